@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: MIT */
+/* Application commands over a store: one transaction per command, domain rules from the core.
+ * Orders are large fixed-size structs, so they live on the heap, not on the stack. */
+#include "app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/assert.h"
+#include "../core/date.h"
+#include "../format/agreement_json.h"
+
+struct acsa_app {
+    struct acsa_store *store;           /* Owned. */
+    char nation[ACSA_NATION_SIZE];      /* The node's own nation, from meta. */
+};
+
+#define STORE(app) ((app)->store->vtbl)
+
+const char *acsa_app_nation(const struct acsa_app *app)
+{
+    return app->nation;
+}
+
+struct acsa_store *acsa_app_store(struct acsa_app *app)
+{
+    return app->store;
+}
+
+enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *name,
+                           struct acsa_error *err)
+{
+    if (!acsa_nation_valid(nation)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "nation",
+                              "nation: \"%s\" is not an ISO 3166 alpha-2 code (e.g. IN, JP)",
+                              nation);
+    }
+    struct acsa_store *store = NULL;
+    enum acsa_rc rc = acsa_store_sqlite_open(path, ACSA_STORE_CREATE, &store, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    char existing[ACSA_NATION_SIZE] = "";
+    rc = store->vtbl->begin_write(store, err);
+    if (rc == ACSA_OK) {
+        rc = store->vtbl->meta_get(store, "nation", existing, sizeof(existing), err);
+        if (rc == ACSA_OK) {
+            rc = acsa_error_set(err, ACSA_EEXISTS, "db",
+                                "db: %s is already initialised for nation %s", path, existing);
+        } else if (rc == ACSA_ENOTFOUND) {
+            acsa_error_clear(err);
+            rc = store->vtbl->meta_set(store, "nation", nation, err);
+            rc = rc == ACSA_OK ? store->vtbl->meta_set(store, "name", name, err) : rc;
+        }
+        rc = rc == ACSA_OK ? store->vtbl->commit(store, err) : rc;
+        if (rc != ACSA_OK) {
+            store->vtbl->rollback(store);
+        }
+    }
+    acsa_store_close(store);
+    return rc;
+}
+
+enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **out_app,
+                           struct acsa_error *err)
+{
+    *out_app = NULL;
+    struct acsa_app *app = calloc(1, sizeof(*app));
+    if (app == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = acsa_store_sqlite_open(path, flags & ~ACSA_STORE_CREATE, &app->store, err);
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->meta_get(app->store, "nation", app->nation, sizeof(app->nation), err);
+        if (rc == ACSA_ENOTFOUND) {
+            rc = acsa_error_set(err, ACSA_EUSAGE, "db",
+                                "db: %s is not initialised (run \"acsa init --nation CC\")",
+                                path);
+        }
+    }
+    if (rc != ACSA_OK) {
+        acsa_app_close(app);
+        return rc;
+    }
+    *out_app = app;
+    return ACSA_OK;
+}
+
+void acsa_app_close(struct acsa_app *app)
+{
+    if (app != NULL) {
+        acsa_store_close(app->store);
+        free(app);
+    }
+}
+
+/* Ends a write transaction: commit when rc is ok, otherwise roll back. Returns the final rc. */
+static enum acsa_rc finish(struct acsa_app *app, enum acsa_rc rc, struct acsa_error *err)
+{
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->commit(app->store, err);
+    }
+    if (rc != ACSA_OK) {
+        STORE(app)->rollback(app->store);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, size_t size,
+                                     char out_id[ACSA_ID_SIZE], struct acsa_error *err)
+{
+    out_id[0] = '\0';
+    struct acsa_agreement *agreement = malloc(sizeof(*agreement));
+    if (agreement == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = acsa_agreement_from_json(text, size, agreement, err);
+    if (rc == ACSA_OK && !acsa_agreement_has_party(agreement, app->nation)) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "$.parties",
+                            "$.parties: this node is %s, which is not a party to %s",
+                            app->nation, agreement->id);
+    }
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->begin_write(app->store, err);
+        if (rc == ACSA_OK) {
+            rc = finish(app, STORE(app)->agreement_put(app->store, agreement, text, err), err);
+        }
+    }
+    if (rc == ACSA_OK) {
+        memcpy(out_id, agreement->id, ACSA_ID_SIZE);
+    }
+    free(agreement);
+    return rc;
+}
+
+static enum acsa_rc check_name(const char *field, const char *name, size_t size,
+                               struct acsa_error *err)
+{
+    if (name == NULL || name[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, field, "%s: is required", field);
+    }
+    if (strlen(name) >= size) {
+        return acsa_error_set(err, ACSA_EUSAGE, field, "%s: longer than %zu characters", field,
+                              size - 1);
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc check_party(const char *party, struct acsa_error *err)
+{
+    if (!acsa_nation_valid(party)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "party",
+                              "party: \"%s\" is not an ISO 3166 alpha-2 code", party);
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party, const char *name,
+                               int64_t *out_id, struct acsa_error *err)
+{
+    *out_id = 0;
+    enum acsa_rc rc = check_party(party, err);
+    rc = rc == ACSA_OK ? check_name("name", name, ACSA_NAME_SIZE, err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->begin_write(app->store, err) : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    return finish(app, STORE(app)->unit_add(app->store, party, name, out_id, err), err);
+}
+
+enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party, const char *name,
+                                   int64_t limit_minor, const char *currency, int64_t *out_id,
+                                   struct acsa_error *err)
+{
+    *out_id = 0;
+    const struct acsa_currency *known = acsa_currency_find(currency);
+    enum acsa_rc rc = check_party(party, err);
+    rc = rc == ACSA_OK ? check_name("name", name, ACSA_NAME_SIZE, err) : rc;
+    if (rc == ACSA_OK && known == NULL) {
+        rc = acsa_error_set(err, ACSA_EUSAGE, "currency",
+                            "currency: \"%s\" is not a known ISO 4217 currency", currency);
+    }
+    if (rc == ACSA_OK && limit_minor <= 0) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "limit",
+                            "limit: an approval limit must be greater than zero");
+    }
+    rc = rc == ACSA_OK ? STORE(app)->begin_write(app->store, err) : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    rc = STORE(app)->official_set_limit(app->store, party, name, known, limit_minor, out_id, err);
+    return finish(app, rc, err);
+}
+
+enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activity *activity,
+                                   int64_t *out_id, struct acsa_error *err)
+{
+    *out_id = 0;
+    struct acsa_agreement *agreement = malloc(sizeof(*agreement));
+    if (agreement == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->agreement_get(app->store, activity->agreement_id, agreement, err);
+        rc = rc == ACSA_OK ? acsa_activity_validate(agreement, activity, err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->activity_add(app->store, activity, out_id, err) : rc;
+        rc = finish(app, rc, err);
+    }
+    free(agreement);
+    return rc;
+}
+
+/* A unit cited by an order must exist and belong to the party it stands for. */
+static enum acsa_rc check_unit(struct acsa_app *app, const char *field, int64_t id,
+                               const char *party, struct acsa_error *err)
+{
+    if (id == 0) {
+        return ACSA_OK;
+    }
+    char unit_party[ACSA_NATION_SIZE];
+    char unit_name[ACSA_NAME_SIZE];
+    enum acsa_rc rc = STORE(app)->unit_get(app->store, id, unit_party, unit_name, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, field, "%s: unit %lld not found", field,
+                              (long long)id);
+    }
+    if (rc == ACSA_OK && strcmp(unit_party, party) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, field,
+                              "%s: unit %lld (%s) belongs to %s, not %s", field, (long long)id,
+                              unit_name, unit_party, party);
+    }
+    return rc;
+}
+
+/* Everything an order create or step works on, on the heap. */
+struct work {
+    struct acsa_agreement agreement;
+    struct acsa_activity activity;
+    struct acsa_official official;
+    struct acsa_order order;
+    struct acsa_order other;
+    struct acsa_event event;
+    struct acsa_event other_event;
+};
+
+static struct work *work_new(struct acsa_error *err)
+{
+    struct work *work = calloc(1, sizeof(*work));
+    if (work == NULL) {
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    return work;
+}
+
+static enum acsa_rc create_in_transaction(struct acsa_app *app, struct work *work,
+                                          const char *agreement_id, int64_t activity_id,
+                                          const struct acsa_order_draft *draft, int32_t day,
+                                          const char *actor, char *number,
+                                          struct acsa_error *err)
+{
+    enum acsa_rc rc = STORE(app)->agreement_get(app->store, agreement_id, &work->agreement, err);
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->activity_get(app->store, activity_id, &work->activity, err);
+    }
+    rc = rc == ACSA_OK ? check_unit(app, "requester_unit", draft->requester_unit_id,
+                                    draft->requester, err) : rc;
+    rc = rc == ACSA_OK ? check_unit(app, "supplier_unit", draft->supplier_unit_id,
+                                    draft->supplier, err) : rc;
+    int32_t year = 0;
+    acsa_date_to_ymd(day, &year, NULL, NULL);
+    int64_t sequence = 0;
+    if (rc == ACSA_OK && acsa_nation_valid(draft->requester) &&
+        acsa_nation_valid(draft->supplier)) {
+        rc = STORE(app)->order_next_sequence(app->store, draft->requester, draft->supplier,
+                                             year, &sequence, err);
+    }
+    if (rc == ACSA_OK) {
+        acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
+        rc = acsa_order_create(&work->agreement, &work->activity, draft, number, day, actor,
+                               &work->order, &work->event, err);
+    }
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->order_insert(app->store, &work->order, &work->event, err);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_id,
+                                   int64_t activity_id, const struct acsa_order_draft *draft,
+                                   int32_t day, const char *actor,
+                                   char out_number[ACSA_NUMBER_SIZE], struct acsa_error *err)
+{
+    out_number[0] = '\0';
+    struct work *work = work_new(err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    char number[ACSA_NUMBER_SIZE] = "";
+    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    if (rc == ACSA_OK) {
+        rc = create_in_transaction(app, work, agreement_id, activity_id, draft, day, actor,
+                                   number, err);
+        rc = finish(app, rc, err);
+    }
+    if (rc == ACSA_OK) {
+        memcpy(out_number, number, ACSA_NUMBER_SIZE);
+    }
+    free(work);
+    return rc;
+}
+
+/* Loads an order and the agreement it falls under. */
+static enum acsa_rc load_order(struct acsa_app *app, const char *number,
+                               struct acsa_order *order, struct acsa_agreement *agreement,
+                               struct acsa_error *err)
+{
+    enum acsa_rc rc = STORE(app)->order_get(app->store, number, order, err);
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->agreement_get(app->store, order->agreement_id, agreement, err);
+    }
+    return rc;
+}
+
+/* The official record of the actor in the party acting on this step, if any. */
+static enum acsa_rc find_official(struct acsa_app *app, struct work *work,
+                                  const struct acsa_command *command,
+                                  const struct acsa_official **out, struct acsa_error *err)
+{
+    *out = NULL;
+    bool requesting = command->step == ACSA_STEP_APPROVE;
+    bool supplying = command->step == ACSA_STEP_ACCEPT || command->step == ACSA_STEP_REJECT;
+    if (!requesting && !supplying) {
+        return ACSA_OK;
+    }
+    const char *party = requesting ? work->order.requester : work->order.supplier;
+    enum acsa_rc rc = STORE(app)->official_get(app->store, party, command->actor,
+                                               &work->official, err);
+    if (rc == ACSA_ENOTFOUND) {
+        acsa_error_clear(err);
+        return ACSA_OK; /* The core refuses the step and says why. */
+    }
+    *out = rc == ACSA_OK ? &work->official : NULL;
+    return rc;
+}
+
+enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
+                                 const struct acsa_command *command,
+                                 struct acsa_event *out_event, struct acsa_error *err)
+{
+    struct work *work = work_new(err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    if (rc == ACSA_OK) {
+        struct acsa_command cmd = *command;
+        rc = load_order(app, number, &work->order, &work->agreement, err);
+        rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
+        rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
+                                              &work->event, err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+                                                      err) : rc;
+        rc = finish(app, rc, err);
+    }
+    if (rc == ACSA_OK && out_event != NULL) {
+        *out_event = work->event;
+    }
+    free(work);
+    return rc;
+}
+
+enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
+                                     const char *other_number, const struct acsa_command *command,
+                                     struct acsa_error *err)
+{
+    struct work *work = work_new(err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    if (rc == ACSA_OK) {
+        rc = load_order(app, number, &work->order, &work->agreement, err);
+        rc = rc == ACSA_OK ? STORE(app)->order_get(app->store, other_number, &work->other, err)
+                           : rc;
+        rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
+                                                 &work->other, command, &work->event,
+                                                 &work->other_event, err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+                                                      err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other,
+                                                      &work->other_event, err) : rc;
+        rc = finish(app, rc, err);
+    }
+    free(work);
+    return rc;
+}
+
+/* The numbers of the orders to convert, collected before any is written. */
+struct number_list {
+    char (*numbers)[ACSA_NUMBER_SIZE];
+    size_t count;
+    size_t capacity;
+};
+
+static enum acsa_rc collect_number(void *ctx, const struct acsa_order_summary *summary)
+{
+    struct number_list *list = ctx;
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity == 0 ? 64 : list->capacity * 2;
+        void *grown = realloc(list->numbers, capacity * sizeof(*list->numbers));
+        if (grown == NULL) {
+            return ACSA_ENOMEM;
+        }
+        list->numbers = grown;
+        list->capacity = capacity;
+    }
+    memcpy(list->numbers[list->count], summary->number, ACSA_NUMBER_SIZE);
+    list->count++;
+    return ACSA_OK;
+}
+
+static enum acsa_rc convert_listed(struct acsa_app *app, struct work *work,
+                                   const struct number_list *list, int32_t day, const char *actor,
+                                   acsa_converted_cb cb, void *ctx, struct acsa_error *err)
+{
+    struct acsa_command cmd;
+    memset(&cmd, 0, sizeof(cmd));
+    cmd.step = ACSA_STEP_CONVERT;
+    cmd.day = day;
+    snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
+    for (size_t i = 0; i < list->count; i++) {
+        enum acsa_rc rc = load_order(app, list->numbers[i], &work->order, &work->agreement, err);
+        if (rc == ACSA_OK && work->agreement.conversion == ACSA_CONVERSION_APPROVAL) {
+            snprintf(cmd.reason, sizeof(cmd.reason), "conversion approved by %s", actor);
+        } else {
+            cmd.reason[0] = '\0';
+        }
+        rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
+                                              &work->event, err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+                                                      err) : rc;
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        if (cb != NULL) {
+            cb(ctx, &work->order, &work->event);
+        }
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, const char *actor,
+                                      acsa_converted_cb cb, void *ctx, uint32_t *out_count,
+                                      struct acsa_error *err)
+{
+    *out_count = 0;
+    struct work *work = work_new(err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    struct number_list list = {0};
+    struct acsa_order_filter filter;
+    memset(&filter, 0, sizeof(filter));
+    filter.overdue_as_of = day;
+    filter.convertible_only = true;
+    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->order_list(app->store, &filter, collect_number, &list, err);
+        if (rc == ACSA_ENOMEM) {
+            acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+        }
+        rc = rc == ACSA_OK ? convert_listed(app, work, &list, day, actor, cb, ctx, err) : rc;
+        rc = finish(app, rc, err);
+    }
+    if (rc == ACSA_OK) {
+        *out_count = (uint32_t)list.count;
+    }
+    free(list.numbers);
+    free(work);
+    return rc;
+}
+
+enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,
+                                struct acsa_order *out_order,
+                                struct acsa_agreement *out_agreement, struct acsa_error *err)
+{
+    struct work *work = work_new(err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    enum acsa_rc rc = load_order(app, number, &work->order, &work->agreement, err);
+    if (rc == ACSA_OK && out_order != NULL) {
+        *out_order = work->order;
+    }
+    if (rc == ACSA_OK && out_agreement != NULL) {
+        *out_agreement = work->agreement;
+    }
+    free(work);
+    return rc;
+}

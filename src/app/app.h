@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* Application commands: each loads what it needs from the store, asks the domain core, and
+ * writes the result in one transaction, so a refused or failed command changes nothing. The
+ * CLI (and any other front end) calls these; none of them contains domain rules. */
+#ifndef ACSA_APP_H
+#define ACSA_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/agreement.h"
+#include "../core/order.h"
+#include "../core/rc.h"
+#include "../store/store.h"
+
+struct acsa_app;
+
+/** Creates a new node database at path for nation (ISO 3166 alpha-2) with a display name.
+ * ACSA_EEXISTS if the database is already initialised; ACSA_EUSAGE for a bad nation code. */
+ACSA_NODISCARD enum acsa_rc acsa_app_init(const char *path, const char *nation,
+                                          const char *name, struct acsa_error *err);
+
+/** Opens an initialised node database. ENOTFOUND if the file is missing, EUSAGE if it was
+ * never initialised. flags as for acsa_store_sqlite_open (ACSA_STORE_FAST for bulk loads). */
+ACSA_NODISCARD enum acsa_rc acsa_app_open(const char *path, unsigned flags,
+                                          struct acsa_app **out_app, struct acsa_error *err);
+void acsa_app_close(struct acsa_app *app);
+
+/** The node's own nation ("IN"). */
+const char *acsa_app_nation(const struct acsa_app *app);
+/** The store, for read-only queries (lists and reports). */
+struct acsa_store *acsa_app_store(struct acsa_app *app);
+
+/** Loads an agreement file's text. Refused if malformed (JSON path named), if the node's
+ * nation is not a party, or if the id exists. The agreement id goes to out_id. */
+ACSA_NODISCARD enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text,
+                                                    size_t size, char out_id[ACSA_ID_SIZE],
+                                                    struct acsa_error *err);
+
+ACSA_NODISCARD enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party,
+                                              const char *name, int64_t *out_id,
+                                              struct acsa_error *err);
+
+/** Adds an official (or, for an existing one, a limit in another currency). */
+ACSA_NODISCARD enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party,
+                                                  const char *name, int64_t limit_minor,
+                                                  const char *currency, int64_t *out_id,
+                                                  struct acsa_error *err);
+
+ACSA_NODISCARD enum acsa_rc acsa_app_activity_add(struct acsa_app *app,
+                                                  const struct acsa_activity *activity,
+                                                  int64_t *out_id, struct acsa_error *err);
+
+/** Raises an order: numbers it (requester-supplier-year-sequence) and stores it as draft. */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_id,
+                                                  int64_t activity_id,
+                                                  const struct acsa_order_draft *draft,
+                                                  int32_t day, const char *actor,
+                                                  char out_number[ACSA_NUMBER_SIZE],
+                                                  struct acsa_error *err);
+
+/** Takes one step on an order (every step but create and exchange). For approve, accept and
+ * reject the actor's official record is looked up in the acting party. The resulting event
+ * is copied to out_event if not NULL. */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
+                                                const struct acsa_command *command,
+                                                struct acsa_event *out_event,
+                                                struct acsa_error *err);
+
+/** Matches two delivered eve orders (acsa_order_exchange). */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
+                                                    const char *other_number,
+                                                    const struct acsa_command *command,
+                                                    struct acsa_error *err);
+
+/* Called for each order converted by acsa_app_convert_overdue. */
+typedef void (*acsa_converted_cb)(void *ctx, const struct acsa_order *order,
+                                  const struct acsa_event *event);
+
+/** Records, in one transaction, the conversion to cash of every in-kind obligation past its
+ * deadline as of day. *out_count is the number converted. */
+ACSA_NODISCARD enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day,
+                                                     const char *actor, acsa_converted_cb cb,
+                                                     void *ctx, uint32_t *out_count,
+                                                     struct acsa_error *err);
+
+/** Loads one order (lines and history) and its agreement. Either out pointer may be NULL. */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,
+                                               struct acsa_order *out_order,
+                                               struct acsa_agreement *out_agreement,
+                                               struct acsa_error *err);
+
+#endif

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* An agreement as data: parties, period, eligible activity types, categories, exclusions,
+ * settlement methods and deadlines, currencies. Every order is checked against one. */
+#ifndef ACSA_AGREEMENT_H
+#define ACSA_AGREEMENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "money.h"
+#include "rc.h"
+
+/* Settlement methods. The numbers are stored: never renumber. */
+enum acsa_method {
+    ACSA_METHOD_CASH = 0, /* Reimbursement in currency, due after the invoice. */
+    ACSA_METHOD_RIK = 1,  /* Replacement in kind, due after receipt. */
+    ACSA_METHOD_EVE = 2,  /* Equal-value exchange, due after receipt; difference in cash. */
+    ACSA_METHOD_COUNT
+};
+
+/** "cash", "rik", "eve". */
+const char *acsa_method_name(enum acsa_method method);
+/** Parses "cash", "rik" or "eve"; false for anything else. */
+bool acsa_method_parse(const char *text, enum acsa_method *out);
+
+/* What happens when an in-kind obligation misses its deadline. */
+enum acsa_conversion {
+    ACSA_CONVERSION_AUTOMATIC = 0, /* convert-overdue converts it. */
+    ACSA_CONVERSION_APPROVAL = 1,  /* convert-overdue converts it; recorded as approved by the
+                                      person running the command. */
+};
+
+struct acsa_agreement {
+    char id[ACSA_ID_SIZE];                     /* "IN-JP-2020". */
+    char title[ACSA_TITLE_SIZE];               /* Free text. */
+    char parties[2][ACSA_NATION_SIZE];         /* ISO 3166 alpha-2, two different ones. */
+    int32_t signed_day;                        /* Date of signature. */
+    int32_t effective_from_day;                /* In force from. */
+    int32_t term_years;                        /* Initial term (>= 1). */
+    int32_t renewal_years;                     /* Automatic renewal period; 0 = none. */
+    int32_t terminated_day;                    /* Termination date, or ACSA_DATE_NONE. */
+    char activity_types[ACSA_AGREEMENT_ACTIVITY_TYPES_MAX][ACSA_CODE_SIZE]; /* Eligible. */
+    uint32_t activity_type_count;                                           /* Used entries. */
+    char categories[ACSA_AGREEMENT_CATEGORIES_MAX][ACSA_CODE_SIZE];         /* Permitted. */
+    uint32_t category_count;                                                /* Used entries. */
+    char excluded[ACSA_AGREEMENT_EXCLUDED_MAX][ACSA_CODE_SIZE];             /* Never allowed. */
+    uint32_t excluded_count;                                                /* Used entries. */
+    bool method_allowed[ACSA_METHOD_COUNT];    /* Which settlement methods may be used. */
+    int32_t due_days[ACSA_METHOD_COUNT];       /* cash: days after invoice; rik, eve: after
+                                                  receipt (delivery complete). */
+    struct acsa_currency currencies[ACSA_AGREEMENT_CURRENCIES_MAX]; /* Allowed currencies. */
+    uint32_t currency_count;                                        /* Used entries. */
+    enum acsa_conversion conversion;           /* Rule for overdue in-kind obligations. */
+    int32_t invoice_within_days;               /* Warn when delivered but not invoiced. */
+    int32_t ageing_bounds[ACSA_AGEING_BOUNDS]; /* Upper bounds of the first buckets (30,90,365). */
+    char pricing_basis[ACSA_TEXT_SIZE];        /* How prices are set, free text. */
+};
+
+/** Checks an agreement's internal consistency (two different well-formed parties, known
+ * currencies, a category not both permitted and excluded, positive deadlines, ascending
+ * ageing bounds, at least one method, activity type and category). ACSA_EUSAGE with the
+ * field named on failure. Pure. */
+ACSA_NODISCARD enum acsa_rc acsa_agreement_validate(const struct acsa_agreement *agreement,
+                                                    struct acsa_error *err);
+
+/** Whether new orders may be raised under the agreement on day: on or after effective_from,
+ * before the end of the term (or renewed automatically), and before any termination. */
+bool acsa_agreement_in_force(const struct acsa_agreement *agreement, int32_t day);
+
+/** The last day of the current term as of day (ACSA_DATE_NONE when renewals never end). */
+int32_t acsa_agreement_term_end(const struct acsa_agreement *agreement, int32_t day);
+
+bool acsa_agreement_has_party(const struct acsa_agreement *agreement, const char *nation);
+bool acsa_agreement_has_activity_type(const struct acsa_agreement *agreement, const char *code);
+bool acsa_agreement_has_category(const struct acsa_agreement *agreement, const char *code);
+bool acsa_agreement_excludes(const struct acsa_agreement *agreement, const char *code);
+/** The allowed currency with that code, or NULL. */
+const struct acsa_currency *acsa_agreement_currency(const struct acsa_agreement *agreement,
+                                                    const char *code);
+
+/** Ageing bucket index of a debt days_overdue (>= 1) days past due: 0 for up to bound[0],
+ * 1 up to bound[1], 2 up to bound[2], 3 beyond. */
+uint32_t acsa_agreement_ageing_bucket(const struct acsa_agreement *agreement,
+                                      int32_t days_overdue);
+
+/** Checks that code is a well-formed ISO 3166 alpha-2 code (two upper-case letters). */
+bool acsa_nation_valid(const char *code);
+
+#endif

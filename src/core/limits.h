@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* Every bound of the domain core in one place. Structs are fixed-size so the core never
+ * allocates; the relations between bounds are checked at compile time. */
+#ifndef ACSA_LIMITS_H
+#define ACSA_LIMITS_H
+
+#define ACSA_NATION_SIZE 3              /* ISO 3166 alpha-2 plus NUL. */
+#define ACSA_CURRENCY_SIZE 4            /* ISO 4217 alpha-3 plus NUL. */
+#define ACSA_CODE_SIZE 32               /* Category and activity-type codes. */
+#define ACSA_ID_SIZE 32                 /* Agreement ids such as IN-JP-2020. */
+#define ACSA_NUMBER_SIZE 32             /* Order numbers such as IN-JP-2024-000042. */
+#define ACSA_NAME_SIZE 96               /* Person, unit and activity names. */
+#define ACSA_TITLE_SIZE 160             /* Agreement titles. */
+#define ACSA_TEXT_SIZE 256              /* Descriptions, places, reasons. */
+#define ACSA_NSN_SIZE 32                /* NATO stock number or part number. */
+#define ACSA_UNIT_OF_ISSUE_SIZE 16      /* "l", "kg", "ea", "night", ... */
+
+#define ACSA_AGREEMENT_CATEGORIES_MAX 32
+#define ACSA_AGREEMENT_EXCLUDED_MAX 16
+#define ACSA_AGREEMENT_ACTIVITY_TYPES_MAX 16
+#define ACSA_AGREEMENT_CURRENCIES_MAX 8
+#define ACSA_AGEING_BOUNDS 3            /* 0-30, 31-90, 91-365, over 365: three bounds. */
+
+#define ACSA_ORDER_LINES_MAX 64
+#define ACSA_ORDER_HISTORY_MAX 512      /* Events one order may carry. */
+#define ACSA_EVENT_POSTINGS_MAX 8
+#define ACSA_OFFICIAL_LIMITS_MAX 8
+
+#define ACSA_QUANTITY_SCALE 1000        /* Quantities are kept in thousandths (milli-units). */
+#define ACSA_MONEY_TEXT_SIZE 32         /* Longest formatted amount: sign, 19 digits, point. */
+#define ACSA_DATE_TEXT_SIZE 11          /* YYYY-MM-DD plus NUL. */
+
+_Static_assert(ACSA_NUMBER_SIZE >= 19, "IN-JP-2024-000042 must fit");
+_Static_assert(ACSA_ORDER_HISTORY_MAX > ACSA_ORDER_LINES_MAX * 4,
+               "every line must be able to be issued, received, returned and accepted");
+_Static_assert(ACSA_EVENT_POSTINGS_MAX >= 4, "an exchange with a difference posts four legs");
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* Exact money and quantities: int64 minor units with an ISO 4217 currency, quantities in
+ * thousandths. No floating point anywhere; every operation that could overflow is checked. */
+#ifndef ACSA_MONEY_H
+#define ACSA_MONEY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "rc.h"
+
+/* A currency: its code and how many decimals its minor unit has (JPY 0, INR 2, OMR 3). */
+struct acsa_currency {
+    char code[ACSA_CURRENCY_SIZE]; /* "JPY", NUL-terminated. */
+    uint8_t exponent;              /* Decimal places of the minor unit. */
+};
+
+/** Looks up an ISO 4217 code in the built-in table (JPY, INR, USD, EUR, AUD, GBP, CAD, KRW,
+ * SGD, OMR, NZD, CHF). Returns NULL for an unknown code. Thread-safe (static data). */
+const struct acsa_currency *acsa_currency_find(const char *code);
+
+/** Parses a decimal amount such as "1234.50", "-3", "0.5" into minor units of a currency with
+ * the given exponent. Refuses (ACSA_EUSAGE, err->field = field): empty text, stray characters,
+ * more decimals than the exponent allows, values outside int64. A leading '-' is allowed.
+ * out_minor is set on every path (0 on error). */
+ACSA_NODISCARD enum acsa_rc acsa_money_parse(const char *text, uint8_t exponent, const char *field,
+                                             int64_t *out_minor, struct acsa_error *err);
+
+/** Formats minor units as a decimal with exactly exponent decimals ("1234.50", "-0.05",
+ * "150000" for JPY). buf must hold ACSA_MONEY_TEXT_SIZE bytes. Returns buf. */
+char *acsa_money_format(int64_t minor, uint8_t exponent, char buf[ACSA_MONEY_TEXT_SIZE]);
+
+/** Parses a quantity such as "1500", "12.5", "0.125" into thousandths. At most three
+ * decimals; no sign (a quantity is never negative, zero is parsed and left to the caller's
+ * rule). Errors as acsa_money_parse. */
+ACSA_NODISCARD enum acsa_rc acsa_quantity_parse(const char *text, const char *field,
+                                                int64_t *out_milli, struct acsa_error *err);
+
+/** Formats thousandths with no trailing zeros ("1500", "12.5", "0.125"). Returns buf. */
+char *acsa_quantity_format(int64_t milli, char buf[ACSA_MONEY_TEXT_SIZE]);
+
+/** a + b into *out; false (and *out = 0) on int64 overflow. */
+ACSA_NODISCARD bool acsa_money_add(int64_t a, int64_t b, int64_t *out);
+/** a - b into *out; false (and *out = 0) on int64 overflow. */
+ACSA_NODISCARD bool acsa_money_sub(int64_t a, int64_t b, int64_t *out);
+
+/** The value of quantity_milli units at price_minor each: quantity_milli * price_minor / 1000,
+ * rounded half to even at the minor unit (the one rounding rule of acsa). False (and *out = 0)
+ * when the result does not fit int64. Negative inputs are allowed and round symmetrically. */
+ACSA_NODISCARD bool acsa_money_line_value(int64_t quantity_milli, int64_t price_minor,
+                                          int64_t *out_minor);
+
+#endif

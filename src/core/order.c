@@ -1,0 +1,1110 @@
+/* SPDX-License-Identifier: MIT */
+/* The order state machine and its ledger postings. Each step works on a copy of the order and
+ * writes the caller's order back only when every rule held, so a refusal changes nothing. */
+#include "order.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "assert.h"
+#include "date.h"
+#include "money.h"
+
+static const char *const state_names[ACSA_STATE_COUNT] = {
+    "draft",     "submitted", "approved", "accepted", "rejected",  "delivering",
+    "delivered", "invoiced",  "settled",  "closed",   "cancelled", "disputed",
+};
+
+static const char *const step_names[ACSA_STEP_COUNT] = {
+    "create", "submit", "approve", "accept",        "reject",   "cancel",  "dispute", "issue",
+    "receive", "invoice", "pay",   "return", "accept-return", "exchange", "convert", "close",
+};
+
+static const char *const account_names[ACSA_ACCOUNT_COUNT] = {
+    "receivable-cash", "receivable-kind", "payable-cash", "payable-kind", "supplied",
+    "received",        "cash",            "kind-settled", "exchange",
+};
+
+static bool name_parse(const char *const *names, unsigned count, const char *text,
+                       unsigned *out)
+{
+    for (unsigned i = 0; i < count; i++) {
+        if (strcmp(names[i], text) == 0) {
+            *out = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *acsa_state_name(enum acsa_state state)
+{
+    ACSA_ASSERT((unsigned)state < ACSA_STATE_COUNT);
+    return state_names[state];
+}
+
+bool acsa_state_parse(const char *text, enum acsa_state *out)
+{
+    unsigned index = 0;
+    bool found = name_parse(state_names, ACSA_STATE_COUNT, text, &index);
+    *out = (enum acsa_state)index;
+    return found;
+}
+
+const char *acsa_step_name(enum acsa_step step)
+{
+    ACSA_ASSERT((unsigned)step < ACSA_STEP_COUNT);
+    return step_names[step];
+}
+
+bool acsa_step_parse(const char *text, enum acsa_step *out)
+{
+    unsigned index = 0;
+    bool found = name_parse(step_names, ACSA_STEP_COUNT, text, &index);
+    *out = (enum acsa_step)index;
+    return found;
+}
+
+const char *acsa_account_name(enum acsa_account account)
+{
+    ACSA_ASSERT((unsigned)account < ACSA_ACCOUNT_COUNT);
+    return account_names[account];
+}
+
+bool acsa_account_parse(const char *text, enum acsa_account *out)
+{
+    unsigned index = 0;
+    bool found = name_parse(account_names, ACSA_ACCOUNT_COUNT, text, &index);
+    *out = (enum acsa_account)index;
+    return found;
+}
+
+char *acsa_order_number_format(const char *requester, const char *supplier, int32_t year,
+                               int64_t sequence, char buf[ACSA_NUMBER_SIZE])
+{
+    snprintf(buf, ACSA_NUMBER_SIZE, "%s-%s-%04d-%06lld", requester, supplier, (int)year,
+             (long long)sequence);
+    return buf;
+}
+
+/* Copies text into a fixed field; false if it does not fit (the caller names the field). */
+static bool copy_text(char *dst, size_t size, const char *src)
+{
+    size_t length = strlen(src);
+    if (length >= size) {
+        return false;
+    }
+    memcpy(dst, src, length + 1);
+    return true;
+}
+
+enum acsa_rc acsa_activity_validate(const struct acsa_agreement *agreement,
+                                    const struct acsa_activity *activity,
+                                    struct acsa_error *err)
+{
+    ACSA_ASSERT(agreement != NULL);
+    ACSA_ASSERT(activity != NULL);
+    if (activity->name[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "name", "name: an activity needs a name");
+    }
+    if (strcmp(activity->agreement_id, agreement->id) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "agreement",
+                              "agreement: activity falls under %s, not %s",
+                              activity->agreement_id, agreement->id);
+    }
+    if (!acsa_agreement_has_activity_type(agreement, activity->type)) {
+        return acsa_error_set(err, ACSA_EREFUSED, "type",
+                              "type: activity type \"%s\" is not covered by agreement %s",
+                              activity->type, agreement->id);
+    }
+    if (activity->from_day == ACSA_DATE_NONE || activity->to_day == ACSA_DATE_NONE) {
+        return acsa_error_set(err, ACSA_EUSAGE, "from", "from: an activity needs its dates");
+    }
+    if (activity->to_day < activity->from_day) {
+        return acsa_error_set(err, ACSA_EREFUSED, "to", "to: the activity ends before it starts");
+    }
+    return ACSA_OK;
+}
+
+/* ---- Ledger legs ---------------------------------------------------------------------- */
+
+static bool we_supply(const struct acsa_order *order, const char *nation)
+{
+    bool supply = strcmp(order->supplier, nation) == 0;
+    /* The node is always one of the two parties: agreements without it are never loaded. */
+    ACSA_ASSERT(supply || strcmp(order->requester, nation) == 0);
+    return supply;
+}
+
+static const char *partner_of(const struct acsa_order *order, const char *nation)
+{
+    return we_supply(order, nation) ? order->requester : order->supplier;
+}
+
+static void post(struct acsa_event *event, const struct acsa_order *order, const char *nation,
+                 enum acsa_account account, int64_t amount_minor, int64_t quantity_milli,
+                 uint32_t line_no)
+{
+    ACSA_ASSERT(event->posting_count < ACSA_EVENT_POSTINGS_MAX);
+    struct acsa_posting *leg = &event->postings[event->posting_count];
+    memset(leg, 0, sizeof(*leg));
+    leg->account = account;
+    memcpy(leg->partner, partner_of(order, nation), ACSA_NATION_SIZE);
+    memcpy(leg->currency, order->currency.code, ACSA_CURRENCY_SIZE);
+    leg->amount_minor = amount_minor;
+    leg->quantity_milli = quantity_milli;
+    leg->line_no = line_no;
+    event->posting_count++;
+}
+
+/* The account holding the order's obligation from our side: receivable if we supply. */
+static enum acsa_account obligation_account(bool supply, bool kind)
+{
+    if (supply) {
+        return kind ? ACSA_ACCOUNT_RECEIVABLE_KIND : ACSA_ACCOUNT_RECEIVABLE_CASH;
+    }
+    return kind ? ACSA_ACCOUNT_PAYABLE_KIND : ACSA_ACCOUNT_PAYABLE_CASH;
+}
+
+/* A receipt creates an obligation: receivable against supplied, or received against payable. */
+static void post_accrual(struct acsa_event *event, const struct acsa_order *order,
+                         const char *nation, bool kind, int64_t value, int64_t quantity,
+                         uint32_t line_no)
+{
+    bool supply = we_supply(order, nation);
+    int64_t kind_quantity = kind ? quantity : 0;
+    if (supply) {
+        post(event, order, nation, obligation_account(true, kind), value, kind_quantity, line_no);
+        post(event, order, nation, ACSA_ACCOUNT_SUPPLIED, -value, 0, line_no);
+    } else {
+        post(event, order, nation, ACSA_ACCOUNT_RECEIVED, value, 0, line_no);
+        post(event, order, nation, obligation_account(false, kind), -value, -kind_quantity,
+             line_no);
+    }
+}
+
+/* Discharges (part of) an obligation against a counter account: a payment, a return, an
+ * exchange, or a conversion (whose counter account is the cash obligation). */
+static void post_discharge(struct acsa_event *event, const struct acsa_order *order,
+                           const char *nation, bool kind, enum acsa_account counter,
+                           int64_t value, int64_t quantity, uint32_t line_no)
+{
+    bool supply = we_supply(order, nation);
+    int64_t kind_quantity = kind ? quantity : 0;
+    if (supply) {
+        post(event, order, nation, counter, value, 0, line_no);
+        post(event, order, nation, obligation_account(true, kind), -value, -kind_quantity,
+             line_no);
+    } else {
+        post(event, order, nation, obligation_account(false, kind), value, kind_quantity,
+             line_no);
+        post(event, order, nation, counter, -value, 0, line_no);
+    }
+}
+
+bool acsa_event_balanced(const struct acsa_event *event)
+{
+    /* Every leg of one event is in the order's currency, so one sum covers it; a different
+     * currency would be a broken invariant. */
+    int64_t sum = 0;
+    for (uint32_t i = 0; i < event->posting_count; i++) {
+        ACSA_ASSERT(strcmp(event->postings[i].currency, event->postings[0].currency) == 0);
+        bool ok = acsa_money_add(sum, event->postings[i].amount_minor, &sum);
+        ACSA_ASSERT(ok);
+    }
+    ACSA_ASSERT(sum == 0);
+    return true;
+}
+
+/* ---- Creation ------------------------------------------------------------------------- */
+
+static enum acsa_rc check_parties(const struct acsa_agreement *agreement,
+                                  const struct acsa_order_draft *draft, struct acsa_error *err)
+{
+    const char *fields[2] = {"requester", "supplier"};
+    const char *codes[2] = {draft->requester, draft->supplier};
+    for (unsigned i = 0; i < 2; i++) {
+        if (!acsa_nation_valid(codes[i])) {
+            return acsa_error_set(err, ACSA_EUSAGE, fields[i],
+                                  "%s: \"%s\" is not an ISO 3166 alpha-2 code", fields[i],
+                                  codes[i]);
+        }
+        if (!acsa_agreement_has_party(agreement, codes[i])) {
+            return acsa_error_set(err, ACSA_EREFUSED, fields[i],
+                                  "%s: %s is not a party to agreement %s", fields[i], codes[i],
+                                  agreement->id);
+        }
+    }
+    if (strcmp(draft->requester, draft->supplier) == 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "supplier",
+                              "supplier: requester and supplier must be different parties");
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc check_line(const struct acsa_agreement *agreement,
+                               const struct acsa_order_draft *draft, uint32_t index,
+                               struct acsa_order_line *line, struct acsa_error *err)
+{
+    uint32_t no = index + 1;
+    if (line->category[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "line.category",
+                              "line %u: a category is required", no);
+    }
+    if (acsa_agreement_excludes(agreement, line->category)) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line.category",
+                              "line %u: category \"%s\" is excluded by agreement %s", no,
+                              line->category, agreement->id);
+    }
+    if (!acsa_agreement_has_category(agreement, line->category)) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line.category",
+                              "line %u: category \"%s\" is not a category of agreement %s", no,
+                              line->category, agreement->id);
+    }
+    if (line->description[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "line.desc", "line %u: a description is required",
+                              no);
+    }
+    if (line->unit_of_issue[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "line.unit",
+                              "line %u: a unit of issue is required", no);
+    }
+    if (line->quantity_milli <= 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line.qty",
+                              "line %u: quantity must be greater than zero", no);
+    }
+    if (line->price_minor < 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line.price",
+                              "line %u: price cannot be negative", no);
+    }
+    const char *currency = draft->line_currency[index];
+    if (acsa_agreement_currency(agreement, currency) == NULL) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line.currency",
+                              "line %u: currency \"%s\" is not allowed by agreement %s", no,
+                              currency, agreement->id);
+    }
+    if (strcmp(currency, draft->line_currency[0]) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line.currency",
+                              "line %u: currency %s differs from line 1 (%s); one order is in "
+                              "one currency", no, currency, draft->line_currency[0]);
+    }
+    if (!acsa_money_line_value(line->quantity_milli, line->price_minor, &line->value_minor)) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line.price",
+                              "line %u: quantity x price overflows the largest amount", no);
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc check_entry(const struct acsa_agreement *agreement,
+                                const struct acsa_activity *activity,
+                                const struct acsa_order_draft *draft, int32_t day,
+                                struct acsa_error *err)
+{
+    if (!acsa_agreement_in_force(agreement, day)) {
+        char text[ACSA_DATE_TEXT_SIZE];
+        return acsa_error_set(err, ACSA_EREFUSED, "date",
+                              "date: agreement %s is not in force on %s", agreement->id,
+                              acsa_date_format(day, text));
+    }
+    enum acsa_rc rc = check_parties(agreement, draft, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (strcmp(activity->agreement_id, agreement->id) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "activity",
+                              "activity: activity %lld falls under %s, not %s",
+                              (long long)activity->id, activity->agreement_id, agreement->id);
+    }
+    if (!acsa_agreement_has_activity_type(agreement, activity->type)) {
+        return acsa_error_set(err, ACSA_EREFUSED, "activity",
+                              "activity: type \"%s\" is not covered by agreement %s",
+                              activity->type, agreement->id);
+    }
+    if ((unsigned)draft->method >= ACSA_METHOD_COUNT || !agreement->method_allowed[draft->method]) {
+        return acsa_error_set(err, ACSA_EREFUSED, "method",
+                              "method: settlement method \"%s\" is not allowed by agreement %s",
+                              (unsigned)draft->method < ACSA_METHOD_COUNT
+                                  ? acsa_method_name(draft->method)
+                                  : "?",
+                              agreement->id);
+    }
+    if (draft->line_count == 0 || draft->line_count > ACSA_ORDER_LINES_MAX) {
+        return acsa_error_set(err, ACSA_EUSAGE, "line",
+                              "line: an order needs 1 to %d lines", ACSA_ORDER_LINES_MAX);
+    }
+    return ACSA_OK;
+}
+
+static void history_append(struct acsa_order *order, enum acsa_step step, const char *actor)
+{
+    ACSA_ASSERT(order->history_count < ACSA_ORDER_HISTORY_MAX);
+    struct acsa_order_history_entry *entry = &order->history[order->history_count];
+    entry->step = (uint8_t)step;
+    snprintf(entry->actor, sizeof(entry->actor), "%s", actor);
+    order->history_count++;
+}
+
+static enum acsa_rc fill_order(const struct acsa_agreement *agreement,
+                               const struct acsa_activity *activity,
+                               const struct acsa_order_draft *draft, const char *number,
+                               int32_t day, struct acsa_order *order, struct acsa_error *err)
+{
+    if (!copy_text(order->number, sizeof(order->number), number)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "number", "number: too long");
+    }
+    memcpy(order->agreement_id, agreement->id, sizeof(order->agreement_id));
+    memcpy(order->requester, draft->requester, ACSA_NATION_SIZE);
+    memcpy(order->supplier, draft->supplier, ACSA_NATION_SIZE);
+    order->requester_unit_id = draft->requester_unit_id;
+    order->supplier_unit_id = draft->supplier_unit_id;
+    order->activity_id = activity->id;
+    order->method = draft->method;
+    order->state = ACSA_STATE_DRAFT;
+    order->state_before_dispute = ACSA_STATE_DRAFT;
+    order->currency = *acsa_agreement_currency(agreement, draft->line_currency[0]);
+    memcpy(order->place, draft->place, sizeof(order->place));
+    order->need_by_day = draft->need_by_day;
+    order->created_day = day;
+    order->delivered_day = ACSA_DATE_NONE;
+    order->invoiced_day = ACSA_DATE_NONE;
+    order->due_day = ACSA_DATE_NONE;
+    order->line_count = draft->line_count;
+    for (uint32_t i = 0; i < draft->line_count; i++) {
+        order->lines[i] = draft->lines[i];
+        order->lines[i].issued_milli = 0;
+        order->lines[i].received_milli = 0;
+        order->lines[i].returned_milli = 0;
+        order->lines[i].return_accepted_milli = 0;
+        if (!acsa_money_add(order->value_minor, order->lines[i].value_minor,
+                            &order->value_minor)) {
+            return acsa_error_set(err, ACSA_EREFUSED, "line.price",
+                                  "line %u: the order total overflows the largest amount", i + 1);
+        }
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
+                               const struct acsa_activity *activity,
+                               const struct acsa_order_draft *draft, const char *number,
+                               int32_t day, const char *actor, struct acsa_order *out_order,
+                               struct acsa_event *out_event, struct acsa_error *err)
+{
+    ACSA_ASSERT(agreement != NULL && activity != NULL && draft != NULL);
+    ACSA_ASSERT(out_order != NULL && out_event != NULL);
+    acsa_error_clear(err);
+    memset(out_order, 0, sizeof(*out_order));
+    memset(out_event, 0, sizeof(*out_event));
+    enum acsa_rc rc = check_entry(agreement, activity, draft, day, err);
+    struct acsa_order_draft checked = *draft;
+    for (uint32_t i = 0; rc == ACSA_OK && i < draft->line_count; i++) {
+        rc = check_line(agreement, draft, i, &checked.lines[i], err);
+    }
+    if (rc == ACSA_OK && actor[0] == '\0') {
+        rc = acsa_error_set(err, ACSA_EUSAGE, "by", "by: who raises the order is required");
+    }
+    if (rc == ACSA_OK) {
+        rc = fill_order(agreement, activity, &checked, number, day, out_order, err);
+    }
+    if (rc != ACSA_OK) {
+        memset(out_order, 0, sizeof(*out_order));
+        return rc;
+    }
+    history_append(out_order, ACSA_STEP_CREATE, actor);
+    out_event->step = ACSA_STEP_CREATE;
+    out_event->day = day;
+    snprintf(out_event->actor, sizeof(out_event->actor), "%s", actor);
+    out_event->state_from = ACSA_STATE_DRAFT;
+    out_event->state_to = ACSA_STATE_DRAFT;
+    out_event->amount_minor = out_order->value_minor;
+    ACSA_ASSERT(out_order->value_minor >= 0);
+    return ACSA_OK;
+}
+
+/* ---- Rules shared by the steps -------------------------------------------------------- */
+
+/* The states each step may be taken in, as a bit set. */
+static uint32_t allowed_states(enum acsa_step step)
+{
+#define S(state) (1u << ACSA_STATE_##state)
+    switch (step) {
+    case ACSA_STEP_SUBMIT: return S(DRAFT);
+    case ACSA_STEP_APPROVE: return S(SUBMITTED);
+    case ACSA_STEP_ACCEPT: return S(APPROVED);
+    case ACSA_STEP_REJECT: return S(APPROVED);
+    case ACSA_STEP_CANCEL: return S(DRAFT) | S(SUBMITTED) | S(APPROVED) | S(ACCEPTED);
+    case ACSA_STEP_DISPUTE: return S(ACCEPTED) | S(DELIVERING) | S(DELIVERED) | S(INVOICED);
+    case ACSA_STEP_ISSUE: return S(ACCEPTED) | S(DELIVERING);
+    case ACSA_STEP_RECEIVE: return S(DELIVERING);
+    case ACSA_STEP_INVOICE: return S(DELIVERED);
+    case ACSA_STEP_PAY: return S(INVOICED);
+    case ACSA_STEP_RETURN: return S(DELIVERED);
+    case ACSA_STEP_ACCEPT_RETURN: return S(DELIVERED);
+    case ACSA_STEP_EXCHANGE: return S(DELIVERED);
+    case ACSA_STEP_CONVERT: return S(DELIVERED);
+    case ACSA_STEP_CLOSE: return S(SETTLED);
+    case ACSA_STEP_CREATE: return 0;
+    case ACSA_STEP_COUNT: return 0;
+    }
+#undef S
+    return 0;
+}
+
+static enum acsa_rc check_state(const struct acsa_order *order, enum acsa_step step,
+                                struct acsa_error *err)
+{
+    uint32_t allowed = allowed_states(step);
+    if ((allowed & (1u << order->state)) != 0) {
+        return ACSA_OK;
+    }
+    char needed[160] = "";
+    size_t used = 0;
+    for (unsigned s = 0; s < ACSA_STATE_COUNT; s++) {
+        if ((allowed & (1u << s)) != 0) {
+            int n = snprintf(needed + used, sizeof(needed) - used, "%s%s", used > 0 ? " or " : "",
+                             state_names[s]);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+    return acsa_error_set(err, ACSA_EREFUSED, "state",
+                          "state: cannot %s order %s in state %s (%s needs %s)",
+                          step_names[step], order->number, state_names[order->state],
+                          step_names[step], needed);
+}
+
+/* Steps tied to one settlement method. */
+static enum acsa_rc check_method(const struct acsa_order *order, enum acsa_step step,
+                                 struct acsa_error *err)
+{
+    enum acsa_method method = order->method;
+    const char *name = acsa_method_name(method);
+    switch (step) {
+    case ACSA_STEP_INVOICE:
+        if (method != ACSA_METHOD_CASH) {
+            return acsa_error_set(err, ACSA_EREFUSED, "method",
+                                  "method: order %s settles by %s; only cash orders are "
+                                  "invoiced", order->number, name);
+        }
+        break;
+    case ACSA_STEP_PAY:
+        if (method != ACSA_METHOD_CASH && order->cash_due_minor == 0) {
+            return acsa_error_set(err, ACSA_EREFUSED, "method",
+                                  "method: order %s settles by %s; it can be paid only once "
+                                  "converted to cash", order->number, name);
+        }
+        break;
+    case ACSA_STEP_RETURN:
+    case ACSA_STEP_ACCEPT_RETURN:
+        if (method != ACSA_METHOD_RIK) {
+            return acsa_error_set(err, ACSA_EREFUSED, "method",
+                                  "method: order %s settles by %s; returns apply to rik orders",
+                                  order->number, name);
+        }
+        break;
+    case ACSA_STEP_EXCHANGE:
+        if (method != ACSA_METHOD_EVE) {
+            return acsa_error_set(err, ACSA_EREFUSED, "method",
+                                  "method: order %s settles by %s; exchanges apply to eve "
+                                  "orders", order->number, name);
+        }
+        break;
+    case ACSA_STEP_CONVERT:
+        if (method == ACSA_METHOD_CASH) {
+            return acsa_error_set(err, ACSA_EREFUSED, "method",
+                                  "method: order %s already settles in cash", order->number);
+        }
+        break;
+    default:
+        break;
+    }
+    return ACSA_OK;
+}
+
+static bool history_has(const struct acsa_order *order, enum acsa_step step, const char *actor)
+{
+    for (uint32_t i = 0; i < order->history_count; i++) {
+        if (order->history[i].step == step && strcmp(order->history[i].actor, actor) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Separation of duties: one person may not hold two conflicting steps of one order. */
+static enum acsa_rc check_duties(const struct acsa_order *order, const struct acsa_command *cmd,
+                                 struct acsa_error *err)
+{
+    static const struct {
+        enum acsa_step step;     /* The step being taken. */
+        enum acsa_step conflict; /* A step the same person may not have taken. */
+        const char *did;         /* What the earlier step was, for the message. */
+    } rules[] = {
+        {ACSA_STEP_APPROVE, ACSA_STEP_CREATE, "raised"},
+        {ACSA_STEP_APPROVE, ACSA_STEP_SUBMIT, "submitted"},
+        {ACSA_STEP_RECEIVE, ACSA_STEP_ISSUE, "recorded an issue of"},
+        {ACSA_STEP_ISSUE, ACSA_STEP_RECEIVE, "recorded a receipt of"},
+        {ACSA_STEP_PAY, ACSA_STEP_RECEIVE, "recorded a receipt of"},
+    };
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        if (rules[i].step == cmd->step && history_has(order, rules[i].conflict, cmd->actor)) {
+            return acsa_error_set(err, ACSA_EREFUSED, "by",
+                                  "by: \"%s\" %s order %s and may not also %s it (separation "
+                                  "of duties)", cmd->actor, rules[i].did, order->number,
+                                  step_names[cmd->step]);
+        }
+    }
+    return ACSA_OK;
+}
+
+/* Approve, accept and reject need an authorised official of the acting party. */
+static enum acsa_rc check_official(const struct acsa_order *order,
+                                   const struct acsa_command *cmd, struct acsa_error *err)
+{
+    bool requesting_side = cmd->step == ACSA_STEP_APPROVE;
+    const char *party = requesting_side ? order->requester : order->supplier;
+    const struct acsa_official *official = cmd->official;
+    if (official == NULL || strcmp(official->party, party) != 0 ||
+        strcmp(official->name, cmd->actor) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "by",
+                              "by: \"%s\" is not an authorised official of %s, who must %s "
+                              "order %s", cmd->actor, party, step_names[cmd->step],
+                              order->number);
+    }
+    if (!requesting_side) {
+        return ACSA_OK;
+    }
+    char amount[ACSA_MONEY_TEXT_SIZE];
+    char limit[ACSA_MONEY_TEXT_SIZE];
+    for (uint32_t i = 0; i < official->limit_count; i++) {
+        if (strcmp(official->limit_currency[i].code, order->currency.code) != 0) {
+            continue;
+        }
+        if (order->value_minor > official->limit_minor[i]) {
+            return acsa_error_set(
+                err, ACSA_EREFUSED, "by",
+                "by: order value %s %s exceeds the approval limit of \"%s\" (%s %s)",
+                acsa_money_format(order->value_minor, order->currency.exponent, amount),
+                order->currency.code, cmd->actor,
+                acsa_money_format(official->limit_minor[i], order->currency.exponent, limit),
+                order->currency.code);
+        }
+        return ACSA_OK;
+    }
+    return acsa_error_set(err, ACSA_EREFUSED, "by",
+                          "by: \"%s\" has no approval limit in %s", cmd->actor,
+                          order->currency.code);
+}
+
+static enum acsa_rc check_common(const struct acsa_order *order, const struct acsa_command *cmd,
+                                 struct acsa_error *err)
+{
+    if (cmd->actor[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "by", "by: who takes the step is required");
+    }
+    if (cmd->day < order->created_day) {
+        char text[ACSA_DATE_TEXT_SIZE];
+        return acsa_error_set(err, ACSA_EREFUSED, "date",
+                              "date: cannot be before the order was raised (%s)",
+                              acsa_date_format(order->created_day, text));
+    }
+    if (order->history_count >= ACSA_ORDER_HISTORY_MAX) {
+        return acsa_error_set(err, ACSA_EREFUSED, "state",
+                              "state: order %s has reached its limit of %d events",
+                              order->number, ACSA_ORDER_HISTORY_MAX);
+    }
+    enum acsa_rc rc = check_method(order, cmd->step, err);
+    if (rc == ACSA_OK) {
+        rc = check_state(order, cmd->step, err);
+    }
+    if (rc == ACSA_OK) {
+        rc = check_duties(order, cmd, err);
+    }
+    return rc;
+}
+
+/* ---- Per-line steps ------------------------------------------------------------------- */
+
+/* Returns the line a per-line command names, or NULL after filling err. */
+static struct acsa_order_line *command_line(struct acsa_order *order,
+                                            const struct acsa_command *cmd,
+                                            struct acsa_error *err)
+{
+    if (cmd->line_no < 1 || cmd->line_no > order->line_count) {
+        acsa_error_set(err, ACSA_EREFUSED, "line", "line: order %s has no line %u (it has %u)",
+                       order->number, cmd->line_no, order->line_count);
+        return NULL;
+    }
+    if (cmd->quantity_milli <= 0) {
+        acsa_error_set(err, ACSA_EREFUSED, "qty", "qty: quantity must be greater than zero");
+        return NULL;
+    }
+    return &order->lines[cmd->line_no - 1];
+}
+
+/* Moves quantity from "available" into "done", refusing more than is available. */
+static enum acsa_rc check_quantity(const struct acsa_command *cmd, const char *verb,
+                                   int64_t limit, const char *limit_what, int64_t done,
+                                   const struct acsa_order_line *line, struct acsa_error *err)
+{
+    if (cmd->quantity_milli <= limit - done) {
+        return ACSA_OK;
+    }
+    char want[ACSA_MONEY_TEXT_SIZE];
+    char cap[ACSA_MONEY_TEXT_SIZE];
+    char had[ACSA_MONEY_TEXT_SIZE];
+    return acsa_error_set(err, ACSA_EREFUSED, "qty",
+                          "qty: %s %s %s on line %u would exceed the %s %s (%s already)", verb,
+                          acsa_quantity_format(cmd->quantity_milli, want), line->unit_of_issue,
+                          cmd->line_no, acsa_quantity_format(limit, cap), limit_what,
+                          acsa_quantity_format(done, had));
+}
+
+/* Value of the step from done to done + quantity, by cumulative rounding so that the parts
+ * of a line always add up to its value. */
+static int64_t value_between(const struct acsa_order_line *line, int64_t done, int64_t quantity)
+{
+    int64_t before = 0;
+    int64_t after = 0;
+    bool ok = acsa_money_line_value(done, line->price_minor, &before);
+    ok = ok && acsa_money_line_value(done + quantity, line->price_minor, &after);
+    /* Both are at most the line value, which was computed without overflow at entry. */
+    ACSA_ASSERT(ok);
+    return after - before;
+}
+
+static bool all_lines(const struct acsa_order *order, int which)
+{
+    for (uint32_t i = 0; i < order->line_count; i++) {
+        const struct acsa_order_line *line = &order->lines[i];
+        int64_t have = which == 0 ? line->received_milli : line->return_accepted_milli;
+        int64_t want = which == 0 ? line->quantity_milli : line->received_milli;
+        if (have != want) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static enum acsa_rc step_issue(struct acsa_order *order, const struct acsa_command *cmd,
+                               struct acsa_error *err)
+{
+    struct acsa_order_line *line = command_line(order, cmd, err);
+    if (line == NULL) {
+        return err->rc;
+    }
+    enum acsa_rc rc = check_quantity(cmd, "issuing", line->quantity_milli, "ordered",
+                                     line->issued_milli, line, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    line->issued_milli += cmd->quantity_milli;
+    order->state = ACSA_STATE_DELIVERING;
+    return ACSA_OK;
+}
+
+static enum acsa_rc step_receive(const struct acsa_agreement *agreement, const char *nation,
+                                 struct acsa_order *order, const struct acsa_command *cmd,
+                                 struct acsa_event *event, struct acsa_error *err)
+{
+    struct acsa_order_line *line = command_line(order, cmd, err);
+    if (line == NULL) {
+        return err->rc;
+    }
+    enum acsa_rc rc = check_quantity(cmd, "receiving", line->issued_milli, "issued",
+                                     line->received_milli, line, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    int64_t value = value_between(line, line->received_milli, cmd->quantity_milli);
+    line->received_milli += cmd->quantity_milli;
+    order->received_value_minor += value;
+    event->amount_minor = value;
+    post_accrual(event, order, nation, order->method != ACSA_METHOD_CASH, value,
+                 cmd->quantity_milli, cmd->line_no);
+    if (all_lines(order, 0)) {
+        order->state = ACSA_STATE_DELIVERED;
+        order->delivered_day = cmd->day;
+        if (order->method != ACSA_METHOD_CASH) {
+            order->due_day = cmd->day + agreement->due_days[order->method];
+        }
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc step_return(struct acsa_order *order, const struct acsa_command *cmd,
+                                struct acsa_error *err)
+{
+    struct acsa_order_line *line = command_line(order, cmd, err);
+    if (line == NULL) {
+        return err->rc;
+    }
+    enum acsa_rc rc = check_quantity(cmd, "returning", line->received_milli, "received",
+                                     line->returned_milli, line, err);
+    if (rc == ACSA_OK) {
+        line->returned_milli += cmd->quantity_milli;
+    }
+    return rc;
+}
+
+static enum acsa_rc step_accept_return(const char *nation, struct acsa_order *order,
+                                       const struct acsa_command *cmd, struct acsa_event *event,
+                                       struct acsa_error *err)
+{
+    struct acsa_order_line *line = command_line(order, cmd, err);
+    if (line == NULL) {
+        return err->rc;
+    }
+    enum acsa_rc rc = check_quantity(cmd, "accepting", line->returned_milli, "returned",
+                                     line->return_accepted_milli, line, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    int64_t value = value_between(line, line->return_accepted_milli, cmd->quantity_milli);
+    line->return_accepted_milli += cmd->quantity_milli;
+    order->kind_settled_minor += value;
+    event->amount_minor = value;
+    post_discharge(event, order, nation, true, ACSA_ACCOUNT_KIND_SETTLED, value,
+                   cmd->quantity_milli, cmd->line_no);
+    if (all_lines(order, 1)) {
+        order->state = ACSA_STATE_SETTLED;
+    }
+    return ACSA_OK;
+}
+
+/* ---- Money steps ---------------------------------------------------------------------- */
+
+/* Opens a cash obligation of amount due cash-days after day (invoice, conversion, exchange
+ * difference). */
+static void open_cash(const struct acsa_agreement *agreement, struct acsa_order *order,
+                      int64_t amount, int32_t day)
+{
+    ACSA_ASSERT(amount > 0);
+    order->cash_due_minor = amount;
+    order->invoiced_day = day;
+    order->due_day = day + agreement->due_days[ACSA_METHOD_CASH];
+    order->state = ACSA_STATE_INVOICED;
+}
+
+static enum acsa_rc step_invoice(const struct acsa_agreement *agreement,
+                                 struct acsa_order *order, const struct acsa_command *cmd,
+                                 struct acsa_event *event)
+{
+    /* Only receipted quantities are invoiced: delivery is complete, so that is all of it. */
+    if (order->received_value_minor == 0) {
+        order->state = ACSA_STATE_SETTLED;
+        return ACSA_OK;
+    }
+    open_cash(agreement, order, order->received_value_minor, cmd->day);
+    event->amount_minor = order->cash_due_minor;
+    return ACSA_OK;
+}
+
+static enum acsa_rc step_pay(const char *nation, struct acsa_order *order,
+                             const struct acsa_command *cmd, struct acsa_event *event,
+                             struct acsa_error *err)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    if (strcmp(cmd->currency, order->currency.code) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "currency",
+                              "currency: payment in %s, but order %s is in %s", cmd->currency,
+                              order->number, order->currency.code);
+    }
+    if (cmd->amount_minor <= 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "amount",
+                              "amount: a payment must be greater than zero");
+    }
+    int64_t open = order->cash_due_minor - order->paid_minor;
+    if (cmd->amount_minor > open) {
+        return acsa_error_set(err, ACSA_EREFUSED, "amount",
+                              "amount: payment exceeds the %s %s outstanding on order %s",
+                              acsa_money_format(open, order->currency.exponent, text),
+                              order->currency.code, order->number);
+    }
+    order->paid_minor += cmd->amount_minor;
+    event->amount_minor = cmd->amount_minor;
+    post_discharge(event, order, nation, false, ACSA_ACCOUNT_CASH, cmd->amount_minor, 0, 0);
+    if (order->paid_minor == order->cash_due_minor) {
+        order->state = ACSA_STATE_SETTLED;
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc step_convert(const struct acsa_agreement *agreement, const char *nation,
+                                 struct acsa_order *order, const struct acsa_command *cmd,
+                                 struct acsa_event *event, struct acsa_error *err)
+{
+    if (!acsa_order_convertible(order, cmd->day)) {
+        char due[ACSA_DATE_TEXT_SIZE];
+        return acsa_error_set(err, ACSA_EREFUSED, "date",
+                              "date: order %s is not past its in-kind deadline (%s)",
+                              order->number, acsa_date_format(order->due_day, due));
+    }
+    int64_t remaining = order->received_value_minor - order->kind_settled_minor;
+    ACSA_ASSERT(remaining > 0);
+    post_discharge(event, order, nation, true, obligation_account(we_supply(order, nation), false),
+                   remaining, 0, 0);
+    order->converted = true;
+    open_cash(agreement, order, remaining, cmd->day);
+    event->amount_minor = remaining;
+    return ACSA_OK;
+}
+
+/* ---- Dispatch ------------------------------------------------------------------------- */
+
+static enum acsa_rc need_reason(const struct acsa_command *cmd, struct acsa_error *err)
+{
+    if (cmd->reason[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "reason", "reason: %s needs a stated reason",
+                              step_names[cmd->step]);
+    }
+    return ACSA_OK;
+}
+
+/* Requirement of entry: what must be known before an order leaves draft. */
+static enum acsa_rc check_complete(const struct acsa_order *order, struct acsa_error *err)
+{
+    if (order->requester_unit_id == 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "requester_unit",
+                              "requester_unit: order %s needs the requesting unit before it "
+                              "is submitted", order->number);
+    }
+    if (order->supplier_unit_id == 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "supplier_unit",
+                              "supplier_unit: order %s needs the supplying unit before it is "
+                              "submitted", order->number);
+    }
+    if (order->place[0] == '\0') {
+        return acsa_error_set(err, ACSA_EREFUSED, "place",
+                              "place: order %s needs a delivery place before it is submitted",
+                              order->number);
+    }
+    if (order->need_by_day == ACSA_DATE_NONE) {
+        return acsa_error_set(err, ACSA_EREFUSED, "need_by",
+                              "need_by: order %s needs a delivery date before it is submitted",
+                              order->number);
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_command *cmd,
+                                struct acsa_error *err)
+{
+    enum acsa_rc rc = ACSA_OK;
+    switch (cmd->step) {
+    case ACSA_STEP_SUBMIT:
+        rc = check_complete(order, err);
+        order->state = ACSA_STATE_SUBMITTED;
+        break;
+    case ACSA_STEP_APPROVE:
+        rc = check_official(order, cmd, err);
+        order->state = ACSA_STATE_APPROVED;
+        break;
+    case ACSA_STEP_ACCEPT:
+        rc = check_official(order, cmd, err);
+        order->state = ACSA_STATE_ACCEPTED;
+        break;
+    case ACSA_STEP_REJECT:
+        rc = need_reason(cmd, err);
+        rc = rc == ACSA_OK ? check_official(order, cmd, err) : rc;
+        order->state = ACSA_STATE_REJECTED;
+        break;
+    case ACSA_STEP_CANCEL:
+        order->state = ACSA_STATE_CANCELLED;
+        break;
+    case ACSA_STEP_DISPUTE:
+        rc = need_reason(cmd, err);
+        order->state_before_dispute = order->state;
+        order->state = ACSA_STATE_DISPUTED;
+        break;
+    case ACSA_STEP_CLOSE:
+        order->state = ACSA_STATE_CLOSED;
+        break;
+    default:
+        ACSA_ASSERT(false);
+    }
+    return rc;
+}
+
+static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char *nation,
+                             struct acsa_order *order, const struct acsa_command *cmd,
+                             struct acsa_event *event, struct acsa_error *err)
+{
+    switch (cmd->step) {
+    case ACSA_STEP_ISSUE:
+        return step_issue(order, cmd, err);
+    case ACSA_STEP_RECEIVE:
+        return step_receive(agreement, nation, order, cmd, event, err);
+    case ACSA_STEP_RETURN:
+        return step_return(order, cmd, err);
+    case ACSA_STEP_ACCEPT_RETURN:
+        return step_accept_return(nation, order, cmd, event, err);
+    case ACSA_STEP_INVOICE:
+        return step_invoice(agreement, order, cmd, event);
+    case ACSA_STEP_PAY:
+        return step_pay(nation, order, cmd, event, err);
+    case ACSA_STEP_CONVERT:
+        return step_convert(agreement, nation, order, cmd, event, err);
+    case ACSA_STEP_CREATE:
+    case ACSA_STEP_EXCHANGE:
+    case ACSA_STEP_COUNT:
+        return acsa_error_set(err, ACSA_EUSAGE, "step", "step: %s is not applied one order at "
+                              "a time", (unsigned)cmd->step < ACSA_STEP_COUNT
+                                            ? step_names[cmd->step] : "?");
+    default:
+        return step_simple(order, cmd, err);
+    }
+}
+
+static void event_begin(struct acsa_event *event, const struct acsa_order *order,
+                        const struct acsa_command *cmd)
+{
+    memset(event, 0, sizeof(*event));
+    event->step = cmd->step;
+    event->day = cmd->day;
+    snprintf(event->actor, sizeof(event->actor), "%s", cmd->actor);
+    snprintf(event->detail, sizeof(event->detail), "%s", cmd->reason);
+    event->state_from = order->state;
+    event->line_no = cmd->line_no;
+    event->quantity_milli = cmd->quantity_milli;
+}
+
+enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char *nation,
+                              struct acsa_order *order, const struct acsa_command *command,
+                              struct acsa_event *out_event, struct acsa_error *err)
+{
+    ACSA_ASSERT(agreement != NULL && nation != NULL && order != NULL);
+    ACSA_ASSERT(command != NULL && out_event != NULL);
+    acsa_error_clear(err);
+    memset(out_event, 0, sizeof(*out_event));
+    if ((unsigned)command->step >= ACSA_STEP_COUNT || command->step == ACSA_STEP_CREATE ||
+        command->step == ACSA_STEP_EXCHANGE) {
+        return acsa_error_set(err, ACSA_EUSAGE, "step", "step: not a single-order step");
+    }
+    enum acsa_rc rc = check_common(order, command, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    /* Work on a copy: the caller's order changes only when every rule held. */
+    struct acsa_order next = *order;
+    struct acsa_event event;
+    event_begin(&event, order, command);
+    rc = dispatch(agreement, nation, &next, command, &event, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    history_append(&next, command->step, command->actor);
+    event.state_to = next.state;
+    ACSA_ASSERT(acsa_event_balanced(&event));
+    ACSA_ASSERT(acsa_order_outstanding(&next) >= 0);
+    *order = next;
+    *out_event = event;
+    return ACSA_OK;
+}
+
+/* ---- Exchange ------------------------------------------------------------------------- */
+
+static enum acsa_rc check_exchange_pair(const struct acsa_order *order,
+                                        const struct acsa_order *other, struct acsa_error *err)
+{
+    if (strcmp(order->number, other->number) == 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "with",
+                              "with: an order cannot be exchanged with itself");
+    }
+    if (other->method != ACSA_METHOD_EVE || other->state != ACSA_STATE_DELIVERED) {
+        return acsa_error_set(err, ACSA_EREFUSED, "with",
+                              "with: order %s must be a delivered eve order (it is a %s order "
+                              "in state %s)", other->number, acsa_method_name(other->method),
+                              state_names[other->state]);
+    }
+    if (strcmp(order->agreement_id, other->agreement_id) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "with",
+                              "with: order %s falls under %s, not %s", other->number,
+                              other->agreement_id, order->agreement_id);
+    }
+    if (strcmp(order->requester, other->supplier) != 0 ||
+        strcmp(order->supplier, other->requester) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "with",
+                              "with: order %s must run the other way (%s supplying %s)",
+                              other->number, order->requester, order->supplier);
+    }
+    if (strcmp(order->currency.code, other->currency.code) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "with",
+                              "with: order %s is in %s, not %s", other->number,
+                              other->currency.code, order->currency.code);
+    }
+    return ACSA_OK;
+}
+
+/* Discharges matched value of one side of an exchange and opens cash for any remainder. */
+static void exchange_side(const struct acsa_agreement *agreement, const char *nation,
+                          struct acsa_order *order, const char *with, int64_t matched,
+                          const struct acsa_command *cmd, struct acsa_event *event)
+{
+    int64_t open = order->received_value_minor - order->kind_settled_minor;
+    event_begin(event, order, cmd);
+    snprintf(event->detail, sizeof(event->detail), "exchanged with %s", with);
+    memcpy(order->exchanged_with, with, ACSA_NUMBER_SIZE);
+    event->amount_minor = matched;
+    if (matched > 0) {
+        post_discharge(event, order, nation, true, ACSA_ACCOUNT_EXCHANGE, matched, 0, 0);
+    }
+    order->kind_settled_minor += matched;
+    int64_t difference = open - matched;
+    if (difference > 0) {
+        post_discharge(event, order, nation, true,
+                       obligation_account(we_supply(order, nation), false), difference, 0, 0);
+        open_cash(agreement, order, difference, cmd->day);
+    } else {
+        order->state = ACSA_STATE_SETTLED;
+    }
+    history_append(order, ACSA_STEP_EXCHANGE, cmd->actor);
+    event->state_to = order->state;
+    ACSA_ASSERT(acsa_event_balanced(event));
+}
+
+enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agreement, const char *nation,
+                                 struct acsa_order *order, struct acsa_order *other,
+                                 const struct acsa_command *command,
+                                 struct acsa_event *out_event,
+                                 struct acsa_event *out_other_event, struct acsa_error *err)
+{
+    ACSA_ASSERT(agreement != NULL && order != NULL && other != NULL && command != NULL);
+    ACSA_ASSERT(command->step == ACSA_STEP_EXCHANGE);
+    acsa_error_clear(err);
+    memset(out_event, 0, sizeof(*out_event));
+    memset(out_other_event, 0, sizeof(*out_other_event));
+    enum acsa_rc rc = check_common(order, command, err);
+    rc = rc == ACSA_OK ? check_common(other, command, err) : rc;
+    rc = rc == ACSA_OK ? check_exchange_pair(order, other, err) : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    int64_t open_a = order->received_value_minor - order->kind_settled_minor;
+    int64_t open_b = other->received_value_minor - other->kind_settled_minor;
+    int64_t matched = open_a < open_b ? open_a : open_b;
+    /* The two sides clear the exchange account in opposite directions: sum over both is 0. */
+    exchange_side(agreement, nation, order, other->number, matched, command, out_event);
+    exchange_side(agreement, nation, other, order->number, matched, command, out_other_event);
+    return ACSA_OK;
+}
+
+/* ---- Status --------------------------------------------------------------------------- */
+
+int64_t acsa_order_outstanding(const struct acsa_order *order)
+{
+    return order->received_value_minor - order->kind_settled_minor - order->paid_minor;
+}
+
+bool acsa_order_overdue(const struct acsa_order *order, int32_t day)
+{
+    bool open = order->state == ACSA_STATE_DELIVERED || order->state == ACSA_STATE_INVOICED ||
+                order->state == ACSA_STATE_DISPUTED;
+    return open && order->due_day != ACSA_DATE_NONE && day > order->due_day &&
+           acsa_order_outstanding(order) > 0;
+}
+
+bool acsa_order_convertible(const struct acsa_order *order, int32_t day)
+{
+    return order->method != ACSA_METHOD_CASH && order->state == ACSA_STATE_DELIVERED &&
+           !order->converted && acsa_order_overdue(order, day);
+}

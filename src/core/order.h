@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/* Orders and their state machine. A step is a pure function of (agreement, order, command)
+ * that either refuses with the rule named and leaves the order untouched, or changes the order
+ * and yields one event with its balanced ledger postings. The caller persists both together. */
+#ifndef ACSA_ORDER_H
+#define ACSA_ORDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "agreement.h"
+#include "limits.h"
+#include "rc.h"
+
+/* Order states (DOMAIN.md requirement 3). Stored as names; the numbers are not stored. */
+enum acsa_state {
+    ACSA_STATE_DRAFT,
+    ACSA_STATE_SUBMITTED,
+    ACSA_STATE_APPROVED,
+    ACSA_STATE_ACCEPTED,
+    ACSA_STATE_REJECTED,
+    ACSA_STATE_DELIVERING,
+    ACSA_STATE_DELIVERED,
+    ACSA_STATE_INVOICED,
+    ACSA_STATE_SETTLED,
+    ACSA_STATE_CLOSED,
+    ACSA_STATE_CANCELLED,
+    ACSA_STATE_DISPUTED,
+    ACSA_STATE_COUNT
+};
+
+/* The steps an order goes through; each recorded step is an event. Stored as names. */
+enum acsa_step {
+    ACSA_STEP_CREATE,
+    ACSA_STEP_SUBMIT,
+    ACSA_STEP_APPROVE,
+    ACSA_STEP_ACCEPT,
+    ACSA_STEP_REJECT,
+    ACSA_STEP_CANCEL,
+    ACSA_STEP_DISPUTE,
+    ACSA_STEP_ISSUE,
+    ACSA_STEP_RECEIVE,
+    ACSA_STEP_INVOICE,
+    ACSA_STEP_PAY,
+    ACSA_STEP_RETURN,
+    ACSA_STEP_ACCEPT_RETURN,
+    ACSA_STEP_EXCHANGE,
+    ACSA_STEP_CONVERT,
+    ACSA_STEP_CLOSE,
+    ACSA_STEP_COUNT
+};
+
+/* Ledger accounts, seen from the node's own nation. Amounts are signed: debit positive,
+ * credit negative; the postings of every event sum to zero per currency. */
+enum acsa_account {
+    ACSA_ACCOUNT_RECEIVABLE_CASH, /* The partner owes us money. */
+    ACSA_ACCOUNT_RECEIVABLE_KIND, /* The partner owes us supplies or services (by value). */
+    ACSA_ACCOUNT_PAYABLE_CASH,    /* We owe the partner money (credit balance). */
+    ACSA_ACCOUNT_PAYABLE_KIND,    /* We owe the partner in kind (credit balance). */
+    ACSA_ACCOUNT_SUPPLIED,        /* Value of what we supplied (credit balance). */
+    ACSA_ACCOUNT_RECEIVED,        /* Value of what we received. */
+    ACSA_ACCOUNT_CASH,            /* Money paid or received in settlement. */
+    ACSA_ACCOUNT_KIND_SETTLED,    /* Value of supplies returned in kind in settlement. */
+    ACSA_ACCOUNT_EXCHANGE,        /* Clearing account of equal-value exchanges. */
+    ACSA_ACCOUNT_COUNT
+};
+
+const char *acsa_state_name(enum acsa_state state);
+bool acsa_state_parse(const char *text, enum acsa_state *out);
+const char *acsa_step_name(enum acsa_step step);
+bool acsa_step_parse(const char *text, enum acsa_step *out);
+const char *acsa_account_name(enum acsa_account account);
+bool acsa_account_parse(const char *text, enum acsa_account *out);
+
+/* An authorised official of one party, with approval limits per currency. */
+struct acsa_official {
+    int64_t id;                                                      /* Store id. */
+    char party[ACSA_NATION_SIZE];                                    /* Nation. */
+    char name[ACSA_NAME_SIZE];                                       /* As given with --by. */
+    struct acsa_currency limit_currency[ACSA_OFFICIAL_LIMITS_MAX];   /* Currencies of limits. */
+    int64_t limit_minor[ACSA_OFFICIAL_LIMITS_MAX];                   /* Limit per currency. */
+    uint32_t limit_count;                                            /* Used entries. */
+};
+
+/* A joint exercise or operation orders are raised for. */
+struct acsa_activity {
+    int64_t id;                              /* Store id. */
+    char agreement_id[ACSA_ID_SIZE];         /* The agreement it falls under. */
+    char name[ACSA_NAME_SIZE];               /* "Dharma Guardian 2024". */
+    char type[ACSA_CODE_SIZE];               /* One of the agreement's activity types. */
+    int32_t from_day;                        /* First day. */
+    int32_t to_day;                          /* Last day (>= from_day). */
+    char place[ACSA_TEXT_SIZE];              /* Optional. */
+};
+
+/** Validates an activity against its agreement: name present, type covered, dates ordered.
+ * ACSA_EREFUSED naming the field and rule. */
+ACSA_NODISCARD enum acsa_rc acsa_activity_validate(const struct acsa_agreement *agreement,
+                                                   const struct acsa_activity *activity,
+                                                   struct acsa_error *err);
+
+struct acsa_order_line {
+    char category[ACSA_CODE_SIZE];         /* One of the agreement's categories. */
+    char description[ACSA_TEXT_SIZE];      /* What is supplied. */
+    char nsn[ACSA_NSN_SIZE];               /* NSN or part number; "" if unknown. */
+    char unit_of_issue[ACSA_UNIT_OF_ISSUE_SIZE]; /* "l", "kg", "ea", ... */
+    int64_t quantity_milli;                /* Ordered, > 0. */
+    int64_t price_minor;                   /* Unit price in the order currency, >= 0. */
+    int64_t value_minor;                   /* quantity x price, rounded (money.h). */
+    int64_t issued_milli;                  /* Issued so far (<= quantity). */
+    int64_t received_milli;                /* Received so far (<= issued). */
+    int64_t returned_milli;                /* Returned in kind so far (<= received). */
+    int64_t return_accepted_milli;         /* Returns the supplier accepted (<= returned). */
+};
+
+/* One recorded step, as far as later rules need it (separation of duties). */
+struct acsa_order_history_entry {
+    uint8_t step;                          /* enum acsa_step. */
+    char actor[ACSA_NAME_SIZE];            /* Who took it. */
+};
+
+struct acsa_order {
+    char number[ACSA_NUMBER_SIZE];         /* "IN-JP-2024-000042". */
+    char agreement_id[ACSA_ID_SIZE];       /* The one agreement it falls under. */
+    char requester[ACSA_NATION_SIZE];      /* Requesting (receiving) party. */
+    char supplier[ACSA_NATION_SIZE];       /* Supplying party. */
+    int64_t requester_unit_id;             /* Unit of the requester, 0 if not given. */
+    int64_t supplier_unit_id;              /* Unit of the supplier, 0 if not given. */
+    int64_t activity_id;                   /* The activity it cites. */
+    enum acsa_method method;               /* Settlement method. */
+    enum acsa_state state;                 /* Current state. */
+    enum acsa_state state_before_dispute;  /* Where a dispute was raised from. */
+    struct acsa_currency currency;         /* Every line and payment is in this currency. */
+    char place[ACSA_TEXT_SIZE];            /* Requested delivery place; "" if not given. */
+    int32_t need_by_day;                   /* Requested delivery date or ACSA_DATE_NONE. */
+    int32_t created_day;                   /* Date raised. */
+    int32_t delivered_day;                 /* Date the last receipt completed delivery. */
+    int32_t invoiced_day;                  /* Date of the invoice or of the conversion. */
+    int32_t due_day;                       /* Settlement due date, ACSA_DATE_NONE if none. */
+    int64_t value_minor;                   /* Sum of line values as ordered. */
+    int64_t received_value_minor;          /* Value received so far. */
+    int64_t kind_settled_minor;            /* In-kind obligation discharged (returns, exchange). */
+    int64_t cash_due_minor;                /* Cash obligation: invoiced, converted or difference. */
+    int64_t paid_minor;                    /* Paid so far (<= cash_due_minor). */
+    bool converted;                        /* An in-kind obligation became cash. */
+    char exchanged_with[ACSA_NUMBER_SIZE]; /* The reciprocal order of an exchange, or "". */
+    uint32_t line_count;                   /* Used lines. */
+    struct acsa_order_line lines[ACSA_ORDER_LINES_MAX];                 /* Lines 1..count. */
+    uint32_t history_count;                                             /* Used entries. */
+    struct acsa_order_history_entry history[ACSA_ORDER_HISTORY_MAX];    /* Oldest first. */
+};
+
+/* One leg of a ledger entry. */
+struct acsa_posting {
+    enum acsa_account account;             /* Which account. */
+    char partner[ACSA_NATION_SIZE];        /* The counterparty nation. */
+    char currency[ACSA_CURRENCY_SIZE];     /* Currency of amount_minor. */
+    int64_t amount_minor;                  /* Debit > 0, credit < 0. */
+    int64_t quantity_milli;                /* For in-kind legs: the quantity; else 0. */
+    uint32_t line_no;                      /* For per-line legs: the line (1-based); else 0. */
+};
+
+/* What one step recorded. */
+struct acsa_event {
+    enum acsa_step step;                   /* The step. */
+    int32_t day;                           /* Its date. */
+    char actor[ACSA_NAME_SIZE];            /* Who took it. */
+    enum acsa_state state_from;            /* State before. */
+    enum acsa_state state_to;              /* State after. */
+    uint32_t line_no;                      /* Line of a per-line step, else 0. */
+    int64_t quantity_milli;                /* Quantity of a per-line step, else 0. */
+    int64_t amount_minor;                  /* Amount of a money step (pay, invoice, convert). */
+    char detail[ACSA_TEXT_SIZE];           /* Reason or note, human-readable. */
+    uint32_t posting_count;                /* Used postings. */
+    struct acsa_posting postings[ACSA_EVENT_POSTINGS_MAX]; /* Balanced legs. */
+};
+
+/* The input of a new order, before it has a number. */
+struct acsa_order_draft {
+    char requester[ACSA_NATION_SIZE];
+    char supplier[ACSA_NATION_SIZE];
+    int64_t requester_unit_id;             /* 0 if not given. */
+    int64_t supplier_unit_id;              /* 0 if not given. */
+    enum acsa_method method;
+    char place[ACSA_TEXT_SIZE];
+    int32_t need_by_day;                   /* ACSA_DATE_NONE if not given. */
+    uint32_t line_count;
+    struct acsa_order_line lines[ACSA_ORDER_LINES_MAX]; /* category .. price_minor filled. */
+    char line_currency[ACSA_ORDER_LINES_MAX][ACSA_CURRENCY_SIZE]; /* Per line; all must agree. */
+};
+
+/* A step's input besides the order itself. */
+struct acsa_command {
+    enum acsa_step step;                   /* Which step. */
+    int32_t day;                           /* Date it takes effect. */
+    char actor[ACSA_NAME_SIZE];            /* --by. */
+    char reason[ACSA_TEXT_SIZE];           /* --reason, may be "". */
+    uint32_t line_no;                      /* issue, receive, return, accept-return. */
+    int64_t quantity_milli;                /* issue, receive, return, accept-return. */
+    int64_t amount_minor;                  /* pay. */
+    char currency[ACSA_CURRENCY_SIZE];     /* pay. */
+    const struct acsa_official *official;  /* approve/accept/reject: the actor's official
+                                              record in the acting party, NULL if none. */
+};
+
+/** Formats an order number: "IN-JP-2024-000042". buf holds ACSA_NUMBER_SIZE bytes. */
+char *acsa_order_number_format(const char *requester, const char *supplier, int32_t year,
+                               int64_t sequence, char buf[ACSA_NUMBER_SIZE]);
+
+/** Builds a new draft order from draft, under agreement, citing activity, raised on day by
+ * actor, numbered number. Checks every rule of entry: agreement in force on day, both parties
+ * of the agreement and different, the activity under the agreement with a covered type, the
+ * method allowed, at least one line, every category permitted and not excluded, quantities
+ * positive, prices not negative, one allowed currency for all lines, no overflow. On success
+ * fills *out_order and *out_event (step create); on refusal leaves them zeroed and returns
+ * ACSA_EREFUSED or ACSA_EUSAGE with err naming the field ("line 2.category") and rule. */
+ACSA_NODISCARD enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
+                                              const struct acsa_activity *activity,
+                                              const struct acsa_order_draft *draft,
+                                              const char *number, int32_t day,
+                                              const char *actor, struct acsa_order *out_order,
+                                              struct acsa_event *out_event,
+                                              struct acsa_error *err);
+
+/** Applies one step (anything but create and exchange) to *order. nation is the node's own
+ * nation: it decides which side of each posting is ours. On success *order holds the new
+ * state and *out_event the event with balanced postings; on refusal *order is unchanged,
+ * *out_event zeroed, and err names the field and rule. Pure; no I/O. */
+ACSA_NODISCARD enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement,
+                                             const char *nation, struct acsa_order *order,
+                                             const struct acsa_command *command,
+                                             struct acsa_event *out_event,
+                                             struct acsa_error *err);
+
+/** Matches two delivered equal-value-exchange orders of reverse direction under the same
+ * agreement and currency. The smaller value discharges both in kind; any difference becomes
+ * a cash obligation on the larger order, due cash-days after day. Both orders and both events
+ * are written only on success. */
+ACSA_NODISCARD enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agreement,
+                                                const char *nation, struct acsa_order *order,
+                                                struct acsa_order *other,
+                                                const struct acsa_command *command,
+                                                struct acsa_event *out_event,
+                                                struct acsa_event *out_other_event,
+                                                struct acsa_error *err);
+
+/** Whether the order's settlement is past due as of day (due_day < day, not settled). */
+bool acsa_order_overdue(const struct acsa_order *order, int32_t day);
+
+/** Whether an in-kind obligation of the order is past due as of day and may be converted. */
+bool acsa_order_convertible(const struct acsa_order *order, int32_t day);
+
+/** The outstanding obligation of the order: cash still unpaid plus in-kind value still
+ * unsettled, in minor units of the order currency. */
+int64_t acsa_order_outstanding(const struct acsa_order *order);
+
+/** Asserts (ACSA_ASSERT, always on) that the event's postings sum to zero per currency and
+ * returns true; the ledger's one invariant. */
+bool acsa_event_balanced(const struct acsa_event *event);
+
+#endif

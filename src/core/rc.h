@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* Result codes shared by every layer, and the error record that carries the field and the rule
+ * a refusal is about. Codes are stable numbers: a retired code is never reused. */
+#ifndef ACSA_RC_H
+#define ACSA_RC_H
+
+#include <stddef.h>
+
+#define ACSA_NODISCARD __attribute__((warn_unused_result))
+
+/* X(name, number, exit_code, text). exit_code is what the CLI exits with. */
+#define ACSA_RC_MAP(X)                                                              \
+    X(ACSA_OK, 0, 0, "ok")                                                          \
+    X(ACSA_EREFUSED, 1, 1, "refused by a rule of the agreement or the order state") \
+    X(ACSA_EUSAGE, 2, 2, "invalid input")                                           \
+    X(ACSA_ENOTFOUND, 3, 3, "not found")                                            \
+    X(ACSA_ESTORAGE, 4, 4, "storage error")                                         \
+    X(ACSA_ENOMEM, 5, 4, "out of memory")                                           \
+    X(ACSA_EEXISTS, 6, 1, "already exists")
+
+enum acsa_rc {
+#define ACSA_RC_ENUM(name, number, exit_code, text) name = number,
+    ACSA_RC_MAP(ACSA_RC_ENUM)
+#undef ACSA_RC_ENUM
+};
+
+/* Sizes of the text fields of an error. */
+#define ACSA_ERROR_FIELD_SIZE 64
+#define ACSA_ERROR_MESSAGE_SIZE 384
+
+/* A refusal: which field, and the whole message naming the field and the rule.
+ * message is complete on its own (it already contains field), e.g.
+ * `line 2: category "ammunition" is excluded by agreement IN-JP-2020`. */
+struct acsa_error {
+    enum acsa_rc rc;                            /* Same as the returned code. */
+    char field[ACSA_ERROR_FIELD_SIZE];          /* The input field, e.g. "line 2.category". */
+    char message[ACSA_ERROR_MESSAGE_SIZE];      /* Human-readable, names field and rule. */
+};
+
+/** The constant name of rc, e.g. "ACSA_EREFUSED". */
+const char *acsa_rc_name(enum acsa_rc rc);
+/** A short description of rc. */
+const char *acsa_rc_text(enum acsa_rc rc);
+/** The process exit code for rc (0 ok, 1 refused, 2 usage, 3 not found, 4 storage). */
+int acsa_rc_exit_code(enum acsa_rc rc);
+
+/** Clears err to ACSA_OK with empty texts. err may be NULL. */
+void acsa_error_clear(struct acsa_error *err);
+
+/** Fills err (if not NULL) with rc, field and a printf-style message; returns rc so callers can
+ * write `return acsa_error_set(err, ACSA_EREFUSED, "qty", "...")`. */
+enum acsa_rc acsa_error_set(struct acsa_error *err, enum acsa_rc rc, const char *field,
+                            const char *format, ...) __attribute__((format(printf, 4, 5)));
+
+#endif

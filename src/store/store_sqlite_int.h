@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by the store_sqlite_*.c files: the handle, its statement cache, and the
+ * helpers that bind values and read columns, so every file maps types and errors one way. */
+#ifndef ACSA_STORE_SQLITE_INT_H
+#define ACSA_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+/* One cache slot per SQL statement. Each slot is used by exactly one call site, which passes
+ * the same SQL text every time, so the slot can be filled lazily on first use. */
+enum acsa__sqlite_slot {
+    ACSA__SQLITE_META_GET,
+    ACSA__SQLITE_META_SET,
+    ACSA__SQLITE_AGREEMENT_PUT,
+    ACSA__SQLITE_AGREEMENT_GET,
+    ACSA__SQLITE_AGREEMENT_LIST,
+    ACSA__SQLITE_UNIT_ADD,
+    ACSA__SQLITE_UNIT_GET,
+    ACSA__SQLITE_UNIT_LIST,
+    ACSA__SQLITE_OFFICIAL_ADD,
+    ACSA__SQLITE_OFFICIAL_ID,
+    ACSA__SQLITE_LIMIT_COUNT,
+    ACSA__SQLITE_LIMIT_SET,
+    ACSA__SQLITE_OFFICIAL_GET,
+    ACSA__SQLITE_OFFICIAL_LIST,
+    ACSA__SQLITE_ACTIVITY_ADD,
+    ACSA__SQLITE_ACTIVITY_GET,
+    ACSA__SQLITE_ACTIVITY_LIST,
+    ACSA__SQLITE_SEQUENCE_BUMP,
+    ACSA__SQLITE_SEQUENCE_GET,
+    ACSA__SQLITE_ORDER_INSERT,
+    ACSA__SQLITE_ORDER_UPDATE,
+    ACSA__SQLITE_LINE_UPSERT,
+    ACSA__SQLITE_LINE_TRIM,
+    ACSA__SQLITE_EVENT_INSERT,
+    ACSA__SQLITE_POSTING_INSERT,
+    ACSA__SQLITE_ORDER_GET,
+    ACSA__SQLITE_ORDER_LINES,
+    ACSA__SQLITE_ORDER_HISTORY,
+    ACSA__SQLITE_ORDER_EXISTS,
+    ACSA__SQLITE_ORDER_LIST,
+    ACSA__SQLITE_EVENT_LIST,
+    ACSA__SQLITE_BALANCE,
+    ACSA__SQLITE_SLOT_COUNT
+};
+
+/* The handle. base comes first so a struct acsa_store pointer converts to this one. */
+struct acsa_store_sqlite {
+    struct acsa_store base;                            /* vtbl of the SQLite backend. */
+    sqlite3 *db;                                       /* The one connection. */
+    sqlite3_stmt *stmts[ACSA__SQLITE_SLOT_COUNT];      /* Cached statements, NULL until used. */
+    bool in_use[ACSA__SQLITE_SLOT_COUNT];              /* Held by a running call or scan. */
+};
+
+static inline struct acsa_store_sqlite *acsa__sqlite_of(struct acsa_store *store)
+{
+    return (struct acsa_store_sqlite *)store;
+}
+
+/* Errors. fail reports the connection's last error as ESTORAGE "storage: <message>" (ENOMEM
+ * for SQLITE_NOMEM); call it before resetting the failed statement, which may clear it. */
+enum acsa_rc acsa__sqlite_fail(struct acsa_store_sqlite *s, struct acsa_error *err);
+/* Whether a step result is the violation of a UNIQUE or PRIMARY KEY constraint. */
+bool acsa__sqlite_is_unique(int code);
+/* Whether a step result is the violation of a FOREIGN KEY constraint. */
+bool acsa__sqlite_is_foreign_key(int code);
+
+/* The statement of slot, with bindings cleared. A slot still held by an outer scan (a
+ * callback calling back into the store) yields a private statement instead, so scans nest.
+ * Every successful acquire is paired with one release. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_acquire(struct acsa_store_sqlite *s,
+                                                 enum acsa__sqlite_slot slot, const char *sql,
+                                                 sqlite3_stmt **out_stmt,
+                                                 struct acsa_error *err);
+void acsa__sqlite_release(struct acsa_store_sqlite *s, enum acsa__sqlite_slot slot,
+                          sqlite3_stmt *stmt);
+
+/* Savepoints make a multi-statement write all or nothing even outside begin_write. finish
+ * releases the savepoint when rc is ACSA_OK and rolls back to it otherwise; it returns rc,
+ * or the error of the release. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_savepoint(struct acsa_store_sqlite *s,
+                                                   struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_finish(struct acsa_store_sqlite *s, enum acsa_rc rc,
+                                                struct acsa_error *err);
+
+/* Binding: the first failing bind is kept in rc and later binds are skipped, so a caller
+ * binds every value and checks once. Texts are copied (SQLITE_TRANSIENT) because many come
+ * from short-lived buffers. */
+struct acsa__sqlite_bind {
+    sqlite3_stmt *stmt; /* The statement bound. */
+    int rc;             /* SQLITE_OK, or the first failure. */
+};
+
+void acsa__sqlite_bind_init(struct acsa__sqlite_bind *b, sqlite3_stmt *stmt);
+/* NULL binds SQL NULL. */
+void acsa__sqlite_bind_text(struct acsa__sqlite_bind *b, int index, const char *text);
+/* NULL and "" bind SQL NULL: for optional references such as exchanged_with. */
+void acsa__sqlite_bind_opt_text(struct acsa__sqlite_bind *b, int index, const char *text);
+void acsa__sqlite_bind_int(struct acsa__sqlite_bind *b, int index, int64_t value);
+/* 0 binds SQL NULL: for optional ids and line numbers. */
+void acsa__sqlite_bind_opt_int(struct acsa__sqlite_bind *b, int index, int64_t value);
+/* A day number as 'YYYY-MM-DD'; ACSA_DATE_NONE binds SQL NULL. */
+void acsa__sqlite_bind_day(struct acsa__sqlite_bind *b, int index, int32_t day);
+
+/* Reading: each getter checks the stored value (type, range, known name, text length) and
+ * remembers the first column that failed; check then turns that into ESTORAGE naming the
+ * column, so a damaged database is reported instead of read as wrong numbers. */
+struct acsa__sqlite_row {
+    sqlite3_stmt *stmt; /* The statement positioned on a row. */
+    int bad_column;     /* -1, or the first column that held an invalid value. */
+};
+
+void acsa__sqlite_row_init(struct acsa__sqlite_row *row, sqlite3_stmt *stmt);
+/* NULL reads as "". */
+void acsa__sqlite_col_text(struct acsa__sqlite_row *row, int column, char *buf, size_t size);
+int64_t acsa__sqlite_col_int(struct acsa__sqlite_row *row, int column);
+/* NULL reads as 0 (the counterpart of bind_opt_int). */
+int64_t acsa__sqlite_col_opt_int(struct acsa__sqlite_row *row, int column);
+/* Integers that must fit a narrower field, 0..max; NULL reads as 0. */
+uint32_t acsa__sqlite_col_u32(struct acsa__sqlite_row *row, int column, uint32_t max);
+/* NULL reads as ACSA_DATE_NONE. */
+int32_t acsa__sqlite_col_day(struct acsa__sqlite_row *row, int column);
+/* NULL reads as ACSA_STATE_DRAFT (the counterpart of how state_before_dispute is stored). */
+enum acsa_state acsa__sqlite_col_state(struct acsa__sqlite_row *row, int column);
+enum acsa_step acsa__sqlite_col_step(struct acsa__sqlite_row *row, int column);
+enum acsa_method acsa__sqlite_col_method(struct acsa__sqlite_row *row, int column);
+enum acsa_account acsa__sqlite_col_account(struct acsa__sqlite_row *row, int column);
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_row_check(const struct acsa__sqlite_row *row,
+                                                   struct acsa_error *err);
+
+/* Schema (store_sqlite_schema.c). */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_migrate(struct acsa_store_sqlite *s,
+                                                 struct acsa_error *err);
+
+/* The vtable entries, by file. store_sqlite_ref.c: agreements, units, officials, activities. */
+enum acsa_rc acsa__sqlite_agreement_put(struct acsa_store *store,
+                                        const struct acsa_agreement *agreement,
+                                        const char *source_json, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_get(struct acsa_store *store, const char *id,
+                                        struct acsa_agreement *out, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_list(struct acsa_store *store, acsa_agreement_cb cb,
+                                         void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_unit_add(struct acsa_store *store, const char *party, const char *name,
+                                   int64_t *out_id, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_unit_get(struct acsa_store *store, int64_t id, char *party, char *name,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__sqlite_unit_list(struct acsa_store *store, acsa_unit_cb cb, void *ctx,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__sqlite_official_set_limit(struct acsa_store *store, const char *party,
+                                             const char *name,
+                                             const struct acsa_currency *currency,
+                                             int64_t limit_minor, int64_t *out_id,
+                                             struct acsa_error *err);
+enum acsa_rc acsa__sqlite_official_get(struct acsa_store *store, const char *party,
+                                       const char *name, struct acsa_official *out,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_official_list(struct acsa_store *store, acsa_official_cb cb,
+                                        void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_activity_add(struct acsa_store *store,
+                                       const struct acsa_activity *activity, int64_t *out_id,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_activity_get(struct acsa_store *store, int64_t id,
+                                       struct acsa_activity *out, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_activity_list(struct acsa_store *store, const char *agreement_id,
+                                        acsa_activity_cb cb, void *ctx,
+                                        struct acsa_error *err);
+
+/* store_sqlite_orders.c: order numbers, orders with lines, events and postings. */
+enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const char *requester,
+                                              const char *supplier, int32_t year,
+                                              int64_t *out_sequence, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_order_insert(struct acsa_store *store, const struct acsa_order *order,
+                                       const struct acsa_event *event, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number,
+                                    struct acsa_order *out, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_order_update(struct acsa_store *store, const struct acsa_order *order,
+                                       const struct acsa_event *event, struct acsa_error *err);
+/* Whether the order exists: ACSA_OK, ACSA_ENOTFOUND naming it, or a storage error. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *s,
+                                                      const char *number,
+                                                      struct acsa_error *err);
+
+/* store_sqlite_reports.c: scans over orders, events and postings. */
+enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
+                                     const struct acsa_order_filter *filter, acsa_order_cb cb,
+                                     void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_event_list(struct acsa_store *store, const char *order_number,
+                                     acsa_event_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_balance(struct acsa_store *store, const char *partner,
+                                  int32_t as_of_day, acsa_balance_cb cb, void *ctx,
+                                  struct acsa_error *err);
+
+#endif
