@@ -13,7 +13,10 @@
 /* "No date": an open deadline, a step not taken yet. */
 #define ACSA_DATE_NONE INT32_MIN
 
-/* Dates before 1900-01-01 or after 9999-12-31 are refused by the parser. */
+/* Dates before 1900-01-01 or after 9999-12-31 are refused by the parser. Steps dated after
+ * 9899-12-31 are refused by the order rules, so that every deadline they start (at most a few
+ * years) still formats as YYYY-MM-DD. */
+#define ACSA_DATE_STEP_LAST 2896372 /* 9899-12-31 */
 
 /** Parses an ISO 8601 calendar date "YYYY-MM-DD" (exactly that form) into a day number.
  * Refuses (ACSA_EUSAGE, naming field) malformed text and impossible dates (2023-02-29).

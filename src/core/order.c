@@ -601,6 +601,9 @@ static enum acsa_rc check_common(const struct acsa_order *order, const struct ac
     if (cmd->actor[0] == '\0') {
         return acsa_error_set(err, ACSA_EUSAGE, "by", "by: who takes the step is required");
     }
+    if (cmd->day > ACSA_DATE_STEP_LAST) {
+        return acsa_error_set(err, ACSA_EUSAGE, "date", "date: must be before 9900-01-01");
+    }
     if (cmd->day < order->created_day) {
         char text[ACSA_DATE_TEXT_SIZE];
         return acsa_error_set(err, ACSA_EREFUSED, "date",

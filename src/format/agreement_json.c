@@ -50,7 +50,8 @@ static enum acsa_rc refuse(struct acsa_error *err, const char *path, const char 
     va_start(args, format);
     vsnprintf(reason, sizeof(reason), format, args);
     va_end(args);
-    return acsa_error_set(err, ACSA_EREFUSED, path, "%s: %s", path, reason);
+    (void)acsa_error_set(err, ACSA_EREFUSED, path, "%s: %s", path, reason);
+    return ACSA_EREFUSED;
 }
 
 /* Copies text for a message: control characters, quotes and backslashes become '?' so a file
@@ -78,16 +79,25 @@ static void show_text(const char *text, char buf[SHOW_SIZE])
     buf[n] = '\0';
 }
 
+/* Paths cannot outgrow the field with the members and limits of this format; should one
+ * ever do, it is cut visibly rather than silently. */
+static void mark_cut(char out[PATH_SIZE], int written)
+{
+    if (written < 0 || written >= PATH_SIZE) {
+        memcpy(out + PATH_SIZE - 4, "...", 4);
+    }
+}
+
 static void path_key(char out[PATH_SIZE], const char *base, const char *key)
 {
     char shown[SHOW_SIZE];
     show_text(key, shown);
-    snprintf(out, PATH_SIZE, "%s.%s", base, shown);
+    mark_cut(out, snprintf(out, PATH_SIZE, "%s.%s", base, shown));
 }
 
 static void path_index(char out[PATH_SIZE], const char *base, size_t index)
 {
-    snprintf(out, PATH_SIZE, "%s[%zu]", base, index);
+    mark_cut(out, snprintf(out, PATH_SIZE, "%s[%zu]", base, index));
 }
 
 /* Fetches object.key into *out_value (NULL when absent) and its path into path. */
@@ -107,7 +117,7 @@ static enum acsa_rc check_members(json_t *object, const char *path, const char *
                                   size_t known_count, struct acsa_error *err)
 {
     const char *key;
-    json_t *value;
+    json_t *value = NULL;
     json_object_foreach(object, key, value) {
         (void)value;
         bool found = false;
@@ -126,11 +136,12 @@ static enum acsa_rc check_members(json_t *object, const char *path, const char *
 static enum acsa_rc get_string(json_t *value, const char *path, const char **out,
                                struct acsa_error *err)
 {
+    *out = "";
     if (!json_is_string(value)) {
         return refuse(err, path, "must be a string");
     }
     *out = json_string_value(value);
-    if (strlen(*out) != json_string_length(value)) {
+    if (*out == NULL || strlen(*out) != json_string_length(value)) {
         return refuse(err, path, "must not contain NUL characters");
     }
     return ACSA_OK;
@@ -167,7 +178,7 @@ static enum acsa_rc get_date(json_t *value, const char *path, int32_t *out_day,
 static enum acsa_rc copy_text(json_t *value, const char *path, size_t min, char *dst,
                               size_t dst_size, struct acsa_error *err)
 {
-    const char *text;
+    const char *text = NULL;
     enum acsa_rc rc = get_string(value, path, &text, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -224,9 +235,9 @@ static bool code_valid(const char *text)
 
 static enum acsa_rc parse_id(json_t *root, struct acsa_agreement *out, struct acsa_error *err)
 {
-    json_t *value;
+    json_t *value = NULL;
     char path[PATH_SIZE];
-    const char *text;
+    const char *text = NULL;
     enum acsa_rc rc = member(root, "$", "id", true, &value, path, err);
     if (rc == ACSA_OK) {
         rc = get_string(value, path, &text, err);
@@ -247,7 +258,7 @@ static enum acsa_rc parse_id(json_t *root, struct acsa_agreement *out, struct ac
 static enum acsa_rc parse_parties(json_t *root, struct acsa_agreement *out,
                                   struct acsa_error *err)
 {
-    json_t *array;
+    json_t *array = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "parties", true, &array, path, err);
     if (rc != ACSA_OK) {
@@ -258,7 +269,7 @@ static enum acsa_rc parse_parties(json_t *root, struct acsa_agreement *out,
     }
     for (size_t p = 0; p < 2; p++) {
         char item_path[PATH_SIZE];
-        const char *code;
+        const char *code = NULL;
         path_index(item_path, path, p);
         rc = get_string(json_array_get(array, p), item_path, &code, err);
         if (rc != ACSA_OK) {
@@ -286,7 +297,7 @@ static enum acsa_rc parse_int_member(json_t *root, const char *key, bool require
                                      int32_t fallback, int32_t min, int32_t max, int32_t *out,
                                      struct acsa_error *err)
 {
-    json_t *value;
+    json_t *value = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", key, required, &value, path, err);
     if (rc != ACSA_OK) {
@@ -302,7 +313,7 @@ static enum acsa_rc parse_int_member(json_t *root, const char *key, bool require
 static enum acsa_rc parse_date_member(json_t *root, const char *key, int32_t *out_day,
                                       struct acsa_error *err)
 {
-    json_t *value;
+    json_t *value = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", key, true, &value, path, err);
     if (rc != ACSA_OK) {
@@ -314,7 +325,7 @@ static enum acsa_rc parse_date_member(json_t *root, const char *key, int32_t *ou
 static enum acsa_rc parse_terminated(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
-    json_t *value;
+    json_t *value = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "terminated", false, &value, path, err);
     if (rc != ACSA_OK) {
@@ -334,7 +345,7 @@ static enum acsa_rc parse_terminated(json_t *root, struct acsa_agreement *out,
 static enum acsa_rc parse_header(json_t *root, struct acsa_agreement *out,
                                  struct acsa_error *err)
 {
-    json_t *title;
+    json_t *title = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = parse_id(root, out, err);
     if (rc == ACSA_OK) {
@@ -372,7 +383,7 @@ static enum acsa_rc parse_code_list(json_t *root, const char *key, char (*codes)
                                     size_t max, bool need_one, uint32_t *count,
                                     struct acsa_error *err)
 {
-    json_t *array;
+    json_t *array = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", key, true, &array, path, err);
     if (rc != ACSA_OK) {
@@ -390,7 +401,7 @@ static enum acsa_rc parse_code_list(json_t *root, const char *key, char (*codes)
     }
     for (size_t i = 0; i < n; i++) {
         char item_path[PATH_SIZE];
-        const char *code;
+        const char *code = NULL;
         path_index(item_path, path, i);
         rc = get_string(json_array_get(array, i), item_path, &code, err);
         if (rc != ACSA_OK) {
@@ -454,8 +465,8 @@ static enum acsa_rc parse_scope(json_t *root, struct acsa_agreement *out,
 static enum acsa_rc parse_method(json_t *settlement, const char *base, enum acsa_method method,
                                  struct acsa_agreement *out, struct acsa_error *err)
 {
-    json_t *object;
-    json_t *due;
+    json_t *object = NULL;
+    json_t *due = NULL;
     char path[PATH_SIZE];
     char due_path[PATH_SIZE];
     enum acsa_rc rc = member(settlement, base, acsa_method_name(method), false, &object, path,
@@ -485,7 +496,7 @@ static enum acsa_rc parse_method(json_t *settlement, const char *base, enum acsa
 static enum acsa_rc parse_settlement(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
-    json_t *settlement;
+    json_t *settlement = NULL;
     char path[PATH_SIZE];
     const char *names[ACSA_METHOD_COUNT];
     enum acsa_rc rc = member(root, "$", "settlement", true, &settlement, path, err);
@@ -514,7 +525,7 @@ static enum acsa_rc parse_settlement(json_t *root, struct acsa_agreement *out,
 static enum acsa_rc parse_currency(json_t *value, const char *path, uint32_t index,
                                    struct acsa_agreement *out, struct acsa_error *err)
 {
-    const char *code;
+    const char *code = NULL;
     enum acsa_rc rc = get_string(value, path, &code, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -539,7 +550,7 @@ static enum acsa_rc parse_currency(json_t *value, const char *path, uint32_t ind
 static enum acsa_rc parse_currencies(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
-    json_t *array;
+    json_t *array = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "currencies", true, &array, path, err);
     if (rc != ACSA_OK) {
@@ -570,7 +581,7 @@ static enum acsa_rc parse_currencies(json_t *root, struct acsa_agreement *out,
 static enum acsa_rc parse_conversion(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
-    json_t *value;
+    json_t *value = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "conversion", false, &value, path, err);
     out->conversion = ACSA_CONVERSION_AUTOMATIC;
@@ -591,7 +602,7 @@ static enum acsa_rc parse_conversion(json_t *root, struct acsa_agreement *out,
 static enum acsa_rc parse_ageing(json_t *root, struct acsa_agreement *out,
                                  struct acsa_error *err)
 {
-    json_t *array;
+    json_t *array = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "ageing_buckets", false, &array, path, err);
     if (rc != ACSA_OK) {
@@ -624,7 +635,7 @@ static enum acsa_rc parse_ageing(json_t *root, struct acsa_agreement *out,
 static enum acsa_rc parse_pricing_basis(json_t *root, struct acsa_agreement *out,
                                         struct acsa_error *err)
 {
-    json_t *value;
+    json_t *value = NULL;
     char path[PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "pricing_basis", false, &value, path, err);
     if (rc != ACSA_OK || value == NULL) {

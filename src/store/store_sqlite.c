@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite backend of the store: opening and configuring the connection, transactions, node
+ * settings, and the statement cache, binding and column helpers the other store_sqlite_*.c
+ * files share. The vtable that ties the backend together is defined here. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/assert.h"
+#include "../core/date.h"
+#include "store_sqlite_int.h"
+
+/* ---- Errors --------------------------------------------------------------------------- */
+
+enum acsa_rc acsa__sqlite_fail(struct acsa_store_sqlite *s, struct acsa_error *err)
+{
+    ACSA_ASSERT(s != NULL);
+    ACSA_ASSERT(s->db != NULL);
+    int code = sqlite3_errcode(s->db);
+    enum acsa_rc rc = (code & 0xff) == SQLITE_NOMEM ? ACSA_ENOMEM : ACSA_ESTORAGE;
+    return acsa_error_set(err, rc, "", "storage: %s", sqlite3_errmsg(s->db));
+}
+
+bool acsa__sqlite_is_unique(int code)
+{
+    /* Extended result codes are on (see open), so step returns the precise constraint. */
+    return code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+bool acsa__sqlite_is_foreign_key(int code)
+{
+    return code == SQLITE_CONSTRAINT_FOREIGNKEY;
+}
+
+/* ---- Statement cache ------------------------------------------------------------------ */
+
+enum acsa_rc acsa__sqlite_acquire(struct acsa_store_sqlite *s, enum acsa__sqlite_slot slot,
+                                  const char *sql, sqlite3_stmt **out_stmt,
+                                  struct acsa_error *err)
+{
+    ACSA_ASSERT((unsigned)slot < ACSA__SQLITE_SLOT_COUNT);
+    ACSA_ASSERT(sql != NULL);
+    *out_stmt = NULL;
+    if (!s->in_use[slot] && s->stmts[slot] != NULL) {
+        s->in_use[slot] = true;
+        *out_stmt = s->stmts[slot];
+        return ACSA_OK;
+    }
+    sqlite3_stmt *stmt = NULL;
+    int code = sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL);
+    if (code != SQLITE_OK) {
+        return acsa__sqlite_fail(s, err);
+    }
+    if (!s->in_use[slot]) {
+        /* The first use fills the slot; a nested use (slot held by an outer scan) keeps its
+         * private statement, which release finalizes. */
+        s->stmts[slot] = stmt;
+        s->in_use[slot] = true;
+    }
+    *out_stmt = stmt;
+    return ACSA_OK;
+}
+
+void acsa__sqlite_release(struct acsa_store_sqlite *s, enum acsa__sqlite_slot slot,
+                          sqlite3_stmt *stmt)
+{
+    ACSA_ASSERT((unsigned)slot < ACSA__SQLITE_SLOT_COUNT);
+    if (stmt == NULL) {
+        return;
+    }
+    if (stmt != s->stmts[slot]) {
+        sqlite3_finalize(stmt);
+        return;
+    }
+    ACSA_ASSERT(s->in_use[slot]);
+    /* The step result was already handled, so the code reset repeats is of no interest. */
+    (void)sqlite3_reset(stmt);
+    (void)sqlite3_clear_bindings(stmt);
+    s->in_use[slot] = false;
+}
+
+/* ---- Savepoints ----------------------------------------------------------------------- */
+
+enum acsa_rc acsa__sqlite_savepoint(struct acsa_store_sqlite *s, struct acsa_error *err)
+{
+    if (sqlite3_exec(s->db, "SAVEPOINT acsa_write", NULL, NULL, NULL) != SQLITE_OK) {
+        return acsa__sqlite_fail(s, err);
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa__sqlite_finish(struct acsa_store_sqlite *s, enum acsa_rc rc,
+                                 struct acsa_error *err)
+{
+    if (rc != ACSA_OK) {
+        /* err already describes the failure; the rollback's own error would only hide it. */
+        (void)sqlite3_exec(s->db, "ROLLBACK TO acsa_write", NULL, NULL, NULL);
+        (void)sqlite3_exec(s->db, "RELEASE acsa_write", NULL, NULL, NULL);
+        return rc;
+    }
+    if (sqlite3_exec(s->db, "RELEASE acsa_write", NULL, NULL, NULL) != SQLITE_OK) {
+        enum acsa_rc failed = acsa__sqlite_fail(s, err);
+        (void)sqlite3_exec(s->db, "ROLLBACK TO acsa_write", NULL, NULL, NULL);
+        (void)sqlite3_exec(s->db, "RELEASE acsa_write", NULL, NULL, NULL);
+        return failed;
+    }
+    return ACSA_OK;
+}
+
+/* ---- Binding -------------------------------------------------------------------------- */
+
+void acsa__sqlite_bind_init(struct acsa__sqlite_bind *b, sqlite3_stmt *stmt)
+{
+    ACSA_ASSERT(stmt != NULL);
+    b->stmt = stmt;
+    b->rc = SQLITE_OK;
+}
+
+void acsa__sqlite_bind_text(struct acsa__sqlite_bind *b, int index, const char *text)
+{
+    if (b->rc != SQLITE_OK) {
+        return;
+    }
+    if (text == NULL) {
+        b->rc = sqlite3_bind_null(b->stmt, index);
+        return;
+    }
+    b->rc = sqlite3_bind_text(b->stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+void acsa__sqlite_bind_opt_text(struct acsa__sqlite_bind *b, int index, const char *text)
+{
+    bool empty = text == NULL || text[0] == '\0';
+    acsa__sqlite_bind_text(b, index, empty ? NULL : text);
+}
+
+void acsa__sqlite_bind_int(struct acsa__sqlite_bind *b, int index, int64_t value)
+{
+    if (b->rc != SQLITE_OK) {
+        return;
+    }
+    b->rc = sqlite3_bind_int64(b->stmt, index, value);
+}
+
+void acsa__sqlite_bind_opt_int(struct acsa__sqlite_bind *b, int index, int64_t value)
+{
+    if (b->rc != SQLITE_OK) {
+        return;
+    }
+    if (value == 0) {
+        b->rc = sqlite3_bind_null(b->stmt, index);
+        return;
+    }
+    b->rc = sqlite3_bind_int64(b->stmt, index, value);
+}
+
+void acsa__sqlite_bind_day(struct acsa__sqlite_bind *b, int index, int32_t day)
+{
+    if (day == ACSA_DATE_NONE) {
+        acsa__sqlite_bind_text(b, index, NULL);
+        return;
+    }
+    char text[ACSA_DATE_TEXT_SIZE];
+    acsa__sqlite_bind_text(b, index, acsa_date_format(day, text));
+}
+
+/* ---- Reading -------------------------------------------------------------------------- */
+
+void acsa__sqlite_row_init(struct acsa__sqlite_row *row, sqlite3_stmt *stmt)
+{
+    ACSA_ASSERT(stmt != NULL);
+    row->stmt = stmt;
+    row->bad_column = -1;
+}
+
+static void row_bad(struct acsa__sqlite_row *row, int column)
+{
+    if (row->bad_column < 0) {
+        row->bad_column = column;
+    }
+}
+
+void acsa__sqlite_col_text(struct acsa__sqlite_row *row, int column, char *buf, size_t size)
+{
+    ACSA_ASSERT(size > 0);
+    buf[0] = '\0';
+    int type = sqlite3_column_type(row->stmt, column);
+    if (type == SQLITE_NULL) {
+        return;
+    }
+    if (type != SQLITE_TEXT) {
+        row_bad(row, column);
+        return;
+    }
+    const unsigned char *text = sqlite3_column_text(row->stmt, column);
+    int length = sqlite3_column_bytes(row->stmt, column);
+    /* A text that does not fit its field would be cut silently: report it instead. */
+    if (text == NULL || length < 0 || (size_t)length >= size) {
+        row_bad(row, column);
+        return;
+    }
+    memcpy(buf, text, (size_t)length);
+    buf[length] = '\0';
+}
+
+int64_t acsa__sqlite_col_int(struct acsa__sqlite_row *row, int column)
+{
+    if (sqlite3_column_type(row->stmt, column) != SQLITE_INTEGER) {
+        row_bad(row, column);
+        return 0;
+    }
+    return sqlite3_column_int64(row->stmt, column);
+}
+
+int64_t acsa__sqlite_col_opt_int(struct acsa__sqlite_row *row, int column)
+{
+    if (sqlite3_column_type(row->stmt, column) == SQLITE_NULL) {
+        return 0;
+    }
+    return acsa__sqlite_col_int(row, column);
+}
+
+uint32_t acsa__sqlite_col_u32(struct acsa__sqlite_row *row, int column, uint32_t max)
+{
+    int64_t value = acsa__sqlite_col_opt_int(row, column);
+    if (value < 0 || value > (int64_t)max) {
+        row_bad(row, column);
+        return 0;
+    }
+    return (uint32_t)value;
+}
+
+int32_t acsa__sqlite_col_day(struct acsa__sqlite_row *row, int column)
+{
+    if (sqlite3_column_type(row->stmt, column) == SQLITE_NULL) {
+        return ACSA_DATE_NONE;
+    }
+    char text[ACSA_DATE_TEXT_SIZE];
+    acsa__sqlite_col_text(row, column, text, sizeof(text));
+    int32_t day = ACSA_DATE_NONE;
+    if (acsa_date_parse(text, "", &day, NULL) != ACSA_OK) {
+        row_bad(row, column);
+        return ACSA_DATE_NONE;
+    }
+    return day;
+}
+
+enum acsa_state acsa__sqlite_col_state(struct acsa__sqlite_row *row, int column)
+{
+    enum acsa_state state = ACSA_STATE_DRAFT;
+    if (sqlite3_column_type(row->stmt, column) == SQLITE_NULL) {
+        return state;
+    }
+    char text[ACSA_CODE_SIZE];
+    acsa__sqlite_col_text(row, column, text, sizeof(text));
+    if (!acsa_state_parse(text, &state)) {
+        row_bad(row, column);
+    }
+    return state;
+}
+
+enum acsa_step acsa__sqlite_col_step(struct acsa__sqlite_row *row, int column)
+{
+    char text[ACSA_CODE_SIZE];
+    acsa__sqlite_col_text(row, column, text, sizeof(text));
+    enum acsa_step step = ACSA_STEP_CREATE;
+    if (!acsa_step_parse(text, &step)) {
+        row_bad(row, column);
+    }
+    return step;
+}
+
+enum acsa_method acsa__sqlite_col_method(struct acsa__sqlite_row *row, int column)
+{
+    char text[ACSA_CODE_SIZE];
+    acsa__sqlite_col_text(row, column, text, sizeof(text));
+    enum acsa_method method = ACSA_METHOD_CASH;
+    if (!acsa_method_parse(text, &method)) {
+        row_bad(row, column);
+    }
+    return method;
+}
+
+enum acsa_account acsa__sqlite_col_account(struct acsa__sqlite_row *row, int column)
+{
+    char text[ACSA_CODE_SIZE];
+    acsa__sqlite_col_text(row, column, text, sizeof(text));
+    enum acsa_account account = ACSA_ACCOUNT_RECEIVABLE_CASH;
+    if (!acsa_account_parse(text, &account)) {
+        row_bad(row, column);
+    }
+    return account;
+}
+
+enum acsa_rc acsa__sqlite_row_check(const struct acsa__sqlite_row *row, struct acsa_error *err)
+{
+    if (row->bad_column < 0) {
+        return ACSA_OK;
+    }
+    const char *table = sqlite3_column_table_name(row->stmt, row->bad_column);
+    const char *column = sqlite3_column_name(row->stmt, row->bad_column);
+    return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: column %s.%s holds an invalid value",
+                          table != NULL ? table : "?", column != NULL ? column : "?");
+}
+
+/* ---- Transactions --------------------------------------------------------------------- */
+
+static enum acsa_rc exec_sql(struct acsa_store_sqlite *s, const char *sql,
+                             struct acsa_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        return acsa__sqlite_fail(s, err);
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_error *err)
+{
+    /* IMMEDIATE takes the write lock now, so a command never fails half-way through because
+     * another writer got in between its reads and its first write. */
+    return exec_sql(acsa__sqlite_of(store), "BEGIN IMMEDIATE", err);
+}
+
+static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *err)
+{
+    return exec_sql(acsa__sqlite_of(store), "COMMIT", err);
+}
+
+static void store_rollback(struct acsa_store *store)
+{
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    /* SQLite may already have rolled back (after SQLITE_FULL, for instance); a rollback
+     * without a transaction would only report that. */
+    if (sqlite3_get_autocommit(s->db) == 0) {
+        (void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+}
+
+/* ---- Node settings -------------------------------------------------------------------- */
+
+static enum acsa_rc meta_read(struct acsa_store_sqlite *s, sqlite3_stmt *stmt, const char *key,
+                              char *value, size_t value_size, struct acsa_error *err)
+{
+    int code = sqlite3_step(stmt);
+    if (code == SQLITE_DONE) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "key", "setting \"%s\" not found", key);
+    }
+    if (code != SQLITE_ROW) {
+        return acsa__sqlite_fail(s, err);
+    }
+    struct acsa__sqlite_row row;
+    acsa__sqlite_row_init(&row, stmt);
+    acsa__sqlite_col_text(&row, 0, value, value_size);
+    if (row.bad_column >= 0) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "key",
+                              "storage: setting \"%s\" is longer than %zu bytes", key,
+                              value_size - 1);
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc store_meta_get(struct acsa_store *store, const char *key, char *value,
+                                   size_t value_size, struct acsa_error *err)
+{
+    ACSA_ASSERT(key != NULL);
+    ACSA_ASSERT(value != NULL && value_size > 0);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    value[0] = '\0';
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_META_GET,
+                                           "SELECT value FROM meta WHERE key = ?1", &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, key);
+    rc = b.rc == SQLITE_OK ? meta_read(s, stmt, key, value, value_size, err)
+                           : acsa__sqlite_fail(s, err);
+    acsa__sqlite_release(s, ACSA__SQLITE_META_GET, stmt);
+    return rc;
+}
+
+static enum acsa_rc store_meta_set(struct acsa_store *store, const char *key, const char *value,
+                                   struct acsa_error *err)
+{
+    ACSA_ASSERT(key != NULL);
+    ACSA_ASSERT(value != NULL);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(
+        s, ACSA__SQLITE_META_SET,
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, key);
+    acsa__sqlite_bind_text(&b, 2, value);
+    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_META_SET, stmt);
+    return rc;
+}
+
+/* ---- Open and close ------------------------------------------------------------------- */
+
+static void store_close(struct acsa_store *store)
+{
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    for (unsigned i = 0; i < ACSA__SQLITE_SLOT_COUNT; i++) {
+        /* A slot still in use means a scan is running: closing under it is a caller bug. */
+        ACSA_ASSERT(!s->in_use[i]);
+        sqlite3_finalize(s->stmts[i]);
+        s->stmts[i] = NULL;
+    }
+    /* close_v2 never fails with SQLITE_BUSY; it closes once nothing refers to the handle. */
+    (void)sqlite3_close_v2(s->db);
+    free(s);
+}
+
+static const struct acsa_store_vtbl sqlite_vtbl = {
+    .version = ACSA_STORE_VTBL_VERSION,
+    .close = store_close,
+    .begin_write = store_begin_write,
+    .commit = store_commit,
+    .rollback = store_rollback,
+    .meta_get = store_meta_get,
+    .meta_set = store_meta_set,
+    .agreement_put = acsa__sqlite_agreement_put,
+    .agreement_get = acsa__sqlite_agreement_get,
+    .agreement_list = acsa__sqlite_agreement_list,
+    .unit_add = acsa__sqlite_unit_add,
+    .unit_get = acsa__sqlite_unit_get,
+    .unit_list = acsa__sqlite_unit_list,
+    .official_set_limit = acsa__sqlite_official_set_limit,
+    .official_get = acsa__sqlite_official_get,
+    .official_list = acsa__sqlite_official_list,
+    .activity_add = acsa__sqlite_activity_add,
+    .activity_get = acsa__sqlite_activity_get,
+    .activity_list = acsa__sqlite_activity_list,
+    .order_next_sequence = acsa__sqlite_order_next_sequence,
+    .order_insert = acsa__sqlite_order_insert,
+    .order_get = acsa__sqlite_order_get,
+    .order_update = acsa__sqlite_order_update,
+    .order_list = acsa__sqlite_order_list,
+    .event_list = acsa__sqlite_event_list,
+    .balance = acsa__sqlite_balance,
+};
+
+static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,
+                              struct acsa_error *err)
+{
+    /* Extended codes tell a UNIQUE violation (EEXISTS) from other constraint failures. */
+    (void)sqlite3_extended_result_codes(s->db, 1);
+    /* busy_timeout first, so that switching to WAL waits for a concurrent opener; 5 s covers
+     * another CLI command, and past that a user would rather see the error. WAL lets reports
+     * read while a command writes. FULL syncs every commit: a settled payment must survive a
+     * power cut; FAST trades that for speed in bulk loads. */
+    const char *pragmas[] = {
+        "PRAGMA busy_timeout = 5000",
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA foreign_keys = ON",
+        (flags & ACSA_STORE_FAST) != 0 ? "PRAGMA synchronous = NORMAL"
+                                       : "PRAGMA synchronous = FULL",
+    };
+    for (size_t i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++) {
+        enum acsa_rc rc = exec_sql(s, pragmas[i], err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+    return ACSA_OK;
+}
+
+static bool file_missing(const char *path)
+{
+    /* ":memory:" names no file; anything else that cannot be found is missing. Other access
+     * failures (permissions) are left to SQLite, whose message is more precise. */
+    if (strcmp(path, ":memory:") == 0) {
+        return false;
+    }
+    return access(path, F_OK) != 0 && errno == ENOENT;
+}
+
+static enum acsa_rc open_database(struct acsa_store_sqlite *s, const char *path, unsigned flags,
+                            struct acsa_error *err)
+{
+    int open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if ((flags & ACSA_STORE_CREATE) != 0) {
+        open_flags |= SQLITE_OPEN_CREATE;
+    }
+    int code = sqlite3_open_v2(path, &s->db, open_flags, NULL);
+    if (s->db == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory opening \"%s\"",
+                              path);
+    }
+    if (code != SQLITE_OK) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "database", "storage: cannot open \"%s\": %s",
+                              path, sqlite3_errmsg(s->db));
+    }
+    enum acsa_rc rc = configure(s, flags, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    return acsa__sqlite_migrate(s, err);
+}
+
+enum acsa_rc acsa_store_sqlite_open(const char *path, unsigned flags,
+                                    struct acsa_store **out_store, struct acsa_error *err)
+{
+    ACSA_ASSERT(out_store != NULL);
+    *out_store = NULL;
+    if (path == NULL || path[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "database", "database: no path given");
+    }
+    if ((flags & ACSA_STORE_CREATE) == 0 && file_missing(path)) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "database",
+                              "database \"%s\" does not exist (run \"acsa init\" first)", path);
+    }
+    struct acsa_store_sqlite *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
+    }
+    s->base.vtbl = &sqlite_vtbl;
+    enum acsa_rc rc = open_database(s, path, flags, err);
+    if (rc != ACSA_OK) {
+        store_close(&s->base);
+        return rc;
+    }
+    *out_store = &s->base;
+    return ACSA_OK;
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/* The database schema as numbered migrations, and the code that brings a database up to the
+ * latest one. A shipped migration is never edited: a change to the schema is a new entry at the
+ * end of the list, so every database reaches the same schema by the same steps. */
+#include "../core/assert.h"
+#include "store_sqlite_int.h"
+
+/* Dates are ISO 'YYYY-MM-DD' text (NULL for none), so they read well in the sqlite3 shell and
+ * compare correctly as text. States, steps, methods and accounts are stored by name, never by
+ * enum number. Money is INTEGER minor units, quantities INTEGER thousandths. */
+static const char *const migrations[] = {
+    /* 1: the initial schema. */
+    "CREATE TABLE meta (\n"
+    "    key TEXT PRIMARY KEY,\n"
+    "    value TEXT NOT NULL\n"
+    ");\n"
+    /* source_json is the canonical JSON of what was validated, and is what agreement_get
+     * parses; loaded_json keeps the text as the user loaded it, for audit. */
+    "CREATE TABLE agreements (\n"
+    "    id TEXT PRIMARY KEY,\n"
+    "    party_a TEXT NOT NULL,\n"
+    "    party_b TEXT NOT NULL,\n"
+    "    title TEXT NOT NULL,\n"
+    "    effective_from TEXT,\n"
+    "    source_json TEXT NOT NULL,\n"
+    "    loaded_json TEXT\n"
+    ");\n"
+    "CREATE TABLE units (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    party TEXT NOT NULL,\n"
+    "    name TEXT NOT NULL,\n"
+    "    UNIQUE (party, name)\n"
+    ");\n"
+    "CREATE TABLE officials (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    party TEXT NOT NULL,\n"
+    "    name TEXT NOT NULL,\n"
+    "    UNIQUE (party, name)\n"
+    ");\n"
+    "CREATE TABLE official_limits (\n"
+    "    official_id INTEGER NOT NULL REFERENCES officials (id),\n"
+    "    currency TEXT NOT NULL,\n"
+    "    exponent INTEGER NOT NULL,\n"
+    "    limit_minor INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (official_id, currency)\n"
+    ") WITHOUT ROWID;\n"
+    /* An activity name is unique within its agreement: two "Dharma Guardian 2024" under one
+     * agreement would make orders ambiguous to a reader. */
+    "CREATE TABLE activities (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    agreement_id TEXT NOT NULL REFERENCES agreements (id),\n"
+    "    name TEXT NOT NULL,\n"
+    "    type TEXT NOT NULL,\n"
+    "    from_day TEXT,\n"
+    "    to_day TEXT,\n"
+    "    place TEXT NOT NULL DEFAULT '',\n"
+    "    UNIQUE (agreement_id, name)\n"
+    ");\n"
+    "CREATE TABLE order_sequences (\n"
+    "    requester TEXT NOT NULL,\n"
+    "    supplier TEXT NOT NULL,\n"
+    "    year INTEGER NOT NULL,\n"
+    "    last INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (requester, supplier, year)\n"
+    ") WITHOUT ROWID;\n"
+    /* outstanding_minor repeats acsa_order_outstanding at the last step, so reports and the
+     * overdue filter need not recompute it. state_before_dispute is NULL for draft, its
+     * value in an order that was never disputed. */
+    "CREATE TABLE orders (\n"
+    "    number TEXT PRIMARY KEY,\n"
+    "    agreement_id TEXT NOT NULL REFERENCES agreements (id),\n"
+    "    requester TEXT NOT NULL,\n"
+    "    supplier TEXT NOT NULL,\n"
+    "    requester_unit_id INTEGER REFERENCES units (id),\n"
+    "    supplier_unit_id INTEGER REFERENCES units (id),\n"
+    "    activity_id INTEGER REFERENCES activities (id),\n"
+    "    method TEXT NOT NULL,\n"
+    "    state TEXT NOT NULL,\n"
+    "    state_before_dispute TEXT,\n"
+    "    currency TEXT NOT NULL,\n"
+    "    exponent INTEGER NOT NULL,\n"
+    "    place TEXT NOT NULL DEFAULT '',\n"
+    "    need_by TEXT,\n"
+    "    created_on TEXT,\n"
+    "    delivered_on TEXT,\n"
+    "    invoiced_on TEXT,\n"
+    "    due_on TEXT,\n"
+    "    value_minor INTEGER NOT NULL,\n"
+    "    received_value_minor INTEGER NOT NULL,\n"
+    "    kind_settled_minor INTEGER NOT NULL,\n"
+    "    cash_due_minor INTEGER NOT NULL,\n"
+    "    paid_minor INTEGER NOT NULL,\n"
+    "    outstanding_minor INTEGER NOT NULL,\n"
+    "    converted INTEGER NOT NULL CHECK (converted IN (0, 1)),\n"
+    "    exchanged_with TEXT\n"
+    ");\n"
+    "CREATE INDEX orders_state_due ON orders (state, due_on);\n"
+    "CREATE INDEX orders_agreement ON orders (agreement_id);\n"
+    "CREATE INDEX orders_activity ON orders (activity_id);\n"
+    "CREATE TABLE order_lines (\n"
+    "    order_number TEXT NOT NULL REFERENCES orders (number),\n"
+    "    line_no INTEGER NOT NULL,\n"
+    "    category TEXT NOT NULL,\n"
+    "    description TEXT NOT NULL,\n"
+    "    nsn TEXT NOT NULL DEFAULT '',\n"
+    "    unit_of_issue TEXT NOT NULL,\n"
+    "    quantity_milli INTEGER NOT NULL,\n"
+    "    price_minor INTEGER NOT NULL,\n"
+    "    value_minor INTEGER NOT NULL,\n"
+    "    issued_milli INTEGER NOT NULL,\n"
+    "    received_milli INTEGER NOT NULL,\n"
+    "    returned_milli INTEGER NOT NULL,\n"
+    "    return_accepted_milli INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (order_number, line_no)\n"
+    ") WITHOUT ROWID;\n"
+    /* line_no is NULL for a step that concerns no single line. */
+    "CREATE TABLE events (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    order_number TEXT NOT NULL REFERENCES orders (number),\n"
+    "    step TEXT NOT NULL,\n"
+    "    day TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    state_from TEXT NOT NULL,\n"
+    "    state_to TEXT NOT NULL,\n"
+    "    line_no INTEGER,\n"
+    "    quantity_milli INTEGER NOT NULL,\n"
+    "    amount_minor INTEGER NOT NULL,\n"
+    "    detail TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    "CREATE INDEX events_order ON events (order_number, id);\n"
+    /* A posting is keyed by its event and its place among the event's legs, which keeps the
+     * legs in order and makes the event's postings one range of the primary key. */
+    "CREATE TABLE postings (\n"
+    "    event_id INTEGER NOT NULL REFERENCES events (id),\n"
+    "    leg INTEGER NOT NULL,\n"
+    "    order_number TEXT NOT NULL,\n"
+    "    partner TEXT NOT NULL,\n"
+    "    account TEXT NOT NULL,\n"
+    "    currency TEXT NOT NULL,\n"
+    "    amount_minor INTEGER NOT NULL,\n"
+    "    quantity_milli INTEGER NOT NULL,\n"
+    "    line_no INTEGER,\n"
+    "    day TEXT NOT NULL,\n"
+    "    PRIMARY KEY (event_id, leg)\n"
+    ") WITHOUT ROWID;\n"
+    /* Covers the balance report: its grouping follows the index order and every column it
+     * reads is in the index, so the report never touches the table. */
+    "CREATE INDEX postings_balance\n"
+    "    ON postings (partner, currency, account, day, amount_minor, quantity_milli);\n"
+    /* The history is append-only (DOMAIN.md requirement 12): a correction is a new event. */
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events\n"
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
+    "CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings\n"
+    "BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;\n"
+    "CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings\n"
+    "BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;\n",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int acsa_store_schema_version(void)
+{
+    return MIGRATION_COUNT;
+}
+
+/* Reads one integer from a query of constant text. */
+static enum acsa_rc query_int(struct acsa_store_sqlite *s, const char *sql, int64_t *out,
+                              struct acsa_error *err)
+{
+    *out = 0;
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        return acsa__sqlite_fail(s, err);
+    }
+    enum acsa_rc rc = ACSA_OK;
+    int code = sqlite3_step(stmt);
+    if (code == SQLITE_ROW) {
+        *out = sqlite3_column_int64(stmt, 0);
+    } else if (code != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* The version the database is at: 0 for a new file. */
+static enum acsa_rc schema_version(struct acsa_store_sqlite *s, int64_t *out,
+                                   struct acsa_error *err)
+{
+    int64_t exists = 0;
+    enum acsa_rc rc = query_int(s,
+                                "SELECT count(*) FROM sqlite_master "
+                                "WHERE type = 'table' AND name = 'schema_migrations'",
+                                &exists, err);
+    if (rc != ACSA_OK || exists == 0) {
+        *out = 0;
+        return rc;
+    }
+    rc = query_int(s, "SELECT coalesce(max(version), 0) FROM schema_migrations", out, err);
+    if (rc == ACSA_OK && *out > MIGRATION_COUNT) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "database",
+                              "storage: the database has schema version %lld, newer than the "
+                              "%d this acsa knows; use a newer acsa",
+                              (long long)*out, MIGRATION_COUNT);
+    }
+    return rc;
+}
+
+static enum acsa_rc record_version(struct acsa_store_sqlite *s, int64_t version,
+                                   struct acsa_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    const char *sql = "INSERT INTO schema_migrations (version, applied_at) "
+                      "VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+        return acsa__sqlite_fail(s, err);
+    }
+    enum acsa_rc rc = ACSA_OK;
+    if (sqlite3_bind_int64(stmt, 1, version) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    sqlite3_finalize(stmt);
+    return rc;
+}
+
+/* Applies the next pending migration, if any, in a transaction of its own. The version is
+ * read again under the write lock because another process may have migrated meanwhile. */
+static enum acsa_rc migrate_step(struct acsa_store_sqlite *s, bool *out_done,
+                                 struct acsa_error *err)
+{
+    *out_done = false;
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        return acsa__sqlite_fail(s, err);
+    }
+    int64_t version = 0;
+    enum acsa_rc rc = schema_version(s, &version, err);
+    if (rc == ACSA_OK && version == MIGRATION_COUNT) {
+        *out_done = true;
+    } else if (rc == ACSA_OK) {
+        const char *sql = "CREATE TABLE IF NOT EXISTS schema_migrations (\n"
+                          "    version INTEGER PRIMARY KEY,\n"
+                          "    applied_at TEXT NOT NULL\n"
+                          ")";
+        bool ok = sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK &&
+                  sqlite3_exec(s->db, migrations[version], NULL, NULL, NULL) == SQLITE_OK;
+        rc = ok ? record_version(s, version + 1, err) : acsa__sqlite_fail(s, err);
+    }
+    if (rc == ACSA_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    if (rc != ACSA_OK && sqlite3_get_autocommit(s->db) == 0) {
+        (void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa__sqlite_migrate(struct acsa_store_sqlite *s, struct acsa_error *err)
+{
+    ACSA_ASSERT(s->db != NULL);
+    /* Opening an up-to-date database only reads; the write lock is taken only to migrate. */
+    int64_t version = 0;
+    enum acsa_rc rc = schema_version(s, &version, err);
+    if (rc != ACSA_OK || version == MIGRATION_COUNT) {
+        return rc;
+    }
+    for (int i = 0; i <= MIGRATION_COUNT; i++) {
+        bool done = false;
+        rc = migrate_step(s, &done, err);
+        if (rc != ACSA_OK || done) {
+            return rc;
+        }
+    }
+    /* Each step applies one migration, so MIGRATION_COUNT + 1 steps always reach the end. */
+    ACSA_ASSERT(false);
+    return ACSA_ESTORAGE;
+}
