@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/assert.h"
+#include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "../format/agreement_json.h"
 

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "assert.h"
+#include "acsa_assert.h"
 #include "date.h"
 
 static const char *const method_names[ACSA_METHOD_COUNT] = {"cash", "rik", "eve"};

@@ -3,7 +3,7 @@
  * using Howard Hinnant's days_from_civil and civil_from_days algorithms. */
 #include "date.h"
 
-#include "assert.h"
+#include "acsa_assert.h"
 
 #define YEAR_MIN 1900
 #define YEAR_MAX 9999

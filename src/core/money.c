@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "assert.h"
+#include "acsa_assert.h"
 
 /* The product of a quantity and a price needs up to 126 bits before it is scaled back down;
  * __extension__ keeps -Wpedantic quiet about the non-standard type. */

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "assert.h"
+#include "acsa_assert.h"
 #include "date.h"
 #include "money.h"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/assert.h"
+#include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "../core/money.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/assert.h"
+#include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "store_sqlite_int.h"
 
@@ -20,6 +20,18 @@ enum acsa_rc acsa__sqlite_fail(struct acsa_store_sqlite *s, struct acsa_error *e
     int code = sqlite3_errcode(s->db);
     enum acsa_rc rc = (code & 0xff) == SQLITE_NOMEM ? ACSA_ENOMEM : ACSA_ESTORAGE;
     return acsa_error_set(err, rc, "", "storage: %s", sqlite3_errmsg(s->db));
+}
+
+bool acsa__sqlite_key_copy(char *dst, size_t size, const char *src)
+{
+    ACSA_ASSERT(size > 0);
+    size_t length = strlen(src);
+    if (length >= size) {
+        dst[0] = '\0';
+        return false;
+    }
+    memcpy(dst, src, length + 1);
+    return true;
 }
 
 bool acsa__sqlite_is_unique(int code)
@@ -298,14 +310,17 @@ enum acsa_rc acsa__sqlite_row_check(const struct acsa__sqlite_row *row, struct a
     if (row->bad_column < 0) {
         return ACSA_OK;
     }
-    const char *table = sqlite3_column_table_name(row->stmt, row->bad_column);
+    /* sqlite3_column_table_name would name the table too, but needs a build option
+     * (SQLITE_ENABLE_COLUMN_METADATA) that not every system library has. */
     const char *column = sqlite3_column_name(row->stmt, row->bad_column);
-    return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: column %s.%s holds an invalid value",
-                          table != NULL ? table : "?", column != NULL ? column : "?");
+    return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: stored column \"%s\" holds an "
+                          "invalid value", column != NULL ? column : "?");
 }
 
 /* ---- Transactions --------------------------------------------------------------------- */
 
+/* For constant statements without values (transactions, PRAGMAs), which gain nothing from
+ * being prepared and cached. */
 static enum acsa_rc exec_sql(struct acsa_store_sqlite *s, const char *sql,
                              struct acsa_error *err)
 {
@@ -339,6 +354,8 @@ static void store_rollback(struct acsa_store *store)
 
 /* ---- Node settings -------------------------------------------------------------------- */
 
+/* A setting that was never set is ENOTFOUND, not "": the caller tells "not initialised" from
+ * an empty value (acsa init sets nation before anything else runs). */
 static enum acsa_rc meta_read(struct acsa_store_sqlite *s, sqlite3_stmt *stmt, const char *key,
                               char *value, size_t value_size, struct acsa_error *err)
 {
@@ -410,6 +427,7 @@ static enum acsa_rc store_meta_set(struct acsa_store *store, const char *key, co
 
 /* ---- Open and close ------------------------------------------------------------------- */
 
+/* Also undoes a failed open, so it copes with a handle whose connection never opened. */
 static void store_close(struct acsa_store *store)
 {
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
@@ -519,6 +537,8 @@ enum acsa_rc acsa_store_sqlite_open(const char *path, unsigned flags,
     if (path == NULL || path[0] == '\0') {
         return acsa_error_set(err, ACSA_EUSAGE, "database", "database: no path given");
     }
+    /* Checked before SQLite sees the path, so that a mistyped path is never created and the
+     * message can tell the user what to do. */
     if ((flags & ACSA_STORE_CREATE) == 0 && file_missing(path)) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "database",
                               "database \"%s\" does not exist (run \"acsa init\" first)", path);

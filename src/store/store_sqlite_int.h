@@ -49,6 +49,10 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_SLOT_COUNT
 };
 
+/* Most decimals a stored currency exponent may have: with more, one unit of the currency
+ * would not fit an int64 of minor units. */
+#define ACSA__SQLITE_EXPONENT_MAX 18
+
 /* The handle. base comes first so a struct acsa_store pointer converts to this one. */
 struct acsa_store_sqlite {
     struct acsa_store base;                            /* vtbl of the SQLite backend. */
@@ -65,6 +69,10 @@ static inline struct acsa_store_sqlite *acsa__sqlite_of(struct acsa_store *store
 /* Errors. fail reports the connection's last error as ESTORAGE "storage: <message>" (ENOMEM
  * for SQLITE_NOMEM); call it before resetting the failed statement, which may clear it. */
 enum acsa_rc acsa__sqlite_fail(struct acsa_store_sqlite *s, struct acsa_error *err);
+/* Copies a lookup key (order number, agreement id, name) into a local buffer before a get
+ * clears its output: the key may point into that output, as when an order is reloaded in
+ * place. False when the key is longer than any stored key can be. */
+bool acsa__sqlite_key_copy(char *dst, size_t size, const char *src);
 /* Whether a step result is the violation of a UNIQUE or PRIMARY KEY constraint. */
 bool acsa__sqlite_is_unique(int code);
 /* Whether a step result is the violation of a FOREIGN KEY constraint. */
@@ -185,7 +193,14 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *
                                                       const char *number,
                                                       struct acsa_error *err);
 
-/* store_sqlite_reports.c: scans over orders, events and postings. */
+/* store_sqlite_reports.c: scans over orders, events and postings. The balance query is here
+ * so a test can check that its plan reads only the covering index postings_balance. */
+#define ACSA__SQLITE_BALANCE_SQL                                                           \
+    "SELECT partner, currency, account, sum(amount_minor), sum(quantity_milli) "          \
+    "FROM postings WHERE (?1 IS NULL OR partner = ?1) AND (?2 IS NULL OR day <= ?2) "     \
+    "GROUP BY partner, currency, account ORDER BY partner, currency, account"
+
+
 enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
                                      const struct acsa_order_filter *filter, acsa_order_cb cb,
                                      void *ctx, struct acsa_error *err);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/assert.h"
+#include "../core/acsa_assert.h"
 #include "../format/agreement_json.h"
 #include "store_sqlite_int.h"
 
@@ -77,6 +77,13 @@ enum acsa_rc acsa__sqlite_agreement_get(struct acsa_store *store, const char *id
     ACSA_ASSERT(id != NULL);
     ACSA_ASSERT(out != NULL);
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    char key[ACSA_ID_SIZE];
+    if (!acsa__sqlite_key_copy(key, sizeof(key), id)) {
+        acsa_error_set(err, ACSA_ENOTFOUND, "agreement", "agreement \"%s\" not found", id);
+        memset(out, 0, sizeof(*out));
+        return ACSA_ENOTFOUND;
+    }
+    id = key;
     memset(out, 0, sizeof(*out));
     sqlite3_stmt *stmt = NULL;
     enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_AGREEMENT_GET,
@@ -100,6 +107,8 @@ enum acsa_rc acsa__sqlite_agreement_get(struct acsa_store *store, const char *id
     return rc;
 }
 
+/* Each agreement is parsed from its canonical JSON, the only complete record of it; the
+ * other columns exist for people querying the database. */
 enum acsa_rc acsa__sqlite_agreement_list(struct acsa_store *store, acsa_agreement_cb cb,
                                          void *ctx, struct acsa_error *err)
 {
@@ -223,6 +232,7 @@ static enum acsa_rc unit_row(sqlite3_stmt *stmt, acsa_unit_cb cb, void *ctx,
     return cb(ctx, id, party, name);
 }
 
+/* By party and name, the order a person scans a list of units in. */
 enum acsa_rc acsa__sqlite_unit_list(struct acsa_store *store, acsa_unit_cb cb, void *ctx,
                                     struct acsa_error *err)
 {
@@ -359,6 +369,8 @@ static enum acsa_rc limit_set(struct acsa_store_sqlite *s, int64_t id,
     return rc;
 }
 
+/* An upsert of the official by (party, name) and then of the limit by currency, so setting a
+ * limit twice replaces it and the official keeps its id. */
 static enum acsa_rc official_set_limit(struct acsa_store_sqlite *s, const char *party,
                                        const char *name, const struct acsa_currency *currency,
                                        int64_t limit_minor, int64_t *out_id,
@@ -390,6 +402,7 @@ enum acsa_rc acsa__sqlite_official_set_limit(struct acsa_store *store, const cha
     ACSA_ASSERT(currency != NULL);
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     int64_t id = 0;
+    /* Creating the official and setting the limit succeed or fail together. */
     enum acsa_rc rc = acsa__sqlite_savepoint(s, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -432,7 +445,8 @@ static enum acsa_rc official_row(sqlite3_stmt *stmt, struct acsa_official *offic
                                   "than %d limits", (long long)id, ACSA_OFFICIAL_LIMITS_MAX);
         }
         acsa__sqlite_col_text(&row, 3, official->limit_currency[i].code, ACSA_CURRENCY_SIZE);
-        official->limit_currency[i].exponent = (uint8_t)acsa__sqlite_col_u32(&row, 4, 18);
+        official->limit_currency[i].exponent =
+            (uint8_t)acsa__sqlite_col_u32(&row, 4, ACSA__SQLITE_EXPONENT_MAX);
         official->limit_minor[i] = acsa__sqlite_col_int(&row, 5);
         official->limit_count = i + 1;
     }
@@ -472,6 +486,17 @@ enum acsa_rc acsa__sqlite_official_get(struct acsa_store *store, const char *par
     ACSA_ASSERT(party != NULL && name != NULL);
     ACSA_ASSERT(out != NULL);
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    char party_key[ACSA_NATION_SIZE];
+    char name_key[ACSA_NAME_SIZE];
+    if (!acsa__sqlite_key_copy(party_key, sizeof(party_key), party) ||
+        !acsa__sqlite_key_copy(name_key, sizeof(name_key), name)) {
+        acsa_error_set(err, ACSA_ENOTFOUND, "official", "official \"%s\" of %s not found", name,
+                       party);
+        memset(out, 0, sizeof(*out));
+        return ACSA_ENOTFOUND;
+    }
+    party = party_key;
+    name = name_key;
     memset(out, 0, sizeof(*out));
     sqlite3_stmt *stmt = NULL;
     enum acsa_rc rc = acsa__sqlite_acquire(
@@ -592,6 +617,7 @@ enum acsa_rc acsa__sqlite_activity_add(struct acsa_store *store,
 
 #define ACTIVITY_COLUMNS "SELECT id, agreement_id, name, type, from_day, to_day, place "
 
+/* Reads the ACTIVITY_COLUMNS of the current row; used by get and list alike. */
 static enum acsa_rc activity_read(sqlite3_stmt *stmt, struct acsa_activity *out,
                                   struct acsa_error *err)
 {

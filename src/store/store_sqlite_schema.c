@@ -2,18 +2,19 @@
 /* The database schema as numbered migrations, and the code that brings a database up to the
  * latest one. A shipped migration is never edited: a change to the schema is a new entry at the
  * end of the list, so every database reaches the same schema by the same steps. */
-#include "../core/assert.h"
+#include "../core/acsa_assert.h"
 #include "store_sqlite_int.h"
 
 /* Dates are ISO 'YYYY-MM-DD' text (NULL for none), so they read well in the sqlite3 shell and
  * compare correctly as text. States, steps, methods and accounts are stored by name, never by
- * enum number. Money is INTEGER minor units, quantities INTEGER thousandths. */
-static const char *const migrations[] = {
-    /* 1: the initial schema. */
+ * enum number. Money is INTEGER minor units, quantities INTEGER thousandths.
+ *
+ * Migration 1: the initial schema, one string per statement. */
+static const char *const migration_1[] = {
     "CREATE TABLE meta (\n"
     "    key TEXT PRIMARY KEY,\n"
     "    value TEXT NOT NULL\n"
-    ");\n"
+    ")",
     /* source_json is the canonical JSON of what was validated, and is what agreement_get
      * parses; loaded_json keeps the text as the user loaded it, for audit. */
     "CREATE TABLE agreements (\n"
@@ -24,26 +25,26 @@ static const char *const migrations[] = {
     "    effective_from TEXT,\n"
     "    source_json TEXT NOT NULL,\n"
     "    loaded_json TEXT\n"
-    ");\n"
+    ")",
     "CREATE TABLE units (\n"
     "    id INTEGER PRIMARY KEY,\n"
     "    party TEXT NOT NULL,\n"
     "    name TEXT NOT NULL,\n"
     "    UNIQUE (party, name)\n"
-    ");\n"
+    ")",
     "CREATE TABLE officials (\n"
     "    id INTEGER PRIMARY KEY,\n"
     "    party TEXT NOT NULL,\n"
     "    name TEXT NOT NULL,\n"
     "    UNIQUE (party, name)\n"
-    ");\n"
+    ")",
     "CREATE TABLE official_limits (\n"
     "    official_id INTEGER NOT NULL REFERENCES officials (id),\n"
     "    currency TEXT NOT NULL,\n"
     "    exponent INTEGER NOT NULL,\n"
     "    limit_minor INTEGER NOT NULL,\n"
     "    PRIMARY KEY (official_id, currency)\n"
-    ") WITHOUT ROWID;\n"
+    ") WITHOUT ROWID",
     /* An activity name is unique within its agreement: two "Dharma Guardian 2024" under one
      * agreement would make orders ambiguous to a reader. */
     "CREATE TABLE activities (\n"
@@ -55,14 +56,14 @@ static const char *const migrations[] = {
     "    to_day TEXT,\n"
     "    place TEXT NOT NULL DEFAULT '',\n"
     "    UNIQUE (agreement_id, name)\n"
-    ");\n"
+    ")",
     "CREATE TABLE order_sequences (\n"
     "    requester TEXT NOT NULL,\n"
     "    supplier TEXT NOT NULL,\n"
     "    year INTEGER NOT NULL,\n"
     "    last INTEGER NOT NULL,\n"
     "    PRIMARY KEY (requester, supplier, year)\n"
-    ") WITHOUT ROWID;\n"
+    ") WITHOUT ROWID",
     /* outstanding_minor repeats acsa_order_outstanding at the last step, so reports and the
      * overdue filter need not recompute it. state_before_dispute is NULL for draft, its
      * value in an order that was never disputed. */
@@ -93,10 +94,10 @@ static const char *const migrations[] = {
     "    outstanding_minor INTEGER NOT NULL,\n"
     "    converted INTEGER NOT NULL CHECK (converted IN (0, 1)),\n"
     "    exchanged_with TEXT\n"
-    ");\n"
-    "CREATE INDEX orders_state_due ON orders (state, due_on);\n"
-    "CREATE INDEX orders_agreement ON orders (agreement_id);\n"
-    "CREATE INDEX orders_activity ON orders (activity_id);\n"
+    ")",
+    "CREATE INDEX orders_state_due ON orders (state, due_on)",
+    "CREATE INDEX orders_agreement ON orders (agreement_id)",
+    "CREATE INDEX orders_activity ON orders (activity_id)",
     "CREATE TABLE order_lines (\n"
     "    order_number TEXT NOT NULL REFERENCES orders (number),\n"
     "    line_no INTEGER NOT NULL,\n"
@@ -112,7 +113,7 @@ static const char *const migrations[] = {
     "    returned_milli INTEGER NOT NULL,\n"
     "    return_accepted_milli INTEGER NOT NULL,\n"
     "    PRIMARY KEY (order_number, line_no)\n"
-    ") WITHOUT ROWID;\n"
+    ") WITHOUT ROWID",
     /* line_no is NULL for a step that concerns no single line. */
     "CREATE TABLE events (\n"
     "    id INTEGER PRIMARY KEY,\n"
@@ -126,8 +127,8 @@ static const char *const migrations[] = {
     "    quantity_milli INTEGER NOT NULL,\n"
     "    amount_minor INTEGER NOT NULL,\n"
     "    detail TEXT NOT NULL DEFAULT ''\n"
-    ");\n"
-    "CREATE INDEX events_order ON events (order_number, id);\n"
+    ")",
+    "CREATE INDEX events_order ON events (order_number, id)",
     /* A posting is keyed by its event and its place among the event's legs, which keeps the
      * legs in order and makes the event's postings one range of the primary key. */
     "CREATE TABLE postings (\n"
@@ -142,20 +143,30 @@ static const char *const migrations[] = {
     "    line_no INTEGER,\n"
     "    day TEXT NOT NULL,\n"
     "    PRIMARY KEY (event_id, leg)\n"
-    ") WITHOUT ROWID;\n"
+    ") WITHOUT ROWID",
     /* Covers the balance report: its grouping follows the index order and every column it
      * reads is in the index, so the report never touches the table. */
     "CREATE INDEX postings_balance\n"
-    "    ON postings (partner, currency, account, day, amount_minor, quantity_milli);\n"
+    "    ON postings (partner, currency, account, day, amount_minor, quantity_milli)",
     /* The history is append-only (DOMAIN.md requirement 12): a correction is a new event. */
     "CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
-    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
     "CREATE TRIGGER events_no_delete BEFORE DELETE ON events\n"
-    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;\n"
+    "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END",
     "CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings\n"
-    "BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;\n"
+    "BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END",
     "CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings\n"
-    "BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;\n",
+    "BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END",
+};
+
+struct migration {
+    const char *const *statements; /* Applied in order, in one transaction. */
+    size_t count;                  /* Number of statements. */
+};
+
+/* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
+static const struct migration migrations[] = {
+    {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -243,8 +254,11 @@ static enum acsa_rc migrate_step(struct acsa_store_sqlite *s, bool *out_done,
                           "    version INTEGER PRIMARY KEY,\n"
                           "    applied_at TEXT NOT NULL\n"
                           ")";
-        bool ok = sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK &&
-                  sqlite3_exec(s->db, migrations[version], NULL, NULL, NULL) == SQLITE_OK;
+        bool ok = sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK;
+        const struct migration *migration = &migrations[version];
+        for (size_t i = 0; ok && i < migration->count; i++) {
+            ok = sqlite3_exec(s->db, migration->statements[i], NULL, NULL, NULL) == SQLITE_OK;
+        }
         rc = ok ? record_version(s, version + 1, err) : acsa__sqlite_fail(s, err);
     }
     if (rc == ACSA_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: MIT
+# Thin wrapper over Meson: `make demo` installs, builds and runs the demo; `make test` runs
+# the whole suite (also under AddressSanitizer and UndefinedBehaviorSanitizer).
+
+.PHONY: all build demo test bench clean
+
+all: build
+
+build:
+	@tools/install-deps
+	@test -d build || meson setup build --buildtype=debugoptimized
+	@ninja -C build
+
+demo: build
+	@rm -f demo.db demo.db-wal demo.db-shm
+	@build/acsa demo --db demo.db
+
+test:
+	@tools/install-deps
+	@tools/run-tests
+
+bench: build
+	@bench/run
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/* Declarations shared by the files of the acsa command: the run context, the table-driven
+ * option parser every verb uses, verb dispatch, and the table and JSON output helpers. */
+#ifndef ACSA_CLI_H
+#define ACSA_CLI_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../app/app.h"
+#include "../core/agreement.h"
+#include "../core/date.h"
+#include "../core/money.h"
+#include "../core/order.h"
+
+/* Returned by the parser and helpers when the command goes on; any other value is the exit
+ * code to end with. */
+#define CLI_CONTINUE (-1)
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_USAGE 2
+
+#define CLI_VERB_SIZE 40       /* "acsa" plus the longest verb path, e.g. "order accept-return". */
+#define CLI_OPTIONS_MAX 24     /* Options of one verb, besides --db, --json and --help. */
+
+/* The state of one run of acsa. */
+struct cli {
+    const char *db_path;           /* --db; NULL until given (then ACSA_DB, then ./acsa.db). */
+    char verb[CLI_VERB_SIZE];      /* The verb path for messages: "order pay". */
+    bool json;                     /* --json was given. */
+    int32_t today;                 /* The local date when acsa started. */
+    struct acsa_error err;         /* The last error of the app, store or core. */
+};
+
+/* A verb: its word, its handler and one line for --help. Handlers get argv[0] = the word. */
+typedef int (*cli_verb_fn)(struct cli *cli, int argc, char **argv);
+struct cli_verb {
+    const char *name;
+    cli_verb_fn run;
+    const char *summary;
+};
+
+/* How the parser converts an option's value, and what target points to. */
+enum cli_kind {
+    CLI_FLAG,      /* bool: the option takes no value. */
+    CLI_TEXT,      /* char[size]: non-empty text shorter than size. */
+    CLI_NATION,    /* char[ACSA_NATION_SIZE]: ISO 3166 alpha-2 code. */
+    CLI_CURRENCY,  /* const struct acsa_currency *: a known ISO 4217 code. */
+    CLI_DATE,      /* int32_t: a day number from YYYY-MM-DD. */
+    CLI_ID,        /* int64_t: a positive whole number. */
+    CLI_LINE_NO,   /* uint32_t: a positive whole number. */
+    CLI_QUANTITY,  /* int64_t: thousandths, via acsa_quantity_parse. */
+    CLI_METHOD,    /* enum acsa_method. */
+    CLI_STATE,     /* enum acsa_state. */
+    CLI_RAW,       /* const char *: converted later (an amount needs its currency first). */
+    CLI_MULTI,     /* struct cli_multi: an option that may be repeated. */
+    CLI_KIND_COUNT
+};
+
+/* The values of a repeatable option, in the order given. */
+struct cli_multi {
+    const char *values[ACSA_ORDER_LINES_MAX];
+    uint32_t count;
+};
+
+struct cli_option {
+    const char *name;      /* Long name without "--". */
+    enum cli_kind kind;
+    bool required;
+    void *target;          /* Where the converted value goes (see enum cli_kind). */
+    size_t size;           /* Buffer size for CLI_TEXT. */
+    const char *arg;       /* Value placeholder in --help ("DATE"); NULL for flags. */
+    const char *help;      /* One line for --help. */
+    bool seen;             /* Set by the parser when the option was given. */
+};
+
+/* One entry of a verb's option table (the parser sets seen). */
+#define CLI_OPT(name, kind, required, target, size, arg, help) \
+    {(name), (kind), (required), (target), (size), (arg), (help), false}
+#define CLI_LEN(array) (sizeof(array) / sizeof((array)[0]))
+
+/* What one verb accepts. */
+struct cli_command {
+    const char *summary;          /* One sentence for --help. */
+    const char *positional;       /* Placeholder of the one positional argument, or NULL. */
+    size_t positional_size;       /* Buffer size it must fit (0: any length). */
+    const char *value;            /* The positional argument, set by the parser. */
+    bool json;                    /* The verb accepts --json. */
+    struct cli_option *options;
+    size_t option_count;
+};
+
+/* options.c */
+int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv);
+int cli_usage(struct cli *cli, const char *format, ...) __attribute__((format(printf, 2, 3)));
+int cli_fail(struct cli *cli, enum acsa_rc rc);
+int cli_amount(struct cli *cli, const char *option, const char *text,
+               const struct acsa_currency *currency, int64_t *out_minor);
+const char *cli_db_path(struct cli *cli);
+const char *cli_default_actor(void);
+
+/* main.c */
+int cli_dispatch(struct cli *cli, const struct cli_verb *verbs, size_t count, int argc,
+                 char **argv);
+typedef int (*cli_app_fn)(struct cli *cli, struct acsa_app *app, void *ctx);
+int cli_with_app(struct cli *cli, cli_app_fn fn, void *ctx);
+
+/* output.c: one list, printed as an aligned table or streamed as a JSON array. */
+struct cli_column {
+    const char *header;
+    int width;             /* Fixed width (rows printed at once), or 0 (widths computed). */
+    bool right;            /* Right-aligned (amounts, quantities, ids). */
+};
+
+struct cli_out {
+    FILE *file;
+    bool json;
+    const struct cli_column *columns;
+    size_t column_count;
+    bool streaming;        /* Every column has a fixed width. */
+    char **cells;          /* Buffered rows, row-major, when not streaming. */
+    size_t rows;
+    size_t capacity;
+    size_t items;          /* Rows or JSON items written. */
+};
+
+/* The context of a list command's row callbacks. */
+struct cli_list {
+    struct cli *cli;
+    struct cli_out out;
+    struct acsa_app *app;
+};
+
+void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_column *columns,
+                   size_t column_count);
+enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells);
+enum acsa_rc cli_out_json(struct cli_out *out, json_t *item);
+enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc);
+int cli_list_end(struct cli_list *list, enum acsa_rc rc);
+
+enum acsa_rc cli_json_print(FILE *file, json_t *doc);
+json_t *cli_json_money(int64_t minor, uint8_t exponent);
+json_t *cli_json_quantity(int64_t milli);
+json_t *cli_json_date(int32_t day);
+json_t *cli_json_text(const char *text);
+json_t *cli_json_id(int64_t id);
+
+void cli_field(FILE *file, const char *label, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+const char *cli_date_text(int32_t day, char buf[ACSA_DATE_TEXT_SIZE]);
+void cli_ageing_label(const struct acsa_agreement *agreement, uint32_t bucket, char *buf,
+                      size_t size);
+const char *cli_conversion_name(enum acsa_conversion conversion);
+
+/* Verbs. */
+int cmd_init(struct cli *cli, int argc, char **argv);
+int cmd_agreement(struct cli *cli, int argc, char **argv);
+int cmd_unit(struct cli *cli, int argc, char **argv);
+int cmd_official(struct cli *cli, int argc, char **argv);
+int cmd_activity(struct cli *cli, int argc, char **argv);
+int cmd_demo(struct cli *cli, int argc, char **argv);
+int cmd_order(struct cli *cli, int argc, char **argv);
+int cmd_order_list(struct cli *cli, int argc, char **argv);
+int cmd_order_show(struct cli *cli, int argc, char **argv);
+int cmd_balance(struct cli *cli, int argc, char **argv);
+int cmd_overdue(struct cli *cli, int argc, char **argv);
+int cmd_convert_overdue(struct cli *cli, int argc, char **argv);
+
+#endif

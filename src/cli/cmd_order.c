@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: MIT */
+/* The order verbs that write: create, and every step an order takes, described by one table
+ * (which options a step needs, how its confirmation reads). Reading verbs are in
+ * cmd_order_show.c. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- create: --line "category=...,desc=...,qty=...,unit=...,price=...,currency=..." ------ */
+
+enum line_key { KEY_CATEGORY, KEY_DESC, KEY_QTY, KEY_UNIT, KEY_PRICE, KEY_CURRENCY, KEY_NSN,
+                KEY_COUNT };
+
+static const struct {
+    const char *name;
+    bool required;
+    size_t size; /* Size of the field the value goes to; 0 for numbers. */
+} line_keys[KEY_COUNT] = {
+    [KEY_CATEGORY] = {"category", true, ACSA_CODE_SIZE},
+    [KEY_DESC] = {"desc", true, ACSA_TEXT_SIZE},
+    [KEY_QTY] = {"qty", true, 0},
+    [KEY_UNIT] = {"unit", true, ACSA_UNIT_OF_ISSUE_SIZE},
+    [KEY_PRICE] = {"price", true, 0},
+    [KEY_CURRENCY] = {"currency", true, ACSA_CURRENCY_SIZE},
+    [KEY_NSN] = {"nsn", false, ACSA_NSN_SIZE},
+};
+
+#define LINE_SPEC_MAX 1024
+#define QUOTE_MAX 40
+
+static int find_key(const char *name)
+{
+    for (int k = 0; k < KEY_COUNT; k++) {
+        if (strcmp(line_keys[k].name, name) == 0) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* Checks that every required key is there and every value fits its field. */
+static int check_line_values(struct cli *cli, uint32_t no, const char *values[KEY_COUNT])
+{
+    for (int k = 0; k < KEY_COUNT; k++) {
+        const char *name = line_keys[k].name;
+        if (values[k] == NULL && line_keys[k].required) {
+            return cli_usage(cli, "--line %u: missing key \"%s\"", no, name);
+        }
+        if (values[k] != NULL && values[k][0] == '\0') {
+            return cli_usage(cli, "--line %u: key \"%s\" has no value", no, name);
+        }
+        if (values[k] != NULL && line_keys[k].size > 0 &&
+            strlen(values[k]) >= line_keys[k].size) {
+            return cli_usage(cli, "--line %u: key \"%s\" is longer than %zu characters", no,
+                             name, line_keys[k].size - 1);
+        }
+    }
+    return CLI_CONTINUE;
+}
+
+/* Splits one --line into the values of its keys, which point into buf afterwards. */
+static int split_line(struct cli *cli, uint32_t no, const char *spec, char *buf,
+                      const char *values[KEY_COUNT])
+{
+    size_t length = strlen(spec);
+    if (length >= LINE_SPEC_MAX) {
+        return cli_usage(cli, "--line %u: longer than %d characters", no, LINE_SPEC_MAX - 1);
+    }
+    memcpy(buf, spec, length + 1);
+    char *piece = buf;
+    while (piece != NULL) {
+        char *comma = strchr(piece, ',');
+        if (comma != NULL) {
+            *comma = '\0';
+        }
+        char *equals = strchr(piece, '=');
+        if (equals == NULL) {
+            return cli_usage(cli, "--line %u: \"%.*s\" is not key=value (a value may not "
+                             "contain ',')", no, QUOTE_MAX, piece);
+        }
+        *equals = '\0';
+        int key = find_key(piece);
+        if (key < 0) {
+            return cli_usage(cli, "--line %u: unknown key \"%.*s\" (keys: category, desc, qty, "
+                             "unit, price, currency, nsn)", no, QUOTE_MAX, piece);
+        }
+        if (values[key] != NULL) {
+            return cli_usage(cli, "--line %u: duplicate key \"%s\"", no, piece);
+        }
+        values[key] = equals + 1;
+        piece = comma != NULL ? comma + 1 : NULL;
+    }
+    return check_line_values(cli, no, values);
+}
+
+/* Fills line index of the draft from one --line. */
+static int parse_line(struct cli *cli, struct acsa_order_draft *draft, uint32_t index,
+                      const char *spec)
+{
+    uint32_t no = index + 1;
+    char buf[LINE_SPEC_MAX];
+    const char *values[KEY_COUNT] = {NULL};
+    int code = split_line(cli, no, spec, buf, values);
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    const struct acsa_currency *currency = acsa_currency_find(values[KEY_CURRENCY]);
+    if (currency == NULL) {
+        return cli_usage(cli, "--line %u: currency \"%s\" is not a known ISO 4217 currency", no,
+                         values[KEY_CURRENCY]);
+    }
+    struct acsa_order_line *line = &draft->lines[index];
+    enum acsa_rc rc = acsa_quantity_parse(values[KEY_QTY], "qty", &line->quantity_milli,
+                                          &cli->err);
+    if (rc == ACSA_OK) {
+        rc = acsa_money_parse(values[KEY_PRICE], currency->exponent, "price", &line->price_minor,
+                              &cli->err);
+    }
+    if (rc != ACSA_OK) {
+        return cli_usage(cli, "--line %u: %s", no, cli->err.message);
+    }
+    /* Every length was checked against its field in check_line_values. */
+    snprintf(line->category, sizeof(line->category), "%s", values[KEY_CATEGORY]);
+    snprintf(line->description, sizeof(line->description), "%s", values[KEY_DESC]);
+    snprintf(line->unit_of_issue, sizeof(line->unit_of_issue), "%s", values[KEY_UNIT]);
+    snprintf(line->nsn, sizeof(line->nsn), "%s", values[KEY_NSN] != NULL ? values[KEY_NSN] : "");
+    snprintf(draft->line_currency[index], ACSA_CURRENCY_SIZE, "%s", currency->code);
+    return CLI_CONTINUE;
+}
+
+struct create_args {
+    char agreement_id[ACSA_ID_SIZE];
+    int64_t activity_id;
+    int32_t day;
+    char actor[ACSA_NAME_SIZE];
+    struct cli_multi lines;
+    struct acsa_order_draft draft;
+};
+
+static int order_create_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct create_args *args = ctx;
+    char number[ACSA_NUMBER_SIZE];
+    enum acsa_rc rc = acsa_app_order_create(app, args->agreement_id, args->activity_id,
+                                            &args->draft, args->day, args->actor, number,
+                                            &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    printf("%s\n", number);
+    return CLI_EXIT_OK;
+}
+
+/* The options of order create; the values go to args. */
+static int order_create_parse(struct cli *cli, struct create_args *args, int argc, char **argv)
+{
+    struct acsa_order_draft *d = &args->draft;
+    struct cli_option options[] = {
+        CLI_OPT("agreement", CLI_TEXT, true, args->agreement_id, ACSA_ID_SIZE, "ID",
+                "agreement the order falls under"),
+        CLI_OPT("requester", CLI_NATION, true, d->requester, 0, "CC", "requesting party"),
+        CLI_OPT("supplier", CLI_NATION, true, d->supplier, 0, "CC", "supplying party"),
+        CLI_OPT("activity", CLI_ID, true, &args->activity_id, 0, "ID", "activity it cites"),
+        CLI_OPT("method", CLI_METHOD, true, &d->method, 0, "METHOD",
+                "settlement method: cash, rik or eve"),
+        CLI_OPT("line", CLI_MULTI, true, &args->lines, 0, "SPEC",
+                "category=..,desc=..,qty=..,unit=..,price=..,currency=..[,nsn=..]; repeatable"),
+        CLI_OPT("requester-unit", CLI_ID, false, &d->requester_unit_id, 0, "ID",
+                "unit of the requesting party"),
+        CLI_OPT("supplier-unit", CLI_ID, false, &d->supplier_unit_id, 0, "ID",
+                "unit of the supplying party"),
+        CLI_OPT("place", CLI_TEXT, false, d->place, ACSA_TEXT_SIZE, "TEXT", "delivery place"),
+        CLI_OPT("need-by", CLI_DATE, false, &d->need_by_day, 0, "DATE", "delivery date"),
+        CLI_OPT("by", CLI_TEXT, false, args->actor, ACSA_NAME_SIZE, "NAME",
+                "who raises the order (default: $USER)"),
+        CLI_OPT("date", CLI_DATE, false, &args->day, 0, "DATE", "date raised (default: today)"),
+    };
+    struct cli_command cmd = {"Raises an order as a draft and prints its number.", NULL, 0,
+                              NULL, false, options, CLI_LEN(options)};
+    d->need_by_day = ACSA_DATE_NONE;
+    args->day = cli->today;
+    snprintf(args->actor, sizeof(args->actor), "%s", cli_default_actor());
+    int code = cli_parse(cli, &cmd, argc, argv);
+    for (uint32_t i = 0; code == CLI_CONTINUE && i < args->lines.count; i++) {
+        code = parse_line(cli, d, i, args->lines.values[i]);
+    }
+    d->line_count = args->lines.count;
+    return code;
+}
+
+static int order_create(struct cli *cli, int argc, char **argv)
+{
+    struct create_args *args = calloc(1, sizeof(*args));
+    if (args == NULL) {
+        return cli_fail(cli, ACSA_ENOMEM);
+    }
+    int code = order_create_parse(cli, args, argc, argv);
+    if (code == CLI_CONTINUE) {
+        code = cli_with_app(cli, order_create_in, args);
+    }
+    free(args);
+    return code;
+}
+
+/* ---- steps ---------------------------------------------------------------------------- */
+
+/* Options a step takes besides NUMBER, --by and --date. */
+enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u };
+
+static const struct step_rule {
+    enum acsa_step step;  /* The verb is acsa_step_name(step). */
+    unsigned needs;
+    const char *done;     /* The confirmation: "IN-JP-2024-000001: approved ...". */
+    const char *summary;
+} step_rules[] = {
+    {ACSA_STEP_SUBMIT, NEEDS_REASON, "submitted", "submit a complete draft for approval"},
+    {ACSA_STEP_APPROVE, NEEDS_REASON, "approved", "approve, as an official of the requester"},
+    {ACSA_STEP_ACCEPT, NEEDS_REASON, "accepted", "accept, as an official of the supplier"},
+    {ACSA_STEP_REJECT, NEEDS_REASON, "rejected", "refuse, as an official of the supplier"},
+    {ACSA_STEP_CANCEL, NEEDS_REASON, "cancelled", "cancel an order not yet delivering"},
+    {ACSA_STEP_DISPUTE, NEEDS_REASON, "disputed", "raise a dispute on the order"},
+    {ACSA_STEP_ISSUE, NEEDS_LINE, "issued", "record supplies issued on one line"},
+    {ACSA_STEP_RECEIVE, NEEDS_LINE, "received", "record a receipt on one line"},
+    {ACSA_STEP_RETURN, NEEDS_LINE, "returned", "record a return in kind on one line (rik)"},
+    {ACSA_STEP_ACCEPT_RETURN, NEEDS_LINE, "return accepted", "accept a return in kind (rik)"},
+    {ACSA_STEP_INVOICE, 0, "invoiced", "invoice the received quantities (cash)"},
+    {ACSA_STEP_PAY, NEEDS_AMOUNT, "paid", "record a payment"},
+    {ACSA_STEP_EXCHANGE, NEEDS_WITH, "exchanged", "match two delivered eve orders"},
+    {ACSA_STEP_CLOSE, 0, "closed", "close a settled order"},
+};
+
+struct step_args {
+    const struct step_rule *rule;
+    const char *number;
+    struct acsa_command command;
+    const char *amount;
+    const struct acsa_currency *currency;
+    char with[ACSA_NUMBER_SIZE];
+};
+
+/* What the confirmation says after the verb: the line and quantity, amount or partner. */
+static void step_detail(const struct step_args *args, const struct acsa_order *order,
+                        const struct acsa_event *event, char *buf, size_t size)
+{
+    const struct acsa_command *cmd = &args->command;
+    char amount[ACSA_MONEY_TEXT_SIZE];
+    buf[0] = '\0';
+    if ((args->rule->needs & NEEDS_LINE) != 0) {
+        const char *unit = order != NULL && cmd->line_no <= order->line_count
+                               ? order->lines[cmd->line_no - 1].unit_of_issue
+                               : "";
+        snprintf(buf, size, " line %u, %s %s", cmd->line_no,
+                 acsa_quantity_format(cmd->quantity_milli, amount), unit);
+    } else if ((args->rule->needs & NEEDS_WITH) != 0) {
+        snprintf(buf, size, " with %s", args->with);
+    } else if (order != NULL && event->amount_minor != 0) {
+        snprintf(buf, size, " %s %s",
+                 acsa_money_format(event->amount_minor, order->currency.exponent, amount),
+                 order->currency.code);
+    }
+}
+
+/* One line on stderr: "IN-JP-2024-000001: received line 1, 500 l by ... (state delivered)". */
+static void step_confirm(struct cli *cli, struct acsa_app *app, const struct step_args *args,
+                         const struct acsa_event *event)
+{
+    struct acsa_order *order = malloc(sizeof(*order));
+    if (order != NULL && acsa_app_order_get(app, args->number, order, NULL, &cli->err) != ACSA_OK) {
+        free(order);
+        order = NULL;
+    }
+    char detail[ACSA_TEXT_SIZE];
+    char date[ACSA_DATE_TEXT_SIZE];
+    step_detail(args, order, event, detail, sizeof(detail));
+    fprintf(stderr, "%s: %s%s by %s on %s", args->number, args->rule->done, detail,
+            args->command.actor, acsa_date_format(args->command.day, date));
+    if (order != NULL) {
+        fprintf(stderr, " (state %s)", acsa_state_name(order->state));
+    }
+    fputc('\n', stderr);
+    free(order);
+}
+
+static int order_step_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct step_args *args = ctx;
+    struct acsa_event event;
+    memset(&event, 0, sizeof(event));
+    enum acsa_rc rc;
+    if (args->rule->step == ACSA_STEP_EXCHANGE) {
+        rc = acsa_app_order_exchange(app, args->number, args->with, &args->command, &cli->err);
+    } else {
+        rc = acsa_app_order_step(app, args->number, &args->command, &event, &cli->err);
+    }
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    step_confirm(cli, app, args, &event);
+    return CLI_EXIT_OK;
+}
+
+static size_t step_options(struct step_args *args, struct cli_option *options)
+{
+    struct acsa_command *c = &args->command;
+    unsigned needs = args->rule->needs;
+    size_t n = 0;
+    options[n++] = (struct cli_option)CLI_OPT("by", CLI_TEXT, true, c->actor, ACSA_NAME_SIZE,
+                                              "NAME", "who takes the step");
+    options[n++] = (struct cli_option)CLI_OPT("date", CLI_DATE, false, &c->day, 0, "DATE",
+                                              "date the step takes effect (default: today)");
+    if ((needs & NEEDS_REASON) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT("reason", CLI_TEXT, false, c->reason,
+                                                  ACSA_TEXT_SIZE, "TEXT", "reason or note");
+    }
+    if ((needs & NEEDS_LINE) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT("line", CLI_LINE_NO, true, &c->line_no, 0,
+                                                  "N", "line number (1 is the first line)");
+        options[n++] = (struct cli_option)CLI_OPT("qty", CLI_QUANTITY, true, &c->quantity_milli,
+                                                  0, "Q", "quantity, in the line's unit");
+    }
+    if ((needs & NEEDS_AMOUNT) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT("amount", CLI_RAW, true, &args->amount, 0,
+                                                  "AMOUNT", "amount paid, in --currency");
+        options[n++] = (struct cli_option)CLI_OPT("currency", CLI_CURRENCY, true,
+                                                  &args->currency, 0, "CUR",
+                                                  "currency of the payment (ISO 4217)");
+    }
+    if ((needs & NEEDS_WITH) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT("with", CLI_TEXT, true, args->with,
+                                                  ACSA_NUMBER_SIZE, "NUMBER",
+                                                  "the reciprocal eve order");
+    }
+    return n;
+}
+
+static int order_step(struct cli *cli, int argc, char **argv)
+{
+    struct step_args args;
+    memset(&args, 0, sizeof(args));
+    enum acsa_step step = ACSA_STEP_CREATE;
+    bool known = acsa_step_parse(argv[0], &step);
+    for (size_t i = 0; known && i < CLI_LEN(step_rules); i++) {
+        args.rule = step_rules[i].step == step ? &step_rules[i] : args.rule;
+    }
+    if (args.rule == NULL) {
+        return cli_usage(cli, "not an order step");
+    }
+    struct cli_option options[8];
+    struct cli_command cmd = {args.rule->summary, "NUMBER", ACSA_NUMBER_SIZE, NULL, false,
+                              options, step_options(&args, options)};
+    args.command.step = step;
+    args.command.day = cli->today;
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code == CLI_CONTINUE && args.amount != NULL) {
+        code = cli_amount(cli, "--amount", args.amount, args.currency,
+                          &args.command.amount_minor);
+        snprintf(args.command.currency, sizeof(args.command.currency), "%s",
+                 args.currency->code);
+    }
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    args.number = cmd.value;
+    return cli_with_app(cli, order_step_in, &args);
+}
+
+int cmd_order(struct cli *cli, int argc, char **argv)
+{
+    enum { FIXED = 3 };
+    struct cli_verb verbs[FIXED + CLI_LEN(step_rules)] = {
+        {"create", order_create, "raise an order (prints its number)"},
+        {"list", cmd_order_list, "list orders, with filters"},
+        {"show", cmd_order_show, "NUMBER: show an order, its lines, events and postings"},
+    };
+    for (size_t i = 0; i < CLI_LEN(step_rules); i++) {
+        verbs[FIXED + i] = (struct cli_verb){acsa_step_name(step_rules[i].step), order_step,
+                                             step_rules[i].summary};
+    }
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}

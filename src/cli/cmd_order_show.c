@@ -1,0 +1,424 @@
+/* SPDX-License-Identifier: MIT */
+/* The order verbs that read: order list (streamed from the store, fixed-width columns or a
+ * streamed JSON array) and order show (header, lines, events with their postings). */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- order list ----------------------------------------------------------------------- */
+
+static const struct cli_column order_columns[] = {
+    {"NUMBER", 17, false},  {"AGREEMENT", 12, false}, {"REQ", 3, false},
+    {"SUP", 3, false},      {"ACTIVITY", 8, true},    {"METHOD", 6, false},
+    {"STATE", 10, false},   {"CREATED", 10, false},   {"DUE", 10, false},
+    {"CUR", 3, false},      {"VALUE", 16, true},      {"OUTSTANDING", 16, true},
+};
+
+static json_t *order_summary_json(const struct acsa_order_summary *o)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+                     "number", o->number, "agreement_id", o->agreement_id, "requester",
+                     o->requester, "supplier", o->supplier, "activity_id",
+                     (json_int_t)o->activity_id, "method", acsa_method_name(o->method), "state",
+                     acsa_state_name(o->state), "currency", o->currency, "value",
+                     cli_json_money(o->value_minor, o->exponent), "outstanding",
+                     cli_json_money(o->outstanding_minor, o->exponent), "created",
+                     cli_json_date(o->created_day), "delivered", cli_json_date(o->delivered_day),
+                     "due", cli_json_date(o->due_day));
+}
+
+static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *o)
+{
+    struct cli_list *list = ctx;
+    if (list->out.json) {
+        return cli_out_json(&list->out, order_summary_json(o));
+    }
+    char activity[24];
+    char created[ACSA_DATE_TEXT_SIZE];
+    char due[ACSA_DATE_TEXT_SIZE];
+    char value[ACSA_MONEY_TEXT_SIZE];
+    char outstanding[ACSA_MONEY_TEXT_SIZE];
+    snprintf(activity, sizeof(activity), "%lld", (long long)o->activity_id);
+    const char *cells[] = {o->number,
+                           o->agreement_id,
+                           o->requester,
+                           o->supplier,
+                           activity,
+                           acsa_method_name(o->method),
+                           acsa_state_name(o->state),
+                           cli_date_text(o->created_day, created),
+                           cli_date_text(o->due_day, due),
+                           o->currency,
+                           acsa_money_format(o->value_minor, o->exponent, value),
+                           acsa_money_format(o->outstanding_minor, o->exponent, outstanding)};
+    return cli_out_cells(&list->out, cells);
+}
+
+static int order_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct acsa_order_filter *filter = ctx;
+    struct cli_list list = {cli, {0}, app};
+    cli_out_begin(&list.out, stdout, cli->json, order_columns, CLI_LEN(order_columns));
+    struct acsa_store *store = acsa_app_store(app);
+    acsa_error_clear(&cli->err);
+    return cli_list_end(&list, store->vtbl->order_list(store, filter, order_row, &list,
+                                                        &cli->err));
+}
+
+int cmd_order_list(struct cli *cli, int argc, char **argv)
+{
+    struct acsa_order_filter filter;
+    memset(&filter, 0, sizeof(filter));
+    bool overdue = false;
+    int32_t as_of = cli->today;
+    struct cli_option options[] = {
+        CLI_OPT("state", CLI_STATE, false, &filter.state, 0, "STATE", "only orders in STATE"),
+        CLI_OPT("agreement", CLI_TEXT, false, filter.agreement_id, ACSA_ID_SIZE, "ID",
+                "only orders under this agreement"),
+        CLI_OPT("activity", CLI_ID, false, &filter.activity_id, 0, "ID",
+                "only orders citing this activity"),
+        CLI_OPT("partner", CLI_NATION, false, filter.partner, 0, "CC",
+                "only orders where CC is a party"),
+        CLI_OPT("overdue", CLI_FLAG, false, &overdue, 0, NULL,
+                "only orders past due as of --as-of"),
+        CLI_OPT("as-of", CLI_DATE, false, &as_of, 0, "DATE",
+                "date --overdue is judged on (default: today)"),
+    };
+    struct cli_command cmd = {"Lists orders, oldest first.", NULL, 0, NULL, true, options,
+                              CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    if (options[5].seen && !overdue) {
+        return cli_usage(cli, "--as-of needs --overdue");
+    }
+    filter.state_set = options[0].seen;
+    filter.overdue_as_of = overdue ? as_of : ACSA_DATE_NONE;
+    return cli_with_app(cli, order_list_in, &filter);
+}
+
+/* ---- order show ----------------------------------------------------------------------- */
+
+/* An order with what it refers to, resolved for display. */
+struct shown_order {
+    struct acsa_order order;
+    struct acsa_agreement agreement;
+    struct acsa_activity activity;     /* activity.id is 0 if it could not be read. */
+    char requester_unit[ACSA_NAME_SIZE];
+    char supplier_unit[ACSA_NAME_SIZE];
+    json_t *events;                    /* JSON output: the events array being filled. */
+    struct cli_out out;                /* Text output: the events table. */
+};
+
+static void resolve_names(struct acsa_store *store, struct shown_order *s)
+{
+    struct acsa_error ignored;
+    char party[ACSA_NATION_SIZE];
+    if (s->order.requester_unit_id == 0 ||
+        store->vtbl->unit_get(store, s->order.requester_unit_id, party, s->requester_unit,
+                              &ignored) != ACSA_OK) {
+        s->requester_unit[0] = '\0';
+    }
+    if (s->order.supplier_unit_id == 0 ||
+        store->vtbl->unit_get(store, s->order.supplier_unit_id, party, s->supplier_unit,
+                              &ignored) != ACSA_OK) {
+        s->supplier_unit[0] = '\0';
+    }
+    if (store->vtbl->activity_get(store, s->order.activity_id, &s->activity, &ignored) !=
+        ACSA_OK) {
+        memset(&s->activity, 0, sizeof(s->activity));
+    }
+}
+
+static json_t *unit_json(int64_t id, const char *name)
+{
+    return id == 0 ? json_null()
+                   : json_pack("{s:I, s:o}", "id", (json_int_t)id, "name", cli_json_text(name));
+}
+
+static json_t *line_json(const struct acsa_order_line *line, uint32_t no, uint8_t exponent)
+{
+    int64_t received_value = 0;
+    if (!acsa_money_line_value(line->received_milli, line->price_minor, &received_value)) {
+        received_value = 0;
+    }
+    return json_pack("{s:i, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "line", (int)no, "category", line->category, "description",
+                     cli_json_text(line->description), "nsn", cli_json_text(line->nsn),
+                     "unit_of_issue", line->unit_of_issue, "quantity",
+                     cli_json_quantity(line->quantity_milli), "unit_price",
+                     cli_json_money(line->price_minor, exponent), "value",
+                     cli_json_money(line->value_minor, exponent), "issued",
+                     cli_json_quantity(line->issued_milli), "received",
+                     cli_json_quantity(line->received_milli), "returned",
+                     cli_json_quantity(line->returned_milli), "return_accepted",
+                     cli_json_quantity(line->return_accepted_milli), "received_value",
+                     cli_json_money(received_value, exponent));
+}
+
+static json_t *lines_json(const struct acsa_order *order)
+{
+    json_t *lines = json_array();
+    for (uint32_t i = 0; lines != NULL && i < order->line_count; i++) {
+        if (json_array_append_new(lines, line_json(&order->lines[i], i + 1,
+                                                   order->currency.exponent)) != 0) {
+            json_decref(lines);
+            lines = NULL;
+        }
+    }
+    return lines;
+}
+
+/* The amounts of the order, all in its currency. */
+static json_t *amounts_json(const struct acsa_order *o, int32_t today)
+{
+    uint8_t e = o->currency.exponent;
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "currency",
+                     o->currency.code, "value", cli_json_money(o->value_minor, e),
+                     "received_value", cli_json_money(o->received_value_minor, e),
+                     "kind_settled", cli_json_money(o->kind_settled_minor, e), "cash_due",
+                     cli_json_money(o->cash_due_minor, e), "paid",
+                     cli_json_money(o->paid_minor, e), "outstanding",
+                     cli_json_money(acsa_order_outstanding(o), e), "overdue",
+                     acsa_order_overdue(o, today), "converted", o->converted, "exchanged_with",
+                     cli_json_text(o->exchanged_with));
+}
+
+static json_t *order_json(const struct shown_order *s, int32_t today)
+{
+    const struct acsa_order *o = &s->order;
+    json_t *activity = s->activity.id == 0
+                           ? json_pack("{s:I}", "id", (json_int_t)o->activity_id)
+                           : json_pack("{s:I, s:o, s:s}", "id", (json_int_t)o->activity_id,
+                                       "name", cli_json_text(s->activity.name), "type",
+                                       s->activity.type);
+    json_t *doc = json_pack(
+        "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "number",
+        o->number, "agreement_id", o->agreement_id, "requester", o->requester, "supplier",
+        o->supplier, "requester_unit", unit_json(o->requester_unit_id, s->requester_unit),
+        "supplier_unit", unit_json(o->supplier_unit_id, s->supplier_unit), "activity", activity,
+        "method", acsa_method_name(o->method), "state", acsa_state_name(o->state), "place",
+        cli_json_text(o->place), "need_by", cli_json_date(o->need_by_day), "created",
+        cli_json_date(o->created_day), "delivered", cli_json_date(o->delivered_day), "invoiced",
+        cli_json_date(o->invoiced_day), "due", cli_json_date(o->due_day));
+    json_t *amounts = amounts_json(o, today);
+    bool ok = doc != NULL && amounts != NULL && json_object_update(doc, amounts) == 0;
+    ok = ok && json_object_set_new(doc, "lines", lines_json(o)) == 0;
+    json_decref(amounts);
+    if (!ok) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static json_t *event_json(const struct acsa_event_row *row, const struct acsa_currency *cur)
+{
+    const struct acsa_event *e = &row->event;
+    json_t *postings = json_array();
+    for (uint32_t i = 0; postings != NULL && i < e->posting_count; i++) {
+        const struct acsa_posting *p = &e->postings[i];
+        const struct acsa_currency *pc = acsa_currency_find(p->currency);
+        json_t *posting = json_pack(
+            "{s:s, s:s, s:s, s:o, s:o, s:o}", "account", acsa_account_name(p->account),
+            "partner", p->partner, "currency", p->currency, "amount",
+            cli_json_money(p->amount_minor, pc != NULL ? pc->exponent : cur->exponent),
+            "quantity", cli_json_quantity(p->quantity_milli), "line", cli_json_id(p->line_no));
+        if (json_array_append_new(postings, posting) != 0) {
+            json_decref(postings);
+            postings = NULL;
+        }
+    }
+    return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o}", "id",
+                     (json_int_t)row->id, "date", cli_json_date(e->day), "step",
+                     acsa_step_name(e->step), "actor", e->actor, "state_from",
+                     acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
+                     "line", cli_json_id(e->line_no), "quantity",
+                     cli_json_quantity(e->quantity_milli), "amount",
+                     cli_json_money(e->amount_minor, cur->exponent), "currency", cur->code,
+                     "detail", cli_json_text(e->detail), "postings", postings);
+}
+
+static const struct cli_column event_columns[] = {
+    {"DATE", 10, false},   {"STEP", 13, false},  {"BY", 20, false},  {"STATE", 23, false},
+    {"LINE", 4, true},     {"QTY", 10, true},    {"AMOUNT", 16, true}, {"DETAIL", 6, false},
+};
+
+static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_row *row)
+{
+    const struct acsa_event *e = &row->event;
+    uint8_t exponent = s->order.currency.exponent;
+    char date[ACSA_DATE_TEXT_SIZE];
+    char states[2 * 12 + 4];
+    char line[16];
+    char qty[ACSA_MONEY_TEXT_SIZE];
+    char amount[ACSA_MONEY_TEXT_SIZE];
+    snprintf(states, sizeof(states), "%s -> %s", acsa_state_name(e->state_from),
+             acsa_state_name(e->state_to));
+    snprintf(line, sizeof(line), "%u", e->line_no);
+    const char *cells[] = {cli_date_text(e->day, date), acsa_step_name(e->step), e->actor,
+                           states, e->line_no > 0 ? line : "-",
+                           e->quantity_milli != 0 ? acsa_quantity_format(e->quantity_milli, qty)
+                                                  : "-",
+                           acsa_money_format(e->amount_minor, exponent, amount),
+                           e->detail[0] != '\0' ? e->detail : "-"};
+    enum acsa_rc rc = cli_out_cells(&s->out, cells);
+    for (uint32_t i = 0; rc == ACSA_OK && i < e->posting_count; i++) {
+        const struct acsa_posting *p = &e->postings[i];
+        const struct acsa_currency *pc = acsa_currency_find(p->currency);
+        acsa_money_format(p->amount_minor, pc != NULL ? pc->exponent : exponent, amount);
+        fprintf(stdout, "    %-16s %-2s %-3s %16s", acsa_account_name(p->account), p->partner,
+                p->currency, amount);
+        if (p->quantity_milli != 0) {
+            fprintf(stdout, "  qty %s", acsa_quantity_format(p->quantity_milli, qty));
+        }
+        if (p->line_no > 0) {
+            fprintf(stdout, "  line %u", p->line_no);
+        }
+        fputc('\n', stdout);
+    }
+    return rc;
+}
+
+static enum acsa_rc event_row(void *ctx, const struct acsa_event_row *row)
+{
+    struct shown_order *s = ctx;
+    if (s->events == NULL) {
+        return event_text(s, row);
+    }
+    json_t *event = event_json(row, &s->order.currency);
+    return json_array_append_new(s->events, event) == 0 ? ACSA_OK : ACSA_ENOMEM;
+}
+
+static void header_text(const struct shown_order *s, int32_t today)
+{
+    const struct acsa_order *o = &s->order;
+    uint8_t e = o->currency.exponent;
+    char d[ACSA_DATE_TEXT_SIZE];
+    char m[ACSA_MONEY_TEXT_SIZE];
+    cli_field(stdout, "Order", "%s", o->number);
+    cli_field(stdout, "Agreement", "%s", o->agreement_id);
+    cli_field(stdout, "Requester", "%s, unit %s", o->requester,
+              o->requester_unit_id != 0 ? s->requester_unit : "-");
+    cli_field(stdout, "Supplier", "%s, unit %s", o->supplier,
+              o->supplier_unit_id != 0 ? s->supplier_unit : "-");
+    cli_field(stdout, "Activity", "%lld %s (%s)", (long long)o->activity_id, s->activity.name,
+              s->activity.type);
+    cli_field(stdout, "Method", "%s", acsa_method_name(o->method));
+    cli_field(stdout, "State", "%s%s", acsa_state_name(o->state),
+              acsa_order_overdue(o, today) ? " (overdue)" : "");
+    cli_field(stdout, "Place", "%s", o->place[0] != '\0' ? o->place : "-");
+    cli_field(stdout, "Need by", "%s", cli_date_text(o->need_by_day, d));
+    cli_field(stdout, "Created", "%s", cli_date_text(o->created_day, d));
+    cli_field(stdout, "Delivered", "%s", cli_date_text(o->delivered_day, d));
+    cli_field(stdout, "Invoiced", "%s", cli_date_text(o->invoiced_day, d));
+    cli_field(stdout, "Due", "%s", cli_date_text(o->due_day, d));
+    cli_field(stdout, "Value", "%s %s", acsa_money_format(o->value_minor, e, m), o->currency.code);
+    cli_field(stdout, "Received value", "%s", acsa_money_format(o->received_value_minor, e, m));
+    cli_field(stdout, "Settled in kind", "%s", acsa_money_format(o->kind_settled_minor, e, m));
+    cli_field(stdout, "Cash due", "%s", acsa_money_format(o->cash_due_minor, e, m));
+    cli_field(stdout, "Paid", "%s", acsa_money_format(o->paid_minor, e, m));
+    cli_field(stdout, "Outstanding", "%s %s", acsa_money_format(acsa_order_outstanding(o), e, m),
+              o->currency.code);
+    cli_field(stdout, "Converted", "%s", o->converted ? "yes" : "no");
+    cli_field(stdout, "Exchanged with", "%s", o->exchanged_with[0] != '\0' ? o->exchanged_with
+                                                                          : "-");
+}
+
+static enum acsa_rc lines_text(const struct acsa_order *o)
+{
+    static const struct cli_column columns[] = {
+        {"LINE", 0, true},    {"CATEGORY", 0, false}, {"DESCRIPTION", 0, false},
+        {"NSN", 0, false},    {"UNIT", 0, false},     {"PRICE", 0, true},
+        {"ORDERED", 0, true}, {"ISSUED", 0, true},    {"RECEIVED", 0, true},
+        {"RETURNED", 0, true}, {"ACCEPTED", 0, true}, {"VALUE", 0, true},
+    };
+    struct cli_out out;
+    cli_out_begin(&out, stdout, false, columns, CLI_LEN(columns));
+    enum acsa_rc rc = ACSA_OK;
+    for (uint32_t i = 0; rc == ACSA_OK && i < o->line_count; i++) {
+        const struct acsa_order_line *l = &o->lines[i];
+        char no[16];
+        char text[7][ACSA_MONEY_TEXT_SIZE];
+        snprintf(no, sizeof(no), "%u", i + 1);
+        const char *cells[] = {no, l->category, l->description, l->nsn[0] != '\0' ? l->nsn : "-",
+                               l->unit_of_issue,
+                               acsa_money_format(l->price_minor, o->currency.exponent, text[0]),
+                               acsa_quantity_format(l->quantity_milli, text[1]),
+                               acsa_quantity_format(l->issued_milli, text[2]),
+                               acsa_quantity_format(l->received_milli, text[3]),
+                               acsa_quantity_format(l->returned_milli, text[4]),
+                               acsa_quantity_format(l->return_accepted_milli, text[5]),
+                               acsa_money_format(l->value_minor, o->currency.exponent, text[6])};
+        rc = cli_out_cells(&out, cells);
+    }
+    return cli_out_end(&out, rc);
+}
+
+static enum acsa_rc show_text(struct acsa_store *store, struct shown_order *s,
+                              struct cli *cli)
+{
+    header_text(s, cli->today);
+    fputs("\nLines\n", stdout);
+    enum acsa_rc rc = lines_text(&s->order);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    fputs("\nEvents\n", stdout);
+    cli_out_begin(&s->out, stdout, false, event_columns, CLI_LEN(event_columns));
+    rc = store->vtbl->event_list(store, s->order.number, event_row, s, &cli->err);
+    return cli_out_end(&s->out, rc);
+}
+
+static enum acsa_rc show_json(struct acsa_store *store, struct shown_order *s,
+                              struct cli *cli)
+{
+    json_t *doc = order_json(s, cli->today);
+    s->events = json_array();
+    if (doc == NULL || s->events == NULL) {
+        json_decref(doc);
+        json_decref(s->events);
+        return ACSA_ENOMEM;
+    }
+    enum acsa_rc rc = store->vtbl->event_list(store, s->order.number, event_row, s, &cli->err);
+    if (rc == ACSA_OK && json_object_set(doc, "events", s->events) != 0) {
+        rc = ACSA_ENOMEM;
+    }
+    json_decref(s->events);
+    if (rc != ACSA_OK) {
+        json_decref(doc);
+        return rc;
+    }
+    return cli_json_print(stdout, doc);
+}
+
+static int order_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    struct shown_order *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return cli_fail(cli, ACSA_ENOMEM);
+    }
+    struct acsa_store *store = acsa_app_store(app);
+    enum acsa_rc rc = acsa_app_order_get(app, ctx, &s->order, &s->agreement, &cli->err);
+    if (rc == ACSA_OK) {
+        resolve_names(store, s);
+        acsa_error_clear(&cli->err);
+        rc = cli->json ? show_json(store, s, cli) : show_text(store, s, cli);
+    }
+    free(s);
+    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+}
+
+int cmd_order_show(struct cli *cli, int argc, char **argv)
+{
+    struct cli_command cmd = {"Shows an order: header, lines with quantities and values, then "
+                              "every event with its ledger postings.",
+                              "NUMBER", ACSA_NUMBER_SIZE, NULL, true, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    return cli_with_app(cli, order_show_in, (void *)cmd.value);
+}

@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: MIT */
+/* The reports: balance (receivables, payables and net per partner and currency, streamed one
+ * group at a time), overdue (ageing by the agreements' buckets, totals, invoices late) and
+ * convert-overdue, the one report that writes. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- balance -------------------------------------------------------------------------- */
+
+enum { BAL_RECEIVABLE_CASH, BAL_RECEIVABLE_KIND, BAL_PAYABLE_CASH, BAL_PAYABLE_KIND, BAL_COUNT };
+
+/* The (partner, currency) group being summed; rows arrive ordered by partner and currency. */
+struct balance_group {
+    struct cli_list list;
+    bool have;
+    char partner[ACSA_NATION_SIZE];
+    char currency[ACSA_CURRENCY_SIZE];
+    int64_t amounts[BAL_COUNT];    /* Payables as positive amounts owed by us. */
+};
+
+static const struct cli_column balance_columns[] = {
+    {"PARTNER", 7, false},          {"CUR", 3, false},           {"RECEIVABLE CASH", 18, true},
+    {"RECEIVABLE KIND", 18, true},  {"PAYABLE CASH", 18, true},  {"PAYABLE KIND", 18, true},
+    {"NET", 18, true},
+};
+
+static enum acsa_rc overflow(struct cli *cli, const char *partner, const char *currency)
+{
+    return acsa_error_set(&cli->err, ACSA_ESTORAGE, "amount",
+                          "amount: the balance with %s in %s exceeds the largest amount",
+                          partner, currency);
+}
+
+static enum acsa_rc balance_flush(struct balance_group *g)
+{
+    if (!g->have) {
+        return ACSA_OK;
+    }
+    g->have = false;
+    const int64_t *a = g->amounts;
+    int64_t net = 0;
+    bool ok = acsa_money_add(a[BAL_RECEIVABLE_CASH], a[BAL_RECEIVABLE_KIND], &net);
+    ok = ok && acsa_money_sub(net, a[BAL_PAYABLE_CASH], &net);
+    ok = ok && acsa_money_sub(net, a[BAL_PAYABLE_KIND], &net);
+    if (!ok) {
+        return overflow(g->list.cli, g->partner, g->currency);
+    }
+    const struct acsa_currency *currency = acsa_currency_find(g->currency);
+    uint8_t e = currency != NULL ? currency->exponent : 0;
+    if (g->list.out.json) {
+        return cli_out_json(&g->list.out,
+                            json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "partner",
+                                      g->partner, "currency", g->currency, "receivable_cash",
+                                      cli_json_money(a[BAL_RECEIVABLE_CASH], e),
+                                      "receivable_kind", cli_json_money(a[BAL_RECEIVABLE_KIND], e),
+                                      "payable_cash", cli_json_money(a[BAL_PAYABLE_CASH], e),
+                                      "payable_kind", cli_json_money(a[BAL_PAYABLE_KIND], e),
+                                      "net", cli_json_money(net, e)));
+    }
+    char text[BAL_COUNT + 1][ACSA_MONEY_TEXT_SIZE];
+    for (int i = 0; i < BAL_COUNT; i++) {
+        acsa_money_format(a[i], e, text[i]);
+    }
+    const char *cells[] = {g->partner, g->currency, text[0], text[1], text[2], text[3],
+                           acsa_money_format(net, e, text[BAL_COUNT])};
+    return cli_out_cells(&g->list.out, cells);
+}
+
+static enum acsa_rc balance_row(void *ctx, const struct acsa_balance_row *row)
+{
+    struct balance_group *g = ctx;
+    if (g->have &&
+        (strcmp(g->partner, row->partner) != 0 || strcmp(g->currency, row->currency) != 0)) {
+        enum acsa_rc rc = balance_flush(g);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+    if (!g->have) {
+        g->have = true;
+        memcpy(g->partner, row->partner, sizeof(g->partner));
+        memcpy(g->currency, row->currency, sizeof(g->currency));
+        memset(g->amounts, 0, sizeof(g->amounts));
+    }
+    int slot = -1;
+    bool payable = false;
+    switch (row->account) {
+    case ACSA_ACCOUNT_RECEIVABLE_CASH: slot = BAL_RECEIVABLE_CASH; break;
+    case ACSA_ACCOUNT_RECEIVABLE_KIND: slot = BAL_RECEIVABLE_KIND; break;
+    case ACSA_ACCOUNT_PAYABLE_CASH: slot = BAL_PAYABLE_CASH; payable = true; break;
+    case ACSA_ACCOUNT_PAYABLE_KIND: slot = BAL_PAYABLE_KIND; payable = true; break;
+    default: return ACSA_OK; /* Counter accounts are not part of the statement. */
+    }
+    int64_t amount = row->amount_minor;
+    bool ok = !payable || acsa_money_sub(0, amount, &amount);
+    ok = ok && acsa_money_add(g->amounts[slot], amount, &g->amounts[slot]);
+    return ok ? ACSA_OK : overflow(g->list.cli, g->partner, g->currency);
+}
+
+struct balance_args {
+    char partner[ACSA_NATION_SIZE];
+    int32_t as_of;
+};
+
+static int balance_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct balance_args *args = ctx;
+    struct balance_group group;
+    memset(&group, 0, sizeof(group));
+    group.list.cli = cli;
+    group.list.app = app;
+    cli_out_begin(&group.list.out, stdout, cli->json, balance_columns, CLI_LEN(balance_columns));
+    struct acsa_store *store = acsa_app_store(app);
+    acsa_error_clear(&cli->err);
+    enum acsa_rc rc = store->vtbl->balance(store, args->partner, args->as_of, balance_row, &group,
+                                           &cli->err);
+    rc = rc == ACSA_OK ? balance_flush(&group) : rc;
+    return cli_list_end(&group.list, rc);
+}
+
+int cmd_balance(struct cli *cli, int argc, char **argv)
+{
+    struct balance_args args = {"", ACSA_DATE_NONE};
+    struct cli_option options[] = {
+        CLI_OPT("partner", CLI_NATION, false, args.partner, 0, "CC", "only this partner"),
+        CLI_OPT("as-of", CLI_DATE, false, &args.as_of, 0, "DATE",
+                "postings dated on or before DATE (default: all)"),
+    };
+    struct cli_command cmd = {"Shows what partners owe us and what we owe them, per partner "
+                              "and currency, in cash and in kind, and the net.",
+                              NULL, 0, NULL, true, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, balance_in, &args);
+}
+
+/* ---- overdue -------------------------------------------------------------------------- */
+
+struct ageing_total {
+    uint32_t bucket;
+    char label[24];
+    char currency[ACSA_CURRENCY_SIZE];
+    uint8_t exponent;
+    uint32_t orders;
+    int64_t outstanding;
+};
+
+struct overdue_report {
+    struct cli_list list;
+    int32_t as_of;
+    struct acsa_agreement *agreements;    /* Each agreement met so far, loaded once. */
+    size_t agreement_count;
+    struct ageing_total *totals;          /* Per bucket and currency. */
+    size_t total_count;
+    uint32_t late_count;
+};
+
+/* Grows *items (of size bytes each) to hold one more than count. */
+static bool grow(void *items, size_t count, size_t size)
+{
+    void **array = items;
+    if ((count & (count - 1)) != 0 && count != 0) {
+        return true; /* Capacity is the next power of two at or above count. */
+    }
+    void *grown = realloc(*array, (count == 0 ? 1 : count * 2) * size);
+    if (grown == NULL) {
+        return false;
+    }
+    *array = grown;
+    return true;
+}
+
+static enum acsa_rc report_agreement(struct overdue_report *r, const char *id,
+                                     const struct acsa_agreement **out)
+{
+    for (size_t i = 0; i < r->agreement_count; i++) {
+        if (strcmp(r->agreements[i].id, id) == 0) {
+            *out = &r->agreements[i];
+            return ACSA_OK;
+        }
+    }
+    if (!grow(&r->agreements, r->agreement_count, sizeof(*r->agreements))) {
+        return ACSA_ENOMEM;
+    }
+    struct acsa_store *store = acsa_app_store(r->list.app);
+    struct acsa_agreement *slot = &r->agreements[r->agreement_count];
+    enum acsa_rc rc = store->vtbl->agreement_get(store, id, slot, &r->list.cli->err);
+    if (rc == ACSA_OK) {
+        r->agreement_count++;
+        *out = slot;
+    }
+    return rc;
+}
+
+static enum acsa_rc add_total(struct overdue_report *r, uint32_t bucket, const char *label,
+                              const struct acsa_order_summary *o)
+{
+    struct ageing_total *t = NULL;
+    for (size_t i = 0; i < r->total_count && t == NULL; i++) {
+        struct ageing_total *c = &r->totals[i];
+        bool same = c->bucket == bucket && strcmp(c->label, label) == 0;
+        t = same && strcmp(c->currency, o->currency) == 0 ? c : NULL;
+    }
+    if (t == NULL) {
+        if (!grow(&r->totals, r->total_count, sizeof(*r->totals))) {
+            return ACSA_ENOMEM;
+        }
+        t = &r->totals[r->total_count++];
+        memset(t, 0, sizeof(*t));
+        t->bucket = bucket;
+        snprintf(t->label, sizeof(t->label), "%s", label);
+        memcpy(t->currency, o->currency, sizeof(t->currency));
+        t->exponent = o->exponent;
+    }
+    t->orders++;
+    if (!acsa_money_add(t->outstanding, o->outstanding_minor, &t->outstanding)) {
+        return overflow(r->list.cli, label, o->currency);
+    }
+    return ACSA_OK;
+}
+
+static const struct cli_column overdue_columns[] = {
+    {"NUMBER", 17, false}, {"AGREEMENT", 12, false}, {"REQ", 3, false},   {"SUP", 3, false},
+    {"METHOD", 6, false},  {"STATE", 10, false},     {"DUE", 10, false},  {"DAYS", 5, true},
+    {"BUCKET", 7, false},  {"CUR", 3, false},        {"OUTSTANDING", 16, true},
+};
+
+static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
+{
+    struct overdue_report *r = ctx;
+    const struct acsa_agreement *agreement = NULL;
+    enum acsa_rc rc = report_agreement(r, o->agreement_id, &agreement);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    int32_t days = r->as_of - o->due_day;
+    uint32_t bucket = acsa_agreement_ageing_bucket(agreement, days);
+    char label[24];
+    cli_ageing_label(agreement, bucket, label, sizeof(label));
+    rc = add_total(r, bucket, label, o);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (r->list.out.json) {
+        return cli_out_json(&r->list.out,
+                            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o}",
+                                      "number", o->number, "agreement_id", o->agreement_id,
+                                      "requester", o->requester, "supplier", o->supplier,
+                                      "method", acsa_method_name(o->method), "state",
+                                      acsa_state_name(o->state), "due", cli_json_date(o->due_day),
+                                      "days_overdue", (int)days, "bucket", label, "currency",
+                                      o->currency, "outstanding",
+                                      cli_json_money(o->outstanding_minor, o->exponent)));
+    }
+    char due[ACSA_DATE_TEXT_SIZE];
+    char day_text[16];
+    char amount[ACSA_MONEY_TEXT_SIZE];
+    snprintf(day_text, sizeof(day_text), "%d", (int)days);
+    const char *cells[] = {o->number, o->agreement_id, o->requester, o->supplier,
+                           acsa_method_name(o->method), acsa_state_name(o->state),
+                           cli_date_text(o->due_day, due), day_text, label, o->currency,
+                           acsa_money_format(o->outstanding_minor, o->exponent, amount)};
+    return cli_out_cells(&r->list.out, cells);
+}
+
+static int compare_totals(const void *a, const void *b)
+{
+    const struct ageing_total *x = a;
+    const struct ageing_total *y = b;
+    if (x->bucket != y->bucket) {
+        return x->bucket < y->bucket ? -1 : 1;
+    }
+    int by_label = strcmp(x->label, y->label);
+    return by_label != 0 ? by_label : strcmp(x->currency, y->currency);
+}
+
+static enum acsa_rc print_totals(struct overdue_report *r)
+{
+    static const struct cli_column columns[] = {
+        {"BUCKET", 0, false}, {"CUR", 0, false}, {"ORDERS", 0, true}, {"OUTSTANDING", 0, true}};
+    if (r->total_count > 0) {
+        qsort(r->totals, r->total_count, sizeof(*r->totals), compare_totals);
+    }
+    struct cli_out out;
+    cli_out_begin(&out, stdout, r->list.out.json, columns, CLI_LEN(columns));
+    out.nested = true;
+    enum acsa_rc rc = ACSA_OK;
+    for (size_t i = 0; rc == ACSA_OK && i < r->total_count; i++) {
+        const struct ageing_total *t = &r->totals[i];
+        char orders[16];
+        char amount[ACSA_MONEY_TEXT_SIZE];
+        acsa_money_format(t->outstanding, t->exponent, amount);
+        snprintf(orders, sizeof(orders), "%u", t->orders);
+        const char *cells[] = {t->label, t->currency, orders, amount};
+        rc = out.json ? cli_out_json(&out, json_pack("{s:s, s:s, s:i, s:s}", "bucket", t->label,
+                                                     "currency", t->currency, "orders",
+                                                     (int)t->orders, "outstanding", amount))
+                      : cli_out_cells(&out, cells);
+    }
+    return cli_out_end(&out, rc);
+}
+
+static const struct cli_column late_columns[] = {
+    {"NUMBER", 17, false},    {"AGREEMENT", 12, false}, {"DELIVERED", 10, false},
+    {"INVOICE BY", 10, false}, {"DAYS LATE", 9, true},  {"CUR", 3, false},
+    {"VALUE", 16, true},
+};
+
+static enum acsa_rc late_row(void *ctx, const struct acsa_order_summary *o)
+{
+    struct overdue_report *r = ctx;
+    const struct acsa_agreement *agreement = NULL;
+    if (o->method != ACSA_METHOD_CASH || o->delivered_day == ACSA_DATE_NONE) {
+        return ACSA_OK;
+    }
+    enum acsa_rc rc = report_agreement(r, o->agreement_id, &agreement);
+    int32_t invoice_by = rc == ACSA_OK ? o->delivered_day + agreement->invoice_within_days : 0;
+    if (rc != ACSA_OK || invoice_by >= r->as_of) {
+        return rc;
+    }
+    r->late_count++;
+    int days = (int)(r->as_of - invoice_by);
+    char delivered[ACSA_DATE_TEXT_SIZE];
+    char by[ACSA_DATE_TEXT_SIZE];
+    char value[ACSA_MONEY_TEXT_SIZE];
+    if (r->list.out.json) {
+        return cli_out_json(&r->list.out,
+                            json_pack("{s:s, s:s, s:o, s:o, s:i, s:s, s:o}", "number", o->number,
+                                      "agreement_id", o->agreement_id, "delivered",
+                                      cli_json_date(o->delivered_day), "invoice_by",
+                                      cli_json_date(invoice_by), "days_late", days, "currency",
+                                      o->currency, "value",
+                                      cli_json_money(o->value_minor, o->exponent)));
+    }
+    char day_text[16];
+    snprintf(day_text, sizeof(day_text), "%d", days);
+    const char *cells[] = {o->number, o->agreement_id, cli_date_text(o->delivered_day, delivered),
+                           cli_date_text(invoice_by, by), day_text, o->currency,
+                           acsa_money_format(o->value_minor, o->exponent, value)};
+    return cli_out_cells(&r->list.out, cells);
+}
+
+/* One section: a heading (or JSON member name) and a list filled by a store scan. */
+static enum acsa_rc overdue_section(struct overdue_report *r, const char *title,
+                                    const char *member, const struct cli_column *columns,
+                                    size_t column_count, const struct acsa_order_filter *filter,
+                                    acsa_order_cb cb)
+{
+    bool json = r->list.cli->json;
+    if (json) {
+        printf(",\n\"%s\": ", member);
+    } else {
+        printf("%s%s\n", r->list.out.items > 0 || filter->state_set ? "\n" : "", title);
+    }
+    cli_out_begin(&r->list.out, stdout, json, columns, column_count);
+    r->list.out.nested = true;
+    struct acsa_store *store = acsa_app_store(r->list.app);
+    enum acsa_rc rc = store->vtbl->order_list(store, filter, cb, r, &r->list.cli->err);
+    return cli_out_end(&r->list.out, rc);
+}
+
+static enum acsa_rc overdue_sections(struct overdue_report *r)
+{
+    bool json = r->list.cli->json;
+    char date[ACSA_DATE_TEXT_SIZE];
+    acsa_date_format(r->as_of, date);
+    struct acsa_order_filter filter;
+    memset(&filter, 0, sizeof(filter));
+    filter.overdue_as_of = r->as_of;
+    if (json) {
+        printf("{\n\"as_of\": \"%s\"", date);
+    }
+    char title[64];
+    snprintf(title, sizeof(title), "Overdue as of %s", date);
+    enum acsa_rc rc = overdue_section(r, title, "orders", overdue_columns,
+                                      CLI_LEN(overdue_columns), &filter, overdue_row);
+    if (rc == ACSA_OK) {
+        fputs(json ? ",\n\"totals\": " : "\nTotals by ageing bucket (days overdue)\n", stdout);
+        rc = print_totals(r);
+    }
+    filter.overdue_as_of = ACSA_DATE_NONE;
+    filter.state_set = true;
+    filter.state = ACSA_STATE_DELIVERED;
+    rc = rc == ACSA_OK ? overdue_section(r, "Invoice late (cash orders delivered and not "
+                                         "invoiced within the agreement's days)",
+                                         "invoice_late", late_columns, CLI_LEN(late_columns),
+                                         &filter, late_row)
+                       : rc;
+    if (rc == ACSA_OK && json) {
+        fputs("\n}\n", stdout);
+    }
+    return rc;
+}
+
+static int overdue_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    struct overdue_report r;
+    memset(&r, 0, sizeof(r));
+    r.list.cli = cli;
+    r.list.app = app;
+    r.as_of = *(const int32_t *)ctx;
+    acsa_error_clear(&cli->err);
+    enum acsa_rc rc = overdue_sections(&r);
+    free(r.agreements);
+    free(r.totals);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    if (r.late_count > 0) {
+        fprintf(stderr, "acsa: warning: %u delivered cash order%s not invoiced in time\n",
+                r.late_count, r.late_count == 1 ? "" : "s");
+    }
+    return CLI_EXIT_OK;
+}
+
+int cmd_overdue(struct cli *cli, int argc, char **argv)
+{
+    int32_t as_of = cli->today;
+    struct cli_option options[] = {
+        CLI_OPT("as-of", CLI_DATE, false, &as_of, 0, "DATE",
+                "date the report is made on (default: today)"),
+    };
+    struct cli_command cmd = {"Lists orders past due with days overdue, ageing bucket and "
+                              "outstanding amount, totals per bucket and currency, and cash "
+                              "orders delivered but not invoiced in time.",
+                              NULL, 0, NULL, true, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, overdue_in, &as_of);
+}
+
+/* ---- convert-overdue ------------------------------------------------------------------ */
+
+struct convert_args {
+    int32_t as_of;
+    char actor[ACSA_NAME_SIZE];
+};
+
+static void print_converted(void *ctx, const struct acsa_order *order,
+                            const struct acsa_event *event)
+{
+    printf("%s\n", order->number);
+}
+
+static int convert_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct convert_args *args = ctx;
+    uint32_t count = 0;
+    enum acsa_rc rc = acsa_app_convert_overdue(app, args->as_of, args->actor, print_converted,
+                                               NULL, &count, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    char date[ACSA_DATE_TEXT_SIZE];
+    fprintf(stderr, "acsa: converted %u overdue in-kind obligation%s to cash as of %s\n", count,
+            count == 1 ? "" : "s", acsa_date_format(args->as_of, date));
+    return CLI_EXIT_OK;
+}
+
+int cmd_convert_overdue(struct cli *cli, int argc, char **argv)
+{
+    struct convert_args args;
+    memset(&args, 0, sizeof(args));
+    args.as_of = cli->today;
+    snprintf(args.actor, sizeof(args.actor), "%s", cli_default_actor());
+    struct cli_option options[] = {
+        CLI_OPT("as-of", CLI_DATE, false, &args.as_of, 0, "DATE",
+                "date of the conversion (default: today)"),
+        CLI_OPT("by", CLI_TEXT, false, args.actor, ACSA_NAME_SIZE, "NAME",
+                "who records it (default: $USER)"),
+    };
+    struct cli_command cmd = {"Converts to cash every in-kind obligation past its deadline, "
+                              "in one transaction; prints each order converted.",
+                              NULL, 0, NULL, false, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, convert_in, &args);
+}

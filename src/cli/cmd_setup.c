@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: MIT */
+/* The setup verbs: init, agreement (load, list, show), unit, official and activity (add and
+ * list), and demo. Each parses its arguments, calls the application layer once and prints. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../app/demo.h"
+
+#define AGREEMENT_FILE_MAX (4u * 1024u * 1024u)
+#define JOINED_SIZE 1200      /* Room for every code of an agreement list, joined. */
+
+int cmd_init(struct cli *cli, int argc, char **argv)
+{
+    char nation[ACSA_NATION_SIZE] = "";
+    char name[ACSA_NAME_SIZE] = "";
+    struct cli_option options[] = {
+        CLI_OPT("nation", CLI_NATION, true, nation, 0, "CC", "this node's nation (IN, JP, ...)"),
+        CLI_OPT("name", CLI_TEXT, false, name, sizeof(name), "NAME", "display name of the node"),
+    };
+    struct cli_command cmd = {"Creates and initialises the node database given by --db.", NULL,
+                              0, NULL, false, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    const char *path = cli_db_path(cli);
+    enum acsa_rc rc = acsa_app_init(path, nation, name, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    fprintf(stderr, "acsa: initialised %s for nation %s\n", path, nation);
+    return CLI_EXIT_OK;
+}
+
+/* ---- agreement ------------------------------------------------------------------------ */
+
+struct loaded_file {
+    char *text;
+    size_t size;
+};
+
+static int cannot_read(struct cli *cli, const char *path, int error)
+{
+    fprintf(stderr, "acsa: %s: cannot read %s: %s\n", cli->verb, path, strerror(error));
+    return acsa_rc_exit_code(ACSA_ENOTFOUND);
+}
+
+static int read_file(struct cli *cli, const char *path, struct loaded_file *file)
+{
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) {
+        return cannot_read(cli, path, errno);
+    }
+    char *text = malloc(AGREEMENT_FILE_MAX + 1);
+    if (text == NULL) {
+        fclose(in);
+        return cli_fail(cli, ACSA_ENOMEM);
+    }
+    size_t size = fread(text, 1, AGREEMENT_FILE_MAX + 1, in);
+    int error = ferror(in) ? errno : 0;
+    fclose(in);
+    if (error != 0 || size > AGREEMENT_FILE_MAX) {
+        free(text);
+        return error != 0 ? cannot_read(cli, path, error)
+                          : cli_usage(cli, "FILE: %s is larger than %u bytes", path,
+                                      AGREEMENT_FILE_MAX);
+    }
+    text[size] = '\0';
+    file->text = text;
+    file->size = size;
+    return CLI_CONTINUE;
+}
+
+static int agreement_load_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct loaded_file *file = ctx;
+    char id[ACSA_ID_SIZE];
+    enum acsa_rc rc = acsa_app_agreement_load(app, file->text, file->size, id, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    printf("%s\n", id);
+    return CLI_EXIT_OK;
+}
+
+static int agreement_load(struct cli *cli, int argc, char **argv)
+{
+    struct cli_command cmd = {"Loads an agreement file (JSON) and prints its id.", "FILE", 0,
+                              NULL, false, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    struct loaded_file file = {NULL, 0};
+    code = code == CLI_CONTINUE ? read_file(cli, cmd.value, &file) : code;
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    code = cli_with_app(cli, agreement_load_in, &file);
+    free(file.text);
+    return code;
+}
+
+static enum acsa_rc agreement_row(void *ctx, const struct acsa_agreement *a)
+{
+    struct cli_list *list = ctx;
+    int32_t term_end = acsa_agreement_term_end(a, list->cli->today);
+    bool in_force = acsa_agreement_in_force(a, list->cli->today);
+    if (list->out.json) {
+        return cli_out_json(&list->out,
+                            json_pack("{s:s, s:o, s:[s,s], s:o, s:o, s:o, s:o, s:b}", "id", a->id,
+                                      "title", cli_json_text(a->title), "parties", a->parties[0],
+                                      a->parties[1], "signed", cli_json_date(a->signed_day),
+                                      "effective_from", cli_json_date(a->effective_from_day),
+                                      "term_end", cli_json_date(term_end), "terminated",
+                                      cli_json_date(a->terminated_day), "in_force", in_force));
+    }
+    char parties[2 * ACSA_NATION_SIZE + 1];
+    char from[ACSA_DATE_TEXT_SIZE];
+    char end[ACSA_DATE_TEXT_SIZE];
+    char terminated[ACSA_DATE_TEXT_SIZE];
+    snprintf(parties, sizeof(parties), "%s-%s", a->parties[0], a->parties[1]);
+    const char *cells[] = {a->id, parties, cli_date_text(a->effective_from_day, from),
+                           cli_date_text(term_end, end),
+                           cli_date_text(a->terminated_day, terminated), in_force ? "yes" : "no",
+                           a->title};
+    return cli_out_cells(&list->out, cells);
+}
+
+static int agreement_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    static const struct cli_column columns[] = {
+        {"ID", 0, false},         {"PARTIES", 0, false},  {"IN FORCE FROM", 0, false},
+        {"TERM END", 0, false},   {"TERMINATED", 0, false}, {"IN FORCE", 0, false},
+        {"TITLE", 0, false},
+    };
+    struct cli_list list = {cli, {0}, app};
+    cli_out_begin(&list.out, stdout, cli->json, columns, CLI_LEN(columns));
+    struct acsa_store *store = acsa_app_store(app);
+    acsa_error_clear(&cli->err);
+    return cli_list_end(&list, store->vtbl->agreement_list(store, agreement_row, &list,
+                                                            &cli->err));
+}
+
+/* A read verb whose only options are --db, --json and --help. */
+static int plain_read(struct cli *cli, int argc, char **argv, const char *summary,
+                      const char *positional, size_t positional_size, cli_app_fn fn)
+{
+    struct cli_command cmd = {summary, positional, positional_size, NULL, true, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    return cli_with_app(cli, fn, (void *)cmd.value);
+}
+
+static int agreement_list(struct cli *cli, int argc, char **argv)
+{
+    return plain_read(cli, argc, argv, "Lists the agreements of this node.", NULL, 0,
+                      agreement_list_in);
+}
+
+static void join_codes(char *buf, size_t size, const char (*codes)[ACSA_CODE_SIZE],
+                       uint32_t count)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < count && used < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "", codes[i]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static json_t *codes_json(const char (*codes)[ACSA_CODE_SIZE], uint32_t count)
+{
+    json_t *array = json_array();
+    for (uint32_t i = 0; array != NULL && i < count; i++) {
+        if (json_array_append_new(array, json_string(codes[i])) != 0) {
+            json_decref(array);
+            array = NULL;
+        }
+    }
+    return array;
+}
+
+/* The allowed methods with their deadlines, the currencies and the ageing buckets. */
+static json_t *agreement_terms_json(const struct acsa_agreement *a)
+{
+    json_t *methods = json_array();
+    json_t *currencies = json_array();
+    json_t *buckets = json_array();
+    bool ok = methods != NULL && currencies != NULL && buckets != NULL;
+    for (unsigned m = 0; ok && m < ACSA_METHOD_COUNT; m++) {
+        if (a->method_allowed[m]) {
+            ok = json_array_append_new(methods, json_pack("{s:s, s:i}", "method",
+                                                          acsa_method_name((enum acsa_method)m),
+                                                          "due_days", (int)a->due_days[m])) == 0;
+        }
+    }
+    for (uint32_t i = 0; ok && i < a->currency_count; i++) {
+        ok = json_array_append_new(currencies,
+                                   json_pack("{s:s, s:i}", "code", a->currencies[i].code,
+                                             "exponent", (int)a->currencies[i].exponent)) == 0;
+    }
+    for (uint32_t b = 0; ok && b <= ACSA_AGEING_BOUNDS; b++) {
+        char label[32];
+        cli_ageing_label(a, b, label, sizeof(label));
+        int from = b == 0 ? 0 : (int)a->ageing_bounds[b - 1] + 1;
+        json_t *to = b < ACSA_AGEING_BOUNDS ? json_integer(a->ageing_bounds[b]) : json_null();
+        ok = json_array_append_new(buckets, json_pack("{s:s, s:i, s:o}", "label", label,
+                                                      "from_days", from, "to_days", to)) == 0;
+    }
+    json_t *terms = ok ? json_pack("{s:o, s:o, s:o}", "methods", methods, "currencies",
+                                   currencies, "ageing_buckets", buckets)
+                       : NULL;
+    if (terms == NULL && !ok) {
+        json_decref(methods);
+        json_decref(currencies);
+        json_decref(buckets);
+    }
+    return terms;
+}
+
+static json_t *agreement_json(const struct acsa_agreement *a, int32_t today)
+{
+    json_t *terms = agreement_terms_json(a);
+    if (terms == NULL) {
+        return NULL;
+    }
+    json_t *doc = json_pack(
+        "{s:s, s:o, s:[s,s], s:o, s:o, s:i, s:i, s:o, s:o, s:b, s:o, s:o, s:o}", "id", a->id,
+        "title", cli_json_text(a->title), "parties", a->parties[0], a->parties[1], "signed",
+        cli_json_date(a->signed_day), "effective_from", cli_json_date(a->effective_from_day),
+        "term_years", (int)a->term_years, "renewal_years", (int)a->renewal_years, "terminated",
+        cli_json_date(a->terminated_day), "term_end",
+        cli_json_date(acsa_agreement_term_end(a, today)), "in_force",
+        acsa_agreement_in_force(a, today), "activity_types",
+        codes_json(a->activity_types, a->activity_type_count), "categories",
+        codes_json(a->categories, a->category_count), "excluded",
+        codes_json(a->excluded, a->excluded_count));
+    bool ok = doc != NULL;
+    ok = ok && json_object_update(doc, terms) == 0;
+    ok = ok && json_object_set_new(doc, "conversion",
+                                   json_string(cli_conversion_name(a->conversion))) == 0;
+    ok = ok && json_object_set_new(doc, "invoice_within_days",
+                                   json_integer(a->invoice_within_days)) == 0;
+    ok = ok && json_object_set_new(doc, "pricing_basis", cli_json_text(a->pricing_basis)) == 0;
+    json_decref(terms);
+    if (!ok) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static void agreement_terms_text(const struct acsa_agreement *a)
+{
+    char text[JOINED_SIZE];
+    size_t used = 0;
+    text[0] = '\0';
+    for (unsigned m = 0; m < ACSA_METHOD_COUNT; m++) {
+        if (a->method_allowed[m]) {
+            int n = snprintf(text + used, sizeof(text) - used, "%s%s: due %d days after %s",
+                             used > 0 ? "; " : "", acsa_method_name((enum acsa_method)m),
+                             (int)a->due_days[m], m == ACSA_METHOD_CASH ? "invoice" : "receipt");
+            used += n > 0 && (size_t)n < sizeof(text) - used ? (size_t)n : 0;
+        }
+    }
+    cli_field(stdout, "Methods", "%s", text);
+    used = 0;
+    for (uint32_t i = 0; i < a->currency_count; i++) {
+        int n = snprintf(text + used, sizeof(text) - used, "%s%s (%u decimals)",
+                         i > 0 ? ", " : "", a->currencies[i].code,
+                         (unsigned)a->currencies[i].exponent);
+        used += n > 0 && (size_t)n < sizeof(text) - used ? (size_t)n : 0;
+    }
+    cli_field(stdout, "Currencies", "%s", text);
+    cli_field(stdout, "Conversion", "%s", cli_conversion_name(a->conversion));
+    cli_field(stdout, "Invoice within", "%d days of delivery", (int)a->invoice_within_days);
+    used = 0;
+    for (uint32_t b = 0; b <= ACSA_AGEING_BOUNDS; b++) {
+        char label[32];
+        cli_ageing_label(a, b, label, sizeof(label));
+        int n = snprintf(text + used, sizeof(text) - used, "%s%s", b > 0 ? ", " : "", label);
+        used += n > 0 && (size_t)n < sizeof(text) - used ? (size_t)n : 0;
+    }
+    cli_field(stdout, "Ageing buckets", "%s days", text);
+    cli_field(stdout, "Pricing basis", "%s", a->pricing_basis[0] != '\0' ? a->pricing_basis : "-");
+}
+
+static void agreement_text(const struct acsa_agreement *a, int32_t today)
+{
+    char date[ACSA_DATE_TEXT_SIZE];
+    char codes[JOINED_SIZE];
+    cli_field(stdout, "Id", "%s", a->id);
+    cli_field(stdout, "Title", "%s", a->title);
+    cli_field(stdout, "Parties", "%s, %s", a->parties[0], a->parties[1]);
+    cli_field(stdout, "Signed", "%s", cli_date_text(a->signed_day, date));
+    cli_field(stdout, "In force from", "%s", cli_date_text(a->effective_from_day, date));
+    cli_field(stdout, "Term", "%d years", (int)a->term_years);
+    if (a->renewal_years > 0) {
+        cli_field(stdout, "Renewal", "automatic, every %d years", (int)a->renewal_years);
+    } else {
+        cli_field(stdout, "Renewal", "none");
+    }
+    cli_field(stdout, "Term end", "%s", cli_date_text(acsa_agreement_term_end(a, today), date));
+    cli_field(stdout, "Terminated", "%s", cli_date_text(a->terminated_day, date));
+    cli_field(stdout, "In force today", "%s", acsa_agreement_in_force(a, today) ? "yes" : "no");
+    join_codes(codes, sizeof(codes), a->activity_types, a->activity_type_count);
+    cli_field(stdout, "Activity types", "%s", codes);
+    join_codes(codes, sizeof(codes), a->categories, a->category_count);
+    cli_field(stdout, "Categories", "%s", codes);
+    join_codes(codes, sizeof(codes), a->excluded, a->excluded_count);
+    cli_field(stdout, "Excluded", "%s", a->excluded_count > 0 ? codes : "-");
+    agreement_terms_text(a);
+}
+
+static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    struct acsa_agreement *agreement = malloc(sizeof(*agreement));
+    if (agreement == NULL) {
+        return cli_fail(cli, ACSA_ENOMEM);
+    }
+    struct acsa_store *store = acsa_app_store(app);
+    enum acsa_rc rc = store->vtbl->agreement_get(store, ctx, agreement, &cli->err);
+    if (rc == ACSA_OK && cli->json) {
+        rc = cli_json_print(stdout, agreement_json(agreement, cli->today));
+    } else if (rc == ACSA_OK) {
+        agreement_text(agreement, cli->today);
+    }
+    free(agreement);
+    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+}
+
+static int agreement_show(struct cli *cli, int argc, char **argv)
+{
+    return plain_read(cli, argc, argv, "Shows every field of one agreement.", "ID",
+                      ACSA_ID_SIZE, agreement_show_in);
+}
+
+int cmd_agreement(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_verb verbs[] = {
+        {"load", agreement_load, "FILE: load an agreement file (JSON)"},
+        {"list", agreement_list, "list the agreements"},
+        {"show", agreement_show, "ID: show every field of one agreement"},
+    };
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}
+
+/* ---- unit ----------------------------------------------------------------------------- */
+
+static int print_new_id(struct cli *cli, enum acsa_rc rc, int64_t id)
+{
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    printf("%lld\n", (long long)id);
+    return CLI_EXIT_OK;
+}
+
+struct party_name {
+    char party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    const char *limit;
+    const struct acsa_currency *currency;
+};
+
+static int unit_add_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct party_name *args = ctx;
+    int64_t id = 0;
+    return print_new_id(cli, acsa_app_unit_add(app, args->party, args->name, &id, &cli->err),
+                        id);
+}
+
+static int unit_add(struct cli *cli, int argc, char **argv)
+{
+    struct party_name args = {"", "", NULL, NULL};
+    struct cli_option options[] = {
+        CLI_OPT("party", CLI_NATION, true, args.party, 0, "CC", "nation the unit belongs to"),
+        CLI_OPT("name", CLI_TEXT, true, args.name, sizeof(args.name), "NAME", "unit name"),
+    };
+    struct cli_command cmd = {"Adds a unit of either party and prints its id.", NULL, 0, NULL,
+                              false, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, unit_add_in, &args);
+}
+
+static enum acsa_rc unit_row(void *ctx, int64_t id, const char *party, const char *name)
+{
+    struct cli_list *list = ctx;
+    if (list->out.json) {
+        return cli_out_json(&list->out, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id,
+                                                  "party", party, "name", cli_json_text(name)));
+    }
+    char number[24];
+    snprintf(number, sizeof(number), "%lld", (long long)id);
+    const char *cells[] = {number, party, name};
+    return cli_out_cells(&list->out, cells);
+}
+
+static int unit_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    static const struct cli_column columns[] = {
+        {"ID", 0, true}, {"PARTY", 0, false}, {"NAME", 0, false}};
+    struct cli_list list = {cli, {0}, app};
+    cli_out_begin(&list.out, stdout, cli->json, columns, CLI_LEN(columns));
+    struct acsa_store *store = acsa_app_store(app);
+    acsa_error_clear(&cli->err);
+    return cli_list_end(&list, store->vtbl->unit_list(store, unit_row, &list, &cli->err));
+}
+
+static int unit_list(struct cli *cli, int argc, char **argv)
+{
+    return plain_read(cli, argc, argv, "Lists the units of both parties.", NULL, 0,
+                      unit_list_in);
+}
+
+int cmd_unit(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_verb verbs[] = {
+        {"add", unit_add, "--party CC --name NAME: add a unit"},
+        {"list", unit_list, "list the units"},
+    };
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}
+
+/* ---- official ------------------------------------------------------------------------- */
+
+static int official_add_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct party_name *args = ctx;
+    int64_t limit = 0;
+    int code = cli_amount(cli, "--limit", args->limit, args->currency, &limit);
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    int64_t id = 0;
+    enum acsa_rc rc = acsa_app_official_add(app, args->party, args->name, limit,
+                                            args->currency->code, &id, &cli->err);
+    return print_new_id(cli, rc, id);
+}
+
+static int official_add(struct cli *cli, int argc, char **argv)
+{
+    struct party_name args = {"", "", NULL, NULL};
+    struct cli_option options[] = {
+        CLI_OPT("party", CLI_NATION, true, args.party, 0, "CC", "nation of the official"),
+        CLI_OPT("name", CLI_TEXT, true, args.name, sizeof(args.name), "NAME",
+                "name, exactly as given later with --by"),
+        CLI_OPT("limit", CLI_RAW, true, &args.limit, 0, "AMOUNT",
+                "approval limit, in the decimals of --currency"),
+        CLI_OPT("currency", CLI_CURRENCY, true, &args.currency, 0, "CUR",
+                "currency of the limit (ISO 4217)"),
+    };
+    struct cli_command cmd = {"Adds an authorised official with an approval limit, or another "
+                              "limit to an existing one; prints the official's id.",
+                              NULL, 0, NULL, false, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, official_add_in, &args);
+}
+
+static enum acsa_rc official_row(void *ctx, const struct acsa_official *official)
+{
+    struct cli_list *list = ctx;
+    json_t *limits = list->out.json ? json_array() : NULL;
+    char text[ACSA_OFFICIAL_LIMITS_MAX * (ACSA_MONEY_TEXT_SIZE + 8)];
+    size_t used = 0;
+    bool ok = true;
+    text[0] = '\0';
+    for (uint32_t i = 0; i < official->limit_count; i++) {
+        const struct acsa_currency *currency = &official->limit_currency[i];
+        char amount[ACSA_MONEY_TEXT_SIZE];
+        acsa_money_format(official->limit_minor[i], currency->exponent, amount);
+        if (limits != NULL) {
+            ok = ok && json_array_append_new(limits, json_pack("{s:s, s:s}", "currency",
+                                                               currency->code, "amount",
+                                                               amount)) == 0;
+        } else if (used < sizeof(text)) {
+            int n = snprintf(text + used, sizeof(text) - used, "%s%s %s", i > 0 ? ", " : "",
+                             currency->code, amount);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+    if (list->out.json && !ok) {
+        json_decref(limits);
+        return ACSA_ENOMEM;
+    }
+    if (list->out.json) {
+        return cli_out_json(&list->out, json_pack("{s:I, s:s, s:o, s:o}", "id",
+                                                  (json_int_t)official->id, "party",
+                                                  official->party, "name",
+                                                  cli_json_text(official->name), "limits",
+                                                  limits));
+    }
+    char number[24];
+    snprintf(number, sizeof(number), "%lld", (long long)official->id);
+    const char *cells[] = {number, official->party, official->name, text};
+    return cli_out_cells(&list->out, cells);
+}
+
+static int official_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    static const struct cli_column columns[] = {
+        {"ID", 0, true}, {"PARTY", 0, false}, {"NAME", 0, false}, {"LIMITS", 0, false}};
+    struct cli_list list = {cli, {0}, app};
+    cli_out_begin(&list.out, stdout, cli->json, columns, CLI_LEN(columns));
+    struct acsa_store *store = acsa_app_store(app);
+    acsa_error_clear(&cli->err);
+    return cli_list_end(&list, store->vtbl->official_list(store, official_row, &list,
+                                                           &cli->err));
+}
+
+static int official_list(struct cli *cli, int argc, char **argv)
+{
+    return plain_read(cli, argc, argv, "Lists the authorised officials and their limits.", NULL,
+                      0, official_list_in);
+}
+
+int cmd_official(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_verb verbs[] = {
+        {"add", official_add, "--party CC --name NAME --limit AMOUNT --currency CUR"},
+        {"list", official_list, "list the officials and their approval limits"},
+    };
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}
+
+/* ---- activity ------------------------------------------------------------------------- */
+
+static int activity_add_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    int64_t id = 0;
+    return print_new_id(cli, acsa_app_activity_add(app, ctx, &id, &cli->err), id);
+}
+
+static int activity_add(struct cli *cli, int argc, char **argv)
+{
+    struct acsa_activity activity;
+    memset(&activity, 0, sizeof(activity));
+    struct cli_option options[] = {
+        CLI_OPT("agreement", CLI_TEXT, true, activity.agreement_id, ACSA_ID_SIZE, "ID",
+                "agreement the activity falls under"),
+        CLI_OPT("name", CLI_TEXT, true, activity.name, ACSA_NAME_SIZE, "NAME",
+                "name, e.g. \"Dharma Guardian 2024\""),
+        CLI_OPT("type", CLI_TEXT, true, activity.type, ACSA_CODE_SIZE, "TYPE",
+                "activity type of the agreement, e.g. bilateral-training"),
+        CLI_OPT("from", CLI_DATE, true, &activity.from_day, 0, "DATE", "first day"),
+        CLI_OPT("to", CLI_DATE, true, &activity.to_day, 0, "DATE", "last day"),
+        CLI_OPT("place", CLI_TEXT, false, activity.place, ACSA_TEXT_SIZE, "PLACE", "where"),
+    };
+    struct cli_command cmd = {"Adds an exercise or operation and prints its id.", NULL, 0,
+                              NULL, false, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, activity_add_in, &activity);
+}
+
+static enum acsa_rc activity_row(void *ctx, const struct acsa_activity *a)
+{
+    struct cli_list *list = ctx;
+    if (list->out.json) {
+        return cli_out_json(&list->out,
+                            json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
+                                      (json_int_t)a->id, "agreement_id", a->agreement_id, "name",
+                                      cli_json_text(a->name), "type", a->type, "from",
+                                      cli_json_date(a->from_day), "to", cli_json_date(a->to_day),
+                                      "place", cli_json_text(a->place)));
+    }
+    char number[24];
+    char from[ACSA_DATE_TEXT_SIZE];
+    char to[ACSA_DATE_TEXT_SIZE];
+    snprintf(number, sizeof(number), "%lld", (long long)a->id);
+    const char *cells[] = {number, a->agreement_id, a->name, a->type,
+                           cli_date_text(a->from_day, from), cli_date_text(a->to_day, to),
+                           a->place[0] != '\0' ? a->place : "-"};
+    return cli_out_cells(&list->out, cells);
+}
+
+static int activity_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    static const struct cli_column columns[] = {
+        {"ID", 0, true},    {"AGREEMENT", 0, false}, {"NAME", 0, false}, {"TYPE", 0, false},
+        {"FROM", 0, false}, {"TO", 0, false},        {"PLACE", 0, false},
+    };
+    const char *agreement_id = ctx;
+    struct cli_list list = {cli, {0}, app};
+    cli_out_begin(&list.out, stdout, cli->json, columns, CLI_LEN(columns));
+    struct acsa_store *store = acsa_app_store(app);
+    acsa_error_clear(&cli->err);
+    return cli_list_end(&list, store->vtbl->activity_list(store, agreement_id, activity_row,
+                                                           &list, &cli->err));
+}
+
+static int activity_list(struct cli *cli, int argc, char **argv)
+{
+    char agreement_id[ACSA_ID_SIZE] = "";
+    struct cli_option options[] = {
+        CLI_OPT("agreement", CLI_TEXT, false, agreement_id, sizeof(agreement_id), "ID",
+                "only the activities under this agreement"),
+    };
+    struct cli_command cmd = {"Lists the activities, oldest first.", NULL, 0, NULL, true,
+                              options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    return cli_with_app(cli, activity_list_in, options[0].seen ? agreement_id : NULL);
+}
+
+int cmd_activity(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_verb verbs[] = {
+        {"add", activity_add, "--agreement ID --name NAME --type TYPE --from DATE --to DATE"},
+        {"list", activity_list, "[--agreement ID]: list the activities"},
+    };
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}
+
+/* ---- demo ----------------------------------------------------------------------------- */
+
+int cmd_demo(struct cli *cli, int argc, char **argv)
+{
+    struct cli_command cmd = {"Creates a demo node database at --db (India's node with the "
+                              "India-Japan agreement, units, officials, exercises and orders "
+                              "in every state). Refuses if the file exists.",
+                              NULL, 0, NULL, false, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    enum acsa_rc rc = acsa_demo_run(cli_db_path(cli), stderr, &cli->err);
+    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+}

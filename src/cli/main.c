@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/* The acsa command: global options (--db, --help, --version), dispatch of verbs and
+ * sub-verbs, and the exit codes. Every verb lives in a cmd_*.c file. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef ACSA_VERSION
+#define ACSA_VERSION "unknown"
+#endif
+
+static const struct cli_verb verbs[] = {
+    {"init", cmd_init, "create the node database (--nation CC [--name NAME])"},
+    {"agreement", cmd_agreement, "load FILE | list | show ID: the agreements of this node"},
+    {"unit", cmd_unit, "add | list: units of either party"},
+    {"official", cmd_official, "add | list: authorised officials and their approval limits"},
+    {"activity", cmd_activity, "add | list: exercises and operations orders are raised for"},
+    {"order", cmd_order, "create | STEP NUMBER | list | show NUMBER: orders and their steps"},
+    {"balance", cmd_balance, "receivables, payables and net per partner and currency"},
+    {"overdue", cmd_overdue, "orders past due with ageing; cash orders not invoiced in time"},
+    {"convert-overdue", cmd_convert_overdue, "convert overdue in-kind obligations to cash"},
+    {"demo", cmd_demo, "create a demo node database (--db FILE)"},
+};
+
+static void print_usage(FILE *file)
+{
+    fputs("Usage: acsa [--db PATH] VERB [ARGUMENTS] [OPTIONS]\n"
+          "Keeps the accounts of acquisition and cross-servicing agreements (ACSA).\n\n"
+          "Verbs:\n",
+          file);
+    for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+        fprintf(file, "  %-16s %s\n", verbs[i].name, verbs[i].summary);
+    }
+    fputs("\nOrder steps (acsa order STEP NUMBER --by NAME ...): submit, approve, accept,\n"
+          "reject, cancel, dispute, issue, receive, return, accept-return, invoice, pay,\n"
+          "exchange, close. Every verb has --help; read commands take --json.\n\n"
+          "Global options (before or after the verb):\n"
+          "  --db PATH        node database (default: $ACSA_DB, else ./acsa.db)\n"
+          "  --help           show this help\n"
+          "  --version        show the version\n\n"
+          "Exit codes:\n"
+          "  0  ok\n"
+          "  1  refused by a rule of the agreement or the order state\n"
+          "  2  usage: unknown option, missing or malformed argument\n"
+          "  3  not found (database, agreement, order, file)\n"
+          "  4  storage error\n",
+          file);
+}
+
+int cli_with_app(struct cli *cli, cli_app_fn fn, void *ctx)
+{
+    struct acsa_app *app = NULL;
+    enum acsa_rc rc = acsa_app_open(cli_db_path(cli), 0, &app, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    int code = fn(cli, app, ctx);
+    acsa_app_close(app);
+    return code;
+}
+
+static const struct cli_verb *find_verb(const struct cli_verb *table, size_t count,
+                                        const char *name)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(table[i].name, name) == 0) {
+            return &table[i];
+        }
+    }
+    return NULL;
+}
+
+/* Appends a word to the verb path used in messages. */
+static void verb_push(struct cli *cli, const char *word)
+{
+    size_t used = strlen(cli->verb);
+    snprintf(cli->verb + used, sizeof(cli->verb) - used, "%s%s", used > 0 ? " " : "", word);
+}
+
+static void print_group_help(const struct cli *cli, const struct cli_verb *table, size_t count)
+{
+    printf("Usage: acsa %s VERB [ARGUMENTS] [OPTIONS]\n\nVerbs:\n", cli->verb);
+    for (size_t i = 0; i < count; i++) {
+        printf("  %-16s %s\n", table[i].name, table[i].summary);
+    }
+    printf("\nRun 'acsa %s VERB --help' for the options of one verb.\n", cli->verb);
+}
+
+int cli_dispatch(struct cli *cli, const struct cli_verb *table, size_t count, int argc,
+                 char **argv)
+{
+    if (argc < 2) {
+        return cli_usage(cli, "a verb is required");
+    }
+    const char *word = argv[1];
+    if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
+        print_group_help(cli, table, count);
+        return CLI_EXIT_OK;
+    }
+    const struct cli_verb *verb = find_verb(table, count, word);
+    if (verb == NULL) {
+        return cli_usage(cli, "unknown verb '%.40s'", word);
+    }
+    verb_push(cli, verb->name);
+    return verb->run(cli, argc - 1, argv + 1);
+}
+
+/* Global options before the verb. Returns the index of the verb, or -1 with *out_exit set. */
+static int global_options(struct cli *cli, int argc, char **argv, int *out_exit)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_usage(stdout);
+            *out_exit = CLI_EXIT_OK;
+            return -1;
+        }
+        if (strcmp(arg, "--version") == 0) {
+            printf("acsa %s\n", ACSA_VERSION);
+            *out_exit = CLI_EXIT_OK;
+            return -1;
+        }
+        const char *value = NULL;
+        if (strncmp(arg, "--db=", 5) == 0) {
+            value = arg + 5;
+        } else if (strcmp(arg, "--db") == 0 && i + 1 < argc) {
+            value = argv[++i];
+        } else {
+            *out_exit = cli_usage(cli, strcmp(arg, "--db") == 0 ? "%s needs a value"
+                                                                : "unknown option '%.40s'", arg);
+            return -1;
+        }
+        if (value[0] == '\0') {
+            *out_exit = cli_usage(cli, "--db: must not be empty");
+            return -1;
+        }
+        cli->db_path = value;
+    }
+    return i;
+}
+
+static int32_t local_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (localtime_r(&now, &tm) == NULL) {
+        return acsa_date_from_ymd(1970, 1, 1);
+    }
+    return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli;
+    memset(&cli, 0, sizeof(cli));
+    cli.today = local_today();
+    int code = CLI_EXIT_OK;
+    int first = global_options(&cli, argc, argv, &code);
+    if (first < 0) {
+        return code;
+    }
+    if (first >= argc) {
+        print_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const struct cli_verb *verb = find_verb(verbs, sizeof(verbs) / sizeof(verbs[0]), argv[first]);
+    if (verb == NULL) {
+        return cli_usage(&cli, "unknown verb '%.40s'", argv[first]);
+    }
+    verb_push(&cli, verb->name);
+    code = verb->run(&cli, argc - first, argv + first);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "acsa: cannot write the output: %s\n", strerror(errno));
+        return acsa_rc_exit_code(ACSA_ESTORAGE);
+    }
+    return code;
+}

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: MIT */
+/* The one option parser of acsa: each verb describes its options in a table, and this file
+ * runs getopt_long over it, converts and checks every value, and prints the verb's --help. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* getopt_long values of the options every verb has; a verb's own options are numbered from
+ * OPT_FIRST by their index in its table. */
+enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_FIRST };
+
+/* Longest piece of user text quoted back in a message. */
+#define QUOTE_MAX 40
+
+/* Longest "--name ARG" shown in a help line before its text is pushed to the next line. */
+#define HELP_ARG_WIDTH 24
+
+int cli_usage(struct cli *cli, const char *format, ...)
+{
+    const char *space = cli->verb[0] != '\0' ? " " : "";
+    va_list args;
+    va_start(args, format);
+    fprintf(stderr, "acsa%s%s: ", space, cli->verb);
+    vfprintf(stderr, format, args);
+    va_end(args);
+    fprintf(stderr, "\nTry 'acsa%s%s --help'.\n", space, cli->verb);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_fail(struct cli *cli, enum acsa_rc rc)
+{
+    const char *message = cli->err.message[0] != '\0' ? cli->err.message : acsa_rc_text(rc);
+    fprintf(stderr, "acsa: %s\n", message);
+    return acsa_rc_exit_code(rc);
+}
+
+const char *cli_db_path(struct cli *cli)
+{
+    if (cli->db_path == NULL) {
+        const char *env = getenv("ACSA_DB");
+        cli->db_path = env != NULL && env[0] != '\0' ? env : "acsa.db";
+    }
+    return cli->db_path;
+}
+
+const char *cli_default_actor(void)
+{
+    const char *user = getenv("USER");
+    if (user == NULL || user[0] == '\0' || strlen(user) >= ACSA_NAME_SIZE) {
+        return "unknown";
+    }
+    return user;
+}
+
+int cli_amount(struct cli *cli, const char *option, const char *text,
+               const struct acsa_currency *currency, int64_t *out_minor)
+{
+    enum acsa_rc rc = acsa_money_parse(text, currency->exponent, option, out_minor, &cli->err);
+    return rc == ACSA_OK ? CLI_CONTINUE : cli_usage(cli, "%s", cli->err.message);
+}
+
+/* ---- Converters, one per enum cli_kind ------------------------------------------------ */
+
+typedef int (*converter)(struct cli *cli, struct cli_option *opt, const char *flag,
+                         const char *value);
+
+/* A positive whole number up to max, the whole text consumed; no sign, no spaces. */
+static bool parse_positive(const char *text, long long max, long long *out)
+{
+    if (text[0] < '0' || text[0] > '9') {
+        return false;
+    }
+    errno = 0;
+    char *end = NULL;
+    long long value = strtoll(text, &end, 10);
+    if (errno != 0 || end == NULL || *end != '\0' || value <= 0 || value > max) {
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
+static int convert_flag(struct cli *cli, struct cli_option *opt, const char *flag,
+                        const char *value)
+{
+    *(bool *)opt->target = true;
+    return CLI_CONTINUE;
+}
+
+static int convert_text(struct cli *cli, struct cli_option *opt, const char *flag,
+                        const char *value)
+{
+    size_t length = strlen(value);
+    if (length == 0) {
+        return cli_usage(cli, "%s: must not be empty", flag);
+    }
+    if (length >= opt->size) {
+        return cli_usage(cli, "%s: longer than %zu characters", flag, opt->size - 1);
+    }
+    memcpy(opt->target, value, length + 1);
+    return CLI_CONTINUE;
+}
+
+static int convert_nation(struct cli *cli, struct cli_option *opt, const char *flag,
+                          const char *value)
+{
+    if (!acsa_nation_valid(value)) {
+        return cli_usage(cli, "%s: \"%.*s\" is not an ISO 3166 alpha-2 code (e.g. IN, JP)",
+                         flag, QUOTE_MAX, value);
+    }
+    memcpy(opt->target, value, ACSA_NATION_SIZE);
+    return CLI_CONTINUE;
+}
+
+static int convert_currency(struct cli *cli, struct cli_option *opt, const char *flag,
+                            const char *value)
+{
+    const struct acsa_currency *currency = acsa_currency_find(value);
+    if (currency == NULL) {
+        return cli_usage(cli, "%s: \"%.*s\" is not a known ISO 4217 currency", flag, QUOTE_MAX,
+                         value);
+    }
+    *(const struct acsa_currency **)opt->target = currency;
+    return CLI_CONTINUE;
+}
+
+static int convert_date(struct cli *cli, struct cli_option *opt, const char *flag,
+                        const char *value)
+{
+    if (acsa_date_parse(value, flag, opt->target, &cli->err) != ACSA_OK) {
+        return cli_usage(cli, "%s", cli->err.message);
+    }
+    return CLI_CONTINUE;
+}
+
+static int convert_number(struct cli *cli, struct cli_option *opt, const char *flag,
+                          const char *value)
+{
+    long long max = opt->kind == CLI_ID ? INT64_MAX : UINT32_MAX;
+    long long number = 0;
+    if (!parse_positive(value, max, &number)) {
+        return cli_usage(cli, "%s: \"%.*s\" is not a positive whole number", flag, QUOTE_MAX,
+                         value);
+    }
+    if (opt->kind == CLI_ID) {
+        *(int64_t *)opt->target = number;
+    } else {
+        *(uint32_t *)opt->target = (uint32_t)number;
+    }
+    return CLI_CONTINUE;
+}
+
+static int convert_quantity(struct cli *cli, struct cli_option *opt, const char *flag,
+                            const char *value)
+{
+    if (acsa_quantity_parse(value, flag, opt->target, &cli->err) != ACSA_OK) {
+        return cli_usage(cli, "%s", cli->err.message);
+    }
+    return CLI_CONTINUE;
+}
+
+/* "a, b, c" from the names of count values, for messages that list what is accepted. */
+static void join_names(char *buf, size_t size, bool states, unsigned count)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < count && used < size; i++) {
+        const char *name = states ? acsa_state_name((enum acsa_state)i)
+                                  : acsa_method_name((enum acsa_method)i);
+        int n = snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "", name);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static int convert_name(struct cli *cli, struct cli_option *opt, const char *flag,
+                        const char *value)
+{
+    bool states = opt->kind == CLI_STATE;
+    bool found = states ? acsa_state_parse(value, opt->target)
+                        : acsa_method_parse(value, opt->target);
+    if (found) {
+        return CLI_CONTINUE;
+    }
+    char names[256];
+    join_names(names, sizeof(names), states, states ? ACSA_STATE_COUNT : ACSA_METHOD_COUNT);
+    return cli_usage(cli, "%s: \"%.*s\" is not %s (%s)", flag, QUOTE_MAX, value,
+                     states ? "an order state" : "a settlement method", names);
+}
+
+static int convert_raw(struct cli *cli, struct cli_option *opt, const char *flag,
+                       const char *value)
+{
+    if (value[0] == '\0') {
+        return cli_usage(cli, "%s: must not be empty", flag);
+    }
+    *(const char **)opt->target = value;
+    return CLI_CONTINUE;
+}
+
+static int convert_multi(struct cli *cli, struct cli_option *opt, const char *flag,
+                         const char *value)
+{
+    struct cli_multi *multi = opt->target;
+    if (multi->count >= ACSA_ORDER_LINES_MAX) {
+        return cli_usage(cli, "%s: given more than %d times", flag, ACSA_ORDER_LINES_MAX);
+    }
+    multi->values[multi->count] = value;
+    multi->count++;
+    return CLI_CONTINUE;
+}
+
+static const converter converters[CLI_KIND_COUNT] = {
+    [CLI_FLAG] = convert_flag,         [CLI_TEXT] = convert_text,
+    [CLI_NATION] = convert_nation,     [CLI_CURRENCY] = convert_currency,
+    [CLI_DATE] = convert_date,         [CLI_ID] = convert_number,
+    [CLI_LINE_NO] = convert_number,    [CLI_QUANTITY] = convert_quantity,
+    [CLI_METHOD] = convert_name,       [CLI_STATE] = convert_name,
+    [CLI_RAW] = convert_raw,           [CLI_MULTI] = convert_multi,
+};
+
+static int set_option(struct cli *cli, struct cli_option *opt, const char *value)
+{
+    char flag[48];
+    snprintf(flag, sizeof(flag), "--%s", opt->name);
+    if (opt->seen && opt->kind != CLI_MULTI) {
+        return cli_usage(cli, "%s: given more than once", flag);
+    }
+    opt->seen = true;
+    return converters[opt->kind](cli, opt, flag, value != NULL ? value : "");
+}
+
+/* ---- Help ----------------------------------------------------------------------------- */
+
+static void help_line(const char *name, const char *arg, const char *text, bool required)
+{
+    char left[64];
+    snprintf(left, sizeof(left), "--%s%s%s", name, arg != NULL ? " " : "",
+             arg != NULL ? arg : "");
+    if (strlen(left) > HELP_ARG_WIDTH) {
+        printf("  %s\n  %-*s  ", left, HELP_ARG_WIDTH, "");
+    } else {
+        printf("  %-*s  ", HELP_ARG_WIDTH, left);
+    }
+    printf("%s%s\n", text, required ? " (required)" : "");
+}
+
+static void print_help(const struct cli *cli, const struct cli_command *cmd)
+{
+    printf("Usage: acsa %s", cli->verb);
+    if (cmd->positional != NULL) {
+        printf(" %s", cmd->positional);
+    }
+    for (size_t i = 0; i < cmd->option_count; i++) {
+        const struct cli_option *opt = &cmd->options[i];
+        if (opt->required) {
+            printf(" --%s %s", opt->name, opt->arg != NULL ? opt->arg : "");
+        }
+    }
+    printf(" [options]\n\n%s\n\nOptions:\n", cmd->summary);
+    for (size_t i = 0; i < cmd->option_count; i++) {
+        const struct cli_option *opt = &cmd->options[i];
+        help_line(opt->name, opt->arg, opt->help, opt->required);
+    }
+    help_line("db", "PATH", "node database (default: $ACSA_DB, else ./acsa.db)", false);
+    if (cmd->json) {
+        help_line("json", NULL, "print JSON instead of a table (fields in docs/CLI.md)", false);
+    }
+    help_line("help", NULL, "show this help and exit", false);
+}
+
+/* ---- Parsing -------------------------------------------------------------------------- */
+
+static int handle_option(struct cli *cli, struct cli_command *cmd, int code, char **argv)
+{
+    const char *current = argv[optind - 1];
+    switch (code) {
+    case OPT_HELP:
+        print_help(cli, cmd);
+        return CLI_EXIT_OK;
+    case OPT_DB:
+        if (optarg[0] == '\0') {
+            return cli_usage(cli, "--db: must not be empty");
+        }
+        cli->db_path = optarg;
+        return CLI_CONTINUE;
+    case OPT_JSON:
+        cli->json = true;
+        return CLI_CONTINUE;
+    case ':':
+        return cli_usage(cli, "%s needs a value", current);
+    case '?':
+        if (optopt > 0 && optopt < OPT_DB) {
+            return cli_usage(cli, "unknown option '-%c'", optopt);
+        }
+        return cli_usage(cli, "unknown option '%s'", current);
+    default:
+        return set_option(cli, &cmd->options[code - OPT_FIRST], optarg);
+    }
+}
+
+static int take_positional(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
+{
+    int first = optind;
+    if (cmd->positional == NULL || first >= argc) {
+        if (first < argc) {
+            return cli_usage(cli, "unexpected argument '%.*s'", QUOTE_MAX, argv[first]);
+        }
+        if (cmd->positional != NULL) {
+            return cli_usage(cli, "%s is required", cmd->positional);
+        }
+        return CLI_CONTINUE;
+    }
+    if (first + 1 < argc) {
+        return cli_usage(cli, "unexpected argument '%.*s'", QUOTE_MAX, argv[first + 1]);
+    }
+    const char *value = argv[first];
+    if (value[0] == '\0') {
+        return cli_usage(cli, "%s: must not be empty", cmd->positional);
+    }
+    if (cmd->positional_size > 0 && strlen(value) >= cmd->positional_size) {
+        return cli_usage(cli, "%s: longer than %zu characters", cmd->positional,
+                         cmd->positional_size - 1);
+    }
+    cmd->value = value;
+    return CLI_CONTINUE;
+}
+
+int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
+{
+    struct option longopts[CLI_OPTIONS_MAX + 4];
+    size_t n = 0;
+    if (cmd->option_count > CLI_OPTIONS_MAX) {
+        abort(); /* A verb table larger than the parser was built for. */
+    }
+    for (size_t i = 0; i < cmd->option_count; i++) {
+        int has_arg = cmd->options[i].kind == CLI_FLAG ? no_argument : required_argument;
+        longopts[n++] = (struct option){cmd->options[i].name, has_arg, NULL, OPT_FIRST + (int)i};
+    }
+    longopts[n++] = (struct option){"db", required_argument, NULL, OPT_DB};
+    if (cmd->json) {
+        longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
+    }
+    longopts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+    longopts[n] = (struct option){NULL, 0, NULL, 0};
+    optind = 0;
+    opterr = 0;
+    for (;;) {
+        int code = getopt_long(argc, argv, ":h", longopts, NULL);
+        if (code == -1) {
+            break;
+        }
+        int rc = handle_option(cli, cmd, code, argv);
+        if (rc != CLI_CONTINUE) {
+            return rc;
+        }
+    }
+    int rc = take_positional(cli, cmd, argc, argv);
+    for (size_t i = 0; rc == CLI_CONTINUE && i < cmd->option_count; i++) {
+        if (cmd->options[i].required && !cmd->options[i].seen) {
+            rc = cli_usage(cli, "--%s is required", cmd->options[i].name);
+        }
+    }
+    return rc;
+}

@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: MIT */
+/* Output helpers: lists printed as aligned tables (widths computed over the rows, or fixed so
+ * rows stream) or streamed as JSON arrays one object at a time, and the JSON encodings of
+ * amounts, quantities, dates and optional values that every read command shares. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+#define COLUMNS_MAX 16
+#define LABEL_WIDTH 18
+
+/* Characters on screen of UTF-8 text: every byte but continuation bytes. */
+static int display_width(const char *text)
+{
+    int width = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+        width += (*p & 0xC0u) != 0x80u ? 1 : 0;
+    }
+    return width;
+}
+
+static void spaces(FILE *file, int count)
+{
+    for (int i = 0; i < count; i++) {
+        fputc(' ', file);
+    }
+}
+
+static void print_row(const struct cli_out *out, const char *const *cells, const int *widths)
+{
+    for (size_t i = 0; i < out->column_count; i++) {
+        int pad = widths[i] - display_width(cells[i]);
+        pad = pad > 0 ? pad : 0;
+        if (i > 0) {
+            fputs("  ", out->file);
+        }
+        if (out->columns[i].right) {
+            spaces(out->file, pad);
+        }
+        fputs(cells[i], out->file);
+        if (!out->columns[i].right && i + 1 < out->column_count) {
+            spaces(out->file, pad);
+        }
+    }
+    fputc('\n', out->file);
+}
+
+static void print_header(const struct cli_out *out, const int *widths)
+{
+    const char *headers[COLUMNS_MAX];
+    for (size_t i = 0; i < out->column_count; i++) {
+        headers[i] = out->columns[i].header;
+    }
+    print_row(out, headers, widths);
+}
+
+void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_column *columns,
+                   size_t column_count)
+{
+    memset(out, 0, sizeof(*out));
+    if (column_count > COLUMNS_MAX) {
+        abort(); /* A table wider than the helper was built for. */
+    }
+    out->file = file;
+    out->json = json;
+    out->columns = columns;
+    out->column_count = column_count;
+    out->streaming = true;
+    int widths[COLUMNS_MAX];
+    for (size_t i = 0; i < column_count; i++) {
+        widths[i] = columns[i].width;
+        out->streaming = out->streaming && columns[i].width > 0;
+    }
+    if (json) {
+        fputs("[", file);
+    } else if (out->streaming) {
+        print_header(out, widths);
+    }
+}
+
+enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
+{
+    if (out->streaming) {
+        int widths[COLUMNS_MAX];
+        for (size_t i = 0; i < out->column_count; i++) {
+            widths[i] = out->columns[i].width;
+        }
+        print_row(out, cells, widths);
+        out->items++;
+        return ACSA_OK;
+    }
+    if (out->rows == out->capacity) {
+        size_t capacity = out->capacity == 0 ? 16 : out->capacity * 2;
+        char **grown = realloc(out->cells, capacity * out->column_count * sizeof(*grown));
+        if (grown == NULL) {
+            return ACSA_ENOMEM;
+        }
+        out->cells = grown;
+        out->capacity = capacity;
+    }
+    char **row = out->cells + out->rows * out->column_count;
+    for (size_t i = 0; i < out->column_count; i++) {
+        row[i] = strdup(cells[i]);
+    }
+    out->rows++;
+    for (size_t i = 0; i < out->column_count; i++) {
+        if (row[i] == NULL) {
+            return ACSA_ENOMEM;
+        }
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc cli_out_json(struct cli_out *out, json_t *item)
+{
+    if (item == NULL) {
+        return ACSA_ENOMEM;
+    }
+    fputs(out->items > 0 ? ",\n" : "\n", out->file);
+    int failed = json_dumpf(item, out->file, JSON_FLAGS);
+    json_decref(item);
+    out->items++;
+    return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
+}
+
+static void print_buffered(const struct cli_out *out)
+{
+    int widths[COLUMNS_MAX];
+    for (size_t i = 0; i < out->column_count; i++) {
+        widths[i] = display_width(out->columns[i].header);
+        for (size_t r = 0; r < out->rows; r++) {
+            int width = display_width(out->cells[r * out->column_count + i]);
+            widths[i] = width > widths[i] ? width : widths[i];
+        }
+    }
+    print_header(out, widths);
+    for (size_t r = 0; r < out->rows; r++) {
+        print_row(out, (const char *const *)(out->cells + r * out->column_count), widths);
+    }
+}
+
+enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc)
+{
+    if (rc == ACSA_OK && out->json) {
+        fputs(out->items > 0 ? "\n]\n" : "]\n", out->file);
+    } else if (rc == ACSA_OK && !out->streaming) {
+        print_buffered(out);
+    }
+    for (size_t i = 0; i < out->rows * out->column_count; i++) {
+        free(out->cells[i]);
+    }
+    free(out->cells);
+    out->cells = NULL;
+    out->rows = 0;
+    out->capacity = 0;
+    return rc;
+}
+
+int cli_list_end(struct cli_list *list, enum acsa_rc rc)
+{
+    rc = cli_out_end(&list->out, rc);
+    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(list->cli, rc);
+}
+
+/* ---- JSON values ---------------------------------------------------------------------- */
+
+enum acsa_rc cli_json_print(FILE *file, json_t *doc)
+{
+    if (doc == NULL) {
+        return ACSA_ENOMEM;
+    }
+    int failed = json_dumpf(doc, file, JSON_FLAGS);
+    fputc('\n', file);
+    json_decref(doc);
+    return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
+}
+
+json_t *cli_json_money(int64_t minor, uint8_t exponent)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    return json_string(acsa_money_format(minor, exponent, text));
+}
+
+json_t *cli_json_quantity(int64_t milli)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    return json_string(acsa_quantity_format(milli, text));
+}
+
+json_t *cli_json_date(int32_t day)
+{
+    char text[ACSA_DATE_TEXT_SIZE];
+    return day == ACSA_DATE_NONE ? json_null() : json_string(acsa_date_format(day, text));
+}
+
+json_t *cli_json_text(const char *text)
+{
+    if (text[0] == '\0') {
+        return json_null();
+    }
+    json_t *value = json_string(text);
+    if (value != NULL) {
+        return value;
+    }
+    /* Not valid UTF-8: keep the ASCII characters and mark the others. */
+    char clean[ACSA_TEXT_SIZE * 2];
+    size_t i = 0;
+    for (; text[i] != '\0' && i + 1 < sizeof(clean); i++) {
+        clean[i] = (unsigned char)text[i] < 0x80u ? text[i] : '?';
+    }
+    clean[i] = '\0';
+    return json_string(clean);
+}
+
+json_t *cli_json_id(int64_t id)
+{
+    return id == 0 ? json_null() : json_integer(id);
+}
+
+/* ---- Text values ---------------------------------------------------------------------- */
+
+void cli_field(FILE *file, const char *label, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fprintf(file, "%-*s", LABEL_WIDTH, label);
+    vfprintf(file, format, args);
+    fputc('\n', file);
+    va_end(args);
+}
+
+const char *cli_date_text(int32_t day, char buf[ACSA_DATE_TEXT_SIZE])
+{
+    if (day == ACSA_DATE_NONE) {
+        buf[0] = '-';
+        buf[1] = '\0';
+        return buf;
+    }
+    return acsa_date_format(day, buf);
+}
+
+void cli_ageing_label(const struct acsa_agreement *agreement, uint32_t bucket, char *buf,
+                      size_t size)
+{
+    const int32_t *bounds = agreement->ageing_bounds;
+    if (bucket == 0) {
+        snprintf(buf, size, "0-%d", (int)bounds[0]);
+    } else if (bucket < ACSA_AGEING_BOUNDS) {
+        snprintf(buf, size, "%d-%d", (int)bounds[bucket - 1] + 1, (int)bounds[bucket]);
+    } else {
+        snprintf(buf, size, ">%d", (int)bounds[ACSA_AGEING_BOUNDS - 1]);
+    }
+}
+
+const char *cli_conversion_name(enum acsa_conversion conversion)
+{
+    return conversion == ACSA_CONVERSION_APPROVAL ? "approval" : "automatic";
+}

@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: MIT */
+/* Orders in the SQLite store: order numbers, the order row with its lines, and the append-only
+ * events with their ledger postings that every step writes together with the new order state. */
+#include <string.h>
+
+#include "../core/acsa_assert.h"
+#include "../core/date.h"
+#include "store_sqlite_int.h"
+
+/* ---- Order numbers -------------------------------------------------------------------- */
+
+/* Runs one of the two order_sequences statements on (requester, supplier, year); *out_last
+ * receives the first column of a returned row when it is not NULL. */
+static enum acsa_rc sequence_run(struct acsa_store_sqlite *s, enum acsa__sqlite_slot slot,
+                                 const char *sql, const char *requester, const char *supplier,
+                                 int32_t year, int64_t *out_last, struct acsa_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(s, slot, sql, &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, requester);
+    acsa__sqlite_bind_text(&b, 2, supplier);
+    acsa__sqlite_bind_int(&b, 3, year);
+    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+    if (code == SQLITE_ROW && out_last != NULL) {
+        *out_last = sqlite3_column_int64(stmt, 0);
+    } else if (code != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, slot, stmt);
+    return rc;
+}
+
+enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const char *requester,
+                                              const char *supplier, int32_t year,
+                                              int64_t *out_sequence, struct acsa_error *err)
+{
+    ACSA_ASSERT(requester != NULL && supplier != NULL);
+    ACSA_ASSERT(out_sequence != NULL);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    *out_sequence = 0;
+    /* Counting in the database, inside the caller's transaction, is what makes a number never
+     * reused: a refused command rolls the increment back with everything else. */
+    enum acsa_rc rc = sequence_run(
+        s, ACSA__SQLITE_SEQUENCE_BUMP,
+        "INSERT INTO order_sequences (requester, supplier, year, last) VALUES (?1, ?2, ?3, 1) "
+        "ON CONFLICT (requester, supplier, year) DO UPDATE SET last = last + 1",
+        requester, supplier, year, NULL, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    rc = sequence_run(s, ACSA__SQLITE_SEQUENCE_GET,
+                      "SELECT last FROM order_sequences "
+                      "WHERE requester = ?1 AND supplier = ?2 AND year = ?3",
+                      requester, supplier, year, out_sequence, err);
+    ACSA_ASSERT(rc != ACSA_OK || *out_sequence >= 1);
+    return rc;
+}
+
+/* ---- Writing orders ------------------------------------------------------------------- */
+
+/* The orders columns in parameter order; insert and update bind the same numbers, so one
+ * binding function serves both. */
+#define ORDER_INSERT_SQL                                                                    \
+    "INSERT INTO orders (number, agreement_id, requester, supplier, requester_unit_id, "   \
+    "supplier_unit_id, activity_id, method, state, state_before_dispute, currency, "       \
+    "exponent, place, need_by, created_on, delivered_on, invoiced_on, due_on, value_minor, " \
+    "received_value_minor, kind_settled_minor, cash_due_minor, paid_minor, "               \
+    "outstanding_minor, converted, exchanged_with) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
+    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+
+#define ORDER_UPDATE_SQL                                                                    \
+    "UPDATE orders SET agreement_id = ?2, requester = ?3, supplier = ?4, "                 \
+    "requester_unit_id = ?5, supplier_unit_id = ?6, activity_id = ?7, method = ?8, "       \
+    "state = ?9, state_before_dispute = ?10, currency = ?11, exponent = ?12, place = ?13, " \
+    "need_by = ?14, created_on = ?15, delivered_on = ?16, invoiced_on = ?17, due_on = ?18, " \
+    "value_minor = ?19, received_value_minor = ?20, kind_settled_minor = ?21, "            \
+    "cash_due_minor = ?22, paid_minor = ?23, outstanding_minor = ?24, converted = ?25, "   \
+    "exchanged_with = ?26 WHERE number = ?1"
+
+static void order_bind(struct acsa__sqlite_bind *b, const struct acsa_order *order)
+{
+    acsa__sqlite_bind_text(b, 1, order->number);
+    acsa__sqlite_bind_text(b, 2, order->agreement_id);
+    acsa__sqlite_bind_text(b, 3, order->requester);
+    acsa__sqlite_bind_text(b, 4, order->supplier);
+    acsa__sqlite_bind_opt_int(b, 5, order->requester_unit_id);
+    acsa__sqlite_bind_opt_int(b, 6, order->supplier_unit_id);
+    acsa__sqlite_bind_opt_int(b, 7, order->activity_id);
+    acsa__sqlite_bind_text(b, 8, acsa_method_name(order->method));
+    acsa__sqlite_bind_text(b, 9, acsa_state_name(order->state));
+    /* Draft is the value of an order never disputed; NULL shows that in the shell. */
+    acsa__sqlite_bind_text(b, 10, order->state_before_dispute == ACSA_STATE_DRAFT
+                                      ? NULL
+                                      : acsa_state_name(order->state_before_dispute));
+    acsa__sqlite_bind_text(b, 11, order->currency.code);
+    acsa__sqlite_bind_int(b, 12, order->currency.exponent);
+    acsa__sqlite_bind_text(b, 13, order->place);
+    acsa__sqlite_bind_day(b, 14, order->need_by_day);
+    acsa__sqlite_bind_day(b, 15, order->created_day);
+    acsa__sqlite_bind_day(b, 16, order->delivered_day);
+    acsa__sqlite_bind_day(b, 17, order->invoiced_day);
+    acsa__sqlite_bind_day(b, 18, order->due_day);
+    acsa__sqlite_bind_int(b, 19, order->value_minor);
+    acsa__sqlite_bind_int(b, 20, order->received_value_minor);
+    acsa__sqlite_bind_int(b, 21, order->kind_settled_minor);
+    acsa__sqlite_bind_int(b, 22, order->cash_due_minor);
+    acsa__sqlite_bind_int(b, 23, order->paid_minor);
+    acsa__sqlite_bind_int(b, 24, acsa_order_outstanding(order));
+    acsa__sqlite_bind_int(b, 25, order->converted ? 1 : 0);
+    acsa__sqlite_bind_opt_text(b, 26, order->exchanged_with);
+}
+
+/* Maps the failure of a write to an order's rows. A foreign key names no column in SQLite's
+ * message, so the message lists what the order refers to. */
+static enum acsa_rc order_write_fail(struct acsa_store_sqlite *s, int code, const char *number,
+                                     struct acsa_error *err)
+{
+    if (acsa__sqlite_is_unique(code)) {
+        return acsa_error_set(err, ACSA_EEXISTS, "number", "order \"%s\" already exists",
+                              number);
+    }
+    if (acsa__sqlite_is_foreign_key(code)) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" refers to an "
+                              "agreement, activity or unit that is not stored", number);
+    }
+    return acsa__sqlite_fail(s, err);
+}
+
+/* Inserts (insert true) or updates the orders row; an update of a missing order is ENOTFOUND. */
+static enum acsa_rc order_row_write(struct acsa_store_sqlite *s, const struct acsa_order *order,
+                                    bool insert, struct acsa_error *err)
+{
+    enum acsa__sqlite_slot slot = insert ? ACSA__SQLITE_ORDER_INSERT : ACSA__SQLITE_ORDER_UPDATE;
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(s, slot, insert ? ORDER_INSERT_SQL : ORDER_UPDATE_SQL,
+                                           &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    order_bind(&b, order);
+    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+    if (code != SQLITE_DONE) {
+        rc = order_write_fail(s, code, order->number, err);
+    } else if (!insert && sqlite3_changes(s->db) == 0) {
+        rc = acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found",
+                            order->number);
+    }
+    acsa__sqlite_release(s, slot, stmt);
+    return rc;
+}
+
+static void line_bind(struct acsa__sqlite_bind *b, const char *number, uint32_t line_no,
+                      const struct acsa_order_line *line)
+{
+    acsa__sqlite_bind_text(b, 1, number);
+    acsa__sqlite_bind_int(b, 2, line_no);
+    acsa__sqlite_bind_text(b, 3, line->category);
+    acsa__sqlite_bind_text(b, 4, line->description);
+    acsa__sqlite_bind_text(b, 5, line->nsn);
+    acsa__sqlite_bind_text(b, 6, line->unit_of_issue);
+    acsa__sqlite_bind_int(b, 7, line->quantity_milli);
+    acsa__sqlite_bind_int(b, 8, line->price_minor);
+    acsa__sqlite_bind_int(b, 9, line->value_minor);
+    acsa__sqlite_bind_int(b, 10, line->issued_milli);
+    acsa__sqlite_bind_int(b, 11, line->received_milli);
+    acsa__sqlite_bind_int(b, 12, line->returned_milli);
+    acsa__sqlite_bind_int(b, 13, line->return_accepted_milli);
+}
+
+static enum acsa_rc line_upsert(struct acsa_store_sqlite *s, const char *number,
+                                uint32_t line_no, const struct acsa_order_line *line,
+                                struct acsa_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(
+        s, ACSA__SQLITE_LINE_UPSERT,
+        "INSERT INTO order_lines (order_number, line_no, category, description, nsn, "
+        "unit_of_issue, quantity_milli, price_minor, value_minor, issued_milli, received_milli, "
+        "returned_milli, return_accepted_milli) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12, ?13) ON CONFLICT (order_number, line_no) DO UPDATE SET "
+        "category = excluded.category, description = excluded.description, "
+        "nsn = excluded.nsn, unit_of_issue = excluded.unit_of_issue, "
+        "quantity_milli = excluded.quantity_milli, price_minor = excluded.price_minor, "
+        "value_minor = excluded.value_minor, issued_milli = excluded.issued_milli, "
+        "received_milli = excluded.received_milli, returned_milli = excluded.returned_milli, "
+        "return_accepted_milli = excluded.return_accepted_milli",
+        &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    line_bind(&b, number, line_no, line);
+    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_LINE_UPSERT, stmt);
+    return rc;
+}
+
+/* Writes every line, and removes stored lines beyond line_count so the stored order is
+ * exactly the one given. */
+static enum acsa_rc lines_write(struct acsa_store_sqlite *s, const struct acsa_order *order,
+                                struct acsa_error *err)
+{
+    ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
+    for (uint32_t i = 0; i < order->line_count; i++) {
+        enum acsa_rc rc = line_upsert(s, order->number, i + 1, &order->lines[i], err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(
+        s, ACSA__SQLITE_LINE_TRIM,
+        "DELETE FROM order_lines WHERE order_number = ?1 AND line_no > ?2", &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, order->number);
+    acsa__sqlite_bind_int(&b, 2, order->line_count);
+    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_LINE_TRIM, stmt);
+    return rc;
+}
+
+/* Events get their id from SQLite: ids ascend with time across all orders, which is what
+ * event_list's "oldest first" and sync both rely on. */
+static enum acsa_rc event_row_insert(struct acsa_store_sqlite *s, const char *number,
+                                     const struct acsa_event *event, int64_t *out_id,
+                                     struct acsa_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(
+        s, ACSA__SQLITE_EVENT_INSERT,
+        "INSERT INTO events (order_number, step, day, actor, state_from, state_to, line_no, "
+        "quantity_milli, amount_minor, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, number);
+    acsa__sqlite_bind_text(&b, 2, acsa_step_name(event->step));
+    acsa__sqlite_bind_day(&b, 3, event->day);
+    acsa__sqlite_bind_text(&b, 4, event->actor);
+    acsa__sqlite_bind_text(&b, 5, acsa_state_name(event->state_from));
+    acsa__sqlite_bind_text(&b, 6, acsa_state_name(event->state_to));
+    acsa__sqlite_bind_opt_int(&b, 7, event->line_no);
+    acsa__sqlite_bind_int(&b, 8, event->quantity_milli);
+    acsa__sqlite_bind_int(&b, 9, event->amount_minor);
+    acsa__sqlite_bind_text(&b, 10, event->detail);
+    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+    if (code == SQLITE_DONE) {
+        *out_id = sqlite3_last_insert_rowid(s->db);
+    } else {
+        rc = order_write_fail(s, code, number, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_EVENT_INSERT, stmt);
+    return rc;
+}
+
+/* leg is the posting's 1-based place in its event; it keeps the legs in the order the core
+ * made them, so an event reads back exactly as it was written. */
+static enum acsa_rc posting_insert(struct acsa_store_sqlite *s, int64_t event_id, uint32_t leg,
+                                   const char *number, int32_t day,
+                                   const struct acsa_posting *posting, struct acsa_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(
+        s, ACSA__SQLITE_POSTING_INSERT,
+        "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
+        "amount_minor, quantity_milli, line_no, day) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_int(&b, 1, event_id);
+    acsa__sqlite_bind_int(&b, 2, leg);
+    acsa__sqlite_bind_text(&b, 3, number);
+    acsa__sqlite_bind_text(&b, 4, posting->partner);
+    acsa__sqlite_bind_text(&b, 5, acsa_account_name(posting->account));
+    acsa__sqlite_bind_text(&b, 6, posting->currency);
+    acsa__sqlite_bind_int(&b, 7, posting->amount_minor);
+    acsa__sqlite_bind_int(&b, 8, posting->quantity_milli);
+    acsa__sqlite_bind_opt_int(&b, 9, posting->line_no);
+    /* A posting is dated by its event: the balance report's as-of filter reads this column. */
+    acsa__sqlite_bind_day(&b, 10, day);
+    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_POSTING_INSERT, stmt);
+    return rc;
+}
+
+static enum acsa_rc event_insert(struct acsa_store_sqlite *s, const char *number,
+                                 const struct acsa_event *event, struct acsa_error *err)
+{
+    ACSA_ASSERT(event->posting_count <= ACSA_EVENT_POSTINGS_MAX);
+    /* The ledger's one invariant is checked where it becomes permanent. */
+    ACSA_ASSERT(acsa_event_balanced(event));
+    int64_t event_id = 0;
+    enum acsa_rc rc = event_row_insert(s, number, event, &event_id, err);
+    for (uint32_t i = 0; rc == ACSA_OK && i < event->posting_count; i++) {
+        rc = posting_insert(s, event_id, i + 1, number, event->day, &event->postings[i], err);
+    }
+    return rc;
+}
+
+static enum acsa_rc order_write(struct acsa_store_sqlite *s, const struct acsa_order *order,
+                                const struct acsa_event *event, bool insert,
+                                struct acsa_error *err)
+{
+    ACSA_ASSERT(order != NULL && event != NULL);
+    ACSA_ASSERT(order->number[0] != '\0');
+    /* Order, lines and event are one write: the savepoint keeps them together even when the
+     * caller runs outside begin_write. */
+    enum acsa_rc rc = acsa__sqlite_savepoint(s, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    rc = order_row_write(s, order, insert, err);
+    if (rc == ACSA_OK) {
+        rc = lines_write(s, order, err);
+    }
+    if (rc == ACSA_OK) {
+        rc = event_insert(s, order->number, event, err);
+    }
+    return acsa__sqlite_finish(s, rc, err);
+}
+
+enum acsa_rc acsa__sqlite_order_insert(struct acsa_store *store, const struct acsa_order *order,
+                                       const struct acsa_event *event, struct acsa_error *err)
+{
+    return order_write(acsa__sqlite_of(store), order, event, true, err);
+}
+
+enum acsa_rc acsa__sqlite_order_update(struct acsa_store *store, const struct acsa_order *order,
+                                       const struct acsa_event *event, struct acsa_error *err)
+{
+    return order_write(acsa__sqlite_of(store), order, event, false, err);
+}
+
+/* ---- Reading orders ------------------------------------------------------------------- */
+
+#define ORDER_SELECT_SQL                                                                    \
+    "SELECT number, agreement_id, requester, supplier, requester_unit_id, supplier_unit_id, " \
+    "activity_id, method, state, state_before_dispute, currency, exponent, place, need_by, " \
+    "created_on, delivered_on, invoiced_on, due_on, value_minor, received_value_minor, "   \
+    "kind_settled_minor, cash_due_minor, paid_minor, converted, exchanged_with "           \
+    "FROM orders WHERE number = ?1"
+
+static void order_read(struct acsa__sqlite_row *row, struct acsa_order *out)
+{
+    acsa__sqlite_col_text(row, 0, out->number, sizeof(out->number));
+    acsa__sqlite_col_text(row, 1, out->agreement_id, sizeof(out->agreement_id));
+    acsa__sqlite_col_text(row, 2, out->requester, sizeof(out->requester));
+    acsa__sqlite_col_text(row, 3, out->supplier, sizeof(out->supplier));
+    out->requester_unit_id = acsa__sqlite_col_opt_int(row, 4);
+    out->supplier_unit_id = acsa__sqlite_col_opt_int(row, 5);
+    out->activity_id = acsa__sqlite_col_opt_int(row, 6);
+    out->method = acsa__sqlite_col_method(row, 7);
+    out->state = acsa__sqlite_col_state(row, 8);
+    out->state_before_dispute = acsa__sqlite_col_state(row, 9);
+    acsa__sqlite_col_text(row, 10, out->currency.code, sizeof(out->currency.code));
+    out->currency.exponent = (uint8_t)acsa__sqlite_col_u32(row, 11, ACSA__SQLITE_EXPONENT_MAX);
+    acsa__sqlite_col_text(row, 12, out->place, sizeof(out->place));
+    out->need_by_day = acsa__sqlite_col_day(row, 13);
+    out->created_day = acsa__sqlite_col_day(row, 14);
+    out->delivered_day = acsa__sqlite_col_day(row, 15);
+    out->invoiced_day = acsa__sqlite_col_day(row, 16);
+    out->due_day = acsa__sqlite_col_day(row, 17);
+    out->value_minor = acsa__sqlite_col_int(row, 18);
+    out->received_value_minor = acsa__sqlite_col_int(row, 19);
+    out->kind_settled_minor = acsa__sqlite_col_int(row, 20);
+    out->cash_due_minor = acsa__sqlite_col_int(row, 21);
+    out->paid_minor = acsa__sqlite_col_int(row, 22);
+    out->converted = acsa__sqlite_col_u32(row, 23, 1) != 0;
+    acsa__sqlite_col_text(row, 24, out->exchanged_with, sizeof(out->exchanged_with));
+}
+
+static enum acsa_rc order_row_get(struct acsa_store_sqlite *s, const char *number,
+                                  struct acsa_order *out, struct acsa_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_ORDER_GET, ORDER_SELECT_SQL, &stmt,
+                                           err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, number);
+    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+    if (code == SQLITE_ROW) {
+        struct acsa__sqlite_row row;
+        acsa__sqlite_row_init(&row, stmt);
+        order_read(&row, out);
+        rc = acsa__sqlite_row_check(&row, err);
+    } else if (code == SQLITE_DONE) {
+        rc = acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found", number);
+    } else {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_ORDER_GET, stmt);
+    return rc;
+}
+
+/* Reads the line of the current row into out->lines; lines are numbered 1..count without
+ * gaps, so line_no must be the next index. */
+static enum acsa_rc line_read(sqlite3_stmt *stmt, struct acsa_order *out,
+                              struct acsa_error *err)
+{
+    struct acsa__sqlite_row row;
+    acsa__sqlite_row_init(&row, stmt);
+    uint32_t line_no = acsa__sqlite_col_u32(&row, 0, UINT32_MAX);
+    if (out->line_count >= ACSA_ORDER_LINES_MAX || line_no != out->line_count + 1) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" has line %u "
+                              "where line %u was expected (at most %d lines)", out->number,
+                              line_no, out->line_count + 1, ACSA_ORDER_LINES_MAX);
+    }
+    struct acsa_order_line *line = &out->lines[out->line_count];
+    acsa__sqlite_col_text(&row, 1, line->category, sizeof(line->category));
+    acsa__sqlite_col_text(&row, 2, line->description, sizeof(line->description));
+    acsa__sqlite_col_text(&row, 3, line->nsn, sizeof(line->nsn));
+    acsa__sqlite_col_text(&row, 4, line->unit_of_issue, sizeof(line->unit_of_issue));
+    line->quantity_milli = acsa__sqlite_col_int(&row, 5);
+    line->price_minor = acsa__sqlite_col_int(&row, 6);
+    line->value_minor = acsa__sqlite_col_int(&row, 7);
+    line->issued_milli = acsa__sqlite_col_int(&row, 8);
+    line->received_milli = acsa__sqlite_col_int(&row, 9);
+    line->returned_milli = acsa__sqlite_col_int(&row, 10);
+    line->return_accepted_milli = acsa__sqlite_col_int(&row, 11);
+    out->line_count++;
+    return acsa__sqlite_row_check(&row, err);
+}
+
+/* The history keeps only step and actor: all later rules need (separation of duties). The
+ * full events are read with event_list. */
+static enum acsa_rc history_read(sqlite3_stmt *stmt, struct acsa_order *out,
+                                 struct acsa_error *err)
+{
+    if (out->history_count >= ACSA_ORDER_HISTORY_MAX) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" has more than %d "
+                              "events", out->number, ACSA_ORDER_HISTORY_MAX);
+    }
+    struct acsa_order_history_entry *entry = &out->history[out->history_count];
+    struct acsa__sqlite_row row;
+    acsa__sqlite_row_init(&row, stmt);
+    entry->step = (uint8_t)acsa__sqlite_col_step(&row, 0);
+    acsa__sqlite_col_text(&row, 1, entry->actor, sizeof(entry->actor));
+    out->history_count++;
+    return acsa__sqlite_row_check(&row, err);
+}
+
+typedef enum acsa_rc (*row_reader)(sqlite3_stmt *stmt, struct acsa_order *out,
+                                   struct acsa_error *err);
+
+/* Runs a query on the order's number and hands each row to read. */
+static enum acsa_rc order_rows(struct acsa_store_sqlite *s, enum acsa__sqlite_slot slot,
+                               const char *sql, row_reader read, struct acsa_order *out,
+                               struct acsa_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(s, slot, sql, &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, out->number);
+    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+    while (code == SQLITE_ROW && rc == ACSA_OK) {
+        rc = read(stmt, out, err);
+        code = sqlite3_step(stmt);
+    }
+    if (rc == ACSA_OK && code != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, slot, stmt);
+    return rc;
+}
+
+/* Three queries rather than one join: lines and events are independent lists, and a join
+ * would return every line once per event. */
+enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number,
+                                    struct acsa_order *out, struct acsa_error *err)
+{
+    ACSA_ASSERT(number != NULL);
+    ACSA_ASSERT(out != NULL);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    char key[ACSA_NUMBER_SIZE];
+    if (!acsa__sqlite_key_copy(key, sizeof(key), number)) {
+        acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found", number);
+        memset(out, 0, sizeof(*out));
+        return ACSA_ENOTFOUND;
+    }
+    memset(out, 0, sizeof(*out));
+    enum acsa_rc rc = order_row_get(s, key, out, err);
+    if (rc == ACSA_OK) {
+        rc = order_rows(s, ACSA__SQLITE_ORDER_LINES,
+                        "SELECT line_no, category, description, nsn, unit_of_issue, "
+                        "quantity_milli, price_minor, value_minor, issued_milli, "
+                        "received_milli, returned_milli, return_accepted_milli "
+                        "FROM order_lines WHERE order_number = ?1 ORDER BY line_no",
+                        line_read, out, err);
+    }
+    if (rc == ACSA_OK) {
+        rc = order_rows(s, ACSA__SQLITE_ORDER_HISTORY,
+                        "SELECT step, actor FROM events WHERE order_number = ?1 ORDER BY id",
+                        history_read, out, err);
+    }
+    if (rc != ACSA_OK) {
+        memset(out, 0, sizeof(*out));
+    }
+    return rc;
+}
+
+enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *s, const char *number,
+                                       struct acsa_error *err)
+{
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_ORDER_EXISTS,
+                                           "SELECT 1 FROM orders WHERE number = ?1", &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, number);
+    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+    if (code == SQLITE_DONE) {
+        rc = acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found", number);
+    } else if (code != SQLITE_ROW) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_ORDER_EXISTS, stmt);
+    return rc;
+}

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+/* Scans of the SQLite store: order lists with filters, the events of an order with their
+ * postings, and the balance of postings. Each streams rows to its callback one at a time from
+ * a statement of its own, so a callback may call back into the store. */
+#include <string.h>
+
+#include "../core/acsa_assert.h"
+#include "../core/date.h"
+#include "store_sqlite_int.h"
+
+/* ---- Order list ----------------------------------------------------------------------- */
+
+/* One static statement serves every filter: an unset filter binds NULL and its condition is
+ * true. The overdue condition mirrors acsa_order_overdue and the convertible one
+ * acsa_order_convertible, so a list and the core agree on which orders qualify. */
+#define ORDER_LIST_SQL                                                                      \
+    "SELECT number, agreement_id, requester, supplier, activity_id, method, state, "       \
+    "currency, exponent, value_minor, outstanding_minor, created_on, delivered_on, due_on " \
+    "FROM orders "                                                                          \
+    "WHERE (?1 IS NULL OR state = ?1) "                                                     \
+    "AND (?2 IS NULL OR agreement_id = ?2) "                                                \
+    "AND (?3 IS NULL OR activity_id = ?3) "                                                 \
+    "AND (?4 IS NULL OR requester = ?4 OR supplier = ?4) "                                  \
+    "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8) AND outstanding_minor > 0)) " \
+    "AND (?9 IS NULL OR (method <> ?10 AND state = ?6 AND converted = 0)) "                 \
+    "ORDER BY number"
+
+static void order_filter_bind(struct acsa__sqlite_bind *b, const struct acsa_order_filter *f)
+{
+    acsa__sqlite_bind_text(b, 1, f->state_set ? acsa_state_name(f->state) : NULL);
+    acsa__sqlite_bind_opt_text(b, 2, f->agreement_id);
+    acsa__sqlite_bind_opt_int(b, 3, f->activity_id);
+    acsa__sqlite_bind_opt_text(b, 4, f->partner);
+    acsa__sqlite_bind_day(b, 5, f->overdue_as_of);
+    /* The names come from the core rather than the SQL text, so renaming a state cannot
+     * silently empty a report. */
+    acsa__sqlite_bind_text(b, 6, acsa_state_name(ACSA_STATE_DELIVERED));
+    acsa__sqlite_bind_text(b, 7, acsa_state_name(ACSA_STATE_INVOICED));
+    acsa__sqlite_bind_text(b, 8, acsa_state_name(ACSA_STATE_DISPUTED));
+    acsa__sqlite_bind_opt_int(b, 9, f->convertible_only ? 1 : 0);
+    acsa__sqlite_bind_text(b, 10, acsa_method_name(ACSA_METHOD_CASH));
+}
+
+/* The summary comes from the orders row alone, so a list never reads lines or events. */
+static enum acsa_rc summary_read(sqlite3_stmt *stmt, struct acsa_order_summary *out,
+                                 struct acsa_error *err)
+{
+    struct acsa__sqlite_row row;
+    acsa__sqlite_row_init(&row, stmt);
+    memset(out, 0, sizeof(*out));
+    acsa__sqlite_col_text(&row, 0, out->number, sizeof(out->number));
+    acsa__sqlite_col_text(&row, 1, out->agreement_id, sizeof(out->agreement_id));
+    acsa__sqlite_col_text(&row, 2, out->requester, sizeof(out->requester));
+    acsa__sqlite_col_text(&row, 3, out->supplier, sizeof(out->supplier));
+    out->activity_id = acsa__sqlite_col_opt_int(&row, 4);
+    out->method = acsa__sqlite_col_method(&row, 5);
+    out->state = acsa__sqlite_col_state(&row, 6);
+    acsa__sqlite_col_text(&row, 7, out->currency, sizeof(out->currency));
+    out->exponent = (uint8_t)acsa__sqlite_col_u32(&row, 8, ACSA__SQLITE_EXPONENT_MAX);
+    out->value_minor = acsa__sqlite_col_int(&row, 9);
+    out->outstanding_minor = acsa__sqlite_col_int(&row, 10);
+    out->created_day = acsa__sqlite_col_day(&row, 11);
+    out->delivered_day = acsa__sqlite_col_day(&row, 12);
+    out->due_day = acsa__sqlite_col_day(&row, 13);
+    return acsa__sqlite_row_check(&row, err);
+}
+
+static enum acsa_rc order_scan(struct acsa_store_sqlite *s, sqlite3_stmt *stmt, acsa_order_cb cb,
+                               void *ctx, struct acsa_error *err)
+{
+    struct acsa_order_summary summary;
+    for (;;) {
+        int code = sqlite3_step(stmt);
+        if (code == SQLITE_DONE) {
+            return ACSA_OK;
+        }
+        if (code != SQLITE_ROW) {
+            return acsa__sqlite_fail(s, err);
+        }
+        enum acsa_rc rc = summary_read(stmt, &summary, err);
+        if (rc == ACSA_OK) {
+            rc = cb(ctx, &summary);
+        }
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+}
+
+enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
+                                     const struct acsa_order_filter *filter, acsa_order_cb cb,
+                                     void *ctx, struct acsa_error *err)
+{
+    ACSA_ASSERT(cb != NULL);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    struct acsa_order_filter any;
+    if (filter == NULL) {
+        memset(&any, 0, sizeof(any));
+        any.overdue_as_of = ACSA_DATE_NONE;
+        filter = &any;
+    }
+    ACSA_ASSERT(!filter->state_set || (unsigned)filter->state < ACSA_STATE_COUNT);
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_ORDER_LIST, ORDER_LIST_SQL, &stmt,
+                                           err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    order_filter_bind(&b, filter);
+    rc = b.rc == SQLITE_OK ? order_scan(s, stmt, cb, ctx, err) : acsa__sqlite_fail(s, err);
+    acsa__sqlite_release(s, ACSA__SQLITE_ORDER_LIST, stmt);
+    return rc;
+}
+
+/* ---- Events --------------------------------------------------------------------------- */
+
+/* One row per posting, or one row with NULL posting columns for an event without postings;
+ * the rows of one event are adjacent and its legs in order. */
+#define EVENT_LIST_SQL                                                                      \
+    "SELECT e.id, e.step, e.day, e.actor, e.state_from, e.state_to, e.line_no, "           \
+    "e.quantity_milli, e.amount_minor, e.detail, p.leg, p.account, p.partner, p.currency, " \
+    "p.amount_minor, p.quantity_milli, p.line_no "                                          \
+    "FROM events e LEFT JOIN postings p ON p.event_id = e.id "                              \
+    "WHERE e.order_number = ?1 ORDER BY e.id, p.leg"
+
+static void event_read(struct acsa__sqlite_row *row, struct acsa_event *event)
+{
+    event->step = acsa__sqlite_col_step(row, 1);
+    event->day = acsa__sqlite_col_day(row, 2);
+    acsa__sqlite_col_text(row, 3, event->actor, sizeof(event->actor));
+    event->state_from = acsa__sqlite_col_state(row, 4);
+    event->state_to = acsa__sqlite_col_state(row, 5);
+    event->line_no = acsa__sqlite_col_u32(row, 6, UINT32_MAX);
+    event->quantity_milli = acsa__sqlite_col_int(row, 7);
+    event->amount_minor = acsa__sqlite_col_int(row, 8);
+    acsa__sqlite_col_text(row, 9, event->detail, sizeof(event->detail));
+}
+
+static enum acsa_rc posting_read(struct acsa__sqlite_row *row, struct acsa_event_row *out,
+                                 struct acsa_error *err)
+{
+    struct acsa_event *event = &out->event;
+    if (event->posting_count >= ACSA_EVENT_POSTINGS_MAX) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: event %lld has more than %d "
+                              "postings", (long long)out->id, ACSA_EVENT_POSTINGS_MAX);
+    }
+    struct acsa_posting *posting = &event->postings[event->posting_count];
+    posting->account = acsa__sqlite_col_account(row, 11);
+    acsa__sqlite_col_text(row, 12, posting->partner, sizeof(posting->partner));
+    acsa__sqlite_col_text(row, 13, posting->currency, sizeof(posting->currency));
+    posting->amount_minor = acsa__sqlite_col_int(row, 14);
+    posting->quantity_milli = acsa__sqlite_col_int(row, 15);
+    posting->line_no = acsa__sqlite_col_u32(row, 16, UINT32_MAX);
+    event->posting_count++;
+    return ACSA_OK;
+}
+
+/* Adds the current row to *current, first moving a finished event to *previous; *out_new
+ * says that happened, so the scan emits *previous. */
+static enum acsa_rc event_row(sqlite3_stmt *stmt, struct acsa_event_row *current,
+                              struct acsa_event_row *previous, bool *out_new,
+                              struct acsa_error *err)
+{
+    struct acsa__sqlite_row row;
+    acsa__sqlite_row_init(&row, stmt);
+    int64_t id = acsa__sqlite_col_int(&row, 0);
+    *out_new = id != current->id;
+    if (*out_new) {
+        *previous = *current;
+        memset(&current->event, 0, sizeof(current->event));
+        current->id = id;
+        event_read(&row, &current->event);
+    }
+    enum acsa_rc rc = ACSA_OK;
+    if (sqlite3_column_type(stmt, 10) != SQLITE_NULL) {
+        rc = posting_read(&row, current, err);
+    }
+    if (rc == ACSA_OK) {
+        rc = acsa__sqlite_row_check(&row, err);
+    }
+    return rc;
+}
+
+/* Streams events: one is complete when the next one's first row arrives, or at the end. */
+static enum acsa_rc event_scan(struct acsa_store_sqlite *s, sqlite3_stmt *stmt,
+                               struct acsa_event_row *current, acsa_event_cb cb, void *ctx,
+                               struct acsa_error *err)
+{
+    struct acsa_event_row previous;
+    for (;;) {
+        int code = sqlite3_step(stmt);
+        if (code == SQLITE_DONE) {
+            break;
+        }
+        if (code != SQLITE_ROW) {
+            return acsa__sqlite_fail(s, err);
+        }
+        bool is_new = false;
+        enum acsa_rc rc = event_row(stmt, current, &previous, &is_new, err);
+        if (rc == ACSA_OK && is_new && previous.id != 0) {
+            rc = cb(ctx, &previous);
+        }
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+    return current->id != 0 ? cb(ctx, current) : ACSA_OK;
+}
+
+enum acsa_rc acsa__sqlite_event_list(struct acsa_store *store, const char *order_number,
+                                     acsa_event_cb cb, void *ctx, struct acsa_error *err)
+{
+    ACSA_ASSERT(order_number != NULL);
+    ACSA_ASSERT(cb != NULL);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    struct acsa_event_row current;
+    memset(&current, 0, sizeof(current));
+    size_t length = strlen(order_number);
+    if (length >= sizeof(current.order_number)) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found",
+                              order_number);
+    }
+    memcpy(current.order_number, order_number, length + 1);
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_EVENT_LIST, EVENT_LIST_SQL, &stmt,
+                                           err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, order_number);
+    rc = b.rc == SQLITE_OK ? event_scan(s, stmt, &current, cb, ctx, err)
+                           : acsa__sqlite_fail(s, err);
+    acsa__sqlite_release(s, ACSA__SQLITE_EVENT_LIST, stmt);
+    /* Every stored order has its create event, so no event means no such order. */
+    if (rc == ACSA_OK && current.id == 0) {
+        rc = acsa__sqlite_order_exists(s, order_number, err);
+    }
+    return rc;
+}
+
+/* ---- Balance -------------------------------------------------------------------------- */
+
+/* The accounts of one partner and currency. SQL sorts accounts by name; the group is held
+ * (at most one row per account) so rows go out in enum acsa_account order, the order of the
+ * ledger's own account list. */
+struct balance_group {
+    char partner[ACSA_NATION_SIZE];                   /* Of the rows held. */
+    char currency[ACSA_CURRENCY_SIZE];                /* Of the rows held. */
+    struct acsa_balance_row rows[ACSA_ACCOUNT_COUNT]; /* By account. */
+    bool present[ACSA_ACCOUNT_COUNT];                 /* Which accounts have a row. */
+    bool started;                                     /* Any row held. */
+};
+
+static enum acsa_rc group_flush(struct balance_group *group, acsa_balance_cb cb, void *ctx)
+{
+    enum acsa_rc rc = ACSA_OK;
+    for (unsigned i = 0; rc == ACSA_OK && i < ACSA_ACCOUNT_COUNT; i++) {
+        if (group->present[i]) {
+            rc = cb(ctx, &group->rows[i]);
+        }
+    }
+    memset(group, 0, sizeof(*group));
+    return rc;
+}
+
+static enum acsa_rc balance_row(sqlite3_stmt *stmt, struct balance_group *group,
+                                acsa_balance_cb cb, void *ctx, struct acsa_error *err)
+{
+    struct acsa_balance_row line;
+    memset(&line, 0, sizeof(line));
+    struct acsa__sqlite_row row;
+    acsa__sqlite_row_init(&row, stmt);
+    acsa__sqlite_col_text(&row, 0, line.partner, sizeof(line.partner));
+    acsa__sqlite_col_text(&row, 1, line.currency, sizeof(line.currency));
+    line.account = acsa__sqlite_col_account(&row, 2);
+    line.amount_minor = acsa__sqlite_col_int(&row, 3);
+    line.quantity_milli = acsa__sqlite_col_int(&row, 4);
+    enum acsa_rc rc = acsa__sqlite_row_check(&row, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (group->started && (strcmp(group->partner, line.partner) != 0 ||
+                           strcmp(group->currency, line.currency) != 0)) {
+        rc = group_flush(group, cb, ctx);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+    /* GROUP BY yields each account once per partner and currency. */
+    ACSA_ASSERT(!group->present[line.account]);
+    memcpy(group->partner, line.partner, sizeof(group->partner));
+    memcpy(group->currency, line.currency, sizeof(group->currency));
+    group->rows[line.account] = line;
+    group->present[line.account] = true;
+    group->started = true;
+    return ACSA_OK;
+}
+
+static enum acsa_rc balance_scan(struct acsa_store_sqlite *s, sqlite3_stmt *stmt,
+                                 acsa_balance_cb cb, void *ctx, struct acsa_error *err)
+{
+    struct balance_group group;
+    memset(&group, 0, sizeof(group));
+    for (;;) {
+        int code = sqlite3_step(stmt);
+        if (code == SQLITE_DONE) {
+            return group_flush(&group, cb, ctx);
+        }
+        if (code != SQLITE_ROW) {
+            return acsa__sqlite_fail(s, err);
+        }
+        enum acsa_rc rc = balance_row(stmt, &group, cb, ctx, err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+}
+
+enum acsa_rc acsa__sqlite_balance(struct acsa_store *store, const char *partner,
+                                  int32_t as_of_day, acsa_balance_cb cb, void *ctx,
+                                  struct acsa_error *err)
+{
+    ACSA_ASSERT(cb != NULL);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc =
+        acsa__sqlite_acquire(s, ACSA__SQLITE_BALANCE, ACSA__SQLITE_BALANCE_SQL, &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_opt_text(&b, 1, partner);
+    acsa__sqlite_bind_day(&b, 2, as_of_day);
+    rc = b.rc == SQLITE_OK ? balance_scan(s, stmt, cb, ctx, err) : acsa__sqlite_fail(s, err);
+    acsa__sqlite_release(s, ACSA__SQLITE_BALANCE, stmt);
+    return rc;
+}

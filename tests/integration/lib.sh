@@ -1,0 +1,202 @@
+# SPDX-License-Identifier: MIT
+# Shared by the integration scripts: a small TAP producer, a runner for the acsa command that
+# captures stdout, stderr and the exit code, and checks on output, JSON and database dumps.
+# Source it, then: test_case NAME; run ARGS...; expect_...; and finish at the end.
+
+set -u
+
+if [ -z "${ACSA_BIN:-}" ] || [ ! -x "$ACSA_BIN" ]; then
+    echo "Bail out! ACSA_BIN must name the acsa executable (got '${ACSA_BIN:-}')"
+    exit 1
+fi
+ACSA_SOURCE_ROOT=${ACSA_SOURCE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+AGREEMENTS="$ACSA_SOURCE_ROOT/agreements"
+
+# Every script works in its own directory, removed on exit. The node database is $DB unless a
+# script points DB elsewhere; ACSA_DB from the caller's environment is never used.
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/acsa-it.XXXXXX")
+trap 'rm -rf "$TEST_DIR"' EXIT
+DB="$TEST_DIR/node.db"
+unset ACSA_DB
+export TZ=UTC
+
+# ---- TAP -------------------------------------------------------------------------------------
+
+TAP_COUNT=0       # Cases reported so far.
+TAP_FAILED=0      # Cases reported as "not ok".
+CASE_NAME=""      # The open case, if any.
+CASE_DIAG=()      # Diagnostics of the open case; a case with any failed.
+
+# Reports the open case, if any.
+case_end() {
+    if [ -z "$CASE_NAME" ]; then
+        return 0
+    fi
+    TAP_COUNT=$((TAP_COUNT + 1))
+    if [ "${#CASE_DIAG[@]}" -eq 0 ]; then
+        echo "ok $TAP_COUNT - $CASE_NAME"
+    else
+        TAP_FAILED=$((TAP_FAILED + 1))
+        echo "not ok $TAP_COUNT - $CASE_NAME"
+        local line
+        for line in "${CASE_DIAG[@]}"; do
+            printf '%s\n' "$line" | sed 's/^/# /'
+        done
+    fi
+    CASE_NAME=""
+    CASE_DIAG=()
+}
+
+# Starts a case (ending the previous one). Every expect_* that fails makes it "not ok".
+test_case() {
+    case_end
+    CASE_NAME=$1
+    CASE_DIAG=()
+}
+
+# Records a failure of the open case, with what was run and what it printed.
+fail() {
+    CASE_DIAG+=("$1")
+    if [ -n "${LAST_CMD:-}" ]; then
+        CASE_DIAG+=("command: $LAST_CMD" "exit code: $RC")
+        if [ -n "$OUT" ]; then
+            CASE_DIAG+=("stdout: $(printf '%s' "$OUT" | head -n 20)")
+        fi
+        if [ -n "$ERR" ]; then
+            CASE_DIAG+=("stderr: $(printf '%s' "$ERR" | head -n 20)")
+        fi
+    fi
+}
+
+# Ends the last case, prints the plan and exits non-zero if any case failed.
+finish() {
+    case_end
+    echo "1..$TAP_COUNT"
+    if [ "$TAP_FAILED" -ne 0 ]; then
+        exit 1
+    fi
+    exit 0
+}
+
+# ---- Running acsa ----------------------------------------------------------------------------
+
+OUT=""      # stdout of the last run, without trailing newlines.
+ERR=""      # stderr of the last run.
+RC=0        # exit code of the last run.
+LAST_CMD=""
+
+# Runs acsa on $DB with the given arguments.
+run() {
+    run_raw --db "$DB" "$@"
+}
+
+# Runs acsa with exactly the given arguments (no --db added).
+run_raw() {
+    LAST_CMD="acsa$(printf ' %q' "$@")"
+    "$ACSA_BIN" "$@" >"$TEST_DIR/stdout" 2>"$TEST_DIR/stderr" </dev/null
+    RC=$?
+    OUT=$(cat "$TEST_DIR/stdout")
+    ERR=$(cat "$TEST_DIR/stderr")
+}
+
+# Runs acsa on $DB and records a failure unless it exits 0; for steps that set a scene.
+run_ok() {
+    run "$@"
+    if [ "$RC" -ne 0 ]; then
+        fail "expected exit code 0"
+    fi
+}
+
+# ---- Checks on the last run ------------------------------------------------------------------
+
+expect_exit() {
+    if [ "$RC" -ne "$1" ]; then
+        fail "expected exit code $1"
+    fi
+}
+
+expect_stderr_contains() {
+    if [[ "$ERR" != *"$1"* ]]; then
+        fail "expected stderr to contain: $1"
+    fi
+}
+
+expect_stderr_empty() {
+    if [ -n "$ERR" ]; then
+        fail "expected nothing on stderr"
+    fi
+}
+
+expect_stdout() {
+    if [ "$OUT" != "$1" ]; then
+        fail "expected stdout to be exactly: $1"
+    fi
+}
+
+expect_stdout_contains() {
+    if [[ "$OUT" != *"$1"* ]]; then
+        fail "expected stdout to contain: $1"
+    fi
+}
+
+expect_stdout_lacks() {
+    if [[ "$OUT" == *"$1"* ]]; then
+        fail "expected stdout not to contain: $1"
+    fi
+}
+
+# The whole of stdout (one or more lines) matches an extended regular expression.
+expect_stdout_matches() {
+    if ! [[ "$OUT" =~ $1 ]]; then
+        fail "expected stdout to match: $1"
+    fi
+}
+
+# Evaluates a Python expression over the JSON on stdout, bound to d, and compares its value
+# with the expected text: strings as they are, anything else as compact JSON (True is true).
+expect_json() {
+    local expr=$1 expected=$2 got
+    got=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+v = eval(sys.argv[1], {"d": d, "json": json})
+print(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
+' "$expr" 2>&1)
+    if [ "$got" != "$expected" ]; then
+        fail "expected $expr == $expected, got: $got"
+    fi
+}
+
+# ---- Databases -------------------------------------------------------------------------------
+
+SNAPSHOT_DB=""
+
+# Dumps a database to a file in the test directory, to compare after a refused command.
+db_snapshot() {
+    SNAPSHOT_DB=$1
+    sqlite3 "$SNAPSHOT_DB" .dump >"$TEST_DIR/snapshot.before" 2>&1
+}
+
+# The database dumped by db_snapshot dumps to exactly the same text again.
+expect_db_unchanged() {
+    sqlite3 "$SNAPSHOT_DB" .dump >"$TEST_DIR/snapshot.after" 2>&1
+    if ! cmp -s "$TEST_DIR/snapshot.before" "$TEST_DIR/snapshot.after"; then
+        fail "expected the database to be unchanged; dump differs:
+$(diff "$TEST_DIR/snapshot.before" "$TEST_DIR/snapshot.after" | head -n 20)"
+    fi
+}
+
+# One refusal as a case: snapshot $DB, run, then check the exit code, the message on stderr
+# (after "acsa: "), an empty stdout and an unchanged database.
+#   expect_refused NAME CODE MESSAGE ARGS...
+expect_refused() {
+    local name=$1 code=$2 message=$3
+    shift 3
+    test_case "$name"
+    db_snapshot "$DB"
+    run "$@"
+    expect_exit "$code"
+    expect_stderr_contains "$message"
+    expect_stdout ""
+    expect_db_unchanged
+}

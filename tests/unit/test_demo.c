@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* The demo data set: it covers every order state and settlement method, has overdue orders
+ * and balances, refuses an existing path, and embeds the agreement file unchanged. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "agreement.h"
+#include "agreement_json.h"
+#include "app.h"
+#include "date.h"
+#include "demo.h"
+#include "store.h"
+
+#ifndef ACSA_SOURCE_ROOT
+#define ACSA_SOURCE_ROOT "."
+#endif
+
+/* The demo database, made once for all tests. */
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct acsa_app *app;
+};
+
+/* What order_list reported. */
+struct tally {
+    unsigned orders;
+    unsigned state[ACSA_STATE_COUNT];
+    unsigned method[ACSA_METHOD_COUNT];
+    unsigned rows;
+};
+
+static int32_t day_of(const char *text)
+{
+    int32_t day = 0;
+    struct acsa_error err;
+    assert_int_equal(acsa_date_parse(text, "date", &day, &err), ACSA_OK);
+    return day;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/acsa-test-demo-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/demo.db", f->dir);
+    FILE *progress = tmpfile();
+    assert_non_null(progress);
+    struct acsa_error err;
+    enum acsa_rc rc = acsa_demo_run(f->path, progress, &err);
+    if (rc != ACSA_OK) {
+        fprintf(stderr, "demo failed: %s\n", err.message);
+    }
+    assert_int_equal(rc, ACSA_OK);
+    char text[4096] = "";
+    rewind(progress);
+    size_t size = fread(text, 1, sizeof(text) - 1, progress);
+    text[size] = '\0';
+    fclose(progress);
+    assert_non_null(strstr(text, "demo: agreement IN-JP-2020 loaded\n"));
+    assert_non_null(strstr(text, " orders created\n"));
+    assert_int_equal(acsa_app_open(f->path, 0, &f->app, &err), ACSA_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    acsa_app_close(f->app);
+    char other[160];
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        snprintf(other, sizeof(other), "%s%s", f->path, suffixes[i]);
+        unlink(other);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static enum acsa_rc count_order(void *ctx, const struct acsa_order_summary *order)
+{
+    struct tally *t = ctx;
+    assert_true((unsigned)order->state < ACSA_STATE_COUNT);
+    assert_true((unsigned)order->method < ACSA_METHOD_COUNT);
+    assert_string_equal(order->agreement_id, "IN-JP-2020");
+    t->orders++;
+    t->state[order->state]++;
+    t->method[order->method]++;
+    return ACSA_OK;
+}
+
+static struct tally list_orders(struct fixture *f, int32_t overdue_as_of)
+{
+    struct acsa_store *store = acsa_app_store(f->app);
+    struct acsa_order_filter filter;
+    memset(&filter, 0, sizeof(filter));
+    filter.overdue_as_of = overdue_as_of;
+    struct tally t;
+    memset(&t, 0, sizeof(t));
+    struct acsa_error err;
+    assert_int_equal(store->vtbl->order_list(store, &filter, count_order, &t, &err), ACSA_OK);
+    return t;
+}
+
+static void test_every_state_and_method(void **state)
+{
+    struct fixture *f = *state;
+    struct tally t = list_orders(f, ACSA_DATE_NONE);
+    assert_in_range(t.orders, 55, 65);
+    for (unsigned s = 0; s < ACSA_STATE_COUNT; s++) {
+        if (t.state[s] == 0) {
+            fail_msg("no demo order in state %s", acsa_state_name((enum acsa_state)s));
+        }
+    }
+    for (unsigned m = 0; m < ACSA_METHOD_COUNT; m++) {
+        if (t.method[m] == 0) {
+            fail_msg("no demo order settled by %s", acsa_method_name((enum acsa_method)m));
+        }
+    }
+}
+
+static void test_overdue(void **state)
+{
+    struct fixture *f = *state;
+    struct tally t = list_orders(f, day_of("2026-11-23"));
+    assert_true(t.orders >= 3);
+    /* Nothing is overdue before the first exercise. */
+    t = list_orders(f, day_of("2024-01-01"));
+    assert_int_equal(t.orders, 0);
+}
+
+static void test_one_exchange_and_one_conversion(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *order = malloc(sizeof(*order));
+    assert_non_null(order);
+    struct acsa_error err;
+    /* The first Indian request of JIMEX 2024 is an exchange; the first Japanese request of
+     * Dharma Guardian 2024 was converted to cash. */
+    assert_int_equal(acsa_app_order_get(f->app, "IN-JP-2024-000004", order, NULL, &err),
+                     ACSA_OK);
+    assert_int_equal(order->method, ACSA_METHOD_EVE);
+    assert_string_not_equal(order->exchanged_with, "");
+    assert_int_equal(acsa_app_order_get(f->app, "JP-IN-2024-000001", order, NULL, &err),
+                     ACSA_OK);
+    assert_int_equal(order->method, ACSA_METHOD_RIK);
+    assert_true(order->converted);
+    assert_int_equal(order->state, ACSA_STATE_INVOICED);
+    assert_true(order->paid_minor > 0 && order->paid_minor < order->cash_due_minor);
+    free(order);
+}
+
+static enum acsa_rc count_row(void *ctx, const struct acsa_balance_row *row)
+{
+    struct tally *t = ctx;
+    assert_string_equal(row->partner, "JP");
+    t->rows++;
+    return ACSA_OK;
+}
+
+static void test_balance_with_japan(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_store *store = acsa_app_store(f->app);
+    struct tally t;
+    memset(&t, 0, sizeof(t));
+    struct acsa_error err;
+    assert_int_equal(store->vtbl->balance(store, "JP", ACSA_DATE_NONE, count_row, &t, &err),
+                     ACSA_OK);
+    assert_true(t.rows > 0);
+}
+
+static void test_existing_path_refused(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_error err;
+    assert_int_equal(acsa_demo_run(f->path, NULL, &err), ACSA_EEXISTS);
+    assert_int_equal(err.rc, ACSA_EEXISTS);
+    assert_non_null(strstr(err.message, f->path));
+    /* The existing database is left as it was. */
+    assert_in_range(list_orders(f, ACSA_DATE_NONE).orders, 55, 65);
+}
+
+static void test_embedded_agreement_matches_file(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof(path), "%s/agreements/india-japan-2020.json", ACSA_SOURCE_ROOT);
+    FILE *file = fopen(path, "rb");
+    assert_non_null(file);
+    static char text[65536];
+    size_t size = fread(text, 1, sizeof(text), file);
+    fclose(file);
+    struct acsa_agreement *from_file = calloc(1, sizeof(*from_file));
+    struct acsa_agreement *embedded = calloc(1, sizeof(*embedded));
+    assert_non_null(from_file);
+    assert_non_null(embedded);
+    struct acsa_error err;
+    assert_int_equal(acsa_agreement_from_json(text, size, from_file, &err), ACSA_OK);
+    const char *demo = acsa_demo_agreement_json();
+    assert_int_equal(acsa_agreement_from_json(demo, strlen(demo), embedded, &err), ACSA_OK);
+    /* Canonical JSON compares every field and ignores struct padding. */
+    char *a = NULL;
+    char *b = NULL;
+    assert_int_equal(acsa_agreement_to_json(from_file, &a, &err), ACSA_OK);
+    assert_int_equal(acsa_agreement_to_json(embedded, &b, &err), ACSA_OK);
+    assert_string_equal(a, b);
+    assert_string_equal(embedded->id, "IN-JP-2020");
+    free(a);
+    free(b);
+    free(from_file);
+    free(embedded);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_state_and_method),
+        cmocka_unit_test(test_overdue),
+        cmocka_unit_test(test_one_exchange_and_one_conversion),
+        cmocka_unit_test(test_balance_with_japan),
+        cmocka_unit_test(test_existing_path_refused),
+        cmocka_unit_test(test_embedded_agreement_matches_file),
+    };
+    return cmocka_run_group_tests_name("demo", tests, setup, teardown);
+}

@@ -1,0 +1,1317 @@
+/* SPDX-License-Identifier: MIT */
+/* The SQLite store against a fresh database per test: opening and migrating, every kind of
+ * record round-tripped, orders driven through the real state machine and read back, filters,
+ * balances, transactions, and the query plan of the balance report. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "agreement.h"
+#include "agreement_json.h"
+#include "date.h"
+#include "money.h"
+#include "order.h"
+#include "store.h"
+#include "store_sqlite_int.h"
+
+#ifndef ACSA_SOURCE_ROOT
+#define ACSA_SOURCE_ROOT "."
+#endif
+
+#define EVENTS_MAX 64
+#define ROWS_MAX 32
+
+/* Everything one test works on; on the heap because orders are large. */
+struct fixture {
+    char dir[64];                        /* The test's temporary directory. */
+    char path[128];                      /* The database file in it. */
+    struct acsa_store *store;            /* Open on path. */
+    struct acsa_agreement agreement;     /* IN-JP-2020, stored. */
+    struct acsa_agreement france;        /* IN-FR-2018, stored. */
+    struct acsa_activity activity;       /* JIMEX 2024 under IN-JP-2020, stored. */
+    struct acsa_activity shakti;         /* Shakti 2024 under IN-FR-2018, stored. */
+    int64_t unit_in;                     /* Indian Navy. */
+    int64_t unit_jp;                     /* JMSDF. */
+    int64_t unit_fr;                     /* Marine nationale. */
+    struct acsa_order order;             /* Scratch orders. */
+    struct acsa_order other;
+    struct acsa_order loaded;            /* What order_get returned. */
+    struct acsa_event event;             /* The last event made. */
+    struct acsa_event events[EVENTS_MAX]; /* Every event written, for expected balances. */
+    uint32_t event_count;
+    struct acsa_error err;
+};
+
+/* ---- Helpers -------------------------------------------------------------------------- */
+
+static int32_t day_of(const char *text)
+{
+    int32_t day = 0;
+    struct acsa_error err;
+    assert_int_equal(acsa_date_parse(text, "date", &day, &err), ACSA_OK);
+    return day;
+}
+
+/* Reads a file of the source tree into a NUL-terminated heap buffer. */
+static char *read_source(const char *relative, size_t *out_size)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s", ACSA_SOURCE_ROOT, relative);
+    FILE *file = fopen(path, "rb");
+    assert_non_null(file);
+    char *text = calloc(1, 65536);
+    assert_non_null(text);
+    size_t size = fread(text, 1, 65535, file);
+    fclose(file);
+    *out_size = size;
+    return text;
+}
+
+static void load_agreement(struct fixture *f, const char *file, struct acsa_agreement *out)
+{
+    char relative[128];
+    snprintf(relative, sizeof(relative), "agreements/%s", file);
+    size_t size = 0;
+    char *text = read_source(relative, &size);
+    assert_int_equal(acsa_agreement_from_json(text, size, out, &f->err), ACSA_OK);
+    assert_int_equal(f->store->vtbl->agreement_put(f->store, out, text, &f->err), ACSA_OK);
+    free(text);
+}
+
+static void add_activity(struct fixture *f, struct acsa_activity *activity,
+                         const char *agreement_id, const char *name, const char *from,
+                         const char *to)
+{
+    memset(activity, 0, sizeof(*activity));
+    snprintf(activity->agreement_id, sizeof(activity->agreement_id), "%s", agreement_id);
+    snprintf(activity->name, sizeof(activity->name), "%s", name);
+    snprintf(activity->type, sizeof(activity->type), "bilateral-training");
+    snprintf(activity->place, sizeof(activity->place), "Arabian Sea");
+    activity->from_day = day_of(from);
+    activity->to_day = day_of(to);
+    assert_int_equal(
+        f->store->vtbl->activity_add(f->store, activity, &activity->id, &f->err), ACSA_OK);
+    assert_true(activity->id > 0);
+}
+
+static void set_limit(struct fixture *f, const char *party, const char *name, const char *code,
+                      int64_t limit_minor)
+{
+    int64_t id = 0;
+    assert_int_equal(f->store->vtbl->official_set_limit(f->store, party, name,
+                                                        acsa_currency_find(code), limit_minor,
+                                                        &id, &f->err),
+                     ACSA_OK);
+    assert_true(id > 0);
+}
+
+static void open_store(struct fixture *f, unsigned flags)
+{
+    assert_int_equal(acsa_store_sqlite_open(f->path, flags, &f->store, &f->err), ACSA_OK);
+    assert_non_null(f->store);
+    assert_int_equal(f->store->vtbl->version, ACSA_STORE_VTBL_VERSION);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/acsa-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/acsa.db", f->dir);
+    /* FAST keeps the suite quick; one test opens with the default FULL. */
+    open_store(f, ACSA_STORE_CREATE | ACSA_STORE_FAST);
+    load_agreement(f, "india-japan-2020.json", &f->agreement);
+    load_agreement(f, "india-france-2018.json", &f->france);
+    add_activity(f, &f->activity, "IN-JP-2020", "JIMEX 2024", "2024-06-01", "2024-06-20");
+    add_activity(f, &f->shakti, "IN-FR-2018", "Shakti 2024", "2024-05-13", "2024-05-26");
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    assert_int_equal(v->unit_add(f->store, "IN", "Indian Navy", &f->unit_in, &f->err), ACSA_OK);
+    assert_int_equal(v->unit_add(f->store, "JP", "JMSDF", &f->unit_jp, &f->err), ACSA_OK);
+    assert_int_equal(v->unit_add(f->store, "FR", "Marine nationale", &f->unit_fr, &f->err),
+                     ACSA_OK);
+    set_limit(f, "IN", "Cdr Rao", "INR", 100000000);
+    set_limit(f, "IN", "Cdr Rao", "JPY", 5000000);
+    set_limit(f, "IN", "Cdr Rao", "EUR", 5000000);
+    set_limit(f, "JP", "Capt Sato", "JPY", 50000000);
+    set_limit(f, "FR", "Cne Martin", "EUR", 5000000);
+    *state = f;
+    return 0;
+}
+
+static void remove_file(const char *dir, const char *name)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    (void)unlink(path);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    acsa_store_close(f->store);
+    remove_file(f->dir, "acsa.db");
+    remove_file(f->dir, "acsa.db-wal");
+    remove_file(f->dir, "acsa.db-shm");
+    remove_file(f->dir, "junk.db");
+    assert_int_equal(rmdir(f->dir), 0);
+    free(f);
+    return 0;
+}
+
+/* Runs SQL on a connection of its own and returns the first column of the first row as text
+ * ("" if none) in buf: how an operator with the sqlite3 shell would see the database. */
+static const char *raw_text(const char *path, const char *sql, char *buf, size_t size)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    buf[0] = '\0';
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != NULL) {
+        snprintf(buf, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return buf;
+}
+
+static int64_t raw_int(const char *path, const char *sql)
+{
+    char text[64];
+    raw_text(path, sql, text, sizeof(text));
+    return strtoll(text, NULL, 10);
+}
+
+/* Runs SQL that changes something; returns the SQLite result code. */
+static int raw_exec(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    int code = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return code;
+}
+
+/* ---- Orders through the state machine ------------------------------------------------- */
+
+static void remember_event(struct fixture *f)
+{
+    assert_true(f->event_count < EVENTS_MAX);
+    f->events[f->event_count] = f->event;
+    f->event_count++;
+}
+
+static void set_line(struct acsa_order_draft *draft, uint32_t index, const char *category,
+                     int64_t quantity_milli, int64_t price_minor, const char *currency)
+{
+    struct acsa_order_line *line = &draft->lines[index];
+    snprintf(line->category, sizeof(line->category), "%s", category);
+    snprintf(line->description, sizeof(line->description), "%s supply", category);
+    snprintf(line->nsn, sizeof(line->nsn), "9130-00-%03u-0001", index + 1);
+    snprintf(line->unit_of_issue, sizeof(line->unit_of_issue), "ea");
+    line->quantity_milli = quantity_milli;
+    line->price_minor = price_minor;
+    snprintf(draft->line_currency[index], ACSA_CURRENCY_SIZE, "%s", currency);
+    draft->line_count = index + 1;
+}
+
+static int64_t unit_of(const struct fixture *f, const char *party)
+{
+    if (strcmp(party, "IN") == 0) {
+        return f->unit_in;
+    }
+    return strcmp(party, "JP") == 0 ? f->unit_jp : f->unit_fr;
+}
+
+/* Creates an order with the core and inserts it. IN-JP orders have two JPY lines worth
+ * 20,000 JPY; IN-FR orders one EUR line of 1,500.00 EUR. */
+static void create_order(struct fixture *f, struct acsa_order *out, enum acsa_method method,
+                         const char *requester, const char *supplier, int64_t sequence)
+{
+    bool france = strcmp(requester, "FR") == 0 || strcmp(supplier, "FR") == 0;
+    struct acsa_order_draft draft;
+    memset(&draft, 0, sizeof(draft));
+    snprintf(draft.requester, sizeof(draft.requester), "%s", requester);
+    snprintf(draft.supplier, sizeof(draft.supplier), "%s", supplier);
+    draft.requester_unit_id = unit_of(f, requester);
+    draft.supplier_unit_id = unit_of(f, supplier);
+    draft.method = method;
+    snprintf(draft.place, sizeof(draft.place), "Yokosuka");
+    draft.need_by_day = day_of("2024-06-05");
+    if (france) {
+        set_line(&draft, 0, "food", 10000, 15000, "EUR");
+    } else {
+        set_line(&draft, 0, "pol", 10000, 1000, "JPY");
+        set_line(&draft, 1, "food", 4000, 2500, "JPY");
+    }
+    char number[ACSA_NUMBER_SIZE];
+    acsa_order_number_format(requester, supplier, 2024, sequence, number);
+    const struct acsa_agreement *agreement = france ? &f->france : &f->agreement;
+    const struct acsa_activity *activity = france ? &f->shakti : &f->activity;
+    assert_int_equal(acsa_order_create(agreement, activity, &draft, number, day_of("2024-06-01"),
+                                       "Lt Iyer", out, &f->event, &f->err),
+                     ACSA_OK);
+    assert_int_equal(f->store->vtbl->order_insert(f->store, out, &f->event, &f->err), ACSA_OK);
+    remember_event(f);
+}
+
+/* Applies one step with the core and stores the result, as the application layer does. The
+ * approving and accepting officials are read from the store. */
+static void step_on(struct fixture *f, struct acsa_order *order, enum acsa_step step,
+                    const char *day, const char *actor, uint32_t line_no, int64_t quantity)
+{
+    struct acsa_command cmd;
+    memset(&cmd, 0, sizeof(cmd));
+    cmd.step = step;
+    cmd.day = day_of(day);
+    snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
+    snprintf(cmd.reason, sizeof(cmd.reason), "%s", step == ACSA_STEP_DISPUTE ? "short" : "");
+    cmd.line_no = line_no;
+    cmd.quantity_milli = quantity;
+    struct acsa_official official;
+    if (step == ACSA_STEP_APPROVE || step == ACSA_STEP_ACCEPT) {
+        const char *party = step == ACSA_STEP_APPROVE ? order->requester : order->supplier;
+        assert_int_equal(f->store->vtbl->official_get(f->store, party, actor, &official, &f->err),
+                         ACSA_OK);
+        cmd.official = &official;
+    }
+    const struct acsa_agreement *agreement =
+        strcmp(order->agreement_id, f->france.id) == 0 ? &f->france : &f->agreement;
+    enum acsa_rc rc = acsa_order_apply(agreement, "IN", order, &cmd, &f->event, &f->err);
+    if (rc != ACSA_OK) {
+        print_error("%s %s: %s\n", order->number, acsa_step_name(step), f->err.message);
+    }
+    assert_int_equal(rc, ACSA_OK);
+    assert_int_equal(f->store->vtbl->order_update(f->store, order, &f->event, &f->err), ACSA_OK);
+    remember_event(f);
+}
+
+static const char *approver_of(const struct acsa_order *order)
+{
+    return strcmp(order->requester, "IN") == 0 ? "Cdr Rao" : "Capt Sato";
+}
+
+static const char *acceptor_of(const struct acsa_order *order)
+{
+    if (strcmp(order->supplier, "FR") == 0) {
+        return "Cne Martin";
+    }
+    return strcmp(order->supplier, "JP") == 0 ? "Capt Sato" : "Cdr Rao";
+}
+
+static void to_accepted(struct fixture *f, struct acsa_order *order)
+{
+    step_on(f, order, ACSA_STEP_SUBMIT, "2024-06-02", "Lt Iyer", 0, 0);
+    step_on(f, order, ACSA_STEP_APPROVE, "2024-06-03", approver_of(order), 0, 0);
+    step_on(f, order, ACSA_STEP_ACCEPT, "2024-06-04", acceptor_of(order), 0, 0);
+    assert_int_equal(order->state, ACSA_STATE_ACCEPTED);
+}
+
+/* Issues every line on 06-10 and receives it on 06-12. */
+static void to_delivered(struct fixture *f, struct acsa_order *order)
+{
+    for (uint32_t no = 1; no <= order->line_count; no++) {
+        int64_t quantity = order->lines[no - 1].quantity_milli;
+        step_on(f, order, ACSA_STEP_ISSUE, "2024-06-10", "PO Tanaka", no, quantity);
+        step_on(f, order, ACSA_STEP_RECEIVE, "2024-06-12", "CPO Das", no, quantity);
+    }
+    assert_int_equal(order->state, ACSA_STATE_DELIVERED);
+}
+
+static void assert_lines_equal(const struct acsa_order_line *a, const struct acsa_order_line *b)
+{
+    assert_string_equal(a->category, b->category);
+    assert_string_equal(a->description, b->description);
+    assert_string_equal(a->nsn, b->nsn);
+    assert_string_equal(a->unit_of_issue, b->unit_of_issue);
+    assert_int_equal(a->quantity_milli, b->quantity_milli);
+    assert_int_equal(a->price_minor, b->price_minor);
+    assert_int_equal(a->value_minor, b->value_minor);
+    assert_int_equal(a->issued_milli, b->issued_milli);
+    assert_int_equal(a->received_milli, b->received_milli);
+    assert_int_equal(a->returned_milli, b->returned_milli);
+    assert_int_equal(a->return_accepted_milli, b->return_accepted_milli);
+}
+
+static void assert_orders_equal(const struct acsa_order *a, const struct acsa_order *b)
+{
+    assert_string_equal(a->number, b->number);
+    assert_string_equal(a->agreement_id, b->agreement_id);
+    assert_string_equal(a->requester, b->requester);
+    assert_string_equal(a->supplier, b->supplier);
+    assert_int_equal(a->requester_unit_id, b->requester_unit_id);
+    assert_int_equal(a->supplier_unit_id, b->supplier_unit_id);
+    assert_int_equal(a->activity_id, b->activity_id);
+    assert_int_equal(a->method, b->method);
+    assert_int_equal(a->state, b->state);
+    assert_int_equal(a->state_before_dispute, b->state_before_dispute);
+    assert_string_equal(a->currency.code, b->currency.code);
+    assert_int_equal(a->currency.exponent, b->currency.exponent);
+    assert_string_equal(a->place, b->place);
+    assert_int_equal(a->need_by_day, b->need_by_day);
+    assert_int_equal(a->created_day, b->created_day);
+    assert_int_equal(a->delivered_day, b->delivered_day);
+    assert_int_equal(a->invoiced_day, b->invoiced_day);
+    assert_int_equal(a->due_day, b->due_day);
+    assert_int_equal(a->value_minor, b->value_minor);
+    assert_int_equal(a->received_value_minor, b->received_value_minor);
+    assert_int_equal(a->kind_settled_minor, b->kind_settled_minor);
+    assert_int_equal(a->cash_due_minor, b->cash_due_minor);
+    assert_int_equal(a->paid_minor, b->paid_minor);
+    assert_int_equal(a->converted, b->converted);
+    assert_string_equal(a->exchanged_with, b->exchanged_with);
+    assert_int_equal(a->line_count, b->line_count);
+    for (uint32_t i = 0; i < a->line_count; i++) {
+        assert_lines_equal(&a->lines[i], &b->lines[i]);
+    }
+    assert_int_equal(a->history_count, b->history_count);
+    for (uint32_t i = 0; i < a->history_count; i++) {
+        assert_int_equal(a->history[i].step, b->history[i].step);
+        assert_string_equal(a->history[i].actor, b->history[i].actor);
+    }
+}
+
+static void assert_stored(struct fixture *f, const struct acsa_order *order)
+{
+    assert_int_equal(f->store->vtbl->order_get(f->store, order->number, &f->loaded, &f->err),
+                     ACSA_OK);
+    assert_orders_equal(order, &f->loaded);
+}
+
+/* ---- Collectors for scans ------------------------------------------------------------- */
+
+struct collected {
+    char numbers[ROWS_MAX][ACSA_NUMBER_SIZE];     /* Orders, in callback order. */
+    struct acsa_event_row events[ROWS_MAX];       /* Events, in callback order. */
+    struct acsa_balance_row balances[ROWS_MAX];   /* Balance rows, in callback order. */
+    char names[ROWS_MAX][ACSA_NAME_SIZE];         /* Units, officials, activities. */
+    struct acsa_official officials[ROWS_MAX];
+    uint32_t count;
+    uint32_t stop_after;                          /* Return EREFUSED after this many; 0 never. */
+    struct fixture *f;                            /* For callbacks that call back in. */
+    uint32_t nested;                              /* Rows seen by nested scans. */
+};
+
+static enum acsa_rc collected_next(struct collected *c)
+{
+    c->count++;
+    return c->stop_after != 0 && c->count >= c->stop_after ? ACSA_EREFUSED : ACSA_OK;
+}
+
+static enum acsa_rc collect_order(void *ctx, const struct acsa_order_summary *order)
+{
+    struct collected *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    snprintf(c->numbers[c->count], ACSA_NUMBER_SIZE, "%s", order->number);
+    return collected_next(c);
+}
+
+static enum acsa_rc collect_event(void *ctx, const struct acsa_event_row *row)
+{
+    struct collected *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    c->events[c->count] = *row;
+    return collected_next(c);
+}
+
+static enum acsa_rc collect_balance(void *ctx, const struct acsa_balance_row *row)
+{
+    struct collected *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    c->balances[c->count] = *row;
+    return collected_next(c);
+}
+
+static enum acsa_rc collect_unit(void *ctx, int64_t id, const char *party, const char *name)
+{
+    struct collected *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    assert_true(id > 0);
+    snprintf(c->names[c->count], ACSA_NAME_SIZE, "%s/%s", party, name);
+    return collected_next(c);
+}
+
+static enum acsa_rc collect_official(void *ctx, const struct acsa_official *official)
+{
+    struct collected *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    c->officials[c->count] = *official;
+    return collected_next(c);
+}
+
+static enum acsa_rc collect_activity(void *ctx, const struct acsa_activity *activity)
+{
+    struct collected *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    snprintf(c->names[c->count], ACSA_NAME_SIZE, "%s", activity->name);
+    return collected_next(c);
+}
+
+static enum acsa_rc collect_agreement(void *ctx, const struct acsa_agreement *agreement)
+{
+    struct collected *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    snprintf(c->names[c->count], ACSA_NAME_SIZE, "%s", agreement->id);
+    return collected_next(c);
+}
+
+static struct collected *collected_new(struct fixture *f)
+{
+    struct collected *c = calloc(1, sizeof(*c));
+    assert_non_null(c);
+    c->f = f;
+    return c;
+}
+
+static void list_orders(struct fixture *f, const struct acsa_order_filter *filter,
+                        struct collected *c)
+{
+    c->count = 0;
+    assert_int_equal(f->store->vtbl->order_list(f->store, filter, collect_order, c, &f->err),
+                     ACSA_OK);
+}
+
+static struct acsa_order_filter no_filter(void)
+{
+    struct acsa_order_filter filter;
+    memset(&filter, 0, sizeof(filter));
+    filter.overdue_as_of = ACSA_DATE_NONE;
+    return filter;
+}
+
+static void check_balance(struct fixture *f, const char *partner, int32_t as_of);
+
+/* ---- Opening and migrations ----------------------------------------------------------- */
+
+static void test_open_missing_file(void **state)
+{
+    struct fixture *f = *state;
+    char path[160];
+    snprintf(path, sizeof(path), "%s/missing.db", f->dir);
+    struct acsa_store *store = (struct acsa_store *)1;
+    assert_int_equal(acsa_store_sqlite_open(path, 0, &store, &f->err), ACSA_ENOTFOUND);
+    assert_null(store);
+    char expected[256];
+    snprintf(expected, sizeof(expected),
+             "database \"%s\" does not exist (run \"acsa init\" first)", path);
+    assert_string_equal(f->err.message, expected);
+    assert_int_equal(access(path, F_OK), -1);
+}
+
+static void test_open_not_a_database(void **state)
+{
+    struct fixture *f = *state;
+    char path[160];
+    snprintf(path, sizeof(path), "%s/junk.db", f->dir);
+    FILE *file = fopen(path, "wb");
+    assert_non_null(file);
+    for (int i = 0; i < 64; i++) {
+        fputs("this is not an SQLite database file at all\n", file);
+    }
+    fclose(file);
+    struct acsa_store *store = NULL;
+    assert_int_equal(acsa_store_sqlite_open(path, 0, &store, &f->err), ACSA_ESTORAGE);
+    assert_null(store);
+    assert_memory_equal(f->err.message, "storage: ", 9);
+}
+
+static void test_migrations_idempotent(void **state)
+{
+    struct fixture *f = *state;
+    char text[64];
+    assert_true(acsa_store_schema_version() >= 1);
+    assert_int_equal(raw_int(f->path, "SELECT max(version) FROM schema_migrations"),
+                     acsa_store_schema_version());
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM schema_migrations"),
+                     acsa_store_schema_version());
+    assert_string_equal(raw_text(f->path, "PRAGMA journal_mode", text, sizeof(text)), "wal");
+    /* Reopen twice, without CREATE and with the default synchronous=FULL: nothing re-runs
+     * and the data is still there. */
+    for (int i = 0; i < 2; i++) {
+        acsa_store_close(f->store);
+        f->store = NULL;
+        open_store(f, 0);
+    }
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM schema_migrations"),
+                     acsa_store_schema_version());
+    char party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    assert_int_equal(f->store->vtbl->unit_get(f->store, f->unit_in, party, name, &f->err),
+                     ACSA_OK);
+    assert_string_equal(name, "Indian Navy");
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    struct fixture *f = *state;
+    acsa_store_close(f->store);
+    f->store = NULL;
+    assert_int_equal(raw_exec(f->path, "INSERT INTO schema_migrations VALUES (999, 'later')"),
+                     SQLITE_OK);
+    struct acsa_store *store = NULL;
+    assert_int_equal(acsa_store_sqlite_open(f->path, 0, &store, &f->err), ACSA_ESTORAGE);
+    assert_null(store);
+    assert_non_null(strstr(f->err.message, "schema version 999"));
+}
+
+/* ---- Settings and reference data ------------------------------------------------------ */
+
+static void test_meta(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    char value[32];
+    assert_int_equal(v->meta_get(f->store, "nation", value, sizeof(value), &f->err),
+                     ACSA_ENOTFOUND);
+    assert_string_equal(f->err.message, "setting \"nation\" not found");
+    assert_int_equal(v->meta_set(f->store, "nation", "IN", &f->err), ACSA_OK);
+    assert_int_equal(v->meta_set(f->store, "name", "Indian Navy HQ", &f->err), ACSA_OK);
+    assert_int_equal(v->meta_get(f->store, "nation", value, sizeof(value), &f->err), ACSA_OK);
+    assert_string_equal(value, "IN");
+    assert_int_equal(v->meta_set(f->store, "nation", "JP", &f->err), ACSA_OK);
+    assert_int_equal(v->meta_get(f->store, "nation", value, sizeof(value), &f->err), ACSA_OK);
+    assert_string_equal(value, "JP");
+    /* A value longer than the buffer is an error, never cut short. */
+    assert_int_equal(v->meta_get(f->store, "name", value, 5, &f->err), ACSA_ESTORAGE);
+    assert_string_equal(value, "");
+}
+
+static void test_agreement_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    struct acsa_agreement *loaded = calloc(1, sizeof(*loaded));
+    assert_non_null(loaded);
+    assert_int_equal(v->agreement_get(f->store, "IN-JP-2020", loaded, &f->err), ACSA_OK);
+    char *expected = NULL;
+    char *got = NULL;
+    assert_int_equal(acsa_agreement_to_json(&f->agreement, &expected, &f->err), ACSA_OK);
+    assert_int_equal(acsa_agreement_to_json(loaded, &got, &f->err), ACSA_OK);
+    assert_string_equal(got, expected);
+    assert_string_equal(loaded->parties[1], "JP");
+    assert_int_equal(loaded->effective_from_day, day_of("2020-09-09"));
+    /* The canonical JSON is what is stored; the loaded text is kept beside it. */
+    char text[64];
+    assert_string_equal(raw_text(f->path, "SELECT effective_from FROM agreements "
+                                          "WHERE id = 'IN-JP-2020'", text, sizeof(text)),
+                        "2020-09-09");
+    size_t size = 0;
+    free(read_source("agreements/india-japan-2020.json", &size));
+    assert_int_equal(raw_int(f->path, "SELECT length(CAST(loaded_json AS BLOB)) "
+                                      "FROM agreements WHERE id = 'IN-JP-2020'"),
+                     size);
+    free(got);
+    free(expected);
+
+    /* Putting it again replaces it. */
+    snprintf(f->agreement.title, sizeof(f->agreement.title), "Renamed");
+    assert_int_equal(v->agreement_put(f->store, &f->agreement, NULL, &f->err), ACSA_OK);
+    assert_int_equal(v->agreement_get(f->store, "IN-JP-2020", loaded, &f->err), ACSA_OK);
+    assert_string_equal(loaded->title, "Renamed");
+    assert_int_equal(v->agreement_get(f->store, loaded->id, loaded, &f->err), ACSA_OK);
+    assert_string_equal(loaded->id, "IN-JP-2020");
+
+    assert_int_equal(v->agreement_get(f->store, "XX-YY-1999", loaded, &f->err), ACSA_ENOTFOUND);
+    assert_string_equal(f->err.message, "agreement \"XX-YY-1999\" not found");
+
+    struct collected *c = collected_new(f);
+    assert_int_equal(v->agreement_list(f->store, collect_agreement, c, &f->err), ACSA_OK);
+    assert_int_equal(c->count, 2);
+    assert_string_equal(c->names[0], "IN-FR-2018");
+    assert_string_equal(c->names[1], "IN-JP-2020");
+    free(c);
+    free(loaded);
+}
+
+static void test_units(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    int64_t id = 0;
+    assert_int_equal(v->unit_add(f->store, "IN", "Indian Navy", &id, &f->err), ACSA_EEXISTS);
+    assert_string_equal(f->err.message, "unit \"Indian Navy\" of IN already exists");
+    assert_int_equal(id, 0);
+    /* The same name in the other party is another unit. */
+    assert_int_equal(v->unit_add(f->store, "JP", "Indian Navy", &id, &f->err), ACSA_OK);
+    assert_true(id > f->unit_fr);
+    assert_int_equal(v->unit_add(f->store, "IN", "Indian Army", &id, &f->err), ACSA_OK);
+
+    char party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    assert_int_equal(v->unit_get(f->store, f->unit_jp, party, name, &f->err), ACSA_OK);
+    assert_string_equal(party, "JP");
+    assert_string_equal(name, "JMSDF");
+    assert_int_equal(v->unit_get(f->store, 9, party, name, &f->err), ACSA_ENOTFOUND);
+    assert_string_equal(f->err.message, "unit 9 not found");
+
+    struct collected *c = collected_new(f);
+    assert_int_equal(v->unit_list(f->store, collect_unit, c, &f->err), ACSA_OK);
+    assert_int_equal(c->count, 5);
+    assert_string_equal(c->names[0], "FR/Marine nationale");
+    assert_string_equal(c->names[1], "IN/Indian Army");
+    assert_string_equal(c->names[2], "IN/Indian Navy");
+    assert_string_equal(c->names[3], "JP/Indian Navy");
+    assert_string_equal(c->names[4], "JP/JMSDF");
+    free(c);
+}
+
+static void test_officials(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    struct acsa_official official;
+    assert_int_equal(v->official_get(f->store, "IN", "Cdr Rao", &official, &f->err), ACSA_OK);
+    int64_t rao = official.id;
+    assert_string_equal(official.party, "IN");
+    assert_int_equal(official.limit_count, 3);
+    /* Limits come ordered by currency code. */
+    assert_string_equal(official.limit_currency[0].code, "EUR");
+    assert_string_equal(official.limit_currency[1].code, "INR");
+    assert_int_equal(official.limit_currency[1].exponent, 2);
+    assert_int_equal(official.limit_minor[1], 100000000);
+    assert_string_equal(official.limit_currency[2].code, "JPY");
+    assert_int_equal(official.limit_currency[2].exponent, 0);
+
+    /* Setting a limit again replaces it and keeps the official. */
+    int64_t id = 0;
+    assert_int_equal(v->official_set_limit(f->store, "IN", "Cdr Rao", acsa_currency_find("INR"),
+                                           250000000, &id, &f->err),
+                     ACSA_OK);
+    assert_int_equal(id, rao);
+    assert_int_equal(v->official_get(f->store, "IN", "Cdr Rao", &official, &f->err), ACSA_OK);
+    assert_int_equal(official.limit_count, 3);
+    assert_int_equal(official.limit_minor[1], 250000000);
+    /* Keys may point into the output. */
+    assert_int_equal(v->official_get(f->store, official.party, official.name, &official, &f->err),
+                     ACSA_OK);
+    assert_int_equal(official.id, rao);
+
+    assert_int_equal(v->official_get(f->store, "IN", "Capt Sato", &official, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_string_equal(f->err.message, "official \"Capt Sato\" of IN not found");
+    assert_int_equal(official.id, 0);
+
+    /* One official holds at most ACSA_OFFICIAL_LIMITS_MAX currencies. */
+    const char *codes[] = {"USD", "AUD", "GBP", "CAD", "KRW", "SGD"};
+    for (unsigned i = 0; i < 5; i++) {
+        set_limit(f, "IN", "Cdr Rao", codes[i], 1000);
+    }
+    assert_int_equal(v->official_set_limit(f->store, "IN", "Cdr Rao", acsa_currency_find("SGD"),
+                                           1000, &id, &f->err),
+                     ACSA_EUSAGE);
+    set_limit(f, "IN", "Cdr Rao", "USD", 2000);
+
+    struct collected *c = collected_new(f);
+    assert_int_equal(v->official_list(f->store, collect_official, c, &f->err), ACSA_OK);
+    assert_int_equal(c->count, 3);
+    assert_string_equal(c->officials[0].party, "FR");
+    assert_string_equal(c->officials[1].name, "Cdr Rao");
+    assert_int_equal(c->officials[1].limit_count, ACSA_OFFICIAL_LIMITS_MAX);
+    assert_string_equal(c->officials[2].name, "Capt Sato");
+    assert_int_equal(c->officials[2].limit_count, 1);
+    assert_int_equal(c->officials[2].limit_minor[0], 50000000);
+    free(c);
+}
+
+static void test_activities(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    struct acsa_activity loaded;
+    assert_int_equal(v->activity_get(f->store, f->activity.id, &loaded, &f->err), ACSA_OK);
+    assert_int_equal(loaded.id, f->activity.id);
+    assert_string_equal(loaded.agreement_id, "IN-JP-2020");
+    assert_string_equal(loaded.name, "JIMEX 2024");
+    assert_string_equal(loaded.type, "bilateral-training");
+    assert_string_equal(loaded.place, "Arabian Sea");
+    assert_int_equal(loaded.from_day, day_of("2024-06-01"));
+    assert_int_equal(loaded.to_day, day_of("2024-06-20"));
+
+    int64_t id = 0;
+    assert_int_equal(v->activity_add(f->store, &f->activity, &id, &f->err), ACSA_EEXISTS);
+    assert_string_equal(f->err.message,
+                        "activity \"JIMEX 2024\" under agreement IN-JP-2020 already exists");
+    struct acsa_activity stray = f->activity;
+    snprintf(stray.agreement_id, sizeof(stray.agreement_id), "XX-YY-1999");
+    assert_int_equal(v->activity_add(f->store, &stray, &id, &f->err), ACSA_ENOTFOUND);
+    assert_string_equal(f->err.message, "agreement \"XX-YY-1999\" not found");
+    assert_int_equal(v->activity_get(f->store, 7, &loaded, &f->err), ACSA_ENOTFOUND);
+    assert_string_equal(f->err.message, "activity 7 not found");
+
+    struct acsa_activity early;
+    add_activity(f, &early, "IN-JP-2020", "Dharma Guardian 2024", "2024-02-25", "2024-03-09");
+    struct collected *c = collected_new(f);
+    assert_int_equal(v->activity_list(f->store, "IN-JP-2020", collect_activity, c, &f->err),
+                     ACSA_OK);
+    assert_int_equal(c->count, 2);
+    assert_string_equal(c->names[0], "Dharma Guardian 2024");
+    assert_string_equal(c->names[1], "JIMEX 2024");
+    c->count = 0;
+    assert_int_equal(v->activity_list(f->store, "", collect_activity, c, &f->err), ACSA_OK);
+    assert_int_equal(c->count, 3);
+    assert_string_equal(c->names[1], "Shakti 2024");
+    free(c);
+}
+
+/* ---- Orders --------------------------------------------------------------------------- */
+
+static void test_order_sequence(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    int64_t sequence = 0;
+    for (int64_t expected = 1; expected <= 3; expected++) {
+        assert_int_equal(v->order_next_sequence(f->store, "IN", "JP", 2024, &sequence, &f->err),
+                         ACSA_OK);
+        assert_int_equal(sequence, expected);
+    }
+    assert_int_equal(v->order_next_sequence(f->store, "JP", "IN", 2024, &sequence, &f->err),
+                     ACSA_OK);
+    assert_int_equal(sequence, 1);
+    assert_int_equal(v->order_next_sequence(f->store, "IN", "JP", 2025, &sequence, &f->err),
+                     ACSA_OK);
+    assert_int_equal(sequence, 1);
+    /* A refused command rolls its number back: the next command gets the same one. */
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    assert_int_equal(v->order_next_sequence(f->store, "IN", "JP", 2024, &sequence, &f->err),
+                     ACSA_OK);
+    assert_int_equal(sequence, 4);
+    v->rollback(f->store);
+    assert_int_equal(v->order_next_sequence(f->store, "IN", "JP", 2024, &sequence, &f->err),
+                     ACSA_OK);
+    assert_int_equal(sequence, 4);
+}
+
+static void test_order_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    assert_stored(f, &f->order);
+    assert_int_equal(f->loaded.line_count, 2);
+    assert_int_equal(f->loaded.history_count, 1);
+    assert_int_equal(f->loaded.history[0].step, ACSA_STEP_CREATE);
+    assert_string_equal(f->loaded.history[0].actor, "Lt Iyer");
+    assert_int_equal(f->loaded.due_day, ACSA_DATE_NONE);
+
+    /* Each step is stored and reads back equal, lines and history included. */
+    to_accepted(f, &f->order);
+    assert_stored(f, &f->order);
+    to_delivered(f, &f->order);
+    assert_stored(f, &f->order);
+    step_on(f, &f->order, ACSA_STEP_INVOICE, "2024-06-20", "Cdr Mori", 0, 0);
+    assert_stored(f, &f->order);
+    step_on(f, &f->order, ACSA_STEP_DISPUTE, "2024-06-25", "Lt Iyer", 0, 0);
+    assert_int_equal(f->order.state_before_dispute, ACSA_STATE_INVOICED);
+    assert_stored(f, &f->order);
+    assert_int_equal(f->loaded.history_count, 10);
+
+    /* Dates are readable ISO text, and none is NULL. */
+    char text[64];
+    assert_string_equal(raw_text(f->path, "SELECT created_on || ' ' || due_on || ' ' || "
+                                          "state_before_dispute FROM orders",
+                                 text, sizeof(text)),
+                        "2024-06-01 2024-07-20 invoiced");
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM orders WHERE need_by IS NULL"), 0);
+
+    assert_int_equal(v->order_insert(f->store, &f->order, &f->event, &f->err), ACSA_EEXISTS);
+    assert_string_equal(f->err.message, "order \"IN-JP-2024-000001\" already exists");
+    assert_int_equal(v->order_get(f->store, "IN-JP-2024-000042", &f->loaded, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_string_equal(f->err.message, "order \"IN-JP-2024-000042\" not found");
+    assert_string_equal(f->loaded.number, "");
+    f->other = f->order;
+    snprintf(f->other.number, sizeof(f->other.number), "IN-JP-2024-000042");
+    assert_int_equal(v->order_update(f->store, &f->other, &f->event, &f->err), ACSA_ENOTFOUND);
+    /* The failed update left nothing behind. */
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM events"), f->event_count);
+
+    /* A damaged value is reported with its column, never read as a wrong state or date. */
+    assert_int_equal(raw_exec(f->path, "UPDATE orders SET state = 'lost'"), SQLITE_OK);
+    assert_int_equal(v->order_get(f->store, f->order.number, &f->loaded, &f->err),
+                     ACSA_ESTORAGE);
+    assert_string_equal(f->err.message, "storage: stored column \"state\" holds an invalid value");
+    assert_int_equal(raw_exec(f->path, "UPDATE orders SET state = 'disputed', "
+                                       "need_by = '2024-13-01'"),
+                     SQLITE_OK);
+    assert_int_equal(v->order_get(f->store, f->order.number, &f->loaded, &f->err),
+                     ACSA_ESTORAGE);
+    assert_string_equal(f->err.message,
+                        "storage: stored column \"need_by\" holds an invalid value");
+}
+
+static void assert_events_equal(const struct acsa_event *a, const struct acsa_event *b)
+{
+    assert_int_equal(a->step, b->step);
+    assert_int_equal(a->day, b->day);
+    assert_string_equal(a->actor, b->actor);
+    assert_int_equal(a->state_from, b->state_from);
+    assert_int_equal(a->state_to, b->state_to);
+    assert_int_equal(a->line_no, b->line_no);
+    assert_int_equal(a->quantity_milli, b->quantity_milli);
+    assert_int_equal(a->amount_minor, b->amount_minor);
+    assert_string_equal(a->detail, b->detail);
+    assert_int_equal(a->posting_count, b->posting_count);
+    for (uint32_t i = 0; i < a->posting_count; i++) {
+        const struct acsa_posting *x = &a->postings[i];
+        const struct acsa_posting *y = &b->postings[i];
+        assert_int_equal(x->account, y->account);
+        assert_string_equal(x->partner, y->partner);
+        assert_string_equal(x->currency, y->currency);
+        assert_int_equal(x->amount_minor, y->amount_minor);
+        assert_int_equal(x->quantity_milli, y->quantity_milli);
+        assert_int_equal(x->line_no, y->line_no);
+    }
+}
+
+static void test_events(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    to_accepted(f, &f->order);
+    to_delivered(f, &f->order);
+    step_on(f, &f->order, ACSA_STEP_INVOICE, "2024-06-20", "Cdr Mori", 0, 0);
+    struct acsa_command pay;
+    memset(&pay, 0, sizeof(pay));
+    pay.step = ACSA_STEP_PAY;
+    pay.day = day_of("2024-07-01");
+    snprintf(pay.actor, sizeof(pay.actor), "Lt Iyer");
+    pay.amount_minor = 5000;
+    snprintf(pay.currency, sizeof(pay.currency), "JPY");
+    assert_int_equal(acsa_order_apply(&f->agreement, "IN", &f->order, &pay, &f->event, &f->err),
+                     ACSA_OK);
+    assert_int_equal(v->order_update(f->store, &f->order, &f->event, &f->err), ACSA_OK);
+    remember_event(f);
+    create_order(f, &f->other, ACSA_METHOD_RIK, "IN", "JP", 2);
+
+    struct collected *c = collected_new(f);
+    assert_int_equal(v->event_list(f->store, f->order.number, collect_event, c, &f->err),
+                     ACSA_OK);
+    /* All events but the other order's create, oldest first, with their postings. */
+    assert_int_equal(c->count, f->event_count - 1);
+    int64_t last_id = 0;
+    uint32_t postings = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        assert_true(c->events[i].id > last_id);
+        last_id = c->events[i].id;
+        assert_string_equal(c->events[i].order_number, f->order.number);
+        assert_events_equal(&c->events[i].event, &f->events[i]);
+        postings += c->events[i].event.posting_count;
+    }
+    assert_true(postings >= 4);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM postings WHERE order_number = "
+                                      "'IN-JP-2024-000001'"),
+                     postings);
+    assert_int_equal(c->events[c->count - 1].event.step, ACSA_STEP_PAY);
+
+    c->count = 0;
+    assert_int_equal(v->event_list(f->store, "IN-JP-2024-000099", collect_event, c, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_string_equal(f->err.message, "order \"IN-JP-2024-000099\" not found");
+    assert_int_equal(c->count, 0);
+    free(c);
+
+    /* The history is append-only even for someone with the sqlite3 shell. */
+    assert_int_not_equal(raw_exec(f->path, "UPDATE events SET actor = 'X'"), SQLITE_OK);
+    assert_int_not_equal(raw_exec(f->path, "DELETE FROM postings"), SQLITE_OK);
+}
+
+/* Four orders in different states, agreements and directions:
+ *   IN-FR-2024-000001  cash EUR, accepted
+ *   IN-JP-2024-000001  cash JPY, invoiced 06-20, due 07-20
+ *   IN-JP-2024-000002  rik JPY, delivered 06-12, due 2025-06-12
+ *   JP-IN-2024-000001  cash JPY, draft */
+static void build_orders(struct fixture *f)
+{
+    struct acsa_order *order = &f->other;
+    create_order(f, order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    to_accepted(f, order);
+    to_delivered(f, order);
+    step_on(f, order, ACSA_STEP_INVOICE, "2024-06-20", "Cdr Mori", 0, 0);
+    create_order(f, order, ACSA_METHOD_RIK, "IN", "JP", 2);
+    to_accepted(f, order);
+    to_delivered(f, order);
+    create_order(f, order, ACSA_METHOD_CASH, "JP", "IN", 1);
+    create_order(f, order, ACSA_METHOD_CASH, "IN", "FR", 1);
+    to_accepted(f, order);
+}
+
+static void expect_numbers(const struct collected *c, uint32_t count, const char *const *numbers)
+{
+    assert_int_equal(c->count, count);
+    for (uint32_t i = 0; i < count; i++) {
+        assert_string_equal(c->numbers[i], numbers[i]);
+    }
+}
+
+static void test_order_list_filters(void **state)
+{
+    struct fixture *f = *state;
+    build_orders(f);
+    struct collected *c = collected_new(f);
+    struct acsa_order_filter filter = no_filter();
+    list_orders(f, &filter, c);
+    const char *all[] = {"IN-FR-2024-000001", "IN-JP-2024-000001", "IN-JP-2024-000002",
+                         "JP-IN-2024-000001"};
+    expect_numbers(c, 4, all);
+    list_orders(f, NULL, c);
+    expect_numbers(c, 4, all);
+
+    filter.state_set = true;
+    filter.state = ACSA_STATE_DELIVERED;
+    list_orders(f, &filter, c);
+    expect_numbers(c, 1, (const char *[]){"IN-JP-2024-000002"});
+    filter.state = ACSA_STATE_DRAFT;
+    list_orders(f, &filter, c);
+    expect_numbers(c, 1, (const char *[]){"JP-IN-2024-000001"});
+
+    filter = no_filter();
+    snprintf(filter.agreement_id, sizeof(filter.agreement_id), "IN-FR-2018");
+    list_orders(f, &filter, c);
+    expect_numbers(c, 1, all);
+
+    filter = no_filter();
+    filter.activity_id = f->activity.id;
+    list_orders(f, &filter, c);
+    expect_numbers(c, 3, all + 1);
+
+    filter = no_filter();
+    snprintf(filter.partner, sizeof(filter.partner), "JP");
+    list_orders(f, &filter, c);
+    expect_numbers(c, 3, all + 1);
+    snprintf(filter.partner, sizeof(filter.partner), "IN");
+    list_orders(f, &filter, c);
+    expect_numbers(c, 4, all);
+    filter.state_set = true;
+    filter.state = ACSA_STATE_INVOICED;
+    list_orders(f, &filter, c);
+    expect_numbers(c, 1, all + 1);
+    free(c);
+}
+
+/* What convert-overdue does: converts each order the scan yields, inside the scan. */
+static enum acsa_rc convert_listed(void *ctx, const struct acsa_order_summary *summary)
+{
+    struct collected *c = ctx;
+    struct fixture *f = c->f;
+    assert_int_equal(f->store->vtbl->order_get(f->store, summary->number, &f->loaded, &f->err),
+                     ACSA_OK);
+    step_on(f, &f->loaded, ACSA_STEP_CONVERT, "2025-06-13", "Cdr Mori", 0, 0);
+    return collected_next(c);
+}
+
+static void test_order_list_overdue(void **state)
+{
+    struct fixture *f = *state;
+    build_orders(f);
+    struct collected *c = collected_new(f);
+    struct acsa_order_filter filter = no_filter();
+    /* The cash order is due 2024-07-20: overdue from the day after. */
+    filter.overdue_as_of = day_of("2024-07-20");
+    list_orders(f, &filter, c);
+    assert_int_equal(c->count, 0);
+    filter.overdue_as_of = day_of("2024-07-21");
+    list_orders(f, &filter, c);
+    expect_numbers(c, 1, (const char *[]){"IN-JP-2024-000001"});
+    filter.overdue_as_of = day_of("2025-06-13");
+    list_orders(f, &filter, c);
+    expect_numbers(c, 2, (const char *[]){"IN-JP-2024-000001", "IN-JP-2024-000002"});
+
+    /* Only the in-kind order is convertible, and only once it is overdue. */
+    filter.convertible_only = true;
+    list_orders(f, &filter, c);
+    expect_numbers(c, 1, (const char *[]){"IN-JP-2024-000002"});
+    filter.overdue_as_of = day_of("2024-07-21");
+    list_orders(f, &filter, c);
+    assert_int_equal(c->count, 0);
+
+    /* The store and the core agree on every order. */
+    assert_int_equal(f->store->vtbl->order_get(f->store, "IN-JP-2024-000002", &f->loaded,
+                                               &f->err),
+                     ACSA_OK);
+    assert_true(acsa_order_convertible(&f->loaded, day_of("2025-06-13")));
+    assert_false(acsa_order_convertible(&f->loaded, day_of("2024-07-21")));
+
+    /* Writing to the orders a scan is reading visits each order once. */
+    filter.overdue_as_of = day_of("2025-06-13");
+    c->count = 0;
+    assert_int_equal(f->store->vtbl->order_list(f->store, &filter, convert_listed, c, &f->err),
+                     ACSA_OK);
+    assert_int_equal(c->count, 1);
+    list_orders(f, &filter, c);
+    assert_int_equal(c->count, 0);
+    f->order = f->loaded;
+    /* Reloading an order in place: the number read points into the output. */
+    assert_int_equal(f->store->vtbl->order_get(f->store, f->loaded.number, &f->loaded, &f->err),
+                     ACSA_OK);
+    assert_orders_equal(&f->order, &f->loaded);
+    assert_true(f->loaded.converted);
+    assert_int_equal(f->loaded.state, ACSA_STATE_INVOICED);
+    check_balance(f, "", ACSA_DATE_NONE);
+    free(c);
+}
+
+/* Summary fields as the list reports them. */
+static enum acsa_rc check_summary(void *ctx, const struct acsa_order_summary *order)
+{
+    struct collected *c = ctx;
+    struct acsa_order *loaded = &c->f->loaded;
+    assert_int_equal(c->f->store->vtbl->order_get(c->f->store, order->number, loaded,
+                                                  &c->f->err),
+                     ACSA_OK);
+    assert_string_equal(order->agreement_id, loaded->agreement_id);
+    assert_string_equal(order->requester, loaded->requester);
+    assert_string_equal(order->supplier, loaded->supplier);
+    assert_int_equal(order->activity_id, loaded->activity_id);
+    assert_int_equal(order->method, loaded->method);
+    assert_int_equal(order->state, loaded->state);
+    assert_string_equal(order->currency, loaded->currency.code);
+    assert_int_equal(order->exponent, loaded->currency.exponent);
+    assert_int_equal(order->value_minor, loaded->value_minor);
+    assert_int_equal(order->outstanding_minor, acsa_order_outstanding(loaded));
+    assert_int_equal(order->created_day, loaded->created_day);
+    assert_int_equal(order->delivered_day, loaded->delivered_day);
+    assert_int_equal(order->due_day, loaded->due_day);
+    /* A scan of the same kind inside the callback runs on a statement of its own. */
+    struct collected inner;
+    memset(&inner, 0, sizeof(inner));
+    assert_int_equal(c->f->store->vtbl->order_list(c->f->store, NULL, collect_order, &inner,
+                                                   &c->f->err),
+                     ACSA_OK);
+    c->nested += inner.count;
+    return collected_next(c);
+}
+
+static void test_order_list_summary_and_nesting(void **state)
+{
+    struct fixture *f = *state;
+    build_orders(f);
+    struct collected *c = collected_new(f);
+    assert_int_equal(f->store->vtbl->order_list(f->store, NULL, check_summary, c, &f->err),
+                     ACSA_OK);
+    assert_int_equal(c->count, 4);
+    assert_int_equal(c->nested, 16);
+
+    /* A callback's code other than ACSA_OK stops the scan and is returned. */
+    c->count = 0;
+    c->stop_after = 2;
+    assert_int_equal(f->store->vtbl->order_list(f->store, NULL, collect_order, c, &f->err),
+                     ACSA_EREFUSED);
+    assert_int_equal(c->count, 2);
+    c->count = 0;
+    c->stop_after = 0;
+    list_orders(f, NULL, c);
+    assert_int_equal(c->count, 4);
+    free(c);
+}
+
+/* ---- Balance -------------------------------------------------------------------------- */
+
+/* The balance computed from the events the core made, as the store should report it. */
+static void expected_balance(const struct fixture *f, const char *partner, int32_t as_of,
+                             struct collected *out)
+{
+    out->count = 0;
+    for (uint32_t e = 0; e < f->event_count; e++) {
+        const struct acsa_event *event = &f->events[e];
+        for (uint32_t p = 0; p < event->posting_count; p++) {
+            const struct acsa_posting *leg = &event->postings[p];
+            if ((partner[0] != '\0' && strcmp(partner, leg->partner) != 0) ||
+                (as_of != ACSA_DATE_NONE && event->day > as_of)) {
+                continue;
+            }
+            uint32_t i = 0;
+            while (i < out->count && (strcmp(out->balances[i].partner, leg->partner) != 0 ||
+                                      strcmp(out->balances[i].currency, leg->currency) != 0 ||
+                                      out->balances[i].account != leg->account)) {
+                i++;
+            }
+            if (i == out->count) {
+                assert_true(out->count < ROWS_MAX);
+                memset(&out->balances[i], 0, sizeof(out->balances[i]));
+                memcpy(out->balances[i].partner, leg->partner, ACSA_NATION_SIZE);
+                memcpy(out->balances[i].currency, leg->currency, ACSA_CURRENCY_SIZE);
+                out->balances[i].account = leg->account;
+                out->count++;
+            }
+            out->balances[i].amount_minor += leg->amount_minor;
+            out->balances[i].quantity_milli += leg->quantity_milli;
+        }
+    }
+}
+
+/* Every expected row is reported once, and rows come by partner, currency, account. */
+static void check_balance(struct fixture *f, const char *partner, int32_t as_of)
+{
+    struct collected *expected = collected_new(f);
+    struct collected *got = collected_new(f);
+    expected_balance(f, partner, as_of, expected);
+    assert_int_equal(f->store->vtbl->balance(f->store, partner, as_of, collect_balance, got,
+                                             &f->err),
+                     ACSA_OK);
+    assert_int_equal(got->count, expected->count);
+    for (uint32_t i = 0; i < got->count; i++) {
+        const struct acsa_balance_row *row = &got->balances[i];
+        uint32_t j = 0;
+        while (j < expected->count && (strcmp(expected->balances[j].partner, row->partner) != 0 ||
+                                       strcmp(expected->balances[j].currency, row->currency) != 0 ||
+                                       expected->balances[j].account != row->account)) {
+            j++;
+        }
+        assert_true(j < expected->count);
+        assert_int_equal(row->amount_minor, expected->balances[j].amount_minor);
+        assert_int_equal(row->quantity_milli, expected->balances[j].quantity_milli);
+        if (i > 0) {
+            const struct acsa_balance_row *prev = &got->balances[i - 1];
+            int order = strcmp(prev->partner, row->partner);
+            order = order != 0 ? order : strcmp(prev->currency, row->currency);
+            assert_true(order < 0 || (order == 0 && prev->account < row->account));
+        }
+    }
+    free(expected);
+    free(got);
+}
+
+static void test_balance(void **state)
+{
+    struct fixture *f = *state;
+    build_orders(f);
+    /* The French order has postings only once something is received. */
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "FR", 2);
+    to_accepted(f, &f->order);
+    to_delivered(f, &f->order);
+    check_balance(f, "", ACSA_DATE_NONE);
+    check_balance(f, "JP", ACSA_DATE_NONE);
+    check_balance(f, "FR", ACSA_DATE_NONE);
+    check_balance(f, "US", ACSA_DATE_NONE);
+    check_balance(f, "", day_of("2024-06-11"));
+    check_balance(f, "", day_of("2024-06-12"));
+    check_balance(f, "JP", day_of("2024-06-19"));
+
+    /* Spot checks against hand-computed numbers: IN received 2 x 20,000 JPY from JP, one
+     * order in cash (now invoiced) and one in kind (10 + 4 units). */
+    struct collected *c = collected_new(f);
+    assert_int_equal(f->store->vtbl->balance(f->store, "JP", ACSA_DATE_NONE, collect_balance, c,
+                                             &f->err),
+                     ACSA_OK);
+    int64_t received = 0;
+    int64_t kind_quantity = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        assert_string_equal(c->balances[i].currency, "JPY");
+        if (c->balances[i].account == ACSA_ACCOUNT_RECEIVED) {
+            received = c->balances[i].amount_minor;
+        }
+        if (c->balances[i].account == ACSA_ACCOUNT_PAYABLE_KIND) {
+            kind_quantity = c->balances[i].quantity_milli;
+        }
+    }
+    assert_int_equal(received, 40000);
+    assert_int_equal(kind_quantity, -14000);
+    c->count = 0;
+    assert_int_equal(f->store->vtbl->balance(f->store, "", day_of("2024-06-01"), collect_balance,
+                                             c, &f->err),
+                     ACSA_OK);
+    assert_int_equal(c->count, 0);
+    free(c);
+}
+
+static void test_balance_plan_uses_covering_index(void **state)
+{
+    struct fixture *f = *state;
+    build_orders(f);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_stmt *stmt = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN " ACSA__SQLITE_BALANCE_SQL, -1,
+                                        &stmt, NULL),
+                     SQLITE_OK);
+    char plan[1024] = "";
+    size_t used = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(stmt, 3);
+        int written = snprintf(plan + used, sizeof(plan) - used, "%s; ", detail);
+        assert_true(written > 0 && (size_t)written < sizeof(plan) - used);
+        used += (size_t)written;
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    /* Read from the index alone, and grouped and ordered by it without a sort. */
+    assert_non_null(strstr(plan, "USING COVERING INDEX postings_balance"));
+    assert_null(strstr(plan, "TEMP B-TREE"));
+}
+
+/* ---- Transactions --------------------------------------------------------------------- */
+
+static void test_rollback_discards_writes(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    int64_t id = 0;
+    assert_int_equal(v->unit_add(f->store, "IN", "Indian Air Force", &id, &f->err), ACSA_OK);
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    assert_int_equal(v->meta_set(f->store, "nation", "IN", &f->err), ACSA_OK);
+    v->rollback(f->store);
+    /* A second rollback without a transaction is harmless. */
+    v->rollback(f->store);
+
+    char party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    assert_int_equal(v->unit_get(f->store, id, party, name, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->order_get(f->store, "IN-JP-2024-000001", &f->loaded, &f->err),
+                     ACSA_ENOTFOUND);
+    char value[8];
+    assert_int_equal(v->meta_get(f->store, "nation", value, sizeof(value), &f->err),
+                     ACSA_ENOTFOUND);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM events"), 0);
+
+    /* Committed writes survive a reopen. */
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    assert_int_equal(v->commit(f->store, &f->err), ACSA_OK);
+    acsa_store_close(f->store);
+    f->store = NULL;
+    open_store(f, 0);
+    assert_stored(f, &f->order);
+
+    /* A transaction inside a transaction is a storage error, not a silent no-op. */
+    assert_int_equal(f->store->vtbl->begin_write(f->store, &f->err), ACSA_OK);
+    assert_int_equal(f->store->vtbl->begin_write(f->store, &f->err), ACSA_ESTORAGE);
+    assert_memory_equal(f->err.message, "storage: ", 9);
+    f->store->vtbl->rollback(f->store);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_open_missing_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_not_a_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_agreement_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_officials, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_activities, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_sequence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_list_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_list_overdue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_list_summary_and_nesting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_balance, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_balance_plan_uses_covering_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
