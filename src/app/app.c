@@ -106,6 +106,28 @@ static enum acsa_rc finish(struct acsa_app *app, enum acsa_rc rc, struct acsa_er
     return rc;
 }
 
+/* Agreements are never replaced in place: orders already raised were checked against the
+ * loaded text, and changing it underneath them would rewrite history. */
+static enum acsa_rc load_new_agreement(struct acsa_app *app, const struct acsa_agreement *agreement,
+                                       const char *text, struct acsa_error *err)
+{
+    struct acsa_agreement *existing = malloc(sizeof(*existing));
+    if (existing == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = STORE(app)->agreement_get(app->store, agreement->id, existing, err);
+    free(existing);
+    if (rc == ACSA_OK) {
+        return acsa_error_set(err, ACSA_EEXISTS, "$.id", "$.id: agreement %s is already loaded",
+                              agreement->id);
+    }
+    if (rc != ACSA_ENOTFOUND) {
+        return rc;
+    }
+    acsa_error_clear(err);
+    return STORE(app)->agreement_put(app->store, agreement, text, err);
+}
+
 enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, size_t size,
                                      char out_id[ACSA_ID_SIZE], struct acsa_error *err)
 {
@@ -123,7 +145,8 @@ enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, siz
     if (rc == ACSA_OK) {
         rc = STORE(app)->begin_write(app->store, err);
         if (rc == ACSA_OK) {
-            rc = finish(app, STORE(app)->agreement_put(app->store, agreement, text, err), err);
+            rc = load_new_agreement(app, agreement, text, err);
+            rc = finish(app, rc, err);
         }
     }
     if (rc == ACSA_OK) {

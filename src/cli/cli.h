@@ -124,6 +124,7 @@ struct cli_out {
     size_t rows;
     size_t capacity;
     size_t items;          /* Rows or JSON items written. */
+    bool nested;           /* JSON: the array is a member of an object (no newline after). */
 };
 
 /* The context of a list command's row callbacks. */

@@ -20,6 +20,14 @@ struct balance_group {
     int64_t amounts[BAL_COUNT];    /* Payables as positive amounts owed by us. */
 };
 
+/* The account summed in each column. */
+static const enum acsa_account balance_accounts[BAL_COUNT] = {
+    [BAL_RECEIVABLE_CASH] = ACSA_ACCOUNT_RECEIVABLE_CASH,
+    [BAL_RECEIVABLE_KIND] = ACSA_ACCOUNT_RECEIVABLE_KIND,
+    [BAL_PAYABLE_CASH] = ACSA_ACCOUNT_PAYABLE_CASH,
+    [BAL_PAYABLE_KIND] = ACSA_ACCOUNT_PAYABLE_KIND,
+};
+
 static const struct cli_column balance_columns[] = {
     {"PARTNER", 7, false},          {"CUR", 3, false},           {"RECEIVABLE CASH", 18, true},
     {"RECEIVABLE KIND", 18, true},  {"PAYABLE CASH", 18, true},  {"PAYABLE KIND", 18, true},
@@ -85,14 +93,13 @@ static enum acsa_rc balance_row(void *ctx, const struct acsa_balance_row *row)
         memset(g->amounts, 0, sizeof(g->amounts));
     }
     int slot = -1;
-    bool payable = false;
-    switch (row->account) {
-    case ACSA_ACCOUNT_RECEIVABLE_CASH: slot = BAL_RECEIVABLE_CASH; break;
-    case ACSA_ACCOUNT_RECEIVABLE_KIND: slot = BAL_RECEIVABLE_KIND; break;
-    case ACSA_ACCOUNT_PAYABLE_CASH: slot = BAL_PAYABLE_CASH; payable = true; break;
-    case ACSA_ACCOUNT_PAYABLE_KIND: slot = BAL_PAYABLE_KIND; payable = true; break;
-    default: return ACSA_OK; /* Counter accounts are not part of the statement. */
+    for (int i = 0; i < BAL_COUNT; i++) {
+        slot = balance_accounts[i] == row->account ? i : slot;
     }
+    if (slot < 0) {
+        return ACSA_OK; /* Counter accounts are not part of the statement. */
+    }
+    bool payable = slot == BAL_PAYABLE_CASH || slot == BAL_PAYABLE_KIND;
     int64_t amount = row->amount_minor;
     bool ok = !payable || acsa_money_sub(0, amount, &amount);
     ok = ok && acsa_money_add(g->amounts[slot], amount, &g->amounts[slot]);
@@ -151,24 +158,25 @@ struct overdue_report {
     int32_t as_of;
     struct acsa_agreement *agreements;    /* Each agreement met so far, loaded once. */
     size_t agreement_count;
+    size_t agreement_capacity;
     struct ageing_total *totals;          /* Per bucket and currency. */
     size_t total_count;
+    size_t total_capacity;
     uint32_t late_count;
 };
 
-/* Grows *items (of size bytes each) to hold one more than count. */
-static bool grow(void *items, size_t count, size_t size)
+/* Returns array with room for count + 1 items of size bytes, or NULL (array kept). */
+static void *reserve(void *array, size_t *capacity, size_t count, size_t size)
 {
-    void **array = items;
-    if ((count & (count - 1)) != 0 && count != 0) {
-        return true; /* Capacity is the next power of two at or above count. */
+    if (count < *capacity) {
+        return array;
     }
-    void *grown = realloc(*array, (count == 0 ? 1 : count * 2) * size);
-    if (grown == NULL) {
-        return false;
+    size_t next = *capacity == 0 ? 8 : *capacity * 2;
+    void *grown = realloc(array, next * size);
+    if (grown != NULL) {
+        *capacity = next;
     }
-    *array = grown;
-    return true;
+    return grown;
 }
 
 static enum acsa_rc report_agreement(struct overdue_report *r, const char *id,
@@ -180,9 +188,12 @@ static enum acsa_rc report_agreement(struct overdue_report *r, const char *id,
             return ACSA_OK;
         }
     }
-    if (!grow(&r->agreements, r->agreement_count, sizeof(*r->agreements))) {
+    struct acsa_agreement *agreements = reserve(r->agreements, &r->agreement_capacity,
+                                                r->agreement_count, sizeof(*agreements));
+    if (agreements == NULL) {
         return ACSA_ENOMEM;
     }
+    r->agreements = agreements;
     struct acsa_store *store = acsa_app_store(r->list.app);
     struct acsa_agreement *slot = &r->agreements[r->agreement_count];
     enum acsa_rc rc = store->vtbl->agreement_get(store, id, slot, &r->list.cli->err);
@@ -203,9 +214,12 @@ static enum acsa_rc add_total(struct overdue_report *r, uint32_t bucket, const c
         t = same && strcmp(c->currency, o->currency) == 0 ? c : NULL;
     }
     if (t == NULL) {
-        if (!grow(&r->totals, r->total_count, sizeof(*r->totals))) {
+        struct ageing_total *totals = reserve(r->totals, &r->total_capacity, r->total_count,
+                                              sizeof(*totals));
+        if (totals == NULL) {
             return ACSA_ENOMEM;
         }
+        r->totals = totals;
         t = &r->totals[r->total_count++];
         memset(t, 0, sizeof(*t));
         t->bucket = bucket;
@@ -351,7 +365,7 @@ static enum acsa_rc overdue_section(struct overdue_report *r, const char *title,
     if (json) {
         printf(",\n\"%s\": ", member);
     } else {
-        printf("%s%s\n", r->list.out.items > 0 || filter->state_set ? "\n" : "", title);
+        printf("%s\n", title);
     }
     cli_out_begin(&r->list.out, stdout, json, columns, column_count);
     r->list.out.nested = true;
@@ -382,7 +396,7 @@ static enum acsa_rc overdue_sections(struct overdue_report *r)
     filter.overdue_as_of = ACSA_DATE_NONE;
     filter.state_set = true;
     filter.state = ACSA_STATE_DELIVERED;
-    rc = rc == ACSA_OK ? overdue_section(r, "Invoice late (cash orders delivered and not "
+    rc = rc == ACSA_OK ? overdue_section(r, "\nInvoice late (cash orders delivered and not "
                                          "invoiced within the agreement's days)",
                                          "invoice_late", late_columns, CLI_LEN(late_columns),
                                          &filter, late_row)

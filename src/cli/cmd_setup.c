@@ -370,8 +370,8 @@ static int unit_add_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct party_name *args = ctx;
     int64_t id = 0;
-    return print_new_id(cli, acsa_app_unit_add(app, args->party, args->name, &id, &cli->err),
-                        id);
+    enum acsa_rc rc = acsa_app_unit_add(app, args->party, args->name, &id, &cli->err);
+    return print_new_id(cli, rc, id);
 }
 
 static int unit_add(struct cli *cli, int argc, char **argv)
@@ -532,7 +532,8 @@ int cmd_official(struct cli *cli, int argc, char **argv)
 static int activity_add_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     int64_t id = 0;
-    return print_new_id(cli, acsa_app_activity_add(app, ctx, &id, &cli->err), id);
+    enum acsa_rc rc = acsa_app_activity_add(app, ctx, &id, &cli->err);
+    return print_new_id(cli, rc, id);
 }
 
 static int activity_add(struct cli *cli, int argc, char **argv)

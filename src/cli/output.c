@@ -145,7 +145,8 @@ static void print_buffered(const struct cli_out *out)
 enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc)
 {
     if (rc == ACSA_OK && out->json) {
-        fputs(out->items > 0 ? "\n]\n" : "]\n", out->file);
+        fputs(out->items > 0 ? "\n]" : "]", out->file);
+        fputs(out->nested ? "" : "\n", out->file);
     } else if (rc == ACSA_OK && !out->streaming) {
         print_buffered(out);
     }

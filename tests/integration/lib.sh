@@ -200,3 +200,54 @@ expect_refused() {
     expect_stdout ""
     expect_db_unchanged
 }
+
+# ---- A node to work on -----------------------------------------------------------------------
+
+# An Indian node with the India-Japan agreement, one unit and one official on each side and
+# one exercise, each step checked as a case. Sets NAVY, JMSDF (unit ids) and JIMEX (activity).
+# Cdr A. Rao approves for India up to 5,000,000 JPY; Capt K. Sato accepts for Japan (and
+# approves Japan's own orders up to 50,000,000 JPY).
+setup_india_japan() {
+    test_case "init creates the node database, confirming on stderr only"
+    run init --nation IN --name "Indian Armed Forces, Eastern Naval Command"
+    expect_exit 0
+    expect_stdout ""
+    expect_stderr_contains "for nation IN"
+
+    test_case "agreement load prints only the agreement id"
+    run agreement load "$AGREEMENTS/india-japan-2020.json"
+    expect_exit 0
+    expect_stdout "IN-JP-2020"
+
+    test_case "unit add prints only the new id (Indian unit)"
+    run unit add --party IN --name "Indian Navy"
+    expect_exit 0
+    expect_stdout_matches '^[0-9]+$'
+    NAVY=$OUT
+
+    test_case "unit add prints only the new id (Japanese unit)"
+    run unit add --party JP --name "JMSDF"
+    expect_exit 0
+    expect_stdout_matches '^[0-9]+$'
+    JMSDF=$OUT
+    if [ "$JMSDF" = "$NAVY" ]; then
+        fail "two units got the same id $NAVY"
+    fi
+
+    test_case "official add prints only the new id (requesting side)"
+    run official add --party IN --name "Cdr A. Rao" --limit 5000000 --currency JPY
+    expect_exit 0
+    expect_stdout_matches '^[0-9]+$'
+
+    test_case "official add prints only the new id (supplying side)"
+    run official add --party JP --name "Capt K. Sato" --limit 50000000 --currency JPY
+    expect_exit 0
+    expect_stdout_matches '^[0-9]+$'
+
+    test_case "activity add prints only the new id"
+    run activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
+        --from 2024-06-01 --to 2024-06-20 --place Yokosuka
+    expect_exit 0
+    expect_stdout_matches '^[0-9]+$'
+    JIMEX=$OUT
+}
