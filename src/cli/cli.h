@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Declarations shared by the files of the acsa command: the run context, the table-driven
- * option parser every verb uses, verb dispatch, and the table and JSON output helpers. */
+ * option parser every verb uses, verb dispatch, and the table and JSON output functions. */
 #ifndef ACSA_CLI_H
 #define ACSA_CLI_H
 
@@ -16,7 +16,7 @@
 #include "../core/money.h"
 #include "../core/order.h"
 
-/* Returned by the parser and helpers when the command goes on; any other value is the exit
+/* Returned by the parser and the functions below when the command goes on; any other value is the exit
  * code to end with. */
 #define CLI_CONTINUE (-1)
 #define CLI_EXIT_OK 0
@@ -139,6 +139,8 @@ void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_
 enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells);
 enum acsa_rc cli_out_json(struct cli_out *out, json_t *item);
 enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc);
+struct acsa_store *cli_list_begin(struct cli_list *list, struct cli *cli, struct acsa_app *app,
+                                  const struct cli_column *columns, size_t column_count);
 int cli_list_end(struct cli_list *list, enum acsa_rc rc);
 
 enum acsa_rc cli_json_print(FILE *file, json_t *doc);
@@ -148,12 +150,12 @@ json_t *cli_json_date(int32_t day);
 json_t *cli_json_text(const char *text);
 json_t *cli_json_id(int64_t id);
 
+/* Appends to the text in buf (size bytes, *used of them taken); stops quietly when full. */
+void cli_append(char *buf, size_t size, size_t *used, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
 void cli_field(FILE *file, const char *label, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 const char *cli_date_text(int32_t day, char buf[ACSA_DATE_TEXT_SIZE]);
-void cli_ageing_label(const struct acsa_agreement *agreement, uint32_t bucket, char *buf,
-                      size_t size);
-const char *cli_conversion_name(enum acsa_conversion conversion);
 
 /* Verbs. */
 int cmd_init(struct cli *cli, int argc, char **argv);

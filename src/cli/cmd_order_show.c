@@ -58,10 +58,9 @@ static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *o)
 static int order_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct acsa_order_filter *filter = ctx;
-    struct cli_list list = {cli, {0}, app};
-    cli_out_begin(&list.out, stdout, cli->json, order_columns, CLI_LEN(order_columns));
-    struct acsa_store *store = acsa_app_store(app);
-    acsa_error_clear(&cli->err);
+    struct cli_list list;
+    struct acsa_store *store = cli_list_begin(&list, cli, app, order_columns,
+                                              CLI_LEN(order_columns));
     return cli_list_end(&list, store->vtbl->order_list(store, filter, order_row, &list,
                                                         &cli->err));
 }
@@ -85,7 +84,7 @@ int cmd_order_list(struct cli *cli, int argc, char **argv)
         CLI_OPT("as-of", CLI_DATE, false, &as_of, 0, "DATE",
                 "date --overdue is judged on (default: today)"),
     };
-    struct cli_command cmd = {"Lists orders, oldest first.", NULL, 0, NULL, true, options,
+    struct cli_command cmd = {"Lists orders, ordered by number.", NULL, 0, NULL, true, options,
                               CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     if (code != CLI_CONTINUE) {
@@ -225,7 +224,8 @@ static json_t *event_json(const struct acsa_event_row *row, const struct acsa_cu
             "{s:s, s:s, s:s, s:o, s:o, s:o}", "account", acsa_account_name(p->account),
             "partner", p->partner, "currency", p->currency, "amount",
             cli_json_money(p->amount_minor, pc != NULL ? pc->exponent : cur->exponent),
-            "quantity", cli_json_quantity(p->quantity_milli), "line", cli_json_id(p->line_no));
+            "quantity", p->quantity_milli != 0 ? cli_json_quantity(p->quantity_milli) : json_null(),
+            "line", cli_json_id(p->line_no));
         if (json_array_append_new(postings, posting) != 0) {
             json_decref(postings);
             postings = NULL;
@@ -236,13 +236,14 @@ static json_t *event_json(const struct acsa_event_row *row, const struct acsa_cu
                      acsa_step_name(e->step), "actor", e->actor, "state_from",
                      acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
                      "line", cli_json_id(e->line_no), "quantity",
-                     cli_json_quantity(e->quantity_milli), "amount",
+                     e->quantity_milli != 0 ? cli_json_quantity(e->quantity_milli) : json_null(),
+                     "amount",
                      cli_json_money(e->amount_minor, cur->exponent), "currency", cur->code,
                      "detail", cli_json_text(e->detail), "postings", postings);
 }
 
 static const struct cli_column event_columns[] = {
-    {"DATE", 10, false},   {"STEP", 13, false},  {"BY", 20, false},  {"STATE", 23, false},
+    {"DATE", 10, false},   {"STEP", 13, false},  {"BY", 20, false},  {"STATE", 24, false},
     {"LINE", 4, true},     {"QTY", 10, true},    {"AMOUNT", 16, true}, {"DETAIL", 6, false},
 };
 
@@ -316,10 +317,13 @@ static void header_text(const struct shown_order *s, int32_t today)
     cli_field(stdout, "Invoiced", "%s", cli_date_text(o->invoiced_day, d));
     cli_field(stdout, "Due", "%s", cli_date_text(o->due_day, d));
     cli_field(stdout, "Value", "%s %s", acsa_money_format(o->value_minor, e, m), o->currency.code);
-    cli_field(stdout, "Received value", "%s", acsa_money_format(o->received_value_minor, e, m));
-    cli_field(stdout, "Settled in kind", "%s", acsa_money_format(o->kind_settled_minor, e, m));
-    cli_field(stdout, "Cash due", "%s", acsa_money_format(o->cash_due_minor, e, m));
-    cli_field(stdout, "Paid", "%s", acsa_money_format(o->paid_minor, e, m));
+    const char *c = o->currency.code;
+    cli_field(stdout, "Received value", "%s %s", acsa_money_format(o->received_value_minor, e, m),
+              c);
+    cli_field(stdout, "Settled in kind", "%s %s", acsa_money_format(o->kind_settled_minor, e, m),
+              c);
+    cli_field(stdout, "Cash due", "%s %s", acsa_money_format(o->cash_due_minor, e, m), c);
+    cli_field(stdout, "Paid", "%s %s", acsa_money_format(o->paid_minor, e, m), c);
     cli_field(stdout, "Outstanding", "%s %s", acsa_money_format(acsa_order_outstanding(o), e, m),
               o->currency.code);
     cli_field(stdout, "Converted", "%s", o->converted ? "yes" : "no");

@@ -116,11 +116,8 @@ static int balance_in(struct cli *cli, struct acsa_app *app, void *ctx)
     const struct balance_args *args = ctx;
     struct balance_group group;
     memset(&group, 0, sizeof(group));
-    group.list.cli = cli;
-    group.list.app = app;
-    cli_out_begin(&group.list.out, stdout, cli->json, balance_columns, CLI_LEN(balance_columns));
-    struct acsa_store *store = acsa_app_store(app);
-    acsa_error_clear(&cli->err);
+    struct acsa_store *store = cli_list_begin(&group.list, cli, app, balance_columns,
+                                              CLI_LEN(balance_columns));
     enum acsa_rc rc = store->vtbl->balance(store, args->partner, args->as_of, balance_row, &group,
                                            &cli->err);
     rc = rc == ACSA_OK ? balance_flush(&group) : rc;
@@ -251,7 +248,7 @@ static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
     int32_t days = r->as_of - o->due_day;
     uint32_t bucket = acsa_agreement_ageing_bucket(agreement, days);
     char label[24];
-    cli_ageing_label(agreement, bucket, label, sizeof(label));
+    acsa_agreement_ageing_label(agreement, bucket, label, sizeof(label));
     rc = add_total(r, bucket, label, o);
     if (rc != ACSA_OK) {
         return rc;
@@ -329,7 +326,7 @@ static enum acsa_rc late_row(void *ctx, const struct acsa_order_summary *o)
         return ACSA_OK;
     }
     enum acsa_rc rc = report_agreement(r, o->agreement_id, &agreement);
-    int32_t invoice_by = rc == ACSA_OK ? o->delivered_day + agreement->invoice_within_days : 0;
+    int32_t invoice_by = rc == ACSA_OK ? acsa_agreement_invoice_by(agreement, o->delivered_day) : 0;
     if (rc != ACSA_OK || invoice_by >= r->as_of) {
         return rc;
     }

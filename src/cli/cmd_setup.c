@@ -134,10 +134,8 @@ static int agreement_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
         {"TERM END", 0, false},   {"TERMINATED", 0, false}, {"IN FORCE", 0, false},
         {"TITLE", 0, false},
     };
-    struct cli_list list = {cli, {0}, app};
-    cli_out_begin(&list.out, stdout, cli->json, columns, CLI_LEN(columns));
-    struct acsa_store *store = acsa_app_store(app);
-    acsa_error_clear(&cli->err);
+    struct cli_list list;
+    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, store->vtbl->agreement_list(store, agreement_row, &list,
                                                             &cli->err));
 }
@@ -165,9 +163,8 @@ static void join_codes(char *buf, size_t size, const char (*codes)[ACSA_CODE_SIZ
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (uint32_t i = 0; i < count && used < size; i++) {
-        int n = snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "", codes[i]);
-        used += n > 0 ? (size_t)n : 0;
+    for (uint32_t i = 0; i < count; i++) {
+        cli_append(buf, size, &used, "%s%s", i > 0 ? ", " : "", codes[i]);
     }
 }
 
@@ -204,7 +201,7 @@ static json_t *agreement_terms_json(const struct acsa_agreement *a)
     }
     for (uint32_t b = 0; ok && b <= ACSA_AGEING_BOUNDS; b++) {
         char label[32];
-        cli_ageing_label(a, b, label, sizeof(label));
+        acsa_agreement_ageing_label(a, b, label, sizeof(label));
         int from = b == 0 ? 0 : (int)a->ageing_bounds[b - 1] + 1;
         json_t *to = b < ACSA_AGEING_BOUNDS ? json_integer(a->ageing_bounds[b]) : json_null();
         ok = json_array_append_new(buckets, json_pack("{s:s, s:i, s:o}", "label", label,
@@ -241,7 +238,7 @@ static json_t *agreement_json(const struct acsa_agreement *a, int32_t today)
     bool ok = doc != NULL;
     ok = ok && json_object_update(doc, terms) == 0;
     ok = ok && json_object_set_new(doc, "conversion",
-                                   json_string(cli_conversion_name(a->conversion))) == 0;
+                                   json_string(acsa_conversion_name(a->conversion))) == 0;
     ok = ok && json_object_set_new(doc, "invoice_within_days",
                                    json_integer(a->invoice_within_days)) == 0;
     ok = ok && json_object_set_new(doc, "pricing_basis", cli_json_text(a->pricing_basis)) == 0;
@@ -260,29 +257,26 @@ static void agreement_terms_text(const struct acsa_agreement *a)
     text[0] = '\0';
     for (unsigned m = 0; m < ACSA_METHOD_COUNT; m++) {
         if (a->method_allowed[m]) {
-            int n = snprintf(text + used, sizeof(text) - used, "%s%s: due %d days after %s",
-                             used > 0 ? "; " : "", acsa_method_name((enum acsa_method)m),
-                             (int)a->due_days[m], m == ACSA_METHOD_CASH ? "invoice" : "receipt");
-            used += n > 0 && (size_t)n < sizeof(text) - used ? (size_t)n : 0;
+            cli_append(text, sizeof(text), &used, "%s%s: due %d days after %s",
+                       used > 0 ? "; " : "", acsa_method_name((enum acsa_method)m),
+                       (int)a->due_days[m], m == ACSA_METHOD_CASH ? "invoice" : "receipt");
         }
     }
     cli_field(stdout, "Methods", "%s", text);
     used = 0;
+    text[0] = '\0';
     for (uint32_t i = 0; i < a->currency_count; i++) {
-        int n = snprintf(text + used, sizeof(text) - used, "%s%s (%u decimals)",
-                         i > 0 ? ", " : "", a->currencies[i].code,
-                         (unsigned)a->currencies[i].exponent);
-        used += n > 0 && (size_t)n < sizeof(text) - used ? (size_t)n : 0;
+        cli_append(text, sizeof(text), &used, "%s%s (%u decimals)", i > 0 ? ", " : "",
+                   a->currencies[i].code, (unsigned)a->currencies[i].exponent);
     }
     cli_field(stdout, "Currencies", "%s", text);
-    cli_field(stdout, "Conversion", "%s", cli_conversion_name(a->conversion));
+    cli_field(stdout, "Conversion", "%s", acsa_conversion_name(a->conversion));
     cli_field(stdout, "Invoice within", "%d days of delivery", (int)a->invoice_within_days);
     used = 0;
     for (uint32_t b = 0; b <= ACSA_AGEING_BOUNDS; b++) {
         char label[32];
-        cli_ageing_label(a, b, label, sizeof(label));
-        int n = snprintf(text + used, sizeof(text) - used, "%s%s", b > 0 ? ", " : "", label);
-        used += n > 0 && (size_t)n < sizeof(text) - used ? (size_t)n : 0;
+        acsa_agreement_ageing_label(a, b, label, sizeof(label));
+        cli_append(text, sizeof(text), &used, "%s%s", b > 0 ? ", " : "", label);
     }
     cli_field(stdout, "Ageing buckets", "%s days", text);
     cli_field(stdout, "Pricing basis", "%s", a->pricing_basis[0] != '\0' ? a->pricing_basis : "-");
@@ -404,10 +398,8 @@ static int unit_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     static const struct cli_column columns[] = {
         {"ID", 0, true}, {"PARTY", 0, false}, {"NAME", 0, false}};
-    struct cli_list list = {cli, {0}, app};
-    cli_out_begin(&list.out, stdout, cli->json, columns, CLI_LEN(columns));
-    struct acsa_store *store = acsa_app_store(app);
-    acsa_error_clear(&cli->err);
+    struct cli_list list;
+    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, store->vtbl->unit_list(store, unit_row, &list, &cli->err));
 }
 
@@ -477,10 +469,9 @@ static enum acsa_rc official_row(void *ctx, const struct acsa_official *official
             ok = ok && json_array_append_new(limits, json_pack("{s:s, s:s}", "currency",
                                                                currency->code, "amount",
                                                                amount)) == 0;
-        } else if (used < sizeof(text)) {
-            int n = snprintf(text + used, sizeof(text) - used, "%s%s %s", i > 0 ? ", " : "",
-                             currency->code, amount);
-            used += n > 0 ? (size_t)n : 0;
+        } else {
+            cli_append(text, sizeof(text), &used, "%s%s %s", i > 0 ? ", " : "", currency->code,
+                       amount);
         }
     }
     if (list->out.json && !ok) {
@@ -504,10 +495,8 @@ static int official_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     static const struct cli_column columns[] = {
         {"ID", 0, true}, {"PARTY", 0, false}, {"NAME", 0, false}, {"LIMITS", 0, false}};
-    struct cli_list list = {cli, {0}, app};
-    cli_out_begin(&list.out, stdout, cli->json, columns, CLI_LEN(columns));
-    struct acsa_store *store = acsa_app_store(app);
-    acsa_error_clear(&cli->err);
+    struct cli_list list;
+    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, store->vtbl->official_list(store, official_row, &list,
                                                            &cli->err));
 }
@@ -585,10 +574,8 @@ static int activity_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
         {"FROM", 0, false}, {"TO", 0, false},        {"PLACE", 0, false},
     };
     const char *agreement_id = ctx;
-    struct cli_list list = {cli, {0}, app};
-    cli_out_begin(&list.out, stdout, cli->json, columns, CLI_LEN(columns));
-    struct acsa_store *store = acsa_app_store(app);
-    acsa_error_clear(&cli->err);
+    struct cli_list list;
+    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, store->vtbl->activity_list(store, agreement_id, activity_row,
                                                            &list, &cli->err));
 }
@@ -600,7 +587,7 @@ static int activity_list(struct cli *cli, int argc, char **argv)
         CLI_OPT("agreement", CLI_TEXT, false, agreement_id, sizeof(agreement_id), "ID",
                 "only the activities under this agreement"),
     };
-    struct cli_command cmd = {"Lists the activities, oldest first.", NULL, 0, NULL, true,
+    struct cli_command cmd = {"Lists the activities, earliest first.", NULL, 0, NULL, true,
                               options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     if (code != CLI_CONTINUE) {
@@ -631,5 +618,19 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
         return code;
     }
     enum acsa_rc rc = acsa_demo_run(cli_db_path(cli), stderr, &cli->err);
-    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    /* Show what the demo holds: the same reports a user would ask for next. */
+    char balance_verb[] = "balance";
+    char overdue_verb[] = "overdue";
+    char *balance_argv[] = {balance_verb, NULL};
+    char *overdue_argv[] = {overdue_verb, NULL};
+    printf("Balance with each partner\n");
+    code = cmd_balance(cli, 1, balance_argv);
+    if (code == CLI_EXIT_OK) {
+        printf("\nOverdue orders\n");
+        code = cmd_overdue(cli, 1, overdue_argv);
+    }
+    return code;
 }

@@ -77,7 +77,7 @@ static const struct cli_verb *find_verb(const struct cli_verb *table, size_t cou
 static void verb_push(struct cli *cli, const char *word)
 {
     size_t used = strlen(cli->verb);
-    snprintf(cli->verb + used, sizeof(cli->verb) - used, "%s%s", used > 0 ? " " : "", word);
+    cli_append(cli->verb, sizeof(cli->verb), &used, "%s%s", used > 0 ? " " : "", word);
 }
 
 static void print_group_help(const struct cli *cli, const struct cli_verb *table, size_t count)

@@ -168,11 +168,10 @@ static void join_names(char *buf, size_t size, bool states, unsigned count)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (unsigned i = 0; i < count && used < size; i++) {
+    for (unsigned i = 0; i < count; i++) {
         const char *name = states ? acsa_state_name((enum acsa_state)i)
                                   : acsa_method_name((enum acsa_method)i);
-        int n = snprintf(buf + used, size - used, "%s%s", i > 0 ? ", " : "", name);
-        used += n > 0 ? (size_t)n : 0;
+        cli_append(buf, size, &used, "%s%s", i > 0 ? ", " : "", name);
     }
 }
 

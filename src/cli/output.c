@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Output helpers: lists printed as aligned tables (widths computed over the rows, or fixed so
+/* Output: lists printed as aligned tables (widths computed over the rows, or fixed so
  * rows stream) or streamed as JSON arrays one object at a time, and the JSON encodings of
  * amounts, quantities, dates and optional values that every read command shares. */
 #include "cli.h"
@@ -62,7 +62,7 @@ void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_
 {
     memset(out, 0, sizeof(*out));
     if (column_count > COLUMNS_MAX) {
-        abort(); /* A table wider than the helper was built for. */
+        abort(); /* A table wider than this file was built for. */
     }
     out->file = file;
     out->json = json;
@@ -160,6 +160,17 @@ enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc)
     return rc;
 }
 
+struct acsa_store *cli_list_begin(struct cli_list *list, struct cli *cli, struct acsa_app *app,
+                                  const struct cli_column *columns, size_t column_count)
+{
+    memset(list, 0, sizeof(*list));
+    list->cli = cli;
+    list->app = app;
+    cli_out_begin(&list->out, stdout, cli->json, columns, column_count);
+    acsa_error_clear(&cli->err);
+    return acsa_app_store(app);
+}
+
 int cli_list_end(struct cli_list *list, enum acsa_rc rc)
 {
     rc = cli_out_end(&list->out, rc);
@@ -223,6 +234,20 @@ json_t *cli_json_id(int64_t id)
 
 /* ---- Text values ---------------------------------------------------------------------- */
 
+void cli_append(char *buf, size_t size, size_t *used, const char *format, ...)
+{
+    if (*used >= size) {
+        return;
+    }
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(buf + *used, size - *used, format, args);
+    va_end(args);
+    if (n > 0) {
+        *used = (size_t)n >= size - *used ? size : *used + (size_t)n;
+    }
+}
+
 void cli_field(FILE *file, const char *label, const char *format, ...)
 {
     va_list args;
@@ -241,22 +266,4 @@ const char *cli_date_text(int32_t day, char buf[ACSA_DATE_TEXT_SIZE])
         return buf;
     }
     return acsa_date_format(day, buf);
-}
-
-void cli_ageing_label(const struct acsa_agreement *agreement, uint32_t bucket, char *buf,
-                      size_t size)
-{
-    const int32_t *bounds = agreement->ageing_bounds;
-    if (bucket == 0) {
-        snprintf(buf, size, "0-%d", (int)bounds[0]);
-    } else if (bucket < ACSA_AGEING_BOUNDS) {
-        snprintf(buf, size, "%d-%d", (int)bounds[bucket - 1] + 1, (int)bounds[bucket]);
-    } else {
-        snprintf(buf, size, ">%d", (int)bounds[ACSA_AGEING_BOUNDS - 1]);
-    }
-}
-
-const char *cli_conversion_name(enum acsa_conversion conversion)
-{
-    return conversion == ACSA_CONVERSION_APPROVAL ? "approval" : "automatic";
 }

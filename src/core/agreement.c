@@ -3,6 +3,7 @@
  * tests every order is checked with. */
 #include "agreement.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "acsa_assert.h"
@@ -25,6 +26,48 @@ bool acsa_method_parse(const char *text, enum acsa_method *out)
         }
     }
     return false;
+}
+
+static const char *const conversion_names[] = {
+    [ACSA_CONVERSION_AUTOMATIC] = "automatic",
+    [ACSA_CONVERSION_APPROVAL] = "approval",
+};
+
+const char *acsa_conversion_name(enum acsa_conversion conversion)
+{
+    ACSA_ASSERT((unsigned)conversion < sizeof(conversion_names) / sizeof(conversion_names[0]));
+    return conversion_names[conversion];
+}
+
+bool acsa_conversion_parse(const char *text, enum acsa_conversion *out)
+{
+    for (unsigned i = 0; i < sizeof(conversion_names) / sizeof(conversion_names[0]); i++) {
+        if (strcmp(text, conversion_names[i]) == 0) {
+            *out = (enum acsa_conversion)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+char *acsa_agreement_ageing_label(const struct acsa_agreement *agreement, uint32_t bucket,
+                                  char *buf, size_t size)
+{
+    const int32_t *bounds = agreement->ageing_bounds;
+    if (bucket == 0) {
+        snprintf(buf, size, "0-%d", (int)bounds[0]);
+    } else if (bucket < ACSA_AGEING_BOUNDS) {
+        snprintf(buf, size, "%d-%d", (int)bounds[bucket - 1] + 1, (int)bounds[bucket]);
+    } else {
+        snprintf(buf, size, ">%d", (int)bounds[ACSA_AGEING_BOUNDS - 1]);
+    }
+    return buf;
+}
+
+int32_t acsa_agreement_invoice_by(const struct acsa_agreement *agreement, int32_t delivered_day)
+{
+    ACSA_ASSERT(delivered_day != ACSA_DATE_NONE);
+    return delivered_day + agreement->invoice_within_days;
 }
 
 bool acsa_nation_valid(const char *code)

@@ -5,6 +5,7 @@
 #define ACSA_AGREEMENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "limits.h"
@@ -30,6 +31,11 @@ enum acsa_conversion {
     ACSA_CONVERSION_APPROVAL = 1,  /* convert-overdue converts it; recorded as approved by the
                                       person running the command. */
 };
+
+/** "automatic" or "approval". */
+const char *acsa_conversion_name(enum acsa_conversion conversion);
+/** Parses "automatic" or "approval"; false for anything else. */
+bool acsa_conversion_parse(const char *text, enum acsa_conversion *out);
 
 struct acsa_agreement {
     char id[ACSA_ID_SIZE];                     /* "IN-JP-2020". */
@@ -83,6 +89,14 @@ const struct acsa_currency *acsa_agreement_currency(const struct acsa_agreement 
  * 1 up to bound[1], 2 up to bound[2], 3 beyond. */
 uint32_t acsa_agreement_ageing_bucket(const struct acsa_agreement *agreement,
                                       int32_t days_overdue);
+
+/** The label of an ageing bucket from the agreement's bounds: "0-30", "31-90", "91-365",
+ * ">365". buf holds size bytes. Returns buf. */
+char *acsa_agreement_ageing_label(const struct acsa_agreement *agreement, uint32_t bucket,
+                                  char *buf, size_t size);
+
+/** The last day a cash order delivered on delivered_day should be invoiced by. */
+int32_t acsa_agreement_invoice_by(const struct acsa_agreement *agreement, int32_t delivered_day);
 
 /** Checks that code is a well-formed ISO 3166 alpha-2 code (two upper-case letters). */
 bool acsa_nation_valid(const char *code);

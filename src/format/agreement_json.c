@@ -35,11 +35,6 @@ static const char *const top_members[] = {
 
 static const char *const method_members[] = {"due_days"};
 
-static const char *const conversion_names[] = {
-    [ACSA_CONVERSION_AUTOMATIC] = "automatic",
-    [ACSA_CONVERSION_APPROVAL] = "approval",
-};
-
 static enum acsa_rc refuse(struct acsa_error *err, const char *path, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -588,13 +583,9 @@ static enum acsa_rc parse_conversion(json_t *root, struct acsa_agreement *out,
     if (rc != ACSA_OK || value == NULL) {
         return rc;
     }
-    if (json_is_string(value)) {
-        for (size_t i = 0; i < sizeof(conversion_names) / sizeof(conversion_names[0]); i++) {
-            if (strcmp(json_string_value(value), conversion_names[i]) == 0) {
-                out->conversion = (enum acsa_conversion)i;
-                return ACSA_OK;
-            }
-        }
+    if (json_is_string(value) && acsa_conversion_parse(json_string_value(value),
+                                                       &out->conversion)) {
+        return ACSA_OK;
     }
     return refuse(err, path, "must be \"automatic\" or \"approval\"");
 }
@@ -873,8 +864,6 @@ static bool put_header(json_t *root, const struct acsa_agreement *a)
 
 static bool put_rules(json_t *root, const struct acsa_agreement *a)
 {
-    unsigned conversion = (unsigned)a->conversion;
-    ACSA_ASSERT(conversion < sizeof(conversion_names) / sizeof(conversion_names[0]));
     bool ok = put(root, "activity_types", code_array(a->activity_types, a->activity_type_count,
                                                      ACSA_AGREEMENT_ACTIVITY_TYPES_MAX));
     ok = ok && put(root, "categories", code_array(a->categories, a->category_count,
@@ -883,7 +872,7 @@ static bool put_rules(json_t *root, const struct acsa_agreement *a)
                    code_array(a->excluded, a->excluded_count, ACSA_AGREEMENT_EXCLUDED_MAX));
     ok = ok && put(root, "settlement", settlement_object(a));
     ok = ok && put(root, "currencies", currency_array(a));
-    ok = ok && put(root, "conversion", json_string(conversion_names[conversion]));
+    ok = ok && put(root, "conversion", json_string(acsa_conversion_name(a->conversion)));
     ok = ok && put(root, "invoice_within_days", json_integer(a->invoice_within_days));
     ok = ok && put(root, "ageing_buckets", ageing_array(a));
     ok = ok && put(root, "pricing_basis", text_value(a->pricing_basis, sizeof(a->pricing_basis)));
