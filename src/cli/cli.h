@@ -16,8 +16,8 @@
 #include "../core/money.h"
 #include "../core/order.h"
 
-/* Returned by the parser and the functions below when the command goes on; any other value is the exit
- * code to end with. */
+/* Returned by the parser and the functions below when the command goes on; any other value
+ * is the exit code to end with. */
 #define CLI_CONTINUE (-1)
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_USAGE 2

@@ -150,6 +150,9 @@ enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc)
     } else if (rc == ACSA_OK && !out->streaming) {
         print_buffered(out);
     }
+    if (rc == ACSA_OK && !out->json && out->items == 0 && out->rows == 0) {
+        fputs("(none)\n", out->file);
+    }
     for (size_t i = 0; i < out->rows * out->column_count; i++) {
         free(out->cells[i]);
     }

@@ -245,7 +245,8 @@ enum acsa_rc acsa_agreement_validate(const struct acsa_agreement *agreement,
         return acsa_error_set(err, ACSA_EUSAGE, "parties",
                               "parties: the two parties must be different nations");
     }
-    if (agreement->effective_from_day == ACSA_DATE_NONE || agreement->signed_day == ACSA_DATE_NONE) {
+    if (agreement->effective_from_day == ACSA_DATE_NONE ||
+        agreement->signed_day == ACSA_DATE_NONE) {
         return acsa_error_set(err, ACSA_EUSAGE, "effective_from",
                               "effective_from: signature and effective dates are required");
     }

@@ -35,12 +35,14 @@ run_ok order accept "$LARGER" --by "Capt K. Sato" --date 2024-06-11
 run order show "$LARGER" --json
 expect_json 'd["state"]' accepted
 
+test_case "Japan's order is submitted"
+run_ok order submit "$SMALLER" --by "1Lt Mori" --date 2024-06-11
+
 expect_refused "Japan's order may not be approved by an Indian official" 1 \
     "by: \"Cdr A. Rao\" is not an authorised official of JP, who must approve order $SMALLER" \
     order approve "$SMALLER" --by "Cdr A. Rao" --date 2024-06-11
 
 test_case "Japan's order: approved by Japan, accepted by India"
-run_ok order submit "$SMALLER" --by "1Lt Mori" --date 2024-06-11
 run_ok order approve "$SMALLER" --by "Capt K. Sato" --date 2024-06-11
 run_ok order accept "$SMALLER" --by "Cdr A. Rao" --date 2024-06-11
 run order show "$SMALLER" --json
@@ -58,7 +60,7 @@ expect_refused "an order cannot be exchanged with itself" 1 \
     order exchange "$LARGER" --with "$LARGER" --by "Cdr A. Rao" --date 2024-06-20
 
 expect_refused "an exchange needs the other order delivered" 1 \
-    "with: order $SMALLER must be a delivered eve order (it is a eve order in state accepted)" \
+    "state: cannot exchange order $SMALLER in state accepted (exchange needs delivered)" \
     order exchange "$LARGER" --with "$SMALLER" --by "Cdr A. Rao" --date 2024-06-20
 
 expect_refused "an exchange with an unknown order is not found" 3 \
