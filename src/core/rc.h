@@ -16,7 +16,10 @@
     X(ACSA_ENOTFOUND, 3, 3, "not found")                                            \
     X(ACSA_ESTORAGE, 4, 4, "storage error")                                         \
     X(ACSA_ENOMEM, 5, 4, "out of memory")                                           \
-    X(ACSA_EEXISTS, 6, 1, "already exists")
+    X(ACSA_EEXISTS, 6, 1, "already exists")                                          \
+    X(ACSA_ETHROTTLED, 7, 1, "too many attempts")                                   \
+    X(ACSA_EFORBIDDEN, 8, 1, "not allowed for this user")                           \
+    X(ACSA_ECONFLICT, 9, 1, "changed by someone else")
 
 enum acsa_rc {
 #define ACSA_RC_ENUM(name, number, exit_code, text) name = number,

@@ -7,6 +7,16 @@
 
 setup_india_japan
 
+test_case "agreement show --json has the terms the orders are checked against"
+run agreement show IN-JP-2020 --json
+expect_exit 0
+expect_json 'd["parties"]' '["IN","JP"]'
+expect_json 'd["excluded"]' '["weapons","ammunition"]'
+expect_json 'len(d["categories"])' 15
+expect_json '[m["method"] + ":" + str(m["due_days"]) for m in d["methods"]]' '["cash:30","rik:365","eve:365"]'
+expect_json '[c["code"] for c in d["currencies"]]' '["JPY","INR","USD"]'
+expect_json '[b["label"] for b in d["ageing_buckets"]]' '["0-30","31-90","91-365",">365"]'
+
 # India asks Japan for marine diesel and water during JIMEX: 1,800,000 + 80,000 JPY.
 test_case "order create prints only the order number"
 run order create --agreement IN-JP-2020 --requester IN --supplier JP --activity "$JIMEX" \
@@ -29,6 +39,9 @@ expect_json 'd["outstanding"]' 0
 expect_json '[l["value"] for l in d["lines"]]' '["1800000","80000"]'
 expect_json '[e["step"] for e in d["events"]]' '["create"]'
 expect_json 'd["events"][0]["actor"]' "Lt Iyer"
+expect_json 'd["events"][0]["line"]' null
+expect_json 'd["events"][0]["quantity"]' null
+expect_json 'd["events"][0]["postings"]' '[]'
 expect_json 'd["requester_unit"]["name"]' "Indian Navy"
 expect_json 'd["supplier_unit"]["name"]' JMSDF
 expect_json 'd["need_by"]' 2024-06-12
@@ -229,6 +242,12 @@ expect_json '[e["step"] for e in d["events"]]' \
 expect_json '[e["actor"] for e in d["events"] if e["step"] == "receive"]' \
     '["CPO Das","CPO Das","CPO Das","CPO Das"]'
 expect_json 'd["events"][-1]["state_to"]' closed
+
+test_case "receipt postings of a cash order carry the line and no quantity in kind"
+run order show "$ORDER" --json
+expect_json '[(p["account"], p["amount"], p["line"], p["quantity"]) for p in d["events"][5]["postings"]]' \
+    '[["received","1200000",1,null],["payable-cash","-1200000",1,null]]'
+expect_json 'd["events"][5]["quantity"]' 8000
 
 test_case "every event's postings balance to zero"
 run order show "$ORDER" --json

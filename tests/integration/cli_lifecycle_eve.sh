@@ -125,9 +125,10 @@ expect_json 'd[0]["net"]' -100000
 
 test_case "the two exchange events clear the exchange account between them"
 run order show "$LARGER" --json
-A=$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(int(p["amount"]) for e in d["events"] if e["step"] == "exchange" for p in e["postings"] if p["account"] == "exchange"))')
+EXCHANGED='sum(int(p["amount"]) for e in d["events"] if e["step"] == "exchange" for p in e["postings"] if p["account"] == "exchange")'
+A=$(json_value "$EXCHANGED")
 run order show "$SMALLER" --json
-B=$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(int(p["amount"]) for e in d["events"] if e["step"] == "exchange" for p in e["postings"] if p["account"] == "exchange"))')
+B=$(json_value "$EXCHANGED")
 if [ "$((A + B))" -ne 0 ] || [ "$A" -eq 0 ]; then
     fail "exchange postings should be opposite and non-zero: $A and $B"
 fi

@@ -9,6 +9,12 @@ if [ -z "${ACSA_BIN:-}" ] || [ ! -x "$ACSA_BIN" ]; then
     echo "Bail out! ACSA_BIN must name the acsa executable (got '${ACSA_BIN:-}')"
     exit 1
 fi
+# JSON is checked with Python; its interpreter is resolved once, as version-manager shims
+# are slow to start and the checks run it often.
+PYTHON=$(python3 -c 'import sys; print(sys.executable)') || {
+    echo "Bail out! python3 is required"
+    exit 1
+}
 ACSA_SOURCE_ROOT=${ACSA_SOURCE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 AGREEMENTS="$ACSA_SOURCE_ROOT/agreements"
 
@@ -26,6 +32,8 @@ TAP_COUNT=0       # Cases reported so far.
 TAP_FAILED=0      # Cases reported as "not ok".
 CASE_NAME=""      # The open case, if any.
 CASE_DIAG=()      # Diagnostics of the open case; a case with any failed.
+CASE_SHOWN_RUN="" # The run whose command and output the open case has already shown.
+RUN_COUNT=0       # Runs of acsa so far.
 
 # Reports the open case, if any.
 case_end() {
@@ -52,12 +60,14 @@ test_case() {
     case_end
     CASE_NAME=$1
     CASE_DIAG=()
+    CASE_SHOWN_RUN=""
 }
 
-# Records a failure of the open case, with what was run and what it printed.
+# Records a failure of the open case, with what was run and what it printed (once per run).
 fail() {
     CASE_DIAG+=("$1")
-    if [ -n "${LAST_CMD:-}" ]; then
+    if [ -n "${LAST_CMD:-}" ] && [ "$CASE_SHOWN_RUN" != "$RUN_COUNT" ]; then
+        CASE_SHOWN_RUN=$RUN_COUNT
         CASE_DIAG+=("command: $LAST_CMD" "exit code: $RC")
         if [ -n "$OUT" ]; then
             CASE_DIAG+=("stdout: $(printf '%s' "$OUT" | head -n 20)")
@@ -92,6 +102,7 @@ run() {
 
 # Runs acsa with exactly the given arguments (no --db added).
 run_raw() {
+    RUN_COUNT=$((RUN_COUNT + 1))
     LAST_CMD="acsa$(printf ' %q' "$@")"
     "$ACSA_BIN" "$@" >"$TEST_DIR/stdout" 2>"$TEST_DIR/stderr" </dev/null
     RC=$?
@@ -152,11 +163,10 @@ expect_stdout_matches() {
     fi
 }
 
-# Evaluates a Python expression over the JSON on stdout, bound to d, and compares its value
-# with the expected text: strings as they are, anything else as compact JSON (True is true).
-expect_json() {
-    local expr=$1 expected=$2 got
-    got=$(printf '%s' "$OUT" | python3 -c '
+# Prints the value of a Python expression over the JSON on stdout of the last run, bound to
+# d: strings as they are, anything else as compact JSON (True is true, None is null).
+json_value() {
+    printf '%s' "$OUT" | "$PYTHON" -c '
 import json, sys
 try:
     d = json.load(sys.stdin)
@@ -165,9 +175,16 @@ except Exception as error:
     print(f"{type(error).__name__}: {error}")
     sys.exit(0)
 print(v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
-' "$expr" 2>&1)
-    if [ "$got" != "$expected" ]; then
-        fail "expected $expr == $expected, got: $got"
+' "$1" 2>&1
+}
+
+# The value of a Python expression over the JSON on stdout (see json_value) is the expected
+# text.
+expect_json() {
+    local got
+    got=$(json_value "$1")
+    if [ "$got" != "$2" ]; then
+        fail "expected $1 == $2, got: $got"
     fi
 }
 

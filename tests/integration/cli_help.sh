@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: MIT
+# The help of the acsa command: the global help lists the verbs and exit codes, every group
+# lists its verbs, and every verb's --help exits 0 without touching a database.
+
+. "$(dirname "$0")/lib.sh"
+
+# No database exists here: help must not need one, nor create one.
+DB="$TEST_DIR/never-created.db"
+
+STEPS="submit approve accept reject cancel dispute issue receive return accept-return invoice pay exchange close"
+
+test_case "acsa --help prints the usage on stdout and exits 0"
+run_raw --help
+expect_exit 0
+expect_stderr_empty
+expect_stdout_contains "Usage: acsa [--db PATH] VERB"
+
+test_case "acsa --help lists the exit codes"
+expect_stdout_contains "Exit codes:"
+expect_stdout_matches $'\n  0  ok'
+expect_stdout_matches $'\n  1  refused'
+expect_stdout_matches $'\n  2  usage'
+expect_stdout_matches $'\n  3  not found'
+expect_stdout_matches $'\n  4  storage'
+
+test_case "acsa --help lists every verb"
+for verb in init agreement unit official activity order balance overdue convert-overdue demo; do
+    expect_stdout_matches $'\n  '"$verb "
+done
+
+test_case "acsa --help names every order step"
+for step in $STEPS; do
+    expect_stdout_contains "$step"
+done
+
+test_case "acsa -h is the same as --help"
+HELP=$OUT
+run_raw -h
+expect_exit 0
+expect_stdout "$HELP"
+
+test_case "acsa --version prints the version"
+run_raw --version
+expect_exit 0
+expect_stdout_matches '^acsa [0-9]+\.[0-9]+\.[0-9]+$'
+
+test_case "acsa without a verb prints the usage on stderr and exits 2"
+run_raw
+expect_exit 2
+expect_stdout ""
+expect_stderr_contains "Usage: acsa"
+
+# Every group lists its verbs.
+for group in agreement unit official activity order; do
+    test_case "acsa $group --help lists its verbs"
+    run "$group" --help
+    expect_exit 0
+    expect_stderr_empty
+    expect_stdout_contains "Usage: acsa $group VERB"
+    case "$group" in
+        agreement) verbs="load list show" ;;
+        order) verbs="create list show $STEPS" ;;
+        *) verbs="add list" ;;
+    esac
+    for verb in $verbs; do
+        expect_stdout_matches $'\n  '"$verb "
+    done
+done
+
+# Every verb's own help: exit 0, usage on stdout, nothing on stderr, and its options. Each
+# line below is the verb (one or two words), a colon, and the options its help must name.
+while IFS=: read -r verb options; do
+    test_case "acsa $verb --help exits 0 and shows its options"
+    # shellcheck disable=SC2086 # the verb is one or two words
+    run $verb --help
+    expect_exit 0
+    expect_stderr_empty
+    expect_stdout_contains "Usage: acsa $verb"
+    expect_stdout_contains "--help"
+    expect_stdout_contains "--db PATH"
+    for option in $options; do
+        expect_stdout_contains "--$option"
+    done
+done <<'EOF'
+init: nation name
+agreement load:
+agreement list: json
+agreement show: json
+unit add: party name
+unit list: json
+official add: party name limit currency
+official list: json
+activity add: agreement name type from to place
+activity list: agreement json
+order create: agreement requester supplier activity method line requester-unit supplier-unit place need-by by date
+order list: state agreement activity partner overdue as-of json
+order show: json
+order submit: by date reason
+order approve: by date reason
+order accept: by date reason
+order reject: by date reason
+order cancel: by date reason
+order dispute: by date reason
+order issue: line qty by date
+order receive: line qty by date
+order return: line qty by date
+order accept-return: line qty by date
+order invoice: by date
+order pay: amount currency by date
+order exchange: with by date
+order close: by date
+balance: partner as-of json
+overdue: as-of json
+convert-overdue: as-of by
+demo:
+EOF
+
+test_case "a step's help marks --by as required"
+run order approve --help
+expect_stdout_matches '--by NAME[^'$'\n'']*\(required\)'
+
+test_case "--help after other options still shows the help"
+run order pay IN-JP-2024-000001 --amount 10 --help
+expect_exit 0
+expect_stdout_contains "Usage: acsa order pay"
+
+test_case "no help created a database"
+if [ -e "$DB" ]; then
+    fail "$DB was created"
+fi
+
+finish
