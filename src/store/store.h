@@ -23,6 +23,8 @@ struct acsa_order_summary {
     char requester[ACSA_NATION_SIZE];
     char supplier[ACSA_NATION_SIZE];
     int64_t activity_id;
+    int64_t requester_unit_id;  /* 0 if none. */
+    int64_t supplier_unit_id;   /* 0 if none. */
     enum acsa_method method;
     enum acsa_state state;
     char currency[ACSA_CURRENCY_SIZE];
@@ -45,6 +47,8 @@ struct acsa_order_filter {
                                              due_day < overdue_as_of and not settled. */
     bool convertible_only;                /* With overdue_as_of: in-kind orders (rik, eve) in
                                              state delivered, not converted. */
+    char after_number[ACSA_NUMBER_SIZE];  /* Only orders numbered after this (a page cursor). */
+    char search[ACSA_NAME_SIZE];          /* Substring of the number or a line description. */
 };
 
 /* One stored event of an order. */
@@ -138,6 +142,7 @@ struct acsa_store_vtbl {
     /* Writes the order's new state and lines and appends the event with its postings. */
     enum acsa_rc (*order_update)(struct acsa_store *store, const struct acsa_order *order,
                                  const struct acsa_event *event, struct acsa_error *err);
+    /* Orders matching filter (NULL: all), ordered by number. */
     enum acsa_rc (*order_list)(struct acsa_store *store, const struct acsa_order_filter *filter,
                                acsa_order_cb cb, void *ctx, struct acsa_error *err);
     /* The events of one order, oldest first, with postings. */

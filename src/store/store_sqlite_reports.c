@@ -15,7 +15,8 @@
  * acsa_order_convertible, so a list and the core agree on which orders qualify. */
 #define ORDER_LIST_SQL                                                                      \
     "SELECT number, agreement_id, requester, supplier, activity_id, method, state, "       \
-    "currency, exponent, value_minor, outstanding_minor, created_on, delivered_on, due_on " \
+    "currency, exponent, value_minor, outstanding_minor, created_on, delivered_on, due_on, " \
+    "requester_unit_id, supplier_unit_id "                                                  \
     "FROM orders "                                                                          \
     "WHERE (?1 IS NULL OR state = ?1) "                                                     \
     "AND (?2 IS NULL OR agreement_id = ?2) "                                                \
@@ -23,6 +24,9 @@
     "AND (?4 IS NULL OR requester = ?4 OR supplier = ?4) "                                  \
     "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8) AND outstanding_minor > 0)) " \
     "AND (?9 IS NULL OR (method <> ?10 AND state = ?6 AND converted = 0)) "                 \
+    "AND (?11 IS NULL OR number > ?11) "                                                    \
+    "AND (?12 IS NULL OR instr(number, ?12) > 0 OR EXISTS (SELECT 1 FROM order_lines l "    \
+    "WHERE l.order_number = orders.number AND instr(lower(l.description), lower(?12)) > 0)) " \
     "ORDER BY number"
 
 static void order_filter_bind(struct acsa__sqlite_bind *b, const struct acsa_order_filter *f)
@@ -39,6 +43,8 @@ static void order_filter_bind(struct acsa__sqlite_bind *b, const struct acsa_ord
     acsa__sqlite_bind_text(b, 8, acsa_state_name(ACSA_STATE_DISPUTED));
     acsa__sqlite_bind_opt_int(b, 9, f->convertible_only ? 1 : 0);
     acsa__sqlite_bind_text(b, 10, acsa_method_name(ACSA_METHOD_CASH));
+    acsa__sqlite_bind_opt_text(b, 11, f->after_number);
+    acsa__sqlite_bind_opt_text(b, 12, f->search);
 }
 
 /* The summary comes from the orders row alone, so a list never reads lines or events. */
@@ -62,6 +68,8 @@ static enum acsa_rc summary_read(sqlite3_stmt *stmt, struct acsa_order_summary *
     out->created_day = acsa__sqlite_col_day(&row, 11);
     out->delivered_day = acsa__sqlite_col_day(&row, 12);
     out->due_day = acsa__sqlite_col_day(&row, 13);
+    out->requester_unit_id = acsa__sqlite_col_opt_int(&row, 14);
+    out->supplier_unit_id = acsa__sqlite_col_opt_int(&row, 15);
     return acsa__sqlite_row_check(&row, err);
 }
 
