@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* Application commands over a store: one transaction per command, domain rules from the core.
- * Orders are large fixed-size structs, so they live on the heap, not on the stack. */
+/* Application commands over a store: one transaction per command, domain rules from the core,
+ * and an audit record for every command, accepted or refused. Orders are large fixed-size
+ * structs, so they live on the heap, not on the stack. */
 #include "app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "../format/agreement_json.h"
-
-struct acsa_app {
-    struct acsa_store *store;           /* Owned. */
-    char nation[ACSA_NATION_SIZE];      /* The node's own nation, from meta. */
-};
-
-#define STORE(app) ((app)->store->vtbl)
+#include "app_int.h"
 
 const char *acsa_app_nation(const struct acsa_app *app)
 {
@@ -36,7 +32,8 @@ enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *nam
                               nation);
     }
     struct acsa_store *store = NULL;
-    enum acsa_rc rc = acsa_store_sqlite_open(path, ACSA_STORE_CREATE, &store, err);
+    enum acsa_rc rc = acsa__app_crypto_init(err);
+    rc = rc == ACSA_OK ? acsa_store_sqlite_open(path, ACSA_STORE_CREATE, &store, err) : rc;
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -69,14 +66,23 @@ enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **o
     if (app == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = acsa_store_sqlite_open(path, flags & ~ACSA_STORE_CREATE, &app->store, err);
+    const char *login = getenv("USER");
+    bool known = login != NULL && login[0] != '\0' && strlen(login) + 4 < sizeof(app->actor);
+    snprintf(app->actor, sizeof(app->actor), "cli:%s", known ? login : "unknown");
+    acsa__app_text_copy(app->actor, sizeof(app->actor), app->actor);
+    enum acsa_rc rc = acsa__app_crypto_init(err);
+    rc = rc == ACSA_OK ? acsa_store_sqlite_open(path, flags & ~ACSA_STORE_CREATE, &app->store,
+                                                err) : rc;
+    /* The store refuses a file acsa never created as EUSAGE; one it created but never
+     * initialised has no nation. */
+    bool fresh = rc == ACSA_EUSAGE;
     if (rc == ACSA_OK) {
         rc = STORE(app)->meta_get(app->store, "nation", app->nation, sizeof(app->nation), err);
-        if (rc == ACSA_ENOTFOUND) {
-            rc = acsa_error_set(err, ACSA_EUSAGE, "db",
-                                "db: %s is not initialised (run \"acsa init --nation CC\")",
-                                path);
-        }
+        fresh = rc == ACSA_ENOTFOUND;
+    }
+    if (fresh) {
+        rc = acsa_error_set(err, ACSA_EUSAGE, "db",
+                            "db: %s is not initialised (run \"acsa init --nation CC\")", path);
     }
     if (rc != ACSA_OK) {
         acsa_app_close(app);
@@ -94,16 +100,39 @@ void acsa_app_close(struct acsa_app *app)
     }
 }
 
-/* Ends a write transaction: commit when rc is ok, otherwise roll back. Returns the final rc. */
-static enum acsa_rc finish(struct acsa_app *app, enum acsa_rc rc, struct acsa_error *err)
+void acsa_app_set_actor(struct acsa_app *app, const char *actor)
 {
-    if (rc == ACSA_OK) {
-        rc = STORE(app)->commit(app->store, err);
+    acsa__app_text_copy(app->actor, sizeof(app->actor), actor != NULL ? actor : "");
+}
+
+enum acsa_rc acsa_app_begin(struct acsa_app *app, struct acsa_error *err)
+{
+    return STORE(app)->begin_write(app->store, err);
+}
+
+enum acsa_rc acsa_app_commit(struct acsa_app *app, struct acsa_error *err)
+{
+    return STORE(app)->commit(app->store, err);
+}
+
+void acsa_app_rollback(struct acsa_app *app)
+{
+    STORE(app)->rollback(app->store);
+}
+
+/* The audit object of a reference record: "kind:<id>" once it has one, else
+ * "kind:<scope>/<name>" naming what was asked for. */
+static void object_of(char object[ACSA__APP_OBJECT_SIZE], const char *kind, int64_t id,
+                      const char *scope, const char *name)
+{
+    char text[ACSA__APP_OBJECT_SIZE * 2];
+    if (id > 0) {
+        snprintf(text, sizeof(text), "%s:%lld", kind, (long long)id);
+    } else {
+        snprintf(text, sizeof(text), "%s:%.32s/%.*s", kind, scope != NULL ? scope : "",
+                 ACSA__APP_OBJECT_SIZE, name != NULL ? name : "");
     }
-    if (rc != ACSA_OK) {
-        STORE(app)->rollback(app->store);
-    }
-    return rc;
+    acsa__app_text_copy(object, ACSA__APP_OBJECT_SIZE, text);
 }
 
 /* Agreements are never replaced in place: orders already raised were checked against the
@@ -132,23 +161,27 @@ enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, siz
                                      char out_id[ACSA_ID_SIZE], struct acsa_error *err)
 {
     out_id[0] = '\0';
-    struct acsa_agreement *agreement = malloc(sizeof(*agreement));
+    struct acsa_agreement *agreement = calloc(1, sizeof(*agreement));
     if (agreement == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = acsa_agreement_from_json(text, size, agreement, err);
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        free(agreement);
+        return rc;
+    }
+    rc = acsa_agreement_from_json(text, size, agreement, err);
+    char object[ACSA__APP_OBJECT_SIZE] = "";
+    if (rc == ACSA_OK) {
+        acsa__app_text_copy(object, sizeof(object), agreement->id);
+    }
     if (rc == ACSA_OK && !acsa_agreement_has_party(agreement, app->nation)) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "$.parties",
                             "$.parties: this node is %s, which is not a party to %s",
                             app->nation, agreement->id);
     }
-    if (rc == ACSA_OK) {
-        rc = STORE(app)->begin_write(app->store, err);
-        if (rc == ACSA_OK) {
-            rc = load_new_agreement(app, agreement, text, err);
-            rc = finish(app, rc, err);
-        }
-    }
+    rc = rc == ACSA_OK ? load_new_agreement(app, agreement, text, err) : rc;
+    rc = acsa__app_finish(app, rc, "agreement.load", object, err);
     if (rc == ACSA_OK) {
         memcpy(out_id, agreement->id, ACSA_ID_SIZE);
     }
@@ -156,8 +189,8 @@ enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, siz
     return rc;
 }
 
-static enum acsa_rc check_name(const char *field, const char *name, size_t size,
-                               struct acsa_error *err)
+enum acsa_rc acsa__app_check_name(const char *field, const char *name, size_t size,
+                                  struct acsa_error *err)
 {
     if (name == NULL || name[0] == '\0') {
         return acsa_error_set(err, ACSA_EUSAGE, field, "%s: is required", field);
@@ -169,11 +202,12 @@ static enum acsa_rc check_name(const char *field, const char *name, size_t size,
     return ACSA_OK;
 }
 
-static enum acsa_rc check_party(const char *party, struct acsa_error *err)
+enum acsa_rc acsa__app_check_party(const char *party, struct acsa_error *err)
 {
-    if (!acsa_nation_valid(party)) {
+    if (party == NULL || !acsa_nation_valid(party)) {
         return acsa_error_set(err, ACSA_EUSAGE, "party",
-                              "party: \"%s\" is not an ISO 3166 alpha-2 code", party);
+                              "party: \"%.40s\" is not an ISO 3166 alpha-2 code",
+                              party != NULL ? party : "");
     }
     return ACSA_OK;
 }
@@ -182,13 +216,20 @@ enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party, const ch
                                int64_t *out_id, struct acsa_error *err)
 {
     *out_id = 0;
-    enum acsa_rc rc = check_party(party, err);
-    rc = rc == ACSA_OK ? check_name("name", name, ACSA_NAME_SIZE, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->begin_write(app->store, err) : rc;
+    enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc != ACSA_OK) {
         return rc;
     }
-    return finish(app, STORE(app)->unit_add(app->store, party, name, out_id, err), err);
+    rc = acsa__app_check_party(party, err);
+    rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->unit_add(app->store, party, name, out_id, err) : rc;
+    char object[ACSA__APP_OBJECT_SIZE];
+    object_of(object, "unit", rc == ACSA_OK ? *out_id : 0, party, name);
+    rc = acsa__app_finish(app, rc, "unit.add", object, err);
+    if (rc != ACSA_OK) {
+        *out_id = 0;
+    }
+    return rc;
 }
 
 enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party, const char *name,
@@ -196,23 +237,33 @@ enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party, cons
                                    struct acsa_error *err)
 {
     *out_id = 0;
-    const struct acsa_currency *known = acsa_currency_find(currency);
-    enum acsa_rc rc = check_party(party, err);
-    rc = rc == ACSA_OK ? check_name("name", name, ACSA_NAME_SIZE, err) : rc;
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    const struct acsa_currency *known = currency != NULL ? acsa_currency_find(currency) : NULL;
+    rc = acsa__app_check_party(party, err);
+    rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
     if (rc == ACSA_OK && known == NULL) {
         rc = acsa_error_set(err, ACSA_EUSAGE, "currency",
-                            "currency: \"%s\" is not a known ISO 4217 currency", currency);
+                            "currency: \"%.8s\" is not a known ISO 4217 currency",
+                            currency != NULL ? currency : "");
     }
     if (rc == ACSA_OK && limit_minor <= 0) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "limit",
                             "limit: an approval limit must be greater than zero");
     }
-    rc = rc == ACSA_OK ? STORE(app)->begin_write(app->store, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->official_set_limit(app->store, party, name, known, limit_minor, out_id,
+                                            err);
     }
-    rc = STORE(app)->official_set_limit(app->store, party, name, known, limit_minor, out_id, err);
-    return finish(app, rc, err);
+    char object[ACSA__APP_OBJECT_SIZE];
+    object_of(object, "official", rc == ACSA_OK ? *out_id : 0, party, name);
+    rc = acsa__app_finish(app, rc, "official.add", object, err);
+    if (rc != ACSA_OK) {
+        *out_id = 0;
+    }
+    return rc;
 }
 
 enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activity *activity,
@@ -223,20 +274,26 @@ enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activ
     if (agreement == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         rc = STORE(app)->agreement_get(app->store, activity->agreement_id, agreement, err);
         rc = rc == ACSA_OK ? acsa_activity_validate(agreement, activity, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->activity_add(app->store, activity, out_id, err) : rc;
-        rc = finish(app, rc, err);
+        char object[ACSA__APP_OBJECT_SIZE];
+        object_of(object, "activity", rc == ACSA_OK ? *out_id : 0, activity->agreement_id,
+                  activity->name);
+        rc = acsa__app_finish(app, rc, "activity.add", object, err);
+    }
+    if (rc != ACSA_OK) {
+        *out_id = 0;
     }
     free(agreement);
     return rc;
 }
 
-/* A unit cited by an order must exist and belong to the party it stands for. */
-static enum acsa_rc check_unit(struct acsa_app *app, const char *field, int64_t id,
-                               const char *party, struct acsa_error *err)
+/* A unit cited by an order or a user must exist and belong to the party it stands for. */
+enum acsa_rc acsa__app_check_unit(struct acsa_app *app, const char *field, int64_t id,
+                                  const char *party, struct acsa_error *err)
 {
     if (id == 0) {
         return ACSA_OK;
@@ -286,10 +343,10 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct work *wor
     if (rc == ACSA_OK) {
         rc = STORE(app)->activity_get(app->store, activity_id, &work->activity, err);
     }
-    rc = rc == ACSA_OK ? check_unit(app, "requester_unit", draft->requester_unit_id,
-                                    draft->requester, err) : rc;
-    rc = rc == ACSA_OK ? check_unit(app, "supplier_unit", draft->supplier_unit_id,
-                                    draft->supplier, err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "requester_unit", draft->requester_unit_id,
+                                              draft->requester, err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", draft->supplier_unit_id,
+                                              draft->supplier, err) : rc;
     int32_t year = 0;
     acsa_date_to_ymd(day, &year, NULL, NULL);
     int64_t sequence = 0;
@@ -320,11 +377,13 @@ enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_i
         return ACSA_ENOMEM;
     }
     char number[ACSA_NUMBER_SIZE] = "";
-    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         rc = create_in_transaction(app, work, agreement_id, activity_id, draft, day, actor,
                                    number, err);
-        rc = finish(app, rc, err);
+        /* A refused order's number is given to the next order, so it is not named. */
+        rc = acsa__app_finish(app, rc, "order.create", rc == ACSA_OK ? number : "order:new",
+                              err);
     }
     if (rc == ACSA_OK) {
         memcpy(out_number, number, ACSA_NUMBER_SIZE);
@@ -375,7 +434,13 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
-    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    char action[ACSA__APP_OBJECT_SIZE];
+    bool known = (unsigned)command->step < ACSA_STEP_COUNT;
+    snprintf(action, sizeof(action), "order.%s",
+             known ? acsa_step_name(command->step) : "step");
+    char object[ACSA__APP_OBJECT_SIZE];
+    acsa__app_text_copy(object, sizeof(object), number);
+    enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         struct acsa_command cmd = *command;
         rc = load_order(app, number, &work->order, &work->agreement, err);
@@ -384,7 +449,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
                                               &work->event, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
                                                       err) : rc;
-        rc = finish(app, rc, err);
+        rc = acsa__app_finish(app, rc, action, object, err);
     }
     if (rc == ACSA_OK && out_event != NULL) {
         *out_event = work->event;
@@ -401,7 +466,11 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
-    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    char pair[ACSA__APP_OBJECT_SIZE * 2];
+    snprintf(pair, sizeof(pair), "%.40s,%.40s", number, other_number);
+    char object[ACSA__APP_OBJECT_SIZE];
+    acsa__app_text_copy(object, sizeof(object), pair);
+    enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         rc = load_order(app, number, &work->order, &work->agreement, err);
         rc = rc == ACSA_OK ? STORE(app)->order_get(app->store, other_number, &work->other, err)
@@ -413,7 +482,7 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
                                                       err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other,
                                                       &work->other_event, err) : rc;
-        rc = finish(app, rc, err);
+        rc = acsa__app_finish(app, rc, "order.exchange", object, err);
     }
     free(work);
     return rc;
@@ -487,14 +556,17 @@ enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, const c
     memset(&filter, 0, sizeof(filter));
     filter.overdue_as_of = day;
     filter.convertible_only = true;
-    enum acsa_rc rc = STORE(app)->begin_write(app->store, err);
+    char object[ACSA__APP_OBJECT_SIZE];
+    char date[ACSA_DATE_TEXT_SIZE];
+    snprintf(object, sizeof(object), "as-of:%s", acsa_date_format(day, date));
+    enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         rc = STORE(app)->order_list(app->store, &filter, collect_number, &list, err);
         if (rc == ACSA_ENOMEM) {
             acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
         }
         rc = rc == ACSA_OK ? convert_listed(app, work, &list, day, actor, cb, ctx, err) : rc;
-        rc = finish(app, rc, err);
+        rc = acsa__app_finish(app, rc, "convert-overdue", object, err);
     }
     if (rc == ACSA_OK) {
         *out_count = (uint32_t)list.count;

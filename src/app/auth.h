@@ -14,14 +14,16 @@
 #include "../core/rc.h"
 #include "app.h"
 
-#define ACSA_SECRET_TEXT_SIZE 65      /* 32 random bytes as hex, plus NUL. */
+/* ACSA_SECRET_TEXT_SIZE (32 random bytes as hex, plus NUL), ACSA_AUDIT_TEXT_SIZE, struct
+ * acsa_token_info, struct acsa_audit_record and the callback types acsa_user_cb,
+ * acsa_token_cb and acsa_audit_cb are declared in ../store/store.h (included by app.h),
+ * because the store keeps these records too. */
 #define ACSA_PASSWORD_MIN 12          /* Characters. */
 #define ACSA_PASSWORD_MAX 256         /* Bytes. */
 #define ACSA_SESSION_SECONDS 28800    /* Sessions last 8 hours. */
 #define ACSA_LOGIN_FAILURES_MAX 5     /* Failed sign-ins before the lock. */
 #define ACSA_LOGIN_LOCK_SECONDS 900   /* Window and lock, 15 minutes. */
 #define ACSA_IDEMPOTENCY_KEY_SIZE 65  /* 1-64 characters [A-Za-z0-9_-], plus NUL. */
-#define ACSA_AUDIT_TEXT_SIZE 256
 
 /** Who the following commands are recorded as in the audit log: a username, or
  * "cli:<login>" for the command line. Copied. */
@@ -41,7 +43,6 @@ void acsa_app_rollback(struct acsa_app *app);
 ACSA_NODISCARD enum acsa_rc acsa_app_user_add(struct acsa_app *app, const struct acsa_user *user,
                                               const char *password, int64_t *out_id,
                                               struct acsa_error *err);
-typedef enum acsa_rc (*acsa_user_cb)(void *ctx, const struct acsa_user *user);
 ACSA_NODISCARD enum acsa_rc acsa_app_user_list(struct acsa_app *app, acsa_user_cb cb, void *ctx,
                                                struct acsa_error *err);
 ACSA_NODISCARD enum acsa_rc acsa_app_user_get(struct acsa_app *app, const char *username,
@@ -67,17 +68,6 @@ ACSA_NODISCARD enum acsa_rc acsa_app_session_user(struct acsa_app *app, const ch
 ACSA_NODISCARD enum acsa_rc acsa_app_logout(struct acsa_app *app, const char *session,
                                             struct acsa_error *err);
 
-/* An API token as listed (never the secret). */
-struct acsa_token_info {
-    int64_t id;
-    int64_t user_id;
-    char username[ACSA_USERNAME_SIZE];
-    char name[ACSA_NAME_SIZE];
-    int64_t created_s;
-    bool revoked;
-};
-typedef enum acsa_rc (*acsa_token_cb)(void *ctx, const struct acsa_token_info *token);
-
 /** Creates an API token for username; out_token is the clear secret, shown once. */
 ACSA_NODISCARD enum acsa_rc acsa_app_token_create(struct acsa_app *app, const char *username,
                                                   const char *name, int64_t now_s,
@@ -87,26 +77,17 @@ ACSA_NODISCARD enum acsa_rc acsa_app_token_create(struct acsa_app *app, const ch
 ACSA_NODISCARD enum acsa_rc acsa_app_token_user(struct acsa_app *app, const char *token,
                                                 struct acsa_user *out_user,
                                                 struct acsa_error *err);
+/** One token (never the secret), for checking its owner before a revoke. ACSA_ENOTFOUND if
+ * there is no such token. */
+ACSA_NODISCARD enum acsa_rc acsa_app_token_get(struct acsa_app *app, int64_t id,
+                                               struct acsa_token_info *out,
+                                               struct acsa_error *err);
 ACSA_NODISCARD enum acsa_rc acsa_app_token_revoke(struct acsa_app *app, int64_t id,
                                                   struct acsa_error *err);
 /** Tokens of username ("" for all users). */
 ACSA_NODISCARD enum acsa_rc acsa_app_token_list(struct acsa_app *app, const char *username,
                                                 acsa_token_cb cb, void *ctx,
                                                 struct acsa_error *err);
-
-/* One audit record. hash = SHA-256(prev_hash || canonical text of the other fields). */
-struct acsa_audit_record {
-    int64_t id;
-    int64_t at_s;                               /* Unix seconds. */
-    char actor[ACSA_USERNAME_SIZE];
-    char action[ACSA_NAME_SIZE];                /* "order.approve", "session.create", ... */
-    char object[ACSA_NAME_SIZE];                /* "IN-JP-2024-000001", "user:alice", ... */
-    char outcome[32];                           /* "ok" or the refusal's rc name. */
-    char detail[ACSA_AUDIT_TEXT_SIZE];          /* The refusal message, or "". */
-    char prev_hash[ACSA_SECRET_TEXT_SIZE];      /* Hex; 64 zeros for the first record. */
-    char hash[ACSA_SECRET_TEXT_SIZE];           /* Hex. */
-};
-typedef enum acsa_rc (*acsa_audit_cb)(void *ctx, const struct acsa_audit_record *record);
 
 /** Appends one record inside the current transaction (or its own if none is open). Every
  * mutating application command already records itself; front ends call this for what never

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The demo data set: India's node under the India-Japan agreement, with three exercises and
- * about sixty orders in every state and settlement method. Every write goes through the
- * application commands, so the demo obeys the rules a user does; it is fully deterministic. */
+/* The demo data set: India's node under the India-Japan agreement, with three exercises,
+ * about sixty orders in every state and settlement method, and a user for every role. Every
+ * write goes through the application commands, so the demo obeys the rules a user does; its
+ * data is fully deterministic (the audit log records when it ran). */
 #include "demo.h"
 
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "app.h"
+#include "auth.h"
 
 /* Mirrors agreements/india-japan-2020.json: tests/unit/test_demo.c checks that both parse to
  * the same agreement. Embedded so that the demo does not depend on the working directory. */
@@ -88,6 +90,30 @@ static const struct {
     {PARTY_JP, "Col H. Watanabe", 500000000, 15000000, 10000000},
 };
 #define DEMO_OFFICIALS (sizeof(demo_officials) / sizeof(demo_officials[0]))
+
+/* Users to sign in to the server with, one per role for India and the Japanese roles an order
+ * from India needs; all share DEMO_PASSWORD. They act as the JIMEX 2024 cast, so the
+ * approvers are officials with limits. */
+#define DEMO_PASSWORD "demo-password-1"
+static const struct {
+    const char *username;
+    const char *name;
+    enum acsa_role role;
+    int party;
+    int unit;   /* Index into demo_units, or -1 for none. */
+} demo_users[] = {
+    {"in-requester", "Lt Cdr M. Pillai", ACSA_ROLE_REQUESTER, PARTY_IN, 1},
+    {"in-approver", "Cdr A. Rao", ACSA_ROLE_APPROVER, PARTY_IN, -1},
+    {"in-clerk", "MCPO D. Fernandes", ACSA_ROLE_SUPPLIER_CLERK, PARTY_IN, 1},
+    {"in-finance", "Cdr N. Menon", ACSA_ROLE_FINANCE_OFFICER, PARTY_IN, -1},
+    {"in-programme", "Capt V. Kulkarni", ACSA_ROLE_PROGRAMME_OFFICER, PARTY_IN, -1},
+    {"in-auditor", "Ms R. Sharma", ACSA_ROLE_AUDITOR, PARTY_IN, -1},
+    {"jp-requester", "Lt K. Tanaka", ACSA_ROLE_REQUESTER, PARTY_JP, 4},
+    {"jp-approver", "Capt K. Sato", ACSA_ROLE_APPROVER, PARTY_JP, -1},
+    {"jp-clerk", "CPO T. Ito", ACSA_ROLE_SUPPLIER_CLERK, PARTY_JP, 4},
+    {"jp-finance", "Cdr M. Kato", ACSA_ROLE_FINANCE_OFFICER, PARTY_JP, -1},
+};
+#define DEMO_USERS (sizeof(demo_users) / sizeof(demo_users[0]))
 
 /* One thing an exercise's orders may ask for; prices are set in yen and converted. */
 struct demo_item {
@@ -373,6 +399,23 @@ static enum acsa_rc demo_reference_data(struct demo *d)
         activity.to_day = demo_day(e->to_ymd);
         snprintf(activity.place, sizeof(activity.place), "%s", e->place);
         rc = acsa_app_activity_add(d->app, &activity, &d->activity_ids[x], d->err);
+    }
+    return rc;
+}
+
+static enum acsa_rc demo_accounts(struct demo *d)
+{
+    enum acsa_rc rc = ACSA_OK;
+    for (size_t i = 0; rc == ACSA_OK && i < DEMO_USERS; i++) {
+        struct acsa_user user;
+        memset(&user, 0, sizeof(user));
+        snprintf(user.username, sizeof(user.username), "%s", demo_users[i].username);
+        snprintf(user.display_name, sizeof(user.display_name), "%s", demo_users[i].name);
+        user.role = demo_users[i].role;
+        snprintf(user.party, sizeof(user.party), "%s", demo_parties[demo_users[i].party]);
+        user.unit_id = demo_users[i].unit >= 0 ? d->unit_ids[demo_users[i].unit] : 0;
+        int64_t id = 0;
+        rc = acsa_app_user_add(d->app, &user, DEMO_PASSWORD, &id, d->err);
     }
     return rc;
 }
@@ -702,6 +745,12 @@ static enum acsa_rc demo_fill(struct demo *d, FILE *progress)
     if (rc == ACSA_OK) {
         demo_progress(progress, "%zu units, %zu officials and %d exercises added", DEMO_UNITS,
                       DEMO_OFFICIALS, DEMO_EXERCISES);
+        rc = demo_accounts(d);
+    }
+    if (rc == ACSA_OK) {
+        demo_progress(progress, "%zu users added (in-requester, in-approver, ..., jp-finance), "
+                      "all with the password \"%s\": a demo-only database, never a real "
+                      "node's", DEMO_USERS, DEMO_PASSWORD);
         rc = demo_orders(d);
     }
     uint32_t count = 0;

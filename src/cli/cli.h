@@ -15,6 +15,7 @@
 #include "../core/date.h"
 #include "../core/money.h"
 #include "../core/order.h"
+#include "../format/order_json.h"
 
 /* Returned by the parser and the functions below when the command goes on; any other value
  * is the exit code to end with. */
@@ -98,6 +99,8 @@ int cli_usage(struct cli *cli, const char *format, ...) __attribute__((format(pr
 int cli_fail(struct cli *cli, enum acsa_rc rc);
 int cli_amount(struct cli *cli, const char *option, const char *text,
                const struct acsa_currency *currency, int64_t *out_minor);
+/* A positional id (what names it in the message). */
+int cli_parse_id(struct cli *cli, const char *what, const char *text, int64_t *out);
 const char *cli_db_path(struct cli *cli);
 const char *cli_default_actor(void);
 
@@ -144,11 +147,6 @@ struct acsa_store *cli_list_begin(struct cli_list *list, struct cli *cli, struct
 int cli_list_end(struct cli_list *list, enum acsa_rc rc);
 
 enum acsa_rc cli_json_print(FILE *file, json_t *doc);
-json_t *cli_json_money(int64_t minor, uint8_t exponent);
-json_t *cli_json_quantity(int64_t milli);
-json_t *cli_json_date(int32_t day);
-json_t *cli_json_text(const char *text);
-json_t *cli_json_id(int64_t id);
 
 /* Appends to the text in buf (size bytes, *used of them taken); stops quietly when full. */
 void cli_append(char *buf, size_t size, size_t *used, const char *format, ...)
@@ -170,5 +168,10 @@ int cmd_order_show(struct cli *cli, int argc, char **argv);
 int cmd_balance(struct cli *cli, int argc, char **argv);
 int cmd_overdue(struct cli *cli, int argc, char **argv);
 int cmd_convert_overdue(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_routes(struct cli *cli, int argc, char **argv);
+int cmd_user(struct cli *cli, int argc, char **argv);
+int cmd_token(struct cli *cli, int argc, char **argv);
+int cmd_audit(struct cli *cli, int argc, char **argv);
 
 #endif

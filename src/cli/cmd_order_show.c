@@ -15,24 +15,11 @@ static const struct cli_column order_columns[] = {
     {"CUR", 3, false},      {"VALUE", 16, true},      {"OUTSTANDING", 16, true},
 };
 
-static json_t *order_summary_json(const struct acsa_order_summary *o)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
-                     "number", o->number, "agreement_id", o->agreement_id, "requester",
-                     o->requester, "supplier", o->supplier, "activity_id",
-                     (json_int_t)o->activity_id, "method", acsa_method_name(o->method), "state",
-                     acsa_state_name(o->state), "currency", o->currency, "value",
-                     cli_json_money(o->value_minor, o->exponent), "outstanding",
-                     cli_json_money(o->outstanding_minor, o->exponent), "created",
-                     cli_json_date(o->created_day), "delivered", cli_json_date(o->delivered_day),
-                     "due", cli_json_date(o->due_day));
-}
-
 static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *o)
 {
     struct cli_list *list = ctx;
     if (list->out.json) {
-        return cli_out_json(&list->out, order_summary_json(o));
+        return cli_out_json(&list->out, acsa_order_summary_json(o));
     }
     char activity[24];
     char created[ACSA_DATE_TEXT_SIZE];
@@ -102,145 +89,11 @@ int cmd_order_list(struct cli *cli, int argc, char **argv)
 
 /* An order with what it refers to, resolved for display. */
 struct shown_order {
-    struct acsa_order order;
+    struct acsa_order_view view;       /* The order, its activity and unit names. */
     struct acsa_agreement agreement;
-    struct acsa_activity activity;     /* activity.id is 0 if it could not be read. */
-    char requester_unit[ACSA_NAME_SIZE];
-    char supplier_unit[ACSA_NAME_SIZE];
     json_t *events;                    /* JSON output: the events array being filled. */
     struct cli_out out;                /* Text output: the events table. */
 };
-
-static void resolve_names(struct acsa_store *store, struct shown_order *s)
-{
-    struct acsa_error ignored;
-    char party[ACSA_NATION_SIZE];
-    if (s->order.requester_unit_id == 0 ||
-        store->vtbl->unit_get(store, s->order.requester_unit_id, party, s->requester_unit,
-                              &ignored) != ACSA_OK) {
-        s->requester_unit[0] = '\0';
-    }
-    if (s->order.supplier_unit_id == 0 ||
-        store->vtbl->unit_get(store, s->order.supplier_unit_id, party, s->supplier_unit,
-                              &ignored) != ACSA_OK) {
-        s->supplier_unit[0] = '\0';
-    }
-    if (store->vtbl->activity_get(store, s->order.activity_id, &s->activity, &ignored) !=
-        ACSA_OK) {
-        memset(&s->activity, 0, sizeof(s->activity));
-    }
-}
-
-static json_t *unit_json(int64_t id, const char *name)
-{
-    return id == 0 ? json_null()
-                   : json_pack("{s:I, s:o}", "id", (json_int_t)id, "name", cli_json_text(name));
-}
-
-static json_t *line_json(const struct acsa_order_line *line, uint32_t no, uint8_t exponent)
-{
-    int64_t received_value = 0;
-    if (!acsa_money_line_value(line->received_milli, line->price_minor, &received_value)) {
-        received_value = 0;
-    }
-    return json_pack("{s:i, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                     "line", (int)no, "category", line->category, "description",
-                     cli_json_text(line->description), "nsn", cli_json_text(line->nsn),
-                     "unit_of_issue", line->unit_of_issue, "quantity",
-                     cli_json_quantity(line->quantity_milli), "unit_price",
-                     cli_json_money(line->price_minor, exponent), "value",
-                     cli_json_money(line->value_minor, exponent), "issued",
-                     cli_json_quantity(line->issued_milli), "received",
-                     cli_json_quantity(line->received_milli), "returned",
-                     cli_json_quantity(line->returned_milli), "return_accepted",
-                     cli_json_quantity(line->return_accepted_milli), "received_value",
-                     cli_json_money(received_value, exponent));
-}
-
-static json_t *lines_json(const struct acsa_order *order)
-{
-    json_t *lines = json_array();
-    for (uint32_t i = 0; lines != NULL && i < order->line_count; i++) {
-        if (json_array_append_new(lines, line_json(&order->lines[i], i + 1,
-                                                   order->currency.exponent)) != 0) {
-            json_decref(lines);
-            lines = NULL;
-        }
-    }
-    return lines;
-}
-
-/* The amounts of the order, all in its currency. */
-static json_t *amounts_json(const struct acsa_order *o, int32_t today)
-{
-    uint8_t e = o->currency.exponent;
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "currency",
-                     o->currency.code, "value", cli_json_money(o->value_minor, e),
-                     "received_value", cli_json_money(o->received_value_minor, e),
-                     "kind_settled", cli_json_money(o->kind_settled_minor, e), "cash_due",
-                     cli_json_money(o->cash_due_minor, e), "paid",
-                     cli_json_money(o->paid_minor, e), "outstanding",
-                     cli_json_money(acsa_order_outstanding(o), e), "overdue",
-                     acsa_order_overdue(o, today), "converted", o->converted, "exchanged_with",
-                     cli_json_text(o->exchanged_with));
-}
-
-static json_t *order_json(const struct shown_order *s, int32_t today)
-{
-    const struct acsa_order *o = &s->order;
-    json_t *activity = s->activity.id == 0
-                           ? json_pack("{s:I}", "id", (json_int_t)o->activity_id)
-                           : json_pack("{s:I, s:o, s:s}", "id", (json_int_t)o->activity_id,
-                                       "name", cli_json_text(s->activity.name), "type",
-                                       s->activity.type);
-    json_t *doc = json_pack(
-        "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "number",
-        o->number, "agreement_id", o->agreement_id, "requester", o->requester, "supplier",
-        o->supplier, "requester_unit", unit_json(o->requester_unit_id, s->requester_unit),
-        "supplier_unit", unit_json(o->supplier_unit_id, s->supplier_unit), "activity", activity,
-        "method", acsa_method_name(o->method), "state", acsa_state_name(o->state), "place",
-        cli_json_text(o->place), "need_by", cli_json_date(o->need_by_day), "created",
-        cli_json_date(o->created_day), "delivered", cli_json_date(o->delivered_day), "invoiced",
-        cli_json_date(o->invoiced_day), "due", cli_json_date(o->due_day));
-    json_t *amounts = amounts_json(o, today);
-    bool ok = doc != NULL && amounts != NULL && json_object_update(doc, amounts) == 0;
-    ok = ok && json_object_set_new(doc, "lines", lines_json(o)) == 0;
-    json_decref(amounts);
-    if (!ok) {
-        json_decref(doc);
-        return NULL;
-    }
-    return doc;
-}
-
-static json_t *event_json(const struct acsa_event_row *row, const struct acsa_currency *cur)
-{
-    const struct acsa_event *e = &row->event;
-    json_t *postings = json_array();
-    for (uint32_t i = 0; postings != NULL && i < e->posting_count; i++) {
-        const struct acsa_posting *p = &e->postings[i];
-        const struct acsa_currency *pc = acsa_currency_find(p->currency);
-        json_t *posting = json_pack(
-            "{s:s, s:s, s:s, s:o, s:o, s:o}", "account", acsa_account_name(p->account),
-            "partner", p->partner, "currency", p->currency, "amount",
-            cli_json_money(p->amount_minor, pc != NULL ? pc->exponent : cur->exponent),
-            "quantity", p->quantity_milli != 0 ? cli_json_quantity(p->quantity_milli) : json_null(),
-            "line", cli_json_id(p->line_no));
-        if (json_array_append_new(postings, posting) != 0) {
-            json_decref(postings);
-            postings = NULL;
-        }
-    }
-    return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o}", "id",
-                     (json_int_t)row->id, "date", cli_json_date(e->day), "step",
-                     acsa_step_name(e->step), "actor", e->actor, "state_from",
-                     acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
-                     "line", cli_json_id(e->line_no), "quantity",
-                     e->quantity_milli != 0 ? cli_json_quantity(e->quantity_milli) : json_null(),
-                     "amount",
-                     cli_json_money(e->amount_minor, cur->exponent), "currency", cur->code,
-                     "detail", cli_json_text(e->detail), "postings", postings);
-}
 
 static const struct cli_column event_columns[] = {
     {"DATE", 10, false},   {"STEP", 13, false},  {"BY", 20, false},  {"STATE", 24, false},
@@ -250,7 +103,7 @@ static const struct cli_column event_columns[] = {
 static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_row *row)
 {
     const struct acsa_event *e = &row->event;
-    uint8_t exponent = s->order.currency.exponent;
+    uint8_t exponent = s->view.order.currency.exponent;
     char date[ACSA_DATE_TEXT_SIZE];
     char states[2 * 12 + 4];
     char line[16];
@@ -289,24 +142,24 @@ static enum acsa_rc event_row(void *ctx, const struct acsa_event_row *row)
     if (s->events == NULL) {
         return event_text(s, row);
     }
-    json_t *event = event_json(row, &s->order.currency);
+    json_t *event = acsa_event_json(row, &s->view.order.currency);
     return json_array_append_new(s->events, event) == 0 ? ACSA_OK : ACSA_ENOMEM;
 }
 
 static void header_text(const struct shown_order *s, int32_t today)
 {
-    const struct acsa_order *o = &s->order;
+    const struct acsa_order *o = &s->view.order;
     uint8_t e = o->currency.exponent;
     char d[ACSA_DATE_TEXT_SIZE];
     char m[ACSA_MONEY_TEXT_SIZE];
     cli_field(stdout, "Order", "%s", o->number);
     cli_field(stdout, "Agreement", "%s", o->agreement_id);
     cli_field(stdout, "Requester", "%s, unit %s", o->requester,
-              o->requester_unit_id != 0 ? s->requester_unit : "-");
+              o->requester_unit_id != 0 ? s->view.requester_unit : "-");
     cli_field(stdout, "Supplier", "%s, unit %s", o->supplier,
-              o->supplier_unit_id != 0 ? s->supplier_unit : "-");
-    cli_field(stdout, "Activity", "%lld %s (%s)", (long long)o->activity_id, s->activity.name,
-              s->activity.type);
+              o->supplier_unit_id != 0 ? s->view.supplier_unit : "-");
+    cli_field(stdout, "Activity", "%lld %s (%s)", (long long)o->activity_id, s->view.activity.name,
+              s->view.activity.type);
     cli_field(stdout, "Method", "%s", acsa_method_name(o->method));
     cli_field(stdout, "State", "%s%s", acsa_state_name(o->state),
               acsa_order_overdue(o, today) ? " (overdue)" : "");
@@ -366,27 +219,27 @@ static enum acsa_rc show_text(struct acsa_store *store, struct shown_order *s,
 {
     header_text(s, cli->today);
     fputs("\nLines\n", stdout);
-    enum acsa_rc rc = lines_text(&s->order);
+    enum acsa_rc rc = lines_text(&s->view.order);
     if (rc != ACSA_OK) {
         return rc;
     }
     fputs("\nEvents\n", stdout);
     cli_out_begin(&s->out, stdout, false, event_columns, CLI_LEN(event_columns));
-    rc = store->vtbl->event_list(store, s->order.number, event_row, s, &cli->err);
+    rc = store->vtbl->event_list(store, s->view.order.number, event_row, s, &cli->err);
     return cli_out_end(&s->out, rc);
 }
 
 static enum acsa_rc show_json(struct acsa_store *store, struct shown_order *s,
                               struct cli *cli)
 {
-    json_t *doc = order_json(s, cli->today);
+    json_t *doc = acsa_order_json(&s->view, cli->today);
     s->events = json_array();
     if (doc == NULL || s->events == NULL) {
         json_decref(doc);
         json_decref(s->events);
         return ACSA_ENOMEM;
     }
-    enum acsa_rc rc = store->vtbl->event_list(store, s->order.number, event_row, s, &cli->err);
+    enum acsa_rc rc = store->vtbl->event_list(store, s->view.order.number, event_row, s, &cli->err);
     if (rc == ACSA_OK && json_object_set(doc, "events", s->events) != 0) {
         rc = ACSA_ENOMEM;
     }
@@ -405,9 +258,9 @@ static int order_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
         return cli_fail(cli, ACSA_ENOMEM);
     }
     struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = acsa_app_order_get(app, ctx, &s->order, &s->agreement, &cli->err);
+    enum acsa_rc rc = acsa_app_order_get(app, ctx, &s->view.order, &s->agreement, &cli->err);
     if (rc == ACSA_OK) {
-        resolve_names(store, s);
+        acsa_order_view_resolve(store, &s->view);
         acsa_error_clear(&cli->err);
         rc = cli->json ? show_json(store, s, cli) : show_text(store, s, cli);
     }

@@ -9,23 +9,11 @@
 
 /* ---- balance -------------------------------------------------------------------------- */
 
-enum { BAL_RECEIVABLE_CASH, BAL_RECEIVABLE_KIND, BAL_PAYABLE_CASH, BAL_PAYABLE_KIND, BAL_COUNT };
-
 /* The (partner, currency) group being summed; rows arrive ordered by partner and currency. */
 struct balance_group {
     struct cli_list list;
     bool have;
-    char partner[ACSA_NATION_SIZE];
-    char currency[ACSA_CURRENCY_SIZE];
-    int64_t amounts[BAL_COUNT];    /* Payables as positive amounts owed by us. */
-};
-
-/* The account summed in each column. */
-static const enum acsa_account balance_accounts[BAL_COUNT] = {
-    [BAL_RECEIVABLE_CASH] = ACSA_ACCOUNT_RECEIVABLE_CASH,
-    [BAL_RECEIVABLE_KIND] = ACSA_ACCOUNT_RECEIVABLE_KIND,
-    [BAL_PAYABLE_CASH] = ACSA_ACCOUNT_PAYABLE_CASH,
-    [BAL_PAYABLE_KIND] = ACSA_ACCOUNT_PAYABLE_KIND,
+    struct acsa_balance_line line;
 };
 
 static const struct cli_column balance_columns[] = {
@@ -47,40 +35,31 @@ static enum acsa_rc balance_flush(struct balance_group *g)
         return ACSA_OK;
     }
     g->have = false;
-    const int64_t *a = g->amounts;
+    const struct acsa_balance_line *l = &g->line;
     int64_t net = 0;
-    bool ok = acsa_money_add(a[BAL_RECEIVABLE_CASH], a[BAL_RECEIVABLE_KIND], &net);
-    ok = ok && acsa_money_sub(net, a[BAL_PAYABLE_CASH], &net);
-    ok = ok && acsa_money_sub(net, a[BAL_PAYABLE_KIND], &net);
-    if (!ok) {
-        return overflow(g->list.cli, g->partner, g->currency);
+    if (!acsa_balance_line_net(l, &net)) {
+        return overflow(g->list.cli, l->partner, l->currency);
     }
-    const struct acsa_currency *currency = acsa_currency_find(g->currency);
-    uint8_t e = currency != NULL ? currency->exponent : 0;
     if (g->list.out.json) {
-        return cli_out_json(&g->list.out,
-                            json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "partner",
-                                      g->partner, "currency", g->currency, "receivable_cash",
-                                      cli_json_money(a[BAL_RECEIVABLE_CASH], e),
-                                      "receivable_kind", cli_json_money(a[BAL_RECEIVABLE_KIND], e),
-                                      "payable_cash", cli_json_money(a[BAL_PAYABLE_CASH], e),
-                                      "payable_kind", cli_json_money(a[BAL_PAYABLE_KIND], e),
-                                      "net", cli_json_money(net, e)));
+        return cli_out_json(&g->list.out, acsa_balance_line_json(l, net));
     }
-    char text[BAL_COUNT + 1][ACSA_MONEY_TEXT_SIZE];
-    for (int i = 0; i < BAL_COUNT; i++) {
-        acsa_money_format(a[i], e, text[i]);
-    }
-    const char *cells[] = {g->partner, g->currency, text[0], text[1], text[2], text[3],
-                           acsa_money_format(net, e, text[BAL_COUNT])};
+    const struct acsa_currency *currency = acsa_currency_find(l->currency);
+    uint8_t e = currency != NULL ? currency->exponent : 0;
+    char text[5][ACSA_MONEY_TEXT_SIZE];
+    const char *cells[] = {l->partner,
+                           l->currency,
+                           acsa_money_format(l->receivable_cash_minor, e, text[0]),
+                           acsa_money_format(l->receivable_kind_minor, e, text[1]),
+                           acsa_money_format(l->payable_cash_minor, e, text[2]),
+                           acsa_money_format(l->payable_kind_minor, e, text[3]),
+                           acsa_money_format(net, e, text[4])};
     return cli_out_cells(&g->list.out, cells);
 }
 
 static enum acsa_rc balance_row(void *ctx, const struct acsa_balance_row *row)
 {
     struct balance_group *g = ctx;
-    if (g->have &&
-        (strcmp(g->partner, row->partner) != 0 || strcmp(g->currency, row->currency) != 0)) {
+    if (g->have && !acsa_balance_line_same(&g->line, row)) {
         enum acsa_rc rc = balance_flush(g);
         if (rc != ACSA_OK) {
             return rc;
@@ -88,22 +67,11 @@ static enum acsa_rc balance_row(void *ctx, const struct acsa_balance_row *row)
     }
     if (!g->have) {
         g->have = true;
-        memcpy(g->partner, row->partner, sizeof(g->partner));
-        memcpy(g->currency, row->currency, sizeof(g->currency));
-        memset(g->amounts, 0, sizeof(g->amounts));
+        acsa_balance_line_start(&g->line, row);
     }
-    int slot = -1;
-    for (int i = 0; i < BAL_COUNT; i++) {
-        slot = balance_accounts[i] == row->account ? i : slot;
-    }
-    if (slot < 0) {
-        return ACSA_OK; /* Counter accounts are not part of the statement. */
-    }
-    bool payable = slot == BAL_PAYABLE_CASH || slot == BAL_PAYABLE_KIND;
-    int64_t amount = row->amount_minor;
-    bool ok = !payable || acsa_money_sub(0, amount, &amount);
-    ok = ok && acsa_money_add(g->amounts[slot], amount, &g->amounts[slot]);
-    return ok ? ACSA_OK : overflow(g->list.cli, g->partner, g->currency);
+    return acsa_balance_line_add(&g->line, row) ? ACSA_OK
+                                                : overflow(g->list.cli, row->partner,
+                                                           row->currency);
 }
 
 struct balance_args {
@@ -254,15 +222,7 @@ static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
         return rc;
     }
     if (r->list.out.json) {
-        return cli_out_json(&r->list.out,
-                            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o}",
-                                      "number", o->number, "agreement_id", o->agreement_id,
-                                      "requester", o->requester, "supplier", o->supplier,
-                                      "method", acsa_method_name(o->method), "state",
-                                      acsa_state_name(o->state), "due", cli_json_date(o->due_day),
-                                      "days_overdue", (int)days, "bucket", label, "currency",
-                                      o->currency, "outstanding",
-                                      cli_json_money(o->outstanding_minor, o->exponent)));
+        return cli_out_json(&r->list.out, acsa_overdue_json(o, days, label));
     }
     char due[ACSA_DATE_TEXT_SIZE];
     char day_text[16];
@@ -339,10 +299,10 @@ static enum acsa_rc late_row(void *ctx, const struct acsa_order_summary *o)
         return cli_out_json(&r->list.out,
                             json_pack("{s:s, s:s, s:o, s:o, s:i, s:s, s:o}", "number", o->number,
                                       "agreement_id", o->agreement_id, "delivered",
-                                      cli_json_date(o->delivered_day), "invoice_by",
-                                      cli_json_date(invoice_by), "days_late", days, "currency",
+                                      acsa_json_date(o->delivered_day), "invoice_by",
+                                      acsa_json_date(invoice_by), "days_late", days, "currency",
                                       o->currency, "value",
-                                      cli_json_money(o->value_minor, o->exponent)));
+                                      acsa_json_money(o->value_minor, o->exponent)));
     }
     char day_text[16];
     snprintf(day_text, sizeof(day_text), "%d", days);

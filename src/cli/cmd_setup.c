@@ -107,13 +107,7 @@ static enum acsa_rc agreement_row(void *ctx, const struct acsa_agreement *a)
     int32_t term_end = acsa_agreement_term_end(a, list->cli->today);
     bool in_force = acsa_agreement_in_force(a, list->cli->today);
     if (list->out.json) {
-        return cli_out_json(&list->out,
-                            json_pack("{s:s, s:o, s:[s,s], s:o, s:o, s:o, s:o, s:b}", "id", a->id,
-                                      "title", cli_json_text(a->title), "parties", a->parties[0],
-                                      a->parties[1], "signed", cli_json_date(a->signed_day),
-                                      "effective_from", cli_json_date(a->effective_from_day),
-                                      "term_end", cli_json_date(term_end), "terminated",
-                                      cli_json_date(a->terminated_day), "in_force", in_force));
+        return cli_out_json(&list->out, acsa_agreement_summary_json(a, list->cli->today));
     }
     char parties[2 * ACSA_NATION_SIZE + 1];
     char from[ACSA_DATE_TEXT_SIZE];
@@ -166,88 +160,6 @@ static void join_codes(char *buf, size_t size, const char (*codes)[ACSA_CODE_SIZ
     for (uint32_t i = 0; i < count; i++) {
         cli_append(buf, size, &used, "%s%s", i > 0 ? ", " : "", codes[i]);
     }
-}
-
-static json_t *codes_json(const char (*codes)[ACSA_CODE_SIZE], uint32_t count)
-{
-    json_t *array = json_array();
-    for (uint32_t i = 0; array != NULL && i < count; i++) {
-        if (json_array_append_new(array, json_string(codes[i])) != 0) {
-            json_decref(array);
-            array = NULL;
-        }
-    }
-    return array;
-}
-
-/* The allowed methods with their deadlines, the currencies and the ageing buckets. */
-static json_t *agreement_terms_json(const struct acsa_agreement *a)
-{
-    json_t *methods = json_array();
-    json_t *currencies = json_array();
-    json_t *buckets = json_array();
-    bool ok = methods != NULL && currencies != NULL && buckets != NULL;
-    for (unsigned m = 0; ok && m < ACSA_METHOD_COUNT; m++) {
-        if (a->method_allowed[m]) {
-            ok = json_array_append_new(methods, json_pack("{s:s, s:i}", "method",
-                                                          acsa_method_name((enum acsa_method)m),
-                                                          "due_days", (int)a->due_days[m])) == 0;
-        }
-    }
-    for (uint32_t i = 0; ok && i < a->currency_count; i++) {
-        ok = json_array_append_new(currencies,
-                                   json_pack("{s:s, s:i}", "code", a->currencies[i].code,
-                                             "exponent", (int)a->currencies[i].exponent)) == 0;
-    }
-    for (uint32_t b = 0; ok && b <= ACSA_AGEING_BOUNDS; b++) {
-        char label[32];
-        acsa_agreement_ageing_label(a, b, label, sizeof(label));
-        int from = b == 0 ? 0 : (int)a->ageing_bounds[b - 1] + 1;
-        json_t *to = b < ACSA_AGEING_BOUNDS ? json_integer(a->ageing_bounds[b]) : json_null();
-        ok = json_array_append_new(buckets, json_pack("{s:s, s:i, s:o}", "label", label,
-                                                      "from_days", from, "to_days", to)) == 0;
-    }
-    json_t *terms = ok ? json_pack("{s:o, s:o, s:o}", "methods", methods, "currencies",
-                                   currencies, "ageing_buckets", buckets)
-                       : NULL;
-    if (terms == NULL && !ok) {
-        json_decref(methods);
-        json_decref(currencies);
-        json_decref(buckets);
-    }
-    return terms;
-}
-
-static json_t *agreement_json(const struct acsa_agreement *a, int32_t today)
-{
-    json_t *terms = agreement_terms_json(a);
-    if (terms == NULL) {
-        return NULL;
-    }
-    json_t *doc = json_pack(
-        "{s:s, s:o, s:[s,s], s:o, s:o, s:i, s:i, s:o, s:o, s:b, s:o, s:o, s:o}", "id", a->id,
-        "title", cli_json_text(a->title), "parties", a->parties[0], a->parties[1], "signed",
-        cli_json_date(a->signed_day), "effective_from", cli_json_date(a->effective_from_day),
-        "term_years", (int)a->term_years, "renewal_years", (int)a->renewal_years, "terminated",
-        cli_json_date(a->terminated_day), "term_end",
-        cli_json_date(acsa_agreement_term_end(a, today)), "in_force",
-        acsa_agreement_in_force(a, today), "activity_types",
-        codes_json(a->activity_types, a->activity_type_count), "categories",
-        codes_json(a->categories, a->category_count), "excluded",
-        codes_json(a->excluded, a->excluded_count));
-    bool ok = doc != NULL;
-    ok = ok && json_object_update(doc, terms) == 0;
-    ok = ok && json_object_set_new(doc, "conversion",
-                                   json_string(acsa_conversion_name(a->conversion))) == 0;
-    ok = ok && json_object_set_new(doc, "invoice_within_days",
-                                   json_integer(a->invoice_within_days)) == 0;
-    ok = ok && json_object_set_new(doc, "pricing_basis", cli_json_text(a->pricing_basis)) == 0;
-    json_decref(terms);
-    if (!ok) {
-        json_decref(doc);
-        return NULL;
-    }
-    return doc;
 }
 
 static void agreement_terms_text(const struct acsa_agreement *a)
@@ -318,7 +230,7 @@ static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
     struct acsa_store *store = acsa_app_store(app);
     enum acsa_rc rc = store->vtbl->agreement_get(store, ctx, agreement, &cli->err);
     if (rc == ACSA_OK && cli->json) {
-        rc = cli_json_print(stdout, agreement_json(agreement, cli->today));
+        rc = cli_json_print(stdout, acsa_agreement_detail_json(agreement, cli->today));
     } else if (rc == ACSA_OK) {
         agreement_text(agreement, cli->today);
     }
@@ -385,8 +297,7 @@ static enum acsa_rc unit_row(void *ctx, int64_t id, const char *party, const cha
 {
     struct cli_list *list = ctx;
     if (list->out.json) {
-        return cli_out_json(&list->out, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id,
-                                                  "party", party, "name", cli_json_text(name)));
+        return cli_out_json(&list->out, acsa_unit_json(id, party, name));
     }
     char number[24];
     snprintf(number, sizeof(number), "%lld", (long long)id);
@@ -456,34 +367,18 @@ static int official_add(struct cli *cli, int argc, char **argv)
 static enum acsa_rc official_row(void *ctx, const struct acsa_official *official)
 {
     struct cli_list *list = ctx;
-    json_t *limits = list->out.json ? json_array() : NULL;
+    if (list->out.json) {
+        return cli_out_json(&list->out, acsa_official_json(official));
+    }
     char text[ACSA_OFFICIAL_LIMITS_MAX * (ACSA_MONEY_TEXT_SIZE + 8)];
     size_t used = 0;
-    bool ok = true;
     text[0] = '\0';
     for (uint32_t i = 0; i < official->limit_count; i++) {
         const struct acsa_currency *currency = &official->limit_currency[i];
         char amount[ACSA_MONEY_TEXT_SIZE];
         acsa_money_format(official->limit_minor[i], currency->exponent, amount);
-        if (limits != NULL) {
-            ok = ok && json_array_append_new(limits, json_pack("{s:s, s:s}", "currency",
-                                                               currency->code, "amount",
-                                                               amount)) == 0;
-        } else {
-            cli_append(text, sizeof(text), &used, "%s%s %s", i > 0 ? ", " : "", currency->code,
-                       amount);
-        }
-    }
-    if (list->out.json && !ok) {
-        json_decref(limits);
-        return ACSA_ENOMEM;
-    }
-    if (list->out.json) {
-        return cli_out_json(&list->out, json_pack("{s:I, s:s, s:o, s:o}", "id",
-                                                  (json_int_t)official->id, "party",
-                                                  official->party, "name",
-                                                  cli_json_text(official->name), "limits",
-                                                  limits));
+        cli_append(text, sizeof(text), &used, "%s%s %s", i > 0 ? ", " : "", currency->code,
+                   amount);
     }
     char number[24];
     snprintf(number, sizeof(number), "%lld", (long long)official->id);
@@ -550,12 +445,7 @@ static enum acsa_rc activity_row(void *ctx, const struct acsa_activity *a)
 {
     struct cli_list *list = ctx;
     if (list->out.json) {
-        return cli_out_json(&list->out,
-                            json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
-                                      (json_int_t)a->id, "agreement_id", a->agreement_id, "name",
-                                      cli_json_text(a->name), "type", a->type, "from",
-                                      cli_json_date(a->from_day), "to", cli_json_date(a->to_day),
-                                      "place", cli_json_text(a->place)));
+        return cli_out_json(&list->out, acsa_activity_json(a));
     }
     char number[24];
     char from[ACSA_DATE_TEXT_SIZE];

@@ -22,7 +22,12 @@ static const struct cli_verb verbs[] = {
     {"balance", cmd_balance, "receivables, payables and net per partner and currency"},
     {"overdue", cmd_overdue, "orders past due with ageing; cash orders not invoiced in time"},
     {"convert-overdue", cmd_convert_overdue, "convert overdue in-kind obligations to cash"},
+    {"user", cmd_user, "add | list | disable: the people who sign in to the server"},
+    {"token", cmd_token, "create | revoke | list: API tokens for scripts"},
+    {"audit", cmd_audit, "list | verify: the tamper-evident log of every command"},
     {"demo", cmd_demo, "create a demo node database (--db FILE)"},
+    {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
+    {"routes", cmd_routes, NULL},
 };
 
 static void print_usage(FILE *file)
@@ -32,7 +37,9 @@ static void print_usage(FILE *file)
           "Verbs:\n",
           file);
     for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-        fprintf(file, "  %-16s %s\n", verbs[i].name, verbs[i].summary);
+        if (verbs[i].summary != NULL) { /* A verb without a summary is not listed. */
+            fprintf(file, "  %-16s %s\n", verbs[i].name, verbs[i].summary);
+        }
     }
     fputs("\nOrder steps (acsa order STEP NUMBER --by NAME ...): submit, approve, accept,\n"
           "reject, cancel, dispute, issue, receive, return, accept-return, invoice, pay,\n"

@@ -137,14 +137,25 @@ static int convert_date(struct cli *cli, struct cli_option *opt, const char *fla
     return CLI_CONTINUE;
 }
 
+/* A positive whole number up to max, or a usage error naming what. */
+static int parse_number(struct cli *cli, const char *what, const char *text, long long max,
+                        long long *out)
+{
+    if (!parse_positive(text, max, out)) {
+        return cli_usage(cli, "%s: \"%.*s\" is not a positive whole number", what, QUOTE_MAX,
+                         text);
+    }
+    return CLI_CONTINUE;
+}
+
 static int convert_number(struct cli *cli, struct cli_option *opt, const char *flag,
                           const char *value)
 {
     long long max = opt->kind == CLI_ID ? INT64_MAX : UINT32_MAX;
     long long number = 0;
-    if (!parse_positive(value, max, &number)) {
-        return cli_usage(cli, "%s: \"%.*s\" is not a positive whole number", flag, QUOTE_MAX,
-                         value);
+    int code = parse_number(cli, flag, value, max, &number);
+    if (code != CLI_CONTINUE) {
+        return code;
     }
     if (opt->kind == CLI_ID) {
         *(int64_t *)opt->target = number;
@@ -152,6 +163,16 @@ static int convert_number(struct cli *cli, struct cli_option *opt, const char *f
         *(uint32_t *)opt->target = (uint32_t)number;
     }
     return CLI_CONTINUE;
+}
+
+int cli_parse_id(struct cli *cli, const char *what, const char *text, int64_t *out)
+{
+    long long number = 0;
+    int code = parse_number(cli, what, text, INT64_MAX, &number);
+    if (code == CLI_CONTINUE) {
+        *out = number;
+    }
+    return code;
 }
 
 static int convert_quantity(struct cli *cli, struct cli_option *opt, const char *flag,

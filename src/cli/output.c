@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Output: lists printed as aligned tables (widths computed over the rows, or fixed so
- * rows stream) or streamed as JSON arrays one object at a time, and the JSON encodings of
- * amounts, quantities, dates and optional values that every read command shares. */
+ * rows stream) or streamed as JSON arrays one object at a time; the JSON renderings
+ * themselves are shared with the server (src/format/order_json.h). */
 #include "cli.h"
 
 #include <stdarg.h>
@@ -191,48 +191,6 @@ enum acsa_rc cli_json_print(FILE *file, json_t *doc)
     fputc('\n', file);
     json_decref(doc);
     return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
-}
-
-json_t *cli_json_money(int64_t minor, uint8_t exponent)
-{
-    char text[ACSA_MONEY_TEXT_SIZE];
-    return json_string(acsa_money_format(minor, exponent, text));
-}
-
-json_t *cli_json_quantity(int64_t milli)
-{
-    char text[ACSA_MONEY_TEXT_SIZE];
-    return json_string(acsa_quantity_format(milli, text));
-}
-
-json_t *cli_json_date(int32_t day)
-{
-    char text[ACSA_DATE_TEXT_SIZE];
-    return day == ACSA_DATE_NONE ? json_null() : json_string(acsa_date_format(day, text));
-}
-
-json_t *cli_json_text(const char *text)
-{
-    if (text[0] == '\0') {
-        return json_null();
-    }
-    json_t *value = json_string(text);
-    if (value != NULL) {
-        return value;
-    }
-    /* Not valid UTF-8: keep the ASCII characters and mark the others. */
-    char clean[ACSA_TEXT_SIZE * 2];
-    size_t i = 0;
-    for (; text[i] != '\0' && i + 1 < sizeof(clean); i++) {
-        clean[i] = (unsigned char)text[i] < 0x80u ? text[i] : '?';
-    }
-    clean[i] = '\0';
-    return json_string(clean);
-}
-
-json_t *cli_json_id(int64_t id)
-{
-    return id == 0 ? json_null() : json_integer(id);
 }
 
 /* ---- Text values ---------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../core/agreement.h"
+#include "../core/authz.h"
 #include "../core/order.h"
 #include "../core/rc.h"
 
@@ -76,7 +77,56 @@ typedef enum acsa_rc (*acsa_order_cb)(void *ctx, const struct acsa_order_summary
 typedef enum acsa_rc (*acsa_event_cb)(void *ctx, const struct acsa_event_row *row);
 typedef enum acsa_rc (*acsa_balance_cb)(void *ctx, const struct acsa_balance_row *row);
 
-#define ACSA_STORE_VTBL_VERSION 1
+/* ---- Accounts and the audit log (vtable version 2) -------------------------------------- */
+
+#define ACSA_SECRET_TEXT_SIZE 65      /* 32 random bytes or a SHA-256 as hex, plus NUL. */
+#define ACSA_AUDIT_TEXT_SIZE 256      /* Detail of an audit record, plus NUL. */
+#define ACSA_PASSWORD_HASH_SIZE 128   /* An encoded Argon2id hash, plus NUL. */
+#define ACSA_REQUEST_HASH_SIZE 129    /* What identifies a request body, plus NUL. */
+
+/* An API token as listed (never the secret). */
+struct acsa_token_info {
+    int64_t id;
+    int64_t user_id;
+    char username[ACSA_USERNAME_SIZE];
+    char name[ACSA_NAME_SIZE];
+    int64_t created_s;
+    bool revoked;
+};
+
+/* One audit record. hash = SHA-256(prev_hash || canonical text of the other fields); the
+ * byte layout is in docs/ARCHITECTURE.md, "Audit log". */
+struct acsa_audit_record {
+    int64_t id;
+    int64_t at_s;                               /* Unix seconds. */
+    char actor[ACSA_USERNAME_SIZE];
+    char action[ACSA_NAME_SIZE];                /* "order.approve", "session.create", ... */
+    char object[ACSA_NAME_SIZE];                /* "IN-JP-2024-000001", "user:alice", ... */
+    char outcome[32];                           /* "ok" or the refusal's rc name. */
+    char detail[ACSA_AUDIT_TEXT_SIZE];          /* The refusal message, or "". */
+    char prev_hash[ACSA_SECRET_TEXT_SIZE];      /* Hex; 64 zeros for the first record. */
+    char hash[ACSA_SECRET_TEXT_SIZE];           /* Hex. */
+};
+
+/* The failed sign-ins of one user name, for throttling. */
+struct acsa_login_failures {
+    int64_t count;              /* Failures since first_s. */
+    int64_t first_s;            /* The first failure of the window. */
+    int64_t locked_until_s;     /* 0, or when the lock ends. */
+};
+
+/* A response stored under an idempotency key. */
+struct acsa_idempotency_row {
+    char request_hash[ACSA_REQUEST_HASH_SIZE];  /* What the request was. */
+    int status;                                 /* The response's status. */
+    char *body;                                 /* The response's body; the caller frees it. */
+};
+
+typedef enum acsa_rc (*acsa_user_cb)(void *ctx, const struct acsa_user *user);
+typedef enum acsa_rc (*acsa_token_cb)(void *ctx, const struct acsa_token_info *token);
+typedef enum acsa_rc (*acsa_audit_cb)(void *ctx, const struct acsa_audit_record *record);
+
+#define ACSA_STORE_VTBL_VERSION 2
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -84,6 +134,9 @@ typedef enum acsa_rc (*acsa_balance_cb)(void *ctx, const struct acsa_balance_row
 struct acsa_store_vtbl {
     uint32_t version; /* ACSA_STORE_VTBL_VERSION. */
     void (*close)(struct acsa_store *store);
+    /* Transactions nest: the outermost begin_write starts the write transaction, an inner one
+     * a savepoint. commit and rollback end the innermost level; rolling back an inner level
+     * keeps what the outer levels wrote. */
     enum acsa_rc (*begin_write)(struct acsa_store *store, struct acsa_error *err);
     enum acsa_rc (*commit)(struct acsa_store *store, struct acsa_error *err);
     void (*rollback)(struct acsa_store *store);
@@ -153,6 +206,83 @@ struct acsa_store_vtbl {
      * currency, account. */
     enum acsa_rc (*balance)(struct acsa_store *store, const char *partner, int32_t as_of_day,
                             acsa_balance_cb cb, void *ctx, struct acsa_error *err);
+
+    /* ---- Version 2: accounts, sessions, API tokens, sign-in throttling, idempotency and the
+     * audit log. Times are Unix seconds; secrets arrive here only as hashes. */
+
+    /* Adds a user (user->disabled is ignored: new users are enabled). EEXISTS if the username
+     * is taken. */
+    enum acsa_rc (*user_add)(struct acsa_store *store, const struct acsa_user *user,
+                             const char *password_hash, int64_t created_s, int64_t *out_id,
+                             struct acsa_error *err);
+    /* By username; password_hash (ACSA_PASSWORD_HASH_SIZE bytes) receives the stored hash
+     * unless it is NULL. */
+    enum acsa_rc (*user_get)(struct acsa_store *store, const char *username,
+                             struct acsa_user *out, char *password_hash, struct acsa_error *err);
+    /* By username. */
+    enum acsa_rc (*user_list)(struct acsa_store *store, acsa_user_cb cb, void *ctx,
+                              struct acsa_error *err);
+    /* Marks the user disabled, deletes their sessions and revokes their API tokens. */
+    enum acsa_rc (*user_disable)(struct acsa_store *store, int64_t user_id,
+                                 struct acsa_error *err);
+
+    enum acsa_rc (*session_add)(struct acsa_store *store, const char *token_hash,
+                                int64_t user_id, const char *csrf, int64_t created_s,
+                                int64_t expires_s, struct acsa_error *err);
+    /* The user and CSRF token (ACSA_SECRET_TEXT_SIZE bytes) of a session that expires after
+     * now_s; ENOTFOUND for an unknown or expired one. */
+    enum acsa_rc (*session_get)(struct acsa_store *store, const char *token_hash, int64_t now_s,
+                                struct acsa_user *out_user, char *out_csrf,
+                                struct acsa_error *err);
+    /* ENOTFOUND if there is no such session. */
+    enum acsa_rc (*session_delete)(struct acsa_store *store, const char *token_hash,
+                                   struct acsa_error *err);
+    /* Deletes every session that expired at or before now_s. */
+    enum acsa_rc (*session_purge)(struct acsa_store *store, int64_t now_s,
+                                  struct acsa_error *err);
+
+    /* EEXISTS if the hash is taken. */
+    enum acsa_rc (*token_add)(struct acsa_store *store, int64_t user_id, const char *name,
+                              const char *token_hash, int64_t created_s, int64_t *out_id,
+                              struct acsa_error *err);
+    /* The user of an unrevoked token (disabled or not: the caller decides). */
+    enum acsa_rc (*token_user)(struct acsa_store *store, const char *token_hash,
+                               struct acsa_user *out, struct acsa_error *err);
+    enum acsa_rc (*token_get)(struct acsa_store *store, int64_t id, struct acsa_token_info *out,
+                              struct acsa_error *err);
+    /* ENOTFOUND if there is no such token; revoking a revoked token changes nothing. */
+    enum acsa_rc (*token_revoke)(struct acsa_store *store, int64_t id, struct acsa_error *err);
+    /* The tokens of username (NULL or "" for every user's), by id. */
+    enum acsa_rc (*token_list)(struct acsa_store *store, const char *username, acsa_token_cb cb,
+                               void *ctx, struct acsa_error *err);
+
+    /* All zero when the name has no failures on record. */
+    enum acsa_rc (*login_failures_get)(struct acsa_store *store, const char *username,
+                                       struct acsa_login_failures *out, struct acsa_error *err);
+    enum acsa_rc (*login_failures_put)(struct acsa_store *store, const char *username,
+                                       const struct acsa_login_failures *failures,
+                                       struct acsa_error *err);
+    enum acsa_rc (*login_failures_clear)(struct acsa_store *store, const char *username,
+                                         struct acsa_error *err);
+
+    /* ENOTFOUND if (user_id, key) was never stored; out->body is the caller's to free. */
+    enum acsa_rc (*idempotency_get)(struct acsa_store *store, int64_t user_id, const char *key,
+                                    struct acsa_idempotency_row *out, struct acsa_error *err);
+    /* EEXISTS if (user_id, key) is taken. */
+    enum acsa_rc (*idempotency_put)(struct acsa_store *store, int64_t user_id, const char *key,
+                                    const char *request_hash, int status, const char *body,
+                                    int64_t created_s, struct acsa_error *err);
+
+    /* The newest audit record; ENOTFOUND when the log is empty. */
+    enum acsa_rc (*audit_last)(struct acsa_store *store, struct acsa_audit_record *out,
+                               struct acsa_error *err);
+    /* Stores record as given, id and hashes included: the caller chains it. */
+    enum acsa_rc (*audit_append)(struct acsa_store *store,
+                                 const struct acsa_audit_record *record,
+                                 struct acsa_error *err);
+    /* Records with id > after_id, oldest first, at most limit (0: all). */
+    enum acsa_rc (*audit_list)(struct acsa_store *store, int64_t after_id, uint32_t limit,
+                               acsa_audit_cb cb, void *ctx, struct acsa_error *err);
 };
 
 struct acsa_store {

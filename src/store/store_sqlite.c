@@ -3,6 +3,7 @@
  * settings, and the statement cache, binding and column helpers the other store_sqlite_*.c
  * files share. The vtable that ties the backend together is defined here. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -305,6 +306,26 @@ enum acsa_account acsa__sqlite_col_account(struct acsa__sqlite_row *row, int col
     return account;
 }
 
+bool acsa__sqlite_col_flag(struct acsa__sqlite_row *row, int column)
+{
+    int64_t value = acsa__sqlite_col_int(row, column);
+    if (value != 0 && value != 1) {
+        row_bad(row, column);
+    }
+    return value == 1;
+}
+
+enum acsa_role acsa__sqlite_col_role(struct acsa__sqlite_row *row, int column)
+{
+    char text[ACSA_CODE_SIZE];
+    acsa__sqlite_col_text(row, column, text, sizeof(text));
+    enum acsa_role role = ACSA_ROLE_AUDITOR;
+    if (!acsa_role_parse(text, &role)) {
+        row_bad(row, column);
+    }
+    return role;
+}
+
 enum acsa_rc acsa__sqlite_row_check(const struct acsa__sqlite_row *row, struct acsa_error *err)
 {
     if (row->bad_column < 0) {
@@ -330,25 +351,66 @@ static enum acsa_rc exec_sql(struct acsa_store_sqlite *s, const char *sql,
     return ACSA_OK;
 }
 
+/* Savepoint names by nesting level: level 1 is the transaction itself, level n > 1 the
+ * savepoint "s<n-1>". */
+static enum acsa_rc exec_level(struct acsa_store_sqlite *s, const char *verb, unsigned level,
+                               struct acsa_error *err)
+{
+    char sql[48];
+    snprintf(sql, sizeof(sql), "%s s%u", verb, level - 1);
+    return exec_sql(s, sql, err);
+}
+
 static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_error *err)
 {
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     /* IMMEDIATE takes the write lock now, so a command never fails half-way through because
      * another writer got in between its reads and its first write. */
-    return exec_sql(acsa__sqlite_of(store), "BEGIN IMMEDIATE", err);
+    enum acsa_rc rc = s->depth == 0 ? exec_sql(s, "BEGIN IMMEDIATE", err)
+                                    : exec_level(s, "SAVEPOINT", s->depth + 1, err);
+    if (rc == ACSA_OK) {
+        s->depth++;
+    }
+    return rc;
 }
 
 static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *err)
 {
-    return exec_sql(acsa__sqlite_of(store), "COMMIT", err);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    if (s->depth <= 1) {
+        /* A failed COMMIT leaves the transaction open for the caller's rollback; without a
+         * transaction SQLite reports the misuse. */
+        enum acsa_rc rc = exec_sql(s, "COMMIT", err);
+        if (rc == ACSA_OK) {
+            s->depth = 0;
+        }
+        return rc;
+    }
+    enum acsa_rc rc = exec_level(s, "RELEASE", s->depth, err);
+    if (rc == ACSA_OK) {
+        s->depth--;
+    }
+    return rc;
 }
 
 static void store_rollback(struct acsa_store *store)
 {
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
-    /* SQLite may already have rolled back (after SQLITE_FULL, for instance); a rollback
-     * without a transaction would only report that. */
-    if (sqlite3_get_autocommit(s->db) == 0) {
+    bool open = sqlite3_get_autocommit(s->db) == 0;
+    if (s->depth > 1 && open) {
+        /* Undo the level's writes, then end it: ROLLBACK TO keeps the savepoint open. */
+        (void)exec_level(s, "ROLLBACK TO", s->depth, NULL);
+        (void)exec_level(s, "RELEASE", s->depth, NULL);
+    } else if (s->depth <= 1 && open) {
+        /* SQLite may already have rolled back (after SQLITE_FULL, for instance); a rollback
+         * without a transaction would only report that. */
         (void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (s->depth > 0) {
+        s->depth--;
+    }
+    if (!open) {
+        s->depth = 0;
     }
 }
 
@@ -469,6 +531,27 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .order_list = acsa__sqlite_order_list,
     .event_list = acsa__sqlite_event_list,
     .balance = acsa__sqlite_balance,
+    .user_add = acsa__sqlite_user_add,
+    .user_get = acsa__sqlite_user_get,
+    .user_list = acsa__sqlite_user_list,
+    .user_disable = acsa__sqlite_user_disable,
+    .session_add = acsa__sqlite_session_add,
+    .session_get = acsa__sqlite_session_get,
+    .session_delete = acsa__sqlite_session_delete,
+    .session_purge = acsa__sqlite_session_purge,
+    .token_add = acsa__sqlite_token_add,
+    .token_user = acsa__sqlite_token_user,
+    .token_get = acsa__sqlite_token_get,
+    .token_revoke = acsa__sqlite_token_revoke,
+    .token_list = acsa__sqlite_token_list,
+    .login_failures_get = acsa__sqlite_login_failures_get,
+    .login_failures_put = acsa__sqlite_login_failures_put,
+    .login_failures_clear = acsa__sqlite_login_failures_clear,
+    .idempotency_get = acsa__sqlite_idempotency_get,
+    .idempotency_put = acsa__sqlite_idempotency_put,
+    .audit_last = acsa__sqlite_audit_last,
+    .audit_append = acsa__sqlite_audit_append,
+    .audit_list = acsa__sqlite_audit_list,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,
@@ -476,12 +559,10 @@ static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,
 {
     /* Extended codes tell a UNIQUE violation (EEXISTS) from other constraint failures. */
     (void)sqlite3_extended_result_codes(s->db, 1);
-    /* busy_timeout first, so that switching to WAL waits for a concurrent opener; 5 s covers
-     * another CLI command, and past that a user would rather see the error. WAL lets reports
-     * read while a command writes. FULL syncs every commit: a settled payment must survive a
-     * power cut; FAST trades that for speed in bulk loads. */
+    /* busy_timeout is set already (see open_database). WAL lets reports read while a command
+     * writes. FULL syncs every commit: a settled payment must survive a power cut; FAST trades
+     * that for speed in bulk loads. */
     const char *pragmas[] = {
-        "PRAGMA busy_timeout = 5000",
         "PRAGMA journal_mode = WAL",
         "PRAGMA foreign_keys = ON",
         (flags & ACSA_STORE_FAST) != 0 ? "PRAGMA synchronous = NORMAL"
@@ -522,11 +603,16 @@ static enum acsa_rc open_database(struct acsa_store_sqlite *s, const char *path,
         return acsa_error_set(err, ACSA_ESTORAGE, "database", "storage: cannot open \"%s\": %s",
                               path, sqlite3_errmsg(s->db));
     }
-    enum acsa_rc rc = configure(s, flags, err);
-    if (rc != ACSA_OK) {
-        return rc;
+    /* busy_timeout first, so that switching to WAL waits for a concurrent opener; 5 s covers
+     * another CLI command, and past that a user would rather see the error. A database that
+     * must exist is checked before anything writes to it: a file acsa did not create (empty,
+     * or another program's) is left exactly as it was. */
+    enum acsa_rc rc = exec_sql(s, "PRAGMA busy_timeout = 5000", err);
+    if (rc == ACSA_OK && (flags & ACSA_STORE_CREATE) == 0) {
+        rc = acsa__sqlite_check_created(s, path, err);
     }
-    return acsa__sqlite_migrate(s, err);
+    rc = rc == ACSA_OK ? configure(s, flags, err) : rc;
+    return rc == ACSA_OK ? acsa__sqlite_migrate(s, err) : rc;
 }
 
 enum acsa_rc acsa_store_sqlite_open(const char *path, unsigned flags,

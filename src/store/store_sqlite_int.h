@@ -46,6 +46,29 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_ORDER_LIST,
     ACSA__SQLITE_EVENT_LIST,
     ACSA__SQLITE_BALANCE,
+    ACSA__SQLITE_USER_ADD,
+    ACSA__SQLITE_USER_GET,
+    ACSA__SQLITE_USER_LIST,
+    ACSA__SQLITE_USER_DISABLE,
+    ACSA__SQLITE_USER_END_SESSIONS,
+    ACSA__SQLITE_USER_REVOKE_TOKENS,
+    ACSA__SQLITE_SESSION_ADD,
+    ACSA__SQLITE_SESSION_GET,
+    ACSA__SQLITE_SESSION_DELETE,
+    ACSA__SQLITE_SESSION_PURGE,
+    ACSA__SQLITE_TOKEN_ADD,
+    ACSA__SQLITE_TOKEN_USER,
+    ACSA__SQLITE_TOKEN_GET,
+    ACSA__SQLITE_TOKEN_REVOKE,
+    ACSA__SQLITE_TOKEN_LIST,
+    ACSA__SQLITE_FAILURES_GET,
+    ACSA__SQLITE_FAILURES_PUT,
+    ACSA__SQLITE_FAILURES_CLEAR,
+    ACSA__SQLITE_IDEMPOTENCY_GET,
+    ACSA__SQLITE_IDEMPOTENCY_PUT,
+    ACSA__SQLITE_AUDIT_LAST,
+    ACSA__SQLITE_AUDIT_APPEND,
+    ACSA__SQLITE_AUDIT_LIST,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -59,6 +82,7 @@ struct acsa_store_sqlite {
     sqlite3 *db;                                       /* The one connection. */
     sqlite3_stmt *stmts[ACSA__SQLITE_SLOT_COUNT];      /* Cached statements, NULL until used. */
     bool in_use[ACSA__SQLITE_SLOT_COUNT];              /* Held by a running call or scan. */
+    unsigned depth;                                    /* Open begin_write levels. */
 };
 
 static inline struct acsa_store_sqlite *acsa__sqlite_of(struct acsa_store *store)
@@ -138,10 +162,17 @@ enum acsa_state acsa__sqlite_col_state(struct acsa__sqlite_row *row, int column)
 enum acsa_step acsa__sqlite_col_step(struct acsa__sqlite_row *row, int column);
 enum acsa_method acsa__sqlite_col_method(struct acsa__sqlite_row *row, int column);
 enum acsa_account acsa__sqlite_col_account(struct acsa__sqlite_row *row, int column);
+/* 0 or 1 as false or true. */
+bool acsa__sqlite_col_flag(struct acsa__sqlite_row *row, int column);
+enum acsa_role acsa__sqlite_col_role(struct acsa__sqlite_row *row, int column);
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_row_check(const struct acsa__sqlite_row *row,
                                                    struct acsa_error *err);
 
-/* Schema (store_sqlite_schema.c). */
+/* Schema (store_sqlite_schema.c). check_created refuses, without writing, a database that
+ * acsa never migrated: ACSA_EUSAGE naming path. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_check_created(struct acsa_store_sqlite *s,
+                                                       const char *path,
+                                                       struct acsa_error *err);
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_migrate(struct acsa_store_sqlite *s,
                                                  struct acsa_error *err);
 
@@ -209,5 +240,61 @@ enum acsa_rc acsa__sqlite_event_list(struct acsa_store *store, const char *order
 enum acsa_rc acsa__sqlite_balance(struct acsa_store *store, const char *partner,
                                   int32_t as_of_day, acsa_balance_cb cb, void *ctx,
                                   struct acsa_error *err);
+
+/* store_sqlite_auth.c: users, sessions, API tokens, sign-in failures, idempotency records
+ * and the audit log. */
+enum acsa_rc acsa__sqlite_user_add(struct acsa_store *store, const struct acsa_user *user,
+                                   const char *password_hash, int64_t created_s,
+                                   int64_t *out_id, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_user_get(struct acsa_store *store, const char *username,
+                                   struct acsa_user *out, char *password_hash,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__sqlite_user_list(struct acsa_store *store, acsa_user_cb cb, void *ctx,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__sqlite_user_disable(struct acsa_store *store, int64_t user_id,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_session_add(struct acsa_store *store, const char *token_hash,
+                                      int64_t user_id, const char *csrf, int64_t created_s,
+                                      int64_t expires_s, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_session_get(struct acsa_store *store, const char *token_hash,
+                                      int64_t now_s, struct acsa_user *out_user, char *out_csrf,
+                                      struct acsa_error *err);
+enum acsa_rc acsa__sqlite_session_delete(struct acsa_store *store, const char *token_hash,
+                                         struct acsa_error *err);
+enum acsa_rc acsa__sqlite_session_purge(struct acsa_store *store, int64_t now_s,
+                                        struct acsa_error *err);
+enum acsa_rc acsa__sqlite_token_add(struct acsa_store *store, int64_t user_id, const char *name,
+                                    const char *token_hash, int64_t created_s, int64_t *out_id,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__sqlite_token_user(struct acsa_store *store, const char *token_hash,
+                                     struct acsa_user *out, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_token_get(struct acsa_store *store, int64_t id,
+                                    struct acsa_token_info *out, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_token_revoke(struct acsa_store *store, int64_t id,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_token_list(struct acsa_store *store, const char *username,
+                                     acsa_token_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_login_failures_get(struct acsa_store *store, const char *username,
+                                             struct acsa_login_failures *out,
+                                             struct acsa_error *err);
+enum acsa_rc acsa__sqlite_login_failures_put(struct acsa_store *store, const char *username,
+                                             const struct acsa_login_failures *failures,
+                                             struct acsa_error *err);
+enum acsa_rc acsa__sqlite_login_failures_clear(struct acsa_store *store, const char *username,
+                                               struct acsa_error *err);
+enum acsa_rc acsa__sqlite_idempotency_get(struct acsa_store *store, int64_t user_id,
+                                          const char *key, struct acsa_idempotency_row *out,
+                                          struct acsa_error *err);
+enum acsa_rc acsa__sqlite_idempotency_put(struct acsa_store *store, int64_t user_id,
+                                          const char *key, const char *request_hash, int status,
+                                          const char *body, int64_t created_s,
+                                          struct acsa_error *err);
+enum acsa_rc acsa__sqlite_audit_last(struct acsa_store *store, struct acsa_audit_record *out,
+                                     struct acsa_error *err);
+enum acsa_rc acsa__sqlite_audit_append(struct acsa_store *store,
+                                       const struct acsa_audit_record *record,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_audit_list(struct acsa_store *store, int64_t after_id, uint32_t limit,
+                                     acsa_audit_cb cb, void *ctx, struct acsa_error *err);
 
 #endif

@@ -159,6 +159,73 @@ static const char *const migration_1[] = {
     "BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END",
 };
 
+/* Migration 2: accounts and the audit log. Secrets are kept only as hashes: passwords as
+ * encoded Argon2id strings, session and API tokens as SHA-256 hex. Times are INTEGER Unix
+ * seconds. */
+static const char *const migration_2[] = {
+    "CREATE TABLE users (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    username TEXT NOT NULL UNIQUE,\n"
+    "    display_name TEXT NOT NULL,\n"
+    "    role TEXT NOT NULL,\n"
+    "    party TEXT NOT NULL,\n"
+    "    unit_id INTEGER REFERENCES units (id),\n"
+    "    password_hash TEXT NOT NULL,\n"
+    "    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+    "    created_s INTEGER NOT NULL\n"
+    ")",
+    "CREATE TABLE sessions (\n"
+    "    token_hash TEXT PRIMARY KEY,\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    csrf TEXT NOT NULL,\n"
+    "    created_s INTEGER NOT NULL,\n"
+    "    expires_s INTEGER NOT NULL\n"
+    ") WITHOUT ROWID",
+    "CREATE INDEX sessions_user ON sessions (user_id)",
+    "CREATE TABLE api_tokens (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    name TEXT NOT NULL,\n"
+    "    token_hash TEXT NOT NULL UNIQUE,\n"
+    "    created_s INTEGER NOT NULL,\n"
+    "    revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))\n"
+    ")",
+    "CREATE INDEX api_tokens_user ON api_tokens (user_id)",
+    /* Keyed by the name tried, which need not be a user: guessing names is throttled too. */
+    "CREATE TABLE login_failures (\n"
+    "    username TEXT PRIMARY KEY,\n"
+    "    count INTEGER NOT NULL,\n"
+    "    first_s INTEGER NOT NULL,\n"
+    "    locked_until_s INTEGER NOT NULL\n"
+    ") WITHOUT ROWID",
+    "CREATE TABLE idempotency (\n"
+    "    user_id INTEGER NOT NULL REFERENCES users (id),\n"
+    "    key TEXT NOT NULL,\n"
+    "    request_hash TEXT NOT NULL,\n"
+    "    status INTEGER NOT NULL,\n"
+    "    body TEXT NOT NULL,\n"
+    "    created_s INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (user_id, key)\n"
+    ") WITHOUT ROWID",
+    /* A hash chain: each record's hash covers the previous record's hash, so an edited,
+     * removed or inserted record breaks every later link (docs/ARCHITECTURE.md). */
+    "CREATE TABLE audit (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    at_s INTEGER NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    action TEXT NOT NULL,\n"
+    "    object TEXT NOT NULL,\n"
+    "    outcome TEXT NOT NULL,\n"
+    "    detail TEXT NOT NULL,\n"
+    "    prev_hash TEXT NOT NULL,\n"
+    "    hash TEXT NOT NULL\n"
+    ")",
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+};
+
 struct migration {
     const char *const *statements; /* Applied in order, in one transaction. */
     size_t count;                  /* Number of statements. */
@@ -167,6 +234,7 @@ struct migration {
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
+    {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -215,6 +283,18 @@ static enum acsa_rc schema_version(struct acsa_store_sqlite *s, int64_t *out,
                               "storage: the database has schema version %lld, newer than the "
                               "%d this acsa knows; use a newer acsa",
                               (long long)*out, MIGRATION_COUNT);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa__sqlite_check_created(struct acsa_store_sqlite *s, const char *path,
+                                        struct acsa_error *err)
+{
+    int64_t version = 0;
+    enum acsa_rc rc = schema_version(s, &version, err);
+    if (rc == ACSA_OK && version == 0) {
+        return acsa_error_set(err, ACSA_EUSAGE, "database", "database \"%s\" was not created "
+                              "by acsa (run \"acsa init\" first)", path);
     }
     return rc;
 }

@@ -26,6 +26,7 @@ run order create --agreement IN-JP-2020 --requester IN --supplier JP --activity 
     --line "category=water,desc=Potable water,qty=40000,unit=l,price=2,currency=JPY"
 expect_exit 0
 expect_stdout "IN-JP-2024-000001"
+expect_single_line
 ORDER=$OUT
 
 test_case "a new order is a draft with its value, lines and one create event"
@@ -226,6 +227,9 @@ run overdue --as-of 2024-08-03 --json
 expect_exit 0
 expect_json 'd["orders"]' '[]'
 expect_json 'd["totals"]' '[]'
+run overdue --as-of 2024-08-03
+expect_exit 0
+expect_stdout_lacks "$ORDER"
 
 test_case "close the settled order"
 run order close "$ORDER" --by "Cdr A. Rao" --date 2024-08-03
@@ -290,5 +294,37 @@ test_case "the database default comes from ACSA_DB"
 ACSA_DB=$DB run_raw order list --state closed --json
 expect_exit 0
 expect_json '[o["number"] for o in d]' "[\"$ORDER\"]"
+
+test_case "--db may also follow the verb"
+run_raw order list --state closed --json --db "$DB"
+expect_exit 0
+expect_json '[o["number"] for o in d]' "[\"$ORDER\"]"
+
+# Ten orders raised at once, in a new year: each gets its own number, and the numbers of the
+# year run from 1 without a gap.
+test_case "orders raised at the same time get distinct numbers in a new yearly sequence"
+pids=()
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    "$ACSA_BIN" --db "$DB" order create --agreement IN-JP-2020 --requester IN --supplier JP \
+        --activity "$JIMEX" --method cash --by "Lt Iyer" --date 2025-01-05 \
+        --line "category=water,desc=Potable water,qty=$i,unit=l,price=2,currency=JPY" \
+        >"$TEST_DIR/parallel.$i.out" 2>"$TEST_DIR/parallel.$i.err" &
+    pids+=("$!")
+done
+for pid in "${pids[@]}"; do
+    if ! wait "$pid"; then
+        fail "a parallel order create failed: $(cat "$TEST_DIR"/parallel.*.err)"
+    fi
+done
+numbers=$(cat "$TEST_DIR"/parallel.*.out | sort | tr '\n' ' ')
+expected=""
+for i in 01 02 03 04 05 06 07 08 09 10; do
+    expected="${expected}IN-JP-2025-0000$i "
+done
+if [ "$numbers" != "$expected" ]; then
+    fail "expected the numbers $expected, got: $numbers"
+fi
+run order list --json
+expect_json 'len(d)' 12
 
 finish

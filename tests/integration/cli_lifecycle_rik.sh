@@ -175,7 +175,7 @@ run convert-overdue --as-of 2025-06-16 --by "Cdr A. Rao"
 expect_exit 0
 expect_stdout ""
 expect_stderr_contains "converted 0 overdue in-kind obligations to cash as of 2025-06-16"
-expect_db_unchanged
+expect_db_data_unchanged
 
 test_case "convert-overdue after the deadline prints the converted order number"
 run convert-overdue --as-of 2025-06-17 --by "Cdr A. Rao"
@@ -212,7 +212,7 @@ run convert-overdue --as-of 2025-12-31 --by "Cdr A. Rao"
 expect_exit 0
 expect_stdout ""
 expect_stderr_contains "converted 0"
-expect_db_unchanged
+expect_db_data_unchanged
 
 expect_refused "a converted order takes no more returns" 1 \
     "state: cannot return order $SECOND in state invoiced (return needs delivered)" \

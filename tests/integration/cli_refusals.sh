@@ -428,6 +428,24 @@ expect_refused "a return cannot be accepted before it is made" 1 \
     "acsa: qty: accepting 1 l on line 1 would exceed the 0 returned (0 already)" \
     order accept-return "$RIK" --line 1 --qty 1 --by "Capt K. Sato" --date 2024-06-25
 
+test_case "a delivered cash order disputed with a reason"
+create_order cash
+walk_to delivered
+DISPUTED=$ORDER
+run order dispute "$DISPUTED" --by "Cdr A. Rao" --date 2024-06-15 --reason "fuel quantity contested"
+expect_exit 0
+run order show "$DISPUTED" --json
+expect_json 'd["state"]' disputed
+expect_json 'd["events"][-1]["detail"]' "fuel quantity contested"
+
+expect_refused "a disputed order cannot be invoiced" 1 \
+    "acsa: state: cannot invoice order $DISPUTED in state disputed (invoice needs delivered)" \
+    order invoice "$DISPUTED" --by "Capt K. Sato" --date 2024-06-20
+
+expect_refused "a disputed order cannot be disputed again" 1 \
+    "acsa: state: cannot dispute order $DISPUTED in state disputed" \
+    order dispute "$DISPUTED" --by "Cdr A. Rao" --date 2024-06-16 --reason "again"
+
 # ---- Authority and separation of duties -----------------------------------------------------
 
 test_case "an order above the official's limit (6,000,000 JPY), submitted"

@@ -24,6 +24,13 @@ TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/acsa-it.XXXXXX")
 trap 'rm -rf "$TEST_DIR"' EXIT
 DB="$TEST_DIR/node.db"
 unset ACSA_DB
+
+# The script runs a copy of the binary, so a rebuild while it runs cannot change it midway.
+cp "$ACSA_BIN" "$TEST_DIR/acsa" || {
+    echo "Bail out! cannot copy $ACSA_BIN"
+    exit 1
+}
+ACSA_BIN="$TEST_DIR/acsa"
 export TZ=UTC
 
 # ---- TAP -------------------------------------------------------------------------------------
@@ -31,7 +38,7 @@ export TZ=UTC
 TAP_COUNT=0       # Cases reported so far.
 TAP_FAILED=0      # Cases reported as "not ok".
 CASE_NAME=""      # The open case, if any.
-CASE_DIAG=()      # Diagnostics of the open case; a case with any failed.
+CASE_DIAG=()      # Diagnostics of the open case; any makes it "not ok".
 CASE_SHOWN_RUN="" # The run whose command and output the open case has already shown.
 RUN_COUNT=0       # Runs of acsa so far.
 
@@ -144,6 +151,13 @@ expect_stdout() {
     fi
 }
 
+# stdout is exactly one line, ending in a newline (an id or number printed alone).
+expect_single_line() {
+    if [ "$(wc -l <"$TEST_DIR/stdout")" -ne 1 ] || [ "$(tail -c 1 "$TEST_DIR/stdout" | od -An -c | tr -d ' ')" != '\n' ]; then
+        fail "expected exactly one line on stdout"
+    fi
+}
+
 expect_stdout_contains() {
     if [[ "$OUT" != *"$1"* ]]; then
         fail "expected stdout to contain: $1"
@@ -191,24 +205,49 @@ expect_json() {
 # ---- Databases -------------------------------------------------------------------------------
 
 SNAPSHOT_DB=""
+SNAPSHOT_AUDIT=0  # The last audit record's id at the snapshot.
+
+# Dumps a database, less its audit log, to a file in the test directory.
+db_dump() {
+    sqlite3 "$1" .dump 2>&1 | grep -v '^INSERT INTO audit VALUES('
+}
+
+# The id of the last audit record of a database (0 if none).
+db_audit_last() {
+    sqlite3 "$1" 'SELECT coalesce(max(id), 0) FROM audit' 2>/dev/null || echo 0
+}
 
 # Dumps a database to a file in the test directory, to compare after a refused command.
 db_snapshot() {
     SNAPSHOT_DB=$1
-    sqlite3 "$SNAPSHOT_DB" .dump >"$TEST_DIR/snapshot.before" 2>&1
+    db_dump "$SNAPSHOT_DB" >"$TEST_DIR/snapshot.before"
+    SNAPSHOT_AUDIT=$(db_audit_last "$SNAPSHOT_DB")
 }
 
-# The database dumped by db_snapshot dumps to exactly the same text again.
-expect_db_unchanged() {
-    sqlite3 "$SNAPSHOT_DB" .dump >"$TEST_DIR/snapshot.after" 2>&1
+# The database dumped by db_snapshot dumps to exactly the same text again, its audit log
+# aside (every command, accepted or refused, is audited).
+expect_db_data_unchanged() {
+    db_dump "$SNAPSHOT_DB" >"$TEST_DIR/snapshot.after"
     if ! cmp -s "$TEST_DIR/snapshot.before" "$TEST_DIR/snapshot.after"; then
         fail "expected the database to be unchanged; dump differs:
 $(diff "$TEST_DIR/snapshot.before" "$TEST_DIR/snapshot.after" | head -n 20)"
     fi
 }
 
+# After a refused command: the data is unchanged (expect_db_data_unchanged) and the audit log
+# gained nothing that reads "ok", only the refusal.
+expect_db_unchanged() {
+    expect_db_data_unchanged
+    local accepted
+    accepted=$(sqlite3 "$SNAPSHOT_DB" "SELECT count(*) FROM audit WHERE id > $SNAPSHOT_AUDIT \
+AND outcome = 'ok'" 2>/dev/null || echo 0)
+    if [ "$accepted" != 0 ]; then
+        fail "expected no accepted command in the audit log after the snapshot"
+    fi
+}
+
 # One refusal as a case: snapshot $DB, run, then check the exit code, the message on stderr
-# (after "acsa: "), an empty stdout and an unchanged database.
+# (a part of it, usually from "acsa: " on), an empty stdout and an unchanged database.
 #   expect_refused NAME CODE MESSAGE ARGS...
 expect_refused() {
     local name=$1 code=$2 message=$3
@@ -228,6 +267,7 @@ expect_refused() {
 # one exercise, each step checked as a case. Sets NAVY, JMSDF (unit ids) and JIMEX (activity).
 # Cdr A. Rao approves for India up to 5,000,000 JPY; Capt K. Sato accepts for Japan (and
 # approves Japan's own orders up to 50,000,000 JPY).
+# shellcheck disable=SC2034 # NAVY, JMSDF and JIMEX are for the scripts that source this file
 setup_india_japan() {
     test_case "init creates the node database, confirming on stderr only"
     run init --nation IN --name "Indian Armed Forces, Eastern Naval Command"
@@ -239,17 +279,20 @@ setup_india_japan() {
     run agreement load "$AGREEMENTS/india-japan-2020.json"
     expect_exit 0
     expect_stdout "IN-JP-2020"
+    expect_single_line
 
     test_case "unit add prints only the new id (Indian unit)"
     run unit add --party IN --name "Indian Navy"
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
+    expect_single_line
     NAVY=$OUT
 
     test_case "unit add prints only the new id (Japanese unit)"
     run unit add --party JP --name "JMSDF"
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
+    expect_single_line
     JMSDF=$OUT
     if [ "$JMSDF" = "$NAVY" ]; then
         fail "two units got the same id $NAVY"
@@ -259,16 +302,19 @@ setup_india_japan() {
     run official add --party IN --name "Cdr A. Rao" --limit 5000000 --currency JPY
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
+    expect_single_line
 
     test_case "official add prints only the new id (supplying side)"
     run official add --party JP --name "Capt K. Sato" --limit 50000000 --currency JPY
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
+    expect_single_line
 
     test_case "activity add prints only the new id"
     run activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
         --from 2024-06-01 --to 2024-06-20 --place Yokosuka
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
+    expect_single_line
     JIMEX=$OUT
 }

@@ -1284,11 +1284,28 @@ static void test_rollback_discards_writes(void **state)
     open_store(f, 0);
     assert_stored(f, &f->order);
 
-    /* A transaction inside a transaction is a storage error, not a silent no-op. */
-    assert_int_equal(f->store->vtbl->begin_write(f->store, &f->err), ACSA_OK);
-    assert_int_equal(f->store->vtbl->begin_write(f->store, &f->err), ACSA_ESTORAGE);
+    /* Transactions nest: an inner level rolled back takes only its own writes with it. */
+    v = f->store->vtbl;
+    int64_t kept = 0;
+    int64_t dropped = 0;
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    assert_int_equal(v->unit_add(f->store, "IN", "Indian Army", &kept, &f->err), ACSA_OK);
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    assert_int_equal(v->unit_add(f->store, "IN", "Indian Air Force", &dropped, &f->err),
+                     ACSA_OK);
+    v->rollback(f->store);
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    int64_t inner = 0;
+    assert_int_equal(v->unit_add(f->store, "JP", "JASDF", &inner, &f->err), ACSA_OK);
+    assert_int_equal(v->commit(f->store, &f->err), ACSA_OK);
+    assert_int_equal(v->commit(f->store, &f->err), ACSA_OK);
+    assert_int_equal(v->unit_get(f->store, kept, party, name, &f->err), ACSA_OK);
+    assert_int_equal(v->unit_get(f->store, inner, party, name, &f->err), ACSA_OK);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM units WHERE name = "
+                                      "'Indian Air Force'"), 0);
+    /* A commit without a transaction is a storage error, not a silent no-op. */
+    assert_int_equal(v->commit(f->store, &f->err), ACSA_ESTORAGE);
     assert_memory_equal(f->err.message, "storage: ", 9);
-    f->store->vtbl->rollback(f->store);
 }
 
 int main(void)

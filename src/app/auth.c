@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: MIT */
+/* Accounts: users with Argon2id passwords, sign-in with throttling per user name, sessions
+ * with CSRF tokens, API tokens, and idempotency records. Secrets are random 32-byte values
+ * shown once as hex; the store keeps only their SHA-256. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/acsa_assert.h"
+#include "app_int.h"
+
+_Static_assert(crypto_pwhash_STRBYTES <= ACSA_PASSWORD_HASH_SIZE,
+               "an encoded Argon2id hash fits the stored column");
+
+#define SECRET_BYTES 32
+#define SECRET_HEX_LENGTH (SECRET_BYTES * 2)
+#define QUOTE_MAX 40
+
+/* The one answer to a wrong user name or a wrong password, so neither tells which. */
+#define WRONG_LOGIN "username or password is wrong"
+
+/* ---- Secrets -------------------------------------------------------------------------- */
+
+static void new_secret(char out[ACSA_SECRET_TEXT_SIZE])
+{
+    unsigned char bytes[SECRET_BYTES];
+    randombytes_buf(bytes, sizeof(bytes));
+    sodium_bin2hex(out, ACSA_SECRET_TEXT_SIZE, bytes, sizeof(bytes));
+    sodium_memzero(bytes, sizeof(bytes));
+}
+
+/* Whether text looks like a secret acsa handed out: 64 lowercase hex digits. */
+static bool secret_shape(const char *text)
+{
+    size_t n = 0;
+    for (; text != NULL && text[n] != '\0' && n <= SECRET_HEX_LENGTH; n++) {
+        char c = text[n];
+        if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+            return false;
+        }
+    }
+    return n == SECRET_HEX_LENGTH;
+}
+
+/* The SHA-256 of a secret's text, as the store keeps it. */
+static void secret_hash(const char *secret, char out[ACSA_SECRET_TEXT_SIZE])
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)secret, strlen(secret));
+    sodium_bin2hex(out, ACSA_SECRET_TEXT_SIZE, digest, sizeof(digest));
+}
+
+static enum acsa_rc hash_password(const char *password, char out[ACSA_PASSWORD_HASH_SIZE],
+                                  struct acsa_error *err)
+{
+    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory hashing the password");
+    }
+    return ACSA_OK;
+}
+
+/* ---- Validation ----------------------------------------------------------------------- */
+
+static bool username_valid(const char *username)
+{
+    size_t n = 0;
+    for (; username != NULL && username[n] != '\0'; n++) {
+        char c = username[n];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                  c == '-';
+        if (!ok) {
+            return false;
+        }
+    }
+    return n > 0 && n < ACSA_USERNAME_SIZE;
+}
+
+static enum acsa_rc check_username(const char *username, struct acsa_error *err)
+{
+    if (username == NULL || username[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "username", "username: is required");
+    }
+    if (strlen(username) >= ACSA_USERNAME_SIZE) {
+        return acsa_error_set(err, ACSA_EUSAGE, "username", "username: longer than %d "
+                              "characters", ACSA_USERNAME_SIZE - 1);
+    }
+    if (!username_valid(username)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "username", "username: \"%.*s\" may contain "
+                              "only a-z, 0-9, '.', '_' and '-'", QUOTE_MAX, username);
+    }
+    return ACSA_OK;
+}
+
+/* A required one-line text shorter than size. */
+static enum acsa_rc check_line(const char *field, const char *text, size_t size,
+                               struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa__app_check_name(field, text, size, err);
+    for (size_t i = 0; rc == ACSA_OK && text[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c < 0x20u || c == 0x7fu) {
+            rc = acsa_error_set(err, ACSA_EUSAGE, field, "%s: must not contain control "
+                                "characters", field);
+        }
+    }
+    return rc;
+}
+
+static enum acsa_rc check_password(const char *password, struct acsa_error *err)
+{
+    size_t bytes = password != NULL ? strlen(password) : 0;
+    size_t characters = 0;
+    for (size_t i = 0; i < bytes; i++) {
+        characters += ((unsigned char)password[i] & 0xc0u) != 0x80u;
+    }
+    if (characters < ACSA_PASSWORD_MIN) {
+        return acsa_error_set(err, ACSA_EUSAGE, "password", "password: shorter than %d "
+                              "characters", ACSA_PASSWORD_MIN);
+    }
+    if (bytes > ACSA_PASSWORD_MAX) {
+        return acsa_error_set(err, ACSA_EUSAGE, "password", "password: longer than %d bytes",
+                              ACSA_PASSWORD_MAX);
+    }
+    return ACSA_OK;
+}
+
+/* What can be checked of a new user without the store. */
+static enum acsa_rc check_user_fields(const struct acsa_user *user, const char *password,
+                                      struct acsa_error *err)
+{
+    enum acsa_rc rc = check_username(user->username, err);
+    rc = rc == ACSA_OK ? check_line("display_name", user->display_name, ACSA_NAME_SIZE, err)
+                       : rc;
+    if (rc == ACSA_OK && (unsigned)user->role >= ACSA_ROLE_COUNT) {
+        rc = acsa_error_set(err, ACSA_EUSAGE, "role", "role: %d is not a role", user->role);
+    }
+    rc = rc == ACSA_OK ? acsa__app_check_party(user->party, err) : rc;
+    if (rc == ACSA_OK && user->unit_id < 0) {
+        rc = acsa_error_set(err, ACSA_EUSAGE, "unit_id", "unit_id: must not be negative");
+    }
+    bool needs_unit = user->role == ACSA_ROLE_REQUESTER ||
+                      user->role == ACSA_ROLE_SUPPLIER_CLERK;
+    if (rc == ACSA_OK && needs_unit && user->unit_id == 0) {
+        rc = acsa_error_set(err, ACSA_EUSAGE, "unit_id", "unit_id: a %s needs a unit of %s",
+                            acsa_role_name(user->role), user->party);
+    }
+    return rc == ACSA_OK ? check_password(password, err) : rc;
+}
+
+/* What the store must confirm: the unit, and the official an approver acts as. */
+static enum acsa_rc check_user_references(struct acsa_app *app, const struct acsa_user *user,
+                                          struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa__app_check_unit(app, "unit_id", user->unit_id, user->party, err);
+    if (rc != ACSA_OK || user->role != ACSA_ROLE_APPROVER) {
+        return rc;
+    }
+    struct acsa_official official;
+    rc = STORE(app)->official_get(app->store, user->party, user->display_name, &official, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_EREFUSED, "display_name",
+                              "display_name: an approver needs an official of %s named \"%s\", "
+                              "whose approval limits apply (add one with acsa official add)",
+                              user->party, user->display_name);
+    }
+    return rc;
+}
+
+static void user_object(char object[ACSA__APP_OBJECT_SIZE], const char *username)
+{
+    char text[ACSA__APP_OBJECT_SIZE];
+    snprintf(text, sizeof(text), "user:%.*s", ACSA_USERNAME_SIZE - 1,
+             username != NULL ? username : "");
+    acsa__app_text_copy(object, ACSA__APP_OBJECT_SIZE, text);
+}
+
+/* ---- Users ---------------------------------------------------------------------------- */
+
+enum acsa_rc acsa_app_user_add(struct acsa_app *app, const struct acsa_user *user,
+                               const char *password, int64_t *out_id, struct acsa_error *err)
+{
+    *out_id = 0;
+    char object[ACSA__APP_OBJECT_SIZE];
+    user_object(object, user->username);
+    char hash[ACSA_PASSWORD_HASH_SIZE];
+    /* The slow hash runs before the write lock is taken. */
+    enum acsa_rc rc = check_user_fields(user, password, err);
+    rc = rc == ACSA_OK ? hash_password(password, hash, err) : rc;
+    if (rc != ACSA_OK) {
+        return acsa__app_refused(app, rc, "user.add", object, err);
+    }
+    rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    rc = check_user_references(app, user, err);
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->user_add(app->store, user, hash, (int64_t)time(NULL), out_id, err);
+    }
+    rc = acsa__app_finish(app, rc, "user.add", object, err);
+    if (rc != ACSA_OK) {
+        *out_id = 0;
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_user_list(struct acsa_app *app, acsa_user_cb cb, void *ctx,
+                                struct acsa_error *err)
+{
+    return STORE(app)->user_list(app->store, cb, ctx, err);
+}
+
+enum acsa_rc acsa_app_user_get(struct acsa_app *app, const char *username,
+                               struct acsa_user *out, struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!username_valid(username)) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "username", "username: user \"%.*s\" not "
+                              "found", QUOTE_MAX, username != NULL ? username : "");
+    }
+    enum acsa_rc rc = STORE(app)->user_get(app->store, username, out, NULL, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, rc, "username", "username: user \"%s\" not found", username);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_user_disable(struct acsa_app *app, const char *username,
+                                   struct acsa_error *err)
+{
+    char object[ACSA__APP_OBJECT_SIZE];
+    user_object(object, username);
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa_user user;
+    rc = acsa_app_user_get(app, username, &user, err);
+    rc = rc == ACSA_OK ? STORE(app)->user_disable(app->store, user.id, err) : rc;
+    return acsa__app_finish(app, rc, "user.disable", object, err);
+}
+
+/* ---- Signing in ----------------------------------------------------------------------- */
+
+/* Refuses a user name locked by too many failures. */
+static enum acsa_rc check_lock(struct acsa_app *app, const char *username, int64_t now_s,
+                               struct acsa_error *err)
+{
+    struct acsa_login_failures failures;
+    enum acsa_rc rc = STORE(app)->login_failures_get(app->store, username, &failures, err);
+    if (rc == ACSA_OK && failures.locked_until_s > now_s) {
+        return acsa_error_set(err, ACSA_ETHROTTLED, "username",
+                              "username: too many failed sign-ins; try again in %lld seconds",
+                              (long long)(failures.locked_until_s - now_s));
+    }
+    return rc;
+}
+
+/* Whether password is the user's. An unknown user costs the same time as a known one, so the
+ * answer's delay does not tell which names exist. */
+static enum acsa_rc password_matches(struct acsa_app *app, const char *username,
+                                     const char *password, struct acsa_user *out_user,
+                                     bool *out_ok, struct acsa_error *err)
+{
+    *out_ok = false;
+    char hash[ACSA_PASSWORD_HASH_SIZE] = "";
+    enum acsa_rc rc = STORE(app)->user_get(app->store, username, out_user, hash, err);
+    if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
+        return rc;
+    }
+    acsa_error_clear(err);
+    bool usable = password != NULL && strlen(password) <= ACSA_PASSWORD_MAX;
+    const char *tried = usable ? password : "";
+    if (rc == ACSA_ENOTFOUND) {
+        char ignored[ACSA_PASSWORD_HASH_SIZE];
+        return hash_password(tried, ignored, err);
+    }
+    *out_ok = usable && crypto_pwhash_str_verify(hash, tried, strlen(tried)) == 0;
+    return ACSA_OK;
+}
+
+/* Counts a failed sign-in (locking the name at the limit) with its audit record, committed
+ * although the sign-in is refused. Returns ACSA_EREFUSED with WRONG_LOGIN in err. */
+static enum acsa_rc record_failure(struct acsa_app *app, const char *username, int64_t now_s,
+                                   const char *object, struct acsa_error *err)
+{
+    struct acsa_error local;
+    acsa_error_clear(&local);
+    struct acsa_login_failures f;
+    enum acsa_rc rc = acsa_app_begin(app, &local);
+    if (rc != ACSA_OK) {
+        *err = local;
+        return rc;
+    }
+    rc = STORE(app)->login_failures_get(app->store, username, &f, &local);
+    bool expired = now_s - f.first_s >= ACSA_LOGIN_LOCK_SECONDS ||
+                   (f.locked_until_s != 0 && f.locked_until_s <= now_s);
+    if (f.count == 0 || expired) {
+        f.count = 0;
+        f.first_s = now_s;
+        f.locked_until_s = 0;
+    }
+    f.count++;
+    if (f.count >= ACSA_LOGIN_FAILURES_MAX) {
+        f.locked_until_s = now_s + ACSA_LOGIN_LOCK_SECONDS;
+    }
+    rc = rc == ACSA_OK ? STORE(app)->login_failures_put(app->store, username, &f, &local) : rc;
+    rc = rc == ACSA_OK ? acsa__app_audit_append(app, "session.create", object, ACSA_EREFUSED,
+                                                WRONG_LOGIN, &local) : rc;
+    rc = acsa__app_end(app, rc, &local);
+    if (rc != ACSA_OK) {
+        *err = local;
+        return rc;
+    }
+    return acsa_error_set(err, ACSA_EREFUSED, "password", WRONG_LOGIN);
+}
+
+/* The write half of a successful sign-in: a new session, the failures forgotten. */
+static enum acsa_rc open_session(struct acsa_app *app, const struct acsa_user *user,
+                                 int64_t now_s, char *out_session, char *out_csrf,
+                                 const char *object, struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    char hash[ACSA_SECRET_TEXT_SIZE];
+    new_secret(out_session);
+    new_secret(out_csrf);
+    secret_hash(out_session, hash);
+    rc = STORE(app)->session_purge(app->store, now_s, err);
+    rc = rc == ACSA_OK ? STORE(app)->login_failures_clear(app->store, user->username, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->session_add(app->store, hash, user->id, out_csrf, now_s,
+                                     now_s + ACSA_SESSION_SECONDS, err);
+    }
+    return acsa__app_finish(app, rc, "session.create", object, err);
+}
+
+enum acsa_rc acsa_app_login(struct acsa_app *app, const char *username, const char *password,
+                            int64_t now_s, char out_session[ACSA_SECRET_TEXT_SIZE],
+                            char out_csrf[ACSA_SECRET_TEXT_SIZE], struct acsa_user *out_user,
+                            struct acsa_error *err)
+{
+    out_session[0] = '\0';
+    out_csrf[0] = '\0';
+    memset(out_user, 0, sizeof(*out_user));
+    char object[ACSA__APP_OBJECT_SIZE];
+    user_object(object, username);
+    if (!username_valid(username)) {
+        /* No user can have this name, so there is nothing to count failures against. */
+        char ignored[ACSA_PASSWORD_HASH_SIZE];
+        enum acsa_rc rc = hash_password("", ignored, err);
+        rc = rc == ACSA_OK ? acsa_error_set(err, ACSA_EREFUSED, "password", WRONG_LOGIN) : rc;
+        return acsa__app_refused(app, rc, "session.create", object, err);
+    }
+    bool ok = false;
+    enum acsa_rc rc = check_lock(app, username, now_s, err);
+    rc = rc == ACSA_OK ? password_matches(app, username, password, out_user, &ok, err) : rc;
+    if (rc == ACSA_OK && !ok) {
+        memset(out_user, 0, sizeof(*out_user));
+        return record_failure(app, username, now_s, object, err);
+    }
+    if (rc == ACSA_OK && out_user->disabled) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "username", "username: user \"%s\" is disabled",
+                            username);
+    }
+    if (rc != ACSA_OK) {
+        memset(out_user, 0, sizeof(*out_user));
+        return acsa__app_refused(app, rc, "session.create", object, err);
+    }
+    rc = open_session(app, out_user, now_s, out_session, out_csrf, object, err);
+    if (rc != ACSA_OK) {
+        out_session[0] = '\0';
+        out_csrf[0] = '\0';
+        memset(out_user, 0, sizeof(*out_user));
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_session_user(struct acsa_app *app, const char *session, int64_t now_s,
+                                   struct acsa_user *out_user,
+                                   char out_csrf[ACSA_SECRET_TEXT_SIZE], struct acsa_error *err)
+{
+    memset(out_user, 0, sizeof(*out_user));
+    out_csrf[0] = '\0';
+    enum acsa_rc rc = ACSA_ENOTFOUND;
+    if (secret_shape(session)) {
+        char hash[ACSA_SECRET_TEXT_SIZE];
+        secret_hash(session, hash);
+        rc = STORE(app)->session_get(app->store, hash, now_s, out_user, out_csrf, err);
+    }
+    if (rc == ACSA_OK && !out_user->disabled) {
+        return ACSA_OK;
+    }
+    memset(out_user, 0, sizeof(*out_user));
+    out_csrf[0] = '\0';
+    if (rc == ACSA_OK || rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "session",
+                              "session: not signed in, or the session has expired");
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_logout(struct acsa_app *app, const char *session, struct acsa_error *err)
+{
+    char object[ACSA__APP_OBJECT_SIZE] = "session";
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    char hash[ACSA_SECRET_TEXT_SIZE] = "";
+    if (secret_shape(session)) {
+        secret_hash(session, hash);
+    }
+    struct acsa_user user;
+    char csrf[ACSA_SECRET_TEXT_SIZE];
+    /* Found even when expired, so that the record names whose session ended. */
+    rc = STORE(app)->session_get(app->store, hash, INT64_MIN, &user, csrf, err);
+    if (rc == ACSA_OK) {
+        user_object(object, user.username);
+        rc = STORE(app)->session_delete(app->store, hash, err);
+    }
+    if (rc == ACSA_ENOTFOUND) {
+        rc = acsa_error_set(err, rc, "session", "session: not signed in");
+    }
+    return acsa__app_finish(app, rc, "session.delete", object, err);
+}
+
+/* ---- API tokens ----------------------------------------------------------------------- */
+
+/* The enabled user a token is made for. */
+static enum acsa_rc token_owner(struct acsa_app *app, const char *username, const char *name,
+                                struct acsa_user *out, struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa_app_user_get(app, username, out, err);
+    if (rc == ACSA_OK && out->disabled) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "username", "username: user \"%s\" is disabled",
+                            username);
+    }
+    return rc == ACSA_OK ? check_line("name", name, ACSA_NAME_SIZE, err) : rc;
+}
+
+enum acsa_rc acsa_app_token_create(struct acsa_app *app, const char *username, const char *name,
+                                   int64_t now_s, char out_token[ACSA_SECRET_TEXT_SIZE],
+                                   int64_t *out_id, struct acsa_error *err)
+{
+    out_token[0] = '\0';
+    *out_id = 0;
+    char object[ACSA__APP_OBJECT_SIZE];
+    user_object(object, username);
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa_user user;
+    char token[ACSA_SECRET_TEXT_SIZE];
+    char hash[ACSA_SECRET_TEXT_SIZE];
+    rc = token_owner(app, username, name, &user, err);
+    if (rc == ACSA_OK) {
+        new_secret(token);
+        secret_hash(token, hash);
+        rc = STORE(app)->token_add(app->store, user.id, name, hash, now_s, out_id, err);
+    }
+    if (rc == ACSA_OK) {
+        size_t used = strlen(object);
+        snprintf(object + used, sizeof(object) - used, "/token:%lld", (long long)*out_id);
+    }
+    rc = acsa__app_finish(app, rc, "token.create", object, err);
+    if (rc == ACSA_OK) {
+        memcpy(out_token, token, ACSA_SECRET_TEXT_SIZE);
+    } else {
+        *out_id = 0;
+    }
+    sodium_memzero(token, sizeof(token));
+    return rc;
+}
+
+enum acsa_rc acsa_app_token_user(struct acsa_app *app, const char *token,
+                                 struct acsa_user *out_user, struct acsa_error *err)
+{
+    memset(out_user, 0, sizeof(*out_user));
+    enum acsa_rc rc = ACSA_ENOTFOUND;
+    if (secret_shape(token)) {
+        char hash[ACSA_SECRET_TEXT_SIZE];
+        secret_hash(token, hash);
+        rc = STORE(app)->token_user(app->store, hash, out_user, err);
+    }
+    if (rc == ACSA_OK && !out_user->disabled) {
+        return ACSA_OK;
+    }
+    memset(out_user, 0, sizeof(*out_user));
+    if (rc == ACSA_OK || rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "token",
+                              "token: unknown or revoked, or its user is disabled");
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_token_get(struct acsa_app *app, int64_t id, struct acsa_token_info *out,
+                                struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    enum acsa_rc rc = STORE(app)->token_get(app->store, id, out, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, rc, "id", "id: token %lld not found", (long long)id);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_token_revoke(struct acsa_app *app, int64_t id, struct acsa_error *err)
+{
+    char object[ACSA__APP_OBJECT_SIZE];
+    snprintf(object, sizeof(object), "token:%lld", (long long)id);
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    rc = STORE(app)->token_revoke(app->store, id, err);
+    if (rc == ACSA_ENOTFOUND) {
+        rc = acsa_error_set(err, rc, "id", "id: token %lld not found", (long long)id);
+    }
+    return acsa__app_finish(app, rc, "token.revoke", object, err);
+}
+
+enum acsa_rc acsa_app_token_list(struct acsa_app *app, const char *username, acsa_token_cb cb,
+                                 void *ctx, struct acsa_error *err)
+{
+    if (username != NULL && username[0] != '\0') {
+        struct acsa_user user;
+        enum acsa_rc rc = acsa_app_user_get(app, username, &user, err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+    return STORE(app)->token_list(app->store, username, cb, ctx, err);
+}
+
+/* ---- Idempotency ---------------------------------------------------------------------- */
+
+static enum acsa_rc check_idempotency(const char *key, const char *request_hash,
+                                      struct acsa_error *err)
+{
+    size_t n = 0;
+    for (; key != NULL && key[n] != '\0'; n++) {
+        char c = key[n];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_' || c == '-';
+        if (!ok) {
+            n = ACSA_IDEMPOTENCY_KEY_SIZE;
+            break;
+        }
+    }
+    if (n == 0 || n >= ACSA_IDEMPOTENCY_KEY_SIZE) {
+        return acsa_error_set(err, ACSA_EUSAGE, "Idempotency-Key", "Idempotency-Key: must be "
+                              "1-%d characters of A-Z, a-z, 0-9, '_' and '-'",
+                              ACSA_IDEMPOTENCY_KEY_SIZE - 1);
+    }
+    return acsa__app_check_name("request_hash", request_hash, ACSA_REQUEST_HASH_SIZE, err);
+}
+
+enum acsa_rc acsa_app_idempotency_get(struct acsa_app *app, int64_t user_id, const char *key,
+                                      const char *request_hash, int *out_status,
+                                      char **out_body, struct acsa_error *err)
+{
+    *out_status = 0;
+    *out_body = NULL;
+    enum acsa_rc rc = check_idempotency(key, request_hash, err);
+    struct acsa_idempotency_row row;
+    rc = rc == ACSA_OK ? STORE(app)->idempotency_get(app->store, user_id, key, &row, err) : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (strcmp(row.request_hash, request_hash) != 0) {
+        free(row.body);
+        return acsa_error_set(err, ACSA_EREFUSED, "Idempotency-Key", "Idempotency-Key: \"%s\" "
+                              "was already used with a different request", key);
+    }
+    *out_status = row.status;
+    *out_body = row.body;
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_idempotency_put(struct acsa_app *app, int64_t user_id, const char *key,
+                                      const char *request_hash, int status, const char *body,
+                                      struct acsa_error *err)
+{
+    enum acsa_rc rc = check_idempotency(key, request_hash, err);
+    if (rc == ACSA_OK && (status < 100 || status > 599)) {
+        rc = acsa_error_set(err, ACSA_EUSAGE, "status", "status: %d is not an HTTP status",
+                            status);
+    }
+    rc = rc == ACSA_OK ? acsa_app_begin(app, err) : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    rc = STORE(app)->idempotency_put(app->store, user_id, key, request_hash, status,
+                                     body != NULL ? body : "", (int64_t)time(NULL), err);
+    return acsa__app_end(app, rc, err);
+}

@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: MIT */
+/* The shared JSON renderings of orders, events, balances and reference data (order_json.h).
+ * Amounts and quantities are decimal strings, dates "YYYY-MM-DD", absent values null. */
+#include "order_json.h"
+
+#include <string.h>
+
+#include "../core/date.h"
+#include "../core/money.h"
+
+json_t *acsa_json_money(int64_t minor, uint8_t exponent)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    return json_string(acsa_money_format(minor, exponent, text));
+}
+
+json_t *acsa_json_quantity(int64_t milli)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    return json_string(acsa_quantity_format(milli, text));
+}
+
+json_t *acsa_json_date(int32_t day)
+{
+    char text[ACSA_DATE_TEXT_SIZE];
+    return day == ACSA_DATE_NONE ? json_null() : json_string(acsa_date_format(day, text));
+}
+
+json_t *acsa_json_text(const char *text)
+{
+    if (text[0] == '\0') {
+        return json_null();
+    }
+    json_t *value = json_string(text);
+    if (value != NULL) {
+        return value;
+    }
+    /* Not valid UTF-8: keep the ASCII characters and mark the others. */
+    char clean[ACSA_TEXT_SIZE * 2];
+    size_t i = 0;
+    for (; text[i] != '\0' && i + 1 < sizeof(clean); i++) {
+        clean[i] = (unsigned char)text[i] < 0x80u ? text[i] : '?';
+    }
+    clean[i] = '\0';
+    return json_string(clean);
+}
+
+json_t *acsa_json_id(int64_t id)
+{
+    return id == 0 ? json_null() : json_integer(id);
+}
+
+/* A quantity, or null for 0. */
+static json_t *quantity_or_null(int64_t milli)
+{
+    return milli != 0 ? acsa_json_quantity(milli) : json_null();
+}
+
+json_t *acsa_order_summary_json(const struct acsa_order_summary *o)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
+                     "number", o->number, "agreement_id", o->agreement_id, "requester",
+                     o->requester, "supplier", o->supplier, "activity_id",
+                     (json_int_t)o->activity_id, "method", acsa_method_name(o->method), "state",
+                     acsa_state_name(o->state), "currency", o->currency, "value",
+                     acsa_json_money(o->value_minor, o->exponent), "outstanding",
+                     acsa_json_money(o->outstanding_minor, o->exponent), "created",
+                     acsa_json_date(o->created_day), "delivered", acsa_json_date(o->delivered_day),
+                     "due", acsa_json_date(o->due_day));
+}
+
+static json_t *unit_ref_json(int64_t id, const char *name)
+{
+    return id == 0 ? json_null()
+                   : json_pack("{s:I, s:o}", "id", (json_int_t)id, "name", acsa_json_text(name));
+}
+
+static json_t *line_json(const struct acsa_order_line *line, uint32_t no, uint8_t exponent)
+{
+    int64_t received_value = 0;
+    if (!acsa_money_line_value(line->received_milli, line->price_minor, &received_value)) {
+        received_value = 0;
+    }
+    return json_pack("{s:i, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "line", (int)no, "category", line->category, "description",
+                     acsa_json_text(line->description), "nsn", acsa_json_text(line->nsn),
+                     "unit_of_issue", line->unit_of_issue, "quantity",
+                     acsa_json_quantity(line->quantity_milli), "unit_price",
+                     acsa_json_money(line->price_minor, exponent), "value",
+                     acsa_json_money(line->value_minor, exponent), "issued",
+                     acsa_json_quantity(line->issued_milli), "received",
+                     acsa_json_quantity(line->received_milli), "returned",
+                     acsa_json_quantity(line->returned_milli), "return_accepted",
+                     acsa_json_quantity(line->return_accepted_milli), "received_value",
+                     acsa_json_money(received_value, exponent));
+}
+
+static json_t *lines_json(const struct acsa_order *order)
+{
+    json_t *lines = json_array();
+    for (uint32_t i = 0; lines != NULL && i < order->line_count; i++) {
+        if (json_array_append_new(lines, line_json(&order->lines[i], i + 1,
+                                                   order->currency.exponent)) != 0) {
+            json_decref(lines);
+            lines = NULL;
+        }
+    }
+    return lines;
+}
+
+/* The amounts of the order, all in its currency. */
+static json_t *amounts_json(const struct acsa_order *o, int32_t today)
+{
+    uint8_t e = o->currency.exponent;
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "currency",
+                     o->currency.code, "value", acsa_json_money(o->value_minor, e),
+                     "received_value", acsa_json_money(o->received_value_minor, e),
+                     "kind_settled", acsa_json_money(o->kind_settled_minor, e), "cash_due",
+                     acsa_json_money(o->cash_due_minor, e), "paid",
+                     acsa_json_money(o->paid_minor, e), "outstanding",
+                     acsa_json_money(acsa_order_outstanding(o), e), "overdue",
+                     acsa_order_overdue(o, today), "converted", o->converted, "exchanged_with",
+                     acsa_json_text(o->exchanged_with));
+}
+
+void acsa_order_view_resolve(struct acsa_store *store, struct acsa_order_view *view)
+{
+    struct acsa_error ignored;
+    char party[ACSA_NATION_SIZE];
+    const struct acsa_order *o = &view->order;
+    if (o->requester_unit_id == 0 ||
+        store->vtbl->unit_get(store, o->requester_unit_id, party, view->requester_unit,
+                              &ignored) != ACSA_OK) {
+        view->requester_unit[0] = '\0';
+    }
+    if (o->supplier_unit_id == 0 ||
+        store->vtbl->unit_get(store, o->supplier_unit_id, party, view->supplier_unit,
+                              &ignored) != ACSA_OK) {
+        view->supplier_unit[0] = '\0';
+    }
+    if (store->vtbl->activity_get(store, o->activity_id, &view->activity, &ignored) != ACSA_OK) {
+        memset(&view->activity, 0, sizeof(view->activity));
+    }
+}
+
+json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today)
+{
+    const struct acsa_order *o = &view->order;
+    const struct acsa_activity *a = &view->activity;
+    json_t *activity = a->id == 0
+                           ? json_pack("{s:I}", "id", (json_int_t)o->activity_id)
+                           : json_pack("{s:I, s:o, s:s}", "id", (json_int_t)o->activity_id,
+                                       "name", acsa_json_text(a->name), "type", a->type);
+    json_t *doc = json_pack(
+        "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "number",
+        o->number, "agreement_id", o->agreement_id, "requester", o->requester, "supplier",
+        o->supplier, "requester_unit", unit_ref_json(o->requester_unit_id, view->requester_unit),
+        "supplier_unit", unit_ref_json(o->supplier_unit_id, view->supplier_unit), "activity",
+        activity, "method", acsa_method_name(o->method), "state", acsa_state_name(o->state),
+        "place", acsa_json_text(o->place), "need_by", acsa_json_date(o->need_by_day), "created",
+        acsa_json_date(o->created_day), "delivered", acsa_json_date(o->delivered_day),
+        "invoiced", acsa_json_date(o->invoiced_day), "due", acsa_json_date(o->due_day));
+    json_t *amounts = amounts_json(o, today);
+    bool ok = doc != NULL && amounts != NULL && json_object_update(doc, amounts) == 0;
+    ok = ok && json_object_set_new(doc, "lines", lines_json(o)) == 0;
+    json_decref(amounts);
+    if (!ok) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static json_t *postings_json(const struct acsa_event *e, const struct acsa_currency *cur)
+{
+    json_t *postings = json_array();
+    for (uint32_t i = 0; postings != NULL && i < e->posting_count; i++) {
+        const struct acsa_posting *p = &e->postings[i];
+        const struct acsa_currency *pc = acsa_currency_find(p->currency);
+        json_t *posting = json_pack(
+            "{s:s, s:s, s:s, s:o, s:o, s:o}", "account", acsa_account_name(p->account),
+            "partner", p->partner, "currency", p->currency, "amount",
+            acsa_json_money(p->amount_minor, pc != NULL ? pc->exponent : cur->exponent),
+            "quantity", quantity_or_null(p->quantity_milli), "line", acsa_json_id(p->line_no));
+        if (json_array_append_new(postings, posting) != 0) {
+            json_decref(postings);
+            postings = NULL;
+        }
+    }
+    return postings;
+}
+
+json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_currency *cur)
+{
+    const struct acsa_event *e = &row->event;
+    return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o}", "id",
+                     (json_int_t)row->id, "date", acsa_json_date(e->day), "step",
+                     acsa_step_name(e->step), "actor", e->actor, "state_from",
+                     acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
+                     "line", acsa_json_id(e->line_no), "quantity",
+                     quantity_or_null(e->quantity_milli), "amount",
+                     acsa_json_money(e->amount_minor, cur->exponent), "currency", cur->code,
+                     "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur));
+}
+
+/* ---- balance -------------------------------------------------------------------------- */
+
+bool acsa_balance_line_same(const struct acsa_balance_line *line,
+                            const struct acsa_balance_row *row)
+{
+    return strcmp(line->partner, row->partner) == 0 && strcmp(line->currency, row->currency) == 0;
+}
+
+void acsa_balance_line_start(struct acsa_balance_line *line, const struct acsa_balance_row *row)
+{
+    memset(line, 0, sizeof(*line));
+    memcpy(line->partner, row->partner, sizeof(line->partner));
+    memcpy(line->currency, row->currency, sizeof(line->currency));
+}
+
+bool acsa_balance_line_add(struct acsa_balance_line *line, const struct acsa_balance_row *row)
+{
+    int64_t *slot = NULL;
+    bool payable = false;
+    switch (row->account) {
+    case ACSA_ACCOUNT_RECEIVABLE_CASH:
+        slot = &line->receivable_cash_minor;
+        break;
+    case ACSA_ACCOUNT_RECEIVABLE_KIND:
+        slot = &line->receivable_kind_minor;
+        break;
+    case ACSA_ACCOUNT_PAYABLE_CASH:
+        slot = &line->payable_cash_minor;
+        payable = true;
+        break;
+    case ACSA_ACCOUNT_PAYABLE_KIND:
+        slot = &line->payable_kind_minor;
+        payable = true;
+        break;
+    default:
+        return true; /* Counter accounts are not part of the statement. */
+    }
+    int64_t amount = row->amount_minor;
+    bool ok = !payable || acsa_money_sub(0, amount, &amount);
+    return ok && acsa_money_add(*slot, amount, slot);
+}
+
+bool acsa_balance_line_net(const struct acsa_balance_line *line, int64_t *out_net)
+{
+    int64_t net = 0;
+    bool ok = acsa_money_add(line->receivable_cash_minor, line->receivable_kind_minor, &net);
+    ok = ok && acsa_money_sub(net, line->payable_cash_minor, &net);
+    ok = ok && acsa_money_sub(net, line->payable_kind_minor, &net);
+    *out_net = ok ? net : 0;
+    return ok;
+}
+
+json_t *acsa_balance_line_json(const struct acsa_balance_line *line, int64_t net)
+{
+    const struct acsa_currency *currency = acsa_currency_find(line->currency);
+    uint8_t e = currency != NULL ? currency->exponent : 0;
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "partner", line->partner,
+                     "currency", line->currency, "receivable_cash",
+                     acsa_json_money(line->receivable_cash_minor, e), "receivable_kind",
+                     acsa_json_money(line->receivable_kind_minor, e), "payable_cash",
+                     acsa_json_money(line->payable_cash_minor, e), "payable_kind",
+                     acsa_json_money(line->payable_kind_minor, e), "net",
+                     acsa_json_money(net, e));
+}
+
+json_t *acsa_overdue_json(const struct acsa_order_summary *o, int32_t days, const char *bucket)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o}", "number",
+                     o->number, "agreement_id", o->agreement_id, "requester", o->requester,
+                     "supplier", o->supplier, "method", acsa_method_name(o->method), "state",
+                     acsa_state_name(o->state), "due", acsa_json_date(o->due_day),
+                     "days_overdue", (int)days, "bucket", bucket, "currency", o->currency,
+                     "outstanding", acsa_json_money(o->outstanding_minor, o->exponent));
+}
+
+/* ---- reference data ------------------------------------------------------------------- */
+
+json_t *acsa_agreement_summary_json(const struct acsa_agreement *a, int32_t today)
+{
+    return json_pack("{s:s, s:o, s:[s,s], s:o, s:o, s:o, s:o, s:b}", "id", a->id, "title",
+                     acsa_json_text(a->title), "parties", a->parties[0], a->parties[1],
+                     "signed", acsa_json_date(a->signed_day), "effective_from",
+                     acsa_json_date(a->effective_from_day), "term_end",
+                     acsa_json_date(acsa_agreement_term_end(a, today)), "terminated",
+                     acsa_json_date(a->terminated_day), "in_force",
+                     acsa_agreement_in_force(a, today));
+}
+
+static json_t *codes_json(const char (*codes)[ACSA_CODE_SIZE], uint32_t count)
+{
+    json_t *array = json_array();
+    for (uint32_t i = 0; array != NULL && i < count; i++) {
+        if (json_array_append_new(array, json_string(codes[i])) != 0) {
+            json_decref(array);
+            array = NULL;
+        }
+    }
+    return array;
+}
+
+/* The allowed methods with their deadlines, the currencies and the ageing buckets. */
+static json_t *agreement_terms_json(const struct acsa_agreement *a)
+{
+    json_t *methods = json_array();
+    json_t *currencies = json_array();
+    json_t *buckets = json_array();
+    bool ok = methods != NULL && currencies != NULL && buckets != NULL;
+    for (unsigned m = 0; ok && m < ACSA_METHOD_COUNT; m++) {
+        if (a->method_allowed[m]) {
+            ok = json_array_append_new(methods, json_pack("{s:s, s:i}", "method",
+                                                          acsa_method_name((enum acsa_method)m),
+                                                          "due_days", (int)a->due_days[m])) == 0;
+        }
+    }
+    for (uint32_t i = 0; ok && i < a->currency_count; i++) {
+        ok = json_array_append_new(currencies,
+                                   json_pack("{s:s, s:i}", "code", a->currencies[i].code,
+                                             "exponent", (int)a->currencies[i].exponent)) == 0;
+    }
+    for (uint32_t b = 0; ok && b <= ACSA_AGEING_BOUNDS; b++) {
+        char label[32];
+        acsa_agreement_ageing_label(a, b, label, sizeof(label));
+        int from = b == 0 ? 0 : (int)a->ageing_bounds[b - 1] + 1;
+        json_t *to = b < ACSA_AGEING_BOUNDS ? json_integer(a->ageing_bounds[b]) : json_null();
+        ok = json_array_append_new(buckets, json_pack("{s:s, s:i, s:o}", "label", label,
+                                                      "from_days", from, "to_days", to)) == 0;
+    }
+    json_t *terms = ok ? json_pack("{s:o, s:o, s:o}", "methods", methods, "currencies",
+                                   currencies, "ageing_buckets", buckets)
+                       : NULL;
+    if (terms == NULL && !ok) {
+        json_decref(methods);
+        json_decref(currencies);
+        json_decref(buckets);
+    }
+    return terms;
+}
+
+json_t *acsa_agreement_detail_json(const struct acsa_agreement *a, int32_t today)
+{
+    json_t *terms = agreement_terms_json(a);
+    if (terms == NULL) {
+        return NULL;
+    }
+    json_t *doc = json_pack(
+        "{s:s, s:o, s:[s,s], s:o, s:o, s:i, s:i, s:o, s:o, s:b, s:o, s:o, s:o}", "id", a->id,
+        "title", acsa_json_text(a->title), "parties", a->parties[0], a->parties[1], "signed",
+        acsa_json_date(a->signed_day), "effective_from", acsa_json_date(a->effective_from_day),
+        "term_years", (int)a->term_years, "renewal_years", (int)a->renewal_years, "terminated",
+        acsa_json_date(a->terminated_day), "term_end",
+        acsa_json_date(acsa_agreement_term_end(a, today)), "in_force",
+        acsa_agreement_in_force(a, today), "activity_types",
+        codes_json(a->activity_types, a->activity_type_count), "categories",
+        codes_json(a->categories, a->category_count), "excluded",
+        codes_json(a->excluded, a->excluded_count));
+    bool ok = doc != NULL;
+    ok = ok && json_object_update(doc, terms) == 0;
+    ok = ok && json_object_set_new(doc, "conversion",
+                                   json_string(acsa_conversion_name(a->conversion))) == 0;
+    ok = ok && json_object_set_new(doc, "invoice_within_days",
+                                   json_integer(a->invoice_within_days)) == 0;
+    ok = ok && json_object_set_new(doc, "pricing_basis", acsa_json_text(a->pricing_basis)) == 0;
+    json_decref(terms);
+    if (!ok) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+json_t *acsa_unit_json(int64_t id, const char *party, const char *name)
+{
+    return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "party", party, "name",
+                     acsa_json_text(name));
+}
+
+json_t *acsa_official_json(const struct acsa_official *official)
+{
+    json_t *limits = json_array();
+    for (uint32_t i = 0; limits != NULL && i < official->limit_count; i++) {
+        const struct acsa_currency *currency = &official->limit_currency[i];
+        char amount[ACSA_MONEY_TEXT_SIZE];
+        acsa_money_format(official->limit_minor[i], currency->exponent, amount);
+        if (json_array_append_new(limits, json_pack("{s:s, s:s}", "currency", currency->code,
+                                                    "amount", amount)) != 0) {
+            json_decref(limits);
+            limits = NULL;
+        }
+    }
+    return json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)official->id, "party",
+                     official->party, "name", acsa_json_text(official->name), "limits", limits);
+}
+
+json_t *acsa_activity_json(const struct acsa_activity *a)
+{
+    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)a->id,
+                     "agreement_id", a->agreement_id, "name", acsa_json_text(a->name), "type",
+                     a->type, "from", acsa_json_date(a->from_day), "to",
+                     acsa_json_date(a->to_day), "place", acsa_json_text(a->place));
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* The JSON renderings of orders, events, balances and reference data that every front end
+ * shares, so the CLI's --json output and the HTTP API show the same objects. The row types of
+ * the storage interface are plain data; only their declarations are used here. */
+#ifndef ACSA_ORDER_JSON_H
+#define ACSA_ORDER_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../core/agreement.h"
+#include "../core/order.h"
+#include "../store/store.h"
+
+/* Every function returns a new reference, or NULL when out of memory. */
+
+/** An amount as a decimal string with the currency's decimals ("12.50"). */
+json_t *acsa_json_money(int64_t minor, uint8_t exponent);
+/** A quantity in thousandths as a decimal string ("0.5"). */
+json_t *acsa_json_quantity(int64_t milli);
+/** "YYYY-MM-DD", or null for ACSA_DATE_NONE. */
+json_t *acsa_json_date(int32_t day);
+/** The text, or null when empty; bytes that are not UTF-8 become '?'. */
+json_t *acsa_json_text(const char *text);
+/** The id, or null for 0. */
+json_t *acsa_json_id(int64_t id);
+
+/** One order of a list. */
+json_t *acsa_order_summary_json(const struct acsa_order_summary *order);
+
+/* An order with the names it refers to, resolved by the caller. */
+struct acsa_order_view {
+    struct acsa_order order;                 /* With lines and history. */
+    struct acsa_activity activity;           /* activity.id is 0 if it could not be read. */
+    char requester_unit[ACSA_NAME_SIZE];     /* "" if none. */
+    char supplier_unit[ACSA_NAME_SIZE];      /* "" if none. */
+};
+
+/** Fills the activity and unit names of view->order from store; what cannot be read is left
+ * empty (activity.id 0, names ""). Reads only. */
+void acsa_order_view_resolve(struct acsa_store *store, struct acsa_order_view *view);
+/** An order's header, amounts (overdue judged on today) and lines, without events. */
+json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today);
+/** One event with its postings; amounts in the order's currency cur. */
+json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_currency *cur);
+
+/* The balance with one partner in one currency: payables as positive amounts owed by us. */
+struct acsa_balance_line {
+    char partner[ACSA_NATION_SIZE];
+    char currency[ACSA_CURRENCY_SIZE];
+    int64_t receivable_cash_minor;
+    int64_t receivable_kind_minor;
+    int64_t payable_cash_minor;
+    int64_t payable_kind_minor;
+};
+
+/** Whether row belongs to the group line already holds (same partner and currency). */
+bool acsa_balance_line_same(const struct acsa_balance_line *line,
+                            const struct acsa_balance_row *row);
+/** Starts line as the (empty) group of row's partner and currency. */
+void acsa_balance_line_start(struct acsa_balance_line *line, const struct acsa_balance_row *row);
+/** Adds row (of the same group) to line; counter accounts are ignored. False on overflow. */
+ACSA_NODISCARD bool acsa_balance_line_add(struct acsa_balance_line *line,
+                                          const struct acsa_balance_row *row);
+/** Receivables minus payables into *out_net; false on overflow. */
+ACSA_NODISCARD bool acsa_balance_line_net(const struct acsa_balance_line *line,
+                                          int64_t *out_net);
+/** The line with its net. */
+json_t *acsa_balance_line_json(const struct acsa_balance_line *line, int64_t net);
+
+/** One overdue order: days overdue and its ageing bucket's label. */
+json_t *acsa_overdue_json(const struct acsa_order_summary *order, int32_t days,
+                          const char *bucket);
+
+/** An agreement as listed: id, title, parties, dates, whether in force on today. */
+json_t *acsa_agreement_summary_json(const struct acsa_agreement *agreement, int32_t today);
+/** Every field of an agreement, with its term end and whether in force on today. */
+json_t *acsa_agreement_detail_json(const struct acsa_agreement *agreement, int32_t today);
+
+json_t *acsa_unit_json(int64_t id, const char *party, const char *name);
+json_t *acsa_official_json(const struct acsa_official *official);
+json_t *acsa_activity_json(const struct acsa_activity *activity);
+
+#endif

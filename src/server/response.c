@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/* Responses: JSON bodies, RFC 9457 problems with the one table that maps result codes and
+ * statuses to problem types, added headers, idempotent replays, and refusals of writes that
+ * are recorded in the audit log before they are answered. */
+#include "server_int.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROBLEM_BASE "https://acsa.invalid/problems/"
+
+/* The statuses the API answers with: the result code that maps to each (ACSA_OK for those
+ * no code maps to), its problem type and title. */
+static const struct status_entry {
+    int status;
+    enum acsa_rc rc;
+    const char *code;
+    const char *title;
+} status_table[] = {
+    {400, ACSA_EUSAGE, "invalid-input", "The request is not valid"},
+    {401, ACSA_OK, "not-signed-in", "Not signed in"},
+    {403, ACSA_EFORBIDDEN, "forbidden", "Not allowed for this user"},
+    {404, ACSA_ENOTFOUND, "not-found", "Not found"},
+    {405, ACSA_OK, "method-not-allowed", "Method not allowed"},
+    {409, ACSA_EEXISTS, "exists", "Already exists"},
+    {412, ACSA_ECONFLICT, "changed", "Changed by someone else"},
+    {413, ACSA_OK, "too-large", "The body is too large"},
+    {415, ACSA_OK, "not-json", "The body is not JSON"},
+    {422, ACSA_EREFUSED, "refused", "Refused by a rule of the agreement or the order's state"},
+    {428, ACSA_OK, "if-match-required", "If-Match is required"},
+    {429, ACSA_ETHROTTLED, "throttled", "Too many attempts"},
+    {500, ACSA_ESTORAGE, "storage", "Storage error"},
+    {500, ACSA_ENOMEM, "out-of-memory", "Out of memory"},
+    {503, ACSA_OK, "busy", "The server is busy; retry"},
+};
+
+#define STATUS_COUNT (sizeof(status_table) / sizeof(status_table[0]))
+
+static const struct status_entry *entry_of_status(int status)
+{
+    for (size_t i = 0; i < STATUS_COUNT; i++) {
+        if (status_table[i].status == status) {
+            return &status_table[i];
+        }
+    }
+    return &status_table[STATUS_COUNT - 3]; /* 500. */
+}
+
+static const struct status_entry *entry_of_rc(enum acsa_rc rc)
+{
+    for (size_t i = 0; i < STATUS_COUNT; i++) {
+        if (status_table[i].rc == rc && rc != ACSA_OK) {
+            return &status_table[i];
+        }
+    }
+    return &status_table[STATUS_COUNT - 3]; /* 500: a code with no status of its own. */
+}
+
+int status_of_rc(enum acsa_rc rc)
+{
+    return entry_of_rc(rc)->status;
+}
+
+void response_free(struct response *response)
+{
+    if (!response->body_static) {
+        free(response->body);
+    }
+    memset(response, 0, sizeof(*response));
+}
+
+char *json_text(json_t *doc, size_t *out_size)
+{
+    char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    *out_size = text != NULL ? strlen(text) : 0;
+    return text;
+}
+
+static void set_body(struct request *req, int status, const char *content_type, char *text,
+                     size_t size)
+{
+    struct response *r = &req->response;
+    if (!r->body_static) {
+        free(r->body);
+    }
+    r->status = status;
+    r->body = text;
+    r->size = size;
+    r->body_static = false;
+    r->content_type = content_type;
+}
+
+void response_text(struct request *req, int status, const char *content_type, char *text,
+                   size_t size)
+{
+    set_body(req, status, content_type, text, size);
+}
+
+void response_json(struct request *req, int status, json_t *doc)
+{
+    size_t size = 0;
+    char *text = json_text(doc, &size);
+    json_decref(doc);
+    if (text == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    set_body(req, status, "application/json", text, size);
+}
+
+void response_static(struct request *req, const char *content_type, const unsigned char *data,
+                     size_t size)
+{
+    set_body(req, 200, content_type, NULL, 0);
+    req->response.body = (char *)data;
+    req->response.size = size;
+    req->response.body_static = true;
+}
+
+void response_empty(struct request *req, int status)
+{
+    set_body(req, status, NULL, NULL, 0);
+}
+
+void response_header(struct request *req, const char *name, const char *format, ...)
+{
+    struct response *r = &req->response;
+    if (r->header_count == SERVER_HEADERS_MAX) {
+        abort(); /* A handler adds more headers than a response was built for. */
+    }
+    va_list args;
+    va_start(args, format);
+    vsnprintf(r->header_values[r->header_count], SERVER_HEADER_SIZE, format, args);
+    va_end(args);
+    r->header_names[r->header_count++] = name;
+}
+
+void response_replay(struct request *req, int status, char *body)
+{
+    size_t size = body != NULL ? strlen(body) : 0;
+    const char *type = status >= 400 ? "application/problem+json" : "application/json";
+    set_body(req, status, size > 0 ? type : NULL, body, size);
+    response_header(req, "Idempotency-Replayed", "true");
+}
+
+static void problem_entry(struct request *req, const struct status_entry *entry, int status,
+                          const char *field, const char *detail)
+{
+    /* Headers added so far belonged to the success the handler expected; a problem drops
+     * them, but keeps Retry-After and Allow, added after it. */
+    req->response.header_count = 0;
+    char type[96];
+    snprintf(type, sizeof(type), PROBLEM_BASE "%s", entry->code);
+    json_t *doc = json_pack("{s:s, s:s, s:i, s:s, s:o}", "type", type, "title", entry->title,
+                            "status", status, "detail", detail, "field",
+                            field != NULL && field[0] != '\0' ? json_string(field) : json_null());
+    size_t size = 0;
+    char *text = json_text(doc, &size);
+    json_decref(doc);
+    set_body(req, status, "application/problem+json", text, size);
+}
+
+void problem(struct request *req, int status, const char *field, const char *format, ...)
+{
+    char detail[ACSA_ERROR_MESSAGE_SIZE];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(detail, sizeof(detail), format, args);
+    va_end(args);
+    problem_entry(req, entry_of_status(status), status, field, detail);
+}
+
+void problem_rc(struct request *req, enum acsa_rc rc, const struct acsa_error *err)
+{
+    const struct status_entry *entry = entry_of_rc(rc);
+    const char *detail = err != NULL && err->message[0] != '\0' ? err->message
+                                                                 : acsa_rc_text(rc);
+    problem_entry(req, entry, entry->status, err != NULL ? err->field : NULL, detail);
+}
+
+enum acsa_rc job_refused(struct acsa_app *app, struct request *req)
+{
+    char action[ACSA_NAME_SIZE];
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    request_audit_action(req, action, sizeof(action));
+    enum acsa_rc rc = acsa_app_audit(app, action, req->audit_object, req->audit_err.rc,
+                                     req->audit_err.message, &err);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    const struct status_entry *entry = entry_of_status(req->refused_status);
+    problem_entry(req, entry, req->refused_status, req->audit_err.field,
+                  req->audit_err.message);
+    return req->audit_err.rc;
+}
+
+enum acsa_rc job_refuse(struct acsa_app *app, struct request *req, int status,
+                        const struct acsa_error *err)
+{
+    req->audit_err = *err;
+    req->refused_status = status != 0 ? status : status_of_rc(err->rc);
+    enum acsa_rc rc = job_refused(app, req);
+    return rc == ACSA_OK ? err->rc : rc;
+}
+
+void refuse(struct request *req, int status, const struct acsa_error *err)
+{
+    req->audit_err = *err;
+    req->refused_status = status != 0 ? status : status_of_rc(err->rc);
+    bool write = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+    if (write && req->signed_in && req->route != NULL) {
+        submit(req, job_refused, NULL, NULL);
+        return;
+    }
+    const struct status_entry *entry = entry_of_status(req->refused_status);
+    problem_entry(req, entry, req->refused_status, err->field, err->message);
+}
+
+void refusef(struct request *req, int status, enum acsa_rc rc, const char *field,
+             const char *format, ...)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    err.rc = rc;
+    snprintf(err.field, sizeof(err.field), "%s", field != NULL ? field : "");
+    va_list args;
+    va_start(args, format);
+    vsnprintf(err.message, sizeof(err.message), format, args);
+    va_end(args);
+    refuse(req, status, &err);
+}

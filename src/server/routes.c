@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/* The route table of the API (docs/API.md): method, pattern, handler, who may call it and
+ * the action a refused write is audited as; and the matcher that takes {params} out of a
+ * path. `acsa routes` prints this table; docs/openapi.json describes the same paths. */
+#include "server_int.h"
+
+#include <string.h>
+
+#define SIGNED_IN ROUTE_SIGNED_IN, ACSA_ACTION_COUNT
+#define PUBLIC ROUTE_PUBLIC, ACSA_ACTION_COUNT
+#define ACTION(name) ROUTE_ACTION, ACSA_ACTION_##name
+
+const struct route server_routes[] = {
+    {"GET", "/healthz", route_healthz, PUBLIC, NULL},
+    {"GET", "/metrics", route_metrics, PUBLIC, NULL},
+    {"GET", "/api/openapi.json", route_openapi, PUBLIC, NULL},
+    {"POST", "/api/session", route_session_create, PUBLIC, "session.create"},
+    {"GET", "/api/session", route_session_get, SIGNED_IN, NULL},
+    {"DELETE", "/api/session", route_session_delete, SIGNED_IN, "session.delete"},
+    {"GET", "/api/users", route_users_list, ACTION(MANAGE_USERS), NULL},
+    {"POST", "/api/users", route_users_create, ACTION(MANAGE_USERS), "user.add"},
+    {"POST", "/api/users/{username}/disable", route_users_disable, ACTION(MANAGE_USERS),
+     "user.disable"},
+    {"GET", "/api/tokens", route_tokens_list, SIGNED_IN, NULL},
+    {"POST", "/api/tokens", route_tokens_create, SIGNED_IN, "token.create"},
+    {"DELETE", "/api/tokens/{id}", route_tokens_delete, SIGNED_IN, "token.revoke"},
+    {"GET", "/api/agreements", route_agreements_list, ACTION(READ_REFERENCE), NULL},
+    {"GET", "/api/agreements/{id}", route_agreements_get, ACTION(READ_REFERENCE), NULL},
+    {"POST", "/api/agreements", route_agreements_create, ACTION(MANAGE_NODE), "agreement.load"},
+    {"GET", "/api/units", route_units_list, ACTION(READ_REFERENCE), NULL},
+    {"POST", "/api/units", route_units_create, ACTION(MANAGE_NODE), "unit.add"},
+    {"GET", "/api/officials", route_officials_list, ACTION(READ_REFERENCE), NULL},
+    {"POST", "/api/officials", route_officials_create, ACTION(MANAGE_NODE), "official.add"},
+    {"GET", "/api/activities", route_activities_list, ACTION(READ_REFERENCE), NULL},
+    {"POST", "/api/activities", route_activities_create, ACTION(MANAGE_NODE), "activity.add"},
+    {"GET", "/api/orders", route_orders_list, SIGNED_IN, NULL},
+    {"POST", "/api/orders", route_orders_create, ACTION(CREATE_ORDER), "order.create"},
+    {"GET", "/api/orders/{number}", route_orders_get, SIGNED_IN, NULL},
+    {"POST", "/api/orders/{number}/{step}", route_orders_step, SIGNED_IN, "order.step"},
+    {"GET", "/api/balance", route_balance, ACTION(READ_FINANCE), NULL},
+    {"GET", "/api/overdue", route_overdue, ACTION(READ_OVERDUE), NULL},
+    {"POST", "/api/convert-overdue", route_convert_overdue, ACTION(CONVERT_OVERDUE),
+     "order.convert-overdue"},
+    {"GET", "/api/stats/monthly", route_stats_monthly, SIGNED_IN, NULL},
+    {"GET", "/api/audit", route_audit_list, ACTION(READ_AUDIT), NULL},
+    {"GET", "/api/audit/verify", route_audit_verify, ACTION(READ_AUDIT), NULL},
+    {"GET", "/", route_asset, PUBLIC, NULL},
+    {"GET", "/{asset*}", route_asset, PUBLIC, NULL},
+};
+
+const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
+
+/* Copies one path segment (up to '/' or the end) into out; false if it is empty or long. */
+static bool take_segment(const char **path, char *out, size_t size, bool rest)
+{
+    const char *start = *path;
+    size_t length = rest ? strlen(start) : strcspn(start, "/");
+    if (length == 0 || length >= size) {
+        return false;
+    }
+    memcpy(out, start, length);
+    out[length] = '\0';
+    *path = start + length;
+    return true;
+}
+
+/* Whether path fits pattern; the {params} go to params. */
+static bool path_matches(const char *pattern, const char *path,
+                         char params[SERVER_PARAMS_MAX][SERVER_PARAM_SIZE])
+{
+    int index = 0;
+    while (*pattern != '\0') {
+        if (*pattern != '{') {
+            if (*pattern != *path) {
+                return false;
+            }
+            pattern++;
+            path++;
+            continue;
+        }
+        const char *close = strchr(pattern, '}');
+        bool rest = close != NULL && close[-1] == '*';
+        if (close == NULL || index == SERVER_PARAMS_MAX ||
+            !take_segment(&path, params[index++], SERVER_PARAM_SIZE, rest)) {
+            return false;
+        }
+        pattern = close + 1;
+    }
+    return *path == '\0';
+}
+
+const struct route *route_match(struct request *req, const char *method, const char *path,
+                                bool *out_allowed)
+{
+    *out_allowed = false;
+    bool head = strcmp(method, "HEAD") == 0;
+    for (size_t i = 0; i < server_route_count; i++) {
+        const struct route *route = &server_routes[i];
+        if (!path_matches(route->pattern, path, req->params)) {
+            continue;
+        }
+        if (strcmp(route->method, method) == 0 || (head && strcmp(route->method, "GET") == 0)) {
+            req->route_index = (int)i;
+            return route;
+        }
+        *out_allowed = true;
+    }
+    return NULL;
+}
+
+void acsa_server_routes_print(FILE *file)
+{
+    for (size_t i = 0; i < server_route_count; i++) {
+        /* As OpenAPI writes paths: "{asset*}" is "{asset}" there. */
+        const char *pattern = server_routes[i].pattern;
+        const char *star = strchr(pattern, '*');
+        int length = star != NULL ? (int)(star - pattern) : (int)strlen(pattern);
+        fprintf(file, "%s %.*s%s\n", server_routes[i].method, length, pattern,
+                star != NULL ? star + 1 : "");
+    }
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* The audit log: its records, oldest first, paged by id, and the verification of its hash
+ * chain. Read by auditors and programme officers. */
+#include "server_int.h"
+
+#include <string.h>
+#include <time.h>
+
+#define LEN(array) (sizeof(array) / sizeof((array)[0]))
+
+static json_t *audit_json(const struct acsa_audit_record *r)
+{
+    time_t at = (time_t)r->at_s;
+    struct tm tm;
+    char text[32] = "";
+    if (gmtime_r(&at, &tm) != NULL) {
+        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "id", (json_int_t)r->id,
+                     "at", text, "user", r->actor, "action", r->action, "object", r->object,
+                     "outcome", r->outcome, "detail", acsa_json_text(r->detail), "prev_hash",
+                     r->prev_hash, "hash", r->hash);
+}
+
+static enum acsa_rc audit_row(void *ctx, const struct acsa_audit_record *record)
+{
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)record->id);
+    return page_offer(ctx, key, audit_json(record));
+}
+
+void route_audit_list(struct request *req)
+{
+    struct page page;
+    page_init(&page, false);
+    struct json_in_field query[] = {PAGE_QUERY(&page)};
+    if (!query_parse(req, query, LEN(query))) {
+        return;
+    }
+    struct json_in_field cursor = {"cursor", JIN_ID, true, NULL, 0, 0, 0, false};
+    int64_t after_id = 0;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    cursor.target = &after_id;
+    if (page.cursor[0] != '\0' && json_in_value(&cursor, page.cursor, &err) != ACSA_OK) {
+        problem_rc(req, ACSA_EUSAGE, &err);
+        return;
+    }
+    enum acsa_rc rc = acsa_app_audit_list(server_reader(req), after_id, page.limit + 1,
+                                          audit_row, &page, &err);
+    page_respond(req, &page, rc, &err, NULL);
+}
+
+void route_audit_verify(struct request *req)
+{
+    struct acsa_audit_verdict verdict;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    memset(&verdict, 0, sizeof(verdict));
+    if (!query_parse(req, NULL, 0)) {
+        return;
+    }
+    enum acsa_rc rc = acsa_app_audit_verify(server_reader(req), &verdict, &err);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return;
+    }
+    json_t *doc = json_pack("{s:b, s:I}", "ok", verdict.ok, "records",
+                            (json_int_t)verdict.records);
+    if (doc != NULL && !verdict.ok) {
+        json_object_set_new(doc, "first_broken", json_integer(verdict.first_broken_id));
+        json_object_set_new(doc, "reason", json_string(verdict.reason));
+    }
+    response_json(req, 200, doc);
+}

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: MIT */
+/* Orders: the scoped list, raising an order, one order with its events and postings (with
+ * its ETag), and the steps, each compared with If-Match inside its writer job so that of two
+ * officials acting on the same version exactly one wins. */
+#include "server_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LEN(array) (sizeof(array) / sizeof((array)[0]))
+
+/* Members a step takes besides date. */
+enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u };
+
+static const struct step_needs {
+    enum acsa_step step;
+    unsigned needs;
+} step_table[] = {
+    {ACSA_STEP_SUBMIT, NEEDS_REASON},  {ACSA_STEP_APPROVE, NEEDS_REASON},
+    {ACSA_STEP_ACCEPT, NEEDS_REASON},  {ACSA_STEP_REJECT, NEEDS_REASON},
+    {ACSA_STEP_CANCEL, NEEDS_REASON},  {ACSA_STEP_DISPUTE, NEEDS_REASON},
+    {ACSA_STEP_ISSUE, NEEDS_LINE},     {ACSA_STEP_RECEIVE, NEEDS_LINE},
+    {ACSA_STEP_RETURN, NEEDS_LINE},    {ACSA_STEP_ACCEPT_RETURN, NEEDS_LINE},
+    {ACSA_STEP_INVOICE, 0},            {ACSA_STEP_PAY, NEEDS_AMOUNT},
+    {ACSA_STEP_EXCHANGE, NEEDS_WITH},  {ACSA_STEP_CLOSE, 0},
+};
+
+struct acsa_order_scope order_scope(const struct acsa_order *o)
+{
+    return (struct acsa_order_scope){o->requester, o->supplier, o->requester_unit_id,
+                                     o->supplier_unit_id};
+}
+
+struct acsa_order_scope summary_scope(const struct acsa_order_summary *o)
+{
+    return (struct acsa_order_scope){o->requester, o->supplier, o->requester_unit_id,
+                                     o->supplier_unit_id};
+}
+
+/* What an order job needs, and what its answer renders. */
+struct order_args {
+    char number[ACSA_NUMBER_SIZE];
+    int status;                               /* Of the answer: 200 or 201. */
+    char agreement_id[ACSA_ID_SIZE];          /* Create. */
+    int64_t activity_id;
+    struct acsa_order_draft draft;
+    struct acsa_command command;              /* Steps. */
+    char with[ACSA_NUMBER_SIZE];
+    char if_match[SERVER_HEADER_SIZE];
+};
+
+/* ---- One order ------------------------------------------------------------------------ */
+
+struct event_scan {
+    json_t *events;
+    const struct acsa_currency *currency;
+};
+
+static enum acsa_rc event_row(void *ctx, const struct acsa_event_row *row)
+{
+    struct event_scan *scan = ctx;
+    json_t *event = acsa_event_json(row, scan->currency);
+    return json_array_append_new(scan->events, event) == 0 ? ACSA_OK : ACSA_ENOMEM;
+}
+
+/* The order with its events as JSON into *out. */
+static enum acsa_rc order_document(struct acsa_app *app, struct acsa_order_view *view,
+                                   int32_t today, json_t **out, struct acsa_error *err)
+{
+    struct acsa_store *store = acsa_app_store(app);
+    acsa_order_view_resolve(store, view);
+    struct event_scan scan = {json_array(), &view->order.currency};
+    json_t *doc = acsa_order_json(view, today);
+    enum acsa_rc rc = doc != NULL && scan.events != NULL ? ACSA_OK : ACSA_ENOMEM;
+    rc = rc == ACSA_OK ? store->vtbl->event_list(store, view->order.number, event_row, &scan, err)
+                       : rc;
+    if (rc == ACSA_OK && json_object_set(doc, "events", scan.events) != 0) {
+        rc = ACSA_ENOMEM;
+    }
+    json_decref(scan.events);
+    if (rc != ACSA_OK) {
+        json_decref(doc);
+        doc = NULL;
+    }
+    *out = doc;
+    return rc;
+}
+
+/* Answers the order number (status 200 or 201) with its ETag; when visible_only, an order
+ * the user may not see is not found. */
+static void order_answer(struct acsa_app *app, struct request *req, const char *number,
+                         int status, bool visible_only)
+{
+    struct acsa_order_view *view = calloc(1, sizeof(*view));
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = view != NULL ? acsa_app_order_get(app, number, &view->order, NULL, &err)
+                                   : ACSA_ENOMEM;
+    if (rc == ACSA_OK && visible_only) {
+        struct acsa_order_scope scope = order_scope(&view->order);
+        if (!acsa_authz_order_visible(&req->user, &scope)) {
+            rc = acsa_error_set(&err, ACSA_ENOTFOUND, "number", "order %s not found", number);
+        }
+    }
+    json_t *doc = NULL;
+    rc = rc == ACSA_OK ? order_document(app, view, req->today, &doc, &err) : rc;
+    if (rc != ACSA_OK) {
+        free(view);
+        problem_rc(req, rc, &err);
+        return;
+    }
+    response_json(req, status, doc);
+    response_header(req, "ETag", "\"%s.%u\"", number, view->order.history_count);
+    if (status == 201) {
+        response_header(req, "Location", "/api/orders/%s", number);
+    }
+    free(view);
+}
+
+static void order_render(struct acsa_app *app, struct request *req)
+{
+    const struct order_args *args = req->job_args;
+    order_answer(app, req, args->number, args->status, false);
+}
+
+void route_orders_get(struct request *req)
+{
+    if (query_parse(req, NULL, 0)) {
+        order_answer(server_reader(req), req, req->params[0], 200, true);
+    }
+}
+
+/* ---- The list ------------------------------------------------------------------------- */
+
+struct order_scan {
+    struct page page;
+    const struct acsa_user *user;
+};
+
+static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *summary)
+{
+    struct order_scan *scan = ctx;
+    struct acsa_order_scope scope = summary_scope(summary);
+    if (!acsa_authz_order_visible(scan->user, &scope)) {
+        return ACSA_OK;
+    }
+    switch (page_next(&scan->page, summary->number)) {
+    case PAGE_TAKE:
+        return page_add(&scan->page, acsa_order_summary_json(summary));
+    case PAGE_SKIP:
+        return ACSA_OK;
+    case PAGE_STOP:
+        break;
+    }
+    return PAGE_FULL;
+}
+
+void route_orders_list(struct request *req)
+{
+    struct order_scan scan = {.user = &req->user};
+    struct acsa_order_filter f;
+    memset(&f, 0, sizeof(f));
+    bool overdue = false;
+    int32_t as_of = req->today;
+    page_init(&scan.page, false);
+    struct json_in_field query[] = {
+        PAGE_QUERY(&scan.page),
+        JIN("state", JIN_STATE, false, &f.state, 0),
+        JIN("agreement", JIN_TEXT, false, f.agreement_id, sizeof(f.agreement_id)),
+        JIN("activity", JIN_ID, false, &f.activity_id, 0),
+        JIN("partner", JIN_NATION, false, f.partner, 0),
+        JIN("overdue", JIN_BOOL, false, &overdue, 0),
+        JIN("as_of", JIN_DATE, false, &as_of, 0),
+        JIN("q", JIN_TEXT, false, f.search, sizeof(f.search)),
+    };
+    if (!query_parse(req, query, LEN(query))) {
+        return;
+    }
+    if (strlen(scan.page.cursor) >= sizeof(f.after_number)) {
+        problem(req, 400, "cursor", "cursor: not an order number");
+        return;
+    }
+    if (query[7].seen && !overdue) {
+        problem(req, 400, "as_of", "as_of: needs overdue=true");
+        return;
+    }
+    memcpy(f.after_number, scan.page.cursor, strlen(scan.page.cursor) + 1);
+    f.state_set = query[2].seen;
+    f.overdue_as_of = overdue ? as_of : ACSA_DATE_NONE;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct acsa_store *store = acsa_app_store(server_reader(req));
+    enum acsa_rc rc = store->vtbl->order_list(store, &f, order_row, &scan, &err);
+    page_respond(req, &scan.page, rc, &err, NULL);
+}
+
+/* ---- Raising an order ----------------------------------------------------------------- */
+
+static enum acsa_rc order_create_job(struct acsa_app *app, struct request *req)
+{
+    struct order_args *args = req->job_args;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_order_create(app, args->agreement_id, args->activity_id,
+                                            &args->draft, args->command.day,
+                                            req->user.display_name, args->number, &err);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    args->status = 201;
+    response_empty(req, 201); /* The body is rendered by order_render. */
+    return ACSA_OK;
+}
+
+/* Line index of the draft from one member of lines. */
+static enum acsa_rc order_line(struct acsa_order_draft *d, uint32_t index, json_t *object,
+                               struct acsa_error *err)
+{
+    struct acsa_order_line *line = &d->lines[index];
+    const char *price = NULL;
+    const struct acsa_currency *currency = NULL;
+    struct json_in_field fields[] = {
+        JIN("category", JIN_TEXT, true, line->category, sizeof(line->category)),
+        JIN("desc", JIN_TEXT, true, line->description, sizeof(line->description)),
+        JIN("nsn", JIN_TEXT_EMPTY, false, line->nsn, sizeof(line->nsn)),
+        JIN("qty", JIN_QUANTITY, true, &line->quantity_milli, 0),
+        JIN("unit", JIN_TEXT, true, line->unit_of_issue, sizeof(line->unit_of_issue)),
+        JIN("price", JIN_AMOUNT, true, &price, 0),
+        JIN("currency", JIN_CURRENCY, true, &currency, 0),
+    };
+    char path[32];
+    char field[48];
+    snprintf(path, sizeof(path), "lines[%u]", index);
+    enum acsa_rc rc = json_in_object(object, path, fields, LEN(fields), err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    snprintf(field, sizeof(field), "%s.price", path);
+    snprintf(d->line_currency[index], ACSA_CURRENCY_SIZE, "%s", currency->code);
+    return json_in_amount(price, currency, field, &line->price_minor, err);
+}
+
+static enum acsa_rc order_lines(struct acsa_order_draft *d, json_t *lines,
+                                struct acsa_error *err)
+{
+    size_t count = json_array_size(lines);
+    if (count > ACSA_ORDER_LINES_MAX) {
+        return acsa_error_set(err, ACSA_EUSAGE, "lines", "lines: at most %d lines",
+                              ACSA_ORDER_LINES_MAX);
+    }
+    enum acsa_rc rc = ACSA_OK;
+    for (uint32_t i = 0; rc == ACSA_OK && i < count; i++) {
+        rc = order_line(d, i, json_array_get(lines, i), err);
+    }
+    d->line_count = (uint32_t)count;
+    return rc;
+}
+
+/* The body of POST /api/orders into args; false after answering. */
+static bool order_create_parse(struct request *req, struct order_args *args)
+{
+    struct acsa_order_draft *d = &args->draft;
+    json_t *lines = NULL;
+    json_t *doc = NULL;
+    d->need_by_day = ACSA_DATE_NONE;
+    args->command.day = req->today;
+    struct json_in_field fields[] = {
+        JIN("agreement", JIN_TEXT, true, args->agreement_id, sizeof(args->agreement_id)),
+        JIN("requester", JIN_NATION, true, d->requester, 0),
+        JIN("supplier", JIN_NATION, true, d->supplier, 0),
+        JIN("activity", JIN_ID, true, &args->activity_id, 0),
+        JIN("method", JIN_METHOD, true, &d->method, 0),
+        JIN("requester_unit", JIN_ID, true, &d->requester_unit_id, 0),
+        JIN("supplier_unit", JIN_ID, true, &d->supplier_unit_id, 0),
+        JIN("place", JIN_TEXT, true, d->place, sizeof(d->place)),
+        JIN("need_by", JIN_DATE, true, &d->need_by_day, 0),
+        JIN("date", JIN_DATE, false, &args->command.day, 0),
+        JIN("lines", JIN_ARRAY, true, &lines, 0),
+    };
+    if (!json_in_request(req, fields, LEN(fields), &doc)) {
+        return false;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = order_lines(d, lines, &err);
+    json_decref(doc);
+    if (rc != ACSA_OK) {
+        refuse(req, 400, &err);
+        return false;
+    }
+    return true;
+}
+
+void route_orders_create(struct request *req)
+{
+    struct order_args *args = calloc(1, sizeof(*args));
+    if (args == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    if (!order_create_parse(req, args)) {
+        free(args);
+        return;
+    }
+    const struct acsa_order_draft *d = &args->draft;
+    struct acsa_order_scope scope = {d->requester, d->supplier, d->requester_unit_id,
+                                     d->supplier_unit_id};
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    if (acsa_authz_create(&req->user, &scope, &err) != ACSA_OK) {
+        free(args);
+        err.rc = ACSA_EFORBIDDEN;
+        refuse(req, 403, &err);
+        return;
+    }
+    submit(req, order_create_job, order_render, args);
+}
+
+/* ---- Steps ---------------------------------------------------------------------------- */
+
+/* Loads the order and checks that the user may see it, may take the step, and acts on the
+ * version If-Match names. Refusals are audited. */
+static enum acsa_rc step_admit(struct acsa_app *app, struct request *req,
+                               struct acsa_order *order)
+{
+    struct order_args *args = req->job_args;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_order_get(app, args->number, order, NULL, &err);
+    struct acsa_order_scope scope = order_scope(order);
+    if (rc == ACSA_ENOTFOUND || (rc == ACSA_OK && !acsa_authz_order_visible(&req->user, &scope))) {
+        acsa_error_set(&err, ACSA_ENOTFOUND, "number", "order %s not found", args->number);
+        return job_refuse(app, req, 404, &err);
+    }
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    if (acsa_authz_step(&req->user, &scope, args->command.step, &err) != ACSA_OK) {
+        err.rc = ACSA_EFORBIDDEN;
+        return job_refuse(app, req, 403, &err);
+    }
+    char etag[SERVER_HEADER_SIZE];
+    snprintf(etag, sizeof(etag), "\"%s.%u\"", order->number, order->history_count);
+    if (strcmp(etag, args->if_match) != 0) {
+        acsa_error_set(&err, ACSA_ECONFLICT, "If-Match", "If-Match: the order is now at %s, "
+                       "not %.64s; reload it", etag, args->if_match);
+        return job_refuse(app, req, 412, &err);
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
+{
+    struct order_args *args = req->job_args;
+    struct acsa_order *order = malloc(sizeof(*order));
+    if (order == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return ACSA_ENOMEM;
+    }
+    enum acsa_rc rc = step_admit(app, req, order);
+    free(order);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    if (args->command.step == ACSA_STEP_EXCHANGE) {
+        rc = acsa_app_order_exchange(app, args->number, args->with, &args->command, &err);
+    } else {
+        rc = acsa_app_order_step(app, args->number, &args->command, NULL, &err);
+    }
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    args->status = 200;
+    response_empty(req, 200); /* The body is rendered by order_render. */
+    return ACSA_OK;
+}
+
+/* The body of a step into args; false after answering. */
+static bool step_parse(struct request *req, struct order_args *args, unsigned needs)
+{
+    struct acsa_command *c = &args->command;
+    const char *amount = NULL;
+    const struct acsa_currency *currency = NULL;
+    json_t *doc = NULL;
+    struct json_in_field fields[7] = {JIN("date", JIN_DATE, false, &c->day, 0)};
+    size_t n = 1;
+    if ((needs & NEEDS_REASON) != 0) {
+        fields[n++] = (struct json_in_field)JIN("reason", JIN_TEXT_EMPTY, false, c->reason,
+                                                sizeof(c->reason));
+    }
+    if ((needs & NEEDS_LINE) != 0) {
+        fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, true, &c->line_no, 0);
+        fields[n++] = (struct json_in_field)JIN("qty", JIN_QUANTITY, true, &c->quantity_milli, 0);
+    }
+    if ((needs & NEEDS_AMOUNT) != 0) {
+        fields[n++] = (struct json_in_field)JIN("amount", JIN_AMOUNT, true, &amount, 0);
+        fields[n++] = (struct json_in_field)JIN("currency", JIN_CURRENCY, true, &currency, 0);
+    }
+    if ((needs & NEEDS_WITH) != 0) {
+        fields[n++] = (struct json_in_field)JIN("with", JIN_TEXT, true, args->with,
+                                                sizeof(args->with));
+    }
+    if (!json_in_request(req, fields, n, &doc)) {
+        return false;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = ACSA_OK;
+    if (currency != NULL) {
+        rc = json_in_amount(amount, currency, "amount", &c->amount_minor, &err);
+        snprintf(c->currency, sizeof(c->currency), "%s", currency->code);
+    }
+    json_decref(doc);
+    if (rc != ACSA_OK) {
+        refuse(req, 400, &err);
+    }
+    return rc == ACSA_OK;
+}
+
+void route_orders_step(struct request *req)
+{
+    const struct step_needs *needs = NULL;
+    enum acsa_step step = ACSA_STEP_CREATE;
+    bool known = acsa_step_parse(req->params[1], &step);
+    for (size_t i = 0; known && i < LEN(step_table); i++) {
+        needs = step_table[i].step == step ? &step_table[i] : needs;
+    }
+    snprintf(req->audit_object, sizeof(req->audit_object), "%.40s", req->params[0]);
+    if (strlen(req->params[0]) >= ACSA_NUMBER_SIZE) {
+        refusef(req, 404, ACSA_ENOTFOUND, "number", "order %.40s not found", req->params[0]);
+        return;
+    }
+    if (needs == NULL) {
+        refusef(req, 404, ACSA_ENOTFOUND, "step", "step: \"%.40s\" is not an order step",
+                req->params[1]);
+        return;
+    }
+    struct order_args *args = calloc(1, sizeof(*args));
+    if (args == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    args->command.step = step;
+    args->command.day = req->today;
+    snprintf(args->command.actor, sizeof(args->command.actor), "%s", req->user.display_name);
+    snprintf(args->number, sizeof(args->number), "%s", req->params[0]);
+    if (!step_parse(req, args, needs->needs)) {
+        free(args);
+        return;
+    }
+    const char *if_match = server_header(req, "If-Match");
+    if (if_match == NULL) {
+        free(args);
+        refusef(req, 428, ACSA_EUSAGE, "If-Match",
+                "If-Match: required on order steps (send the order's ETag)");
+        return;
+    }
+    snprintf(args->if_match, sizeof(args->if_match), "%s", if_match);
+    submit(req, order_step_job, order_render, args);
+}

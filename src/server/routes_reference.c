@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/* Reference data: agreements (listed, shown in their file format, loaded), units, officials
+ * with their limits, and activities; every list paged, every addition a writer job. */
+#include "server_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../format/agreement_json.h"
+
+#define LEN(array) (sizeof(array) / sizeof((array)[0]))
+
+/* Answers a new object: 201, Location, and the body. */
+static void created(struct request *req, json_t *doc, const char *kind, const char *id)
+{
+    response_json(req, 201, doc);
+    response_header(req, "Location", "/api/%s/%s", kind, id);
+}
+
+static void *args_new(struct request *req, size_t size)
+{
+    void *args = calloc(1, size);
+    if (args == NULL) {
+        problem(req, 500, NULL, "out of memory");
+    }
+    return args;
+}
+
+/* A list with only ?cursor= and ?limit=: the query checked, the page ready. */
+static bool list_begin(struct request *req, struct page *page)
+{
+    page_init(page, true);
+    struct json_in_field query[] = {PAGE_QUERY(page)};
+    return query_parse(req, query, LEN(query));
+}
+
+/* ---- Agreements ----------------------------------------------------------------------- */
+
+struct agreement_scan {
+    struct page page;
+    int32_t today;
+};
+
+static enum acsa_rc agreement_row(void *ctx, const struct acsa_agreement *agreement)
+{
+    struct agreement_scan *scan = ctx;
+    return page_offer(&scan->page, agreement->id,
+                      acsa_agreement_summary_json(agreement, scan->today));
+}
+
+void route_agreements_list(struct request *req)
+{
+    struct agreement_scan scan;
+    if (!list_begin(req, &scan.page)) {
+        return;
+    }
+    scan.today = req->today;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct acsa_store *store = acsa_app_store(server_reader(req));
+    enum acsa_rc rc = store->vtbl->agreement_list(store, agreement_row, &scan, &err);
+    page_respond(req, &scan.page, rc, &err, NULL);
+}
+
+/* Answers the agreement id in its file format (status 200 or 201). */
+static enum acsa_rc agreement_answer(struct acsa_app *app, struct request *req, const char *id,
+                                     int status)
+{
+    struct acsa_agreement *agreement = malloc(sizeof(*agreement));
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    char *text = NULL;
+    struct acsa_store *store = acsa_app_store(app);
+    enum acsa_rc rc = agreement == NULL ? ACSA_ENOMEM : ACSA_OK;
+    rc = rc == ACSA_OK ? store->vtbl->agreement_get(store, id, agreement, &err) : rc;
+    rc = rc == ACSA_OK ? acsa_agreement_to_json(agreement, &text, &err) : rc;
+    free(agreement);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_text(req, status, "application/json", text, strlen(text));
+    if (status == 201) {
+        response_header(req, "Location", "/api/agreements/%s", id);
+    }
+    return ACSA_OK;
+}
+
+void route_agreements_get(struct request *req)
+{
+    if (query_parse(req, NULL, 0)) {
+        (void)agreement_answer(server_reader(req), req, req->params[0], 200);
+    }
+}
+
+static enum acsa_rc agreement_load_job(struct acsa_app *app, struct request *req)
+{
+    char id[ACSA_ID_SIZE];
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_agreement_load(app, req->body, req->body_size, id, &err);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    return agreement_answer(app, req, id, 201);
+}
+
+void route_agreements_create(struct request *req)
+{
+    json_t *doc = NULL;
+    if (!json_in_body(req, &doc)) {
+        return; /* Not JSON: 415 or 400 with line and column; the rules are the loader's. */
+    }
+    json_decref(doc);
+    submit(req, agreement_load_job, NULL, NULL);
+}
+
+/* ---- Units ---------------------------------------------------------------------------- */
+
+static enum acsa_rc unit_row(void *ctx, int64_t id, const char *party, const char *name)
+{
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)id);
+    return page_offer(ctx, key, acsa_unit_json(id, party, name));
+}
+
+void route_units_list(struct request *req)
+{
+    struct page page;
+    if (!list_begin(req, &page)) {
+        return;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct acsa_store *store = acsa_app_store(server_reader(req));
+    page_respond(req, &page, store->vtbl->unit_list(store, unit_row, &page, &err), &err, NULL);
+}
+
+struct unit_args {
+    char party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    const char *limit;                       /* Officials: the limit, in currency. */
+    const struct acsa_currency *currency;
+    int64_t limit_minor;
+};
+
+static enum acsa_rc unit_add_job(struct acsa_app *app, struct request *req)
+{
+    struct unit_args *args = req->job_args;
+    int64_t id = 0;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_unit_add(app, args->party, args->name, &id, &err);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)id);
+    created(req, acsa_unit_json(id, args->party, args->name), "units", key);
+    return ACSA_OK;
+}
+
+void route_units_create(struct request *req)
+{
+    struct unit_args *args = args_new(req, sizeof(*args));
+    if (args == NULL) {
+        return;
+    }
+    struct json_in_field fields[] = {
+        JIN("party", JIN_NATION, true, args->party, 0),
+        JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
+    };
+    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+        free(args);
+        return;
+    }
+    submit(req, unit_add_job, NULL, args);
+}
+
+/* ---- Officials ------------------------------------------------------------------------ */
+
+static enum acsa_rc official_row(void *ctx, const struct acsa_official *official)
+{
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)official->id);
+    return page_offer(ctx, key, acsa_official_json(official));
+}
+
+void route_officials_list(struct request *req)
+{
+    struct page page;
+    if (!list_begin(req, &page)) {
+        return;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct acsa_store *store = acsa_app_store(server_reader(req));
+    page_respond(req, &page, store->vtbl->official_list(store, official_row, &page, &err), &err,
+                 NULL);
+}
+
+static enum acsa_rc official_add_job(struct acsa_app *app, struct request *req)
+{
+    struct unit_args *args = req->job_args;
+    struct acsa_official official;
+    int64_t id = 0;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct acsa_store *store = acsa_app_store(app);
+    enum acsa_rc rc = acsa_app_official_add(app, args->party, args->name, args->limit_minor,
+                                            args->currency->code, &id, &err);
+    rc = rc == ACSA_OK ? store->vtbl->official_get(store, args->party, args->name, &official,
+                                                   &err)
+                       : rc;
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)id);
+    created(req, acsa_official_json(&official), "officials", key);
+    return ACSA_OK;
+}
+
+void route_officials_create(struct request *req)
+{
+    struct unit_args *args = args_new(req, sizeof(*args));
+    if (args == NULL) {
+        return;
+    }
+    struct json_in_field fields[] = {
+        JIN("party", JIN_NATION, true, args->party, 0),
+        JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
+        JIN("limit", JIN_AMOUNT, true, &args->limit, 0),
+        JIN("currency", JIN_CURRENCY, true, &args->currency, 0),
+    };
+    json_t *doc = NULL;
+    if (!json_in_request(req, fields, LEN(fields), &doc)) {
+        free(args);
+        return;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = json_in_amount(args->limit, args->currency, "limit", &args->limit_minor,
+                                     &err);
+    json_decref(doc);
+    if (rc != ACSA_OK) {
+        free(args);
+        refuse(req, 400, &err);
+        return;
+    }
+    submit(req, official_add_job, NULL, args);
+}
+
+/* ---- Activities ----------------------------------------------------------------------- */
+
+static enum acsa_rc activity_row(void *ctx, const struct acsa_activity *activity)
+{
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)activity->id);
+    return page_offer(ctx, key, acsa_activity_json(activity));
+}
+
+void route_activities_list(struct request *req)
+{
+    struct page page;
+    char agreement[ACSA_ID_SIZE] = "";
+    page_init(&page, true);
+    struct json_in_field query[] = {
+        PAGE_QUERY(&page),
+        JIN("agreement", JIN_TEXT, false, agreement, sizeof(agreement)),
+    };
+    if (!query_parse(req, query, LEN(query))) {
+        return;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct acsa_store *store = acsa_app_store(server_reader(req));
+    enum acsa_rc rc = store->vtbl->activity_list(store, query[2].seen ? agreement : NULL,
+                                                 activity_row, &page, &err);
+    page_respond(req, &page, rc, &err, NULL);
+}
+
+static enum acsa_rc activity_add_job(struct acsa_app *app, struct request *req)
+{
+    struct acsa_activity *activity = req->job_args;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct acsa_store *store = acsa_app_store(app);
+    enum acsa_rc rc = acsa_app_activity_add(app, activity, &activity->id, &err);
+    rc = rc == ACSA_OK ? store->vtbl->activity_get(store, activity->id, activity, &err) : rc;
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)activity->id);
+    created(req, acsa_activity_json(activity), "activities", key);
+    return ACSA_OK;
+}
+
+void route_activities_create(struct request *req)
+{
+    struct acsa_activity *a = args_new(req, sizeof(*a));
+    if (a == NULL) {
+        return;
+    }
+    struct json_in_field fields[] = {
+        JIN("agreement", JIN_TEXT, true, a->agreement_id, sizeof(a->agreement_id)),
+        JIN("name", JIN_TEXT, true, a->name, sizeof(a->name)),
+        JIN("type", JIN_TEXT, true, a->type, sizeof(a->type)),
+        JIN("from", JIN_DATE, true, &a->from_day, 0),
+        JIN("to", JIN_DATE, true, &a->to_day, 0),
+        JIN("place", JIN_TEXT_EMPTY, false, a->place, sizeof(a->place)),
+    };
+    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+        free(a);
+        return;
+    }
+    submit(req, activity_add_job, NULL, a);
+}

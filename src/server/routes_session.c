@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/* Sessions, users and API tokens: sign in (the session cookie and its CSRF token), who is
+ * signed in, sign out; the users of the node; a user's tokens. Writes are writer jobs. */
+#include "server_int.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define COOKIE_ATTRIBUTES "HttpOnly; SameSite=Strict; Path=/"
+
+/* ---- Session -------------------------------------------------------------------------- */
+
+struct login_args {
+    char username[ACSA_USERNAME_SIZE];
+    char password[ACSA_PASSWORD_MAX + 1];
+};
+
+static json_t *session_json(const struct acsa_user *user, const char *csrf)
+{
+    return json_pack("{s:o, s:o}", "user", user_json(user), "csrf_token",
+                     csrf[0] != '\0' ? json_string(csrf) : json_null());
+}
+
+static enum acsa_rc login_job(struct acsa_app *app, struct request *req)
+{
+    struct login_args *args = req->job_args;
+    char session[ACSA_SECRET_TEXT_SIZE];
+    char csrf[ACSA_SECRET_TEXT_SIZE];
+    struct acsa_user user;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_login(app, args->username, args->password, (int64_t)time(NULL),
+                                     session, csrf, &user, &err);
+    sodium_memzero(args->password, sizeof(args->password));
+    if (rc == ACSA_EREFUSED) {
+        problem(req, 401, err.field, "%s", err.message);
+        return rc;
+    }
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_json(req, 200, session_json(&user, csrf));
+    response_header(req, "Set-Cookie", "acsa_session=%s; " COOKIE_ATTRIBUTES "; Max-Age=%d%s",
+                    session, ACSA_SESSION_SECONDS, server_tls(req->server) ? "; Secure" : "");
+    response_header(req, "Cache-Control", "no-store");
+    req->user = user; /* For the request log. */
+    req->signed_in = true;
+    return ACSA_OK;
+}
+
+void route_session_create(struct request *req)
+{
+    struct login_args *args = calloc(1, sizeof(*args));
+    if (args == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    struct json_in_field fields[] = {
+        JIN("username", JIN_TEXT, true, args->username, sizeof(args->username)),
+        JIN("password", JIN_TEXT, true, args->password, sizeof(args->password)),
+    };
+    if (!json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
+        free(args);
+        return;
+    }
+    req->signed_in = false; /* A new sign-in is not made by whoever the cookie names. */
+    submit(req, login_job, NULL, args);
+}
+
+void route_session_get(struct request *req)
+{
+    response_json(req, 200, session_json(&req->user, req->by_cookie ? req->csrf : ""));
+}
+
+static enum acsa_rc logout_job(struct acsa_app *app, struct request *req)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_logout(app, req->session, &err);
+    if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_empty(req, 204);
+    response_header(req, "Set-Cookie", "acsa_session=; " COOKIE_ATTRIBUTES "; Max-Age=0%s",
+                    server_tls(req->server) ? "; Secure" : "");
+    return ACSA_OK;
+}
+
+void route_session_delete(struct request *req)
+{
+    if (!req->by_cookie) {
+        response_empty(req, 204); /* A token is revoked at DELETE /api/tokens/{id}. */
+        return;
+    }
+    submit(req, logout_job, NULL, NULL);
+}
+
+/* ---- Users ---------------------------------------------------------------------------- */
+
+static enum acsa_rc user_row(void *ctx, const struct acsa_user *user)
+{
+    return page_offer(ctx, user->username, user_json(user));
+}
+
+void route_users_list(struct request *req)
+{
+    struct page page;
+    page_init(&page, true);
+    struct json_in_field query[] = {PAGE_QUERY(&page)};
+    if (!query_parse(req, query, sizeof(query) / sizeof(query[0]))) {
+        return;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_user_list(server_reader(req), user_row, &page, &err);
+    page_respond(req, &page, rc, &err, NULL);
+}
+
+struct user_args {
+    struct acsa_user user;
+    char password[ACSA_PASSWORD_MAX + 1];
+};
+
+static enum acsa_rc user_add_job(struct acsa_app *app, struct request *req)
+{
+    struct user_args *args = req->job_args;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_user_add(app, &args->user, args->password, &args->user.id, &err);
+    sodium_memzero(args->password, sizeof(args->password));
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_json(req, 201, user_json(&args->user));
+    response_header(req, "Location", "/api/users/%s", args->user.username);
+    return ACSA_OK;
+}
+
+void route_users_create(struct request *req)
+{
+    struct user_args *args = calloc(1, sizeof(*args));
+    if (args == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    struct acsa_user *u = &args->user;
+    struct json_in_field fields[] = {
+        JIN("username", JIN_TEXT, true, u->username, sizeof(u->username)),
+        JIN("display_name", JIN_TEXT, true, u->display_name, sizeof(u->display_name)),
+        JIN("password", JIN_TEXT, true, args->password, sizeof(args->password)),
+        JIN("role", JIN_ROLE, true, &u->role, 0),
+        JIN("party", JIN_NATION, true, u->party, 0),
+        JIN("unit_id", JIN_ID, false, &u->unit_id, 0),
+    };
+    if (!json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
+        free(args);
+        return;
+    }
+    snprintf(req->audit_object, sizeof(req->audit_object), "user:%s", u->username);
+    submit(req, user_add_job, NULL, args);
+}
+
+static enum acsa_rc user_disable_job(struct acsa_app *app, struct request *req)
+{
+    struct acsa_user user;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_user_disable(app, req->params[0], &err);
+    rc = rc == ACSA_OK ? acsa_app_user_get(app, req->params[0], &user, &err) : rc;
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_json(req, 200, user_json(&user));
+    return ACSA_OK;
+}
+
+void route_users_disable(struct request *req)
+{
+    if (!json_in_request(req, NULL, 0, NULL)) {
+        return;
+    }
+    snprintf(req->audit_object, sizeof(req->audit_object), "user:%.80s", req->params[0]);
+    submit(req, user_disable_job, NULL, NULL);
+}
+
+/* ---- Tokens --------------------------------------------------------------------------- */
+
+static json_t *token_json(const struct acsa_token_info *token)
+{
+    time_t created = (time_t)token->created_s;
+    struct tm tm;
+    char text[32] = "";
+    if (gmtime_r(&created, &tm) != NULL) {
+        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    return json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)token->id, "username",
+                     token->username, "name", token->name, "created", text, "revoked",
+                     token->revoked);
+}
+
+static enum acsa_rc token_row(void *ctx, const struct acsa_token_info *token)
+{
+    char key[24];
+    snprintf(key, sizeof(key), "%lld", (long long)token->id);
+    return page_offer(ctx, key, token_json(token));
+}
+
+void route_tokens_list(struct request *req)
+{
+    struct page page;
+    page_init(&page, true);
+    struct json_in_field query[] = {PAGE_QUERY(&page)};
+    if (!query_parse(req, query, sizeof(query) / sizeof(query[0]))) {
+        return;
+    }
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_token_list(server_reader(req), req->user.username, token_row,
+                                          &page, &err);
+    page_respond(req, &page, rc, &err, NULL);
+}
+
+struct token_args {
+    char name[ACSA_NAME_SIZE];
+    int64_t id;                      /* DELETE: the token to revoke. */
+    bool found;
+};
+
+static enum acsa_rc token_create_job(struct acsa_app *app, struct request *req)
+{
+    struct token_args *args = req->job_args;
+    char token[ACSA_SECRET_TEXT_SIZE];
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_token_create(app, req->user.username, args->name,
+                                            (int64_t)time(NULL), token, &args->id, &err);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_json(req, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)args->id, "name",
+                                      args->name, "token", token));
+    response_header(req, "Cache-Control", "no-store");
+    sodium_memzero(token, sizeof(token));
+    return ACSA_OK;
+}
+
+void route_tokens_create(struct request *req)
+{
+    struct token_args *args = calloc(1, sizeof(*args));
+    if (args == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    struct json_in_field fields[] = {
+        JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
+    };
+    if (!json_in_request(req, fields, 1, NULL)) {
+        free(args);
+        return;
+    }
+    submit(req, token_create_job, NULL, args);
+}
+
+static enum acsa_rc token_find(void *ctx, const struct acsa_token_info *token)
+{
+    struct token_args *args = ctx;
+    args->found = args->found || (token->id == args->id && !token->revoked);
+    return ACSA_OK;
+}
+
+static enum acsa_rc token_revoke_job(struct acsa_app *app, struct request *req)
+{
+    struct token_args *args = req->job_args;
+    bool manager = acsa_authz_action(&req->user, ACSA_ACTION_MANAGE_USERS);
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_token_list(app, manager ? "" : req->user.username, token_find,
+                                          args, &err);
+    if (rc == ACSA_OK && !args->found) {
+        acsa_error_set(&err, ACSA_ENOTFOUND, "id", "id: no token %lld of yours",
+                       (long long)args->id);
+        return job_refuse(app, req, 404, &err);
+    }
+    rc = rc == ACSA_OK ? acsa_app_token_revoke(app, args->id, &err) : rc;
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_empty(req, 204);
+    return ACSA_OK;
+}
+
+void route_tokens_delete(struct request *req)
+{
+    struct token_args *args = calloc(1, sizeof(*args));
+    struct json_in_field id = JIN("id", JIN_ID, true, NULL, 0);
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    if (args == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    id.target = &args->id;
+    snprintf(req->audit_object, sizeof(req->audit_object), "token:%.40s", req->params[0]);
+    if (!json_in_request(req, NULL, 0, NULL)) {
+        free(args);
+        return;
+    }
+    if (json_in_value(&id, req->params[0], &err) != ACSA_OK) {
+        free(args);
+        refuse(req, 404, &err);
+        return;
+    }
+    submit(req, token_revoke_job, NULL, args);
+}

@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: MIT */
+/* The daemon: libmicrohttpd with a bounded thread pool, request bodies up to 64 KiB, route
+ * dispatch (authentication, CSRF, role, idempotency replay), the per-thread read connections,
+ * one JSON log line per request, and the graceful shutdown on SIGTERM and SIGINT. */
+#include "server_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/date.h"
+
+#define READERS_MAX (ACSA_SERVER_THREADS_MAX + 8)
+#define TLS_FILE_MAX (1024 * 1024)
+
+struct server {
+    const struct acsa_server_config *config;
+    struct MHD_Daemon *daemon;
+    struct writer *writer;
+    FILE *log;
+    char nation[ACSA_NATION_SIZE];
+    pthread_mutex_t readers_lock;
+    struct acsa_app *readers[READERS_MAX];   /* Every thread's read connection. */
+    size_t reader_count;
+    char *tls_cert;                           /* PEM text, or NULL. */
+    char *tls_key;
+};
+
+static _Thread_local struct acsa_app *thread_reader;
+static int signal_pipe[2] = {-1, -1};
+
+static int64_t monotonic_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int32_t local_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (localtime_r(&now, &tm) == NULL) {
+        return acsa_date_from_ymd(1970, 1, 1);
+    }
+    return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+bool server_tls(const struct server *server)
+{
+    return server->tls_cert != NULL;
+}
+
+const char *server_db_path(const struct server *server)
+{
+    return server->config->db_path;
+}
+
+const char *server_nation(const struct server *server)
+{
+    return server->nation;
+}
+
+struct writer *server_writer(struct request *req)
+{
+    return req->server->writer;
+}
+
+struct acsa_app *server_reader(struct request *req)
+{
+    if (thread_reader != NULL) {
+        return thread_reader;
+    }
+    struct server *server = req->server;
+    struct acsa_error err;
+    struct acsa_app *app = NULL;
+    if (acsa_app_open(server->config->db_path, 0, &app, &err) != ACSA_OK) {
+        return NULL;
+    }
+    pthread_mutex_lock(&server->readers_lock);
+    if (server->reader_count == READERS_MAX) {
+        pthread_mutex_unlock(&server->readers_lock);
+        acsa_app_close(app);
+        return NULL;
+    }
+    server->readers[server->reader_count++] = app;
+    pthread_mutex_unlock(&server->readers_lock);
+    thread_reader = app;
+    return app;
+}
+
+const char *server_header(struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
+}
+
+const char *server_cookie(struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_COOKIE_KIND, name);
+}
+
+const char *server_query(struct request *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* ---- Requests ------------------------------------------------------------------------- */
+
+static struct request *request_new(struct server *server, struct MHD_Connection *connection,
+                                   const char *url, const char *method)
+{
+    struct request *req = calloc(1, sizeof(*req));
+    if (req == NULL) {
+        return NULL;
+    }
+    unsigned char id[(SERVER_REQUEST_ID_SIZE - 1) / 2];
+    randombytes_buf(id, sizeof(id));
+    sodium_bin2hex(req->request_id, sizeof(req->request_id), id, sizeof(id));
+    req->server = server;
+    req->connection = connection;
+    req->url = url;
+    req->method = method;
+    req->started_us = monotonic_us();
+    req->route_index = -1;
+    return req;
+}
+
+static void body_append(struct request *req, const char *data, size_t size)
+{
+    if (req->body_too_large || req->body_size + size > SERVER_BODY_MAX) {
+        req->body_too_large = true;
+        return;
+    }
+    if (req->body == NULL) {
+        req->body = malloc(SERVER_BODY_MAX + 1);
+        if (req->body == NULL) {
+            req->body_too_large = true;
+            return;
+        }
+    }
+    memcpy(req->body + req->body_size, data, size);
+    req->body_size += size;
+    req->body[req->body_size] = '\0';
+}
+
+static bool content_length_too_large(struct request *req)
+{
+    const char *text = server_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (text == NULL) {
+        return false;
+    }
+    char *end = NULL;
+    errno = 0;
+    unsigned long long length = strtoull(text, &end, 10);
+    return errno != 0 || length > SERVER_BODY_MAX;
+}
+
+static const char *const security_headers[][2] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy", "default-src 'self'"},
+    {"X-Frame-Options", "DENY"},
+};
+
+static enum MHD_Result send_response(struct request *req)
+{
+    struct response *r = &req->response;
+    if (r->status == 0) {
+        problem(req, 500, NULL, "the request produced no response");
+    }
+    struct MHD_Response *response = NULL;
+    if (r->body_static) {
+        response = MHD_create_response_from_buffer(r->size, r->body, MHD_RESPMEM_PERSISTENT);
+    } else {
+        response = MHD_create_response_from_buffer(r->size, r->body != NULL ? r->body : "",
+                                                   MHD_RESPMEM_MUST_COPY);
+    }
+    if (response == NULL) {
+        return MHD_NO;
+    }
+    if (r->content_type != NULL) {
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    }
+    MHD_add_response_header(response, "X-Request-Id", req->request_id);
+    for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++) {
+        MHD_add_response_header(response, security_headers[i][0], security_headers[i][1]);
+    }
+    for (uint32_t i = 0; i < r->header_count; i++) {
+        MHD_add_response_header(response, r->header_names[i], r->header_values[i]);
+    }
+    enum MHD_Result result = MHD_queue_response(req->connection, (unsigned)r->status, response);
+    MHD_destroy_response(response);
+    return result;
+}
+
+/* ---- Dispatch ------------------------------------------------------------------------- */
+
+static bool idempotency_key_valid(const char *key)
+{
+    size_t length = strlen(key);
+    if (length == 0 || length >= ACSA_IDEMPOTENCY_KEY_SIZE) {
+        return false;
+    }
+    return strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+           length;
+}
+
+/* A POST with Idempotency-Key: answered from the stored response if there is one. Returns
+ * true when the request has been answered. */
+static bool idempotent_replay(struct request *req)
+{
+    const char *key = server_header(req, "Idempotency-Key");
+    if (key == NULL || strcmp(req->method, "POST") != 0 || !req->signed_in) {
+        return false;
+    }
+    if (!idempotency_key_valid(key)) {
+        refusef(req, 400, ACSA_EUSAGE, "Idempotency-Key",
+                "Idempotency-Key: 1 to 64 characters of A-Z a-z 0-9 _ -");
+        return true;
+    }
+    snprintf(req->idempotency_key, sizeof(req->idempotency_key), "%s", key);
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    crypto_hash_sha256_update(&state, (const unsigned char *)req->url, strlen(req->url) + 1);
+    if (req->body != NULL) {
+        crypto_hash_sha256_update(&state, (const unsigned char *)req->body, req->body_size);
+    }
+    crypto_hash_sha256_final(&state, hash);
+    sodium_bin2hex(req->request_hash, sizeof(req->request_hash), hash, sizeof(hash));
+    int status = 0;
+    char *body = NULL;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_idempotency_get(server_reader(req), req->user.id, key,
+                                               req->request_hash, &status, &body, &err);
+    if (rc == ACSA_ENOTFOUND) {
+        return false;
+    }
+    if (rc == ACSA_OK) {
+        response_replay(req, status, body);
+    } else if (rc == ACSA_EREFUSED) {
+        refusef(req, 422, ACSA_EREFUSED, "Idempotency-Key",
+                "Idempotency-Key: %s was used with another request", key);
+    } else {
+        problem_rc(req, rc, &err);
+    }
+    return true;
+}
+
+/* Authentication, CSRF and role: true when the handler may run. */
+static bool admitted(struct request *req)
+{
+    const struct route *route = req->route;
+    bool signed_in = http_authenticate(req);
+    if (route->access == ROUTE_PUBLIC) {
+        return true;
+    }
+    if (!signed_in) {
+        problem(req, 401, NULL, "not signed in: sign in at POST /api/session or send "
+                                "Authorization: Bearer <token>");
+        return false;
+    }
+    if (strcmp(req->method, "GET") != 0 && req->by_cookie && !http_csrf_ok(req, req->csrf)) {
+        refusef(req, 403, ACSA_EFORBIDDEN, "X-CSRF-Token",
+                "X-CSRF-Token: missing or wrong (send the csrf_token of the session)");
+        return false;
+    }
+    if (route->access == ROUTE_ACTION && !acsa_authz_action(&req->user, route->action)) {
+        refusef(req, 403, ACSA_EFORBIDDEN, "role", "role: a %s may not %s %s",
+                acsa_role_name(req->user.role), route->method, route->pattern);
+        return false;
+    }
+    return true;
+}
+
+static void dispatch(struct request *req)
+{
+    bool other_method = false;
+    const struct route *route = route_match(req, req->method, req->url, &other_method);
+    if (route == NULL) {
+        if (other_method) {
+            problem(req, 405, NULL, "method %.16s is not allowed on %.200s", req->method,
+                    req->url);
+        } else {
+            problem(req, 404, NULL, "no such resource: %.200s", req->url);
+        }
+        return;
+    }
+    req->route = route;
+    req->today = local_today();
+    if (server_reader(req) == NULL) {
+        problem(req, 503, NULL, "the database cannot be opened; try again");
+        response_header(req, "Retry-After", "1");
+        return;
+    }
+    if (!admitted(req)) {
+        return;
+    }
+    if (req->body_too_large) {
+        refusef(req, 413, ACSA_EUSAGE, NULL, "the body is larger than %u bytes", SERVER_BODY_MAX);
+        return;
+    }
+    if (idempotent_replay(req)) {
+        return;
+    }
+    route->handler(req);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct request *req = *con_cls;
+    if (req == NULL) {
+        req = request_new(cls, connection, url, method);
+        if (req == NULL) {
+            return MHD_NO;
+        }
+        *con_cls = req;
+        if (!content_length_too_large(req)) {
+            return MHD_YES;
+        }
+        problem(req, 413, NULL, "the body is larger than %u bytes", SERVER_BODY_MAX);
+        return send_response(req);
+    }
+    if (*upload_data_size != 0) {
+        body_append(req, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (req->suspended) {
+        req->suspended = false; /* Resumed: the writer has committed the job. */
+        if (req->render != NULL) {
+            req->render(server_reader(req), req);
+            req->render = NULL;
+        }
+        return send_response(req);
+    }
+    if (req->response.status != 0) {
+        return MHD_YES; /* The 413 of the first call, queued already. */
+    }
+    dispatch(req);
+    if (req->suspended) {
+        return MHD_YES; /* Suspended until the writer has committed the job. */
+    }
+    return send_response(req);
+}
+
+static void log_request(struct request *req)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct tm tm;
+    gmtime_r(&now.tv_sec, &tm);
+    char ts[32];
+    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+    int64_t duration_us = monotonic_us() - req->started_us;
+    char method[16];
+    size_t n = 0;
+    for (; req->method[n] != '\0' && n + 1 < sizeof(method); n++) {
+        char c = req->method[n];
+        method[n] = (c >= 'A' && c <= 'Z') ? c : '?';
+    }
+    method[n] = '\0';
+    char user[ACSA_USERNAME_SIZE + 2] = "null";
+    if (req->signed_in) {
+        snprintf(user, sizeof(user), "\"%s\"", req->user.username);
+    }
+    fprintf(req->server->log,
+            "{\"ts\":\"%s.%03ldZ\",\"request_id\":\"%s\",\"user\":%s,\"method\":\"%s\","
+            "\"route\":\"%s\",\"status\":%d,\"duration_ms\":%lld.%03lld}\n",
+            ts, now.tv_nsec / 1000000, req->request_id, user, method,
+            req->route != NULL ? req->route->pattern : "", req->response.status,
+            (long long)(duration_us / 1000), (long long)(duration_us % 1000));
+    metrics_record(req->route_index, req->response.status, duration_us);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct request *req = *con_cls;
+    if (req == NULL) {
+        return;
+    }
+    *con_cls = NULL;
+    log_request(req);
+    response_free(&req->response);
+    free(req->body);
+    free(req->job_args);
+    free(req);
+}
+
+/* ---- Start and stop ------------------------------------------------------------------- */
+
+static void on_signal(int signal_number)
+{
+    char byte = (char)signal_number;
+    ssize_t written = write(signal_pipe[1], &byte, 1);
+    (void)written;
+}
+
+static enum acsa_rc read_pem(const char *path, char **out, struct acsa_error *err)
+{
+    *out = NULL;
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        return acsa_error_set(err, ACSA_EUSAGE, "tls", "--tls-cert/--tls-key: cannot read %s: %s",
+                              path, strerror(errno));
+    }
+    char *text = malloc(TLS_FILE_MAX + 1);
+    size_t size = text != NULL ? fread(text, 1, TLS_FILE_MAX + 1, file) : 0;
+    fclose(file);
+    if (text == NULL || size == 0 || size > TLS_FILE_MAX) {
+        free(text);
+        return acsa_error_set(err, ACSA_EUSAGE, "tls", "--tls-cert/--tls-key: %s is empty or "
+                              "larger than %d bytes", path, TLS_FILE_MAX);
+    }
+    text[size] = '\0';
+    *out = text;
+    return ACSA_OK;
+}
+
+/* The listening address as a socket address; false if it is not an IP literal. */
+static bool socket_address(const struct acsa_server_config *config,
+                           struct sockaddr_storage *out, bool *out_ipv6)
+{
+    memset(out, 0, sizeof(*out));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+    if (inet_pton(AF_INET, config->address, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(config->port);
+        *out_ipv6 = false;
+        return true;
+    }
+    if (inet_pton(AF_INET6, config->address, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(config->port);
+        *out_ipv6 = true;
+        return true;
+    }
+    return false;
+}
+
+static enum acsa_rc daemon_start(struct server *server, struct acsa_error *err)
+{
+    struct sockaddr_storage address;
+    bool ipv6 = false;
+    if (!socket_address(server->config, &address, &ipv6)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "listen",
+                              "--listen: %s is not an IPv4 or IPv6 address",
+                              server->config->address);
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
+    flags |= ipv6 ? MHD_USE_IPv6 : 0u;
+    flags |= server->tls_cert != NULL ? MHD_USE_TLS : 0u;
+    struct MHD_OptionItem tls[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, server->tls_cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, server->tls_key},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    server->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, &address,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->config->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTIONS_MAX,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, server, MHD_OPTION_ARRAY, server->tls_cert != NULL ? tls : tls + 2,
+        MHD_OPTION_END);
+    if (server->daemon == NULL) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "listen",
+                              "--listen: cannot serve on %s port %u (in use, or TLS files "
+                              "not valid)", server->config->address,
+                              (unsigned)server->config->port);
+    }
+    return ACSA_OK;
+}
+
+static void print_listening(struct server *server)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info != NULL ? info->port : server->config->port;
+    bool ipv6 = strchr(server->config->address, ':') != NULL;
+    fprintf(server->log, "acsa: listening on %s://%s%s%s:%u\n",
+            server_tls(server) ? "https" : "http", ipv6 ? "[" : "", server->config->address,
+            ipv6 ? "]" : "", port);
+    fflush(server->log);
+}
+
+/* Waits for SIGTERM or SIGINT. */
+static void wait_for_signal(void)
+{
+    for (;;) {
+        char byte = 0;
+        ssize_t n = read(signal_pipe[0], &byte, 1);
+        if (n == 1 || (n < 0 && errno != EINTR)) {
+            return;
+        }
+    }
+}
+
+static void drain_connections(struct server *server)
+{
+    MHD_quiesce_daemon(server->daemon);
+    for (unsigned waited = 0; waited < SERVER_DRAIN_MS; waited += 10) {
+        const union MHD_DaemonInfo *info =
+            MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (info == NULL || info->num_connections == 0) {
+            break;
+        }
+        poll(NULL, 0, 10);
+    }
+    writer_close(server->writer);
+}
+
+static enum acsa_rc signals_install(struct acsa_error *err)
+{
+    if (pipe(signal_pipe) != 0) {
+        return acsa_error_set(err, ACSA_ESTORAGE, NULL, "cannot create a pipe: %s",
+                              strerror(errno));
+    }
+    fcntl(signal_pipe[1], F_SETFL, O_NONBLOCK);
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGINT, &action, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return ACSA_OK;
+}
+
+static enum acsa_rc server_prepare(struct server *server, struct acsa_error *err)
+{
+    if (sodium_init() < 0) {
+        return acsa_error_set(err, ACSA_ESTORAGE, NULL, "libsodium cannot be initialised");
+    }
+    const struct acsa_server_config *config = server->config;
+    enum acsa_rc rc = ACSA_OK;
+    if (config->tls_cert_path != NULL) {
+        rc = read_pem(config->tls_cert_path, &server->tls_cert, err);
+        rc = rc == ACSA_OK ? read_pem(config->tls_key_path, &server->tls_key, err) : rc;
+    }
+    struct acsa_app *app = NULL;
+    rc = rc == ACSA_OK ? acsa_app_open(config->db_path, 0, &app, err) : rc;
+    if (rc == ACSA_OK) {
+        snprintf(server->nation, sizeof(server->nation), "%s", acsa_app_nation(app));
+        acsa_app_close(app);
+    }
+    rc = rc == ACSA_OK ? writer_start(config->db_path, config->queue, &server->writer, err) : rc;
+    return rc == ACSA_OK ? signals_install(err) : rc;
+}
+
+enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
+                             struct acsa_error *err)
+{
+    struct server server;
+    memset(&server, 0, sizeof(server));
+    server.config = config;
+    server.log = log;
+    pthread_mutex_init(&server.readers_lock, NULL);
+    enum acsa_rc rc = server_prepare(&server, err);
+    rc = rc == ACSA_OK ? daemon_start(&server, err) : rc;
+    if (rc == ACSA_OK) {
+        print_listening(&server);
+        wait_for_signal();
+        drain_connections(&server);
+        MHD_stop_daemon(server.daemon);
+    }
+    if (server.writer != NULL) {
+        writer_close(server.writer);
+        writer_stop(server.writer);
+    }
+    for (size_t i = 0; i < server.reader_count; i++) {
+        acsa_app_close(server.readers[i]);
+    }
+    pthread_mutex_destroy(&server.readers_lock);
+    free(server.tls_cert);
+    free(server.tls_key);
+    return rc;
+}

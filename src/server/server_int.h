@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/* Declarations shared by the files of the HTTP server: one request and its response, the
+ * route table, the write queue, per-thread read connections, pagination and metrics. */
+#ifndef ACSA_SERVER_INT_H
+#define ACSA_SERVER_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../app/app.h"
+#include "../app/auth.h"
+#include "../core/authz.h"
+#include "../core/date.h"
+#include "../core/money.h"
+#include "../format/order_json.h"
+#include "server.h"
+
+#define SERVER_BODY_MAX (64u * 1024u)     /* Request bodies; larger ones get 413. */
+#define SERVER_BATCH_MAX 512u             /* Write jobs committed together. */
+#define SERVER_CONNECTIONS_MAX 1000u      /* Open connections, all threads together. */
+#define SERVER_TIMEOUT_S 30u              /* Idle connections are closed after this. */
+#define SERVER_DRAIN_MS 10000u            /* How long shutdown waits for open requests. */
+#define SERVER_PARAMS_MAX 3               /* {params} of one route pattern. */
+#define SERVER_PARAM_SIZE 256             /* Longest decoded path parameter, plus NUL. */
+#define SERVER_HEADERS_MAX 6              /* Headers a handler adds to one response. */
+#define SERVER_HEADER_SIZE 192            /* Longest such header value, plus NUL. */
+#define SERVER_REQUEST_ID_SIZE 33         /* 16 random bytes as hex, plus NUL. */
+#define SERVER_PAGE_DEFAULT 100u          /* Items of a list page unless ?limit= says. */
+#define SERVER_PAGE_MAX 500u              /* Largest ?limit=. */
+#define SERVER_CURSOR_SIZE 96             /* Longest ?cursor=, plus NUL. */
+
+_Static_assert(SERVER_BATCH_MAX >= 1, "a batch holds at least one job");
+_Static_assert(SERVER_PARAM_SIZE >= ACSA_NUMBER_SIZE, "an order number fits a parameter");
+
+struct request;
+struct server;
+
+/* A response being built: a status, a body and the headers the handler added. */
+struct response {
+    int status;                                    /* 0 until set. */
+    char *body;                                    /* Owned unless body_static. */
+    size_t size;
+    bool body_static;                              /* body is embedded data, not freed. */
+    const char *content_type;                      /* Static text. */
+    uint32_t header_count;
+    const char *header_names[SERVER_HEADERS_MAX];  /* Static text. */
+    char header_values[SERVER_HEADERS_MAX][SERVER_HEADER_SIZE];
+};
+
+/* Who may call a route. */
+enum route_access {
+    ROUTE_PUBLIC,        /* Anyone, signed in or not. */
+    ROUTE_SIGNED_IN,     /* Any signed-in user; the handler scopes what is shown. */
+    ROUTE_ACTION,        /* A signed-in user whose role allows route->action. */
+};
+
+typedef void (*route_fn)(struct request *req);
+
+/* One line of the route table. */
+struct route {
+    const char *method;          /* "GET", "POST", "DELETE". */
+    const char *pattern;         /* "/api/orders/{number}/{step}"; "{name*}" takes the rest. */
+    route_fn handler;
+    enum route_access access;
+    enum acsa_action action;     /* For ROUTE_ACTION. */
+    const char *audit;           /* Action recorded for a refused write ("unit.add"). */
+};
+
+/* Called on the writer thread inside the job's savepoint; fills req->response. Returns
+ * ACSA_OK, a refusal (its audit record is kept) or ACSA_ESTORAGE/ENOMEM (rolled back). */
+typedef enum acsa_rc (*job_fn)(struct acsa_app *app, struct request *req);
+/* Renders the body of a job's result on a connection that sees the job's writes. */
+typedef void (*render_fn)(struct acsa_app *app, struct request *req);
+
+/* States of a request's write job. */
+enum job_state { JOB_NONE, JOB_QUEUED, JOB_DONE };
+
+struct request {
+    struct server *server;
+    void *connection;                         /* struct MHD_Connection. */
+    const char *method;                       /* As received (MHD owns it). */
+    const char *url;                          /* Path, without the query (MHD owns it). */
+    char request_id[SERVER_REQUEST_ID_SIZE];
+    int64_t started_us;                       /* Monotonic clock. */
+    const struct route *route;                /* NULL until matched. */
+    int route_index;                          /* Index in the table; -1 for none. */
+    char params[SERVER_PARAMS_MAX][SERVER_PARAM_SIZE];  /* {params} in pattern order. */
+    char *body;                               /* Request body, NUL-terminated, or NULL. */
+    size_t body_size;
+    bool body_too_large;
+    bool signed_in;
+    bool by_cookie;                           /* Authenticated by the session cookie. */
+    struct acsa_user user;                    /* When signed_in. */
+    char session[ACSA_SECRET_TEXT_SIZE];      /* The session token when by_cookie. */
+    char csrf[ACSA_SECRET_TEXT_SIZE];         /* The session's CSRF token when by_cookie. */
+    char idempotency_key[ACSA_IDEMPOTENCY_KEY_SIZE];   /* "" for none. */
+    char request_hash[ACSA_SECRET_TEXT_SIZE];          /* Of method, path and body. */
+    int32_t today;                            /* The local date of the request. */
+    enum job_state job_state;                 /* Guarded by the write queue's lock. */
+    bool suspended;                           /* Set by the HTTP thread when it queued the
+                                                 job; the next call finds the job done. */
+    job_fn job;
+    render_fn render;                         /* Run after the job unless it rendered. */
+    void *job_args;                           /* Owned; freed with free(). */
+    char audit_object[ACSA_NAME_SIZE];        /* For a refusal recorded by job_refused. */
+    struct acsa_error audit_err;              /* The refusal recorded by job_refused. */
+    int refused_status;                       /* Its status. */
+    struct response response;
+    bool logged;
+};
+
+/* server.c */
+struct acsa_app *server_reader(struct request *req);  /* This thread's read connection. */
+const char *server_header(struct request *req, const char *name);
+const char *server_cookie(struct request *req, const char *name);
+const char *server_query(struct request *req, const char *name);
+bool server_tls(const struct server *server);
+const char *server_db_path(const struct server *server);
+const char *server_nation(const struct server *server);
+
+/* response.c: statuses, problems and bodies. */
+void response_json(struct request *req, int status, json_t *doc);   /* Takes doc. */
+void response_text(struct request *req, int status, const char *content_type, char *text,
+                   size_t size);                                     /* Takes text. */
+void response_static(struct request *req, const char *content_type, const unsigned char *data,
+                     size_t size);
+void response_empty(struct request *req, int status);
+void response_header(struct request *req, const char *name, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+void response_free(struct response *response);
+/* A problem+json of status with the field and a printf-style detail. */
+void problem(struct request *req, int status, const char *field, const char *format, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The problem for rc (the one table of statuses), with err's field and message. */
+void problem_rc(struct request *req, enum acsa_rc rc, const struct acsa_error *err);
+int status_of_rc(enum acsa_rc rc);
+/* A refusal of a write by a signed-in user: recorded in the audit log (outcome err->rc)
+ * through the writer, then answered with the problem of status (0: the status of err->rc);
+ * other requests get the problem at once. */
+void refuse(struct request *req, int status, const struct acsa_error *err);
+/* refuse() with an error made from rc, field and a printf-style message. */
+void refusef(struct request *req, int status, enum acsa_rc rc, const char *field,
+             const char *format, ...) __attribute__((format(printf, 5, 6)));
+/* Answers a stored response again, with Idempotency-Replayed: true. Takes body. */
+void response_replay(struct request *req, int status, char *body);
+/* A JSON body as text (compact, keys in insertion order), or NULL. */
+char *json_text(json_t *doc, size_t *out_size);
+
+/* writer.c: the write queue and its one thread. */
+struct writer;
+ACSA_NODISCARD enum acsa_rc writer_start(const char *db_path, uint32_t capacity,
+                                         struct writer **out, struct acsa_error *err);
+/* Queues req's job and suspends its connection; false (nothing queued) if the queue is full
+ * or closed. The writer resumes the connection when the job's batch is committed. */
+bool writer_submit(struct writer *writer, struct request *req);
+uint32_t writer_depth(struct writer *writer);
+/* Refuses further jobs and waits until every queued job is done. */
+void writer_close(struct writer *writer);
+void writer_stop(struct writer *writer);          /* After writer_close: joins and frees. */
+struct writer *server_writer(struct request *req);
+/* Queues req's job (the handler returns at once); answers 503 when the queue is full. */
+void submit(struct request *req, job_fn job, render_fn render, void *args);
+/* The job of refuse(): records the refusal in req->audit_err and answers its problem. */
+enum acsa_rc job_refused(struct acsa_app *app, struct request *req);
+/* A refusal a job finds itself (not found, forbidden, stale): recorded in the audit log and
+ * answered with the problem of status (0: the status of err->rc). Returns err->rc. */
+enum acsa_rc job_refuse(struct acsa_app *app, struct request *req, int status,
+                        const struct acsa_error *err);
+/* The audit action of req: the route's, or "order.<step>" for order steps. */
+const char *request_audit_action(const struct request *req, char *buf, size_t size);
+
+/* routes.c */
+extern const struct route server_routes[];
+extern const size_t server_route_count;
+/* The route of method and path, with its parameters into req. *out_allowed is set when the
+ * path matches but with another method (405). */
+const struct route *route_match(struct request *req, const char *method, const char *path,
+                                bool *out_allowed);
+
+/* json_in.c: request bodies and query strings, checked against one kind of table. */
+enum json_in_kind {
+    JIN_TEXT,        /* char[size], non-empty. */
+    JIN_TEXT_EMPTY,  /* char[size], may be empty. */
+    JIN_NATION,      /* char[ACSA_NATION_SIZE]. */
+    JIN_CURRENCY,    /* const struct acsa_currency *. */
+    JIN_DATE,        /* int32_t day. */
+    JIN_ID,          /* int64_t, positive (a JSON integer). */
+    JIN_LINE_NO,     /* uint32_t, positive (a JSON integer). */
+    JIN_COUNT,       /* uint32_t between min and max (a JSON integer). */
+    JIN_QUANTITY,    /* int64_t thousandths, from a decimal string. */
+    JIN_AMOUNT,      /* const char *: a decimal string, converted once its currency is known. */
+    JIN_METHOD,      /* enum acsa_method. */
+    JIN_ROLE,        /* enum acsa_role. */
+    JIN_STATE,       /* enum acsa_state. */
+    JIN_BOOL,        /* bool (JSON true/false; "true"/"false" in a query). */
+    JIN_ARRAY,       /* json_t * (borrowed): a non-empty array (bodies only). */
+};
+struct json_in_field {
+    const char *name;
+    enum json_in_kind kind;
+    bool required;
+    void *target;
+    size_t size;        /* JIN_TEXT buffer size. */
+    uint32_t min, max;  /* JIN_COUNT bounds. */
+    bool seen;          /* Set when the member or parameter was present. */
+};
+#define JIN(name, kind, required, target, size) \
+    {(name), (kind), (required), (target), (size), 0, 0, false}
+/* The request body as a JSON object (an empty body is {}); false after answering 415 or 400
+ * (line and column of a syntax error). *out is a new reference on success. */
+bool json_in_body(struct request *req, json_t **out);
+/* Checks object against fields (unknown and missing members, types, values) and converts
+ * into the targets. path prefixes the field names ("lines[1]"). ACSA_EUSAGE with err naming
+ * the field ("lines[1].qty"). */
+ACSA_NODISCARD enum acsa_rc json_in_object(json_t *object, const char *path,
+                                           struct json_in_field *fields, size_t count,
+                                           struct acsa_error *err);
+/* json_in_body and json_in_object together; false after answering the problem. *out (may
+ * be NULL) keeps the object for arrays inside it; the caller releases it. */
+bool json_in_request(struct request *req, struct json_in_field *fields, size_t count,
+                     json_t **out);
+/* Converts text (a path parameter, say) into f's target, naming f->name. */
+ACSA_NODISCARD enum acsa_rc json_in_value(struct json_in_field *f, const char *text,
+                                          struct acsa_error *err);
+/* Converts an amount kept by JIN_AMOUNT, naming field. */
+ACSA_NODISCARD enum acsa_rc json_in_amount(const char *text, const struct acsa_currency *currency,
+                                           const char *field, int64_t *out_minor,
+                                           struct acsa_error *err);
+/* Parses the query string into params (unknown parameters refused); false after answering
+ * 400 naming the parameter. */
+bool query_parse(struct request *req, struct json_in_field *params, size_t count);
+
+/* list.c: pages of {items, next_cursor}. */
+struct page {
+    char cursor[SERVER_CURSOR_SIZE];   /* ?cursor=, "" for the first page. */
+    uint32_t limit;                    /* ?limit=. */
+    bool skipping;                     /* Items up to the cursor's are skipped. */
+    json_t *items;
+    char last_key[SERVER_CURSOR_SIZE]; /* Key of the last item taken. */
+    bool more;                         /* An item after the page exists. */
+};
+#define PAGE_QUERY(page)                                                 \
+    JIN("cursor", JIN_TEXT, false, (page)->cursor, SERVER_CURSOR_SIZE), \
+    {"limit", JIN_COUNT, false, &(page)->limit, 0, 1, SERVER_PAGE_MAX, false}
+#define PAGE_FULL ACSA_ECONFLICT   /* Returned by row callbacks to stop a scan: page full. */
+enum page_verdict { PAGE_TAKE, PAGE_SKIP, PAGE_STOP };
+/* skip: the scan starts at the beginning, so items up to the cursor's key are skipped.
+ * Call before query_parse (it sets the default limit). */
+void page_init(struct page *page, bool skip);
+/* What to do with the next item, of key: take it (then page_add), skip it, or stop the
+ * scan (return PAGE_FULL) because the page is full. */
+enum page_verdict page_next(struct page *page, const char *key);
+/* Adds an item (taken); ACSA_ENOMEM if it is NULL or cannot be added. */
+enum acsa_rc page_add(struct page *page, json_t *item);
+/* The row callback's answer for an item of key made by make(row) when taken. */
+enum acsa_rc page_offer(struct page *page, const char *key, json_t *item);
+/* Answers 200 {items, next_cursor} plus extra's members (taken; may be NULL); or the problem
+ * of rc (PAGE_FULL counts as done). Frees the items. */
+void page_respond(struct request *req, struct page *page, enum acsa_rc rc,
+                  const struct acsa_error *err, json_t *extra);
+
+/* auth_http.c */
+/* Resolves the session cookie or bearer token; false if nobody is signed in. */
+bool http_authenticate(struct request *req);
+/* Whether a mutating request by cookie carries the session's CSRF token. */
+bool http_csrf_ok(struct request *req, const char *expected);
+json_t *user_json(const struct acsa_user *user);
+
+/* metrics.c */
+void metrics_record(int route_index, int status, int64_t duration_us);
+void metrics_respond(struct request *req);
+
+/* Handlers, one per route (routes_*.c). */
+void route_healthz(struct request *req);
+void route_metrics(struct request *req);
+void route_openapi(struct request *req);
+void route_asset(struct request *req);
+void route_session_create(struct request *req);
+void route_session_get(struct request *req);
+void route_session_delete(struct request *req);
+void route_users_list(struct request *req);
+void route_users_create(struct request *req);
+void route_users_disable(struct request *req);
+void route_tokens_list(struct request *req);
+void route_tokens_create(struct request *req);
+void route_tokens_delete(struct request *req);
+void route_agreements_list(struct request *req);
+void route_agreements_get(struct request *req);
+void route_agreements_create(struct request *req);
+void route_units_list(struct request *req);
+void route_units_create(struct request *req);
+void route_officials_list(struct request *req);
+void route_officials_create(struct request *req);
+void route_activities_list(struct request *req);
+void route_activities_create(struct request *req);
+void route_orders_list(struct request *req);
+void route_orders_create(struct request *req);
+void route_orders_get(struct request *req);
+void route_orders_step(struct request *req);
+void route_balance(struct request *req);
+void route_overdue(struct request *req);
+void route_convert_overdue(struct request *req);
+void route_stats_monthly(struct request *req);
+void route_audit_list(struct request *req);
+void route_audit_verify(struct request *req);
+
+/* Shared by the order routes and reports: the scope of an order for authz.h. */
+struct acsa_order_scope order_scope(const struct acsa_order *order);
+struct acsa_order_scope summary_scope(const struct acsa_order_summary *summary);
+
+#endif

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/* The one writer: HTTP threads queue write jobs on a bounded ring and suspend their
+ * connections; this thread takes up to SERVER_BATCH_MAX jobs, runs each in a savepoint of one
+ * write transaction, commits the batch once (one fsync for all) and only then resumes the
+ * waiting connections. A full ring answers 503 with Retry-After. */
+#include "server_int.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct writer {
+    pthread_mutex_t lock;
+    pthread_cond_t work;          /* Signalled when a job is queued or the writer must stop. */
+    pthread_cond_t idle;          /* Signalled when the ring is empty and no batch runs. */
+    struct request **ring;        /* capacity slots; count of them from head are queued. */
+    uint32_t capacity;
+    uint32_t head;
+    uint32_t count;
+    bool busy;                    /* A batch is running. */
+    bool closed;                  /* No more jobs are taken. */
+    bool stopping;                /* The thread ends once the ring is empty. */
+    pthread_t thread;
+    struct acsa_app *app;         /* The write connection, used by the thread only. */
+};
+
+const char *request_audit_action(const struct request *req, char *buf, size_t size)
+{
+    const char *action = req->route != NULL && req->route->audit != NULL ? req->route->audit
+                                                                          : "request";
+    if (strcmp(action, "order.step") == 0) {
+        snprintf(buf, size, "order.%s", req->params[1]);
+    } else {
+        snprintf(buf, size, "%s", action);
+    }
+    return buf;
+}
+
+/* Replaces whatever the job answered with a 500 (its batch or savepoint failed). */
+static void job_failed(struct request *req, enum acsa_rc rc, const struct acsa_error *err)
+{
+    response_free(&req->response);
+    req->render = NULL;
+    problem_rc(req, rc, err);
+}
+
+/* Looks for a response stored under the request's key by an earlier job. True if the
+ * request has been answered. */
+static bool job_replayed(struct acsa_app *app, struct request *req)
+{
+    int status = 0;
+    char *body = NULL;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_idempotency_get(app, req->user.id, req->idempotency_key,
+                                               req->request_hash, &status, &body, &err);
+    if (rc == ACSA_ENOTFOUND) {
+        return false;
+    }
+    if (rc == ACSA_OK) {
+        response_replay(req, status, body);
+    } else if (rc == ACSA_EREFUSED) {
+        problem(req, 422, "Idempotency-Key", "Idempotency-Key: %s was used with another request",
+                req->idempotency_key);
+    } else {
+        problem_rc(req, rc, &err);
+    }
+    return true;
+}
+
+/* Stores the job's response under its key, inside the job's savepoint. */
+static enum acsa_rc job_remember(struct acsa_app *app, struct request *req,
+                                 struct acsa_error *err)
+{
+    if (req->render != NULL) {
+        req->render(app, req);
+        req->render = NULL;
+    }
+    const struct response *r = &req->response;
+    if (r->status >= 500) {
+        return ACSA_OK;
+    }
+    char *body = strndup(r->body != NULL ? r->body : "", r->size);
+    if (body == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
+    }
+    enum acsa_rc rc = acsa_app_idempotency_put(app, req->user.id, req->idempotency_key,
+                                               req->request_hash, r->status, body, err);
+    free(body);
+    return rc;
+}
+
+static void job_run(struct acsa_app *app, struct request *req)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    acsa_app_set_actor(app, req->signed_in ? req->user.username : "");
+    bool keyed = req->signed_in && req->idempotency_key[0] != '\0';
+    if (keyed && job_replayed(app, req)) {
+        return;
+    }
+    enum acsa_rc rc = acsa_app_begin(app, &err);
+    if (rc != ACSA_OK) {
+        job_failed(req, rc, &err);
+        return;
+    }
+    rc = req->job(app, req);
+    if (rc != ACSA_OK) {
+        req->render = NULL; /* The job answered with its problem. */
+    }
+    if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+        acsa_app_rollback(app); /* The job answered with its problem already. */
+        return;
+    }
+    rc = keyed ? job_remember(app, req, &err) : ACSA_OK;
+    rc = rc == ACSA_OK ? acsa_app_commit(app, &err) : rc;
+    if (rc != ACSA_OK) {
+        acsa_app_rollback(app);
+        job_failed(req, rc, &err);
+    }
+}
+
+static void batch_run(struct writer *w, struct request **batch, uint32_t count)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_begin(w->app, &err);
+    for (uint32_t i = 0; rc == ACSA_OK && i < count; i++) {
+        job_run(w->app, batch[i]);
+    }
+    rc = rc == ACSA_OK ? acsa_app_commit(w->app, &err) : rc;
+    if (rc != ACSA_OK) {
+        acsa_app_rollback(w->app);
+        for (uint32_t i = 0; i < count; i++) {
+            job_failed(batch[i], rc, &err);
+        }
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    struct request **batch = calloc(SERVER_BATCH_MAX, sizeof(*batch));
+    void *connections[SERVER_BATCH_MAX];
+    if (batch == NULL) {
+        abort(); /* Allocated once at start; nothing can be served without it. */
+    }
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (w->count == 0 && !w->stopping) {
+            pthread_cond_wait(&w->work, &w->lock);
+        }
+        if (w->count == 0) {
+            break;
+        }
+        uint32_t n = w->count < SERVER_BATCH_MAX ? w->count : SERVER_BATCH_MAX;
+        for (uint32_t i = 0; i < n; i++) {
+            batch[i] = w->ring[(w->head + i) % w->capacity];
+        }
+        w->head = (w->head + n) % w->capacity;
+        w->count -= n;
+        w->busy = true;
+        pthread_mutex_unlock(&w->lock);
+        batch_run(w, batch, n);
+        pthread_mutex_lock(&w->lock);
+        for (uint32_t i = 0; i < n; i++) {
+            connections[i] = batch[i]->connection;
+            batch[i]->job_state = JOB_DONE;
+        }
+        w->busy = false;
+        pthread_cond_broadcast(&w->idle);
+        pthread_mutex_unlock(&w->lock);
+        /* From here on a request may be answered and freed by its HTTP thread. */
+        for (uint32_t i = 0; i < n; i++) {
+            MHD_resume_connection(connections[i]);
+        }
+        pthread_mutex_lock(&w->lock);
+    }
+    pthread_mutex_unlock(&w->lock);
+    free(batch);
+    return NULL;
+}
+
+enum acsa_rc writer_start(const char *db_path, uint32_t capacity, struct writer **out,
+                          struct acsa_error *err)
+{
+    *out = NULL;
+    struct writer *w = calloc(1, sizeof(*w));
+    struct request **ring = calloc(capacity, sizeof(*ring));
+    if (w == NULL || ring == NULL) {
+        free(w);
+        free(ring);
+        return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
+    }
+    w->ring = ring;
+    w->capacity = capacity;
+    enum acsa_rc rc = acsa_app_open(db_path, 0, &w->app, err);
+    if (rc != ACSA_OK) {
+        free(ring);
+        free(w);
+        return rc;
+    }
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->idle, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        acsa_app_close(w->app);
+        free(ring);
+        free(w);
+        return acsa_error_set(err, ACSA_ENOMEM, NULL, "cannot start the writer thread");
+    }
+    *out = w;
+    return ACSA_OK;
+}
+
+bool writer_submit(struct writer *w, struct request *req)
+{
+    pthread_mutex_lock(&w->lock);
+    if (w->closed || w->count == w->capacity) {
+        pthread_mutex_unlock(&w->lock);
+        return false;
+    }
+    /* Suspended before it is queued, so the writer cannot resume it first. */
+    MHD_suspend_connection(req->connection);
+    w->ring[(w->head + w->count) % w->capacity] = req;
+    w->count++;
+    req->job_state = JOB_QUEUED;
+    req->suspended = true;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->lock);
+    return true;
+}
+
+uint32_t writer_depth(struct writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    uint32_t depth = w->count;
+    pthread_mutex_unlock(&w->lock);
+    return depth;
+}
+
+void writer_close(struct writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->closed = true;
+    while (w->count > 0 || w->busy) {
+        pthread_cond_wait(&w->idle, &w->lock);
+    }
+    pthread_mutex_unlock(&w->lock);
+}
+
+void writer_stop(struct writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->stopping = true;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+    acsa_app_close(w->app);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->idle);
+    pthread_mutex_destroy(&w->lock);
+    free(w->ring);
+    free(w);
+}
+
+void submit(struct request *req, job_fn job, render_fn render, void *args)
+{
+    req->job = job;
+    req->render = render;
+    free(req->job_args);
+    req->job_args = args;
+    if (writer_submit(server_writer(req), req)) {
+        return;
+    }
+    problem(req, 503, NULL, "the write queue is full; retry shortly");
+    response_header(req, "Retry-After", "1");
+}

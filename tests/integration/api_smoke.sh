@@ -1,0 +1,368 @@
+# SPDX-License-Identifier: MIT
+# acsa serve, driven with curl on a demo node: sign-in, an order walked through its steps
+# with If-Match, a stale ETag, the refusals (401 403 404 413 415 400 428), idempotent replay,
+# /healthz, /metrics, the OpenAPI document against the route table, and a clean SIGTERM.
+
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v curl >/dev/null 2>&1; then
+    echo "1..0 # SKIP curl is not installed"
+    exit 0
+fi
+
+DB="$TEST_DIR/demo.db"
+SERVER_LOG="$TEST_DIR/server.log"
+SERVER_PID=""
+BASE=""
+
+stop_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -KILL "$SERVER_PID" 2>/dev/null
+    fi
+}
+trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
+
+# ---- HTTP ------------------------------------------------------------------------------------
+
+STATUS=""    # Status of the last request.
+HEADERS=""   # Its response headers.
+
+# http METHOD PATH [curl arguments...]: the body goes to OUT (for expect_json), the status to
+# STATUS. Signed in by the cookie jar, when there is one, with the CSRF token on writes.
+http() {
+    local method=$1 path=$2
+    shift 2
+    RUN_COUNT=$((RUN_COUNT + 1))
+    LAST_CMD="curl -X $method $path $*"
+    local jar=()
+    if [ -n "${JAR:-}" ]; then
+        jar=(-b "$JAR" -c "$JAR")
+        if [ "$method" != GET ] && [ -n "${CSRF:-}" ]; then
+            jar+=(-H "X-CSRF-Token: $CSRF")
+        fi
+    fi
+    STATUS=$(curl -s -o "$TEST_DIR/body" -D "$TEST_DIR/headers" -w '%{http_code}' \
+        -X "$method" "${jar[@]}" "$@" "$BASE$path")
+    RC=$?
+    OUT=$(cat "$TEST_DIR/body")
+    HEADERS=$(tr -d '\r' <"$TEST_DIR/headers")
+    ERR=""
+}
+
+# http with a JSON body.
+http_json() {
+    local method=$1 path=$2 body=$3
+    shift 3
+    http "$method" "$path" -H 'Content-Type: application/json' --data-binary "$body" "$@"
+}
+
+expect_status() {
+    if [ "$STATUS" != "$1" ]; then
+        fail "expected HTTP status $1, got $STATUS"
+    fi
+}
+
+# The value of a response header (case-insensitive name).
+header() {
+    printf '%s\n' "$HEADERS" | awk -v name="$1" 'BEGIN { IGNORECASE = 1 }
+        tolower($0) ~ "^" tolower(name) ":" { sub(/^[^:]*: */, ""); print; exit }'
+}
+
+expect_header() {
+    local got
+    got=$(header "$1")
+    if [ "$got" != "$2" ]; then
+        fail "expected header $1: $2, got: $got"
+    fi
+}
+
+# A problem+json of status naming field (the field member, "null" for none).
+expect_problem() {
+    expect_status "$1"
+    expect_header Content-Type application/problem+json
+    expect_json 'd["status"]' "$1"
+    expect_json 'd["type"].startswith("https://acsa.invalid/problems/")' true
+    if [ $# -ge 2 ]; then
+        expect_json 'd["field"]' "$2"
+    fi
+}
+
+# Signs in as user (password of the demo); the session goes to a cookie jar of its own.
+sign_in() {
+    JAR="$TEST_DIR/jar.$1"
+    CSRF=""
+    rm -f "$JAR"
+    http_json POST /api/session "{\"username\":\"$1\",\"password\":\"demo-password-1\"}"
+    CSRF=$(json_value 'd["csrf_token"]')
+}
+
+# ---- The server ------------------------------------------------------------------------------
+
+test_case "a demo database to serve"
+run_raw demo --db "$DB"
+expect_exit 0
+
+test_case "acsa serve listens on a free port and says where"
+"$ACSA_BIN" serve --db "$DB" --listen 127.0.0.1:0 --threads 2 2>"$SERVER_LOG" </dev/null &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+    if grep -q "listening on" "$SERVER_LOG" 2>/dev/null; then
+        break
+    fi
+    sleep 0.1
+done
+BASE=$(sed -n 's/^acsa: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$SERVER_LOG")
+if [ -z "$BASE" ]; then
+    fail "no 'acsa: listening on' line: $(head -c 500 "$SERVER_LOG")"
+    finish
+fi
+
+test_case "GET /healthz answers ok, with a request id and security headers"
+http GET /healthz
+expect_status 200
+expect_stdout '{"status":"ok"}'
+if [ -z "$(header X-Request-Id)" ]; then
+    fail "no X-Request-Id"
+fi
+expect_header X-Content-Type-Options nosniff
+expect_header Content-Security-Policy "default-src 'self'"
+
+test_case "GET / serves the web UI"
+http GET /
+expect_status 200
+expect_header Content-Type "text/html; charset=utf-8"
+expect_header Cache-Control no-cache
+http GET /app.js
+expect_status 200
+expect_header Content-Type "text/javascript; charset=utf-8"
+
+# ---- Authentication --------------------------------------------------------------------------
+
+test_case "the API needs a signed-in user (401)"
+JAR=""
+http GET /api/orders
+expect_problem 401
+
+test_case "a wrong password is refused (401)"
+http_json POST /api/session '{"username":"in-requester","password":"not-the-password"}'
+expect_problem 401
+
+test_case "a requester signs in: cookie, user and CSRF token"
+sign_in in-requester
+expect_status 200
+expect_json 'd["user"]["role"]' requester
+expect_json 'len(d["csrf_token"])' 64
+case "$(header Set-Cookie)" in
+*"acsa_session="*"HttpOnly"*"SameSite=Strict"*) ;;
+*) fail "Set-Cookie lacks the session attributes: $(header Set-Cookie)" ;;
+esac
+
+test_case "a write without the CSRF token is forbidden (403)"
+SAVED_CSRF=$CSRF
+CSRF=""
+http_json POST /api/tokens '{"name":"no csrf"}'
+expect_problem 403 X-CSRF-Token
+CSRF=$SAVED_CSRF
+
+# ---- Validation ------------------------------------------------------------------------------
+
+ORDER_BODY='{"agreement":"IN-JP-2020","requester":"IN","supplier":"JP","activity":2,
+ "method":"cash","requester_unit":2,"supplier_unit":5,"place":"Yokosuka","need_by":"2024-06-18",
+ "date":"2024-06-12","lines":[{"category":"pol","desc":"diesel","qty":"1000","unit":"l",
+ "price":"150","currency":"JPY"}]}'
+
+test_case "a body that is not JSON is 415"
+http POST /api/orders -H 'Content-Type: text/plain' --data-binary 'hello'
+expect_problem 415
+
+test_case "malformed JSON is 400 with line and column"
+http_json POST /api/orders '{"agreement": '
+expect_problem 400 body
+expect_json '"line 1" in d["detail"] and "column" in d["detail"]' true
+
+test_case "an unknown member is 400 naming it"
+http_json POST /api/orders '{"agreemnt":"IN-JP-2020"}'
+expect_problem 400 agreemnt
+
+test_case "a wrong type inside a line is 400 naming lines[0].qty"
+http_json POST /api/orders "${ORDER_BODY/\"qty\":\"1000\"/\"qty\":1000}"
+expect_problem 400 'lines[0].qty'
+
+test_case "a missing member is 400 naming it"
+http_json POST /api/orders '{"agreement":"IN-JP-2020"}'
+expect_problem 400 requester
+
+test_case "a body over 64 KiB is 413"
+head -c 70000 /dev/zero | tr '\0' 'a' >"$TEST_DIR/big"
+http POST /api/orders -H 'Content-Type: application/json' --data-binary "@$TEST_DIR/big"
+expect_problem 413
+
+# ---- An order --------------------------------------------------------------------------------
+
+test_case "the requester raises an order: 201, Location, ETag"
+http_json POST /api/orders "$ORDER_BODY"
+expect_status 201
+expect_json 'd["state"]' draft
+expect_json 'len(d["events"])' 1
+NUMBER=$(json_value 'd["number"]')
+expect_header Location "/api/orders/$NUMBER"
+expect_header ETag "\"$NUMBER.1\""
+ETAG=$(header ETag)
+
+test_case "GET /api/orders/{number} shows it with its ETag"
+http GET "/api/orders/$NUMBER"
+expect_status 200
+expect_header ETag "$ETAG"
+expect_json 'd["lines"][0]["category"]' pol
+
+test_case "a step without If-Match is 428"
+http_json POST "/api/orders/$NUMBER/submit" '{}'
+expect_problem 428 If-Match
+
+test_case "the requester submits with If-Match: 200 and a new ETag"
+http_json POST "/api/orders/$NUMBER/submit" '{"date":"2024-06-12"}' -H "If-Match: $ETAG"
+expect_status 200
+expect_json 'd["state"]' submitted
+expect_header ETag "\"$NUMBER.2\""
+STALE=$ETAG
+ETAG=$(header ETag)
+
+test_case "a step on a stale ETag is 412 and changes nothing"
+http_json POST "/api/orders/$NUMBER/cancel" '{}' -H "If-Match: $STALE"
+expect_problem 412 If-Match
+http GET "/api/orders/$NUMBER"
+expect_json 'd["state"]' submitted
+
+test_case "the requester may not approve (403)"
+http_json POST "/api/orders/$NUMBER/approve" '{}' -H "If-Match: $ETAG"
+expect_problem 403 role
+
+test_case "an unknown step is 404"
+http_json POST "/api/orders/$NUMBER/fly" '{}' -H "If-Match: $ETAG"
+expect_problem 404 step
+
+test_case "the approver approves, the supplier's approver accepts"
+sign_in in-approver
+http_json POST "/api/orders/$NUMBER/approve" '{"date":"2024-06-12"}' -H "If-Match: $ETAG"
+expect_status 200
+expect_json 'd["state"]' approved
+expect_json 'd["events"][-1]["actor"]' "Cdr A. Rao"
+ETAG=$(header ETag)
+sign_in jp-approver
+http_json POST "/api/orders/$NUMBER/accept" '{"date":"2024-06-13"}' -H "If-Match: $ETAG"
+expect_status 200
+expect_json 'd["state"]' accepted
+ETAG=$(header ETag)
+
+test_case "the supplier's clerk issues part of line 1"
+sign_in jp-clerk
+http_json POST "/api/orders/$NUMBER/issue" '{"date":"2024-06-14","line":1,"qty":"400"}' \
+    -H "If-Match: $ETAG"
+expect_status 200
+expect_json 'd["state"]' delivering
+expect_json 'd["lines"][0]["issued"]' 400
+
+test_case "an order of another unit is not found for this clerk's neighbour (404)"
+sign_in in-clerk
+http GET "/api/orders/$NUMBER"
+expect_problem 404
+
+test_case "a requester may not read the balance (403)"
+sign_in in-requester
+http GET /api/balance
+expect_problem 403 role
+
+# ---- Idempotency -----------------------------------------------------------------------------
+
+test_case "a retried POST with an Idempotency-Key is replayed, not repeated"
+http_json POST /api/orders "$ORDER_BODY" -H 'Idempotency-Key: smoke-order-1'
+expect_status 201
+FIRST=$(json_value 'd["number"]')
+http_json POST /api/orders "$ORDER_BODY" -H 'Idempotency-Key: smoke-order-1'
+expect_status 201
+expect_header Idempotency-Replayed true
+expect_json 'd["number"]' "$FIRST"
+http GET "/api/orders?q=$FIRST"
+expect_json 'len(d["items"])' 1
+
+test_case "the same key with another body is 422"
+http_json POST /api/orders "${ORDER_BODY/Yokosuka/Kure}" -H 'Idempotency-Key: smoke-order-1'
+expect_problem 422 Idempotency-Key
+
+# ---- Lists, audit, metrics -------------------------------------------------------------------
+
+test_case "lists page with limit and next_cursor"
+sign_in in-programme
+http GET '/api/orders?limit=2'
+expect_status 200
+expect_json 'len(d["items"])' 2
+CURSOR=$(json_value 'd["next_cursor"]')
+http GET "/api/orders?limit=2&cursor=$CURSOR"
+expect_json 'd["items"][0]["number"] > "'"$CURSOR"'"' true
+http GET '/api/orders?limit=0'
+expect_problem 400 limit
+
+test_case "the audit log holds the refusals and verifies"
+http GET '/api/audit?limit=500'
+expect_status 200
+expect_json 'any(r["outcome"] != "ok" for r in d["items"])' true
+http GET /api/audit/verify
+expect_json 'd["ok"]' true
+
+test_case "GET /api/stats/monthly answers items per month"
+http GET '/api/stats/monthly?months=36'
+expect_status 200
+expect_json 'd["months"]' 36
+expect_json 'all(set(i) == {"month","partner","currency","orders","value"} for i in d["items"])' true
+
+test_case "GET /metrics counts requests and orders"
+JAR=""
+http GET /metrics
+expect_status 200
+expect_stdout_contains 'acsa_http_requests_total{route="/api/orders",status="201"}'
+expect_stdout_contains 'acsa_http_request_duration_seconds_bucket{route="/healthz",le="+Inf"}'
+expect_stdout_contains 'acsa_orders{state="delivering"}'
+expect_stdout_contains 'acsa_write_queue_depth 0'
+
+test_case "the OpenAPI document describes exactly the served routes"
+http GET /api/openapi.json
+expect_status 200
+printf '%s' "$OUT" >"$TEST_DIR/openapi.json"
+run_raw routes
+expect_exit 0
+printf '%s\n' "$OUT" | sort >"$TEST_DIR/routes"
+"$PYTHON" -c '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for path, item in doc["paths"].items():
+    for method in item:
+        if method in ("get", "post", "put", "patch", "delete"):
+            print(method.upper(), path)
+' "$TEST_DIR/openapi.json" | sort >"$TEST_DIR/documented"
+if ! cmp -s "$TEST_DIR/routes" "$TEST_DIR/documented"; then
+    fail "routes and OpenAPI paths differ:
+$(diff "$TEST_DIR/routes" "$TEST_DIR/documented")"
+fi
+
+test_case "every request was logged as one JSON line"
+"$PYTHON" -c '
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.startswith("{")]
+keys = {"ts", "request_id", "user", "method", "route", "status", "duration_ms"}
+bad = [l for l in lines if set(json.loads(l)) != keys]
+print("bad" if bad or len(lines) < 30 else "ok")
+' "$SERVER_LOG" >"$TEST_DIR/logcheck"
+if [ "$(cat "$TEST_DIR/logcheck")" != ok ]; then
+    fail "request log lines are not as documented"
+fi
+
+test_case "SIGTERM stops the server cleanly (exit 0)"
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+CODE=$?
+SERVER_PID=""
+if [ "$CODE" -ne 0 ]; then
+    fail "exit code $CODE: $(tail -n 5 "$SERVER_LOG")"
+fi
+
+finish

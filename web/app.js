@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: MIT
+// Application shell: loads the session, fills the header, and routes on location.hash to the
+// views (#/ dashboard, #/orders list, #/orders/new form, #/orders/NUMBER detail).
+
+import { currentUser, loadSession, signOut } from "./api.js";
+import { roleLabel } from "./format.js";
+import { units, unitLabel } from "./reference.js";
+import { canCreateOrder } from "./roles.js";
+import { renderDashboard } from "./view-dashboard.js";
+import { renderLogin } from "./view-login.js";
+import { renderOrder } from "./view-order.js";
+import { renderOrderForm } from "./view-order-form.js";
+import { renderOrders } from "./view-orders.js";
+
+const main = document.getElementById("main");
+const q = (test) => document.querySelector(`[data-test="${test}"]`);
+
+/* Routes: pattern on the path after "#", the nav item to mark, the view, the page title. */
+const ROUTES = [
+    { path: /^\/?$/, nav: "nav-dashboard", title: "Dashboard",
+        view: (el, user) => renderDashboard(el, user) },
+    { path: /^\/orders\/?$/, nav: "nav-orders", title: "Orders",
+        view: (el, user, query) => renderOrders(el, user, query) },
+    { path: /^\/orders\/new$/, nav: "nav-new-order", title: "New order",
+        view: (el, user) => renderOrderForm(el, user) },
+    { path: /^\/orders\/([^/?]+)$/, nav: "nav-orders", title: "Order",
+        view: (el, user, query, match) => renderOrder(el, user, decodeURIComponent(match[1])) },
+];
+
+function parseHash() {
+    const text = location.hash.replace(/^#/, "");
+    const [path, search = ""] = text.split("?");
+    return { path: path || "/", query: Object.fromEntries(new URLSearchParams(search)) };
+}
+
+function showError(text) {
+    const bar = q("global-error");
+    bar.textContent = text || "";
+    bar.hidden = !text;
+}
+
+async function fillHeader(user) {
+    q("nav").hidden = !user;
+    q("user-box").hidden = !user;
+    if (!user) {
+        return;
+    }
+    q("nav-new-order").hidden = !canCreateOrder(user);
+    q("user-name").textContent = user.display_name || user.username;
+    q("user-role").textContent = roleLabel(user.role);
+    q("user-party").textContent = user.party || "";
+    if (user.unit_id) {
+        try {
+            q("user-party").textContent = unitLabel(await units(), user.unit_id);
+        } catch {
+            /* The party alone is shown. */
+        }
+    }
+}
+
+function markNav(test) {
+    document.querySelectorAll(".nav a").forEach((a) => {
+        if (a.dataset.test === test) {
+            a.setAttribute("aria-current", "page");
+        } else {
+            a.removeAttribute("aria-current");
+        }
+    });
+}
+
+function showLogin(reason = "") {
+    fillHeader(null);
+    document.title = "Sign in · acsa";
+    const view = document.createElement("div");
+    main.replaceChildren(view);
+    renderLogin(view, async (user) => {
+        showError("");
+        await fillHeader(user);
+        route(true);
+    });
+    showError(reason);
+}
+
+/** Renders the view of the current address into a fresh container, so a slow view that
+ * finishes after the user moved on writes into a detached element. */
+async function route(focus = false) {
+    const user = currentUser();
+    if (!user) {
+        showLogin();
+        return;
+    }
+    const { path, query } = parseHash();
+    if (!path.startsWith("/")) {
+        return;           // An in-page anchor such as the skip link.
+    }
+    showError("");
+    const found = ROUTES.map((r) => ({ r, match: r.path.exec(path) })).find((x) => x.match);
+    const view = document.createElement("div");
+    main.replaceChildren(view);
+    if (!found) {
+        document.title = "Not found · acsa";
+        view.append(Object.assign(document.createElement("h1"), { textContent: "Not found" }));
+        return;
+    }
+    markNav(found.r.nav);
+    document.title = `${found.r.title} · acsa`;
+    try {
+        await found.r.view(view, user, query, found.match);
+    } catch (error) {
+        if (error.status !== 401 && view.isConnected) {
+            showError(error.detail || String(error));
+        }
+    }
+    const heading = view.querySelector("h1");
+    if (focus && heading && view.isConnected) {
+        heading.focus();
+    }
+}
+
+async function start() {
+    q("sign-out").addEventListener("click", async () => {
+        try {
+            await signOut();
+        } catch {
+            /* Signed out locally either way. */
+        }
+        location.hash = "#/";
+        showLogin();
+    });
+    q("skip-link").addEventListener("click", (event) => {
+        event.preventDefault();
+        main.focus();
+    });
+    window.addEventListener("hashchange", () => route(true));
+    window.addEventListener("acsa:signed-out", () => {
+        if (!main.querySelector("[data-test=view-login]")) {
+            showLogin("Your session has ended. Please sign in again.");
+        }
+    });
+    window.addEventListener("unhandledrejection", (event) => {
+        const reason = event.reason || {};
+        if (reason.status !== 401) {
+            showError(reason.detail || reason.message || String(reason));
+        }
+    });
+    try {
+        const user = await loadSession();
+        await fillHeader(user);
+    } catch (error) {
+        showError(error.detail || String(error));
+    }
+    route();
+}
+
+start();

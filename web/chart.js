@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+// A grouped SVG bar chart drawn by hand: one group of bars per month, one bar per series
+// (partner), with axes, tick labels, axis titles and a legend. Numbers only place pixels; the
+// amounts shown in tooltips are the exact decimal strings.
+
+import { groupDigits, monthLabel } from "./format.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const PLOT_HEIGHT = 240;
+const MARGIN = { top: 44, right: 16, bottom: 58, left: 84 };
+const GROUP_MIN_WIDTH = 36;
+const WIDTH_MIN = 640;
+const TICKS = 5;
+
+function svg(tag, attrs = {}, text = null) {
+    const el = document.createElementNS(SVG, tag);
+    for (const [key, value] of Object.entries(attrs)) {
+        if (value !== null && value !== undefined) {
+            el.setAttribute(key, String(value));
+        }
+    }
+    if (text !== null) {
+        el.textContent = text;
+    }
+    return el;
+}
+
+/** A round step (1, 2, 2.5 or 5 times a power of ten) giving about TICKS ticks up to max. */
+function tickStep(max) {
+    const raw = max / TICKS;
+    const power = 10 ** Math.floor(Math.log10(raw));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
+    return step || power * 10;
+}
+
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
+function drawAxes(root, { width, top, bottom, left, step, max, scale, unit }) {
+    for (let value = 0; value <= max + step / 1e6; value += step) {
+        const y = bottom - value * scale;
+        root.appendChild(svg("line", { class: "gridline", x1: left, x2: width - MARGIN.right,
+            y1: y, y2: y }));
+        root.appendChild(svg("text", { class: "tick", x: left - 8, y: y + 4,
+            "text-anchor": "end" }, compact.format(value)));
+    }
+    root.appendChild(svg("line", { class: "axis", x1: left, x2: width - MARGIN.right,
+        y1: bottom, y2: bottom }));
+    root.appendChild(svg("line", { class: "axis", x1: left, x2: left, y1: top, y2: bottom }));
+    const middle = (top + bottom) / 2;
+    root.appendChild(svg("text", { class: "axis-title", x: 16, y: middle, "text-anchor": "middle",
+        transform: `rotate(-90 16 ${middle})` }, `Order value (${unit})`));
+    root.appendChild(svg("text", { class: "axis-title", x: (left + width) / 2,
+        y: bottom + 50, "text-anchor": "middle" }, "Month the order was raised"));
+}
+
+function drawMonths(root, months, { left, bottom, groupWidth }) {
+    months.forEach((month, i) => {
+        const x = left + groupWidth * (i + 0.5);
+        const [name, year] = monthLabel(month).split(" ");
+        root.appendChild(svg("text", { class: "tick", x, y: bottom + 16, "text-anchor": "middle" },
+            name || month));
+        if (i === 0 || name === "Jan") {
+            root.appendChild(svg("text", { class: "tick year", x, y: bottom + 30,
+                "text-anchor": "middle" }, year || ""));
+        }
+    });
+}
+
+function drawLegend(root, series, left) {
+    const legend = svg("g", { class: "legend", "data-test": "chart-legend" });
+    let x = left;
+    series.forEach((s, i) => {
+        legend.appendChild(svg("rect", { class: `swatch series-${i % 8}`, x, y: 12, width: 14,
+            height: 14, rx: 2 }));
+        const text = svg("text", { class: "legend-label", x: x + 20, y: 24 }, s.name);
+        legend.appendChild(text);
+        x += 36 + s.name.length * 8;
+    });
+    root.appendChild(legend);
+}
+
+/** The chart as an <svg>. months: ["2024-06", ...]; series: [{name, values: [{number,
+ * text}|null per month]}]; unit: the currency; title: accessible name; fit: the width
+ * available (the chart is wider, and scrolls, when the months need more). */
+export function barChart({ months, series, unit, title, fit = WIDTH_MIN }) {
+    const groupWidth = Math.max(GROUP_MIN_WIDTH, (Math.max(fit, WIDTH_MIN) - MARGIN.left
+        - MARGIN.right) / Math.max(months.length, 1));
+    const width = MARGIN.left + MARGIN.right + groupWidth * months.length;
+    const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom;
+    const top = MARGIN.top;
+    const bottom = MARGIN.top + PLOT_HEIGHT;
+    const peak = Math.max(0, ...series.flatMap((s) => s.values.map((v) => (v ? v.number : 0))));
+    const step = tickStep(peak > 0 ? peak : 1);
+    const max = Math.ceil((peak > 0 ? peak : 1) / step) * step;
+    const scale = PLOT_HEIGHT / max;
+
+    const root = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, width, height,
+        role: "img", "aria-label": title });
+    root.appendChild(svg("title", {}, title));
+    drawAxes(root, { width, top, bottom, left: MARGIN.left, step, max, scale, unit });
+    drawMonths(root, months, { left: MARGIN.left, bottom, groupWidth });
+
+    const barWidth = Math.min(28, (groupWidth * 0.8) / Math.max(series.length, 1));
+    const groupInset = (groupWidth - barWidth * series.length) / 2;
+    series.forEach((s, si) => {
+        s.values.forEach((v, mi) => {
+            if (!v || v.number <= 0) {
+                return;
+            }
+            const barHeight = Math.max(1, v.number * scale);
+            const bar = svg("rect", { class: `bar series-${si % 8}`,
+                x: MARGIN.left + groupWidth * mi + groupInset + barWidth * si,
+                y: bottom - barHeight, width: Math.max(1, barWidth - 2), height: barHeight,
+                "data-test": "chart-bar" });
+            bar.appendChild(svg("title", {},
+                `${s.name}, ${monthLabel(months[mi])}: ${groupDigits(v.text)} ${unit}`));
+            root.appendChild(bar);
+        });
+    });
+    drawLegend(root, series, MARGIN.left);
+    return root;
+}

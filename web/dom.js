@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// Small DOM builders shared by the views: elements, tables, selects, badges. No HTML strings:
+// every text goes through textContent.
+
+import { stateLabel } from "./format.js";
+
+const PROPERTIES = new Set(["value", "checked", "disabled", "selected", "hidden", "open"]);
+
+function append(parent, child) {
+    if (child === null || child === undefined || child === false) {
+        return;
+    }
+    if (Array.isArray(child)) {
+        child.forEach((c) => append(parent, c));
+    } else if (child instanceof Node) {
+        parent.appendChild(child);
+    } else {
+        parent.appendChild(document.createTextNode(String(child)));
+    }
+}
+
+/** h("a", {href: "#/", class: "x", test: "nav-orders", on: {click: f}}, "text", child...).
+ * `test` sets data-test; value, checked, disabled, selected, hidden and open are set as
+ * properties; other keys as attributes (null and false leave them out). */
+export function h(tag, props = {}, ...children) {
+    const el = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+        if (value === null || value === undefined || value === false) {
+            continue;
+        }
+        if (key === "on") {
+            Object.entries(value).forEach(([type, fn]) => el.addEventListener(type, fn));
+        } else if (key === "test") {
+            el.dataset.test = value;
+        } else if (key === "class") {
+            el.className = value;
+        } else if (PROPERTIES.has(key)) {
+            el[key] = value;
+        } else {
+            el.setAttribute(key, value === true ? "" : String(value));
+        }
+    }
+    append(el, children);
+    return el;
+}
+
+/** Removes every child of el, then appends the given children. */
+export function replace(el, ...children) {
+    el.replaceChildren();
+    append(el, children);
+    return el;
+}
+
+/** <select> from [{value, label}] or strings; placeholder adds a first empty option. */
+export function select(options, { value = "", placeholder = null, ...props } = {}) {
+    const el = h("select", props);
+    if (placeholder !== null) {
+        el.appendChild(h("option", { value: "" }, placeholder));
+    }
+    for (const option of options) {
+        const item = typeof option === "object" ? option : { value: option, label: option };
+        el.appendChild(h("option", { value: String(item.value) }, item.label));
+    }
+    // Without a value or placeholder the browser's default, the first option, stays chosen.
+    if ((value !== null && value !== undefined && value !== "") || placeholder !== null) {
+        el.value = value === null || value === undefined ? "" : String(value);
+    }
+    return el;
+}
+
+/** Coloured state name. */
+export function stateBadge(state, test) {
+    return h("span", { class: `badge state-${state}`, test }, stateLabel(state));
+}
+
+/** A neutral or warning tag ("Overdue", "Converted to cash"). */
+export function tag(text, kind = "", test = null) {
+    return h("span", { class: `tag ${kind}`.trim(), test }, text);
+}
+
+/** Link to an order's page. */
+export function orderLink(number, test = null) {
+    return h("a", { href: `#/orders/${encodeURIComponent(number)}`, test }, number);
+}
+
+/** A horizontally scrolling table. columns: [{label, cell(row, index) -> node|text,
+ * numeric, nowrap, test(row, index) -> data-test of the cell}]; rowTest(row, index) names rows;
+ * groups: an optional first header row [{label, span}]. */
+export function dataTable({ columns, rows, test, rowTest, caption, foot, groups }) {
+    const groupRow = groups ? h("tr", { class: "groups" }, groups.map((g) => h("th", {
+        scope: g.label ? "colgroup" : null, colspan: g.span || 1,
+    }, g.label || ""))) : null;
+    const head = h("thead", {}, groupRow, h("tr", {}, columns.map((c) => h("th", {
+        scope: "col", class: c.numeric ? "num" : null,
+    }, c.label))));
+    const body = h("tbody", {}, rows.map((row, i) => h("tr", {
+        test: rowTest ? rowTest(row, i) : null,
+    }, columns.map((c) => h("td", {
+        class: c.numeric ? "num" : (c.nowrap ? "nowrap" : null),
+        test: c.test ? c.test(row, i) : null,
+    }, c.cell(row, i))))));
+    const table = h("table", { test }, caption ? h("caption", {}, caption) : null, head, body,
+        foot || null);
+    return h("div", { class: "table-wrap", tabindex: "0", role: "region",
+        "aria-label": caption || "table" }, table);
+}
+
+/** A titled panel (section with a heading). */
+export function panel(title, test, ...children) {
+    const id = `panel-${test}`;
+    return h("section", { class: "panel", test, "aria-labelledby": id },
+        h("h2", { id }, title), children);
+}
+
+/** A label/value list for headers: [[label, value, test], ...]; empty values are skipped. */
+export function facts(pairs, test) {
+    const list = h("dl", { class: "facts", test });
+    for (const [term, value, valueTest] of pairs) {
+        if (value === null || value === undefined || value === "") {
+            continue;
+        }
+        list.appendChild(h("div", {}, h("dt", {}, term), h("dd", { test: valueTest }, value)));
+    }
+    return list;
+}
+
+/** A paragraph for loading and empty states. */
+export function note(text, test = null) {
+    return h("p", { class: "note", test }, text);
+}

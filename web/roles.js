@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// What the signed-in user's role allows (the roles table of docs/API.md), used only to decide
+// which panels and step forms to offer; the server decides every request.
+
+const FINANCE_READERS = ["finance-officer", "programme-officer", "auditor"];
+const OVERDUE_READERS = [...FINANCE_READERS, "approver"];
+
+/* States from which each step may be taken, and the settlement method it needs. */
+const STEP_RULES = {
+    submit: { states: ["draft"] },
+    approve: { states: ["submitted"] },
+    accept: { states: ["approved"] },
+    reject: { states: ["approved"] },
+    cancel: { states: ["draft", "submitted", "approved", "accepted"] },
+    issue: { states: ["accepted", "delivering"] },
+    receive: { states: ["delivering"] },
+    return: { states: ["delivered"], method: "rik" },
+    "accept-return": { states: ["delivered"], method: "rik" },
+    invoice: { states: ["delivered"], method: "cash" },
+    pay: { states: ["invoiced"] },
+    exchange: { states: ["delivered"], method: "eve" },
+    dispute: { states: ["accepted", "delivering", "delivered", "invoiced"] },
+    close: { states: ["settled"] },
+};
+
+/** The steps in the order the action panel lists them. */
+export const STEPS = Object.keys(STEP_RULES);
+
+export const canSeeBalance = (user) => FINANCE_READERS.includes(user.role);
+export const canSeeOverdue = (user) => OVERDUE_READERS.includes(user.role);
+export const canCreateOrder = (user) => user.role === "requester";
+
+function unitId(unit) {
+    if (unit === null || unit === undefined) {
+        return 0;
+    }
+    return Number(typeof unit === "object" ? unit.id : unit) || 0;
+}
+
+/** The steps the role table lets user take on order, whatever its state. */
+function roleSteps(user, order) {
+    const requesterSide = user.party === order.requester;
+    const supplierSide = user.party === order.supplier;
+    const myUnit = Number(user.unit_id) || 0;
+    const requestingUnit = requesterSide && myUnit !== 0
+        && myUnit === unitId(order.requester_unit);
+    const supplyingUnit = supplierSide && myUnit !== 0
+        && myUnit === unitId(order.supplier_unit);
+    switch (user.role) {
+    case "requester":
+        return requestingUnit ? ["submit", "cancel", "receive", "return", "dispute"] : [];
+    case "approver":
+        return [...(requesterSide ? ["approve"] : []),
+            ...(supplierSide ? ["accept", "reject"] : [])];
+    case "supplier-clerk":
+        return supplyingUnit ? ["issue", "accept-return", "dispute"] : [];
+    case "finance-officer":
+        return [...(supplierSide ? ["invoice"] : []),
+            ...(requesterSide ? ["pay", "exchange"] : []),
+            ...(requesterSide || supplierSide ? ["dispute", "close"] : [])];
+    case "programme-officer":
+        return ["close", "dispute"];
+    default:
+        return [];
+    }
+}
+
+/** Steps that look legal for user on order now: role, side, unit, state and method. */
+export function availableSteps(user, order) {
+    const allowed = new Set(roleSteps(user, order));
+    return STEPS.filter((step) => {
+        const rule = STEP_RULES[step];
+        return allowed.has(step) && rule.states.includes(order.state)
+            && (!rule.method || rule.method === order.method);
+    });
+}

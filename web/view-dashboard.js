@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+// Dashboard: balance per partner and currency, overdue orders with ageing totals, and the
+// monthly order value per partner as one bar chart per currency. Panels load independently.
+
+import { get, itemsOf } from "./api.js";
+import { barChart } from "./chart.js";
+import { dataTable, h, note, orderLink, panel, replace, select, stateBadge, tag } from "./dom.js";
+import { compareDecimals, groupDigits, methodLabel, money, monthLabel, stateLabel,
+    sumDecimals } from "./format.js";
+import { canSeeBalance, canSeeOverdue } from "./roles.js";
+
+const CHART_MONTHS = [12, 24, 36, 60];
+const CHART_MONTHS_DEFAULT = 36;
+
+/* States worth a look for each role, offered as quick links to the order list. */
+const QUEUES = {
+    requester: ["draft", "delivering", "delivered", "disputed"],
+    approver: ["submitted", "approved", "disputed"],
+    "supplier-clerk": ["accepted", "delivering", "delivered"],
+    "finance-officer": ["delivered", "invoiced", "settled", "disputed"],
+    "programme-officer": ["settled", "disputed", "delivered"],
+    auditor: ["disputed", "invoiced", "closed"],
+};
+
+/** A panel whose body shows render(await load(), body), or the error; reloaded when the
+ * optional [control, label] of its toolbar changes. */
+function livePanel(title, test, [control, label] = [], load, render) {
+    const body = h("div", { class: "panel-body" });
+    const refresh = async () => {
+        replace(body, note("Loading…", "loading"));
+        try {
+            replace(body, render(await load(), body));
+        } catch (error) {
+            if (error.status !== 401) {
+                replace(body, h("p", { class: "form-error", role: "alert", test: "panel-error" },
+                    error.detail || String(error)));
+            }
+        }
+    };
+    if (control) {
+        control.addEventListener("change", refresh);
+    }
+    refresh();
+    return panel(title, test, control
+        ? h("div", { class: "toolbar" }, h("label", { for: control.id }, label), control) : null,
+    body);
+}
+
+/* ---- Balance -------------------------------------------------------------------------- */
+
+function netCell(row) {
+    const sign = compareDecimals(row.net, "0");
+    const words = sign > 0 ? "owed to us" : (sign < 0 ? "we owe" : "even");
+    return h("span", { class: sign > 0 ? "net positive" : (sign < 0 ? "net negative" : "net") },
+        money(row.net, row.currency), h("span", { class: "net-words" }, ` ${words}`));
+}
+
+function renderBalance(data) {
+    const rows = itemsOf(data);
+    if (rows.length === 0) {
+        return note("No receivables or payables recorded.", "balance-empty");
+    }
+    const amount = (key) => (row) => money(row[key], row.currency);
+    return dataTable({
+        test: "balance-table",
+        rows,
+        caption: "Balance per partner and currency",
+        rowTest: (row) => `balance-row-${row.partner}-${row.currency}`,
+        groups: [{ span: 2 }, { label: "Owed to us (receivable)", span: 2 },
+            { label: "We owe (payable)", span: 2 }, { span: 1 }],
+        columns: [
+            { label: "Partner", cell: (row) => row.partner },
+            { label: "Currency", cell: (row) => row.currency },
+            { label: "Cash", numeric: true, cell: amount("receivable_cash") },
+            { label: "In kind", numeric: true, cell: amount("receivable_kind") },
+            { label: "Cash", numeric: true, cell: amount("payable_cash") },
+            { label: "In kind", numeric: true, cell: amount("payable_kind") },
+            { label: "Net", numeric: true, cell: netCell,
+                test: (row) => `balance-net-${row.partner}-${row.currency}` },
+        ],
+    });
+}
+
+/* ---- Overdue -------------------------------------------------------------------------- */
+
+function direction(user, row) {
+    if (user.party === row.requester) {
+        return "We owe";
+    }
+    return user.party === row.supplier ? "Owed to us" : "";
+}
+
+function renderOverdue(user, data) {
+    const orders = [...(data.orders || [])].sort((a, b) => b.days_overdue - a.days_overdue);
+    const totals = data.totals || [];
+    const late = data.invoice_late || [];
+    const parts = [h("p", { class: "hint" }, `As of ${data.as_of || "today"}.`)];
+    if (totals.length > 0) {
+        parts.push(h("h3", {}, "Ageing totals"), dataTable({
+            test: "overdue-totals",
+            rows: totals,
+            caption: "Overdue totals per ageing bucket and currency",
+            rowTest: (row) => `overdue-total-${row.bucket}-${row.currency}`,
+            columns: [
+                { label: "Days overdue", cell: (row) => row.bucket },
+                { label: "Currency", cell: (row) => row.currency },
+                { label: "Orders", numeric: true, cell: (row) => String(row.orders) },
+                { label: "Outstanding", numeric: true,
+                    cell: (row) => money(row.outstanding, row.currency) },
+            ],
+        }));
+    }
+    parts.push(h("h3", {}, "Overdue orders"), orders.length === 0
+        ? note("No order is overdue.", "overdue-empty")
+        : dataTable({
+            test: "overdue-table",
+            rows: orders,
+            caption: "Orders past their settlement date",
+            rowTest: () => "overdue-row",
+            columns: [
+                { label: "Order", nowrap: true, cell: (row) => orderLink(row.number) },
+                { label: "Parties", cell: (row) => `${row.requester} → ${row.supplier}` },
+                { label: "Direction", cell: (row) => direction(user, row) },
+                { label: "Method", cell: (row) => methodLabel(row.method) },
+                { label: "State", cell: (row) => stateBadge(row.state) },
+                { label: "Due", nowrap: true, cell: (row) => row.due },
+                { label: "Days", numeric: true, cell: (row) => String(row.days_overdue) },
+                { label: "Bucket", cell: (row) => tag(row.bucket, "warn") },
+                { label: "Outstanding", numeric: true,
+                    cell: (row) => money(row.outstanding, row.currency) },
+            ],
+        }));
+    if (late.length > 0) {
+        parts.push(h("h3", {}, "Delivered, not invoiced in time"), dataTable({
+            test: "invoice-late",
+            rows: late,
+            caption: "Cash orders delivered but not invoiced within the agreement's days",
+            rowTest: () => "invoice-late-row",
+            columns: [
+                { label: "Order", nowrap: true, cell: (row) => orderLink(row.number) },
+                { label: "Delivered", nowrap: true, cell: (row) => row.delivered },
+                { label: "Invoice by", nowrap: true, cell: (row) => row.invoice_by },
+                { label: "Days late", numeric: true, cell: (row) => String(row.days_late) },
+                { label: "Value", numeric: true, cell: (row) => money(row.value, row.currency) },
+            ],
+        }));
+    }
+    return parts;
+}
+
+function overduePanel(user) {
+    const asOf = h("input", { type: "date", id: "overdue-as-of", test: "overdue-as-of" });
+    return livePanel("Overdue settlements", "dashboard-overdue", [asOf, "As of"],
+        () => get("/api/overdue", { as_of: asOf.value }), (data) => renderOverdue(user, data));
+}
+
+/* ---- Monthly chart -------------------------------------------------------------------- */
+
+/** Rows of the stats response as {month, partner, currency, value}. */
+function statsRows(data) {
+    return itemsOf(data).map((r) => ({
+        month: String(r.month || r.period || "").slice(0, 7),
+        partner: r.partner || "—",
+        currency: r.currency,
+        value: String(r.value ?? r.amount ?? r.total ?? "0"),
+    })).filter((r) => r.month && r.currency);
+}
+
+/** Every month from first to last, "YYYY-MM". */
+function monthRange(first, last) {
+    const months = [];
+    let [year, month] = first.split("-").map(Number);
+    const [endYear, endMonth] = last.split("-").map(Number);
+    while (year < endYear || (year === endYear && month <= endMonth)) {
+        months.push(`${year}-${String(month).padStart(2, "0")}`);
+        month += 1;
+        if (month > 12) {
+            month = 1;
+            year += 1;
+        }
+    }
+    return months;
+}
+
+function currencyChart(currency, rows, fit) {
+    const months = monthRange(rows.reduce((a, r) => (r.month < a ? r.month : a), rows[0].month),
+        rows.reduce((a, r) => (r.month > a ? r.month : a), rows[0].month));
+    const partners = [...new Set(rows.map((r) => r.partner))].sort();
+    const cell = (partner, month) => {
+        const values = rows.filter((r) => r.partner === partner && r.month === month)
+            .map((r) => r.value);
+        if (values.length === 0) {
+            return null;
+        }
+        const text = sumDecimals(values);
+        return { text, number: Number(text) };
+    };
+    const series = partners.map((name) => ({ name,
+        values: months.map((month) => cell(name, month)) }));
+    const title = `Monthly order value in ${currency} by partner, ${monthLabel(months[0])} to `
+        + `${monthLabel(months[months.length - 1])}`;
+    const totals = partners.map((p) => `${p}: ${money(sumDecimals(rows.filter((r) => r.partner
+        === p).map((r) => r.value)), currency)}`).join(" · ");
+    const table = dataTable({
+        caption: `${title} (table)`,
+        columns: [{ label: "Month", cell: (m) => monthLabel(m) },
+            ...series.map((s) => ({ label: s.name, numeric: true,
+                cell: (m, i) => (s.values[i] ? groupDigits(s.values[i].text) : "") }))],
+        rows: months,
+    });
+    return h("figure", { class: "chart-figure", test: `chart-${currency}` },
+        h("figcaption", {}, h("strong", {}, currency), ` — total ${totals}`),
+        h("div", { class: "chart-scroll" }, barChart({ months, series, unit: currency, title,
+            fit })),
+        h("details", { class: "chart-data" }, h("summary", {}, "Show the figures"), table));
+}
+
+function renderChart(data, fit) {
+    const rows = statsRows(data);
+    if (rows.length === 0) {
+        return note("No orders in this period.", "chart-empty");
+    }
+    const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+    return currencies.map((c) => currencyChart(c, rows.filter((r) => r.currency === c), fit));
+}
+
+function chartPanel() {
+    const months = select(CHART_MONTHS.map((m) => ({ value: m, label: `Last ${m} months` })),
+        { value: CHART_MONTHS_DEFAULT, id: "chart-months", test: "chart-months" });
+    return livePanel("Monthly order value by partner", "dashboard-chart", [months, "Period"],
+        () => get("/api/stats/monthly", { months: months.value }),
+        (data, body) => renderChart(data, body.clientWidth - 2));
+}
+
+/* ---- Screen --------------------------------------------------------------------------- */
+
+function queuesPanel(user) {
+    const states = QUEUES[user.role] || [];
+    return panel("Orders by state", "dashboard-queues", h("ul", { class: "queues" },
+        states.map((state) => h("li", {}, h("a", { href: `#/orders?state=${state}`,
+            test: `queue-${state}` }, stateLabel(state)))),
+        h("li", {}, h("a", { href: "#/orders?overdue=true", test: "queue-overdue" },
+            "Overdue"))));
+}
+
+export function renderDashboard(main, user) {
+    main.replaceChildren(h("div", { class: "dashboard", test: "view-dashboard" },
+        h("h1", { tabindex: "-1" }, "Dashboard"),
+        queuesPanel(user),
+        canSeeBalance(user) ? livePanel("Balance with partners", "dashboard-balance", [],
+            () => get("/api/balance"), renderBalance) : null,
+        canSeeOverdue(user) ? overduePanel(user) : null,
+        chartPanel()));
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: MIT
+// New order form: agreement, activity, parties, units, method, place, need-by date and lines
+// (category, description, NSN, quantity, unit, price, currency); refusals show by their field.
+
+import { post } from "./api.js";
+import { h, note, replace, select } from "./dom.js";
+import { busy, field, FormErrors, input } from "./forms.js";
+import { codeLabel, lineValue, methodLabel, money, sumDecimals } from "./format.js";
+import { activities, agreement as loadAgreement, agreements, units } from "./reference.js";
+import { canCreateOrder } from "./roles.js";
+
+const LINE_KEYS = ["category", "desc", "nsn", "qty", "unit", "price", "currency"];
+const LINES_MAX = 64;
+
+/** The error slot a problem's field names: "line.qty" with "line 2: ..." -> "line-qty-1",
+ * "lines[1].qty" or "lines.1.qty" -> "line-qty-1"; header fields keep their name. */
+function resolveField(fieldName, detail) {
+    const indexed = /^lines?(?:\[(\d+)\]|\.(\d+))\.(\w+)$/.exec(fieldName);
+    if (indexed) {
+        return `line-${indexed[3]}-${indexed[1] ?? indexed[2]}`;
+    }
+    const perLine = /^lines?\.(\w+)$/.exec(fieldName);
+    const number = /(?:^|\s|-)line (\d+)/.exec(detail || "");
+    if (perLine && number) {
+        return `line-${perLine[1]}-${Number(number[1]) - 1}`;
+    }
+    return fieldName;
+}
+
+/** Options of an agreement's methods: "Cash, due in 30 days". */
+function methodOptions(doc) {
+    return doc.methods.map((m) => ({ value: m.method, label: Number.isInteger(m.due_days)
+        ? `${methodLabel(m.method)}, due in ${m.due_days} days` : methodLabel(m.method) }));
+}
+
+/** The lines editor: rows of controls kept in order, redrawn on add and remove. */
+class LinesEditor {
+    constructor(errors, onChange) {
+        this.errors = errors;
+        this.onChange = onChange;
+        this.doc = null;
+        this.values = [{}];
+        this.rows = [];
+        this.body = h("div", { class: "lines", test: "order-lines-editor" });
+        this.total = h("p", { class: "total", test: "order-total", "aria-live": "polite" });
+        this.add = h("button", { type: "button", test: "line-add" }, "Add line");
+        this.add.addEventListener("click", () => this.insert());
+        this.listError = errors.slot("lines", this.add);
+    }
+
+    setAgreement(doc) {
+        this.read();
+        this.doc = doc;
+        this.draw();
+    }
+
+    read() {
+        if (this.rows.length === 0) {
+            return;
+        }
+        this.values = this.rows.map((row) => Object.fromEntries(LINE_KEYS.map((k) =>
+            [k, row[k].value])));
+    }
+
+    insert() {
+        this.read();
+        const last = this.values[this.values.length - 1] || {};
+        this.values.push({ currency: last.currency });
+        this.draw();
+        this.rows[this.rows.length - 1].category.focus();
+    }
+
+    remove(index) {
+        this.read();
+        this.values.splice(index, 1);
+        this.draw();
+        (this.rows[Math.min(index, this.rows.length - 1)] || {}).category?.focus();
+    }
+
+    row(value, i) {
+        const doc = this.doc;
+        const codes = doc ? doc.currencies.map((c) => c.code) : [];
+        const c = {
+            category: select((doc ? doc.categories : []).map((k) => ({ value: k,
+                label: codeLabel(k) })), { value: value.category, placeholder: "Choose…",
+                test: `line-category-${i}` }),
+            desc: input({ test: `line-desc-${i}`, maxlength: 255, value: value.desc || "" }),
+            nsn: input({ test: `line-nsn-${i}`, maxlength: 31, value: value.nsn || "",
+                placeholder: "optional" }),
+            qty: input({ test: `line-qty-${i}`, inputmode: "decimal", value: value.qty || "" }),
+            unit: input({ test: `line-unit-${i}`, maxlength: 15, value: value.unit || "",
+                placeholder: "l, kg, ea" }),
+            price: input({ test: `line-price-${i}`, inputmode: "decimal",
+                value: value.price || "" }),
+            currency: select(codes, { value: value.currency || codes[0] || "",
+                test: `line-currency-${i}` }),
+        };
+        const labels = { category: "Category", desc: "Description", nsn: "NSN / part no.",
+            qty: "Quantity", unit: "Unit of issue", price: "Unit price", currency: "Currency" };
+        const remove = h("button", { type: "button", class: "remove", test: `line-remove-${i}`,
+            "aria-label": `Remove line ${i + 1}`, disabled: this.values.length <= 1 }, "Remove");
+        remove.addEventListener("click", () => this.remove(i));
+        const valueOut = h("output", { class: "line-value", test: `line-value-${i}` });
+        const row = h("fieldset", { class: "line-row", test: `line-${i}` },
+            h("legend", {}, `Line ${i + 1}`),
+            LINE_KEYS.map((k) => field(labels[k], c[k], { key: `line-${k}-${i}`,
+                errors: this.errors })),
+            h("div", { class: "line-end" }, valueOut, remove));
+        row.addEventListener("input", () => this.onChange());
+        row.addEventListener("change", () => this.onChange());
+        return { ...c, el: row, valueOut };
+    }
+
+    draw() {
+        this.errors.drop((key) => key.startsWith("line-"));
+        this.rows = this.values.map((v, i) => this.row(v, i));
+        replace(this.body, this.rows.map((r) => r.el));
+        this.add.disabled = this.rows.length >= LINES_MAX;
+        this.recompute();
+    }
+
+    /** Shows each line's value and the order total (exact, half-even rounding). */
+    recompute() {
+        const exponent = (code) => {
+            const found = this.doc && this.doc.currencies.find((c) => c.code === code);
+            return found ? found.exponent : 2;
+        };
+        const totals = new Map();
+        for (const row of this.rows) {
+            const code = row.currency.value;
+            const value = lineValue(row.qty.value, row.price.value, exponent(code));
+            row.valueOut.textContent = value === null ? "" : `Value ${money(value, code)}`;
+            if (value !== null) {
+                totals.set(code, [...(totals.get(code) || []), value]);
+            }
+        }
+        this.total.textContent = totals.size === 0 ? "" : `Order value: ${[...totals]
+            .map(([code, values]) => money(sumDecimals(values), code)).join(" + ")}`;
+    }
+
+    toBody() {
+        this.read();
+        return this.values.map((v) => {
+            const line = { category: v.category, desc: v.desc.trim(), qty: v.qty.trim(),
+                unit: v.unit.trim(), price: v.price.trim(), currency: v.currency };
+            if (v.nsn.trim()) {
+                line.nsn = v.nsn.trim();
+            }
+            return line;
+        });
+    }
+}
+
+export async function renderOrderForm(main, user) {
+    if (!canCreateOrder(user)) {
+        main.replaceChildren(h("h1", { tabindex: "-1" }, "New order"),
+            note("Orders are raised by requesters of a requesting unit.", "order-form-denied"));
+        return;
+    }
+    const [agreementList, unitList] = await Promise.all([agreements(), units()]);
+    const usable = agreementList.filter((a) => a.in_force !== false);
+    const errors = new FormErrors();
+    errors.resolve = resolveField;
+    const lines = new LinesEditor(errors, () => lines.recompute());
+
+    const c = {
+        agreement: select(usable.map((a) => ({ value: a.id, label: `${a.id} — ${a.title}` })),
+            { value: usable.length === 1 ? usable[0].id : "", placeholder: "Choose…",
+                test: "order-agreement" }),
+        activity: select([], { placeholder: "Choose…", test: "order-activity" }),
+        requester: select([], { test: "order-requester" }),
+        supplier: select([], { test: "order-supplier" }),
+        requester_unit: select([], { test: "order-requester-unit" }),
+        supplier_unit: select([], { test: "order-supplier-unit" }),
+        method: select([], { test: "order-method" }),
+        place: input({ test: "order-place", maxlength: 255 }),
+        need_by: h("input", { type: "date", test: "order-need-by" }),
+    };
+    let activityList = [];
+
+    const fillUnits = (which, party, keep) => {
+        const options = unitList.filter((u) => u.party === party)
+            .map((u) => ({ value: u.id, label: u.name }));
+        replace(c[which], h("option", { value: "" }, "Choose…"),
+            options.map((o) => h("option", { value: String(o.value) }, o.label)));
+        c[which].value = options.some((o) => String(o.value) === String(keep)) ? String(keep)
+            : "";
+    };
+    const fillParties = (doc) => {
+        const parties = doc ? doc.parties : [];
+        const mine = parties.includes(user.party) ? user.party : parties[0] || "";
+        replace(c.requester, parties.map((p) => h("option", { value: p }, p)));
+        c.requester.value = mine;
+        replace(c.supplier, parties.map((p) => h("option", { value: p }, p)));
+        c.supplier.value = parties.find((p) => p !== mine) || "";
+        fillUnits("requester_unit", c.requester.value, user.unit_id);
+        fillUnits("supplier_unit", c.supplier.value, "");
+    };
+    const chooseAgreement = async () => {
+        const id = c.agreement.value;
+        const doc = id ? await loadAgreement(id) : null;
+        activityList = id ? await activities(id) : [];
+        replace(c.activity, h("option", { value: "" }, "Choose…"), activityList.map((a) =>
+            h("option", { value: String(a.id) }, a.name)));
+        replace(c.method, doc ? methodOptions(doc).map((o) => h("option", { value: o.value },
+            o.label)) : []);
+        fillParties(doc);
+        lines.setAgreement(doc);
+    };
+    c.agreement.addEventListener("change", () => chooseAgreement().catch((e) => errors.show(e)));
+    c.requester.addEventListener("change", () => {
+        fillUnits("requester_unit", c.requester.value, user.unit_id);
+    });
+    c.supplier.addEventListener("change", () => fillUnits("supplier_unit", c.supplier.value, ""));
+    c.activity.addEventListener("change", () => {
+        const chosen = activityList.find((a) => String(a.id) === c.activity.value);
+        if (chosen && chosen.place && !c.place.value.trim()) {
+            c.place.value = chosen.place;
+        }
+    });
+
+    const submit = h("button", { type: "submit", class: "primary", test: "order-create" },
+        "Create draft order");
+    const f = (label, key, opts = {}) => field(label, c[key], { key, errors, ...opts });
+    const form = h("form", { class: "order-form", test: "order-form", novalidate: true },
+        errors.top,
+        h("fieldset", { class: "grid form-grid" }, h("legend", {}, "Order"),
+            f("Agreement", "agreement", { wide: true }),
+            f("Activity", "activity"),
+            f("Settlement method", "method",
+                { hint: "Days from the invoice (cash) or from delivery (in kind)." }),
+            f("Delivery place", "place"),
+            f("Needed by", "need_by"),
+            f("Requesting party", "requester"),
+            f("Requesting unit", "requester_unit"),
+            f("Supplying party", "supplier"),
+            f("Supplying unit", "supplier_unit")),
+        h("fieldset", { class: "lines-set" }, h("legend", {}, "Lines"), lines.body,
+            h("div", { class: "lines-foot" }, lines.add, lines.total), lines.listError),
+        h("div", { class: "form-actions" }, submit,
+            h("a", { href: "#/orders", class: "button", test: "order-form-cancel" }, "Cancel")));
+
+    const optionalNumber = (el) => (el.value ? Number(el.value) : undefined);
+    const optionalText = (el) => el.value.trim() || undefined;
+    form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        errors.clear();
+        const body = {
+            agreement: c.agreement.value || undefined,
+            requester: c.requester.value || undefined,
+            supplier: c.supplier.value || undefined,
+            activity: optionalNumber(c.activity),
+            method: c.method.value || undefined,
+            requester_unit: optionalNumber(c.requester_unit),
+            supplier_unit: optionalNumber(c.supplier_unit),
+            place: optionalText(c.place),
+            need_by: optionalText(c.need_by),
+            lines: lines.toBody(),
+        };
+        try {
+            const result = await busy(submit, () => post("/api/orders", body));
+            location.hash = `#/orders/${encodeURIComponent(result.data.number)}`;
+        } catch (error) {
+            if (error.status !== 401) {
+                errors.show(error);
+            }
+        }
+    });
+
+    main.replaceChildren(h("div", { class: "order-new", test: "view-order-form" },
+        h("p", { class: "crumbs" }, h("a", { href: "#/orders" }, "← Orders")),
+        h("h1", { tabindex: "-1" }, "New order"),
+        h("p", { class: "lead" }, "The order is saved as a draft; submit it from its page."),
+        form));
+    await chooseAgreement();
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: MIT
+// Order page: header, lines, due dates, the timeline of events with their postings, and a
+// form for each step the user's role looks allowed to take now (the server decides).
+
+import { get, itemsOf, post, request } from "./api.js";
+import { dataTable, facts, h, note, orderLink, replace, select, stateBadge, tag } from "./dom.js";
+import { busy, field, FormErrors, input } from "./forms.js";
+import { addDays, codeLabel, compareDecimals, daysBetween, methodLabel, money, quantity,
+    stateLabel, stepLabel, subtractDecimals, today, trimZeros } from "./format.js";
+import { agreement as loadAgreement } from "./reference.js";
+import { availableSteps } from "./roles.js";
+
+/* What each step's form asks for, the line quantity it works on (remaining = a - b), and
+ * what the page says once it is recorded. */
+const ACTIONS = {
+    submit: { title: "Submit for approval", done: "Submitted for approval", fields: [],
+        help: "The draft is complete and goes to the approving official." },
+    approve: { title: "Approve", done: "Approved", fields: [],
+        help: "Approval for the requesting party, within your approval limit." },
+    accept: { title: "Accept", done: "Accepted", fields: [],
+        help: "Acceptance for the supplying party." },
+    reject: { title: "Reject", done: "Rejected", fields: ["reason"],
+        help: "Refuse the request; state why." },
+    cancel: { title: "Cancel", done: "Cancelled", fields: ["reason"], optional: ["reason"],
+        help: "Withdraw the order before delivery starts." },
+    issue: { title: "Issue", done: "Issue recorded", fields: ["line", "qty"],
+        remaining: ["quantity", "issued"], help: "Quantity issued to the requesting force." },
+    receive: { title: "Receive", done: "Receipt recorded", fields: ["line", "qty"],
+        remaining: ["issued", "received"],
+        help: "Quantity received (not more than issued); records the obligation." },
+    return: { title: "Return in kind", done: "Return recorded", fields: ["line", "qty"],
+        remaining: ["received", "returned"], help: "Quantity returned to the supplier." },
+    "accept-return": { title: "Accept return", done: "Return accepted", fields: ["line", "qty"],
+        remaining: ["returned", "return_accepted"], help: "Returned quantity accepted." },
+    invoice: { title: "Invoice", done: "Invoiced", fields: [],
+        help: "Invoice the received quantities; starts the payment deadline." },
+    pay: { title: "Record payment", done: "Payment recorded", fields: ["amount", "currency"],
+        help: "A payment, not more than what is outstanding in cash." },
+    exchange: { title: "Equal-value exchange", done: "Exchange recorded", fields: ["with"],
+        help: "Match with a delivered exchange order running the other way." },
+    dispute: { title: "Dispute", done: "Dispute recorded", fields: ["reason"],
+        help: "Put the order in dispute." },
+    close: { title: "Close", done: "Closed", fields: [], help: "Close the settled order." },
+};
+
+const CLOSED_STATES = new Set(["settled", "closed", "cancelled", "rejected"]);
+
+function unitText(party, unit) {
+    return unit && unit.name ? `${party} · ${unit.name}` : `${party} · (no unit yet)`;
+}
+
+/* ---- Header, lines, due dates --------------------------------------------------------- */
+
+function header(order) {
+    const amount = (value) => money(value, order.currency);
+    return h("div", { class: "order-header grid" },
+        h("section", { class: "panel", "aria-label": "Order" }, facts([
+            ["Agreement", order.agreement_id, "order-agreement"],
+            ["Requester", unitText(order.requester, order.requester_unit), "order-requester"],
+            ["Supplier", unitText(order.supplier, order.supplier_unit), "order-supplier"],
+            ["Activity", order.activity
+                ? `${order.activity.name} (${codeLabel(order.activity.type)})` : "",
+            "order-activity"],
+            ["Settlement", methodLabel(order.method), "order-method"],
+            ["Place", order.place || "—", "order-place"],
+            ["Raised", order.created, "order-created"],
+            ["Needed by", order.need_by || "—", "order-need-by"],
+            ["Exchanged with", order.exchanged_with ? orderLink(order.exchanged_with) : null,
+                "order-exchanged-with"],
+        ], "order-header")),
+        h("section", { class: "panel", "aria-label": "Amounts" }, facts([
+            ["Value", amount(order.value), "order-value"],
+            ["Received value", amount(order.received_value), "order-received-value"],
+            ["Settled in kind", amount(order.kind_settled), "order-kind-settled"],
+            ["Cash due", amount(order.cash_due), "order-cash-due"],
+            ["Paid", amount(order.paid), "order-paid"],
+            ["Outstanding", h("strong", {}, amount(order.outstanding)), "order-outstanding"],
+            ["Settlement due", order.due || "—", "order-due"],
+        ], "order-amounts")));
+}
+
+function linesTable(order) {
+    const qty = (key) => (line) => quantity(line[key]);
+    const cellTest = (name) => (line) => `line-${line.line}-${name}`;
+    return dataTable({
+        test: "order-lines",
+        caption: "Lines",
+        rowTest: (line) => `line-row-${line.line}`,
+        columns: [
+            { label: "#", cell: (line) => String(line.line) },
+            { label: "Category", cell: (line) => codeLabel(line.category) },
+            { label: "Description", cell: (line) => line.description },
+            { label: "NSN / part", cell: (line) => line.nsn || "—" },
+            { label: "Unit", cell: (line) => line.unit_of_issue },
+            { label: "Ordered", numeric: true, cell: qty("quantity"), test: cellTest("ordered") },
+            { label: "Issued", numeric: true, cell: qty("issued"), test: cellTest("issued") },
+            { label: "Received", numeric: true, cell: qty("received"),
+                test: cellTest("received") },
+            { label: "Returned", numeric: true, cell: qty("returned"),
+                test: cellTest("returned") },
+            { label: "Return accepted", numeric: true, cell: qty("return_accepted"),
+                test: cellTest("accepted") },
+            { label: "Unit price", numeric: true,
+                cell: (line) => money(line.unit_price, order.currency) },
+            { label: "Value", numeric: true, cell: (line) => money(line.value, order.currency),
+                test: cellTest("value") },
+        ],
+        rows: order.lines || [],
+    });
+}
+
+/** "in 12 days", "today", "8 days ago" relative to today. */
+function relative(day) {
+    const days = daysBetween(today(), day);
+    if (days === 0) {
+        return "today";
+    }
+    return days > 0 ? `in ${days} day${days === 1 ? "" : "s"}`
+        : `${-days} day${days === -1 ? "" : "s"} ago`;
+}
+
+function dueDates(order, agreement) {
+    const open = !CLOSED_STATES.has(order.state);
+    const rows = [
+        ["Raised", order.created],
+        ["Needed by", order.need_by],
+        ["Delivered", order.delivered],
+    ];
+    if (order.method === "cash" && order.delivered && !order.invoiced && agreement
+        && Number.isInteger(agreement.invoice_within_days)) {
+        rows.push(["Invoice by", addDays(order.delivered, agreement.invoice_within_days)]);
+    }
+    rows.push(["Invoiced", order.invoiced]);
+    rows.push(["Settlement due", order.due]);
+    const extra = order.due_dates;
+    if (extra && typeof extra === "object") {
+        const entries = Array.isArray(extra)
+            ? extra.map((d) => [codeLabel(d.label || d.kind || d.name), d.date || d.due])
+            : Object.entries(extra).map(([k, v]) => [codeLabel(k), v]);
+        entries.forEach(([label, day]) => {
+            if (!rows.some(([l, d]) => d === day && l.toLowerCase() === label.toLowerCase())) {
+                rows.push([label, day]);
+            }
+        });
+    }
+    const items = rows.filter(([, day]) => typeof day === "string" && day).map(([label, day]) => {
+        const late = open && label === "Settlement due" && day < today();
+        return h("li", { class: late ? "late" : null, test: `due-${label.toLowerCase()
+            .replace(/[^a-z]+/g, "-")}` },
+        h("span", { class: "due-label" }, label),
+        h("span", { class: "due-date" }, day),
+        open ? h("span", { class: "due-rel" }, relative(day)) : null);
+    });
+    return h("section", { class: "panel", test: "order-due-dates", "aria-labelledby": "dd-h" },
+        h("h2", { id: "dd-h" }, "Dates and deadlines"),
+        order.overdue ? h("p", { class: "warn-text" }, "Settlement is overdue.") : null,
+        items.length ? h("ul", { class: "due-list" }, items) : note("No dates yet."));
+}
+
+/* ---- Timeline ------------------------------------------------------------------------- */
+
+function postingsTable(postings) {
+    return dataTable({
+        caption: "Ledger postings (debit positive, credit negative)",
+        columns: [
+            { label: "Account", cell: (p) => codeLabel(p.account) },
+            { label: "Partner", cell: (p) => p.partner || "" },
+            { label: "Line", cell: (p) => (p.line === null || p.line === undefined ? ""
+                : String(p.line)) },
+            { label: "Quantity", numeric: true, cell: (p) => (p.quantity ? quantity(p.quantity)
+                : "") },
+            { label: "Amount", numeric: true, cell: (p) => money(p.amount, p.currency) },
+        ],
+        rows: postings,
+    });
+}
+
+function eventItem(order, event, index) {
+    const line = (order.lines || []).find((l) => l.line === event.line);
+    const what = [];
+    if (event.line !== null && event.line !== undefined) {
+        what.push(`line ${event.line}`);
+    }
+    if (event.quantity) {
+        what.push(quantity(event.quantity, line ? line.unit_of_issue : ""));
+    }
+    if (event.amount && compareDecimals(event.amount, "0") !== 0) {
+        what.push(money(event.amount, event.currency || order.currency));
+    }
+    const changed = event.state_from !== event.state_to;
+    const postings = event.postings || [];
+    return h("li", { class: "event", test: `event-${index}` },
+        h("div", { class: "event-date", test: "event-date" }, event.date),
+        h("div", { class: "event-body" },
+            h("p", { class: "event-title" },
+                h("strong", { test: "event-step" }, stepLabel(event.step)),
+                " by ", h("span", { test: "event-actor" }, event.actor || "—"),
+                h("span", { class: "event-states", test: "event-states" },
+                    changed ? [stateBadge(event.state_from), " → ", stateBadge(event.state_to)]
+                        : stateBadge(event.state_to))),
+            what.length ? h("p", { class: "event-what" }, what.join(" · ")) : null,
+            event.detail ? h("p", { class: "event-detail", test: "event-detail" }, event.detail)
+                : null,
+            postings.length ? h("details", { class: "postings", test: "event-postings" },
+                h("summary", {}, `Postings (${postings.length})`), postingsTable(postings))
+                : null));
+}
+
+function timeline(order) {
+    const events = order.events || [];
+    return h("section", { class: "panel", test: "order-events", "aria-labelledby": "ev-h" },
+        h("h2", { id: "ev-h" }, "History"),
+        events.length ? h("ol", { class: "timeline" }, events.map((e, i) => eventItem(order, e, i)))
+            : note("No events."));
+}
+
+/* ---- Action forms --------------------------------------------------------------------- */
+
+function remainingLines(order, [from, to]) {
+    return (order.lines || []).map((line) => ({ line,
+        left: subtractDecimals(line[from] || "0", line[to] || "0") }))
+        .filter((item) => compareDecimals(item.left, "0") > 0);
+}
+
+/** Builds the controls of one step form; returns {nodes, body()}. */
+function controls(step, spec, order, ctx, errors) {
+    const nodes = [];
+    const values = {};
+    const id = (name) => `act-${step}-${name}`;
+    const test = (name) => `action-${step}-${name}`;
+    if (spec.remaining) {
+        const lines = remainingLines(order, spec.remaining);
+        const lineSelect = select(lines.map(({ line, left }) => ({ value: line.line,
+            label: `${line.line}: ${line.description} (${quantity(trimZeros(left),
+                line.unit_of_issue)} open)` })), { id: id("line"), test: test("line") });
+        const qty = input({ id: id("qty"), test: test("qty"), inputmode: "decimal" });
+        const fillQty = () => {
+            const item = lines.find(({ line }) => String(line.line) === lineSelect.value);
+            qty.value = item ? trimZeros(item.left) : "";
+        };
+        lineSelect.addEventListener("change", fillQty);
+        fillQty();
+        nodes.push(field("Line", lineSelect, { key: "line", errors }),
+            field("Quantity", qty, { key: "qty", errors }));
+        values.line = () => Number(lineSelect.value);
+        values.qty = () => qty.value.trim();
+    }
+    if (spec.fields.includes("reason")) {
+        const optional = (spec.optional || []).includes("reason");
+        const reason = h("textarea", { id: id("reason"), test: test("reason"), rows: 2,
+            maxlength: 255 });
+        nodes.push(field(optional ? "Reason (optional)" : "Reason", reason,
+            { key: "reason", errors, wide: true }));
+        values.reason = () => reason.value.trim() || (optional ? undefined : "");
+    }
+    if (spec.fields.includes("amount")) {
+        const open = subtractDecimals(order.cash_due || "0", order.paid || "0");
+        const amount = input({ id: id("amount"), test: test("amount"), inputmode: "decimal",
+            value: compareDecimals(open, "0") > 0 ? open : "" });
+        const codes = [...new Set([order.currency,
+            ...(ctx.agreement ? ctx.agreement.currencies.map((c) => c.code) : [])])];
+        const currency = select(codes, { value: order.currency, id: id("currency"),
+            test: test("currency") });
+        nodes.push(field("Amount", amount, { key: "amount", errors }),
+            field("Currency", currency, { key: "currency", errors }));
+        values.amount = () => amount.value.trim();
+        values.currency = () => currency.value;
+    }
+    if (spec.fields.includes("with")) {
+        const list = h("datalist", { id: id("with-list") }, ctx.exchangeCandidates.map((o) =>
+            h("option", { value: o.number }, `${o.requester} → ${o.supplier}, `
+                + money(o.value, o.currency))));
+        const other = input({ id: id("with"), test: test("with"), list: list.id,
+            placeholder: "e.g. JP-IN-2024-000015" });
+        nodes.push(field("With order", other, { key: "with", errors,
+            hint: "A delivered exchange order from the other side." }), list);
+        values.with = () => other.value.trim();
+    }
+    const day = h("input", { type: "date", id: id("date"), test: test("date") });
+    nodes.push(field("Date (default today)", day, { key: "date", errors }));
+    values.date = () => day.value || undefined;
+    const body = () => Object.fromEntries(Object.entries(values)
+        .map(([k, read]) => [k, read()]).filter(([, v]) => v !== undefined));
+    return { nodes, body };
+}
+
+function actionForm(step, ctx) {
+    const spec = ACTIONS[step];
+    const order = ctx.order;
+    if (spec.remaining && remainingLines(order, spec.remaining).length === 0) {
+        return null;
+    }
+    const errors = new FormErrors();
+    const { nodes, body } = controls(step, spec, order, ctx, errors);
+    const button = h("button", { type: "submit", test: `action-${step}-button`,
+        class: ["reject", "cancel", "dispute"].includes(step) ? "danger" : "primary" },
+    spec.title);
+    const form = h("form", { class: "action", test: `action-${step}`, novalidate: true,
+        "aria-labelledby": `act-${step}-h` },
+    h("h3", { id: `act-${step}-h` }, spec.title),
+    h("p", { class: "hint" }, spec.help),
+    errors.top,
+    h("div", { class: "action-fields" }, nodes),
+    h("div", { class: "form-actions" }, button));
+    form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        errors.clear();
+        try {
+            const result = await busy(button, () => post(
+                `/api/orders/${encodeURIComponent(order.number)}/${step}`, body(), ctx.etag));
+            ctx.done(result, `${spec.done}; the order is now `
+                + `${stateLabel(result.data.state).toLowerCase()}.`);
+        } catch (error) {
+            if (error.status === 412 || error.status === 428) {
+                ctx.reload("The order changed since this page was loaded; it has been "
+                    + "reloaded. Check it and try again.");
+            } else if (error.status !== 401) {
+                errors.show(error);
+            }
+        }
+    });
+    return form;
+}
+
+function actionsPanel(ctx) {
+    const steps = availableSteps(ctx.user, ctx.order);
+    const forms = steps.map((step) => actionForm(step, ctx)).filter(Boolean);
+    return h("section", { class: "panel", test: "order-actions", "aria-labelledby": "ac-h" },
+        h("h2", { id: "ac-h" }, "Actions"),
+        forms.length ? h("div", { class: "actions" }, forms)
+            : note(`No step is open to you (${ctx.user.role}) on this order in state `
+                + `${stateLabel(ctx.order.state).toLowerCase()}.`, "actions-none"));
+}
+
+/* ---- Screen --------------------------------------------------------------------------- */
+
+async function exchangeCandidates(order) {
+    if (order.method !== "eve" || order.state !== "delivered") {
+        return [];
+    }
+    try {
+        const items = itemsOf(await get("/api/orders", { state: "delivered",
+            agreement: order.agreement_id, limit: 500 }));
+        return items.filter((o) => o.method === "eve" && o.number !== order.number
+            && o.requester === order.supplier);
+    } catch {
+        return [];
+    }
+}
+
+export async function renderOrder(main, user, number) {
+    const path = `/api/orders/${encodeURIComponent(number)}`;
+    const message = h("div", { class: "message", role: "status", "aria-live": "polite",
+        tabindex: "-1", test: "order-message" });
+    const ctx = { user, order: null, etag: null, agreement: null, exchangeCandidates: [] };
+
+    const draw = async (text, kind = "ok") => {
+        const order = ctx.order;
+        document.title = `${order.number} · acsa`;
+        [ctx.agreement, ctx.exchangeCandidates] = await Promise.all([
+            loadAgreement(order.agreement_id).catch(() => null), exchangeCandidates(order)]);
+        replace(message, text || "");
+        message.className = `message ${text ? kind : ""}`.trim();
+        main.replaceChildren(h("div", { class: "order", test: "view-order" },
+            h("p", { class: "crumbs" }, h("a", { href: "#/orders", test: "back-orders" },
+                "← Orders")),
+            h("div", { class: "title-row" },
+                h("h1", { tabindex: "-1", test: "order-number" }, order.number),
+                stateBadge(order.state, "order-state"),
+                order.overdue ? tag("Overdue", "warn", "order-overdue") : null,
+                order.converted ? tag("Converted to cash", "", "order-converted") : null),
+            message,
+            header(order),
+            h("section", { class: "panel", "aria-label": "Lines" }, linesTable(order)),
+            h("div", { class: "grid two" }, actionsPanel(ctx), dueDates(order, ctx.agreement)),
+            timeline(order)));
+        if (text) {
+            message.focus();
+        }
+    };
+    ctx.reload = async (text) => {
+        const result = await request("GET", path);
+        ctx.order = result.data;
+        ctx.etag = result.etag;
+        await draw(text, "warn");
+    };
+    ctx.done = async (result, text) => {
+        ctx.order = result.data;
+        ctx.etag = result.etag;
+        await draw(text);
+    };
+
+    main.replaceChildren(note("Loading order…", "loading"));
+    try {
+        await ctx.reload("");
+    } catch (error) {
+        if (error.status !== 401) {
+            main.replaceChildren(h("h1", { tabindex: "-1" }, number),
+                h("p", { class: "form-error", role: "alert", test: "order-error" },
+                    error.status === 404 ? "This order does not exist or is not visible to you."
+                        : error.detail));
+        }
+    }
+}
