@@ -99,24 +99,31 @@ export async function request(method, path, { query, body, etag } = {}) {
 export const get = async (path, query) => (await request("GET", path, { query })).data;
 export const post = (path, body, etag) => request("POST", path, { body, etag });
 
-/** Every item of a paginated list, following next_cursor. */
-export async function getAll(path, query = {}) {
-    const items = [];
-    let cursor = null;
-    do {
+/** A paginated list read to its end: the first page's members (totals, as_of, ...) with
+ * items holding the items of every page, following next_cursor. */
+export async function getPages(path, query = {}) {
+    const first = await get(path, { ...query, limit: 500 });
+    const items = itemsOf(first);
+    let cursor = first && first.next_cursor;
+    while (cursor) {
         const page = await get(path, { ...query, cursor, limit: 500 });
         items.push(...itemsOf(page));
         cursor = page && page.next_cursor;
-    } while (cursor);
-    return items;
+    }
+    return { ...(Array.isArray(first) ? {} : first), items, next_cursor: null };
+}
+
+/** Every item of a paginated list. */
+export async function getAll(path, query = {}) {
+    return (await getPages(path, query)).items;
 }
 
 /** The items of a list response ({items} or a bare array). */
 export function itemsOf(data) {
     if (Array.isArray(data)) {
-        return data;
+        return [...data];
     }
-    return (data && Array.isArray(data.items)) ? data.items : [];
+    return (data && Array.isArray(data.items)) ? [...data.items] : [];
 }
 
 /** Reference data (agreements, units, activities) read once per session. */

@@ -3,6 +3,7 @@
 // views (#/ dashboard, #/orders list, #/orders/new form, #/orders/NUMBER detail).
 
 import { currentUser, loadSession, signOut } from "./api.js";
+import { h } from "./dom.js";
 import { roleLabel } from "./format.js";
 import { units, unitLabel } from "./reference.js";
 import { canCreateOrder } from "./roles.js";
@@ -71,7 +72,7 @@ function markNav(test) {
 function showLogin(reason = "") {
     fillHeader(null);
     document.title = "Sign in · acsa";
-    const view = document.createElement("div");
+    const view = h("div");
     main.replaceChildren(view);
     renderLogin(view, async (user) => {
         showError("");
@@ -95,11 +96,11 @@ async function route(focus = false) {
     }
     showError("");
     const found = ROUTES.map((r) => ({ r, match: r.path.exec(path) })).find((x) => x.match);
-    const view = document.createElement("div");
+    const view = h("div");
     main.replaceChildren(view);
     if (!found) {
         document.title = "Not found · acsa";
-        view.append(Object.assign(document.createElement("h1"), { textContent: "Not found" }));
+        view.append(h("h1", { tabindex: "-1", test: "not-found" }, "Not found"));
         return;
     }
     markNav(found.r.nav);

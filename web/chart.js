@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-// A grouped SVG bar chart drawn by hand: one group of bars per month, one bar per series
-// (partner), with axes, tick labels, axis titles and a legend. Numbers only place pixels; the
-// amounts shown in tooltips are the exact decimal strings.
+// A grouped SVG bar chart drawn by hand: a group per month, a bar per partner, axes, ticks,
+// axis titles and a legend. Numbers only place pixels; tooltips show the exact amounts.
 
 import { groupDigits, monthLabel } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
-const PLOT_HEIGHT = 240;
+const PLOT_HEIGHT = 200;
 const MARGIN = { top: 44, right: 16, bottom: 58, left: 84 };
 const GROUP_MIN_WIDTH = 36;
 const WIDTH_MIN = 640;

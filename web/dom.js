@@ -51,9 +51,10 @@ export function replace(el, ...children) {
     return el;
 }
 
-/** <select> from [{value, label}] or strings; placeholder adds a first empty option. */
-export function select(options, { value = "", placeholder = null, ...props } = {}) {
-    const el = h("select", props);
+/** Replaces the options of a <select>: [{value, label}] or strings; placeholder adds a first
+ * empty option. Chooses value when given (or the placeholder), else the first option. */
+export function setOptions(el, options, { value = "", placeholder = null } = {}) {
+    el.replaceChildren();
     if (placeholder !== null) {
         el.appendChild(h("option", { value: "" }, placeholder));
     }
@@ -61,11 +62,15 @@ export function select(options, { value = "", placeholder = null, ...props } = {
         const item = typeof option === "object" ? option : { value: option, label: option };
         el.appendChild(h("option", { value: String(item.value) }, item.label));
     }
-    // Without a value or placeholder the browser's default, the first option, stays chosen.
     if ((value !== null && value !== undefined && value !== "") || placeholder !== null) {
         el.value = value === null || value === undefined ? "" : String(value);
     }
     return el;
+}
+
+/** A <select> with its options (see setOptions) and element properties. */
+export function select(options, { value = "", placeholder = null, ...props } = {}) {
+    return setOptions(h("select", props), options, { value, placeholder });
 }
 
 /** Coloured state name. */

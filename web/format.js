@@ -156,7 +156,7 @@ export function addDays(text, days) {
 /* ---- Exact decimals ------------------------------------------------------------------- */
 
 /** Decimal string -> BigInt scaled by 10^scale (extra digits truncated); null if malformed. */
-export function toScaled(text, scale) {
+function toScaled(text, scale) {
     const match = /^\s*(-?)(\d*)(?:\.(\d*))?\s*$/.exec(String(text ?? ""));
     if (!match || (match[2] === "" && !match[3])) {
         return null;
@@ -167,7 +167,7 @@ export function toScaled(text, scale) {
 }
 
 /** BigInt scaled by 10^scale -> decimal string with exactly scale decimals. */
-export function fromScaled(value, scale) {
+function fromScaled(value, scale) {
     const negative = value < 0n;
     const digits = (negative ? -value : value).toString().padStart(scale + 1, "0");
     const cut = digits.length - scale;
@@ -176,7 +176,7 @@ export function fromScaled(value, scale) {
 }
 
 /** Decimals of a decimal string ("12.50" -> 2). */
-export function decimalsOf(text) {
+function decimalsOf(text) {
     const match = /\.(\d*)$/.exec(String(text ?? ""));
     return match ? match[1].length : 0;
 }

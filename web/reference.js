@@ -7,14 +7,14 @@ import { cached, get, getAll } from "./api.js";
 /* ISO 4217 minor units of the currencies that do not have two decimals. */
 const EXPONENTS = { JPY: 0, KRW: 0, OMR: 3, BHD: 3, KWD: 3, JOD: 3, TND: 3, CLP: 0, ISK: 0 };
 
-export function exponentOf(code) {
+function exponentOf(code) {
     return code in EXPONENTS ? EXPONENTS[code] : 2;
 }
 
 /** Agreement as {id, title, parties, in_force, categories, activity_types, methods:
  * [{method, due_days}], currencies: [{code, exponent}], invoice_within_days, ...} from either
  * the file format (currencies as codes, settlement object) or the `show` rendering. */
-export function normaliseAgreement(doc) {
+function normaliseAgreement(doc) {
     const currencies = (doc.currencies || []).map((c) => (typeof c === "string"
         ? { code: c, exponent: exponentOf(c) } : c));
     let methods = doc.methods;

@@ -24,7 +24,7 @@ const STEP_RULES = {
 };
 
 /** The steps in the order the action panel lists them. */
-export const STEPS = Object.keys(STEP_RULES);
+const STEPS = Object.keys(STEP_RULES);
 
 export const canSeeBalance = (user) => FINANCE_READERS.includes(user.role);
 export const canSeeOverdue = (user) => OVERDUE_READERS.includes(user.role);

@@ -2,7 +2,7 @@
 // Dashboard: balance per partner and currency, overdue orders with ageing totals, and the
 // monthly order value per partner as one bar chart per currency. Panels load independently.
 
-import { get, itemsOf } from "./api.js";
+import { getPages, itemsOf } from "./api.js";
 import { barChart } from "./chart.js";
 import { dataTable, h, note, orderLink, panel, replace, select, stateBadge, tag } from "./dom.js";
 import { compareDecimals, groupDigits, methodLabel, money, monthLabel, stateLabel,
@@ -91,7 +91,7 @@ function direction(user, row) {
 }
 
 function renderOverdue(user, data) {
-    const orders = [...(data.orders || [])].sort((a, b) => b.days_overdue - a.days_overdue);
+    const orders = itemsOf(data.orders || data).sort((a, b) => b.days_overdue - a.days_overdue);
     const totals = data.totals || [];
     const late = data.invoice_late || [];
     const parts = [h("p", { class: "hint" }, `As of ${data.as_of || "today"}.`)];
@@ -151,7 +151,7 @@ function renderOverdue(user, data) {
 function overduePanel(user) {
     const asOf = h("input", { type: "date", id: "overdue-as-of", test: "overdue-as-of" });
     return livePanel("Overdue settlements", "dashboard-overdue", [asOf, "As of"],
-        () => get("/api/overdue", { as_of: asOf.value }), (data) => renderOverdue(user, data));
+        () => getPages("/api/overdue", { as_of: asOf.value }), (data) => renderOverdue(user, data));
 }
 
 /* ---- Monthly chart -------------------------------------------------------------------- */
@@ -228,7 +228,7 @@ function chartPanel() {
     const months = select(CHART_MONTHS.map((m) => ({ value: m, label: `Last ${m} months` })),
         { value: CHART_MONTHS_DEFAULT, id: "chart-months", test: "chart-months" });
     return livePanel("Monthly order value by partner", "dashboard-chart", [months, "Period"],
-        () => get("/api/stats/monthly", { months: months.value }),
+        () => getPages("/api/stats/monthly", { months: months.value }),
         (data, body) => renderChart(data, body.clientWidth - 2));
 }
 
@@ -248,7 +248,7 @@ export function renderDashboard(main, user) {
         h("h1", { tabindex: "-1" }, "Dashboard"),
         queuesPanel(user),
         canSeeBalance(user) ? livePanel("Balance with partners", "dashboard-balance", [],
-            () => get("/api/balance"), renderBalance) : null,
+            () => getPages("/api/balance"), renderBalance) : null,
         canSeeOverdue(user) ? overduePanel(user) : null,
         chartPanel()));
 }

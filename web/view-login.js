@@ -29,8 +29,8 @@ export function renderLogin(main, onSignedIn) {
             const user = await busy(submit, () => signIn(username.value.trim(), password.value));
             onSignedIn(user);
         } catch (error) {
-            if (error.status === 429 && !/too many/i.test(error.detail)) {
-                errors.show({ detail: `Too many attempts. ${error.detail}` });
+            if (error.status === 429 && !/too many attempts/i.test(error.detail)) {
+                errors.show({ detail: `Too many attempts — ${error.detail}` });
             } else {
                 errors.show(error);
             }

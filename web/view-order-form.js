@@ -3,7 +3,7 @@
 // (category, description, NSN, quantity, unit, price, currency); refusals show by their field.
 
 import { post } from "./api.js";
-import { h, note, replace, select } from "./dom.js";
+import { h, note, replace, select, setOptions } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
 import { codeLabel, lineValue, methodLabel, money, sumDecimals } from "./format.js";
 import { activities, agreement as loadAgreement, agreements, units } from "./reference.js";
@@ -35,14 +35,13 @@ function methodOptions(doc) {
 
 /** The lines editor: rows of controls kept in order, redrawn on add and remove. */
 class LinesEditor {
-    constructor(errors, onChange) {
+    constructor(errors) {
         this.errors = errors;
-        this.onChange = onChange;
         this.doc = null;
         this.values = [{}];
         this.rows = [];
-        this.body = h("div", { class: "lines", test: "order-lines-editor" });
-        this.total = h("p", { class: "total", test: "order-total", "aria-live": "polite" });
+        this.body = h("div", { class: "lines", test: "new-lines" });
+        this.total = h("p", { class: "total", test: "new-total", "aria-live": "polite" });
         this.add = h("button", { type: "button", test: "line-add" }, "Add line");
         this.add.addEventListener("click", () => this.insert());
         this.listError = errors.slot("lines", this.add);
@@ -106,8 +105,8 @@ class LinesEditor {
             LINE_KEYS.map((k) => field(labels[k], c[k], { key: `line-${k}-${i}`,
                 errors: this.errors })),
             h("div", { class: "line-end" }, valueOut, remove));
-        row.addEventListener("input", () => this.onChange());
-        row.addEventListener("change", () => this.onChange());
+        row.addEventListener("input", () => this.recompute());
+        row.addEventListener("change", () => this.recompute());
         return { ...c, el: row, valueOut };
     }
 
@@ -161,38 +160,34 @@ export async function renderOrderForm(main, user) {
     const usable = agreementList.filter((a) => a.in_force !== false);
     const errors = new FormErrors();
     errors.resolve = resolveField;
-    const lines = new LinesEditor(errors, () => lines.recompute());
+    const lines = new LinesEditor(errors);
 
     const c = {
         agreement: select(usable.map((a) => ({ value: a.id, label: `${a.id} — ${a.title}` })),
             { value: usable.length === 1 ? usable[0].id : "", placeholder: "Choose…",
-                test: "order-agreement" }),
-        activity: select([], { placeholder: "Choose…", test: "order-activity" }),
-        requester: select([], { test: "order-requester" }),
-        supplier: select([], { test: "order-supplier" }),
-        requester_unit: select([], { test: "order-requester-unit" }),
-        supplier_unit: select([], { test: "order-supplier-unit" }),
-        method: select([], { test: "order-method" }),
-        place: input({ test: "order-place", maxlength: 255 }),
-        need_by: h("input", { type: "date", test: "order-need-by" }),
+                test: "new-agreement" }),
+        activity: select([], { placeholder: "Choose…", test: "new-activity" }),
+        requester: select([], { test: "new-requester" }),
+        supplier: select([], { test: "new-supplier" }),
+        requester_unit: select([], { test: "new-requester-unit" }),
+        supplier_unit: select([], { test: "new-supplier-unit" }),
+        method: select([], { test: "new-method" }),
+        place: input({ test: "new-place", maxlength: 255 }),
+        need_by: h("input", { type: "date", test: "new-need-by" }),
     };
     let activityList = [];
 
     const fillUnits = (which, party, keep) => {
         const options = unitList.filter((u) => u.party === party)
             .map((u) => ({ value: u.id, label: u.name }));
-        replace(c[which], h("option", { value: "" }, "Choose…"),
-            options.map((o) => h("option", { value: String(o.value) }, o.label)));
-        c[which].value = options.some((o) => String(o.value) === String(keep)) ? String(keep)
-            : "";
+        const known = options.some((o) => String(o.value) === String(keep));
+        setOptions(c[which], options, { placeholder: "Choose…", value: known ? keep : "" });
     };
     const fillParties = (doc) => {
         const parties = doc ? doc.parties : [];
         const mine = parties.includes(user.party) ? user.party : parties[0] || "";
-        replace(c.requester, parties.map((p) => h("option", { value: p }, p)));
-        c.requester.value = mine;
-        replace(c.supplier, parties.map((p) => h("option", { value: p }, p)));
-        c.supplier.value = parties.find((p) => p !== mine) || "";
+        setOptions(c.requester, parties, { value: mine });
+        setOptions(c.supplier, parties, { value: parties.find((p) => p !== mine) || "" });
         fillUnits("requester_unit", c.requester.value, user.unit_id);
         fillUnits("supplier_unit", c.supplier.value, "");
     };
@@ -200,10 +195,9 @@ export async function renderOrderForm(main, user) {
         const id = c.agreement.value;
         const doc = id ? await loadAgreement(id) : null;
         activityList = id ? await activities(id) : [];
-        replace(c.activity, h("option", { value: "" }, "Choose…"), activityList.map((a) =>
-            h("option", { value: String(a.id) }, a.name)));
-        replace(c.method, doc ? methodOptions(doc).map((o) => h("option", { value: o.value },
-            o.label)) : []);
+        setOptions(c.activity, activityList.map((a) => ({ value: a.id, label: a.name })),
+            { placeholder: "Choose…" });
+        setOptions(c.method, doc ? methodOptions(doc) : []);
         fillParties(doc);
         lines.setAgreement(doc);
     };
@@ -238,7 +232,7 @@ export async function renderOrderForm(main, user) {
         h("fieldset", { class: "lines-set" }, h("legend", {}, "Lines"), lines.body,
             h("div", { class: "lines-foot" }, lines.add, lines.total), lines.listError),
         h("div", { class: "form-actions" }, submit,
-            h("a", { href: "#/orders", class: "button", test: "order-form-cancel" }, "Cancel")));
+            h("a", { href: "#/orders", class: "button", test: "new-cancel" }, "Cancel")));
 
     const optionalNumber = (el) => (el.value ? Number(el.value) : undefined);
     const optionalText = (el) => el.value.trim() || undefined;

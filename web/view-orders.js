@@ -7,13 +7,14 @@ import { dataTable, h, note, orderLink, replace, select, stateBadge, tag } from 
 import { busy, field, input } from "./forms.js";
 import { compareDecimals, methodLabel, money, STATES, stateLabel, today } from "./format.js";
 import { activities, agreements, nations } from "./reference.js";
+import { canCreateOrder } from "./roles.js";
 
 const PAGE_SIZE = 50;
 const FILTERS = ["state", "agreement", "activity", "partner", "overdue", "q"];
 const OPEN_STATES = new Set(["delivered", "invoiced", "disputed", "delivering"]);
 
 /** Whether a summary is past its due date with something outstanding. */
-export function isOverdue(order) {
+function isOverdue(order) {
     return Boolean(order.due) && order.due < today() && OPEN_STATES.has(order.state)
         && compareDecimals(order.outstanding || "0", "0") !== 0;
 }
@@ -23,7 +24,7 @@ function columns(activityNames) {
         { label: "Order", nowrap: true,
             cell: (o) => orderLink(o.number, `order-link-${o.number}`) },
         { label: "Agreement", cell: (o) => o.agreement_id },
-        { label: "Requester → supplier", cell: (o) => `${o.requester} → ${o.supplier}` },
+        { label: "Parties", cell: (o) => `${o.requester} → ${o.supplier}` },
         { label: "Activity", cell: (o) => activityNames.get(Number(o.activity_id))
             || String(o.activity_id ?? "") },
         { label: "Method", cell: (o) => methodLabel(o.method) },
@@ -92,7 +93,7 @@ export async function renderOrders(main, user, query) {
     const count = h("p", { class: "hint", test: "orders-count", "aria-live": "polite" });
     main.replaceChildren(h("div", { class: "orders", test: "view-orders" },
         h("div", { class: "title-row" }, h("h1", { tabindex: "-1" }, "Orders"),
-            user.role === "requester"
+            canCreateOrder(user)
                 ? h("a", { href: "#/orders/new", class: "button primary", test: "order-new" },
                     "New order") : null),
         await filterForm(query), count, results));

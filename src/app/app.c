@@ -68,14 +68,15 @@ enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **o
     }
     const char *login = getenv("USER");
     bool known = login != NULL && login[0] != '\0' && strlen(login) + 4 < sizeof(app->actor);
-    snprintf(app->actor, sizeof(app->actor), "cli:%s", known ? login : "unknown");
-    acsa__app_text_copy(app->actor, sizeof(app->actor), app->actor);
+    char actor[sizeof(app->actor)];
+    snprintf(actor, sizeof(actor), "cli:%s", known ? login : "unknown");
+    acsa_app_set_actor(app, actor);
     enum acsa_rc rc = acsa__app_crypto_init(err);
     rc = rc == ACSA_OK ? acsa_store_sqlite_open(path, flags & ~ACSA_STORE_CREATE, &app->store,
                                                 err) : rc;
     /* The store refuses a file acsa never created as EUSAGE; one it created but never
      * initialised has no nation. */
-    bool fresh = rc == ACSA_EUSAGE;
+    bool fresh = rc == ACSA_EUSAGE && path != NULL && path[0] != '\0';
     if (rc == ACSA_OK) {
         rc = STORE(app)->meta_get(app->store, "nation", app->nation, sizeof(app->nation), err);
         fresh = rc == ACSA_ENOTFOUND;

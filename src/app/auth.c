@@ -52,6 +52,17 @@ static void secret_hash(const char *secret, char out[ACSA_SECRET_TEXT_SIZE])
     sodium_bin2hex(out, ACSA_SECRET_TEXT_SIZE, digest, sizeof(digest));
 }
 
+/* The store key of a secret: its hash; false (and "") for a text acsa never handed out. */
+static bool secret_key(const char *secret, char out[ACSA_SECRET_TEXT_SIZE])
+{
+    out[0] = '\0';
+    if (!secret_shape(secret)) {
+        return false;
+    }
+    secret_hash(secret, out);
+    return true;
+}
+
 static enum acsa_rc hash_password(const char *password, char out[ACSA_PASSWORD_HASH_SIZE],
                                   struct acsa_error *err)
 {
@@ -292,8 +303,7 @@ static enum acsa_rc record_failure(struct acsa_app *app, const char *username, i
     struct acsa_login_failures f;
     enum acsa_rc rc = acsa_app_begin(app, &local);
     if (rc != ACSA_OK) {
-        *err = local;
-        return rc;
+        return acsa_error_set(err, rc, local.field, "%s", local.message);
     }
     rc = STORE(app)->login_failures_get(app->store, username, &f, &local);
     bool expired = now_s - f.first_s >= ACSA_LOGIN_LOCK_SECONDS ||
@@ -312,8 +322,7 @@ static enum acsa_rc record_failure(struct acsa_app *app, const char *username, i
                                                 WRONG_LOGIN, &local) : rc;
     rc = acsa__app_end(app, rc, &local);
     if (rc != ACSA_OK) {
-        *err = local;
-        return rc;
+        return acsa_error_set(err, rc, local.field, "%s", local.message);
     }
     return acsa_error_set(err, ACSA_EREFUSED, "password", WRONG_LOGIN);
 }
@@ -381,26 +390,36 @@ enum acsa_rc acsa_app_login(struct acsa_app *app, const char *username, const ch
     return rc;
 }
 
+/* The end of a look-up by secret: the user if rc is ACSA_OK and the user is enabled;
+ * otherwise nothing (out cleared) and ACSA_ENOTFOUND with message, or the storage error. */
+static enum acsa_rc enabled_user(enum acsa_rc rc, struct acsa_user *out, const char *field,
+                                 const char *message, struct acsa_error *err)
+{
+    if (rc == ACSA_OK && !out->disabled) {
+        return ACSA_OK;
+    }
+    memset(out, 0, sizeof(*out));
+    if (rc == ACSA_OK || rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, field, "%s", message);
+    }
+    return rc;
+}
+
 enum acsa_rc acsa_app_session_user(struct acsa_app *app, const char *session, int64_t now_s,
                                    struct acsa_user *out_user,
                                    char out_csrf[ACSA_SECRET_TEXT_SIZE], struct acsa_error *err)
 {
     memset(out_user, 0, sizeof(*out_user));
     out_csrf[0] = '\0';
+    char hash[ACSA_SECRET_TEXT_SIZE];
     enum acsa_rc rc = ACSA_ENOTFOUND;
-    if (secret_shape(session)) {
-        char hash[ACSA_SECRET_TEXT_SIZE];
-        secret_hash(session, hash);
+    if (secret_key(session, hash)) {
         rc = STORE(app)->session_get(app->store, hash, now_s, out_user, out_csrf, err);
     }
-    if (rc == ACSA_OK && !out_user->disabled) {
-        return ACSA_OK;
-    }
-    memset(out_user, 0, sizeof(*out_user));
-    out_csrf[0] = '\0';
-    if (rc == ACSA_OK || rc == ACSA_ENOTFOUND) {
-        return acsa_error_set(err, ACSA_ENOTFOUND, "session",
-                              "session: not signed in, or the session has expired");
+    rc = enabled_user(rc, out_user, "session",
+                      "session: not signed in, or the session has expired", err);
+    if (rc != ACSA_OK) {
+        out_csrf[0] = '\0';
     }
     return rc;
 }
@@ -412,10 +431,8 @@ enum acsa_rc acsa_app_logout(struct acsa_app *app, const char *session, struct a
     if (rc != ACSA_OK) {
         return rc;
     }
-    char hash[ACSA_SECRET_TEXT_SIZE] = "";
-    if (secret_shape(session)) {
-        secret_hash(session, hash);
-    }
+    char hash[ACSA_SECRET_TEXT_SIZE];
+    (void)secret_key(session, hash); /* "" for a malformed one: found nowhere. */
     struct acsa_user user;
     char csrf[ACSA_SECRET_TEXT_SIZE];
     /* Found even when expired, so that the record names whose session ended. */
@@ -483,21 +500,13 @@ enum acsa_rc acsa_app_token_user(struct acsa_app *app, const char *token,
                                  struct acsa_user *out_user, struct acsa_error *err)
 {
     memset(out_user, 0, sizeof(*out_user));
+    char hash[ACSA_SECRET_TEXT_SIZE];
     enum acsa_rc rc = ACSA_ENOTFOUND;
-    if (secret_shape(token)) {
-        char hash[ACSA_SECRET_TEXT_SIZE];
-        secret_hash(token, hash);
+    if (secret_key(token, hash)) {
         rc = STORE(app)->token_user(app->store, hash, out_user, err);
     }
-    if (rc == ACSA_OK && !out_user->disabled) {
-        return ACSA_OK;
-    }
-    memset(out_user, 0, sizeof(*out_user));
-    if (rc == ACSA_OK || rc == ACSA_ENOTFOUND) {
-        return acsa_error_set(err, ACSA_ENOTFOUND, "token",
-                              "token: unknown or revoked, or its user is disabled");
-    }
-    return rc;
+    return enabled_user(rc, out_user, "token",
+                        "token: unknown or revoked, or its user is disabled", err);
 }
 
 enum acsa_rc acsa_app_token_get(struct acsa_app *app, int64_t id, struct acsa_token_info *out,

@@ -54,7 +54,10 @@ ACSA_NODISCARD enum acsa_rc acsa_app_user_disable(struct acsa_app *app, const ch
 /** Signs in at now_s (Unix seconds). Wrong name or password: ACSA_EREFUSED with the same
  * message for both ("username or password is wrong"); more than ACSA_LOGIN_FAILURES_MAX
  * failures within the window: ACSA_ETHROTTLED. Every attempt is audited. On success fills
- * the new session token, its CSRF token and the user. */
+ * the new session token, its CSRF token and the user. The right password of a disabled user:
+ * ACSA_EREFUSED, "username: user "<name>" is disabled". The audit record ("session.create",
+ * object "user:<name>") carries the actor last set with acsa_app_set_actor, so set one for
+ * anonymous requests first. */
 ACSA_NODISCARD enum acsa_rc acsa_app_login(struct acsa_app *app, const char *username,
                                            const char *password, int64_t now_s,
                                            char out_session[ACSA_SECRET_TEXT_SIZE],
@@ -68,7 +71,8 @@ ACSA_NODISCARD enum acsa_rc acsa_app_session_user(struct acsa_app *app, const ch
 ACSA_NODISCARD enum acsa_rc acsa_app_logout(struct acsa_app *app, const char *session,
                                             struct acsa_error *err);
 
-/** Creates an API token for username; out_token is the clear secret, shown once. */
+/** Creates an API token for username (an enabled user; name 1-95 characters); out_token is
+ * the clear secret, shown once. */
 ACSA_NODISCARD enum acsa_rc acsa_app_token_create(struct acsa_app *app, const char *username,
                                                   const char *name, int64_t now_s,
                                                   char out_token[ACSA_SECRET_TEXT_SIZE],

@@ -99,6 +99,8 @@ int cli_usage(struct cli *cli, const char *format, ...) __attribute__((format(pr
 int cli_fail(struct cli *cli, enum acsa_rc rc);
 int cli_amount(struct cli *cli, const char *option, const char *text,
                const struct acsa_currency *currency, int64_t *out_minor);
+/* Reports a file that cannot be read (error is the errno) and returns the exit code. */
+int cli_cannot_read(struct cli *cli, const char *path, int error);
 /* A positional id (what names it in the message). */
 int cli_parse_id(struct cli *cli, const char *what, const char *text, int64_t *out);
 const char *cli_db_path(struct cli *cli);

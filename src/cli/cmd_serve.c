@@ -31,6 +31,9 @@ static int parse_listen(struct cli *cli, const char *text, struct acsa_server_co
     }
     memcpy(config->address, address, length);
     config->address[length] = '\0';
+    if (strcmp(config->address, "localhost") == 0) {
+        snprintf(config->address, sizeof(config->address), "127.0.0.1");
+    }
     config->port = (uint16_t)port;
     return CLI_CONTINUE;
 }

@@ -42,17 +42,11 @@ struct loaded_file {
     size_t size;
 };
 
-static int cannot_read(struct cli *cli, const char *path, int error)
-{
-    fprintf(stderr, "acsa: %s: cannot read %s: %s\n", cli->verb, path, strerror(error));
-    return acsa_rc_exit_code(ACSA_ENOTFOUND);
-}
-
 static int read_file(struct cli *cli, const char *path, struct loaded_file *file)
 {
     FILE *in = fopen(path, "rb");
     if (in == NULL) {
-        return cannot_read(cli, path, errno);
+        return cli_cannot_read(cli, path, errno);
     }
     char *text = malloc(AGREEMENT_FILE_MAX + 1);
     if (text == NULL) {
@@ -64,7 +58,7 @@ static int read_file(struct cli *cli, const char *path, struct loaded_file *file
     fclose(in);
     if (error != 0 || size > AGREEMENT_FILE_MAX) {
         free(text);
-        return error != 0 ? cannot_read(cli, path, error)
+        return error != 0 ? cli_cannot_read(cli, path, error)
                           : cli_usage(cli, "FILE: %s is larger than %u bytes", path,
                                       AGREEMENT_FILE_MAX);
     }

@@ -30,8 +30,7 @@ static int read_password(struct cli *cli, FILE *in, const char *source, char *ou
 {
     size_t size = fread(out, 1, PASSWORD_BUFFER - 1, in);
     if (ferror(in)) {
-        fprintf(stderr, "acsa: %s: cannot read %s: %s\n", cli->verb, source, strerror(errno));
-        return acsa_rc_exit_code(ACSA_ENOTFOUND);
+        return cli_cannot_read(cli, source, errno);
     }
     out[size] = '\0';
     if (strlen(out) != size) {
@@ -63,9 +62,7 @@ static int take_password(struct cli *cli, struct user_add_args *args)
     }
     FILE *in = fopen(args->password_file, "rb");
     if (in == NULL) {
-        fprintf(stderr, "acsa: %s: cannot read %s: %s\n", cli->verb, args->password_file,
-                strerror(errno));
-        return acsa_rc_exit_code(ACSA_ENOTFOUND);
+        return cli_cannot_read(cli, args->password_file, errno);
     }
     int code = read_password(cli, in, args->password_file, args->password);
     fclose(in);

@@ -38,6 +38,12 @@ int cli_fail(struct cli *cli, enum acsa_rc rc)
     return acsa_rc_exit_code(rc);
 }
 
+int cli_cannot_read(struct cli *cli, const char *path, int error)
+{
+    fprintf(stderr, "acsa: %s: cannot read %s: %s\n", cli->verb, path, strerror(error));
+    return acsa_rc_exit_code(ACSA_ENOTFOUND);
+}
+
 const char *cli_db_path(struct cli *cli)
 {
     if (cli->db_path == NULL) {

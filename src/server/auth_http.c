@@ -54,11 +54,3 @@ bool http_csrf_ok(struct request *req, const char *expected)
     }
     return sodium_memcmp(given, expected, length) == 0;
 }
-
-json_t *user_json(const struct acsa_user *user)
-{
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:b}", "username", user->username,
-                     "display_name", user->display_name, "role", acsa_role_name(user->role),
-                     "party", user->party, "unit_id", acsa_json_id(user->unit_id), "disabled",
-                     user->disabled);
-}

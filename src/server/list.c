@@ -28,6 +28,7 @@ enum page_verdict page_next(struct page *page, const char *key)
 
 enum acsa_rc page_add(struct page *page, json_t *item)
 {
+    ACSA_ASSERT(page->limit >= 1 && page->limit <= SERVER_PAGE_MAX);
     if (page->items == NULL) {
         page->items = json_array();
     }

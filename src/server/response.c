@@ -126,9 +126,8 @@ void response_empty(struct request *req, int status)
 void response_header(struct request *req, const char *name, const char *format, ...)
 {
     struct response *r = &req->response;
-    if (r->header_count == SERVER_HEADERS_MAX) {
-        abort(); /* A handler adds more headers than a response was built for. */
-    }
+    ACSA_ASSERT(r->header_count < SERVER_HEADERS_MAX); /* A handler adds too many headers. */
+    ACSA_ASSERT(r->status != 0);                        /* Headers follow a status. */
     va_list args;
     va_start(args, format);
     vsnprintf(r->header_values[r->header_count], SERVER_HEADER_SIZE, format, args);
@@ -208,6 +207,8 @@ enum acsa_rc job_refuse(struct acsa_app *app, struct request *req, int status,
 
 void refuse(struct request *req, int status, const struct acsa_error *err)
 {
+    ACSA_ASSERT(err->rc != ACSA_OK);
+    ACSA_ASSERT(status == 0 || status >= 400);
     req->audit_err = *err;
     req->refused_status = status != 0 ? status : status_of_rc(err->rc);
     bool write = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;

@@ -100,12 +100,31 @@ const struct route *route_match(struct request *req, const char *method, const c
             continue;
         }
         if (strcmp(route->method, method) == 0 || (head && strcmp(route->method, "GET") == 0)) {
+            ACSA_ASSERT(route->handler != NULL);
+            ACSA_ASSERT(route->access != ROUTE_ACTION || route->action < ACSA_ACTION_COUNT);
             req->route_index = (int)i;
             return route;
         }
-        *out_allowed = true;
+        /* The web UI's catch-all does not make every path a 405. */
+        *out_allowed = *out_allowed || strchr(route->pattern, '*') == NULL;
     }
     return NULL;
+}
+
+void route_allowed(const char *path, char *buf, size_t size)
+{
+    char params[SERVER_PARAMS_MAX][SERVER_PARAM_SIZE];
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < server_route_count; i++) {
+        const struct route *route = &server_routes[i];
+        bool wildcard = strchr(route->pattern, '*') != NULL;
+        if (!wildcard && used < size && path_matches(route->pattern, path, params)) {
+            int n = snprintf(buf + used, size - used, "%s%s", used > 0 ? ", " : "",
+                             route->method);
+            used = n > 0 ? used + (size_t)n : used;
+        }
+    }
 }
 
 void acsa_server_routes_print(FILE *file)

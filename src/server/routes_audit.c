@@ -4,29 +4,14 @@
 #include "server_int.h"
 
 #include <string.h>
-#include <time.h>
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
-
-static json_t *audit_json(const struct acsa_audit_record *r)
-{
-    time_t at = (time_t)r->at_s;
-    struct tm tm;
-    char text[32] = "";
-    if (gmtime_r(&at, &tm) != NULL) {
-        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:s}", "id", (json_int_t)r->id,
-                     "at", text, "user", r->actor, "action", r->action, "object", r->object,
-                     "outcome", r->outcome, "detail", acsa_json_text(r->detail), "prev_hash",
-                     r->prev_hash, "hash", r->hash);
-}
 
 static enum acsa_rc audit_row(void *ctx, const struct acsa_audit_record *record)
 {
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)record->id);
-    return page_offer(ctx, key, audit_json(record));
+    return page_offer(ctx, key, acsa_audit_json(record));
 }
 
 void route_audit_list(struct request *req)

@@ -448,7 +448,7 @@ void route_orders_step(struct request *req)
     args->command.step = step;
     args->command.day = req->today;
     snprintf(args->command.actor, sizeof(args->command.actor), "%s", req->user.display_name);
-    snprintf(args->number, sizeof(args->number), "%s", req->params[0]);
+    memcpy(args->number, req->params[0], strlen(req->params[0]) + 1); /* Length checked. */
     if (!step_parse(req, args, needs->needs)) {
         free(args);
         return;

@@ -109,6 +109,10 @@ static enum acsa_rc agreement_load_job(struct acsa_app *app, struct request *req
 void route_agreements_create(struct request *req)
 {
     json_t *doc = NULL;
+    if (req->body_size == 0) {
+        refusef(req, 400, ACSA_EUSAGE, "body", "body: an agreement document is required");
+        return;
+    }
     if (!json_in_body(req, &doc)) {
         return; /* Not JSON: 415 or 400 with line and column; the rules are the loader's. */
     }

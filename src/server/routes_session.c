@@ -19,7 +19,7 @@ struct login_args {
 
 static json_t *session_json(const struct acsa_user *user, const char *csrf)
 {
-    return json_pack("{s:o, s:o}", "user", user_json(user), "csrf_token",
+    return json_pack("{s:o, s:o}", "user", acsa_user_json(user), "csrf_token",
                      csrf[0] != '\0' ? json_string(csrf) : json_null());
 }
 
@@ -103,7 +103,7 @@ void route_session_delete(struct request *req)
 
 static enum acsa_rc user_row(void *ctx, const struct acsa_user *user)
 {
-    return page_offer(ctx, user->username, user_json(user));
+    return page_offer(ctx, user->username, acsa_user_json(user));
 }
 
 void route_users_list(struct request *req)
@@ -136,7 +136,7 @@ static enum acsa_rc user_add_job(struct acsa_app *app, struct request *req)
         problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 201, user_json(&args->user));
+    response_json(req, 201, acsa_user_json(&args->user));
     response_header(req, "Location", "/api/users/%s", args->user.username);
     return ACSA_OK;
 }
@@ -176,7 +176,7 @@ static enum acsa_rc user_disable_job(struct acsa_app *app, struct request *req)
         problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 200, user_json(&user));
+    response_json(req, 200, acsa_user_json(&user));
     return ACSA_OK;
 }
 
@@ -191,24 +191,11 @@ void route_users_disable(struct request *req)
 
 /* ---- Tokens --------------------------------------------------------------------------- */
 
-static json_t *token_json(const struct acsa_token_info *token)
-{
-    time_t created = (time_t)token->created_s;
-    struct tm tm;
-    char text[32] = "";
-    if (gmtime_r(&created, &tm) != NULL) {
-        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    }
-    return json_pack("{s:I, s:s, s:s, s:s, s:b}", "id", (json_int_t)token->id, "username",
-                     token->username, "name", token->name, "created", text, "revoked",
-                     token->revoked);
-}
-
 static enum acsa_rc token_row(void *ctx, const struct acsa_token_info *token)
 {
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)token->id);
-    return page_offer(ctx, key, token_json(token));
+    return page_offer(ctx, key, acsa_token_json(token));
 }
 
 void route_tokens_list(struct request *req)

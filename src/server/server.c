@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@ struct server {
     pthread_mutex_t readers_lock;
     struct acsa_app *readers[READERS_MAX];   /* Every thread's read connection. */
     size_t reader_count;
+    atomic_int in_flight;                     /* Requests begun and not yet completed. */
     char *tls_cert;                           /* PEM text, or NULL. */
     char *tls_key;
 };
@@ -133,6 +135,7 @@ static struct request *request_new(struct server *server, struct MHD_Connection 
     req->method = method;
     req->started_us = monotonic_us();
     req->route_index = -1;
+    atomic_fetch_add(&server->in_flight, 1);
     return req;
 }
 
@@ -291,8 +294,11 @@ static void dispatch(struct request *req)
     const struct route *route = route_match(req, req->method, req->url, &other_method);
     if (route == NULL) {
         if (other_method) {
+            char allowed[64];
+            route_allowed(req->url, allowed, sizeof(allowed));
             problem(req, 405, NULL, "method %.16s is not allowed on %.200s", req->method,
                     req->url);
+            response_header(req, "Allow", "%s", allowed);
         } else {
             problem(req, 404, NULL, "no such resource: %.200s", req->url);
         }
@@ -397,6 +403,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     }
     *con_cls = NULL;
     log_request(req);
+    atomic_fetch_sub(&req->server->in_flight, 1);
     response_free(&req->response);
     free(req->body);
     free(req->job_args);
@@ -513,13 +520,14 @@ static void wait_for_signal(void)
     }
 }
 
+/* Stops accepting, then waits (a while at most) until no request is in flight; idle
+ * keep-alive connections are not waited for. Then no more write jobs are taken, and the
+ * queued ones are committed. */
 static void drain_connections(struct server *server)
 {
     MHD_quiesce_daemon(server->daemon);
     for (unsigned waited = 0; waited < SERVER_DRAIN_MS; waited += 10) {
-        const union MHD_DaemonInfo *info =
-            MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-        if (info == NULL || info->num_connections == 0) {
+        if (atomic_load(&server->in_flight) == 0) {
             break;
         }
         poll(NULL, 0, 10);
@@ -572,6 +580,7 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
     memset(&server, 0, sizeof(server));
     server.config = config;
     server.log = log;
+    atomic_init(&server.in_flight, 0);
     pthread_mutex_init(&server.readers_lock, NULL);
     enum acsa_rc rc = server_prepare(&server, err);
     rc = rc == ACSA_OK ? daemon_start(&server, err) : rc;

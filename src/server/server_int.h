@@ -11,9 +11,11 @@
 
 #include "../app/app.h"
 #include "../app/auth.h"
+#include "../core/acsa_assert.h"
 #include "../core/authz.h"
 #include "../core/date.h"
 #include "../core/money.h"
+#include "../format/auth_json.h"
 #include "../format/order_json.h"
 #include "server.h"
 
@@ -232,6 +234,9 @@ ACSA_NODISCARD enum acsa_rc json_in_amount(const char *text, const struct acsa_c
  * 400 naming the parameter. */
 bool query_parse(struct request *req, struct json_in_field *params, size_t count);
 
+/* The methods served on path, for Allow ("GET, POST"). */
+void route_allowed(const char *path, char *buf, size_t size);
+
 /* list.c: pages of {items, next_cursor}. */
 struct page {
     char cursor[SERVER_CURSOR_SIZE];   /* ?cursor=, "" for the first page. */
@@ -266,7 +271,6 @@ void page_respond(struct request *req, struct page *page, enum acsa_rc rc,
 bool http_authenticate(struct request *req);
 /* Whether a mutating request by cookie carries the session's CSRF token. */
 bool http_csrf_ok(struct request *req, const char *expected);
-json_t *user_json(const struct acsa_user *user);
 
 /* metrics.c */
 void metrics_record(int route_index, int status, int64_t duration_us);

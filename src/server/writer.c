@@ -155,6 +155,8 @@ static void *writer_main(void *arg)
             break;
         }
         uint32_t n = w->count < SERVER_BATCH_MAX ? w->count : SERVER_BATCH_MAX;
+        ACSA_ASSERT(n >= 1);
+        ACSA_ASSERT(w->count <= w->capacity);
         for (uint32_t i = 0; i < n; i++) {
             batch[i] = w->ring[(w->head + i) % w->capacity];
         }
@@ -165,6 +167,8 @@ static void *writer_main(void *arg)
         batch_run(w, batch, n);
         pthread_mutex_lock(&w->lock);
         for (uint32_t i = 0; i < n; i++) {
+            ACSA_ASSERT(batch[i]->job_state == JOB_QUEUED);
+            ACSA_ASSERT(batch[i]->response.status != 0); /* Every job answers. */
             connections[i] = batch[i]->connection;
             batch[i]->job_state = JOB_DONE;
         }
@@ -221,6 +225,8 @@ bool writer_submit(struct writer *w, struct request *req)
         pthread_mutex_unlock(&w->lock);
         return false;
     }
+    ACSA_ASSERT(req->job_state == JOB_NONE);
+    ACSA_ASSERT(req->job != NULL);
     /* Suspended before it is queued, so the writer cannot resume it first. */
     MHD_suspend_connection(req->connection);
     w->ring[(w->head + w->count) % w->capacity] = req;
@@ -253,6 +259,8 @@ void writer_close(struct writer *w)
 void writer_stop(struct writer *w)
 {
     pthread_mutex_lock(&w->lock);
+    ACSA_ASSERT(w->closed);
+    ACSA_ASSERT(w->count == 0);
     w->stopping = true;
     pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->lock);

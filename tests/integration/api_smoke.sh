@@ -164,6 +164,23 @@ http_json POST /api/tokens '{"name":"no csrf"}'
 expect_problem 403 X-CSRF-Token
 CSRF=$SAVED_CSRF
 
+test_case "an API token authenticates scripts without cookie or CSRF"
+http_json POST /api/tokens '{"name":"smoke script"}'
+expect_status 201
+TOKEN=$(json_value 'd["token"]')
+SAVED_JAR=$JAR
+JAR=""
+http GET /api/session -H "Authorization: Bearer $TOKEN"
+expect_status 200
+expect_json 'd["user"]["username"]' in-requester
+expect_json 'd["csrf_token"]' null
+JAR=$SAVED_JAR
+
+test_case "a method a path does not serve is 405 with Allow"
+http DELETE /api/orders
+expect_problem 405
+expect_header Allow "GET, POST"
+
 # ---- Validation ------------------------------------------------------------------------------
 
 ORDER_BODY='{"agreement":"IN-JP-2020","requester":"IN","supplier":"JP","activity":2,

@@ -15,6 +15,7 @@
 #include "agreement.h"
 #include "agreement_json.h"
 #include "app.h"
+#include "auth.h"
 #include "date.h"
 #include "demo.h"
 #include "store.h"
@@ -223,6 +224,43 @@ static void test_embedded_agreement_matches_file(void **state)
     free(embedded);
 }
 
+static enum acsa_rc tally_role(void *ctx, const struct acsa_user *user)
+{
+    unsigned *roles = ctx;
+    roles[strcmp(user->party, "IN") == 0 ? user->role : ACSA_ROLE_COUNT + user->role]++;
+    return ACSA_OK;
+}
+
+/* A user for every role of India and the Japanese side of an order, each able to sign in with
+ * the demo password; every demo command is in an intact audit log. */
+static void test_users_and_audit(void **state)
+{
+    struct fixture *f = *state;
+    unsigned roles[2 * ACSA_ROLE_COUNT] = {0};
+    struct acsa_error err;
+    assert_int_equal(acsa_app_user_list(f->app, tally_role, roles, &err), ACSA_OK);
+    for (unsigned r = 0; r < ACSA_ROLE_COUNT; r++) {
+        assert_int_equal(roles[r], 1);
+    }
+    static const enum acsa_role japanese[] = {ACSA_ROLE_REQUESTER, ACSA_ROLE_APPROVER,
+                                              ACSA_ROLE_SUPPLIER_CLERK,
+                                              ACSA_ROLE_FINANCE_OFFICER};
+    for (size_t i = 0; i < sizeof(japanese) / sizeof(japanese[0]); i++) {
+        assert_int_equal(roles[ACSA_ROLE_COUNT + japanese[i]], 1);
+    }
+    char session[ACSA_SECRET_TEXT_SIZE];
+    char csrf[ACSA_SECRET_TEXT_SIZE];
+    struct acsa_user user;
+    assert_int_equal(acsa_app_login(f->app, "jp-approver", "demo-password-1", 1718000000,
+                                    session, csrf, &user, &err),
+                     ACSA_OK);
+    assert_string_equal(user.display_name, "Capt K. Sato");
+    struct acsa_audit_verdict verdict;
+    assert_int_equal(acsa_app_audit_verify(f->app, &verdict, &err), ACSA_OK);
+    assert_true(verdict.ok);
+    assert_true(verdict.records > 400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_balance_with_japan),
         cmocka_unit_test(test_existing_path_refused),
         cmocka_unit_test(test_embedded_agreement_matches_file),
+        cmocka_unit_test(test_users_and_audit),
     };
     return cmocka_run_group_tests_name("demo", tests, setup, teardown);
 }

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the server's request validation (json_in.c): every member converted, and each
+ * refusal (unknown, missing, mistyped, out of range, bad value) naming its field with a path. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "server_int.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The targets of one table of fields. */
+struct sample {
+    char name[8];
+    char nation[ACSA_NATION_SIZE];
+    const struct acsa_currency *currency;
+    int32_t day;
+    int64_t id;
+    uint32_t line;
+    uint32_t count;
+    int64_t qty;
+    const char *amount;
+    enum acsa_method method;
+    bool flag;
+    json_t *lines;
+};
+
+static size_t sample_fields(struct sample *s, struct json_in_field *fields)
+{
+    struct json_in_field table[] = {
+        JIN("name", JIN_TEXT, true, s->name, sizeof(s->name)),
+        JIN("nation", JIN_NATION, false, s->nation, 0),
+        JIN("currency", JIN_CURRENCY, false, &s->currency, 0),
+        JIN("day", JIN_DATE, false, &s->day, 0),
+        JIN("id", JIN_ID, false, &s->id, 0),
+        JIN("line", JIN_LINE_NO, false, &s->line, 0),
+        {"count", JIN_COUNT, false, &s->count, 0, 1, 500, false},
+        JIN("qty", JIN_QUANTITY, false, &s->qty, 0),
+        JIN("amount", JIN_AMOUNT, false, &s->amount, 0),
+        JIN("method", JIN_METHOD, false, &s->method, 0),
+        JIN("flag", JIN_BOOL, false, &s->flag, 0),
+        JIN("lines", JIN_ARRAY, false, &s->lines, 0),
+    };
+    memcpy(fields, table, sizeof(table));
+    return ARRAY_LEN(table);
+}
+
+/* Checks text against the sample table under path; returns the code, err filled. */
+static enum acsa_rc check(const char *text, const char *path, struct sample *s,
+                          struct acsa_error *err)
+{
+    struct json_in_field fields[16];
+    size_t count = sample_fields(s, fields);
+    json_error_t error;
+    json_t *doc = json_loads(text, 0, &error);
+    assert_non_null(doc);
+    acsa_error_clear(err);
+    enum acsa_rc rc = json_in_object(doc, path, fields, count, err);
+    json_decref(doc);
+    return rc;
+}
+
+static void expect_refused(const char *text, const char *path, const char *field,
+                           const char *message)
+{
+    struct sample s;
+    struct acsa_error err;
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(check(text, path, &s, &err), ACSA_EUSAGE);
+    assert_string_equal(err.field, field);
+    assert_string_equal(err.message, message);
+}
+
+static void converts_every_kind(void **state)
+{
+    struct sample s;
+    struct acsa_error err;
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(check("{\"name\":\"abc\",\"nation\":\"IN\",\"currency\":\"JPY\","
+                           "\"day\":\"2024-06-12\",\"id\":7,\"line\":2,\"count\":500,"
+                           "\"qty\":\"0.5\",\"amount\":\"12.50\",\"method\":\"rik\","
+                           "\"flag\":true}",
+                           "", &s, &err),
+                     ACSA_OK);
+    assert_string_equal(s.name, "abc");
+    assert_string_equal(s.nation, "IN");
+    assert_string_equal(s.currency->code, "JPY");
+    assert_int_equal(s.day, acsa_date_from_ymd(2024, 6, 12));
+    assert_int_equal(s.id, 7);
+    assert_int_equal(s.line, 2);
+    assert_int_equal(s.count, 500);
+    assert_int_equal(s.qty, 500);
+    assert_int_equal(s.method, ACSA_METHOD_RIK);
+    assert_true(s.flag);
+}
+
+static void null_is_absent_for_optional_members(void **state)
+{
+    struct sample s;
+    struct acsa_error err;
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(check("{\"name\":\"x\",\"nation\":null}", "", &s, &err), ACSA_OK);
+    assert_string_equal(s.nation, "");
+}
+
+static void refusals_name_the_field(void **state)
+{
+    expect_refused("{\"name\":\"x\",\"colour\":1}", "", "colour", "colour: unknown member");
+    expect_refused("{}", "", "name", "name: missing member");
+    expect_refused("{\"name\":\"\"}", "", "name", "name: must not be empty");
+    expect_refused("{\"name\":\"toolongname\"}", "", "name", "name: longer than 7 bytes");
+    expect_refused("{\"name\":5}", "", "name", "name: must be a string");
+    expect_refused("{\"name\":\"x\",\"id\":\"7\"}", "", "id", "id: must be a whole number");
+    expect_refused("{\"name\":\"x\",\"id\":0}", "", "id",
+                   "id: must be a whole number from 1 to 9223372036854775807");
+    expect_refused("{\"name\":\"x\",\"count\":501}", "", "count",
+                   "count: must be a whole number from 1 to 500");
+    expect_refused("{\"name\":\"x\",\"nation\":\"India\"}", "", "nation",
+                   "nation: \"India\" is not an ISO 3166 alpha-2 code (e.g. IN, JP)");
+    expect_refused("{\"name\":\"x\",\"currency\":\"XXX\"}", "", "currency",
+                   "currency: \"XXX\" is not a known ISO 4217 currency");
+    expect_refused("{\"name\":\"x\",\"method\":\"barter\"}", "", "method",
+                   "method: \"barter\" is not cash, rik or eve");
+    expect_refused("{\"name\":\"x\",\"flag\":\"yes\"}", "", "flag", "flag: must be true or false");
+    expect_refused("{\"name\":\"x\",\"lines\":[]}", "", "lines",
+                   "lines: must be a non-empty array");
+}
+
+static void nested_paths(void **state)
+{
+    expect_refused("{\"name\":\"x\",\"qty\":1000}", "lines[1]", "lines[1].qty",
+                   "lines[1].qty: must be a string");
+    expect_refused("{}", "lines[0]", "lines[0].name", "lines[0].name: missing member");
+    expect_refused("[]", "lines[3]", "lines[3]", "lines[3]: must be a JSON object");
+}
+
+static void amounts_convert_in_their_currency(void **state)
+{
+    struct acsa_error err;
+    int64_t minor = 0;
+    acsa_error_clear(&err);
+    assert_int_equal(json_in_amount("12.50", acsa_currency_find("USD"), "price", &minor, &err),
+                     ACSA_OK);
+    assert_int_equal(minor, 1250);
+    assert_int_equal(json_in_amount("12.5", acsa_currency_find("JPY"), "lines[0].price", &minor,
+                                    &err),
+                     ACSA_EUSAGE);
+    assert_string_equal(err.field, "lines[0].price");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(converts_every_kind),
+        cmocka_unit_test(null_is_absent_for_optional_members),
+        cmocka_unit_test(refusals_name_the_field),
+        cmocka_unit_test(nested_paths),
+        cmocka_unit_test(amounts_convert_in_their_currency),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: MIT
+// The HTTP API of docs/API.md on a served demo node: every route's success, every class of bad
+// input, idempotent retries, ETags and races, pagination, OpenAPI, metrics, TLS, throttling, audit.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import {
+    acsa, apiToken, assertProblem, dump, http, orderBody, PASSWORD, ROOT, signIn, signInAll, sql,
+    startServer,
+} from './server.mjs';
+
+const node = await startServer();
+const S = await signInAll(node.base);
+const FRANCE = JSON.parse(readFileSync(join(ROOT, 'agreements/india-france-2018.json'), 'utf8'));
+const API_MD = readFileSync(join(ROOT, 'docs/API.md'), 'utf8');
+const BIG = 'x'.repeat(70 * 1024);
+
+// ---- Requests ------------------------------------------------------------------------------
+
+/** A request as a demo user (by name), with a session or token object, or anonymous (null).
+ * Whatever the request, the answer is never a 5xx, and every error is a problem+json. */
+async function call(method, path, as, opts = {}) {
+    const auth = typeof as === 'string' ? S[as] : as;
+    const r = await http(node.base, method, path, auth, opts);
+    assert.ok(r.status < 500, `${method} ${path} answered ${r.status}: ${r.text.slice(0, 500)}`);
+    if (r.status >= 400) assertProblem(r, r.status);
+    return r;
+}
+
+const etagOf = async (number) =>
+    (await call('GET', `/api/orders/${number}`, 'in-programme')).headers.get('etag');
+
+/** An order step with the order's current ETag. */
+async function step(number, name, as, body = {}, headers = {}) {
+    return call('POST', `/api/orders/${number}/${name}`, as,
+        { body, headers: { 'If-Match': await etagOf(number), ...headers } });
+}
+
+async function createOrder(as = 'in-requester', body = orderBody()) {
+    const r = await call('POST', '/api/orders', as, { body });
+    assert.equal(r.status, 201, r.text);
+    return r.json.number;
+}
+
+/** Runs fn and asserts the database, less its audit log, is the same afterwards. */
+async function unchanged(fn) {
+    const before = dump(node.db);
+    const result = await fn();
+    assert.equal(dump(node.db), before, 'a refused request changed the database');
+    return result;
+}
+
+const count = (table) => Number(sql(node.db, `SELECT count(*) FROM ${table}`));
+const uniq = (() => { let n = 0; return (prefix) => `${prefix}-${process.pid}-${++n}`; })();
+const newUser = (username, extra = {}) => ({ username, display_name: `Lt ${username}`,
+    password: 'long-password-1', role: 'requester', party: 'IN', unit_id: 2, ...extra });
+
+/** The routes of the table in docs/API.md, as "METHOD /path". */
+const documentedRoutes = () => [...API_MD.matchAll(/^\| (GET|POST|DELETE) \| `([^`]+)` \|/gm)]
+    .map((m) => `${m[1]} ${m[2]}`);
+
+// ---- Every route succeeds --------------------------------------------------------------------
+
+/* One case per route of docs/API.md: who calls it, the request, the status and what the body
+ * must hold. prepare() runs first; its result goes to path(), body() and check(). */
+const SUCCESS = [
+    { route: 'GET /healthz', status: 200, check: (r) => {
+        assert.deepEqual(r.json, { status: 'ok' });
+        assert.match(r.headers.get('x-request-id') ?? '', /^[0-9a-f]{32}$/);
+    } },
+    { route: 'GET /metrics', status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/plain/);
+        assert.match(r.text, /^# HELP /m);
+    } },
+    { route: 'GET /api/openapi.json', status: 200, check: (r) => {
+        assert.match(r.json.openapi, /^3\.1\./);
+        assert.ok(Object.keys(r.json.paths).length > 20);
+    } },
+    { route: 'POST /api/session', body: { username: 'in-auditor', password: PASSWORD }, status: 200,
+        check: (r) => {
+            assert.equal(r.json.user.username, 'in-auditor');
+            assert.equal(r.json.user.role, 'auditor');
+            assert.match(r.json.csrf_token, /^[0-9a-f]{64}$/);
+            const cookie = r.headers.get('set-cookie');
+            assert.match(cookie, /^acsa_session=[0-9a-f]+;/);
+            assert.match(cookie, /HttpOnly/);
+            assert.match(cookie, /SameSite=Strict/);
+            assert.doesNotMatch(cookie, /Secure/, 'Secure only over TLS');
+            assert.ok(!JSON.stringify(r.json).includes('argon2'));
+        } },
+    { route: 'GET /api/session', as: 'in-requester', status: 200, check: (r) => {
+        assert.deepEqual(Object.keys(r.json).sort(), ['csrf_token', 'user']);
+        assert.equal(r.json.user.username, 'in-requester');
+        assert.equal(r.json.user.unit_id, 2);
+        assert.equal(r.json.csrf_token, S['in-requester'].csrf);
+    } },
+    { route: 'DELETE /api/session', prepare: () => signIn(node.base, 'jp-requester'),
+        as: (c) => c, status: 204, check: async (r, c) => {
+            assert.equal(r.text, '');
+            assert.match(r.headers.get('set-cookie'), /acsa_session=;.*Max-Age=0/);
+            assert.equal((await call('GET', '/api/session', c)).status, 401);
+        } },
+    { route: 'GET /api/users', as: 'in-programme', status: 200, check: (r) => {
+        const names = r.json.items.map((u) => u.username);
+        for (const u of ['in-requester', 'jp-finance', 'in-auditor']) assert.ok(names.includes(u));
+        assert.ok(!/argon2|password/.test(r.text), 'no password material in the list');
+    } },
+    { route: 'POST /api/users', as: 'in-programme', prepare: () => uniq('new-user'),
+        body: (name) => newUser(name), status: 201, check: async (r, name) => {
+            assert.equal(r.json.username, name);
+            assert.equal(r.json.disabled, false);
+            assert.equal((await signIn(node.base, name, 'long-password-1')).user.role, 'requester');
+        } },
+    { route: 'POST /api/users/{username}/disable', as: 'in-programme',
+        prepare: async () => {
+            const name = uniq('to-disable');
+            await call('POST', '/api/users', 'in-programme', { body: newUser(name) });
+            const session = await signIn(node.base, name, 'long-password-1');
+            return { name, session, token: (await apiToken(node.base, session)).token };
+        },
+        path: (c) => `/api/users/${c.name}/disable`, body: {}, status: 200, check: async (r, c) => {
+            assert.equal(r.json.disabled, true);
+            assert.equal((await call('GET', '/api/session', c.session)).status, 401);
+            assert.equal((await call('GET', '/api/session', { token: c.token })).status, 401);
+            const again = await call('POST', '/api/session', null,
+                { body: { username: c.name, password: 'long-password-1' } });
+            assert.equal(again.status, 401);
+        } },
+    { route: 'GET /api/tokens', as: 'in-approver', prepare: () => apiToken(node.base,
+        S['in-approver'], 'listed'), status: 200, check: (r, t) => {
+        const mine = r.json.items.find((x) => x.id === t.id);
+        assert.equal(mine.name, 'listed');
+        assert.ok(!r.text.includes(t.token), 'the secret is shown only once');
+        assert.ok(r.json.items.every((x) => x.username === 'in-approver'));
+    } },
+    { route: 'POST /api/tokens', as: 'in-clerk', body: { name: 'nightly export' }, status: 201,
+        check: async (r) => {
+            assert.equal(r.json.name, 'nightly export');
+            assert.match(r.json.token, /^[0-9a-f]{32,}$/);
+            const me = await call('GET', '/api/session', { token: r.json.token });
+            assert.equal(me.json.user.username, 'in-clerk');
+            assert.equal(me.json.csrf_token, null);
+        } },
+    { route: 'DELETE /api/tokens/{id}', as: 'in-clerk', prepare: () => apiToken(node.base,
+        S['in-clerk'], 'to revoke'), path: (t) => `/api/tokens/${t.id}`, status: 204,
+    check: async (r, t) => {
+        assert.equal((await call('GET', '/api/session', { token: t.token })).status, 401);
+    } },
+    { route: 'GET /api/agreements', as: 'jp-clerk', status: 200, check: (r) => {
+        const a = r.json.items.find((x) => x.id === 'IN-JP-2020');
+        assert.deepEqual(a.parties, ['IN', 'JP']);
+        assert.equal(a.in_force, true);
+    } },
+    { route: 'GET /api/agreements/{id}', as: 'jp-clerk', path: '/api/agreements/IN-JP-2020',
+        status: 200, check: (r) => {
+            assert.equal(r.json.id, 'IN-JP-2020');
+            assert.ok(r.json.excluded.includes('ammunition'));
+        } },
+    { route: 'POST /api/agreements', as: 'in-programme', body: FRANCE, status: 201,
+        check: async (r) => {
+            assert.equal(r.json.id, 'IN-FR-2018');
+            const again = await call('POST', '/api/agreements', 'in-programme', { body: FRANCE });
+            assertProblem(again, 409);
+        } },
+    { route: 'GET /api/units', as: 'in-auditor', status: 200, check: (r) => {
+        assert.equal(r.json.items.length, 6);
+        assert.ok(r.json.items.some((u) => u.id === 2 && u.name === 'Indian Navy'));
+    } },
+    { route: 'POST /api/units', as: 'in-programme', body: { party: 'FR', name: 'Marine nationale' },
+        status: 201, check: (r) => {
+            assert.equal(r.json.party, 'FR');
+            assert.ok(Number.isInteger(r.json.id));
+        } },
+    { route: 'GET /api/officials', as: 'in-finance', status: 200, check: (r) => {
+        const rao = r.json.items.find((o) => o.name === 'Cdr A. Rao');
+        assert.deepEqual(rao.limits.find((l) => l.currency === 'JPY'),
+            { currency: 'JPY', amount: '20000000' });
+    } },
+    { route: 'POST /api/officials', as: 'in-programme',
+        body: { party: 'FR', name: 'CV J. Dupont', limit: '250000.00', currency: 'EUR' },
+        status: 201, check: (r) => {
+            assert.deepEqual(r.json.limits, [{ currency: 'EUR', amount: '250000.00' }]);
+        } },
+    { route: 'GET /api/activities', as: 'jp-requester', path: '/api/activities?agreement=IN-JP-2020',
+        status: 200, check: (r) => {
+            assert.equal(r.json.items.length, 3);
+            assert.ok(r.json.items.every((a) => a.agreement_id === 'IN-JP-2020'));
+        } },
+    { route: 'POST /api/activities', as: 'in-programme',
+        body: { agreement: 'IN-JP-2020', name: 'JIMEX 2026', type: 'bilateral-training',
+            from: '2026-10-01', to: '2026-10-10', place: 'Visakhapatnam' },
+        status: 201, check: (r) => {
+            assert.equal(r.json.name, 'JIMEX 2026');
+            assert.equal(r.json.from, '2026-10-01');
+        } },
+    { route: 'GET /api/orders', as: 'in-programme', path: '/api/orders?limit=500', status: 200,
+        check: (r) => {
+            assert.equal(r.json.items.length, count('orders'));
+            assert.equal(r.json.next_cursor, null);
+            const o = r.json.items[0];
+            for (const k of ['number', 'agreement_id', 'requester', 'supplier', 'method', 'state',
+                'currency', 'value', 'outstanding']) assert.ok(k in o, `summary lacks ${k}`);
+        } },
+    { route: 'POST /api/orders', as: 'in-requester', body: orderBody(), status: 201,
+        check: (r) => {
+            assert.equal(r.json.state, 'draft');
+            assert.equal(r.json.value, '150000');
+            assert.equal(r.headers.get('location'), `/api/orders/${r.json.number}`);
+            assert.equal(r.headers.get('etag'), `"${r.json.number}.1"`);
+        } },
+    { route: 'GET /api/orders/{number}', as: 'jp-approver', path: '/api/orders/IN-JP-2024-000001',
+        status: 200, check: (r) => {
+            assert.equal(r.json.number, 'IN-JP-2024-000001');
+            assert.equal(r.headers.get('etag'), `"IN-JP-2024-000001.${r.json.events.length}"`);
+            assert.ok(r.json.events.some((e) => e.postings.length > 0));
+        } },
+    { route: 'POST /api/orders/{number}/{step}', as: 'in-requester', prepare: () => createOrder(),
+        path: (n) => `/api/orders/${n}/submit`, body: {}, headers: async (n) =>
+            ({ 'If-Match': await etagOf(n) }), status: 200, check: (r, n) => {
+            assert.equal(r.json.state, 'submitted');
+            assert.equal(r.headers.get('etag'), `"${n}.2"`);
+            assert.equal(r.json.events.at(-1).actor, 'Lt Cdr M. Pillai');
+        } },
+    { route: 'GET /api/balance', as: 'in-finance', path: '/api/balance?partner=JP', status: 200,
+        check: (r) => {
+            assert.ok(r.json.items.length > 0);
+            for (const row of r.json.items) {
+                assert.equal(row.partner, 'JP');
+                assert.match(row.net, /^-?\d+(\.\d+)?$/);
+            }
+        } },
+    { route: 'GET /api/overdue', as: 'in-approver', path: '/api/overdue?as_of=2025-06-30',
+        status: 200, check: (r) => {
+            assert.equal(r.json.as_of, '2025-06-30');
+            assert.ok(r.json.items.length > 0 && Array.isArray(r.json.totals));
+            assert.ok(r.json.items.every((o) => o.due < '2025-06-30' && o.days_overdue > 0));
+        } },
+    { route: 'POST /api/convert-overdue', as: 'in-programme', body: { as_of: '2025-07-01' },
+        status: 200, check: (r) => {
+            assert.ok(Array.isArray(r.json.converted));
+            assert.ok(r.json.converted.length > 0, r.text);
+        } },
+    { route: 'GET /api/stats/monthly', as: 'jp-finance', path: '/api/stats/monthly?months=60',
+        status: 200, check: (r) => {
+            assert.ok(r.json.items.length > 0);
+            for (const i of r.json.items) {
+                assert.deepEqual(Object.keys(i).sort(), ['currency', 'month', 'orders', 'partner',
+                    'value']);
+            }
+        } },
+    { route: 'GET /api/audit', as: 'in-auditor', path: '/api/audit?limit=5', status: 200,
+        check: (r) => {
+            assert.equal(r.json.items.length, 5);
+            assert.deepEqual(Object.keys(r.json.items[0]).sort(), ['action', 'at', 'detail', 'hash',
+                'id', 'object', 'outcome', 'prev_hash', 'user']);
+            assert.equal(r.json.next_cursor, '5');
+        } },
+    { route: 'GET /api/audit/verify', as: 'in-programme', status: 200, check: (r) => {
+        assert.equal(r.json.ok, true);
+        assert.equal(r.json.records, count('audit'));
+    } },
+    { route: 'GET /', status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/html/);
+        assert.match(r.text, /data-test="app-header"/);
+    } },
+    { route: 'GET /{asset}', path: '/app.js', status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/javascript/);
+    } },
+];
+
+const value = (v, c) => (typeof v === 'function' ? v(c) : v);
+
+for (const c of SUCCESS) {
+    const who = typeof c.as === 'string' ? c.as : (c.as ? 'a fresh session' : 'anyone');
+    test(`${c.route} as ${who} answers ${c.status}`, async () => {
+        const ctx = c.prepare ? await c.prepare() : undefined;
+        const [method, pattern] = c.route.split(' ');
+        const r = await call(method, value(c.path ?? pattern, ctx), value(c.as, ctx) ?? null,
+            { body: value(c.body, ctx), headers: await value(c.headers, ctx) });
+        assert.equal(r.status, c.status, r.text);
+        await c.check(r, ctx);
+    });
+}
+
+test('every route of the docs/API.md table has a success case above', () => {
+    const covered = new Set(SUCCESS.map((c) => c.route));
+    const documented = documentedRoutes();
+    assert.ok(documented.length >= 30, `routes parsed from docs/API.md: ${documented.length}`);
+    assert.deepEqual(documented.filter((r) => !covered.has(r)), []);
+});
+
+// ---- Every step succeeds on an order walked through its life ----------------------------------
+
+const IN_JP = (method) => orderBody({ method });
+const JP_IN = (method) => orderBody({ method, requester: 'JP', supplier: 'IN', requester_unit: 5,
+    supplier_unit: 2 });
+const line = (qty = '1000') => ({ line: 1, qty });
+const WALKS = [
+    { name: 'cash', by: 'in-requester', body: IN_JP('cash'), steps: [
+        ['submit', 'in-requester', {}, 'submitted'],
+        ['approve', 'in-approver', {}, 'approved'],
+        ['accept', 'jp-approver', {}, 'accepted'],
+        ['issue', 'jp-clerk', line('400'), 'delivering'],
+        ['issue', 'jp-clerk', line('600'), 'delivering'],
+        ['receive', 'in-requester', line(), 'delivered'],
+        ['invoice', 'jp-finance', {}, 'invoiced'],
+        ['pay', 'in-finance', { amount: '150000', currency: 'JPY' }, 'settled'],
+        ['close', 'in-finance', {}, 'closed'],
+    ] },
+    { name: 'rik', by: 'in-requester', body: IN_JP('rik'), steps: [
+        ['submit', 'in-requester', {}, 'submitted'],
+        ['approve', 'in-approver', {}, 'approved'],
+        ['accept', 'jp-approver', {}, 'accepted'],
+        ['issue', 'jp-clerk', line(), 'delivering'],
+        ['receive', 'in-requester', line(), 'delivered'],
+        ['return', 'in-requester', line(), 'delivered'],
+        ['accept-return', 'jp-clerk', line(), 'settled'],
+        ['close', 'in-programme', {}, 'closed'],
+    ] },
+    { name: 'rejected', by: 'in-requester', body: IN_JP('cash'), steps: [
+        ['submit', 'in-requester', {}, 'submitted'],
+        ['approve', 'in-approver', {}, 'approved'],
+        ['reject', 'jp-approver', { reason: 'no diesel at Yokosuka that week' }, 'rejected'],
+    ] },
+    { name: 'cancelled', by: 'in-requester', body: IN_JP('cash'), steps: [
+        ['cancel', 'in-requester', { reason: 'exercise postponed' }, 'cancelled'],
+    ] },
+    { name: 'disputed', by: 'in-requester', body: IN_JP('cash'), steps: [
+        ['submit', 'in-requester', {}, 'submitted'],
+        ['approve', 'in-approver', {}, 'approved'],
+        ['accept', 'jp-approver', {}, 'accepted'],
+        ['dispute', 'in-requester', { reason: 'wrong grade' }, 'disputed'],
+    ] },
+    { name: 'eve from Japan', by: 'jp-requester', body: JP_IN('eve'), steps: [
+        ['submit', 'jp-requester', {}, 'submitted'],
+        ['approve', 'jp-approver', {}, 'approved'],
+        ['accept', 'in-approver', {}, 'accepted'],
+        ['issue', 'in-clerk', line(), 'delivering'],
+        ['receive', 'jp-requester', line(), 'delivered'],
+    ] },
+    { name: 'eve from India', by: 'in-requester', body: IN_JP('eve'), steps: [
+        ['submit', 'in-requester', {}, 'submitted'],
+        ['approve', 'in-approver', {}, 'approved'],
+        ['accept', 'jp-approver', {}, 'accepted'],
+        ['issue', 'jp-clerk', line(), 'delivering'],
+        ['receive', 'in-requester', line(), 'delivered'],
+        ['exchange', 'in-finance', () => ({ with: walked['eve from Japan'] }), 'settled'],
+    ] },
+];
+const walked = {}; // walk name -> order number
+
+for (const w of WALKS) {
+    test(`${w.name} order: ${w.by} raises it (201)`, async () => {
+        walked[w.name] = await createOrder(w.by, w.body);
+    });
+    for (const [name, as, body, state] of w.steps) {
+        test(`${w.name} order: ${as} takes step ${name} (200, ${state})`, async () => {
+            const number = walked[w.name];
+            const events = (await call('GET', `/api/orders/${number}`, as)).json.events.length;
+            const r = await step(number, name, as, value(body));
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json.state, state);
+            assert.equal(r.json.events.length, events + 1);
+            assert.equal(r.headers.get('etag'), `"${number}.${events + 1}"`);
+        });
+    }
+}
+
+test('the exchange settled the order from Japan too', async () => {
+    const r = await call('GET', `/api/orders/${walked['eve from Japan']}`, 'jp-finance');
+    assert.equal(r.json.state, 'settled');
+    assert.equal(r.json.exchanged_with, walked['eve from India']);
+});
+
+// ---- Bad input to every writing route ---------------------------------------------------------
+
+/** body with the member at path ("lines[0].qty") set to v, or removed when v is undefined. */
+function withMember(body, path, v) {
+    const copy = structuredClone(body);
+    const keys = path.replace(/\[(\d+)\]/g, '.$1').split('.');
+    const last = keys.pop();
+    const parent = keys.reduce((o, k) => o[k], copy);
+    if (v === undefined) delete parent[last];
+    else parent[last] = v;
+    return copy;
+}
+
+const throwaway = uniq('throwaway');
+await call('POST', '/api/users', 'in-programme', { body: newUser(throwaway) });
+const ownToken = await apiToken(node.base, S['jp-finance'], 'kept');
+
+/* Writing routes: who may call them, a valid body, its required members and a wrongly typed
+ * value for some members. Every refusal below must name its field and change nothing. */
+const WRITES = [
+    { route: 'POST /api/session', as: null, body: { username: 'in-auditor', password: PASSWORD },
+        required: ['username', 'password'], types: { username: 7, password: ['x'] } },
+    { route: 'POST /api/users', as: 'in-programme', body: newUser('bad-input'),
+        required: ['username', 'display_name', 'password', 'role', 'party'],
+        types: { username: 1, role: true, party: { code: 'IN' }, unit_id: '2' } },
+    { route: 'POST /api/users/{username}/disable', as: 'in-programme',
+        path: `/api/users/${throwaway}/disable`, body: {}, required: [], types: {} },
+    { route: 'POST /api/tokens', as: 'in-requester', body: { name: 'export' },
+        required: ['name'], types: { name: 12 } },
+    { route: 'DELETE /api/tokens/{id}', as: 'jp-finance', path: `/api/tokens/${ownToken.id}` },
+    { route: 'DELETE /api/session', as: 'jp-finance' },
+    { route: 'POST /api/agreements', as: 'in-programme', body: { ...FRANCE, id: 'IN-FR-2099' },
+        required: ['parties', 'currencies'], types: { parties: 'IN,FR', term_years: '10' },
+        field: (m) => `$.${m}` },
+    { route: 'POST /api/units', as: 'in-programme', body: { party: 'IN', name: 'Coast Guard' },
+        required: ['party', 'name'], types: { party: 91, name: null } },
+    { route: 'POST /api/officials', as: 'in-programme',
+        body: { party: 'IN', name: 'Cmde P. Shah', limit: '1000000', currency: 'JPY' },
+        required: ['party', 'name', 'limit', 'currency'], types: { limit: 1000000, currency: 392 } },
+    { route: 'POST /api/activities', as: 'in-programme',
+        body: { agreement: 'IN-JP-2020', name: 'Malabar', type: 'bilateral-training',
+            from: '2026-11-01', to: '2026-11-09' },
+        required: ['agreement', 'name', 'type', 'from', 'to'],
+        types: { from: 20261101, place: false } },
+    { route: 'POST /api/orders', as: 'in-requester', body: orderBody(),
+        required: ['agreement', 'requester', 'supplier', 'activity', 'method', 'requester_unit',
+            'supplier_unit', 'place', 'need_by', 'lines', 'lines[0].category', 'lines[0].qty',
+            'lines[0].price', 'lines[0].currency'],
+        types: { activity: '2', requester_unit: 2.5, lines: {}, 'lines[0].qty': 1000,
+            'lines[0].price': 150, date: [2024, 6, 12] },
+        unknown: ['bogus', 'lines[0].colour'] },
+    { route: 'POST /api/orders/{number}/{step}', as: 'jp-clerk',
+        path: '/api/orders/IN-JP-2024-000010/issue', body: { line: 1, qty: '1' },
+        required: ['line', 'qty'], types: { line: '1', qty: 1, date: 5 } },
+    { route: 'POST /api/convert-overdue', as: 'in-programme', body: { as_of: '2024-01-01' },
+        required: [], types: { as_of: 20240101 } },
+];
+
+/** The cases of one writing route: [name, request options, expected status, field]. */
+function badInputs(w) {
+    const cases = [
+        ['a body over 64 KiB', { body: BIG }, 413, null],
+    ];
+    if (w.body !== undefined) {
+        cases.push(
+            ['malformed JSON', { body: '{"name": ' }, 400, 'body'],
+            ['a JSON array instead of an object', { body: '[]' }, 400, 'body'],
+            ['a duplicated member', { body: '{"a": 1, "a": 2}' }, 400, 'body'],
+            ['text/plain', { body: JSON.stringify(w.body), type: 'text/plain' }, 415,
+                'Content-Type'],
+            ['no content type', { body: JSON.stringify(w.body), type: '' }, 415, 'Content-Type'],
+        );
+        const field = w.field ?? ((m) => m);
+        for (const m of w.unknown ?? ['bogus']) {
+            cases.push([`unknown member ${m}`, { body: withMember(w.body, m, 1) }, 400, field(m)]);
+        }
+        for (const m of w.required) {
+            cases.push([`missing member ${m}`, { body: withMember(w.body, m, undefined) }, 400,
+                field(m)]);
+        }
+        for (const [m, v] of Object.entries(w.types)) {
+            cases.push([`member ${m} of the wrong type (${JSON.stringify(v)})`,
+                { body: withMember(w.body, m, v) }, 400, field(m)]);
+        }
+    }
+    if (w.as !== null) {
+        const valid = w.body !== undefined ? { body: w.body } : {};
+        cases.push(
+            ['no credentials', { ...valid, as: null }, 401, undefined],
+            ['an unknown session cookie', { ...valid, as: { cookie: `acsa_session=${'0'.repeat(64)}` } },
+                401, undefined],
+            ['an unknown bearer token', { ...valid, as: { token: 'f'.repeat(64) } }, 401, undefined],
+            ['the session cookie without X-CSRF-Token', { ...valid, csrf: false }, 403, 'X-CSRF-Token'],
+            ['the CSRF token of another session', { ...valid,
+                as: { ...S[w.as], csrf: S['in-auditor'].csrf } }, 403, 'X-CSRF-Token'],
+        );
+    }
+    return cases;
+}
+
+for (const w of WRITES) {
+    const [method, pattern] = w.route.split(' ');
+    for (const [what, opts, status, field] of badInputs(w)) {
+        test(`${w.route}: ${what} is ${status}${field ? ` naming ${field}` : ''}, nothing written`,
+            async () => {
+                const as = 'as' in opts ? opts.as : w.as;
+                const r = await unchanged(() => call(method, w.path ?? pattern, as, opts));
+                assertProblem(r, status, field === null ? null : field);
+            });
+    }
+}
+
+test('a step needs If-Match (428) and refuses a stale one (412); neither writes', async () => {
+    const number = await createOrder();
+    const stale = await etagOf(number);
+    await step(number, 'submit', 'in-requester');
+    await unchanged(async () => {
+        const none = await call('POST', `/api/orders/${number}/cancel`, 'in-requester', { body: {} });
+        assertProblem(none, 428, 'If-Match');
+        const old = await call('POST', `/api/orders/${number}/cancel`, 'in-requester',
+            { body: {}, headers: { 'If-Match': stale } });
+        assertProblem(old, 412, 'If-Match');
+        const other = await call('POST', `/api/orders/${number}/cancel`, 'in-requester',
+            { body: {}, headers: { 'If-Match': '"IN-JP-2024-000001.9"' } });
+        assertProblem(other, 412, 'If-Match');
+    });
+    assert.equal((await call('GET', `/api/orders/${number}`, 'in-requester')).json.state, 'submitted');
+});
+
+test('an unknown step is 404 naming step; an unknown order 404; nothing written', async () => {
+    await unchanged(async () => {
+        const r = await call('POST', '/api/orders/IN-JP-2024-000010/fly', 'jp-clerk',
+            { body: {}, headers: { 'If-Match': await etagOf('IN-JP-2024-000010') } });
+        assertProblem(r, 404, 'step');
+        const missing = await call('POST', '/api/orders/IN-JP-2099-000001/submit', 'in-requester',
+            { body: {}, headers: { 'If-Match': '"IN-JP-2099-000001.1"' } });
+        assertProblem(missing, 404);
+    });
+});
+
+test('a method a path does not serve is 405 with Allow; an unknown path 404', async () => {
+    const r = await call('PUT', '/api/orders', 'in-requester', { body: {} });
+    assertProblem(r, 405);
+    assert.equal(r.headers.get('allow'), 'GET, POST');
+    assertProblem(await call('GET', '/api/nothing-here', 'in-requester'), 404);
+});
+
+test('a domain refusal is 422 naming the field, with the message the CLI prints', async () => {
+    const body = orderBody({ lines: [{ ...orderBody().lines[0], category: 'ammunition' }] });
+    const r = await unchanged(() => call('POST', '/api/orders', 'in-requester', { body }));
+    assertProblem(r, 422, 'line.category');
+    assert.equal(r.json.detail, 'line 1: category "ammunition" is excluded by agreement IN-JP-2020');
+    assert.equal(r.json.type, 'https://acsa.invalid/problems/refused');
+});
+
+test('a bearer token writes without X-CSRF-Token', async () => {
+    const { token } = await apiToken(node.base, S['in-requester'], 'script');
+    const r = await call('POST', '/api/orders', { token }, { body: orderBody() });
+    assert.equal(r.status, 201, r.text);
+});
+
+// ---- Bad queries to every reading route -------------------------------------------------------
+
+const LIST_BAD = [['limit=0', 'limit'], ['limit=501', 'limit'], ['limit=ten', 'limit'],
+    ['limit=-1', 'limit'], ['limit=1.5', 'limit'], ['cursor=', 'cursor'],
+    [`cursor=${'N'.repeat(300)}`, 'cursor'], ['limit=5&limit=6', 'limit']];
+const READS = [
+    { route: 'GET /api/session', as: 'in-requester', query: false },
+    { route: 'GET /api/users', list: true },
+    { route: 'GET /api/tokens', as: 'in-requester', list: true },
+    { route: 'GET /api/agreements', list: true },
+    { route: 'GET /api/agreements/{id}', path: '/api/agreements/IN-JP-2020' },
+    { route: 'GET /api/units', list: true },
+    { route: 'GET /api/officials', list: true },
+    { route: 'GET /api/activities', list: true, bad: [['agreement=', 'agreement']] },
+    { route: 'GET /api/orders', list: true, bad: [['state=lost', 'state'], ['activity=two', 'activity'],
+        ['activity=0', 'activity'], ['partner=Japan', 'partner'], ['overdue=yes', 'overdue'],
+        ['overdue=true&as_of=2024-02-30', 'as_of'], ['as_of=2024-01-01', 'as_of']] },
+    { route: 'GET /api/orders/{number}', path: '/api/orders/IN-JP-2024-000001' },
+    { route: 'GET /api/balance', as: 'in-finance', list: true,
+        bad: [['partner=J', 'partner'], ['as_of=yesterday', 'as_of']] },
+    { route: 'GET /api/overdue', as: 'in-finance', list: true, bad: [['as_of=2024-13-01', 'as_of']] },
+    { route: 'GET /api/stats/monthly', list: true, bad: [['months=0', 'months'],
+        ['months=121', 'months'], ['months=twelve', 'months']] },
+    { route: 'GET /api/audit', as: 'in-auditor', list: true, bad: [['cursor=abc', 'cursor']] },
+    { route: 'GET /api/audit/verify', as: 'in-auditor' },
+];
+
+for (const g of READS) {
+    const path = g.path ?? g.route.split(' ')[1];
+    const as = g.as ?? 'in-programme';
+    const cases = [...(g.query === false ? [] : [['bogus=1', 'bogus']]), ...(g.list ? LIST_BAD : []),
+        ...(g.bad ?? [])];
+    for (const [query, field] of cases) {
+        test(`${g.route}?${query.slice(0, 40)} is 400 naming ${field}`, async () => {
+            assertProblem(await unchanged(() => call('GET', `${path}?${query}`, as)), 400, field);
+        });
+    }
+    for (const [what, auth] of [['no credentials', null],
+        ['an unknown session cookie', { cookie: `acsa_session=${'0'.repeat(64)}` }],
+        ['an unknown bearer token', { token: 'f'.repeat(64) }]]) {
+        test(`${g.route} with ${what} is 401`, async () => {
+            assertProblem(await call('GET', path, auth), 401);
+        });
+    }
+}
+
+// ---- Idempotency -----------------------------------------------------------------------------
+
+test('a retried POST with an Idempotency-Key is replayed and writes nothing twice', async () => {
+    const headers = { 'Idempotency-Key': 'order-retry_1' };
+    const [orders, events] = [count('orders'), count('events')];
+    const first = await call('POST', '/api/orders', 'in-requester', { body: orderBody(), headers });
+    assert.equal(first.status, 201);
+    assert.equal(first.headers.get('idempotency-replayed'), null);
+    const again = await unchanged(() =>
+        call('POST', '/api/orders', 'in-requester', { body: orderBody(), headers }));
+    assert.equal(again.status, 201);
+    assert.equal(again.headers.get('idempotency-replayed'), 'true');
+    assert.deepEqual(again.json, first.json);
+    assert.deepEqual([count('orders'), count('events')], [orders + 1, events + 1]);
+});
+
+test('a retried order step with an Idempotency-Key is replayed, not taken twice', async () => {
+    const number = await createOrder();
+    const headers = { 'If-Match': await etagOf(number), 'Idempotency-Key': `submit-${number}` };
+    const first = await call('POST', `/api/orders/${number}/submit`, 'in-requester',
+        { body: {}, headers });
+    assert.equal(first.status, 200, first.text);
+    const again = await unchanged(() => call('POST', `/api/orders/${number}/submit`, 'in-requester',
+        { body: {}, headers }));
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get('idempotency-replayed'), 'true');
+    assert.deepEqual(again.json, first.json);
+    assert.equal(Number(sql(node.db, `SELECT count(*) FROM events WHERE order_number = '${number}'`)), 2);
+});
+
+test('the same Idempotency-Key with another body is 422 and writes nothing', async () => {
+    const headers = { 'Idempotency-Key': 'order-retry_1' };
+    const r = await unchanged(() => call('POST', '/api/orders', 'in-requester',
+        { body: orderBody({ place: 'Kure' }), headers }));
+    assertProblem(r, 422, 'Idempotency-Key');
+});
+
+test('Idempotency-Keys are per user: another user may use the same key', async () => {
+    const r = await call('POST', '/api/tokens', 'in-auditor',
+        { body: { name: 'same key' }, headers: { 'Idempotency-Key': 'order-retry_1' } });
+    assert.equal(r.status, 201);
+    assert.equal(r.headers.get('idempotency-replayed'), null);
+});
+
+test('a malformed Idempotency-Key is 400 naming it', async () => {
+    for (const key of ['has space', 'x'.repeat(65), 'semi;colon']) {
+        const r = await unchanged(() => call('POST', '/api/tokens', 'in-auditor',
+            { body: { name: 'k' }, headers: { 'Idempotency-Key': key } }));
+        assertProblem(r, 400, 'Idempotency-Key');
+    }
+});
+
+// ---- Races -----------------------------------------------------------------------------------
+
+/* Ten requests on one version of an order at once, from two users or sessions: exactly one
+ * wins, the others are told the order changed, and the order moves on by one event. */
+const RACES = [
+    { step: 'approve', before: ['submit'], racers: async () => {
+        const name = uniq('second-approver');
+        await call('POST', '/api/users', 'in-programme', { body: newUser(name,
+            { display_name: 'Col R. Mehta', role: 'approver', unit_id: undefined }) });
+        const second = await signIn(node.base, name, 'long-password-1');
+        return [S['in-approver'], second, await signIn(node.base, 'in-approver')];
+    } },
+    { step: 'accept', before: ['submit', 'approve'], racers: async () =>
+        [S['jp-approver'], await signIn(node.base, 'jp-approver'),
+            { token: (await apiToken(node.base, S['jp-approver'], 'race')).token }] },
+];
+const ACTORS = { submit: 'in-requester', approve: 'in-approver' };
+
+for (const race of RACES) {
+    test(`ten concurrent ${race.step}s of one version: one 200, nine 412, one event more`,
+        async () => {
+            const number = await createOrder();
+            for (const s of race.before) assert.equal((await step(number, s, ACTORS[s])).status, 200);
+            const racers = await race.racers();
+            const etag = await etagOf(number);
+            const events = count('events');
+            const answers = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+                call('POST', `/api/orders/${number}/${race.step}`, racers[i % racers.length],
+                    { body: {}, headers: { 'If-Match': etag } })));
+            const statuses = answers.map((r) => r.status).sort();
+            assert.equal(statuses.filter((s) => s === 200).length, 1, `statuses ${statuses}`);
+            assert.ok(statuses.every((s) => s === 200 || s === 412 || s === 422),
+                `statuses ${statuses}`);
+            assert.equal(count('events'), events + 1);
+            const version = Number(etag.replace(/^"[^.]+\.(\d+)"$/, '$1'));
+            assert.equal(await etagOf(number), `"${number}.${version + 1}"`);
+        });
+}
+
+// ---- Pagination ------------------------------------------------------------------------------
+
+/** Follows next_cursor from the first page; returns the keys of every item, page by page. */
+async function walk(path, as, limit, key) {
+    const pages = [];
+    let cursor = null;
+    do {
+        const sep = path.includes('?') ? '&' : '?';
+        const q = `${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const r = await call('GET', path + q, as);
+        assert.equal(r.status, 200, r.text);
+        pages.push(r.json.items.map((i) => String(i[key])));
+        cursor = r.json.next_cursor;
+        assert.ok(pages.length < 1000, 'the cursor does not advance');
+    } while (cursor !== null);
+    return pages;
+}
+
+const WALKED_LISTS = [
+    ['/api/orders', 'in-programme', 7, 'number', () => sql(node.db,
+        'SELECT number FROM orders ORDER BY number').split('\n')],
+    ['/api/orders', 'in-requester', 3, 'number', () => sql(node.db,
+        "SELECT number FROM orders WHERE requester = 'IN' AND requester_unit_id = 2 ORDER BY number")
+        .split('\n')],
+    ['/api/orders?state=invoiced', 'jp-finance', 4, 'number', () => sql(node.db,
+        "SELECT number FROM orders WHERE state = 'invoiced' ORDER BY number").split('\n')],
+    ['/api/audit', 'in-auditor', 250, 'id', () => sql(node.db, 'SELECT id FROM audit ORDER BY id')
+        .split('\n')],
+    ['/api/users', 'in-programme', 3, 'username', () => sql(node.db,
+        'SELECT username FROM users ORDER BY username').split('\n')],
+    ['/api/units', 'jp-clerk', 4, 'id', null],
+    ['/api/officials', 'jp-clerk', 2, 'id', null],
+    ['/api/stats/monthly?months=60', 'in-programme', 5, 'month', null],
+];
+
+for (const [path, as, limit, key, expected] of WALKED_LISTS) {
+    test(`GET ${path} as ${as}, ${limit} a page, walks to the end seeing every item once`,
+        async () => {
+            const pages = await walk(path, as, limit, key);
+            const items = pages.flat();
+            pages.slice(0, -1).forEach((p) => assert.equal(p.length, limit));
+            assert.ok(pages.at(-1).length <= limit);
+            const all = (await call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=500`, as))
+                .json.items.map((i) => String(i[key]));
+            assert.deepEqual(items, all);
+            if (key !== 'month') assert.equal(new Set(items).size, items.length, 'an item twice');
+            if (expected) {
+                const want = expected();
+                // The audit log grows with the requests that read it.
+                assert.deepEqual(key === 'id' ? items : items.sort(), key === 'id'
+                    ? want.slice(0, items.length) : want.sort());
+            }
+        });
+}
+
+// ---- OpenAPI, metrics, request log -----------------------------------------------------------
+
+test('/api/openapi.json documents exactly the routes the server serves', async () => {
+    const doc = (await call('GET', '/api/openapi.json', null)).json;
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item)
+        .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    const served = acsa(node, ['routes']).trim().split('\n').sort();
+    assert.deepEqual(served.filter((r) => !documented.includes(r)), [], 'served, not documented');
+    assert.deepEqual(documented.filter((r) => !served.includes(r)), [], 'documented, not served');
+});
+
+test('the routes table of docs/API.md is the served API', () => {
+    const served = acsa(node, ['routes']).trim().split('\n')
+        .filter((r) => / \/(api|healthz|metrics)/.test(r)).sort();
+    assert.deepEqual(documentedRoutes().sort(), served);
+});
+
+test('/metrics exposes the documented metrics, each series once', async () => {
+    const doc = (await call('GET', '/api/openapi.json', null)).json;
+    const names = doc.paths['/metrics'].get.responses['200'].description.match(/acsa_[a-z_]+/g);
+    assert.ok(names.length >= 4, `metric names documented: ${names}`);
+    const text = (await call('GET', '/metrics', null)).text;
+    for (const name of names) assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'));
+    assert.match(text, /^acsa_http_requests_total\{route="\/api\/orders",status="201"\} \d+$/m);
+    assert.match(text, /^acsa_orders\{state="closed"\} \d+$/m);
+    assert.match(text, /^acsa_write_queue_depth \d+$/m);
+    const series = text.split('\n').filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.replace(/ [^ ]+$/, ''));
+    const twice = [...new Set(series.filter((s, i) => series.indexOf(s) !== i))];
+    assert.deepEqual(twice, [], 'series exposed more than once (Prometheus rejects the scrape)');
+});
+
+test('every request is logged as one JSON line with the documented members', async () => {
+    const r = await call('GET', '/healthz', null);
+    const id = r.headers.get('x-request-id');
+    await new Promise((done) => setTimeout(done, 200));
+    const lines = node.log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    assert.ok(lines.length > 100);
+    const keys = ['duration_ms', 'method', 'request_id', 'route', 'status', 'ts', 'user'];
+    assert.deepEqual(lines.filter((l) => Object.keys(l).sort().join() !== keys.join()), []);
+    const mine = lines.find((l) => l.request_id === id);
+    assert.deepEqual([mine.method, mine.route, mine.status, mine.user], ['GET', '/healthz', 200, null]);
+});
+
+// ---- Sign-in throttling and the audit log ----------------------------------------------------
+
+test('five wrong passwords, then 429 even with the right one', async () => {
+    const name = uniq('throttled');
+    await call('POST', '/api/users', 'in-programme', { body: newUser(name) });
+    for (let i = 1; i <= 5; i++) {
+        const r = await call('POST', '/api/session', null,
+            { body: { username: name, password: `wrong-password-${i}` } });
+        assertProblem(r, 401);
+    }
+    for (const password of ['wrong-password-6', 'long-password-1']) {
+        const r = await call('POST', '/api/session', null, { body: { username: name, password } });
+        assertProblem(r, 429);
+        assert.equal(r.json.type, 'https://acsa.invalid/problems/throttled');
+    }
+    // Another user name is not locked.
+    assert.equal((await signIn(node.base, 'in-auditor')).user.role, 'auditor');
+});
+
+test('GET /api/audit as the auditor shows the sign-ins and the refusals, chained', async () => {
+    await call('POST', '/api/units', 'in-requester', { body: { party: 'IN', name: 'Refused unit' } });
+    const records = (await walk('/api/audit', 'in-auditor', 500, 'id')).flat();
+    assert.equal(records.length, count('audit'));
+    const all = [];
+    let cursor = null;
+    do {
+        const r = await call('GET', `/api/audit?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+            'in-auditor');
+        all.push(...r.json.items);
+        cursor = r.json.next_cursor;
+    } while (cursor);
+    const has = (pred, what) => assert.ok(all.some(pred), `no audit record of ${what}`);
+    has((a) => a.action === 'session.create' && a.object === 'user:in-auditor' && a.outcome === 'ok',
+        'a sign-in');
+    has((a) => a.action === 'session.create' && a.outcome !== 'ok', 'a failed sign-in');
+    has((a) => a.action === 'session.create' && /too many/.test(a.detail ?? ''), 'a throttled sign-in');
+    has((a) => a.action === 'unit.add' && a.user === 'in-requester' && a.outcome !== 'ok'
+        && /role/.test(a.detail), 'the requester refused a unit');
+    has((a) => a.outcome !== 'ok' && /X-CSRF-Token/.test(a.detail ?? ''), 'a missing CSRF token');
+    has((a) => a.action === 'order.approve' && a.outcome !== 'ok' && /If-Match/.test(a.detail ?? ''),
+        'a lost race');
+    has((a) => a.action === 'order.submit' && a.outcome === 'ok' && a.user === 'in-requester',
+        'a step');
+    for (let i = 1; i < all.length; i++) {
+        assert.equal(all[i].prev_hash, all[i - 1].hash, `record ${all[i].id} is not chained`);
+        assert.equal(all[i].id, all[i - 1].id + 1);
+    }
+});
+
+test('GET /api/audit/verify: intact after all of the above', async () => {
+    const r = await call('GET', '/api/audit/verify', 'in-auditor');
+    assert.equal(r.json.ok, true, r.text);
+    assert.equal(r.json.records, count('audit'));
+});
+
+// ---- TLS ---------------------------------------------------------------------------------------
+
+function httpsRequest(base, method, path, body) {
+    return new Promise((done, fail) => {
+        const req = https.request(base + path, { method, rejectUnauthorized: false,
+            headers: body ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => { text += chunk; });
+            res.on('end', () => done({ status: res.statusCode, headers: res.headers, text }));
+        });
+        req.on('error', fail);
+        req.end(body ? JSON.stringify(body) : undefined);
+    });
+}
+
+test('over TLS: /healthz answers and the session cookie is Secure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acsa-tls.'));
+    try {
+        execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj',
+            '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out',
+            join(dir, 'cert.pem')], { stdio: 'ignore' });
+        const tls = await startServer({ scheme: 'https', serveArgs: ['--tls-cert',
+            join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')] });
+        try {
+            const health = await httpsRequest(tls.base, 'GET', '/healthz');
+            assert.equal(health.status, 200);
+            assert.equal(health.text, '{"status":"ok"}');
+            const session = await httpsRequest(tls.base, 'POST', '/api/session',
+                { username: 'in-auditor', password: PASSWORD });
+            assert.equal(session.status, 200, session.text);
+            const cookie = session.headers['set-cookie'].join('\n');
+            assert.match(cookie, /acsa_session=[0-9a-f]+;.*HttpOnly.*SameSite=Strict.*; Secure/);
+        } finally {
+            await tls.stop();
+        }
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test('SIGTERM stops the server with exit code 0', () => node.stop());

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// Shared by the web tests: a demo node served by `acsa serve` in a directory of its own, an
+// HTTP client that signs in by cookie (with CSRF) or API token, and database dumps.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = process.env.ACSA_SOURCE_ROOT ??
+    resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const PASSWORD = 'demo-password-1';
+const SOURCE_BIN = process.env.ACSA_BIN ?? join(ROOT, 'build/acsa');
+
+/** Runs acsa with args; its stdout, or throws with its stderr. */
+export function acsa(node, args) {
+    return execFileSync(node.bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * Creates a demo database in a new directory and serves it on a free port.
+ * Returns {base, dir, db, bin, log(), stop()}; stop() sends SIGTERM and asserts exit code 0.
+ */
+export async function startServer({ serveArgs = [], scheme = 'http' } = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'acsa-web.'));
+    const bin = join(dir, 'acsa'); // A copy: a rebuild while the tests run cannot change it.
+    copyFileSync(SOURCE_BIN, bin);
+    const node = { dir, bin, db: join(dir, 'node.db') };
+    acsa(node, ['demo', '--db', node.db]);
+    const child = spawn(bin, ['--db', node.db, 'serve', '--listen', '127.0.0.1:0', ...serveArgs],
+        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+    let stderr = '';
+    const exited = new Promise((done) => child.on('exit', (code, signal) => done({ code, signal })));
+    const base = await new Promise((done, fail) => {
+        const timer = setTimeout(() => fail(new Error(`no "listening on" line: ${stderr}`)), 10000);
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (chunk) => {
+            stderr += chunk;
+            const m = /^acsa: listening on (https?:\/\/127\.0\.0\.1:\d+)$/m.exec(stderr);
+            if (m) {
+                clearTimeout(timer);
+                done(m[1]);
+            }
+        });
+        exited.then(({ code }) => fail(new Error(`acsa serve exited with ${code}: ${stderr}`)));
+    });
+    assert.ok(base.startsWith(`${scheme}://`), `served at ${base}`);
+    let stopped = false;
+    return {
+        ...node,
+        base,
+        log: () => stderr,
+        async stop() {
+            if (stopped) return;
+            stopped = true;
+            child.kill('SIGTERM');
+            const { code, signal } = await exited;
+            rmSync(dir, { recursive: true, force: true });
+            assert.equal(signal, null, `acsa serve was killed by ${signal}`);
+            assert.equal(code, 0, `acsa serve exited with ${code}: ${stderr.slice(-2000)}`);
+        },
+    };
+}
+
+/** The database as SQL text, less the audit log (every request, refused or not, is audited). */
+export function dump(db) {
+    const text = execFileSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    return text.split('\n').filter((line) => !line.startsWith('INSERT INTO audit VALUES(')).join('\n');
+}
+
+/** The result of one SQL query as text (sqlite3's list mode). */
+export function sql(db, query) {
+    return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * One HTTP exchange. auth is a session {cookie, csrf}, a {token}, or null. Options: body (an
+ * object sent as JSON, or a string sent as is), type (Content-Type), headers, csrf (false to
+ * leave X-CSRF-Token out of a cookie write). Returns {status, headers, text, json}.
+ */
+export async function http(base, method, path, auth = null, opts = {}) {
+    const headers = { ...(opts.headers ?? {}) };
+    if (auth?.cookie) {
+        headers.Cookie = auth.cookie;
+        if (method !== 'GET' && opts.csrf !== false && auth.csrf) headers['X-CSRF-Token'] = auth.csrf;
+    }
+    if (auth?.token) headers.Authorization = `Bearer ${auth.token}`;
+    let body;
+    if (opts.body !== undefined) {
+        body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+        headers['Content-Type'] = opts.type ?? 'application/json';
+    }
+    const response = await fetch(base + path, { method, headers, body, redirect: 'manual' });
+    const text = await response.text();
+    let json = null;
+    if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') {
+        json = JSON.parse(text);
+    }
+    return { status: response.status, headers: response.headers, text, json };
+}
+
+/** Signs in; returns the session {cookie, csrf, user, setCookie}. */
+export async function signIn(base, username, password = PASSWORD) {
+    const r = await http(base, 'POST', '/api/session', null, { body: { username, password } });
+    assert.equal(r.status, 200, `sign-in of ${username}: ${r.text}`);
+    const setCookie = r.headers.get('set-cookie') ?? '';
+    const m = /acsa_session=([^;]*)/.exec(setCookie);
+    assert.ok(m, `no session cookie: ${setCookie}`);
+    return { cookie: `acsa_session=${m[1]}`, csrf: r.json.csrf_token, user: r.json.user, setCookie };
+}
+
+/** Creates an API token for the session's user; returns {token, id}. */
+export async function apiToken(base, session, name = 'web tests') {
+    const r = await http(base, 'POST', '/api/tokens', session, { body: { name } });
+    assert.equal(r.status, 201, `token: ${r.text}`);
+    return { token: r.json.token, id: r.json.id };
+}
+
+/** Asserts r is an RFC 9457 problem of status (and field, when given). */
+export function assertProblem(r, status, field) {
+    assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
+    assert.match(r.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    const p = r.json;
+    assert.ok(p && typeof p === 'object', `problem body: ${r.text}`);
+    assert.match(p.type, /^https:\/\/acsa\.invalid\/problems\/[a-z-]+$/);
+    assert.equal(typeof p.title, 'string');
+    assert.ok(p.title.length > 0);
+    assert.equal(p.status, status);
+    assert.equal(typeof p.detail, 'string');
+    assert.ok(p.detail.length > 0);
+    assert.ok('field' in p, `problem without field: ${r.text}`);
+    if (field !== undefined) assert.equal(p.field, field, `field of ${r.text}`);
+}
+
+/** The demo's users, by role and party (README "Users"). */
+export const USERS = [
+    { username: 'in-requester', role: 'requester', party: 'IN', unit: 2 },
+    { username: 'in-approver', role: 'approver', party: 'IN', unit: null },
+    { username: 'in-clerk', role: 'supplier-clerk', party: 'IN', unit: 2 },
+    { username: 'in-finance', role: 'finance-officer', party: 'IN', unit: null },
+    { username: 'in-programme', role: 'programme-officer', party: 'IN', unit: null },
+    { username: 'in-auditor', role: 'auditor', party: 'IN', unit: null },
+    { username: 'jp-requester', role: 'requester', party: 'JP', unit: 5 },
+    { username: 'jp-approver', role: 'approver', party: 'JP', unit: null },
+    { username: 'jp-clerk', role: 'supplier-clerk', party: 'JP', unit: 5 },
+    { username: 'jp-finance', role: 'finance-officer', party: 'JP', unit: null },
+];
+
+/** Signs every demo user in at once; a map username -> session. */
+export async function signInAll(base, users = USERS) {
+    const sessions = await Promise.all(users.map((u) => signIn(base, u.username)));
+    return Object.fromEntries(users.map((u, i) => [u.username, sessions[i]]));
+}
+
+/** A draft order of the India-Japan demo (Indian Navy asks JMSDF), with overrides. */
+export function orderBody(overrides = {}) {
+    return {
+        agreement: 'IN-JP-2020', requester: 'IN', supplier: 'JP', activity: 2, method: 'cash',
+        requester_unit: 2, supplier_unit: 5, place: 'Yokosuka berth 4', need_by: '2024-06-18',
+        date: '2024-06-12',
+        lines: [{ category: 'pol', desc: 'Diesel fuel marine', qty: '1000', unit: 'l', price: '150',
+            currency: 'JPY' }],
+        ...overrides,
+    };
+}
