@@ -96,9 +96,32 @@ enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **o
 void acsa_app_close(struct acsa_app *app)
 {
     if (app != NULL) {
+        for (uint32_t i = 0; i < app->agreement_count; i++) {
+            free(app->agreements[i]);
+        }
         acsa_store_close(app->store);
         free(app);
     }
+}
+
+enum acsa_rc acsa__app_agreement(struct acsa_app *app, const char *id,
+                                 struct acsa_agreement *out, struct acsa_error *err)
+{
+    for (uint32_t i = 0; i < app->agreement_count; i++) {
+        if (strcmp(app->agreements[i]->id, id) == 0) {
+            *out = *app->agreements[i];
+            return ACSA_OK;
+        }
+    }
+    enum acsa_rc rc = STORE(app)->agreement_get(app->store, id, out, err);
+    if (rc == ACSA_OK && app->agreement_count < ACSA__APP_AGREEMENT_CACHE) {
+        struct acsa_agreement *copy = malloc(sizeof(*copy));
+        if (copy != NULL) {
+            *copy = *out;
+            app->agreements[app->agreement_count++] = copy;
+        }
+    }
+    return rc;
 }
 
 void acsa_app_set_actor(struct acsa_app *app, const char *actor)
@@ -277,7 +300,7 @@ enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activ
     }
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
-        rc = STORE(app)->agreement_get(app->store, activity->agreement_id, agreement, err);
+        rc = acsa__app_agreement(app, activity->agreement_id, agreement, err);
         rc = rc == ACSA_OK ? acsa_activity_validate(agreement, activity, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->activity_add(app->store, activity, out_id, err) : rc;
         char object[ACSA__APP_OBJECT_SIZE];
@@ -340,7 +363,7 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct work *wor
                                           const char *actor, char *number,
                                           struct acsa_error *err)
 {
-    enum acsa_rc rc = STORE(app)->agreement_get(app->store, agreement_id, &work->agreement, err);
+    enum acsa_rc rc = acsa__app_agreement(app, agreement_id, &work->agreement, err);
     if (rc == ACSA_OK) {
         rc = STORE(app)->activity_get(app->store, activity_id, &work->activity, err);
     }
@@ -400,7 +423,7 @@ static enum acsa_rc load_order(struct acsa_app *app, const char *number,
 {
     enum acsa_rc rc = STORE(app)->order_get(app->store, number, order, err);
     if (rc == ACSA_OK) {
-        rc = STORE(app)->agreement_get(app->store, order->agreement_id, agreement, err);
+        rc = acsa__app_agreement(app, order->agreement_id, agreement, err);
     }
     return rc;
 }

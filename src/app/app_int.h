@@ -7,12 +7,23 @@
 #include "app.h"
 #include "auth.h"
 
+/* Parsed agreements kept by a handle. An agreement is never replaced once loaded, so a
+ * cached copy stays true; it saves parsing the stored JSON on every order command. */
+#define ACSA__APP_AGREEMENT_CACHE 16
+
 /* The handle behind struct acsa_app. */
 struct acsa_app {
     struct acsa_store *store;           /* Owned. */
     char nation[ACSA_NATION_SIZE];      /* The node's own nation, from meta. */
     char actor[ACSA_USERNAME_SIZE];     /* Recorded as the actor of audit records. */
+    struct acsa_agreement *agreements[ACSA__APP_AGREEMENT_CACHE]; /* Owned; cache. */
+    uint32_t agreement_count;           /* Used cache entries. */
 };
+
+/* The agreement with that id, from the cache or the store (then cached). */
+ACSA_NODISCARD enum acsa_rc acsa__app_agreement(struct acsa_app *app, const char *id,
+                                                struct acsa_agreement *out,
+                                                struct acsa_error *err);
 
 #define STORE(app) ((app)->store->vtbl)
 

@@ -192,7 +192,9 @@ struct acsa_store_vtbl {
     /* Loads an order with its lines and history. */
     enum acsa_rc (*order_get)(struct acsa_store *store, const char *number,
                               struct acsa_order *out, struct acsa_error *err);
-    /* Writes the order's new state and lines and appends the event with its postings. */
+    /* Writes the order's new state and appends the event with its postings. Lines change
+     * after creation only through per-line steps, so only the line the event names (if any)
+     * is written. */
     enum acsa_rc (*order_update)(struct acsa_store *store, const struct acsa_order *order,
                                  const struct acsa_event *event, struct acsa_error *err);
     /* Orders matching filter (NULL: all), ordered by number. */

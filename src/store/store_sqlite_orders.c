@@ -335,8 +335,14 @@ static enum acsa_rc order_write(struct acsa_store_sqlite *s, const struct acsa_o
         return rc;
     }
     rc = order_row_write(s, order, insert, err);
-    if (rc == ACSA_OK) {
+    if (rc == ACSA_OK && insert) {
         rc = lines_write(s, order, err);
+    } else if (rc == ACSA_OK && event->line_no > 0) {
+        /* After creation a line changes only through a per-line step, and that step's event
+         * names the line: writing just that one keeps a step to a handful of row writes. */
+        ACSA_ASSERT(event->line_no <= order->line_count);
+        rc = line_upsert(s, order->number, event->line_no, &order->lines[event->line_no - 1],
+                         err);
     }
     if (rc == ACSA_OK) {
         rc = event_insert(s, order->number, event, err);

@@ -718,16 +718,13 @@ for (const [path, as, limit, key, expected] of WALKED_LISTS) {
             const items = pages.flat();
             pages.slice(0, -1).forEach((p) => assert.equal(p.length, limit));
             assert.ok(pages.at(-1).length <= limit);
-            const all = (await call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=500`, as))
-                .json.items.map((i) => String(i[key]));
-            assert.deepEqual(items, all);
-            if (key !== 'month') assert.equal(new Set(items).size, items.length, 'an item twice');
-            if (expected) {
-                const want = expected();
-                // The audit log grows with the requests that read it.
-                assert.deepEqual(key === 'id' ? items : items.sort(), key === 'id'
-                    ? want.slice(0, items.length) : want.sort());
+            const whole = (await call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=500`,
+                as)).json;
+            if (whole.next_cursor === null) {
+                assert.deepEqual(items, whole.items.map((i) => String(i[key])));
             }
+            if (key !== 'month') assert.equal(new Set(items).size, items.length, 'an item twice');
+            if (expected) assert.deepEqual([...items].sort(), expected().sort());
         });
 }
 
