@@ -334,17 +334,25 @@ enum acsa_rc acsa__sqlite_balance(struct acsa_store *store, const char *partner,
 {
     ACSA_ASSERT(cb != NULL);
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    bool by_partner = partner != NULL && partner[0] != '\0';
+    enum acsa__sqlite_slot slot = by_partner ? ACSA__SQLITE_BALANCE_PARTNER
+                                  : as_of_day != ACSA_DATE_NONE ? ACSA__SQLITE_BALANCE
+                                                                : ACSA__SQLITE_BALANCE_ALL;
+    const char *sql = by_partner ? ACSA__SQLITE_BALANCE_PARTNER_SQL
+                      : as_of_day != ACSA_DATE_NONE ? ACSA__SQLITE_BALANCE_SQL
+                                                    : ACSA__SQLITE_BALANCE_ALL_SQL;
     sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc =
-        acsa__sqlite_acquire(s, ACSA__SQLITE_BALANCE, ACSA__SQLITE_BALANCE_SQL, &stmt, err);
+    enum acsa_rc rc = acsa__sqlite_acquire(s, slot, sql, &stmt, err);
     if (rc != ACSA_OK) {
         return rc;
     }
     struct acsa__sqlite_bind b;
     acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_opt_text(&b, 1, partner);
-    acsa__sqlite_bind_day(&b, 2, as_of_day);
+    if (slot != ACSA__SQLITE_BALANCE_ALL) {
+        acsa__sqlite_bind_opt_text(&b, 1, partner);
+        acsa__sqlite_bind_day(&b, 2, as_of_day);
+    }
     rc = b.rc == SQLITE_OK ? balance_scan(s, stmt, cb, ctx, err) : acsa__sqlite_fail(s, err);
-    acsa__sqlite_release(s, ACSA__SQLITE_BALANCE, stmt);
+    acsa__sqlite_release(s, slot, stmt);
     return rc;
 }
