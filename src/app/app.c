@@ -100,6 +100,7 @@ void acsa_app_close(struct acsa_app *app)
             free(app->agreements[i]);
         }
         acsa_store_close(app->store);
+        free(app->work);
         free(app);
     }
 }
@@ -337,8 +338,9 @@ enum acsa_rc acsa__app_check_unit(struct acsa_app *app, const char *field, int64
     return rc;
 }
 
-/* Everything an order create or step works on, on the heap. */
-struct work {
+/* Everything an order create or step works on. Orders are large, so it lives on the heap, in
+ * one block per handle, allocated on first use and kept: a command costs no allocation. */
+struct acsa__app_work {
     struct acsa_agreement agreement;
     struct acsa_activity activity;
     struct acsa_official official;
@@ -348,16 +350,18 @@ struct work {
     struct acsa_event other_event;
 };
 
-static struct work *work_new(struct acsa_error *err)
+static struct acsa__app_work *work_new(struct acsa_app *app, struct acsa_error *err)
 {
-    struct work *work = calloc(1, sizeof(*work));
-    if (work == NULL) {
+    if (app->work == NULL) {
+        app->work = calloc(1, sizeof(*app->work));
+    }
+    if (app->work == NULL) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    return work;
+    return app->work;
 }
 
-static enum acsa_rc create_in_transaction(struct acsa_app *app, struct work *work,
+static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app_work *work,
                                           const char *agreement_id, int64_t activity_id,
                                           const struct acsa_order_draft *draft, int32_t day,
                                           const char *actor, char *number,
@@ -396,7 +400,7 @@ enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_i
                                    char out_number[ACSA_NUMBER_SIZE], struct acsa_error *err)
 {
     out_number[0] = '\0';
-    struct work *work = work_new(err);
+    struct acsa__app_work *work = work_new(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
@@ -412,7 +416,6 @@ enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_i
     if (rc == ACSA_OK) {
         memcpy(out_number, number, ACSA_NUMBER_SIZE);
     }
-    free(work);
     return rc;
 }
 
@@ -429,7 +432,7 @@ static enum acsa_rc load_order(struct acsa_app *app, const char *number,
 }
 
 /* The official record of the actor in the party acting on this step, if any. */
-static enum acsa_rc find_official(struct acsa_app *app, struct work *work,
+static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *work,
                                   const struct acsa_command *command,
                                   const struct acsa_official **out, struct acsa_error *err)
 {
@@ -454,7 +457,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
                                  const struct acsa_command *command,
                                  struct acsa_event *out_event, struct acsa_error *err)
 {
-    struct work *work = work_new(err);
+    struct acsa__app_work *work = work_new(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
@@ -478,7 +481,6 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
     if (rc == ACSA_OK && out_event != NULL) {
         *out_event = work->event;
     }
-    free(work);
     return rc;
 }
 
@@ -486,7 +488,7 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
                                      const char *other_number, const struct acsa_command *command,
                                      struct acsa_error *err)
 {
-    struct work *work = work_new(err);
+    struct acsa__app_work *work = work_new(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
@@ -508,7 +510,6 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
                                                       &work->other_event, err) : rc;
         rc = acsa__app_finish(app, rc, "order.exchange", object, err);
     }
-    free(work);
     return rc;
 }
 
@@ -536,7 +537,7 @@ static enum acsa_rc collect_number(void *ctx, const struct acsa_order_summary *s
     return ACSA_OK;
 }
 
-static enum acsa_rc convert_listed(struct acsa_app *app, struct work *work,
+static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *work,
                                    const struct number_list *list, int32_t day, const char *actor,
                                    acsa_converted_cb cb, void *ctx, struct acsa_error *err)
 {
@@ -571,7 +572,7 @@ enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, const c
                                       struct acsa_error *err)
 {
     *out_count = 0;
-    struct work *work = work_new(err);
+    struct acsa__app_work *work = work_new(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
@@ -596,7 +597,6 @@ enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, const c
         *out_count = (uint32_t)list.count;
     }
     free(list.numbers);
-    free(work);
     return rc;
 }
 
@@ -604,7 +604,7 @@ enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,
                                 struct acsa_order *out_order,
                                 struct acsa_agreement *out_agreement, struct acsa_error *err)
 {
-    struct work *work = work_new(err);
+    struct acsa__app_work *work = work_new(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
@@ -615,6 +615,5 @@ enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,
     if (rc == ACSA_OK && out_agreement != NULL) {
         *out_agreement = work->agreement;
     }
-    free(work);
     return rc;
 }

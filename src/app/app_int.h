@@ -18,6 +18,7 @@ struct acsa_app {
     char actor[ACSA_USERNAME_SIZE];     /* Recorded as the actor of audit records. */
     struct acsa_agreement *agreements[ACSA__APP_AGREEMENT_CACHE]; /* Owned; cache. */
     uint32_t agreement_count;           /* Used cache entries. */
+    struct acsa__app_work *work;        /* Owned; scratch space of order commands. */
 };
 
 /* The agreement with that id, from the cache or the store (then cached). */

@@ -3,6 +3,7 @@
  * writes the caller's order back only when every rule held, so a refusal changes nothing. */
 #include "order.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -334,6 +335,12 @@ static enum acsa_rc check_entry(const struct acsa_agreement *agreement,
     }
     return ACSA_OK;
 }
+
+/* Everything of an order before its history; see acsa_order_apply. */
+#define ORDER_HEAD_SIZE offsetof(struct acsa_order, history_count)
+_Static_assert(offsetof(struct acsa_order, history_count) + sizeof(uint32_t) ==
+                   offsetof(struct acsa_order, history),
+               "the history (count and entries) ends the order struct");
 
 static void history_append(struct acsa_order *order, enum acsa_step step, const char *actor)
 {
@@ -988,18 +995,21 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
         return rc;
     }
     /* Work on a copy: the caller's order changes only when every rule held. */
-    struct acsa_order next = *order;
+    /* The history is most of the struct and a step only appends to it, after every rule
+     * held: only the part before it is copied, changed and copied back. */
+    struct acsa_order next;
+    memcpy(&next, order, ORDER_HEAD_SIZE);
     struct acsa_event event;
     event_begin(&event, order, command);
     rc = dispatch(agreement, nation, &next, command, &event, err);
     if (rc != ACSA_OK) {
         return rc;
     }
-    history_append(&next, command->step, command->actor);
     event.state_to = next.state;
     ACSA_ASSERT(acsa_event_balanced(&event));
     ACSA_ASSERT(acsa_order_outstanding(&next) >= 0);
-    *order = next;
+    memcpy(order, &next, ORDER_HEAD_SIZE);
+    history_append(order, command->step, command->actor);
     *out_event = event;
     return ACSA_OK;
 }

@@ -73,14 +73,15 @@ enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const ch
     "outstanding_minor, converted, exchanged_with) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
     "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
 
+/* Only what a step can change: the parties, units, activity, lines' terms and currency are
+ * fixed at creation, and leaving them out spares every step the foreign-key look-ups and the
+ * index entries of those columns. The parameters keep the numbers of ORDER_INSERT_SQL, so one
+ * bind function serves both. */
 #define ORDER_UPDATE_SQL                                                                    \
-    "UPDATE orders SET agreement_id = ?2, requester = ?3, supplier = ?4, "                 \
-    "requester_unit_id = ?5, supplier_unit_id = ?6, activity_id = ?7, method = ?8, "       \
-    "state = ?9, state_before_dispute = ?10, currency = ?11, exponent = ?12, place = ?13, " \
-    "need_by = ?14, created_on = ?15, delivered_on = ?16, invoiced_on = ?17, due_on = ?18, " \
-    "value_minor = ?19, received_value_minor = ?20, kind_settled_minor = ?21, "            \
-    "cash_due_minor = ?22, paid_minor = ?23, outstanding_minor = ?24, converted = ?25, "   \
-    "exchanged_with = ?26 WHERE number = ?1"
+    "UPDATE orders SET state = ?9, state_before_dispute = ?10, delivered_on = ?16, "       \
+    "invoiced_on = ?17, due_on = ?18, received_value_minor = ?20, "                         \
+    "kind_settled_minor = ?21, cash_due_minor = ?22, paid_minor = ?23, "                    \
+    "outstanding_minor = ?24, converted = ?25, exchanged_with = ?26 WHERE number = ?1"
 
 static void order_bind(struct acsa__sqlite_bind *b, const struct acsa_order *order)
 {

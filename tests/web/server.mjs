@@ -47,6 +47,14 @@ export async function startServer({ serveArgs = [], scheme = 'http' } = {}) {
         exited.then(({ code }) => fail(new Error(`acsa serve exited with ${code}: ${stderr}`)));
     });
     assert.ok(base.startsWith(`${scheme}://`), `served at ${base}`);
+    // A test file that ends without stop() (a filtered run, a failure) does not wait for it.
+    child.unref();
+    child.stderr.unref();
+    const cleanUp = () => {
+        child.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+    };
+    process.on('exit', cleanUp);
     let stopped = false;
     return {
         ...node,
@@ -57,6 +65,7 @@ export async function startServer({ serveArgs = [], scheme = 'http' } = {}) {
             stopped = true;
             child.kill('SIGTERM');
             const { code, signal } = await exited;
+            process.off('exit', cleanUp);
             rmSync(dir, { recursive: true, force: true });
             assert.equal(signal, null, `acsa serve was killed by ${signal}`);
             assert.equal(code, 0, `acsa serve exited with ${code}: ${stderr.slice(-2000)}`);
