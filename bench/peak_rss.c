@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Runs a command and reports its wall time and peak resident set size: `peak_rss CMD ARGS...`
- * passes the command's output through and prints "wall_s=S peak_rss_kb=K" on stderr last, so
- * the benchmark scripts time and measure acsa and the sqlite3 shell the same way. */
+/* Runs a command and reports its wall time, CPU time and peak resident set size: `peak_rss CMD
+ * ARGS...` passes the command's output through and prints "wall_s=S cpu_s=C peak_rss_kb=K" on
+ * stderr last, so the benchmark scripts measure acsa and the sqlite3 shell the same way. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,8 +48,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "peak_rss: wait4: %s\n", strerror(errno));
         return 125;
     }
+    double cpu = (double)(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                 (double)(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     /* On Linux ru_maxrss is in kilobytes. */
-    fprintf(stderr, "wall_s=%.6f peak_rss_kb=%ld\n", wall, usage.ru_maxrss);
+    fprintf(stderr, "wall_s=%.6f cpu_s=%.6f peak_rss_kb=%ld\n", wall, cpu, usage.ru_maxrss);
     if (WIFEXITED(status)) {
         return WEXITSTATUS(status);
     }

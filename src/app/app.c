@@ -419,6 +419,14 @@ enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_i
     return rc;
 }
 
+void acsa_app_order_created(const struct acsa_app *app, const struct acsa_order **out_order,
+                            const struct acsa_activity **out_activity)
+{
+    ACSA_ASSERT(app->work != NULL);
+    *out_order = &app->work->order;
+    *out_activity = &app->work->activity;
+}
+
 /* Loads an order and the agreement it falls under. */
 static enum acsa_rc load_order(struct acsa_app *app, const char *number,
                                struct acsa_order *order, struct acsa_agreement *agreement,

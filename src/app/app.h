@@ -59,6 +59,10 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_create(struct acsa_app *app, const ch
                                                   int32_t day, const char *actor,
                                                   char out_number[ACSA_NUMBER_SIZE],
                                                   struct acsa_error *err);
+/** Right after acsa_app_order_create returned ACSA_OK on app: the order it stored and the
+ * activity the order cites, owned by app and valid until its next command. */
+void acsa_app_order_created(const struct acsa_app *app, const struct acsa_order **out_order,
+                            const struct acsa_activity **out_activity);
 
 /** Takes one step on an order (every step but create and exchange). For approve, accept and
  * reject the actor's official record is looked up in the acting party. The resulting event

@@ -203,6 +203,225 @@ json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_curr
                      "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur));
 }
 
+/* ---- The same order and events as text ------------------------------------------------ */
+
+/* A string that json_pack's "s" takes: NULL (an unknown enum name) fails, as there. */
+static void text_name(struct acsa_text *t, const char *name)
+{
+    if (name == NULL) {
+        t->failed = true;
+        return;
+    }
+    acsa_text_string(t, name);
+}
+
+static void text_money(struct acsa_text *t, int64_t minor, uint8_t exponent)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    acsa_text_string(t, acsa_money_format(minor, exponent, text));
+}
+
+static void text_quantity(struct acsa_text *t, int64_t milli)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    acsa_text_string(t, acsa_quantity_format(milli, text));
+}
+
+static void text_quantity_or_null(struct acsa_text *t, int64_t milli)
+{
+    if (milli == 0) {
+        ACSA_TEXT_LIT(t, "null");
+    } else {
+        text_quantity(t, milli);
+    }
+}
+
+static void text_date(struct acsa_text *t, int32_t day)
+{
+    char text[ACSA_DATE_TEXT_SIZE];
+    if (day == ACSA_DATE_NONE) {
+        ACSA_TEXT_LIT(t, "null");
+    } else {
+        acsa_text_string(t, acsa_date_format(day, text));
+    }
+}
+
+static void text_id(struct acsa_text *t, int64_t id)
+{
+    if (id == 0) {
+        ACSA_TEXT_LIT(t, "null");
+    } else {
+        acsa_text_int(t, id);
+    }
+}
+
+static void text_unit_ref(struct acsa_text *t, int64_t id, const char *name)
+{
+    if (id == 0) {
+        ACSA_TEXT_LIT(t, "null");
+        return;
+    }
+    ACSA_TEXT_LIT(t, "{\"id\":");
+    acsa_text_int(t, id);
+    ACSA_TEXT_LIT(t, ",\"name\":");
+    acsa_text_text(t, name);
+    ACSA_TEXT_LIT(t, "}");
+}
+
+static void text_line(struct acsa_text *t, const struct acsa_order_line *line, uint32_t no,
+                      uint8_t exponent)
+{
+    int64_t received_value = 0;
+    if (!acsa_money_line_value(line->received_milli, line->price_minor, &received_value)) {
+        received_value = 0;
+    }
+    ACSA_TEXT_LIT(t, "{\"line\":");
+    acsa_text_int(t, (int)no);
+    ACSA_TEXT_LIT(t, ",\"category\":");
+    acsa_text_string(t, line->category);
+    ACSA_TEXT_LIT(t, ",\"description\":");
+    acsa_text_text(t, line->description);
+    ACSA_TEXT_LIT(t, ",\"nsn\":");
+    acsa_text_text(t, line->nsn);
+    ACSA_TEXT_LIT(t, ",\"unit_of_issue\":");
+    acsa_text_string(t, line->unit_of_issue);
+    ACSA_TEXT_LIT(t, ",\"quantity\":");
+    text_quantity(t, line->quantity_milli);
+    ACSA_TEXT_LIT(t, ",\"unit_price\":");
+    text_money(t, line->price_minor, exponent);
+    ACSA_TEXT_LIT(t, ",\"value\":");
+    text_money(t, line->value_minor, exponent);
+    ACSA_TEXT_LIT(t, ",\"issued\":");
+    text_quantity(t, line->issued_milli);
+    ACSA_TEXT_LIT(t, ",\"received\":");
+    text_quantity(t, line->received_milli);
+    ACSA_TEXT_LIT(t, ",\"returned\":");
+    text_quantity(t, line->returned_milli);
+    ACSA_TEXT_LIT(t, ",\"return_accepted\":");
+    text_quantity(t, line->return_accepted_milli);
+    ACSA_TEXT_LIT(t, ",\"received_value\":");
+    text_money(t, received_value, exponent);
+    ACSA_TEXT_LIT(t, "}");
+}
+
+void acsa_order_text_members(struct acsa_text *t, const struct acsa_order_view *view,
+                             int32_t today)
+{
+    const struct acsa_order *o = &view->order;
+    const struct acsa_activity *a = &view->activity;
+    uint8_t e = o->currency.exponent;
+    ACSA_TEXT_LIT(t, "\"number\":");
+    acsa_text_string(t, o->number);
+    ACSA_TEXT_LIT(t, ",\"agreement_id\":");
+    acsa_text_string(t, o->agreement_id);
+    ACSA_TEXT_LIT(t, ",\"requester\":");
+    acsa_text_string(t, o->requester);
+    ACSA_TEXT_LIT(t, ",\"supplier\":");
+    acsa_text_string(t, o->supplier);
+    ACSA_TEXT_LIT(t, ",\"requester_unit\":");
+    text_unit_ref(t, o->requester_unit_id, view->requester_unit);
+    ACSA_TEXT_LIT(t, ",\"supplier_unit\":");
+    text_unit_ref(t, o->supplier_unit_id, view->supplier_unit);
+    ACSA_TEXT_LIT(t, ",\"activity\":{\"id\":");
+    acsa_text_int(t, o->activity_id);
+    if (a->id != 0) {
+        ACSA_TEXT_LIT(t, ",\"name\":");
+        acsa_text_text(t, a->name);
+        ACSA_TEXT_LIT(t, ",\"type\":");
+        acsa_text_string(t, a->type);
+    }
+    ACSA_TEXT_LIT(t, "},\"method\":");
+    text_name(t, acsa_method_name(o->method));
+    ACSA_TEXT_LIT(t, ",\"state\":");
+    text_name(t, acsa_state_name(o->state));
+    ACSA_TEXT_LIT(t, ",\"place\":");
+    acsa_text_text(t, o->place);
+    ACSA_TEXT_LIT(t, ",\"need_by\":");
+    text_date(t, o->need_by_day);
+    ACSA_TEXT_LIT(t, ",\"created\":");
+    text_date(t, o->created_day);
+    ACSA_TEXT_LIT(t, ",\"delivered\":");
+    text_date(t, o->delivered_day);
+    ACSA_TEXT_LIT(t, ",\"invoiced\":");
+    text_date(t, o->invoiced_day);
+    ACSA_TEXT_LIT(t, ",\"due\":");
+    text_date(t, o->due_day);
+    ACSA_TEXT_LIT(t, ",\"currency\":");
+    acsa_text_string(t, o->currency.code);
+    ACSA_TEXT_LIT(t, ",\"value\":");
+    text_money(t, o->value_minor, e);
+    ACSA_TEXT_LIT(t, ",\"received_value\":");
+    text_money(t, o->received_value_minor, e);
+    ACSA_TEXT_LIT(t, ",\"kind_settled\":");
+    text_money(t, o->kind_settled_minor, e);
+    ACSA_TEXT_LIT(t, ",\"cash_due\":");
+    text_money(t, o->cash_due_minor, e);
+    ACSA_TEXT_LIT(t, ",\"paid\":");
+    text_money(t, o->paid_minor, e);
+    ACSA_TEXT_LIT(t, ",\"outstanding\":");
+    text_money(t, acsa_order_outstanding(o), e);
+    ACSA_TEXT_LIT(t, ",\"overdue\":");
+    acsa_text_bool(t, acsa_order_overdue(o, today));
+    ACSA_TEXT_LIT(t, ",\"converted\":");
+    acsa_text_bool(t, o->converted);
+    ACSA_TEXT_LIT(t, ",\"exchanged_with\":");
+    acsa_text_text(t, o->exchanged_with);
+    ACSA_TEXT_LIT(t, ",\"lines\":[");
+    for (uint32_t i = 0; i < o->line_count; i++) {
+        acsa_text_raw(t, ",", i > 0 ? 1 : 0);
+        text_line(t, &o->lines[i], i + 1, e);
+    }
+    ACSA_TEXT_LIT(t, "]");
+}
+
+void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
+                     const struct acsa_currency *cur)
+{
+    const struct acsa_event *e = &row->event;
+    ACSA_TEXT_LIT(t, "{\"id\":");
+    acsa_text_int(t, row->id);
+    ACSA_TEXT_LIT(t, ",\"date\":");
+    text_date(t, e->day);
+    ACSA_TEXT_LIT(t, ",\"step\":");
+    text_name(t, acsa_step_name(e->step));
+    ACSA_TEXT_LIT(t, ",\"actor\":");
+    acsa_text_string(t, e->actor);
+    ACSA_TEXT_LIT(t, ",\"state_from\":");
+    text_name(t, acsa_state_name(e->state_from));
+    ACSA_TEXT_LIT(t, ",\"state_to\":");
+    text_name(t, acsa_state_name(e->state_to));
+    ACSA_TEXT_LIT(t, ",\"line\":");
+    text_id(t, e->line_no);
+    ACSA_TEXT_LIT(t, ",\"quantity\":");
+    text_quantity_or_null(t, e->quantity_milli);
+    ACSA_TEXT_LIT(t, ",\"amount\":");
+    text_money(t, e->amount_minor, cur->exponent);
+    ACSA_TEXT_LIT(t, ",\"currency\":");
+    acsa_text_string(t, cur->code);
+    ACSA_TEXT_LIT(t, ",\"detail\":");
+    acsa_text_text(t, e->detail);
+    ACSA_TEXT_LIT(t, ",\"postings\":[");
+    for (uint32_t i = 0; i < e->posting_count; i++) {
+        const struct acsa_posting *p = &e->postings[i];
+        const struct acsa_currency *pc = acsa_currency_find(p->currency);
+        acsa_text_raw(t, ",", i > 0 ? 1 : 0);
+        ACSA_TEXT_LIT(t, "{\"account\":");
+        text_name(t, acsa_account_name(p->account));
+        ACSA_TEXT_LIT(t, ",\"partner\":");
+        acsa_text_string(t, p->partner);
+        ACSA_TEXT_LIT(t, ",\"currency\":");
+        acsa_text_string(t, p->currency);
+        ACSA_TEXT_LIT(t, ",\"amount\":");
+        text_money(t, p->amount_minor, pc != NULL ? pc->exponent : cur->exponent);
+        ACSA_TEXT_LIT(t, ",\"quantity\":");
+        text_quantity_or_null(t, p->quantity_milli);
+        ACSA_TEXT_LIT(t, ",\"line\":");
+        text_id(t, p->line_no);
+        ACSA_TEXT_LIT(t, "}");
+    }
+    ACSA_TEXT_LIT(t, "]}");
+}
+
 /* ---- balance -------------------------------------------------------------------------- */
 
 bool acsa_balance_line_same(const struct acsa_balance_line *line,

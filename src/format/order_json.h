@@ -12,6 +12,7 @@
 #include "../core/agreement.h"
 #include "../core/order.h"
 #include "../store/store.h"
+#include "json_text.h"
 
 /* Every function returns a new reference, or NULL when out of memory. */
 
@@ -44,6 +45,15 @@ void acsa_order_view_resolve(struct acsa_store *store, struct acsa_order_view *v
 json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today);
 /** One event with its postings; amounts in the order's currency cur. */
 json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_currency *cur);
+
+/* The same as text, for the server's answers: byte for byte the compact text of the JSON
+ * above (tests/unit/test_json_in.c compares them), without building the values first. */
+/** The members of acsa_order_json(view, today), without the braces around them. */
+void acsa_order_text_members(struct acsa_text *t, const struct acsa_order_view *view,
+                             int32_t today);
+/** acsa_event_json(row, cur). */
+void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
+                     const struct acsa_currency *cur);
 
 /* The balance with one partner in one currency: payables as positive amounts owed by us. */
 struct acsa_balance_line {

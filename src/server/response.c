@@ -70,11 +70,165 @@ void response_free(struct response *response)
     memset(response, 0, sizeof(*response));
 }
 
+/* ---- JSON text ------------------------------------------------------------------------ */
+
+/* The compact text of a document, written straight into one growing buffer: the bytes
+ * json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) gives, without its per-token callbacks
+ * and final copy. */
+struct text_out {
+    char *text;
+    size_t size;
+    size_t capacity;  /* Allocated, less the NUL. */
+    bool failed;      /* Out of memory, or a value jansson could not dump either. */
+};
+
+static char *out_room(struct text_out *out, size_t size)
+{
+    if (out->failed) {
+        return NULL;
+    }
+    if (out->size + size > out->capacity) {
+        size_t capacity = out->capacity * 2;
+        capacity = capacity < out->size + size ? out->size + size : capacity;
+        char *text = realloc(out->text, capacity + 1);
+        if (text == NULL) {
+            out->failed = true;
+            return NULL;
+        }
+        out->text = text;
+        out->capacity = capacity;
+    }
+    char *at = out->text + out->size;
+    out->size += size;
+    return at;
+}
+
+static void out_bytes(struct text_out *out, const char *bytes, size_t size)
+{
+    char *at = out_room(out, size);
+    if (at != NULL) {
+        memcpy(at, bytes, size);
+    }
+}
+
+/* A string as jansson writes it (valid UTF-8 is kept as it is): quotes, backslashes and
+ * control characters escaped, the latter as \b \f \n \r \t or \u00XX. */
+static void out_string(struct text_out *out, const char *text, size_t size)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    out_bytes(out, "\"", 1);
+    size_t start = 0;
+    for (size_t i = 0; i < size; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            continue;
+        }
+        out_bytes(out, text + start, i - start);
+        start = i + 1;
+        char escape[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xfu]};
+        size_t length = 2;
+        switch (c) {
+        case '"':
+        case '\\':
+            escape[1] = (char)c;
+            break;
+        case '\b':
+            escape[1] = 'b';
+            break;
+        case '\f':
+            escape[1] = 'f';
+            break;
+        case '\n':
+            escape[1] = 'n';
+            break;
+        case '\r':
+            escape[1] = 'r';
+            break;
+        case '\t':
+            escape[1] = 't';
+            break;
+        default:
+            length = sizeof(escape);
+            break;
+        }
+        out_bytes(out, escape, length);
+    }
+    out_bytes(out, text + start, size - start);
+    out_bytes(out, "\"", 1);
+}
+
+static void out_value(struct text_out *out, json_t *value, unsigned depth)
+{
+    if (value == NULL || depth > 2048) {
+        out->failed = true;
+        return;
+    }
+    char number[32];
+    switch (json_typeof(value)) {
+    case JSON_OBJECT: {
+        out_bytes(out, "{", 1);
+        bool first = true;
+        for (void *it = json_object_iter(value); it != NULL;
+             it = json_object_iter_next(value, it)) {
+            out_bytes(out, ",", first ? 0 : 1);
+            first = false;
+            out_string(out, json_object_iter_key(it), json_object_iter_key_len(it));
+            out_bytes(out, ":", 1);
+            out_value(out, json_object_iter_value(it), depth + 1);
+        }
+        out_bytes(out, "}", 1);
+        break;
+    }
+    case JSON_ARRAY:
+        out_bytes(out, "[", 1);
+        for (size_t i = 0; i < json_array_size(value); i++) {
+            out_bytes(out, ",", i > 0 ? 1 : 0);
+            out_value(out, json_array_get(value, i), depth + 1);
+        }
+        out_bytes(out, "]", 1);
+        break;
+    case JSON_STRING:
+        out_string(out, json_string_value(value), json_string_length(value));
+        break;
+    case JSON_INTEGER: {
+        int n = snprintf(number, sizeof(number), "%" JSON_INTEGER_FORMAT,
+                         json_integer_value(value));
+        out_bytes(out, number, n > 0 ? (size_t)n : 0);
+        break;
+    }
+    case JSON_TRUE:
+        out_bytes(out, "true", 4);
+        break;
+    case JSON_FALSE:
+        out_bytes(out, "false", 5);
+        break;
+    case JSON_NULL:
+        out_bytes(out, "null", 4);
+        break;
+    default: {
+        /* Reals: none is served today; jansson's own text keeps them exact. */
+        char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+        out->failed = out->failed || text == NULL;
+        out_bytes(out, text != NULL ? text : "", text != NULL ? strlen(text) : 0);
+        free(text);
+        break;
+    }
+    }
+}
+
 char *json_text(json_t *doc, size_t *out_size)
 {
-    char *text = doc != NULL ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    *out_size = text != NULL ? strlen(text) : 0;
-    return text;
+    *out_size = 0;
+    struct text_out out = {malloc(2048 + 1), 0, 2048, false};
+    out.failed = out.text == NULL;
+    out_value(&out, doc, 0);
+    if (out.failed) {
+        free(out.text);
+        return NULL;
+    }
+    out.text[out.size] = '\0';
+    *out_size = out.size;
+    return out.text;
 }
 
 static void set_body(struct request *req, int status, const char *content_type, char *text,

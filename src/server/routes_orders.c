@@ -4,6 +4,7 @@
  * officials acting on the same version exactly one wins. */
 #include "server_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,13 +38,26 @@ struct acsa_order_scope summary_scope(const struct acsa_order_summary *o)
                                      o->supplier_unit_id};
 }
 
+/* A new order as its create job stored it, for the answer: everything of the order but its
+ * history (the bytes of struct acsa_order up to its lines, then the lines), and its activity.
+ * The events are read after the commit, for their ids. */
+struct order_snapshot {
+    unsigned char head[offsetof(struct acsa_order, lines)];
+    struct acsa_order_line lines[ACSA_ORDER_LINES_MAX];
+    uint32_t history_count;
+    struct acsa_activity activity;
+};
+
 /* What an order job needs, and what its answer renders. */
 struct order_args {
     char number[ACSA_NUMBER_SIZE];
     int status;                               /* Of the answer: 200 or 201. */
     char agreement_id[ACSA_ID_SIZE];          /* Create. */
     int64_t activity_id;
-    struct acsa_order_draft draft;
+    union {
+        struct acsa_order_draft draft;        /* Create: the input, until the job has run. */
+        struct order_snapshot created;        /* Create: the order, once the job stored it. */
+    };
     struct acsa_command command;              /* Steps. */
     char with[ACSA_NUMBER_SIZE];
     char if_match[SERVER_HEADER_SIZE];
@@ -63,12 +77,11 @@ static enum acsa_rc event_row(void *ctx, const struct acsa_event_row *row)
     return json_array_append_new(scan->events, event) == 0 ? ACSA_OK : ACSA_ENOMEM;
 }
 
-/* The order with its events as JSON into *out. */
+/* The order of view (names resolved) with its events as JSON into *out. */
 static enum acsa_rc order_document(struct acsa_app *app, struct acsa_order_view *view,
                                    int32_t today, json_t **out, struct acsa_error *err)
 {
     struct acsa_store *store = acsa_app_store(app);
-    acsa_order_view_resolve(store, view);
     struct event_scan scan = {json_array(), &view->order.currency};
     json_t *doc = acsa_order_json(view, today);
     enum acsa_rc rc = doc != NULL && scan.events != NULL ? ACSA_OK : ACSA_ENOMEM;
@@ -88,39 +101,105 @@ static enum acsa_rc order_document(struct acsa_app *app, struct acsa_order_view 
 
 /* Answers the order number (status 200 or 201) with its ETag; when visible_only, an order
  * the user may not see is not found. */
+/* Answers the order of view (names resolved) with its events and its ETag. */
+static void view_answer(struct acsa_app *app, struct request *req,
+                        struct acsa_order_view *view, int status)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    json_t *doc = NULL;
+    enum acsa_rc rc = order_document(app, view, req->today, &doc, &err);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return;
+    }
+    const char *number = view->order.number;
+    response_json(req, status, doc);
+    response_header(req, "ETag", "\"%s.%u\"", number, view->order.history_count);
+    if (status == 201) {
+        response_header(req, "Location", "/api/orders/%s", number);
+    }
+}
+
 static void order_answer(struct acsa_app *app, struct request *req, const char *number,
                          int status, bool visible_only)
 {
-    struct acsa_order_view *view = calloc(1, sizeof(*view));
+    struct acsa_order_view *view = server_order_view(req);
     struct acsa_error err;
     acsa_error_clear(&err);
     enum acsa_rc rc = view != NULL ? acsa_app_order_get(app, number, &view->order, NULL, &err)
-                                   : ACSA_ENOMEM;
+                                   : acsa_error_set(&err, ACSA_ENOMEM, NULL, "out of memory");
     if (rc == ACSA_OK && visible_only) {
         struct acsa_order_scope scope = order_scope(&view->order);
         if (!acsa_authz_order_visible(&req->user, &scope)) {
             rc = acsa_error_set(&err, ACSA_ENOTFOUND, "number", "order %s not found", number);
         }
     }
-    json_t *doc = NULL;
-    rc = rc == ACSA_OK ? order_document(app, view, req->today, &doc, &err) : rc;
     if (rc != ACSA_OK) {
-        free(view);
         problem_rc(req, rc, &err);
         return;
     }
-    response_json(req, status, doc);
-    response_header(req, "ETag", "\"%s.%u\"", number, view->order.history_count);
-    if (status == 201) {
-        response_header(req, "Location", "/api/orders/%s", number);
-    }
-    free(view);
+    acsa_order_view_resolve(acsa_app_store(app), view);
+    view_answer(app, req, view, status);
 }
 
 static void order_render(struct acsa_app *app, struct request *req)
 {
     const struct order_args *args = req->job_args;
     order_answer(app, req, args->number, args->status, false);
+}
+
+/* Unit names a thread has read: units are never renamed, so a name once read stays true. */
+#define UNIT_NAMES_KEPT 16
+static _Thread_local struct {
+    int64_t id;
+    char name[ACSA_NAME_SIZE];
+} unit_names[UNIT_NAMES_KEPT];
+static _Thread_local uint32_t unit_names_next;
+
+/* The name of unit id into name ("" for none, or if it cannot be read). */
+static void unit_name(struct acsa_store *store, int64_t id, char name[ACSA_NAME_SIZE])
+{
+    name[0] = '\0';
+    if (id == 0) {
+        return;
+    }
+    for (uint32_t i = 0; i < UNIT_NAMES_KEPT; i++) {
+        if (unit_names[i].id == id) {
+            memcpy(name, unit_names[i].name, ACSA_NAME_SIZE);
+            return;
+        }
+    }
+    char party[ACSA_NATION_SIZE];
+    struct acsa_error ignored;
+    if (store->vtbl->unit_get(store, id, party, name, &ignored) != ACSA_OK) {
+        name[0] = '\0';
+        return;
+    }
+    uint32_t slot = unit_names_next++ % UNIT_NAMES_KEPT;
+    unit_names[slot].id = id;
+    memcpy(unit_names[slot].name, name, ACSA_NAME_SIZE);
+}
+
+/* The answer to a create: the order from the job's snapshot, without reading it again. */
+static void order_created_render(struct acsa_app *app, struct request *req)
+{
+    const struct order_args *args = req->job_args;
+    const struct order_snapshot *created = &args->created;
+    struct acsa_order_view *view = server_order_view(req);
+    if (view == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    struct acsa_order *order = &view->order;
+    memcpy(order, created->head, sizeof(created->head));
+    ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
+    memcpy(order->lines, created->lines, order->line_count * sizeof(order->lines[0]));
+    order->history_count = created->history_count;
+    view->activity = created->activity;
+    unit_name(acsa_app_store(app), order->requester_unit_id, view->requester_unit);
+    unit_name(acsa_app_store(app), order->supplier_unit_id, view->supplier_unit);
+    view_answer(app, req, view, args->status);
 }
 
 void route_orders_get(struct request *req)
@@ -208,8 +287,18 @@ static enum acsa_rc order_create_job(struct acsa_app *app, struct request *req)
         problem_rc(req, rc, &err);
         return rc;
     }
+    /* The draft has served; the snapshot takes its place for the answer. */
+    const struct acsa_order *order = NULL;
+    const struct acsa_activity *activity = NULL;
+    acsa_app_order_created(app, &order, &activity);
+    struct order_snapshot *created = &args->created;
+    ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
+    memcpy(created->head, order, sizeof(created->head));
+    memcpy(created->lines, order->lines, order->line_count * sizeof(order->lines[0]));
+    created->history_count = order->history_count;
+    created->activity = *activity;
     args->status = 201;
-    response_empty(req, 201); /* The body is rendered by order_render. */
+    response_empty(req, 201); /* The body is rendered by order_created_render. */
     return ACSA_OK;
 }
 
@@ -314,7 +403,7 @@ void route_orders_create(struct request *req)
         refuse(req, 403, &err);
         return;
     }
-    submit(req, order_create_job, order_render, args);
+    submit(req, order_create_job, order_created_render, args);
 }
 
 /* ---- Steps ---------------------------------------------------------------------------- */

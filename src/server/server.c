@@ -34,12 +34,18 @@ struct server {
     pthread_mutex_t readers_lock;
     struct acsa_app *readers[READERS_MAX];   /* Every thread's read connection. */
     size_t reader_count;
+    struct acsa_order_view *views[READERS_MAX];  /* Every thread's order scratch space. */
+    size_t view_count;
     atomic_int in_flight;                     /* Requests begun and not yet completed. */
     char *tls_cert;                           /* PEM text, or NULL. */
     char *tls_key;
 };
 
 static _Thread_local struct acsa_app *thread_reader;
+static _Thread_local struct acsa_order_view *thread_view;
+/* Request ids: a keyed hash of a per-thread counter, so an id costs no system call. */
+static _Thread_local unsigned char thread_id_key[crypto_generichash_KEYBYTES];
+static _Thread_local uint64_t thread_id_count;
 static int signal_pipe[2] = {-1, -1};
 
 static int64_t monotonic_us(void)
@@ -102,6 +108,28 @@ struct acsa_app *server_reader(struct request *req)
     return app;
 }
 
+struct acsa_order_view *server_order_view(struct request *req)
+{
+    if (thread_view != NULL) {
+        return thread_view;
+    }
+    struct server *server = req->server;
+    struct acsa_order_view *view = malloc(sizeof(*view));
+    if (view == NULL) {
+        return NULL;
+    }
+    pthread_mutex_lock(&server->readers_lock);
+    if (server->view_count == READERS_MAX) {
+        pthread_mutex_unlock(&server->readers_lock);
+        free(view);
+        return NULL;
+    }
+    server->views[server->view_count++] = view;
+    pthread_mutex_unlock(&server->readers_lock);
+    thread_view = view;
+    return view;
+}
+
 const char *server_header(struct request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
@@ -126,8 +154,13 @@ static struct request *request_new(struct server *server, struct MHD_Connection 
     if (req == NULL) {
         return NULL;
     }
+    if (thread_id_count == 0) {
+        randombytes_buf(thread_id_key, sizeof(thread_id_key));
+    }
+    thread_id_count++;
     unsigned char id[(SERVER_REQUEST_ID_SIZE - 1) / 2];
-    randombytes_buf(id, sizeof(id));
+    crypto_generichash(id, sizeof(id), (const unsigned char *)&thread_id_count,
+                       sizeof(thread_id_count), thread_id_key, sizeof(thread_id_key));
     sodium_bin2hex(req->request_id, sizeof(req->request_id), id, sizeof(id));
     req->server = server;
     req->connection = connection;
@@ -139,18 +172,39 @@ static struct request *request_new(struct server *server, struct MHD_Connection 
     return req;
 }
 
+/* The length the client announced, or 0 if it announced none. */
+static size_t content_length(struct request *req)
+{
+    const char *text = server_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (text == NULL) {
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    unsigned long long length = strtoull(text, &end, 10);
+    return errno != 0 || end == text || length > SERVER_BODY_MAX ? SERVER_BODY_MAX
+                                                                  : (size_t)length;
+}
+
 static void body_append(struct request *req, const char *data, size_t size)
 {
     if (req->body_too_large || req->body_size + size > SERVER_BODY_MAX) {
         req->body_too_large = true;
         return;
     }
-    if (req->body == NULL) {
-        req->body = malloc(SERVER_BODY_MAX + 1);
-        if (req->body == NULL) {
+    if (req->body_size + size > req->body_capacity) {
+        /* The announced length, else room to double into, never more than the limit. */
+        size_t capacity = req->body_capacity == 0 ? content_length(req) : req->body_capacity * 2;
+        capacity = capacity < 1024 ? 1024 : capacity;
+        capacity = capacity < req->body_size + size ? req->body_size + size : capacity;
+        capacity = capacity > SERVER_BODY_MAX ? SERVER_BODY_MAX : capacity;
+        char *body = realloc(req->body, capacity + 1);
+        if (body == NULL) {
             req->body_too_large = true;
             return;
         }
+        req->body = body;
+        req->body_capacity = capacity;
     }
     memcpy(req->body + req->body_size, data, size);
     req->body_size += size;
@@ -185,9 +239,12 @@ static enum MHD_Result send_response(struct request *req)
     struct MHD_Response *response = NULL;
     if (r->body_static) {
         response = MHD_create_response_from_buffer(r->size, r->body, MHD_RESPMEM_PERSISTENT);
+    } else if (r->body != NULL) {
+        /* The body (from malloc) is handed over: MHD frees it once it is sent. */
+        response = MHD_create_response_from_buffer(r->size, r->body, MHD_RESPMEM_MUST_FREE);
+        r->body = response != NULL ? NULL : r->body;
     } else {
-        response = MHD_create_response_from_buffer(r->size, r->body != NULL ? r->body : "",
-                                                   MHD_RESPMEM_MUST_COPY);
+        response = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
     }
     if (response == NULL) {
         return MHD_NO;
@@ -472,7 +529,7 @@ static enum acsa_rc daemon_start(struct server *server, struct acsa_error *err)
                               server->config->address);
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_TURBO;
     flags |= ipv6 ? MHD_USE_IPv6 : 0u;
     flags |= server->tls_cert != NULL ? MHD_USE_TLS : 0u;
     struct MHD_OptionItem tls[] = {
@@ -596,6 +653,9 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
     }
     for (size_t i = 0; i < server.reader_count; i++) {
         acsa_app_close(server.readers[i]);
+    }
+    for (size_t i = 0; i < server.view_count; i++) {
+        free(server.views[i]);
     }
     pthread_mutex_destroy(&server.readers_lock);
     free(server.tls_cert);

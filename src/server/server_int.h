@@ -91,6 +91,7 @@ struct request {
     char params[SERVER_PARAMS_MAX][SERVER_PARAM_SIZE];  /* {params} in pattern order. */
     char *body;                               /* Request body, NUL-terminated, or NULL. */
     size_t body_size;
+    size_t body_capacity;                     /* Allocated for body, less its NUL. */
     bool body_too_large;
     bool signed_in;
     bool by_cookie;                           /* Authenticated by the session cookie. */
@@ -115,6 +116,8 @@ struct request {
 
 /* server.c */
 struct acsa_app *server_reader(struct request *req);  /* This thread's read connection. */
+/* This thread's scratch space for rendering one order at a time, or NULL. */
+struct acsa_order_view *server_order_view(struct request *req);
 const char *server_header(struct request *req, const char *name);
 const char *server_cookie(struct request *req, const char *name);
 const char *server_query(struct request *req, const char *name);

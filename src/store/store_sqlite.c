@@ -3,6 +3,7 @@
  * settings, and the statement cache, binding and column helpers the other store_sqlite_*.c
  * files share. The vtable that ties the backend together is defined here. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -628,9 +629,18 @@ static enum acsa_rc open_database(struct acsa_store_sqlite *s, const char *path,
     return rc == ACSA_OK ? acsa__sqlite_migrate(s, err) : rc;
 }
 
+/* Before SQLite initialises, once per process: no memory statistics (acsa reads none), so
+ * that an allocation does not take the global mutex every connection in the process shares. */
+static void sqlite_configure_once(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* SQLITE_MISUSE if too late: harmless. */
+}
+
 enum acsa_rc acsa_store_sqlite_open(const char *path, unsigned flags,
                                     struct acsa_store **out_store, struct acsa_error *err)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    (void)pthread_once(&configured, sqlite_configure_once);
     ACSA_ASSERT(out_store != NULL);
     *out_store = NULL;
     if (path == NULL || path[0] == '\0') {

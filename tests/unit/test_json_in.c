@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the server's request validation (json_in.c): every member converted, and each
- * refusal (unknown, missing, mistyped, out of range, bad value) naming its field with a path. */
+ * refusal (unknown, missing, mistyped, out of range, bad value) naming its field with a path;
+ * and of the response text (json_text in response.c), byte for byte jansson's compact text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -153,6 +155,44 @@ static void amounts_convert_in_their_currency(void **state)
     assert_string_equal(err.field, "lines[0].price");
 }
 
+/* json_text writes what json_dumps(JSON_COMPACT | JSON_PRESERVE_ORDER) writes. */
+static void expect_same_text(json_t *doc)
+{
+    char *expected = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    size_t size = 0;
+    char *text = json_text(doc, &size);
+    assert_non_null(expected);
+    assert_non_null(text);
+    assert_int_equal(size, strlen(expected));
+    assert_memory_equal(text, expected, size);
+    free(expected);
+    free(text);
+    json_decref(doc);
+}
+
+static void text_is_jansson_compact_text(void **state)
+{
+    char controls[32 + 8];
+    for (int i = 1; i < 32; i++) {
+        controls[i - 1] = (char)i;
+    }
+    memcpy(controls + 31, "\"\\/\x7f", 5);
+    const char *utf8 = "Gr\xc3\xbc\xc3\x9f \xe2\x82\xb9 \xf0\x9f\x9a\xa2";
+    json_t *nul = json_stringn("a\0b", 3);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:I, s:I, s:b, s:b, s:n, s:[], s:{}, s:o}", "text",
+                            "plain", "controls", controls, "utf8", utf8, "zero", (json_int_t)0,
+                            "min", (json_int_t)INT64_MIN, "yes", 1, "no", 0, "none", "empty",
+                            "nothing", "nul", nul);
+    assert_non_null(doc);
+    assert_int_equal(json_object_set_new(doc, "key \"\n\\", json_pack("[i, [s, {s:[]}], {}]", -7,
+                                                                      "x", "y")), 0);
+    expect_same_text(doc);
+    expect_same_text(json_pack("[]"));
+    expect_same_text(json_pack("{}"));
+    expect_same_text(json_string(""));
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +201,7 @@ int main(void)
         cmocka_unit_test(refusals_name_the_field),
         cmocka_unit_test(nested_paths),
         cmocka_unit_test(amounts_convert_in_their_currency),
+        cmocka_unit_test(text_is_jansson_compact_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,9 +4,10 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = process.env.ACSA_SOURCE_ROOT ??
@@ -14,14 +15,34 @@ export const ROOT = process.env.ACSA_SOURCE_ROOT ??
 export const PASSWORD = 'demo-password-1';
 const SOURCE_BIN = process.env.ACSA_BIN ?? join(ROOT, 'build/acsa');
 
+/**
+ * node:test's test(), whose failure reads as one block of lines: meson's TAP parser ends the
+ * YAML block of a failure at a blank line or a line of "...", which assertion diffs contain.
+ */
+export function test(name, fn) {
+    return nodeTest(name, async (t) => {
+        try {
+            await fn(t);
+        } catch (e) {
+            const lines = String(e?.message ?? e).split('\n').filter((l) => l.trim() !== '')
+                .map((l) => l.replace(/^(\s*)(\.\.\.|---)\s*$/, '$1(...)'));
+            const error = new Error(lines.slice(0, 80).join('\n'));
+            error.stack = `Error: ${error.message}\n${(e?.stack ?? '').split('\n')
+                .filter((l) => /^\s+at /.test(l)).join('\n')}`;
+            throw error;
+        }
+    });
+}
+
 /** Runs acsa with args; its stdout, or throws with its stderr. */
 export function acsa(node, args) {
     return execFileSync(node.bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /**
- * Creates a demo database in a new directory and serves it on a free port.
- * Returns {base, dir, db, bin, log(), stop()}; stop() sends SIGTERM and asserts exit code 0.
+ * Creates a demo database in a new directory and serves it on a free port. Returns {base, dir,
+ * db (its path), sqlite (openDatabase), bin, log(), stop()}; stop() sends SIGTERM and asserts
+ * exit code 0.
  */
 export async function startServer({ serveArgs = [], scheme = 'http' } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'acsa-web.'));
@@ -29,10 +50,12 @@ export async function startServer({ serveArgs = [], scheme = 'http' } = {}) {
     copyFileSync(SOURCE_BIN, bin);
     const node = { dir, bin, db: join(dir, 'node.db') };
     acsa(node, ['demo', '--db', node.db]);
+    node.sqlite = openDatabase(node.db);
     const child = spawn(bin, ['--db', node.db, 'serve', '--listen', '127.0.0.1:0', ...serveArgs],
         { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
     let stderr = '';
-    const exited = new Promise((done) => child.on('exit', (code, signal) => done({ code, signal })));
+    const exited = new Promise((done) => child.on('exit',
+        (code, signal) => done({ code, signal })));
     const base = await new Promise((done, fail) => {
         const timer = setTimeout(() => fail(new Error(`no "listening on" line: ${stderr}`)), 10000);
         child.stderr.setEncoding('utf8');
@@ -63,9 +86,12 @@ export async function startServer({ serveArgs = [], scheme = 'http' } = {}) {
         async stop() {
             if (stopped) return;
             stopped = true;
+            child.ref(); // Wait for it.
+            child.stderr.ref();
             child.kill('SIGTERM');
             const { code, signal } = await exited;
             process.off('exit', cleanUp);
+            node.sqlite.close();
             rmSync(dir, { recursive: true, force: true });
             assert.equal(signal, null, `acsa serve was killed by ${signal}`);
             assert.equal(code, 0, `acsa serve exited with ${code}: ${stderr.slice(-2000)}`);
@@ -73,15 +99,72 @@ export async function startServer({ serveArgs = [], scheme = 'http' } = {}) {
     };
 }
 
-/** The database as SQL text, less the audit log (every request, refused or not, is audited). */
-export function dump(db) {
-    const text = execFileSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    return text.split('\n').filter((line) => !line.startsWith('INSERT INTO audit VALUES(')).join('\n');
-}
+/* The line that ends the output of each batch of commands to the sqlite3 shell. */
+const END = '-- end of output --';
 
-/** The result of one SQL query as text (sqlite3's list mode). */
-export function sql(db, query) {
-    return execFileSync('sqlite3', [db, query], { encoding: 'utf8' }).trim();
+/**
+ * A sqlite3 shell kept open on a database (a shell per comparison would cost more than the
+ * request it checks). query(sql) resolves its output; snapshot() the SQL dump of every table
+ * but the audit log (every request, refused or not, is audited) as {data}, and the last
+ * audit records as {audit: [{id, action, outcome}]}; dump() just the data.
+ */
+export function openDatabase(path) {
+    const shell = spawn('sqlite3', ['-batch', path], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const streams = [shell.stdin, shell.stdout, shell.stderr];
+    const hold = (on) => streams.forEach((s) => (on ? s.ref() : s.unref()));
+    hold(false);
+    process.on('exit', () => shell.kill());
+    let output = '';
+    let errors = '';
+    let waiting = null;
+    shell.stdout.setEncoding('utf8');
+    shell.stderr.setEncoding('utf8');
+    shell.stderr.on('data', (chunk) => { errors += chunk; });
+    shell.stdout.on('data', (chunk) => {
+        output += chunk;
+        const end = output.indexOf(`${END}\n`);
+        if (end >= 0 && waiting) {
+            const [text, failure] = [output.slice(0, end), errors];
+            [output, errors] = [output.slice(end + END.length + 1), ''];
+            hold(false);
+            waiting(failure ? Promise.reject(new Error(`sqlite3: ${failure}`)) : text);
+        }
+    });
+    let queue = Promise.resolve();
+    const run = (commands) => {
+        const result = queue.then(() => new Promise((done) => {
+            waiting = done;
+            hold(true);
+            shell.stdin.write(`${commands}\n.print '${END}'\n`);
+        }));
+        queue = result.catch(() => {});
+        return result;
+    };
+    let tables = null;
+    const snapshot = async () => {
+        tables ??= (await run("SELECT name FROM sqlite_master WHERE type = 'table' "
+            + "AND name <> 'audit' ORDER BY name;")).trim().split('\n').join(' ');
+        const text = await run(`.dump ${tables}\n.mode list\n.separator '|'\n`
+            + "SELECT 'audit', id, action, outcome FROM audit WHERE id > (SELECT max(id) - 100 "
+            + 'FROM audit) ORDER BY id;');
+        const data = [];
+        const audit = [];
+        for (const line of text.split('\n')) {
+            const [tag, id, action, outcome] = line.split('|');
+            if (tag === 'audit' && outcome !== undefined) {
+                audit.push({ id: Number(id), action, outcome });
+            } else {
+                data.push(line);
+            }
+        }
+        return { data: data.join('\n'), audit };
+    };
+    return {
+        query: async (sql) => (await run(`${sql.replace(/;?\s*$/, ';')}`)).trim(),
+        snapshot,
+        dump: async () => (await snapshot()).data,
+        close: () => shell.stdin.end(),
+    };
 }
 
 /**
@@ -93,7 +176,9 @@ export async function http(base, method, path, auth = null, opts = {}) {
     const headers = { ...(opts.headers ?? {}) };
     if (auth?.cookie) {
         headers.Cookie = auth.cookie;
-        if (method !== 'GET' && opts.csrf !== false && auth.csrf) headers['X-CSRF-Token'] = auth.csrf;
+        if (method !== 'GET' && opts.csrf !== false && auth.csrf) {
+            headers['X-CSRF-Token'] = auth.csrf;
+        }
     }
     if (auth?.token) headers.Authorization = `Bearer ${auth.token}`;
     let body;
@@ -117,7 +202,8 @@ export async function signIn(base, username, password = PASSWORD) {
     const setCookie = r.headers.get('set-cookie') ?? '';
     const m = /acsa_session=([^;]*)/.exec(setCookie);
     assert.ok(m, `no session cookie: ${setCookie}`);
-    return { cookie: `acsa_session=${m[1]}`, csrf: r.json.csrf_token, user: r.json.user, setCookie };
+    return { cookie: `acsa_session=${m[1]}`, csrf: r.json.csrf_token, user: r.json.user,
+        setCookie };
 }
 
 /** Creates an API token for the session's user; returns {token, id}. */
@@ -174,3 +260,12 @@ export function orderBody(overrides = {}) {
         ...overrides,
     };
 }
+
+/** The India-France agreement file, which the demo node has not loaded. */
+export const FRANCE = JSON.parse(readFileSync(join(ROOT, 'agreements/india-france-2018.json'),
+    'utf8'));
+
+/** The body of POST /api/users for a requester of the Indian Navy, with overrides. */
+export const USER_PASSWORD = 'long-password-1';
+export const newUser = (username, extra = {}) => ({ username, display_name: `Lt ${username}`,
+    password: USER_PASSWORD, role: 'requester', party: 'IN', unit_id: 2, ...extra });
