@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Ingest benchmark: creates COUNT orders through the domain core and the SQLite store in
- * batched transactions, then, in the same run, inserts the same rows into a second database of
+ * batched transactions and, in the same run, inserts the same rows into a second database of
  * the same schema with plain prepared statements, and prints both rates and their ratio. */
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -74,8 +74,8 @@ struct spec {
 /* The step days after creation, by step index (submit .. receive). */
 static const int32_t step_offset[STEPS] = {0, 1, 2, 3, 4};
 
-/* Wall time decides the rates; CPU time of the process is printed beside it because another
- * load on the machine stretches wall time but hardly CPU time. */
+/* Wall time decides the rates; CPU time of the process is printed beside it because other
+ * load on the machine stretches wall time far more than CPU time. */
 struct timer {
     struct timespec wall;
     struct timespec cpu;
@@ -106,11 +106,17 @@ static double timer_cpu_seconds(const struct timer *t)
     return seconds_between(&t->cpu, &now);
 }
 
-/* What one run measured. */
-struct result {
+/* The time the batches of one side took, summed. */
+struct meter {
     double seconds;     /* Wall. */
     double cpu_seconds; /* Of this process. */
 };
+
+static void meter_add(struct meter *m, const struct timer *t)
+{
+    m->seconds += timer_seconds(t);
+    m->cpu_seconds += timer_cpu_seconds(t);
+}
 
 static void spec_of(uint64_t i, int32_t first_day, struct spec *s)
 {
@@ -346,34 +352,38 @@ static enum acsa_rc acsa_one(struct acsa_run *run, uint64_t i, int32_t first_day
     return rc;
 }
 
-static enum acsa_rc acsa_ingest(const char *path, uint64_t count, uint64_t batch,
-                                int32_t first_day, struct result *out, struct acsa_error *err)
+static enum acsa_rc acsa_open(const char *path, struct acsa_run **out_run,
+                              struct acsa_error *err)
 {
     struct acsa_run *run = calloc(1, sizeof(*run));
+    *out_run = run;
     if (run == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     enum acsa_rc rc = acsa_store_sqlite_open(path, 0, &run->store, err);
-    rc = rc == ACSA_OK ? acsa_run_load(run, err) : rc;
-    struct timer timer;
-    timer_start(&timer);
-    for (uint64_t i = 0; rc == ACSA_OK && i < count; i += batch) {
-        uint64_t end = i + batch < count ? i + batch : count;
-        rc = run->store->vtbl->begin_write(run->store, err);
-        for (uint64_t j = i; rc == ACSA_OK && j < end; j++) {
-            rc = acsa_one(run, j, first_day, err);
-        }
-        rc = rc == ACSA_OK ? run->store->vtbl->commit(run->store, err) : rc;
-        if (rc != ACSA_OK) {
-            run->store->vtbl->rollback(run->store);
-        } else if (end % PROGRESS_EVERY == 0 || end == count) {
-            fprintf(stderr, "acsa: %" PRIu64 " orders, %.1f s\n", end, timer_seconds(&timer));
-        }
+    return rc == ACSA_OK ? acsa_run_load(run, err) : rc;
+}
+
+static void acsa_close(struct acsa_run *run)
+{
+    if (run != NULL) {
+        acsa_store_close(run->store);
+        free(run);
     }
-    out->seconds = timer_seconds(&timer);
-    out->cpu_seconds = timer_cpu_seconds(&timer);
-    acsa_store_close(run->store);
-    free(run);
+}
+
+/* Orders from .. to-1 in one transaction, as one command of a bulk load would write them. */
+static enum acsa_rc acsa_batch(struct acsa_run *run, uint64_t from, uint64_t to,
+                               int32_t first_day, struct acsa_error *err)
+{
+    enum acsa_rc rc = run->store->vtbl->begin_write(run->store, err);
+    for (uint64_t j = from; rc == ACSA_OK && j < to; j++) {
+        rc = acsa_one(run, j, first_day, err);
+    }
+    rc = rc == ACSA_OK ? run->store->vtbl->commit(run->store, err) : rc;
+    if (rc != ACSA_OK) {
+        run->store->vtbl->rollback(run->store);
+    }
     return rc;
 }
 
@@ -648,33 +658,59 @@ static void raw_close(struct raw_run *raw)
     sqlite3_close_v2(raw->db);
 }
 
-static bool raw_ingest(const char *path, uint64_t count, uint64_t batch, int32_t first_day,
-                       struct result *out)
+static int raw_batch(struct raw_run *raw, uint64_t from, uint64_t to, int32_t first_day)
 {
-    struct raw_run raw;
-    memset(&raw, 0, sizeof(raw));
-    int code = raw_open(&raw, path);
-    struct timer timer;
-    timer_start(&timer);
-    for (uint64_t i = 0; code == SQLITE_DONE && i < count; i += batch) {
+    int code = raw_exec(raw, "BEGIN IMMEDIATE");
+    for (uint64_t j = from; code == SQLITE_DONE && j < to; j++) {
+        code = raw_one(raw, j, first_day);
+    }
+    code = code == SQLITE_DONE ? raw_exec(raw, "COMMIT") : code;
+    if (code != SQLITE_DONE && sqlite3_get_autocommit(raw->db) == 0) {
+        (void)raw_exec(raw, "ROLLBACK");
+    }
+    return code;
+}
+
+/* ---- The two sides, batch by batch ---------------------------------------------------- */
+
+/* Runs an acsa batch, then a raw batch of the same orders, and so on: the two sides share
+ * whatever else loads the machine at the time, so the ratio holds up where the absolute
+ * rates do not. */
+static bool ingest(const char *path, const char *raw_path, uint64_t count, uint64_t batch,
+                   int32_t first_day, struct meter *acsa, struct meter *raw)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct acsa_run *run = NULL;
+    enum acsa_rc rc = acsa_open(path, &run, &err);
+    struct raw_run reference;
+    memset(&reference, 0, sizeof(reference));
+    int code = raw_open(&reference, raw_path);
+    for (uint64_t i = 0; rc == ACSA_OK && code == SQLITE_DONE && i < count; i += batch) {
         uint64_t end = i + batch < count ? i + batch : count;
-        code = raw_exec(&raw, "BEGIN IMMEDIATE");
-        for (uint64_t j = i; code == SQLITE_DONE && j < end; j++) {
-            code = raw_one(&raw, j, first_day);
+        struct timer timer;
+        timer_start(&timer);
+        rc = acsa_batch(run, i, end, first_day, &err);
+        meter_add(acsa, &timer);
+        if (rc == ACSA_OK) {
+            timer_start(&timer);
+            code = raw_batch(&reference, i, end, first_day);
+            meter_add(raw, &timer);
         }
-        code = code == SQLITE_DONE ? raw_exec(&raw, "COMMIT") : code;
-        if (code == SQLITE_DONE && (end % PROGRESS_EVERY == 0 || end == count)) {
-            fprintf(stderr, "raw:  %" PRIu64 " orders, %.1f s\n", end, timer_seconds(&timer));
+        if (end % PROGRESS_EVERY == 0 || end == count) {
+            fprintf(stderr, "%" PRIu64 " orders: acsa %.1f s, raw %.1f s\n", end, acsa->seconds,
+                    raw->seconds);
         }
     }
-    out->seconds = timer_seconds(&timer);
-    out->cpu_seconds = timer_cpu_seconds(&timer);
-    if (code != SQLITE_DONE) {
-        fprintf(stderr, "bench_ingest: raw insert into %s: %s\n", path,
-                raw.db != NULL ? sqlite3_errmsg(raw.db) : "out of memory");
+    if (rc != ACSA_OK) {
+        fprintf(stderr, "bench_ingest: %s: %s\n", path, err.message);
+    } else if (code != SQLITE_DONE) {
+        fprintf(stderr, "bench_ingest: raw insert into %s: %s\n", raw_path,
+                reference.db != NULL ? sqlite3_errmsg(reference.db) : "out of memory");
     }
-    raw_close(&raw);
-    return code == SQLITE_DONE;
+    acsa_close(run);
+    raw_close(&reference);
+    return rc == ACSA_OK && code == SQLITE_DONE;
 }
 
 /* ---- Comparing the two databases ---------------------------------------------------- */
@@ -787,17 +823,15 @@ int main(int argc, char **argv)
         return fail(raw_path, &err);
     }
     int32_t first_day = acsa_date_from_ymd(YEAR, 1, 2);
-    printf("ingest: %" PRIu64 " orders in transactions of %" PRIu64 " (WAL, synchronous=FULL)\n"
+    printf("ingest: %" PRIu64 " orders in transactions of %" PRIu64 " (WAL, synchronous=FULL); "
+           "acsa and raw batches alternate\n"
            "per order: 1 order, 2 lines, 6 events (create, submit, approve, accept, issue, "
            "receive), 2 postings\n",
            count, batch);
     fflush(stdout);
-    struct result acsa = {0.0, 0.0};
-    if (acsa_ingest(path, count, batch, first_day, &acsa, &err) != ACSA_OK) {
-        return fail(path, &err);
-    }
-    struct result raw = {0.0, 0.0};
-    if (!raw_ingest(raw_path, count, batch, first_day, &raw)) {
+    struct meter acsa = {0.0, 0.0};
+    struct meter raw = {0.0, 0.0};
+    if (!ingest(path, raw_path, count, batch, first_day, &acsa, &raw)) {
         return 1;
     }
     bool same = compare(path, raw_path);

@@ -419,12 +419,13 @@ enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_i
     return rc;
 }
 
-void acsa_app_order_created(const struct acsa_app *app, const struct acsa_order **out_order,
-                            const struct acsa_activity **out_activity)
+void acsa_app_order_created(const struct acsa_app *app, struct acsa_app_created *out)
 {
     ACSA_ASSERT(app->work != NULL);
-    *out_order = &app->work->order;
-    *out_activity = &app->work->activity;
+    out->order = &app->work->order;
+    out->activity = &app->work->activity;
+    out->event = &app->work->event;
+    out->event_id = STORE(app)->last_event_id(app->store);
 }
 
 /* Loads an order and the agreement it falls under. */

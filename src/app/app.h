@@ -59,10 +59,17 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_create(struct acsa_app *app, const ch
                                                   int32_t day, const char *actor,
                                                   char out_number[ACSA_NUMBER_SIZE],
                                                   struct acsa_error *err);
-/** Right after acsa_app_order_create returned ACSA_OK on app: the order it stored and the
- * activity the order cites, owned by app and valid until its next command. */
-void acsa_app_order_created(const struct acsa_app *app, const struct acsa_order **out_order,
-                            const struct acsa_activity **out_activity);
+/* What acsa_app_order_created shows of the order a create has just stored: everything an
+ * answer shows of it, owned by the handle and valid until its next command. */
+struct acsa_app_created {
+    const struct acsa_order *order;
+    const struct acsa_activity *activity;  /* The activity the order cites. */
+    const struct acsa_event *event;        /* Its create event, */
+    int64_t event_id;                      /* stored with this id. */
+};
+
+/** Right after acsa_app_order_create returned ACSA_OK on app: the order it stored. */
+void acsa_app_order_created(const struct acsa_app *app, struct acsa_app_created *out);
 
 /** Takes one step on an order (every step but create and exchange). For approve, accept and
  * reject the actor's official record is looked up in the acting party. The resulting event

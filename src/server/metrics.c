@@ -58,6 +58,12 @@ static const char *route_label(size_t slot)
     return slot == 0 ? "none" : server_routes[slot - 1].pattern;
 }
 
+/* Routes share patterns across methods, so a series is named by both. */
+static const char *method_label(size_t slot)
+{
+    return slot == 0 ? "none" : server_routes[slot - 1].method;
+}
+
 static void print_requests(FILE *out)
 {
     fputs("# HELP acsa_http_requests_total HTTP requests answered, by route and status.\n"
@@ -70,8 +76,10 @@ static void print_requests(FILE *out)
                 snprintf(status, sizeof(status), "%d", statuses[s]);
             }
             if (n > 0) {
-                fprintf(out, "acsa_http_requests_total{route=\"%s\",status=\"%s\"} %llu\n",
-                        route_label(r), status, (unsigned long long)n);
+                fprintf(out,
+                        "acsa_http_requests_total{method=\"%s\",route=\"%s\",status=\"%s\"} "
+                        "%llu\n",
+                        method_label(r), route_label(r), status, (unsigned long long)n);
             }
         }
     }
@@ -92,16 +100,21 @@ static void print_durations(FILE *out)
         uint64_t cumulative = 0;
         for (size_t b = 0; b <= BUCKETS; b++) {
             cumulative += atomic_load(&durations[r][b]);
-            fprintf(out, "acsa_http_request_duration_seconds_bucket{route=\"%s\",le=\"%s\"} %llu\n",
-                    route_label(r), b < BUCKETS ? buckets[b].le : "+Inf",
+            fprintf(out,
+                    "acsa_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\","
+                    "le=\"%s\"} %llu\n",
+                    method_label(r), route_label(r), b < BUCKETS ? buckets[b].le : "+Inf",
                     (unsigned long long)cumulative);
         }
         uint64_t sum = atomic_load(&duration_sum_us[r]);
-        fprintf(out, "acsa_http_request_duration_seconds_sum{route=\"%s\"} %llu.%06llu\n",
-                route_label(r), (unsigned long long)(sum / 1000000),
+        fprintf(out,
+                "acsa_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} "
+                "%llu.%06llu\n",
+                method_label(r), route_label(r), (unsigned long long)(sum / 1000000),
                 (unsigned long long)(sum % 1000000));
-        fprintf(out, "acsa_http_request_duration_seconds_count{route=\"%s\"} %llu\n",
-                route_label(r), (unsigned long long)cumulative);
+        fprintf(out,
+                "acsa_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
+                method_label(r), route_label(r), (unsigned long long)cumulative);
     }
 }
 

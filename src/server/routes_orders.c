@@ -38,14 +38,15 @@ struct acsa_order_scope summary_scope(const struct acsa_order_summary *o)
                                      o->supplier_unit_id};
 }
 
-/* A new order as its create job stored it, for the answer: everything of the order but its
- * history (the bytes of struct acsa_order up to its lines, then the lines), and its activity.
- * The events are read after the commit, for their ids. */
+/* A new order as its create job stored it, for the answer, which then reads nothing back:
+ * everything of the order but its history (the bytes of struct acsa_order up to its lines,
+ * then the lines), its activity and its one event. */
 struct order_snapshot {
     unsigned char head[offsetof(struct acsa_order, lines)];
     struct acsa_order_line lines[ACSA_ORDER_LINES_MAX];
     uint32_t history_count;
     struct acsa_activity activity;
+    struct acsa_event_row event;
 };
 
 /* What an order job needs, and what its answer renders. */
@@ -66,55 +67,51 @@ struct order_args {
 /* ---- One order ------------------------------------------------------------------------ */
 
 struct event_scan {
-    json_t *events;
+    struct acsa_text *text;
     const struct acsa_currency *currency;
+    uint32_t count;
 };
 
 static enum acsa_rc event_row(void *ctx, const struct acsa_event_row *row)
 {
     struct event_scan *scan = ctx;
-    json_t *event = acsa_event_json(row, scan->currency);
-    return json_array_append_new(scan->events, event) == 0 ? ACSA_OK : ACSA_ENOMEM;
+    acsa_text_raw(scan->text, ",", scan->count++ > 0 ? 1 : 0);
+    acsa_event_text(scan->text, row, scan->currency);
+    return scan->text->failed ? ACSA_ENOMEM : ACSA_OK;
 }
 
-/* The order of view (names resolved) with its events as JSON into *out. */
-static enum acsa_rc order_document(struct acsa_app *app, struct acsa_order_view *view,
-                                   int32_t today, json_t **out, struct acsa_error *err)
-{
-    struct acsa_store *store = acsa_app_store(app);
-    struct event_scan scan = {json_array(), &view->order.currency};
-    json_t *doc = acsa_order_json(view, today);
-    enum acsa_rc rc = doc != NULL && scan.events != NULL ? ACSA_OK : ACSA_ENOMEM;
-    rc = rc == ACSA_OK ? store->vtbl->event_list(store, view->order.number, event_row, &scan, err)
-                       : rc;
-    if (rc == ACSA_OK && json_object_set(doc, "events", scan.events) != 0) {
-        rc = ACSA_ENOMEM;
-    }
-    json_decref(scan.events);
-    if (rc != ACSA_OK) {
-        json_decref(doc);
-        doc = NULL;
-    }
-    *out = doc;
-    return rc;
-}
-
-/* Answers the order number (status 200 or 201) with its ETag; when visible_only, an order
- * the user may not see is not found. */
-/* Answers the order of view (names resolved) with its events and its ETag. */
+/* Answers the order of view (names resolved) with its events and its ETag: the text of
+ * acsa_order_json with "events" added, written straight. The events are read from the store
+ * unless the order has only the one event given. */
 static void view_answer(struct acsa_app *app, struct request *req,
-                        struct acsa_order_view *view, int status)
+                        struct acsa_order_view *view, int status,
+                        const struct acsa_event_row *only_event)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
-    json_t *doc = NULL;
-    enum acsa_rc rc = order_document(app, view, req->today, &doc, &err);
+    struct acsa_store *store = acsa_app_store(app);
+    struct acsa_text text;
+    acsa_text_init(&text, 4096);
+    ACSA_TEXT_LIT(&text, "{");
+    acsa_order_text_members(&text, view, req->today);
+    ACSA_TEXT_LIT(&text, ",\"events\":[");
+    struct event_scan scan = {&text, &view->order.currency, 0};
+    enum acsa_rc rc = only_event != NULL ? event_row(&scan, only_event)
+                                         : store->vtbl->event_list(store, view->order.number,
+                                                                   event_row, &scan, &err);
+    ACSA_TEXT_LIT(&text, "]}");
+    size_t size = 0;
+    char *body = acsa_text_take(&text, &size);
+    if (body == NULL && (rc == ACSA_OK || rc == ACSA_ENOMEM)) {
+        rc = acsa_error_set(&err, ACSA_ENOMEM, NULL, "out of memory");
+    }
     if (rc != ACSA_OK) {
+        free(body);
         problem_rc(req, rc, &err);
         return;
     }
     const char *number = view->order.number;
-    response_json(req, status, doc);
+    response_text(req, status, "application/json", body, size);
     response_header(req, "ETag", "\"%s.%u\"", number, view->order.history_count);
     if (status == 201) {
         response_header(req, "Location", "/api/orders/%s", number);
@@ -140,7 +137,7 @@ static void order_answer(struct acsa_app *app, struct request *req, const char *
         return;
     }
     acsa_order_view_resolve(acsa_app_store(app), view);
-    view_answer(app, req, view, status);
+    view_answer(app, req, view, status, NULL);
 }
 
 static void order_render(struct acsa_app *app, struct request *req)
@@ -199,7 +196,8 @@ static void order_created_render(struct acsa_app *app, struct request *req)
     view->activity = created->activity;
     unit_name(acsa_app_store(app), order->requester_unit_id, view->requester_unit);
     unit_name(acsa_app_store(app), order->supplier_unit_id, view->supplier_unit);
-    view_answer(app, req, view, args->status);
+    ACSA_ASSERT(order->history_count == 1);
+    view_answer(app, req, view, args->status, &created->event);
 }
 
 void route_orders_get(struct request *req)
@@ -288,15 +286,18 @@ static enum acsa_rc order_create_job(struct acsa_app *app, struct request *req)
         return rc;
     }
     /* The draft has served; the snapshot takes its place for the answer. */
-    const struct acsa_order *order = NULL;
-    const struct acsa_activity *activity = NULL;
-    acsa_app_order_created(app, &order, &activity);
+    struct acsa_app_created stored;
+    acsa_app_order_created(app, &stored);
+    const struct acsa_order *order = stored.order;
     struct order_snapshot *created = &args->created;
     ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
     memcpy(created->head, order, sizeof(created->head));
     memcpy(created->lines, order->lines, order->line_count * sizeof(order->lines[0]));
     created->history_count = order->history_count;
-    created->activity = *activity;
+    created->activity = *stored.activity;
+    created->event.id = stored.event_id;
+    memcpy(created->event.order_number, order->number, sizeof(order->number));
+    created->event.event = *stored.event;
     args->status = 201;
     response_empty(req, 201); /* The body is rendered by order_created_render. */
     return ACSA_OK;

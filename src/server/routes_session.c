@@ -186,6 +186,7 @@ void route_users_disable(struct request *req)
         return;
     }
     snprintf(req->audit_object, sizeof(req->audit_object), "user:%.80s", req->params[0]);
+    req->changes_auth = true;
     submit(req, user_disable_job, NULL, NULL);
 }
 
@@ -305,5 +306,6 @@ void route_tokens_delete(struct request *req)
         refuse(req, 404, &err);
         return;
     }
+    req->changes_auth = true;
     submit(req, token_revoke_job, NULL, args);
 }

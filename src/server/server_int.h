@@ -105,6 +105,7 @@ struct request {
     bool suspended;                           /* Set by the HTTP thread when it queued the
                                                  job; the next call finds the job done. */
     job_fn job;
+    bool changes_auth;                        /* The job may revoke tokens (of a user). */
     render_fn render;                         /* Run after the job unless it rendered. */
     void *job_args;                           /* Owned; freed with free(). */
     char audit_object[ACSA_NAME_SIZE];        /* For a refusal recorded by job_refused. */
@@ -272,6 +273,9 @@ void page_respond(struct request *req, struct page *page, enum acsa_rc rc,
 /* auth_http.c */
 /* Resolves the session cookie or bearer token; false if nobody is signed in. */
 bool http_authenticate(struct request *req);
+/* Called by the writer once a job that revokes tokens or disables a user is committed, before
+ * any answer: no thread trusts a token it resolved earlier. */
+void http_auth_changed(void);
 /* Whether a mutating request by cookie carries the session's CSRF token. */
 bool http_csrf_ok(struct request *req, const char *expected);
 

@@ -165,6 +165,12 @@ static void *writer_main(void *arg)
         w->busy = true;
         pthread_mutex_unlock(&w->lock);
         batch_run(w, batch, n);
+        for (uint32_t i = 0; i < n; i++) {
+            if (batch[i]->changes_auth) {
+                http_auth_changed(); /* Committed (or not): either way before any answer. */
+                break;
+            }
+        }
         pthread_mutex_lock(&w->lock);
         for (uint32_t i = 0; i < n; i++) {
             ACSA_ASSERT(batch[i]->job_state == JOB_QUEUED);

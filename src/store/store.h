@@ -285,6 +285,10 @@ struct acsa_store_vtbl {
     /* Records with id > after_id, oldest first, at most limit (0: all). */
     enum acsa_rc (*audit_list)(struct acsa_store *store, int64_t after_id, uint32_t limit,
                                acsa_audit_cb cb, void *ctx, struct acsa_error *err);
+
+    /* The id of the event the last order_insert or order_update on this handle stored (so
+     * that an answer can show the event without reading it back); 0 before any. */
+    int64_t (*last_event_id)(struct acsa_store *store);
 };
 
 struct acsa_store {

@@ -363,13 +363,25 @@ static enum acsa_rc exec_sql(struct acsa_store_sqlite *s, const char *sql,
 }
 
 /* Savepoint names by nesting level: level 1 is the transaction itself, level n > 1 the
- * savepoint "s<n-1>". */
-static enum acsa_rc exec_level(struct acsa_store_sqlite *s, const char *verb, unsigned level,
-                               struct acsa_error *err)
+ * savepoint "s<n-1>". The statements of the first levels are kept prepared. */
+static enum acsa_rc exec_level(struct acsa_store_sqlite *s, enum acsa__sqlite_level_verb verb,
+                               unsigned level, struct acsa_error *err)
 {
+    static const char *const verbs[ACSA__SQLITE_LEVEL_VERBS] = {"SAVEPOINT", "RELEASE",
+                                                                "ROLLBACK TO"};
+    ACSA_ASSERT(level >= 2);
     char sql[48];
-    snprintf(sql, sizeof(sql), "%s s%u", verb, level - 1);
-    return exec_sql(s, sql, err);
+    snprintf(sql, sizeof(sql), "%s s%u", verbs[verb], level - 1);
+    if (level - 2 >= ACSA__SQLITE_LEVELS_KEPT) {
+        return exec_sql(s, sql, err);
+    }
+    sqlite3_stmt **stmt = &s->levels[verb][level - 2];
+    if (*stmt == NULL && sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+        return acsa__sqlite_fail(s, err);
+    }
+    int code = sqlite3_step(*stmt);
+    (void)sqlite3_reset(*stmt); /* Its code repeats the step's. */
+    return code == SQLITE_DONE ? ACSA_OK : acsa__sqlite_fail(s, err);
 }
 
 static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_error *err)
@@ -378,7 +390,7 @@ static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_erro
     /* IMMEDIATE takes the write lock now, so a command never fails half-way through because
      * another writer got in between its reads and its first write. */
     enum acsa_rc rc = s->depth == 0 ? exec_sql(s, "BEGIN IMMEDIATE", err)
-                                    : exec_level(s, "SAVEPOINT", s->depth + 1, err);
+                                    : exec_level(s, ACSA__SQLITE_SAVEPOINT, s->depth + 1, err);
     if (rc == ACSA_OK) {
         s->depth++;
     }
@@ -397,7 +409,7 @@ static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *er
         }
         return rc;
     }
-    enum acsa_rc rc = exec_level(s, "RELEASE", s->depth, err);
+    enum acsa_rc rc = exec_level(s, ACSA__SQLITE_RELEASE, s->depth, err);
     if (rc == ACSA_OK) {
         s->depth--;
     }
@@ -410,8 +422,8 @@ static void store_rollback(struct acsa_store *store)
     bool open = sqlite3_get_autocommit(s->db) == 0;
     if (s->depth > 1 && open) {
         /* Undo the level's writes, then end it: ROLLBACK TO keeps the savepoint open. */
-        (void)exec_level(s, "ROLLBACK TO", s->depth, NULL);
-        (void)exec_level(s, "RELEASE", s->depth, NULL);
+        (void)exec_level(s, ACSA__SQLITE_ROLLBACK_TO, s->depth, NULL);
+        (void)exec_level(s, ACSA__SQLITE_RELEASE, s->depth, NULL);
     } else if (s->depth <= 1 && open) {
         /* SQLite may already have rolled back (after SQLITE_FULL, for instance); a rollback
          * without a transaction would only report that. */
@@ -510,6 +522,11 @@ static void store_close(struct acsa_store *store)
         sqlite3_finalize(s->stmts[i]);
         s->stmts[i] = NULL;
     }
+    for (unsigned v = 0; v < ACSA__SQLITE_LEVEL_VERBS; v++) {
+        for (unsigned i = 0; i < ACSA__SQLITE_LEVELS_KEPT; i++) {
+            sqlite3_finalize(s->levels[v][i]);
+        }
+    }
     /* close_v2 never fails with SQLITE_BUSY; it closes once nothing refers to the handle. */
     (void)sqlite3_close_v2(s->db);
     free(s);
@@ -563,6 +580,7 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .audit_last = acsa__sqlite_audit_last,
     .audit_append = acsa__sqlite_audit_append,
     .audit_list = acsa__sqlite_audit_list,
+    .last_event_id = acsa__sqlite_last_event_id,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

@@ -78,6 +78,17 @@ enum acsa__sqlite_slot {
  * would not fit an int64 of minor units. */
 #define ACSA__SQLITE_EXPONENT_MAX 18
 
+/* Savepoint statements of the nesting levels 2 .. ACSA__SQLITE_LEVELS_KEPT + 1, kept
+ * prepared: a command inside a batch opens and ends a level or two, and parsing their SQL
+ * every time is a good part of its cost. Deeper levels are run from their text. */
+#define ACSA__SQLITE_LEVELS_KEPT 8
+enum acsa__sqlite_level_verb {
+    ACSA__SQLITE_SAVEPOINT,
+    ACSA__SQLITE_RELEASE,
+    ACSA__SQLITE_ROLLBACK_TO,
+    ACSA__SQLITE_LEVEL_VERBS
+};
+
 /* The handle. base comes first so a struct acsa_store pointer converts to this one. */
 struct acsa_store_sqlite {
     struct acsa_store base;                            /* vtbl of the SQLite backend. */
@@ -85,6 +96,9 @@ struct acsa_store_sqlite {
     sqlite3_stmt *stmts[ACSA__SQLITE_SLOT_COUNT];      /* Cached statements, NULL until used. */
     bool in_use[ACSA__SQLITE_SLOT_COUNT];              /* Held by a running call or scan. */
     unsigned depth;                                    /* Open begin_write levels. */
+    sqlite3_stmt *levels[ACSA__SQLITE_LEVEL_VERBS][ACSA__SQLITE_LEVELS_KEPT]; /* NULL until
+                                                          used. */
+    int64_t last_event_id;                             /* Of the last event inserted. */
 };
 
 static inline struct acsa_store_sqlite *acsa__sqlite_of(struct acsa_store *store)
@@ -221,6 +235,7 @@ enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number
                                     struct acsa_order *out, struct acsa_error *err);
 enum acsa_rc acsa__sqlite_order_update(struct acsa_store *store, const struct acsa_order *order,
                                        const struct acsa_event *event, struct acsa_error *err);
+int64_t acsa__sqlite_last_event_id(struct acsa_store *store);
 /* Whether the order exists: ACSA_OK, ACSA_ENOTFOUND naming it, or a storage error. */
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *s,
                                                       const char *number,

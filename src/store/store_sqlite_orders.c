@@ -320,7 +320,13 @@ static enum acsa_rc event_insert(struct acsa_store_sqlite *s, const char *number
     for (uint32_t i = 0; rc == ACSA_OK && i < event->posting_count; i++) {
         rc = posting_insert(s, event_id, i + 1, number, event->day, &event->postings[i], err);
     }
+    s->last_event_id = rc == ACSA_OK ? event_id : 0;
     return rc;
+}
+
+int64_t acsa__sqlite_last_event_id(struct acsa_store *store)
+{
+    return acsa__sqlite_of(store)->last_event_id;
 }
 
 static enum acsa_rc order_write(struct acsa_store_sqlite *s, const struct acsa_order *order,

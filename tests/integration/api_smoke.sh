@@ -336,8 +336,8 @@ test_case "GET /metrics counts requests and orders"
 JAR=""
 http GET /metrics
 expect_status 200
-expect_stdout_contains 'acsa_http_requests_total{route="/api/orders",status="201"}'
-expect_stdout_contains 'acsa_http_request_duration_seconds_bucket{route="/healthz",le="+Inf"}'
+expect_stdout_contains 'acsa_http_requests_total{method="POST",route="/api/orders",status="201"}'
+expect_stdout_contains 'acsa_http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"}'
 expect_stdout_contains 'acsa_orders{state="delivering"}'
 expect_stdout_contains 'acsa_write_queue_depth 0'
 

@@ -193,6 +193,107 @@ static void text_is_jansson_compact_text(void **state)
     (void)state;
 }
 
+/* The text of json (taken) is text (freed). */
+static void expect_text_is_json(char *text, size_t size, json_t *json)
+{
+    char *expected = json_dumps(json, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    assert_non_null(expected);
+    assert_non_null(text);
+    assert_int_equal(size, strlen(expected));
+    assert_memory_equal(text, expected, size);
+    free(expected);
+    free(text);
+    json_decref(json);
+}
+
+static void order_and_event_text_are_their_json(void **state)
+{
+    struct acsa_order_view *view = calloc(1, sizeof(*view));
+    assert_non_null(view);
+    struct acsa_order *o = &view->order;
+    snprintf(o->number, sizeof(o->number), "IN-JP-2024-000042");
+    snprintf(o->agreement_id, sizeof(o->agreement_id), "IN-JP-2020");
+    snprintf(o->requester, sizeof(o->requester), "IN");
+    snprintf(o->supplier, sizeof(o->supplier), "JP");
+    o->requester_unit_id = 2;
+    o->activity_id = 7;
+    o->method = ACSA_METHOD_RIK;
+    o->state = ACSA_STATE_DELIVERED;
+    o->currency = *acsa_currency_find("USD");
+    snprintf(o->place, sizeof(o->place), "Berth \"4\"\n\x01 \xe2\x82\xb9");
+    o->need_by_day = acsa_date_from_ymd(2024, 6, 18);
+    o->created_day = acsa_date_from_ymd(2024, 6, 12);
+    o->delivered_day = acsa_date_from_ymd(2024, 6, 20);
+    o->invoiced_day = ACSA_DATE_NONE;
+    o->due_day = acsa_date_from_ymd(2024, 7, 20);
+    o->value_minor = 123456;
+    o->received_value_minor = 100000;
+    o->cash_due_minor = -5;
+    o->converted = true;
+    o->line_count = 2;
+    snprintf(o->lines[0].category, sizeof(o->lines[0].category), "pol");
+    snprintf(o->lines[0].description, sizeof(o->lines[0].description), "Diesel \xff\xfe fuel");
+    snprintf(o->lines[0].unit_of_issue, sizeof(o->lines[0].unit_of_issue), "l");
+    o->lines[0].quantity_milli = 1000500;
+    o->lines[0].price_minor = 150;
+    o->lines[0].received_milli = 999;
+    snprintf(o->lines[1].category, sizeof(o->lines[1].category), "water");
+    snprintf(o->lines[1].description, sizeof(o->lines[1].description), "Water \\ ice");
+    snprintf(o->lines[1].nsn, sizeof(o->lines[1].nsn), "6810-01-234-5678");
+    snprintf(o->lines[1].unit_of_issue, sizeof(o->lines[1].unit_of_issue), "ea");
+    o->lines[1].quantity_milli = 3;
+    o->lines[1].issued_milli = 2;
+    snprintf(view->requester_unit, sizeof(view->requester_unit), "Indian Navy");
+    for (int activity = 0; activity < 2; activity++) {
+        view->activity.id = activity == 0 ? 0 : 7;
+        snprintf(view->activity.name, sizeof(view->activity.name), "JIMEX 2024");
+        snprintf(view->activity.type, sizeof(view->activity.type), "bilateral-training");
+        for (int32_t today = o->due_day; today <= o->due_day + 1; today++) {
+            struct acsa_text t;
+            acsa_text_init(&t, 16);
+            ACSA_TEXT_LIT(&t, "{");
+            acsa_order_text_members(&t, view, today);
+            ACSA_TEXT_LIT(&t, "}");
+            size_t size = 0;
+            char *text = acsa_text_take(&t, &size);
+            expect_text_is_json(text, size, acsa_order_json(view, today));
+        }
+    }
+    struct acsa_event_row row;
+    memset(&row, 0, sizeof(row));
+    row.id = 9001;
+    row.event.step = ACSA_STEP_RECEIVE;
+    row.event.day = acsa_date_from_ymd(2024, 6, 20);
+    snprintf(row.event.actor, sizeof(row.event.actor), "Lt Cdr M. Pillai");
+    row.event.state_from = ACSA_STATE_DELIVERING;
+    row.event.state_to = ACSA_STATE_DELIVERED;
+    row.event.line_no = 1;
+    row.event.quantity_milli = 500;
+    row.event.amount_minor = -75;
+    row.event.posting_count = 2;
+    row.event.postings[0].account = ACSA_ACCOUNT_RECEIVED;
+    snprintf(row.event.postings[0].partner, sizeof(row.event.postings[0].partner), "JP");
+    snprintf(row.event.postings[0].currency, sizeof(row.event.postings[0].currency), "JPY");
+    row.event.postings[0].amount_minor = 75;
+    row.event.postings[0].quantity_milli = 500;
+    row.event.postings[0].line_no = 1;
+    row.event.postings[1].account = ACSA_ACCOUNT_PAYABLE_KIND;
+    snprintf(row.event.postings[1].partner, sizeof(row.event.postings[1].partner), "JP");
+    snprintf(row.event.postings[1].currency, sizeof(row.event.postings[1].currency), "XXX");
+    row.event.postings[1].amount_minor = -75;
+    for (int detail = 0; detail < 2; detail++) {
+        snprintf(row.event.detail, sizeof(row.event.detail), "%s", detail == 0 ? "" : "late\t!");
+        struct acsa_text t;
+        acsa_text_init(&t, 0);
+        acsa_event_text(&t, &row, &o->currency);
+        size_t size = 0;
+        char *text = acsa_text_take(&t, &size);
+        expect_text_is_json(text, size, acsa_event_json(&row, &o->currency));
+    }
+    free(view);
+    (void)state;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +303,7 @@ int main(void)
         cmocka_unit_test(nested_paths),
         cmocka_unit_test(amounts_convert_in_their_currency),
         cmocka_unit_test(text_is_jansson_compact_text),
+        cmocka_unit_test(order_and_event_text_are_their_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
