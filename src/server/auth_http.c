@@ -2,7 +2,7 @@
 /* Who is asking: an API token (Authorization: Bearer) or the session cookie acsa_session,
  * looked up on the thread's read connection, and the CSRF check of cookie-authenticated
  * writes. The secrets are compared in constant time by the application layer and here.
- * Each thread keeps the tokens it resolved for a second (see token_cached). */
+ * Each thread keeps the tokens it resolved for a second (see token_user). */
 #include "server_int.h"
 
 #include <sodium.h>

@@ -58,6 +58,7 @@ static bool job_replayed(struct acsa_app *app, struct request *req)
     if (rc == ACSA_ENOTFOUND) {
         return false;
     }
+    req->render = NULL; /* The job does not run: nothing of it is rendered. */
     if (rc == ACSA_OK) {
         response_replay(req, status, body);
     } else if (rc == ACSA_EREFUSED) {

@@ -370,14 +370,17 @@ static enum acsa_rc exec_level(struct acsa_store_sqlite *s, enum acsa__sqlite_le
     static const char *const verbs[ACSA__SQLITE_LEVEL_VERBS] = {"SAVEPOINT", "RELEASE",
                                                                 "ROLLBACK TO"};
     ACSA_ASSERT(level >= 2);
-    char sql[48];
-    snprintf(sql, sizeof(sql), "%s s%u", verbs[verb], level - 1);
-    if (level - 2 >= ACSA__SQLITE_LEVELS_KEPT) {
-        return exec_sql(s, sql, err);
-    }
-    sqlite3_stmt **stmt = &s->levels[verb][level - 2];
-    if (*stmt == NULL && sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
-        return acsa__sqlite_fail(s, err);
+    bool kept = level - 2 < ACSA__SQLITE_LEVELS_KEPT;
+    sqlite3_stmt **stmt = kept ? &s->levels[verb][level - 2] : NULL;
+    if (!kept || *stmt == NULL) {
+        char sql[48];
+        snprintf(sql, sizeof(sql), "%s s%u", verbs[verb], level - 1);
+        if (!kept) {
+            return exec_sql(s, sql, err);
+        }
+        if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+            return acsa__sqlite_fail(s, err);
+        }
     }
     int code = sqlite3_step(*stmt);
     (void)sqlite3_reset(*stmt); /* Its code repeats the step's. */

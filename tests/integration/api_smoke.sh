@@ -306,6 +306,25 @@ test_case "the same key with another body is 422"
 http_json POST /api/orders "${ORDER_BODY/Yokosuka/Kure}" -H 'Idempotency-Key: smoke-order-1'
 expect_problem 422 Idempotency-Key
 
+test_case "concurrent POSTs with one Idempotency-Key raise one order, and each is answered with it"
+# One curl sends all sixteen at once (--parallel), so that they meet in the writer's queue.
+SAME=()
+for i in $(seq 1 16); do
+    SAME+=(-o "$TEST_DIR/same.$i" "$BASE/api/orders")
+done
+curl -s -Z --parallel-immediate --parallel-max 16 -w '%{http_code}\n' -X POST -b "$JAR" \
+    -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
+    -H 'Idempotency-Key: smoke-order-2' --data-binary "$ORDER_BODY" "${SAME[@]}" \
+    >"$TEST_DIR/same.status"
+NUMBERS=$(for i in $(seq 1 16); do
+    printf '%s\n' "$(sed -n 's/^{"number":"\([^"]*\)".*/\1/p' "$TEST_DIR/same.$i")"
+done | sort | uniq -c)
+STATUSES=$(sort "$TEST_DIR/same.status" | uniq -c)
+if ! printf '%s\n' "$STATUSES" | grep -qx ' *16 201' ||
+    ! printf '%s\n' "$NUMBERS" | grep -qx ' *16 [A-Z]*-[A-Z]*-[0-9]*-[0-9]*'; then
+    fail "expected sixteen 201 answers naming one order, got: $(echo $STATUSES $NUMBERS)"
+fi
+
 # ---- Lists, audit, metrics -------------------------------------------------------------------
 
 test_case "lists page with limit and next_cursor"
