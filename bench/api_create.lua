@@ -1,9 +1,7 @@
 -- SPDX-License-Identifier: MIT
--- wrk script of bench/api: POST /api/orders with a valid order (IN-JP-2020, the unit of the
--- demo requester in-requester, two JPY lines) as the API token in $ACSA_TOKEN. Counts the 201
--- answers and every other status, and prints them with the latency percentiles in the form
--- bench/api reads ("api: created=N other=N p50_us=N p99_us=N"). With ACSA_KEYED=1 every
--- request carries its own Idempotency-Key.
+-- wrk script of bench/api: POST /api/orders (IN-JP-2020, in-requester's unit, two JPY lines)
+-- with the API token $ACSA_TOKEN; counts 201s and other statuses into an "api: created=N ..."
+-- line. ACSA_KEYED=1 gives every request an Idempotency-Key of its own.
 
 local token = os.getenv("ACSA_TOKEN") or ""
 local keyed = os.getenv("ACSA_KEYED") == "1"
