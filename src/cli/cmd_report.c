@@ -9,13 +9,6 @@
 
 /* ---- balance -------------------------------------------------------------------------- */
 
-/* The (partner, currency) group being summed; rows arrive ordered by partner and currency. */
-struct balance_group {
-    struct cli_list list;
-    bool have;
-    struct acsa_balance_line line;
-};
-
 static const struct cli_column balance_columns[] = {
     {"PARTNER", 7, false},          {"CUR", 3, false},           {"RECEIVABLE CASH", 18, true},
     {"RECEIVABLE KIND", 18, true},  {"PAYABLE CASH", 18, true},  {"PAYABLE KIND", 18, true},
@@ -29,19 +22,12 @@ static enum acsa_rc overflow(struct cli *cli, const char *partner, const char *c
                           partner, currency);
 }
 
-static enum acsa_rc balance_flush(struct balance_group *g)
+/* Prints one partner and currency of the balance (acsa_balance_line_cb). */
+static enum acsa_rc balance_print(void *ctx, const struct acsa_balance_line *l, int64_t net)
 {
-    if (!g->have) {
-        return ACSA_OK;
-    }
-    g->have = false;
-    const struct acsa_balance_line *l = &g->line;
-    int64_t net = 0;
-    if (!acsa_balance_line_net(l, &net)) {
-        return overflow(g->list.cli, l->partner, l->currency);
-    }
-    if (g->list.out.json) {
-        return cli_out_json(&g->list.out, acsa_balance_line_json(l, net));
+    struct cli_list *list = ctx;
+    if (list->out.json) {
+        return cli_out_json(&list->out, acsa_balance_line_json(l, net));
     }
     const struct acsa_currency *currency = acsa_currency_find(l->currency);
     uint8_t e = currency != NULL ? currency->exponent : 0;
@@ -53,25 +39,7 @@ static enum acsa_rc balance_flush(struct balance_group *g)
                            acsa_money_format(l->payable_cash_minor, e, text[2]),
                            acsa_money_format(l->payable_kind_minor, e, text[3]),
                            acsa_money_format(net, e, text[4])};
-    return cli_out_cells(&g->list.out, cells);
-}
-
-static enum acsa_rc balance_row(void *ctx, const struct acsa_balance_row *row)
-{
-    struct balance_group *g = ctx;
-    if (g->have && !acsa_balance_line_same(&g->line, row)) {
-        enum acsa_rc rc = balance_flush(g);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
-    }
-    if (!g->have) {
-        g->have = true;
-        acsa_balance_line_start(&g->line, row);
-    }
-    return acsa_balance_line_add(&g->line, row) ? ACSA_OK
-                                                : overflow(g->list.cli, row->partner,
-                                                           row->currency);
+    return cli_out_cells(&list->out, cells);
 }
 
 struct balance_args {
@@ -82,14 +50,14 @@ struct balance_args {
 static int balance_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct balance_args *args = ctx;
-    struct balance_group group;
-    memset(&group, 0, sizeof(group));
-    struct acsa_store *store = cli_list_begin(&group.list, cli, app, balance_columns,
+    struct cli_list list;
+    struct acsa_store *store = cli_list_begin(&list, cli, app, balance_columns,
                                               CLI_LEN(balance_columns));
-    enum acsa_rc rc = store->vtbl->balance(store, args->partner, args->as_of, balance_row, &group,
-                                           &cli->err);
-    rc = rc == ACSA_OK ? balance_flush(&group) : rc;
-    return cli_list_end(&group.list, rc);
+    struct acsa_balance_grouper grouper = {.emit = balance_print, .ctx = &list, .err = &cli->err};
+    enum acsa_rc rc = store->vtbl->balance(store, args->partner, args->as_of,
+                                           acsa_balance_grouper_row, &grouper, &cli->err);
+    rc = rc == ACSA_OK ? acsa_balance_grouper_finish(&grouper) : rc;
+    return cli_list_end(&list, rc);
 }
 
 int cmd_balance(struct cli *cli, int argc, char **argv)

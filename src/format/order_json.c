@@ -474,6 +474,46 @@ bool acsa_balance_line_net(const struct acsa_balance_line *line, int64_t *out_ne
     return ok;
 }
 
+static enum acsa_rc balance_overflow(struct acsa_error *err, const char *partner,
+                                     const char *currency)
+{
+    return acsa_error_set(err, ACSA_ESTORAGE, "amount",
+                          "amount: the balance with %s in %s exceeds the largest amount",
+                          partner, currency);
+}
+
+enum acsa_rc acsa_balance_grouper_finish(struct acsa_balance_grouper *grouper)
+{
+    if (!grouper->have) {
+        return ACSA_OK;
+    }
+    grouper->have = false;
+    const struct acsa_balance_line *line = &grouper->line;
+    int64_t net = 0;
+    if (!acsa_balance_line_net(line, &net)) {
+        return balance_overflow(grouper->err, line->partner, line->currency);
+    }
+    return grouper->emit(grouper->ctx, line, net);
+}
+
+enum acsa_rc acsa_balance_grouper_row(void *ctx, const struct acsa_balance_row *row)
+{
+    struct acsa_balance_grouper *grouper = ctx;
+    if (grouper->have && !acsa_balance_line_same(&grouper->line, row)) {
+        enum acsa_rc rc = acsa_balance_grouper_finish(grouper);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+    if (!grouper->have) {
+        grouper->have = true;
+        acsa_balance_line_start(&grouper->line, row);
+    }
+    return acsa_balance_line_add(&grouper->line, row)
+               ? ACSA_OK
+               : balance_overflow(grouper->err, row->partner, row->currency);
+}
+
 json_t *acsa_balance_line_json(const struct acsa_balance_line *line, int64_t net)
 {
     const struct acsa_currency *currency = acsa_currency_find(line->currency);

@@ -79,6 +79,27 @@ ACSA_NODISCARD bool acsa_balance_line_net(const struct acsa_balance_line *line,
 /** The line with its net. */
 json_t *acsa_balance_line_json(const struct acsa_balance_line *line, int64_t net);
 
+/* Called with each finished (partner, currency) line of the balance report and its net. */
+typedef enum acsa_rc (*acsa_balance_line_cb)(void *ctx, const struct acsa_balance_line *line,
+                                             int64_t net);
+
+/* Sums the rows of the store's balance scan, which arrive ordered by partner and currency,
+ * into one line per partner and currency: one group in memory at a time. */
+struct acsa_balance_grouper {
+    acsa_balance_line_cb emit;       /* Receives each finished line. */
+    void *ctx;                       /* Passed to emit. */
+    struct acsa_error *err;          /* Filled on overflow. */
+    bool have;                       /* line holds a group. */
+    struct acsa_balance_line line;   /* The group being summed. */
+};
+
+/** The store's balance callback (acsa_balance_cb); ctx is a struct acsa_balance_grouper.
+ * ACSA_ESTORAGE with err filled when a sum overflows; otherwise what emit returns. */
+ACSA_NODISCARD enum acsa_rc acsa_balance_grouper_row(void *ctx,
+                                                     const struct acsa_balance_row *row);
+/** Emits the last group; call once the scan succeeded. */
+ACSA_NODISCARD enum acsa_rc acsa_balance_grouper_finish(struct acsa_balance_grouper *grouper);
+
 /** One overdue order: days overdue and its ageing bucket's label. */
 json_t *acsa_overdue_json(const struct acsa_order_summary *order, int32_t days,
                           const char *bucket);

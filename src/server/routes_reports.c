@@ -17,60 +17,25 @@
 
 /* ---- Balance -------------------------------------------------------------------------- */
 
-struct balance_scan {
-    struct page page;
-    bool have;
-    struct acsa_balance_line line;
-    struct acsa_error *err;
-};
-
-static enum acsa_rc balance_flush(struct balance_scan *scan)
+/* Offers one partner and currency of the balance to the page (acsa_balance_line_cb). */
+static enum acsa_rc balance_offer(void *ctx, const struct acsa_balance_line *l, int64_t net)
 {
-    if (!scan->have) {
-        return ACSA_OK;
-    }
-    scan->have = false;
-    const struct acsa_balance_line *l = &scan->line;
-    int64_t net = 0;
-    if (!acsa_balance_line_net(l, &net)) {
-        return acsa_error_set(scan->err, ACSA_ESTORAGE, "amount", "amount: the balance with "
-                              "%s in %s exceeds the largest amount", l->partner, l->currency);
-    }
     char key[16];
     snprintf(key, sizeof(key), "%s-%s", l->partner, l->currency);
-    return page_offer(&scan->page, key, acsa_balance_line_json(l, net));
-}
-
-static enum acsa_rc balance_row(void *ctx, const struct acsa_balance_row *row)
-{
-    struct balance_scan *scan = ctx;
-    if (scan->have && !acsa_balance_line_same(&scan->line, row)) {
-        enum acsa_rc rc = balance_flush(scan);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
-    }
-    if (!scan->have) {
-        scan->have = true;
-        acsa_balance_line_start(&scan->line, row);
-    }
-    if (!acsa_balance_line_add(&scan->line, row)) {
-        return acsa_error_set(scan->err, ACSA_ESTORAGE, "amount", "amount: the balance with "
-                              "%s in %s exceeds the largest amount", row->partner, row->currency);
-    }
-    return ACSA_OK;
+    return page_offer(ctx, key, acsa_balance_line_json(l, net));
 }
 
 void route_balance(struct request *req)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct balance_scan scan = {.err = &err};
+    struct page page;
+    struct acsa_balance_grouper grouper = {.emit = balance_offer, .ctx = &page, .err = &err};
     char partner[ACSA_NATION_SIZE] = "";
     int32_t as_of = ACSA_DATE_NONE;
-    page_init(&scan.page, true);
+    page_init(&page, true);
     struct json_in_field query[] = {
-        PAGE_QUERY(&scan.page),
+        PAGE_QUERY(&page),
         JIN("partner", JIN_NATION, false, partner, 0),
         JIN("as_of", JIN_DATE, false, &as_of, 0),
     };
@@ -78,9 +43,10 @@ void route_balance(struct request *req)
         return;
     }
     struct acsa_store *store = acsa_app_store(server_reader(req));
-    enum acsa_rc rc = store->vtbl->balance(store, partner, as_of, balance_row, &scan, &err);
-    rc = rc == ACSA_OK ? balance_flush(&scan) : rc;
-    page_respond(req, &scan.page, rc, &err, NULL);
+    enum acsa_rc rc = store->vtbl->balance(store, partner, as_of, acsa_balance_grouper_row,
+                                           &grouper, &err);
+    rc = rc == ACSA_OK ? acsa_balance_grouper_finish(&grouper) : rc;
+    page_respond(req, &page, rc, &err, NULL);
 }
 
 /* ---- Overdue -------------------------------------------------------------------------- */
