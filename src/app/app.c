@@ -12,6 +12,7 @@
 #include "../core/date.h"
 #include "../format/agreement_json.h"
 #include "app_int.h"
+#include "node.h"
 
 const char *acsa_app_nation(const struct acsa_app *app)
 {
@@ -55,6 +56,11 @@ enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *nam
         }
     }
     acsa_store_close(store);
+    /* Every node signs what it sends: its key pair is made with it. */
+    struct acsa_app *app = NULL;
+    rc = rc == ACSA_OK ? acsa_app_open(path, 0, &app, err) : rc;
+    rc = rc == ACSA_OK ? acsa_app_node_keygen(app, err) : rc;
+    acsa_app_close(app);
     return rc;
 }
 
@@ -66,6 +72,11 @@ enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **o
     if (app == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
+    if (path == NULL || strlen(path) + 5 > sizeof(app->key_path)) {
+        free(app);
+        return acsa_error_set(err, ACSA_EUSAGE, "db", "db: the path is missing or too long");
+    }
+    snprintf(app->key_path, sizeof(app->key_path), "%s.key", path);
     const char *login = getenv("USER");
     bool known = login != NULL && login[0] != '\0' && strlen(login) + 4 < sizeof(app->actor);
     char actor[sizeof(app->actor)];
@@ -248,6 +259,7 @@ enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party, const ch
     rc = acsa__app_check_party(party, err);
     rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
     rc = rc == ACSA_OK ? STORE(app)->unit_add(app->store, party, name, out_id, err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_record_ref(app, ACSA_REF_UNIT, *out_id, err) : rc;
     char object[ACSA__APP_OBJECT_SIZE];
     object_of(object, "unit", rc == ACSA_OK ? *out_id : 0, party, name);
     rc = acsa__app_finish(app, rc, "unit.add", object, err);
@@ -304,6 +316,7 @@ enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activ
         rc = acsa__app_agreement(app, activity->agreement_id, agreement, err);
         rc = rc == ACSA_OK ? acsa_activity_validate(agreement, activity, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->activity_add(app->store, activity, out_id, err) : rc;
+        rc = rc == ACSA_OK ? acsa__app_record_ref(app, ACSA_REF_ACTIVITY, *out_id, err) : rc;
         char object[ACSA__APP_OBJECT_SIZE];
         object_of(object, "activity", rc == ACSA_OK ? *out_id : 0, activity->agreement_id,
                   activity->name);
@@ -338,19 +351,7 @@ enum acsa_rc acsa__app_check_unit(struct acsa_app *app, const char *field, int64
     return rc;
 }
 
-/* Everything an order create or step works on. Orders are large, so it lives on the heap, in
- * one block per handle, allocated on first use and kept: a command costs no allocation. */
-struct acsa__app_work {
-    struct acsa_agreement agreement;
-    struct acsa_activity activity;
-    struct acsa_official official;
-    struct acsa_order order;
-    struct acsa_order other;
-    struct acsa_event event;
-    struct acsa_event other_event;
-};
-
-static struct acsa__app_work *work_new(struct acsa_app *app, struct acsa_error *err)
+struct acsa__app_work *acsa__app_work(struct acsa_app *app, struct acsa_error *err)
 {
     if (app->work == NULL) {
         app->work = calloc(1, sizeof(*app->work));
@@ -359,6 +360,54 @@ static struct acsa__app_work *work_new(struct acsa_app *app, struct acsa_error *
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     return app->work;
+}
+
+/* The record of a new order: its entry as given, with the reference data as their origins
+ * name it. */
+static enum acsa_rc record_create(struct acsa_app *app, struct acsa__app_work *work,
+                                  const char *agreement_id, int64_t activity_id,
+                                  const struct acsa_order_draft *draft, int32_t day,
+                                  const char *actor, const char *number, bool manual,
+                                  struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    memset(r, 0, sizeof(*r));
+    snprintf(r->number, sizeof(r->number), "%s", number);
+    r->command.step = ACSA_STEP_CREATE;
+    r->command.day = day;
+    acsa__app_text_copy(r->command.actor, sizeof(r->command.actor), actor);
+    snprintf(r->agreement_id, sizeof(r->agreement_id), "%s", agreement_id);
+    r->draft = *draft;
+    r->draft.requester_unit_id = 0;
+    r->draft.supplier_unit_id = 0;
+    enum acsa_rc rc = acsa__app_ref_of(app, ACSA_REF_ACTIVITY, activity_id, &r->activity, err);
+    rc = rc == ACSA_OK ? acsa__app_ref_of(app, ACSA_REF_UNIT, draft->requester_unit_id,
+                                          &r->requester_unit, err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_ref_of(app, ACSA_REF_UNIT, draft->supplier_unit_id,
+                                          &r->supplier_unit, err) : rc;
+    return rc == ACSA_OK ? acsa__app_record_local(app, work, manual, err) : rc;
+}
+
+/* The record of a step on work->order (and work->other for an exchange). */
+static enum acsa_rc record_step(struct acsa_app *app, struct acsa__app_work *work,
+                                const struct acsa_command *command, const char *other_number,
+                                bool manual, struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    memset(r, 0, sizeof(*r));
+    memcpy(r->number, work->order.number, sizeof(r->number));
+    r->command = *command;
+    r->command.official = NULL;
+    const struct acsa_official *official = command->official;
+    for (uint32_t i = 0; official != NULL && i < official->limit_count; i++) {
+        if (strcmp(official->limit_currency[i].code, work->order.currency.code) == 0) {
+            r->official_limit_minor = official->limit_minor[i];
+        }
+    }
+    if (other_number != NULL) {
+        snprintf(r->other_number, sizeof(r->other_number), "%s", other_number);
+    }
+    return acsa__app_record_local(app, work, manual, err);
 }
 
 static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app_work *work,
@@ -388,10 +437,14 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
         rc = acsa_order_create(&work->agreement, &work->activity, draft, number, day, actor,
                                &work->order, &work->event, err);
     }
+    bool manual = false;
+    rc = rc == ACSA_OK ? acsa__app_local_step_allowed(app, &work->order, ACSA_STEP_CREATE,
+                                                      &manual, err) : rc;
     if (rc == ACSA_OK) {
         rc = STORE(app)->order_insert(app->store, &work->order, &work->event, err);
     }
-    return rc;
+    return rc == ACSA_OK ? record_create(app, work, agreement_id, activity_id, draft, day, actor,
+                                         number, manual, err) : rc;
 }
 
 enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_id,
@@ -400,7 +453,7 @@ enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_i
                                    char out_number[ACSA_NUMBER_SIZE], struct acsa_error *err)
 {
     out_number[0] = '\0';
-    struct acsa__app_work *work = work_new(app, err);
+    struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
@@ -466,7 +519,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
                                  const struct acsa_command *command,
                                  struct acsa_event *out_event, struct acsa_error *err)
 {
-    struct acsa__app_work *work = work_new(app, err);
+    struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
@@ -479,12 +532,16 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         struct acsa_command cmd = *command;
+        bool manual = false;
         rc = load_order(app, number, &work->order, &work->agreement, err);
+        rc = rc == ACSA_OK && known ? acsa__app_local_step_allowed(app, &work->order, cmd.step,
+                                                                   &manual, err) : rc;
         rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                               &work->event, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
                                                       err) : rc;
+        rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
         rc = acsa__app_finish(app, rc, action, object, err);
     }
     if (rc == ACSA_OK && out_event != NULL) {
@@ -497,7 +554,7 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
                                      const char *other_number, const struct acsa_command *command,
                                      struct acsa_error *err)
 {
-    struct acsa__app_work *work = work_new(app, err);
+    struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
@@ -517,6 +574,7 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
                                                       err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other,
                                                       &work->other_event, err) : rc;
+        rc = rc == ACSA_OK ? record_step(app, work, command, other_number, false, err) : rc;
         rc = acsa__app_finish(app, rc, "order.exchange", object, err);
     }
     return rc;
@@ -548,7 +606,8 @@ static enum acsa_rc collect_number(void *ctx, const struct acsa_order_summary *s
 
 static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *work,
                                    const struct number_list *list, int32_t day, const char *actor,
-                                   acsa_converted_cb cb, void *ctx, struct acsa_error *err)
+                                   acsa_converted_cb cb, void *ctx, uint32_t *out_count,
+                                   struct acsa_error *err)
 {
     struct acsa_command cmd;
     memset(&cmd, 0, sizeof(cmd));
@@ -562,13 +621,22 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
         } else {
             cmd.reason[0] = '\0';
         }
+        bool manual = false;
+        rc = rc == ACSA_OK ? acsa__app_local_step_allowed(app, &work->order, cmd.step, &manual,
+                                                          err) : rc;
+        if (rc == ACSA_EFORBIDDEN) {
+            acsa_error_clear(err); /* The partner's node converts what is owed to it. */
+            continue;
+        }
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                               &work->event, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
                                                       err) : rc;
+        rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
         if (rc != ACSA_OK) {
             return rc;
         }
+        (*out_count)++;
         if (cb != NULL) {
             cb(ctx, &work->order, &work->event);
         }
@@ -581,11 +649,12 @@ enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, const c
                                       struct acsa_error *err)
 {
     *out_count = 0;
-    struct acsa__app_work *work = work_new(app, err);
+    struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
     struct number_list list = {0};
+    uint32_t count = 0;
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
     filter.overdue_as_of = day;
@@ -599,11 +668,12 @@ enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, const c
         if (rc == ACSA_ENOMEM) {
             acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
         }
-        rc = rc == ACSA_OK ? convert_listed(app, work, &list, day, actor, cb, ctx, err) : rc;
+        rc = rc == ACSA_OK ? convert_listed(app, work, &list, day, actor, cb, ctx, &count,
+                                            err) : rc;
         rc = acsa__app_finish(app, rc, "convert-overdue", object, err);
     }
     if (rc == ACSA_OK) {
-        *out_count = (uint32_t)list.count;
+        *out_count = count;
     }
     free(list.numbers);
     return rc;
@@ -613,7 +683,7 @@ enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,
                                 struct acsa_order *out_order,
                                 struct acsa_agreement *out_agreement, struct acsa_error *err)
 {
-    struct acsa__app_work *work = work_new(app, err);
+    struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "../core/record.h"
 
 /* Parsed agreements kept by a handle. An agreement is never replaced once loaded, so a
  * cached copy stays true; it saves parsing the stored JSON on every order command. */
@@ -19,7 +20,25 @@ struct acsa_app {
     struct acsa_agreement *agreements[ACSA__APP_AGREEMENT_CACHE]; /* Owned; cache. */
     uint32_t agreement_count;           /* Used cache entries. */
     struct acsa__app_work *work;        /* Owned; scratch space of order commands. */
+    char key_path[4096];                /* The node's secret key file: "<db>.key". */
 };
+
+/* Everything an order create or step works on. Orders are large, so it lives on the heap, in
+ * one block per handle, allocated on first use and kept: a command costs no allocation. */
+struct acsa__app_work {
+    struct acsa_agreement agreement;
+    struct acsa_activity activity;
+    struct acsa_official official;
+    struct acsa_order order;
+    struct acsa_order other;
+    struct acsa_event event;
+    struct acsa_event other_event;
+    struct acsa_record record;                    /* The record of the step (records.c). */
+    uint8_t record_buf[ACSA_RECORD_MAX];          /* Its canonical bytes. */
+};
+
+/* The handle's work space, allocated on first use. */
+struct acsa__app_work *acsa__app_work(struct acsa_app *app, struct acsa_error *err);
 
 /* The agreement with that id, from the cache or the store (then cached). */
 ACSA_NODISCARD enum acsa_rc acsa__app_agreement(struct acsa_app *app, const char *id,
@@ -73,5 +92,50 @@ ACSA_NODISCARD enum acsa_rc acsa__app_check_party(const char *party, struct acsa
 ACSA_NODISCARD enum acsa_rc acsa__app_check_unit(struct acsa_app *app, const char *field,
                                                  int64_t id, const char *party,
                                                  struct acsa_error *err);
+
+/* ---- Records (records.c) ----------------------------------------------------------------- */
+
+/* How a step came to be taken on this node. */
+struct acsa__app_origin {
+    const char *signer;        /* The nation whose node signed it: our own for local steps. */
+    const uint8_t *body;       /* Received: its canonical bytes; NULL for a local step. */
+    size_t body_len;
+    int64_t batch_id;          /* Received: the batch it came in. */
+};
+
+/* Before a local step on order: refuses (ACSA_EFORBIDDEN) a step that belongs to a partner
+ * with a node of its own (its node signs it and sync brings it); otherwise sets *manual when
+ * the step belongs to the partner (entered here on its behalf, unsigned by it). */
+ACSA_NODISCARD enum acsa_rc acsa__app_local_step_allowed(struct acsa_app *app,
+                                                         const struct acsa_order *order,
+                                                         enum acsa_step step, bool *manual,
+                                                         struct acsa_error *err);
+
+/* After a local step was written: records it (work->record filled by the caller with the
+ * step's own fields: kind, number, command, create or exchange fields) as our next record,
+ * chained to the order's head. */
+ACSA_NODISCARD enum acsa_rc acsa__app_record_local(struct acsa_app *app,
+                                                   struct acsa__app_work *work, bool manual,
+                                                   struct acsa_error *err);
+
+/* The record of a unit or activity added here. */
+ACSA_NODISCARD enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind,
+                                                 int64_t id, struct acsa_error *err);
+
+/* The reference (origin, id) of a local unit or activity id; id 0 gives ("", 0). */
+ACSA_NODISCARD enum acsa_rc acsa__app_ref_of(struct acsa_app *app, enum acsa_ref_kind kind,
+                                             int64_t local_id, struct acsa_ref *out,
+                                             struct acsa_error *err);
+
+/* Takes in one record a partner node signed (inside the caller's level): checks, applies and
+ * stores it. ACSA_OK with *duplicate set when the very record is stored already. Refusals
+ * (ACSA_EREFUSED and others) name the reason in err; the caller quarantines. */
+ACSA_NODISCARD enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
+                                                  const uint8_t *body, size_t len,
+                                                  int64_t batch_id, bool *duplicate,
+                                                  struct acsa_error *err);
+
+/* SHA-256 of data. */
+void acsa__app_sha256(const void *data, size_t len, uint8_t out[ACSA_HASH_SIZE]);
 
 #endif

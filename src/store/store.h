@@ -8,12 +8,14 @@
 #define ACSA_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../core/agreement.h"
 #include "../core/authz.h"
 #include "../core/order.h"
 #include "../core/rc.h"
+#include "../core/record.h"
 
 struct acsa_store;
 
@@ -126,7 +128,64 @@ typedef enum acsa_rc (*acsa_user_cb)(void *ctx, const struct acsa_user *user);
 typedef enum acsa_rc (*acsa_token_cb)(void *ctx, const struct acsa_token_info *token);
 typedef enum acsa_rc (*acsa_audit_cb)(void *ctx, const struct acsa_audit_record *record);
 
-#define ACSA_STORE_VTBL_VERSION 2
+/* ---- Node identity, partner nodes, records and quarantine (vtable version 3) ------------ */
+
+
+#define ACSA_URL_SIZE 256            /* A partner node's base URL, plus NUL. */
+#define ACSA_PUBLIC_KEY_SIZE 32      /* Ed25519. */
+#define ACSA_SIGNATURE_SIZE 64       /* Ed25519. */
+
+/* A partner node: the one key whose signature this node accepts for that party. */
+struct acsa_peer {
+    char party[ACSA_NATION_SIZE];
+    char url[ACSA_URL_SIZE];                 /* "" when reached only by bundle files. */
+    uint8_t key[ACSA_PUBLIC_KEY_SIZE];
+    int64_t received_through;                /* Its records taken in here, up to this seq. */
+    int64_t acked_through;                   /* Our records it confirmed, up to this seq. */
+    int64_t last_sync_s;                     /* Last complete exchange, 0 if none. */
+};
+
+/* One stored record: its canonical bytes and what it is indexed by. */
+struct acsa_record_row {
+    int64_t id;                              /* Local, ascending. */
+    char origin[ACSA_NATION_SIZE];           /* Who signed it. */
+    int64_t seq;                             /* Origin's number. */
+    char partner[ACSA_NATION_SIZE];          /* Own records: the party it is for; "" for any. */
+    char order_number[ACSA_NUMBER_SIZE];     /* Step records: the order, else "". */
+    char other_number[ACSA_NUMBER_SIZE];     /* Exchange: the other order, else "". */
+    uint8_t hash[ACSA_HASH_SIZE];            /* SHA-256 of body. */
+    int64_t batch_id;                        /* The signed batch it came in; 0: our own. */
+    const uint8_t *body;                     /* Canonical encoding (record.h). */
+    size_t body_len;
+};
+
+/* A refused record or batch, kept with the reason for the programme officer. */
+struct acsa_quarantine_row {
+    int64_t id;
+    int64_t at_s;
+    char peer[ACSA_NATION_SIZE];             /* Who sent it ("" if unknown). */
+    char via[16];                            /* "sync" or "bundle". */
+    char what[16];                           /* "record" or "batch". */
+    int64_t seq;                             /* The record's seq, or the batch's first. */
+    char order_number[ACSA_NUMBER_SIZE];     /* The order, if a step record. */
+    char reason[ACSA_AUDIT_TEXT_SIZE];
+    const uint8_t *body;                     /* The refused bytes (may be cut). */
+    size_t body_len;
+};
+
+typedef enum acsa_rc (*acsa_peer_cb)(void *ctx, const struct acsa_peer *peer);
+typedef enum acsa_rc (*acsa_record_cb)(void *ctx, const struct acsa_record_row *row);
+typedef enum acsa_rc (*acsa_quarantine_cb)(void *ctx, const struct acsa_quarantine_row *row);
+typedef enum acsa_rc (*acsa_fingerprint_cb)(void *ctx, const char *number,
+                                            uint64_t fingerprint);
+
+/* Kinds of reference data that travel as records. */
+enum acsa_ref_kind {
+    ACSA_REF_ACTIVITY,
+    ACSA_REF_UNIT,
+};
+
+#define ACSA_STORE_VTBL_VERSION 3
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -289,6 +348,81 @@ struct acsa_store_vtbl {
     /* The id of the event the last order_insert or order_update on this handle stored (so
      * that an answer can show the event without reading it back); 0 before any. */
     int64_t (*last_event_id)(struct acsa_store *store);
+
+    /* ---- Version 3: partner nodes, records, signed batches, quarantine, reference origins,
+     * fingerprints. */
+
+    /* Adds the peer, or replaces its url and key (cursors kept unless the key changes). */
+    enum acsa_rc (*peer_put)(struct acsa_store *store, const struct acsa_peer *peer,
+                             struct acsa_error *err);
+    enum acsa_rc (*peer_get)(struct acsa_store *store, const char *party,
+                             struct acsa_peer *out, struct acsa_error *err);
+    enum acsa_rc (*peer_list)(struct acsa_store *store, acsa_peer_cb cb, void *ctx,
+                              struct acsa_error *err);
+    /* Moves the cursors forward (a value below the stored one is ignored); last_sync_s 0
+     * leaves it. */
+    enum acsa_rc (*peer_advance)(struct acsa_store *store, const char *party,
+                                 int64_t received_through, int64_t acked_through,
+                                 int64_t last_sync_s, struct acsa_error *err);
+
+    /* Stores a record (EEXISTS if (origin, seq) is taken) and makes it the head of the chain
+     * of its order and, for an exchange, of the other order. */
+    enum acsa_rc (*record_append)(struct acsa_store *store, const struct acsa_record_row *row,
+                                  struct acsa_error *err);
+    /* The record (origin, seq), without its body (body NULL). */
+    enum acsa_rc (*record_get)(struct acsa_store *store, const char *origin, int64_t seq,
+                               struct acsa_record_row *out, struct acsa_error *err);
+    /* The highest seq of origin's records, 0 if none. */
+    enum acsa_rc (*record_last_seq)(struct acsa_store *store, const char *origin,
+                                    int64_t *out_seq, struct acsa_error *err);
+    /* origin's records with seq > after_seq meant for partner (or for any partner), by seq,
+     * at most limit. */
+    enum acsa_rc (*record_scan)(struct acsa_store *store, const char *origin,
+                                const char *partner, int64_t after_seq, uint32_t limit,
+                                acsa_record_cb cb, void *ctx, struct acsa_error *err);
+    /* The hash of the newest record of the order's chain (zeros if it has none); ENOTFOUND if
+     * there is no such order. */
+    enum acsa_rc (*chain_head)(struct acsa_store *store, const char *number,
+                               uint8_t out_hash[ACSA_HASH_SIZE], struct acsa_error *err);
+    /* Whether hash is a stored record of the order (as its order or exchange partner). */
+    enum acsa_rc (*record_in_chain)(struct acsa_store *store, const char *number,
+                                    const uint8_t hash[ACSA_HASH_SIZE], bool *out,
+                                    struct acsa_error *err);
+    /* Keeps a verified batch: who signed it, its range, the digest signed and the signature. */
+    enum acsa_rc (*batch_add)(struct acsa_store *store, const char *peer, const char *via,
+                              int64_t first_seq, int64_t last_seq, uint32_t count,
+                              const uint8_t digest[ACSA_HASH_SIZE],
+                              const uint8_t signature[ACSA_SIGNATURE_SIZE], int64_t at_s,
+                              int64_t *out_id, struct acsa_error *err);
+    enum acsa_rc (*quarantine_add)(struct acsa_store *store,
+                                   const struct acsa_quarantine_row *row,
+                                   struct acsa_error *err);
+    /* Newest first, at most limit (0: all). */
+    enum acsa_rc (*quarantine_list)(struct acsa_store *store, uint32_t limit,
+                                    acsa_quarantine_cb cb, void *ctx, struct acsa_error *err);
+
+    /* Reference data by origin: an activity or unit a partner node numbered origin_id is
+     * bound to a local id. Local ones are their own origin. */
+    enum acsa_rc (*ref_bind)(struct acsa_store *store, enum acsa_ref_kind kind,
+                             int64_t local_id, const char *origin, int64_t origin_id,
+                             struct acsa_error *err);
+    /* ENOTFOUND if no local id is bound to (origin, origin_id). */
+    enum acsa_rc (*ref_find)(struct acsa_store *store, enum acsa_ref_kind kind,
+                             const char *origin, int64_t origin_id, int64_t *out_local_id,
+                             struct acsa_error *err);
+    /* The origin of a local id: ("", 0) when it was made here. */
+    enum acsa_rc (*ref_origin)(struct acsa_store *store, enum acsa_ref_kind kind,
+                               int64_t local_id, char out_origin[ACSA_NATION_SIZE],
+                               int64_t *out_origin_id, struct acsa_error *err);
+    /* Existing ids by name: units by (party, name), activities by (agreement, name). */
+    enum acsa_rc (*ref_by_name)(struct acsa_store *store, enum acsa_ref_kind kind,
+                                const char *scope, const char *name, int64_t *out_local_id,
+                                struct acsa_error *err);
+
+    /* Every order shared with partner, by number, with acsa_order_fingerprint. */
+    enum acsa_rc (*order_fingerprints)(struct acsa_store *store, const char *partner,
+                                       acsa_fingerprint_cb cb, void *ctx,
+                                       struct acsa_error *err);
 };
 
 struct acsa_store {

@@ -8,119 +8,6 @@
 #include "../core/acsa_assert.h"
 #include "store_sqlite_int.h"
 
-/* ---- Runners -------------------------------------------------------------------------- */
-
-/* One value to bind: text (NULL binds SQL NULL) or an integer. */
-struct value {
-    const char *text;
-    int64_t number;
-    bool is_text;
-};
-
-#define TEXT(v) {(v), 0, true}
-#define INT(v) {NULL, (v), false}
-#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-/* A statement and what to bind to ?1, ?2, ... */
-struct statement {
-    enum acsa__sqlite_slot slot;
-    const char *sql;
-    const struct value *values;
-    size_t count;
-};
-
-#define STATEMENT(slot, sql, values) {(slot), (sql), (values), COUNT(values)}
-
-static enum acsa_rc prepare(struct acsa_store_sqlite *s, const struct statement *st,
-                            sqlite3_stmt **out, struct acsa_error *err)
-{
-    enum acsa_rc rc = acsa__sqlite_acquire(s, st->slot, st->sql, out, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, *out);
-    for (size_t i = 0; i < st->count; i++) {
-        if (st->values[i].is_text) {
-            acsa__sqlite_bind_text(&b, (int)i + 1, st->values[i].text);
-        } else {
-            acsa__sqlite_bind_int(&b, (int)i + 1, st->values[i].number);
-        }
-    }
-    if (b.rc != SQLITE_OK) {
-        rc = acsa__sqlite_fail(s, err);
-        acsa__sqlite_release(s, st->slot, *out);
-        *out = NULL;
-    }
-    return rc;
-}
-
-/* Runs a statement that returns no rows. A taken unique key is ACSA_EEXISTS with the message
- * left to the caller. *out_changes (if not NULL) is the number of rows changed. */
-static enum acsa_rc run_write(struct acsa_store_sqlite *s, const struct statement *st,
-                              int64_t *out_changes, struct acsa_error *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = prepare(s, st, &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    int code = sqlite3_step(stmt);
-    if (code == SQLITE_DONE && out_changes != NULL) {
-        *out_changes = sqlite3_changes64(s->db);
-    } else if (acsa__sqlite_is_unique(code)) {
-        rc = ACSA_EEXISTS;
-    } else if (code != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, st->slot, stmt);
-    return rc;
-}
-
-/* Reads the current row; returns ACSA_OK to go on. */
-typedef enum acsa_rc (*row_fn)(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err);
-
-/* Runs a query and hands each row to fn until fn returns something other than ACSA_OK.
- * *out_rows (if not NULL) is the number of rows read. */
-static enum acsa_rc run_query(struct acsa_store_sqlite *s, const struct statement *st, row_fn fn,
-                              void *ctx, int64_t *out_rows, struct acsa_error *err)
-{
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = prepare(s, st, &stmt, err);
-    int64_t rows = 0;
-    while (rc == ACSA_OK) {
-        int code = sqlite3_step(stmt);
-        if (code == SQLITE_DONE) {
-            break;
-        }
-        if (code != SQLITE_ROW) {
-            rc = acsa__sqlite_fail(s, err);
-            break;
-        }
-        rows++;
-        struct acsa__sqlite_row row;
-        acsa__sqlite_row_init(&row, stmt);
-        rc = fn(ctx, &row, err);
-    }
-    acsa__sqlite_release(s, st->slot, stmt);
-    if (out_rows != NULL) {
-        *out_rows = rows;
-    }
-    return rc;
-}
-
-/* run_query for a query of at most one row: ACSA_ENOTFOUND, with what, if there was none. */
-static enum acsa_rc run_get(struct acsa_store_sqlite *s, const struct statement *st, row_fn fn,
-                            void *ctx, const char *what, struct acsa_error *err)
-{
-    int64_t rows = 0;
-    enum acsa_rc rc = run_query(s, st, fn, ctx, &rows, err);
-    if (rc == ACSA_OK && rows == 0) {
-        return acsa_error_set(err, ACSA_ENOTFOUND, "", "%s not found", what);
-    }
-    return rc;
-}
-
 /* ---- Users ---------------------------------------------------------------------------- */
 
 #define USER_COLUMNS \
@@ -162,17 +49,17 @@ enum acsa_rc acsa__sqlite_user_add(struct acsa_store *store, const struct acsa_u
     ACSA_ASSERT((unsigned)user->role < ACSA_ROLE_COUNT);
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     *out_id = 0;
-    const struct value values[] = {
+    const struct acsa__sqlite_value values[] = {
         TEXT(user->username), TEXT(user->display_name), TEXT(acsa_role_name(user->role)),
         TEXT(user->party),    INT(user->unit_id),       TEXT(password_hash),
         INT(created_s),
     };
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_USER_ADD,
         "INSERT INTO users (username, display_name, role, party, unit_id, password_hash, "
         "created_s) VALUES (?1, ?2, ?3, ?4, nullif(?5, 0), ?6, ?7)",
         values);
-    enum acsa_rc rc = run_write(s, &st, NULL, err);
+    enum acsa_rc rc = acsa__sqlite_run_write(s, &st, NULL, err);
     if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, rc, "username", "username: user \"%s\" already exists",
                               user->username);
@@ -187,33 +74,33 @@ enum acsa_rc acsa__sqlite_user_get(struct acsa_store *store, const char *usernam
                                    struct acsa_user *out, char *password_hash,
                                    struct acsa_error *err)
 {
-    const struct value values[] = {TEXT(username)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_value values[] = {TEXT(username)};
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_USER_GET,
         "SELECT " USER_COLUMNS ", u.password_hash FROM users u WHERE u.username = ?1", values);
     struct user_out result = {out, password_hash, ACSA_PASSWORD_HASH_SIZE, NULL, NULL};
     char what[ACSA_USERNAME_SIZE + 16];
     snprintf(what, sizeof(what), "user \"%.*s\"", ACSA_USERNAME_SIZE - 1, username);
-    return run_get(acsa__sqlite_of(store), &st, user_row, &result, what, err);
+    return acsa__sqlite_run_get(acsa__sqlite_of(store), &st, user_row, &result, what, err);
 }
 
 enum acsa_rc acsa__sqlite_user_list(struct acsa_store *store, acsa_user_cb cb, void *ctx,
                                     struct acsa_error *err)
 {
     ACSA_ASSERT(cb != NULL);
-    const struct statement st = {ACSA__SQLITE_USER_LIST,
+    const struct acsa__sqlite_statement st = {ACSA__SQLITE_USER_LIST,
                                  "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username",
                                  NULL, 0};
     struct acsa_user user;
     struct user_out result = {&user, NULL, 0, cb, ctx};
-    return run_query(acsa__sqlite_of(store), &st, user_row, &result, NULL, err);
+    return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, user_row, &result, NULL, err);
 }
 
 static enum acsa_rc user_disable_all(struct acsa_store_sqlite *s, int64_t user_id,
                                      struct acsa_error *err)
 {
-    const struct value values[] = {INT(user_id)};
-    const struct statement steps[] = {
+    const struct acsa__sqlite_value values[] = {INT(user_id)};
+    const struct acsa__sqlite_statement steps[] = {
         STATEMENT(ACSA__SQLITE_USER_DISABLE, "UPDATE users SET disabled = 1 WHERE id = ?1",
                   values),
         STATEMENT(ACSA__SQLITE_USER_END_SESSIONS, "DELETE FROM sessions WHERE user_id = ?1",
@@ -222,13 +109,13 @@ static enum acsa_rc user_disable_all(struct acsa_store_sqlite *s, int64_t user_i
                   "UPDATE api_tokens SET revoked = 1 WHERE user_id = ?1", values),
     };
     int64_t changed = 0;
-    enum acsa_rc rc = run_write(s, &steps[0], &changed, err);
+    enum acsa_rc rc = acsa__sqlite_run_write(s, &steps[0], &changed, err);
     if (rc == ACSA_OK && changed == 0) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "user", "user %lld not found",
                               (long long)user_id);
     }
     for (size_t i = 1; rc == ACSA_OK && i < COUNT(steps); i++) {
-        rc = run_write(s, &steps[i], NULL, err);
+        rc = acsa__sqlite_run_write(s, &steps[i], NULL, err);
     }
     return rc;
 }
@@ -250,14 +137,15 @@ enum acsa_rc acsa__sqlite_session_add(struct acsa_store *store, const char *toke
                                       int64_t user_id, const char *csrf, int64_t created_s,
                                       int64_t expires_s, struct acsa_error *err)
 {
-    const struct value values[] = {TEXT(token_hash), INT(user_id), TEXT(csrf), INT(created_s),
+    const struct acsa__sqlite_value values[] =
+        {TEXT(token_hash), INT(user_id), TEXT(csrf), INT(created_s),
                                    INT(expires_s)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_SESSION_ADD,
         "INSERT INTO sessions (token_hash, user_id, csrf, created_s, expires_s) "
         "VALUES (?1, ?2, ?3, ?4, ?5)",
         values);
-    enum acsa_rc rc = run_write(acsa__sqlite_of(store), &st, NULL, err);
+    enum acsa_rc rc = acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
     if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, rc, "session", "session already exists");
     }
@@ -268,24 +156,24 @@ enum acsa_rc acsa__sqlite_session_get(struct acsa_store *store, const char *toke
                                       int64_t now_s, struct acsa_user *out_user, char *out_csrf,
                                       struct acsa_error *err)
 {
-    const struct value values[] = {TEXT(token_hash), INT(now_s)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_value values[] = {TEXT(token_hash), INT(now_s)};
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_SESSION_GET,
         "SELECT " USER_COLUMNS ", s.csrf FROM sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.token_hash = ?1 AND s.expires_s > ?2",
         values);
     struct user_out result = {out_user, out_csrf, ACSA_SECRET_TEXT_SIZE, NULL, NULL};
-    return run_get(acsa__sqlite_of(store), &st, user_row, &result, "session", err);
+    return acsa__sqlite_run_get(acsa__sqlite_of(store), &st, user_row, &result, "session", err);
 }
 
 enum acsa_rc acsa__sqlite_session_delete(struct acsa_store *store, const char *token_hash,
                                          struct acsa_error *err)
 {
-    const struct value values[] = {TEXT(token_hash)};
-    const struct statement st = STATEMENT(ACSA__SQLITE_SESSION_DELETE,
+    const struct acsa__sqlite_value values[] = {TEXT(token_hash)};
+    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_SESSION_DELETE,
                                           "DELETE FROM sessions WHERE token_hash = ?1", values);
     int64_t changed = 0;
-    enum acsa_rc rc = run_write(acsa__sqlite_of(store), &st, &changed, err);
+    enum acsa_rc rc = acsa__sqlite_run_write(acsa__sqlite_of(store), &st, &changed, err);
     if (rc == ACSA_OK && changed == 0) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "session", "session not found");
     }
@@ -295,10 +183,10 @@ enum acsa_rc acsa__sqlite_session_delete(struct acsa_store *store, const char *t
 enum acsa_rc acsa__sqlite_session_purge(struct acsa_store *store, int64_t now_s,
                                         struct acsa_error *err)
 {
-    const struct value values[] = {INT(now_s)};
-    const struct statement st = STATEMENT(ACSA__SQLITE_SESSION_PURGE,
+    const struct acsa__sqlite_value values[] = {INT(now_s)};
+    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_SESSION_PURGE,
                                           "DELETE FROM sessions WHERE expires_s <= ?1", values);
-    return run_write(acsa__sqlite_of(store), &st, NULL, err);
+    return acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
 }
 
 /* ---- API tokens ----------------------------------------------------------------------- */
@@ -309,12 +197,13 @@ enum acsa_rc acsa__sqlite_token_add(struct acsa_store *store, int64_t user_id, c
 {
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     *out_id = 0;
-    const struct value values[] = {INT(user_id), TEXT(name), TEXT(token_hash), INT(created_s)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_value values[] =
+        {INT(user_id), TEXT(name), TEXT(token_hash), INT(created_s)};
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_TOKEN_ADD,
         "INSERT INTO api_tokens (user_id, name, token_hash, created_s) VALUES (?1, ?2, ?3, ?4)",
         values);
-    enum acsa_rc rc = run_write(s, &st, NULL, err);
+    enum acsa_rc rc = acsa__sqlite_run_write(s, &st, NULL, err);
     if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, rc, "token", "token already exists");
     }
@@ -327,14 +216,14 @@ enum acsa_rc acsa__sqlite_token_add(struct acsa_store *store, int64_t user_id, c
 enum acsa_rc acsa__sqlite_token_user(struct acsa_store *store, const char *token_hash,
                                      struct acsa_user *out, struct acsa_error *err)
 {
-    const struct value values[] = {TEXT(token_hash)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_value values[] = {TEXT(token_hash)};
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_TOKEN_USER,
         "SELECT " USER_COLUMNS " FROM api_tokens t JOIN users u ON u.id = t.user_id "
         "WHERE t.token_hash = ?1 AND t.revoked = 0",
         values);
     struct user_out result = {out, NULL, 0, NULL, NULL};
-    return run_get(acsa__sqlite_of(store), &st, user_row, &result, "token", err);
+    return acsa__sqlite_run_get(acsa__sqlite_of(store), &st, user_row, &result, "token", err);
 }
 
 #define TOKEN_SELECT \
@@ -366,24 +255,24 @@ static enum acsa_rc token_row(void *ctx, struct acsa__sqlite_row *row, struct ac
 enum acsa_rc acsa__sqlite_token_get(struct acsa_store *store, int64_t id,
                                     struct acsa_token_info *out, struct acsa_error *err)
 {
-    const struct value values[] = {INT(id)};
-    const struct statement st = STATEMENT(ACSA__SQLITE_TOKEN_GET,
+    const struct acsa__sqlite_value values[] = {INT(id)};
+    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_TOKEN_GET,
                                           TOKEN_SELECT "WHERE t.id = ?1", values);
     struct token_out result = {out, NULL, NULL};
     char what[48];
     snprintf(what, sizeof(what), "token %lld", (long long)id);
-    return run_get(acsa__sqlite_of(store), &st, token_row, &result, what, err);
+    return acsa__sqlite_run_get(acsa__sqlite_of(store), &st, token_row, &result, what, err);
 }
 
 enum acsa_rc acsa__sqlite_token_revoke(struct acsa_store *store, int64_t id,
                                        struct acsa_error *err)
 {
-    const struct value values[] = {INT(id)};
-    const struct statement st = STATEMENT(ACSA__SQLITE_TOKEN_REVOKE,
+    const struct acsa__sqlite_value values[] = {INT(id)};
+    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_TOKEN_REVOKE,
                                           "UPDATE api_tokens SET revoked = 1 WHERE id = ?1",
                                           values);
     int64_t changed = 0;
-    enum acsa_rc rc = run_write(acsa__sqlite_of(store), &st, &changed, err);
+    enum acsa_rc rc = acsa__sqlite_run_write(acsa__sqlite_of(store), &st, &changed, err);
     if (rc == ACSA_OK && changed == 0) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "id", "token %lld not found",
                               (long long)id);
@@ -396,14 +285,14 @@ enum acsa_rc acsa__sqlite_token_list(struct acsa_store *store, const char *usern
 {
     ACSA_ASSERT(cb != NULL);
     bool all = username == NULL || username[0] == '\0';
-    const struct value values[] = {TEXT(all ? NULL : username)};
-    const struct statement st = STATEMENT(ACSA__SQLITE_TOKEN_LIST,
+    const struct acsa__sqlite_value values[] = {TEXT(all ? NULL : username)};
+    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_TOKEN_LIST,
                                           TOKEN_SELECT "WHERE (?1 IS NULL OR u.username = ?1) "
                                                        "ORDER BY t.id",
                                           values);
     struct acsa_token_info token;
     struct token_out result = {&token, cb, ctx};
-    return run_query(acsa__sqlite_of(store), &st, token_row, &result, NULL, err);
+    return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, token_row, &result, NULL, err);
 }
 
 /* ---- Failed sign-ins ------------------------------------------------------------------ */
@@ -423,38 +312,39 @@ enum acsa_rc acsa__sqlite_login_failures_get(struct acsa_store *store, const cha
                                              struct acsa_error *err)
 {
     memset(out, 0, sizeof(*out));
-    const struct value values[] = {TEXT(username)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_value values[] = {TEXT(username)};
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_FAILURES_GET,
         "SELECT count, first_s, locked_until_s FROM login_failures WHERE username = ?1",
         values);
-    return run_query(acsa__sqlite_of(store), &st, failures_row, out, NULL, err);
+    return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, failures_row, out, NULL, err);
 }
 
 enum acsa_rc acsa__sqlite_login_failures_put(struct acsa_store *store, const char *username,
                                              const struct acsa_login_failures *failures,
                                              struct acsa_error *err)
 {
-    const struct value values[] = {TEXT(username), INT(failures->count), INT(failures->first_s),
+    const struct acsa__sqlite_value values[] =
+        {TEXT(username), INT(failures->count), INT(failures->first_s),
                                    INT(failures->locked_until_s)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_FAILURES_PUT,
         "INSERT INTO login_failures (username, count, first_s, locked_until_s) "
         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (username) DO UPDATE SET "
         "count = excluded.count, first_s = excluded.first_s, "
         "locked_until_s = excluded.locked_until_s",
         values);
-    return run_write(acsa__sqlite_of(store), &st, NULL, err);
+    return acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
 }
 
 enum acsa_rc acsa__sqlite_login_failures_clear(struct acsa_store *store, const char *username,
                                                struct acsa_error *err)
 {
-    const struct value values[] = {TEXT(username)};
-    const struct statement st = STATEMENT(ACSA__SQLITE_FAILURES_CLEAR,
+    const struct acsa__sqlite_value values[] = {TEXT(username)};
+    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_FAILURES_CLEAR,
                                           "DELETE FROM login_failures WHERE username = ?1",
                                           values);
-    return run_write(acsa__sqlite_of(store), &st, NULL, err);
+    return acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
 }
 
 /* ---- Idempotency ---------------------------------------------------------------------- */
@@ -489,12 +379,13 @@ enum acsa_rc acsa__sqlite_idempotency_get(struct acsa_store *store, int64_t user
                                           struct acsa_error *err)
 {
     memset(out, 0, sizeof(*out));
-    const struct value values[] = {INT(user_id), TEXT(key)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_value values[] = {INT(user_id), TEXT(key)};
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_IDEMPOTENCY_GET,
         "SELECT request_hash, status, body FROM idempotency WHERE user_id = ?1 AND key = ?2",
         values);
-    return run_get(acsa__sqlite_of(store), &st, idempotency_row, out, "idempotency key", err);
+    return acsa__sqlite_run_get(acsa__sqlite_of(store), &st,
+                                idempotency_row, out, "idempotency key", err);
 }
 
 enum acsa_rc acsa__sqlite_idempotency_put(struct acsa_store *store, int64_t user_id,
@@ -502,14 +393,14 @@ enum acsa_rc acsa__sqlite_idempotency_put(struct acsa_store *store, int64_t user
                                           const char *body, int64_t created_s,
                                           struct acsa_error *err)
 {
-    const struct value values[] = {INT(user_id),   TEXT(key),  TEXT(request_hash),
+    const struct acsa__sqlite_value values[] = {INT(user_id),   TEXT(key),  TEXT(request_hash),
                                    INT(status),    TEXT(body), INT(created_s)};
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_IDEMPOTENCY_PUT,
         "INSERT INTO idempotency (user_id, key, request_hash, status, body, created_s) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         values);
-    enum acsa_rc rc = run_write(acsa__sqlite_of(store), &st, NULL, err);
+    enum acsa_rc rc = acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
     if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, rc, "Idempotency-Key",
                               "Idempotency-Key: \"%s\" was already used", key);
@@ -555,27 +446,29 @@ static enum acsa_rc audit_row(void *ctx, struct acsa__sqlite_row *row, struct ac
 enum acsa_rc acsa__sqlite_audit_last(struct acsa_store *store, struct acsa_audit_record *out,
                                      struct acsa_error *err)
 {
-    const struct statement st = {ACSA__SQLITE_AUDIT_LAST, AUDIT_SELECT "ORDER BY id DESC LIMIT 1",
+    const struct acsa__sqlite_statement st = {ACSA__SQLITE_AUDIT_LAST,
+        AUDIT_SELECT "ORDER BY id DESC LIMIT 1",
                                  NULL, 0};
     struct audit_out result = {out, NULL, NULL};
-    return run_get(acsa__sqlite_of(store), &st, audit_row, &result, "audit record", err);
+    return acsa__sqlite_run_get(acsa__sqlite_of(store), &st,
+                                audit_row, &result, "audit record", err);
 }
 
 enum acsa_rc acsa__sqlite_audit_append(struct acsa_store *store,
                                        const struct acsa_audit_record *record,
                                        struct acsa_error *err)
 {
-    const struct value values[] = {
+    const struct acsa__sqlite_value values[] = {
         INT(record->id),          INT(record->at_s),       TEXT(record->actor),
         TEXT(record->action),     TEXT(record->object),    TEXT(record->outcome),
         TEXT(record->detail),     TEXT(record->prev_hash), TEXT(record->hash),
     };
-    const struct statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_AUDIT_APPEND,
         "INSERT INTO audit (id, at_s, actor, action, object, outcome, detail, prev_hash, hash) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         values);
-    enum acsa_rc rc = run_write(acsa__sqlite_of(store), &st, NULL, err);
+    enum acsa_rc rc = acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
     if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, rc, "audit", "audit record %lld already exists",
                               (long long)record->id);
@@ -588,11 +481,12 @@ enum acsa_rc acsa__sqlite_audit_list(struct acsa_store *store, int64_t after_id,
 {
     ACSA_ASSERT(cb != NULL);
     /* LIMIT -1 is no limit in SQLite. */
-    const struct value values[] = {INT(after_id), INT(limit > 0 ? (int64_t)limit : -1)};
-    const struct statement st = STATEMENT(ACSA__SQLITE_AUDIT_LIST,
+    const struct acsa__sqlite_value values[] =
+        {INT(after_id), INT(limit > 0 ? (int64_t)limit : -1)};
+    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_AUDIT_LIST,
                                           AUDIT_SELECT "WHERE id > ?1 ORDER BY id LIMIT ?2",
                                           values);
     struct acsa_audit_record record;
     struct audit_out result = {&record, cb, ctx};
-    return run_query(acsa__sqlite_of(store), &st, audit_row, &result, NULL, err);
+    return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, audit_row, &result, NULL, err);
 }

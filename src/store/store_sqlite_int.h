@@ -71,6 +71,30 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_AUDIT_LAST,
     ACSA__SQLITE_AUDIT_APPEND,
     ACSA__SQLITE_AUDIT_LIST,
+    ACSA__SQLITE_PEER_PUT,
+    ACSA__SQLITE_PEER_GET,
+    ACSA__SQLITE_PEER_LIST,
+    ACSA__SQLITE_PEER_ADVANCE,
+    ACSA__SQLITE_RECORD_APPEND,
+    ACSA__SQLITE_RECORD_HEAD,
+    ACSA__SQLITE_RECORD_HEAD_OTHER,
+    ACSA__SQLITE_RECORD_GET,
+    ACSA__SQLITE_RECORD_LAST,
+    ACSA__SQLITE_RECORD_SCAN,
+    ACSA__SQLITE_CHAIN_HEAD,
+    ACSA__SQLITE_RECORD_IN_CHAIN,
+    ACSA__SQLITE_BATCH_ADD,
+    ACSA__SQLITE_QUARANTINE_ADD,
+    ACSA__SQLITE_QUARANTINE_LIST,
+    ACSA__SQLITE_REF_BIND_ACTIVITY,
+    ACSA__SQLITE_REF_BIND_UNIT,
+    ACSA__SQLITE_REF_FIND_ACTIVITY,
+    ACSA__SQLITE_REF_FIND_UNIT,
+    ACSA__SQLITE_REF_ORIGIN_ACTIVITY,
+    ACSA__SQLITE_REF_ORIGIN_UNIT,
+    ACSA__SQLITE_REF_NAME_ACTIVITY,
+    ACSA__SQLITE_REF_NAME_UNIT,
+    ACSA__SQLITE_FINGERPRINTS,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -183,6 +207,52 @@ bool acsa__sqlite_col_flag(struct acsa__sqlite_row *row, int column);
 enum acsa_role acsa__sqlite_col_role(struct acsa__sqlite_row *row, int column);
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_row_check(const struct acsa__sqlite_row *row,
                                                    struct acsa_error *err);
+
+/* Runners (store_sqlite_run.c): a statement of one slot and the values to bind to ?1, ?2, ...
+ * A value is text (NULL binds SQL NULL), an integer, or a blob. */
+struct acsa__sqlite_value {
+    const char *text;
+    int64_t number;
+    const void *blob;
+    size_t blob_len;
+    char kind; /* 't', 'i' or 'b'. */
+};
+
+#define TEXT(v) {(v), 0, NULL, 0, 't'}
+#define INT(v) {NULL, (v), NULL, 0, 'i'}
+#define BLOB(p, n) {NULL, 0, (p), (n), 'b'}
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+struct acsa__sqlite_statement {
+    enum acsa__sqlite_slot slot;
+    const char *sql;
+    const struct acsa__sqlite_value *values;
+    size_t count;
+};
+
+#define STATEMENT(slot, sql, values) {(slot), (sql), (values), COUNT(values)}
+
+/* Reads the current row; returns ACSA_OK to go on. */
+typedef enum acsa_rc (*acsa__sqlite_row_fn)(void *ctx, struct acsa__sqlite_row *row,
+                                            struct acsa_error *err);
+
+/* Runs a statement that returns no rows. A taken unique key is ACSA_EEXISTS with the message
+ * left to the caller. *out_changes (if not NULL) is the number of rows changed. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_write(struct acsa_store_sqlite *s,
+                                                   const struct acsa__sqlite_statement *st,
+                                                   int64_t *out_changes,
+                                                   struct acsa_error *err);
+/* Runs a query and hands each row to fn until fn returns something other than ACSA_OK.
+ * *out_rows (if not NULL) is the number of rows read. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_query(struct acsa_store_sqlite *s,
+                                                   const struct acsa__sqlite_statement *st,
+                                                   acsa__sqlite_row_fn fn, void *ctx,
+                                                   int64_t *out_rows, struct acsa_error *err);
+/* run_query for a query of at most one row: ACSA_ENOTFOUND, with what, if there was none. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_get(struct acsa_store_sqlite *s,
+                                                 const struct acsa__sqlite_statement *st,
+                                                 acsa__sqlite_row_fn fn, void *ctx,
+                                                 const char *what, struct acsa_error *err);
 
 /* Schema (store_sqlite_schema.c). check_created refuses, without writing, a database that
  * acsa never migrated: ACSA_EUSAGE naming path. */
@@ -320,5 +390,57 @@ enum acsa_rc acsa__sqlite_audit_append(struct acsa_store *store,
                                        struct acsa_error *err);
 enum acsa_rc acsa__sqlite_audit_list(struct acsa_store *store, int64_t after_id, uint32_t limit,
                                      acsa_audit_cb cb, void *ctx, struct acsa_error *err);
+
+/* store_sqlite_sync.c: partner nodes, records, batches, quarantine, reference origins. */
+enum acsa_rc acsa__sqlite_peer_put(struct acsa_store *store, const struct acsa_peer *peer,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__sqlite_peer_get(struct acsa_store *store, const char *party,
+                                   struct acsa_peer *out, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_peer_list(struct acsa_store *store, acsa_peer_cb cb, void *ctx,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__sqlite_peer_advance(struct acsa_store *store, const char *party,
+                                       int64_t received_through, int64_t acked_through,
+                                       int64_t last_sync_s, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_record_append(struct acsa_store *store,
+                                        const struct acsa_record_row *row,
+                                        struct acsa_error *err);
+enum acsa_rc acsa__sqlite_record_get(struct acsa_store *store, const char *origin, int64_t seq,
+                                     struct acsa_record_row *out, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_record_last_seq(struct acsa_store *store, const char *origin,
+                                          int64_t *out_seq, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_record_scan(struct acsa_store *store, const char *origin,
+                                      const char *partner, int64_t after_seq, uint32_t limit,
+                                      acsa_record_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_chain_head(struct acsa_store *store, const char *number,
+                                     uint8_t out_hash[ACSA_HASH_SIZE], struct acsa_error *err);
+enum acsa_rc acsa__sqlite_record_in_chain(struct acsa_store *store, const char *number,
+                                          const uint8_t hash[ACSA_HASH_SIZE], bool *out,
+                                          struct acsa_error *err);
+enum acsa_rc acsa__sqlite_batch_add(struct acsa_store *store, const char *peer, const char *via,
+                                    int64_t first_seq, int64_t last_seq, uint32_t count,
+                                    const uint8_t digest[ACSA_HASH_SIZE],
+                                    const uint8_t signature[ACSA_SIGNATURE_SIZE], int64_t at_s,
+                                    int64_t *out_id, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_quarantine_add(struct acsa_store *store,
+                                         const struct acsa_quarantine_row *row,
+                                         struct acsa_error *err);
+enum acsa_rc acsa__sqlite_quarantine_list(struct acsa_store *store, uint32_t limit,
+                                          acsa_quarantine_cb cb, void *ctx,
+                                          struct acsa_error *err);
+enum acsa_rc acsa__sqlite_ref_bind(struct acsa_store *store, enum acsa_ref_kind kind,
+                                   int64_t local_id, const char *origin, int64_t origin_id,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__sqlite_ref_find(struct acsa_store *store, enum acsa_ref_kind kind,
+                                   const char *origin, int64_t origin_id, int64_t *out_local_id,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__sqlite_ref_origin(struct acsa_store *store, enum acsa_ref_kind kind,
+                                     int64_t local_id, char out_origin[ACSA_NATION_SIZE],
+                                     int64_t *out_origin_id, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_ref_by_name(struct acsa_store *store, enum acsa_ref_kind kind,
+                                      const char *scope, const char *name,
+                                      int64_t *out_local_id, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_order_fingerprints(struct acsa_store *store, const char *partner,
+                                             acsa_fingerprint_cb cb, void *ctx,
+                                             struct acsa_error *err);
 
 #endif

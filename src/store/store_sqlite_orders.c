@@ -70,8 +70,9 @@ enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const ch
     "supplier_unit_id, activity_id, method, state, state_before_dispute, currency, "       \
     "exponent, place, need_by, created_on, delivered_on, invoiced_on, due_on, value_minor, " \
     "received_value_minor, kind_settled_minor, cash_due_minor, paid_minor, "               \
-    "outstanding_minor, converted, exchanged_with) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, " \
-    "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+    "outstanding_minor, converted, exchanged_with, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, " \
+    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, " \
+    "?24, ?25, ?26, ?27)"
 
 /* Only what a step can change: the parties, units, activity, lines' terms and currency are
  * fixed at creation, and leaving them out spares every step the foreign-key look-ups and the
@@ -81,7 +82,8 @@ enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const ch
     "UPDATE orders SET state = ?9, state_before_dispute = ?10, delivered_on = ?16, "       \
     "invoiced_on = ?17, due_on = ?18, received_value_minor = ?20, "                         \
     "kind_settled_minor = ?21, cash_due_minor = ?22, paid_minor = ?23, "                    \
-    "outstanding_minor = ?24, converted = ?25, exchanged_with = ?26 WHERE number = ?1"
+    "outstanding_minor = ?24, converted = ?25, exchanged_with = ?26, fingerprint = ?27 "  \
+    "WHERE number = ?1"
 
 static void order_bind(struct acsa__sqlite_bind *b, const struct acsa_order *order)
 {
@@ -114,6 +116,7 @@ static void order_bind(struct acsa__sqlite_bind *b, const struct acsa_order *ord
     acsa__sqlite_bind_int(b, 24, acsa_order_outstanding(order));
     acsa__sqlite_bind_int(b, 25, order->converted ? 1 : 0);
     acsa__sqlite_bind_opt_text(b, 26, order->exchanged_with);
+    acsa__sqlite_bind_int(b, 27, (int64_t)acsa_order_fingerprint(order));
 }
 
 /* Maps the failure of a write to an order's rows. A foreign key names no column in SQLite's

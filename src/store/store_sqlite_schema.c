@@ -226,6 +226,69 @@ static const char *const migration_2[] = {
     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
 };
 
+/* Migration 3: partner nodes and the records exchanged with them. records keeps every record
+ * this node signed or took in, as its canonical bytes (append-only, like events): the history
+ * a partner can check. The chain head of an order is the hash of its newest record. Reference
+ * data made by a partner node is bound to its origin, so both nodes name it alike. */
+static const char *const migration_3[] = {
+    "ALTER TABLE orders ADD COLUMN fingerprint INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE orders ADD COLUMN chain_head BLOB",
+    "ALTER TABLE units ADD COLUMN origin TEXT",
+    "ALTER TABLE units ADD COLUMN origin_id INTEGER",
+    "CREATE UNIQUE INDEX units_origin ON units (origin, origin_id) WHERE origin IS NOT NULL",
+    "ALTER TABLE activities ADD COLUMN origin TEXT",
+    "ALTER TABLE activities ADD COLUMN origin_id INTEGER",
+    "CREATE UNIQUE INDEX activities_origin ON activities (origin, origin_id) "
+    "WHERE origin IS NOT NULL",
+    "CREATE TABLE peers (\n"
+    "    party TEXT PRIMARY KEY,\n"
+    "    url TEXT NOT NULL,\n"
+    "    public_key BLOB NOT NULL CHECK (length(public_key) = 32),\n"
+    "    received_through INTEGER NOT NULL DEFAULT 0,\n"
+    "    acked_through INTEGER NOT NULL DEFAULT 0,\n"
+    "    last_sync_s INTEGER NOT NULL DEFAULT 0\n"
+    ") WITHOUT ROWID",
+    "CREATE TABLE batches (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    peer TEXT NOT NULL,\n"
+    "    via TEXT NOT NULL,\n"
+    "    first_seq INTEGER NOT NULL,\n"
+    "    last_seq INTEGER NOT NULL,\n"
+    "    count INTEGER NOT NULL,\n"
+    "    digest BLOB NOT NULL,\n"
+    "    signature BLOB NOT NULL,\n"
+    "    at_s INTEGER NOT NULL\n"
+    ")",
+    "CREATE TABLE records (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    origin TEXT NOT NULL,\n"
+    "    seq INTEGER NOT NULL,\n"
+    "    partner TEXT NOT NULL,\n"
+    "    order_number TEXT,\n"
+    "    other_number TEXT,\n"
+    "    hash BLOB NOT NULL,\n"
+    "    batch_id INTEGER REFERENCES batches (id),\n"
+    "    body BLOB NOT NULL,\n"
+    "    UNIQUE (origin, seq)\n"
+    ")",
+    "CREATE INDEX records_hash ON records (hash)",
+    "CREATE TRIGGER records_no_update BEFORE UPDATE ON records\n"
+    "BEGIN SELECT RAISE(ABORT, 'records are append-only'); END",
+    "CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n"
+    "BEGIN SELECT RAISE(ABORT, 'records are append-only'); END",
+    "CREATE TABLE quarantine (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    at_s INTEGER NOT NULL,\n"
+    "    peer TEXT NOT NULL,\n"
+    "    via TEXT NOT NULL,\n"
+    "    what TEXT NOT NULL,\n"
+    "    seq INTEGER NOT NULL,\n"
+    "    order_number TEXT NOT NULL,\n"
+    "    reason TEXT NOT NULL,\n"
+    "    body BLOB NOT NULL\n"
+    ")",
+};
+
 struct migration {
     const char *const *statements; /* Applied in order, in one transaction. */
     size_t count;                  /* Number of statements. */
@@ -235,6 +298,7 @@ struct migration {
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
+    {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -195,7 +195,7 @@ expect_exit 0
 expect_json 'all(r["user"] == "cli:it-runner" for r in d)' true
 expect_json '[r["id"] for r in d] == list(range(1, len(d) + 1))' true
 expect_json '[r["action"] for r in d][:6]' \
-    '["agreement.load","unit.add","unit.add","official.add","official.add","activity.add"]'
+    '["node.keygen","agreement.load","unit.add","unit.add","official.add","official.add"]'
 expect_json '[(r["object"], r["outcome"]) for r in d if r["action"] == "user.add"][0]' \
     '["user:po","ok"]'
 expect_json '[r["detail"] for r in d if r["outcome"] == "ACSA_EEXISTS"]' \

@@ -545,12 +545,13 @@ static size_t mixed_commands(struct fixture *f)
 static void test_audit_chain_verifies(void **state)
 {
     struct fixture *f = *state;
-    /* The setup made four records: agreement, two units, an official. */
-    size_t made = 4 + mixed_commands(f);
+    /* The setup made five records: the node key, agreement, two units, an official. */
+    size_t made = 5 + mixed_commands(f);
     struct records list;
     read_audit(f, &list);
     assert_int_equal(list.count, made);
     static const char *const expected[][2] = {
+        {"node.keygen", "ok"},
         {"agreement.load", "ok"},     {"unit.add", "ok"},
         {"unit.add", "ok"},           {"official.add", "ok"},
         {"unit.add", "ok"},           {"unit.add", "ACSA_EEXISTS"},
@@ -626,17 +627,17 @@ static void test_audit_edited_record_named(void **state)
         documented_hash(&list.r[i], expected);
         assert_string_equal(list.r[i].hash, expected);
     }
-    /* Record 6 refused a unit; make it read as accepted. */
+    /* Record 7 refused a unit; make it read as accepted. */
     acsa_app_close(f->app);
     f->app = NULL;
     raw_exec(f->path, "DROP TRIGGER audit_no_update; "
-                      "UPDATE audit SET outcome = 'ok', detail = '' WHERE id = 6");
+                      "UPDATE audit SET outcome = 'ok', detail = '' WHERE id = 7");
     reopen(f);
     struct acsa_audit_verdict verdict;
     assert_int_equal(acsa_app_audit_verify(f->app, &verdict, &f->err), ACSA_OK);
     assert_false(verdict.ok);
-    assert_int_equal(verdict.first_broken_id, 6);
-    assert_int_equal(verdict.records, 5);
+    assert_int_equal(verdict.first_broken_id, 7);
+    assert_int_equal(verdict.records, 6);
     assert_string_equal(verdict.reason, "hash does not match the record's contents");
 
     /* Recomputing the edited record's hash moves the break to the next record. */

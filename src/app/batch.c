@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: MIT */
+/* Signed batches of records: what crosses between two nodes, over HTTP or in a bundle file.
+ * One Ed25519 signature covers the batch header and the SHA-256 of every record in order, so
+ * each record stays attributable to its signer and any change, cut or reordering breaks the
+ * signature. A batch is checked whole before anything of it is applied. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_int.h"
+#include "node.h"
+
+static const uint8_t MAGIC[8] = {'A', 'C', 'S', 'A', 'B', 'A', 'T', '1'};
+#define HEADER_FIXED (8 + 4 + 4 + 8 * 4 + 4) /* Magic, two nation texts, four i64, count. */
+
+static void be_put(uint8_t *p, uint64_t v, unsigned width)
+{
+    for (unsigned i = 0; i < width; i++) {
+        p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
+    }
+}
+
+static uint64_t be_get(const uint8_t *p, unsigned width)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < width; i++) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+static size_t put_header(uint8_t *p, const struct acsa_batch_info *info)
+{
+    memcpy(p, MAGIC, sizeof(MAGIC));
+    size_t n = sizeof(MAGIC);
+    be_put(p + n, 2, 2);
+    memcpy(p + n + 2, info->sender, 2);
+    be_put(p + n + 4, 2, 2);
+    memcpy(p + n + 6, info->receiver, 2);
+    n += 8;
+    be_put(p + n, (uint64_t)info->after, 8);
+    be_put(p + n + 8, (uint64_t)info->through, 8);
+    be_put(p + n + 16, (uint64_t)info->ack, 8);
+    be_put(p + n + 24, (uint64_t)info->created_s, 8);
+    be_put(p + n + 32, info->count, 4);
+    return n + 36;
+}
+
+/* Where each record of a parsed batch lies. */
+struct parsed {
+    struct acsa_batch_info info;
+    size_t header_len;
+    const uint8_t **bodies;
+    size_t *lens;
+    const uint8_t *signature;
+};
+
+#define BAD(err, ...) acsa_error_set((err), ACSA_EREFUSED, "batch", __VA_ARGS__)
+
+static enum acsa_rc parse_header(const uint8_t *buf, size_t len, struct acsa_batch_info *info,
+                                 struct acsa_error *err)
+{
+    memset(info, 0, sizeof(*info));
+    info->size = len;
+    if (len < HEADER_FIXED || memcmp(buf, MAGIC, sizeof(MAGIC)) != 0) {
+        return BAD(err, "batch: not an acsa batch or bundle (%zu bytes; it starts with the "
+                   "8 bytes ACSABAT1 and has a %d-byte header)", len, HEADER_FIXED);
+    }
+    if (be_get(buf + 8, 2) != 2 || be_get(buf + 12, 2) != 2) {
+        return BAD(err, "batch: the sender and receiver must be two-letter nations");
+    }
+    memcpy(info->sender, buf + 10, 2);
+    memcpy(info->receiver, buf + 14, 2);
+    info->after = (int64_t)be_get(buf + 16, 8);
+    info->through = (int64_t)be_get(buf + 24, 8);
+    info->ack = (int64_t)be_get(buf + 32, 8);
+    info->created_s = (int64_t)be_get(buf + 40, 8);
+    info->count = (uint32_t)be_get(buf + 48, 4);
+    if (!acsa_nation_valid(info->sender) || !acsa_nation_valid(info->receiver)) {
+        return BAD(err, "batch: the sender and receiver must be ISO 3166 alpha-2 nations");
+    }
+    if (info->after < 0 || info->through < info->after || info->ack < 0) {
+        return BAD(err, "batch: its range %lld..%lld is not a range of record numbers",
+                   (long long)info->after, (long long)info->through);
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len, struct acsa_batch_info *out,
+                             struct acsa_error *err)
+{
+    return parse_header(buf, len, out, err);
+}
+
+/* Checks the layout: the count within bounds, every record inside the buffer and the
+ * signature its last 64 bytes, nothing after it. p->bodies and p->lens are malloc'd. */
+static enum acsa_rc parse(const uint8_t *buf, size_t len, struct parsed *p,
+                          struct acsa_error *err)
+{
+    memset(p, 0, sizeof(*p));
+    if (len > ACSA_BATCH_BYTES_MAX) {
+        return BAD(err, "batch: %zu bytes; at most %u are accepted", len, ACSA_BATCH_BYTES_MAX);
+    }
+    enum acsa_rc rc = parse_header(buf, len, &p->info, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    uint32_t count = p->info.count;
+    if (count > ACSA_BATCH_RECORDS_MAX) {
+        return BAD(err, "batch: %u records; at most %d are accepted in one batch", count,
+                   ACSA_BATCH_RECORDS_MAX);
+    }
+    p->header_len = HEADER_FIXED;
+    p->bodies = calloc(count + 1, sizeof(*p->bodies));
+    p->lens = calloc(count + 1, sizeof(*p->lens));
+    if (p->bodies == NULL || p->lens == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    size_t pos = HEADER_FIXED;
+    for (uint32_t i = 0; i < count; i++) {
+        if (len - pos < 4) {
+            return BAD(err, "batch: truncated: record %u of %u is missing (%zu bytes)", i + 1,
+                       count, len);
+        }
+        size_t n = (size_t)be_get(buf + pos, 4);
+        pos += 4;
+        if (n == 0 || n > ACSA_RECORD_MAX) {
+            return BAD(err, "batch: record %u of %u has a length of %zu bytes (1..%d)", i + 1,
+                       count, n, ACSA_RECORD_MAX);
+        }
+        if (n > len - pos) {
+            return BAD(err, "batch: truncated: record %u of %u ends past the end (%zu bytes)",
+                       i + 1, count, len);
+        }
+        p->bodies[i] = buf + pos;
+        p->lens[i] = n;
+        pos += n;
+    }
+    if (len - pos != crypto_sign_BYTES) {
+        return BAD(err, len - pos < crypto_sign_BYTES
+                            ? "batch: truncated: the signature is missing or cut (%zu bytes)"
+                            : "batch: %zu bytes after the records where a 64-byte signature "
+                              "belongs", len - pos);
+    }
+    p->signature = buf + pos;
+    return ACSA_OK;
+}
+
+static void parsed_free(struct parsed *p)
+{
+    free(p->bodies);
+    free(p->lens);
+}
+
+/* The digest a batch's signature covers: SHA-256 of the header and each record's SHA-256. */
+static void digest_of(const uint8_t *header, size_t header_len, const uint8_t *const *bodies,
+                      const size_t *lens, uint32_t count, uint8_t out[32])
+{
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    crypto_hash_sha256_update(&state, header, header_len);
+    for (uint32_t i = 0; i < count; i++) {
+        uint8_t hash[32];
+        crypto_hash_sha256(hash, bodies[i], lens[i]);
+        crypto_hash_sha256_update(&state, hash, sizeof(hash));
+    }
+    crypto_hash_sha256_final(&state, out);
+}
+
+/* ---- Export ------------------------------------------------------------------------------- */
+
+struct out_buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    uint32_t count;
+    int64_t last_seq;
+    const uint8_t **bodies;  /* Offsets are fixed up after the buffer stops growing. */
+    size_t *offsets;
+    size_t *lens;
+    uint32_t max;
+};
+
+static enum acsa_rc append(struct out_buf *b, const void *data, size_t n)
+{
+    if (n > b->cap - b->len) {
+        size_t cap = b->cap * 2 > b->len + n ? b->cap * 2 : b->len + n + 4096;
+        uint8_t *grown = realloc(b->data, cap);
+        if (grown == NULL) {
+            return ACSA_ENOMEM;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    return ACSA_OK;
+}
+
+static enum acsa_rc add_record(void *ctx, const struct acsa_record_row *row)
+{
+    struct out_buf *b = ctx;
+    uint8_t len[4];
+    be_put(len, row->body_len, 4);
+    enum acsa_rc rc = append(b, len, sizeof(len));
+    b->offsets[b->count] = b->len;
+    b->lens[b->count] = row->body_len;
+    rc = rc == ACSA_OK ? append(b, row->body, row->body_len) : rc;
+    b->count++;
+    b->last_seq = row->seq;
+    return rc;
+}
+
+enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int64_t after,
+                                   uint32_t max_records, int64_t now_s, uint8_t **out,
+                                   size_t *out_len, struct acsa_batch_info *info,
+                                   struct acsa_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    memset(info, 0, sizeof(*info));
+    uint32_t max = max_records == 0 || max_records > ACSA_BATCH_RECORDS_MAX
+                       ? ACSA_BATCH_RECORDS_DEFAULT : max_records;
+    struct acsa_peer peer;
+    enum acsa_rc rc = STORE(app)->peer_get(app->store, party, &peer, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (after < 0) {
+        return acsa_error_set(err, ACSA_EUSAGE, "since", "since: %lld is not a record number",
+                              (long long)after);
+    }
+    struct out_buf b = {.max = max};
+    b.offsets = calloc(max + 1, sizeof(*b.offsets));
+    b.lens = calloc(max + 1, sizeof(*b.lens));
+    b.bodies = calloc(max + 1, sizeof(*b.bodies));
+    rc = b.offsets != NULL && b.lens != NULL && b.bodies != NULL ? ACSA_OK : ACSA_ENOMEM;
+    uint8_t header[HEADER_FIXED];
+    rc = rc == ACSA_OK ? append(&b, header, sizeof(header)) : rc;
+    int64_t own_last = 0;
+    /* One read transaction, so that the records and the last number agree. */
+    rc = rc == ACSA_OK ? acsa_app_begin(app, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->record_scan(app->store, app->nation, party, after, max, add_record, &b,
+                                     err);
+        rc = rc == ACSA_OK ? STORE(app)->record_last_seq(app->store, app->nation, &own_last,
+                                                         err) : rc;
+        acsa_app_rollback(app);
+    }
+    if (rc == ACSA_OK) {
+        memcpy(info->sender, app->nation, 2);
+        memcpy(info->receiver, party, 2);
+        info->after = after;
+        /* A batch that is not full holds every record for the partner up to our last. */
+        info->through = b.count < max ? (own_last > after ? own_last : after) : b.last_seq;
+        info->ack = peer.received_through;
+        info->created_s = now_s;
+        info->count = b.count;
+        put_header(b.data, info);
+        for (uint32_t i = 0; i < b.count; i++) {
+            b.bodies[i] = b.data + b.offsets[i];
+        }
+        uint8_t digest[32];
+        uint8_t sig[crypto_sign_BYTES];
+        digest_of(b.data, HEADER_FIXED, b.bodies, b.lens, b.count, digest);
+        rc = acsa_app_node_sign(app, digest, sizeof(digest), sig, err);
+        rc = rc == ACSA_OK ? append(&b, sig, sizeof(sig)) : rc;
+    }
+    if (rc == ACSA_ENOMEM) {
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    free(b.offsets);
+    free(b.lens);
+    free(b.bodies);
+    if (rc != ACSA_OK) {
+        free(b.data);
+        return rc;
+    }
+    info->size = b.len;
+    *out = b.data;
+    *out_len = b.len;
+    return ACSA_OK;
+}
+
+/* ---- Import ------------------------------------------------------------------------------- */
+
+/* Keeps refused input with its reason, in a level of its own. */
+static void quarantine(struct acsa_app *app, const char *peer, const char *via, const char *what,
+                       int64_t seq, const char *number, const struct acsa_error *why,
+                       const uint8_t *body, size_t len, int64_t now_s)
+{
+    struct acsa_quarantine_row row;
+    memset(&row, 0, sizeof(row));
+    row.at_s = now_s;
+    snprintf(row.peer, sizeof(row.peer), "%s", peer);
+    snprintf(row.via, sizeof(row.via), "%s", via);
+    snprintf(row.what, sizeof(row.what), "%s", what);
+    row.seq = seq;
+    snprintf(row.order_number, sizeof(row.order_number), "%s", number != NULL ? number : "");
+    acsa__app_text_copy(row.reason, sizeof(row.reason), why->message);
+    row.body = body;
+    row.body_len = len > 65536 ? 65536 : len; /* Enough to see what it was. */
+    struct acsa_error ignored;
+    acsa_error_clear(&ignored);
+    if (acsa_app_begin(app, &ignored) == ACSA_OK) {
+        enum acsa_rc rc = STORE(app)->quarantine_add(app->store, &row, &ignored);
+        if (acsa__app_end(app, rc, &ignored) != ACSA_OK) {
+            return; /* Losing the quarantine entry must not lose the batch verdict. */
+        }
+    }
+}
+
+/* The seq of a record, read from its fixed place (version, kind, origin "CC", seq), or 0. */
+static int64_t peek_seq(const uint8_t *body, size_t len)
+{
+    return len >= 14 && be_get(body + 2, 2) == 2 ? (int64_t)be_get(body + 6, 8) : 0;
+}
+
+/* The order number of a step record, for the quarantine list, or "". */
+static void peek_number(const uint8_t *body, size_t len, char out[ACSA_NUMBER_SIZE])
+{
+    out[0] = '\0';
+    size_t at = 15; /* After version, kind, origin, seq and manual. */
+    if (len > at + 2 && body[1] == ACSA_RECORD_STEP) {
+        size_t n = (size_t)be_get(body + at, 2);
+        if (n < ACSA_NUMBER_SIZE && at + 2 + n <= len) {
+            memcpy(out, body + at + 2, n);
+            out[n] = '\0';
+            for (size_t i = 0; i < n; i++) {
+                out[i] = (out[i] < 0x20 || out[i] > 0x7e) ? '?' : out[i];
+            }
+        }
+    }
+}
+
+/* Takes each record in, inside the open level: a refused one is rolled back alone, then
+ * quarantined once the batch is committed. */
+static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const char *via,
+                             int64_t batch_id, int64_t received_through, int64_t now_s,
+                             struct acsa_batch_result *result, struct acsa_error *err)
+{
+    int64_t prev_seq = p->info.after;
+    for (uint32_t i = 0; i < p->info.count; i++) {
+        int64_t seq = peek_seq(p->bodies[i], p->lens[i]);
+        struct acsa_error why;
+        acsa_error_clear(&why);
+        enum acsa_rc rc = ACSA_OK;
+        bool duplicate = false;
+        if (seq <= prev_seq || seq > p->info.through) {
+            rc = acsa_error_set(&why, ACSA_EREFUSED, "seq", "seq: record %u of the batch has "
+                                "number %lld, outside %lld..%lld or not ascending", i + 1,
+                                (long long)seq, (long long)prev_seq + 1,
+                                (long long)p->info.through);
+        } else if (seq <= received_through) {
+            duplicate = true; /* Sent again after an interruption: taken in before. */
+        } else {
+            rc = acsa_app_begin(app, err);
+            if (rc != ACSA_OK) {
+                return rc;
+            }
+            rc = acsa__app_record_take(app, p->info.sender, p->bodies[i], p->lens[i], batch_id,
+                                       &duplicate, &why);
+            if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+                acsa_app_rollback(app);
+                *err = why;
+                return rc;
+            }
+            rc = acsa__app_end(app, rc, &why);
+        }
+        prev_seq = seq > prev_seq ? seq : prev_seq;
+        if (rc != ACSA_OK) {
+            char number[ACSA_NUMBER_SIZE];
+            peek_number(p->bodies[i], p->lens[i], number);
+            quarantine(app, p->info.sender, via, "record", seq, number, &why, p->bodies[i],
+                       p->lens[i], now_s);
+            result->quarantined++;
+        } else if (duplicate) {
+            result->duplicates++;
+        } else {
+            result->applied++;
+        }
+    }
+    return ACSA_OK;
+}
+
+/* The checks of a batch as a whole; ACSA_OK to go on. */
+static enum acsa_rc check_batch(struct acsa_app *app, const uint8_t *buf, const struct parsed *p,
+                                const struct acsa_peer *peer, struct acsa_error *err)
+{
+    const struct acsa_batch_info *info = &p->info;
+    if (strcmp(info->receiver, app->nation) != 0) {
+        return BAD(err, "batch: addressed to %s, but this node is %s", info->receiver,
+                   app->nation);
+    }
+    uint8_t digest[32];
+    digest_of(buf, p->header_len, p->bodies, p->lens, info->count, digest);
+    if (crypto_sign_verify_detached(p->signature, digest, sizeof(digest), peer->key) != 0) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "signature",
+                              "signature: the batch from %s does not verify with the key "
+                              "registered for %s (forged, altered, reordered, or signed by "
+                              "another key); nothing applied", info->sender, info->sender);
+    }
+    if (info->after > peer->received_through) {
+        return BAD(err, "batch: gap: it starts after record %lld of %s, but this node holds "
+                   "%s's records only through %lld (export again with --since %lld)",
+                   (long long)info->after, info->sender, info->sender,
+                   (long long)peer->received_through, (long long)peer->received_through);
+    }
+    if (info->count > 0 && info->through <= peer->received_through) {
+        return acsa_error_set(err, ACSA_ECONFLICT, "batch",
+                              "batch: replayed: %s's records %lld..%lld were all taken in "
+                              "before; nothing applied", info->sender,
+                              (long long)info->after + 1, (long long)info->through);
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, size_t len,
+                                   const char *via, int64_t now_s,
+                                   struct acsa_batch_result *result, struct acsa_error *err)
+{
+    memset(result, 0, sizeof(*result));
+    struct parsed p;
+    struct acsa_peer peer;
+    memset(&peer, 0, sizeof(peer));
+    enum acsa_rc rc = parse(buf, len, &p, err);
+    result->info = p.info;
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->peer_get(app->store, p.info.sender, &peer, err);
+        if (rc == ACSA_ENOTFOUND) {
+            rc = acsa_error_set(err, ACSA_EFORBIDDEN, "sender", "sender: %s is not a partner "
+                                "node of %s (add it with \"acsa peer add\")", p.info.sender,
+                                app->nation);
+        }
+    }
+    rc = rc == ACSA_OK ? check_batch(app, buf, &p, &peer, err) : rc;
+    result->replay = rc == ACSA_ECONFLICT;
+    char object[ACSA__APP_OBJECT_SIZE];
+    snprintf(object, sizeof(object), "%s:%s:%lld..%lld", via, p.info.sender[0] ? p.info.sender
+             : "?", (long long)p.info.after + 1, (long long)p.info.through);
+    if (rc != ACSA_OK && rc != ACSA_ENOMEM && rc != ACSA_ESTORAGE) {
+        quarantine(app, p.info.sender, via, "batch", p.info.after + 1, "", err, buf, len, now_s);
+        parsed_free(&p);
+        return acsa__app_refused(app, rc, "sync.import", object, err);
+    }
+    if (rc == ACSA_OK) {
+        rc = acsa_app_begin(app, err);
+    }
+    if (rc == ACSA_OK) {
+        uint8_t digest[32];
+        digest_of(buf, p.header_len, p.bodies, p.lens, p.info.count, digest);
+        int64_t batch_id = 0;
+        rc = STORE(app)->batch_add(app->store, p.info.sender, via, p.info.after + 1,
+                                   p.info.through, p.info.count, digest, p.signature, now_s,
+                                   &batch_id, err);
+        rc = rc == ACSA_OK ? take_all(app, &p, via, batch_id, peer.received_through, now_s,
+                                      result, err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->peer_advance(app->store, p.info.sender, p.info.through,
+                                                      p.info.ack, 0, err) : rc;
+        rc = acsa__app_finish(app, rc, "sync.import", object, err);
+    }
+    parsed_free(&p);
+    return rc;
+}

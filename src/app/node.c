@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/* The node's key pair and its partner nodes. The secret key never enters the database: it is
+ * a file of its own, created owner-only, so that a copied database cannot sign. */
+#include "node.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app_int.h"
+
+const char *acsa_app_node_key_path(const struct acsa_app *app)
+{
+    return app->key_path;
+}
+
+void acsa_node_key_text(const uint8_t key[32], char out[ACSA_KEY_TEXT_SIZE])
+{
+    sodium_bin2hex(out, ACSA_KEY_TEXT_SIZE, key, 32);
+}
+
+bool acsa_node_key_parse(const char *text, uint8_t out[32])
+{
+    size_t len = 0;
+    const char *end = NULL;
+    if (text == NULL || strlen(text) != 64) {
+        return false;
+    }
+    return sodium_hex2bin(out, 32, text, 64, NULL, &len, &end) == 0 && len == 32 &&
+           *end == '\0';
+}
+
+void acsa_node_fingerprint(const uint8_t key[32], char out[ACSA_FINGERPRINT_TEXT_SIZE])
+{
+    uint8_t hash[32];
+    crypto_hash_sha256(hash, key, 32);
+    int n = snprintf(out, ACSA_FINGERPRINT_TEXT_SIZE, "SHA256:");
+    for (int i = 0; i < 16; i += 2) {
+        n += snprintf(out + n, (size_t)(ACSA_FINGERPRINT_TEXT_SIZE - n), "%s%02x%02x",
+                      i > 0 ? " " : "", hash[i], hash[i + 1]);
+    }
+}
+
+enum acsa_rc acsa_app_node_public_key(struct acsa_app *app, uint8_t out[32],
+                                      struct acsa_error *err)
+{
+    char text[ACSA_KEY_TEXT_SIZE];
+    enum acsa_rc rc = STORE(app)->meta_get(app->store, "public_key", text, sizeof(text), err);
+    if (rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "key",
+                              "key: this node has no key pair (run \"acsa node keygen\")");
+    }
+    if (rc == ACSA_OK && !acsa_node_key_parse(text, out)) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "key", "key: the stored public key is damaged");
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_node_keygen(struct acsa_app *app, struct acsa_error *err)
+{
+    uint8_t pk[crypto_sign_PUBLICKEYBYTES];
+    uint8_t sk[crypto_sign_SECRETKEYBYTES];
+    enum acsa_rc rc = acsa_app_node_public_key(app, pk, err);
+    if (rc == ACSA_OK) {
+        return acsa_error_set(err, ACSA_EEXISTS, "key", "key: this node has a key pair already");
+    }
+    if (rc != ACSA_ENOTFOUND) {
+        return rc;
+    }
+    acsa_error_clear(err);
+    int fd = open(app->key_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd < 0) {
+        return acsa_error_set(err, errno == EEXIST ? ACSA_EEXISTS : ACSA_ESTORAGE, "key",
+                              "key: cannot create %s: %s", app->key_path, strerror(errno));
+    }
+    crypto_sign_keypair(pk, sk);
+    bool written = write(fd, sk, sizeof(sk)) == (ssize_t)sizeof(sk) && fsync(fd) == 0;
+    sodium_memzero(sk, sizeof(sk));
+    if (close(fd) != 0 || !written) {
+        unlink(app->key_path);
+        return acsa_error_set(err, ACSA_ESTORAGE, "key", "key: cannot write %s", app->key_path);
+    }
+    char text[ACSA_KEY_TEXT_SIZE];
+    acsa_node_key_text(pk, text);
+    rc = acsa_app_begin(app, err);
+    rc = rc == ACSA_OK ? STORE(app)->meta_set(app->store, "public_key", text, err) : rc;
+    rc = acsa__app_finish(app, rc, "node.keygen", "node:key", err);
+    if (rc != ACSA_OK) {
+        unlink(app->key_path);
+    }
+    return rc;
+}
+
+/* Reads the secret key, refusing a file others may read. */
+static enum acsa_rc load_secret(struct acsa_app *app, uint8_t sk[crypto_sign_SECRETKEYBYTES],
+                                struct acsa_error *err)
+{
+    int fd = open(app->key_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "key", "key: cannot open %s: %s (run \"acsa "
+                              "node keygen\" for a node made without one)", app->key_path,
+                              strerror(errno));
+    }
+    struct stat st;
+    enum acsa_rc rc = ACSA_OK;
+    if (fstat(fd, &st) != 0 || (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        rc = acsa_error_set(err, ACSA_EFORBIDDEN, "key", "key: %s may be read by others "
+                            "(chmod 600 it)", app->key_path);
+    } else if (read(fd, sk, crypto_sign_SECRETKEYBYTES) != crypto_sign_SECRETKEYBYTES) {
+        rc = acsa_error_set(err, ACSA_ESTORAGE, "key", "key: %s is not a key file",
+                            app->key_path);
+    }
+    close(fd);
+    return rc;
+}
+
+enum acsa_rc acsa_app_node_sign(struct acsa_app *app, const uint8_t *msg, size_t len,
+                                uint8_t sig[64], struct acsa_error *err)
+{
+    uint8_t sk[crypto_sign_SECRETKEYBYTES];
+    enum acsa_rc rc = load_secret(app, sk, err);
+    if (rc == ACSA_OK) {
+        crypto_sign_detached(sig, NULL, msg, len, sk);
+    }
+    sodium_memzero(sk, sizeof(sk));
+    return rc;
+}
+
+/* Whether party is the other party of a loaded agreement. */
+struct party_search {
+    const char *party;
+    const char *own;
+    bool found;
+};
+
+static enum acsa_rc find_party(void *ctx, const struct acsa_agreement *agreement)
+{
+    struct party_search *search = ctx;
+    if (acsa_agreement_has_party(agreement, search->party) &&
+        acsa_agreement_has_party(agreement, search->own)) {
+        search->found = true;
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_peer_add(struct acsa_app *app, const char *party, const char *url,
+                               const char *key_text, struct acsa_error *err)
+{
+    struct acsa_peer peer;
+    memset(&peer, 0, sizeof(peer));
+    enum acsa_rc rc = acsa__app_check_party(party, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (strcmp(party, app->nation) == 0) {
+        return acsa_error_set(err, ACSA_EUSAGE, "party", "party: %s is this node's own nation",
+                              party);
+    }
+    url = url != NULL ? url : "";
+    if (strlen(url) >= sizeof(peer.url) ||
+        (url[0] != '\0' && strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "url", "url: \"%.80s\" is not an http:// or "
+                              "https:// URL of at most %zu characters", url, sizeof(peer.url) - 1);
+    }
+    if (!acsa_node_key_parse(key_text, peer.key)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "key", "key: expected the partner's public key "
+                              "as 64 hex digits (\"acsa node show\" on its node prints it)");
+    }
+    memcpy(peer.party, party, sizeof(peer.party));
+    snprintf(peer.url, sizeof(peer.url), "%s", url);
+    rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct party_search search = {party, app->nation, false};
+    rc = STORE(app)->agreement_list(app->store, find_party, &search, err);
+    if (rc == ACSA_OK && !search.found) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "party", "party: no loaded agreement is between "
+                            "%s and %s (load the agreement first)", app->nation, party);
+    }
+    rc = rc == ACSA_OK ? STORE(app)->peer_put(app->store, &peer, err) : rc;
+    char object[ACSA__APP_OBJECT_SIZE];
+    snprintf(object, sizeof(object), "peer:%s", party);
+    return acsa__app_finish(app, rc, "peer.add", object, err);
+}
+
+size_t acsa_request_message(const char *method, const char *target, int64_t at_s,
+                            const uint8_t *body, size_t body_len, char *out, size_t cap)
+{
+    uint8_t hash[32];
+    char hex[65];
+    crypto_hash_sha256(hash, body != NULL ? body : (const uint8_t *)"", body_len);
+    sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
+    int n = snprintf(out, cap, "ACSA-REQ-1\n%s\n%s\n%" PRId64 "\n%s", method, target, at_s, hex);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+enum acsa_rc acsa_app_request_verify(struct acsa_app *app, const char *party,
+                                     const char *method, const char *target, int64_t at_s,
+                                     const uint8_t *body, size_t body_len, const char *sig_hex,
+                                     int64_t now_s, struct acsa_error *err)
+{
+    struct acsa_peer peer;
+    enum acsa_rc rc = STORE(app)->peer_get(app->store, party != NULL ? party : "", &peer, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Node",
+                              "X-Acsa-Node: \"%.8s\" is not a partner node of %s",
+                              party != NULL ? party : "", app->nation);
+    }
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (at_s < now_s - ACSA_REQUEST_SKEW_S || at_s > now_s + ACSA_REQUEST_SKEW_S) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Time",
+                              "X-Acsa-Time: %" PRId64 " is more than %d s from this node's clock "
+                              "(%" PRId64 ")", at_s, ACSA_REQUEST_SKEW_S, now_s);
+    }
+    uint8_t sig[64];
+    size_t len = 0;
+    if (sig_hex == NULL || strlen(sig_hex) != 128 ||
+        sodium_hex2bin(sig, sizeof(sig), sig_hex, 128, NULL, &len, NULL) != 0 || len != 64) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Signature",
+                              "X-Acsa-Signature: expected 128 hex digits");
+    }
+    char msg[4096];
+    size_t n = acsa_request_message(method, target, at_s, body, body_len, msg, sizeof(msg));
+    if (n == 0 || crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, peer.key) != 0) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Signature",
+                              "X-Acsa-Signature: does not verify with the key registered for %s",
+                              party);
+    }
+    return ACSA_OK;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* A node's identity and its partners: the Ed25519 key pair made by acsa init (the secret in
+ * "<db>.key", owner-only), the partner nodes whose keys this node accepts, and the signed
+ * batches of records exchanged with them over HTTP or as bundle files. */
+#ifndef ACSA_NODE_H
+#define ACSA_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app.h"
+
+#define ACSA_KEY_TEXT_SIZE 65              /* A public key as hex, plus NUL. */
+#define ACSA_FINGERPRINT_TEXT_SIZE 40      /* "SHA256:" and 8 groups of 4 hex, plus NUL. */
+#define ACSA_BATCH_RECORDS_MAX 10000       /* Most records one batch may carry. */
+#define ACSA_BATCH_BYTES_MAX (32u << 20)   /* Largest batch or bundle accepted. */
+#define ACSA_BATCH_RECORDS_DEFAULT 2000    /* Records per batch sent. */
+#define ACSA_REQUEST_SKEW_S 900            /* Clock difference tolerated on signed requests. */
+
+/** Makes the node's key pair: the secret key to key_path (created owner-only, refused if the
+ * file exists), the public key to the node's settings. Called by acsa_app_init. */
+ACSA_NODISCARD enum acsa_rc acsa_app_node_keygen(struct acsa_app *app, struct acsa_error *err);
+
+/** The node's public key; ACSA_ENOTFOUND (with the command that makes one) if it has none. */
+ACSA_NODISCARD enum acsa_rc acsa_app_node_public_key(struct acsa_app *app,
+                                                     uint8_t out[32], struct acsa_error *err);
+/** The path of the node's secret key file. */
+const char *acsa_app_node_key_path(const struct acsa_app *app);
+
+/** Lowercase hex of a public key. */
+void acsa_node_key_text(const uint8_t key[32], char out[ACSA_KEY_TEXT_SIZE]);
+/** "SHA256:xxxx xxxx ..." of the key's first 16 hash bytes: what two officers read aloud. */
+void acsa_node_fingerprint(const uint8_t key[32], char out[ACSA_FINGERPRINT_TEXT_SIZE]);
+/** Parses 64 hex digits. */
+bool acsa_node_key_parse(const char *text, uint8_t out[32]);
+
+/** Records a partner node (or replaces its URL and key): party is a party of one of the loaded
+ * agreements and not this node's own; url is "" or http(s)://...; key is 64 hex digits. */
+ACSA_NODISCARD enum acsa_rc acsa_app_peer_add(struct acsa_app *app, const char *party,
+                                              const char *url, const char *key_text,
+                                              struct acsa_error *err);
+
+/** Signs msg with the node's secret key. */
+ACSA_NODISCARD enum acsa_rc acsa_app_node_sign(struct acsa_app *app, const uint8_t *msg,
+                                               size_t len, uint8_t sig[64],
+                                               struct acsa_error *err);
+
+/** Checks a request a partner signed (acsa_sync_request_message): the signer is a registered
+ * peer, its key verifies, and the time is within ACSA_REQUEST_SKEW_S of now_s. EFORBIDDEN
+ * naming what failed. */
+ACSA_NODISCARD enum acsa_rc acsa_app_request_verify(struct acsa_app *app, const char *party,
+                                                    const char *method, const char *target,
+                                                    int64_t at_s, const uint8_t *body,
+                                                    size_t body_len, const char *sig_hex,
+                                                    int64_t now_s, struct acsa_error *err);
+
+/** The message a signed request signs: "ACSA-REQ-1\n" method "\n" target "\n" at_s "\n"
+ * hex(SHA-256(body)). Its length, or 0 if it does not fit cap bytes (4096 always do for
+ * targets under 3,900 bytes). */
+size_t acsa_request_message(const char *method, const char *target, int64_t at_s,
+                            const uint8_t *body, size_t body_len, char *out, size_t cap);
+
+/* A batch: our records for one partner after a cursor, signed (layout in ARCHITECTURE.md). */
+struct acsa_batch_info {
+    char sender[4];
+    char receiver[4];
+    int64_t after;            /* Sender's records with seq > after ... */
+    int64_t through;          /* ... up to through, those for the receiver: all of them. */
+    int64_t ack;              /* The sender holds the receiver's records through this seq. */
+    int64_t created_s;
+    uint32_t count;
+    size_t size;              /* Bytes. */
+};
+
+/** Builds and signs the batch of our records for party with seq > after (at most max_records,
+ * 0: the default). *out is malloc'd; the caller frees it. */
+ACSA_NODISCARD enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party,
+                                                  int64_t after, uint32_t max_records,
+                                                  int64_t now_s, uint8_t **out,
+                                                  size_t *out_len,
+                                                  struct acsa_batch_info *info,
+                                                  struct acsa_error *err);
+
+struct acsa_batch_result {
+    struct acsa_batch_info info;
+    uint32_t applied;         /* Records taken in. */
+    uint32_t duplicates;      /* Records already held (sent twice): not applied again. */
+    uint32_t quarantined;     /* Records refused, kept in quarantine with the reason. */
+    bool replay;              /* The whole batch was taken in before. */
+};
+
+/** Checks and takes in a batch or bundle (via "sync" or "bundle"): layout and size, addressed
+ * to this node, signed by the registered key of its sender, no gap after what this node holds
+ * (replays refused); then each record in one transaction, a refused record quarantined with
+ * its reason. A batch refused as a whole (ACSA_EREFUSED, ACSA_ECONFLICT for a replay,
+ * ACSA_EFORBIDDEN for a bad signature) applies nothing and is quarantined. */
+ACSA_NODISCARD enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf,
+                                                  size_t len, const char *via, int64_t now_s,
+                                                  struct acsa_batch_result *result,
+                                                  struct acsa_error *err);
+
+/** Reads a batch's header without checking its signature (for messages and tests). */
+ACSA_NODISCARD enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len,
+                                            struct acsa_batch_info *out,
+                                            struct acsa_error *err);
+
+#endif

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: MIT */
+/* Records of steps and reference data: every step taken here becomes our next record, chained
+ * to the order's previous record; a record a partner node signed is taken in only if its
+ * signer may take that step, its chain link is known and the core accepts the step. Both
+ * paths end in the same core calls and store writes, so both nodes derive the same order and,
+ * each from its own side, the same ledger. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/acsa_assert.h"
+#include "../core/date.h"
+#include "app_int.h"
+
+void acsa__app_sha256(const void *data, size_t len, uint8_t out[ACSA_HASH_SIZE])
+{
+    crypto_hash_sha256(out, data, len);
+}
+
+/* The other party of an order, seen from this node. */
+static const char *partner_of(const struct acsa_app *app, const struct acsa_order *order)
+{
+    return strcmp(order->requester, app->nation) == 0 ? order->supplier : order->requester;
+}
+
+enum acsa_rc acsa__app_local_step_allowed(struct acsa_app *app, const struct acsa_order *order,
+                                          enum acsa_step step, bool *manual,
+                                          struct acsa_error *err)
+{
+    *manual = false;
+    const char *party = acsa_step_party(order, step);
+    if (party == NULL || strcmp(party, app->nation) == 0) {
+        return ACSA_OK;
+    }
+    struct acsa_peer peer;
+    enum acsa_rc rc = STORE(app)->peer_get(app->store, party, &peer, err);
+    if (rc == ACSA_ENOTFOUND) {
+        acsa_error_clear(err);
+        *manual = true; /* The partner keeps no node: its step is entered here, unsigned. */
+        return ACSA_OK;
+    }
+    if (rc == ACSA_OK) {
+        rc = acsa_error_set(err, ACSA_EFORBIDDEN, "step",
+                            "step: %s on %s belongs to %s, whose node signs it and sends it by "
+                            "sync; it cannot be entered on this node (%s)",
+                            acsa_step_name(step), order->number, party, app->nation);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa__app_ref_of(struct acsa_app *app, enum acsa_ref_kind kind, int64_t local_id,
+                              struct acsa_ref *out, struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (local_id == 0) {
+        return ACSA_OK;
+    }
+    enum acsa_rc rc = STORE(app)->ref_origin(app->store, kind, local_id, out->origin, &out->id,
+                                             err);
+    if (rc == ACSA_OK && out->origin[0] == '\0') {
+        memcpy(out->origin, app->nation, sizeof(out->origin));
+        out->id = local_id;
+    }
+    return rc;
+}
+
+/* Encodes work->record, hashes it and stores it with the given routing. */
+static enum acsa_rc store_record(struct acsa_app *app, struct acsa__app_work *work,
+                                 const char *partner, int64_t batch_id, const uint8_t *body,
+                                 size_t body_len, struct acsa_error *err)
+{
+    const struct acsa_record *r = &work->record;
+    struct acsa_record_row row;
+    memset(&row, 0, sizeof(row));
+    memcpy(row.origin, r->origin, sizeof(row.origin));
+    row.seq = r->seq;
+    snprintf(row.partner, sizeof(row.partner), "%s", partner);
+    if (r->kind == ACSA_RECORD_STEP) {
+        memcpy(row.order_number, r->number, sizeof(row.order_number));
+        if (r->command.step == ACSA_STEP_EXCHANGE) {
+            memcpy(row.other_number, r->other_number, sizeof(row.other_number));
+        }
+    }
+    row.batch_id = batch_id;
+    enum acsa_rc rc = ACSA_OK;
+    if (body == NULL) {
+        rc = acsa_record_encode(r, work->record_buf, sizeof(work->record_buf), &row.body_len,
+                                err);
+        row.body = work->record_buf;
+    } else {
+        row.body = body;
+        row.body_len = body_len;
+    }
+    if (rc == ACSA_OK) {
+        acsa__app_sha256(row.body, row.body_len, row.hash);
+        rc = STORE(app)->record_append(app->store, &row, err);
+    }
+    return rc;
+}
+
+/* Our next record number. */
+static enum acsa_rc next_seq(struct acsa_app *app, int64_t *out, struct acsa_error *err)
+{
+    int64_t last = 0;
+    enum acsa_rc rc = STORE(app)->record_last_seq(app->store, app->nation, &last, err);
+    *out = last + 1;
+    return rc;
+}
+
+enum acsa_rc acsa__app_record_local(struct acsa_app *app, struct acsa__app_work *work,
+                                    bool manual, struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    r->kind = ACSA_RECORD_STEP;
+    memcpy(r->origin, app->nation, sizeof(r->origin));
+    r->manual = manual ? 1 : 0;
+    r->command.official = NULL;
+    enum acsa_rc rc = next_seq(app, &r->seq, err);
+    /* The chain head was read before this step's own write changed nothing in it: the order
+     * row keeps the head until record_append moves it. */
+    if (rc == ACSA_OK && r->command.step != ACSA_STEP_CREATE) {
+        rc = STORE(app)->chain_head(app->store, r->number, r->prev_hash, err);
+    }
+    if (rc == ACSA_OK && r->command.step == ACSA_STEP_EXCHANGE) {
+        rc = STORE(app)->chain_head(app->store, r->other_number, r->other_prev_hash, err);
+    }
+    return rc == ACSA_OK ? store_record(app, work, partner_of(app, &work->order), 0, NULL, 0, err)
+                         : rc;
+}
+
+enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind, int64_t id,
+                                  struct acsa_error *err)
+{
+    struct acsa__app_work *work = acsa__app_work(app, err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    struct acsa_record *r = &work->record;
+    memset(r, 0, sizeof(*r));
+    memcpy(r->origin, app->nation, sizeof(r->origin));
+    r->ref_id = id;
+    const char *partner = "";
+    enum acsa_rc rc = next_seq(app, &r->seq, err);
+    if (rc == ACSA_OK && kind == ACSA_REF_UNIT) {
+        r->kind = ACSA_RECORD_UNIT;
+        rc = STORE(app)->unit_get(app->store, id, r->unit_party, r->unit_name, err);
+    } else if (rc == ACSA_OK) {
+        r->kind = ACSA_RECORD_ACTIVITY;
+        rc = STORE(app)->activity_get(app->store, id, &r->ref_activity, err);
+        rc = rc == ACSA_OK ? acsa__app_agreement(app, r->ref_activity.agreement_id,
+                                                 &work->agreement, err) : rc;
+        if (rc == ACSA_OK) {
+            const char *first = work->agreement.parties[0];
+            partner = strcmp(first, app->nation) == 0 ? work->agreement.parties[1] : first;
+        }
+    }
+    return rc == ACSA_OK ? store_record(app, work, partner, 0, NULL, 0, err) : rc;
+}
+
+/* ---- Taking in a partner's record ---------------------------------------------------------- */
+
+#define REFUSE(err, field, ...) acsa_error_set((err), ACSA_EREFUSED, (field), __VA_ARGS__)
+
+/* A unit or activity a partner made: bound to the one of the same name here, else added. */
+static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
+                             struct acsa_error *err)
+{
+    const struct acsa_record *r = &work->record;
+    enum acsa_ref_kind kind = r->kind == ACSA_RECORD_UNIT ? ACSA_REF_UNIT : ACSA_REF_ACTIVITY;
+    int64_t id = 0;
+    enum acsa_rc rc = STORE(app)->ref_find(app->store, kind, r->origin, r->ref_id, &id, err);
+    if (rc != ACSA_ENOTFOUND) {
+        return rc; /* Bound already (a record can only repeat what it said). */
+    }
+    acsa_error_clear(err);
+    if (kind == ACSA_REF_UNIT) {
+        rc = acsa__app_check_party(r->unit_party, err);
+        rc = rc == ACSA_OK ? acsa__app_check_name("name", r->unit_name, ACSA_NAME_SIZE, err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->ref_by_name(app->store, kind, r->unit_party,
+                                                     r->unit_name, &id, err) : rc;
+        if (rc == ACSA_ENOTFOUND) {
+            acsa_error_clear(err);
+            rc = STORE(app)->unit_add(app->store, r->unit_party, r->unit_name, &id, err);
+        }
+    } else {
+        const struct acsa_activity *a = &r->ref_activity;
+        rc = acsa__app_agreement(app, a->agreement_id, &work->agreement, err);
+        if (rc == ACSA_ENOTFOUND) {
+            return REFUSE(err, "agreement_id", "activity %s: agreement %s is not loaded here",
+                          a->name, a->agreement_id);
+        }
+        rc = rc == ACSA_OK ? acsa_activity_validate(&work->agreement, a, err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->ref_by_name(app->store, kind, a->agreement_id, a->name,
+                                                     &id, err) : rc;
+        if (rc == ACSA_ENOTFOUND) {
+            acsa_error_clear(err);
+            rc = STORE(app)->activity_add(app->store, a, &id, err);
+        }
+    }
+    return rc == ACSA_OK ? STORE(app)->ref_bind(app->store, kind, id, r->origin, r->ref_id, err)
+                         : rc;
+}
+
+/* The local id a partner's reference stands for (0 for none). */
+static enum acsa_rc resolve_ref(struct acsa_app *app, enum acsa_ref_kind kind,
+                                const struct acsa_ref *ref, const char *field, int64_t *out,
+                                struct acsa_error *err)
+{
+    *out = 0;
+    if (ref->id == 0) {
+        return ACSA_OK;
+    }
+    if (strcmp(ref->origin, app->nation) == 0) {
+        *out = ref->id;
+        return ACSA_OK;
+    }
+    enum acsa_rc rc = STORE(app)->ref_find(app->store, kind, ref->origin, ref->id, out, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return REFUSE(err, field, "%s: %s %s/%lld is not known here (its record has not "
+                      "arrived)", field, kind == ACSA_REF_UNIT ? "unit" : "activity",
+                      ref->origin, (long long)ref->id);
+    }
+    return rc;
+}
+
+static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *work,
+                                struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    struct acsa_order_draft *d = &r->draft;
+    if (strcmp(d->requester, r->origin) != 0) {
+        return REFUSE(err, "step", "step: create on %s belongs to %s (the requesting party), "
+                      "not to its signer %s", r->number, d->requester, r->origin);
+    }
+    if (strcmp(d->supplier, app->nation) != 0) {
+        return REFUSE(err, "supplier", "supplier: order %s is not between %s and this node (%s)",
+                      r->number, r->origin, app->nation);
+    }
+    static const uint8_t none[ACSA_HASH_SIZE];
+    if (sodium_memcmp(r->prev_hash, none, sizeof(none)) != 0) {
+        return REFUSE(err, "prev_hash", "prev_hash: the create record of %s follows nothing",
+                      r->number);
+    }
+    uint8_t head[ACSA_HASH_SIZE];
+    enum acsa_rc rc = STORE(app)->chain_head(app->store, r->number, head, err);
+    if (rc == ACSA_OK) {
+        return REFUSE(err, "number", "number: order %s already exists here", r->number);
+    }
+    acsa_error_clear(err);
+    int64_t activity_id = 0;
+    rc = acsa__app_agreement(app, r->agreement_id, &work->agreement, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return REFUSE(err, "agreement_id", "agreement_id: %s is not loaded here", r->agreement_id);
+    }
+    rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_ACTIVITY, &r->activity, "activity",
+                                     &activity_id, err) : rc;
+    rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
+                                     &d->requester_unit_id, err) : rc;
+    rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
+                                     &d->supplier_unit_id, err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->activity_get(app->store, activity_id, &work->activity, err)
+                       : rc;
+    /* The number must be the one the requester's node would give: requester-supplier-year. */
+    char expected[ACSA_NUMBER_SIZE];
+    int32_t year = 0;
+    acsa_date_to_ymd(r->command.day, &year, NULL, NULL);
+    acsa_order_number_format(d->requester, d->supplier, year, 1, expected);
+    size_t prefix = strlen(expected) - 6; /* Without the six-digit sequence. */
+    if (rc == ACSA_OK && (strncmp(r->number, expected, prefix) != 0 ||
+                          strlen(r->number) != strlen(expected))) {
+        return REFUSE(err, "number", "number: %s is not a number %s gives to an order of %d",
+                      r->number, d->requester, (int)year);
+    }
+    rc = rc == ACSA_OK ? acsa_order_create(&work->agreement, &work->activity, d, r->number,
+                                           r->command.day, r->command.actor, &work->order,
+                                           &work->event, err) : rc;
+    return rc == ACSA_OK ? STORE(app)->order_insert(app->store, &work->order, &work->event, err)
+                         : rc;
+}
+
+/* The chain link of a step: prev must be a record of that order stored here. */
+static enum acsa_rc check_link(struct acsa_app *app, const char *number,
+                               const uint8_t prev[ACSA_HASH_SIZE], const char *field,
+                               struct acsa_error *err)
+{
+    bool known = false;
+    enum acsa_rc rc = STORE(app)->record_in_chain(app->store, number, prev, &known, err);
+    if (rc == ACSA_OK && !known) {
+        return REFUSE(err, field, "%s: the record it follows on %s is not known here (missing, "
+                      "refused, or out of order)", field, number);
+    }
+    return rc;
+}
+
+static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
+                              struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    struct acsa_command *cmd = &r->command;
+    enum acsa_rc rc = STORE(app)->order_get(app->store, r->number, &work->order, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return REFUSE(err, "number", "number: order %s is not known here (its create record "
+                      "has not arrived)", r->number);
+    }
+    rc = rc == ACSA_OK ? acsa__app_agreement(app, work->order.agreement_id, &work->agreement,
+                                             err) : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    const char *party = acsa_step_party(&work->order, cmd->step);
+    bool in_order = strcmp(work->order.requester, r->origin) == 0 ||
+                    strcmp(work->order.supplier, r->origin) == 0;
+    if (!in_order || (party != NULL && strcmp(party, r->origin) != 0)) {
+        return REFUSE(err, "step", "step: %s on %s belongs to %s, not to its signer %s",
+                      acsa_step_name(cmd->step), r->number,
+                      party != NULL ? party : "a party of the order", r->origin);
+    }
+    rc = check_link(app, r->number, r->prev_hash, "prev_hash", err);
+    if (rc == ACSA_OK && cmd->step == ACSA_STEP_EXCHANGE) {
+        rc = STORE(app)->order_get(app->store, r->other_number, &work->other, err);
+        if (rc == ACSA_ENOTFOUND) {
+            return REFUSE(err, "other_number", "other_number: order %s is not known here",
+                          r->other_number);
+        }
+        rc = rc == ACSA_OK ? check_link(app, r->other_number, r->other_prev_hash,
+                                        "other_prev_hash", err) : rc;
+        rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
+                                                 &work->other, cmd, &work->event,
+                                                 &work->other_event, err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other,
+                                                      &work->other_event, err) : rc;
+    } else if (rc == ACSA_OK) {
+        /* Authority inside the signing party is that node's business; the record carries the
+         * limit it holds for the official, and the core checks it against the order. */
+        if (r->official_limit_minor > 0) {
+            memset(&work->official, 0, sizeof(work->official));
+            memcpy(work->official.party, r->origin, sizeof(work->official.party));
+            memcpy(work->official.name, cmd->actor, sizeof(work->official.name));
+            work->official.limit_currency[0] = work->order.currency;
+            work->official.limit_minor[0] = r->official_limit_minor;
+            work->official.limit_count = 1;
+            cmd->official = &work->official;
+        }
+        rc = acsa_order_apply(&work->agreement, app->nation, &work->order, cmd, &work->event,
+                              err);
+        cmd->official = NULL;
+    }
+    return rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event, err)
+                         : rc;
+}
+
+enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
+                                   const uint8_t *body, size_t len, int64_t batch_id,
+                                   bool *duplicate, struct acsa_error *err)
+{
+    *duplicate = false;
+    struct acsa__app_work *work = acsa__app_work(app, err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    struct acsa_record *r = &work->record;
+    enum acsa_rc rc = acsa_record_decode(body, len, r, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (strcmp(r->origin, signer) != 0) {
+        return REFUSE(err, "origin", "origin: record %s/%lld came in a batch signed by %s",
+                      r->origin, (long long)r->seq, signer);
+    }
+    struct acsa_record_row stored;
+    rc = STORE(app)->record_get(app->store, r->origin, r->seq, &stored, err);
+    if (rc == ACSA_OK) {
+        uint8_t hash[ACSA_HASH_SIZE];
+        acsa__app_sha256(body, len, hash);
+        if (sodium_memcmp(hash, stored.hash, sizeof(hash)) == 0) {
+            *duplicate = true;
+            return ACSA_OK;
+        }
+        return REFUSE(err, "seq", "seq: %s/%lld differs from the record of that number taken "
+                      "in before", r->origin, (long long)r->seq);
+    }
+    if (rc != ACSA_ENOTFOUND) {
+        return rc;
+    }
+    acsa_error_clear(err);
+    const char *partner = "";
+    switch (r->kind) {
+    case ACSA_RECORD_UNIT:
+    case ACSA_RECORD_ACTIVITY:
+        rc = take_ref(app, work, err);
+        break;
+    case ACSA_RECORD_STEP:
+        rc = r->command.step == ACSA_STEP_CREATE ? take_create(app, work, err)
+                                                 : take_step(app, work, err);
+        partner = r->origin;
+        break;
+    }
+    /* A record from the partner is kept for the history; it is never sent back. */
+    return rc == ACSA_OK ? store_record(app, work, partner, batch_id, body, len, err) : rc;
+}

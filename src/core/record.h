@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/* Records: the facts one node sends its partner. Every order step, and the reference data an
+ * order cites (activities, units), is one record with one canonical byte encoding, so that the
+ * two nodes hash and sign exactly the same bytes. The layout is in docs/ARCHITECTURE.md,
+ * "Records". Pure: no I/O, no allocation, no clock. */
+#ifndef ACSA_RECORD_H
+#define ACSA_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "order.h"
+
+#define ACSA_HASH_SIZE 32              /* SHA-256. */
+#define ACSA_RECORD_MAX 16384          /* Longest encoding: a create with 64 full lines. */
+#define ACSA_RECORD_VERSION 1
+
+enum acsa_record_kind {
+    ACSA_RECORD_STEP = 1,              /* One step of an order (create included). */
+    ACSA_RECORD_ACTIVITY = 2,          /* An activity orders cite. */
+    ACSA_RECORD_UNIT = 3,              /* A unit orders cite. */
+};
+
+/* Which party may sign a step. */
+enum acsa_signer {
+    ACSA_SIGNER_REQUESTER,
+    ACSA_SIGNER_SUPPLIER,
+    ACSA_SIGNER_EITHER,
+};
+
+/* A reference datum (activity, unit) named as its origin node numbered it; id 0: none. */
+struct acsa_ref {
+    char origin[ACSA_NATION_SIZE];
+    int64_t id;
+};
+
+struct acsa_record {
+    enum acsa_record_kind kind;
+    char origin[ACSA_NATION_SIZE];     /* The node that wrote and signs it. */
+    int64_t seq;                       /* Its number among the origin's records: 1, 2, ... */
+    uint8_t manual;                    /* 1: the origin entered a step of a partner that has no
+                                          node (unsigned by that partner). */
+    /* ACSA_RECORD_STEP */
+    char number[ACSA_NUMBER_SIZE];     /* The order. */
+    uint8_t prev_hash[ACSA_HASH_SIZE]; /* The order's previous record (zeros for create). */
+    struct acsa_command command;       /* The step; command.official is always NULL here. */
+    int64_t official_limit_minor;      /* approve/accept/reject: the actor's limit in the order
+                                          currency, as the signing node holds it; else 0. */
+    /* create */
+    char agreement_id[ACSA_ID_SIZE];
+    struct acsa_ref activity;
+    struct acsa_ref requester_unit;
+    struct acsa_ref supplier_unit;
+    struct acsa_order_draft draft;     /* line_currency[0] carries the order currency. */
+    /* exchange */
+    char other_number[ACSA_NUMBER_SIZE];
+    uint8_t other_prev_hash[ACSA_HASH_SIZE];
+    /* ACSA_RECORD_ACTIVITY (id: ref id) and ACSA_RECORD_UNIT (party, name) */
+    int64_t ref_id;                    /* The origin's id of the activity or unit. */
+    struct acsa_activity ref_activity;
+    char unit_party[ACSA_NATION_SIZE];
+    char unit_name[ACSA_NAME_SIZE];
+};
+
+/** Who may sign step. */
+enum acsa_signer acsa_step_signer(enum acsa_step step);
+
+/** The party entitled to take step on order: requester or supplier, or NULL for either. */
+const char *acsa_step_party(const struct acsa_order *order, enum acsa_step step);
+
+/** Writes the canonical encoding of record into buf (cap bytes; ACSA_RECORD_MAX always
+ * suffices). ACSA_EUSAGE naming the field if a text is too long or a value out of range. */
+ACSA_NODISCARD enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf,
+                                               size_t cap, size_t *out_len,
+                                               struct acsa_error *err);
+
+/** Decodes one record of exactly len bytes. Refuses (ACSA_EREFUSED, field named) a wrong
+ * version or kind, a truncated or overlong input, texts that are not NUL-free or too long,
+ * unknown steps and methods, and trailing bytes. */
+ACSA_NODISCARD enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len,
+                                               struct acsa_record *out, struct acsa_error *err);
+
+/* One fact of an order that both nodes must agree on: "state", "line 2.received", ... */
+typedef void (*acsa_fact_cb)(void *ctx, const char *field, const char *value);
+
+/** Calls cb for each fact of order the two parties share, in a fixed order: number, parties,
+ * method, currency, state, dates, amounts, and per line its quantities and values. Local ids
+ * (units, activity) and the actors are left out: they are not shared facts. */
+void acsa_order_facts(const struct acsa_order *order, acsa_fact_cb cb, void *ctx);
+
+/** A 64-bit digest (FNV-1a) of the facts: equal orders give equal digests on both nodes. */
+uint64_t acsa_order_fingerprint(const struct acsa_order *order);
+
+#endif
