@@ -238,22 +238,22 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
     rc = b.offsets != NULL && b.lens != NULL && b.bodies != NULL ? ACSA_OK : ACSA_ENOMEM;
     uint8_t header[HEADER_FIXED];
     rc = rc == ACSA_OK ? append(&b, header, sizeof(header)) : rc;
+    /* Our last number is read first: records are numbered in the order they are stored, so
+     * whatever the scan then finds for the partner covers every one up to it. No write
+     * transaction is taken, so that a server's read connections can export. */
     int64_t own_last = 0;
-    /* One read transaction, so that the records and the last number agree. */
-    rc = rc == ACSA_OK ? acsa_app_begin(app, err) : rc;
-    if (rc == ACSA_OK) {
-        rc = STORE(app)->record_scan(app->store, app->nation, party, after, max, add_record, &b,
-                                     err);
-        rc = rc == ACSA_OK ? STORE(app)->record_last_seq(app->store, app->nation, &own_last,
-                                                         err) : rc;
-        acsa_app_rollback(app);
-    }
+    rc = rc == ACSA_OK ? STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
+                       : rc;
+    rc = rc == ACSA_OK ? STORE(app)->record_scan(app->store, app->nation, party, after, max,
+                                                 add_record, &b, err) : rc;
     if (rc == ACSA_OK) {
         memcpy(info->sender, app->nation, 2);
         memcpy(info->receiver, party, 2);
         info->after = after;
         /* A batch that is not full holds every record for the partner up to our last. */
-        info->through = b.count < max ? (own_last > after ? own_last : after) : b.last_seq;
+        int64_t through = own_last > after ? own_last : after;
+        through = b.last_seq > through ? b.last_seq : through;
+        info->through = b.count < max ? through : b.last_seq;
         info->ack = peer.received_through;
         info->created_s = now_s;
         info->count = b.count;

@@ -236,3 +236,34 @@ enum acsa_rc acsa_app_request_verify(struct acsa_app *app, const char *party,
     }
     return ACSA_OK;
 }
+
+enum acsa_rc acsa_app_peer_get(struct acsa_app *app, const char *party, struct acsa_peer *out,
+                               struct acsa_error *err)
+{
+    return STORE(app)->peer_get(app->store, party, out, err);
+}
+
+enum acsa_rc acsa_app_peer_list(struct acsa_app *app, acsa_peer_cb cb, void *ctx,
+                                struct acsa_error *err)
+{
+    return STORE(app)->peer_list(app->store, cb, ctx, err);
+}
+
+enum acsa_rc acsa_app_peer_advance(struct acsa_app *app, const char *party,
+                                   int64_t received_through, int64_t acked_through,
+                                   int64_t last_sync_s, struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->peer_advance(app->store, party, received_through, acked_through,
+                                      last_sync_s, err);
+        rc = acsa__app_end(app, rc, err);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_quarantine_list(struct acsa_app *app, uint32_t limit,
+                                      acsa_quarantine_cb cb, void *ctx, struct acsa_error *err)
+{
+    return STORE(app)->quarantine_list(app->store, limit, cb, ctx, err);
+}

@@ -41,6 +41,22 @@ ACSA_NODISCARD enum acsa_rc acsa_app_peer_add(struct acsa_app *app, const char *
                                               const char *url, const char *key_text,
                                               struct acsa_error *err);
 
+/** The partner node of party; ACSA_ENOTFOUND naming the command that adds it. */
+ACSA_NODISCARD enum acsa_rc acsa_app_peer_get(struct acsa_app *app, const char *party,
+                                              struct acsa_peer *out, struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa_app_peer_list(struct acsa_app *app, acsa_peer_cb cb, void *ctx,
+                                               struct acsa_error *err);
+/** Moves the peer's cursors forward (0 leaves one as it is), in a transaction of its own. */
+ACSA_NODISCARD enum acsa_rc acsa_app_peer_advance(struct acsa_app *app, const char *party,
+                                                  int64_t received_through,
+                                                  int64_t acked_through, int64_t last_sync_s,
+                                                  struct acsa_error *err);
+
+/** The refused records and batches, newest first (at most limit; 0: all). */
+ACSA_NODISCARD enum acsa_rc acsa_app_quarantine_list(struct acsa_app *app, uint32_t limit,
+                                                     acsa_quarantine_cb cb, void *ctx,
+                                                     struct acsa_error *err);
+
 /** Signs msg with the node's secret key. */
 ACSA_NODISCARD enum acsa_rc acsa_app_node_sign(struct acsa_app *app, const uint8_t *msg,
                                                size_t len, uint8_t sig[64],

@@ -60,6 +60,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     char listen[LISTEN_SIZE] = "127.0.0.1:8080";
     int64_t threads = 4;
     int64_t queue = 4096;
+    int64_t sync_every = 0;
     struct cli_option options[] = {
         CLI_OPT("listen", CLI_TEXT, false, listen, sizeof(listen), "ADDR:PORT",
                 "address and port (default 127.0.0.1:8080; port 0 picks a free one)"),
@@ -70,6 +71,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         CLI_OPT("threads", CLI_ID, false, &threads, 0, "N", "HTTP threads (default 4)"),
         CLI_OPT("queue", CLI_ID, false, &queue, 0, "N",
                 "write jobs that may wait; more get 503 (default 4096)"),
+        CLI_OPT("sync-every", CLI_ID, false, &sync_every, 0, "SECONDS",
+                "exchange records with every partner node that has a URL this often"),
     };
     struct cli_command cmd = {"Serves the HTTP API (docs/API.md) and the web UI on the node "
                               "database until SIGTERM or SIGINT; one JSON log line per request "
@@ -84,6 +87,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     config.db_path = cli_db_path(cli);
     config.threads = (uint32_t)threads;
     config.queue = (uint32_t)queue;
+    if (sync_every > 7 * 86400) {
+        return cli_usage(cli, "--sync-every: at most a week (604800 seconds)");
+    }
+    config.sync_every_s = (uint32_t)sync_every;
     enum acsa_rc rc = acsa_server_run(&config, stderr, &cli->err);
     return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
 }

@@ -19,7 +19,8 @@
     X(ACSA_EEXISTS, 6, 1, "already exists")                                          \
     X(ACSA_ETHROTTLED, 7, 1, "too many attempts")                                   \
     X(ACSA_EFORBIDDEN, 8, 1, "not allowed for this user")                           \
-    X(ACSA_ECONFLICT, 9, 1, "changed by someone else")
+    X(ACSA_ECONFLICT, 9, 1, "changed by someone else")                             \
+    X(ACSA_ENETWORK, 10, 5, "the partner node could not be reached")
 
 enum acsa_rc {
 #define ACSA_RC_ENUM(name, number, exit_code, text) name = number,

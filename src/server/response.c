@@ -32,6 +32,7 @@ static const struct status_entry {
     {429, ACSA_ETHROTTLED, "throttled", "Too many attempts"},
     {500, ACSA_ESTORAGE, "storage", "Storage error"},
     {500, ACSA_ENOMEM, "out-of-memory", "Out of memory"},
+    {502, ACSA_ENETWORK, "partner-unreachable", "The partner node could not be reached"},
     {503, ACSA_OK, "busy", "The server is busy; retry"},
 };
 
@@ -44,7 +45,7 @@ static const struct status_entry *entry_of_status(int status)
             return &status_table[i];
         }
     }
-    return &status_table[STATUS_COUNT - 3]; /* 500. */
+    return &status_table[STATUS_COUNT - 4]; /* 500. */
 }
 
 static const struct status_entry *entry_of_rc(enum acsa_rc rc)
@@ -54,7 +55,7 @@ static const struct status_entry *entry_of_rc(enum acsa_rc rc)
             return &status_table[i];
         }
     }
-    return &status_table[STATUS_COUNT - 3]; /* 500: a code with no status of its own. */
+    return &status_table[STATUS_COUNT - 4]; /* 500: a code with no status of its own. */
 }
 
 int status_of_rc(enum acsa_rc rc)

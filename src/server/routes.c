@@ -9,6 +9,7 @@
 #define SIGNED_IN ROUTE_SIGNED_IN, ACSA_ACTION_COUNT
 #define PUBLIC ROUTE_PUBLIC, ACSA_ACTION_COUNT
 #define ACTION(name) ROUTE_ACTION, ACSA_ACTION_##name
+#define PEER ROUTE_PEER, ACSA_ACTION_COUNT
 
 const struct route server_routes[] = {
     {"GET", "/healthz", route_healthz, PUBLIC, NULL},
@@ -44,6 +45,16 @@ const struct route server_routes[] = {
     {"GET", "/api/stats/monthly", route_stats_monthly, SIGNED_IN, NULL},
     {"GET", "/api/audit", route_audit_list, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/audit/verify", route_audit_verify, ACTION(READ_AUDIT), NULL},
+    {"GET", "/api/peers", route_peers_list, ACTION(READ_AUDIT), NULL},
+    {"GET", "/api/quarantine", route_quarantine_list, ACTION(READ_AUDIT), NULL},
+    {"GET", "/api/reconcile", route_reconcile, ACTION(READ_AUDIT), NULL},
+    {"POST", "/api/sync", route_sync_run, ACTION(MANAGE_NODE), "sync.run"},
+    {"GET", "/sync/v1/status", route_sync_status, PEER, NULL},
+    {"GET", "/sync/v1/batches", route_sync_batches_get, PEER, NULL},
+    {"POST", "/sync/v1/batches", route_sync_batches_post, PEER, NULL},
+    {"GET", "/sync/v1/fingerprints", route_sync_fingerprints, PEER, NULL},
+    {"POST", "/sync/v1/facts", route_sync_facts, PEER, NULL},
+    {"GET", "/sync/v1/balance", route_sync_balance, PEER, NULL},
     {"GET", "/", route_asset, PUBLIC, NULL},
     {"GET", "/{asset*}", route_asset, PUBLIC, NULL},
 };

@@ -3,6 +3,7 @@
  * dispatch (authentication, CSRF, role, idempotency replay), the per-thread read connections,
  * one JSON log line per request, and the graceful shutdown on SIGTERM and SIGINT. */
 #include "server_int.h"
+#include "../app/node.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +30,7 @@ struct server {
     const struct acsa_server_config *config;
     struct MHD_Daemon *daemon;
     struct writer *writer;
+    struct sync_timer *sync_timer;            /* --sync-every, or NULL. */
     FILE *log;
     char nation[ACSA_NATION_SIZE];
     pthread_mutex_t readers_lock;
@@ -165,6 +167,8 @@ static struct request *request_new(struct server *server, struct MHD_Connection 
     req->server = server;
     req->connection = connection;
     req->url = url;
+    /* Record batches between nodes are far larger than any API body. */
+    req->body_max = strncmp(url, "/sync/", 6) == 0 ? ACSA_BATCH_BYTES_MAX : SERVER_BODY_MAX;
     req->method = method;
     req->started_us = monotonic_us();
     req->route_index = -1;
@@ -182,13 +186,12 @@ static size_t content_length(struct request *req)
     char *end = NULL;
     errno = 0;
     unsigned long long length = strtoull(text, &end, 10);
-    return errno != 0 || end == text || length > SERVER_BODY_MAX ? SERVER_BODY_MAX
-                                                                  : (size_t)length;
+    return errno != 0 || end == text || length > req->body_max ? req->body_max : (size_t)length;
 }
 
 static void body_append(struct request *req, const char *data, size_t size)
 {
-    if (req->body_too_large || req->body_size + size > SERVER_BODY_MAX) {
+    if (req->body_too_large || req->body_size + size > req->body_max) {
         req->body_too_large = true;
         return;
     }
@@ -197,7 +200,7 @@ static void body_append(struct request *req, const char *data, size_t size)
         size_t capacity = req->body_capacity == 0 ? content_length(req) : req->body_capacity * 2;
         capacity = capacity < 1024 ? 1024 : capacity;
         capacity = capacity < req->body_size + size ? req->body_size + size : capacity;
-        capacity = capacity > SERVER_BODY_MAX ? SERVER_BODY_MAX : capacity;
+        capacity = capacity > req->body_max ? req->body_max : capacity;
         char *body = realloc(req->body, capacity + 1);
         if (body == NULL) {
             req->body_too_large = true;
@@ -220,7 +223,7 @@ static bool content_length_too_large(struct request *req)
     char *end = NULL;
     errno = 0;
     unsigned long long length = strtoull(text, &end, 10);
-    return errno != 0 || length > SERVER_BODY_MAX;
+    return errno != 0 || length > req->body_max;
 }
 
 static const char *const security_headers[][2] = {
@@ -323,6 +326,9 @@ static bool idempotent_replay(struct request *req)
 static bool admitted(struct request *req)
 {
     const struct route *route = req->route;
+    if (route->access == ROUTE_PEER) {
+        return sync_admitted(req);
+    }
     bool signed_in = http_authenticate(req);
     if (route->access == ROUTE_PUBLIC) {
         return true;
@@ -372,7 +378,7 @@ static void dispatch(struct request *req)
         return;
     }
     if (req->body_too_large) {
-        refusef(req, 413, ACSA_EUSAGE, NULL, "the body is larger than %u bytes", SERVER_BODY_MAX);
+        refusef(req, 413, ACSA_EUSAGE, NULL, "the body is larger than %zu bytes", req->body_max);
         return;
     }
     if (idempotent_replay(req)) {
@@ -396,7 +402,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         if (!content_length_too_large(req)) {
             return MHD_YES;
         }
-        problem(req, 413, NULL, "the body is larger than %u bytes", SERVER_BODY_MAX);
+        problem(req, 413, NULL, "the body is larger than %zu bytes", req->body_max);
         return send_response(req);
     }
     if (*upload_data_size != 0) {
@@ -627,6 +633,10 @@ static enum acsa_rc server_prepare(struct server *server, struct acsa_error *err
         acsa_app_close(app);
     }
     rc = rc == ACSA_OK ? writer_start(config->db_path, config->queue, &server->writer, err) : rc;
+    if (rc == ACSA_OK && config->sync_every_s > 0) {
+        rc = sync_timer_start(config->db_path, config->sync_every_s, server->log,
+                              &server->sync_timer, err);
+    }
     return rc == ACSA_OK ? signals_install(err) : rc;
 }
 
@@ -647,6 +657,7 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
         drain_connections(&server);
         MHD_stop_daemon(server.daemon);
     }
+    sync_timer_stop(server.sync_timer);
     if (server.writer != NULL) {
         writer_close(server.writer);
         writer_stop(server.writer);

@@ -23,6 +23,8 @@ struct acsa_server_config {
     const char *tls_key_path;                /* PEM key, with tls_cert_path. */
     uint32_t threads;                        /* HTTP threads, 1..ACSA_SERVER_THREADS_MAX. */
     uint32_t queue;                          /* Write jobs waiting, 1..ACSA_SERVER_QUEUE_MAX. */
+    uint32_t sync_every_s;                   /* Sync with every partner node this often; 0:
+                                                never on its own. */
 };
 
 /** Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish,

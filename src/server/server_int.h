@@ -56,6 +56,7 @@ enum route_access {
     ROUTE_PUBLIC,        /* Anyone, signed in or not. */
     ROUTE_SIGNED_IN,     /* Any signed-in user; the handler scopes what is shown. */
     ROUTE_ACTION,        /* A signed-in user whose role allows route->action. */
+    ROUTE_PEER,          /* A partner node: a request signed by its registered key. */
 };
 
 typedef void (*route_fn)(struct request *req);
@@ -93,6 +94,8 @@ struct request {
     size_t body_size;
     size_t body_capacity;                     /* Allocated for body, less its NUL. */
     bool body_too_large;
+    size_t body_max;                          /* Largest body accepted on this path. */
+    char peer[ACSA_NATION_SIZE];              /* ROUTE_PEER: the partner node that asks. */
     bool signed_in;
     bool by_cookie;                           /* Authenticated by the session cookie. */
     struct acsa_user user;                    /* When signed_in. */
@@ -176,6 +179,26 @@ enum acsa_rc job_refuse(struct acsa_app *app, struct request *req, int status,
                         const struct acsa_error *err);
 /* The audit action of req: the route's, or "order.<step>" for order steps. */
 const char *request_audit_action(const struct request *req, char *buf, size_t size);
+
+/* routes_sync.c: node to node, and the sync pages of the API. */
+void route_sync_status(struct request *req);
+void route_sync_batches_post(struct request *req);
+void route_sync_batches_get(struct request *req);
+void route_sync_fingerprints(struct request *req);
+void route_sync_facts(struct request *req);
+void route_sync_balance(struct request *req);
+void route_peers_list(struct request *req);
+void route_quarantine_list(struct request *req);
+void route_reconcile(struct request *req);
+void route_sync_run(struct request *req);
+/* Checks the signature headers of a partner node's request; false after answering 403. */
+bool sync_admitted(struct request *req);
+
+/* sync_timer.c: --sync-every. */
+struct sync_timer;
+ACSA_NODISCARD enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
+                                             struct sync_timer **out, struct acsa_error *err);
+void sync_timer_stop(struct sync_timer *timer);
 
 /* routes.c */
 extern const struct route server_routes[];

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/* `acsa serve --sync-every SECONDS`: a thread that exchanges records with every partner node
+ * that has a URL, on a connection of its own, and logs one JSON line per exchange. A partner
+ * that cannot be reached is tried again at the next tick; nothing is lost meanwhile, since
+ * each side resumes from what the other confirmed. */
+#include "server_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../sync/sync.h"
+
+#define PEERS_MAX 16
+
+struct sync_timer {
+    char *db_path;
+    uint32_t every_s;
+    FILE *log;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool stop;
+};
+
+struct peer_list {
+    char party[PEERS_MAX][ACSA_NATION_SIZE];
+    uint32_t count;
+};
+
+static enum acsa_rc collect(void *ctx, const struct acsa_peer *peer)
+{
+    struct peer_list *list = ctx;
+    if (peer->url[0] != '\0' && list->count < PEERS_MAX) {
+        memcpy(list->party[list->count++], peer->party, ACSA_NATION_SIZE);
+    }
+    return ACSA_OK;
+}
+
+static void log_exchange(struct sync_timer *t, const char *party, enum acsa_rc rc,
+                         const struct acsa_sync_report *report, const struct acsa_error *err)
+{
+    json_t *line = rc == ACSA_OK ? acsa_sync_report_json(report) : json_object();
+    if (line == NULL) {
+        return;
+    }
+    json_object_set_new(line, "event", json_string("sync"));
+    json_object_set_new(line, "peer", json_string(party));
+    json_object_set_new(line, "ok", json_boolean(rc == ACSA_OK));
+    if (rc != ACSA_OK) {
+        json_object_set_new(line, "error", json_string(err->message));
+    }
+    char *text = json_dumps(line, JSON_COMPACT);
+    if (text != NULL) {
+        fprintf(t->log, "%s\n", text);
+        fflush(t->log);
+        free(text);
+    }
+    json_decref(line);
+}
+
+static void tick(struct sync_timer *t)
+{
+    struct acsa_app *app = NULL;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    struct peer_list peers = {.count = 0};
+    enum acsa_rc rc = acsa_app_open(t->db_path, 0, &app, &err);
+    if (rc == ACSA_OK) {
+        acsa_app_set_actor(app, "sync-every");
+        rc = acsa_app_peer_list(app, collect, &peers, &err);
+    }
+    for (uint32_t i = 0; rc == ACSA_OK && i < peers.count; i++) {
+        struct acsa_sync_report report;
+        struct acsa_error peer_err;
+        acsa_error_clear(&peer_err);
+        enum acsa_rc peer_rc = acsa_sync_peer(app, peers.party[i], 0, NULL, NULL, &report,
+                                              &peer_err);
+        log_exchange(t, peers.party[i], peer_rc, &report, &peer_err);
+    }
+    acsa_app_close(app);
+}
+
+static void *run(void *arg)
+{
+    struct sync_timer *t = arg;
+    pthread_mutex_lock(&t->lock);
+    while (!t->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += t->every_s;
+        while (!t->stop && pthread_cond_timedwait(&t->wake, &t->lock, &until) != ETIMEDOUT) {
+        }
+        if (t->stop) {
+            break;
+        }
+        pthread_mutex_unlock(&t->lock);
+        tick(t);
+        pthread_mutex_lock(&t->lock);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
+                              struct sync_timer **out, struct acsa_error *err)
+{
+    *out = NULL;
+    struct sync_timer *t = calloc(1, sizeof(*t));
+    char *path = db_path != NULL ? strdup(db_path) : NULL;
+    if (t == NULL || path == NULL) {
+        free(t);
+        free(path);
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    t->db_path = path;
+    t->every_s = every_s;
+    t->log = log;
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->wake, NULL);
+    if (pthread_create(&t->thread, NULL, run, t) != 0) {
+        free(t->db_path);
+        free(t);
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "cannot start the sync thread");
+    }
+    *out = t;
+    return ACSA_OK;
+}
+
+void sync_timer_stop(struct sync_timer *t)
+{
+    if (t == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&t->lock);
+    t->stop = true;
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->lock);
+    pthread_join(t->thread, NULL);
+    pthread_mutex_destroy(&t->lock);
+    pthread_cond_destroy(&t->wake);
+    free(t->db_path);
+    free(t);
+}

@@ -1,0 +1,568 @@
+/* SPDX-License-Identifier: MIT */
+/* Reconciliation: the two nodes' views of their shared orders and of their ledger with each
+ * other. Each side keeps a fingerprint of every order's shared facts, so the comparison is
+ * one merge of two sorted lists; only orders whose fingerprints differ are compared fact by
+ * fact. Balances must mirror: our receivable is the partner's payable, our cash in its cash
+ * out. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/date.h"
+#include "../core/money.h"
+#include "../store/store.h"
+#include "sync.h"
+
+/* ---- Serving our side ---------------------------------------------------------------------- */
+
+static enum acsa_rc add_fingerprint(void *ctx, const char *number, uint64_t fingerprint)
+{
+    struct acsa_sync_buf *out = ctx;
+    acsa_sync_buf_printf(out, "%s %016" PRIx64 "\n", number, fingerprint);
+    return out->failed ? ACSA_ENOMEM : ACSA_OK;
+}
+
+enum acsa_rc acsa_sync_fingerprints(struct acsa_app *app, const char *party,
+                                    struct acsa_sync_buf *out, struct acsa_error *err)
+{
+    struct acsa_store *store = acsa_app_store(app);
+    enum acsa_rc rc = store->vtbl->order_fingerprints(store, party, add_fingerprint, out, err);
+    if (rc == ACSA_ENOMEM) {
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    return rc;
+}
+
+/* A fact's value on one line: backslash, tab and line ends escaped. */
+static void add_escaped(struct acsa_sync_buf *out, const char *text)
+{
+    for (const char *p = text; *p != '\0'; p++) {
+        const char *esc = *p == '\\' ? "\\\\" : *p == '\t' ? "\\t" : *p == '\n' ? "\\n"
+                          : *p == '\r' ? "\\r" : NULL;
+        if (esc != NULL) {
+            acsa_sync_buf_add(out, esc, 2);
+        } else {
+            acsa_sync_buf_add(out, p, 1);
+        }
+    }
+}
+
+struct fact_out {
+    struct acsa_sync_buf *out;
+    const char *number;
+};
+
+static void add_fact(void *ctx, const char *field, const char *value)
+{
+    struct fact_out *f = ctx;
+    acsa_sync_buf_printf(f->out, "%s\t%s\t", f->number, field);
+    add_escaped(f->out, value);
+    acsa_sync_buf_add(f->out, "\n", 1);
+}
+
+enum acsa_rc acsa_sync_facts(struct acsa_app *app, const char *party, const char *numbers,
+                             size_t len, struct acsa_sync_buf *out, struct acsa_error *err)
+{
+    struct acsa_order *order = malloc(sizeof(*order));
+    if (order == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = ACSA_OK;
+    size_t pos = 0;
+    while (rc == ACSA_OK && pos < len) {
+        const char *line = numbers + pos;
+        const char *end = memchr(line, '\n', len - pos);
+        size_t n = end != NULL ? (size_t)(end - line) : len - pos;
+        pos += n + 1;
+        char number[ACSA_NUMBER_SIZE];
+        if (n == 0) {
+            continue;
+        }
+        if (n >= sizeof(number)) {
+            rc = acsa_error_set(err, ACSA_EUSAGE, "numbers", "numbers: \"%.40s...\" is longer "
+                                "than an order number", line);
+            break;
+        }
+        memcpy(number, line, n);
+        number[n] = '\0';
+        enum acsa_rc got = acsa_app_order_get(app, number, order, NULL, err);
+        if (got == ACSA_ENOTFOUND) {
+            acsa_error_clear(err);
+            continue;
+        }
+        if (got != ACSA_OK) {
+            rc = got;
+            break;
+        }
+        if (strcmp(order->requester, party) != 0 && strcmp(order->supplier, party) != 0) {
+            continue; /* Not shared with the asking node: not its business. */
+        }
+        struct fact_out f = {out, order->number};
+        acsa_order_facts(order, add_fact, &f);
+    }
+    free(order);
+    if (rc == ACSA_OK && out->failed) {
+        rc = acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    return rc;
+}
+
+static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
+{
+    struct acsa_sync_buf *out = ctx;
+    acsa_sync_buf_printf(out, "%s\t%s\t%" PRId64 "\n", row->currency,
+                         acsa_account_name(row->account), row->amount_minor);
+    return out->failed ? ACSA_ENOMEM : ACSA_OK;
+}
+
+enum acsa_rc acsa_sync_balance(struct acsa_app *app, const char *party,
+                               struct acsa_sync_buf *out, struct acsa_error *err)
+{
+    struct acsa_store *store = acsa_app_store(app);
+    enum acsa_rc rc = store->vtbl->balance(store, party, ACSA_DATE_NONE, add_balance, out, err);
+    if (rc == ACSA_ENOMEM) {
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    return rc;
+}
+
+/* ---- Comparing ----------------------------------------------------------------------------- */
+
+/* The partner's fingerprints, read line by line from its answer. */
+struct theirs {
+    char *pos;
+    char *end;
+    char number[ACSA_NUMBER_SIZE];
+    uint64_t fingerprint;
+    bool valid;                 /* number and fingerprint hold the current line. */
+};
+
+static void theirs_next(struct theirs *t)
+{
+    t->valid = false;
+    while (t->pos < t->end && !t->valid) {
+        char *nl = memchr(t->pos, '\n', (size_t)(t->end - t->pos));
+        char *line_end = nl != NULL ? nl : t->end;
+        char *space = memchr(t->pos, ' ', (size_t)(line_end - t->pos));
+        size_t n = space != NULL ? (size_t)(space - t->pos) : 0;
+        if (space != NULL && n > 0 && n < sizeof(t->number)) {
+            memcpy(t->number, t->pos, n);
+            t->number[n] = '\0';
+            t->fingerprint = strtoull(space + 1, NULL, 16);
+            t->valid = true;
+        }
+        t->pos = line_end + (nl != NULL ? 1 : 0);
+    }
+}
+
+struct numbers {
+    char (*items)[ACSA_NUMBER_SIZE];
+    size_t count;
+    size_t cap;
+};
+
+static bool numbers_add(struct numbers *list, const char *number)
+{
+    if (list->count == list->cap) {
+        size_t cap = list->cap == 0 ? 256 : list->cap * 2;
+        void *grown = realloc(list->items, cap * sizeof(*list->items));
+        if (grown == NULL) {
+            return false;
+        }
+        list->items = grown;
+        list->cap = cap;
+    }
+    snprintf(list->items[list->count++], ACSA_NUMBER_SIZE, "%s", number);
+    return true;
+}
+
+struct merge {
+    struct theirs theirs;
+    struct numbers differing;
+    acsa_reconcile_cb cb;
+    void *ctx;
+    struct acsa_reconcile_summary *summary;
+};
+
+static enum acsa_rc report_missing(struct merge *m, const char *kind, const char *number)
+{
+    struct acsa_reconcile_row row;
+    memset(&row, 0, sizeof(row));
+    row.kind = kind;
+    snprintf(row.number, sizeof(row.number), "%s", number);
+    snprintf(row.field, sizeof(row.field), "order");
+    bool here = strcmp(kind, "missing_there") == 0;
+    snprintf(row.ours, sizeof(row.ours), "%s", here ? "present" : "missing");
+    snprintf(row.theirs, sizeof(row.theirs), "%s", here ? "missing" : "present");
+    if (here) {
+        m->summary->missing_there++;
+    } else {
+        m->summary->missing_here++;
+    }
+    return m->cb(m->ctx, &row);
+}
+
+/* Orders the partner has and we do not, up to (not including) number ("" for all). */
+static enum acsa_rc drain_theirs(struct merge *m, const char *number)
+{
+    while (m->theirs.valid && (number == NULL || strcmp(m->theirs.number, number) < 0)) {
+        m->summary->orders_there++;
+        enum acsa_rc rc = report_missing(m, "missing_here", m->theirs.number);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        theirs_next(&m->theirs);
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc merge_ours(void *ctx, const char *number, uint64_t fingerprint)
+{
+    struct merge *m = ctx;
+    m->summary->orders_here++;
+    enum acsa_rc rc = drain_theirs(m, number);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (m->theirs.valid && strcmp(m->theirs.number, number) == 0) {
+        m->summary->orders_there++;
+        bool same = m->theirs.fingerprint == fingerprint;
+        theirs_next(&m->theirs);
+        if (!same) {
+            m->summary->differing++;
+            return numbers_add(&m->differing, number) ? ACSA_OK : ACSA_ENOMEM;
+        }
+        return ACSA_OK;
+    }
+    return report_missing(m, "missing_there", number);
+}
+
+/* One order's facts, as "field\tvalue" pairs. */
+struct facts {
+    char (*fields)[64];
+    char (*values)[ACSA_RECONCILE_VALUE_SIZE];
+    size_t count;
+    size_t cap;
+};
+
+static void facts_add(void *ctx, const char *field, const char *value)
+{
+    struct facts *f = ctx;
+    if (f->count == f->cap) {
+        size_t cap = f->cap == 0 ? 128 : f->cap * 2;
+        void *fields = realloc(f->fields, cap * sizeof(*f->fields));
+        if (fields != NULL) {
+            f->fields = fields;
+        }
+        void *values = realloc(f->values, cap * sizeof(*f->values));
+        if (values != NULL) {
+            f->values = values;
+        }
+        if (fields == NULL || values == NULL) {
+            return;
+        }
+        f->cap = cap;
+    }
+    snprintf(f->fields[f->count], sizeof(f->fields[0]), "%s", field);
+    snprintf(f->values[f->count], sizeof(f->values[0]), "%s", value);
+    f->count++;
+}
+
+static void facts_free(struct facts *f)
+{
+    free(f->fields);
+    free(f->values);
+    memset(f, 0, sizeof(*f));
+}
+
+/* Unescapes a value of the facts answer in place. */
+static void unescape(char *text)
+{
+    char *out = text;
+    for (char *p = text; *p != '\0'; p++) {
+        if (*p == '\\' && p[1] != '\0') {
+            p++;
+            *out++ = *p == 't' ? '\t' : *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p;
+        } else {
+            *out++ = *p;
+        }
+    }
+    *out = '\0';
+}
+
+static enum acsa_rc report_diff(struct merge *m, const char *number, const char *field,
+                                const char *ours, const char *theirs)
+{
+    struct acsa_reconcile_row row;
+    memset(&row, 0, sizeof(row));
+    row.kind = "differs";
+    snprintf(row.number, sizeof(row.number), "%s", number);
+    snprintf(row.field, sizeof(row.field), "%s", field);
+    snprintf(row.ours, sizeof(row.ours), "%s", ours);
+    snprintf(row.theirs, sizeof(row.theirs), "%s", theirs);
+    return m->cb(m->ctx, &row);
+}
+
+/* Compares our facts of number with the partner's (theirs, in its answer's order). */
+static enum acsa_rc compare_order(struct acsa_app *app, struct merge *m, const char *number,
+                                  struct acsa_order *order, const struct facts *theirs,
+                                  struct acsa_error *err)
+{
+    struct facts ours = {0};
+    enum acsa_rc rc = acsa_app_order_get(app, number, order, NULL, err);
+    if (rc == ACSA_OK) {
+        acsa_order_facts(order, facts_add, &ours);
+    }
+    for (size_t i = 0; rc == ACSA_OK && i < ours.count; i++) {
+        const char *value = NULL;
+        for (size_t j = 0; j < theirs->count; j++) {
+            if (strcmp(theirs->fields[j], ours.fields[i]) == 0) {
+                value = theirs->values[j];
+                break;
+            }
+        }
+        if (value == NULL || strcmp(value, ours.values[i]) != 0) {
+            rc = report_diff(m, number, ours.fields[i], ours.values[i],
+                             value != NULL ? value : "(none)");
+        }
+    }
+    for (size_t j = 0; rc == ACSA_OK && j < theirs->count; j++) {
+        bool found = false;
+        for (size_t i = 0; i < ours.count && !found; i++) {
+            found = strcmp(theirs->fields[j], ours.fields[i]) == 0;
+        }
+        if (!found) {
+            rc = report_diff(m, number, theirs->fields[j], "(none)", theirs->values[j]);
+        }
+    }
+    facts_free(&ours);
+    return rc;
+}
+
+#define FACTS_CHUNK 500 /* Orders asked for in one request. */
+
+/* Asks the partner for the facts of the differing orders, a chunk at a time, and compares. */
+static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_peer *peer,
+                                      struct merge *m, struct acsa_error *err)
+{
+    struct acsa_order *order = malloc(sizeof(*order));
+    if (order == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = ACSA_OK;
+    for (size_t first = 0; rc == ACSA_OK && first < m->differing.count; first += FACTS_CHUNK) {
+        size_t last = first + FACTS_CHUNK < m->differing.count ? first + FACTS_CHUNK
+                                                               : m->differing.count;
+        struct acsa_sync_buf ask = {0};
+        for (size_t i = first; i < last; i++) {
+            acsa_sync_buf_printf(&ask, "%s\n", m->differing.items[i]);
+        }
+        struct acsa_sync_response r;
+        memset(&r, 0, sizeof(r));
+        rc = ask.failed ? ACSA_ENOMEM
+                        : acsa_sync_request(app, peer, "POST", ACSA_SYNC_FACTS,
+                                            (const uint8_t *)ask.data, ask.len, 300, &r, err);
+        free(ask.data);
+        if (rc == ACSA_OK && r.status != 200) {
+            rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: facts: the partner answered "
+                                "%ld", r.status);
+        }
+        /* The answer lists the orders in the order asked, each fact on a line. */
+        char *pos = (char *)r.body;
+        char *end = pos != NULL ? pos + r.size : NULL;
+        for (size_t i = first; rc == ACSA_OK && i < last; i++) {
+            const char *number = m->differing.items[i];
+            size_t n = strlen(number);
+            struct facts theirs = {0};
+            while (pos < end && strncmp(pos, number, n) == 0 && pos[n] == '\t') {
+                char *nl = memchr(pos, '\n', (size_t)(end - pos));
+                char *line_end = nl != NULL ? nl : end;
+                *line_end = '\0';
+                char *field = pos + n + 1;
+                char *tab = strchr(field, '\t');
+                if (tab != NULL) {
+                    *tab = '\0';
+                    unescape(tab + 1);
+                    facts_add(&theirs, field, tab + 1);
+                }
+                pos = nl != NULL ? nl + 1 : end;
+            }
+            rc = theirs.count == 0 ? report_missing(m, "missing_here", number)
+                                   : compare_order(app, m, number, order, &theirs, err);
+            facts_free(&theirs);
+        }
+        acsa_sync_response_free(&r);
+    }
+    free(order);
+    return rc;
+}
+
+/* ---- Balances ------------------------------------------------------------------------------ */
+
+/* The account of the partner's ledger that mirrors ours. */
+static enum acsa_account mirror(enum acsa_account a)
+{
+    switch (a) {
+    case ACSA_ACCOUNT_RECEIVABLE_CASH: return ACSA_ACCOUNT_PAYABLE_CASH;
+    case ACSA_ACCOUNT_RECEIVABLE_KIND: return ACSA_ACCOUNT_PAYABLE_KIND;
+    case ACSA_ACCOUNT_PAYABLE_CASH: return ACSA_ACCOUNT_RECEIVABLE_CASH;
+    case ACSA_ACCOUNT_PAYABLE_KIND: return ACSA_ACCOUNT_RECEIVABLE_KIND;
+    case ACSA_ACCOUNT_SUPPLIED: return ACSA_ACCOUNT_RECEIVED;
+    case ACSA_ACCOUNT_RECEIVED: return ACSA_ACCOUNT_SUPPLIED;
+    default: return a; /* Cash, kind settled and exchange mirror themselves. */
+    }
+}
+
+#define CURRENCIES_MAX 16
+
+struct ledger {
+    char currency[CURRENCIES_MAX][ACSA_CURRENCY_SIZE];
+    int64_t amount[CURRENCIES_MAX][ACSA_ACCOUNT_COUNT];
+    uint32_t count;
+};
+
+static int64_t *ledger_cell(struct ledger *l, const char *currency, enum acsa_account account)
+{
+    for (uint32_t i = 0; i < l->count; i++) {
+        if (strcmp(l->currency[i], currency) == 0) {
+            return &l->amount[i][account];
+        }
+    }
+    if (l->count == CURRENCIES_MAX || (unsigned)account >= ACSA_ACCOUNT_COUNT) {
+        return NULL;
+    }
+    snprintf(l->currency[l->count], ACSA_CURRENCY_SIZE, "%s", currency);
+    return &l->amount[l->count++][account];
+}
+
+static enum acsa_rc ours_row(void *ctx, const struct acsa_balance_row *row)
+{
+    int64_t *cell = ledger_cell(ctx, row->currency, row->account);
+    if (cell != NULL) {
+        *cell += row->amount_minor;
+    }
+    return ACSA_OK;
+}
+
+static void parse_theirs(struct ledger *l, char *text, size_t len)
+{
+    char *end = text + len;
+    for (char *pos = text; pos < end;) {
+        char *nl = memchr(pos, '\n', (size_t)(end - pos));
+        char *line_end = nl != NULL ? nl : end;
+        *line_end = '\0';
+        char currency[8];
+        char account[32];
+        long long amount = 0;
+        enum acsa_account a;
+        if (sscanf(pos, "%7[A-Z]\t%31[a-z-]\t%lld", currency, account, &amount) == 3 &&
+            strlen(currency) == 3 && acsa_account_parse(account, &a)) {
+            int64_t *cell = ledger_cell(l, currency, a);
+            if (cell != NULL) {
+                *cell += amount;
+            }
+        }
+        pos = nl != NULL ? nl + 1 : end;
+    }
+}
+
+static void money_text(int64_t minor, const char *currency, char *out, size_t size)
+{
+    const struct acsa_currency *c = acsa_currency_find(currency);
+    char text[ACSA_MONEY_TEXT_SIZE];
+    snprintf(out, size, "%s %s", acsa_money_format(minor, c != NULL ? c->exponent : 0, text),
+             currency);
+}
+
+static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_peer *peer,
+                                     struct merge *m, struct acsa_error *err)
+{
+    struct ledger *ours = calloc(2, sizeof(*ours));
+    if (ours == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    struct ledger *theirs = ours + 1;
+    struct acsa_store *store = acsa_app_store(app);
+    enum acsa_rc rc = store->vtbl->balance(store, peer->party, ACSA_DATE_NONE, ours_row, ours,
+                                           err);
+    struct acsa_sync_response r;
+    memset(&r, 0, sizeof(r));
+    rc = rc == ACSA_OK ? acsa_sync_request(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, 120, &r,
+                                           err) : rc;
+    if (rc == ACSA_OK && r.status != 200) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: balance: the partner answered %ld",
+                            r.status);
+    }
+    if (rc == ACSA_OK) {
+        parse_theirs(theirs, (char *)r.body, r.size);
+        for (uint32_t i = 0; i < theirs->count; i++) {
+            (void)ledger_cell(ours, theirs->currency[i], ACSA_ACCOUNT_CASH);
+        }
+    }
+    for (uint32_t i = 0; rc == ACSA_OK && i < ours->count; i++) {
+        const char *currency = ours->currency[i];
+        for (int a = 0; rc == ACSA_OK && a < ACSA_ACCOUNT_COUNT; a++) {
+            int64_t *mine = ledger_cell(ours, currency, (enum acsa_account)a);
+            int64_t *other = ledger_cell(theirs, currency, mirror((enum acsa_account)a));
+            int64_t expected = other != NULL ? -*other : 0;
+            if (mine == NULL || *mine == expected) {
+                continue;
+            }
+            struct acsa_reconcile_row row;
+            memset(&row, 0, sizeof(row));
+            row.kind = "balance";
+            snprintf(row.field, sizeof(row.field), "%s %s", currency,
+                     acsa_account_name((enum acsa_account)a));
+            money_text(*mine, currency, row.ours, sizeof(row.ours));
+            char text[64];
+            money_text(expected, currency, text, sizeof(text));
+            snprintf(row.theirs, sizeof(row.theirs), "%s (its %s, sign turned)", text,
+                     acsa_account_name(mirror((enum acsa_account)a)));
+            m->summary->balance_rows++;
+            rc = m->cb(m->ctx, &row);
+        }
+    }
+    acsa_sync_response_free(&r);
+    free(ours);
+    return rc;
+}
+
+enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconcile_cb cb,
+                            void *ctx, struct acsa_reconcile_summary *out,
+                            struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct acsa_peer peer;
+    enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
+    struct acsa_sync_response r;
+    memset(&r, 0, sizeof(r));
+    rc = rc == ACSA_OK ? acsa_sync_request(app, &peer, "GET", ACSA_SYNC_FINGERPRINTS, NULL, 0,
+                                           300, &r, err) : rc;
+    if (rc == ACSA_OK && r.status != 200) {
+        rc = acsa_error_set(err, r.status == 403 ? ACSA_EFORBIDDEN : ACSA_EREFUSED, "peer",
+                            "peer: fingerprints: the partner answered %ld: %.200s", r.status,
+                            (const char *)r.body);
+    }
+    struct merge m;
+    memset(&m, 0, sizeof(m));
+    m.cb = cb;
+    m.ctx = ctx;
+    m.summary = out;
+    if (rc == ACSA_OK) {
+        m.theirs.pos = (char *)r.body;
+        m.theirs.end = m.theirs.pos + r.size;
+        theirs_next(&m.theirs);
+        struct acsa_store *store = acsa_app_store(app);
+        rc = store->vtbl->order_fingerprints(store, party, merge_ours, &m, err);
+        rc = rc == ACSA_OK ? drain_theirs(&m, NULL) : rc;
+    }
+    acsa_sync_response_free(&r);
+    rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
+    rc = rc == ACSA_OK ? compare_balances(app, &peer, &m, err) : rc;
+    if (rc == ACSA_ENOMEM) {
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    free(m.differing.items);
+    return rc;
+}

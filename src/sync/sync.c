@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* One exchange with a partner node: ask what it holds of ours, push the rest in signed
+ * batches, then pull its records after what we hold. Every step starts from a cursor the
+ * receiving side keeps, so an exchange cut anywhere (network, kill) resumes where the partner's
+ * last committed batch ended, and a batch sent twice is taken in once. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sync.h"
+
+#define ATTEMPTS 6          /* Tries of one request before the exchange gives up. */
+#define TIMEOUT_S 300L      /* For one batch, applied by the partner before it answers. */
+
+/* A request, tried again after a network failure or a 5xx answer, waiting longer each time. */
+static enum acsa_rc request_retry(struct acsa_app *app, const struct acsa_peer *peer,
+                                  const char *method, const char *target, const uint8_t *body,
+                                  size_t len, struct acsa_sync_response *out,
+                                  struct acsa_error *err)
+{
+    enum acsa_rc rc = ACSA_OK;
+    unsigned delay_ms = 250;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        rc = acsa_sync_request(app, peer, method, target, body, len, TIMEOUT_S, out, err);
+        bool again = rc == ACSA_ENETWORK || (rc == ACSA_OK && out->status >= 500);
+        if (!again || attempt == ATTEMPTS) {
+            break;
+        }
+        acsa_sync_response_free(out);
+        usleep(delay_ms * 1000u);
+        delay_ms *= 2;
+    }
+    return rc;
+}
+
+/* The problem the partner answered, as our error. */
+static enum acsa_rc partner_refused(const struct acsa_sync_response *r, const char *what,
+                                    struct acsa_error *err)
+{
+    json_t *doc = json_loadb((const char *)r->body, r->size, 0, NULL);
+    const char *detail = json_string_value(json_object_get(doc, "detail"));
+    enum acsa_rc rc = r->status == 403 ? ACSA_EFORBIDDEN
+                      : r->status == 404 ? ACSA_ENOTFOUND
+                      : r->status == 409 ? ACSA_ECONFLICT
+                      : r->status >= 500 ? ACSA_ENETWORK : ACSA_EREFUSED;
+    acsa_error_set(err, rc, "peer", "peer: %s: the partner answered %ld: %s", what, r->status,
+                   detail != NULL ? detail : "(no detail)");
+    json_decref(doc);
+    return rc;
+}
+
+static int64_t json_int(json_t *doc, const char *key)
+{
+    return (int64_t)json_integer_value(json_object_get(doc, key));
+}
+
+/* What the partner holds of our records. */
+static enum acsa_rc partner_status(struct acsa_app *app, const struct acsa_peer *peer,
+                                   int64_t *out_received, struct acsa_error *err)
+{
+    struct acsa_sync_response r;
+    enum acsa_rc rc = request_retry(app, peer, "GET", ACSA_SYNC_STATUS, NULL, 0, &r, err);
+    if (rc == ACSA_OK && r.status != 200) {
+        rc = partner_refused(&r, "status", err);
+    }
+    if (rc == ACSA_OK) {
+        json_t *doc = json_loadb((const char *)r.body, r.size, 0, NULL);
+        const char *nation = json_string_value(json_object_get(doc, "nation"));
+        if (nation == NULL || strcmp(nation, peer->party) != 0) {
+            rc = acsa_error_set(err, ACSA_EREFUSED, "url", "url: %s answers as %s, not as %s",
+                                peer->url, nation != NULL ? nation : "nothing", peer->party);
+        }
+        *out_received = json_int(doc, "received_through");
+        json_decref(doc);
+    }
+    acsa_sync_response_free(&r);
+    return rc;
+}
+
+static enum acsa_rc push(struct acsa_app *app, const struct acsa_peer *peer, uint32_t limit,
+                         acsa_sync_progress_cb cb, void *ctx, struct acsa_sync_report *report,
+                         struct acsa_error *err)
+{
+    int64_t after = 0;
+    enum acsa_rc rc = partner_status(app, peer, &after, err);
+    uint64_t done = 0;
+    while (rc == ACSA_OK) {
+        uint8_t *batch = NULL;
+        size_t len = 0;
+        struct acsa_batch_info info;
+        rc = acsa_app_batch_export(app, peer->party, after, limit, (int64_t)time(NULL), &batch,
+                                   &len, &info, err);
+        if (rc != ACSA_OK || (info.count == 0 && info.through == after)) {
+            free(batch);
+            break;
+        }
+        struct acsa_sync_response r;
+        rc = request_retry(app, peer, "POST", ACSA_SYNC_BATCHES, batch, len, &r, err);
+        free(batch);
+        if (rc == ACSA_OK && r.status == 200) {
+            json_t *doc = json_loadb((const char *)r.body, r.size, 0, NULL);
+            report->sent += (uint64_t)json_int(doc, "applied");
+            report->sent_duplicates += (uint64_t)json_int(doc, "duplicates");
+            report->sent_quarantined += (uint64_t)json_int(doc, "quarantined");
+            json_decref(doc);
+            report->batches_sent++;
+            after = info.through;
+        } else if (rc == ACSA_OK && r.status == 409) {
+            /* Taken in before (an answer lost on the way back): ask where the partner is. */
+            rc = partner_status(app, peer, &after, err);
+        } else if (rc == ACSA_OK) {
+            rc = partner_refused(&r, "batch", err);
+        }
+        acsa_sync_response_free(&r);
+        if (rc == ACSA_OK) {
+            rc = acsa_app_peer_advance(app, peer->party, 0, after, 0, err);
+            done += info.count;
+            if (cb != NULL) {
+                cb(ctx, "push", done);
+            }
+        }
+        if (info.count < limit) {
+            break;
+        }
+    }
+    report->acked_through = after;
+    return rc;
+}
+
+static enum acsa_rc pull(struct acsa_app *app, const struct acsa_peer *peer, uint32_t limit,
+                         acsa_sync_progress_cb cb, void *ctx, struct acsa_sync_report *report,
+                         struct acsa_error *err)
+{
+    enum acsa_rc rc = ACSA_OK;
+    uint64_t done = 0;
+    for (;;) {
+        struct acsa_peer now;
+        rc = acsa_app_peer_get(app, peer->party, &now, err);
+        if (rc != ACSA_OK) {
+            break;
+        }
+        char target[128];
+        snprintf(target, sizeof(target), ACSA_SYNC_BATCHES "?after=%lld&limit=%u",
+                 (long long)now.received_through, limit);
+        struct acsa_sync_response r;
+        rc = request_retry(app, peer, "GET", target, NULL, 0, &r, err);
+        if (rc == ACSA_OK && r.status != 200) {
+            rc = partner_refused(&r, "batches", err);
+        }
+        struct acsa_batch_result result;
+        memset(&result, 0, sizeof(result));
+        if (rc == ACSA_OK) {
+            rc = acsa_app_batch_import(app, r.body, r.size, "sync", (int64_t)time(NULL), &result,
+                                       err);
+        }
+        acsa_sync_response_free(&r);
+        if (rc == ACSA_ECONFLICT && result.replay) {
+            rc = ACSA_OK; /* Another exchange took it in meanwhile. */
+            continue;
+        }
+        if (rc != ACSA_OK) {
+            break;
+        }
+        report->batches_received++;
+        report->received += result.applied;
+        report->received_duplicates += result.duplicates;
+        report->received_quarantined += result.quarantined;
+        report->received_through = result.info.through;
+        done += result.info.count;
+        if (cb != NULL && result.info.count > 0) {
+            cb(ctx, "pull", done);
+        }
+        if (result.info.count < limit) {
+            break;
+        }
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_sync_peer(struct acsa_app *app, const char *party, uint32_t batch_records,
+                            acsa_sync_progress_cb cb, void *ctx, struct acsa_sync_report *out,
+                            struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    uint32_t limit = batch_records == 0 || batch_records > ACSA_BATCH_RECORDS_MAX
+                         ? ACSA_BATCH_RECORDS_DEFAULT : batch_records;
+    struct acsa_peer peer;
+    enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
+    rc = rc == ACSA_OK ? push(app, &peer, limit, cb, ctx, out, err) : rc;
+    rc = rc == ACSA_OK ? pull(app, &peer, limit, cb, ctx, out, err) : rc;
+    rc = rc == ACSA_OK ? acsa_app_peer_advance(app, party, 0, 0, (int64_t)time(NULL), err) : rc;
+    if (rc == ACSA_OK) {
+        struct acsa_peer now;
+        rc = acsa_app_peer_get(app, party, &now, err);
+        out->received_through = now.received_through;
+    }
+    return rc;
+}

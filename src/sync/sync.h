@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* Talking to a partner node over HTTP: signed requests, the push-and-pull exchange of record
+ * batches, and reconciliation of the two nodes' views of their shared orders. Every request
+ * is signed with this node's key (node.h); the partner answers only registered peers. */
+#ifndef ACSA_SYNC_H
+#define ACSA_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../app/app.h"
+#include "../app/node.h"
+
+/* The sync endpoints (docs/API.md, "Node to node"). */
+#define ACSA_SYNC_STATUS "/sync/v1/status"
+#define ACSA_SYNC_BATCHES "/sync/v1/batches"
+#define ACSA_SYNC_FINGERPRINTS "/sync/v1/fingerprints"
+#define ACSA_SYNC_FACTS "/sync/v1/facts"
+#define ACSA_SYNC_BALANCE "/sync/v1/balance"
+
+/* A response of the partner node. */
+struct acsa_sync_response {
+    long status;           /* HTTP status, 0 if no answer came. */
+    uint8_t *body;         /* malloc'd, NUL-terminated; the caller frees it. */
+    size_t size;
+};
+
+/** Sends one signed request to peer's URL + target (body may be NULL for GET) and waits for
+ * the answer (at most timeout_s). ACSA_ENETWORK when the node cannot be reached or answers
+ * nothing; otherwise ACSA_OK with whatever status it answered. */
+ACSA_NODISCARD enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *peer,
+                                              const char *method, const char *target,
+                                              const uint8_t *body, size_t body_len,
+                                              long timeout_s, struct acsa_sync_response *out,
+                                              struct acsa_error *err);
+void acsa_sync_response_free(struct acsa_sync_response *response);
+
+/* What one exchange did. */
+struct acsa_sync_report {
+    uint32_t batches_sent;
+    uint32_t batches_received;
+    uint64_t sent;               /* Our records the partner took in (applied). */
+    uint64_t sent_duplicates;    /* ... that it held already. */
+    uint64_t sent_quarantined;   /* ... that it refused (see its quarantine). */
+    uint64_t received;           /* Its records applied here. */
+    uint64_t received_duplicates;
+    uint64_t received_quarantined;
+    int64_t acked_through;       /* Our records it holds, after the exchange. */
+    int64_t received_through;    /* Its records we hold, after the exchange. */
+};
+
+/* Called after each batch: phase "push" or "pull", records so far in that phase. */
+typedef void (*acsa_sync_progress_cb)(void *ctx, const char *phase, uint64_t records);
+
+/** One complete exchange with the partner of party: push our records it lacks, then pull its
+ * records we lack, in batches of batch_records (0: the default), each batch resumable: an
+ * interrupted exchange starts again from what the partner confirmed. */
+ACSA_NODISCARD enum acsa_rc acsa_sync_peer(struct acsa_app *app, const char *party,
+                                           uint32_t batch_records, acsa_sync_progress_cb cb,
+                                           void *ctx, struct acsa_sync_report *out,
+                                           struct acsa_error *err);
+
+/* ---- Reconciliation ------------------------------------------------------------------------ */
+
+#define ACSA_RECONCILE_VALUE_SIZE 264
+
+/* One disagreement between the two nodes. */
+struct acsa_reconcile_row {
+    const char *kind;            /* "missing_here", "missing_there", "differs", "balance". */
+    char number[ACSA_NUMBER_SIZE];       /* The order ("" for balance rows). */
+    char field[64];                      /* "state", "line 1.received_milli", "INR net" ... */
+    char ours[ACSA_RECONCILE_VALUE_SIZE];
+    char theirs[ACSA_RECONCILE_VALUE_SIZE];
+};
+
+struct acsa_reconcile_summary {
+    uint64_t orders_here;        /* Orders shared with the partner on this node. */
+    uint64_t orders_there;       /* ... on the partner's node. */
+    uint64_t missing_here;
+    uint64_t missing_there;
+    uint64_t differing;          /* Orders on both with different facts. */
+    uint64_t balance_rows;       /* Balance figures that do not mirror. */
+};
+
+typedef enum acsa_rc (*acsa_reconcile_cb)(void *ctx, const struct acsa_reconcile_row *row);
+
+/** Compares this node's view of every order shared with party with the partner node's, and
+ * the balances per currency (ours must mirror theirs: our receivable is its payable). Calls
+ * cb for each disagreement, orders by number first, then balances. */
+ACSA_NODISCARD enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party,
+                                           acsa_reconcile_cb cb, void *ctx,
+                                           struct acsa_reconcile_summary *out,
+                                           struct acsa_error *err);
+
+/* ---- What the partner serves (the server's sync routes use these) ---------------------------- */
+
+/* A growing text or byte buffer. */
+struct acsa_sync_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    bool failed;      /* Out of memory: data is incomplete. */
+};
+void acsa_sync_buf_add(struct acsa_sync_buf *b, const void *data, size_t n);
+void acsa_sync_buf_printf(struct acsa_sync_buf *b, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/** "NUMBER HEX16\n" per order shared with party, by number. */
+ACSA_NODISCARD enum acsa_rc acsa_sync_fingerprints(struct acsa_app *app, const char *party,
+                                                   struct acsa_sync_buf *out,
+                                                   struct acsa_error *err);
+/** "NUMBER\tFIELD\tVALUE\n" for each fact of the orders named one per line in numbers (only
+ * orders shared with party; others are left out). */
+ACSA_NODISCARD enum acsa_rc acsa_sync_facts(struct acsa_app *app, const char *party,
+                                            const char *numbers, size_t len,
+                                            struct acsa_sync_buf *out, struct acsa_error *err);
+/** "CURRENCY\tACCOUNT\tAMOUNT_MINOR\n" of the ledger with party. */
+ACSA_NODISCARD enum acsa_rc acsa_sync_balance(struct acsa_app *app, const char *party,
+                                              struct acsa_sync_buf *out, struct acsa_error *err);
+
+/* ---- JSON shared by `acsa ... --json` and the API ----------------------------------------- */
+
+#include <jansson.h>
+
+/** {party, url, key, fingerprint, received_through, acked_through, last_sync (null if none)}. */
+json_t *acsa_peer_json(const struct acsa_peer *peer);
+/** {id, at, peer, via, what, seq, order (null if none), reason, bytes}. */
+json_t *acsa_quarantine_json(const struct acsa_quarantine_row *row);
+/** {kind, order (null for balances), field, ours, theirs}. */
+json_t *acsa_reconcile_row_json(const struct acsa_reconcile_row *row);
+/** {orders_here, orders_there, missing_here, missing_there, differing, balance_rows}. */
+json_t *acsa_reconcile_summary_json(const struct acsa_reconcile_summary *summary);
+/** {batches_sent, sent, sent_duplicates, sent_quarantined, batches_received, received, ...}. */
+json_t *acsa_sync_report_json(const struct acsa_sync_report *report);
+/** {sender, receiver, after, through, ack, records, applied, duplicates, quarantined}. */
+json_t *acsa_batch_result_json(const struct acsa_batch_result *result);
+
+#endif

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* The JSON renderings of partner nodes, quarantined input, reconciliation rows and sync
+ * reports, one for the CLI's --json and the API alike. */
+#include "../format/auth_json.h"
+#include "sync.h"
+
+static json_t *text_or_null(const char *text)
+{
+    return text != NULL && text[0] != '\0' ? json_string(text) : json_null();
+}
+
+json_t *acsa_peer_json(const struct acsa_peer *peer)
+{
+    char key[ACSA_KEY_TEXT_SIZE];
+    char fingerprint[ACSA_FINGERPRINT_TEXT_SIZE];
+    char at[ACSA_TIME_TEXT_SIZE];
+    acsa_node_key_text(peer->key, key);
+    acsa_node_fingerprint(peer->key, fingerprint);
+    return json_pack("{s:s, s:o, s:s, s:s, s:I, s:I, s:o}", "party", peer->party, "url",
+                     text_or_null(peer->url), "key", key, "fingerprint", fingerprint,
+                     "received_through", (json_int_t)peer->received_through, "acked_through",
+                     (json_int_t)peer->acked_through, "last_sync",
+                     peer->last_sync_s > 0 ? json_string(acsa_time_format(peer->last_sync_s, at))
+                                           : json_null());
+}
+
+json_t *acsa_quarantine_json(const struct acsa_quarantine_row *row)
+{
+    char at[ACSA_TIME_TEXT_SIZE];
+    return json_pack("{s:I, s:s, s:o, s:s, s:s, s:I, s:o, s:s, s:I}", "id", (json_int_t)row->id,
+                     "at", acsa_time_format(row->at_s, at), "peer", text_or_null(row->peer),
+                     "via", row->via, "what", row->what, "seq", (json_int_t)row->seq, "order",
+                     text_or_null(row->order_number), "reason", row->reason, "bytes",
+                     (json_int_t)row->body_len);
+}
+
+json_t *acsa_reconcile_row_json(const struct acsa_reconcile_row *row)
+{
+    return json_pack("{s:s, s:o, s:s, s:s, s:s}", "kind", row->kind, "order",
+                     text_or_null(row->number), "field", row->field, "ours", row->ours, "theirs",
+                     row->theirs);
+}
+
+json_t *acsa_reconcile_summary_json(const struct acsa_reconcile_summary *s)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "orders_here", (json_int_t)s->orders_here,
+                     "orders_there", (json_int_t)s->orders_there, "missing_here",
+                     (json_int_t)s->missing_here, "missing_there", (json_int_t)s->missing_there,
+                     "differing", (json_int_t)s->differing, "balance_rows",
+                     (json_int_t)s->balance_rows);
+}
+
+json_t *acsa_sync_report_json(const struct acsa_sync_report *r)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "batches_sent",
+                     (json_int_t)r->batches_sent, "sent", (json_int_t)r->sent,
+                     "sent_duplicates", (json_int_t)r->sent_duplicates, "sent_quarantined",
+                     (json_int_t)r->sent_quarantined, "batches_received",
+                     (json_int_t)r->batches_received, "received", (json_int_t)r->received,
+                     "received_duplicates", (json_int_t)r->received_duplicates,
+                     "received_quarantined", (json_int_t)r->received_quarantined,
+                     "acked_through", (json_int_t)r->acked_through, "received_through",
+                     (json_int_t)r->received_through);
+}
+
+json_t *acsa_batch_result_json(const struct acsa_batch_result *r)
+{
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "sender", r->info.sender,
+                     "receiver", r->info.receiver, "after", (json_int_t)r->info.after, "through",
+                     (json_int_t)r->info.through, "ack", (json_int_t)r->info.ack, "records",
+                     (json_int_t)r->info.count, "applied", (json_int_t)r->applied,
+                     "duplicates", (json_int_t)r->duplicates, "quarantined",
+                     (json_int_t)r->quarantined);
+}
