@@ -196,7 +196,9 @@ size_t acsa_request_message(const char *method, const char *target, int64_t at_s
     char hex[65];
     crypto_hash_sha256(hash, body != NULL ? body : (const uint8_t *)"", body_len);
     sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-    int n = snprintf(out, cap, "ACSA-REQ-1\n%s\n%s\n%" PRId64 "\n%s", method, target, at_s, hex);
+    int path_len = (int)strcspn(target, "?");
+    int n = snprintf(out, cap, "ACSA-REQ-1\n%s\n%.*s\n%" PRId64 "\n%s", method, path_len, target,
+                     at_s, hex);
     return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 

@@ -12,7 +12,7 @@
 #include "app.h"
 
 #define ACSA_KEY_TEXT_SIZE 65              /* A public key as hex, plus NUL. */
-#define ACSA_FINGERPRINT_TEXT_SIZE 40      /* "SHA256:" and 8 groups of 4 hex, plus NUL. */
+#define ACSA_FINGERPRINT_TEXT_SIZE 48      /* "SHA256:" and 8 groups of 4 hex, plus NUL. */
 #define ACSA_BATCH_RECORDS_MAX 10000       /* Most records one batch may carry. */
 #define ACSA_BATCH_BYTES_MAX (32u << 20)   /* Largest batch or bundle accepted. */
 #define ACSA_BATCH_RECORDS_DEFAULT 2000    /* Records per batch sent. */
@@ -71,9 +71,10 @@ ACSA_NODISCARD enum acsa_rc acsa_app_request_verify(struct acsa_app *app, const 
                                                     size_t body_len, const char *sig_hex,
                                                     int64_t now_s, struct acsa_error *err);
 
-/** The message a signed request signs: "ACSA-REQ-1\n" method "\n" target "\n" at_s "\n"
- * hex(SHA-256(body)). Its length, or 0 if it does not fit cap bytes (4096 always do for
- * targets under 3,900 bytes). */
+/** The message a signed request signs: "ACSA-REQ-1\n" method "\n" path "\n" at_s "\n"
+ * hex(SHA-256(body)); path is target without its query (a query only narrows what a read
+ * returns). Its length, or 0 if it does not fit cap bytes (4096 always do for targets under
+ * 3,900 bytes). */
 size_t acsa_request_message(const char *method, const char *target, int64_t at_s,
                             const uint8_t *body, size_t body_len, char *out, size_t cap);
 

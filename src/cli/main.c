@@ -25,6 +25,12 @@ static const struct cli_verb verbs[] = {
     {"user", cmd_user, "add | list | disable: the people who sign in to the server"},
     {"token", cmd_token, "create | revoke | list: API tokens for scripts"},
     {"audit", cmd_audit, "list | verify: the tamper-evident log of every command"},
+    {"node", cmd_node, "show | keygen: this node's key pair, for its partners"},
+    {"peer", cmd_peer, "add | list: partner nodes and the keys they sign with"},
+    {"sync", cmd_sync, "exchange records with a partner node over HTTP (--peer CC)"},
+    {"bundle", cmd_bundle, "export | import: records carried by hand as a signed file"},
+    {"reconcile", cmd_reconcile, "compare this node's orders and balances with a partner's"},
+    {"quarantine", cmd_quarantine, "list: records and batches refused, with the reason"},
     {"demo", cmd_demo, "create a demo node database (--db FILE)"},
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
     {"routes", cmd_routes, NULL},
@@ -53,7 +59,8 @@ static void print_usage(FILE *file)
           "  1  refused by a rule of the agreement or the order state\n"
           "  2  usage: unknown option, missing or malformed argument\n"
           "  3  not found (database, agreement, order, file)\n"
-          "  4  storage error\n",
+          "  4  storage error\n"
+          "  5  the partner node could not be reached\n",
           file);
 }
 

@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: MIT */
+/* The node and its partners: node show | keygen, peer add | list, sync, bundle export |
+ * import, reconcile and quarantine list. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../format/auth_json.h"
+#include "../sync/sync.h"
+#include "cli.h"
+
+/* ---- node --------------------------------------------------------------------------------- */
+
+static int node_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    uint8_t key[32];
+    enum acsa_rc rc = acsa_app_node_public_key(app, key, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    char text[ACSA_KEY_TEXT_SIZE];
+    char fingerprint[ACSA_FINGERPRINT_TEXT_SIZE];
+    acsa_node_key_text(key, text);
+    acsa_node_fingerprint(key, fingerprint);
+    if (cli->json) {
+        rc = cli_json_print(stdout, json_pack("{s:s, s:s, s:s, s:s}", "nation",
+                                              acsa_app_nation(app), "key", text, "fingerprint",
+                                              fingerprint, "key_file",
+                                              acsa_app_node_key_path(app)));
+        return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+    }
+    cli_field(stdout, "Nation", "%s", acsa_app_nation(app));
+    cli_field(stdout, "Public key", "%s", text);
+    cli_field(stdout, "Fingerprint", "%s", fingerprint);
+    cli_field(stdout, "Secret key", "%s", acsa_app_node_key_path(app));
+    return CLI_EXIT_OK;
+}
+
+static int node_show(struct cli *cli, int argc, char **argv)
+{
+    struct cli_command cmd = {"Prints this node's nation, public key (give it to the partner's "
+                              "\"acsa peer add --key\") and its fingerprint (to read aloud).",
+                              NULL, 0, NULL, true, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, node_show_in, NULL);
+}
+
+static int node_keygen_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    enum acsa_rc rc = acsa_app_node_keygen(app, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    fprintf(stderr, "acsa: key pair made; the secret key is in %s\n",
+            acsa_app_node_key_path(app));
+    return node_show_in(cli, app, ctx);
+}
+
+static int node_keygen(struct cli *cli, int argc, char **argv)
+{
+    struct cli_command cmd = {"Makes the node's key pair, for a node database made before nodes "
+                              "had keys (acsa init makes one). Refused if it has one.",
+                              NULL, 0, NULL, false, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, node_keygen_in, NULL);
+}
+
+int cmd_node(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_verb verbs[] = {
+        {"show", node_show, "print the node's public key and fingerprint"},
+        {"keygen", node_keygen, "make the node's key pair (if it has none)"},
+    };
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}
+
+/* ---- peer --------------------------------------------------------------------------------- */
+
+struct peer_args {
+    char party[ACSA_NATION_SIZE];
+    char url[ACSA_URL_SIZE];
+    char key[ACSA_KEY_TEXT_SIZE + 1];
+};
+
+static int peer_add_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct peer_args *args = ctx;
+    enum acsa_rc rc = acsa_app_peer_add(app, args->party, args->url, args->key, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    uint8_t key[32];
+    char fingerprint[ACSA_FINGERPRINT_TEXT_SIZE];
+    (void)acsa_node_key_parse(args->key, key);
+    acsa_node_fingerprint(key, fingerprint);
+    fprintf(stderr, "acsa: partner node %s added (%s); check the fingerprint with its "
+            "officer: %s\n", args->party, args->url[0] != '\0' ? args->url : "bundles only",
+            fingerprint);
+    return CLI_EXIT_OK;
+}
+
+static int peer_add(struct cli *cli, int argc, char **argv)
+{
+    struct peer_args args;
+    memset(&args, 0, sizeof(args));
+    struct cli_option options[] = {
+        CLI_OPT("party", CLI_NATION, true, args.party, 0, "CC", "the partner's nation"),
+        CLI_OPT("url", CLI_TEXT, false, args.url, sizeof(args.url), "URL",
+                "its node's base URL (http://host:port); none: bundle files only"),
+        CLI_OPT("key", CLI_TEXT, true, args.key, sizeof(args.key), "PUBKEY",
+                "its public key, 64 hex digits (acsa node show on its node)"),
+    };
+    struct cli_command cmd = {"Records the partner node of a party: the only key whose records "
+                              "and requests this node accepts for that party.",
+                              NULL, 0, NULL, false, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, peer_add_in, &args);
+}
+
+static enum acsa_rc peer_row(void *ctx, const struct acsa_peer *peer)
+{
+    struct cli_list *list = ctx;
+    if (list->out.json) {
+        return cli_out_json(&list->out, acsa_peer_json(peer));
+    }
+    char fingerprint[ACSA_FINGERPRINT_TEXT_SIZE];
+    char received[24];
+    char acked[24];
+    char last[ACSA_TIME_TEXT_SIZE];
+    acsa_node_fingerprint(peer->key, fingerprint);
+    snprintf(received, sizeof(received), "%lld", (long long)peer->received_through);
+    snprintf(acked, sizeof(acked), "%lld", (long long)peer->acked_through);
+    const char *cells[] = {peer->party, peer->url[0] != '\0' ? peer->url : "-", fingerprint,
+                           received, acked,
+                           peer->last_sync_s > 0 ? acsa_time_format(peer->last_sync_s, last)
+                                                 : "never"};
+    return cli_out_cells(&list->out, cells);
+}
+
+static int peer_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    static const struct cli_column columns[] = {
+        {"PARTY", 0, false},    {"URL", 0, false},      {"FINGERPRINT", 0, false},
+        {"RECEIVED", 0, true},  {"ACKED", 0, true},     {"LAST SYNC", 0, false},
+    };
+    struct cli_list list;
+    (void)cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    return cli_list_end(&list, acsa_app_peer_list(app, peer_row, &list, &cli->err));
+}
+
+static int peer_list(struct cli *cli, int argc, char **argv)
+{
+    struct cli_command cmd = {"Lists the partner nodes: URL, key fingerprint, how far each "
+                              "side holds the other's records, and the last sync.",
+                              NULL, 0, NULL, true, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, peer_list_in, NULL);
+}
+
+int cmd_peer(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_verb verbs[] = {
+        {"add", peer_add, "--party CC --key PUBKEY [--url URL]: record a partner node"},
+        {"list", peer_list, "list the partner nodes"},
+    };
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}
+
+/* ---- sync --------------------------------------------------------------------------------- */
+
+struct sync_args {
+    char peer[ACSA_NATION_SIZE];
+    int64_t batch;
+};
+
+static void sync_progress(void *ctx, const char *phase, uint64_t records)
+{
+    (void)ctx;
+    fprintf(stderr, "acsa: %s: %llu records\n", phase, (unsigned long long)records);
+}
+
+static int sync_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct sync_args *args = ctx;
+    struct acsa_sync_report report;
+    enum acsa_rc rc = acsa_sync_peer(app, args->peer, (uint32_t)args->batch,
+                                     isatty(STDERR_FILENO) || !cli->json ? sync_progress : NULL,
+                                     NULL, &report, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    if (cli->json) {
+        rc = cli_json_print(stdout, acsa_sync_report_json(&report));
+        return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+    }
+    printf("sent %llu records to %s in %u batches (%llu held already, %llu refused)\n",
+           (unsigned long long)report.sent, args->peer, report.batches_sent,
+           (unsigned long long)report.sent_duplicates,
+           (unsigned long long)report.sent_quarantined);
+    printf("received %llu records from %s in %u batches (%llu held already, %llu refused)\n",
+           (unsigned long long)report.received, args->peer, report.batches_received,
+           (unsigned long long)report.received_duplicates,
+           (unsigned long long)report.received_quarantined);
+    if (report.received_quarantined > 0 || report.sent_quarantined > 0) {
+        fprintf(stderr, "acsa: refused records are in the quarantine (acsa quarantine list, on "
+                "the node that refused them)\n");
+    }
+    return CLI_EXIT_OK;
+}
+
+int cmd_sync(struct cli *cli, int argc, char **argv)
+{
+    struct sync_args args = {"", 0};
+    struct cli_option options[] = {
+        CLI_OPT("peer", CLI_NATION, true, args.peer, 0, "CC", "the partner node to sync with"),
+        CLI_OPT("batch", CLI_ID, false, &args.batch, 0, "N",
+                "records per signed batch (default 2000, at most 10000)"),
+    };
+    struct cli_command cmd = {"Exchanges records with a partner node over HTTP: sends ours it "
+                              "lacks, takes in its records we lack; resumes where it stopped.",
+                              NULL, 0, NULL, true, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code == CLI_CONTINUE && args.batch > ACSA_BATCH_RECORDS_MAX) {
+        code = cli_usage(cli, "--batch: at most %d", ACSA_BATCH_RECORDS_MAX);
+    }
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, sync_in, &args);
+}
+
+/* ---- bundle ------------------------------------------------------------------------------- */
+
+struct bundle_args {
+    char peer[ACSA_NATION_SIZE];
+    int64_t since;
+    bool since_set;
+    const char *out;
+    const char *in;
+};
+
+/* Writes data to path through a temporary file renamed into place: never half a bundle. */
+static int write_whole(struct cli *cli, const char *path, const uint8_t *data, size_t len)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (tmp == NULL) {
+        return cli_fail(cli, ACSA_ENOMEM);
+    }
+    snprintf(tmp, n, "%s.part", path);
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f != NULL && fwrite(data, 1, len, f) == len;
+    ok = f != NULL && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
+    int error = errno;
+    ok = f != NULL && fclose(f) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok) {
+        unlink(tmp);
+        free(tmp);
+        acsa_error_set(&cli->err, ACSA_ESTORAGE, "out", "--out: cannot write %s: %s", path,
+                       strerror(error != 0 ? error : errno));
+        return cli_fail(cli, ACSA_ESTORAGE);
+    }
+    free(tmp);
+    return CLI_EXIT_OK;
+}
+
+static int bundle_export_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct bundle_args *args = ctx;
+    struct acsa_peer peer;
+    enum acsa_rc rc = acsa_app_peer_get(app, args->peer, &peer, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    int64_t since = args->since_set ? args->since : peer.acked_through;
+    uint8_t *data = NULL;
+    size_t len = 0;
+    struct acsa_batch_info info;
+    rc = acsa_app_batch_export(app, args->peer, since, ACSA_BATCH_RECORDS_MAX,
+                               (int64_t)time(NULL), &data, &len, &info, &cli->err);
+    if (rc == ACSA_OK && len > ACSA_BATCH_BYTES_MAX) {
+        rc = acsa_error_set(&cli->err, ACSA_EREFUSED, "since", "since: the records after %lld "
+                            "make %zu bytes, more than a bundle may hold; export in parts with "
+                            "--since", (long long)since, len);
+    }
+    if (rc != ACSA_OK) {
+        free(data);
+        return cli_fail(cli, rc);
+    }
+    int code = write_whole(cli, args->out, data, len);
+    free(data);
+    if (code == CLI_EXIT_OK) {
+        fprintf(stderr, "acsa: wrote %s: %u records for %s (%lld..%lld), %zu bytes%s\n",
+                args->out, info.count, args->peer, (long long)info.after + 1,
+                (long long)info.through, len,
+                info.count == ACSA_BATCH_RECORDS_MAX ? "; more remain: export again with "
+                                                       "--since the last number" : "");
+    }
+    return code;
+}
+
+static int bundle_export(struct cli *cli, int argc, char **argv)
+{
+    struct bundle_args args;
+    memset(&args, 0, sizeof(args));
+    struct cli_option options[] = {
+        CLI_OPT("peer", CLI_NATION, true, args.peer, 0, "CC", "the partner the bundle is for"),
+        CLI_OPT("since", CLI_RAW, false, NULL, 0, "CURSOR",
+                "our records after this number (default: those it has not confirmed)"),
+        CLI_OPT("out", CLI_RAW, true, &args.out, 0, "FILE", "the bundle file to write"),
+    };
+    const char *since = NULL;
+    options[1].target = &since;
+    struct cli_command cmd = {"Writes our records the partner has not confirmed into one signed "
+                              "file, to carry by hand to a node without a network.",
+                              NULL, 0, NULL, false, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code == CLI_CONTINUE && since != NULL) {
+        char *end = NULL;
+        errno = 0;
+        long long value = strtoll(since, &end, 10);
+        if (errno != 0 || end == since || *end != '\0' || value < 0) {
+            code = cli_usage(cli, "--since: \"%.40s\" is not a record number (0 or more)", since);
+        }
+        args.since = value;
+        args.since_set = true;
+    }
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, bundle_export_in, &args);
+}
+
+static int bundle_import_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const char *path = ctx;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        return cli_cannot_read(cli, path, errno);
+    }
+    uint8_t *data = malloc(ACSA_BATCH_BYTES_MAX + 1);
+    size_t len = data != NULL ? fread(data, 1, ACSA_BATCH_BYTES_MAX + 1, f) : 0;
+    int error = ferror(f) ? errno : 0;
+    fclose(f);
+    if (data == NULL || error != 0) {
+        free(data);
+        return data == NULL ? cli_fail(cli, ACSA_ENOMEM) : cli_cannot_read(cli, path, error);
+    }
+    struct acsa_batch_result result;
+    enum acsa_rc rc = acsa_app_batch_import(app, data, len, "bundle", (int64_t)time(NULL),
+                                            &result, &cli->err);
+    free(data);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    if (cli->json) {
+        rc = cli_json_print(stdout, acsa_batch_result_json(&result));
+        return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+    }
+    printf("%s: %u records from %s: %u applied, %u held already, %u refused (quarantined)\n",
+           path, result.info.count, result.info.sender, result.applied, result.duplicates,
+           result.quarantined);
+    return CLI_EXIT_OK;
+}
+
+static int bundle_import(struct cli *cli, int argc, char **argv)
+{
+    struct cli_command cmd = {"Takes in a bundle file a partner node wrote, with the checks of "
+                              "sync: a truncated, altered, forged or replayed bundle is refused "
+                              "whole and applies nothing.",
+                              "FILE", 0, NULL, true, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, bundle_import_in, (void *)cmd.value);
+}
+
+int cmd_bundle(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_verb verbs[] = {
+        {"export", bundle_export, "--peer CC [--since CURSOR] --out FILE: write a bundle"},
+        {"import", bundle_import, "FILE: take in a partner's bundle"},
+    };
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}
+
+/* ---- reconcile ---------------------------------------------------------------------------- */
+
+struct reconcile_args {
+    char peer[ACSA_NATION_SIZE];
+    bool csv;
+};
+
+/* A CSV field, quoted when it holds a comma, quote or line end. */
+static void csv_field(FILE *out, const char *text, bool last)
+{
+    if (strpbrk(text, ",\"\r\n") == NULL) {
+        fputs(text, out);
+    } else {
+        fputc('"', out);
+        for (const char *p = text; *p != '\0'; p++) {
+            if (*p == '"') {
+                fputc('"', out);
+            }
+            fputc(*p, out);
+        }
+        fputc('"', out);
+    }
+    fputc(last ? '\n' : ',', out);
+}
+
+struct reconcile_out {
+    struct cli_list list;
+    bool csv;
+};
+
+static enum acsa_rc reconcile_row(void *ctx, const struct acsa_reconcile_row *row)
+{
+    struct reconcile_out *r = ctx;
+    if (r->csv) {
+        const char *cells[] = {row->kind, row->number, row->field, row->ours, row->theirs};
+        for (size_t i = 0; i < CLI_LEN(cells); i++) {
+            csv_field(stdout, cells[i], i + 1 == CLI_LEN(cells));
+        }
+        return ACSA_OK;
+    }
+    if (r->list.out.json) {
+        return cli_out_json(&r->list.out, acsa_reconcile_row_json(row));
+    }
+    const char *cells[] = {row->kind, row->number[0] != '\0' ? row->number : "-", row->field,
+                           row->ours, row->theirs};
+    return cli_out_cells(&r->list.out, cells);
+}
+
+static int reconcile_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct reconcile_args *args = ctx;
+    static const struct cli_column columns[] = {
+        {"KIND", 0, false},   {"ORDER", 0, false},  {"FIELD", 0, false},
+        {"OURS", 0, false},   {"THEIRS", 0, false},
+    };
+    struct reconcile_out r;
+    memset(&r, 0, sizeof(r));
+    r.csv = args->csv;
+    if (r.csv) {
+        fputs("kind,order,field,ours,theirs\n", stdout);
+    } else {
+        (void)cli_list_begin(&r.list, cli, app, columns, CLI_LEN(columns));
+    }
+    struct acsa_reconcile_summary summary;
+    enum acsa_rc rc = acsa_reconcile(app, args->peer, reconcile_row, &r, &summary, &cli->err);
+    int code = r.csv ? (rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc))
+                     : cli_list_end(&r.list, rc);
+    if (code != CLI_EXIT_OK) {
+        return code;
+    }
+    uint64_t rows = summary.missing_here + summary.missing_there + summary.differing +
+                    summary.balance_rows;
+    fprintf(stderr, "acsa: %llu orders here, %llu on %s's node: %llu missing here, %llu missing "
+            "there, %llu differing, %llu balance figures not mirrored\n",
+            (unsigned long long)summary.orders_here, (unsigned long long)summary.orders_there,
+            args->peer, (unsigned long long)summary.missing_here,
+            (unsigned long long)summary.missing_there, (unsigned long long)summary.differing,
+            (unsigned long long)summary.balance_rows);
+    /* Scripts check the exit code: 0 only when the two nodes agree. */
+    return rows == 0 ? CLI_EXIT_OK : acsa_rc_exit_code(ACSA_EREFUSED);
+}
+
+int cmd_reconcile(struct cli *cli, int argc, char **argv)
+{
+    struct reconcile_args args = {"", false};
+    struct cli_option options[] = {
+        CLI_OPT("peer", CLI_NATION, true, args.peer, 0, "CC", "the partner node to compare with"),
+        CLI_OPT("csv", CLI_FLAG, false, &args.csv, 0, NULL, "print CSV (for a spreadsheet)"),
+    };
+    struct cli_command cmd = {"Compares this node's view of every order shared with a partner "
+                              "with the partner node's, and the balances; lists every "
+                              "disagreement. Exits 0 when they agree, 1 when they do not.",
+                              NULL, 0, NULL, true, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    if (code == CLI_CONTINUE && args.csv && cli->json) {
+        code = cli_usage(cli, "--csv and --json: choose one");
+    }
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, reconcile_in, &args);
+}
+
+/* ---- quarantine --------------------------------------------------------------------------- */
+
+static enum acsa_rc quarantine_row(void *ctx, const struct acsa_quarantine_row *row)
+{
+    struct cli_list *list = ctx;
+    if (list->out.json) {
+        return cli_out_json(&list->out, acsa_quarantine_json(row));
+    }
+    char id[24];
+    char seq[24];
+    char at[ACSA_TIME_TEXT_SIZE];
+    snprintf(id, sizeof(id), "%lld", (long long)row->id);
+    snprintf(seq, sizeof(seq), "%lld", (long long)row->seq);
+    const char *cells[] = {id, acsa_time_format(row->at_s, at), row->peer[0] ? row->peer : "-",
+                           row->via, row->what, seq,
+                           row->order_number[0] != '\0' ? row->order_number : "-", row->reason};
+    return cli_out_cells(&list->out, cells);
+}
+
+static int quarantine_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    static const struct cli_column columns[] = {
+        {"ID", 0, true},     {"AT", 0, false},     {"PEER", 0, false},  {"VIA", 0, false},
+        {"WHAT", 0, false},  {"SEQ", 0, true},     {"ORDER", 0, false}, {"REASON", 0, false},
+    };
+    const uint32_t *limit = ctx;
+    struct cli_list list;
+    (void)cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    return cli_list_end(&list, acsa_app_quarantine_list(app, *limit, quarantine_row, &list,
+                                                        &cli->err));
+}
+
+static int quarantine_list(struct cli *cli, int argc, char **argv)
+{
+    uint32_t limit = 0;
+    struct cli_option options[] = {
+        CLI_OPT("limit", CLI_LINE_NO, false, &limit, 0, "N", "only the newest N"),
+    };
+    struct cli_command cmd = {"Lists the records and batches this node refused, newest first, "
+                              "each with the reason: for the programme officer to act on.",
+                              NULL, 0, NULL, true, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, quarantine_list_in, &limit);
+}
+
+int cmd_quarantine(struct cli *cli, int argc, char **argv)
+{
+    static const struct cli_verb verbs[] = {
+        {"list", quarantine_list, "[--limit N]: the refused records and batches"},
+    };
+    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
+}
