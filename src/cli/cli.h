@@ -181,5 +181,6 @@ int cmd_sync(struct cli *cli, int argc, char **argv);
 int cmd_bundle(struct cli *cli, int argc, char **argv);
 int cmd_reconcile(struct cli *cli, int argc, char **argv);
 int cmd_quarantine(struct cli *cli, int argc, char **argv);
+int cmd_order_chain(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -367,11 +367,12 @@ static int order_step(struct cli *cli, int argc, char **argv)
 
 int cmd_order(struct cli *cli, int argc, char **argv)
 {
-    enum { FIXED = 3 };
+    enum { FIXED = 4 };
     struct cli_verb verbs[FIXED + CLI_LEN(step_rules)] = {
         {"create", order_create, "raise an order (prints its number)"},
         {"list", cmd_order_list, "list orders, with filters"},
         {"show", cmd_order_show, "NUMBER: show an order, its lines, events and postings"},
+        {"chain", cmd_order_chain, "NUMBER: the signed records of an order, as a hash chain"},
     };
     for (size_t i = 0; i < CLI_LEN(step_rules); i++) {
         verbs[FIXED + i] = (struct cli_verb){acsa_step_name(step_rules[i].step), order_step,

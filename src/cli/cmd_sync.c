@@ -532,3 +532,72 @@ int cmd_quarantine(struct cli *cli, int argc, char **argv)
     };
     return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
 }
+
+/* ---- order chain -------------------------------------------------------------------------- */
+
+static enum acsa_rc chain_row(void *ctx, const struct acsa_record_row *row)
+{
+    struct cli_list *list = ctx;
+    struct acsa_record *record = malloc(sizeof(*record));
+    if (record == NULL) {
+        return ACSA_ENOMEM;
+    }
+    struct acsa_error err;
+    bool decoded = acsa_record_decode(row->body, row->body_len, record, &err) == ACSA_OK;
+    char hash[2 * ACSA_HASH_SIZE + 1];
+    char prev[2 * ACSA_HASH_SIZE + 1];
+    for (int i = 0; i < ACSA_HASH_SIZE; i++) {
+        snprintf(hash + 2 * i, 3, "%02x", row->hash[i]);
+        snprintf(prev + 2 * i, 3, "%02x", decoded ? record->prev_hash[i] : 0);
+    }
+    const char *step = decoded ? acsa_step_name(record->command.step) : "(unreadable)";
+    /* Who vouches for the step: the node that signed it, or nobody when a node entered a
+     * partner's step on its behalf. */
+    const char *signature = !decoded ? "-" : record->manual ? "unsigned (entered manually)"
+                                                            : "signed";
+    enum acsa_rc rc;
+    if (list->out.json) {
+        rc = cli_out_json(&list->out,
+                          json_pack("{s:s, s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b}", "origin",
+                                    row->origin, "seq", (json_int_t)row->seq, "step", step,
+                                    "hash", hash, "prev_hash", prev, "manual",
+                                    decoded && record->manual, "actor",
+                                    decoded ? record->command.actor : "", "order",
+                                    row->order_number, "received", row->batch_id != 0));
+    } else {
+        char seq[24];
+        snprintf(seq, sizeof(seq), "%lld", (long long)row->seq);
+        hash[16] = '\0';
+        prev[16] = '\0';
+        const char *cells[] = {row->origin, seq, step, decoded ? record->command.actor : "-",
+                               signature, hash, prev};
+        rc = cli_out_cells(&list->out, cells);
+    }
+    free(record);
+    return rc;
+}
+
+static int order_chain_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    static const struct cli_column columns[] = {
+        {"ORIGIN", 0, false}, {"SEQ", 0, true},    {"STEP", 0, false}, {"ACTOR", 0, false},
+        {"SIGNATURE", 0, false}, {"HASH", 0, false}, {"PREVIOUS", 0, false},
+    };
+    const char *number = ctx;
+    struct cli_list list;
+    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    enum acsa_rc rc = acsa_app_order_get(app, number, NULL, NULL, &cli->err);
+    rc = rc == ACSA_OK ? store->vtbl->record_list(store, number, chain_row, &list, &cli->err)
+                       : rc;
+    return cli_list_end(&list, rc);
+}
+
+int cmd_order_chain(struct cli *cli, int argc, char **argv)
+{
+    struct cli_command cmd = {"Lists the records of an order's hash chain, oldest first: which "
+                              "node wrote each step, whether its party signed it or it was "
+                              "entered manually, and the hashes that link them.",
+                              "NUMBER", ACSA_NUMBER_SIZE, NULL, true, NULL, 0};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, order_chain_in, (void *)cmd.value);
+}

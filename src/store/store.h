@@ -388,6 +388,10 @@ struct acsa_store_vtbl {
     enum acsa_rc (*record_in_chain)(struct acsa_store *store, const char *number,
                                     const uint8_t hash[ACSA_HASH_SIZE], bool *out,
                                     struct acsa_error *err);
+    /* The records of an order's chain (as its order or exchange partner), oldest first, with
+     * their bodies. */
+    enum acsa_rc (*record_list)(struct acsa_store *store, const char *number, acsa_record_cb cb,
+                                void *ctx, struct acsa_error *err);
     /* Keeps a verified batch: who signed it, its range, the digest signed and the signature. */
     enum acsa_rc (*batch_add)(struct acsa_store *store, const char *peer, const char *via,
                               int64_t first_seq, int64_t last_seq, uint32_t count,

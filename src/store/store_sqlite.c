@@ -594,6 +594,7 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .record_scan = acsa__sqlite_record_scan,
     .chain_head = acsa__sqlite_chain_head,
     .record_in_chain = acsa__sqlite_record_in_chain,
+    .record_list = acsa__sqlite_record_list,
     .batch_add = acsa__sqlite_batch_add,
     .quarantine_add = acsa__sqlite_quarantine_add,
     .quarantine_list = acsa__sqlite_quarantine_list,

@@ -83,6 +83,7 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_RECORD_SCAN,
     ACSA__SQLITE_CHAIN_HEAD,
     ACSA__SQLITE_RECORD_IN_CHAIN,
+    ACSA__SQLITE_RECORD_LIST,
     ACSA__SQLITE_BATCH_ADD,
     ACSA__SQLITE_QUARANTINE_ADD,
     ACSA__SQLITE_QUARANTINE_LIST,
@@ -416,6 +417,8 @@ enum acsa_rc acsa__sqlite_chain_head(struct acsa_store *store, const char *numbe
 enum acsa_rc acsa__sqlite_record_in_chain(struct acsa_store *store, const char *number,
                                           const uint8_t hash[ACSA_HASH_SIZE], bool *out,
                                           struct acsa_error *err);
+enum acsa_rc acsa__sqlite_record_list(struct acsa_store *store, const char *number,
+                                      acsa_record_cb cb, void *ctx, struct acsa_error *err);
 enum acsa_rc acsa__sqlite_batch_add(struct acsa_store *store, const char *peer, const char *via,
                                     int64_t first_seq, int64_t last_seq, uint32_t count,
                                     const uint8_t digest[ACSA_HASH_SIZE],

@@ -272,6 +272,8 @@ static const char *const migration_3[] = {
     "    UNIQUE (origin, seq)\n"
     ")",
     "CREATE INDEX records_hash ON records (hash)",
+    "CREATE INDEX records_order ON records (order_number) WHERE order_number IS NOT NULL",
+    "CREATE INDEX records_other ON records (other_number) WHERE other_number IS NOT NULL",
     "CREATE TRIGGER records_no_update BEFORE UPDATE ON records\n"
     "BEGIN SELECT RAISE(ABORT, 'records are append-only'); END",
     "CREATE TRIGGER records_no_delete BEFORE DELETE ON records\n"

@@ -255,6 +255,22 @@ enum acsa_rc acsa__sqlite_record_scan(struct acsa_store *store, const char *orig
     return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, record_row, &result, NULL, err);
 }
 
+enum acsa_rc acsa__sqlite_record_list(struct acsa_store *store, const char *number,
+                                      acsa_record_cb cb, void *ctx, struct acsa_error *err)
+{
+    ACSA_ASSERT(cb != NULL);
+    const struct acsa__sqlite_value values[] = {TEXT(number)};
+    const struct acsa__sqlite_statement st = STATEMENT(
+        ACSA__SQLITE_RECORD_LIST,
+        "SELECT " RECORD_COLUMNS ", body FROM records WHERE order_number = ?1 "
+        "UNION ALL SELECT " RECORD_COLUMNS ", body FROM records WHERE other_number = ?1 "
+        "ORDER BY 1",
+        values);
+    struct acsa_record_row row;
+    struct record_out result = {&row, cb, ctx};
+    return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, record_row, &result, NULL, err);
+}
+
 static enum acsa_rc head_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
     uint8_t *hash = ctx;
