@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Application shell: loads the session, fills the header, and routes on location.hash to the
-// views (#/ dashboard, #/orders list, #/orders/new form, #/orders/NUMBER detail).
+// views (#/ dashboard, #/orders list, #/orders/new form, #/orders/NUMBER detail, #/partners).
 
 import { currentUser, loadSession, signOut } from "./api.js";
 import { h } from "./dom.js";
 import { roleLabel } from "./format.js";
 import { units, unitLabel } from "./reference.js";
-import { canCreateOrder } from "./roles.js";
+import { canCreateOrder, canSeePartners } from "./roles.js";
 import { renderDashboard } from "./view-dashboard.js";
 import { renderLogin } from "./view-login.js";
 import { renderOrder } from "./view-order.js";
 import { renderOrderForm } from "./view-order-form.js";
 import { renderOrders } from "./view-orders.js";
+import { renderPartners } from "./view-sync.js";
 
 const main = document.getElementById("main");
 const q = (test) => document.querySelector(`[data-test="${test}"]`);
@@ -26,6 +27,8 @@ const ROUTES = [
         view: (el, user) => renderOrderForm(el, user) },
     { path: /^\/orders\/([^/?]+)$/, nav: "nav-orders", title: "Order",
         view: (el, user, query, match) => renderOrder(el, user, decodeURIComponent(match[1])) },
+    { path: /^\/partners\/?$/, nav: "nav-partners", title: "Partners",
+        view: (el, user) => renderPartners(el, user) },
 ];
 
 function parseHash() {
@@ -47,6 +50,7 @@ async function fillHeader(user) {
         return;
     }
     q("nav-new-order").hidden = !canCreateOrder(user);
+    q("nav-partners").hidden = !canSeePartners(user);
     q("user-name").textContent = user.display_name || user.username;
     q("user-role").textContent = roleLabel(user.role);
     q("user-party").textContent = user.party || "";

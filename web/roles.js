@@ -4,6 +4,8 @@
 
 const FINANCE_READERS = ["finance-officer", "programme-officer", "auditor"];
 const OVERDUE_READERS = [...FINANCE_READERS, "approver"];
+/* Partner nodes, the quarantine and reconciliation (GET /api/peers ...: READ_AUDIT). */
+const PARTNER_READERS = ["programme-officer", "auditor"];
 
 /* States from which each step may be taken, and the settlement method it needs. */
 const STEP_RULES = {
@@ -29,6 +31,9 @@ const STEPS = Object.keys(STEP_RULES);
 export const canSeeBalance = (user) => FINANCE_READERS.includes(user.role);
 export const canSeeOverdue = (user) => OVERDUE_READERS.includes(user.role);
 export const canCreateOrder = (user) => user.role === "requester";
+export const canSeePartners = (user) => PARTNER_READERS.includes(user.role);
+/** POST /api/sync: managing the node is the programme officer's. */
+export const canSync = (user) => user.role === "programme-officer";
 
 function unitId(unit) {
     if (unit === null || unit === undefined) {

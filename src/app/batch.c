@@ -334,6 +334,27 @@ static void peek_number(const uint8_t *body, size_t len, char out[ACSA_NUMBER_SI
     }
 }
 
+/* A record at or below the cursor was judged when it first came: the same bytes again are a
+ * duplicate; other bytes under a number stored here are refused; a number not stored was
+ * refused then (its quarantine entry says why) and is not tried again. */
+static enum acsa_rc already_judged(struct acsa_app *app, const char *sender, int64_t seq,
+                                   const uint8_t *body, size_t len, struct acsa_error *why)
+{
+    struct acsa_record_row stored;
+    enum acsa_rc rc = STORE(app)->record_get(app->store, sender, seq, &stored, why);
+    if (rc == ACSA_ENOTFOUND) {
+        acsa_error_clear(why);
+        return ACSA_OK;
+    }
+    uint8_t hash[ACSA_HASH_SIZE];
+    acsa__app_sha256(body, len, hash);
+    if (rc == ACSA_OK && sodium_memcmp(hash, stored.hash, sizeof(hash)) != 0) {
+        return acsa_error_set(why, ACSA_EREFUSED, "seq", "seq: %s/%lld differs from the record "
+                              "of that number taken in before", sender, (long long)seq);
+    }
+    return rc;
+}
+
 /* Takes each record in, inside the open level: a refused one is rolled back alone, then
  * quarantined once the batch is committed. */
 static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const char *via,
@@ -353,7 +374,8 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
                                 (long long)seq, (long long)prev_seq + 1,
                                 (long long)p->info.through);
         } else if (seq <= received_through) {
-            duplicate = true; /* Sent again after an interruption: taken in before. */
+            rc = already_judged(app, p->info.sender, seq, p->bodies[i], p->lens[i], &why);
+            duplicate = rc == ACSA_OK;
         } else {
             rc = acsa_app_begin(app, err);
             if (rc != ACSA_OK) {

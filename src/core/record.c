@@ -108,8 +108,11 @@ static void put_create(struct writer *w, const struct acsa_record *r)
     put_ref(w, &r->supplier_unit, "supplier_unit");
     PUT_TEXT(w, d->requester, "requester");
     PUT_TEXT(w, d->supplier, "supplier");
-    const char *method = acsa_method_name(d->method);
-    put_text(w, method != NULL ? method : "", ACSA_CODE_SIZE, "method");
+    if ((unsigned)d->method >= ACSA_METHOD_COUNT) {
+        w->field = w->field != NULL ? w->field : "method";
+        return;
+    }
+    put_text(w, acsa_method_name(d->method), ACSA_CODE_SIZE, "method");
     PUT_TEXT(w, d->place, "place");
     put_i32(w, d->need_by_day, "need_by");
     PUT_TEXT(w, d->line_currency[0], "currency");
@@ -134,8 +137,11 @@ static void put_step(struct writer *w, const struct acsa_record *r)
     const struct acsa_command *c = &r->command;
     PUT_TEXT(w, r->number, "number");
     put_bytes(w, r->prev_hash, ACSA_HASH_SIZE, "prev_hash");
-    const char *step = (unsigned)c->step < ACSA_STEP_COUNT ? acsa_step_name(c->step) : "";
-    put_text(w, step, ACSA_CODE_SIZE, "step");
+    if ((unsigned)c->step >= ACSA_STEP_COUNT) {
+        w->field = w->field != NULL ? w->field : "step";
+        return;
+    }
+    put_text(w, acsa_step_name(c->step), ACSA_CODE_SIZE, "step");
     put_i32(w, c->day, "day");
     PUT_TEXT(w, c->actor, "actor");
     PUT_TEXT(w, c->reason, "reason");
@@ -336,7 +342,7 @@ enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_reco
     struct reader r = {.buf = buf, .len = len, .pos = 0, .field = NULL};
     uint64_t version = get_u64(&r, 1, "version");
     if (r.field == NULL && version != ACSA_RECORD_VERSION) {
-        return acsa_error_set(err, ACSA_EREFUSED, "record.version",
+        return acsa_error_set(err, ACSA_EREFUSED, "version",
                               "record.version: %u is not a version this node reads (%d)",
                               (unsigned)version, ACSA_RECORD_VERSION);
     }
@@ -434,6 +440,8 @@ void acsa_order_facts(const struct acsa_order *o, acsa_fact_cb cb, void *ctx)
 #define LINE_FIELD(name) (snprintf(field, sizeof(field), "line %u.%s", i + 1, (name)), field)
         cb(ctx, LINE_FIELD("category"), l->category);
         cb(ctx, LINE_FIELD("description"), l->description);
+        cb(ctx, LINE_FIELD("nsn"), l->nsn);
+        cb(ctx, LINE_FIELD("unit"), l->unit_of_issue);
         fact_i64(cb, ctx, LINE_FIELD("qty_milli"), l->quantity_milli);
         fact_money(cb, ctx, LINE_FIELD("price"), l->price_minor, e);
         fact_money(cb, ctx, LINE_FIELD("value"), l->value_minor, e);

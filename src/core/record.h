@@ -12,7 +12,8 @@
 #include "order.h"
 
 #define ACSA_HASH_SIZE 32              /* SHA-256. */
-#define ACSA_RECORD_MAX 16384          /* Longest encoding: a create with 64 full lines. */
+#define ACSA_RECORD_MAX 32768          /* Longest encoding: a create with 64 full lines is
+                                          under 24 KiB. */
 #define ACSA_RECORD_VERSION 1
 
 enum acsa_record_kind {

@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
 // The HTTP API of docs/API.md on a served demo node: every route's success, every class of bad
-// input, idempotent retries, ETags and races, pagination, OpenAPI, metrics, TLS, throttling, audit.
+// input, idempotent retries, ETags and races, pagination, OpenAPI, metrics, TLS, throttling, audit;
+// and with a partner node (France's, served beside it): sync, reconciliation, the quarantine and
+// the signed node-to-node routes.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
-    acsa, apiToken, assertProblem, FRANCE, http, newUser, orderBody, PASSWORD, ROOT, signIn,
-    signInAll, startServer, test, USER_PASSWORD,
+    acsa, addPeer, apiToken, assertProblem, FRANCE, freshNode, http, identity, newUser, nodeHttp,
+    nodeSigner, orderBody, pairNodes, PASSWORD, requestMessage, ROOT, signIn, signInAll,
+    startServer, test, USER_PASSWORD,
 } from './server.mjs';
 
 const node = await startServer();
@@ -62,6 +67,91 @@ const sql = (query) => node.sqlite.query(query);
 const count = async (table) => Number(await sql(`SELECT count(*) FROM ${table}`));
 const column = async (query) => (await sql(query)).split('\n');
 const uniq = (() => { let n = 0; return (prefix) => `${prefix}-${process.pid}-${++n}`; })();
+
+// ---- The partner node -------------------------------------------------------------------------
+
+/* France's node, served beside this one and paired with it on the India-France agreement, with
+ * an order of this node's Navy to France (a Japanese partner node would refuse the Japanese
+ * users' steps on this node, which the walks below take). Made on first use. */
+const france = { node: null, signer: null, order: null };
+async function partner() {
+    if (france.node) return france;
+    if ((await call('GET', '/api/agreements/IN-FR-2018', 'in-programme')).status === 404) {
+        await call('POST', '/api/agreements', 'in-programme', { body: FRANCE });
+    }
+    const created = async (path, body) => {
+        const r = await call('POST', path, 'in-programme', { body });
+        assert.equal(r.status, 201, r.text);
+        return r.json.id;
+    };
+    const unit = await created('/api/units', { party: 'FR', name: uniq('Marine nationale') });
+    const activity = await created('/api/activities', { agreement: 'IN-FR-2018',
+        name: uniq('Varuna'), type: 'bilateral-training', from: '2026-03-01', to: '2026-03-10' });
+    france.order = await createOrder('in-requester', orderBody({ agreement: 'IN-FR-2018',
+        supplier: 'FR', supplier_unit: unit, activity, place: 'Goa', date: '2026-03-01',
+        need_by: '2026-03-05', lines: [{ category: 'pol', desc: 'Diesel', qty: '100', unit: 'l',
+            price: '1.50', currency: 'EUR' }] }));
+    france.node = await startServer({ create: freshNode('FR',
+        { agreements: ['agreements/india-france-2018.json'] }) });
+    pairNodes(node, france.node);
+    france.signer = nodeSigner(france.node);
+    return france;
+}
+
+/** A request of France's node to this one, signed with its key unless opts.signer says
+ * otherwise (null: unsigned). Never a 5xx; every error a problem+json. */
+async function fromPartner(method, path, opts = {}) {
+    const { signer } = await partner();
+    const r = await nodeHttp(node.base, 'signer' in opts ? opts.signer : signer, method, path,
+        opts);
+    assert.ok(r.status < 500, `${method} ${path} answered ${r.status}: ${r.text.slice(0, 500)}`);
+    if (r.status >= 400) assertProblem(r, r.status);
+    return r;
+}
+
+/** The head of a batch (docs/API.md, "Node to node"): magic, sender, receiver, after, through,
+ * ack, created, count. */
+function batchHead(bytes) {
+    let at = 8;
+    const text = () => {
+        const n = bytes.readUInt16BE(at);
+        const t = bytes.subarray(at + 2, at + 2 + n).toString('utf8');
+        at += 2 + n;
+        return t;
+    };
+    const i64 = () => {
+        const v = Number(bytes.readBigInt64BE(at));
+        at += 8;
+        return v;
+    };
+    const head = { magic: bytes.subarray(0, 8).toString('latin1'), sender: text(),
+        receiver: text(), after: i64(), through: i64(), ack: i64(), created: i64() };
+    head.count = bytes.readUInt32BE(at);
+    return head;
+}
+
+/** A bundle of France's records this node has not taken in yet: a new French unit first. */
+async function franceBatch() {
+    const { node: fr } = await partner();
+    acsa(fr, ['--db', fr.db, 'unit', 'add', '--party', 'FR', '--name', uniq('Flottille')]);
+    const peers = (await call('GET', '/api/peers', 'in-auditor')).json.items;
+    const since = peers.find((p) => p.party === 'FR').received_through;
+    const file = join(fr.dir, `${uniq('bundle')}.bin`);
+    acsa(fr, ['--db', fr.db, 'bundle', 'export', '--peer', 'IN', '--since', String(since),
+        '--out', file]);
+    return readFileSync(file);
+}
+
+const PEER_KEYS = ['acked_through', 'fingerprint', 'key', 'last_sync', 'party', 'received_through',
+    'url'];
+const QUARANTINE_KEYS = ['at', 'bytes', 'id', 'order', 'peer', 'reason', 'seq', 'via', 'what'];
+const REPORT_KEYS = ['acked_through', 'batches_received', 'batches_sent', 'received',
+    'received_duplicates', 'received_quarantined', 'received_through', 'sent', 'sent_duplicates',
+    'sent_quarantined'];
+const SUMMARY_KEYS = ['balance_rows', 'differing', 'missing_here', 'missing_there', 'orders_here',
+    'orders_there'];
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+const lines = (text) => text.split('\n').filter((l) => l !== '');
 
 /** The routes of the table in docs/API.md, as "METHOD /path". */
 const documentedRoutes = () => [...API_MD.matchAll(/^\| (GET|POST|DELETE) \| `([^`]+)` \|/gm)]
@@ -267,6 +357,111 @@ const SUCCESS = [
         assert.equal(r.json.ok, true);
         assert.equal(r.json.records, await count('audit'));
     } },
+    { route: 'GET /api/peers', as: 'in-auditor', prepare: partner, status: 200,
+        check: (r, fr) => {
+            assert.deepEqual(Object.keys(r.json).sort(), ['items', 'nation']);
+            assert.equal(r.json.nation, 'IN');
+            const p = r.json.items.find((i) => i.party === 'FR');
+            assert.deepEqual(Object.keys(p).sort(), PEER_KEYS);
+            const id = identity(fr.node);
+            assert.deepEqual([p.url, p.key, p.fingerprint], [fr.node.base, id.key, id.fingerprint]);
+            assert.match(p.fingerprint, /^SHA256:[0-9a-f]{4}( [0-9a-f]{4}){7}$/);
+            assert.ok(Number.isInteger(p.received_through) && Number.isInteger(p.acked_through));
+            assert.ok(p.last_sync === null || TIMESTAMP.test(p.last_sync), p.last_sync);
+        } },
+    { route: 'POST /api/sync', as: 'in-programme', prepare: partner, path: '/api/sync?peer=FR',
+        status: 200, check: async (r, fr) => {
+            assert.deepEqual(Object.keys(r.json).sort(), REPORT_KEYS);
+            assert.ok(r.json.sent >= 1 && r.json.batches_sent >= 1, r.text);
+            assert.equal(r.json.sent_quarantined, 0, r.text);
+            assert.equal(r.json.acked_through, Number(await sql(
+                "SELECT max(seq) FROM records WHERE origin = 'IN'")), 'France holds every record');
+            assert.match(acsa(fr.node, ['--db', fr.node.db, 'order', 'show', fr.order]),
+                /draft/, 'the order reached France');
+            const peer = (await call('GET', '/api/peers', 'in-programme')).json.items
+                .find((p) => p.party === 'FR');
+            assert.match(peer.last_sync, TIMESTAMP);
+            assert.equal(peer.acked_through, r.json.acked_through);
+            const again = await call('POST', '/api/sync?peer=FR', 'in-programme');
+            assert.equal(again.status, 200, again.text);
+            assert.deepEqual([again.json.sent, again.json.received], [0, 0], again.text);
+        } },
+    { route: 'GET /api/reconcile', as: 'in-auditor', prepare: partner,
+        path: '/api/reconcile?peer=FR', status: 200, check: (r) => {
+            assert.deepEqual(Object.keys(r.json).sort(), ['items', 'nation', 'peer', 'summary']);
+            assert.deepEqual([r.json.nation, r.json.peer], ['IN', 'FR']);
+            assert.deepEqual(r.json.summary, { orders_here: 1, orders_there: 1, missing_here: 0,
+                missing_there: 0, differing: 0, balance_rows: 0 }, 'the synced nodes agree');
+            assert.deepEqual(r.json.items, []);
+        } },
+    { route: 'GET /api/quarantine', as: 'in-programme', path: '/api/quarantine?limit=5',
+        prepare: async () => {
+            const batch = await franceBatch();
+            assert.equal((await fromPartner('POST', '/sync/v1/batches', { body: batch })).status,
+                200);
+            return fromPartner('POST', '/sync/v1/batches', { body: batch }); // A replay.
+        }, status: 200, check: (r, replay) => {
+            assertProblem(replay, 409, 'batch');
+            assert.deepEqual(Object.keys(r.json), ['items']);
+            assert.ok(r.json.items.length >= 1 && r.json.items.length <= 5, r.text);
+            const q = r.json.items[0];
+            assert.deepEqual(Object.keys(q).sort(), QUARANTINE_KEYS);
+            assert.deepEqual([q.peer, q.via, q.what, q.order], ['FR', 'sync', 'batch', null]);
+            assert.equal(q.reason, replay.json.detail);
+            assert.match(q.at, TIMESTAMP);
+            assert.ok(q.bytes > 0 && Number.isInteger(q.seq));
+        } },
+    { route: 'GET /sync/v1/status', signed: true, status: 200, check: async (r) => {
+        assert.deepEqual(Object.keys(r.json).sort(), ['last_seq', 'nation', 'received_through']);
+        assert.equal(r.json.nation, 'IN');
+        assert.equal(r.json.last_seq, Number(await sql(
+            "SELECT max(seq) FROM records WHERE origin = 'IN'")));
+        const peer = (await call('GET', '/api/peers', 'in-auditor')).json.items
+            .find((p) => p.party === 'FR');
+        assert.equal(r.json.received_through, peer.received_through);
+    } },
+    { route: 'GET /sync/v1/batches', signed: true, path: '/sync/v1/batches?after=0&limit=2',
+        status: 200, check: (r) => {
+            assert.equal(r.headers.get('content-type'), 'application/octet-stream');
+            const head = batchHead(r.body);
+            assert.deepEqual([head.magic, head.sender, head.receiver, head.after],
+                ['ACSABAT1', 'IN', 'FR', 0]);
+            assert.ok(head.count >= 1 && head.count <= 2, `count ${head.count}`);
+        } },
+    { route: 'POST /sync/v1/batches', signed: true, prepare: franceBatch, body: (batch) => batch,
+        status: 200, check: async (r, batch) => {
+            const head = batchHead(batch);
+            assert.deepEqual(r.json, { sender: 'FR', receiver: 'IN', after: head.after,
+                through: head.through, ack: head.ack, records: 1, applied: 1, duplicates: 0,
+                quarantined: 0 });
+            const peer = (await call('GET', '/api/peers', 'in-auditor')).json.items
+                .find((p) => p.party === 'FR');
+            assert.equal(peer.received_through, head.through);
+            const units = (await call('GET', '/api/units?limit=500', 'in-auditor')).json.items;
+            assert.ok(units.some((u) => u.party === 'FR' && /^Flottille/.test(u.name)),
+                'the French unit of the batch is here');
+        } },
+    { route: 'GET /sync/v1/fingerprints', signed: true, status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/plain/);
+        const rows = lines(r.text);
+        assert.ok(rows.every((l) => /^[A-Z]{2}-[A-Z]{2}-\d{4}-\d{6} [0-9a-f]{16}$/.test(l)),
+            r.text);
+        assert.deepEqual(rows.map((l) => l.split(' ')[0]), [france.order],
+            'only the orders shared with the asking partner');
+    } },
+    { route: 'POST /sync/v1/facts', signed: true, body: () => `${france.order}\n`
+        + 'IN-JP-2024-000001\n', status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/plain/);
+        const rows = lines(r.text).map((l) => l.split('\t'));
+        assert.ok(rows.length > 5 && rows.every((f) => f.length === 3), r.text);
+        assert.ok(rows.every(([number]) => number === france.order),
+            'no facts of an order the partner does not share');
+        assert.ok(rows.some(([, field, v]) => field === 'state' && v === 'draft'), r.text);
+    } },
+    { route: 'GET /sync/v1/balance', signed: true, status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/plain/);
+        assert.ok(lines(r.text).every((l) => /^[A-Z]{3}\t[a-z-]+\t-?\d+$/.test(l)), r.text);
+    } },
     { route: 'GET /', status: 200, check: (r) => {
         assert.match(r.headers.get('content-type'), /^text\/html/);
         assert.match(r.text, /data-test="app-header"/);
@@ -279,12 +474,15 @@ const SUCCESS = [
 const value = (v, c) => (typeof v === 'function' ? v(c) : v);
 
 for (const c of SUCCESS) {
-    const who = typeof c.as === 'string' ? c.as : (c.as ? 'a fresh session' : 'anyone');
+    const who = c.signed ? "France's node" : typeof c.as === 'string' ? c.as
+        : (c.as ? 'a fresh session' : 'anyone');
     test(`${c.route} as ${who} answers ${c.status}`, async () => {
         const ctx = c.prepare ? await c.prepare() : undefined;
         const [method, pattern] = c.route.split(' ');
-        const r = await call(method, value(c.path ?? pattern, ctx), value(c.as, ctx) ?? null,
-            { body: value(c.body, ctx), headers: await value(c.headers, ctx) });
+        const path = value(c.path ?? pattern, ctx);
+        const r = c.signed ? await fromPartner(method, path, { body: value(c.body, ctx) })
+            : await call(method, path, value(c.as, ctx) ?? null,
+                { body: value(c.body, ctx), headers: await value(c.headers, ctx) });
         assert.equal(r.status, c.status, r.text);
         await c.check(r, ctx);
     });
@@ -418,6 +616,7 @@ const WRITES = [
         required: ['line', 'qty'], types: { line: '1', qty: 1, date: 5 } },
     { route: 'POST /api/convert-overdue', as: 'in-programme', body: { as_of: '2024-01-01' },
         required: [], types: { as_of: 20240101 } },
+    { route: 'POST /api/sync', as: 'in-programme', path: '/api/sync?peer=FR' },
 ];
 
 /** The cases of one writing route: [name, request options, expected status, field]. */
@@ -549,6 +748,10 @@ const READS = [
         ['months=121', 'months'], ['months=twelve', 'months']] },
     { route: 'GET /api/audit', as: 'in-auditor', list: true, bad: [['cursor=abc', 'cursor']] },
     { route: 'GET /api/audit/verify', as: 'in-auditor' },
+    { route: 'GET /api/peers', as: 'in-auditor' },
+    { route: 'GET /api/quarantine', as: 'in-auditor', list: true },
+    { route: 'GET /api/reconcile', as: 'in-auditor', bad: [['peer=J', 'peer'],
+        ['peer=FRA', 'peer'], ['peer=', 'peer']] },
 ];
 
 for (const g of READS) {
@@ -710,6 +913,157 @@ for (const [path, as, limit, key, expected] of WALKED_LISTS) {
         });
 }
 
+// ---- Partner nodes: what they refuse ----------------------------------------------------------
+
+const SYNC_ROUTES = [['GET', '/sync/v1/status'], ['GET', '/sync/v1/batches?after=0'],
+    ['POST', '/sync/v1/batches'], ['GET', '/sync/v1/fingerprints'], ['POST', '/sync/v1/facts'],
+    ['GET', '/sync/v1/balance']];
+const now = () => Math.floor(Date.now() / 1000);
+/* Requests that are not a registered partner node's: what is wrong, the request's options and
+ * the header the refusal names. */
+const FORGED = [
+    ['no signature headers', { signer: null }, 'X-Acsa-Signature'],
+    ['an X-Acsa-Time that is no number', { time: 'yesterday' }, 'X-Acsa-Time'],
+    ['a time 20 minutes old', { time: now() - 1200 }, 'X-Acsa-Time'],
+    ['a time 20 minutes ahead', { time: now() + 1200 }, 'X-Acsa-Time'],
+    ['a key other than the one registered for FR',
+        { signer: { nation: 'FR', key: generateKeyPairSync('ed25519').privateKey } },
+        'X-Acsa-Signature'],
+    ['a nation without a partner node here', { node: 'DE' }, 'X-Acsa-Node'],
+    ['the signature of another path', { message: (m, p, t, b) =>
+        requestMessage(m, '/sync/v1/elsewhere', t, b) }, 'X-Acsa-Signature'],
+    ['the signature of another method', { message: (m, p, t, b) =>
+        requestMessage(m === 'GET' ? 'POST' : 'GET', p, t, b) }, 'X-Acsa-Signature'],
+    ['a body other than the one signed', { message: (m, p, t) =>
+        requestMessage(m, p, t, Buffer.from('something else')) }, 'X-Acsa-Signature'],
+];
+
+for (const [method, path] of SYNC_ROUTES) {
+    for (const [what, opts, field] of FORGED) {
+        test(`${method} ${path.split('?')[0]} with ${what} is 403 naming ${field}, nothing written`,
+            async () => {
+                const r = await unchanged(() => fromPartner(method, path, opts));
+                assertProblem(r, 403, field);
+            });
+    }
+}
+
+test('GET /sync/v1/batches: bad queries are 400 naming the parameter', async () => {
+    for (const [query, field] of [['', 'after'], ['after=-1', 'after'], ['after=x', 'after'],
+        ['after=0&limit=0', 'limit'], ['after=0&limit=10001', 'limit'],
+        ['after=0&limit=ten', 'limit'], ['after=0&bogus=1', 'bogus']]) {
+        const r = await fromPartner('GET', `/sync/v1/batches?${query}`);
+        assertProblem(r, 400, field);
+    }
+});
+
+/** Sends a refused batch; asserts the problem, that nothing applied, that the batch is the newest
+ * entry of the quarantine with the problem's reason, and that the refusal is audited. */
+async function refusedBatch(bytes, status, field, detail) {
+    const units = await count('units');
+    const last = Number(await sql('SELECT max(id) FROM audit'));
+    const r = await fromPartner('POST', '/sync/v1/batches', { body: bytes });
+    assertProblem(r, status, field);
+    assert.match(r.json.detail, detail);
+    assert.equal(await count('units'), units, 'a refused batch applied nothing');
+    const q = (await call('GET', '/api/quarantine?limit=1', 'in-auditor')).json.items[0];
+    assert.deepEqual([q.peer, q.via, q.what, q.reason, q.bytes],
+        ['FR', 'sync', 'batch', r.json.detail, bytes.length]);
+    const audit = await sql(`SELECT action || ' ' || outcome FROM audit WHERE id > ${last}`);
+    assert.match(audit, /^sync\.import (?!ok)/m, `audited: ${audit}`);
+}
+
+test('POST /sync/v1/batches: a truncated batch is 422, applies nothing, is quarantined', async () => {
+    const batch = await franceBatch();
+    await refusedBatch(batch.subarray(0, batch.length - 70), 422, 'batch', /truncated/);
+    assert.equal((await fromPartner('POST', '/sync/v1/batches', { body: batch })).status, 200,
+        'the whole batch is taken in afterwards');
+});
+
+test('POST /sync/v1/batches: a batch changed after it was signed is 403, quarantined', async () => {
+    const batch = Buffer.from(await franceBatch());
+    batch[batch.length - 80] ^= 0x20; // A letter of the unit's name.
+    await refusedBatch(batch, 403, 'signature', /does not verify/);
+});
+
+test("POST /sync/v1/batches: this node's own batch sent back is 403 naming sender", async () => {
+    const own = (await fromPartner('GET', '/sync/v1/batches?after=0&limit=1')).body;
+    const r = await unchanged(() => fromPartner('POST', '/sync/v1/batches', { body: own }));
+    assertProblem(r, 403, 'sender');
+});
+
+test('POST /sync/v1/batches: a body over 32 MiB is 413, nothing written', async () => {
+    const r = await unchanged(() => fromPartner('POST', '/sync/v1/batches',
+        { body: Buffer.alloc(32 * 1024 * 1024 + 1) }));
+    assertProblem(r, 413);
+});
+
+test('reconcile and sync with a nation that has no partner node here are 404 naming peer',
+    async () => {
+        await unchanged(async () => {
+            assertProblem(await call('GET', '/api/reconcile?peer=DE', 'in-auditor'), 404, 'peer');
+            assertProblem(await call('POST', '/api/sync?peer=DE', 'in-programme'), 404, 'peer');
+        });
+    });
+
+test('with one partner node, reconcile and sync need no ?peer=', async () => {
+    const r = await call('GET', '/api/reconcile', 'in-auditor');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.peer, 'FR');
+    assert.equal((await call('POST', '/api/sync', 'in-programme')).status, 200);
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort() {
+    const server = createServer();
+    await new Promise((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address();
+    await new Promise((done) => server.close(done));
+    return port;
+}
+
+test('a partner node that cannot be reached: 502 naming url, nothing written; a later sync '
+    + 'goes on', async () => {
+    const { node: fr } = await partner();
+    const dead = `http://127.0.0.1:${await closedPort()}`;
+    addPeer(node, fr, dead);
+    try {
+        const peer = (await call('GET', '/api/peers', 'in-auditor')).json.items
+            .find((p) => p.party === 'FR');
+        assert.equal(peer.url, dead);
+        await unchanged(async () => {
+            for (const [method, path, as] of [['GET', '/api/reconcile?peer=FR', 'in-auditor'],
+                ['POST', '/api/sync?peer=FR', 'in-programme']]) {
+                const r = await call(method, path, as);
+                assertProblem(r, 502, 'url');
+                assert.equal(r.json.type, 'https://acsa.invalid/problems/partner-unreachable');
+                assert.ok(r.json.detail.includes(dead), r.json.detail);
+            }
+        });
+    } finally {
+        addPeer(node, fr);
+    }
+    const r = await call('POST', '/api/sync?peer=FR', 'in-programme');
+    assert.equal(r.status, 200, r.text);
+});
+
+test('a partner node without a URL (bundle files only): url null; sync and reconcile are 400 '
+    + 'naming url', async () => {
+    const { node: fr } = await partner();
+    addPeer(node, fr, null);
+    try {
+        const peer = (await call('GET', '/api/peers', 'in-auditor')).json.items
+            .find((p) => p.party === 'FR');
+        assert.equal(peer.url, null);
+        await unchanged(async () => {
+            assertProblem(await call('GET', '/api/reconcile?peer=FR', 'in-auditor'), 400, 'url');
+            assertProblem(await call('POST', '/api/sync?peer=FR', 'in-programme'), 400, 'url');
+        });
+    } finally {
+        addPeer(node, fr);
+    }
+});
+
 // ---- OpenAPI, metrics, request log -----------------------------------------------------------
 
 test('/api/openapi.json documents exactly the routes the server serves', async () => {
@@ -724,7 +1078,7 @@ test('/api/openapi.json documents exactly the routes the server serves', async (
 
 test('the routes table of docs/API.md is the served API', () => {
     const served = acsa(node, ['routes']).trim().split('\n')
-        .filter((r) => / \/(api|healthz|metrics)/.test(r)).sort();
+        .filter((r) => / \/(api|healthz|metrics|sync)\b/.test(r)).sort();
     assert.deepEqual(documentedRoutes().sort(), served);
 });
 
@@ -846,5 +1200,27 @@ test('over TLS: /healthz answers and the session cookie is Secure', async () => 
         rmSync(dir, { recursive: true, force: true });
     }
 });
+
+// ---- Several partner nodes (last: a Japanese partner node stops the Japanese users' steps) ------
+
+test('with several partner nodes, reconcile and sync without ?peer= are 400 naming peer',
+    async () => {
+        const { publicKey } = generateKeyPairSync('ed25519');
+        const key = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('hex');
+        acsa(node, ['--db', node.db, 'peer', 'add', '--party', 'JP', '--key', key]);
+        const peers = (await call('GET', '/api/peers', 'in-auditor')).json.items;
+        assert.deepEqual(peers.map((p) => p.party).sort(), ['FR', 'JP']);
+        await unchanged(async () => {
+            for (const [method, path, as] of [['GET', '/api/reconcile', 'in-auditor'],
+                ['POST', '/api/sync', 'in-programme']]) {
+                const r = await call(method, path, as);
+                assertProblem(r, 400, 'peer');
+                assert.match(r.json.detail, /several partner nodes/);
+            }
+        });
+        assert.equal((await call('GET', '/api/reconcile?peer=FR', 'in-auditor')).status, 200);
+    });
+
+test("SIGTERM stops France's node with exit code 0", () => france.node?.stop());
 
 test('SIGTERM stops the server with exit code 0', () => node.stop());

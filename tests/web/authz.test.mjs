@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The authorisation matrix: every route for every role (and no one), on orders of the user's
 // own unit, another unit and other parties, expected from the roles table; denials write nothing.
+// The node-to-node routes (/sync/v1/...) answer no person at all: only a partner node's signature.
 
 import assert from 'node:assert/strict';
 
@@ -86,7 +87,14 @@ const takes = (u, o, step) => TAKES.some(([role, where, steps]) => u.role === ro
 const ANYONE = 'anyone';
 const name = (u) => u?.username ?? 'no one';
 const SIGNED_IN = 'signed in';
+/** Routes only a registered partner node may call, by signing the request: no person, whatever
+ * the session or token, and no one without credentials either (403, not 401). */
+const NODES_ONLY = [];
 const FINANCE = ['finance-officer', 'programme-officer', 'auditor'];
+/** Partner nodes, the quarantine and reconciliation (the READ_AUDIT action). */
+const AUDIT = ['auditor', 'programme-officer'];
+/** The demo node has no partner node: what reconcile and sync answer the people allowed to ask. */
+const NO_PARTNER = { status: 400, field: 'peer', detail: /no partner node/ };
 
 /** Routes that are not about one order: who may call them (roles table and route table). */
 const NODE_ROUTES = [
@@ -128,8 +136,20 @@ const NODE_ROUTES = [
     { route: 'POST /api/convert-overdue', who: ['programme-officer'],
         body: { as_of: '2024-01-01' } },
     { route: 'GET /api/stats/monthly', who: SIGNED_IN },
-    { route: 'GET /api/audit', who: ['auditor', 'programme-officer'] },
-    { route: 'GET /api/audit/verify', who: ['auditor', 'programme-officer'] },
+    { route: 'GET /api/audit', who: AUDIT },
+    { route: 'GET /api/audit/verify', who: AUDIT },
+    { route: 'GET /api/peers', who: AUDIT },
+    { route: 'GET /api/quarantine', who: AUDIT },
+    { route: 'GET /api/reconcile', who: AUDIT, answer: NO_PARTNER },
+    { route: 'POST /api/sync', who: ['programme-officer'], answer: NO_PARTNER },
+    { route: 'GET /sync/v1/status', who: NODES_ONLY, anonymous: 403 },
+    { route: 'GET /sync/v1/batches', path: '/sync/v1/batches?after=0', who: NODES_ONLY,
+        anonymous: 403 },
+    { route: 'POST /sync/v1/batches', who: NODES_ONLY, anonymous: 403, body: 'ACSABAT1' },
+    { route: 'GET /sync/v1/fingerprints', who: NODES_ONLY, anonymous: 403 },
+    { route: 'POST /sync/v1/facts', who: NODES_ONLY, anonymous: 403,
+        body: 'IN-JP-2024-000001\n' },
+    { route: 'GET /sync/v1/balance', who: NODES_ONLY, anonymous: 403 },
 ];
 
 /** Parties and units of a new order relative to a user: the user's unit, another unit of the
@@ -159,12 +179,15 @@ const value = (v, ...args) => (typeof v === 'function' ? v(...args) : v);
 
 /* Each case: its name, the user, the request (method, path(auth), body(), or an order step
  * whose body and If-Match are made when it runs) and whether the policy allows it, or the
- * status of the denial: 401 for no one, 404 for an order the user may not see, else 403. */
+ * status of the denial: 401 for no one (403 on the node-to-node routes), 404 for an order the
+ * user may not see, else 403. An allowed request may name the answer the node's state implies
+ * (answer: {status, field, detail}). */
 const CASES = [];
-function addCase(route, at, user, allowed, denied, request) {
-    const status = user === null ? 401 : denied;
+function addCase(route, at, user, allowed, denied, request, anonymous = 401) {
+    const status = user === null ? anonymous : denied;
+    const answer = allowed && request.answer ? ` (${request.answer.status})` : '';
     CASES.push({ name: `${route}${at ? ` ${at}` : ''} as ${who(user)}: `
-        + `${allowed ? 'allowed' : status}`, method: route.split(' ')[0], user, allowed,
+        + `${allowed ? `allowed${answer}` : status}`, method: route.split(' ')[0], user, allowed,
     denied: status, ...request });
 }
 
@@ -174,7 +197,8 @@ for (const r of NODE_ROUTES) {
             && (r.who === SIGNED_IN || r.who.includes(u.role)));
         addCase(r.route, r.scope && `(${r.scope})`, u, allowed, r.denied ?? 403, {
             fresh: r.fresh, prepares: r.prepares, body: () => value(r.body, u),
-            path: (auth) => value(r.path ?? r.route.split(' ')[1], u, auth) });
+            path: (auth) => value(r.path ?? r.route.split(' ')[1], u, auth),
+            answer: r.answer, nodesOnly: r.who === NODES_ONLY }, r.anonymous);
     }
 }
 for (const u of PEOPLE) {
@@ -234,6 +258,12 @@ async function run(c) {
     before = after;
     const audited = after.audit.filter((a) => a.id > (prior.audit.at(-1)?.id ?? 0));
     assert.ok(r.status < 500, `answered ${r.status}: ${r.text}`);
+    if (c.allowed && c.answer) {
+        assertProblem(r, c.answer.status, c.answer.field);
+        assert.match(r.json.detail, c.answer.detail);
+        assert.equal(after.data, prior.data, 'a request answered with a problem wrote');
+        return;
+    }
     if (c.allowed) {
         assert.ok(r.status < 300 || r.status === 409 || r.status === 422,
             `expected an allowed request, got ${r.status}: ${r.text}`);
@@ -242,7 +272,12 @@ async function run(c) {
     }
     assertProblem(r, c.denied);
     assert.equal(after.data, prior.data, 'a denied request changed the database');
-    if (c.method !== 'GET' && c.user !== null) {
+    if (c.nodesOnly) {
+        // Not a person's request: the server never looks at the session or token, and names
+        // the missing signature.
+        assert.equal(r.json.field, 'X-Acsa-Signature', r.text);
+        assert.equal(audited.length, 0, 'a request that is no node\'s is not audited');
+    } else if (c.method !== 'GET' && c.user !== null) {
         assert.equal(audited.length, 1, 'a denied write is audited once');
         assert.notEqual(audited[0].outcome, 'ok');
     }

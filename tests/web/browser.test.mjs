@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The web UI in Chromium: a cash order raised through the form and walked by each official in a
-// browser of their own, refusals beside their field, the dashboard's panels, and screenshots.
+// browser of their own, refusals beside their field, the dashboard's panels, the Partners page
+// with Japan's node joining (sync, reconciliation, quarantine), and screenshots.
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, selectors } from 'playwright-core';
 
-import { PASSWORD, ROOT, startServer, test } from './server.mjs';
+import {
+    acsa, freshNode, http, identity, pairNodes, PASSWORD, ROOT, signIn, startServer, test,
+} from './server.mjs';
 
 const node = await startServer();
 selectors.setTestIdAttribute('data-test');
@@ -32,8 +35,9 @@ const fromToday = (days) => new Date(Date.now() + days * 86400000).toISOString()
  * note of a refused request is not, as refusals are part of the walk. */
 const pageErrors = [];
 
-/** A fresh browser context (no cookies) signed in as username through the sign-in form. */
-async function signedIn(username, viewport = DESKTOP) {
+/** A fresh browser context (no cookies) signed in as username through the sign-in form, on the
+ * demo node or the node at base. */
+async function signedIn(username, viewport = DESKTOP, base = node.base) {
     const context = await browser.newContext({ viewport, timezoneId: 'UTC' });
     context.setDefaultTimeout(15000);
     const page = await context.newPage();
@@ -43,7 +47,7 @@ async function signedIn(username, viewport = DESKTOP) {
             pageErrors.push(`${username}: ${m.text()}`);
         }
     });
-    await page.goto(`${node.base}/`);
+    await page.goto(`${base}/`);
     await page.getByTestId('login-username').fill(username);
     await page.getByTestId('login-password').fill(PASSWORD);
     await page.getByTestId('login-submit').click();
@@ -55,10 +59,10 @@ async function signedIn(username, viewport = DESKTOP) {
 const shows = (scope, name, text) => scope.getByTestId(name).filter({ hasText: text }).first()
     .waitFor();
 
-/** Loads the page afresh at the address hash (#/, #/orders/NUMBER). */
-const open = async (page, hash) => {
+/** Loads the page afresh at the address hash (#/, #/orders/NUMBER), of the node at base. */
+const open = async (page, hash, base = node.base) => {
     await page.goto('about:blank');
-    await page.goto(`${node.base}/${hash}`);
+    await page.goto(`${base}/${hash}`);
     await page.getByTestId('main').locator('h1').first().waitFor();
 };
 
@@ -230,6 +234,158 @@ test('at tablet width the order page stacks its panels and still shows every par
     await page.screenshot({ path: join(SHOTS, 'screenshot-tablet.png'), fullPage: true });
 });
 
+// ---- Partner nodes ---------------------------------------------------------------------------
+
+/* Japan's node joins last: once it is India's partner node, India's node refuses the Japanese
+ * users' steps (Japan's node signs them), which the walk above took on India's node. */
+const japan = { node: null };
+/** Text of an element without its line breaks. */
+const flat = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
+const demoLastRecord = async () => Number(await node.sqlite.query(
+    "SELECT max(seq) FROM records WHERE origin = 'IN'"));
+
+test("Japan's node joins: the programme officer sees it on the Partners page", async () => {
+    japan.node = await startServer({ create: freshNode('JP', { users: [{
+        username: 'jp-programme', name: 'Capt K. Mori', role: 'programme-officer' }] }) });
+    pairNodes(node, japan.node);
+    const page = pages['in-programme'] = await signedIn('in-programme');
+    await page.getByTestId('nav-partners').click();
+    await page.getByTestId('peer-row-JP').waitFor();
+    assert.equal(await page.getByTestId('nav-partners').getAttribute('aria-current'), 'page');
+    await shows(page, 'partners-nation', '(IN)');
+    assert.equal(await flat(page.getByTestId('peer-url-JP')), japan.node.base);
+    assert.equal(await flat(page.getByTestId('peer-fingerprint-JP')),
+        identity(japan.node).fingerprint);
+    for (const [cell, text] of [['peer-received-JP', 'none yet'], ['peer-acked-JP', 'none yet'],
+        ['peer-last-sync-JP', 'never']]) {
+        assert.equal(await flat(page.getByTestId(cell)), text, cell);
+    }
+    await shows(page, 'quarantine-empty', 'Nothing refused');
+    assert.equal(await page.getByTestId('sync-report').isHidden(), true);
+});
+
+test('the Partners page is for programme officers and auditors; only the first syncs',
+    async () => {
+        const finance = pages['in-finance'];
+        await open(finance, '#/');
+        assert.equal(await finance.getByTestId('nav-partners').isHidden(), true);
+        await open(finance, '#/partners');
+        await shows(finance, 'partners-denied', 'programme officers and auditors');
+        assert.equal(await finance.getByTestId('peers-table').count(), 0);
+        const auditor = await signedIn('in-auditor');
+        await auditor.getByTestId('nav-partners').click();
+        await auditor.getByTestId('reconcile-JP').waitFor();
+        assert.equal(await auditor.getByTestId('sync-JP').count(), 0);
+        await auditor.context().close();
+    });
+
+test("Sync now sends India's records; Japan's node refuses the demo's Japanese steps",
+    async () => {
+        const page = pages['in-programme'];
+        await page.getByTestId('sync-JP').click();
+        const report = page.getByTestId('sync-report');
+        await report.getByTestId('sync-summary').waitFor();
+        assert.equal(await flat(report.locator('h2')), 'Sync with JP');
+        // The demo entered Japan's steps on India's node by hand: Japan's node never signed them.
+        await shows(report, 'sync-summary', /JP's node refused [\d,]+ records/);
+        const last = await demoLastRecord();
+        await shows(page, 'peer-acked-JP', `through no. ${last.toLocaleString('en-US')}`);
+        await shows(report, 'sync-acked-through', `through no. ${last.toLocaleString('en-US')}`);
+        await shows(page, 'peer-last-sync-JP', new Date().toISOString().slice(0, 10));
+        const refused = Number((await flat(report.getByTestId('sync-sent-quarantined')))
+            .replace(/,/g, ''));
+        assert.ok(refused > 0);
+        assert.equal(refused, Number(await japan.node.sqlite.query(
+            "SELECT count(*) FROM quarantine WHERE what = 'record'")));
+    });
+
+test('Reconcile with Japan lists where the two nodes disagree, as the API does', async () => {
+    const page = pages['in-programme'];
+    await page.getByTestId('reconcile-JP').click();
+    const report = page.getByTestId('reconcile-report');
+    await report.getByTestId('reconcile-summary').waitFor();
+    await shows(report, 'reconcile-disagree', 'disagree');
+    const api = (await http(node.base, 'GET', '/api/reconcile?peer=JP',
+        await signIn(node.base, 'in-auditor'))).json;
+    assert.ok(api.items.length > 0);
+    assert.equal(await report.getByTestId('reconcile-row').count(), api.items.length);
+    await shows(report, 'reconcile-summary', `${api.summary.orders_here} here, `
+        + `${api.summary.orders_there} on its node`);
+    const first = report.getByTestId('reconcile-row').first();
+    assert.equal(await flat(first.getByTestId('reconcile-order')), api.items[0].order ?? '—');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent),
+        'Reconciliation with JP', 'the report has the focus');
+    await page.screenshot({ path: join(SHOTS, 'screenshot-partners-differences.png'),
+        fullPage: true });
+});
+
+test("on Japan's node its officer sees the refused records with the reasons", async () => {
+    const page = await signedIn('jp-programme', DESKTOP, japan.node.base);
+    await page.getByTestId('nav-partners').click();
+    await page.getByTestId('quarantine-table').waitFor();
+    await shows(page, 'partners-nation', '(JP)');
+    await shows(page, 'peer-received-IN', 'through no.');
+    await shows(page, 'quarantine-count', 'The latest 100 entries shown.');
+    assert.equal(await page.getByTestId('quarantine-row').count(), 100);
+    const reasons = await page.getByTestId('quarantine-reason').allInnerTexts();
+    assert.ok(reasons.every((r) => r.length > 10), reasons.join('\n'));
+    assert.ok(reasons.some((r) => /JP/.test(r)), reasons.slice(0, 5).join('\n'));
+    await page.getByTestId('quarantine-more').click();
+    await page.getByTestId('quarantine-row').nth(100).waitFor();
+    await page.context().close();
+});
+
+test('two nodes that hold the same orders: Sync now, then Reconcile says they agree',
+    async () => {
+        // India's node with one order for Japan (no demo), and Japan's node, new.
+        const india = await startServer({ create: (n) => {
+            freshNode('IN', { users: [{ username: 'in-officer', name: 'Capt V. Kulkarni',
+                role: 'programme-officer' }], commands: [
+                ['unit', 'add', '--party', 'IN', '--name', 'Indian Navy'],
+                ['unit', 'add', '--party', 'JP', '--name', 'Japan Maritime Self-Defense Force'],
+                ['activity', 'add', '--agreement', 'IN-JP-2020', '--name', 'JIMEX 2026', '--type',
+                    'bilateral-training', '--from', '2026-10-01', '--to', '2026-10-10'],
+            ] })(n);
+            const number = acsa(n, ['--db', n.db, 'order', 'create', '--agreement', 'IN-JP-2020',
+                '--requester', 'IN', '--supplier', 'JP', '--activity', '1', '--method', 'cash',
+                '--requester-unit', '1', '--supplier-unit', '2', '--place', 'Yokosuka',
+                '--by', 'Lt Cdr M. Pillai', '--line',
+                'category=pol,desc=Diesel fuel marine,qty=1000,unit=l,price=150,currency=JPY'])
+                .trim();
+            acsa(n, ['--db', n.db, 'order', 'submit', number, '--by', 'Lt Cdr M. Pillai']);
+        } });
+        const partner = await startServer({ create: freshNode('JP') });
+        try {
+            pairNodes(india, partner);
+            const page = await signedIn('in-officer', DESKTOP, india.base);
+            await page.getByTestId('nav-partners').click();
+            await page.getByTestId('sync-JP').click();
+            const sync = page.getByTestId('sync-report');
+            await shows(sync, 'sync-summary', /^Sent [\d,]+ records to JP, received 0 records/);
+            assert.equal(await sync.getByTestId('sync-summary').getAttribute('class'),
+                'message ok');
+            await page.getByTestId('reconcile-JP').click();
+            const report = page.getByTestId('reconcile-report');
+            await shows(report, 'reconcile-agree', 'The two nodes agree');
+            await shows(report, 'reconcile-summary', '1 here, 1 on its node');
+            assert.equal(await report.getByTestId('reconcile-table').count(), 0);
+            await page.screenshot({ path: '/tmp/acsa-partners.png', fullPage: true });
+            await page.screenshot({ path: join(SHOTS, 'screenshot-partners.png'),
+                fullPage: true });
+
+            // Japan's node goes down: Reconcile says so plainly.
+            await partner.stop();
+            await page.getByTestId('reconcile-JP').click();
+            await shows(report, 'reconcile-error', /^The node of JP could not be reached: /);
+            assert.equal(await report.getByTestId('reconcile-error').getAttribute('role'),
+                'alert');
+            await page.context().close();
+        } finally {
+            await partner.stop();
+            await india.stop();
+        }
+    });
+
 test('signing out returns to the sign-in form', async () => {
     const page = pages['in-requester'];
     await page.getByTestId('sign-out').click();
@@ -241,7 +397,8 @@ test('no page raised an error or logged one (CSP included)', () => {
     assert.deepEqual(pageErrors, []);
 });
 
-test('the browser closes and SIGTERM stops the server with exit code 0', async () => {
+test("the browser closes and SIGTERM stops the servers with exit code 0", async () => {
     await browser.close();
+    await japan.node?.stop();
     await node.stop();
 });

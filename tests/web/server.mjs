@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Shared by the web tests: a demo node served by `acsa serve` in a directory of its own, an
-// HTTP client that signs in by cookie (with CSRF) or API token, and database dumps.
+// Shared by the web tests: a demo node (or a fresh node of any nation) served by `acsa serve` in a
+// directory of its own, partner nodes paired by key, an HTTP client that signs in by cookie (with
+// CSRF) or API token or signs as a node, and database dumps.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash, createPrivateKey, sign } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -34,22 +36,46 @@ export function test(name, fn) {
     });
 }
 
-/** Runs acsa with args; its stdout, or throws with its stderr. */
-export function acsa(node, args) {
-    return execFileSync(node.bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs acsa with args (and input on its stdin, when given); its stdout, or throws. */
+export function acsa(node, args, input) {
+    return execFileSync(node.bin, args, { encoding: 'utf8', input,
+        stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+}
+
+/** The demo node of India (`acsa demo`): the default database of startServer. */
+export const demoNode = (node) => acsa(node, ['demo', '--db', node.db]);
+
+/**
+ * A fresh node of nation: `acsa init`, the agreements (files under the source root, the
+ * India-Japan one by default), then each of commands (acsa arguments after --db), then users
+ * [{username, name, role, unit?}] of that nation with the demo password.
+ */
+export function freshNode(nation, { agreements = ['agreements/india-japan-2020.json'],
+    commands = [], users = [] } = {}) {
+    return (node) => {
+        const run = (args, input) => acsa(node, ['--db', node.db, ...args], input);
+        run(['init', '--nation', nation]);
+        agreements.forEach((file) => run(['agreement', 'load', join(ROOT, file)]));
+        commands.forEach((args) => run(args));
+        for (const u of users) {
+            run(['user', 'add', '--username', u.username, '--name', u.name, '--role', u.role,
+                '--party', nation, ...(u.unit ? ['--unit', String(u.unit)] : []),
+                '--password-stdin'], `${PASSWORD}\n`);
+        }
+    };
 }
 
 /**
- * Creates a demo database in a new directory and serves it on a free port. Returns {base, dir,
- * db (its path), sqlite (openDatabase), bin, log(), stop()}; stop() sends SIGTERM and asserts
- * exit code 0.
+ * Creates a database in a new directory (the demo node unless create(node) makes another) and
+ * serves it on a free port. Returns {base, dir, db (its path), sqlite (openDatabase), bin, log(),
+ * stop()}; stop() sends SIGTERM and asserts exit code 0.
  */
-export async function startServer({ serveArgs = [], scheme = 'http' } = {}) {
+export async function startServer({ serveArgs = [], scheme = 'http', create = demoNode } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'acsa-web.'));
     const bin = join(dir, 'acsa'); // A copy: a rebuild while the tests run cannot change it.
     copyFileSync(SOURCE_BIN, bin);
     const node = { dir, bin, db: join(dir, 'node.db') };
-    acsa(node, ['demo', '--db', node.db]);
+    create(node);
     node.sqlite = openDatabase(node.db);
     const child = spawn(bin, ['--db', node.db, 'serve', '--listen', '127.0.0.1:0', ...serveArgs],
         { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
@@ -269,3 +295,70 @@ export const FRANCE = JSON.parse(readFileSync(join(ROOT, 'agreements/india-franc
 export const USER_PASSWORD = 'long-password-1';
 export const newUser = (username, extra = {}) => ({ username, display_name: `Lt ${username}`,
     password: USER_PASSWORD, role: 'requester', party: 'IN', unit_id: 2, ...extra });
+
+// ---- Partner nodes -------------------------------------------------------------------------
+
+/** A node's identity: {nation, key (hex), fingerprint, key_file} (`acsa node show --json`). */
+export function identity(node) {
+    return JSON.parse(acsa(node, ['--db', node.db, 'node', 'show', '--json']));
+}
+
+/** Registers a as b's partner node: its URL (null: none) and key, by `acsa peer add` on b. */
+export function addPeer(b, a, url = a.base) {
+    const id = identity(a);
+    acsa(b, ['--db', b.db, 'peer', 'add', '--party', id.nation, ...(url ? ['--url', url] : []),
+        '--key', id.key]);
+    return id;
+}
+
+/** Makes two served nodes partners of each other, as their officers would: keys and URLs. */
+export function pairNodes(a, b) {
+    addPeer(b, a);
+    addPeer(a, b);
+}
+
+/** What a node signs a request with: {nation, key (a KeyObject)}, from its secret key file
+ * (libsodium's 64 bytes: the Ed25519 seed, then the public key). */
+export function nodeSigner(node) {
+    const secret = readFileSync(`${node.db}.key`);
+    const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'),
+        secret.subarray(0, 32)]);
+    return { nation: identity(node).nation,
+        key: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) };
+}
+
+/** The message a node signs: "ACSA-REQ-1\n" METHOD "\n" PATH "\n" TIME "\n" hex(SHA-256(body)),
+ * PATH without its query (docs/API.md, "Node to node"). */
+export function requestMessage(method, path, time, body) {
+    const hash = createHash('sha256').update(body).digest('hex');
+    return `ACSA-REQ-1\n${method}\n${path.split('?')[0]}\n${time}\n${hash}`;
+}
+
+/**
+ * One request of a partner node to base: signed by signer ({nation, key}) unless signer is null.
+ * Options: body (a Buffer or string), time (Unix seconds, or any text; now by default), node
+ * (X-Acsa-Node, the signer's nation by default), message(method, path, time, body) (what to sign
+ * instead of the request's message), headers. Returns {status, headers, body (a Buffer), text,
+ * json}.
+ */
+export async function nodeHttp(base, signer, method, path, opts = {}) {
+    const body = Buffer.from(opts.body ?? '');
+    const time = opts.time ?? Math.floor(Date.now() / 1000);
+    const headers = { 'Content-Type': 'application/octet-stream', ...(opts.headers ?? {}) };
+    if (signer) {
+        const message = (opts.message ?? requestMessage)(method, path, time, body);
+        headers['X-Acsa-Node'] = opts.node ?? signer.nation;
+        headers['X-Acsa-Time'] = String(time);
+        headers['X-Acsa-Signature'] = sign(null, Buffer.from(message), signer.key)
+            .toString('hex');
+    }
+    const response = await fetch(base + path, { method, headers,
+        body: method === 'GET' ? undefined : body, redirect: 'manual' });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    const text = bytes.toString('utf8');
+    let json = null;
+    if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') {
+        json = JSON.parse(text);
+    }
+    return { status: response.status, headers: response.headers, body: bytes, text, json };
+}
