@@ -129,7 +129,9 @@ ACSA_NODISCARD enum acsa_rc acsa__app_ref_of(struct acsa_app *app, enum acsa_ref
 
 /* Takes in one record a partner node signed (inside the caller's level): checks, applies and
  * stores it. ACSA_OK with *duplicate set when the very record is stored already. Refusals
- * (ACSA_EREFUSED and others) name the reason in err; the caller quarantines. */
+ * (ACSA_EREFUSED and others) name the reason in err and come before any write, so the caller
+ * quarantines and goes on; ACSA_ESTORAGE or ACSA_ENOMEM (possibly after writes) must end the
+ * caller's transaction. */
 ACSA_NODISCARD enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
                                                   const uint8_t *body, size_t len,
                                                   int64_t batch_id, bool *duplicate,

@@ -159,6 +159,19 @@ enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind,
 
 /* ---- Taking in a partner's record ---------------------------------------------------------- */
 
+/* Every check of a record comes before its first write, so a refusal leaves nothing behind
+ * and needs no savepoint; a write that fails afterwards is a storage failure, which ends the
+ * whole batch. */
+static enum acsa_rc written(enum acsa_rc rc, struct acsa_error *err)
+{
+    if (rc == ACSA_OK || rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+        return rc;
+    }
+    char message[ACSA_ERROR_MESSAGE_SIZE];
+    snprintf(message, sizeof(message), "%s", err->message);
+    return acsa_error_set(err, ACSA_ESTORAGE, err->field, "storage: %s", message);
+}
+
 #define REFUSE(err, field, ...) acsa_error_set((err), ACSA_EREFUSED, (field), __VA_ARGS__)
 
 /* A unit or activity a partner made: bound to the one of the same name here, else added. */
@@ -180,7 +193,8 @@ static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
                                                      r->unit_name, &id, err) : rc;
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
-            rc = STORE(app)->unit_add(app->store, r->unit_party, r->unit_name, &id, err);
+            rc = written(STORE(app)->unit_add(app->store, r->unit_party, r->unit_name, &id, err),
+                         err);
         }
     } else {
         const struct acsa_activity *a = &r->ref_activity;
@@ -194,10 +208,11 @@ static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
                                                      &id, err) : rc;
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
-            rc = STORE(app)->activity_add(app->store, a, &id, err);
+            rc = written(STORE(app)->activity_add(app->store, a, &id, err), err);
         }
     }
-    return rc == ACSA_OK ? STORE(app)->ref_bind(app->store, kind, id, r->origin, r->ref_id, err)
+    return rc == ACSA_OK ? written(STORE(app)->ref_bind(app->store, kind, id, r->origin,
+                                                        r->ref_id, err), err)
                          : rc;
 }
 
@@ -274,7 +289,8 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
     rc = rc == ACSA_OK ? acsa_order_create(&work->agreement, &work->activity, d, r->number,
                                            r->command.day, r->command.actor, &work->order,
                                            &work->event, err) : rc;
-    return rc == ACSA_OK ? STORE(app)->order_insert(app->store, &work->order, &work->event, err)
+    return rc == ACSA_OK ? written(STORE(app)->order_insert(app->store, &work->order,
+                                                            &work->event, err), err)
                          : rc;
 }
 
@@ -327,8 +343,9 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
         rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
                                                  &work->other, cmd, &work->event,
                                                  &work->other_event, err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other,
-                                                      &work->other_event, err) : rc;
+        rc = rc == ACSA_OK ? written(STORE(app)->order_update(app->store, &work->other,
+                                                              &work->other_event, err), err)
+                           : rc;
     } else if (rc == ACSA_OK) {
         /* Authority inside the signing party is that node's business; the record carries the
          * limit it holds for the official, and the core checks it against the order. */
@@ -345,7 +362,8 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                               err);
         cmd->official = NULL;
     }
-    return rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event, err)
+    return rc == ACSA_OK ? written(STORE(app)->order_update(app->store, &work->order,
+                                                            &work->event, err), err)
                          : rc;
 }
 
@@ -396,5 +414,6 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
         break;
     }
     /* A record from the partner is kept for the history; it is never sent back. */
-    return rc == ACSA_OK ? store_record(app, work, partner, batch_id, body, len, err) : rc;
+    return rc == ACSA_OK ? written(store_record(app, work, partner, batch_id, body, len, err), err)
+                         : rc;
 }
