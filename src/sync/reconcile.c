@@ -5,6 +5,7 @@
  * fact. Balances must mirror: our receivable is the partner's payable, our cash in its cash
  * out. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,8 @@ enum acsa_rc acsa_sync_balance(struct acsa_app *app, const char *party,
 
 /* ---- Comparing ----------------------------------------------------------------------------- */
 
-/* The partner's fingerprints, read line by line from its answer. */
+/* A list of fingerprints ("NUMBER HEX16" lines, as acsa_sync_fingerprints writes them), read
+ * line by line: the partner's answer or this node's own. */
 struct theirs {
     char *pos;
     char *end;
@@ -178,7 +180,6 @@ static bool numbers_add(struct numbers *list, const char *number)
 }
 
 struct merge {
-    struct theirs theirs;
     struct numbers differing;
     acsa_reconcile_cb cb;
     void *ctx;
@@ -203,39 +204,35 @@ static enum acsa_rc report_missing(struct merge *m, const char *kind, const char
     return m->cb(m->ctx, &row);
 }
 
-/* Orders the partner has and we do not, up to (not including) number ("" for all). */
-static enum acsa_rc drain_theirs(struct merge *m, const char *number)
+/* One pass over both sorted lists: an order on one side only is missing on the other; equal
+ * numbers with different fingerprints are compared fact by fact afterwards. */
+static enum acsa_rc merge_lists(struct merge *m, struct theirs *ours, struct theirs *theirs)
 {
-    while (m->theirs.valid && (number == NULL || strcmp(m->theirs.number, number) < 0)) {
-        m->summary->orders_there++;
-        enum acsa_rc rc = report_missing(m, "missing_here", m->theirs.number);
-        if (rc != ACSA_OK) {
-            return rc;
+    enum acsa_rc rc = ACSA_OK;
+    theirs_next(ours);
+    theirs_next(theirs);
+    while (rc == ACSA_OK && (ours->valid || theirs->valid)) {
+        int order = !ours->valid ? 1 : !theirs->valid ? -1 : strcmp(ours->number, theirs->number);
+        if (order < 0) {
+            m->summary->orders_here++;
+            rc = report_missing(m, "missing_there", ours->number);
+            theirs_next(ours);
+        } else if (order > 0) {
+            m->summary->orders_there++;
+            rc = report_missing(m, "missing_here", theirs->number);
+            theirs_next(theirs);
+        } else {
+            m->summary->orders_here++;
+            m->summary->orders_there++;
+            if (ours->fingerprint != theirs->fingerprint) {
+                m->summary->differing++;
+                rc = numbers_add(&m->differing, ours->number) ? ACSA_OK : ACSA_ENOMEM;
+            }
+            theirs_next(ours);
+            theirs_next(theirs);
         }
-        theirs_next(&m->theirs);
     }
-    return ACSA_OK;
-}
-
-static enum acsa_rc merge_ours(void *ctx, const char *number, uint64_t fingerprint)
-{
-    struct merge *m = ctx;
-    m->summary->orders_here++;
-    enum acsa_rc rc = drain_theirs(m, number);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    if (m->theirs.valid && strcmp(m->theirs.number, number) == 0) {
-        m->summary->orders_there++;
-        bool same = m->theirs.fingerprint == fingerprint;
-        theirs_next(&m->theirs);
-        if (!same) {
-            m->summary->differing++;
-            return numbers_add(&m->differing, number) ? ACSA_OK : ACSA_ENOMEM;
-        }
-        return ACSA_OK;
-    }
-    return report_missing(m, "missing_there", number);
+    return rc;
 }
 
 /* One order's facts, as "field\tvalue" pairs. */
@@ -528,6 +525,24 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
     return rc;
 }
 
+/* The partner's fingerprints, fetched on a thread of their own while this node lists its own:
+ * the request uses only the node's key file and nation, never the store. */
+struct fetch {
+    struct acsa_app *app;
+    const struct acsa_peer *peer;
+    struct acsa_sync_response response;
+    enum acsa_rc rc;
+    struct acsa_error err;
+};
+
+static void *fetch_run(void *arg)
+{
+    struct fetch *f = arg;
+    f->rc = acsa_sync_request(f->app, f->peer, "GET", ACSA_SYNC_FINGERPRINTS, NULL, 0, 300,
+                              &f->response, &f->err);
+    return NULL;
+}
+
 enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconcile_cb cb,
                             void *ctx, struct acsa_reconcile_summary *out,
                             struct acsa_error *err)
@@ -535,14 +550,31 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     memset(out, 0, sizeof(*out));
     struct acsa_peer peer;
     enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
-    struct acsa_sync_response r;
-    memset(&r, 0, sizeof(r));
-    rc = rc == ACSA_OK ? acsa_sync_request(app, &peer, "GET", ACSA_SYNC_FINGERPRINTS, NULL, 0,
-                                           300, &r, err) : rc;
-    if (rc == ACSA_OK && r.status != 200) {
-        rc = acsa_error_set(err, r.status == 403 ? ACSA_EFORBIDDEN : ACSA_EREFUSED, "peer",
-                            "peer: fingerprints: the partner answered %ld: %.200s", r.status,
-                            (const char *)r.body);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct fetch f;
+    memset(&f, 0, sizeof(f));
+    f.app = app;
+    f.peer = &peer;
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, fetch_run, &f) == 0;
+    if (!threaded) {
+        fetch_run(&f);
+    }
+    struct acsa_sync_buf mine = {0};
+    rc = acsa_sync_fingerprints(app, party, &mine, err);
+    if (threaded) {
+        pthread_join(thread, NULL);
+    }
+    if (rc == ACSA_OK && f.rc != ACSA_OK) {
+        rc = f.rc;
+        *err = f.err;
+    }
+    if (rc == ACSA_OK && f.response.status != 200) {
+        rc = acsa_error_set(err, f.response.status == 403 ? ACSA_EFORBIDDEN : ACSA_EREFUSED,
+                            "peer", "peer: fingerprints: the partner answered %ld: %.200s",
+                            f.response.status, (const char *)f.response.body);
     }
     struct merge m;
     memset(&m, 0, sizeof(m));
@@ -550,14 +582,13 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     m.ctx = ctx;
     m.summary = out;
     if (rc == ACSA_OK) {
-        m.theirs.pos = (char *)r.body;
-        m.theirs.end = m.theirs.pos + r.size;
-        theirs_next(&m.theirs);
-        struct acsa_store *store = acsa_app_store(app);
-        rc = store->vtbl->order_fingerprints(store, party, merge_ours, &m, err);
-        rc = rc == ACSA_OK ? drain_theirs(&m, NULL) : rc;
+        struct theirs ours = {.pos = mine.data, .end = mine.data + mine.len};
+        struct theirs theirs = {.pos = (char *)f.response.body,
+                                .end = (char *)f.response.body + f.response.size};
+        rc = merge_lists(&m, &ours, &theirs);
     }
-    acsa_sync_response_free(&r);
+    free(mine.data);
+    acsa_sync_response_free(&f.response);
     rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
     rc = rc == ACSA_OK ? compare_balances(app, &peer, &m, err) : rc;
     if (rc == ACSA_ENOMEM) {
