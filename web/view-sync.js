@@ -292,8 +292,8 @@ export async function renderPartners(main, user) {
     if (!canSeePartners(user)) {
         main.replaceChildren(h("div", { class: "partners", test: "view-partners" },
             h("h1", { tabindex: "-1" }, "Partners"),
-            h("p", { class: "form-error", test: "partners-denied" },
-                "Partner nodes are shown to programme officers and auditors only.")));
+            note("Partner nodes are shown to programme officers and auditors only.",
+                "partners-denied")));
         return;
     }
     const nation = h("span", { test: "partners-nation" }, "this node");

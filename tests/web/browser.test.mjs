@@ -313,6 +313,14 @@ test('Reconcile with Japan lists where the two nodes disagree, as the API does',
         + `${api.summary.orders_there} on its node`);
     const first = report.getByTestId('reconcile-row').first();
     assert.equal(await flat(first.getByTestId('reconcile-order')), api.items[0].order ?? '—');
+    // Quantities read as people count them, not in the API's thousandths.
+    const line = api.items.findIndex((i) => /^line \d+\.issued_milli$/.test(i.field)
+        && i.ours !== '0');
+    assert.ok(line >= 0, 'a line quantity differs');
+    const row = report.getByTestId('reconcile-row').nth(line);
+    assert.match(await flat(row.getByTestId('reconcile-field')), /^Line \d+, issued$/);
+    assert.equal(await flat(row.getByTestId('reconcile-ours')), (Number(api.items[line].ours)
+        / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 }));
     assert.equal(await page.evaluate(() => document.activeElement?.textContent),
         'Reconciliation with JP', 'the report has the focus');
     await page.screenshot({ path: join(SHOTS, 'screenshot-partners-differences.png'),
@@ -349,6 +357,7 @@ test('two nodes that hold the same orders: Sync now, then Reconcile says they ag
             const number = acsa(n, ['--db', n.db, 'order', 'create', '--agreement', 'IN-JP-2020',
                 '--requester', 'IN', '--supplier', 'JP', '--activity', '1', '--method', 'cash',
                 '--requester-unit', '1', '--supplier-unit', '2', '--place', 'Yokosuka',
+                '--need-by', fromToday(10),
                 '--by', 'Lt Cdr M. Pillai', '--line',
                 'category=pol,desc=Diesel fuel marine,qty=1000,unit=l,price=150,currency=JPY'])
                 .trim();

@@ -73,9 +73,14 @@ export function freshNode(nation, { agreements = ['agreements/india-japan-2020.j
 export async function startServer({ serveArgs = [], scheme = 'http', create = demoNode } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'acsa-web.'));
     const bin = join(dir, 'acsa'); // A copy: a rebuild while the tests run cannot change it.
-    copyFileSync(SOURCE_BIN, bin);
     const node = { dir, bin, db: join(dir, 'node.db') };
-    create(node);
+    try {
+        copyFileSync(SOURCE_BIN, bin);
+        create(node);
+    } catch (e) {
+        rmSync(dir, { recursive: true, force: true });
+        throw e;
+    }
     node.sqlite = openDatabase(node.db);
     const child = spawn(bin, ['--db', node.db, 'serve', '--listen', '127.0.0.1:0', ...serveArgs],
         { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
