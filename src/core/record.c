@@ -4,8 +4,6 @@
  * so one record has exactly one encoding. */
 #include "record.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "date.h"
@@ -391,11 +389,31 @@ enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_reco
 
 /* ---- Facts -------------------------------------------------------------------------------- */
 
+/* Facts are formatted without printf: every order write computes its fingerprint. */
 static void fact_i64(acsa_fact_cb cb, void *ctx, const char *field, int64_t v)
 {
-    char text[24];
-    snprintf(text, sizeof(text), "%" PRId64, v);
-    cb(ctx, field, text);
+    char text[ACSA_MONEY_TEXT_SIZE];
+    cb(ctx, field, acsa_money_format(v, 0, text));
+}
+
+/* "line <no>.<name>" into buf (48 bytes). */
+static const char *line_field(char *buf, uint32_t no, const char *name)
+{
+    char digits[12];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + no % 10u);
+        no /= 10u;
+    } while (no != 0 && n < sizeof(digits));
+    size_t pos = 5;
+    memcpy(buf, "line ", 5);
+    while (n > 0) {
+        buf[pos++] = digits[--n];
+    }
+    buf[pos++] = '.';
+    size_t len = strlen(name);
+    memcpy(buf + pos, name, len + 1); /* Names are short constants below. */
+    return buf;
 }
 
 static void fact_money(acsa_fact_cb cb, void *ctx, const char *field, int64_t minor,
@@ -437,7 +455,7 @@ void acsa_order_facts(const struct acsa_order *o, acsa_fact_cb cb, void *ctx)
     for (uint32_t i = 0; i < o->line_count && i < ACSA_ORDER_LINES_MAX; i++) {
         const struct acsa_order_line *l = &o->lines[i];
         char field[48];
-#define LINE_FIELD(name) (snprintf(field, sizeof(field), "line %u.%s", i + 1, (name)), field)
+#define LINE_FIELD(name) line_field(field, i + 1, (name))
         cb(ctx, LINE_FIELD("category"), l->category);
         cb(ctx, LINE_FIELD("description"), l->description);
         cb(ctx, LINE_FIELD("nsn"), l->nsn);
