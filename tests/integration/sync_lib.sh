@@ -130,8 +130,7 @@ server_start() {
         --threads 2 "$@" 2>>"$log" </dev/null >/dev/null &
     NODE_PID[$name]=$!
     NODE_URL[$name]=""
-    local i
-    for i in $(seq 1 300); do
+    for _ in $(seq 1 300); do
         if grep -q "^acsa: listening on " "$log" 2>/dev/null; then
             break
         fi
@@ -157,8 +156,7 @@ server_stop() {
         return 0
     fi
     kill -TERM "$pid" 2>/dev/null
-    local i
-    for i in $(seq 1 300); do
+    for _ in $(seq 1 300); do
         if ! kill -0 "$pid" 2>/dev/null; then
             break
         fi

@@ -55,11 +55,12 @@ test_case "JP's server stops"
 server_stop JP
 
 test_case "IN records $ORDERS orders while JP is away"
-api_create_orders IN "$TOKEN_IN" "$ORDERS" "{\"agreement\": \"IN-JP-2020\", \"requester\": \"IN\",
+IN_TEMPLATE="{\"agreement\": \"IN-JP-2020\", \"requester\": \"IN\",
     \"supplier\": \"JP\", \"activity\": $JIMEX_IN, \"method\": \"cash\", \"requester_unit\": $NAVY_IN,
     \"supplier_unit\": $JMSDF_IN, \"place\": \"Yokosuka\", \"need_by\": \"2024-06-12\",
     \"date\": \"2024-06-10\", \"lines\": [{\"category\": \"water\", \"desc\": \"Potable water\",
     \"qty\": \"1\", \"unit\": \"l\", \"price\": \"2\", \"currency\": \"JPY\"}]}"
+api_create_orders IN "$TOKEN_IN" "$ORDERS" "$IN_TEMPLATE"
 expect_exit 0
 numbers=$(printf '%s\n' "$OUT" | sort -u | wc -l)
 if [ "$numbers" != "$ORDERS" ]; then
@@ -118,11 +119,12 @@ on JP sync --peer IN --json
 expect_exit 5
 
 test_case "JP records $ORDERS orders for India"
-api_create_orders JP "$TOKEN_JP" "$ORDERS" "{\"agreement\": \"IN-JP-2020\", \"requester\": \"JP\",
+JP_TEMPLATE="{\"agreement\": \"IN-JP-2020\", \"requester\": \"JP\",
     \"supplier\": \"IN\", \"activity\": $JIMEX_JP, \"method\": \"eve\", \"requester_unit\": $JMSDF_JP,
     \"supplier_unit\": $NAVY_JP, \"place\": \"Visakhapatnam\", \"need_by\": \"2024-06-14\",
     \"date\": \"2024-06-11\", \"lines\": [{\"category\": \"pol\", \"desc\": \"Jet fuel\",
     \"qty\": \"1\", \"unit\": \"l\", \"price\": \"3\", \"currency\": \"JPY\"}]}"
+api_create_orders JP "$TOKEN_JP" "$ORDERS" "$JP_TEMPLATE"
 expect_exit 0
 expect_stdout_matches '^JP-IN-2024-000001'
 expect_stdout_matches "JP-IN-2024-00$ORDERS\$"
@@ -186,6 +188,55 @@ on IN bundle import "$TEST_DIR/overlap.bundle" --json
 expect_exit 0
 expect_json '(d["records"], d["applied"], d["duplicates"], d["quarantined"])' '[5,2,3,0]'
 expect_reconciled IN JP
+
+test_case "both nodes record orders while syncs run from both sides at once"
+( # Each writer in a directory of its own, as the runs share files of the test directory.
+    trap - EXIT
+    TEST_DIR="$TEST_DIR/writer.IN"
+    mkdir -p "$TEST_DIR"
+    api_create_orders IN "$TOKEN_IN" 200 "$IN_TEMPLATE"
+    echo "$RC $ERR" >"$TEST_DIR/result"
+) &
+WRITERS=("$!")
+(
+    trap - EXIT
+    TEST_DIR="$TEST_DIR/writer.JP"
+    mkdir -p "$TEST_DIR"
+    api_create_orders JP "$TOKEN_JP" 200 "$JP_TEMPLATE"
+    echo "$RC $ERR" >"$TEST_DIR/result"
+) &
+WRITERS+=("$!")
+for round in 1 2 3; do
+    syncs=()
+    for pair in IN:JP JP:IN IN:JP; do
+        "$ACSA_BIN" --db "${NODE_DB[${pair%:*}]}" sync --peer "${pair#*:}" --batch 50 --json \
+            >"$TEST_DIR/concurrent.$round.$pair.out" 2>&1 </dev/null &
+        syncs+=("$!")
+    done
+    for pid in "${syncs[@]}"; do
+        if ! wait "$pid"; then
+            fail "a sync run alongside others failed: $(cat "$TEST_DIR"/concurrent.$round.*.out | grep acsa: | head -n 3)"
+        fi
+    done
+done
+for pid in "${WRITERS[@]}"; do
+    wait "$pid"
+done
+for name in IN JP; do
+    if [ "$(cat "$TEST_DIR/writer.$name/result" 2>&1)" != "0 " ]; then
+        fail "the orders written on $name alongside the syncs: $(cat "$TEST_DIR/writer.$name/result" 2>&1)"
+    fi
+done
+sync_ok IN JP
+sync_ok JP IN
+expect_counts_equal IN JP
+on JP order list --json
+expect_json 'len(d)' "$((2 * ORDERS + 402))"
+expect_reconciled IN JP
+for name in IN JP; do
+    on "$name" quarantine list --json
+    expect_json '[q["reason"] for q in d if "replayed" not in q["reason"]]' '[]'
+done
 
 test_case "both servers stop cleanly"
 server_stop IN

@@ -452,6 +452,31 @@ expect_json '[(r["kind"], r["order"]) for r in d]' "[[\"missing_here\",\"$LAST\"
 sync_ok IN JP 1 0
 expect_reconciled IN JP
 
+test_case "with --sync-every 1, India's server takes a new step to Japan by itself"
+server_stop IN
+server_start IN --sync-every 1
+peer_add JP IN
+on IN order submit "$LAST" --by "Lt Iyer" --date 2024-08-01
+expect_exit 0
+got=""
+for _ in $(seq 1 200); do
+    got=$(db_count JP "SELECT state FROM orders WHERE number = '$LAST'")
+    if [ "$got" = submitted ]; then
+        break
+    fi
+    sleep 0.1
+done
+if [ "$got" != submitted ]; then
+    fail "JP's node holds $LAST as '$got' 20 s after the step, not submitted"
+fi
+if ! grep -q '"event":"sync".*"ok":true' "$TEST_DIR/IN.server.log"; then
+    fail "no successful sync in the server log: $(grep '"event"' "$TEST_DIR/IN.server.log" | tail -n 3)"
+fi
+if grep -q '"event":"sync".*"ok":false' "$TEST_DIR/IN.server.log"; then
+    fail "a failed sync in the server log: $(grep '"ok":false' "$TEST_DIR/IN.server.log" | head -n 3)"
+fi
+expect_reconciled IN JP
+
 test_case "both servers stop cleanly"
 server_stop IN
 server_stop JP
