@@ -404,17 +404,16 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
 }
 
 /* The checks of a batch as a whole; ACSA_OK to go on. */
-static enum acsa_rc check_batch(struct acsa_app *app, const uint8_t *buf, const struct parsed *p,
-                                const struct acsa_peer *peer, struct acsa_error *err)
+static enum acsa_rc check_batch(struct acsa_app *app, const struct parsed *p,
+                                const uint8_t digest[32], const struct acsa_peer *peer,
+                                struct acsa_error *err)
 {
     const struct acsa_batch_info *info = &p->info;
     if (strcmp(info->receiver, app->nation) != 0) {
         return BAD(err, "batch: addressed to %s, but this node is %s", info->receiver,
                    app->nation);
     }
-    uint8_t digest[32];
-    digest_of(buf, p->header_len, p->bodies, p->lens, info->count, digest);
-    if (crypto_sign_verify_detached(p->signature, digest, sizeof(digest), peer->key) != 0) {
+    if (crypto_sign_verify_detached(p->signature, digest, 32, peer->key) != 0) {
         return acsa_error_set(err, ACSA_EFORBIDDEN, "signature",
                               "signature: the batch from %s does not verify with the key "
                               "registered for %s (forged, altered, reordered, or signed by "
@@ -453,7 +452,11 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
                                 app->nation);
         }
     }
-    rc = rc == ACSA_OK ? check_batch(app, buf, &p, &peer, err) : rc;
+    uint8_t digest[32];
+    if (rc == ACSA_OK) {
+        digest_of(buf, p.header_len, p.bodies, p.lens, p.info.count, digest);
+    }
+    rc = rc == ACSA_OK ? check_batch(app, &p, digest, &peer, err) : rc;
     result->replay = rc == ACSA_ECONFLICT;
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "%s:%s:%lld..%lld", via, p.info.sender[0] ? p.info.sender
@@ -467,8 +470,6 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
         rc = acsa_app_begin(app, err);
     }
     if (rc == ACSA_OK) {
-        uint8_t digest[32];
-        digest_of(buf, p.header_len, p.bodies, p.lens, p.info.count, digest);
         int64_t batch_id = 0;
         rc = STORE(app)->batch_add(app->store, p.info.sender, via, p.info.after + 1,
                                    p.info.through, p.info.count, digest, p.signature, now_s,

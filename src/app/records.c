@@ -280,9 +280,12 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
     int32_t year = 0;
     acsa_date_to_ymd(r->command.day, &year, NULL, NULL);
     acsa_order_number_format(d->requester, d->supplier, year, 1, expected);
-    size_t prefix = strlen(expected) - 6; /* Without the six-digit sequence. */
-    if (rc == ACSA_OK && (strncmp(r->number, expected, prefix) != 0 ||
-                          strlen(r->number) != strlen(expected))) {
+    /* The prefix, then the sequence: six digits at least (more past the 999,999th order). */
+    size_t prefix = strlen(expected) - 6;
+    size_t digits = strlen(r->number) - (strlen(r->number) >= prefix ? prefix : 0);
+    bool sequence = strlen(r->number) >= prefix + 6 &&
+                    strspn(r->number + prefix, "0123456789") == digits;
+    if (rc == ACSA_OK && (strncmp(r->number, expected, prefix) != 0 || !sequence)) {
         return REFUSE(err, "number", "number: %s is not a number %s gives to an order of %d",
                       r->number, d->requester, (int)year);
     }

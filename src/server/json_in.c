@@ -306,6 +306,12 @@ bool query_parse(struct request *req, struct json_in_field *params, size_t count
 {
     struct query_scan scan = {params, count, {ACSA_OK, "", ""}};
     MHD_get_connection_values(req->connection, MHD_GET_ARGUMENT_KIND, query_one, &scan);
+    for (size_t i = 0; scan.err.rc == ACSA_OK && i < count; i++) {
+        if (params[i].required && !params[i].seen) {
+            acsa_error_set(&scan.err, ACSA_EUSAGE, params[i].name, "%s: is required",
+                           params[i].name);
+        }
+    }
     if (scan.err.rc != ACSA_OK) {
         problem_rc(req, scan.err.rc, &scan.err);
         return false;

@@ -294,6 +294,16 @@ void route_sync_run(struct request *req)
     if (rc == ACSA_OK) {
         acsa_app_set_actor(app, req->user.username);
         rc = acsa_sync_peer(app, party, 0, NULL, NULL, &report, &err);
+        char object[ACSA_NAME_SIZE];
+        snprintf(object, sizeof(object), "peer:%s", party);
+        struct acsa_error audit_err;
+        acsa_error_clear(&audit_err);
+        enum acsa_rc audited = acsa_app_audit(app, "sync.run", object, rc,
+                                              rc == ACSA_OK ? "" : err.message, &audit_err);
+        if (rc == ACSA_OK && audited != ACSA_OK) {
+            rc = audited;
+            err = audit_err;
+        }
     }
     acsa_app_close(app);
     if (rc != ACSA_OK) {

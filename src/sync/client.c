@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sync.h"
 
@@ -155,4 +156,28 @@ enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *pee
     out->body = (uint8_t *)buf.data;
     out->size = buf.len;
     return buf.failed ? acsa_error_set(err, ACSA_ENOMEM, "", "out of memory") : ACSA_OK;
+}
+
+#define ATTEMPTS 6          /* Tries of one request before giving up. */
+#define RETRY_TIMEOUT_S 300L /* For one batch, applied by the partner before it answers. */
+
+/* A request, tried again after a network failure or a 5xx answer, waiting longer each time. */
+enum acsa_rc acsa_sync_request_retry(struct acsa_app *app, const struct acsa_peer *peer,
+                                     const char *method, const char *target,
+                                     const uint8_t *body, size_t len,
+                                     struct acsa_sync_response *out, struct acsa_error *err)
+{
+    enum acsa_rc rc = ACSA_OK;
+    unsigned delay_ms = 250;
+    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        rc = acsa_sync_request(app, peer, method, target, body, len, RETRY_TIMEOUT_S, out, err);
+        bool again = rc == ACSA_ENETWORK || (rc == ACSA_OK && out->status >= 500);
+        if (!again || attempt == ATTEMPTS) {
+            break;
+        }
+        acsa_sync_response_free(out);
+        usleep(delay_ms * 1000u);
+        delay_ms *= 2;
+    }
+    return rc;
 }

@@ -358,8 +358,8 @@ static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_pe
         struct acsa_sync_response r;
         memset(&r, 0, sizeof(r));
         rc = ask.failed ? ACSA_ENOMEM
-                        : acsa_sync_request(app, peer, "POST", ACSA_SYNC_FACTS,
-                                            (const uint8_t *)ask.data, ask.len, 300, &r, err);
+                        : acsa_sync_request_retry(app, peer, "POST", ACSA_SYNC_FACTS,
+                                                  (const uint8_t *)ask.data, ask.len, &r, err);
         free(ask.data);
         if (rc == ACSA_OK && r.status != 200) {
             rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: facts: the partner answered "
@@ -485,8 +485,7 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
                                            err);
     struct acsa_sync_response r;
     memset(&r, 0, sizeof(r));
-    rc = rc == ACSA_OK ? acsa_sync_request(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, 120, &r,
-                                           err) : rc;
+    rc = rc == ACSA_OK ? acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, &r, err) : rc;
     if (rc == ACSA_OK && r.status != 200) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: balance: the partner answered %ld",
                             r.status);
@@ -538,8 +537,8 @@ struct fetch {
 static void *fetch_run(void *arg)
 {
     struct fetch *f = arg;
-    f->rc = acsa_sync_request(f->app, f->peer, "GET", ACSA_SYNC_FINGERPRINTS, NULL, 0, 300,
-                              &f->response, &f->err);
+    f->rc = acsa_sync_request_retry(f->app, f->peer, "GET", ACSA_SYNC_FINGERPRINTS, NULL, 0,
+                                    &f->response, &f->err);
     return NULL;
 }
 

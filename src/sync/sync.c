@@ -12,29 +12,6 @@
 
 #include "sync.h"
 
-#define ATTEMPTS 6          /* Tries of one request before the exchange gives up. */
-#define TIMEOUT_S 300L      /* For one batch, applied by the partner before it answers. */
-
-/* A request, tried again after a network failure or a 5xx answer, waiting longer each time. */
-static enum acsa_rc request_retry(struct acsa_app *app, const struct acsa_peer *peer,
-                                  const char *method, const char *target, const uint8_t *body,
-                                  size_t len, struct acsa_sync_response *out,
-                                  struct acsa_error *err)
-{
-    enum acsa_rc rc = ACSA_OK;
-    unsigned delay_ms = 250;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-        rc = acsa_sync_request(app, peer, method, target, body, len, TIMEOUT_S, out, err);
-        bool again = rc == ACSA_ENETWORK || (rc == ACSA_OK && out->status >= 500);
-        if (!again || attempt == ATTEMPTS) {
-            break;
-        }
-        acsa_sync_response_free(out);
-        usleep(delay_ms * 1000u);
-        delay_ms *= 2;
-    }
-    return rc;
-}
 
 /* The problem the partner answered, as our error. */
 static enum acsa_rc partner_refused(const struct acsa_sync_response *r, const char *what,
@@ -62,7 +39,7 @@ static enum acsa_rc partner_status(struct acsa_app *app, const struct acsa_peer 
                                    int64_t *out_received, struct acsa_error *err)
 {
     struct acsa_sync_response r;
-    enum acsa_rc rc = request_retry(app, peer, "GET", ACSA_SYNC_STATUS, NULL, 0, &r, err);
+    enum acsa_rc rc = acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_STATUS, NULL, 0, &r, err);
     if (rc == ACSA_OK && r.status != 200) {
         rc = partner_refused(&r, "status", err);
     }
@@ -98,7 +75,7 @@ static enum acsa_rc push(struct acsa_app *app, const struct acsa_peer *peer, uin
             break;
         }
         struct acsa_sync_response r;
-        rc = request_retry(app, peer, "POST", ACSA_SYNC_BATCHES, batch, len, &r, err);
+        rc = acsa_sync_request_retry(app, peer, "POST", ACSA_SYNC_BATCHES, batch, len, &r, err);
         free(batch);
         if (rc == ACSA_OK && r.status == 200) {
             json_t *doc = json_loadb((const char *)r.body, r.size, 0, NULL);
@@ -146,7 +123,7 @@ static enum acsa_rc pull(struct acsa_app *app, const struct acsa_peer *peer, uin
         snprintf(target, sizeof(target), ACSA_SYNC_BATCHES "?after=%lld&limit=%u",
                  (long long)now.received_through, limit);
         struct acsa_sync_response r;
-        rc = request_retry(app, peer, "GET", target, NULL, 0, &r, err);
+        rc = acsa_sync_request_retry(app, peer, "GET", target, NULL, 0, &r, err);
         if (rc == ACSA_OK && r.status != 200) {
             rc = partner_refused(&r, "batches", err);
         }

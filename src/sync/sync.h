@@ -36,6 +36,15 @@ ACSA_NODISCARD enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct
                                               struct acsa_error *err);
 void acsa_sync_response_free(struct acsa_sync_response *response);
 
+/** acsa_sync_request, tried again (six times, waiting longer each time) after a network
+ * failure or a 5xx answer. */
+ACSA_NODISCARD enum acsa_rc acsa_sync_request_retry(struct acsa_app *app,
+                                                    const struct acsa_peer *peer,
+                                                    const char *method, const char *target,
+                                                    const uint8_t *body, size_t len,
+                                                    struct acsa_sync_response *out,
+                                                    struct acsa_error *err);
+
 /* What one exchange did. */
 struct acsa_sync_report {
     uint32_t batches_sent;
