@@ -485,7 +485,9 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
                                            err);
     struct acsa_sync_response r;
     memset(&r, 0, sizeof(r));
-    rc = rc == ACSA_OK ? acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, &r, err) : rc;
+    rc = rc == ACSA_OK ? acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, &r,
+                                                 err)
+                       : rc;
     if (rc == ACSA_OK && r.status != 200) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: balance: the partner answered %ld",
                             r.status);
