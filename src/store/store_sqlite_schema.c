@@ -233,6 +233,8 @@ static const char *const migration_2[] = {
 static const char *const migration_3[] = {
     "ALTER TABLE orders ADD COLUMN fingerprint INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE orders ADD COLUMN chain_head BLOB",
+    /* Covers the listing reconciliation merges, so it never reads the orders' rows. */
+    "CREATE INDEX orders_fingerprint ON orders (number, requester, supplier, fingerprint)",
     "ALTER TABLE units ADD COLUMN origin TEXT",
     "ALTER TABLE units ADD COLUMN origin_id INTEGER",
     "CREATE UNIQUE INDEX units_origin ON units (origin, origin_id) WHERE origin IS NOT NULL",
