@@ -101,6 +101,9 @@ int cli_amount(struct cli *cli, const char *option, const char *text,
                const struct acsa_currency *currency, int64_t *out_minor);
 /* Reports a file that cannot be read (error is the errno) and returns the exit code. */
 int cli_cannot_read(struct cli *cli, const char *path, int error);
+/* Reads path whole into *out (malloc'd, NUL-terminated), at most cap + 1 bytes: a file longer
+ * than cap reads as cap + 1 bytes, for the caller to refuse. CLI_CONTINUE or the exit code. */
+int cli_read_file(struct cli *cli, const char *path, size_t cap, char **out, size_t *out_size);
 /* A positional id (what names it in the message). */
 int cli_parse_id(struct cli *cli, const char *what, const char *text, int64_t *out);
 const char *cli_db_path(struct cli *cli);

@@ -44,25 +44,16 @@ struct loaded_file {
 
 static int read_file(struct cli *cli, const char *path, struct loaded_file *file)
 {
-    FILE *in = fopen(path, "rb");
-    if (in == NULL) {
-        return cli_cannot_read(cli, path, errno);
+    char *text = NULL;
+    size_t size = 0;
+    int code = cli_read_file(cli, path, AGREEMENT_FILE_MAX, &text, &size);
+    if (code != CLI_CONTINUE) {
+        return code;
     }
-    char *text = malloc(AGREEMENT_FILE_MAX + 1);
-    if (text == NULL) {
-        fclose(in);
-        return cli_fail(cli, ACSA_ENOMEM);
-    }
-    size_t size = fread(text, 1, AGREEMENT_FILE_MAX + 1, in);
-    int error = ferror(in) ? errno : 0;
-    fclose(in);
-    if (error != 0 || size > AGREEMENT_FILE_MAX) {
+    if (size > AGREEMENT_FILE_MAX) {
         free(text);
-        return error != 0 ? cli_cannot_read(cli, path, error)
-                          : cli_usage(cli, "FILE: %s is larger than %u bytes", path,
-                                      AGREEMENT_FILE_MAX);
+        return cli_usage(cli, "FILE: %s is larger than %u bytes", path, AGREEMENT_FILE_MAX);
     }
-    text[size] = '\0';
     file->text = text;
     file->size = size;
     return CLI_CONTINUE;

@@ -2,6 +2,7 @@
 /* The node and its partners: node show | keygen, peer add | list, sync, bundle export |
  * import, reconcile and quarantine list. */
 #include <errno.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,18 +333,14 @@ static int bundle_export(struct cli *cli, int argc, char **argv)
 static int bundle_import_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const char *path = ctx;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return cli_cannot_read(cli, path, errno);
+    char *text = NULL;
+    size_t len = 0;
+    /* A file over the limit is read one byte past it: the import refuses it and says so. */
+    int code = cli_read_file(cli, path, ACSA_BATCH_BYTES_MAX, &text, &len);
+    if (code != CLI_CONTINUE) {
+        return code;
     }
-    uint8_t *data = malloc(ACSA_BATCH_BYTES_MAX + 1);
-    size_t len = data != NULL ? fread(data, 1, ACSA_BATCH_BYTES_MAX + 1, f) : 0;
-    int error = ferror(f) ? errno : 0;
-    fclose(f);
-    if (data == NULL || error != 0) {
-        free(data);
-        return data == NULL ? cli_fail(cli, ACSA_ENOMEM) : cli_cannot_read(cli, path, error);
-    }
+    uint8_t *data = (uint8_t *)text;
     struct acsa_batch_result result;
     enum acsa_rc rc = acsa_app_batch_import(app, data, len, "bundle", (int64_t)time(NULL),
                                             &result, &cli->err);
@@ -544,12 +541,11 @@ static enum acsa_rc chain_row(void *ctx, const struct acsa_record_row *row)
     }
     struct acsa_error err;
     bool decoded = acsa_record_decode(row->body, row->body_len, record, &err) == ACSA_OK;
+    static const uint8_t none[ACSA_HASH_SIZE];
     char hash[2 * ACSA_HASH_SIZE + 1];
     char prev[2 * ACSA_HASH_SIZE + 1];
-    for (int i = 0; i < ACSA_HASH_SIZE; i++) {
-        snprintf(hash + 2 * i, 3, "%02x", row->hash[i]);
-        snprintf(prev + 2 * i, 3, "%02x", decoded ? record->prev_hash[i] : 0);
-    }
+    sodium_bin2hex(hash, sizeof(hash), row->hash, ACSA_HASH_SIZE);
+    sodium_bin2hex(prev, sizeof(prev), decoded ? record->prev_hash : none, ACSA_HASH_SIZE);
     const char *step = decoded ? acsa_step_name(record->command.step) : "(unreadable)";
     /* Who vouches for the step: the node that signed it, or nobody when a node entered a
      * partner's step on its behalf. */

@@ -44,6 +44,32 @@ int cli_cannot_read(struct cli *cli, const char *path, int error)
     return acsa_rc_exit_code(ACSA_ENOTFOUND);
 }
 
+int cli_read_file(struct cli *cli, const char *path, size_t cap, char **out, size_t *out_size)
+{
+    *out = NULL;
+    *out_size = 0;
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) {
+        return cli_cannot_read(cli, path, errno);
+    }
+    char *data = malloc(cap + 2);
+    if (data == NULL) {
+        fclose(in);
+        return cli_fail(cli, ACSA_ENOMEM);
+    }
+    size_t size = fread(data, 1, cap + 1, in);
+    int error = ferror(in) ? errno : 0;
+    fclose(in);
+    if (error != 0) {
+        free(data);
+        return cli_cannot_read(cli, path, error);
+    }
+    data[size] = '\0';
+    *out = data;
+    *out_size = size;
+    return CLI_CONTINUE;
+}
+
 const char *cli_db_path(struct cli *cli)
 {
     if (cli->db_path == NULL) {

@@ -132,7 +132,7 @@ enum acsa_rc acsa_sync_balance(struct acsa_app *app, const char *party,
 
 /* A list of fingerprints ("NUMBER HEX16" lines, as acsa_sync_fingerprints writes them), read
  * line by line: the partner's answer or this node's own. */
-struct theirs {
+struct fingerprint_list {
     char *pos;
     char *end;
     char number[ACSA_NUMBER_SIZE];
@@ -140,7 +140,7 @@ struct theirs {
     bool valid;                 /* number and fingerprint hold the current line. */
 };
 
-static void theirs_next(struct theirs *t)
+static void list_next(struct fingerprint_list *t)
 {
     t->valid = false;
     while (t->pos < t->end && !t->valid) {
@@ -206,21 +206,21 @@ static enum acsa_rc report_missing(struct merge *m, const char *kind, const char
 
 /* One pass over both sorted lists: an order on one side only is missing on the other; equal
  * numbers with different fingerprints are compared fact by fact afterwards. */
-static enum acsa_rc merge_lists(struct merge *m, struct theirs *ours, struct theirs *theirs)
+static enum acsa_rc merge_lists(struct merge *m, struct fingerprint_list *ours, struct fingerprint_list *theirs)
 {
     enum acsa_rc rc = ACSA_OK;
-    theirs_next(ours);
-    theirs_next(theirs);
+    list_next(ours);
+    list_next(theirs);
     while (rc == ACSA_OK && (ours->valid || theirs->valid)) {
         int order = !ours->valid ? 1 : !theirs->valid ? -1 : strcmp(ours->number, theirs->number);
         if (order < 0) {
             m->summary->orders_here++;
             rc = report_missing(m, "missing_there", ours->number);
-            theirs_next(ours);
+            list_next(ours);
         } else if (order > 0) {
             m->summary->orders_there++;
             rc = report_missing(m, "missing_here", theirs->number);
-            theirs_next(theirs);
+            list_next(theirs);
         } else {
             m->summary->orders_here++;
             m->summary->orders_there++;
@@ -228,8 +228,8 @@ static enum acsa_rc merge_lists(struct merge *m, struct theirs *ours, struct the
                 m->summary->differing++;
                 rc = numbers_add(&m->differing, ours->number) ? ACSA_OK : ACSA_ENOMEM;
             }
-            theirs_next(ours);
-            theirs_next(theirs);
+            list_next(ours);
+            list_next(theirs);
         }
     }
     return rc;
@@ -583,8 +583,8 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     m.ctx = ctx;
     m.summary = out;
     if (rc == ACSA_OK) {
-        struct theirs ours = {.pos = mine.data, .end = mine.data + mine.len};
-        struct theirs theirs = {.pos = (char *)f.response.body,
+        struct fingerprint_list ours = {.pos = mine.data, .end = mine.data + mine.len};
+        struct fingerprint_list theirs = {.pos = (char *)f.response.body,
                                 .end = (char *)f.response.body + f.response.size};
         rc = merge_lists(&m, &ours, &theirs);
     }
