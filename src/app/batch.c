@@ -53,6 +53,7 @@ struct parsed {
     size_t header_len;
     const uint8_t **bodies;
     size_t *lens;
+    uint8_t (*hashes)[ACSA_HASH_SIZE];  /* SHA-256 of each record, computed once. */
     const uint8_t *signature;
 };
 
@@ -114,7 +115,8 @@ static enum acsa_rc parse(const uint8_t *buf, size_t len, struct parsed *p,
     p->header_len = HEADER_FIXED;
     p->bodies = calloc(count + 1, sizeof(*p->bodies));
     p->lens = calloc(count + 1, sizeof(*p->lens));
-    if (p->bodies == NULL || p->lens == NULL) {
+    p->hashes = calloc(count + 1, sizeof(*p->hashes));
+    if (p->bodies == NULL || p->lens == NULL || p->hashes == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     size_t pos = HEADER_FIXED;
@@ -151,19 +153,21 @@ static void parsed_free(struct parsed *p)
 {
     free(p->bodies);
     free(p->lens);
+    free(p->hashes);
 }
 
-/* The digest a batch's signature covers: SHA-256 of the header and each record's SHA-256. */
+/* The digest a batch's signature covers: SHA-256 of the header and each record's SHA-256,
+ * which hashes[i] receives (kept: it is the record's hash when stored). */
 static void digest_of(const uint8_t *header, size_t header_len, const uint8_t *const *bodies,
-                      const size_t *lens, uint32_t count, uint8_t out[32])
+                      const size_t *lens, uint32_t count, uint8_t (*hashes)[ACSA_HASH_SIZE],
+                      uint8_t out[32])
 {
     crypto_hash_sha256_state state;
     crypto_hash_sha256_init(&state);
     crypto_hash_sha256_update(&state, header, header_len);
     for (uint32_t i = 0; i < count; i++) {
-        uint8_t hash[32];
-        crypto_hash_sha256(hash, bodies[i], lens[i]);
-        crypto_hash_sha256_update(&state, hash, sizeof(hash));
+        acsa__app_sha256(bodies[i], lens[i], hashes[i]);
+        crypto_hash_sha256_update(&state, hashes[i], ACSA_HASH_SIZE);
     }
     crypto_hash_sha256_final(&state, out);
 }
@@ -263,8 +267,13 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
         }
         uint8_t digest[32];
         uint8_t sig[crypto_sign_BYTES];
-        digest_of(b.data, HEADER_FIXED, b.bodies, b.lens, b.count, digest);
-        rc = acsa_app_node_sign(app, digest, sizeof(digest), sig, err);
+        uint8_t (*hashes)[ACSA_HASH_SIZE] = calloc(b.count + 1, sizeof(*hashes));
+        rc = hashes != NULL ? ACSA_OK : ACSA_ENOMEM;
+        if (rc == ACSA_OK) {
+            digest_of(b.data, HEADER_FIXED, b.bodies, b.lens, b.count, hashes, digest);
+        }
+        free(hashes);
+        rc = rc == ACSA_OK ? acsa_app_node_sign(app, digest, sizeof(digest), sig, err) : rc;
         rc = rc == ACSA_OK ? append(&b, sig, sizeof(sig)) : rc;
     }
     if (rc == ACSA_ENOMEM) {
@@ -338,7 +347,7 @@ static void peek_number(const uint8_t *body, size_t len, char out[ACSA_NUMBER_SI
  * duplicate; other bytes under a number stored here are refused; a number not stored was
  * refused then (its quarantine entry says why) and is not tried again. */
 static enum acsa_rc already_judged(struct acsa_app *app, const char *sender, int64_t seq,
-                                   const uint8_t *body, size_t len, struct acsa_error *why)
+                                   const uint8_t hash[ACSA_HASH_SIZE], struct acsa_error *why)
 {
     struct acsa_record_row stored;
     enum acsa_rc rc = STORE(app)->record_get(app->store, sender, seq, &stored, why);
@@ -346,9 +355,7 @@ static enum acsa_rc already_judged(struct acsa_app *app, const char *sender, int
         acsa_error_clear(why);
         return ACSA_OK;
     }
-    uint8_t hash[ACSA_HASH_SIZE];
-    acsa__app_sha256(body, len, hash);
-    if (rc == ACSA_OK && sodium_memcmp(hash, stored.hash, sizeof(hash)) != 0) {
+    if (rc == ACSA_OK && sodium_memcmp(hash, stored.hash, ACSA_HASH_SIZE) != 0) {
         return acsa_error_set(why, ACSA_EREFUSED, "seq", "seq: %s/%lld differs from the record "
                               "of that number taken in before", sender, (long long)seq);
     }
@@ -374,14 +381,14 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
                                 (long long)seq, (long long)prev_seq + 1,
                                 (long long)p->info.through);
         } else if (seq <= received_through) {
-            rc = already_judged(app, p->info.sender, seq, p->bodies[i], p->lens[i], &why);
+            rc = already_judged(app, p->info.sender, seq, p->hashes[i], &why);
             duplicate = rc == ACSA_OK;
         } else {
             /* No savepoint per record: a record is refused before anything of it is written
              * (acsa__app_record_take), and a savepoint per record inside the server's writer
              * transaction costs more than the record itself. */
-            rc = acsa__app_record_take(app, p->info.sender, p->bodies[i], p->lens[i], batch_id,
-                                       &duplicate, &why);
+            rc = acsa__app_record_take(app, p->info.sender, p->bodies[i], p->lens[i],
+                                       p->hashes[i], batch_id, &duplicate, &why);
             if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
                 *err = why;
                 return rc;
@@ -454,7 +461,7 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
     }
     uint8_t digest[32];
     if (rc == ACSA_OK) {
-        digest_of(buf, p.header_len, p.bodies, p.lens, p.info.count, digest);
+        digest_of(buf, p.header_len, p.bodies, p.lens, p.info.count, p.hashes, digest);
     }
     rc = rc == ACSA_OK ? check_batch(app, &p, digest, &peer, err) : rc;
     result->replay = rc == ACSA_ECONFLICT;

@@ -64,10 +64,11 @@ enum acsa_rc acsa__app_ref_of(struct acsa_app *app, enum acsa_ref_kind kind, int
     return rc;
 }
 
-/* Encodes work->record, hashes it and stores it with the given routing. */
+/* Stores work->record with the given routing: encoded and hashed here when body is NULL (our
+ * own), else the received bytes with their hash. */
 static enum acsa_rc store_record(struct acsa_app *app, struct acsa__app_work *work,
                                  const char *partner, int64_t batch_id, const uint8_t *body,
-                                 size_t body_len, struct acsa_error *err)
+                                 size_t body_len, const uint8_t *hash, struct acsa_error *err)
 {
     const struct acsa_record *r = &work->record;
     struct acsa_record_row row;
@@ -87,12 +88,13 @@ static enum acsa_rc store_record(struct acsa_app *app, struct acsa__app_work *wo
         rc = acsa_record_encode(r, work->record_buf, sizeof(work->record_buf), &row.body_len,
                                 err);
         row.body = work->record_buf;
+        acsa__app_sha256(row.body, row.body_len, row.hash);
     } else {
         row.body = body;
         row.body_len = body_len;
+        memcpy(row.hash, hash, ACSA_HASH_SIZE);
     }
     if (rc == ACSA_OK) {
-        acsa__app_sha256(row.body, row.body_len, row.hash);
         rc = STORE(app)->record_append(app->store, &row, err);
     }
     return rc;
@@ -124,7 +126,8 @@ enum acsa_rc acsa__app_record_local(struct acsa_app *app, struct acsa__app_work 
     if (rc == ACSA_OK && r->command.step == ACSA_STEP_EXCHANGE) {
         rc = STORE(app)->chain_head(app->store, r->other_number, r->other_prev_hash, err);
     }
-    return rc == ACSA_OK ? store_record(app, work, partner_of(app, &work->order), 0, NULL, 0, err)
+    return rc == ACSA_OK ? store_record(app, work, partner_of(app, &work->order), 0, NULL, 0, NULL,
+                                        err)
                          : rc;
 }
 
@@ -154,7 +157,7 @@ enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind,
             partner = strcmp(first, app->nation) == 0 ? work->agreement.parties[1] : first;
         }
     }
-    return rc == ACSA_OK ? store_record(app, work, partner, 0, NULL, 0, err) : rc;
+    return rc == ACSA_OK ? store_record(app, work, partner, 0, NULL, 0, NULL, err) : rc;
 }
 
 /* ---- Taking in a partner's record ---------------------------------------------------------- */
@@ -371,7 +374,8 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
 }
 
 enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
-                                   const uint8_t *body, size_t len, int64_t batch_id,
+                                   const uint8_t *body, size_t len,
+                                   const uint8_t hash[ACSA_HASH_SIZE], int64_t batch_id,
                                    bool *duplicate, struct acsa_error *err)
 {
     *duplicate = false;
@@ -391,9 +395,7 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
     struct acsa_record_row stored;
     rc = STORE(app)->record_get(app->store, r->origin, r->seq, &stored, err);
     if (rc == ACSA_OK) {
-        uint8_t hash[ACSA_HASH_SIZE];
-        acsa__app_sha256(body, len, hash);
-        if (sodium_memcmp(hash, stored.hash, sizeof(hash)) == 0) {
+        if (sodium_memcmp(hash, stored.hash, ACSA_HASH_SIZE) == 0) {
             *duplicate = true;
             return ACSA_OK;
         }
@@ -417,6 +419,7 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
         break;
     }
     /* A record from the partner is kept for the history; it is never sent back. */
-    return rc == ACSA_OK ? written(store_record(app, work, partner, batch_id, body, len, err), err)
+    return rc == ACSA_OK ? written(store_record(app, work, partner, batch_id, body, len, hash, err),
+                                   err)
                          : rc;
 }

@@ -206,7 +206,8 @@ static enum acsa_rc report_missing(struct merge *m, const char *kind, const char
 
 /* One pass over both sorted lists: an order on one side only is missing on the other; equal
  * numbers with different fingerprints are compared fact by fact afterwards. */
-static enum acsa_rc merge_lists(struct merge *m, struct fingerprint_list *ours, struct fingerprint_list *theirs)
+static enum acsa_rc merge_lists(struct merge *m, struct fingerprint_list *ours,
+                                struct fingerprint_list *theirs)
 {
     enum acsa_rc rc = ACSA_OK;
     list_next(ours);
