@@ -3,6 +3,7 @@
  * and an audit record for every command, accepted or refused. Orders are large fixed-size
  * structs, so they live on the heap, not on the stack. */
 #include "app.h"
+#include "../util/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,12 +69,12 @@ enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **o
                            struct acsa_error *err)
 {
     *out_app = NULL;
-    struct acsa_app *app = calloc(1, sizeof(*app));
+    struct acsa_app *app = acsa_calloc(1, sizeof(*app));
     if (app == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     if (path == NULL || strlen(path) + 5 > sizeof(app->key_path)) {
-        free(app);
+        acsa_free(app);
         return acsa_error_set(err, ACSA_EUSAGE, "db", "db: the path is missing or too long");
     }
     snprintf(app->key_path, sizeof(app->key_path), "%s.key", path);
@@ -108,11 +109,11 @@ void acsa_app_close(struct acsa_app *app)
 {
     if (app != NULL) {
         for (uint32_t i = 0; i < app->agreement_count; i++) {
-            free(app->agreements[i]);
+            acsa_free(app->agreements[i]);
         }
         acsa_store_close(app->store);
-        free(app->work);
-        free(app);
+        acsa_free(app->work);
+        acsa_free(app);
     }
 }
 
@@ -127,7 +128,7 @@ enum acsa_rc acsa__app_agreement(struct acsa_app *app, const char *id,
     }
     enum acsa_rc rc = STORE(app)->agreement_get(app->store, id, out, err);
     if (rc == ACSA_OK && app->agreement_count < ACSA__APP_AGREEMENT_CACHE) {
-        struct acsa_agreement *copy = malloc(sizeof(*copy));
+        struct acsa_agreement *copy = acsa_malloc(sizeof(*copy));
         if (copy != NULL) {
             *copy = *out;
             app->agreements[app->agreement_count++] = copy;
@@ -176,12 +177,12 @@ static void object_of(char object[ACSA__APP_OBJECT_SIZE], const char *kind, int6
 static enum acsa_rc load_new_agreement(struct acsa_app *app, const struct acsa_agreement *agreement,
                                        const char *text, struct acsa_error *err)
 {
-    struct acsa_agreement *existing = malloc(sizeof(*existing));
+    struct acsa_agreement *existing = acsa_malloc(sizeof(*existing));
     if (existing == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     enum acsa_rc rc = STORE(app)->agreement_get(app->store, agreement->id, existing, err);
-    free(existing);
+    acsa_free(existing);
     if (rc == ACSA_OK) {
         return acsa_error_set(err, ACSA_EEXISTS, "$.id", "$.id: agreement %s is already loaded",
                               agreement->id);
@@ -197,13 +198,13 @@ enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, siz
                                      char out_id[ACSA_ID_SIZE], struct acsa_error *err)
 {
     out_id[0] = '\0';
-    struct acsa_agreement *agreement = calloc(1, sizeof(*agreement));
+    struct acsa_agreement *agreement = acsa_calloc(1, sizeof(*agreement));
     if (agreement == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc != ACSA_OK) {
-        free(agreement);
+        acsa_free(agreement);
         return rc;
     }
     rc = acsa_agreement_from_json(text, size, agreement, err);
@@ -221,7 +222,7 @@ enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, siz
     if (rc == ACSA_OK) {
         memcpy(out_id, agreement->id, ACSA_ID_SIZE);
     }
-    free(agreement);
+    acsa_free(agreement);
     return rc;
 }
 
@@ -307,7 +308,7 @@ enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activ
                                    int64_t *out_id, struct acsa_error *err)
 {
     *out_id = 0;
-    struct acsa_agreement *agreement = malloc(sizeof(*agreement));
+    struct acsa_agreement *agreement = acsa_malloc(sizeof(*agreement));
     if (agreement == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -325,7 +326,7 @@ enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activ
     if (rc != ACSA_OK) {
         *out_id = 0;
     }
-    free(agreement);
+    acsa_free(agreement);
     return rc;
 }
 
@@ -354,7 +355,7 @@ enum acsa_rc acsa__app_check_unit(struct acsa_app *app, const char *field, int64
 struct acsa__app_work *acsa__app_work(struct acsa_app *app, struct acsa_error *err)
 {
     if (app->work == NULL) {
-        app->work = calloc(1, sizeof(*app->work));
+        app->work = acsa_calloc(1, sizeof(*app->work));
     }
     if (app->work == NULL) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
@@ -592,7 +593,7 @@ static enum acsa_rc collect_number(void *ctx, const struct acsa_order_summary *s
     struct number_list *list = ctx;
     if (list->count == list->capacity) {
         size_t capacity = list->capacity == 0 ? 64 : list->capacity * 2;
-        void *grown = realloc(list->numbers, capacity * sizeof(*list->numbers));
+        void *grown = acsa_realloc(list->numbers, capacity * sizeof(*list->numbers));
         if (grown == NULL) {
             return ACSA_ENOMEM;
         }
@@ -675,7 +676,7 @@ enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, const c
     if (rc == ACSA_OK) {
         *out_count = count;
     }
-    free(list.numbers);
+    acsa_free(list.numbers);
     return rc;
 }
 

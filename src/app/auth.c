@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../core/acsa_assert.h"
+#include "../util/alloc.h"
 #include "app_int.h"
 
 _Static_assert(crypto_pwhash_STRBYTES <= ACSA_PASSWORD_HASH_SIZE,
@@ -584,7 +585,7 @@ enum acsa_rc acsa_app_idempotency_get(struct acsa_app *app, int64_t user_id, con
         return rc;
     }
     if (strcmp(row.request_hash, request_hash) != 0) {
-        free(row.body);
+        acsa_free(row.body);
         return acsa_error_set(err, ACSA_EREFUSED, "Idempotency-Key", "Idempotency-Key: \"%s\" "
                               "was already used with a different request", key);
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app_int.h"
+#include "../util/alloc.h"
 #include "node.h"
 
 static const uint8_t MAGIC[8] = {'A', 'C', 'S', 'A', 'B', 'A', 'T', '1'};
@@ -113,9 +114,9 @@ static enum acsa_rc parse(const uint8_t *buf, size_t len, struct parsed *p,
                    ACSA_BATCH_RECORDS_MAX);
     }
     p->header_len = HEADER_FIXED;
-    p->bodies = calloc(count + 1, sizeof(*p->bodies));
-    p->lens = calloc(count + 1, sizeof(*p->lens));
-    p->hashes = calloc(count + 1, sizeof(*p->hashes));
+    p->bodies = acsa_calloc(count + 1, sizeof(*p->bodies));
+    p->lens = acsa_calloc(count + 1, sizeof(*p->lens));
+    p->hashes = acsa_calloc(count + 1, sizeof(*p->hashes));
     if (p->bodies == NULL || p->lens == NULL || p->hashes == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -151,9 +152,9 @@ static enum acsa_rc parse(const uint8_t *buf, size_t len, struct parsed *p,
 
 static void parsed_free(struct parsed *p)
 {
-    free(p->bodies);
-    free(p->lens);
-    free(p->hashes);
+    acsa_free(p->bodies);
+    acsa_free(p->lens);
+    acsa_free(p->hashes);
 }
 
 /* The digest a batch's signature covers: SHA-256 of the header and each record's SHA-256,
@@ -190,7 +191,7 @@ static enum acsa_rc append(struct out_buf *b, const void *data, size_t n)
 {
     if (n > b->cap - b->len) {
         size_t cap = b->cap * 2 > b->len + n ? b->cap * 2 : b->len + n + 4096;
-        uint8_t *grown = realloc(b->data, cap);
+        uint8_t *grown = acsa_realloc(b->data, cap);
         if (grown == NULL) {
             return ACSA_ENOMEM;
         }
@@ -236,9 +237,9 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
                               (long long)after);
     }
     struct out_buf b = {.max = max};
-    b.offsets = calloc(max + 1, sizeof(*b.offsets));
-    b.lens = calloc(max + 1, sizeof(*b.lens));
-    b.bodies = calloc(max + 1, sizeof(*b.bodies));
+    b.offsets = acsa_calloc(max + 1, sizeof(*b.offsets));
+    b.lens = acsa_calloc(max + 1, sizeof(*b.lens));
+    b.bodies = acsa_calloc(max + 1, sizeof(*b.bodies));
     rc = b.offsets != NULL && b.lens != NULL && b.bodies != NULL ? ACSA_OK : ACSA_ENOMEM;
     uint8_t header[HEADER_FIXED];
     rc = rc == ACSA_OK ? append(&b, header, sizeof(header)) : rc;
@@ -267,23 +268,23 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
         }
         uint8_t digest[32];
         uint8_t sig[crypto_sign_BYTES];
-        uint8_t (*hashes)[ACSA_HASH_SIZE] = calloc(b.count + 1, sizeof(*hashes));
+        uint8_t (*hashes)[ACSA_HASH_SIZE] = acsa_calloc(b.count + 1, sizeof(*hashes));
         rc = hashes != NULL ? ACSA_OK : ACSA_ENOMEM;
         if (rc == ACSA_OK) {
             digest_of(b.data, HEADER_FIXED, b.bodies, b.lens, b.count, hashes, digest);
         }
-        free(hashes);
+        acsa_free(hashes);
         rc = rc == ACSA_OK ? acsa_app_node_sign(app, digest, sizeof(digest), sig, err) : rc;
         rc = rc == ACSA_OK ? append(&b, sig, sizeof(sig)) : rc;
     }
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    free(b.offsets);
-    free(b.lens);
-    free(b.bodies);
+    acsa_free(b.offsets);
+    acsa_free(b.lens);
+    acsa_free(b.bodies);
     if (rc != ACSA_OK) {
-        free(b.data);
+        acsa_free(b.data);
         return rc;
     }
     info->size = b.len;

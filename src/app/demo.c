@@ -4,6 +4,7 @@
  * write goes through the application commands, so the demo obeys the rules a user does; its
  * data is fully deterministic (the audit log records when it ran). */
 #include "demo.h"
+#include "../util/alloc.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -785,7 +786,7 @@ enum acsa_rc acsa_demo_run(const char *path, FILE *progress, struct acsa_error *
         return rc;
     }
     demo_progress(progress, "node IN created at %s", path);
-    struct demo *d = calloc(1, sizeof(*d));
+    struct demo *d = acsa_calloc(1, sizeof(*d));
     if (d == NULL) {
         rc = acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     } else {
@@ -799,7 +800,7 @@ enum acsa_rc acsa_demo_run(const char *path, FILE *progress, struct acsa_error *
     if (d != NULL) {
         acsa_app_close(d->app);
     }
-    free(d);
+    acsa_free(d);
     if (rc != ACSA_OK) {
         remove(path); /* Ours since acsa_app_init: leave no half-filled demo behind. */
     }

@@ -3,6 +3,7 @@
  * (which options a step needs, how its confirmation reads). Reading verbs are in
  * cmd_order_show.c. */
 #include "cli.h"
+#include "../util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -191,7 +192,7 @@ static int order_create_parse(struct cli *cli, struct create_args *args, int arg
 
 static int order_create(struct cli *cli, int argc, char **argv)
 {
-    struct create_args *args = calloc(1, sizeof(*args));
+    struct create_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
         return cli_fail(cli, ACSA_ENOMEM);
     }
@@ -199,7 +200,7 @@ static int order_create(struct cli *cli, int argc, char **argv)
     if (code == CLI_CONTINUE) {
         code = cli_with_app(cli, order_create_in, args);
     }
-    free(args);
+    acsa_free(args);
     return code;
 }
 
@@ -265,9 +266,9 @@ static void step_detail(const struct step_args *args, const struct acsa_order *o
 static void step_confirm(struct cli *cli, struct acsa_app *app, const struct step_args *args,
                          const struct acsa_event *event)
 {
-    struct acsa_order *order = malloc(sizeof(*order));
+    struct acsa_order *order = acsa_malloc(sizeof(*order));
     if (order != NULL && acsa_app_order_get(app, args->number, order, NULL, &cli->err) != ACSA_OK) {
-        free(order);
+        acsa_free(order);
         order = NULL;
     }
     char detail[ACSA_TEXT_SIZE];
@@ -279,7 +280,7 @@ static void step_confirm(struct cli *cli, struct acsa_app *app, const struct ste
         fprintf(stderr, " (state %s)", acsa_state_name(order->state));
     }
     fputc('\n', stderr);
-    free(order);
+    acsa_free(order);
 }
 
 static int order_step_in(struct cli *cli, struct acsa_app *app, void *ctx)

@@ -2,6 +2,7 @@
 /* The order verbs that read: order list (streamed from the store, fixed-width columns or a
  * streamed JSON array) and order show (header, lines, events with their postings). */
 #include "cli.h"
+#include "../util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -253,7 +254,7 @@ static enum acsa_rc show_json(struct acsa_store *store, struct shown_order *s,
 
 static int order_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
-    struct shown_order *s = calloc(1, sizeof(*s));
+    struct shown_order *s = acsa_calloc(1, sizeof(*s));
     if (s == NULL) {
         return cli_fail(cli, ACSA_ENOMEM);
     }
@@ -264,7 +265,7 @@ static int order_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
         acsa_error_clear(&cli->err);
         rc = cli->json ? show_json(store, s, cli) : show_text(store, s, cli);
     }
-    free(s);
+    acsa_free(s);
     return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
 }
 

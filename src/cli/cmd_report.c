@@ -3,6 +3,7 @@
  * group at a time), overdue (ageing by the agreements' buckets, totals, invoices late) and
  * convert-overdue, the one report that writes. */
 #include "cli.h"
+#include "../util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,7 @@ static void *reserve(void *array, size_t *capacity, size_t count, size_t size)
         return array;
     }
     size_t next = *capacity == 0 ? 8 : *capacity * 2;
-    void *grown = realloc(array, next * size);
+    void *grown = acsa_realloc(array, next * size);
     if (grown != NULL) {
         *capacity = next;
     }
@@ -341,8 +342,8 @@ static int overdue_in(struct cli *cli, struct acsa_app *app, void *ctx)
     r.as_of = *(const int32_t *)ctx;
     acsa_error_clear(&cli->err);
     enum acsa_rc rc = overdue_sections(&r);
-    free(r.agreements);
-    free(r.totals);
+    acsa_free(r.agreements);
+    acsa_free(r.totals);
     if (rc != ACSA_OK) {
         return cli_fail(cli, rc);
     }

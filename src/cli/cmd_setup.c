@@ -2,6 +2,7 @@
 /* The setup verbs: init, agreement (load, list, show), unit, official and activity (add and
  * list), and demo. Each parses its arguments, calls the application layer once and prints. */
 #include "cli.h"
+#include "../util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ static int read_file(struct cli *cli, const char *path, struct loaded_file *file
         return code;
     }
     if (size > AGREEMENT_FILE_MAX) {
-        free(text);
+        acsa_free(text);
         return cli_usage(cli, "FILE: %s is larger than %u bytes", path, AGREEMENT_FILE_MAX);
     }
     file->text = text;
@@ -82,7 +83,7 @@ static int agreement_load(struct cli *cli, int argc, char **argv)
         return code;
     }
     code = cli_with_app(cli, agreement_load_in, &file);
-    free(file.text);
+    acsa_free(file.text);
     return code;
 }
 
@@ -208,7 +209,7 @@ static void agreement_text(const struct acsa_agreement *a, int32_t today)
 
 static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
-    struct acsa_agreement *agreement = malloc(sizeof(*agreement));
+    struct acsa_agreement *agreement = acsa_malloc(sizeof(*agreement));
     if (agreement == NULL) {
         return cli_fail(cli, ACSA_ENOMEM);
     }
@@ -219,7 +220,7 @@ static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
     } else if (rc == ACSA_OK) {
         agreement_text(agreement, cli->today);
     }
-    free(agreement);
+    acsa_free(agreement);
     return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
 }
 

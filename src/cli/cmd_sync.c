@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../format/auth_json.h"
+#include "../util/alloc.h"
 #include "../sync/sync.h"
 #include "cli.h"
 
@@ -244,7 +245,7 @@ struct bundle_args {
 static int write_whole(struct cli *cli, const char *path, const uint8_t *data, size_t len)
 {
     size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
+    char *tmp = acsa_malloc(n);
     if (tmp == NULL) {
         return cli_fail(cli, ACSA_ENOMEM);
     }
@@ -257,12 +258,12 @@ static int write_whole(struct cli *cli, const char *path, const uint8_t *data, s
     ok = ok && rename(tmp, path) == 0;
     if (!ok) {
         unlink(tmp);
-        free(tmp);
+        acsa_free(tmp);
         acsa_error_set(&cli->err, ACSA_ESTORAGE, "out", "--out: cannot write %s: %s", path,
                        strerror(error != 0 ? error : errno));
         return cli_fail(cli, ACSA_ESTORAGE);
     }
-    free(tmp);
+    acsa_free(tmp);
     return CLI_EXIT_OK;
 }
 
@@ -286,11 +287,11 @@ static int bundle_export_in(struct cli *cli, struct acsa_app *app, void *ctx)
                             "--since", (long long)since, len);
     }
     if (rc != ACSA_OK) {
-        free(data);
+        acsa_free(data);
         return cli_fail(cli, rc);
     }
     int code = write_whole(cli, args->out, data, len);
-    free(data);
+    acsa_free(data);
     if (code == CLI_EXIT_OK) {
         fprintf(stderr, "acsa: wrote %s: %u records for %s (%lld..%lld), %zu bytes%s\n",
                 args->out, info.count, args->peer, (long long)info.after + 1,
@@ -344,7 +345,7 @@ static int bundle_import_in(struct cli *cli, struct acsa_app *app, void *ctx)
     struct acsa_batch_result result;
     enum acsa_rc rc = acsa_app_batch_import(app, data, len, "bundle", (int64_t)time(NULL),
                                             &result, &cli->err);
-    free(data);
+    acsa_free(data);
     if (rc != ACSA_OK) {
         return cli_fail(cli, rc);
     }
@@ -535,7 +536,7 @@ int cmd_quarantine(struct cli *cli, int argc, char **argv)
 static enum acsa_rc chain_row(void *ctx, const struct acsa_record_row *row)
 {
     struct cli_list *list = ctx;
-    struct acsa_record *record = malloc(sizeof(*record));
+    struct acsa_record *record = acsa_malloc(sizeof(*record));
     if (record == NULL) {
         return ACSA_ENOMEM;
     }
@@ -569,7 +570,7 @@ static enum acsa_rc chain_row(void *ctx, const struct acsa_record_row *row)
                                signature, hash, prev};
         rc = cli_out_cells(&list->out, cells);
     }
-    free(record);
+    acsa_free(record);
     return rc;
 }
 

@@ -3,6 +3,7 @@
  * verify). A password is read from a file or standard input, never from the command line,
  * where other users of the machine could see it. */
 #include "cli.h"
+#include "../util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -107,7 +108,7 @@ static int user_add_run(struct cli *cli, struct user_add_args *args)
 
 static int user_add(struct cli *cli, int argc, char **argv)
 {
-    struct user_add_args *args = calloc(1, sizeof(*args));
+    struct user_add_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
         return cli_fail(cli, ACSA_ENOMEM);
     }
@@ -134,7 +135,7 @@ static int user_add(struct cli *cli, int argc, char **argv)
                               NULL, 0, NULL, false, options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     code = code == CLI_CONTINUE ? user_add_run(cli, args) : code;
-    free(args);
+    acsa_free(args);
     return code;
 }
 

@@ -2,6 +2,7 @@
 /* The one option parser of acsa: each verb describes its options in a table, and this file
  * runs getopt_long over it, converts and checks every value, and prints the verb's --help. */
 #include "cli.h"
+#include "../util/alloc.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -52,7 +53,7 @@ int cli_read_file(struct cli *cli, const char *path, size_t cap, char **out, siz
     if (in == NULL) {
         return cli_cannot_read(cli, path, errno);
     }
-    char *data = malloc(cap + 2);
+    char *data = acsa_malloc(cap + 2);
     if (data == NULL) {
         fclose(in);
         return cli_fail(cli, ACSA_ENOMEM);
@@ -61,7 +62,7 @@ int cli_read_file(struct cli *cli, const char *path, size_t cap, char **out, siz
     int error = ferror(in) ? errno : 0;
     fclose(in);
     if (error != 0) {
-        free(data);
+        acsa_free(data);
         return cli_cannot_read(cli, path, error);
     }
     data[size] = '\0';

@@ -3,6 +3,7 @@
  * rows stream) or streamed as JSON arrays one object at a time; the JSON renderings
  * themselves are shared with the server (src/format/order_json.h). */
 #include "cli.h"
+#include "../util/alloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -94,7 +95,7 @@ enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
     }
     if (out->rows == out->capacity) {
         size_t capacity = out->capacity == 0 ? 16 : out->capacity * 2;
-        char **grown = realloc(out->cells, capacity * out->column_count * sizeof(*grown));
+        char **grown = acsa_realloc(out->cells, capacity * out->column_count * sizeof(*grown));
         if (grown == NULL) {
             return ACSA_ENOMEM;
         }
@@ -103,7 +104,7 @@ enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
     }
     char **row = out->cells + out->rows * out->column_count;
     for (size_t i = 0; i < out->column_count; i++) {
-        row[i] = strdup(cells[i]);
+        row[i] = acsa_strdup(cells[i]);
     }
     out->rows++;
     for (size_t i = 0; i < out->column_count; i++) {
@@ -154,9 +155,9 @@ enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc)
         fputs("(none)\n", out->file);
     }
     for (size_t i = 0; i < out->rows * out->column_count; i++) {
-        free(out->cells[i]);
+        acsa_free(out->cells[i]);
     }
-    free(out->cells);
+    acsa_free(out->cells);
     out->cells = NULL;
     out->rows = 0;
     out->capacity = 0;

@@ -18,7 +18,7 @@ ACSA_NODISCARD enum acsa_rc acsa_agreement_from_json(const char *text, size_t si
                                                      struct acsa_error *err);
 
 /** Serialises an agreement to canonical JSON (keys in a fixed order, two-space indent) in a
- * buffer the caller frees with free(). Parsing the result gives back an equal struct.
+ * buffer the caller frees with acsa_free(). Parsing the result gives back an equal struct.
  * ACSA_ENOMEM on allocation failure; *out_text NULL then. */
 ACSA_NODISCARD enum acsa_rc acsa_agreement_to_json(const struct acsa_agreement *agreement,
                                                    char **out_text, struct acsa_error *err);

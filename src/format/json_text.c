@@ -2,6 +2,7 @@
 /* Compact JSON text (json_text.h), byte for byte what jansson writes: strings are checked as
  * UTF-8 by jansson's rules and escaped as jansson escapes them. */
 #include "json_text.h"
+#include "../util/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 void acsa_text_init(struct acsa_text *t, size_t capacity)
 {
-    t->text = malloc(capacity + 1);
+    t->text = acsa_malloc(capacity + 1);
     t->size = 0;
     t->capacity = t->text != NULL ? capacity : 0;
     t->failed = t->text == NULL;
@@ -23,7 +24,7 @@ char *acsa_text_take(struct acsa_text *t, size_t *out_size)
 {
     char *text = t->failed ? NULL : t->text;
     if (text == NULL) {
-        free(t->text);
+        acsa_free(t->text);
     } else {
         text[t->size] = '\0';
     }
@@ -40,7 +41,7 @@ static char *room(struct acsa_text *t, size_t size)
     if (size > t->capacity - t->size) {
         size_t capacity = t->capacity * 2;
         capacity = capacity - t->size < size ? t->size + size : capacity;
-        char *text = realloc(t->text, capacity + 1);
+        char *text = acsa_realloc(t->text, capacity + 1);
         if (text == NULL) {
             t->failed = true;
             return NULL;
@@ -234,7 +235,7 @@ static void value_text(struct acsa_text *t, json_t *value, unsigned depth)
         char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
         t->failed = t->failed || text == NULL;
         acsa_text_raw(t, text != NULL ? text : "", text != NULL ? strlen(text) : 0);
-        free(text);
+        acsa_free(text);
         break;
     }
     }

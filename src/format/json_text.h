@@ -21,7 +21,7 @@ struct acsa_text {
 
 /** Starts an empty text with room for capacity bytes. */
 void acsa_text_init(struct acsa_text *t, size_t capacity);
-/** The text, NUL-terminated, for free() (its length into *out_size); NULL if it failed. */
+/** The text, NUL-terminated, for acsa_free() (its length into *out_size); NULL if it failed. */
 char *acsa_text_take(struct acsa_text *t, size_t *out_size);
 /** Bytes as they are (punctuation, keys written as literals). */
 void acsa_text_raw(struct acsa_text *t, const char *bytes, size_t size);

@@ -3,6 +3,7 @@
  * histogram, orders per state (counted when scraped) and the depth of the write queue. The
  * counters are a fixed table of atomics, so recording a request takes no lock. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -159,12 +160,15 @@ void metrics_respond(struct request *req)
     fprintf(out, "# HELP acsa_write_queue_depth Write jobs waiting for the writer.\n"
                  "# TYPE acsa_write_queue_depth gauge\nacsa_write_queue_depth %u\n",
             writer_depth(server_writer(req)));
-    if (fclose(out) != 0 || rc != ACSA_OK) {
-        free(text);
+    bool closed = fclose(out) == 0;
+    /* open_memstream's buffer is the C library's: the response takes a copy of acsa's. */
+    char *body = closed && rc == ACSA_OK ? acsa_strndup(text != NULL ? text : "", size) : NULL;
+    free(text); /* libc-owned */
+    if (body == NULL) {
         problem_rc(req, rc != ACSA_OK ? rc : ACSA_ENOMEM, &err);
         return;
     }
-    response_text(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, size);
+    response_text(req, 200, "text/plain; version=0.0.4; charset=utf-8", body, size);
     response_header(req, "Cache-Control", "no-store");
 }
 

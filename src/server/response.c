@@ -3,6 +3,7 @@
  * statuses to problem types, added headers, idempotent replays, and refusals of writes that
  * are recorded in the audit log before they are answered. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ int status_of_rc(enum acsa_rc rc)
 void response_free(struct response *response)
 {
     if (!response->body_static) {
-        free(response->body);
+        acsa_free(response->body);
     }
     memset(response, 0, sizeof(*response));
 }
@@ -84,7 +85,7 @@ static void set_body(struct request *req, int status, const char *content_type, 
 {
     struct response *r = &req->response;
     if (!r->body_static) {
-        free(r->body);
+        acsa_free(r->body);
     }
     r->status = status;
     r->body = text;

@@ -3,6 +3,7 @@
  * its ETag), and the steps, each compared with If-Match inside its writer job so that of two
  * officials acting on the same version exactly one wins. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -106,7 +107,7 @@ static void view_answer(struct acsa_app *app, struct request *req,
         rc = acsa_error_set(&err, ACSA_ENOMEM, NULL, "out of memory");
     }
     if (rc != ACSA_OK) {
-        free(body);
+        acsa_free(body);
         problem_rc(req, rc, &err);
         return;
     }
@@ -384,13 +385,13 @@ static bool order_create_parse(struct request *req, struct order_args *args)
 
 void route_orders_create(struct request *req)
 {
-    struct order_args *args = calloc(1, sizeof(*args));
+    struct order_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
         problem(req, 500, NULL, "out of memory");
         return;
     }
     if (!order_create_parse(req, args)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     const struct acsa_order_draft *d = &args->draft;
@@ -399,7 +400,7 @@ void route_orders_create(struct request *req)
     struct acsa_error err;
     acsa_error_clear(&err);
     if (acsa_authz_create(&req->user, &scope, &err) != ACSA_OK) {
-        free(args);
+        acsa_free(args);
         err.rc = ACSA_EFORBIDDEN;
         refuse(req, 403, &err);
         return;
@@ -444,13 +445,13 @@ static enum acsa_rc step_admit(struct acsa_app *app, struct request *req,
 static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
 {
     struct order_args *args = req->job_args;
-    struct acsa_order *order = malloc(sizeof(*order));
+    struct acsa_order *order = acsa_malloc(sizeof(*order));
     if (order == NULL) {
         problem(req, 500, NULL, "out of memory");
         return ACSA_ENOMEM;
     }
     enum acsa_rc rc = step_admit(app, req, order);
-    free(order);
+    acsa_free(order);
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -530,7 +531,7 @@ void route_orders_step(struct request *req)
                 req->params[1]);
         return;
     }
-    struct order_args *args = calloc(1, sizeof(*args));
+    struct order_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
         problem(req, 500, NULL, "out of memory");
         return;
@@ -540,12 +541,12 @@ void route_orders_step(struct request *req)
     snprintf(args->command.actor, sizeof(args->command.actor), "%s", req->user.display_name);
     memcpy(args->number, req->params[0], strlen(req->params[0]) + 1); /* Length checked. */
     if (!step_parse(req, args, needs->needs)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     const char *if_match = server_header(req, "If-Match");
     if (if_match == NULL) {
-        free(args);
+        acsa_free(args);
         refusef(req, 428, ACSA_EUSAGE, "If-Match",
                 "If-Match: required on order steps (send the order's ETag)");
         return;

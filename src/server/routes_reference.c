@@ -2,6 +2,7 @@
 /* Reference data: agreements (listed, shown in their file format, loaded), units, officials
  * with their limits, and activities; every list paged, every addition a writer job. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ static void created(struct request *req, json_t *doc, const char *kind, const ch
 
 static void *args_new(struct request *req, size_t size)
 {
-    void *args = calloc(1, size);
+    void *args = acsa_calloc(1, size);
     if (args == NULL) {
         problem(req, 500, NULL, "out of memory");
     }
@@ -66,7 +67,7 @@ void route_agreements_list(struct request *req)
 static enum acsa_rc agreement_answer(struct acsa_app *app, struct request *req, const char *id,
                                      int status)
 {
-    struct acsa_agreement *agreement = malloc(sizeof(*agreement));
+    struct acsa_agreement *agreement = acsa_malloc(sizeof(*agreement));
     struct acsa_error err;
     acsa_error_clear(&err);
     char *text = NULL;
@@ -74,7 +75,7 @@ static enum acsa_rc agreement_answer(struct acsa_app *app, struct request *req, 
     enum acsa_rc rc = agreement == NULL ? ACSA_ENOMEM : ACSA_OK;
     rc = rc == ACSA_OK ? store->vtbl->agreement_get(store, id, agreement, &err) : rc;
     rc = rc == ACSA_OK ? acsa_agreement_to_json(agreement, &text, &err) : rc;
-    free(agreement);
+    acsa_free(agreement);
     if (rc != ACSA_OK) {
         problem_rc(req, rc, &err);
         return rc;
@@ -177,7 +178,7 @@ void route_units_create(struct request *req)
         JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
     };
     if (!json_in_request(req, fields, LEN(fields), NULL)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     submit(req, unit_add_job, NULL, args);
@@ -242,7 +243,7 @@ void route_officials_create(struct request *req)
     };
     json_t *doc = NULL;
     if (!json_in_request(req, fields, LEN(fields), &doc)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     struct acsa_error err;
@@ -251,7 +252,7 @@ void route_officials_create(struct request *req)
                                      &err);
     json_decref(doc);
     if (rc != ACSA_OK) {
-        free(args);
+        acsa_free(args);
         refuse(req, 400, &err);
         return;
     }
@@ -320,7 +321,7 @@ void route_activities_create(struct request *req)
         JIN("place", JIN_TEXT_EMPTY, false, a->place, sizeof(a->place)),
     };
     if (!json_in_request(req, fields, LEN(fields), NULL)) {
-        free(a);
+        acsa_free(a);
         return;
     }
     submit(req, activity_add_job, NULL, a);

@@ -3,6 +3,7 @@
  * totals, the conversion of overdue in-kind obligations (a write), and the order value per
  * month, partner and currency, each computed by streaming the store's rows. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +175,7 @@ void route_overdue(struct request *req)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct overdue_scan *scan = calloc(1, sizeof(*scan));
+    struct overdue_scan *scan = acsa_calloc(1, sizeof(*scan));
     if (scan == NULL) {
         problem(req, 500, NULL, "out of memory");
         return;
@@ -196,7 +197,7 @@ void route_overdue(struct request *req)
                                                         &err);
         page_respond(req, &scan->page, rc, &err, rc == ACSA_OK ? totals_json(scan) : NULL);
     }
-    free(scan);
+    acsa_free(scan);
 }
 
 /* ---- Convert overdue ------------------------------------------------------------------ */
@@ -236,7 +237,7 @@ static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
 
 void route_convert_overdue(struct request *req)
 {
-    struct convert_args *args = calloc(1, sizeof(*args));
+    struct convert_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
         problem(req, 500, NULL, "out of memory");
         return;
@@ -244,7 +245,7 @@ void route_convert_overdue(struct request *req)
     args->as_of = req->today;
     struct json_in_field fields[] = {JIN("as_of", JIN_DATE, false, &args->as_of, 0)};
     if (!json_in_request(req, fields, LEN(fields), NULL)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     submit(req, convert_job, NULL, args);
@@ -292,7 +293,7 @@ static struct month_group *stats_group(struct stats_scan *scan, int32_t month,
     if (scan->count == scan->capacity) {
         uint32_t capacity = scan->capacity == 0 ? 64 : scan->capacity * 2;
         struct month_group *grown = capacity <= STATS_GROUPS_MAX
-                                        ? realloc(scan->groups, capacity * sizeof(*grown))
+                                        ? acsa_realloc(scan->groups, capacity * sizeof(*grown))
                                         : NULL;
         if (grown == NULL) {
             return NULL;
@@ -381,7 +382,7 @@ void route_stats_monthly(struct request *req)
     struct acsa_store *store = acsa_app_store(server_reader(req));
     enum acsa_rc rc = store->vtbl->order_list(store, NULL, stats_row, &scan, &err);
     rc = rc == ACSA_OK ? stats_page(&scan, &page) : rc;
-    free(scan.groups);
+    acsa_free(scan.groups);
     page_respond(req, &page, rc, &err,
                  json_pack("{s:i, s:o}", "months", (int)months, "from",
                            acsa_json_date(scan.from_day)));

@@ -2,6 +2,7 @@
 /* Sessions, users and API tokens: sign in (the session cookie and its CSRF token), who is
  * signed in, sign out; the users of the node; a user's tokens. Writes are writer jobs. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static enum acsa_rc login_job(struct acsa_app *app, struct request *req)
 
 void route_session_create(struct request *req)
 {
-    struct login_args *args = calloc(1, sizeof(*args));
+    struct login_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
         problem(req, 500, NULL, "out of memory");
         return;
@@ -63,7 +64,7 @@ void route_session_create(struct request *req)
         JIN("password", JIN_TEXT, true, args->password, sizeof(args->password)),
     };
     if (!json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     req->signed_in = false; /* A new sign-in is not made by whoever the cookie names. */
@@ -143,7 +144,7 @@ static enum acsa_rc user_add_job(struct acsa_app *app, struct request *req)
 
 void route_users_create(struct request *req)
 {
-    struct user_args *args = calloc(1, sizeof(*args));
+    struct user_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
         problem(req, 500, NULL, "out of memory");
         return;
@@ -158,7 +159,7 @@ void route_users_create(struct request *req)
         JIN("unit_id", JIN_ID, false, &u->unit_id, 0),
     };
     if (!json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     snprintf(req->audit_object, sizeof(req->audit_object), "user:%s", u->username);
@@ -241,7 +242,7 @@ static enum acsa_rc token_create_job(struct acsa_app *app, struct request *req)
 
 void route_tokens_create(struct request *req)
 {
-    struct token_args *args = calloc(1, sizeof(*args));
+    struct token_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
         problem(req, 500, NULL, "out of memory");
         return;
@@ -250,7 +251,7 @@ void route_tokens_create(struct request *req)
         JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
     };
     if (!json_in_request(req, fields, 1, NULL)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     submit(req, token_create_job, NULL, args);
@@ -287,7 +288,7 @@ static enum acsa_rc token_revoke_job(struct acsa_app *app, struct request *req)
 
 void route_tokens_delete(struct request *req)
 {
-    struct token_args *args = calloc(1, sizeof(*args));
+    struct token_args *args = acsa_calloc(1, sizeof(*args));
     struct json_in_field id = JIN("id", JIN_ID, true, NULL, 0);
     struct acsa_error err;
     acsa_error_clear(&err);
@@ -298,11 +299,11 @@ void route_tokens_delete(struct request *req)
     id.target = &args->id;
     snprintf(req->audit_object, sizeof(req->audit_object), "token:%.40s", req->params[0]);
     if (!json_in_request(req, NULL, 0, NULL)) {
-        free(args);
+        acsa_free(args);
         return;
     }
     if (json_in_value(&id, req->params[0], &err) != ACSA_OK) {
-        free(args);
+        acsa_free(args);
         refuse(req, 404, &err);
         return;
     }

@@ -3,6 +3,7 @@
  * answered; batches it sends are taken in through the writer like any other write. And the
  * API pages of sync for people: partner nodes, the quarantine, reconciliation, a sync now. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -48,7 +49,7 @@ static void respond_buf(struct request *req, enum acsa_rc rc, struct acsa_sync_b
                         const char *content_type, const struct acsa_error *err)
 {
     if (rc != ACSA_OK) {
-        free(buf->data);
+        acsa_free(buf->data);
         problem_rc(req, rc, err);
         return;
     }

@@ -3,6 +3,7 @@
  * dispatch (authentication, CSRF, role, idempotency replay), the per-thread read connections,
  * one JSON log line per request, and the graceful shutdown on SIGTERM and SIGINT. */
 #include "server_int.h"
+#include "../util/alloc.h"
 #include "../app/node.h"
 
 #include <arpa/inet.h>
@@ -116,14 +117,14 @@ struct acsa_order_view *server_order_view(struct request *req)
         return thread_view;
     }
     struct server *server = req->server;
-    struct acsa_order_view *view = malloc(sizeof(*view));
+    struct acsa_order_view *view = acsa_malloc(sizeof(*view));
     if (view == NULL) {
         return NULL;
     }
     pthread_mutex_lock(&server->readers_lock);
     if (server->view_count == READERS_MAX) {
         pthread_mutex_unlock(&server->readers_lock);
-        free(view);
+        acsa_free(view);
         return NULL;
     }
     server->views[server->view_count++] = view;
@@ -152,7 +153,7 @@ const char *server_query(struct request *req, const char *name)
 static struct request *request_new(struct server *server, struct MHD_Connection *connection,
                                    const char *url, const char *method)
 {
-    struct request *req = calloc(1, sizeof(*req));
+    struct request *req = acsa_calloc(1, sizeof(*req));
     if (req == NULL) {
         return NULL;
     }
@@ -201,7 +202,7 @@ static void body_append(struct request *req, const char *data, size_t size)
         capacity = capacity < 1024 ? 1024 : capacity;
         capacity = capacity < req->body_size + size ? req->body_size + size : capacity;
         capacity = capacity > req->body_max ? req->body_max : capacity;
-        char *body = realloc(req->body, capacity + 1);
+        char *body = acsa_realloc(req->body, capacity + 1);
         if (body == NULL) {
             req->body_too_large = true;
             return;
@@ -243,8 +244,9 @@ static enum MHD_Result send_response(struct request *req)
     if (r->body_static) {
         response = MHD_create_response_from_buffer(r->size, r->body, MHD_RESPMEM_PERSISTENT);
     } else if (r->body != NULL) {
-        /* The body (from malloc) is handed over: MHD frees it once it is sent. */
-        response = MHD_create_response_from_buffer(r->size, r->body, MHD_RESPMEM_MUST_FREE);
+        /* The body (from acsa_malloc) is handed over: MHD frees it once it is sent. */
+        response = MHD_create_response_from_buffer_with_free_callback(r->size, r->body,
+                                                                      acsa_free);
         r->body = response != NULL ? NULL : r->body;
     } else {
         response = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
@@ -468,9 +470,9 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     log_request(req);
     atomic_fetch_sub(&req->server->in_flight, 1);
     response_free(&req->response);
-    free(req->body);
-    free(req->job_args);
-    free(req);
+    acsa_free(req->body);
+    acsa_free(req->job_args);
+    acsa_free(req);
 }
 
 /* ---- Start and stop ------------------------------------------------------------------- */
@@ -490,11 +492,11 @@ static enum acsa_rc read_pem(const char *path, char **out, struct acsa_error *er
         return acsa_error_set(err, ACSA_EUSAGE, "tls", "--tls-cert/--tls-key: cannot read %s: %s",
                               path, strerror(errno));
     }
-    char *text = malloc(TLS_FILE_MAX + 1);
+    char *text = acsa_malloc(TLS_FILE_MAX + 1);
     size_t size = text != NULL ? fread(text, 1, TLS_FILE_MAX + 1, file) : 0;
     fclose(file);
     if (text == NULL || size == 0 || size > TLS_FILE_MAX) {
-        free(text);
+        acsa_free(text);
         return acsa_error_set(err, ACSA_EUSAGE, "tls", "--tls-cert/--tls-key: %s is empty or "
                               "larger than %d bytes", path, TLS_FILE_MAX);
     }
@@ -666,10 +668,10 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
         acsa_app_close(server.readers[i]);
     }
     for (size_t i = 0; i < server.view_count; i++) {
-        free(server.views[i]);
+        acsa_free(server.views[i]);
     }
     pthread_mutex_destroy(&server.readers_lock);
-    free(server.tls_cert);
-    free(server.tls_key);
+    acsa_free(server.tls_cert);
+    acsa_free(server.tls_key);
     return rc;
 }

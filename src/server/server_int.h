@@ -110,7 +110,7 @@ struct request {
     job_fn job;
     bool changes_auth;                        /* The job may revoke tokens (of a user). */
     render_fn render;                         /* Run after the job unless it rendered. */
-    void *job_args;                           /* Owned; freed with free(). */
+    void *job_args;                           /* Owned; freed with acsa_free(). */
     char audit_object[ACSA_NAME_SIZE];        /* For a refusal recorded by job_refused. */
     struct acsa_error audit_err;              /* The refusal recorded by job_refused. */
     int refused_status;                       /* Its status. */

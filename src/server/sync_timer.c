@@ -4,6 +4,7 @@
  * that cannot be reached is tried again at the next tick; nothing is lost meanwhile, since
  * each side resumes from what the other confirmed. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -56,7 +57,7 @@ static void log_exchange(struct sync_timer *t, const char *party, enum acsa_rc r
     if (text != NULL) {
         fprintf(t->log, "%s\n", text);
         fflush(t->log);
-        free(text);
+        acsa_free(text);
     }
     json_decref(line);
 }
@@ -108,11 +109,11 @@ enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
                               struct sync_timer **out, struct acsa_error *err)
 {
     *out = NULL;
-    struct sync_timer *t = calloc(1, sizeof(*t));
-    char *path = db_path != NULL ? strdup(db_path) : NULL;
+    struct sync_timer *t = acsa_calloc(1, sizeof(*t));
+    char *path = db_path != NULL ? acsa_strdup(db_path) : NULL;
     if (t == NULL || path == NULL) {
-        free(t);
-        free(path);
+        acsa_free(t);
+        acsa_free(path);
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     t->db_path = path;
@@ -121,8 +122,8 @@ enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
     pthread_mutex_init(&t->lock, NULL);
     pthread_cond_init(&t->wake, NULL);
     if (pthread_create(&t->thread, NULL, run, t) != 0) {
-        free(t->db_path);
-        free(t);
+        acsa_free(t->db_path);
+        acsa_free(t);
         return acsa_error_set(err, ACSA_ESTORAGE, "", "cannot start the sync thread");
     }
     *out = t;
@@ -141,6 +142,6 @@ void sync_timer_stop(struct sync_timer *t)
     pthread_join(t->thread, NULL);
     pthread_mutex_destroy(&t->lock);
     pthread_cond_destroy(&t->wake);
-    free(t->db_path);
-    free(t);
+    acsa_free(t->db_path);
+    acsa_free(t);
 }

@@ -4,6 +4,7 @@
  * write transaction, commits the batch once (one fsync for all) and only then resumes the
  * waiting connections. A full ring answers 503 with Retry-After. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <microhttpd.h>
 #include <pthread.h>
@@ -82,13 +83,13 @@ static enum acsa_rc job_remember(struct acsa_app *app, struct request *req,
     if (r->status >= 500) {
         return ACSA_OK;
     }
-    char *body = strndup(r->body != NULL ? r->body : "", r->size);
+    char *body = acsa_strndup(r->body != NULL ? r->body : "", r->size);
     if (body == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
     }
     enum acsa_rc rc = acsa_app_idempotency_put(app, req->user.id, req->idempotency_key,
                                                req->request_hash, r->status, body, err);
-    free(body);
+    acsa_free(body);
     return rc;
 }
 
@@ -142,7 +143,7 @@ static void batch_run(struct writer *w, struct request **batch, uint32_t count)
 static void *writer_main(void *arg)
 {
     struct writer *w = arg;
-    struct request **batch = calloc(SERVER_BATCH_MAX, sizeof(*batch));
+    struct request **batch = acsa_calloc(SERVER_BATCH_MAX, sizeof(*batch));
     void *connections[SERVER_BATCH_MAX];
     if (batch == NULL) {
         abort(); /* Allocated once at start; nothing can be served without it. */
@@ -189,7 +190,7 @@ static void *writer_main(void *arg)
         pthread_mutex_lock(&w->lock);
     }
     pthread_mutex_unlock(&w->lock);
-    free(batch);
+    acsa_free(batch);
     return NULL;
 }
 
@@ -197,19 +198,19 @@ enum acsa_rc writer_start(const char *db_path, uint32_t capacity, struct writer 
                           struct acsa_error *err)
 {
     *out = NULL;
-    struct writer *w = calloc(1, sizeof(*w));
-    struct request **ring = calloc(capacity, sizeof(*ring));
+    struct writer *w = acsa_calloc(1, sizeof(*w));
+    struct request **ring = acsa_calloc(capacity, sizeof(*ring));
     if (w == NULL || ring == NULL) {
-        free(w);
-        free(ring);
+        acsa_free(w);
+        acsa_free(ring);
         return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
     }
     w->ring = ring;
     w->capacity = capacity;
     enum acsa_rc rc = acsa_app_open(db_path, 0, &w->app, err);
     if (rc != ACSA_OK) {
-        free(ring);
-        free(w);
+        acsa_free(ring);
+        acsa_free(w);
         return rc;
     }
     pthread_mutex_init(&w->lock, NULL);
@@ -217,8 +218,8 @@ enum acsa_rc writer_start(const char *db_path, uint32_t capacity, struct writer 
     pthread_cond_init(&w->idle, NULL);
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         acsa_app_close(w->app);
-        free(ring);
-        free(w);
+        acsa_free(ring);
+        acsa_free(w);
         return acsa_error_set(err, ACSA_ENOMEM, NULL, "cannot start the writer thread");
     }
     *out = w;
@@ -276,15 +277,15 @@ void writer_stop(struct writer *w)
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->idle);
     pthread_mutex_destroy(&w->lock);
-    free(w->ring);
-    free(w);
+    acsa_free(w->ring);
+    acsa_free(w);
 }
 
 void submit(struct request *req, job_fn job, render_fn render, void *args)
 {
     req->job = job;
     req->render = render;
-    free(req->job_args);
+    acsa_free(req->job_args);
     req->job_args = args;
     if (writer_submit(server_writer(req), req)) {
         return;

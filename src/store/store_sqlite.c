@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../core/acsa_assert.h"
+#include "../util/alloc.h"
 #include "../core/date.h"
 #include "store_sqlite_int.h"
 
@@ -532,7 +533,7 @@ static void store_close(struct acsa_store *store)
     }
     /* close_v2 never fails with SQLITE_BUSY; it closes once nothing refers to the handle. */
     (void)sqlite3_close_v2(s->db);
-    free(s);
+    acsa_free(s);
 }
 
 static const struct acsa_store_vtbl sqlite_vtbl = {
@@ -692,7 +693,7 @@ enum acsa_rc acsa_store_sqlite_open(const char *path, unsigned flags,
         return acsa_error_set(err, ACSA_ENOTFOUND, "database",
                               "database \"%s\" does not exist (run \"acsa init\" first)", path);
     }
-    struct acsa_store_sqlite *s = calloc(1, sizeof(*s));
+    struct acsa_store_sqlite *s = acsa_calloc(1, sizeof(*s));
     if (s == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../core/acsa_assert.h"
+#include "../util/alloc.h"
 #include "store_sqlite_int.h"
 
 /* ---- Users ---------------------------------------------------------------------------- */
@@ -365,7 +366,7 @@ static enum acsa_rc idempotency_row(void *ctx, struct acsa__sqlite_row *row,
     if (rc != ACSA_OK) {
         return rc;
     }
-    out->body = malloc((size_t)length + 1);
+    out->body = acsa_malloc((size_t)length + 1);
     if (out->body == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../core/acsa_assert.h"
+#include "../util/alloc.h"
 #include "../format/agreement_json.h"
 #include "store_sqlite_int.h"
 
@@ -49,7 +50,7 @@ enum acsa_rc acsa__sqlite_agreement_put(struct acsa_store *store,
         }
         acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_PUT, stmt);
     }
-    free(canonical);
+    acsa_free(canonical);
     return rc;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sync.h"
+#include "../util/alloc.h"
 
 #define RESPONSE_MAX (256u << 20) /* The fingerprints of some millions of orders. */
 
@@ -31,7 +32,7 @@ void acsa_sync_buf_add(struct acsa_sync_buf *b, const void *data, size_t n)
     }
     if (n + 1 > b->cap - b->len) {
         size_t cap = b->cap * 2 > b->len + n + 1 ? b->cap * 2 : b->len + n + 4096;
-        char *grown = realloc(b->data, cap);
+        char *grown = acsa_realloc(b->data, cap);
         if (grown == NULL) {
             b->failed = true;
             return;
@@ -69,7 +70,7 @@ static size_t on_data(char *data, size_t size, size_t count, void *ctx)
 
 void acsa_sync_response_free(struct acsa_sync_response *response)
 {
-    free(response->body);
+    acsa_free(response->body);
     memset(response, 0, sizeof(*response));
 }
 
@@ -145,7 +146,7 @@ enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *pee
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
     if (code != CURLE_OK || buf.failed) {
-        free(buf.data);
+        acsa_free(buf.data);
         return acsa_error_set(err, ACSA_ENETWORK, "url", "url: %s %s: %s", method, url,
                               buf.failed ? "out of memory"
                               : curl_err[0] != '\0' ? curl_err : curl_easy_strerror(code));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../core/date.h"
+#include "../util/alloc.h"
 #include "../core/money.h"
 #include "../store/store.h"
 #include "sync.h"
@@ -65,7 +66,7 @@ static void add_fact(void *ctx, const char *field, const char *value)
 enum acsa_rc acsa_sync_facts(struct acsa_app *app, const char *party, const char *numbers,
                              size_t len, struct acsa_sync_buf *out, struct acsa_error *err)
 {
-    struct acsa_order *order = malloc(sizeof(*order));
+    struct acsa_order *order = acsa_malloc(sizeof(*order));
     if (order == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -102,7 +103,7 @@ enum acsa_rc acsa_sync_facts(struct acsa_app *app, const char *party, const char
         struct fact_out f = {out, order->number};
         acsa_order_facts(order, add_fact, &f);
     }
-    free(order);
+    acsa_free(order);
     if (rc == ACSA_OK && out->failed) {
         rc = acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -168,7 +169,7 @@ static bool numbers_add(struct numbers *list, const char *number)
 {
     if (list->count == list->cap) {
         size_t cap = list->cap == 0 ? 256 : list->cap * 2;
-        void *grown = realloc(list->items, cap * sizeof(*list->items));
+        void *grown = acsa_realloc(list->items, cap * sizeof(*list->items));
         if (grown == NULL) {
             return false;
         }
@@ -249,11 +250,11 @@ static void facts_add(void *ctx, const char *field, const char *value)
     struct facts *f = ctx;
     if (f->count == f->cap) {
         size_t cap = f->cap == 0 ? 128 : f->cap * 2;
-        void *fields = realloc(f->fields, cap * sizeof(*f->fields));
+        void *fields = acsa_realloc(f->fields, cap * sizeof(*f->fields));
         if (fields != NULL) {
             f->fields = fields;
         }
-        void *values = realloc(f->values, cap * sizeof(*f->values));
+        void *values = acsa_realloc(f->values, cap * sizeof(*f->values));
         if (values != NULL) {
             f->values = values;
         }
@@ -269,8 +270,8 @@ static void facts_add(void *ctx, const char *field, const char *value)
 
 static void facts_free(struct facts *f)
 {
-    free(f->fields);
-    free(f->values);
+    acsa_free(f->fields);
+    acsa_free(f->values);
     memset(f, 0, sizeof(*f));
 }
 
@@ -344,7 +345,7 @@ static enum acsa_rc compare_order(struct acsa_app *app, struct merge *m, const c
 static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_peer *peer,
                                       struct merge *m, struct acsa_error *err)
 {
-    struct acsa_order *order = malloc(sizeof(*order));
+    struct acsa_order *order = acsa_malloc(sizeof(*order));
     if (order == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -361,7 +362,7 @@ static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_pe
         rc = ask.failed ? ACSA_ENOMEM
                         : acsa_sync_request_retry(app, peer, "POST", ACSA_SYNC_FACTS,
                                                   (const uint8_t *)ask.data, ask.len, &r, err);
-        free(ask.data);
+        acsa_free(ask.data);
         if (rc == ACSA_OK && r.status != 200) {
             rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: facts: the partner answered "
                                 "%ld", r.status);
@@ -392,7 +393,7 @@ static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_pe
         }
         acsa_sync_response_free(&r);
     }
-    free(order);
+    acsa_free(order);
     return rc;
 }
 
@@ -476,7 +477,7 @@ static void money_text(int64_t minor, const char *currency, char *out, size_t si
 static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_peer *peer,
                                      struct merge *m, struct acsa_error *err)
 {
-    struct ledger *ours = calloc(2, sizeof(*ours));
+    struct ledger *ours = acsa_calloc(2, sizeof(*ours));
     if (ours == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -523,7 +524,7 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
         }
     }
     acsa_sync_response_free(&r);
-    free(ours);
+    acsa_free(ours);
     return rc;
 }
 
@@ -589,13 +590,13 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
                                 .end = (char *)f.response.body + f.response.size};
         rc = merge_lists(&m, &ours, &theirs);
     }
-    free(mine.data);
+    acsa_free(mine.data);
     acsa_sync_response_free(&f.response);
     rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
     rc = rc == ACSA_OK ? compare_balances(app, &peer, &m, err) : rc;
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    free(m.differing.items);
+    acsa_free(m.differing.items);
     return rc;
 }

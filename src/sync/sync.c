@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sync.h"
+#include "../util/alloc.h"
 
 
 /* The problem the partner answered, as our error. */
@@ -71,12 +72,12 @@ static enum acsa_rc push(struct acsa_app *app, const struct acsa_peer *peer, uin
         rc = acsa_app_batch_export(app, peer->party, after, limit, (int64_t)time(NULL), &batch,
                                    &len, &info, err);
         if (rc != ACSA_OK || (info.count == 0 && info.through == after)) {
-            free(batch);
+            acsa_free(batch);
             break;
         }
         struct acsa_sync_response r;
         rc = acsa_sync_request_retry(app, peer, "POST", ACSA_SYNC_BATCHES, batch, len, &r, err);
-        free(batch);
+        acsa_free(batch);
         if (rc == ACSA_OK && r.status == 200) {
             json_t *doc = json_loadb((const char *)r.body, r.size, 0, NULL);
             report->sent += (uint64_t)json_int(doc, "applied");
