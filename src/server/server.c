@@ -334,6 +334,7 @@ struct framing {
     unsigned encodings;        /* Transfer-Encoding headers. */
     bool length_valid;         /* Every Content-Length is 1 to 19 digits. */
     bool chunked;              /* The one Transfer-Encoding is "chunked". */
+    bool refused;              /* Answered 400. */
     unsigned long long length;
 };
 
@@ -372,6 +373,7 @@ static bool framing_valid(struct request *req, struct framing *f)
     } else if (f->encodings > 1 || (f->encodings == 1 && !f->chunked)) {
         why = "Transfer-Encoding: only chunked is accepted";
     }
+    f->refused = why != NULL;
     if (why != NULL) {
         problem(req, 400, f->lengths > 1 || !f->length_valid ? "Content-Length"
                                                               : "Transfer-Encoding", "%s", why);
@@ -421,10 +423,9 @@ static void not_found(struct request *req, bool other_method)
 /* What the request line and headers settle, on the first call, before any of the body is
  * read: the framing, the route, who asks (a signed-in user, or a partner node's headers), and
  * how much body they may send. False after answering; the body is then never read. */
-static bool admit_early(struct request *req)
+static bool admit_early(struct request *req, struct framing *framing)
 {
-    struct framing framing;
-    if (!framing_valid(req, &framing)) {
+    if (!framing_valid(req, framing)) {
         return false;
     }
     bool other_method = false;
@@ -449,7 +450,7 @@ static bool admit_early(struct request *req)
                                 "Authorization: Bearer <token>");
         return false;
     }
-    return body_admitted(req, &framing);
+    return body_admitted(req, framing);
 }
 
 /* ---- After the body: CSRF, role, idempotency, the handler ----------------------------- */
@@ -504,9 +505,14 @@ static enum MHD_Result request_begin(struct server *server, struct MHD_Connectio
     }
     *con_cls = req;
     conn_phase(req->conn, CONN_BODY);
-    if (admit_early(req)) {
+    struct framing framing;
+    if (admit_early(req, &framing)) {
         return MHD_YES;
     }
+    if (!framing.refused && framing.encodings == 0 && framing.length == 0) {
+        return MHD_YES; /* No body: answered on the next call, the connection kept. */
+    }
+    /* Answered now, so that the body is never read; the connection ends with the answer. */
     req->close_after = true;
     return send_response(req);
 }
@@ -537,8 +543,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         }
         return send_response(req);
     }
-    if (req->response.status != 0) {
+    if (req->close_after) {
         return MHD_YES; /* Answered on the first call, queued already. */
+    }
+    if (req->response.status != 0) {
+        return send_response(req); /* Refused on the first call. */
     }
     conn_phase(req->conn, CONN_HANDLING);
     dispatch(req);

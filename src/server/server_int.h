@@ -45,6 +45,11 @@
 #define SERVER_SWEEP_MS 250u              /* How often deadlines are checked. */
 #define SERVER_TIMEOUT_S 30u              /* Idle connections are closed after this. */
 #define SERVER_BATCH_MAX 512u             /* Write jobs committed together. */
+/* The most the server holds for connections, all together: 272 MiB. */
+#define SERVER_CONNECTIONS_HOLD_MAX                                                          \
+    ((uint64_t)SERVER_CONNECTIONS_MAX *                                                      \
+         (SERVER_CONNECTION_MEMORY + SERVER_CONNECTION_OVERHEAD + SERVER_BODY_MAX) +         \
+     (uint64_t)SERVER_LARGE_BODIES_MAX * ACSA_BATCH_BYTES_MAX)
 #define SERVER_DRAIN_MS 10000u            /* How long shutdown waits for open requests. */
 #define SERVER_PARAMS_MAX 3               /* {params} of one route pattern. */
 #define SERVER_PARAM_SIZE 256             /* Longest decoded path parameter, plus NUL. */
@@ -61,6 +66,8 @@ _Static_assert(SERVER_CONNECTION_MEMORY + SERVER_CONNECTION_OVERHEAD + SERVER_AN
 _Static_assert(SERVER_ANON_BODY_MAX <= SERVER_BODY_MAX && SERVER_BODY_MAX < ACSA_BATCH_BYTES_MAX,
                "bodies: anonymous, signed in, partner batch");
 _Static_assert(SERVER_PER_ADDRESS_MAX < SERVER_CONNECTIONS_MAX, "one address cannot fill");
+_Static_assert(SERVER_CONNECTIONS_HOLD_MAX <= 272u * 1024u * 1024u,
+               "connections hold at most 272 MiB (docs/ARCHITECTURE.md)");
 _Static_assert(SERVER_HEADER_DEADLINE_S < SERVER_TIMEOUT_S &&
                SERVER_BODY_DEADLINE_S < SERVER_LARGE_BODY_DEADLINE_S, "deadlines");
 _Static_assert(SERVER_PARAM_SIZE >= ACSA_NUMBER_SIZE, "an order number fits a parameter");

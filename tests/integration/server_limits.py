@@ -58,9 +58,9 @@ def exchange(port, request, source=HOST, timeout=5.0):
     return answer or None
 
 
-def healthz(port, source=HOST):
+def healthz(port, source=HOST, timeout=5.0):
     answer = exchange(port, b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
-                      source)
+                      source, timeout)
     return answer is not None and answer.startswith(b"HTTP/1.1 200 ")
 
 
@@ -94,7 +94,7 @@ def slow(port, count):
     last_line = start
     while time.monotonic() - start < SLOW_WINDOW_S and any(c["open"] for c in clients):
         time.sleep(0.25)
-        if healthz(port):
+        if healthz(port, timeout=10.0):
             healthz_ok += 1
         else:
             healthz_failed += 1

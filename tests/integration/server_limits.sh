@@ -126,12 +126,19 @@ expect_status 200
 
 # ---- Finding 4: slow clients ----------------------------------------------------------------
 
-test_case "finding 4: 1,000 clients sending a header line every 2 s are cut at the header deadline, a slow body at the body deadline, and /healthz answers throughout"
-OUT=$("$PYTHON" "$HELPER" slow "$PORT" 1000)
-expect_true "d['opened'] == 1000 and d['cut'] == 1000"
-expect_true "d['body_cut_s'] is not None"
-expect_true "d['healthz_ok'] > 0 and d['healthz_failed'] == 0"
-echo "# $OUT"
+SLOW_NAME="finding 4: 1,000 clients sending a header line every 2 s are cut at the header deadline, a slow body at the body deadline, and /healthz answers throughout"
+files=$(ulimit -Hn)
+if [ "$files" != unlimited ] && [ "$files" -lt 1200 ]; then
+    # Neither this client nor the server can open 1,000 connections here.
+    test_case "$SLOW_NAME # SKIP open files are limited to $files (ulimit -Hn)"
+else
+    test_case "$SLOW_NAME"
+    OUT=$("$PYTHON" "$HELPER" slow "$PORT" 1000)
+    expect_true "d['opened'] == 1000 and d['cut'] == 1000"
+    expect_true "d['body_cut_s'] is not None"
+    expect_true "d['healthz_ok'] > 0 and d['healthz_failed'] == 0"
+    echo "# $OUT"
+fi
 
 test_case "finding 4: one address holds at most $PER_ADDRESS_MAX connections; others are served"
 OUT=$("$PYTHON" "$HELPER" per-address "$PORT" $((PER_ADDRESS_MAX + 6)))
@@ -158,6 +165,11 @@ test_case "finding 8: a Transfer-Encoding other than chunked is 400"
 raw 'POST /api/session HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n'
 expect_status 400
 expect_stdout_contains '"field":"Transfer-Encoding"'
+
+test_case "a refusal of a request without a body keeps the connection for the next request"
+raw 'GET /api/session HTTP/1.1\r\nHost: t\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+expect_status 401
+expect_stdout_contains '{"status":"ok"}'
 
 test_case "finding 8: a Content-Length that is not a number is 400"
 raw 'POST /api/session HTTP/1.1\r\nHost: t\r\nContent-Length: 2, 2\r\n\r\n{}'
