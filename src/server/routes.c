@@ -13,7 +13,7 @@
 
 const struct route server_routes[] = {
     {"GET", "/healthz", route_healthz, PUBLIC, NULL},
-    {"GET", "/metrics", route_metrics, PUBLIC, NULL},
+    {"GET", "/metrics", route_metrics, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/openapi.json", route_openapi, PUBLIC, NULL},
     {"POST", "/api/session", route_session_create, PUBLIC, "session.create"},
     {"GET", "/api/session", route_session_get, SIGNED_IN, NULL},

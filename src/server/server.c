@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The daemon: libmicrohttpd with a bounded thread pool, request bodies up to 64 KiB, route
- * dispatch (authentication, CSRF, role, idempotency replay), the per-thread read connections,
- * one JSON log line per request, and the graceful shutdown on SIGTERM and SIGINT. */
+/* The daemon: libmicrohttpd with a bounded thread pool, bounded connections and bodies
+ * (connections.c), route dispatch in two steps (what the request line and headers settle
+ * before any body is read: framing, route, who asks, how much body; then CSRF, role,
+ * idempotency replay and the handler), the per-thread read connections, one JSON log line per
+ * request, and the graceful shutdown on SIGTERM and SIGINT. */
+#include "connections.h"
 #include "server_int.h"
 #include "../util/alloc.h"
 #include "../app/node.h"
@@ -18,6 +21,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +35,7 @@ struct server {
     const struct acsa_server_config *config;
     struct MHD_Daemon *daemon;
     struct writer *writer;
+    struct conns *conns;                      /* Deadlines and large-body slots. */
     struct sync_timer *sync_timer;            /* --sync-every, or NULL. */
     FILE *log;
     char nation[ACSA_NATION_SIZE];
@@ -167,9 +172,9 @@ static struct request *request_new(struct server *server, struct MHD_Connection 
     sodium_bin2hex(req->request_id, sizeof(req->request_id), id, sizeof(id));
     req->server = server;
     req->connection = connection;
+    req->conn = conn_of(connection);
     req->url = url;
-    /* Record batches between nodes are far larger than any API body. */
-    req->body_max = strncmp(url, "/sync/", 6) == 0 ? ACSA_BATCH_BYTES_MAX : SERVER_BODY_MAX;
+    req->body_max = 0; /* Until the request is admitted (admit_early). */
     req->method = method;
     req->started_us = monotonic_us();
     req->route_index = -1;
@@ -177,30 +182,36 @@ static struct request *request_new(struct server *server, struct MHD_Connection 
     return req;
 }
 
-/* The length the client announced, or 0 if it announced none. */
-static size_t content_length(struct request *req)
-{
-    const char *text = server_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (text == NULL) {
-        return 0;
-    }
-    char *end = NULL;
-    errno = 0;
-    unsigned long long length = strtoull(text, &end, 10);
-    return errno != 0 || end == text || length > req->body_max ? req->body_max : (size_t)length;
-}
+/* The body grows as data arrives, doubling from SERVER_BODY_CHUNK, and never from the length
+ * the client announced: memory follows the bytes actually received. Past SERVER_BODY_MAX a
+ * body needs one of the SERVER_LARGE_BODIES_MAX slots; without one the rest is not kept and
+ * the request is answered 503. */
+#define SERVER_BODY_CHUNK 4096u
 
 static void body_append(struct request *req, const char *data, size_t size)
 {
-    if (req->body_too_large || req->body_size + size > req->body_max) {
+    if (req->body_too_large || req->body_no_slot) {
+        return;
+    }
+    if (size > req->body_max - req->body_size) {
         req->body_too_large = true;
         return;
     }
-    if (req->body_size + size > req->body_capacity) {
-        /* The announced length, else room to double into, never more than the limit. */
-        size_t capacity = req->body_capacity == 0 ? content_length(req) : req->body_capacity * 2;
-        capacity = capacity < 1024 ? 1024 : capacity;
-        capacity = capacity < req->body_size + size ? req->body_size + size : capacity;
+    size_t need = req->body_size + size;
+    if (need > SERVER_BODY_MAX && !req->large_body) {
+        if (!conns_large_body_take(req->server->conns)) {
+            req->body_no_slot = true;
+            return;
+        }
+        req->large_body = true;
+        conn_phase(req->conn, CONN_LARGE_BODY);
+    }
+    if (need > req->body_capacity) {
+        size_t capacity = req->body_capacity < SERVER_BODY_CHUNK ? SERVER_BODY_CHUNK
+                                                                 : req->body_capacity;
+        while (capacity < need) {
+            capacity *= 2;
+        }
         capacity = capacity > req->body_max ? req->body_max : capacity;
         char *body = acsa_realloc(req->body, capacity + 1);
         if (body == NULL) {
@@ -213,18 +224,6 @@ static void body_append(struct request *req, const char *data, size_t size)
     memcpy(req->body + req->body_size, data, size);
     req->body_size += size;
     req->body[req->body_size] = '\0';
-}
-
-static bool content_length_too_large(struct request *req)
-{
-    const char *text = server_header(req, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (text == NULL) {
-        return false;
-    }
-    char *end = NULL;
-    errno = 0;
-    unsigned long long length = strtoull(text, &end, 10);
-    return errno != 0 || length > req->body_max;
 }
 
 static const char *const security_headers[][2] = {
@@ -258,6 +257,10 @@ static enum MHD_Result send_response(struct request *req)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
     }
     MHD_add_response_header(response, "X-Request-Id", req->request_id);
+    if (req->close_after) {
+        /* Whatever the client sends after a request answered unread is not a request. */
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
+    }
     for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++) {
         MHD_add_response_header(response, security_headers[i][0], security_headers[i][1]);
     }
@@ -324,21 +327,143 @@ static bool idempotent_replay(struct request *req)
     return true;
 }
 
-/* Authentication, CSRF and role: true when the handler may run. */
+/* ---- Before the body: framing, route, who asks, how much body ------------------------ */
+
+struct framing {
+    unsigned lengths;          /* Content-Length headers. */
+    unsigned encodings;        /* Transfer-Encoding headers. */
+    bool length_valid;         /* Every Content-Length is 1 to 19 digits. */
+    bool chunked;              /* The one Transfer-Encoding is "chunked". */
+    bool refused;              /* Answered 400. */
+    unsigned long long length;
+};
+
+static enum MHD_Result framing_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    struct framing *f = cls;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        size_t digits = strspn(value, "0123456789");
+        f->lengths++;
+        f->length_valid = f->length_valid && digits > 0 && digits < 20 && value[digits] == '\0';
+        f->length = f->length_valid ? strtoull(value, NULL, 10) : 0;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->encodings++;
+        f->chunked = strcasecmp(value, "chunked") == 0;
+    }
+    return MHD_YES;
+}
+
+/* Strict framing, so that no proxy in front can read the body's end elsewhere than this
+ * server does (request smuggling): one Content-Length of digits, or one Transfer-Encoding
+ * that is chunked, never both. False after answering 400. */
+static bool framing_valid(struct request *req, struct framing *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->length_valid = true;
+    MHD_get_connection_values(req->connection, MHD_HEADER_KIND, framing_header, f);
+    const char *why = NULL;
+    if (f->lengths > 1) {
+        why = "Content-Length: sent more than once";
+    } else if (!f->length_valid) {
+        why = "Content-Length: expected a number of bytes";
+    } else if (f->lengths == 1 && f->encodings > 0) {
+        why = "Content-Length and Transfer-Encoding: send one of them";
+    } else if (f->encodings > 1 || (f->encodings == 1 && !f->chunked)) {
+        why = "Transfer-Encoding: only chunked is accepted";
+    }
+    f->refused = why != NULL;
+    if (why != NULL) {
+        problem(req, 400, f->lengths > 1 || !f->length_valid ? "Content-Length"
+                                                              : "Transfer-Encoding", "%s", why);
+        return false;
+    }
+    return true;
+}
+
+/* How much body this request may send, from who asks; false after answering 413 (announced
+ * too long) or 503 (a large body, and no slot free). */
+static bool body_admitted(struct request *req, const struct framing *f)
+{
+    if (req->route->access == ROUTE_PEER) {
+        req->body_max = ACSA_BATCH_BYTES_MAX;  /* A record batch from a partner node. */
+    } else {
+        req->body_max = req->signed_in ? SERVER_BODY_MAX : SERVER_ANON_BODY_MAX;
+    }
+    if (f->lengths == 1 && f->length > req->body_max) {
+        problem(req, 413, NULL, "the body is larger than %zu bytes", req->body_max);
+        return false;
+    }
+    if (f->lengths == 1 && f->length > SERVER_BODY_MAX) {
+        if (!conns_large_body_take(req->server->conns)) {
+            problem(req, 503, NULL, "the server holds as many large bodies as it may; "
+                    "try again");
+            response_header(req, "Retry-After", "5");
+            return false;
+        }
+        req->large_body = true;
+        conn_phase(req->conn, CONN_LARGE_BODY);
+    }
+    return true;
+}
+
+static void not_found(struct request *req, bool other_method)
+{
+    if (other_method) {
+        char allowed[64];
+        route_allowed(req->url, allowed, sizeof(allowed));
+        problem(req, 405, NULL, "method %.16s is not allowed on %.200s", req->method, req->url);
+        response_header(req, "Allow", "%s", allowed);
+    } else {
+        problem(req, 404, NULL, "no such resource: %.200s", req->url);
+    }
+}
+
+/* What the request line and headers settle, on the first call, before any of the body is
+ * read: the framing, the route, who asks (a signed-in user, or a partner node's headers), and
+ * how much body they may send. False after answering; the body is then never read. */
+static bool admit_early(struct request *req, struct framing *framing)
+{
+    if (!framing_valid(req, framing)) {
+        return false;
+    }
+    bool other_method = false;
+    const struct route *route = route_match(req, req->method, req->url, &other_method);
+    if (route == NULL) {
+        not_found(req, other_method);
+        return false;
+    }
+    req->route = route;
+    req->today = local_today();
+    if (server_reader(req) == NULL) {
+        problem(req, 503, NULL, "the database cannot be opened; try again");
+        response_header(req, "Retry-After", "1");
+        return false;
+    }
+    if (route->access == ROUTE_PEER) {
+        if (!sync_admit_early(req)) {
+            return false;
+        }
+    } else if (!http_authenticate(req) && route->access != ROUTE_PUBLIC) {
+        problem(req, 401, NULL, "not signed in: sign in at POST /api/session or send "
+                                "Authorization: Bearer <token>");
+        return false;
+    }
+    return body_admitted(req, framing);
+}
+
+/* ---- After the body: CSRF, role, idempotency, the handler ----------------------------- */
+
+/* CSRF and role (who asks was settled by admit_early): true when the handler may run. */
 static bool admitted(struct request *req)
 {
     const struct route *route = req->route;
     if (route->access == ROUTE_PEER) {
         return sync_admitted(req);
     }
-    bool signed_in = http_authenticate(req);
     if (route->access == ROUTE_PUBLIC) {
         return true;
-    }
-    if (!signed_in) {
-        problem(req, 401, NULL, "not signed in: sign in at POST /api/session or send "
-                                "Authorization: Bearer <token>");
-        return false;
     }
     if (strcmp(req->method, "GET") != 0 && req->by_cookie && !http_csrf_ok(req, req->csrf)) {
         refusef(req, 403, ACSA_EFORBIDDEN, "X-CSRF-Token",
@@ -355,38 +480,41 @@ static bool admitted(struct request *req)
 
 static void dispatch(struct request *req)
 {
-    bool other_method = false;
-    const struct route *route = route_match(req, req->method, req->url, &other_method);
-    if (route == NULL) {
-        if (other_method) {
-            char allowed[64];
-            route_allowed(req->url, allowed, sizeof(allowed));
-            problem(req, 405, NULL, "method %.16s is not allowed on %.200s", req->method,
-                    req->url);
-            response_header(req, "Allow", "%s", allowed);
-        } else {
-            problem(req, 404, NULL, "no such resource: %.200s", req->url);
-        }
-        return;
-    }
-    req->route = route;
-    req->today = local_today();
-    if (server_reader(req) == NULL) {
-        problem(req, 503, NULL, "the database cannot be opened; try again");
-        response_header(req, "Retry-After", "1");
-        return;
-    }
-    if (!admitted(req)) {
-        return;
-    }
     if (req->body_too_large) {
         refusef(req, 413, ACSA_EUSAGE, NULL, "the body is larger than %zu bytes", req->body_max);
         return;
     }
-    if (idempotent_replay(req)) {
+    if (req->body_no_slot) {
+        problem(req, 503, NULL, "the server holds as many large bodies as it may; try again");
+        response_header(req, "Retry-After", "5");
         return;
     }
-    route->handler(req);
+    if (!admitted(req) || idempotent_replay(req)) {
+        return;
+    }
+    req->route->handler(req);
+}
+
+/* The first call, on the request line and headers. */
+static enum MHD_Result request_begin(struct server *server, struct MHD_Connection *connection,
+                                     const char *url, const char *method, void **con_cls)
+{
+    struct request *req = request_new(server, connection, url, method);
+    if (req == NULL) {
+        return MHD_NO;
+    }
+    *con_cls = req;
+    conn_phase(req->conn, CONN_BODY);
+    struct framing framing;
+    if (admit_early(req, &framing)) {
+        return MHD_YES;
+    }
+    if (!framing.refused && framing.encodings == 0 && framing.length == 0) {
+        return MHD_YES; /* No body: answered on the next call, the connection kept. */
+    }
+    /* Answered now, so that the body is never read; the connection ends with the answer. */
+    req->close_after = true;
+    return send_response(req);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url,
@@ -394,20 +522,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
                                   const char *upload_data, size_t *upload_data_size,
                                   void **con_cls)
 {
+    (void)version;
     struct request *req = *con_cls;
     if (req == NULL) {
-        req = request_new(cls, connection, url, method);
-        if (req == NULL) {
-            return MHD_NO;
-        }
-        *con_cls = req;
-        if (!content_length_too_large(req)) {
-            return MHD_YES;
-        }
-        problem(req, 413, NULL, "the body is larger than %zu bytes", req->body_max);
-        return send_response(req);
+        return request_begin(cls, connection, url, method, con_cls);
     }
     if (*upload_data_size != 0) {
+        if (conn_expired(req->conn)) {
+            return MHD_NO; /* Past the body's deadline: the connection is closed. */
+        }
         body_append(req, upload_data, *upload_data_size);
         *upload_data_size = 0;
         return MHD_YES;
@@ -420,9 +543,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         }
         return send_response(req);
     }
-    if (req->response.status != 0) {
-        return MHD_YES; /* The 413 of the first call, queued already. */
+    if (req->close_after) {
+        return MHD_YES; /* Answered on the first call, queued already. */
     }
+    if (req->response.status != 0) {
+        return send_response(req); /* Refused on the first call. */
+    }
+    conn_phase(req->conn, CONN_HANDLING);
     dispatch(req);
     if (req->suspended) {
         return MHD_YES; /* Suspended until the writer has committed the job. */
@@ -467,6 +594,11 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
         return;
     }
     *con_cls = NULL;
+    if (req->large_body) {
+        conns_large_body_give(req->server->conns);
+    }
+    /* A kept-alive connection has the header deadline again for its next request. */
+    conn_phase(req->conn, CONN_HEADERS);
     log_request(req);
     atomic_fetch_sub(&req->server->in_flight, 1);
     response_free(&req->response);
@@ -545,13 +677,16 @@ static enum acsa_rc daemon_start(struct server *server, struct acsa_error *err)
         {MHD_OPTION_HTTPS_MEM_KEY, 0, server->tls_key},
         {MHD_OPTION_END, 0, NULL},
     };
+    unsigned connections = conns_limit(server->config->threads, server->log);
     server->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, &address,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->config->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVER_CONNECTIONS_MAX,
+        MHD_OPTION_CONNECTION_LIMIT, connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVER_PER_ADDRESS_MAX,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_CONNECTION_MEMORY,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, server, MHD_OPTION_ARRAY, server->tls_cert != NULL ? tls : tls + 2,
-        MHD_OPTION_END);
+        on_completed, server, MHD_OPTION_NOTIFY_CONNECTION, conns_notify, server->conns,
+        MHD_OPTION_ARRAY, server->tls_cert != NULL ? tls : tls + 2, MHD_OPTION_END);
     if (server->daemon == NULL) {
         return acsa_error_set(err, ACSA_ESTORAGE, "listen",
                               "--listen: cannot serve on %s port %u (in use, or TLS files "
@@ -573,15 +708,23 @@ static void print_listening(struct server *server)
     fflush(server->log);
 }
 
-/* Waits for SIGTERM or SIGINT. */
-static void wait_for_signal(void)
+/* Waits for SIGTERM or SIGINT, sweeping the connections past their deadlines meanwhile. */
+static void wait_for_signal(struct server *server)
 {
+    struct pollfd signals = {signal_pipe[0], POLLIN, 0};
     for (;;) {
-        char byte = 0;
-        ssize_t n = read(signal_pipe[0], &byte, 1);
-        if (n == 1 || (n < 0 && errno != EINTR)) {
+        int ready = poll(&signals, 1, (int)SERVER_SWEEP_MS);
+        if (ready < 0 && errno != EINTR) {
             return;
         }
+        if (ready > 0) {
+            char byte = 0;
+            ssize_t n = read(signal_pipe[0], &byte, 1);
+            if (n == 1 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+                return;
+            }
+        }
+        conns_sweep(server->conns);
     }
 }
 
@@ -635,6 +778,7 @@ static enum acsa_rc server_prepare(struct server *server, struct acsa_error *err
         acsa_app_close(app);
     }
     rc = rc == ACSA_OK ? writer_start(config->db_path, config->queue, &server->writer, err) : rc;
+    rc = rc == ACSA_OK ? conns_start(&server->conns, err) : rc;
     if (rc == ACSA_OK && config->sync_every_s > 0) {
         rc = sync_timer_start(config->db_path, config->sync_every_s, server->log,
                               &server->sync_timer, err);
@@ -655,10 +799,11 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
     rc = rc == ACSA_OK ? daemon_start(&server, err) : rc;
     if (rc == ACSA_OK) {
         print_listening(&server);
-        wait_for_signal();
+        wait_for_signal(&server);
         drain_connections(&server);
         MHD_stop_daemon(server.daemon);
     }
+    conns_stop(server.conns);
     sync_timer_stop(server.sync_timer);
     if (server.writer != NULL) {
         writer_close(server.writer);

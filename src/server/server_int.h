@@ -11,6 +11,7 @@
 
 #include "../app/app.h"
 #include "../app/auth.h"
+#include "../app/node.h"
 #include "../core/acsa_assert.h"
 #include "../core/authz.h"
 #include "../core/date.h"
@@ -19,10 +20,36 @@
 #include "../format/order_json.h"
 #include "server.h"
 
-#define SERVER_BODY_MAX (64u * 1024u)     /* Request bodies; larger ones get 413. */
-#define SERVER_BATCH_MAX 512u             /* Write jobs committed together. */
-#define SERVER_CONNECTIONS_MAX 1000u      /* Open connections, all threads together. */
+/* What a client can make the server hold, and for how long (docs/ARCHITECTURE.md, "What a
+ * client can hold"). Memory for connections is bounded by SERVER_CONNECTIONS_MAX x
+ * (SERVER_CONNECTION_MEMORY + SERVER_CONNECTION_OVERHEAD + SERVER_BODY_MAX) plus
+ * SERVER_LARGE_BODIES_MAX x ACSA_BATCH_BYTES_MAX; a client not signed in holds at most
+ * SERVER_ANON_HOLD_MAX. */
+#define SERVER_BODY_MAX (64u * 1024u)     /* Bodies of a signed-in user; larger ones get 413. */
+#define SERVER_ANON_BODY_MAX (8u * 1024u) /* Bodies of a client not signed in (sign-in). */
+#define SERVER_LARGE_BODIES_MAX 2u        /* Partner batches over SERVER_BODY_MAX held at
+                                             once, all connections together; more get 503. */
+#define SERVER_CONNECTION_MEMORY (32u * 1024u)  /* libmicrohttpd's buffer of one connection:
+                                                   request line, headers, reading. */
+#define SERVER_CONNECTION_OVERHEAD (8u * 1024u) /* The rest of a connection: libmicrohttpd's
+                                                   and this server's state of it. */
+#define SERVER_ANON_HOLD_MAX (64u * 1024u)      /* All a request not signed in may hold. */
+#define SERVER_CONNECTIONS_MAX 2048u      /* Open connections, all threads together. */
+#define SERVER_CONNECTIONS_MIN 16u        /* Served even if open files allow fewer. */
+#define SERVER_PER_ADDRESS_MAX 64u        /* Open connections from one IP address. */
+#define SERVER_FILES_RESERVED 64u         /* Open files kept for other than connections. */
+#define SERVER_FILES_PER_THREAD 4u        /* A read connection's database, WAL and index. */
+#define SERVER_HEADER_DEADLINE_S 10u      /* Request line and headers, from accept. */
+#define SERVER_BODY_DEADLINE_S 30u        /* A body, from the end of its headers. */
+#define SERVER_LARGE_BODY_DEADLINE_S 300u /* A body over SERVER_BODY_MAX (a partner batch). */
+#define SERVER_SWEEP_MS 250u              /* How often deadlines are checked. */
 #define SERVER_TIMEOUT_S 30u              /* Idle connections are closed after this. */
+#define SERVER_BATCH_MAX 512u             /* Write jobs committed together. */
+/* The most the server holds for connections, all together: 272 MiB. */
+#define SERVER_CONNECTIONS_HOLD_MAX                                                          \
+    ((uint64_t)SERVER_CONNECTIONS_MAX *                                                      \
+         (SERVER_CONNECTION_MEMORY + SERVER_CONNECTION_OVERHEAD + SERVER_BODY_MAX) +         \
+     (uint64_t)SERVER_LARGE_BODIES_MAX * ACSA_BATCH_BYTES_MAX)
 #define SERVER_DRAIN_MS 10000u            /* How long shutdown waits for open requests. */
 #define SERVER_PARAMS_MAX 3               /* {params} of one route pattern. */
 #define SERVER_PARAM_SIZE 256             /* Longest decoded path parameter, plus NUL. */
@@ -34,6 +61,15 @@
 #define SERVER_CURSOR_SIZE 96             /* Longest ?cursor=, plus NUL. */
 
 _Static_assert(SERVER_BATCH_MAX >= 1, "a batch holds at least one job");
+_Static_assert(SERVER_CONNECTION_MEMORY + SERVER_CONNECTION_OVERHEAD + SERVER_ANON_BODY_MAX <=
+               SERVER_ANON_HOLD_MAX, "a request not signed in holds at most 64 KiB");
+_Static_assert(SERVER_ANON_BODY_MAX <= SERVER_BODY_MAX && SERVER_BODY_MAX < ACSA_BATCH_BYTES_MAX,
+               "bodies: anonymous, signed in, partner batch");
+_Static_assert(SERVER_PER_ADDRESS_MAX < SERVER_CONNECTIONS_MAX, "one address cannot fill");
+_Static_assert(SERVER_CONNECTIONS_HOLD_MAX <= 272u * 1024u * 1024u,
+               "connections hold at most 272 MiB (docs/ARCHITECTURE.md)");
+_Static_assert(SERVER_HEADER_DEADLINE_S < SERVER_TIMEOUT_S &&
+               SERVER_BODY_DEADLINE_S < SERVER_LARGE_BODY_DEADLINE_S, "deadlines");
 _Static_assert(SERVER_PARAM_SIZE >= ACSA_NUMBER_SIZE, "an order number fits a parameter");
 
 struct request;
@@ -94,7 +130,11 @@ struct request {
     size_t body_size;
     size_t body_capacity;                     /* Allocated for body, less its NUL. */
     bool body_too_large;
-    size_t body_max;                          /* Largest body accepted on this path. */
+    bool body_no_slot;                        /* Over SERVER_BODY_MAX, and no slot free. */
+    bool large_body;                          /* Holds a slot of SERVER_LARGE_BODIES_MAX. */
+    bool close_after;                         /* Answered before its body was read. */
+    size_t body_max;                          /* Largest body this request may send. */
+    struct conn *conn;                        /* Its connection's deadline (connections.c). */
     char peer[ACSA_NATION_SIZE];              /* ROUTE_PEER: the partner node that asks. */
     bool signed_in;
     bool by_cookie;                           /* Authenticated by the session cookie. */
@@ -117,6 +157,9 @@ struct request {
     struct response response;
     bool logged;
 };
+/* Half the overhead, the rest for libmicrohttpd's own state of the connection. */
+_Static_assert(sizeof(struct request) <= SERVER_CONNECTION_OVERHEAD / 2,
+               "a request's state fits SERVER_CONNECTION_OVERHEAD");
 
 /* server.c */
 struct acsa_app *server_reader(struct request *req);  /* This thread's read connection. */
@@ -193,6 +236,9 @@ void route_reconcile(struct request *req);
 void route_sync_run(struct request *req);
 /* Checks the signature headers of a partner node's request; false after answering 403. */
 bool sync_admitted(struct request *req);
+/* Checks a partner node's request from its request line and headers alone, before any of its
+ * body is read (a body is only read for a request this admits); false after answering. */
+bool sync_admit_early(struct request *req);
 
 /* sync_timer.c: --sync-every. */
 struct sync_timer;

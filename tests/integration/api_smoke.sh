@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # acsa serve, driven with curl on a demo node: sign-in, an order walked through its steps
 # with If-Match, a stale ETag, the refusals (401 403 404 413 415 400 428), idempotent replay,
-# /healthz, /metrics, the OpenAPI document against the route table, and a clean SIGTERM.
+# /healthz, /metrics (signed in), the OpenAPI document against the route table, and a clean SIGTERM.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -351,8 +351,7 @@ expect_status 200
 expect_json 'd["months"]' 36
 expect_json 'all(set(i) == {"month","partner","currency","orders","value"} for i in d["items"])' true
 
-test_case "GET /metrics counts requests and orders"
-JAR=""
+test_case "GET /metrics counts requests and orders (for a programme officer)"
 http GET /metrics
 expect_status 200
 expect_stdout_contains 'acsa_http_requests_total{method="POST",route="/api/orders",status="201"}'

@@ -167,7 +167,7 @@ const SUCCESS = [
         assert.deepEqual(r.json, { status: 'ok' });
         assert.match(r.headers.get('x-request-id') ?? '', /^[0-9a-f]{32}$/);
     } },
-    { route: 'GET /metrics', status: 200, check: (r) => {
+    { route: 'GET /metrics', as: 'in-auditor', status: 200, check: (r) => {
         assert.match(r.headers.get('content-type'), /^text\/plain/);
         assert.match(r.text, /^# HELP /m);
     } },
@@ -1120,7 +1120,7 @@ test('/metrics exposes the documented metrics, each series once', async () => {
     const doc = (await call('GET', '/api/openapi.json', null)).json;
     const names = doc.paths['/metrics'].get.responses['200'].description.match(/acsa_[a-z_]+/g);
     assert.ok(names.length >= 4, `metric names documented: ${names}`);
-    const text = (await call('GET', '/metrics', null)).text;
+    const text = (await call('GET', '/metrics', 'in-auditor')).text;
     for (const name of names) assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'));
     const created = /^acsa_http_requests_total\{method="POST",route="\/api\/orders",status="201"\} \d+$/m;
     assert.match(text, created);

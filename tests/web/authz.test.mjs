@@ -99,7 +99,7 @@ const NO_PARTNER = { status: 400, field: 'peer', detail: /no partner node/ };
 /** Routes that are not about one order: who may call them (roles table and route table). */
 const NODE_ROUTES = [
     { route: 'GET /healthz', who: ANYONE },
-    { route: 'GET /metrics', who: ANYONE },
+    { route: 'GET /metrics', who: AUDIT },
     { route: 'GET /api/openapi.json', who: ANYONE },
     { route: 'GET /', who: ANYONE },
     { route: 'GET /{asset}', path: '/style.css', who: ANYONE },
