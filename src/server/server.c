@@ -168,8 +168,7 @@ static struct request *request_new(struct server *server, struct MHD_Connection 
     req->server = server;
     req->connection = connection;
     req->url = url;
-    /* Record batches between nodes are far larger than any API body. */
-    req->body_max = strncmp(url, "/sync/", 6) == 0 ? ACSA_BATCH_BYTES_MAX : SERVER_BODY_MAX;
+    req->body_max = SERVER_BODY_MAX; /* Larger for a partner node's admitted request. */
     req->method = method;
     req->started_us = monotonic_us();
     req->route_index = -1;
@@ -401,6 +400,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
             return MHD_NO;
         }
         *con_cls = req;
+        if (strncmp(url, "/sync/", 6) == 0 && !sync_admit_early(req)) {
+            return send_response(req); /* Before any of the body is taken. */
+        }
         if (!content_length_too_large(req)) {
             return MHD_YES;
         }
@@ -467,6 +469,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
         return;
     }
     *con_cls = NULL;
+    sync_request_done(req);
     log_request(req);
     atomic_fetch_sub(&req->server->in_flight, 1);
     response_free(&req->response);
