@@ -81,9 +81,10 @@ void acsa_sync_response_free(struct acsa_sync_response *response)
  * from the path and the query pairs it parsed, and only such a target comes out the same. */
 static bool target_canonical(const char *target)
 {
-    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-    size_t path = strspn(target, "/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-                         "-._~");
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789-._~";
+    size_t path = strspn(target, "/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789-._~");
     if (target[0] != '/' || strlen(target) > ACSA_WIRE_TARGET_MAX) {
         return false;
     }
