@@ -170,7 +170,7 @@ static enum acsa_rc verify_reply(struct acsa_app *app, const struct acsa_peer *p
     if (out->verified) {
         return ACSA_OK;
     }
-    if (!has_sig && (out->status == 403 || out->status == 429 || out->status == 503)) {
+    if (!has_sig && (out->status == 403 || out->status == 429 || out->status >= 500)) {
         return ACSA_OK; /* Refused before the partner knew us: reported, never used. */
     }
     return acsa_error_set(err, ACSA_EFORBIDDEN, "peer", "peer: the answer (HTTP %ld) of %s's node "

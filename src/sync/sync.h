@@ -32,7 +32,7 @@ struct acsa_sync_response {
  * name=value pairs joined by "&", of A-Z a-z 0-9 - . _ ~ / only (it is signed as sent).
  * ACSA_ENETWORK when the node cannot be reached or answers nothing; ACSA_EFORBIDDEN when the
  * answer is not signed by the partner's registered key for this request (an unsigned 403, 429
- * or 503, which the partner gives before it knows the asker, is returned as ACSA_OK with
+ * or 5xx, which the partner gives before it knows the asker, is returned as ACSA_OK with
  * verified false: a refusal to report, never data to use); otherwise ACSA_OK with whatever
  * status it answered. */
 ACSA_NODISCARD enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *peer,
