@@ -27,6 +27,15 @@ static struct acsa_nonce_cache *nonces;                  /* NULL if it could not
 static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
 static char inflight[SYNC_INFLIGHT_PEERS_MAX][ACSA_NATION_SIZE];  /* "" for a free slot. */
 
+/* When this process started. Nonces live in memory: a request signed before then may have
+ * been taken by an earlier run of the node, so it is refused rather than perhaps taken twice. */
+static int64_t process_started_s;
+
+__attribute__((constructor)) static void note_process_start(void)
+{
+    process_started_s = (int64_t)time(NULL);
+}
+
 static void wire_start(void)
 {
     nonces = acsa_nonce_cache_new(ACSA_NONCE_CACHE_MAX);
@@ -65,13 +74,14 @@ void sync_request_done(struct request *req)
     req->sync_inflight = false;
 }
 
-/* A refusal before the body is read: the connection closes after it, so no body is taken. */
+/* A refusal before the body is read (err's problem, else status's, else the problem answered
+ * already): the connection closes after it, so no body is taken. */
 static bool refuse_early(struct request *req, int status, const char *field, const char *detail,
                          const struct acsa_error *err)
 {
     if (err != NULL) {
         problem_rc(req, err->rc, err);
-    } else {
+    } else if (status != 0) {
         problem(req, status, field, "%s", detail);
     }
     if (req->response.status == 503) {
@@ -144,6 +154,12 @@ static bool wire_admit(struct request *req, struct acsa_app *app, struct acsa_wi
     if (rc != ACSA_OK) {
         err.rc = rc;
         return refuse_early(req, 0, NULL, NULL, &err);
+    }
+    if (w->at_s < process_started_s) {
+        problem(req, 403, "X-Acsa-Time", "X-Acsa-Time: %lld is before this node started "
+                "(%lld): such a request cannot be told from a replay; sign it again",
+                (long long)w->at_s, (long long)process_started_s);
+        return refuse_early(req, 0, NULL, NULL, NULL);
     }
     if (acsa_nonce_seen(nonces, w->from, w->nonce, now)) {
         return refuse_early(req, 403, "X-Acsa-Nonce", "X-Acsa-Nonce: used before: a signed "

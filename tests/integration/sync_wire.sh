@@ -376,6 +376,19 @@ if [ $((AFTER - BEFORE)) -gt 16384 ]; then
     fail "peak memory grew by $((AFTER - BEFORE)) kB"
 fi
 
+# ---- Nonces live in memory: a restart forgets them --------------------------------------------
+
+test_case "finding 6: a request captured before Japan's node restarted is 403 after it"
+proxy_mode "hold GET /sync/v1/status"
+on IN sync --peer JP --json
+expect_exit 1
+HELD_STATUS=$(capture GET sync_v1_status)
+sleep 1.1 # So that the restart falls in a later second than the request's X-Acsa-Time.
+server_stop JP
+server_start JP
+wire send "${NODE_URL[JP]}" "$HELD_STATUS"
+expect_stdout "403 X-Acsa-Time"
+
 test_case "the servers stop cleanly"
 server_stop IN
 server_stop JP
