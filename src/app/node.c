@@ -189,39 +189,93 @@ enum acsa_rc acsa_app_peer_add(struct acsa_app *app, const char *party, const ch
     return acsa__app_finish(app, rc, "peer.add", object, err);
 }
 
-size_t acsa_request_message(const char *method, const char *target, int64_t at_s,
-                            const uint8_t *body, size_t body_len, char *out, size_t cap)
+void acsa_sha256_text(const uint8_t *data, size_t len, char out[ACSA_SHA256_TEXT_SIZE])
 {
-    uint8_t hash[32];
-    char hex[65];
-    crypto_hash_sha256(hash, body != NULL ? body : (const uint8_t *)"", body_len);
-    sodium_bin2hex(hex, sizeof(hex), hash, sizeof(hash));
-    int path_len = (int)strcspn(target, "?");
-    int n = snprintf(out, cap, "ACSA-REQ-1\n%s\n%.*s\n%" PRId64 "\n%s", method, path_len, target,
-                     at_s, hex);
+    uint8_t hash[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(hash, data != NULL ? data : (const uint8_t *)"", len);
+    sodium_bin2hex(out, ACSA_SHA256_TEXT_SIZE, hash, sizeof(hash));
+}
+
+bool acsa_wire_hex_valid(const char *text, size_t n)
+{
+    return text != NULL && strlen(text) == n && strspn(text, "0123456789abcdef") == n;
+}
+
+/* A part of a signed message: no newline (it separates the parts), no empty part. */
+static bool part_valid(const char *text)
+{
+    return text != NULL && text[0] != '\0' && strpbrk(text, "\r\n") == NULL;
+}
+
+size_t acsa_request_message(const struct acsa_wire_request *w, char *out, size_t cap)
+{
+    if (!part_valid(w->method) || !part_valid(w->target) || !part_valid(w->from) ||
+        !part_valid(w->to) || !acsa_wire_hex_valid(w->nonce, ACSA_NONCE_TEXT_SIZE - 1) ||
+        !acsa_wire_hex_valid(w->body_sha256, ACSA_SHA256_TEXT_SIZE - 1) ||
+        strlen(w->target) > ACSA_WIRE_TARGET_MAX) {
+        return 0;
+    }
+    int n = snprintf(out, cap, ACSA_WIRE_REQUEST_TAG "\n%s\n%s\n%s\n%s\n%" PRId64 "\n%s\n%s",
+                     w->method, w->target, w->from, w->to, w->at_s, w->nonce, w->body_sha256);
     return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
-enum acsa_rc acsa_app_request_verify(struct acsa_app *app, const char *party,
-                                     const char *method, const char *target, int64_t at_s,
-                                     const uint8_t *body, size_t body_len, const char *sig_hex,
-                                     int64_t now_s, struct acsa_error *err)
+size_t acsa_reply_message(const char *nonce, long status, const char *body_sha256,
+                          const char *from, const char *to, char *out, size_t cap)
+{
+    if (!acsa_wire_hex_valid(nonce, ACSA_NONCE_TEXT_SIZE - 1) ||
+        !acsa_wire_hex_valid(body_sha256, ACSA_SHA256_TEXT_SIZE - 1) || !part_valid(from) ||
+        !part_valid(to)) {
+        return 0;
+    }
+    int n = snprintf(out, cap, ACSA_WIRE_REPLY_TAG "\n%s\n%ld\n%s\n%s\n%s", nonce, status,
+                     body_sha256, from, to);
+    return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+enum acsa_rc acsa_app_request_check(struct acsa_app *app, const struct acsa_wire_request *w,
+                                    int64_t now_s, uint8_t key_out[32], struct acsa_error *err)
 {
     struct acsa_peer peer;
-    enum acsa_rc rc = STORE(app)->peer_get(app->store, party != NULL ? party : "", &peer, err);
+    const char *from = w->from != NULL ? w->from : "";
+    enum acsa_rc rc = acsa__app_check_party(from, err) == ACSA_OK
+                          ? STORE(app)->peer_get(app->store, from, &peer, err) : ACSA_ENOTFOUND;
     if (rc == ACSA_ENOTFOUND) {
         return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Node",
-                              "X-Acsa-Node: \"%.8s\" is not a partner node of %s",
-                              party != NULL ? party : "", app->nation);
+                              "X-Acsa-Node: \"%.8s\" is not a partner node of %s", from,
+                              app->nation);
     }
     if (rc != ACSA_OK) {
         return rc;
     }
-    if (at_s < now_s - ACSA_REQUEST_SKEW_S || at_s > now_s + ACSA_REQUEST_SKEW_S) {
+    if (w->to == NULL || strcmp(w->to, app->nation) != 0) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-To",
+                              "X-Acsa-To: the request is for the node of \"%.8s\", but this is "
+                              "the node of %s", w->to != NULL ? w->to : "", app->nation);
+    }
+    if (w->at_s < now_s - ACSA_REQUEST_SKEW_S || w->at_s > now_s + ACSA_REQUEST_SKEW_S) {
         return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Time",
                               "X-Acsa-Time: %" PRId64 " is more than %d s from this node's clock "
-                              "(%" PRId64 ")", at_s, ACSA_REQUEST_SKEW_S, now_s);
+                              "(%" PRId64 ")", w->at_s, ACSA_REQUEST_SKEW_S, now_s);
     }
+    if (!acsa_wire_hex_valid(w->nonce, ACSA_NONCE_TEXT_SIZE - 1)) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Nonce",
+                              "X-Acsa-Nonce: expected %d lowercase hex digits",
+                              ACSA_NONCE_TEXT_SIZE - 1);
+    }
+    if (!acsa_wire_hex_valid(w->body_sha256, ACSA_SHA256_TEXT_SIZE - 1)) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Body-SHA256",
+                              "X-Acsa-Body-SHA256: expected %d lowercase hex digits",
+                              ACSA_SHA256_TEXT_SIZE - 1);
+    }
+    memcpy(key_out, peer.key, 32);
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_request_verify_signature(const struct acsa_wire_request *w,
+                                           const char *sig_hex, const uint8_t key[32],
+                                           struct acsa_error *err)
+{
     uint8_t sig[64];
     size_t len = 0;
     if (sig_hex == NULL || strlen(sig_hex) != 128 ||
@@ -229,12 +283,13 @@ enum acsa_rc acsa_app_request_verify(struct acsa_app *app, const char *party,
         return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Signature",
                               "X-Acsa-Signature: expected 128 hex digits");
     }
-    char msg[4096];
-    size_t n = acsa_request_message(method, target, at_s, body, body_len, msg, sizeof(msg));
-    if (n == 0 || crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, peer.key) != 0) {
+    char msg[ACSA_WIRE_MESSAGE_SIZE];
+    size_t n = acsa_request_message(w, msg, sizeof(msg));
+    if (n == 0 || crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, key) != 0) {
         return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Signature",
-                              "X-Acsa-Signature: does not verify with the key registered for %s",
-                              party);
+                              "X-Acsa-Signature: does not verify with the key registered for %s "
+                              "(over method, path and query, both nodes, time, nonce and body "
+                              "hash)", w->from);
     }
     return ACSA_OK;
 }

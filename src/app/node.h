@@ -62,21 +62,62 @@ ACSA_NODISCARD enum acsa_rc acsa_app_node_sign(struct acsa_app *app, const uint8
                                                size_t len, uint8_t sig[64],
                                                struct acsa_error *err);
 
-/** Checks a request a partner signed (acsa_sync_request_message): the signer is a registered
- * peer, its key verifies, and the time is within ACSA_REQUEST_SKEW_S of now_s. EFORBIDDEN
- * naming what failed. */
-ACSA_NODISCARD enum acsa_rc acsa_app_request_verify(struct acsa_app *app, const char *party,
-                                                    const char *method, const char *target,
-                                                    int64_t at_s, const uint8_t *body,
-                                                    size_t body_len, const char *sig_hex,
-                                                    int64_t now_s, struct acsa_error *err);
+/* The sync wire (docs/ARCHITECTURE.md, "The sync wire"): every request carries the sending
+ * and the receiving node, the time, a random nonce and the body's SHA-256, all signed with the
+ * sender's key over the method and the exact target (path and query); every answer to an
+ * admitted request is signed by the answering node over the request's nonce, the status, the
+ * body's SHA-256 and both nodes. */
+#define ACSA_NONCE_BYTES 16                /* Random bytes of a request's nonce. */
+#define ACSA_NONCE_TEXT_SIZE (2 * ACSA_NONCE_BYTES + 1)   /* As hex, plus NUL. */
+#define ACSA_SHA256_TEXT_SIZE 65           /* A SHA-256 as hex, plus NUL. */
+#define ACSA_SIGNATURE_TEXT_SIZE 129       /* An Ed25519 signature as hex, plus NUL. */
+#define ACSA_WIRE_TARGET_MAX 1024          /* Longest path and query a signed request has. */
+#define ACSA_WIRE_MESSAGE_SIZE (ACSA_WIRE_TARGET_MAX + 256)  /* Room for a signed message. */
+#define ACSA_WIRE_REQUEST_TAG "ACSA-REQ-2" /* First line of a signed request's message. */
+#define ACSA_WIRE_REPLY_TAG "ACSA-REP-2"   /* First line of a signed answer's message. */
 
-/** The message a signed request signs: "ACSA-REQ-1\n" method "\n" path "\n" at_s "\n"
- * hex(SHA-256(body)); path is target without its query (a query only narrows what a read
- * returns). Its length, or 0 if it does not fit cap bytes (4096 always do for targets under
- * 3,900 bytes). */
-size_t acsa_request_message(const char *method, const char *target, int64_t at_s,
-                            const uint8_t *body, size_t body_len, char *out, size_t cap);
+/* What a signed request signs, as the headers carry it. */
+struct acsa_wire_request {
+    const char *method;       /* "GET", "POST". */
+    const char *target;       /* Path and query, exactly as sent: "/sync/v1/batches?after=5". */
+    const char *from;         /* X-Acsa-Node: the sending nation. */
+    const char *to;           /* X-Acsa-To: the receiving nation. */
+    int64_t at_s;             /* X-Acsa-Time. */
+    const char *nonce;        /* X-Acsa-Nonce: 32 lowercase hex digits. */
+    const char *body_sha256;  /* X-Acsa-Body-SHA256: 64 lowercase hex digits. */
+};
+
+/** Lowercase hex of SHA-256(data) (data may be NULL when len is 0). */
+void acsa_sha256_text(const uint8_t *data, size_t len, char out[ACSA_SHA256_TEXT_SIZE]);
+
+/** Whether text is n lowercase hex digits and nothing else. */
+bool acsa_wire_hex_valid(const char *text, size_t n);
+
+/** The message a request signs: the tag, method, target, from, to, time, nonce and body hash,
+ * each followed by "\n" but the last. Its length, or 0 if a part is missing or malformed or
+ * it does not fit cap bytes. */
+size_t acsa_request_message(const struct acsa_wire_request *w, char *out, size_t cap);
+
+/** The message an answer signs: the tag, the request's nonce, the status (decimal), the
+ * answer body's hash, the answering nation and the asking nation, "\n" between them. */
+size_t acsa_reply_message(const char *nonce, long status, const char *body_sha256,
+                          const char *from, const char *to, char *out, size_t cap);
+
+/** The checks of a request's headers that need no body and no signature, in this order: the
+ * sender is a registered peer (its key to key_out), the receiver is this node, the time is
+ * within ACSA_REQUEST_SKEW_S of now_s, the nonce and body hash are well-formed hex.
+ * ACSA_EFORBIDDEN naming the header at fault. */
+ACSA_NODISCARD enum acsa_rc acsa_app_request_check(struct acsa_app *app,
+                                                   const struct acsa_wire_request *w,
+                                                   int64_t now_s, uint8_t key_out[32],
+                                                   struct acsa_error *err);
+
+/** Whether sig_hex is the signature by key of w's message; ACSA_EFORBIDDEN naming
+ * X-Acsa-Signature if not. */
+ACSA_NODISCARD enum acsa_rc acsa_request_verify_signature(const struct acsa_wire_request *w,
+                                                          const char *sig_hex,
+                                                          const uint8_t key[32],
+                                                          struct acsa_error *err);
 
 /* A batch: our records for one partner after a cursor, signed (layout in ARCHITECTURE.md). */
 struct acsa_batch_info {

@@ -6,6 +6,9 @@
 #include "../util/alloc.h"
 
 #include <errno.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,40 +17,264 @@
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 
-bool sync_admitted(struct request *req)
+/* ---- The sync wire: admission before the body, signed answers ----------------------------- */
+
+/* Partner nodes with a batch POST in flight, at most (one batch per partner at a time). */
+#define SYNC_INFLIGHT_PEERS_MAX 64
+
+static pthread_once_t wire_once = PTHREAD_ONCE_INIT;
+static struct acsa_nonce_cache *nonces;                  /* NULL if it could not be made. */
+static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
+static char inflight[SYNC_INFLIGHT_PEERS_MAX][ACSA_NATION_SIZE];  /* "" for a free slot. */
+
+/* When this process started. Nonces live in memory: a request signed before then may have
+ * been taken by an earlier run of the node, so it is refused rather than perhaps taken twice. */
+static int64_t process_started_s;
+
+__attribute__((constructor)) static void note_process_start(void)
 {
-    const char *node = server_header(req, "X-Acsa-Node");
-    const char *at_text = server_header(req, "X-Acsa-Time");
-    const char *sig = server_header(req, "X-Acsa-Signature");
+    process_started_s = (int64_t)time(NULL);
+}
+
+static void wire_start(void)
+{
+    nonces = acsa_nonce_cache_new(ACSA_NONCE_CACHE_MAX);
+}
+
+/* Takes the partner's one batch slot; false if it has a batch in flight (or no slot is free). */
+static bool inflight_take(const char *peer)
+{
+    pthread_mutex_lock(&inflight_lock);
+    int free_slot = -1;
+    bool busy = false;
+    for (int i = 0; i < SYNC_INFLIGHT_PEERS_MAX && !busy; i++) {
+        busy = strcmp(inflight[i], peer) == 0;
+        free_slot = free_slot < 0 && inflight[i][0] == '\0' ? i : free_slot;
+    }
+    bool taken = !busy && free_slot >= 0;
+    if (taken) {
+        snprintf(inflight[free_slot], ACSA_NATION_SIZE, "%s", peer);
+    }
+    pthread_mutex_unlock(&inflight_lock);
+    return taken;
+}
+
+void sync_request_done(struct request *req)
+{
+    if (!req->sync_inflight) {
+        return;
+    }
+    pthread_mutex_lock(&inflight_lock);
+    for (int i = 0; i < SYNC_INFLIGHT_PEERS_MAX; i++) {
+        if (strcmp(inflight[i], req->peer) == 0) {
+            inflight[i][0] = '\0';
+        }
+    }
+    pthread_mutex_unlock(&inflight_lock);
+    req->sync_inflight = false;
+}
+
+/* A refusal before the body is read (err's problem, else status's, else the problem answered
+ * already): the connection closes after it, so no body is taken. */
+static bool refuse_early(struct request *req, int status, const char *field, const char *detail,
+                         const struct acsa_error *err)
+{
+    if (err != NULL) {
+        problem_rc(req, err->rc, err);
+    } else if (status != 0) {
+        problem(req, status, field, "%s", detail);
+    }
+    if (req->response.status == 503) {
+        response_header(req, "Retry-After", "1");
+    }
+    response_header(req, "Connection", "close");
+    return false;
+}
+
+/* The target as signed: the path, then "?" and the query's name=value pairs in the order
+ * received, joined by "&", every byte but A-Z a-z 0-9 - . _ ~ percent-encoded ("/" too in the
+ * query). A client that sends its target in this form signs the bytes it sends. */
+struct target_text {
+    char text[ACSA_WIRE_TARGET_MAX + 1];
+    size_t len;
+    bool overflow;
+    uint32_t pairs;
+};
+
+static void target_add(struct target_text *t, const char *s, const char *keep)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; s != NULL && *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                     || (c != '\0' && strchr(keep, c) != NULL);
+        char enc[3] = {(char)c, 0, 0};
+        size_t n = 1;
+        if (!plain) {
+            enc[0] = '%';
+            enc[1] = hex[c >> 4];
+            enc[2] = hex[c & 15];
+            n = 3;
+        }
+        if (t->len + n > ACSA_WIRE_TARGET_MAX) {
+            t->overflow = true;
+            return;
+        }
+        memcpy(t->text + t->len, enc, n);
+        t->len += n;
+        t->text[t->len] = '\0';
+    }
+}
+
+static enum MHD_Result target_pair(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    struct target_text *t = cls;
+    target_add(t, t->pairs++ == 0 ? "?" : "&", "?&");
+    target_add(t, key, "-._~");
+    if (value != NULL) {
+        target_add(t, "=", "=");
+        target_add(t, value, "-._~");
+    }
+    return MHD_YES;
+}
+
+/* The checks of the sync wire that need no body (docs/ARCHITECTURE.md, "The sync wire"):
+ * headers, registered sender, receiver, time, nonce not seen, signature; then the nonce is
+ * remembered and, for a batch, the partner's one slot taken. False after answering. */
+static bool wire_admit(struct request *req, struct acsa_app *app, struct acsa_wire_request *w,
+                       const char *sig)
+{
     struct acsa_error err;
     acsa_error_clear(&err);
-    if (node == NULL || at_text == NULL || sig == NULL) {
-        problem(req, 403, "X-Acsa-Signature", "X-Acsa-Node, X-Acsa-Time and X-Acsa-Signature: "
-                "a partner node signs every request to /sync/");
-        return false;
-    }
-    char *end = NULL;
-    errno = 0;
-    long long at = strtoll(at_text, &end, 10);
-    if (errno != 0 || end == at_text || *end != '\0') {
-        problem(req, 403, "X-Acsa-Time", "X-Acsa-Time: expected Unix seconds");
-        return false;
-    }
-    enum acsa_rc rc = acsa_app_request_verify(server_reader(req), node, req->method, req->url,
-                                              (int64_t)at, (const uint8_t *)req->body,
-                                              req->body_size, sig, (int64_t)time(NULL), &err);
+    int64_t now = (int64_t)time(NULL);
+    uint8_t key[32];
+    enum acsa_rc rc = acsa_app_request_check(app, w, now, key, &err);
+    rc = rc == ACSA_ENOTFOUND ? ACSA_EFORBIDDEN : rc;
     if (rc != ACSA_OK) {
-        problem_rc(req, rc == ACSA_ENOTFOUND ? ACSA_EFORBIDDEN : rc, &err);
-        return false;
+        err.rc = rc;
+        return refuse_early(req, 0, NULL, NULL, &err);
     }
-    snprintf(req->peer, sizeof(req->peer), "%s", node);
+    if (w->at_s < process_started_s) {
+        problem(req, 403, "X-Acsa-Time", "X-Acsa-Time: %lld is before this node started "
+                "(%lld): such a request cannot be told from a replay; sign it again",
+                (long long)w->at_s, (long long)process_started_s);
+        return refuse_early(req, 0, NULL, NULL, NULL);
+    }
+    if (acsa_nonce_seen(nonces, w->from, w->nonce, now)) {
+        return refuse_early(req, 403, "X-Acsa-Nonce", "X-Acsa-Nonce: used before: a signed "
+                            "request is taken once", NULL);
+    }
+    if (acsa_request_verify_signature(w, sig, key, &err) != ACSA_OK) {
+        return refuse_early(req, 0, NULL, NULL, &err);
+    }
+    enum acsa_nonce_verdict verdict = acsa_nonce_remember(nonces, w->from, w->nonce,
+                                                          w->at_s + ACSA_REQUEST_SKEW_S, now);
+    if (verdict != ACSA_NONCE_NEW) {
+        return verdict == ACSA_NONCE_SEEN
+                   ? refuse_early(req, 403, "X-Acsa-Nonce", "X-Acsa-Nonce: used before: a "
+                                  "signed request is taken once", NULL)
+                   : refuse_early(req, 503, "X-Acsa-Nonce", "X-Acsa-Nonce: this node "
+                                  "remembers as many recent requests as it can; retry later",
+                                  NULL);
+    }
+    snprintf(req->peer, sizeof(req->peer), "%s", w->from);
+    if (strcmp(req->method, "POST") == 0 && strcmp(req->url, ACSA_SYNC_BATCHES) == 0) {
+        if (!inflight_take(w->from)) {
+            return refuse_early(req, 503, "X-Acsa-Node", "X-Acsa-Node: a batch of this node "
+                                "is being taken in; one at a time", NULL);
+        }
+        req->sync_inflight = true;
+    }
     return true;
 }
 
 bool sync_admit_early(struct request *req)
 {
-    (void)req;
+    pthread_once(&wire_once, wire_start);
+    struct acsa_app *app = server_reader(req);
+    if (app == NULL || nonces == NULL) {
+        return refuse_early(req, 503, NULL, "the node cannot check signed requests now; retry",
+                            NULL);
+    }
+    const char *at_text = server_header(req, "X-Acsa-Time");
+    const char *sig = server_header(req, "X-Acsa-Signature");
+    struct acsa_wire_request w = {req->method, NULL, server_header(req, "X-Acsa-Node"),
+                                  server_header(req, "X-Acsa-To"), 0,
+                                  server_header(req, "X-Acsa-Nonce"),
+                                  server_header(req, "X-Acsa-Body-SHA256")};
+    if (w.from == NULL || sig == NULL) {
+        return refuse_early(req, 403, "X-Acsa-Signature", "X-Acsa-Node, X-Acsa-To, "
+                            "X-Acsa-Time, X-Acsa-Nonce, X-Acsa-Body-SHA256 and "
+                            "X-Acsa-Signature: a partner node signs every request to /sync/",
+                            NULL);
+    }
+    char *end = NULL;
+    errno = 0;
+    long long at = at_text != NULL ? strtoll(at_text, &end, 10) : 0;
+    if (at_text == NULL || errno != 0 || end == at_text || *end != '\0') {
+        return refuse_early(req, 403, "X-Acsa-Time", "X-Acsa-Time: expected Unix seconds",
+                            NULL);
+    }
+    w.at_s = (int64_t)at;
+    struct target_text target = {.len = 0};
+    target_add(&target, req->url, "-._~/");
+    MHD_get_connection_values(req->connection, MHD_GET_ARGUMENT_KIND, target_pair, &target);
+    if (target.overflow) {
+        return refuse_early(req, 403, "X-Acsa-Signature", "X-Acsa-Signature: the path and "
+                            "query are longer than a signed request's", NULL);
+    }
+    w.target = target.text;
+    if (!wire_admit(req, app, &w, sig)) {
+        return false;
+    }
+    snprintf(req->sync_nonce, sizeof(req->sync_nonce), "%s", w.nonce);
+    snprintf(req->sync_body_sha256, sizeof(req->sync_body_sha256), "%s", w.body_sha256);
+    req->sync_admitted = true;
+    req->body_max = ACSA_BATCH_BYTES_MAX; /* Batches are far larger than any API body. */
     return true;
+}
+
+bool sync_admitted(struct request *req)
+{
+    if (!req->sync_admitted) {
+        problem(req, 403, "X-Acsa-Signature", "X-Acsa-Signature: a partner node signs every "
+                "request to /sync/");
+        return false;
+    }
+    char hash[ACSA_SHA256_TEXT_SIZE];
+    acsa_sha256_text((const uint8_t *)req->body, req->body_size, hash);
+    if (strcmp(hash, req->sync_body_sha256) != 0) {
+        problem(req, 403, "X-Acsa-Body-SHA256", "X-Acsa-Body-SHA256: the body's SHA-256 is %s, "
+                "not the one signed", hash);
+        sync_sign_reply(server_reader(req), req);
+        return false;
+    }
+    return true;
+}
+
+void sync_sign_reply(struct acsa_app *app, struct request *req)
+{
+    struct response *r = &req->response;
+    if (!req->sync_admitted || r->status == 0 || app == NULL ||
+        r->header_count + 2 > SERVER_HEADERS_MAX) {
+        return; /* Unsigned: the asker refuses it. */
+    }
+    char hash[ACSA_SHA256_TEXT_SIZE];
+    acsa_sha256_text((const uint8_t *)r->body, r->size, hash);
+    char msg[ACSA_WIRE_MESSAGE_SIZE];
+    size_t n = acsa_reply_message(req->sync_nonce, r->status, hash, acsa_app_nation(app),
+                                  req->peer, msg, sizeof(msg));
+    uint8_t sig[64];
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    if (n == 0 || acsa_app_node_sign(app, (const uint8_t *)msg, n, sig, &err) != ACSA_OK) {
+        return;
+    }
+    char sig_hex[ACSA_SIGNATURE_TEXT_SIZE];
+    sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
+    response_header(req, "X-Acsa-Node", "%s", acsa_app_nation(app));
+    response_header(req, "X-Acsa-Signature", "%s", sig_hex);
 }
 
 /* Answers a text or byte buffer built by the sync layer, or the problem of rc. */
@@ -65,7 +292,7 @@ static void respond_buf(struct request *req, enum acsa_rc rc, struct acsa_sync_b
     response_text(req, 200, content_type, buf->data, buf->len);
 }
 
-void route_sync_status(struct request *req)
+static void status_reply(struct request *req)
 {
     struct acsa_app *app = server_reader(req);
     struct acsa_peer peer;
@@ -105,6 +332,7 @@ static enum acsa_rc job_batch_import(struct acsa_app *app, struct request *req)
     } else {
         problem_rc(req, rc, &err);
     }
+    sync_sign_reply(app, req);
     return rc;
 }
 
@@ -113,7 +341,7 @@ void route_sync_batches_post(struct request *req)
     submit(req, job_batch_import, NULL, NULL);
 }
 
-void route_sync_batches_get(struct request *req)
+static void batches_get_reply(struct request *req)
 {
     uint32_t after = 0;
     uint32_t limit = ACSA_BATCH_RECORDS_DEFAULT;
@@ -138,7 +366,7 @@ void route_sync_batches_get(struct request *req)
     response_text(req, 200, "application/octet-stream", (char *)batch, len);
 }
 
-void route_sync_fingerprints(struct request *req)
+static void fingerprints_reply(struct request *req)
 {
     struct acsa_sync_buf buf = {0};
     struct acsa_error err;
@@ -147,7 +375,7 @@ void route_sync_fingerprints(struct request *req)
     respond_buf(req, rc, &buf, "text/plain; charset=utf-8", &err);
 }
 
-void route_sync_facts(struct request *req)
+static void facts_reply(struct request *req)
 {
     struct acsa_sync_buf buf = {0};
     struct acsa_error err;
@@ -158,7 +386,7 @@ void route_sync_facts(struct request *req)
     respond_buf(req, rc, &buf, "text/plain; charset=utf-8", &err);
 }
 
-void route_sync_balance(struct request *req)
+static void balance_reply(struct request *req)
 {
     struct acsa_sync_buf buf = {0};
     struct acsa_error err;
@@ -318,4 +546,34 @@ void route_sync_run(struct request *req)
         return;
     }
     response_json(req, 200, acsa_sync_report_json(&report));
+}
+
+void route_sync_status(struct request *req)
+{
+    status_reply(req);
+    sync_sign_reply(server_reader(req), req);
+}
+
+void route_sync_batches_get(struct request *req)
+{
+    batches_get_reply(req);
+    sync_sign_reply(server_reader(req), req);
+}
+
+void route_sync_fingerprints(struct request *req)
+{
+    fingerprints_reply(req);
+    sync_sign_reply(server_reader(req), req);
+}
+
+void route_sync_facts(struct request *req)
+{
+    facts_reply(req);
+    sync_sign_reply(server_reader(req), req);
+}
+
+void route_sync_balance(struct request *req)
+{
+    balance_reply(req);
+    sync_sign_reply(server_reader(req), req);
 }

@@ -599,6 +599,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     }
     /* A kept-alive connection has the header deadline again for its next request. */
     conn_phase(req->conn, CONN_HEADERS);
+    sync_request_done(req);
     log_request(req);
     atomic_fetch_sub(&req->server->in_flight, 1);
     response_free(&req->response);

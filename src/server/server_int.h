@@ -136,6 +136,10 @@ struct request {
     size_t body_max;                          /* Largest body this request may send. */
     struct conn *conn;                        /* Its connection's deadline (connections.c). */
     char peer[ACSA_NATION_SIZE];              /* ROUTE_PEER: the partner node that asks. */
+    bool sync_admitted;                       /* /sync/: its signed headers checked. */
+    bool sync_inflight;                       /* Holds its partner's one batch slot. */
+    char sync_nonce[ACSA_NONCE_TEXT_SIZE];    /* /sync/: the request's nonce. */
+    char sync_body_sha256[ACSA_SHA256_TEXT_SIZE];  /* /sync/: the body's hash as signed. */
     bool signed_in;
     bool by_cookie;                           /* Authenticated by the session cookie. */
     struct acsa_user user;                    /* When signed_in. */
@@ -234,11 +238,17 @@ void route_peers_list(struct request *req);
 void route_quarantine_list(struct request *req);
 void route_reconcile(struct request *req);
 void route_sync_run(struct request *req);
-/* Checks the signature headers of a partner node's request; false after answering 403. */
-bool sync_admitted(struct request *req);
-/* Checks a partner node's request from its request line and headers alone, before any of its
- * body is read (a body is only read for a request this admits); false after answering. */
+/* On the first call for a /sync/ path, before any of the body is taken: checks the signed
+ * headers of a partner node's request (sender, receiver, time, nonce, signature) and, for a
+ * batch, takes the partner's one slot; false after answering (the connection then closes, the
+ * body unread). Only an admitted request may have a body larger than SERVER_BODY_MAX. */
 bool sync_admit_early(struct request *req);
+/* After the body: it must have the signed hash; false after answering 403. */
+bool sync_admitted(struct request *req);
+/* Signs the answer to an admitted sync request (its nonce, status, body, both nodes). */
+void sync_sign_reply(struct acsa_app *app, struct request *req);
+/* When a request ends: gives back its partner's batch slot. */
+void sync_request_done(struct request *req);
 
 /* sync_timer.c: --sync-every. */
 struct sync_timer;

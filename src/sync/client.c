@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Signed HTTP requests to a partner node (libcurl). Each request carries the node's nation, the
- * time and an Ed25519 signature over method, target, time and the body's hash, so the partner
- * knows which registered node asks; the answer's body is capped so a faulty partner cannot
+/* Signed HTTP requests to a partner node (libcurl). Each request carries both nodes' nations,
+ * the time, a random nonce and the body's hash, signed (Ed25519) with the target exactly as
+ * sent, so the partner knows which registered node asks and can take each request once; the
+ * answer must carry the partner's signature over this request's nonce, its status and body,
+ * so a man in the middle cannot forge or swap it. Its body is capped so a faulty partner cannot
  * exhaust memory. */
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,6 +77,160 @@ void acsa_sync_response_free(struct acsa_sync_response *response)
     memset(response, 0, sizeof(*response));
 }
 
+/* Whether target is canonical (see acsa_sync_request): the server rebuilds the signed target
+ * from the path and the query pairs it parsed, and only such a target comes out the same. */
+static bool target_canonical(const char *target)
+{
+    static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789-._~";
+    size_t path = strspn(target, "/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789-._~");
+    if (target[0] != '/' || strlen(target) > ACSA_WIRE_TARGET_MAX) {
+        return false;
+    }
+    const char *p = target + path;
+    if (*p == '\0') {
+        return true;
+    }
+    if (*p != '?') {
+        return false;
+    }
+    do {
+        p++;
+        size_t name = strspn(p, plain);
+        if (name == 0 || p[name] != '=') {
+            return false;
+        }
+        p += name + 1;
+        p += strspn(p, plain);
+    } while (*p == '&');
+    return *p == '\0';
+}
+
+/* The reply headers that carry the partner's signature. */
+struct reply_headers {
+    char node[ACSA_NATION_SIZE + 1];
+    char sig[ACSA_SIGNATURE_TEXT_SIZE + 1];
+};
+
+/* Copies the value of header "name: value" into out when line is that header. */
+static void header_value(const char *line, size_t n, const char *name, char *out, size_t cap)
+{
+    size_t len = strlen(name);
+    if (n <= len + 1 || strncasecmp(line, name, len) != 0 || line[len] != ':') {
+        return;
+    }
+    const char *v = line + len + 1;
+    size_t vn = n - len - 1;
+    while (vn > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        vn--;
+    }
+    while (vn > 0 && (v[vn - 1] == '\r' || v[vn - 1] == '\n' || v[vn - 1] == ' ')) {
+        vn--;
+    }
+    out[0] = '\0';
+    if (vn < cap) {
+        memcpy(out, v, vn);
+        out[vn] = '\0';
+    }
+}
+
+static size_t on_header(char *line, size_t size, size_t count, void *ctx)
+{
+    struct reply_headers *h = ctx;
+    size_t n = size * count;
+    if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+        memset(h, 0, sizeof(*h)); /* A new answer (after an interim one). */
+    }
+    header_value(line, n, "X-Acsa-Node", h->node, sizeof(h->node));
+    header_value(line, n, "X-Acsa-Signature", h->sig, sizeof(h->sig));
+    return n;
+}
+
+/* Checks the partner's signature on its answer; see acsa_sync_request for what is refused. */
+static enum acsa_rc verify_reply(struct acsa_app *app, const struct acsa_peer *peer,
+                                 const char *method, const char *target, const char *nonce,
+                                 const struct reply_headers *h, struct acsa_sync_response *out,
+                                 struct acsa_error *err)
+{
+    char body_hash[ACSA_SHA256_TEXT_SIZE];
+    acsa_sha256_text(out->body, out->size, body_hash);
+    char msg[ACSA_WIRE_MESSAGE_SIZE];
+    size_t n = acsa_reply_message(nonce, out->status, body_hash, peer->party,
+                                  acsa_app_nation(app), msg, sizeof(msg));
+    uint8_t sig[64];
+    size_t len = 0;
+    bool has_sig = h->sig[0] != '\0';
+    out->verified = has_sig && n > 0 && strcmp(h->node, peer->party) == 0 &&
+                    strlen(h->sig) == 128 &&
+                    sodium_hex2bin(sig, sizeof(sig), h->sig, 128, NULL, &len, NULL) == 0 &&
+                    len == sizeof(sig) &&
+                    crypto_sign_verify_detached(sig, (const uint8_t *)msg, n, peer->key) == 0;
+    if (out->verified) {
+        return ACSA_OK;
+    }
+    if (!has_sig && (out->status == 403 || out->status == 429 || out->status >= 500)) {
+        return ACSA_OK; /* Refused before the partner knew us: reported, never used. */
+    }
+    return acsa_error_set(err, ACSA_EFORBIDDEN, "peer", "peer: the answer (HTTP %ld) of %s's node "
+                          "to %s %s %s (X-Acsa-Signature by its registered key over this "
+                          "request's nonce, the status and the body); refused, nothing of it "
+                          "used", out->status, peer->party, method, target,
+                          has_sig ? "does not verify" : "is not signed");
+}
+
+/* The signed request's headers: from, to, time, nonce, body hash and signature. */
+static struct curl_slist *signed_headers(struct acsa_app *app, const struct acsa_peer *peer,
+                                         const char *method, const char *target,
+                                         const uint8_t *body, size_t body_len,
+                                         char nonce[ACSA_NONCE_TEXT_SIZE], struct acsa_error *err)
+{
+    uint8_t raw[ACSA_NONCE_BYTES];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(nonce, ACSA_NONCE_TEXT_SIZE, raw, sizeof(raw));
+    char body_hash[ACSA_SHA256_TEXT_SIZE];
+    acsa_sha256_text(body, body_len, body_hash);
+    struct acsa_wire_request w = {method, target, acsa_app_nation(app), peer->party,
+                                  (int64_t)time(NULL), nonce, body_hash};
+    char msg[ACSA_WIRE_MESSAGE_SIZE];
+    size_t msg_len = acsa_request_message(&w, msg, sizeof(msg));
+    uint8_t sig[64];
+    if (msg_len == 0 || !target_canonical(target)) {
+        acsa_error_set(err, ACSA_EUSAGE, "target", "target: \"%.80s\" cannot be signed (a path "
+                       "and name=value pairs of A-Z a-z 0-9 - . _ ~, at most %d bytes)", target,
+                       ACSA_WIRE_TARGET_MAX);
+        return NULL;
+    }
+    if (acsa_app_node_sign(app, (const uint8_t *)msg, msg_len, sig, err) != ACSA_OK) {
+        return NULL;
+    }
+    char sig_hex[ACSA_SIGNATURE_TEXT_SIZE];
+    sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
+    char lines[6][200];
+    snprintf(lines[0], sizeof(lines[0]), "X-Acsa-Node: %s", w.from);
+    snprintf(lines[1], sizeof(lines[1]), "X-Acsa-To: %s", w.to);
+    snprintf(lines[2], sizeof(lines[2]), "X-Acsa-Time: %" PRId64, w.at_s);
+    snprintf(lines[3], sizeof(lines[3]), "X-Acsa-Nonce: %s", nonce);
+    snprintf(lines[4], sizeof(lines[4]), "X-Acsa-Body-SHA256: %s", body_hash);
+    snprintf(lines[5], sizeof(lines[5]), "X-Acsa-Signature: %s", sig_hex);
+    struct curl_slist *headers = NULL;
+    bool ok = true;
+    for (size_t i = 0; i < 6 && ok; i++) {
+        struct curl_slist *more = curl_slist_append(headers, lines[i]);
+        ok = more != NULL;
+        headers = ok ? more : headers;
+    }
+    struct curl_slist *more = ok ? curl_slist_append(headers, "Expect:") : NULL;
+    more = more != NULL ? curl_slist_append(more, "Content-Type: application/octet-stream")
+                        : NULL;
+    if (more == NULL) {
+        curl_slist_free_all(headers);
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    return more;
+}
+
 enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *peer,
                                const char *method, const char *target, const uint8_t *body,
                                size_t body_len, long timeout_s, struct acsa_sync_response *out,
@@ -86,44 +243,26 @@ enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *pee
                               peer->party);
     }
     pthread_once(&curl_once, curl_start);
-    int64_t now = (int64_t)time(NULL);
-    char msg[4096];
-    size_t msg_len = acsa_request_message(method, target, now, body, body_len, msg,
-                                          sizeof(msg));
-    uint8_t sig[64];
-    enum acsa_rc rc = msg_len > 0 ? acsa_app_node_sign(app, (const uint8_t *)msg, msg_len, sig,
-                                                       err)
-                                  : acsa_error_set(err, ACSA_EUSAGE, "target", "target: too long");
-    if (rc != ACSA_OK) {
-        return rc;
+    char nonce[ACSA_NONCE_TEXT_SIZE];
+    struct curl_slist *headers = signed_headers(app, peer, method, target, body, body_len,
+                                                nonce, err);
+    if (headers == NULL) {
+        return err->rc != ACSA_OK ? err->rc : ACSA_ENOMEM;
     }
-    char sig_hex[129];
-    sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
-    char url[ACSA_URL_SIZE + 512];
+    char url[ACSA_URL_SIZE + ACSA_WIRE_TARGET_MAX];
     size_t base = strlen(peer->url);
     while (base > 0 && peer->url[base - 1] == '/') {
         base--;
     }
     snprintf(url, sizeof(url), "%.*s%s", (int)base, peer->url, target);
-    char h_node[64];
-    char h_time[64];
-    char h_sig[200];
-    snprintf(h_node, sizeof(h_node), "X-Acsa-Node: %s", acsa_app_nation(app));
-    snprintf(h_time, sizeof(h_time), "X-Acsa-Time: %" PRId64, now);
-    snprintf(h_sig, sizeof(h_sig), "X-Acsa-Signature: %s", sig_hex);
     CURL *curl = curl_easy_init();
-    struct curl_slist *headers = NULL;
-    headers = curl_slist_append(headers, h_node);
-    headers = curl_slist_append(headers, h_time);
-    headers = curl_slist_append(headers, h_sig);
-    headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
-    headers = curl_slist_append(headers, "Expect:");
-    if (curl == NULL || headers == NULL) {
+    if (curl == NULL) {
         curl_slist_free_all(headers);
-        curl_easy_cleanup(curl);
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     struct acsa_sync_buf buf = {0};
+    struct reply_headers reply;
+    memset(&reply, 0, sizeof(reply));
     char curl_err[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(curl, CURLOPT_URL, url);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -134,6 +273,8 @@ enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *pee
     }
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &buf);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s > 0 ? timeout_s : 120L);
@@ -156,7 +297,15 @@ enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *pee
     }
     out->body = (uint8_t *)buf.data;
     out->size = buf.len;
-    return buf.failed ? acsa_error_set(err, ACSA_ENOMEM, "", "out of memory") : ACSA_OK;
+    if (buf.failed) {
+        acsa_sync_response_free(out);
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = verify_reply(app, peer, method, target, nonce, &reply, out, err);
+    if (rc != ACSA_OK) {
+        acsa_sync_response_free(out);
+    }
+    return rc;
 }
 
 #define ATTEMPTS 6          /* Tries of one request before giving up. */

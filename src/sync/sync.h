@@ -24,11 +24,17 @@ struct acsa_sync_response {
     long status;           /* HTTP status, 0 if no answer came. */
     uint8_t *body;         /* malloc'd, NUL-terminated; the caller frees it. */
     size_t size;
+    bool verified;         /* Signed by the partner's registered key for this request. */
 };
 
 /** Sends one signed request to peer's URL + target (body may be NULL for GET) and waits for
- * the answer (at most timeout_s). ACSA_ENETWORK when the node cannot be reached or answers
- * nothing; otherwise ACSA_OK with whatever status it answered. */
+ * the answer (at most timeout_s). target must be canonical: a path and an optional query of
+ * name=value pairs joined by "&", of A-Z a-z 0-9 - . _ ~ / only (it is signed as sent).
+ * ACSA_ENETWORK when the node cannot be reached or answers nothing; ACSA_EFORBIDDEN when the
+ * answer is not signed by the partner's registered key for this request (an unsigned 403, 429
+ * or 5xx, which the partner gives before it knows the asker, is returned as ACSA_OK with
+ * verified false: a refusal to report, never data to use); otherwise ACSA_OK with whatever
+ * status it answered. */
 ACSA_NODISCARD enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *peer,
                                               const char *method, const char *target,
                                               const uint8_t *body, size_t body_len,
@@ -127,6 +133,38 @@ ACSA_NODISCARD enum acsa_rc acsa_sync_facts(struct acsa_app *app, const char *pa
 /** "CURRENCY\tACCOUNT\tAMOUNT_MINOR\n" of the ledger with party. */
 ACSA_NODISCARD enum acsa_rc acsa_sync_balance(struct acsa_app *app, const char *party,
                                               struct acsa_sync_buf *out, struct acsa_error *err);
+
+/* ---- The nonces of signed requests (the server's sync routes) -------------------------------- */
+
+/* Nonces remembered at most: each request signed within the time window of
+ * ACSA_REQUEST_SKEW_S either side (30 minutes) takes one entry for that long; when all are
+ * taken by nonces still within their window, new requests are refused (503) rather than any
+ * nonce forgotten early. 16,384 is 9 signed requests a second for 30 minutes; an exchange of a
+ * million records in batches of 2,000 takes about 520. */
+#define ACSA_NONCE_CACHE_MAX 16384u
+
+struct acsa_nonce_cache;
+
+enum acsa_nonce_verdict {
+    ACSA_NONCE_NEW,           /* Not seen: remembered now (acsa_nonce_remember). */
+    ACSA_NONCE_SEEN,          /* Seen within its window: a replay. */
+    ACSA_NONCE_FULL,          /* Every entry holds a nonce still within its window. */
+};
+
+/** A cache of at most max nonces (0: ACSA_NONCE_CACHE_MAX); NULL when out of memory. */
+struct acsa_nonce_cache *acsa_nonce_cache_new(uint32_t max);
+void acsa_nonce_cache_free(struct acsa_nonce_cache *cache);
+/** Whether the nonce of from was seen and is remembered still (thread-safe). */
+bool acsa_nonce_seen(struct acsa_nonce_cache *cache, const char *from, const char *nonce,
+                     int64_t now_s);
+/** Remembers the nonce of from until expires_s, unless seen already or the cache is full of
+ * nonces not yet expired at now_s (thread-safe, atomic: of two requests with one nonce, one
+ * gets ACSA_NONCE_NEW). */
+enum acsa_nonce_verdict acsa_nonce_remember(struct acsa_nonce_cache *cache, const char *from,
+                                            const char *nonce, int64_t expires_s,
+                                            int64_t now_s);
+/** Nonces remembered now, expired ones not yet dropped included. */
+uint32_t acsa_nonce_count(struct acsa_nonce_cache *cache);
 
 /* ---- JSON shared by `acsa ... --json` and the API ----------------------------------------- */
 

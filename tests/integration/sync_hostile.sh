@@ -244,16 +244,25 @@ expect_forbidden() {
 
 NOW=$(date +%s)
 ZEROS=$(printf '0%.0s' $(seq 1 128))
+EMPTY_SHA256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+# The other headers of a signed request, well-formed, so that the one under test is at fault.
+wire_headers() {
+    printf '%s\n' -H "X-Acsa-To: IN" -H "X-Acsa-Nonce: $(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
+        -H "X-Acsa-Body-SHA256: ${1:-$EMPTY_SHA256}"
+}
+mapfile -t WIRE < <(wire_headers)
 test_case "GET /sync/v1/status without a signature is 403"
 http_status /sync/v1/status
 expect_forbidden X-Acsa-Signature
 
 test_case "GET /sync/v1/status with a wrong signature is 403"
-http_status -H "X-Acsa-Node: JP" -H "X-Acsa-Time: $NOW" -H "X-Acsa-Signature: $ZEROS" /sync/v1/status
+http_status "${WIRE[@]}" -H "X-Acsa-Node: JP" -H "X-Acsa-Time: $NOW" -H "X-Acsa-Signature: $ZEROS" \
+    /sync/v1/status
 expect_forbidden X-Acsa-Signature
 
 test_case "GET /sync/v1/status with a malformed signature is 403"
-http_status -H "X-Acsa-Node: JP" -H "X-Acsa-Time: $NOW" -H "X-Acsa-Signature: xyz" /sync/v1/status
+http_status "${WIRE[@]}" -H "X-Acsa-Node: JP" -H "X-Acsa-Time: $NOW" -H "X-Acsa-Signature: xyz" \
+    /sync/v1/status
 expect_forbidden X-Acsa-Signature
 
 test_case "GET /sync/v1/status from a nation with no partner node is 403"
@@ -261,7 +270,8 @@ http_status -H "X-Acsa-Node: FR" -H "X-Acsa-Time: $NOW" -H "X-Acsa-Signature: $Z
 expect_forbidden X-Acsa-Node
 
 test_case "GET /sync/v1/status at a time far from the server's clock is 403"
-http_status -H "X-Acsa-Node: JP" -H "X-Acsa-Time: $((NOW - 3600))" -H "X-Acsa-Signature: $ZEROS" \
+http_status "${WIRE[@]}" -H "X-Acsa-Node: JP" -H "X-Acsa-Time: $((NOW - 3600))" \
+    -H "X-Acsa-Signature: $ZEROS" \
     /sync/v1/status
 expect_forbidden X-Acsa-Time
 
@@ -269,7 +279,8 @@ test_case "POST /sync/v1/batches with a good bundle but no valid request signatu
 on_ok JP order cancel "$GOOD_ORDER" --by "1Lt Mori" --date 2024-06-12 --reason "not needed"
 on_ok JP bundle export --peer IN --since 7 --out "$TEST_DIR/next.bundle"
 node_snapshot IN
-http_status -X POST -H "Content-Type: application/octet-stream" -H "X-Acsa-Node: JP" \
+mapfile -t WIRE < <(wire_headers "$(sha256sum "$TEST_DIR/next.bundle" | cut -d ' ' -f 1)")
+http_status "${WIRE[@]}" -X POST -H "Content-Type: application/octet-stream" -H "X-Acsa-Node: JP" \
     -H "X-Acsa-Time: $NOW" -H "X-Acsa-Signature: $ZEROS" --data-binary "@$TEST_DIR/next.bundle" \
     /sync/v1/batches
 expect_forbidden X-Acsa-Signature

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import https from 'node:https';
@@ -99,12 +99,19 @@ async function partner() {
     return france;
 }
 
+let nation = null;
+/** This node's nation, as partner nodes name it in X-Acsa-To. */
+function nodeNation() {
+    nation ??= identity(node).nation;
+    return nation;
+}
+
 /** A request of France's node to this one, signed with its key unless opts.signer says
  * otherwise (null: unsigned). Never a 5xx; every error a problem+json. */
 async function fromPartner(method, path, opts = {}) {
     const { signer } = await partner();
     const r = await nodeHttp(node.base, 'signer' in opts ? opts.signer : signer, method, path,
-        opts);
+        { to: nodeNation(), ...opts });
     assert.ok(r.status < 500, `${method} ${path} answered ${r.status}: ${r.text.slice(0, 500)}`);
     if (r.status >= 400) assertProblem(r, r.status);
     return r;
@@ -931,12 +938,12 @@ const FORGED = [
         { signer: { nation: 'FR', key: generateKeyPairSync('ed25519').privateKey } },
         'X-Acsa-Signature'],
     ['a nation without a partner node here', { node: 'DE' }, 'X-Acsa-Node'],
-    ['the signature of another path', { message: (m, p, t, b) =>
-        requestMessage(m, '/sync/v1/elsewhere', t, b) }, 'X-Acsa-Signature'],
-    ['the signature of another method', { message: (m, p, t, b) =>
-        requestMessage(m === 'GET' ? 'POST' : 'GET', p, t, b) }, 'X-Acsa-Signature'],
-    ['a body other than the one signed', { message: (m, p, t) =>
-        requestMessage(m, p, t, Buffer.from('something else')) }, 'X-Acsa-Signature'],
+    ['the signature of another path', { message: (m, p, t, b, w) =>
+        requestMessage(m, '/sync/v1/elsewhere', t, b, w) }, 'X-Acsa-Signature'],
+    ['the signature of another method', { message: (m, p, t, b, w) =>
+        requestMessage(m === 'GET' ? 'POST' : 'GET', p, t, b, w) }, 'X-Acsa-Signature'],
+    ['a body other than the one signed', { message: (m, p, t, b, w) =>
+        requestMessage(m, p, t, Buffer.from('something else'), w) }, 'X-Acsa-Signature'],
 ];
 
 for (const [method, path] of SYNC_ROUTES) {
@@ -1000,12 +1007,16 @@ async function announcedPost(path, size) {
     const { signer } = await partner();
     const body = Buffer.alloc(size);
     const time = now();
-    const signature = sign(null, Buffer.from(requestMessage('POST', path, time, body)),
+    const wire = { from: signer.nation, to: nodeNation(),
+        nonce: randomBytes(16).toString('hex') };
+    const signature = sign(null, Buffer.from(requestMessage('POST', path, time, body, wire)),
         signer.key).toString('hex');
     return new Promise((done, fail) => {
         const req = httpRequest(node.base + path, { method: 'POST', headers: {
             'Content-Type': 'application/octet-stream', 'Content-Length': size,
-            Expect: '100-continue', 'X-Acsa-Node': signer.nation, 'X-Acsa-Time': time,
+            Expect: '100-continue', 'X-Acsa-Node': wire.from, 'X-Acsa-To': wire.to,
+            'X-Acsa-Time': time, 'X-Acsa-Nonce': wire.nonce,
+            'X-Acsa-Body-SHA256': createHash('sha256').update(body).digest('hex'),
             'X-Acsa-Signature': signature } });
         let answered = false;
         req.on('continue', () => req.end(body));

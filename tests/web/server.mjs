@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { createHash, createPrivateKey, randomBytes, sign } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -332,28 +332,34 @@ export function nodeSigner(node) {
         key: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }) };
 }
 
-/** The message a node signs: "ACSA-REQ-1\n" METHOD "\n" PATH "\n" TIME "\n" hex(SHA-256(body)),
- * PATH without its query (docs/API.md, "Node to node"). */
-export function requestMessage(method, path, time, body) {
+/** The message a node signs (docs/ARCHITECTURE.md, "The sync wire"): "ACSA-REQ-2", METHOD,
+ * TARGET (path and query as sent), FROM, TO, TIME, NONCE, hex(SHA-256(body)), joined by "\n".
+ * wire: {from, to, nonce} as the request's headers carry them. */
+export function requestMessage(method, path, time, body, wire = {}) {
     const hash = createHash('sha256').update(body).digest('hex');
-    return `ACSA-REQ-1\n${method}\n${path.split('?')[0]}\n${time}\n${hash}`;
+    return ['ACSA-REQ-2', method, path, wire.from, wire.to, time, wire.nonce, hash].join('\n');
 }
 
 /**
  * One request of a partner node to base: signed by signer ({nation, key}) unless signer is null.
  * Options: body (a Buffer or string), time (Unix seconds, or any text; now by default), node
- * (X-Acsa-Node, the signer's nation by default), message(method, path, time, body) (what to sign
- * instead of the request's message), headers. Returns {status, headers, body (a Buffer), text,
- * json}.
+ * (X-Acsa-Node, the signer's nation by default), to (X-Acsa-To, the receiving nation),
+ * message(method, path, time, body, wire) (what to sign instead of the request's message),
+ * headers. Returns {status, headers, body (a Buffer), text, json}.
  */
 export async function nodeHttp(base, signer, method, path, opts = {}) {
     const body = Buffer.from(opts.body ?? '');
     const time = opts.time ?? Math.floor(Date.now() / 1000);
     const headers = { 'Content-Type': 'application/octet-stream', ...(opts.headers ?? {}) };
     if (signer) {
-        const message = (opts.message ?? requestMessage)(method, path, time, body);
-        headers['X-Acsa-Node'] = opts.node ?? signer.nation;
+        const wire = { from: opts.node ?? signer.nation, to: opts.to ?? '',
+            nonce: randomBytes(16).toString('hex') };
+        const message = (opts.message ?? requestMessage)(method, path, time, body, wire);
+        headers['X-Acsa-Node'] = wire.from;
+        headers['X-Acsa-To'] = wire.to;
         headers['X-Acsa-Time'] = String(time);
+        headers['X-Acsa-Nonce'] = wire.nonce;
+        headers['X-Acsa-Body-SHA256'] = createHash('sha256').update(body).digest('hex');
         headers['X-Acsa-Signature'] = sign(null, Buffer.from(message), signer.key)
             .toString('hex');
     }
