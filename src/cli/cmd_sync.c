@@ -310,7 +310,7 @@ static int bundle_export(struct cli *cli, int argc, char **argv)
         CLI_OPT("peer", CLI_NATION, true, args.peer, 0, "CC", "the partner the bundle is for"),
         CLI_OPT("since", CLI_RAW, false, NULL, 0, "CURSOR",
                 "our records after this number (default: those it has not confirmed)"),
-        CLI_OPT("out", CLI_RAW, true, &args.out, 0, "FILE", "the bundle file to write"),
+        CLI_OPT("out", CLI_PATH, true, &args.out, 0, "FILE", "the bundle file to write"),
     };
     const char *since = NULL;
     options[1].target = &since;

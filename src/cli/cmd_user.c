@@ -124,7 +124,7 @@ static int user_add(struct cli *cli, int argc, char **argv)
         CLI_OPT("party", CLI_NATION, true, u->party, 0, "CC", "the user's nation"),
         CLI_OPT("unit", CLI_ID, false, &u->unit_id, 0, "ID",
                 "the user's unit (requesters and supplier clerks need one)"),
-        CLI_OPT("password-file", CLI_RAW, false, &args->password_file, 0, "FILE",
+        CLI_OPT("password-file", CLI_PATH, false, &args->password_file, 0, "FILE",
                 "read the password from FILE (its first line)"),
         CLI_OPT("password-stdin", CLI_FLAG, false, &args->password_stdin, 0, NULL,
                 "read the password from standard input"),

@@ -3,6 +3,7 @@
  * rows stream) or streamed as JSON arrays one object at a time; the JSON renderings
  * themselves are shared with the server (src/format/order_json.h). */
 #include "cli.h"
+#include "../core/text.h"
 #include "../util/alloc.h"
 
 #include <stdarg.h>
@@ -13,12 +14,64 @@
 #define COLUMNS_MAX 16
 #define LABEL_WIDTH 18
 
-/* Characters on screen of UTF-8 text: every byte but continuation bytes. */
+/* Longest line of cli_field once formatted (a label and a few stored names). */
+#define FIELD_LINE_MAX 1024
+
+/* ---- Text on a terminal ----------------------------------------------------------------- */
+
+/* Text on a terminal as cli_put_text shows it, piece by piece: a well-formed character that is
+ * not a control is shown as itself; a control character (C0, DEL) as \xHH, a C1 control as
+ * \u00HH, and a byte that is not UTF-8 as \xHH, so that text stored before the text rule
+ * (text.h), or written by another program, cannot move the cursor, clear the screen or set
+ * the window title. *out_size is the length of the piece of text consumed; the result is the
+ * escape to show (in escape) or NULL to show the piece as it is. */
+static const char *terminal_piece(const char *text, size_t size, char escape[8],
+                                  size_t *out_size)
+{
+    uint32_t code = 0;
+    size_t length = acsa_utf8_next(text, size, &code);
+    *out_size = length > 0 ? length : 1;
+    if (length > 0 && !acsa_text_control(code, ACSA_TEXT_LINE)) {
+        return NULL;
+    }
+    if (length == 0 || code < 0x80) {
+        snprintf(escape, 8, "\\x%02x", length == 0 ? (unsigned char)text[0] : (unsigned)code);
+    } else {
+        snprintf(escape, 8, "\\u%04x", (unsigned)(code & 0xffffu));
+    }
+    return escape;
+}
+
+void cli_put_text(FILE *file, const char *text)
+{
+    size_t size = strlen(text);
+    size_t start = 0;
+    size_t at = 0;
+    while (at < size) {
+        char escape[8];
+        size_t length = 0;
+        const char *shown = terminal_piece(text + at, size - at, escape, &length);
+        if (shown != NULL) {
+            fwrite(text + start, 1, at - start, file);
+            fputs(shown, file);
+            start = at + length;
+        }
+        at += length;
+    }
+    fwrite(text + start, 1, size - start, file);
+}
+
+/* Characters on screen of text as cli_put_text shows it. */
 static int display_width(const char *text)
 {
+    size_t size = strlen(text);
     int width = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-        width += (*p & 0xC0u) != 0x80u ? 1 : 0;
+    for (size_t at = 0; at < size;) {
+        char escape[8];
+        size_t length = 0;
+        const char *shown = terminal_piece(text + at, size - at, escape, &length);
+        width += shown != NULL ? (int)strlen(shown) : 1;
+        at += length;
     }
     return width;
 }
@@ -41,7 +94,7 @@ static void print_row(const struct cli_out *out, const char *const *cells, const
         if (out->columns[i].right) {
             spaces(out->file, pad);
         }
-        fputs(cells[i], out->file);
+        cli_put_text(out->file, cells[i]);
         if (!out->columns[i].right && i + 1 < out->column_count) {
             spaces(out->file, pad);
         }
@@ -212,12 +265,14 @@ void cli_append(char *buf, size_t size, size_t *used, const char *format, ...)
 
 void cli_field(FILE *file, const char *label, const char *format, ...)
 {
+    char line[FIELD_LINE_MAX];
     va_list args;
     va_start(args, format);
-    fprintf(file, "%-*s", LABEL_WIDTH, label);
-    vfprintf(file, format, args);
-    fputc('\n', file);
+    vsnprintf(line, sizeof(line), format, args);
     va_end(args);
+    fprintf(file, "%-*s", LABEL_WIDTH, label);
+    cli_put_text(file, line);
+    fputc('\n', file);
 }
 
 const char *cli_date_text(int32_t day, char buf[ACSA_DATE_TEXT_SIZE])
