@@ -307,7 +307,13 @@ static int set_option(struct cli *cli, struct cli_option *opt, const char *value
     }
     opt->seen = true;
     value = value != NULL ? value : "";
-    if (opt->kind != CLI_PATH && check_argument(cli, flag, value) != CLI_CONTINUE) {
+    char name[64];
+    snprintf(name, sizeof(name), "%s", flag);
+    if (opt->kind == CLI_MULTI) {
+        /* "--line 2", as the messages about a line's keys name it. */
+        snprintf(name, sizeof(name), "%s %u", flag, ((struct cli_multi *)opt->target)->count + 1);
+    }
+    if (opt->kind != CLI_PATH && check_argument(cli, name, value) != CLI_CONTINUE) {
         return CLI_EXIT_USAGE;
     }
     return converters[opt->kind](cli, opt, flag, value);

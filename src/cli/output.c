@@ -168,16 +168,25 @@ enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
     return ACSA_OK;
 }
 
+/* Writes doc and drops it. Every string in it is UTF-8 (acsa_json_string repairs stored text),
+ * so json_dumpf fails only when the output cannot be written: that is reported as main reports
+ * a failed write (exit 4), not as a lack of memory. */
+static enum acsa_rc dump_json(json_t *doc, FILE *file)
+{
+    int failed = json_dumpf(doc, file, JSON_FLAGS);
+    json_decref(doc);
+    return failed == 0 ? ACSA_OK : ACSA_ESTORAGE;
+}
+
 enum acsa_rc cli_out_json(struct cli_out *out, json_t *item)
 {
     if (item == NULL) {
         return ACSA_ENOMEM;
     }
     fputs(out->items > 0 ? ",\n" : "\n", out->file);
-    int failed = json_dumpf(item, out->file, JSON_FLAGS);
-    json_decref(item);
+    enum acsa_rc rc = dump_json(item, out->file);
     out->items++;
-    return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
+    return rc;
 }
 
 static void print_buffered(const struct cli_out *out)
@@ -241,10 +250,9 @@ enum acsa_rc cli_json_print(FILE *file, json_t *doc)
     if (doc == NULL) {
         return ACSA_ENOMEM;
     }
-    int failed = json_dumpf(doc, file, JSON_FLAGS);
+    enum acsa_rc rc = dump_json(doc, file);
     fputc('\n', file);
-    json_decref(doc);
-    return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
+    return rc;
 }
 
 /* ---- Text values ---------------------------------------------------------------------- */
