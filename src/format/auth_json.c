@@ -30,8 +30,8 @@ json_t *acsa_user_json(const struct acsa_user *user)
     return json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:b}", "id", (json_int_t)user->id,
                      "username", acsa_json_text(user->username), "display_name",
                      acsa_json_text(user->display_name), "role", acsa_role_name(user->role),
-                     "party", acsa_json_string(user->party), "unit_id", acsa_json_id(user->unit_id), "disabled",
-                     user->disabled);
+                     "party", acsa_json_string(user->party), "unit_id",
+                     acsa_json_id(user->unit_id), "disabled", user->disabled);
 }
 
 json_t *acsa_token_json(const struct acsa_token_info *token)

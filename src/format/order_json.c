@@ -160,8 +160,9 @@ json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today)
     json_t *doc = json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "number",
         S(o->number), "agreement_id", S(o->agreement_id), "requester", S(o->requester),
-        "supplier", S(o->supplier), "requester_unit", unit_ref_json(o->requester_unit_id, view->requester_unit),
-        "supplier_unit", unit_ref_json(o->supplier_unit_id, view->supplier_unit), "activity",
+        "supplier", S(o->supplier), "requester_unit",
+        unit_ref_json(o->requester_unit_id, view->requester_unit), "supplier_unit",
+        unit_ref_json(o->supplier_unit_id, view->supplier_unit), "activity",
         activity, "method", acsa_method_name(o->method), "state", acsa_state_name(o->state),
         "place", acsa_json_text(o->place), "need_by", acsa_json_date(o->need_by_day), "created",
         acsa_json_date(o->created_day), "delivered", acsa_json_date(o->delivered_day),

@@ -161,8 +161,8 @@ static json_t *totals_json(struct overdue_scan *scan)
     for (uint32_t i = 0; totals != NULL && i < scan->total_count; i++) {
         const struct ageing_total *t = &scan->totals[i];
         json_t *item = json_pack("{s:s, s:o, s:i, s:o}", "bucket", t->label, "currency",
-                                 acsa_json_string(t->currency), "orders", (int)t->orders, "outstanding",
-                                 acsa_json_money(t->outstanding_minor, t->exponent));
+                                 acsa_json_string(t->currency), "orders", (int)t->orders,
+                                 "outstanding", acsa_json_money(t->outstanding_minor, t->exponent));
         if (json_array_append_new(totals, item) != 0) {
             json_decref(totals);
             totals = NULL;

@@ -11,7 +11,9 @@
 
 #include <cmocka.h>
 
+#include "order_json.h"
 #include "text.h"
+#include "alloc.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -189,6 +191,47 @@ static void test_utf8_next(void **state)
     assert_false(acsa_text_control(0xa0, ACSA_TEXT_LINE));
 }
 
+/* Finding 5: stored text that breaks the rule renders in JSON instead of failing: each byte
+ * that is not UTF-8 becomes U+FFFD, controls are escaped, and the server's text writer gives
+ * the same bytes as jansson's rendering of acsa_json_string. */
+static void test_json_repairs_stored_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *stored;
+        const char *json;
+    } cases[] = {
+        {"Cdr \xff\xfe", "\"Cdr \xef\xbf\xbd\xef\xbf\xbd\""},
+        {"Goa\x1b[2J\a\r", "\"Goa\\u001B[2J\\u0007\\r\""},
+        {"cut \xe6\x9d", "\"cut \xef\xbf\xbd\xef\xbf\xbd\""},
+        {"\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""},
+        {"\xc0\xafok", "\"\xef\xbf\xbd\xef\xbf\xbdok\""},
+        {"\xe6\x9d\xb1\xe4\xba\xac \x80", "\"\xe6\x9d\xb1\xe4\xba\xac \xef\xbf\xbd\""},
+        {"plain", "\"plain\""},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        json_t *value = acsa_json_string(cases[i].stored);
+        assert_non_null(value);
+        char *dumped = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+        json_decref(value);
+        assert_non_null(dumped);
+        struct acsa_text t;
+        acsa_text_init(&t, 8);
+        acsa_text_string(&t, cases[i].stored);
+        size_t size = 0;
+        char *text = acsa_text_take(&t, &size);
+        assert_non_null(text);
+        /* jansson writes \u001B where the text writer, like jansson, does too. */
+        assert_string_equal(text, dumped);
+        assert_string_equal(text, cases[i].json);
+        free(dumped);
+        acsa_free(text);
+    }
+    json_t *null_text = acsa_json_text("");
+    assert_true(json_is_null(null_text));
+    json_decref(null_text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +244,7 @@ int main(void)
         cmocka_unit_test(test_nul_inside_refused),
         cmocka_unit_test(test_check_messages),
         cmocka_unit_test(test_utf8_next),
+        cmocka_unit_test(test_json_repairs_stored_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
