@@ -221,7 +221,6 @@ static void test_json_repairs_stored_text(void **state)
         size_t size = 0;
         char *text = acsa_text_take(&t, &size);
         assert_non_null(text);
-        /* jansson writes \u001B where the text writer, like jansson, does too. */
         assert_string_equal(text, dumped);
         assert_string_equal(text, cases[i].json);
         free(dumped);
