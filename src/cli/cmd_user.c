@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../app/auth.h"
+#include "../core/text.h"
 #include "../format/auth_json.h"
 
 /* Room for the longest password, a line ending, and one byte more to notice a longer one. */
@@ -49,6 +50,11 @@ static int read_password(struct cli *cli, FILE *in, const char *source, char *ou
     }
     if (memchr(out, '\n', size) != NULL) {
         return cli_usage(cli, "%s: the password must be one line", source);
+    }
+    /* Held to the text rule as the sign-in of the API holds it, so that every password set
+     * here can be given there; the message names the byte, never the password. */
+    if (acsa_text_check(out, ACSA_TEXT_LINE, "password", &cli->err) != ACSA_OK) {
+        return cli_usage(cli, "%s: %s", source, cli->err.message);
     }
     return CLI_CONTINUE;
 }

@@ -256,6 +256,18 @@ expect_exit 2
 expect_stderr_contains 'acsa order show: NUMBER: control character U+001B at byte 6 is not allowed'
 expect_no_raw_control
 
+test_case "finding 5: a password with a control character is refused without quoting it"
+db_snapshot "$DB"
+printf 'pass\tword-long-1\n' >"$TEST_DIR/password"
+run user add --username tabby --name "Lt Tab" --role auditor --party IN \
+    --password-file "$TEST_DIR/password"
+expect_exit 2
+expect_stderr_contains "password: control character U+0009 at byte 5 is not allowed"
+if [[ "$ERR" == *word-long* ]]; then
+    fail "the password was quoted"
+fi
+expect_db_unchanged
+
 # expect_unit_refused NAME CODE MESSAGE REQUESTER_UNIT SUPPLIER_UNIT: order create citing
 # the given units, refused.
 expect_unit_refused() {
