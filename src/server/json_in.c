@@ -192,9 +192,10 @@ enum acsa_rc json_in_object(json_t *object, const char *path, struct json_in_fie
     }
     const char *key = NULL;
     json_t *value = NULL;
+    char name_field[ACSA_ERROR_FIELD_SIZE];
+    snprintf(name_field, sizeof(name_field), "%s%smember name", path, path[0] != '\0' ? " " : "");
     json_object_foreach(object, key, value) {
-        if (acsa_text_check(key, ACSA_TEXT_LINE, path[0] != '\0' ? path : "member name",
-                            err) != ACSA_OK) {
+        if (acsa_text_check(key, ACSA_TEXT_LINE, name_field, err) != ACSA_OK) {
             return ACSA_EUSAGE; /* Before the name is quoted back. */
         }
         field_name(field, sizeof(field), path, key);
