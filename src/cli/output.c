@@ -16,6 +16,8 @@
 
 /* Longest line of cli_field once formatted (a label and a few stored names). */
 #define FIELD_LINE_MAX 1024
+/* Room for the longest escape terminal_piece shows, "\u009b", and its NUL. */
+#define ESCAPE_SIZE 8
 
 /* ---- Text on a terminal ----------------------------------------------------------------- */
 
@@ -25,7 +27,7 @@
  * (text.h), or written by another program, cannot move the cursor, clear the screen or set
  * the window title. *out_size is the length of the piece of text consumed; the result is the
  * escape to show (in escape) or NULL to show the piece as it is. */
-static const char *terminal_piece(const char *text, size_t size, char escape[8],
+static const char *terminal_piece(const char *text, size_t size, char escape[ESCAPE_SIZE],
                                   size_t *out_size)
 {
     uint32_t code = 0;
@@ -35,9 +37,10 @@ static const char *terminal_piece(const char *text, size_t size, char escape[8],
         return NULL;
     }
     if (length == 0 || code < 0x80) {
-        snprintf(escape, 8, "\\x%02x", length == 0 ? (unsigned char)text[0] : (unsigned)code);
+        unsigned byte = length == 0 ? (unsigned char)text[0] : (unsigned)code;
+        snprintf(escape, ESCAPE_SIZE, "\\x%02x", byte);
     } else {
-        snprintf(escape, 8, "\\u%04x", (unsigned)(code & 0xffffu));
+        snprintf(escape, ESCAPE_SIZE, "\\u%04x", (unsigned)(code & 0xffffu));
     }
     return escape;
 }
@@ -48,7 +51,7 @@ void cli_put_text(FILE *file, const char *text)
     size_t start = 0;
     size_t at = 0;
     while (at < size) {
-        char escape[8];
+        char escape[ESCAPE_SIZE];
         size_t length = 0;
         const char *shown = terminal_piece(text + at, size - at, escape, &length);
         if (shown != NULL) {
@@ -67,7 +70,7 @@ static int display_width(const char *text)
     size_t size = strlen(text);
     int width = 0;
     for (size_t at = 0; at < size;) {
-        char escape[8];
+        char escape[ESCAPE_SIZE];
         size_t length = 0;
         const char *shown = terminal_piece(text + at, size - at, escape, &length);
         width += shown != NULL ? (int)strlen(shown) : 1;
