@@ -247,7 +247,8 @@ function controls(step, spec, order, ctx, errors) {
     }
     if (spec.fields.includes("reason")) {
         const optional = (spec.optional || []).includes("reason");
-        const reason = h("textarea", { id: id("reason"), test: test("reason"), rows: 2,
+        // One line, as the API and the records hold every text (no field is multi-line).
+        const reason = h("input", { id: id("reason"), test: test("reason"), type: "text",
             maxlength: 255 });
         nodes.push(field(optional ? "Reason (optional)" : "Reason", reason,
             { key: "reason", errors, wide: true }));

@@ -57,6 +57,7 @@ enum cli_kind {
     CLI_STATE,     /* enum acsa_state. */
     CLI_RAW,       /* const char *: converted later (an amount needs its currency first). */
     CLI_MULTI,     /* struct cli_multi: an option that may be repeated. */
+    CLI_PATH,      /* const char *: a file name, any bytes (not held to the text rule). */
     CLI_KIND_COUNT
 };
 
@@ -153,9 +154,15 @@ int cli_list_end(struct cli_list *list, enum acsa_rc rc);
 
 enum acsa_rc cli_json_print(FILE *file, json_t *doc);
 
+/* Writes text for a terminal: control characters (C0, DEL, C1) and bytes that are not UTF-8
+ * are shown escaped (\x1b, \u009b, \xff), never raw. Every table cell, labelled field and
+ * message goes through it. */
+void cli_put_text(FILE *file, const char *text);
+
 /* Appends to the text in buf (size bytes, *used of them taken); stops quietly when full. */
 void cli_append(char *buf, size_t size, size_t *used, const char *format, ...)
     __attribute__((format(printf, 4, 5)));
+/* One "Label    value" line; the formatted value is written by cli_put_text. */
 void cli_field(FILE *file, const char *label, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 const char *cli_date_text(int32_t day, char buf[ACSA_DATE_TEXT_SIZE]);

@@ -88,6 +88,8 @@ int cmd_order_list(struct cli *cli, int argc, char **argv)
 
 /* ---- order show ----------------------------------------------------------------------- */
 
+#define POSTING_LINE_MAX 160  /* One ledger posting under its event. */
+
 /* An order with what it refers to, resolved for display. */
 struct shown_order {
     struct acsa_order_view view;       /* The order, its activity and unit names. */
@@ -124,14 +126,18 @@ static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_ro
         const struct acsa_posting *p = &e->postings[i];
         const struct acsa_currency *pc = acsa_currency_find(p->currency);
         acsa_money_format(p->amount_minor, pc != NULL ? pc->exponent : exponent, amount);
-        fprintf(stdout, "    %-16s %-2s %-3s %16s", acsa_account_name(p->account), p->partner,
-                p->currency, amount);
+        char text[POSTING_LINE_MAX];
+        size_t used = 0;
+        cli_append(text, sizeof(text), &used, "    %-16s %-2s %-3s %16s",
+                   acsa_account_name(p->account), p->partner, p->currency, amount);
         if (p->quantity_milli != 0) {
-            fprintf(stdout, "  qty %s", acsa_quantity_format(p->quantity_milli, qty));
+            cli_append(text, sizeof(text), &used, "  qty %s",
+                       acsa_quantity_format(p->quantity_milli, qty));
         }
         if (p->line_no > 0) {
-            fprintf(stdout, "  line %u", p->line_no);
+            cli_append(text, sizeof(text), &used, "  line %u", p->line_no);
         }
+        cli_put_text(stdout, text); /* Partner and currency codes are stored text. */
         fputc('\n', stdout);
     }
     return rc;

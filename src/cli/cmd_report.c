@@ -233,8 +233,9 @@ static enum acsa_rc print_totals(struct overdue_report *r)
         acsa_money_format(t->outstanding, t->exponent, amount);
         snprintf(orders, sizeof(orders), "%u", t->orders);
         const char *cells[] = {t->label, t->currency, orders, amount};
-        rc = out.json ? cli_out_json(&out, json_pack("{s:s, s:s, s:i, s:s}", "bucket", t->label,
-                                                     "currency", t->currency, "orders",
+        rc = out.json ? cli_out_json(&out, json_pack("{s:s, s:o, s:i, s:s}", "bucket", t->label,
+                                                     "currency",
+                                                     acsa_json_string(t->currency), "orders",
                                                      (int)t->orders, "outstanding", amount))
                       : cli_out_cells(&out, cells);
     }
@@ -266,11 +267,12 @@ static enum acsa_rc late_row(void *ctx, const struct acsa_order_summary *o)
     char value[ACSA_MONEY_TEXT_SIZE];
     if (r->list.out.json) {
         return cli_out_json(&r->list.out,
-                            json_pack("{s:s, s:s, s:o, s:o, s:i, s:s, s:o}", "number", o->number,
-                                      "agreement_id", o->agreement_id, "delivered",
+                            json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o}", "number",
+                                      acsa_json_string(o->number), "agreement_id",
+                                      acsa_json_string(o->agreement_id), "delivered",
                                       acsa_json_date(o->delivered_day), "invoice_by",
                                       acsa_json_date(invoice_by), "days_late", days, "currency",
-                                      o->currency, "value",
+                                      acsa_json_string(o->currency), "value",
                                       acsa_json_money(o->value_minor, o->exponent)));
     }
     char day_text[16];

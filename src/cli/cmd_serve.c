@@ -64,9 +64,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     struct cli_option options[] = {
         CLI_OPT("listen", CLI_TEXT, false, listen, sizeof(listen), "ADDR:PORT",
                 "address and port (default 127.0.0.1:8080; port 0 picks a free one)"),
-        CLI_OPT("tls-cert", CLI_RAW, false, &config.tls_cert_path, 0, "FILE",
+        CLI_OPT("tls-cert", CLI_PATH, false, &config.tls_cert_path, 0, "FILE",
                 "serve HTTPS with this PEM certificate (with --tls-key)"),
-        CLI_OPT("tls-key", CLI_RAW, false, &config.tls_key_path, 0, "FILE",
+        CLI_OPT("tls-key", CLI_PATH, false, &config.tls_key_path, 0, "FILE",
                 "the certificate's PEM private key"),
         CLI_OPT("threads", CLI_ID, false, &threads, 0, "N", "HTTP threads (default 4)"),
         CLI_OPT("queue", CLI_ID, false, &queue, 0, "N",

@@ -310,7 +310,7 @@ static int bundle_export(struct cli *cli, int argc, char **argv)
         CLI_OPT("peer", CLI_NATION, true, args.peer, 0, "CC", "the partner the bundle is for"),
         CLI_OPT("since", CLI_RAW, false, NULL, 0, "CURSOR",
                 "our records after this number (default: those it has not confirmed)"),
-        CLI_OPT("out", CLI_RAW, true, &args.out, 0, "FILE", "the bundle file to write"),
+        CLI_OPT("out", CLI_PATH, true, &args.out, 0, "FILE", "the bundle file to write"),
     };
     const char *since = NULL;
     options[1].target = &since;
@@ -555,12 +555,13 @@ static enum acsa_rc chain_row(void *ctx, const struct acsa_record_row *row)
     enum acsa_rc rc;
     if (list->out.json) {
         rc = cli_out_json(&list->out,
-                          json_pack("{s:s, s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b}", "origin",
-                                    row->origin, "seq", (json_int_t)row->seq, "step", step,
-                                    "hash", hash, "prev_hash", prev, "manual",
+                          json_pack("{s:o, s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:b}", "origin",
+                                    acsa_json_string(row->origin), "seq", (json_int_t)row->seq,
+                                    "step", step, "hash", hash, "prev_hash", prev, "manual",
                                     decoded && record->manual, "actor",
-                                    decoded ? record->command.actor : "", "order",
-                                    row->order_number, "received", row->batch_id != 0));
+                                    acsa_json_string(decoded ? record->command.actor : ""),
+                                    "order", acsa_json_string(row->order_number), "received",
+                                    row->batch_id != 0));
     } else {
         char seq[24];
         snprintf(seq, sizeof(seq), "%lld", (long long)row->seq);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../app/auth.h"
+#include "../core/text.h"
 #include "../format/auth_json.h"
 
 /* Room for the longest password, a line ending, and one byte more to notice a longer one. */
@@ -49,6 +50,11 @@ static int read_password(struct cli *cli, FILE *in, const char *source, char *ou
     }
     if (memchr(out, '\n', size) != NULL) {
         return cli_usage(cli, "%s: the password must be one line", source);
+    }
+    /* Held to the text rule as the sign-in of the API holds it, so that every password set
+     * here can be given there; the message names the byte, never the password. */
+    if (acsa_text_check(out, ACSA_TEXT_LINE, "password", &cli->err) != ACSA_OK) {
+        return cli_usage(cli, "%s: %s", source, cli->err.message);
     }
     return CLI_CONTINUE;
 }
@@ -124,7 +130,7 @@ static int user_add(struct cli *cli, int argc, char **argv)
         CLI_OPT("party", CLI_NATION, true, u->party, 0, "CC", "the user's nation"),
         CLI_OPT("unit", CLI_ID, false, &u->unit_id, 0, "ID",
                 "the user's unit (requesters and supplier clerks need one)"),
-        CLI_OPT("password-file", CLI_RAW, false, &args->password_file, 0, "FILE",
+        CLI_OPT("password-file", CLI_PATH, false, &args->password_file, 0, "FILE",
                 "read the password from FILE (its first line)"),
         CLI_OPT("password-stdin", CLI_FLAG, false, &args->password_stdin, 0, NULL,
                 "read the password from standard input"),

@@ -2,6 +2,7 @@
 /* The one option parser of acsa: each verb describes its options in a table, and this file
  * runs getopt_long over it, converts and checks every value, and prints the verb's --help. */
 #include "cli.h"
+#include "../core/text.h"
 #include "../util/alloc.h"
 
 #include <errno.h>
@@ -20,14 +21,18 @@ enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_FIRST };
 /* Longest "--name ARG" shown in a help line before its text is pushed to the next line. */
 #define HELP_ARG_WIDTH 24
 
+/* Messages quote what was given (an argument, a stored name): written through
+ * cli_put_text so that no control character reaches the terminal. */
 int cli_usage(struct cli *cli, const char *format, ...)
 {
     const char *space = cli->verb[0] != '\0' ? " " : "";
+    char message[ACSA_ERROR_MESSAGE_SIZE];
     va_list args;
     va_start(args, format);
-    fprintf(stderr, "acsa%s%s: ", space, cli->verb);
-    vfprintf(stderr, format, args);
+    vsnprintf(message, sizeof(message), format, args);
     va_end(args);
+    fprintf(stderr, "acsa%s%s: ", space, cli->verb);
+    cli_put_text(stderr, message);
     fprintf(stderr, "\nTry 'acsa%s%s --help'.\n", space, cli->verb);
     return CLI_EXIT_USAGE;
 }
@@ -35,7 +40,9 @@ int cli_usage(struct cli *cli, const char *format, ...)
 int cli_fail(struct cli *cli, enum acsa_rc rc)
 {
     const char *message = cli->err.message[0] != '\0' ? cli->err.message : acsa_rc_text(rc);
-    fprintf(stderr, "acsa: %s\n", message);
+    fputs("acsa: ", stderr);
+    cli_put_text(stderr, message);
+    fputc('\n', stderr);
     return acsa_rc_exit_code(rc);
 }
 
@@ -83,7 +90,8 @@ const char *cli_db_path(struct cli *cli)
 const char *cli_default_actor(void)
 {
     const char *user = getenv("USER");
-    if (user == NULL || user[0] == '\0' || strlen(user) >= ACSA_NAME_SIZE) {
+    if (user == NULL || user[0] == '\0' || strlen(user) >= ACSA_NAME_SIZE ||
+        !acsa_text_valid(user, strlen(user), ACSA_TEXT_LINE, NULL)) {
         return "unknown";
     }
     return user;
@@ -273,7 +281,22 @@ static const converter converters[CLI_KIND_COUNT] = {
     [CLI_LINE_NO] = convert_number,    [CLI_QUANTITY] = convert_quantity,
     [CLI_METHOD] = convert_name,       [CLI_STATE] = convert_name,
     [CLI_RAW] = convert_raw,           [CLI_MULTI] = convert_multi,
+    [CLI_PATH] = convert_raw,
 };
+
+/* The one check of argument text: every value of every option (a --line whole, so its
+ * sub-fields desc=, unit=, nsn= too) and the positional argument must pass the text rule
+ * (text.h) before any converter sees it or any message quotes it. One line each: no option
+ * is multi-line. File paths are exempt: the kernel takes any bytes, and they are not stored. */
+static int check_argument(struct cli *cli, const char *name, const char *value)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    if (acsa_text_check(value, ACSA_TEXT_LINE, name, &err) != ACSA_OK) {
+        return cli_usage(cli, "%s", err.message);
+    }
+    return CLI_CONTINUE;
+}
 
 static int set_option(struct cli *cli, struct cli_option *opt, const char *value)
 {
@@ -283,7 +306,17 @@ static int set_option(struct cli *cli, struct cli_option *opt, const char *value
         return cli_usage(cli, "%s: given more than once", flag);
     }
     opt->seen = true;
-    return converters[opt->kind](cli, opt, flag, value != NULL ? value : "");
+    value = value != NULL ? value : "";
+    char name[64];
+    snprintf(name, sizeof(name), "%s", flag);
+    if (opt->kind == CLI_MULTI) {
+        /* "--line 2", as the messages about a line's keys name it. */
+        snprintf(name, sizeof(name), "%s %u", flag, ((struct cli_multi *)opt->target)->count + 1);
+    }
+    if (opt->kind != CLI_PATH && check_argument(cli, name, value) != CLI_CONTINUE) {
+        return CLI_EXIT_USAGE;
+    }
+    return converters[opt->kind](cli, opt, flag, value);
 }
 
 /* ---- Help ----------------------------------------------------------------------------- */
@@ -371,6 +404,10 @@ static int take_positional(struct cli *cli, struct cli_command *cmd, int argc, c
         return cli_usage(cli, "unexpected argument '%.*s'", QUOTE_MAX, argv[first + 1]);
     }
     const char *value = argv[first];
+    bool path = strcmp(cmd->positional, "FILE") == 0; /* A file name, as CLI_PATH. */
+    if (!path && check_argument(cli, cmd->positional, value) != CLI_CONTINUE) {
+        return CLI_EXIT_USAGE;
+    }
     if (value[0] == '\0') {
         return cli_usage(cli, "%s: must not be empty", cmd->positional);
     }

@@ -3,6 +3,7 @@
  * rows stream) or streamed as JSON arrays one object at a time; the JSON renderings
  * themselves are shared with the server (src/format/order_json.h). */
 #include "cli.h"
+#include "../core/text.h"
 #include "../util/alloc.h"
 
 #include <stdarg.h>
@@ -13,12 +14,67 @@
 #define COLUMNS_MAX 16
 #define LABEL_WIDTH 18
 
-/* Characters on screen of UTF-8 text: every byte but continuation bytes. */
+/* Longest line of cli_field once formatted (a label and a few stored names). */
+#define FIELD_LINE_MAX 1024
+/* Room for the longest escape terminal_piece shows, "\u009b", and its NUL. */
+#define ESCAPE_SIZE 8
+
+/* ---- Text on a terminal ----------------------------------------------------------------- */
+
+/* Text on a terminal as cli_put_text shows it, piece by piece: a well-formed character that is
+ * not a control is shown as itself; a control character (C0, DEL) as \xHH, a C1 control as
+ * \u00HH, and a byte that is not UTF-8 as \xHH, so that text stored before the text rule
+ * (text.h), or written by another program, cannot move the cursor, clear the screen or set
+ * the window title. *out_size is the length of the piece of text consumed; the result is the
+ * escape to show (in escape) or NULL to show the piece as it is. */
+static const char *terminal_piece(const char *text, size_t size, char escape[ESCAPE_SIZE],
+                                  size_t *out_size)
+{
+    uint32_t code = 0;
+    size_t length = acsa_utf8_next(text, size, &code);
+    *out_size = length > 0 ? length : 1;
+    if (length > 0 && !acsa_text_control(code, ACSA_TEXT_LINE)) {
+        return NULL;
+    }
+    if (length == 0 || code < 0x80) {
+        unsigned byte = length == 0 ? (unsigned char)text[0] : (unsigned)code;
+        snprintf(escape, ESCAPE_SIZE, "\\x%02x", byte);
+    } else {
+        snprintf(escape, ESCAPE_SIZE, "\\u%04x", (unsigned)(code & 0xffffu));
+    }
+    return escape;
+}
+
+void cli_put_text(FILE *file, const char *text)
+{
+    size_t size = strlen(text);
+    size_t start = 0;
+    size_t at = 0;
+    while (at < size) {
+        char escape[ESCAPE_SIZE];
+        size_t length = 0;
+        const char *shown = terminal_piece(text + at, size - at, escape, &length);
+        if (shown != NULL) {
+            fwrite(text + start, 1, at - start, file);
+            fputs(shown, file);
+            start = at + length;
+        }
+        at += length;
+    }
+    fwrite(text + start, 1, size - start, file);
+}
+
+/* Characters on screen of text as cli_put_text shows it. */
 static int display_width(const char *text)
 {
+    size_t size = strlen(text);
     int width = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
-        width += (*p & 0xC0u) != 0x80u ? 1 : 0;
+    for (size_t at = 0; at < size;) {
+        char escape[ESCAPE_SIZE];
+        size_t length = 0;
+        const char *shown = terminal_piece(text + at, size - at, escape, &length);
+        width += shown != NULL ? (int)strlen(shown) : 1;
+        at += length;
     }
     return width;
 }
@@ -41,7 +97,7 @@ static void print_row(const struct cli_out *out, const char *const *cells, const
         if (out->columns[i].right) {
             spaces(out->file, pad);
         }
-        fputs(cells[i], out->file);
+        cli_put_text(out->file, cells[i]);
         if (!out->columns[i].right && i + 1 < out->column_count) {
             spaces(out->file, pad);
         }
@@ -115,16 +171,25 @@ enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
     return ACSA_OK;
 }
 
+/* Writes doc and drops it. Every string in it is UTF-8 (acsa_json_string repairs stored text),
+ * so json_dumpf fails only when the output cannot be written: that is reported as main reports
+ * a failed write (exit 4), not as a lack of memory. */
+static enum acsa_rc dump_json(json_t *doc, FILE *file)
+{
+    int failed = json_dumpf(doc, file, JSON_FLAGS);
+    json_decref(doc);
+    return failed == 0 ? ACSA_OK : ACSA_ESTORAGE;
+}
+
 enum acsa_rc cli_out_json(struct cli_out *out, json_t *item)
 {
     if (item == NULL) {
         return ACSA_ENOMEM;
     }
     fputs(out->items > 0 ? ",\n" : "\n", out->file);
-    int failed = json_dumpf(item, out->file, JSON_FLAGS);
-    json_decref(item);
+    enum acsa_rc rc = dump_json(item, out->file);
     out->items++;
-    return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
+    return rc;
 }
 
 static void print_buffered(const struct cli_out *out)
@@ -188,10 +253,9 @@ enum acsa_rc cli_json_print(FILE *file, json_t *doc)
     if (doc == NULL) {
         return ACSA_ENOMEM;
     }
-    int failed = json_dumpf(doc, file, JSON_FLAGS);
+    enum acsa_rc rc = dump_json(doc, file);
     fputc('\n', file);
-    json_decref(doc);
-    return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
+    return rc;
 }
 
 /* ---- Text values ---------------------------------------------------------------------- */
@@ -212,12 +276,14 @@ void cli_append(char *buf, size_t size, size_t *used, const char *format, ...)
 
 void cli_field(FILE *file, const char *label, const char *format, ...)
 {
+    char line[FIELD_LINE_MAX];
     va_list args;
     va_start(args, format);
-    fprintf(file, "%-*s", LABEL_WIDTH, label);
-    vfprintf(file, format, args);
-    fputc('\n', file);
+    vsnprintf(line, sizeof(line), format, args);
     va_end(args);
+    fprintf(file, "%-*s", LABEL_WIDTH, label);
+    cli_put_text(file, line);
+    fputc('\n', file);
 }
 
 const char *cli_date_text(int32_t day, char buf[ACSA_DATE_TEXT_SIZE])

@@ -42,7 +42,14 @@ static size_t utf8_sequence(const unsigned char *bytes, size_t size, uint32_t *o
     return length;
 }
 
-static bool control(uint32_t code, unsigned flags)
+size_t acsa_utf8_next(const char *bytes, size_t size, uint32_t *out_code)
+{
+    ACSA_ASSERT(bytes != NULL && size > 0);
+    *out_code = 0;
+    return utf8_sequence((const unsigned char *)bytes, size, out_code);
+}
+
+bool acsa_text_control(uint32_t code, unsigned flags)
 {
     if (code == '\n') {
         return (flags & ACSA_TEXT_NEWLINES) == 0;
@@ -63,7 +70,7 @@ static size_t first_offence(const unsigned char *bytes, size_t size, unsigned fl
             *out_code = UINT32_MAX;
             return at;
         }
-        if (code == 0 || control(code, flags)) {
+        if (code == 0 || acsa_text_control(code, flags)) {
             *out_code = code;
             return at;
         }

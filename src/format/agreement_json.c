@@ -15,6 +15,7 @@
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "../core/money.h"
+#include "../core/text.h"
 
 #define PATH_SIZE ACSA_ERROR_FIELD_SIZE
 /* Quoted values and keys are cut to this size so one hostile value cannot push the rest of
@@ -65,7 +66,11 @@ static void show_text(const char *text, char buf[SHOW_SIZE])
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
         bool unsafe = c < 0x20 || c == 0x7F || c == '"' || c == '\\';
-        buf[i] = unsafe ? '?' : (char)c;
+        /* A C1 control (U+0080 to U+009F) is 0xC2 then 0x80 to 0x9F: both bytes masked. */
+        bool c1 = (c == 0xC2 && i + 1 < n && (unsigned char)text[i + 1] <= 0x9F &&
+                   (unsigned char)text[i + 1] >= 0x80) ||
+                  (i > 0 && (unsigned char)text[i - 1] == 0xC2 && c >= 0x80 && c <= 0x9F);
+        buf[i] = unsafe || c1 ? '?' : (char)c;
     }
     if (n < len) {
         memcpy(buf + n, "...", 3);
@@ -128,6 +133,20 @@ static enum acsa_rc check_members(json_t *object, const char *path, const char *
     return ACSA_OK;
 }
 
+/* The text rule (core/text.h) on every string of the file, before any message quotes it: no
+ * field of an agreement is multi-line. jansson has refused bytes that are not UTF-8 already;
+ * the rule adds the control characters (ESC, BEL, CR, newline, C1), which JSON escapes carry. */
+static enum acsa_rc text_rule(const char *text, const char *path, struct acsa_error *err)
+{
+    struct acsa_error found;
+    acsa_error_clear(&found);
+    if (acsa_text_check(text, ACSA_TEXT_LINE, path, &found) != ACSA_OK) {
+        (void)acsa_error_set(err, ACSA_EREFUSED, path, "%s", found.message);
+        return ACSA_EREFUSED;
+    }
+    return ACSA_OK;
+}
+
 static enum acsa_rc get_string(json_t *value, const char *path, const char **out,
                                struct acsa_error *err)
 {
@@ -139,7 +158,7 @@ static enum acsa_rc get_string(json_t *value, const char *path, const char **out
     if (*out == NULL || strlen(*out) != json_string_length(value)) {
         return refuse(err, path, "must not contain NUL characters");
     }
-    return ACSA_OK;
+    return text_rule(*out, path, err);
 }
 
 static enum acsa_rc get_int(json_t *value, const char *path, int32_t min, int32_t max,
@@ -159,6 +178,10 @@ static enum acsa_rc get_date(json_t *value, const char *path, int32_t *out_day,
     if (!json_is_string(value)) {
         return refuse(err, path, "must be a date string \"YYYY-MM-DD\"");
     }
+    enum acsa_rc rc = text_rule(json_string_value(value), path, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
     struct acsa_error scratch;
     if (acsa_date_parse(json_string_value(value), path, out_day, &scratch) != ACSA_OK) {
         char shown[SHOW_SIZE];
@@ -169,7 +192,8 @@ static enum acsa_rc get_date(json_t *value, const char *path, int32_t *out_day,
     return ACSA_OK;
 }
 
-/* Free text (title, pricing basis): bounded by the field size, single line. */
+/* Free text (title, pricing basis): bounded by the field size, single line (get_string has
+ * held it to the text rule). */
 static enum acsa_rc copy_text(json_t *value, const char *path, size_t min, char *dst,
                               size_t dst_size, struct acsa_error *err)
 {
@@ -182,12 +206,6 @@ static enum acsa_rc copy_text(json_t *value, const char *path, size_t min, char 
     if (len < min || len >= dst_size) {
         return refuse(err, path, "must be %zu to %zu bytes long (found %zu)", min,
                       dst_size - 1, len);
-    }
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c < 0x20 || c == 0x7F) {
-            return refuse(err, path, "must not contain control characters or line breaks");
-        }
     }
     memcpy(dst, text, len);
     dst[len] = '\0';

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The shared JSON renderings of users, API tokens and audit records (auth_json.h). Texts that
- * are not UTF-8 are cleaned as acsa_json_text does; absent values are null. */
+/* The shared JSON renderings of users, API tokens and audit records (auth_json.h). Stored texts
+ * that are not UTF-8 are repaired as acsa_json_string does; absent values are null. */
 #include "auth_json.h"
 
 #include <stdio.h>
@@ -27,11 +27,11 @@ static json_t *time_json(int64_t seconds)
 
 json_t *acsa_user_json(const struct acsa_user *user)
 {
-    return json_pack("{s:I, s:o, s:o, s:s, s:s, s:o, s:b}", "id", (json_int_t)user->id,
+    return json_pack("{s:I, s:o, s:o, s:s, s:o, s:o, s:b}", "id", (json_int_t)user->id,
                      "username", acsa_json_text(user->username), "display_name",
                      acsa_json_text(user->display_name), "role", acsa_role_name(user->role),
-                     "party", user->party, "unit_id", acsa_json_id(user->unit_id), "disabled",
-                     user->disabled);
+                     "party", acsa_json_string(user->party), "unit_id",
+                     acsa_json_id(user->unit_id), "disabled", user->disabled);
 }
 
 json_t *acsa_token_json(const struct acsa_token_info *token)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Compact JSON text (json_text.h), byte for byte what jansson writes: strings are checked as
- * UTF-8 by jansson's rules and escaped as jansson escapes them. */
+/* Compact JSON text (json_text.h), byte for byte what jansson writes: strings are escaped as
+ * jansson escapes them, and bytes that are not UTF-8 are replaced as acsa_json_string replaces
+ * them, so that writing never fails on stored text. */
 #include "json_text.h"
 #include "../util/alloc.h"
 
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "../core/limits.h"
+#include "../core/text.h"
 
 #define DEPTH_MAX 2048  /* jansson's own limit on nesting. */
 
@@ -62,45 +64,49 @@ void acsa_text_raw(struct acsa_text *t, const char *bytes, size_t size)
     }
 }
 
-/* The length of the UTF-8 sequence at text (at most size bytes), or 0 if it is not one: no
- * continuation byte first, no overlong form, no surrogate, nothing above U+10FFFF. */
-static size_t utf8_sequence(const unsigned char *text, size_t size)
+/* The length of the run of well-formed UTF-8 at text[0..size) (by the rule of text.h). */
+static size_t utf8_run(const char *text, size_t size)
 {
-    unsigned char u = text[0];
-    size_t count = u < 0x80 ? 1 : u < 0xc2 ? 0 : u < 0xe0 ? 2 : u < 0xf0 ? 3 : u < 0xf5 ? 4 : 0;
-    if (count <= 1 || count > size) {
-        return count > size ? 0 : count;
-    }
-    uint32_t value = u & (count == 2 ? 0x1fu : count == 3 ? 0x0fu : 0x07u);
-    for (size_t i = 1; i < count; i++) {
-        if (text[i] < 0x80 || text[i] > 0xbf) {
-            return 0;
+    size_t at = 0;
+    while (at < size) {
+        uint32_t code = 0;
+        size_t length = acsa_utf8_next(text + at, size - at, &code);
+        if (length == 0) {
+            break;
         }
-        value = (value << 6) | (text[i] & 0x3fu);
+        at += length;
     }
-    bool overlong = (count == 3 && value < 0x800) || (count == 4 && value < 0x10000);
-    bool surrogate = value >= 0xd800 && value <= 0xdfff;
-    return overlong || surrogate || value > 0x10ffff ? 0 : count;
+    return at;
 }
 
-static bool utf8_valid(const char *text, size_t size)
+bool acsa_utf8_valid(const char *text, size_t size)
 {
-    const unsigned char *u = (const unsigned char *)text;
-    for (size_t i = 0; i < size;) {
-        size_t count = utf8_sequence(u + i, size - i);
-        if (count == 0) {
-            return false;
-        }
-        i += count;
-    }
-    return true;
+    return utf8_run(text, size) == size;
 }
 
-/* Quotes, backslashes and control characters escaped (\b \f \n \r \t, else \u00XX). */
-static void string_bytes(struct acsa_text *t, const char *text, size_t size)
+size_t acsa_utf8_repair(const char *text, size_t size, char *out)
+{
+    size_t used = 0;
+    size_t at = 0;
+    while (at < size) {
+        size_t run = utf8_run(text + at, size - at);
+        memcpy(out + used, text + at, run);
+        used += run;
+        at += run;
+        if (at < size) {
+            memcpy(out + used, ACSA_UTF8_REPLACEMENT, sizeof(ACSA_UTF8_REPLACEMENT) - 1);
+            used += sizeof(ACSA_UTF8_REPLACEMENT) - 1;
+            at++;
+        }
+    }
+    return used;
+}
+
+/* Well-formed UTF-8 with quotes, backslashes and control characters escaped (\b \f \n \r \t,
+ * else \u00XX), as jansson escapes them; no quotes around. */
+static void string_run(struct acsa_text *t, const char *text, size_t size)
 {
     static const char hex[] = "0123456789ABCDEF";
-    ACSA_TEXT_LIT(t, "\"");
     size_t start = 0;
     for (size_t i = 0; i < size; i++) {
         unsigned char c = (unsigned char)text[i];
@@ -138,17 +144,30 @@ static void string_bytes(struct acsa_text *t, const char *text, size_t size)
         acsa_text_raw(t, escape, length);
     }
     acsa_text_raw(t, text + start, size - start);
+}
+
+/* A JSON string of any bytes: each byte that is not part of well-formed UTF-8 becomes U+FFFD,
+ * as acsa_utf8_repair makes it, so that text stored before the text rule (text.h) or written
+ * by another program still renders. */
+static void string_bytes(struct acsa_text *t, const char *text, size_t size)
+{
+    ACSA_TEXT_LIT(t, "\"");
+    size_t at = 0;
+    while (at < size) {
+        size_t run = utf8_run(text + at, size - at);
+        string_run(t, text + at, run);
+        at += run;
+        if (at < size) {
+            ACSA_TEXT_LIT(t, ACSA_UTF8_REPLACEMENT);
+            at++;
+        }
+    }
     ACSA_TEXT_LIT(t, "\"");
 }
 
 void acsa_text_string(struct acsa_text *t, const char *text)
 {
-    size_t size = strlen(text);
-    if (!utf8_valid(text, size)) {
-        t->failed = true;
-        return;
-    }
-    string_bytes(t, text, size);
+    string_bytes(t, text, strlen(text));
 }
 
 void acsa_text_text(struct acsa_text *t, const char *text)
@@ -157,18 +176,7 @@ void acsa_text_text(struct acsa_text *t, const char *text)
         ACSA_TEXT_LIT(t, "null");
         return;
     }
-    size_t size = strlen(text);
-    if (utf8_valid(text, size)) {
-        string_bytes(t, text, size);
-        return;
-    }
-    /* As acsa_json_text: the ASCII characters kept, the others marked. */
-    char clean[ACSA_TEXT_SIZE * 2];
-    size_t i = 0;
-    for (; text[i] != '\0' && i + 1 < sizeof(clean); i++) {
-        clean[i] = (unsigned char)text[i] < 0x80u ? text[i] : '?';
-    }
-    string_bytes(t, clean, i);
+    string_bytes(t, text, strlen(text));
 }
 
 void acsa_text_int(struct acsa_text *t, int64_t value)
@@ -217,7 +225,7 @@ static void value_text(struct acsa_text *t, json_t *value, unsigned depth)
         ACSA_TEXT_LIT(t, "]");
         break;
     case JSON_STRING:
-        /* A jansson string is UTF-8 already (or was made so on purpose). */
+        /* UTF-8 already, unless made with json_string_nocheck: repaired then too. */
         string_bytes(t, json_string_value(value), json_string_length(value));
         break;
     case JSON_INTEGER:

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "../util/alloc.h"
 #include "../core/date.h"
 #include "../core/money.h"
 
@@ -26,24 +27,29 @@ json_t *acsa_json_date(int32_t day)
     return day == ACSA_DATE_NONE ? json_null() : json_string(acsa_date_format(day, text));
 }
 
+json_t *acsa_json_string(const char *text)
+{
+    size_t size = strlen(text);
+    if (acsa_utf8_valid(text, size)) {
+        return json_stringn(text, size);
+    }
+    /* Stored before the text rule, or by another program: repaired, never refused. */
+    char *repaired = acsa_malloc(3 * size + 1);
+    if (repaired == NULL) {
+        return NULL;
+    }
+    json_t *value = json_stringn(repaired, acsa_utf8_repair(text, size, repaired));
+    acsa_free(repaired);
+    return value;
+}
+
 json_t *acsa_json_text(const char *text)
 {
-    if (text[0] == '\0') {
-        return json_null();
-    }
-    json_t *value = json_string(text);
-    if (value != NULL) {
-        return value;
-    }
-    /* Not valid UTF-8: keep the ASCII characters and mark the others. */
-    char clean[ACSA_TEXT_SIZE * 2];
-    size_t i = 0;
-    for (; text[i] != '\0' && i + 1 < sizeof(clean); i++) {
-        clean[i] = (unsigned char)text[i] < 0x80u ? text[i] : '?';
-    }
-    clean[i] = '\0';
-    return json_string(clean);
+    return text[0] == '\0' ? json_null() : acsa_json_string(text);
 }
+
+/* Stored text for json_pack's "o" (json_pack's "s" refuses text that is not UTF-8). */
+#define S(text) acsa_json_string(text)
 
 json_t *acsa_json_id(int64_t id)
 {
@@ -58,11 +64,11 @@ static json_t *quantity_or_null(int64_t milli)
 
 json_t *acsa_order_summary_json(const struct acsa_order_summary *o)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o}",
-                     "number", o->number, "agreement_id", o->agreement_id, "requester",
-                     o->requester, "supplier", o->supplier, "activity_id",
+    return json_pack("{s:o, s:o, s:o, s:o, s:I, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "number", S(o->number), "agreement_id", S(o->agreement_id), "requester",
+                     S(o->requester), "supplier", S(o->supplier), "activity_id",
                      (json_int_t)o->activity_id, "method", acsa_method_name(o->method), "state",
-                     acsa_state_name(o->state), "currency", o->currency, "value",
+                     acsa_state_name(o->state), "currency", S(o->currency), "value",
                      acsa_json_money(o->value_minor, o->exponent), "outstanding",
                      acsa_json_money(o->outstanding_minor, o->exponent), "created",
                      acsa_json_date(o->created_day), "delivered", acsa_json_date(o->delivered_day),
@@ -81,10 +87,10 @@ static json_t *line_json(const struct acsa_order_line *line, uint32_t no, uint8_
     if (!acsa_money_line_value(line->received_milli, line->price_minor, &received_value)) {
         received_value = 0;
     }
-    return json_pack("{s:i, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                     "line", (int)no, "category", line->category, "description",
+    return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "line", (int)no, "category", S(line->category), "description",
                      acsa_json_text(line->description), "nsn", acsa_json_text(line->nsn),
-                     "unit_of_issue", line->unit_of_issue, "quantity",
+                     "unit_of_issue", S(line->unit_of_issue), "quantity",
                      acsa_json_quantity(line->quantity_milli), "unit_price",
                      acsa_json_money(line->price_minor, exponent), "value",
                      acsa_json_money(line->value_minor, exponent), "issued",
@@ -112,8 +118,8 @@ static json_t *lines_json(const struct acsa_order *order)
 static json_t *amounts_json(const struct acsa_order *o, int32_t today)
 {
     uint8_t e = o->currency.exponent;
-    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "currency",
-                     o->currency.code, "value", acsa_json_money(o->value_minor, e),
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o}", "currency",
+                     S(o->currency.code), "value", acsa_json_money(o->value_minor, e),
                      "received_value", acsa_json_money(o->received_value_minor, e),
                      "kind_settled", acsa_json_money(o->kind_settled_minor, e), "cash_due",
                      acsa_json_money(o->cash_due_minor, e), "paid",
@@ -149,13 +155,14 @@ json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today)
     const struct acsa_activity *a = &view->activity;
     json_t *activity = a->id == 0
                            ? json_pack("{s:I}", "id", (json_int_t)o->activity_id)
-                           : json_pack("{s:I, s:o, s:s}", "id", (json_int_t)o->activity_id,
-                                       "name", acsa_json_text(a->name), "type", a->type);
+                           : json_pack("{s:I, s:o, s:o}", "id", (json_int_t)o->activity_id,
+                                       "name", acsa_json_text(a->name), "type", S(a->type));
     json_t *doc = json_pack(
-        "{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "number",
-        o->number, "agreement_id", o->agreement_id, "requester", o->requester, "supplier",
-        o->supplier, "requester_unit", unit_ref_json(o->requester_unit_id, view->requester_unit),
-        "supplier_unit", unit_ref_json(o->supplier_unit_id, view->supplier_unit), "activity",
+        "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "number",
+        S(o->number), "agreement_id", S(o->agreement_id), "requester", S(o->requester),
+        "supplier", S(o->supplier), "requester_unit",
+        unit_ref_json(o->requester_unit_id, view->requester_unit), "supplier_unit",
+        unit_ref_json(o->supplier_unit_id, view->supplier_unit), "activity",
         activity, "method", acsa_method_name(o->method), "state", acsa_state_name(o->state),
         "place", acsa_json_text(o->place), "need_by", acsa_json_date(o->need_by_day), "created",
         acsa_json_date(o->created_day), "delivered", acsa_json_date(o->delivered_day),
@@ -178,8 +185,8 @@ static json_t *postings_json(const struct acsa_event *e, const struct acsa_curre
         const struct acsa_posting *p = &e->postings[i];
         const struct acsa_currency *pc = acsa_currency_find(p->currency);
         json_t *posting = json_pack(
-            "{s:s, s:s, s:s, s:o, s:o, s:o}", "account", acsa_account_name(p->account),
-            "partner", p->partner, "currency", p->currency, "amount",
+            "{s:s, s:o, s:o, s:o, s:o, s:o}", "account", acsa_account_name(p->account),
+            "partner", S(p->partner), "currency", S(p->currency), "amount",
             acsa_json_money(p->amount_minor, pc != NULL ? pc->exponent : cur->exponent),
             "quantity", quantity_or_null(p->quantity_milli), "line", acsa_json_id(p->line_no));
         if (json_array_append_new(postings, posting) != 0) {
@@ -193,13 +200,13 @@ static json_t *postings_json(const struct acsa_event *e, const struct acsa_curre
 json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_currency *cur)
 {
     const struct acsa_event *e = &row->event;
-    return json_pack("{s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:o}", "id",
+    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
                      (json_int_t)row->id, "date", acsa_json_date(e->day), "step",
-                     acsa_step_name(e->step), "actor", e->actor, "state_from",
+                     acsa_step_name(e->step), "actor", S(e->actor), "state_from",
                      acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
                      "line", acsa_json_id(e->line_no), "quantity",
                      quantity_or_null(e->quantity_milli), "amount",
-                     acsa_json_money(e->amount_minor, cur->exponent), "currency", cur->code,
+                     acsa_json_money(e->amount_minor, cur->exponent), "currency", S(cur->code),
                      "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur));
 }
 
@@ -518,8 +525,8 @@ json_t *acsa_balance_line_json(const struct acsa_balance_line *line, int64_t net
 {
     const struct acsa_currency *currency = acsa_currency_find(line->currency);
     uint8_t e = currency != NULL ? currency->exponent : 0;
-    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "partner", line->partner,
-                     "currency", line->currency, "receivable_cash",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "partner", S(line->partner),
+                     "currency", S(line->currency), "receivable_cash",
                      acsa_json_money(line->receivable_cash_minor, e), "receivable_kind",
                      acsa_json_money(line->receivable_kind_minor, e), "payable_cash",
                      acsa_json_money(line->payable_cash_minor, e), "payable_kind",
@@ -529,11 +536,12 @@ json_t *acsa_balance_line_json(const struct acsa_balance_line *line, int64_t net
 
 json_t *acsa_overdue_json(const struct acsa_order_summary *o, int32_t days, const char *bucket)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:s, s:s, s:o}", "number",
-                     o->number, "agreement_id", o->agreement_id, "requester", o->requester,
-                     "supplier", o->supplier, "method", acsa_method_name(o->method), "state",
-                     acsa_state_name(o->state), "due", acsa_json_date(o->due_day),
-                     "days_overdue", (int)days, "bucket", bucket, "currency", o->currency,
+    return json_pack("{s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:i, s:s, s:o, s:o}", "number",
+                     S(o->number), "agreement_id", S(o->agreement_id), "requester",
+                     S(o->requester), "supplier", S(o->supplier), "method",
+                     acsa_method_name(o->method), "state", acsa_state_name(o->state), "due",
+                     acsa_json_date(o->due_day), "days_overdue", (int)days, "bucket", bucket,
+                     "currency", S(o->currency),
                      "outstanding", acsa_json_money(o->outstanding_minor, o->exponent));
 }
 
@@ -541,8 +549,8 @@ json_t *acsa_overdue_json(const struct acsa_order_summary *o, int32_t days, cons
 
 json_t *acsa_agreement_summary_json(const struct acsa_agreement *a, int32_t today)
 {
-    return json_pack("{s:s, s:o, s:[s,s], s:o, s:o, s:o, s:o, s:b}", "id", a->id, "title",
-                     acsa_json_text(a->title), "parties", a->parties[0], a->parties[1],
+    return json_pack("{s:o, s:o, s:[o,o], s:o, s:o, s:o, s:o, s:b}", "id", S(a->id), "title",
+                     acsa_json_text(a->title), "parties", S(a->parties[0]), S(a->parties[1]),
                      "signed", acsa_json_date(a->signed_day), "effective_from",
                      acsa_json_date(a->effective_from_day), "term_end",
                      acsa_json_date(acsa_agreement_term_end(a, today)), "terminated",
@@ -554,7 +562,7 @@ static json_t *codes_json(const char (*codes)[ACSA_CODE_SIZE], uint32_t count)
 {
     json_t *array = json_array();
     for (uint32_t i = 0; array != NULL && i < count; i++) {
-        if (json_array_append_new(array, json_string(codes[i])) != 0) {
+        if (json_array_append_new(array, S(codes[i])) != 0) {
             json_decref(array);
             array = NULL;
         }
@@ -578,7 +586,7 @@ static json_t *agreement_terms_json(const struct acsa_agreement *a)
     }
     for (uint32_t i = 0; ok && i < a->currency_count; i++) {
         ok = json_array_append_new(currencies,
-                                   json_pack("{s:s, s:i}", "code", a->currencies[i].code,
+                                   json_pack("{s:o, s:i}", "code", S(a->currencies[i].code),
                                              "exponent", (int)a->currencies[i].exponent)) == 0;
     }
     for (uint32_t b = 0; ok && b <= ACSA_AGEING_BOUNDS; b++) {
@@ -607,8 +615,9 @@ json_t *acsa_agreement_detail_json(const struct acsa_agreement *a, int32_t today
         return NULL;
     }
     json_t *doc = json_pack(
-        "{s:s, s:o, s:[s,s], s:o, s:o, s:i, s:i, s:o, s:o, s:b, s:o, s:o, s:o}", "id", a->id,
-        "title", acsa_json_text(a->title), "parties", a->parties[0], a->parties[1], "signed",
+        "{s:o, s:o, s:[o,o], s:o, s:o, s:i, s:i, s:o, s:o, s:b, s:o, s:o, s:o}", "id", S(a->id),
+        "title", acsa_json_text(a->title), "parties", S(a->parties[0]), S(a->parties[1]),
+        "signed",
         acsa_json_date(a->signed_day), "effective_from", acsa_json_date(a->effective_from_day),
         "term_years", (int)a->term_years, "renewal_years", (int)a->renewal_years, "terminated",
         acsa_json_date(a->terminated_day), "term_end",
@@ -634,7 +643,7 @@ json_t *acsa_agreement_detail_json(const struct acsa_agreement *a, int32_t today
 
 json_t *acsa_unit_json(int64_t id, const char *party, const char *name)
 {
-    return json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "party", party, "name",
+    return json_pack("{s:I, s:o, s:o}", "id", (json_int_t)id, "party", S(party), "name",
                      acsa_json_text(name));
 }
 
@@ -645,20 +654,20 @@ json_t *acsa_official_json(const struct acsa_official *official)
         const struct acsa_currency *currency = &official->limit_currency[i];
         char amount[ACSA_MONEY_TEXT_SIZE];
         acsa_money_format(official->limit_minor[i], currency->exponent, amount);
-        if (json_array_append_new(limits, json_pack("{s:s, s:s}", "currency", currency->code,
+        if (json_array_append_new(limits, json_pack("{s:o, s:s}", "currency", S(currency->code),
                                                     "amount", amount)) != 0) {
             json_decref(limits);
             limits = NULL;
         }
     }
-    return json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)official->id, "party",
-                     official->party, "name", acsa_json_text(official->name), "limits", limits);
+    return json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)official->id, "party",
+                     S(official->party), "name", acsa_json_text(official->name), "limits", limits);
 }
 
 json_t *acsa_activity_json(const struct acsa_activity *a)
 {
-    return json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)a->id,
-                     "agreement_id", a->agreement_id, "name", acsa_json_text(a->name), "type",
-                     a->type, "from", acsa_json_date(a->from_day), "to",
+    return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
+                     "agreement_id", S(a->agreement_id), "name", acsa_json_text(a->name), "type",
+                     S(a->type), "from", acsa_json_date(a->from_day), "to",
                      acsa_json_date(a->to_day), "place", acsa_json_text(a->place));
 }

@@ -22,7 +22,11 @@ json_t *acsa_json_money(int64_t minor, uint8_t exponent);
 json_t *acsa_json_quantity(int64_t milli);
 /** "YYYY-MM-DD", or null for ACSA_DATE_NONE. */
 json_t *acsa_json_date(int32_t day);
-/** The text, or null when empty; bytes that are not UTF-8 become '?'. */
+/** A string of stored text: each byte that is not part of well-formed UTF-8 becomes U+FFFD, so
+ * that text stored before the text rule (core/text.h) renders instead of failing. NULL only
+ * when out of memory. */
+json_t *acsa_json_string(const char *text);
+/** The text as acsa_json_string, or null when empty. */
 json_t *acsa_json_text(const char *text);
 /** The id, or null for 0. */
 json_t *acsa_json_id(int64_t id);

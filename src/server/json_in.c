@@ -11,6 +11,7 @@
 
 #include "../core/date.h"
 #include "../core/money.h"
+#include "../core/text.h"
 
 #define QUOTE_MAX 40
 
@@ -66,10 +67,17 @@ static enum acsa_rc convert_text_field(struct json_in_field *f, const char *fiel
     return ACSA_OK;
 }
 
-/* Converts text into f's target; the value of a JSON string or of a query parameter. */
+/* Converts text into f's target; the value of a JSON string, of a query parameter or of a path
+ * parameter. Every such text passes the text rule (core/text.h) first, whatever its kind, so
+ * nothing stored and no message quoting it holds a control character or bytes that are not
+ * UTF-8. No field of the API is multi-line: newline is refused everywhere. */
 static enum acsa_rc convert_text(struct json_in_field *f, const char *field, const char *text,
                                  struct acsa_error *err)
 {
+    enum acsa_rc rc = acsa_text_check(text, ACSA_TEXT_LINE, field, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
     switch (f->kind) {
     case JIN_TEXT:
     case JIN_TEXT_EMPTY:
@@ -184,7 +192,12 @@ enum acsa_rc json_in_object(json_t *object, const char *path, struct json_in_fie
     }
     const char *key = NULL;
     json_t *value = NULL;
+    char name_field[ACSA_ERROR_FIELD_SIZE];
+    snprintf(name_field, sizeof(name_field), "%s%smember name", path, path[0] != '\0' ? " " : "");
     json_object_foreach(object, key, value) {
+        if (acsa_text_check(key, ACSA_TEXT_LINE, name_field, err) != ACSA_OK) {
+            return ACSA_EUSAGE; /* Before the name is quoted back. */
+        }
         field_name(field, sizeof(field), path, key);
         struct json_in_field *f = find_field(fields, count, key);
         if (f == NULL) {
@@ -288,6 +301,9 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
                                  const char *value)
 {
     struct query_scan *scan = cls;
+    if (acsa_text_check(key, ACSA_TEXT_LINE, "query parameter", &scan->err) != ACSA_OK) {
+        return MHD_NO; /* Before the name is quoted back. */
+    }
     struct json_in_field *f = find_field(scan->params, scan->count, key);
     if (f == NULL) {
         acsa_error_set(&scan->err, ACSA_EUSAGE, key, "%.40s: unknown query parameter", key);

@@ -65,7 +65,7 @@ void page_respond(struct request *req, struct page *page, enum acsa_rc rc,
         return;
     }
     json_t *doc = json_pack("{s:o, s:o}", "items", items, "next_cursor",
-                            page->more ? json_string(page->last_key) : json_null());
+                            page->more ? acsa_json_string(page->last_key) : json_null());
     if (doc != NULL && extra != NULL && json_object_update(doc, extra) != 0) {
         json_decref(doc);
         doc = NULL;

@@ -154,9 +154,11 @@ static void problem_entry(struct request *req, const struct status_entry *entry,
     req->response.header_count = 0;
     char type[96];
     snprintf(type, sizeof(type), PROBLEM_BASE "%s", entry->code);
-    json_t *doc = json_pack("{s:s, s:s, s:i, s:s, s:o}", "type", type, "title", entry->title,
-                            "status", status, "detail", detail, "field",
-                            field != NULL && field[0] != '\0' ? json_string(field) : json_null());
+    /* The detail may quote what was sent or stored: repaired, so a problem always renders. */
+    json_t *doc = json_pack("{s:s, s:s, s:i, s:o, s:o}", "type", type, "title", entry->title,
+                            "status", status, "detail", acsa_json_string(detail), "field",
+                            field != NULL && field[0] != '\0' ? acsa_json_string(field)
+                                                               : json_null());
     size_t size = 0;
     char *text = json_text(doc, &size);
     json_decref(doc);

@@ -6,6 +6,10 @@
 
 #include <string.h>
 
+#include "../core/text.h"
+
+#define PARAM_NAME_SIZE 32  /* The name of a {param} of a pattern, for messages. */
+
 #define SIGNED_IN ROUTE_SIGNED_IN, ACSA_ACTION_COUNT
 #define PUBLIC ROUTE_PUBLIC, ACSA_ACTION_COUNT
 #define ACTION(name) ROUTE_ACTION, ACSA_ACTION_##name
@@ -120,6 +124,24 @@ const struct route *route_match(struct request *req, const char *method, const c
         *out_allowed = *out_allowed || strchr(route->pattern, '*') == NULL;
     }
     return NULL;
+}
+
+enum acsa_rc route_params_check(const struct request *req, struct acsa_error *err)
+{
+    const char *open = req->route->pattern;
+    for (int index = 0; (open = strchr(open, '{')) != NULL; index++) {
+        const char *close = strchr(open, '}');
+        ACSA_ASSERT(close != NULL && index < SERVER_PARAMS_MAX); /* Patterns are ours. */
+        char name[PARAM_NAME_SIZE];
+        int length = (int)(close - open - 1) - (close[-1] == '*' ? 1 : 0);
+        snprintf(name, sizeof(name), "%.*s", length, open + 1);
+        enum acsa_rc rc = acsa_text_check(req->params[index], ACSA_TEXT_LINE, name, err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        open = close + 1;
+    }
+    return ACSA_OK;
 }
 
 void route_allowed(const char *path, char *buf, size_t size)

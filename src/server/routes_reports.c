@@ -160,9 +160,9 @@ static json_t *totals_json(struct overdue_scan *scan)
     json_t *totals = json_array();
     for (uint32_t i = 0; totals != NULL && i < scan->total_count; i++) {
         const struct ageing_total *t = &scan->totals[i];
-        json_t *item = json_pack("{s:s, s:s, s:i, s:o}", "bucket", t->label, "currency",
-                                 t->currency, "orders", (int)t->orders, "outstanding",
-                                 acsa_json_money(t->outstanding_minor, t->exponent));
+        json_t *item = json_pack("{s:s, s:o, s:i, s:o}", "bucket", t->label, "currency",
+                                 acsa_json_string(t->currency), "orders", (int)t->orders,
+                                 "outstanding", acsa_json_money(t->outstanding_minor, t->exponent));
         if (json_array_append_new(totals, item) != 0) {
             json_decref(totals);
             totals = NULL;
@@ -211,7 +211,7 @@ static void converted_one(void *ctx, const struct acsa_order *order,
                           const struct acsa_event *event)
 {
     struct convert_args *args = ctx;
-    json_array_append_new(args->converted, json_string(order->number));
+    json_array_append_new(args->converted, acsa_json_string(order->number));
 }
 
 static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
@@ -354,8 +354,9 @@ static enum acsa_rc stats_page(struct stats_scan *scan, struct page *page)
         snprintf(month, sizeof(month), "%04d-%02d", (int)(g->month / 12), (int)(g->month % 12 + 1));
         snprintf(key, sizeof(key), "%s/%s/%s", month, g->partner, g->currency);
         rc = page_offer(page, key,
-                        json_pack("{s:s, s:s, s:s, s:i, s:o}", "month", month, "partner",
-                                  g->partner, "currency", g->currency, "orders", (int)g->orders,
+                        json_pack("{s:s, s:o, s:o, s:i, s:o}", "month", month, "partner",
+                                  acsa_json_string(g->partner), "currency",
+                                  acsa_json_string(g->currency), "orders", (int)g->orders,
                                   "value", acsa_json_money(g->value_minor, g->exponent)));
     }
     return rc;

@@ -436,6 +436,12 @@ static bool admit_early(struct request *req, struct framing *framing)
     }
     req->route = route;
     req->today = local_today();
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    if (route_params_check(req, &err) != ACSA_OK) {
+        problem(req, 400, err.field, "%s", err.message); /* Before anything quotes them. */
+        return false;
+    }
     if (server_reader(req) == NULL) {
         problem(req, 503, NULL, "the database cannot be opened; try again");
         response_header(req, "Retry-After", "1");

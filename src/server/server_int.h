@@ -263,6 +263,10 @@ extern const size_t server_route_count;
  * path matches but with another method (405). */
 const struct route *route_match(struct request *req, const char *method, const char *path,
                                 bool *out_allowed);
+/* Holds the {params} of req's route to the text rule (core/text.h): ACSA_EUSAGE with err
+ * naming the parameter ("number: control character U+001B at byte 6 is not allowed"). */
+ACSA_NODISCARD enum acsa_rc route_params_check(const struct request *req,
+                                               struct acsa_error *err);
 
 /* json_in.c: request bodies and query strings, checked against one kind of table. */
 enum json_in_kind {

@@ -51,7 +51,8 @@ static void log_exchange(struct sync_timer *t, const char *party, enum acsa_rc r
     json_object_set_new(line, "peer", json_string(party));
     json_object_set_new(line, "ok", json_boolean(rc == ACSA_OK));
     if (rc != ACSA_OK) {
-        json_object_set_new(line, "error", json_string(err->message));
+        /* The message may quote a partner's text: repaired, so the line is always written. */
+        json_object_set_new(line, "error", acsa_json_string(err->message));
     }
     char *text = json_dumps(line, JSON_COMPACT);
     if (text != NULL) {

@@ -210,6 +210,64 @@ expect_create_refused "a line with an unknown key is a usage error" 2 \
     'acsa order create: --line 1: unknown key "colour"' \
     --line "category=pol,desc=Diesel,qty=1,unit=l,price=150,currency=JPY,colour=red"
 
+expect_create_refused "finding 5: an ESC in a --line desc is refused, naming the --line" 2 \
+    'acsa order create: --line 2: control character U+001B at byte 26 is not allowed' \
+    --line "$FUEL" --line $'category=food,desc=Field \e[2Jrations,qty=40,unit=kg,price=2500,currency=JPY'
+
+# expect_no_raw_control: neither stdout nor stderr of the last run holds a raw control byte
+# other than newline (ESC, BEL, CR and the rest of C0, DEL).
+expect_no_raw_control() {
+    if LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$TEST_DIR/stdout" "$TEST_DIR/stderr"; then
+        fail "a raw control character was printed: $(od -c "$TEST_DIR/stdout" "$TEST_DIR/stderr" | head -5)"
+    fi
+}
+
+test_case "finding 5: an ESC in --place is refused, naming --place, and not echoed raw"
+db_snapshot "$DB"
+run order create --agreement IN-JP-2020 --requester IN --supplier JP --activity "$JIMEX" \
+    --place $'Yoko\e]0;owned\asuka' --method cash --by "Lt Iyer" --date 2024-06-10 --line "$FUEL"
+expect_exit 2
+expect_stderr_contains 'acsa order create: --place: control character U+001B at byte 5 is not allowed'
+expect_stdout ""
+expect_no_raw_control
+expect_db_unchanged
+
+test_case "finding 5: a CR or BEL in --by is refused, as is a C1 control"
+db_snapshot "$DB"
+run order create --agreement IN-JP-2020 --requester IN --supplier JP --activity "$JIMEX" \
+    --method cash --by $'Lt Iyer\rAdmiral' --date 2024-06-10 --line "$FUEL"
+expect_exit 2
+expect_stderr_contains 'acsa order create: --by: control character U+000D at byte 8 is not allowed'
+run order create --agreement IN-JP-2020 --requester IN --supplier JP --activity "$JIMEX" \
+    --method cash --by $'Lt Iyer\a' --date 2024-06-10 --line "$FUEL"
+expect_stderr_contains 'acsa order create: --by: control character U+0007 at byte 8 is not allowed'
+run order create --agreement IN-JP-2020 --requester IN --supplier JP --activity "$JIMEX" \
+    --method cash --by $'Lt \xc2\x9b2J' --date 2024-06-10 --line "$FUEL"
+expect_stderr_contains 'acsa order create: --by: control character U+009B at byte 4 is not allowed'
+expect_db_unchanged
+
+test_case "finding 5: an argument quoted back in a message shows its control bytes escaped"
+run_raw --db "$DB" $'ord\e[2Jer' list
+expect_exit 2
+expect_stderr_contains 'unknown verb '"'"'ord\x1b[2Jer'"'"
+expect_no_raw_control
+run order show $'IN-JP\e[31m'
+expect_exit 2
+expect_stderr_contains 'acsa order show: NUMBER: control character U+001B at byte 6 is not allowed'
+expect_no_raw_control
+
+test_case "finding 5: a password with a control character is refused without quoting it"
+db_snapshot "$DB"
+printf 'pass\tword-long-1\n' >"$TEST_DIR/password"
+run user add --username tabby --name "Lt Tab" --role auditor --party IN \
+    --password-file "$TEST_DIR/password"
+expect_exit 2
+expect_stderr_contains "password: control character U+0009 at byte 5 is not allowed"
+if [[ "$ERR" == *word-long* ]]; then
+    fail "the password was quoted"
+fi
+expect_db_unchanged
+
 # expect_unit_refused NAME CODE MESSAGE REQUESTER_UNIT SUPPLIER_UNIT: order create citing
 # the given units, refused.
 expect_unit_refused() {
@@ -347,6 +405,21 @@ expect_refused "an accepted order cannot be invoiced" 1 \
 expect_refused "a dispute needs a reason" 2 \
     "acsa: reason: dispute needs a stated reason" \
     order dispute "$ACCEPTED" --by "Capt K. Sato" --date 2024-06-12
+
+test_case "finding 5: a --by that is not UTF-8 is refused, naming --by, and the order still shows"
+db_snapshot "$DB"
+run order dispute "$ACCEPTED" --by $'Cdr \xff\xfe' --reason x --date 2024-06-12
+expect_exit 2
+expect_stderr_contains "acsa order dispute: --by: not valid UTF-8 at byte 5"
+expect_stdout ""
+expect_db_unchanged
+run order dispute "$ACCEPTED" --by "Cdr Rao" --reason $'short\xe2\x82' --date 2024-06-12
+expect_exit 2
+expect_stderr_contains "acsa order dispute: --reason: not valid UTF-8 at byte 6"
+expect_db_unchanged
+run order show "$ACCEPTED" --json
+expect_exit 0
+expect_json 'd["state"]' accepted
 
 test_case "a cash order partly issued"
 create_order cash

@@ -405,13 +405,72 @@ static void test_hostile_value_shown_safely(void **state)
              " \"categories\": [\"food\"], \"excluded\": [],"
              " \"settlement\": {\"cash\": {\"due_days\": 30}},"
              " \"currencies\": [\"%s\"]}",
-             "\\u001b[31mXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
+             "\\\"[31mXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
     struct acsa_agreement a;
     struct acsa_error err;
     enum acsa_rc rc = acsa_agreement_from_json(text, strlen(text), &a, &err);
     assert_refused("hostile", rc, &a, &err, "$.currencies[0]");
-    assert_null(strchr(err.message, '\x1b'));
+    assert_non_null(strstr(err.message, ": \"?[31mXXX"));
     assert_non_null(strstr(err.message, "...\" is not a known ISO 4217 currency"));
+}
+
+/* minimal with its member key set to value (JSON text), as the file given to the loader. */
+static enum acsa_rc load_with(const char *key, const char *value, struct acsa_agreement *a,
+                              struct acsa_error *err)
+{
+    json_error_t jerr;
+    json_t *doc = json_loads(minimal, 0, &jerr);
+    assert_non_null(doc);
+    json_t *member = json_loads(value, JSON_DECODE_ANY, &jerr);
+    assert_non_null(member);
+    assert_int_equal(json_object_set_new(doc, key, member), 0);
+    char *text = json_dumps(doc, 0);
+    json_decref(doc);
+    assert_non_null(text);
+    enum acsa_rc rc = acsa_agreement_from_json(text, strlen(text), a, err);
+    free(text);
+    return rc;
+}
+
+/* Finding 5 of issue 8: a control character in any text of an agreement file (ESC, BEL, CR,
+ * newline, C1) is refused naming the JSON path, before any message quotes it. */
+static void test_control_character_refused_naming_path(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key;
+        const char *value;
+        const char *path;
+        const char *message;
+    } cases[] = {
+        {"title", "\"Log\\u001b[2Jistics\"", "$.title",
+         "$.title: control character U+001B at byte 4 is not allowed"},
+        {"pricing_basis", "\"cost\\nplus\"", "$.pricing_basis",
+         "$.pricing_basis: control character U+000A at byte 5 is not allowed"},
+        {"parties", "[\"JP\", \"A\\u0007\"]", "$.parties[1]",
+         "$.parties[1]: control character U+0007 at byte 2 is not allowed"},
+        {"categories", "[\"food\", \"fu\\u009bel\"]", "$.categories[1]",
+         "$.categories[1]: control character U+009B at byte 3 is not allowed"},
+        {"id", "\"AU-JP\\r2017\"", "$.id",
+         "$.id: control character U+000D at byte 6 is not allowed"},
+        {"signed", "\"2017-01-14\\u001b\"", "$.signed",
+         "$.signed: control character U+001B at byte 11 is not allowed"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct acsa_agreement a;
+        struct acsa_error err;
+        memset(&a, 0x5A, sizeof(a));
+        enum acsa_rc rc = load_with(cases[i].key, cases[i].value, &a, &err);
+        assert_refused(cases[i].key, rc, &a, &err, cases[i].path);
+        assert_string_equal(err.message, cases[i].message);
+        assert_null(strchr(err.message, '\x1b'));
+    }
+    /* The rule refuses controls, not letters: multi-byte text still loads. */
+    struct acsa_agreement a;
+    struct acsa_error err;
+    assert_int_equal(load_with("title", "\"Accord Fran\\u00e7ais \\u6771\\u4eac\"", &a, &err),
+                     ACSA_OK);
+    assert_string_equal(a.title, "Accord Fran\xc3\xa7" "ais \xe6\x9d\xb1\xe4\xba\xac");
 }
 
 /* Allocations left before the allocator given to jansson starts failing. */
@@ -467,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_messages),
         cmocka_unit_test(test_bad_texts),
         cmocka_unit_test(test_hostile_value_shown_safely),
+        cmocka_unit_test(test_control_character_refused_naming_path),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

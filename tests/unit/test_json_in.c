@@ -133,6 +133,26 @@ static void refusals_name_the_field(void **state)
                    "lines: must be a non-empty array");
 }
 
+/* Finding 5 of issue 8: every text of a body, whatever its kind, and every member name is held
+ * to the text rule before it is converted or quoted. */
+static void control_characters_refused_naming_the_field(void **state)
+{
+    expect_refused("{\"name\":\"a\\u001bb\"}", "", "name",
+                   "name: control character U+001B at byte 2 is not allowed");
+    expect_refused("{\"name\":\"a\\nb\"}", "", "name",
+                   "name: control character U+000A at byte 2 is not allowed");
+    expect_refused("{\"name\":\"x\",\"nation\":\"I\\u0007\"}", "", "nation",
+                   "nation: control character U+0007 at byte 2 is not allowed");
+    expect_refused("{\"name\":\"x\",\"amount\":\"1\\u009b\"}", "", "amount",
+                   "amount: control character U+009B at byte 2 is not allowed");
+    expect_refused("{\"name\":\"x\",\"day\":\"\\r2024-06-12\"}", "lines[2]", "lines[2].day",
+                   "lines[2].day: control character U+000D at byte 1 is not allowed");
+    expect_refused("{\"na\\u001bme\":\"x\"}", "", "member name",
+                   "member name: control character U+001B at byte 3 is not allowed");
+    expect_refused("{\"na\\u001bme\":\"x\"}", "lines[0]", "lines[0] member name",
+                   "lines[0] member name: control character U+001B at byte 3 is not allowed");
+}
+
 static void nested_paths(void **state)
 {
     expect_refused("{\"name\":\"x\",\"qty\":1000}", "lines[1]", "lines[1].qty",
@@ -300,6 +320,7 @@ int main(void)
         cmocka_unit_test(converts_every_kind),
         cmocka_unit_test(null_is_absent_for_optional_members),
         cmocka_unit_test(refusals_name_the_field),
+        cmocka_unit_test(control_characters_refused_naming_the_field),
         cmocka_unit_test(nested_paths),
         cmocka_unit_test(amounts_convert_in_their_currency),
         cmocka_unit_test(text_is_jansson_compact_text),
