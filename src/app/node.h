@@ -17,6 +17,7 @@
 #define ACSA_BATCH_BYTES_MAX (32u << 20)   /* Largest batch or bundle accepted. */
 #define ACSA_BATCH_RECORDS_DEFAULT 2000    /* Records per batch sent. */
 #define ACSA_REQUEST_SKEW_S 900            /* Clock difference tolerated on signed requests. */
+#define ACSA_BATCH_TIME_MAX INT64_C(253402300799) /* A batch's time: 9999-12-31T23:59:59Z. */
 
 /** Makes the node's key pair: the secret key to key_path (created owner-only, refused if the
  * file exists), the public key to the node's settings. Called by acsa_app_init. */

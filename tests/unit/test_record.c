@@ -284,6 +284,8 @@ static void make_step(struct acsa_record *r, enum acsa_step step)
         snprintf(r->other_number, sizeof(r->other_number), "JP-IN-2024-000003");
         fill_hash(r->other_prev_hash, 0xA0);
     }
+    /* Each step carries only its own fields: a line on per-line steps, an amount on pay. */
+    acsa_record_normalize(r);
 }
 
 static void make_activity(struct acsa_record *r)
@@ -307,7 +309,7 @@ static void make_unit(struct acsa_record *r)
     memset(r, 0, sizeof(*r));
     r->kind = ACSA_RECORD_UNIT;
     snprintf(r->origin, sizeof(r->origin), "JP");
-    r->seq = INT64_MAX;
+    r->seq = ACSA_RECORD_SEQ_MAX;
     r->ref_id = 5;
     snprintf(r->unit_party, sizeof(r->unit_party), "JP");
     snprintf(r->unit_name, sizeof(r->unit_name), "JS Izumo (DDH-183)");
@@ -408,12 +410,12 @@ static void test_layout_bytes(void **state)
 {
     struct fixture *f = *state;
     make_step(&f->record, ACSA_STEP_PAY);
-    f->record.seq = 0x0102030405060708;
+    f->record.seq = 0x0000010203040506;
     f->record.command.day = -2;
-    f->record.command.amount_minor = -1;
+    f->record.command.amount_minor = 1;
     size_t len = round_trip(f, &f->record);
     /* The fixed head a batch reader peeks at: version, kind, "IN", seq, manual. */
-    static const uint8_t head[] = {1, 1, 0, 2, 'I', 'N', 1, 2, 3, 4, 5, 6, 7, 8, 0};
+    static const uint8_t head[] = {1, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
     assert_memory_equal(f->buf, head, sizeof(head));
     /* number as u16 length and its bytes, no NUL. */
     assert_int_equal(f->buf[15], 0);
@@ -472,13 +474,18 @@ static void test_round_trip_create(void **state)
     memset(d->place, 0, sizeof(d->place));
     memset(&f->record.requester_unit, 0, sizeof(f->record.requester_unit));
     memset(&f->record.supplier_unit, 0, sizeof(f->record.supplier_unit));
+    /* The limits of every integer a create carries (docs/ARCHITECTURE.md, "Records"). */
     d->lines[0].quantity_milli = INT64_MAX;
-    d->lines[0].price_minor = INT64_MIN;
-    d->lines[1].quantity_milli = -1;
-    f->record.command.line_no = UINT32_MAX;
-    f->record.command.day = INT32_MAX;
-    f->record.official_limit_minor = INT64_MIN;
+    d->lines[0].price_minor = INT64_MAX;
+    d->lines[1].quantity_milli = 1;
+    d->lines[1].price_minor = 0;
+    f->record.command.day = ACSA_DATE_STEP_LAST;
     f->record.activity.id = INT64_MAX;
+    f->record.seq = ACSA_RECORD_SEQ_MAX;
+    round_trip(f, &f->record);
+    f->record.command.day = ACSA_DATE_FIRST;
+    d->need_by_day = ACSA_DATE_LAST;
+    f->record.seq = 1;
     round_trip(f, &f->record);
 
     /* Seven lines: the decoder gives each line the order currency. */
@@ -522,7 +529,7 @@ static void test_round_trip_reference_data(void **state)
     make_unit(&f->record);
     round_trip(f, &f->record);
     assert_string_equal(f->decoded.unit_name, "JS Izumo (DDH-183)");
-    assert_int_equal(f->decoded.seq, INT64_MAX);
+    assert_int_equal(f->decoded.seq, ACSA_RECORD_SEQ_MAX);
 }
 
 /* The longest record there is: a create of 64 lines with every text at its longest.
