@@ -1373,7 +1373,8 @@ static void test_finding5_record_text_refused_and_quoted(void **state)
     expect_value_refused(f, &f->record, "actor", "record.actor: is required");
     /* Multi-byte text is taken as it is. */
     make_step(&f->record, ACSA_STEP_DISPUTE);
-    snprintf(f->record.command.reason, ACSA_TEXT_SIZE, "Lieferung unvollst\xc3\xa4ndig \xe2\x82\xac");
+    snprintf(f->record.command.reason, ACSA_TEXT_SIZE,
+             "Lieferung unvollst\xc3\xa4ndig \xe2\x82\xac");
     round_trip(f, &f->record);
 }
 
