@@ -61,25 +61,10 @@ struct parsed {
 
 #define BAD(err, ...) acsa_error_set((err), ACSA_EREFUSED, "batch", __VA_ARGS__)
 
-static enum acsa_rc parse_header(const uint8_t *buf, size_t len, struct acsa_batch_info *info,
-                                 struct acsa_error *err)
+/* The values of a header whose layout holds: nations, a range of record numbers within
+ * ACSA_RECORD_SEQ_MAX, a time. */
+static enum acsa_rc check_header(struct acsa_batch_info *info, struct acsa_error *err)
 {
-    memset(info, 0, sizeof(*info));
-    info->size = len;
-    if (len < HEADER_FIXED || memcmp(buf, MAGIC, sizeof(MAGIC)) != 0) {
-        return BAD(err, "batch: not an acsa batch or bundle (%zu bytes; it starts with the "
-                   "8 bytes ACSABAT1 and has a %d-byte header)", len, HEADER_FIXED);
-    }
-    if (be_get(buf + 8, 2) != 2 || be_get(buf + 12, 2) != 2) {
-        return BAD(err, "batch: the sender and receiver must be two-letter nations");
-    }
-    memcpy(info->sender, buf + 10, 2);
-    memcpy(info->receiver, buf + 14, 2);
-    info->after = (int64_t)be_get(buf + 16, 8);
-    info->through = (int64_t)be_get(buf + 24, 8);
-    info->ack = (int64_t)be_get(buf + 32, 8);
-    info->created_s = (int64_t)be_get(buf + 40, 8);
-    info->count = (uint32_t)be_get(buf + 48, 4);
     if (!acsa_nation_valid(info->sender) || !acsa_nation_valid(info->receiver)) {
         /* Neither is kept: the quarantine and the audit log show the sender as text. */
         memset(info->sender, 0, sizeof(info->sender));
@@ -103,22 +88,45 @@ static enum acsa_rc parse_header(const uint8_t *buf, size_t len, struct acsa_bat
     return ACSA_OK;
 }
 
+/* The header's layout, then (values) what check_header checks. */
+static enum acsa_rc parse_header(const uint8_t *buf, size_t len, struct acsa_batch_info *info,
+                                 bool values, struct acsa_error *err)
+{
+    memset(info, 0, sizeof(*info));
+    info->size = len;
+    if (len < HEADER_FIXED || memcmp(buf, MAGIC, sizeof(MAGIC)) != 0) {
+        return BAD(err, "batch: not an acsa batch or bundle (%zu bytes; it starts with the "
+                   "8 bytes ACSABAT1 and has a %d-byte header)", len, HEADER_FIXED);
+    }
+    if (be_get(buf + 8, 2) != 2 || be_get(buf + 12, 2) != 2) {
+        return BAD(err, "batch: the sender and receiver must be two-letter nations");
+    }
+    memcpy(info->sender, buf + 10, 2);
+    memcpy(info->receiver, buf + 14, 2);
+    info->after = (int64_t)be_get(buf + 16, 8);
+    info->through = (int64_t)be_get(buf + 24, 8);
+    info->ack = (int64_t)be_get(buf + 32, 8);
+    info->created_s = (int64_t)be_get(buf + 40, 8);
+    info->count = (uint32_t)be_get(buf + 48, 4);
+    return values ? check_header(info, err) : ACSA_OK;
+}
+
 enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len, struct acsa_batch_info *out,
                              struct acsa_error *err)
 {
-    return parse_header(buf, len, out, err);
+    return parse_header(buf, len, out, true, err);
 }
 
 /* Checks the layout: the count within bounds, every record inside the buffer and the
  * signature its last 64 bytes, nothing after it. p->bodies and p->lens are malloc'd. */
-static enum acsa_rc parse(const uint8_t *buf, size_t len, struct parsed *p,
+static enum acsa_rc parse(const uint8_t *buf, size_t len, struct parsed *p, bool values,
                           struct acsa_error *err)
 {
     memset(p, 0, sizeof(*p));
     if (len > ACSA_BATCH_BYTES_MAX) {
         return BAD(err, "batch: %zu bytes; at most %u are accepted", len, ACSA_BATCH_BYTES_MAX);
     }
-    enum acsa_rc rc = parse_header(buf, len, &p->info, err);
+    enum acsa_rc rc = parse_header(buf, len, &p->info, values, err);
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -185,6 +193,21 @@ static void digest_of(const uint8_t *header, size_t header_len, const uint8_t *c
         crypto_hash_sha256_update(&state, hashes[i], ACSA_HASH_SIZE);
     }
     crypto_hash_sha256_final(&state, out);
+}
+
+enum acsa_rc acsa_batch_resign(uint8_t *buf, size_t len, const uint8_t secret_key[64],
+                               struct acsa_error *err)
+{
+    struct parsed p;
+    enum acsa_rc rc = parse(buf, len, &p, false, err);
+    if (rc == ACSA_OK) {
+        uint8_t digest[32];
+        digest_of(buf, p.header_len, p.bodies, p.lens, p.info.count, p.hashes, digest);
+        crypto_sign_detached(buf + len - crypto_sign_BYTES, NULL, digest, sizeof(digest),
+                             secret_key);
+    }
+    parsed_free(&p);
+    return rc;
 }
 
 /* ---- Export ------------------------------------------------------------------------------- */
@@ -504,7 +527,7 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
     struct parsed p;
     struct acsa_peer peer;
     memset(&peer, 0, sizeof(peer));
-    enum acsa_rc rc = parse(buf, len, &p, err);
+    enum acsa_rc rc = parse(buf, len, &p, true, err);
     result->info = p.info;
     if (rc == ACSA_OK) {
         rc = STORE(app)->peer_get(app->store, p.info.sender, &peer, err);

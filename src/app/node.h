@@ -118,6 +118,13 @@ ACSA_NODISCARD enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const ui
                                                   struct acsa_batch_result *result,
                                                   struct acsa_error *err);
 
+/** Signs buf (a batch whose layout holds) again with secret_key (libsodium's 64 bytes), in
+ * place: for tests and fuzzers that mutate a batch and must still reach the checks after the
+ * signature and the records' apply path. ACSA_EREFUSED (as import) if the layout is broken. */
+ACSA_NODISCARD enum acsa_rc acsa_batch_resign(uint8_t *buf, size_t len,
+                                              const uint8_t secret_key[64],
+                                              struct acsa_error *err);
+
 /** Reads a batch's header without checking its signature (for messages and tests). */
 ACSA_NODISCARD enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len,
                                             struct acsa_batch_info *out,

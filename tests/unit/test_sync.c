@@ -2086,11 +2086,19 @@ static void test_finding2_local_step_with_stray_line(void **state)
     expect_same_order(f, f->number, ACSA_STATE_SUBMITTED);
 }
 
-/* Sets a batch's ack and signs it again. */
+/* Sets a batch's ack and signs it again, as a fuzzer would (acsa_batch_resign). */
 static void set_ack(uint8_t *buf, size_t len, int64_t ack, const uint8_t sk[64])
 {
     be_put(buf + 32, (uint64_t)ack, 8);
-    resign(buf, len, sk);
+    struct acsa_error err;
+    assert_int_equal(acsa_batch_resign(buf, len, sk, &err), ACSA_OK);
+    uint8_t *check = malloc(len);
+    assert_non_null(check);
+    memcpy(check, buf, len);
+    resign(check, len, sk);
+    assert_memory_equal(check, buf, len);
+    free(check);
+    assert_int_equal(acsa_batch_resign(buf, len - 1, sk, &err), ACSA_EREFUSED);
 }
 
 /* Finding 8: a batch may not jump its sender's record counter to 2^62 (or past the gap a
