@@ -37,6 +37,7 @@
 #define BATCH_RECORDS 64
 #define FACTS_BYTES (512 * 1024)
 #define QROWS 64
+#define MUTATIONS 400                  /* Re-signed mutated records per run (a few seconds). */
 
 /* One node: its database, its handle and its keys. */
 struct node {
@@ -2086,6 +2087,107 @@ static void test_finding2_local_step_with_stray_line(void **state)
     expect_same_order(f, f->number, ACSA_STATE_SUBMITTED);
 }
 
+/* A fixed sequence of pseudo-random numbers (xorshift64), so that a failure replays. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *state = x;
+    return x;
+}
+
+/* Changes one to three bytes of a record after its fixed head, often to the ends of the
+ * integer ranges or to bytes the text rule refuses. */
+static void mutate_record(uint8_t *b, size_t n, uint64_t *rng)
+{
+    static const uint64_t ends[] = {0x80000000u, 0x7fffffffu, 0x00ffffffu, 0xffffffffu, 0, 1,
+                                    0x8000000000000000ull, 0x7fffffffffffffffull,
+                                    0xffffffffffffffffull, 0x4000000000000000ull};
+    unsigned k = 1 + (unsigned)(next_random(rng) % 3);
+    for (unsigned j = 0; j < k; j++) {
+        size_t pos = 15 + (size_t)(next_random(rng) % (n - 15));
+        uint64_t how = next_random(rng) % 6;
+        uint64_t end = ends[next_random(rng) % (sizeof(ends) / sizeof(ends[0]))];
+        if (how == 0 && pos + 4 <= n) {
+            be_put(b + pos, end, 4);
+        } else if (how == 1 && pos + 8 <= n) {
+            be_put(b + pos, end, 8);
+        } else if (how == 2) {
+            b[pos] = 0xff;
+        } else if (how == 3) {
+            b[pos] = 0x1b;
+        } else {
+            b[pos] = (uint8_t)next_random(rng);
+        }
+    }
+}
+
+/* Finding 2: the crude fuzzer that found it, as a regression test. Real records of IN (a
+ * create, reference data, steps up to a delivery in progress, a second order in draft) are
+ * mutated, renumbered and validly signed again; JP takes in or quarantines each, never
+ * aborts, and goes on syncing. */
+static void test_finding2_resigned_mutations_never_abort(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    step_and_sync(f, &f->in, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0, ACSA_STATE_SUBMITTED);
+    step_and_sync(f, &f->in, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, 0, ACSA_STATE_APPROVED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT, "Capt Sato", 0, 0, 0, ACSA_STATE_ACCEPTED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 1, 6000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 1, 6000, 0, ACSA_STATE_DELIVERING);
+    char other[ACSA_NUMBER_SIZE];
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", other);
+    sync_nodes(f, &f->in, &f->jp);
+    size_t all_len = 0;
+    struct acsa_batch_info info;
+    uint8_t *all = export_batch(f, &f->in, &f->jp, 0, 0, &all_len, &info);
+    const uint8_t *bodies[BATCH_RECORDS];
+    size_t lens[BATCH_RECORDS];
+    uint32_t count = split_batch(all, all_len, bodies, lens);
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    uint32_t taken = 0;
+    for (int i = 0; i < MUTATIONS; i++) {
+        uint32_t pick = (uint32_t)(next_random(&rng) % count);
+        uint8_t body[ACSA_RECORD_MAX];
+        size_t body_len = lens[pick];
+        memcpy(body, bodies[pick], body_len);
+        mutate_record(body, body_len, &rng);
+        int64_t held = peer_of(f, &f->jp, "IN").received_through;
+        be_put(body + 6, (uint64_t)(held + 1), 8);
+        const uint8_t *one[1] = {body};
+        uint8_t *buf = NULL;
+        size_t len = make_batch("IN", "JP", held, held + 1, one, &body_len, 1, f->in.sk, &buf);
+        struct acsa_batch_result result;
+        CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+        free(buf);
+        assert_int_equal(result.applied + result.quarantined, 1);
+        taken += result.applied;
+    }
+    free(all);
+    assert_true(taken < MUTATIONS);
+    expect_quarantine_renders(f, &f->jp);
+    /* IN's real records, after all that: taken in from where JP's cursor stands. */
+    int64_t held = peer_of(f, &f->jp, "IN").received_through;
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    hostile_ref(f, r, ACSA_RECORD_UNIT, "JS Hyuga");
+    uint8_t body[ACSA_RECORD_MAX];
+    size_t body_len = 0;
+    CHECK(f, acsa_record_encode(r, body, sizeof(body), &body_len, &f->err));
+    const uint8_t *one[1] = {body};
+    uint8_t *buf = NULL;
+    size_t len = make_batch("IN", "JP", held, held + 1, one, &body_len, 1, f->in.sk, &buf);
+    struct acsa_batch_result result;
+    CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+    assert_int_equal(result.applied, 1);
+    free(buf);
+    free(r);
+}
+
 /* Sets a batch's ack and signs it again, as a fuzzer would (acsa_batch_resign). */
 static void set_ack(uint8_t *buf, size_t len, int64_t ack, const uint8_t sk[64])
 {
@@ -2220,6 +2322,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_finding8_record_counter_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finding5_quarantine_texts_render, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finding2_resigned_mutations_never_abort, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
