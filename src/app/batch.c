@@ -261,6 +261,17 @@ static enum acsa_rc add_record(void *ctx, const struct acsa_record_row *row)
     return rc;
 }
 
+/* How far a batch reaches: one that is not full holds every record for the partner up to
+ * our last; numbers skipped (records for other partners) move the cursor at most a gap on. */
+static int64_t batch_through(const struct out_buf *b, int64_t own_last)
+{
+    int64_t through = own_last > b->after ? own_last : b->after;
+    through = b->last_seq > through ? b->last_seq : through;
+    through = b->count < b->max ? through : b->last_seq;
+    int64_t reach = (b->count > 0 ? b->last_seq : b->after) + ACSA_RECORD_SEQ_GAP_MAX;
+    return through < reach ? through : reach;
+}
+
 enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int64_t after,
                                    uint32_t max_records, int64_t now_s, uint8_t **out,
                                    size_t *out_len, struct acsa_batch_info *info,
@@ -299,13 +310,7 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
         memcpy(info->sender, app->nation, 2);
         memcpy(info->receiver, party, 2);
         info->after = after;
-        /* A batch that is not full holds every record for the partner up to our last. */
-        int64_t through = own_last > after ? own_last : after;
-        through = b.last_seq > through ? b.last_seq : through;
-        info->through = b.count < max ? through : b.last_seq;
-        /* Numbers skipped (records for other partners) move the cursor at most a gap on. */
-        int64_t reach = (b.count > 0 ? b.last_seq : after) + ACSA_RECORD_SEQ_GAP_MAX;
-        info->through = info->through < reach ? info->through : reach;
+        info->through = batch_through(&b, own_last);
         info->ack = peer.received_through;
         info->created_s = now_s;
         info->count = b.count;
