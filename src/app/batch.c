@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app_int.h"
+#include "../core/text_quote.h"
 #include "../util/alloc.h"
 #include "node.h"
 
@@ -60,8 +61,36 @@ struct parsed {
 
 #define BAD(err, ...) acsa_error_set((err), ACSA_EREFUSED, "batch", __VA_ARGS__)
 
+/* The values of a header whose layout holds: nations, a range of record numbers within
+ * ACSA_RECORD_SEQ_MAX, a time. */
+static enum acsa_rc check_header(struct acsa_batch_info *info, struct acsa_error *err)
+{
+    if (!acsa_nation_valid(info->sender) || !acsa_nation_valid(info->receiver)) {
+        /* Neither is kept: the quarantine and the audit log show the sender as text. */
+        memset(info->sender, 0, sizeof(info->sender));
+        memset(info->receiver, 0, sizeof(info->receiver));
+        return BAD(err, "batch: the sender and receiver must be ISO 3166 alpha-2 nations");
+    }
+    if (info->after < 0 || info->through < info->after || info->ack < 0) {
+        return BAD(err, "batch: its range %lld..%lld is not a range of record numbers",
+                   (long long)info->after, (long long)info->through);
+    }
+    if (info->through > ACSA_RECORD_SEQ_MAX || info->ack > ACSA_RECORD_SEQ_MAX) {
+        return acsa_error_set(err, ACSA_EREFUSED, "seq", "seq: the batch names record %lld; "
+                              "record numbers end at %lld (ACSA_RECORD_SEQ_MAX)",
+                              (long long)(info->through > info->ack ? info->through : info->ack),
+                              (long long)ACSA_RECORD_SEQ_MAX);
+    }
+    if (info->created_s < 0 || info->created_s > ACSA_BATCH_TIME_MAX) {
+        return BAD(err, "batch: made at %lld, not a time in 1970..9999",
+                   (long long)info->created_s);
+    }
+    return ACSA_OK;
+}
+
+/* The header's layout, then (values) what check_header checks. */
 static enum acsa_rc parse_header(const uint8_t *buf, size_t len, struct acsa_batch_info *info,
-                                 struct acsa_error *err)
+                                 bool values, struct acsa_error *err)
 {
     memset(info, 0, sizeof(*info));
     info->size = len;
@@ -79,32 +108,25 @@ static enum acsa_rc parse_header(const uint8_t *buf, size_t len, struct acsa_bat
     info->ack = (int64_t)be_get(buf + 32, 8);
     info->created_s = (int64_t)be_get(buf + 40, 8);
     info->count = (uint32_t)be_get(buf + 48, 4);
-    if (!acsa_nation_valid(info->sender) || !acsa_nation_valid(info->receiver)) {
-        return BAD(err, "batch: the sender and receiver must be ISO 3166 alpha-2 nations");
-    }
-    if (info->after < 0 || info->through < info->after || info->ack < 0) {
-        return BAD(err, "batch: its range %lld..%lld is not a range of record numbers",
-                   (long long)info->after, (long long)info->through);
-    }
-    return ACSA_OK;
+    return values ? check_header(info, err) : ACSA_OK;
 }
 
 enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len, struct acsa_batch_info *out,
                              struct acsa_error *err)
 {
-    return parse_header(buf, len, out, err);
+    return parse_header(buf, len, out, true, err);
 }
 
 /* Checks the layout: the count within bounds, every record inside the buffer and the
  * signature its last 64 bytes, nothing after it. p->bodies and p->lens are malloc'd. */
-static enum acsa_rc parse(const uint8_t *buf, size_t len, struct parsed *p,
+static enum acsa_rc parse(const uint8_t *buf, size_t len, struct parsed *p, bool values,
                           struct acsa_error *err)
 {
     memset(p, 0, sizeof(*p));
     if (len > ACSA_BATCH_BYTES_MAX) {
         return BAD(err, "batch: %zu bytes; at most %u are accepted", len, ACSA_BATCH_BYTES_MAX);
     }
-    enum acsa_rc rc = parse_header(buf, len, &p->info, err);
+    enum acsa_rc rc = parse_header(buf, len, &p->info, values, err);
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -173,6 +195,21 @@ static void digest_of(const uint8_t *header, size_t header_len, const uint8_t *c
     crypto_hash_sha256_final(&state, out);
 }
 
+enum acsa_rc acsa_batch_resign(uint8_t *buf, size_t len, const uint8_t secret_key[64],
+                               struct acsa_error *err)
+{
+    struct parsed p;
+    enum acsa_rc rc = parse(buf, len, &p, false, err);
+    if (rc == ACSA_OK) {
+        uint8_t digest[32];
+        digest_of(buf, p.header_len, p.bodies, p.lens, p.info.count, p.hashes, digest);
+        crypto_sign_detached(buf + len - crypto_sign_BYTES, NULL, digest, sizeof(digest),
+                             secret_key);
+    }
+    parsed_free(&p);
+    return rc;
+}
+
 /* ---- Export ------------------------------------------------------------------------------- */
 
 struct out_buf {
@@ -185,6 +222,8 @@ struct out_buf {
     size_t *offsets;
     size_t *lens;
     uint32_t max;
+    int64_t after;
+    bool stopped;            /* A record lay beyond the gap a batch may skip: left for later. */
 };
 
 static enum acsa_rc append(struct out_buf *b, const void *data, size_t n)
@@ -206,6 +245,11 @@ static enum acsa_rc append(struct out_buf *b, const void *data, size_t n)
 static enum acsa_rc add_record(void *ctx, const struct acsa_record_row *row)
 {
     struct out_buf *b = ctx;
+    int64_t prev = b->count > 0 ? b->last_seq : b->after;
+    if (b->stopped || row->seq - prev > ACSA_RECORD_SEQ_GAP_MAX) {
+        b->stopped = true; /* The receiver refuses a longer jump: the next batch covers it. */
+        return ACSA_OK;
+    }
     uint8_t len[4];
     be_put(len, row->body_len, 4);
     enum acsa_rc rc = append(b, len, sizeof(len));
@@ -215,6 +259,17 @@ static enum acsa_rc add_record(void *ctx, const struct acsa_record_row *row)
     b->count++;
     b->last_seq = row->seq;
     return rc;
+}
+
+/* How far a batch reaches: one that is not full holds every record for the partner up to
+ * our last; numbers skipped (records for other partners) move the cursor at most a gap on. */
+static int64_t batch_through(const struct out_buf *b, int64_t own_last)
+{
+    int64_t through = own_last > b->after ? own_last : b->after;
+    through = b->last_seq > through ? b->last_seq : through;
+    through = b->count < b->max ? through : b->last_seq;
+    int64_t reach = (b->count > 0 ? b->last_seq : b->after) + ACSA_RECORD_SEQ_GAP_MAX;
+    return through < reach ? through : reach;
 }
 
 enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int64_t after,
@@ -232,11 +287,11 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
     if (rc != ACSA_OK) {
         return rc;
     }
-    if (after < 0) {
+    if (after < 0 || after > ACSA_RECORD_SEQ_MAX) {
         return acsa_error_set(err, ACSA_EUSAGE, "since", "since: %lld is not a record number",
                               (long long)after);
     }
-    struct out_buf b = {.max = max};
+    struct out_buf b = {.max = max, .after = after};
     b.offsets = acsa_calloc(max + 1, sizeof(*b.offsets));
     b.lens = acsa_calloc(max + 1, sizeof(*b.lens));
     b.bodies = acsa_calloc(max + 1, sizeof(*b.bodies));
@@ -255,10 +310,7 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
         memcpy(info->sender, app->nation, 2);
         memcpy(info->receiver, party, 2);
         info->after = after;
-        /* A batch that is not full holds every record for the partner up to our last. */
-        int64_t through = own_last > after ? own_last : after;
-        through = b.last_seq > through ? b.last_seq : through;
-        info->through = b.count < max ? through : b.last_seq;
+        info->through = batch_through(&b, own_last);
         info->ack = peer.received_through;
         info->created_s = now_s;
         info->count = b.count;
@@ -308,7 +360,9 @@ static void quarantine(struct acsa_app *app, const char *peer, const char *via, 
     snprintf(row.what, sizeof(row.what), "%s", what);
     row.seq = seq;
     snprintf(row.order_number, sizeof(row.order_number), "%s", number != NULL ? number : "");
-    acsa__app_text_copy(row.reason, sizeof(row.reason), why->message);
+    /* The reason may quote what was refused: kept as one valid line, odd bytes as \xNN. */
+    acsa_text_quote(why->message, strnlen(why->message, sizeof(why->message)), row.reason,
+                    sizeof(row.reason));
     row.body = body;
     row.body_len = len > 65536 ? 65536 : len; /* Enough to see what it was. */
     struct acsa_error ignored;
@@ -361,6 +415,30 @@ static enum acsa_rc already_judged(struct acsa_app *app, const char *sender, int
                               "of that number taken in before", sender, (long long)seq);
     }
     return rc;
+}
+
+/* A batch may skip at most ACSA_RECORD_SEQ_GAP_MAX numbers between the records it carries
+ * (from after to the first, between two, from the last to through): a counter that jumps
+ * further would put the sender's real records behind this node's cursor for good. Records
+ * whose number is out of order are left to take_all, which quarantines them. */
+static enum acsa_rc check_gaps(const struct parsed *p, struct acsa_error *err)
+{
+    int64_t prev = p->info.after;
+    for (uint32_t i = 0; i <= p->info.count; i++) {
+        int64_t seq = i < p->info.count ? peek_seq(p->bodies[i], p->lens[i]) : p->info.through;
+        if (seq <= prev || seq > p->info.through) {
+            continue;
+        }
+        if (seq - prev > ACSA_RECORD_SEQ_GAP_MAX) {
+            return acsa_error_set(err, ACSA_EREFUSED, "seq",
+                                  "seq: the batch jumps from record %lld to %lld; at most %lld "
+                                  "numbers may be skipped (ACSA_RECORD_SEQ_GAP_MAX)",
+                                  (long long)prev, (long long)seq,
+                                  (long long)ACSA_RECORD_SEQ_GAP_MAX);
+        }
+        prev = seq;
+    }
+    return ACSA_OK;
 }
 
 /* Takes each record in, inside the open level: a refused one is rolled back alone, then
@@ -427,6 +505,10 @@ static enum acsa_rc check_batch(struct acsa_app *app, const struct parsed *p,
                               "registered for %s (forged, altered, reordered, or signed by "
                               "another key); nothing applied", info->sender, info->sender);
     }
+    enum acsa_rc rc = check_gaps(p, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
     if (info->after > peer->received_through) {
         return BAD(err, "batch: gap: it starts after record %lld of %s, but this node holds "
                    "%s's records only through %lld (export again with --since %lld)",
@@ -450,7 +532,7 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
     struct parsed p;
     struct acsa_peer peer;
     memset(&peer, 0, sizeof(peer));
-    enum acsa_rc rc = parse(buf, len, &p, err);
+    enum acsa_rc rc = parse(buf, len, &p, true, err);
     result->info = p.info;
     if (rc == ACSA_OK) {
         rc = STORE(app)->peer_get(app->store, p.info.sender, &peer, err);
@@ -466,11 +548,13 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
     }
     rc = rc == ACSA_OK ? check_batch(app, &p, digest, &peer, err) : rc;
     result->replay = rc == ACSA_ECONFLICT;
+    /* A refused header may hold any number: no arithmetic may overflow on it. */
+    int64_t first = p.info.after < INT64_MAX ? p.info.after + 1 : p.info.after;
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "%s:%s:%lld..%lld", via, p.info.sender[0] ? p.info.sender
-             : "?", (long long)p.info.after + 1, (long long)p.info.through);
+             : "?", (long long)first, (long long)p.info.through);
     if (rc != ACSA_OK && rc != ACSA_ENOMEM && rc != ACSA_ESTORAGE) {
-        quarantine(app, p.info.sender, via, "batch", p.info.after + 1, "", err, buf, len, now_s);
+        quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len, now_s);
         parsed_free(&p);
         return acsa__app_refused(app, rc, "sync.import", object, err);
     }
@@ -484,8 +568,14 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
                                    &batch_id, err);
         rc = rc == ACSA_OK ? take_all(app, &p, via, batch_id, peer.received_through, now_s,
                                       result, err) : rc;
+        /* The sender cannot hold more of our records than we wrote: its ack is taken up to our
+         * last number (more would skip our next records in bundles made for it). */
+        int64_t own_last = 0;
+        rc = rc == ACSA_OK ? STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
+                           : rc;
+        int64_t ack = p.info.ack < own_last ? p.info.ack : own_last;
         rc = rc == ACSA_OK ? STORE(app)->peer_advance(app->store, p.info.sender, p.info.through,
-                                                      p.info.ack, 0, err) : rc;
+                                                      ack, 0, err) : rc;
         rc = acsa__app_finish(app, rc, "sync.import", object, err);
     }
     parsed_free(&p);

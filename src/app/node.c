@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app_int.h"
+#include "../core/text_quote.h"
 
 const char *acsa_app_node_key_path(const struct acsa_app *app)
 {
@@ -319,8 +320,36 @@ enum acsa_rc acsa_app_peer_advance(struct acsa_app *app, const char *party,
     return rc;
 }
 
+/* The caller's callback, behind the one that makes each row safe to show. */
+struct safe_rows {
+    acsa_quarantine_cb cb;
+    void *ctx;
+};
+
+#define SAFE_TEXT(row, field)                                                              \
+    acsa_text_quote((row)->field, strnlen((row)->field, sizeof((row)->field)), safe.field,  \
+                    sizeof(safe.field))
+
+/* A quarantine row's texts came from a partner or quote what it sent, and rows stored before
+ * text was checked may hold anything: every text is handed on as one line of valid UTF-8
+ * (odd bytes as \xNN), so no list, JSON answer or terminal can fail or be driven by it. */
+static enum acsa_rc safe_row(void *ctx, const struct acsa_quarantine_row *row)
+{
+    const struct safe_rows *rows = ctx;
+    struct acsa_quarantine_row safe = *row;
+    SAFE_TEXT(row, via);
+    SAFE_TEXT(row, what);
+    SAFE_TEXT(row, order_number);
+    SAFE_TEXT(row, reason);
+    if (!acsa_nation_valid(row->peer)) {
+        memset(safe.peer, 0, sizeof(safe.peer)); /* Too short to quote: shown as unknown. */
+    }
+    return rows->cb(rows->ctx, &safe);
+}
+
 enum acsa_rc acsa_app_quarantine_list(struct acsa_app *app, uint32_t limit,
                                       acsa_quarantine_cb cb, void *ctx, struct acsa_error *err)
 {
-    return STORE(app)->quarantine_list(app->store, limit, cb, ctx, err);
+    struct safe_rows rows = {cb, ctx};
+    return STORE(app)->quarantine_list(app->store, limit, safe_row, &rows, err);
 }

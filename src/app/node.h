@@ -17,6 +17,7 @@
 #define ACSA_BATCH_BYTES_MAX (32u << 20)   /* Largest batch or bundle accepted. */
 #define ACSA_BATCH_RECORDS_DEFAULT 2000    /* Records per batch sent. */
 #define ACSA_REQUEST_SKEW_S 900            /* Clock difference tolerated on signed requests. */
+#define ACSA_BATCH_TIME_MAX INT64_C(253402300799) /* A batch's time: 9999-12-31T23:59:59Z. */
 
 /** Makes the node's key pair: the secret key to key_path (created owner-only, refused if the
  * file exists), the public key to the node's settings. Called by acsa_app_init. */
@@ -157,6 +158,13 @@ ACSA_NODISCARD enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const ui
                                                   size_t len, const char *via, int64_t now_s,
                                                   struct acsa_batch_result *result,
                                                   struct acsa_error *err);
+
+/** Signs buf (a batch whose layout holds) again with secret_key (libsodium's 64 bytes), in
+ * place: for tests and fuzzers that mutate a batch and must still reach the checks after the
+ * signature and the records' apply path. ACSA_EREFUSED (as import) if the layout is broken. */
+ACSA_NODISCARD enum acsa_rc acsa_batch_resign(uint8_t *buf, size_t len,
+                                              const uint8_t secret_key[64],
+                                              struct acsa_error *err);
 
 /** Reads a batch's header without checking its signature (for messages and tests). */
 ACSA_NODISCARD enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len,

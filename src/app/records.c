@@ -85,8 +85,11 @@ static enum acsa_rc store_record(struct acsa_app *app, struct acsa__app_work *wo
     row.batch_id = batch_id;
     enum acsa_rc rc = ACSA_OK;
     if (body == NULL) {
-        rc = acsa_record_encode(r, work->record_buf, sizeof(work->record_buf), &row.body_len,
-                                err);
+        /* Our own record must be one the partner can take in: a value out of its range would
+         * be refused there, and every later step of the order with it. */
+        rc = acsa_record_check(r, err);
+        rc = rc == ACSA_OK ? acsa_record_encode(r, work->record_buf, sizeof(work->record_buf),
+                                                &row.body_len, err) : rc;
         row.body = work->record_buf;
         acsa__app_sha256(row.body, row.body_len, row.hash);
     } else {
@@ -105,6 +108,10 @@ static enum acsa_rc next_seq(struct acsa_app *app, int64_t *out, struct acsa_err
 {
     int64_t last = 0;
     enum acsa_rc rc = STORE(app)->record_last_seq(app->store, app->nation, &last, err);
+    if (rc == ACSA_OK && last >= ACSA_RECORD_SEQ_MAX) {
+        return acsa_error_set(err, ACSA_EREFUSED, "seq", "seq: this node has written record "
+                              "%lld, the last number a record may have", (long long)last);
+    }
     *out = last + 1;
     return rc;
 }
@@ -117,6 +124,7 @@ enum acsa_rc acsa__app_record_local(struct acsa_app *app, struct acsa__app_work 
     memcpy(r->origin, app->nation, sizeof(r->origin));
     r->manual = manual ? 1 : 0;
     r->command.official = NULL;
+    acsa_record_normalize(r);
     enum acsa_rc rc = next_seq(app, &r->seq, err);
     /* The chain head was read before this step's own write changed nothing in it: the order
      * row keeps the head until record_append moves it. */
@@ -276,6 +284,12 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
                                      &d->requester_unit_id, err) : rc;
     rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
                                      &d->supplier_unit_id, err) : rc;
+    /* A unit the record names by this node's own numbering must exist and belong to its
+     * party, as for an order entered here: the store's keys are not the check. */
+    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "requester_unit", d->requester_unit_id,
+                                              d->requester, err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id,
+                                              d->supplier, err) : rc;
     rc = rc == ACSA_OK ? STORE(app)->activity_get(app->store, activity_id, &work->activity, err)
                        : rc;
     /* The number must be the one the requester's node would give: requester-supplier-year. */

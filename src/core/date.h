@@ -18,6 +18,11 @@
  * years) still formats as YYYY-MM-DD. */
 #define ACSA_DATE_STEP_LAST 2896372 /* 9899-12-31 */
 
+/* The range of the parser as day numbers: every day in it formats as YYYY-MM-DD. Data from
+ * outside (partner records) is checked against it before any date code sees it. */
+#define ACSA_DATE_FIRST (-25567)   /* 1900-01-01 */
+#define ACSA_DATE_LAST 2932896     /* 9999-12-31 */
+
 /** Parses an ISO 8601 calendar date "YYYY-MM-DD" (exactly that form) into a day number.
  * Refuses (ACSA_EUSAGE, naming field) malformed text and impossible dates (2023-02-29).
  * *out_day is set on every path (ACSA_DATE_NONE on error). */

@@ -4,6 +4,8 @@
 #ifndef ACSA_LIMITS_H
 #define ACSA_LIMITS_H
 
+#include <stdint.h>
+
 #define ACSA_NATION_SIZE 3              /* ISO 3166 alpha-2 plus NUL. */
 #define ACSA_CURRENCY_SIZE 4            /* ISO 4217 alpha-3 plus NUL. */
 #define ACSA_CODE_SIZE 32               /* Category and activity-type codes. */
@@ -30,9 +32,21 @@
 #define ACSA_MONEY_TEXT_SIZE 32         /* Longest formatted amount: sign, 19 digits, point. */
 #define ACSA_DATE_TEXT_SIZE 11          /* YYYY-MM-DD plus NUL. */
 
+/* Record counters: a node numbers its records 1, 2, 3, ... A partner's record or batch naming
+ * a number above ACSA_RECORD_SEQ_MAX (2^48, a thousand records a second for nine thousand
+ * years) is refused, and one batch may skip at most ACSA_RECORD_SEQ_GAP_MAX numbers between
+ * two records it carries (the numbers of records for other partners), so that a partner's
+ * counter can never jump far ahead of its real records and stall its later syncs. */
+#define ACSA_RECORD_SEQ_MAX (INT64_C(1) << 48)
+#define ACSA_RECORD_SEQ_GAP_MAX (INT64_C(1) << 20)
+
 _Static_assert(ACSA_NUMBER_SIZE >= 19, "IN-JP-2024-000042 must fit");
 _Static_assert(ACSA_ORDER_HISTORY_MAX > ACSA_ORDER_LINES_MAX * 4,
                "every line must be able to be issued, received, returned and accepted");
+_Static_assert(ACSA_RECORD_SEQ_GAP_MAX < ACSA_RECORD_SEQ_MAX,
+               "a gap is a part of the counter's range");
+_Static_assert(ACSA_RECORD_SEQ_MAX <= INT64_MAX / 4,
+               "sums of record numbers and gaps never overflow int64");
 _Static_assert(ACSA_EVENT_POSTINGS_MAX >= 4, "an exchange with a difference posts four legs");
 
 #endif

@@ -121,6 +121,13 @@ enum acsa_rc acsa_activity_validate(const struct acsa_agreement *agreement,
     if (activity->from_day == ACSA_DATE_NONE || activity->to_day == ACSA_DATE_NONE) {
         return acsa_error_set(err, ACSA_EUSAGE, "from", "from: an activity needs its dates");
     }
+    /* Days outside the parser's range would reach the date code's assertions when stored. */
+    if (activity->from_day < ACSA_DATE_FIRST || activity->from_day > ACSA_DATE_LAST) {
+        return acsa_error_set(err, ACSA_EUSAGE, "from", "from: must be 1900-01-01 to 9999-12-31");
+    }
+    if (activity->to_day < ACSA_DATE_FIRST || activity->to_day > ACSA_DATE_LAST) {
+        return acsa_error_set(err, ACSA_EUSAGE, "to", "to: must be 1900-01-01 to 9999-12-31");
+    }
     if (activity->to_day < activity->from_day) {
         return acsa_error_set(err, ACSA_EREFUSED, "to", "to: the activity ends before it starts");
     }
@@ -301,6 +308,15 @@ static enum acsa_rc check_entry(const struct acsa_agreement *agreement,
                                 const struct acsa_order_draft *draft, int32_t day,
                                 struct acsa_error *err)
 {
+    /* Checked before any date is formatted: a day outside the parser's range has no text. */
+    if (day < ACSA_DATE_FIRST || day > ACSA_DATE_STEP_LAST) {
+        return acsa_error_set(err, ACSA_EUSAGE, "date", "date: must be 1900-01-01 to 9899-12-31");
+    }
+    if (draft->need_by_day != ACSA_DATE_NONE &&
+        (draft->need_by_day < ACSA_DATE_FIRST || draft->need_by_day > ACSA_DATE_LAST)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "need_by",
+                              "need_by: must be 1900-01-01 to 9999-12-31");
+    }
     if (!acsa_agreement_in_force(agreement, day)) {
         char text[ACSA_DATE_TEXT_SIZE];
         return acsa_error_set(err, ACSA_EREFUSED, "date",
@@ -608,8 +624,8 @@ static enum acsa_rc check_common(const struct acsa_order *order, const struct ac
     if (cmd->actor[0] == '\0') {
         return acsa_error_set(err, ACSA_EUSAGE, "by", "by: who takes the step is required");
     }
-    if (cmd->day > ACSA_DATE_STEP_LAST) {
-        return acsa_error_set(err, ACSA_EUSAGE, "date", "date: must be before 9900-01-01");
+    if (cmd->day > ACSA_DATE_STEP_LAST || cmd->day < ACSA_DATE_FIRST) {
+        return acsa_error_set(err, ACSA_EUSAGE, "date", "date: must be 1900-01-01 to 9899-12-31");
     }
     if (cmd->day < order->created_day) {
         char text[ACSA_DATE_TEXT_SIZE];
@@ -974,8 +990,12 @@ static void event_begin(struct acsa_event *event, const struct acsa_order *order
     snprintf(event->actor, sizeof(event->actor), "%s", cmd->actor);
     snprintf(event->detail, sizeof(event->detail), "%s", cmd->reason);
     event->state_from = order->state;
-    event->line_no = cmd->line_no;
-    event->quantity_milli = cmd->quantity_milli;
+    /* Only a per-line step names a line: a line number given with any other step is not the
+     * event's (the store writes back the line an event names). */
+    bool line_step = cmd->step == ACSA_STEP_ISSUE || cmd->step == ACSA_STEP_RECEIVE ||
+                     cmd->step == ACSA_STEP_RETURN || cmd->step == ACSA_STEP_ACCEPT_RETURN;
+    event->line_no = line_step ? cmd->line_no : 0;
+    event->quantity_milli = line_step ? cmd->quantity_milli : 0;
 }
 
 enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char *nation,

@@ -4,10 +4,15 @@
  * so one record has exactly one encoding. */
 #include "record.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "acsa_assert.h"
 #include "date.h"
 #include "money.h"
+#include "text.h"
+#include "text_quote.h"
 
 enum acsa_signer acsa_step_signer(enum acsa_step step)
 {
@@ -383,6 +388,275 @@ enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_reco
         memset(out, 0, sizeof(*out));
         return acsa_error_set(err, ACSA_EREFUSED, field,
                               "record.%s: malformed, truncated or out of range", field);
+    }
+    /* The layout holds; now every value must be one this node can take in. */
+    enum acsa_rc rc = acsa_record_check(out, err);
+    if (rc != ACSA_OK) {
+        memset(out, 0, sizeof(*out));
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_record_roundtrip(const uint8_t *buf, size_t len, struct acsa_record *scratch,
+                                   struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa_record_decode(buf, len, scratch, err);
+    if (rc != ACSA_OK) {
+        ACSA_ASSERT(rc == ACSA_EREFUSED);
+        return rc;
+    }
+    uint8_t again[ACSA_RECORD_MAX];
+    size_t again_len = 0;
+    rc = acsa_record_encode(scratch, again, sizeof(again), &again_len, err);
+    /* One record, one encoding: what decodes encodes to exactly the bytes it came from. */
+    ACSA_ASSERT(rc == ACSA_OK);
+    ACSA_ASSERT(again_len == len && memcmp(again, buf, len) == 0);
+    return ACSA_OK;
+}
+
+/* ---- Ranges ------------------------------------------------------------------------------- */
+
+/* The first field found out of range, and why. */
+struct checker {
+    const char *field;
+    char why[ACSA_ERROR_MESSAGE_SIZE - 64];
+};
+
+/* A quote of a refused text is cut to this many bytes, so the rule before it always fits. */
+#define QUOTE_SIZE 72
+
+static void refuse(struct checker *c, const char *field, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void refuse(struct checker *c, const char *field, const char *format, ...)
+{
+    if (c->field != NULL) {
+        return;
+    }
+    c->field = field;
+    va_list args;
+    va_start(args, format);
+    vsnprintf(c->why, sizeof(c->why), format, args);
+    va_end(args);
+}
+
+/* One line of text.h's rule; required: not empty. The refused text is quoted escaped. */
+static void check_text(struct checker *c, const char *field, const char *text, bool required)
+{
+    if (c->field != NULL) {
+        return;
+    }
+    if (required && text[0] == '\0') {
+        refuse(c, field, "is required");
+        return;
+    }
+    struct acsa_error e;
+    if (acsa_text_check(text, ACSA_TEXT_LINE, field, &e) != ACSA_OK) {
+        char quote[QUOTE_SIZE];
+        acsa_text_quote(text, strlen(text), quote, sizeof(quote));
+        /* e.message is "<field>: <rule>"; the field is named once, by the caller. */
+        size_t skip = strlen(field) + 2;
+        refuse(c, field, "%s: \"%s\"", strlen(e.message) > skip ? e.message + skip : e.message,
+               quote);
+    }
+}
+
+static void check_nation(struct checker *c, const char *field, const char *code)
+{
+    if (c->field == NULL && !acsa_nation_valid(code)) {
+        char quote[QUOTE_SIZE];
+        refuse(c, field, "\"%s\" is not an ISO 3166 alpha-2 code",
+               acsa_text_quote(code, strlen(code), quote, sizeof(quote)));
+    }
+}
+
+/* An order number: "IN-JP-2024-000042", capital letters, digits and hyphens. */
+static void check_number(struct checker *c, const char *field, const char *number)
+{
+    check_text(c, field, number, true);
+    if (c->field == NULL && strspn(number, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") !=
+                                strlen(number)) {
+        refuse(c, field, "\"%s\" is not an order number (A-Z, 0-9 and -)", number);
+    }
+}
+
+static void check_day(struct checker *c, const char *field, int32_t day, int32_t last,
+                      bool optional)
+{
+    if (c->field != NULL || (optional && day == ACSA_DATE_NONE)) {
+        return;
+    }
+    if (day < ACSA_DATE_FIRST || day > last) {
+        char first_text[ACSA_DATE_TEXT_SIZE];
+        char last_text[ACSA_DATE_TEXT_SIZE];
+        refuse(c, field, "day %ld is outside %s..%s", (long)day,
+               acsa_date_format(ACSA_DATE_FIRST, first_text), acsa_date_format(last, last_text));
+    }
+}
+
+static void check_range(struct checker *c, const char *field, int64_t v, int64_t min,
+                        int64_t max)
+{
+    if (c->field == NULL && (v < min || v > max)) {
+        refuse(c, field, "%lld is outside %lld..%lld", (long long)v, (long long)min,
+               (long long)max);
+    }
+}
+
+static void check_currency(struct checker *c, const char *field, const char *code)
+{
+    check_text(c, field, code, true);
+    if (c->field == NULL && acsa_currency_find(code) == NULL) {
+        refuse(c, field, "\"%s\" is not a currency this node knows", code);
+    }
+}
+
+/* A reference: none (id 0, no origin), or a positive id numbered by a nation. */
+static void check_ref(struct checker *c, const char *field, const struct acsa_ref *ref,
+                      bool required)
+{
+    if (c->field != NULL) {
+        return;
+    }
+    if (ref->id == 0 && !required) {
+        if (ref->origin[0] != '\0') {
+            refuse(c, field, "a reference to nothing (id 0) names no origin");
+        }
+        return;
+    }
+    check_range(c, field, ref->id, 1, INT64_MAX);
+    check_nation(c, field, ref->origin);
+}
+
+static bool per_line(enum acsa_step step)
+{
+    return step == ACSA_STEP_ISSUE || step == ACSA_STEP_RECEIVE || step == ACSA_STEP_RETURN ||
+           step == ACSA_STEP_ACCEPT_RETURN;
+}
+
+static void check_create(struct checker *c, const struct acsa_record *r)
+{
+    const struct acsa_order_draft *d = &r->draft;
+    check_text(c, "agreement_id", r->agreement_id, true);
+    check_ref(c, "activity", &r->activity, true);
+    check_ref(c, "requester_unit", &r->requester_unit, false);
+    check_ref(c, "supplier_unit", &r->supplier_unit, false);
+    check_nation(c, "requester", d->requester);
+    check_nation(c, "supplier", d->supplier);
+    if (c->field == NULL && (unsigned)d->method >= ACSA_METHOD_COUNT) {
+        refuse(c, "method", "not a settlement method");
+    }
+    check_text(c, "place", d->place, false);
+    check_day(c, "need_by", d->need_by_day, ACSA_DATE_LAST, true);
+    check_currency(c, "currency", d->line_currency[0]);
+    check_range(c, "lines", d->line_count, 1, ACSA_ORDER_LINES_MAX);
+    for (uint32_t i = 0; c->field == NULL && i < d->line_count; i++) {
+        const struct acsa_order_line *l = &d->lines[i];
+        check_text(c, "line.category", l->category, true);
+        check_text(c, "line.description", l->description, true);
+        check_text(c, "line.nsn", l->nsn, false);
+        check_text(c, "line.unit", l->unit_of_issue, true);
+        check_range(c, "line.qty", l->quantity_milli, 1, INT64_MAX);
+        check_range(c, "line.price", l->price_minor, 0, INT64_MAX);
+        if (c->field == NULL && strcmp(d->line_currency[i], d->line_currency[0]) != 0) {
+            refuse(c, "currency", "line %u is in another currency", i + 1);
+        }
+    }
+}
+
+/* The fields of a step: each step carries only what it uses, the rest zero or empty. */
+static void check_step(struct checker *c, const struct acsa_record *r)
+{
+    const struct acsa_command *cmd = &r->command;
+    check_number(c, "number", r->number);
+    if (c->field == NULL && (unsigned)cmd->step >= ACSA_STEP_COUNT) {
+        refuse(c, "step", "not a step");
+        return;
+    }
+    enum acsa_step step = cmd->step;
+    bool line = per_line(step);
+    bool pay = step == ACSA_STEP_PAY;
+    bool official = step == ACSA_STEP_APPROVE || step == ACSA_STEP_ACCEPT ||
+                    step == ACSA_STEP_REJECT;
+    check_day(c, "day", cmd->day, ACSA_DATE_STEP_LAST, false);
+    check_text(c, "actor", cmd->actor, true);
+    check_text(c, "reason", cmd->reason, false);
+    check_range(c, "line", cmd->line_no, line ? 1 : 0, line ? ACSA_ORDER_LINES_MAX : 0);
+    check_range(c, "qty", cmd->quantity_milli, line ? 1 : 0, line ? INT64_MAX : 0);
+    check_range(c, "amount", cmd->amount_minor, pay ? 1 : 0, pay ? INT64_MAX : 0);
+    if (pay) {
+        check_currency(c, "currency", cmd->currency);
+    } else if (c->field == NULL && cmd->currency[0] != '\0') {
+        refuse(c, "currency", "only a payment names a currency");
+    }
+    check_range(c, "official_limit", r->official_limit_minor, 0, official ? INT64_MAX : 0);
+    if (step == ACSA_STEP_CREATE) {
+        check_create(c, r);
+    } else if (step == ACSA_STEP_EXCHANGE) {
+        check_number(c, "other_number", r->other_number);
+    }
+}
+
+static void check_activity(struct checker *c, const struct acsa_record *r)
+{
+    const struct acsa_activity *a = &r->ref_activity;
+    check_range(c, "id", r->ref_id, 1, INT64_MAX);
+    check_text(c, "agreement_id", a->agreement_id, true);
+    check_text(c, "name", a->name, true);
+    check_text(c, "type", a->type, true);
+    check_day(c, "from", a->from_day, ACSA_DATE_LAST, false);
+    check_day(c, "to", a->to_day, ACSA_DATE_LAST, false);
+    if (c->field == NULL && a->to_day < a->from_day) {
+        refuse(c, "to", "the activity ends before it starts");
+    }
+    check_text(c, "place", a->place, false);
+}
+
+void acsa_record_normalize(struct acsa_record *record)
+{
+    struct acsa_command *cmd = &record->command;
+    if (record->kind != ACSA_RECORD_STEP || (unsigned)cmd->step >= ACSA_STEP_COUNT) {
+        return;
+    }
+    if (!per_line(cmd->step)) {
+        cmd->line_no = 0;
+        cmd->quantity_milli = 0;
+    }
+    if (cmd->step != ACSA_STEP_PAY) {
+        cmd->amount_minor = 0;
+        memset(cmd->currency, 0, sizeof(cmd->currency));
+    }
+    if (cmd->step != ACSA_STEP_APPROVE && cmd->step != ACSA_STEP_ACCEPT &&
+        cmd->step != ACSA_STEP_REJECT) {
+        record->official_limit_minor = 0;
+    }
+}
+
+enum acsa_rc acsa_record_check(const struct acsa_record *record, struct acsa_error *err)
+{
+    struct checker c = {.field = NULL, .why = ""};
+    check_nation(&c, "origin", record->origin);
+    check_range(&c, "seq", record->seq, 1, ACSA_RECORD_SEQ_MAX);
+    check_range(&c, "manual", record->manual, 0, 1);
+    switch (c.field != NULL ? 0 : (int)record->kind) {
+    case 0:
+        break; /* The head is refused already. */
+    case ACSA_RECORD_STEP:
+        check_step(&c, record);
+        break;
+    case ACSA_RECORD_ACTIVITY:
+        check_activity(&c, record);
+        break;
+    case ACSA_RECORD_UNIT:
+        check_range(&c, "id", record->ref_id, 1, INT64_MAX);
+        check_nation(&c, "party", record->unit_party);
+        check_text(&c, "name", record->unit_name, true);
+        break;
+    default:
+        refuse(&c, "kind", "%d is not a kind of record", (int)record->kind);
+    }
+    if (c.field != NULL) {
+        return acsa_error_set(err, ACSA_EREFUSED, c.field, "record.%s: %s", c.field, c.why);
     }
     return ACSA_OK;
 }

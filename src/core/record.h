@@ -77,9 +77,33 @@ ACSA_NODISCARD enum acsa_rc acsa_record_encode(const struct acsa_record *record,
 
 /** Decodes one record of exactly len bytes. Refuses (ACSA_EREFUSED, field named) a wrong
  * version or kind, a truncated or overlong input, texts that are not NUL-free or too long,
- * unknown steps and methods, and trailing bytes. */
+ * unknown steps and methods, and trailing bytes; then every value acsa_record_check refuses.
+ * On refusal *out is zeroed. Pure: a partner's bytes can reach no assertion through it. */
 ACSA_NODISCARD enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len,
                                                struct acsa_record *out, struct acsa_error *err);
+
+/** Whether every field of record lies in its range (docs/ARCHITECTURE.md, "Records"): origin
+ * a nation, seq 1..ACSA_RECORD_SEQ_MAX, texts one line of text.h's rule (a refused text is
+ * quoted with \xNN escapes in the message), days within ACSA_DATE_FIRST..ACSA_DATE_STEP_LAST
+ * (steps) or ..ACSA_DATE_LAST (need_by, activities), a line 1..ACSA_ORDER_LINES_MAX and a
+ * positive quantity on per-line steps only, a positive amount and a known currency on a
+ * payment only, an official limit only on approve, accept and reject, 1..ACSA_ORDER_LINES_MAX
+ * lines with positive quantities and prices not negative, positive reference ids. ACSA_OK or
+ * ACSA_EREFUSED with err naming the field ("record.line: 16777215 is outside 0..0"). */
+ACSA_NODISCARD enum acsa_rc acsa_record_check(const struct acsa_record *record,
+                                              struct acsa_error *err);
+
+/** Clears what the step of a step record does not carry (a line and quantity but on issue,
+ * receive, return and accept-return; an amount and currency but on pay; an official limit but
+ * on approve, accept and reject), as acsa_record_check requires. */
+void acsa_record_normalize(struct acsa_record *record);
+
+/** The entry point of a fuzzer: acsa_record_decode into *scratch, then, for a record that
+ * decodes, the invariant that it encodes to exactly buf (one record, one encoding; broken, it
+ * aborts). Returns what acsa_record_decode returned. Pure; needs about 40 KiB of stack. */
+ACSA_NODISCARD enum acsa_rc acsa_record_roundtrip(const uint8_t *buf, size_t len,
+                                                  struct acsa_record *scratch,
+                                                  struct acsa_error *err);
 
 /* One fact of an order that both nodes must agree on: "state", "line 2.received", ... */
 typedef void (*acsa_fact_cb)(void *ctx, const char *field, const char *value);

@@ -302,6 +302,90 @@ expect_report sent=1 received=2 sent_quarantined=0 received_quarantined=0
 on IN order show "$GOOD_ORDER" --json
 expect_json 'd["state"]' cancelled
 
+# ---- Records Japan's own node signs that no node may take in (issue 8) -----------------------
+
+# hostile_record KIND: appends to Japan's database a record of Japan's own that India must
+# refuse (an activity starting near INT32_MIN, or a unit named in invalid UTF-8 with an escape
+# sequence), so that Japan's node signs it in its next batch or bundle like any other record.
+hostile_record() {
+    "$PYTHON" - "${NODE_DB[JP]}" "$1" <<'EOF'
+import hashlib, sqlite3, struct, sys
+path, kind = sys.argv[1], sys.argv[2]
+db = sqlite3.connect(path)
+seq = (db.execute("SELECT max(seq) FROM records WHERE origin = 'JP'").fetchone()[0] or 0) + 1
+def text(b):
+    return struct.pack(">H", len(b)) + b
+head = lambda k: struct.pack(">BB", 1, k) + text(b"JP") + struct.pack(">qB", seq, 0)
+if kind == "activity":
+    # 2024-06-20 is day 19894.
+    body = (head(2) + struct.pack(">q", 900000 + seq) + text(b"IN-JP-2020")
+            + text(b"Hostile exercise") + text(b"bilateral-training")
+            + struct.pack(">ii", -2**31 + 1, 19894) + text(b""))
+else:
+    body = head(3) + struct.pack(">q", 900000 + seq) + text(b"JP") + text(b"JS \xff\xfe \x1b[2J")
+db.execute("INSERT INTO records (origin, seq, partner, hash, body) VALUES ('JP', ?, 'IN', ?, ?)",
+           (seq, hashlib.sha256(body).digest(), body))
+db.commit()
+print(seq)
+EOF
+}
+
+test_case "finding 2: an activity record from near INT32_MIN, POSTed to /sync/v1/batches, is quarantined; the server lives"
+SEQ=$(hostile_record activity)
+on JP sync --peer IN --json
+expect_exit 0
+expect_report batches_sent=1 sent=0 sent_quarantined=1
+http_status /healthz
+if [ "$STATUS" != 200 ]; then
+    fail "India's server no longer answers /healthz (HTTP $STATUS) after the hostile batch"
+fi
+expect_quarantined IN '(d["what"], d["seq"], d["reason"].startswith("record.from: day -2147483647 is outside"))' \
+    "[\"record\",$SEQ,true]"
+on IN activity list --json
+expect_exit 0
+expect_json '[a["name"] for a in d if a["name"] == "Hostile exercise"]' '[]'
+
+test_case "finding 2: the same kind of record in a bundle: acsa bundle import ends without SIGABRT"
+on IN peer list --json
+HELD=$(json_value 'd[0]["received_through"]')
+hostile_record activity >/dev/null
+on_ok JP bundle export --peer IN --since "$HELD" --out "$TEST_DIR/hostile-activity.bundle"
+on IN bundle import "$TEST_DIR/hostile-activity.bundle" --json
+if [ "$RC" -ge 128 ]; then
+    fail "acsa bundle import was killed (exit $RC, 134 is SIGABRT)"
+fi
+expect_exit 0
+expect_json '(d["applied"], d["quarantined"])' '[0,1]'
+
+test_case "finding 5: a unit named in invalid UTF-8 with an escape is quarantined and lists safely"
+on IN peer list --json
+HELD=$(json_value 'd[0]["received_through"]')
+hostile_record unit >/dev/null
+on_ok JP bundle export --peer IN --since "$HELD" --out "$TEST_DIR/hostile-unit.bundle"
+on IN bundle import "$TEST_DIR/hostile-unit.bundle" --json
+if [ "$RC" -ge 128 ]; then
+    fail "acsa bundle import was killed (exit $RC)"
+fi
+expect_exit 0
+expect_json '(d["applied"], d["quarantined"])' '[0,1]'
+expect_quarantined IN 'd["reason"]' \
+    'record.name: not valid UTF-8 at byte 4: "JS \xff\xfe \x1b[2J"'
+on IN quarantine list
+expect_exit 0
+if printf '%s' "$OUT" | grep -q $'\x1b'; then
+    fail "acsa quarantine list wrote an escape character to the terminal"
+fi
+on IN unit list --json
+expect_json '[u["name"] for u in d if u["name"].startswith("JS ")]' '[]'
+
+test_case "after the hostile records, Japan's next step still reaches India"
+on_ok JP unit add --party JP --name "JS Kaga"
+on JP sync --peer IN --json
+expect_exit 0
+expect_report sent_quarantined=0
+on IN unit list --json
+expect_json '[u["name"] for u in d if u["name"] == "JS Kaga"]' '["JS Kaga"]'
+
 test_case "India's server stops cleanly"
 server_stop IN
 

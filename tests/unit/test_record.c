@@ -24,6 +24,8 @@
 #include "money.h"
 #include "order.h"
 #include "record.h"
+#include "text.h"
+#include "text_quote.h"
 
 #ifndef ACSA_SOURCE_ROOT
 #define ACSA_SOURCE_ROOT "."
@@ -284,6 +286,8 @@ static void make_step(struct acsa_record *r, enum acsa_step step)
         snprintf(r->other_number, sizeof(r->other_number), "JP-IN-2024-000003");
         fill_hash(r->other_prev_hash, 0xA0);
     }
+    /* Each step carries only its own fields: a line on per-line steps, an amount on pay. */
+    acsa_record_normalize(r);
 }
 
 static void make_activity(struct acsa_record *r)
@@ -307,7 +311,7 @@ static void make_unit(struct acsa_record *r)
     memset(r, 0, sizeof(*r));
     r->kind = ACSA_RECORD_UNIT;
     snprintf(r->origin, sizeof(r->origin), "JP");
-    r->seq = INT64_MAX;
+    r->seq = ACSA_RECORD_SEQ_MAX;
     r->ref_id = 5;
     snprintf(r->unit_party, sizeof(r->unit_party), "JP");
     snprintf(r->unit_name, sizeof(r->unit_name), "JS Izumo (DDH-183)");
@@ -408,12 +412,12 @@ static void test_layout_bytes(void **state)
 {
     struct fixture *f = *state;
     make_step(&f->record, ACSA_STEP_PAY);
-    f->record.seq = 0x0102030405060708;
+    f->record.seq = 0x0000010203040506;
     f->record.command.day = -2;
-    f->record.command.amount_minor = -1;
+    f->record.command.amount_minor = 1;
     size_t len = round_trip(f, &f->record);
     /* The fixed head a batch reader peeks at: version, kind, "IN", seq, manual. */
-    static const uint8_t head[] = {1, 1, 0, 2, 'I', 'N', 1, 2, 3, 4, 5, 6, 7, 8, 0};
+    static const uint8_t head[] = {1, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
     assert_memory_equal(f->buf, head, sizeof(head));
     /* number as u16 length and its bytes, no NUL. */
     assert_int_equal(f->buf[15], 0);
@@ -472,13 +476,18 @@ static void test_round_trip_create(void **state)
     memset(d->place, 0, sizeof(d->place));
     memset(&f->record.requester_unit, 0, sizeof(f->record.requester_unit));
     memset(&f->record.supplier_unit, 0, sizeof(f->record.supplier_unit));
+    /* The limits of every integer a create carries (docs/ARCHITECTURE.md, "Records"). */
     d->lines[0].quantity_milli = INT64_MAX;
-    d->lines[0].price_minor = INT64_MIN;
-    d->lines[1].quantity_milli = -1;
-    f->record.command.line_no = UINT32_MAX;
-    f->record.command.day = INT32_MAX;
-    f->record.official_limit_minor = INT64_MIN;
+    d->lines[0].price_minor = INT64_MAX;
+    d->lines[1].quantity_milli = 1;
+    d->lines[1].price_minor = 0;
+    f->record.command.day = ACSA_DATE_STEP_LAST;
     f->record.activity.id = INT64_MAX;
+    f->record.seq = ACSA_RECORD_SEQ_MAX;
+    round_trip(f, &f->record);
+    f->record.command.day = ACSA_DATE_FIRST;
+    d->need_by_day = ACSA_DATE_LAST;
+    f->record.seq = 1;
     round_trip(f, &f->record);
 
     /* Seven lines: the decoder gives each line the order currency. */
@@ -522,7 +531,7 @@ static void test_round_trip_reference_data(void **state)
     make_unit(&f->record);
     round_trip(f, &f->record);
     assert_string_equal(f->decoded.unit_name, "JS Izumo (DDH-183)");
-    assert_int_equal(f->decoded.seq, INT64_MAX);
+    assert_int_equal(f->decoded.seq, ACSA_RECORD_SEQ_MAX);
 }
 
 /* The longest record there is: a create of 64 lines with every text at its longest.
@@ -1216,6 +1225,212 @@ static void test_fingerprint_local_data(void **state)
     EXPECT_SAME(f, base, fp, o->lines[5].quantity_milli = 99);
 }
 
+
+/* ---- Hostile values (issue 8) ------------------------------------------------------------- */
+
+/* Encodes r (the encoder writes any value the layout holds) and expects the decoder to refuse
+ * it naming field, with a message that starts with prefix. */
+static void expect_value_refused(struct fixture *f, const struct acsa_record *r,
+                                 const char *field, const char *prefix)
+{
+    size_t len = 0;
+    if (acsa_record_encode(r, f->buf, sizeof(f->buf), &len, &f->err) != ACSA_OK) {
+        fail_msg("encode: %s", f->err.message);
+    }
+    expect_refused(f, f->buf, len, field, prefix);
+    if (strncmp(f->err.message, prefix, strlen(prefix)) != 0) {
+        fail_msg("refused as \"%s\", expected \"%s...\"", f->err.message, prefix);
+    }
+    /* Whatever the refusal quotes is one line of valid UTF-8: safe in JSON and on a tty. */
+    assert_true(acsa_text_valid(f->err.message, strlen(f->err.message), ACSA_TEXT_LINE, NULL));
+    assert_int_equal(acsa_record_check(r, &f->err), ACSA_EREFUSED);
+    assert_string_equal(f->err.field, field);
+}
+
+/* Finding 2: a submit naming line 16,777,215 reached the store's assertion on the line. */
+static void test_finding2_submit_line_16777215_refused(void **state)
+{
+    struct fixture *f = *state;
+    make_step(&f->record, ACSA_STEP_SUBMIT);
+    f->record.command.line_no = 16777215;
+    expect_value_refused(f, &f->record, "line", "record.line: 16777215 is outside 0..0");
+    /* Per-line steps: 1..64 lines, a positive quantity. */
+    make_step(&f->record, ACSA_STEP_ISSUE);
+    f->record.command.line_no = 16777215;
+    expect_value_refused(f, &f->record, "line", "record.line: 16777215 is outside 1..64");
+    f->record.command.line_no = 0;
+    expect_value_refused(f, &f->record, "line", "record.line: 0 is outside 1..64");
+    f->record.command.line_no = 64;
+    f->record.command.quantity_milli = -1;
+    expect_value_refused(f, &f->record, "qty", "record.qty: -1 is outside");
+    make_step(&f->record, ACSA_STEP_EXCHANGE);
+    f->record.command.line_no = 3;
+    expect_value_refused(f, &f->record, "line", "record.line: 3 is outside 0..0");
+    make_step(&f->record, ACSA_STEP_PAY);
+    f->record.command.amount_minor = 0;
+    expect_value_refused(f, &f->record, "amount", "record.amount: 0 is outside");
+    make_step(&f->record, ACSA_STEP_PAY);
+    snprintf(f->record.command.currency, sizeof(f->record.command.currency), "XXX");
+    expect_value_refused(f, &f->record, "currency", "record.currency: \"XXX\" is not");
+    make_step(&f->record, ACSA_STEP_CLOSE);
+    f->record.official_limit_minor = 5;
+    expect_value_refused(f, &f->record, "official_limit", "record.official_limit: 5");
+    make_step(&f->record, ACSA_STEP_APPROVE);
+    f->record.official_limit_minor = -5;
+    expect_value_refused(f, &f->record, "official_limit", "record.official_limit: -5");
+    make_step(&f->record, ACSA_STEP_CREATE);
+    f->record.draft.lines[1].price_minor = -1;
+    expect_value_refused(f, &f->record, "line.price", "record.line.price: -1");
+    make_step(&f->record, ACSA_STEP_CREATE);
+    f->record.draft.lines[2].quantity_milli = 0;
+    expect_value_refused(f, &f->record, "line.qty", "record.line.qty: 0");
+    make_step(&f->record, ACSA_STEP_CREATE);
+    f->record.activity.id = -3;
+    expect_value_refused(f, &f->record, "activity", "record.activity: -3");
+    make_step(&f->record, ACSA_STEP_SUBMIT);
+    snprintf(f->record.number, sizeof(f->record.number), "in-jp-2024-1");
+    expect_value_refused(f, &f->record, "number", "record.number: \"in-jp-2024-1\"");
+}
+
+/* Finding 2: an activity starting near INT32_MIN reached the date code's assertion. */
+static void test_finding2_activity_from_int32_min_refused(void **state)
+{
+    struct fixture *f = *state;
+    make_activity(&f->record);
+    f->record.ref_activity.from_day = INT32_MIN + 1;
+    expect_value_refused(f, &f->record, "from", "record.from: day -2147483647 is outside "
+                         "1900-01-01..9999-12-31");
+    f->record.ref_activity.from_day = ACSA_DATE_NONE;
+    expect_value_refused(f, &f->record, "from", "record.from: day");
+    make_activity(&f->record);
+    f->record.ref_activity.to_day = ACSA_DATE_LAST + 1;
+    expect_value_refused(f, &f->record, "to", "record.to: day 2932897 is outside");
+    make_activity(&f->record);
+    f->record.ref_activity.to_day = f->record.ref_activity.from_day - 1;
+    expect_value_refused(f, &f->record, "to", "record.to: the activity ends before it starts");
+    /* The ends of the range are taken. */
+    make_activity(&f->record);
+    f->record.ref_activity.from_day = ACSA_DATE_FIRST;
+    f->record.ref_activity.to_day = ACSA_DATE_LAST;
+    round_trip(f, &f->record);
+    assert_int_equal(acsa_date_from_ymd(1900, 1, 1), ACSA_DATE_FIRST);
+    assert_int_equal(acsa_date_from_ymd(9999, 12, 31), ACSA_DATE_LAST);
+}
+
+/* Finding 2: a step or create dated INT32_MAX reached the date code when its refusal was
+ * formatted. */
+static void test_finding2_date_int32_max_refused(void **state)
+{
+    struct fixture *f = *state;
+    make_step(&f->record, ACSA_STEP_CREATE);
+    f->record.command.day = INT32_MAX;
+    expect_value_refused(f, &f->record, "day", "record.day: day 2147483647 is outside "
+                         "1900-01-01..9899-12-31");
+    make_step(&f->record, ACSA_STEP_RECEIVE);
+    f->record.command.day = ACSA_DATE_STEP_LAST + 1;
+    expect_value_refused(f, &f->record, "day", "record.day:");
+    make_step(&f->record, ACSA_STEP_SUBMIT);
+    f->record.command.day = ACSA_DATE_NONE;
+    expect_value_refused(f, &f->record, "day", "record.day:");
+    make_step(&f->record, ACSA_STEP_CREATE);
+    f->record.draft.need_by_day = INT32_MAX;
+    expect_value_refused(f, &f->record, "need_by", "record.need_by:");
+}
+
+/* Finding 5: text in records passes text.h's rule; a refusal quotes the bytes escaped. */
+static void test_finding5_record_text_refused_and_quoted(void **state)
+{
+    struct fixture *f = *state;
+    make_step(&f->record, ACSA_STEP_CREATE);
+    snprintf(f->record.draft.lines[1].description, ACSA_TEXT_SIZE, "Fresh \xff\xfe rations");
+    expect_value_refused(f, &f->record, "line.description",
+                         "record.line.description: not valid UTF-8 at byte 7: "
+                         "\"Fresh \\xff\\xfe rations\"");
+    make_step(&f->record, ACSA_STEP_CREATE);
+    snprintf(f->record.draft.place, ACSA_TEXT_SIZE, "Berth \x1b[31m4");
+    expect_value_refused(f, &f->record, "place", "record.place: control character U+001B at "
+                         "byte 7 is not allowed: \"Berth \\x1b[31m4\"");
+    make_unit(&f->record);
+    snprintf(f->record.unit_name, ACSA_NAME_SIZE, "JS \xc0\xaf Izumo");
+    expect_value_refused(f, &f->record, "name", "record.name: not valid UTF-8 at byte 4");
+    make_activity(&f->record);
+    snprintf(f->record.ref_activity.name, ACSA_NAME_SIZE, "JIMEX\n2024");
+    expect_value_refused(f, &f->record, "name", "record.name: control character U+000A");
+    make_step(&f->record, ACSA_STEP_DISPUTE);
+    snprintf(f->record.command.reason, ACSA_TEXT_SIZE, "short\rdelivery");
+    expect_value_refused(f, &f->record, "reason", "record.reason: control character U+000D");
+    make_step(&f->record, ACSA_STEP_DISPUTE);
+    snprintf(f->record.command.actor, ACSA_NAME_SIZE, "Cdr \xc2\x9b Rao");
+    expect_value_refused(f, &f->record, "actor", "record.actor: control character U+009B");
+    make_step(&f->record, ACSA_STEP_CREATE);
+    snprintf(f->record.draft.lines[0].nsn, ACSA_NSN_SIZE, "9140\x07");
+    expect_value_refused(f, &f->record, "line.nsn", "record.line.nsn: control character");
+    make_step(&f->record, ACSA_STEP_CREATE);
+    snprintf(f->record.draft.lines[0].unit_of_issue, ACSA_UNIT_OF_ISSUE_SIZE, "\xed\xa0\x80");
+    expect_value_refused(f, &f->record, "line.unit", "record.line.unit: not valid UTF-8");
+    make_step(&f->record, ACSA_STEP_SUBMIT);
+    f->record.command.actor[0] = '\0';
+    expect_value_refused(f, &f->record, "actor", "record.actor: is required");
+    /* Multi-byte text is taken as it is. */
+    make_step(&f->record, ACSA_STEP_DISPUTE);
+    snprintf(f->record.command.reason, ACSA_TEXT_SIZE,
+             "Lieferung unvollst\xc3\xa4ndig \xe2\x82\xac");
+    round_trip(f, &f->record);
+}
+
+/* Finding 8: a record numbered 2^62 (or anything above ACSA_RECORD_SEQ_MAX) is refused. */
+static void test_finding8_huge_seq_refused(void **state)
+{
+    struct fixture *f = *state;
+    make_unit(&f->record);
+    f->record.seq = INT64_C(1) << 62;
+    expect_value_refused(f, &f->record, "seq", "record.seq: 4611686018427387904 is outside "
+                         "1..281474976710656");
+    f->record.seq = ACSA_RECORD_SEQ_MAX + 1;
+    expect_value_refused(f, &f->record, "seq", "record.seq:");
+    f->record.seq = ACSA_RECORD_SEQ_MAX;
+    round_trip(f, &f->record);
+}
+
+/* The fuzzer's entry point: valid records pass, refusals are refusals, nothing aborts. */
+static void test_roundtrip_entry_point(void **state)
+{
+    struct fixture *f = *state;
+    make_step(&f->record, ACSA_STEP_CREATE);
+    size_t len = round_trip(f, &f->record);
+    assert_int_equal(acsa_record_roundtrip(f->buf, len, &f->decoded, &f->err), ACSA_OK);
+    f->buf[len / 2] ^= 0x80;
+    enum acsa_rc rc = acsa_record_roundtrip(f->buf, len, &f->decoded, &f->err);
+    assert_true(rc == ACSA_OK || rc == ACSA_EREFUSED);
+    assert_int_equal(acsa_record_roundtrip(f->buf, 0, &f->decoded, &f->err), ACSA_EREFUSED);
+}
+
+/* Quoting: valid text unchanged, every refused byte as \xNN, cut with "..." at a boundary. */
+static void test_text_quote(void **state)
+{
+    (void)state;
+    char out[32];
+    assert_string_equal(acsa_text_quote("Cdr A. Rao \xe2\x82\xac", 14, out, sizeof(out)),
+                        "Cdr A. Rao \xe2\x82\xac");
+    assert_string_equal(acsa_text_quote("a\xff" "b\x1b" "c", 5, out, sizeof(out)),
+                        "a\\xffb\\x1bc");
+    assert_string_equal(acsa_text_quote("x\0y", 3, out, sizeof(out)), "x\\x00y");
+    assert_string_equal(acsa_text_quote("\xc2\x85", 2, out, sizeof(out)), "\\xc2\\x85");
+    /* Quoting twice changes nothing. */
+    char again[32];
+    acsa_text_quote("a\xff" "b", 3, out, sizeof(out));
+    assert_string_equal(acsa_text_quote(out, strlen(out), again, sizeof(again)), out);
+    /* Too long: cut before a character that does not fit, and marked. */
+    char small[10];
+    assert_string_equal(acsa_text_quote("abcdefghijkl", 12, small, sizeof(small)), "abcdef...");
+    assert_string_equal(acsa_text_quote("abcde\xe2\x82\xac", 8, small, sizeof(small)),
+                        "abcde\xe2\x82\xac");
+    assert_string_equal(acsa_text_quote("abcdef\xe2\x82\xacz", 10, small, sizeof(small)),
+                        "abcdef...");
+    assert_string_equal(acsa_text_quote("\xff\xff\xff", 3, small, sizeof(small)), "\\xff...");
+    assert_true(acsa_text_valid(small, strlen(small), ACSA_TEXT_LINE, NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1239,6 +1454,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fingerprint_shared_facts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fingerprint_line_identity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fingerprint_local_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finding2_submit_line_16777215_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_finding2_activity_from_int32_min_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_finding2_date_int32_max_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finding5_record_text_refused_and_quoted, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_finding8_huge_seq_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_roundtrip_entry_point, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_quote, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,8 @@
 #include "node.h"
 #include "record.h"
 #include "store.h"
+#include "sync.h"
+#include "text.h"
 
 #ifndef ACSA_SOURCE_ROOT
 #define ACSA_SOURCE_ROOT "."
@@ -35,6 +37,7 @@
 #define BATCH_RECORDS 64
 #define FACTS_BYTES (512 * 1024)
 #define QROWS 64
+#define MUTATIONS 400                  /* Re-signed mutated records per run (a few seconds). */
 
 /* One node: its database, its handle and its keys. */
 struct node {
@@ -1937,6 +1940,359 @@ static void test_store_quarantine_order(void **state)
     assert_string_equal(q.rows[1].reason, "third");
 }
 
+
+/* ---- Hostile records, validly signed (issue 8) ------------------------------------------- */
+
+/* Every text of every quarantine row is one line of valid UTF-8 and renders as JSON: what
+ * GET /api/quarantine and "acsa quarantine list --json" do with it. */
+static enum acsa_rc expect_row_renders(void *ctx, const struct acsa_quarantine_row *row)
+{
+    size_t *count = ctx;
+    const char *texts[] = {row->peer, row->via, row->what, row->order_number, row->reason};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        if (!acsa_text_valid(texts[i], strlen(texts[i]), ACSA_TEXT_LINE, NULL)) {
+            fail_msg("quarantine row %lld: text %zu is not one valid line", (long long)row->id,
+                     i);
+        }
+    }
+    json_t *json = acsa_quarantine_json(row);
+    assert_non_null(json);
+    json_decref(json);
+    (*count)++;
+    return ACSA_OK;
+}
+
+static void expect_quarantine_renders(struct fixture *f, struct node *n)
+{
+    size_t count = 0;
+    CHECK(f, acsa_app_quarantine_list(n->app, 0, expect_row_renders, &count, &f->err));
+    assert_true(count > 0);
+}
+
+/* A create of IN-JP-2024-000002 by IN, otherwise valid. */
+static void hostile_create(struct fixture *f, struct acsa_record *r,
+                           const struct acsa_order_draft *d)
+{
+    next_record(f, r, ACSA_STEP_CREATE, "Lt Iyer");
+    memset(r->prev_hash, 0, sizeof(r->prev_hash));
+    snprintf(r->number, sizeof(r->number), "IN-JP-2024-000002");
+    snprintf(r->agreement_id, sizeof(r->agreement_id), "IN-JP-2020");
+    r->draft = *d;
+    r->draft.requester_unit_id = 0;
+    r->draft.supplier_unit_id = 0;
+    memcpy(r->activity.origin, "IN", 3);
+    r->activity.id = f->jimex;
+}
+
+/* A reference record of IN's: an activity (or, with name only, a unit). */
+static void hostile_ref(struct fixture *f, struct acsa_record *r, enum acsa_record_kind kind,
+                        const char *name)
+{
+    memset(r, 0, sizeof(*r));
+    r->kind = kind;
+    memcpy(r->origin, "IN", 3);
+    r->seq = peer_of(f, &f->jp, "IN").received_through + 1;
+    r->ref_id = 777;
+    memcpy(r->unit_party, "IN", 3);
+    snprintf(r->unit_name, sizeof(r->unit_name), "%s", name);
+    struct acsa_activity *a = &r->ref_activity;
+    snprintf(a->agreement_id, sizeof(a->agreement_id), "IN-JP-2020");
+    snprintf(a->name, sizeof(a->name), "%s", name);
+    snprintf(a->type, sizeof(a->type), "bilateral-training");
+    a->from_day = day_of("2024-06-01");
+    a->to_day = day_of("2024-06-20");
+}
+
+/* Finding 2 (and the records half of 5): records signed by the partner's own key whose values
+ * used to reach an assertion (SIGABRT), or whose texts could not be rendered, are quarantined
+ * with a reason naming the field; nothing of them is applied and the node goes on syncing. */
+static void test_finding2_hostile_records_quarantined(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    /* A submit naming line 16,777,215: chained and in state, it reached the store's assert. */
+    next_record(f, r, ACSA_STEP_SUBMIT, "Lt Iyer");
+    r->command.line_no = 16777215;
+    expect_record_refused(f, r, "record.line: 16777215 is outside 0..0", f->number);
+    /* A create dated INT32_MAX: its refusal formatted the date. */
+    hostile_create(f, r, &d);
+    r->command.day = INT32_MAX;
+    expect_record_refused(f, r, "record.day: day 2147483647 is outside", "IN-JP-2024-000002");
+    /* Invalid UTF-8 in a description, ESC in the place. */
+    hostile_create(f, r, &d);
+    snprintf(r->draft.lines[1].description, ACSA_TEXT_SIZE, "food \xff\xfe");
+    expect_record_refused(f, r, "record.line.description: not valid UTF-8 at byte 6: "
+                          "\"food \\xff\\xfe\"", "IN-JP-2024-000002");
+    hostile_create(f, r, &d);
+    snprintf(r->draft.place, ACSA_TEXT_SIZE, "Yokosuka\x1b]0;owned\x07");
+    expect_record_refused(f, r, "record.place: control character U+001B at byte 9",
+                          "IN-JP-2024-000002");
+    /* An activity starting near INT32_MIN: storing it reached the date code's assert. */
+    hostile_ref(f, r, ACSA_RECORD_ACTIVITY, "Hostile exercise");
+    r->ref_activity.from_day = INT32_MIN + 1;
+    expect_record_refused(f, r, "record.from: day -2147483647 is outside", "");
+    /* A unit named in invalid UTF-8 with an escape sequence. */
+    hostile_ref(f, r, ACSA_RECORD_UNIT, "JS \xff\x1b[2J");
+    expect_record_refused(f, r, "record.name: not valid UTF-8 at byte 4: \"JS \\xff\\x1b[2J\"",
+                          "");
+    expect_quarantine_renders(f, &f->jp);
+    /* Nothing of them was applied. */
+    int64_t id = 0;
+    assert_int_equal(store_of(&f->jp)->vtbl->ref_find(store_of(&f->jp), ACSA_REF_UNIT, "IN",
+                                                      777, &id, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(acsa_app_order_get(f->jp.app, "IN-JP-2024-000002", NULL, NULL, &f->err),
+                     ACSA_ENOTFOUND);
+    get_order(f, &f->jp, f->number, f->b);
+    assert_int_equal(f->b->state, ACSA_STATE_DRAFT);
+    /* JP keeps taking IN's records: a proper submit applies. */
+    next_record(f, r, ACSA_STEP_SUBMIT, "Lt Iyer");
+    uint8_t body[ACSA_RECORD_MAX];
+    size_t body_len = 0;
+    CHECK(f, acsa_record_encode(r, body, sizeof(body), &body_len, &f->err));
+    const uint8_t *bodies[1] = {body};
+    uint8_t *buf = NULL;
+    size_t len = make_batch("IN", "JP", r->seq - 1, r->seq, bodies, &body_len, 1, f->in.sk,
+                            &buf);
+    struct acsa_batch_result result;
+    CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+    free(buf);
+    assert_int_equal(result.applied, 1);
+    assert_int_equal(result.quarantined, 0);
+    get_order(f, &f->jp, f->number, f->b);
+    assert_int_equal(f->b->state, ACSA_STATE_SUBMITTED);
+    free(r);
+}
+
+/* Finding 2, the node's own side: a line number given with a step that takes none (through the
+ * application interface) is not the event's line, so the store's assert cannot see it, and the
+ * record leaves without it: the partner takes it in. */
+static void test_finding2_local_step_with_stray_line(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    struct acsa_command cmd = command(ACSA_STEP_SUBMIT, "Lt Iyer", "2024-06-10");
+    cmd.line_no = 16777215;
+    cmd.quantity_milli = 5;
+    cmd.amount_minor = 9;
+    struct acsa_event event;
+    CHECK(f, acsa_app_order_step(f->in.app, f->number, &cmd, &event, &f->err));
+    assert_int_equal(event.line_no, 0);
+    assert_int_equal(event.quantity_milli, 0);
+    sync_nodes(f, &f->in, &f->jp);
+    expect_same_order(f, f->number, ACSA_STATE_SUBMITTED);
+}
+
+/* A fixed sequence of pseudo-random numbers (xorshift64), so that a failure replays. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *state = x;
+    return x;
+}
+
+/* Changes one to three bytes of a record after its fixed head, often to the ends of the
+ * integer ranges or to bytes the text rule refuses. */
+static void mutate_record(uint8_t *b, size_t n, uint64_t *rng)
+{
+    static const uint64_t ends[] = {0x80000000u, 0x7fffffffu, 0x00ffffffu, 0xffffffffu, 0, 1,
+                                    0x8000000000000000ull, 0x7fffffffffffffffull,
+                                    0xffffffffffffffffull, 0x4000000000000000ull};
+    unsigned k = 1 + (unsigned)(next_random(rng) % 3);
+    for (unsigned j = 0; j < k; j++) {
+        size_t pos = 15 + (size_t)(next_random(rng) % (n - 15));
+        uint64_t how = next_random(rng) % 6;
+        uint64_t end = ends[next_random(rng) % (sizeof(ends) / sizeof(ends[0]))];
+        if (how == 0 && pos + 4 <= n) {
+            be_put(b + pos, end, 4);
+        } else if (how == 1 && pos + 8 <= n) {
+            be_put(b + pos, end, 8);
+        } else if (how == 2) {
+            b[pos] = 0xff;
+        } else if (how == 3) {
+            b[pos] = 0x1b;
+        } else {
+            b[pos] = (uint8_t)next_random(rng);
+        }
+    }
+}
+
+/* Finding 2: the crude fuzzer that found it, as a regression test. Real records of IN (a
+ * create, reference data, steps up to a delivery in progress, a second order in draft) are
+ * mutated, renumbered and validly signed again; JP takes in or quarantines each, never
+ * aborts, and goes on syncing. */
+static void test_finding2_resigned_mutations_never_abort(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    step_and_sync(f, &f->in, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0, ACSA_STATE_SUBMITTED);
+    step_and_sync(f, &f->in, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, 0, ACSA_STATE_APPROVED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT, "Capt Sato", 0, 0, 0, ACSA_STATE_ACCEPTED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 1, 6000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 1, 6000, 0, ACSA_STATE_DELIVERING);
+    char other[ACSA_NUMBER_SIZE];
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", other);
+    sync_nodes(f, &f->in, &f->jp);
+    size_t all_len = 0;
+    struct acsa_batch_info info;
+    uint8_t *all = export_batch(f, &f->in, &f->jp, 0, 0, &all_len, &info);
+    const uint8_t *bodies[BATCH_RECORDS];
+    size_t lens[BATCH_RECORDS];
+    uint32_t count = split_batch(all, all_len, bodies, lens);
+    uint64_t rng = 0x9e3779b97f4a7c15ull;
+    uint32_t taken = 0;
+    for (int i = 0; i < MUTATIONS; i++) {
+        uint32_t pick = (uint32_t)(next_random(&rng) % count);
+        uint8_t body[ACSA_RECORD_MAX];
+        size_t body_len = lens[pick];
+        memcpy(body, bodies[pick], body_len);
+        mutate_record(body, body_len, &rng);
+        int64_t held = peer_of(f, &f->jp, "IN").received_through;
+        be_put(body + 6, (uint64_t)(held + 1), 8);
+        const uint8_t *one[1] = {body};
+        uint8_t *buf = NULL;
+        size_t len = make_batch("IN", "JP", held, held + 1, one, &body_len, 1, f->in.sk, &buf);
+        struct acsa_batch_result result;
+        CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+        free(buf);
+        assert_int_equal(result.applied + result.quarantined, 1);
+        taken += result.applied;
+    }
+    free(all);
+    assert_true(taken < MUTATIONS);
+    expect_quarantine_renders(f, &f->jp);
+    /* IN's real records, after all that: taken in from where JP's cursor stands. */
+    int64_t held = peer_of(f, &f->jp, "IN").received_through;
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    hostile_ref(f, r, ACSA_RECORD_UNIT, "JS Hyuga");
+    uint8_t body[ACSA_RECORD_MAX];
+    size_t body_len = 0;
+    CHECK(f, acsa_record_encode(r, body, sizeof(body), &body_len, &f->err));
+    const uint8_t *one[1] = {body};
+    uint8_t *buf = NULL;
+    size_t len = make_batch("IN", "JP", held, held + 1, one, &body_len, 1, f->in.sk, &buf);
+    struct acsa_batch_result result;
+    CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+    assert_int_equal(result.applied, 1);
+    free(buf);
+    free(r);
+}
+
+/* Sets a batch's ack and signs it again, as a fuzzer would (acsa_batch_resign). */
+static void set_ack(uint8_t *buf, size_t len, int64_t ack, const uint8_t sk[64])
+{
+    be_put(buf + 32, (uint64_t)ack, 8);
+    struct acsa_error err;
+    assert_int_equal(acsa_batch_resign(buf, len, sk, &err), ACSA_OK);
+    uint8_t *check = malloc(len);
+    assert_non_null(check);
+    memcpy(check, buf, len);
+    resign(check, len, sk);
+    assert_memory_equal(check, buf, len);
+    free(check);
+    assert_int_equal(acsa_batch_resign(buf, len - 1, sk, &err), ACSA_EREFUSED);
+}
+
+/* Finding 8: a batch may not jump its sender's record counter to 2^62 (or past the gap a
+ * batch may skip), nor claim to hold records this node never wrote; the real batch still
+ * applies afterwards. */
+static void test_finding8_record_counter_bounded(void **state)
+{
+    struct fixture *f = *state;
+    size_t real_len = 0;
+    uint8_t *real = pending_batch(f, &real_len);
+    int64_t held = peer_of(f, &f->jp, "IN").received_through;
+    uint8_t *buf = NULL;
+    size_t len = make_batch("IN", "JP", held, INT64_C(1) << 62, NULL, NULL, 0, f->in.sk, &buf);
+    expect_batch_refused(f, buf, len, ACSA_EREFUSED, "seq",
+                         "seq: the batch names record 4611686018427387904; record numbers end "
+                         "at 281474976710656", "IN", "through 2^62");
+    free(buf);
+    len = make_batch("IN", "JP", held, held + ACSA_RECORD_SEQ_GAP_MAX + 1, NULL, NULL, 0,
+                     f->in.sk, &buf);
+    expect_batch_refused(f, buf, len, ACSA_EREFUSED, "seq", "seq: the batch jumps from record",
+                         "IN", "through past the gap");
+    free(buf);
+    /* A record numbered past the gap, in a batch that ends there. */
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    hostile_ref(f, r, ACSA_RECORD_UNIT, "JS Izumo");
+    r->seq = held + 1 + ACSA_RECORD_SEQ_GAP_MAX;
+    uint8_t body[ACSA_RECORD_MAX];
+    size_t body_len = 0;
+    CHECK(f, acsa_record_encode(r, body, sizeof(body), &body_len, &f->err));
+    const uint8_t *bodies[1] = {body};
+    len = make_batch("IN", "JP", held, r->seq, bodies, &body_len, 1, f->in.sk, &buf);
+    expect_batch_refused(f, buf, len, ACSA_EREFUSED, "seq", "jumps from record", "IN",
+                         "record past the gap");
+    free(buf);
+    free(r);
+    /* An ack of 2^62 is refused; one past our last record is taken as our last. */
+    buf = malloc(real_len);
+    assert_non_null(buf);
+    memcpy(buf, real, real_len);
+    set_ack(buf, real_len, INT64_C(1) << 62, f->in.sk);
+    expect_batch_refused(f, buf, real_len, ACSA_EREFUSED, "seq", "record numbers end at",
+                         "IN", "ack 2^62");
+    int64_t jp_last = last_seq(f, &f->jp, "JP");
+    set_ack(buf, real_len, jp_last + 1000, f->in.sk);
+    expect_batch_applies(f, buf, real_len);
+    assert_int_equal(peer_of(f, &f->jp, "IN").acked_through, jp_last);
+    free(buf);
+    free(real);
+    /* And the nodes go on syncing. */
+    take(f, &f->in, f->number, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, 0);
+    assert_int_equal(sync_nodes(f, &f->in, &f->jp).applied, 1);
+    expect_same_order(f, f->number, ACSA_STATE_APPROVED);
+}
+
+/* Finding 5, the quarantine's own texts: a batch whose sender is no nation, and rows stored
+ * before texts were checked, list and render as JSON (GET /api/quarantine answered 500). */
+static void test_finding5_quarantine_texts_render(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t *buf = NULL;
+    size_t len = make_batch("\xff\xfe", "JP", 0, 0, NULL, NULL, 0, f->in.sk, &buf);
+    struct acsa_batch_result result;
+    assert_int_equal(acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err),
+                     ACSA_EREFUSED);
+    free(buf);
+    struct acsa_quarantine_row row;
+    memset(&row, 0, sizeof(row));
+    row.at_s = NOW;
+    memcpy(row.peer, "\xff\xfe", 3);
+    snprintf(row.via, sizeof(row.via), "sync\x1b");
+    snprintf(row.what, sizeof(row.what), "record");
+    row.seq = 9;
+    snprintf(row.order_number, sizeof(row.order_number), "IN-\xc0\xaf");
+    snprintf(row.reason, sizeof(row.reason), "bad \xff\xfe \x1b[31mred");
+    row.body = (const uint8_t *)"x";
+    row.body_len = 1;
+    CHECK(f, store_of(&f->jp)->vtbl->quarantine_add(store_of(&f->jp), &row, &f->err));
+    expect_quarantine_renders(f, &f->jp);
+    struct qlist *q = calloc(1, sizeof(*q));
+    assert_non_null(q);
+    quarantine_of(f, &f->jp, q);
+    assert_int_equal(q->count, 2);
+    assert_string_equal(q->rows[0].reason, "bad \\xff\\xfe \\x1b[31mred");
+    assert_string_equal(q->rows[0].peer, "");
+    assert_string_equal(q->rows[0].via, "sync\\x1b");
+    assert_string_equal(q->rows[0].order_number, "IN-\\xc0\\xaf");
+    assert_string_equal(q->rows[1].peer, "");
+    assert_non_null(strstr(q->rows[1].reason, "ISO 3166"));
+    free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1960,6 +2316,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_peer_advance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_quarantine_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finding2_hostile_records_quarantined, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_finding2_local_step_with_stray_line, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_finding8_record_counter_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finding5_quarantine_texts_render, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finding2_resigned_mutations_never_abort, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
