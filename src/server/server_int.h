@@ -164,6 +164,9 @@ ACSA_NODISCARD enum acsa_rc writer_start(const char *db_path, uint32_t capacity,
 /* Queues req's job and suspends its connection; false (nothing queued) if the queue is full
  * or closed. The writer resumes the connection when the job's batch is committed. */
 bool writer_submit(struct writer *writer, struct request *req);
+/* writer_submit for a request whose connection is suspended already (a sign-in whose
+ * password was checked by another thread); false if the queue is full or closed. */
+bool writer_enqueue_suspended(struct writer *writer, struct request *req);
 uint32_t writer_depth(struct writer *writer);
 /* Refuses further jobs and waits until every queued job is done. */
 void writer_close(struct writer *writer);
