@@ -150,8 +150,8 @@ ACSA_NODISCARD enum acsa_rc acsa_app_audit_verify(struct acsa_app *app,
                                                   struct acsa_error *err);
 
 /** A stored response for (user_id, key): ACSA_OK with *out_status and *out_body (caller
- * frees with acsa_free()), ACSA_ENOTFOUND if none or older than ACSA_IDEMPOTENCY_SECONDS, ACSA_EREFUSED if the key was used with a
- * different request_hash. */
+ * frees with acsa_free()), ACSA_ENOTFOUND if none or older than ACSA_IDEMPOTENCY_SECONDS,
+ * ACSA_EREFUSED if the key was used with a different request_hash. */
 ACSA_NODISCARD enum acsa_rc acsa_app_idempotency_get(struct acsa_app *app, int64_t user_id,
                                                      const char *key, const char *request_hash,
                                                      int *out_status, char **out_body,

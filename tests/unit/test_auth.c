@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Accounts and accountability against a fresh node per test: users and their validation,
- * sign-in (in halves; failures write nothing) and the in-memory throttle, disabled users, sessions, API tokens, the audit chain
- * (and its verification after a record is edited behind its back), nested transactions and
- * idempotency records. */
+ * sign-in (failures write nothing) and the in-memory throttle, disabled users, sessions, API
+ * tokens, the audit chain (and its verification after a record is edited behind its back),
+ * nested transactions, idempotency records and their expiry, and private database files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
