@@ -174,6 +174,9 @@ void writer_stop(struct writer *writer);          /* After writer_close: joins a
 struct writer *server_writer(struct request *req);
 /* Queues req's job (the handler returns at once); answers 503 when the queue is full. */
 void submit(struct request *req, job_fn job, render_fn render, void *args);
+/* signin.c: stops taking sign-ins, answers the queued ones 503 and waits for the checks
+ * running (which may queue write jobs), for good: before the writer closes. */
+void signin_close(void);
 /* The job of refuse(): records the refusal in req->audit_err and answers its problem. */
 enum acsa_rc job_refused(struct acsa_app *app, struct request *req);
 /* A refusal a job finds itself (not found, forbidden, stale): recorded in the audit log and

@@ -47,12 +47,15 @@ static struct {
     pthread_mutex_t lock;
     pthread_cond_t work;
     struct request *ring[SIGNIN_QUEUE_MAX];
+    pthread_cond_t idle;          /* Signalled when a check ends. */
     uint32_t head;
     uint32_t count;
+    uint32_t busy;                /* Checks running. */
     bool started;
+    bool closed;                  /* The server stops: no more sign-ins are taken. */
     struct acsa_throttle throttle;
 } pool = {.once = PTHREAD_ONCE_INIT, .lock = PTHREAD_MUTEX_INITIALIZER,
-          .work = PTHREAD_COND_INITIALIZER};
+          .work = PTHREAD_COND_INITIALIZER, .idle = PTHREAD_COND_INITIALIZER};
 
 static int64_t now_ms(void)
 {
@@ -155,9 +158,12 @@ static void *hasher_main(void *arg)
         struct request *req = pool.ring[pool.head];
         pool.head = (pool.head + 1) % SIGNIN_QUEUE_MAX;
         pool.count--;
+        pool.busy++;
         pthread_mutex_unlock(&pool.lock);
         check_one(req);
         pthread_mutex_lock(&pool.lock);
+        pool.busy--;
+        pthread_cond_broadcast(&pool.idle);
     }
     return NULL;
 }
@@ -184,7 +190,7 @@ static void pool_start(void)
 static bool pool_queue(struct request *req)
 {
     pthread_mutex_lock(&pool.lock);
-    if (!pool.started || pool.count == SIGNIN_QUEUE_MAX) {
+    if (!pool.started || pool.closed || pool.count == SIGNIN_QUEUE_MAX) {
         pthread_mutex_unlock(&pool.lock);
         return false;
     }
@@ -196,6 +202,27 @@ static bool pool_queue(struct request *req)
     pthread_cond_signal(&pool.work);
     pthread_mutex_unlock(&pool.lock);
     return true;
+}
+
+void signin_close(void)
+{
+    pthread_mutex_lock(&pool.lock);
+    pool.closed = true;
+    while (pool.count > 0) {
+        struct request *req = pool.ring[pool.head];
+        pool.head = (pool.head + 1) % SIGNIN_QUEUE_MAX;
+        pool.count--;
+        struct signin_args *args = req->job_args;
+        sodium_memzero(args->password, sizeof(args->password));
+        acsa_throttle_result(&pool.throttle, args->address, args->username,
+                             ACSA_THROTTLE_UNTRIED, now_ms());
+        answer_busy(req);
+        MHD_resume_connection(req->connection);
+    }
+    while (pool.busy > 0) {
+        pthread_cond_wait(&pool.idle, &pool.lock);
+    }
+    pthread_mutex_unlock(&pool.lock);
 }
 
 /* ---- The route ------------------------------------------------------------------------ */
