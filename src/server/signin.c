@@ -13,12 +13,15 @@
 #include "../util/alloc.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +33,9 @@
 #define SIGNIN_HASHERS_MAX 4u
 #define SIGNIN_QUEUE_MAX 64u
 #define SIGNIN_ADDRESS_SIZE 64
+/* The hashing threads run this much nicer than the server, so that on a busy machine the
+ * threads that answer requests and write (the writer's commits) come first. */
+#define SIGNIN_HASHER_NICE 10
 
 struct signin_args {
     char username[ACSA_USERNAME_SIZE];
@@ -150,6 +156,13 @@ static void check_one(struct request *req)
 static void *hasher_main(void *arg)
 {
     (void)arg;
+    /* Linux: a thread's nice value is its own. Failing that, it runs at the server's. */
+    id_t thread = (id_t)syscall(SYS_gettid);
+    errno = 0;
+    int nice_now = getpriority(PRIO_PROCESS, thread);
+    if (errno == 0) {
+        (void)setpriority(PRIO_PROCESS, thread, nice_now + SIGNIN_HASHER_NICE);
+    }
     pthread_mutex_lock(&pool.lock);
     for (;;) {
         while (pool.count == 0) {
