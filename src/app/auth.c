@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Accounts: users with Argon2id passwords, sign-in with throttling per user name, sessions
- * with CSRF tokens, API tokens, and idempotency records. Secrets are random 32-byte values
- * shown once as hex; the store keeps only their SHA-256. */
+/* Accounts: users with Argon2id passwords, sign-in in a read, a check and (for a success) a
+ * write, sessions with CSRF tokens derived from them, API tokens, and idempotency records.
+ * Secrets are random 32-byte values shown once as hex; the store keeps only their SHA-256. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,6 +240,34 @@ enum acsa_rc acsa_app_user_get(struct acsa_app *app, const char *username,
     return rc;
 }
 
+/* Refuses to disable user if they are the last enabled programme officer. */
+struct officers {
+    int64_t enabled;
+};
+
+static enum acsa_rc count_officer(void *ctx, const struct acsa_user *user)
+{
+    struct officers *o = ctx;
+    o->enabled += user->role == ACSA_ROLE_PROGRAMME_OFFICER && !user->disabled;
+    return ACSA_OK;
+}
+
+static enum acsa_rc check_not_last_officer(struct acsa_app *app, const struct acsa_user *user,
+                                           struct acsa_error *err)
+{
+    if (user->role != ACSA_ROLE_PROGRAMME_OFFICER || user->disabled) {
+        return ACSA_OK;
+    }
+    struct officers o = {0};
+    enum acsa_rc rc = STORE(app)->user_list(app->store, count_officer, &o, err);
+    if (rc == ACSA_OK && o.enabled <= 1) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "username", "username: \"%s\" is the last "
+                            "enabled programme officer; add another before disabling this one",
+                            user->username);
+    }
+    return rc;
+}
+
 enum acsa_rc acsa_app_user_disable(struct acsa_app *app, const char *username,
                                    struct acsa_error *err)
 {
@@ -251,103 +279,105 @@ enum acsa_rc acsa_app_user_disable(struct acsa_app *app, const char *username,
     }
     struct acsa_user user;
     rc = acsa_app_user_get(app, username, &user, err);
+    rc = rc == ACSA_OK ? check_not_last_officer(app, &user, err) : rc;
     rc = rc == ACSA_OK ? STORE(app)->user_disable(app->store, user.id, err) : rc;
     return acsa__app_finish(app, rc, "user.disable", object, err);
 }
 
 /* ---- Signing in ----------------------------------------------------------------------- */
 
-/* Refuses a user name locked by too many failures. */
-static enum acsa_rc check_lock(struct acsa_app *app, const char *username, int64_t now_s,
-                               struct acsa_error *err)
+enum acsa_rc acsa_app_login_lookup(struct acsa_app *app, const char *username,
+                                   struct acsa_user *out_user, char *out_hash,
+                                   struct acsa_error *err)
 {
-    struct acsa_login_failures failures;
-    enum acsa_rc rc = STORE(app)->login_failures_get(app->store, username, &failures, err);
-    if (rc == ACSA_OK && failures.locked_until_s > now_s) {
-        return acsa_error_set(err, ACSA_ETHROTTLED, "username",
-                              "username: too many failed sign-ins; try again in %lld seconds",
-                              (long long)(failures.locked_until_s - now_s));
+    memset(out_user, 0, sizeof(*out_user));
+    out_hash[0] = '\0';
+    if (!username_valid(username)) {
+        return ACSA_OK; /* No user can have this name. */
+    }
+    enum acsa_rc rc = STORE(app)->user_get(app->store, username, out_user, out_hash, err);
+    if (rc == ACSA_ENOTFOUND) {
+        acsa_error_clear(err);
+        memset(out_user, 0, sizeof(*out_user));
+        out_hash[0] = '\0';
+        return ACSA_OK;
     }
     return rc;
 }
 
-/* Whether password is the user's. An unknown user costs the same time as a known one, so the
- * answer's delay does not tell which names exist. */
-static enum acsa_rc password_matches(struct acsa_app *app, const char *username,
-                                     const char *password, struct acsa_user *out_user,
-                                     bool *out_ok, struct acsa_error *err)
+bool acsa_password_check(const char *hash, const char *password)
 {
-    *out_ok = false;
-    char hash[ACSA_PASSWORD_HASH_SIZE] = "";
-    enum acsa_rc rc = STORE(app)->user_get(app->store, username, out_user, hash, err);
-    if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
-        return rc;
-    }
-    acsa_error_clear(err);
     bool usable = password != NULL && strlen(password) <= ACSA_PASSWORD_MAX;
     const char *tried = usable ? password : "";
-    if (rc == ACSA_ENOTFOUND) {
+    if (hash == NULL || hash[0] == '\0') {
+        /* As costly as a check: a hash made with the same limits. */
         char ignored[ACSA_PASSWORD_HASH_SIZE];
-        return hash_password(tried, ignored, err);
+        struct acsa_error err;
+        acsa_error_clear(&err);
+        enum acsa_rc rc = hash_password(tried, ignored, &err);
+        (void)rc; /* False whether or not the stand-in could be made. */
+        return false;
     }
-    *out_ok = usable && crypto_pwhash_str_verify(hash, tried, strlen(tried)) == 0;
-    return ACSA_OK;
+    return crypto_pwhash_str_verify(hash, tried, strlen(tried)) == 0 && usable;
 }
 
-/* Counts a failed sign-in (locking the name at the limit) with its audit record, committed
- * although the sign-in is refused. Returns ACSA_EREFUSED with WRONG_LOGIN in err. */
-static enum acsa_rc record_failure(struct acsa_app *app, const char *username, int64_t now_s,
-                                   const char *object, struct acsa_error *err)
+bool acsa_login_allowed(const struct acsa_user *user, bool password_ok)
 {
-    struct acsa_error local;
-    acsa_error_clear(&local);
-    struct acsa_login_failures f;
-    enum acsa_rc rc = acsa_app_begin(app, &local);
-    if (rc != ACSA_OK) {
-        return acsa_error_set(err, rc, local.field, "%s", local.message);
-    }
-    rc = STORE(app)->login_failures_get(app->store, username, &f, &local);
-    bool expired = now_s - f.first_s >= ACSA_LOGIN_LOCK_SECONDS ||
-                   (f.locked_until_s != 0 && f.locked_until_s <= now_s);
-    if (f.count == 0 || expired) {
-        f.count = 0;
-        f.first_s = now_s;
-        f.locked_until_s = 0;
-    }
-    f.count++;
-    if (f.count >= ACSA_LOGIN_FAILURES_MAX) {
-        f.locked_until_s = now_s + ACSA_LOGIN_LOCK_SECONDS;
-    }
-    rc = rc == ACSA_OK ? STORE(app)->login_failures_put(app->store, username, &f, &local) : rc;
-    rc = rc == ACSA_OK ? acsa__app_audit_append(app, "session.create", object, ACSA_EREFUSED,
-                                                WRONG_LOGIN, &local) : rc;
-    rc = acsa__app_end(app, rc, &local);
-    if (rc != ACSA_OK) {
-        return acsa_error_set(err, rc, local.field, "%s", local.message);
-    }
-    return acsa_error_set(err, ACSA_EREFUSED, "password", WRONG_LOGIN);
+    return password_ok && user->id != 0 && !user->disabled;
 }
 
-/* The write half of a successful sign-in: a new session, the failures forgotten. */
-static enum acsa_rc open_session(struct acsa_app *app, const struct acsa_user *user,
-                                 int64_t now_s, char *out_session, char *out_csrf,
-                                 const char *object, struct acsa_error *err)
+void acsa_session_csrf(const char *session, char out_csrf[ACSA_SECRET_TEXT_SIZE])
 {
+    static const char purpose[] = "acsa csrf token v1";
+    unsigned char digest[SECRET_BYTES];
+    size_t length = strlen(session);
+    length = length > crypto_generichash_KEYBYTES_MAX ? crypto_generichash_KEYBYTES_MAX : length;
+    crypto_generichash(digest, sizeof(digest), (const unsigned char *)purpose,
+                       sizeof(purpose) - 1, (const unsigned char *)session, length);
+    sodium_bin2hex(out_csrf, ACSA_SECRET_TEXT_SIZE, digest, sizeof(digest));
+    sodium_memzero(digest, sizeof(digest));
+}
+
+enum acsa_rc acsa_app_session_open(struct acsa_app *app, const struct acsa_user *user,
+                                   int64_t now_s, char out_session[ACSA_SECRET_TEXT_SIZE],
+                                   char out_csrf[ACSA_SECRET_TEXT_SIZE], struct acsa_error *err)
+{
+    out_session[0] = '\0';
+    out_csrf[0] = '\0';
+    char object[ACSA__APP_OBJECT_SIZE];
+    user_object(object, user->username);
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc != ACSA_OK) {
         return rc;
     }
+    char session[ACSA_SECRET_TEXT_SIZE];
     char hash[ACSA_SECRET_TEXT_SIZE];
-    new_secret(out_session);
-    new_secret(out_csrf);
-    secret_hash(out_session, hash);
+    new_secret(session);
+    secret_hash(session, hash);
     rc = STORE(app)->session_purge(app->store, now_s, err);
-    rc = rc == ACSA_OK ? STORE(app)->login_failures_clear(app->store, user->username, err) : rc;
     if (rc == ACSA_OK) {
-        rc = STORE(app)->session_add(app->store, hash, user->id, out_csrf, now_s,
+        /* The CSRF column keeps "": the token is derived (acsa_session_csrf). */
+        rc = STORE(app)->session_add(app->store, hash, user->id, "", now_s,
                                      now_s + ACSA_SESSION_SECONDS, err);
     }
-    return acsa__app_finish(app, rc, "session.create", object, err);
+    rc = acsa__app_finish(app, rc, "session.create", object, err);
+    if (rc == ACSA_OK) {
+        memcpy(out_session, session, ACSA_SECRET_TEXT_SIZE);
+        acsa_session_csrf(session, out_csrf);
+    }
+    sodium_memzero(session, sizeof(session));
+    return rc;
+}
+
+enum acsa_rc acsa_app_audit_signin_failures(struct acsa_app *app, uint64_t failures,
+                                            uint64_t throttled, uint64_t addresses,
+                                            struct acsa_error *err)
+{
+    char detail[ACSA_AUDIT_TEXT_SIZE];
+    snprintf(detail, sizeof(detail), "sign-in failures: %llu from %llu addresses; %llu "
+             "attempts throttled", (unsigned long long)failures,
+             (unsigned long long)addresses, (unsigned long long)throttled);
+    return acsa_app_audit(app, "session.failures", "session", ACSA_EREFUSED, detail, err);
 }
 
 enum acsa_rc acsa_app_login(struct acsa_app *app, const char *username, const char *password,
@@ -357,35 +387,16 @@ enum acsa_rc acsa_app_login(struct acsa_app *app, const char *username, const ch
 {
     out_session[0] = '\0';
     out_csrf[0] = '\0';
-    memset(out_user, 0, sizeof(*out_user));
-    char object[ACSA__APP_OBJECT_SIZE];
-    user_object(object, username);
-    if (!username_valid(username)) {
-        /* No user can have this name, so there is nothing to count failures against. */
-        char ignored[ACSA_PASSWORD_HASH_SIZE];
-        enum acsa_rc rc = hash_password("", ignored, err);
-        rc = rc == ACSA_OK ? acsa_error_set(err, ACSA_EREFUSED, "password", WRONG_LOGIN) : rc;
-        return acsa__app_refused(app, rc, "session.create", object, err);
-    }
-    bool ok = false;
-    enum acsa_rc rc = check_lock(app, username, now_s, err);
-    rc = rc == ACSA_OK ? password_matches(app, username, password, out_user, &ok, err) : rc;
+    char hash[ACSA_PASSWORD_HASH_SIZE];
+    enum acsa_rc rc = acsa_app_login_lookup(app, username, out_user, hash, err);
+    bool ok = rc == ACSA_OK && acsa_login_allowed(out_user, acsa_password_check(hash, password));
+    sodium_memzero(hash, sizeof(hash));
     if (rc == ACSA_OK && !ok) {
-        memset(out_user, 0, sizeof(*out_user));
-        return record_failure(app, username, now_s, object, err);
+        rc = acsa_error_set(err, ACSA_EREFUSED, "password", WRONG_LOGIN);
     }
-    if (rc == ACSA_OK && out_user->disabled) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "username", "username: user \"%s\" is disabled",
-                            username);
-    }
+    rc = rc == ACSA_OK ? acsa_app_session_open(app, out_user, now_s, out_session, out_csrf, err)
+                       : rc;
     if (rc != ACSA_OK) {
-        memset(out_user, 0, sizeof(*out_user));
-        return acsa__app_refused(app, rc, "session.create", object, err);
-    }
-    rc = open_session(app, out_user, now_s, out_session, out_csrf, object, err);
-    if (rc != ACSA_OK) {
-        out_session[0] = '\0';
-        out_csrf[0] = '\0';
         memset(out_user, 0, sizeof(*out_user));
     }
     return rc;
@@ -419,7 +430,9 @@ enum acsa_rc acsa_app_session_user(struct acsa_app *app, const char *session, in
     }
     rc = enabled_user(rc, out_user, "session",
                       "session: not signed in, or the session has expired", err);
-    if (rc != ACSA_OK) {
+    if (rc == ACSA_OK) {
+        acsa_session_csrf(session, out_csrf);
+    } else {
         out_csrf[0] = '\0';
     }
     return rc;
@@ -581,6 +594,10 @@ enum acsa_rc acsa_app_idempotency_get(struct acsa_app *app, int64_t user_id, con
     enum acsa_rc rc = check_idempotency(key, request_hash, err);
     struct acsa_idempotency_row row;
     rc = rc == ACSA_OK ? STORE(app)->idempotency_get(app->store, user_id, key, &row, err) : rc;
+    if (rc == ACSA_OK && (int64_t)time(NULL) - row.created_s >= ACSA_IDEMPOTENCY_SECONDS) {
+        acsa_free(row.body); /* Expired: deleted by the next write (acsa_app_idempotency_put). */
+        rc = ACSA_ENOTFOUND;
+    }
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -607,7 +624,11 @@ enum acsa_rc acsa_app_idempotency_put(struct acsa_app *app, int64_t user_id, con
     if (rc != ACSA_OK) {
         return rc;
     }
-    rc = STORE(app)->idempotency_put(app->store, user_id, key, request_hash, status,
-                                     body != NULL ? body : "", (int64_t)time(NULL), err);
+    int64_t now_s = (int64_t)time(NULL);
+    rc = STORE(app)->idempotency_purge(app->store, now_s - ACSA_IDEMPOTENCY_SECONDS + 1, err);
+    rc = rc == ACSA_OK ? STORE(app)->idempotency_put(app->store, user_id, key, request_hash,
+                                                     status, body != NULL ? body : "", now_s,
+                                                     err)
+                       : rc;
     return acsa__app_end(app, rc, err);
 }

@@ -2,7 +2,8 @@
 /* Users, passwords, sessions, API tokens, the tamper-evident audit log and idempotency
  * records: the application side of accounts and accountability, shared by the CLI and the
  * server. Secrets are stored only as hashes (Argon2id for passwords, SHA-256 for session and
- * API tokens); the clear token is returned once, to its owner. */
+ * API tokens; a session's CSRF token is derived from its token, never stored); the clear
+ * token is returned once, to its owner. */
 #ifndef ACSA_AUTH_H
 #define ACSA_AUTH_H
 
@@ -21,9 +22,8 @@
 #define ACSA_PASSWORD_MIN 12          /* Characters. */
 #define ACSA_PASSWORD_MAX 256         /* Bytes. */
 #define ACSA_SESSION_SECONDS 28800    /* Sessions last 8 hours. */
-#define ACSA_LOGIN_FAILURES_MAX 5     /* Failed sign-ins before the lock. */
-#define ACSA_LOGIN_LOCK_SECONDS 900   /* Window and lock, 15 minutes. */
 #define ACSA_IDEMPOTENCY_KEY_SIZE 65  /* 1-64 characters [A-Za-z0-9_-], plus NUL. */
+#define ACSA_IDEMPOTENCY_SECONDS 86400 /* Stored responses are replayed for 24 hours. */
 
 /** Who the following commands are recorded as in the audit log: a username, or
  * "cli:<login>" for the command line. Copied. */
@@ -47,22 +47,56 @@ ACSA_NODISCARD enum acsa_rc acsa_app_user_list(struct acsa_app *app, acsa_user_c
                                                struct acsa_error *err);
 ACSA_NODISCARD enum acsa_rc acsa_app_user_get(struct acsa_app *app, const char *username,
                                               struct acsa_user *out, struct acsa_error *err);
-/** Disables a user and ends their sessions and tokens. */
+/** Disables a user and ends their sessions and tokens. The last enabled programme officer
+ * cannot be disabled (ACSA_EREFUSED naming "username"): nobody could manage users after. */
 ACSA_NODISCARD enum acsa_rc acsa_app_user_disable(struct acsa_app *app, const char *username,
                                                   struct acsa_error *err);
 
-/** Signs in at now_s (Unix seconds). Wrong name or password: ACSA_EREFUSED with the same
- * message for both ("username or password is wrong"); more than ACSA_LOGIN_FAILURES_MAX
- * failures within the window: ACSA_ETHROTTLED. Every attempt is audited. On success fills
- * the new session token, its CSRF token and the user. The right password of a disabled user:
- * ACSA_EREFUSED, "username: user "<name>" is disabled". The audit record ("session.create",
- * object "user:<name>") carries the actor last set with acsa_app_set_actor, so set one for
- * anonymous requests first. */
+/* Signing in comes in halves, so that the slow password check (Argon2id) runs outside any
+ * transaction and, in the server, off the writer thread: a read (acsa_app_login_lookup), the
+ * check (acsa_password_check, no storage), and for a success only, a write
+ * (acsa_app_session_open). A failed sign-in writes nothing: the server counts failures in
+ * memory (throttle.h) and audits a summary (acsa_app_audit_signin_failures). */
+
+/** Reads the user of username and their password hash into out_hash (ACSA_PASSWORD_HASH_SIZE
+ * bytes); for a name no user has, *out_user is zeroed and out_hash is "". ACSA_OK either way:
+ * only a storage error fails. */
+ACSA_NODISCARD enum acsa_rc acsa_app_login_lookup(struct acsa_app *app, const char *username,
+                                                  struct acsa_user *out_user, char *out_hash,
+                                                  struct acsa_error *err);
+/** Whether password matches hash. An empty hash (no such user) costs the same time and is
+ * false, so the delay does not tell which names exist. */
+bool acsa_password_check(const char *hash, const char *password);
+/** Whether a looked-up user may sign in: found, enabled, and the password matched. A disabled
+ * user is refused exactly as a wrong password is. */
+bool acsa_login_allowed(const struct acsa_user *user, bool password_ok);
+/** The write half of a successful sign-in at now_s: a new session for user (looked up and
+ * allowed), its token and CSRF token into out_session and out_csrf; audited as
+ * "session.create" with the actor last set with acsa_app_set_actor. */
+ACSA_NODISCARD enum acsa_rc acsa_app_session_open(struct acsa_app *app,
+                                                  const struct acsa_user *user, int64_t now_s,
+                                                  char out_session[ACSA_SECRET_TEXT_SIZE],
+                                                  char out_csrf[ACSA_SECRET_TEXT_SIZE],
+                                                  struct acsa_error *err);
+/** One audit record ("session.failures", object "session") summarising failed sign-ins. */
+ACSA_NODISCARD enum acsa_rc acsa_app_audit_signin_failures(struct acsa_app *app,
+                                                           uint64_t failures,
+                                                           uint64_t throttled,
+                                                           uint64_t addresses,
+                                                           struct acsa_error *err);
+
+/** The three halves in one (the CLI and tests): signs in at now_s. A wrong name, a wrong
+ * password and a disabled user all get ACSA_EREFUSED with the same message ("username or
+ * password is wrong") and write nothing. On success fills the new session token, its CSRF
+ * token and the user. */
 ACSA_NODISCARD enum acsa_rc acsa_app_login(struct acsa_app *app, const char *username,
                                            const char *password, int64_t now_s,
                                            char out_session[ACSA_SECRET_TEXT_SIZE],
                                            char out_csrf[ACSA_SECRET_TEXT_SIZE],
                                            struct acsa_user *out_user, struct acsa_error *err);
+/** The CSRF token of a session: derived from its token (a keyed hash), so that no copy of it
+ * needs to be stored. */
+void acsa_session_csrf(const char *session, char out_csrf[ACSA_SECRET_TEXT_SIZE]);
 /** The user of a live session, and its CSRF token. ACSA_ENOTFOUND if unknown or expired. */
 ACSA_NODISCARD enum acsa_rc acsa_app_session_user(struct acsa_app *app, const char *session,
                                                   int64_t now_s, struct acsa_user *out_user,
@@ -116,13 +150,14 @@ ACSA_NODISCARD enum acsa_rc acsa_app_audit_verify(struct acsa_app *app,
                                                   struct acsa_error *err);
 
 /** A stored response for (user_id, key): ACSA_OK with *out_status and *out_body (caller
- * frees with acsa_free()), ACSA_ENOTFOUND if none, ACSA_EREFUSED if the key was used with a
- * different request_hash. */
+ * frees with acsa_free()), ACSA_ENOTFOUND if none or older than ACSA_IDEMPOTENCY_SECONDS,
+ * ACSA_EREFUSED if the key was used with a different request_hash. */
 ACSA_NODISCARD enum acsa_rc acsa_app_idempotency_get(struct acsa_app *app, int64_t user_id,
                                                      const char *key, const char *request_hash,
                                                      int *out_status, char **out_body,
                                                      struct acsa_error *err);
-/** Stores the response inside the current transaction. */
+/** Stores the response inside the current transaction, and deletes the stored responses
+ * older than ACSA_IDEMPOTENCY_SECONDS. */
 ACSA_NODISCARD enum acsa_rc acsa_app_idempotency_put(struct acsa_app *app, int64_t user_id,
                                                      const char *key, const char *request_hash,
                                                      int status, const char *body,

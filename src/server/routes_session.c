@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Sessions, users and API tokens: sign in (the session cookie and its CSRF token), who is
- * signed in, sign out; the users of the node; a user's tokens. Writes are writer jobs. */
+/* Sessions, users and API tokens: who is signed in, sign out (signing in is signin.c); the
+ * users of the node; a user's tokens. Writes are writer jobs. */
 #include "server_int.h"
 #include "../util/alloc.h"
 
@@ -13,62 +13,10 @@
 
 /* ---- Session -------------------------------------------------------------------------- */
 
-struct login_args {
-    char username[ACSA_USERNAME_SIZE];
-    char password[ACSA_PASSWORD_MAX + 1];
-};
-
 static json_t *session_json(const struct acsa_user *user, const char *csrf)
 {
     return json_pack("{s:o, s:o}", "user", acsa_user_json(user), "csrf_token",
                      csrf[0] != '\0' ? json_string(csrf) : json_null());
-}
-
-static enum acsa_rc login_job(struct acsa_app *app, struct request *req)
-{
-    struct login_args *args = req->job_args;
-    char session[ACSA_SECRET_TEXT_SIZE];
-    char csrf[ACSA_SECRET_TEXT_SIZE];
-    struct acsa_user user;
-    struct acsa_error err;
-    acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_login(app, args->username, args->password, (int64_t)time(NULL),
-                                     session, csrf, &user, &err);
-    sodium_memzero(args->password, sizeof(args->password));
-    if (rc == ACSA_EREFUSED) {
-        problem(req, 401, err.field, "%s", err.message);
-        return rc;
-    }
-    if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
-        return rc;
-    }
-    response_json(req, 200, session_json(&user, csrf));
-    response_header(req, "Set-Cookie", "acsa_session=%s; " COOKIE_ATTRIBUTES "; Max-Age=%d%s",
-                    session, ACSA_SESSION_SECONDS, server_tls(req->server) ? "; Secure" : "");
-    response_header(req, "Cache-Control", "no-store");
-    req->user = user; /* For the request log. */
-    req->signed_in = true;
-    return ACSA_OK;
-}
-
-void route_session_create(struct request *req)
-{
-    struct login_args *args = acsa_calloc(1, sizeof(*args));
-    if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
-        return;
-    }
-    struct json_in_field fields[] = {
-        JIN("username", JIN_TEXT, true, args->username, sizeof(args->username)),
-        JIN("password", JIN_TEXT, true, args->password, sizeof(args->password)),
-    };
-    if (!json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
-        acsa_free(args);
-        return;
-    }
-    req->signed_in = false; /* A new sign-in is not made by whoever the cookie names. */
-    submit(req, login_job, NULL, args);
 }
 
 void route_session_get(struct request *req)
@@ -221,6 +169,38 @@ struct token_args {
     bool found;
 };
 
+/* A response with the secret is never stored (the writer keeps no "no-store" response):
+ * under an Idempotency-Key, a replay is answered 409 naming the token, without its secret. */
+static enum acsa_rc token_replay_put(struct acsa_app *app, struct request *req, int64_t id)
+{
+    if (req->idempotency_key[0] == '\0') {
+        return ACSA_OK;
+    }
+    char detail[ACSA_ERROR_MESSAGE_SIZE];
+    snprintf(detail, sizeof(detail), "Idempotency-Key: this request already created token "
+             "%lld; its secret is shown only once (revoke it with DELETE /api/tokens/%lld and "
+             "create another)", (long long)id, (long long)id);
+    json_t *doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I}",
+                            "type", "https://acsa.invalid/problems/exists",
+                            "title", "Already exists", "status", 409, "detail", detail,
+                            "field", "Idempotency-Key", "id", (json_int_t)id);
+    size_t size = 0;
+    char *body = doc != NULL ? json_text(doc, &size) : NULL;
+    json_decref(doc);
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = body == NULL ? acsa_error_set(&err, ACSA_ENOMEM, NULL, "out of memory")
+                                   : acsa_app_idempotency_put(app, req->user.id,
+                                                              req->idempotency_key,
+                                                              req->request_hash, 409, body,
+                                                              &err);
+    acsa_free(body);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+    }
+    return rc;
+}
+
 static enum acsa_rc token_create_job(struct acsa_app *app, struct request *req)
 {
     struct token_args *args = req->job_args;
@@ -237,7 +217,7 @@ static enum acsa_rc token_create_job(struct acsa_app *app, struct request *req)
                                       args->name, "token", token));
     response_header(req, "Cache-Control", "no-store");
     sodium_memzero(token, sizeof(token));
-    return ACSA_OK;
+    return token_replay_put(app, req, args->id);
 }
 
 void route_tokens_create(struct request *req)

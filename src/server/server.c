@@ -747,6 +747,7 @@ static void drain_connections(struct server *server)
         }
         poll(NULL, 0, 10);
     }
+    signin_close();
     writer_close(server->writer);
 }
 

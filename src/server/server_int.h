@@ -211,6 +211,9 @@ ACSA_NODISCARD enum acsa_rc writer_start(const char *db_path, uint32_t capacity,
 /* Queues req's job and suspends its connection; false (nothing queued) if the queue is full
  * or closed. The writer resumes the connection when the job's batch is committed. */
 bool writer_submit(struct writer *writer, struct request *req);
+/* writer_submit for a request whose connection is suspended already (a sign-in whose
+ * password was checked by another thread); false if the queue is full or closed. */
+bool writer_enqueue_suspended(struct writer *writer, struct request *req);
 uint32_t writer_depth(struct writer *writer);
 /* Refuses further jobs and waits until every queued job is done. */
 void writer_close(struct writer *writer);
@@ -218,6 +221,9 @@ void writer_stop(struct writer *writer);          /* After writer_close: joins a
 struct writer *server_writer(struct request *req);
 /* Queues req's job (the handler returns at once); answers 503 when the queue is full. */
 void submit(struct request *req, job_fn job, render_fn render, void *args);
+/* signin.c: stops taking sign-ins, answers the queued ones 503 and waits for the checks
+ * running (which may queue write jobs), for good: before the writer closes. */
+void signin_close(void);
 /* The job of refuse(): records the refusal in req->audit_err and answers its problem. */
 enum acsa_rc job_refused(struct acsa_app *app, struct request *req);
 /* A refusal a job finds itself (not found, forbidden, stale): recorded in the audit log and

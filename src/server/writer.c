@@ -71,6 +71,20 @@ static bool job_replayed(struct acsa_app *app, struct request *req)
     return true;
 }
 
+/* Whether the response carries a secret (Cache-Control: no-store): never kept for a replay,
+ * so that the secret is never written to the database. The job stores what a replay may
+ * show, if anything. */
+static bool response_no_store(const struct response *r)
+{
+    for (uint32_t i = 0; i < r->header_count; i++) {
+        if (strcmp(r->header_names[i], "Cache-Control") == 0 &&
+            strstr(r->header_values[i], "no-store") != NULL) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Stores the job's response under its key, inside the job's savepoint. */
 static enum acsa_rc job_remember(struct acsa_app *app, struct request *req,
                                  struct acsa_error *err)
@@ -80,7 +94,7 @@ static enum acsa_rc job_remember(struct acsa_app *app, struct request *req,
         req->render = NULL;
     }
     const struct response *r = &req->response;
-    if (r->status >= 500) {
+    if (r->status >= 500 || response_no_store(r)) {
         return ACSA_OK;
     }
     char *body = acsa_strndup(r->body != NULL ? r->body : "", r->size);
@@ -241,6 +255,24 @@ bool writer_submit(struct writer *w, struct request *req)
     w->count++;
     req->job_state = JOB_QUEUED;
     req->suspended = true;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->lock);
+    return true;
+}
+
+bool writer_enqueue_suspended(struct writer *w, struct request *req)
+{
+    pthread_mutex_lock(&w->lock);
+    if (w->closed || w->count == w->capacity) {
+        pthread_mutex_unlock(&w->lock);
+        return false;
+    }
+    ACSA_ASSERT(req->job_state == JOB_NONE);
+    ACSA_ASSERT(req->job != NULL);
+    ACSA_ASSERT(req->suspended);
+    w->ring[(w->head + w->count) % w->capacity] = req;
+    w->count++;
+    req->job_state = JOB_QUEUED;
     pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->lock);
     return true;

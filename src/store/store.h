@@ -110,18 +110,12 @@ struct acsa_audit_record {
     char hash[ACSA_SECRET_TEXT_SIZE];           /* Hex. */
 };
 
-/* The failed sign-ins of one user name, for throttling. */
-struct acsa_login_failures {
-    int64_t count;              /* Failures since first_s. */
-    int64_t first_s;            /* The first failure of the window. */
-    int64_t locked_until_s;     /* 0, or when the lock ends. */
-};
-
 /* A response stored under an idempotency key. */
 struct acsa_idempotency_row {
     char request_hash[ACSA_REQUEST_HASH_SIZE];  /* What the request was. */
     int status;                                 /* The response's status. */
     char *body;                                 /* The response's body; the caller frees it. */
+    int64_t created_s;                          /* When it was stored. */
 };
 
 typedef enum acsa_rc (*acsa_user_cb)(void *ctx, const struct acsa_user *user);
@@ -317,15 +311,6 @@ struct acsa_store_vtbl {
     enum acsa_rc (*token_list)(struct acsa_store *store, const char *username, acsa_token_cb cb,
                                void *ctx, struct acsa_error *err);
 
-    /* All zero when the name has no failures on record. */
-    enum acsa_rc (*login_failures_get)(struct acsa_store *store, const char *username,
-                                       struct acsa_login_failures *out, struct acsa_error *err);
-    enum acsa_rc (*login_failures_put)(struct acsa_store *store, const char *username,
-                                       const struct acsa_login_failures *failures,
-                                       struct acsa_error *err);
-    enum acsa_rc (*login_failures_clear)(struct acsa_store *store, const char *username,
-                                         struct acsa_error *err);
-
     /* ENOTFOUND if (user_id, key) was never stored; out->body is the caller's to free. */
     enum acsa_rc (*idempotency_get)(struct acsa_store *store, int64_t user_id, const char *key,
                                     struct acsa_idempotency_row *out, struct acsa_error *err);
@@ -333,6 +318,9 @@ struct acsa_store_vtbl {
     enum acsa_rc (*idempotency_put)(struct acsa_store *store, int64_t user_id, const char *key,
                                     const char *request_hash, int status, const char *body,
                                     int64_t created_s, struct acsa_error *err);
+    /* Deletes every stored response created before before_s. */
+    enum acsa_rc (*idempotency_purge)(struct acsa_store *store, int64_t before_s,
+                                      struct acsa_error *err);
 
     /* The newest audit record; ENOTFOUND when the log is empty. */
     enum acsa_rc (*audit_last)(struct acsa_store *store, struct acsa_audit_record *out,

@@ -2,11 +2,13 @@
 /* The SQLite backend of the store: opening and configuring the connection, transactions, node
  * settings, and the statement cache, binding and column helpers the other store_sqlite_*.c
  * files share. The vtable that ties the backend together is defined here. */
+#include <fcntl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../core/acsa_assert.h"
@@ -576,11 +578,9 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .token_get = acsa__sqlite_token_get,
     .token_revoke = acsa__sqlite_token_revoke,
     .token_list = acsa__sqlite_token_list,
-    .login_failures_get = acsa__sqlite_login_failures_get,
-    .login_failures_put = acsa__sqlite_login_failures_put,
-    .login_failures_clear = acsa__sqlite_login_failures_clear,
     .idempotency_get = acsa__sqlite_idempotency_get,
     .idempotency_put = acsa__sqlite_idempotency_put,
+    .idempotency_purge = acsa__sqlite_idempotency_purge,
     .audit_last = acsa__sqlite_audit_last,
     .audit_append = acsa__sqlite_audit_append,
     .audit_list = acsa__sqlite_audit_list,
@@ -642,12 +642,35 @@ static bool file_missing(const char *path)
     return access(path, F_OK) != 0 && errno == ENOENT;
 }
 
+/* A new database file is made here, readable by its owner only, before SQLite opens it:
+ * SQLite gives its -wal and -shm files the database's mode, so they are private too. The
+ * file holds password hashes, orders and the audit log. */
+static enum acsa_rc create_private(const char *path, struct acsa_error *err)
+{
+    if (!file_missing(path)) {
+        return ACSA_OK;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd < 0 && errno != EEXIST) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "database", "storage: cannot create \"%s\": "
+                              "%s", path, strerror(errno));
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return ACSA_OK;
+}
+
 static enum acsa_rc open_database(struct acsa_store_sqlite *s, const char *path, unsigned flags,
                             struct acsa_error *err)
 {
     int open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if ((flags & ACSA_STORE_CREATE) != 0) {
         open_flags |= SQLITE_OPEN_CREATE;
+        enum acsa_rc rc = create_private(path, err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
     }
     int code = sqlite3_open_v2(path, &s->db, open_flags, NULL);
     if (s->db == NULL) {

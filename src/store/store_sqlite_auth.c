@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Accounts and accountability in the SQLite store: users, sessions, API tokens, failed
- * sign-ins, idempotency records and the append-only audit log. Every statement goes through
- * two runners (one for writes, one for queries) over a list of values to bind. */
+/* Accounts and accountability in the SQLite store: users, sessions, API tokens, idempotency
+ * records and the append-only audit log. Every statement goes through two runners (one for
+ * writes, one for queries) over a list of values to bind. The table login_failures of
+ * migration 2 is no longer used (sign-in failures are counted in memory); dropping it would
+ * take a migration of its own. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,58 +298,6 @@ enum acsa_rc acsa__sqlite_token_list(struct acsa_store *store, const char *usern
     return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, token_row, &result, NULL, err);
 }
 
-/* ---- Failed sign-ins ------------------------------------------------------------------ */
-
-static enum acsa_rc failures_row(void *ctx, struct acsa__sqlite_row *row,
-                                 struct acsa_error *err)
-{
-    struct acsa_login_failures *out = ctx;
-    out->count = acsa__sqlite_col_int(row, 0);
-    out->first_s = acsa__sqlite_col_int(row, 1);
-    out->locked_until_s = acsa__sqlite_col_int(row, 2);
-    return acsa__sqlite_row_check(row, err);
-}
-
-enum acsa_rc acsa__sqlite_login_failures_get(struct acsa_store *store, const char *username,
-                                             struct acsa_login_failures *out,
-                                             struct acsa_error *err)
-{
-    memset(out, 0, sizeof(*out));
-    const struct acsa__sqlite_value values[] = {TEXT(username)};
-    const struct acsa__sqlite_statement st = STATEMENT(
-        ACSA__SQLITE_FAILURES_GET,
-        "SELECT count, first_s, locked_until_s FROM login_failures WHERE username = ?1",
-        values);
-    return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, failures_row, out, NULL, err);
-}
-
-enum acsa_rc acsa__sqlite_login_failures_put(struct acsa_store *store, const char *username,
-                                             const struct acsa_login_failures *failures,
-                                             struct acsa_error *err)
-{
-    const struct acsa__sqlite_value values[] =
-        {TEXT(username), INT(failures->count), INT(failures->first_s),
-                                   INT(failures->locked_until_s)};
-    const struct acsa__sqlite_statement st = STATEMENT(
-        ACSA__SQLITE_FAILURES_PUT,
-        "INSERT INTO login_failures (username, count, first_s, locked_until_s) "
-        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (username) DO UPDATE SET "
-        "count = excluded.count, first_s = excluded.first_s, "
-        "locked_until_s = excluded.locked_until_s",
-        values);
-    return acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
-}
-
-enum acsa_rc acsa__sqlite_login_failures_clear(struct acsa_store *store, const char *username,
-                                               struct acsa_error *err)
-{
-    const struct acsa__sqlite_value values[] = {TEXT(username)};
-    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_FAILURES_CLEAR,
-                                          "DELETE FROM login_failures WHERE username = ?1",
-                                          values);
-    return acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
-}
-
 /* ---- Idempotency ---------------------------------------------------------------------- */
 
 static enum acsa_rc idempotency_row(void *ctx, struct acsa__sqlite_row *row,
@@ -356,6 +306,7 @@ static enum acsa_rc idempotency_row(void *ctx, struct acsa__sqlite_row *row,
     struct acsa_idempotency_row *out = ctx;
     acsa__sqlite_col_text(row, 0, out->request_hash, sizeof(out->request_hash));
     out->status = (int)acsa__sqlite_col_u32(row, 1, 999);
+    out->created_s = acsa__sqlite_col_int(row, 3);
     enum acsa_rc rc = acsa__sqlite_row_check(row, err);
     const unsigned char *body = sqlite3_column_text(row->stmt, 2);
     int length = sqlite3_column_bytes(row->stmt, 2);
@@ -383,7 +334,8 @@ enum acsa_rc acsa__sqlite_idempotency_get(struct acsa_store *store, int64_t user
     const struct acsa__sqlite_value values[] = {INT(user_id), TEXT(key)};
     const struct acsa__sqlite_statement st = STATEMENT(
         ACSA__SQLITE_IDEMPOTENCY_GET,
-        "SELECT request_hash, status, body FROM idempotency WHERE user_id = ?1 AND key = ?2",
+        "SELECT request_hash, status, body, created_s FROM idempotency "
+        "WHERE user_id = ?1 AND key = ?2",
         values);
     return acsa__sqlite_run_get(acsa__sqlite_of(store), &st,
                                 idempotency_row, out, "idempotency key", err);
@@ -407,6 +359,16 @@ enum acsa_rc acsa__sqlite_idempotency_put(struct acsa_store *store, int64_t user
                               "Idempotency-Key: \"%s\" was already used", key);
     }
     return rc;
+}
+
+enum acsa_rc acsa__sqlite_idempotency_purge(struct acsa_store *store, int64_t before_s,
+                                            struct acsa_error *err)
+{
+    const struct acsa__sqlite_value values[] = {INT(before_s)};
+    const struct acsa__sqlite_statement st = STATEMENT(ACSA__SQLITE_IDEMPOTENCY_PURGE,
+                                          "DELETE FROM idempotency WHERE created_s < ?1",
+                                          values);
+    return acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
 }
 
 /* ---- Audit log ------------------------------------------------------------------------ */

@@ -63,11 +63,9 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_TOKEN_GET,
     ACSA__SQLITE_TOKEN_REVOKE,
     ACSA__SQLITE_TOKEN_LIST,
-    ACSA__SQLITE_FAILURES_GET,
-    ACSA__SQLITE_FAILURES_PUT,
-    ACSA__SQLITE_FAILURES_CLEAR,
     ACSA__SQLITE_IDEMPOTENCY_GET,
     ACSA__SQLITE_IDEMPOTENCY_PUT,
+    ACSA__SQLITE_IDEMPOTENCY_PURGE,
     ACSA__SQLITE_AUDIT_LAST,
     ACSA__SQLITE_AUDIT_APPEND,
     ACSA__SQLITE_AUDIT_LIST,
@@ -369,14 +367,6 @@ enum acsa_rc acsa__sqlite_token_revoke(struct acsa_store *store, int64_t id,
                                        struct acsa_error *err);
 enum acsa_rc acsa__sqlite_token_list(struct acsa_store *store, const char *username,
                                      acsa_token_cb cb, void *ctx, struct acsa_error *err);
-enum acsa_rc acsa__sqlite_login_failures_get(struct acsa_store *store, const char *username,
-                                             struct acsa_login_failures *out,
-                                             struct acsa_error *err);
-enum acsa_rc acsa__sqlite_login_failures_put(struct acsa_store *store, const char *username,
-                                             const struct acsa_login_failures *failures,
-                                             struct acsa_error *err);
-enum acsa_rc acsa__sqlite_login_failures_clear(struct acsa_store *store, const char *username,
-                                               struct acsa_error *err);
 enum acsa_rc acsa__sqlite_idempotency_get(struct acsa_store *store, int64_t user_id,
                                           const char *key, struct acsa_idempotency_row *out,
                                           struct acsa_error *err);
@@ -384,6 +374,8 @@ enum acsa_rc acsa__sqlite_idempotency_put(struct acsa_store *store, int64_t user
                                           const char *key, const char *request_hash, int status,
                                           const char *body, int64_t created_s,
                                           struct acsa_error *err);
+enum acsa_rc acsa__sqlite_idempotency_purge(struct acsa_store *store, int64_t before_s,
+                                            struct acsa_error *err);
 enum acsa_rc acsa__sqlite_audit_last(struct acsa_store *store, struct acsa_audit_record *out,
                                      struct acsa_error *err);
 enum acsa_rc acsa__sqlite_audit_append(struct acsa_store *store,

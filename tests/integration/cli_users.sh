@@ -172,12 +172,20 @@ expect_stderr_contains 'ID: "abc" is not a positive whole number'
 
 # ---- disable ---------------------------------------------------------------------------------
 
+expect_refused "finding 8: the last enabled programme officer cannot be disabled" 1 \
+    'acsa: username: "po" is the last enabled programme officer' user disable po
+
+test_case "with a second programme officer, the first can be disabled"
+run user add --username po2 --name "Cdr R. Menon" --role programme-officer --party IN \
+    --password-file "$TEST_DIR/password"
+expect_exit 0
+
 test_case "user disable disables the user and revokes their tokens"
 run user disable po
 expect_exit 0
 expect_stderr_contains "user po disabled"
 run user list --json
-expect_json '[u["disabled"] for u in d]' '[false,true,false]'
+expect_json '[u["disabled"] for u in d]' '[false,true,false,false]'
 run token list --username po --json
 expect_json '[t["revoked"] for t in d]' '[true]'
 
@@ -201,7 +209,7 @@ expect_json '[(r["object"], r["outcome"]) for r in d if r["action"] == "user.add
 expect_json '[r["detail"] for r in d if r["outcome"] == "ACSA_EEXISTS"]' \
     '["username: user \"iyer\" already exists"]'
 expect_json '[r["action"] for r in d][-4:]' \
-    '["token.revoke","user.disable","token.create","user.disable"]'
+    '["user.add","user.disable","token.create","user.disable"]'
 expect_json 'all(len(r["hash"]) == 64 and r["prev_hash"] != r["hash"] for r in d)' true
 expect_json 'd[0]["prev_hash"]' "$(printf '0%.0s' $(seq 64))"
 RECORDS=$(json_value 'len(d)')
