@@ -23,4 +23,31 @@ bench: build
 	@bench/run
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-tsan
+
+# Kill -9 under load, KILLS times (the suite runs 50), then the power-loss crash points.
+KILLS ?= 1000
+.PHONY: crash
+crash: build
+	@KILLS=$(KILLS) ACSA_BIN=build/acsa ACSA_SOURCE_ROOT=$(CURDIR) \
+		bash tests/integration/crash_kill.sh
+	@$(MAKE) powerloss
+
+# The two-node simulation over SEEDS seeds from SEED_FIRST (the suite runs a fixed few).
+SEEDS ?= 1000
+SEED_FIRST ?= 1
+.PHONY: simulate
+simulate: build
+	@build/tests/sim/acsa-sim --first $(SEED_FIRST) --seeds $(SEEDS)
+
+# The server and sync tests under ThreadSanitizer, in a build of their own (slow: niced).
+TSAN_TESTS = test_sync api_smoke sync_two_nodes sync_offline sync_hostile sync_faults \
+	web_api web_authz
+.PHONY: tsan
+tsan:
+	@tools/install-deps
+	@test -d build-tsan || meson setup build-tsan --buildtype=debug -Db_sanitize=thread \
+		-Db_lundef=false
+	@nice ninja -C build-tsan
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" nice meson test -C build-tsan \
+		--print-errorlogs --timeout-multiplier 4 $(TSAN_TESTS)
