@@ -710,7 +710,7 @@ expect_db_unchanged
 test_case "a database that cannot be created is a storage error"
 run_raw --db "$TEST_DIR/no/such/dir/node.db" init --nation IN
 expect_exit 4
-expect_stderr_contains "acsa: storage: cannot open"
+expect_stderr_contains "acsa: storage: cannot create \"$TEST_DIR/no/such/dir/node.db\": No such file or directory"
 
 test_case "after every refusal the node still works"
 run order list --json
