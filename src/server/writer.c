@@ -240,7 +240,9 @@ enum acsa_rc writer_start(const char *db_path, uint32_t capacity, struct writer 
     return ACSA_OK;
 }
 
-bool writer_submit(struct writer *w, struct request *req)
+/* Queues req under the lock, suspending its connection first unless it is suspended already
+ * (a sign-in waiting for its password check); false if the queue is full or closed. */
+static bool enqueue(struct writer *w, struct request *req, bool suspend)
 {
     pthread_mutex_lock(&w->lock);
     if (w->closed || w->count == w->capacity) {
@@ -249,33 +251,28 @@ bool writer_submit(struct writer *w, struct request *req)
     }
     ACSA_ASSERT(req->job_state == JOB_NONE);
     ACSA_ASSERT(req->job != NULL);
-    /* Suspended before it is queued, so the writer cannot resume it first. */
-    MHD_suspend_connection(req->connection);
+    ACSA_ASSERT(suspend != req->suspended);
+    if (suspend) {
+        /* Suspended before it is queued, so the writer cannot resume it first. */
+        MHD_suspend_connection(req->connection);
+        req->suspended = true;
+    }
     w->ring[(w->head + w->count) % w->capacity] = req;
     w->count++;
     req->job_state = JOB_QUEUED;
-    req->suspended = true;
     pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->lock);
     return true;
 }
 
+bool writer_submit(struct writer *w, struct request *req)
+{
+    return enqueue(w, req, true);
+}
+
 bool writer_enqueue_suspended(struct writer *w, struct request *req)
 {
-    pthread_mutex_lock(&w->lock);
-    if (w->closed || w->count == w->capacity) {
-        pthread_mutex_unlock(&w->lock);
-        return false;
-    }
-    ACSA_ASSERT(req->job_state == JOB_NONE);
-    ACSA_ASSERT(req->job != NULL);
-    ACSA_ASSERT(req->suspended);
-    w->ring[(w->head + w->count) % w->capacity] = req;
-    w->count++;
-    req->job_state = JOB_QUEUED;
-    pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->lock);
-    return true;
+    return enqueue(w, req, false);
 }
 
 uint32_t writer_depth(struct writer *w)

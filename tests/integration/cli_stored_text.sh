@@ -80,19 +80,7 @@ expect_valid_utf8
 # ---- The same order over HTTP ----------------------------------------------------------------
 
 test_case "acsa serve on the same database"
-"$ACSA_BIN" serve --db "$DB" --listen 127.0.0.1:0 --threads 2 2>"$SERVER_LOG" </dev/null &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    if grep -q "listening on" "$SERVER_LOG" 2>/dev/null; then
-        break
-    fi
-    sleep 0.1
-done
-BASE=$(sed -n 's/^acsa: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$SERVER_LOG")
-if [ -z "$BASE" ]; then
-    fail "no 'acsa: listening on' line: $(head -c 500 "$SERVER_LOG")"
-    finish
-fi
+serve_start "$DB" --threads 2
 
 # GET path as the demo's programme officer: status into STATUS, body into OUT and stdout.
 JAR="$TEST_DIR/jar"

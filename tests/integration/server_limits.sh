@@ -76,19 +76,7 @@ for who in in-programme in-auditor in-requester; do
     run token create --username "$who" --name metrics
     eval "TOKEN_${who//-/_}=\$OUT"
 done
-"$ACSA_BIN" serve --db "$DB" --listen 127.0.0.1:0 2>"$SERVER_LOG" </dev/null &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-    if grep -q "listening on" "$SERVER_LOG" 2>/dev/null; then
-        break
-    fi
-    sleep 0.1
-done
-PORT=$(sed -n 's/^acsa: listening on http:\/\/127\.0\.0\.1:\([0-9]*\)$/\1/p' "$SERVER_LOG")
-if [ -z "$PORT" ]; then
-    fail "no 'acsa: listening on' line: $(head -c 500 "$SERVER_LOG")"
-    finish
-fi
+serve_start "$DB"
 
 # ---- Finding 1: memory ----------------------------------------------------------------------
 
