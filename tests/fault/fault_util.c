@@ -252,6 +252,26 @@ enum acsa_rc fx_take(struct acsa_app *app, const char *number, const struct fx_s
     return acsa_app_order_step(app, number, &cmd, NULL, err);
 }
 
+void fx_make_lifecycle(const char *dir, const char *from, const struct fx_ids *ids)
+{
+    char work[FX_PATH_SIZE];
+    char to[FX_PATH_SIZE];
+    snprintf(work, sizeof(work), "%s/lifecycle.db", dir);
+    fx_copy_db(from, work);
+    for (size_t k = 0; k <= fx_cash_step_count; k++) {
+        struct acsa_error err;
+        struct acsa_app *app = NULL;
+        char number[ACSA_NUMBER_SIZE] = "IN-JP-2024-000001";
+        MUST(acsa_app_open(work, 0, &app, &err));
+        MUST(k == 0 ? fx_create(app, ids, number, &err)
+                    : fx_take(app, number, &fx_cash_steps[k - 1], &err));
+        acsa_app_close(app);
+        snprintf(to, sizeof(to), "%s/step-%zu.db", dir, k + 1);
+        fx_copy_db(work, to);
+    }
+    fx_remove_db(work);
+}
+
 /* ---- Checks --------------------------------------------------------------------------- */
 
 /* Runs a pragma that answers "ok" (or nothing at all) when all is well. */
@@ -326,7 +346,7 @@ static bool time_column(const char *table, const char *column)
 static uint64_t table_digest(sqlite3 *db, const char *table, bool skip_times, uint64_t h)
 {
     char sql[256];
-    snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY 1", table);
+    snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\"", table);
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         die("digest", sqlite3_errmsg(db));
@@ -351,7 +371,7 @@ static uint64_t table_digest(sqlite3 *db, const char *table, bool skip_times, ui
 uint64_t fx_digest(const char *path, bool skip_times)
 {
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         die("digest: open", path);
     }
     sqlite3_stmt *tables = NULL;

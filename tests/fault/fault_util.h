@@ -64,6 +64,11 @@ ACSA_NODISCARD enum acsa_rc fx_create(struct acsa_app *app, const struct fx_ids 
 ACSA_NODISCARD enum acsa_rc fx_take(struct acsa_app *app, const char *number,
                                     const struct fx_step *s, struct acsa_error *err);
 
+/** dir/step-K.db for K = 1 .. fx_cash_step_count + 1: the node at from (made by fx_make_node)
+ * after create and the first K - 1 steps of the cash order, each command run on a copy opened
+ * and closed as the CLI does. Aborts on any failure. */
+void fx_make_lifecycle(const char *dir, const char *from, const struct fx_ids *ids);
+
 /* ---- Checks --------------------------------------------------------------------------- */
 
 /** Opens path (no fault armed) and checks: integrity_check and foreign_key_check clean, the

@@ -283,7 +283,7 @@ static void reset(struct torture *t)
 /* One run with allocation n failing; false (with why) if it did not end cleanly. *hit tells
  * whether the failure point was reached. */
 static bool run_point(struct torture *t, const struct scenario *s, unsigned long n,
-                      bool persistent, bool *hit, char *why, size_t size)
+                      bool persistent, bool *hit, unsigned long *count, char *why, size_t size)
 {
     reset(t);
     struct acsa_error err;
@@ -292,6 +292,11 @@ static bool run_point(struct torture *t, const struct scenario *s, unsigned long
     enum acsa_rc rc = s->run(t, &err);
     fault_alloc_disarm();
     *hit = fault_alloc_failures() > 0;
+    *count = fault_alloc_count();
+    if (getenv("TORTURE_DEBUG") != NULL) {
+        fprintf(stderr, "point %lu: %s, %lu allocations, %lu failed: %s\n", n, acsa_rc_name(rc),
+                fault_alloc_count(), fault_alloc_failures(), err.message);
+    }
     if (rc != ACSA_OK && (!*hit || !fx_clean_failure(rc))) {
         snprintf(why, size, "%s: %s", acsa_rc_name(rc), err.message);
         return false;
@@ -314,15 +319,15 @@ static void torture(struct torture *t, const struct scenario *s, const char *lab
     unsigned long n = 1;
     bool ok = true;
     bool hit = true;
+    unsigned long total = 0;
     char why[FX_WHY_SIZE] = "";
     for (; hit && n < POINTS_MAX; n += o->stride) {
-        ok = run_point(t, s, n, persistent, &hit, why, sizeof(why));
+        ok = run_point(t, s, n, persistent, &hit, &total, why, sizeof(why));
         tried += hit ? 1 : 0;
         if (!ok) {
             break;
         }
     }
-    unsigned long total = fault_alloc_count();
     tap_ok(ok && !hit, "%s%s: %lu allocation failure points tried (%s, of %lu allocations), "
            "each a clean error", s->name, label, tried, persistent ? "persistent" : "once",
            total);
