@@ -121,10 +121,13 @@ enum acsa_rc cli_out_json(struct cli_out *out, json_t *item)
         return ACSA_ENOMEM;
     }
     fputs(out->items > 0 ? ",\n" : "\n", out->file);
+    unsigned long failures = acsa_alloc_failures();
     int failed = json_dumpf(item, out->file, JSON_FLAGS);
     json_decref(item);
     out->items++;
-    return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
+    /* jansson may leave out what it could not allocate for and still succeed: the output is
+     * then not to be trusted, and exit 4 says so. */
+    return failed == 0 && acsa_alloc_failures() == failures ? ACSA_OK : ACSA_ENOMEM;
 }
 
 static void print_buffered(const struct cli_out *out)
@@ -188,10 +191,11 @@ enum acsa_rc cli_json_print(FILE *file, json_t *doc)
     if (doc == NULL) {
         return ACSA_ENOMEM;
     }
+    unsigned long failures = acsa_alloc_failures();
     int failed = json_dumpf(doc, file, JSON_FLAGS);
     fputc('\n', file);
     json_decref(doc);
-    return failed == 0 ? ACSA_OK : ACSA_ENOMEM;
+    return failed == 0 && acsa_alloc_failures() == failures ? ACSA_OK : ACSA_ENOMEM;
 }
 
 /* ---- Text values ---------------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -110,6 +111,9 @@ void fx_copy_db(const char *from, const char *to)
     snprintf(key_from, sizeof(key_from), "%s.key", from);
     snprintf(key_to, sizeof(key_to), "%s.key", to);
     copy_file(key_from, key_to);
+    if (chmod(key_to, 0600) != 0) {
+        die("chmod", key_to);
+    }
 }
 
 char *fx_source(const char *relative, size_t *out_size)
