@@ -24,3 +24,13 @@ bench: build
 
 clean:
 	rm -rf build build-asan
+
+# Fault injection in full (the suite runs a sample): every allocation failure point of each
+# scenario, once and from then on; every I/O fault point; 1,000 power losses.
+.PHONY: torture powerloss
+torture: build
+	@build/tests/fault/torture --persistent
+	@build/tests/fault/io_faults
+
+powerloss: build
+	@build/tests/fault/powerloss --points $(or $(POWERLOSS_POINTS),1000)

@@ -24,7 +24,7 @@ int tap_done(void);
 
 /* ---- Files ---------------------------------------------------------------------------- */
 
-/** A new directory under /tmp named after the program. */
+/** A new directory under /dev/shm (or /tmp) named after the program. */
 void fx_tempdir(char out[64], const char *name);
 /** Removes a database with its WAL, shared memory and key files. */
 void fx_remove_db(const char *path);

@@ -158,6 +158,37 @@ static void sweep(struct io *io, const struct command *c, const struct fault *f,
     }
 }
 
+static int64_t audit_rows(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    int64_t rows = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM audit", -1, &stmt, NULL) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+        rows = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return rows;
+}
+
+/* The refusal of a command used to be recorded whatever its cause: a write that failed once
+ * was followed by an audit record of the failure, written by the next write, which worked. */
+static void failure_not_audited(struct io *io, const struct command *submit)
+{
+    struct acsa_error err;
+    (void)run_command(io, submit, &err);
+    int64_t before = audit_rows(io->work);
+    fault_vfs_arm(FAULT_WRITE, 1, SQLITE_IOERR, false);
+    enum acsa_rc rc = open_run_close(io, submit, &err);
+    fault_vfs_disarm();
+    int64_t after = audit_rows(io->work);
+    tap_ok(rc == ACSA_ESTORAGE && before > 0 && after == before,
+           "finding: a command failing on storage adds no audit record (%s; %lld records, "
+           "then %lld)", acsa_rc_name(rc), (long long)before, (long long)after);
+}
+
 static const struct command commands[] = {
     {"order create", "in.db", 0, run_order},
     {"order submit", "step-1.db", 1, run_order},
@@ -202,6 +233,7 @@ int main(int argc, char **argv)
             sweep(io, &commands[i], &faults[j], stride);
         }
     }
+    failure_not_audited(io, &commands[1]);
     tap_diag("I/O fault points tried in all: %lu", io->total);
     free(io->agreement);
     char command[128];

@@ -8,7 +8,9 @@
  * integrity and foreign keys are clean, the audit chain verifies, and the node takes a new
  * order. Crash points are spread evenly over every write and sync of the workload.
  *
- * Usage: powerloss [--points N]   (default 1000; 0: every write and sync) */
+ * Usage: powerloss [--points N] [--control N]
+ *   --points N   crash points (default 1000; 0: every write and sync of the workload)
+ *   --control N  then N crashes with synchronous = NORMAL, which must lose orders */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@ struct power {
     char base[FX_PATH_SIZE];
     char work[FX_PATH_SIZE];
     struct fx_ids ids;
+    unsigned flags;                    /* Store flags: ACSA_STORE_FAST for the control run. */
     uint32_t history[COMMANDS];        /* Events of the order after command i (untouched). */
     size_t acked;                      /* Commands acknowledged in this run. */
     unsigned long lost;                /* Acknowledged orders or steps missing, over all. */
@@ -46,8 +49,7 @@ static enum acsa_rc command(struct power *p, struct acsa_app *app, size_t i,
                             struct acsa_error *err)
 {
     struct acsa_app *own = NULL;
-    unsigned flags = getenv("POWERLOSS_FAST") != NULL ? ACSA_STORE_FAST : 0;
-    enum acsa_rc rc = app != NULL ? ACSA_OK : acsa_app_open(p->work, flags, &own, err);
+    enum acsa_rc rc = app != NULL ? ACSA_OK : acsa_app_open(p->work, p->flags, &own, err);
     app = app != NULL ? app : own;
     char number[ACSA_NUMBER_SIZE];
     number_of(i / COMMANDS_PER_ORDER, number);
@@ -78,8 +80,7 @@ static bool workload(struct power *p, char *why, size_t size)
     for (; rc == ACSA_OK && i < COMMANDS; i++) {
         bool server = (i / COMMANDS_PER_ORDER) % 2 == 1;
         if (server && i % COMMANDS_PER_ORDER == 0) {
-            unsigned flags = getenv("POWERLOSS_FAST") != NULL ? ACSA_STORE_FAST : 0;
-            rc = acsa_app_open(p->work, flags, &held, &err);
+            rc = acsa_app_open(p->work, p->flags, &held, &err);
         }
         rc = rc == ACSA_OK ? command(p, server ? held : NULL, i, &err) : rc;
         p->acked = rc == ACSA_OK ? i + 1 : p->acked;
@@ -191,42 +192,65 @@ static void reference(struct power *p, unsigned long *writes, unsigned long *syn
     free(order);
 }
 
-static void run(struct power *p, unsigned long points)
+/* Crashes at points spread evenly over the workload's writes and syncs; the number of
+ * points that did not reboot whole. */
+static unsigned long crashes(struct power *p, unsigned long points, unsigned long *all)
 {
     unsigned long writes = 0;
     unsigned long syncs = 0;
     reference(p, &writes, &syncs);
-    unsigned long all = writes + syncs;
-    points = points == 0 || points > all ? all : points;
-    tap_diag("workload: %d commands, %lu writes, %lu syncs", COMMANDS, writes, syncs);
-    unsigned long tried = 0;
+    *all = writes + syncs;
+    points = points == 0 || points > *all ? *all : points;
+    tap_diag("workload: %d commands, %lu writes, %lu syncs%s", COMMANDS, writes, syncs,
+             p->flags != 0 ? " (synchronous = NORMAL)" : "");
     unsigned long broken = 0;
     char why[FX_WHY_SIZE];
     for (unsigned long i = 0; i < points; i++) {
-        /* Candidate j of writes + syncs: sync j + 1, then write j - syncs + 1. */
-        unsigned long j = (unsigned long)((unsigned long long)i * all / points);
+        /* Candidate j of syncs + writes: sync j + 1, then write j - syncs + 1. */
+        unsigned long j = (unsigned long)((unsigned long long)i * *all / points);
         enum fault_op op = j < syncs ? FAULT_SYNC : FAULT_WRITE;
         unsigned long n = j < syncs ? j + 1 : j - syncs + 1;
-        tried++;
         if (!crash_point(p, op, n, why, sizeof(why))) {
             broken++;
             tap_diag("crash at %s %lu: %s", op == FAULT_SYNC ? "sync" : "write", n, why);
         }
     }
+    return broken;
+}
+
+static void run(struct power *p, unsigned long points, unsigned long control)
+{
+    unsigned long all = 0;
+    unsigned long broken = crashes(p, points, &all);
+    unsigned long tried = points == 0 || points > all ? all : points;
     tap_ok(broken == 0, "%lu power-loss points (of %lu writes and syncs): every one rebooted "
            "whole", tried, all);
     tap_ok(p->lost == 0, "%lu acknowledged orders lost (%lu unsynced writes discarded)",
            p->lost, p->discarded);
+    if (control > 0) {
+        /* The same crashes without a sync at each commit must lose orders: proof that the
+         * test sees a loss when there is one. */
+        p->flags = ACSA_STORE_FAST;
+        p->lost = 0;
+        (void)crashes(p, control, &all);
+        tap_ok(p->lost > 0, "control: with synchronous = NORMAL, %lu power losses lose %lu "
+               "acknowledged orders", control, p->lost);
+    }
 }
 
 int main(int argc, char **argv)
 {
     unsigned long points = DEFAULT_POINTS;
-    if (argc == 3 && strcmp(argv[1], "--points") == 0) {
-        points = strtoul(argv[2], NULL, 10);
-    } else if (argc != 1) {
-        fprintf(stderr, "usage: powerloss [--points N]\n");
-        return 2;
+    unsigned long control = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--points") == 0 && i + 1 < argc) {
+            points = strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--control") == 0 && i + 1 < argc) {
+            control = strtoul(argv[++i], NULL, 10);
+        } else {
+            fprintf(stderr, "usage: powerloss [--points N] [--control N]\n");
+            return 2;
+        }
     }
     fault_vfs_install();
     setenv("USER", "powerloss", 1);
@@ -235,7 +259,7 @@ int main(int argc, char **argv)
     snprintf(p->base, sizeof(p->base), "%s/base.db", p->dir);
     snprintf(p->work, sizeof(p->work), "%s/work.db", p->dir);
     fx_make_node(p->base, "IN", &p->ids);
-    run(p, points);
+    run(p, points, control);
     char command[128];
     snprintf(command, sizeof(command), "rm -rf %s", p->dir);
     if (system(command) != 0) {

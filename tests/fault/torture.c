@@ -55,6 +55,7 @@ struct scenario {
     const char *name;
     enum acsa_rc (*run)(struct torture *t, struct acsa_error *err);
     bool (*check)(struct torture *t, enum acsa_rc rc, char *why, size_t size);
+    const char *finding;                /* The defect it found, fixed since (or ""). */
 };
 
 static uint64_t mix(uint64_t h, const char *text)
@@ -337,8 +338,8 @@ static void torture(struct torture *t, const struct scenario *s, const char *lab
         }
     }
     tap_ok(ok && !hit, "%s%s: %lu allocation failure points tried (%s, of %lu allocations), "
-           "each a clean error", s->name, label, tried, persistent ? "persistent" : "once",
-           total);
+           "each a clean error%s", s->name, label, tried, persistent ? "persistent" : "once",
+           total, s->finding);
     if (!ok) {
         tap_diag("%s%s: failing allocation %lu: %s", s->name, label, n, why);
     }
@@ -453,12 +454,22 @@ static void make_pair(struct torture *t)
     set_paths(t, in, jp);
 }
 
-static const struct scenario agreement = {"agreement", run_agreement, check_output};
-static const struct scenario agreement_load = {"agreement-load", run_agreement_load,
-                                               check_before_or_after};
-static const struct scenario step = {"order", run_step, check_before_or_after};
-static const struct scenario reports = {"reports", run_reports, check_read_only};
-static const struct scenario sync = {"sync", run_sync, check_sync};
+static const struct scenario agreement = {
+    "agreement", run_agreement, check_output,
+    " (finding: a failed allocation in jansson's parser or dump is ENOMEM, never a malformed "
+    "file or an agreement with a letter or a key missing)"};
+static const struct scenario agreement_load = {
+    "agreement-load", run_agreement_load, check_before_or_after,
+    " (finding: a command failing for want of memory adds no audit record)"};
+static const struct scenario step = {"order", run_step, check_before_or_after, ""};
+static const struct scenario reports = {
+    "reports", run_reports, check_read_only,
+    " (finding: a unit name that cannot be read, or a JSON dump jansson could not complete, is "
+    "an error, never a report with a name or a key missing)"};
+static const struct scenario sync = {
+    "sync", run_sync, check_sync,
+    " (finding: a read failing while a batch is taken in fails the batch: the record is not "
+    "taken for a new order, nothing is written after SQLite rolled the transaction back)"};
 
 static void run_all(struct torture *t, const struct options *o)
 {
