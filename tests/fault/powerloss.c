@@ -181,7 +181,8 @@ static void reference(struct power *p, unsigned long *writes, unsigned long *syn
     for (size_t i = 0; i < COMMANDS; i++) {
         char number[ACSA_NUMBER_SIZE];
         number_of(i / COMMANDS_PER_ORDER, number);
-        if (command(p, NULL, i, &err) != ACSA_OK || acsa_app_open(p->work, 0, &app, &err) != ACSA_OK ||
+        if (command(p, NULL, i, &err) != ACSA_OK ||
+            acsa_app_open(p->work, 0, &app, &err) != ACSA_OK ||
             acsa_app_order_get(app, number, order, NULL, &err) != ACSA_OK) {
             fprintf(stderr, "powerloss: reference: %s\n", err.message);
             abort();
