@@ -31,6 +31,7 @@ struct tracked {
     char path[PATH_SIZE];
     sqlite3_int64 synced_size;
     struct undo *undo;
+    unsigned long unsynced;            /* Writes and truncations since the last sync. */
 };
 
 struct fault_file {
@@ -117,6 +118,9 @@ static void save_undo(struct fault_file *f, sqlite3_int64 offset, sqlite3_int64 
 {
     struct tracked *t = tracked_of(f);
     sqlite3_int64 file_size = 0;
+    if (t != NULL) {
+        t->unsynced++;
+    }
     if (t == NULL || f->real->pMethods->xFileSize(f->real, &file_size) != SQLITE_OK ||
         offset >= file_size) {
         return; /* Bytes past the end are cut back by the reboot. */
@@ -147,6 +151,7 @@ static void synced(struct fault_file *f)
     struct tracked *t = tracked_of(f);
     if (t != NULL) {
         free_undo(t);
+        t->unsynced = 0;
         (void)f->real->pMethods->xFileSize(f->real, &t->synced_size);
     }
 }
@@ -436,7 +441,6 @@ bool fault_vfs_fired(void)
 /* Puts one file back as its last sync left it. */
 static unsigned long restore(const struct tracked *t)
 {
-    unsigned long lost = 0;
     int fd = open(t->path, O_RDWR);
     if (fd < 0) {
         return 0; /* Deleted since: nothing of it survives either way. */
@@ -446,14 +450,13 @@ static unsigned long restore(const struct tracked *t)
             fprintf(stderr, "fault_vfs: cannot restore %s\n", t->path);
             abort();
         }
-        lost++;
     }
     if (ftruncate(fd, (off_t)t->synced_size) != 0) {
         fprintf(stderr, "fault_vfs: cannot cut %s back\n", t->path);
         abort();
     }
     close(fd);
-    return lost;
+    return t->unsynced;
 }
 
 unsigned long fault_vfs_reboot(void)
