@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "auth.h"
 #include "date.h"
+#include "node.h"
 
 #ifndef ACSA_SOURCE_ROOT
 #define ACSA_SOURCE_ROOT "."
@@ -277,6 +279,53 @@ void fx_make_lifecycle(const char *dir, const char *from, const struct fx_ids *i
         fx_copy_db(work, to);
     }
     fx_remove_db(work);
+}
+
+void fx_make_pair(const char *in, const char *jp)
+{
+    struct fx_ids ids;
+    struct fx_ids jp_ids;
+    fx_make_node(in, "IN", &ids);
+    fx_make_node(jp, "JP", &jp_ids);
+    struct acsa_app *a = NULL;
+    struct acsa_app *b = NULL;
+    struct acsa_error err;
+    uint8_t key_a[32];
+    uint8_t key_b[32];
+    char text_a[ACSA_KEY_TEXT_SIZE];
+    char text_b[ACSA_KEY_TEXT_SIZE];
+    char number[ACSA_NUMBER_SIZE];
+    MUST(acsa_app_open(in, 0, &a, &err));
+    MUST(acsa_app_open(jp, 0, &b, &err));
+    MUST(acsa_app_node_public_key(a, key_a, &err));
+    MUST(acsa_app_node_public_key(b, key_b, &err));
+    acsa_node_key_text(key_a, text_a);
+    acsa_node_key_text(key_b, text_b);
+    MUST(acsa_app_peer_add(a, "JP", "", text_b, &err));
+    MUST(acsa_app_peer_add(b, "IN", "", text_a, &err));
+    MUST(fx_create(a, &ids, number, &err));
+    MUST(fx_take(a, number, &fx_cash_steps[0], &err));
+    MUST(fx_take(a, number, &fx_cash_steps[1], &err));
+    acsa_app_close(a);
+    acsa_app_close(b);
+}
+
+uint8_t *fx_export(const char *in, size_t *out_size)
+{
+    struct acsa_app *app = NULL;
+    struct acsa_error err;
+    uint8_t *batch = NULL;
+    struct acsa_batch_info info;
+    MUST(acsa_app_open(in, 0, &app, &err));
+    MUST(acsa_app_batch_export(app, "JP", 0, 0, FX_NOW, &batch, out_size, &info, &err));
+    acsa_app_close(app);
+    uint8_t *copy = malloc(*out_size);
+    if (copy == NULL) {
+        die("export", "out of memory");
+    }
+    memcpy(copy, batch, *out_size);
+    acsa_free(batch);
+    return copy;
 }
 
 /* ---- Checks --------------------------------------------------------------------------- */

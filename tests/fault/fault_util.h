@@ -69,6 +69,12 @@ ACSA_NODISCARD enum acsa_rc fx_take(struct acsa_app *app, const char *number,
  * and closed as the CLI does. Aborts on any failure. */
 void fx_make_lifecycle(const char *dir, const char *from, const struct fx_ids *ids);
 
+/** Two linked nodes, India's at in and Japan's at jp, each registered with the other; on
+ * India's an order created, submitted and approved (its records not yet sent). */
+void fx_make_pair(const char *in, const char *jp);
+/** India's batch for Japan from fx_make_pair's in (malloc'd). Aborts on failure. */
+uint8_t *fx_export(const char *in, size_t *out_size);
+
 /* ---- Checks --------------------------------------------------------------------------- */
 
 /** Opens path (no fault armed) and checks: integrity_check and foreign_key_check clean, the

@@ -15,6 +15,7 @@
 #include "auth.h"
 #include "fault_util.h"
 #include "fault_vfs.h"
+#include "node.h"
 
 #define POINTS_MAX 1000000ul
 
@@ -24,6 +25,8 @@ struct io {
     struct fx_ids ids;
     char *agreement;
     size_t agreement_size;
+    uint8_t *batch;                     /* India's batch for Japan (pair-in.db). */
+    size_t batch_size;
     unsigned long total;                /* Fault points tried over all commands. */
 };
 
@@ -76,6 +79,20 @@ static enum acsa_rc run_audit_verify(struct io *io, struct acsa_app *app,
     enum acsa_rc rc = acsa_app_audit_verify(app, &verdict, err);
     if (rc == ACSA_OK && !verdict.ok) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "audit", "audit: %s", verdict.reason);
+    }
+    return rc;
+}
+
+static enum acsa_rc run_bundle_import(struct io *io, struct acsa_app *app,
+                                      const struct command *c, struct acsa_error *err)
+{
+    (void)c;
+    struct acsa_batch_result result;
+    enum acsa_rc rc = acsa_app_batch_import(app, io->batch, io->batch_size, "bundle", FX_NOW,
+                                            &result, err);
+    if (rc == ACSA_OK && result.quarantined != 0) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "batch", "%u records quarantined",
+                            result.quarantined);
     }
     return rc;
 }
@@ -199,6 +216,7 @@ static const struct command commands[] = {
     {"unit add", "in.db", 0, run_unit_add},
     {"agreement load", "in.db", 0, run_agreement_load},
     {"audit verify", "step-12.db", 0, run_audit_verify},
+    {"bundle import", "pair-jp.db", 0, run_bundle_import},
 };
 
 static const struct fault faults[] = {
@@ -228,6 +246,12 @@ int main(int argc, char **argv)
     fx_make_node(in, "IN", &io->ids);
     fx_make_lifecycle(io->dir, in, &io->ids);
     io->agreement = fx_source("agreements/india-france-2018.json", &io->agreement_size);
+    char pair_in[FX_PATH_SIZE];
+    char pair_jp[FX_PATH_SIZE];
+    snprintf(pair_in, sizeof(pair_in), "%s/pair-in.db", io->dir);
+    snprintf(pair_jp, sizeof(pair_jp), "%s/pair-jp.db", io->dir);
+    fx_make_pair(pair_in, pair_jp);
+    io->batch = fx_export(pair_in, &io->batch_size);
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         for (size_t j = 0; j < sizeof(faults) / sizeof(faults[0]); j++) {
             sweep(io, &commands[i], &faults[j], stride);
@@ -236,6 +260,7 @@ int main(int argc, char **argv)
     failure_not_audited(io, &commands[1]);
     tap_diag("I/O fault points tried in all: %lu", io->total);
     free(io->agreement);
+    free(io->batch);
     char command[128];
     snprintf(command, sizeof(command), "rm -rf %s", io->dir);
     if (system(command) != 0) {

@@ -428,36 +428,7 @@ static void make_pair(struct torture *t)
     char jp[FX_PATH_SIZE];
     snprintf(in, sizeof(in), "%s/pair-in.db", t->dir);
     snprintf(jp, sizeof(jp), "%s/pair-jp.db", t->dir);
-    struct fx_ids ids;
-    struct fx_ids jp_ids;
-    fx_make_node(in, "IN", &ids);
-    fx_make_node(jp, "JP", &jp_ids);
-    struct acsa_app *a = NULL;
-    struct acsa_app *b = NULL;
-    struct acsa_error err;
-    uint8_t key_a[32];
-    uint8_t key_b[32];
-    char text_a[ACSA_KEY_TEXT_SIZE];
-    char text_b[ACSA_KEY_TEXT_SIZE];
-    char number[ACSA_NUMBER_SIZE];
-    bool ok = acsa_app_open(in, 0, &a, &err) == ACSA_OK &&
-              acsa_app_open(jp, 0, &b, &err) == ACSA_OK &&
-              acsa_app_node_public_key(a, key_a, &err) == ACSA_OK &&
-              acsa_app_node_public_key(b, key_b, &err) == ACSA_OK;
-    acsa_node_key_text(key_a, text_a);
-    acsa_node_key_text(key_b, text_b);
-    ok = ok && acsa_app_peer_add(a, "JP", "", text_b, &err) == ACSA_OK &&
-         acsa_app_peer_add(b, "IN", "", text_a, &err) == ACSA_OK &&
-         fx_create(a, &ids, number, &err) == ACSA_OK;
-    for (size_t i = 0; ok && i < 2; i++) {
-        ok = fx_take(a, number, &fx_cash_steps[i], &err) == ACSA_OK;
-    }
-    if (!ok) {
-        fprintf(stderr, "torture: two nodes: %s\n", err.message);
-        abort();
-    }
-    acsa_app_close(a);
-    acsa_app_close(b);
+    fx_make_pair(in, jp);
     set_paths(t, in, jp);
 }
 
