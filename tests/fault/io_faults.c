@@ -97,16 +97,15 @@ static enum acsa_rc run_bundle_import(struct io *io, struct acsa_app *app,
     return rc;
 }
 
-/* The command as the CLI runs it, on a fresh copy of its database. */
-static enum acsa_rc run_command(struct io *io, const struct command *c, struct acsa_error *err)
+/* A fresh copy of the database the command starts from. */
+static void fresh_copy(struct io *io, const struct command *c)
 {
     char base[FX_PATH_SIZE];
     snprintf(base, sizeof(base), "%s/%s", io->dir, c->base);
     fx_copy_db(base, io->work);
-    acsa_error_clear(err);
-    return ACSA_OK;
 }
 
+/* The command as the CLI runs it: open the node, the command, close. */
 static enum acsa_rc open_run_close(struct io *io, const struct command *c,
                                    struct acsa_error *err)
 {
@@ -123,7 +122,7 @@ static bool run_point(struct io *io, const struct command *c, const struct fault
                       char *why, size_t size)
 {
     struct acsa_error err;
-    (void)run_command(io, c, &err);
+    fresh_copy(io, c);
     fault_vfs_arm(f->op, n, f->code, f->persistent);
     enum acsa_rc rc = open_run_close(io, c, &err);
     fault_vfs_disarm();
@@ -152,7 +151,7 @@ static void sweep(struct io *io, const struct command *c, const struct fault *f,
     snprintf(base, sizeof(base), "%s/%s", io->dir, c->base);
     uint64_t before = fx_digest(base, false);
     struct acsa_error err;
-    (void)run_command(io, c, &err);
+    fresh_copy(io, c);
     if (open_run_close(io, c, &err) != ACSA_OK) {
         fprintf(stderr, "io_faults: %s: untouched run failed: %s\n", c->name, err.message);
         abort();
@@ -195,7 +194,7 @@ static int64_t audit_rows(const char *path)
 static void failure_not_audited(struct io *io, const struct command *submit)
 {
     struct acsa_error err;
-    (void)run_command(io, submit, &err);
+    fresh_copy(io, submit);
     int64_t before = audit_rows(io->work);
     fault_vfs_arm(FAULT_WRITE, 1, SQLITE_IOERR, false);
     enum acsa_rc rc = open_run_close(io, submit, &err);
