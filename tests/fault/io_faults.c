@@ -16,6 +16,7 @@
 #include "fault_util.h"
 #include "fault_vfs.h"
 #include "node.h"
+#include "store_sqlite_int.h"
 
 #define POINTS_MAX 1000000ul
 
@@ -205,6 +206,36 @@ static void failure_not_audited(struct io *io, const struct command *submit)
            "then %lld)", acsa_rc_name(rc), (long long)before, (long long)after);
 }
 
+/* SQLite may roll a transaction back on its own after SQLITE_FULL, SQLITE_IOERR or
+ * SQLITE_NOMEM; here it is rolled back behind the store's back, as SQLite would. The store
+ * used to go on: a savepoint opened a transaction of its own and each write committed alone. */
+static void lost_transaction_refused(struct io *io)
+{
+    char base[FX_PATH_SIZE];
+    snprintf(base, sizeof(base), "%s/in.db", io->dir);
+    fx_copy_db(base, io->work);
+    uint64_t before = fx_digest(io->work, false);
+    struct acsa_store *store = NULL;
+    struct acsa_error err;
+    int64_t id = 0;
+    bool opened = acsa_store_sqlite_open(io->work, 0, &store, &err) == ACSA_OK;
+    enum acsa_rc begun = opened ? store->vtbl->begin_write(store, &err) : ACSA_ESTORAGE;
+    enum acsa_rc nested = ACSA_ESTORAGE;
+    enum acsa_rc written = ACSA_ESTORAGE;
+    if (begun == ACSA_OK) {
+        (void)sqlite3_exec(acsa__sqlite_of(store)->db, "ROLLBACK", NULL, NULL, NULL);
+        nested = store->vtbl->begin_write(store, &err);
+        written = store->vtbl->unit_add(store, "JP", "JGSDF", &id, &err);
+        store->vtbl->rollback(store);
+    }
+    acsa_store_close(store);
+    tap_ok(begun == ACSA_OK && nested == ACSA_ESTORAGE && written == ACSA_ESTORAGE &&
+               fx_digest(io->work, false) == before,
+           "finding: once SQLite rolled a transaction back, the store refuses further levels "
+           "and writes (%s, %s) and nothing commits alone", acsa_rc_name(nested),
+           acsa_rc_name(written));
+}
+
 static const struct command commands[] = {
     {"order create", "in.db", 0, run_order},
     {"order submit", "step-1.db", 1, run_order},
@@ -257,6 +288,7 @@ int main(int argc, char **argv)
         }
     }
     failure_not_audited(io, &commands[1]);
+    lost_transaction_refused(io);
     tap_diag("I/O fault points tried in all: %lu", io->total);
     free(io->agreement);
     free(io->batch);
