@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "../core/acsa_assert.h"
-#include "../util/alloc.h"
 #include "../core/date.h"
 #include "../core/money.h"
+#include "../util/alloc.h"
 
 #define PATH_SIZE ACSA_ERROR_FIELD_SIZE
 /* Quoted values and keys are cut to this size so one hostile value cannot push the rest of
