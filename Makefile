@@ -23,7 +23,7 @@ bench: build
 	@bench/run
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-fuzz
 
 # Kill -9 under load, KILLS times (the suite runs 50), then the power-loss crash points.
 KILLS ?= 1000
@@ -51,3 +51,13 @@ tsan:
 	@nice ninja -C build-tsan
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" nice meson test -C build-tsan \
 		--print-errorlogs --timeout-multiplier 4 $(TSAN_TESTS)
+
+# Fault injection in full (the suite runs a sample): every allocation failure point of each
+# scenario, once and from then on; every I/O fault point; 1,000 power losses.
+.PHONY: torture powerloss
+torture: build
+	@build/tests/fault/torture --persistent
+	@build/tests/fault/io_faults
+
+powerloss: build
+	@build/tests/fault/powerloss --points $(or $(POWERLOSS_POINTS),1000)

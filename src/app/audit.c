@@ -103,6 +103,12 @@ enum acsa_rc acsa__app_refused(struct acsa_app *app, enum acsa_rc rc, const char
                                const char *object, struct acsa_error *err)
 {
     ACSA_ASSERT(rc != ACSA_OK);
+    if (rc == ACSA_ENOMEM || rc == ACSA_ESTORAGE) {
+        /* Not a refusal but a failure of the machine: the command is reported to its caller
+         * and the database stays exactly as it was (a disk that failed a write, or is full, is
+         * not written to again). */
+        return rc;
+    }
     /* The refusal keeps its own message; a failure to record it cannot be reported in err
      * without hiding why the command was refused, so it is dropped. */
     struct acsa_error local;

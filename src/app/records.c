@@ -272,6 +272,9 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
     if (rc == ACSA_OK) {
         return REFUSE(err, "number", "number: order %s already exists here", r->number);
     }
+    if (rc != ACSA_ENOTFOUND) {
+        return rc; /* A failed read says nothing of the order: the batch fails, not the record. */
+    }
     acsa_error_clear(err);
     int64_t activity_id = 0;
     rc = acsa__app_agreement(app, r->agreement_id, &work->agreement, err);

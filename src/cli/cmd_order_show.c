@@ -267,9 +267,14 @@ static int order_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
     struct acsa_store *store = acsa_app_store(app);
     enum acsa_rc rc = acsa_app_order_get(app, ctx, &s->view.order, &s->agreement, &cli->err);
     if (rc == ACSA_OK) {
-        acsa_order_view_resolve(store, &s->view);
+        rc = acsa_order_view_resolve(store, &s->view);
         acsa_error_clear(&cli->err);
-        rc = cli->json ? show_json(store, s, cli) : show_text(store, s, cli);
+        if (rc != ACSA_OK) {
+            acsa_error_set(&cli->err, rc, "", "cannot read the names order %s refers to",
+                           (const char *)ctx);
+        }
+        rc = rc == ACSA_OK ? (cli->json ? show_json(store, s, cli) : show_text(store, s, cli))
+                           : rc;
     }
     acsa_free(s);
     return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);

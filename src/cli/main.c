@@ -4,9 +4,12 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "../util/alloc.h"
 
 #ifndef ACSA_VERSION
 #define ACSA_VERSION "unknown"
@@ -169,6 +172,9 @@ static int32_t local_today(void)
 
 int main(int argc, char **argv)
 {
+    /* jansson through the heap door too: one allocator for all, and a failed allocation in
+     * its parser is told from a malformed document (acsa_alloc_failures). */
+    json_set_alloc_funcs(acsa_malloc, acsa_free);
     struct cli cli;
     memset(&cli, 0, sizeof(cli));
     cli.today = local_today();

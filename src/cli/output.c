@@ -174,10 +174,16 @@ enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
 /* Writes doc and drops it. Every string in it is UTF-8 (acsa_json_string repairs stored text),
  * so json_dumpf fails only when the output cannot be written: that is reported as main reports
  * a failed write (exit 4), not as a lack of memory. */
+/* Writes doc (taken): ACSA_ESTORAGE if the write failed, ACSA_ENOMEM if jansson left out what
+ * it could not allocate for (it may still succeed: the output is then not to be trusted). */
 static enum acsa_rc dump_json(json_t *doc, FILE *file)
 {
+    unsigned long failures = acsa_alloc_failures();
     int failed = json_dumpf(doc, file, JSON_FLAGS);
     json_decref(doc);
+    if (acsa_alloc_failures() != failures) {
+        return ACSA_ENOMEM;
+    }
     return failed == 0 ? ACSA_OK : ACSA_ESTORAGE;
 }
 

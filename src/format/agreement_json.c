@@ -16,6 +16,7 @@
 #include "../core/date.h"
 #include "../core/money.h"
 #include "../core/text.h"
+#include "../util/alloc.h"
 
 #define PATH_SIZE ACSA_ERROR_FIELD_SIZE
 /* Quoted values and keys are cut to this size so one hostile value cannot push the rest of
@@ -759,7 +760,19 @@ enum acsa_rc acsa_agreement_from_json(const char *text, size_t size, struct acsa
         return refuse(err, "$", "the document is empty");
     }
     json_error_t jerr;
+    unsigned long failures = acsa_alloc_failures();
     json_t *root = json_loadb(text, size, JSON_REJECT_DUPLICATES, &jerr);
+    if (acsa_alloc_failures() != failures ||
+        (root == NULL && (json_error_code(&jerr) == json_error_out_of_memory ||
+                          jerr.text[0] == '\0'))) {
+        /* jansson's lexer drops a character it cannot store and parses on (a title read as
+         * "concrning"), reports other failed allocations as syntax errors, and none at all for
+         * its first buffer. Allocating through acsa_malloc (json_set_alloc_funcs), it is
+         * known to have run out of memory if a failure was counted: the document, whole or
+         * not, is not used, and the file is not blamed. */
+        json_decref(root);
+        return acsa_error_set(err, ACSA_ENOMEM, "$", "$: out of memory reading the agreement");
+    }
     if (root == NULL) {
         return refuse(err, "$", "malformed JSON at line %d column %d: %s", jerr.line,
                       jerr.column, jerr.text);
@@ -904,11 +917,18 @@ enum acsa_rc acsa_agreement_to_json(const struct acsa_agreement *agreement, char
     *out_text = NULL;
     acsa_error_clear(err);
     json_t *root = json_object();
+    unsigned long failures = acsa_alloc_failures();
     bool ok = root != NULL && put_header(root, agreement) && put_rules(root, agreement);
     if (ok) {
         *out_text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     }
     json_decref(root);
+    if (acsa_alloc_failures() != failures) {
+        /* jansson's dump leaves out what it could not allocate for and still returns a text
+         * ("\": " for "\"title\": "): a failure counted means the text is not the agreement. */
+        acsa_free(*out_text);
+        *out_text = NULL;
+    }
     if (*out_text == NULL) {
         /* json_string also fails on text that is not UTF-8, which only a struct not made by
          * acsa_agreement_from_json can hold. */

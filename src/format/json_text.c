@@ -240,8 +240,10 @@ static void value_text(struct acsa_text *t, json_t *value, unsigned depth)
         break;
     default: {
         /* Reals, which acsa never answers with: jansson's own text keeps them exact. */
+        unsigned long failures = acsa_alloc_failures();
         char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
-        t->failed = t->failed || text == NULL;
+        /* jansson's dump may drop what it could not allocate for and still return a text. */
+        t->failed = t->failed || text == NULL || acsa_alloc_failures() != failures;
         acsa_text_raw(t, text != NULL ? text : "", text != NULL ? strlen(text) : 0);
         acsa_free(text);
         break;

@@ -42,9 +42,10 @@ struct acsa_order_view {
     char supplier_unit[ACSA_NAME_SIZE];      /* "" if none. */
 };
 
-/** Fills the activity and unit names of view->order from store; what cannot be read is left
- * empty (activity.id 0, names ""). Reads only. */
-void acsa_order_view_resolve(struct acsa_store *store, struct acsa_order_view *view);
+/** Fills the activity and unit names of view->order from store; what is not found is left
+ * empty (activity.id 0, names ""). Reads only. ACSA_ENOMEM or ACSA_ESTORAGE if a read failed
+ * (a name left empty then would be shown as if there were none). */
+enum acsa_rc acsa_order_view_resolve(struct acsa_store *store, struct acsa_order_view *view);
 /** An order's header, amounts (overdue judged on today) and lines, without events. */
 json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today);
 /** One event with its postings; amounts in the order's currency cur. */

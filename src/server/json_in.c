@@ -3,6 +3,7 @@
  * unknown, missing and mistyped members, and the values themselves, each refusal naming its
  * field ("lines[1].qty"). Query strings are checked against the same kind of table. */
 #include "server_int.h"
+#include "../util/alloc.h"
 
 #include <errno.h>
 #include <microhttpd.h>
@@ -242,7 +243,14 @@ bool json_in_body(struct request *req, json_t **out)
         return false;
     }
     json_error_t error;
+    unsigned long failures = acsa_alloc_failures();
     json_t *doc = json_loadb(req->body, req->body_size, JSON_REJECT_DUPLICATES, &error);
+    if (acsa_alloc_failures() != failures) {
+        /* jansson drops what it cannot allocate for, or calls it a syntax error. */
+        json_decref(doc);
+        problem_rc(req, ACSA_ENOMEM, NULL);
+        return false;
+    }
     if (doc == NULL) {
         refusef(req, 400, ACSA_EUSAGE, "body", "body: line %d, column %d: %s", error.line,
                 error.column, error.text);

@@ -137,7 +137,12 @@ static void order_answer(struct acsa_app *app, struct request *req, const char *
         problem_rc(req, rc, &err);
         return;
     }
-    acsa_order_view_resolve(acsa_app_store(app), view);
+    rc = acsa_order_view_resolve(acsa_app_store(app), view);
+    if (rc != ACSA_OK) {
+        acsa_error_set(&err, rc, "", "cannot read the names order %s refers to", number);
+        problem_rc(req, rc, &err);
+        return;
+    }
     view_answer(app, req, view, status, NULL);
 }
 

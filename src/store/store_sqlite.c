@@ -52,6 +52,20 @@ bool acsa__sqlite_is_foreign_key(int code)
 
 /* ---- Statement cache ------------------------------------------------------------------ */
 
+bool acsa__sqlite_transaction_lost(const struct acsa_store_sqlite *s)
+{
+    /* After SQLITE_NOMEM, SQLITE_FULL or SQLITE_IOERR in a statement, SQLite may roll the
+     * whole transaction back on its own. The caller, which may have taken the error for a
+     * refusal, must not go on writing: each statement would commit alone, half a command. */
+    return s->depth > 0 && sqlite3_get_autocommit(s->db) != 0;
+}
+
+static enum acsa_rc lost(struct acsa_error *err)
+{
+    return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: the transaction was rolled back "
+                          "after an earlier failure");
+}
+
 enum acsa_rc acsa__sqlite_acquire(struct acsa_store_sqlite *s, enum acsa__sqlite_slot slot,
                                   const char *sql, sqlite3_stmt **out_stmt,
                                   struct acsa_error *err)
@@ -59,6 +73,9 @@ enum acsa_rc acsa__sqlite_acquire(struct acsa_store_sqlite *s, enum acsa__sqlite
     ACSA_ASSERT((unsigned)slot < ACSA__SQLITE_SLOT_COUNT);
     ACSA_ASSERT(sql != NULL);
     *out_stmt = NULL;
+    if (acsa__sqlite_transaction_lost(s)) {
+        return lost(err);
+    }
     if (!s->in_use[slot] && s->stmts[slot] != NULL) {
         s->in_use[slot] = true;
         *out_stmt = s->stmts[slot];
@@ -393,6 +410,9 @@ static enum acsa_rc exec_level(struct acsa_store_sqlite *s, enum acsa__sqlite_le
 static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_error *err)
 {
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    if (acsa__sqlite_transaction_lost(s)) {
+        return lost(err); /* A savepoint now would open a transaction of its own. */
+    }
     /* IMMEDIATE takes the write lock now, so a command never fails half-way through because
      * another writer got in between its reads and its first write. */
     enum acsa_rc rc = s->depth == 0 ? exec_sql(s, "BEGIN IMMEDIATE", err)

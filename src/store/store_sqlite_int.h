@@ -141,6 +141,9 @@ bool acsa__sqlite_is_unique(int code);
 /* Whether a step result is the violation of a FOREIGN KEY constraint. */
 bool acsa__sqlite_is_foreign_key(int code);
 
+/* Whether SQLite rolled back the transaction the handle still counts as open. */
+bool acsa__sqlite_transaction_lost(const struct acsa_store_sqlite *s);
+
 /* The statement of slot, with bindings cleared. A slot still held by an outer scan (a
  * callback calling back into the store) yields a private statement instead, so scans nest.
  * Every successful acquire is paired with one release. */

@@ -23,6 +23,7 @@ static void libc_free(void *pointer)
 
 static const struct acsa_allocator libc_allocator = {libc_malloc, libc_realloc, libc_free};
 static const struct acsa_allocator *current = &libc_allocator;
+static _Thread_local unsigned long failures;
 
 void acsa_alloc_set(const struct acsa_allocator *allocator)
 {
@@ -34,9 +35,16 @@ const struct acsa_allocator *acsa_alloc_get(void)
     return current;
 }
 
+unsigned long acsa_alloc_failures(void)
+{
+    return failures;
+}
+
 void *acsa_malloc(size_t size)
 {
-    return current->malloc(size == 0 ? 1 : size);
+    void *pointer = current->malloc(size == 0 ? 1 : size);
+    failures += pointer == NULL ? 1 : 0;
+    return pointer;
 }
 
 void *acsa_calloc(size_t count, size_t size)
@@ -53,7 +61,9 @@ void *acsa_calloc(size_t count, size_t size)
 
 void *acsa_realloc(void *pointer, size_t size)
 {
-    return current->realloc(pointer, size == 0 ? 1 : size);
+    void *grown = current->realloc(pointer, size == 0 ? 1 : size);
+    failures += grown == NULL ? 1 : 0;
+    return grown;
 }
 
 void acsa_free(void *pointer)

@@ -23,6 +23,11 @@ void acsa_alloc_set(const struct acsa_allocator *allocator);
 /** The allocator in force. */
 const struct acsa_allocator *acsa_alloc_get(void);
 
+/** How many allocations through acsa_malloc and acsa_realloc have failed on this thread: a
+ * library that allocates through them (jansson, see json_set_alloc_funcs) but cannot say why it
+ * failed is known to have run out of memory if the count moved. */
+unsigned long acsa_alloc_failures(void);
+
 /** Like malloc; NULL when the allocator fails. size 0 allocates 1 byte. */
 void *acsa_malloc(size_t size);
 /** Like calloc, with overflow of count * size refused (NULL). */
