@@ -14,6 +14,9 @@
  * on a step that names no line; a day outside the years the parser takes) are skipped, so that
  * long runs look for other defects while the decoder does not refuse those yet.
  *
+ * ACSA_FUZZ_DESCRIBE=1: prints the records of each input before importing it (to say what a
+ * crashing input holds).
+ *
  * ACSA_FUZZ_WRITE_SEEDS=DIR: writes the scenario's batches to DIR/batch and its records to
  * DIR/record (the seed corpora), then exits. */
 #include "fuzz.h"
@@ -37,6 +40,7 @@ static uint8_t *scratch;     /* The mutator's rebuilt batch. */
 static struct frame frame;
 static struct acsa_record record;
 static bool skip_known;
+static bool describe;
 
 #define DAY_FIRST (-25567)   /* 1900-01-01 */
 #define DAY_LAST 2932896     /* 9999-12-31 */
@@ -50,6 +54,28 @@ static bool line_step(enum acsa_step step)
 {
     return step == ACSA_STEP_ISSUE || step == ACSA_STEP_RECEIVE || step == ACSA_STEP_RETURN ||
            step == ACSA_STEP_ACCEPT_RETURN;
+}
+
+static void describe_records(const struct frame *f)
+{
+    fprintf(stderr, "batch: after %llu through %llu, %u records\n",
+            (unsigned long long)frame_get(work + 16, 8), (unsigned long long)frame_get(work + 24, 8),
+            f->count);
+    for (uint32_t i = 0; i < f->count; i++) {
+        struct acsa_error err;
+        if (acsa_record_decode(f->bodies[i], f->lens[i], &record, &err) != ACSA_OK) {
+            fprintf(stderr, "  %u: refused: %s\n", i + 1, err.message);
+            continue;
+        }
+        const struct acsa_command *c = &record.command;
+        fprintf(stderr, "  %u: kind %d %s/%lld %s %s day %d line %u qty %lld amount %lld "
+                "need_by %d lines %u ref %lld from %d to %d\n", i + 1, (int)record.kind,
+                record.origin, (long long)record.seq, record.number,
+                record.kind == ACSA_RECORD_STEP ? acsa_step_name(c->step) : "-", c->day,
+                c->line_no, (long long)c->quantity_milli, (long long)c->amount_minor,
+                record.draft.need_by_day, record.draft.line_count, (long long)record.ref_id,
+                record.ref_activity.from_day, record.ref_activity.to_day);
+    }
 }
 
 /* Whether a record of the input is of a kind already reported (see ACSA_FUZZ_SKIP_KNOWN). */
@@ -93,6 +119,44 @@ static void write_file(const char *dir, const char *sub, const char *name, const
     }
 }
 
+/* India's pending batch with the record of seq changed by change: a regression input. */
+static void write_regression(const char *dir, const char *name, const uint8_t *batch, size_t len,
+                             int64_t seq, void (*change)(struct acsa_record *))
+{
+    static uint8_t body[ACSA_RECORD_MAX];
+    struct frame f;
+    FUZZ_CHECK(frame_parse(batch, len, &f), "the pending batch does not frame");
+    struct acsa_error err;
+    for (uint32_t i = 0; i < f.count; i++) {
+        FUZZ_CHECK(acsa_record_decode(f.bodies[i], f.lens[i], &record, &err) == ACSA_OK, "%s",
+                   err.message);
+        if (record.seq == seq) {
+            change(&record);
+            FUZZ_CHECK(acsa_record_encode(&record, body, sizeof(body), &f.lens[i], &err) ==
+                       ACSA_OK, "%s", err.message);
+            f.bodies[i] = body;
+        }
+    }
+    size_t out = frame_build(batch, f.bodies, f.lens, f.count, scratch, BATCH_MAX);
+    FUZZ_CHECK(out > 0, "regression %s", name);
+    write_file(dir, "batch", name, scratch, out);
+}
+
+static void line_16777215(struct acsa_record *r)
+{
+    r->command.line_no = 16777215;
+}
+
+static void from_int32_min(struct acsa_record *r)
+{
+    r->ref_activity.from_day = INT32_MIN + 1;
+}
+
+static void need_by_far_past(struct acsa_record *r)
+{
+    r->draft.need_by_day = -596177960;
+}
+
 /* The batches India would send Japan now (all of it, and its first records), and each of the
  * records both nodes hold. */
 static void write_seeds(const char *dir)
@@ -108,9 +172,19 @@ static void write_seeds(const char *dir)
         FUZZ_CHECK(acsa_app_batch_export(nodes.in.app, "JP", peer.received_through, sizes[i],
                                          FUZZ_NOW, &buf, &len, &info, &err) == ACSA_OK, "%s",
                    err.message);
+        memset(buf + len - FRAME_SIG, 0, FRAME_SIG); /* Each run signs with its own key. */
         char name[32];
         snprintf(name, sizeof(name), "pending-%u", info.count);
         write_file(dir, "batch", name, buf, len);
+        if (sizes[i] == 0) {
+            /* Records 12 (a submit), 15 (an activity) and 16 (a create) of the scenario. */
+            write_regression(dir, "finding-2-submit-line-16777215", buf, len, 12,
+                             line_16777215);
+            write_regression(dir, "finding-2-activity-from-int32-min", buf, len, 15,
+                             from_int32_min);
+            write_regression(dir, "fuzz-create-need-by-far-past", buf, len, 16,
+                             need_by_far_past);
+        }
         free(buf);
     }
     for (int n = 0; n < 2; n++) {
@@ -141,6 +215,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fuzz_nodes_setup(&nodes);
     atexit(teardown);
     skip_known = getenv("ACSA_FUZZ_SKIP_KNOWN") != NULL;
+    describe = getenv("ACSA_FUZZ_DESCRIBE") != NULL;
     const char *seeds = getenv("ACSA_FUZZ_WRITE_SEEDS");
     if (seeds != NULL) {
         write_seeds(seeds);
@@ -154,6 +229,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size < BATCH_MAX ? size : BATCH_MAX;
     memcpy(work, data, len);
     if (frame_parse(work, len, &frame)) {
+        if (describe) {
+            describe_records(&frame);
+        }
         if (skip_known && known_finding(&frame)) {
             return 0;
         }
