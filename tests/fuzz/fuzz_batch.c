@@ -59,8 +59,8 @@ static bool line_step(enum acsa_step step)
 static void describe_records(const struct frame *f)
 {
     fprintf(stderr, "batch: after %llu through %llu, %u records\n",
-            (unsigned long long)frame_get(work + 16, 8), (unsigned long long)frame_get(work + 24, 8),
-            f->count);
+            (unsigned long long)frame_get(work + 16, 8),
+            (unsigned long long)frame_get(work + 24, 8), f->count);
     for (uint32_t i = 0; i < f->count; i++) {
         struct acsa_error err;
         if (acsa_record_decode(f->bodies[i], f->lens[i], &record, &err) != ACSA_OK) {
@@ -152,6 +152,11 @@ static void from_int32_min(struct acsa_record *r)
     r->ref_activity.from_day = INT32_MIN + 1;
 }
 
+static void seq_int64_max(struct acsa_record *r)
+{
+    r->seq = INT64_MAX;
+}
+
 static void need_by_far_past(struct acsa_record *r)
 {
     r->draft.need_by_day = -596177960;
@@ -177,13 +182,16 @@ static void write_seeds(const char *dir)
         snprintf(name, sizeof(name), "pending-%u", info.count);
         write_file(dir, "batch", name, buf, len);
         if (sizes[i] == 0) {
-            /* Records 12 (a submit), 15 (an activity) and 16 (a create) of the scenario. */
+            /* Records 12 (a submit, followed by a cancel), 15 (an activity) and 16 (a create)
+             * of the scenario. */
             write_regression(dir, "finding-2-submit-line-16777215", buf, len, 12,
                              line_16777215);
             write_regression(dir, "finding-2-activity-from-int32-min", buf, len, 15,
                              from_int32_min);
             write_regression(dir, "fuzz-create-need-by-far-past", buf, len, 16,
                              need_by_far_past);
+            write_regression(dir, "fuzz-seq-int64-max-then-another", buf, len, 12,
+                             seq_int64_max);
         }
         free(buf);
     }
