@@ -32,14 +32,17 @@ fuzz:
 	@test -d build-fuzz || CC=clang meson setup build-fuzz --buildtype=debugoptimized \
 	    -Dfuzz=true -Dtests=false -Db_sanitize=address,undefined -Db_lundef=false
 	@ninja -C build-fuzz
-	@for t in $(FUZZ_TARGETS); do \
-	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	@mkdir -p build-fuzz/fuzz-out
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s (log: build-fuzz/fuzz-out/$$t.log)"; \
 	    tests/fuzz/run build-fuzz/tests/fuzz/fuzz_$$t tests/fuzz/corpus/$$t \
 	        build-fuzz/fuzz-out/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
-	        -max_len=$$( [ $$t = batch ] && echo 65536 || echo 4096 ) 2>&1 \
-	        | grep -E '^#[0-9]+.*DONE|^stat::|ERROR|SUMMARY|assertion|runtime error|crash-' \
-	        || exit 1; \
-	done
+	        -max_len=$$( [ $$t = batch ] && echo 65536 || echo 4096 ) \
+	        >build-fuzz/fuzz-out/$$t.log 2>&1 \
+	        || { tail -n 40 build-fuzz/fuzz-out/$$t.log; failed="$$failed $$t"; }; \
+	    grep -E '^#[0-9]+.*DONE|^stat::number_of_executed_units' build-fuzz/fuzz-out/$$t.log; \
+	done; \
+	test -z "$$failed" || { echo "fuzz: crashed:$$failed"; exit 1; }
 
 clean:
 	rm -rf build build-asan build-fuzz
