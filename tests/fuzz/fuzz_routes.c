@@ -9,9 +9,11 @@
  *
  * The harness stands in for the HTTP side (server_fakes.c).
  *
- * Input: byte 0 picks the route, byte 1 the role; then "PARAMS\nQUERY\nBODY", PARAMS the path
- * parameters separated by '/'. Properties: no crash, leak or assert; every request is answered
- * (a status is set); a refused request's answer is a 4xx. */
+ * Input: byte 0 picks the route, byte 1 the role (its top bit: an order step names an old
+ * version of the order in If-Match, else the current one); then "PARAMS\nQUERY\nBODY", PARAMS
+ * the path parameters separated by '/'. Properties: no crash, leak or assert; every request is answered
+ * (a status is set); a refused request's answer is a 4xx. ACSA_FUZZ_DESCRIBE=1 prints each
+ * request's answer. */
 #include "fuzz.h"
 
 #include <microhttpd.h>
@@ -28,6 +30,7 @@
 #define URL_SIZE 1024
 
 static char dir[64];
+static struct acsa_order order;
 static struct acsa_user users[ACSA_ROLE_COUNT];
 static bool have_user[ACSA_ROLE_COUNT];
 
@@ -92,9 +95,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* The ETag of the order a step names, as GET /api/orders/{number} gives it, or an older one. */
+static void set_if_match(const struct route *route, const struct request *req, bool stale)
+{
+    if_match[0] = '\0';
+    struct acsa_error err;
+    if (route->handler != route_orders_step ||
+        acsa_app_order_get(app, req->params[0], &order, NULL, &err) != ACSA_OK) {
+        return;
+    }
+    snprintf(if_match, sizeof(if_match), "\"%s.%u\"", order.number,
+             stale && order.history_count > 0 ? order.history_count - 1 : order.history_count);
+}
+
 static void request_run(const struct route *route, struct request *req)
 {
     route->handler(req);
+    if (getenv("ACSA_FUZZ_DESCRIBE") != NULL) {
+        fprintf(stderr, "%s %s as %s: %d %.*s\n", route->method, req->url,
+                acsa_role_name(req->user.role), req->response.status, (int)req->response.size,
+                req->response.body != NULL ? req->response.body : "");
+    }
     FUZZ_CHECK(req->response.status != 0, "%s %s: no answer", route->method, route->pattern);
     FUZZ_CHECK(req->response.status < 500, "%s %s: answered %d: %.*s", route->method,
                route->pattern, req->response.status, (int)req->response.size,
@@ -107,7 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     const struct route *route = &server_routes[data[0] % server_route_count];
-    enum acsa_role role = (enum acsa_role)(data[1] % ACSA_ROLE_COUNT);
+    enum acsa_role role = (enum acsa_role)((data[1] & 0x7f) % ACSA_ROLE_COUNT);
     if (route->handler == route_asset || route->handler == route_openapi) {
         return 0; /* Embedded files: no input to validate. */
     }
@@ -140,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(req.peer, sizeof(req.peer), "JP");
         req.body = body;
         req.body_size = body != NULL ? strlen(body) : 0;
+        set_if_match(route, &req, (data[1] & 0x80) != 0);
         request_run(route, &req);
     }
     response_free(&req.response);

@@ -12,6 +12,7 @@
 char db_path[128];
 struct acsa_app *app;
 struct acsa_order_view *view;
+char if_match[SERVER_HEADER_SIZE];
 
 /* The query string of the current input, split and decoded. */
 static char *query_keys[QUERY_PAIRS_MAX];
@@ -30,6 +31,9 @@ struct acsa_order_view *server_order_view(struct request *req)
 
 const char *server_header(struct request *req, const char *name)
 {
+    if (strcasecmp(name, "If-Match") == 0) {
+        return if_match[0] != '\0' ? if_match : NULL;
+    }
     return strcasecmp(name, MHD_HTTP_HEADER_CONTENT_TYPE) == 0 ? "application/json" : NULL;
 }
 

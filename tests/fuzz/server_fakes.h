@@ -15,6 +15,7 @@
 extern char db_path[128];
 extern struct acsa_app *app;            /* The node every request reads and writes. */
 extern struct acsa_order_view *view;
+extern char if_match[SERVER_HEADER_SIZE];   /* The If-Match header, "" for none. */
 
 /** Splits query (modified in place, kept until the next call) into the pairs MHD would give. */
 void query_split(char *query);
