@@ -11,8 +11,8 @@
  *
  * Input: byte 0 picks the route, byte 1 the role (its top bit: an order step names an old
  * version of the order in If-Match, else the current one); then "PARAMS\nQUERY\nBODY", PARAMS
- * the path parameters separated by '/'. Properties: no crash, leak or assert; every request is answered
- * (a status is set); a refused request's answer is a 4xx. ACSA_FUZZ_DESCRIBE=1 prints each
+ * the path parameters separated by '/'. Properties: no crash, leak or assert; every request is
+ * answered (a status is set); a refused request's answer is a 4xx. ACSA_FUZZ_DESCRIBE=1 prints each
  * request's answer. */
 #include "fuzz.h"
 
