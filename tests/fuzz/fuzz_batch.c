@@ -167,6 +167,7 @@ static void need_by_far_past(struct acsa_record *r)
 static void write_seeds(const char *dir)
 {
     static const uint32_t sizes[] = {0, 1, 3};
+    bool written[3 + ACSA_STEP_COUNT] = {false};
     struct acsa_error err;
     struct acsa_peer peer;
     FUZZ_CHECK(acsa_app_peer_get(nodes.jp.app, "IN", &peer, &err) == ACSA_OK, "%s", err.message);
@@ -204,6 +205,15 @@ static void write_seeds(const char *dir)
                                          &len, &info, &err) == ACSA_OK, "%s", err.message);
         FUZZ_CHECK(frame_parse(buf, len, &frame), "an exported batch does not frame");
         for (uint32_t i = 0; i < frame.count; i++) {
+            /* One record of each kind and step is enough. */
+            FUZZ_CHECK(acsa_record_decode(frame.bodies[i], frame.lens[i], &record, &err) ==
+                       ACSA_OK, "%s", err.message);
+            unsigned kind = record.kind == ACSA_RECORD_STEP ? 3 + (unsigned)record.command.step
+                                                            : (unsigned)record.kind;
+            if (kind >= sizeof(written) || written[kind]) {
+                continue;
+            }
+            written[kind] = true;
             char name[32];
             snprintf(name, sizeof(name), "%s-%02u", node->nation, i + 1);
             write_file(dir, "record", name, frame.bodies[i], frame.lens[i]);
