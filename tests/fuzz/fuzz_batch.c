@@ -167,7 +167,7 @@ static void need_by_far_past(struct acsa_record *r)
 static void write_seeds(const char *dir)
 {
     static const uint32_t sizes[] = {0, 1, 3};
-    bool written[3 + ACSA_STEP_COUNT] = {false};
+    bool written[4 + ACSA_STEP_COUNT] = {false};
     struct acsa_error err;
     struct acsa_peer peer;
     FUZZ_CHECK(acsa_app_peer_get(nodes.jp.app, "IN", &peer, &err) == ACSA_OK, "%s", err.message);
@@ -208,7 +208,7 @@ static void write_seeds(const char *dir)
             /* One record of each kind and step is enough. */
             FUZZ_CHECK(acsa_record_decode(frame.bodies[i], frame.lens[i], &record, &err) ==
                        ACSA_OK, "%s", err.message);
-            unsigned kind = record.kind == ACSA_RECORD_STEP ? 3 + (unsigned)record.command.step
+            unsigned kind = record.kind == ACSA_RECORD_STEP ? 4 + (unsigned)record.command.step
                                                             : (unsigned)record.kind;
             if (kind >= sizeof(written) || written[kind]) {
                 continue;
