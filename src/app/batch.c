@@ -455,10 +455,11 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
         enum acsa_rc rc = ACSA_OK;
         bool duplicate = false;
         if (seq <= prev_seq || seq > p->info.through) {
+            /* prev_seq may be a refused record's number, INT64_MAX included. */
+            int64_t next = prev_seq < INT64_MAX ? prev_seq + 1 : INT64_MAX;
             rc = acsa_error_set(&why, ACSA_EREFUSED, "seq", "seq: record %u of the batch has "
                                 "number %lld, outside %lld..%lld or not ascending", i + 1,
-                                (long long)seq, (long long)prev_seq + 1,
-                                (long long)p->info.through);
+                                (long long)seq, (long long)next, (long long)p->info.through);
         } else if (seq <= received_through) {
             rc = already_judged(app, p->info.sender, seq, p->hashes[i], &why);
             duplicate = rc == ACSA_OK;
