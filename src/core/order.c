@@ -66,6 +66,19 @@ bool acsa_step_parse(const char *text, enum acsa_step *out)
     return found;
 }
 
+enum acsa_account acsa_account_mirror(enum acsa_account account)
+{
+    switch (account) {
+    case ACSA_ACCOUNT_RECEIVABLE_CASH: return ACSA_ACCOUNT_PAYABLE_CASH;
+    case ACSA_ACCOUNT_RECEIVABLE_KIND: return ACSA_ACCOUNT_PAYABLE_KIND;
+    case ACSA_ACCOUNT_PAYABLE_CASH: return ACSA_ACCOUNT_RECEIVABLE_CASH;
+    case ACSA_ACCOUNT_PAYABLE_KIND: return ACSA_ACCOUNT_RECEIVABLE_KIND;
+    case ACSA_ACCOUNT_SUPPLIED: return ACSA_ACCOUNT_RECEIVED;
+    case ACSA_ACCOUNT_RECEIVED: return ACSA_ACCOUNT_SUPPLIED;
+    default: return account; /* Cash, kind settled and exchange mirror themselves. */
+    }
+}
+
 const char *acsa_account_name(enum acsa_account account)
 {
     ACSA_ASSERT((unsigned)account < ACSA_ACCOUNT_COUNT);

@@ -70,6 +70,9 @@ bool acsa_state_parse(const char *text, enum acsa_state *out);
 const char *acsa_step_name(enum acsa_step step);
 bool acsa_step_parse(const char *text, enum acsa_step *out);
 const char *acsa_account_name(enum acsa_account account);
+/** The account of the partner's ledger that mirrors account in ours: our receivable is its
+ * payable, what we supplied it received; cash, kind settled and exchange mirror themselves. */
+enum acsa_account acsa_account_mirror(enum acsa_account account);
 bool acsa_account_parse(const char *text, enum acsa_account *out);
 
 /* An authorised official of one party, with approval limits per currency. */

@@ -399,20 +399,6 @@ static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_pe
 
 /* ---- Balances ------------------------------------------------------------------------------ */
 
-/* The account of the partner's ledger that mirrors ours. */
-static enum acsa_account mirror(enum acsa_account a)
-{
-    switch (a) {
-    case ACSA_ACCOUNT_RECEIVABLE_CASH: return ACSA_ACCOUNT_PAYABLE_CASH;
-    case ACSA_ACCOUNT_RECEIVABLE_KIND: return ACSA_ACCOUNT_PAYABLE_KIND;
-    case ACSA_ACCOUNT_PAYABLE_CASH: return ACSA_ACCOUNT_RECEIVABLE_CASH;
-    case ACSA_ACCOUNT_PAYABLE_KIND: return ACSA_ACCOUNT_RECEIVABLE_KIND;
-    case ACSA_ACCOUNT_SUPPLIED: return ACSA_ACCOUNT_RECEIVED;
-    case ACSA_ACCOUNT_RECEIVED: return ACSA_ACCOUNT_SUPPLIED;
-    default: return a; /* Cash, kind settled and exchange mirror themselves. */
-    }
-}
-
 #define CURRENCIES_MAX 16
 
 struct ledger {
@@ -503,8 +489,9 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
     for (uint32_t i = 0; rc == ACSA_OK && i < ours->count; i++) {
         const char *currency = ours->currency[i];
         for (int a = 0; rc == ACSA_OK && a < ACSA_ACCOUNT_COUNT; a++) {
-            int64_t *mine = ledger_cell(ours, currency, (enum acsa_account)a);
-            int64_t *other = ledger_cell(theirs, currency, mirror((enum acsa_account)a));
+            enum acsa_account account = (enum acsa_account)a;
+            int64_t *mine = ledger_cell(ours, currency, account);
+            int64_t *other = ledger_cell(theirs, currency, acsa_account_mirror(account));
             int64_t expected = other != NULL ? -*other : 0;
             if (mine == NULL || *mine == expected) {
                 continue;
@@ -513,12 +500,12 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
             memset(&row, 0, sizeof(row));
             row.kind = "balance";
             snprintf(row.field, sizeof(row.field), "%s %s", currency,
-                     acsa_account_name((enum acsa_account)a));
+                     acsa_account_name(account));
             money_text(*mine, currency, row.ours, sizeof(row.ours));
             char text[64];
             money_text(expected, currency, text, sizeof(text));
             snprintf(row.theirs, sizeof(row.theirs), "%s (its %s, sign turned)", text,
-                     acsa_account_name(mirror((enum acsa_account)a)));
+                     acsa_account_name(acsa_account_mirror(account)));
             m->summary->balance_rows++;
             rc = m->cb(m->ctx, &row);
         }

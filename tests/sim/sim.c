@@ -824,20 +824,6 @@ static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
     return ACSA_OK;
 }
 
-/* The account of the partner's ledger that mirrors ours (as reconcile pairs them). */
-static enum acsa_account mirror(enum acsa_account a)
-{
-    switch (a) {
-    case ACSA_ACCOUNT_RECEIVABLE_CASH: return ACSA_ACCOUNT_PAYABLE_CASH;
-    case ACSA_ACCOUNT_RECEIVABLE_KIND: return ACSA_ACCOUNT_PAYABLE_KIND;
-    case ACSA_ACCOUNT_PAYABLE_CASH: return ACSA_ACCOUNT_RECEIVABLE_CASH;
-    case ACSA_ACCOUNT_PAYABLE_KIND: return ACSA_ACCOUNT_RECEIVABLE_KIND;
-    case ACSA_ACCOUNT_SUPPLIED: return ACSA_ACCOUNT_RECEIVED;
-    case ACSA_ACCOUNT_RECEIVED: return ACSA_ACCOUNT_SUPPLIED;
-    default: return a;
-    }
-}
-
 static struct ledger ledgers[2];
 
 /* With nothing quarantined the two ledgers mirror: our receivable is the partner's payable. */
@@ -857,7 +843,8 @@ static void check_balances(void)
         }
         for (int a = 0; a < ACSA_ACCOUNT_COUNT; a++) {
             int64_t ours = ledgers[0].amount[i][a];
-            int64_t theirs = j < ledgers[1].count ? ledgers[1].amount[j][mirror(a)] : 0;
+            enum acsa_account twin = acsa_account_mirror(a);
+            int64_t theirs = j < ledgers[1].count ? ledgers[1].amount[j][twin] : 0;
             if (ours != -theirs) {
                 fail("balance %s %s: IN %" PRId64 ", JP's mirror %" PRId64,
                      ledgers[0].currency[i], acsa_account_name(a), ours, theirs);
