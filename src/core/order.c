@@ -819,6 +819,11 @@ static enum acsa_rc step_issue(struct acsa_order *order, const struct acsa_comma
     if (line == NULL) {
         return err->rc;
     }
+    if (line->closed) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line",
+                              "line: line %u of order %s was closed short; nothing more is "
+                              "issued on it", cmd->line_no, order->number);
+    }
     enum acsa_rc rc = check_quantity(cmd, "issuing", line->quantity_milli, "ordered",
                                      line->issued_milli, line, err);
     if (rc != ACSA_OK) {

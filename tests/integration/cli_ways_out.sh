@@ -36,6 +36,8 @@ run_ok order dispute "$ORDER" --by "Lt Iyer" --date 2024-06-13 --reason "fuel of
 run order invoice "$ORDER" --by "Capt K. Sato" --date 2024-06-14
 expect_exit 1
 expect_stderr_contains "in state disputed"
+run order show "$ORDER"
+expect_stdout_matches "Disputed by"
 run order resolve "$ORDER" --by "Lt Iyer" --date 2024-06-15 --reason "retested, in spec"
 expect_exit 1
 expect_stderr_contains "not an authorised official of IN"
@@ -92,6 +94,10 @@ expect_exit 0
 expect_stderr_contains "line closed line 1 by Lt Iyer on 2024-06-13 (state delivered)"
 run order receive "$ORDER" --line 1 --qty 1000 --by "Lt Iyer" --date 2024-06-13
 expect_exit 1
+expect_stderr_contains "was closed short"
+run order show "$ORDER"
+expect_stdout_contains "line 1"
+expect_stdout_matches "Closed short"
 run_ok order invoice "$ORDER" --by "Capt K. Sato" --date 2024-06-14
 run order show "$ORDER" --json
 expect_json 'd["state"]' invoiced

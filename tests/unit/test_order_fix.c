@@ -350,6 +350,8 @@ static void test_close_line_before_any_issue(void **state)
     to_accepted(f, ACSA_METHOD_RIK, o);
     assert_int_equal(step(f, o, fix(ACSA_STEP_CLOSE_LINE, "Capt Sato", 1, 0)), ACSA_OK);
     assert_int_equal(o->state, ACSA_STATE_ACCEPTED);
+    expect_refused(f, o, line_step(f, o, ACSA_STEP_ISSUE, 1, 1000, "PO Tanaka"), ACSA_EREFUSED,
+                   "line", NULL); /* Closed: nothing more is issued on it. */
     assert_int_equal(step(f, o, fix(ACSA_STEP_CLOSE_LINE, "Capt Sato", 2, 0)), ACSA_OK);
     /* Nothing received, nothing owed in kind. */
     assert_int_equal(o->state, ACSA_STATE_SETTLED);
