@@ -94,7 +94,7 @@ expect_exit 0
 expect_stderr_contains "line closed line 1 by Lt Iyer on 2024-06-13 (state delivered)"
 run order receive "$ORDER" --line 1 --qty 1000 --by "Lt Iyer" --date 2024-06-13
 expect_exit 1
-expect_stderr_contains "was closed short"
+expect_stderr_contains "in state delivered"
 run order show "$ORDER"
 expect_stdout_contains "line 1"
 expect_stdout_matches "Closed short"
