@@ -488,6 +488,61 @@ static void test_round_trip_every_step(void **state)
     }
 }
 
+/* Version 2: the ranges of the ways out. A correction may set a quantity to 0 and names the
+ * step it corrects; only a correction names one; a line is closed with no quantity; an amend
+ * carries a whole draft, held to the rules of a create's. */
+static void ways_out_check(struct fixture *f, enum acsa_rc rc, const char *field)
+{
+    enum acsa_rc got = acsa_record_check(&f->record, &f->err);
+    if (got != rc || (field != NULL && strcmp(f->err.field, field) != 0)) {
+        fail_msg("%s: check gave %s (%s), expected %s naming %s",
+                 acsa_step_name(f->record.command.step), acsa_rc_name(got), f->err.message,
+                 acsa_rc_name(rc), field != NULL ? field : "-");
+    }
+}
+
+static void test_ways_out_ranges(void **state)
+{
+    struct fixture *f = *state;
+    make_step(&f->record, ACSA_STEP_CORRECT);
+    f->record.command.quantity_milli = 0;
+    ways_out_check(f, ACSA_OK, NULL);
+    round_trip(f, &f->record);
+    f->record.command.corrected_step = ACSA_STEP_PAY;
+    ways_out_check(f, ACSA_EREFUSED, "corrected_step");
+    f->record.command.corrected_step = ACSA_STEP_CREATE;
+    ways_out_check(f, ACSA_EREFUSED, "corrected_step");
+    f->record.command.corrected_step = ACSA_STEP_ACCEPT_RETURN;
+    f->record.command.quantity_milli = -1;
+    ways_out_check(f, ACSA_EREFUSED, "qty");
+    make_step(&f->record, ACSA_STEP_RECEIVE);
+    f->record.command.corrected_step = ACSA_STEP_ISSUE;
+    ways_out_check(f, ACSA_EREFUSED, "corrected_step");
+    make_step(&f->record, ACSA_STEP_CLOSE_LINE);
+    assert_int_equal(f->record.command.quantity_milli, 0);
+    ways_out_check(f, ACSA_OK, NULL);
+    f->record.command.quantity_milli = 1;
+    ways_out_check(f, ACSA_EREFUSED, "qty");
+    make_step(&f->record, ACSA_STEP_REJECT_RETURN);
+    ways_out_check(f, ACSA_OK, NULL);
+    f->record.command.quantity_milli = 0;
+    ways_out_check(f, ACSA_EREFUSED, "qty");
+    make_step(&f->record, ACSA_STEP_RESOLVE);
+    f->record.official_limit_minor = 5000000;
+    ways_out_check(f, ACSA_OK, NULL);
+    round_trip(f, &f->record);
+    make_step(&f->record, ACSA_STEP_AMEND);
+    round_trip(f, &f->record);
+    f->record.draft.line_count = 0;
+    ways_out_check(f, ACSA_EREFUSED, "lines");
+    make_step(&f->record, ACSA_STEP_AMEND);
+    snprintf(f->record.draft.line_currency[1], ACSA_CURRENCY_SIZE, "INR");
+    ways_out_check(f, ACSA_EREFUSED, "currency");
+    make_step(&f->record, ACSA_STEP_AMEND);
+    f->record.requester_unit.id = 0;
+    ways_out_check(f, ACSA_EREFUSED, "requester_unit"); /* id 0 names no origin. */
+}
+
 static void test_round_trip_create(void **state)
 {
     struct fixture *f = *state;
@@ -1491,6 +1546,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_layout_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_every_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ways_out_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_exchange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_reference_data, setup, teardown),
