@@ -42,6 +42,11 @@ const STEP_LABELS = {
     exchange: "Exchange",
     convert: "Converted to cash",
     close: "Close",
+    resolve: "Resolve dispute",
+    "close-line": "Close line short",
+    correct: "Correct",
+    amend: "Amend draft",
+    "reject-return": "Reject return",
 };
 
 const ROLE_LABELS = {

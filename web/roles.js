@@ -23,6 +23,11 @@ const STEP_RULES = {
     exchange: { states: ["delivered"], method: "eve" },
     dispute: { states: ["accepted", "delivering", "delivered", "invoiced"] },
     close: { states: ["settled"] },
+    resolve: { states: ["disputed"] },
+    "close-line": { states: ["accepted", "delivering"] },
+    correct: { states: ["delivering", "delivered"] },
+    "reject-return": { states: ["delivered"], method: "rik" },
+    amend: { states: ["draft"] },
 };
 
 /** The steps in the order the action panel lists them. */
@@ -53,12 +58,17 @@ function roleSteps(user, order) {
         && myUnit === unitId(order.supplier_unit);
     switch (user.role) {
     case "requester":
-        return requestingUnit ? ["submit", "cancel", "receive", "return", "dispute"] : [];
+        return requestingUnit ? ["submit", "cancel", "receive", "return", "dispute",
+            "close-line", "correct", "amend"] : [];
     case "approver":
+        /* A dispute is resolved by an official of the party that raised it. */
         return [...(requesterSide ? ["approve"] : []),
-            ...(supplierSide ? ["accept", "reject"] : [])];
+            ...(supplierSide ? ["accept", "reject"] : []),
+            ...((requesterSide || supplierSide) && (!order.disputed_by
+                || order.disputed_by === user.party) ? ["resolve"] : [])];
     case "supplier-clerk":
-        return supplyingUnit ? ["issue", "accept-return", "dispute"] : [];
+        return supplyingUnit ? ["issue", "accept-return", "dispute", "close-line", "correct",
+            "reject-return"] : [];
     case "finance-officer":
         return [...(supplierSide ? ["invoice"] : []),
             ...(requesterSide ? ["pay", "exchange"] : []),

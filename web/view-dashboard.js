@@ -130,6 +130,23 @@ function renderOverdue(user, data) {
                     cell: (row) => money(row.outstanding, row.currency) },
             ],
         }));
+    const disputed = data.disputed || [];
+    if (disputed.length > 0) {
+        parts.push(h("h3", {}, "Disputed, past due"), dataTable({
+            test: "overdue-disputed",
+            rows: disputed,
+            caption: "Disputed orders past their settlement date; settled once resolved",
+            rowTest: () => "overdue-disputed-row",
+            columns: [
+                { label: "Order", nowrap: true, cell: (row) => orderLink(row.number) },
+                { label: "Parties", cell: (row) => `${row.requester} → ${row.supplier}` },
+                { label: "Due", nowrap: true, cell: (row) => row.due },
+                { label: "Days", numeric: true, cell: (row) => String(row.days_overdue) },
+                { label: "Outstanding", numeric: true,
+                    cell: (row) => money(row.outstanding, row.currency) },
+            ],
+        }));
+    }
     if (late.length > 0) {
         parts.push(h("h3", {}, "Delivered, not invoiced in time"), dataTable({
             test: "invoice-late",

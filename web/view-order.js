@@ -41,7 +41,25 @@ const ACTIONS = {
     dispute: { title: "Dispute", done: "Dispute recorded", fields: ["reason"],
         help: "Put the order in dispute." },
     close: { title: "Close", done: "Closed", fields: [], help: "Close the settled order." },
+    resolve: { title: "Resolve dispute", done: "Dispute resolved", fields: ["reason"],
+        help: "End the dispute your party raised; the order returns to where it was." },
+    "close-line": { title: "Close line short", done: "Line closed", fields: ["reason"],
+        lines: "open", help: "End a line at the quantity received; nothing more is expected." },
+    correct: { title: "Correct a quantity", done: "Correction recorded",
+        fields: ["reason"], lines: "all", correct: true,
+        help: "Set a line's issued, received, returned or accepted quantity anew." },
+    "reject-return": { title: "Reject return", done: "Return rejected",
+        fields: ["line", "qty", "reason"], remaining: ["returned", "return_accepted"],
+        help: "Refuse part of a return; that quantity is owed again." },
+    amend: { title: "Amend draft", done: "Draft amended", fields: [], amend: true,
+        help: "Complete or change the draft: units, place, need-by date." },
 };
+
+/* Which steps a correction may name, by the side that corrects. */
+const CORRECTABLE = { requester: ["receive", "return"], "supplier-clerk": ["issue",
+    "accept-return"] };
+const CORRECTED_FIELD = { issue: "issued", receive: "received", return: "returned",
+    "accept-return": "return_accepted" };
 
 const CLOSED_STATES = new Set(["settled", "closed", "cancelled", "rejected"]);
 
@@ -67,6 +85,8 @@ function header(order) {
             ["Needed by", order.need_by || "—", "order-need-by"],
             ["Exchanged with", order.exchanged_with ? orderLink(order.exchanged_with) : null,
                 "order-exchanged-with"],
+            ["Disputed by", order.state === "disputed" && order.disputed_by
+                ? order.disputed_by : null, "order-disputed-by"],
         ], "order-header")),
         h("section", { class: "panel", "aria-label": "Amounts" }, facts([
             ["Value", amount(order.value), "order-value"],
@@ -100,6 +120,8 @@ function linesTable(order) {
                 test: cellTest("returned") },
             { label: "Return accepted", numeric: true, cell: qty("return_accepted"),
                 test: cellTest("accepted") },
+            { label: "Closed", cell: (line) => (line.closed ? "closed short" : ""),
+                test: cellTest("closed") },
             { label: "Unit price", numeric: true,
                 cell: (line) => money(line.unit_price, order.currency) },
             { label: "Value", numeric: true, cell: (line) => money(line.value, order.currency),
@@ -245,6 +267,12 @@ function controls(step, spec, order, ctx, errors) {
         values.line = () => Number(lineSelect.value);
         values.qty = () => qty.value.trim();
     }
+    if (spec.lines) {
+        extraControls(step, spec, order, ctx, errors, nodes, values);
+    }
+    if (spec.amend) {
+        amendControls(step, order, errors, nodes, values);
+    }
     if (spec.fields.includes("reason")) {
         const optional = (spec.optional || []).includes("reason");
         // One line, as the API and the records hold every text (no field is multi-line).
@@ -285,16 +313,71 @@ function controls(step, spec, order, ctx, errors) {
     return { nodes, body };
 }
 
+/* The line (and for a correction the step and new quantity) of close-line and correct. */
+function extraControls(step, spec, order, ctx, errors, nodes, values) {
+    const id = (name) => `act-${step}-${name}`;
+    const test = (name) => `action-${step}-${name}`;
+    const lines = (order.lines || []).filter((line) => spec.lines === "all"
+        || (!line.closed && compareDecimals(line.received || "0", line.quantity) < 0));
+    const lineSelect = select(lines.map((line) => ({ value: line.line,
+        label: `${line.line}: ${line.description} (${quantity(line.received || "0",
+            line.unit_of_issue)} received)` })), { id: id("line"), test: test("line") });
+    nodes.push(field("Line", lineSelect, { key: "line", errors }));
+    values.line = () => Number(lineSelect.value);
+    if (!spec.correct) {
+        return;
+    }
+    const steps = CORRECTABLE[ctx.user.role] || ["issue", "receive", "return", "accept-return"];
+    const which = select(steps.filter((s) => order.method === "rik"
+        || (s !== "return" && s !== "accept-return")).map((s) => ({ value: s,
+        label: stepLabel(s) })), { id: id("step"), test: test("step") });
+    const qty = input({ id: id("qty"), test: test("qty"), inputmode: "decimal" });
+    const fill = () => {
+        const line = lines.find((l) => String(l.line) === lineSelect.value);
+        qty.value = line ? trimZeros(line[CORRECTED_FIELD[which.value]] || "0") : "";
+    };
+    lineSelect.addEventListener("change", fill);
+    which.addEventListener("change", fill);
+    fill();
+    nodes.push(field("Step corrected", which, { key: "corrected_step", errors }),
+        field("Quantity in all", qty, { key: "qty", errors,
+            hint: "The step's whole quantity on the line, as it should read." }));
+    values.corrected_step = () => which.value;
+    values.qty = () => qty.value.trim();
+}
+
+/* The draft's units, place and need-by, each sent only when filled in. */
+function amendControls(step, order, errors, nodes, values) {
+    const make = (name, label, props, read) => {
+        const control = input({ id: `act-${step}-${name}`, test: `action-${step}-${name}`,
+            ...props });
+        nodes.push(field(label, control, { key: name, errors }));
+        values[name] = () => (control.value.trim() ? read(control.value.trim()) : undefined);
+    };
+    const unit = (u) => (u && u.id ? String(u.id) : "");
+    make("requester_unit", "Requesting unit (id)", { inputmode: "numeric",
+        value: unit(order.requester_unit) }, Number);
+    make("supplier_unit", "Supplying unit (id)", { inputmode: "numeric",
+        value: unit(order.supplier_unit) }, Number);
+    make("place", "Delivery place", { value: order.place || "" }, (v) => v);
+    make("need_by", "Needed by", { type: "date", value: order.need_by || "" }, (v) => v);
+}
+
 function actionForm(step, ctx) {
     const spec = ACTIONS[step];
     const order = ctx.order;
     if (spec.remaining && remainingLines(order, spec.remaining).length === 0) {
         return null;
     }
+    if (spec.lines === "open" && !(order.lines || []).some((line) => !line.closed
+        && compareDecimals(line.received || "0", line.quantity) < 0)) {
+        return null;
+    }
     const errors = new FormErrors();
     const { nodes, body } = controls(step, spec, order, ctx, errors);
     const button = h("button", { type: "submit", test: `action-${step}-button`,
-        class: ["reject", "cancel", "dispute"].includes(step) ? "danger" : "primary" },
+        class: ["reject", "cancel", "dispute", "reject-return"].includes(step) ? "danger"
+            : "primary" },
     spec.title);
     const form = h("form", { class: "action", test: `action-${step}`, novalidate: true,
         "aria-labelledby": `act-${step}-h` },

@@ -399,6 +399,8 @@ static enum acsa_rc record_step(struct acsa_app *app, struct acsa__app_work *wor
     memcpy(r->number, work->order.number, sizeof(r->number));
     r->command = *command;
     r->command.official = NULL;
+    r->command.amend = NULL;
+    r->command.activity = NULL;
     const struct acsa_official *official = command->official;
     for (uint32_t i = 0; official != NULL && i < official->limit_count; i++) {
         if (strcmp(official->limit_currency[i].code, work->order.currency.code) == 0) {
@@ -489,6 +491,7 @@ static enum acsa_rc load_order(struct acsa_app *app, const char *number,
 {
     enum acsa_rc rc = STORE(app)->order_get(app->store, number, order, err);
     if (rc == ACSA_OK) {
+        acsa_app_order_keys(order);
         rc = acsa__app_agreement(app, order->agreement_id, agreement, err);
     }
     return rc;
@@ -502,10 +505,15 @@ static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *w
     *out = NULL;
     bool requesting = command->step == ACSA_STEP_APPROVE;
     bool supplying = command->step == ACSA_STEP_ACCEPT || command->step == ACSA_STEP_REJECT;
-    if (!requesting && !supplying) {
+    bool resolving = command->step == ACSA_STEP_RESOLVE;
+    if (!requesting && !supplying && !resolving) {
         return ACSA_OK;
     }
     const char *party = requesting ? work->order.requester : work->order.supplier;
+    if (resolving) {
+        /* An official of the party that raised the dispute (this node's, if not known). */
+        party = work->order.disputed_by[0] != '\0' ? work->order.disputed_by : app->nation;
+    }
     enum acsa_rc rc = STORE(app)->official_get(app->store, party, command->actor,
                                                &work->official, err);
     if (rc == ACSA_ENOTFOUND) {
@@ -533,10 +541,11 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         struct acsa_command cmd = *command;
+        acsa__app_command_prepare(app, &cmd);
         bool manual = false;
         rc = load_order(app, number, &work->order, &work->agreement, err);
-        rc = rc == ACSA_OK && known ? acsa__app_local_step_allowed(app, &work->order, cmd.step,
-                                                                   &manual, err) : rc;
+        rc = rc == ACSA_OK && known ? acsa__app_local_command_allowed(app, &work->order, &cmd,
+                                                                      &manual, err) : rc;
         rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                               &work->event, err) : rc;

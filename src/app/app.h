@@ -102,4 +102,36 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char 
                                                struct acsa_agreement *out_agreement,
                                                struct acsa_error *err);
 
+/** The comparison key of a person's name for separation of duties: SHA-256 of its NFKC form
+ * case-folded (full folding), NFKC again, white space trimmed and collapsed (names.c). */
+void acsa_app_name_key(const char *name, uint8_t key[ACSA_NAME_KEY_SIZE]);
+
+/** Computes the comparison key of every history entry of order. */
+void acsa_app_order_keys(struct acsa_order *order);
+
+/* What acsa_app_order_amend changes in a draft: each set_ field says whether its value is
+ * given; lines listed in remove (1-based, as numbered before the amend) go, then add's lines
+ * (category .. price and line_currency filled) are appended. */
+struct acsa_amend {
+    bool set_requester_unit;
+    int64_t requester_unit_id;
+    bool set_supplier_unit;
+    int64_t supplier_unit_id;
+    bool set_place;
+    char place[ACSA_TEXT_SIZE];
+    bool set_need_by;
+    int32_t need_by_day;
+    uint32_t remove_count;
+    uint32_t remove[ACSA_ORDER_LINES_MAX];
+    struct acsa_order_draft add;           /* line_count, lines and line_currency used. */
+};
+
+/** Amends a draft order (acsa_order_apply with step amend): the command's actor, day and
+ * reason, the changes in *changes. Every rule of entry is checked again. */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_amend(struct acsa_app *app, const char *number,
+                                                const struct acsa_amend *changes,
+                                                const struct acsa_command *command,
+                                                struct acsa_event *out_event,
+                                                struct acsa_error *err);
+
 #endif

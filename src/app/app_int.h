@@ -111,6 +111,24 @@ ACSA_NODISCARD enum acsa_rc acsa__app_local_step_allowed(struct acsa_app *app,
                                                          enum acsa_step step, bool *manual,
                                                          struct acsa_error *err);
 
+/** As acsa__app_local_step_allowed, for the party entitled to the command (the corrected
+ * step of a correction, the party that raised the dispute for resolve). */
+ACSA_NODISCARD enum acsa_rc acsa__app_local_command_allowed(struct acsa_app *app,
+                                                            const struct acsa_order *order,
+                                                            const struct acsa_command *cmd,
+                                                            bool *manual,
+                                                            struct acsa_error *err);
+
+/** Fills what a front end does not give of a local command: the actor's comparison key and,
+ * for steps either party takes, the party (this node's nation). */
+void acsa__app_command_prepare(const struct acsa_app *app, struct acsa_command *cmd);
+
+/** For a partner's amend record in work->record: binds its unit references to this node's
+ * units and points the command at the changed draft and the order's activity. */
+ACSA_NODISCARD enum acsa_rc acsa__app_amend_take(struct acsa_app *app,
+                                                 struct acsa__app_work *work,
+                                                 struct acsa_error *err);
+
 /* After a local step was written: records it (work->record filled by the caller with the
  * step's own fields: kind, number, command, create or exchange fields) as our next record,
  * chained to the order's head. */

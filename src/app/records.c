@@ -23,12 +23,39 @@ static const char *partner_of(const struct acsa_app *app, const struct acsa_orde
     return strcmp(order->requester, app->nation) == 0 ? order->supplier : order->requester;
 }
 
+static enum acsa_rc local_party_allowed(struct acsa_app *app, const struct acsa_order *order,
+                                        enum acsa_step step, const char *party, bool *manual,
+                                        struct acsa_error *err);
+
 enum acsa_rc acsa__app_local_step_allowed(struct acsa_app *app, const struct acsa_order *order,
                                           enum acsa_step step, bool *manual,
                                           struct acsa_error *err)
 {
+    return local_party_allowed(app, order, step, acsa_step_party(order, step), manual, err);
+}
+
+enum acsa_rc acsa__app_local_command_allowed(struct acsa_app *app,
+                                             const struct acsa_order *order,
+                                             const struct acsa_command *cmd, bool *manual,
+                                             struct acsa_error *err)
+{
+    return local_party_allowed(app, order, cmd->step, acsa_command_party(order, cmd), manual,
+                               err);
+}
+
+void acsa__app_command_prepare(const struct acsa_app *app, struct acsa_command *cmd)
+{
+    acsa_app_name_key(cmd->actor, cmd->actor_key);
+    if (cmd->party[0] == '\0') {
+        memcpy(cmd->party, app->nation, sizeof(cmd->party));
+    }
+}
+
+static enum acsa_rc local_party_allowed(struct acsa_app *app, const struct acsa_order *order,
+                                        enum acsa_step step, const char *party, bool *manual,
+                                        struct acsa_error *err)
+{
     *manual = false;
-    const char *party = acsa_step_party(order, step);
     if (party == NULL || strcmp(party, app->nation) == 0) {
         return ACSA_OK;
     }
@@ -317,6 +344,29 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
                          : rc;
 }
 
+enum acsa_rc acsa__app_amend_take(struct acsa_app *app, struct acsa__app_work *work,
+                                  struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    struct acsa_order_draft *d = &r->draft;
+    memcpy(d->requester, work->order.requester, sizeof(d->requester));
+    memcpy(d->supplier, work->order.supplier, sizeof(d->supplier));
+    d->method = work->order.method;
+    enum acsa_rc rc = resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
+                                  &d->requester_unit_id, err);
+    rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
+                                     &d->supplier_unit_id, err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "requester_unit", d->requester_unit_id,
+                                              d->requester, err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id,
+                                              d->supplier, err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->activity_get(app->store, work->order.activity_id,
+                                                  &work->activity, err) : rc;
+    r->command.amend = d;
+    r->command.activity = &work->activity;
+    return rc;
+}
+
 /* The chain link of a step: prev must be a record of that order stored here. */
 static enum acsa_rc check_link(struct acsa_app *app, const char *number,
                                const uint8_t prev[ACSA_HASH_SIZE], const char *field,
@@ -346,7 +396,10 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
     if (rc != ACSA_OK) {
         return rc;
     }
-    const char *party = acsa_step_party(&work->order, cmd->step);
+    acsa_app_order_keys(&work->order);
+    acsa_app_name_key(cmd->actor, cmd->actor_key);
+    memcpy(cmd->party, r->origin, sizeof(cmd->party)); /* Who signed it takes it. */
+    const char *party = acsa_command_party(&work->order, cmd);
     bool in_order = strcmp(work->order.requester, r->origin) == 0 ||
                     strcmp(work->order.supplier, r->origin) == 0;
     if (!in_order || (party != NULL && strcmp(party, r->origin) != 0)) {
@@ -372,7 +425,7 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
     } else if (rc == ACSA_OK) {
         /* Authority inside the signing party is that node's business; the record carries the
          * limit it holds for the official, and the core checks it against the order. */
-        if (r->official_limit_minor > 0) {
+        if (r->official_limit_minor > 0 || cmd->step == ACSA_STEP_RESOLVE) {
             memset(&work->official, 0, sizeof(work->official));
             memcpy(work->official.party, r->origin, sizeof(work->official.party));
             memcpy(work->official.name, cmd->actor, sizeof(work->official.name));
@@ -381,9 +434,12 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
             work->official.limit_count = 1;
             cmd->official = &work->official;
         }
-        rc = acsa_order_apply(&work->agreement, app->nation, &work->order, cmd, &work->event,
-                              err);
+        rc = cmd->step == ACSA_STEP_AMEND ? acsa__app_amend_take(app, work, err) : ACSA_OK;
+        rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, cmd,
+                                              &work->event, err) : rc;
         cmd->official = NULL;
+        cmd->amend = NULL;
+        cmd->activity = NULL;
     }
     return rc == ACSA_OK ? written(STORE(app)->order_update(app->store, &work->order,
                                                             &work->event, err), err)

@@ -192,5 +192,10 @@ int cmd_bundle(struct cli *cli, int argc, char **argv);
 int cmd_reconcile(struct cli *cli, int argc, char **argv);
 int cmd_quarantine(struct cli *cli, int argc, char **argv);
 int cmd_order_chain(struct cli *cli, int argc, char **argv);
+/* cmd_order_fix.c */
+int cmd_order_amend(struct cli *cli, int argc, char **argv);
+/* Fills line index of draft from one "category=..,desc=..,.." SPEC (cmd_order.c). */
+int cli_order_line_parse(struct cli *cli, struct acsa_order_draft *draft, uint32_t index,
+                         const char *spec);
 
 #endif

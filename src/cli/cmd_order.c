@@ -95,6 +95,15 @@ static int split_line(struct cli *cli, uint32_t no, const char *spec, char *buf,
     return check_line_values(cli, no, values);
 }
 
+static int parse_line(struct cli *cli, struct acsa_order_draft *draft, uint32_t index,
+                      const char *spec);
+
+int cli_order_line_parse(struct cli *cli, struct acsa_order_draft *draft, uint32_t index,
+                         const char *spec)
+{
+    return parse_line(cli, draft, index, spec);
+}
+
 /* Fills line index of the draft from one --line. */
 static int parse_line(struct cli *cli, struct acsa_order_draft *draft, uint32_t index,
                       const char *spec)
@@ -207,7 +216,8 @@ static int order_create(struct cli *cli, int argc, char **argv)
 /* ---- steps ---------------------------------------------------------------------------- */
 
 /* Options a step takes besides NUMBER, --by and --date. */
-enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u };
+enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u,
+       NEEDS_LINE_NO = 16u, NEEDS_STEP = 32u };
 
 static const struct step_rule {
     enum acsa_step step;  /* The verb is acsa_step_name(step). */
@@ -229,6 +239,14 @@ static const struct step_rule {
     {ACSA_STEP_PAY, NEEDS_AMOUNT, "paid", "record a payment"},
     {ACSA_STEP_EXCHANGE, NEEDS_WITH, "exchanged", "match two delivered eve orders"},
     {ACSA_STEP_CLOSE, 0, "closed", "close a settled order"},
+    {ACSA_STEP_RESOLVE, NEEDS_REASON, "resolved",
+     "end a dispute, as an official of the party that raised it"},
+    {ACSA_STEP_CLOSE_LINE, NEEDS_REASON | NEEDS_LINE_NO, "line closed",
+     "end a line short at the quantity received"},
+    {ACSA_STEP_CORRECT, NEEDS_REASON | NEEDS_LINE | NEEDS_STEP, "corrected",
+     "set a line's issued, received, returned or accepted quantity anew"},
+    {ACSA_STEP_REJECT_RETURN, NEEDS_REASON | NEEDS_LINE, "return rejected",
+     "refuse part of a return in kind; it is owed again (rik)"},
 };
 
 struct step_args {
@@ -238,6 +256,7 @@ struct step_args {
     const char *amount;
     const struct acsa_currency *currency;
     char with[ACSA_NUMBER_SIZE];
+    char corrected[ACSA_CODE_SIZE];
 };
 
 /* What the confirmation says after the verb: the line and quantity, amount or partner. */
@@ -247,7 +266,13 @@ static void step_detail(const struct step_args *args, const struct acsa_order *o
     const struct acsa_command *cmd = &args->command;
     char amount[ACSA_MONEY_TEXT_SIZE];
     buf[0] = '\0';
-    if ((args->rule->needs & NEEDS_LINE) != 0) {
+    if ((args->rule->needs & NEEDS_LINE_NO) != 0) {
+        snprintf(buf, size, " line %u", cmd->line_no);
+    } else if ((args->rule->needs & NEEDS_STEP) != 0) {
+        snprintf(buf, size, " line %u %s to %s", cmd->line_no,
+                 acsa_step_name(cmd->corrected_step),
+                 acsa_quantity_format(cmd->quantity_milli, amount));
+    } else if ((args->rule->needs & NEEDS_LINE) != 0) {
         const char *unit = order != NULL && cmd->line_no <= order->line_count
                                ? order->lines[cmd->line_no - 1].unit_of_issue
                                : "";
@@ -314,11 +339,20 @@ static size_t step_options(struct step_args *args, struct cli_option *options)
         options[n++] = (struct cli_option)CLI_OPT("reason", CLI_TEXT, false, c->reason,
                                                   ACSA_TEXT_SIZE, "TEXT", "reason or note");
     }
-    if ((needs & NEEDS_LINE) != 0) {
+    if ((needs & (NEEDS_LINE | NEEDS_LINE_NO)) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("line", CLI_LINE_NO, true, &c->line_no, 0,
                                                   "N", "line number (1 is the first line)");
-        options[n++] = (struct cli_option)CLI_OPT("qty", CLI_QUANTITY, true, &c->quantity_milli,
-                                                  0, "Q", "quantity, in the line's unit");
+    }
+    if ((needs & NEEDS_STEP) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT("step", CLI_TEXT, true, args->corrected,
+                                                  ACSA_CODE_SIZE, "STEP",
+                                                  "issue, receive, return or accept-return");
+    }
+    if ((needs & NEEDS_LINE) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT(
+            "qty", CLI_QUANTITY, true, &c->quantity_milli, 0, "Q",
+            (needs & NEEDS_STEP) != 0 ? "the step's quantity on the line, in all (may be 0)"
+                                      : "quantity, in the line's unit");
     }
     if ((needs & NEEDS_AMOUNT) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("amount", CLI_RAW, true, &args->amount, 0,
@@ -359,6 +393,15 @@ static int order_step(struct cli *cli, int argc, char **argv)
         snprintf(args.command.currency, sizeof(args.command.currency), "%s",
                  args.currency->code);
     }
+    if (code == CLI_CONTINUE && args.corrected[0] != '\0') {
+        bool ok = acsa_step_parse(args.corrected, &args.command.corrected_step);
+        enum acsa_step s = args.command.corrected_step;
+        if (!ok || (s != ACSA_STEP_ISSUE && s != ACSA_STEP_RECEIVE && s != ACSA_STEP_RETURN &&
+                    s != ACSA_STEP_ACCEPT_RETURN)) {
+            code = cli_usage(cli, "--step: \"%s\" is not issue, receive, return or "
+                             "accept-return", args.corrected);
+        }
+    }
     if (code != CLI_CONTINUE) {
         return code;
     }
@@ -368,12 +411,13 @@ static int order_step(struct cli *cli, int argc, char **argv)
 
 int cmd_order(struct cli *cli, int argc, char **argv)
 {
-    enum { FIXED = 4 };
+    enum { FIXED = 5 };
     struct cli_verb verbs[FIXED + CLI_LEN(step_rules)] = {
         {"create", order_create, "raise an order (prints its number)"},
         {"list", cmd_order_list, "list orders, with filters"},
         {"show", cmd_order_show, "NUMBER: show an order, its lines, events and postings"},
         {"chain", cmd_order_chain, "NUMBER: the signed records of an order, as a hash chain"},
+        {"amend", cmd_order_amend, "NUMBER: change a draft's units, place, need-by or lines"},
     };
     for (size_t i = 0; i < CLI_LEN(step_rules); i++) {
         verbs[FIXED + i] = (struct cli_verb){acsa_step_name(step_rules[i].step), order_step,

@@ -189,6 +189,19 @@ static void header_text(const struct shown_order *s, int32_t today)
     cli_field(stdout, "Converted", "%s", o->converted ? "yes" : "no");
     cli_field(stdout, "Exchanged with", "%s", o->exchanged_with[0] != '\0' ? o->exchanged_with
                                                                           : "-");
+    if (o->state == ACSA_STATE_DISPUTED && o->disputed_by[0] != '\0') {
+        cli_field(stdout, "Disputed by", "%s", o->disputed_by);
+    }
+    char closed[ACSA_ORDER_LINES_MAX * 4] = "";
+    size_t used = 0;
+    for (uint32_t i = 0; i < o->line_count; i++) {
+        if (o->lines[i].closed) {
+            cli_append(closed, sizeof(closed), &used, "%s%u", used > 0 ? ", " : "", i + 1);
+        }
+    }
+    if (used > 0) {
+        cli_field(stdout, "Closed short", "line %s", closed);
+    }
 }
 
 static enum acsa_rc lines_text(const struct acsa_order *o)

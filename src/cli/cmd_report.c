@@ -97,6 +97,7 @@ struct overdue_report {
     size_t total_count;
     size_t total_capacity;
     uint32_t late_count;
+    bool disputed_section;                /* overdue_row lists disputed orders only. */
 };
 
 /* Returns array with room for count + 1 items of size bytes, or NULL (array kept). */
@@ -177,6 +178,11 @@ static const struct cli_column overdue_columns[] = {
 static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
 {
     struct overdue_report *r = ctx;
+    /* A disputed order is past due but not plainly overdue: it has a section of its own. */
+    bool disputed = o->state == ACSA_STATE_DISPUTED;
+    if (disputed != r->disputed_section) {
+        return ACSA_OK;
+    }
     const struct acsa_agreement *agreement = NULL;
     enum acsa_rc rc = report_agreement(r, o->agreement_id, &agreement);
     if (rc != ACSA_OK) {
@@ -186,7 +192,7 @@ static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
     uint32_t bucket = acsa_agreement_ageing_bucket(agreement, days);
     char label[24];
     acsa_agreement_ageing_label(agreement, bucket, label, sizeof(label));
-    rc = add_total(r, bucket, label, o);
+    rc = disputed ? ACSA_OK : add_total(r, bucket, label, o);
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -328,6 +334,13 @@ static enum acsa_rc overdue_sections(struct overdue_report *r)
                                          "invoiced within the agreement's days)",
                                          "invoice_late", late_columns, CLI_LEN(late_columns),
                                          &filter, late_row)
+                       : rc;
+    memset(&filter, 0, sizeof(filter));
+    filter.overdue_as_of = r->as_of;
+    r->disputed_section = true;
+    rc = rc == ACSA_OK ? overdue_section(r, "\nDisputed (past due; settled once resolved)",
+                                         "disputed", overdue_columns, CLI_LEN(overdue_columns),
+                                         &filter, overdue_row)
                        : rc;
     if (rc == ACSA_OK && json) {
         fputs("\n}\n", stdout);

@@ -114,14 +114,18 @@ static bool step_allowed(const struct acsa_user *user, const struct acsa_order_s
         return requesting_unit(user, order) &&
                (step == ACSA_STEP_SUBMIT || step == ACSA_STEP_CANCEL ||
                 step == ACSA_STEP_RECEIVE || step == ACSA_STEP_RETURN ||
-                step == ACSA_STEP_DISPUTE);
+                step == ACSA_STEP_DISPUTE || step == ACSA_STEP_CLOSE_LINE ||
+                step == ACSA_STEP_CORRECT || step == ACSA_STEP_AMEND);
     case ACSA_ROLE_APPROVER:
+        /* Resolve: the order checks that the approver's party raised the dispute. */
         return (requester_side && step == ACSA_STEP_APPROVE) ||
-               (supplier_side && (step == ACSA_STEP_ACCEPT || step == ACSA_STEP_REJECT));
+               (supplier_side && (step == ACSA_STEP_ACCEPT || step == ACSA_STEP_REJECT)) ||
+               (either_party(user, order) && step == ACSA_STEP_RESOLVE);
     case ACSA_ROLE_SUPPLIER_CLERK:
         return supplying_unit(user, order) &&
                (step == ACSA_STEP_ISSUE || step == ACSA_STEP_ACCEPT_RETURN ||
-                step == ACSA_STEP_DISPUTE);
+                step == ACSA_STEP_DISPUTE || step == ACSA_STEP_CLOSE_LINE ||
+                step == ACSA_STEP_CORRECT || step == ACSA_STEP_REJECT_RETURN);
     case ACSA_ROLE_FINANCE_OFFICER:
         return (supplier_side && step == ACSA_STEP_INVOICE) ||
                (requester_side && (step == ACSA_STEP_PAY || step == ACSA_STEP_EXCHANGE)) ||

@@ -16,6 +16,8 @@
 #define ACSA_TEXT_SIZE 256              /* Descriptions, places, reasons. */
 #define ACSA_NSN_SIZE 32                /* NATO stock number or part number. */
 #define ACSA_UNIT_OF_ISSUE_SIZE 16      /* "l", "kg", "ea", "night", ... */
+#define ACSA_NAME_KEY_SIZE 32           /* A person's comparison key: SHA-256 of the name
+                                           case-folded and with its spaces normalised. */
 
 #define ACSA_AGREEMENT_CATEGORIES_MAX 32
 #define ACSA_AGREEMENT_EXCLUDED_MAX 16

@@ -19,6 +19,7 @@ static const char *const state_names[ACSA_STATE_COUNT] = {
 static const char *const step_names[ACSA_STEP_COUNT] = {
     "create", "submit", "approve", "accept",        "reject",   "cancel",  "dispute", "issue",
     "receive", "invoice", "pay",   "return", "accept-return", "exchange", "convert", "close",
+    "resolve", "close-line", "correct", "amend", "reject-return",
 };
 
 static const char *const account_names[ACSA_ACCOUNT_COUNT] = {
@@ -371,12 +372,18 @@ _Static_assert(offsetof(struct acsa_order, history_count) + sizeof(uint32_t) ==
                    offsetof(struct acsa_order, history),
                "the history (count and entries) ends the order struct");
 
-static void history_append(struct acsa_order *order, enum acsa_step step, const char *actor)
+static void history_append(struct acsa_order *order, enum acsa_step step, const char *actor,
+                           const uint8_t *key)
 {
     ACSA_ASSERT(order->history_count < ACSA_ORDER_HISTORY_MAX);
     struct acsa_order_history_entry *entry = &order->history[order->history_count];
     entry->step = (uint8_t)step;
     snprintf(entry->actor, sizeof(entry->actor), "%s", actor);
+    if (key != NULL) {
+        memcpy(entry->actor_key, key, ACSA_NAME_KEY_SIZE);
+    } else {
+        memset(entry->actor_key, 0, ACSA_NAME_KEY_SIZE);
+    }
     order->history_count++;
 }
 
@@ -446,7 +453,7 @@ enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
         memset(out_order, 0, sizeof(*out_order));
         return rc;
     }
-    history_append(out_order, ACSA_STEP_CREATE, actor);
+    history_append(out_order, ACSA_STEP_CREATE, actor, NULL);
     out_event->step = ACSA_STEP_CREATE;
     out_event->day = day;
     snprintf(out_event->actor, sizeof(out_event->actor), "%s", actor);
@@ -455,6 +462,36 @@ enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
     out_event->amount_minor = out_order->value_minor;
     ACSA_ASSERT(out_order->value_minor >= 0);
     return ACSA_OK;
+}
+
+enum acsa_rc acsa_order_entry_check(const struct acsa_agreement *agreement,
+                                    const struct acsa_activity *activity,
+                                    const struct acsa_order_draft *draft, int32_t day,
+                                    struct acsa_order_draft *checked, struct acsa_error *err)
+{
+    ACSA_ASSERT(agreement != NULL && activity != NULL && draft != NULL && checked != NULL);
+    enum acsa_rc rc = check_entry(agreement, activity, draft, day, err);
+    *checked = *draft;
+    for (uint32_t i = 0; rc == ACSA_OK && i < draft->line_count; i++) {
+        rc = check_line(agreement, draft, i, &checked->lines[i], err);
+    }
+    return rc;
+}
+
+void acsa__order_post_receipt(struct acsa_event *event, const struct acsa_order *order,
+                              const char *nation, int64_t value, int64_t quantity,
+                              uint32_t line_no)
+{
+    post_accrual(event, order, nation, order->method != ACSA_METHOD_CASH, value, quantity,
+                 line_no);
+}
+
+void acsa__order_post_return_accepted(struct acsa_event *event, const struct acsa_order *order,
+                                      const char *nation, int64_t value, int64_t quantity,
+                                      uint32_t line_no)
+{
+    post_discharge(event, order, nation, true, ACSA_ACCOUNT_KIND_SETTLED, value, quantity,
+                   line_no);
 }
 
 /* ---- Rules shared by the steps -------------------------------------------------------- */
@@ -479,6 +516,11 @@ static uint32_t allowed_states(enum acsa_step step)
     case ACSA_STEP_EXCHANGE: return S(DELIVERED);
     case ACSA_STEP_CONVERT: return S(DELIVERED);
     case ACSA_STEP_CLOSE: return S(SETTLED);
+    case ACSA_STEP_RESOLVE: return S(DISPUTED);
+    case ACSA_STEP_CLOSE_LINE: return S(ACCEPTED) | S(DELIVERING);
+    case ACSA_STEP_CORRECT: return S(DELIVERING) | S(DELIVERED);
+    case ACSA_STEP_AMEND: return S(DRAFT);
+    case ACSA_STEP_REJECT_RETURN: return S(DELIVERED);
     case ACSA_STEP_CREATE: return 0;
     case ACSA_STEP_COUNT: return 0;
     }
@@ -531,6 +573,7 @@ static enum acsa_rc check_method(const struct acsa_order *order, enum acsa_step 
         break;
     case ACSA_STEP_RETURN:
     case ACSA_STEP_ACCEPT_RETURN:
+    case ACSA_STEP_REJECT_RETURN:
         if (method != ACSA_METHOD_RIK) {
             return acsa_error_set(err, ACSA_EREFUSED, "method",
                                   "method: order %s settles by %s; returns apply to rik orders",
@@ -556,10 +599,32 @@ static enum acsa_rc check_method(const struct acsa_order *order, enum acsa_step 
     return ACSA_OK;
 }
 
-static bool history_has(const struct acsa_order *order, enum acsa_step step, const char *actor)
+static bool key_set(const uint8_t key[ACSA_NAME_KEY_SIZE])
+{
+    for (unsigned i = 0; i < ACSA_NAME_KEY_SIZE; i++) {
+        if (key[i] != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One person or two: by their comparison keys (case and spacing folded above the core) when
+ * both have one, else by the names as written. */
+static bool same_person(const struct acsa_order_history_entry *entry,
+                        const struct acsa_command *cmd)
+{
+    if (key_set(entry->actor_key) && key_set(cmd->actor_key)) {
+        return memcmp(entry->actor_key, cmd->actor_key, ACSA_NAME_KEY_SIZE) == 0;
+    }
+    return strcmp(entry->actor, cmd->actor) == 0;
+}
+
+static bool history_has(const struct acsa_order *order, enum acsa_step step,
+                        const struct acsa_command *cmd)
 {
     for (uint32_t i = 0; i < order->history_count; i++) {
-        if (order->history[i].step == step && strcmp(order->history[i].actor, actor) == 0) {
+        if (order->history[i].step == step && same_person(&order->history[i], cmd)) {
             return true;
         }
     }
@@ -581,12 +646,14 @@ static enum acsa_rc check_duties(const struct acsa_order *order, const struct ac
         {ACSA_STEP_ISSUE, ACSA_STEP_RECEIVE, "recorded a receipt of"},
         {ACSA_STEP_PAY, ACSA_STEP_RECEIVE, "recorded a receipt of"},
     };
+    /* A correction is held to the rules of the step it corrects. */
+    enum acsa_step step = cmd->step == ACSA_STEP_CORRECT ? cmd->corrected_step : cmd->step;
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-        if (rules[i].step == cmd->step && history_has(order, rules[i].conflict, cmd->actor)) {
+        if (rules[i].step == step && history_has(order, rules[i].conflict, cmd)) {
             return acsa_error_set(err, ACSA_EREFUSED, "by",
                                   "by: \"%s\" %s order %s and may not also %s it (separation "
                                   "of duties)", cmd->actor, rules[i].did, order->number,
-                                  step_names[cmd->step]);
+                                  step_names[step]);
         }
     }
     return ACSA_OK;
@@ -598,6 +665,13 @@ static enum acsa_rc check_official(const struct acsa_order *order,
 {
     bool requesting_side = cmd->step == ACSA_STEP_APPROVE;
     const char *party = requesting_side ? order->requester : order->supplier;
+    if (cmd->step == ACSA_STEP_RESOLVE) {
+        /* The party that raised the dispute ends it; unknown (an order disputed before the
+         * raising party was kept), either party's official may. */
+        party = order->disputed_by[0] != '\0' ? order->disputed_by
+                : cmd->official != NULL && strcmp(cmd->official->party, order->supplier) == 0
+                    ? order->supplier : order->requester;
+    }
     const struct acsa_official *official = cmd->official;
     if (official == NULL || strcmp(official->party, party) != 0 ||
         strcmp(official->name, cmd->actor) != 0) {
@@ -606,7 +680,7 @@ static enum acsa_rc check_official(const struct acsa_order *order,
                               "order %s", cmd->actor, party, step_names[cmd->step],
                               order->number);
     }
-    if (!requesting_side) {
+    if (!requesting_side || cmd->step == ACSA_STEP_RESOLVE) {
         return ACSA_OK;
     }
     char amount[ACSA_MONEY_TEXT_SIZE];
@@ -700,7 +774,8 @@ static enum acsa_rc check_quantity(const struct acsa_command *cmd, const char *v
 
 /* Value of the step from done to done + quantity, by cumulative rounding so that the parts
  * of a line always add up to its value. */
-static int64_t value_between(const struct acsa_order_line *line, int64_t done, int64_t quantity)
+int64_t acsa__order_value_between(const struct acsa_order_line *line, int64_t done,
+                                  int64_t quantity)
 {
     int64_t before = 0;
     int64_t after = 0;
@@ -711,10 +786,23 @@ static int64_t value_between(const struct acsa_order_line *line, int64_t done, i
     return after - before;
 }
 
+static int64_t value_between(const struct acsa_order_line *line, int64_t done, int64_t quantity)
+{
+    return acsa__order_value_between(line, done, quantity);
+}
+
+bool acsa_order_line_complete(const struct acsa_order_line *line)
+{
+    return line->closed || line->received_milli == line->quantity_milli;
+}
+
 static bool all_lines(const struct acsa_order *order, int which)
 {
     for (uint32_t i = 0; i < order->line_count; i++) {
         const struct acsa_order_line *line = &order->lines[i];
+        if (which == 0 && acsa_order_line_complete(line)) {
+            continue; /* A line closed short expects no more. */
+        }
         int64_t have = which == 0 ? line->received_milli : line->return_accepted_milli;
         int64_t want = which == 0 ? line->quantity_milli : line->received_milli;
         if (have != want) {
@@ -730,6 +818,11 @@ static enum acsa_rc step_issue(struct acsa_order *order, const struct acsa_comma
     struct acsa_order_line *line = command_line(order, cmd, err);
     if (line == NULL) {
         return err->rc;
+    }
+    if (line->closed) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line",
+                              "line: line %u of order %s was closed short; nothing more is "
+                              "issued on it", cmd->line_no, order->number);
     }
     enum acsa_rc rc = check_quantity(cmd, "issuing", line->quantity_milli, "ordered",
                                      line->issued_milli, line, err);
@@ -748,6 +841,11 @@ static enum acsa_rc step_receive(const struct acsa_agreement *agreement, const c
     struct acsa_order_line *line = command_line(order, cmd, err);
     if (line == NULL) {
         return err->rc;
+    }
+    if (line->closed) {
+        return acsa_error_set(err, ACSA_EREFUSED, "line",
+                              "line: line %u of order %s was closed short; nothing more is "
+                              "received on it", cmd->line_no, order->number);
     }
     enum acsa_rc rc = check_quantity(cmd, "receiving", line->issued_milli, "issued",
                                      line->received_milli, line, err);
@@ -954,6 +1052,8 @@ static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_comm
         rc = need_reason(cmd, err);
         order->state_before_dispute = order->state;
         order->state = ACSA_STATE_DISPUTED;
+        memcpy(order->disputed_by, cmd->party, ACSA_NATION_SIZE);
+        order->disputed_by[ACSA_NATION_SIZE - 1] = '\0';
         break;
     case ACSA_STEP_CLOSE:
         order->state = ACSA_STATE_CLOSED;
@@ -968,6 +1068,7 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
                              struct acsa_order *order, const struct acsa_command *cmd,
                              struct acsa_event *event, struct acsa_error *err)
 {
+    enum acsa_rc rc = ACSA_OK;
     switch (cmd->step) {
     case ACSA_STEP_ISSUE:
         return step_issue(order, cmd, err);
@@ -983,6 +1084,15 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
         return step_pay(nation, order, cmd, event, err);
     case ACSA_STEP_CONVERT:
         return step_convert(agreement, nation, order, cmd, event, err);
+    case ACSA_STEP_RESOLVE:
+        rc = check_official(order, cmd, err);
+        return rc == ACSA_OK ? acsa__order_fix_apply(agreement, nation, order, cmd, event, err)
+                             : rc;
+    case ACSA_STEP_CLOSE_LINE:
+    case ACSA_STEP_CORRECT:
+    case ACSA_STEP_AMEND:
+    case ACSA_STEP_REJECT_RETURN:
+        return acsa__order_fix_apply(agreement, nation, order, cmd, event, err);
     case ACSA_STEP_CREATE:
     case ACSA_STEP_EXCHANGE:
     case ACSA_STEP_COUNT:
@@ -1006,7 +1116,9 @@ static void event_begin(struct acsa_event *event, const struct acsa_order *order
     /* Only a per-line step names a line: a line number given with any other step is not the
      * event's (the store writes back the line an event names). */
     bool line_step = cmd->step == ACSA_STEP_ISSUE || cmd->step == ACSA_STEP_RECEIVE ||
-                     cmd->step == ACSA_STEP_RETURN || cmd->step == ACSA_STEP_ACCEPT_RETURN;
+                     cmd->step == ACSA_STEP_RETURN || cmd->step == ACSA_STEP_ACCEPT_RETURN ||
+                     cmd->step == ACSA_STEP_CLOSE_LINE || cmd->step == ACSA_STEP_CORRECT ||
+                     cmd->step == ACSA_STEP_REJECT_RETURN;
     event->line_no = line_step ? cmd->line_no : 0;
     event->quantity_milli = line_step ? cmd->quantity_milli : 0;
 }
@@ -1042,7 +1154,7 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
     ACSA_ASSERT(acsa_event_balanced(&event));
     ACSA_ASSERT(acsa_order_outstanding(&next) >= 0);
     memcpy(order, &next, ORDER_HEAD_SIZE);
-    history_append(order, command->step, command->actor);
+    history_append(order, command->step, command->actor, command->actor_key);
     *out_event = event;
     return ACSA_OK;
 }
@@ -1103,7 +1215,7 @@ static void exchange_side(const struct acsa_agreement *agreement, const char *na
     } else {
         order->state = ACSA_STATE_SETTLED;
     }
-    history_append(order, ACSA_STEP_EXCHANGE, cmd->actor);
+    history_append(order, ACSA_STEP_EXCHANGE, cmd->actor, cmd->actor_key);
     event->state_to = order->state;
     ACSA_ASSERT(acsa_event_balanced(event));
 }

@@ -47,6 +47,11 @@ enum acsa_step {
     ACSA_STEP_EXCHANGE,
     ACSA_STEP_CONVERT,
     ACSA_STEP_CLOSE,
+    ACSA_STEP_RESOLVE,        /* Ends a dispute: back to the state it was raised in. */
+    ACSA_STEP_CLOSE_LINE,     /* Ends a line short at the quantity received. */
+    ACSA_STEP_CORRECT,        /* Sets a per-line step's cumulative quantity anew. */
+    ACSA_STEP_AMEND,          /* Changes a draft: units, place, need-by, lines. */
+    ACSA_STEP_REJECT_RETURN,  /* The supplier refuses part of a return; it is owed again. */
     ACSA_STEP_COUNT
 };
 
@@ -114,12 +119,15 @@ struct acsa_order_line {
     int64_t received_milli;                /* Received so far (<= issued). */
     int64_t returned_milli;                /* Returned in kind so far (<= received). */
     int64_t return_accepted_milli;         /* Returns the supplier accepted (<= returned). */
+    bool closed;                           /* Ended short at received_milli (close-line). */
 };
 
 /* One recorded step, as far as later rules need it (separation of duties). */
 struct acsa_order_history_entry {
     uint8_t step;                          /* enum acsa_step. */
     char actor[ACSA_NAME_SIZE];            /* Who took it. */
+    uint8_t actor_key[ACSA_NAME_KEY_SIZE]; /* The name's comparison key (all zero: none; the
+                                              actors are then compared as written). */
 };
 
 struct acsa_order {
@@ -149,6 +157,9 @@ struct acsa_order {
     char exchanged_with[ACSA_NUMBER_SIZE]; /* The reciprocal order of an exchange, or "". */
     uint32_t line_count;                   /* Used lines. */
     struct acsa_order_line lines[ACSA_ORDER_LINES_MAX];                 /* Lines 1..count. */
+    char disputed_by[ACSA_NATION_SIZE];    /* The party that raised the open (or last)
+                                              dispute; "" if never disputed or not known. The
+                                              history must stay last: new fields go here. */
     uint32_t history_count;                                             /* Used entries. */
     struct acsa_order_history_entry history[ACSA_ORDER_HISTORY_MAX];    /* Oldest first. */
 };
@@ -202,8 +213,20 @@ struct acsa_command {
     int64_t quantity_milli;                /* issue, receive, return, accept-return. */
     int64_t amount_minor;                  /* pay. */
     char currency[ACSA_CURRENCY_SIZE];     /* pay. */
-    const struct acsa_official *official;  /* approve/accept/reject: the actor's official
-                                              record in the acting party, NULL if none. */
+    const struct acsa_official *official;  /* approve/accept/reject/resolve: the actor's
+                                              official record in the acting party, NULL if
+                                              none. */
+    char party[ACSA_NATION_SIZE];          /* dispute, close-line: the party taking the step
+                                              ("" if not known). */
+    enum acsa_step corrected_step;         /* correct: issue, receive, return or
+                                              accept-return; else ACSA_STEP_CREATE (none). */
+    uint8_t actor_key[ACSA_NAME_KEY_SIZE]; /* The actor's comparison key (acsa_app_name_key),
+                                              all zero: none. */
+    const struct acsa_order_draft *amend;  /* amend: the whole changed draft (units, place,
+                                              need_by, lines); the parties and the method are
+                                              the order's. */
+    const struct acsa_activity *activity;  /* amend: the order's activity, for the rules of
+                                              entry. */
 };
 
 /** Formats an order number: "IN-JP-2024-000042". buf holds ACSA_NUMBER_SIZE bytes. */
@@ -246,6 +269,39 @@ ACSA_NODISCARD enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agr
                                                 struct acsa_event *out_event,
                                                 struct acsa_event *out_other_event,
                                                 struct acsa_error *err);
+
+/** Whether a line is settled for delivery: fully received, or closed short. */
+bool acsa_order_line_complete(const struct acsa_order_line *line);
+
+/** The rules of entry acsa_order_create applies, on a draft of an order that exists: used by
+ * amend. Fills the lines' values of *checked (a copy of draft) on success. */
+ACSA_NODISCARD enum acsa_rc acsa_order_entry_check(const struct acsa_agreement *agreement,
+                                                   const struct acsa_activity *activity,
+                                                   const struct acsa_order_draft *draft,
+                                                   int32_t day,
+                                                   struct acsa_order_draft *checked,
+                                                   struct acsa_error *err);
+
+/** The steps of order_fix.c (resolve, close-line, correct, amend, reject-return), called by
+ * acsa_order_apply on a copy of the order after the common checks. */
+ACSA_NODISCARD enum acsa_rc acsa__order_fix_apply(const struct acsa_agreement *agreement,
+                                                  const char *nation, struct acsa_order *order,
+                                                  const struct acsa_command *cmd,
+                                                  struct acsa_event *event,
+                                                  struct acsa_error *err);
+
+/** The ledger legs of a receipt (accrual) or of a return accepted (discharge in kind) of
+ * value and quantity on line_no, signed: a correction posts negative ones. */
+void acsa__order_post_receipt(struct acsa_event *event, const struct acsa_order *order,
+                              const char *nation, int64_t value, int64_t quantity,
+                              uint32_t line_no);
+void acsa__order_post_return_accepted(struct acsa_event *event, const struct acsa_order *order,
+                                      const char *nation, int64_t value, int64_t quantity,
+                                      uint32_t line_no);
+
+/** Value of a line's quantities from done to done + quantity (cumulative rounding). */
+int64_t acsa__order_value_between(const struct acsa_order_line *line, int64_t done,
+                                  int64_t quantity);
 
 /** Whether the order's settlement is past due as of day (due_day < day, not settled). */
 bool acsa_order_overdue(const struct acsa_order *order, int32_t day);

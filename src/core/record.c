@@ -23,11 +23,17 @@ enum acsa_signer acsa_step_signer(enum acsa_step step)
     case ACSA_STEP_INVOICE:
     case ACSA_STEP_ACCEPT_RETURN:
     case ACSA_STEP_CONVERT: /* The creditor turns its in-kind claim into cash, as it invoices. */
+    case ACSA_STEP_REJECT_RETURN:
         return ACSA_SIGNER_SUPPLIER;
     case ACSA_STEP_DISPUTE:
     case ACSA_STEP_EXCHANGE:
     case ACSA_STEP_CLOSE:
+    case ACSA_STEP_CLOSE_LINE:
         return ACSA_SIGNER_EITHER;
+    case ACSA_STEP_RESOLVE:
+        return ACSA_SIGNER_DISPUTANT;
+    case ACSA_STEP_CORRECT:
+        return ACSA_SIGNER_CORRECTED;
     default:
         return ACSA_SIGNER_REQUESTER;
     }
@@ -38,7 +44,25 @@ const char *acsa_step_party(const struct acsa_order *order, enum acsa_step step)
     switch (acsa_step_signer(step)) {
     case ACSA_SIGNER_REQUESTER: return order->requester;
     case ACSA_SIGNER_SUPPLIER: return order->supplier;
+    case ACSA_SIGNER_DISPUTANT: return order->disputed_by[0] != '\0' ? order->disputed_by : NULL;
     default: return NULL;
+    }
+}
+
+const char *acsa_command_party(const struct acsa_order *order, const struct acsa_command *cmd)
+{
+    if (cmd->step != ACSA_STEP_CORRECT) {
+        return acsa_step_party(order, cmd->step);
+    }
+    switch (cmd->corrected_step) {
+    case ACSA_STEP_ISSUE:
+    case ACSA_STEP_ACCEPT_RETURN:
+        return order->supplier;
+    case ACSA_STEP_RECEIVE:
+    case ACSA_STEP_RETURN:
+        return order->requester;
+    default:
+        return NULL; /* The core refuses any other corrected step. */
     }
 }
 
@@ -102,6 +126,24 @@ static void put_ref(struct writer *w, const struct acsa_ref *ref, const char *fi
     put_i64(w, ref->id, field);
 }
 
+static void put_lines(struct writer *w, const struct acsa_order_draft *d)
+{
+    if (d->line_count > ACSA_ORDER_LINES_MAX) {
+        w->field = w->field != NULL ? w->field : "lines";
+        return;
+    }
+    put_u64(w, d->line_count, 4, "lines");
+    for (uint32_t i = 0; i < d->line_count; i++) {
+        const struct acsa_order_line *l = &d->lines[i];
+        PUT_TEXT(w, l->category, "line.category");
+        PUT_TEXT(w, l->description, "line.description");
+        PUT_TEXT(w, l->nsn, "line.nsn");
+        PUT_TEXT(w, l->unit_of_issue, "line.unit");
+        put_i64(w, l->quantity_milli, "line.qty");
+        put_i64(w, l->price_minor, "line.price");
+    }
+}
+
 static void put_create(struct writer *w, const struct acsa_record *r)
 {
     const struct acsa_order_draft *d = &r->draft;
@@ -123,16 +165,31 @@ static void put_create(struct writer *w, const struct acsa_record *r)
         w->field = w->field != NULL ? w->field : "lines";
         return;
     }
-    put_u64(w, d->line_count, 4, "lines");
-    for (uint32_t i = 0; i < d->line_count; i++) {
-        const struct acsa_order_line *l = &d->lines[i];
-        PUT_TEXT(w, l->category, "line.category");
-        PUT_TEXT(w, l->description, "line.description");
-        PUT_TEXT(w, l->nsn, "line.nsn");
-        PUT_TEXT(w, l->unit_of_issue, "line.unit");
-        put_i64(w, l->quantity_milli, "line.qty");
-        put_i64(w, l->price_minor, "line.price");
+    put_lines(w, d);
+}
+
+/* Version 2: the corrected step of a correction ("" for other steps), then for amend the
+ * changed draft in the layout of create's. */
+static void put_fix(struct writer *w, const struct acsa_record *r)
+{
+    const struct acsa_command *c = &r->command;
+    bool corrects = c->step == ACSA_STEP_CORRECT;
+    if (corrects && (unsigned)c->corrected_step >= ACSA_STEP_COUNT) {
+        w->field = w->field != NULL ? w->field : "corrected_step";
+        return;
     }
+    put_text(w, corrects ? acsa_step_name(c->corrected_step) : "", ACSA_CODE_SIZE,
+             "corrected_step");
+    if (c->step != ACSA_STEP_AMEND) {
+        return;
+    }
+    const struct acsa_order_draft *d = &r->draft;
+    put_ref(w, &r->requester_unit, "requester_unit");
+    put_ref(w, &r->supplier_unit, "supplier_unit");
+    PUT_TEXT(w, d->place, "place");
+    put_i32(w, d->need_by_day, "need_by");
+    PUT_TEXT(w, d->line_currency[0], "currency");
+    put_lines(w, d);
 }
 
 static void put_step(struct writer *w, const struct acsa_record *r)
@@ -159,6 +216,7 @@ static void put_step(struct writer *w, const struct acsa_record *r)
         PUT_TEXT(w, r->other_number, "other_number");
         put_bytes(w, r->other_prev_hash, ACSA_HASH_SIZE, "other_prev_hash");
     }
+    put_fix(w, r);
 }
 
 enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, size_t cap,
@@ -274,22 +332,9 @@ static void get_ref(struct reader *r, struct acsa_ref *ref, const char *field)
     ref->id = get_i64(r, field);
 }
 
-static void get_create(struct reader *r, struct acsa_record *out)
+/* The currency, then the count and the lines of a create or an amend. */
+static void get_lines(struct reader *r, struct acsa_order_draft *d)
 {
-    struct acsa_order_draft *d = &out->draft;
-    GET_TEXT(r, out->agreement_id, "agreement_id");
-    get_ref(r, &out->activity, "activity");
-    get_ref(r, &out->requester_unit, "requester_unit");
-    get_ref(r, &out->supplier_unit, "supplier_unit");
-    GET_TEXT(r, d->requester, "requester");
-    GET_TEXT(r, d->supplier, "supplier");
-    char method[ACSA_CODE_SIZE];
-    GET_TEXT(r, method, "method");
-    if (r->field == NULL && !acsa_method_parse(method, &d->method)) {
-        r->field = "method";
-    }
-    GET_TEXT(r, d->place, "place");
-    d->need_by_day = get_i32(r, "need_by");
     char currency[ACSA_CURRENCY_SIZE];
     GET_TEXT(r, currency, "currency");
     uint64_t count = get_u64(r, 4, "lines");
@@ -307,8 +352,52 @@ static void get_create(struct reader *r, struct acsa_record *out)
         memcpy(d->line_currency[i], currency, sizeof(currency));
     }
     d->line_count = r->field == NULL ? (uint32_t)count : 0;
+    if (d->line_count == 0) {
+        memcpy(d->line_currency[0], currency, sizeof(currency));
+    }
+}
+
+static void get_create(struct reader *r, struct acsa_record *out)
+{
+    struct acsa_order_draft *d = &out->draft;
+    GET_TEXT(r, out->agreement_id, "agreement_id");
+    get_ref(r, &out->activity, "activity");
+    get_ref(r, &out->requester_unit, "requester_unit");
+    get_ref(r, &out->supplier_unit, "supplier_unit");
+    GET_TEXT(r, d->requester, "requester");
+    GET_TEXT(r, d->supplier, "supplier");
+    char method[ACSA_CODE_SIZE];
+    GET_TEXT(r, method, "method");
+    if (r->field == NULL && !acsa_method_parse(method, &d->method)) {
+        r->field = "method";
+    }
+    GET_TEXT(r, d->place, "place");
+    d->need_by_day = get_i32(r, "need_by");
+    get_lines(r, d);
     d->requester_unit_id = 0;
     d->supplier_unit_id = 0;
+}
+
+/* Version 2 fields: see put_fix. */
+static void get_fix(struct reader *r, struct acsa_record *out)
+{
+    struct acsa_command *c = &out->command;
+    char step[ACSA_CODE_SIZE];
+    GET_TEXT(r, step, "corrected_step");
+    c->corrected_step = ACSA_STEP_CREATE;
+    if (r->field == NULL && step[0] != '\0' &&
+        (c->step != ACSA_STEP_CORRECT || !acsa_step_parse(step, &c->corrected_step))) {
+        r->field = "corrected_step";
+    }
+    if (r->field != NULL || c->step != ACSA_STEP_AMEND) {
+        return;
+    }
+    struct acsa_order_draft *d = &out->draft;
+    get_ref(r, &out->requester_unit, "requester_unit");
+    get_ref(r, &out->supplier_unit, "supplier_unit");
+    GET_TEXT(r, d->place, "place");
+    d->need_by_day = get_i32(r, "need_by");
+    get_lines(r, d);
 }
 
 static void get_step(struct reader *r, struct acsa_record *out)
@@ -335,6 +424,9 @@ static void get_step(struct reader *r, struct acsa_record *out)
     } else if (r->field == NULL && c->step == ACSA_STEP_EXCHANGE) {
         GET_TEXT(r, out->other_number, "other_number");
         get_bytes(r, out->other_prev_hash, ACSA_HASH_SIZE, "other_prev_hash");
+    }
+    if (r->field == NULL) {
+        get_fix(r, out);
     }
 }
 
@@ -531,23 +623,37 @@ static void check_ref(struct checker *c, const char *field, const struct acsa_re
 static bool per_line(enum acsa_step step)
 {
     return step == ACSA_STEP_ISSUE || step == ACSA_STEP_RECEIVE || step == ACSA_STEP_RETURN ||
+           step == ACSA_STEP_ACCEPT_RETURN || step == ACSA_STEP_CLOSE_LINE ||
+           step == ACSA_STEP_CORRECT || step == ACSA_STEP_REJECT_RETURN;
+}
+
+/* The least quantity a per-line step carries: a correction may set a quantity to 0, a line
+ * closed short names no quantity, the rest move a positive one. */
+static int64_t qty_min(enum acsa_step step)
+{
+    return step == ACSA_STEP_CORRECT || step == ACSA_STEP_CLOSE_LINE ? 0 : 1;
+}
+
+static int64_t qty_max(enum acsa_step step)
+{
+    return step == ACSA_STEP_CLOSE_LINE ? 0 : INT64_MAX;
+}
+
+static bool official_step(enum acsa_step step)
+{
+    return step == ACSA_STEP_APPROVE || step == ACSA_STEP_ACCEPT || step == ACSA_STEP_REJECT ||
+           step == ACSA_STEP_RESOLVE;
+}
+
+static bool correctable(enum acsa_step step)
+{
+    return step == ACSA_STEP_ISSUE || step == ACSA_STEP_RECEIVE || step == ACSA_STEP_RETURN ||
            step == ACSA_STEP_ACCEPT_RETURN;
 }
 
-static void check_create(struct checker *c, const struct acsa_record *r)
+/* The lines of a create or an amend. */
+static void check_lines(struct checker *c, const struct acsa_order_draft *d)
 {
-    const struct acsa_order_draft *d = &r->draft;
-    check_text(c, "agreement_id", r->agreement_id, true);
-    check_ref(c, "activity", &r->activity, true);
-    check_ref(c, "requester_unit", &r->requester_unit, false);
-    check_ref(c, "supplier_unit", &r->supplier_unit, false);
-    check_nation(c, "requester", d->requester);
-    check_nation(c, "supplier", d->supplier);
-    if (c->field == NULL && (unsigned)d->method >= ACSA_METHOD_COUNT) {
-        refuse(c, "method", "not a settlement method");
-    }
-    check_text(c, "place", d->place, false);
-    check_day(c, "need_by", d->need_by_day, ACSA_DATE_LAST, true);
     check_currency(c, "currency", d->line_currency[0]);
     check_range(c, "lines", d->line_count, 1, ACSA_ORDER_LINES_MAX);
     for (uint32_t i = 0; c->field == NULL && i < d->line_count; i++) {
@@ -564,6 +670,43 @@ static void check_create(struct checker *c, const struct acsa_record *r)
     }
 }
 
+/* Version 2 fields: a corrected step on correct only; the changed draft of an amend. */
+static void check_fix(struct checker *c, const struct acsa_record *r)
+{
+    const struct acsa_command *cmd = &r->command;
+    if (cmd->step == ACSA_STEP_CORRECT) {
+        if (c->field == NULL && !correctable(cmd->corrected_step)) {
+            refuse(c, "corrected_step", "must be issue, receive, return or accept-return");
+        }
+    } else if (c->field == NULL && cmd->corrected_step != ACSA_STEP_CREATE) {
+        refuse(c, "corrected_step", "only a correction names a corrected step");
+    }
+    if (cmd->step == ACSA_STEP_AMEND) {
+        check_ref(c, "requester_unit", &r->requester_unit, false);
+        check_ref(c, "supplier_unit", &r->supplier_unit, false);
+        check_text(c, "place", r->draft.place, false);
+        check_day(c, "need_by", r->draft.need_by_day, ACSA_DATE_LAST, true);
+        check_lines(c, &r->draft);
+    }
+}
+
+static void check_create(struct checker *c, const struct acsa_record *r)
+{
+    const struct acsa_order_draft *d = &r->draft;
+    check_text(c, "agreement_id", r->agreement_id, true);
+    check_ref(c, "activity", &r->activity, true);
+    check_ref(c, "requester_unit", &r->requester_unit, false);
+    check_ref(c, "supplier_unit", &r->supplier_unit, false);
+    check_nation(c, "requester", d->requester);
+    check_nation(c, "supplier", d->supplier);
+    if (c->field == NULL && (unsigned)d->method >= ACSA_METHOD_COUNT) {
+        refuse(c, "method", "not a settlement method");
+    }
+    check_text(c, "place", d->place, false);
+    check_day(c, "need_by", d->need_by_day, ACSA_DATE_LAST, true);
+    check_lines(c, d);
+}
+
 /* The fields of a step: each step carries only what it uses, the rest zero or empty. */
 static void check_step(struct checker *c, const struct acsa_record *r)
 {
@@ -576,13 +719,13 @@ static void check_step(struct checker *c, const struct acsa_record *r)
     enum acsa_step step = cmd->step;
     bool line = per_line(step);
     bool pay = step == ACSA_STEP_PAY;
-    bool official = step == ACSA_STEP_APPROVE || step == ACSA_STEP_ACCEPT ||
-                    step == ACSA_STEP_REJECT;
+    bool official = official_step(step);
     check_day(c, "day", cmd->day, ACSA_DATE_STEP_LAST, false);
     check_text(c, "actor", cmd->actor, true);
     check_text(c, "reason", cmd->reason, false);
     check_range(c, "line", cmd->line_no, line ? 1 : 0, line ? ACSA_ORDER_LINES_MAX : 0);
-    check_range(c, "qty", cmd->quantity_milli, line ? 1 : 0, line ? INT64_MAX : 0);
+    check_range(c, "qty", cmd->quantity_milli, line ? qty_min(step) : 0,
+                line ? qty_max(step) : 0);
     check_range(c, "amount", cmd->amount_minor, pay ? 1 : 0, pay ? INT64_MAX : 0);
     if (pay) {
         check_currency(c, "currency", cmd->currency);
@@ -595,6 +738,7 @@ static void check_step(struct checker *c, const struct acsa_record *r)
     } else if (step == ACSA_STEP_EXCHANGE) {
         check_number(c, "other_number", r->other_number);
     }
+    check_fix(c, r);
 }
 
 static void check_activity(struct checker *c, const struct acsa_record *r)
@@ -622,13 +766,18 @@ void acsa_record_normalize(struct acsa_record *record)
         cmd->line_no = 0;
         cmd->quantity_milli = 0;
     }
+    if (cmd->step == ACSA_STEP_CLOSE_LINE) {
+        cmd->quantity_milli = 0; /* A line is closed at what was received. */
+    }
     if (cmd->step != ACSA_STEP_PAY) {
         cmd->amount_minor = 0;
         memset(cmd->currency, 0, sizeof(cmd->currency));
     }
-    if (cmd->step != ACSA_STEP_APPROVE && cmd->step != ACSA_STEP_ACCEPT &&
-        cmd->step != ACSA_STEP_REJECT) {
+    if (!official_step(cmd->step)) {
         record->official_limit_minor = 0;
+    }
+    if (cmd->step != ACSA_STEP_CORRECT) {
+        cmd->corrected_step = ACSA_STEP_CREATE;
     }
 }
 
@@ -725,6 +874,9 @@ void acsa_order_facts(const struct acsa_order *o, acsa_fact_cb cb, void *ctx)
     fact_money(cb, ctx, "paid", o->paid_minor, e);
     cb(ctx, "converted", o->converted ? "yes" : "no");
     cb(ctx, "exchanged_with", o->exchanged_with);
+    if (o->disputed_by[0] != '\0') {
+        cb(ctx, "disputed_by", o->disputed_by); /* Only once set: older fingerprints hold. */
+    }
     fact_i64(cb, ctx, "lines", o->line_count);
     for (uint32_t i = 0; i < o->line_count && i < ACSA_ORDER_LINES_MAX; i++) {
         const struct acsa_order_line *l = &o->lines[i];
@@ -741,6 +893,9 @@ void acsa_order_facts(const struct acsa_order *o, acsa_fact_cb cb, void *ctx)
         fact_i64(cb, ctx, LINE_FIELD("received_milli"), l->received_milli);
         fact_i64(cb, ctx, LINE_FIELD("returned_milli"), l->returned_milli);
         fact_i64(cb, ctx, LINE_FIELD("return_accepted_milli"), l->return_accepted_milli);
+        if (l->closed) {
+            cb(ctx, LINE_FIELD("closed"), "yes"); /* Only once set: older fingerprints hold. */
+        }
 #undef LINE_FIELD
     }
 }

@@ -14,7 +14,7 @@
 #define ACSA_HASH_SIZE 32              /* SHA-256. */
 #define ACSA_RECORD_MAX 32768          /* Longest encoding: a create with 64 full lines is
                                           under 24 KiB. */
-#define ACSA_RECORD_VERSION 1
+#define ACSA_RECORD_VERSION 2
 
 enum acsa_record_kind {
     ACSA_RECORD_STEP = 1,              /* One step of an order (create included). */
@@ -27,6 +27,8 @@ enum acsa_signer {
     ACSA_SIGNER_REQUESTER,
     ACSA_SIGNER_SUPPLIER,
     ACSA_SIGNER_EITHER,
+    ACSA_SIGNER_DISPUTANT,             /* resolve: the party that raised the dispute. */
+    ACSA_SIGNER_CORRECTED,             /* correct: the party entitled to the corrected step. */
 };
 
 /* A reference datum (activity, unit) named as its origin node numbered it; id 0: none. */
@@ -66,8 +68,15 @@ struct acsa_record {
 /** Who may sign step. */
 enum acsa_signer acsa_step_signer(enum acsa_step step);
 
-/** The party entitled to take step on order: requester or supplier, or NULL for either. */
+/** The party entitled to take step on order: requester or supplier, or NULL for either. For
+ * resolve, the party that raised the dispute (NULL if not known); for correct, which needs
+ * the corrected step, NULL: use acsa_command_party. */
 const char *acsa_step_party(const struct acsa_order *order, enum acsa_step step);
+
+/** The party entitled to take cmd on order: acsa_step_party, and for correct the party
+ * entitled to the corrected step (issue, accept-return: supplier; receive, return:
+ * requester). NULL for either. */
+const char *acsa_command_party(const struct acsa_order *order, const struct acsa_command *cmd);
 
 /** Writes the canonical encoding of record into buf (cap bytes; ACSA_RECORD_MAX always
  * suffices). ACSA_EUSAGE naming the field if a text is too long or a value out of range. */

@@ -87,7 +87,7 @@ static json_t *line_json(const struct acsa_order_line *line, uint32_t no, uint8_
     if (!acsa_money_line_value(line->received_milli, line->price_minor, &received_value)) {
         received_value = 0;
     }
-    return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+    return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
                      "line", (int)no, "category", S(line->category), "description",
                      acsa_json_text(line->description), "nsn", acsa_json_text(line->nsn),
                      "unit_of_issue", S(line->unit_of_issue), "quantity",
@@ -98,7 +98,7 @@ static json_t *line_json(const struct acsa_order_line *line, uint32_t no, uint8_
                      acsa_json_quantity(line->received_milli), "returned",
                      acsa_json_quantity(line->returned_milli), "return_accepted",
                      acsa_json_quantity(line->return_accepted_milli), "received_value",
-                     acsa_json_money(received_value, exponent));
+                     acsa_json_money(received_value, exponent), "closed", line->closed);
 }
 
 static json_t *lines_json(const struct acsa_order *order)
@@ -186,6 +186,7 @@ json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today)
     json_t *amounts = amounts_json(o, today);
     bool ok = doc != NULL && amounts != NULL && json_object_update(doc, amounts) == 0;
     ok = ok && json_object_set_new(doc, "lines", lines_json(o)) == 0;
+    ok = ok && json_object_set_new(doc, "disputed_by", acsa_json_text(o->disputed_by)) == 0;
     json_decref(amounts);
     if (!ok) {
         json_decref(doc);
@@ -324,6 +325,8 @@ static void text_line(struct acsa_text *t, const struct acsa_order_line *line, u
     text_quantity(t, line->return_accepted_milli);
     ACSA_TEXT_LIT(t, ",\"received_value\":");
     text_money(t, received_value, exponent);
+    ACSA_TEXT_LIT(t, ",\"closed\":");
+    acsa_text_bool(t, line->closed);
     ACSA_TEXT_LIT(t, "}");
 }
 
@@ -394,7 +397,8 @@ void acsa_order_text_members(struct acsa_text *t, const struct acsa_order_view *
         acsa_text_raw(t, ",", i > 0 ? 1 : 0);
         text_line(t, &o->lines[i], i + 1, e);
     }
-    ACSA_TEXT_LIT(t, "]");
+    ACSA_TEXT_LIT(t, "],\"disputed_by\":");
+    acsa_text_text(t, o->disputed_by);
 }
 
 void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,

@@ -12,7 +12,8 @@
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 
 /* Members a step takes besides date. */
-enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u };
+enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u,
+       NEEDS_LINE_NO = 16u, NEEDS_STEP = 32u, NEEDS_AMEND = 64u };
 
 static const struct step_needs {
     enum acsa_step step;
@@ -25,6 +26,11 @@ static const struct step_needs {
     {ACSA_STEP_RETURN, NEEDS_LINE},    {ACSA_STEP_ACCEPT_RETURN, NEEDS_LINE},
     {ACSA_STEP_INVOICE, 0},            {ACSA_STEP_PAY, NEEDS_AMOUNT},
     {ACSA_STEP_EXCHANGE, NEEDS_WITH},  {ACSA_STEP_CLOSE, 0},
+    {ACSA_STEP_RESOLVE, NEEDS_REASON},
+    {ACSA_STEP_CLOSE_LINE, NEEDS_REASON | NEEDS_LINE_NO},
+    {ACSA_STEP_CORRECT, NEEDS_REASON | NEEDS_LINE | NEEDS_STEP},
+    {ACSA_STEP_REJECT_RETURN, NEEDS_REASON | NEEDS_LINE},
+    {ACSA_STEP_AMEND, NEEDS_AMEND},
 };
 
 struct acsa_order_scope order_scope(const struct acsa_order *o)
@@ -63,6 +69,8 @@ struct order_args {
     struct acsa_command command;              /* Steps. */
     char with[ACSA_NUMBER_SIZE];
     char if_match[SERVER_HEADER_SIZE];
+    char corrected[ACSA_CODE_SIZE];           /* Correct: the step corrected. */
+    struct acsa_amend amend;                  /* Amend: the changes. */
 };
 
 /* ---- One order ------------------------------------------------------------------------ */
@@ -338,6 +346,14 @@ static enum acsa_rc order_line(struct acsa_order_draft *d, uint32_t index, json_
 }
 
 static enum acsa_rc order_lines(struct acsa_order_draft *d, json_t *lines,
+                                struct acsa_error *err);
+
+enum acsa_rc route_order_lines(struct acsa_order_draft *d, json_t *lines, struct acsa_error *err)
+{
+    return order_lines(d, lines, err);
+}
+
+static enum acsa_rc order_lines(struct acsa_order_draft *d, json_t *lines,
                                 struct acsa_error *err)
 {
     size_t count = json_array_size(lines);
@@ -464,6 +480,8 @@ static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
     acsa_error_clear(&err);
     if (args->command.step == ACSA_STEP_EXCHANGE) {
         rc = acsa_app_order_exchange(app, args->number, args->with, &args->command, &err);
+    } else if (args->command.step == ACSA_STEP_AMEND) {
+        rc = acsa_app_order_amend(app, args->number, &args->amend, &args->command, NULL, &err);
     } else {
         rc = acsa_app_order_step(app, args->number, &args->command, NULL, &err);
     }
@@ -483,8 +501,18 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     const char *amount = NULL;
     const struct acsa_currency *currency = NULL;
     json_t *doc = NULL;
-    struct json_in_field fields[7] = {JIN("date", JIN_DATE, false, &c->day, 0)};
+    if ((needs & NEEDS_AMEND) != 0) {
+        return route_amend_parse(req, &args->amend, c);
+    }
+    struct json_in_field fields[8] = {JIN("date", JIN_DATE, false, &c->day, 0)};
     size_t n = 1;
+    if ((needs & NEEDS_LINE_NO) != 0) {
+        fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, true, &c->line_no, 0);
+    }
+    if ((needs & NEEDS_STEP) != 0) {
+        fields[n++] = (struct json_in_field)JIN("corrected_step", JIN_TEXT, true,
+                                                args->corrected, sizeof(args->corrected));
+    }
     if ((needs & NEEDS_REASON) != 0) {
         fields[n++] = (struct json_in_field)JIN("reason", JIN_TEXT_EMPTY, false, c->reason,
                                                 sizeof(c->reason));
@@ -510,6 +538,9 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     if (currency != NULL) {
         rc = json_in_amount(amount, currency, "amount", &c->amount_minor, &err);
         snprintf(c->currency, sizeof(c->currency), "%s", currency->code);
+    }
+    if (args->corrected[0] != '\0') {
+        rc = route_corrected_step(args->corrected, &c->corrected_step, &err);
     }
     json_decref(doc);
     if (rc != ACSA_OK) {

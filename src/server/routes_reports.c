@@ -71,6 +71,7 @@ struct overdue_scan {
     struct ageing_total totals[TOTALS_MAX];
     uint32_t total_count;
     struct acsa_error *err;
+    json_t *disputed;      /* Disputed orders past due: their own section, not paged. */
 };
 
 static enum acsa_rc scan_agreement(struct overdue_scan *scan, const char *id,
@@ -136,6 +137,13 @@ static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
     uint32_t bucket = acsa_agreement_ageing_bucket(agreement, days);
     char label[24];
     acsa_agreement_ageing_label(agreement, bucket, label, sizeof(label));
+    if (o->state == ACSA_STATE_DISPUTED) {
+        /* Past due but disputed: listed apart, and not in the ageing totals. */
+        json_t *item = acsa_overdue_json(o, days, label);
+        return item != NULL && json_array_append_new(scan->disputed, item) == 0
+                   ? ACSA_OK
+                   : acsa_error_set(scan->err, ACSA_ENOMEM, NULL, "out of memory");
+    }
     rc = add_total(scan, bucket, label, o);
     if (rc == ACSA_OK && page_next(&scan->page, o->number) == PAGE_TAKE) {
         rc = page_add(&scan->page, acsa_overdue_json(o, days, label));
@@ -168,7 +176,10 @@ static json_t *totals_json(struct overdue_scan *scan)
             totals = NULL;
         }
     }
-    return json_pack("{s:o, s:o}", "as_of", acsa_json_date(scan->as_of), "totals", totals);
+    json_t *disputed = scan->disputed;
+    scan->disputed = NULL;
+    return json_pack("{s:o, s:o, s:o}", "as_of", acsa_json_date(scan->as_of), "totals", totals,
+                     "disputed", disputed);
 }
 
 void route_overdue(struct request *req)
@@ -183,6 +194,7 @@ void route_overdue(struct request *req)
     scan->user = &req->user;
     scan->as_of = req->today;
     scan->err = &err;
+    scan->disputed = json_array();
     page_init(&scan->page, true);
     struct json_in_field query[] = {
         PAGE_QUERY(&scan->page),
@@ -197,6 +209,7 @@ void route_overdue(struct request *req)
                                                         &err);
         page_respond(req, &scan->page, rc, &err, rc == ACSA_OK ? totals_json(scan) : NULL);
     }
+    json_decref(scan->disputed);
     acsa_free(scan);
 }
 

@@ -312,6 +312,17 @@ bool json_in_body(struct request *req, json_t **out);
 ACSA_NODISCARD enum acsa_rc json_in_object(json_t *object, const char *path,
                                            struct json_in_field *fields, size_t count,
                                            struct acsa_error *err);
+/* routes_orders_fix.c: the ways out of an order. The body of POST .../amend into changes and
+ * cmd (date); false after answering 400 naming the field. */
+bool route_amend_parse(struct request *req, struct acsa_amend *changes,
+                       struct acsa_command *cmd);
+/* The "corrected_step" of a correction: issue, receive, return or accept-return. */
+ACSA_NODISCARD enum acsa_rc route_corrected_step(const char *text, enum acsa_step *out,
+                                                 struct acsa_error *err);
+/* routes_orders.c: the "lines" of POST /api/orders (also "add_lines" of an amend). */
+ACSA_NODISCARD enum acsa_rc route_order_lines(struct acsa_order_draft *d, json_t *lines,
+                                              struct acsa_error *err);
+
 /* json_in_body and json_in_object together; false after answering the problem. *out (may
  * be NULL) keeps the object for arrays inside it; the caller releases it. */
 bool json_in_request(struct request *req, struct json_in_field *fields, size_t count,

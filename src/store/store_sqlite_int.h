@@ -94,6 +94,9 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_REF_NAME_ACTIVITY,
     ACSA__SQLITE_REF_NAME_UNIT,
     ACSA__SQLITE_FINGERPRINTS,
+    ACSA__SQLITE_FIX_DISPUTED,
+    ACSA__SQLITE_FIX_CLOSED,
+    ACSA__SQLITE_FIX_AMEND,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -309,6 +312,13 @@ enum acsa_rc acsa__sqlite_order_update(struct acsa_store *store, const struct ac
                                        const struct acsa_event *event, struct acsa_error *err);
 int64_t acsa__sqlite_last_event_id(struct acsa_store *store);
 /* Whether the order exists: ACSA_OK, ACSA_ENOTFOUND naming it, or a storage error. */
+/* The columns of migration 4 a step of order_fix.c changes (the party that raised a dispute,
+ * a line closed short, a draft amended); see store_sqlite_fix.c. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_order_fix_write(struct acsa_store_sqlite *s,
+                                                         const struct acsa_order *order,
+                                                         const struct acsa_event *event,
+                                                         struct acsa_error *err);
+
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *s,
                                                       const char *number,
                                                       struct acsa_error *err);

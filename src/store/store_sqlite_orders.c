@@ -345,8 +345,11 @@ static enum acsa_rc order_write(struct acsa_store_sqlite *s, const struct acsa_o
         return rc;
     }
     rc = order_row_write(s, order, insert, err);
-    if (rc == ACSA_OK && insert) {
-        rc = lines_write(s, order, err);
+    if (rc == ACSA_OK && !insert) {
+        rc = acsa__sqlite_order_fix_write(s, order, event, err);
+    }
+    if (rc == ACSA_OK && (insert || event->step == ACSA_STEP_AMEND)) {
+        rc = lines_write(s, order, err); /* An amended draft may add and remove lines. */
     } else if (rc == ACSA_OK && event->line_no > 0) {
         /* After creation a line changes only through a per-line step, and that step's event
          * names the line: writing just that one keeps a step to a handful of row writes. */
@@ -378,8 +381,8 @@ enum acsa_rc acsa__sqlite_order_update(struct acsa_store *store, const struct ac
     "SELECT number, agreement_id, requester, supplier, requester_unit_id, supplier_unit_id, " \
     "activity_id, method, state, state_before_dispute, currency, exponent, place, need_by, " \
     "created_on, delivered_on, invoiced_on, due_on, value_minor, received_value_minor, "   \
-    "kind_settled_minor, cash_due_minor, paid_minor, converted, exchanged_with "           \
-    "FROM orders WHERE number = ?1"
+    "kind_settled_minor, cash_due_minor, paid_minor, converted, exchanged_with, "          \
+    "disputed_by FROM orders WHERE number = ?1"
 
 static void order_read(struct acsa__sqlite_row *row, struct acsa_order *out)
 {
@@ -408,6 +411,7 @@ static void order_read(struct acsa__sqlite_row *row, struct acsa_order *out)
     out->paid_minor = acsa__sqlite_col_int(row, 22);
     out->converted = acsa__sqlite_col_u32(row, 23, 1) != 0;
     acsa__sqlite_col_text(row, 24, out->exchanged_with, sizeof(out->exchanged_with));
+    acsa__sqlite_col_text(row, 25, out->disputed_by, sizeof(out->disputed_by));
 }
 
 static enum acsa_rc order_row_get(struct acsa_store_sqlite *s, const char *number,
@@ -462,6 +466,7 @@ static enum acsa_rc line_read(sqlite3_stmt *stmt, struct acsa_order *out,
     line->received_milli = acsa__sqlite_col_int(&row, 9);
     line->returned_milli = acsa__sqlite_col_int(&row, 10);
     line->return_accepted_milli = acsa__sqlite_col_int(&row, 11);
+    line->closed = acsa__sqlite_col_u32(&row, 12, 1) != 0;
     out->line_count++;
     return acsa__sqlite_row_check(&row, err);
 }
@@ -532,7 +537,7 @@ enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number
         rc = order_rows(s, ACSA__SQLITE_ORDER_LINES,
                         "SELECT line_no, category, description, nsn, unit_of_issue, "
                         "quantity_milli, price_minor, value_minor, issued_milli, "
-                        "received_milli, returned_milli, return_accepted_milli "
+                        "received_milli, returned_milli, return_accepted_milli, closed "
                         "FROM order_lines WHERE order_number = ?1 ORDER BY line_no",
                         line_read, out, err);
     }

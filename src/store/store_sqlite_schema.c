@@ -293,6 +293,13 @@ static const char *const migration_3[] = {
     ")",
 };
 
+/* Migration 4: the ways out of an order. The party that raised a dispute (it ends it), and
+ * lines closed short at the quantity received. */
+static const char *const migration_4[] = {
+    "ALTER TABLE orders ADD COLUMN disputed_by TEXT",
+    "ALTER TABLE order_lines ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
+};
+
 struct migration {
     const char *const *statements; /* Applied in order, in one transaction. */
     size_t count;                  /* Number of statements. */
@@ -303,6 +310,7 @@ static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
     {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
+    {migration_4, sizeof(migration_4) / sizeof(migration_4[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

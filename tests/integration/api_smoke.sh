@@ -313,6 +313,49 @@ if ! printf '%s\n' "$STATUSES" | grep -qx ' *16 201' ||
     fail "expected sixteen 201 answers naming one order, got: $(echo $STATUSES $NUMBERS)"
 fi
 
+# ---- The ways out of an order --------------------------------------------------------------
+
+test_case "the supplier's clerk corrects the issue of line 1 (corrected_step) and closes it short"
+sign_in jp-clerk
+http GET "/api/orders/$NUMBER"
+ETAG=$(header ETag)
+http_json POST "/api/orders/$NUMBER/correct" '{"line":1,"corrected_step":"pay","qty":"300",
+    "reason":"recounted"}' -H "If-Match: $ETAG"
+expect_problem 400 corrected_step
+http_json POST "/api/orders/$NUMBER/correct" '{"line":1,"corrected_step":"issue","qty":"300",
+    "reason":"recounted","date":"2024-06-14"}' -H "If-Match: $ETAG"
+expect_status 200
+expect_json '(d["lines"][0]["issued"], d["events"][-1]["step"])' '["300","correct"]'
+ETAG=$(header ETag)
+http_json POST "/api/orders/$NUMBER/close-line" '{"line":1,"date":"2024-06-14"}' \
+    -H "If-Match: $ETAG"
+expect_problem 400 reason
+http_json POST "/api/orders/$NUMBER/close-line" '{"line":1,"reason":"no more stock",
+    "date":"2024-06-14"}' -H "If-Match: $ETAG"
+expect_status 200
+expect_json 'd["lines"][0]["closed"]' true
+
+test_case "the requester amends a draft: place changed, a line added; a bad line number is 400"
+sign_in in-requester
+http_json POST /api/orders "$ORDER_BODY"
+DRAFT=$(json_value 'd["number"]')
+ETAG=$(header ETag)
+http_json POST "/api/orders/$DRAFT/amend" '{"remove_lines":[0]}' -H "If-Match: $ETAG"
+expect_problem 400 remove_lines
+http_json POST "/api/orders/$DRAFT/amend" '{"place":"Kure","add_lines":[{"category":"water",
+    "desc":"Potable water","qty":"10","unit":"l","price":"2","currency":"JPY"}]}' \
+    -H "If-Match: $ETAG"
+expect_status 200
+expect_json '(d["state"], d["place"], len(d["lines"]), d["events"][-1]["step"])' \
+    '["draft","Kure",2,"amend"]'
+
+test_case "GET /api/overdue lists disputed orders apart"
+sign_in in-finance
+http GET /api/overdue
+expect_status 200
+expect_json 'isinstance(d["disputed"], list) and all(o["state"] == "disputed" for o in d["disputed"])' true
+expect_json 'any(o["state"] == "disputed" for o in d["items"])' false
+
 # ---- Lists, audit, metrics -------------------------------------------------------------------
 
 test_case "lists page with limit and next_cursor"

@@ -141,7 +141,7 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
 {
     s->n = 0;
     s->mark_count = 0;
-    s_uint(s, "version", 1, 1);
+    s_uint(s, "version", 2, 1);
     s_uint(s, "kind", (uint64_t)r->kind, 1);
     s_text(s, "origin", r->origin);
     s_uint(s, "seq", (uint64_t)r->seq, 8);
@@ -187,6 +187,26 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
             s_text(s, "other_number", r->other_number);
             s_bytes(s, "other_prev_hash", r->other_prev_hash, ACSA_HASH_SIZE);
         }
+        /* Version 2: the corrected step, then an amend's changed draft. */
+        s_text(s, "corrected_step",
+               c->step == ACSA_STEP_CORRECT ? acsa_step_name(c->corrected_step) : "");
+        if (c->step == ACSA_STEP_AMEND) {
+            s_ref(s, "amend.requester_unit", &r->requester_unit);
+            s_ref(s, "amend.supplier_unit", &r->supplier_unit);
+            s_text(s, "amend.place", d->place);
+            s_uint(s, "amend.need_by", (uint32_t)d->need_by_day, 4);
+            s_text(s, "amend.currency", d->line_currency[0]);
+            s_uint(s, "amend.lines", d->line_count, 4);
+            for (uint32_t i = 0; i < d->line_count; i++) {
+                const struct acsa_order_line *l = &d->lines[i];
+                s_text(s, "amend.line.category", l->category);
+                s_text(s, "amend.line.description", l->description);
+                s_text(s, "amend.line.nsn", l->nsn);
+                s_text(s, "amend.line.unit", l->unit_of_issue);
+                s_uint(s, "amend.line.qty", (uint64_t)l->quantity_milli, 8);
+                s_uint(s, "amend.line.price", (uint64_t)l->price_minor, 8);
+            }
+        }
         break;
     case ACSA_RECORD_ACTIVITY:
         s_uint(s, "id", (uint64_t)r->ref_id, 8);
@@ -208,6 +228,9 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
 /* The field a refusal names for a label ("create.currency" is "currency"). */
 static const char *field_of(const char *label)
 {
+    if (strncmp(label, "amend.", 6) == 0) {
+        return label + 6;
+    }
     return strncmp(label, "create.", 7) == 0 ? label + 7 : label;
 }
 
@@ -285,6 +308,16 @@ static void make_step(struct acsa_record *r, enum acsa_step step)
     } else if (step == ACSA_STEP_EXCHANGE) {
         snprintf(r->other_number, sizeof(r->other_number), "JP-IN-2024-000003");
         fill_hash(r->other_prev_hash, 0xA0);
+    } else if (step == ACSA_STEP_CORRECT) {
+        r->command.corrected_step = ACSA_STEP_RECEIVE;
+    } else if (step == ACSA_STEP_AMEND) {
+        struct acsa_order_draft *d = &r->draft;
+        snprintf(r->requester_unit.origin, sizeof(r->requester_unit.origin), "IN");
+        r->requester_unit.id = 2;
+        snprintf(d->place, sizeof(d->place), "Visakhapatnam");
+        d->need_by_day = day_of("2024-06-20");
+        set_line(d, 0, "pol", "Diesel, marine (F-76)", "", "l", 5000000, 95, "JPY");
+        set_line(d, 1, "water", "Potable water", "", "m3", 20000, 10, "JPY");
     }
     /* Each step carries only its own fields: a line on per-line steps, an amount on pay. */
     acsa_record_normalize(r);
@@ -417,7 +450,7 @@ static void test_layout_bytes(void **state)
     f->record.command.amount_minor = 1;
     size_t len = round_trip(f, &f->record);
     /* The fixed head a batch reader peeks at: version, kind, "IN", seq, manual. */
-    static const uint8_t head[] = {1, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
+    static const uint8_t head[] = {2, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
     assert_memory_equal(f->buf, head, sizeof(head));
     /* number as u16 length and its bytes, no NUL. */
     assert_int_equal(f->buf[15], 0);
@@ -429,13 +462,13 @@ static void test_layout_bytes(void **state)
     /* day -2 as a 32-bit two's complement. */
     static const uint8_t day[] = {0xFF, 0xFF, 0xFF, 0xFE};
     assert_memory_equal(f->buf + 71, day, sizeof(day));
-    /* The last field is the official limit: 0. */
-    assert_true(all_zero(f->buf + len - 8, 8));
+    /* Then the official limit, 0, and (version 2) the corrected step, "" for a payment. */
+    assert_true(all_zero(f->buf + len - 10, 10));
     /* A buffer one byte short is refused, naming the field that did not fit. */
     size_t short_len = 99;
     assert_int_equal(acsa_record_encode(&f->record, f->buf, len - 1, &short_len, &f->err),
                      ACSA_EUSAGE);
-    assert_string_equal(f->err.field, "official_limit");
+    assert_string_equal(f->err.field, "corrected_step");
     assert_int_equal(short_len, 0);
     assert_int_equal(acsa_record_encode(&f->record, f->buf, 0, &short_len, &f->err),
                      ACSA_EUSAGE);
@@ -453,6 +486,61 @@ static void test_round_trip_every_step(void **state)
         f->record.manual = f->record.manual ? 0 : 1;
         round_trip(f, &f->record);
     }
+}
+
+/* Version 2: the ranges of the ways out. A correction may set a quantity to 0 and names the
+ * step it corrects; only a correction names one; a line is closed with no quantity; an amend
+ * carries a whole draft, held to the rules of a create's. */
+static void ways_out_check(struct fixture *f, enum acsa_rc rc, const char *field)
+{
+    enum acsa_rc got = acsa_record_check(&f->record, &f->err);
+    if (got != rc || (field != NULL && strcmp(f->err.field, field) != 0)) {
+        fail_msg("%s: check gave %s (%s), expected %s naming %s",
+                 acsa_step_name(f->record.command.step), acsa_rc_name(got), f->err.message,
+                 acsa_rc_name(rc), field != NULL ? field : "-");
+    }
+}
+
+static void test_ways_out_ranges(void **state)
+{
+    struct fixture *f = *state;
+    make_step(&f->record, ACSA_STEP_CORRECT);
+    f->record.command.quantity_milli = 0;
+    ways_out_check(f, ACSA_OK, NULL);
+    round_trip(f, &f->record);
+    f->record.command.corrected_step = ACSA_STEP_PAY;
+    ways_out_check(f, ACSA_EREFUSED, "corrected_step");
+    f->record.command.corrected_step = ACSA_STEP_CREATE;
+    ways_out_check(f, ACSA_EREFUSED, "corrected_step");
+    f->record.command.corrected_step = ACSA_STEP_ACCEPT_RETURN;
+    f->record.command.quantity_milli = -1;
+    ways_out_check(f, ACSA_EREFUSED, "qty");
+    make_step(&f->record, ACSA_STEP_RECEIVE);
+    f->record.command.corrected_step = ACSA_STEP_ISSUE;
+    ways_out_check(f, ACSA_EREFUSED, "corrected_step");
+    make_step(&f->record, ACSA_STEP_CLOSE_LINE);
+    assert_int_equal(f->record.command.quantity_milli, 0);
+    ways_out_check(f, ACSA_OK, NULL);
+    f->record.command.quantity_milli = 1;
+    ways_out_check(f, ACSA_EREFUSED, "qty");
+    make_step(&f->record, ACSA_STEP_REJECT_RETURN);
+    ways_out_check(f, ACSA_OK, NULL);
+    f->record.command.quantity_milli = 0;
+    ways_out_check(f, ACSA_EREFUSED, "qty");
+    make_step(&f->record, ACSA_STEP_RESOLVE);
+    f->record.official_limit_minor = 5000000;
+    ways_out_check(f, ACSA_OK, NULL);
+    round_trip(f, &f->record);
+    make_step(&f->record, ACSA_STEP_AMEND);
+    round_trip(f, &f->record);
+    f->record.draft.line_count = 0;
+    ways_out_check(f, ACSA_EREFUSED, "lines");
+    make_step(&f->record, ACSA_STEP_AMEND);
+    snprintf(f->record.draft.line_currency[1], ACSA_CURRENCY_SIZE, "INR");
+    ways_out_check(f, ACSA_EREFUSED, "currency");
+    make_step(&f->record, ACSA_STEP_AMEND);
+    f->record.requester_unit.id = 0;
+    ways_out_check(f, ACSA_EREFUSED, "requester_unit"); /* id 0 names no origin. */
 }
 
 static void test_round_trip_create(void **state)
@@ -747,8 +835,10 @@ static const struct bad_case BAD_CASES[] = {
      "4-letter order currency"},
     {BASE_CREATE, "lines", B(0, 0, 0, 65), "lines", "65 lines"},
     {BASE_CREATE, "lines", B(0xFF, 0xFF, 0xFF, 0xFF), "lines", "4294967295 lines"},
-    {BASE_CREATE, "lines", B(0, 0, 0, 4), "line.category", "4 lines announced, 3 given"},
-    {BASE_CREATE, "lines", B(0, 0, 0, 2), "length", "2 lines announced, 3 given"},
+    /* The fourth line's category is read from the empty corrected step (version 2). */
+    {BASE_CREATE, "lines", B(0, 0, 0, 4), "line.description", "4 lines announced, 3 given"},
+    /* The third line's category is read as the corrected step (version 2). */
+    {BASE_CREATE, "lines", B(0, 0, 0, 2), "corrected_step", "2 lines announced, 3 given"},
     {BASE_CREATE, "line.category", B(0, 32), "line.category", "category of 32 bytes"},
     {BASE_CREATE, "line.description", B(0, 2, 'a', 0), "line.description",
      "NUL in description"},
@@ -923,11 +1013,16 @@ static void test_signer_table(void **state)
         [ACSA_STEP_DISPUTE] = ACSA_SIGNER_EITHER,
         [ACSA_STEP_EXCHANGE] = ACSA_SIGNER_EITHER,
         [ACSA_STEP_CLOSE] = ACSA_SIGNER_EITHER,
+        [ACSA_STEP_RESOLVE] = ACSA_SIGNER_DISPUTANT,
+        [ACSA_STEP_CLOSE_LINE] = ACSA_SIGNER_EITHER,
+        [ACSA_STEP_CORRECT] = ACSA_SIGNER_CORRECTED,
+        [ACSA_STEP_AMEND] = ACSA_SIGNER_REQUESTER,
+        [ACSA_STEP_REJECT_RETURN] = ACSA_SIGNER_SUPPLIER,
     };
     memset(&f->order, 0, sizeof(f->order));
     snprintf(f->order.requester, sizeof(f->order.requester), "IN");
     snprintf(f->order.supplier, sizeof(f->order.supplier), "JP");
-    unsigned counts[3] = {0};
+    unsigned counts[5] = {0};
     for (int s = 0; s < ACSA_STEP_COUNT; s++) {
         enum acsa_signer signer = acsa_step_signer((enum acsa_step)s);
         if (signer != expected[s]) {
@@ -940,11 +1035,26 @@ static void test_signer_table(void **state)
         case ACSA_SIGNER_REQUESTER: assert_string_equal(party, "IN"); break;
         case ACSA_SIGNER_SUPPLIER: assert_string_equal(party, "JP"); break;
         case ACSA_SIGNER_EITHER: assert_null(party); break;
+        case ACSA_SIGNER_DISPUTANT: assert_null(party); break; /* Not disputed: not known. */
+        case ACSA_SIGNER_CORRECTED: assert_null(party); break; /* acsa_command_party. */
         }
     }
-    assert_int_equal(counts[ACSA_SIGNER_REQUESTER], 7);
-    assert_int_equal(counts[ACSA_SIGNER_SUPPLIER], 6);
-    assert_int_equal(counts[ACSA_SIGNER_EITHER], 3);
+    assert_int_equal(counts[ACSA_SIGNER_REQUESTER], 8);
+    assert_int_equal(counts[ACSA_SIGNER_SUPPLIER], 7);
+    assert_int_equal(counts[ACSA_SIGNER_EITHER], 4);
+    assert_int_equal(counts[ACSA_SIGNER_DISPUTANT], 1);
+    assert_int_equal(counts[ACSA_SIGNER_CORRECTED], 1);
+    /* Resolve belongs to the party that raised the dispute; a correction to the party
+     * entitled to the step it corrects. */
+    snprintf(f->order.disputed_by, sizeof(f->order.disputed_by), "JP");
+    assert_string_equal(acsa_step_party(&f->order, ACSA_STEP_RESOLVE), "JP");
+    struct acsa_command cmd;
+    memset(&cmd, 0, sizeof(cmd));
+    cmd.step = ACSA_STEP_CORRECT;
+    cmd.corrected_step = ACSA_STEP_RECEIVE;
+    assert_string_equal(acsa_command_party(&f->order, &cmd), "IN");
+    cmd.corrected_step = ACSA_STEP_ACCEPT_RETURN;
+    assert_string_equal(acsa_command_party(&f->order, &cmd), "JP");
     /* The reverse direction: the same step belongs to the other nation. */
     snprintf(f->order.requester, sizeof(f->order.requester), "JP");
     snprintf(f->order.supplier, sizeof(f->order.supplier), "IN");
@@ -1436,6 +1546,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_layout_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_every_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ways_out_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_exchange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_reference_data, setup, teardown),

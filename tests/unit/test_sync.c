@@ -846,6 +846,101 @@ static void test_rik_lifecycle(void **state)
     expect_mirrored(f, &books);
 }
 
+/* A way out taken on its entitled node with cmd, a batch to the other, both alike after. */
+static void fix_and_sync(struct fixture *f, struct node *n, struct acsa_command cmd,
+                         enum acsa_state state)
+{
+    if (cmd.reason[0] == '\0') {
+        snprintf(cmd.reason, sizeof(cmd.reason), "%s: reason given", acsa_step_name(cmd.step));
+    }
+    enum acsa_rc rc = acsa_app_order_step(n->app, f->number, &cmd, NULL, &f->err);
+    if (rc != ACSA_OK) {
+        fail_msg("%s on %s by %s: %s", acsa_step_name(cmd.step), n->nation, cmd.actor,
+                 f->err.message);
+    }
+    struct node *other = n == &f->in ? &f->jp : &f->in;
+    struct acsa_batch_result result = sync_nodes(f, n, other);
+    assert_int_equal(result.applied, 1);
+    expect_same_order(f, f->number, state);
+    struct balances books;
+    expect_mirrored(f, &books);
+}
+
+static struct acsa_command fix_command(enum acsa_step step, const char *actor, uint32_t line,
+                                       int64_t qty)
+{
+    struct acsa_command cmd = command(step, actor, "2024-06-11");
+    cmd.line_no = line;
+    cmd.quantity_milli = qty;
+    return cmd;
+}
+
+/* The ways out of an order across two nodes: a draft amended by the requester's node, a
+ * dispute raised by Japan and resolved by Japan's official (India's node may not), a receipt
+ * corrected, a line closed short, a return refused in part; after each, both nodes hold the
+ * same order and mirrored ledgers. */
+static void test_ways_out_two_nodes(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_RIK, "IN", "JP", 0, 0);
+    d.place[0] = '\0';
+    d.need_by_day = ACSA_DATE_NONE;
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_amend changes;
+    memset(&changes, 0, sizeof(changes));
+    changes.set_requester_unit = changes.set_supplier_unit = true;
+    changes.requester_unit_id = f->navy;
+    changes.supplier_unit_id = f->jmsdf;
+    changes.set_place = changes.set_need_by = true;
+    snprintf(changes.place, sizeof(changes.place), "Yokosuka");
+    changes.need_by_day = day_of("2024-06-12");
+    struct acsa_command cmd = command(ACSA_STEP_AMEND, "Lt Iyer", "2024-06-02");
+    CHECK(f, acsa_app_order_amend(f->in.app, f->number, &changes, &cmd, NULL, &f->err));
+    assert_int_equal(sync_nodes(f, &f->in, &f->jp).applied, 1);
+    expect_same_order(f, f->number, ACSA_STATE_DRAFT);
+    assert_string_equal(f->b->place, "Yokosuka");
+    assert_true(f->b->requester_unit_id != 0 && f->b->supplier_unit_id != 0);
+    step_and_sync(f, &f->in, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0, ACSA_STATE_SUBMITTED);
+    step_and_sync(f, &f->in, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, 0, ACSA_STATE_APPROVED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT, "Capt Sato", 0, 0, 0, ACSA_STATE_ACCEPTED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 1, 10000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->jp, ACSA_STEP_DISPUTE, "Capt Sato", 0, 0, 0, ACSA_STATE_DISPUTED);
+    assert_string_equal(f->a->disputed_by, "JP");
+    /* India did not raise it: its node may not end it. */
+    cmd = fix_command(ACSA_STEP_RESOLVE, "Cdr Rao", 0, 0);
+    snprintf(cmd.reason, sizeof(cmd.reason), "settled by phone");
+    assert_int_equal(acsa_app_order_step(f->in.app, f->number, &cmd, NULL, &f->err),
+                     ACSA_EFORBIDDEN);
+    fix_and_sync(f, &f->jp, fix_command(ACSA_STEP_RESOLVE, "Capt Sato", 0, 0),
+                 ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 1, 10000, 0, ACSA_STATE_DELIVERING);
+    cmd = fix_command(ACSA_STEP_CORRECT, "CPO Das", 1, 9000);
+    cmd.corrected_step = ACSA_STEP_RECEIVE;
+    fix_and_sync(f, &f->in, cmd, ACSA_STATE_DELIVERING);
+    assert_int_equal(f->b->lines[0].received_milli, 9000);
+    fix_and_sync(f, &f->jp, fix_command(ACSA_STEP_CLOSE_LINE, "Capt Sato", 1, 0),
+                 ACSA_STATE_DELIVERING);
+    assert_true(f->b->lines[0].closed);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 2, 4000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 2, 4000, 0, ACSA_STATE_DELIVERED);
+    step_and_sync(f, &f->in, ACSA_STEP_RETURN, "Lt Iyer", 1, 9000, 0, ACSA_STATE_DELIVERED);
+    fix_and_sync(f, &f->jp, fix_command(ACSA_STEP_REJECT_RETURN, "Capt Sato", 1, 1000),
+                 ACSA_STATE_DELIVERED);
+    assert_int_equal(f->a->lines[0].returned_milli, 8000);
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT_RETURN, "Capt Sato", 1, 8000, 0,
+                  ACSA_STATE_DELIVERED);
+    step_and_sync(f, &f->in, ACSA_STEP_RETURN, "Lt Iyer", 1, 1000, 0, ACSA_STATE_DELIVERED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT_RETURN, "Capt Sato", 1, 1000, 0,
+                  ACSA_STATE_DELIVERED);
+    step_and_sync(f, &f->in, ACSA_STEP_RETURN, "Lt Iyer", 2, 4000, 0, ACSA_STATE_DELIVERED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT_RETURN, "Capt Sato", 2, 4000, 0,
+                  ACSA_STATE_SETTLED);
+    struct balances books;
+    expect_mirrored(f, &books);
+    assert_int_equal(books.amount[0][ACSA_ACCOUNT_PAYABLE_KIND], 0);
+}
+
 /* Equal-value exchange: two orders of opposite direction, each created by its requester's
  * node, matched on one node; the exchange record moves both orders on the other. */
 static void test_exchange_two_nodes(void **state)
@@ -2301,6 +2396,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cash_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rik_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exchange_two_nodes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ways_out_two_nodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_largest_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partner_step_forbidden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bad_signatures, setup, teardown),

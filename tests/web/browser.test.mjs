@@ -240,6 +240,61 @@ test('at tablet width the order page stacks its panels and still shows every par
  * users' steps (Japan's node signs them), which the walk above took on India's node. */
 const japan = { node: null };
 /** Text of an element without its line breaks. */
+// ---- A dispute and its resolution ------------------------------------------------------------
+
+const disputed = { number: null };
+
+test('a delivering order is disputed by the requester through the order page', async () => {
+    const run = (args) => acsa(node, ['--db', node.db, ...args]).trim();
+    disputed.number = run(['order', 'create', '--agreement', 'IN-JP-2020', '--requester', 'IN',
+        '--supplier', 'JP', '--activity', '2', '--requester-unit', '2', '--supplier-unit', '5',
+        '--place', 'Yokosuka', '--need-by', fromToday(10), '--method', 'cash',
+        '--by', 'Lt Cdr M. Pillai',
+        '--line', 'category=water,desc=Potable water,qty=100,unit=l,price=2,currency=JPY']);
+    run(['order', 'submit', disputed.number, '--by', 'Lt Cdr M. Pillai']);
+    run(['order', 'approve', disputed.number, '--by', 'Cdr A. Rao']);
+    run(['order', 'accept', disputed.number, '--by', 'Capt K. Sato']);
+    run(['order', 'issue', disputed.number, '--line', '1', '--qty', '100', '--by', 'CPO T. Ito']);
+    const page = pages['in-requester'];
+    await open(page, `#/orders/${disputed.number}`);
+    await page.getByTestId('action-dispute').waitFor();
+    await takeStep(page, 'dispute', { reason: 'water not potable on arrival' });
+    await shows(page, 'order-message', 'now disputed');
+    await shows(page, 'order-state', 'Disputed');
+    await shows(page, 'order-disputed-by', 'IN');
+    assert.equal(await page.getByTestId('action-receive').count(), 0);
+});
+
+test("Japan's official is offered no resolution of India's dispute", async () => {
+    const page = pages['jp-approver'] ??= await signedIn('jp-approver');
+    await open(page, `#/orders/${disputed.number}`);
+    await shows(page, 'order-state', 'Disputed');
+    assert.equal(await page.getByTestId('action-resolve').count(), 0);
+});
+
+test("India's official resolves the dispute: the order is delivering again", async () => {
+    const page = pages['in-approver'] ??= await signedIn('in-approver');
+    await open(page, `#/orders/${disputed.number}`);
+    const form = page.getByTestId('action-resolve');
+    await form.waitFor();
+    await form.getByTestId('action-resolve-button').click();
+    await shows(form, 'field-error-reason', /reason/);
+    await shows(page, 'order-state', 'Disputed');
+    await takeStep(page, 'resolve', { reason: 'retested: potable' });
+    await shows(page, 'order-message', 'now delivering');
+    await shows(page, 'order-state', 'Delivering');
+    const last = page.getByTestId('order-events').locator('li.event').last();
+    assert.equal(await last.getByTestId('event-step').innerText(), 'Resolve dispute');
+    assert.equal(await last.getByTestId('event-detail').innerText(), 'retested: potable');
+});
+
+test('after the resolution the requester receives and the order is delivered', async () => {
+    const page = pages['in-requester'];
+    await open(page, `#/orders/${disputed.number}`);
+    await takeStep(page, 'receive', {});
+    await shows(page, 'order-state', 'Delivered');
+});
+
 const flat = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
 const demoLastRecord = async () => Number(await node.sqlite.query(
     "SELECT max(seq) FROM records WHERE origin = 'IN'"));

@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: MIT */
+/* The ways out of an order in the core: resolve, close-line, correct, reject-return and amend,
+ * each legal and illegal, with the regression cases of defects 1, 2, 8, 11 and 14. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "agreement.h"
+#include "agreement_json.h"
+#include "date.h"
+#include "money.h"
+#include "order.h"
+#include "app.h"
+#include "record.h"
+
+#ifndef ACSA_SOURCE_ROOT
+#define ACSA_SOURCE_ROOT "."
+#endif
+
+/* Everything one test works on; on the heap because orders are large. */
+struct fixture {
+    struct acsa_agreement agreement;
+    struct acsa_activity activity;
+    struct acsa_official approver;      /* IN official, 1,000,000.00 INR and 5,000,000 JPY. */
+    struct acsa_official acceptor;      /* JP official. */
+    struct acsa_order order;
+    struct acsa_order other;
+    struct acsa_event event;
+    struct acsa_event other_event;
+    struct acsa_error err;
+};
+
+static int32_t day_of(const char *text)
+{
+    int32_t day = 0;
+    struct acsa_error err;
+    assert_int_equal(acsa_date_parse(text, "date", &day, &err), ACSA_OK);
+    return day;
+}
+
+static void load_agreement(const char *file, struct acsa_agreement *out)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/agreements/%s", ACSA_SOURCE_ROOT, file);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[65536];
+    size_t size = fread(text, 1, sizeof(text), f);
+    fclose(f);
+    struct acsa_error err;
+    assert_int_equal(acsa_agreement_from_json(text, size, out, &err), ACSA_OK);
+}
+
+static void add_limit(struct acsa_official *official, const char *code, int64_t minor)
+{
+    official->limit_currency[official->limit_count] = *acsa_currency_find(code);
+    official->limit_minor[official->limit_count] = minor;
+    official->limit_count++;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    load_agreement("india-japan-2020.json", &f->agreement);
+    f->activity.id = 1;
+    snprintf(f->activity.agreement_id, ACSA_ID_SIZE, "IN-JP-2020");
+    snprintf(f->activity.name, ACSA_NAME_SIZE, "JIMEX 2024");
+    snprintf(f->activity.type, ACSA_CODE_SIZE, "bilateral-training");
+    f->activity.from_day = day_of("2024-06-01");
+    f->activity.to_day = day_of("2024-06-20");
+    snprintf(f->approver.party, ACSA_NATION_SIZE, "IN");
+    snprintf(f->approver.name, ACSA_NAME_SIZE, "Cdr Rao");
+    add_limit(&f->approver, "INR", 100000000);
+    add_limit(&f->approver, "JPY", 5000000);
+    snprintf(f->acceptor.party, ACSA_NATION_SIZE, "JP");
+    snprintf(f->acceptor.name, ACSA_NAME_SIZE, "Capt Sato");
+    add_limit(&f->acceptor, "JPY", 50000000);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    free(*state);
+    return 0;
+}
+
+static void set_line(struct acsa_order_draft *draft, uint32_t index, const char *category,
+                     int64_t quantity_milli, int64_t price_minor, const char *currency)
+{
+    struct acsa_order_line *line = &draft->lines[index];
+    snprintf(line->category, sizeof(line->category), "%s", category);
+    snprintf(line->description, sizeof(line->description), "%s supply", category);
+    snprintf(line->unit_of_issue, sizeof(line->unit_of_issue), "ea");
+    line->quantity_milli = quantity_milli;
+    line->price_minor = price_minor;
+    snprintf(draft->line_currency[index], ACSA_CURRENCY_SIZE, "%s", currency);
+    if (index + 1 > draft->line_count) {
+        draft->line_count = index + 1;
+    }
+}
+
+/* IN requests from JP: 10 x 1000 JPY fuel and 4 x 2500 JPY food = 20,000 JPY. */
+static struct acsa_order_draft draft_of(enum acsa_method method, const char *requester,
+                                        const char *supplier)
+{
+    struct acsa_order_draft draft;
+    memset(&draft, 0, sizeof(draft));
+    snprintf(draft.requester, ACSA_NATION_SIZE, "%s", requester);
+    snprintf(draft.supplier, ACSA_NATION_SIZE, "%s", supplier);
+    draft.requester_unit_id = 1;
+    draft.supplier_unit_id = 2;
+    draft.method = method;
+    snprintf(draft.place, sizeof(draft.place), "Yokosuka");
+    draft.need_by_day = day_of("2024-06-05");
+    set_line(&draft, 0, "pol", 10000, 1000, "JPY");
+    set_line(&draft, 1, "food", 4000, 2500, "JPY");
+    return draft;
+}
+
+static enum acsa_rc create(struct fixture *f, const struct acsa_order_draft *draft,
+                           struct acsa_order *out)
+{
+    return acsa_order_create(&f->agreement, &f->activity, draft, "IN-JP-2024-000001",
+                             day_of("2024-06-01"), "Lt Iyer", out, &f->event, &f->err);
+}
+
+static struct acsa_command command(enum acsa_step step, const char *actor)
+{
+    struct acsa_command cmd;
+    memset(&cmd, 0, sizeof(cmd));
+    cmd.step = step;
+    cmd.day = day_of("2024-06-10");
+    snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
+    return cmd;
+}
+
+static enum acsa_rc step(struct fixture *f, struct acsa_order *order, struct acsa_command cmd)
+{
+    if (cmd.step == ACSA_STEP_APPROVE) {
+        cmd.official = &f->approver;
+    }
+    if (cmd.step == ACSA_STEP_ACCEPT || cmd.step == ACSA_STEP_REJECT) {
+        cmd.official = &f->acceptor;
+    }
+    return acsa_order_apply(&f->agreement, "IN", order, &cmd, &f->event, &f->err);
+}
+
+static enum acsa_rc line_step(struct fixture *f, struct acsa_order *order, enum acsa_step s,
+                              uint32_t line_no, int64_t quantity_milli, const char *actor)
+{
+    struct acsa_command cmd = command(s, actor);
+    cmd.line_no = line_no;
+    cmd.quantity_milli = quantity_milli;
+    return step(f, order, cmd);
+}
+
+static enum acsa_rc pay(struct fixture *f, struct acsa_order *order, int64_t amount,
+                        const char *currency, const char *actor)
+{
+    struct acsa_command cmd = command(ACSA_STEP_PAY, actor);
+    cmd.amount_minor = amount;
+    snprintf(cmd.currency, sizeof(cmd.currency), "%s", currency);
+    return step(f, order, cmd);
+}
+
+/* Expects a refusal with the given code, field and message, and an unchanged order. */
+static void expect_refused(struct fixture *f, struct acsa_order *order, enum acsa_rc got,
+                           enum acsa_rc rc, const char *field, const char *message)
+{
+    assert_int_equal(got, rc);
+    assert_string_equal(f->err.field, field);
+    if (message != NULL) {
+        assert_string_equal(f->err.message, message);
+    }
+    (void)order;
+}
+
+/* Walks a fresh order to accepted. */
+static void to_accepted(struct fixture *f, enum acsa_method method, struct acsa_order *order)
+{
+    struct acsa_order_draft draft = draft_of(method, "IN", "JP");
+    assert_int_equal(create(f, &draft, order), ACSA_OK);
+    assert_int_equal(step(f, order, command(ACSA_STEP_SUBMIT, "Lt Iyer")), ACSA_OK);
+    assert_int_equal(step(f, order, command(ACSA_STEP_APPROVE, "Cdr Rao")), ACSA_OK);
+    assert_int_equal(step(f, order, command(ACSA_STEP_ACCEPT, "Capt Sato")), ACSA_OK);
+    assert_int_equal(order->state, ACSA_STATE_ACCEPTED);
+}
+
+/* Walks an accepted order to delivered: issue and receive both lines in full. */
+static void to_delivered(struct fixture *f, struct acsa_order *order)
+{
+    for (uint32_t no = 1; no <= order->line_count; no++) {
+        int64_t q = order->lines[no - 1].quantity_milli;
+        assert_int_equal(line_step(f, order, ACSA_STEP_ISSUE, no, q, "PO Tanaka"), ACSA_OK);
+        assert_int_equal(line_step(f, order, ACSA_STEP_RECEIVE, no, q, "CPO Das"), ACSA_OK);
+    }
+    assert_int_equal(order->state, ACSA_STATE_DELIVERED);
+}
+
+/* ---- Helpers of the ways out ---------------------------------------------------------------- */
+
+static struct acsa_command fix(enum acsa_step s, const char *actor, uint32_t line, int64_t qty)
+{
+    struct acsa_command cmd = command(s, actor);
+    cmd.line_no = line;
+    cmd.quantity_milli = qty;
+    snprintf(cmd.reason, sizeof(cmd.reason), "stated reason");
+    snprintf(cmd.party, sizeof(cmd.party), "IN");
+    return cmd;
+}
+
+static enum acsa_rc resolve(struct fixture *f, struct acsa_order *order, const char *actor)
+{
+    struct acsa_command cmd = fix(ACSA_STEP_RESOLVE, actor, 0, 0);
+    cmd.official = strcmp(actor, "Cdr Rao") == 0 ? &f->approver : &f->acceptor;
+    return step(f, order, cmd);
+}
+
+static enum acsa_rc correct(struct fixture *f, struct acsa_order *order, enum acsa_step which,
+                            uint32_t line, int64_t qty, const char *actor)
+{
+    struct acsa_command cmd = fix(ACSA_STEP_CORRECT, actor, line, qty);
+    cmd.corrected_step = which;
+    return step(f, order, cmd);
+}
+
+static int64_t posted(const struct acsa_event *event, enum acsa_account account)
+{
+    int64_t sum = 0;
+    for (uint32_t i = 0; i < event->posting_count; i++) {
+        sum += event->postings[i].account == account ? event->postings[i].amount_minor : 0;
+    }
+    return sum;
+}
+
+/* ---- resolve -------------------------------------------------------------------------------- */
+
+static void test_defect1_resolved_order_settles_and_closes(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *o = &f->order;
+    to_accepted(f, ACSA_METHOD_CASH, o);
+    to_delivered(f, o);
+    assert_int_equal(step(f, o, fix(ACSA_STEP_DISPUTE, "Lt Iyer", 0, 0)), ACSA_OK);
+    assert_string_equal(o->disputed_by, "IN");
+    expect_refused(f, o, step(f, o, command(ACSA_STEP_INVOICE, "Capt Sato")), ACSA_EREFUSED,
+                   "state", NULL);
+    /* The reason is required; the actor must be an official of the disputing party. */
+    struct acsa_command cmd = fix(ACSA_STEP_RESOLVE, "Cdr Rao", 0, 0);
+    cmd.official = &f->approver;
+    cmd.reason[0] = '\0';
+    expect_refused(f, o, step(f, o, cmd), ACSA_EUSAGE, "reason", NULL);
+    expect_refused(f, o, resolve(f, o, "Capt Sato"), ACSA_EREFUSED, "by", NULL);
+    cmd = fix(ACSA_STEP_RESOLVE, "Lt Iyer", 0, 0);
+    expect_refused(f, o, step(f, o, cmd), ACSA_EREFUSED, "by", NULL);
+    assert_int_equal(o->state, ACSA_STATE_DISPUTED);
+    assert_int_equal(resolve(f, o, "Cdr Rao"), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_DELIVERED);
+    assert_int_equal(f->event.posting_count, 0);
+    assert_int_equal(step(f, o, command(ACSA_STEP_INVOICE, "Capt Sato")), ACSA_OK);
+    assert_int_equal(pay(f, o, 20000, "JPY", "Cdr Rao"), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_SETTLED);
+    assert_int_equal(step(f, o, command(ACSA_STEP_CLOSE, "Lt Iyer")), ACSA_OK);
+    /* Resolve needs a dispute. */
+    expect_refused(f, o, resolve(f, o, "Cdr Rao"), ACSA_EREFUSED, "state", NULL);
+}
+
+static void test_defect1_disputed_in_kind_converts_after_resolve(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *o = &f->order;
+    to_accepted(f, ACSA_METHOD_RIK, o);
+    to_delivered(f, o);
+    int32_t due = o->due_day;
+    struct acsa_command dispute = fix(ACSA_STEP_DISPUTE, "Capt Sato", 0, 0);
+    snprintf(dispute.party, sizeof(dispute.party), "JP");
+    assert_int_equal(step(f, o, dispute), ACSA_OK);
+    assert_string_equal(o->disputed_by, "JP");
+    assert_int_equal(o->due_day, due); /* Due dates are kept through a dispute. */
+    assert_false(acsa_order_convertible(o, due + 10));
+    expect_refused(f, o, resolve(f, o, "Cdr Rao"), ACSA_EREFUSED, "by", NULL);
+    assert_int_equal(resolve(f, o, "Capt Sato"), ACSA_OK);
+    assert_true(acsa_order_convertible(o, due + 10));
+    struct acsa_command convert = command(ACSA_STEP_CONVERT, "system");
+    convert.day = due + 10;
+    assert_int_equal(step(f, o, convert), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_INVOICED);
+}
+
+/* ---- close-line ----------------------------------------------------------------------------- */
+
+static void expect_closes_and_settles(struct fixture *f, struct acsa_order *o, int64_t issued,
+                                      int64_t received)
+{
+    assert_int_equal(line_step(f, o, ACSA_STEP_ISSUE, 1, issued, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_RECEIVE, 1, received, "CPO Das"), ACSA_OK);
+    int64_t q2 = o->lines[1].quantity_milli;
+    assert_int_equal(line_step(f, o, ACSA_STEP_ISSUE, 2, q2, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_RECEIVE, 2, q2, "CPO Das"), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_DELIVERING);
+    expect_refused(f, o, step(f, o, command(ACSA_STEP_INVOICE, "Capt Sato")), ACSA_EREFUSED,
+                   "state", NULL);
+    struct acsa_command cmd = fix(ACSA_STEP_CLOSE_LINE, "Lt Iyer", 1, 0);
+    cmd.reason[0] = '\0';
+    expect_refused(f, o, step(f, o, cmd), ACSA_EUSAGE, "reason", NULL);
+    expect_refused(f, o, step(f, o, fix(ACSA_STEP_CLOSE_LINE, "Lt Iyer", 2, 0)), ACSA_EREFUSED,
+                   "line", NULL); /* Fully received: nothing to close. */
+    expect_refused(f, o, step(f, o, fix(ACSA_STEP_CLOSE_LINE, "Lt Iyer", 3, 0)), ACSA_EREFUSED,
+                   "line", NULL);
+    assert_int_equal(step(f, o, fix(ACSA_STEP_CLOSE_LINE, "Lt Iyer", 1, 0)), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_DELIVERED);
+    assert_true(o->lines[0].closed);
+    expect_refused(f, o, step(f, o, fix(ACSA_STEP_CLOSE_LINE, "Lt Iyer", 1, 0)), ACSA_EREFUSED,
+                   "state", NULL);
+    int64_t value = o->received_value_minor;
+    assert_int_equal(step(f, o, command(ACSA_STEP_INVOICE, "Capt Sato")), ACSA_OK);
+    assert_int_equal(o->cash_due_minor, value);
+    assert_int_equal(pay(f, o, value, "JPY", "Cdr Rao"), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_SETTLED);
+    assert_int_equal(step(f, o, command(ACSA_STEP_CLOSE, "Lt Iyer")), ACSA_OK);
+}
+
+static void test_defect2_short_line_closed_and_invoiced(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *o = &f->order;
+    /* Issue 10 of 10, receive 9.75 (the rest lost in transit). */
+    to_accepted(f, ACSA_METHOD_CASH, o);
+    expect_closes_and_settles(f, o, 10000, 9750);
+    assert_int_equal(o->cash_due_minor, 9750 + 10000);
+    /* Issue 6 of 10, receive the 6: the supplier has no more. */
+    memset(o, 0, sizeof(*o));
+    to_accepted(f, ACSA_METHOD_CASH, o);
+    expect_closes_and_settles(f, o, 6000, 6000);
+    assert_int_equal(o->cash_due_minor, 6000 + 10000);
+}
+
+static void test_close_line_before_any_issue(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *o = &f->order;
+    to_accepted(f, ACSA_METHOD_RIK, o);
+    assert_int_equal(step(f, o, fix(ACSA_STEP_CLOSE_LINE, "Capt Sato", 1, 0)), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_ACCEPTED);
+    expect_refused(f, o, line_step(f, o, ACSA_STEP_ISSUE, 1, 1000, "PO Tanaka"), ACSA_EREFUSED,
+                   "line", NULL); /* Closed: nothing more is issued on it. */
+    assert_int_equal(step(f, o, fix(ACSA_STEP_CLOSE_LINE, "Capt Sato", 2, 0)), ACSA_OK);
+    /* Nothing received, nothing owed in kind. */
+    assert_int_equal(o->state, ACSA_STATE_SETTLED);
+}
+
+/* ---- correct -------------------------------------------------------------------------------- */
+
+static void test_correct_receipt(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *o = &f->order;
+    to_accepted(f, ACSA_METHOD_CASH, o);
+    to_delivered(f, o);
+    assert_int_equal(correct(f, o, ACSA_STEP_RECEIVE, 1, 9000, "CPO Das"), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_DELIVERING);
+    assert_int_equal(o->lines[0].received_milli, 9000);
+    assert_int_equal(o->received_value_minor, 19000);
+    /* The difference, on the accounts a receipt posts to. */
+    assert_int_equal(f->event.amount_minor, -1000);
+    assert_int_equal(posted(&f->event, ACSA_ACCOUNT_RECEIVED), -1000);
+    assert_int_equal(posted(&f->event, ACSA_ACCOUNT_PAYABLE_CASH), 1000);
+    assert_int_equal(f->event.line_no, 1);
+    assert_int_equal(correct(f, o, ACSA_STEP_RECEIVE, 1, 10000, "CPO Das"), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_DELIVERED);
+    /* Illegal: above issued, no change, separation of duties, other steps, settled. */
+    expect_refused(f, o, correct(f, o, ACSA_STEP_RECEIVE, 1, 10001, "CPO Das"), ACSA_EREFUSED,
+                   "qty", NULL);
+    expect_refused(f, o, correct(f, o, ACSA_STEP_RECEIVE, 1, 10000, "CPO Das"), ACSA_EREFUSED,
+                   "qty", NULL);
+    expect_refused(f, o, correct(f, o, ACSA_STEP_RECEIVE, 1, 9000, "PO Tanaka"), ACSA_EREFUSED,
+                   "by", NULL);
+    expect_refused(f, o, correct(f, o, ACSA_STEP_ISSUE, 1, 9000, "PO Tanaka"), ACSA_EREFUSED,
+                   "qty", NULL); /* Issued may not fall below received. */
+    expect_refused(f, o, correct(f, o, ACSA_STEP_PAY, 1, 9000, "PO Tanaka"), ACSA_EUSAGE,
+                   "corrected_step", NULL);
+    expect_refused(f, o, correct(f, o, ACSA_STEP_RETURN, 1, 0, "CPO Das"), ACSA_EREFUSED,
+                   "method", NULL);
+    assert_int_equal(step(f, o, command(ACSA_STEP_INVOICE, "Capt Sato")), ACSA_OK);
+    expect_refused(f, o, correct(f, o, ACSA_STEP_RECEIVE, 1, 9000, "CPO Das"), ACSA_EREFUSED,
+                   "state", NULL); /* Invoiced: not below what was invoiced. */
+}
+
+static void test_correct_issue_and_returns(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *o = &f->order;
+    to_accepted(f, ACSA_METHOD_RIK, o);
+    assert_int_equal(line_step(f, o, ACSA_STEP_ISSUE, 1, 10000, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(correct(f, o, ACSA_STEP_ISSUE, 1, 8000, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(o->lines[0].issued_milli, 8000);
+    assert_int_equal(f->event.posting_count, 0);
+    expect_refused(f, o, correct(f, o, ACSA_STEP_ISSUE, 1, 10001, "PO Tanaka"), ACSA_EREFUSED,
+                   "qty", NULL);
+    assert_int_equal(correct(f, o, ACSA_STEP_ISSUE, 1, 10000, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_RECEIVE, 1, 10000, "CPO Das"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_ISSUE, 2, 4000, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_RECEIVE, 2, 4000, "CPO Das"), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_DELIVERED);
+    assert_int_equal(line_step(f, o, ACSA_STEP_RETURN, 1, 5000, "Lt Iyer"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_ACCEPT_RETURN, 1, 5000, "Capt Sato"), ACSA_OK);
+    expect_refused(f, o, correct(f, o, ACSA_STEP_RETURN, 1, 4000, "Lt Iyer"), ACSA_EREFUSED,
+                   "qty", NULL); /* Below what was accepted. */
+    expect_refused(f, o, correct(f, o, ACSA_STEP_RECEIVE, 1, 4000, "CPO Das"), ACSA_EREFUSED,
+                   "qty", NULL); /* Below what was returned. */
+    assert_int_equal(correct(f, o, ACSA_STEP_ACCEPT_RETURN, 1, 4000, "Capt Sato"), ACSA_OK);
+    assert_int_equal(posted(&f->event, ACSA_ACCOUNT_KIND_SETTLED), 1000);
+    assert_int_equal(o->kind_settled_minor, 4000);
+    expect_refused(f, o, correct(f, o, ACSA_STEP_ACCEPT_RETURN, 1, 5001, "Capt Sato"),
+                   ACSA_EREFUSED, "qty", NULL);
+}
+
+/* ---- reject-return -------------------------------------------------------------------------- */
+
+static void test_defect11_return_rejected_in_part(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *o = &f->order;
+    to_accepted(f, ACSA_METHOD_RIK, o);
+    to_delivered(f, o);
+    assert_int_equal(line_step(f, o, ACSA_STEP_RETURN, 1, 10000, "Lt Iyer"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_ACCEPT_RETURN, 1, 9000, "Capt Sato"), ACSA_OK);
+    expect_refused(f, o, step(f, o, fix(ACSA_STEP_REJECT_RETURN, "Capt Sato", 1, 1001)),
+                   ACSA_EREFUSED, "qty", NULL);
+    struct acsa_command cmd = fix(ACSA_STEP_REJECT_RETURN, "Capt Sato", 1, 1000);
+    cmd.reason[0] = '\0';
+    expect_refused(f, o, step(f, o, cmd), ACSA_EUSAGE, "reason", NULL);
+    assert_int_equal(step(f, o, fix(ACSA_STEP_REJECT_RETURN, "Capt Sato", 1, 1000)), ACSA_OK);
+    assert_int_equal(o->lines[0].returned_milli, 9000);
+    assert_int_equal(f->event.posting_count, 0);
+    assert_int_equal(line_step(f, o, ACSA_STEP_RETURN, 1, 1000, "Lt Iyer"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_ACCEPT_RETURN, 1, 1000, "Capt Sato"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_RETURN, 1, 0, "Lt Iyer"), ACSA_EREFUSED);
+    int64_t q2 = o->lines[1].quantity_milli;
+    assert_int_equal(line_step(f, o, ACSA_STEP_RETURN, 2, q2, "Lt Iyer"), ACSA_OK);
+    assert_int_equal(line_step(f, o, ACSA_STEP_ACCEPT_RETURN, 2, q2, "Capt Sato"), ACSA_OK);
+    assert_int_equal(o->state, ACSA_STATE_SETTLED);
+    /* A cash order has no returns to refuse. */
+    memset(o, 0, sizeof(*o));
+    to_accepted(f, ACSA_METHOD_CASH, o);
+    to_delivered(f, o);
+    expect_refused(f, o, step(f, o, fix(ACSA_STEP_REJECT_RETURN, "Capt Sato", 1, 1)),
+                   ACSA_EREFUSED, "method", NULL);
+}
+
+/* ---- amend ---------------------------------------------------------------------------------- */
+
+static void test_defect8_draft_completed_by_amend(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order *o = &f->order;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP");
+    d.requester_unit_id = d.supplier_unit_id = 0;
+    d.place[0] = '\0';
+    d.need_by_day = ACSA_DATE_NONE;
+    assert_int_equal(create(f, &d, o), ACSA_OK);
+    expect_refused(f, o, step(f, o, command(ACSA_STEP_SUBMIT, "Lt Iyer")), ACSA_EREFUSED,
+                   "requester_unit", NULL);
+    struct acsa_order_draft changed = draft_of(ACSA_METHOD_CASH, "IN", "JP");
+    set_line(&changed, 2, "water", 1000, 5, "JPY");
+    struct acsa_command cmd = command(ACSA_STEP_AMEND, "Lt Iyer");
+    cmd.amend = &changed;
+    cmd.activity = &f->activity;
+    /* Every rule of entry again: an excluded category, another currency, no activity. */
+    set_line(&changed, 2, "ammunition", 1000, 5, "JPY");
+    expect_refused(f, o, step(f, o, cmd), ACSA_EREFUSED, "line.category", NULL);
+    set_line(&changed, 2, "water", 1000, 5, "INR");
+    expect_refused(f, o, step(f, o, cmd), ACSA_EREFUSED, "line.currency", NULL);
+    set_line(&changed, 2, "water", 1000, 5, "JPY");
+    cmd.activity = NULL;
+    expect_refused(f, o, step(f, o, cmd), ACSA_EUSAGE, "amend", NULL);
+    cmd.activity = &f->activity;
+    assert_int_equal(step(f, o, cmd), ACSA_OK);
+    assert_int_equal(o->line_count, 3);
+    assert_int_equal(o->value_minor, 20000 + 5);
+    assert_string_equal(o->place, "Yokosuka");
+    assert_int_equal(f->event.posting_count, 0);
+    assert_int_equal(step(f, o, command(ACSA_STEP_SUBMIT, "Lt Iyer")), ACSA_OK);
+    expect_refused(f, o, step(f, o, cmd), ACSA_EREFUSED, "state", NULL);
+}
+
+/* ---- defect 14 ------------------------------------------------------------------------------ */
+
+static void test_defect14_names_folded(void **state)
+{
+    struct fixture *f = *state;
+    uint8_t a[ACSA_NAME_KEY_SIZE];
+    uint8_t b[ACSA_NAME_KEY_SIZE];
+    acsa_app_name_key("CPO Das", a);
+    static const char *const same[] = {"cpo das", "CPO  Das", "  CPO Das ", "CPO\u3000Das",
+                                       "\uff23\uff30\uff2f \uff24\uff41\uff53"};
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        acsa_app_name_key(same[i], b);
+        if (memcmp(a, b, sizeof(a)) != 0) {
+            fail_msg("\"%s\" keys apart from \"CPO Das\"", same[i]);
+        }
+    }
+    acsa_app_name_key("CPO Dass", b);
+    assert_memory_not_equal(a, b, sizeof(a));
+    acsa_app_name_key("Straße", a);
+    acsa_app_name_key("STRASSE", b);
+    assert_memory_equal(a, b, sizeof(a)); /* Full case folding. */
+    /* The core compares keys: "cpo das" may not receive what "CPO Das" issued. */
+    struct acsa_order *o = &f->order;
+    to_accepted(f, ACSA_METHOD_CASH, o);
+    struct acsa_command issue = command(ACSA_STEP_ISSUE, "CPO Das");
+    issue.line_no = 1;
+    issue.quantity_milli = 1000;
+    acsa_app_name_key(issue.actor, issue.actor_key);
+    assert_int_equal(step(f, o, issue), ACSA_OK);
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+        struct acsa_command receive = command(ACSA_STEP_RECEIVE, same[i]);
+        receive.line_no = 1;
+        receive.quantity_milli = 1000;
+        acsa_app_name_key(receive.actor, receive.actor_key);
+        expect_refused(f, o, step(f, o, receive), ACSA_EREFUSED, "by", NULL);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        {"defect 1: a disputed order is resolved and goes on to settle and close",
+         test_defect1_resolved_order_settles_and_closes, setup, teardown, NULL},
+        {"defect 1: a disputed in-kind order converts after it is resolved",
+         test_defect1_disputed_in_kind_converts_after_resolve, setup, teardown, NULL},
+        {"defect 2: a line received short can be closed and the order invoiced",
+         test_defect2_short_line_closed_and_invoiced, setup, teardown, NULL},
+        cmocka_unit_test_setup_teardown(test_close_line_before_any_issue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_correct_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_correct_issue_and_returns, setup, teardown),
+        {"defect 11: part of a return is rejected, returned again and accepted",
+         test_defect11_return_rejected_in_part, setup, teardown, NULL},
+        {"defect 8: a draft without units, place and need-by is completed by amend",
+         test_defect8_draft_completed_by_amend, setup, teardown, NULL},
+        {"defect 14: names differing in case, spacing or width are one person",
+         test_defect14_names_folded, setup, teardown, NULL},
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
