@@ -516,6 +516,35 @@ static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *w
     return rc;
 }
 
+/* Gives a new invoice its number from this node's series: "IN-INV-2024-000001" for invoices
+ * of its own nation as supplier; "JP-INV-IN-2024-000001" for a supplier without a node whose
+ * invoice this node enters by hand, so the two series can never meet (ARCHITECTURE.md
+ * "Invoices"). A date out of range is left to the core to refuse. */
+static enum acsa_rc invoice_number(struct acsa_app *app, const struct acsa_order *order,
+                                   struct acsa_command *cmd, struct acsa_error *err)
+{
+    if (cmd->step != ACSA_STEP_INVOICE || cmd->day < ACSA_DATE_FIRST ||
+        cmd->day > ACSA_DATE_STEP_LAST) {
+        return ACSA_OK;
+    }
+    char series[ACSA_NUMBER_SIZE];
+    if (strcmp(order->supplier, app->nation) == 0) {
+        snprintf(series, sizeof(series), "%s-INV", app->nation);
+    } else {
+        snprintf(series, sizeof(series), "%s-INV-%s", order->supplier, app->nation);
+    }
+    int32_t year = 0;
+    acsa_date_to_ymd(cmd->day, &year, NULL, NULL);
+    int64_t sequence = 0;
+    enum acsa_rc rc = STORE(app)->invoice_next_sequence(app->store, series, year, &sequence,
+                                                        err);
+    if (rc == ACSA_OK) {
+        snprintf(cmd->invoice, sizeof(cmd->invoice), "%.12s-%04d-%06lld", series, (int)year,
+                 (long long)sequence);
+    }
+    return rc;
+}
+
 enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
                                  const struct acsa_command *command,
                                  struct acsa_event *out_event, struct acsa_error *err)
@@ -538,6 +567,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
         rc = rc == ACSA_OK && known ? acsa__app_local_step_allowed(app, &work->order, cmd.step,
                                                                    &manual, err) : rc;
         rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
+        rc = rc == ACSA_OK ? invoice_number(app, &work->order, &cmd, err) : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                               &work->event, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,

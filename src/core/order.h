@@ -10,6 +10,7 @@
 
 #include "agreement.h"
 #include "limits.h"
+#include "rate.h"
 #include "rc.h"
 
 /* Order states (DOMAIN.md requirement 3). Stored as names; the numbers are not stored. */
@@ -114,6 +115,18 @@ struct acsa_order_line {
     int64_t received_milli;                /* Received so far (<= issued). */
     int64_t returned_milli;                /* Returned in kind so far (<= received). */
     int64_t return_accepted_milli;         /* Returns the supplier accepted (<= returned). */
+    int64_t invoiced_milli;                /* Invoiced so far (<= received); cash orders. */
+};
+
+/* One invoice of a cash order: a numbered claim for receipted quantities, due
+ * due_days.cash after its date. Numbers come from the issuing node's series (ARCHITECTURE.md
+ * "Invoices"); the core only keeps them. */
+struct acsa_invoice {
+    char number[ACSA_NUMBER_SIZE];         /* "IN-INV-2024-000001". */
+    int32_t day;                           /* Invoice date. */
+    int32_t due_day;                       /* day + due_days.cash. */
+    int64_t amount_minor;                  /* In the order currency, > 0. */
+    int64_t paid_minor;                    /* Applied to it so far (<= amount). */
 };
 
 /* One recorded step, as far as later rules need it (separation of duties). */
@@ -151,6 +164,8 @@ struct acsa_order {
     struct acsa_order_line lines[ACSA_ORDER_LINES_MAX];                 /* Lines 1..count. */
     uint32_t history_count;                                             /* Used entries. */
     struct acsa_order_history_entry history[ACSA_ORDER_HISTORY_MAX];    /* Oldest first. */
+    uint32_t invoice_count;                                             /* Used entries. */
+    struct acsa_invoice invoices[ACSA_ORDER_INVOICES_MAX];              /* Oldest first. */
 };
 
 /* One leg of a ledger entry. */
@@ -176,6 +191,14 @@ struct acsa_event {
     char detail[ACSA_TEXT_SIZE];           /* Reason or note, human-readable. */
     uint32_t posting_count;                /* Used postings. */
     struct acsa_posting postings[ACSA_EVENT_POSTINGS_MAX]; /* Balanced legs. */
+    /* pay: what was paid, in its own currency, and the rate it was converted at (units 0:
+     * paid in the order currency); amount_minor above is the order-currency amount. */
+    char paid_currency[ACSA_CURRENCY_SIZE];
+    int64_t paid_minor;
+    struct acsa_rate rate;
+    int32_t rate_day;                      /* ACSA_DATE_NONE without a rate. */
+    char rate_source[ACSA_TEXT_SIZE];
+    char invoice[ACSA_NUMBER_SIZE];        /* invoice: the new invoice; pay: the one named. */
 };
 
 /* The input of a new order, before it has a number. */
@@ -204,6 +227,14 @@ struct acsa_command {
     char currency[ACSA_CURRENCY_SIZE];     /* pay. */
     const struct acsa_official *official;  /* approve/accept/reject: the actor's official
                                               record in the acting party, NULL if none. */
+    /* pay in another currency than the order's: 1 unit of currency = rate units of the order
+     * currency, stated on rate_day by rate_source. units 0: no rate (same currency). */
+    struct acsa_rate rate;
+    int32_t rate_day;                      /* ACSA_DATE_NONE without a rate. */
+    char rate_source[ACSA_TEXT_SIZE];
+    /* invoice: the number the issuing node gave it; pay: the invoice it settles, "" for the
+     * oldest unpaid first. invoice also takes line_no/quantity_milli (0: all receipted). */
+    char invoice[ACSA_NUMBER_SIZE];
 };
 
 /** Formats an order number: "IN-JP-2024-000042". buf holds ACSA_NUMBER_SIZE bytes. */

@@ -129,7 +129,8 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
 #define EVENT_LIST_SQL                                                                      \
     "SELECT e.id, e.step, e.day, e.actor, e.state_from, e.state_to, e.line_no, "           \
     "e.quantity_milli, e.amount_minor, e.detail, p.leg, p.account, p.partner, p.currency, " \
-    "p.amount_minor, p.quantity_milli, p.line_no "                                          \
+    "p.amount_minor, p.quantity_milli, p.line_no, e.paid_currency, e.paid_minor, "          \
+    "e.rate_units, e.rate_scale, e.rate_on, e.rate_source, e.invoice "                     \
     "FROM events e LEFT JOIN postings p ON p.event_id = e.id "                              \
     "WHERE e.order_number = ?1 ORDER BY e.id, p.leg"
 
@@ -144,6 +145,14 @@ static void event_read(struct acsa__sqlite_row *row, struct acsa_event *event)
     event->quantity_milli = acsa__sqlite_col_int(row, 7);
     event->amount_minor = acsa__sqlite_col_int(row, 8);
     acsa__sqlite_col_text(row, 9, event->detail, sizeof(event->detail));
+    /* Settlement columns (migration 4); NULL on other steps reads as empty or 0. */
+    acsa__sqlite_col_text(row, 17, event->paid_currency, sizeof(event->paid_currency));
+    event->paid_minor = acsa__sqlite_col_opt_int(row, 18);
+    event->rate.units = acsa__sqlite_col_opt_int(row, 19);
+    event->rate.scale = (uint8_t)acsa__sqlite_col_u32(row, 20, ACSA_RATE_SCALE_MAX);
+    event->rate_day = acsa__sqlite_col_day(row, 21);
+    acsa__sqlite_col_text(row, 22, event->rate_source, sizeof(event->rate_source));
+    acsa__sqlite_col_text(row, 23, event->invoice, sizeof(event->invoice));
 }
 
 static enum acsa_rc posting_read(struct acsa__sqlite_row *row, struct acsa_event_row *out,

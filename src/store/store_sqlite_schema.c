@@ -298,11 +298,44 @@ struct migration {
     size_t count;                  /* Number of statements. */
 };
 
+/* Migration 4: settlement. Payments keep what was paid in its own currency and the rate it was
+ * converted at; cash orders are invoiced in numbered parts. Invoices are never deleted, and
+ * each node's series counts in invoice_sequences (ARCHITECTURE.md "Invoices"). */
+static const char *const migration_4[] = {
+    "ALTER TABLE order_lines ADD COLUMN invoiced_milli INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE events ADD COLUMN paid_currency TEXT",
+    "ALTER TABLE events ADD COLUMN paid_minor INTEGER",
+    "ALTER TABLE events ADD COLUMN rate_units INTEGER",
+    "ALTER TABLE events ADD COLUMN rate_scale INTEGER",
+    "ALTER TABLE events ADD COLUMN rate_on TEXT",
+    "ALTER TABLE events ADD COLUMN rate_source TEXT",
+    "ALTER TABLE events ADD COLUMN invoice TEXT",
+    "CREATE TABLE invoices (\n"
+    "    number TEXT PRIMARY KEY,\n"
+    "    order_number TEXT NOT NULL REFERENCES orders (number),\n"
+    "    position INTEGER NOT NULL,\n"
+    "    issued_on TEXT NOT NULL,\n"
+    "    due_on TEXT NOT NULL,\n"
+    "    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),\n"
+    "    paid_minor INTEGER NOT NULL CHECK (paid_minor >= 0 AND paid_minor <= amount_minor),\n"
+    "    UNIQUE (order_number, position)\n"
+    ")",
+    "CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices\n"
+    "BEGIN SELECT RAISE(ABORT, 'invoices are never deleted'); END",
+    "CREATE TABLE invoice_sequences (\n"
+    "    series TEXT NOT NULL,\n"
+    "    year INTEGER NOT NULL,\n"
+    "    last INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (series, year)\n"
+    ") WITHOUT ROWID",
+};
+
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
     {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
+    {migration_4, sizeof(migration_4) / sizeof(migration_4[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
