@@ -1039,6 +1039,7 @@ static enum acsa_rc step_pay(const struct acsa_agreement *agreement, const char 
                              struct acsa_event *event, struct acsa_error *err)
 {
     char text[ACSA_MONEY_TEXT_SIZE];
+    char open_text[ACSA_MONEY_TEXT_SIZE];
     enum acsa_rc rc = pay_value(agreement, order, cmd, event, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -1050,7 +1051,7 @@ static enum acsa_rc step_pay(const struct acsa_agreement *agreement, const char 
                               "amount: payment of %s %s exceeds the %s %s outstanding on order "
                               "%s", acsa_money_format(value, order->currency.exponent, text),
                               order->currency.code,
-                              acsa_money_format(open, order->currency.exponent, text),
+                              acsa_money_format(open, order->currency.exponent, open_text),
                               order->currency.code, order->number);
     }
     rc = pay_invoices(order, cmd, value, err);

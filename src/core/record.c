@@ -590,7 +590,7 @@ static void check_settlement(struct checker *c, const struct acsa_command *cmd)
         check_day(c, "rate_date", cmd->rate_day, ACSA_DATE_STEP_LAST, false);
         check_text(c, "rate_source", cmd->rate_source, true);
     } else {
-        check_range(c, "rate_date", cmd->rate_day, ACSA_DATE_NONE, ACSA_DATE_NONE);
+        check_range(c, "rate_date", cmd->rate_day, 0, 0);
         check_text(c, "rate_source", cmd->rate_source, false);
         if (c->field == NULL && cmd->rate_source[0] != '\0') {
             refuse(c, "rate_source", "only a payment at a rate names a rate source");
@@ -667,7 +667,7 @@ void acsa_record_normalize(struct acsa_record *record)
     }
     if (cmd->step != ACSA_STEP_PAY || cmd->rate.units == 0) {
         memset(&cmd->rate, 0, sizeof(cmd->rate));
-        cmd->rate_day = ACSA_DATE_NONE;
+        cmd->rate_day = 0;
         memset(cmd->rate_source, 0, sizeof(cmd->rate_source));
     }
     if (cmd->step != ACSA_STEP_PAY && cmd->step != ACSA_STEP_INVOICE) {

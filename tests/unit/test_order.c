@@ -455,21 +455,24 @@ static void test_cash_lifecycle(void **state)
     assert_int_equal(f->order.state, ACSA_STATE_DELIVERED);
     assert_int_equal(f->order.due_day, ACSA_DATE_NONE);
     assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], -20000);
+    /* Nothing is invoiced yet: there is nothing to pay. */
     expect_refused(f, &f->order, pay(f, &f->order, 100, "JPY", "Lt Finance"), ACSA_EREFUSED,
-                   "state", NULL);
+                   "amount", NULL);
     struct acsa_command cmd = command(ACSA_STEP_INVOICE, "Capt Sato");
     cmd.day = day_of("2024-06-12");
+    snprintf(cmd.invoice, sizeof(cmd.invoice), "JP-INV-2024-000001");
     assert_int_equal(step(f, &f->order, cmd), ACSA_OK);
     assert_int_equal(f->order.state, ACSA_STATE_INVOICED);
     assert_int_equal(f->order.due_day, day_of("2024-07-12"));
     assert_int_equal(f->order.cash_due_minor, 20000);
     assert_false(acsa_order_overdue(&f->order, day_of("2024-07-12")));
     assert_true(acsa_order_overdue(&f->order, day_of("2024-07-13")));
-    expect_refused(f, &f->order, pay(f, &f->order, 100, "USD", "Lt Finance"), ACSA_EREFUSED,
-                   "currency", "currency: payment in USD, but order IN-JP-2024-000001 is in JPY");
+    expect_refused(f, &f->order, pay(f, &f->order, 100, "USD", "Lt Finance"), ACSA_EUSAGE,
+                   "rate", "rate: a payment in USD of an order in JPY needs the rate, its date "
+                   "and its source");
     expect_refused(f, &f->order, pay(f, &f->order, 20001, "JPY", "Lt Finance"), ACSA_EREFUSED,
                    "amount",
-                   "amount: payment exceeds the 20000 JPY outstanding on order "
+                   "amount: payment of 20001 JPY exceeds the 20000 JPY outstanding on order "
                    "IN-JP-2024-000001");
     expect_refused(f, &f->order, pay(f, &f->order, 0, "JPY", "Lt Finance"), ACSA_EREFUSED,
                    "amount", NULL);
@@ -630,8 +633,8 @@ static void test_transition_table(void **state)
         [ACSA_STEP_DISPUTE] = "accepted delivering delivered invoiced",
         [ACSA_STEP_ISSUE] = "accepted delivering",
         [ACSA_STEP_RECEIVE] = "delivering",
-        [ACSA_STEP_INVOICE] = "delivered",
-        [ACSA_STEP_PAY] = "invoiced",
+        [ACSA_STEP_INVOICE] = "delivering delivered",
+        [ACSA_STEP_PAY] = "delivering delivered invoiced",
         [ACSA_STEP_CLOSE] = "settled",
     };
     struct acsa_order_draft draft = draft_of(ACSA_METHOD_CASH, "IN", "JP");

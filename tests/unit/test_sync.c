@@ -1511,6 +1511,7 @@ static void test_import_refused_records(void **state)
     expect_record_refused(f, r, "state: cannot close", f->number);
     /* A step of JP's, signed by IN. */
     next_record(f, r, ACSA_STEP_INVOICE, "Capt Sato");
+    snprintf(r->command.invoice, sizeof(r->command.invoice), "IN-INV-2024-000001");
     expect_record_refused(f, r, "step: invoice on IN-JP-2024-000001 belongs to JP", f->number);
     /* Chained to a record JP does not hold. */
     next_record(f, r, ACSA_STEP_SUBMIT, "Lt Iyer");
@@ -1722,7 +1723,7 @@ static void test_store_peer_advance(void **state)
     struct fixture *f = *state;
     struct acsa_store *s = store_of(&f->jp);
     const struct acsa_store_vtbl *v = s->vtbl;
-    assert_int_equal(v->version, 3);
+    assert_true(v->version >= 3);
     struct acsa_peer p = peer_of(f, &f->jp, "IN");
     assert_int_equal(p.received_through, 0);
     assert_int_equal(p.acked_through, 0);
