@@ -274,7 +274,8 @@ static void step_detail(const struct step_args *args, const struct acsa_order *o
             used += n > 0 ? (size_t)n : 0;
         }
         if (event->invoice[0] != '\0' && used < size) {
-            snprintf(buf + used, size - used, " invoice %s", event->invoice);
+            snprintf(buf + used, size - used, " %s %s",
+                     event->step == ACSA_STEP_INVOICE ? "as" : "on", event->invoice);
         }
     }
 }
@@ -383,7 +384,7 @@ static int step_settlement(struct cli *cli, struct step_args *args)
     } else if (c->rate_day != ACSA_DATE_NONE || c->rate_source[0] != '\0') {
         return cli_usage(cli, "--rate-date and --rate-source go with --rate");
     }
-    if ((c->line_no == 0) != (c->quantity_milli == 0)) {
+    if ((args->rule->needs & TAKES_LINE) != 0 && (c->line_no == 0) != (c->quantity_milli == 0)) {
         return cli_usage(cli, "--line and --qty go together");
     }
     return CLI_CONTINUE;
