@@ -22,7 +22,8 @@
     "AND (?2 IS NULL OR agreement_id = ?2) "                                                \
     "AND (?3 IS NULL OR activity_id = ?3) "                                                 \
     "AND (?4 IS NULL OR requester = ?4 OR supplier = ?4) "                                  \
-    "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8) AND outstanding_minor > 0)) " \
+    "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8, ?13) "                      \
+    "AND outstanding_minor > 0)) "                                                          \
     "AND (?9 IS NULL OR (method <> ?10 AND state = ?6 AND converted = 0)) "                 \
     "AND (?11 IS NULL OR number > ?11) "                                                    \
     "AND (?12 IS NULL OR instr(number, ?12) > 0 OR EXISTS (SELECT 1 FROM order_lines l "    \
@@ -45,6 +46,8 @@ static void order_filter_bind(struct acsa__sqlite_bind *b, const struct acsa_ord
     acsa__sqlite_bind_text(b, 10, acsa_method_name(ACSA_METHOD_CASH));
     acsa__sqlite_bind_opt_text(b, 11, f->after_number);
     acsa__sqlite_bind_opt_text(b, 12, f->search);
+    /* A delivering order has a due date only once part of it is invoiced. */
+    acsa__sqlite_bind_text(b, 13, acsa_state_name(ACSA_STATE_DELIVERING));
 }
 
 /* The summary comes from the orders row alone, so a list never reads lines or events. */
