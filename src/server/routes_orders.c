@@ -12,7 +12,8 @@
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 
 /* Members a step takes besides date. */
-enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u };
+enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u,
+       TAKES_LINE = 16u };
 
 static const struct step_needs {
     enum acsa_step step;
@@ -23,7 +24,7 @@ static const struct step_needs {
     {ACSA_STEP_CANCEL, NEEDS_REASON},  {ACSA_STEP_DISPUTE, NEEDS_REASON},
     {ACSA_STEP_ISSUE, NEEDS_LINE},     {ACSA_STEP_RECEIVE, NEEDS_LINE},
     {ACSA_STEP_RETURN, NEEDS_LINE},    {ACSA_STEP_ACCEPT_RETURN, NEEDS_LINE},
-    {ACSA_STEP_INVOICE, 0},            {ACSA_STEP_PAY, NEEDS_AMOUNT},
+    {ACSA_STEP_INVOICE, TAKES_LINE},   {ACSA_STEP_PAY, NEEDS_AMOUNT},
     {ACSA_STEP_EXCHANGE, NEEDS_WITH},  {ACSA_STEP_CLOSE, 0},
 };
 
@@ -476,6 +477,39 @@ static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
     return ACSA_OK;
 }
 
+/* A payment's optional rate, its date and source, and the invoice it pays. Returns how many
+ * fields it added. */
+static size_t settlement_fields(struct json_in_field *fields, struct acsa_command *c,
+                                const char **rate)
+{
+    size_t n = 0;
+    fields[n++] = (struct json_in_field)JIN("rate", JIN_AMOUNT, false, rate, 0);
+    fields[n++] = (struct json_in_field)JIN("rate_date", JIN_DATE, false, &c->rate_day, 0);
+    fields[n++] = (struct json_in_field)JIN("rate_source", JIN_TEXT, false, c->rate_source,
+                                            sizeof(c->rate_source));
+    fields[n++] = (struct json_in_field)JIN("invoice", JIN_TEXT, false, c->invoice,
+                                            sizeof(c->invoice));
+    return n;
+}
+
+/* "rate" parsed exactly; "rate_date" and "rate_source" only with it; an invoice's "line" and
+ * "qty" together or not at all. */
+static enum acsa_rc settlement_check(struct acsa_command *c, const char *rate,
+                                     struct acsa_error *err)
+{
+    if (rate != NULL) {
+        return acsa_rate_parse(rate, "rate", &c->rate, err);
+    }
+    if (c->rate_day != ACSA_DATE_NONE || c->rate_source[0] != '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "rate", "rate: rate_date and rate_source go "
+                              "with rate");
+    }
+    if (c->step == ACSA_STEP_INVOICE && (c->line_no == 0) != (c->quantity_milli == 0)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "line", "line: line and qty go together");
+    }
+    return ACSA_OK;
+}
+
 /* The body of a step into args; false after answering. */
 static bool step_parse(struct request *req, struct order_args *args, unsigned needs)
 {
@@ -483,7 +517,8 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     const char *amount = NULL;
     const struct acsa_currency *currency = NULL;
     json_t *doc = NULL;
-    struct json_in_field fields[7] = {JIN("date", JIN_DATE, false, &c->day, 0)};
+    const char *rate = NULL;
+    struct json_in_field fields[12] = {JIN("date", JIN_DATE, false, &c->day, 0)};
     size_t n = 1;
     if ((needs & NEEDS_REASON) != 0) {
         fields[n++] = (struct json_in_field)JIN("reason", JIN_TEXT_EMPTY, false, c->reason,
@@ -496,6 +531,12 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     if ((needs & NEEDS_AMOUNT) != 0) {
         fields[n++] = (struct json_in_field)JIN("amount", JIN_AMOUNT, true, &amount, 0);
         fields[n++] = (struct json_in_field)JIN("currency", JIN_CURRENCY, true, &currency, 0);
+        n += settlement_fields(fields + n, c, &rate);
+    }
+    if ((needs & TAKES_LINE) != 0) {
+        fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, false, &c->line_no, 0);
+        fields[n++] = (struct json_in_field)JIN("qty", JIN_QUANTITY, false, &c->quantity_milli,
+                                                0);
     }
     if ((needs & NEEDS_WITH) != 0) {
         fields[n++] = (struct json_in_field)JIN("with", JIN_TEXT, true, args->with,
@@ -511,6 +552,7 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
         rc = json_in_amount(amount, currency, "amount", &c->amount_minor, &err);
         snprintf(c->currency, sizeof(c->currency), "%s", currency->code);
     }
+    rc = rc == ACSA_OK ? settlement_check(c, rate, &err) : rc;
     json_decref(doc);
     if (rc != ACSA_OK) {
         refuse(req, 400, &err);
@@ -543,6 +585,7 @@ void route_orders_step(struct request *req)
     }
     args->command.step = step;
     args->command.day = req->today;
+    args->command.rate_day = ACSA_DATE_NONE;
     snprintf(args->command.actor, sizeof(args->command.actor), "%s", req->user.display_name);
     memcpy(args->number, req->params[0], strlen(req->params[0]) + 1); /* Length checked. */
     if (!step_parse(req, args, needs->needs)) {
