@@ -1284,18 +1284,48 @@ static enum acsa_rc check_exchange_pair(const struct acsa_order *order,
                               "with: order %s must run the other way (%s supplying %s)",
                               other->number, order->requester, order->supplier);
     }
-    if (strcmp(order->currency.code, other->currency.code) != 0) {
-        return acsa_error_set(err, ACSA_EREFUSED, "with",
-                              "with: order %s is in %s, not %s", other->number,
-                              other->currency.code, order->currency.code);
-    }
     return ACSA_OK;
+}
+
+/* The other order's open value in this order's currency: itself, or converted at the stated
+ * rate when the two are in different currencies (which then needs one). */
+static enum acsa_rc exchange_rate(const struct acsa_order *order, const struct acsa_order *other,
+                                  const struct acsa_command *cmd, int64_t open_other,
+                                  int64_t *out_value, struct acsa_error *err)
+{
+    *out_value = open_other;
+    bool same = strcmp(order->currency.code, other->currency.code) == 0;
+    if (same) {
+        return cmd->rate.units == 0
+                   ? ACSA_OK
+                   : acsa_error_set(err, ACSA_EUSAGE, "rate", "rate: orders %s and %s are both "
+                                    "in %s; an exchange takes no rate", order->number,
+                                    other->number, order->currency.code);
+    }
+    if (cmd->rate.units == 0 || cmd->rate_source[0] == '\0' || !acsa_rate_valid(&cmd->rate)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "rate",
+                              "rate: order %s is in %s and %s in %s: an exchange across "
+                              "currencies needs the rate, its date and its source",
+                              order->number, order->currency.code, other->number,
+                              other->currency.code);
+    }
+    if (cmd->rate_day < ACSA_DATE_FIRST || cmd->rate_day > cmd->day) {
+        return acsa_error_set(err, ACSA_EREFUSED, "rate_date",
+                              "rate_date: the rate must be dated on or before the exchange");
+    }
+    if (open_other == 0) {
+        *out_value = 0;
+        return ACSA_OK;
+    }
+    return acsa_rate_convert(open_other, other->currency.exponent, &cmd->rate,
+                             order->currency.exponent, "with", out_value, err);
 }
 
 /* Discharges matched value of one side of an exchange and opens cash for any remainder. */
 static void exchange_side(const struct acsa_agreement *agreement, const char *nation,
                           struct acsa_order *order, const char *with, int64_t matched,
-                          const struct acsa_command *cmd, struct acsa_event *event)
+                          bool keep_kind, const struct acsa_command *cmd,
+                          struct acsa_event *event)
 {
     int64_t open = order->received_value_minor - order->kind_settled_minor;
     event_begin(event, order, cmd);
@@ -1307,7 +1337,15 @@ static void exchange_side(const struct acsa_agreement *agreement, const char *na
     }
     order->kind_settled_minor += matched;
     int64_t difference = open - matched;
-    if (difference > 0) {
+    if (cmd->rate.units > 0) {
+        event->rate = cmd->rate;
+        event->rate_day = cmd->rate_day;
+        snprintf(event->rate_source, sizeof(event->rate_source), "%s", cmd->rate_source);
+    }
+    if (difference > 0 && keep_kind) {
+        /* More reverse orders of the same exchange follow: the rest stays owed in kind. */
+        ACSA_ASSERT(order->state == ACSA_STATE_DELIVERED);
+    } else if (difference > 0) {
         post_discharge(event, order, nation, true,
                        obligation_account(we_supply(order, nation), false), difference, 0, 0);
         open_cash(agreement, order, difference, cmd->day);
@@ -1338,10 +1376,27 @@ enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agreement, const c
     }
     int64_t open_a = order->received_value_minor - order->kind_settled_minor;
     int64_t open_b = other->received_value_minor - other->kind_settled_minor;
-    int64_t matched = open_a < open_b ? open_a : open_b;
-    /* The two sides clear the exchange account in opposite directions: sum over both is 0. */
-    exchange_side(agreement, nation, order, other->number, matched, command, out_event);
-    exchange_side(agreement, nation, other, order->number, matched, command, out_other_event);
+    int64_t open_b_in_a = 0;
+    rc = exchange_rate(order, other, command, open_b, &open_b_in_a, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    int64_t matched = open_a < open_b_in_a ? open_a : open_b_in_a;
+    if (matched == 0 && command->exchange_more > 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "with", "with: order %s has nothing left to "
+                              "match against %s", order->number, other->number);
+    }
+    /* What the other order gives for it, in its own currency: all of it when it is the smaller
+     * side, else its share at the rate (the same share in one currency). */
+    int64_t matched_b = matched == open_b_in_a ? open_b
+                                               : acsa_rate_prorate(open_b, matched, open_b_in_a);
+    /* In one currency the two sides clear the exchange account in opposite directions, so
+     * the sum over both is 0; across currencies each currency's legs balance within each
+     * event, and the exchange account holds the two matched values at the stated rate. */
+    exchange_side(agreement, nation, order, other->number, matched,
+                  command->exchange_more > 0, command, out_event);
+    exchange_side(agreement, nation, other, order->number, matched_b, false, command,
+                  out_other_event);
     return ACSA_OK;
 }
 

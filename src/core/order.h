@@ -235,6 +235,11 @@ struct acsa_command {
     /* invoice: the number the issuing node gave it; pay: the invoice it settles, "" for the
      * oldest unpaid first. invoice also takes line_no/quantity_milli (0: all receipted). */
     char invoice[ACSA_NUMBER_SIZE];
+    /* exchange: how many more reverse orders the same exchange matches after this pair (0:
+     * this is the last or only one). While more follow, the order keeps its remainder in kind
+     * for them; the last pair turns what is left into cash. rate: 1 unit of the other order's
+     * currency = rate units of this order's currency. */
+    uint8_t exchange_more;
 };
 
 /** Formats an order number: "IN-JP-2024-000042". buf holds ACSA_NUMBER_SIZE bytes. */
@@ -267,9 +272,12 @@ ACSA_NODISCARD enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreem
                                              struct acsa_error *err);
 
 /** Matches two delivered equal-value-exchange orders of reverse direction under the same
- * agreement and currency. The smaller value discharges both in kind; any difference becomes
- * a cash obligation on the larger order, due cash-days after day. Both orders and both events
- * are written only on success. */
+ * agreement. The smaller value discharges both in kind; any difference becomes a cash
+ * obligation on the larger order, due cash-days after day (on order only once
+ * command->exchange_more is 0: one order against several is a run of pairs). Orders in two
+ * currencies need command->rate (1 unit of other's currency = rate of order's), its date
+ * and source; the matched value is converted at it, rounded half to even (rate.h). Both orders
+ * and both events are written only on success. */
 ACSA_NODISCARD enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agreement,
                                                 const char *nation, struct acsa_order *order,
                                                 struct acsa_order *other,

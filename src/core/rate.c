@@ -112,6 +112,13 @@ static i128 divide_half_even(i128 n, i128 d)
     return negative ? -q : q;
 }
 
+int64_t acsa_rate_prorate(int64_t amount, int64_t part, int64_t whole)
+{
+    ACSA_ASSERT(amount >= 0 && part >= 0 && part <= whole && whole > 0);
+    /* The result is at most amount, so it fits. */
+    return (int64_t)divide_half_even((i128)amount * part, whole);
+}
+
 enum acsa_rc acsa_rate_convert(int64_t amount_minor, uint8_t from_exponent,
                                const struct acsa_rate *rate, uint8_t to_exponent,
                                const char *field, int64_t *out_minor, struct acsa_error *err)

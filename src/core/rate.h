@@ -51,4 +51,9 @@ ACSA_NODISCARD enum acsa_rc acsa_rate_convert(int64_t amount_minor, uint8_t from
                                               uint8_t to_exponent, const char *field,
                                               int64_t *out_minor, struct acsa_error *err);
 
+/** amount * part / whole, rounded half to even; 0 <= part <= whole, whole > 0, amount >= 0
+ * (the share of amount that part is of whole: what one side of an exchange gives for what
+ * it takes from the other). */
+int64_t acsa_rate_prorate(int64_t amount, int64_t part, int64_t whole);
+
 #endif

@@ -165,6 +165,7 @@ static void put_step(struct writer *w, const struct acsa_record *r)
     put_i32(w, c->rate_day, "rate_date");
     PUT_TEXT(w, c->rate_source, "rate_source");
     PUT_TEXT(w, c->invoice, "invoice");
+    put_u64(w, c->exchange_more, 1, "exchange_more");
 }
 
 enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, size_t cap,
@@ -347,6 +348,7 @@ static void get_step(struct reader *r, struct acsa_record *out)
     c->rate_day = get_i32(r, "rate_date");
     GET_TEXT(r, c->rate_source, "rate_source");
     GET_TEXT(r, c->invoice, "invoice");
+    c->exchange_more = (uint8_t)get_u64(r, 1, "exchange_more");
 }
 
 enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_record *out,
@@ -580,11 +582,12 @@ static void check_create(struct checker *c, const struct acsa_record *r)
 static void check_settlement(struct checker *c, const struct acsa_command *cmd)
 {
     bool pay = cmd->step == ACSA_STEP_PAY;
-    bool rated = pay && cmd->rate.units != 0;
+    bool exchange = cmd->step == ACSA_STEP_EXCHANGE;
+    bool rated = (pay || exchange) && cmd->rate.units != 0;
     if (c->field == NULL && (rated ? !acsa_rate_valid(&cmd->rate)
                                    : (cmd->rate.units != 0 || cmd->rate.scale != 0))) {
         refuse(c, "rate", "a rate is 1 .. 15 digits, at most 10 decimals, and only a payment "
-                          "in another currency has one");
+                          "or an exchange across currencies has one");
     }
     if (rated) {
         check_day(c, "rate_date", cmd->rate_day, ACSA_DATE_STEP_LAST, false);
@@ -601,6 +604,8 @@ static void check_settlement(struct checker *c, const struct acsa_command *cmd)
     } else if (c->field == NULL && cmd->invoice[0] != '\0') {
         refuse(c, "invoice", "only an invoice or a payment names an invoice");
     }
+    check_range(c, "exchange_more", cmd->exchange_more, 0,
+                exchange ? ACSA_EXCHANGE_WITH_MAX - 1 : 0);
 }
 
 /* The fields of a step: each step carries only what it uses, the rest zero or empty. */
@@ -665,13 +670,16 @@ void acsa_record_normalize(struct acsa_record *record)
         cmd->line_no = 0;
         cmd->quantity_milli = 0;
     }
-    if (cmd->step != ACSA_STEP_PAY || cmd->rate.units == 0) {
+    if ((cmd->step != ACSA_STEP_PAY && cmd->step != ACSA_STEP_EXCHANGE) || cmd->rate.units == 0) {
         memset(&cmd->rate, 0, sizeof(cmd->rate));
         cmd->rate_day = 0;
         memset(cmd->rate_source, 0, sizeof(cmd->rate_source));
     }
     if (cmd->step != ACSA_STEP_PAY && cmd->step != ACSA_STEP_INVOICE) {
         memset(cmd->invoice, 0, sizeof(cmd->invoice));
+    }
+    if (cmd->step != ACSA_STEP_EXCHANGE) {
+        cmd->exchange_more = 0;
     }
     if (cmd->step != ACSA_STEP_PAY) {
         cmd->amount_minor = 0;

@@ -200,6 +200,9 @@ static void order_created_render(struct acsa_app *app, struct request *req)
     ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
     memcpy(order->lines, created->lines, order->line_count * sizeof(order->lines[0]));
     order->history_count = created->history_count;
+    /* Fields after the history (invoices, ...) are those of a new order: none. */
+    size_t tail = offsetof(struct acsa_order, history) + sizeof(order->history);
+    memset((char *)order + tail, 0, sizeof(*order) - tail);
     view->activity = created->activity;
     unit_name(acsa_app_store(app), order->requester_unit_id, view->requester_unit);
     unit_name(acsa_app_store(app), order->supplier_unit_id, view->supplier_unit);

@@ -193,6 +193,7 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
         s_uint(s, "rate_date", (uint32_t)c->rate_day, 4);
         s_text(s, "rate_source", c->rate_source);
         s_text(s, "invoice", c->invoice);
+        s_uint(s, "exchange_more", c->exchange_more, 1);
         break;
     case ACSA_RECORD_ACTIVITY:
         s_uint(s, "id", (uint64_t)r->ref_id, 8);
@@ -280,6 +281,13 @@ static void make_step(struct acsa_record *r, enum acsa_step step)
     }
     if (step == ACSA_STEP_INVOICE) {
         snprintf(r->command.invoice, sizeof(r->command.invoice), "JP-INV-2024-000002");
+    }
+    if (step == ACSA_STEP_EXCHANGE) {
+        /* The first of three reverse orders, in USD at 1 USD = 149.35 JPY. */
+        r->command.exchange_more = 2;
+        r->command.rate = (struct acsa_rate){14935, 2};
+        r->command.rate_day = day_of("2024-06-09");
+        snprintf(r->command.rate_source, sizeof(r->command.rate_source), "agreed by both");
     }
     if (step == ACSA_STEP_CREATE) {
         struct acsa_order_draft *d = &r->draft;
@@ -454,13 +462,13 @@ static void test_layout_bytes(void **state)
     /* The official limit (0), then the version 2 fields: no rate (0, 0, no date, no source)
      * and no invoice. */
     static const uint8_t tail[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                   0, 0, 0, 0, 0, 0, 0, 0, 0};
+                                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     assert_memory_equal(f->buf + len - sizeof(tail), tail, sizeof(tail));
     /* A buffer one byte short is refused, naming the field that did not fit. */
     size_t short_len = 99;
     assert_int_equal(acsa_record_encode(&f->record, f->buf, len - 1, &short_len, &f->err),
                      ACSA_EUSAGE);
-    assert_string_equal(f->err.field, "invoice");
+    assert_string_equal(f->err.field, "exchange_more");
     assert_int_equal(short_len, 0);
     assert_int_equal(acsa_record_encode(&f->record, f->buf, 0, &short_len, &f->err),
                      ACSA_EUSAGE);
