@@ -585,27 +585,51 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
                                      const char *other_number, const struct acsa_command *command,
                                      struct acsa_error *err)
 {
+    const char *others[1] = {other_number};
+    return acsa_app_order_exchange_many(app, number, others, 1, command, err);
+}
+
+/* One pair of an exchange: the order against others[i], with how many pairs follow. */
+static enum acsa_rc exchange_pair(struct acsa_app *app, struct acsa__app_work *work,
+                                  const char *other_number, struct acsa_command *cmd,
+                                  struct acsa_error *err)
+{
+    enum acsa_rc rc = STORE(app)->order_get(app->store, other_number, &work->other, err);
+    rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
+                                             &work->other, cmd, &work->event,
+                                             &work->other_event, err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+                                                  err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other, &work->other_event,
+                                                  err) : rc;
+    return rc == ACSA_OK ? record_step(app, work, cmd, other_number, false, err) : rc;
+}
+
+enum acsa_rc acsa_app_order_exchange_many(struct acsa_app *app, const char *number,
+                                          const char *const *others, uint32_t count,
+                                          const struct acsa_command *command,
+                                          struct acsa_error *err)
+{
     struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
+    if (count < 1 || count > ACSA_EXCHANGE_WITH_MAX) {
+        return acsa_error_set(err, ACSA_EUSAGE, "with", "with: an exchange matches 1 to %d "
+                              "reverse orders", ACSA_EXCHANGE_WITH_MAX);
+    }
     char pair[ACSA__APP_OBJECT_SIZE * 2];
-    snprintf(pair, sizeof(pair), "%.40s,%.40s", number, other_number);
+    snprintf(pair, sizeof(pair), "%.40s,%.40s%s", number, others[0], count > 1 ? ",..." : "");
     char object[ACSA__APP_OBJECT_SIZE];
     acsa__app_text_copy(object, sizeof(object), pair);
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
+        struct acsa_command cmd = *command;
         rc = load_order(app, number, &work->order, &work->agreement, err);
-        rc = rc == ACSA_OK ? STORE(app)->order_get(app->store, other_number, &work->other, err)
-                           : rc;
-        rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
-                                                 &work->other, command, &work->event,
-                                                 &work->other_event, err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
-                                                      err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other,
-                                                      &work->other_event, err) : rc;
-        rc = rc == ACSA_OK ? record_step(app, work, command, other_number, false, err) : rc;
+        for (uint32_t i = 0; rc == ACSA_OK && i < count; i++) {
+            cmd.exchange_more = (uint8_t)(count - 1 - i);
+            rc = exchange_pair(app, work, others[i], &cmd, err);
+        }
         rc = acsa__app_finish(app, rc, "order.exchange", object, err);
     }
     return rc;

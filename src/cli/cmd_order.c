@@ -230,7 +230,9 @@ static const struct step_rule {
      "issue a numbered invoice for received, not yet invoiced quantities (cash)"},
     {ACSA_STEP_PAY, NEEDS_AMOUNT, "paid",
      "record a payment, in another currency at a stated rate; oldest invoice first"},
-    {ACSA_STEP_EXCHANGE, NEEDS_WITH, "exchanged", "match two delivered eve orders"},
+    {ACSA_STEP_EXCHANGE, NEEDS_WITH, "exchanged",
+     "match a delivered eve order against one or more reverse ones, across currencies at a "
+     "stated rate"},
     {ACSA_STEP_CLOSE, 0, "closed", "close a settled order"},
 };
 
@@ -240,8 +242,8 @@ struct step_args {
     struct acsa_command command;
     const char *amount;
     const struct acsa_currency *currency;
-    char with[ACSA_NUMBER_SIZE];
-    const char *rate;     /* --rate, parsed after the options. */
+    struct cli_multi with;  /* --with, repeatable. */
+    const char *rate;       /* --rate, parsed after the options. */
 };
 
 /* What the confirmation says after the verb: the line and quantity, amount or partner. */
@@ -258,7 +260,12 @@ static void step_detail(const struct step_args *args, const struct acsa_order *o
         snprintf(buf, size, " line %u, %s %s", cmd->line_no,
                  acsa_quantity_format(cmd->quantity_milli, amount), unit);
     } else if ((args->rule->needs & NEEDS_WITH) != 0) {
-        snprintf(buf, size, " with %s", args->with);
+        size_t used = 0;
+        for (uint32_t i = 0; i < args->with.count && used < size; i++) {
+            int n = snprintf(buf + used, size - used, "%s%s", i == 0 ? " with " : ", ",
+                             args->with.values[i]);
+            used += n > 0 ? (size_t)n : 0;
+        }
     } else if (order != NULL && event->amount_minor != 0) {
         char paid[ACSA_MONEY_TEXT_SIZE];
         char rate[ACSA_RATE_TEXT_SIZE];
@@ -308,7 +315,8 @@ static int order_step_in(struct cli *cli, struct acsa_app *app, void *ctx)
     memset(&event, 0, sizeof(event));
     enum acsa_rc rc;
     if (args->rule->step == ACSA_STEP_EXCHANGE) {
-        rc = acsa_app_order_exchange(app, args->number, args->with, &args->command, &cli->err);
+        rc = acsa_app_order_exchange_many(app, args->number, args->with.values,
+                                          args->with.count, &args->command, &cli->err);
     } else {
         rc = acsa_app_order_step(app, args->number, &args->command, &event, &cli->err);
     }
@@ -351,23 +359,25 @@ static size_t step_options(struct step_args *args, struct cli_option *options)
         options[n++] = (struct cli_option)CLI_OPT("qty", CLI_QUANTITY, false, &c->quantity_milli,
                                                   0, "Q", "quantity of the line to invoice");
     }
-    if ((needs & NEEDS_AMOUNT) != 0) {
+    if ((needs & (NEEDS_AMOUNT | NEEDS_WITH)) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("rate", CLI_RAW, false, &args->rate, 0, "R",
-                                                  "1 --currency = R order currency (exact "
-                                                  "decimal); needed when they differ");
+                                                  "1 unit of the other currency = R of the "
+                                                  "order's (exact decimal); when they differ");
         options[n++] = (struct cli_option)CLI_OPT("rate-date", CLI_DATE, false, &c->rate_day, 0,
                                                   "DATE", "date of the rate");
         options[n++] = (struct cli_option)CLI_OPT("rate-source", CLI_TEXT, false,
                                                   c->rate_source, ACSA_TEXT_SIZE, "TEXT",
                                                   "where the rate comes from");
+    }
+    if ((needs & NEEDS_AMOUNT) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("invoice", CLI_TEXT, false, c->invoice,
                                                   ACSA_NUMBER_SIZE, "ID",
                                                   "the invoice paid (default: oldest first)");
     }
     if ((needs & NEEDS_WITH) != 0) {
-        options[n++] = (struct cli_option)CLI_OPT("with", CLI_TEXT, true, args->with,
-                                                  ACSA_NUMBER_SIZE, "NUMBER",
-                                                  "the reciprocal eve order");
+        options[n++] = (struct cli_option)CLI_OPT("with", CLI_MULTI, true, &args->with, 0,
+                                                  "NUMBER", "a reverse eve order; repeatable "
+                                                  "(matched in the order given)");
     }
     return n;
 }
@@ -386,6 +396,15 @@ static int step_settlement(struct cli *cli, struct step_args *args)
     }
     if ((args->rule->needs & TAKES_LINE) != 0 && (c->line_no == 0) != (c->quantity_milli == 0)) {
         return cli_usage(cli, "--line and --qty go together");
+    }
+    if ((args->rule->needs & NEEDS_WITH) != 0 && args->with.count > ACSA_EXCHANGE_WITH_MAX) {
+        return cli_usage(cli, "--with: at most %d reverse orders", ACSA_EXCHANGE_WITH_MAX);
+    }
+    for (uint32_t i = 0; i < args->with.count; i++) {
+        if (strlen(args->with.values[i]) >= ACSA_NUMBER_SIZE) {
+            return cli_usage(cli, "--with: \"%.40s\" is not an order number",
+                             args->with.values[i]);
+        }
     }
     return CLI_CONTINUE;
 }

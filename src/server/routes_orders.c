@@ -4,6 +4,7 @@
  * officials acting on the same version exactly one wins. */
 #include "server_int.h"
 #include "../util/alloc.h"
+#include "../core/text.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -62,7 +63,8 @@ struct order_args {
         struct order_snapshot created;        /* Create: the order, once the job stored it. */
     };
     struct acsa_command command;              /* Steps. */
-    char with[ACSA_NUMBER_SIZE];
+    char with[ACSA_EXCHANGE_WITH_MAX][ACSA_NUMBER_SIZE]; /* Exchange: the reverse orders. */
+    uint32_t with_count;
     char if_match[SERVER_HEADER_SIZE];
 };
 
@@ -467,7 +469,12 @@ static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
     struct acsa_error err;
     acsa_error_clear(&err);
     if (args->command.step == ACSA_STEP_EXCHANGE) {
-        rc = acsa_app_order_exchange(app, args->number, args->with, &args->command, &err);
+        const char *others[ACSA_EXCHANGE_WITH_MAX];
+        for (uint32_t i = 0; i < args->with_count; i++) {
+            others[i] = args->with[i];
+        }
+        rc = acsa_app_order_exchange_many(app, args->number, others, args->with_count,
+                                          &args->command, &err);
     } else {
         rc = acsa_app_order_step(app, args->number, &args->command, NULL, &err);
     }
@@ -513,6 +520,32 @@ static enum acsa_rc settlement_check(struct acsa_command *c, const char *rate,
     return ACSA_OK;
 }
 
+/* "with": the reverse orders of an exchange, 1 .. ACSA_EXCHANGE_WITH_MAX order numbers. */
+static enum acsa_rc with_parse(struct order_args *args, json_t *with, struct acsa_error *err)
+{
+    size_t count = json_array_size(with);
+    if (count > ACSA_EXCHANGE_WITH_MAX) {
+        return acsa_error_set(err, ACSA_EUSAGE, "with", "with: at most %d reverse orders",
+                              ACSA_EXCHANGE_WITH_MAX);
+    }
+    for (size_t i = 0; i < count; i++) {
+        json_t *item = json_array_get(with, i);
+        const char *text = json_is_string(item) ? json_string_value(item) : NULL;
+        if (text == NULL || strlen(text) != json_string_length(item) || text[0] == '\0' ||
+            strlen(text) >= ACSA_NUMBER_SIZE) {
+            return acsa_error_set(err, ACSA_EUSAGE, "with", "with: item %zu is not an order "
+                                  "number", i + 1);
+        }
+        enum acsa_rc rc = acsa_text_check(text, ACSA_TEXT_LINE, "with", err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        memcpy(args->with[i], text, strlen(text) + 1);
+    }
+    args->with_count = (uint32_t)count;
+    return ACSA_OK;
+}
+
 /* The body of a step into args; false after answering. */
 static bool step_parse(struct request *req, struct order_args *args, unsigned needs)
 {
@@ -541,9 +574,10 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
         fields[n++] = (struct json_in_field)JIN("qty", JIN_QUANTITY, false, &c->quantity_milli,
                                                 0);
     }
+    json_t *with = NULL;
     if ((needs & NEEDS_WITH) != 0) {
-        fields[n++] = (struct json_in_field)JIN("with", JIN_TEXT, true, args->with,
-                                                sizeof(args->with));
+        fields[n++] = (struct json_in_field)JIN("with", JIN_ARRAY, true, &with, 0);
+        n += settlement_fields(fields + n, c, &rate) - 1; /* An exchange names no invoice. */
     }
     if (!json_in_request(req, fields, n, &doc)) {
         return false;
@@ -556,6 +590,7 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
         snprintf(c->currency, sizeof(c->currency), "%s", currency->code);
     }
     rc = rc == ACSA_OK ? settlement_check(c, rate, &err) : rc;
+    rc = rc == ACSA_OK && with != NULL ? with_parse(args, with, &err) : rc;
     json_decref(doc);
     if (rc != ACSA_OK) {
         refuse(req, 400, &err);
