@@ -906,9 +906,10 @@ static enum acsa_rc step_invoice(const struct acsa_agreement *agreement,
     if (rc != ACSA_OK) {
         return rc;
     }
-    if (amount == 0 && order->state == ACSA_STATE_DELIVERED && order->received_value_minor == 0) {
-        /* Nothing of value was received: nothing to claim, the order is settled. */
-        order->state = ACSA_STATE_SETTLED;
+    if (amount == 0 && order->state == ACSA_STATE_DELIVERED) {
+        /* What is left is of no value (nothing, or lines priced 0): there is nothing to claim;
+         * the order is invoiced, or settled once every invoice is paid. */
+        cash_state(order);
         return ACSA_OK;
     }
     if (amount == 0) {
