@@ -18,8 +18,11 @@ const STEP_RULES = {
     receive: { states: ["delivering"] },
     return: { states: ["delivered"], method: "rik" },
     "accept-return": { states: ["delivered"], method: "rik" },
-    invoice: { states: ["delivered"], method: "cash" },
-    pay: { states: ["invoiced"] },
+    /* Receipted quantities are invoiced in parts while delivering, and invoices paid. */
+    invoice: { states: ["delivering", "delivered"], method: "cash",
+        when: (order) => (order.lines || []).some((l) => l.received !== l.invoiced) },
+    pay: { states: ["delivering", "delivered", "invoiced"],
+        when: (order) => order.cash_due !== order.paid },
     exchange: { states: ["delivered"], method: "eve" },
     dispute: { states: ["accepted", "delivering", "delivered", "invoiced"] },
     close: { states: ["settled"] },
@@ -86,6 +89,7 @@ export function availableSteps(user, order) {
     return STEPS.filter((step) => {
         const rule = STEP_RULES[step];
         return allowed.has(step) && rule.states.includes(order.state)
-            && (!rule.method || rule.method === order.method);
+            && (!rule.method || rule.method === order.method)
+            && (!rule.when || rule.when(order));
     });
 }

@@ -32,12 +32,17 @@ const ACTIONS = {
         remaining: ["received", "returned"], help: "Quantity returned to the supplier." },
     "accept-return": { title: "Accept return", done: "Return accepted", fields: ["line", "qty"],
         remaining: ["returned", "return_accepted"], help: "Returned quantity accepted." },
-    invoice: { title: "Invoice", done: "Invoiced", fields: [],
-        help: "Invoice the received quantities; starts the payment deadline." },
-    pay: { title: "Record payment", done: "Payment recorded", fields: ["amount", "currency"],
-        help: "A payment, not more than what is outstanding in cash." },
-    exchange: { title: "Equal-value exchange", done: "Exchange recorded", fields: ["with"],
-        help: "Match with a delivered exchange order running the other way." },
+    invoice: { title: "Invoice", done: "Invoiced", fields: ["invoice-part"],
+        help: "Issue a numbered invoice for received, not yet invoiced quantities (all, or part "
+            + "of one line); it is due after the agreement's cash days." },
+    pay: { title: "Record payment", done: "Payment recorded",
+        fields: ["amount", "currency", "rate", "invoice"],
+        help: "A payment, applied to the oldest unpaid invoice unless one is chosen. In another "
+            + "currency, give the rate (1 unit of it = rate units of the order currency), its "
+            + "date and source." },
+    exchange: { title: "Equal-value exchange", done: "Exchange recorded", fields: ["with", "rate"],
+        help: "Match with one or more delivered exchange orders running the other way "
+            + "(numbers separated by commas); across currencies, give the rate." },
     dispute: { title: "Dispute", done: "Dispute recorded", fields: ["reason"],
         help: "Put the order in dispute." },
     close: { title: "Close", done: "Closed", fields: [], help: "Close the settled order." },
@@ -120,6 +125,8 @@ function linesTable(order) {
                 test: cellTest("returned") },
             { label: "Return accepted", numeric: true, cell: qty("return_accepted"),
                 test: cellTest("accepted") },
+            ...(order.method === "cash" ? [{ label: "Invoiced", numeric: true,
+                cell: qty("invoiced"), test: cellTest("invoiced") }] : []),
             { label: "Closed", cell: (line) => (line.closed ? "closed short" : ""),
                 test: cellTest("closed") },
             { label: "Unit price", numeric: true,
@@ -179,6 +186,27 @@ function dueDates(order, agreement) {
         items.length ? h("ul", { class: "due-list" }, items) : note("No dates yet."));
 }
 
+/* ---- Invoices ------------------------------------------------------------------------- */
+
+function invoicesTable(order) {
+    const amount = (key) => (inv) => money(inv[key], order.currency);
+    return h("section", { class: "panel", test: "order-invoices", "aria-label": "Invoices" },
+        dataTable({
+            test: "order-invoices-table",
+            caption: "Invoices",
+            rowTest: (inv) => `invoice-row-${inv.number}`,
+            columns: [
+                { label: "Invoice", cell: (inv) => inv.number, test: () => "invoice-number" },
+                { label: "Date", cell: (inv) => inv.date },
+                { label: "Due", cell: (inv) => inv.due, test: () => "invoice-due" },
+                { label: "Amount", numeric: true, cell: amount("amount") },
+                { label: "Paid", numeric: true, cell: amount("paid") },
+                { label: "Open", numeric: true, cell: amount("open"), test: () => "invoice-open" },
+            ],
+            rows: order.invoices,
+        }));
+}
+
 /* ---- Timeline ------------------------------------------------------------------------- */
 
 function postingsTable(postings) {
@@ -208,6 +236,14 @@ function eventItem(order, event, index) {
     }
     if (event.amount && compareDecimals(event.amount, "0") !== 0) {
         what.push(money(event.amount, event.currency || order.currency));
+    }
+    const paid = event.payment;
+    if (paid && paid.rate) {
+        what.push(`paid ${money(paid.amount, paid.currency)} at ${paid.rate} `
+            + `(rate of ${paid.rate_date}, ${paid.rate_source})`);
+    }
+    if (event.invoice) {
+        what.push(event.step === "invoice" ? `invoice ${event.invoice}` : `on ${event.invoice}`);
     }
     const changed = event.state_from !== event.state_to;
     const postings = event.postings || [];
@@ -242,6 +278,42 @@ function remainingLines(order, [from, to]) {
     return (order.lines || []).map((line) => ({ line,
         left: subtractDecimals(line[from] || "0", line[to] || "0") }))
         .filter((item) => compareDecimals(item.left, "0") > 0);
+}
+
+/** The invoice form: all received, not yet invoiced quantities, or part of one line. */
+function invoicePart(order, { id, test, nodes, values, errors }) {
+    const lines = remainingLines(order, ["received", "invoiced"]);
+    const lineSelect = select([{ value: "", label: "Everything received, not yet invoiced" },
+        ...lines.map(({ line, left }) => ({ value: line.line,
+            label: `${line.line}: ${line.description} (${quantity(trimZeros(left),
+                line.unit_of_issue)} to invoice)` }))], { id: id("line"), test: test("line") });
+    const qty = input({ id: id("qty"), test: test("qty"), inputmode: "decimal" });
+    const fillQty = () => {
+        const item = lines.find(({ line }) => String(line.line) === lineSelect.value);
+        qty.value = item ? trimZeros(item.left) : "";
+        qty.disabled = !item;
+    };
+    lineSelect.addEventListener("change", fillQty);
+    fillQty();
+    nodes.push(field("Line", lineSelect, { key: "line", errors }),
+        field("Quantity", qty, { key: "qty", errors }));
+    values.line = () => (lineSelect.value ? Number(lineSelect.value) : undefined);
+    values.qty = () => (lineSelect.value ? qty.value.trim() : undefined);
+}
+
+/** Rate, its date and source: sent only when a rate is given. */
+function rateFields({ id, test, nodes, values, errors }) {
+    const rate = input({ id: id("rate"), test: test("rate"), inputmode: "decimal",
+        placeholder: "e.g. 1.7750" });
+    const rateDate = h("input", { type: "date", id: id("rate-date"), test: test("rate-date") });
+    const source = h("input", { type: "text", id: id("rate-source"), test: test("rate-source"),
+        maxlength: 255 });
+    nodes.push(field("Rate (other currency only)", rate, { key: "rate", errors }),
+        field("Rate date", rateDate, { key: "rate_date", errors }),
+        field("Rate source", source, { key: "rate_source", errors }));
+    values.rate = () => rate.value.trim() || undefined;
+    values.rate_date = () => (rate.value.trim() ? rateDate.value || "" : undefined);
+    values.rate_source = () => (rate.value.trim() ? source.value.trim() : undefined);
 }
 
 /** Builds the controls of one step form; returns {nodes, body()}. */
@@ -300,10 +372,26 @@ function controls(step, spec, order, ctx, errors) {
             h("option", { value: o.number }, `${o.requester} → ${o.supplier}, `
                 + money(o.value, o.currency))));
         const other = input({ id: id("with"), test: test("with"), list: list.id,
-            placeholder: "e.g. JP-IN-2024-000015" });
-        nodes.push(field("With order", other, { key: "with", errors,
-            hint: "A delivered exchange order from the other side." }), list);
-        values.with = () => other.value.trim();
+            placeholder: "e.g. JP-IN-2024-000015, JP-IN-2024-000016" });
+        nodes.push(field("With orders", other, { key: "with", errors,
+            hint: "Delivered exchange orders from the other side, matched in this order." }),
+        list);
+        values.with = () => other.value.split(",").map((n) => n.trim()).filter(Boolean);
+    }
+    if (spec.fields.includes("invoice-part")) {
+        invoicePart(order, { id, test, nodes, values, errors });
+    }
+    if (spec.fields.includes("invoice") && (order.invoices || []).length) {
+        const unpaid = order.invoices.filter((inv) => compareDecimals(inv.open, "0") > 0);
+        const which = select([{ value: "", label: "Oldest unpaid first" },
+            ...unpaid.map((inv) => ({ value: inv.number,
+                label: `${inv.number} (${money(inv.open, order.currency)} open, due ${inv.due})` }))],
+        { id: id("invoice"), test: test("invoice") });
+        nodes.push(field("Invoice", which, { key: "invoice", errors }));
+        values.invoice = () => which.value || undefined;
+    }
+    if (spec.fields.includes("rate")) {
+        rateFields({ id, test, nodes, values, errors });
     }
     const day = h("input", { type: "date", id: id("date"), test: test("date") });
     nodes.push(field("Date (default today)", day, { key: "date", errors }));
@@ -456,6 +544,7 @@ export async function renderOrder(main, user, number) {
             message,
             header(order),
             h("section", { class: "panel", "aria-label": "Lines" }, linesTable(order)),
+            (order.invoices || []).length ? invoicesTable(order) : null,
             h("div", { class: "grid two" }, actionsPanel(ctx), dueDates(order, ctx.agreement)),
             timeline(order)));
         if (text) {

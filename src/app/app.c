@@ -524,6 +524,35 @@ static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *w
     return rc;
 }
 
+/* Gives a new invoice its number from this node's series: "IN-INV-2024-000001" for invoices
+ * of its own nation as supplier; "JP-INV-IN-2024-000001" for a supplier without a node whose
+ * invoice this node enters by hand, so the two series can never meet (ARCHITECTURE.md
+ * "Invoices"). A date out of range is left to the core to refuse. */
+static enum acsa_rc invoice_number(struct acsa_app *app, const struct acsa_order *order,
+                                   struct acsa_command *cmd, struct acsa_error *err)
+{
+    if (cmd->step != ACSA_STEP_INVOICE || cmd->day < ACSA_DATE_FIRST ||
+        cmd->day > ACSA_DATE_STEP_LAST) {
+        return ACSA_OK;
+    }
+    char series[ACSA_NUMBER_SIZE];
+    if (strcmp(order->supplier, app->nation) == 0) {
+        snprintf(series, sizeof(series), "%s-INV", app->nation);
+    } else {
+        snprintf(series, sizeof(series), "%s-INV-%s", order->supplier, app->nation);
+    }
+    int32_t year = 0;
+    acsa_date_to_ymd(cmd->day, &year, NULL, NULL);
+    int64_t sequence = 0;
+    enum acsa_rc rc = STORE(app)->invoice_next_sequence(app->store, series, year, &sequence,
+                                                        err);
+    if (rc == ACSA_OK) {
+        snprintf(cmd->invoice, sizeof(cmd->invoice), "%.12s-%04d-%06lld", series, (int)year,
+                 (long long)sequence);
+    }
+    return rc;
+}
+
 enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
                                  const struct acsa_command *command,
                                  struct acsa_event *out_event, struct acsa_error *err)
@@ -547,6 +576,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
         rc = rc == ACSA_OK && known ? acsa__app_local_command_allowed(app, &work->order, &cmd,
                                                                       &manual, err) : rc;
         rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
+        rc = rc == ACSA_OK ? invoice_number(app, &work->order, &cmd, err) : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                               &work->event, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
@@ -564,27 +594,51 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
                                      const char *other_number, const struct acsa_command *command,
                                      struct acsa_error *err)
 {
+    const char *others[1] = {other_number};
+    return acsa_app_order_exchange_many(app, number, others, 1, command, err);
+}
+
+/* One pair of an exchange: the order against others[i], with how many pairs follow. */
+static enum acsa_rc exchange_pair(struct acsa_app *app, struct acsa__app_work *work,
+                                  const char *other_number, struct acsa_command *cmd,
+                                  struct acsa_error *err)
+{
+    enum acsa_rc rc = STORE(app)->order_get(app->store, other_number, &work->other, err);
+    rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
+                                             &work->other, cmd, &work->event,
+                                             &work->other_event, err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+                                                  err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other, &work->other_event,
+                                                  err) : rc;
+    return rc == ACSA_OK ? record_step(app, work, cmd, other_number, false, err) : rc;
+}
+
+enum acsa_rc acsa_app_order_exchange_many(struct acsa_app *app, const char *number,
+                                          const char *const *others, uint32_t count,
+                                          const struct acsa_command *command,
+                                          struct acsa_error *err)
+{
     struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
+    if (count < 1 || count > ACSA_EXCHANGE_WITH_MAX) {
+        return acsa_error_set(err, ACSA_EUSAGE, "with", "with: an exchange matches 1 to %d "
+                              "reverse orders", ACSA_EXCHANGE_WITH_MAX);
+    }
     char pair[ACSA__APP_OBJECT_SIZE * 2];
-    snprintf(pair, sizeof(pair), "%.40s,%.40s", number, other_number);
+    snprintf(pair, sizeof(pair), "%.40s,%.40s%s", number, others[0], count > 1 ? ",..." : "");
     char object[ACSA__APP_OBJECT_SIZE];
     acsa__app_text_copy(object, sizeof(object), pair);
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
+        struct acsa_command cmd = *command;
         rc = load_order(app, number, &work->order, &work->agreement, err);
-        rc = rc == ACSA_OK ? STORE(app)->order_get(app->store, other_number, &work->other, err)
-                           : rc;
-        rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
-                                                 &work->other, command, &work->event,
-                                                 &work->other_event, err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
-                                                      err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other,
-                                                      &work->other_event, err) : rc;
-        rc = rc == ACSA_OK ? record_step(app, work, command, other_number, false, err) : rc;
+        for (uint32_t i = 0; rc == ACSA_OK && i < count; i++) {
+            cmd.exchange_more = (uint8_t)(count - 1 - i);
+            rc = exchange_pair(app, work, others[i], &cmd, err);
+        }
         rc = acsa__app_finish(app, rc, "order.exchange", object, err);
     }
     return rc;

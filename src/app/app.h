@@ -85,6 +85,17 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const 
                                                     const struct acsa_command *command,
                                                     struct acsa_error *err);
 
+/** Matches one delivered eve order against count reverse ones (1 .. ACSA_EXCHANGE_WITH_MAX),
+ * in the order given, in one transaction: a run of pairs (acsa_order_exchange), each its own
+ * event and signed record, the order keeping its remainder in kind until the last pair.
+ * command->rate converts the others' currency to the order's where they differ. */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_exchange_many(struct acsa_app *app,
+                                                         const char *number,
+                                                         const char *const *others,
+                                                         uint32_t count,
+                                                         const struct acsa_command *command,
+                                                         struct acsa_error *err);
+
 /* Called for each order converted by acsa_app_convert_overdue. */
 typedef void (*acsa_converted_cb)(void *ctx, const struct acsa_order *order,
                                   const struct acsa_event *event);

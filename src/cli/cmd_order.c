@@ -217,7 +217,7 @@ static int order_create(struct cli *cli, int argc, char **argv)
 
 /* Options a step takes besides NUMBER, --by and --date. */
 enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u,
-       NEEDS_LINE_NO = 16u, NEEDS_STEP = 32u };
+       NEEDS_LINE_NO = 16u, NEEDS_STEP = 32u, TAKES_LINE = 64u };
 
 static const struct step_rule {
     enum acsa_step step;  /* The verb is acsa_step_name(step). */
@@ -235,9 +235,13 @@ static const struct step_rule {
     {ACSA_STEP_RECEIVE, NEEDS_LINE, "received", "record a receipt on one line"},
     {ACSA_STEP_RETURN, NEEDS_LINE, "returned", "record a return in kind on one line (rik)"},
     {ACSA_STEP_ACCEPT_RETURN, NEEDS_LINE, "return accepted", "accept a return in kind (rik)"},
-    {ACSA_STEP_INVOICE, 0, "invoiced", "invoice the received quantities (cash)"},
-    {ACSA_STEP_PAY, NEEDS_AMOUNT, "paid", "record a payment"},
-    {ACSA_STEP_EXCHANGE, NEEDS_WITH, "exchanged", "match two delivered eve orders"},
+    {ACSA_STEP_INVOICE, TAKES_LINE, "invoiced",
+     "issue a numbered invoice for received, not yet invoiced quantities (cash)"},
+    {ACSA_STEP_PAY, NEEDS_AMOUNT, "paid",
+     "record a payment, in another currency at a stated rate; oldest invoice first"},
+    {ACSA_STEP_EXCHANGE, NEEDS_WITH, "exchanged",
+     "match a delivered eve order against one or more reverse ones, across currencies at a "
+     "stated rate"},
     {ACSA_STEP_CLOSE, 0, "closed", "close a settled order"},
     {ACSA_STEP_RESOLVE, NEEDS_REASON, "resolved",
      "end a dispute, as an official of the party that raised it"},
@@ -255,7 +259,8 @@ struct step_args {
     struct acsa_command command;
     const char *amount;
     const struct acsa_currency *currency;
-    char with[ACSA_NUMBER_SIZE];
+    struct cli_multi with;  /* --with, repeatable. */
+    const char *rate;       /* --rate, parsed after the options. */
     char corrected[ACSA_CODE_SIZE];
 };
 
@@ -279,11 +284,30 @@ static void step_detail(const struct step_args *args, const struct acsa_order *o
         snprintf(buf, size, " line %u, %s %s", cmd->line_no,
                  acsa_quantity_format(cmd->quantity_milli, amount), unit);
     } else if ((args->rule->needs & NEEDS_WITH) != 0) {
-        snprintf(buf, size, " with %s", args->with);
+        size_t used = 0;
+        for (uint32_t i = 0; i < args->with.count && used < size; i++) {
+            int n = snprintf(buf + used, size - used, "%s%s", i == 0 ? " with " : ", ",
+                             args->with.values[i]);
+            used += n > 0 ? (size_t)n : 0;
+        }
     } else if (order != NULL && event->amount_minor != 0) {
-        snprintf(buf, size, " %s %s",
-                 acsa_money_format(event->amount_minor, order->currency.exponent, amount),
-                 order->currency.code);
+        char paid[ACSA_MONEY_TEXT_SIZE];
+        char rate[ACSA_RATE_TEXT_SIZE];
+        const struct acsa_currency *cur = acsa_currency_find(event->paid_currency);
+        int n = snprintf(buf, size, " %s %s",
+                         acsa_money_format(event->amount_minor, order->currency.exponent,
+                                           amount), order->currency.code);
+        size_t used = n > 0 ? (size_t)n : 0;
+        if (event->rate.units > 0 && cur != NULL && used < size) {
+            n = snprintf(buf + used, size - used, " (%s %s at %s)",
+                         acsa_money_format(event->paid_minor, cur->exponent, paid), cur->code,
+                         acsa_rate_format(&event->rate, rate));
+            used += n > 0 ? (size_t)n : 0;
+        }
+        if (event->invoice[0] != '\0' && used < size) {
+            snprintf(buf + used, size - used, " %s %s",
+                     event->step == ACSA_STEP_INVOICE ? "as" : "on", event->invoice);
+        }
     }
 }
 
@@ -315,7 +339,8 @@ static int order_step_in(struct cli *cli, struct acsa_app *app, void *ctx)
     memset(&event, 0, sizeof(event));
     enum acsa_rc rc;
     if (args->rule->step == ACSA_STEP_EXCHANGE) {
-        rc = acsa_app_order_exchange(app, args->number, args->with, &args->command, &cli->err);
+        rc = acsa_app_order_exchange_many(app, args->number, args->with.values,
+                                          args->with.count, &args->command, &cli->err);
     } else {
         rc = acsa_app_order_step(app, args->number, &args->command, &event, &cli->err);
     }
@@ -361,12 +386,60 @@ static size_t step_options(struct step_args *args, struct cli_option *options)
                                                   &args->currency, 0, "CUR",
                                                   "currency of the payment (ISO 4217)");
     }
+    if ((needs & TAKES_LINE) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT("line", CLI_LINE_NO, false, &c->line_no, 0,
+                                                  "N", "invoice only this line (with --qty)");
+        options[n++] = (struct cli_option)CLI_OPT("qty", CLI_QUANTITY, false, &c->quantity_milli,
+                                                  0, "Q", "quantity of the line to invoice");
+    }
+    if ((needs & (NEEDS_AMOUNT | NEEDS_WITH)) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT("rate", CLI_RAW, false, &args->rate, 0, "R",
+                                                  "1 unit of the other currency = R of the "
+                                                  "order's (exact decimal); when they differ");
+        options[n++] = (struct cli_option)CLI_OPT("rate-date", CLI_DATE, false, &c->rate_day, 0,
+                                                  "DATE", "date of the rate");
+        options[n++] = (struct cli_option)CLI_OPT("rate-source", CLI_TEXT, false,
+                                                  c->rate_source, ACSA_TEXT_SIZE, "TEXT",
+                                                  "where the rate comes from");
+    }
+    if ((needs & NEEDS_AMOUNT) != 0) {
+        options[n++] = (struct cli_option)CLI_OPT("invoice", CLI_TEXT, false, c->invoice,
+                                                  ACSA_NUMBER_SIZE, "ID",
+                                                  "the invoice paid (default: oldest first)");
+    }
     if ((needs & NEEDS_WITH) != 0) {
-        options[n++] = (struct cli_option)CLI_OPT("with", CLI_TEXT, true, args->with,
-                                                  ACSA_NUMBER_SIZE, "NUMBER",
-                                                  "the reciprocal eve order");
+        options[n++] = (struct cli_option)CLI_OPT("with", CLI_MULTI, true, &args->with, 0,
+                                                  "NUMBER", "a reverse eve order; repeatable "
+                                                  "(matched in the order given)");
     }
     return n;
+}
+
+/* --rate parsed exactly; --rate-date and --rate-source only with it; --line and --qty of an
+ * invoice together or not at all. */
+static int step_settlement(struct cli *cli, struct step_args *args)
+{
+    struct acsa_command *c = &args->command;
+    if (args->rate != NULL) {
+        if (acsa_rate_parse(args->rate, "rate", &c->rate, &cli->err) != ACSA_OK) {
+            return cli_usage(cli, "--%s", cli->err.message);
+        }
+    } else if (c->rate_day != ACSA_DATE_NONE || c->rate_source[0] != '\0') {
+        return cli_usage(cli, "--rate-date and --rate-source go with --rate");
+    }
+    if ((args->rule->needs & TAKES_LINE) != 0 && (c->line_no == 0) != (c->quantity_milli == 0)) {
+        return cli_usage(cli, "--line and --qty go together");
+    }
+    if ((args->rule->needs & NEEDS_WITH) != 0 && args->with.count > ACSA_EXCHANGE_WITH_MAX) {
+        return cli_usage(cli, "--with: at most %d reverse orders", ACSA_EXCHANGE_WITH_MAX);
+    }
+    for (uint32_t i = 0; i < args->with.count; i++) {
+        if (strlen(args->with.values[i]) >= ACSA_NUMBER_SIZE) {
+            return cli_usage(cli, "--with: \"%.40s\" is not an order number",
+                             args->with.values[i]);
+        }
+    }
+    return CLI_CONTINUE;
 }
 
 static int order_step(struct cli *cli, int argc, char **argv)
@@ -381,12 +454,14 @@ static int order_step(struct cli *cli, int argc, char **argv)
     if (args.rule == NULL) {
         return cli_usage(cli, "not an order step");
     }
-    struct cli_option options[8];
+    struct cli_option options[14];
     struct cli_command cmd = {args.rule->summary, "NUMBER", ACSA_NUMBER_SIZE, NULL, false,
                               options, step_options(&args, options)};
     args.command.step = step;
     args.command.day = cli->today;
+    args.command.rate_day = ACSA_DATE_NONE;
     int code = cli_parse(cli, &cmd, argc, argv);
+    code = code == CLI_CONTINUE ? step_settlement(cli, &args) : code;
     if (code == CLI_CONTINUE && args.amount != NULL) {
         code = cli_amount(cli, "--amount", args.amount, args.currency,
                           &args.command.amount_minor);

@@ -103,6 +103,35 @@ static const struct cli_column event_columns[] = {
     {"LINE", 4, true},     {"QTY", 10, true},    {"AMOUNT", 16, true}, {"DETAIL", 6, false},
 };
 
+/* Under a payment: what was paid in its own currency, at which rate, on which invoice; under
+ * an invoice: its number. */
+static void settlement_text(const struct acsa_event *e)
+{
+    const struct acsa_currency *cur = acsa_currency_find(e->paid_currency);
+    char text[POSTING_LINE_MAX];
+    char amount[ACSA_MONEY_TEXT_SIZE];
+    char rate[ACSA_RATE_TEXT_SIZE];
+    char date[ACSA_DATE_TEXT_SIZE];
+    size_t used = 0;
+    if (cur != NULL) {
+        cli_append(text, sizeof(text), &used, "    paid %s %s",
+                   acsa_money_format(e->paid_minor, cur->exponent, amount), cur->code);
+        if (e->rate.units > 0) {
+            cli_append(text, sizeof(text), &used, " at %s (rate of %s, %s)",
+                       acsa_rate_format(&e->rate, rate), cli_date_text(e->rate_day, date),
+                       e->rate_source);
+        }
+    }
+    if (e->invoice[0] != '\0') {
+        cli_append(text, sizeof(text), &used, "%sinvoice %s", used > 0 ? " on " : "    ",
+                   e->invoice);
+    }
+    if (used > 0) {
+        cli_put_text(stdout, text); /* The source and numbers are stored text. */
+        fputc('\n', stdout);
+    }
+}
+
 static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_row *row)
 {
     const struct acsa_event *e = &row->event;
@@ -122,6 +151,9 @@ static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_ro
                            acsa_money_format(e->amount_minor, exponent, amount),
                            e->detail[0] != '\0' ? e->detail : "-"};
     enum acsa_rc rc = cli_out_cells(&s->out, cells);
+    if (rc == ACSA_OK) {
+        settlement_text(e);
+    }
     for (uint32_t i = 0; rc == ACSA_OK && i < e->posting_count; i++) {
         const struct acsa_posting *p = &e->postings[i];
         const struct acsa_currency *pc = acsa_currency_find(p->currency);
@@ -234,12 +266,40 @@ static enum acsa_rc lines_text(const struct acsa_order *o)
     return cli_out_end(&out, rc);
 }
 
+static enum acsa_rc invoices_text(const struct acsa_order *o)
+{
+    static const struct cli_column columns[] = {
+        {"INVOICE", 0, false}, {"DATE", 0, false}, {"DUE", 0, false},
+        {"AMOUNT", 0, true},   {"PAID", 0, true},  {"OPEN", 0, true},
+    };
+    struct cli_out out;
+    cli_out_begin(&out, stdout, false, columns, CLI_LEN(columns));
+    enum acsa_rc rc = ACSA_OK;
+    uint8_t e = o->currency.exponent;
+    for (uint32_t i = 0; rc == ACSA_OK && i < o->invoice_count; i++) {
+        const struct acsa_invoice *inv = &o->invoices[i];
+        char d[2][ACSA_DATE_TEXT_SIZE];
+        char m[3][ACSA_MONEY_TEXT_SIZE];
+        const char *cells[] = {inv->number, cli_date_text(inv->day, d[0]),
+                               cli_date_text(inv->due_day, d[1]),
+                               acsa_money_format(inv->amount_minor, e, m[0]),
+                               acsa_money_format(inv->paid_minor, e, m[1]),
+                               acsa_money_format(inv->amount_minor - inv->paid_minor, e, m[2])};
+        rc = cli_out_cells(&out, cells);
+    }
+    return cli_out_end(&out, rc);
+}
+
 static enum acsa_rc show_text(struct acsa_store *store, struct shown_order *s,
                               struct cli *cli)
 {
     header_text(s, cli->today);
     fputs("\nLines\n", stdout);
     enum acsa_rc rc = lines_text(&s->view.order);
+    if (rc == ACSA_OK && s->view.order.invoice_count > 0) {
+        fputs("\nInvoices\n", stdout);
+        rc = invoices_text(&s->view.order);
+    }
     if (rc != ACSA_OK) {
         return rc;
     }

@@ -29,6 +29,8 @@
 #define ACSA_ORDER_HISTORY_MAX 512      /* Events one order may carry. */
 #define ACSA_EVENT_POSTINGS_MAX 8
 #define ACSA_OFFICIAL_LIMITS_MAX 8
+#define ACSA_ORDER_INVOICES_MAX 32     /* Partial invoices one order may carry. */
+#define ACSA_EXCHANGE_WITH_MAX 8       /* Reverse orders one exchange may match. */
 
 #define ACSA_QUANTITY_SCALE 1000        /* Quantities are kept in thousandths (milli-units). */
 #define ACSA_MONEY_TEXT_SIZE 32         /* Longest formatted amount: sign, 19 digits, point. */

@@ -368,6 +368,10 @@ static enum acsa_rc check_entry(const struct acsa_agreement *agreement,
 
 /* Everything of an order before its history; see acsa_order_apply. */
 #define ORDER_HEAD_SIZE offsetof(struct acsa_order, history_count)
+/* Fields appended after the history (invoices, ...) are copied as a second block. */
+#define ORDER_TAIL_OFFSET (offsetof(struct acsa_order, history) + \
+                           sizeof(((struct acsa_order *)0)->history))
+#define ORDER_TAIL_SIZE (sizeof(struct acsa_order) - ORDER_TAIL_OFFSET)
 _Static_assert(offsetof(struct acsa_order, history_count) + sizeof(uint32_t) ==
                    offsetof(struct acsa_order, history),
                "the history (count and entries) ends the order struct");
@@ -509,8 +513,9 @@ static uint32_t allowed_states(enum acsa_step step)
     case ACSA_STEP_DISPUTE: return S(ACCEPTED) | S(DELIVERING) | S(DELIVERED) | S(INVOICED);
     case ACSA_STEP_ISSUE: return S(ACCEPTED) | S(DELIVERING);
     case ACSA_STEP_RECEIVE: return S(DELIVERING);
-    case ACSA_STEP_INVOICE: return S(DELIVERED);
-    case ACSA_STEP_PAY: return S(INVOICED);
+    /* Receipted quantities may be invoiced, and invoices paid, while delivery goes on. */
+    case ACSA_STEP_INVOICE: return S(DELIVERING) | S(DELIVERED);
+    case ACSA_STEP_PAY: return S(DELIVERING) | S(DELIVERED) | S(INVOICED);
     case ACSA_STEP_RETURN: return S(DELIVERED);
     case ACSA_STEP_ACCEPT_RETURN: return S(DELIVERED);
     case ACSA_STEP_EXCHANGE: return S(DELIVERED);
@@ -922,47 +927,245 @@ static void open_cash(const struct acsa_agreement *agreement, struct acsa_order 
     order->state = ACSA_STATE_INVOICED;
 }
 
-static enum acsa_rc step_invoice(const struct acsa_agreement *agreement,
-                                 struct acsa_order *order, const struct acsa_command *cmd,
-                                 struct acsa_event *event)
+/* An invoice number has the shape of an order number: A-Z, 0-9 and '-', not empty. */
+static bool invoice_number_ok(const char *number)
 {
-    /* Only receipted quantities are invoiced: delivery is complete, so that is all of it. */
-    if (order->received_value_minor == 0) {
-        order->state = ACSA_STATE_SETTLED;
+    return number[0] != '\0' &&
+           strspn(number, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(number);
+}
+
+/* The oldest unpaid invoice's due date (what the overdue report ages), or none when every
+ * invoice is paid. */
+static void invoices_due(struct acsa_order *order)
+{
+    for (uint32_t i = 0; i < order->invoice_count; i++) {
+        if (order->invoices[i].paid_minor < order->invoices[i].amount_minor) {
+            order->due_day = order->invoices[i].due_day;
+            return;
+        }
+    }
+    order->due_day = ACSA_DATE_NONE;
+}
+
+/* A cash order is invoiced once delivered and every receipted quantity invoiced, and settled
+ * once, besides, every invoice is paid. While delivering it stays delivering. */
+void acsa__order_cash_state(struct acsa_order *order)
+{
+    if (order->state != ACSA_STATE_DELIVERED && order->state != ACSA_STATE_INVOICED) {
+        return;
+    }
+    for (uint32_t i = 0; i < order->line_count; i++) {
+        if (order->lines[i].invoiced_milli != order->lines[i].received_milli) {
+            return;
+        }
+    }
+    order->state = order->paid_minor == order->cash_due_minor ? ACSA_STATE_SETTLED
+                                                               : ACSA_STATE_INVOICED;
+}
+
+/* Moves qty of line from received to invoiced; returns its value (cumulative rounding). */
+static int64_t invoice_part(struct acsa_order_line *line, int64_t qty)
+{
+    int64_t value = value_between(line, line->invoiced_milli, qty);
+    line->invoiced_milli += qty;
+    return value;
+}
+
+static enum acsa_rc invoice_quantities(struct acsa_order *order, const struct acsa_command *cmd,
+                                       int64_t *out_amount, struct acsa_error *err)
+{
+    *out_amount = 0;
+    if (cmd->line_no == 0 && cmd->quantity_milli == 0) {
+        for (uint32_t i = 0; i < order->line_count; i++) {
+            struct acsa_order_line *line = &order->lines[i];
+            *out_amount += invoice_part(line, line->received_milli - line->invoiced_milli);
+        }
         return ACSA_OK;
     }
-    open_cash(agreement, order, order->received_value_minor, cmd->day);
-    event->amount_minor = order->cash_due_minor;
+    struct acsa_order_line *line = command_line(order, cmd, err);
+    if (line == NULL) {
+        return err->rc;
+    }
+    enum acsa_rc rc = check_quantity(cmd, "invoicing", line->received_milli, "received",
+                                     line->invoiced_milli, line, err);
+    if (rc == ACSA_OK) {
+        *out_amount = invoice_part(line, cmd->quantity_milli);
+    }
+    return rc;
+}
+
+static enum acsa_rc step_invoice(const struct acsa_agreement *agreement,
+                                 struct acsa_order *order, const struct acsa_command *cmd,
+                                 struct acsa_event *event, struct acsa_error *err)
+{
+    /* Only receipted quantities are invoiced (DOMAIN.md requirement 13). */
+    int64_t amount = 0;
+    enum acsa_rc rc = invoice_quantities(order, cmd, &amount, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (amount == 0 && order->state == ACSA_STATE_DELIVERED) {
+        /* What is left is of no value (nothing, or lines priced 0): there is nothing to claim;
+         * the order is invoiced, or settled once every invoice is paid. */
+        acsa__order_cash_state(order);
+        return ACSA_OK;
+    }
+    if (amount == 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "qty",
+                              "qty: order %s has no receipted value left to invoice",
+                              order->number);
+    }
+    if (order->invoice_count >= ACSA_ORDER_INVOICES_MAX) {
+        return acsa_error_set(err, ACSA_EREFUSED, "invoice",
+                              "invoice: order %s has reached its limit of %d invoices",
+                              order->number, ACSA_ORDER_INVOICES_MAX);
+    }
+    if (!invoice_number_ok(cmd->invoice)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "invoice",
+                              "invoice: a new invoice needs a number (A-Z, 0-9, -)");
+    }
+    for (uint32_t i = 0; i < order->invoice_count; i++) {
+        if (strcmp(order->invoices[i].number, cmd->invoice) == 0) {
+            return acsa_error_set(err, ACSA_EREFUSED, "invoice",
+                                  "invoice: number %s is already taken", cmd->invoice);
+        }
+    }
+    struct acsa_invoice *inv = &order->invoices[order->invoice_count++];
+    memset(inv, 0, sizeof(*inv));
+    snprintf(inv->number, sizeof(inv->number), "%s", cmd->invoice);
+    inv->day = cmd->day;
+    inv->due_day = cmd->day + agreement->due_days[ACSA_METHOD_CASH];
+    inv->amount_minor = amount;
+    order->cash_due_minor += amount;
+    order->invoiced_day = cmd->day;
+    event->amount_minor = amount;
+    invoices_due(order);
+    acsa__order_cash_state(order);
     return ACSA_OK;
 }
 
-static enum acsa_rc step_pay(const char *nation, struct acsa_order *order,
-                             const struct acsa_command *cmd, struct acsa_event *event,
-                             struct acsa_error *err)
+static enum acsa_rc pay_convert(const struct acsa_order *order, const struct acsa_command *cmd,
+                                const struct acsa_currency *paid, struct acsa_event *event,
+                                struct acsa_error *err)
 {
-    char text[ACSA_MONEY_TEXT_SIZE];
-    if (strcmp(cmd->currency, order->currency.code) != 0) {
+    if (cmd->rate.units == 0 || cmd->rate_source[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "rate",
+                              "rate: a payment in %s of an order in %s needs the rate, its date "
+                              "and its source", paid->code, order->currency.code);
+    }
+    if (!acsa_rate_valid(&cmd->rate)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "rate", "rate: out of range");
+    }
+    if (cmd->rate_day < ACSA_DATE_FIRST || cmd->rate_day > cmd->day) {
+        return acsa_error_set(err, ACSA_EREFUSED, "rate_date",
+                              "rate_date: the rate must be dated on or before the payment");
+    }
+    int64_t value = 0;
+    enum acsa_rc rc = acsa_rate_convert(cmd->amount_minor, paid->exponent, &cmd->rate,
+                                        order->currency.exponent, "amount", &value, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    event->amount_minor = value;
+    event->rate = cmd->rate;
+    event->rate_day = cmd->rate_day;
+    snprintf(event->rate_source, sizeof(event->rate_source), "%s", cmd->rate_source);
+    return ACSA_OK;
+}
+
+
+/* The payment's value in the order currency: the amount itself, or converted at the stated
+ * rate when paid in another currency the agreement allows. */
+static enum acsa_rc pay_value(const struct acsa_agreement *agreement,
+                              const struct acsa_order *order, const struct acsa_command *cmd,
+                              struct acsa_event *event, struct acsa_error *err)
+{
+    const struct acsa_currency *paid = acsa_agreement_currency(agreement, cmd->currency);
+    if (paid == NULL) {
         return acsa_error_set(err, ACSA_EREFUSED, "currency",
-                              "currency: payment in %s, but order %s is in %s", cmd->currency,
-                              order->number, order->currency.code);
+                              "currency: agreement %s does not allow payment in %s",
+                              agreement->id, cmd->currency);
     }
     if (cmd->amount_minor <= 0) {
         return acsa_error_set(err, ACSA_EREFUSED, "amount",
                               "amount: a payment must be greater than zero");
     }
+    memcpy(event->paid_currency, paid->code, ACSA_CURRENCY_SIZE);
+    event->paid_minor = cmd->amount_minor;
+    bool same = strcmp(paid->code, order->currency.code) == 0;
+    if (same) {
+        if (cmd->rate.units != 0) {
+            return acsa_error_set(err, ACSA_EUSAGE, "rate",
+                                  "rate: a payment in the order currency (%s) takes no rate",
+                                  order->currency.code);
+        }
+        event->amount_minor = cmd->amount_minor;
+        return ACSA_OK;
+    }
+    return pay_convert(order, cmd, paid, event, err);
+}
+
+/* Applies value to the invoices: the one named, else oldest first. */
+static enum acsa_rc pay_invoices(struct acsa_order *order, const struct acsa_command *cmd,
+                                 int64_t value, struct acsa_error *err)
+{
+    for (uint32_t i = 0; value > 0 && i < order->invoice_count; i++) {
+        struct acsa_invoice *inv = &order->invoices[i];
+        if (cmd->invoice[0] != '\0' && strcmp(inv->number, cmd->invoice) != 0) {
+            continue;
+        }
+        int64_t open = inv->amount_minor - inv->paid_minor;
+        if (cmd->invoice[0] != '\0' && value > open) {
+            char text[ACSA_MONEY_TEXT_SIZE];
+            return acsa_error_set(err, ACSA_EREFUSED, "amount",
+                                  "amount: payment exceeds the %s %s open on invoice %s",
+                                  acsa_money_format(open, order->currency.exponent, text),
+                                  order->currency.code, inv->number);
+        }
+        int64_t part = value < open ? value : open;
+        inv->paid_minor += part;
+        value -= part;
+    }
+    if (cmd->invoice[0] != '\0' && value > 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "invoice", "invoice: order %s has no invoice "
+                              "%s", order->number, cmd->invoice);
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc step_pay(const struct acsa_agreement *agreement, const char *nation,
+                             struct acsa_order *order, const struct acsa_command *cmd,
+                             struct acsa_event *event, struct acsa_error *err)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    char open_text[ACSA_MONEY_TEXT_SIZE];
+    enum acsa_rc rc = pay_value(agreement, order, cmd, event, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    int64_t value = event->amount_minor;
     int64_t open = order->cash_due_minor - order->paid_minor;
-    if (cmd->amount_minor > open) {
+    if (value > open) {
         return acsa_error_set(err, ACSA_EREFUSED, "amount",
-                              "amount: payment exceeds the %s %s outstanding on order %s",
-                              acsa_money_format(open, order->currency.exponent, text),
+                              "amount: payment of %s %s exceeds the %s %s outstanding on order "
+                              "%s", acsa_money_format(value, order->currency.exponent, text),
+                              order->currency.code,
+                              acsa_money_format(open, order->currency.exponent, open_text),
                               order->currency.code, order->number);
     }
-    order->paid_minor += cmd->amount_minor;
-    event->amount_minor = cmd->amount_minor;
-    post_discharge(event, order, nation, false, ACSA_ACCOUNT_CASH, cmd->amount_minor, 0, 0);
-    if (order->paid_minor == order->cash_due_minor) {
-        order->state = ACSA_STATE_SETTLED;
+    rc = pay_invoices(order, cmd, value, err);
+    if (rc != ACSA_OK) {
+        return rc;
     }
+    order->paid_minor += value;
+    post_discharge(event, order, nation, false, ACSA_ACCOUNT_CASH, value, 0, 0);
+    if (order->method != ACSA_METHOD_CASH) {
+        order->state = order->paid_minor == order->cash_due_minor ? ACSA_STATE_SETTLED
+                                                                  : order->state;
+        return ACSA_OK;
+    }
+    invoices_due(order);
+    acsa__order_cash_state(order);
     return ACSA_OK;
 }
 
@@ -1079,9 +1282,9 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
     case ACSA_STEP_ACCEPT_RETURN:
         return step_accept_return(nation, order, cmd, event, err);
     case ACSA_STEP_INVOICE:
-        return step_invoice(agreement, order, cmd, event);
+        return step_invoice(agreement, order, cmd, event, err);
     case ACSA_STEP_PAY:
-        return step_pay(nation, order, cmd, event, err);
+        return step_pay(agreement, nation, order, cmd, event, err);
     case ACSA_STEP_CONVERT:
         return step_convert(agreement, nation, order, cmd, event, err);
     case ACSA_STEP_RESOLVE:
@@ -1118,9 +1321,14 @@ static void event_begin(struct acsa_event *event, const struct acsa_order *order
     bool line_step = cmd->step == ACSA_STEP_ISSUE || cmd->step == ACSA_STEP_RECEIVE ||
                      cmd->step == ACSA_STEP_RETURN || cmd->step == ACSA_STEP_ACCEPT_RETURN ||
                      cmd->step == ACSA_STEP_CLOSE_LINE || cmd->step == ACSA_STEP_CORRECT ||
-                     cmd->step == ACSA_STEP_REJECT_RETURN;
+                     cmd->step == ACSA_STEP_REJECT_RETURN ||
+                     (cmd->step == ACSA_STEP_INVOICE && cmd->line_no > 0);
     event->line_no = line_step ? cmd->line_no : 0;
     event->quantity_milli = line_step ? cmd->quantity_milli : 0;
+    event->rate_day = ACSA_DATE_NONE;
+    if (cmd->step == ACSA_STEP_INVOICE || cmd->step == ACSA_STEP_PAY) {
+        snprintf(event->invoice, sizeof(event->invoice), "%s", cmd->invoice);
+    }
 }
 
 enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char *nation,
@@ -1144,6 +1352,8 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
      * held: only the part before it is copied, changed and copied back. */
     struct acsa_order next;
     memcpy(&next, order, ORDER_HEAD_SIZE);
+    memcpy((char *)&next + ORDER_TAIL_OFFSET, (const char *)order + ORDER_TAIL_OFFSET,
+           ORDER_TAIL_SIZE);
     struct acsa_event event;
     event_begin(&event, order, command);
     rc = dispatch(agreement, nation, &next, command, &event, err);
@@ -1154,6 +1364,8 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
     ACSA_ASSERT(acsa_event_balanced(&event));
     ACSA_ASSERT(acsa_order_outstanding(&next) >= 0);
     memcpy(order, &next, ORDER_HEAD_SIZE);
+    memcpy((char *)order + ORDER_TAIL_OFFSET, (const char *)&next + ORDER_TAIL_OFFSET,
+           ORDER_TAIL_SIZE);
     history_append(order, command->step, command->actor, command->actor_key);
     *out_event = event;
     return ACSA_OK;
@@ -1185,18 +1397,48 @@ static enum acsa_rc check_exchange_pair(const struct acsa_order *order,
                               "with: order %s must run the other way (%s supplying %s)",
                               other->number, order->requester, order->supplier);
     }
-    if (strcmp(order->currency.code, other->currency.code) != 0) {
-        return acsa_error_set(err, ACSA_EREFUSED, "with",
-                              "with: order %s is in %s, not %s", other->number,
-                              other->currency.code, order->currency.code);
-    }
     return ACSA_OK;
+}
+
+/* The other order's open value in this order's currency: itself, or converted at the stated
+ * rate when the two are in different currencies (which then needs one). */
+static enum acsa_rc exchange_rate(const struct acsa_order *order, const struct acsa_order *other,
+                                  const struct acsa_command *cmd, int64_t open_other,
+                                  int64_t *out_value, struct acsa_error *err)
+{
+    *out_value = open_other;
+    bool same = strcmp(order->currency.code, other->currency.code) == 0;
+    if (same) {
+        return cmd->rate.units == 0
+                   ? ACSA_OK
+                   : acsa_error_set(err, ACSA_EUSAGE, "rate", "rate: orders %s and %s are both "
+                                    "in %s; an exchange takes no rate", order->number,
+                                    other->number, order->currency.code);
+    }
+    if (cmd->rate.units == 0 || cmd->rate_source[0] == '\0' || !acsa_rate_valid(&cmd->rate)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "rate",
+                              "rate: order %s is in %s and %s in %s: an exchange across "
+                              "currencies needs the rate, its date and its source",
+                              order->number, order->currency.code, other->number,
+                              other->currency.code);
+    }
+    if (cmd->rate_day < ACSA_DATE_FIRST || cmd->rate_day > cmd->day) {
+        return acsa_error_set(err, ACSA_EREFUSED, "rate_date",
+                              "rate_date: the rate must be dated on or before the exchange");
+    }
+    if (open_other == 0) {
+        *out_value = 0;
+        return ACSA_OK;
+    }
+    return acsa_rate_convert(open_other, other->currency.exponent, &cmd->rate,
+                             order->currency.exponent, "with", out_value, err);
 }
 
 /* Discharges matched value of one side of an exchange and opens cash for any remainder. */
 static void exchange_side(const struct acsa_agreement *agreement, const char *nation,
                           struct acsa_order *order, const char *with, int64_t matched,
-                          const struct acsa_command *cmd, struct acsa_event *event)
+                          bool keep_kind, const struct acsa_command *cmd,
+                          struct acsa_event *event)
 {
     int64_t open = order->received_value_minor - order->kind_settled_minor;
     event_begin(event, order, cmd);
@@ -1208,7 +1450,15 @@ static void exchange_side(const struct acsa_agreement *agreement, const char *na
     }
     order->kind_settled_minor += matched;
     int64_t difference = open - matched;
-    if (difference > 0) {
+    if (cmd->rate.units > 0) {
+        event->rate = cmd->rate;
+        event->rate_day = cmd->rate_day;
+        snprintf(event->rate_source, sizeof(event->rate_source), "%s", cmd->rate_source);
+    }
+    if (difference > 0 && keep_kind) {
+        /* More reverse orders of the same exchange follow: the rest stays owed in kind. */
+        ACSA_ASSERT(order->state == ACSA_STATE_DELIVERED);
+    } else if (difference > 0) {
         post_discharge(event, order, nation, true,
                        obligation_account(we_supply(order, nation), false), difference, 0, 0);
         open_cash(agreement, order, difference, cmd->day);
@@ -1239,10 +1489,27 @@ enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agreement, const c
     }
     int64_t open_a = order->received_value_minor - order->kind_settled_minor;
     int64_t open_b = other->received_value_minor - other->kind_settled_minor;
-    int64_t matched = open_a < open_b ? open_a : open_b;
-    /* The two sides clear the exchange account in opposite directions: sum over both is 0. */
-    exchange_side(agreement, nation, order, other->number, matched, command, out_event);
-    exchange_side(agreement, nation, other, order->number, matched, command, out_other_event);
+    int64_t open_b_in_a = 0;
+    rc = exchange_rate(order, other, command, open_b, &open_b_in_a, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    int64_t matched = open_a < open_b_in_a ? open_a : open_b_in_a;
+    if (matched == 0 && command->exchange_more > 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "with", "with: order %s has nothing left to "
+                              "match against %s", order->number, other->number);
+    }
+    /* What the other order gives for it, in its own currency: all of it when it is the smaller
+     * side, else its share at the rate (the same share in one currency). */
+    int64_t matched_b = matched == open_b_in_a ? open_b
+                                               : acsa_rate_prorate(open_b, matched, open_b_in_a);
+    /* In one currency the two sides clear the exchange account in opposite directions, so
+     * the sum over both is 0; across currencies each currency's legs balance within each
+     * event, and the exchange account holds the two matched values at the stated rate. */
+    exchange_side(agreement, nation, order, other->number, matched,
+                  command->exchange_more > 0, command, out_event);
+    exchange_side(agreement, nation, other, order->number, matched_b, false, command,
+                  out_other_event);
     return ACSA_OK;
 }
 
@@ -1255,8 +1522,10 @@ int64_t acsa_order_outstanding(const struct acsa_order *order)
 
 bool acsa_order_overdue(const struct acsa_order *order, int32_t day)
 {
+    /* A partly invoiced order is open from its oldest unpaid invoice on, while delivering. */
     bool open = order->state == ACSA_STATE_DELIVERED || order->state == ACSA_STATE_INVOICED ||
-                order->state == ACSA_STATE_DISPUTED;
+                order->state == ACSA_STATE_DISPUTED ||
+                (order->state == ACSA_STATE_DELIVERING && order->invoice_count > 0);
     return open && order->due_day != ACSA_DATE_NONE && day > order->due_day &&
            acsa_order_outstanding(order) > 0;
 }

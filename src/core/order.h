@@ -10,6 +10,7 @@
 
 #include "agreement.h"
 #include "limits.h"
+#include "rate.h"
 #include "rc.h"
 
 /* Order states (DOMAIN.md requirement 3). Stored as names; the numbers are not stored. */
@@ -120,6 +121,18 @@ struct acsa_order_line {
     int64_t returned_milli;                /* Returned in kind so far (<= received). */
     int64_t return_accepted_milli;         /* Returns the supplier accepted (<= returned). */
     bool closed;                           /* Ended short at received_milli (close-line). */
+    int64_t invoiced_milli;                /* Invoiced so far (<= received); cash orders. */
+};
+
+/* One invoice of a cash order: a numbered claim for receipted quantities, due
+ * due_days.cash after its date. Numbers come from the issuing node's series (ARCHITECTURE.md
+ * "Invoices"); the core only keeps them. */
+struct acsa_invoice {
+    char number[ACSA_NUMBER_SIZE];         /* "IN-INV-2024-000001". */
+    int32_t day;                           /* Invoice date. */
+    int32_t due_day;                       /* day + due_days.cash. */
+    int64_t amount_minor;                  /* In the order currency, > 0. */
+    int64_t paid_minor;                    /* Applied to it so far (<= amount). */
 };
 
 /* One recorded step, as far as later rules need it (separation of duties). */
@@ -162,6 +175,8 @@ struct acsa_order {
                                               history must stay last: new fields go here. */
     uint32_t history_count;                                             /* Used entries. */
     struct acsa_order_history_entry history[ACSA_ORDER_HISTORY_MAX];    /* Oldest first. */
+    uint32_t invoice_count;                                             /* Used entries. */
+    struct acsa_invoice invoices[ACSA_ORDER_INVOICES_MAX];              /* Oldest first. */
 };
 
 /* One leg of a ledger entry. */
@@ -187,6 +202,14 @@ struct acsa_event {
     char detail[ACSA_TEXT_SIZE];           /* Reason or note, human-readable. */
     uint32_t posting_count;                /* Used postings. */
     struct acsa_posting postings[ACSA_EVENT_POSTINGS_MAX]; /* Balanced legs. */
+    /* pay: what was paid, in its own currency, and the rate it was converted at (units 0:
+     * paid in the order currency); amount_minor above is the order-currency amount. */
+    char paid_currency[ACSA_CURRENCY_SIZE];
+    int64_t paid_minor;
+    struct acsa_rate rate;
+    int32_t rate_day;                      /* ACSA_DATE_NONE without a rate. */
+    char rate_source[ACSA_TEXT_SIZE];
+    char invoice[ACSA_NUMBER_SIZE];        /* invoice: the new invoice; pay: the one named. */
 };
 
 /* The input of a new order, before it has a number. */
@@ -227,6 +250,19 @@ struct acsa_command {
                                               the order's. */
     const struct acsa_activity *activity;  /* amend: the order's activity, for the rules of
                                               entry. */
+    /* pay in another currency than the order's: 1 unit of currency = rate units of the order
+     * currency, stated on rate_day by rate_source. units 0: no rate (same currency). */
+    struct acsa_rate rate;
+    int32_t rate_day;                      /* ACSA_DATE_NONE without a rate. */
+    char rate_source[ACSA_TEXT_SIZE];
+    /* invoice: the number the issuing node gave it; pay: the invoice it settles, "" for the
+     * oldest unpaid first. invoice also takes line_no/quantity_milli (0: all receipted). */
+    char invoice[ACSA_NUMBER_SIZE];
+    /* exchange: how many more reverse orders the same exchange matches after this pair (0:
+     * this is the last or only one). While more follow, the order keeps its remainder in kind
+     * for them; the last pair turns what is left into cash. rate: 1 unit of the other order's
+     * currency = rate units of this order's currency. */
+    uint8_t exchange_more;
 };
 
 /** Formats an order number: "IN-JP-2024-000042". buf holds ACSA_NUMBER_SIZE bytes. */
@@ -259,9 +295,12 @@ ACSA_NODISCARD enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreem
                                              struct acsa_error *err);
 
 /** Matches two delivered equal-value-exchange orders of reverse direction under the same
- * agreement and currency. The smaller value discharges both in kind; any difference becomes
- * a cash obligation on the larger order, due cash-days after day. Both orders and both events
- * are written only on success. */
+ * agreement. The smaller value discharges both in kind; any difference becomes a cash
+ * obligation on the larger order, due cash-days after day (on order only once
+ * command->exchange_more is 0: one order against several is a run of pairs). Orders in two
+ * currencies need command->rate (1 unit of other's currency = rate of order's), its date
+ * and source; the matched value is converted at it, rounded half to even (rate.h). Both orders
+ * and both events are written only on success. */
 ACSA_NODISCARD enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agreement,
                                                 const char *nation, struct acsa_order *order,
                                                 struct acsa_order *other,
@@ -289,6 +328,10 @@ ACSA_NODISCARD enum acsa_rc acsa__order_fix_apply(const struct acsa_agreement *a
                                                   const struct acsa_command *cmd,
                                                   struct acsa_event *event,
                                                   struct acsa_error *err);
+
+/** A delivered cash order becomes invoiced once every receipted quantity is invoiced, and
+ * settled once, besides, every invoice is paid; other states are left as they are. */
+void acsa__order_cash_state(struct acsa_order *order);
 
 /** The ledger legs of a receipt (accrual) or of a return accepted (discharge in kind) of
  * value and quantity on line_no, signed: a correction posts negative ones. */

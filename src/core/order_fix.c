@@ -69,7 +69,9 @@ static void deliver(const struct acsa_agreement *agreement, struct acsa_order *o
 {
     order->state = ACSA_STATE_DELIVERED;
     order->delivered_day = day;
-    if (order->method != ACSA_METHOD_CASH) {
+    if (order->method == ACSA_METHOD_CASH) {
+        acsa__order_cash_state(order); /* Everything received may be invoiced already. */
+    } else {
         order->due_day = day + agreement->due_days[order->method];
         if (order->received_value_minor == 0) {
             order->state = ACSA_STATE_SETTLED;
@@ -152,8 +154,12 @@ static enum acsa_rc correct_bounds(struct acsa_order *order, struct acsa_order_l
                              &line->issued_milli};
         return ACSA_OK;
     case ACSA_STEP_RECEIVE:
-        *b = (struct bounds){line->returned_milli, line->issued_milli, "returned", "issued",
-                             &line->received_milli};
+        /* A receipt stays at or above what was returned and what was invoiced of it. */
+        *b = line->invoiced_milli > line->returned_milli
+                 ? (struct bounds){line->invoiced_milli, line->issued_milli, "invoiced",
+                                   "issued", &line->received_milli}
+                 : (struct bounds){line->returned_milli, line->issued_milli, "returned",
+                                   "issued", &line->received_milli};
         return ACSA_OK;
     case ACSA_STEP_RETURN:
     case ACSA_STEP_ACCEPT_RETURN:

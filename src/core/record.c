@@ -216,6 +216,13 @@ static void put_step(struct writer *w, const struct acsa_record *r)
         PUT_TEXT(w, r->other_number, "other_number");
         put_bytes(w, r->other_prev_hash, ACSA_HASH_SIZE, "other_prev_hash");
     }
+    /* Version 2: settlement fields, after the fields of the kind. */
+    put_i64(w, c->rate.units, "rate");
+    put_u64(w, c->rate.scale, 1, "rate_scale");
+    put_i32(w, c->rate_day, "rate_date");
+    PUT_TEXT(w, c->rate_source, "rate_source");
+    PUT_TEXT(w, c->invoice, "invoice");
+    put_u64(w, c->exchange_more, 1, "exchange_more");
     put_fix(w, r);
 }
 
@@ -425,6 +432,12 @@ static void get_step(struct reader *r, struct acsa_record *out)
         GET_TEXT(r, out->other_number, "other_number");
         get_bytes(r, out->other_prev_hash, ACSA_HASH_SIZE, "other_prev_hash");
     }
+    c->rate.units = get_i64(r, "rate");
+    c->rate.scale = (uint8_t)get_u64(r, 1, "rate_scale");
+    c->rate_day = get_i32(r, "rate_date");
+    GET_TEXT(r, c->rate_source, "rate_source");
+    GET_TEXT(r, c->invoice, "invoice");
+    c->exchange_more = (uint8_t)get_u64(r, 1, "exchange_more");
     if (r->field == NULL) {
         get_fix(r, out);
     }
@@ -707,6 +720,37 @@ static void check_create(struct checker *c, const struct acsa_record *r)
     check_lines(c, d);
 }
 
+/* Version 2 fields: a rate only on a payment, with its date and source; an invoice number on
+ * an invoice (required) and a payment (optional). */
+static void check_settlement(struct checker *c, const struct acsa_command *cmd)
+{
+    bool pay = cmd->step == ACSA_STEP_PAY;
+    bool exchange = cmd->step == ACSA_STEP_EXCHANGE;
+    bool rated = (pay || exchange) && cmd->rate.units != 0;
+    if (c->field == NULL && (rated ? !acsa_rate_valid(&cmd->rate)
+                                   : (cmd->rate.units != 0 || cmd->rate.scale != 0))) {
+        refuse(c, "rate", "a rate is 1 .. 15 digits, at most 10 decimals, and only a payment "
+                          "or an exchange across currencies has one");
+    }
+    if (rated) {
+        check_day(c, "rate_date", cmd->rate_day, ACSA_DATE_STEP_LAST, false);
+        check_text(c, "rate_source", cmd->rate_source, true);
+    } else {
+        check_range(c, "rate_date", cmd->rate_day, 0, 0);
+        check_text(c, "rate_source", cmd->rate_source, false);
+        if (c->field == NULL && cmd->rate_source[0] != '\0') {
+            refuse(c, "rate_source", "only a payment at a rate names a rate source");
+        }
+    }
+    if (cmd->step == ACSA_STEP_INVOICE || (pay && cmd->invoice[0] != '\0')) {
+        check_number(c, "invoice", cmd->invoice);
+    } else if (c->field == NULL && cmd->invoice[0] != '\0') {
+        refuse(c, "invoice", "only an invoice or a payment names an invoice");
+    }
+    check_range(c, "exchange_more", cmd->exchange_more, 0,
+                exchange ? ACSA_EXCHANGE_WITH_MAX - 1 : 0);
+}
+
 /* The fields of a step: each step carries only what it uses, the rest zero or empty. */
 static void check_step(struct checker *c, const struct acsa_record *r)
 {
@@ -723,9 +767,13 @@ static void check_step(struct checker *c, const struct acsa_record *r)
     check_day(c, "day", cmd->day, ACSA_DATE_STEP_LAST, false);
     check_text(c, "actor", cmd->actor, true);
     check_text(c, "reason", cmd->reason, false);
+    /* An invoice names a line and a quantity, or neither (everything receipted). */
+    bool invoice_line = step == ACSA_STEP_INVOICE && cmd->line_no > 0;
+    line = line || invoice_line;
     check_range(c, "line", cmd->line_no, line ? 1 : 0, line ? ACSA_ORDER_LINES_MAX : 0);
     check_range(c, "qty", cmd->quantity_milli, line ? qty_min(step) : 0,
                 line ? qty_max(step) : 0);
+    check_settlement(c, cmd);
     check_range(c, "amount", cmd->amount_minor, pay ? 1 : 0, pay ? INT64_MAX : 0);
     if (pay) {
         check_currency(c, "currency", cmd->currency);
@@ -762,12 +810,23 @@ void acsa_record_normalize(struct acsa_record *record)
     if (record->kind != ACSA_RECORD_STEP || (unsigned)cmd->step >= ACSA_STEP_COUNT) {
         return;
     }
-    if (!per_line(cmd->step)) {
+    if (!per_line(cmd->step) && cmd->step != ACSA_STEP_INVOICE) {
         cmd->line_no = 0;
         cmd->quantity_milli = 0;
     }
     if (cmd->step == ACSA_STEP_CLOSE_LINE) {
         cmd->quantity_milli = 0; /* A line is closed at what was received. */
+    }
+    if ((cmd->step != ACSA_STEP_PAY && cmd->step != ACSA_STEP_EXCHANGE) || cmd->rate.units == 0) {
+        memset(&cmd->rate, 0, sizeof(cmd->rate));
+        cmd->rate_day = 0;
+        memset(cmd->rate_source, 0, sizeof(cmd->rate_source));
+    }
+    if (cmd->step != ACSA_STEP_PAY && cmd->step != ACSA_STEP_INVOICE) {
+        memset(cmd->invoice, 0, sizeof(cmd->invoice));
+    }
+    if (cmd->step != ACSA_STEP_EXCHANGE) {
+        cmd->exchange_more = 0;
     }
     if (cmd->step != ACSA_STEP_PAY) {
         cmd->amount_minor = 0;
@@ -852,6 +911,26 @@ static void fact_date(acsa_fact_cb cb, void *ctx, const char *field, int32_t day
     cb(ctx, field, day == ACSA_DATE_NONE ? "" : acsa_date_format(day, text));
 }
 
+/* Invoices are facts of the order both nodes hold: numbers, dates and what is paid. */
+static void invoice_facts(const struct acsa_order *o, acsa_fact_cb cb, void *ctx)
+{
+    fact_i64(cb, ctx, "invoices", o->invoice_count);
+    for (uint32_t i = 0; i < o->invoice_count && i < ACSA_ORDER_INVOICES_MAX; i++) {
+        const struct acsa_invoice *inv = &o->invoices[i];
+        char field[64];
+        snprintf(field, sizeof(field), "invoice %u.number", i + 1);
+        cb(ctx, field, inv->number);
+        snprintf(field, sizeof(field), "invoice %u.date", i + 1);
+        fact_date(cb, ctx, field, inv->day);
+        snprintf(field, sizeof(field), "invoice %u.due", i + 1);
+        fact_date(cb, ctx, field, inv->due_day);
+        snprintf(field, sizeof(field), "invoice %u.amount", i + 1);
+        fact_money(cb, ctx, field, inv->amount_minor, o->currency.exponent);
+        snprintf(field, sizeof(field), "invoice %u.paid", i + 1);
+        fact_money(cb, ctx, field, inv->paid_minor, o->currency.exponent);
+    }
+}
+
 void acsa_order_facts(const struct acsa_order *o, acsa_fact_cb cb, void *ctx)
 {
     uint8_t e = o->currency.exponent;
@@ -893,11 +972,13 @@ void acsa_order_facts(const struct acsa_order *o, acsa_fact_cb cb, void *ctx)
         fact_i64(cb, ctx, LINE_FIELD("received_milli"), l->received_milli);
         fact_i64(cb, ctx, LINE_FIELD("returned_milli"), l->returned_milli);
         fact_i64(cb, ctx, LINE_FIELD("return_accepted_milli"), l->return_accepted_milli);
+        fact_i64(cb, ctx, LINE_FIELD("invoiced_milli"), l->invoiced_milli);
         if (l->closed) {
             cb(ctx, LINE_FIELD("closed"), "yes"); /* Only once set: older fingerprints hold. */
         }
 #undef LINE_FIELD
     }
+    invoice_facts(o, cb, ctx);
 }
 
 struct fnv {

@@ -87,7 +87,7 @@ static json_t *line_json(const struct acsa_order_line *line, uint32_t no, uint8_
     if (!acsa_money_line_value(line->received_milli, line->price_minor, &received_value)) {
         received_value = 0;
     }
-    return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
+    return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b}",
                      "line", (int)no, "category", S(line->category), "description",
                      acsa_json_text(line->description), "nsn", acsa_json_text(line->nsn),
                      "unit_of_issue", S(line->unit_of_issue), "quantity",
@@ -98,7 +98,45 @@ static json_t *line_json(const struct acsa_order_line *line, uint32_t no, uint8_
                      acsa_json_quantity(line->received_milli), "returned",
                      acsa_json_quantity(line->returned_milli), "return_accepted",
                      acsa_json_quantity(line->return_accepted_milli), "received_value",
-                     acsa_json_money(received_value, exponent), "closed", line->closed);
+                     acsa_json_money(received_value, exponent), "invoiced",
+                     acsa_json_quantity(line->invoiced_milli), "closed", line->closed);
+}
+
+/* The invoices of the order, oldest first, each with what is still open on it. */
+static json_t *invoices_json(const struct acsa_order *o)
+{
+    uint8_t e = o->currency.exponent;
+    json_t *list = json_array();
+    for (uint32_t i = 0; list != NULL && i < o->invoice_count; i++) {
+        const struct acsa_invoice *inv = &o->invoices[i];
+        json_t *item = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "number", S(inv->number),
+                                 "date", acsa_json_date(inv->day), "due",
+                                 acsa_json_date(inv->due_day), "amount",
+                                 acsa_json_money(inv->amount_minor, e), "paid",
+                                 acsa_json_money(inv->paid_minor, e), "open",
+                                 acsa_json_money(inv->amount_minor - inv->paid_minor, e));
+        if (json_array_append_new(list, item) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    return list;
+}
+
+/* A payment as paid: its own currency and amount, and the rate when it was converted. */
+static json_t *payment_json(const struct acsa_event *e)
+{
+    const struct acsa_currency *cur = acsa_currency_find(e->paid_currency);
+    if (cur == NULL) {
+        return json_null();
+    }
+    char rate[ACSA_RATE_TEXT_SIZE];
+    bool rated = e->rate.units > 0;
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "currency", S(cur->code), "amount",
+                     acsa_json_money(e->paid_minor, cur->exponent), "rate",
+                     rated ? S(acsa_rate_format(&e->rate, rate)) : json_null(), "rate_date",
+                     acsa_json_date(rated ? e->rate_day : ACSA_DATE_NONE), "rate_source",
+                     rated ? acsa_json_text(e->rate_source) : json_null());
 }
 
 static json_t *lines_json(const struct acsa_order *order)
@@ -187,6 +225,7 @@ json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today)
     bool ok = doc != NULL && amounts != NULL && json_object_update(doc, amounts) == 0;
     ok = ok && json_object_set_new(doc, "lines", lines_json(o)) == 0;
     ok = ok && json_object_set_new(doc, "disputed_by", acsa_json_text(o->disputed_by)) == 0;
+    ok = ok && json_object_set_new(doc, "invoices", invoices_json(o)) == 0;
     json_decref(amounts);
     if (!ok) {
         json_decref(doc);
@@ -217,14 +256,17 @@ static json_t *postings_json(const struct acsa_event *e, const struct acsa_curre
 json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_currency *cur)
 {
     const struct acsa_event *e = &row->event;
-    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                     "id",
                      (json_int_t)row->id, "date", acsa_json_date(e->day), "step",
                      acsa_step_name(e->step), "actor", S(e->actor), "state_from",
                      acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
                      "line", acsa_json_id(e->line_no), "quantity",
                      quantity_or_null(e->quantity_milli), "amount",
                      acsa_json_money(e->amount_minor, cur->exponent), "currency", S(cur->code),
-                     "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur));
+                     "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur),
+                     "invoice", e->invoice[0] != '\0' ? S(e->invoice) : json_null(),
+                     "payment", payment_json(e));
 }
 
 /* ---- The same order and events as text ------------------------------------------------ */
@@ -325,8 +367,65 @@ static void text_line(struct acsa_text *t, const struct acsa_order_line *line, u
     text_quantity(t, line->return_accepted_milli);
     ACSA_TEXT_LIT(t, ",\"received_value\":");
     text_money(t, received_value, exponent);
+    ACSA_TEXT_LIT(t, ",\"invoiced\":");
+    text_quantity(t, line->invoiced_milli);
     ACSA_TEXT_LIT(t, ",\"closed\":");
     acsa_text_bool(t, line->closed);
+    ACSA_TEXT_LIT(t, "}");
+}
+
+static void text_invoices(struct acsa_text *t, const struct acsa_order *o)
+{
+    uint8_t e = o->currency.exponent;
+    ACSA_TEXT_LIT(t, ",\"invoices\":[");
+    for (uint32_t i = 0; i < o->invoice_count; i++) {
+        const struct acsa_invoice *inv = &o->invoices[i];
+        acsa_text_raw(t, ",", i > 0 ? 1 : 0);
+        ACSA_TEXT_LIT(t, "{\"number\":");
+        acsa_text_string(t, inv->number);
+        ACSA_TEXT_LIT(t, ",\"date\":");
+        text_date(t, inv->day);
+        ACSA_TEXT_LIT(t, ",\"due\":");
+        text_date(t, inv->due_day);
+        ACSA_TEXT_LIT(t, ",\"amount\":");
+        text_money(t, inv->amount_minor, e);
+        ACSA_TEXT_LIT(t, ",\"paid\":");
+        text_money(t, inv->paid_minor, e);
+        ACSA_TEXT_LIT(t, ",\"open\":");
+        text_money(t, inv->amount_minor - inv->paid_minor, e);
+        ACSA_TEXT_LIT(t, "}");
+    }
+    ACSA_TEXT_LIT(t, "]");
+}
+
+static void text_payment(struct acsa_text *t, const struct acsa_event *e)
+{
+    const struct acsa_currency *cur = acsa_currency_find(e->paid_currency);
+    ACSA_TEXT_LIT(t, ",\"payment\":");
+    if (cur == NULL) {
+        ACSA_TEXT_LIT(t, "null");
+        return;
+    }
+    bool rated = e->rate.units > 0;
+    char rate[ACSA_RATE_TEXT_SIZE];
+    ACSA_TEXT_LIT(t, "{\"currency\":");
+    acsa_text_string(t, cur->code);
+    ACSA_TEXT_LIT(t, ",\"amount\":");
+    text_money(t, e->paid_minor, cur->exponent);
+    ACSA_TEXT_LIT(t, ",\"rate\":");
+    if (rated) {
+        acsa_text_string(t, acsa_rate_format(&e->rate, rate));
+    } else {
+        ACSA_TEXT_LIT(t, "null");
+    }
+    ACSA_TEXT_LIT(t, ",\"rate_date\":");
+    text_date(t, rated ? e->rate_day : ACSA_DATE_NONE);
+    ACSA_TEXT_LIT(t, ",\"rate_source\":");
+    if (rated) {
+        acsa_text_text(t, e->rate_source);
+    } else {
+        ACSA_TEXT_LIT(t, "null");
+    }
     ACSA_TEXT_LIT(t, "}");
 }
 
@@ -399,6 +498,7 @@ void acsa_order_text_members(struct acsa_text *t, const struct acsa_order_view *
     }
     ACSA_TEXT_LIT(t, "],\"disputed_by\":");
     acsa_text_text(t, o->disputed_by);
+    text_invoices(t, o);
 }
 
 void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
@@ -446,7 +546,14 @@ void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
         text_id(t, p->line_no);
         ACSA_TEXT_LIT(t, "}");
     }
-    ACSA_TEXT_LIT(t, "]}");
+    ACSA_TEXT_LIT(t, "],\"invoice\":");
+    if (e->invoice[0] != '\0') {
+        acsa_text_string(t, e->invoice);
+    } else {
+        ACSA_TEXT_LIT(t, "null");
+    }
+    text_payment(t, e);
+    ACSA_TEXT_LIT(t, "}");
 }
 
 /* ---- balance -------------------------------------------------------------------------- */

@@ -4,6 +4,7 @@
  * officials acting on the same version exactly one wins. */
 #include "server_int.h"
 #include "../util/alloc.h"
+#include "../core/text.h"
 
 #include <stddef.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 
 /* Members a step takes besides date. */
 enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u,
-       NEEDS_LINE_NO = 16u, NEEDS_STEP = 32u, NEEDS_AMEND = 64u };
+       NEEDS_LINE_NO = 16u, NEEDS_STEP = 32u, NEEDS_AMEND = 64u, TAKES_LINE = 128u };
 
 static const struct step_needs {
     enum acsa_step step;
@@ -24,7 +25,7 @@ static const struct step_needs {
     {ACSA_STEP_CANCEL, NEEDS_REASON},  {ACSA_STEP_DISPUTE, NEEDS_REASON},
     {ACSA_STEP_ISSUE, NEEDS_LINE},     {ACSA_STEP_RECEIVE, NEEDS_LINE},
     {ACSA_STEP_RETURN, NEEDS_LINE},    {ACSA_STEP_ACCEPT_RETURN, NEEDS_LINE},
-    {ACSA_STEP_INVOICE, 0},            {ACSA_STEP_PAY, NEEDS_AMOUNT},
+    {ACSA_STEP_INVOICE, TAKES_LINE},   {ACSA_STEP_PAY, NEEDS_AMOUNT},
     {ACSA_STEP_EXCHANGE, NEEDS_WITH},  {ACSA_STEP_CLOSE, 0},
     {ACSA_STEP_RESOLVE, NEEDS_REASON},
     {ACSA_STEP_CLOSE_LINE, NEEDS_REASON | NEEDS_LINE_NO},
@@ -67,7 +68,8 @@ struct order_args {
         struct order_snapshot created;        /* Create: the order, once the job stored it. */
     };
     struct acsa_command command;              /* Steps. */
-    char with[ACSA_NUMBER_SIZE];
+    char with[ACSA_EXCHANGE_WITH_MAX][ACSA_NUMBER_SIZE]; /* Exchange: the reverse orders. */
+    uint32_t with_count;
     char if_match[SERVER_HEADER_SIZE];
     char corrected[ACSA_CODE_SIZE];           /* Correct: the step corrected. */
     struct acsa_amend amend;                  /* Amend: the changes. */
@@ -207,6 +209,9 @@ static void order_created_render(struct acsa_app *app, struct request *req)
     ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
     memcpy(order->lines, created->lines, order->line_count * sizeof(order->lines[0]));
     order->history_count = created->history_count;
+    /* Fields after the history (invoices, ...) are those of a new order: none. */
+    size_t tail = offsetof(struct acsa_order, history) + sizeof(order->history);
+    memset((char *)order + tail, 0, sizeof(*order) - tail);
     view->activity = created->activity;
     unit_name(acsa_app_store(app), order->requester_unit_id, view->requester_unit);
     unit_name(acsa_app_store(app), order->supplier_unit_id, view->supplier_unit);
@@ -479,7 +484,12 @@ static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
     struct acsa_error err;
     acsa_error_clear(&err);
     if (args->command.step == ACSA_STEP_EXCHANGE) {
-        rc = acsa_app_order_exchange(app, args->number, args->with, &args->command, &err);
+        const char *others[ACSA_EXCHANGE_WITH_MAX];
+        for (uint32_t i = 0; i < args->with_count; i++) {
+            others[i] = args->with[i];
+        }
+        rc = acsa_app_order_exchange_many(app, args->number, others, args->with_count,
+                                          &args->command, &err);
     } else if (args->command.step == ACSA_STEP_AMEND) {
         rc = acsa_app_order_amend(app, args->number, &args->amend, &args->command, NULL, &err);
     } else {
@@ -494,6 +504,65 @@ static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
     return ACSA_OK;
 }
 
+/* A payment's optional rate, its date and source, and the invoice it pays. Returns how many
+ * fields it added. */
+static size_t settlement_fields(struct json_in_field *fields, struct acsa_command *c,
+                                const char **rate)
+{
+    size_t n = 0;
+    fields[n++] = (struct json_in_field)JIN("rate", JIN_AMOUNT, false, rate, 0);
+    fields[n++] = (struct json_in_field)JIN("rate_date", JIN_DATE, false, &c->rate_day, 0);
+    fields[n++] = (struct json_in_field)JIN("rate_source", JIN_TEXT, false, c->rate_source,
+                                            sizeof(c->rate_source));
+    fields[n++] = (struct json_in_field)JIN("invoice", JIN_TEXT, false, c->invoice,
+                                            sizeof(c->invoice));
+    return n;
+}
+
+/* "rate" parsed exactly; "rate_date" and "rate_source" only with it; an invoice's "line" and
+ * "qty" together or not at all. */
+static enum acsa_rc settlement_check(struct acsa_command *c, const char *rate,
+                                     struct acsa_error *err)
+{
+    if (rate != NULL) {
+        return acsa_rate_parse(rate, "rate", &c->rate, err);
+    }
+    if (c->rate_day != ACSA_DATE_NONE || c->rate_source[0] != '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "rate", "rate: rate_date and rate_source go "
+                              "with rate");
+    }
+    if (c->step == ACSA_STEP_INVOICE && (c->line_no == 0) != (c->quantity_milli == 0)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "line", "line: line and qty go together");
+    }
+    return ACSA_OK;
+}
+
+/* "with": the reverse orders of an exchange, 1 .. ACSA_EXCHANGE_WITH_MAX order numbers. */
+static enum acsa_rc with_parse(struct order_args *args, json_t *with, struct acsa_error *err)
+{
+    size_t count = json_array_size(with);
+    if (count > ACSA_EXCHANGE_WITH_MAX) {
+        return acsa_error_set(err, ACSA_EUSAGE, "with", "with: at most %d reverse orders",
+                              ACSA_EXCHANGE_WITH_MAX);
+    }
+    for (size_t i = 0; i < count; i++) {
+        json_t *item = json_array_get(with, i);
+        const char *text = json_is_string(item) ? json_string_value(item) : NULL;
+        if (text == NULL || strlen(text) != json_string_length(item) || text[0] == '\0' ||
+            strlen(text) >= ACSA_NUMBER_SIZE) {
+            return acsa_error_set(err, ACSA_EUSAGE, "with", "with: item %zu is not an order "
+                                  "number", i + 1);
+        }
+        enum acsa_rc rc = acsa_text_check(text, ACSA_TEXT_LINE, "with", err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        memcpy(args->with[i], text, strlen(text) + 1);
+    }
+    args->with_count = (uint32_t)count;
+    return ACSA_OK;
+}
+
 /* The body of a step into args; false after answering. */
 static bool step_parse(struct request *req, struct order_args *args, unsigned needs)
 {
@@ -504,7 +573,8 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     if ((needs & NEEDS_AMEND) != 0) {
         return route_amend_parse(req, &args->amend, c);
     }
-    struct json_in_field fields[8] = {JIN("date", JIN_DATE, false, &c->day, 0)};
+    const char *rate = NULL;
+    struct json_in_field fields[12] = {JIN("date", JIN_DATE, false, &c->day, 0)};
     size_t n = 1;
     if ((needs & NEEDS_LINE_NO) != 0) {
         fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, true, &c->line_no, 0);
@@ -524,10 +594,17 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     if ((needs & NEEDS_AMOUNT) != 0) {
         fields[n++] = (struct json_in_field)JIN("amount", JIN_AMOUNT, true, &amount, 0);
         fields[n++] = (struct json_in_field)JIN("currency", JIN_CURRENCY, true, &currency, 0);
+        n += settlement_fields(fields + n, c, &rate);
     }
+    if ((needs & TAKES_LINE) != 0) {
+        fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, false, &c->line_no, 0);
+        fields[n++] = (struct json_in_field)JIN("qty", JIN_QUANTITY, false, &c->quantity_milli,
+                                                0);
+    }
+    json_t *with = NULL;
     if ((needs & NEEDS_WITH) != 0) {
-        fields[n++] = (struct json_in_field)JIN("with", JIN_TEXT, true, args->with,
-                                                sizeof(args->with));
+        fields[n++] = (struct json_in_field)JIN("with", JIN_ARRAY, true, &with, 0);
+        n += settlement_fields(fields + n, c, &rate) - 1; /* An exchange names no invoice. */
     }
     if (!json_in_request(req, fields, n, &doc)) {
         return false;
@@ -539,9 +616,11 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
         rc = json_in_amount(amount, currency, "amount", &c->amount_minor, &err);
         snprintf(c->currency, sizeof(c->currency), "%s", currency->code);
     }
-    if (args->corrected[0] != '\0') {
+    if (rc == ACSA_OK && args->corrected[0] != '\0') {
         rc = route_corrected_step(args->corrected, &c->corrected_step, &err);
     }
+    rc = rc == ACSA_OK ? settlement_check(c, rate, &err) : rc;
+    rc = rc == ACSA_OK && with != NULL ? with_parse(args, with, &err) : rc;
     json_decref(doc);
     if (rc != ACSA_OK) {
         refuse(req, 400, &err);
@@ -574,6 +653,7 @@ void route_orders_step(struct request *req)
     }
     args->command.step = step;
     args->command.day = req->today;
+    args->command.rate_day = ACSA_DATE_NONE;
     snprintf(args->command.actor, sizeof(args->command.actor), "%s", req->user.display_name);
     memcpy(args->number, req->params[0], strlen(req->params[0]) + 1); /* Length checked. */
     if (!step_parse(req, args, needs->needs)) {

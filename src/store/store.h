@@ -179,7 +179,7 @@ enum acsa_ref_kind {
     ACSA_REF_UNIT,
 };
 
-#define ACSA_STORE_VTBL_VERSION 3
+#define ACSA_STORE_VTBL_VERSION 4
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -415,6 +415,14 @@ struct acsa_store_vtbl {
     enum acsa_rc (*order_fingerprints)(struct acsa_store *store, const char *partner,
                                        acsa_fingerprint_cb cb, void *ctx,
                                        struct acsa_error *err);
+
+    /* ---- Version 4 -------------------------------------------------------------------- */
+
+    /* The next number of an invoice series ("IN-INV") in year: 1, 2, ... never reused, bumped
+     * inside the caller's transaction (ARCHITECTURE.md "Invoices"). */
+    enum acsa_rc (*invoice_next_sequence)(struct acsa_store *store, const char *series,
+                                          int32_t year, int64_t *out_sequence,
+                                          struct acsa_error *err);
 };
 
 struct acsa_store {

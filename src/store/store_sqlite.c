@@ -624,6 +624,7 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .ref_origin = acsa__sqlite_ref_origin,
     .ref_by_name = acsa__sqlite_ref_by_name,
     .order_fingerprints = acsa__sqlite_order_fingerprints,
+    .invoice_next_sequence = acsa__sqlite_invoice_next_sequence,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

@@ -97,6 +97,9 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_FIX_DISPUTED,
     ACSA__SQLITE_FIX_CLOSED,
     ACSA__SQLITE_FIX_AMEND,
+    ACSA__SQLITE_INVOICE_UPSERT,
+    ACSA__SQLITE_INVOICE_LIST,
+    ACSA__SQLITE_INVOICE_SEQ,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -450,5 +453,17 @@ enum acsa_rc acsa__sqlite_ref_by_name(struct acsa_store *store, enum acsa_ref_ki
 enum acsa_rc acsa__sqlite_order_fingerprints(struct acsa_store *store, const char *partner,
                                              acsa_fingerprint_cb cb, void *ctx,
                                              struct acsa_error *err);
+
+/* Invoices (store_sqlite_invoices.c, migration 4). */
+#define ACSA__SQLITE_INVOICE_LIST_SQL                                                       \
+    "SELECT number, issued_on, due_on, amount_minor, paid_minor FROM invoices "            \
+    "WHERE order_number = ?1 ORDER BY position"
+enum acsa_rc acsa__sqlite_invoices_write(struct acsa_store_sqlite *s,
+                                         const struct acsa_order *order, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_invoice_read(sqlite3_stmt *stmt, struct acsa_order *out,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_invoice_next_sequence(struct acsa_store *store, const char *series,
+                                                int32_t year, int64_t *out_sequence,
+                                                struct acsa_error *err);
 
 #endif

@@ -176,6 +176,7 @@ static void line_bind(struct acsa__sqlite_bind *b, const char *number, uint32_t 
     acsa__sqlite_bind_int(b, 11, line->received_milli);
     acsa__sqlite_bind_int(b, 12, line->returned_milli);
     acsa__sqlite_bind_int(b, 13, line->return_accepted_milli);
+    acsa__sqlite_bind_int(b, 14, line->invoiced_milli);
 }
 
 static enum acsa_rc line_upsert(struct acsa_store_sqlite *s, const char *number,
@@ -187,14 +188,16 @@ static enum acsa_rc line_upsert(struct acsa_store_sqlite *s, const char *number,
         s, ACSA__SQLITE_LINE_UPSERT,
         "INSERT INTO order_lines (order_number, line_no, category, description, nsn, "
         "unit_of_issue, quantity_milli, price_minor, value_minor, issued_milli, received_milli, "
-        "returned_milli, return_accepted_milli) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10, ?11, ?12, ?13) ON CONFLICT (order_number, line_no) DO UPDATE SET "
+        "returned_milli, return_accepted_milli, invoiced_milli) VALUES (?1, ?2, ?3, ?4, ?5, "
+        "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+        "ON CONFLICT (order_number, line_no) DO UPDATE SET "
         "category = excluded.category, description = excluded.description, "
         "nsn = excluded.nsn, unit_of_issue = excluded.unit_of_issue, "
         "quantity_milli = excluded.quantity_milli, price_minor = excluded.price_minor, "
         "value_minor = excluded.value_minor, issued_milli = excluded.issued_milli, "
         "received_milli = excluded.received_milli, returned_milli = excluded.returned_milli, "
-        "return_accepted_milli = excluded.return_accepted_milli",
+        "return_accepted_milli = excluded.return_accepted_milli, "
+        "invoiced_milli = excluded.invoiced_milli",
         &stmt, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -239,6 +242,29 @@ static enum acsa_rc lines_write(struct acsa_store_sqlite *s, const struct acsa_o
     return rc;
 }
 
+/* A payment's own currency and amount and its rate; an invoice's or payment's invoice. NULL
+ * where the step has none. */
+static void event_settlement_bind(struct acsa__sqlite_bind *b, const struct acsa_event *event)
+{
+    bool paid = event->paid_currency[0] != '\0';
+    bool rated = event->rate.units > 0;
+    acsa__sqlite_bind_opt_text(b, 11, event->paid_currency);
+    if (paid) {
+        acsa__sqlite_bind_int(b, 12, event->paid_minor);
+    } else {
+        acsa__sqlite_bind_opt_int(b, 12, 0);
+    }
+    acsa__sqlite_bind_opt_int(b, 13, rated ? event->rate.units : 0);
+    if (rated) {
+        acsa__sqlite_bind_int(b, 14, event->rate.scale);
+    } else {
+        acsa__sqlite_bind_opt_int(b, 14, 0);
+    }
+    acsa__sqlite_bind_day(b, 15, rated ? event->rate_day : ACSA_DATE_NONE);
+    acsa__sqlite_bind_opt_text(b, 16, event->rate_source);
+    acsa__sqlite_bind_opt_text(b, 17, event->invoice);
+}
+
 /* Events get their id from SQLite: ids ascend with time across all orders, which is what
  * event_list's "oldest first" and sync both rely on. */
 static enum acsa_rc event_row_insert(struct acsa_store_sqlite *s, const char *number,
@@ -249,7 +275,9 @@ static enum acsa_rc event_row_insert(struct acsa_store_sqlite *s, const char *nu
     enum acsa_rc rc = acsa__sqlite_acquire(
         s, ACSA__SQLITE_EVENT_INSERT,
         "INSERT INTO events (order_number, step, day, actor, state_from, state_to, line_no, "
-        "quantity_milli, amount_minor, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "quantity_milli, amount_minor, detail, paid_currency, paid_minor, rate_units, "
+        "rate_scale, rate_on, rate_source, invoice) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         &stmt, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -266,6 +294,7 @@ static enum acsa_rc event_row_insert(struct acsa_store_sqlite *s, const char *nu
     acsa__sqlite_bind_int(&b, 8, event->quantity_milli);
     acsa__sqlite_bind_int(&b, 9, event->amount_minor);
     acsa__sqlite_bind_text(&b, 10, event->detail);
+    event_settlement_bind(&b, event);
     int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
     if (code == SQLITE_DONE) {
         *out_id = sqlite3_last_insert_rowid(s->db);
@@ -350,6 +379,9 @@ static enum acsa_rc order_write(struct acsa_store_sqlite *s, const struct acsa_o
     }
     if (rc == ACSA_OK && (insert || event->step == ACSA_STEP_AMEND)) {
         rc = lines_write(s, order, err); /* An amended draft may add and remove lines. */
+    } else if (rc == ACSA_OK && event->step == ACSA_STEP_INVOICE && event->line_no == 0) {
+        /* An invoice of everything receipted moves every line's invoiced quantity. */
+        rc = lines_write(s, order, err);
     } else if (rc == ACSA_OK && event->line_no > 0) {
         /* After creation a line changes only through a per-line step, and that step's event
          * names the line: writing just that one keeps a step to a handful of row writes. */
@@ -359,6 +391,9 @@ static enum acsa_rc order_write(struct acsa_store_sqlite *s, const struct acsa_o
     }
     if (rc == ACSA_OK) {
         rc = event_insert(s, order->number, event, err);
+    }
+    if (rc == ACSA_OK && (event->step == ACSA_STEP_INVOICE || event->step == ACSA_STEP_PAY)) {
+        rc = acsa__sqlite_invoices_write(s, order, err);
     }
     return acsa__sqlite_finish(s, rc, err);
 }
@@ -467,6 +502,7 @@ static enum acsa_rc line_read(sqlite3_stmt *stmt, struct acsa_order *out,
     line->returned_milli = acsa__sqlite_col_int(&row, 10);
     line->return_accepted_milli = acsa__sqlite_col_int(&row, 11);
     line->closed = acsa__sqlite_col_u32(&row, 12, 1) != 0;
+    line->invoiced_milli = acsa__sqlite_col_int(&row, 13);
     out->line_count++;
     return acsa__sqlite_row_check(&row, err);
 }
@@ -537,14 +573,18 @@ enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number
         rc = order_rows(s, ACSA__SQLITE_ORDER_LINES,
                         "SELECT line_no, category, description, nsn, unit_of_issue, "
                         "quantity_milli, price_minor, value_minor, issued_milli, "
-                        "received_milli, returned_milli, return_accepted_milli, closed "
-                        "FROM order_lines WHERE order_number = ?1 ORDER BY line_no",
+                        "received_milli, returned_milli, return_accepted_milli, closed, "
+                        "invoiced_milli FROM order_lines WHERE order_number = ?1 ORDER BY line_no",
                         line_read, out, err);
     }
     if (rc == ACSA_OK) {
         rc = order_rows(s, ACSA__SQLITE_ORDER_HISTORY,
                         "SELECT step, actor FROM events WHERE order_number = ?1 ORDER BY id",
                         history_read, out, err);
+    }
+    if (rc == ACSA_OK) {
+        rc = order_rows(s, ACSA__SQLITE_INVOICE_LIST, ACSA__SQLITE_INVOICE_LIST_SQL,
+                        acsa__sqlite_invoice_read, out, err);
     }
     if (rc != ACSA_OK) {
         memset(out, 0, sizeof(*out));

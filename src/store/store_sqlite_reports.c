@@ -22,7 +22,8 @@
     "AND (?2 IS NULL OR agreement_id = ?2) "                                                \
     "AND (?3 IS NULL OR activity_id = ?3) "                                                 \
     "AND (?4 IS NULL OR requester = ?4 OR supplier = ?4) "                                  \
-    "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8) AND outstanding_minor > 0)) " \
+    "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8, ?13) "                      \
+    "AND outstanding_minor > 0)) "                                                          \
     "AND (?9 IS NULL OR (method <> ?10 AND state = ?6 AND converted = 0)) "                 \
     "AND (?11 IS NULL OR number > ?11) "                                                    \
     "AND (?12 IS NULL OR instr(number, ?12) > 0 OR EXISTS (SELECT 1 FROM order_lines l "    \
@@ -45,6 +46,8 @@ static void order_filter_bind(struct acsa__sqlite_bind *b, const struct acsa_ord
     acsa__sqlite_bind_text(b, 10, acsa_method_name(ACSA_METHOD_CASH));
     acsa__sqlite_bind_opt_text(b, 11, f->after_number);
     acsa__sqlite_bind_opt_text(b, 12, f->search);
+    /* A delivering order has a due date only once part of it is invoiced. */
+    acsa__sqlite_bind_text(b, 13, acsa_state_name(ACSA_STATE_DELIVERING));
 }
 
 /* The summary comes from the orders row alone, so a list never reads lines or events. */
@@ -129,7 +132,8 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
 #define EVENT_LIST_SQL                                                                      \
     "SELECT e.id, e.step, e.day, e.actor, e.state_from, e.state_to, e.line_no, "           \
     "e.quantity_milli, e.amount_minor, e.detail, p.leg, p.account, p.partner, p.currency, " \
-    "p.amount_minor, p.quantity_milli, p.line_no "                                          \
+    "p.amount_minor, p.quantity_milli, p.line_no, e.paid_currency, e.paid_minor, "          \
+    "e.rate_units, e.rate_scale, e.rate_on, e.rate_source, e.invoice "                     \
     "FROM events e LEFT JOIN postings p ON p.event_id = e.id "                              \
     "WHERE e.order_number = ?1 ORDER BY e.id, p.leg"
 
@@ -144,6 +148,14 @@ static void event_read(struct acsa__sqlite_row *row, struct acsa_event *event)
     event->quantity_milli = acsa__sqlite_col_int(row, 7);
     event->amount_minor = acsa__sqlite_col_int(row, 8);
     acsa__sqlite_col_text(row, 9, event->detail, sizeof(event->detail));
+    /* Settlement columns (migration 4); NULL on other steps reads as empty or 0. */
+    acsa__sqlite_col_text(row, 17, event->paid_currency, sizeof(event->paid_currency));
+    event->paid_minor = acsa__sqlite_col_opt_int(row, 18);
+    event->rate.units = acsa__sqlite_col_opt_int(row, 19);
+    event->rate.scale = (uint8_t)acsa__sqlite_col_u32(row, 20, ACSA_RATE_SCALE_MAX);
+    event->rate_day = acsa__sqlite_col_day(row, 21);
+    acsa__sqlite_col_text(row, 22, event->rate_source, sizeof(event->rate_source));
+    acsa__sqlite_col_text(row, 23, event->invoice, sizeof(event->invoice));
 }
 
 static enum acsa_rc posting_read(struct acsa__sqlite_row *row, struct acsa_event_row *out,

@@ -293,16 +293,47 @@ static const char *const migration_3[] = {
     ")",
 };
 
-/* Migration 4: the ways out of an order. The party that raised a dispute (it ends it), and
- * lines closed short at the quantity received. */
-static const char *const migration_4[] = {
-    "ALTER TABLE orders ADD COLUMN disputed_by TEXT",
-    "ALTER TABLE order_lines ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
-};
-
 struct migration {
     const char *const *statements; /* Applied in order, in one transaction. */
     size_t count;                  /* Number of statements. */
+};
+
+/* Migration 4: the real-life lifecycle; each part says what it adds. Settlement: payments
+ * keep what was paid in its own currency and the rate it was converted at; cash orders are
+ * invoiced in numbered parts. Invoices are never deleted, and each node's series counts in
+ * invoice_sequences (ARCHITECTURE.md "Invoices"). */
+static const char *const migration_4[] = {
+    /* The ways out of an order: the party that raised a dispute (it ends it), and lines closed
+     * short at the quantity received. */
+    "ALTER TABLE orders ADD COLUMN disputed_by TEXT",
+    "ALTER TABLE order_lines ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
+    /* Settlement. */
+    "ALTER TABLE order_lines ADD COLUMN invoiced_milli INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE events ADD COLUMN paid_currency TEXT",
+    "ALTER TABLE events ADD COLUMN paid_minor INTEGER",
+    "ALTER TABLE events ADD COLUMN rate_units INTEGER",
+    "ALTER TABLE events ADD COLUMN rate_scale INTEGER",
+    "ALTER TABLE events ADD COLUMN rate_on TEXT",
+    "ALTER TABLE events ADD COLUMN rate_source TEXT",
+    "ALTER TABLE events ADD COLUMN invoice TEXT",
+    "CREATE TABLE invoices (\n"
+    "    number TEXT PRIMARY KEY,\n"
+    "    order_number TEXT NOT NULL REFERENCES orders (number),\n"
+    "    position INTEGER NOT NULL,\n"
+    "    issued_on TEXT NOT NULL,\n"
+    "    due_on TEXT NOT NULL,\n"
+    "    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),\n"
+    "    paid_minor INTEGER NOT NULL CHECK (paid_minor >= 0 AND paid_minor <= amount_minor),\n"
+    "    UNIQUE (order_number, position)\n"
+    ")",
+    "CREATE TRIGGER invoices_no_delete BEFORE DELETE ON invoices\n"
+    "BEGIN SELECT RAISE(ABORT, 'invoices are never deleted'); END",
+    "CREATE TABLE invoice_sequences (\n"
+    "    series TEXT NOT NULL,\n"
+    "    year INTEGER NOT NULL,\n"
+    "    last INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (series, year)\n"
+    ") WITHOUT ROWID",
 };
 
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */

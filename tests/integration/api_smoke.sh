@@ -266,6 +266,41 @@ http_json POST "/api/orders/$NUMBER/issue" '{"date":"2024-06-14","line":1,"qty":
 expect_status 200
 expect_json 'd["state"]' delivering
 expect_json 'd["lines"][0]["issued"]' 400
+ETAG=$(header ETag)
+
+test_case "defect 13: a partial invoice and a payment in INR at a stated rate over the API"
+sign_in in-requester
+http_json POST "/api/orders/$NUMBER/receive" '{"date":"2024-06-14","line":1,"qty":"400"}' \
+    -H "If-Match: $ETAG"
+expect_status 200
+ETAG=$(header ETag)
+sign_in jp-finance
+http_json POST "/api/orders/$NUMBER/invoice" '{"date":"2024-06-15","line":1}' \
+    -H "If-Match: $ETAG"
+expect_problem 400 line
+http_json POST "/api/orders/$NUMBER/invoice" '{"date":"2024-06-15","line":1,"qty":"200"}' \
+    -H "If-Match: $ETAG"
+expect_status 200
+expect_json 'd["state"]' delivering
+expect_json '(d["invoices"][0]["amount"], d["invoices"][0]["due"])' '["30000","2024-07-15"]'
+expect_json 'd["lines"][0]["invoiced"]' 200
+INVOICE=$(json_value 'd["invoices"][0]["number"]')
+ETAG=$(header ETag)
+sign_in in-finance
+http_json POST "/api/orders/$NUMBER/pay" '{"date":"2024-06-16","amount":"16901.41",
+    "currency":"INR","rate":"1,7750","rate_date":"2024-06-15","rate_source":"RBI"}' \
+    -H "If-Match: $ETAG"
+expect_problem 400 rate
+http_json POST "/api/orders/$NUMBER/pay" "{\"date\":\"2024-06-16\",\"amount\":\"16901.41\",
+    \"currency\":\"INR\",\"rate\":\"1.7750\",\"rate_date\":\"2024-06-15\",
+    \"rate_source\":\"RBI reference rate\",\"invoice\":\"$INVOICE\"}" -H "If-Match: $ETAG"
+expect_status 200
+expect_json 'd["invoices"][0]["open"]' 0
+expect_json 'd["events"][-1]["amount"]' 30000
+expect_json 'd["events"][-1]["invoice"]' "$INVOICE"
+expect_json '(d["events"][-1]["payment"]["currency"], d["events"][-1]["payment"]["amount"])' \
+    '["INR","16901.41"]'
+expect_json 'd["events"][-1]["payment"]["rate"]' 1.7750
 
 test_case "an order of another unit is not found for this clerk's neighbour (404)"
 sign_in in-clerk
@@ -324,8 +359,11 @@ http_json POST "/api/orders/$NUMBER/correct" '{"line":1,"corrected_step":"pay","
 expect_problem 400 corrected_step
 http_json POST "/api/orders/$NUMBER/correct" '{"line":1,"corrected_step":"issue","qty":"300",
     "reason":"recounted","date":"2024-06-14"}' -H "If-Match: $ETAG"
+expect_problem 422 qty # 400 of it were received
+http_json POST "/api/orders/$NUMBER/correct" '{"line":1,"corrected_step":"issue","qty":"500",
+    "reason":"recounted","date":"2024-06-14"}' -H "If-Match: $ETAG"
 expect_status 200
-expect_json '(d["lines"][0]["issued"], d["events"][-1]["step"])' '["300","correct"]'
+expect_json '(d["lines"][0]["issued"], d["events"][-1]["step"])' '["500","correct"]'
 ETAG=$(header ETag)
 http_json POST "/api/orders/$NUMBER/close-line" '{"line":1,"date":"2024-06-14"}' \
     -H "If-Match: $ETAG"

@@ -146,7 +146,7 @@ test_case "invoice the received quantities: due 30 days after the invoice"
 run order invoice "$ORDER" --by "Capt K. Sato" --date 2024-06-20
 expect_exit 0
 expect_stdout ""
-expect_stderr_contains "invoiced 1880000 JPY by Capt K. Sato on 2024-06-20 (state invoiced)"
+expect_stderr_contains "invoiced 1880000 JPY as JP-INV-IN-2024-000001 by Capt K. Sato on 2024-06-20 (state invoiced)"
 run order show "$ORDER" --json
 expect_json 'd["state"]' invoiced
 expect_json 'd["invoiced"]' 2024-06-20

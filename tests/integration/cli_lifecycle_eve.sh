@@ -149,7 +149,7 @@ expect_json '[o["number"] for o in d["orders"]]' "[\"$LARGER\"]"
 expect_json 'd["orders"][0]["outstanding"]' 100000
 
 expect_refused "paying more than the difference is refused" 1 \
-    "amount: payment exceeds the 100000 JPY outstanding on order $LARGER" \
+    "amount: payment of 100001 JPY exceeds the 100000 JPY outstanding on order $LARGER" \
     order pay "$LARGER" --amount 100001 --currency JPY --by "Lt Cdr Menon" --date 2024-07-20
 
 test_case "the difference is paid in cash: the larger order is settled"

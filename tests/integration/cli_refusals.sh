@@ -399,7 +399,7 @@ expect_refused "issuing on a line the order does not have is refused" 1 \
     order issue "$ACCEPTED" --line 3 --qty 1 --by "PO Tanaka" --date 2024-06-12
 
 expect_refused "an accepted order cannot be invoiced" 1 \
-    "acsa: state: cannot invoice order $ACCEPTED in state accepted (invoice needs delivered)" \
+    "acsa: state: cannot invoice order $ACCEPTED in state accepted (invoice needs delivering or delivered)" \
     order invoice "$ACCEPTED" --by "Capt K. Sato" --date 2024-06-12
 
 expect_refused "a dispute needs a reason" 2 \
@@ -460,12 +460,21 @@ expect_refused "the receiver may not also pay" 1 \
     "acsa: by: \"CPO Das\" recorded a receipt of order $INVOICED and may not also pay it (separation of duties)" \
     order pay "$INVOICED" --amount 1000 --currency JPY --by "CPO Das" --date 2024-06-25
 
-expect_refused "a payment in another currency is refused" 1 \
-    "acsa: currency: payment in USD, but order $INVOICED is in JPY" \
+expect_refused "a payment in a currency the agreement does not allow is refused" 1 \
+    "acsa: currency: agreement IN-JP-2020 does not allow payment in EUR" \
+    order pay "$INVOICED" --amount 10.00 --currency EUR --by "Lt Cdr Menon" --date 2024-06-25
+
+expect_refused "a payment in another allowed currency needs a stated rate" 2 \
+    "acsa: rate: a payment in USD of an order in JPY needs the rate, its date and its source" \
     order pay "$INVOICED" --amount 10.00 --currency USD --by "Lt Cdr Menon" --date 2024-06-25
 
+expect_refused "a payment in the order currency takes no rate" 2 \
+    "acsa: rate: a payment in the order currency (JPY) takes no rate" \
+    order pay "$INVOICED" --amount 10 --currency JPY --rate 1 --rate-date 2024-06-25 \
+    --rate-source "RBI" --by "Lt Cdr Menon" --date 2024-06-25
+
 expect_refused "paying more than is outstanding is refused" 1 \
-    "acsa: amount: payment exceeds the 1600000 JPY outstanding on order $INVOICED" \
+    "acsa: amount: payment of 1600001 JPY exceeds the 1600000 JPY outstanding on order $INVOICED" \
     order pay "$INVOICED" --amount 1600001 --currency JPY --by "Lt Cdr Menon" --date 2024-06-25
 
 expect_refused "a payment of zero is refused" 1 \
@@ -473,7 +482,7 @@ expect_refused "a payment of zero is refused" 1 \
     order pay "$INVOICED" --amount 0 --currency JPY --by "Lt Cdr Menon" --date 2024-06-25
 
 expect_refused "an invoiced order cannot be invoiced again" 1 \
-    "acsa: state: cannot invoice order $INVOICED in state invoiced (invoice needs delivered)" \
+    "acsa: state: cannot invoice order $INVOICED in state invoiced (invoice needs delivering or delivered)" \
     order invoice "$INVOICED" --by "Capt K. Sato" --date 2024-06-21
 
 expect_refused "returns apply to rik orders only" 1 \
@@ -512,7 +521,7 @@ expect_json 'd["state"]' disputed
 expect_json 'd["events"][-1]["detail"]' "fuel quantity contested"
 
 expect_refused "a disputed order cannot be invoiced" 1 \
-    "acsa: state: cannot invoice order $DISPUTED in state disputed (invoice needs delivered)" \
+    "acsa: state: cannot invoice order $DISPUTED in state disputed (invoice needs delivering or delivered)" \
     order invoice "$DISPUTED" --by "Capt K. Sato" --date 2024-06-20
 
 expect_refused "a disputed order cannot be disputed again" 1 \

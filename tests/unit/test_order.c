@@ -455,21 +455,24 @@ static void test_cash_lifecycle(void **state)
     assert_int_equal(f->order.state, ACSA_STATE_DELIVERED);
     assert_int_equal(f->order.due_day, ACSA_DATE_NONE);
     assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], -20000);
+    /* Nothing is invoiced yet: there is nothing to pay. */
     expect_refused(f, &f->order, pay(f, &f->order, 100, "JPY", "Lt Finance"), ACSA_EREFUSED,
-                   "state", NULL);
+                   "amount", NULL);
     struct acsa_command cmd = command(ACSA_STEP_INVOICE, "Capt Sato");
     cmd.day = day_of("2024-06-12");
+    snprintf(cmd.invoice, sizeof(cmd.invoice), "JP-INV-2024-000001");
     assert_int_equal(step(f, &f->order, cmd), ACSA_OK);
     assert_int_equal(f->order.state, ACSA_STATE_INVOICED);
     assert_int_equal(f->order.due_day, day_of("2024-07-12"));
     assert_int_equal(f->order.cash_due_minor, 20000);
     assert_false(acsa_order_overdue(&f->order, day_of("2024-07-12")));
     assert_true(acsa_order_overdue(&f->order, day_of("2024-07-13")));
-    expect_refused(f, &f->order, pay(f, &f->order, 100, "USD", "Lt Finance"), ACSA_EREFUSED,
-                   "currency", "currency: payment in USD, but order IN-JP-2024-000001 is in JPY");
+    expect_refused(f, &f->order, pay(f, &f->order, 100, "USD", "Lt Finance"), ACSA_EUSAGE,
+                   "rate", "rate: a payment in USD of an order in JPY needs the rate, its date "
+                   "and its source");
     expect_refused(f, &f->order, pay(f, &f->order, 20001, "JPY", "Lt Finance"), ACSA_EREFUSED,
                    "amount",
-                   "amount: payment exceeds the 20000 JPY outstanding on order "
+                   "amount: payment of 20001 JPY exceeds the 20000 JPY outstanding on order "
                    "IN-JP-2024-000001");
     expect_refused(f, &f->order, pay(f, &f->order, 0, "JPY", "Lt Finance"), ACSA_EREFUSED,
                    "amount", NULL);
@@ -603,6 +606,101 @@ static void test_eve_exchange(void **state)
                      ACSA_EREFUSED);
 }
 
+static enum acsa_rc invoice_part(struct fixture *f, uint32_t line, int64_t qty,
+                                 const char *number, const char *day)
+{
+    struct acsa_command cmd = command(ACSA_STEP_INVOICE, "Capt Sato");
+    cmd.day = day_of(day);
+    cmd.line_no = line;
+    cmd.quantity_milli = qty;
+    snprintf(cmd.invoice, sizeof(cmd.invoice), "%s", number);
+    return step(f, &f->order, cmd);
+}
+
+/* The order of test_cash_lifecycle (10 x 1,000 + 4 x 2,500 JPY) invoiced in parts while it is
+ * delivered, paid oldest first, by a named invoice and in INR at a stated rate. */
+static void test_defect13_invoices_and_rate(void **state)
+{
+    struct fixture *f = *state;
+    struct totals t = {0};
+    to_accepted(f, ACSA_METHOD_CASH, &f->order);
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_ISSUE, 1, 10000, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 6000, "CPO Das"), ACSA_OK);
+    /* Only receipted quantities: 6 of line 1, nothing of line 2. */
+    expect_refused(f, &f->order, invoice_part(f, 1, 7000, "JP-INV-2024-000001", "2024-06-10"),
+                   ACSA_EREFUSED, "qty",
+                   "qty: invoicing 7 ea on line 1 would exceed the 6 received (0 already)");
+    expect_refused(f, &f->order, invoice_part(f, 0, 0, "", "2024-06-10"), ACSA_EUSAGE,
+                   "invoice", NULL);
+    assert_int_equal(invoice_part(f, 1, 4000, "JP-INV-2024-000001", "2024-06-10"), ACSA_OK);
+    assert_int_equal(f->order.state, ACSA_STATE_DELIVERING);
+    assert_int_equal(f->event.posting_count, 0);
+    assert_int_equal(invoice_part(f, 0, 0, "JP-INV-2024-000002", "2024-06-11"), ACSA_OK);
+    assert_int_equal(f->event.amount_minor, 2000);
+    expect_refused(f, &f->order, invoice_part(f, 0, 0, "JP-INV-2024-000003", "2024-06-11"),
+                   ACSA_EREFUSED, "qty", NULL);
+    expect_refused(f, &f->order, invoice_part(f, 1, 1, "JP-INV-2024-000001", "2024-06-11"),
+                   ACSA_EREFUSED, "qty", NULL);
+    assert_int_equal(f->order.invoice_count, 2);
+    assert_int_equal(f->order.invoices[0].due_day, day_of("2024-07-10"));
+    assert_int_equal(f->order.invoices[1].due_day, day_of("2024-07-11"));
+    assert_int_equal(f->order.due_day, day_of("2024-07-10"));
+    assert_true(acsa_order_overdue(&f->order, day_of("2024-07-11")));
+    /* Oldest first: 1,000 of the first invoice. */
+    assert_int_equal(pay(f, &f->order, 1000, "JPY", "Lt Finance"), ACSA_OK);
+    add_event(&t, &f->event);
+    assert_int_equal(f->order.invoices[0].paid_minor, 1000);
+    /* By a named invoice: all of the second; more than it holds is refused. */
+    struct acsa_command cmd = command(ACSA_STEP_PAY, "Lt Finance");
+    cmd.amount_minor = 2001;
+    snprintf(cmd.currency, sizeof(cmd.currency), "JPY");
+    snprintf(cmd.invoice, sizeof(cmd.invoice), "JP-INV-2024-000002");
+    expect_refused(f, &f->order, step(f, &f->order, cmd), ACSA_EREFUSED, "amount",
+                   "amount: payment exceeds the 2000 JPY open on invoice JP-INV-2024-000002");
+    snprintf(cmd.invoice, sizeof(cmd.invoice), "JP-INV-2024-000009");
+    cmd.amount_minor = 1;
+    expect_refused(f, &f->order, step(f, &f->order, cmd), ACSA_EREFUSED, "invoice",
+                   "invoice: order IN-JP-2024-000001 has no invoice JP-INV-2024-000009");
+    snprintf(cmd.invoice, sizeof(cmd.invoice), "JP-INV-2024-000002");
+    cmd.amount_minor = 2000;
+    assert_int_equal(step(f, &f->order, cmd), ACSA_OK);
+    add_event(&t, &f->event);
+    assert_int_equal(f->order.due_day, day_of("2024-07-10"));
+    /* The rest delivered and invoiced: 4,000 + 10,000 JPY open. */
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 4000, "CPO Das"), ACSA_OK);
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_ISSUE, 2, 4000, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_RECEIVE, 2, 4000, "CPO Das"), ACSA_OK);
+    assert_int_equal(f->order.state, ACSA_STATE_DELIVERED);
+    assert_int_equal(invoice_part(f, 0, 0, "JP-INV-2024-000003", "2024-06-12"), ACSA_OK);
+    assert_int_equal(f->order.state, ACSA_STATE_INVOICED);
+    assert_int_equal(f->order.cash_due_minor - f->order.paid_minor, 17000);
+    /* In INR at 1 INR = 1.7750 JPY: a rate is needed, dated on or before the payment. */
+    cmd = command(ACSA_STEP_PAY, "Lt Finance");
+    snprintf(cmd.currency, sizeof(cmd.currency), "INR");
+    cmd.amount_minor = 957746; /* 9,577.46 INR = 16,999.9915 JPY: 17,000 JPY. */
+    expect_refused(f, &f->order, step(f, &f->order, cmd), ACSA_EUSAGE, "rate", NULL);
+    cmd.rate = (struct acsa_rate){17750, 4};
+    snprintf(cmd.rate_source, sizeof(cmd.rate_source), "RBI reference rate");
+    cmd.rate_day = day_of("2024-06-11");
+    expect_refused(f, &f->order, step(f, &f->order, cmd), ACSA_EREFUSED, "rate_date", NULL);
+    cmd.rate_day = day_of("2024-06-09");
+    snprintf(cmd.currency, sizeof(cmd.currency), "EUR");
+    expect_refused(f, &f->order, step(f, &f->order, cmd), ACSA_EREFUSED, "currency",
+                   "currency: agreement IN-JP-2020 does not allow payment in EUR");
+    snprintf(cmd.currency, sizeof(cmd.currency), "INR");
+    assert_int_equal(step(f, &f->order, cmd), ACSA_OK);
+    add_event(&t, &f->event);
+    assert_int_equal(f->event.amount_minor, 17000);
+    assert_int_equal(f->event.paid_minor, 957746);
+    assert_string_equal(f->event.paid_currency, "INR");
+    assert_int_equal(f->event.rate.units, 17750);
+    assert_string_equal(f->event.postings[0].currency, "JPY");
+    assert_int_equal(f->order.state, ACSA_STATE_SETTLED);
+    assert_int_equal(f->order.due_day, ACSA_DATE_NONE);
+    assert_int_equal(t.account[ACSA_ACCOUNT_CASH], -20000);
+    assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], 20000);
+}
+
 static void test_dispute(void **state)
 {
     struct fixture *f = *state;
@@ -630,8 +728,8 @@ static void test_transition_table(void **state)
         [ACSA_STEP_DISPUTE] = "accepted delivering delivered invoiced",
         [ACSA_STEP_ISSUE] = "accepted delivering",
         [ACSA_STEP_RECEIVE] = "delivering",
-        [ACSA_STEP_INVOICE] = "delivered",
-        [ACSA_STEP_PAY] = "invoiced",
+        [ACSA_STEP_INVOICE] = "delivering delivered",
+        [ACSA_STEP_PAY] = "delivering delivered invoiced",
         [ACSA_STEP_CLOSE] = "settled",
     };
     struct acsa_order_draft draft = draft_of(ACSA_METHOD_CASH, "IN", "JP");
@@ -775,6 +873,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rik_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rik_conversion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eve_exchange, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defect13_invoices_and_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispute, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transition_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partial_values_add_up, setup, teardown),

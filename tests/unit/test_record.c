@@ -187,6 +187,13 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
             s_text(s, "other_number", r->other_number);
             s_bytes(s, "other_prev_hash", r->other_prev_hash, ACSA_HASH_SIZE);
         }
+        /* Version 2: settlement fields after those of the kind. */
+        s_uint(s, "rate", (uint64_t)c->rate.units, 8);
+        s_uint(s, "rate_scale", c->rate.scale, 1);
+        s_uint(s, "rate_date", (uint32_t)c->rate_day, 4);
+        s_text(s, "rate_source", c->rate_source);
+        s_text(s, "invoice", c->invoice);
+        s_uint(s, "exchange_more", c->exchange_more, 1);
         /* Version 2: the corrected step, then an amend's changed draft. */
         s_text(s, "corrected_step",
                c->step == ACSA_STEP_CORRECT ? acsa_step_name(c->corrected_step) : "");
@@ -287,6 +294,24 @@ static void make_step(struct acsa_record *r, enum acsa_step step)
     r->command.amount_minor = 20000 + step;
     snprintf(r->command.currency, sizeof(r->command.currency), "JPY");
     r->official_limit_minor = step == ACSA_STEP_APPROVE ? 5000000 : 0;
+    if (step == ACSA_STEP_PAY) {
+        /* 200.00 INR at 1 INR = 1.7750 JPY, against one invoice. */
+        snprintf(r->command.currency, sizeof(r->command.currency), "INR");
+        r->command.rate = (struct acsa_rate){17750, 4};
+        r->command.rate_day = day_of("2024-06-09");
+        snprintf(r->command.rate_source, sizeof(r->command.rate_source), "RBI reference rate");
+        snprintf(r->command.invoice, sizeof(r->command.invoice), "JP-INV-2024-000001");
+    }
+    if (step == ACSA_STEP_INVOICE) {
+        snprintf(r->command.invoice, sizeof(r->command.invoice), "JP-INV-2024-000002");
+    }
+    if (step == ACSA_STEP_EXCHANGE) {
+        /* The first of three reverse orders, in USD at 1 USD = 149.35 JPY. */
+        r->command.exchange_more = 2;
+        r->command.rate = (struct acsa_rate){14935, 2};
+        r->command.rate_day = day_of("2024-06-09");
+        snprintf(r->command.rate_source, sizeof(r->command.rate_source), "agreed by both");
+    }
     if (step == ACSA_STEP_CREATE) {
         struct acsa_order_draft *d = &r->draft;
         snprintf(r->agreement_id, sizeof(r->agreement_id), "IN-JP-2020");
@@ -448,6 +473,11 @@ static void test_layout_bytes(void **state)
     f->record.seq = 0x0000010203040506;
     f->record.command.day = -2;
     f->record.command.amount_minor = 1;
+    memset(&f->record.command.rate, 0, sizeof(f->record.command.rate));
+    memset(f->record.command.rate_source, 0, sizeof(f->record.command.rate_source));
+    memset(f->record.command.invoice, 0, sizeof(f->record.command.invoice));
+    f->record.command.rate_day = 0;
+    snprintf(f->record.command.currency, sizeof(f->record.command.currency), "JPY");
     size_t len = round_trip(f, &f->record);
     /* The fixed head a batch reader peeks at: version, kind, "IN", seq, manual. */
     static const uint8_t head[] = {2, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
@@ -462,8 +492,11 @@ static void test_layout_bytes(void **state)
     /* day -2 as a 32-bit two's complement. */
     static const uint8_t day[] = {0xFF, 0xFF, 0xFF, 0xFE};
     assert_memory_equal(f->buf + 71, day, sizeof(day));
-    /* Then the official limit, 0, and (version 2) the corrected step, "" for a payment. */
-    assert_true(all_zero(f->buf + len - 10, 10));
+    /* The official limit (0), then the version 2 fields: no rate (0, 0, no date, no source),
+     * no invoice, no exchange to follow, and no corrected step. */
+    static const uint8_t tail[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    assert_memory_equal(f->buf + len - sizeof(tail), tail, sizeof(tail));
     /* A buffer one byte short is refused, naming the field that did not fit. */
     size_t short_len = 99;
     assert_int_equal(acsa_record_encode(&f->record, f->buf, len - 1, &short_len, &f->err),
@@ -835,10 +868,10 @@ static const struct bad_case BAD_CASES[] = {
      "4-letter order currency"},
     {BASE_CREATE, "lines", B(0, 0, 0, 65), "lines", "65 lines"},
     {BASE_CREATE, "lines", B(0xFF, 0xFF, 0xFF, 0xFF), "lines", "4294967295 lines"},
-    /* The fourth line's category is read from the empty corrected step (version 2). */
-    {BASE_CREATE, "lines", B(0, 0, 0, 4), "line.description", "4 lines announced, 3 given"},
-    /* The third line's category is read as the corrected step (version 2). */
-    {BASE_CREATE, "lines", B(0, 0, 0, 2), "corrected_step", "2 lines announced, 3 given"},
+    /* The version 2 tail after the lines is read as a fourth line, up to its price. */
+    {BASE_CREATE, "lines", B(0, 0, 0, 4), "line.price", "4 lines announced, 3 given"},
+    /* The third line's bytes are read as the version 2 tail, which they do not fit. */
+    {BASE_CREATE, "lines", B(0, 0, 0, 2), "rate_source", "2 lines announced, 3 given"},
     {BASE_CREATE, "line.category", B(0, 32), "line.category", "category of 32 bytes"},
     {BASE_CREATE, "line.description", B(0, 2, 'a', 0), "line.description",
      "NUL in description"},
@@ -1103,6 +1136,9 @@ static void apply(struct fixture *f, struct acsa_order *order, enum acsa_step st
     cmd.quantity_milli = qty;
     cmd.amount_minor = amount;
     snprintf(cmd.currency, sizeof(cmd.currency), "JPY");
+    if (step == ACSA_STEP_INVOICE) {
+        snprintf(cmd.invoice, sizeof(cmd.invoice), "JP-INV-2024-%06u", (unsigned)qty + 1);
+    }
     cmd.official = &official;
     enum acsa_rc rc = acsa_order_apply(&f->agreement, "IN", order, &cmd, &f->event, &f->err);
     if (rc != ACSA_OK) {

@@ -277,6 +277,10 @@ static void step_on(struct fixture *f, struct acsa_order *order, enum acsa_step 
     snprintf(cmd.reason, sizeof(cmd.reason), "%s", step == ACSA_STEP_DISPUTE ? "short" : "");
     cmd.line_no = line_no;
     cmd.quantity_milli = quantity;
+    if (step == ACSA_STEP_INVOICE) {
+        /* Invoice numbers are unique across orders: one per order number here. */
+        snprintf(cmd.invoice, sizeof(cmd.invoice), "INV-%.20s", order->number);
+    }
     struct acsa_official official;
     if (step == ACSA_STEP_APPROVE || step == ACSA_STEP_ACCEPT) {
         const char *party = step == ACSA_STEP_APPROVE ? order->requester : order->supplier;

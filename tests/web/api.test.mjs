@@ -540,7 +540,7 @@ const WALKS = [
         ['issue', 'in-clerk', line(), 'delivering'],
         ['receive', 'jp-requester', line(), 'delivered']] },
     { name: 'eve from India', by: 'in-requester', body: IN_JP('eve'), steps: [...DELIVERED,
-        ['exchange', 'in-finance', () => ({ with: walked['eve from Japan'] }), 'settled']] },
+        ['exchange', 'in-finance', () => ({ with: [walked['eve from Japan']] }), 'settled']] },
 ];
 const walked = {}; // walk name -> order number
 

@@ -232,7 +232,7 @@ function stepBody(step, order) {
     case 'reject': case 'dispute': return { reason: 'matrix' };
     case 'issue': case 'receive': case 'return': case 'accept-return': return { line: 1, qty: '1' };
     case 'pay': return { amount: '1', currency: order.currency };
-    case 'exchange': return { with: 'JP-IN-2024-000015' };
+    case 'exchange': return { with: ['JP-IN-2024-000015'] };
     default: return {};
     }
 }

@@ -196,6 +196,23 @@ test('after the invoice the dashboard shows India owing it, overdue 40 days on',
     await page.screenshot({ path: join(SHOTS, 'screenshot-dashboard.png'), fullPage: true });
 });
 
+test('defect 13: the invoiced order lists its numbered invoice and its due date', async () => {
+    const page = pages['jp-finance'];
+    await open(page, `#/orders/${order.number}`);
+    const invoices = page.getByTestId('order-invoices');
+    await invoices.waitFor();
+    assert.match(await invoices.getByTestId('invoice-number').first().innerText(),
+        /^JP-INV-IN-\d{4}-\d{6}$/);
+    assert.equal(await invoices.getByTestId('invoice-due').first().innerText(), fromToday(30));
+    const inFinance = pages['in-finance'];
+    await open(inFinance, `#/orders/${order.number}`);
+    const pay = inFinance.getByTestId('action-pay');
+    await pay.waitFor();
+    for (const key of ['amount', 'currency', 'rate', 'rate-date', 'rate-source', 'invoice']) {
+        await pay.getByTestId(`action-pay-${key}`).waitFor();
+    }
+});
+
 walk([['pay', 'in-finance', {}, 'Settled']]);
 
 test('after the payment the dashboard shows the balance as before, nothing overdue', async () => {

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/* Invoices in the SQLite store: the invoices of an order, written with the step that issues or
+ * pays them and read with the order, and the per-node invoice series. */
+#include <string.h>
+
+#include "../core/acsa_assert.h"
+#include "store_sqlite_int.h"
+
+/* Writes every invoice of the order: an invoice step adds one, a payment changes what is paid
+ * on some; the rows are few (ACSA_ORDER_INVOICES_MAX at most). */
+enum acsa_rc acsa__sqlite_invoices_write(struct acsa_store_sqlite *s,
+                                         const struct acsa_order *order, struct acsa_error *err)
+{
+    ACSA_ASSERT(order->invoice_count <= ACSA_ORDER_INVOICES_MAX);
+    enum acsa_rc rc = ACSA_OK;
+    for (uint32_t i = 0; rc == ACSA_OK && i < order->invoice_count; i++) {
+        const struct acsa_invoice *inv = &order->invoices[i];
+        sqlite3_stmt *stmt = NULL;
+        rc = acsa__sqlite_acquire(
+            s, ACSA__SQLITE_INVOICE_UPSERT,
+            "INSERT INTO invoices (number, order_number, position, issued_on, due_on, "
+            "amount_minor, paid_minor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+            "ON CONFLICT (number) DO UPDATE SET paid_minor = excluded.paid_minor "
+            "WHERE order_number = excluded.order_number",
+            &stmt, err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        struct acsa__sqlite_bind b;
+        acsa__sqlite_bind_init(&b, stmt);
+        acsa__sqlite_bind_text(&b, 1, inv->number);
+        acsa__sqlite_bind_text(&b, 2, order->number);
+        acsa__sqlite_bind_int(&b, 3, i + 1);
+        acsa__sqlite_bind_day(&b, 4, inv->day);
+        acsa__sqlite_bind_day(&b, 5, inv->due_day);
+        acsa__sqlite_bind_int(&b, 6, inv->amount_minor);
+        acsa__sqlite_bind_int(&b, 7, inv->paid_minor);
+        int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+        if (code != SQLITE_DONE) {
+            rc = acsa__sqlite_fail(s, err);
+        } else if (sqlite3_changes(s->db) == 0) {
+            /* The number names an invoice of another order: numbers are never reused. */
+            rc = acsa_error_set(err, ACSA_EEXISTS, "invoice", "invoice \"%s\" already exists "
+                                "on another order", inv->number);
+        }
+        acsa__sqlite_release(s, ACSA__SQLITE_INVOICE_UPSERT, stmt);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa__sqlite_invoice_read(sqlite3_stmt *stmt, struct acsa_order *out,
+                                       struct acsa_error *err)
+{
+    if (out->invoice_count >= ACSA_ORDER_INVOICES_MAX) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" has more than %d "
+                              "invoices", out->number, ACSA_ORDER_INVOICES_MAX);
+    }
+    struct acsa_invoice *inv = &out->invoices[out->invoice_count];
+    struct acsa__sqlite_row row;
+    acsa__sqlite_row_init(&row, stmt);
+    acsa__sqlite_col_text(&row, 0, inv->number, sizeof(inv->number));
+    inv->day = acsa__sqlite_col_day(&row, 1);
+    inv->due_day = acsa__sqlite_col_day(&row, 2);
+    inv->amount_minor = acsa__sqlite_col_int(&row, 3);
+    inv->paid_minor = acsa__sqlite_col_int(&row, 4);
+    out->invoice_count++;
+    return acsa__sqlite_row_check(&row, err);
+}
+
+enum acsa_rc acsa__sqlite_invoice_next_sequence(struct acsa_store *store, const char *series,
+                                                int32_t year, int64_t *out_sequence,
+                                                struct acsa_error *err)
+{
+    ACSA_ASSERT(series != NULL && out_sequence != NULL);
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    *out_sequence = 0;
+    /* Counted inside the caller's transaction, like order numbers: a refused invoice rolls
+     * the increment back, an issued one keeps its number for ever. */
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(
+        s, ACSA__SQLITE_INVOICE_SEQ,
+        "INSERT INTO invoice_sequences (series, year, last) VALUES (?1, ?2, 1) "
+        "ON CONFLICT (series, year) DO UPDATE SET last = last + 1 RETURNING last",
+        &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, series);
+    acsa__sqlite_bind_int(&b, 2, year);
+    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+    if (code == SQLITE_ROW) {
+        *out_sequence = sqlite3_column_int64(stmt, 0);
+        code = sqlite3_step(stmt);
+    }
+    if (code != SQLITE_DONE || *out_sequence < 1) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_INVOICE_SEQ, stmt);
+    return rc;
+}
