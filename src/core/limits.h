@@ -32,6 +32,13 @@
 #define ACSA_ORDER_INVOICES_MAX 32     /* Partial invoices one order may carry. */
 #define ACSA_EXCHANGE_WITH_MAX 8       /* Reverse orders one exchange may match. */
 
+/* The largest value of one line and of one order, in minor units of the order currency (10^15:
+ * ten trillion INR or USD, a quadrillion JPY; no real transfer comes near). Refused at entry
+ * (create, amend) naming the limit, so that a sum of up to 9,223 orders at the limit, and of
+ * every order of a real ledger, fits int64_t. */
+#define ACSA_LINE_VALUE_MAX INT64_C(1000000000000000)
+#define ACSA_ORDER_VALUE_MAX INT64_C(1000000000000000)
+
 #define ACSA_QUANTITY_SCALE 1000        /* Quantities are kept in thousandths (milli-units). */
 #define ACSA_MONEY_TEXT_SIZE 32         /* Longest formatted amount: sign, 19 digits, point. */
 #define ACSA_DATE_TEXT_SIZE 11          /* YYYY-MM-DD plus NUL. */
@@ -51,6 +58,9 @@ _Static_assert(ACSA_RECORD_SEQ_GAP_MAX < ACSA_RECORD_SEQ_MAX,
                "a gap is a part of the counter's range");
 _Static_assert(ACSA_RECORD_SEQ_MAX <= INT64_MAX / 4,
                "sums of record numbers and gaps never overflow int64");
+_Static_assert(ACSA_LINE_VALUE_MAX <= ACSA_ORDER_VALUE_MAX, "a line may be a whole order");
+_Static_assert(ACSA_ORDER_VALUE_MAX <= INT64_MAX / 8192,
+               "thousands of orders at the limit sum in int64_t");
 _Static_assert(ACSA_EVENT_POSTINGS_MAX >= 4, "an exchange with a difference posts four legs");
 
 #endif

@@ -310,9 +310,36 @@ static enum acsa_rc check_line(const struct acsa_agreement *agreement,
                               "line %u: currency %s differs from line 1 (%s); one order is in "
                               "one currency", no, currency, draft->line_currency[0]);
     }
-    if (!acsa_money_line_value(line->quantity_milli, line->price_minor, &line->value_minor)) {
+    if (!acsa_money_line_value(line->quantity_milli, line->price_minor, &line->value_minor) ||
+        line->value_minor > ACSA_LINE_VALUE_MAX) {
+        char limit[ACSA_MONEY_TEXT_SIZE];
+        const struct acsa_currency *cur = acsa_agreement_currency(agreement, currency);
         return acsa_error_set(err, ACSA_EREFUSED, "line.price",
-                              "line %u: quantity x price overflows the largest amount", no);
+                              "line %u: quantity x price exceeds the largest value of a line, "
+                              "%s %s (ACSA_LINE_VALUE_MAX)", no,
+                              acsa_money_format(ACSA_LINE_VALUE_MAX, cur->exponent, limit),
+                              cur->code);
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_order_lines_total(const struct acsa_order_line *lines, uint32_t count,
+                                    const struct acsa_currency *currency, int64_t *out_total,
+                                    struct acsa_error *err)
+{
+    *out_total = 0;
+    for (uint32_t i = 0; i < count; i++) {
+        /* Each line is at most ACSA_LINE_VALUE_MAX: the sum cannot overflow before the test. */
+        *out_total += lines[i].value_minor;
+        if (*out_total > ACSA_ORDER_VALUE_MAX) {
+            char limit[ACSA_MONEY_TEXT_SIZE];
+            return acsa_error_set(err, ACSA_EREFUSED, "line.price",
+                                  "line %u: the order's value exceeds the largest value of an "
+                                  "order, %s %s (ACSA_ORDER_VALUE_MAX)", i + 1,
+                                  acsa_money_format(ACSA_ORDER_VALUE_MAX, currency->exponent,
+                                                    limit),
+                                  currency->code);
+        }
     }
     return ACSA_OK;
 }
@@ -422,13 +449,9 @@ static enum acsa_rc fill_order(const struct acsa_agreement *agreement,
         order->lines[i].received_milli = 0;
         order->lines[i].returned_milli = 0;
         order->lines[i].return_accepted_milli = 0;
-        if (!acsa_money_add(order->value_minor, order->lines[i].value_minor,
-                            &order->value_minor)) {
-            return acsa_error_set(err, ACSA_EREFUSED, "line.price",
-                                  "line %u: the order total overflows the largest amount", i + 1);
-        }
     }
-    return ACSA_OK;
+    return acsa_order_lines_total(order->lines, order->line_count, &order->currency,
+                                  &order->value_minor, err);
 }
 
 enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,

@@ -269,6 +269,14 @@ struct acsa_command {
 char *acsa_order_number_format(const char *requester, const char *supplier, int32_t year,
                                int64_t sequence, char buf[ACSA_NUMBER_SIZE]);
 
+/** Sums the values of count lines (each at most ACSA_LINE_VALUE_MAX, as entry checks) into
+ * *out_total; ACSA_EREFUSED naming "line.price" and ACSA_ORDER_VALUE_MAX when it exceeds the
+ * largest value of an order. */
+ACSA_NODISCARD enum acsa_rc acsa_order_lines_total(const struct acsa_order_line *lines,
+                                                   uint32_t count,
+                                                   const struct acsa_currency *currency,
+                                                   int64_t *out_total, struct acsa_error *err);
+
 /** Builds a new draft order from draft, under agreement, citing activity, raised on day by
  * actor, numbered number. Checks every rule of entry: agreement in force on day, both parties
  * of the agreement and different, the activity under the agreement with a covered type, the

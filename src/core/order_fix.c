@@ -312,11 +312,9 @@ static enum acsa_rc step_amend(const struct acsa_agreement *agreement, struct ac
                             order->currency.code);
     }
     int64_t total = 0;
-    for (uint32_t i = 0; rc == ACSA_OK && i < checked.line_count; i++) {
-        if (!acsa_money_add(total, checked.lines[i].value_minor, &total)) {
-            rc = acsa_error_set(err, ACSA_EREFUSED, "line.price", "line %u: the order total "
-                                "overflows the largest amount", i + 1);
-        }
+    if (rc == ACSA_OK) {
+        rc = acsa_order_lines_total(checked.lines, checked.line_count, &order->currency, &total,
+                                    err);
     }
     if (rc != ACSA_OK) {
         return rc;

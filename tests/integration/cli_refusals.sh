@@ -174,13 +174,17 @@ expect_create_refused "a negative price is refused" 1 \
     --line "category=food,desc=Rations,qty=5,unit=kg,price=-1,currency=JPY"
 
 expect_create_refused "a line whose quantity x price overflows is refused" 1 \
-    'acsa: line 1: quantity x price overflows the largest amount' \
+    'acsa: line 1: quantity x price exceeds the largest value of a line, 1000000000000000 JPY (ACSA_LINE_VALUE_MAX)' \
     --line "category=pol,desc=Diesel,qty=1000000,unit=l,price=9223372036854775807,currency=JPY"
 
 expect_create_refused "an order whose total overflows is refused" 1 \
-    'acsa: line 2: the order total overflows the largest amount' \
-    --line "category=pol,desc=Diesel,qty=1,unit=l,price=9223372036854775800,currency=JPY" \
+    'acsa: line 2: the order'"'"'s value exceeds the largest value of an order, 1000000000000000 JPY (ACSA_ORDER_VALUE_MAX)' \
+    --line "category=pol,desc=Diesel,qty=1,unit=l,price=999999999999950,currency=JPY" \
     --line "category=pol,desc=Diesel,qty=1,unit=l,price=100,currency=JPY"
+
+expect_create_refused "defect 10: a line of 5,000,000,000,000 l at 1,000,000 JPY is refused at entry" 1 \
+    'acsa: line 1: quantity x price exceeds the largest value of a line, 1000000000000000 JPY (ACSA_LINE_VALUE_MAX)' \
+    --line "category=pol,desc=Diesel,qty=5000000000000,unit=l,price=1000000,currency=JPY"
 
 expect_create_refused "a price beyond the largest amount is a malformed amount" 2 \
     'acsa order create: --line 1: price: "99999999999999999999" is too large' \

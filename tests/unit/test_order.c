@@ -262,13 +262,15 @@ static void test_create_refusals(void **state)
     draft = draft_of(ACSA_METHOD_CASH, "IN", "JP");
     set_line(&draft, 0, "food", INT64_MAX / 2, INT64_MAX / 2, "JPY");
     expect_refused(f, &f->order, create(f, &draft, &f->order), ACSA_EREFUSED, "line.price",
-                   "line 1: quantity x price overflows the largest amount");
+                   "line 1: quantity x price exceeds the largest value of a line, "
+                   "1000000000000000 JPY (ACSA_LINE_VALUE_MAX)");
 
     draft = draft_of(ACSA_METHOD_CASH, "IN", "JP");
-    set_line(&draft, 0, "food", 1000, INT64_MAX - 5, "JPY");
+    set_line(&draft, 0, "food", 1000, ACSA_LINE_VALUE_MAX - 5, "JPY");
     set_line(&draft, 1, "food", 1000, 10, "JPY");
     expect_refused(f, &f->order, create(f, &draft, &f->order), ACSA_EREFUSED, "line.price",
-                   "line 2: the order total overflows the largest amount");
+                   "line 2: the order's value exceeds the largest value of an order, "
+                   "1000000000000000 JPY (ACSA_ORDER_VALUE_MAX)");
 }
 
 static void test_create_entry_rules(void **state)
@@ -701,6 +703,33 @@ static void test_defect13_invoices_and_rate(void **state)
     assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], 20000);
 }
 
+/* Two received JPY orders of 5,000,000,000,000 at 1,000,000 once overflowed every report; a
+ * line or order worth more than the named limits is now refused at entry, at the limit taken. */
+static void test_defect10_value_limits(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft draft = draft_of(ACSA_METHOD_CASH, "IN", "JP");
+    draft.line_count = 1;
+    set_line(&draft, 0, "pol", INT64_C(5000000000000) * 1000, 1000000, "JPY");
+    expect_refused(f, &f->order, create(f, &draft, &f->order), ACSA_EREFUSED, "line.price",
+                   "line 1: quantity x price exceeds the largest value of a line, "
+                   "1000000000000000 JPY (ACSA_LINE_VALUE_MAX)");
+    /* Exactly the limit: 1,000,000,000 l at 1,000,000 JPY. */
+    set_line(&draft, 0, "pol", INT64_C(1000000000) * 1000, 1000000, "JPY");
+    assert_int_equal(create(f, &draft, &f->order), ACSA_OK);
+    assert_int_equal(f->order.value_minor, ACSA_ORDER_VALUE_MAX);
+    /* One more yen on a second line: over the order's limit. */
+    memset(&f->order, 0, sizeof(f->order));
+    set_line(&draft, 1, "food", 1000, 1, "JPY");
+    expect_refused(f, &f->order, create(f, &draft, &f->order), ACSA_EREFUSED, "line.price",
+                   "line 2: the order's value exceeds the largest value of an order, "
+                   "1000000000000000 JPY (ACSA_ORDER_VALUE_MAX)");
+    /* A quantity x price past int64 is refused the same way, not wrapped. */
+    set_line(&draft, 1, "food", INT64_MAX, INT64_MAX, "JPY");
+    expect_refused(f, &f->order, create(f, &draft, &f->order), ACSA_EREFUSED, "line.price",
+                   NULL);
+}
+
 static void test_dispute(void **state)
 {
     struct fixture *f = *state;
@@ -874,6 +903,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rik_conversion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eve_exchange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect13_invoices_and_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defect10_value_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispute, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transition_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partial_values_add_up, setup, teardown),
