@@ -668,6 +668,23 @@ static enum acsa_rc collect_number(void *ctx, const struct acsa_order_summary *s
     return ACSA_OK;
 }
 
+/* Under the approval rule, the actor must be an official of the creditor (the core decides). */
+static enum acsa_rc conversion_approved(struct acsa_app *app, struct acsa__app_work *work,
+                                        const char *actor, struct acsa_error *err)
+{
+    const struct acsa_official *official = NULL;
+    if (work->agreement.conversion == ACSA_CONVERSION_APPROVAL) {
+        enum acsa_rc rc = STORE(app)->official_get(app->store, work->order.supplier, actor,
+                                                   &work->official, err);
+        if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
+            return rc;
+        }
+        acsa_error_clear(err);
+        official = rc == ACSA_OK ? &work->official : NULL;
+    }
+    return acsa_order_conversion_approval(&work->agreement, &work->order, official, actor, err);
+}
+
 static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *work,
                                    const struct number_list *list, int32_t day, const char *actor,
                                    acsa_converted_cb cb, void *ctx, uint32_t *out_count,
@@ -692,6 +709,7 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
             acsa_error_clear(err); /* The partner's node converts what is owed to it. */
             continue;
         }
+        rc = rc == ACSA_OK ? conversion_approved(app, work, actor, err) : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                               &work->event, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
@@ -708,11 +726,18 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
     return ACSA_OK;
 }
 
-enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, const char *actor,
-                                      acsa_converted_cb cb, void *ctx, uint32_t *out_count,
-                                      struct acsa_error *err)
+enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, int32_t today,
+                                      const char *actor, acsa_converted_cb cb, void *ctx,
+                                      uint32_t *out_count, struct acsa_error *err)
 {
     *out_count = 0;
+    if (day > today) {
+        char as_of[ACSA_DATE_TEXT_SIZE];
+        char now[ACSA_DATE_TEXT_SIZE];
+        return acsa_error_set(err, ACSA_EUSAGE, "as-of", "as-of: %s is after today (%s); only "
+                              "obligations already past due are converted",
+                              acsa_date_format(day, as_of), acsa_date_format(today, now));
+    }
     struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;

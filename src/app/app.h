@@ -100,11 +100,14 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_exchange_many(struct acsa_app *app,
 typedef void (*acsa_converted_cb)(void *ctx, const struct acsa_order *order,
                                   const struct acsa_event *event);
 
-/** Records, in one transaction, the conversion to cash of every in-kind obligation past its
- * deadline as of day. *out_count is the number converted. */
+/** Records, in one transaction, the conversion to cash of every in-kind obligation already
+ * past its deadline on day, which may not be after today (ACSA_EUSAGE naming "as-of"). Under an
+ * agreement whose rule is approval, actor must be an official of the creditor (ACSA_EREFUSED
+ * naming "by"). *out_count is the number converted. */
 ACSA_NODISCARD enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day,
-                                                     const char *actor, acsa_converted_cb cb,
-                                                     void *ctx, uint32_t *out_count,
+                                                     int32_t today, const char *actor,
+                                                     acsa_converted_cb cb, void *ctx,
+                                                     uint32_t *out_count,
                                                      struct acsa_error *err);
 
 /** Loads one order (lines and history) and its agreement. Either out pointer may be NULL. */

@@ -720,7 +720,7 @@ static enum acsa_rc demo_exchanges(struct demo *d, uint32_t *out_count)
 static enum acsa_rc demo_conversions(struct demo *d, uint32_t *out_count)
 {
     int32_t day = demo_day(DEMO_CONVERT_YMD);
-    enum acsa_rc rc = acsa_app_convert_overdue(d->app, day, DEMO_CONVERTER, NULL, NULL,
+    enum acsa_rc rc = acsa_app_convert_overdue(d->app, day, day, DEMO_CONVERTER, NULL, NULL,
                                                out_count, d->err);
     for (size_t i = 0; rc == ACSA_OK && i < DEMO_SPECS; i++) {
         const struct demo_spec *s = &demo_specs[i];

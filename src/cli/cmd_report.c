@@ -401,8 +401,8 @@ static int convert_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct convert_args *args = ctx;
     uint32_t count = 0;
-    enum acsa_rc rc = acsa_app_convert_overdue(app, args->as_of, args->actor, print_converted,
-                                               NULL, &count, &cli->err);
+    enum acsa_rc rc = acsa_app_convert_overdue(app, args->as_of, cli->today, args->actor,
+                                               print_converted, NULL, &count, &cli->err);
     if (rc != ACSA_OK) {
         return cli_fail(cli, rc);
     }

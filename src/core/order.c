@@ -1553,6 +1553,38 @@ bool acsa_order_overdue(const struct acsa_order *order, int32_t day)
            acsa_order_outstanding(order) > 0;
 }
 
+enum acsa_rc acsa_order_conversion_approval(const struct acsa_agreement *agreement,
+                                           const struct acsa_order *order,
+                                           const struct acsa_official *official,
+                                           const char *actor, struct acsa_error *err)
+{
+    if (agreement->conversion != ACSA_CONVERSION_APPROVAL) {
+        return ACSA_OK;
+    }
+    /* The creditor of an in-kind obligation is the supplier: its official approves. */
+    if (official == NULL || strcmp(official->party, order->supplier) != 0 ||
+        strcmp(official->name, actor) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "by",
+                              "by: \"%s\" is not an authorised official of %s; agreement %s "
+                              "converts an overdue in-kind obligation (order %s) only with the "
+                              "approval of an official of the creditor", actor, order->supplier,
+                              agreement->id, order->number);
+    }
+    int64_t open = order->received_value_minor - order->kind_settled_minor;
+    char amount[ACSA_MONEY_TEXT_SIZE];
+    for (uint32_t i = 0; i < official->limit_count; i++) {
+        if (strcmp(official->limit_currency[i].code, order->currency.code) == 0 &&
+            open <= official->limit_minor[i]) {
+            return ACSA_OK;
+        }
+    }
+    return acsa_error_set(err, ACSA_EREFUSED, "by",
+                          "by: \"%s\" has no limit in %s covering %s %s, the obligation of "
+                          "order %s to convert", actor, order->currency.code,
+                          acsa_money_format(open, order->currency.exponent, amount),
+                          order->currency.code, order->number);
+}
+
 bool acsa_order_convertible(const struct acsa_order *order, int32_t day)
 {
     return order->method != ACSA_METHOD_CASH && order->state == ACSA_STATE_DELIVERED &&

@@ -357,6 +357,16 @@ int64_t acsa__order_value_between(const struct acsa_order_line *line, int64_t do
 /** Whether the order's settlement is past due as of day (due_day < day, not settled). */
 bool acsa_order_overdue(const struct acsa_order *order, int32_t day);
 
+/** Under an agreement whose conversion rule is approval, whether actor may approve converting
+ * the order's overdue in-kind obligation: an official of the creditor (the supplier) with a
+ * limit in the order currency that covers what is open. official is the actor's record in the
+ * supplier's party, or NULL. Under the automatic rule, always ACSA_OK. */
+ACSA_NODISCARD enum acsa_rc acsa_order_conversion_approval(const struct acsa_agreement *agreement,
+                                                           const struct acsa_order *order,
+                                                           const struct acsa_official *official,
+                                                           const char *actor,
+                                                           struct acsa_error *err);
+
 /** Whether an in-kind obligation of the order is past due as of day and may be converted. */
 bool acsa_order_convertible(const struct acsa_order *order, int32_t day);
 

@@ -235,8 +235,9 @@ static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
     acsa_error_clear(&err);
     args->converted = json_array();
     enum acsa_rc rc = args->converted != NULL ? ACSA_OK : ACSA_ENOMEM;
-    rc = rc == ACSA_OK ? acsa_app_convert_overdue(app, args->as_of, req->user.display_name,
-                                                  converted_one, args, &count, &err)
+    rc = rc == ACSA_OK ? acsa_app_convert_overdue(app, args->as_of, req->today,
+                                                  req->user.display_name, converted_one, args,
+                                                  &count, &err)
                        : rc;
     if (rc != ACSA_OK) {
         json_decref(args->converted);

@@ -904,10 +904,10 @@ static void test_rik_lifecycle(void **state)
     /* Past the deadline: the debtor's node converts nothing, the creditor's converts. */
     int32_t day = f->a->due_day + 1;
     uint32_t converted = 99;
-    CHECK(f, acsa_app_convert_overdue(f->in.app, day, "system", NULL, NULL, &converted,
+    CHECK(f, acsa_app_convert_overdue(f->in.app, day, day, "system", NULL, NULL, &converted,
                                       &f->err));
     assert_int_equal(converted, 0);
-    CHECK(f, acsa_app_convert_overdue(f->jp.app, day, "system", NULL, NULL, &converted,
+    CHECK(f, acsa_app_convert_overdue(f->jp.app, day, day, "system", NULL, NULL, &converted,
                                       &f->err));
     assert_int_equal(converted, 1);
     assert_int_equal(sync_nodes(f, &f->jp, &f->in).applied, 1);
