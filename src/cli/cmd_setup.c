@@ -420,6 +420,8 @@ static int activity_add(struct cli *cli, int argc, char **argv)
         CLI_OPT("from", CLI_DATE, true, &activity.from_day, 0, "DATE", "first day"),
         CLI_OPT("to", CLI_DATE, true, &activity.to_day, 0, "DATE", "last day"),
         CLI_OPT("place", CLI_TEXT, false, activity.place, ACSA_TEXT_SIZE, "PLACE", "where"),
+        CLI_OPT("reason", CLI_TEXT, false, activity.reason, ACSA_TEXT_SIZE, "TEXT",
+                "why both nations' laws allow it (required for type other-lawful)"),
     };
     struct cli_command cmd = {"Adds an exercise or operation and prints its id.", NULL, 0,
                               NULL, false, options, CLI_LEN(options)};

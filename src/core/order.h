@@ -91,6 +91,10 @@ struct acsa_official {
     uint32_t limit_count;                                            /* Used entries. */
 };
 
+/* The activity type that needs a stated reason (DOMAIN.md: any other activity both countries'
+ * laws allow). */
+#define ACSA_ACTIVITY_OTHER_LAWFUL "other-lawful"
+
 /* A joint exercise or operation orders are raised for. */
 struct acsa_activity {
     int64_t id;                              /* Store id. */
@@ -100,6 +104,8 @@ struct acsa_activity {
     int32_t from_day;                        /* First day. */
     int32_t to_day;                          /* Last day (>= from_day). */
     char place[ACSA_TEXT_SIZE];              /* Optional. */
+    char reason[ACSA_TEXT_SIZE];             /* Why both nations' laws allow it: required for
+                                                type other-lawful, else optional. */
 };
 
 /** Validates an activity against its agreement: name present, type covered, dates ordered.

@@ -249,6 +249,7 @@ enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, 
         put_i32(&w, a->from_day, "from");
         put_i32(&w, a->to_day, "to");
         PUT_TEXT(&w, a->place, "place");
+        PUT_TEXT(&w, a->reason, "reason"); /* Version 2. */
         break;
     }
     case ACSA_RECORD_UNIT:
@@ -475,6 +476,7 @@ enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_reco
             out->ref_activity.from_day = get_i32(&r, "from");
             out->ref_activity.to_day = get_i32(&r, "to");
             GET_TEXT(&r, out->ref_activity.place, "place");
+            GET_TEXT(&r, out->ref_activity.reason, "reason");
             break;
         case ACSA_RECORD_UNIT:
             out->ref_id = get_i64(&r, "id");
@@ -802,6 +804,7 @@ static void check_activity(struct checker *c, const struct acsa_record *r)
         refuse(c, "to", "the activity ends before it starts");
     }
     check_text(c, "place", a->place, false);
+    check_text(c, "reason", a->reason, strcmp(a->type, ACSA_ACTIVITY_OTHER_LAWFUL) == 0);
 }
 
 void acsa_record_normalize(struct acsa_record *record)

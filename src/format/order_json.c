@@ -793,8 +793,9 @@ json_t *acsa_official_json(const struct acsa_official *official)
 
 json_t *acsa_activity_json(const struct acsa_activity *a)
 {
-    return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
+    return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id,
                      "agreement_id", S(a->agreement_id), "name", acsa_json_text(a->name), "type",
                      S(a->type), "from", acsa_json_date(a->from_day), "to",
-                     acsa_json_date(a->to_day), "place", acsa_json_text(a->place));
+                     acsa_json_date(a->to_day), "place", acsa_json_text(a->place), "reason",
+                     acsa_json_text(a->reason));
 }

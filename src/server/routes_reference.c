@@ -319,6 +319,7 @@ void route_activities_create(struct request *req)
         JIN("from", JIN_DATE, true, &a->from_day, 0),
         JIN("to", JIN_DATE, true, &a->to_day, 0),
         JIN("place", JIN_TEXT_EMPTY, false, a->place, sizeof(a->place)),
+        JIN("reason", JIN_TEXT_EMPTY, false, a->reason, sizeof(a->reason)),
     };
     if (!json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(a);

@@ -573,6 +573,7 @@ static void activity_bind(struct acsa__sqlite_bind *b, const struct acsa_activit
     acsa__sqlite_bind_day(b, 4, activity->from_day);
     acsa__sqlite_bind_day(b, 5, activity->to_day);
     acsa__sqlite_bind_text(b, 6, activity->place);
+    acsa__sqlite_bind_text(b, 7, activity->reason);
 }
 
 enum acsa_rc acsa__sqlite_activity_add(struct acsa_store *store,
@@ -587,8 +588,8 @@ enum acsa_rc acsa__sqlite_activity_add(struct acsa_store *store,
     sqlite3_stmt *stmt = NULL;
     enum acsa_rc rc = acsa__sqlite_acquire(
         s, ACSA__SQLITE_ACTIVITY_ADD,
-        "INSERT INTO activities (agreement_id, name, type, from_day, to_day, place) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO activities (agreement_id, name, type, from_day, to_day, place, reason) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         &stmt, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -616,7 +617,7 @@ enum acsa_rc acsa__sqlite_activity_add(struct acsa_store *store,
     return rc;
 }
 
-#define ACTIVITY_COLUMNS "SELECT id, agreement_id, name, type, from_day, to_day, place "
+#define ACTIVITY_COLUMNS "SELECT id, agreement_id, name, type, from_day, to_day, place, reason "
 
 /* Reads the ACTIVITY_COLUMNS of the current row; used by get and list alike. */
 static enum acsa_rc activity_read(sqlite3_stmt *stmt, struct acsa_activity *out,
@@ -632,6 +633,7 @@ static enum acsa_rc activity_read(sqlite3_stmt *stmt, struct acsa_activity *out,
     out->from_day = acsa__sqlite_col_day(&row, 4);
     out->to_day = acsa__sqlite_col_day(&row, 5);
     acsa__sqlite_col_text(&row, 6, out->place, sizeof(out->place));
+    acsa__sqlite_col_text(&row, 7, out->reason, sizeof(out->reason));
     return acsa__sqlite_row_check(&row, err);
 }
 

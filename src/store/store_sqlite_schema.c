@@ -307,6 +307,8 @@ static const char *const migration_4[] = {
      * short at the quantity received. */
     "ALTER TABLE orders ADD COLUMN disputed_by TEXT",
     "ALTER TABLE order_lines ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
+    /* The stated reason of an activity (required for type other-lawful). */
+    "ALTER TABLE activities ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
     /* Settlement. */
     "ALTER TABLE order_lines ADD COLUMN invoiced_milli INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE events ADD COLUMN paid_currency TEXT",

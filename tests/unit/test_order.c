@@ -705,6 +705,22 @@ static void test_defect13_invoices_and_rate(void **state)
 
 /* Two received JPY orders of 5,000,000,000,000 at 1,000,000 once overflowed every report; a
  * line or order worth more than the named limits is now refused at entry, at the limit taken. */
+/* An other-lawful activity needs a stated reason; other types do not. */
+static void test_defect6_other_lawful_reason(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_activity a = f->activity;
+    snprintf(a.type, sizeof(a.type), "other-lawful");
+    a.reason[0] = '\0';
+    assert_int_equal(acsa_activity_validate(&f->agreement, &a, &f->err), ACSA_EUSAGE);
+    assert_string_equal(f->err.field, "reason");
+    snprintf(a.reason, sizeof(a.reason), "survey lawful under both laws");
+    assert_int_equal(acsa_activity_validate(&f->agreement, &a, &f->err), ACSA_OK);
+    a = f->activity;
+    a.reason[0] = '\0';
+    assert_int_equal(acsa_activity_validate(&f->agreement, &a, &f->err), ACSA_OK);
+}
+
 static void test_defect10_value_limits(void **state)
 {
     struct fixture *f = *state;
@@ -903,6 +919,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rik_conversion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eve_exchange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect13_invoices_and_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defect6_other_lawful_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect10_value_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispute, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transition_table, setup, teardown),

@@ -223,6 +223,7 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
         s_uint(s, "from", (uint32_t)a->from_day, 4);
         s_uint(s, "to", (uint32_t)a->to_day, 4);
         s_text(s, "place", a->place);
+        s_text(s, "reason", a->reason); /* Version 2. */
         break;
     case ACSA_RECORD_UNIT:
         s_uint(s, "id", (uint64_t)r->ref_id, 8);

@@ -1525,8 +1525,8 @@ static void test_import_overlap_altered(void **state)
     const uint8_t *bodies[BATCH_RECORDS];
     size_t lens[BATCH_RECORDS];
     split_batch(buf, len, bodies, lens);
-    /* Record 3, the activity: its last byte is the last letter of its place. */
-    uint8_t *last = (uint8_t *)bodies[0] + lens[0] - 1;
+    /* Record 3, the activity: the last letter of its place comes before its empty reason. */
+    uint8_t *last = (uint8_t *)bodies[0] + lens[0] - 3;
     assert_int_equal(*last, 'a');
     *last = 'o';
     resign(buf, len, f->in.sk);
