@@ -413,6 +413,25 @@ static enum acsa_rc record_step(struct acsa_app *app, struct acsa__app_work *wor
     return acsa__app_record_local(app, work, manual, err);
 }
 
+/* Whether this node enters an order by hand for a requester without a node of its own (an
+ * order of ours, or of a partner with a registered node, is not). */
+static enum acsa_rc entered_by_hand(struct acsa_app *app, const char *requester, bool *out,
+                                    struct acsa_error *err)
+{
+    *out = false;
+    if (strcmp(requester, app->nation) == 0) {
+        return ACSA_OK;
+    }
+    struct acsa_peer peer;
+    enum acsa_rc rc = STORE(app)->peer_get(app->store, requester, &peer, err);
+    if (rc == ACSA_ENOTFOUND) {
+        acsa_error_clear(err);
+        *out = true;
+        return ACSA_OK;
+    }
+    return rc;
+}
+
 static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app_work *work,
                                           const char *agreement_id, int64_t activity_id,
                                           const struct acsa_order_draft *draft, int32_t day,
@@ -430,13 +449,24 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
     int32_t year = 0;
     acsa_date_to_ymd(day, &year, NULL, NULL);
     int64_t sequence = 0;
+    bool by_hand = false;
     if (rc == ACSA_OK && acsa_nation_valid(draft->requester) &&
         acsa_nation_valid(draft->supplier)) {
-        rc = STORE(app)->order_next_sequence(app->store, draft->requester, draft->supplier,
-                                             year, &sequence, err);
+        rc = entered_by_hand(app, draft->requester, &by_hand, err);
+        /* The series entered by hand is keyed apart: supplier "IN" becomes "IN:M". */
+        char supplier[ACSA_NATION_SIZE + 2];
+        snprintf(supplier, sizeof(supplier), "%s%s", draft->supplier, by_hand ? ":M" : "");
+        rc = rc == ACSA_OK ? STORE(app)->order_next_sequence(app->store, draft->requester,
+                                                             supplier, year, &sequence, err)
+                           : rc;
     }
     if (rc == ACSA_OK) {
-        acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
+        if (by_hand) {
+            acsa_order_number_format_manual(draft->requester, draft->supplier, year, sequence,
+                                            number);
+        } else {
+            acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
+        }
         rc = acsa_order_create(&work->agreement, &work->activity, draft, number, day, actor,
                                &work->order, &work->event, err);
     }

@@ -102,6 +102,15 @@ char *acsa_order_number_format(const char *requester, const char *supplier, int3
     return buf;
 }
 
+char *acsa_order_number_format_manual(const char *requester, const char *supplier,
+                                      int32_t year, int64_t sequence,
+                                      char buf[ACSA_NUMBER_SIZE])
+{
+    snprintf(buf, ACSA_NUMBER_SIZE, "%s-%s-%04d-M%06lld", requester, supplier, (int)year,
+             (long long)sequence);
+    return buf;
+}
+
 /* Copies text into a fixed field; false if it does not fit (the caller names the field). */
 static bool copy_text(char *dst, size_t size, const char *src)
 {

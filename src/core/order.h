@@ -283,6 +283,13 @@ ACSA_NODISCARD enum acsa_rc acsa_order_lines_total(const struct acsa_order_line 
                                                    const struct acsa_currency *currency,
                                                    int64_t *out_total, struct acsa_error *err);
 
+/** The number of an order a node enters by hand for a requester that keeps no node of its
+ * own: "JP-IN-2024-M000001", from a series of its own, so that it never meets the requester's
+ * own series once that nation runs a node (docs/ARCHITECTURE.md, "Order numbers"). */
+char *acsa_order_number_format_manual(const char *requester, const char *supplier,
+                                      int32_t year, int64_t sequence,
+                                      char buf[ACSA_NUMBER_SIZE]);
+
 /** Builds a new draft order from draft, under agreement, citing activity, raised on day by
  * actor, numbered number. Checks every rule of entry: agreement in force on day, both parties
  * of the agreement and different, the activity under the agreement with a covered type, the
