@@ -606,6 +606,11 @@ static enum acsa_rc check_official(const struct acsa_order *order,
                               "order %s", cmd->actor, party, step_names[cmd->step],
                               order->number);
     }
+    if (official->by_grants) {
+        return acsa_grant_check(official->grants, official->grant_count, cmd->actor,
+                                order->agreement_id, &order->currency, cmd->day,
+                                order->value_minor, err);
+    }
     if (!requesting_side) {
         return ACSA_OK;
     }

@@ -10,6 +10,7 @@
 
 #include "agreement.h"
 #include "limits.h"
+#include "grant.h"
 #include "rc.h"
 
 /* Order states (DOMAIN.md requirement 3). Stored as names; the numbers are not stored. */
@@ -83,6 +84,13 @@ struct acsa_official {
     struct acsa_currency limit_currency[ACSA_OFFICIAL_LIMITS_MAX];   /* Currencies of limits. */
     int64_t limit_minor[ACSA_OFFICIAL_LIMITS_MAX];                   /* Limit per currency. */
     uint32_t limit_count;                                            /* Used entries. */
+    /* Dated authority: when by_grants, the core judges the step by acsa_grant_check over
+     * grants (every grant of this official the node holds, filled by the app) and the
+     * limits above are only for display. */
+    char title[ACSA_NAME_SIZE];                                      /* Latest grant's. */
+    const struct acsa_grant *grants;                                 /* Not owned. */
+    uint32_t grant_count;
+    bool by_grants;
 };
 
 /* A joint exercise or operation orders are raised for. */
