@@ -270,40 +270,6 @@ enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party, const ch
     return rc;
 }
 
-enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party, const char *name,
-                                   int64_t limit_minor, const char *currency, int64_t *out_id,
-                                   struct acsa_error *err)
-{
-    *out_id = 0;
-    enum acsa_rc rc = acsa_app_begin(app, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    const struct acsa_currency *known = currency != NULL ? acsa_currency_find(currency) : NULL;
-    rc = acsa__app_check_party(party, err);
-    rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
-    if (rc == ACSA_OK && known == NULL) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "currency",
-                            "currency: \"%.8s\" is not a known ISO 4217 currency",
-                            currency != NULL ? currency : "");
-    }
-    if (rc == ACSA_OK && limit_minor <= 0) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "limit",
-                            "limit: an approval limit must be greater than zero");
-    }
-    if (rc == ACSA_OK) {
-        rc = STORE(app)->official_set_limit(app->store, party, name, known, limit_minor, out_id,
-                                            err);
-    }
-    char object[ACSA__APP_OBJECT_SIZE];
-    object_of(object, "official", rc == ACSA_OK ? *out_id : 0, party, name);
-    rc = acsa__app_finish(app, rc, "official.add", object, err);
-    if (rc != ACSA_OK) {
-        *out_id = 0;
-    }
-    return rc;
-}
-
 enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activity *activity,
                                    int64_t *out_id, struct acsa_error *err)
 {
@@ -405,6 +371,15 @@ static enum acsa_rc record_step(struct acsa_app *app, struct acsa__app_work *wor
             r->official_limit_minor = official->limit_minor[i];
         }
     }
+    /* With grants: the highest limit in force on the step's day, as the core judged it. */
+    for (uint32_t i = 0; official != NULL && official->by_grants && i < official->grant_count;
+         i++) {
+        const struct acsa_grant *g = &official->grants[i];
+        if (acsa_grant_covers(g, work->order.agreement_id, work->order.currency.code,
+                              command->day) && g->limit_minor > r->official_limit_minor) {
+            r->official_limit_minor = g->limit_minor;
+        }
+    }
     if (other_number != NULL) {
         snprintf(r->other_number, sizeof(r->other_number), "%s", other_number);
     }
@@ -494,7 +469,7 @@ static enum acsa_rc load_order(struct acsa_app *app, const char *number,
     return rc;
 }
 
-/* The official record of the actor in the party acting on this step, if any. */
+/* The actor as an official of the party acting on this step, with all its grants, if any. */
 static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *work,
                                   const struct acsa_command *command,
                                   const struct acsa_official **out, struct acsa_error *err)
@@ -506,14 +481,8 @@ static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *w
         return ACSA_OK;
     }
     const char *party = requesting ? work->order.requester : work->order.supplier;
-    enum acsa_rc rc = STORE(app)->official_get(app->store, party, command->actor,
-                                               &work->official, err);
-    if (rc == ACSA_ENOTFOUND) {
-        acsa_error_clear(err);
-        return ACSA_OK; /* The core refuses the step and says why. */
-    }
-    *out = rc == ACSA_OK ? &work->official : NULL;
-    return rc;
+    /* The official's grants; none: the core refuses the step and says why. */
+    return acsa__app_official_fill(app, work, party, command->actor, out, err);
 }
 
 enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,

@@ -27,6 +27,7 @@
 #define ACSA_ORDER_HISTORY_MAX 512      /* Events one order may carry. */
 #define ACSA_EVENT_POSTINGS_MAX 8
 #define ACSA_OFFICIAL_LIMITS_MAX 8
+#define ACSA_OFFICIAL_GRANTS_MAX 32     /* Grants one official may hold over its history. */
 
 #define ACSA_QUANTITY_SCALE 1000        /* Quantities are kept in thousandths (milli-units). */
 #define ACSA_MONEY_TEXT_SIZE 32         /* Longest formatted amount: sign, 19 digits, point. */

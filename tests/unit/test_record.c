@@ -141,7 +141,7 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
 {
     s->n = 0;
     s->mark_count = 0;
-    s_uint(s, "version", 1, 1);
+    s_uint(s, "version", 2, 1);
     s_uint(s, "kind", (uint64_t)r->kind, 1);
     s_text(s, "origin", r->origin);
     s_uint(s, "seq", (uint64_t)r->seq, 8);
@@ -196,6 +196,19 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
         s_uint(s, "from", (uint32_t)a->from_day, 4);
         s_uint(s, "to", (uint32_t)a->to_day, 4);
         s_text(s, "place", a->place);
+        break;
+    case ACSA_RECORD_GRANT:
+        s_uint(s, "id", (uint64_t)r->ref_id, 8);
+        s_text(s, "party", r->grant.party);
+        s_text(s, "name", r->grant.name);
+        s_text(s, "title", r->grant.title);
+        s_text(s, "agreement_id", r->grant.agreement_id);
+        s_text(s, "currency", r->grant.currency.code);
+        s_uint(s, "limit", (uint64_t)r->grant.limit_minor, 8);
+        s_uint(s, "from", (uint32_t)r->grant.from_day, 4);
+        s_uint(s, "to", (uint32_t)r->grant.to_day, 4);
+        s_uint(s, "revoked", (uint32_t)r->grant.revoked_day, 4);
+        s_text(s, "revoke_reason", r->grant.revoke_reason);
         break;
     case ACSA_RECORD_UNIT:
         s_uint(s, "id", (uint64_t)r->ref_id, 8);
@@ -417,7 +430,7 @@ static void test_layout_bytes(void **state)
     f->record.command.amount_minor = 1;
     size_t len = round_trip(f, &f->record);
     /* The fixed head a batch reader peeks at: version, kind, "IN", seq, manual. */
-    static const uint8_t head[] = {1, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
+    static const uint8_t head[] = {2, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
     assert_memory_equal(f->buf, head, sizeof(head));
     /* number as u16 length and its bytes, no NUL. */
     assert_int_equal(f->buf[15], 0);
@@ -617,7 +630,7 @@ static void test_encode_refusals(void **state)
     make_unit(&f->record);
     f->record.kind = (enum acsa_record_kind)0;
     expect_encode_usage(f, &f->record, "kind");
-    f->record.kind = (enum acsa_record_kind)4;
+    f->record.kind = (enum acsa_record_kind)5;
     expect_encode_usage(f, &f->record, "kind");
 }
 
@@ -701,7 +714,7 @@ static const uint8_t LONG_32[] = {0, 32, 'I', 'N', '-', 'J', 'P', '-', '2', '0',
 static const struct bad_case BAD_CASES[] = {
     /* The header. */
     {BASE_SUBMIT, "kind", B(0), "kind", "kind 0"},
-    {BASE_SUBMIT, "kind", B(4), "kind", "kind 4"},
+    {BASE_SUBMIT, "kind", B(5), "kind", "kind 5"},
     {BASE_UNIT, "kind", B(0xFF), "kind", "kind 255"},
     {BASE_SUBMIT, "origin", B(0, 2, 'i', 'n'), "origin", "lower-case origin"},
     {BASE_SUBMIT, "origin", B(0, 0), "origin", "empty origin"},
