@@ -1620,6 +1620,69 @@ static void test_import_refused_records(void **state)
     free(r);
 }
 
+/* defect 12: authority is dated on both nodes. IN's grants reach JP as signed records, and JP
+ * judges IN's approvals by them: an approval by an official whose grant ended the day before
+ * is refused on IN and quarantined on JP, and so is one after a revocation. */
+static void test_defect12_grant_ended_both_nodes(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_grant g;
+    memset(&g, 0, sizeof(g));
+    snprintf(g.party, sizeof(g.party), "IN");
+    snprintf(g.name, sizeof(g.name), "Cdr Iyer");
+    snprintf(g.title, sizeof(g.title), "Commander, Fleet Logistics");
+    snprintf(g.agreement_id, sizeof(g.agreement_id), "IN-JP-2020");
+    snprintf(g.currency.code, sizeof(g.currency.code), "JPY");
+    g.limit_minor = 100000000;
+    g.from_day = day_of("2024-01-01");
+    g.to_day = day_of("2024-06-09");
+    g.revoked_day = ACSA_DATE_NONE;
+    int64_t id = 0;
+    CHECK(f, acsa_app_grant_add(f->in.app, &g, &id, &f->err));
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    take(f, &f->in, f->number, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0);
+    struct acsa_command cmd = command(ACSA_STEP_APPROVE, "Cdr Iyer", "2024-06-10");
+    assert_int_equal(acsa_app_order_step(f->in.app, f->number, &cmd, NULL, &f->err),
+                     ACSA_EREFUSED);
+    assert_string_equal(f->err.message, "by: Cdr Iyer holds no grant for IN-JP-2020 in JPY on "
+                        "2024-06-10; the last ended 2024-06-09");
+    uint32_t count = 0;
+    CHECK(f, acsa_app_official_revoke(f->in.app, "IN", "Cdr Rao", day_of("2024-06-10"),
+                                      "relieved of command", &count, &f->err));
+    assert_int_equal(count, 1);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Iyer");
+    r->official_limit_minor = 100000000;
+    expect_record_refused(f, r, "by: Cdr Iyer holds no grant for IN-JP-2020 in JPY on "
+                          "2024-06-10; the last ended 2024-06-09", f->number);
+    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Rao");
+    r->official_limit_minor = 100000000;
+    expect_record_refused(f, r, "by: Cdr Rao holds no grant for IN-JP-2020 in JPY on "
+                          "2024-06-10; the last ended 2024-06-09 (revoked on 2024-06-10: "
+                          "relieved of command)", f->number);
+    /* The day before, both held their grants. */
+    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Iyer");
+    r->command.day = day_of("2024-06-09");
+    r->official_limit_minor = 100000000;
+    uint8_t body[ACSA_RECORD_MAX];
+    size_t body_len = 0;
+    CHECK(f, acsa_record_encode(r, body, sizeof(body), &body_len, &f->err));
+    const uint8_t *bodies[1] = {body};
+    uint8_t *buf = NULL;
+    size_t len = make_batch("IN", "JP", r->seq - 1, r->seq, bodies, &body_len, 1, f->in.sk,
+                            &buf);
+    struct acsa_batch_result result;
+    CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+    free(buf);
+    assert_int_equal(result.applied, 1);
+    get_order(f, &f->jp, f->number, f->b);
+    assert_int_equal(f->b->state, ACSA_STATE_APPROVED);
+    free(r);
+}
+
 /* ---- Reference data ----------------------------------------------------------------------- */
 
 struct unit_list {
@@ -2323,6 +2386,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_signer_not_entitled, setup_unlinked,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_import_refused_records, setup, teardown),
+        {"defect 12: an approval by an official whose grant ended the day before is refused "
+         "on both nodes", test_defect12_grant_ended_both_nodes, setup, teardown, NULL},
         cmocka_unit_test_setup_teardown(test_reference_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_peer_advance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_records, setup, teardown),
