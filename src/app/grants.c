@@ -19,6 +19,7 @@ struct grant_set {
     int64_t revoke_ids[ACSA_OFFICIAL_GRANTS_MAX];  /* revoke: local grants not yet revoked. */
     bool revoke_local[ACSA_OFFICIAL_GRANTS_MAX];   /* revoke: made here (so ours to send). */
     uint32_t revoke_count;
+    int32_t revoke_from;                           /* revoke: its day; else ACSA_DATE_NONE. */
 };
 
 static enum acsa_rc collect_grant(void *ctx, const struct acsa_grant *grant, const char *origin,
@@ -29,7 +30,12 @@ static enum acsa_rc collect_grant(void *ctx, const struct acsa_grant *grant, con
     if (set->count >= ACSA_OFFICIAL_GRANTS_MAX) {
         return ACSA_EREFUSED; /* Never stored: both adding paths refuse the grant past it. */
     }
-    if (grant->revoked_day == ACSA_DATE_NONE) {
+    int32_t last = acsa_grant_last_day(grant);
+    /* A revocation ends what is still in force on its day or begins later; a grant that
+     * ended before it is left as it ended. */
+    if (grant->revoked_day == ACSA_DATE_NONE &&
+        (set->revoke_from == ACSA_DATE_NONE || last == ACSA_DATE_NONE ||
+         last >= set->revoke_from)) {
         set->revoke_ids[set->revoke_count] = grant->id;
         set->revoke_local[set->revoke_count] = origin[0] == '\0';
         set->revoke_count++;
@@ -43,7 +49,9 @@ static enum acsa_rc load_grants(struct acsa_app *app, struct acsa__app_work *wor
                                 const char *party, const char *name, struct grant_set *set,
                                 struct acsa_error *err)
 {
+    int32_t revoke_from = set->revoke_from;
     memset(set, 0, sizeof(*set));
+    set->revoke_from = revoke_from;
     set->grants = work->grants;
     enum acsa_rc rc = STORE(app)->grant_list(app->store, party, name, ACSA_DATE_NONE,
                                              collect_grant, set, err);
@@ -60,6 +68,7 @@ enum acsa_rc acsa__app_official_fill(struct acsa_app *app, struct acsa__app_work
 {
     *out = NULL;
     struct grant_set set;
+    set.revoke_from = ACSA_DATE_NONE;
     enum acsa_rc rc = load_grants(app, work, party, actor, &set, err);
     if (rc != ACSA_OK || set.count == 0) {
         return rc;
@@ -102,6 +111,7 @@ static enum acsa_rc check_new_grant(struct acsa_app *app, struct acsa__app_work 
         }
     }
     struct grant_set set;
+    set.revoke_from = ACSA_DATE_NONE;
     rc = rc == ACSA_OK ? load_grants(app, work, g->party, g->name, &set, err) : rc;
     if (rc == ACSA_OK && set.count >= ACSA_OFFICIAL_GRANTS_MAX) {
         rc = REFUSE(err, "name", "name: official \"%s\" of %s holds %d grants, the most one "
@@ -207,6 +217,7 @@ enum acsa_rc acsa_app_official_revoke(struct acsa_app *app, const char *party,
         rc = acsa_error_set(err, ACSA_EUSAGE, "date", "date: the day of revocation is required");
     }
     struct grant_set set;
+    set.revoke_from = day;
     rc = rc == ACSA_OK ? load_grants(app, work, party, name, &set, err) : rc;
     if (rc == ACSA_OK && set.revoke_count == 0) {
         rc = acsa_error_set(err, ACSA_ENOTFOUND, "name", "name: official \"%s\" of %s holds "
@@ -248,6 +259,7 @@ enum acsa_rc acsa__app_take_grant(struct acsa_app *app, struct acsa__app_work *w
     }
     acsa_error_clear(err);
     struct grant_set set;
+    set.revoke_from = ACSA_DATE_NONE;
     rc = acsa_grant_validate(&g, err);
     rc = rc == ACSA_OK ? load_grants(app, work, g.party, g.name, &set, err) : rc;
     if (rc == ACSA_OK && set.count >= ACSA_OFFICIAL_GRANTS_MAX) {
