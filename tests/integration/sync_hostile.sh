@@ -31,7 +31,6 @@ on_ok JP unit add --party JP --name "JMSDF"
 JMSDF_JP=$OUT
 on_ok JP unit add --party IN --name "Indian Navy"
 NAVY_JP=$OUT
-on_ok JP official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
 on_ok JP activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_JP=$OUT
@@ -315,7 +314,7 @@ db = sqlite3.connect(path)
 seq = (db.execute("SELECT max(seq) FROM records WHERE origin = 'JP'").fetchone()[0] or 0) + 1
 def text(b):
     return struct.pack(">H", len(b)) + b
-head = lambda k: struct.pack(">BB", 1, k) + text(b"JP") + struct.pack(">qB", seq, 0)
+head = lambda k: struct.pack(">BB", 2, k) + text(b"JP") + struct.pack(">qB", seq, 0)
 if kind == "activity":
     # 2024-06-20 is day 19894.
     body = (head(2) + struct.pack(">q", 900000 + seq) + text(b"IN-JP-2020")

@@ -32,7 +32,7 @@ on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilatera
 JIMEX_IN=$OUT
 on_ok JP unit add --party JP --name "JMSDF"
 JMSDF_JP=$OUT
-sync_ok IN JP 2 1
+sync_ok IN JP 3 1
 on IN unit list --json
 JMSDF_IN=$(json_value '[u["id"] for u in d if u["name"] == "JMSDF"][0]')
 on JP unit list --json

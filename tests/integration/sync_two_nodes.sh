@@ -40,8 +40,8 @@ on_ok JP unit add --party JP --name "JMSDF"
 JMSDF_JP=$OUT
 on_ok JP official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
 
-test_case "one sync takes each node's units and activity to the other"
-sync_ok IN JP 2 1
+test_case "one sync takes each node's units, grants to its officials and activity to the other"
+sync_ok IN JP 3 2
 expect_json '(d["batches_sent"], d["batches_received"])' '[1,1]'
 on JP unit list --json
 expect_json 'sorted((u["party"], u["name"]) for u in d)' '[["IN","Indian Navy"],["JP","JMSDF"]]'
