@@ -66,6 +66,12 @@ ACSA_NODISCARD enum acsa_rc acsa_app_official_revoke(struct acsa_app *app, const
                                                      const char *reason, uint32_t *out_count,
                                                      struct acsa_error *err);
 
+/** The title of the official's grant in force on day (else of its latest grant; "" when it
+ * holds none), for showing who approved or accepted an order. */
+ACSA_NODISCARD enum acsa_rc acsa_app_official_title(struct acsa_app *app, const char *party,
+                                                    const char *name, int32_t day, char *title,
+                                                    size_t size, struct acsa_error *err);
+
 ACSA_NODISCARD enum acsa_rc acsa_app_activity_add(struct acsa_app *app,
                                                   const struct acsa_activity *activity,
                                                   int64_t *out_id, struct acsa_error *err);

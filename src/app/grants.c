@@ -270,3 +270,35 @@ enum acsa_rc acsa__app_take_grant(struct acsa_app *app, struct acsa__app_work *w
     return rc == ACSA_OK ? STORE(app)->grant_add(app->store, &g, r->origin, r->ref_id, &id, err)
                          : rc;
 }
+
+/* The title of the grant in force on the day, else of the latest grant. */
+struct title_find {
+    char *title;
+    size_t size;
+    int32_t day;
+    bool in_force;
+};
+
+static enum acsa_rc title_of(void *ctx, const struct acsa_grant *grant, const char *origin,
+                             int64_t origin_id)
+{
+    (void)origin;
+    (void)origin_id;
+    struct title_find *find = ctx;
+    int32_t last = acsa_grant_last_day(grant);
+    bool in_force = grant->from_day <= find->day && (last == ACSA_DATE_NONE || last >= find->day);
+    if (in_force || !find->in_force) {
+        snprintf(find->title, find->size, "%s", grant->title);
+        find->in_force = find->in_force || in_force;
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_official_title(struct acsa_app *app, const char *party, const char *name,
+                                     int32_t day, char *title, size_t size,
+                                     struct acsa_error *err)
+{
+    title[0] = '\0';
+    struct title_find find = {title, size, day, false};
+    return STORE(app)->grant_list(app->store, party, name, ACSA_DATE_NONE, title_of, &find, err);
+}
