@@ -297,7 +297,7 @@ test_case "the signed request of Japan's real node is answered"
 peer_add JP IN
 on JP sync --peer IN --json
 expect_exit 0
-expect_report sent=1 received=2 sent_quarantined=0 received_quarantined=0
+expect_report sent=1 received=3 sent_quarantined=0 received_quarantined=0
 on IN order show "$GOOD_ORDER" --json
 expect_json 'd["state"]' cancelled
 
