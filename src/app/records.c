@@ -349,6 +349,34 @@ static enum acsa_rc check_link(struct acsa_app *app, const char *number,
     return rc;
 }
 
+/* The official a partner's approve, accept or reject is judged by, into cmd->official. The
+ * signer's officials hold the grants its node signed and sent before the step: the core judges
+ * the step by them, as the signer's node did. A node that has sent no grant of that official
+ * (a database from before grants were synced) is trusted with the limit its record carries. */
+static enum acsa_rc partner_official(struct acsa_app *app, struct acsa__app_work *work,
+                                     const char *party, struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    struct acsa_command *cmd = &r->command;
+    cmd->official = NULL;
+    bool by_official = cmd->step == ACSA_STEP_APPROVE || cmd->step == ACSA_STEP_ACCEPT ||
+                       cmd->step == ACSA_STEP_REJECT;
+    if (party == NULL || !by_official) {
+        return ACSA_OK;
+    }
+    enum acsa_rc rc = acsa__app_official_fill(app, work, party, cmd->actor, &cmd->official, err);
+    if (rc == ACSA_OK && cmd->official == NULL && r->official_limit_minor > 0) {
+        memset(&work->official, 0, sizeof(work->official));
+        memcpy(work->official.party, r->origin, sizeof(work->official.party));
+        memcpy(work->official.name, cmd->actor, sizeof(work->official.name));
+        work->official.limit_currency[0] = work->order.currency;
+        work->official.limit_minor[0] = r->official_limit_minor;
+        work->official.limit_count = 1;
+        cmd->official = &work->official;
+    }
+    return rc;
+}
+
 static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                               struct acsa_error *err)
 {
@@ -388,27 +416,9 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                                                               &work->other_event, err), err)
                            : rc;
     } else if (rc == ACSA_OK) {
-        /* The signer's officials hold the grants its node signed and sent before the step:
-         * the core judges the step by them, as the signer's node did. A node that has sent
-         * no grant of that official (a database from before grants were synced) is trusted
-         * with the limit its record carries. */
-        const struct acsa_official *official = NULL;
-        bool by_official = cmd->step == ACSA_STEP_APPROVE || cmd->step == ACSA_STEP_ACCEPT ||
-                           cmd->step == ACSA_STEP_REJECT;
-        rc = party != NULL && by_official ? acsa__app_official_fill(app, work, party, cmd->actor, &official,
-                                                     err) : ACSA_OK;
+        rc = partner_official(app, work, party, err);
         if (rc != ACSA_OK) {
             return rc;
-        }
-        cmd->official = official;
-        if (official == NULL && r->official_limit_minor > 0) {
-            memset(&work->official, 0, sizeof(work->official));
-            memcpy(work->official.party, r->origin, sizeof(work->official.party));
-            memcpy(work->official.name, cmd->actor, sizeof(work->official.name));
-            work->official.limit_currency[0] = work->order.currency;
-            work->official.limit_minor[0] = r->official_limit_minor;
-            work->official.limit_count = 1;
-            cmd->official = &work->official;
         }
         rc = acsa_order_apply(&work->agreement, app->nation, &work->order, cmd, &work->event,
                               err);
