@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include <unistd.h>
 
@@ -384,6 +385,40 @@ static void test_defect12_limit_exceeded(void **state)
     assert_int_equal(step(f, ACSA_STEP_ACCEPT, "Capt K. Sato", "2024-06-03"), ACSA_OK);
 }
 
+static void test_migration_carries_limits_over(void **state)
+{
+    struct fixture *f = *state;
+    acsa_app_close(f->app);
+    f->app = NULL;
+    /* The database as it was before migration 4: officials with limits, no grants. */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    const char *sql =
+        "DROP TABLE grants;"
+        "DELETE FROM schema_migrations WHERE version = 4;"
+        "INSERT INTO officials (party, name) VALUES ('IN', 'Cdr Old');"
+        "INSERT INTO official_limits (official_id, currency, exponent, limit_minor) "
+        "SELECT id, 'JPY', 0, 777 FROM officials WHERE name = 'Cdr Old';"
+        "INSERT INTO official_limits (official_id, currency, exponent, limit_minor) "
+        "SELECT id, 'USD', 2, 5000 FROM officials WHERE name = 'Cdr Old';";
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    MUST(f, acsa_app_open(f->path, 0, &f->app, &f->err));
+    struct grant_rows list;
+    memset(&list, 0, sizeof(list));
+    struct acsa_store *store = acsa_app_store(f->app);
+    MUST(f, store->vtbl->grant_list(store, "IN", "Cdr Old", ACSA_DATE_NONE, collect, &list,
+                                    &f->err));
+    assert_int_equal(list.count, 2);
+    assert_string_equal(list.rows[0].currency.code, "JPY");
+    assert_int_equal(list.rows[0].limit_minor, 777);
+    assert_int_equal(list.rows[1].limit_minor, 5000);
+    assert_int_equal(list.rows[1].currency.exponent, 2);
+    assert_int_equal(list.rows[0].from_day, ACSA_DATE_FIRST);
+    assert_int_equal(list.rows[0].to_day, ACSA_DATE_NONE);
+    assert_string_equal(list.rows[0].agreement_id, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +437,8 @@ int main(void)
          test_defect12_per_agreement, setup, teardown, NULL},
         {"defect 12: an approval above the grant's limit is refused",
          test_defect12_limit_exceeded, setup, teardown, NULL},
+        {"migration 4 carries every official's limits over as open-ended grants",
+         test_migration_carries_limits_over, setup, teardown, NULL},
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
