@@ -33,7 +33,9 @@ static enum acsa_rc collect_grant(void *ctx, const struct acsa_grant *grant, con
     int32_t last = acsa_grant_last_day(grant);
     /* A revocation ends what is still in force on its day or begins later; a grant that
      * ended before it is left as it ended. */
-    if (grant->revoked_day == ACSA_DATE_NONE &&
+    /* Only grants made here are this node's to revoke: a partner revokes its own officials
+     * and its revocation arrives as a record. */
+    if (grant->revoked_day == ACSA_DATE_NONE && origin[0] == '\0' &&
         (set->revoke_from == ACSA_DATE_NONE || last == ACSA_DATE_NONE ||
          last >= set->revoke_from)) {
         set->revoke_ids[set->revoke_count] = grant->id;
@@ -157,16 +159,26 @@ enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party, cons
                                    int64_t limit_minor, const char *currency, int64_t *out_id,
                                    struct acsa_error *err)
 {
+    *out_id = 0;
     struct acsa_grant g;
     memset(&g, 0, sizeof(g));
-    snprintf(g.party, sizeof(g.party), "%.2s", party != NULL ? party : "");
-    if (name != NULL && strlen(name) >= sizeof(g.name)) {
-        *out_id = 0;
-        return acsa_error_set(err, ACSA_EUSAGE, "name", "name: longer than %zu characters",
-                              sizeof(g.name) - 1);
+    /* Nothing is cut to fit: a value too long for the grant is refused, never shortened. */
+    enum acsa_rc rc = acsa__app_check_party(party, err);
+    rc = rc == ACSA_OK ? acsa__app_check_name("name", name, sizeof(g.name), err) : rc;
+    if (rc == ACSA_OK && (currency == NULL || acsa_currency_find(currency) == NULL)) {
+        rc = acsa_error_set(err, ACSA_EUSAGE, "currency",
+                            "currency: \"%.8s\" is not a known ISO 4217 currency",
+                            currency != NULL ? currency : "");
     }
-    snprintf(g.name, sizeof(g.name), "%s", name != NULL ? name : "");
-    snprintf(g.currency.code, sizeof(g.currency.code), "%.3s", currency != NULL ? currency : "");
+    if (rc != ACSA_OK) {
+        char object[ACSA__APP_OBJECT_SIZE];
+        snprintf(object, sizeof(object), "official:%.2s/%.80s", party != NULL ? party : "",
+                 name != NULL ? name : "");
+        return acsa__app_refused(app, rc, "official.add", object, err);
+    }
+    snprintf(g.party, sizeof(g.party), "%s", party);
+    snprintf(g.name, sizeof(g.name), "%s", name);
+    snprintf(g.currency.code, sizeof(g.currency.code), "%s", currency);
     g.limit_minor = limit_minor;
     g.from_day = ACSA_DATE_FIRST;
     g.to_day = ACSA_DATE_NONE;

@@ -1680,6 +1680,16 @@ static void test_defect12_grant_ended_both_nodes(void **state)
     assert_int_equal(result.applied, 1);
     get_order(f, &f->jp, f->number, f->b);
     assert_int_equal(f->b->state, ACSA_STATE_APPROVED);
+    /* IN's node may not grant authority to an official of JP. */
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_GRANT;
+    memcpy(r->origin, "IN", 3);
+    r->seq = peer_of(f, &f->jp, "IN").received_through + 1;
+    r->ref_id = 99;
+    r->grant = g;
+    snprintf(r->grant.party, sizeof(r->grant.party), "JP");
+    expect_record_refused(f, r, "party: a grant to an official of JP is for JP's node to sign, "
+                          "not IN's", "");
     free(r);
 }
 
