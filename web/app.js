@@ -13,6 +13,7 @@ import { renderOrder } from "./view-order.js";
 import { renderOrderForm } from "./view-order-form.js";
 import { renderOrders } from "./view-orders.js";
 import { renderPartners } from "./view-sync.js";
+import { renderOfficials } from "./view-officials.js";
 
 const main = document.getElementById("main");
 const q = (test) => document.querySelector(`[data-test="${test}"]`);
@@ -29,6 +30,8 @@ const ROUTES = [
         view: (el, user, query, match) => renderOrder(el, user, decodeURIComponent(match[1])) },
     { path: /^\/partners\/?$/, nav: "nav-partners", title: "Partners",
         view: (el, user) => renderPartners(el, user) },
+    { path: /^\/officials\/?$/, nav: "nav-officials", title: "Officials",
+        view: (el, user) => renderOfficials(el, user) },
 ];
 
 function parseHash() {

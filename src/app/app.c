@@ -270,40 +270,6 @@ enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party, const ch
     return rc;
 }
 
-enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party, const char *name,
-                                   int64_t limit_minor, const char *currency, int64_t *out_id,
-                                   struct acsa_error *err)
-{
-    *out_id = 0;
-    enum acsa_rc rc = acsa_app_begin(app, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    const struct acsa_currency *known = currency != NULL ? acsa_currency_find(currency) : NULL;
-    rc = acsa__app_check_party(party, err);
-    rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
-    if (rc == ACSA_OK && known == NULL) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "currency",
-                            "currency: \"%.8s\" is not a known ISO 4217 currency",
-                            currency != NULL ? currency : "");
-    }
-    if (rc == ACSA_OK && limit_minor <= 0) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "limit",
-                            "limit: an approval limit must be greater than zero");
-    }
-    if (rc == ACSA_OK) {
-        rc = STORE(app)->official_set_limit(app->store, party, name, known, limit_minor, out_id,
-                                            err);
-    }
-    char object[ACSA__APP_OBJECT_SIZE];
-    object_of(object, "official", rc == ACSA_OK ? *out_id : 0, party, name);
-    rc = acsa__app_finish(app, rc, "official.add", object, err);
-    if (rc != ACSA_OK) {
-        *out_id = 0;
-    }
-    return rc;
-}
-
 enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activity *activity,
                                    int64_t *out_id, struct acsa_error *err)
 {
@@ -405,6 +371,15 @@ static enum acsa_rc record_step(struct acsa_app *app, struct acsa__app_work *wor
     for (uint32_t i = 0; official != NULL && i < official->limit_count; i++) {
         if (strcmp(official->limit_currency[i].code, work->order.currency.code) == 0) {
             r->official_limit_minor = official->limit_minor[i];
+        }
+    }
+    /* With grants: the highest limit in force on the step's day, as the core judged it. */
+    for (uint32_t i = 0; official != NULL && official->by_grants && i < official->grant_count;
+         i++) {
+        const struct acsa_grant *g = &official->grants[i];
+        if (acsa_grant_covers(g, work->order.agreement_id, work->order.currency.code,
+                              command->day) && g->limit_minor > r->official_limit_minor) {
+            r->official_limit_minor = g->limit_minor;
         }
     }
     if (other_number != NULL) {
@@ -527,7 +502,7 @@ static enum acsa_rc load_order(struct acsa_app *app, const char *number,
     return rc;
 }
 
-/* The official record of the actor in the party acting on this step, if any. */
+/* The actor as an official of the party acting on this step, with all its grants, if any. */
 static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *work,
                                   const struct acsa_command *command,
                                   const struct acsa_official **out, struct acsa_error *err)
@@ -544,14 +519,8 @@ static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *w
         /* An official of the party that raised the dispute (this node's, if not known). */
         party = work->order.disputed_by[0] != '\0' ? work->order.disputed_by : app->nation;
     }
-    enum acsa_rc rc = STORE(app)->official_get(app->store, party, command->actor,
-                                               &work->official, err);
-    if (rc == ACSA_ENOTFOUND) {
-        acsa_error_clear(err);
-        return ACSA_OK; /* The core refuses the step and says why. */
-    }
-    *out = rc == ACSA_OK ? &work->official : NULL;
-    return rc;
+    /* The official's grants; none: the core refuses the step and says why. */
+    return acsa__app_official_fill(app, work, party, command->actor, out, err);
 }
 
 /* Gives a new invoice its number from this node's series: "IN-INV-2024-000001" for invoices
@@ -698,21 +667,21 @@ static enum acsa_rc collect_number(void *ctx, const struct acsa_order_summary *s
     return ACSA_OK;
 }
 
-/* Under the approval rule, the actor must be an official of the creditor (the core decides). */
+/* Under the approval rule, the actor must be an official of the creditor holding a grant on
+ * the day (the core decides). */
 static enum acsa_rc conversion_approved(struct acsa_app *app, struct acsa__app_work *work,
-                                        const char *actor, struct acsa_error *err)
+                                        const char *actor, int32_t day, struct acsa_error *err)
 {
     const struct acsa_official *official = NULL;
     if (work->agreement.conversion == ACSA_CONVERSION_APPROVAL) {
-        enum acsa_rc rc = STORE(app)->official_get(app->store, work->order.supplier, actor,
-                                                   &work->official, err);
-        if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
+        enum acsa_rc rc = acsa__app_official_fill(app, work, work->order.supplier, actor,
+                                                  &official, err);
+        if (rc != ACSA_OK) {
             return rc;
         }
-        acsa_error_clear(err);
-        official = rc == ACSA_OK ? &work->official : NULL;
     }
-    return acsa_order_conversion_approval(&work->agreement, &work->order, official, actor, err);
+    return acsa_order_conversion_approval(&work->agreement, &work->order, official, actor, day,
+                                          err);
 }
 
 static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *work,
@@ -739,7 +708,7 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
             acsa_error_clear(err); /* The partner's node converts what is owed to it. */
             continue;
         }
-        rc = rc == ACSA_OK ? conversion_approved(app, work, actor, err) : rc;
+        rc = rc == ACSA_OK ? conversion_approved(app, work, actor, day, err) : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                               &work->event, err) : rc;
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,

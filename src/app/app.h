@@ -42,11 +42,35 @@ ACSA_NODISCARD enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *
                                               const char *name, int64_t *out_id,
                                               struct acsa_error *err);
 
-/** Adds an official (or, for an existing one, a limit in another currency). */
+/** Adds a grant to an official in currency up to limit_minor for every agreement, from
+ * 1900-01-01, open-ended, without a title (acsa_app_grant_add with those defaults). */
 ACSA_NODISCARD enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party,
                                                   const char *name, int64_t limit_minor,
                                                   const char *currency, int64_t *out_id,
                                                   struct acsa_error *err);
+
+/** Adds one dated grant of authority (a new row each time; nothing is overwritten): grant's
+ * party, name, title, agreement_id ("" for every agreement of the party), currency code,
+ * limit_minor, from_day and to_day (ACSA_DATE_NONE: open-ended). A grant of this node's own
+ * party becomes a signed record for the partners; a partner that keeps its own node grants its
+ * officials there. Audited as official.add. */
+ACSA_NODISCARD enum acsa_rc acsa_app_grant_add(struct acsa_app *app,
+                                               const struct acsa_grant *grant,
+                                               int64_t *out_id, struct acsa_error *err);
+
+/** Ends every grant of the official from day on (the grants stay, with the revocation);
+ * *out_count: how many. ACSA_ENOTFOUND when the official holds no grant still to revoke.
+ * Audited as official.revoke. */
+ACSA_NODISCARD enum acsa_rc acsa_app_official_revoke(struct acsa_app *app, const char *party,
+                                                     const char *name, int32_t day,
+                                                     const char *reason, uint32_t *out_count,
+                                                     struct acsa_error *err);
+
+/** The title of the official's grant in force on day (else of its latest grant; "" when it
+ * holds none), for showing who approved or accepted an order. */
+ACSA_NODISCARD enum acsa_rc acsa_app_official_title(struct acsa_app *app, const char *party,
+                                                    const char *name, int32_t day, char *title,
+                                                    size_t size, struct acsa_error *err);
 
 ACSA_NODISCARD enum acsa_rc acsa_app_activity_add(struct acsa_app *app,
                                                   const struct acsa_activity *activity,

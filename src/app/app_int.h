@@ -35,6 +35,7 @@ struct acsa__app_work {
     struct acsa_event other_event;
     struct acsa_record record;                    /* The record of the step (records.c). */
     uint8_t record_buf[ACSA_RECORD_MAX];          /* Its canonical bytes. */
+    struct acsa_grant grants[ACSA_OFFICIAL_GRANTS_MAX]; /* The acting official's grants. */
 };
 
 /* The handle's work space, allocated on first use. */
@@ -91,6 +92,28 @@ ACSA_NODISCARD enum acsa_rc acsa__app_check_party(const char *party, struct acsa
  * field otherwise. */
 ACSA_NODISCARD enum acsa_rc acsa__app_check_unit(struct acsa_app *app, const char *field,
                                                  int64_t id, const char *party,
+                                                 struct acsa_error *err);
+
+/* ---- Grants of officials (grants.c) ------------------------------------------------------ */
+
+/* Fills work->official with every grant the node holds of the official named actor of party
+ * (names compared as the core compares them: exactly), for the core's acsa_grant_check.
+ * *out is NULL when the node holds no grant of that official. */
+ACSA_NODISCARD enum acsa_rc acsa__app_official_fill(struct acsa_app *app,
+                                                    struct acsa__app_work *work,
+                                                    const char *party, const char *actor,
+                                                    const struct acsa_official **out,
+                                                    struct acsa_error *err);
+
+/* Our record of a grant (or of its revocation), for every partner. */
+ACSA_NODISCARD enum acsa_rc acsa__app_record_grant(struct acsa_app *app,
+                                                   const struct acsa_grant *grant,
+                                                   struct acsa_error *err);
+
+/* A partner's grant record: a grant of an official of the signing party, added, or its
+ * revocation recorded. */
+ACSA_NODISCARD enum acsa_rc acsa__app_take_grant(struct acsa_app *app,
+                                                 struct acsa__app_work *work,
                                                  struct acsa_error *err);
 
 /* ---- Records (records.c) ----------------------------------------------------------------- */

@@ -82,13 +82,14 @@ static const struct {
     int64_t inr;
     int64_t jpy;
     int64_t usd;
+    const char *title;
 } demo_officials[] = {
-    {PARTY_IN, "Col R. Mehta", 250000000, 10000000, 6000000},
-    {PARTY_IN, "Cdr A. Rao", 500000000, 20000000, 10000000},
-    {PARTY_IN, "Gp Capt S. Nair", 500000000, 15000000, 10000000},
-    {PARTY_JP, "Col T. Yamamoto", 500000000, 10000000, 6000000},
-    {PARTY_JP, "Capt K. Sato", 1000000000, 30000000, 20000000},
-    {PARTY_JP, "Col H. Watanabe", 500000000, 15000000, 10000000},
+    {PARTY_IN, "Col R. Mehta", 250000000, 10000000, 6000000, "Director, Army Logistics"},
+    {PARTY_IN, "Cdr A. Rao", 500000000, 20000000, 10000000, "Fleet Logistics Officer"},
+    {PARTY_IN, "Gp Capt S. Nair", 500000000, 15000000, 10000000, "Air Logistics Officer"},
+    {PARTY_JP, "Col T. Yamamoto", 500000000, 10000000, 6000000, "Chief, JGSDF Supply"},
+    {PARTY_JP, "Capt K. Sato", 1000000000, 30000000, 20000000, "Chief, JMSDF Supply"},
+    {PARTY_JP, "Col H. Watanabe", 500000000, 15000000, 10000000, "Chief, JASDF Supply"},
 };
 #define DEMO_OFFICIALS (sizeof(demo_officials) / sizeof(demo_officials[0]))
 
@@ -383,10 +384,19 @@ static enum acsa_rc demo_reference_data(struct demo *d)
         const int64_t limits[3] = {demo_officials[i].inr, demo_officials[i].jpy,
                                    demo_officials[i].usd};
         for (size_t c = 0; rc == ACSA_OK && c < 3; c++) {
+            /* One grant per currency, for every agreement, since the agreement began. */
+            struct acsa_grant g;
+            memset(&g, 0, sizeof(g));
+            snprintf(g.party, sizeof(g.party), "%s", demo_parties[demo_officials[i].party]);
+            snprintf(g.name, sizeof(g.name), "%s", demo_officials[i].name);
+            snprintf(g.title, sizeof(g.title), "%s", demo_officials[i].title);
+            snprintf(g.currency.code, sizeof(g.currency.code), "%s", currencies[c]);
+            g.limit_minor = limits[c];
+            g.from_day = acsa_date_from_ymd(2020, 1, 1);
+            g.to_day = ACSA_DATE_NONE;
+            g.revoked_day = ACSA_DATE_NONE;
             int64_t id = 0;
-            rc = acsa_app_official_add(d->app, demo_parties[demo_officials[i].party],
-                                       demo_officials[i].name, limits[c], currencies[c], &id,
-                                       d->err);
+            rc = acsa_app_grant_add(d->app, &g, &id, d->err);
         }
     }
     for (size_t x = 0; rc == ACSA_OK && x < DEMO_EXERCISES; x++) {

@@ -195,6 +195,24 @@ enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind,
     return rc == ACSA_OK ? store_record(app, work, partner, 0, NULL, 0, NULL, err) : rc;
 }
 
+enum acsa_rc acsa__app_record_grant(struct acsa_app *app, const struct acsa_grant *grant,
+                                    struct acsa_error *err)
+{
+    struct acsa__app_work *work = acsa__app_work(app, err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    struct acsa_record *r = &work->record;
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_GRANT;
+    memcpy(r->origin, app->nation, sizeof(r->origin));
+    r->ref_id = grant->id;
+    r->grant = *grant;
+    r->grant.id = 0;
+    enum acsa_rc rc = next_seq(app, &r->seq, err);
+    return rc == ACSA_OK ? store_record(app, work, "", 0, NULL, 0, NULL, err) : rc;
+}
+
 /* ---- Taking in a partner's record ---------------------------------------------------------- */
 
 /* Every check of a record comes before its first write, so a refusal leaves nothing behind
@@ -381,6 +399,40 @@ static enum acsa_rc check_link(struct acsa_app *app, const char *number,
     return rc;
 }
 
+/* The official a partner's approve, accept or reject is judged by, into cmd->official. The
+ * signer's officials hold the grants its node signed and sent before the step: the core judges
+ * the step by them, as the signer's node did. A node that has sent no grant of that official
+ * (a database from before grants were synced) is trusted with the limit its record carries. */
+static enum acsa_rc partner_official(struct acsa_app *app, struct acsa__app_work *work,
+                                     const char *party, struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    struct acsa_command *cmd = &r->command;
+    cmd->official = NULL;
+    bool resolving = cmd->step == ACSA_STEP_RESOLVE;
+    bool by_official = cmd->step == ACSA_STEP_APPROVE || cmd->step == ACSA_STEP_ACCEPT ||
+                       cmd->step == ACSA_STEP_REJECT || resolving;
+    if (resolving) {
+        party = r->origin; /* The disputing party's node signs the resolution. */
+    }
+    if (party == NULL || !by_official) {
+        return ACSA_OK;
+    }
+    enum acsa_rc rc = acsa__app_official_fill(app, work, party, cmd->actor, &cmd->official, err);
+    /* No grant of the official known here (a partner that has sent none): the record's limit,
+     * as the signing node holds it, is judged instead; a resolution carries none. */
+    if (rc == ACSA_OK && cmd->official == NULL && (r->official_limit_minor > 0 || resolving)) {
+        memset(&work->official, 0, sizeof(work->official));
+        memcpy(work->official.party, r->origin, sizeof(work->official.party));
+        memcpy(work->official.name, cmd->actor, sizeof(work->official.name));
+        work->official.limit_currency[0] = work->order.currency;
+        work->official.limit_minor[0] = r->official_limit_minor;
+        work->official.limit_count = 1;
+        cmd->official = &work->official;
+    }
+    return rc;
+}
+
 static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                               struct acsa_error *err)
 {
@@ -423,16 +475,9 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                                                               &work->other_event, err), err)
                            : rc;
     } else if (rc == ACSA_OK) {
-        /* Authority inside the signing party is that node's business; the record carries the
-         * limit it holds for the official, and the core checks it against the order. */
-        if (r->official_limit_minor > 0 || cmd->step == ACSA_STEP_RESOLVE) {
-            memset(&work->official, 0, sizeof(work->official));
-            memcpy(work->official.party, r->origin, sizeof(work->official.party));
-            memcpy(work->official.name, cmd->actor, sizeof(work->official.name));
-            work->official.limit_currency[0] = work->order.currency;
-            work->official.limit_minor[0] = r->official_limit_minor;
-            work->official.limit_count = 1;
-            cmd->official = &work->official;
+        rc = partner_official(app, work, party, err);
+        if (rc != ACSA_OK) {
+            return rc;
         }
         rc = cmd->step == ACSA_STEP_AMEND ? acsa__app_amend_take(app, work, err) : ACSA_OK;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, cmd,
@@ -484,6 +529,10 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
     case ACSA_RECORD_UNIT:
     case ACSA_RECORD_ACTIVITY:
         rc = take_ref(app, work, err);
+        break;
+    case ACSA_RECORD_GRANT:
+        rc = acsa__app_take_grant(app, work, err);
+        rc = rc == ACSA_OK || rc == ACSA_EREFUSED || rc == ACSA_EUSAGE ? rc : written(rc, err);
         break;
     case ACSA_RECORD_STEP:
         rc = r->command.step == ACSA_STEP_CREATE ? take_create(app, work, err)

@@ -3,6 +3,7 @@
  * streamed JSON array) and order show (header, lines, events with their postings). */
 #include "cli.h"
 #include "../util/alloc.h"
+#include "../format/json_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -90,12 +91,25 @@ int cmd_order_list(struct cli *cli, int argc, char **argv)
 
 #define POSTING_LINE_MAX 160  /* One ledger posting under its event. */
 
+/* The officials who approved, accepted or rejected an order, with the titles of their
+ * grants on the day (DOMAIN requirement 4: name and title of the approving officials). */
+#define SHOWN_OFFICIALS_MAX 8
+struct shown_official {
+    enum acsa_step step;
+    int32_t day;
+    char party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    char title[ACSA_NAME_SIZE];
+};
+
 /* An order with what it refers to, resolved for display. */
 struct shown_order {
     struct acsa_order_view view;       /* The order, its activity and unit names. */
     struct acsa_agreement agreement;
     json_t *events;                    /* JSON output: the events array being filled. */
     struct cli_out out;                /* Text output: the events table. */
+    struct shown_official officials[SHOWN_OFFICIALS_MAX]; /* Who approved, accepted, rejected. */
+    uint32_t official_count;
 };
 
 static const struct cli_column event_columns[] = {
@@ -175,9 +189,25 @@ static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_ro
     return rc;
 }
 
+static void note_official(struct shown_order *s, const struct acsa_event *e)
+{
+    bool approve = e->step == ACSA_STEP_APPROVE;
+    if ((!approve && e->step != ACSA_STEP_ACCEPT && e->step != ACSA_STEP_REJECT) ||
+        s->official_count >= SHOWN_OFFICIALS_MAX) {
+        return;
+    }
+    struct shown_official *o = &s->officials[s->official_count++];
+    o->step = e->step;
+    o->day = e->day;
+    snprintf(o->party, sizeof(o->party), "%s",
+             approve ? s->view.order.requester : s->view.order.supplier);
+    snprintf(o->name, sizeof(o->name), "%s", e->actor);
+}
+
 static enum acsa_rc event_row(void *ctx, const struct acsa_event_row *row)
 {
     struct shown_order *s = ctx;
+    note_official(s, &row->event);
     if (s->events == NULL) {
         return event_text(s, row);
     }
@@ -290,8 +320,38 @@ static enum acsa_rc invoices_text(const struct acsa_order *o)
     return cli_out_end(&out, rc);
 }
 
-static enum acsa_rc show_text(struct acsa_store *store, struct shown_order *s,
-                              struct cli *cli)
+/* The titles of the officials noted while the events were read. */
+static enum acsa_rc officials_titles(struct acsa_app *app, struct shown_order *s,
+                                     struct cli *cli)
+{
+    enum acsa_rc rc = ACSA_OK;
+    for (uint32_t i = 0; rc == ACSA_OK && i < s->official_count; i++) {
+        struct shown_official *o = &s->officials[i];
+        rc = acsa_app_official_title(app, o->party, o->name, o->day, o->title,
+                                     sizeof(o->title), &cli->err);
+    }
+    return rc;
+}
+
+static json_t *officials_json(const struct shown_order *s)
+{
+    json_t *list = json_array();
+    for (uint32_t i = 0; list != NULL && i < s->official_count; i++) {
+        const struct shown_official *o = &s->officials[i];
+        json_t *item = json_pack("{s:s, s:o, s:o, s:o, s:o}", "step", acsa_step_name(o->step),
+                                 "date", acsa_json_date(o->day), "party",
+                                 acsa_json_text(o->party), "name", acsa_json_text(o->name),
+                                 "title", acsa_json_text(o->title));
+        if (item == NULL || json_array_append_new(list, item) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    return list;
+}
+
+static enum acsa_rc show_text(struct acsa_app *app, struct acsa_store *store,
+                              struct shown_order *s, struct cli *cli)
 {
     header_text(s, cli->today);
     fputs("\nLines\n", stdout);
@@ -306,11 +366,26 @@ static enum acsa_rc show_text(struct acsa_store *store, struct shown_order *s,
     fputs("\nEvents\n", stdout);
     cli_out_begin(&s->out, stdout, false, event_columns, CLI_LEN(event_columns));
     rc = store->vtbl->event_list(store, s->view.order.number, event_row, s, &cli->err);
-    return cli_out_end(&s->out, rc);
+    rc = cli_out_end(&s->out, rc);
+    rc = rc == ACSA_OK ? officials_titles(app, s, cli) : rc;
+    if (rc == ACSA_OK && s->official_count > 0) {
+        fputs("\nOfficials\n", stdout);
+    }
+    for (uint32_t i = 0; rc == ACSA_OK && i < s->official_count; i++) {
+        const struct shown_official *o = &s->officials[i];
+        char day[ACSA_DATE_TEXT_SIZE];
+        static const char *const labels[] = {"Approved by", "Accepted by", "Rejected by"};
+        const char *label = o->step == ACSA_STEP_APPROVE  ? labels[0]
+                            : o->step == ACSA_STEP_ACCEPT ? labels[1]
+                                                          : labels[2];
+        cli_field(stdout, label, "%s%s%s (%s, %s)", o->name, o->title[0] != '\0' ? ", " : "",
+                  o->title, o->party, cli_date_text(o->day, day));
+    }
+    return rc;
 }
 
-static enum acsa_rc show_json(struct acsa_store *store, struct shown_order *s,
-                              struct cli *cli)
+static enum acsa_rc show_json(struct acsa_app *app, struct acsa_store *store,
+                              struct shown_order *s, struct cli *cli)
 {
     json_t *doc = acsa_order_json(&s->view, cli->today);
     s->events = json_array();
@@ -321,6 +396,10 @@ static enum acsa_rc show_json(struct acsa_store *store, struct shown_order *s,
     }
     enum acsa_rc rc = store->vtbl->event_list(store, s->view.order.number, event_row, s, &cli->err);
     if (rc == ACSA_OK && json_object_set(doc, "events", s->events) != 0) {
+        rc = ACSA_ENOMEM;
+    }
+    rc = rc == ACSA_OK ? officials_titles(app, s, cli) : rc;
+    if (rc == ACSA_OK && json_object_set_new(doc, "officials", officials_json(s)) != 0) {
         rc = ACSA_ENOMEM;
     }
     json_decref(s->events);
@@ -346,7 +425,8 @@ static int order_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
             acsa_error_set(&cli->err, rc, "", "cannot read the names order %s refers to",
                            (const char *)ctx);
         }
-        rc = rc == ACSA_OK ? (cli->json ? show_json(store, s, cli) : show_text(store, s, cli))
+        rc = rc == ACSA_OK ? (cli->json ? show_json(app, store, s, cli)
+                                       : show_text(app, store, s, cli))
                            : rc;
     }
     acsa_free(s);

@@ -19,7 +19,7 @@ static const struct cli_verb verbs[] = {
     {"init", cmd_init, "create the node database (--nation CC [--name NAME])"},
     {"agreement", cmd_agreement, "load FILE | list | show ID: the agreements of this node"},
     {"unit", cmd_unit, "add | list: units of either party"},
-    {"official", cmd_official, "add | list: authorised officials and their approval limits"},
+    {"official", cmd_official, "add | revoke | list: officials' dated grants of authority"},
     {"activity", cmd_activity, "add | list: exercises and operations orders are raised for"},
     {"order", cmd_order, "create | STEP NUMBER | list | show NUMBER: orders and their steps"},
     {"balance", cmd_balance, "receivables, payables and net per partner and currency"},

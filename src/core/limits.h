@@ -31,6 +31,7 @@
 #define ACSA_OFFICIAL_LIMITS_MAX 8
 #define ACSA_ORDER_INVOICES_MAX 32     /* Partial invoices one order may carry. */
 #define ACSA_EXCHANGE_WITH_MAX 8       /* Reverse orders one exchange may match. */
+#define ACSA_OFFICIAL_GRANTS_MAX 32     /* Grants one official may hold over its history. */
 
 /* The largest value of one line and of one order, in minor units of the order currency (10^15:
  * ten trillion INR or USD, a quadrillion JPY; no real transfer comes near). Refused at entry

@@ -723,6 +723,11 @@ static enum acsa_rc check_official(const struct acsa_order *order,
                               "order %s", cmd->actor, party, step_names[cmd->step],
                               order->number);
     }
+    if (official->by_grants) {
+        return acsa_grant_check(official->grants, official->grant_count, cmd->actor,
+                                order->agreement_id, &order->currency, cmd->day,
+                                order->value_minor, err);
+    }
     if (!requesting_side || cmd->step == ACSA_STEP_RESOLVE) {
         return ACSA_OK;
     }
@@ -1571,7 +1576,8 @@ bool acsa_order_overdue(const struct acsa_order *order, int32_t day)
 enum acsa_rc acsa_order_conversion_approval(const struct acsa_agreement *agreement,
                                            const struct acsa_order *order,
                                            const struct acsa_official *official,
-                                           const char *actor, struct acsa_error *err)
+                                           const char *actor, int32_t day,
+                                           struct acsa_error *err)
 {
     if (agreement->conversion != ACSA_CONVERSION_APPROVAL) {
         return ACSA_OK;
@@ -1586,6 +1592,10 @@ enum acsa_rc acsa_order_conversion_approval(const struct acsa_agreement *agreeme
                               agreement->id, order->number);
     }
     int64_t open = order->received_value_minor - order->kind_settled_minor;
+    if (official->by_grants) {
+        return acsa_grant_check(official->grants, official->grant_count, actor,
+                                order->agreement_id, &order->currency, day, open, err);
+    }
     char amount[ACSA_MONEY_TEXT_SIZE];
     for (uint32_t i = 0; i < official->limit_count; i++) {
         if (strcmp(official->limit_currency[i].code, order->currency.code) == 0 &&

@@ -11,6 +11,7 @@
 #include "agreement.h"
 #include "limits.h"
 #include "rate.h"
+#include "grant.h"
 #include "rc.h"
 
 /* Order states (DOMAIN.md requirement 3). Stored as names; the numbers are not stored. */
@@ -89,6 +90,13 @@ struct acsa_official {
     struct acsa_currency limit_currency[ACSA_OFFICIAL_LIMITS_MAX];   /* Currencies of limits. */
     int64_t limit_minor[ACSA_OFFICIAL_LIMITS_MAX];                   /* Limit per currency. */
     uint32_t limit_count;                                            /* Used entries. */
+    /* Dated authority: when by_grants, the core judges the step by acsa_grant_check over
+     * grants (every grant of this official the node holds, filled by the app) and the
+     * limits above are only for display. */
+    char title[ACSA_NAME_SIZE];                                      /* Latest grant's. */
+    const struct acsa_grant *grants;                                 /* Not owned. */
+    uint32_t grant_count;
+    bool by_grants;
 };
 
 /* The activity type that needs a stated reason (DOMAIN.md: any other activity both countries'
@@ -370,14 +378,15 @@ int64_t acsa__order_value_between(const struct acsa_order_line *line, int64_t do
 /** Whether the order's settlement is past due as of day (due_day < day, not settled). */
 bool acsa_order_overdue(const struct acsa_order *order, int32_t day);
 
-/** Under an agreement whose conversion rule is approval, whether actor may approve converting
- * the order's overdue in-kind obligation: an official of the creditor (the supplier) with a
- * limit in the order currency that covers what is open. official is the actor's record in the
- * supplier's party, or NULL. Under the automatic rule, always ACSA_OK. */
+/** Under an agreement whose conversion rule is approval, whether actor may approve on day
+ * converting the order's overdue in-kind obligation: an official of the creditor (the
+ * supplier) holding a grant for the agreement and currency on day whose limit covers what is
+ * open (acsa_grant_check). official is the actor's record in the supplier's party, or NULL.
+ * Under the automatic rule, always ACSA_OK. */
 ACSA_NODISCARD enum acsa_rc acsa_order_conversion_approval(const struct acsa_agreement *agreement,
                                                            const struct acsa_order *order,
                                                            const struct acsa_official *official,
-                                                           const char *actor,
+                                                           const char *actor, int32_t day,
                                                            struct acsa_error *err);
 
 /** Whether an in-kind obligation of the order is past due as of day and may be converted. */

@@ -226,6 +226,22 @@ static void put_step(struct writer *w, const struct acsa_record *r)
     put_fix(w, r);
 }
 
+static void put_grant(struct writer *w, const struct acsa_record *r)
+{
+    const struct acsa_grant *g = &r->grant;
+    put_i64(w, r->ref_id, "id");
+    PUT_TEXT(w, g->party, "party");
+    PUT_TEXT(w, g->name, "name");
+    PUT_TEXT(w, g->title, "title");
+    PUT_TEXT(w, g->agreement_id, "agreement_id");
+    PUT_TEXT(w, g->currency.code, "currency");
+    put_i64(w, g->limit_minor, "limit");
+    put_i32(w, g->from_day, "from");
+    put_i32(w, g->to_day, "to");
+    put_i32(w, g->revoked_day, "revoked");
+    PUT_TEXT(w, g->revoke_reason, "revoke_reason");
+}
+
 enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, size_t cap,
                                 size_t *out_len, struct acsa_error *err)
 {
@@ -256,6 +272,9 @@ enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, 
         put_i64(&w, record->ref_id, "id");
         PUT_TEXT(&w, record->unit_party, "party");
         PUT_TEXT(&w, record->unit_name, "name");
+        break;
+    case ACSA_RECORD_GRANT:
+        put_grant(&w, record);
         break;
     default:
         w.field = "kind";
@@ -444,6 +463,24 @@ static void get_step(struct reader *r, struct acsa_record *out)
     }
 }
 
+static void get_grant(struct reader *r, struct acsa_record *out)
+{
+    struct acsa_grant *g = &out->grant;
+    out->ref_id = get_i64(r, "id");
+    GET_TEXT(r, g->party, "party");
+    GET_TEXT(r, g->name, "name");
+    GET_TEXT(r, g->title, "title");
+    GET_TEXT(r, g->agreement_id, "agreement_id");
+    GET_TEXT(r, g->currency.code, "currency");
+    g->limit_minor = get_i64(r, "limit");
+    g->from_day = get_i32(r, "from");
+    g->to_day = get_i32(r, "to");
+    g->revoked_day = get_i32(r, "revoked");
+    GET_TEXT(r, g->revoke_reason, "revoke_reason");
+    const struct acsa_currency *known = acsa_currency_find(g->currency.code);
+    g->currency.exponent = known != NULL ? known->exponent : 0;
+}
+
 enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_record *out,
                                 struct acsa_error *err)
 {
@@ -482,6 +519,9 @@ enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_reco
             out->ref_id = get_i64(&r, "id");
             GET_TEXT(&r, out->unit_party, "party");
             GET_TEXT(&r, out->unit_name, "name");
+            break;
+        case ACSA_RECORD_GRANT:
+            get_grant(&r, out);
             break;
         default:
             r.field = "kind";
@@ -807,6 +847,31 @@ static void check_activity(struct checker *c, const struct acsa_record *r)
     check_text(c, "reason", a->reason, strcmp(a->type, ACSA_ACTIVITY_OTHER_LAWFUL) == 0);
 }
 
+/* A grant: a known currency, a positive limit, days in range (to and revoked optional, to
+ * not before from), a revocation reason exactly when revoked. */
+static void check_grant(struct checker *c, const struct acsa_record *r)
+{
+    const struct acsa_grant *g = &r->grant;
+    check_range(c, "id", r->ref_id, 1, INT64_MAX);
+    check_nation(c, "party", g->party);
+    check_text(c, "name", g->name, true);
+    check_text(c, "title", g->title, false);
+    check_text(c, "agreement_id", g->agreement_id, false);
+    check_currency(c, "currency", g->currency.code);
+    check_range(c, "limit", g->limit_minor, 1, INT64_MAX);
+    check_day(c, "from", g->from_day, ACSA_DATE_LAST, false);
+    check_day(c, "to", g->to_day, ACSA_DATE_LAST, true);
+    if (c->field == NULL && g->to_day != ACSA_DATE_NONE && g->to_day < g->from_day) {
+        refuse(c, "to", "the grant ends before it begins");
+    }
+    check_day(c, "revoked", g->revoked_day, ACSA_DATE_LAST, true);
+    bool revoked = g->revoked_day != ACSA_DATE_NONE;
+    check_text(c, "revoke_reason", g->revoke_reason, revoked);
+    if (c->field == NULL && !revoked && g->revoke_reason[0] != '\0') {
+        refuse(c, "revoke_reason", "only a revoked grant has a reason of revocation");
+    }
+}
+
 void acsa_record_normalize(struct acsa_record *record)
 {
     struct acsa_command *cmd = &record->command;
@@ -862,6 +927,9 @@ enum acsa_rc acsa_record_check(const struct acsa_record *record, struct acsa_err
         check_range(&c, "id", record->ref_id, 1, INT64_MAX);
         check_nation(&c, "party", record->unit_party);
         check_text(&c, "name", record->unit_name, true);
+        break;
+    case ACSA_RECORD_GRANT:
+        check_grant(&c, record);
         break;
     default:
         refuse(&c, "kind", "%d is not a kind of record", (int)record->kind);

@@ -20,6 +20,8 @@ enum acsa_record_kind {
     ACSA_RECORD_STEP = 1,              /* One step of an order (create included). */
     ACSA_RECORD_ACTIVITY = 2,          /* An activity orders cite. */
     ACSA_RECORD_UNIT = 3,              /* A unit orders cite. */
+    ACSA_RECORD_GRANT = 4,             /* A grant of authority to an official, or its
+                                          revocation (the same grant, revoked_day set). */
 };
 
 /* Which party may sign a step. */
@@ -63,6 +65,8 @@ struct acsa_record {
     struct acsa_activity ref_activity;
     char unit_party[ACSA_NATION_SIZE];
     char unit_name[ACSA_NAME_SIZE];
+    /* ACSA_RECORD_GRANT (ref_id: the origin's id of the grant; grant.id unused) */
+    struct acsa_grant grant;
 };
 
 /** Who may sign step. */

@@ -36,6 +36,8 @@ const struct route server_routes[] = {
     {"POST", "/api/units", route_units_create, ACTION(MANAGE_NODE), "unit.add"},
     {"GET", "/api/officials", route_officials_list, ACTION(READ_REFERENCE), NULL},
     {"POST", "/api/officials", route_officials_create, ACTION(MANAGE_NODE), "official.add"},
+    {"POST", "/api/officials/revoke", route_officials_revoke, ACTION(MANAGE_NODE),
+     "official.revoke"},
     {"GET", "/api/activities", route_activities_list, ACTION(READ_REFERENCE), NULL},
     {"POST", "/api/activities", route_activities_create, ACTION(MANAGE_NODE), "activity.add"},
     {"GET", "/api/orders", route_orders_list, SIGNED_IN, NULL},

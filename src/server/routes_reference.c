@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Reference data: agreements (listed, shown in their file format, loaded), units, officials
  * with their limits, and activities; every list paged, every addition a writer job. */
+#include "../format/grant_json.h"
 #include "server_int.h"
 #include "../util/alloc.h"
 
@@ -184,62 +185,86 @@ void route_units_create(struct request *req)
     submit(req, unit_add_job, NULL, args);
 }
 
-/* ---- Officials ------------------------------------------------------------------------ */
+/* ---- Officials: dated grants of authority ------------------------------------------------ */
 
-static enum acsa_rc official_row(void *ctx, const struct acsa_official *official)
+static enum acsa_rc grant_row(void *ctx, const struct acsa_grant *grant, const char *origin,
+                              int64_t origin_id)
 {
+    (void)origin_id;
     char key[24];
-    snprintf(key, sizeof(key), "%lld", (long long)official->id);
-    return page_offer(ctx, key, acsa_official_json(official));
+    snprintf(key, sizeof(key), "%lld", (long long)grant->id);
+    return page_offer(ctx, key, acsa_grant_json(grant, origin));
 }
 
+/* GET /api/officials[?as_of=DATE][&all=true]: the grants in force on as_of (default today);
+ * all=true lists every grant ever made, ended and revoked ones included. */
 void route_officials_list(struct request *req)
 {
     struct page page;
-    if (!list_begin(req, &page)) {
+    page_init(&page, true);
+    int32_t as_of = req->today;
+    bool all = false;
+    struct json_in_field query[] = {
+        PAGE_QUERY(&page),
+        JIN("as_of", JIN_DATE, false, &as_of, 0),
+        JIN("all", JIN_BOOL, false, &all, 0),
+    };
+    if (!query_parse(req, query, LEN(query))) {
         return;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
     struct acsa_store *store = acsa_app_store(server_reader(req));
-    page_respond(req, &page, store->vtbl->official_list(store, official_row, &page, &err), &err,
-                 NULL);
+    enum acsa_rc rc = store->vtbl->grant_list(store, NULL, NULL, all ? ACSA_DATE_NONE : as_of,
+                                              grant_row, &page, &err);
+    page_respond(req, &page, rc, &err, NULL);
 }
+
+struct grant_args {
+    struct acsa_grant grant;
+    const char *limit;
+    const struct acsa_currency *currency;
+    char reason[ACSA_TEXT_SIZE];
+};
 
 static enum acsa_rc official_add_job(struct acsa_app *app, struct request *req)
 {
-    struct unit_args *args = req->job_args;
-    struct acsa_official official;
+    struct grant_args *args = req->job_args;
     int64_t id = 0;
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = acsa_app_official_add(app, args->party, args->name, args->limit_minor,
-                                            args->currency->code, &id, &err);
-    rc = rc == ACSA_OK ? store->vtbl->official_get(store, args->party, args->name, &official,
-                                                   &err)
-                       : rc;
+    enum acsa_rc rc = acsa_app_grant_add(app, &args->grant, &id, &err);
     if (rc != ACSA_OK) {
         problem_rc(req, rc, &err);
         return rc;
     }
+    args->grant.id = id;
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)id);
-    created(req, acsa_official_json(&official), "officials", key);
+    created(req, acsa_grant_json(&args->grant, NULL), "officials", key);
     return ACSA_OK;
 }
 
+/* POST /api/officials {party, name, title, limit, currency, from, to?, agreement?}: a new
+ * dated grant; earlier grants stay. */
 void route_officials_create(struct request *req)
 {
-    struct unit_args *args = args_new(req, sizeof(*args));
+    struct grant_args *args = args_new(req, sizeof(*args));
     if (args == NULL) {
         return;
     }
+    struct acsa_grant *g = &args->grant;
+    g->to_day = ACSA_DATE_NONE;
+    g->revoked_day = ACSA_DATE_NONE;
     struct json_in_field fields[] = {
-        JIN("party", JIN_NATION, true, args->party, 0),
-        JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
+        JIN("party", JIN_NATION, true, g->party, 0),
+        JIN("name", JIN_TEXT, true, g->name, sizeof(g->name)),
+        JIN("title", JIN_TEXT, true, g->title, sizeof(g->title)),
         JIN("limit", JIN_AMOUNT, true, &args->limit, 0),
         JIN("currency", JIN_CURRENCY, true, &args->currency, 0),
+        JIN("from", JIN_DATE, true, &g->from_day, 0),
+        JIN("to", JIN_DATE, false, &g->to_day, 0),
+        JIN("agreement", JIN_TEXT_EMPTY, false, g->agreement_id, sizeof(g->agreement_id)),
     };
     json_t *doc = NULL;
     if (!json_in_request(req, fields, LEN(fields), &doc)) {
@@ -248,7 +273,8 @@ void route_officials_create(struct request *req)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = json_in_amount(args->limit, args->currency, "limit", &args->limit_minor,
+    g->currency = *args->currency;
+    enum acsa_rc rc = json_in_amount(args->limit, args->currency, "limit", &g->limit_minor,
                                      &err);
     json_decref(doc);
     if (rc != ACSA_OK) {
@@ -257,6 +283,48 @@ void route_officials_create(struct request *req)
         return;
     }
     submit(req, official_add_job, NULL, args);
+}
+
+static enum acsa_rc official_revoke_job(struct acsa_app *app, struct request *req)
+{
+    struct grant_args *args = req->job_args;
+    const struct acsa_grant *g = &args->grant;
+    uint32_t count = 0;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_official_revoke(app, g->party, g->name, g->revoked_day,
+                                               args->reason, &count, &err);
+    if (rc != ACSA_OK) {
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_json(req, 200, json_pack("{s:o, s:o, s:o, s:I}", "party", acsa_json_text(g->party),
+                                     "name", acsa_json_text(g->name), "date",
+                                     acsa_json_date(g->revoked_day), "revoked",
+                                     (json_int_t)count));
+    return ACSA_OK;
+}
+
+/* POST /api/officials/revoke {party, name, date, reason}: ends every grant of the official
+ * from date on; the grants stay, with the revocation. */
+void route_officials_revoke(struct request *req)
+{
+    struct grant_args *args = args_new(req, sizeof(*args));
+    if (args == NULL) {
+        return;
+    }
+    struct acsa_grant *g = &args->grant;
+    struct json_in_field fields[] = {
+        JIN("party", JIN_NATION, true, g->party, 0),
+        JIN("name", JIN_TEXT, true, g->name, sizeof(g->name)),
+        JIN("date", JIN_DATE, true, &g->revoked_day, 0),
+        JIN("reason", JIN_TEXT, true, args->reason, sizeof(args->reason)),
+    };
+    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+        acsa_free(args);
+        return;
+    }
+    submit(req, official_revoke_job, NULL, args);
 }
 
 /* ---- Activities ----------------------------------------------------------------------- */

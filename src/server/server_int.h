@@ -404,6 +404,7 @@ void route_units_list(struct request *req);
 void route_units_create(struct request *req);
 void route_officials_list(struct request *req);
 void route_officials_create(struct request *req);
+void route_officials_revoke(struct request *req);
 void route_activities_list(struct request *req);
 void route_activities_create(struct request *req);
 void route_orders_list(struct request *req);

@@ -75,6 +75,9 @@ typedef enum acsa_rc (*acsa_agreement_cb)(void *ctx, const struct acsa_agreement
 typedef enum acsa_rc (*acsa_activity_cb)(void *ctx, const struct acsa_activity *activity);
 typedef enum acsa_rc (*acsa_unit_cb)(void *ctx, int64_t id, const char *party, const char *name);
 typedef enum acsa_rc (*acsa_official_cb)(void *ctx, const struct acsa_official *official);
+/* One grant of an official; origin "" for one made here. */
+typedef enum acsa_rc (*acsa_grant_cb)(void *ctx, const struct acsa_grant *grant,
+                                      const char *origin, int64_t origin_id);
 typedef enum acsa_rc (*acsa_order_cb)(void *ctx, const struct acsa_order_summary *order);
 typedef enum acsa_rc (*acsa_event_cb)(void *ctx, const struct acsa_event_row *row);
 typedef enum acsa_rc (*acsa_balance_cb)(void *ctx, const struct acsa_balance_row *row);
@@ -423,6 +426,24 @@ struct acsa_store_vtbl {
     enum acsa_rc (*invoice_next_sequence)(struct acsa_store *store, const char *series,
                                           int32_t year, int64_t *out_sequence,
                                           struct acsa_error *err);
+    /* Version 4: dated grants of officials. */
+    /* Adds a grant (and its official, if new, so users can name it); origin NULL for one
+     * made here, else the partner node and its id of the grant. */
+    enum acsa_rc (*grant_add)(struct acsa_store *store, const struct acsa_grant *grant,
+                              const char *origin, int64_t origin_id, int64_t *out_id,
+                              struct acsa_error *err);
+    /* Records the revocation of a grant from day on; a grant revoked already keeps its
+     * first revocation (ENOTFOUND: no such grant). */
+    enum acsa_rc (*grant_revoke)(struct acsa_store *store, int64_t id, int32_t day,
+                                 const char *reason, struct acsa_error *err);
+    /* Grants by party and exact name (either NULL: all), oldest first; as_of_day not
+     * ACSA_DATE_NONE keeps those in force on that day. */
+    enum acsa_rc (*grant_list)(struct acsa_store *store, const char *party, const char *name,
+                               int32_t as_of_day, acsa_grant_cb cb, void *ctx,
+                               struct acsa_error *err);
+    /* The local id of the grant a partner numbered origin_id; ENOTFOUND if none. */
+    enum acsa_rc (*grant_find)(struct acsa_store *store, const char *origin, int64_t origin_id,
+                               int64_t *out_id, struct acsa_error *err);
 };
 
 struct acsa_store {

@@ -625,6 +625,10 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .ref_by_name = acsa__sqlite_ref_by_name,
     .order_fingerprints = acsa__sqlite_order_fingerprints,
     .invoice_next_sequence = acsa__sqlite_invoice_next_sequence,
+    .grant_add = acsa__sqlite_grant_add,
+    .grant_revoke = acsa__sqlite_grant_revoke,
+    .grant_list = acsa__sqlite_grant_list,
+    .grant_find = acsa__sqlite_grant_find,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

@@ -453,6 +453,17 @@ enum acsa_rc acsa__sqlite_ref_by_name(struct acsa_store *store, enum acsa_ref_ki
 enum acsa_rc acsa__sqlite_order_fingerprints(struct acsa_store *store, const char *partner,
                                              acsa_fingerprint_cb cb, void *ctx,
                                              struct acsa_error *err);
+enum acsa_rc acsa__sqlite_grant_add(struct acsa_store *store, const struct acsa_grant *grant,
+                                    const char *origin, int64_t origin_id, int64_t *out_id,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__sqlite_grant_revoke(struct acsa_store *store, int64_t id, int32_t day,
+                                       const char *reason, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_grant_list(struct acsa_store *store, const char *party,
+                                     const char *name, int32_t as_of_day, acsa_grant_cb cb,
+                                     void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_grant_find(struct acsa_store *store, const char *origin,
+                                     int64_t origin_id, int64_t *out_id,
+                                     struct acsa_error *err);
 
 /* Invoices (store_sqlite_invoices.c, migration 4). */
 #define ACSA__SQLITE_INVOICE_LIST_SQL                                                       \

@@ -336,6 +336,30 @@ static const char *const migration_4[] = {
     "    last INTEGER NOT NULL,\n"
     "    PRIMARY KEY (series, year)\n"
     ") WITHOUT ROWID",
+    /* Dated grants of officials (each grant a new row, never edited but for its revocation),
+     * with the limits of migration 1 carried over as grants for every agreement from 1900-01-01,
+     * open-ended. origin and origin_id name a grant a partner node made and signed. */
+    "CREATE TABLE grants (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    party TEXT NOT NULL,\n"
+    "    name TEXT NOT NULL,\n"
+    "    title TEXT NOT NULL DEFAULT '',\n"
+    "    agreement_id TEXT NOT NULL DEFAULT '',\n"
+    "    currency TEXT NOT NULL,\n"
+    "    exponent INTEGER NOT NULL,\n"
+    "    limit_minor INTEGER NOT NULL CHECK (limit_minor > 0),\n"
+    "    from_day TEXT NOT NULL,\n"
+    "    to_day TEXT,\n"
+    "    revoked_day TEXT,\n"
+    "    revoke_reason TEXT NOT NULL DEFAULT '',\n"
+    "    origin TEXT,\n"
+    "    origin_id INTEGER\n"
+    ")",
+    "CREATE INDEX grants_official ON grants (party, name)",
+    "CREATE UNIQUE INDEX grants_origin ON grants (origin, origin_id) WHERE origin IS NOT NULL",
+    "INSERT INTO grants (party, name, currency, exponent, limit_minor, from_day) "
+    "SELECT o.party, o.name, l.currency, l.exponent, l.limit_minor, '1900-01-01' "
+    "FROM officials o JOIN official_limits l ON l.official_id = o.id ORDER BY o.id, l.currency",
 };
 
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */

@@ -16,9 +16,9 @@ run_ok unit add --party IN --name "Indian Navy"
 NAVY=$OUT
 run_ok unit add --party JP --name "JMSDF"
 JMSDF=$OUT
-run_ok official add --party IN --name "Cdr A. Rao" --limit 5000000 --currency JPY
-run_ok official add --party JP --name "Capt K. Sato" --limit 50000000 --currency JPY
-run_ok official add --party JP --name "Lt Cdr Mori" --limit 1000 --currency JPY
+run_ok official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
+run_ok official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
+run_ok official add --party JP --name "Lt Cdr Mori" --title "Logistics Officer" --from 2000-01-01 --limit 1000 --currency JPY
 run_ok activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX=$OUT
@@ -59,7 +59,7 @@ expect_exit 1
 expect_stderr_contains "is not an authorised official of JP"
 run convert-overdue --as-of 2025-07-01 --by "Lt Cdr Mori"
 expect_exit 1
-expect_stderr_contains "has no limit in JPY covering 4000000 JPY"
+expect_stderr_contains "order value 4000000 JPY exceeds the approval limit of Lt Cdr Mori"
 run order show "$ORDER" --json
 expect_json 'd["state"]' delivered
 

@@ -37,7 +37,7 @@ expect_exit 0
 expect_json 'sorted(set(u["party"] for u in d))' '["IN","JP"]'
 run official list --json
 expect_json 'sorted(set(o["party"] for o in d))' '["IN","JP"]'
-expect_json 'all(len(o["limits"]) > 0 for o in d)' true
+expect_json 'all(o["limit"] != "0" and o["title"] and o["from"] for o in d)' true
 run activity list --json
 expect_json 'len(d) >= 3' true
 

@@ -8,8 +8,8 @@
 setup_india_japan
 
 test_case "the officials also hold limits in INR"
-run_ok official add --party JP --name "Capt K. Sato" --limit 1000000 --currency INR
-run_ok official add --party IN --name "Cdr A. Rao" --limit 1000000 --currency INR
+run_ok official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 1000000 --currency INR
+run_ok official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 1000000 --currency INR
 
 test_case "India's eve order on Japan: 300,000 JPY of diesel, delivered"
 run order create --agreement IN-JP-2020 --requester IN --supplier JP --activity "$JIMEX" \

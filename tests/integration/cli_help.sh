@@ -60,6 +60,7 @@ for group in agreement unit official activity order; do
     case "$group" in
         agreement) verbs="load list show" ;;
         order) verbs="create list show $STEPS" ;;
+        official) verbs="add revoke list" ;;
         *) verbs="add list" ;;
     esac
     for verb in $verbs; do
@@ -88,8 +89,9 @@ agreement list: json
 agreement show: json
 unit add: party name
 unit list: json
-official add: party name limit currency
-official list: json
+official add: party name title limit currency from to agreement
+official revoke: party name date reason
+official list: as-of all json
 activity add: agreement name type from to place
 activity list: agreement json
 order create: agreement requester supplier activity method line requester-unit supplier-unit place need-by by date

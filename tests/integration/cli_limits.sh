@@ -16,9 +16,9 @@ received_order() {
         --line "category=pol,desc=Diesel,qty=$litres,unit=l,price=1000000,currency=JPY"
     ORDER=$OUT
     run_ok order submit "$ORDER" --by "Lt Iyer" --date 2024-06-10
-    run_ok official add --party IN --name "Adm B. Singh" --limit 1000000000000000 --currency JPY
+    run_ok official add --party IN --name "Adm B. Singh" --title "Logistics Officer" --from 2000-01-01 --limit 1000000000000000 --currency JPY
     run_ok order approve "$ORDER" --by "Adm B. Singh" --date 2024-06-10
-    run_ok official add --party JP --name "Adm T. Ito" --limit 1000000000000000 --currency JPY
+    run_ok official add --party JP --name "Adm T. Ito" --title "Logistics Officer" --from 2000-01-01 --limit 1000000000000000 --currency JPY
     run_ok order accept "$ORDER" --by "Adm T. Ito" --date 2024-06-11
     run_ok order issue "$ORDER" --line 1 --qty "$litres" --by "PO Kumar" --date 2024-06-11
     run_ok order receive "$ORDER" --line 1 --qty "$litres" --by "Lt Iyer" --date 2024-06-12

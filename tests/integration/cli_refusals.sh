@@ -112,7 +112,7 @@ expect_refused "an activity under an unknown agreement is not found" 3 \
 
 expect_refused "an approval limit of zero is refused" 1 \
     'acsa: limit: an approval limit must be greater than zero' \
-    official add --party IN --name "Lt Cdr Bose" --limit 0 --currency JPY
+    official add --party IN --name "Lt Cdr Bose" --title "Logistics Officer" --from 2000-01-01 --limit 0 --currency JPY
 
 expect_refused "a unit of a malformed nation is a usage error" 2 \
     'acsa unit add: --party: "in" is not an ISO 3166 alpha-2 code' \
@@ -540,7 +540,7 @@ walk_to submitted
 BIG=$ORDER
 
 expect_refused "approval above the official's limit is refused" 1 \
-    "acsa: by: order value 6000000 JPY exceeds the approval limit of \"Cdr A. Rao\" (5000000 JPY)" \
+    "acsa: by: order value 6000000 JPY exceeds the approval limit of Cdr A. Rao (Logistics Officer) on 2024-06-10 (5000000 JPY under every agreement)" \
     order approve "$BIG" --by "Cdr A. Rao" --date 2024-06-10
 
 expect_refused "approval by someone who is not an official is refused" 1 \
@@ -557,11 +557,11 @@ walk_to submitted
 USD=$ORDER
 
 expect_refused "approval in a currency the official has no limit in is refused" 1 \
-    "acsa: by: \"Cdr A. Rao\" has no approval limit in USD" \
+    "acsa: by: Cdr A. Rao holds no grant for IN-JP-2020 in USD on 2024-06-10 (none was ever granted; see acsa official add)" \
     order approve "$USD" --by "Cdr A. Rao" --date 2024-06-10
 
 test_case "a limit in USD lets the official approve the USD order"
-run official add --party IN --name "Cdr A. Rao" --limit 5000.00 --currency USD
+run official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000.00 --currency USD
 expect_exit 0
 run order approve "$USD" --by "Cdr A. Rao" --date 2024-06-10
 expect_exit 0

@@ -299,13 +299,13 @@ setup_india_japan() {
     fi
 
     test_case "official add prints only the new id (requesting side)"
-    run official add --party IN --name "Cdr A. Rao" --limit 5000000 --currency JPY
+    run official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
     expect_single_line
 
     test_case "official add prints only the new id (supplying side)"
-    run official add --party JP --name "Capt K. Sato" --limit 50000000 --currency JPY
+    run official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
     expect_single_line

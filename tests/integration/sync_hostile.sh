@@ -20,7 +20,7 @@ node_init JPX JP # Claims to be Japan's node, with a key of its own.
 
 test_case "India's node: its unit, official and the exercise"
 on_ok IN unit add --party IN --name "Indian Navy"
-on_ok IN official add --party IN --name "Cdr A. Rao" --limit 5000000 --currency JPY
+on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 
@@ -31,7 +31,6 @@ on_ok JP unit add --party JP --name "JMSDF"
 JMSDF_JP=$OUT
 on_ok JP unit add --party IN --name "Indian Navy"
 NAVY_JP=$OUT
-on_ok JP official add --party JP --name "Capt K. Sato" --limit 50000000 --currency JPY
 on_ok JP activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_JP=$OUT
@@ -298,7 +297,7 @@ test_case "the signed request of Japan's real node is answered"
 peer_add JP IN
 on JP sync --peer IN --json
 expect_exit 0
-expect_report sent=1 received=2 sent_quarantined=0 received_quarantined=0
+expect_report sent=1 received=3 sent_quarantined=0 received_quarantined=0
 on IN order show "$GOOD_ORDER" --json
 expect_json 'd["state"]' cancelled
 

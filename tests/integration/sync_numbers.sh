@@ -15,7 +15,7 @@ on_ok IN unit add --party IN --name "Indian Navy"
 NAVY_IN=$OUT
 on_ok IN unit add --party JP --name "JMSDF Escort Flotilla 1"
 JMSDF_IN=$OUT
-on_ok IN official add --party JP --name "Capt K. Sato" --limit 50000000 --currency JPY
+on_ok IN official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_IN=$OUT

@@ -32,16 +32,16 @@ peers_link IN JP
 test_case "each node adds its own unit and official; India adds the exercise"
 on_ok IN unit add --party IN --name "Indian Navy"
 NAVY_IN=$OUT
-on_ok IN official add --party IN --name "Cdr A. Rao" --limit 5000000 --currency JPY
+on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_IN=$OUT
 on_ok JP unit add --party JP --name "JMSDF"
 JMSDF_JP=$OUT
-on_ok JP official add --party JP --name "Capt K. Sato" --limit 50000000 --currency JPY
+on_ok JP official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
 
-test_case "one sync takes each node's units and activity to the other"
-sync_ok IN JP 2 1
+test_case "one sync takes each node's units, grants to its officials and activity to the other"
+sync_ok IN JP 3 2
 expect_json '(d["batches_sent"], d["batches_received"])' '[1,1]'
 on JP unit list --json
 expect_json 'sorted((u["party"], u["name"]) for u in d)' '[["IN","Indian Navy"],["JP","JMSDF"]]'

@@ -23,12 +23,12 @@ peers_link IN JP
 test_case "reference data on both nodes"
 on_ok IN unit add --party IN --name "Indian Navy"
 NAVY_IN=$OUT
-on_ok IN official add --party IN --name "Cdr A. Rao" --limit 5000000 --currency JPY
+on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_IN=$OUT
 on_ok JP unit add --party JP --name "JMSDF"
-on_ok JP official add --party JP --name "Capt K. Sato" --limit 50000000 --currency JPY
+on_ok JP official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
 sync_ok IN JP 2 1
 on IN unit list --json
 JMSDF_IN=$(json_value '[u["id"] for u in d if u["name"] == "JMSDF"][0]')

@@ -225,6 +225,19 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
         s_text(s, "place", a->place);
         s_text(s, "reason", a->reason); /* Version 2. */
         break;
+    case ACSA_RECORD_GRANT:
+        s_uint(s, "id", (uint64_t)r->ref_id, 8);
+        s_text(s, "party", r->grant.party);
+        s_text(s, "name", r->grant.name);
+        s_text(s, "title", r->grant.title);
+        s_text(s, "agreement_id", r->grant.agreement_id);
+        s_text(s, "currency", r->grant.currency.code);
+        s_uint(s, "limit", (uint64_t)r->grant.limit_minor, 8);
+        s_uint(s, "from", (uint32_t)r->grant.from_day, 4);
+        s_uint(s, "to", (uint32_t)r->grant.to_day, 4);
+        s_uint(s, "revoked", (uint32_t)r->grant.revoked_day, 4);
+        s_text(s, "revoke_reason", r->grant.revoke_reason);
+        break;
     case ACSA_RECORD_UNIT:
         s_uint(s, "id", (uint64_t)r->ref_id, 8);
         s_text(s, "party", r->unit_party);
@@ -739,7 +752,7 @@ static void test_encode_refusals(void **state)
     make_unit(&f->record);
     f->record.kind = (enum acsa_record_kind)0;
     expect_encode_usage(f, &f->record, "kind");
-    f->record.kind = (enum acsa_record_kind)4;
+    f->record.kind = (enum acsa_record_kind)5;
     expect_encode_usage(f, &f->record, "kind");
 }
 
@@ -823,7 +836,7 @@ static const uint8_t LONG_32[] = {0, 32, 'I', 'N', '-', 'J', 'P', '-', '2', '0',
 static const struct bad_case BAD_CASES[] = {
     /* The header. */
     {BASE_SUBMIT, "kind", B(0), "kind", "kind 0"},
-    {BASE_SUBMIT, "kind", B(4), "kind", "kind 4"},
+    {BASE_SUBMIT, "kind", B(5), "kind", "kind 5"},
     {BASE_UNIT, "kind", B(0xFF), "kind", "kind 255"},
     {BASE_SUBMIT, "origin", B(0, 2, 'i', 'n'), "origin", "lower-case origin"},
     {BASE_SUBMIT, "origin", B(0, 0), "origin", "empty origin"},

@@ -143,6 +143,8 @@ static void add_official(struct fixture *f, struct node *n, const char *party, c
 }
 
 /* Two nodes; JP knows IN's node; IN knows JP's when linked. IN holds the reference data. */
+static struct acsa_batch_result sync_nodes(struct fixture *f, struct node *from, struct node *to);
+
 static int setup_nodes(void **state, bool linked)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -162,6 +164,12 @@ static int setup_nodes(void **state, bool linked)
     }
     add_official(f, &f->in, "IN", "Cdr Rao");
     add_official(f, &f->jp, "JP", "Capt Sato");
+    /* Each node's grant to its official goes to the partner first, as it would in service:
+     * the partner checks approvals and acceptances by it. */
+    if (linked) {
+        sync_nodes(f, &f->in, &f->jp);
+        sync_nodes(f, &f->jp, &f->in);
+    }
     CHECK(f, acsa_app_unit_add(f->in.app, "IN", "Indian Navy", &f->navy, &f->err));
     CHECK(f, acsa_app_unit_add(f->in.app, "JP", "JMSDF", &f->jmsdf, &f->err));
     struct acsa_activity activity;
@@ -687,15 +695,16 @@ static void test_batch_layout(void **state)
     assert_string_equal(info.sender, "IN");
     assert_string_equal(info.receiver, "JP");
     assert_int_equal(info.after, 0);
-    /* Two units, the activity and the create: IN's records 1..4. */
-    assert_int_equal(info.count, 4);
-    assert_int_equal(info.through, 4);
+    /* The grant to IN's official, two units, the activity and the create: IN's records
+     * 1..5. */
+    assert_int_equal(info.count, 5);
+    assert_int_equal(info.through, 5);
     assert_int_equal(info.created_s, NOW);
     assert_int_equal(info.size, len);
     assert_int_equal(be_get(buf + 16, 8), 0);
-    assert_int_equal(be_get(buf + 24, 8), 4);
+    assert_int_equal(be_get(buf + 24, 8), 5);
     assert_int_equal(be_get(buf + 40, 8), NOW);
-    assert_int_equal(be_get(buf + 48, 4), 4);
+    assert_int_equal(be_get(buf + 48, 4), 5);
     struct acsa_batch_info peeked;
     CHECK(f, acsa_batch_peek(buf, len, &peeked, &f->err));
     assert_int_equal(peeked.through, info.through);
@@ -707,8 +716,9 @@ static void test_batch_layout(void **state)
     const uint8_t *bodies[BATCH_RECORDS];
     size_t lens[BATCH_RECORDS];
     uint32_t count = split_batch(buf, len, bodies, lens);
-    static const enum acsa_record_kind kinds[] = {ACSA_RECORD_UNIT, ACSA_RECORD_UNIT,
-                                                  ACSA_RECORD_ACTIVITY, ACSA_RECORD_STEP};
+    static const enum acsa_record_kind kinds[] = {ACSA_RECORD_GRANT, ACSA_RECORD_UNIT,
+                                                  ACSA_RECORD_UNIT, ACSA_RECORD_ACTIVITY,
+                                                  ACSA_RECORD_STEP};
     struct acsa_record *r = calloc(1, sizeof(*r));
     assert_non_null(r);
     for (uint32_t i = 0; i < count; i++) {
@@ -726,7 +736,7 @@ static void test_batch_layout(void **state)
     /* The chain head of the order is the hash of its create record. */
     uint8_t hash[32];
     uint8_t head[32];
-    crypto_hash_sha256(hash, bodies[3], lens[3]);
+    crypto_hash_sha256(hash, bodies[4], lens[4]);
     CHECK(f, store_of(&f->in)->vtbl->chain_head(store_of(&f->in), f->number, head, &f->err));
     assert_memory_equal(head, hash, 32);
     free(r);
@@ -736,9 +746,9 @@ static void test_batch_layout(void **state)
     assert_int_equal(info.count, 2);
     assert_int_equal(info.through, 2);
     free(buf);
-    buf = export_batch(f, &f->in, &f->jp, 4, 0, &len, &info);
+    buf = export_batch(f, &f->in, &f->jp, 5, 0, &len, &info);
     assert_int_equal(info.count, 0);
-    assert_int_equal(info.through, 4);
+    assert_int_equal(info.through, 5);
     assert_int_equal(len, HEADER + SIG);
     free(buf);
     /* No batch for a party without a node. */
@@ -855,17 +865,17 @@ static void test_cash_lifecycle(void **state)
     assert_int_equal(books.amount[0][ACSA_ACCOUNT_CASH], -20000);
     assert_int_equal(f->a->paid_minor, 20000);
     assert_int_equal(f->b->paid_minor, 20000);
-    /* Each node sent only its own records: IN 4 + 7, JP 6. */
-    assert_int_equal(last_seq(f, &f->in, "IN"), 11);
-    assert_int_equal(last_seq(f, &f->in, "JP"), 6);
-    assert_int_equal(last_seq(f, &f->jp, "JP"), 6);
-    assert_int_equal(last_seq(f, &f->jp, "IN"), 11);
-    assert_int_equal(peer_of(f, &f->jp, "IN").received_through, 11);
-    assert_int_equal(peer_of(f, &f->in, "JP").received_through, 6);
+    /* Each node sent only its own records: IN 5 + 7, JP 1 + 6. */
+    assert_int_equal(last_seq(f, &f->in, "IN"), 12);
+    assert_int_equal(last_seq(f, &f->in, "JP"), 7);
+    assert_int_equal(last_seq(f, &f->jp, "JP"), 7);
+    assert_int_equal(last_seq(f, &f->jp, "IN"), 12);
+    assert_int_equal(peer_of(f, &f->jp, "IN").received_through, 12);
+    assert_int_equal(peer_of(f, &f->in, "JP").received_through, 7);
     /* The acknowledgement a batch carries: what its sender held of the receiver's records
      * (IN's last batch left before JP closed). */
-    assert_int_equal(peer_of(f, &f->jp, "IN").acked_through, 5);
-    assert_int_equal(peer_of(f, &f->in, "JP").acked_through, 11);
+    assert_int_equal(peer_of(f, &f->jp, "IN").acked_through, 6);
+    assert_int_equal(peer_of(f, &f->in, "JP").acked_through, 12);
     /* Nothing was refused on the way. */
     struct qlist q;
     quarantine_of(f, &f->in, &q);
@@ -875,7 +885,7 @@ static void test_cash_lifecycle(void **state)
     /* A batch with nothing new changes nothing. */
     struct acsa_batch_result empty = sync_nodes(f, &f->in, &f->jp);
     assert_int_equal(empty.applied, 0);
-    assert_int_equal(peer_of(f, &f->jp, "IN").acked_through, 6);
+    assert_int_equal(peer_of(f, &f->jp, "IN").acked_through, 7);
     expect_same_order(f, f->number, ACSA_STATE_CLOSED);
 }
 
@@ -1233,7 +1243,7 @@ static uint8_t *pending_batch(struct fixture *f, size_t *len)
     sync_nodes(f, &f->in, &f->jp);
     take(f, &f->in, f->number, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0);
     struct acsa_batch_info info;
-    uint8_t *buf = export_batch(f, &f->in, &f->jp, 4, 0, len, &info);
+    uint8_t *buf = export_batch(f, &f->in, &f->jp, 5, 0, len, &info);
     assert_int_equal(info.count, 1);
     return buf;
 }
@@ -1414,9 +1424,9 @@ static void test_import_gap_and_replay(void **state)
     assert_int_equal(result.applied, 4);
     take(f, &f->in, f->number, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0);
     take(f, &f->in, f->number, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, 0);
-    /* Records 6.. while JP holds IN's through 4: record 5 would be missing. */
+    /* Records 7.. while JP holds IN's through 5: record 6 would be missing. */
     size_t len = 0;
-    uint8_t *gap = export_batch(f, &f->in, &f->jp, 5, 0, &len, &info);
+    uint8_t *gap = export_batch(f, &f->in, &f->jp, 6, 0, &len, &info);
     assert_int_equal(info.count, 1);
     expect_batch_refused(f, gap, len, ACSA_EREFUSED, "batch", "gap", "IN", "gap");
     free(gap);
@@ -1428,8 +1438,8 @@ static void test_import_gap_and_replay(void **state)
     expect_batch_refused(f, part, len, ACSA_ECONFLICT, "batch", "replayed", "IN",
                          "replay of a part");
     free(part);
-    /* Overlap: records 3..6, of which 3 and 4 are held: skipped, 5 and 6 applied. */
-    uint8_t *overlap = export_batch(f, &f->in, &f->jp, 2, 0, &len, &info);
+    /* Overlap: records 4..7, of which 4 and 5 are held: skipped, 6 and 7 applied. */
+    uint8_t *overlap = export_batch(f, &f->in, &f->jp, 3, 0, &len, &info);
     assert_int_equal(info.count, 4);
     CHECK(f, acsa_app_batch_import(f->jp.app, overlap, len, "sync", NOW, &result, &f->err));
     assert_int_equal(result.duplicates, 2);
@@ -1437,7 +1447,7 @@ static void test_import_gap_and_replay(void **state)
     assert_int_equal(result.quarantined, 0);
     assert_false(result.replay);
     expect_same_order(f, f->number, ACSA_STATE_APPROVED);
-    assert_int_equal(peer_of(f, &f->jp, "IN").received_through, 6);
+    assert_int_equal(peer_of(f, &f->jp, "IN").received_through, 7);
     /* The overlapping batch again is a replay in its turn. */
     expect_batch_refused(f, overlap, len, ACSA_ECONFLICT, "batch", "replayed", "IN",
                          "replay of the overlap");
@@ -1449,7 +1459,7 @@ static void test_import_gap_and_replay(void **state)
     /* Newest first. */
     assert_true(q.rows[0].id > q.rows[1].id && q.rows[1].id > q.rows[2].id);
     assert_non_null(strstr(q.rows[3].reason, "gap"));
-    assert_int_equal(q.rows[3].seq, 6);
+    assert_int_equal(q.rows[3].seq, 7);
 }
 
 /* A partner node that changed its key: the old key signs nothing any more, the cursors start
@@ -1476,10 +1486,10 @@ static void test_import_after_key_change(void **state)
     resign(buf, len, sk);
     struct acsa_batch_result result;
     CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
-    assert_int_equal(result.duplicates, 4);
+    assert_int_equal(result.duplicates, 5);
     assert_int_equal(result.applied, 0);
     assert_int_equal(result.quarantined, 0);
-    assert_int_equal(peer_of(f, &f->jp, "IN").received_through, 4);
+    assert_int_equal(peer_of(f, &f->jp, "IN").received_through, 5);
     free(buf);
     /* Again a new key; now record 1 comes back as another unit. */
     crypto_sign_keypair(pk, sk);
@@ -1520,12 +1530,12 @@ static void test_import_overlap_altered(void **state)
     take(f, &f->in, f->number, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0);
     size_t len = 0;
     struct acsa_batch_info info;
-    uint8_t *buf = export_batch(f, &f->in, &f->jp, 2, 0, &len, &info);
+    uint8_t *buf = export_batch(f, &f->in, &f->jp, 3, 0, &len, &info);
     assert_int_equal(info.count, 3);
     const uint8_t *bodies[BATCH_RECORDS];
     size_t lens[BATCH_RECORDS];
     split_batch(buf, len, bodies, lens);
-    /* Record 3, the activity: the last letter of its place comes before its empty reason. */
+    /* Record 4, the activity: the last letter of its place comes before its empty reason. */
     uint8_t *last = (uint8_t *)bodies[0] + lens[0] - 3;
     assert_int_equal(*last, 'a');
     *last = 'o';
@@ -1539,7 +1549,7 @@ static void test_import_overlap_altered(void **state)
     struct qlist q;
     quarantine_of(f, &f->jp, &q);
     assert_int_equal(q.count, 1);
-    assert_int_equal(q.rows[0].seq, 3);
+    assert_int_equal(q.rows[0].seq, 4);
     assert_non_null(strstr(q.rows[0].reason, "differs"));
 }
 
@@ -1562,38 +1572,38 @@ static void test_import_signer_not_entitled(void **state)
     size_t len = 0;
     struct acsa_batch_info info;
     uint8_t *buf = export_batch(f, &f->in, &f->jp, 0, 0, &len, &info);
-    assert_int_equal(info.count, 7);
+    assert_int_equal(info.count, 8);
     /* The accept is marked as entered on JP's behalf. */
     const uint8_t *bodies[BATCH_RECORDS];
     size_t lens[BATCH_RECORDS];
     split_batch(buf, len, bodies, lens);
     struct acsa_record *r = calloc(1, sizeof(*r));
     assert_non_null(r);
-    CHECK(f, acsa_record_decode(bodies[6], lens[6], r, &f->err));
+    CHECK(f, acsa_record_decode(bodies[7], lens[7], r, &f->err));
     assert_int_equal(r->command.step, ACSA_STEP_ACCEPT);
     assert_int_equal(r->manual, 1);
-    CHECK(f, acsa_record_decode(bodies[5], lens[5], r, &f->err));
+    CHECK(f, acsa_record_decode(bodies[6], lens[6], r, &f->err));
     assert_int_equal(r->manual, 0);
     free(r);
     struct acsa_batch_result result;
     CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
     free(buf);
-    assert_int_equal(result.applied, 6);
+    assert_int_equal(result.applied, 7);
     assert_int_equal(result.quarantined, 1);
     get_order(f, &f->jp, f->number, f->b);
     assert_int_equal(f->b->state, ACSA_STATE_APPROVED);
-    assert_int_equal(last_seq(f, &f->jp, "IN"), 6);
+    assert_int_equal(last_seq(f, &f->jp, "IN"), 7);
     struct qlist q;
     quarantine_of(f, &f->jp, &q);
     assert_int_equal(q.count, 1);
     assert_string_equal(q.rows[0].what, "record");
     assert_string_equal(q.rows[0].peer, "IN");
     assert_string_equal(q.rows[0].via, "sync");
-    assert_int_equal(q.rows[0].seq, 7);
+    assert_int_equal(q.rows[0].seq, 8);
     assert_string_equal(q.rows[0].order_number, f->number);
     assert_non_null(strstr(q.rows[0].reason, "step: accept on IN-JP-2024-000001 belongs to JP, "
                                              "not to its signer IN"));
-    assert_int_equal(q.rows[0].body_len, lens[6]);
+    assert_int_equal(q.rows[0].body_len, lens[7]);
     /* JP takes its own step; its record reaches IN, whose chain went another way. */
     take(f, &f->jp, f->number, ACSA_STEP_ACCEPT, "Capt Sato", 0, 0, 0);
     CHECK(f, acsa_app_batch_export(f->jp.app, "IN", 0, 0, NOW, &buf, &len, &info, &f->err));
@@ -1603,7 +1613,7 @@ static void test_import_signer_not_entitled(void **state)
     quarantine_of(f, &f->in, &q);
     assert_int_equal(q.count, 1);
     assert_string_equal(q.rows[0].peer, "JP");
-    assert_int_equal(q.rows[0].seq, 1);
+    assert_int_equal(q.rows[0].seq, 2); /* JP's record 1, its grant, is taken in. */
 }
 
 /* Sends one record made up by the test, signed by IN, and expects it quarantined for field
@@ -1757,13 +1767,14 @@ static void test_import_refused_records(void **state)
     assert_int_equal(q.rows[0].seq, r->seq);
     get_order(f, &f->jp, f->number, f->b);
     assert_int_equal(f->b->state, ACSA_STATE_SUBMITTED);
-    /* Approval above the limit the signing node holds for its official, and without one. */
-    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Rao");
+    /* Approval by an official of whom IN sent no grant: judged by the limit its record
+     * carries (above it, or none). */
+    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Menon");
     r->official_limit_minor = 19999;
     expect_record_refused(f, r, "by: order value 20000 JPY exceeds the approval limit",
                           f->number);
-    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Rao");
-    expect_record_refused(f, r, "by: \"Cdr Rao\" is not an authorised official of IN",
+    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Menon");
+    expect_record_refused(f, r, "by: \"Cdr Menon\" is not an authorised official of IN",
                           f->number);
     /* After all that, a proper step still applies. */
     next_record(f, r, ACSA_STEP_APPROVE, "Cdr Rao");
@@ -1776,6 +1787,79 @@ static void test_import_refused_records(void **state)
     assert_int_equal(result.quarantined, 0);
     get_order(f, &f->jp, f->number, f->b);
     assert_int_equal(f->b->state, ACSA_STATE_APPROVED);
+    free(r);
+}
+
+/* defect 12: authority is dated on both nodes. IN's grants reach JP as signed records, and JP
+ * judges IN's approvals by them: an approval by an official whose grant ended the day before
+ * is refused on IN and quarantined on JP, and so is one after a revocation. */
+static void test_defect12_grant_ended_both_nodes(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_grant g;
+    memset(&g, 0, sizeof(g));
+    snprintf(g.party, sizeof(g.party), "IN");
+    snprintf(g.name, sizeof(g.name), "Cdr Iyer");
+    snprintf(g.title, sizeof(g.title), "Commander, Fleet Logistics");
+    snprintf(g.agreement_id, sizeof(g.agreement_id), "IN-JP-2020");
+    snprintf(g.currency.code, sizeof(g.currency.code), "JPY");
+    g.limit_minor = 100000000;
+    g.from_day = day_of("2024-01-01");
+    g.to_day = day_of("2024-06-09");
+    g.revoked_day = ACSA_DATE_NONE;
+    int64_t id = 0;
+    CHECK(f, acsa_app_grant_add(f->in.app, &g, &id, &f->err));
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    take(f, &f->in, f->number, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0);
+    struct acsa_command cmd = command(ACSA_STEP_APPROVE, "Cdr Iyer", "2024-06-10");
+    assert_int_equal(acsa_app_order_step(f->in.app, f->number, &cmd, NULL, &f->err),
+                     ACSA_EREFUSED);
+    assert_string_equal(f->err.message, "by: Cdr Iyer holds no grant for IN-JP-2020 in JPY on "
+                        "2024-06-10; the last ended 2024-06-09");
+    uint32_t count = 0;
+    CHECK(f, acsa_app_official_revoke(f->in.app, "IN", "Cdr Rao", day_of("2024-06-10"),
+                                      "relieved of command", &count, &f->err));
+    assert_int_equal(count, 1);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Iyer");
+    r->official_limit_minor = 100000000;
+    expect_record_refused(f, r, "by: Cdr Iyer holds no grant for IN-JP-2020 in JPY on "
+                          "2024-06-10; the last ended 2024-06-09", f->number);
+    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Rao");
+    r->official_limit_minor = 100000000;
+    expect_record_refused(f, r, "by: Cdr Rao holds no grant for IN-JP-2020 in JPY on "
+                          "2024-06-10; the last ended 2024-06-09 (revoked on 2024-06-10: "
+                          "relieved of command)", f->number);
+    /* The day before, both held their grants. */
+    next_record(f, r, ACSA_STEP_APPROVE, "Cdr Iyer");
+    r->command.day = day_of("2024-06-09");
+    r->official_limit_minor = 100000000;
+    uint8_t body[ACSA_RECORD_MAX];
+    size_t body_len = 0;
+    CHECK(f, acsa_record_encode(r, body, sizeof(body), &body_len, &f->err));
+    const uint8_t *bodies[1] = {body};
+    uint8_t *buf = NULL;
+    size_t len = make_batch("IN", "JP", r->seq - 1, r->seq, bodies, &body_len, 1, f->in.sk,
+                            &buf);
+    struct acsa_batch_result result;
+    CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+    free(buf);
+    assert_int_equal(result.applied, 1);
+    get_order(f, &f->jp, f->number, f->b);
+    assert_int_equal(f->b->state, ACSA_STATE_APPROVED);
+    /* IN's node may not grant authority to an official of JP. */
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_GRANT;
+    memcpy(r->origin, "IN", 3);
+    r->seq = peer_of(f, &f->jp, "IN").received_through + 1;
+    r->ref_id = 99;
+    r->grant = g;
+    snprintf(r->grant.party, sizeof(r->grant.party), "JP");
+    expect_record_refused(f, r, "party: a grant to an official of JP is for JP's node to sign, "
+                          "not IN's", "");
     free(r);
 }
 
@@ -1892,11 +1976,11 @@ static void test_store_peer_advance(void **state)
     struct fixture *f = *state;
     struct acsa_store *s = store_of(&f->jp);
     const struct acsa_store_vtbl *v = s->vtbl;
-    assert_true(v->version >= 3);
+    assert_int_equal(v->version, 4);
     struct acsa_peer p = peer_of(f, &f->jp, "IN");
-    assert_int_equal(p.received_through, 0);
+    /* The setup's first sync: IN's grant to its official. */
+    assert_int_equal(p.received_through, 1);
     assert_int_equal(p.acked_through, 0);
-    assert_int_equal(p.last_sync_s, 0);
     CHECK(f, v->begin_write(s, &f->err));
     CHECK(f, v->peer_advance(s, "IN", 5, 3, 100, &f->err));
     CHECK(f, v->commit(s, &f->err));
@@ -1990,7 +2074,7 @@ static void test_store_records(void **state)
     CHECK(f, v->chain_head(s, f->number, create_head, &f->err));
     assert_int_equal(v->chain_head(s, "IN-JP-2024-000404", head, &f->err), ACSA_ENOTFOUND);
     assert_true(f->err.field[0] != '\0');
-    assert_int_equal(last_seq(f, &f->in, "IN"), 5);
+    assert_int_equal(last_seq(f, &f->in, "IN"), 6);
     assert_int_equal(last_seq(f, &f->in, "KR"), 0);
     /* Appends: (origin, seq) is unique; the same seq of another origin is another record. */
     uint8_t b1[40];
@@ -1998,17 +2082,17 @@ static void test_store_records(void **state)
     uint8_t b3[42];
     uint8_t b4[43];
     CHECK(f, v->begin_write(s, &f->err));
-    struct acsa_record_row r1 = row_of("IN", 6, "JP", f->number, "", b1, sizeof(b1));
+    struct acsa_record_row r1 = row_of("IN", 7, "JP", f->number, "", b1, sizeof(b1));
     CHECK(f, v->record_append(s, &r1, &f->err));
-    struct acsa_record_row again = row_of("IN", 6, "JP", second, "", b2, sizeof(b2));
+    struct acsa_record_row again = row_of("IN", 7, "JP", second, "", b2, sizeof(b2));
     assert_int_equal(v->record_append(s, &again, &f->err), ACSA_EEXISTS);
     assert_string_equal(f->err.field, "seq");
     struct acsa_record_row r2 = row_of("JP", 6, "", "", "", b2, sizeof(b2));
     CHECK(f, v->record_append(s, &r2, &f->err));
     /* An exchange moves the heads of both of its orders. */
-    struct acsa_record_row r3 = row_of("IN", 7, "FR", f->number, second, b3, sizeof(b3));
+    struct acsa_record_row r3 = row_of("IN", 8, "FR", f->number, second, b3, sizeof(b3));
     CHECK(f, v->record_append(s, &r3, &f->err));
-    struct acsa_record_row r4 = row_of("IN", 9, "", "", "", b4, sizeof(b4));
+    struct acsa_record_row r4 = row_of("IN", 10, "", "", "", b4, sizeof(b4));
     CHECK(f, v->record_append(s, &r4, &f->err));
     CHECK(f, v->commit(s, &f->err));
     CHECK(f, v->chain_head(s, f->number, head, &f->err));
@@ -2029,38 +2113,38 @@ static void test_store_records(void **state)
     assert_false(known);
     /* Read back without the body. */
     struct acsa_record_row got;
-    CHECK(f, v->record_get(s, "IN", 6, &got, &f->err));
+    CHECK(f, v->record_get(s, "IN", 7, &got, &f->err));
     assert_memory_equal(got.hash, r1.hash, ACSA_HASH_SIZE);
     assert_string_equal(got.order_number, f->number);
     assert_string_equal(got.partner, "JP");
     assert_int_equal(got.batch_id, 0);
     assert_null(got.body);
-    assert_int_equal(v->record_get(s, "IN", 8, &got, &f->err), ACSA_ENOTFOUND);
-    assert_int_equal(last_seq(f, &f->in, "IN"), 9);
+    assert_int_equal(v->record_get(s, "IN", 9, &got, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(last_seq(f, &f->in, "IN"), 10);
     assert_int_equal(last_seq(f, &f->in, "JP"), 6);
     /* A scan for JP: IN's records for JP or for anyone, after a seq, by seq, within a limit. */
     struct row_list rows = {0};
     CHECK(f, v->record_scan(s, "IN", "JP", 0, 0, collect_row, &rows, &f->err));
-    assert_int_equal(rows.count, 7);
-    static const int64_t expected[] = {1, 2, 3, 4, 5, 6, 9};
+    assert_int_equal(rows.count, 8);
+    static const int64_t expected[] = {1, 2, 3, 4, 5, 6, 7, 10};
     for (size_t i = 0; i < rows.count; i++) {
         assert_int_equal(rows.seqs[i], expected[i]);
     }
     assert_string_equal(rows.partners[0], "");
-    assert_string_equal(rows.partners[4], "JP");
     assert_string_equal(rows.partners[5], "JP");
-    assert_string_equal(rows.partners[6], "");
-    assert_int_equal(rows.lens[6], sizeof(b4));
+    assert_string_equal(rows.partners[6], "JP");
+    assert_string_equal(rows.partners[7], "");
+    assert_int_equal(rows.lens[7], sizeof(b4));
     memset(&rows, 0, sizeof(rows));
-    CHECK(f, v->record_scan(s, "IN", "JP", 3, 2, collect_row, &rows, &f->err));
+    CHECK(f, v->record_scan(s, "IN", "JP", 4, 2, collect_row, &rows, &f->err));
     assert_int_equal(rows.count, 2);
-    assert_int_equal(rows.seqs[0], 4);
-    assert_int_equal(rows.seqs[1], 5);
+    assert_int_equal(rows.seqs[0], 5);
+    assert_int_equal(rows.seqs[1], 6);
     memset(&rows, 0, sizeof(rows));
-    CHECK(f, v->record_scan(s, "IN", "FR", 5, 0, collect_row, &rows, &f->err));
+    CHECK(f, v->record_scan(s, "IN", "FR", 6, 0, collect_row, &rows, &f->err));
     assert_int_equal(rows.count, 2);
-    assert_int_equal(rows.seqs[0], 7);
-    assert_int_equal(rows.seqs[1], 9);
+    assert_int_equal(rows.seqs[0], 8);
+    assert_int_equal(rows.seqs[1], 10);
 }
 
 static void test_store_quarantine_order(void **state)
@@ -2484,6 +2568,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_signer_not_entitled, setup_unlinked,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_import_refused_records, setup, teardown),
+        {"defect 12: an approval by an official whose grant ended the day before is refused "
+         "on both nodes", test_defect12_grant_ended_both_nodes, setup, teardown, NULL},
         cmocka_unit_test_setup_teardown(test_reference_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_peer_advance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_records, setup, teardown),

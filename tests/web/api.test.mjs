@@ -278,14 +278,26 @@ const SUCCESS = [
             assert.ok(Number.isInteger(r.json.id));
         } },
     { route: 'GET /api/officials', as: 'in-finance', status: 200, check: (r) => {
-        const rao = r.json.items.find((o) => o.name === 'Cdr A. Rao');
-        assert.deepEqual(rao.limits.find((l) => l.currency === 'JPY'),
-            { currency: 'JPY', amount: '20000000' });
+        const rao = r.json.items.find((o) => o.name === 'Cdr A. Rao' && o.currency === 'JPY');
+        assert.equal(rao.limit, '20000000');
+        assert.equal(rao.title, 'Fleet Logistics Officer');
+        assert.equal(rao.to, null);
+        assert.equal(rao.revoked, null);
     } },
     { route: 'POST /api/officials', as: 'in-programme',
-        body: { party: 'FR', name: 'CV J. Dupont', limit: '250000.00', currency: 'EUR' },
+        body: { party: 'FR', name: 'CV J. Dupont', title: 'Chef logistique', limit: '250000.00',
+            currency: 'EUR', from: '2024-01-01', agreement: 'IN-FR-2018' },
         status: 201, check: (r) => {
-            assert.deepEqual(r.json.limits, [{ currency: 'EUR', amount: '250000.00' }]);
+            assert.equal(r.json.limit, '250000.00');
+            assert.equal(r.json.currency, 'EUR');
+            assert.equal(r.json.agreement, 'IN-FR-2018');
+            assert.equal(r.json.from, '2024-01-01');
+        } },
+    { route: 'POST /api/officials/revoke', as: 'in-programme',
+        body: { party: 'FR', name: 'CV J. Dupont', date: '2025-01-01', reason: 'left the post' },
+        status: 200, check: (r) => {
+            assert.equal(r.json.revoked, 1);
+            assert.equal(r.json.date, '2025-01-01');
         } },
     { route: 'GET /api/activities', as: 'jp-requester',
         path: '/api/activities?agreement=IN-JP-2020', status: 200, check: (r) => {
@@ -604,9 +616,13 @@ const WRITES = [
     { route: 'POST /api/units', as: 'in-programme', body: { party: 'IN', name: 'Coast Guard' },
         required: ['party', 'name'], types: { party: 91, name: null } },
     { route: 'POST /api/officials', as: 'in-programme',
-        body: { party: 'IN', name: 'Cmde P. Shah', limit: '1000000', currency: 'JPY' },
-        required: ['party', 'name', 'limit', 'currency'],
-        types: { limit: 1000000, currency: 392 } },
+        body: { party: 'IN', name: 'Cmde P. Shah', title: 'Commodore', limit: '1000000',
+            currency: 'JPY', from: '2024-01-01' },
+        required: ['party', 'name', 'title', 'limit', 'currency', 'from'],
+        types: { limit: 1000000, currency: 392, from: 20240101 } },
+    { route: 'POST /api/officials/revoke', as: 'in-programme',
+        body: { party: 'IN', name: 'Cmde P. Shah', date: '2024-06-01', reason: 'posted away' },
+        required: ['party', 'name', 'date', 'reason'], types: { date: 20240601 } },
     { route: 'POST /api/activities', as: 'in-programme',
         body: { agreement: 'IN-JP-2020', name: 'Malabar', type: 'bilateral-training',
             from: '2026-11-01', to: '2026-11-09' },
@@ -900,7 +916,7 @@ const WALKED_LISTS = [
     ['/api/audit', 'in-auditor', 250, 'id', 'SELECT id FROM audit'],
     ['/api/users', 'in-programme', 3, 'username', 'SELECT username FROM users'],
     ['/api/units', 'jp-clerk', 4, 'id', 'SELECT id FROM units'],
-    ['/api/officials', 'jp-clerk', 2, 'id', 'SELECT id FROM officials'],
+    ['/api/officials?all=true', 'jp-clerk', 2, 'id', 'SELECT id FROM grants'],
     ['/api/stats/monthly?months=60', 'in-programme', 5, 'month', null],
 ];
 

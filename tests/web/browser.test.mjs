@@ -467,6 +467,27 @@ test('two nodes that hold the same orders: Sync now, then Reconcile says they ag
         }
     });
 
+test('the Officials page shows grants with titles; the programme officer revokes one',
+    async () => {
+        const finance = pages['in-finance'];
+        await finance.getByTestId('nav-officials').click();
+        await finance.getByTestId('officials-table').waitFor();
+        assert.equal(await finance.getByTestId('revoke-form').count(), 0);
+        const officer = await signedIn('in-programme');
+        await officer.getByTestId('nav-officials').click();
+        await shows(officer, 'officials-table', 'Fleet Logistics Officer');
+        await officer.getByTestId('revoke-party').fill('IN');
+        await officer.getByTestId('revoke-name').fill('Gp Capt S. Nair');
+        await officer.getByTestId('revoke-date').fill('2099-01-01');
+        await officer.getByTestId('revoke-reason').fill('posted away');
+        await officer.getByTestId('revoke-submit').click();
+        await shows(officer, 'revoke-result', 'end on 2099-01-01');
+        await shows(officer, 'officials-table', 'from 2099-01-01: posted away');
+        await officer.getByTestId('revoke-submit').click();
+        await shows(officer, 'field-error-name', 'holds no grant still to revoke');
+        await officer.context().close();
+    });
+
 test('signing out returns to the sign-in form', async () => {
     const page = pages['in-requester'];
     await page.getByTestId('sign-out').click();

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+// Officials page (#/officials): the dated grants of authority of both parties' officials (who
+// may approve, accept or reject which agreement's orders, in which currency, up to which limit,
+// from when to when, and whether revoked), as of a day or the whole history, and the programme
+// officer's form to revoke an official from a date.
+
+import { getAll, post } from "./api.js";
+import { dataTable, h, note, panel, replace, tag } from "./dom.js";
+import { busy, field, FormErrors, input } from "./forms.js";
+import { money } from "./format.js";
+import { canRevokeOfficials } from "./roles.js";
+
+const dash = (text) => text || "—";
+
+function grantColumns() {
+    return [
+        { label: "Name", cell: (g) => h("strong", {}, g.name) },
+        { label: "Title", test: (g) => `official-title-${g.id}`, cell: (g) => dash(g.title) },
+        { label: "Party", cell: (g) => g.party },
+        { label: "Agreement", cell: (g) => g.agreement || "every agreement" },
+        { label: "Limit", numeric: true, cell: (g) => money(g.limit, g.currency) },
+        { label: "From", nowrap: true, cell: (g) => g.from },
+        { label: "To", nowrap: true, cell: (g) => g.to || "open-ended" },
+        { label: "Revoked", test: (g) => `official-revoked-${g.id}`,
+            cell: (g) => (g.revoked ? tag(`from ${g.revoked}: ${g.revoke_reason || ""}`, "warn")
+                : "—") },
+    ];
+}
+
+/** The grants table, as of a day ("" for the whole history). */
+async function loadGrants(target, asOf) {
+    replace(target, note("Loading grants…", "officials-loading"));
+    try {
+        const grants = await getAll("/api/officials", asOf ? { as_of: asOf } : { all: "true" });
+        replace(target, grants.length === 0 ? note("No grant.", "officials-empty")
+            : dataTable({ columns: grantColumns(), rows: grants, test: "officials-table",
+                rowTest: (g) => `official-${g.id}`,
+                caption: asOf ? `Grants in force on ${asOf}` : "Every grant, ended and revoked "
+                    + "ones included" }));
+    } catch (error) {
+        replace(target, h("p", { class: "form-error", role: "alert" }, error.detail || String(error)));
+    }
+}
+
+function revokeForm(onDone) {
+    const errors = new FormErrors();
+    const party = input({ name: "party", test: "revoke-party", maxlength: 2 });
+    const name = input({ name: "name", test: "revoke-name" });
+    const date = input({ name: "date", type: "date", test: "revoke-date" });
+    const reason = input({ name: "reason", test: "revoke-reason" });
+    const button = h("button", { type: "submit", class: "primary", test: "revoke-submit" },
+        "Revoke");
+    const result = h("p", { class: "note", test: "revoke-result", hidden: true });
+    const form = h("form", { class: "form", test: "revoke-form" }, errors.top,
+        field("Party", party, { key: "party", errors, hint: "IN, JP, ..." }),
+        field("Official", name, { key: "name", errors, hint: "exactly as in approvals" }),
+        field("From", date, { key: "date", errors,
+            hint: "the first day the official holds no authority" }),
+        field("Reason", reason, { key: "reason", errors, wide: true }), button, result);
+    form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        errors.clear();
+        await busy(button, async () => {
+            try {
+                const { data } = await post("/api/officials/revoke", { party: party.value,
+                    name: name.value, date: date.value, reason: reason.value });
+                result.textContent = `${data.revoked} grant(s) of ${data.name} end on ${data.date}.`;
+                result.hidden = false;
+                onDone();
+            } catch (error) {
+                errors.show(error);
+            }
+        });
+    });
+    return form;
+}
+
+export async function renderOfficials(el, user) {
+    const table = h("div", { test: "officials-grants" });
+    const asOf = input({ name: "as_of", type: "date", test: "officials-as-of" });
+    const show = () => loadGrants(table, asOf.value);
+    asOf.addEventListener("change", show);
+    replace(el, h("h1", {}, "Officials"),
+        panel("Grants of authority", "officials", h("div", { class: "form" },
+            field("In force on", asOf, { hint: "empty: every grant, ended and revoked ones "
+                + "included" })), table),
+        canRevokeOfficials(user) ? panel("Revoke an official", "officials-revoke",
+            revokeForm(show)) : null);
+    await show();
+}
