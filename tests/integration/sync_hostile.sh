@@ -319,7 +319,7 @@ if kind == "activity":
     # 2024-06-20 is day 19894.
     body = (head(2) + struct.pack(">q", 900000 + seq) + text(b"IN-JP-2020")
             + text(b"Hostile exercise") + text(b"bilateral-training")
-            + struct.pack(">ii", -2**31 + 1, 19894) + text(b""))
+            + struct.pack(">ii", -2**31 + 1, 19894) + text(b"") + text(b""))
 else:
     body = head(3) + struct.pack(">q", 900000 + seq) + text(b"JP") + text(b"JS \xff\xfe \x1b[2J")
 db.execute("INSERT INTO records (origin, seq, partner, hash, body) VALUES ('JP', ?, 'IN', ?, ?)",

@@ -29,7 +29,7 @@ on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilatera
 JIMEX_IN=$OUT
 on_ok JP unit add --party JP --name "JMSDF"
 on_ok JP official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
-sync_ok IN JP 2 1
+sync_ok IN JP 3 2 # a unit and a grant each way, and the activity
 on IN unit list --json
 JMSDF_IN=$(json_value '[u["id"] for u in d if u["name"] == "JMSDF"][0]')
 
