@@ -144,6 +144,12 @@ enum acsa_rc acsa_activity_validate(const struct acsa_agreement *agreement,
     if (activity->to_day < activity->from_day) {
         return acsa_error_set(err, ACSA_EREFUSED, "to", "to: the activity ends before it starts");
     }
+    /* Only the named types are eligible on their face; a catch-all one must say why. */
+    if (strcmp(activity->type, ACSA_ACTIVITY_OTHER_LAWFUL) == 0 && activity->reason[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "reason",
+                              "reason: an activity of type other-lawful needs a stated reason "
+                              "(--reason)");
+    }
     return ACSA_OK;
 }
 

@@ -94,6 +94,7 @@ struct acsa_activity {
     int32_t from_day;                        /* First day. */
     int32_t to_day;                          /* Last day (>= from_day). */
     char place[ACSA_TEXT_SIZE];              /* Optional. */
+    char reason[ACSA_TEXT_SIZE];             /* Why it qualifies: required for other-lawful. */
 };
 
 /** Validates an activity against its agreement: name present, type covered, dates ordered.
