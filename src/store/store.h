@@ -179,7 +179,7 @@ enum acsa_ref_kind {
     ACSA_REF_UNIT,
 };
 
-#define ACSA_STORE_VTBL_VERSION 3
+#define ACSA_STORE_VTBL_VERSION 4
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -415,6 +415,35 @@ struct acsa_store_vtbl {
     enum acsa_rc (*order_fingerprints)(struct acsa_store *store, const char *partner,
                                        acsa_fingerprint_cb cb, void *ctx,
                                        struct acsa_error *err);
+
+    /* Version 4. Agreement lifecycle: amendments are versions after the one loaded first,
+     * append-only, listed by effective day (index 0 is the first amendment; ENOTFOUND past
+     * the last). Notice and termination are one each per agreement (kind "notice" or
+     * "terminate"; a second: EEXISTS; none: ENOTFOUND, err untouched). */
+    enum acsa_rc (*agreement_version_add)(struct acsa_store *store,
+                                          const struct acsa_agreement *agreement,
+                                          int32_t effective_day, const char *source_json,
+                                          struct acsa_error *err);
+    enum acsa_rc (*agreement_version_get)(struct acsa_store *store, const char *id,
+                                          uint32_t index, struct acsa_agreement *out,
+                                          int32_t *out_effective_day, struct acsa_error *err);
+    enum acsa_rc (*agreement_event_add)(struct acsa_store *store, const char *id,
+                                        const char *kind, int32_t day, const char *party,
+                                        const char *reason, struct acsa_error *err);
+    /* party holds ACSA_NATION_SIZE bytes, reason ACSA_TEXT_SIZE. */
+    enum acsa_rc (*agreement_event_get)(struct acsa_store *store, const char *id,
+                                        const char *kind, int32_t *out_day, char *party,
+                                        char *reason, struct acsa_error *err);
+    /* The participating service of a unit (ACSA_CODE_SIZE bytes; "" if never given) and the
+     * stated reason of an activity (ACSA_TEXT_SIZE bytes). */
+    enum acsa_rc (*unit_service_set)(struct acsa_store *store, int64_t id, const char *service,
+                                     struct acsa_error *err);
+    enum acsa_rc (*unit_service_get)(struct acsa_store *store, int64_t id, char *service,
+                                     struct acsa_error *err);
+    enum acsa_rc (*activity_reason_set)(struct acsa_store *store, int64_t id,
+                                        const char *reason, struct acsa_error *err);
+    enum acsa_rc (*activity_reason_get)(struct acsa_store *store, int64_t id, char *reason,
+                                        struct acsa_error *err);
 };
 
 struct acsa_store {

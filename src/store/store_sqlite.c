@@ -624,6 +624,14 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .ref_origin = acsa__sqlite_ref_origin,
     .ref_by_name = acsa__sqlite_ref_by_name,
     .order_fingerprints = acsa__sqlite_order_fingerprints,
+    .agreement_version_add = acsa__sqlite_agreement_version_add,
+    .agreement_version_get = acsa__sqlite_agreement_version_get,
+    .agreement_event_add = acsa__sqlite_agreement_event_add,
+    .agreement_event_get = acsa__sqlite_agreement_event_get,
+    .unit_service_set = acsa__sqlite_unit_service_set,
+    .unit_service_get = acsa__sqlite_unit_service_get,
+    .activity_reason_set = acsa__sqlite_activity_reason_set,
+    .activity_reason_get = acsa__sqlite_activity_reason_get,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

@@ -94,6 +94,14 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_REF_NAME_ACTIVITY,
     ACSA__SQLITE_REF_NAME_UNIT,
     ACSA__SQLITE_FINGERPRINTS,
+    ACSA__SQLITE_AGREEMENT_VERSION_ADD,
+    ACSA__SQLITE_AGREEMENT_VERSION_GET,
+    ACSA__SQLITE_AGREEMENT_EVENT_ADD,
+    ACSA__SQLITE_AGREEMENT_EVENT_GET,
+    ACSA__SQLITE_UNIT_SERVICE_SET,
+    ACSA__SQLITE_UNIT_SERVICE_GET,
+    ACSA__SQLITE_ACTIVITY_REASON_SET,
+    ACSA__SQLITE_ACTIVITY_REASON_GET,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -440,5 +448,30 @@ enum acsa_rc acsa__sqlite_ref_by_name(struct acsa_store *store, enum acsa_ref_ki
 enum acsa_rc acsa__sqlite_order_fingerprints(struct acsa_store *store, const char *partner,
                                              acsa_fingerprint_cb cb, void *ctx,
                                              struct acsa_error *err);
+
+
+/* Agreement lifecycle (store_sqlite_life.c). */
+enum acsa_rc acsa__sqlite_agreement_version_add(struct acsa_store *store,
+                                                const struct acsa_agreement *agreement,
+                                                int32_t effective_day, const char *source_json,
+                                                struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const char *id,
+                                                uint32_t index, struct acsa_agreement *out,
+                                                int32_t *out_effective_day,
+                                                struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_event_add(struct acsa_store *store, const char *id,
+                                              const char *kind, int32_t day, const char *party,
+                                              const char *reason, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_event_get(struct acsa_store *store, const char *id,
+                                              const char *kind, int32_t *out_day, char *party,
+                                              char *reason, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_unit_service_set(struct acsa_store *store, int64_t id,
+                                           const char *service, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_unit_service_get(struct acsa_store *store, int64_t id, char *service,
+                                           struct acsa_error *err);
+enum acsa_rc acsa__sqlite_activity_reason_set(struct acsa_store *store, int64_t id,
+                                              const char *reason, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_activity_reason_get(struct acsa_store *store, int64_t id,
+                                              char *reason, struct acsa_error *err);
 
 #endif

@@ -293,6 +293,37 @@ static const char *const migration_3[] = {
     ")",
 };
 
+/* Migration 4: the agreement's lifecycle. Amendments are versions from an effective day
+ * (append-only: versions are history); notice of non-renewal and termination are one each
+ * per agreement. Units carry their participating service, activities their stated reason. */
+static const char *const migration_4[] = {
+    "CREATE TABLE agreement_versions (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    agreement_id TEXT NOT NULL REFERENCES agreements (id),\n"
+    "    effective_day INTEGER NOT NULL,\n"
+    "    canonical_json TEXT NOT NULL,\n"
+    "    source_json TEXT NOT NULL,\n"
+    "    UNIQUE (agreement_id, effective_day)\n"
+    ")",
+    "CREATE TRIGGER agreement_versions_no_update BEFORE UPDATE ON agreement_versions\n"
+    "BEGIN SELECT RAISE(ABORT, 'agreement versions are append-only'); END",
+    "CREATE TRIGGER agreement_versions_no_delete BEFORE DELETE ON agreement_versions\n"
+    "BEGIN SELECT RAISE(ABORT, 'agreement versions are append-only'); END",
+    "CREATE TABLE agreement_events (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    agreement_id TEXT NOT NULL REFERENCES agreements (id),\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('notice', 'terminate')),\n"
+    "    day INTEGER NOT NULL,\n"
+    "    party TEXT NOT NULL,\n"
+    "    reason TEXT NOT NULL,\n"
+    "    UNIQUE (agreement_id, kind)\n"
+    ")",
+    "CREATE TRIGGER agreement_events_no_update BEFORE UPDATE ON agreement_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'agreement events are append-only'); END",
+    "ALTER TABLE units ADD COLUMN service TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE activities ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
+};
+
 struct migration {
     const char *const *statements; /* Applied in order, in one transaction. */
     size_t count;                  /* Number of statements. */
@@ -303,6 +334,7 @@ static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
     {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
+    {migration_4, sizeof(migration_4) / sizeof(migration_4[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1722,7 +1722,7 @@ static void test_store_peer_advance(void **state)
     struct fixture *f = *state;
     struct acsa_store *s = store_of(&f->jp);
     const struct acsa_store_vtbl *v = s->vtbl;
-    assert_int_equal(v->version, 3);
+    assert_int_equal(v->version, 4);
     struct acsa_peer p = peer_of(f, &f->jp, "IN");
     assert_int_equal(p.received_through, 0);
     assert_int_equal(p.acked_through, 0);
