@@ -350,3 +350,9 @@ enum acsa_rc acsa__app_check_services(struct acsa_app *app,
                                                         supplier_unit, supplier, err)
                          : rc;
 }
+
+enum acsa_rc acsa_app_agreement_on(struct acsa_app *app, const char *id, int32_t day,
+                                   struct acsa_agreement *out, struct acsa_error *err)
+{
+    return acsa__app_agreement_on(app, id, day, out, err);
+}

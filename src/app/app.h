@@ -68,6 +68,12 @@ struct acsa_agreement_info {
     char status[24]; /* "in force", "notice given", "terminated", "expired", "not yet in force" */
 };
 
+/** The agreement as in force on day (its version for that day, with notice and termination;
+ * the latest version for ACSA_DATE_NONE). */
+ACSA_NODISCARD enum acsa_rc acsa_app_agreement_on(struct acsa_app *app, const char *id,
+                                                  int32_t day, struct acsa_agreement *out,
+                                                  struct acsa_error *err);
+
 /** An agreement's versions and status as of today. */
 ACSA_NODISCARD enum acsa_rc acsa_app_agreement_info(struct acsa_app *app, const char *id,
                                                     int32_t today,
