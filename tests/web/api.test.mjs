@@ -141,7 +141,7 @@ function batchHead(bytes) {
 /** A bundle of France's records this node has not taken in yet: a new French unit first. */
 async function franceBatch() {
     const { node: fr } = await partner();
-    acsa(fr, ['--db', fr.db, 'unit', 'add', '--party', 'FR', '--name', uniq('Flottille')]);
+    acsa(fr, ['--db', fr.db, 'unit', 'add', '--party', 'FR', '--name', uniq('Flottille'), '--service', 'marine-nationale']);
     const peers = (await call('GET', '/api/peers', 'in-auditor')).json.items;
     const since = peers.find((p) => p.party === 'FR').received_through;
     const file = join(fr.dir, `${uniq('bundle')}.bin`);
