@@ -252,6 +252,13 @@ enum acsa_rc acsa__app_check_party(const char *party, struct acsa_error *err)
 enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party, const char *name,
                                int64_t *out_id, struct acsa_error *err)
 {
+    return acsa_app_unit_add_service(app, party, name, NULL, out_id, err);
+}
+
+enum acsa_rc acsa_app_unit_add_service(struct acsa_app *app, const char *party,
+                                       const char *name, const char *service, int64_t *out_id,
+                                       struct acsa_error *err)
+{
     *out_id = 0;
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc != ACSA_OK) {
@@ -259,7 +266,11 @@ enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party, const ch
     }
     rc = acsa__app_check_party(party, err);
     rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
+    rc = rc == ACSA_OK && service != NULL ? acsa__app_check_service(service, err) : rc;
     rc = rc == ACSA_OK ? STORE(app)->unit_add(app->store, party, name, out_id, err) : rc;
+    rc = rc == ACSA_OK && service != NULL
+             ? STORE(app)->unit_service_set(app->store, *out_id, service, err)
+             : rc;
     rc = rc == ACSA_OK ? acsa__app_record_ref(app, ACSA_REF_UNIT, *out_id, err) : rc;
     char object[ACSA__APP_OBJECT_SIZE];
     object_of(object, "unit", rc == ACSA_OK ? *out_id : 0, party, name);
@@ -413,7 +424,7 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
                                           const char *actor, char *number,
                                           struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__app_agreement(app, agreement_id, &work->agreement, err);
+    enum acsa_rc rc = acsa__app_agreement_on(app, agreement_id, day, &work->agreement, err);
     if (rc == ACSA_OK) {
         rc = STORE(app)->activity_get(app->store, activity_id, &work->activity, err);
     }
@@ -421,6 +432,9 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
                                               draft->requester, err) : rc;
     rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", draft->supplier_unit_id,
                                               draft->supplier, err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_check_services(app, &work->agreement, draft->requester,
+                                                  draft->requester_unit_id, draft->supplier,
+                                                  draft->supplier_unit_id, err) : rc;
     int32_t year = 0;
     acsa_date_to_ymd(day, &year, NULL, NULL);
     int64_t sequence = 0;
@@ -490,14 +504,14 @@ void acsa_app_order_created(const struct acsa_app *app, struct acsa_app_created 
 }
 
 /* Loads an order and the agreement it falls under. */
-static enum acsa_rc load_order(struct acsa_app *app, const char *number,
+static enum acsa_rc load_order(struct acsa_app *app, const char *number, int32_t day,
                                struct acsa_order *order, struct acsa_agreement *agreement,
                                struct acsa_error *err)
 {
     enum acsa_rc rc = STORE(app)->order_get(app->store, number, order, err);
     if (rc == ACSA_OK) {
         acsa_app_order_keys(order);
-        rc = acsa__app_agreement(app, order->agreement_id, agreement, err);
+        rc = acsa__app_agreement_on(app, order->agreement_id, day, agreement, err);
     }
     return rc;
 }
@@ -571,7 +585,12 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
         struct acsa_command cmd = *command;
         acsa__app_command_prepare(app, &cmd);
         bool manual = false;
-        rc = load_order(app, number, &work->order, &work->agreement, err);
+        rc = load_order(app, number, cmd.day, &work->order, &work->agreement, err);
+        rc = rc == ACSA_OK && cmd.step == ACSA_STEP_SUBMIT
+                 ? acsa__app_check_services(app, &work->agreement, work->order.requester,
+                                            work->order.requester_unit_id, work->order.supplier,
+                                            work->order.supplier_unit_id, err)
+                 : rc;
         rc = rc == ACSA_OK && known ? acsa__app_local_command_allowed(app, &work->order, &cmd,
                                                                       &manual, err) : rc;
         rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
@@ -633,7 +652,7 @@ enum acsa_rc acsa_app_order_exchange_many(struct acsa_app *app, const char *numb
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         struct acsa_command cmd = *command;
-        rc = load_order(app, number, &work->order, &work->agreement, err);
+        rc = load_order(app, number, command->day, &work->order, &work->agreement, err);
         for (uint32_t i = 0; rc == ACSA_OK && i < count; i++) {
             cmd.exchange_more = (uint8_t)(count - 1 - i);
             rc = exchange_pair(app, work, others[i], &cmd, err);
@@ -695,7 +714,8 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
     cmd.day = day;
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     for (size_t i = 0; i < list->count; i++) {
-        enum acsa_rc rc = load_order(app, list->numbers[i], &work->order, &work->agreement, err);
+        enum acsa_rc rc = load_order(app, list->numbers[i], day, &work->order,
+                                     &work->agreement, err);
         if (rc == ACSA_OK && work->agreement.conversion == ACSA_CONVERSION_APPROVAL) {
             snprintf(cmd.reason, sizeof(cmd.reason), "conversion approved by %s", actor);
         } else {
@@ -775,7 +795,8 @@ enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
-    enum acsa_rc rc = load_order(app, number, &work->order, &work->agreement, err);
+    enum acsa_rc rc = load_order(app, number, ACSA_DATE_NONE, &work->order, &work->agreement,
+                                 err);
     if (rc == ACSA_OK && out_order != NULL) {
         *out_order = work->order;
     }

@@ -38,6 +38,54 @@ ACSA_NODISCARD enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const 
                                                     size_t size, char out_id[ACSA_ID_SIZE],
                                                     struct acsa_error *err);
 
+/** Amends a loaded agreement: the file's text is a new version (same id and parties) in
+ * force from effective_day, which must come after every earlier version's. Versions are
+ * history: never edited. */
+ACSA_NODISCARD enum acsa_rc acsa_app_agreement_amend(struct acsa_app *app, const char *text,
+                                                     size_t size, int32_t effective_day,
+                                                     char out_id[ACSA_ID_SIZE],
+                                                     struct acsa_error *err);
+/** Notice of non-renewal given by this node's party on day: the term running then is the
+ * last. Once per agreement; refused for an agreement that does not renew or is terminated. */
+ACSA_NODISCARD enum acsa_rc acsa_app_agreement_notice(struct acsa_app *app, const char *id,
+                                                      int32_t day, struct acsa_error *err);
+/** Termination by this node's party, taking effect on day (the last day in force is the day
+ * before), with a reason. Once per agreement. */
+ACSA_NODISCARD enum acsa_rc acsa_app_agreement_terminate(struct acsa_app *app, const char *id,
+                                                         int32_t day, const char *reason,
+                                                         struct acsa_error *err);
+
+struct acsa_agreement_info {
+    uint32_t version_count;                            /* 1 + amendments. */
+    int32_t effective[ACSA_AGREEMENT_VERSIONS_MAX];    /* From when each version is in force. */
+    char hash[ACSA_AGREEMENT_VERSIONS_MAX][65];        /* SHA-256 of its canonical JSON, hex. */
+    int32_t notice_day;                                /* ACSA_DATE_NONE if none. */
+    char notice_by[ACSA_NATION_SIZE];
+    int32_t terminated_day;                            /* ACSA_DATE_NONE if none. */
+    char terminated_by[ACSA_NATION_SIZE];
+    char reason[ACSA_TEXT_SIZE];                       /* Of the termination. */
+    int32_t last_day;                                  /* acsa_agreement_last_day. */
+    char status[24]; /* "in force", "notice given", "terminated", "expired", "not yet in force" */
+};
+
+/** The agreement as in force on day (its version for that day, with notice and termination;
+ * the latest version for ACSA_DATE_NONE). */
+ACSA_NODISCARD enum acsa_rc acsa_app_agreement_on(struct acsa_app *app, const char *id,
+                                                  int32_t day, struct acsa_agreement *out,
+                                                  struct acsa_error *err);
+
+/** An agreement's versions and status as of today. */
+ACSA_NODISCARD enum acsa_rc acsa_app_agreement_info(struct acsa_app *app, const char *id,
+                                                    int32_t today,
+                                                    struct acsa_agreement_info *out,
+                                                    struct acsa_error *err);
+
+/** Adds a unit of a participating service (a code such as "navy"); required. Orders are
+ * refused whose unit's service is not a participating one of the agreement. */
+ACSA_NODISCARD enum acsa_rc acsa_app_unit_add_service(struct acsa_app *app, const char *party,
+                                                      const char *name, const char *service,
+                                                      int64_t *out_id, struct acsa_error *err);
+
 ACSA_NODISCARD enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party,
                                               const char *name, int64_t *out_id,
                                               struct acsa_error *err);

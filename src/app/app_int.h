@@ -46,6 +46,29 @@ ACSA_NODISCARD enum acsa_rc acsa__app_agreement(struct acsa_app *app, const char
                                                 struct acsa_agreement *out,
                                                 struct acsa_error *err);
 
+/* The one place that picks an agreement's version: the one in force on day (the latest for
+ * ACSA_DATE_NONE), with the node's notice and termination (agreement_life.c). */
+ACSA_NODISCARD enum acsa_rc acsa__app_agreement_on(struct acsa_app *app, const char *id,
+                                                   int32_t day, struct acsa_agreement *out,
+                                                   struct acsa_error *err);
+/* A service code (a-z, 0-9, '-'); ACSA_EUSAGE naming "service" otherwise. */
+ACSA_NODISCARD enum acsa_rc acsa__app_check_service(const char *service,
+                                                    struct acsa_error *err);
+/* Unit id (0: none) of party is of a participating service under the agreement (a unit whose
+ * service is not known passes); ACSA_EREFUSED naming field otherwise. */
+ACSA_NODISCARD enum acsa_rc acsa__app_check_unit_service(struct acsa_app *app,
+                                                         const struct acsa_agreement *agreement,
+                                                         const char *field, int64_t id,
+                                                         const char *party,
+                                                         struct acsa_error *err);
+/* Both units of an order (create, amend, submit). */
+ACSA_NODISCARD enum acsa_rc acsa__app_check_services(struct acsa_app *app,
+                                                     const struct acsa_agreement *agreement,
+                                                     const char *requester,
+                                                     int64_t requester_unit,
+                                                     const char *supplier, int64_t supplier_unit,
+                                                     struct acsa_error *err);
+
 #define STORE(app) ((app)->store->vtbl)
 
 /* Audit texts: the object of a record ("unit:12", an order number), and the action. */

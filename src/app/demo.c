@@ -37,6 +37,8 @@ static const char demo_agreement[] =
     "    \"clothing\", \"communications\", \"medical\", \"base-support\", \"storage\",\n"
     "    \"facilities\", \"training-services\", \"spare-parts\", \"repair-maintenance\",\n"
     "    \"airport-seaport\"],\n"
+    "  \"services\": {\"IN\": [\"army\", \"navy\", \"air-force\"], \"JP\": [\"jgsdf\", "
+    "\"jmsdf\", \"jasdf\"]},\n"
     "  \"excluded\": [\"weapons\", \"ammunition\"],\n"
     "  \"settlement\": {\n"
     "    \"cash\": {\"due_days\": 30},\n"

@@ -322,7 +322,7 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
     }
     acsa_error_clear(err);
     int64_t activity_id = 0;
-    rc = acsa__app_agreement(app, r->agreement_id, &work->agreement, err);
+    rc = acsa__app_agreement_on(app, r->agreement_id, r->command.day, &work->agreement, err);
     if (rc == ACSA_ENOTFOUND) {
         return REFUSE(err, "agreement_id", "agreement_id: %s is not loaded here", r->agreement_id);
     }
@@ -443,8 +443,8 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
         return REFUSE(err, "number", "number: order %s is not known here (its create record "
                       "has not arrived)", r->number);
     }
-    rc = rc == ACSA_OK ? acsa__app_agreement(app, work->order.agreement_id, &work->agreement,
-                                             err) : rc;
+    rc = rc == ACSA_OK ? acsa__app_agreement_on(app, work->order.agreement_id, cmd->day,
+                                                &work->agreement, err) : rc;
     if (rc != ACSA_OK) {
         return rc;
     }

@@ -207,6 +207,61 @@ static void agreement_text(const struct acsa_agreement *a, int32_t today)
     agreement_terms_text(a);
 }
 
+/* Versions (effective dates and hashes of their canonical JSON) and status. */
+static void agreement_life_text(const struct acsa_agreement_info *info)
+{
+    char date[ACSA_DATE_TEXT_SIZE];
+    char when[ACSA_DATE_TEXT_SIZE];
+    if (info->terminated_day != ACSA_DATE_NONE) {
+        cli_field(stdout, "Status", "terminated by %s from %s (last day %s): %s",
+                  info->terminated_by, cli_date_text(info->terminated_day, date),
+                  cli_date_text(info->last_day, when), info->reason);
+    } else if (strcmp(info->status, "notice given") == 0) {
+        cli_field(stdout, "Status", "notice given by %s on %s (ends on %s)", info->notice_by,
+                  cli_date_text(info->notice_day, date), cli_date_text(info->last_day, when));
+    } else {
+        cli_field(stdout, "Status", "%s", info->status);
+    }
+    for (uint32_t i = 0; i < info->version_count; i++) {
+        char label[32];
+        snprintf(label, sizeof(label), "Version %u", (unsigned)i + 1);
+        cli_field(stdout, label, "from %s, sha256 %s", cli_date_text(info->effective[i], date),
+                  info->hash[i]);
+    }
+}
+
+static json_t *agreement_life_json(const struct acsa_agreement_info *info)
+{
+    char date[ACSA_DATE_TEXT_SIZE];
+    json_t *versions = json_array();
+    for (uint32_t i = 0; versions != NULL && i < info->version_count; i++) {
+        json_array_append_new(versions,
+                              json_pack("{s:i, s:s, s:s}", "version", (int)i + 1, "effective",
+                                        cli_date_text(info->effective[i], date), "sha256",
+                                        info->hash[i]));
+    }
+    json_t *life = json_pack("{s:s, s:o}", "status", info->status, "versions", versions);
+    if (life != NULL) {
+        json_object_set_new(life, "last_day", info->last_day == ACSA_DATE_NONE
+                                                  ? json_null()
+                                                  : json_string(cli_date_text(info->last_day,
+                                                                              date)));
+        json_object_set_new(life, "notice", info->notice_day == ACSA_DATE_NONE
+                                                ? json_null()
+                                                : json_pack("{s:s, s:s}", "date",
+                                                            cli_date_text(info->notice_day,
+                                                                          date),
+                                                            "by", info->notice_by));
+        json_object_set_new(life, "termination",
+                            info->terminated_day == ACSA_DATE_NONE
+                                ? json_null()
+                                : json_pack("{s:s, s:s, s:s}", "date",
+                                            cli_date_text(info->terminated_day, date), "by",
+                                            info->terminated_by, "reason", info->reason));
+    }
+    return life;
+}
+
 static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     struct acsa_agreement *agreement = acsa_malloc(sizeof(*agreement));
@@ -214,12 +269,23 @@ static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
         return cli_fail(cli, ACSA_ENOMEM);
     }
     struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = store->vtbl->agreement_get(store, ctx, agreement, &cli->err);
+    struct acsa_agreement_info *info = acsa_malloc(sizeof(*info));
+    enum acsa_rc rc = info == NULL ? ACSA_ENOMEM
+                                   : acsa_app_agreement_info(app, ctx, cli->today, info,
+                                                             &cli->err);
+    (void)store;
+    rc = rc == ACSA_OK ? acsa_app_agreement_on(app, ctx, cli->today, agreement, &cli->err) : rc;
     if (rc == ACSA_OK && cli->json) {
-        rc = cli_json_print(stdout, acsa_agreement_detail_json(agreement, cli->today));
+        json_t *detail = acsa_agreement_detail_json(agreement, cli->today);
+        if (detail != NULL) {
+            json_object_set_new(detail, "lifecycle", agreement_life_json(info));
+        }
+        rc = cli_json_print(stdout, detail);
     } else if (rc == ACSA_OK) {
         agreement_text(agreement, cli->today);
+        agreement_life_text(info);
     }
+    acsa_free(info);
     acsa_free(agreement);
     return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
 }
@@ -230,12 +296,105 @@ static int agreement_show(struct cli *cli, int argc, char **argv)
                       ACSA_ID_SIZE, agreement_show_in);
 }
 
+struct amend_args {
+    struct loaded_file file;
+    int32_t effective;
+};
+
+static int agreement_amend_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct amend_args *args = ctx;
+    char id[ACSA_ID_SIZE];
+    enum acsa_rc rc = acsa_app_agreement_amend(app, args->file.text, args->file.size,
+                                               args->effective, id, &cli->err);
+    if (rc != ACSA_OK) {
+        return cli_fail(cli, rc);
+    }
+    printf("%s\n", id);
+    return CLI_EXIT_OK;
+}
+
+static int agreement_amend(struct cli *cli, int argc, char **argv)
+{
+    struct amend_args args = {{NULL, 0}, ACSA_DATE_NONE};
+    struct cli_option options[] = {
+        CLI_OPT("effective", CLI_DATE, true, &args.effective, 0, "DATE",
+                "the day the new version comes into force"),
+    };
+    struct cli_command cmd = {"Loads a new version of a loaded agreement (same id), in force "
+                              "from --effective; earlier steps keep the version of their day.",
+                              "FILE", 0, NULL, false, options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    code = code == CLI_CONTINUE ? read_file(cli, cmd.value, &args.file) : code;
+    if (code != CLI_CONTINUE) {
+        return code;
+    }
+    code = cli_with_app(cli, agreement_amend_in, &args);
+    acsa_free(args.file.text);
+    return code;
+}
+
+struct ending_args {
+    const char *id;
+    int32_t date;
+    char reason[ACSA_TEXT_SIZE];
+};
+
+static int agreement_notice_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct ending_args *args = ctx;
+    enum acsa_rc rc = acsa_app_agreement_notice(app, args->id, args->date, &cli->err);
+    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+}
+
+static int agreement_notice(struct cli *cli, int argc, char **argv)
+{
+    struct ending_args args = {NULL, ACSA_DATE_NONE, ""};
+    struct cli_option options[] = {
+        CLI_OPT("date", CLI_DATE, true, &args.date, 0, "DATE", "the day notice is given"),
+    };
+    struct cli_command cmd = {"Gives notice of non-renewal: the agreement ends at the end of "
+                              "the term running on --date.", "ID", ACSA_ID_SIZE, NULL, false,
+                              options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    args.id = cmd.value;
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, agreement_notice_in, &args);
+}
+
+static int agreement_terminate_in(struct cli *cli, struct acsa_app *app, void *ctx)
+{
+    const struct ending_args *args = ctx;
+    enum acsa_rc rc = acsa_app_agreement_terminate(app, args->id, args->date, args->reason,
+                                                   &cli->err);
+    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+}
+
+static int agreement_terminate(struct cli *cli, int argc, char **argv)
+{
+    struct ending_args args = {NULL, ACSA_DATE_NONE, ""};
+    struct cli_option options[] = {
+        CLI_OPT("date", CLI_DATE, true, &args.date, 0, "DATE",
+                "the day the termination takes effect (the last day in force is the day "
+                "before)"),
+        CLI_OPT("reason", CLI_TEXT, true, args.reason, ACSA_TEXT_SIZE, "TEXT", "why"),
+    };
+    struct cli_command cmd = {"Terminates an agreement: no new orders from --date; orders "
+                              "accepted before still settle.", "ID", ACSA_ID_SIZE, NULL, false,
+                              options, CLI_LEN(options)};
+    int code = cli_parse(cli, &cmd, argc, argv);
+    args.id = cmd.value;
+    return code != CLI_CONTINUE ? code : cli_with_app(cli, agreement_terminate_in, &args);
+}
+
 int cmd_agreement(struct cli *cli, int argc, char **argv)
 {
     static const struct cli_verb verbs[] = {
         {"load", agreement_load, "FILE: load an agreement file (JSON)"},
         {"list", agreement_list, "list the agreements"},
         {"show", agreement_show, "ID: show every field of one agreement"},
+        {"amend", agreement_amend, "FILE --effective DATE: a new version from DATE"},
+        {"notice", agreement_notice, "ID --date DATE: notice of non-renewal"},
+        {"terminate", agreement_terminate, "ID --date DATE --reason TEXT: terminate"},
     };
     return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
 }
@@ -254,6 +413,7 @@ static int print_new_id(struct cli *cli, enum acsa_rc rc, int64_t id)
 struct party_name {
     char party[ACSA_NATION_SIZE];
     char name[ACSA_NAME_SIZE];
+    char service[ACSA_CODE_SIZE];
     const char *limit;
     const struct acsa_currency *currency;
 };
@@ -262,16 +422,19 @@ static int unit_add_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct party_name *args = ctx;
     int64_t id = 0;
-    enum acsa_rc rc = acsa_app_unit_add(app, args->party, args->name, &id, &cli->err);
+    enum acsa_rc rc = acsa_app_unit_add_service(app, args->party, args->name, args->service,
+                                                &id, &cli->err);
     return print_new_id(cli, rc, id);
 }
 
 static int unit_add(struct cli *cli, int argc, char **argv)
 {
-    struct party_name args = {"", "", NULL, NULL};
+    struct party_name args = {"", "", "", NULL, NULL};
     struct cli_option options[] = {
         CLI_OPT("party", CLI_NATION, true, args.party, 0, "CC", "nation the unit belongs to"),
         CLI_OPT("name", CLI_TEXT, true, args.name, sizeof(args.name), "NAME", "unit name"),
+        CLI_OPT("service", CLI_TEXT, true, args.service, sizeof(args.service), "SERVICE",
+                "its armed service, e.g. navy, jmsdf (orders need a participating service)"),
     };
     struct cli_command cmd = {"Adds a unit of either party and prints its id.", NULL, 0, NULL,
                               false, options, CLI_LEN(options)};

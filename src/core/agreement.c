@@ -131,15 +131,73 @@ int32_t acsa_agreement_term_end(const struct acsa_agreement *agreement, int32_t 
     return end - 1;
 }
 
+int32_t acsa_agreement_last_day(const struct acsa_agreement *agreement)
+{
+    int32_t last = ACSA_DATE_NONE;
+    if (agreement->renewal_years == 0) {
+        last = acsa_agreement_term_end(agreement, agreement->effective_from_day);
+    } else if (agreement->notice_day != ACSA_DATE_NONE) {
+        /* Non-renewal: the term running when notice is given is the last one. A notice given
+         * before the agreement took effect ends its initial term. */
+        int32_t given = agreement->notice_day < agreement->effective_from_day
+                            ? agreement->effective_from_day
+                            : agreement->notice_day;
+        last = acsa_agreement_term_end(agreement, given);
+    }
+    if (agreement->terminated_day != ACSA_DATE_NONE &&
+        (last == ACSA_DATE_NONE || agreement->terminated_day - 1 < last)) {
+        last = agreement->terminated_day - 1;
+    }
+    return last;
+}
+
 bool acsa_agreement_in_force(const struct acsa_agreement *agreement, int32_t day)
 {
     if (day < agreement->effective_from_day) {
         return false;
     }
-    if (agreement->terminated_day != ACSA_DATE_NONE && day >= agreement->terminated_day) {
-        return false;
+    int32_t last = acsa_agreement_last_day(agreement);
+    return last == ACSA_DATE_NONE || day <= last;
+}
+
+uint32_t acsa_agreement_version_pick(const int32_t *effective_days, uint32_t count, int32_t day)
+{
+    uint32_t pick = 0;
+    for (uint32_t i = 1; i < count; i++) {
+        if (effective_days[i] <= day) {
+            pick = i;
+        }
     }
-    return day <= acsa_agreement_term_end(agreement, day);
+    return pick;
+}
+
+bool acsa_agreement_has_service(const struct acsa_agreement *agreement, const char *nation,
+                                const char *service)
+{
+    for (unsigned p = 0; p < 2; p++) {
+        if (strcmp(agreement->parties[p], nation) != 0) {
+            continue;
+        }
+        if (agreement->service_count[p] == 0) {
+            return true;
+        }
+        return list_has(agreement->services[p], agreement->service_count[p], service);
+    }
+    return false;
+}
+
+enum acsa_rc acsa_agreement_check_service(const struct acsa_agreement *agreement,
+                                          const char *field, const char *nation,
+                                          const char *unit_name, const char *service,
+                                          struct acsa_error *err)
+{
+    if (acsa_agreement_has_service(agreement, nation, service)) {
+        return ACSA_OK;
+    }
+    return acsa_error_set(err, ACSA_EREFUSED, field,
+                          "%s: unit \"%.60s\" is of service \"%.31s\", not a participating "
+                          "service of %s under agreement %s",
+                          field, unit_name, service, nation, agreement->id);
 }
 
 uint32_t acsa_agreement_ageing_bucket(const struct acsa_agreement *agreement,

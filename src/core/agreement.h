@@ -61,6 +61,13 @@ struct acsa_agreement {
     int32_t invoice_within_days;               /* Warn when delivered but not invoiced. */
     int32_t ageing_bounds[ACSA_AGEING_BOUNDS]; /* Upper bounds of the first buckets (30,90,365). */
     char pricing_basis[ACSA_TEXT_SIZE];        /* How prices are set, free text. */
+    /* Participating services of each party, in the order of parties[] ("army", "jmsdf"). A
+     * party with none listed (a file without "services") takes any service. */
+    char services[2][ACSA_AGREEMENT_SERVICES_MAX][ACSA_CODE_SIZE];
+    uint32_t service_count[2];
+    /* Notice of non-renewal given on, or ACSA_DATE_NONE. Not from the file: a signed fact of
+     * the node (agreement notice), set when the agreement is loaded for use. */
+    int32_t notice_day;
 };
 
 /** Checks an agreement's internal consistency (two different well-formed parties, known
@@ -70,12 +77,35 @@ struct acsa_agreement {
 ACSA_NODISCARD enum acsa_rc acsa_agreement_validate(const struct acsa_agreement *agreement,
                                                     struct acsa_error *err);
 
-/** Whether new orders may be raised under the agreement on day: on or after effective_from,
- * before the end of the term (or renewed automatically), and before any termination. */
+/** Whether new orders may be raised under the agreement on day: on or after effective_from
+ * and on or before acsa_agreement_last_day. */
 bool acsa_agreement_in_force(const struct acsa_agreement *agreement, int32_t day);
 
 /** The last day of the current term as of day (ACSA_DATE_NONE when renewals never end). */
 int32_t acsa_agreement_term_end(const struct acsa_agreement *agreement, int32_t day);
+
+/** The agreement's last day as of what is known: the end of the initial term without
+ * renewal; with automatic renewal, the end of the term in which notice of non-renewal was
+ * given (notice_day), or no end (ACSA_DATE_NONE) without notice; a termination
+ * (terminated_day, the day it takes effect) ends it the day before, if that comes earlier. */
+int32_t acsa_agreement_last_day(const struct acsa_agreement *agreement);
+
+/** Which of count versions, listed by ascending effective day, is in force on day: the last
+ * whose effective day is on or before day, or the first (0) when day precedes them all. */
+uint32_t acsa_agreement_version_pick(const int32_t *effective_days, uint32_t count, int32_t day);
+
+/** Whether service is a participating service of nation under the agreement (any service
+ * when the agreement lists none for that party). */
+bool acsa_agreement_has_service(const struct acsa_agreement *agreement, const char *nation,
+                                const char *service);
+
+/** Refuses (ACSA_EREFUSED, naming field and the rule) a unit of nation whose service is not
+ * a participating service under the agreement. */
+ACSA_NODISCARD enum acsa_rc acsa_agreement_check_service(const struct acsa_agreement *agreement,
+                                                         const char *field, const char *nation,
+                                                         const char *unit_name,
+                                                         const char *service,
+                                                         struct acsa_error *err);
 
 bool acsa_agreement_has_party(const struct acsa_agreement *agreement, const char *nation);
 bool acsa_agreement_has_activity_type(const struct acsa_agreement *agreement, const char *code);

@@ -143,8 +143,8 @@ enum acsa_rc acsa_activity_validate(const struct acsa_agreement *agreement,
     }
     if (strcmp(activity->type, ACSA_ACTIVITY_OTHER_LAWFUL) == 0 && activity->reason[0] == '\0') {
         return acsa_error_set(err, ACSA_EUSAGE, "reason",
-                              "reason: an activity of type %s needs a stated reason (any other "
-                              "activity both nations' laws allow: say which and why)",
+                              "reason: an activity of type %s needs a stated reason (--reason: "
+                              "any other activity both nations' laws allow; say which and why)",
                               ACSA_ACTIVITY_OTHER_LAWFUL);
     }
     if (activity->from_day == ACSA_DATE_NONE || activity->to_day == ACSA_DATE_NONE) {

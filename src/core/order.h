@@ -99,10 +99,6 @@ struct acsa_official {
     bool by_grants;
 };
 
-/* The activity type that needs a stated reason (DOMAIN.md: any other activity both countries'
- * laws allow). */
-#define ACSA_ACTIVITY_OTHER_LAWFUL "other-lawful"
-
 /* A joint exercise or operation orders are raised for. */
 struct acsa_activity {
     int64_t id;                              /* Store id. */

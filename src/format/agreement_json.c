@@ -32,7 +32,7 @@ static const int32_t default_ageing_bounds[ACSA_AGEING_BOUNDS] = {30, 90, 365};
 static const char *const top_members[] = {
     "id", "title", "parties", "signed", "effective_from", "term_years", "renewal_years",
     "terminated", "activity_types", "categories", "excluded", "settlement", "currencies",
-    "conversion", "invoice_within_days", "ageing_buckets", "pricing_basis",
+    "conversion", "invoice_within_days", "ageing_buckets", "pricing_basis", "services",
 };
 
 static const char *const method_members[] = {"due_days"};
@@ -346,6 +346,7 @@ static enum acsa_rc parse_terminated(json_t *root, struct acsa_agreement *out,
         return rc;
     }
     out->terminated_day = ACSA_DATE_NONE;
+    out->notice_day = ACSA_DATE_NONE;
     if (value == NULL || json_is_null(value)) {
         return ACSA_OK;
     }
@@ -393,13 +394,13 @@ static enum acsa_rc parse_header(json_t *root, struct acsa_agreement *out,
 
 /* One code list (activity types, categories, exclusions): strings in code form, no
  * duplicates, at most max entries, and at least one when need_one. */
-static enum acsa_rc parse_code_list(json_t *root, const char *key, char (*codes)[ACSA_CODE_SIZE],
-                                    size_t max, bool need_one, uint32_t *count,
-                                    struct acsa_error *err)
+static enum acsa_rc parse_code_list_at(json_t *root, const char *base, const char *key,
+                                       char (*codes)[ACSA_CODE_SIZE], size_t max, bool need_one,
+                                       uint32_t *count, struct acsa_error *err)
 {
     json_t *array = NULL;
     char path[PATH_SIZE];
-    enum acsa_rc rc = member(root, "$", key, true, &array, path, err);
+    enum acsa_rc rc = member(root, base, key, true, &array, path, err);
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -440,6 +441,39 @@ static enum acsa_rc parse_code_list(json_t *root, const char *key, char (*codes)
     return ACSA_OK;
 }
 
+static enum acsa_rc parse_code_list(json_t *root, const char *key, char (*codes)[ACSA_CODE_SIZE],
+                                    size_t max, bool need_one, uint32_t *count,
+                                    struct acsa_error *err)
+{
+    return parse_code_list_at(root, "$", key, codes, max, need_one, count, err);
+}
+
+/* "services": {"IN": ["army", ...], "JP": [...]}: optional; a party left out takes any
+ * service. Members other than the two parties are refused. */
+static enum acsa_rc parse_services(json_t *root, struct acsa_agreement *out,
+                                   struct acsa_error *err)
+{
+    json_t *object = NULL;
+    char path[PATH_SIZE];
+    enum acsa_rc rc = member(root, "$", "services", false, &object, path, err);
+    if (rc != ACSA_OK || object == NULL) {
+        return rc;
+    }
+    if (!json_is_object(object)) {
+        return refuse(err, path, "must be an object of party code to list of services");
+    }
+    const char *names[2] = {out->parties[0], out->parties[1]};
+    rc = check_members(object, path, names, 2, err);
+    for (unsigned p = 0; p < 2 && rc == ACSA_OK; p++) {
+        if (json_object_get(object, names[p]) != NULL) {
+            rc = parse_code_list_at(object, path, names[p], out->services[p],
+                                    ACSA_AGREEMENT_SERVICES_MAX, true, &out->service_count[p],
+                                    err);
+        }
+    }
+    return rc;
+}
+
 static enum acsa_rc check_exclusions(const struct acsa_agreement *out, struct acsa_error *err)
 {
     for (uint32_t i = 0; i < out->excluded_count; i++) {
@@ -472,6 +506,9 @@ static enum acsa_rc parse_scope(json_t *root, struct acsa_agreement *out,
     }
     if (rc == ACSA_OK) {
         rc = check_exclusions(out, err);
+    }
+    if (rc == ACSA_OK) {
+        rc = parse_services(root, out, err);
     }
     return rc;
 }
@@ -907,6 +944,18 @@ static bool put_rules(json_t *root, const struct acsa_agreement *a)
     ok = ok && put(root, "invoice_within_days", json_integer(a->invoice_within_days));
     ok = ok && put(root, "ageing_buckets", ageing_array(a));
     ok = ok && put(root, "pricing_basis", text_value(a->pricing_basis, sizeof(a->pricing_basis)));
+    if (ok && (a->service_count[0] > 0 || a->service_count[1] > 0)) {
+        json_t *services = json_object();
+        ok = services != NULL;
+        for (unsigned p = 0; p < 2 && ok; p++) {
+            if (a->service_count[p] > 0) {
+                ok = put(services, a->parties[p],
+                         code_array(a->services[p], a->service_count[p],
+                                    ACSA_AGREEMENT_SERVICES_MAX));
+            }
+        }
+        ok = ok ? put(root, "services", services) : (json_decref(services), false);
+    }
     return ok;
 }
 

@@ -149,6 +149,7 @@ struct unit_args {
     const char *limit;                       /* Officials: the limit, in currency. */
     const struct acsa_currency *currency;
     int64_t limit_minor;
+    char service[ACSA_CODE_SIZE];            /* Units: the participating service. */
 };
 
 static enum acsa_rc unit_add_job(struct acsa_app *app, struct request *req)
@@ -157,7 +158,9 @@ static enum acsa_rc unit_add_job(struct acsa_app *app, struct request *req)
     int64_t id = 0;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_unit_add(app, args->party, args->name, &id, &err);
+    enum acsa_rc rc = acsa_app_unit_add_service(app, args->party, args->name,
+                                                args->service[0] != '\0' ? args->service : NULL,
+                                                &id, &err);
     if (rc != ACSA_OK) {
         problem_rc(req, rc, &err);
         return rc;
@@ -177,6 +180,7 @@ void route_units_create(struct request *req)
     struct json_in_field fields[] = {
         JIN("party", JIN_NATION, true, args->party, 0),
         JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
+        JIN("service", JIN_TEXT, false, args->service, sizeof(args->service)),
     };
     if (!json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(args);

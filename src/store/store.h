@@ -444,6 +444,29 @@ struct acsa_store_vtbl {
     /* The local id of the grant a partner numbered origin_id; ENOTFOUND if none. */
     enum acsa_rc (*grant_find)(struct acsa_store *store, const char *origin, int64_t origin_id,
                                int64_t *out_id, struct acsa_error *err);
+    /* Version 4. Agreement lifecycle: amendments are versions after the one loaded first,
+     * append-only, listed by effective day (index 0 is the first amendment; ENOTFOUND past
+     * the last). Notice and termination are one each per agreement (kind "notice" or
+     * "terminate"; a second: EEXISTS; none: ENOTFOUND, err untouched). */
+    enum acsa_rc (*agreement_version_add)(struct acsa_store *store,
+                                          const struct acsa_agreement *agreement,
+                                          int32_t effective_day, const char *source_json,
+                                          struct acsa_error *err);
+    enum acsa_rc (*agreement_version_get)(struct acsa_store *store, const char *id,
+                                          uint32_t index, struct acsa_agreement *out,
+                                          int32_t *out_effective_day, struct acsa_error *err);
+    enum acsa_rc (*agreement_event_add)(struct acsa_store *store, const char *id,
+                                        const char *kind, int32_t day, const char *party,
+                                        const char *reason, struct acsa_error *err);
+    /* party holds ACSA_NATION_SIZE bytes, reason ACSA_TEXT_SIZE. */
+    enum acsa_rc (*agreement_event_get)(struct acsa_store *store, const char *id,
+                                        const char *kind, int32_t *out_day, char *party,
+                                        char *reason, struct acsa_error *err);
+    /* The participating service of a unit (ACSA_CODE_SIZE bytes; "" if never given). */
+    enum acsa_rc (*unit_service_set)(struct acsa_store *store, int64_t id, const char *service,
+                                     struct acsa_error *err);
+    enum acsa_rc (*unit_service_get)(struct acsa_store *store, int64_t id, char *service,
+                                     struct acsa_error *err);
 };
 
 struct acsa_store {

@@ -629,6 +629,12 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .grant_revoke = acsa__sqlite_grant_revoke,
     .grant_list = acsa__sqlite_grant_list,
     .grant_find = acsa__sqlite_grant_find,
+    .agreement_version_add = acsa__sqlite_agreement_version_add,
+    .agreement_version_get = acsa__sqlite_agreement_version_get,
+    .agreement_event_add = acsa__sqlite_agreement_event_add,
+    .agreement_event_get = acsa__sqlite_agreement_event_get,
+    .unit_service_set = acsa__sqlite_unit_service_set,
+    .unit_service_get = acsa__sqlite_unit_service_get,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

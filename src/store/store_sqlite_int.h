@@ -100,6 +100,12 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_INVOICE_UPSERT,
     ACSA__SQLITE_INVOICE_LIST,
     ACSA__SQLITE_INVOICE_SEQ,
+    ACSA__SQLITE_AGREEMENT_VERSION_ADD,
+    ACSA__SQLITE_AGREEMENT_VERSION_GET,
+    ACSA__SQLITE_AGREEMENT_EVENT_ADD,
+    ACSA__SQLITE_AGREEMENT_EVENT_GET,
+    ACSA__SQLITE_UNIT_SERVICE_SET,
+    ACSA__SQLITE_UNIT_SERVICE_GET,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -476,5 +482,26 @@ enum acsa_rc acsa__sqlite_invoice_read(sqlite3_stmt *stmt, struct acsa_order *ou
 enum acsa_rc acsa__sqlite_invoice_next_sequence(struct acsa_store *store, const char *series,
                                                 int32_t year, int64_t *out_sequence,
                                                 struct acsa_error *err);
+
+
+/* Agreement lifecycle (store_sqlite_life.c). */
+enum acsa_rc acsa__sqlite_agreement_version_add(struct acsa_store *store,
+                                                const struct acsa_agreement *agreement,
+                                                int32_t effective_day, const char *source_json,
+                                                struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const char *id,
+                                                uint32_t index, struct acsa_agreement *out,
+                                                int32_t *out_effective_day,
+                                                struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_event_add(struct acsa_store *store, const char *id,
+                                              const char *kind, int32_t day, const char *party,
+                                              const char *reason, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_event_get(struct acsa_store *store, const char *id,
+                                              const char *kind, int32_t *out_day, char *party,
+                                              char *reason, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_unit_service_set(struct acsa_store *store, int64_t id,
+                                           const char *service, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_unit_service_get(struct acsa_store *store, int64_t id, char *service,
+                                           struct acsa_error *err);
 
 #endif

@@ -360,6 +360,33 @@ static const char *const migration_4[] = {
     "INSERT INTO grants (party, name, currency, exponent, limit_minor, from_day) "
     "SELECT o.party, o.name, l.currency, l.exponent, l.limit_minor, '1900-01-01' "
     "FROM officials o JOIN official_limits l ON l.official_id = o.id ORDER BY o.id, l.currency",
+    /* The agreement's lifecycle: amendments are versions from an effective day (append-only:
+     * versions are history); notice of non-renewal and termination are one each per
+     * agreement. Units carry their participating service. */
+    "CREATE TABLE agreement_versions (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    agreement_id TEXT NOT NULL REFERENCES agreements (id),\n"
+    "    effective_day INTEGER NOT NULL,\n"
+    "    canonical_json TEXT NOT NULL,\n"
+    "    source_json TEXT NOT NULL,\n"
+    "    UNIQUE (agreement_id, effective_day)\n"
+    ")",
+    "CREATE TRIGGER agreement_versions_no_update BEFORE UPDATE ON agreement_versions\n"
+    "BEGIN SELECT RAISE(ABORT, 'agreement versions are append-only'); END",
+    "CREATE TRIGGER agreement_versions_no_delete BEFORE DELETE ON agreement_versions\n"
+    "BEGIN SELECT RAISE(ABORT, 'agreement versions are append-only'); END",
+    "CREATE TABLE agreement_events (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    agreement_id TEXT NOT NULL REFERENCES agreements (id),\n"
+    "    kind TEXT NOT NULL CHECK (kind IN ('notice', 'terminate')),\n"
+    "    day INTEGER NOT NULL,\n"
+    "    party TEXT NOT NULL,\n"
+    "    reason TEXT NOT NULL,\n"
+    "    UNIQUE (agreement_id, kind)\n"
+    ")",
+    "CREATE TRIGGER agreement_events_no_update BEFORE UPDATE ON agreement_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'agreement events are append-only'); END",
+    "ALTER TABLE units ADD COLUMN service TEXT NOT NULL DEFAULT ''",
 };
 
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */

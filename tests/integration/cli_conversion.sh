@@ -12,9 +12,9 @@ sed 's/"conversion": "automatic"/"conversion": "approval"/' \
 grep -q '"conversion": "approval"' "$APPROVAL" || fail "the fixture did not change"
 run_ok init --nation IN --name "Indian Navy"
 run_ok agreement load "$APPROVAL"
-run_ok unit add --party IN --name "Indian Navy"
+run_ok unit add --party IN --name "Indian Navy" --service navy
 NAVY=$OUT
-run_ok unit add --party JP --name "JMSDF"
+run_ok unit add --party JP --name "JMSDF" --service jmsdf
 JMSDF=$OUT
 run_ok official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
 run_ok official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY

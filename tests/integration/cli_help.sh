@@ -58,7 +58,7 @@ for group in agreement unit official activity order; do
     expect_stderr_empty
     expect_stdout_contains "Usage: acsa $group VERB"
     case "$group" in
-        agreement) verbs="load list show" ;;
+        agreement) verbs="load list show amend notice terminate" ;;
         order) verbs="create list show $STEPS" ;;
         official) verbs="add revoke list" ;;
         *) verbs="add list" ;;
@@ -85,14 +85,17 @@ while IFS=: read -r verb options; do
 done <<'EOF'
 init: nation name
 agreement load:
+agreement amend: effective
+agreement notice: date
+agreement terminate: date reason
 agreement list: json
 agreement show: json
-unit add: party name
+unit add: party name service
 unit list: json
 official add: party name title limit currency from to agreement
 official revoke: party name date reason
 official list: as-of all json
-activity add: agreement name type from to place
+activity add: agreement name type from to place reason
 activity list: agreement json
 order create: agreement requester supplier activity method line requester-unit supplier-unit place need-by by date
 order list: state agreement activity partner overdue as-of json

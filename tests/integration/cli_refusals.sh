@@ -67,6 +67,7 @@ import json, sys
 agreement = json.load(open(sys.argv[1]))
 agreement["id"] = "JP-US-1996"
 agreement["parties"] = ["JP", "US"]
+agreement.pop("services", None)
 json.dump(agreement, open(sys.argv[2], "w"))
 EOF
 expect_refused "an agreement the node's nation is not party to is refused" 1 \

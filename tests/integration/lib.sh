@@ -282,14 +282,14 @@ setup_india_japan() {
     expect_single_line
 
     test_case "unit add prints only the new id (Indian unit)"
-    run unit add --party IN --name "Indian Navy"
+    run unit add --party IN --name "Indian Navy" --service navy
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
     expect_single_line
     NAVY=$OUT
 
     test_case "unit add prints only the new id (Japanese unit)"
-    run unit add --party JP --name "JMSDF"
+    run unit add --party JP --name "JMSDF" --service jmsdf
     expect_exit 0
     expect_stdout_matches '^[0-9]+$'
     expect_single_line

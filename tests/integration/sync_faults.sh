@@ -223,13 +223,13 @@ peer_add IN JP "http://127.0.0.1:$PROXY_PORT"
 peer_add JP IN "http://127.0.0.1:$PROXY_PORT"
 
 test_case "units, an activity, officials and a requester with an API token on each node"
-on_ok IN unit add --party IN --name "Indian Navy"
+on_ok IN unit add --party IN --name "Indian Navy" --service navy
 NAVY_IN=$OUT
 on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_IN=$OUT
-on_ok JP unit add --party JP --name "JMSDF"
+on_ok JP unit add --party JP --name "JMSDF" --service jmsdf
 JMSDF_JP=$OUT
 on_ok JP official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
 on_ok JP activity add --agreement IN-JP-2020 --name "JIMEX 2025" --type bilateral-training \

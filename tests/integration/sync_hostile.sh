@@ -19,7 +19,7 @@ node_init JP JP
 node_init JPX JP # Claims to be Japan's node, with a key of its own.
 
 test_case "India's node: its unit, official and the exercise"
-on_ok IN unit add --party IN --name "Indian Navy"
+on_ok IN unit add --party IN --name "Indian Navy" --service navy
 on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
@@ -27,9 +27,9 @@ on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilatera
 # ---- Steps Japan's node may not sign ---------------------------------------------------------
 
 test_case "Japan's node, before it knows India's node, enters India's steps by hand"
-on_ok JP unit add --party JP --name "JMSDF"
+on_ok JP unit add --party JP --name "JMSDF" --service jmsdf
 JMSDF_JP=$OUT
-on_ok JP unit add --party IN --name "Indian Navy"
+on_ok JP unit add --party IN --name "Indian Navy" --service navy
 NAVY_JP=$OUT
 on_ok JP activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
@@ -165,7 +165,7 @@ rm -f "$TEST_DIR/huge.bundle"
 
 test_case "an impostor node, initialised as JP with a key of its own, writes a bundle for India"
 for i in 1 2 3 4 5 6 7 8; do
-    on_ok JPX unit add --party JP --name "JMSDF ship $i"
+    on_ok JPX unit add --party JP --name "JMSDF ship $i" --service jmsdf
 done
 peer_add JPX IN ""
 on_ok JPX bundle export --peer IN --since 5 --out "$TEST_DIR/impostor.bundle"
@@ -378,7 +378,7 @@ on IN unit list --json
 expect_json '[u["name"] for u in d if u["name"].startswith("JS ")]' '[]'
 
 test_case "after the hostile records, Japan's next step still reaches India"
-on_ok JP unit add --party JP --name "JS Kaga"
+on_ok JP unit add --party JP --name "JS Kaga" --service jmsdf
 on JP sync --peer IN --json
 expect_exit 0
 expect_report sent_quarantined=0

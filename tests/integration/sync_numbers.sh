@@ -11,9 +11,9 @@ node_init IN IN
 node_init JP JP
 
 test_case "India's node, with no partner node yet, enters a Japanese request by hand"
-on_ok IN unit add --party IN --name "Indian Navy"
+on_ok IN unit add --party IN --name "Indian Navy" --service navy
 NAVY_IN=$OUT
-on_ok IN unit add --party JP --name "JMSDF Escort Flotilla 1"
+on_ok IN unit add --party JP --name "JMSDF Escort Flotilla 1" --service jmsdf
 JMSDF_IN=$OUT
 on_ok IN official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
@@ -28,8 +28,8 @@ expect_stdout "JP-IN-2024-M000001"
 BY_HAND=$OUT
 
 test_case "defect 9: Japan's node, once running, raises its own JP-IN-2024-000001"
-on_ok JP unit add --party JP --name "JMSDF"
-on_ok JP unit add --party IN --name "Indian Navy"
+on_ok JP unit add --party JP --name "JMSDF" --service jmsdf
+on_ok JP unit add --party IN --name "Indian Navy" --service navy
 on_ok JP activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_JP=$OUT

@@ -24,13 +24,13 @@ fi
 peers_link IN JP
 
 test_case "each node adds its unit, India its official and the exercise, and they sync"
-on_ok IN unit add --party IN --name "Indian Navy"
+on_ok IN unit add --party IN --name "Indian Navy" --service navy
 NAVY_IN=$OUT
 on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_IN=$OUT
-on_ok JP unit add --party JP --name "JMSDF"
+on_ok JP unit add --party JP --name "JMSDF" --service jmsdf
 JMSDF_JP=$OUT
 sync_ok IN JP 3 1
 on IN unit list --json

@@ -21,13 +21,13 @@ fi
 peers_link IN JP
 
 test_case "reference data on both nodes"
-on_ok IN unit add --party IN --name "Indian Navy"
+on_ok IN unit add --party IN --name "Indian Navy" --service navy
 NAVY_IN=$OUT
 on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
 JIMEX_IN=$OUT
-on_ok JP unit add --party JP --name "JMSDF"
+on_ok JP unit add --party JP --name "JMSDF" --service jmsdf
 on_ok JP official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
 sync_ok IN JP 3 2 # a unit and a grant each way, and the activity
 on IN unit list --json

@@ -257,10 +257,10 @@ peer_add JP IN
 peer_add FR IN
 
 test_case "each node has records for the other"
-on_ok IN unit add --party IN --name "Indian Navy"
+on_ok IN unit add --party IN --name "Indian Navy" --service navy
 on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
     --from 2024-06-01 --to 2024-06-20 --place Yokosuka
-on_ok JP unit add --party JP --name "JMSDF"
+on_ok JP unit add --party JP --name "JMSDF" --service jmsdf
 
 # ---- Requests India signed, captured on the wire ---------------------------------------------
 
@@ -297,7 +297,7 @@ wire send "${NODE_URL[JP]}" "$SENT_POST"
 expect_stdout "403 X-Acsa-Nonce"
 
 test_case "a GET of batches held on the wire fails India's sync"
-on_ok JP unit add --party JP --name "JMSDF Fleet"
+on_ok JP unit add --party JP --name "JMSDF Fleet" --service jmsdf
 proxy_mode "hold GET /sync/v1/batches"
 on IN sync --peer JP --json
 expect_exit 1
@@ -352,7 +352,7 @@ proxy_mode relay
 # ---- One batch at a time per partner ---------------------------------------------------------
 
 test_case "finding 1: a second batch POST while one of the same partner is in flight is 503"
-on_ok IN unit add --party IN --name "Indian Navy Fleet"
+on_ok IN unit add --party IN --name "Indian Navy Fleet" --service navy
 proxy_mode "hold POST /sync/v1/batches"
 on IN sync --peer JP --json
 expect_exit 1

@@ -397,6 +397,8 @@ static void test_migration_carries_limits_over(void **state)
         "DROP TABLE grants;"
         /* The rest of migration 4, undone so that it can run again. */
         "DROP TABLE invoices; DROP TABLE invoice_sequences;"
+        "DROP TABLE agreement_versions; DROP TABLE agreement_events;"
+        "ALTER TABLE units DROP COLUMN service;"
         "ALTER TABLE orders DROP COLUMN disputed_by;"
         "ALTER TABLE order_lines DROP COLUMN closed;"
         "ALTER TABLE order_lines DROP COLUMN invoiced_milli;"

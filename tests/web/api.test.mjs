@@ -141,7 +141,7 @@ function batchHead(bytes) {
 /** A bundle of France's records this node has not taken in yet: a new French unit first. */
 async function franceBatch() {
     const { node: fr } = await partner();
-    acsa(fr, ['--db', fr.db, 'unit', 'add', '--party', 'FR', '--name', uniq('Flottille')]);
+    acsa(fr, ['--db', fr.db, 'unit', 'add', '--party', 'FR', '--name', uniq('Flottille'), '--service', 'marine-nationale']);
     const peers = (await call('GET', '/api/peers', 'in-auditor')).json.items;
     const since = peers.find((p) => p.party === 'FR').received_through;
     const file = join(fr.dir, `${uniq('bundle')}.bin`);
@@ -272,6 +272,19 @@ const SUCCESS = [
         assert.equal(r.json.items.length, 6);
         assert.ok(r.json.items.some((u) => u.id === 2 && u.name === 'Indian Navy'));
     } },
+    { route: 'POST /api/agreements/{id}/amend', as: 'in-programme',
+        path: '/api/agreements/IN-FR-2018/amend',
+        body: { effective: '2024-01-01', agreement: FRANCE }, status: 200, check: (r) => {
+            assert.equal(r.json.versions.length, 2);
+            assert.equal(r.json.versions[1].effective, '2024-01-01');
+        } },
+    { route: 'POST /api/agreements/{id}/notice', as: 'in-programme',
+        path: '/api/agreements/IN-FR-2018/notice', body: { date: '2024-02-01' }, status: 200,
+        check: (r) => assert.equal(r.json.status, 'notice given') },
+    { route: 'POST /api/agreements/{id}/terminate', as: 'in-programme',
+        path: '/api/agreements/IN-FR-2018/terminate',
+        body: { date: '2099-01-01', reason: 'superseded' }, status: 200,
+        check: (r) => assert.equal(r.json.status, 'terminated') },
     { route: 'POST /api/units', as: 'in-programme', body: { party: 'FR', name: 'Marine nationale' },
         status: 201, check: (r) => {
             assert.equal(r.json.party, 'FR');

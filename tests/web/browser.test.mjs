@@ -421,8 +421,8 @@ test('two nodes that hold the same orders: Sync now, then Reconcile says they ag
         const india = await startServer({ create: (n) => {
             freshNode('IN', { users: [{ username: 'in-officer', name: 'Capt V. Kulkarni',
                 role: 'programme-officer' }], commands: [
-                ['unit', 'add', '--party', 'IN', '--name', 'Indian Navy'],
-                ['unit', 'add', '--party', 'JP', '--name', 'Japan Maritime Self-Defense Force'],
+                ['unit', 'add', '--party', 'IN', '--name', 'Indian Navy', '--service', 'navy'],
+                ['unit', 'add', '--party', 'JP', '--name', 'Japan Maritime Self-Defense Force', '--service', 'jmsdf'],
                 ['activity', 'add', '--agreement', 'IN-JP-2020', '--name', 'JIMEX 2026', '--type',
                     'bilateral-training', '--from', '2026-10-01', '--to', '2026-10-10'],
             ] })(n);

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/* The agreement's lifecycle: amendments (versions from an effective day), notice of
+ * non-renewal, termination, its status; the participating service of a unit. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/date.h"
+#include "../core/text.h"
+#include "../format/agreement_json.h"
+#include "../util/alloc.h"
+#include "app.h"
+#include "app_int.h"
+
+#define KIND_NOTICE "notice"
+#define KIND_TERMINATE "terminate"
+
+/* The node's notice and termination of an agreement, onto a version of it. A termination
+ * in the file stays when it comes earlier. */
+static enum acsa_rc apply_events(struct acsa_app *app, const char *id,
+                                 struct acsa_agreement *out, struct acsa_error *err)
+{
+    char party[ACSA_NATION_SIZE];
+    char reason[ACSA_TEXT_SIZE];
+    int32_t day = ACSA_DATE_NONE;
+    enum acsa_rc rc = STORE(app)->agreement_event_get(app->store, id, KIND_NOTICE, &day, party,
+                                                      reason, err);
+    if (rc == ACSA_OK) {
+        out->notice_day = day;
+    }
+    if (rc == ACSA_OK || rc == ACSA_ENOTFOUND) {
+        rc = STORE(app)->agreement_event_get(app->store, id, KIND_TERMINATE, &day, party, reason,
+                                             err);
+    }
+    if (rc == ACSA_OK && (out->terminated_day == ACSA_DATE_NONE || day < out->terminated_day)) {
+        out->terminated_day = day;
+    }
+    return rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
+}
+
+/* The effective days of every version (the first: the day it took effect) into days. */
+static enum acsa_rc version_days(struct acsa_app *app, const struct acsa_agreement *first,
+                                 struct acsa_agreement *scratch,
+                                 int32_t days[ACSA_AGREEMENT_VERSIONS_MAX], uint32_t *count,
+                                 struct acsa_error *err)
+{
+    days[0] = first->effective_from_day;
+    *count = 1;
+    while (*count < ACSA_AGREEMENT_VERSIONS_MAX) {
+        enum acsa_rc rc = STORE(app)->agreement_version_get(app->store, first->id, *count - 1,
+                                                            scratch, &days[*count], err);
+        if (rc == ACSA_ENOTFOUND) {
+            acsa_error_clear(err);
+            return ACSA_OK;
+        }
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        (*count)++;
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa__app_agreement_on(struct acsa_app *app, const char *id, int32_t day,
+                                    struct acsa_agreement *out, struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa__app_agreement(app, id, out, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa_agreement *scratch = acsa_malloc(sizeof(*scratch));
+    if (scratch == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    int32_t days[ACSA_AGREEMENT_VERSIONS_MAX];
+    uint32_t count = 0;
+    rc = version_days(app, out, scratch, days, &count, err);
+    uint32_t pick = day == ACSA_DATE_NONE ? count - 1
+                                          : acsa_agreement_version_pick(days, count, day);
+    if (rc == ACSA_OK && pick > 0) {
+        int32_t effective = 0;
+        rc = STORE(app)->agreement_version_get(app->store, id, pick - 1, scratch, &effective,
+                                               err);
+        if (rc == ACSA_OK) {
+            *out = *scratch;
+        }
+    }
+    acsa_free(scratch);
+    return rc == ACSA_OK ? apply_events(app, id, out, err) : rc;
+}
+
+static enum acsa_rc amend_checks(struct acsa_app *app, const struct acsa_agreement *next,
+                                 int32_t effective_day, struct acsa_agreement *current,
+                                 struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa__app_agreement_on(app, next->id, ACSA_DATE_NONE, current, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "$.id", "$.id: agreement %s is not loaded: "
+                              "load it first, then amend it", next->id);
+    }
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (strcmp(current->parties[0], next->parties[0]) != 0 ||
+        strcmp(current->parties[1], next->parties[1]) != 0) {
+        return acsa_error_set(err, ACSA_EREFUSED, "$.parties",
+                              "$.parties: an amendment cannot change the parties");
+    }
+    if (effective_day == ACSA_DATE_NONE || effective_day < ACSA_DATE_FIRST ||
+        effective_day > ACSA_DATE_STEP_LAST) {
+        return acsa_error_set(err, ACSA_EUSAGE, "effective", "effective: a date is required");
+    }
+    int32_t days[ACSA_AGREEMENT_VERSIONS_MAX];
+    uint32_t count = 0;
+    rc = version_days(app, current, current, days, &count, err);
+    if (rc == ACSA_OK && count >= ACSA_AGREEMENT_VERSIONS_MAX) {
+        return acsa_error_set(err, ACSA_EREFUSED, "effective", "effective: agreement %s has "
+                              "%d versions, the most it may have", next->id,
+                              ACSA_AGREEMENT_VERSIONS_MAX);
+    }
+    if (rc == ACSA_OK && effective_day <= days[count - 1]) {
+        char last[ACSA_DATE_TEXT_SIZE];
+        acsa_date_format(days[count - 1], last);
+        return acsa_error_set(err, ACSA_EREFUSED, "effective",
+                              "effective: must be after %s, the day the latest version took "
+                              "effect (versions are history: they are never edited)", last);
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_agreement_amend(struct acsa_app *app, const char *text, size_t size,
+                                      int32_t effective_day, char out_id[ACSA_ID_SIZE],
+                                      struct acsa_error *err)
+{
+    out_id[0] = '\0';
+    struct acsa_agreement *pair = acsa_calloc(2, sizeof(*pair));
+    if (pair == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        acsa_free(pair);
+        return rc;
+    }
+    char object[ACSA__APP_OBJECT_SIZE] = "agreement:new";
+    rc = acsa_agreement_from_json(text, size, &pair[0], err);
+    if (rc == ACSA_OK) {
+        acsa__app_text_copy(object, sizeof(object), pair[0].id);
+        rc = amend_checks(app, &pair[0], effective_day, &pair[1], err);
+    }
+    rc = rc == ACSA_OK ? STORE(app)->agreement_version_add(app->store, &pair[0], effective_day,
+                                                           text, err) : rc;
+    rc = acsa__app_finish(app, rc, "agreement.amend", object, err);
+    if (rc == ACSA_OK) {
+        memcpy(out_id, pair[0].id, ACSA_ID_SIZE);
+    }
+    acsa_free(pair);
+    return rc;
+}
+
+/* Notice or termination: a fact of the agreement, one of each, given by this node's party. */
+static enum acsa_rc agreement_event(struct acsa_app *app, const char *id, const char *kind,
+                                    int32_t day, const char *reason, struct acsa_error *err)
+{
+    struct acsa_agreement *agreement = acsa_malloc(sizeof(*agreement));
+    if (agreement == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc != ACSA_OK) {
+        acsa_free(agreement);
+        return rc;
+    }
+    rc = acsa__app_agreement_on(app, id, ACSA_DATE_NONE, agreement, err);
+    bool notice = strcmp(kind, KIND_NOTICE) == 0;
+    if (rc == ACSA_OK && (day == ACSA_DATE_NONE || day < agreement->effective_from_day ||
+                          day > ACSA_DATE_STEP_LAST)) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "date", "date: must be on or after the day "
+                            "agreement %s took effect", id);
+    }
+    if (rc == ACSA_OK && agreement->terminated_day != ACSA_DATE_NONE) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "date", "date: agreement %s is already "
+                            "terminated", id);
+    }
+    if (rc == ACSA_OK && notice && agreement->renewal_years == 0) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "date", "date: agreement %s does not renew "
+                            "itself: there is nothing to give notice of", id);
+    }
+    if (rc == ACSA_OK && !notice) {
+        rc = acsa__app_check_name("reason", reason, ACSA_TEXT_SIZE, err);
+        rc = rc == ACSA_OK ? acsa_text_check(reason, 0, "reason", err) : rc;
+    }
+    rc = rc == ACSA_OK ? STORE(app)->agreement_event_add(app->store, id, kind, day, app->nation,
+                                                         notice ? "" : reason, err) : rc;
+    char action[ACSA__APP_OBJECT_SIZE];
+    snprintf(action, sizeof(action), "agreement.%s", kind);
+    char object[ACSA__APP_OBJECT_SIZE];
+    acsa__app_text_copy(object, sizeof(object), id);
+    rc = acsa__app_finish(app, rc, action, object, err);
+    acsa_free(agreement);
+    return rc;
+}
+
+enum acsa_rc acsa_app_agreement_notice(struct acsa_app *app, const char *id, int32_t day,
+                                       struct acsa_error *err)
+{
+    return agreement_event(app, id, KIND_NOTICE, day, NULL, err);
+}
+
+enum acsa_rc acsa_app_agreement_terminate(struct acsa_app *app, const char *id, int32_t day,
+                                          const char *reason, struct acsa_error *err)
+{
+    return agreement_event(app, id, KIND_TERMINATE, day, reason, err);
+}
+
+static void hash_hex(const char *text, char out[65])
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)text, strlen(text));
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
+
+static enum acsa_rc version_hash(const struct acsa_agreement *a, char out[65],
+                                 struct acsa_error *err)
+{
+    char *text = NULL;
+    enum acsa_rc rc = acsa_agreement_to_json(a, &text, err);
+    if (rc == ACSA_OK) {
+        hash_hex(text, out);
+    }
+    acsa_free(text);
+    return rc;
+}
+
+static enum acsa_rc info_versions(struct acsa_app *app, const char *id,
+                                  struct acsa_agreement *scratch,
+                                  struct acsa_agreement_info *out, struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa__app_agreement(app, id, scratch, err);
+    rc = rc == ACSA_OK ? acsa__app_crypto_init(err) : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    out->effective[0] = scratch->effective_from_day;
+    rc = version_hash(scratch, out->hash[0], err);
+    out->version_count = 1;
+    while (rc == ACSA_OK && out->version_count < ACSA_AGREEMENT_VERSIONS_MAX) {
+        rc = STORE(app)->agreement_version_get(app->store, id, out->version_count - 1, scratch,
+                                               &out->effective[out->version_count], err);
+        if (rc == ACSA_ENOTFOUND) {
+            acsa_error_clear(err);
+            return ACSA_OK;
+        }
+        rc = rc == ACSA_OK ? version_hash(scratch, out->hash[out->version_count], err) : rc;
+        out->version_count += rc == ACSA_OK ? 1 : 0;
+    }
+    return rc;
+}
+
+enum acsa_rc acsa_app_agreement_info(struct acsa_app *app, const char *id, int32_t today,
+                                     struct acsa_agreement_info *out, struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct acsa_agreement *a = acsa_malloc(sizeof(*a));
+    if (a == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = info_versions(app, id, a, out, err);
+    rc = rc == ACSA_OK ? acsa__app_agreement_on(app, id, today, a, err) : rc;
+    if (rc == ACSA_OK) {
+        out->notice_day = a->notice_day;
+        out->terminated_day = a->terminated_day;
+        out->last_day = acsa_agreement_last_day(a);
+        int32_t day = ACSA_DATE_NONE;
+        rc = STORE(app)->agreement_event_get(app->store, id, KIND_TERMINATE, &day,
+                                             out->terminated_by, out->reason, err);
+        rc = rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
+    }
+    if (rc == ACSA_OK) {
+        int32_t day = ACSA_DATE_NONE;
+        char reason[ACSA_TEXT_SIZE];
+        rc = STORE(app)->agreement_event_get(app->store, id, KIND_NOTICE, &day,
+                                             out->notice_by, reason, err);
+        rc = rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
+    }
+    if (rc == ACSA_OK) {
+        const char *status = "in force";
+        if (out->terminated_day != ACSA_DATE_NONE) {
+            status = "terminated";
+        } else if (out->last_day != ACSA_DATE_NONE && today > out->last_day) {
+            status = "expired";
+        } else if (out->notice_day != ACSA_DATE_NONE) {
+            status = "notice given";
+        } else if (today < a->effective_from_day) {
+            status = "not yet in force";
+        }
+        snprintf(out->status, sizeof(out->status), "%s", status);
+    }
+    acsa_free(a);
+    return rc;
+}
+
+/* A service code: 1 to 31 characters of a-z, 0-9 and '-', like the agreement's lists. */
+enum acsa_rc acsa__app_check_service(const char *service, struct acsa_error *err)
+{
+    size_t n = service != NULL ? strlen(service) : 0;
+    bool ok = n > 0 && n < ACSA_CODE_SIZE;
+    for (size_t i = 0; ok && i < n; i++) {
+        char c = service[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    }
+    if (!ok) {
+        return acsa_error_set(err, ACSA_EUSAGE, "service",
+                              "service: required, 1 to %d characters of a-z, 0-9 and '-' "
+                              "(\"navy\", \"jmsdf\")", ACSA_CODE_SIZE - 1);
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa__app_check_unit_service(struct acsa_app *app,
+                                          const struct acsa_agreement *agreement,
+                                          const char *field, int64_t id, const char *party,
+                                          struct acsa_error *err)
+{
+    if (id == 0) {
+        return ACSA_OK;
+    }
+    char service[ACSA_CODE_SIZE];
+    char unit_party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    enum acsa_rc rc = STORE(app)->unit_service_get(app->store, id, service, err);
+    rc = rc == ACSA_OK ? STORE(app)->unit_get(app->store, id, unit_party, name, err) : rc;
+    if (rc != ACSA_OK || service[0] == '\0') {
+        /* A unit made before services were kept, or taken in from a partner's record, which
+         * does not carry it: its service is not known here, and is not refused. */
+        return rc;
+    }
+    return acsa_agreement_check_service(agreement, field, party, name, service, err);
+}
+
+enum acsa_rc acsa__app_check_services(struct acsa_app *app,
+                                      const struct acsa_agreement *agreement,
+                                      const char *requester, int64_t requester_unit,
+                                      const char *supplier, int64_t supplier_unit,
+                                      struct acsa_error *err)
+{
+    enum acsa_rc rc = acsa__app_check_unit_service(app, agreement, "requester_unit",
+                                                   requester_unit, requester, err);
+    return rc == ACSA_OK ? acsa__app_check_unit_service(app, agreement, "supplier_unit",
+                                                        supplier_unit, supplier, err)
+                         : rc;
+}
+
+enum acsa_rc acsa_app_agreement_on(struct acsa_app *app, const char *id, int32_t day,
+                                   struct acsa_agreement *out, struct acsa_error *err)
+{
+    return acsa__app_agreement_on(app, id, day, out, err);
+}
