@@ -11,7 +11,7 @@
 /* ---- order list ----------------------------------------------------------------------- */
 
 static const struct cli_column order_columns[] = {
-    {"NUMBER", 17, false},  {"AGREEMENT", 12, false}, {"REQ", 3, false},
+    {"NUMBER", 18, false},  {"AGREEMENT", 12, false}, {"REQ", 3, false},
     {"SUP", 3, false},      {"ACTIVITY", 8, true},    {"METHOD", 6, false},
     {"STATE", 10, false},   {"CREATED", 10, false},   {"DUE", 10, false},
     {"CUR", 3, false},      {"VALUE", 16, true},      {"OUTSTANDING", 16, true},

@@ -170,7 +170,7 @@ static enum acsa_rc add_total(struct overdue_report *r, uint32_t bucket, const c
 }
 
 static const struct cli_column overdue_columns[] = {
-    {"NUMBER", 17, false}, {"AGREEMENT", 12, false}, {"REQ", 3, false},   {"SUP", 3, false},
+    {"NUMBER", 18, false}, {"AGREEMENT", 12, false}, {"REQ", 3, false},   {"SUP", 3, false},
     {"METHOD", 6, false},  {"STATE", 10, false},     {"DUE", 10, false},  {"DAYS", 5, true},
     {"BUCKET", 7, false},  {"CUR", 3, false},        {"OUTSTANDING", 16, true},
 };
@@ -249,7 +249,7 @@ static enum acsa_rc print_totals(struct overdue_report *r)
 }
 
 static const struct cli_column late_columns[] = {
-    {"NUMBER", 17, false},    {"AGREEMENT", 12, false}, {"DELIVERED", 10, false},
+    {"NUMBER", 18, false},    {"AGREEMENT", 12, false}, {"DELIVERED", 10, false},
     {"INVOICE BY", 10, false}, {"DAYS LATE", 9, true},  {"CUR", 3, false},
     {"VALUE", 16, true},
 };
