@@ -786,13 +786,23 @@ static enum acsa_rc check_common(const struct acsa_order *order, const struct ac
 /* ---- Per-line steps ------------------------------------------------------------------- */
 
 /* Returns the line a per-line command names, or NULL after filling err. */
-static struct acsa_order_line *command_line(struct acsa_order *order,
-                                            const struct acsa_command *cmd,
-                                            struct acsa_error *err)
+struct acsa_order_line *acsa__order_line(struct acsa_order *order,
+                                         const struct acsa_command *cmd, struct acsa_error *err)
 {
     if (cmd->line_no < 1 || cmd->line_no > order->line_count) {
         acsa_error_set(err, ACSA_EREFUSED, "line", "line: order %s has no line %u (it has %u)",
                        order->number, cmd->line_no, order->line_count);
+        return NULL;
+    }
+    return &order->lines[cmd->line_no - 1];
+}
+
+/* The line of a per-line step that moves a quantity, which must be positive. */
+static struct acsa_order_line *command_line(struct acsa_order *order,
+                                            const struct acsa_command *cmd,
+                                            struct acsa_error *err)
+{
+    if (acsa__order_line(order, cmd, err) == NULL) {
         return NULL;
     }
     if (cmd->quantity_milli <= 0) {
@@ -1234,7 +1244,7 @@ static enum acsa_rc step_convert(const struct acsa_agreement *agreement, const c
 
 /* ---- Dispatch ------------------------------------------------------------------------- */
 
-static enum acsa_rc need_reason(const struct acsa_command *cmd, struct acsa_error *err)
+enum acsa_rc acsa__order_need_reason(const struct acsa_command *cmd, struct acsa_error *err)
 {
     if (cmd->reason[0] == '\0') {
         return acsa_error_set(err, ACSA_EUSAGE, "reason", "reason: %s needs a stated reason",
@@ -1287,7 +1297,7 @@ static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_comm
         order->state = ACSA_STATE_ACCEPTED;
         break;
     case ACSA_STEP_REJECT:
-        rc = need_reason(cmd, err);
+        rc = acsa__order_need_reason(cmd, err);
         rc = rc == ACSA_OK ? check_official(order, cmd, err) : rc;
         order->state = ACSA_STATE_REJECTED;
         break;
@@ -1295,7 +1305,7 @@ static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_comm
         order->state = ACSA_STATE_CANCELLED;
         break;
     case ACSA_STEP_DISPUTE:
-        rc = need_reason(cmd, err);
+        rc = acsa__order_need_reason(cmd, err);
         order->state_before_dispute = order->state;
         order->state = ACSA_STATE_DISPUTED;
         memcpy(order->disputed_by, cmd->party, ACSA_NATION_SIZE);

@@ -354,6 +354,15 @@ ACSA_NODISCARD enum acsa_rc acsa__order_fix_apply(const struct acsa_agreement *a
                                                   struct acsa_event *event,
                                                   struct acsa_error *err);
 
+/** ACSA_EUSAGE naming "reason" when a step that needs a stated reason has none. */
+ACSA_NODISCARD enum acsa_rc acsa__order_need_reason(const struct acsa_command *cmd,
+                                                    struct acsa_error *err);
+
+/** The line a per-line command names, or NULL with err naming "line" when the order has no
+ * such line. */
+struct acsa_order_line *acsa__order_line(struct acsa_order *order,
+                                         const struct acsa_command *cmd, struct acsa_error *err);
+
 /** A delivered cash order becomes invoiced once every receipted quantity is invoiced, and
  * settled once, besides, every invoice is paid; other states are left as they are. */
 void acsa__order_cash_state(struct acsa_order *order);

@@ -12,28 +12,6 @@
 #include "money.h"
 #include "order.h"
 
-static enum acsa_rc need_reason(const struct acsa_command *cmd, struct acsa_error *err)
-{
-    if (cmd->reason[0] == '\0') {
-        return acsa_error_set(err, ACSA_EUSAGE, "reason", "reason: %s needs a stated reason",
-                              acsa_step_name(cmd->step));
-    }
-    return ACSA_OK;
-}
-
-/* The line a step names, or NULL after filling err. */
-static struct acsa_order_line *named_line(struct acsa_order *order,
-                                          const struct acsa_command *cmd,
-                                          struct acsa_error *err)
-{
-    if (cmd->line_no < 1 || cmd->line_no > order->line_count) {
-        acsa_error_set(err, ACSA_EREFUSED, "line", "line: order %s has no line %u (it has %u)",
-                       order->number, cmd->line_no, order->line_count);
-        return NULL;
-    }
-    return &order->lines[cmd->line_no - 1];
-}
-
 static const char *qty_text(int64_t milli, char buf[ACSA_MONEY_TEXT_SIZE])
 {
     return acsa_quantity_format(milli, buf);
@@ -94,7 +72,7 @@ static void undeliver(struct acsa_order *order)
 static enum acsa_rc step_resolve(struct acsa_order *order, const struct acsa_command *cmd,
                                  struct acsa_error *err)
 {
-    enum acsa_rc rc = need_reason(cmd, err);
+    enum acsa_rc rc = acsa__order_need_reason(cmd, err);
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -109,8 +87,8 @@ static enum acsa_rc step_close_line(const struct acsa_agreement *agreement, cons
                                     struct acsa_order *order, const struct acsa_command *cmd,
                                     struct acsa_event *event, struct acsa_error *err)
 {
-    enum acsa_rc rc = need_reason(cmd, err);
-    struct acsa_order_line *line = rc == ACSA_OK ? named_line(order, cmd, err) : NULL;
+    enum acsa_rc rc = acsa__order_need_reason(cmd, err);
+    struct acsa_order_line *line = rc == ACSA_OK ? acsa__order_line(order, cmd, err) : NULL;
     if (line == NULL) {
         return err->rc;
     }
@@ -223,8 +201,8 @@ static enum acsa_rc step_correct(const struct acsa_agreement *agreement, const c
                                  struct acsa_order *order, const struct acsa_command *cmd,
                                  struct acsa_event *event, struct acsa_error *err)
 {
-    enum acsa_rc rc = need_reason(cmd, err);
-    struct acsa_order_line *line = rc == ACSA_OK ? named_line(order, cmd, err) : NULL;
+    enum acsa_rc rc = acsa__order_need_reason(cmd, err);
+    struct acsa_order_line *line = rc == ACSA_OK ? acsa__order_line(order, cmd, err) : NULL;
     if (line == NULL) {
         return err->rc;
     }
@@ -266,8 +244,8 @@ static enum acsa_rc step_correct(const struct acsa_agreement *agreement, const c
 static enum acsa_rc step_reject_return(struct acsa_order *order, const struct acsa_command *cmd,
                                        struct acsa_error *err)
 {
-    enum acsa_rc rc = need_reason(cmd, err);
-    struct acsa_order_line *line = rc == ACSA_OK ? named_line(order, cmd, err) : NULL;
+    enum acsa_rc rc = acsa__order_need_reason(cmd, err);
+    struct acsa_order_line *line = rc == ACSA_OK ? acsa__order_line(order, cmd, err) : NULL;
     if (line == NULL) {
         return err->rc;
     }

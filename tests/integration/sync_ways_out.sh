@@ -9,29 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/sync_lib.sh"
 
-node_init IN IN
-node_init JP JP
-
-test_case "both nodes serve on free loopback ports"
-server_start IN
-server_start JP
-if [ -z "${NODE_URL[IN]}" ] || [ -z "${NODE_URL[JP]}" ]; then
-    finish
-fi
-peers_link IN JP
-
-test_case "reference data on both nodes"
-on_ok IN unit add --party IN --name "Indian Navy" --service navy
-NAVY_IN=$OUT
-on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" --from 2000-01-01 --limit 5000000 --currency JPY
-on_ok IN activity add --agreement IN-JP-2020 --name "JIMEX 2024" --type bilateral-training \
-    --from 2024-06-01 --to 2024-06-20 --place Yokosuka
-JIMEX_IN=$OUT
-on_ok JP unit add --party JP --name "JMSDF" --service jmsdf
-on_ok JP official add --party JP --name "Capt K. Sato" --title "Logistics Officer" --from 2000-01-01 --limit 50000000 --currency JPY
-sync_ok IN JP 3 2 # a unit and a grant each way, and the activity
-on IN unit list --json
-JMSDF_IN=$(json_value '[u["id"] for u in d if u["name"] == "JMSDF"][0]')
+two_nodes_with_reference "reference data on both nodes"
 
 # step NODE ORDER VERB STATE ARGS...: the step on NODE, a sync sending exactly its record, and
 # the partner shows the order in STATE with that step last.
