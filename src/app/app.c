@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
@@ -411,6 +412,21 @@ static enum acsa_rc record_step(struct acsa_app *app, struct acsa__app_work *wor
     return acsa__app_record_local(app, work, manual, err);
 }
 
+/* Today on this node: the day a step is recorded on, when the caller did not say. The core
+ * reads no clock; the app hands it the day, and the record carries it to the partner. */
+static int32_t recorded_today(int32_t given)
+{
+    if (given != 0) {
+        return given;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    if (localtime_r(&now, &tm) == NULL) {
+        return 0;
+    }
+    return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app_work *work,
                                           const char *agreement_id, int64_t activity_id,
                                           const struct acsa_order_draft *draft, int32_t day,
@@ -433,11 +449,16 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
         rc = STORE(app)->order_next_sequence(app->store, draft->requester, draft->supplier,
                                              year, &sequence, err);
     }
+    /* The record carries the day the order was recorded on. */
+    struct acsa_order_draft *dated = &work->draft;
+    *dated = *draft;
+    dated->recorded_day = recorded_today(draft->recorded_day);
     if (rc == ACSA_OK) {
         acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
-        rc = acsa_order_create(&work->agreement, &work->activity, draft, number, day, actor,
+        rc = acsa_order_create(&work->agreement, &work->activity, dated, number, day, actor,
                                &work->order, &work->event, err);
     }
+    draft = dated;
     bool manual = false;
     rc = rc == ACSA_OK ? acsa__app_local_step_allowed(app, &work->order, ACSA_STEP_CREATE,
                                                       &manual, err) : rc;
@@ -533,6 +554,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         struct acsa_command cmd = *command;
+        cmd.recorded_day = recorded_today(command->recorded_day);
         bool manual = false;
         rc = load_order(app, number, &work->order, &work->agreement, err);
         rc = rc == ACSA_OK && known ? acsa__app_local_step_allowed(app, &work->order, cmd.step,
@@ -568,6 +590,9 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
         rc = load_order(app, number, &work->order, &work->agreement, err);
         rc = rc == ACSA_OK ? STORE(app)->order_get(app->store, other_number, &work->other, err)
                            : rc;
+        struct acsa_command cmd = *command;
+        cmd.recorded_day = recorded_today(command->recorded_day);
+        command = &cmd;
         rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
                                                  &work->other, command, &work->event,
                                                  &work->other_event, err) : rc;
@@ -614,6 +639,7 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = ACSA_STEP_CONVERT;
     cmd.day = day;
+    cmd.recorded_day = recorded_today(0);
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     for (size_t i = 0; i < list->count; i++) {
         enum acsa_rc rc = load_order(app, list->numbers[i], &work->order, &work->agreement, err);

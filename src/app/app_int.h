@@ -35,6 +35,7 @@ struct acsa__app_work {
     struct acsa_event other_event;
     struct acsa_record record;                    /* The record of the step (records.c). */
     uint8_t record_buf[ACSA_RECORD_MAX];          /* Its canonical bytes. */
+    struct acsa_order_draft draft;                /* A new order's draft with its recorded day. */
 };
 
 /* The handle's work space, allocated on first use. */

@@ -270,3 +270,16 @@ enum acsa_rc acsa_agreement_validate(const struct acsa_agreement *agreement,
     }
     return validate_settlement(agreement, err);
 }
+
+int32_t acsa_agreement_last_day(const struct acsa_agreement *agreement)
+{
+    int32_t last = ACSA_DATE_NONE;
+    if (agreement->renewal_years <= 0) {
+        last = acsa_date_add_years(agreement->effective_from_day, agreement->term_years) - 1;
+    }
+    if (agreement->terminated_day != ACSA_DATE_NONE &&
+        (last == ACSA_DATE_NONE || agreement->terminated_day - 1 < last)) {
+        last = agreement->terminated_day - 1;
+    }
+    return last;
+}

@@ -61,6 +61,12 @@ struct acsa_agreement {
     int32_t invoice_within_days;               /* Warn when delivered but not invoiced. */
     int32_t ageing_bounds[ACSA_AGEING_BOUNDS]; /* Upper bounds of the first buckets (30,90,365). */
     char pricing_basis[ACSA_TEXT_SIZE];        /* How prices are set, free text. */
+    int32_t planning_days_before;              /* An order may be dated this many days before
+                                                  its activity starts (default 90). */
+    int32_t days_after;                        /* ... and this many after it ends (default 30). */
+    int32_t backdate_days;                     /* A step dated more days than this before the
+                                                  day it is recorded needs a back-entry reason
+                                                  (default 30). */
 };
 
 /** Checks an agreement's internal consistency (two different well-formed parties, known
@@ -76,6 +82,11 @@ bool acsa_agreement_in_force(const struct acsa_agreement *agreement, int32_t day
 
 /** The last day of the current term as of day (ACSA_DATE_NONE when renewals never end). */
 int32_t acsa_agreement_term_end(const struct acsa_agreement *agreement, int32_t day);
+
+/** The agreement's last day: the last day on which it is in force, after which no step of a
+ * new order may be dated; ACSA_DATE_NONE when it has no end (renewed without end and not
+ * terminated). The one place that knows how an agreement ends. */
+int32_t acsa_agreement_last_day(const struct acsa_agreement *agreement);
 
 bool acsa_agreement_has_party(const struct acsa_agreement *agreement, const char *nation);
 bool acsa_agreement_has_activity_type(const struct acsa_agreement *agreement, const char *code);

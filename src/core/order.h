@@ -151,6 +151,7 @@ struct acsa_order {
     struct acsa_order_line lines[ACSA_ORDER_LINES_MAX];                 /* Lines 1..count. */
     uint32_t history_count;                                             /* Used entries. */
     struct acsa_order_history_entry history[ACSA_ORDER_HISTORY_MAX];    /* Oldest first. */
+    int32_t last_step_day;                 /* Date of the latest step; the next is not before. */
 };
 
 /* One leg of a ledger entry. */
@@ -176,6 +177,8 @@ struct acsa_event {
     char detail[ACSA_TEXT_SIZE];           /* Reason or note, human-readable. */
     uint32_t posting_count;                /* Used postings. */
     struct acsa_posting postings[ACSA_EVENT_POSTINGS_MAX]; /* Balanced legs. */
+    int32_t recorded_day;                  /* Day the step was recorded; 0 if not known. */
+    char backdate_reason[ACSA_TEXT_SIZE];  /* Back-entry reason; "" unless back-entered. */
 };
 
 /* The input of a new order, before it has a number. */
@@ -190,6 +193,8 @@ struct acsa_order_draft {
     uint32_t line_count;
     struct acsa_order_line lines[ACSA_ORDER_LINES_MAX]; /* category .. price_minor filled. */
     char line_currency[ACSA_ORDER_LINES_MAX][ACSA_CURRENCY_SIZE]; /* Per line; all must agree. */
+    int32_t recorded_day;                  /* Today on the recording node; 0 if not known. */
+    char backdate_reason[ACSA_TEXT_SIZE];  /* --backdate-reason, may be "". */
 };
 
 /* A step's input besides the order itself. */
@@ -204,6 +209,10 @@ struct acsa_command {
     char currency[ACSA_CURRENCY_SIZE];     /* pay. */
     const struct acsa_official *official;  /* approve/accept/reject: the actor's official
                                               record in the acting party, NULL if none. */
+    int32_t recorded_day;                  /* Today on the recording node, filled from its
+                                              clock and carried in the record; 0 if not
+                                              known (records made before it existed). */
+    char backdate_reason[ACSA_TEXT_SIZE];  /* --backdate-reason, may be "". */
 };
 
 /** Formats an order number: "IN-JP-2024-000042". buf holds ACSA_NUMBER_SIZE bytes. */
@@ -246,6 +255,29 @@ ACSA_NODISCARD enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agr
                                                 struct acsa_event *out_event,
                                                 struct acsa_event *out_other_event,
                                                 struct acsa_error *err);
+
+/** The date rules of a new order (ARCHITECTURE.md "Dates"): the date not after recorded_day;
+ * need-by not before the date; the date within the activity's dates widened by the
+ * agreement's planning_days_before and days_after; a date more than backdate_days before
+ * recorded_day, or a recorded_day after the agreement's last day, needs a backdate reason;
+ * never dated after the last day. recorded_day 0 (not known) skips the rules that need it. */
+ACSA_NODISCARD enum acsa_rc acsa_order_create_dates(const struct acsa_agreement *agreement,
+                                                    const struct acsa_activity *activity,
+                                                    const struct acsa_order_draft *draft,
+                                                    int32_t day, struct acsa_error *err);
+
+/** The date rules of a step on order: on or after the order's last step, not after
+ * recorded_day, invoice on or after the last receipt, payment on or after the invoice, the
+ * back-entry rule, and the agreement's end for an order not yet accepted. */
+ACSA_NODISCARD enum acsa_rc acsa_order_step_dates(const struct acsa_agreement *agreement,
+                                                  const struct acsa_order *order,
+                                                  const struct acsa_command *command,
+                                                  struct acsa_error *err);
+
+/** Whether a step dated day and recorded on recorded_day is back-entered: more than the
+ * agreement's backdate_days before it. */
+bool acsa_order_back_entered(const struct acsa_agreement *agreement, int32_t day,
+                             int32_t recorded_day);
 
 /** Whether the order's settlement is past due as of day (due_day < day, not settled). */
 bool acsa_order_overdue(const struct acsa_order *order, int32_t day);

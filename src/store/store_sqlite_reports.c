@@ -129,7 +129,7 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
 #define EVENT_LIST_SQL                                                                      \
     "SELECT e.id, e.step, e.day, e.actor, e.state_from, e.state_to, e.line_no, "           \
     "e.quantity_milli, e.amount_minor, e.detail, p.leg, p.account, p.partner, p.currency, " \
-    "p.amount_minor, p.quantity_milli, p.line_no "                                          \
+    "p.amount_minor, p.quantity_milli, p.line_no, e.recorded_day, e.backdate_reason "       \
     "FROM events e LEFT JOIN postings p ON p.event_id = e.id "                              \
     "WHERE e.order_number = ?1 ORDER BY e.id, p.leg"
 
@@ -144,6 +144,8 @@ static void event_read(struct acsa__sqlite_row *row, struct acsa_event *event)
     event->quantity_milli = acsa__sqlite_col_int(row, 7);
     event->amount_minor = acsa__sqlite_col_int(row, 8);
     acsa__sqlite_col_text(row, 9, event->detail, sizeof(event->detail));
+    event->recorded_day = (int32_t)acsa__sqlite_col_int(row, 17);
+    acsa__sqlite_col_text(row, 18, event->backdate_reason, sizeof(event->backdate_reason));
 }
 
 static enum acsa_rc posting_read(struct acsa__sqlite_row *row, struct acsa_event_row *out,

@@ -293,6 +293,12 @@ static const char *const migration_3[] = {
     ")",
 };
 
+/* Date rules: the day each step was recorded on and, for a back-entered step, its reason. */
+static const char *const migration_4[] = {
+    "ALTER TABLE events ADD COLUMN recorded_day INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE events ADD COLUMN backdate_reason TEXT NOT NULL DEFAULT ''",
+};
+
 struct migration {
     const char *const *statements; /* Applied in order, in one transaction. */
     size_t count;                  /* Number of statements. */
@@ -303,6 +309,7 @@ static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
     {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
+    {migration_4, sizeof(migration_4) / sizeof(migration_4[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
