@@ -377,6 +377,8 @@ static enum acsa_rc record_create(struct acsa_app *app, struct acsa__app_work *w
     snprintf(r->number, sizeof(r->number), "%s", number);
     r->command.step = ACSA_STEP_CREATE;
     r->command.day = day;
+    r->command.recorded_day = draft->recorded_day;
+    memcpy(r->command.backdate_reason, draft->backdate_reason, ACSA_TEXT_SIZE);
     acsa__app_text_copy(r->command.actor, sizeof(r->command.actor), actor);
     snprintf(r->agreement_id, sizeof(r->agreement_id), "%s", agreement_id);
     r->draft = *draft;
@@ -414,7 +416,7 @@ static enum acsa_rc record_step(struct acsa_app *app, struct acsa__app_work *wor
 
 /* Today on this node: the day a step is recorded on, when the caller did not say. The core
  * reads no clock; the app hands it the day, and the record carries it to the partner. */
-static int32_t recorded_today(int32_t given)
+int32_t acsa__app_today(int32_t given)
 {
     if (given != 0) {
         return given;
@@ -452,7 +454,7 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
     /* The record carries the day the order was recorded on. */
     struct acsa_order_draft *dated = &work->draft;
     *dated = *draft;
-    dated->recorded_day = recorded_today(draft->recorded_day);
+    dated->recorded_day = acsa__app_today(draft->recorded_day);
     if (rc == ACSA_OK) {
         acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
         rc = acsa_order_create(&work->agreement, &work->activity, dated, number, day, actor,
@@ -554,7 +556,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         struct acsa_command cmd = *command;
-        cmd.recorded_day = recorded_today(command->recorded_day);
+        cmd.recorded_day = acsa__app_today(command->recorded_day);
         bool manual = false;
         rc = load_order(app, number, &work->order, &work->agreement, err);
         rc = rc == ACSA_OK && known ? acsa__app_local_step_allowed(app, &work->order, cmd.step,
@@ -591,7 +593,7 @@ enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const char *number,
         rc = rc == ACSA_OK ? STORE(app)->order_get(app->store, other_number, &work->other, err)
                            : rc;
         struct acsa_command cmd = *command;
-        cmd.recorded_day = recorded_today(command->recorded_day);
+        cmd.recorded_day = acsa__app_today(command->recorded_day);
         command = &cmd;
         rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
                                                  &work->other, command, &work->event,
@@ -639,7 +641,7 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = ACSA_STEP_CONVERT;
     cmd.day = day;
-    cmd.recorded_day = recorded_today(0);
+    cmd.recorded_day = acsa__app_today(0);
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     for (size_t i = 0; i < list->count; i++) {
         enum acsa_rc rc = load_order(app, list->numbers[i], &work->order, &work->agreement, err);

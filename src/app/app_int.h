@@ -38,6 +38,12 @@ struct acsa__app_work {
     struct acsa_order_draft draft;                /* A new order's draft with its recorded day. */
 };
 
+/* How many days a partner's record may be recorded after today here (time zones). */
+#define ACSA_RECORDED_DAY_SLACK 1
+
+/* Today on this node by its clock, or given when it is not 0. */
+int32_t acsa__app_today(int32_t given);
+
 /* The handle's work space, allocated on first use. */
 struct acsa__app_work *acsa__app_work(struct acsa_app *app, struct acsa_error *err);
 

@@ -159,6 +159,9 @@ static void put_step(struct writer *w, const struct acsa_record *r)
         PUT_TEXT(w, r->other_number, "other_number");
         put_bytes(w, r->other_prev_hash, ACSA_HASH_SIZE, "other_prev_hash");
     }
+    /* Version 2: the day the step was recorded and its back-entry reason, last. */
+    put_i32(w, c->recorded_day, "recorded_day");
+    PUT_TEXT(w, c->backdate_reason, "backdate_reason");
 }
 
 enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, size_t cap,
@@ -335,6 +338,13 @@ static void get_step(struct reader *r, struct acsa_record *out)
     } else if (r->field == NULL && c->step == ACSA_STEP_EXCHANGE) {
         GET_TEXT(r, out->other_number, "other_number");
         get_bytes(r, out->other_prev_hash, ACSA_HASH_SIZE, "other_prev_hash");
+    }
+    c->recorded_day = get_i32(r, "recorded_day");
+    GET_TEXT(r, c->backdate_reason, "backdate_reason");
+    if (c->step == ACSA_STEP_CREATE) {
+        /* A new order's date rules read them from its draft. */
+        out->draft.recorded_day = c->recorded_day;
+        memcpy(out->draft.backdate_reason, c->backdate_reason, ACSA_TEXT_SIZE);
     }
 }
 
@@ -595,6 +605,14 @@ static void check_step(struct checker *c, const struct acsa_record *r)
     } else if (step == ACSA_STEP_EXCHANGE) {
         check_number(c, "other_number", r->other_number);
     }
+    check_day(c, "recorded_day", cmd->recorded_day, ACSA_DATE_LAST, false);
+    if (c->field == NULL && cmd->day > cmd->recorded_day) {
+        char day[ACSA_DATE_TEXT_SIZE];
+        char recorded[ACSA_DATE_TEXT_SIZE];
+        refuse(c, "day", "%s is after the day the step was recorded (%s)",
+               acsa_date_format(cmd->day, day), acsa_date_format(cmd->recorded_day, recorded));
+    }
+    check_text(c, "backdate_reason", cmd->backdate_reason, false);
 }
 
 static void check_activity(struct checker *c, const struct acsa_record *r)

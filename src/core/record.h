@@ -14,7 +14,7 @@
 #define ACSA_HASH_SIZE 32              /* SHA-256. */
 #define ACSA_RECORD_MAX 32768          /* Longest encoding: a create with 64 full lines is
                                           under 24 KiB. */
-#define ACSA_RECORD_VERSION 1
+#define ACSA_RECORD_VERSION 2
 
 enum acsa_record_kind {
     ACSA_RECORD_STEP = 1,              /* One step of an order (create included). */
