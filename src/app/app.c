@@ -642,6 +642,13 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
     cmd.step = ACSA_STEP_CONVERT;
     cmd.day = day;
     cmd.recorded_day = acsa__app_today(0);
+    /* A conversion as of a past day is entered late by design: it is marked, and says so. */
+    char as_of[ACSA_DATE_TEXT_SIZE];
+    snprintf(cmd.backdate_reason, sizeof(cmd.backdate_reason), "convert-overdue as of %s",
+             acsa_date_format(day, as_of));
+    if (cmd.recorded_day - day <= 0) {
+        cmd.backdate_reason[0] = '\0';
+    }
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     for (size_t i = 0; i < list->count; i++) {
         enum acsa_rc rc = load_order(app, list->numbers[i], &work->order, &work->agreement, err);

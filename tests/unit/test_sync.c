@@ -247,12 +247,16 @@ static struct acsa_order_draft draft_of(enum acsa_method method, const char *req
     return d;
 }
 
+/* The fixtures' steps are recorded in the summer of 2024, when they are dated. */
+#define FIXTURE_RECORDED_DAY 19905 /* 2024-07-01 */
+
 static struct acsa_command command(enum acsa_step step, const char *actor, const char *day)
 {
     struct acsa_command cmd;
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = step;
     cmd.day = day_of(day);
+    cmd.recorded_day = FIXTURE_RECORDED_DAY;
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     return cmd;
 }
@@ -268,8 +272,8 @@ static void take(struct fixture *f, struct node *n, const char *number, enum acs
     if (amount != 0) {
         snprintf(cmd.currency, sizeof(cmd.currency), "JPY");
     }
-    if (step == ACSA_STEP_INVOICE) {
-        cmd.day = day_of("2024-06-12");
+    if (step == ACSA_STEP_INVOICE || step == ACSA_STEP_PAY) {
+        cmd.day = day_of("2024-06-12"); /* A payment is not dated before the invoice. */
     }
     if (step == ACSA_STEP_DISPUTE) {
         snprintf(cmd.reason, sizeof(cmd.reason), "short delivery");
@@ -283,7 +287,9 @@ static void take(struct fixture *f, struct node *n, const char *number, enum acs
 static void create_order(struct fixture *f, struct node *n, const struct acsa_order_draft *d,
                          int64_t activity, const char *actor, char number[ACSA_NUMBER_SIZE])
 {
-    enum acsa_rc rc = acsa_app_order_create(n->app, "IN-JP-2020", activity, d,
+    struct acsa_order_draft recorded = *d;
+    recorded.recorded_day = FIXTURE_RECORDED_DAY;
+    enum acsa_rc rc = acsa_app_order_create(n->app, "IN-JP-2020", activity, &recorded,
                                             day_of("2024-06-01"), actor, number, &f->err);
     if (rc != ACSA_OK) {
         fail_msg("create on %s: %s", n->nation, f->err.message);
