@@ -16,7 +16,8 @@ static enum acsa_rc after_today(int32_t day, int32_t recorded_day, struct acsa_e
 {
     char d[ACSA_DATE_TEXT_SIZE];
     char t[ACSA_DATE_TEXT_SIZE];
-    return acsa_error_set(err, ACSA_EREFUSED, "date", "date: %s is after today (%s)",
+    /* Like a date outside the calendar, a future date is input no rule could accept. */
+    return acsa_error_set(err, ACSA_EUSAGE, "date", "date: %s is after today (%s)",
                           acsa_date_format(day, d), acsa_date_format(recorded_day, t));
 }
 

@@ -360,6 +360,7 @@ static bool order_create_parse(struct request *req, struct order_args *args)
     json_t *lines = NULL;
     json_t *doc = NULL;
     d->need_by_day = ACSA_DATE_NONE;
+    d->recorded_day = req->today;
     args->command.day = req->today;
     struct json_in_field fields[] = {
         JIN("agreement", JIN_TEXT, true, args->agreement_id, sizeof(args->agreement_id)),
@@ -373,6 +374,8 @@ static bool order_create_parse(struct request *req, struct order_args *args)
         JIN("need_by", JIN_DATE, true, &d->need_by_day, 0),
         JIN("date", JIN_DATE, false, &args->command.day, 0),
         JIN("lines", JIN_ARRAY, true, &lines, 0),
+        JIN("backdate_reason", JIN_TEXT_EMPTY, false, d->backdate_reason,
+            sizeof(d->backdate_reason)),
     };
     if (!json_in_request(req, fields, LEN(fields), &doc)) {
         return false;
@@ -483,8 +486,12 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     const char *amount = NULL;
     const struct acsa_currency *currency = NULL;
     json_t *doc = NULL;
-    struct json_in_field fields[7] = {JIN("date", JIN_DATE, false, &c->day, 0)};
-    size_t n = 1;
+    struct json_in_field fields[7] = {
+        JIN("date", JIN_DATE, false, &c->day, 0),
+        JIN("backdate_reason", JIN_TEXT_EMPTY, false, c->backdate_reason,
+            sizeof(c->backdate_reason)),
+    };
+    size_t n = 2;
     if ((needs & NEEDS_REASON) != 0) {
         fields[n++] = (struct json_in_field)JIN("reason", JIN_TEXT_EMPTY, false, c->reason,
                                                 sizeof(c->reason));
@@ -543,6 +550,7 @@ void route_orders_step(struct request *req)
     }
     args->command.step = step;
     args->command.day = req->today;
+    args->command.recorded_day = req->today;
     snprintf(args->command.actor, sizeof(args->command.actor), "%s", req->user.display_name);
     memcpy(args->number, req->params[0], strlen(req->params[0]) + 1); /* Length checked. */
     if (!step_parse(req, args, needs->needs)) {
