@@ -141,7 +141,7 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
 {
     s->n = 0;
     s->mark_count = 0;
-    s_uint(s, "version", 1, 1);
+    s_uint(s, "version", 2, 1);
     s_uint(s, "kind", (uint64_t)r->kind, 1);
     s_text(s, "origin", r->origin);
     s_uint(s, "seq", (uint64_t)r->seq, 8);
@@ -187,6 +187,8 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
             s_text(s, "other_number", r->other_number);
             s_bytes(s, "other_prev_hash", r->other_prev_hash, ACSA_HASH_SIZE);
         }
+        s_uint(s, "recorded_day", (uint32_t)c->recorded_day, 4);
+        s_text(s, "backdate_reason", c->backdate_reason);
         break;
     case ACSA_RECORD_ACTIVITY:
         s_uint(s, "id", (uint64_t)r->ref_id, 8);
@@ -257,6 +259,13 @@ static void make_step(struct acsa_record *r, enum acsa_step step)
     }
     r->command.step = step;
     r->command.day = day_of("2024-06-10") + (int32_t)step;
+    r->command.recorded_day = day_of("2024-08-01");
+    snprintf(r->command.backdate_reason, sizeof(r->command.backdate_reason), "%s",
+             step % 3 == 0 ? "found in the ship's log" : "");
+    r->draft.recorded_day = step == ACSA_STEP_CREATE ? r->command.recorded_day : 0;
+    if (step == ACSA_STEP_CREATE) {
+        memcpy(r->draft.backdate_reason, r->command.backdate_reason, ACSA_TEXT_SIZE);
+    }
     snprintf(r->command.actor, sizeof(r->command.actor), "Lt Iyer (%s)", acsa_step_name(step));
     snprintf(r->command.reason, sizeof(r->command.reason), "reason of %s", acsa_step_name(step));
     r->command.line_no = 2;
@@ -417,7 +426,7 @@ static void test_layout_bytes(void **state)
     f->record.command.amount_minor = 1;
     size_t len = round_trip(f, &f->record);
     /* The fixed head a batch reader peeks at: version, kind, "IN", seq, manual. */
-    static const uint8_t head[] = {1, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
+    static const uint8_t head[] = {2, 1, 0, 2, 'I', 'N', 0, 0, 1, 2, 3, 4, 5, 6, 0};
     assert_memory_equal(f->buf, head, sizeof(head));
     /* number as u16 length and its bytes, no NUL. */
     assert_int_equal(f->buf[15], 0);
@@ -429,8 +438,11 @@ static void test_layout_bytes(void **state)
     /* day -2 as a 32-bit two's complement. */
     static const uint8_t day[] = {0xFF, 0xFF, 0xFF, 0xFE};
     assert_memory_equal(f->buf + 71, day, sizeof(day));
-    /* The last field is the official limit: 0. */
-    assert_true(all_zero(f->buf + len - 8, 8));
+    /* Then the official limit (0), and last the recorded day and an empty back-entry
+     * reason (version 2). */
+    assert_true(all_zero(f->buf + len - 14, 8));
+    static const uint8_t recorded[] = {0x00, 0x00, 0x4D, 0xE0, 0, 0}; /* 2024-08-01, "". */
+    assert_memory_equal(f->buf + len - 6, recorded, sizeof(recorded));
     /* A buffer one byte short is refused, naming the field that did not fit. */
     size_t short_len = 99;
     assert_int_equal(acsa_record_encode(&f->record, f->buf, len - 1, &short_len, &f->err),
@@ -482,6 +494,8 @@ static void test_round_trip_create(void **state)
     d->lines[1].quantity_milli = 1;
     d->lines[1].price_minor = 0;
     f->record.command.day = ACSA_DATE_STEP_LAST;
+    f->record.command.recorded_day = ACSA_DATE_LAST;
+    d->recorded_day = ACSA_DATE_LAST;
     f->record.activity.id = INT64_MAX;
     f->record.seq = ACSA_RECORD_SEQ_MAX;
     round_trip(f, &f->record);
@@ -747,8 +761,10 @@ static const struct bad_case BAD_CASES[] = {
      "4-letter order currency"},
     {BASE_CREATE, "lines", B(0, 0, 0, 65), "lines", "65 lines"},
     {BASE_CREATE, "lines", B(0xFF, 0xFF, 0xFF, 0xFF), "lines", "4294967295 lines"},
-    {BASE_CREATE, "lines", B(0, 0, 0, 4), "line.category", "4 lines announced, 3 given"},
-    {BASE_CREATE, "lines", B(0, 0, 0, 2), "length", "2 lines announced, 3 given"},
+    /* The fourth line is read from the fields after the lines: it fails in its first text
+     * long enough to run off the end. */
+    {BASE_CREATE, "lines", B(0, 0, 0, 4), "line.description", "4 lines announced, 3 given"},
+    {BASE_CREATE, "lines", B(0, 0, 0, 2), "backdate_reason", "2 lines announced, 3 given"},
     {BASE_CREATE, "line.category", B(0, 32), "line.category", "category of 32 bytes"},
     {BASE_CREATE, "line.description", B(0, 2, 'a', 0), "line.description",
      "NUL in description"},
