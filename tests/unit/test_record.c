@@ -447,7 +447,7 @@ static void test_layout_bytes(void **state)
     size_t short_len = 99;
     assert_int_equal(acsa_record_encode(&f->record, f->buf, len - 1, &short_len, &f->err),
                      ACSA_EUSAGE);
-    assert_string_equal(f->err.field, "official_limit");
+    assert_string_equal(f->err.field, "backdate_reason");
     assert_int_equal(short_len, 0);
     assert_int_equal(acsa_record_encode(&f->record, f->buf, 0, &short_len, &f->err),
                      ACSA_EUSAGE);
