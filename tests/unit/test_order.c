@@ -164,6 +164,9 @@ static enum acsa_rc pay(struct fixture *f, struct acsa_order *order, int64_t amo
                         const char *currency, const char *actor)
 {
     struct acsa_command cmd = command(ACSA_STEP_PAY, actor);
+    if (order->invoiced_day != ACSA_DATE_NONE && cmd.day < order->invoiced_day) {
+        cmd.day = order->invoiced_day; /* A payment is not dated before the invoice. */
+    }
     cmd.amount_minor = amount;
     snprintf(cmd.currency, sizeof(cmd.currency), "%s", currency);
     return step(f, order, cmd);
@@ -487,7 +490,9 @@ static void test_cash_lifecycle(void **state)
     assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], 0);
     assert_int_equal(t.account[ACSA_ACCOUNT_CASH], -20000);
     assert_int_equal(t.account[ACSA_ACCOUNT_RECEIVED], 20000);
-    assert_int_equal(step(f, &f->order, command(ACSA_STEP_CLOSE, "Cdr Rao")), ACSA_OK);
+    struct acsa_command close = command(ACSA_STEP_CLOSE, "Cdr Rao");
+    close.day = f->order.last_step_day; /* Not before the payment. */
+    assert_int_equal(step(f, &f->order, close), ACSA_OK);
     assert_int_equal(f->order.state, ACSA_STATE_CLOSED);
 }
 
