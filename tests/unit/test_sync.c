@@ -229,6 +229,9 @@ static void set_line(struct acsa_order_draft *d, uint32_t i, const char *categor
 }
 
 /* 10 x 1000 JPY of fuel and 4 x 2500 JPY of food: 20,000 JPY. */
+/* The fixtures' steps are recorded in the summer of 2024, when they are dated. */
+#define FIXTURE_RECORDED_DAY 19905 /* 2024-07-01 */
+
 static struct acsa_order_draft draft_of(enum acsa_method method, const char *requester,
                                         const char *supplier, int64_t requester_unit,
                                         int64_t supplier_unit)
@@ -237,6 +240,7 @@ static struct acsa_order_draft draft_of(enum acsa_method method, const char *req
     memset(&d, 0, sizeof(d));
     snprintf(d.requester, sizeof(d.requester), "%s", requester);
     snprintf(d.supplier, sizeof(d.supplier), "%s", supplier);
+    d.recorded_day = FIXTURE_RECORDED_DAY;
     d.requester_unit_id = requester_unit;
     d.supplier_unit_id = supplier_unit;
     d.method = method;
@@ -246,9 +250,6 @@ static struct acsa_order_draft draft_of(enum acsa_method method, const char *req
     set_line(&d, 1, "food", 4000, 2500);
     return d;
 }
-
-/* The fixtures' steps are recorded in the summer of 2024, when they are dated. */
-#define FIXTURE_RECORDED_DAY 19905 /* 2024-07-01 */
 
 static struct acsa_command command(enum acsa_step step, const char *actor, const char *day)
 {
@@ -278,6 +279,16 @@ static void take(struct fixture *f, struct node *n, const char *number, enum acs
     if (step == ACSA_STEP_DISPUTE) {
         snprintf(cmd.reason, sizeof(cmd.reason), "short delivery");
     }
+    /* No step is dated before the order's previous one (a conversion is dated a year on). */
+    struct acsa_order *now = calloc(1, sizeof(*now));
+    assert_non_null(now);
+    if (acsa_app_order_get(n->app, number, now, NULL, &f->err) == ACSA_OK &&
+        now->last_step_day > cmd.day) {
+        cmd.day = now->last_step_day;
+        cmd.recorded_day = cmd.day > cmd.recorded_day ? cmd.day : cmd.recorded_day;
+    }
+    free(now);
+    acsa_error_clear(&f->err);
     enum acsa_rc rc = acsa_app_order_step(n->app, number, &cmd, NULL, &f->err);
     if (rc != ACSA_OK) {
         fail_msg("%s on %s by %s: %s", acsa_step_name(step), n->nation, actor, f->err.message);
@@ -1701,6 +1712,7 @@ static void test_reference_data(void **state)
     assert_int_equal(in_jmsdf, f->jmsdf);
     char second[ACSA_NUMBER_SIZE];
     struct acsa_order_draft e = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    e.recorded_day = day_of("2024-01-10");
     enum acsa_rc rc = acsa_app_order_create(f->in.app, "IN-JP-2020", in_relief, &e,
                                             day_of("2024-01-10"), "Lt Iyer", second, &f->err);
     if (rc != ACSA_OK) {
