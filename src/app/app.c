@@ -487,8 +487,8 @@ enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_i
         rc = create_in_transaction(app, work, agreement_id, activity_id, draft, day, actor,
                                    number, err);
         /* A refused order's number is given to the next order, so it is not named. */
-        rc = acsa__app_finish(app, rc, "order.create", rc == ACSA_OK ? number : "order:new",
-                              err);
+        rc = acsa__app_finish_step(app, rc, "order.create",
+                                   rc == ACSA_OK ? number : "order:new", &work->event, err);
     }
     if (rc == ACSA_OK) {
         memcpy(out_number, number, ACSA_NUMBER_SIZE);
@@ -567,7 +567,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
                                                       err) : rc;
         rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
-        rc = acsa__app_finish(app, rc, action, object, err);
+        rc = acsa__app_finish_step(app, rc, action, object, &work->event, err);
     }
     if (rc == ACSA_OK && out_event != NULL) {
         *out_event = work->event;

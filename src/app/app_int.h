@@ -63,6 +63,12 @@ ACSA_NODISCARD enum acsa_rc acsa__app_agreement(struct acsa_app *app, const char
 ACSA_NODISCARD enum acsa_rc acsa__app_finish(struct acsa_app *app, enum acsa_rc rc,
                                              const char *action, const char *object,
                                              struct acsa_error *err);
+/* acsa__app_finish of an order step: a back-entered step's audit record says so, with the day
+ * it was recorded and its reason (ARCHITECTURE.md "Dates"). */
+ACSA_NODISCARD enum acsa_rc acsa__app_finish_step(struct acsa_app *app, enum acsa_rc rc,
+                                                  const char *action, const char *object,
+                                                  const struct acsa_event *event,
+                                                  struct acsa_error *err);
 
 /* Ends a level begun with acsa_app_begin without an audit record (for what belongs to a
  * command that records itself): commits when rc is ACSA_OK, else rolls back. Returns the

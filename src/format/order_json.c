@@ -216,7 +216,7 @@ static json_t *postings_json(const struct acsa_event *e, const struct acsa_curre
 json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_currency *cur)
 {
     const struct acsa_event *e = &row->event;
-    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+    json_t *event = json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
                      (json_int_t)row->id, "date", acsa_json_date(e->day), "step",
                      acsa_step_name(e->step), "actor", S(e->actor), "state_from",
                      acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
@@ -224,6 +224,16 @@ json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_curr
                      quantity_or_null(e->quantity_milli), "amount",
                      acsa_json_money(e->amount_minor, cur->exponent), "currency", S(cur->code),
                      "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur));
+    /* A back-entered step says so wherever its history is read (ARCHITECTURE.md "Dates"). */
+    if (event != NULL &&
+        json_object_update_missing_new(
+            event, json_pack("{s:o, s:b, s:o}", "recorded_date", acsa_json_date(e->recorded_day),
+                             "back_entered", e->backdate_reason[0] != '\0', "backdate_reason",
+                             acsa_json_text(e->backdate_reason))) != 0) {
+        json_decref(event);
+        event = NULL;
+    }
+    return event;
 }
 
 /* ---- The same order and events as text ------------------------------------------------ */
