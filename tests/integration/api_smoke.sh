@@ -173,6 +173,7 @@ expect_header Allow "GET, POST"
 
 ORDER_BODY='{"agreement":"IN-JP-2020","requester":"IN","supplier":"JP","activity":2,
  "method":"cash","requester_unit":2,"supplier_unit":5,"place":"Yokosuka","need_by":"2024-06-18",
+ "backdate_reason":"replayed from exercise records",
  "date":"2024-06-12","lines":[{"category":"pol","desc":"diesel","qty":"1000","unit":"l",
  "price":"150","currency":"JPY"}]}'
 
@@ -192,6 +193,11 @@ expect_problem 400 agreemnt
 test_case "a wrong type inside a line is 400 naming lines[0].qty"
 http_json POST /api/orders "${ORDER_BODY/\"qty\":\"1000\"/\"qty\":1000}"
 expect_problem 400 'lines[0].qty'
+
+test_case "defect 3: POST /api/orders dated 2029-06-10 is 400 naming date"
+http_json POST /api/orders "${ORDER_BODY/\"date\":\"2024-06-12\"/\"date\":\"2029-06-10\"}"
+expect_problem 400 date
+expect_json '"2029-06-10 is after today" in d["detail"]' true
 
 test_case "a missing member is 400 naming it"
 http_json POST /api/orders '{"agreement":"IN-JP-2020"}'
@@ -225,7 +231,8 @@ http_json POST "/api/orders/$NUMBER/submit" '{}'
 expect_problem 428 If-Match
 
 test_case "the requester submits with If-Match: 200 and a new ETag"
-http_json POST "/api/orders/$NUMBER/submit" '{"date":"2024-06-12"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/submit" \
+    '{"backdate_reason":"replayed from exercise records","date":"2024-06-12"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' submitted
 expect_header ETag "\"$NUMBER.2\""
@@ -248,20 +255,23 @@ expect_problem 404 step
 
 test_case "the approver approves, the supplier's approver accepts"
 sign_in in-approver
-http_json POST "/api/orders/$NUMBER/approve" '{"date":"2024-06-12"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/approve" \
+    '{"backdate_reason":"replayed from exercise records","date":"2024-06-12"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' approved
 expect_json 'd["events"][-1]["actor"]' "Cdr A. Rao"
 ETAG=$(header ETag)
 sign_in jp-approver
-http_json POST "/api/orders/$NUMBER/accept" '{"date":"2024-06-13"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/accept" \
+    '{"backdate_reason":"replayed from exercise records","date":"2024-06-13"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' accepted
 ETAG=$(header ETag)
 
 test_case "the supplier's clerk issues part of line 1"
 sign_in jp-clerk
-http_json POST "/api/orders/$NUMBER/issue" '{"date":"2024-06-14","line":1,"qty":"400"}' \
+http_json POST "/api/orders/$NUMBER/issue" \
+    '{"backdate_reason":"replayed from exercise records","date":"2024-06-14","line":1,"qty":"400"}' \
     -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' delivering
