@@ -1733,6 +1733,47 @@ static void test_reference_data(void **state)
     assert_int_equal(units.count, 2);
 }
 
+/* ---- Back-entered steps ------------------------------------------------------------------ */
+
+struct last_event {
+    struct acsa_event event;
+};
+
+static enum acsa_rc keep_last_event(void *ctx, const struct acsa_event_row *row)
+{
+    ((struct last_event *)ctx)->event = row->event;
+    return ACSA_OK;
+}
+
+/* A step dated long before the day it is recorded reaches the partner with its mark: the same
+ * recorded day and back-entry reason stand in both ledgers. */
+static void test_back_entered_step_syncs_with_its_mark(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_command cmd = command(ACSA_STEP_SUBMIT, "Lt Iyer", "2024-06-10");
+    cmd.recorded_day = day_of("2024-09-30");
+    snprintf(cmd.backdate_reason, sizeof(cmd.backdate_reason), "found in the ship's log");
+    CHECK(f, acsa_app_order_step(f->in.app, f->number, &cmd, NULL, &f->err));
+    assert_int_equal(sync_nodes(f, &f->in, &f->jp).applied, 1);
+    expect_same_order(f, f->number, ACSA_STATE_SUBMITTED);
+    struct last_event in_last;
+    struct last_event jp_last;
+    memset(&in_last, 0, sizeof(in_last));
+    memset(&jp_last, 0, sizeof(jp_last));
+    struct acsa_store *s = store_of(&f->in);
+    CHECK(f, s->vtbl->event_list(s, f->number, keep_last_event, &in_last, &f->err));
+    struct acsa_store *t = store_of(&f->jp);
+    CHECK(f, t->vtbl->event_list(t, f->number, keep_last_event, &jp_last, &f->err));
+    assert_int_equal(jp_last.event.step, ACSA_STEP_SUBMIT);
+    assert_string_equal(jp_last.event.backdate_reason, "found in the ship's log");
+    assert_string_equal(in_last.event.backdate_reason, "found in the ship's log");
+    assert_int_equal(jp_last.event.recorded_day, day_of("2024-09-30"));
+    assert_int_equal(in_last.event.recorded_day, jp_last.event.recorded_day);
+}
+
 /* ---- The store functions of version 3 ----------------------------------------------------- */
 
 static void test_store_peer_advance(void **state)
@@ -2339,6 +2380,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_finding2_local_step_with_stray_line, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_finding8_record_counter_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_back_entered_step_syncs_with_its_mark, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_finding5_quarantine_texts_render, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finding2_resigned_mutations_never_abort, setup,
                                         teardown),
