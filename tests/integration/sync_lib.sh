@@ -59,6 +59,10 @@ node_prefix() {
 on() {
     local name=$1
     shift
+    # A dated order step replays a past exercise: it carries a back-entry reason (lib.sh).
+    if [ -n "$(backdate_args "$@")" ]; then
+        set -- "$@" --backdate-reason "$BACKDATE_REASON"
+    fi
     local prefix=()
     mapfile -t prefix < <(node_prefix "$name")
     RUN_COUNT=$((RUN_COUNT + 1))
