@@ -315,7 +315,7 @@ db = sqlite3.connect(path)
 seq = (db.execute("SELECT max(seq) FROM records WHERE origin = 'JP'").fetchone()[0] or 0) + 1
 def text(b):
     return struct.pack(">H", len(b)) + b
-head = lambda k: struct.pack(">BB", 1, k) + text(b"JP") + struct.pack(">qB", seq, 0)
+head = lambda k: struct.pack(">BB", 2, k) + text(b"JP") + struct.pack(">qB", seq, 0)
 if kind == "activity":
     # 2024-06-20 is day 19894.
     body = (head(2) + struct.pack(">q", 900000 + seq) + text(b"IN-JP-2020")
