@@ -250,7 +250,7 @@ step JP "$RIK" accept-return settled --line 2 --qty 40 --by "Capt K. Sato" --dat
 step IN "$RIK" close closed --by "Cdr A. Rao" --date 2024-09-08
 
 test_case "IN creates a rik order that will miss its deadline"
-create IN "${IN_ORDER[@]}" --method rik --date 2024-06-15 "${RIK_LINES[@]}"
+create IN "${IN_ORDER[@]}" --method rik --date 2024-06-12 "${RIK_LINES[@]}"
 CONVERTED=$ORDER
 deliver "$CONVERTED" 2024-06-16
 step IN "$CONVERTED" return delivered --line 1 --qty 500 --by "PO Kumar" --date 2024-10-01
