@@ -259,6 +259,9 @@ function eventItem(order, event, index) {
             what.length ? h("p", { class: "event-what" }, what.join(" · ")) : null,
             event.detail ? h("p", { class: "event-detail", test: "event-detail" }, event.detail)
                 : null,
+            event.back_entered ? h("p", { class: "event-back-entered", test: "event-back-entered" },
+                h("span", { class: "badge" }, "Back-entered"),
+                ` on ${event.recorded_date || "—"}: ${event.backdate_reason || ""}`) : null,
             postings.length ? h("details", { class: "postings", test: "event-postings" },
                 h("summary", {}, `Postings (${postings.length})`), postingsTable(postings))
                 : null));
@@ -396,6 +399,12 @@ function controls(step, spec, order, ctx, errors) {
     const day = h("input", { type: "date", id: id("date"), test: test("date") });
     nodes.push(field("Date (default today)", day, { key: "date", errors }));
     values.date = () => day.value || undefined;
+    // A step dated more than the agreement's backdate_days ago needs a reason (API.md "Dates").
+    const backdate = h("input", { type: "text", id: id("backdate-reason"), maxlength: 255,
+        test: test("backdate-reason") });
+    nodes.push(field("Back-entry reason (optional)", backdate, { key: "backdate_reason", errors,
+        hint: "Needed when the date is more than the agreement's back-entry days ago." }));
+    values.backdate_reason = () => backdate.value.trim() || undefined;
     const body = () => Object.fromEntries(Object.entries(values)
         .map(([k, read]) => [k, read()]).filter(([, v]) => v !== undefined));
     return { nodes, body };

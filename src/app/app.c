@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
@@ -353,6 +354,8 @@ static enum acsa_rc record_create(struct acsa_app *app, struct acsa__app_work *w
     snprintf(r->number, sizeof(r->number), "%s", number);
     r->command.step = ACSA_STEP_CREATE;
     r->command.day = day;
+    r->command.recorded_day = draft->recorded_day;
+    memcpy(r->command.backdate_reason, draft->backdate_reason, ACSA_TEXT_SIZE);
     acsa__app_text_copy(r->command.actor, sizeof(r->command.actor), actor);
     snprintf(r->agreement_id, sizeof(r->agreement_id), "%s", agreement_id);
     r->draft = *draft;
@@ -418,6 +421,21 @@ static enum acsa_rc entered_by_hand(struct acsa_app *app, const char *requester,
     return rc;
 }
 
+/* Today on this node: the day a step is recorded on, when the caller did not say. The core
+ * reads no clock; the app hands it the day, and the record carries it to the partner. */
+int32_t acsa__app_today(int32_t given)
+{
+    if (given != 0) {
+        return given;
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    if (localtime_r(&now, &tm) == NULL) {
+        return 0;
+    }
+    return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app_work *work,
                                           const char *agreement_id, int64_t activity_id,
                                           const struct acsa_order_draft *draft, int32_t day,
@@ -449,6 +467,10 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
                                                              supplier, year, &sequence, err)
                            : rc;
     }
+    /* The record carries the day the order was recorded on. */
+    struct acsa_order_draft *dated = &work->draft;
+    *dated = *draft;
+    dated->recorded_day = acsa__app_today(draft->recorded_day);
     if (rc == ACSA_OK) {
         if (by_hand) {
             acsa_order_number_format_manual(draft->requester, draft->supplier, year, sequence,
@@ -456,9 +478,10 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
         } else {
             acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
         }
-        rc = acsa_order_create(&work->agreement, &work->activity, draft, number, day, actor,
+        rc = acsa_order_create(&work->agreement, &work->activity, dated, number, day, actor,
                                &work->order, &work->event, err);
     }
+    draft = dated;
     bool manual = false;
     rc = rc == ACSA_OK ? acsa__app_local_step_allowed(app, &work->order, ACSA_STEP_CREATE,
                                                       &manual, err) : rc;
@@ -485,8 +508,8 @@ enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_i
         rc = create_in_transaction(app, work, agreement_id, activity_id, draft, day, actor,
                                    number, err);
         /* A refused order's number is given to the next order, so it is not named. */
-        rc = acsa__app_finish(app, rc, "order.create", rc == ACSA_OK ? number : "order:new",
-                              err);
+        rc = acsa__app_finish_step(app, rc, "order.create",
+                                   rc == ACSA_OK ? number : "order:new", &work->event, err);
     }
     if (rc == ACSA_OK) {
         memcpy(out_number, number, ACSA_NUMBER_SIZE);
@@ -600,7 +623,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
         rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
                                                       err) : rc;
         rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
-        rc = acsa__app_finish(app, rc, action, object, err);
+        rc = acsa__app_finish_step(app, rc, action, object, &work->event, err);
     }
     if (rc == ACSA_OK && out_event != NULL) {
         *out_event = work->event;
@@ -652,6 +675,7 @@ enum acsa_rc acsa_app_order_exchange_many(struct acsa_app *app, const char *numb
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
         struct acsa_command cmd = *command;
+        cmd.recorded_day = acsa__app_today(command->recorded_day);
         rc = load_order(app, number, command->day, &work->order, &work->agreement, err);
         for (uint32_t i = 0; rc == ACSA_OK && i < count; i++) {
             cmd.exchange_more = (uint8_t)(count - 1 - i);
@@ -712,6 +736,14 @@ static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = ACSA_STEP_CONVERT;
     cmd.day = day;
+    cmd.recorded_day = acsa__app_today(0);
+    /* A conversion as of a past day is entered late by design: it is marked, and says so. */
+    char as_of[ACSA_DATE_TEXT_SIZE];
+    snprintf(cmd.backdate_reason, sizeof(cmd.backdate_reason), "convert-overdue as of %s",
+             acsa_date_format(day, as_of));
+    if (cmd.recorded_day - day <= 0) {
+        cmd.backdate_reason[0] = '\0';
+    }
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     for (size_t i = 0; i < list->count; i++) {
         enum acsa_rc rc = load_order(app, list->numbers[i], day, &work->order,

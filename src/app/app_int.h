@@ -36,7 +36,14 @@ struct acsa__app_work {
     struct acsa_record record;                    /* The record of the step (records.c). */
     uint8_t record_buf[ACSA_RECORD_MAX];          /* Its canonical bytes. */
     struct acsa_grant grants[ACSA_OFFICIAL_GRANTS_MAX]; /* The acting official's grants. */
+    struct acsa_order_draft draft;                /* A new order's draft with its recorded day. */
 };
+
+/* How many days a partner's record may be recorded after today here (time zones). */
+#define ACSA_RECORDED_DAY_SLACK 1
+
+/* Today on this node by its clock, or given when it is not 0. */
+int32_t acsa__app_today(int32_t given);
 
 /* The handle's work space, allocated on first use. */
 struct acsa__app_work *acsa__app_work(struct acsa_app *app, struct acsa_error *err);
@@ -80,6 +87,12 @@ ACSA_NODISCARD enum acsa_rc acsa__app_check_services(struct acsa_app *app,
 ACSA_NODISCARD enum acsa_rc acsa__app_finish(struct acsa_app *app, enum acsa_rc rc,
                                              const char *action, const char *object,
                                              struct acsa_error *err);
+/* acsa__app_finish of an order step: a back-entered step's audit record says so, with the day
+ * it was recorded and its reason (ARCHITECTURE.md "Dates"). */
+ACSA_NODISCARD enum acsa_rc acsa__app_finish_step(struct acsa_app *app, enum acsa_rc rc,
+                                                  const char *action, const char *object,
+                                                  const struct acsa_event *event,
+                                                  struct acsa_error *err);
 
 /* Ends a level begun with acsa_app_begin without an audit record (for what belongs to a
  * command that records itself): commits when rc is ACSA_OK, else rolls back. Returns the

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../core/acsa_assert.h"
+#include "../core/date.h"
 #include "app_int.h"
 
 #define HASH_HEX_LENGTH 64
@@ -139,6 +140,25 @@ enum acsa_rc acsa__app_finish(struct acsa_app *app, enum acsa_rc rc, const char 
     if (rc == ACSA_OK) {
         rc = acsa__app_audit_append(app, action, object, ACSA_OK, "", err);
     }
+    rc = acsa__app_end(app, rc, err);
+    return rc == ACSA_OK ? ACSA_OK : acsa__app_refused(app, rc, action, object, err);
+}
+
+enum acsa_rc acsa__app_finish_step(struct acsa_app *app, enum acsa_rc rc, const char *action,
+                                   const char *object, const struct acsa_event *event,
+                                   struct acsa_error *err)
+{
+    if (rc != ACSA_OK || event->backdate_reason[0] == '\0') {
+        return acsa__app_finish(app, rc, action, object, err);
+    }
+    char detail[ACSA_TEXT_SIZE + 64];
+    char recorded[ACSA_DATE_TEXT_SIZE];
+    char dated[ACSA_DATE_TEXT_SIZE];
+    acsa_date_format(event->recorded_day, recorded);
+    acsa_date_format(event->day, dated);
+    snprintf(detail, sizeof(detail), "back-entered: dated %s, recorded %s, reason: %s", dated,
+             recorded, event->backdate_reason);
+    rc = acsa__app_audit_append(app, action, object, ACSA_OK, detail, err);
     rc = acsa__app_end(app, rc, err);
     return rc == ACSA_OK ? ACSA_OK : acsa__app_refused(app, rc, action, object, err);
 }

@@ -15,6 +15,7 @@
 
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
+#include "app_int.h"
 #include "app.h"
 #include "auth.h"
 
@@ -486,6 +487,17 @@ static void demo_draft(struct demo *d, size_t i)
     draft->need_by_day = d->created[i] + 3 + (int32_t)draft->line_count;
 }
 
+/* The demo enters the history of past exercises today: a step dated long ago is marked
+ * back-entered, as an office keying in its paper records would mark it. */
+#define DEMO_BACKDATE_DAYS 30
+
+static const char *demo_backdate(int32_t day)
+{
+    int32_t today = acsa__app_today(0);
+    return today != 0 && today - day > DEMO_BACKDATE_DAYS ? "demo: entered from paper records"
+                                                          : "";
+}
+
 static struct acsa_command demo_command(enum acsa_step step, int32_t day, const char *actor,
                                         const char *reason)
 {
@@ -495,6 +507,7 @@ static struct acsa_command demo_command(enum acsa_step step, int32_t day, const 
     cmd.day = day;
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     snprintf(cmd.reason, sizeof(cmd.reason), "%s", reason != NULL ? reason : "");
+    snprintf(cmd.backdate_reason, sizeof(cmd.backdate_reason), "%s", demo_backdate(day));
     return cmd;
 }
 
@@ -659,6 +672,8 @@ static enum acsa_rc demo_raise(struct demo *d, size_t i)
     const struct demo_spec *s = &demo_specs[i];
     demo_draft(d, i);
     d->last[i] = d->created[i];
+    snprintf(d->draft.backdate_reason, sizeof(d->draft.backdate_reason), "%s",
+             demo_backdate(d->created[i]));
     enum acsa_rc rc = acsa_app_order_create(d->app, d->agreement_id,
                                             d->activity_ids[s->exercise], &d->draft,
                                             d->created[i], demo_cast_of(i, true)->raiser,

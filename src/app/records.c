@@ -46,6 +46,7 @@ enum acsa_rc acsa__app_local_command_allowed(struct acsa_app *app,
 void acsa__app_command_prepare(const struct acsa_app *app, struct acsa_command *cmd)
 {
     acsa_app_name_key(cmd->actor, cmd->actor_key);
+    cmd->recorded_day = acsa__app_today(cmd->recorded_day);
     if (cmd->party[0] == '\0') {
         memcpy(cmd->party, app->nation, sizeof(cmd->party));
     }
@@ -509,6 +510,17 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
     if (strcmp(r->origin, signer) != 0) {
         return REFUSE(err, "origin", "origin: record %s/%lld came in a batch signed by %s",
                       r->origin, (long long)r->seq, signer);
+    }
+    /* A step recorded "tomorrow" here is a wrong clock or a forgery; one day of slack covers
+     * nodes in time zones ahead of ours. */
+    int32_t today = acsa__app_today(0);
+    if (r->kind == ACSA_RECORD_STEP && today != 0 &&
+        r->command.recorded_day > today + ACSA_RECORDED_DAY_SLACK) {
+        char recorded[ACSA_DATE_TEXT_SIZE];
+        char here[ACSA_DATE_TEXT_SIZE];
+        return REFUSE(err, "recorded_day", "recorded_day: %s is after today on this node (%s) "
+                      "plus %d day", acsa_date_format(r->command.recorded_day, recorded),
+                      acsa_date_format(today, here), ACSA_RECORDED_DAY_SLACK);
     }
     struct acsa_record_row stored;
     rc = STORE(app)->record_get(app->store, r->origin, r->seq, &stored, err);

@@ -185,10 +185,13 @@ static int order_create_parse(struct cli *cli, struct create_args *args, int arg
         CLI_OPT("by", CLI_TEXT, false, args->actor, ACSA_NAME_SIZE, "NAME",
                 "who raises the order (default: $USER)"),
         CLI_OPT("date", CLI_DATE, false, &args->day, 0, "DATE", "date raised (default: today)"),
+        CLI_OPT("backdate-reason", CLI_TEXT, false, d->backdate_reason, ACSA_TEXT_SIZE, "TEXT",
+                "why a date more than the agreement's backdate_days ago is entered only now"),
     };
     struct cli_command cmd = {"Raises an order as a draft and prints its number.", NULL, 0,
                               NULL, false, options, CLI_LEN(options)};
     d->need_by_day = ACSA_DATE_NONE;
+    d->recorded_day = cli->today;
     args->day = cli->today;
     snprintf(args->actor, sizeof(args->actor), "%s", cli_default_actor());
     int code = cli_parse(cli, &cmd, argc, argv);
@@ -360,6 +363,10 @@ static size_t step_options(struct step_args *args, struct cli_option *options)
                                               "NAME", "who takes the step");
     options[n++] = (struct cli_option)CLI_OPT("date", CLI_DATE, false, &c->day, 0, "DATE",
                                               "date the step takes effect (default: today)");
+    options[n++] = (struct cli_option)CLI_OPT("backdate-reason", CLI_TEXT, false,
+                                              c->backdate_reason, ACSA_TEXT_SIZE, "TEXT",
+                                              "why a date more than backdate_days ago is "
+                                              "entered only now");
     if ((needs & NEEDS_REASON) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("reason", CLI_TEXT, false, c->reason,
                                                   ACSA_TEXT_SIZE, "TEXT", "reason or note");
@@ -460,6 +467,7 @@ static int order_step(struct cli *cli, int argc, char **argv)
     args.command.step = step;
     args.command.day = cli->today;
     args.command.rate_day = ACSA_DATE_NONE;
+    args.command.recorded_day = cli->today;
     int code = cli_parse(cli, &cmd, argc, argv);
     code = code == CLI_CONTINUE ? step_settlement(cli, &args) : code;
     if (code == CLI_CONTINUE && args.amount != NULL) {

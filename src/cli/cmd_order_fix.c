@@ -66,6 +66,9 @@ static int amend_parse(struct cli *cli, struct amend_args *args, int argc, char 
                 "who amends the draft (the requester)"),
         CLI_OPT("date", CLI_DATE, false, &args->command.day, 0, "DATE",
                 "date of the amendment (default: today)"),
+        CLI_OPT("backdate-reason", CLI_TEXT, false, args->command.backdate_reason,
+                ACSA_TEXT_SIZE, "TEXT",
+                "why a date more than backdate_days ago is entered only now"),
     };
     struct cli_command cmd = {"Changes a draft order; every rule of entry is checked again.",
                               "NUMBER", ACSA_NUMBER_SIZE, NULL, false, options,

@@ -168,6 +168,14 @@ static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_ro
     if (rc == ACSA_OK) {
         settlement_text(e);
     }
+    if (rc == ACSA_OK && e->backdate_reason[0] != '\0') {
+        char text[ACSA_TEXT_SIZE + 64];
+        char rec[ACSA_DATE_TEXT_SIZE];
+        snprintf(text, sizeof(text), "    back-entered on %s: %s",
+                 cli_date_text(e->recorded_day, rec), e->backdate_reason);
+        cli_put_text(stdout, text); /* The reason is stored text. */
+        fputc('\n', stdout);
+    }
     for (uint32_t i = 0; rc == ACSA_OK && i < e->posting_count; i++) {
         const struct acsa_posting *p = &e->postings[i];
         const struct acsa_currency *pc = acsa_currency_find(p->currency);

@@ -68,6 +68,12 @@ struct acsa_agreement {
     /* Notice of non-renewal given on, or ACSA_DATE_NONE. Not from the file: a signed fact of
      * the node (agreement notice), set when the agreement is loaded for use. */
     int32_t notice_day;
+    int32_t planning_days_before;              /* An order may be dated this many days before
+                                                  its activity starts (default 90). */
+    int32_t days_after;                        /* ... and this many after it ends (default 30). */
+    int32_t backdate_days;                     /* A step dated more days than this before the
+                                                  day it is recorded needs a back-entry reason
+                                                  (default 30). */
 };
 
 /** Checks an agreement's internal consistency (two different well-formed parties, known

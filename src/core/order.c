@@ -454,6 +454,7 @@ static enum acsa_rc fill_order(const struct acsa_agreement *agreement,
     memcpy(order->place, draft->place, sizeof(order->place));
     order->need_by_day = draft->need_by_day;
     order->created_day = day;
+    order->last_step_day = day;
     order->delivered_day = ACSA_DATE_NONE;
     order->invoiced_day = ACSA_DATE_NONE;
     order->due_day = ACSA_DATE_NONE;
@@ -481,6 +482,7 @@ enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
     memset(out_order, 0, sizeof(*out_order));
     memset(out_event, 0, sizeof(*out_event));
     enum acsa_rc rc = check_entry(agreement, activity, draft, day, err);
+    rc = rc == ACSA_OK ? acsa_order_create_dates(agreement, activity, draft, day, err) : rc;
     struct acsa_order_draft checked = *draft;
     for (uint32_t i = 0; rc == ACSA_OK && i < draft->line_count; i++) {
         rc = check_line(agreement, draft, i, &checked.lines[i], err);
@@ -502,6 +504,9 @@ enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
     out_event->state_from = ACSA_STATE_DRAFT;
     out_event->state_to = ACSA_STATE_DRAFT;
     out_event->amount_minor = out_order->value_minor;
+    out_event->recorded_day = draft->recorded_day;
+    memcpy(out_event->backdate_reason, draft->backdate_reason, ACSA_TEXT_SIZE);
+    out_event->backdate_reason[ACSA_TEXT_SIZE - 1] = '\0';
     ACSA_ASSERT(out_order->value_minor >= 0);
     return ACSA_OK;
 }
@@ -1368,6 +1373,9 @@ static void event_begin(struct acsa_event *event, const struct acsa_order *order
     event->day = cmd->day;
     snprintf(event->actor, sizeof(event->actor), "%s", cmd->actor);
     snprintf(event->detail, sizeof(event->detail), "%s", cmd->reason);
+    event->recorded_day = cmd->recorded_day;
+    snprintf(event->backdate_reason, sizeof(event->backdate_reason), "%s",
+             cmd->backdate_reason);
     event->state_from = order->state;
     /* Only a per-line step names a line: a line number given with any other step is not the
      * event's (the store writes back the line an event names). */
@@ -1397,6 +1405,7 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
         return acsa_error_set(err, ACSA_EUSAGE, "step", "step: not a single-order step");
     }
     enum acsa_rc rc = check_common(order, command, err);
+    rc = rc == ACSA_OK ? acsa_order_step_dates(agreement, order, command, err) : rc;
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -1420,6 +1429,8 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
     memcpy((char *)order + ORDER_TAIL_OFFSET, (const char *)&next + ORDER_TAIL_OFFSET,
            ORDER_TAIL_SIZE);
     history_append(order, command->step, command->actor, command->actor_key);
+    order->last_step_day = command->day > order->last_step_day ? command->day
+                                                                : order->last_step_day;
     *out_event = event;
     return ACSA_OK;
 }
@@ -1497,6 +1508,7 @@ static void exchange_side(const struct acsa_agreement *agreement, const char *na
     event_begin(event, order, cmd);
     snprintf(event->detail, sizeof(event->detail), "exchanged with %s", with);
     memcpy(order->exchanged_with, with, ACSA_NUMBER_SIZE);
+    order->last_step_day = cmd->day > order->last_step_day ? cmd->day : order->last_step_day;
     event->amount_minor = matched;
     if (matched > 0) {
         post_discharge(event, order, nation, true, ACSA_ACCOUNT_EXCHANGE, matched, 0, 0);
@@ -1536,6 +1548,8 @@ enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agreement, const c
     memset(out_other_event, 0, sizeof(*out_other_event));
     enum acsa_rc rc = check_common(order, command, err);
     rc = rc == ACSA_OK ? check_common(other, command, err) : rc;
+    rc = rc == ACSA_OK ? acsa_order_step_dates(agreement, order, command, err) : rc;
+    rc = rc == ACSA_OK ? acsa_order_step_dates(agreement, other, command, err) : rc;
     rc = rc == ACSA_OK ? check_exchange_pair(order, other, err) : rc;
     if (rc != ACSA_OK) {
         return rc;

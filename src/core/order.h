@@ -187,6 +187,7 @@ struct acsa_order {
     struct acsa_order_history_entry history[ACSA_ORDER_HISTORY_MAX];    /* Oldest first. */
     uint32_t invoice_count;                                             /* Used entries. */
     struct acsa_invoice invoices[ACSA_ORDER_INVOICES_MAX];              /* Oldest first. */
+    int32_t last_step_day;                 /* Date of the latest step; the next is not before. */
 };
 
 /* One leg of a ledger entry. */
@@ -220,6 +221,8 @@ struct acsa_event {
     int32_t rate_day;                      /* ACSA_DATE_NONE without a rate. */
     char rate_source[ACSA_TEXT_SIZE];
     char invoice[ACSA_NUMBER_SIZE];        /* invoice: the new invoice; pay: the one named. */
+    int32_t recorded_day;                  /* Day the step was recorded; 0 if not known. */
+    char backdate_reason[ACSA_TEXT_SIZE];  /* Back-entry reason; "" unless back-entered. */
 };
 
 /* The input of a new order, before it has a number. */
@@ -234,6 +237,8 @@ struct acsa_order_draft {
     uint32_t line_count;
     struct acsa_order_line lines[ACSA_ORDER_LINES_MAX]; /* category .. price_minor filled. */
     char line_currency[ACSA_ORDER_LINES_MAX][ACSA_CURRENCY_SIZE]; /* Per line; all must agree. */
+    int32_t recorded_day;                  /* Today on the recording node; 0 if not known. */
+    char backdate_reason[ACSA_TEXT_SIZE];  /* --backdate-reason, may be "". */
 };
 
 /* A step's input besides the order itself. */
@@ -273,6 +278,10 @@ struct acsa_command {
      * for them; the last pair turns what is left into cash. rate: 1 unit of the other order's
      * currency = rate units of this order's currency. */
     uint8_t exchange_more;
+    int32_t recorded_day;                  /* Today on the recording node, filled from its
+                                              clock and carried in the record; 0 if not
+                                              known (records made before it existed). */
+    char backdate_reason[ACSA_TEXT_SIZE];  /* --backdate-reason, may be "". */
 };
 
 /** Formats an order number: "IN-JP-2024-000042". buf holds ACSA_NUMBER_SIZE bytes. */
@@ -379,6 +388,28 @@ void acsa__order_post_return_accepted(struct acsa_event *event, const struct acs
 /** Value of a line's quantities from done to done + quantity (cumulative rounding). */
 int64_t acsa__order_value_between(const struct acsa_order_line *line, int64_t done,
                                   int64_t quantity);
+/** The date rules of a new order (ARCHITECTURE.md "Dates"): the date not after recorded_day;
+ * need-by not before the date; the date within the activity's dates widened by the
+ * agreement's planning_days_before and days_after; a date more than backdate_days before
+ * recorded_day, or a recorded_day after the agreement's last day, needs a backdate reason;
+ * never dated after the last day. recorded_day 0 (not known) skips the rules that need it. */
+ACSA_NODISCARD enum acsa_rc acsa_order_create_dates(const struct acsa_agreement *agreement,
+                                                    const struct acsa_activity *activity,
+                                                    const struct acsa_order_draft *draft,
+                                                    int32_t day, struct acsa_error *err);
+
+/** The date rules of a step on order: on or after the order's last step, not after
+ * recorded_day, invoice on or after the last receipt, payment on or after the invoice, the
+ * back-entry rule, and the agreement's end for an order not yet accepted. */
+ACSA_NODISCARD enum acsa_rc acsa_order_step_dates(const struct acsa_agreement *agreement,
+                                                  const struct acsa_order *order,
+                                                  const struct acsa_command *command,
+                                                  struct acsa_error *err);
+
+/** Whether a step dated day and recorded on recorded_day is back-entered: more than the
+ * agreement's backdate_days before it. */
+bool acsa_order_back_entered(const struct acsa_agreement *agreement, int32_t day,
+                             int32_t recorded_day);
 
 /** Whether the order's settlement is past due as of day (due_day < day, not settled). */
 bool acsa_order_overdue(const struct acsa_order *order, int32_t day);

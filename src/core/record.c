@@ -224,6 +224,9 @@ static void put_step(struct writer *w, const struct acsa_record *r)
     PUT_TEXT(w, c->invoice, "invoice");
     put_u64(w, c->exchange_more, 1, "exchange_more");
     put_fix(w, r);
+    /* Version 2: the day the step was recorded and its back-entry reason, last. */
+    put_i32(w, c->recorded_day, "recorded_day");
+    PUT_TEXT(w, c->backdate_reason, "backdate_reason");
 }
 
 static void put_grant(struct writer *w, const struct acsa_record *r)
@@ -460,6 +463,13 @@ static void get_step(struct reader *r, struct acsa_record *out)
     c->exchange_more = (uint8_t)get_u64(r, 1, "exchange_more");
     if (r->field == NULL) {
         get_fix(r, out);
+    }
+    c->recorded_day = get_i32(r, "recorded_day");
+    GET_TEXT(r, c->backdate_reason, "backdate_reason");
+    if (c->step == ACSA_STEP_CREATE) {
+        /* A new order's date rules read them from its draft. */
+        out->draft.recorded_day = c->recorded_day;
+        memcpy(out->draft.backdate_reason, c->backdate_reason, ACSA_TEXT_SIZE);
     }
 }
 
@@ -829,6 +839,14 @@ static void check_step(struct checker *c, const struct acsa_record *r)
         check_number(c, "other_number", r->other_number);
     }
     check_fix(c, r);
+    check_day(c, "recorded_day", cmd->recorded_day, ACSA_DATE_LAST, false);
+    if (c->field == NULL && cmd->day > cmd->recorded_day) {
+        char day[ACSA_DATE_TEXT_SIZE];
+        char recorded[ACSA_DATE_TEXT_SIZE];
+        refuse(c, "day", "%s is after the day the step was recorded (%s)",
+               acsa_date_format(cmd->day, day), acsa_date_format(cmd->recorded_day, recorded));
+    }
+    check_text(c, "backdate_reason", cmd->backdate_reason, false);
 }
 
 static void check_activity(struct checker *c, const struct acsa_record *r)

@@ -26,6 +26,11 @@
 /* Same ceiling as acsa_agreement_validate uses for deadlines: ten years. */
 #define DAYS_MAX 3650
 #define DEFAULT_INVOICE_WITHIN_DAYS 30
+/* Date rules (ARCHITECTURE.md "Dates"): an order may be raised while an activity is planned
+ * and shortly after it ends; a step entered more than a month late must say why. */
+#define DEFAULT_PLANNING_DAYS_BEFORE 90
+#define DEFAULT_DAYS_AFTER 30
+#define DEFAULT_BACKDATE_DAYS 30
 
 static const int32_t default_ageing_bounds[ACSA_AGEING_BOUNDS] = {30, 90, 365};
 
@@ -33,6 +38,7 @@ static const char *const top_members[] = {
     "id", "title", "parties", "signed", "effective_from", "term_years", "renewal_years",
     "terminated", "activity_types", "categories", "excluded", "settlement", "currencies",
     "conversion", "invoice_within_days", "ageing_buckets", "pricing_basis", "services",
+    "planning_days_before", "days_after", "backdate_days",
 };
 
 static const char *const method_members[] = {"due_days"};
@@ -691,6 +697,19 @@ static enum acsa_rc parse_pricing_basis(json_t *root, struct acsa_agreement *out
     return copy_text(value, path, 0, out->pricing_basis, sizeof(out->pricing_basis), err);
 }
 
+/* The date rules' settings, each with its default when the file omits it. */
+static enum acsa_rc parse_date_rules(json_t *root, struct acsa_agreement *out,
+                                     struct acsa_error *err)
+{
+    enum acsa_rc rc = parse_int_member(root, "planning_days_before", false,
+                                       DEFAULT_PLANNING_DAYS_BEFORE, 0, DAYS_MAX,
+                                       &out->planning_days_before, err);
+    rc = rc == ACSA_OK ? parse_int_member(root, "days_after", false, DEFAULT_DAYS_AFTER, 0,
+                                          DAYS_MAX, &out->days_after, err) : rc;
+    return rc == ACSA_OK ? parse_int_member(root, "backdate_days", false, DEFAULT_BACKDATE_DAYS,
+                                            0, DAYS_MAX, &out->backdate_days, err) : rc;
+}
+
 /* Money and deadlines: settlement, currencies, conversion, invoicing, ageing, pricing. */
 static enum acsa_rc parse_money_terms(json_t *root, struct acsa_agreement *out,
                                       struct acsa_error *err)
@@ -712,7 +731,7 @@ static enum acsa_rc parse_money_terms(json_t *root, struct acsa_agreement *out,
     if (rc == ACSA_OK) {
         rc = parse_pricing_basis(root, out, err);
     }
-    return rc;
+    return rc == ACSA_OK ? parse_date_rules(root, out, err) : rc;
 }
 
 static bool is_path_like(const char *text, size_t len)
@@ -942,6 +961,9 @@ static bool put_rules(json_t *root, const struct acsa_agreement *a)
     ok = ok && put(root, "currencies", currency_array(a));
     ok = ok && put(root, "conversion", json_string(acsa_conversion_name(a->conversion)));
     ok = ok && put(root, "invoice_within_days", json_integer(a->invoice_within_days));
+    ok = ok && put(root, "planning_days_before", json_integer(a->planning_days_before));
+    ok = ok && put(root, "days_after", json_integer(a->days_after));
+    ok = ok && put(root, "backdate_days", json_integer(a->backdate_days));
     ok = ok && put(root, "ageing_buckets", ageing_array(a));
     ok = ok && put(root, "pricing_basis", text_value(a->pricing_basis, sizeof(a->pricing_basis)));
     if (ok && (a->service_count[0] > 0 || a->service_count[1] > 0)) {

@@ -256,17 +256,28 @@ static json_t *postings_json(const struct acsa_event *e, const struct acsa_curre
 json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_currency *cur)
 {
     const struct acsa_event *e = &row->event;
-    return json_pack("{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                     "id",
-                     (json_int_t)row->id, "date", acsa_json_date(e->day), "step",
-                     acsa_step_name(e->step), "actor", S(e->actor), "state_from",
-                     acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
-                     "line", acsa_json_id(e->line_no), "quantity",
-                     quantity_or_null(e->quantity_milli), "amount",
-                     acsa_json_money(e->amount_minor, cur->exponent), "currency", S(cur->code),
-                     "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur),
-                     "invoice", e->invoice[0] != '\0' ? S(e->invoice) : json_null(),
-                     "payment", payment_json(e));
+    json_t *event = json_pack(
+        "{s:I, s:o, s:s, s:o, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "id",
+        (json_int_t)row->id, "date", acsa_json_date(e->day), "step",
+        acsa_step_name(e->step), "actor", S(e->actor), "state_from",
+        acsa_state_name(e->state_from), "state_to", acsa_state_name(e->state_to),
+        "line", acsa_json_id(e->line_no), "quantity",
+        quantity_or_null(e->quantity_milli), "amount",
+        acsa_json_money(e->amount_minor, cur->exponent), "currency", S(cur->code),
+        "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur),
+        "invoice", e->invoice[0] != '\0' ? S(e->invoice) : json_null(),
+        "payment", payment_json(e));
+    /* A back-entered step says so wherever its history is read (ARCHITECTURE.md "Dates"). */
+    int32_t recorded = e->recorded_day != 0 ? e->recorded_day : ACSA_DATE_NONE; /* 0: unknown. */
+    if (event != NULL &&
+        json_object_update_missing_new(
+            event, json_pack("{s:o, s:b, s:o}", "recorded_date", acsa_json_date(recorded),
+                             "back_entered", e->backdate_reason[0] != '\0', "backdate_reason",
+                             acsa_json_text(e->backdate_reason))) != 0) {
+        json_decref(event);
+        event = NULL;
+    }
+    return event;
 }
 
 /* ---- The same order and events as text ------------------------------------------------ */
@@ -553,6 +564,16 @@ void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
         ACSA_TEXT_LIT(t, "null");
     }
     text_payment(t, e);
+    ACSA_TEXT_LIT(t, ",\"recorded_date\":");
+    text_date(t, e->recorded_day != 0 ? e->recorded_day : ACSA_DATE_NONE); /* 0: not known. */
+    ACSA_TEXT_LIT(t, ",\"back_entered\":");
+    if (e->backdate_reason[0] != '\0') {
+        ACSA_TEXT_LIT(t, "true");
+    } else {
+        ACSA_TEXT_LIT(t, "false");
+    }
+    ACSA_TEXT_LIT(t, ",\"backdate_reason\":");
+    acsa_text_text(t, e->backdate_reason);
     ACSA_TEXT_LIT(t, "}");
 }
 

@@ -381,6 +381,7 @@ static bool order_create_parse(struct request *req, struct order_args *args)
     json_t *lines = NULL;
     json_t *doc = NULL;
     d->need_by_day = ACSA_DATE_NONE;
+    d->recorded_day = req->today;
     args->command.day = req->today;
     struct json_in_field fields[] = {
         JIN("agreement", JIN_TEXT, true, args->agreement_id, sizeof(args->agreement_id)),
@@ -394,6 +395,8 @@ static bool order_create_parse(struct request *req, struct order_args *args)
         JIN("need_by", JIN_DATE, true, &d->need_by_day, 0),
         JIN("date", JIN_DATE, false, &args->command.day, 0),
         JIN("lines", JIN_ARRAY, true, &lines, 0),
+        JIN("backdate_reason", JIN_TEXT_EMPTY, false, d->backdate_reason,
+            sizeof(d->backdate_reason)),
     };
     if (!json_in_request(req, fields, LEN(fields), &doc)) {
         return false;
@@ -574,8 +577,12 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
         return route_amend_parse(req, &args->amend, c);
     }
     const char *rate = NULL;
-    struct json_in_field fields[12] = {JIN("date", JIN_DATE, false, &c->day, 0)};
-    size_t n = 1;
+    struct json_in_field fields[13] = {
+        JIN("date", JIN_DATE, false, &c->day, 0),
+        JIN("backdate_reason", JIN_TEXT_EMPTY, false, c->backdate_reason,
+            sizeof(c->backdate_reason)),
+    };
+    size_t n = 2;
     if ((needs & NEEDS_LINE_NO) != 0) {
         fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, true, &c->line_no, 0);
     }
@@ -654,6 +661,7 @@ void route_orders_step(struct request *req)
     args->command.step = step;
     args->command.day = req->today;
     args->command.rate_day = ACSA_DATE_NONE;
+    args->command.recorded_day = req->today;
     snprintf(args->command.actor, sizeof(args->command.actor), "%s", req->user.display_name);
     memcpy(args->number, req->params[0], strlen(req->params[0]) + 1); /* Length checked. */
     if (!step_parse(req, args, needs->needs)) {

@@ -57,6 +57,8 @@ bool route_amend_parse(struct request *req, struct acsa_amend *changes,
         JIN("need_by", JIN_DATE, false, &changes->need_by_day, 0),
         JIN("add_lines", JIN_ARRAY, false, &add, 0),
         JIN("remove_lines", JIN_ARRAY, false, &remove, 0),
+        JIN("backdate_reason", JIN_TEXT_EMPTY, false, cmd->backdate_reason,
+            sizeof(cmd->backdate_reason)),
     };
     if (!json_in_request(req, fields, LEN(fields), &doc)) {
         return false;

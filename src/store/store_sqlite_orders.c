@@ -276,8 +276,9 @@ static enum acsa_rc event_row_insert(struct acsa_store_sqlite *s, const char *nu
         s, ACSA__SQLITE_EVENT_INSERT,
         "INSERT INTO events (order_number, step, day, actor, state_from, state_to, line_no, "
         "quantity_milli, amount_minor, detail, paid_currency, paid_minor, rate_units, "
-        "rate_scale, rate_on, rate_source, invoice) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-        "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        "rate_scale, rate_on, rate_source, invoice, recorded_day, backdate_reason) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+        "?19)",
         &stmt, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -295,6 +296,8 @@ static enum acsa_rc event_row_insert(struct acsa_store_sqlite *s, const char *nu
     acsa__sqlite_bind_int(&b, 9, event->amount_minor);
     acsa__sqlite_bind_text(&b, 10, event->detail);
     event_settlement_bind(&b, event);
+    acsa__sqlite_bind_int(&b, 18, event->recorded_day);
+    acsa__sqlite_bind_text(&b, 19, event->backdate_reason);
     int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
     if (code == SQLITE_DONE) {
         *out_id = sqlite3_last_insert_rowid(s->db);
@@ -521,6 +524,11 @@ static enum acsa_rc history_read(sqlite3_stmt *stmt, struct acsa_order *out,
     acsa__sqlite_row_init(&row, stmt);
     entry->step = (uint8_t)acsa__sqlite_col_step(&row, 0);
     acsa__sqlite_col_text(&row, 1, entry->actor, sizeof(entry->actor));
+    /* The latest step's date: the next step may not be dated before it. */
+    int32_t day = acsa__sqlite_col_day(&row, 2);
+    if (out->history_count == 0 || day > out->last_step_day) {
+        out->last_step_day = day;
+    }
     out->history_count++;
     return acsa__sqlite_row_check(&row, err);
 }
@@ -579,7 +587,7 @@ enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number
     }
     if (rc == ACSA_OK) {
         rc = order_rows(s, ACSA__SQLITE_ORDER_HISTORY,
-                        "SELECT step, actor FROM events WHERE order_number = ?1 ORDER BY id",
+                        "SELECT step, actor, day FROM events WHERE order_number = ?1 ORDER BY id",
                         history_read, out, err);
     }
     if (rc == ACSA_OK) {

@@ -133,7 +133,8 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
     "SELECT e.id, e.step, e.day, e.actor, e.state_from, e.state_to, e.line_no, "           \
     "e.quantity_milli, e.amount_minor, e.detail, p.leg, p.account, p.partner, p.currency, " \
     "p.amount_minor, p.quantity_milli, p.line_no, e.paid_currency, e.paid_minor, "          \
-    "e.rate_units, e.rate_scale, e.rate_on, e.rate_source, e.invoice "                     \
+    "e.rate_units, e.rate_scale, e.rate_on, e.rate_source, e.invoice, e.recorded_day, "    \
+    "e.backdate_reason "                                                                   \
     "FROM events e LEFT JOIN postings p ON p.event_id = e.id "                              \
     "WHERE e.order_number = ?1 ORDER BY e.id, p.leg"
 
@@ -156,6 +157,8 @@ static void event_read(struct acsa__sqlite_row *row, struct acsa_event *event)
     event->rate_day = acsa__sqlite_col_day(row, 21);
     acsa__sqlite_col_text(row, 22, event->rate_source, sizeof(event->rate_source));
     acsa__sqlite_col_text(row, 23, event->invoice, sizeof(event->invoice));
+    event->recorded_day = (int32_t)acsa__sqlite_col_int(row, 24);
+    acsa__sqlite_col_text(row, 25, event->backdate_reason, sizeof(event->backdate_reason));
 }
 
 static enum acsa_rc posting_read(struct acsa__sqlite_row *row, struct acsa_event_row *out,

@@ -309,6 +309,10 @@ static const char *const migration_4[] = {
     "ALTER TABLE order_lines ADD COLUMN closed INTEGER NOT NULL DEFAULT 0",
     /* The stated reason of an activity (required for type other-lawful). */
     "ALTER TABLE activities ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
+    /* Date rules: the day each step was recorded on and, for a back-entered step, its
+     * reason. */
+    "ALTER TABLE events ADD COLUMN recorded_day INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE events ADD COLUMN backdate_reason TEXT NOT NULL DEFAULT ''",
     /* Settlement. */
     "ALTER TABLE order_lines ADD COLUMN invoiced_milli INTEGER NOT NULL DEFAULT 0",
     "ALTER TABLE events ADD COLUMN paid_currency TEXT",

@@ -240,6 +240,7 @@ enum acsa_rc fx_create(struct acsa_app *app, const struct fx_ids *ids,
                        char number[ACSA_NUMBER_SIZE], struct acsa_error *err)
 {
     struct acsa_order_draft draft = fx_draft(ids);
+    draft.recorded_day = fx_day("2024-06-10"); /* Recorded on its day: not back-entered. */
     return acsa_app_order_create(app, "IN-JP-2020", ids->activity, &draft, fx_day("2024-06-10"),
                                  "Lt Iyer", number, err);
 }
@@ -251,6 +252,7 @@ enum acsa_rc fx_take(struct acsa_app *app, const char *number, const struct fx_s
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = s->step;
     cmd.day = fx_day(s->day);
+    cmd.recorded_day = cmd.day;
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", s->actor);
     cmd.line_no = s->line;
     cmd.quantity_milli = s->qty_milli;

@@ -173,6 +173,7 @@ expect_header Allow "GET, POST"
 
 ORDER_BODY='{"agreement":"IN-JP-2020","requester":"IN","supplier":"JP","activity":2,
  "method":"cash","requester_unit":2,"supplier_unit":5,"place":"Yokosuka","need_by":"2024-06-18",
+ "backdate_reason":"replayed from exercise records",
  "date":"2024-06-12","lines":[{"category":"pol","desc":"diesel","qty":"1000","unit":"l",
  "price":"150","currency":"JPY"}]}'
 
@@ -192,6 +193,11 @@ expect_problem 400 agreemnt
 test_case "a wrong type inside a line is 400 naming lines[0].qty"
 http_json POST /api/orders "${ORDER_BODY/\"qty\":\"1000\"/\"qty\":1000}"
 expect_problem 400 'lines[0].qty'
+
+test_case "defect 3: POST /api/orders dated 2029-06-10 is 400 naming date"
+http_json POST /api/orders "${ORDER_BODY/\"date\":\"2024-06-12\"/\"date\":\"2029-06-10\"}"
+expect_problem 400 date
+expect_json '"2029-06-10 is after today" in d["detail"]' true
 
 test_case "a missing member is 400 naming it"
 http_json POST /api/orders '{"agreement":"IN-JP-2020"}'
@@ -225,7 +231,8 @@ http_json POST "/api/orders/$NUMBER/submit" '{}'
 expect_problem 428 If-Match
 
 test_case "the requester submits with If-Match: 200 and a new ETag"
-http_json POST "/api/orders/$NUMBER/submit" '{"date":"2024-06-12"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/submit" \
+    '{"backdate_reason":"replayed from exercise records","date":"2024-06-12"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' submitted
 expect_header ETag "\"$NUMBER.2\""
@@ -248,20 +255,23 @@ expect_problem 404 step
 
 test_case "the approver approves, the supplier's approver accepts"
 sign_in in-approver
-http_json POST "/api/orders/$NUMBER/approve" '{"date":"2024-06-12"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/approve" \
+    '{"backdate_reason":"replayed from exercise records","date":"2024-06-12"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' approved
 expect_json 'd["events"][-1]["actor"]' "Cdr A. Rao"
 ETAG=$(header ETag)
 sign_in jp-approver
-http_json POST "/api/orders/$NUMBER/accept" '{"date":"2024-06-13"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/accept" \
+    '{"backdate_reason":"replayed from exercise records","date":"2024-06-13"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' accepted
 ETAG=$(header ETag)
 
 test_case "the supplier's clerk issues part of line 1"
 sign_in jp-clerk
-http_json POST "/api/orders/$NUMBER/issue" '{"date":"2024-06-14","line":1,"qty":"400"}' \
+http_json POST "/api/orders/$NUMBER/issue" \
+    '{"backdate_reason":"replayed from exercise records","date":"2024-06-14","line":1,"qty":"400"}' \
     -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' delivering
@@ -270,15 +280,15 @@ ETAG=$(header ETag)
 
 test_case "defect 13: a partial invoice and a payment in INR at a stated rate over the API"
 sign_in in-requester
-http_json POST "/api/orders/$NUMBER/receive" '{"date":"2024-06-14","line":1,"qty":"400"}' \
+http_json POST "/api/orders/$NUMBER/receive" '{"backdate_reason":"replayed from exercise records","date":"2024-06-14","line":1,"qty":"400"}' \
     -H "If-Match: $ETAG"
 expect_status 200
 ETAG=$(header ETag)
 sign_in jp-finance
-http_json POST "/api/orders/$NUMBER/invoice" '{"date":"2024-06-15","line":1}' \
+http_json POST "/api/orders/$NUMBER/invoice" '{"backdate_reason":"replayed from exercise records","date":"2024-06-15","line":1}' \
     -H "If-Match: $ETAG"
 expect_problem 400 line
-http_json POST "/api/orders/$NUMBER/invoice" '{"date":"2024-06-15","line":1,"qty":"200"}' \
+http_json POST "/api/orders/$NUMBER/invoice" '{"backdate_reason":"replayed from exercise records","date":"2024-06-15","line":1,"qty":"200"}' \
     -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["state"]' delivering
@@ -287,11 +297,11 @@ expect_json 'd["lines"][0]["invoiced"]' 200
 INVOICE=$(json_value 'd["invoices"][0]["number"]')
 ETAG=$(header ETag)
 sign_in in-finance
-http_json POST "/api/orders/$NUMBER/pay" '{"date":"2024-06-16","amount":"16901.41",
+http_json POST "/api/orders/$NUMBER/pay" '{"backdate_reason":"replayed from exercise records","date":"2024-06-16","amount":"16901.41",
     "currency":"INR","rate":"1,7750","rate_date":"2024-06-15","rate_source":"RBI"}' \
     -H "If-Match: $ETAG"
 expect_problem 400 rate
-http_json POST "/api/orders/$NUMBER/pay" "{\"date\":\"2024-06-16\",\"amount\":\"16901.41\",
+http_json POST "/api/orders/$NUMBER/pay" "{\"backdate_reason\":\"replayed from exercise records\",\"date\":\"2024-06-16\",\"amount\":\"16901.41\",
     \"currency\":\"INR\",\"rate\":\"1.7750\",\"rate_date\":\"2024-06-15\",
     \"rate_source\":\"RBI reference rate\",\"invoice\":\"$INVOICE\"}" -H "If-Match: $ETAG"
 expect_status 200
@@ -357,19 +367,19 @@ ETAG=$(header ETag)
 http_json POST "/api/orders/$NUMBER/correct" '{"line":1,"corrected_step":"pay","qty":"300",
     "reason":"recounted"}' -H "If-Match: $ETAG"
 expect_problem 400 corrected_step
-http_json POST "/api/orders/$NUMBER/correct" '{"line":1,"corrected_step":"issue","qty":"300",
-    "reason":"recounted","date":"2024-06-14"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/correct" '{"backdate_reason":"replayed from exercise records","line":1,"corrected_step":"issue","qty":"300",
+    "reason":"recounted","date":"2024-06-16"}' -H "If-Match: $ETAG"
 expect_problem 422 qty # 400 of it were received
-http_json POST "/api/orders/$NUMBER/correct" '{"line":1,"corrected_step":"issue","qty":"500",
-    "reason":"recounted","date":"2024-06-14"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/correct" '{"backdate_reason":"replayed from exercise records","line":1,"corrected_step":"issue","qty":"500",
+    "reason":"recounted","date":"2024-06-16"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json '(d["lines"][0]["issued"], d["events"][-1]["step"])' '["500","correct"]'
 ETAG=$(header ETag)
-http_json POST "/api/orders/$NUMBER/close-line" '{"line":1,"date":"2024-06-14"}' \
+http_json POST "/api/orders/$NUMBER/close-line" '{"backdate_reason":"replayed from exercise records","line":1,"date":"2024-06-16"}' \
     -H "If-Match: $ETAG"
 expect_problem 400 reason
-http_json POST "/api/orders/$NUMBER/close-line" '{"line":1,"reason":"no more stock",
-    "date":"2024-06-14"}' -H "If-Match: $ETAG"
+http_json POST "/api/orders/$NUMBER/close-line" '{"backdate_reason":"replayed from exercise records","line":1,"reason":"no more stock",
+    "date":"2024-06-16"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json 'd["lines"][0]["closed"]' true
 

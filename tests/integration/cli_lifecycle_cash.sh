@@ -301,12 +301,17 @@ expect_exit 0
 expect_json '[o["number"] for o in d]' "[\"$ORDER\"]"
 
 # Ten orders raised at once, in a new year: each gets its own number, and the numbers of the
-# year run from 1 without a gap.
+# year run from 1 without a gap. They cite an activity of that year (an order's date lies within
+# its activity's dates, widened by the agreement's planning_days_before and days_after).
+run_ok activity add --agreement IN-JP-2020 --name "JIMEX 2025" --type bilateral-training \
+    --from 2025-01-10 --to 2025-01-30 --place Yokosuka
+JIMEX25=$OUT
 test_case "orders raised at the same time get distinct numbers in a new yearly sequence"
 pids=()
 for i in 1 2 3 4 5 6 7 8 9 10; do
     "$ACSA_BIN" --db "$DB" order create --agreement IN-JP-2020 --requester IN --supplier JP \
-        --activity "$JIMEX" --method cash --by "Lt Iyer" --date 2025-01-05 \
+        --activity "$JIMEX25" --method cash --by "Lt Iyer" --date 2025-01-05 \
+        --backdate-reason "replayed from the exercise records" \
         --line "category=water,desc=Potable water,qty=$i,unit=l,price=2,currency=JPY" \
         >"$TEST_DIR/parallel.$i.out" 2>"$TEST_DIR/parallel.$i.err" &
     pids+=("$!")

@@ -25,6 +25,7 @@ ORDER = {
     "agreement": "IN-JP-2020", "requester": "IN", "supplier": "JP", "activity": 2,
     "method": "cash", "requester_unit": 2, "supplier_unit": 5, "place": "",
     "need_by": "2024-06-18", "date": "2024-06-12",
+    "backdate_reason": "replayed from exercise records",
     "lines": [{"category": "pol", "desc": "diesel", "qty": "10", "unit": "l", "price": "150",
                "currency": "JPY"}],
 }

@@ -59,6 +59,10 @@ node_prefix() {
 on() {
     local name=$1
     shift
+    # A dated order step replays a past exercise: it carries a back-entry reason (lib.sh).
+    if [ -n "$(backdate_args "$@")" ]; then
+        set -- "$@" --backdate-reason "$BACKDATE_REASON"
+    fi
     local prefix=()
     mapfile -t prefix < <(node_prefix "$name")
     RUN_COUNT=$((RUN_COUNT + 1))
@@ -436,6 +440,9 @@ import http.client, json, sys, urllib.parse
 url, token, count, template = sys.argv[1], sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4])
 u = urllib.parse.urlparse(url)
 conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+# Orders of past exercises, replayed: a dated order carries a back-entry reason (lib.sh).
+if "date" in template:
+    template.setdefault("backdate_reason", "replayed from exercise records")
 for i in range(count):
     template["lines"][0]["qty"] = str(i + 1)
     conn.request("POST", "/api/orders", json.dumps(template),

@@ -250,7 +250,7 @@ step JP "$RIK" accept-return settled --line 2 --qty 40 --by "Capt K. Sato" --dat
 step IN "$RIK" close closed --by "Cdr A. Rao" --date 2024-09-08
 
 test_case "IN creates a rik order that will miss its deadline"
-create IN "${IN_ORDER[@]}" --method rik --date 2024-06-15 "${RIK_LINES[@]}"
+create IN "${IN_ORDER[@]}" --method rik --date 2024-06-12 "${RIK_LINES[@]}"
 CONVERTED=$ORDER
 deliver "$CONVERTED" 2024-06-16
 step IN "$CONVERTED" return delivered --line 1 --qty 500 --by "PO Kumar" --date 2024-10-01
@@ -438,7 +438,7 @@ expect_quarantine_empty IN JP
 
 test_case "a reconcile that finds a difference exits 1 and names it"
 # India takes a step of its own without syncing: Japan's node lacks it until the next sync.
-create_args=("${IN_ORDER[@]}" --method cash --date 2024-08-01
+create_args=("${IN_ORDER[@]}" --method cash --date 2024-06-12
     --line "category=water,desc=Potable water,qty=100,unit=l,price=2,currency=JPY")
 on IN order create "${create_args[@]}"
 expect_exit 0
@@ -456,7 +456,7 @@ test_case "with --sync-every 1, India's server takes a new step to Japan by itse
 server_stop IN
 server_start IN --sync-every 1
 peer_add JP IN
-on IN order submit "$LAST" --by "Lt Iyer" --date 2024-08-01
+on IN order submit "$LAST" --by "Lt Iyer" --date 2024-06-12
 expect_exit 0
 got=""
 for _ in $(seq 1 200); do

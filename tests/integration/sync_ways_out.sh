@@ -72,7 +72,7 @@ step JP "$ORDER" reject-return delivered --line 1 --qty 3500 --by "Capt K. Sato"
 step IN "$ORDER" return delivered --line 1 --qty 3500 --by "Lt Iyer" --date 2024-07-05
 step JP "$ORDER" accept-return delivered --line 1 --qty 3500 --by "Capt K. Sato" \
     --date 2024-07-06
-step IN "$ORDER" return delivered --line 2 --qty 1000 --by "Lt Iyer" --date 2024-07-05
+step IN "$ORDER" return delivered --line 2 --qty 1000 --by "Lt Iyer" --date 2024-07-06
 step JP "$ORDER" accept-return settled --line 2 --qty 1000 --by "Capt K. Sato" --date 2024-07-06
 
 test_case "both nodes hold the same order, line 1 closed at 38,500 l"

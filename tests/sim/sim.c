@@ -269,6 +269,7 @@ static bool create_order(struct node *n, bool must)
     set_line(&d, 1, "food", 1000 * (1 + rng_below(4)), 2500);
     char number[ACSA_NUMBER_SIZE];
     struct acsa_error err;
+    d.recorded_day = day_of("2024-06-02"); /* Recorded on its day: not back-entered. */
     enum acsa_rc rc = acsa_app_order_create(n->app, "IN-JP-2020", n->activity, &d,
                                             day_of("2024-06-02"), n->clerk, number, &err);
     if (rc != ACSA_OK) {
@@ -291,6 +292,10 @@ static bool take_step(struct node *n, const struct acsa_order *o, enum acsa_step
     cmd.step = step;
     cmd.day = day_of(days[step == ACSA_STEP_INVOICE ? 2 : step == ACSA_STEP_PAY ||
                           step == ACSA_STEP_CLOSE ? 3 : rng_below(2)]);
+    if (cmd.day < o->last_step_day) {
+        cmd.day = o->last_step_day; /* Steps are dated in order. */
+    }
+    cmd.recorded_day = cmd.day;
     bool official = step == ACSA_STEP_APPROVE || step == ACSA_STEP_ACCEPT ||
                     step == ACSA_STEP_REJECT;
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", official ? n->official : n->clerk);

@@ -159,6 +159,9 @@ static enum acsa_rc line_step(struct fixture *f, struct acsa_order *order, enum 
                               uint32_t line_no, int64_t quantity_milli, const char *actor)
 {
     struct acsa_command cmd = command(s, actor);
+    if (cmd.day < order->last_step_day) {
+        cmd.day = order->last_step_day; /* Not before the order's previous step. */
+    }
     cmd.line_no = line_no;
     cmd.quantity_milli = quantity_milli;
     return step(f, order, cmd);
@@ -168,6 +171,9 @@ static enum acsa_rc pay(struct fixture *f, struct acsa_order *order, int64_t amo
                         const char *currency, const char *actor)
 {
     struct acsa_command cmd = command(ACSA_STEP_PAY, actor);
+    if (order->invoiced_day != ACSA_DATE_NONE && cmd.day < order->invoiced_day) {
+        cmd.day = order->invoiced_day; /* A payment is not dated before the invoice. */
+    }
     cmd.amount_minor = amount;
     snprintf(cmd.currency, sizeof(cmd.currency), "%s", currency);
     return step(f, order, cmd);

@@ -246,12 +246,14 @@ static void submitted_order(struct fixture *f)
     l->price_minor = 1000;
     snprintf(d.line_currency[0], ACSA_CURRENCY_SIZE, "JPY");
     d.line_count = 1;
+    d.recorded_day = day_of("2024-06-01"); /* Recorded on its day: not back-entered. */
     MUST(f, acsa_app_order_create(f->app, "IN-JP-2020", f->jimex, &d, day_of("2024-06-01"),
                                   "Lt Iyer", f->number, &f->err));
     struct acsa_command cmd;
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = ACSA_STEP_SUBMIT;
     cmd.day = day_of("2024-06-01");
+    cmd.recorded_day = cmd.day;
     snprintf(cmd.actor, sizeof(cmd.actor), "Lt Iyer");
     MUST(f, acsa_app_order_step(f->app, f->number, &cmd, NULL, &f->err));
 }
@@ -263,6 +265,7 @@ static enum acsa_rc step(struct fixture *f, enum acsa_step which, const char *ac
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = which;
     cmd.day = day_of(day);
+    cmd.recorded_day = cmd.day;
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     if (which == ACSA_STEP_REJECT) {
         snprintf(cmd.reason, sizeof(cmd.reason), "not needed");
@@ -410,6 +413,8 @@ static void test_migration_carries_limits_over(void **state)
         "ALTER TABLE events DROP COLUMN rate_on;"
         "ALTER TABLE events DROP COLUMN rate_source;"
         "ALTER TABLE events DROP COLUMN invoice;"
+        "ALTER TABLE events DROP COLUMN recorded_day;"
+        "ALTER TABLE events DROP COLUMN backdate_reason;"
         "DELETE FROM schema_migrations WHERE version = 4;"
         "INSERT INTO officials (party, name) VALUES ('IN', 'Cdr Old');"
         "INSERT INTO official_limits (official_id, currency, exponent, limit_minor) "

@@ -308,7 +308,9 @@ static void test_cash_lifecycle(void **state)
     assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], 0);
     assert_int_equal(t.account[ACSA_ACCOUNT_CASH], -20000);
     assert_int_equal(t.account[ACSA_ACCOUNT_RECEIVED], 20000);
-    assert_int_equal(step(f, &f->order, command(ACSA_STEP_CLOSE, "Cdr Rao")), ACSA_OK);
+    struct acsa_command close = command(ACSA_STEP_CLOSE, "Cdr Rao");
+    close.day = f->order.last_step_day; /* Not before the payment. */
+    assert_int_equal(step(f, &f->order, close), ACSA_OK);
     assert_int_equal(f->order.state, ACSA_STATE_CLOSED);
 }
 
@@ -470,6 +472,7 @@ static void test_defect13_invoices_and_rate(void **state)
     assert_int_equal(f->order.invoices[0].paid_minor, 1000);
     /* By a named invoice: all of the second; more than it holds is refused. */
     struct acsa_command cmd = command(ACSA_STEP_PAY, "Lt Finance");
+    cmd.day = f->order.last_step_day; /* Not before the invoices. */
     cmd.amount_minor = 2001;
     snprintf(cmd.currency, sizeof(cmd.currency), "JPY");
     snprintf(cmd.invoice, sizeof(cmd.invoice), "JP-INV-2024-000002");
@@ -494,12 +497,13 @@ static void test_defect13_invoices_and_rate(void **state)
     assert_int_equal(f->order.cash_due_minor - f->order.paid_minor, 17000);
     /* In INR at 1 INR = 1.7750 JPY: a rate is needed, dated on or before the payment. */
     cmd = command(ACSA_STEP_PAY, "Lt Finance");
+    cmd.day = f->order.last_step_day;
     snprintf(cmd.currency, sizeof(cmd.currency), "INR");
     cmd.amount_minor = 957746; /* 9,577.46 INR = 16,999.9915 JPY: 17,000 JPY. */
     expect_refused(f, &f->order, step(f, &f->order, cmd), ACSA_EUSAGE, "rate", NULL);
     cmd.rate = (struct acsa_rate){17750, 4};
     snprintf(cmd.rate_source, sizeof(cmd.rate_source), "RBI reference rate");
-    cmd.rate_day = day_of("2024-06-11");
+    cmd.rate_day = day_of("2024-06-13"); /* After the payment. */
     expect_refused(f, &f->order, step(f, &f->order, cmd), ACSA_EREFUSED, "rate_date", NULL);
     cmd.rate_day = day_of("2024-06-09");
     snprintf(cmd.currency, sizeof(cmd.currency), "EUR");

@@ -214,6 +214,8 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
                 s_uint(s, "amend.line.price", (uint64_t)l->price_minor, 8);
             }
         }
+        s_uint(s, "recorded_day", (uint32_t)c->recorded_day, 4);
+        s_text(s, "backdate_reason", c->backdate_reason);
         break;
     case ACSA_RECORD_ACTIVITY:
         s_uint(s, "id", (uint64_t)r->ref_id, 8);
@@ -301,6 +303,13 @@ static void make_step(struct acsa_record *r, enum acsa_step step)
     }
     r->command.step = step;
     r->command.day = day_of("2024-06-10") + (int32_t)step;
+    r->command.recorded_day = day_of("2024-08-01");
+    snprintf(r->command.backdate_reason, sizeof(r->command.backdate_reason), "%s",
+             step % 3 == 0 ? "found in the ship's log" : "");
+    r->draft.recorded_day = step == ACSA_STEP_CREATE ? r->command.recorded_day : 0;
+    if (step == ACSA_STEP_CREATE) {
+        memcpy(r->draft.backdate_reason, r->command.backdate_reason, ACSA_TEXT_SIZE);
+    }
     snprintf(r->command.actor, sizeof(r->command.actor), "Lt Iyer (%s)", acsa_step_name(step));
     snprintf(r->command.reason, sizeof(r->command.reason), "reason of %s", acsa_step_name(step));
     r->command.line_no = 2;
@@ -507,15 +516,18 @@ static void test_layout_bytes(void **state)
     static const uint8_t day[] = {0xFF, 0xFF, 0xFF, 0xFE};
     assert_memory_equal(f->buf + 71, day, sizeof(day));
     /* The official limit (0), then the version 2 fields: no rate (0, 0, no date, no source),
-     * no invoice, no exchange to follow, and no corrected step. */
+     * no invoice, no exchange to follow, no corrected step; last the recorded day and an
+     * empty back-entry reason. */
     static const uint8_t tail[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    assert_memory_equal(f->buf + len - sizeof(tail), tail, sizeof(tail));
+    assert_memory_equal(f->buf + len - 6 - sizeof(tail), tail, sizeof(tail));
+    static const uint8_t recorded[] = {0x00, 0x00, 0x4D, 0xE0, 0, 0}; /* 2024-08-01, "". */
+    assert_memory_equal(f->buf + len - 6, recorded, sizeof(recorded));
     /* A buffer one byte short is refused, naming the field that did not fit. */
     size_t short_len = 99;
     assert_int_equal(acsa_record_encode(&f->record, f->buf, len - 1, &short_len, &f->err),
                      ACSA_EUSAGE);
-    assert_string_equal(f->err.field, "corrected_step");
+    assert_string_equal(f->err.field, "backdate_reason");
     assert_int_equal(short_len, 0);
     assert_int_equal(acsa_record_encode(&f->record, f->buf, 0, &short_len, &f->err),
                      ACSA_EUSAGE);
@@ -617,6 +629,8 @@ static void test_round_trip_create(void **state)
     d->lines[1].quantity_milli = 1;
     d->lines[1].price_minor = 0;
     f->record.command.day = ACSA_DATE_STEP_LAST;
+    f->record.command.recorded_day = ACSA_DATE_LAST;
+    d->recorded_day = ACSA_DATE_LAST;
     f->record.activity.id = INT64_MAX;
     f->record.seq = ACSA_RECORD_SEQ_MAX;
     round_trip(f, &f->record);
@@ -883,7 +897,7 @@ static const struct bad_case BAD_CASES[] = {
     {BASE_CREATE, "lines", B(0, 0, 0, 65), "lines", "65 lines"},
     {BASE_CREATE, "lines", B(0xFF, 0xFF, 0xFF, 0xFF), "lines", "4294967295 lines"},
     /* The version 2 tail after the lines is read as a fourth line, up to its price. */
-    {BASE_CREATE, "lines", B(0, 0, 0, 4), "line.price", "4 lines announced, 3 given"},
+    {BASE_CREATE, "lines", B(0, 0, 0, 4), "rate_source", "4 lines announced, 3 given"},
     /* The third line's bytes are read as the version 2 tail, which they do not fit. */
     {BASE_CREATE, "lines", B(0, 0, 0, 2), "rate_source", "2 lines announced, 3 given"},
     {BASE_CREATE, "line.category", B(0, 32), "line.category", "category of 32 bytes"},

@@ -237,6 +237,9 @@ static void set_line(struct acsa_order_draft *d, uint32_t i, const char *categor
 }
 
 /* 10 x 1000 JPY of fuel and 4 x 2500 JPY of food: 20,000 JPY. */
+/* The fixtures' steps are recorded in the summer of 2024, when they are dated. */
+#define FIXTURE_RECORDED_DAY 19905 /* 2024-07-01 */
+
 static struct acsa_order_draft draft_of(enum acsa_method method, const char *requester,
                                         const char *supplier, int64_t requester_unit,
                                         int64_t supplier_unit)
@@ -245,6 +248,7 @@ static struct acsa_order_draft draft_of(enum acsa_method method, const char *req
     memset(&d, 0, sizeof(d));
     snprintf(d.requester, sizeof(d.requester), "%s", requester);
     snprintf(d.supplier, sizeof(d.supplier), "%s", supplier);
+    d.recorded_day = FIXTURE_RECORDED_DAY;
     d.requester_unit_id = requester_unit;
     d.supplier_unit_id = supplier_unit;
     d.method = method;
@@ -261,6 +265,7 @@ static struct acsa_command command(enum acsa_step step, const char *actor, const
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = step;
     cmd.day = day_of(day);
+    cmd.recorded_day = FIXTURE_RECORDED_DAY;
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     return cmd;
 }
@@ -276,12 +281,22 @@ static void take(struct fixture *f, struct node *n, const char *number, enum acs
     if (amount != 0) {
         snprintf(cmd.currency, sizeof(cmd.currency), "JPY");
     }
-    if (step == ACSA_STEP_INVOICE) {
-        cmd.day = day_of("2024-06-12");
+    if (step == ACSA_STEP_INVOICE || step == ACSA_STEP_PAY) {
+        cmd.day = day_of("2024-06-12"); /* A payment is not dated before the invoice. */
     }
     if (step == ACSA_STEP_DISPUTE) {
         snprintf(cmd.reason, sizeof(cmd.reason), "short delivery");
     }
+    /* No step is dated before the order's previous one (a conversion is dated a year on). */
+    struct acsa_order *now = calloc(1, sizeof(*now));
+    assert_non_null(now);
+    if (acsa_app_order_get(n->app, number, now, NULL, &f->err) == ACSA_OK &&
+        now->last_step_day > cmd.day) {
+        cmd.day = now->last_step_day;
+        cmd.recorded_day = cmd.day > cmd.recorded_day ? cmd.day : cmd.recorded_day;
+    }
+    free(now);
+    acsa_error_clear(&f->err);
     enum acsa_rc rc = acsa_app_order_step(n->app, number, &cmd, NULL, &f->err);
     if (rc != ACSA_OK) {
         fail_msg("%s on %s by %s: %s", acsa_step_name(step), n->nation, actor, f->err.message);
@@ -291,7 +306,9 @@ static void take(struct fixture *f, struct node *n, const char *number, enum acs
 static void create_order(struct fixture *f, struct node *n, const struct acsa_order_draft *d,
                          int64_t activity, const char *actor, char number[ACSA_NUMBER_SIZE])
 {
-    enum acsa_rc rc = acsa_app_order_create(n->app, "IN-JP-2020", activity, d,
+    struct acsa_order_draft recorded = *d;
+    recorded.recorded_day = FIXTURE_RECORDED_DAY;
+    enum acsa_rc rc = acsa_app_order_create(n->app, "IN-JP-2020", activity, &recorded,
                                             day_of("2024-06-01"), actor, number, &f->err);
     if (rc != ACSA_OK) {
         fail_msg("create on %s: %s", n->nation, f->err.message);
@@ -1811,8 +1828,10 @@ static void test_defect12_grant_ended_both_nodes(void **state)
     CHECK(f, acsa_app_grant_add(f->in.app, &g, &id, &f->err));
     struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
     create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
-    take(f, &f->in, f->number, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0);
-    struct acsa_command cmd = command(ACSA_STEP_APPROVE, "Cdr Iyer", "2024-06-10");
+    /* Submitted on the 8th, so that an approval on the 9th is in date order. */
+    struct acsa_command cmd = command(ACSA_STEP_SUBMIT, "Lt Iyer", "2024-06-08");
+    CHECK(f, acsa_app_order_step(f->in.app, f->number, &cmd, NULL, &f->err));
+    cmd = command(ACSA_STEP_APPROVE, "Cdr Iyer", "2024-06-10");
     assert_int_equal(acsa_app_order_step(f->in.app, f->number, &cmd, NULL, &f->err),
                      ACSA_EREFUSED);
     assert_string_equal(f->err.message, "by: Cdr Iyer holds no grant for IN-JP-2020 in JPY on "
@@ -1949,6 +1968,7 @@ static void test_reference_data(void **state)
     assert_int_equal(in_jmsdf, f->jmsdf);
     char second[ACSA_NUMBER_SIZE];
     struct acsa_order_draft e = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    e.recorded_day = day_of("2024-01-10");
     enum acsa_rc rc = acsa_app_order_create(f->in.app, "IN-JP-2020", in_relief, &e,
                                             day_of("2024-01-10"), "Lt Iyer", second, &f->err);
     if (rc != ACSA_OK) {
@@ -1967,6 +1987,47 @@ static void test_reference_data(void **state)
     memset(&units, 0, sizeof(units));
     CHECK(f, t->vtbl->unit_list(t, collect_unit, &units, &f->err));
     assert_int_equal(units.count, 2);
+}
+
+/* ---- Back-entered steps ------------------------------------------------------------------ */
+
+struct last_event {
+    struct acsa_event event;
+};
+
+static enum acsa_rc keep_last_event(void *ctx, const struct acsa_event_row *row)
+{
+    ((struct last_event *)ctx)->event = row->event;
+    return ACSA_OK;
+}
+
+/* A step dated long before the day it is recorded reaches the partner with its mark: the same
+ * recorded day and back-entry reason stand in both ledgers. */
+static void test_back_entered_step_syncs_with_its_mark(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_command cmd = command(ACSA_STEP_SUBMIT, "Lt Iyer", "2024-06-10");
+    cmd.recorded_day = day_of("2024-09-30");
+    snprintf(cmd.backdate_reason, sizeof(cmd.backdate_reason), "found in the ship's log");
+    CHECK(f, acsa_app_order_step(f->in.app, f->number, &cmd, NULL, &f->err));
+    assert_int_equal(sync_nodes(f, &f->in, &f->jp).applied, 1);
+    expect_same_order(f, f->number, ACSA_STATE_SUBMITTED);
+    struct last_event in_last;
+    struct last_event jp_last;
+    memset(&in_last, 0, sizeof(in_last));
+    memset(&jp_last, 0, sizeof(jp_last));
+    struct acsa_store *s = store_of(&f->in);
+    CHECK(f, s->vtbl->event_list(s, f->number, keep_last_event, &in_last, &f->err));
+    struct acsa_store *t = store_of(&f->jp);
+    CHECK(f, t->vtbl->event_list(t, f->number, keep_last_event, &jp_last, &f->err));
+    assert_int_equal(jp_last.event.step, ACSA_STEP_SUBMIT);
+    assert_string_equal(jp_last.event.backdate_reason, "found in the ship's log");
+    assert_string_equal(in_last.event.backdate_reason, "found in the ship's log");
+    assert_int_equal(jp_last.event.recorded_day, day_of("2024-09-30"));
+    assert_int_equal(in_last.event.recorded_day, jp_last.event.recorded_day);
 }
 
 /* ---- The store functions of version 3 ----------------------------------------------------- */
@@ -2579,6 +2640,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_finding2_local_step_with_stray_line, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_finding8_record_counter_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_back_entered_step_syncs_with_its_mark, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_finding5_quarantine_texts_render, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finding2_resigned_mutations_never_abort, setup,
                                         teardown),
