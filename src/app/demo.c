@@ -375,6 +375,29 @@ static const struct demo_cast *demo_cast_of(size_t i, bool requesting)
     return &demo_exercises[s->exercise].cast[requesting ? requester : 1 - requester];
 }
 
+/* An exercise running now (from a few days ago to two weeks ahead), so that a new user can
+ * raise an order today: the exercises of the demo history are too long past for the date
+ * rules to let a new order cite them. */
+#define DEMO_CURRENT_BEFORE 3
+#define DEMO_CURRENT_AFTER 14
+
+static enum acsa_rc demo_current_exercise(struct demo *d)
+{
+    int32_t today = acsa__app_today(0);
+    int32_t year = 0;
+    acsa_date_to_ymd(today, &year, NULL, NULL);
+    struct acsa_activity activity;
+    memset(&activity, 0, sizeof(activity));
+    snprintf(activity.agreement_id, sizeof(activity.agreement_id), "%s", d->agreement_id);
+    snprintf(activity.name, sizeof(activity.name), "PASSEX %d", (int)year);
+    snprintf(activity.type, sizeof(activity.type), "bilateral-training");
+    activity.from_day = today - DEMO_CURRENT_BEFORE;
+    activity.to_day = today + DEMO_CURRENT_AFTER;
+    snprintf(activity.place, sizeof(activity.place), "Yokosuka");
+    int64_t id = 0;
+    return acsa_app_activity_add(d->app, &activity, &id, d->err);
+}
+
 static enum acsa_rc demo_reference_data(struct demo *d)
 {
     enum acsa_rc rc = ACSA_OK;
@@ -414,7 +437,7 @@ static enum acsa_rc demo_reference_data(struct demo *d)
         snprintf(activity.place, sizeof(activity.place), "%s", e->place);
         rc = acsa_app_activity_add(d->app, &activity, &d->activity_ids[x], d->err);
     }
-    return rc;
+    return rc == ACSA_OK ? demo_current_exercise(d) : rc;
 }
 
 static enum acsa_rc demo_accounts(struct demo *d)

@@ -112,10 +112,11 @@ test('the requester raises an order through the form', async () => {
     await shows(page, 'user-party', 'Indian Navy');
     await page.getByTestId('nav-new-order').click();
     const form = page.getByTestId('order-form');
-    await form.getByTestId('new-activity').locator('option[value="2"]')
+    // The demo's exercise running now (PASSEX): a new order may cite it today.
+    await form.getByTestId('new-activity').locator('option[value="4"]')
         .waitFor({ state: 'attached' });
     assert.equal(await form.getByTestId('new-agreement').inputValue(), 'IN-JP-2020');
-    await form.getByTestId('new-activity').selectOption('2');
+    await form.getByTestId('new-activity').selectOption('4');
     assert.equal(await form.getByTestId('new-place').inputValue(), 'Yokosuka');
     await form.getByTestId('new-method').selectOption('cash');
     await form.getByTestId('new-need-by').fill(fromToday(10));
@@ -264,7 +265,7 @@ const disputed = { number: null };
 test('a delivering order is disputed by the requester through the order page', async () => {
     const run = (args) => acsa(node, ['--db', node.db, ...args]).trim();
     disputed.number = run(['order', 'create', '--agreement', 'IN-JP-2020', '--requester', 'IN',
-        '--supplier', 'JP', '--activity', '2', '--requester-unit', '2', '--supplier-unit', '5',
+        '--supplier', 'JP', '--activity', '4', '--requester-unit', '2', '--supplier-unit', '5',
         '--place', 'Yokosuka', '--need-by', fromToday(10), '--method', 'cash',
         '--by', 'Lt Cdr M. Pillai',
         '--line', 'category=water,desc=Potable water,qty=100,unit=l,price=2,currency=JPY']);
@@ -424,7 +425,7 @@ test('two nodes that hold the same orders: Sync now, then Reconcile says they ag
                 ['unit', 'add', '--party', 'IN', '--name', 'Indian Navy', '--service', 'navy'],
                 ['unit', 'add', '--party', 'JP', '--name', 'Japan Maritime Self-Defense Force', '--service', 'jmsdf'],
                 ['activity', 'add', '--agreement', 'IN-JP-2020', '--name', 'JIMEX 2026', '--type',
-                    'bilateral-training', '--from', '2026-10-01', '--to', '2026-10-10'],
+                    'bilateral-training', '--from', fromToday(-5), '--to', fromToday(5)],
             ] })(n);
             const number = acsa(n, ['--db', n.db, 'order', 'create', '--agreement', 'IN-JP-2020',
                 '--requester', 'IN', '--supplier', 'JP', '--activity', '1', '--method', 'cash',

@@ -285,7 +285,7 @@ export function orderBody(overrides = {}) {
     return {
         agreement: 'IN-JP-2020', requester: 'IN', supplier: 'JP', activity: 2, method: 'cash',
         requester_unit: 2, supplier_unit: 5, place: 'Yokosuka berth 4', need_by: '2024-06-18',
-        date: '2024-06-12',
+        date: '2024-06-12', backdate_reason: 'replayed from exercise records',
         lines: [{ category: 'pol', desc: 'Diesel fuel marine', qty: '1000', unit: 'l', price: '150',
             currency: 'JPY' }],
         ...overrides,
