@@ -24,6 +24,8 @@ static const char *const step_names[ACSA_STEP_COUNT] = {
 static const char *const account_names[ACSA_ACCOUNT_COUNT] = {
     "receivable-cash", "receivable-kind", "payable-cash", "payable-kind", "supplied",
     "received",        "cash",            "kind-settled", "exchange",
+    "committed-receivable-cash", "committed-receivable-kind", "committed-payable-cash",
+    "committed-payable-kind",    "committed",
 };
 
 static bool name_parse(const char *const *names, unsigned count, const char *text,
@@ -75,7 +77,11 @@ enum acsa_account acsa_account_mirror(enum acsa_account account)
     case ACSA_ACCOUNT_PAYABLE_KIND: return ACSA_ACCOUNT_RECEIVABLE_KIND;
     case ACSA_ACCOUNT_SUPPLIED: return ACSA_ACCOUNT_RECEIVED;
     case ACSA_ACCOUNT_RECEIVED: return ACSA_ACCOUNT_SUPPLIED;
-    default: return account; /* Cash, kind settled and exchange mirror themselves. */
+    case ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH: return ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH;
+    case ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND: return ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND;
+    case ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH: return ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH;
+    case ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND: return ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND;
+    default: return account; /* Cash, kind settled, exchange, committed mirror themselves. */
     }
 }
 
@@ -223,6 +229,65 @@ static void post_discharge(struct acsa_event *event, const struct acsa_order *or
     }
 }
 
+/* A commitment (value > 0) or its release (value < 0): committed-receivable against the
+ * counter account if we supply, the counter account against committed-payable if we
+ * receive; cash or kind by the order's method. */
+static void post_commitment(struct acsa_event *event, const struct acsa_order *order,
+                            const char *nation, int64_t value, uint32_t line_no)
+{
+    if (value == 0) {
+        return;
+    }
+    bool kind = order->method != ACSA_METHOD_CASH;
+    if (we_supply(order, nation)) {
+        post(event, order, nation,
+             kind ? ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND : ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH,
+             value, 0, line_no);
+        post(event, order, nation, ACSA_ACCOUNT_COMMITTED, -value, 0, line_no);
+    } else {
+        post(event, order, nation, ACSA_ACCOUNT_COMMITTED, value, 0, line_no);
+        post(event, order, nation,
+             kind ? ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND : ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH,
+             -value, 0, line_no);
+    }
+}
+
+bool acsa_order_committed(const struct acsa_order *order)
+{
+    enum acsa_state state = order->state == ACSA_STATE_DISPUTED ? order->state_before_dispute
+                                                                : order->state;
+    return state == ACSA_STATE_ACCEPTED || state == ACSA_STATE_DELIVERING;
+}
+
+static int64_t value_between(const struct acsa_order_line *line, int64_t done, int64_t quantity);
+
+int64_t acsa_order_commitment(const struct acsa_order *order)
+{
+    int64_t total = 0;
+    for (uint32_t i = 0; acsa_order_committed(order) && i < order->line_count; i++) {
+        const struct acsa_order_line *line = &order->lines[i];
+        if (line->received_milli < line->quantity_milli) {
+            total += value_between(line, line->received_milli,
+                                   line->quantity_milli - line->received_milli);
+        }
+    }
+    return total;
+}
+
+void acsa_post_uncommit(struct acsa_event *event, const struct acsa_order *order,
+                        const char *nation, uint32_t line_no, int64_t quantity_milli)
+{
+    ACSA_ASSERT(line_no >= 1 && line_no <= order->line_count);
+    const struct acsa_order_line *line = &order->lines[line_no - 1];
+    ACSA_ASSERT(quantity_milli >= 0 &&
+                quantity_milli <= line->quantity_milli - line->received_milli);
+    if (!acsa_order_committed(order) || quantity_milli == 0) {
+        return;
+    }
+    post_commitment(event, order, nation, -value_between(line, line->received_milli,
+                                                         quantity_milli), line_no);
+}
+
 bool acsa_event_balanced(const struct acsa_event *event)
 {
     /* Every leg of one event is in the order's currency, so one sum covers it; a different
@@ -259,6 +324,46 @@ static enum acsa_rc check_parties(const struct acsa_agreement *agreement,
     if (strcmp(draft->requester, draft->supplier) == 0) {
         return acsa_error_set(err, ACSA_EREFUSED, "supplier",
                               "supplier: requester and supplier must be different parties");
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc line_limit(struct acsa_error *err, uint32_t no, int64_t value,
+                              const char *currency)
+{
+    char text[ACSA_MONEY_TEXT_SIZE];
+    snprintf(text, sizeof(text), "%lld", (long long)value);
+    return acsa_error_set(err, ACSA_EREFUSED, "line.price",
+                          "line %u: quantity x price%s%s exceeds the line value limit "
+                          "ACSA_LINE_VALUE_MAX (%lld minor units of %s)", no,
+                          value > 0 ? " = " : "", value > 0 ? text : "",
+                          (long long)ACSA_LINE_VALUE_MAX, currency);
+}
+
+static enum acsa_rc order_limit(struct acsa_error *err, const char *currency)
+{
+    return acsa_error_set(err, ACSA_EREFUSED, "line.price",
+                          "line: the order's value exceeds the order value limit "
+                          "ACSA_ORDER_VALUE_MAX (%lld minor units of %s)",
+                          (long long)ACSA_ORDER_VALUE_MAX, currency);
+}
+
+enum acsa_rc acsa_order_value_check(const struct acsa_order *order, struct acsa_error *err)
+{
+    int64_t total = 0;
+    for (uint32_t i = 0; i < order->line_count; i++) {
+        const struct acsa_order_line *line = &order->lines[i];
+        int64_t value = 0;
+        if (!acsa_money_line_value(line->quantity_milli, line->price_minor, &value) ||
+            value > ACSA_LINE_VALUE_MAX) {
+            return line_limit(err, i + 1, value, order->currency.code);
+        }
+        /* Each value is at most the line limit, so the sum cannot overflow before it is
+         * checked (ACSA_ORDER_LINES_MAX x ACSA_LINE_VALUE_MAX fits int64). */
+        total += value;
+        if (total > ACSA_ORDER_VALUE_MAX) {
+            return order_limit(err, order->currency.code);
+        }
     }
     return ACSA_OK;
 }
@@ -309,9 +414,9 @@ static enum acsa_rc check_line(const struct acsa_agreement *agreement,
                               "line %u: currency %s differs from line 1 (%s); one order is in "
                               "one currency", no, currency, draft->line_currency[0]);
     }
-    if (!acsa_money_line_value(line->quantity_milli, line->price_minor, &line->value_minor)) {
-        return acsa_error_set(err, ACSA_EREFUSED, "line.price",
-                              "line %u: quantity x price overflows the largest amount", no);
+    if (!acsa_money_line_value(line->quantity_milli, line->price_minor, &line->value_minor) ||
+        line->value_minor > ACSA_LINE_VALUE_MAX) {
+        return line_limit(err, no, line->value_minor, currency);
     }
     return ACSA_OK;
 }
@@ -411,10 +516,10 @@ static enum acsa_rc fill_order(const struct acsa_agreement *agreement,
         order->lines[i].received_milli = 0;
         order->lines[i].returned_milli = 0;
         order->lines[i].return_accepted_milli = 0;
-        if (!acsa_money_add(order->value_minor, order->lines[i].value_minor,
-                            &order->value_minor)) {
-            return acsa_error_set(err, ACSA_EREFUSED, "line.price",
-                                  "line %u: the order total overflows the largest amount", i + 1);
+        /* Every line is within its limit, so the sum fits before it is checked. */
+        order->value_minor += order->lines[i].value_minor;
+        if (order->value_minor > ACSA_ORDER_VALUE_MAX) {
+            return order_limit(err, order->currency.code);
         }
     }
     return ACSA_OK;
@@ -592,34 +697,70 @@ static enum acsa_rc check_duties(const struct acsa_order *order, const struct ac
     return ACSA_OK;
 }
 
-/* Approve, accept and reject need an authorised official of the acting party. */
-static enum acsa_rc check_official(const struct acsa_order *order,
+const char *acsa_order_official_party(const struct acsa_agreement *agreement,
+                                      const struct acsa_order *order, enum acsa_step step)
+{
+    switch (step) {
+    case ACSA_STEP_APPROVE:
+        return order->requester;
+    case ACSA_STEP_ACCEPT:
+    case ACSA_STEP_REJECT:
+        return order->supplier;
+    case ACSA_STEP_CONVERT:
+        /* The creditor of an in-kind obligation is the supplier; it turns its claim into
+         * cash, and under the approval rule one of its officials approves that. */
+        return agreement != NULL && agreement->conversion == ACSA_CONVERSION_APPROVAL
+                   ? order->supplier
+                   : NULL;
+    default:
+        return NULL;
+    }
+}
+
+/* Approve, accept, reject (and convert under the approval rule) need an authorised official
+ * of the acting party; approve and convert also a limit in the order's currency covering
+ * value. */
+static enum acsa_rc check_official(const struct acsa_agreement *agreement,
+                                   const struct acsa_order *order,
                                    const struct acsa_command *cmd, struct acsa_error *err)
 {
-    bool requesting_side = cmd->step == ACSA_STEP_APPROVE;
-    const char *party = requesting_side ? order->requester : order->supplier;
+    const char *party = acsa_order_official_party(agreement, order, cmd->step);
+    if (party == NULL) {
+        return ACSA_OK;
+    }
     const struct acsa_official *official = cmd->official;
+    bool convert = cmd->step == ACSA_STEP_CONVERT;
     if (official == NULL || strcmp(official->party, party) != 0 ||
         strcmp(official->name, cmd->actor) != 0) {
+        if (convert) {
+            return acsa_error_set(err, ACSA_EREFUSED, "by",
+                                  "by: \"%s\" is not an authorised official of %s; agreement "
+                                  "%s's conversion rule is approval, so converting order %s "
+                                  "needs an official of the creditor", cmd->actor, party,
+                                  agreement->id, order->number);
+        }
         return acsa_error_set(err, ACSA_EREFUSED, "by",
                               "by: \"%s\" is not an authorised official of %s, who must %s "
                               "order %s", cmd->actor, party, step_names[cmd->step],
                               order->number);
     }
-    if (!requesting_side) {
+    if (!convert && cmd->step != ACSA_STEP_APPROVE) {
         return ACSA_OK;
     }
+    int64_t value = convert ? order->received_value_minor - order->kind_settled_minor
+                            : order->value_minor;
+    const char *what = convert ? "conversion" : "order";
     char amount[ACSA_MONEY_TEXT_SIZE];
     char limit[ACSA_MONEY_TEXT_SIZE];
     for (uint32_t i = 0; i < official->limit_count; i++) {
         if (strcmp(official->limit_currency[i].code, order->currency.code) != 0) {
             continue;
         }
-        if (order->value_minor > official->limit_minor[i]) {
+        if (value > official->limit_minor[i]) {
             return acsa_error_set(
                 err, ACSA_EREFUSED, "by",
-                "by: order value %s %s exceeds the approval limit of \"%s\" (%s %s)",
-                acsa_money_format(order->value_minor, order->currency.exponent, amount),
+                "by: %s value %s %s exceeds the approval limit of \"%s\" (%s %s)", what,
+                acsa_money_format(value, order->currency.exponent, amount),
                 order->currency.code, cmd->actor,
                 acsa_money_format(official->limit_minor[i], order->currency.exponent, limit),
                 order->currency.code);
@@ -755,11 +896,13 @@ static enum acsa_rc step_receive(const struct acsa_agreement *agreement, const c
         return rc;
     }
     int64_t value = value_between(line, line->received_milli, cmd->quantity_milli);
+    /* The receipt moves its value from the commitment to the delivered obligation. */
+    post_accrual(event, order, nation, order->method != ACSA_METHOD_CASH, value,
+                 cmd->quantity_milli, cmd->line_no);
+    acsa_post_uncommit(event, order, nation, cmd->line_no, cmd->quantity_milli);
     line->received_milli += cmd->quantity_milli;
     order->received_value_minor += value;
     event->amount_minor = value;
-    post_accrual(event, order, nation, order->method != ACSA_METHOD_CASH, value,
-                 cmd->quantity_milli, cmd->line_no);
     if (all_lines(order, 0)) {
         order->state = ACSA_STATE_DELIVERED;
         order->delivered_day = cmd->day;
@@ -878,6 +1021,10 @@ static enum acsa_rc step_convert(const struct acsa_agreement *agreement, const c
                               "date: order %s is not past its in-kind deadline (%s)",
                               order->number, acsa_date_format(order->due_day, due));
     }
+    enum acsa_rc rc = check_official(agreement, order, cmd, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
     int64_t remaining = order->received_value_minor - order->kind_settled_minor;
     ACSA_ASSERT(remaining > 0);
     post_discharge(event, order, nation, true, obligation_account(we_supply(order, nation), false),
@@ -925,7 +1072,8 @@ static enum acsa_rc check_complete(const struct acsa_order *order, struct acsa_e
     return ACSA_OK;
 }
 
-static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_command *cmd,
+static enum acsa_rc step_simple(const struct acsa_agreement *agreement,
+                                struct acsa_order *order, const struct acsa_command *cmd,
                                 struct acsa_error *err)
 {
     enum acsa_rc rc = ACSA_OK;
@@ -935,16 +1083,16 @@ static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_comm
         order->state = ACSA_STATE_SUBMITTED;
         break;
     case ACSA_STEP_APPROVE:
-        rc = check_official(order, cmd, err);
+        rc = check_official(agreement, order, cmd, err);
         order->state = ACSA_STATE_APPROVED;
         break;
     case ACSA_STEP_ACCEPT:
-        rc = check_official(order, cmd, err);
+        rc = check_official(agreement, order, cmd, err);
         order->state = ACSA_STATE_ACCEPTED;
         break;
     case ACSA_STEP_REJECT:
         rc = need_reason(cmd, err);
-        rc = rc == ACSA_OK ? check_official(order, cmd, err) : rc;
+        rc = rc == ACSA_OK ? check_official(agreement, order, cmd, err) : rc;
         order->state = ACSA_STATE_REJECTED;
         break;
     case ACSA_STEP_CANCEL:
@@ -960,6 +1108,22 @@ static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_comm
         break;
     default:
         ACSA_ASSERT(false);
+    }
+    return rc;
+}
+
+/* Acceptance records the obligation at once (DOMAIN step 3): the order's value is committed;
+ * a cancel after acceptance releases what is still committed. */
+static enum acsa_rc step_commitment(const struct acsa_agreement *agreement, const char *nation,
+                                    struct acsa_order *order, const struct acsa_command *cmd,
+                                    struct acsa_event *event, struct acsa_error *err)
+{
+    int64_t released = acsa_order_commitment(order);
+    enum acsa_rc rc = step_simple(agreement, order, cmd, err);
+    if (rc == ACSA_OK && cmd->step == ACSA_STEP_ACCEPT) {
+        post_commitment(event, order, nation, order->value_minor, 0);
+    } else if (rc == ACSA_OK) {
+        post_commitment(event, order, nation, -released, 0);
     }
     return rc;
 }
@@ -989,8 +1153,11 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
         return acsa_error_set(err, ACSA_EUSAGE, "step", "step: %s is not applied one order at "
                               "a time", (unsigned)cmd->step < ACSA_STEP_COUNT
                                             ? step_names[cmd->step] : "?");
+    case ACSA_STEP_ACCEPT:
+    case ACSA_STEP_CANCEL:
+        return step_commitment(agreement, nation, order, cmd, event, err);
     default:
-        return step_simple(order, cmd, err);
+        return step_simple(agreement, order, cmd, err);
     }
 }
 

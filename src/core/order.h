@@ -62,6 +62,14 @@ enum acsa_account {
     ACSA_ACCOUNT_CASH,            /* Money paid or received in settlement. */
     ACSA_ACCOUNT_KIND_SETTLED,    /* Value of supplies returned in kind in settlement. */
     ACSA_ACCOUNT_EXCHANGE,        /* Clearing account of equal-value exchanges. */
+    /* Commitments (DOMAIN step 3): from acceptance until receipt an order's value is owed as
+     * a commitment; a receipt moves it to the delivered obligation above, a cancel or a line
+     * ended short releases it. */
+    ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH, /* The partner has committed to owe us money. */
+    ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND, /* ... to owe us in kind. */
+    ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH,    /* We have committed to owe money (credit). */
+    ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND,    /* ... to owe in kind (credit). */
+    ACSA_ACCOUNT_COMMITTED,                 /* Counter account of commitments. */
     ACSA_ACCOUNT_COUNT
 };
 
@@ -71,7 +79,8 @@ const char *acsa_step_name(enum acsa_step step);
 bool acsa_step_parse(const char *text, enum acsa_step *out);
 const char *acsa_account_name(enum acsa_account account);
 /** The account of the partner's ledger that mirrors account in ours: our receivable is its
- * payable, what we supplied it received; cash, kind settled and exchange mirror themselves. */
+ * payable (committed or delivered), what we supplied it received; cash, kind settled,
+ * exchange and the commitments' counter account mirror themselves. */
 enum acsa_account acsa_account_mirror(enum acsa_account account);
 bool acsa_account_parse(const char *text, enum acsa_account *out);
 
@@ -225,6 +234,12 @@ ACSA_NODISCARD enum acsa_rc acsa_order_create(const struct acsa_agreement *agree
                                               struct acsa_event *out_event,
                                               struct acsa_error *err);
 
+/** Checks every line's value (quantity x price) against ACSA_LINE_VALUE_MAX and their sum
+ * against ACSA_ORDER_VALUE_MAX (limits.h): ACSA_EREFUSED naming the line and the limit. Order
+ * entry applies it; so does anything that changes lines later (an amended draft). */
+ACSA_NODISCARD enum acsa_rc acsa_order_value_check(const struct acsa_order *order,
+                                                   struct acsa_error *err);
+
 /** Applies one step (anything but create and exchange) to *order. nation is the node's own
  * nation: it decides which side of each posting is ours. On success *order holds the new
  * state and *out_event the event with balanced postings; on refusal *order is unchanged,
@@ -246,6 +261,30 @@ ACSA_NODISCARD enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agr
                                                 struct acsa_event *out_event,
                                                 struct acsa_event *out_other_event,
                                                 struct acsa_error *err);
+
+/** Posts to event the release of the commitment of quantity_milli of line line_no (1-based)
+ * of order, seen from nation: the value from the line's received quantity up to received +
+ * quantity_milli (cumulative rounding, as a receipt of that quantity would be valued). Call it
+ * before the line's received quantity changes. For an order that holds no commitment (not
+ * accepted, or already released) and for a zero value it posts nothing. A receipt, a cancel
+ * after acceptance and a line ended short (close-line) release through it. */
+void acsa_post_uncommit(struct acsa_event *event, const struct acsa_order *order,
+                        const char *nation, uint32_t line_no, int64_t quantity_milli);
+
+/** Whether order holds a commitment: accepted and not yet cancelled (the steps from
+ * acceptance on, a dispute raised from one of them included). */
+bool acsa_order_committed(const struct acsa_order *order);
+
+/** The value still committed on order: each line's value from its received quantity up to
+ * its ordered quantity, while acsa_order_committed; else 0. */
+int64_t acsa_order_commitment(const struct acsa_order *order);
+
+/** The party whose official must take step on order under agreement: the requester for
+ * approve, the supplier for accept and reject, and the creditor (the supplier) for convert
+ * where the agreement's conversion rule is approval; NULL for every other step. The one
+ * place that says which steps need an official; the app looks the official up for it. */
+const char *acsa_order_official_party(const struct acsa_agreement *agreement,
+                                      const struct acsa_order *order, enum acsa_step step);
 
 /** Whether the order's settlement is past due as of day (due_day < day, not settled). */
 bool acsa_order_overdue(const struct acsa_order *order, int32_t day);
