@@ -113,8 +113,9 @@ enum acsa_rc acsa_sync_facts(struct acsa_app *app, const char *party, const char
 static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
 {
     struct acsa_sync_buf *out = ctx;
-    acsa_sync_buf_printf(out, "%s\t%s\t%" PRId64 "\n", row->currency,
-                         acsa_account_name(row->account), row->amount_minor);
+    char amount[ACSA_WIDE_TEXT_SIZE];
+    acsa_sync_buf_printf(out, "%s\t%s\t%s\n", row->currency, acsa_account_name(row->account),
+                         acsa_wide_format(row->amount_minor, 0, amount));
     return out->failed ? ACSA_ENOMEM : ACSA_OK;
 }
 
@@ -403,11 +404,11 @@ static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_pe
 
 struct ledger {
     char currency[CURRENCIES_MAX][ACSA_CURRENCY_SIZE];
-    int64_t amount[CURRENCIES_MAX][ACSA_ACCOUNT_COUNT];
+    acsa_wide amount[CURRENCIES_MAX][ACSA_ACCOUNT_COUNT];   /* Wide sums: never overflow. */
     uint32_t count;
 };
 
-static int64_t *ledger_cell(struct ledger *l, const char *currency, enum acsa_account account)
+static acsa_wide *ledger_cell(struct ledger *l, const char *currency, enum acsa_account account)
 {
     for (uint32_t i = 0; i < l->count; i++) {
         if (strcmp(l->currency[i], currency) == 0) {
@@ -423,7 +424,7 @@ static int64_t *ledger_cell(struct ledger *l, const char *currency, enum acsa_ac
 
 static enum acsa_rc ours_row(void *ctx, const struct acsa_balance_row *row)
 {
-    int64_t *cell = ledger_cell(ctx, row->currency, row->account);
+    acsa_wide *cell = ledger_cell(ctx, row->currency, row->account);
     if (cell != NULL) {
         *cell += row->amount_minor;
     }
@@ -439,11 +440,13 @@ static void parse_theirs(struct ledger *l, char *text, size_t len)
         *line_end = '\0';
         char currency[8];
         char account[32];
-        long long amount = 0;
+        char number[ACSA_WIDE_TEXT_SIZE];
+        acsa_wide amount = 0;
         enum acsa_account a;
-        if (sscanf(pos, "%7[A-Z]\t%31[a-z-]\t%lld", currency, account, &amount) == 3 &&
-            strlen(currency) == 3 && acsa_account_parse(account, &a)) {
-            int64_t *cell = ledger_cell(l, currency, a);
+        if (sscanf(pos, "%7[A-Z]\t%31[a-z-]\t%47[-0-9]", currency, account, number) == 3 &&
+            strlen(currency) == 3 && acsa_account_parse(account, &a) &&
+            acsa_wide_parse(number, &amount)) {
+            acsa_wide *cell = ledger_cell(l, currency, a);
             if (cell != NULL) {
                 *cell += amount;
             }
@@ -452,11 +455,11 @@ static void parse_theirs(struct ledger *l, char *text, size_t len)
     }
 }
 
-static void money_text(int64_t minor, const char *currency, char *out, size_t size)
+static void money_text(acsa_wide minor, const char *currency, char *out, size_t size)
 {
     const struct acsa_currency *c = acsa_currency_find(currency);
-    char text[ACSA_MONEY_TEXT_SIZE];
-    snprintf(out, size, "%s %s", acsa_money_format(minor, c != NULL ? c->exponent : 0, text),
+    char text[ACSA_WIDE_TEXT_SIZE];
+    snprintf(out, size, "%s %s", acsa_wide_format(minor, c != NULL ? c->exponent : 0, text),
              currency);
 }
 
@@ -490,9 +493,9 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
         const char *currency = ours->currency[i];
         for (int a = 0; rc == ACSA_OK && a < ACSA_ACCOUNT_COUNT; a++) {
             enum acsa_account account = (enum acsa_account)a;
-            int64_t *mine = ledger_cell(ours, currency, account);
-            int64_t *other = ledger_cell(theirs, currency, acsa_account_mirror(account));
-            int64_t expected = other != NULL ? -*other : 0;
+            acsa_wide *mine = ledger_cell(ours, currency, account);
+            acsa_wide *other = ledger_cell(theirs, currency, acsa_account_mirror(account));
+            acsa_wide expected = other != NULL ? -*other : 0;
             if (mine == NULL || *mine == expected) {
                 continue;
             }
