@@ -89,8 +89,36 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_exchange(struct acsa_app *app, const 
 typedef void (*acsa_converted_cb)(void *ctx, const struct acsa_order *order,
                                   const struct acsa_event *event);
 
+/* What acsa_app_convert converts, as of when, and who approves or records it. */
+struct acsa_convert_options {
+    int32_t as_of;          /* The conversion date; refused (naming as_of) after today. */
+    int32_t today;          /* The recording node's date. */
+    const char *by;         /* The approving official (convert-overdue --by): needed by
+                               agreements whose conversion rule is approval, where it must be
+                               an official of the creditor holding authority for the value;
+                               under the automatic rule it is who records. "" or NULL: none. */
+    const char *actor;      /* Who records automatic conversions when by is empty. */
+    bool automatic_only;    /* Only agreements whose rule is automatic (the server's timer). */
+};
+
+struct acsa_convert_result {
+    uint64_t converted;           /* Orders converted. */
+    uint64_t awaiting_approval;   /* Overdue under the approval rule, left for an approver. */
+};
+
 /** Records, in one transaction, the conversion to cash of every in-kind obligation past its
- * deadline as of day. *out_count is the number converted. */
+ * deadline on opts->as_of (due before it) that this node signs; obligations under the
+ * approval rule only with opts->by (else counted as awaiting approval). A refusal (as_of after
+ * today, a by who is not an authorised official of the creditor) converts nothing. Audited
+ * as convert-overdue. */
+ACSA_NODISCARD enum acsa_rc acsa_app_convert(struct acsa_app *app,
+                                             const struct acsa_convert_options *opts,
+                                             acsa_converted_cb cb, void *ctx,
+                                             struct acsa_convert_result *out,
+                                             struct acsa_error *err);
+
+/** acsa_app_convert as of day (taken as today), recorded by actor, without an approver.
+ * *out_count is the number converted. */
 ACSA_NODISCARD enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day,
                                                      const char *actor, acsa_converted_cb cb,
                                                      void *ctx, uint32_t *out_count,

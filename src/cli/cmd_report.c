@@ -379,7 +379,7 @@ int cmd_overdue(struct cli *cli, int argc, char **argv)
 
 struct convert_args {
     int32_t as_of;
-    char actor[ACSA_NAME_SIZE];
+    char by[ACSA_NAME_SIZE];
 };
 
 static void print_converted(void *ctx, const struct acsa_order *order,
@@ -391,15 +391,23 @@ static void print_converted(void *ctx, const struct acsa_order *order,
 static int convert_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct convert_args *args = ctx;
-    uint32_t count = 0;
-    enum acsa_rc rc = acsa_app_convert_overdue(app, args->as_of, args->actor, print_converted,
-                                               NULL, &count, &cli->err);
+    struct acsa_convert_options opts = {.as_of = args->as_of, .today = cli->today,
+                                        .by = args->by, .actor = cli_default_actor(),
+                                        .automatic_only = false};
+    struct acsa_convert_result result;
+    enum acsa_rc rc = acsa_app_convert(app, &opts, print_converted, NULL, &result, &cli->err);
     if (rc != ACSA_OK) {
         return cli_fail(cli, rc);
     }
     char date[ACSA_DATE_TEXT_SIZE];
-    fprintf(stderr, "acsa: converted %u overdue in-kind obligation%s to cash as of %s\n", count,
-            count == 1 ? "" : "s", acsa_date_format(args->as_of, date));
+    fprintf(stderr, "acsa: converted %llu overdue in-kind obligation%s to cash as of %s\n",
+            (unsigned long long)result.converted, result.converted == 1 ? "" : "s",
+            acsa_date_format(args->as_of, date));
+    if (result.awaiting_approval > 0) {
+        fprintf(stderr, "acsa: %llu more await approval: their agreement's conversion rule is "
+                "approval; give --by an official of the creditor\n",
+                (unsigned long long)result.awaiting_approval);
+    }
     return CLI_EXIT_OK;
 }
 
@@ -408,15 +416,17 @@ int cmd_convert_overdue(struct cli *cli, int argc, char **argv)
     struct convert_args args;
     memset(&args, 0, sizeof(args));
     args.as_of = cli->today;
-    snprintf(args.actor, sizeof(args.actor), "%s", cli_default_actor());
     struct cli_option options[] = {
         CLI_OPT("as-of", CLI_DATE, false, &args.as_of, 0, "DATE",
-                "date of the conversion (default: today)"),
-        CLI_OPT("by", CLI_TEXT, false, args.actor, ACSA_NAME_SIZE, "NAME",
-                "who records it (default: $USER)"),
+                "date of the conversion, not after today (default: today)"),
+        CLI_OPT("by", CLI_TEXT, false, args.by, ACSA_NAME_SIZE, "NAME",
+                "the official of the creditor approving conversions where the agreement's rule "
+                "is approval; elsewhere who records them (default: $USER)"),
     };
-    struct cli_command cmd = {"Converts to cash every in-kind obligation past its deadline, "
-                              "in one transaction; prints each order converted.",
+    struct cli_command cmd = {"Converts to cash every in-kind obligation already past due on "
+                              "the as-of date, in one transaction; prints each order converted. "
+                              "Under an agreement whose conversion rule is approval, only with "
+                              "--by an authorised official of the creditor.",
                               NULL, 0, NULL, false, options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     return code != CLI_CONTINUE ? code : cli_with_app(cli, convert_in, &args);

@@ -201,6 +201,7 @@ void route_overdue(struct request *req)
 
 struct convert_args {
     int32_t as_of;
+    bool approve;            /* The signed-in user approves, as an official of the creditor. */
     json_t *converted;
 };
 
@@ -214,21 +215,27 @@ static void converted_one(void *ctx, const struct acsa_order *order,
 static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
 {
     struct convert_args *args = req->job_args;
-    uint32_t count = 0;
     struct acsa_error err;
     acsa_error_clear(&err);
     args->converted = json_array();
     enum acsa_rc rc = args->converted != NULL ? ACSA_OK : ACSA_ENOMEM;
-    rc = rc == ACSA_OK ? acsa_app_convert_overdue(app, args->as_of, req->user.display_name,
-                                                  converted_one, args, &count, &err)
-                       : rc;
+    /* An approver is the signed-in user, never a name in the body: the API acts as the
+     * person who signed in, as for every order step. */
+    struct acsa_convert_options opts = {.as_of = args->as_of, .today = req->today,
+                                        .by = args->approve ? req->user.display_name : "",
+                                        .actor = req->user.display_name,
+                                        .automatic_only = false};
+    struct acsa_convert_result result;
+    memset(&result, 0, sizeof(result));
+    rc = rc == ACSA_OK ? acsa_app_convert(app, &opts, converted_one, args, &result, &err) : rc;
     if (rc != ACSA_OK) {
         json_decref(args->converted);
         problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 200, json_pack("{s:o, s:o}", "as_of", acsa_json_date(args->as_of),
-                                      "converted", args->converted));
+    response_json(req, 200, json_pack("{s:o, s:o, s:I}", "as_of", acsa_json_date(args->as_of),
+                                      "converted", args->converted, "awaiting_approval",
+                                      (json_int_t)result.awaiting_approval));
     return ACSA_OK;
 }
 
@@ -240,7 +247,10 @@ void route_convert_overdue(struct request *req)
         return;
     }
     args->as_of = req->today;
-    struct json_in_field fields[] = {JIN("as_of", JIN_DATE, false, &args->as_of, 0)};
+    struct json_in_field fields[] = {
+        JIN("as_of", JIN_DATE, false, &args->as_of, 0),
+        JIN("approve", JIN_BOOL, false, &args->approve, 0),
+    };
     if (!json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(args);
         return;
