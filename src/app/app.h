@@ -124,6 +124,19 @@ ACSA_NODISCARD enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32
                                                      void *ctx, uint32_t *out_count,
                                                      struct acsa_error *err);
 
+struct acsa_transit_line;
+
+/* Called for each line in transit too long, with its order (valid during the call). */
+typedef enum acsa_rc (*acsa_transit_cb)(void *ctx, const struct acsa_order *order,
+                                        const struct acsa_transit_line *line);
+
+/** Lists, by order number, every line issued and not received for more than its agreement's
+ * transit_days before as_of (src/core/transit.h), of orders with partner (or every partner
+ * for ""). Reads only. */
+ACSA_NODISCARD enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as_of,
+                                                const char *partner, acsa_transit_cb cb,
+                                                void *ctx, struct acsa_error *err);
+
 /** Loads one order (lines and history) and its agreement. Either out pointer may be NULL. */
 ACSA_NODISCARD enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,
                                                struct acsa_order *out_order,

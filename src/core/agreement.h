@@ -61,7 +61,12 @@ struct acsa_agreement {
     int32_t invoice_within_days;               /* Warn when delivered but not invoiced. */
     int32_t ageing_bounds[ACSA_AGEING_BOUNDS]; /* Upper bounds of the first buckets (30,90,365). */
     char pricing_basis[ACSA_TEXT_SIZE];        /* How prices are set, free text. */
+    int32_t transit_days;                      /* A line issued and not received after this
+                                                  many days is a discrepancy (in transit). */
 };
+
+/* Days a line may be in transit (issued, not received) before it is reported. */
+#define ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT 14
 
 /** Checks an agreement's internal consistency (two different well-formed parties, known
  * currencies, a category not both permitted and excluded, positive deadlines, ascending

@@ -32,7 +32,7 @@ static const int32_t default_ageing_bounds[ACSA_AGEING_BOUNDS] = {30, 90, 365};
 static const char *const top_members[] = {
     "id", "title", "parties", "signed", "effective_from", "term_years", "renewal_years",
     "terminated", "activity_types", "categories", "excluded", "settlement", "currencies",
-    "conversion", "invoice_within_days", "ageing_buckets", "pricing_basis",
+    "conversion", "invoice_within_days", "ageing_buckets", "pricing_basis", "transit_days",
 };
 
 static const char *const method_members[] = {"due_days"};
@@ -675,6 +675,10 @@ static enum acsa_rc parse_money_terms(json_t *root, struct acsa_agreement *out,
     if (rc == ACSA_OK) {
         rc = parse_pricing_basis(root, out, err);
     }
+    if (rc == ACSA_OK) {
+        rc = parse_int_member(root, "transit_days", false, ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT, 1,
+                              DAYS_MAX, &out->transit_days, err);
+    }
     return rc;
 }
 
@@ -907,6 +911,7 @@ static bool put_rules(json_t *root, const struct acsa_agreement *a)
     ok = ok && put(root, "invoice_within_days", json_integer(a->invoice_within_days));
     ok = ok && put(root, "ageing_buckets", ageing_array(a));
     ok = ok && put(root, "pricing_basis", text_value(a->pricing_basis, sizeof(a->pricing_basis)));
+    ok = ok && put(root, "transit_days", json_integer(a->transit_days));
     return ok;
 }
 

@@ -3,6 +3,8 @@
  * Amounts and quantities are decimal strings, dates "YYYY-MM-DD", absent values null. */
 #include "order_json.h"
 
+#include "../core/transit.h"
+
 #include <string.h>
 
 #include "../util/alloc.h"
@@ -558,6 +560,19 @@ json_t *acsa_balance_line_json(const struct acsa_balance_line *l, acsa_wide net)
     return o;
 }
 
+json_t *acsa_transit_json(const struct acsa_order *o, const struct acsa_transit_line *l)
+{
+    const struct acsa_order_line *line = &o->lines[l->line_no - 1];
+    return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "number",
+                     S(o->number), "requester", S(o->requester), "supplier", S(o->supplier),
+                     "line", (int)l->line_no, "description", acsa_json_text(line->description),
+                     "unit", acsa_json_text(line->unit_of_issue), "issued",
+                     acsa_json_quantity(l->issued_milli), "received",
+                     acsa_json_quantity(l->received_milli), "in_transit",
+                     acsa_json_quantity(l->issued_milli - l->received_milli), "issued_on",
+                     acsa_json_date(l->issued_day), "days", (int)l->days);
+}
+
 json_t *acsa_overdue_json(const struct acsa_order_summary *o, int32_t days, const char *bucket)
 {
     return json_pack("{s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:i, s:s, s:o, s:o}", "number",
@@ -657,6 +672,7 @@ json_t *acsa_agreement_detail_json(const struct acsa_agreement *a, int32_t today
     ok = ok && json_object_set_new(doc, "invoice_within_days",
                                    json_integer(a->invoice_within_days)) == 0;
     ok = ok && json_object_set_new(doc, "pricing_basis", acsa_json_text(a->pricing_basis)) == 0;
+    ok = ok && json_object_set_new(doc, "transit_days", json_integer(a->transit_days)) == 0;
     json_decref(terms);
     if (!ok) {
         json_decref(doc);

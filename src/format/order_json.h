@@ -118,6 +118,11 @@ ACSA_NODISCARD enum acsa_rc acsa_balance_grouper_row(void *ctx,
 /** Emits the last group; call once the scan succeeded. */
 ACSA_NODISCARD enum acsa_rc acsa_balance_grouper_finish(struct acsa_balance_grouper *grouper);
 
+struct acsa_transit_line;
+/** One line in transit too long (src/core/transit.h): its order, the line, issued, received,
+ * the quantity in transit, when its oldest part was issued and the days since. */
+json_t *acsa_transit_json(const struct acsa_order *order, const struct acsa_transit_line *line);
+
 /** One overdue order: days overdue and its ageing bucket's label. */
 json_t *acsa_overdue_json(const struct acsa_order_summary *order, int32_t days,
                           const char *bucket);
