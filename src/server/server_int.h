@@ -415,6 +415,7 @@ void route_balance(struct request *req);
 void route_overdue(struct request *req);
 void route_convert_overdue(struct request *req);
 void route_stats_monthly(struct request *req);
+void route_in_transit(struct request *req);
 void route_audit_list(struct request *req);
 void route_audit_verify(struct request *req);
 

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/date.h"
 #include "../util/alloc.h"
 #include "../core/money.h"
+#include "../core/transit.h"
 #include "../store/store.h"
 #include "sync.h"
 
@@ -518,6 +520,39 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
     return rc;
 }
 
+/* ---- Lines in transit ---------------------------------------------------------------------- */
+
+static enum acsa_rc transit_row(void *ctx, const struct acsa_order *order,
+                                const struct acsa_transit_line *line)
+{
+    struct merge *m = ctx;
+    struct acsa_reconcile_row row;
+    memset(&row, 0, sizeof(row));
+    row.kind = "in_transit";
+    snprintf(row.number, sizeof(row.number), "%s", order->number);
+    snprintf(row.field, sizeof(row.field), "line %u", line->line_no);
+    char issued[ACSA_MONEY_TEXT_SIZE];
+    char received[ACSA_MONEY_TEXT_SIZE];
+    char on[ACSA_DATE_TEXT_SIZE];
+    snprintf(row.ours, sizeof(row.ours), "issued %s, received %s; in transit since %s (%d days)",
+             acsa_quantity_format(line->issued_milli, issued),
+             acsa_quantity_format(line->received_milli, received),
+             acsa_date_format(line->issued_day, on), (int)line->days);
+    snprintf(row.theirs, sizeof(row.theirs), "not received");
+    m->summary->in_transit++;
+    return m->cb(m->ctx, &row);
+}
+
+static int32_t local_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (localtime_r(&now, &tm) == NULL) {
+        return acsa_date_from_ymd(1970, 1, 1);
+    }
+    return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 /* The partner's fingerprints, fetched on a thread of their own while this node lists its own:
  * the request uses only the node's key file and nation, never the store. */
 struct fetch {
@@ -584,6 +619,8 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     acsa_sync_response_free(&f.response);
     rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
     rc = rc == ACSA_OK ? compare_balances(app, &peer, &m, err) : rc;
+    rc = rc == ACSA_OK ? acsa_app_in_transit(app, local_today(), peer.party, transit_row, &m, err)
+                       : rc;
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
