@@ -132,10 +132,12 @@ typedef enum acsa_rc (*acsa_transit_cb)(void *ctx, const struct acsa_order *orde
 
 /** Lists, by order number, every line issued and not received for more than its agreement's
  * transit_days before as_of (src/core/transit.h), of orders with partner (or every partner
- * for ""). Reads only. */
+ * for ""): delivering orders, then (include_disputed) disputed ones, whose disagreement is
+ * on record already. Reads only. */
 ACSA_NODISCARD enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as_of,
-                                                const char *partner, acsa_transit_cb cb,
-                                                void *ctx, struct acsa_error *err);
+                                                const char *partner, bool include_disputed,
+                                                acsa_transit_cb cb, void *ctx,
+                                                struct acsa_error *err);
 
 /** Loads one order (lines and history) and its agreement. Either out pointer may be NULL. */
 ACSA_NODISCARD enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,

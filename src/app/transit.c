@@ -59,7 +59,8 @@ static enum acsa_rc scan_order(void *ctx, const struct acsa_order_summary *summa
 }
 
 enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as_of, const char *partner,
-                                 acsa_transit_cb cb, void *ctx, struct acsa_error *err)
+                                 bool include_disputed, acsa_transit_cb cb, void *ctx,
+                                 struct acsa_error *err)
 {
     struct transit_scan *scan = acsa_calloc(1, sizeof(*scan));
     if (scan == NULL) {
@@ -75,7 +76,8 @@ enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as_of, const char
      * lines in transit); each list is in order number. */
     static const enum acsa_state states[] = {ACSA_STATE_DELIVERING, ACSA_STATE_DISPUTED};
     enum acsa_rc rc = ACSA_OK;
-    for (size_t i = 0; rc == ACSA_OK && i < sizeof(states) / sizeof(states[0]); i++) {
+    size_t count = include_disputed ? 2 : 1;
+    for (size_t i = 0; rc == ACSA_OK && i < count; i++) {
         struct acsa_order_filter filter;
         memset(&filter, 0, sizeof(filter));
         filter.overdue_as_of = ACSA_DATE_NONE;

@@ -563,8 +563,9 @@ json_t *acsa_balance_line_json(const struct acsa_balance_line *l, acsa_wide net)
 json_t *acsa_transit_json(const struct acsa_order *o, const struct acsa_transit_line *l)
 {
     const struct acsa_order_line *line = &o->lines[l->line_no - 1];
-    return json_pack("{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "number",
+    return json_pack("{s:o, s:o, s:o, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "number",
                      S(o->number), "requester", S(o->requester), "supplier", S(o->supplier),
+                     "state", acsa_state_name(o->state),
                      "line", (int)l->line_no, "description", acsa_json_text(line->description),
                      "unit", acsa_json_text(line->unit_of_issue), "issued",
                      acsa_json_quantity(l->issued_milli), "received",

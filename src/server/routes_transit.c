@@ -46,8 +46,8 @@ void route_in_transit(struct request *req)
     if (!query_parse(req, query, LEN(query))) {
         return;
     }
-    enum acsa_rc rc = acsa_app_in_transit(server_reader(req), as_of, partner, transit_offer, &t,
-                                          &err);
+    enum acsa_rc rc = acsa_app_in_transit(server_reader(req), as_of, partner, true,
+                                          transit_offer, &t, &err);
     page_respond(req, &t.page, rc, &err,
                  json_pack("{s:o}", "as_of", acsa_json_date(as_of)));
 }

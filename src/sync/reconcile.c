@@ -522,6 +522,8 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
 
 /* ---- Lines in transit ---------------------------------------------------------------------- */
 
+/* A line issued and not received after transit_days is a discrepancy the two sides must
+ * clear; a disputed order's is on record already (the dispute), so it is not flagged again. */
 static enum acsa_rc transit_row(void *ctx, const struct acsa_order *order,
                                 const struct acsa_transit_line *line)
 {
@@ -619,7 +621,8 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     acsa_sync_response_free(&f.response);
     rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
     rc = rc == ACSA_OK ? compare_balances(app, &peer, &m, err) : rc;
-    rc = rc == ACSA_OK ? acsa_app_in_transit(app, local_today(), peer.party, transit_row, &m, err)
+    rc = rc == ACSA_OK ? acsa_app_in_transit(app, local_today(), peer.party, false, transit_row,
+                                             &m, err)
                        : rc;
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");

@@ -173,13 +173,21 @@ expect_create_refused "a negative price is refused" 1 \
     'acsa: line 1: price cannot be negative' \
     --line "category=food,desc=Rations,qty=5,unit=kg,price=-1,currency=JPY"
 
-expect_create_refused "a line whose quantity x price overflows is refused" 1 \
-    'acsa: line 1: quantity x price overflows the largest amount' \
+expect_create_refused "a line whose quantity x price overflows is refused naming the limit" 1 \
+    'acsa: line 1: quantity x price exceeds the line value limit ACSA_LINE_VALUE_MAX' \
     --line "category=pol,desc=Diesel,qty=1000000,unit=l,price=9223372036854775807,currency=JPY"
 
-expect_create_refused "an order whose total overflows is refused" 1 \
-    'acsa: line 2: the order total overflows the largest amount' \
-    --line "category=pol,desc=Diesel,qty=1,unit=l,price=9223372036854775800,currency=JPY" \
+expect_create_refused "defect 10: two received JPY orders of qty 5,000,000,000,000 at 1,000,000 are refused at entry naming the limit" 1 \
+    'acsa: line 1: quantity x price = 5000000000000000000 exceeds the line value limit ACSA_LINE_VALUE_MAX (1000000000000000 minor units of JPY)' \
+    --line "category=pol,desc=Diesel,qty=5000000000000,unit=l,price=1000000,currency=JPY"
+
+expect_create_refused "a line at the line value limit and one more unit is refused" 1 \
+    'acsa: line 1: quantity x price = 1000000000000001 exceeds the line value limit' \
+    --line "category=pol,desc=Diesel,qty=1,unit=l,price=1000000000000001,currency=JPY"
+
+expect_create_refused "an order whose total exceeds the order value limit is refused" 1 \
+    'acsa: line: the order'"'"'s value exceeds the order value limit ACSA_ORDER_VALUE_MAX (1000000000000000 minor units of JPY)' \
+    --line "category=pol,desc=Diesel,qty=1,unit=l,price=1000000000000000,currency=JPY" \
     --line "category=pol,desc=Diesel,qty=1,unit=l,price=100,currency=JPY"
 
 expect_create_refused "a price beyond the largest amount is a malformed amount" 2 \
