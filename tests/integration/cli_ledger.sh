@@ -249,8 +249,31 @@ run order show "$FR_ORDER" --json
 expect_json '(d["state"], d["converted"], d["events"][-1]["actor"], d["events"][-1]["detail"])' \
     '["invoiced",true,"Cdr A. Rao","conversion approved by Cdr A. Rao"]'
 
+test_case "a database from before commitments gets those of its accepted orders on upgrade"
+new_order cash --line "category=food,desc=Rations,qty=10,unit=kg,price=2500,currency=JPY"
+OLD=$ORDER
+accept_order "$OLD"
+run_ok order issue "$OLD" --line 1 --qty 10 --by "PO Tanaka" --date 2024-06-12
+run_ok order receive "$OLD" --line 1 --qty 4 --by "CPO Das" --date 2024-06-12
+run balance --partner JP --json
+BEFORE=$OUT
+# As the database was: no commitment posted by any event, schema version 3.
+sqlite3 "$DB" "DROP TRIGGER postings_no_delete;
+    DELETE FROM postings WHERE account LIKE 'committed%';
+    CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
+    BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
+    DELETE FROM schema_migrations WHERE version = 4;"
+run balance --partner JP --json
+expect_exit 0
+if [ "$OUT" != "$BEFORE" ]; then
+    fail "the balance after the upgrade differs: $OUT, before: $BEFORE"
+fi
+run order show "$OLD" --json
+expect_json '[(p["account"], p["amount"]) for e in d["events"] if e["step"] == "accept" for p in e["postings"]]' \
+    '[["committed","15000"],["committed-payable-cash","-15000"]]'
+
 test_case "every event's postings balance to zero"
-for number in "$RIK" "$CANCELLED" "$TRANSIT" "$FR_ORDER"; do
+for number in "$RIK" "$CANCELLED" "$TRANSIT" "$FR_ORDER" "$OLD"; do
     run order show "$number" --json
     expect_json 'all(sum(int(p["amount"].replace(".", "")) for p in e["postings"]) == 0 for e in d["events"])' true
 done
