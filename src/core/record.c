@@ -576,8 +576,10 @@ static void check_step(struct checker *c, const struct acsa_record *r)
     enum acsa_step step = cmd->step;
     bool line = per_line(step);
     bool pay = step == ACSA_STEP_PAY;
+    /* Convert carries the approving official's limit where the agreement's rule is approval;
+     * whether it must is the core's rule when the record is applied. */
     bool official = step == ACSA_STEP_APPROVE || step == ACSA_STEP_ACCEPT ||
-                    step == ACSA_STEP_REJECT;
+                    step == ACSA_STEP_REJECT || step == ACSA_STEP_CONVERT;
     check_day(c, "day", cmd->day, ACSA_DATE_STEP_LAST, false);
     check_text(c, "actor", cmd->actor, true);
     check_text(c, "reason", cmd->reason, false);
@@ -627,7 +629,7 @@ void acsa_record_normalize(struct acsa_record *record)
         memset(cmd->currency, 0, sizeof(cmd->currency));
     }
     if (cmd->step != ACSA_STEP_APPROVE && cmd->step != ACSA_STEP_ACCEPT &&
-        cmd->step != ACSA_STEP_REJECT) {
+        cmd->step != ACSA_STEP_REJECT && cmd->step != ACSA_STEP_CONVERT) {
         record->official_limit_minor = 0;
     }
 }
