@@ -196,8 +196,6 @@ expect_json 'sorted(k for k in d["items"][0] if k.startswith("committed") or k.s
     '["committed_payable_cash","committed_payable_kind","committed_receivable_cash","committed_receivable_kind","settled_payable","settled_receivable"]'
 expect_json 'd["items"][0]["committed_payable_cash"]' 80
 
-stop_server
-
 # ---- The approval rule -----------------------------------------------------------------------
 
 test_case "an agreement whose conversion rule is approval, and an overdue rik order under it"
@@ -240,6 +238,38 @@ test_case "an official of the debtor is not the creditor's official either"
 run convert-overdue --as-of 2025-01-01 --by "CV Dupont"
 expect_exit 1
 expect_stderr_contains "\"CV Dupont\" is not an authorised official of IN"
+
+# api_post PATH BODY: POST with the token and a JSON body.
+api_post() {
+    RUN_COUNT=$((RUN_COUNT + 1))
+    LAST_CMD="curl -X POST $1 $2"
+    STATUS=$(curl -s -o "$TEST_DIR/body" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+        -H 'Content-Type: application/json' --data-binary "$2" -X POST "$BASE$1")
+    RC=$?
+    OUT=$(cat "$TEST_DIR/body")
+    ERR=""
+}
+
+test_case "POST /api/convert-overdue leaves the approval rule's obligations awaiting approval"
+api_post /api/convert-overdue '{"as_of": "2025-01-01"}'
+expect_json '(d["converted"], d["awaiting_approval"])' '[[],1]'
+
+test_case "POST /api/convert-overdue refuses an as-of date after today naming as_of"
+api_post /api/convert-overdue '{"as_of": "9999-12-31"}'
+if [ "$STATUS" != 422 ]; then
+    fail "expected 422, got $STATUS"
+fi
+expect_json 'd["field"]' as_of
+
+test_case "POST /api/convert-overdue with approve by a user who is no official of the creditor"
+api_post /api/convert-overdue '{"as_of": "2025-01-01", "approve": true}'
+if [ "$STATUS" != 422 ]; then
+    fail "expected 422, got $STATUS"
+fi
+expect_json 'd["field"]' by
+expect_json '"conversion rule is approval" in d["detail"]' true
+
+stop_server
 
 test_case "an official of the creditor approves the conversion"
 run convert-overdue --as-of 2025-01-01 --by "Cdr A. Rao"
