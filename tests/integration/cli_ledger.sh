@@ -98,6 +98,13 @@ expect_stderr_contains "as-of: 9999-12-31 is after today"
 expect_stdout ""
 expect_db_data_unchanged
 
+test_case "defect 7: convert-overdue --as-of 2030-01-01 is refused (after today)"
+if [[ "$(date -u +%F)" < 2030-01-01 ]]; then
+    run convert-overdue --as-of 2030-01-01
+    expect_exit 1
+    expect_stderr_contains "as-of: 2030-01-01 is after today"
+fi
+
 test_case "defect 7: obligations not yet due on the as-of date are not converted"
 # Delivered 2024-06-12, due 365 days later: due 2025-06-12, not yet past due on that day.
 run order show "$RIK" --json
