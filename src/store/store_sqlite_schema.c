@@ -313,12 +313,12 @@ static const char *const migration_3[] = {
 static const char *const migration_4[] = {
     "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
     "amount_minor, quantity_milli, line_no, day) "
-    "SELECT e.id, 0, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
+    "SELECT e.id, 1, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
     M4_COMMITTED_ACCOUNT("receivable") " ELSE 'committed' END, o.currency, "
     "o.value_minor - o.received_value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
     "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
     "amount_minor, quantity_milli, line_no, day) "
-    "SELECT e.id, 1, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
+    "SELECT e.id, 2, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
     "'committed' ELSE " M4_COMMITTED_ACCOUNT("payable") " END, o.currency, "
     "o.received_value_minor - o.value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
 };
