@@ -405,7 +405,8 @@ static const char *const raw_sql[RAW_COUNT] = {
     "INSERT INTO events (order_number, step, day, actor, state_from, state_to, line_no, "
     "quantity_milli, amount_minor, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, '')",
     "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
-    "amount_minor, quantity_milli, line_no, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9)",
+    "amount_minor, quantity_milli, line_no, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+    "?10)",
 };
 
 struct raw_run {
@@ -483,9 +484,10 @@ static int raw_event(struct raw_run *raw, const char *number, const char *step, 
     return bind_run(&b);
 }
 
+/* One leg; line 0 is none (NULL), as the store writes it. */
 static int raw_posting(struct raw_run *raw, int64_t event_id, int64_t leg, const char *number,
                        const char *account, const char *currency, int64_t amount,
-                       int64_t quantity, const char *day)
+                       int64_t quantity, int64_t line_no, const char *day)
 {
     struct binder b;
     bind_start(&b, raw->stmt[RAW_POSTING]);
@@ -497,8 +499,28 @@ static int raw_posting(struct raw_run *raw, int64_t event_id, int64_t leg, const
     bind_text(&b, currency);
     bind_int(&b, amount);
     bind_int(&b, quantity);
+    if (line_no == 0) {
+        bind_text(&b, NULL);
+    } else {
+        bind_int(&b, line_no);
+    }
     bind_text(&b, day);
     return bind_run(&b);
+}
+
+/* The two legs of a commitment of value (a release when negative), seen from IN. */
+static int raw_commitment(struct raw_run *raw, int64_t event_id, int64_t leg,
+                          const char *number, bool supply, bool kind, const char *currency,
+                          int64_t value, int64_t line_no, const char *day)
+{
+    const char *mine = supply ? (kind ? "committed-receivable-kind" : "committed-receivable-cash")
+                              : (kind ? "committed-payable-kind" : "committed-payable-cash");
+    int code = raw_posting(raw, event_id, leg, number, supply ? mine : "committed", currency,
+                           value, 0, line_no, day);
+    return code == SQLITE_DONE ? raw_posting(raw, event_id, leg + 1, number,
+                                             supply ? "committed" : mine, currency, -value, 0,
+                                             line_no, day)
+                               : code;
 }
 
 static int raw_line(struct raw_run *raw, const char *number, int64_t line_no,
@@ -521,7 +543,7 @@ static int raw_line(struct raw_run *raw, const char *number, int64_t line_no,
 }
 
 /* The rows order i ends with: the order delivering, line 1 issued and received in full, six
- * events, and the two legs of the receipt. */
+ * events, the commitment of the acceptance and the legs of the receipt. */
 static int raw_one(struct raw_run *raw, uint64_t i, int32_t first_day)
 {
     struct spec s;
@@ -576,35 +598,44 @@ static int raw_one(struct raw_run *raw, uint64_t i, int32_t first_day)
         {"receive", s.req->receiver, "delivering", "delivering", 1, s.qty[0], line_value[0],
          s.day + step_offset[4]},
     };
+    int64_t accept_id = 0;
     for (unsigned k = 0; code == SQLITE_DONE && k < STEPS + 1; k++) {
         code = raw_event(raw, number, events[k].step, events[k].day, events[k].actor,
                          events[k].from, events[k].to, events[k].line_no, events[k].quantity,
                          events[k].amount);
+        accept_id = k == 3 ? sqlite3_last_insert_rowid(raw->db) : accept_id;
     }
     if (code != SQLITE_DONE) {
         return code;
     }
-    /* The receipt's legs, seen from IN: receiving, IN owes; supplying, JP owes IN. */
+    /* The acceptance commits the order's value; the receipt's legs, seen from IN (receiving,
+     * IN owes; supplying, JP owes IN), then the release of its value from the commitment. */
     int64_t event_id = sqlite3_last_insert_rowid(raw->db);
     bool kind = s.method != 0;
+    bool supply = req != 0;
     int64_t v = line_value[0];
     int64_t q = kind ? s.qty[0] : 0;
     char day[ACSA_DATE_TEXT_SIZE];
+    acsa_date_format(s.day + step_offset[2], day);
+    code = raw_commitment(raw, accept_id, 1, number, supply, kind, currency,
+                          line_value[0] + line_value[1], 0, day);
     acsa_date_format(s.day + step_offset[4], day);
-    if (req == 0) {
-        code = raw_posting(raw, event_id, 1, number, "received", currency, v, 0, day);
+    if (code == SQLITE_DONE && !supply) {
+        code = raw_posting(raw, event_id, 1, number, "received", currency, v, 0, 1, day);
         if (code == SQLITE_DONE) {
             code = raw_posting(raw, event_id, 2, number, kind ? "payable-kind" : "payable-cash",
-                               currency, -v, -q, day);
+                               currency, -v, -q, 1, day);
         }
-    } else {
+    } else if (code == SQLITE_DONE) {
         code = raw_posting(raw, event_id, 1, number,
-                           kind ? "receivable-kind" : "receivable-cash", currency, v, q, day);
+                           kind ? "receivable-kind" : "receivable-cash", currency, v, q, 1, day);
         if (code == SQLITE_DONE) {
-            code = raw_posting(raw, event_id, 2, number, "supplied", currency, -v, 0, day);
+            code = raw_posting(raw, event_id, 2, number, "supplied", currency, -v, 0, 1, day);
         }
     }
-    return code;
+    return code == SQLITE_DONE ? raw_commitment(raw, event_id, 3, number, supply, kind,
+                                                currency, -v, 1, day)
+                               : code;
 }
 
 static int raw_lookup(struct raw_run *raw)
@@ -832,7 +863,7 @@ int main(int argc, char **argv)
     printf("ingest: %" PRIu64 " orders in transactions of %" PRIu64 " (WAL, synchronous=FULL); "
            "acsa first, then raw\n"
            "per order: 1 order, 2 lines, 6 events (create, submit, approve, accept, issue, "
-           "receive), 2 postings\n",
+           "receive), 6 postings\n",
            count, batch);
     fflush(stdout);
     struct meter acsa = {0.0, 0.0};

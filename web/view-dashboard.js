@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Dashboard: balance per partner and currency, overdue orders with ageing totals, and the
-// monthly order value per partner as one bar chart per currency. Panels load independently.
+// Dashboard: balance per partner and currency (committed, delivered, settled), overdue orders
+// with ageing totals, lines in transit too long, and the monthly order value per partner as one
+// bar chart per currency. Panels load independently.
 
 import { getPages, itemsOf } from "./api.js";
 import { barChart } from "./chart.js";
@@ -58,27 +59,71 @@ function netCell(row) {
 function renderBalance(data) {
     const rows = itemsOf(data);
     if (rows.length === 0) {
-        return note("No receivables or payables recorded.", "balance-empty");
+        return note("No commitments, receivables or payables recorded.", "balance-empty");
     }
     const amount = (key) => (row) => money(row[key], row.currency);
+    const figure = (label, key) => ({ label, numeric: true, cell: amount(key),
+        test: (row) => `balance-${key}-${row.partner}-${row.currency}` });
     return dataTable({
         test: "balance-table",
         rows,
-        caption: "Balance per partner and currency",
+        caption: "Balance per partner and currency: committed (accepted, not yet delivered), "
+            + "delivered and not yet settled, settled",
         rowTest: (row) => `balance-row-${row.partner}-${row.currency}`,
-        groups: [{ span: 2 }, { label: "Owed to us (receivable)", span: 2 },
-            { label: "We owe (payable)", span: 2 }, { span: 1 }],
+        groups: [{ span: 2 }, { label: "Committed to us", span: 2 },
+            { label: "Committed by us", span: 2 }, { label: "Owed to us (receivable)", span: 2 },
+            { label: "We owe (payable)", span: 2 }, { label: "Settled", span: 2 }, { span: 1 }],
         columns: [
             { label: "Partner", cell: (row) => row.partner },
             { label: "Currency", cell: (row) => row.currency },
+            figure("Cash", "committed_receivable_cash"),
+            figure("In kind", "committed_receivable_kind"),
+            figure("Cash", "committed_payable_cash"),
+            figure("In kind", "committed_payable_kind"),
             { label: "Cash", numeric: true, cell: amount("receivable_cash") },
             { label: "In kind", numeric: true, cell: amount("receivable_kind") },
             { label: "Cash", numeric: true, cell: amount("payable_cash") },
             { label: "In kind", numeric: true, cell: amount("payable_kind") },
+            figure("To us", "settled_receivable"),
+            figure("By us", "settled_payable"),
             { label: "Net", numeric: true, cell: netCell,
                 test: (row) => `balance-net-${row.partner}-${row.currency}` },
         ],
     });
+}
+
+/* ---- Lines in transit ----------------------------------------------------------------- */
+
+function renderTransit(data) {
+    const rows = itemsOf(data);
+    const parts = [h("p", { class: "hint" }, `As of ${data.as_of || "today"}: lines issued and `
+        + "not received after the agreement's transit days (14 unless it says otherwise).")];
+    parts.push(rows.length === 0
+        ? note("No line is in transit too long.", "transit-empty")
+        : dataTable({
+            test: "transit-table",
+            rows,
+            caption: "Lines issued and not received after the agreement's transit days",
+            rowTest: (row) => `transit-row-${row.number}-${row.line}`,
+            columns: [
+                { label: "Order", nowrap: true, cell: (row) => orderLink(row.number) },
+                { label: "Line", numeric: true, cell: (row) => String(row.line) },
+                { label: "Description", cell: (row) => row.description },
+                { label: "Issued", numeric: true, cell: (row) => `${row.issued} ${row.unit}` },
+                { label: "Received", numeric: true,
+                    cell: (row) => `${row.received} ${row.unit}` },
+                { label: "Issued on", nowrap: true, cell: (row) => row.issued_on },
+                { label: "Days", numeric: true, cell: (row) => String(row.days) },
+                { label: "State", cell: (row) => stateBadge(row.state) },
+            ],
+        }));
+    return parts;
+}
+
+function transitPanel() {
+    const asOf = h("input", { type: "date", id: "transit-as-of", test: "transit-as-of" });
+    return livePanel("Lines in transit", "dashboard-transit", [asOf, "As of"],
+        () => getPages("/api/reports/in-transit", { as_of: asOf.value }), renderTransit);
 }
 
 /* ---- Overdue -------------------------------------------------------------------------- */
@@ -267,5 +312,6 @@ export function renderDashboard(main, user) {
         canSeeBalance(user) ? livePanel("Balance with partners", "dashboard-balance", [],
             () => getPages("/api/balance"), renderBalance) : null,
         canSeeOverdue(user) ? overduePanel(user) : null,
+        transitPanel(),
         chartPanel()));
 }

@@ -16,6 +16,7 @@ const KINDS = {
     missing_there: { label: "Missing there", kind: "warn" },
     differs: { label: "Differs", kind: "bad" },
     balance: { label: "Balance", kind: "bad" },
+    in_transit: { label: "In transit", kind: "warn" },
 };
 
 /** "2026-11-23T09:08:33Z" -> "2026-11-23 09:08:33 UTC"; null -> "never". */
@@ -173,6 +174,10 @@ function reconcileSummary(data) {
     if (s.balance_rows) {
         parts.push(`${plural(s.balance_rows, "balance figure")} do${s.balance_rows === 1 ? "es"
             : ""} not mirror.`);
+    }
+    if (s.in_transit) {
+        parts.push(`${plural(s.in_transit, "line")} issued and not received after the `
+            + "agreement's transit days.");
     }
     return parts.join(" ");
 }

@@ -545,16 +545,14 @@ static enum acsa_rc find_official(struct acsa_app *app, struct acsa__app_work *w
                                   const struct acsa_official **out, struct acsa_error *err)
 {
     *out = NULL;
-    bool requesting = command->step == ACSA_STEP_APPROVE;
-    bool supplying = command->step == ACSA_STEP_ACCEPT || command->step == ACSA_STEP_REJECT;
-    bool resolving = command->step == ACSA_STEP_RESOLVE;
-    if (!requesting && !supplying && !resolving) {
-        return ACSA_OK;
-    }
-    const char *party = requesting ? work->order.requester : work->order.supplier;
-    if (resolving) {
+    /* The core says which steps need an official, and of which party. */
+    const char *party = acsa_order_official_party(&work->agreement, &work->order, command->step);
+    if (command->step == ACSA_STEP_RESOLVE) {
         /* An official of the party that raised the dispute (this node's, if not known). */
         party = work->order.disputed_by[0] != '\0' ? work->order.disputed_by : app->nation;
+    }
+    if (party == NULL) {
+        return ACSA_OK;
     }
     /* The official's grants; none: the core refuses the step and says why. */
     return acsa__app_official_fill(app, work, party, command->actor, out, err);
@@ -710,112 +708,124 @@ static enum acsa_rc collect_number(void *ctx, const struct acsa_order_summary *s
     return ACSA_OK;
 }
 
-/* Under the approval rule, the actor must be an official of the creditor holding a grant on
- * the day (the core decides). */
-static enum acsa_rc conversion_approved(struct acsa_app *app, struct acsa__app_work *work,
-                                        const char *actor, int32_t day, struct acsa_error *err)
+/* Converts one listed order, if its agreement's rule lets this run convert it: automatic
+ * orders always (recorded by --by, or the recording actor), approval orders only with an
+ * approver, who must be an official of the creditor holding authority (the core checks). */
+static enum acsa_rc convert_one(struct acsa_app *app, struct acsa__app_work *work,
+                                const char *number, const struct acsa_convert_options *opts,
+                                acsa_converted_cb cb, void *ctx, struct acsa_convert_result *out,
+                                struct acsa_error *err)
 {
-    const struct acsa_official *official = NULL;
-    if (work->agreement.conversion == ACSA_CONVERSION_APPROVAL) {
-        enum acsa_rc rc = acsa__app_official_fill(app, work, work->order.supplier, actor,
-                                                  &official, err);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
+    enum acsa_rc rc = load_order(app, number, opts->as_of, &work->order, &work->agreement, err);
+    if (rc != ACSA_OK) {
+        return rc;
     }
-    return acsa_order_conversion_approval(&work->agreement, &work->order, official, actor, day,
-                                          err);
-}
-
-static enum acsa_rc convert_listed(struct acsa_app *app, struct acsa__app_work *work,
-                                   const struct number_list *list, int32_t day, const char *actor,
-                                   acsa_converted_cb cb, void *ctx, uint32_t *out_count,
-                                   struct acsa_error *err)
-{
+    bool approval = work->agreement.conversion == ACSA_CONVERSION_APPROVAL;
+    const char *by = opts->by != NULL ? opts->by : "";
+    if (approval && (opts->automatic_only || by[0] == '\0')) {
+        out->awaiting_approval++;
+        return ACSA_OK;
+    }
     struct acsa_command cmd;
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = ACSA_STEP_CONVERT;
-    cmd.day = day;
+    cmd.day = opts->as_of;
     cmd.recorded_day = acsa__app_today(0);
     /* A conversion as of a past day is entered late by design: it is marked, and says so. */
     char as_of[ACSA_DATE_TEXT_SIZE];
-    snprintf(cmd.backdate_reason, sizeof(cmd.backdate_reason), "convert-overdue as of %s",
-             acsa_date_format(day, as_of));
-    if (cmd.recorded_day - day <= 0) {
-        cmd.backdate_reason[0] = '\0';
+    if (cmd.recorded_day - opts->as_of > 0) {
+        snprintf(cmd.backdate_reason, sizeof(cmd.backdate_reason), "convert-overdue as of %s",
+                 acsa_date_format(opts->as_of, as_of));
     }
-    snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
-    for (size_t i = 0; i < list->count; i++) {
-        enum acsa_rc rc = load_order(app, list->numbers[i], day, &work->order,
-                                     &work->agreement, err);
-        if (rc == ACSA_OK && work->agreement.conversion == ACSA_CONVERSION_APPROVAL) {
-            snprintf(cmd.reason, sizeof(cmd.reason), "conversion approved by %s", actor);
-        } else {
-            cmd.reason[0] = '\0';
-        }
-        bool manual = false;
-        rc = rc == ACSA_OK ? acsa__app_local_step_allowed(app, &work->order, cmd.step, &manual,
-                                                          err) : rc;
-        if (rc == ACSA_EFORBIDDEN) {
-            acsa_error_clear(err); /* The partner's node converts what is owed to it. */
-            continue;
-        }
-        rc = rc == ACSA_OK ? conversion_approved(app, work, actor, day, err) : rc;
-        rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
-                                              &work->event, err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
-                                                      err) : rc;
-        rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
-        if (rc != ACSA_OK) {
-            return rc;
-        }
-        (*out_count)++;
+    acsa__app_text_copy(cmd.actor, sizeof(cmd.actor), by[0] != '\0' ? by : opts->actor);
+    if (approval) {
+        snprintf(cmd.reason, sizeof(cmd.reason), "conversion approved by %s", cmd.actor);
+    }
+    bool manual = false;
+    rc = acsa__app_local_step_allowed(app, &work->order, cmd.step, &manual, err);
+    if (rc == ACSA_EFORBIDDEN) {
+        acsa_error_clear(err); /* The partner's node converts what is owed to it. */
+        return ACSA_OK;
+    }
+    rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
+    rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
+                                          &work->event, err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+                                                  err) : rc;
+    rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
+    if (rc == ACSA_OK) {
+        out->converted++;
         if (cb != NULL) {
             cb(ctx, &work->order, &work->event);
         }
     }
-    return ACSA_OK;
+    return rc;
+}
+
+static enum acsa_rc convert_in_transaction(struct acsa_app *app,
+                                           const struct acsa_convert_options *opts,
+                                           acsa_converted_cb cb, void *ctx,
+                                           struct acsa_convert_result *out,
+                                           struct acsa_error *err)
+{
+    struct acsa__app_work *work = acsa__app_work(app, err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    if (opts->as_of > opts->today) {
+        char as_of[ACSA_DATE_TEXT_SIZE];
+        char today[ACSA_DATE_TEXT_SIZE];
+        return acsa_error_set(err, ACSA_EUSAGE, "as-of",
+                              "as-of: %s is after today (%s); only obligations already past "
+                              "due are converted", acsa_date_format(opts->as_of, as_of),
+                              acsa_date_format(opts->today, today));
+    }
+    struct number_list list = {0};
+    struct acsa_order_filter filter;
+    memset(&filter, 0, sizeof(filter));
+    filter.overdue_as_of = opts->as_of;
+    filter.convertible_only = true;
+    enum acsa_rc rc = STORE(app)->order_list(app->store, &filter, collect_number, &list, err);
+    if (rc == ACSA_ENOMEM) {
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    for (size_t i = 0; rc == ACSA_OK && i < list.count; i++) {
+        rc = convert_one(app, work, list.numbers[i], opts, cb, ctx, out, err);
+    }
+    acsa_free(list.numbers);
+    return rc;
+}
+
+enum acsa_rc acsa_app_convert(struct acsa_app *app, const struct acsa_convert_options *opts,
+                              acsa_converted_cb cb, void *ctx, struct acsa_convert_result *out,
+                              struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct acsa_convert_result result;
+    memset(&result, 0, sizeof(result));
+    char object[ACSA__APP_OBJECT_SIZE];
+    char date[ACSA_DATE_TEXT_SIZE];
+    snprintf(object, sizeof(object), "as-of:%s", acsa_date_format(opts->as_of, date));
+    enum acsa_rc rc = acsa_app_begin(app, err);
+    if (rc == ACSA_OK) {
+        rc = convert_in_transaction(app, opts, cb, ctx, &result, err);
+        rc = acsa__app_finish(app, rc, "convert-overdue", object, err);
+    }
+    if (rc == ACSA_OK) {
+        *out = result;
+    }
+    return rc;
 }
 
 enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day, int32_t today,
                                       const char *actor, acsa_converted_cb cb, void *ctx,
                                       uint32_t *out_count, struct acsa_error *err)
 {
-    *out_count = 0;
-    if (day > today) {
-        char as_of[ACSA_DATE_TEXT_SIZE];
-        char now[ACSA_DATE_TEXT_SIZE];
-        return acsa_error_set(err, ACSA_EUSAGE, "as-of", "as-of: %s is after today (%s); only "
-                              "obligations already past due are converted",
-                              acsa_date_format(day, as_of), acsa_date_format(today, now));
-    }
-    struct acsa__app_work *work = acsa__app_work(app, err);
-    if (work == NULL) {
-        return ACSA_ENOMEM;
-    }
-    struct number_list list = {0};
-    uint32_t count = 0;
-    struct acsa_order_filter filter;
-    memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = day;
-    filter.convertible_only = true;
-    char object[ACSA__APP_OBJECT_SIZE];
-    char date[ACSA_DATE_TEXT_SIZE];
-    snprintf(object, sizeof(object), "as-of:%s", acsa_date_format(day, date));
-    enum acsa_rc rc = acsa_app_begin(app, err);
-    if (rc == ACSA_OK) {
-        rc = STORE(app)->order_list(app->store, &filter, collect_number, &list, err);
-        if (rc == ACSA_ENOMEM) {
-            acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
-        }
-        rc = rc == ACSA_OK ? convert_listed(app, work, &list, day, actor, cb, ctx, &count,
-                                            err) : rc;
-        rc = acsa__app_finish(app, rc, "convert-overdue", object, err);
-    }
-    if (rc == ACSA_OK) {
-        *out_count = count;
-    }
-    acsa_free(list.numbers);
+    struct acsa_convert_options opts = {.as_of = day, .today = today, .by = actor,
+                                        .actor = actor, .automatic_only = false};
+    struct acsa_convert_result result;
+    enum acsa_rc rc = acsa_app_convert(app, &opts, cb, ctx, &result, err);
+    *out_count = (uint32_t)result.converted;
     return rc;
 }
 

@@ -172,15 +172,57 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_exchange_many(struct acsa_app *app,
 typedef void (*acsa_converted_cb)(void *ctx, const struct acsa_order *order,
                                   const struct acsa_event *event);
 
-/** Records, in one transaction, the conversion to cash of every in-kind obligation already
- * past its deadline on day, which may not be after today (ACSA_EUSAGE naming "as-of"). Under an
- * agreement whose rule is approval, actor must be an official of the creditor (ACSA_EREFUSED
- * naming "by"). *out_count is the number converted. */
+/* What acsa_app_convert converts, as of when, and who approves or records it. */
+struct acsa_convert_options {
+    int32_t as_of;          /* The conversion date; refused (naming as_of) after today. */
+    int32_t today;          /* The recording node's date. */
+    const char *by;         /* The approving official (convert-overdue --by): needed by
+                               agreements whose conversion rule is approval, where it must be
+                               an official of the creditor holding authority for the value;
+                               under the automatic rule it is who records. "" or NULL: none. */
+    const char *actor;      /* Who records automatic conversions when by is empty. */
+    bool automatic_only;    /* Only agreements whose rule is automatic (the server's timer). */
+};
+
+struct acsa_convert_result {
+    uint64_t converted;           /* Orders converted. */
+    uint64_t awaiting_approval;   /* Overdue under the approval rule, left for an approver. */
+};
+
+/** Records, in one transaction, the conversion to cash of every in-kind obligation past its
+ * deadline on opts->as_of (due before it) that this node signs; obligations under the
+ * approval rule only with opts->by (else counted as awaiting approval). A refusal (as_of after
+ * today, a by who is not an authorised official of the creditor) converts nothing. Audited
+ * as convert-overdue. */
+ACSA_NODISCARD enum acsa_rc acsa_app_convert(struct acsa_app *app,
+                                             const struct acsa_convert_options *opts,
+                                             acsa_converted_cb cb, void *ctx,
+                                             struct acsa_convert_result *out,
+                                             struct acsa_error *err);
+
+/** acsa_app_convert as of day, which may not be after today (ACSA_EUSAGE naming "as-of"),
+ * by actor: under an agreement whose rule is approval, actor must be an official of the
+ * creditor holding a grant (ACSA_EREFUSED naming "by"). *out_count is the number converted. */
 ACSA_NODISCARD enum acsa_rc acsa_app_convert_overdue(struct acsa_app *app, int32_t day,
                                                      int32_t today, const char *actor,
                                                      acsa_converted_cb cb, void *ctx,
                                                      uint32_t *out_count,
                                                      struct acsa_error *err);
+
+struct acsa_transit_line;
+
+/* Called for each line in transit too long, with its order (valid during the call). */
+typedef enum acsa_rc (*acsa_transit_cb)(void *ctx, const struct acsa_order *order,
+                                        const struct acsa_transit_line *line);
+
+/** Lists, by order number, every line issued and not received for more than its agreement's
+ * transit_days before as_of (src/core/transit.h), of orders with partner (or every partner
+ * for ""): delivering orders, then (include_disputed) disputed ones, whose disagreement is
+ * on record already. Reads only. */
+ACSA_NODISCARD enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as_of,
+                                                const char *partner, bool include_disputed,
+                                                acsa_transit_cb cb, void *ctx,
+                                                struct acsa_error *err);
 
 /** Loads one order (lines and history) and its agreement. Either out pointer may be NULL. */
 ACSA_NODISCARD enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,

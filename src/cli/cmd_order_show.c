@@ -182,7 +182,7 @@ static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_ro
         acsa_money_format(p->amount_minor, pc != NULL ? pc->exponent : exponent, amount);
         char text[POSTING_LINE_MAX];
         size_t used = 0;
-        cli_append(text, sizeof(text), &used, "    %-16s %-2s %-3s %16s",
+        cli_append(text, sizeof(text), &used, "    %-25s %-2s %-3s %16s",
                    acsa_account_name(p->account), p->partner, p->currency, amount);
         if (p->quantity_milli != 0) {
             cli_append(text, sizeof(text), &used, "  qty %s",

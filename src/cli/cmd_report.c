@@ -11,20 +11,18 @@
 /* ---- balance -------------------------------------------------------------------------- */
 
 static const struct cli_column balance_columns[] = {
-    {"PARTNER", 7, false},          {"CUR", 3, false},           {"RECEIVABLE CASH", 18, true},
-    {"RECEIVABLE KIND", 18, true},  {"PAYABLE CASH", 18, true},  {"PAYABLE KIND", 18, true},
+    {"PARTNER", 7, false},          {"CUR", 3, false},
+    {"COMMITTED RECV CASH", 19, true}, {"COMMITTED RECV KIND", 19, true},
+    {"COMMITTED PAY CASH", 18, true},  {"COMMITTED PAY KIND", 18, true},
+    {"RECEIVABLE CASH", 18, true},  {"RECEIVABLE KIND", 18, true},
+    {"PAYABLE CASH", 18, true},     {"PAYABLE KIND", 18, true},
+    {"SETTLED RECV", 18, true},     {"SETTLED PAY", 18, true},
     {"NET", 18, true},
 };
 
-static enum acsa_rc overflow(struct cli *cli, const char *partner, const char *currency)
-{
-    return acsa_error_set(&cli->err, ACSA_ESTORAGE, "amount",
-                          "amount: the balance with %s in %s exceeds the largest amount",
-                          partner, currency);
-}
-
-/* Prints one partner and currency of the balance (acsa_balance_line_cb). */
-static enum acsa_rc balance_print(void *ctx, const struct acsa_balance_line *l, int64_t net)
+/* Prints one partner and currency of the balance (acsa_balance_line_cb): committed (accepted,
+ * not yet delivered), delivered and not yet settled, settled, and the net owed now. */
+static enum acsa_rc balance_print(void *ctx, const struct acsa_balance_line *l, acsa_wide net)
 {
     struct cli_list *list = ctx;
     if (list->out.json) {
@@ -32,14 +30,19 @@ static enum acsa_rc balance_print(void *ctx, const struct acsa_balance_line *l, 
     }
     const struct acsa_currency *currency = acsa_currency_find(l->currency);
     uint8_t e = currency != NULL ? currency->exponent : 0;
-    char text[5][ACSA_MONEY_TEXT_SIZE];
-    const char *cells[] = {l->partner,
-                           l->currency,
-                           acsa_money_format(l->receivable_cash_minor, e, text[0]),
-                           acsa_money_format(l->receivable_kind_minor, e, text[1]),
-                           acsa_money_format(l->payable_cash_minor, e, text[2]),
-                           acsa_money_format(l->payable_kind_minor, e, text[3]),
-                           acsa_money_format(net, e, text[4])};
+    const acsa_wide figures[] = {
+        l->committed_receivable_cash_minor, l->committed_receivable_kind_minor,
+        l->committed_payable_cash_minor,    l->committed_payable_kind_minor,
+        l->receivable_cash_minor,           l->receivable_kind_minor,
+        l->payable_cash_minor,              l->payable_kind_minor,
+        acsa_balance_line_settled_receivable(l), acsa_balance_line_settled_payable(l),
+        net,
+    };
+    char text[CLI_LEN(figures)][ACSA_WIDE_TEXT_SIZE];
+    const char *cells[CLI_LEN(balance_columns)] = {l->partner, l->currency};
+    for (size_t i = 0; i < CLI_LEN(figures); i++) {
+        cells[i + 2] = acsa_wide_format(figures[i], e, text[i]);
+    }
     return cli_out_cells(&list->out, cells);
 }
 
@@ -70,7 +73,9 @@ int cmd_balance(struct cli *cli, int argc, char **argv)
                 "postings dated on or before DATE (default: all)"),
     };
     struct cli_command cmd = {"Shows what partners owe us and what we owe them, per partner "
-                              "and currency, in cash and in kind, and the net.",
+                              "and currency, in cash and in kind: committed (accepted, not yet "
+                              "delivered), delivered and not yet settled, settled, and the net "
+                              "owed now.",
                               NULL, 0, NULL, true, options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     return code != CLI_CONTINUE ? code : cli_with_app(cli, balance_in, &args);
@@ -83,8 +88,8 @@ struct ageing_total {
     char label[24];
     char currency[ACSA_CURRENCY_SIZE];
     uint8_t exponent;
-    uint32_t orders;
-    int64_t outstanding;
+    uint64_t orders;
+    acsa_wide outstanding;   /* 128 bits: no number of overdue orders overflows it. */
 };
 
 struct overdue_report {
@@ -163,9 +168,7 @@ static enum acsa_rc add_total(struct overdue_report *r, uint32_t bucket, const c
         t->exponent = o->exponent;
     }
     t->orders++;
-    if (!acsa_money_add(t->outstanding, o->outstanding_minor, &t->outstanding)) {
-        return overflow(r->list.cli, label, o->currency);
-    }
+    t->outstanding += o->outstanding_minor;
     return ACSA_OK;
 }
 
@@ -234,15 +237,16 @@ static enum acsa_rc print_totals(struct overdue_report *r)
     enum acsa_rc rc = ACSA_OK;
     for (size_t i = 0; rc == ACSA_OK && i < r->total_count; i++) {
         const struct ageing_total *t = &r->totals[i];
-        char orders[16];
-        char amount[ACSA_MONEY_TEXT_SIZE];
-        acsa_money_format(t->outstanding, t->exponent, amount);
-        snprintf(orders, sizeof(orders), "%u", t->orders);
+        char orders[24];
+        char amount[ACSA_WIDE_TEXT_SIZE];
+        acsa_wide_format(t->outstanding, t->exponent, amount);
+        snprintf(orders, sizeof(orders), "%llu", (unsigned long long)t->orders);
         const char *cells[] = {t->label, t->currency, orders, amount};
-        rc = out.json ? cli_out_json(&out, json_pack("{s:s, s:o, s:i, s:s}", "bucket", t->label,
+        rc = out.json ? cli_out_json(&out, json_pack("{s:s, s:o, s:I, s:s}", "bucket", t->label,
                                                      "currency",
                                                      acsa_json_string(t->currency), "orders",
-                                                     (int)t->orders, "outstanding", amount))
+                                                     (json_int_t)t->orders, "outstanding",
+                                                     amount))
                       : cli_out_cells(&out, cells);
     }
     return cli_out_end(&out, rc);
@@ -388,7 +392,7 @@ int cmd_overdue(struct cli *cli, int argc, char **argv)
 
 struct convert_args {
     int32_t as_of;
-    char actor[ACSA_NAME_SIZE];
+    char by[ACSA_NAME_SIZE];
 };
 
 static void print_converted(void *ctx, const struct acsa_order *order,
@@ -400,15 +404,23 @@ static void print_converted(void *ctx, const struct acsa_order *order,
 static int convert_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct convert_args *args = ctx;
-    uint32_t count = 0;
-    enum acsa_rc rc = acsa_app_convert_overdue(app, args->as_of, cli->today, args->actor,
-                                               print_converted, NULL, &count, &cli->err);
+    struct acsa_convert_options opts = {.as_of = args->as_of, .today = cli->today,
+                                        .by = args->by, .actor = cli_default_actor(),
+                                        .automatic_only = false};
+    struct acsa_convert_result result;
+    enum acsa_rc rc = acsa_app_convert(app, &opts, print_converted, NULL, &result, &cli->err);
     if (rc != ACSA_OK) {
         return cli_fail(cli, rc);
     }
     char date[ACSA_DATE_TEXT_SIZE];
-    fprintf(stderr, "acsa: converted %u overdue in-kind obligation%s to cash as of %s\n", count,
-            count == 1 ? "" : "s", acsa_date_format(args->as_of, date));
+    fprintf(stderr, "acsa: converted %llu overdue in-kind obligation%s to cash as of %s\n",
+            (unsigned long long)result.converted, result.converted == 1 ? "" : "s",
+            acsa_date_format(args->as_of, date));
+    if (result.awaiting_approval > 0) {
+        fprintf(stderr, "acsa: %llu more await approval: their agreement's conversion rule is "
+                "approval; give --by an official of the creditor\n",
+                (unsigned long long)result.awaiting_approval);
+    }
     return CLI_EXIT_OK;
 }
 
@@ -417,15 +429,17 @@ int cmd_convert_overdue(struct cli *cli, int argc, char **argv)
     struct convert_args args;
     memset(&args, 0, sizeof(args));
     args.as_of = cli->today;
-    snprintf(args.actor, sizeof(args.actor), "%s", cli_default_actor());
     struct cli_option options[] = {
         CLI_OPT("as-of", CLI_DATE, false, &args.as_of, 0, "DATE",
-                "date of the conversion (default: today)"),
-        CLI_OPT("by", CLI_TEXT, false, args.actor, ACSA_NAME_SIZE, "NAME",
-                "who records it (default: $USER)"),
+                "date of the conversion, not after today (default: today)"),
+        CLI_OPT("by", CLI_TEXT, false, args.by, ACSA_NAME_SIZE, "NAME",
+                "the official of the creditor approving conversions where the agreement's rule "
+                "is approval; elsewhere who records them (default: $USER)"),
     };
-    struct cli_command cmd = {"Converts to cash every in-kind obligation past its deadline, "
-                              "in one transaction; prints each order converted.",
+    struct cli_command cmd = {"Converts to cash every in-kind obligation already past due on "
+                              "the as-of date, in one transaction; prints each order converted. "
+                              "Under an agreement whose conversion rule is approval, only with "
+                              "--by an authorised official of the creditor.",
                               NULL, 0, NULL, false, options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     return code != CLI_CONTINUE ? code : cli_with_app(cli, convert_in, &args);

@@ -61,6 +61,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     int64_t threads = 4;
     int64_t queue = 4096;
     int64_t sync_every = 0;
+    int64_t convert_every = 86400;
     struct cli_option options[] = {
         CLI_OPT("listen", CLI_TEXT, false, listen, sizeof(listen), "ADDR:PORT",
                 "address and port (default 127.0.0.1:8080; port 0 picks a free one)"),
@@ -73,6 +74,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
                 "write jobs that may wait; more get 503 (default 4096)"),
         CLI_OPT("sync-every", CLI_ID, false, &sync_every, 0, "SECONDS",
                 "exchange records with every partner node that has a URL this often"),
+        CLI_OPT("convert-every", CLI_ID, false, &convert_every, 0, "SECONDS",
+                "convert overdue in-kind obligations under the automatic rule this often "
+                "(default a day, 86400)"),
     };
     struct cli_command cmd = {"Serves the HTTP API (docs/API.md) and the web UI on the node "
                               "database until SIGTERM or SIGINT; one JSON log line per request "
@@ -91,6 +95,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         return cli_usage(cli, "--sync-every: at most a week (604800 seconds)");
     }
     config.sync_every_s = (uint32_t)sync_every;
+    if (convert_every > 7 * 86400) {
+        return cli_usage(cli, "--convert-every: at most a week (604800 seconds)");
+    }
+    config.convert_every_s = (uint32_t)convert_every;
     enum acsa_rc rc = acsa_server_run(&config, stderr, &cli->err);
     return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
 }

@@ -2,6 +2,7 @@
 /* The setup verbs: init, agreement (load, list, show), unit, official and activity (add and
  * list), and demo. Each parses its arguments, calls the application layer once and prints. */
 #include "cli.h"
+#include "../core/transit.h"
 #include "../util/alloc.h"
 
 #include <errno.h>
@@ -170,6 +171,8 @@ static void agreement_terms_text(const struct acsa_agreement *a)
     cli_field(stdout, "Currencies", "%s", text);
     cli_field(stdout, "Conversion", "%s", acsa_conversion_name(a->conversion));
     cli_field(stdout, "Invoice within", "%d days of delivery", (int)a->invoice_within_days);
+    cli_field(stdout, "In transit", "%d days from issue to receipt, then a discrepancy",
+              (int)acsa_transit_days(a));
     used = 0;
     for (uint32_t b = 0; b <= ACSA_AGEING_BOUNDS; b++) {
         char label[32];

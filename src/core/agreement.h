@@ -74,7 +74,12 @@ struct acsa_agreement {
     int32_t backdate_days;                     /* A step dated more days than this before the
                                                   day it is recorded needs a back-entry reason
                                                   (default 30). */
+    int32_t transit_days;                      /* A line issued and not received after this
+                                                  many days is a discrepancy (in transit). */
 };
+
+/* Days a line may be in transit (issued, not received) before it is reported. */
+#define ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT 14
 
 /** Checks an agreement's internal consistency (two different well-formed parties, known
  * currencies, a category not both permitted and excluded, positive deadlines, ascending

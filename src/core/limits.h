@@ -36,10 +36,12 @@
 #define ACSA_EXCHANGE_WITH_MAX 8       /* Reverse orders one exchange may match. */
 #define ACSA_OFFICIAL_GRANTS_MAX 32     /* Grants one official may hold over its history. */
 
-/* The largest value of one line and of one order, in minor units of the order currency (10^15:
- * ten trillion INR or USD, a quadrillion JPY; no real transfer comes near). Refused at entry
- * (create, amend) naming the limit, so that a sum of up to 9,223 orders at the limit, and of
- * every order of a real ledger, fits int64_t. */
+/* Value limits: the largest value of one order line and of one order, in minor units of the
+ * order's currency (10^15: ten trillion US dollars in cents, a quadrillion yen), far above any
+ * real order and far below int64, so that every amount of an order, and any sum of amounts of
+ * one order, fits int64 and the wide sums of the reports (money.h, acsa_wide) cannot overflow
+ * for any number of orders a database can hold. Refused at entry (create, amend), naming the
+ * limit. */
 #define ACSA_LINE_VALUE_MAX INT64_C(1000000000000000)
 #define ACSA_ORDER_VALUE_MAX INT64_C(1000000000000000)
 
@@ -53,6 +55,7 @@
  * two records it carries (the numbers of records for other partners), so that a partner's
  * counter can never jump far ahead of its real records and stall its later syncs. */
 #define ACSA_RECORD_SEQ_MAX (INT64_C(1) << 48)
+
 #define ACSA_RECORD_SEQ_GAP_MAX (INT64_C(1) << 20)
 
 _Static_assert(ACSA_NUMBER_SIZE >= 19, "IN-JP-2024-000042 must fit");
@@ -62,9 +65,11 @@ _Static_assert(ACSA_RECORD_SEQ_GAP_MAX < ACSA_RECORD_SEQ_MAX,
                "a gap is a part of the counter's range");
 _Static_assert(ACSA_RECORD_SEQ_MAX <= INT64_MAX / 4,
                "sums of record numbers and gaps never overflow int64");
-_Static_assert(ACSA_LINE_VALUE_MAX <= ACSA_ORDER_VALUE_MAX, "a line may be a whole order");
-_Static_assert(ACSA_ORDER_VALUE_MAX <= INT64_MAX / 8192,
-               "thousands of orders at the limit sum in int64_t");
+_Static_assert(ACSA_LINE_VALUE_MAX <= ACSA_ORDER_VALUE_MAX, "a line fits the order it is in");
+_Static_assert(ACSA_LINE_VALUE_MAX <= INT64_MAX / ACSA_ORDER_LINES_MAX,
+               "the lines of an order are summed before their total is checked");
+_Static_assert(ACSA_ORDER_VALUE_MAX <= INT64_MAX / 8,
+               "sums of a few values of one order (value, received, settled, due) fit int64");
 _Static_assert(ACSA_EVENT_POSTINGS_MAX >= 4, "an exchange with a difference posts four legs");
 
 #endif

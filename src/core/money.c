@@ -7,9 +7,8 @@
 
 #include "acsa_assert.h"
 
-/* The product of a quantity and a price needs up to 126 bits before it is scaled back down;
- * __extension__ keeps -Wpedantic quiet about the non-standard type. */
-__extension__ typedef __int128 i128;
+/* The product of a quantity and a price needs up to 126 bits before it is scaled back down. */
+typedef acsa_wide i128;
 
 /* Longest piece of user text quoted in a message, so the rule after it always fits. */
 #define QUOTE_MAX 48
@@ -291,5 +290,77 @@ bool acsa_money_line_value(int64_t quantity_milli, int64_t price_minor, int64_t 
         return false;
     }
     *out_minor = (int64_t)result;
+    return true;
+}
+
+/* ---- Wide sums ------------------------------------------------------------------------ */
+
+/* Digits of a wide value's magnitude with the point exponent places from the right. */
+static char *wide_text(acsa_wide value, uint8_t exponent, bool trim, char buf[ACSA_WIDE_TEXT_SIZE])
+{
+    char digits[ACSA_WIDE_TEXT_SIZE];
+    size_t n = 0;
+    bool negative = value < 0;
+    /* The magnitude of the most negative value does not fit: take digits off the signed
+     * value instead, each remainder turned positive. */
+    do {
+        int digit = (int)(value % 10);
+        digits[n++] = (char)('0' + (digit < 0 ? -digit : digit));
+        value /= 10;
+    } while (value != 0 && n < sizeof(digits) - 1);
+    while (n <= exponent) {
+        digits[n++] = '0';
+    }
+    size_t used = 0;
+    if (negative) {
+        buf[used++] = '-';
+    }
+    size_t last = 0; /* Digits of the fraction kept (all, or without trailing zeros). */
+    for (size_t i = 0; i < exponent; i++) {
+        if (!trim || digits[i] != '0') {
+            last = exponent - i;
+            break;
+        }
+    }
+    for (size_t i = n; i > exponent; i--) {
+        buf[used++] = digits[i - 1];
+    }
+    if (last > 0) {
+        buf[used++] = '.';
+        for (size_t i = 0; i < last; i++) {
+            buf[used++] = digits[exponent - 1 - i];
+        }
+    }
+    buf[used] = '\0';
+    return buf;
+}
+
+char *acsa_wide_format(acsa_wide minor, uint8_t exponent, char buf[ACSA_WIDE_TEXT_SIZE])
+{
+    ACSA_ASSERT(exponent <= 4);
+    return wide_text(minor, exponent, false, buf);
+}
+
+char *acsa_wide_quantity_format(acsa_wide milli, char buf[ACSA_WIDE_TEXT_SIZE])
+{
+    return wide_text(milli, QUANTITY_EXPONENT, true, buf);
+}
+
+bool acsa_wide_parse(const char *text, acsa_wide *out)
+{
+    *out = 0;
+    const char *p = text;
+    bool negative = *p == '-';
+    p += negative ? 1 : 0;
+    size_t n = count_digits(p);
+    /* 38 digits always fit 127 bits; longer texts are not sums acsa writes. */
+    if (n == 0 || n > 38 || p[n] != '\0') {
+        return false;
+    }
+    acsa_wide value = 0;
+    for (size_t i = 0; i < n; i++) {
+        value = value * 10 + (p[i] - '0');
+    }
+    *out = negative ? -value : value;
     return true;
 }

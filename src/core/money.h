@@ -16,6 +16,14 @@ struct acsa_currency {
     uint8_t exponent;              /* Decimal places of the minor unit. */
 };
 
+/* A sum of many amounts or quantities: 128 bits. Every amount of one order is at most
+ * ACSA_ORDER_VALUE_MAX (limits.h), so a sum of up to 2^63 of them fits: no report over the
+ * orders a database can hold overflows. __extension__ keeps -Wpedantic quiet. */
+__extension__ typedef __int128 acsa_wide;
+
+/* Longest formatted wide amount: sign, 39 digits, point, NUL. */
+#define ACSA_WIDE_TEXT_SIZE 48
+
 /** Looks up an ISO 4217 code in the built-in table (JPY, INR, USD, EUR, AUD, GBP, CAD, KRW,
  * SGD, OMR, NZD, CHF). Returns NULL for an unknown code. Thread-safe (static data). */
 const struct acsa_currency *acsa_currency_find(const char *code);
@@ -30,6 +38,16 @@ ACSA_NODISCARD enum acsa_rc acsa_money_parse(const char *text, uint8_t exponent,
 /** Formats minor units as a decimal with exactly exponent decimals ("1234.50", "-0.05",
  * "150000" for JPY). buf must hold ACSA_MONEY_TEXT_SIZE bytes. Returns buf. */
 char *acsa_money_format(int64_t minor, uint8_t exponent, char buf[ACSA_MONEY_TEXT_SIZE]);
+
+/** acsa_money_format for a wide sum: exact, every digit. buf holds ACSA_WIDE_TEXT_SIZE bytes. */
+char *acsa_wide_format(acsa_wide minor, uint8_t exponent, char buf[ACSA_WIDE_TEXT_SIZE]);
+
+/** Formats a wide sum of quantities in thousandths, as acsa_quantity_format. */
+char *acsa_wide_quantity_format(acsa_wide milli, char buf[ACSA_WIDE_TEXT_SIZE]);
+
+/** Parses a decimal integer ("-123", as acsa_wide_format writes it with exponent 0) into
+ * *out; false (and *out = 0) for anything else or a value outside 127 bits. */
+ACSA_NODISCARD bool acsa_wide_parse(const char *text, acsa_wide *out);
 
 /** Parses a quantity such as "1500", "12.5", "0.125" into thousandths. At most three
  * decimals; no sign (a quantity is never negative, zero is parsed and left to the caller's

@@ -25,6 +25,8 @@ static const char *const step_names[ACSA_STEP_COUNT] = {
 static const char *const account_names[ACSA_ACCOUNT_COUNT] = {
     "receivable-cash", "receivable-kind", "payable-cash", "payable-kind", "supplied",
     "received",        "cash",            "kind-settled", "exchange",
+    "committed-receivable-cash", "committed-receivable-kind", "committed-payable-cash",
+    "committed-payable-kind",    "committed",
 };
 
 static bool name_parse(const char *const *names, unsigned count, const char *text,
@@ -76,7 +78,11 @@ enum acsa_account acsa_account_mirror(enum acsa_account account)
     case ACSA_ACCOUNT_PAYABLE_KIND: return ACSA_ACCOUNT_RECEIVABLE_KIND;
     case ACSA_ACCOUNT_SUPPLIED: return ACSA_ACCOUNT_RECEIVED;
     case ACSA_ACCOUNT_RECEIVED: return ACSA_ACCOUNT_SUPPLIED;
-    default: return account; /* Cash, kind settled and exchange mirror themselves. */
+    case ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH: return ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH;
+    case ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND: return ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND;
+    case ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH: return ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH;
+    case ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND: return ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND;
+    default: return account; /* Cash, kind settled, exchange, committed mirror themselves. */
     }
 }
 
@@ -237,6 +243,65 @@ static void post_discharge(struct acsa_event *event, const struct acsa_order *or
              line_no);
         post(event, order, nation, counter, -value, 0, line_no);
     }
+}
+
+/* A commitment (value > 0) or its release (value < 0): committed-receivable against the
+ * counter account if we supply, the counter account against committed-payable if we
+ * receive; cash or kind by the order's method. */
+void acsa__order_post_commitment(struct acsa_event *event, const struct acsa_order *order,
+                                 const char *nation, int64_t value, uint32_t line_no)
+{
+    if (value == 0) {
+        return;
+    }
+    bool kind = order->method != ACSA_METHOD_CASH;
+    if (we_supply(order, nation)) {
+        post(event, order, nation,
+             kind ? ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND : ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH,
+             value, 0, line_no);
+        post(event, order, nation, ACSA_ACCOUNT_COMMITTED, -value, 0, line_no);
+    } else {
+        post(event, order, nation, ACSA_ACCOUNT_COMMITTED, value, 0, line_no);
+        post(event, order, nation,
+             kind ? ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND : ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH,
+             -value, 0, line_no);
+    }
+}
+
+bool acsa_order_committed(const struct acsa_order *order)
+{
+    enum acsa_state state = order->state == ACSA_STATE_DISPUTED ? order->state_before_dispute
+                                                                : order->state;
+    return state == ACSA_STATE_ACCEPTED || state == ACSA_STATE_DELIVERING;
+}
+
+static int64_t value_between(const struct acsa_order_line *line, int64_t done, int64_t quantity);
+
+int64_t acsa_order_commitment(const struct acsa_order *order)
+{
+    int64_t total = 0;
+    for (uint32_t i = 0; acsa_order_committed(order) && i < order->line_count; i++) {
+        const struct acsa_order_line *line = &order->lines[i];
+        if (line->received_milli < line->quantity_milli && !line->closed) {
+            total += value_between(line, line->received_milli,
+                                   line->quantity_milli - line->received_milli);
+        }
+    }
+    return total;
+}
+
+void acsa_post_uncommit(struct acsa_event *event, const struct acsa_order *order,
+                        const char *nation, uint32_t line_no, int64_t quantity_milli)
+{
+    ACSA_ASSERT(line_no >= 1 && line_no <= order->line_count);
+    const struct acsa_order_line *line = &order->lines[line_no - 1];
+    ACSA_ASSERT(quantity_milli >= 0 &&
+                quantity_milli <= line->quantity_milli - line->received_milli);
+    if (!acsa_order_committed(order) || quantity_milli == 0) {
+        return;
+    }
+    acsa__order_post_commitment(event, order, nation, -value_between(line, line->received_milli,
+                                                         quantity_milli), line_no);
 }
 
 bool acsa_event_balanced(const struct acsa_event *event)
@@ -707,12 +772,34 @@ static enum acsa_rc check_duties(const struct acsa_order *order, const struct ac
     return ACSA_OK;
 }
 
-/* Approve, accept and reject need an authorised official of the acting party. */
-static enum acsa_rc check_official(const struct acsa_order *order,
+const char *acsa_order_official_party(const struct acsa_agreement *agreement,
+                                      const struct acsa_order *order, enum acsa_step step)
+{
+    switch (step) {
+    case ACSA_STEP_APPROVE:
+        return order->requester;
+    case ACSA_STEP_ACCEPT:
+    case ACSA_STEP_REJECT:
+        return order->supplier;
+    case ACSA_STEP_CONVERT:
+        /* The creditor of an in-kind obligation is the supplier; it turns its claim into
+         * cash, and under the approval rule one of its officials approves that. */
+        return agreement != NULL && agreement->conversion == ACSA_CONVERSION_APPROVAL
+                   ? order->supplier
+                   : NULL;
+    default:
+        return NULL;
+    }
+}
+
+/* Approve, accept, reject (and convert under the approval rule) need an authorised official
+ * of the acting party; approve and convert also a limit in the order's currency covering
+ * value. */
+static enum acsa_rc check_official(const struct acsa_agreement *agreement,
+                                   const struct acsa_order *order,
                                    const struct acsa_command *cmd, struct acsa_error *err)
 {
-    bool requesting_side = cmd->step == ACSA_STEP_APPROVE;
-    const char *party = requesting_side ? order->requester : order->supplier;
+    const char *party = acsa_order_official_party(agreement, order, cmd->step);
     if (cmd->step == ACSA_STEP_RESOLVE) {
         /* The party that raised the dispute ends it; unknown (an order disputed before the
          * raising party was kept), either party's official may. */
@@ -720,33 +807,46 @@ static enum acsa_rc check_official(const struct acsa_order *order,
                 : cmd->official != NULL && strcmp(cmd->official->party, order->supplier) == 0
                     ? order->supplier : order->requester;
     }
+    if (party == NULL) {
+        return ACSA_OK;
+    }
     const struct acsa_official *official = cmd->official;
+    bool convert = cmd->step == ACSA_STEP_CONVERT;
     if (official == NULL || strcmp(official->party, party) != 0 ||
         strcmp(official->name, cmd->actor) != 0) {
+        if (convert) {
+            return acsa_error_set(err, ACSA_EREFUSED, "by",
+                                  "by: \"%s\" is not an authorised official of %s; agreement "
+                                  "%s's conversion rule is approval, so converting order %s "
+                                  "needs an official of the creditor", cmd->actor, party,
+                                  agreement->id, order->number);
+        }
         return acsa_error_set(err, ACSA_EREFUSED, "by",
                               "by: \"%s\" is not an authorised official of %s, who must %s "
                               "order %s", cmd->actor, party, step_names[cmd->step],
                               order->number);
     }
+    int64_t value = convert ? order->received_value_minor - order->kind_settled_minor
+                            : order->value_minor;
     if (official->by_grants) {
         return acsa_grant_check(official->grants, official->grant_count, cmd->actor,
-                                order->agreement_id, &order->currency, cmd->day,
-                                order->value_minor, err);
+                                order->agreement_id, &order->currency, cmd->day, value, err);
     }
-    if (!requesting_side || cmd->step == ACSA_STEP_RESOLVE) {
+    if (!convert && cmd->step != ACSA_STEP_APPROVE) {
         return ACSA_OK;
     }
+    const char *what = convert ? "conversion" : "order";
     char amount[ACSA_MONEY_TEXT_SIZE];
     char limit[ACSA_MONEY_TEXT_SIZE];
     for (uint32_t i = 0; i < official->limit_count; i++) {
         if (strcmp(official->limit_currency[i].code, order->currency.code) != 0) {
             continue;
         }
-        if (order->value_minor > official->limit_minor[i]) {
+        if (value > official->limit_minor[i]) {
             return acsa_error_set(
                 err, ACSA_EREFUSED, "by",
-                "by: order value %s %s exceeds the approval limit of \"%s\" (%s %s)",
-                acsa_money_format(order->value_minor, order->currency.exponent, amount),
+                "by: %s value %s %s exceeds the approval limit of \"%s\" (%s %s)", what,
+                acsa_money_format(value, order->currency.exponent, amount),
                 order->currency.code, cmd->actor,
                 acsa_money_format(official->limit_minor[i], order->currency.exponent, limit),
                 order->currency.code);
@@ -916,11 +1016,13 @@ static enum acsa_rc step_receive(const struct acsa_agreement *agreement, const c
         return rc;
     }
     int64_t value = value_between(line, line->received_milli, cmd->quantity_milli);
+    /* The receipt moves its value from the commitment to the delivered obligation. */
+    post_accrual(event, order, nation, order->method != ACSA_METHOD_CASH, value,
+                 cmd->quantity_milli, cmd->line_no);
+    acsa_post_uncommit(event, order, nation, cmd->line_no, cmd->quantity_milli);
     line->received_milli += cmd->quantity_milli;
     order->received_value_minor += value;
     event->amount_minor = value;
-    post_accrual(event, order, nation, order->method != ACSA_METHOD_CASH, value,
-                 cmd->quantity_milli, cmd->line_no);
     if (all_lines(order, 0)) {
         order->state = ACSA_STATE_DELIVERED;
         order->delivered_day = cmd->day;
@@ -1237,6 +1339,10 @@ static enum acsa_rc step_convert(const struct acsa_agreement *agreement, const c
                               "date: order %s is not past its in-kind deadline (%s)",
                               order->number, acsa_date_format(order->due_day, due));
     }
+    enum acsa_rc rc = check_official(agreement, order, cmd, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
     int64_t remaining = order->received_value_minor - order->kind_settled_minor;
     ACSA_ASSERT(remaining > 0);
     post_discharge(event, order, nation, true, obligation_account(we_supply(order, nation), false),
@@ -1284,7 +1390,8 @@ static enum acsa_rc check_complete(const struct acsa_order *order, struct acsa_e
     return ACSA_OK;
 }
 
-static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_command *cmd,
+static enum acsa_rc step_simple(const struct acsa_agreement *agreement,
+                                struct acsa_order *order, const struct acsa_command *cmd,
                                 struct acsa_error *err)
 {
     enum acsa_rc rc = ACSA_OK;
@@ -1294,16 +1401,16 @@ static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_comm
         order->state = ACSA_STATE_SUBMITTED;
         break;
     case ACSA_STEP_APPROVE:
-        rc = check_official(order, cmd, err);
+        rc = check_official(agreement, order, cmd, err);
         order->state = ACSA_STATE_APPROVED;
         break;
     case ACSA_STEP_ACCEPT:
-        rc = check_official(order, cmd, err);
+        rc = check_official(agreement, order, cmd, err);
         order->state = ACSA_STATE_ACCEPTED;
         break;
     case ACSA_STEP_REJECT:
         rc = acsa__order_need_reason(cmd, err);
-        rc = rc == ACSA_OK ? check_official(order, cmd, err) : rc;
+        rc = rc == ACSA_OK ? check_official(agreement, order, cmd, err) : rc;
         order->state = ACSA_STATE_REJECTED;
         break;
     case ACSA_STEP_CANCEL:
@@ -1321,6 +1428,22 @@ static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_comm
         break;
     default:
         ACSA_ASSERT(false);
+    }
+    return rc;
+}
+
+/* Acceptance records the obligation at once (DOMAIN step 3): the order's value is committed;
+ * a cancel after acceptance releases what is still committed. */
+static enum acsa_rc step_commitment(const struct acsa_agreement *agreement, const char *nation,
+                                    struct acsa_order *order, const struct acsa_command *cmd,
+                                    struct acsa_event *event, struct acsa_error *err)
+{
+    int64_t released = acsa_order_commitment(order);
+    enum acsa_rc rc = step_simple(agreement, order, cmd, err);
+    if (rc == ACSA_OK && cmd->step == ACSA_STEP_ACCEPT) {
+        acsa__order_post_commitment(event, order, nation, order->value_minor, 0);
+    } else if (rc == ACSA_OK) {
+        acsa__order_post_commitment(event, order, nation, -released, 0);
     }
     return rc;
 }
@@ -1346,7 +1469,7 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
     case ACSA_STEP_CONVERT:
         return step_convert(agreement, nation, order, cmd, event, err);
     case ACSA_STEP_RESOLVE:
-        rc = check_official(order, cmd, err);
+        rc = check_official(agreement, order, cmd, err);
         return rc == ACSA_OK ? acsa__order_fix_apply(agreement, nation, order, cmd, event, err)
                              : rc;
     case ACSA_STEP_CLOSE_LINE:
@@ -1360,8 +1483,11 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
         return acsa_error_set(err, ACSA_EUSAGE, "step", "step: %s is not applied one order at "
                               "a time", (unsigned)cmd->step < ACSA_STEP_COUNT
                                             ? step_names[cmd->step] : "?");
+    case ACSA_STEP_ACCEPT:
+    case ACSA_STEP_CANCEL:
+        return step_commitment(agreement, nation, order, cmd, event, err);
     default:
-        return step_simple(order, cmd, err);
+        return step_simple(agreement, order, cmd, err);
     }
 }
 
@@ -1595,43 +1721,6 @@ bool acsa_order_overdue(const struct acsa_order *order, int32_t day)
                 (order->state == ACSA_STATE_DELIVERING && order->invoice_count > 0);
     return open && order->due_day != ACSA_DATE_NONE && day > order->due_day &&
            acsa_order_outstanding(order) > 0;
-}
-
-enum acsa_rc acsa_order_conversion_approval(const struct acsa_agreement *agreement,
-                                           const struct acsa_order *order,
-                                           const struct acsa_official *official,
-                                           const char *actor, int32_t day,
-                                           struct acsa_error *err)
-{
-    if (agreement->conversion != ACSA_CONVERSION_APPROVAL) {
-        return ACSA_OK;
-    }
-    /* The creditor of an in-kind obligation is the supplier: its official approves. */
-    if (official == NULL || strcmp(official->party, order->supplier) != 0 ||
-        strcmp(official->name, actor) != 0) {
-        return acsa_error_set(err, ACSA_EREFUSED, "by",
-                              "by: \"%s\" is not an authorised official of %s; agreement %s "
-                              "converts an overdue in-kind obligation (order %s) only with the "
-                              "approval of an official of the creditor", actor, order->supplier,
-                              agreement->id, order->number);
-    }
-    int64_t open = order->received_value_minor - order->kind_settled_minor;
-    if (official->by_grants) {
-        return acsa_grant_check(official->grants, official->grant_count, actor,
-                                order->agreement_id, &order->currency, day, open, err);
-    }
-    char amount[ACSA_MONEY_TEXT_SIZE];
-    for (uint32_t i = 0; i < official->limit_count; i++) {
-        if (strcmp(official->limit_currency[i].code, order->currency.code) == 0 &&
-            open <= official->limit_minor[i]) {
-            return ACSA_OK;
-        }
-    }
-    return acsa_error_set(err, ACSA_EREFUSED, "by",
-                          "by: \"%s\" has no limit in %s covering %s %s, the obligation of "
-                          "order %s to convert", actor, order->currency.code,
-                          acsa_money_format(open, order->currency.exponent, amount),
-                          order->currency.code, order->number);
 }
 
 bool acsa_order_convertible(const struct acsa_order *order, int32_t day)

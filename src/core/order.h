@@ -69,6 +69,14 @@ enum acsa_account {
     ACSA_ACCOUNT_CASH,            /* Money paid or received in settlement. */
     ACSA_ACCOUNT_KIND_SETTLED,    /* Value of supplies returned in kind in settlement. */
     ACSA_ACCOUNT_EXCHANGE,        /* Clearing account of equal-value exchanges. */
+    /* Commitments (DOMAIN step 3): from acceptance until receipt an order's value is owed as
+     * a commitment; a receipt moves it to the delivered obligation above, a cancel or a line
+     * ended short releases it. */
+    ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH, /* The partner has committed to owe us money. */
+    ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND, /* ... to owe us in kind. */
+    ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH,    /* We have committed to owe money (credit). */
+    ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND,    /* ... to owe in kind (credit). */
+    ACSA_ACCOUNT_COMMITTED,                 /* Counter account of commitments. */
     ACSA_ACCOUNT_COUNT
 };
 
@@ -78,7 +86,8 @@ const char *acsa_step_name(enum acsa_step step);
 bool acsa_step_parse(const char *text, enum acsa_step *out);
 const char *acsa_account_name(enum acsa_account account);
 /** The account of the partner's ledger that mirrors account in ours: our receivable is its
- * payable, what we supplied it received; cash, kind settled and exchange mirror themselves. */
+ * payable (committed or delivered), what we supplied it received; cash, kind settled,
+ * exchange and the commitments' counter account mirror themselves. */
 enum acsa_account acsa_account_mirror(enum acsa_account account);
 bool acsa_account_parse(const char *text, enum acsa_account *out);
 
@@ -410,20 +419,37 @@ ACSA_NODISCARD enum acsa_rc acsa_order_step_dates(const struct acsa_agreement *a
  * agreement's backdate_days before it. */
 bool acsa_order_back_entered(const struct acsa_agreement *agreement, int32_t day,
                              int32_t recorded_day);
+/** Posts to event the release of the commitment of quantity_milli of line line_no (1-based)
+ * of order, seen from nation: the value from the line's received quantity up to received +
+ * quantity_milli (cumulative rounding, as a receipt of that quantity would be valued). Call it
+ * before the line's received quantity changes. For an order that holds no commitment (not
+ * accepted, or already released) and for a zero value it posts nothing. A receipt, a cancel
+ * after acceptance and a line ended short (close-line) release through it. */
+void acsa_post_uncommit(struct acsa_event *event, const struct acsa_order *order,
+                        const char *nation, uint32_t line_no, int64_t quantity_milli);
+
+/** Posts a change of value of what order still commits (positive: more committed), seen from
+ * nation, on line_no; nothing for 0. */
+void acsa__order_post_commitment(struct acsa_event *event, const struct acsa_order *order,
+                                 const char *nation, int64_t value, uint32_t line_no);
+
+/** Whether order holds a commitment: accepted and not yet cancelled (the steps from
+ * acceptance on, a dispute raised from one of them included). */
+bool acsa_order_committed(const struct acsa_order *order);
+
+/** The value still committed on order: each line's value from its received quantity up to
+ * its ordered quantity, while acsa_order_committed; else 0. */
+int64_t acsa_order_commitment(const struct acsa_order *order);
+
+/** The party whose official must take step on order under agreement: the requester for
+ * approve, the supplier for accept and reject, and the creditor (the supplier) for convert
+ * where the agreement's conversion rule is approval; NULL for every other step. The one
+ * place that says which steps need an official; the app looks the official up for it. */
+const char *acsa_order_official_party(const struct acsa_agreement *agreement,
+                                      const struct acsa_order *order, enum acsa_step step);
 
 /** Whether the order's settlement is past due as of day (due_day < day, not settled). */
 bool acsa_order_overdue(const struct acsa_order *order, int32_t day);
-
-/** Under an agreement whose conversion rule is approval, whether actor may approve on day
- * converting the order's overdue in-kind obligation: an official of the creditor (the
- * supplier) holding a grant for the agreement and currency on day whose limit covers what is
- * open (acsa_grant_check). official is the actor's record in the supplier's party, or NULL.
- * Under the automatic rule, always ACSA_OK. */
-ACSA_NODISCARD enum acsa_rc acsa_order_conversion_approval(const struct acsa_agreement *agreement,
-                                                           const struct acsa_order *order,
-                                                           const struct acsa_official *official,
-                                                           const char *actor, int32_t day,
-                                                           struct acsa_error *err);
 
 /** Whether an in-kind obligation of the order is past due as of day and may be converted. */
 bool acsa_order_convertible(const struct acsa_order *order, int32_t day);

@@ -17,19 +17,6 @@ static const char *qty_text(int64_t milli, char buf[ACSA_MONEY_TEXT_SIZE])
     return acsa_quantity_format(milli, buf);
 }
 
-/* The commitment of an accepted order is released for the quantity of a line closed short.
- * Commitments are not posted at acceptance yet, so there is nothing to release: this is the
- * one place where the release legs go once they are. */
-static void post_commitment_release(struct acsa_event *event, const struct acsa_order *order,
-                                    const char *nation, uint32_t line_no, int64_t quantity)
-{
-    (void)event;
-    (void)order;
-    (void)nation;
-    (void)line_no;
-    (void)quantity;
-}
-
 static bool every_line_complete(const struct acsa_order *order)
 {
     for (uint32_t i = 0; i < order->line_count; i++) {
@@ -101,10 +88,9 @@ static enum acsa_rc step_close_line(const struct acsa_agreement *agreement, cons
                               "received; there is nothing to close", cmd->line_no,
                               order->number);
     }
+    /* What was not received is no longer expected (its commitment is released by the caller);
+     * the record of the issue stays. */
     line->closed = true;
-    /* What was issued but not received is no longer expected; the record of the issue stays. */
-    post_commitment_release(event, order, nation, cmd->line_no,
-                            line->quantity_milli - line->received_milli);
     if (every_line_complete(order)) {
         deliver(agreement, order, cmd->day);
     }
@@ -316,9 +302,9 @@ static enum acsa_rc step_amend(const struct acsa_agreement *agreement, struct ac
     return ACSA_OK;
 }
 
-enum acsa_rc acsa__order_fix_apply(const struct acsa_agreement *agreement, const char *nation,
-                                   struct acsa_order *order, const struct acsa_command *cmd,
-                                   struct acsa_event *event, struct acsa_error *err)
+static enum acsa_rc fix_step(const struct acsa_agreement *agreement, const char *nation,
+                             struct acsa_order *order, const struct acsa_command *cmd,
+                             struct acsa_event *event, struct acsa_error *err)
 {
     switch (cmd->step) {
     case ACSA_STEP_RESOLVE:
@@ -335,4 +321,20 @@ enum acsa_rc acsa__order_fix_apply(const struct acsa_agreement *agreement, const
         ACSA_ASSERT(false);
         return ACSA_EUSAGE;
     }
+}
+
+enum acsa_rc acsa__order_fix_apply(const struct acsa_agreement *agreement, const char *nation,
+                                   struct acsa_order *order, const struct acsa_command *cmd,
+                                   struct acsa_event *event, struct acsa_error *err)
+{
+    /* A way out may change what is still committed: a line closed short releases its
+     * commitment; a receipt corrected down reopens delivery and commits again what is now
+     * expected, one corrected up releases it. The difference is posted with the step. */
+    int64_t committed = acsa_order_commitment(order);
+    enum acsa_rc rc = fix_step(agreement, nation, order, cmd, event, err);
+    if (rc == ACSA_OK) {
+        acsa__order_post_commitment(event, order, nation, acsa_order_commitment(order) - committed,
+                                    cmd->line_no);
+    }
+    return rc;
 }

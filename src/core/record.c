@@ -706,8 +706,10 @@ static int64_t qty_max(enum acsa_step step)
 
 static bool official_step(enum acsa_step step)
 {
+    /* Convert carries the approving official's limit where the agreement's rule is approval;
+     * whether it must is the core's rule when the record is applied. */
     return step == ACSA_STEP_APPROVE || step == ACSA_STEP_ACCEPT || step == ACSA_STEP_REJECT ||
-           step == ACSA_STEP_RESOLVE;
+           step == ACSA_STEP_RESOLVE || step == ACSA_STEP_CONVERT;
 }
 
 static bool correctable(enum acsa_step step)

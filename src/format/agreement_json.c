@@ -39,6 +39,7 @@ static const char *const top_members[] = {
     "terminated", "activity_types", "categories", "excluded", "settlement", "currencies",
     "conversion", "invoice_within_days", "ageing_buckets", "pricing_basis", "services",
     "planning_days_before", "days_after", "backdate_days",
+    "transit_days",
 };
 
 static const char *const method_members[] = {"due_days"};
@@ -731,7 +732,12 @@ static enum acsa_rc parse_money_terms(json_t *root, struct acsa_agreement *out,
     if (rc == ACSA_OK) {
         rc = parse_pricing_basis(root, out, err);
     }
-    return rc == ACSA_OK ? parse_date_rules(root, out, err) : rc;
+    rc = rc == ACSA_OK ? parse_date_rules(root, out, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = parse_int_member(root, "transit_days", false, ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT, 1,
+                              DAYS_MAX, &out->transit_days, err);
+    }
+    return rc;
 }
 
 static bool is_path_like(const char *text, size_t len)
@@ -966,6 +972,7 @@ static bool put_rules(json_t *root, const struct acsa_agreement *a)
     ok = ok && put(root, "backdate_days", json_integer(a->backdate_days));
     ok = ok && put(root, "ageing_buckets", ageing_array(a));
     ok = ok && put(root, "pricing_basis", text_value(a->pricing_basis, sizeof(a->pricing_basis)));
+    ok = ok && put(root, "transit_days", json_integer(a->transit_days));
     if (ok && (a->service_count[0] > 0 || a->service_count[1] > 0)) {
         json_t *services = json_object();
         ok = services != NULL;

@@ -3,6 +3,8 @@
  * Amounts and quantities are decimal strings, dates "YYYY-MM-DD", absent values null. */
 #include "order_json.h"
 
+#include "../core/transit.h"
+
 #include <string.h>
 
 #include "../util/alloc.h"
@@ -592,49 +594,42 @@ void acsa_balance_line_start(struct acsa_balance_line *line, const struct acsa_b
     memcpy(line->currency, row->currency, sizeof(line->currency));
 }
 
-bool acsa_balance_line_add(struct acsa_balance_line *line, const struct acsa_balance_row *row)
+void acsa_balance_line_add(struct acsa_balance_line *line, const struct acsa_balance_row *row)
 {
-    int64_t *slot = NULL;
-    bool payable = false;
+    acsa_wide amount = row->amount_minor;
     switch (row->account) {
-    case ACSA_ACCOUNT_RECEIVABLE_CASH:
-        slot = &line->receivable_cash_minor;
+    case ACSA_ACCOUNT_RECEIVABLE_CASH: line->receivable_cash_minor += amount; break;
+    case ACSA_ACCOUNT_RECEIVABLE_KIND: line->receivable_kind_minor += amount; break;
+    case ACSA_ACCOUNT_PAYABLE_CASH: line->payable_cash_minor -= amount; break;
+    case ACSA_ACCOUNT_PAYABLE_KIND: line->payable_kind_minor -= amount; break;
+    case ACSA_ACCOUNT_COMMITTED_RECEIVABLE_CASH:
+        line->committed_receivable_cash_minor += amount;
         break;
-    case ACSA_ACCOUNT_RECEIVABLE_KIND:
-        slot = &line->receivable_kind_minor;
+    case ACSA_ACCOUNT_COMMITTED_RECEIVABLE_KIND:
+        line->committed_receivable_kind_minor += amount;
         break;
-    case ACSA_ACCOUNT_PAYABLE_CASH:
-        slot = &line->payable_cash_minor;
-        payable = true;
-        break;
-    case ACSA_ACCOUNT_PAYABLE_KIND:
-        slot = &line->payable_kind_minor;
-        payable = true;
-        break;
-    default:
-        return true; /* Counter accounts are not part of the statement. */
+    case ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH: line->committed_payable_cash_minor -= amount; break;
+    case ACSA_ACCOUNT_COMMITTED_PAYABLE_KIND: line->committed_payable_kind_minor -= amount; break;
+    case ACSA_ACCOUNT_SUPPLIED: line->supplied_minor -= amount; break;
+    case ACSA_ACCOUNT_RECEIVED: line->received_minor += amount; break;
+    default: break; /* Settlement and counter accounts are not figures of the statement. */
     }
-    int64_t amount = row->amount_minor;
-    bool ok = !payable || acsa_money_sub(0, amount, &amount);
-    return ok && acsa_money_add(*slot, amount, slot);
 }
 
-bool acsa_balance_line_net(const struct acsa_balance_line *line, int64_t *out_net)
+acsa_wide acsa_balance_line_net(const struct acsa_balance_line *line)
 {
-    int64_t net = 0;
-    bool ok = acsa_money_add(line->receivable_cash_minor, line->receivable_kind_minor, &net);
-    ok = ok && acsa_money_sub(net, line->payable_cash_minor, &net);
-    ok = ok && acsa_money_sub(net, line->payable_kind_minor, &net);
-    *out_net = ok ? net : 0;
-    return ok;
+    return line->receivable_cash_minor + line->receivable_kind_minor -
+           line->payable_cash_minor - line->payable_kind_minor;
 }
 
-static enum acsa_rc balance_overflow(struct acsa_error *err, const char *partner,
-                                     const char *currency)
+acsa_wide acsa_balance_line_settled_receivable(const struct acsa_balance_line *line)
 {
-    return acsa_error_set(err, ACSA_ESTORAGE, "amount",
-                          "amount: the balance with %s in %s exceeds the largest amount",
-                          partner, currency);
+    return line->supplied_minor - line->receivable_cash_minor - line->receivable_kind_minor;
+}
+
+acsa_wide acsa_balance_line_settled_payable(const struct acsa_balance_line *line)
+{
+    return line->received_minor - line->payable_cash_minor - line->payable_kind_minor;
 }
 
 enum acsa_rc acsa_balance_grouper_finish(struct acsa_balance_grouper *grouper)
@@ -644,11 +639,7 @@ enum acsa_rc acsa_balance_grouper_finish(struct acsa_balance_grouper *grouper)
     }
     grouper->have = false;
     const struct acsa_balance_line *line = &grouper->line;
-    int64_t net = 0;
-    if (!acsa_balance_line_net(line, &net)) {
-        return balance_overflow(grouper->err, line->partner, line->currency);
-    }
-    return grouper->emit(grouper->ctx, line, net);
+    return grouper->emit(grouper->ctx, line, acsa_balance_line_net(line));
 }
 
 enum acsa_rc acsa_balance_grouper_row(void *ctx, const struct acsa_balance_row *row)
@@ -664,22 +655,55 @@ enum acsa_rc acsa_balance_grouper_row(void *ctx, const struct acsa_balance_row *
         grouper->have = true;
         acsa_balance_line_start(&grouper->line, row);
     }
-    return acsa_balance_line_add(&grouper->line, row)
-               ? ACSA_OK
-               : balance_overflow(grouper->err, row->partner, row->currency);
+    acsa_balance_line_add(&grouper->line, row);
+    return ACSA_OK;
 }
 
-json_t *acsa_balance_line_json(const struct acsa_balance_line *line, int64_t net)
+json_t *acsa_json_wide(acsa_wide minor, uint8_t exponent)
 {
-    const struct acsa_currency *currency = acsa_currency_find(line->currency);
+    char text[ACSA_WIDE_TEXT_SIZE];
+    return json_string(acsa_wide_format(minor, exponent, text));
+}
+
+json_t *acsa_balance_line_json(const struct acsa_balance_line *l, acsa_wide net)
+{
+    const struct acsa_currency *currency = acsa_currency_find(l->currency);
     uint8_t e = currency != NULL ? currency->exponent : 0;
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "partner", S(line->partner),
-                     "currency", S(line->currency), "receivable_cash",
-                     acsa_json_money(line->receivable_cash_minor, e), "receivable_kind",
-                     acsa_json_money(line->receivable_kind_minor, e), "payable_cash",
-                     acsa_json_money(line->payable_cash_minor, e), "payable_kind",
-                     acsa_json_money(line->payable_kind_minor, e), "net",
-                     acsa_json_money(net, e));
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "partner", S(l->partner),
+                          "currency", S(l->currency), "receivable_cash",
+                          acsa_json_wide(l->receivable_cash_minor, e), "receivable_kind",
+                          acsa_json_wide(l->receivable_kind_minor, e), "payable_cash",
+                          acsa_json_wide(l->payable_cash_minor, e), "payable_kind",
+                          acsa_json_wide(l->payable_kind_minor, e), "net",
+                          acsa_json_wide(net, e));
+    json_t *more = json_pack(
+        "{s:o, s:o, s:o, s:o, s:o, s:o}", "committed_receivable_cash",
+        acsa_json_wide(l->committed_receivable_cash_minor, e), "committed_receivable_kind",
+        acsa_json_wide(l->committed_receivable_kind_minor, e), "committed_payable_cash",
+        acsa_json_wide(l->committed_payable_cash_minor, e), "committed_payable_kind",
+        acsa_json_wide(l->committed_payable_kind_minor, e), "settled_receivable",
+        acsa_json_wide(acsa_balance_line_settled_receivable(l), e), "settled_payable",
+        acsa_json_wide(acsa_balance_line_settled_payable(l), e));
+    if (o == NULL || more == NULL || json_object_update(o, more) != 0) {
+        json_decref(o);
+        o = NULL;
+    }
+    json_decref(more);
+    return o;
+}
+
+json_t *acsa_transit_json(const struct acsa_order *o, const struct acsa_transit_line *l)
+{
+    const struct acsa_order_line *line = &o->lines[l->line_no - 1];
+    return json_pack("{s:o, s:o, s:o, s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:i}", "number",
+                     S(o->number), "requester", S(o->requester), "supplier", S(o->supplier),
+                     "state", acsa_state_name(o->state),
+                     "line", (int)l->line_no, "description", acsa_json_text(line->description),
+                     "unit", acsa_json_text(line->unit_of_issue), "issued",
+                     acsa_json_quantity(l->issued_milli), "received",
+                     acsa_json_quantity(l->received_milli), "in_transit",
+                     acsa_json_quantity(l->issued_milli - l->received_milli), "issued_on",
+                     acsa_json_date(l->issued_day), "days", (int)l->days);
 }
 
 json_t *acsa_overdue_json(const struct acsa_order_summary *o, int32_t days, const char *bucket)
@@ -781,6 +805,7 @@ json_t *acsa_agreement_detail_json(const struct acsa_agreement *a, int32_t today
     ok = ok && json_object_set_new(doc, "invoice_within_days",
                                    json_integer(a->invoice_within_days)) == 0;
     ok = ok && json_object_set_new(doc, "pricing_basis", acsa_json_text(a->pricing_basis)) == 0;
+    ok = ok && json_object_set_new(doc, "transit_days", json_integer(a->transit_days)) == 0;
     json_decref(terms);
     if (!ok) {
         json_decref(doc);

@@ -60,14 +60,23 @@ void acsa_order_text_members(struct acsa_text *t, const struct acsa_order_view *
 void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
                      const struct acsa_currency *cur);
 
-/* The balance with one partner in one currency: payables as positive amounts owed by us. */
+/* The balance with one partner in one currency, every figure summed in 128 bits (no ledger
+ * overflows it): payables as positive amounts owed by us. Committed is accepted and not yet
+ * delivered; receivable and payable are delivered and not yet settled; settled is what has
+ * been discharged of what was delivered (delivered value less what is still owed), each way. */
 struct acsa_balance_line {
     char partner[ACSA_NATION_SIZE];
     char currency[ACSA_CURRENCY_SIZE];
-    int64_t receivable_cash_minor;
-    int64_t receivable_kind_minor;
-    int64_t payable_cash_minor;
-    int64_t payable_kind_minor;
+    acsa_wide receivable_cash_minor;
+    acsa_wide receivable_kind_minor;
+    acsa_wide payable_cash_minor;
+    acsa_wide payable_kind_minor;
+    acsa_wide committed_receivable_cash_minor;
+    acsa_wide committed_receivable_kind_minor;
+    acsa_wide committed_payable_cash_minor;
+    acsa_wide committed_payable_kind_minor;
+    acsa_wide supplied_minor;         /* Value delivered to the partner (positive). */
+    acsa_wide received_minor;         /* Value delivered by the partner. */
 };
 
 /** Whether row belongs to the group line already holds (same partner and currency). */
@@ -75,35 +84,44 @@ bool acsa_balance_line_same(const struct acsa_balance_line *line,
                             const struct acsa_balance_row *row);
 /** Starts line as the (empty) group of row's partner and currency. */
 void acsa_balance_line_start(struct acsa_balance_line *line, const struct acsa_balance_row *row);
-/** Adds row (of the same group) to line; counter accounts are ignored. False on overflow. */
-ACSA_NODISCARD bool acsa_balance_line_add(struct acsa_balance_line *line,
-                                          const struct acsa_balance_row *row);
-/** Receivables minus payables into *out_net; false on overflow. */
-ACSA_NODISCARD bool acsa_balance_line_net(const struct acsa_balance_line *line,
-                                          int64_t *out_net);
+/** Adds row (of the same group) to line; settlement and counter accounts are not figures of
+ * the statement. */
+void acsa_balance_line_add(struct acsa_balance_line *line, const struct acsa_balance_row *row);
+/** Delivered receivables minus delivered payables: what is owed now, net. */
+acsa_wide acsa_balance_line_net(const struct acsa_balance_line *line);
+/** Settled of what we supplied (receivable) and of what we received (payable). */
+acsa_wide acsa_balance_line_settled_receivable(const struct acsa_balance_line *line);
+acsa_wide acsa_balance_line_settled_payable(const struct acsa_balance_line *line);
 /** The line with its net. */
-json_t *acsa_balance_line_json(const struct acsa_balance_line *line, int64_t net);
+json_t *acsa_balance_line_json(const struct acsa_balance_line *line, acsa_wide net);
+/** A wide amount as JSON: a decimal string with every digit. */
+json_t *acsa_json_wide(acsa_wide minor, uint8_t exponent);
 
 /* Called with each finished (partner, currency) line of the balance report and its net. */
 typedef enum acsa_rc (*acsa_balance_line_cb)(void *ctx, const struct acsa_balance_line *line,
-                                             int64_t net);
+                                             acsa_wide net);
 
 /* Sums the rows of the store's balance scan, which arrive ordered by partner and currency,
  * into one line per partner and currency: one group in memory at a time. */
 struct acsa_balance_grouper {
     acsa_balance_line_cb emit;       /* Receives each finished line. */
     void *ctx;                       /* Passed to emit. */
-    struct acsa_error *err;          /* Filled on overflow. */
+    struct acsa_error *err;          /* Unused: wide sums do not overflow; kept for callers. */
     bool have;                       /* line holds a group. */
     struct acsa_balance_line line;   /* The group being summed. */
 };
 
 /** The store's balance callback (acsa_balance_cb); ctx is a struct acsa_balance_grouper.
- * ACSA_ESTORAGE with err filled when a sum overflows; otherwise what emit returns. */
+ * Returns what emit returns. */
 ACSA_NODISCARD enum acsa_rc acsa_balance_grouper_row(void *ctx,
                                                      const struct acsa_balance_row *row);
 /** Emits the last group; call once the scan succeeded. */
 ACSA_NODISCARD enum acsa_rc acsa_balance_grouper_finish(struct acsa_balance_grouper *grouper);
+
+struct acsa_transit_line;
+/** One line in transit too long (src/core/transit.h): its order, the line, issued, received,
+ * the quantity in transit, when its oldest part was issued and the days since. */
+json_t *acsa_transit_json(const struct acsa_order *order, const struct acsa_transit_line *line);
 
 /** One overdue order: days overdue and its ageing bucket's label. */
 json_t *acsa_overdue_json(const struct acsa_order_summary *order, int32_t days,

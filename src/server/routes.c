@@ -55,6 +55,7 @@ const struct route server_routes[] = {
     {"POST", "/api/convert-overdue", route_convert_overdue, ACTION(CONVERT_OVERDUE),
      "order.convert-overdue"},
     {"GET", "/api/stats/monthly", route_stats_monthly, SIGNED_IN, NULL},
+    {"GET", "/api/reports/in-transit", route_in_transit, SIGNED_IN, NULL},
     {"GET", "/api/audit", route_audit_list, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/audit/verify", route_audit_verify, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/peers", route_peers_list, ACTION(READ_AUDIT), NULL},

@@ -19,7 +19,7 @@
 /* ---- Balance -------------------------------------------------------------------------- */
 
 /* Offers one partner and currency of the balance to the page (acsa_balance_line_cb). */
-static enum acsa_rc balance_offer(void *ctx, const struct acsa_balance_line *l, int64_t net)
+static enum acsa_rc balance_offer(void *ctx, const struct acsa_balance_line *l, acsa_wide net)
 {
     char key[16];
     snprintf(key, sizeof(key), "%s-%s", l->partner, l->currency);
@@ -57,8 +57,8 @@ struct ageing_total {
     char label[24];
     char currency[ACSA_CURRENCY_SIZE];
     uint8_t exponent;
-    uint32_t orders;
-    int64_t outstanding_minor;
+    uint64_t orders;
+    acsa_wide outstanding_minor;   /* 128 bits: no number of orders overflows it. */
 };
 
 struct overdue_scan {
@@ -113,10 +113,7 @@ static enum acsa_rc add_total(struct overdue_scan *scan, uint32_t bucket, const 
         t->exponent = o->exponent;
     }
     t->orders++;
-    if (!acsa_money_add(t->outstanding_minor, o->outstanding_minor, &t->outstanding_minor)) {
-        return acsa_error_set(scan->err, ACSA_ESTORAGE, "amount", "amount: the overdue total "
-                              "in %s exceeds the largest amount", o->currency);
-    }
+    t->outstanding_minor += o->outstanding_minor;
     return ACSA_OK;
 }
 
@@ -168,9 +165,9 @@ static json_t *totals_json(struct overdue_scan *scan)
     json_t *totals = json_array();
     for (uint32_t i = 0; totals != NULL && i < scan->total_count; i++) {
         const struct ageing_total *t = &scan->totals[i];
-        json_t *item = json_pack("{s:s, s:o, s:i, s:o}", "bucket", t->label, "currency",
-                                 acsa_json_string(t->currency), "orders", (int)t->orders,
-                                 "outstanding", acsa_json_money(t->outstanding_minor, t->exponent));
+        json_t *item = json_pack("{s:s, s:o, s:I, s:o}", "bucket", t->label, "currency",
+                                 acsa_json_string(t->currency), "orders", (json_int_t)t->orders,
+                                 "outstanding", acsa_json_wide(t->outstanding_minor, t->exponent));
         if (json_array_append_new(totals, item) != 0) {
             json_decref(totals);
             totals = NULL;
@@ -217,6 +214,7 @@ void route_overdue(struct request *req)
 
 struct convert_args {
     int32_t as_of;
+    bool approve;            /* The signed-in user approves, as an official of the creditor. */
     json_t *converted;
 };
 
@@ -230,22 +228,27 @@ static void converted_one(void *ctx, const struct acsa_order *order,
 static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
 {
     struct convert_args *args = req->job_args;
-    uint32_t count = 0;
     struct acsa_error err;
     acsa_error_clear(&err);
     args->converted = json_array();
     enum acsa_rc rc = args->converted != NULL ? ACSA_OK : ACSA_ENOMEM;
-    rc = rc == ACSA_OK ? acsa_app_convert_overdue(app, args->as_of, req->today,
-                                                  req->user.display_name, converted_one, args,
-                                                  &count, &err)
-                       : rc;
+    /* An approver is the signed-in user, never a name in the body: the API acts as the
+     * person who signed in, as for every order step. */
+    struct acsa_convert_options opts = {.as_of = args->as_of, .today = req->today,
+                                        .by = args->approve ? req->user.display_name : "",
+                                        .actor = req->user.display_name,
+                                        .automatic_only = false};
+    struct acsa_convert_result result;
+    memset(&result, 0, sizeof(result));
+    rc = rc == ACSA_OK ? acsa_app_convert(app, &opts, converted_one, args, &result, &err) : rc;
     if (rc != ACSA_OK) {
         json_decref(args->converted);
         problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 200, json_pack("{s:o, s:o}", "as_of", acsa_json_date(args->as_of),
-                                      "converted", args->converted));
+    response_json(req, 200, json_pack("{s:o, s:o, s:I}", "as_of", acsa_json_date(args->as_of),
+                                      "converted", args->converted, "awaiting_approval",
+                                      (json_int_t)result.awaiting_approval));
     return ACSA_OK;
 }
 
@@ -257,7 +260,10 @@ void route_convert_overdue(struct request *req)
         return;
     }
     args->as_of = req->today;
-    struct json_in_field fields[] = {JIN("as_of", JIN_DATE, false, &args->as_of, 0)};
+    struct json_in_field fields[] = {
+        JIN("as_of", JIN_DATE, false, &args->as_of, 0),
+        JIN("approve", JIN_BOOL, false, &args->approve, 0),
+    };
     if (!json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(args);
         return;
@@ -272,8 +278,8 @@ struct month_group {
     char partner[ACSA_NATION_SIZE];
     char currency[ACSA_CURRENCY_SIZE];
     uint8_t exponent;
-    uint32_t orders;
-    int64_t value_minor;
+    uint64_t orders;
+    acsa_wide value_minor;               /* 128 bits: no number of orders overflows it. */
 };
 
 struct stats_scan {
@@ -337,10 +343,7 @@ static enum acsa_rc stats_row(void *ctx, const struct acsa_order_summary *o)
         return acsa_error_set(scan->err, ACSA_ENOMEM, NULL, "too many monthly groups");
     }
     g->orders++;
-    if (!acsa_money_add(g->value_minor, o->value_minor, &g->value_minor)) {
-        return acsa_error_set(scan->err, ACSA_ESTORAGE, "amount", "amount: the monthly value "
-                              "in %s exceeds the largest amount", o->currency);
-    }
+    g->value_minor += o->value_minor;
     return ACSA_OK;
 }
 
@@ -368,10 +371,11 @@ static enum acsa_rc stats_page(struct stats_scan *scan, struct page *page)
         snprintf(month, sizeof(month), "%04d-%02d", (int)(g->month / 12), (int)(g->month % 12 + 1));
         snprintf(key, sizeof(key), "%s/%s/%s", month, g->partner, g->currency);
         rc = page_offer(page, key,
-                        json_pack("{s:s, s:o, s:o, s:i, s:o}", "month", month, "partner",
+                        json_pack("{s:s, s:o, s:o, s:I, s:o}", "month", month, "partner",
                                   acsa_json_string(g->partner), "currency",
-                                  acsa_json_string(g->currency), "orders", (int)g->orders,
-                                  "value", acsa_json_money(g->value_minor, g->exponent)));
+                                  acsa_json_string(g->currency), "orders",
+                                  (json_int_t)g->orders, "value",
+                                  acsa_json_wide(g->value_minor, g->exponent)));
     }
     return rc;
 }

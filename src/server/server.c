@@ -37,6 +37,7 @@ struct server {
     struct writer *writer;
     struct conns *conns;                      /* Deadlines and large-body slots. */
     struct sync_timer *sync_timer;            /* --sync-every, or NULL. */
+    struct convert_timer *convert_timer;      /* --convert-every, or NULL. */
     FILE *log;
     char nation[ACSA_NATION_SIZE];
     pthread_mutex_t readers_lock;
@@ -791,6 +792,10 @@ static enum acsa_rc server_prepare(struct server *server, struct acsa_error *err
         rc = sync_timer_start(config->db_path, config->sync_every_s, server->log,
                               &server->sync_timer, err);
     }
+    if (rc == ACSA_OK && config->convert_every_s > 0) {
+        rc = convert_timer_start(server->writer, config->convert_every_s, local_today,
+                                 server->log, &server->convert_timer, err);
+    }
     return rc == ACSA_OK ? signals_install(err) : rc;
 }
 
@@ -813,6 +818,7 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
     }
     conns_stop(server.conns);
     sync_timer_stop(server.sync_timer);
+    convert_timer_stop(server.convert_timer); /* Its jobs go through the writer. */
     if (server.writer != NULL) {
         writer_close(server.writer);
         writer_stop(server.writer);

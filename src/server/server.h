@@ -25,6 +25,9 @@ struct acsa_server_config {
     uint32_t queue;                          /* Write jobs waiting, 1..ACSA_SERVER_QUEUE_MAX. */
     uint32_t sync_every_s;                   /* Sync with every partner node this often; 0:
                                                 never on its own. */
+    uint32_t convert_every_s;                /* Convert overdue in-kind obligations under the
+                                                automatic rule this often (a day by default);
+                                                0: never on its own. */
 };
 
 /** Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish,

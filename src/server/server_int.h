@@ -215,6 +215,10 @@ bool writer_submit(struct writer *writer, struct request *req);
  * password was checked by another thread); false if the queue is full or closed. */
 bool writer_enqueue_suspended(struct writer *writer, struct request *req);
 uint32_t writer_depth(struct writer *writer);
+/* Runs req->job (a job of the node itself: no connection, not signed in) on the writer thread
+ * like any request and waits until its batch is committed; false if the queue is full or
+ * closed (nothing ran). */
+bool writer_run(struct writer *writer, struct request *req);
 /* Refuses further jobs and waits until every queued job is done. */
 void writer_close(struct writer *writer);
 void writer_stop(struct writer *writer);          /* After writer_close: joins and frees. */
@@ -261,6 +265,14 @@ struct sync_timer;
 ACSA_NODISCARD enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
                                              struct sync_timer **out, struct acsa_error *err);
 void sync_timer_stop(struct sync_timer *timer);
+
+/* convert_timer.c: --convert-every (automatic conversion of overdue in-kind obligations). */
+struct convert_timer;
+ACSA_NODISCARD enum acsa_rc convert_timer_start(struct writer *writer, uint32_t every_s,
+                                                int32_t (*today)(void), FILE *log,
+                                                struct convert_timer **out,
+                                                struct acsa_error *err);
+void convert_timer_stop(struct convert_timer *timer);
 
 /* routes.c */
 extern const struct route server_routes[];
@@ -418,6 +430,7 @@ void route_balance(struct request *req);
 void route_overdue(struct request *req);
 void route_convert_overdue(struct request *req);
 void route_stats_monthly(struct request *req);
+void route_in_transit(struct request *req);
 void route_audit_list(struct request *req);
 void route_audit_verify(struct request *req);
 

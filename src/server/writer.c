@@ -199,7 +199,9 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->lock);
         /* From here on a request may be answered and freed by its HTTP thread. */
         for (uint32_t i = 0; i < n; i++) {
-            MHD_resume_connection(connections[i]);
+            if (connections[i] != NULL) { /* NULL: a job of the node itself (writer_run). */
+                MHD_resume_connection(connections[i]);
+            }
         }
         pthread_mutex_lock(&w->lock);
     }
@@ -273,6 +275,27 @@ bool writer_submit(struct writer *w, struct request *req)
 bool writer_enqueue_suspended(struct writer *w, struct request *req)
 {
     return enqueue(w, req, false);
+}
+
+bool writer_run(struct writer *w, struct request *req)
+{
+    ACSA_ASSERT(req->connection == NULL && req->job != NULL && !req->signed_in);
+    pthread_mutex_lock(&w->lock);
+    if (w->closed || w->count == w->capacity) {
+        pthread_mutex_unlock(&w->lock);
+        return false;
+    }
+    ACSA_ASSERT(req->job_state == JOB_NONE);
+    w->ring[(w->head + w->count) % w->capacity] = req;
+    w->count++;
+    req->job_state = JOB_QUEUED;
+    pthread_cond_signal(&w->work);
+    /* The writer broadcasts idle after each batch, once its jobs are done. */
+    while (req->job_state != JOB_DONE) {
+        pthread_cond_wait(&w->idle, &w->lock);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return true;
 }
 
 uint32_t writer_depth(struct writer *w)

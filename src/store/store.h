@@ -66,8 +66,8 @@ struct acsa_balance_row {
     char partner[ACSA_NATION_SIZE];
     char currency[ACSA_CURRENCY_SIZE];
     enum acsa_account account;
-    int64_t amount_minor;
-    int64_t quantity_milli;     /* Sum of in-kind quantities (for kind accounts). */
+    acsa_wide amount_minor;     /* Summed in 128 bits: never overflows (money.h). */
+    acsa_wide quantity_milli;   /* Sum of in-kind quantities (for kind accounts). */
 };
 
 /* Callbacks return ACSA_OK to continue; any other code stops the scan and is returned. */

@@ -160,7 +160,10 @@ enum acsa_rc acsa__sqlite_grant_list(struct acsa_store *store, const char *party
     acsa__sqlite_bind_opt_text(&b, 1, party);
     acsa__sqlite_bind_opt_text(&b, 2, name);
     acsa__sqlite_bind_day(&b, 3, as_of_day);
-    int code = b.rc == SQLITE_OK ? SQLITE_ROW : b.rc;
+    int code = SQLITE_ROW;
+    if (b.rc != SQLITE_OK) {
+        rc = acsa__sqlite_fail(s, err); /* A bind that failed is an error, not "no grant". */
+    }
     struct acsa_grant g;
     char origin[ACSA_NATION_SIZE];
     int64_t origin_id = 0;

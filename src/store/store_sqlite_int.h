@@ -337,8 +337,17 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *
 /* The balance report in three forms, so that no row pays for a filter it does not have: the
  * whole ledger (the covering index alone, no condition per row), one partner (a seek into the
  * index), and everything up to a date. */
+/* SQLite's sum() stops with "integer overflow" past int64; so each amount (and quantity) is
+ * summed in three parts of 21 bits (x = hi * 2^42 + mid * 2^21 + lo, hi by arithmetic shift),
+ * put together in 128 bits (acsa_wide). A part's sum overflows only past 2^42 rows, more
+ * than a database of SQLite's largest size (2^48 bytes) can hold at over 64 bytes a posting
+ * with its index entries: no balance of any ledger overflows, and the covering index still
+ * answers it alone. */
+#define ACSA__SQLITE_WIDE_SUM(column)                                                      \
+    "sum(" column " >> 42), sum((" column " >> 21) & 2097151), sum(" column " & 2097151)"
 #define ACSA__SQLITE_BALANCE_COLUMNS                                                       \
-    "SELECT partner, currency, account, sum(amount_minor), sum(quantity_milli) FROM postings "
+    "SELECT partner, currency, account, " ACSA__SQLITE_WIDE_SUM("amount_minor") ", "          \
+    ACSA__SQLITE_WIDE_SUM("quantity_milli") " FROM postings "
 #define ACSA__SQLITE_BALANCE_GROUP " GROUP BY partner, currency, account"
 #define ACSA__SQLITE_BALANCE_ALL_SQL ACSA__SQLITE_BALANCE_COLUMNS ACSA__SQLITE_BALANCE_GROUP
 #define ACSA__SQLITE_BALANCE_PARTNER_SQL                                                   \

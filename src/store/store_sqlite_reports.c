@@ -290,6 +290,15 @@ static enum acsa_rc group_flush(struct balance_group *group, acsa_balance_cb cb,
     return rc;
 }
 
+/* A sum of ACSA__SQLITE_WIDE_SUM: its three parts from column first on. */
+static acsa_wide wide_column(struct acsa__sqlite_row *row, int first)
+{
+    acsa_wide hi = acsa__sqlite_col_int(row, first);
+    acsa_wide mid = acsa__sqlite_col_int(row, first + 1);
+    acsa_wide lo = acsa__sqlite_col_int(row, first + 2);
+    return hi * ((acsa_wide)1 << 42) + mid * ((acsa_wide)1 << 21) + lo;
+}
+
 static enum acsa_rc balance_row(sqlite3_stmt *stmt, struct balance_group *group,
                                 acsa_balance_cb cb, void *ctx, struct acsa_error *err)
 {
@@ -300,8 +309,8 @@ static enum acsa_rc balance_row(sqlite3_stmt *stmt, struct balance_group *group,
     acsa__sqlite_col_text(&row, 0, line.partner, sizeof(line.partner));
     acsa__sqlite_col_text(&row, 1, line.currency, sizeof(line.currency));
     line.account = acsa__sqlite_col_account(&row, 2);
-    line.amount_minor = acsa__sqlite_col_int(&row, 3);
-    line.quantity_milli = acsa__sqlite_col_int(&row, 4);
+    line.amount_minor = wide_column(&row, 3);
+    line.quantity_milli = wide_column(&row, 6);
     enum acsa_rc rc = acsa__sqlite_row_check(&row, err);
     if (rc != ACSA_OK) {
         return rc;

@@ -293,6 +293,24 @@ static const char *const migration_3[] = {
     ")",
 };
 
+/* Migration 4: the ledger records commitments from acceptance (DOMAIN step 3). Orders accepted
+ * before it hold none, yet their later receipts and cancels release one; so each order that
+ * is accepted and not yet delivered (or disputed while so) gets the value still committed
+ * (ordered less received, by cumulative rounding the same as the sum over its lines) posted
+ * on its accept event, as the core posts it now: committed-receivable against committed when
+ * this node supplies, committed against committed-payable when it receives. Postings are
+ * append-only; these are added, nothing is changed. */
+#define M4_COMMITTED_ORDERS                                                                \
+    "FROM orders o JOIN events e ON e.order_number = o.number AND e.step = 'accept' "       \
+    "JOIN meta n ON n.key = 'nation' "                                                    \
+    "WHERE (o.state IN ('accepted', 'delivering') OR (o.state = 'disputed' AND "          \
+    "o.state_before_dispute IN ('accepted', 'delivering'))) "                             \
+    "AND o.value_minor > o.received_value_minor"
+#define M4_PARTNER "CASE WHEN o.supplier = n.value THEN o.requester ELSE o.supplier END"
+#define M4_COMMITTED_ACCOUNT(side)                                                         \
+    "CASE WHEN o.method = 'cash' THEN 'committed-" side "-cash' "                          \
+    "ELSE 'committed-" side "-kind' END"
+
 struct migration {
     const char *const *statements; /* Applied in order, in one transaction. */
     size_t count;                  /* Number of statements. */
@@ -391,6 +409,17 @@ static const char *const migration_4[] = {
     "CREATE TRIGGER agreement_events_no_update BEFORE UPDATE ON agreement_events\n"
     "BEGIN SELECT RAISE(ABORT, 'agreement events are append-only'); END",
     "ALTER TABLE units ADD COLUMN service TEXT NOT NULL DEFAULT ''",
+    /* Commitments (see M4_COMMITTED_ORDERS above). */
+    "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
+    "amount_minor, quantity_milli, line_no, day) "
+    "SELECT e.id, 1, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
+    M4_COMMITTED_ACCOUNT("receivable") " ELSE 'committed' END, o.currency, "
+    "o.value_minor - o.received_value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
+    "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
+    "amount_minor, quantity_milli, line_no, day) "
+    "SELECT e.id, 2, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
+    "'committed' ELSE " M4_COMMITTED_ACCOUNT("payable") " END, o.currency, "
+    "o.received_value_minor - o.value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
 };
 
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */

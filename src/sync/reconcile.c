@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../core/date.h"
 #include "../util/alloc.h"
 #include "../core/money.h"
+#include "../core/transit.h"
 #include "../store/store.h"
 #include "sync.h"
 
@@ -113,8 +115,9 @@ enum acsa_rc acsa_sync_facts(struct acsa_app *app, const char *party, const char
 static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
 {
     struct acsa_sync_buf *out = ctx;
-    acsa_sync_buf_printf(out, "%s\t%s\t%" PRId64 "\n", row->currency,
-                         acsa_account_name(row->account), row->amount_minor);
+    char amount[ACSA_WIDE_TEXT_SIZE];
+    acsa_sync_buf_printf(out, "%s\t%s\t%s\n", row->currency, acsa_account_name(row->account),
+                         acsa_wide_format(row->amount_minor, 0, amount));
     return out->failed ? ACSA_ENOMEM : ACSA_OK;
 }
 
@@ -403,11 +406,11 @@ static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_pe
 
 struct ledger {
     char currency[CURRENCIES_MAX][ACSA_CURRENCY_SIZE];
-    int64_t amount[CURRENCIES_MAX][ACSA_ACCOUNT_COUNT];
+    acsa_wide amount[CURRENCIES_MAX][ACSA_ACCOUNT_COUNT];   /* Wide sums: never overflow. */
     uint32_t count;
 };
 
-static int64_t *ledger_cell(struct ledger *l, const char *currency, enum acsa_account account)
+static acsa_wide *ledger_cell(struct ledger *l, const char *currency, enum acsa_account account)
 {
     for (uint32_t i = 0; i < l->count; i++) {
         if (strcmp(l->currency[i], currency) == 0) {
@@ -423,7 +426,7 @@ static int64_t *ledger_cell(struct ledger *l, const char *currency, enum acsa_ac
 
 static enum acsa_rc ours_row(void *ctx, const struct acsa_balance_row *row)
 {
-    int64_t *cell = ledger_cell(ctx, row->currency, row->account);
+    acsa_wide *cell = ledger_cell(ctx, row->currency, row->account);
     if (cell != NULL) {
         *cell += row->amount_minor;
     }
@@ -439,11 +442,13 @@ static void parse_theirs(struct ledger *l, char *text, size_t len)
         *line_end = '\0';
         char currency[8];
         char account[32];
-        long long amount = 0;
+        char number[ACSA_WIDE_TEXT_SIZE];
+        acsa_wide amount = 0;
         enum acsa_account a;
-        if (sscanf(pos, "%7[A-Z]\t%31[a-z-]\t%lld", currency, account, &amount) == 3 &&
-            strlen(currency) == 3 && acsa_account_parse(account, &a)) {
-            int64_t *cell = ledger_cell(l, currency, a);
+        if (sscanf(pos, "%7[A-Z]\t%31[a-z-]\t%47[-0-9]", currency, account, number) == 3 &&
+            strlen(currency) == 3 && acsa_account_parse(account, &a) &&
+            acsa_wide_parse(number, &amount)) {
+            acsa_wide *cell = ledger_cell(l, currency, a);
             if (cell != NULL) {
                 *cell += amount;
             }
@@ -452,11 +457,11 @@ static void parse_theirs(struct ledger *l, char *text, size_t len)
     }
 }
 
-static void money_text(int64_t minor, const char *currency, char *out, size_t size)
+static void money_text(acsa_wide minor, const char *currency, char *out, size_t size)
 {
     const struct acsa_currency *c = acsa_currency_find(currency);
-    char text[ACSA_MONEY_TEXT_SIZE];
-    snprintf(out, size, "%s %s", acsa_money_format(minor, c != NULL ? c->exponent : 0, text),
+    char text[ACSA_WIDE_TEXT_SIZE];
+    snprintf(out, size, "%s %s", acsa_wide_format(minor, c != NULL ? c->exponent : 0, text),
              currency);
 }
 
@@ -490,9 +495,9 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
         const char *currency = ours->currency[i];
         for (int a = 0; rc == ACSA_OK && a < ACSA_ACCOUNT_COUNT; a++) {
             enum acsa_account account = (enum acsa_account)a;
-            int64_t *mine = ledger_cell(ours, currency, account);
-            int64_t *other = ledger_cell(theirs, currency, acsa_account_mirror(account));
-            int64_t expected = other != NULL ? -*other : 0;
+            acsa_wide *mine = ledger_cell(ours, currency, account);
+            acsa_wide *other = ledger_cell(theirs, currency, acsa_account_mirror(account));
+            acsa_wide expected = other != NULL ? -*other : 0;
             if (mine == NULL || *mine == expected) {
                 continue;
             }
@@ -513,6 +518,41 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
     acsa_sync_response_free(&r);
     acsa_free(ours);
     return rc;
+}
+
+/* ---- Lines in transit ---------------------------------------------------------------------- */
+
+/* A line issued and not received after transit_days is a discrepancy the two sides must
+ * clear; a disputed order's is on record already (the dispute), so it is not flagged again. */
+static enum acsa_rc transit_row(void *ctx, const struct acsa_order *order,
+                                const struct acsa_transit_line *line)
+{
+    struct merge *m = ctx;
+    struct acsa_reconcile_row row;
+    memset(&row, 0, sizeof(row));
+    row.kind = "in_transit";
+    snprintf(row.number, sizeof(row.number), "%s", order->number);
+    snprintf(row.field, sizeof(row.field), "line %u", line->line_no);
+    char issued[ACSA_MONEY_TEXT_SIZE];
+    char received[ACSA_MONEY_TEXT_SIZE];
+    char on[ACSA_DATE_TEXT_SIZE];
+    snprintf(row.ours, sizeof(row.ours), "issued %s, received %s; in transit since %s (%d days)",
+             acsa_quantity_format(line->issued_milli, issued),
+             acsa_quantity_format(line->received_milli, received),
+             acsa_date_format(line->issued_day, on), (int)line->days);
+    snprintf(row.theirs, sizeof(row.theirs), "not received");
+    m->summary->in_transit++;
+    return m->cb(m->ctx, &row);
+}
+
+static int32_t local_today(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    if (localtime_r(&now, &tm) == NULL) {
+        return acsa_date_from_ymd(1970, 1, 1);
+    }
+    return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
 /* The partner's fingerprints, fetched on a thread of their own while this node lists its own:
@@ -581,6 +621,9 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     acsa_sync_response_free(&f.response);
     rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
     rc = rc == ACSA_OK ? compare_balances(app, &peer, &m, err) : rc;
+    rc = rc == ACSA_OK ? acsa_app_in_transit(app, local_today(), peer.party, false, transit_row,
+                                             &m, err)
+                       : rc;
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }

@@ -82,7 +82,8 @@ ACSA_NODISCARD enum acsa_rc acsa_sync_peer(struct acsa_app *app, const char *par
 
 /* One disagreement between the two nodes. */
 struct acsa_reconcile_row {
-    const char *kind;            /* "missing_here", "missing_there", "differs", "balance". */
+    const char *kind;            /* "missing_here", "missing_there", "differs", "balance",
+                                    "in_transit". */
     char number[ACSA_NUMBER_SIZE];       /* The order ("" for balance rows). */
     char field[64];                      /* "state", "line 1.received_milli", "INR net" ... */
     char ours[ACSA_RECONCILE_VALUE_SIZE];
@@ -96,13 +97,16 @@ struct acsa_reconcile_summary {
     uint64_t missing_there;
     uint64_t differing;          /* Orders on both with different facts. */
     uint64_t balance_rows;       /* Balance figures that do not mirror. */
+    uint64_t in_transit;         /* Lines issued and not received after transit_days. */
 };
 
 typedef enum acsa_rc (*acsa_reconcile_cb)(void *ctx, const struct acsa_reconcile_row *row);
 
 /** Compares this node's view of every order shared with party with the partner node's, and
- * the balances per currency (ours must mirror theirs: our receivable is its payable). Calls
- * cb for each disagreement, orders by number first, then balances. */
+ * the balances per currency (ours must mirror theirs: our receivable is its payable), and
+ * lists the lines of those orders issued and not received after their agreement's
+ * transit_days as of today. Calls cb for each disagreement, orders by number first, then
+ * balances, then lines in transit. */
 ACSA_NODISCARD enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party,
                                            acsa_reconcile_cb cb, void *ctx,
                                            struct acsa_reconcile_summary *out,

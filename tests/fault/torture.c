@@ -179,7 +179,7 @@ static enum acsa_rc summary_row(void *ctx, const struct acsa_order_summary *orde
     return render(r->t, acsa_order_summary_json(order), r->err);
 }
 
-static enum acsa_rc balance_line(void *ctx, const struct acsa_balance_line *line, int64_t net)
+static enum acsa_rc balance_line(void *ctx, const struct acsa_balance_line *line, acsa_wide net)
 {
     struct render_ctx *r = ctx;
     return render(r->t, acsa_balance_line_json(line, net), r->err);

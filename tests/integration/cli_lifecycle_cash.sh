@@ -78,10 +78,14 @@ expect_exit 0
 expect_stdout ""
 expect_stderr_contains "(state accepted)"
 
-test_case "nothing is owed before anything is received"
+test_case "defect 13: an accepted, undelivered order appears as committed in the balance"
 run balance --json
 expect_exit 0
-expect_json 'd' '[]'
+expect_json 'len(d)' 1
+expect_json 'd[0]["committed_payable_cash"]' 1880000
+expect_json 'd[0]["committed_receivable_cash"]' 0
+expect_json 'd[0]["payable_cash"]' 0
+expect_json 'd[0]["net"]' 0
 
 test_case "issue part of line 1: the order is delivering"
 run order issue "$ORDER" --line 1 --qty 8000 --by "PO Tanaka" --date 2024-06-12
@@ -104,6 +108,7 @@ expect_json 'd[0]["payable_cash"]' 1200000
 expect_json 'd[0]["payable_kind"]' 0
 expect_json 'd[0]["receivable_cash"]' 0
 expect_json 'd[0]["net"]' -1200000
+expect_json 'd[0]["committed_payable_cash"]' 680000
 
 test_case "issue and receive the rest of line 1"
 run_ok order issue "$ORDER" --line 1 --qty 4000 --by "PO Tanaka" --date 2024-06-12
@@ -141,6 +146,8 @@ test_case "balance shows the full payable once delivered"
 run balance --partner JP --json
 expect_exit 0
 expect_json 'd[0]["payable_cash"]' 1880000
+expect_json 'd[0]["committed_payable_cash"]' 0
+expect_json 'd[0]["settled_payable"]' 0
 
 test_case "invoice the received quantities: due 30 days after the invoice"
 run order invoice "$ORDER" --by "Capt K. Sato" --date 2024-06-20
@@ -196,6 +203,7 @@ test_case "the balance falls by the partial payment"
 run balance --json
 expect_json 'd[0]["payable_cash"]' 1000000
 expect_json 'd[0]["net"]' -1000000
+expect_json 'd[0]["settled_payable"]' 880000
 
 test_case "still overdue, for the rest only"
 run overdue --as-of 2024-08-01 --json
@@ -221,6 +229,7 @@ run balance --json
 expect_exit 0
 expect_json '[(b["partner"], b["payable_cash"], b["net"]) for b in d if b["payable_cash"] != "0"]' '[]'
 expect_json 'all(b["net"] == "0" for b in d)' true
+expect_json '[(b["committed_payable_cash"], b["settled_payable"]) for b in d]' '[["0","1880000"]]'
 
 test_case "after payment the order is no longer overdue"
 run overdue --as-of 2024-08-03 --json
@@ -250,7 +259,7 @@ expect_json 'd["events"][-1]["state_to"]' closed
 test_case "receipt postings of a cash order carry the line and no quantity in kind"
 run order show "$ORDER" --json
 expect_json '[(p["account"], p["amount"], p["line"], p["quantity"]) for p in d["events"][5]["postings"]]' \
-    '[["received","1200000",1,null],["payable-cash","-1200000",1,null]]'
+    '[["received","1200000",1,null],["payable-cash","-1200000",1,null],["committed","-1200000",1,null],["committed-payable-cash","1200000",1,null]]'
 expect_json 'd["events"][5]["quantity"]' 8000
 
 test_case "every event's postings balance to zero"

@@ -89,7 +89,7 @@ expect_json 'd[0]["net"]' -100000
 test_case "what India supplies is a receivable on the supplier side of the ledger"
 run order show "$SMALLER" --json
 expect_json '[p["account"] for e in d["events"] if e["step"] == "receive" for p in e["postings"]]' \
-    '["receivable-kind","supplied","receivable-kind","supplied"]'
+    '["receivable-kind","supplied","committed-receivable-kind","committed","receivable-kind","supplied","committed-receivable-kind","committed"]'
 
 # ---- The exchange ----------------------------------------------------------------------------
 

@@ -528,20 +528,23 @@ expect_quarantined() {
     expect_json "$2" "$3"
 }
 
-# two_nodes_with_reference TITLE: India's and Japan's nodes serving and linked, each with its unit
-# and official, India with the exercise JIMEX 2024, all synced (case TITLE). Sets NAVY_IN,
-# JIMEX_IN and JMSDF_IN (Japan's unit as India's node numbers it); finishes if a node never serves.
+# two_nodes_with_reference TITLE [ARG...]: India's and Japan's nodes serving and linked (Japan's
+# server started with ARGs), each with its unit and official, India with the exercise JIMEX 2024,
+# all synced (case TITLE). Sets NAVY_IN, JIMEX_IN and JMSDF_IN (Japan's unit as India's node
+# numbers it); finishes if a node never serves.
 two_nodes_with_reference() {
+    local title=$1
+    shift
     node_init IN IN
     node_init JP JP
     test_case "both nodes serve on free loopback ports"
     server_start IN
-    server_start JP
+    server_start JP "$@"
     if [ -z "${NODE_URL[IN]}" ] || [ -z "${NODE_URL[JP]}" ]; then
         finish
     fi
     peers_link IN JP
-    test_case "$1"
+    test_case "$title"
     on_ok IN unit add --party IN --name "Indian Navy" --service navy
     NAVY_IN=$OUT
     on_ok IN official add --party IN --name "Cdr A. Rao" --title "Logistics Officer" \

@@ -240,6 +240,11 @@ static void test_cash_lifecycle(void **state)
     struct fixture *f = *state;
     struct totals t = {0};
     to_accepted(f, ACSA_METHOD_CASH, &f->order);
+    /* Acceptance records the obligation at once: IN has committed to owe JP 20,000 JPY. */
+    add_event(&t, &f->event);
+    assert_int_equal(f->event.posting_count, 2);
+    assert_int_equal(t.account[ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH], -20000);
+    assert_int_equal(t.account[ACSA_ACCOUNT_COMMITTED], 20000);
     expect_refused(f, &f->order, line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 1000, "CPO Das"),
                    ACSA_EREFUSED, "state",
                    "state: cannot receive order IN-JP-2024-000001 in state accepted (receive "
@@ -260,9 +265,11 @@ static void test_cash_lifecycle(void **state)
                    ACSA_EREFUSED, "by", NULL);
     assert_int_equal(line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 6000, "CPO Das"), ACSA_OK);
     add_event(&t, &f->event);
-    assert_int_equal(f->event.posting_count, 2);
-    /* IN receives: an expense against a payable to JP of 6000 JPY. */
+    assert_int_equal(f->event.posting_count, 4);
+    /* IN receives: an expense against a payable to JP of 6000 JPY, moved from the
+     * commitment. */
     assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], -6000);
+    assert_int_equal(t.account[ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH], -14000);
     assert_string_equal(f->event.postings[0].partner, "JP");
     assert_int_equal(line_step(f, &f->order, ACSA_STEP_ISSUE, 1, 4000, "PO Tanaka"), ACSA_OK);
     assert_int_equal(line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 4000, "CPO Das"), ACSA_OK);
@@ -274,6 +281,8 @@ static void test_cash_lifecycle(void **state)
     assert_int_equal(f->order.due_day, ACSA_DATE_NONE);
     assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], -20000);
     /* Nothing is invoiced yet: there is nothing to pay. */
+    assert_int_equal(t.account[ACSA_ACCOUNT_COMMITTED_PAYABLE_CASH], 0);
+    assert_int_equal(t.account[ACSA_ACCOUNT_COMMITTED], 0);
     expect_refused(f, &f->order, pay(f, &f->order, 100, "JPY", "Lt Finance"), ACSA_EREFUSED,
                    "amount", NULL);
     struct acsa_command cmd = command(ACSA_STEP_INVOICE, "Capt Sato");

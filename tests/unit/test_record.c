@@ -1449,6 +1449,12 @@ static void test_finding2_submit_line_16777215_refused(void **state)
     make_step(&f->record, ACSA_STEP_CLOSE);
     f->record.official_limit_minor = 5;
     expect_value_refused(f, &f->record, "official_limit", "record.official_limit: 5");
+    /* A conversion approved by an official (the approval rule) carries the official's limit. */
+    make_step(&f->record, ACSA_STEP_CONVERT);
+    f->record.official_limit_minor = 5;
+    assert_int_equal(acsa_record_check(&f->record, &f->err), ACSA_OK);
+    acsa_record_normalize(&f->record);
+    assert_int_equal(f->record.official_limit_minor, 5);
     make_step(&f->record, ACSA_STEP_APPROVE);
     f->record.official_limit_minor = -5;
     expect_value_refused(f, &f->record, "official_limit", "record.official_limit: -5");

@@ -371,6 +371,16 @@ const SUCCESS = [
             assert.ok(Array.isArray(r.json.converted));
             assert.ok(r.json.converted.length > 0, r.text);
         } },
+    { route: 'GET /api/reports/in-transit', as: 'in-auditor',
+        path: '/api/reports/in-transit?as_of=2030-01-01', status: 200, check: (r) => {
+            assert.equal(r.json.as_of, '2030-01-01');
+            for (const i of r.json.items) {
+                assert.deepEqual(Object.keys(i).sort(), ['days', 'description', 'in_transit',
+                    'issued', 'issued_on', 'line', 'number', 'received', 'requester', 'state',
+                    'supplier', 'unit']);
+                assert.ok(i.days > 14 && Number(i.issued) > Number(i.received), JSON.stringify(i));
+            }
+        } },
     { route: 'GET /api/stats/monthly', as: 'jp-finance', path: '/api/stats/monthly?months=60',
         status: 200, check: (r) => {
             assert.ok(r.json.items.length > 0);
@@ -424,7 +434,8 @@ const SUCCESS = [
             assert.deepEqual(Object.keys(r.json).sort(), ['items', 'nation', 'peer', 'summary']);
             assert.deepEqual([r.json.nation, r.json.peer], ['IN', 'FR']);
             assert.deepEqual(r.json.summary, { orders_here: 1, orders_there: 1, missing_here: 0,
-                missing_there: 0, differing: 0, balance_rows: 0 }, 'the synced nodes agree');
+                missing_there: 0, differing: 0, balance_rows: 0, in_transit: 0 },
+            'the synced nodes agree');
             assert.deepEqual(r.json.items, []);
         } },
     { route: 'GET /api/quarantine', as: 'in-programme', path: '/api/quarantine?limit=5',

@@ -93,6 +93,15 @@ test('the finance officer reads the balance with Japan on the dashboard', async 
     await shows(pages['in-finance'], 'user-role', 'Finance officer');
     net0 = await netWithJapan(pages['in-finance']);
     assert.ok(Number.isInteger(net0));
+    /* Committed, delivered and settled figures, and the lines in transit. */
+    const page = pages['in-finance'];
+    await page.getByTestId('balance-committed_payable_cash-JP-JPY').waitFor();
+    await page.getByTestId('balance-settled_payable-JP-JPY').waitFor();
+    const transit = page.getByTestId('dashboard-transit');
+    await transit.getByTestId('transit-as-of').fill('2030-01-01');
+    await transit.getByText('As of 2030-01-01:').waitFor();
+    assert.ok(await transit.getByTestId('transit-table').isVisible()
+        || await transit.getByTestId('transit-empty').isVisible());
 });
 
 test('a wrong password shows the server\'s message on the sign-in form', async () => {
