@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "acsa_assert.h"
+#include "concurrency.h"
 #include "date.h"
 #include "money.h"
 
@@ -469,7 +470,10 @@ static uint32_t allowed_states(enum acsa_step step)
     case ACSA_STEP_ACCEPT: return S(APPROVED);
     case ACSA_STEP_REJECT: return S(APPROVED);
     case ACSA_STEP_CANCEL: return S(DRAFT) | S(SUBMITTED) | S(APPROVED) | S(ACCEPTED);
-    case ACSA_STEP_DISPUTE: return S(ACCEPTED) | S(DELIVERING) | S(DELIVERED) | S(INVOICED);
+    /* Settled and disputed too: a dispute raised on one node while the other paid, or while
+     * the partner disputed as well, must apply on both (src/core/concurrency.c). */
+    case ACSA_STEP_DISPUTE: return S(ACCEPTED) | S(DELIVERING) | S(DELIVERED) | S(INVOICED) |
+                                   S(SETTLED) | S(DISPUTED);
     case ACSA_STEP_ISSUE: return S(ACCEPTED) | S(DELIVERING);
     case ACSA_STEP_RECEIVE: return S(DELIVERING);
     case ACSA_STEP_INVOICE: return S(DELIVERED);
@@ -952,7 +956,11 @@ static enum acsa_rc step_simple(struct acsa_order *order, const struct acsa_comm
         break;
     case ACSA_STEP_DISPUTE:
         rc = need_reason(cmd, err);
-        order->state_before_dispute = order->state;
+        /* A second dispute (the partner's, raised concurrently) keeps the state it was raised
+         * from: both orders of arrival end alike. */
+        if (order->state != ACSA_STATE_DISPUTED) {
+            order->state_before_dispute = order->state;
+        }
         order->state = ACSA_STATE_DISPUTED;
         break;
     case ACSA_STEP_CLOSE:
@@ -1011,6 +1019,11 @@ static void event_begin(struct acsa_event *event, const struct acsa_order *order
     event->quantity_milli = line_step ? cmd->quantity_milli : 0;
 }
 
+static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const char *nation,
+                               struct acsa_order *order, const struct acsa_command *command,
+                               bool overlay, struct acsa_event *out_event,
+                               struct acsa_error *err);
+
 enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char *nation,
                               struct acsa_order *order, const struct acsa_command *command,
                               struct acsa_event *out_event, struct acsa_error *err)
@@ -1023,6 +1036,25 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
         command->step == ACSA_STEP_EXCHANGE) {
         return acsa_error_set(err, ACSA_EUSAGE, "step", "step: not a single-order step");
     }
+    /* A step that commutes with a dispute is judged against the state the dispute was raised
+     * from and leaves the dispute raised (src/core/concurrency.c). */
+    bool overlay = order->state == ACSA_STATE_DISPUTED &&
+                   acsa_step_under_dispute(command->step);
+    if (overlay) {
+        order->state = order->state_before_dispute;
+    }
+    enum acsa_rc rc = apply_step(agreement, nation, order, command, overlay, out_event, err);
+    if (overlay && rc != ACSA_OK) {
+        order->state = ACSA_STATE_DISPUTED;
+    }
+    return rc;
+}
+
+static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const char *nation,
+                               struct acsa_order *order, const struct acsa_command *command,
+                               bool overlay, struct acsa_event *out_event,
+                               struct acsa_error *err)
+{
     enum acsa_rc rc = check_common(order, command, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -1037,6 +1069,11 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
     rc = dispatch(agreement, nation, &next, command, &event, err);
     if (rc != ACSA_OK) {
         return rc;
+    }
+    if (overlay) {
+        next.state_before_dispute = next.state;
+        next.state = ACSA_STATE_DISPUTED;
+        event.state_from = ACSA_STATE_DISPUTED;
     }
     event.state_to = next.state;
     ACSA_ASSERT(acsa_event_balanced(&event));
