@@ -179,7 +179,7 @@ enum acsa_ref_kind {
     ACSA_REF_UNIT,
 };
 
-#define ACSA_STORE_VTBL_VERSION 3
+#define ACSA_STORE_VTBL_VERSION 4
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -415,6 +415,14 @@ struct acsa_store_vtbl {
     enum acsa_rc (*order_fingerprints)(struct acsa_store *store, const char *partner,
                                        acsa_fingerprint_cb cb, void *ctx,
                                        struct acsa_error *err);
+
+    /* ---- Version 4: concurrent steps. */
+
+    /* Makes hash (a stored record of the order) the head of the order's chain: after
+     * concurrent steps the head is the later of them in the order both nodes use, whichever
+     * arrived last. ENOTFOUND if there is no such order. */
+    enum acsa_rc (*chain_head_set)(struct acsa_store *store, const char *number,
+                                   const uint8_t hash[ACSA_HASH_SIZE], struct acsa_error *err);
 };
 
 struct acsa_store {

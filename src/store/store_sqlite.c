@@ -624,6 +624,7 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .ref_origin = acsa__sqlite_ref_origin,
     .ref_by_name = acsa__sqlite_ref_by_name,
     .order_fingerprints = acsa__sqlite_order_fingerprints,
+    .chain_head_set = acsa__sqlite_chain_head_set,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

@@ -94,6 +94,7 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_REF_NAME_ACTIVITY,
     ACSA__SQLITE_REF_NAME_UNIT,
     ACSA__SQLITE_FINGERPRINTS,
+    ACSA__SQLITE_CHAIN_HEAD_SET,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -440,5 +441,8 @@ enum acsa_rc acsa__sqlite_ref_by_name(struct acsa_store *store, enum acsa_ref_ki
 enum acsa_rc acsa__sqlite_order_fingerprints(struct acsa_store *store, const char *partner,
                                              acsa_fingerprint_cb cb, void *ctx,
                                              struct acsa_error *err);
+enum acsa_rc acsa__sqlite_chain_head_set(struct acsa_store *store, const char *number,
+                                         const uint8_t hash[ACSA_HASH_SIZE],
+                                         struct acsa_error *err);
 
 #endif

@@ -805,6 +805,59 @@ static void test_cash_lifecycle(void **state)
     expect_same_order(f, f->number, ACSA_STATE_CLOSED);
 }
 
+/* Defect 15: India pays in full while Japan, apart, raises a dispute on the same order. After
+ * sync both ways (in either order) both nodes hold the same order (disputed, paid in full),
+ * the same chain head and mirrored books, nothing quarantined; a later Indian step goes
+ * through. */
+static void run_defect15(struct fixture *f, bool india_first)
+{
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    step_and_sync(f, &f->in, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0, ACSA_STATE_SUBMITTED);
+    step_and_sync(f, &f->in, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, 0, ACSA_STATE_APPROVED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT, "Capt Sato", 0, 0, 0, ACSA_STATE_ACCEPTED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 1, 10000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 2, 4000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 1, 10000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 2, 4000, 0, ACSA_STATE_DELIVERED);
+    step_and_sync(f, &f->jp, ACSA_STEP_INVOICE, "Capt Sato", 0, 0, 0, ACSA_STATE_INVOICED);
+    /* Apart: India pays, Japan disputes. */
+    take(f, &f->in, f->number, ACSA_STEP_PAY, "Lt Finance", 0, 0, 20000);
+    take(f, &f->jp, f->number, ACSA_STEP_DISPUTE, "Capt Sato", 0, 0, 0);
+    if (india_first) {
+        assert_int_equal(sync_nodes(f, &f->in, &f->jp).applied, 1);
+        assert_int_equal(sync_nodes(f, &f->jp, &f->in).applied, 1);
+    } else {
+        assert_int_equal(sync_nodes(f, &f->jp, &f->in).applied, 1);
+        assert_int_equal(sync_nodes(f, &f->in, &f->jp).applied, 1);
+    }
+    expect_same_order(f, f->number, ACSA_STATE_DISPUTED);
+    assert_int_equal(f->a->paid_minor, 20000);
+    assert_int_equal(f->a->state_before_dispute, ACSA_STATE_SETTLED);
+    assert_int_equal(f->b->state_before_dispute, ACSA_STATE_SETTLED);
+    struct balances books;
+    expect_mirrored(f, &books);
+    assert_int_equal(books.amount[0][ACSA_ACCOUNT_PAYABLE_CASH], 0);
+    struct qlist q;
+    quarantine_of(f, &f->in, &q);
+    assert_int_equal(q.count, 0);
+    quarantine_of(f, &f->jp, &q);
+    assert_int_equal(q.count, 0);
+    /* A later Indian step links to what India holds and is taken in by Japan. */
+    step_and_sync(f, &f->in, ACSA_STEP_DISPUTE, "Lt Iyer", 0, 0, 0, ACSA_STATE_DISPUTED);
+}
+
+static void test_defect15_india_first(void **state)
+{
+    run_defect15(*state, true);
+}
+
+static void test_defect15_japan_first(void **state)
+{
+    run_defect15(*state, false);
+}
+
 /* In kind: returns accepted in part, the rest converted to cash by the creditor's node only,
  * then paid; a dispute raised by either side. */
 static void test_rik_lifecycle(void **state)
@@ -1722,7 +1775,7 @@ static void test_store_peer_advance(void **state)
     struct fixture *f = *state;
     struct acsa_store *s = store_of(&f->jp);
     const struct acsa_store_vtbl *v = s->vtbl;
-    assert_int_equal(v->version, 3);
+    assert_int_equal(v->version, ACSA_STORE_VTBL_VERSION);
     struct acsa_peer p = peer_of(f, &f->jp, "IN");
     assert_int_equal(p.received_through, 0);
     assert_int_equal(p.acked_through, 0);
@@ -2321,6 +2374,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_finding2_local_step_with_stray_line, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_finding8_record_counter_bounded, setup, teardown),
+        {"defect 15: a payment and a dispute taken apart converge, India's batch first",
+         test_defect15_india_first, setup, teardown, NULL},
+        {"defect 15: a payment and a dispute taken apart converge, Japan's batch first",
+         test_defect15_japan_first, setup, teardown, NULL},
         cmocka_unit_test_setup_teardown(test_finding5_quarantine_texts_render, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finding2_resigned_mutations_never_abort, setup,
                                         teardown),
