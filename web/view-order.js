@@ -272,7 +272,7 @@ function controls(step, spec, order, ctx, errors) {
             h("option", { value: o.number }, `${o.requester} → ${o.supplier}, `
                 + money(o.value, o.currency))));
         const other = input({ id: id("with"), test: test("with"), list: list.id,
-            placeholder: "e.g. JP-IN-2024-000015" });
+            placeholder: "e.g. JP-IN-2024-M00015" });
         nodes.push(field("With order", other, { key: "with", errors,
             hint: "A delivered exchange order from the other side." }), list);
         values.with = () => other.value.trim();

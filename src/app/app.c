@@ -411,6 +411,25 @@ static enum acsa_rc record_step(struct acsa_app *app, struct acsa__app_work *wor
     return acsa__app_record_local(app, work, manual, err);
 }
 
+/* Whether an order of requester is entered here by hand: the requester is a partner that keeps
+ * no node. Such an order is numbered in the manual series. */
+static enum acsa_rc entered_by_hand(struct acsa_app *app, const char *requester, bool *out,
+                                    struct acsa_error *err)
+{
+    *out = false;
+    if (strcmp(requester, app->nation) == 0 || !acsa_nation_valid(requester)) {
+        return ACSA_OK;
+    }
+    struct acsa_peer peer;
+    enum acsa_rc rc = STORE(app)->peer_get(app->store, requester, &peer, err);
+    if (rc == ACSA_ENOTFOUND) {
+        acsa_error_clear(err);
+        *out = true;
+        return ACSA_OK;
+    }
+    return rc;
+}
+
 static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app_work *work,
                                           const char *agreement_id, int64_t activity_id,
                                           const struct acsa_order_draft *draft, int32_t day,
@@ -428,13 +447,24 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
     int32_t year = 0;
     acsa_date_to_ymd(day, &year, NULL, NULL);
     int64_t sequence = 0;
+    bool by_hand = false;
+    rc = rc == ACSA_OK ? entered_by_hand(app, draft->requester, &by_hand, err) : rc;
     if (rc == ACSA_OK && acsa_nation_valid(draft->requester) &&
         acsa_nation_valid(draft->supplier)) {
-        rc = STORE(app)->order_next_sequence(app->store, draft->requester, draft->supplier,
-                                             year, &sequence, err);
+        /* The manual series counts under its own key, "CC-M" (docs/ARCHITECTURE.md, "Order
+         * numbers across nodes"). */
+        char key[ACSA_NATION_SIZE + 2];
+        snprintf(key, sizeof(key), "%s%s", draft->requester, by_hand ? "-M" : "");
+        rc = STORE(app)->order_next_sequence(app->store, key, draft->supplier, year, &sequence,
+                                             err);
     }
     if (rc == ACSA_OK) {
-        acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
+        if (by_hand) {
+            acsa_order_number_format_manual(draft->requester, draft->supplier, year, sequence,
+                                            number);
+        } else {
+            acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
+        }
         rc = acsa_order_create(&work->agreement, &work->activity, draft, number, day, actor,
                                &work->order, &work->event, err);
     }

@@ -102,6 +102,22 @@ char *acsa_order_number_format(const char *requester, const char *supplier, int3
     return buf;
 }
 
+char *acsa_order_number_format_manual(const char *requester, const char *supplier, int32_t year,
+                                      int64_t sequence, char buf[ACSA_NUMBER_SIZE])
+{
+    snprintf(buf, ACSA_NUMBER_SIZE, "%s-%s-%04d-M%05lld", requester, supplier, (int)year,
+             (long long)sequence);
+    return buf;
+}
+
+bool acsa_order_number_manual(const char *number)
+{
+    /* "CC-CC-YYYY-" is 11 characters; the series letter follows. */
+    size_t length = strnlen(number, ACSA_NUMBER_SIZE);
+    return length > 12 && number[11] == 'M' &&
+           strspn(number + 12, "0123456789") == length - 12;
+}
+
 /* Copies text into a fixed field; false if it does not fit (the caller names the field). */
 static bool copy_text(char *dst, size_t size, const char *src)
 {

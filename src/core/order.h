@@ -210,6 +210,16 @@ struct acsa_command {
 char *acsa_order_number_format(const char *requester, const char *supplier, int32_t year,
                                int64_t sequence, char buf[ACSA_NUMBER_SIZE]);
 
+/** Formats the number of an order entered by hand for a partner that keeps no node (a manual
+ * create): "JP-IN-2024-M00001". Its own series, counted apart from the numbers the partner's
+ * node gives, so that an order the partner raises once it has a node can never take the same
+ * number (defect 9). buf holds ACSA_NUMBER_SIZE bytes. */
+char *acsa_order_number_format_manual(const char *requester, const char *supplier, int32_t year,
+                                      int64_t sequence, char buf[ACSA_NUMBER_SIZE]);
+
+/** Whether number is of the manual series ("CC-CC-YYYY-M" and digits). */
+bool acsa_order_number_manual(const char *number);
+
 /** Builds a new draft order from draft, under agreement, citing activity, raised on day by
  * actor, numbered number. Checks every rule of entry: agreement in force on day, both parties
  * of the agreement and different, the activity under the agreement with a covered type, the

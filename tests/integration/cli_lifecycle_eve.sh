@@ -25,7 +25,7 @@ run order create --agreement IN-JP-2020 --requester JP --supplier IN --activity 
     --line "category=water,desc=Potable water,qty=50000,unit=l,price=2,currency=JPY" \
     --line "category=airport-seaport,desc=Berthing,qty=2,unit=day,price=50000,currency=JPY"
 expect_exit 0
-expect_stdout "JP-IN-2024-000001"
+expect_stdout "JP-IN-2024-M00001"
 SMALLER=$OUT
 
 test_case "India's order: approved by India, accepted by Japan"

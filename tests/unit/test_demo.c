@@ -153,7 +153,7 @@ static void test_one_exchange_and_one_conversion(void **state)
                      ACSA_OK);
     assert_int_equal(order->method, ACSA_METHOD_EVE);
     assert_string_not_equal(order->exchanged_with, "");
-    assert_int_equal(acsa_app_order_get(f->app, "JP-IN-2024-000001", order, NULL, &err),
+    assert_int_equal(acsa_app_order_get(f->app, "JP-IN-2024-M00001", order, NULL, &err),
                      ACSA_OK);
     assert_int_equal(order->method, ACSA_METHOD_RIK);
     assert_true(order->converted);

@@ -44,7 +44,7 @@ const scopes = async (where = '') => (await node.sqlite.query('SELECT number, re
             supplier_unit: Number(su) || null };
     });
 const ORDERS = await scopes(`WHERE number IN ('IN-JP-2024-000009', 'IN-JP-2024-000003', `
-    + `'JP-IN-2024-000019', 'JP-IN-2024-000014', '${frOrder}')`);
+    + `'JP-IN-2024-M00019', 'JP-IN-2024-M00014', '${frOrder}')`);
 
 // ---- The policy: the roles table of docs/API.md and src/core/authz.c ---------------------------
 
@@ -232,7 +232,7 @@ function stepBody(step, order) {
     case 'reject': case 'dispute': return { reason: 'matrix' };
     case 'issue': case 'receive': case 'return': case 'accept-return': return { line: 1, qty: '1' };
     case 'pay': return { amount: '1', currency: order.currency };
-    case 'exchange': return { with: 'JP-IN-2024-000015' };
+    case 'exchange': return { with: 'JP-IN-2024-M00015' };
     default: return {};
     }
 }
