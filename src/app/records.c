@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "../core/acsa_assert.h"
+#include "../core/concurrency.h"
 #include "../core/date.h"
 #include "app_int.h"
+#include "../util/alloc.h"
 
 void acsa__app_sha256(const void *data, size_t len, uint8_t out[ACSA_HASH_SIZE])
 {
@@ -492,6 +494,56 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                          : rc;
 }
 
+/* ---- Concurrent steps --------------------------------------------------------------------- */
+
+/* Finds the key (day, signer, seq) of the record of an order's chain with a given hash. */
+struct head_find {
+    const uint8_t *hash;
+    struct acsa_record *scratch;
+    struct acsa_step_key key;
+    bool found;
+};
+
+static enum acsa_rc find_head(void *ctx, const struct acsa_record_row *row)
+{
+    struct head_find *h = ctx;
+    if (h->found || memcmp(row->hash, h->hash, ACSA_HASH_SIZE) != 0) {
+        return ACSA_OK;
+    }
+    struct acsa_error ignored;
+    if (acsa_record_decode(row->body, row->body_len, h->scratch, &ignored) == ACSA_OK) {
+        h->key.day = h->scratch->command.day;
+        memcpy(h->key.nation, row->origin, sizeof(h->key.nation));
+        h->key.seq = row->seq;
+        h->found = true;
+    }
+    return ACSA_OK;
+}
+
+/* A step whose link is an older record than the head was taken concurrently with the steps
+ * after it. Whichever arrived last, the head of the chain is the later of the two in the
+ * order both nodes use (day, signer nation, seq), so both nodes end with the same head. */
+static enum acsa_rc settle_head(struct acsa_app *app, const struct acsa_record *r,
+                                const uint8_t old_head[ACSA_HASH_SIZE], struct acsa_error *err)
+{
+    if (sodium_memcmp(r->prev_hash, old_head, ACSA_HASH_SIZE) == 0) {
+        return ACSA_OK; /* Not concurrent: the new record is the head. */
+    }
+    struct head_find h = {.hash = old_head};
+    h.scratch = acsa_malloc(sizeof(*h.scratch));
+    if (h.scratch == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = STORE(app)->record_list(app->store, r->number, find_head, &h, err);
+    acsa_free(h.scratch);
+    struct acsa_step_key incoming = {.day = r->command.day, .seq = r->seq};
+    memcpy(incoming.nation, r->origin, sizeof(incoming.nation));
+    if (rc == ACSA_OK && h.found && acsa_step_key_compare(&h.key, &incoming) > 0) {
+        rc = STORE(app)->chain_head_set(app->store, r->number, old_head, err);
+    }
+    return rc;
+}
+
 enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
                                    const uint8_t *body, size_t len,
                                    const uint8_t hash[ACSA_HASH_SIZE], int64_t batch_id,
@@ -552,8 +604,17 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
         partner = r->origin;
         break;
     }
+    /* The head before this record: an exchange moves two chains and conflicts with any
+     * concurrent step, so only single-order steps can be concurrent here. */
+    uint8_t old_head[ACSA_HASH_SIZE];
+    bool single = r->kind == ACSA_RECORD_STEP && r->command.step != ACSA_STEP_CREATE &&
+                  r->command.step != ACSA_STEP_EXCHANGE;
+    if (rc == ACSA_OK && single) {
+        rc = written(STORE(app)->chain_head(app->store, r->number, old_head, err), err);
+    }
     /* A record from the partner is kept for the history; it is never sent back. */
-    return rc == ACSA_OK ? written(store_record(app, work, partner, batch_id, body, len, hash, err),
-                                   err)
-                         : rc;
+    rc = rc == ACSA_OK ? written(store_record(app, work, partner, batch_id, body, len, hash, err),
+                                 err)
+                       : rc;
+    return rc == ACSA_OK && single ? written(settle_head(app, r, old_head, err), err) : rc;
 }

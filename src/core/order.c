@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "acsa_assert.h"
+#include "concurrency.h"
 #include "date.h"
 #include "money.h"
 
@@ -115,6 +116,14 @@ char *acsa_order_number_format_manual(const char *requester, const char *supplie
     snprintf(buf, ACSA_NUMBER_SIZE, "%s-%s-%04d-M%06lld", requester, supplier, (int)year,
              (long long)sequence);
     return buf;
+}
+
+bool acsa_order_number_manual(const char *number)
+{
+    /* "CC-CC-YYYY-" is 11 characters; the series letter follows. */
+    size_t length = strnlen(number, ACSA_NUMBER_SIZE);
+    return length > 12 && number[11] == 'M' &&
+           strspn(number + 12, "0123456789") == length - 12;
 }
 
 /* Copies text into a fixed field; false if it does not fit (the caller names the field). */
@@ -618,7 +627,10 @@ static uint32_t allowed_states(enum acsa_step step)
     case ACSA_STEP_ACCEPT: return S(APPROVED);
     case ACSA_STEP_REJECT: return S(APPROVED);
     case ACSA_STEP_CANCEL: return S(DRAFT) | S(SUBMITTED) | S(APPROVED) | S(ACCEPTED);
-    case ACSA_STEP_DISPUTE: return S(ACCEPTED) | S(DELIVERING) | S(DELIVERED) | S(INVOICED);
+    /* Settled and disputed too: a dispute raised on one node while the other paid, or while
+     * the partner disputed as well, must apply on both (src/core/concurrency.c). */
+    case ACSA_STEP_DISPUTE: return S(ACCEPTED) | S(DELIVERING) | S(DELIVERED) | S(INVOICED) |
+                                   S(SETTLED) | S(DISPUTED);
     case ACSA_STEP_ISSUE: return S(ACCEPTED) | S(DELIVERING);
     case ACSA_STEP_RECEIVE: return S(DELIVERING);
     /* Receipted quantities may be invoiced, and invoices paid, while delivery goes on. */
@@ -1418,7 +1430,11 @@ static enum acsa_rc step_simple(const struct acsa_agreement *agreement,
         break;
     case ACSA_STEP_DISPUTE:
         rc = acsa__order_need_reason(cmd, err);
-        order->state_before_dispute = order->state;
+        /* A second dispute (the partner's, raised concurrently) keeps the state it was raised
+         * from: both orders of arrival end alike. */
+        if (order->state != ACSA_STATE_DISPUTED) {
+            order->state_before_dispute = order->state;
+        }
         order->state = ACSA_STATE_DISPUTED;
         memcpy(order->disputed_by, cmd->party, ACSA_NATION_SIZE);
         order->disputed_by[ACSA_NATION_SIZE - 1] = '\0';
@@ -1518,6 +1534,11 @@ static void event_begin(struct acsa_event *event, const struct acsa_order *order
     }
 }
 
+static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const char *nation,
+                               struct acsa_order *order, const struct acsa_command *command,
+                               bool overlay, struct acsa_event *out_event,
+                               struct acsa_error *err);
+
 enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char *nation,
                               struct acsa_order *order, const struct acsa_command *command,
                               struct acsa_event *out_event, struct acsa_error *err)
@@ -1530,6 +1551,25 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
         command->step == ACSA_STEP_EXCHANGE) {
         return acsa_error_set(err, ACSA_EUSAGE, "step", "step: not a single-order step");
     }
+    /* A step that commutes with a dispute is judged against the state the dispute was raised
+     * from and leaves the dispute raised (src/core/concurrency.c). */
+    bool overlay = order->state == ACSA_STATE_DISPUTED &&
+                   acsa_step_under_dispute(command->step);
+    if (overlay) {
+        order->state = order->state_before_dispute;
+    }
+    enum acsa_rc rc = apply_step(agreement, nation, order, command, overlay, out_event, err);
+    if (overlay && rc != ACSA_OK) {
+        order->state = ACSA_STATE_DISPUTED;
+    }
+    return rc;
+}
+
+static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const char *nation,
+                               struct acsa_order *order, const struct acsa_command *command,
+                               bool overlay, struct acsa_event *out_event,
+                               struct acsa_error *err)
+{
     enum acsa_rc rc = check_common(order, command, err);
     rc = rc == ACSA_OK ? acsa_order_step_dates(agreement, order, command, err) : rc;
     if (rc != ACSA_OK) {
@@ -1547,6 +1587,11 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
     rc = dispatch(agreement, nation, &next, command, &event, err);
     if (rc != ACSA_OK) {
         return rc;
+    }
+    if (overlay) {
+        next.state_before_dispute = next.state;
+        next.state = ACSA_STATE_DISPUTED;
+        event.state_from = ACSA_STATE_DISPUTED;
     }
     event.state_to = next.state;
     ACSA_ASSERT(acsa_event_balanced(&event));

@@ -312,6 +312,9 @@ char *acsa_order_number_format_manual(const char *requester, const char *supplie
                                       int32_t year, int64_t sequence,
                                       char buf[ACSA_NUMBER_SIZE]);
 
+/** Whether number is of the manual series ("CC-CC-YYYY-M" and digits). */
+bool acsa_order_number_manual(const char *number);
+
 /** Builds a new draft order from draft, under agreement, citing activity, raised on day by
  * actor, numbered number. Checks every rule of entry: agreement in force on day, both parties
  * of the agreement and different, the activity under the agreement with a covered type, the

@@ -467,6 +467,13 @@ struct acsa_store_vtbl {
                                      struct acsa_error *err);
     enum acsa_rc (*unit_service_get)(struct acsa_store *store, int64_t id, char *service,
                                      struct acsa_error *err);
+    /* ---- Version 4: concurrent steps. */
+
+    /* Makes hash (a stored record of the order) the head of the order's chain: after
+     * concurrent steps the head is the later of them in the order both nodes use, whichever
+     * arrived last. ENOTFOUND if there is no such order. */
+    enum acsa_rc (*chain_head_set)(struct acsa_store *store, const char *number,
+                                   const uint8_t hash[ACSA_HASH_SIZE], struct acsa_error *err);
 };
 
 struct acsa_store {

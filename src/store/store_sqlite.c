@@ -635,6 +635,7 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .agreement_event_get = acsa__sqlite_agreement_event_get,
     .unit_service_set = acsa__sqlite_unit_service_set,
     .unit_service_get = acsa__sqlite_unit_service_get,
+    .chain_head_set = acsa__sqlite_chain_head_set,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

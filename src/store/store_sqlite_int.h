@@ -106,6 +106,7 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_AGREEMENT_EVENT_GET,
     ACSA__SQLITE_UNIT_SERVICE_SET,
     ACSA__SQLITE_UNIT_SERVICE_GET,
+    ACSA__SQLITE_CHAIN_HEAD_SET,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -512,5 +513,8 @@ enum acsa_rc acsa__sqlite_unit_service_set(struct acsa_store *store, int64_t id,
                                            const char *service, struct acsa_error *err);
 enum acsa_rc acsa__sqlite_unit_service_get(struct acsa_store *store, int64_t id, char *service,
                                            struct acsa_error *err);
+enum acsa_rc acsa__sqlite_chain_head_set(struct acsa_store *store, const char *number,
+                                         const uint8_t hash[ACSA_HASH_SIZE],
+                                         struct acsa_error *err);
 
 #endif

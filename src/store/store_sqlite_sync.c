@@ -297,6 +297,13 @@ enum acsa_rc acsa__sqlite_chain_head(struct acsa_store *store, const char *numbe
     return rc;
 }
 
+enum acsa_rc acsa__sqlite_chain_head_set(struct acsa_store *store, const char *number,
+                                         const uint8_t hash[ACSA_HASH_SIZE],
+                                         struct acsa_error *err)
+{
+    return set_head(acsa__sqlite_of(store), ACSA__SQLITE_CHAIN_HEAD_SET, number, hash, err);
+}
+
 enum acsa_rc acsa__sqlite_record_in_chain(struct acsa_store *store, const char *number,
                                           const uint8_t hash[ACSA_HASH_SIZE], bool *out,
                                           struct acsa_error *err)

@@ -525,13 +525,15 @@ run order show "$DISPUTED" --json
 expect_json 'd["state"]' disputed
 expect_json 'd["events"][-1]["detail"]' "fuel quantity contested"
 
-expect_refused "a disputed order cannot be invoiced" 1 \
-    "acsa: state: cannot invoice order $DISPUTED in state disputed (invoice needs delivering or delivered)" \
-    order invoice "$DISPUTED" --by "Capt K. Sato" --date 2024-06-20
+# Issue, receive, invoice and pay go on under a dispute ("Concurrent steps"); closing and
+# cancelling do not.
+expect_refused "a disputed order cannot be closed" 1 \
+    "acsa: state: cannot close order $DISPUTED in state disputed" \
+    order close "$DISPUTED" --by "Cdr A. Rao" --date 2024-06-20
 
-expect_refused "a disputed order cannot be disputed again" 1 \
-    "acsa: state: cannot dispute order $DISPUTED in state disputed" \
-    order dispute "$DISPUTED" --by "Cdr A. Rao" --date 2024-06-16 --reason "again"
+expect_refused "a disputed order cannot be cancelled" 1 \
+    "acsa: state: cannot cancel order $DISPUTED in state disputed" \
+    order cancel "$DISPUTED" --by "Lt Iyer" --date 2024-06-20 --reason "again"
 
 # ---- Authority and separation of duties -----------------------------------------------------
 

@@ -599,7 +599,8 @@ static void test_transition_table(void **state)
         [ACSA_STEP_ACCEPT] = "approved",
         [ACSA_STEP_REJECT] = "approved",
         [ACSA_STEP_CANCEL] = "draft submitted approved accepted",
-        [ACSA_STEP_DISPUTE] = "accepted delivering delivered invoiced",
+        /* Settled and disputed: concurrent steps (src/core/concurrency.c). */
+        [ACSA_STEP_DISPUTE] = "accepted delivering delivered invoiced settled disputed",
         [ACSA_STEP_ISSUE] = "accepted delivering",
         [ACSA_STEP_RECEIVE] = "delivering",
         [ACSA_STEP_INVOICE] = "delivering delivered",

@@ -910,6 +910,110 @@ static void test_cash_lifecycle(void **state)
     expect_same_order(f, f->number, ACSA_STATE_CLOSED);
 }
 
+/* Defect 15: India pays in full while Japan, apart, raises a dispute on the same order. After
+ * sync both ways (in either order) both nodes hold the same order (disputed, paid in full),
+ * the same chain head and mirrored books, nothing quarantined; a later Indian step goes
+ * through. */
+static void run_defect15(struct fixture *f, bool india_first)
+{
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    step_and_sync(f, &f->in, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0, ACSA_STATE_SUBMITTED);
+    step_and_sync(f, &f->in, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, 0, ACSA_STATE_APPROVED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT, "Capt Sato", 0, 0, 0, ACSA_STATE_ACCEPTED);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 1, 10000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 2, 4000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 1, 10000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 2, 4000, 0, ACSA_STATE_DELIVERED);
+    step_and_sync(f, &f->jp, ACSA_STEP_INVOICE, "Capt Sato", 0, 0, 0, ACSA_STATE_INVOICED);
+    /* Apart: India pays, Japan disputes. */
+    take(f, &f->in, f->number, ACSA_STEP_PAY, "Lt Finance", 0, 0, 20000);
+    take(f, &f->jp, f->number, ACSA_STEP_DISPUTE, "Capt Sato", 0, 0, 0);
+    if (india_first) {
+        assert_int_equal(sync_nodes(f, &f->in, &f->jp).applied, 1);
+        assert_int_equal(sync_nodes(f, &f->jp, &f->in).applied, 1);
+    } else {
+        assert_int_equal(sync_nodes(f, &f->jp, &f->in).applied, 1);
+        assert_int_equal(sync_nodes(f, &f->in, &f->jp).applied, 1);
+    }
+    expect_same_order(f, f->number, ACSA_STATE_DISPUTED);
+    assert_int_equal(f->a->paid_minor, 20000);
+    assert_int_equal(f->a->state_before_dispute, ACSA_STATE_SETTLED);
+    assert_int_equal(f->b->state_before_dispute, ACSA_STATE_SETTLED);
+    struct balances books;
+    expect_mirrored(f, &books);
+    assert_int_equal(books.amount[0][ACSA_ACCOUNT_PAYABLE_CASH], 0);
+    struct qlist q;
+    quarantine_of(f, &f->in, &q);
+    assert_int_equal(q.count, 0);
+    quarantine_of(f, &f->jp, &q);
+    assert_int_equal(q.count, 0);
+    /* A later Indian step links to what India holds and is taken in by Japan. */
+    step_and_sync(f, &f->in, ACSA_STEP_DISPUTE, "Lt Iyer", 0, 0, 0, ACSA_STATE_DISPUTED);
+}
+
+/* Defect 9: before Japan had a node, India entered Japan's order by hand; Japan's node then
+ * raised its own first order. The manual order is numbered in its own series, so the two
+ * never share a number: India takes Japan's order in, nothing is quarantined, and each number
+ * names one order. */
+static void test_defect9_numbers_never_collide(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "JP", "IN", f->jmsdf, f->navy);
+    char manual[ACSA_NUMBER_SIZE];
+    create_order(f, &f->in, &d, f->jimex, "1Lt Mori", manual);
+    assert_string_equal(manual, "JP-IN-2024-M000001");
+    assert_true(acsa_order_number_manual(manual));
+    /* Japan's node, on its own reference data, raises its first order. */
+    int64_t jmsdf = 0;
+    int64_t navy = 0;
+    int64_t jimex = 0;
+    CHECK(f, acsa_app_unit_add(f->jp.app, "JP", "JMSDF", &jmsdf, &f->err));
+    CHECK(f, acsa_app_unit_add(f->jp.app, "IN", "Indian Navy", &navy, &f->err));
+    struct acsa_activity activity;
+    memset(&activity, 0, sizeof(activity));
+    snprintf(activity.agreement_id, sizeof(activity.agreement_id), "IN-JP-2020");
+    snprintf(activity.name, sizeof(activity.name), "JIMEX 2024");
+    snprintf(activity.type, sizeof(activity.type), "bilateral-training");
+    snprintf(activity.place, sizeof(activity.place), "Arabian Sea");
+    activity.from_day = day_of("2024-06-01");
+    activity.to_day = day_of("2024-06-20");
+    CHECK(f, acsa_app_activity_add(f->jp.app, &activity, &jimex, &f->err));
+    d = draft_of(ACSA_METHOD_CASH, "JP", "IN", jmsdf, navy);
+    create_order(f, &f->jp, &d, jimex, "1Lt Mori", f->number);
+    assert_string_equal(f->number, "JP-IN-2024-000001");
+    assert_false(acsa_order_number_manual(f->number));
+    /* India registers Japan's node and takes its records in: none is refused. */
+    link_to(f, &f->in, &f->jp);
+    sync_nodes(f, &f->jp, &f->in);
+    struct qlist q;
+    quarantine_of(f, &f->in, &q);
+    assert_int_equal(q.count, 0);
+    get_order(f, &f->in, f->number, f->a);
+    get_order(f, &f->jp, f->number, f->b);
+    assert_true(acsa_order_fingerprint(f->a) == acsa_order_fingerprint(f->b));
+    get_order(f, &f->in, manual, f->b);
+    assert_string_equal(f->b->number, manual);
+    assert_string_not_equal(f->a->number, f->b->number);
+    /* India's next order for Japan is entered by Japan's node now: refused here. */
+    char none[ACSA_NUMBER_SIZE];
+    d = draft_of(ACSA_METHOD_CASH, "JP", "IN", f->jmsdf, f->navy);
+    assert_int_equal(acsa_app_order_create(f->in.app, "IN-JP-2020", f->jimex, &d,
+                                           day_of("2024-06-01"), "1Lt Mori", none, &f->err),
+                     ACSA_EFORBIDDEN);
+}
+
+static void test_defect15_india_first(void **state)
+{
+    run_defect15(*state, true);
+}
+
+static void test_defect15_japan_first(void **state)
+{
+    run_defect15(*state, false);
+}
+
 /* In kind: returns accepted in part, the rest converted to cash by the creditor's node only,
  * then paid; a dispute raised by either side. */
 static void test_rik_lifecycle(void **state)
@@ -2041,7 +2145,7 @@ static void test_store_peer_advance(void **state)
     struct fixture *f = *state;
     struct acsa_store *s = store_of(&f->jp);
     const struct acsa_store_vtbl *v = s->vtbl;
-    assert_int_equal(v->version, 4);
+    assert_int_equal(v->version, ACSA_STORE_VTBL_VERSION);
     struct acsa_peer p = peer_of(f, &f->jp, "IN");
     /* The setup's first sync: IN's grant to its official. */
     assert_int_equal(p.received_through, 1);
@@ -2646,6 +2750,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_finding8_record_counter_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_back_entered_step_syncs_with_its_mark, setup,
                                         teardown),
+        {"defect 9: an order entered by hand for a partner never shares a number with the "
+         "partner's own", test_defect9_numbers_never_collide, setup_unlinked, teardown, NULL},
+        {"defect 15: a payment and a dispute taken apart converge, India's batch first",
+         test_defect15_india_first, setup, teardown, NULL},
+        {"defect 15: a payment and a dispute taken apart converge, Japan's batch first",
+         test_defect15_japan_first, setup, teardown, NULL},
         cmocka_unit_test_setup_teardown(test_finding5_quarantine_texts_render, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finding2_resigned_mutations_never_abort, setup,
                                         teardown),
