@@ -127,7 +127,7 @@ static enum acsa_rc check_input(int64_t id, const char *action, const char *by,
     return rc == ACSA_OK ? check_text("reason", reason, ACSA_TEXT_SIZE, err) : rc;
 }
 
-/* The open entry id, into e; ENOTFOUND or ECONFLICT (resolved already) otherwise. */
+/* The open entry id, into e; ENOTFOUND or EEXISTS (resolved already) otherwise. */
 static enum acsa_rc load_open(struct acsa_app *app, int64_t id, struct entry *e,
                               struct acsa_error *err)
 {
@@ -141,7 +141,7 @@ static enum acsa_rc load_open(struct acsa_app *app, int64_t id, struct entry *e,
     if (rc == ACSA_OK && strcmp(e->row.status, "open") != 0) {
         char by[ACSA_NAME_SIZE];
         QUOTE(e->row.decision.by, by);
-        return acsa_error_set(err, ACSA_ECONFLICT, "id", "id: quarantine entry %lld was "
+        return acsa_error_set(err, ACSA_EEXISTS, "id", "id: quarantine entry %lld was "
                               "resolved already (%s by %s); a decision is final", (long long)id,
                               e->row.status, by);
     }
@@ -219,7 +219,7 @@ static enum acsa_rc record_decision(struct acsa_app *app, struct acsa_quarantine
     }
     enum acsa_rc rc = STORE(app)->quarantine_decide(app->store, d, err);
     if (rc == ACSA_EEXISTS) {
-        return acsa_error_set(err, ACSA_ECONFLICT, "id", "id: quarantine entry %lld was "
+        return acsa_error_set(err, ACSA_EEXISTS, "id", "id: quarantine entry %lld was "
                               "resolved already; a decision is final",
                               (long long)d->quarantine_id);
     }

@@ -27,7 +27,7 @@ ACSA_NODISCARD enum acsa_rc acsa_app_quarantine_get(struct acsa_app *app, int64_
  * handle's), for reason: action "retry" takes the refused record (or batch) in again through
  * the checks of sync, "drop" closes the entry unapplied. A retry still refused keeps the entry
  * open with the new refusal, recorded and audited, and returns ACSA_EREFUSED naming the rule.
- * Refused: id unknown (ACSA_ENOTFOUND), resolved already (ACSA_ECONFLICT), action, by or reason
+ * Refused: id unknown (ACSA_ENOTFOUND), resolved already (ACSA_EEXISTS), action, by or reason
  * missing, not one line of valid text or too long (ACSA_EUSAGE naming the field). */
 ACSA_NODISCARD enum acsa_rc acsa_app_quarantine_resolve(struct acsa_app *app, int64_t id,
                                                         const char *action, const char *by,

@@ -162,7 +162,7 @@ expect_stdout_contains "dropped by PO Sharma: a replay of bundle 1"
 test_case "every decision is in the audit log, with who, what and why"
 on IN audit list --json
 expect_json '[r["outcome"] for r in d if r["action"] == "quarantine.resolve"]' \
-    '["ACSA_ENOTFOUND","ACSA_EUSAGE","ACSA_EREFUSED","ok","ACSA_EREFUSED","ok","ok","ACSA_ECONFLICT","ok"]'
+    '["ACSA_ENOTFOUND","ACSA_EUSAGE","ACSA_EREFUSED","ok","ACSA_EREFUSED","ok","ok","ACSA_EEXISTS","ok"]'
 expect_json '[r["user"] for r in d if r["action"] == "quarantine.resolve"][-1].startswith("cli:")' true
 expect_json '[r["detail"] for r in d if r["action"] == "quarantine.resolve"][-2]' \
     "id: quarantine entry $CREATE was resolved already (applied by PO Sharma); a decision is final"
