@@ -65,6 +65,7 @@ simulate: build
 # The server and sync tests under ThreadSanitizer, in a build of their own (slow: niced).
 TSAN_TESTS = test_sync api_smoke sync_two_nodes sync_offline sync_hostile sync_faults \
 	web_api web_authz
+TSAN_TESTS += sync_quarantine
 .PHONY: tsan
 tsan:
 	@tools/install-deps

@@ -14,6 +14,7 @@ import { renderOrderForm } from "./view-order-form.js";
 import { renderOrders } from "./view-orders.js";
 import { renderPartners } from "./view-sync.js";
 import { renderOfficials } from "./view-officials.js";
+import { renderQuarantine } from "./view-quarantine.js";
 
 const main = document.getElementById("main");
 const q = (test) => document.querySelector(`[data-test="${test}"]`);
@@ -32,6 +33,8 @@ const ROUTES = [
         view: (el, user) => renderPartners(el, user) },
     { path: /^\/officials\/?$/, nav: "nav-officials", title: "Officials",
         view: (el, user) => renderOfficials(el, user) },
+    { path: /^\/quarantine\/?$/, nav: "nav-quarantine", title: "Quarantine",
+        view: (el, user) => renderQuarantine(el, user) },
 ];
 
 function parseHash() {
@@ -54,6 +57,7 @@ async function fillHeader(user) {
     }
     q("nav-new-order").hidden = !canCreateOrder(user);
     q("nav-partners").hidden = !canSeePartners(user);
+    q("nav-quarantine").hidden = !canSeePartners(user);
     q("user-name").textContent = user.display_name || user.username;
     q("user-role").textContent = roleLabel(user.role);
     q("user-party").textContent = user.party || "";

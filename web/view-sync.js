@@ -354,7 +354,9 @@ export async function renderPartners(main, user) {
     let limit = QUARANTINE_LIMITS[0];
     const quarantine = loadedPanel("Quarantine", "partners-quarantine",
         h("p", { class: "hint" }, "Records and batches from partners that this node refused, "
-            + "with the reason. Nothing in them was applied."),
+            + "with the reason, still open. Nothing in them was applied. ",
+        h("a", { href: "#/quarantine", test: "partners-quarantine-link" },
+            "Retry or drop them on the Quarantine page.")),
         () => get("/api/quarantine", { limit }),
         (data) => quarantineTable(data, limit, () => {
             limit = QUARANTINE_LIMITS.at(-1);

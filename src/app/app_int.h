@@ -215,6 +215,16 @@ ACSA_NODISCARD enum acsa_rc acsa__app_record_take(struct acsa_app *app, const ch
                                                   int64_t batch_id, bool *duplicate,
                                                   struct acsa_error *err);
 
+struct acsa_batch_result;
+
+/* acsa_app_batch_import, with keep_refused false for a batch retried from the quarantine: a
+ * batch refused whole again is not quarantined a second time (its entry keeps the refusal). */
+ACSA_NODISCARD enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf,
+                                                 size_t len, const char *via, int64_t now_s,
+                                                 bool keep_refused,
+                                                 struct acsa_batch_result *result,
+                                                 struct acsa_error *err);
+
 /* SHA-256 of data. */
 void acsa__app_sha256(const void *data, size_t len, uint8_t out[ACSA_HASH_SIZE]);
 

@@ -529,6 +529,13 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
                                    const char *via, int64_t now_s,
                                    struct acsa_batch_result *result, struct acsa_error *err)
 {
+    return acsa__app_batch_take(app, buf, len, via, now_s, true, result, err);
+}
+
+enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size_t len,
+                                  const char *via, int64_t now_s, bool keep_refused,
+                                  struct acsa_batch_result *result, struct acsa_error *err)
+{
     memset(result, 0, sizeof(*result));
     struct parsed p;
     struct acsa_peer peer;
@@ -555,7 +562,9 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
     snprintf(object, sizeof(object), "%s:%s:%lld..%lld", via, p.info.sender[0] ? p.info.sender
              : "?", (long long)first, (long long)p.info.through);
     if (rc != ACSA_OK && rc != ACSA_ENOMEM && rc != ACSA_ESTORAGE) {
-        quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len, now_s);
+        if (keep_refused) {
+            quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len, now_s);
+        }
         parsed_free(&p);
         return acsa__app_refused(app, rc, "sync.import", object, err);
     }

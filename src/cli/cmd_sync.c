@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The node and its partners: node show | keygen, peer add | list, sync, bundle export |
- * import, reconcile and quarantine list. */
+ * import and reconcile (quarantine: cmd_quarantine.c). */
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -477,59 +477,6 @@ int cmd_reconcile(struct cli *cli, int argc, char **argv)
         code = cli_usage(cli, "--csv and --json: choose one");
     }
     return code != CLI_CONTINUE ? code : cli_with_app(cli, reconcile_in, &args);
-}
-
-/* ---- quarantine --------------------------------------------------------------------------- */
-
-static enum acsa_rc quarantine_row(void *ctx, const struct acsa_quarantine_row *row)
-{
-    struct cli_list *list = ctx;
-    if (list->out.json) {
-        return cli_out_json(&list->out, acsa_quarantine_json(row));
-    }
-    char id[24];
-    char seq[24];
-    char at[ACSA_TIME_TEXT_SIZE];
-    snprintf(id, sizeof(id), "%lld", (long long)row->id);
-    snprintf(seq, sizeof(seq), "%lld", (long long)row->seq);
-    const char *cells[] = {id, acsa_time_format(row->at_s, at), row->peer[0] ? row->peer : "-",
-                           row->via, row->what, seq,
-                           row->order_number[0] != '\0' ? row->order_number : "-", row->reason};
-    return cli_out_cells(&list->out, cells);
-}
-
-static int quarantine_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
-{
-    static const struct cli_column columns[] = {
-        {"ID", 0, true},     {"AT", 0, false},     {"PEER", 0, false},  {"VIA", 0, false},
-        {"WHAT", 0, false},  {"SEQ", 0, true},     {"ORDER", 0, false}, {"REASON", 0, false},
-    };
-    const uint32_t *limit = ctx;
-    struct cli_list list;
-    (void)cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
-    return cli_list_end(&list, acsa_app_quarantine_list(app, *limit, quarantine_row, &list,
-                                                        &cli->err));
-}
-
-static int quarantine_list(struct cli *cli, int argc, char **argv)
-{
-    uint32_t limit = 0;
-    struct cli_option options[] = {
-        CLI_OPT("limit", CLI_LINE_NO, false, &limit, 0, "N", "only the newest N"),
-    };
-    struct cli_command cmd = {"Lists the records and batches this node refused, newest first, "
-                              "each with the reason: for the programme officer to act on.",
-                              NULL, 0, NULL, true, options, CLI_LEN(options)};
-    int code = cli_parse(cli, &cmd, argc, argv);
-    return code != CLI_CONTINUE ? code : cli_with_app(cli, quarantine_list_in, &limit);
-}
-
-int cmd_quarantine(struct cli *cli, int argc, char **argv)
-{
-    static const struct cli_verb verbs[] = {
-        {"list", quarantine_list, "[--limit N]: the refused records and batches"},
-    };
-    return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
 }
 
 /* ---- order chain -------------------------------------------------------------------------- */

@@ -34,7 +34,8 @@ static const struct cli_verb verbs[] = {
     {"sync", cmd_sync, "exchange records with a partner node over HTTP (--peer CC)"},
     {"bundle", cmd_bundle, "export | import: records carried by hand as a signed file"},
     {"reconcile", cmd_reconcile, "compare this node's orders and balances with a partner's"},
-    {"quarantine", cmd_quarantine, "list: records and batches refused, with the reason"},
+    {"quarantine", cmd_quarantine, "list | resolve: records and batches refused, with the "
+                                   "reason; a programme officer's retry or drop"},
     {"demo", cmd_demo, "create a demo node database (--db FILE)"},
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
     {"routes", cmd_routes, NULL},

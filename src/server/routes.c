@@ -60,6 +60,8 @@ const struct route server_routes[] = {
     {"GET", "/api/audit/verify", route_audit_verify, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/peers", route_peers_list, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/quarantine", route_quarantine_list, ACTION(READ_AUDIT), NULL},
+    {"POST", "/api/quarantine/{id}/resolve", route_quarantine_resolve, ACTION(MANAGE_NODE),
+     "quarantine.resolve"},
     {"GET", "/api/reconcile", route_reconcile, ACTION(READ_AUDIT), NULL},
     {"POST", "/api/sync", route_sync_run, ACTION(MANAGE_NODE), "sync.run"},
     {"GET", "/sync/v1/status", route_sync_status, PEER, NULL},

@@ -3,6 +3,7 @@
  * answered; batches it sends are taken in through the writer like any other write. And the
  * API pages of sync for people: partner nodes, the quarantine, reconciliation, a sync now. */
 #include "server_int.h"
+#include "../app/quarantine.h"
 #include "../util/alloc.h"
 
 #include <errno.h>
@@ -428,8 +429,10 @@ static enum acsa_rc quarantine_item(void *ctx, const struct acsa_quarantine_row 
 void route_quarantine_list(struct request *req)
 {
     uint32_t limit = SERVER_PAGE_DEFAULT;
+    bool all = false;
     struct json_in_field query[] = {
         {"limit", JIN_COUNT, false, &limit, 0, 1, SERVER_PAGE_MAX, false},
+        JIN("all", JIN_BOOL, false, &all, 0),
     };
     if (!query_parse(req, query, LEN(query))) {
         return;
@@ -437,8 +440,9 @@ void route_quarantine_list(struct request *req)
     json_t *items = json_array();
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_quarantine_list(server_reader(req), limit, quarantine_item, items,
-                                               &err);
+    /* Open entries, or with ?all=true the resolved ones too, each with its decision. */
+    enum acsa_rc rc = acsa_app_quarantine_select(server_reader(req), all, limit, quarantine_item,
+                                                 items, &err);
     if (rc != ACSA_OK) {
         json_decref(items);
         problem_rc(req, rc, &err);

@@ -246,6 +246,7 @@ void route_sync_facts(struct request *req);
 void route_sync_balance(struct request *req);
 void route_peers_list(struct request *req);
 void route_quarantine_list(struct request *req);
+void route_quarantine_resolve(struct request *req);
 void route_reconcile(struct request *req);
 void route_sync_run(struct request *req);
 /* On the first call for a /sync/ path, before any of the body is taken: checks the signed

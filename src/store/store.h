@@ -156,6 +156,21 @@ struct acsa_record_row {
     size_t body_len;
 };
 
+#define ACSA_QUARANTINE_WORD_SIZE 16  /* "retry", "drop"; "open", "applied", "dropped", ... */
+
+/* A programme officer's decision on a quarantine entry (vtable version 5): retry (outcome
+ * "applied", or "refused" with the refusal, the entry staying open) or drop (outcome
+ * "dropped"). Kept for good; an entry is resolved by at most one applied or dropped. */
+struct acsa_quarantine_decision {
+    int64_t quarantine_id;
+    int64_t at_s;
+    char action[ACSA_QUARANTINE_WORD_SIZE];
+    char outcome[ACSA_QUARANTINE_WORD_SIZE];
+    char by[ACSA_NAME_SIZE];                 /* The programme officer named (--by). */
+    char reason[ACSA_TEXT_SIZE];             /* Why the officer decided so. */
+    char refusal[ACSA_AUDIT_TEXT_SIZE];      /* outcome "refused": why, this time; else "". */
+};
+
 /* A refused record or batch, kept with the reason for the programme officer. */
 struct acsa_quarantine_row {
     int64_t id;
@@ -168,6 +183,13 @@ struct acsa_quarantine_row {
     char reason[ACSA_AUDIT_TEXT_SIZE];
     const uint8_t *body;                     /* The refused bytes (may be cut). */
     size_t body_len;
+    /* Version 5 (quarantine_select only; quarantine_list leaves them zero): the programme
+     * officer's decisions. status "open", "applied" or "dropped"; decision the one that
+     * resolved the entry, or its last retry still refused (then reason above is that retry's
+     * reason); tries counts every decision. */
+    char status[ACSA_QUARANTINE_WORD_SIZE];
+    struct acsa_quarantine_decision decision;
+    uint32_t tries;
 };
 
 typedef enum acsa_rc (*acsa_peer_cb)(void *ctx, const struct acsa_peer *peer);
@@ -182,7 +204,7 @@ enum acsa_ref_kind {
     ACSA_REF_UNIT,
 };
 
-#define ACSA_STORE_VTBL_VERSION 4
+#define ACSA_STORE_VTBL_VERSION 5
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -474,6 +496,24 @@ struct acsa_store_vtbl {
      * arrived last. ENOTFOUND if there is no such order. */
     enum acsa_rc (*chain_head_set)(struct acsa_store *store, const char *number,
                                    const uint8_t hash[ACSA_HASH_SIZE], struct acsa_error *err);
+
+    /* ---- Version 5: decisions on the quarantine ----------------------------------------- */
+
+    /* Quarantine entries, newest first, at most limit (0: all), with their status and last
+     * decision: id > 0 that entry alone (none: no call); otherwise the open ones, or every one
+     * when all is set. */
+    enum acsa_rc (*quarantine_select)(struct acsa_store *store, int64_t id, bool all,
+                                      uint32_t limit, acsa_quarantine_cb cb, void *ctx,
+                                      struct acsa_error *err);
+    /* Adds a decision (at_s and every text as given); EEXISTS if the entry is resolved
+     * already (applied or dropped) and this one would resolve it too. */
+    enum acsa_rc (*quarantine_decide)(struct acsa_store *store,
+                                      const struct acsa_quarantine_decision *decision,
+                                      struct acsa_error *err);
+    /* The stored signed batch of peer's that carried its record seq (the newest, if taken
+     * in more than once); ENOTFOUND if none. */
+    enum acsa_rc (*batch_of_record)(struct acsa_store *store, const char *peer, int64_t seq,
+                                    int64_t *out_batch_id, struct acsa_error *err);
 };
 
 struct acsa_store {

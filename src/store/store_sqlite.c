@@ -636,6 +636,9 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .unit_service_set = acsa__sqlite_unit_service_set,
     .unit_service_get = acsa__sqlite_unit_service_get,
     .chain_head_set = acsa__sqlite_chain_head_set,
+    .quarantine_select = acsa__sqlite_quarantine_select,
+    .quarantine_decide = acsa__sqlite_quarantine_decide,
+    .batch_of_record = acsa__sqlite_batch_of_record,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

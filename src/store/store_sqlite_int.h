@@ -107,6 +107,11 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_UNIT_SERVICE_SET,
     ACSA__SQLITE_UNIT_SERVICE_GET,
     ACSA__SQLITE_CHAIN_HEAD_SET,
+    ACSA__SQLITE_QUARANTINE_ONE,
+    ACSA__SQLITE_QUARANTINE_OPEN,
+    ACSA__SQLITE_QUARANTINE_ALL,
+    ACSA__SQLITE_QUARANTINE_DECIDE,
+    ACSA__SQLITE_BATCH_OF_RECORD,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -516,5 +521,16 @@ enum acsa_rc acsa__sqlite_unit_service_get(struct acsa_store *store, int64_t id,
 enum acsa_rc acsa__sqlite_chain_head_set(struct acsa_store *store, const char *number,
                                          const uint8_t hash[ACSA_HASH_SIZE],
                                          struct acsa_error *err);
+
+/* store_sqlite_quarantine.c: decisions on the quarantine. */
+enum acsa_rc acsa__sqlite_quarantine_select(struct acsa_store *store, int64_t id, bool all,
+                                            uint32_t limit, acsa_quarantine_cb cb, void *ctx,
+                                            struct acsa_error *err);
+enum acsa_rc acsa__sqlite_quarantine_decide(struct acsa_store *store,
+                                            const struct acsa_quarantine_decision *decision,
+                                            struct acsa_error *err);
+enum acsa_rc acsa__sqlite_batch_of_record(struct acsa_store *store, const char *peer,
+                                          int64_t seq, int64_t *out_batch_id,
+                                          struct acsa_error *err);
 
 #endif

@@ -422,12 +422,39 @@ static const char *const migration_4[] = {
     "o.received_value_minor - o.value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
 };
 
+/* Migration 5 (quarantine): a programme officer's decisions on quarantined input, one row
+ * each, never edited or deleted: a retry applied or still refused (with the new refusal), or
+ * a drop. An entry with an applied or dropped decision is resolved (at most one, by the
+ * unique index); otherwise it is open. Quarantined input itself is never deleted either. */
+static const char *const migration_quarantine[] = {
+    "CREATE TABLE quarantine_decisions (\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    quarantine_id INTEGER NOT NULL REFERENCES quarantine (id),\n"
+    "    at_s INTEGER NOT NULL,\n"
+    "    action TEXT NOT NULL CHECK (action IN ('retry', 'drop')),\n"
+    "    outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refused', 'dropped')),\n"
+    "    by_name TEXT NOT NULL,\n"
+    "    reason TEXT NOT NULL,\n"
+    "    refusal TEXT NOT NULL DEFAULT ''\n"
+    ")",
+    "CREATE INDEX quarantine_decisions_entry ON quarantine_decisions (quarantine_id, id)",
+    "CREATE UNIQUE INDEX quarantine_decisions_final ON quarantine_decisions (quarantine_id) "
+    "WHERE outcome <> 'refused'",
+    "CREATE TRIGGER quarantine_decisions_no_update BEFORE UPDATE ON quarantine_decisions\n"
+    "BEGIN SELECT RAISE(ABORT, 'quarantine decisions are append-only'); END",
+    "CREATE TRIGGER quarantine_decisions_no_delete BEFORE DELETE ON quarantine_decisions\n"
+    "BEGIN SELECT RAISE(ABORT, 'quarantine decisions are append-only'); END",
+    "CREATE TRIGGER quarantine_no_delete BEFORE DELETE ON quarantine\n"
+    "BEGIN SELECT RAISE(ABORT, 'quarantined input is kept for audit'); END",
+};
+
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
     {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
     {migration_4, sizeof(migration_4) / sizeof(migration_4[0])},
+    {migration_quarantine, sizeof(migration_quarantine) / sizeof(migration_quarantine[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

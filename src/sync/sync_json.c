@@ -24,14 +24,34 @@ json_t *acsa_peer_json(const struct acsa_peer *peer)
                                            : json_null());
 }
 
+/* The last decision on an entry, or null. */
+static json_t *decision_json(const struct acsa_quarantine_decision *d)
+{
+    if (d->action[0] == '\0') {
+        return json_null();
+    }
+    char at[ACSA_TIME_TEXT_SIZE];
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "at", acsa_time_format(d->at_s, at),
+                     "action", d->action, "outcome", d->outcome, "by", d->by, "reason",
+                     d->reason, "refusal", text_or_null(d->refusal));
+}
+
 json_t *acsa_quarantine_json(const struct acsa_quarantine_row *row)
 {
     char at[ACSA_TIME_TEXT_SIZE];
-    return json_pack("{s:I, s:s, s:o, s:s, s:s, s:I, s:o, s:s, s:I}", "id", (json_int_t)row->id,
-                     "at", acsa_time_format(row->at_s, at), "peer", text_or_null(row->peer),
-                     "via", row->via, "what", row->what, "seq", (json_int_t)row->seq, "order",
-                     text_or_null(row->order_number), "reason", row->reason, "bytes",
-                     (json_int_t)row->body_len);
+    json_t *json = json_pack("{s:I, s:s, s:o, s:s, s:s, s:I, s:o, s:s, s:I}", "id",
+                             (json_int_t)row->id, "at", acsa_time_format(row->at_s, at), "peer",
+                             text_or_null(row->peer), "via", row->via, "what", row->what, "seq",
+                             (json_int_t)row->seq, "order", text_or_null(row->order_number),
+                             "reason", row->reason, "bytes", (json_int_t)row->body_len);
+    if (json != NULL && row->status[0] != '\0' &&
+        (json_object_set_new(json, "status", json_string(row->status)) != 0 ||
+         json_object_set_new(json, "tries", json_integer((json_int_t)row->tries)) != 0 ||
+         json_object_set_new(json, "decision", decision_json(&row->decision)) != 0)) {
+        json_decref(json);
+        return NULL;
+    }
+    return json;
 }
 
 json_t *acsa_reconcile_row_json(const struct acsa_reconcile_row *row)

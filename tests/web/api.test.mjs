@@ -152,7 +152,8 @@ async function franceBatch() {
 
 const PEER_KEYS = ['acked_through', 'fingerprint', 'key', 'last_sync', 'party', 'received_through',
     'url'];
-const QUARANTINE_KEYS = ['at', 'bytes', 'id', 'order', 'peer', 'reason', 'seq', 'via', 'what'];
+const QUARANTINE_KEYS = ['at', 'bytes', 'decision', 'id', 'order', 'peer', 'reason', 'seq',
+    'status', 'tries', 'via', 'what'];
 const REPORT_KEYS = ['acked_through', 'batches_received', 'batches_sent', 'received',
     'received_duplicates', 'received_quarantined', 'received_through', 'sent', 'sent_duplicates',
     'sent_quarantined'];
@@ -454,6 +455,27 @@ const SUCCESS = [
             assert.equal(q.reason, replay.json.detail);
             assert.match(q.at, TIMESTAMP);
             assert.ok(q.bytes > 0 && Number.isInteger(q.seq));
+            assert.deepEqual([q.status, q.tries, q.decision], ['open', 0, null]);
+        } },
+    { route: 'POST /api/quarantine/{id}/resolve', as: 'in-programme',
+        prepare: async () => (await call('GET', '/api/quarantine?limit=1', 'in-auditor'))
+            .json.items[0],
+        path: (q) => `/api/quarantine/${q.id}/resolve`,
+        body: { action: 'drop', by: 'Capt V. Kulkarni', reason: 'a replay of a batch held' },
+        status: 200, check: async (r, q) => {
+            assert.deepEqual(Object.keys(r.json).sort(), QUARANTINE_KEYS);
+            assert.deepEqual([r.json.id, r.json.status, r.json.tries], [q.id, 'dropped', 1]);
+            assert.deepEqual([r.json.decision.action, r.json.decision.outcome,
+                r.json.decision.by, r.json.decision.reason, r.json.decision.refusal],
+            ['drop', 'dropped', 'Capt V. Kulkarni', 'a replay of a batch held', null]);
+            const open = (await call('GET', '/api/quarantine?limit=500', 'in-auditor')).json;
+            assert.ok(!open.items.some((e) => e.id === q.id), 'no longer open');
+            const all = (await call('GET', '/api/quarantine?limit=500&all=true', 'in-auditor'))
+                .json;
+            assert.equal(all.items.find((e) => e.id === q.id)?.status, 'dropped', 'kept');
+            const again = await call('POST', `/api/quarantine/${q.id}/resolve`, 'in-programme',
+                { body: { action: 'retry', by: 'Capt V. Kulkarni', reason: 'twice' } });
+            assertProblem(again, 409, 'id');
         } },
     { route: 'GET /sync/v1/status', signed: true, status: 200, check: async (r) => {
         assert.deepEqual(Object.keys(r.json).sort(), ['last_seq', 'nation', 'received_through']);
@@ -665,6 +687,10 @@ const WRITES = [
     { route: 'POST /api/convert-overdue', as: 'in-programme', body: { as_of: '2024-01-01' },
         required: [], types: { as_of: 20240101 } },
     { route: 'POST /api/sync', as: 'in-programme', path: '/api/sync?peer=FR' },
+    { route: 'POST /api/quarantine/{id}/resolve', as: 'in-programme',
+        path: '/api/quarantine/999999/resolve',
+        body: { action: 'retry', by: 'Capt V. Kulkarni', reason: 'the cause is fixed' },
+        required: ['action', 'by', 'reason'], types: { action: 1, by: true, reason: ['x'] } },
 ];
 
 /** The cases of one writing route: [name, request options, expected status, field]. */

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* POST /api/quarantine/{id}/resolve: a programme officer's decision on a quarantine entry
+ * (retry or drop), taken on the writer thread like every write. The route is for the
+ * programme-officer role alone (MANAGE_NODE); the body names the officer and the reason. */
+#include "server_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../app/quarantine.h"
+#include "../sync/sync.h"
+#include "../util/alloc.h"
+
+#define LEN(array) (sizeof(array) / sizeof((array)[0]))
+
+struct resolve_args {
+    int64_t id;
+    char action[ACSA_QUARANTINE_WORD_SIZE];
+    char by[ACSA_NAME_SIZE];
+    char reason[ACSA_TEXT_SIZE];
+};
+
+static enum acsa_rc entry_json(void *ctx, const struct acsa_quarantine_row *row)
+{
+    json_t **out = ctx;
+    *out = acsa_quarantine_json(row);
+    return *out != NULL ? ACSA_OK : ACSA_ENOMEM;
+}
+
+static enum acsa_rc resolve_job(struct acsa_app *app, struct request *req)
+{
+    const struct resolve_args *args = req->job_args;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_quarantine_resolve(app, args->id, args->action, args->by,
+                                                  args->reason, (int64_t)time(NULL), &err);
+    json_t *entry = NULL;
+    rc = rc == ACSA_OK ? acsa_app_quarantine_get(app, args->id, entry_json, &entry, &err) : rc;
+    if (rc != ACSA_OK) {
+        json_decref(entry);
+        /* The app recorded the refusal (and a retry still refused) in the audit log. */
+        problem_rc(req, rc, &err);
+        return rc;
+    }
+    response_json(req, 200, entry);
+    return ACSA_OK;
+}
+
+/* POST /api/quarantine/{id}/resolve {action: "retry"|"drop", by, reason}. */
+void route_quarantine_resolve(struct request *req)
+{
+    struct resolve_args *args = acsa_calloc(1, sizeof(*args));
+    if (args == NULL) {
+        problem(req, 500, NULL, "out of memory");
+        return;
+    }
+    snprintf(req->audit_object, sizeof(req->audit_object), "quarantine:%.40s", req->params[0]);
+    struct json_in_field id = JIN("id", JIN_ID, true, &args->id, 0);
+    struct json_in_field fields[] = {
+        JIN("action", JIN_TEXT, true, args->action, sizeof(args->action)),
+        JIN("by", JIN_TEXT, true, args->by, sizeof(args->by)),
+        JIN("reason", JIN_TEXT, true, args->reason, sizeof(args->reason)),
+    };
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+        acsa_free(args);
+        return;
+    }
+    if (json_in_value(&id, req->params[0], &err) != ACSA_OK) {
+        acsa_free(args);
+        refuse(req, 404, &err);
+        return;
+    }
+    submit(req, resolve_job, NULL, args);
+}
