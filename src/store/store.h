@@ -182,7 +182,7 @@ enum acsa_ref_kind {
     ACSA_REF_UNIT,
 };
 
-#define ACSA_STORE_VTBL_VERSION 4
+#define ACSA_STORE_VTBL_VERSION 5
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -467,6 +467,15 @@ struct acsa_store_vtbl {
                                      struct acsa_error *err);
     enum acsa_rc (*unit_service_get)(struct acsa_store *store, int64_t id, char *service,
                                      struct acsa_error *err);
+    /* Version 5. An amendment with the party that entered it (agreement_version_add leaves
+     * it ""), and the party of the amendment at index (ACSA_NATION_SIZE bytes). */
+    enum acsa_rc (*agreement_version_add_by)(struct acsa_store *store,
+                                             const struct acsa_agreement *agreement,
+                                             int32_t effective_day, const char *source_json,
+                                             const char *party, struct acsa_error *err);
+    enum acsa_rc (*agreement_version_party)(struct acsa_store *store, const char *id,
+                                            uint32_t index, char *party,
+                                            struct acsa_error *err);
 };
 
 struct acsa_store {

@@ -106,6 +106,7 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_AGREEMENT_EVENT_GET,
     ACSA__SQLITE_UNIT_SERVICE_SET,
     ACSA__SQLITE_UNIT_SERVICE_GET,
+    ACSA__SQLITE_AGREEMENT_VERSION_PARTY,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -503,5 +504,13 @@ enum acsa_rc acsa__sqlite_unit_service_set(struct acsa_store *store, int64_t id,
                                            const char *service, struct acsa_error *err);
 enum acsa_rc acsa__sqlite_unit_service_get(struct acsa_store *store, int64_t id, char *service,
                                            struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,
+                                                   const struct acsa_agreement *agreement,
+                                                   int32_t effective_day,
+                                                   const char *source_json, const char *party,
+                                                   struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_version_party(struct acsa_store *store, const char *id,
+                                                  uint32_t index, char *party,
+                                                  struct acsa_error *err);
 
 #endif

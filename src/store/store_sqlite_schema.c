@@ -389,12 +389,20 @@ static const char *const migration_4[] = {
     "ALTER TABLE units ADD COLUMN service TEXT NOT NULL DEFAULT ''",
 };
 
+/* Migration 5, the agreement's records: the party that entered each amendment (an amendment
+ * is agreed by both parties; the party whose node entered it signs its record). */
+static const char *const migration_agreement_records[] = {
+    "ALTER TABLE agreement_versions ADD COLUMN entered_by TEXT NOT NULL DEFAULT ''",
+};
+
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
     {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
     {migration_4, sizeof(migration_4) / sizeof(migration_4[0])},
+    {migration_agreement_records,
+     sizeof(migration_agreement_records) / sizeof(migration_agreement_records[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
