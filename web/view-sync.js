@@ -174,6 +174,10 @@ function reconcileSummary(data) {
         parts.push(`${plural(s.balance_rows, "balance figure")} do${s.balance_rows === 1 ? "es"
             : ""} not mirror.`);
     }
+    if (s.agreement_rows) {
+        parts.push(`${plural(s.agreement_rows, "agreement fact")} differ${s.agreement_rows === 1
+            ? "s" : ""} (versions, notice or termination).`);
+    }
     return parts.join(" ");
 }
 

@@ -67,6 +67,7 @@ const struct route server_routes[] = {
     {"GET", "/sync/v1/fingerprints", route_sync_fingerprints, PEER, NULL},
     {"POST", "/sync/v1/facts", route_sync_facts, PEER, NULL},
     {"GET", "/sync/v1/balance", route_sync_balance, PEER, NULL},
+    {"GET", "/sync/v1/agreements", route_sync_agreements, PEER, NULL},
     {"GET", "/", route_asset, PUBLIC, NULL},
     {"GET", "/{asset*}", route_asset, PUBLIC, NULL},
 };

@@ -240,6 +240,7 @@ void route_sync_batches_get(struct request *req);
 void route_sync_fingerprints(struct request *req);
 void route_sync_facts(struct request *req);
 void route_sync_balance(struct request *req);
+void route_sync_agreements(struct request *req);
 void route_peers_list(struct request *req);
 void route_quarantine_list(struct request *req);
 void route_reconcile(struct request *req);

@@ -581,6 +581,7 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     acsa_sync_response_free(&f.response);
     rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
     rc = rc == ACSA_OK ? compare_balances(app, &peer, &m, err) : rc;
+    rc = rc == ACSA_OK ? acsa_reconcile_agreements(app, &peer, cb, ctx, out, err) : rc;
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }

@@ -156,8 +156,8 @@ const QUARANTINE_KEYS = ['at', 'bytes', 'id', 'order', 'peer', 'reason', 'seq', 
 const REPORT_KEYS = ['acked_through', 'batches_received', 'batches_sent', 'received',
     'received_duplicates', 'received_quarantined', 'received_through', 'sent', 'sent_duplicates',
     'sent_quarantined'];
-const SUMMARY_KEYS = ['balance_rows', 'differing', 'missing_here', 'missing_there', 'orders_here',
-    'orders_there'];
+const SUMMARY_KEYS = ['agreement_rows', 'balance_rows', 'differing', 'missing_here',
+    'missing_there', 'orders_here', 'orders_there'];
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const lines = (text) => text.split('\n').filter((l) => l !== '');
 
@@ -424,7 +424,8 @@ const SUCCESS = [
             assert.deepEqual(Object.keys(r.json).sort(), ['items', 'nation', 'peer', 'summary']);
             assert.deepEqual([r.json.nation, r.json.peer], ['IN', 'FR']);
             assert.deepEqual(r.json.summary, { orders_here: 1, orders_there: 1, missing_here: 0,
-                missing_there: 0, differing: 0, balance_rows: 0 }, 'the synced nodes agree');
+                missing_there: 0, differing: 0, balance_rows: 0, agreement_rows: 0 },
+            'the synced nodes agree');
             assert.deepEqual(r.json.items, []);
         } },
     { route: 'GET /api/quarantine', as: 'in-programme', path: '/api/quarantine?limit=5',
@@ -494,6 +495,13 @@ const SUCCESS = [
     { route: 'GET /sync/v1/balance', signed: true, status: 200, check: (r) => {
         assert.match(r.headers.get('content-type'), /^text\/plain/);
         assert.ok(lines(r.text).every((l) => /^[A-Z]{3}\t[a-z-]+\t-?\d+$/.test(l)), r.text);
+    } },
+    { route: 'GET /sync/v1/agreements', signed: true, status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/plain/);
+        const rows = lines(r.text).map((l) => l.split('\t'));
+        assert.ok(rows.every((f) => f.length === 3 && f[0] === 'IN-FR-2018'), r.text);
+        assert.ok(rows.some(([, field, v]) => field === 'versions' && v === '1'), r.text);
+        assert.ok(rows.some(([, field, v]) => field === 'notice' && v === 'none'), r.text);
     } },
     { route: 'GET /', status: 200, check: (r) => {
         assert.match(r.headers.get('content-type'), /^text\/html/);
@@ -954,7 +962,7 @@ for (const [path, as, limit, key, expected] of WALKED_LISTS) {
 
 const SYNC_ROUTES = [['GET', '/sync/v1/status'], ['GET', '/sync/v1/batches?after=0'],
     ['POST', '/sync/v1/batches'], ['GET', '/sync/v1/fingerprints'], ['POST', '/sync/v1/facts'],
-    ['GET', '/sync/v1/balance']];
+    ['GET', '/sync/v1/balance'], ['GET', '/sync/v1/agreements']];
 const now = () => Math.floor(Date.now() / 1000);
 /* Requests that are not a registered partner node's: what is wrong, the request's options and
  * the header the refusal names. */
