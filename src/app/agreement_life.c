@@ -410,7 +410,9 @@ static enum acsa_rc take_amend(struct acsa_app *app, const struct acsa_record *r
     const struct acsa_agreement_fact *f = &r->life;
     enum acsa_rc rc = acsa_agreement_from_json(f->document, strlen(f->document), next, err);
     if (rc != ACSA_OK) {
-        return REFUSE(err, "document", "document: %s", err->message);
+        char message[ACSA_ERROR_MESSAGE_SIZE];
+        snprintf(message, sizeof(message), "%s", err->message);
+        return REFUSE(err, "document", "document: not an agreement file: %.200s", message);
     }
     int32_t days[ACSA_AGREEMENT_VERSIONS_MAX];
     uint32_t count = 0;
@@ -438,7 +440,8 @@ static enum acsa_rc take_amend(struct acsa_app *app, const struct acsa_record *r
     rc = rc == ACSA_OK ? acsa_agreement_amend_check(current, next, days, count, f->day, err)
                        : rc;
     if (rc == ACSA_EUSAGE) {
-        rc = REFUSE(err, err->field, "%s", err->message);
+        err->rc = ACSA_EREFUSED; /* The record's fault, not its sender's usage. */
+        rc = ACSA_EREFUSED;
     }
     return rc == ACSA_OK ? stored(STORE(app)->agreement_version_add_by(
                                       app->store, next, f->day, f->document, r->origin, err),
@@ -468,7 +471,8 @@ static enum acsa_rc take_event(struct acsa_app *app, const struct acsa_record *r
     rc = notice ? acsa_agreement_notice_check(current, f->day, err)
                 : acsa_agreement_terminate_check(current, f->day, f->reason, err);
     if (rc == ACSA_EUSAGE) {
-        rc = REFUSE(err, err->field, "%s", err->message);
+        err->rc = ACSA_EREFUSED;
+        rc = ACSA_EREFUSED;
     }
     return rc == ACSA_OK ? stored(STORE(app)->agreement_event_add(app->store, f->agreement_id,
                                                                   kind, f->day, r->origin,

@@ -260,7 +260,8 @@ static enum acsa_rc take_unit_service(struct acsa_app *app, int64_t id, const ch
     }
     enum acsa_rc rc = acsa__app_check_service(service, err);
     if (rc != ACSA_OK) {
-        return acsa_error_set(err, ACSA_EREFUSED, "service", "%s", err->message);
+        err->rc = ACSA_EREFUSED; /* A partner's record, refused: not a usage error here. */
+        return ACSA_EREFUSED;
     }
     char held[ACSA_CODE_SIZE];
     rc = STORE(app)->unit_service_get(app->store, id, held, err);
