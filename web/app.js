@@ -14,6 +14,7 @@ import { renderOrderForm } from "./view-order-form.js";
 import { renderOrders } from "./view-orders.js";
 import { renderPartners } from "./view-sync.js";
 import { renderOfficials } from "./view-officials.js";
+import { renderAgreement, renderAgreements } from "./view-agreements.js";
 
 const main = document.getElementById("main");
 const q = (test) => document.querySelector(`[data-test="${test}"]`);
@@ -32,6 +33,11 @@ const ROUTES = [
         view: (el, user) => renderPartners(el, user) },
     { path: /^\/officials\/?$/, nav: "nav-officials", title: "Officials",
         view: (el, user) => renderOfficials(el, user) },
+    { path: /^\/agreements\/?$/, nav: "nav-agreements", title: "Agreements",
+        view: (el) => renderAgreements(el) },
+    { path: /^\/agreements\/([^/?]+)$/, nav: "nav-agreements", title: "Agreement",
+        view: (el, user, query, match) => renderAgreement(el, user,
+            decodeURIComponent(match[1])) },
 ];
 
 function parseHash() {

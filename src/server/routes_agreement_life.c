@@ -165,3 +165,10 @@ void route_agreement_amend(struct request *req)
     }
     submit(req, life_job, NULL, args);
 }
+
+void route_agreement_lifecycle(struct request *req)
+{
+    if (query_parse(req, NULL, 0)) {
+        (void)life_answer(server_reader(req), req, req->params[0]);
+    }
+}

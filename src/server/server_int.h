@@ -401,6 +401,7 @@ void route_tokens_delete(struct request *req);
 void route_agreements_list(struct request *req);
 void route_agreements_get(struct request *req);
 void route_agreements_create(struct request *req);
+void route_agreement_lifecycle(struct request *req);
 void route_agreement_amend(struct request *req);
 void route_agreement_notice(struct request *req);
 void route_agreement_terminate(struct request *req);

