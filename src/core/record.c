@@ -314,7 +314,11 @@ enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, 
         put_i64(&w, record->ref_id, "id");
         PUT_TEXT(&w, record->unit_party, "party");
         PUT_TEXT(&w, record->unit_name, "name");
-        PUT_TEXT(&w, record->unit_service, "service"); /* Appended in version 2. */
+        /* Appended in version 2, and only when known: a unit record without a service keeps
+         * the layout it had before, so records stored and sent before stay valid. */
+        if (record->unit_service[0] != '\0') {
+            PUT_TEXT(&w, record->unit_service, "service");
+        }
         break;
     case ACSA_RECORD_GRANT:
         put_grant(&w, record);
@@ -581,7 +585,11 @@ enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_reco
             out->ref_id = get_i64(&r, "id");
             GET_TEXT(&r, out->unit_party, "party");
             GET_TEXT(&r, out->unit_name, "name");
-            GET_TEXT(&r, out->unit_service, "service");
+            if (r.field == NULL && r.pos < len) {
+                GET_TEXT(&r, out->unit_service, "service");
+                /* An empty service is written by leaving it out: one record, one encoding. */
+                r.field = r.field == NULL && out->unit_service[0] == '\0' ? "service" : r.field;
+            }
             break;
         case ACSA_RECORD_GRANT:
             get_grant(&r, out);

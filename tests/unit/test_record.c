@@ -242,7 +242,9 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
         s_uint(s, "id", (uint64_t)r->ref_id, 8);
         s_text(s, "party", r->unit_party);
         s_text(s, "name", r->unit_name);
-        s_text(s, "service", r->unit_service); /* Appended in version 2. */
+        if (r->unit_service[0] != '\0') {
+            s_text(s, "service", r->unit_service); /* Appended in version 2, when known. */
+        }
         break;
     case ACSA_RECORD_AGREEMENT:
         s_text(s, "agreement_id", r->life.agreement_id);
@@ -720,8 +722,14 @@ static void test_round_trip_agreement(void **state)
     size_t len = round_trip(f, &f->record);
     assert_memory_equal(f->buf + len - 7, "\0\5jmsdf", 7);
     assert_string_equal(f->decoded.unit_service, "jmsdf");
-    memset(f->record.unit_service, 0, sizeof(f->record.unit_service)); /* Not known. */
-    round_trip(f, &f->record);
+    /* Not known: left out, so the record is byte for byte the unit record of before. */
+    memset(f->record.unit_service, 0, sizeof(f->record.unit_service));
+    len = round_trip(f, &f->record);
+    assert_memory_equal(f->buf + len - 20, "\0\x12JS Izumo (DDH-183)", 20);
+    /* An empty service written as an empty text would be a second encoding: refused. */
+    f->buf[len] = 0;
+    f->buf[len + 1] = 0;
+    expect_refused(f, f->buf, len + 2, "service", "an empty service written out");
 }
 
 /* Encodes r (which the layout allows) and expects the decoder's range check to refuse it. */
@@ -1006,6 +1014,7 @@ static const struct bad_case BAD_CASES[] = {
     {BASE_UNIT, "service", B(0, 32), "service", "service of 32 bytes"},
     {BASE_UNIT, "service", B(0, 4, 'N', 'a', 'v', 'y'), "service", "capitalised service"},
     {BASE_UNIT, "service", B(0, 3, 'a', 0, 'b'), "service", "NUL in service"},
+    {BASE_UNIT, "service", B(0, 0), "service", "an empty service written out"},
     /* Agreement records. */
     {BASE_AGREEMENT, "agreement_id", B(0, 0), "agreement_id", "empty agreement id"},
     {BASE_AGREEMENT, "agreement_id", B(0, 32), "agreement_id", "agreement id of 32 bytes"},
@@ -1102,6 +1111,13 @@ static void test_decode_truncated(void **state)
             }
             char what[96];
             snprintf(what, sizeof(what), "base %zu cut to %zu of %zu bytes", b, cut, len);
+            if (strcmp(f->spec.marks[m].label, "service") == 0 && cut == f->spec.marks[m].start) {
+                /* A unit's service is left out when not known: cut before it, the record is a
+                 * unit record without one. */
+                assert_int_equal(acsa_record_decode(f->buf, cut, &f->decoded, &f->err), ACSA_OK);
+                assert_string_equal(f->decoded.unit_service, "");
+                continue;
+            }
             expect_refused(f, f->buf, cut, field_of(f->spec.marks[m].label), what);
         }
     }
