@@ -2359,6 +2359,35 @@ static void hostile_create(struct fixture *f, struct acsa_record *r,
     r->activity.id = f->jimex;
 }
 
+/* Defect 6 across nodes: a unit's service travels in its record, so an order of IN's for its
+ * coast guard, which IN's node would refuse, is refused by JP's node too if it arrives. */
+static void test_defect6_unit_service_synced_and_judged(void **state)
+{
+    struct fixture *f = *state;
+    int64_t guard = 0;
+    CHECK(f, acsa_app_unit_add_service(f->in.app, "IN", "Indian Coast Guard", "coast-guard",
+                                       &guard, &f->err));
+    sync_nodes(f, &f->in, &f->jp);
+    int64_t bound = 0;
+    struct acsa_store *jp = store_of(&f->jp);
+    CHECK(f, jp->vtbl->ref_find(jp, ACSA_REF_UNIT, "IN", guard, &bound, &f->err));
+    char service[ACSA_CODE_SIZE];
+    CHECK(f, jp->vtbl->unit_service_get(jp, bound, service, &f->err));
+    assert_string_equal(service, "coast-guard");
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    hostile_create(f, r, &d);
+    memcpy(r->requester_unit.origin, "IN", 3);
+    r->requester_unit.id = guard;
+    expect_record_refused(f, r, "requester_unit: unit \"Indian Coast Guard\" is of service "
+                          "\"coast-guard\", not a participating service of IN",
+                          "IN-JP-2024-000002");
+    free(r);
+}
+
 /* A reference record of IN's: an activity (or, with name only, a unit). */
 static void hostile_ref(struct fixture *f, struct acsa_record *r, enum acsa_record_kind kind,
                         const char *name)
@@ -2698,6 +2727,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_finding2_hostile_records_quarantined, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_defect5_agreement_records_quarantined, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_defect6_unit_service_synced_and_judged, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_finding2_local_step_with_stray_line, setup,
                                         teardown),
