@@ -285,6 +285,15 @@ const SUCCESS = [
         path: '/api/agreements/IN-FR-2018/terminate',
         body: { date: '2099-01-01', reason: 'superseded' }, status: 200,
         check: (r) => assert.equal(r.json.status, 'terminated') },
+    { route: 'GET /api/agreements/{id}/lifecycle', as: 'in-auditor',
+        path: '/api/agreements/IN-FR-2018/lifecycle', status: 200, check: (r) => {
+            assert.deepEqual([r.json.id, r.json.status], ['IN-FR-2018', 'terminated']);
+            assert.deepEqual(r.json.versions.map((v) => [v.effective, v.entered_by]),
+                [['2018-03-10', ''], ['2024-01-01', 'IN']]);
+            assert.deepEqual(r.json.notice, { date: '2024-02-01', by: 'IN' });
+            assert.deepEqual(r.json.termination,
+                { date: '2099-01-01', by: 'IN', reason: 'superseded' });
+        } },
     { route: 'POST /api/units', as: 'in-programme', body: { party: 'FR', name: 'Marine nationale' },
         status: 201, check: (r) => {
             assert.equal(r.json.party, 'FR');
