@@ -15,6 +15,7 @@ import { renderOrders } from "./view-orders.js";
 import { renderPartners } from "./view-sync.js";
 import { renderOfficials } from "./view-officials.js";
 import { renderQuarantine } from "./view-quarantine.js";
+import { renderAgreement, renderAgreements } from "./view-agreements.js";
 
 const main = document.getElementById("main");
 const q = (test) => document.querySelector(`[data-test="${test}"]`);
@@ -35,6 +36,11 @@ const ROUTES = [
         view: (el, user) => renderOfficials(el, user) },
     { path: /^\/quarantine\/?$/, nav: "nav-quarantine", title: "Quarantine",
         view: (el, user) => renderQuarantine(el, user) },
+    { path: /^\/agreements\/?$/, nav: "nav-agreements", title: "Agreements",
+        view: (el) => renderAgreements(el) },
+    { path: /^\/agreements\/([^/?]+)$/, nav: "nav-agreements", title: "Agreement",
+        view: (el, user, query, match) => renderAgreement(el, user,
+            decodeURIComponent(match[1])) },
 ];
 
 function parseHash() {

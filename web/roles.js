@@ -42,6 +42,8 @@ export const canCreateOrder = (user) => user.role === "requester";
 export const canSeePartners = (user) => PARTNER_READERS.includes(user.role);
 /** POST /api/sync: managing the node is the programme officer's. */
 export const canSync = (user) => user.role === "programme-officer";
+/** Agreement notice, termination and amendment (MANAGE_NODE): the programme officer's. */
+export const canManageAgreements = (user) => user.role === "programme-officer";
 /** POST /api/officials/revoke: managing the node is the programme officer's. */
 export const canRevokeOfficials = (user) => user.role === "programme-officer";
 /** POST /api/quarantine/{id}/resolve: managing the node is the programme officer's. */

@@ -179,6 +179,10 @@ function reconcileSummary(data) {
         parts.push(`${plural(s.in_transit, "line")} issued and not received after the `
             + "agreement's transit days.");
     }
+    if (s.agreement_rows) {
+        parts.push(`${plural(s.agreement_rows, "agreement fact")} differ${s.agreement_rows === 1
+            ? "s" : ""} (versions, notice or termination).`);
+    }
     return parts.join(" ");
 }
 

@@ -89,6 +89,7 @@ enum acsa_rc acsa__app_agreement_on(struct acsa_app *app, const char *id, int32_
     return rc == ACSA_OK ? apply_events(app, id, out, err) : rc;
 }
 
+/* The effective days of every version of the agreement as it now stands (current). */
 static enum acsa_rc amend_checks(struct acsa_app *app, const struct acsa_agreement *next,
                                  int32_t effective_day, struct acsa_agreement *current,
                                  struct acsa_error *err)
@@ -98,33 +99,59 @@ static enum acsa_rc amend_checks(struct acsa_app *app, const struct acsa_agreeme
         return acsa_error_set(err, ACSA_ENOTFOUND, "$.id", "$.id: agreement %s is not loaded: "
                               "load it first, then amend it", next->id);
     }
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    if (strcmp(current->parties[0], next->parties[0]) != 0 ||
-        strcmp(current->parties[1], next->parties[1]) != 0) {
-        return acsa_error_set(err, ACSA_EREFUSED, "$.parties",
-                              "$.parties: an amendment cannot change the parties");
-    }
-    if (effective_day == ACSA_DATE_NONE || effective_day < ACSA_DATE_FIRST ||
-        effective_day > ACSA_DATE_STEP_LAST) {
-        return acsa_error_set(err, ACSA_EUSAGE, "effective", "effective: a date is required");
-    }
     int32_t days[ACSA_AGREEMENT_VERSIONS_MAX];
     uint32_t count = 0;
-    rc = version_days(app, current, current, days, &count, err);
-    if (rc == ACSA_OK && count >= ACSA_AGREEMENT_VERSIONS_MAX) {
-        return acsa_error_set(err, ACSA_EREFUSED, "effective", "effective: agreement %s has "
-                              "%d versions, the most it may have", next->id,
-                              ACSA_AGREEMENT_VERSIONS_MAX);
+    struct acsa_agreement *scratch = rc == ACSA_OK ? acsa_malloc(sizeof(*scratch)) : NULL;
+    if (rc == ACSA_OK && scratch == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    if (rc == ACSA_OK && effective_day <= days[count - 1]) {
-        char last[ACSA_DATE_TEXT_SIZE];
-        acsa_date_format(days[count - 1], last);
-        return acsa_error_set(err, ACSA_EREFUSED, "effective",
-                              "effective: must be after %s, the day the latest version took "
-                              "effect (versions are history: they are never edited)", last);
+    rc = rc == ACSA_OK ? version_days(app, current, scratch, days, &count, err) : rc;
+    acsa_free(scratch);
+    return rc == ACSA_OK ? acsa_agreement_amend_check(current, next, days, count, effective_day,
+                                                      err)
+                         : rc;
+}
+
+/* The other party of an agreement, to whom its records go. */
+static const char *other_party(const struct acsa_app *app, const struct acsa_agreement *a)
+{
+    return strcmp(a->parties[0], app->nation) == 0 ? a->parties[1] : a->parties[0];
+}
+
+/* The fact a local amend, notice or termination sends the other party. The amendment carries
+ * its document as canonical JSON, the text both nodes hash for `agreement show`. */
+static enum acsa_rc send_fact(struct acsa_app *app, const struct acsa_agreement *agreement,
+                              enum acsa_agreement_action action, int32_t day,
+                              const char *reason, const struct acsa_agreement *next,
+                              struct acsa_error *err)
+{
+    struct acsa_agreement_fact *fact = acsa_calloc(1, sizeof(*fact));
+    if (fact == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
+    snprintf(fact->agreement_id, sizeof(fact->agreement_id), "%s", agreement->id);
+    fact->action = action;
+    fact->day = day;
+    snprintf(fact->actor, sizeof(fact->actor), "%s", app->actor[0] != '\0' ? app->actor
+                                                                              : "unknown");
+    snprintf(fact->reason, sizeof(fact->reason), "%s", reason != NULL ? reason : "");
+    enum acsa_rc rc = ACSA_OK;
+    if (next != NULL) {
+        char *text = NULL;
+        rc = acsa_agreement_to_json(next, &text, err);
+        if (rc == ACSA_OK && strlen(text) >= sizeof(fact->document)) {
+            rc = acsa_error_set(err, ACSA_EREFUSED, "agreement", "agreement: the amended "
+                                "agreement is %zu bytes as canonical JSON, more than a record "
+                                "carries (%d)", strlen(text), ACSA_AGREEMENT_DOC_MAX - 1);
+        }
+        if (rc == ACSA_OK) {
+            memcpy(fact->document, text, strlen(text) + 1);
+        }
+        acsa_free(text);
+    }
+    rc = rc == ACSA_OK ? acsa__app_record_agreement(app, fact, other_party(app, agreement), err)
+                       : rc;
+    acsa_free(fact);
     return rc;
 }
 
@@ -148,8 +175,11 @@ enum acsa_rc acsa_app_agreement_amend(struct acsa_app *app, const char *text, si
         acsa__app_text_copy(object, sizeof(object), pair[0].id);
         rc = amend_checks(app, &pair[0], effective_day, &pair[1], err);
     }
-    rc = rc == ACSA_OK ? STORE(app)->agreement_version_add(app->store, &pair[0], effective_day,
-                                                           text, err) : rc;
+    rc = rc == ACSA_OK ? STORE(app)->agreement_version_add_by(app->store, &pair[0],
+                                                              effective_day, text, app->nation,
+                                                              err) : rc;
+    rc = rc == ACSA_OK ? send_fact(app, &pair[1], ACSA_AGREEMENT_AMEND, effective_day, NULL,
+                                   &pair[0], err) : rc;
     rc = acsa__app_finish(app, rc, "agreement.amend", object, err);
     if (rc == ACSA_OK) {
         memcpy(out_id, pair[0].id, ACSA_ID_SIZE);
@@ -158,7 +188,8 @@ enum acsa_rc acsa_app_agreement_amend(struct acsa_app *app, const char *text, si
     return rc;
 }
 
-/* Notice or termination: a fact of the agreement, one of each, given by this node's party. */
+/* Notice or termination: a fact of the agreement, one of each, given by this node's party and
+ * sent to the other party as a signed record. */
 static enum acsa_rc agreement_event(struct acsa_app *app, const char *id, const char *kind,
                                     int32_t day, const char *reason, struct acsa_error *err)
 {
@@ -173,25 +204,19 @@ static enum acsa_rc agreement_event(struct acsa_app *app, const char *id, const 
     }
     rc = acsa__app_agreement_on(app, id, ACSA_DATE_NONE, agreement, err);
     bool notice = strcmp(kind, KIND_NOTICE) == 0;
-    if (rc == ACSA_OK && (day == ACSA_DATE_NONE || day < agreement->effective_from_day ||
-                          day > ACSA_DATE_STEP_LAST)) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "date", "date: must be on or after the day "
-                            "agreement %s took effect", id);
-    }
-    if (rc == ACSA_OK && agreement->terminated_day != ACSA_DATE_NONE) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "date", "date: agreement %s is already "
-                            "terminated", id);
-    }
-    if (rc == ACSA_OK && notice && agreement->renewal_years == 0) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "date", "date: agreement %s does not renew "
-                            "itself: there is nothing to give notice of", id);
-    }
     if (rc == ACSA_OK && !notice) {
         rc = acsa__app_check_name("reason", reason, ACSA_TEXT_SIZE, err);
         rc = rc == ACSA_OK ? acsa_text_check(reason, 0, "reason", err) : rc;
     }
+    if (rc == ACSA_OK) {
+        rc = notice ? acsa_agreement_notice_check(agreement, day, err)
+                    : acsa_agreement_terminate_check(agreement, day, reason, err);
+    }
     rc = rc == ACSA_OK ? STORE(app)->agreement_event_add(app->store, id, kind, day, app->nation,
                                                          notice ? "" : reason, err) : rc;
+    rc = rc == ACSA_OK ? send_fact(app, agreement, notice ? ACSA_AGREEMENT_NOTICE
+                                                          : ACSA_AGREEMENT_TERMINATE,
+                                   day, notice ? NULL : reason, NULL, err) : rc;
     char action[ACSA__APP_OBJECT_SIZE];
     snprintf(action, sizeof(action), "agreement.%s", kind);
     char object[ACSA__APP_OBJECT_SIZE];
@@ -252,6 +277,10 @@ static enum acsa_rc info_versions(struct acsa_app *app, const char *id,
             return ACSA_OK;
         }
         rc = rc == ACSA_OK ? version_hash(scratch, out->hash[out->version_count], err) : rc;
+        rc = rc == ACSA_OK ? STORE(app)->agreement_version_party(
+                                 app->store, id, out->version_count - 1,
+                                 out->entered_by[out->version_count], err)
+                           : rc;
         out->version_count += rc == ACSA_OK ? 1 : 0;
     }
     return rc;
@@ -355,4 +384,132 @@ enum acsa_rc acsa_app_agreement_on(struct acsa_app *app, const char *id, int32_t
                                    struct acsa_agreement *out, struct acsa_error *err)
 {
     return acsa__app_agreement_on(app, id, day, out, err);
+}
+
+/* ---- A partner's agreement record ---------------------------------------------------------- */
+
+#define REFUSE(err, field, ...) acsa_error_set((err), ACSA_EREFUSED, (field), __VA_ARGS__)
+
+/* A write after every check has passed fails only for storage. */
+static enum acsa_rc stored(enum acsa_rc rc, struct acsa_error *err)
+{
+    if (rc == ACSA_OK || rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+        return rc;
+    }
+    char message[ACSA_ERROR_MESSAGE_SIZE];
+    snprintf(message, sizeof(message), "%s", err->message);
+    return acsa_error_set(err, ACSA_ESTORAGE, err->field, "storage: %s", message);
+}
+
+/* An amendment the partner entered: the version it names is added here, unless this node
+ * holds that very version already (both nodes entered the agreed text: nothing to do). */
+static enum acsa_rc take_amend(struct acsa_app *app, const struct acsa_record *r,
+                               struct acsa_agreement *current, struct acsa_agreement *next,
+                               struct acsa_error *err)
+{
+    const struct acsa_agreement_fact *f = &r->life;
+    enum acsa_rc rc = acsa_agreement_from_json(f->document, strlen(f->document), next, err);
+    if (rc != ACSA_OK) {
+        char message[ACSA_ERROR_MESSAGE_SIZE];
+        snprintf(message, sizeof(message), "%s", err->message);
+        return REFUSE(err, "document", "document: not an agreement file: %.200s", message);
+    }
+    int32_t days[ACSA_AGREEMENT_VERSIONS_MAX];
+    uint32_t count = 0;
+    rc = acsa__app_crypto_init(err);
+    rc = rc == ACSA_OK ? version_days(app, current, next + 1, days, &count, err) : rc;
+    for (uint32_t i = 1; rc == ACSA_OK && i < count; i++) {
+        if (days[i] != f->day) {
+            continue;
+        }
+        int32_t effective = 0;
+        rc = STORE(app)->agreement_version_get(app->store, f->agreement_id, i - 1, next + 1,
+                                               &effective, err);
+        char a[65];
+        char b[65];
+        rc = rc == ACSA_OK ? version_hash(next, a, err) : rc;
+        rc = rc == ACSA_OK ? version_hash(next + 1, b, err) : rc;
+        if (rc == ACSA_OK && strcmp(a, b) != 0) {
+            char when[ACSA_DATE_TEXT_SIZE];
+            return REFUSE(err, "document", "document: agreement %s already has a different "
+                          "version in force from %s here", f->agreement_id,
+                          acsa_date_format(f->day, when));
+        }
+        return rc;
+    }
+    rc = rc == ACSA_OK ? acsa_agreement_amend_check(current, next, days, count, f->day, err)
+                       : rc;
+    if (rc == ACSA_EUSAGE) {
+        err->rc = ACSA_EREFUSED; /* The record's fault, not its sender's usage. */
+        rc = ACSA_EREFUSED;
+    }
+    return rc == ACSA_OK ? stored(STORE(app)->agreement_version_add_by(
+                                      app->store, next, f->day, f->document, r->origin, err),
+                                  err)
+                         : rc;
+}
+
+/* A notice or a termination the partner gave: judged by the same rule, unless this node holds
+ * the same one already (the same day: a repetition changes nothing). */
+static enum acsa_rc take_event(struct acsa_app *app, const struct acsa_record *r,
+                               const struct acsa_agreement *current, struct acsa_error *err)
+{
+    const struct acsa_agreement_fact *f = &r->life;
+    bool notice = f->action == ACSA_AGREEMENT_NOTICE;
+    const char *kind = notice ? KIND_NOTICE : KIND_TERMINATE;
+    char party[ACSA_NATION_SIZE];
+    char reason[ACSA_TEXT_SIZE];
+    int32_t day = ACSA_DATE_NONE;
+    enum acsa_rc rc = STORE(app)->agreement_event_get(app->store, f->agreement_id, kind, &day,
+                                                      party, reason, err);
+    if (rc == ACSA_OK && day == f->day) {
+        return ACSA_OK;
+    }
+    if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
+        return rc;
+    }
+    rc = notice ? acsa_agreement_notice_check(current, f->day, err)
+                : acsa_agreement_terminate_check(current, f->day, f->reason, err);
+    if (rc == ACSA_EUSAGE) {
+        err->rc = ACSA_EREFUSED;
+        rc = ACSA_EREFUSED;
+    }
+    return rc == ACSA_OK ? stored(STORE(app)->agreement_event_add(app->store, f->agreement_id,
+                                                                  kind, f->day, r->origin,
+                                                                  notice ? "" : f->reason, err),
+                                  err)
+                         : rc;
+}
+
+enum acsa_rc acsa__app_take_agreement(struct acsa_app *app, struct acsa__app_work *work,
+                                      struct acsa_error *err)
+{
+    const struct acsa_record *r = &work->record;
+    const struct acsa_agreement_fact *f = &r->life;
+    struct acsa_agreement *current = &work->agreement;
+    enum acsa_rc rc = acsa__app_agreement_on(app, f->agreement_id, ACSA_DATE_NONE, current, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return REFUSE(err, "agreement_id", "agreement_id: %s is not loaded here",
+                      f->agreement_id);
+    }
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    /* Either party gives notice or terminates; an amendment, agreed by both, is signed by the
+     * party that entered it. A third nation has no say. */
+    if (!acsa_agreement_has_party(current, r->origin)) {
+        return REFUSE(err, "origin", "origin: %s is not a party of agreement %s: its %s is "
+                      "not for it to sign", r->origin, f->agreement_id,
+                      acsa_agreement_action_name(f->action));
+    }
+    if (f->action != ACSA_AGREEMENT_AMEND) {
+        return take_event(app, r, current, err);
+    }
+    struct acsa_agreement *next = acsa_calloc(2, sizeof(*next));
+    if (next == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    rc = take_amend(app, r, current, next, err);
+    acsa_free(next);
+    return rc;
 }

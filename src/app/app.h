@@ -66,6 +66,9 @@ struct acsa_agreement_info {
     char reason[ACSA_TEXT_SIZE];                       /* Of the termination. */
     int32_t last_day;                                  /* acsa_agreement_last_day. */
     char status[24]; /* "in force", "notice given", "terminated", "expired", "not yet in force" */
+    /* The party whose node entered each version ("" for the first, loaded on both nodes, and
+     * for amendments made before this was kept). */
+    char entered_by[ACSA_AGREEMENT_VERSIONS_MAX][ACSA_NATION_SIZE];
 };
 
 /** The agreement as in force on day (its version for that day, with notice and termination;

@@ -152,6 +152,19 @@ ACSA_NODISCARD enum acsa_rc acsa__app_take_grant(struct acsa_app *app,
                                                  struct acsa__app_work *work,
                                                  struct acsa_error *err);
 
+/* Our record of a fact of an agreement's lifecycle (amend, notice, terminate), for the other
+ * party of the agreement (records.c). */
+ACSA_NODISCARD enum acsa_rc acsa__app_record_agreement(struct acsa_app *app,
+                                                       const struct acsa_agreement_fact *fact,
+                                                       const char *partner,
+                                                       struct acsa_error *err);
+
+/* A partner's agreement record: judged by the same core rules as one entered here, then kept
+ * as a version or as the agreement's notice or termination (agreement_life.c). */
+ACSA_NODISCARD enum acsa_rc acsa__app_take_agreement(struct acsa_app *app,
+                                                     struct acsa__app_work *work,
+                                                     struct acsa_error *err);
+
 /* ---- Records (records.c) ----------------------------------------------------------------- */
 
 /* How a step came to be taken on this node. */

@@ -185,6 +185,8 @@ enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind,
     if (rc == ACSA_OK && kind == ACSA_REF_UNIT) {
         r->kind = ACSA_RECORD_UNIT;
         rc = STORE(app)->unit_get(app->store, id, r->unit_party, r->unit_name, err);
+        rc = rc == ACSA_OK ? STORE(app)->unit_service_get(app->store, id, r->unit_service, err)
+                           : rc;
     } else if (rc == ACSA_OK) {
         r->kind = ACSA_RECORD_ACTIVITY;
         rc = STORE(app)->activity_get(app->store, id, &r->ref_activity, err);
@@ -216,6 +218,23 @@ enum acsa_rc acsa__app_record_grant(struct acsa_app *app, const struct acsa_gran
     return rc == ACSA_OK ? store_record(app, work, "", 0, NULL, 0, NULL, err) : rc;
 }
 
+enum acsa_rc acsa__app_record_agreement(struct acsa_app *app,
+                                        const struct acsa_agreement_fact *fact,
+                                        const char *partner, struct acsa_error *err)
+{
+    struct acsa__app_work *work = acsa__app_work(app, err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    struct acsa_record *r = &work->record;
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_AGREEMENT;
+    memcpy(r->origin, app->nation, sizeof(r->origin));
+    r->life = *fact;
+    enum acsa_rc rc = next_seq(app, &r->seq, err);
+    return rc == ACSA_OK ? store_record(app, work, partner, 0, NULL, 0, NULL, err) : rc;
+}
+
 /* ---- Taking in a partner's record ---------------------------------------------------------- */
 
 /* Every check of a record comes before its first write, so a refusal leaves nothing behind
@@ -232,6 +251,28 @@ static enum acsa_rc written(enum acsa_rc rc, struct acsa_error *err)
 }
 
 #define REFUSE(err, field, ...) acsa_error_set((err), ACSA_EREFUSED, (field), __VA_ARGS__)
+
+/* The service the partner's unit record carries, kept when this node knows none for the unit,
+ * so that an order citing it is judged by the agreement's services here as on its node. A unit
+ * of the same name entered here with its own service keeps it. */
+static enum acsa_rc take_unit_service(struct acsa_app *app, int64_t id, const char *service,
+                                      struct acsa_error *err)
+{
+    if (service[0] == '\0') {
+        return ACSA_OK;
+    }
+    enum acsa_rc rc = acsa__app_check_service(service, err);
+    if (rc != ACSA_OK) {
+        err->rc = ACSA_EREFUSED; /* A partner's record, refused: not a usage error here. */
+        return ACSA_EREFUSED;
+    }
+    char held[ACSA_CODE_SIZE];
+    rc = STORE(app)->unit_service_get(app->store, id, held, err);
+    if (rc == ACSA_OK && held[0] == '\0') {
+        rc = written(STORE(app)->unit_service_set(app->store, id, service, err), err);
+    }
+    return rc;
+}
 
 /* A unit or activity a partner made: bound to the one of the same name here, else added. */
 static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
@@ -255,6 +296,7 @@ static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
             rc = written(STORE(app)->unit_add(app->store, r->unit_party, r->unit_name, &id, err),
                          err);
         }
+        rc = rc == ACSA_OK ? take_unit_service(app, id, r->unit_service, err) : rc;
     } else {
         const struct acsa_activity *a = &r->ref_activity;
         rc = acsa__app_agreement(app, a->agreement_id, &work->agreement, err);
@@ -341,6 +383,11 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
                                               d->requester, err) : rc;
     rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id,
                                               d->supplier, err) : rc;
+    /* The units' services, as their records carried them: an order for a unit outside the
+     * agreement's participating services is refused here as on the node that raised it. */
+    rc = rc == ACSA_OK ? acsa__app_check_services(app, &work->agreement, d->requester,
+                                                  d->requester_unit_id, d->supplier,
+                                                  d->supplier_unit_id, err) : rc;
     rc = rc == ACSA_OK ? STORE(app)->activity_get(app->store, activity_id, &work->activity, err)
                        : rc;
     /* The number must be the one the requester's node would give: requester-supplier-year. */
@@ -483,6 +530,11 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
             return rc;
         }
         rc = cmd->step == ACSA_STEP_AMEND ? acsa__app_amend_take(app, work, err) : ACSA_OK;
+        rc = rc == ACSA_OK && cmd->step == ACSA_STEP_SUBMIT
+                 ? acsa__app_check_services(app, &work->agreement, work->order.requester,
+                                            work->order.requester_unit_id, work->order.supplier,
+                                            work->order.supplier_unit_id, err)
+                 : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, cmd,
                                               &work->event, err) : rc;
         cmd->official = NULL;
@@ -597,6 +649,10 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
     case ACSA_RECORD_GRANT:
         rc = acsa__app_take_grant(app, work, err);
         rc = rc == ACSA_OK || rc == ACSA_EREFUSED || rc == ACSA_EUSAGE ? rc : written(rc, err);
+        break;
+    case ACSA_RECORD_AGREEMENT:
+        rc = acsa__app_take_agreement(app, work, err);
+        partner = r->origin;
         break;
     case ACSA_RECORD_STEP:
         rc = r->command.step == ACSA_STEP_CREATE ? take_create(app, work, err)

@@ -228,8 +228,9 @@ static void agreement_life_text(const struct acsa_agreement_info *info)
     for (uint32_t i = 0; i < info->version_count; i++) {
         char label[32];
         snprintf(label, sizeof(label), "Version %u", (unsigned)i + 1);
-        cli_field(stdout, label, "from %s, sha256 %s", cli_date_text(info->effective[i], date),
-                  info->hash[i]);
+        cli_field(stdout, label, "from %s, sha256 %s%s%s",
+                  cli_date_text(info->effective[i], date), info->hash[i],
+                  info->entered_by[i][0] != '\0' ? ", entered by " : "", info->entered_by[i]);
     }
 }
 
@@ -239,9 +240,10 @@ static json_t *agreement_life_json(const struct acsa_agreement_info *info)
     json_t *versions = json_array();
     for (uint32_t i = 0; versions != NULL && i < info->version_count; i++) {
         json_array_append_new(versions,
-                              json_pack("{s:i, s:s, s:s}", "version", (int)i + 1, "effective",
-                                        cli_date_text(info->effective[i], date), "sha256",
-                                        info->hash[i]));
+                              json_pack("{s:i, s:s, s:s, s:s}", "version", (int)i + 1,
+                                        "effective", cli_date_text(info->effective[i], date),
+                                        "sha256", info->hash[i], "entered_by",
+                                        info->entered_by[i]));
     }
     json_t *life = json_pack("{s:s, s:o}", "status", info->status, "versions", versions);
     if (life != NULL) {

@@ -449,14 +449,15 @@ static int reconcile_in(struct cli *cli, struct acsa_app *app, void *ctx)
         return code;
     }
     uint64_t rows = summary.missing_here + summary.missing_there + summary.differing +
-                    summary.balance_rows + summary.in_transit;
+                    summary.balance_rows + summary.in_transit + summary.agreement_rows;
     fprintf(stderr, "acsa: %llu orders here, %llu on %s's node: %llu missing here, %llu missing "
             "there, %llu differing, %llu balance figures not mirrored, %llu lines in transit "
-            "too long\n",
+            "too long, %llu agreement facts differing\n",
             (unsigned long long)summary.orders_here, (unsigned long long)summary.orders_there,
             args->peer, (unsigned long long)summary.missing_here,
             (unsigned long long)summary.missing_there, (unsigned long long)summary.differing,
-            (unsigned long long)summary.balance_rows, (unsigned long long)summary.in_transit);
+            (unsigned long long)summary.balance_rows, (unsigned long long)summary.in_transit,
+            (unsigned long long)summary.agreement_rows);
     /* Scripts check the exit code: 0 only when the two nodes agree. */
     return rows == 0 ? CLI_EXIT_OK : acsa_rc_exit_code(ACSA_EREFUSED);
 }

@@ -142,4 +142,26 @@ int32_t acsa_agreement_invoice_by(const struct acsa_agreement *agreement, int32_
 /** Checks that code is a well-formed ISO 3166 alpha-2 code (two upper-case letters). */
 bool acsa_nation_valid(const char *code);
 
+/* ---- Lifecycle (agreement_life.c): judged alike where entered and where taken in ---------- */
+
+/** An amendment next of current, in force from effective_day, given the effective days of the
+ * count versions held (days[0]: the day the agreement took effect): the same id and parties,
+ * a day after the latest version, room for one more version, before any termination.
+ * ACSA_EREFUSED (or ACSA_EUSAGE for a missing day) naming the field. */
+ACSA_NODISCARD enum acsa_rc acsa_agreement_amend_check(const struct acsa_agreement *current,
+                                                      const struct acsa_agreement *next,
+                                                      const int32_t *days, uint32_t count,
+                                                      int32_t effective_day,
+                                                      struct acsa_error *err);
+
+/** A notice of non-renewal on day: on or after the start, not terminated, an agreement that
+ * renews itself, no notice given before (agreement->notice_day). */
+ACSA_NODISCARD enum acsa_rc acsa_agreement_notice_check(const struct acsa_agreement *agreement,
+                                                       int32_t day, struct acsa_error *err);
+
+/** A termination from day: on or after the start, not terminated before, a reason stated. */
+ACSA_NODISCARD enum acsa_rc acsa_agreement_terminate_check(
+    const struct acsa_agreement *agreement, int32_t day, const char *reason,
+    struct acsa_error *err);
+
 #endif

@@ -26,6 +26,9 @@
 #define ACSA_ACTIVITY_OTHER_LAWFUL "other-lawful" /* The activity type that needs a reason. */
 #define ACSA_AGREEMENT_SERVICES_MAX 16   /* Participating services of one party. */
 #define ACSA_AGREEMENT_VERSIONS_MAX 64   /* Versions (amendments) of one agreement. */
+#define ACSA_AGREEMENT_DOC_MAX 16384  /* An agreement file as canonical JSON in an amendment
+                                           record: the largest file the bounds above allow is
+                                           under 8 KiB. */
 #define ACSA_AGEING_BOUNDS 3            /* 0-30, 31-90, 91-365, over 365: three bounds. */
 
 #define ACSA_ORDER_LINES_MAX 64

@@ -66,6 +66,32 @@ const char *acsa_command_party(const struct acsa_order *order, const struct acsa
     }
 }
 
+/* Agreement records are signed by either party of the agreement: a notice or a termination
+ * by the party that gives it, an amendment (agreed by both) by the party that entered it. */
+static const char *const action_names[] = {
+    [ACSA_AGREEMENT_AMEND] = "amend",
+    [ACSA_AGREEMENT_NOTICE] = "notice",
+    [ACSA_AGREEMENT_TERMINATE] = "terminate",
+};
+
+const char *acsa_agreement_action_name(enum acsa_agreement_action action)
+{
+    if (action < ACSA_AGREEMENT_AMEND || action > ACSA_AGREEMENT_TERMINATE) {
+        return "";
+    }
+    return action_names[action];
+}
+
+static enum acsa_agreement_action action_parse(const char *name)
+{
+    for (int a = ACSA_AGREEMENT_AMEND; a <= ACSA_AGREEMENT_TERMINATE; a++) {
+        if (strcmp(name, action_names[a]) == 0) {
+            return (enum acsa_agreement_action)a;
+        }
+    }
+    return (enum acsa_agreement_action)0;
+}
+
 /* ---- Writing ------------------------------------------------------------------------------ */
 
 struct writer {
@@ -245,6 +271,22 @@ static void put_grant(struct writer *w, const struct acsa_record *r)
     PUT_TEXT(w, g->revoke_reason, "revoke_reason");
 }
 
+static void put_agreement(struct writer *w, const struct acsa_record *r)
+{
+    const struct acsa_agreement_fact *f = &r->life;
+    PUT_TEXT(w, f->agreement_id, "agreement_id");
+    const char *action = acsa_agreement_action_name(f->action);
+    if (action[0] == '\0') {
+        w->field = w->field != NULL ? w->field : "action";
+        return;
+    }
+    put_text(w, action, ACSA_CODE_SIZE, "action");
+    put_i32(w, f->day, "day");
+    PUT_TEXT(w, f->actor, "actor");
+    PUT_TEXT(w, f->reason, "reason");
+    PUT_TEXT(w, f->document, "document");
+}
+
 enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, size_t cap,
                                 size_t *out_len, struct acsa_error *err)
 {
@@ -275,9 +317,17 @@ enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, 
         put_i64(&w, record->ref_id, "id");
         PUT_TEXT(&w, record->unit_party, "party");
         PUT_TEXT(&w, record->unit_name, "name");
+        /* Appended in version 2, and only when known: a unit record without a service keeps
+         * the layout it had before, so records stored and sent before stay valid. */
+        if (record->unit_service[0] != '\0') {
+            PUT_TEXT(&w, record->unit_service, "service");
+        }
         break;
     case ACSA_RECORD_GRANT:
         put_grant(&w, record);
+        break;
+    case ACSA_RECORD_AGREEMENT:
+        put_agreement(&w, record);
         break;
     default:
         w.field = "kind";
@@ -491,6 +541,22 @@ static void get_grant(struct reader *r, struct acsa_record *out)
     g->currency.exponent = known != NULL ? known->exponent : 0;
 }
 
+static void get_agreement(struct reader *r, struct acsa_record *out)
+{
+    struct acsa_agreement_fact *f = &out->life;
+    GET_TEXT(r, f->agreement_id, "agreement_id");
+    char action[ACSA_CODE_SIZE];
+    GET_TEXT(r, action, "action");
+    f->action = action_parse(action);
+    if (r->field == NULL && f->action == 0) {
+        r->field = "action";
+    }
+    f->day = get_i32(r, "day");
+    GET_TEXT(r, f->actor, "actor");
+    GET_TEXT(r, f->reason, "reason");
+    GET_TEXT(r, f->document, "document");
+}
+
 enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_record *out,
                                 struct acsa_error *err)
 {
@@ -529,9 +595,17 @@ enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_reco
             out->ref_id = get_i64(&r, "id");
             GET_TEXT(&r, out->unit_party, "party");
             GET_TEXT(&r, out->unit_name, "name");
+            if (r.field == NULL && r.pos < len) {
+                GET_TEXT(&r, out->unit_service, "service");
+                /* An empty service is written by leaving it out: one record, one encoding. */
+                r.field = r.field == NULL && out->unit_service[0] == '\0' ? "service" : r.field;
+            }
             break;
         case ACSA_RECORD_GRANT:
             get_grant(&r, out);
+            break;
+        case ACSA_RECORD_AGREEMENT:
+            get_agreement(&r, out);
             break;
         default:
             r.field = "kind";
@@ -892,6 +966,48 @@ static void check_grant(struct checker *c, const struct acsa_record *r)
     }
 }
 
+/* A unit's service: empty (not known) or a code of a-z, 0-9 and '-'. */
+static void check_service(struct checker *c, const char *service)
+{
+    if (c->field == NULL && strspn(service, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+                                strlen(service)) {
+        char quote[QUOTE_SIZE];
+        refuse(c, "service", "\"%s\" is not a service code (a-z, 0-9 and -)",
+               acsa_text_quote(service, strlen(service), quote, sizeof(quote)));
+    }
+}
+
+/* An agreement fact: a known action, a day a step may have, who entered it; a reason on a
+ * termination only, a document (multi-line JSON) on an amendment only. */
+static void check_agreement(struct checker *c, const struct acsa_record *r)
+{
+    const struct acsa_agreement_fact *f = &r->life;
+    check_text(c, "agreement_id", f->agreement_id, true);
+    if (c->field == NULL && acsa_agreement_action_name(f->action)[0] == '\0') {
+        refuse(c, "action", "must be amend, notice or terminate");
+    }
+    check_day(c, "day", f->day, ACSA_DATE_STEP_LAST, false);
+    check_text(c, "actor", f->actor, true);
+    bool terminate = f->action == ACSA_AGREEMENT_TERMINATE;
+    check_text(c, "reason", f->reason, terminate);
+    if (c->field == NULL && !terminate && f->reason[0] != '\0') {
+        refuse(c, "reason", "only a termination states a reason");
+    }
+    bool amend = f->action == ACSA_AGREEMENT_AMEND;
+    if (c->field == NULL && amend != (f->document[0] != '\0')) {
+        refuse(c, "document", amend ? "an amendment carries the agreement document"
+                                    : "only an amendment carries a document");
+    }
+    struct acsa_error e;
+    size_t n = strlen(f->document);
+    if (c->field == NULL && acsa_text_check(f->document, ACSA_TEXT_NEWLINES, "document", &e) !=
+                                ACSA_OK) {
+        char quote[QUOTE_SIZE];
+        refuse(c, "document", "not text by the rule: \"%s\"",
+               acsa_text_quote(f->document, n, quote, sizeof(quote)));
+    }
+}
+
 void acsa_record_normalize(struct acsa_record *record)
 {
     struct acsa_command *cmd = &record->command;
@@ -947,9 +1063,13 @@ enum acsa_rc acsa_record_check(const struct acsa_record *record, struct acsa_err
         check_range(&c, "id", record->ref_id, 1, INT64_MAX);
         check_nation(&c, "party", record->unit_party);
         check_text(&c, "name", record->unit_name, true);
+        check_service(&c, record->unit_service);
         break;
     case ACSA_RECORD_GRANT:
         check_grant(&c, record);
+        break;
+    case ACSA_RECORD_AGREEMENT:
+        check_agreement(&c, record);
         break;
     default:
         refuse(&c, "kind", "%d is not a kind of record", (int)record->kind);

@@ -22,6 +22,29 @@ enum acsa_record_kind {
     ACSA_RECORD_UNIT = 3,              /* A unit orders cite. */
     ACSA_RECORD_GRANT = 4,             /* A grant of authority to an official, or its
                                           revocation (the same grant, revoked_day set). */
+    ACSA_RECORD_AGREEMENT = 5,         /* A fact of an agreement's lifecycle: an amendment,
+                                          a notice of non-renewal or a termination. */
+};
+
+/* What an agreement record says. */
+enum acsa_agreement_action {
+    ACSA_AGREEMENT_AMEND = 1,          /* A new version in force from day (both parties agreed
+                                          it; the signer is the party that entered it). */
+    ACSA_AGREEMENT_NOTICE = 2,         /* Notice of non-renewal given on day (either party). */
+    ACSA_AGREEMENT_TERMINATE = 3,      /* Terminated from day, the first day no longer in force
+                                          (either party). */
+};
+
+/* ACSA_RECORD_AGREEMENT: one fact of an agreement's lifecycle, signed by the node of the party
+ * that gave or entered it. */
+struct acsa_agreement_fact {
+    char agreement_id[ACSA_ID_SIZE];
+    enum acsa_agreement_action action;
+    int32_t day;                       /* Effective day, day of notice, or of termination. */
+    char actor[ACSA_NAME_SIZE];        /* Who entered it on the signing node. */
+    char reason[ACSA_TEXT_SIZE];       /* terminate: required; else empty. */
+    char document[ACSA_AGREEMENT_DOC_MAX]; /* amend: the new version as canonical JSON (the
+                                              one text field that holds newlines); else "". */
 };
 
 /* Which party may sign a step. */
@@ -67,7 +90,14 @@ struct acsa_record {
     char unit_name[ACSA_NAME_SIZE];
     /* ACSA_RECORD_GRANT (ref_id: the origin's id of the grant; grant.id unused) */
     struct acsa_grant grant;
+    /* ACSA_RECORD_UNIT, appended: the unit's participating service ("" not known). */
+    char unit_service[ACSA_CODE_SIZE];
+    /* ACSA_RECORD_AGREEMENT */
+    struct acsa_agreement_fact life;
 };
+
+/** The name of an agreement action ("amend", "notice", "terminate"), "" if not one. */
+const char *acsa_agreement_action_name(enum acsa_agreement_action action);
 
 /** Who may sign step. */
 enum acsa_signer acsa_step_signer(enum acsa_step step);

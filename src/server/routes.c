@@ -32,6 +32,8 @@ const struct route server_routes[] = {
     {"GET", "/api/agreements", route_agreements_list, ACTION(READ_REFERENCE), NULL},
     {"GET", "/api/agreements/{id}", route_agreements_get, ACTION(READ_REFERENCE), NULL},
     {"POST", "/api/agreements", route_agreements_create, ACTION(MANAGE_NODE), "agreement.load"},
+    {"GET", "/api/agreements/{id}/lifecycle", route_agreement_lifecycle, ACTION(READ_REFERENCE),
+     NULL},
     {"POST", "/api/agreements/{id}/amend", route_agreement_amend, ACTION(MANAGE_NODE),
      "agreement.amend"},
     {"POST", "/api/agreements/{id}/notice", route_agreement_notice, ACTION(MANAGE_NODE),
@@ -70,6 +72,7 @@ const struct route server_routes[] = {
     {"GET", "/sync/v1/fingerprints", route_sync_fingerprints, PEER, NULL},
     {"POST", "/sync/v1/facts", route_sync_facts, PEER, NULL},
     {"GET", "/sync/v1/balance", route_sync_balance, PEER, NULL},
+    {"GET", "/sync/v1/agreements", route_sync_agreements, PEER, NULL},
     {"GET", "/", route_asset, PUBLIC, NULL},
     {"GET", "/{asset*}", route_asset, PUBLIC, NULL},
 };

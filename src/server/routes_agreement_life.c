@@ -41,14 +41,25 @@ static enum acsa_rc life_answer(struct acsa_app *app, struct request *req, const
     json_t *versions = json_array();
     for (uint32_t i = 0; versions != NULL && i < info->version_count; i++) {
         acsa_date_format(info->effective[i], date);
-        json_array_append_new(versions, json_pack("{s:i, s:s, s:s}", "version", (int)i + 1,
-                                                  "effective", date, "sha256", info->hash[i]));
+        json_array_append_new(versions, json_pack("{s:i, s:s, s:s, s:s}", "version", (int)i + 1,
+                                                  "effective", date, "sha256", info->hash[i],
+                                                  "entered_by", info->entered_by[i]));
     }
     json_t *doc = json_pack("{s:s, s:s, s:o}", "id", id, "status", info->status, "versions",
                             versions);
     if (doc != NULL && info->last_day != ACSA_DATE_NONE) {
         acsa_date_format(info->last_day, date);
         json_object_set_new(doc, "last_day", json_string(date));
+    }
+    if (doc != NULL) {
+        acsa_date_format(info->notice_day, date);
+        json_object_set_new(doc, "notice", info->notice_day == ACSA_DATE_NONE ? json_null()
+                            : json_pack("{s:s, s:s}", "date", date, "by", info->notice_by));
+        acsa_date_format(info->terminated_day, date);
+        json_object_set_new(doc, "termination", info->terminated_day == ACSA_DATE_NONE
+                            ? json_null()
+                            : json_pack("{s:s, s:s, s:s}", "date", date, "by",
+                                        info->terminated_by, "reason", info->reason));
     }
     acsa_free(info);
     response_json(req, 200, doc);
@@ -153,4 +164,11 @@ void route_agreement_amend(struct request *req)
         return;
     }
     submit(req, life_job, NULL, args);
+}
+
+void route_agreement_lifecycle(struct request *req)
+{
+    if (query_parse(req, NULL, 0)) {
+        (void)life_answer(server_reader(req), req, req->params[0]);
+    }
 }

@@ -581,3 +581,18 @@ void route_sync_balance(struct request *req)
     balance_reply(req);
     sync_sign_reply(server_reader(req), req);
 }
+
+static void agreements_reply(struct request *req)
+{
+    struct acsa_sync_buf buf = {0};
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_sync_agreements(server_reader(req), req->peer, &buf, &err);
+    respond_buf(req, rc, &buf, "text/plain; charset=utf-8", &err);
+}
+
+void route_sync_agreements(struct request *req)
+{
+    agreements_reply(req);
+    sync_sign_reply(server_reader(req), req);
+}

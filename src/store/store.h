@@ -514,6 +514,15 @@ struct acsa_store_vtbl {
      * in more than once); ENOTFOUND if none. */
     enum acsa_rc (*batch_of_record)(struct acsa_store *store, const char *peer, int64_t seq,
                                     int64_t *out_batch_id, struct acsa_error *err);
+    /* Version 5. An amendment with the party that entered it (agreement_version_add leaves
+     * it ""), and the party of the amendment at index (ACSA_NATION_SIZE bytes). */
+    enum acsa_rc (*agreement_version_add_by)(struct acsa_store *store,
+                                             const struct acsa_agreement *agreement,
+                                             int32_t effective_day, const char *source_json,
+                                             const char *party, struct acsa_error *err);
+    enum acsa_rc (*agreement_version_party)(struct acsa_store *store, const char *id,
+                                            uint32_t index, char *party,
+                                            struct acsa_error *err);
 };
 
 struct acsa_store {

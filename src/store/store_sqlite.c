@@ -639,6 +639,8 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .quarantine_select = acsa__sqlite_quarantine_select,
     .quarantine_decide = acsa__sqlite_quarantine_decide,
     .batch_of_record = acsa__sqlite_batch_of_record,
+    .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
+    .agreement_version_party = acsa__sqlite_agreement_version_party,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

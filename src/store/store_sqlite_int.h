@@ -112,6 +112,7 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_QUARANTINE_ALL,
     ACSA__SQLITE_QUARANTINE_DECIDE,
     ACSA__SQLITE_BATCH_OF_RECORD,
+    ACSA__SQLITE_AGREEMENT_VERSION_PARTY,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -532,5 +533,13 @@ enum acsa_rc acsa__sqlite_quarantine_decide(struct acsa_store *store,
 enum acsa_rc acsa__sqlite_batch_of_record(struct acsa_store *store, const char *peer,
                                           int64_t seq, int64_t *out_batch_id,
                                           struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,
+                                                   const struct acsa_agreement *agreement,
+                                                   int32_t effective_day,
+                                                   const char *source_json, const char *party,
+                                                   struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_version_party(struct acsa_store *store, const char *id,
+                                                  uint32_t index, char *party,
+                                                  struct acsa_error *err);
 
 #endif

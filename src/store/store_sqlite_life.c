@@ -14,6 +14,16 @@ enum acsa_rc acsa__sqlite_agreement_version_add(struct acsa_store *store,
                                                 int32_t effective_day, const char *source_json,
                                                 struct acsa_error *err)
 {
+    return acsa__sqlite_agreement_version_add_by(store, agreement, effective_day, source_json,
+                                                 "", err);
+}
+
+enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,
+                                                   const struct acsa_agreement *agreement,
+                                                   int32_t effective_day,
+                                                   const char *source_json, const char *party,
+                                                   struct acsa_error *err)
+{
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     char *canonical = NULL;
     enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
@@ -21,7 +31,8 @@ enum acsa_rc acsa__sqlite_agreement_version_add(struct acsa_store *store,
     rc = rc == ACSA_OK ? acsa__sqlite_acquire(
                              s, ACSA__SQLITE_AGREEMENT_VERSION_ADD,
                              "INSERT INTO agreement_versions (agreement_id, effective_day, "
-                             "canonical_json, source_json) VALUES (?1, ?2, ?3, ?4)",
+                             "canonical_json, source_json, entered_by) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5)",
                              &stmt, err)
                        : rc;
     if (rc == ACSA_OK) {
@@ -31,6 +42,7 @@ enum acsa_rc acsa__sqlite_agreement_version_add(struct acsa_store *store,
         acsa__sqlite_bind_int(&b, 2, effective_day);
         acsa__sqlite_bind_text(&b, 3, canonical);
         acsa__sqlite_bind_text(&b, 4, source_json);
+        acsa__sqlite_bind_text(&b, 5, party);
         if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
             rc = acsa__sqlite_fail(s, err);
         }
@@ -214,4 +226,39 @@ enum acsa_rc acsa__sqlite_unit_service_get(struct acsa_store *store, int64_t id,
     return column_get(store, ACSA__SQLITE_UNIT_SERVICE_GET,
                       "SELECT service FROM units WHERE id = ?1", id, service, ACSA_CODE_SIZE,
                       err);
+}
+
+enum acsa_rc acsa__sqlite_agreement_version_party(struct acsa_store *store, const char *id,
+                                                  uint32_t index, char *party,
+                                                  struct acsa_error *err)
+{
+    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
+    party[0] = '\0';
+    sqlite3_stmt *stmt = NULL;
+    enum acsa_rc rc = acsa__sqlite_acquire(
+        s, ACSA__SQLITE_AGREEMENT_VERSION_PARTY,
+        "SELECT entered_by FROM agreement_versions WHERE agreement_id = ?1 "
+        "ORDER BY effective_day, id LIMIT 1 OFFSET ?2",
+        &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, id);
+    acsa__sqlite_bind_int(&b, 2, index);
+    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
+    if (code == SQLITE_ROW) {
+        struct acsa__sqlite_row row;
+        acsa__sqlite_row_init(&row, stmt);
+        acsa__sqlite_col_text(&row, 0, party, ACSA_NATION_SIZE);
+        rc = acsa__sqlite_row_check(&row, err);
+    } else if (code == SQLITE_DONE) {
+        rc = acsa_error_set(err, ACSA_ENOTFOUND, "agreement", "agreement \"%s\" has no version "
+                            "%u", id, (unsigned)index + 2);
+    } else {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_VERSION_PARTY, stmt);
+    return rc;
 }

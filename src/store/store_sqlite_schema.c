@@ -293,7 +293,7 @@ static const char *const migration_3[] = {
     ")",
 };
 
-/* Migration 4: the ledger records commitments from acceptance (DOMAIN step 3). Orders accepted
+/* The ledger records commitments from acceptance (DOMAIN step 3). Orders accepted
  * before it hold none, yet their later receipts and cancels release one; so each order that
  * is accepted and not yet delivered (or disputed while so) gets the value still committed
  * (ordered less received, by cumulative rounding the same as the sum over its lines) posted
@@ -409,17 +409,6 @@ static const char *const migration_4[] = {
     "CREATE TRIGGER agreement_events_no_update BEFORE UPDATE ON agreement_events\n"
     "BEGIN SELECT RAISE(ABORT, 'agreement events are append-only'); END",
     "ALTER TABLE units ADD COLUMN service TEXT NOT NULL DEFAULT ''",
-    /* Commitments (see M4_COMMITTED_ORDERS above). */
-    "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
-    "amount_minor, quantity_milli, line_no, day) "
-    "SELECT e.id, 1, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
-    M4_COMMITTED_ACCOUNT("receivable") " ELSE 'committed' END, o.currency, "
-    "o.value_minor - o.received_value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
-    "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
-    "amount_minor, quantity_milli, line_no, day) "
-    "SELECT e.id, 2, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
-    "'committed' ELSE " M4_COMMITTED_ACCOUNT("payable") " END, o.currency, "
-    "o.received_value_minor - o.value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
 };
 
 /* Migration 5 (quarantine): a programme officer's decisions on quarantined input, one row
@@ -448,6 +437,27 @@ static const char *const migration_quarantine[] = {
     "BEGIN SELECT RAISE(ABORT, 'quarantined input is kept for audit'); END",
 };
 
+/* Migration 5, the agreement's records: the party that entered each amendment (an amendment
+ * is agreed by both parties; the party whose node entered it signs its record). */
+static const char *const migration_agreement_records[] = {
+    "ALTER TABLE agreement_versions ADD COLUMN entered_by TEXT NOT NULL DEFAULT ''",
+};
+
+/* Commitments of the orders accepted before the ledger posted them (see M4_COMMITTED_ORDERS
+ * above): a migration of its own, so that it runs once on a database of any earlier version. */
+static const char *const migration_commitments[] = {
+    "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
+    "amount_minor, quantity_milli, line_no, day) "
+    "SELECT e.id, 1, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
+    M4_COMMITTED_ACCOUNT("receivable") " ELSE 'committed' END, o.currency, "
+    "o.value_minor - o.received_value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
+    "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
+    "amount_minor, quantity_milli, line_no, day) "
+    "SELECT e.id, 2, o.number, " M4_PARTNER ", CASE WHEN o.supplier = n.value THEN "
+    "'committed' ELSE " M4_COMMITTED_ACCOUNT("payable") " END, o.currency, "
+    "o.received_value_minor - o.value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
+};
+
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
@@ -455,6 +465,9 @@ static const struct migration migrations[] = {
     {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
     {migration_4, sizeof(migration_4) / sizeof(migration_4[0])},
     {migration_quarantine, sizeof(migration_quarantine) / sizeof(migration_quarantine[0])},
+    {migration_agreement_records,
+     sizeof(migration_agreement_records) / sizeof(migration_agreement_records[0])},
+    {migration_commitments, sizeof(migration_commitments) / sizeof(migration_commitments[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -624,6 +624,7 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     rc = rc == ACSA_OK ? acsa_app_in_transit(app, local_today(), peer.party, false, transit_row,
                                              &m, err)
                        : rc;
+    rc = rc == ACSA_OK ? acsa_reconcile_agreements(app, &peer, cb, ctx, out, err) : rc;
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }

@@ -18,6 +18,7 @@
 #define ACSA_SYNC_FINGERPRINTS "/sync/v1/fingerprints"
 #define ACSA_SYNC_FACTS "/sync/v1/facts"
 #define ACSA_SYNC_BALANCE "/sync/v1/balance"
+#define ACSA_SYNC_AGREEMENTS "/sync/v1/agreements"
 
 /* A response of the partner node. */
 struct acsa_sync_response {
@@ -98,6 +99,8 @@ struct acsa_reconcile_summary {
     uint64_t differing;          /* Orders on both with different facts. */
     uint64_t balance_rows;       /* Balance figures that do not mirror. */
     uint64_t in_transit;         /* Lines issued and not received after transit_days. */
+    uint64_t agreement_rows;     /* Facts of shared agreements held otherwise or on one side
+                                    only (versions, notice, termination). */
 };
 
 typedef enum acsa_rc (*acsa_reconcile_cb)(void *ctx, const struct acsa_reconcile_row *row);
@@ -111,6 +114,16 @@ ACSA_NODISCARD enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *par
                                            acsa_reconcile_cb cb, void *ctx,
                                            struct acsa_reconcile_summary *out,
                                            struct acsa_error *err);
+
+/** Compares the agreements shared with peer (versions, notice, termination) with the
+ * partner's (GET /sync/v1/agreements), calling cb with a row of kind "agreement" (number: the
+ * agreement id) for each fact that differs; counts them in summary->agreement_rows. A partner
+ * without the route (404) is not compared. Part of acsa_reconcile. */
+ACSA_NODISCARD enum acsa_rc acsa_reconcile_agreements(struct acsa_app *app,
+                                                      const struct acsa_peer *peer,
+                                                      acsa_reconcile_cb cb, void *ctx,
+                                                      struct acsa_reconcile_summary *summary,
+                                                      struct acsa_error *err);
 
 /* ---- What the partner serves (the server's sync routes use these) ---------------------------- */
 
@@ -137,6 +150,12 @@ ACSA_NODISCARD enum acsa_rc acsa_sync_facts(struct acsa_app *app, const char *pa
 /** "CURRENCY\tACCOUNT\tAMOUNT_MINOR\n" of the ledger with party. */
 ACSA_NODISCARD enum acsa_rc acsa_sync_balance(struct acsa_app *app, const char *party,
                                               struct acsa_sync_buf *out, struct acsa_error *err);
+/** "ID\tFIELD\tVALUE\n" of every agreement party is a party of: "versions", "version N"
+ * (effective day and the start of the SHA-256 of its canonical text), "notice" and
+ * "terminated" (day and party, or none). */
+ACSA_NODISCARD enum acsa_rc acsa_sync_agreements(struct acsa_app *app, const char *party,
+                                                 struct acsa_sync_buf *out,
+                                                 struct acsa_error *err);
 
 /* ---- The nonces of signed requests (the server's sync routes) -------------------------------- */
 

@@ -63,12 +63,12 @@ json_t *acsa_reconcile_row_json(const struct acsa_reconcile_row *row)
 
 json_t *acsa_reconcile_summary_json(const struct acsa_reconcile_summary *s)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "orders_here",
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "orders_here",
                      (json_int_t)s->orders_here, "orders_there", (json_int_t)s->orders_there,
                      "missing_here", (json_int_t)s->missing_here, "missing_there",
                      (json_int_t)s->missing_there, "differing", (json_int_t)s->differing,
                      "balance_rows", (json_int_t)s->balance_rows, "in_transit",
-                     (json_int_t)s->in_transit);
+                     (json_int_t)s->in_transit, "agreement_rows", (json_int_t)s->agreement_rows);
 }
 
 json_t *acsa_sync_report_json(const struct acsa_sync_report *r)

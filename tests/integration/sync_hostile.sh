@@ -321,7 +321,8 @@ if kind == "activity":
             + text(b"Hostile exercise") + text(b"bilateral-training")
             + struct.pack(">ii", -2**31 + 1, 19894) + text(b"") + text(b""))
 else:
-    body = head(3) + struct.pack(">q", 900000 + seq) + text(b"JP") + text(b"JS \xff\xfe \x1b[2J")
+    body = (head(3) + struct.pack(">q", 900000 + seq) + text(b"JP") + text(b"JS \xff\xfe \x1b[2J")
+            + text(b"jmsdf"))
 db.execute("INSERT INTO records (origin, seq, partner, hash, body) VALUES ('JP', ?, 'IN', ?, ?)",
            (seq, hashlib.sha256(body).digest(), body))
 db.commit()

@@ -211,6 +211,87 @@ static void test_services_json(void **state)
     free(a);
 }
 
+/* The rules of an amendment, judged alike on the node that enters it and on the partner's. */
+static void test_defect5_amend_rules(void **state)
+{
+    (void)state;
+    struct acsa_agreement *v = calloc(3, sizeof(*v));
+    assert_non_null(v);
+    int32_t days[2];
+    amended(v, days);
+    struct acsa_error err;
+    /* After the only version: accepted. */
+    assert_int_equal(acsa_agreement_amend_check(&v[0], &v[1], days, 1, days[1], &err), ACSA_OK);
+    /* Before or on the day the agreement took effect: refused. */
+    assert_int_equal(acsa_agreement_amend_check(&v[0], &v[1], days, 1, days[0] - 1, &err),
+                     ACSA_EREFUSED);
+    assert_string_equal(err.field, "effective");
+    assert_non_null(strstr(err.message, "must be after 2020-09-09"));
+    assert_int_equal(acsa_agreement_amend_check(&v[0], &v[1], days, 1, days[0], &err),
+                     ACSA_EREFUSED);
+    /* Not after the latest amendment: refused; no day: a usage error. */
+    assert_int_equal(acsa_agreement_amend_check(&v[1], &v[1], days, 2, days[1], &err),
+                     ACSA_EREFUSED);
+    assert_int_equal(acsa_agreement_amend_check(&v[0], &v[1], days, 1, ACSA_DATE_NONE, &err),
+                     ACSA_EUSAGE);
+    assert_string_equal(err.field, "effective");
+    /* Another agreement, other parties: refused. */
+    v[2] = v[1];
+    snprintf(v[2].id, sizeof(v[2].id), "IN-FR-2020");
+    assert_int_equal(acsa_agreement_amend_check(&v[0], &v[2], days, 1, days[1], &err),
+                     ACSA_EREFUSED);
+    assert_string_equal(err.field, "$.id");
+    v[2] = v[1];
+    snprintf(v[2].parties[1], sizeof(v[2].parties[1]), "FR");
+    assert_int_equal(acsa_agreement_amend_check(&v[0], &v[2], days, 1, days[1], &err),
+                     ACSA_EREFUSED);
+    assert_string_equal(err.field, "$.parties");
+    /* In force from the day of termination or later: nothing to amend. */
+    v[0].terminated_day = days[1];
+    assert_int_equal(acsa_agreement_amend_check(&v[0], &v[1], days, 1, days[1], &err),
+                     ACSA_EREFUSED);
+    assert_non_null(strstr(err.message, "terminated"));
+    free(v);
+}
+
+static void test_defect5_notice_and_terminate_rules(void **state)
+{
+    (void)state;
+    struct acsa_agreement a;
+    load("india-japan-2020.json", &a);
+    struct acsa_error err;
+    int32_t start = a.effective_from_day;
+    assert_int_equal(acsa_agreement_notice_check(&a, day_of("2026-03-01"), &err), ACSA_OK);
+    assert_int_equal(acsa_agreement_notice_check(&a, start - 1, &err), ACSA_EREFUSED);
+    assert_string_equal(err.field, "date");
+    assert_int_equal(acsa_agreement_notice_check(&a, ACSA_DATE_NONE, &err), ACSA_EUSAGE);
+    assert_int_equal(acsa_agreement_terminate_check(&a, start, "superseded", &err), ACSA_OK);
+    assert_int_equal(acsa_agreement_terminate_check(&a, start - 1, "superseded", &err),
+                     ACSA_EREFUSED);
+    assert_non_null(strstr(err.message, "on or after the day agreement IN-JP-2020 took effect"));
+    assert_int_equal(acsa_agreement_terminate_check(&a, start, "", &err), ACSA_EUSAGE);
+    assert_string_equal(err.field, "reason");
+    /* A notice given already: a second is refused, naming the first. */
+    a.notice_day = day_of("2026-03-01");
+    assert_int_equal(acsa_agreement_notice_check(&a, day_of("2026-04-01"), &err),
+                     ACSA_EREFUSED);
+    assert_non_null(strstr(err.message, "already given on 2026-03-01"));
+    /* Terminated: neither a notice nor a second termination. */
+    a.notice_day = ACSA_DATE_NONE;
+    a.terminated_day = day_of("2025-07-01");
+    assert_int_equal(acsa_agreement_notice_check(&a, day_of("2026-03-01"), &err),
+                     ACSA_EREFUSED);
+    assert_non_null(strstr(err.message, "already terminated (from 2025-07-01)"));
+    assert_int_equal(acsa_agreement_terminate_check(&a, day_of("2025-08-01"), "again", &err),
+                     ACSA_EREFUSED);
+    /* An agreement that does not renew itself takes no notice. */
+    a.terminated_day = ACSA_DATE_NONE;
+    a.renewal_years = 0;
+    assert_int_equal(acsa_agreement_notice_check(&a, day_of("2026-03-01"), &err),
+                     ACSA_EREFUSED);
+    assert_non_null(strstr(err.message, "does not renew"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +303,8 @@ int main(void)
         cmocka_unit_test(test_defect6_coast_guard_unit_refused),
         cmocka_unit_test(test_defect6_other_lawful_needs_reason),
         cmocka_unit_test(test_services_json),
+        cmocka_unit_test(test_defect5_amend_rules),
+        cmocka_unit_test(test_defect5_notice_and_terminate_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,6 +244,17 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
         s_uint(s, "id", (uint64_t)r->ref_id, 8);
         s_text(s, "party", r->unit_party);
         s_text(s, "name", r->unit_name);
+        if (r->unit_service[0] != '\0') {
+            s_text(s, "service", r->unit_service); /* Appended in version 2, when known. */
+        }
+        break;
+    case ACSA_RECORD_AGREEMENT:
+        s_text(s, "agreement_id", r->life.agreement_id);
+        s_text(s, "action", acsa_agreement_action_name(r->life.action));
+        s_uint(s, "day", (uint32_t)r->life.day, 4);
+        s_text(s, "actor", r->life.actor);
+        s_text(s, "reason", r->life.reason);
+        s_text(s, "document", r->life.document);
         break;
     }
 }
@@ -396,6 +407,27 @@ static void make_unit(struct acsa_record *r)
     r->ref_id = 5;
     snprintf(r->unit_party, sizeof(r->unit_party), "JP");
     snprintf(r->unit_name, sizeof(r->unit_name), "JS Izumo (DDH-183)");
+    snprintf(r->unit_service, sizeof(r->unit_service), "jmsdf");
+}
+
+/* An agreement record: a termination, or with action amend, an amendment with its document. */
+static void make_agreement(struct acsa_record *r, enum acsa_agreement_action action)
+{
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_AGREEMENT;
+    snprintf(r->origin, sizeof(r->origin), "JP");
+    r->seq = 9;
+    struct acsa_agreement_fact *f = &r->life;
+    snprintf(f->agreement_id, sizeof(f->agreement_id), "IN-JP-2020");
+    f->action = action;
+    f->day = day_of("2025-03-01");
+    snprintf(f->actor, sizeof(f->actor), "cli:ops");
+    if (action == ACSA_AGREEMENT_TERMINATE) {
+        snprintf(f->reason, sizeof(f->reason), "superseded by IN-JP-2025");
+    }
+    if (action == ACSA_AGREEMENT_AMEND) {
+        snprintf(f->document, sizeof(f->document), "{\n  \"id\": \"IN-JP-2020\"\n}");
+    }
 }
 
 /* What one test works on; on the heap because records and orders are large. */
@@ -683,6 +715,83 @@ static void test_round_trip_reference_data(void **state)
     assert_int_equal(f->decoded.seq, ACSA_RECORD_SEQ_MAX);
 }
 
+/* The three facts of an agreement's lifecycle, and the unit's service, round trip. */
+static void test_round_trip_agreement(void **state)
+{
+    struct fixture *f = *state;
+    make_agreement(&f->record, ACSA_AGREEMENT_AMEND);
+    round_trip(f, &f->record);
+    assert_int_equal(f->decoded.life.action, ACSA_AGREEMENT_AMEND);
+    assert_string_equal(f->decoded.life.document, f->record.life.document);
+    make_agreement(&f->record, ACSA_AGREEMENT_NOTICE);
+    round_trip(f, &f->record);
+    make_agreement(&f->record, ACSA_AGREEMENT_TERMINATE);
+    round_trip(f, &f->record);
+    assert_string_equal(f->decoded.life.reason, "superseded by IN-JP-2025");
+    /* The largest document a record carries fits in ACSA_RECORD_MAX. */
+    make_agreement(&f->record, ACSA_AGREEMENT_AMEND);
+    memset(f->record.life.document, 'x', sizeof(f->record.life.document) - 1);
+    round_trip(f, &f->record);
+    make_unit(&f->record);
+    size_t len = round_trip(f, &f->record);
+    assert_memory_equal(f->buf + len - 7, "\0\5jmsdf", 7);
+    assert_string_equal(f->decoded.unit_service, "jmsdf");
+    /* Not known: left out, so the record is byte for byte the unit record of before. */
+    memset(f->record.unit_service, 0, sizeof(f->record.unit_service));
+    len = round_trip(f, &f->record);
+    assert_memory_equal(f->buf + len - 20, "\0\x12JS Izumo (DDH-183)", 20);
+    /* An empty service written as an empty text would be a second encoding: refused. */
+    f->buf[len] = 0;
+    f->buf[len + 1] = 0;
+    expect_refused(f, f->buf, len + 2, "service", "an empty service written out");
+}
+
+/* Encodes r (which the layout allows) and expects the decoder's range check to refuse it. */
+static void expect_range_refused(struct fixture *f, const char *field, const char *what)
+{
+    size_t len = 0;
+    assert_int_equal(acsa_record_encode(&f->record, f->buf, sizeof(f->buf), &len, &f->err),
+                     ACSA_OK);
+    expect_refused(f, f->buf, len, field, what);
+    assert_int_equal(acsa_record_check(&f->record, &f->err), ACSA_EREFUSED);
+    assert_string_equal(f->err.field, field);
+}
+
+static void test_agreement_record_ranges(void **state)
+{
+    struct fixture *f = *state;
+    make_agreement(&f->record, ACSA_AGREEMENT_TERMINATE);
+    f->record.life.reason[0] = '\0';
+    expect_range_refused(f, "reason", "a termination without a reason");
+    make_agreement(&f->record, ACSA_AGREEMENT_NOTICE);
+    snprintf(f->record.life.reason, sizeof(f->record.life.reason), "because");
+    expect_range_refused(f, "reason", "a notice with a reason");
+    make_agreement(&f->record, ACSA_AGREEMENT_NOTICE);
+    snprintf(f->record.life.document, sizeof(f->record.life.document), "{}");
+    expect_range_refused(f, "document", "a notice with a document");
+    make_agreement(&f->record, ACSA_AGREEMENT_TERMINATE);
+    snprintf(f->record.life.reason, sizeof(f->record.life.reason), "two\nlines");
+    expect_range_refused(f, "reason", "a reason of two lines");
+    make_agreement(&f->record, ACSA_AGREEMENT_TERMINATE);
+    f->record.life.day = ACSA_DATE_STEP_LAST + 1;
+    expect_range_refused(f, "day", "a day past the last a step may have");
+    make_agreement(&f->record, ACSA_AGREEMENT_NOTICE);
+    f->record.life.day = ACSA_DATE_NONE;
+    expect_range_refused(f, "day", "no day");
+    make_agreement(&f->record, ACSA_AGREEMENT_NOTICE);
+    snprintf(f->record.life.agreement_id, sizeof(f->record.life.agreement_id), "IN\xC0\xAFJP");
+    expect_range_refused(f, "agreement_id", "an overlong UTF-8 form");
+    /* An action the encoder does not know is refused at encoding, naming it. */
+    make_agreement(&f->record, ACSA_AGREEMENT_NOTICE);
+    f->record.life.action = (enum acsa_agreement_action)9;
+    size_t len = 0;
+    assert_int_equal(acsa_record_encode(&f->record, f->buf, sizeof(f->buf), &len, &f->err),
+                     ACSA_EUSAGE);
+    assert_string_equal(f->err.field, "action");
+    assert_string_equal(acsa_agreement_action_name(ACSA_AGREEMENT_TERMINATE), "terminate");
+    assert_string_equal(acsa_agreement_action_name((enum acsa_agreement_action)0), "");
+}
+
 /* The longest record there is: a create of 64 lines with every text at its longest.
  * record.h promises that ACSA_RECORD_MAX always suffices. */
 static void test_longest_create_fits(void **state)
@@ -766,7 +875,7 @@ static void test_encode_refusals(void **state)
     make_unit(&f->record);
     f->record.kind = (enum acsa_record_kind)0;
     expect_encode_usage(f, &f->record, "kind");
-    f->record.kind = (enum acsa_record_kind)5;
+    f->record.kind = (enum acsa_record_kind)6;
     expect_encode_usage(f, &f->record, "kind");
 }
 
@@ -818,6 +927,7 @@ enum base {
     BASE_EXCHANGE,
     BASE_ACTIVITY,
     BASE_UNIT,
+    BASE_AGREEMENT,
 };
 
 static void make_base(struct acsa_record *r, enum base base)
@@ -828,6 +938,7 @@ static void make_base(struct acsa_record *r, enum base base)
     case BASE_EXCHANGE: make_step(r, ACSA_STEP_EXCHANGE); break;
     case BASE_ACTIVITY: make_activity(r); break;
     case BASE_UNIT: make_unit(r); break;
+    case BASE_AGREEMENT: make_agreement(r, ACSA_AGREEMENT_AMEND); break;
     }
 }
 
@@ -850,7 +961,7 @@ static const uint8_t LONG_32[] = {0, 32, 'I', 'N', '-', 'J', 'P', '-', '2', '0',
 static const struct bad_case BAD_CASES[] = {
     /* The header. */
     {BASE_SUBMIT, "kind", B(0), "kind", "kind 0"},
-    {BASE_SUBMIT, "kind", B(5), "kind", "kind 5"},
+    {BASE_SUBMIT, "kind", B(6), "kind", "kind 6"},
     {BASE_UNIT, "kind", B(0xFF), "kind", "kind 255"},
     {BASE_SUBMIT, "origin", B(0, 2, 'i', 'n'), "origin", "lower-case origin"},
     {BASE_SUBMIT, "origin", B(0, 0), "origin", "empty origin"},
@@ -914,6 +1025,30 @@ static const struct bad_case BAD_CASES[] = {
     {BASE_UNIT, "party", B(0, 3, 'J', 'P', 'N'), "party", "3-letter unit party"},
     {BASE_UNIT, "name", B(0, 4, 'J', 'S', 0, 'I'), "name", "NUL in unit name"},
     {BASE_UNIT, "name", B(0, 96), "name", "unit name of 96 bytes"},
+    {BASE_UNIT, "service", B(0, 32), "service", "service of 32 bytes"},
+    {BASE_UNIT, "service", B(0, 4, 'N', 'a', 'v', 'y'), "service", "capitalised service"},
+    {BASE_UNIT, "service", B(0, 3, 'a', 0, 'b'), "service", "NUL in service"},
+    {BASE_UNIT, "service", B(0, 0), "service", "an empty service written out"},
+    /* Agreement records. */
+    {BASE_AGREEMENT, "agreement_id", B(0, 0), "agreement_id", "empty agreement id"},
+    {BASE_AGREEMENT, "agreement_id", B(0, 32), "agreement_id", "agreement id of 32 bytes"},
+    {BASE_AGREEMENT, "agreement_id", B(0, 2, 0xC3, 0x28), "agreement_id",
+     "bad UTF-8 agreement id"},
+    {BASE_AGREEMENT, "action", B(0, 6, 'r', 'e', 'n', 'e', 'w', 's'), "action",
+     "unknown action"},
+    {BASE_AGREEMENT, "action", B(0, 5, 'A', 'm', 'e', 'n', 'd'), "action", "capitalised action"},
+    {BASE_AGREEMENT, "action", B(0, 0), "action", "empty action"},
+    {BASE_AGREEMENT, "day", B(0x80, 0, 0, 0), "day", "day INT32_MIN"},
+    {BASE_AGREEMENT, "day", B(0x7F, 0xFF, 0xFF, 0xFF), "day", "day INT32_MAX"},
+    {BASE_AGREEMENT, "actor", B(0, 0), "actor", "no actor"},
+    {BASE_AGREEMENT, "actor", B(0, 96), "actor", "actor of 96 bytes"},
+    {BASE_AGREEMENT, "actor", B(0, 2, 'a', 0x07), "actor", "control character in actor"},
+    {BASE_AGREEMENT, "reason", B(0, 3, 'w', 'h', 'y'), "reason", "a reason on an amendment"},
+    {BASE_AGREEMENT, "reason", B(1, 0), "reason", "reason of 256 bytes"},
+    {BASE_AGREEMENT, "document", B(0, 0), "document", "an amendment without its document"},
+    {BASE_AGREEMENT, "document", B(0, 3, '{', 0xFF, '}'), "document", "bad UTF-8 document"},
+    {BASE_AGREEMENT, "document", B(0, 3, '{', 0x1B, '}'), "document", "escape in document"},
+    {BASE_AGREEMENT, "document", B(0x40, 0), "document", "document of 16384 bytes"},
 };
 
 static void test_decode_refusals(void **state)
@@ -924,7 +1059,7 @@ static void test_decode_refusals(void **state)
         make_base(&f->record, c->base);
         /* The text overrides with a length and no bytes are followed by the record's rest;
          * give long texts their bytes so that the length alone is what is wrong. */
-        uint8_t bytes[300];
+        static uint8_t bytes[ACSA_AGREEMENT_DOC_MAX + 8];
         size_t len = c->len;
         memcpy(bytes, c->bytes, len);
         if (len == 2 && c->bytes[0] * 256 + c->bytes[1] > 8 && c->bytes[0] != 0xFF) {
@@ -965,7 +1100,8 @@ static void test_decode_header_refusals(void **state)
     make_unit(&f->record);
     size_t len = round_trip(f, &f->record);
     f->buf[1] = ACSA_RECORD_ACTIVITY;
-    expect_refused(f, f->buf, len, "type", "unit read as an activity");
+    /* (Its service is read as the activity's type, what follows as its dates.) */
+    expect_refused(f, f->buf, len, "from", "unit read as an activity");
     make_activity(&f->record);
     len = round_trip(f, &f->record);
     f->buf[1] = ACSA_RECORD_UNIT;
@@ -977,7 +1113,7 @@ static void test_decode_truncated(void **state)
 {
     struct fixture *f = *state;
     static const enum base bases[] = {BASE_SUBMIT, BASE_CREATE, BASE_EXCHANGE, BASE_ACTIVITY,
-                                      BASE_UNIT};
+                                      BASE_UNIT, BASE_AGREEMENT};
     for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
         make_base(&f->record, bases[b]);
         size_t len = round_trip(f, &f->record);
@@ -989,6 +1125,13 @@ static void test_decode_truncated(void **state)
             }
             char what[96];
             snprintf(what, sizeof(what), "base %zu cut to %zu of %zu bytes", b, cut, len);
+            if (strcmp(f->spec.marks[m].label, "service") == 0 && cut == f->spec.marks[m].start) {
+                /* A unit's service is left out when not known: cut before it, the record is a
+                 * unit record without one. */
+                assert_int_equal(acsa_record_decode(f->buf, cut, &f->decoded, &f->err), ACSA_OK);
+                assert_string_equal(f->decoded.unit_service, "");
+                continue;
+            }
             expect_refused(f, f->buf, cut, field_of(f->spec.marks[m].label), what);
         }
     }
@@ -998,7 +1141,7 @@ static void test_decode_trailing_bytes(void **state)
 {
     struct fixture *f = *state;
     static const enum base bases[] = {BASE_SUBMIT, BASE_CREATE, BASE_EXCHANGE, BASE_ACTIVITY,
-                                      BASE_UNIT};
+                                      BASE_UNIT, BASE_AGREEMENT};
     for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
         make_base(&f->record, bases[b]);
         size_t len = round_trip(f, &f->record);
@@ -1019,7 +1162,8 @@ static void test_decode_corruptions(void **state)
 {
     struct fixture *f = *state;
     static const uint8_t flips[] = {0x01, 0x20, 0x80, 0xFF};
-    static const enum base bases[] = {BASE_CREATE, BASE_EXCHANGE, BASE_ACTIVITY};
+    static const enum base bases[] = {BASE_CREATE, BASE_EXCHANGE, BASE_ACTIVITY,
+                                      BASE_AGREEMENT};
     uint32_t accepted = 0;
     uint32_t refused = 0;
     for (size_t b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
@@ -1620,6 +1764,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip_create, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_exchange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_reference_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_agreement, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_agreement_record_ranges, setup, teardown),
         cmocka_unit_test_setup_teardown(test_longest_create_fits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_step_out_of_range, setup, teardown),

@@ -20,6 +20,8 @@
 
 #include "app.h"
 #include "auth.h"
+#include "agreement_json.h"
+#include "alloc.h"
 #include "date.h"
 #include "node.h"
 #include "record.h"
@@ -1796,6 +1798,125 @@ static void next_record(struct fixture *f, struct acsa_record *r, enum acsa_step
     r->command = command(step, actor, "2024-06-10");
 }
 
+/* An agreement record of IN's for JP, numbered after what JP holds of IN. */
+static void agreement_record(struct fixture *f, struct acsa_record *r, const char *id,
+                             enum acsa_agreement_action action, const char *day)
+{
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_AGREEMENT;
+    memcpy(r->origin, "IN", 3);
+    r->seq = peer_of(f, &f->jp, "IN").received_through + 1;
+    snprintf(r->life.agreement_id, sizeof(r->life.agreement_id), "%s", id);
+    r->life.action = action;
+    r->life.day = day_of(day);
+    snprintf(r->life.actor, sizeof(r->life.actor), "cli:ops");
+    if (action == ACSA_AGREEMENT_TERMINATE) {
+        snprintf(r->life.reason, sizeof(r->life.reason), "superseded");
+    }
+    if (action == ACSA_AGREEMENT_AMEND) {
+        size_t size = 0;
+        char *text = read_source("agreements/india-japan-2020.json", &size);
+        struct acsa_agreement *a = calloc(1, sizeof(*a));
+        assert_non_null(a);
+        CHECK(f, acsa_agreement_from_json(text, size, a, &f->err));
+        snprintf(a->categories[a->category_count++], ACSA_CODE_SIZE, "salvage");
+        char *json = NULL;
+        CHECK(f, acsa_agreement_to_json(a, &json, &f->err));
+        snprintf(r->life.document, sizeof(r->life.document), "%s", json);
+        acsa_free(json);
+        free(a);
+        free(text);
+    }
+}
+
+/* Sends r from IN to JP and expects it taken in (applied, or a fact held already). */
+static void expect_record_applied(struct fixture *f, const struct acsa_record *r)
+{
+    uint8_t *body = malloc(ACSA_RECORD_MAX);
+    assert_non_null(body);
+    size_t body_len = 0;
+    CHECK(f, acsa_record_encode(r, body, ACSA_RECORD_MAX, &body_len, &f->err));
+    const uint8_t *bodies[1] = {body};
+    uint8_t *buf = NULL;
+    size_t len = make_batch("IN", "JP", r->seq - 1, r->seq, bodies, &body_len, 1, f->in.sk,
+                            &buf);
+    struct acsa_batch_result result;
+    CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+    assert_int_equal(result.quarantined, 0);
+    assert_int_equal(result.applied + result.duplicates, 1);
+    /* The same batch again is a replay, refused whole; nothing applies twice. */
+    assert_int_equal(acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err),
+                     ACSA_ECONFLICT);
+    free(buf);
+    free(body);
+}
+
+/* Defect 5: the partner's amendment, notice and termination are judged by the rules of the
+ * core on this node too; what they refuse is quarantined with the rule, nothing applied. */
+static void test_defect5_agreement_records_quarantined(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    /* An agreement JP holds with France only: IN has no say in it. */
+    size_t size = 0;
+    char *text = read_source("agreements/india-france-2018.json", &size);
+    char *at = NULL;
+    while ((at = strstr(text, "\"IN\"")) != NULL || (at = strstr(text, "\"IN-")) != NULL) {
+        memcpy(at + 1, "JP", 2);
+    }
+    char id[ACSA_ID_SIZE];
+    CHECK(f, acsa_app_agreement_load(f->jp.app, text, strlen(text), id, &f->err));
+    assert_string_equal(id, "JP-FR-2018");
+    free(text);
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    agreement_record(f, r, "XX-YY-2000", ACSA_AGREEMENT_NOTICE, "2024-06-13");
+    expect_record_refused(f, r, "agreement_id: XX-YY-2000 is not loaded here", "");
+    agreement_record(f, r, "JP-FR-2018", ACSA_AGREEMENT_NOTICE, "2024-06-13");
+    expect_record_refused(f, r, "origin: IN is not a party of agreement JP-FR-2018", "");
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_AMEND, "2019-01-01");
+    expect_record_refused(f, r, "effective: must be after 2020-09-09", "");
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_AMEND, "2024-06-12");
+    snprintf(r->life.document, sizeof(r->life.document), "{\"id\": \"IN-JP-2020\"}");
+    expect_record_refused(f, r, "document: ", "");
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_TERMINATE, "2019-01-01");
+    expect_record_refused(f, r, "date: must be on or after the day agreement IN-JP-2020 took "
+                          "effect", "");
+    /* The good ones apply; the same fact again (both nodes entered it) changes nothing. */
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_AMEND, "2024-06-12");
+    expect_record_applied(f, r);
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_AMEND, "2024-06-12");
+    expect_record_applied(f, r);
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_AMEND, "2024-06-11");
+    expect_record_refused(f, r, "effective: must be after 2024-06-12", "");
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_NOTICE, "2024-06-13");
+    expect_record_applied(f, r);
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_NOTICE, "2024-06-14");
+    expect_record_refused(f, r, "date: notice of non-renewal of IN-JP-2020 was already given "
+                          "on 2024-06-13", "");
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_TERMINATE, "2024-06-15");
+    expect_record_applied(f, r);
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_TERMINATE, "2024-06-16");
+    expect_record_refused(f, r, "date: agreement IN-JP-2020 is already terminated (from "
+                          "2024-06-15)", "");
+    agreement_record(f, r, "IN-JP-2020", ACSA_AGREEMENT_AMEND, "2024-07-01");
+    expect_record_refused(f, r, "effective: agreement IN-JP-2020 is terminated", "");
+    /* JP's node holds what IN sent: two versions, IN's notice and termination. */
+    struct acsa_agreement_info *info = calloc(1, sizeof(*info));
+    assert_non_null(info);
+    CHECK(f, acsa_app_agreement_info(f->jp.app, "IN-JP-2020", day_of("2024-06-20"), info,
+                                     &f->err));
+    assert_int_equal(info->version_count, 2);
+    assert_string_equal(info->entered_by[1], "IN");
+    assert_string_equal(info->notice_by, "IN");
+    assert_string_equal(info->terminated_by, "IN");
+    assert_string_equal(info->status, "terminated");
+    free(info);
+    free(r);
+}
+
 static void test_import_refused_records(void **state)
 {
     struct fixture *f = *state;
@@ -2407,6 +2528,35 @@ static void hostile_create(struct fixture *f, struct acsa_record *r,
     r->activity.id = f->jimex;
 }
 
+/* Defect 6 across nodes: a unit's service travels in its record, so an order of IN's for its
+ * coast guard, which IN's node would refuse, is refused by JP's node too if it arrives. */
+static void test_defect6_unit_service_synced_and_judged(void **state)
+{
+    struct fixture *f = *state;
+    int64_t guard = 0;
+    CHECK(f, acsa_app_unit_add_service(f->in.app, "IN", "Indian Coast Guard", "coast-guard",
+                                       &guard, &f->err));
+    sync_nodes(f, &f->in, &f->jp);
+    int64_t bound = 0;
+    struct acsa_store *jp = store_of(&f->jp);
+    CHECK(f, jp->vtbl->ref_find(jp, ACSA_REF_UNIT, "IN", guard, &bound, &f->err));
+    char service[ACSA_CODE_SIZE];
+    CHECK(f, jp->vtbl->unit_service_get(jp, bound, service, &f->err));
+    assert_string_equal(service, "coast-guard");
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    hostile_create(f, r, &d);
+    memcpy(r->requester_unit.origin, "IN", 3);
+    r->requester_unit.id = guard;
+    expect_record_refused(f, r, "requester_unit: unit \"Indian Coast Guard\" is of service "
+                          "\"coast-guard\", not a participating service of IN",
+                          "IN-JP-2024-000002");
+    free(r);
+}
+
 /* A reference record of IN's: an activity (or, with name only, a unit). */
 static void hostile_ref(struct fixture *f, struct acsa_record *r, enum acsa_record_kind kind,
                         const char *name)
@@ -2744,6 +2894,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_records, setup, teardown),
         cmocka_unit_test_setup_teardown(test_store_quarantine_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finding2_hostile_records_quarantined, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_defect5_agreement_records_quarantined, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_defect6_unit_service_synced_and_judged, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_finding2_local_step_with_stray_line, setup,
                                         teardown),

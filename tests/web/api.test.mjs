@@ -157,8 +157,8 @@ const QUARANTINE_KEYS = ['at', 'bytes', 'decision', 'id', 'order', 'peer', 'reas
 const REPORT_KEYS = ['acked_through', 'batches_received', 'batches_sent', 'received',
     'received_duplicates', 'received_quarantined', 'received_through', 'sent', 'sent_duplicates',
     'sent_quarantined'];
-const SUMMARY_KEYS = ['balance_rows', 'differing', 'missing_here', 'missing_there', 'orders_here',
-    'orders_there'];
+const SUMMARY_KEYS = ['agreement_rows', 'balance_rows', 'differing', 'missing_here',
+    'missing_there', 'orders_here', 'orders_there'];
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const lines = (text) => text.split('\n').filter((l) => l !== '');
 
@@ -286,6 +286,15 @@ const SUCCESS = [
         path: '/api/agreements/IN-FR-2018/terminate',
         body: { date: '2099-01-01', reason: 'superseded' }, status: 200,
         check: (r) => assert.equal(r.json.status, 'terminated') },
+    { route: 'GET /api/agreements/{id}/lifecycle', as: 'in-auditor',
+        path: '/api/agreements/IN-FR-2018/lifecycle', status: 200, check: (r) => {
+            assert.deepEqual([r.json.id, r.json.status], ['IN-FR-2018', 'terminated']);
+            assert.deepEqual(r.json.versions.map((v) => [v.effective, v.entered_by]),
+                [['2018-03-10', ''], ['2024-01-01', 'IN']]);
+            assert.deepEqual(r.json.notice, { date: '2024-02-01', by: 'IN' });
+            assert.deepEqual(r.json.termination,
+                { date: '2099-01-01', by: 'IN', reason: 'superseded' });
+        } },
     { route: 'POST /api/units', as: 'in-programme', body: { party: 'FR', name: 'Marine nationale' },
         status: 201, check: (r) => {
             assert.equal(r.json.party, 'FR');
@@ -435,7 +444,8 @@ const SUCCESS = [
             assert.deepEqual(Object.keys(r.json).sort(), ['items', 'nation', 'peer', 'summary']);
             assert.deepEqual([r.json.nation, r.json.peer], ['IN', 'FR']);
             assert.deepEqual(r.json.summary, { orders_here: 1, orders_there: 1, missing_here: 0,
-                missing_there: 0, differing: 0, balance_rows: 0, in_transit: 0 },
+                missing_there: 0, differing: 0, balance_rows: 0, in_transit: 0,
+                agreement_rows: 0 },
             'the synced nodes agree');
             assert.deepEqual(r.json.items, []);
         } },
@@ -527,6 +537,14 @@ const SUCCESS = [
     { route: 'GET /sync/v1/balance', signed: true, status: 200, check: (r) => {
         assert.match(r.headers.get('content-type'), /^text\/plain/);
         assert.ok(lines(r.text).every((l) => /^[A-Z]{3}\t[a-z-]+\t-?\d+$/.test(l)), r.text);
+    } },
+    { route: 'GET /sync/v1/agreements', signed: true, status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/plain/);
+        const rows = lines(r.text).map((l) => l.split('\t'));
+        assert.ok(rows.every((f) => f.length === 3 && f[0] === 'IN-FR-2018'), r.text);
+        assert.ok(rows.some(([, field, v]) => field === 'versions' && /^[0-9]+$/.test(v)),
+            r.text);
+        assert.ok(rows.some(([, field]) => field === 'notice'), r.text);
     } },
     { route: 'GET /', status: 200, check: (r) => {
         assert.match(r.headers.get('content-type'), /^text\/html/);
@@ -991,7 +1009,7 @@ for (const [path, as, limit, key, expected] of WALKED_LISTS) {
 
 const SYNC_ROUTES = [['GET', '/sync/v1/status'], ['GET', '/sync/v1/batches?after=0'],
     ['POST', '/sync/v1/batches'], ['GET', '/sync/v1/fingerprints'], ['POST', '/sync/v1/facts'],
-    ['GET', '/sync/v1/balance']];
+    ['GET', '/sync/v1/balance'], ['GET', '/sync/v1/agreements']];
 const now = () => Math.floor(Date.now() / 1000);
 /* Requests that are not a registered partner node's: what is wrong, the request's options and
  * the header the refusal names. */

@@ -160,6 +160,7 @@ const NODE_ROUTES = [
     { route: 'POST /sync/v1/facts', who: NODES_ONLY, anonymous: 403,
         body: 'IN-JP-2024-000001\n' },
     { route: 'GET /sync/v1/balance', who: NODES_ONLY, anonymous: 403 },
+    { route: 'GET /sync/v1/agreements', who: NODES_ONLY, anonymous: 403 },
 ];
 
 /** Parties and units of a new order relative to a user: the user's unit, another unit of the
