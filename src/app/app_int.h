@@ -71,6 +71,13 @@ ACSA_NODISCARD enum acsa_rc acsa__app_check_services(struct acsa_app *app,
 
 #define STORE(app) ((app)->store->vtbl)
 
+/* Keeps refused input (a record, a batch, a bundle's snapshot: what) from peer with the reason
+ * why, in a level of its own (batch.c). */
+void acsa__app_quarantine(struct acsa_app *app, const char *peer, const char *via,
+                          const char *what, int64_t seq, const char *number,
+                          const struct acsa_error *why, const uint8_t *body, size_t len,
+                          int64_t now_s);
+
 /* Audit texts: the object of a record ("unit:12", an order number), and the action. */
 #define ACSA__APP_OBJECT_SIZE ACSA_NAME_SIZE
 

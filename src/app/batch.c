@@ -111,6 +111,28 @@ static enum acsa_rc parse_header(const uint8_t *buf, size_t len, struct acsa_bat
     return values ? check_header(info, err) : ACSA_OK;
 }
 
+size_t acsa_batch_extent(const uint8_t *buf, size_t len)
+{
+    if (len < HEADER_FIXED || memcmp(buf, MAGIC, sizeof(MAGIC)) != 0) {
+        return len;
+    }
+    uint64_t count = be_get(buf + 48, 4);
+    size_t pos = HEADER_FIXED;
+    for (uint64_t i = 0; i < count && count <= ACSA_BATCH_RECORDS_MAX; i++) {
+        if (len - pos < 4) {
+            return len;
+        }
+        size_t n = (size_t)be_get(buf + pos, 4);
+        if (n == 0 || n > ACSA_RECORD_MAX || n > len - pos - 4) {
+            return len;
+        }
+        pos += 4 + n;
+    }
+    /* A layout that does not hold is the batch's own refusal to name: all of it is batch. */
+    return count <= ACSA_BATCH_RECORDS_MAX && len - pos >= crypto_sign_BYTES
+               ? pos + crypto_sign_BYTES : len;
+}
+
 enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len, struct acsa_batch_info *out,
                              struct acsa_error *err)
 {
@@ -348,9 +370,10 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
 /* ---- Import ------------------------------------------------------------------------------- */
 
 /* Keeps refused input with its reason, in a level of its own. */
-static void quarantine(struct acsa_app *app, const char *peer, const char *via, const char *what,
-                       int64_t seq, const char *number, const struct acsa_error *why,
-                       const uint8_t *body, size_t len, int64_t now_s)
+void acsa__app_quarantine(struct acsa_app *app, const char *peer, const char *via,
+                          const char *what, int64_t seq, const char *number,
+                          const struct acsa_error *why, const uint8_t *body, size_t len,
+                          int64_t now_s)
 {
     struct acsa_quarantine_row row;
     memset(&row, 0, sizeof(row));
@@ -478,8 +501,8 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
         if (rc != ACSA_OK) {
             char number[ACSA_NUMBER_SIZE];
             peek_number(p->bodies[i], p->lens[i], number);
-            quarantine(app, p->info.sender, via, "record", seq, number, &why, p->bodies[i],
-                       p->lens[i], now_s);
+            acsa__app_quarantine(app, p->info.sender, via, "record", seq, number, &why,
+                                 p->bodies[i], p->lens[i], now_s);
             result->quarantined++;
         } else if (duplicate) {
             result->duplicates++;
@@ -555,7 +578,8 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
     snprintf(object, sizeof(object), "%s:%s:%lld..%lld", via, p.info.sender[0] ? p.info.sender
              : "?", (long long)first, (long long)p.info.through);
     if (rc != ACSA_OK && rc != ACSA_ENOMEM && rc != ACSA_ESTORAGE) {
-        quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len, now_s);
+        acsa__app_quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len,
+                             now_s);
         parsed_free(&p);
         return acsa__app_refused(app, rc, "sync.import", object, err);
     }

@@ -635,6 +635,8 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .agreement_event_get = acsa__sqlite_agreement_event_get,
     .unit_service_set = acsa__sqlite_unit_service_set,
     .unit_service_get = acsa__sqlite_unit_service_get,
+    .snapshot_put = acsa__sqlite_snapshot_put,
+    .snapshot_get = acsa__sqlite_snapshot_get,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

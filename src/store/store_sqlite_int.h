@@ -106,6 +106,8 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_AGREEMENT_EVENT_GET,
     ACSA__SQLITE_UNIT_SERVICE_SET,
     ACSA__SQLITE_UNIT_SERVICE_GET,
+    ACSA__SQLITE_SNAPSHOT_PUT,
+    ACSA__SQLITE_SNAPSHOT_GET,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -503,5 +505,12 @@ enum acsa_rc acsa__sqlite_unit_service_set(struct acsa_store *store, int64_t id,
                                            const char *service, struct acsa_error *err);
 enum acsa_rc acsa__sqlite_unit_service_get(struct acsa_store *store, int64_t id, char *service,
                                            struct acsa_error *err);
+
+/* store_sqlite_snapshot.c: the partners' latest snapshots. */
+enum acsa_rc acsa__sqlite_snapshot_put(struct acsa_store *store,
+                                       const struct acsa_snapshot_row *row,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_snapshot_get(struct acsa_store *store, const char *party,
+                                       struct acsa_snapshot_row *out, struct acsa_error *err);
 
 #endif

@@ -15,6 +15,7 @@
 #include "../core/money.h"
 #include "../store/store.h"
 #include "sync.h"
+#include "../app/snapshot.h"
 
 /* ---- Serving our side ---------------------------------------------------------------------- */
 
@@ -185,6 +186,7 @@ struct merge {
     acsa_reconcile_cb cb;
     void *ctx;
     struct acsa_reconcile_summary *summary;
+    bool offline;               /* Theirs is a snapshot: no facts to ask for. */
 };
 
 static enum acsa_rc report_missing(struct merge *m, const char *kind, const char *number)
@@ -202,6 +204,22 @@ static enum acsa_rc report_missing(struct merge *m, const char *kind, const char
     } else {
         m->summary->missing_here++;
     }
+    return m->cb(m->ctx, &row);
+}
+
+/* A snapshot carries the fingerprints of the partner's orders, not their facts: an order
+ * whose fingerprints differ is reported as such (its facts are read on each node). */
+static enum acsa_rc report_fingerprints(struct merge *m, const struct fingerprint_list *ours,
+                                        const struct fingerprint_list *theirs)
+{
+    struct acsa_reconcile_row row;
+    memset(&row, 0, sizeof(row));
+    row.kind = "differs";
+    snprintf(row.number, sizeof(row.number), "%s", ours->number);
+    snprintf(row.field, sizeof(row.field), "fingerprint");
+    snprintf(row.ours, sizeof(row.ours), "%016" PRIx64, ours->fingerprint);
+    snprintf(row.theirs, sizeof(row.theirs), "%016" PRIx64 " (as of its snapshot)",
+             theirs->fingerprint);
     return m->cb(m->ctx, &row);
 }
 
@@ -228,7 +246,8 @@ static enum acsa_rc merge_lists(struct merge *m, struct fingerprint_list *ours,
             m->summary->orders_there++;
             if (ours->fingerprint != theirs->fingerprint) {
                 m->summary->differing++;
-                rc = numbers_add(&m->differing, ours->number) ? ACSA_OK : ACSA_ENOMEM;
+                rc = m->offline ? report_fingerprints(m, ours, theirs)
+                     : numbers_add(&m->differing, ours->number) ? ACSA_OK : ACSA_ENOMEM;
             }
             list_next(ours);
             list_next(theirs);
@@ -460,8 +479,11 @@ static void money_text(int64_t minor, const char *currency, char *out, size_t si
              currency);
 }
 
-static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_peer *peer,
-                                     struct merge *m, struct acsa_error *err)
+/* Compares our ledger with party with theirs, the partner's balance as its node serves it
+ * (acsa_sync_balance's text), live or from its snapshot. */
+static enum acsa_rc compare_ledgers(struct acsa_app *app, const char *party, struct merge *m,
+                                    char *theirs_text, size_t theirs_len,
+                                    struct acsa_error *err)
 {
     struct ledger *ours = acsa_calloc(2, sizeof(*ours));
     if (ours == NULL) {
@@ -469,19 +491,9 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
     }
     struct ledger *theirs = ours + 1;
     struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = store->vtbl->balance(store, peer->party, ACSA_DATE_NONE, ours_row, ours,
-                                           err);
-    struct acsa_sync_response r;
-    memset(&r, 0, sizeof(r));
-    rc = rc == ACSA_OK ? acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, &r,
-                                                 err)
-                       : rc;
-    if (rc == ACSA_OK && r.status != 200) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: balance: the partner answered %ld",
-                            r.status);
-    }
-    if (rc == ACSA_OK) {
-        parse_theirs(theirs, (char *)r.body, r.size);
+    enum acsa_rc rc = store->vtbl->balance(store, party, ACSA_DATE_NONE, ours_row, ours, err);
+    if (rc == ACSA_OK && theirs_text != NULL) {
+        parse_theirs(theirs, theirs_text, theirs_len);
         for (uint32_t i = 0; i < theirs->count; i++) {
             (void)ledger_cell(ours, theirs->currency[i], ACSA_ACCOUNT_CASH);
         }
@@ -510,9 +522,39 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
             rc = m->cb(m->ctx, &row);
         }
     }
-    acsa_sync_response_free(&r);
     acsa_free(ours);
     return rc;
+}
+
+static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_peer *peer,
+                                     struct merge *m, struct acsa_error *err)
+{
+    struct acsa_sync_response r;
+    memset(&r, 0, sizeof(r));
+    enum acsa_rc rc = acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, &r,
+                                              err);
+    if (rc == ACSA_OK && r.status != 200) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: balance: the partner answered %ld",
+                            r.status);
+    }
+    rc = rc == ACSA_OK ? compare_ledgers(app, peer->party, m, (char *)r.body, r.size, err) : rc;
+    acsa_sync_response_free(&r);
+    return rc;
+}
+
+/* Merges our list of fingerprints with theirs (either node's "NUMBER HEX16" lines). */
+static enum acsa_rc merge_fingerprints(struct merge *m, const struct acsa_sync_buf *mine,
+                                       char *theirs, size_t theirs_len)
+{
+    struct fingerprint_list ours = {.pos = mine->data, .end = mine->data + mine->len};
+    struct fingerprint_list other = {.pos = theirs, .end = theirs + theirs_len};
+    if (theirs == NULL) {
+        other.end = NULL;
+    }
+    if (mine->data == NULL) {
+        ours.end = NULL;
+    }
+    return merge_lists(m, &ours, &other);
 }
 
 /* The partner's fingerprints, fetched on a thread of their own while this node lists its own:
@@ -571,12 +613,8 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     m.cb = cb;
     m.ctx = ctx;
     m.summary = out;
-    if (rc == ACSA_OK) {
-        struct fingerprint_list ours = {.pos = mine.data, .end = mine.data + mine.len};
-        struct fingerprint_list theirs = {.pos = (char *)f.response.body,
-                                .end = (char *)f.response.body + f.response.size};
-        rc = merge_lists(&m, &ours, &theirs);
-    }
+    rc = rc == ACSA_OK ? merge_fingerprints(&m, &mine, (char *)f.response.body, f.response.size)
+                       : rc;
     acsa_free(mine.data);
     acsa_sync_response_free(&f.response);
     rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
@@ -585,5 +623,51 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     acsa_free(m.differing.items);
+    return rc;
+}
+
+enum acsa_rc acsa_reconcile_offline(struct acsa_app *app, const char *party,
+                                    acsa_reconcile_cb cb, void *ctx,
+                                    struct acsa_reconcile_summary *out,
+                                    struct acsa_reconcile_snapshot *seen,
+                                    struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    memset(seen, 0, sizeof(*seen));
+    struct acsa_peer peer;
+    struct acsa_snapshot snap;
+    struct acsa_snapshot_row row;
+    memset(&snap, 0, sizeof(snap));
+    enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
+    rc = rc == ACSA_OK ? acsa_app_snapshot_latest(app, party, &snap, &row, err) : rc;
+    if (rc != ACSA_OK) {
+        acsa_snapshot_free(&snap);
+        return rc;
+    }
+    struct acsa_store *store = acsa_app_store(app);
+    seen->created_s = snap.created_s;
+    seen->received_s = row.received_s;
+    seen->sender_through = snap.sender_through;
+    seen->seen_through = snap.seen_through;
+    seen->theirs_held = peer.received_through;
+    seen->orders = snap.orders;
+    rc = store->vtbl->record_last_seq(store, acsa_app_nation(app), &seen->ours_through, err);
+    struct acsa_sync_buf mine = {0};
+    rc = rc == ACSA_OK ? acsa_sync_fingerprints(app, party, &mine, err) : rc;
+    struct merge m;
+    memset(&m, 0, sizeof(m));
+    m.cb = cb;
+    m.ctx = ctx;
+    m.summary = out;
+    m.offline = true;
+    rc = rc == ACSA_OK ? merge_fingerprints(&m, &mine, snap.fingerprints, snap.fingerprints_len)
+                       : rc;
+    acsa_free(mine.data);
+    rc = rc == ACSA_OK ? compare_ledgers(app, party, &m, snap.balance, snap.balance_len, err)
+                       : rc;
+    if (rc == ACSA_ENOMEM) {
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    acsa_snapshot_free(&snap);
     return rc;
 }
