@@ -552,6 +552,14 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
                                    const char *via, int64_t now_s,
                                    struct acsa_batch_result *result, struct acsa_error *err)
 {
+    return acsa__app_batch_take(app, buf, len, via, now_s, NULL, result, err);
+}
+
+enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size_t len,
+                                  const char *via, int64_t now_s,
+                                  const struct acsa__batch_hook *hook,
+                                  struct acsa_batch_result *result, struct acsa_error *err)
+{
     memset(result, 0, sizeof(*result));
     struct parsed p;
     struct acsa_peer peer;
@@ -572,14 +580,21 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
     }
     rc = rc == ACSA_OK ? check_batch(app, &p, digest, &peer, err) : rc;
     result->replay = rc == ACSA_ECONFLICT;
+    bool hooked = rc == ACSA_OK && hook != NULL;
+    rc = hooked ? hook->check(hook->ctx, &p.info, &peer, err) : rc;
     /* A refused header may hold any number: no arithmetic may overflow on it. */
     int64_t first = p.info.after < INT64_MAX ? p.info.after + 1 : p.info.after;
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "%s:%s:%lld..%lld", via, p.info.sender[0] ? p.info.sender
              : "?", (long long)first, (long long)p.info.through);
     if (rc != ACSA_OK && rc != ACSA_ENOMEM && rc != ACSA_ESTORAGE) {
-        acsa__app_quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len,
-                             now_s);
+        if (hooked) { /* What follows the batch was refused: kept rather than the batch. */
+            acsa__app_quarantine(app, p.info.sender, via, hook->what, first, "", err,
+                                 hook->bytes, hook->len, now_s);
+        } else {
+            acsa__app_quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len,
+                                 now_s);
+        }
         parsed_free(&p);
         return acsa__app_refused(app, rc, "sync.import", object, err);
     }
@@ -593,6 +608,7 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
                                    &batch_id, err);
         rc = rc == ACSA_OK ? take_all(app, &p, via, batch_id, peer.received_through, now_s,
                                       result, err) : rc;
+        rc = rc == ACSA_OK && hook != NULL ? hook->keep(hook->ctx, err) : rc;
         /* The sender cannot hold more of our records than we wrote: its ack is taken up to our
          * last number (more would skip our next records in bundles made for it). */
         int64_t own_last = 0;

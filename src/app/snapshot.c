@@ -511,30 +511,31 @@ static enum acsa_rc check_newer(const struct acsa_snapshot *s, const struct acsa
     return ACSA_OK;
 }
 
-/* The checks of a bundle's snapshot, before anything of the bundle applies. A batch whose
- * header or sender is not in order is left to the batch's own checks, which name it. */
-static enum acsa_rc snapshot_check(struct acsa_app *app, const uint8_t *batch, size_t batch_len,
-                                   const uint8_t *snap, size_t snap_len,
-                                   struct acsa_snapshot *out, bool *checked,
-                                   struct acsa_error *err)
+/* A bundle's snapshot on its way in: the bytes, and once checked, what they say. */
+struct incoming {
+    struct acsa_app *app;
+    const uint8_t *bytes;
+    size_t len;
+    int64_t now_s;
+    struct acsa_snapshot snapshot;
+    bool kept;
+};
+
+/* Runs once the batch passed its own checks (so the sender is a registered partner and the
+ * batch is signed by it), before anything of the bundle applies. */
+static enum acsa_rc incoming_check(void *ctx, const struct acsa_batch_info *info,
+                                   const struct acsa_peer *peer, struct acsa_error *err)
 {
-    *checked = false;
-    struct acsa_batch_info info;
-    struct acsa_peer peer;
-    if (acsa_batch_peek(batch, batch_len, &info, err) != ACSA_OK ||
-        STORE(app)->peer_get(app->store, info.sender, &peer, err) != ACSA_OK) {
-        acsa_error_clear(err);
-        return ACSA_OK;
-    }
-    *checked = true;
-    enum acsa_rc rc = acsa_snapshot_decode(snap, snap_len, peer.key, info.sender, app->nation,
-                                           out, err);
+    struct incoming *in = ctx;
+    struct acsa_app *app = in->app;
+    enum acsa_rc rc = acsa_snapshot_decode(in->bytes, in->len, peer->key, info->sender,
+                                           app->nation, &in->snapshot, err);
     struct acsa_snapshot_row held;
-    enum acsa_rc got = rc == ACSA_OK ? STORE(app)->snapshot_get(app->store, info.sender, &held,
+    enum acsa_rc got = rc == ACSA_OK ? STORE(app)->snapshot_get(app->store, info->sender, &held,
                                                                 err) : ACSA_ENOTFOUND;
     if (got == ACSA_OK) {
         acsa_free(held.bytes);
-        rc = check_newer(out, &held, err);
+        rc = check_newer(&in->snapshot, &held, err);
     } else if (rc == ACSA_OK && got != ACSA_ENOTFOUND) {
         rc = got;
     } else if (rc == ACSA_OK) {
@@ -543,27 +544,21 @@ static enum acsa_rc snapshot_check(struct acsa_app *app, const uint8_t *batch, s
     return rc;
 }
 
-static enum acsa_rc snapshot_keep(struct acsa_app *app, const struct acsa_snapshot *s,
-                                  const uint8_t *bytes, size_t len, int64_t now_s,
-                                  struct acsa_error *err)
+/* Inside the batch's transaction, after its records: the snapshot replaces the one held. */
+static enum acsa_rc incoming_keep(void *ctx, struct acsa_error *err)
 {
+    struct incoming *in = ctx;
     struct acsa_snapshot_row row;
     memset(&row, 0, sizeof(row));
-    snprintf(row.party, sizeof(row.party), "%s", s->sender);
-    row.created_s = s->created_s;
-    row.sender_through = s->sender_through;
-    row.seen_through = s->seen_through;
-    row.received_s = now_s;
-    row.bytes = (uint8_t *)bytes;
-    row.len = len;
-    char object[ACSA__APP_OBJECT_SIZE];
-    snprintf(object, sizeof(object), "snapshot:%s:%lld", s->sender,
-             (long long)s->sender_through);
-    enum acsa_rc rc = acsa_app_begin(app, err);
-    if (rc == ACSA_OK) {
-        rc = STORE(app)->snapshot_put(app->store, &row, err);
-        rc = acsa__app_finish(app, rc, "sync.snapshot", object, err);
-    }
+    snprintf(row.party, sizeof(row.party), "%s", in->snapshot.sender);
+    row.created_s = in->snapshot.created_s;
+    row.sender_through = in->snapshot.sender_through;
+    row.seen_through = in->snapshot.seen_through;
+    row.received_s = in->now_s;
+    row.bytes = (uint8_t *)in->bytes;
+    row.len = in->len;
+    enum acsa_rc rc = STORE(in->app)->snapshot_put(in->app->store, &row, err);
+    in->kept = rc == ACSA_OK;
     return rc;
 }
 
@@ -572,34 +567,21 @@ enum acsa_rc acsa_app_bundle_import(struct acsa_app *app, const uint8_t *buf, si
                                     bool *snapshot_stored, struct acsa_error *err)
 {
     *snapshot_stored = false;
-    memset(result, 0, sizeof(*result));
+    /* A bundle of the first version is a batch alone; a layout that does not hold is all
+     * batch, for the batch's checks to name. */
     size_t batch_len = len <= ACSA_BUNDLE_BYTES_MAX ? acsa_batch_extent(buf, len) : len;
-    struct acsa_snapshot snap;
-    memset(&snap, 0, sizeof(snap));
-    bool checked = false;
-    enum acsa_rc rc = ACSA_OK;
-    if (batch_len < len) {
-        rc = snapshot_check(app, buf, batch_len, buf + batch_len, len - batch_len, &snap,
-                            &checked, err);
-    }
-    if (rc != ACSA_OK && rc != ACSA_ENOMEM && rc != ACSA_ESTORAGE) {
-        if (acsa_batch_peek(buf, batch_len, &result->info, NULL) != ACSA_OK) {
-            memset(&result->info, 0, sizeof(result->info)); /* Checked above: cannot be. */
-        }
-        acsa__app_quarantine(app, result->info.sender, "bundle", "snapshot", 0, "", err,
-                             buf + batch_len, len - batch_len, now_s);
-        char object[ACSA__APP_OBJECT_SIZE];
-        snprintf(object, sizeof(object), "bundle:%s:snapshot", result->info.sender);
-        acsa_snapshot_free(&snap);
-        return acsa__app_refused(app, rc, "sync.import", object, err);
-    }
-    rc = rc == ACSA_OK ? acsa_app_batch_import(app, buf, batch_len, "bundle", now_s, result, err)
-                       : rc;
-    if (rc == ACSA_OK && checked) {
-        rc = snapshot_keep(app, &snap, buf + batch_len, len - batch_len, now_s, err);
-        *snapshot_stored = rc == ACSA_OK;
-    }
-    acsa_snapshot_free(&snap);
+    struct incoming in;
+    memset(&in, 0, sizeof(in));
+    in.app = app;
+    in.bytes = buf + batch_len;
+    in.len = len - batch_len;
+    in.now_s = now_s;
+    struct acsa__batch_hook hook = {incoming_check, incoming_keep, &in, "snapshot", in.bytes,
+                                    in.len};
+    enum acsa_rc rc = acsa__app_batch_take(app, buf, batch_len, "bundle", now_s,
+                                           batch_len < len ? &hook : NULL, result, err);
+    *snapshot_stored = rc == ACSA_OK && in.kept;
+    acsa_snapshot_free(&in.snapshot);
     return rc;
 }
 
