@@ -264,4 +264,37 @@ for name in IN JP; do
     expect_json 'd[0]["url"] is None' 'true'
 done
 
+# api_get NAME TOKEN TARGET: GET TARGET of node NAME's API; OUT is "STATUS BODY".
+api_get() {
+    OUT=$("$PYTHON" -c '
+import http.client, sys, urllib.parse
+u = urllib.parse.urlparse(sys.argv[1])
+conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+conn.request("GET", sys.argv[3], headers={"Authorization": "Bearer " + sys.argv[2]})
+r = conn.getresponse()
+print(r.status, r.read().decode())
+' "${NODE_URL[$1]}" "$2" "$3" 2>&1)
+}
+
+test_case "India's node serves its own API (to its users, never to Japan): the offline report"
+api_user IN auditor1 "Maj A. Sen" auditor "$NAVY_IN"
+server_start IN
+api_get IN "$API_TOKEN" "/api/reconcile?peer=JP&offline=true"
+STATUS=${OUT%% *}
+OUT=${OUT#* }
+if [ "$STATUS" != 200 ]; then
+    fail "expected 200, got $STATUS: $OUT"
+fi
+expect_json '(d["peer"], d["items"], d["summary"]["differing"], d["summary"]["orders_there"])' \
+    '["JP",[],0,2]'
+expect_json 'sorted(d["snapshot"])' \
+    '["made","orders","our_records_now","our_records_seen_through","partner_records_held","partner_records_through","received"]'
+expect_json 'd["snapshot"]["partner_records_through"]' "$(last_seq JP)"
+expect_json 'd["snapshot"]["our_records_seen_through"] == d["snapshot"]["our_records_now"]' true
+api_get IN "$API_TOKEN" "/api/reconcile?peer=JP&offline=maybe"
+if [ "${OUT%% *}" != 400 ]; then
+    fail "expected 400 for offline=maybe, got: $OUT"
+fi
+server_stop IN
+
 finish
