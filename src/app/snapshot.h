@@ -75,9 +75,9 @@ void acsa_snapshot_seal(struct acsa_snapshot_writer *w,
 
 /** Checks buf as a snapshot signed by key, made by sender for receiver, and decodes it:
  * size, layout, signature, then every field (ACSA_EREFUSED naming the field, e.g.
- * "snapshot.orders[3].number: not valid UTF-8 at byte 2"; ACSA_EFORBIDDEN for a signature
- * that does not verify). out is the caller's to free (acsa_snapshot_free), also on a
- * refusal. */
+ * "snapshot.orders[3].number: not valid UTF-8, or a control character, at byte 2";
+ * ACSA_EFORBIDDEN for a signature that does not verify). out is the caller's to release with
+ * acsa_snapshot_free, also on a refusal. */
 ACSA_NODISCARD enum acsa_rc acsa_snapshot_decode(const uint8_t *buf, size_t len,
                                                  const uint8_t key[32], const char *sender,
                                                  const char *receiver,

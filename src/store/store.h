@@ -485,8 +485,8 @@ struct acsa_store_vtbl {
      * that it is newer). */
     enum acsa_rc (*snapshot_put)(struct acsa_store *store, const struct acsa_snapshot_row *row,
                                  struct acsa_error *err);
-    /* The snapshot of party; ACSA_ENOTFOUND if none was received. out->bytes is the caller's
-     * to free (acsa_free). */
+    /* The snapshot of party; ACSA_ENOTFOUND if none was received. out->bytes is the caller's:
+     * release it with acsa_free. */
     enum acsa_rc (*snapshot_get)(struct acsa_store *store, const char *party,
                                  struct acsa_snapshot_row *out, struct acsa_error *err);
 };
