@@ -238,6 +238,7 @@ struct bundle_args {
     char peer[ACSA_NATION_SIZE];
     int64_t since;
     bool since_set;
+    bool no_snapshot;
     const char *out;
     const char *in;
 };
@@ -281,8 +282,13 @@ static int bundle_export_in(struct cli *cli, struct acsa_app *app, void *ctx)
     size_t len = 0;
     struct acsa_batch_info info;
     size_t snapshot_len = 0;
-    rc = acsa_app_bundle_export(app, args->peer, since, (int64_t)time(NULL), &data, &len,
-                                &snapshot_len, &info, &cli->err);
+    /* Without the snapshot: the batch alone, a bundle of the first version, which a node of
+     * an earlier version (or the sync route, POST /sync/v1/batches) reads too. */
+    rc = args->no_snapshot
+             ? acsa_app_batch_export(app, args->peer, since, ACSA_BATCH_RECORDS_MAX,
+                                     (int64_t)time(NULL), &data, &len, &info, &cli->err)
+             : acsa_app_bundle_export(app, args->peer, since, (int64_t)time(NULL), &data, &len,
+                                      &snapshot_len, &info, &cli->err);
     if (rc == ACSA_OK && len - snapshot_len > ACSA_BATCH_BYTES_MAX) {
         rc = acsa_error_set(&cli->err, ACSA_EREFUSED, "since", "since: the records after %lld "
                             "make %zu bytes, more than a bundle may hold; export in parts with "
@@ -314,6 +320,8 @@ static int bundle_export(struct cli *cli, int argc, char **argv)
         CLI_OPT("since", CLI_RAW, false, NULL, 0, "CURSOR",
                 "our records after this number (default: those it has not confirmed)"),
         CLI_OPT("out", CLI_PATH, true, &args.out, 0, "FILE", "the bundle file to write"),
+        CLI_OPT("no-snapshot", CLI_FLAG, false, &args.no_snapshot, 0, NULL,
+                "leave out our signed snapshot (a bundle a node of an earlier version reads)"),
     };
     const char *since = NULL;
     options[1].target = &since;
@@ -380,7 +388,8 @@ static int bundle_import(struct cli *cli, int argc, char **argv)
 int cmd_bundle(struct cli *cli, int argc, char **argv)
 {
     static const struct cli_verb verbs[] = {
-        {"export", bundle_export, "--peer CC [--since CURSOR] --out FILE: write a bundle"},
+        {"export", bundle_export, "--peer CC [--since CURSOR] [--no-snapshot] --out FILE: write "
+                                  "a bundle"},
         {"import", bundle_import, "FILE: take in a partner's bundle"},
     };
     return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
