@@ -94,7 +94,8 @@ void acsa_snapshot_begin(struct acsa_snapshot_writer *w, const char *sender,
 void acsa_snapshot_add_order(struct acsa_snapshot_writer *w, const char *number,
                              uint64_t fingerprint)
 {
-    w->failed = w->failed || w->count >= ACSA_SNAPSHOT_ORDERS_MAX;
+    w->over = w->over || w->count >= ACSA_SNAPSHOT_ORDERS_MAX;
+    w->failed = w->failed || w->over;
     put_text(w, number);
     put_int(w, fingerprint, 8);
     w->count++;
@@ -109,7 +110,8 @@ void acsa_snapshot_begin_balances(struct acsa_snapshot_writer *w)
 void acsa_snapshot_add_balance(struct acsa_snapshot_writer *w, const char *currency,
                                const char *account, int64_t amount_minor)
 {
-    w->failed = w->failed || w->count >= ACSA_SNAPSHOT_BALANCES_MAX;
+    w->over = w->over || w->count >= ACSA_SNAPSHOT_BALANCES_MAX;
+    w->failed = w->failed || w->over;
     put_text(w, currency);
     put_text(w, account);
     put_int(w, (uint64_t)amount_minor, 8);
@@ -433,9 +435,13 @@ enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, i
     uint8_t digest[32];
     acsa_snapshot_end(&w, digest);
     uint8_t sig[ACSA_SNAPSHOT_SIGNATURE_SIZE];
-    if (rc == ACSA_OK && w.failed) {
-        rc = acsa_error_set(err, ACSA_ENOMEM, "", "out of memory (or more than %u orders: "
-                            "ACSA_SNAPSHOT_ORDERS_MAX)", ACSA_SNAPSHOT_ORDERS_MAX);
+    if (rc == ACSA_ENOMEM && w.over) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "snapshot", "snapshot: more than %u orders "
+                            "(ACSA_SNAPSHOT_ORDERS_MAX) or %u balance figures are shared with "
+                            "%s; export with --no-snapshot", ACSA_SNAPSHOT_ORDERS_MAX,
+                            ACSA_SNAPSHOT_BALANCES_MAX, party);
+    } else if (rc == ACSA_OK && w.failed) {
+        rc = acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     rc = rc == ACSA_OK ? acsa_app_node_sign(app, digest, sizeof(digest), sig, err) : rc;
     acsa_snapshot_seal(&w, sig);

@@ -57,6 +57,7 @@ struct acsa_snapshot_writer {
     size_t count_at;            /* Where the count of the list being written is. */
     uint32_t count;
     bool failed;                /* Out of memory, or over a limit: nothing usable. */
+    bool over;                  /* More orders or balance figures than a snapshot may hold. */
 };
 
 void acsa_snapshot_begin(struct acsa_snapshot_writer *w, const char *sender,
