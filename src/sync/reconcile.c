@@ -187,6 +187,8 @@ struct merge {
     void *ctx;
     struct acsa_reconcile_summary *summary;
     bool offline;               /* Theirs is a snapshot: no facts to ask for. */
+    uint64_t (*fingerprints)[2]; /* Offline: ours and theirs of each differing order. */
+    size_t fingerprints_cap;
 };
 
 static enum acsa_rc report_missing(struct merge *m, const char *kind, const char *number)
@@ -207,20 +209,49 @@ static enum acsa_rc report_missing(struct merge *m, const char *kind, const char
     return m->cb(m->ctx, &row);
 }
 
-/* A snapshot carries the fingerprints of the partner's orders, not their facts: an order
- * whose fingerprints differ is reported as such (its facts are read on each node). */
-static enum acsa_rc report_fingerprints(struct merge *m, const struct fingerprint_list *ours,
-                                        const struct fingerprint_list *theirs)
+/* Offline: a differing order with both fingerprints, kept beside its number. */
+static bool differing_add(struct merge *m, const struct fingerprint_list *ours,
+                          const struct fingerprint_list *theirs)
 {
-    struct acsa_reconcile_row row;
-    memset(&row, 0, sizeof(row));
-    row.kind = "differs";
-    snprintf(row.number, sizeof(row.number), "%s", ours->number);
-    snprintf(row.field, sizeof(row.field), "fingerprint");
-    snprintf(row.ours, sizeof(row.ours), "%016" PRIx64, ours->fingerprint);
-    snprintf(row.theirs, sizeof(row.theirs), "%016" PRIx64 " (as of its snapshot)",
-             theirs->fingerprint);
-    return m->cb(m->ctx, &row);
+    if (!numbers_add(&m->differing, ours->number)) {
+        return false;
+    }
+    if (!m->offline) {
+        return true;
+    }
+    if (m->fingerprints_cap < m->differing.cap) {
+        void *grown = acsa_realloc(m->fingerprints,
+                                   m->differing.cap * sizeof(*m->fingerprints));
+        if (grown == NULL) {
+            m->differing.count--;
+            return false;
+        }
+        m->fingerprints = grown;
+        m->fingerprints_cap = m->differing.cap;
+    }
+    m->fingerprints[m->differing.count - 1][0] = ours->fingerprint;
+    m->fingerprints[m->differing.count - 1][1] = theirs->fingerprint;
+    return true;
+}
+
+/* A snapshot carries the fingerprints of the partner's orders, not their facts: an order
+ * whose fingerprints differ is one row (its facts are read on each node), reported after the
+ * merge, where online reconciliation reports the facts that differ. */
+static enum acsa_rc report_fingerprints(struct merge *m)
+{
+    enum acsa_rc rc = ACSA_OK;
+    for (size_t i = 0; rc == ACSA_OK && i < m->differing.count; i++) {
+        struct acsa_reconcile_row row;
+        memset(&row, 0, sizeof(row));
+        row.kind = "differs";
+        snprintf(row.number, sizeof(row.number), "%s", m->differing.items[i]);
+        snprintf(row.field, sizeof(row.field), "fingerprint");
+        snprintf(row.ours, sizeof(row.ours), "%016" PRIx64, m->fingerprints[i][0]);
+        snprintf(row.theirs, sizeof(row.theirs), "%016" PRIx64 " (as of its snapshot)",
+                 m->fingerprints[i][1]);
+        rc = m->cb(m->ctx, &row);
+    }
+    return rc;
 }
 
 /* One pass over both sorted lists: an order on one side only is missing on the other; equal
@@ -246,8 +277,7 @@ static enum acsa_rc merge_lists(struct merge *m, struct fingerprint_list *ours,
             m->summary->orders_there++;
             if (ours->fingerprint != theirs->fingerprint) {
                 m->summary->differing++;
-                rc = m->offline ? report_fingerprints(m, ours, theirs)
-                     : numbers_add(&m->differing, ours->number) ? ACSA_OK : ACSA_ENOMEM;
+                rc = differing_add(m, ours, theirs) ? ACSA_OK : ACSA_ENOMEM;
             }
             list_next(ours);
             list_next(theirs);
@@ -663,8 +693,11 @@ enum acsa_rc acsa_reconcile_offline(struct acsa_app *app, const char *party,
     rc = rc == ACSA_OK ? merge_fingerprints(&m, &mine, snap.fingerprints, snap.fingerprints_len)
                        : rc;
     acsa_free(mine.data);
+    rc = rc == ACSA_OK ? report_fingerprints(&m) : rc;
     rc = rc == ACSA_OK ? compare_ledgers(app, party, &m, snap.balance, snap.balance_len, err)
                        : rc;
+    acsa_free(m.differing.items);
+    acsa_free(m.fingerprints);
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }

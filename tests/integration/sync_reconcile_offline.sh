@@ -67,6 +67,12 @@ expect_stdout ""
 expect_stderr_contains "snapshot: no snapshot of JP's node has been received"
 expect_stderr_contains "acsa bundle import FILE"
 
+test_case "online reconcile with a partner reached only by bundles points to --offline"
+on IN reconcile --peer JP
+expect_exit 2
+expect_stderr_contains "has no URL"
+expect_stderr_contains "acsa reconcile --offline"
+
 test_case "each node: its unit, official; India the exercise"
 on_ok IN unit add --party IN --name "Indian Navy" --service navy
 NAVY_IN=$OUT
