@@ -425,7 +425,9 @@ enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, i
         return rc;
     }
     /* The lists the sync routes serve a reconciling partner (acsa_sync_fingerprints,
-     * acsa_sync_balance), read from the store the same way. */
+     * acsa_sync_balance), read from the store the same way. A step stored meanwhile (by a
+     * running server) has a record numbered above own_last, read first: the snapshot may
+     * reflect more than sender_through says, never less. */
     struct acsa_snapshot_writer w;
     acsa_snapshot_begin(&w, app->nation, party, now_s, own_last, peer.received_through);
     rc = STORE(app)->order_fingerprints(app->store, party, add_order, &w, err);
@@ -613,6 +615,13 @@ enum acsa_rc acsa_app_snapshot_latest(struct acsa_app *app, const char *party,
     }
     /* Checked again: the key may have changed since, or the file been edited behind acsa. */
     rc = acsa_snapshot_decode(row->bytes, row->len, peer.key, party, app->nation, out, err);
+    if (rc != ACSA_OK && rc != ACSA_ENOMEM) {
+        char why[ACSA_ERROR_MESSAGE_SIZE];
+        snprintf(why, sizeof(why), "%s", err->message);
+        rc = acsa_error_set(err, rc, "snapshot", "snapshot: the snapshot of %s held here no "
+                            "longer checks (its key changed since, or the database was edited): "
+                            "%.200s; import a new bundle of %s", party, why, party);
+    }
     acsa_free(row->bytes);
     row->bytes = NULL;
     return rc;

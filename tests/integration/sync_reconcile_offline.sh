@@ -306,4 +306,11 @@ if [ "${OUT%% *}" != 400 ]; then
 fi
 server_stop IN
 
+test_case "a snapshot held under a key since replaced no longer checks: refused, naming it"
+on_ok IN peer add --party JP --key "${NODE_KEY[JPX]}"
+on IN reconcile --peer JP --offline
+expect_exit 1
+expect_stderr_contains "snapshot: the snapshot of JP held here no longer checks"
+expect_stderr_contains "import a new bundle of JP"
+
 finish
