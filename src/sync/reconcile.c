@@ -576,13 +576,17 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
 static enum acsa_rc merge_fingerprints(struct merge *m, const struct acsa_sync_buf *mine,
                                        char *theirs, size_t theirs_len)
 {
-    struct fingerprint_list ours = {.pos = mine->data, .end = mine->data + mine->len};
-    struct fingerprint_list other = {.pos = theirs, .end = theirs + theirs_len};
-    if (theirs == NULL) {
-        other.end = NULL;
+    struct fingerprint_list ours;
+    struct fingerprint_list other;
+    memset(&ours, 0, sizeof(ours));
+    memset(&other, 0, sizeof(other)); /* An empty list: no pointer arithmetic on NULL. */
+    if (mine->data != NULL) {
+        ours.pos = mine->data;
+        ours.end = mine->data + mine->len;
     }
-    if (mine->data == NULL) {
-        ours.end = NULL;
+    if (theirs != NULL) {
+        other.pos = theirs;
+        other.end = theirs + theirs_len;
     }
     return merge_lists(m, &ours, &other);
 }
