@@ -70,6 +70,10 @@ function peerColumns(user, actions) {
                 "aria-label": `Reconcile with ${p.party}`,
                 on: { click: (event) => actions.reconcile(p.party, event.currentTarget) } },
             "Reconcile"),
+            h("button", { type: "button", test: `reconcile-offline-${p.party}`,
+                "aria-label": `Reconcile offline with ${p.party}, against its last bundle`,
+                on: { click: (event) => actions.reconcile(p.party, event.currentTarget, true) } },
+            "Reconcile offline"),
             canSync(user) ? h("button", { type: "button", class: "primary", test: `sync-${p.party}`,
                 "aria-label": `Sync now with ${p.party}`, disabled: !p.url,
                 on: { click: (event) => actions.sync(p.party, event.currentTarget) } },
@@ -186,13 +190,26 @@ function reconcileSummary(data) {
     return parts.join(" ");
 }
 
+/** What the partner's snapshot an offline reconciliation compared with had seen. */
+function snapshotLine(data) {
+    const s = data.snapshot;
+    const unseen = Math.max(0, Number(s.our_records_now) - Number(s.our_records_seen_through));
+    return h("p", { test: "reconcile-snapshot" },
+        `Compared without a network with ${data.peer}'s snapshot made ${s.made} (received `
+        + `${s.received}): it had ${data.peer}'s records through ${s.partner_records_through} `
+        + `and ${data.nation}'s through ${s.our_records_seen_through}; `
+        + `${plural(unseen, "record")} of ${data.nation} written since ${unseen === 1 ? "was"
+            : "were"} not seen by it.`);
+}
+
 function reconcileReport(data) {
     const items = itemsOf(data);
     const summary = h("p", { test: "reconcile-summary" }, reconcileSummary(data));
+    const seen = data.snapshot ? [snapshotLine(data)] : [];
     if (items.length === 0) {
         return [h("p", { class: "message ok", test: "reconcile-agree" },
             `The two nodes agree: every order shared with ${data.peer} and the balance with it `
-            + "are the same on both."), summary];
+            + "are the same on both."), ...seen, summary];
     }
     const table = dataTable({
         test: "reconcile-table",
@@ -215,7 +232,7 @@ function reconcileReport(data) {
     table.classList.add("tall");
     return [h("p", { class: "message warn", test: "reconcile-disagree" },
         `The two nodes disagree. A sync usually settles what is missing; a difference that stays `
-        + "after one needs the officers of both nodes."), summary, table];
+        + "after one needs the officers of both nodes."), ...seen, summary, table];
 }
 
 /* ---- Quarantine ---------------------------------------------------------------------------- */
@@ -237,7 +254,8 @@ function quarantineTable(data, limit, more) {
             { label: "From", cell: (q) => q.peer },
             { label: "Via", cell: (q) => (q.via === "bundle" ? "Bundle file" : "Sync") },
             { label: "What", nowrap: true, test: () => "quarantine-what",
-                cell: (q) => `${q.what === "batch" ? "Batch" : "Record"} no. ${q.seq}` },
+                cell: (q) => (q.what === "snapshot" ? "Snapshot of a bundle"
+                    : `${q.what === "batch" ? "Batch" : "Record"} no. ${q.seq}`) },
             { label: "Order", nowrap: true, cell: (q) => q.order || "—" },
             { label: "Reason", test: () => "quarantine-reason", cell: (q) => q.reason },
             { label: "Size", numeric: true, cell: (q) => `${groupDigits(String(q.bytes))} B` },
@@ -310,13 +328,16 @@ export async function renderPartners(main, user) {
     const reconcilePanel = resultPanel("reconcile-report");
 
     const actions = {
-        async reconcile(party, button) {
+        async reconcile(party, button, offline = false) {
             reconcilePanel.show(`Reconciliation with ${party}`,
-                note(`Comparing this node's orders and balance with ${party}'s node…`,
-                    "reconcile-running"));
+                note(offline ? `Comparing this node's orders and balance with the snapshot of `
+                    + `${party}'s last bundle…`
+                    : `Comparing this node's orders and balance with ${party}'s node…`,
+                "reconcile-running"));
             await busy(button, async () => {
                 try {
-                    const data = await get("/api/reconcile", { peer: party });
+                    const query = offline ? { peer: party, offline: "true" } : { peer: party };
+                    const data = await get("/api/reconcile", query);
                     reconcilePanel.show(`Reconciliation with ${party}`,
                         reconcileReport(data));
                 } catch (error) {

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "auth.h"
+#include "node.h"
 #include "../core/record.h"
 
 /* Parsed agreements kept by a handle. An agreement is never replaced once loaded, so a
@@ -77,6 +78,36 @@ ACSA_NODISCARD enum acsa_rc acsa__app_check_services(struct acsa_app *app,
                                                      struct acsa_error *err);
 
 #define STORE(app) ((app)->store->vtbl)
+
+/* What a bundle carries after its batch (its snapshot): check runs once the batch as a whole
+ * has passed its checks and before anything applies (a refusal refuses the whole, and bytes
+ * are quarantined as what); keep runs in the batch's transaction after its records. */
+struct acsa__batch_hook {
+    enum acsa_rc (*check)(void *ctx, const struct acsa_batch_info *info,
+                          const struct acsa_peer *peer, struct acsa_error *err);
+    enum acsa_rc (*keep)(void *ctx, struct acsa_error *err);
+    void *ctx;
+    const char *what;
+    const uint8_t *bytes;
+    size_t len;
+};
+
+/* acsa_app_batch_import with a hook (may be NULL), and keep_refused false for a batch retried
+ * from the quarantine: a batch refused whole again is not quarantined a second time (its entry
+ * keeps the refusal). */
+ACSA_NODISCARD enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf,
+                                                 size_t len, const char *via, int64_t now_s,
+                                                 bool keep_refused,
+                                                 const struct acsa__batch_hook *hook,
+                                                 struct acsa_batch_result *result,
+                                                 struct acsa_error *err);
+
+/* Keeps refused input (a record, a batch, a bundle's snapshot: what) from peer with the reason
+ * why, in a level of its own (batch.c). */
+void acsa__app_quarantine(struct acsa_app *app, const char *peer, const char *via,
+                          const char *what, int64_t seq, const char *number,
+                          const struct acsa_error *why, const uint8_t *body, size_t len,
+                          int64_t now_s);
 
 /* Audit texts: the object of a record ("unit:12", an order number), and the action. */
 #define ACSA__APP_OBJECT_SIZE ACSA_NAME_SIZE
@@ -230,13 +261,6 @@ ACSA_NODISCARD enum acsa_rc acsa__app_record_take(struct acsa_app *app, const ch
 
 struct acsa_batch_result;
 
-/* acsa_app_batch_import, with keep_refused false for a batch retried from the quarantine: a
- * batch refused whole again is not quarantined a second time (its entry keeps the refusal). */
-ACSA_NODISCARD enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf,
-                                                 size_t len, const char *via, int64_t now_s,
-                                                 bool keep_refused,
-                                                 struct acsa_batch_result *result,
-                                                 struct acsa_error *err);
 
 /* SHA-256 of data. */
 void acsa__app_sha256(const void *data, size_t len, uint8_t out[ACSA_HASH_SIZE]);

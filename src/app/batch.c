@@ -111,6 +111,28 @@ static enum acsa_rc parse_header(const uint8_t *buf, size_t len, struct acsa_bat
     return values ? check_header(info, err) : ACSA_OK;
 }
 
+size_t acsa_batch_extent(const uint8_t *buf, size_t len)
+{
+    if (len < HEADER_FIXED || memcmp(buf, MAGIC, sizeof(MAGIC)) != 0) {
+        return len;
+    }
+    uint64_t count = be_get(buf + 48, 4);
+    size_t pos = HEADER_FIXED;
+    for (uint64_t i = 0; i < count && count <= ACSA_BATCH_RECORDS_MAX; i++) {
+        if (len - pos < 4) {
+            return len;
+        }
+        size_t n = (size_t)be_get(buf + pos, 4);
+        if (n == 0 || n > ACSA_RECORD_MAX || n > len - pos - 4) {
+            return len;
+        }
+        pos += 4 + n;
+    }
+    /* A layout that does not hold is the batch's own refusal to name: all of it is batch. */
+    return count <= ACSA_BATCH_RECORDS_MAX && len - pos >= crypto_sign_BYTES
+               ? pos + crypto_sign_BYTES : len;
+}
+
 enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len, struct acsa_batch_info *out,
                              struct acsa_error *err)
 {
@@ -348,9 +370,10 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
 /* ---- Import ------------------------------------------------------------------------------- */
 
 /* Keeps refused input with its reason, in a level of its own. */
-static void quarantine(struct acsa_app *app, const char *peer, const char *via, const char *what,
-                       int64_t seq, const char *number, const struct acsa_error *why,
-                       const uint8_t *body, size_t len, int64_t now_s)
+void acsa__app_quarantine(struct acsa_app *app, const char *peer, const char *via,
+                          const char *what, int64_t seq, const char *number,
+                          const struct acsa_error *why, const uint8_t *body, size_t len,
+                          int64_t now_s)
 {
     struct acsa_quarantine_row row;
     memset(&row, 0, sizeof(row));
@@ -478,8 +501,8 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
         if (rc != ACSA_OK) {
             char number[ACSA_NUMBER_SIZE];
             peek_number(p->bodies[i], p->lens[i], number);
-            quarantine(app, p->info.sender, via, "record", seq, number, &why, p->bodies[i],
-                       p->lens[i], now_s);
+            acsa__app_quarantine(app, p->info.sender, via, "record", seq, number, &why,
+                                 p->bodies[i], p->lens[i], now_s);
             result->quarantined++;
         } else if (duplicate) {
             result->duplicates++;
@@ -529,11 +552,12 @@ enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, siz
                                    const char *via, int64_t now_s,
                                    struct acsa_batch_result *result, struct acsa_error *err)
 {
-    return acsa__app_batch_take(app, buf, len, via, now_s, true, result, err);
+    return acsa__app_batch_take(app, buf, len, via, now_s, true, NULL, result, err);
 }
 
 enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size_t len,
                                   const char *via, int64_t now_s, bool keep_refused,
+                                  const struct acsa__batch_hook *hook,
                                   struct acsa_batch_result *result, struct acsa_error *err)
 {
     memset(result, 0, sizeof(*result));
@@ -556,14 +580,20 @@ enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size
     }
     rc = rc == ACSA_OK ? check_batch(app, &p, digest, &peer, err) : rc;
     result->replay = rc == ACSA_ECONFLICT;
+    bool hooked = rc == ACSA_OK && hook != NULL;
+    rc = hooked ? hook->check(hook->ctx, &p.info, &peer, err) : rc;
     /* A refused header may hold any number: no arithmetic may overflow on it. */
     int64_t first = p.info.after < INT64_MAX ? p.info.after + 1 : p.info.after;
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "%s:%s:%lld..%lld", via, p.info.sender[0] ? p.info.sender
              : "?", (long long)first, (long long)p.info.through);
     if (rc != ACSA_OK && rc != ACSA_ENOMEM && rc != ACSA_ESTORAGE) {
-        if (keep_refused) {
-            quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len, now_s);
+        if (hooked) { /* What follows the batch was refused: kept rather than the batch. */
+            acsa__app_quarantine(app, p.info.sender, via, hook->what, first, "", err,
+                                 hook->bytes, hook->len, now_s);
+        } else if (keep_refused) {
+            acsa__app_quarantine(app, p.info.sender, via, "batch", first, "", err, buf, len,
+                                 now_s);
         }
         parsed_free(&p);
         return acsa__app_refused(app, rc, "sync.import", object, err);
@@ -578,6 +608,7 @@ enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size
                                    &batch_id, err);
         rc = rc == ACSA_OK ? take_all(app, &p, via, batch_id, peer.received_through, now_s,
                                       result, err) : rc;
+        rc = rc == ACSA_OK && hook != NULL ? hook->keep(hook->ctx, err) : rc;
         /* The sender cannot hold more of our records than we wrote: its ack is taken up to our
          * last number (more would skip our next records in bundles made for it). */
         int64_t own_last = 0;

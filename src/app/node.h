@@ -166,6 +166,11 @@ ACSA_NODISCARD enum acsa_rc acsa_batch_resign(uint8_t *buf, size_t len,
                                               const uint8_t secret_key[64],
                                               struct acsa_error *err);
 
+/** The length of the batch at the start of buf (header, records, signature) when its layout
+ * holds within len; len otherwise (the batch's checks then name what is wrong). What follows a
+ * batch in a bundle file is the sender's snapshot (snapshot.h). */
+size_t acsa_batch_extent(const uint8_t *buf, size_t len);
+
 /** Reads a batch's header without checking its signature (for messages and tests). */
 ACSA_NODISCARD enum acsa_rc acsa_batch_peek(const uint8_t *buf, size_t len,
                                             struct acsa_batch_info *out,

@@ -199,7 +199,7 @@ static enum acsa_rc retry_batch(struct acsa_app *app, const struct entry *e, int
     }
     struct acsa_batch_result result;
     enum acsa_rc rc = acsa__app_batch_take(app, e->body, q->body_len, q->via, now_s, false,
-                                           &result, why);
+                                           NULL, &result, why);
     if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
         *err = *why;
         return rc;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../format/auth_json.h"
+#include "../app/snapshot.h"
 #include "../util/alloc.h"
 #include "../sync/sync.h"
 #include "cli.h"
@@ -237,6 +238,7 @@ struct bundle_args {
     char peer[ACSA_NATION_SIZE];
     int64_t since;
     bool since_set;
+    bool no_snapshot;
     const char *out;
     const char *in;
 };
@@ -279,9 +281,15 @@ static int bundle_export_in(struct cli *cli, struct acsa_app *app, void *ctx)
     uint8_t *data = NULL;
     size_t len = 0;
     struct acsa_batch_info info;
-    rc = acsa_app_batch_export(app, args->peer, since, ACSA_BATCH_RECORDS_MAX,
-                               (int64_t)time(NULL), &data, &len, &info, &cli->err);
-    if (rc == ACSA_OK && len > ACSA_BATCH_BYTES_MAX) {
+    size_t snapshot_len = 0;
+    /* Without the snapshot: the batch alone, a bundle of the first version, which a node of
+     * an earlier version (or the sync route, POST /sync/v1/batches) reads too. */
+    rc = args->no_snapshot
+             ? acsa_app_batch_export(app, args->peer, since, ACSA_BATCH_RECORDS_MAX,
+                                     (int64_t)time(NULL), &data, &len, &info, &cli->err)
+             : acsa_app_bundle_export(app, args->peer, since, (int64_t)time(NULL), &data, &len,
+                                      &snapshot_len, &info, &cli->err);
+    if (rc == ACSA_OK && len - snapshot_len > ACSA_BATCH_BYTES_MAX) {
         rc = acsa_error_set(&cli->err, ACSA_EREFUSED, "since", "since: the records after %lld "
                             "make %zu bytes, more than a bundle may hold; export in parts with "
                             "--since", (long long)since, len);
@@ -293,9 +301,10 @@ static int bundle_export_in(struct cli *cli, struct acsa_app *app, void *ctx)
     int code = write_whole(cli, args->out, data, len);
     acsa_free(data);
     if (code == CLI_EXIT_OK) {
-        fprintf(stderr, "acsa: wrote %s: %u records for %s (%lld..%lld), %zu bytes%s\n",
+        fprintf(stderr, "acsa: wrote %s: %u records for %s (%lld..%lld), %zu bytes (%zu of "
+                "them our signed snapshot)%s\n",
                 args->out, info.count, args->peer, (long long)info.after + 1,
-                (long long)info.through, len,
+                (long long)info.through, len, snapshot_len,
                 info.count == ACSA_BATCH_RECORDS_MAX ? "; more remain: export again with "
                                                        "--since the last number" : "");
     }
@@ -311,6 +320,8 @@ static int bundle_export(struct cli *cli, int argc, char **argv)
         CLI_OPT("since", CLI_RAW, false, NULL, 0, "CURSOR",
                 "our records after this number (default: those it has not confirmed)"),
         CLI_OPT("out", CLI_PATH, true, &args.out, 0, "FILE", "the bundle file to write"),
+        CLI_OPT("no-snapshot", CLI_FLAG, false, &args.no_snapshot, 0, NULL,
+                "leave out our signed snapshot (a bundle a node of an earlier version reads)"),
     };
     const char *since = NULL;
     options[1].target = &since;
@@ -337,17 +348,22 @@ static int bundle_import_in(struct cli *cli, struct acsa_app *app, void *ctx)
     char *text = NULL;
     size_t len = 0;
     /* A file over the limit is read one byte past it: the import refuses it and says so. */
-    int code = cli_read_file(cli, path, ACSA_BATCH_BYTES_MAX, &text, &len);
+    int code = cli_read_file(cli, path, ACSA_BUNDLE_BYTES_MAX, &text, &len);
     if (code != CLI_CONTINUE) {
         return code;
     }
     uint8_t *data = (uint8_t *)text;
     struct acsa_batch_result result;
-    enum acsa_rc rc = acsa_app_batch_import(app, data, len, "bundle", (int64_t)time(NULL),
-                                            &result, &cli->err);
+    bool snapshot = false;
+    enum acsa_rc rc = acsa_app_bundle_import(app, data, len, (int64_t)time(NULL), &result,
+                                             &snapshot, &cli->err);
     acsa_free(data);
     if (rc != ACSA_OK) {
         return cli_fail(cli, rc);
+    }
+    if (snapshot) {
+        fprintf(stderr, "acsa: kept %s's snapshot for offline reconciliation "
+                "(acsa reconcile --peer %s --offline)\n", result.info.sender, result.info.sender);
     }
     if (cli->json) {
         rc = cli_json_print(stdout, acsa_batch_result_json(&result));
@@ -372,7 +388,8 @@ static int bundle_import(struct cli *cli, int argc, char **argv)
 int cmd_bundle(struct cli *cli, int argc, char **argv)
 {
     static const struct cli_verb verbs[] = {
-        {"export", bundle_export, "--peer CC [--since CURSOR] --out FILE: write a bundle"},
+        {"export", bundle_export, "--peer CC [--since CURSOR] [--no-snapshot] --out FILE: write "
+                                  "a bundle"},
         {"import", bundle_import, "FILE: take in a partner's bundle"},
     };
     return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
@@ -383,6 +400,7 @@ int cmd_bundle(struct cli *cli, int argc, char **argv)
 struct reconcile_args {
     char peer[ACSA_NATION_SIZE];
     bool csv;
+    bool offline;
 };
 
 /* A CSV field, quoted when it holds a comma, quote or line end. */
@@ -426,6 +444,22 @@ static enum acsa_rc reconcile_row(void *ctx, const struct acsa_reconcile_row *ro
     return cli_out_cells(&r->list.out, cells);
 }
 
+/* What the snapshot compared with had seen, on stderr (the report itself is as online). */
+static void print_seen(const char *peer, const char *nation,
+                       const struct acsa_reconcile_snapshot *seen)
+{
+    char made[ACSA_TIME_TEXT_SIZE];
+    char received[ACSA_TIME_TEXT_SIZE];
+    int64_t unseen = seen->ours_through - seen->seen_through;
+    fprintf(stderr, "acsa: offline: compared with %s's snapshot made %s (received %s): it had "
+            "%s's records through %lld and %s's through %lld; %s has written %lld since that "
+            "%s had not seen, and holds %s's records through %lld\n", peer,
+            acsa_time_format(seen->created_s, made),
+            acsa_time_format(seen->received_s, received), peer,
+            (long long)seen->sender_through, nation, (long long)seen->seen_through, nation,
+            (long long)(unseen > 0 ? unseen : 0), peer, peer, (long long)seen->theirs_held);
+}
+
 static int reconcile_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct reconcile_args *args = ctx;
@@ -442,7 +476,15 @@ static int reconcile_in(struct cli *cli, struct acsa_app *app, void *ctx)
         (void)cli_list_begin(&r.list, cli, app, columns, CLI_LEN(columns));
     }
     struct acsa_reconcile_summary summary;
-    enum acsa_rc rc = acsa_reconcile(app, args->peer, reconcile_row, &r, &summary, &cli->err);
+    struct acsa_reconcile_snapshot seen;
+    enum acsa_rc rc = args->offline
+                          ? acsa_reconcile_offline(app, args->peer, reconcile_row, &r, &summary,
+                                                   &seen, &cli->err)
+                          : acsa_reconcile(app, args->peer, reconcile_row, &r, &summary,
+                                           &cli->err);
+    if (rc == ACSA_OK && args->offline) {
+        print_seen(args->peer, acsa_app_nation(app), &seen);
+    }
     int code = r.csv ? (rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc))
                      : cli_list_end(&r.list, rc);
     if (code != CLI_EXIT_OK) {
@@ -464,14 +506,18 @@ static int reconcile_in(struct cli *cli, struct acsa_app *app, void *ctx)
 
 int cmd_reconcile(struct cli *cli, int argc, char **argv)
 {
-    struct reconcile_args args = {"", false};
+    struct reconcile_args args = {"", false, false};
     struct cli_option options[] = {
         CLI_OPT("peer", CLI_NATION, true, args.peer, 0, "CC", "the partner node to compare with"),
         CLI_OPT("csv", CLI_FLAG, false, &args.csv, 0, NULL, "print CSV (for a spreadsheet)"),
+        CLI_OPT("offline", CLI_FLAG, false, &args.offline, 0, NULL,
+                "compare with the partner's latest snapshot, from its last bundle"),
     };
     struct cli_command cmd = {"Compares this node's view of every order shared with a partner "
                               "with the partner node's, and the balances; lists every "
-                              "disagreement. Exits 0 when they agree, 1 when they do not.",
+                              "disagreement. Exits 0 when they agree, 1 when they do not. "
+                              "--offline compares with the snapshot the partner's last bundle "
+                              "carried, without a network.",
                               NULL, 0, NULL, true, options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     if (code == CLI_CONTINUE && args.csv && cli->json) {

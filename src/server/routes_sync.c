@@ -463,12 +463,17 @@ static enum acsa_rc only_peer(void *ctx, const struct acsa_peer *peer)
     return ACSA_OK;
 }
 
-/* ?peer=CC, or the node's only partner; false after answering the problem. */
-static bool peer_param(struct request *req, char party[ACSA_NATION_SIZE])
+/* ?peer=CC, or the node's only partner (and ?offline=true where offline is not NULL); false
+ * after answering the problem. */
+static bool peer_param(struct request *req, char party[ACSA_NATION_SIZE], bool *offline)
 {
     party[0] = '\0';
-    struct json_in_field query[] = {JIN("peer", JIN_NATION, false, party, ACSA_NATION_SIZE)};
-    if (!query_parse(req, query, LEN(query))) {
+    bool ignored = false;
+    struct json_in_field query[] = {
+        JIN("peer", JIN_NATION, false, party, ACSA_NATION_SIZE),
+        JIN("offline", JIN_BOOL, false, offline != NULL ? offline : &ignored, 0),
+    };
+    if (!query_parse(req, query, offline != NULL ? LEN(query) : 1)) {
         return false;
     }
     if (query[0].seen) {
@@ -499,29 +504,39 @@ static enum acsa_rc reconcile_item(void *ctx, const struct acsa_reconcile_row *r
 void route_reconcile(struct request *req)
 {
     char party[ACSA_NATION_SIZE];
-    if (!peer_param(req, party)) {
+    bool offline = false;
+    if (!peer_param(req, party, &offline)) {
         return;
     }
     json_t *items = json_array();
     struct acsa_reconcile_summary summary;
+    struct acsa_reconcile_snapshot seen;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_reconcile(server_reader(req), party, reconcile_item, items, &summary,
-                                     &err);
+    /* Offline: against the partner's latest snapshot, from its last bundle (no network). */
+    enum acsa_rc rc = offline ? acsa_reconcile_offline(server_reader(req), party,
+                                                       reconcile_item, items, &summary, &seen,
+                                                       &err)
+                              : acsa_reconcile(server_reader(req), party, reconcile_item, items,
+                                               &summary, &err);
     if (rc != ACSA_OK) {
         json_decref(items);
         problem_rc(req, rc, &err);
         return;
     }
-    response_json(req, 200, json_pack("{s:s, s:s, s:o, s:o}", "nation",
-                                      server_nation(req->server), "peer", party, "summary",
-                                      acsa_reconcile_summary_json(&summary), "items", items));
+    json_t *body = json_pack("{s:s, s:s, s:o, s:o}", "nation", server_nation(req->server),
+                             "peer", party, "summary", acsa_reconcile_summary_json(&summary),
+                             "items", items);
+    if (body != NULL && offline) {
+        json_object_set_new(body, "snapshot", acsa_reconcile_snapshot_json(&seen));
+    }
+    response_json(req, 200, body);
 }
 
 void route_sync_run(struct request *req)
 {
     char party[ACSA_NATION_SIZE];
-    if (!peer_param(req, party)) {
+    if (!peer_param(req, party, NULL)) {
         return;
     }
     /* A connection of its own: the exchange writes batch by batch, as `acsa sync` does. */

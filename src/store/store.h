@@ -198,6 +198,18 @@ typedef enum acsa_rc (*acsa_quarantine_cb)(void *ctx, const struct acsa_quaranti
 typedef enum acsa_rc (*acsa_fingerprint_cb)(void *ctx, const char *number,
                                             uint64_t fingerprint);
 
+/* The latest signed snapshot a partner node sent with a bundle (offline reconciliation): its
+ * bytes as received, verified, and what they say about when and what it had seen. */
+struct acsa_snapshot_row {
+    char party[ACSA_NATION_SIZE];            /* The partner that signed it. */
+    int64_t created_s;                       /* When the partner made it (its clock). */
+    int64_t sender_through;                  /* The partner's own records, through this seq. */
+    int64_t seen_through;                    /* Our records it had taken in, through this seq. */
+    int64_t received_s;                      /* When this node took it in. */
+    uint8_t *bytes;                          /* get: acsa_malloc'd; the caller frees it. */
+    size_t len;
+};
+
 /* Kinds of reference data that travel as records. */
 enum acsa_ref_kind {
     ACSA_REF_ACTIVITY,
@@ -523,6 +535,16 @@ struct acsa_store_vtbl {
     enum acsa_rc (*agreement_version_party)(struct acsa_store *store, const char *id,
                                             uint32_t index, char *party,
                                             struct acsa_error *err);
+
+    /* ---- Version 5: the latest snapshot of each partner (offline reconciliation) ---------- */
+    /* Keeps row as the partner's one snapshot, replacing the one before (the app decides
+     * that it is newer). */
+    enum acsa_rc (*snapshot_put)(struct acsa_store *store, const struct acsa_snapshot_row *row,
+                                 struct acsa_error *err);
+    /* The snapshot of party; ACSA_ENOTFOUND if none was received. out->bytes is the caller's:
+     * release it with acsa_free. */
+    enum acsa_rc (*snapshot_get)(struct acsa_store *store, const char *party,
+                                 struct acsa_snapshot_row *out, struct acsa_error *err);
 };
 
 struct acsa_store {

@@ -641,6 +641,8 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .batch_of_record = acsa__sqlite_batch_of_record,
     .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
     .agreement_version_party = acsa__sqlite_agreement_version_party,
+    .snapshot_put = acsa__sqlite_snapshot_put,
+    .snapshot_get = acsa__sqlite_snapshot_get,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

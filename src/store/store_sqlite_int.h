@@ -113,6 +113,8 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_QUARANTINE_DECIDE,
     ACSA__SQLITE_BATCH_OF_RECORD,
     ACSA__SQLITE_AGREEMENT_VERSION_PARTY,
+    ACSA__SQLITE_SNAPSHOT_PUT,
+    ACSA__SQLITE_SNAPSHOT_GET,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -541,5 +543,12 @@ enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,
 enum acsa_rc acsa__sqlite_agreement_version_party(struct acsa_store *store, const char *id,
                                                   uint32_t index, char *party,
                                                   struct acsa_error *err);
+
+/* store_sqlite_snapshot.c: the partners' latest snapshots. */
+enum acsa_rc acsa__sqlite_snapshot_put(struct acsa_store *store,
+                                       const struct acsa_snapshot_row *row,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_snapshot_get(struct acsa_store *store, const char *party,
+                                       struct acsa_snapshot_row *out, struct acsa_error *err);
 
 #endif

@@ -458,6 +458,19 @@ static const char *const migration_commitments[] = {
     "o.received_value_minor - o.value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
 };
 
+/* The latest signed snapshot each partner node sent with a bundle, kept whole as received
+ * (its signature still checkable), for reconciliation without a network. */
+static const char *const migration_offline[] = {
+    "CREATE TABLE peer_snapshots (\n"
+    "    party TEXT PRIMARY KEY REFERENCES peers (party),\n"
+    "    created_s INTEGER NOT NULL,\n"
+    "    sender_through INTEGER NOT NULL,\n"
+    "    seen_through INTEGER NOT NULL,\n"
+    "    received_s INTEGER NOT NULL,\n"
+    "    bytes BLOB NOT NULL\n"
+    ")",
+};
+
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
@@ -468,6 +481,7 @@ static const struct migration migrations[] = {
     {migration_agreement_records,
      sizeof(migration_agreement_records) / sizeof(migration_agreement_records[0])},
     {migration_commitments, sizeof(migration_commitments) / sizeof(migration_commitments[0])},
+    {migration_offline, sizeof(migration_offline) / sizeof(migration_offline[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

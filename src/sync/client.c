@@ -239,7 +239,8 @@ enum acsa_rc acsa_sync_request(struct acsa_app *app, const struct acsa_peer *pee
     memset(out, 0, sizeof(out[0]));
     if (peer->url[0] == '\0') {
         return acsa_error_set(err, ACSA_EUSAGE, "url", "url: peer %s has no URL (it is reached "
-                              "by bundle files; set one with \"acsa peer add --url\")",
+                              "by bundle files; set one with \"acsa peer add --url\", or "
+                              "reconcile with its last bundle: \"acsa reconcile --offline\")",
                               peer->party);
     }
     pthread_once(&curl_once, curl_start);

@@ -17,6 +17,7 @@
 #include "../core/transit.h"
 #include "../store/store.h"
 #include "sync.h"
+#include "../app/snapshot.h"
 
 /* ---- Serving our side ---------------------------------------------------------------------- */
 
@@ -188,6 +189,9 @@ struct merge {
     acsa_reconcile_cb cb;
     void *ctx;
     struct acsa_reconcile_summary *summary;
+    bool offline;               /* Theirs is a snapshot: no facts to ask for. */
+    uint64_t (*fingerprints)[2]; /* Offline: ours and theirs of each differing order. */
+    size_t fingerprints_cap;
 };
 
 static enum acsa_rc report_missing(struct merge *m, const char *kind, const char *number)
@@ -206,6 +210,51 @@ static enum acsa_rc report_missing(struct merge *m, const char *kind, const char
         m->summary->missing_here++;
     }
     return m->cb(m->ctx, &row);
+}
+
+/* Offline: a differing order with both fingerprints, kept beside its number. */
+static bool differing_add(struct merge *m, const struct fingerprint_list *ours,
+                          const struct fingerprint_list *theirs)
+{
+    if (!numbers_add(&m->differing, ours->number)) {
+        return false;
+    }
+    if (!m->offline) {
+        return true;
+    }
+    if (m->fingerprints_cap < m->differing.cap) {
+        void *grown = acsa_realloc(m->fingerprints,
+                                   m->differing.cap * sizeof(*m->fingerprints));
+        if (grown == NULL) {
+            m->differing.count--;
+            return false;
+        }
+        m->fingerprints = grown;
+        m->fingerprints_cap = m->differing.cap;
+    }
+    m->fingerprints[m->differing.count - 1][0] = ours->fingerprint;
+    m->fingerprints[m->differing.count - 1][1] = theirs->fingerprint;
+    return true;
+}
+
+/* A snapshot carries the fingerprints of the partner's orders, not their facts: an order
+ * whose fingerprints differ is one row (its facts are read on each node), reported after the
+ * merge, where online reconciliation reports the facts that differ. */
+static enum acsa_rc report_fingerprints(struct merge *m)
+{
+    enum acsa_rc rc = ACSA_OK;
+    for (size_t i = 0; rc == ACSA_OK && i < m->differing.count; i++) {
+        struct acsa_reconcile_row row;
+        memset(&row, 0, sizeof(row));
+        row.kind = "differs";
+        snprintf(row.number, sizeof(row.number), "%s", m->differing.items[i]);
+        snprintf(row.field, sizeof(row.field), "fingerprint");
+        snprintf(row.ours, sizeof(row.ours), "%016" PRIx64, m->fingerprints[i][0]);
+        snprintf(row.theirs, sizeof(row.theirs), "%016" PRIx64 " (as of its snapshot)",
+                 m->fingerprints[i][1]);
+        rc = m->cb(m->ctx, &row);
+    }
+    return rc;
 }
 
 /* One pass over both sorted lists: an order on one side only is missing on the other; equal
@@ -231,7 +280,7 @@ static enum acsa_rc merge_lists(struct merge *m, struct fingerprint_list *ours,
             m->summary->orders_there++;
             if (ours->fingerprint != theirs->fingerprint) {
                 m->summary->differing++;
-                rc = numbers_add(&m->differing, ours->number) ? ACSA_OK : ACSA_ENOMEM;
+                rc = differing_add(m, ours, theirs) ? ACSA_OK : ACSA_ENOMEM;
             }
             list_next(ours);
             list_next(theirs);
@@ -465,8 +514,11 @@ static void money_text(acsa_wide minor, const char *currency, char *out, size_t 
              currency);
 }
 
-static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_peer *peer,
-                                     struct merge *m, struct acsa_error *err)
+/* Compares our ledger with party with theirs, the partner's balance as its node serves it
+ * (acsa_sync_balance's text), live or from its snapshot. */
+static enum acsa_rc compare_ledgers(struct acsa_app *app, const char *party, struct merge *m,
+                                    char *theirs_text, size_t theirs_len,
+                                    struct acsa_error *err)
 {
     struct ledger *ours = acsa_calloc(2, sizeof(*ours));
     if (ours == NULL) {
@@ -474,19 +526,9 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
     }
     struct ledger *theirs = ours + 1;
     struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = store->vtbl->balance(store, peer->party, ACSA_DATE_NONE, ours_row, ours,
-                                           err);
-    struct acsa_sync_response r;
-    memset(&r, 0, sizeof(r));
-    rc = rc == ACSA_OK ? acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, &r,
-                                                 err)
-                       : rc;
-    if (rc == ACSA_OK && r.status != 200) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: balance: the partner answered %ld",
-                            r.status);
-    }
-    if (rc == ACSA_OK) {
-        parse_theirs(theirs, (char *)r.body, r.size);
+    enum acsa_rc rc = store->vtbl->balance(store, party, ACSA_DATE_NONE, ours_row, ours, err);
+    if (rc == ACSA_OK && theirs_text != NULL) {
+        parse_theirs(theirs, theirs_text, theirs_len);
         for (uint32_t i = 0; i < theirs->count; i++) {
             (void)ledger_cell(ours, theirs->currency[i], ACSA_ACCOUNT_CASH);
         }
@@ -515,7 +557,6 @@ static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_pee
             rc = m->cb(m->ctx, &row);
         }
     }
-    acsa_sync_response_free(&r);
     acsa_free(ours);
     return rc;
 }
@@ -553,6 +594,41 @@ static int32_t local_today(void)
         return acsa_date_from_ymd(1970, 1, 1);
     }
     return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_peer *peer,
+                                     struct merge *m, struct acsa_error *err)
+{
+    struct acsa_sync_response r;
+    memset(&r, 0, sizeof(r));
+    enum acsa_rc rc = acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, &r,
+                                              err);
+    if (rc == ACSA_OK && r.status != 200) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: balance: the partner answered %ld",
+                            r.status);
+    }
+    rc = rc == ACSA_OK ? compare_ledgers(app, peer->party, m, (char *)r.body, r.size, err) : rc;
+    acsa_sync_response_free(&r);
+    return rc;
+}
+
+/* Merges our list of fingerprints with theirs (either node's "NUMBER HEX16" lines). */
+static enum acsa_rc merge_fingerprints(struct merge *m, const struct acsa_sync_buf *mine,
+                                       char *theirs, size_t theirs_len)
+{
+    struct fingerprint_list ours;
+    struct fingerprint_list other;
+    memset(&ours, 0, sizeof(ours));
+    memset(&other, 0, sizeof(other)); /* An empty list: no pointer arithmetic on NULL. */
+    if (mine->data != NULL) {
+        ours.pos = mine->data;
+        ours.end = mine->data + mine->len;
+    }
+    if (theirs != NULL) {
+        other.pos = theirs;
+        other.end = theirs + theirs_len;
+    }
+    return merge_lists(m, &ours, &other);
 }
 
 /* The partner's fingerprints, fetched on a thread of their own while this node lists its own:
@@ -611,12 +687,8 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
     m.cb = cb;
     m.ctx = ctx;
     m.summary = out;
-    if (rc == ACSA_OK) {
-        struct fingerprint_list ours = {.pos = mine.data, .end = mine.data + mine.len};
-        struct fingerprint_list theirs = {.pos = (char *)f.response.body,
-                                .end = (char *)f.response.body + f.response.size};
-        rc = merge_lists(&m, &ours, &theirs);
-    }
+    rc = rc == ACSA_OK ? merge_fingerprints(&m, &mine, (char *)f.response.body, f.response.size)
+                       : rc;
     acsa_free(mine.data);
     acsa_sync_response_free(&f.response);
     rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
@@ -629,5 +701,54 @@ enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconc
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     acsa_free(m.differing.items);
+    return rc;
+}
+
+enum acsa_rc acsa_reconcile_offline(struct acsa_app *app, const char *party,
+                                    acsa_reconcile_cb cb, void *ctx,
+                                    struct acsa_reconcile_summary *out,
+                                    struct acsa_reconcile_snapshot *seen,
+                                    struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    memset(seen, 0, sizeof(*seen));
+    struct acsa_peer peer;
+    struct acsa_snapshot snap;
+    struct acsa_snapshot_row row;
+    memset(&snap, 0, sizeof(snap));
+    enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
+    rc = rc == ACSA_OK ? acsa_app_snapshot_latest(app, party, &snap, &row, err) : rc;
+    if (rc != ACSA_OK) {
+        acsa_snapshot_free(&snap);
+        return rc;
+    }
+    struct acsa_store *store = acsa_app_store(app);
+    seen->created_s = snap.created_s;
+    seen->received_s = row.received_s;
+    seen->sender_through = snap.sender_through;
+    seen->seen_through = snap.seen_through;
+    seen->theirs_held = peer.received_through;
+    seen->orders = snap.orders;
+    rc = store->vtbl->record_last_seq(store, acsa_app_nation(app), &seen->ours_through, err);
+    struct acsa_sync_buf mine = {0};
+    rc = rc == ACSA_OK ? acsa_sync_fingerprints(app, party, &mine, err) : rc;
+    struct merge m;
+    memset(&m, 0, sizeof(m));
+    m.cb = cb;
+    m.ctx = ctx;
+    m.summary = out;
+    m.offline = true;
+    rc = rc == ACSA_OK ? merge_fingerprints(&m, &mine, snap.fingerprints, snap.fingerprints_len)
+                       : rc;
+    acsa_free(mine.data);
+    rc = rc == ACSA_OK ? report_fingerprints(&m) : rc;
+    rc = rc == ACSA_OK ? compare_ledgers(app, party, &m, snap.balance, snap.balance_len, err)
+                       : rc;
+    acsa_free(m.differing.items);
+    acsa_free(m.fingerprints);
+    if (rc == ACSA_ENOMEM) {
+        acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    acsa_snapshot_free(&snap);
     return rc;
 }

@@ -124,6 +124,27 @@ ACSA_NODISCARD enum acsa_rc acsa_reconcile_agreements(struct acsa_app *app,
                                                       acsa_reconcile_cb cb, void *ctx,
                                                       struct acsa_reconcile_summary *summary,
                                                       struct acsa_error *err);
+/* What the snapshot an offline reconciliation compares with had seen. */
+struct acsa_reconcile_snapshot {
+    int64_t created_s;           /* When the partner made it (its clock). */
+    int64_t received_s;          /* When this node took it in. */
+    int64_t sender_through;      /* The partner's own records it reflects, through this seq. */
+    int64_t seen_through;        /* Our records it had taken in, through this seq. */
+    int64_t ours_through;        /* Our records now: those after seen_through it had not. */
+    int64_t theirs_held;         /* The partner's records this node holds now. */
+    uint32_t orders;             /* Orders it lists. */
+};
+
+/** acsa_reconcile against the latest snapshot party's node sent with a bundle (no network):
+ * the same merge of fingerprints and comparison of balances, the same rows, except that an
+ * order whose fingerprints differ is one row of field "fingerprint" (a snapshot carries no
+ * facts). seen says when the snapshot was made and what it had seen. ACSA_ENOTFOUND (field
+ * "snapshot") when no snapshot of party was received. */
+ACSA_NODISCARD enum acsa_rc acsa_reconcile_offline(struct acsa_app *app, const char *party,
+                                                   acsa_reconcile_cb cb, void *ctx,
+                                                   struct acsa_reconcile_summary *out,
+                                                   struct acsa_reconcile_snapshot *seen,
+                                                   struct acsa_error *err);
 
 /* ---- What the partner serves (the server's sync routes use these) ---------------------------- */
 
@@ -201,6 +222,9 @@ json_t *acsa_quarantine_json(const struct acsa_quarantine_row *row);
 json_t *acsa_reconcile_row_json(const struct acsa_reconcile_row *row);
 /** {orders_here, orders_there, missing_here, missing_there, differing, balance_rows}. */
 json_t *acsa_reconcile_summary_json(const struct acsa_reconcile_summary *summary);
+/** {made, received, partner_records_through, our_records_seen_through, our_records_now,
+ * partner_records_held, orders}. */
+json_t *acsa_reconcile_snapshot_json(const struct acsa_reconcile_snapshot *seen);
 /** {batches_sent, sent, sent_duplicates, sent_quarantined, batches_received, received, ...}. */
 json_t *acsa_sync_report_json(const struct acsa_sync_report *report);
 /** {sender, receiver, after, through, ack, records, applied, duplicates, quarantined}. */

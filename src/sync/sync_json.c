@@ -71,6 +71,19 @@ json_t *acsa_reconcile_summary_json(const struct acsa_reconcile_summary *s)
                      (json_int_t)s->in_transit, "agreement_rows", (json_int_t)s->agreement_rows);
 }
 
+json_t *acsa_reconcile_snapshot_json(const struct acsa_reconcile_snapshot *seen)
+{
+    char made[ACSA_TIME_TEXT_SIZE];
+    char received[ACSA_TIME_TEXT_SIZE];
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "made",
+                     acsa_time_format(seen->created_s, made), "received",
+                     acsa_time_format(seen->received_s, received), "partner_records_through",
+                     (json_int_t)seen->sender_through, "our_records_seen_through",
+                     (json_int_t)seen->seen_through, "our_records_now",
+                     (json_int_t)seen->ours_through, "partner_records_held",
+                     (json_int_t)seen->theirs_held, "orders", (json_int_t)seen->orders);
+}
+
 json_t *acsa_sync_report_json(const struct acsa_sync_report *r)
 {
     return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "batches_sent",

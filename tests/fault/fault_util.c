@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "date.h"
 #include "node.h"
+#include "snapshot.h"
 
 #ifndef ACSA_SOURCE_ROOT
 #define ACSA_SOURCE_ROOT "."
@@ -319,7 +320,9 @@ uint8_t *fx_export(const char *in, size_t *out_size)
     uint8_t *batch = NULL;
     struct acsa_batch_info info;
     MUST(acsa_app_open(in, 0, &app, &err));
-    MUST(acsa_app_batch_export(app, "JP", 0, 0, FX_NOW, &batch, out_size, &info, &err));
+    size_t snapshot_size = 0; /* A bundle file: the batch, then IN's signed snapshot. */
+    MUST(acsa_app_bundle_export(app, "JP", 0, FX_NOW, &batch, out_size, &snapshot_size, &info,
+                                &err));
     acsa_app_close(app);
     uint8_t *copy = malloc(*out_size);
     if (copy == NULL) {

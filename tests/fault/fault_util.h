@@ -72,7 +72,8 @@ void fx_make_lifecycle(const char *dir, const char *from, const struct fx_ids *i
 /** Two linked nodes, India's at in and Japan's at jp, each registered with the other; on
  * India's an order created, submitted and approved (its records not yet sent). */
 void fx_make_pair(const char *in, const char *jp);
-/** India's batch for Japan from fx_make_pair's in (malloc'd). Aborts on failure. */
+/** India's bundle file for Japan from fx_make_pair's in: its batch and its snapshot (malloc'd).
+ * Aborts on failure. */
 uint8_t *fx_export(const char *in, size_t *out_size);
 
 /* ---- Checks --------------------------------------------------------------------------- */

@@ -16,6 +16,7 @@
 #include "fault_util.h"
 #include "fault_vfs.h"
 #include "node.h"
+#include "snapshot.h"
 #include "store_sqlite_int.h"
 
 #define POINTS_MAX 1000000ul
@@ -89,8 +90,12 @@ static enum acsa_rc run_bundle_import(struct io *io, struct acsa_app *app,
 {
     (void)c;
     struct acsa_batch_result result;
-    enum acsa_rc rc = acsa_app_batch_import(app, io->batch, io->batch_size, "bundle", FX_NOW,
-                                            &result, err);
+    bool snapshot = false;
+    enum acsa_rc rc = acsa_app_bundle_import(app, io->batch, io->batch_size, FX_NOW, &result,
+                                             &snapshot, err);
+    if (rc == ACSA_OK && !snapshot) {
+        rc = acsa_error_set(err, ACSA_EREFUSED, "snapshot", "the bundle's snapshot was not kept");
+    }
     if (rc == ACSA_OK && result.quarantined != 0) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "batch", "%u records quarantined",
                             result.quarantined);

@@ -466,14 +466,20 @@ for i in range(count):
 
 # ---- Bundle files ----------------------------------------------------------------------------
 
-# bundle_tool OP FILE [ARGS...]: takes a bundle apart with Python (layout of src/app/batch.c):
+# bundle_tool OP FILE [ARGS...]: takes a bundle apart with Python (layout of src/app/batch.c:
+# the batch, then the sender's snapshot of src/app/snapshot.c, which the batch ops keep):
 #   info FILE                 the header and record lengths, as JSON
 #   swap FILE OUT I J         records I and J (from 0) swapped, layout and signature kept
-#   flip FILE OUT OFFSET      the byte at OFFSET (negative: from the end) inverted
+#   flip FILE OUT OFFSET      the byte at OFFSET (negative: from the end of the batch) inverted
 #   flip-record FILE OUT I    a byte in the middle of record I inverted
-#   cut FILE OUT N            the first N bytes (negative: all but the last -N)
+#   cut FILE OUT N            the first N bytes (negative: the batch but its last -N)
 #   count FILE OUT N          the header's record count set to N
 #   pad FILE OUT SIZE         a valid header, then zero bytes up to SIZE bytes in all
+#   flip-snapshot FILE OUT OFFSET   the byte at OFFSET of the snapshot (negative: from its end)
+#   cut-snapshot FILE OUT N   the batch and the first N bytes of its snapshot
+#   pad-snapshot FILE OUT N   the batch and its snapshot with N zero bytes after it
+#   splice FILE OUT OTHER     the batch of FILE with the snapshot of bundle OTHER
+#   strip FILE OUT            the batch alone, as a bundle of the first version
 bundle_tool() {
     "$PYTHON" - "$@" <<'EOF'
 import json, struct, sys
@@ -490,15 +496,19 @@ def records(buf):
         pos += 4 + n
     return out, pos
 
+recs, end = records(data)
+batch_end = min(end + 64, len(data))
 if op == "info":
-    recs, end = records(data)
     after, through, ack, created = struct.unpack(">qqqq", data[16:48])
+    snap = data[batch_end:]
     print(json.dumps({"magic": data[:8].decode(), "sender": data[10:12].decode(),
                       "receiver": data[14:16].decode(), "after": after, "through": through,
                       "ack": ack, "count": len(recs), "lengths": [n for _, n in recs],
-                      "signature": len(data) - end, "size": len(data)}))
+                      "signature": batch_end - end, "size": len(data),
+                      "snapshot": len(snap), "snapshot_magic": snap[:8].decode("latin-1")}))
     sys.exit(0)
 out = sys.argv[3]
+batch, snap = data[:batch_end], data[batch_end:]
 if op == "swap":
     i, j = int(sys.argv[4]), int(sys.argv[5])
     recs, end = records(data)
@@ -506,13 +516,28 @@ if op == "swap":
     bodies[i], bodies[j] = bodies[j], bodies[i]
     data = data[:HEADER] + b"".join(bodies) + data[end:]
 elif op == "flip":
-    data[int(sys.argv[4])] ^= 0xFF
+    at = int(sys.argv[4])
+    data[at if at >= 0 else batch_end + at] ^= 0xFF
+elif op == "flip-snapshot":
+    snap[int(sys.argv[4])] ^= 0xFF
+    data = batch + snap
+elif op == "cut-snapshot":
+    data = batch + snap[:int(sys.argv[4])]
+elif op == "pad-snapshot":
+    data = batch + snap + bytes(int(sys.argv[4]))
+elif op == "splice":
+    other = bytearray(open(sys.argv[4], "rb").read())
+    orecs, oend = records(other)
+    data = batch + other[oend + 64:]
+elif op == "strip":
+    data = batch
 elif op == "flip-record":
     recs, _ = records(data)
     p, n = recs[int(sys.argv[4])]
     data[p + n // 2] ^= 0xFF
 elif op == "cut":
-    data = data[:int(sys.argv[4])]
+    n = int(sys.argv[4])
+    data = data[:n] if n >= 0 else batch[:n]
 elif op == "count":
     data[48:52] = struct.pack(">I", int(sys.argv[4]))
 elif op == "pad":

@@ -146,7 +146,7 @@ async function franceBatch() {
     const since = peers.find((p) => p.party === 'FR').received_through;
     const file = join(fr.dir, `${uniq('bundle')}.bin`);
     acsa(fr, ['--db', fr.db, 'bundle', 'export', '--peer', 'IN', '--since', String(since),
-        '--out', file]);
+        '--no-snapshot', '--out', file]);
     return readFileSync(file);
 }
 

@@ -409,6 +409,16 @@ test('Reconcile with Japan lists where the two nodes disagree, as the API does',
         fullPage: true });
 });
 
+test('Reconcile offline, before any bundle came from Japan, says there is no snapshot',
+    async () => {
+        const page = pages['in-programme'];
+        await page.getByTestId('reconcile-offline-JP').click();
+        const report = page.getByTestId('reconcile-report');
+        await shows(report, 'reconcile-error', "snapshot: no snapshot of JP's node has been "
+            + 'received');
+        assert.equal(await report.getByTestId('reconcile-table').count(), 0);
+    });
+
 test("on Japan's node its officer sees the refused records with the reasons", async () => {
     const page = await signedIn('jp-programme', DESKTOP, japan.node.base);
     await page.getByTestId('nav-partners').click();
