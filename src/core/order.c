@@ -1382,6 +1382,8 @@ static void event_begin(struct acsa_event *event, const struct acsa_order *order
     if (cmd->step == ACSA_STEP_INVOICE || cmd->step == ACSA_STEP_PAY) {
         snprintf(event->invoice, sizeof(event->invoice), "%s", cmd->invoice);
     }
+    event->corrected_step = cmd->step == ACSA_STEP_CORRECT ? cmd->corrected_step
+                                                           : ACSA_STEP_CREATE;
 }
 
 enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char *nation,

@@ -220,6 +220,9 @@ struct acsa_event {
     int32_t rate_day;                      /* ACSA_DATE_NONE without a rate. */
     char rate_source[ACSA_TEXT_SIZE];
     char invoice[ACSA_NUMBER_SIZE];        /* invoice: the new invoice; pay: the one named. */
+    /* correct: the step whose cumulative quantity it set (quantity_milli is the new total),
+     * so that views and reports can say what was corrected; ACSA_STEP_CREATE otherwise. */
+    enum acsa_step corrected_step;
 };
 
 /* The input of a new order, before it has a number. */

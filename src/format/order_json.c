@@ -553,6 +553,12 @@ void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
         ACSA_TEXT_LIT(t, "null");
     }
     text_payment(t, e);
+    ACSA_TEXT_LIT(t, ",\"corrected_step\":");
+    if (e->step == ACSA_STEP_CORRECT && e->corrected_step != ACSA_STEP_CREATE) {
+        text_name(t, acsa_step_name(e->corrected_step));
+    } else {
+        ACSA_TEXT_LIT(t, "null");
+    }
     ACSA_TEXT_LIT(t, "}");
 }
 

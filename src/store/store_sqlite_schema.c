@@ -389,12 +389,19 @@ static const char *const migration_4[] = {
     "ALTER TABLE units ADD COLUMN service TEXT NOT NULL DEFAULT ''",
 };
 
+/* Migration 5 (the order views): a correction keeps the step whose quantity it set, so that
+ * the order's history says what was corrected. */
+static const char *const migration_order_views[] = {
+    "ALTER TABLE events ADD COLUMN corrected_step TEXT",
+};
+
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_2, sizeof(migration_2) / sizeof(migration_2[0])},
     {migration_3, sizeof(migration_3) / sizeof(migration_3[0])},
     {migration_4, sizeof(migration_4) / sizeof(migration_4[0])},
+    {migration_order_views, sizeof(migration_order_views) / sizeof(migration_order_views[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))
