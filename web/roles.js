@@ -44,6 +44,8 @@ export const canSeePartners = (user) => PARTNER_READERS.includes(user.role);
 export const canSync = (user) => user.role === "programme-officer";
 /** POST /api/officials/revoke: managing the node is the programme officer's. */
 export const canRevokeOfficials = (user) => user.role === "programme-officer";
+/** POST /api/officials: a new dated grant, also the programme officer's. */
+export const canGrantOfficials = (user) => user.role === "programme-officer";
 
 function unitId(unit) {
     if (unit === null || unit === undefined) {
