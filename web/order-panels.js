@@ -21,6 +21,19 @@ function unmilli(value) {
     return trimZeros(`${sign}${abs / MILLI}.${String(abs % MILLI).padStart(3, "0")}`);
 }
 
+/** Marks a dataTable to stack on phones: each row a card, each cell labelled by its column
+ * (style.css "table.stack"). Returns the table's wrapper. */
+export function stacked(wrap) {
+    const table = wrap.querySelector("table");
+    const labels = [...table.querySelectorAll("thead tr:last-child th")]
+        .map((th) => th.textContent);
+    table.classList.add("stack");
+    table.querySelectorAll("tbody tr").forEach((tr) => [...tr.children].forEach((td, i) => {
+        td.dataset.label = labels[i] || "";
+    }));
+    return wrap;
+}
+
 /** Whether an event was entered later than the day it is dated (any of the API's marks). */
 export function backEntered(event) {
     return Boolean(event.back_entered || event.backdated || event.backdate_reason);
@@ -94,7 +107,7 @@ export function invoicesPanel(order) {
     const claims = invoiceQuantities(order);
     const amount = (key) => (inv) => money(inv[key], order.currency);
     return h("section", { class: "panel", test: "order-invoices", "aria-label": "Invoices" },
-        dataTable({
+        stacked(dataTable({
             test: "order-invoices-table",
             caption: "Invoices",
             rowTest: (inv) => `invoice-row-${inv.number}`,
@@ -112,7 +125,7 @@ export function invoicesPanel(order) {
                 { label: "Status", cell: invoiceStatus },
             ],
             rows: order.invoices,
-        }));
+        })));
 }
 
 /** Payments: date, who, the invoice, the amount as paid, the rate, the amount credited. */
@@ -127,7 +140,7 @@ export function paymentsPanel(order) {
         ? `1 ${e.payment.currency} = ${e.payment.rate} ${order.currency} (${e.payment.rate_date}, `
             + `${e.payment.rate_source})` : "—");
     return h("section", { class: "panel", test: "order-payments", "aria-label": "Payments" },
-        dataTable({
+        stacked(dataTable({
             test: "order-payments-table",
             caption: "Payments",
             rowTest: (e, i) => `payment-row-${i}`,
@@ -143,7 +156,7 @@ export function paymentsPanel(order) {
                 { label: "", cell: (e) => backTag(e, "payment-back-entered") },
             ],
             rows: payments,
-        }));
+        })));
 }
 
 /** The dispute: which party raised it, who, when and why; null unless disputed. */
@@ -191,7 +204,7 @@ export function changesPanel(order) {
         return null;
     }
     return h("section", { class: "panel", test: "order-changes", "aria-label": "Corrections" },
-        dataTable({
+        stacked(dataTable({
             test: "order-changes-table",
             caption: "Corrections and ways out",
             rowTest: (e, i) => `change-row-${i}`,
@@ -204,7 +217,7 @@ export function changesPanel(order) {
                 { label: "", cell: (e) => backTag(e, "change-back-entered") },
             ],
             rows: changes,
-        }));
+        })));
 }
 
 /** The number of back-entered events, for the title row. */

@@ -10,7 +10,7 @@ import { addDays, codeLabel, compareDecimals, daysBetween, methodLabel, money, q
 import { amendControls as amendFields, exchangeControls,
     stepFieldResolver } from "./order-forms.js";
 import { backEnteredCount, backTag, changesPanel, disputeNote, invoicesPanel,
-    paymentsPanel } from "./order-panels.js";
+    paymentsPanel, stacked } from "./order-panels.js";
 import { agreement as loadAgreement, units as loadUnits } from "./reference.js";
 import { availableSteps } from "./roles.js";
 
@@ -126,7 +126,7 @@ function header(order) {
 function linesTable(order) {
     const qty = (key) => (line) => quantity(line[key]);
     const cellTest = (name) => (line) => `line-${line.line}-${name}`;
-    return dataTable({
+    return stacked(dataTable({
         test: "order-lines",
         caption: "Lines",
         rowTest: (line) => `line-row-${line.line}`,
@@ -154,7 +154,7 @@ function linesTable(order) {
                 test: cellTest("value") },
         ],
         rows: order.lines || [],
-    });
+    }));
 }
 
 /** "in 12 days", "today", "8 days ago" relative to today. */
