@@ -4,7 +4,7 @@
 // closed lines, corrections, rejected returns and amendments, each with its reason. Everything
 // is read from the order and its events as GET /api/orders/{number} answers them.
 
-import { dataTable, h, tag } from "./dom.js";
+import { dataTable, h, stacked, tag } from "./dom.js";
 import { compareDecimals, money, quantity, stepLabel, today, trimZeros } from "./format.js";
 
 /* Exact decimal arithmetic on the API's quantity strings (at most 3 decimals). */
@@ -19,19 +19,6 @@ function unmilli(value) {
     const sign = value < 0n ? "-" : "";
     const abs = value < 0n ? -value : value;
     return trimZeros(`${sign}${abs / MILLI}.${String(abs % MILLI).padStart(3, "0")}`);
-}
-
-/** Marks a dataTable to stack on phones: each row a card, each cell labelled by its column
- * (style.css "table.stack"). Returns the table's wrapper. */
-export function stacked(wrap) {
-    const table = wrap.querySelector("table");
-    const labels = [...table.querySelectorAll("thead tr:last-child th")]
-        .map((th) => th.textContent);
-    table.classList.add("stack");
-    table.querySelectorAll("tbody tr").forEach((tr) => [...tr.children].forEach((td, i) => {
-        td.dataset.label = labels[i] || "";
-    }));
-    return wrap;
 }
 
 /** Whether an event was entered later than the day it is dated (any of the API's marks). */
@@ -184,7 +171,7 @@ function changeWhat(order, event) {
     switch (event.step) {
     case "correct":
         return `line ${event.line}: ${event.corrected_step ? stepLabel(event.corrected_step)
-            .toLowerCase() : "quantity"} set to ${quantity(event.quantity, unit)}`
+            .toLowerCase() : "quantity"} set to ${quantity(event.quantity || "0", unit)}`
             + (event.amount && compareDecimals(event.amount, "0") !== 0
                 ? ` (${money(event.amount, order.currency)})` : "");
     case "close-line":
@@ -192,6 +179,8 @@ function changeWhat(order, event) {
             + "received";
     case "reject-return":
         return `line ${event.line}: ${quantity(event.quantity, unit)} of the return refused`;
+    case "amend":
+        return `draft changed; value ${money(event.amount, order.currency)}`;
     default:
         return "";
     }

@@ -6,7 +6,7 @@
 // official from a date.
 
 import { getAll, post } from "./api.js";
-import { dataTable, h, note, panel, replace, select, tag } from "./dom.js";
+import { dataTable, h, note, panel, replace, select, stacked, tag } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
 import { money } from "./format.js";
 import { agreement, agreements, nations } from "./reference.js";
@@ -35,10 +35,10 @@ async function loadGrants(target, asOf) {
     try {
         const grants = await getAll("/api/officials", asOf ? { as_of: asOf } : { all: "true" });
         replace(target, grants.length === 0 ? note("No grant.", "officials-empty")
-            : dataTable({ columns: grantColumns(), rows: grants, test: "officials-table",
+            : stacked(dataTable({ columns: grantColumns(), rows: grants, test: "officials-table",
                 rowTest: (g) => `official-${g.id}`,
                 caption: asOf ? `Grants in force on ${asOf}` : "Every grant, ended and revoked "
-                    + "ones included" }));
+                    + "ones included" })));
     } catch (error) {
         replace(target, h("p", { class: "form-error", role: "alert" }, error.detail || String(error)));
     }

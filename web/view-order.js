@@ -3,14 +3,15 @@
 // form for each step the user's role looks allowed to take now (the server decides).
 
 import { get, itemsOf, post, request } from "./api.js";
-import { dataTable, facts, h, note, orderLink, replace, select, stateBadge, tag } from "./dom.js";
+import { dataTable, facts, h, note, orderLink, replace, select, stacked, stateBadge,
+    tag } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
 import { addDays, codeLabel, compareDecimals, daysBetween, methodLabel, money, quantity,
     stateLabel, stepLabel, subtractDecimals, today, trimZeros } from "./format.js";
 import { amendControls as amendFields, exchangeControls,
     stepFieldResolver } from "./order-forms.js";
 import { backEnteredCount, backTag, changesPanel, disputeNote, invoicesPanel,
-    paymentsPanel, stacked } from "./order-panels.js";
+    paymentsPanel } from "./order-panels.js";
 import { agreement as loadAgreement, units as loadUnits } from "./reference.js";
 import { availableSteps } from "./roles.js";
 
@@ -229,8 +230,10 @@ function eventItem(order, event, index) {
     if (event.line !== null && event.line !== undefined) {
         what.push(`line ${event.line}`);
     }
-    if (event.quantity) {
-        what.push(quantity(event.quantity, line ? line.unit_of_issue : ""));
+    const corrected = event.step === "correct" && event.corrected_step
+        ? `${stepLabel(event.corrected_step).toLowerCase()} corrected to ` : "";
+    if (event.quantity || corrected) {
+        what.push(corrected + quantity(event.quantity || "0", line ? line.unit_of_issue : ""));
     }
     if (event.amount && compareDecimals(event.amount, "0") !== 0) {
         what.push(money(event.amount, event.currency || order.currency));
@@ -243,9 +246,7 @@ function eventItem(order, event, index) {
     if (event.invoice) {
         what.push(event.step === "invoice" ? `invoice ${event.invoice}` : `on ${event.invoice}`);
     }
-    if (event.step === "correct" && event.corrected_step) {
-        what.unshift(`${stepLabel(event.corrected_step).toLowerCase()} corrected to`);
-    }
+
     const changed = event.state_from !== event.state_to;
     const postings = event.postings || [];
     return h("li", { class: "event", test: `event-${index}` },

@@ -234,7 +234,7 @@ test('a receipt recorded too high is corrected by the requester: delivering agai
         'line 1: receive set to 90 l (-20 JPY)');
     const last = page.getByTestId('order-events').locator('li.event').last();
     assert.equal(await last.getByTestId('event-step').innerText(), 'Correct');
-    assert.match(await flat(last.locator('.event-what')), /^receive corrected to · line 1 · 90 l/);
+    assert.match(await flat(last.locator('.event-what')), /^line 1 · receive corrected to 90 l · -20 JPY$/);
     await shoot('in-requester', number, 'order-correction');
 });
 
