@@ -238,6 +238,45 @@ test('a receipt recorded too high is corrected by the requester: delivering agai
     await shoot('in-requester', number, 'order-correction');
 });
 
+test('a disputed order says which party raised the dispute, who, when and why', async () => {
+    const number = accepted('IN', 'JP', 'cash', [water(50)]);
+    deliver(number, 'IN', 'JP', 1, 50, 0);
+    const page = await as('in-requester');
+    await openOrder(page, number);
+    await stepTo(page, 'dispute', { reason: 'wrong grade delivered' }, 'Disputed');
+    const note = page.getByTestId('order-dispute');
+    assert.equal(await flat(note), `Disputed by IN (Lt Cdr M. Pillai, ${TODAY}): `
+        + 'wrong grade delivered. Only that party\'s official may resolve it; every other '
+        + 'step waits.');
+    assert.equal(await page.getByTestId('action-receive').count(), 0);
+    const change = page.getByTestId('order-changes').getByTestId('change-row-0');
+    assert.equal(await flat(change.getByTestId('change-step')), 'Dispute');
+});
+
+test('steps the API marks back-entered are tagged in the title, the history and the tables',
+    async () => {
+        // The marks come with the dated-steps rules; the view is shown them here by
+        // rewriting the order's answer in the browser.
+        const page = await as('in-finance');
+        await page.route(`**/api/orders/${short.number}`, async (route) => {
+            const response = await route.fetch();
+            const json = await response.json();
+            json.events.filter((e) => e.step === 'pay' || e.step === 'close-line')
+                .forEach((e) => Object.assign(e, { back_entered: true,
+                    backdate_reason: 'entered from the paper ledger' }));
+            await route.fulfill({ response, json });
+        });
+        await openOrder(page, short.number);
+        await shows(page, 'order-back-entered', '2 back-entered steps');
+        assert.equal(await flat(page.getByTestId('payment-back-entered')),
+            'Back-entered: entered from the paper ledger');
+        assert.equal(await page.getByTestId('change-back-entered').count(), 1);
+        assert.equal(await page.getByTestId('event-back-entered').count(), 2);
+        await page.unroute(`**/api/orders/${short.number}`);
+        await openOrder(page, short.number);
+        assert.equal(await page.getByTestId('order-back-entered').count(), 0);
+    });
+
 // ---- A return partly rejected ----------------------------------------------------------------
 
 test('defect 11: the supplier rejects part of a return; that quantity is owed again',
