@@ -2,9 +2,10 @@
 // The ways out and the settlement steps in Chromium, each through the order page's form of the
 // official who may take it, on a desktop and on a phone: a short delivery closed by close-line
 // then invoiced in part, a cross-currency payment against a chosen invoice, a receipt
-// corrected, a return partly rejected, one exchange order matched against two, a draft amended
-// with lines added and removed, and a grant of authority. Each checks the resulting view;
-// screenshots at 1280 and 390 px wide go to build/.
+// corrected, a dispute and who raised it, back-entered marks, a return partly rejected, one
+// exchange order matched against two, a draft amended with lines added and removed, and a grant
+// of authority. Each checks the resulting view; screenshots at 1280 and 390 px wide go to build/
+// (at 390 px the page must not scroll sideways and the step forms' controls be 44 px high).
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
