@@ -133,3 +133,16 @@ export function facts(pairs, test) {
 export function note(text, test = null) {
     return h("p", { class: "note", test }, text);
 }
+
+/** Marks a dataTable to stack on phones: each row a card, each cell labelled by its column
+ * (style.css "table.stack"). Returns the table's wrapper. */
+export function stacked(wrap) {
+    const table = wrap.querySelector("table");
+    const labels = [...table.querySelectorAll("thead tr:last-child th")]
+        .map((th) => th.textContent);
+    table.classList.add("stack");
+    table.querySelectorAll("tbody tr").forEach((tr) => [...tr.children].forEach((td, i) => {
+        td.dataset.label = labels[i] || "";
+    }));
+    return wrap;
+}

@@ -48,6 +48,8 @@ export const canManageAgreements = (user) => user.role === "programme-officer";
 export const canRevokeOfficials = (user) => user.role === "programme-officer";
 /** POST /api/quarantine/{id}/resolve: managing the node is the programme officer's. */
 export const canResolveQuarantine = (user) => user.role === "programme-officer";
+/** POST /api/officials: a new dated grant, also the programme officer's. */
+export const canGrantOfficials = (user) => user.role === "programme-officer";
 
 function unitId(unit) {
     if (unit === null || unit === undefined) {

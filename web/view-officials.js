@@ -2,13 +2,15 @@
 // Officials page (#/officials): the dated grants of authority of both parties' officials (who
 // may approve, accept or reject which agreement's orders, in which currency, up to which limit,
 // from when to when, and whether revoked), as of a day or the whole history, and the programme
-// officer's form to revoke an official from a date.
+// officer's forms to grant authority (a new dated grant; earlier ones stay) and to revoke an
+// official from a date.
 
 import { getAll, post } from "./api.js";
-import { dataTable, h, note, panel, replace, tag } from "./dom.js";
+import { dataTable, h, note, panel, replace, select, stacked, tag } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
 import { money } from "./format.js";
-import { canRevokeOfficials } from "./roles.js";
+import { agreement, agreements, nations } from "./reference.js";
+import { canGrantOfficials, canRevokeOfficials } from "./roles.js";
 
 const dash = (text) => text || "—";
 
@@ -33,10 +35,10 @@ async function loadGrants(target, asOf) {
     try {
         const grants = await getAll("/api/officials", asOf ? { as_of: asOf } : { all: "true" });
         replace(target, grants.length === 0 ? note("No grant.", "officials-empty")
-            : dataTable({ columns: grantColumns(), rows: grants, test: "officials-table",
+            : stacked(dataTable({ columns: grantColumns(), rows: grants, test: "officials-table",
                 rowTest: (g) => `official-${g.id}`,
                 caption: asOf ? `Grants in force on ${asOf}` : "Every grant, ended and revoked "
-                    + "ones included" }));
+                    + "ones included" })));
     } catch (error) {
         replace(target, h("p", { class: "form-error", role: "alert" }, error.detail || String(error)));
     }
@@ -75,6 +77,70 @@ function revokeForm(onDone) {
     return form;
 }
 
+/** POST /api/officials: a new dated grant, as `acsa official add`. */
+async function grantForm(onDone) {
+    const [parties, agreementList] = await Promise.all([nations().catch(() => []),
+        agreements().catch(() => [])]);
+    const docs = await Promise.all(agreementList.map((a) => agreement(a.id).catch(() => null)));
+    const currencies = [...new Set(docs.filter(Boolean).flatMap((d) => d.currencies
+        .map((c) => c.code)))].sort();
+    const errors = new FormErrors();
+    const c = {
+        party: select(parties, { placeholder: "Choose…", test: "grant-party" }),
+        name: input({ test: "grant-name", maxlength: 95 }),
+        title: input({ test: "grant-title", maxlength: 95 }),
+        limit: input({ test: "grant-limit", inputmode: "decimal" }),
+        currency: select(currencies, { placeholder: "Choose…", test: "grant-currency" }),
+        from: input({ type: "date", test: "grant-from" }),
+        to: input({ type: "date", test: "grant-to" }),
+        agreement: select(agreementList.map((a) => ({ value: a.id, label: a.id })),
+            { placeholder: "Every agreement", test: "grant-agreement" }),
+    };
+    const button = h("button", { type: "submit", class: "primary", test: "grant-submit" },
+        "Grant");
+    const result = h("p", { class: "note", test: "grant-result", hidden: true });
+    const f = (label, key, opts = {}) => field(label, c[key], { key, errors, ...opts });
+    const form = h("form", { class: "form grant-form", test: "grant-form", novalidate: true },
+        errors.top,
+        h("div", { class: "action-fields" },
+            f("Party", "party"),
+            f("Official", "name", { hint: "as the approvals will name them" }),
+            f("Title", "title"),
+            f("Limit", "limit", { hint: "per order, in the currency" }),
+            f("Currency", "currency"),
+            f("From", "from"),
+            f("To (optional)", "to", { hint: "the last day; empty: open-ended" }),
+            f("Agreement", "agreement")),
+        h("div", { class: "form-actions" }, button), result);
+    form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        errors.clear();
+        result.hidden = true;
+        const body = { party: c.party.value, name: c.name.value.trim(),
+            title: c.title.value.trim(), limit: c.limit.value.trim(),
+            currency: c.currency.value, from: c.from.value };
+        if (c.to.value) {
+            body.to = c.to.value;
+        }
+        if (c.agreement.value) {
+            body.agreement = c.agreement.value;
+        }
+        await busy(button, async () => {
+            try {
+                const { data } = await post("/api/officials", body);
+                result.textContent = `${data.name || body.name} may act from ${data.from
+                    || body.from}, up to ${money(data.limit || body.limit,
+                    (data.currency && data.currency.code) || data.currency || body.currency)}.`;
+                result.hidden = false;
+                onDone();
+            } catch (error) {
+                errors.show(error);
+            }
+        });
+    });
+    return form;
+}
+
 export async function renderOfficials(el, user) {
     const table = h("div", { test: "officials-grants" });
     const asOf = input({ name: "as_of", type: "date", test: "officials-as-of" });
@@ -84,6 +150,8 @@ export async function renderOfficials(el, user) {
         panel("Grants of authority", "officials", h("div", { class: "form" },
             field("In force on", asOf, { hint: "empty: every grant, ended and revoked ones "
                 + "included" })), table),
+        canGrantOfficials(user) ? panel("Grant authority", "officials-grant",
+            await grantForm(show)) : null,
         canRevokeOfficials(user) ? panel("Revoke an official", "officials-revoke",
             revokeForm(show)) : null);
     await show();

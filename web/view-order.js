@@ -3,11 +3,16 @@
 // form for each step the user's role looks allowed to take now (the server decides).
 
 import { get, itemsOf, post, request } from "./api.js";
-import { dataTable, facts, h, note, orderLink, replace, select, stateBadge, tag } from "./dom.js";
+import { dataTable, facts, h, note, orderLink, replace, select, stacked, stateBadge,
+    tag } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
 import { addDays, codeLabel, compareDecimals, daysBetween, methodLabel, money, quantity,
     stateLabel, stepLabel, subtractDecimals, today, trimZeros } from "./format.js";
-import { agreement as loadAgreement } from "./reference.js";
+import { amendControls as amendFields, exchangeControls,
+    stepFieldResolver } from "./order-forms.js";
+import { backEnteredCount, backTag, changesPanel, disputeNote, invoicesPanel,
+    paymentsPanel } from "./order-panels.js";
+import { agreement as loadAgreement, units as loadUnits } from "./reference.js";
 import { availableSteps } from "./roles.js";
 
 /* What each step's form asks for, the line quantity it works on (remaining = a - b), and
@@ -41,8 +46,9 @@ const ACTIONS = {
             + "currency, give the rate (1 unit of it = rate units of the order currency), its "
             + "date and source." },
     exchange: { title: "Equal-value exchange", done: "Exchange recorded", fields: ["with", "rate"],
-        help: "Match with one or more delivered exchange orders running the other way "
-            + "(numbers separated by commas); across currencies, give the rate." },
+        help: "Match with one or more delivered exchange orders running the other way; "
+            + "across currencies, give the rate (1 unit of theirs = rate units of this "
+            + "order's currency)." },
     dispute: { title: "Dispute", done: "Dispute recorded", fields: ["reason"],
         help: "Put the order in dispute." },
     close: { title: "Close", done: "Closed", fields: [], help: "Close the settled order." },
@@ -57,7 +63,8 @@ const ACTIONS = {
         fields: ["line", "qty", "reason"], remaining: ["returned", "return_accepted"],
         help: "Refuse part of a return; that quantity is owed again." },
     amend: { title: "Amend draft", done: "Draft amended", fields: [], amend: true,
-        help: "Complete or change the draft: units, place, need-by date." },
+        help: "Complete or change the draft: units, place, need-by date, lines added or "
+            + "removed. Only what you change is sent." },
 };
 
 /* Which steps a correction may name, by the side that corrects. */
@@ -70,6 +77,20 @@ const CLOSED_STATES = new Set(["settled", "closed", "cancelled", "rejected"]);
 
 function unitText(party, unit) {
     return unit && unit.name ? `${party} · ${unit.name}` : `${party} · (no unit yet)`;
+}
+
+/** The orders this one was exchanged against: every one its exchange events name (one order
+ * may be matched against several, one event each), else the one the order records. */
+function exchangedWith(order) {
+    const numbers = [...new Set((order.events || []).filter((e) => e.step === "exchange")
+        .flatMap((e) => {
+            const named = /^exchanged with (.+)$/.exec(e.detail || "");
+            return named ? named[1].split(/,\s*/).filter((n) => /^[A-Z0-9-]+$/.test(n)) : [];
+        }))];
+    if (numbers.length === 0) {
+        return order.exchanged_with ? orderLink(order.exchanged_with) : null;
+    }
+    return numbers.flatMap((n, i) => (i ? [", ", orderLink(n)] : [orderLink(n)]));
 }
 
 /* ---- Header, lines, due dates --------------------------------------------------------- */
@@ -88,8 +109,7 @@ function header(order) {
             ["Place", order.place || "—", "order-place"],
             ["Raised", order.created, "order-created"],
             ["Needed by", order.need_by || "—", "order-need-by"],
-            ["Exchanged with", order.exchanged_with ? orderLink(order.exchanged_with) : null,
-                "order-exchanged-with"],
+            ["Exchanged with", exchangedWith(order), "order-exchanged-with"],
             ["Disputed by", order.state === "disputed" && order.disputed_by
                 ? order.disputed_by : null, "order-disputed-by"],
         ], "order-header")),
@@ -107,7 +127,7 @@ function header(order) {
 function linesTable(order) {
     const qty = (key) => (line) => quantity(line[key]);
     const cellTest = (name) => (line) => `line-${line.line}-${name}`;
-    return dataTable({
+    return stacked(dataTable({
         test: "order-lines",
         caption: "Lines",
         rowTest: (line) => `line-row-${line.line}`,
@@ -135,7 +155,7 @@ function linesTable(order) {
                 test: cellTest("value") },
         ],
         rows: order.lines || [],
-    });
+    }));
 }
 
 /** "in 12 days", "today", "8 days ago" relative to today. */
@@ -186,27 +206,6 @@ function dueDates(order, agreement) {
         items.length ? h("ul", { class: "due-list" }, items) : note("No dates yet."));
 }
 
-/* ---- Invoices ------------------------------------------------------------------------- */
-
-function invoicesTable(order) {
-    const amount = (key) => (inv) => money(inv[key], order.currency);
-    return h("section", { class: "panel", test: "order-invoices", "aria-label": "Invoices" },
-        dataTable({
-            test: "order-invoices-table",
-            caption: "Invoices",
-            rowTest: (inv) => `invoice-row-${inv.number}`,
-            columns: [
-                { label: "Invoice", cell: (inv) => inv.number, test: () => "invoice-number" },
-                { label: "Date", cell: (inv) => inv.date },
-                { label: "Due", cell: (inv) => inv.due, test: () => "invoice-due" },
-                { label: "Amount", numeric: true, cell: amount("amount") },
-                { label: "Paid", numeric: true, cell: amount("paid") },
-                { label: "Open", numeric: true, cell: amount("open"), test: () => "invoice-open" },
-            ],
-            rows: order.invoices,
-        }));
-}
-
 /* ---- Timeline ------------------------------------------------------------------------- */
 
 function postingsTable(postings) {
@@ -231,8 +230,10 @@ function eventItem(order, event, index) {
     if (event.line !== null && event.line !== undefined) {
         what.push(`line ${event.line}`);
     }
-    if (event.quantity) {
-        what.push(quantity(event.quantity, line ? line.unit_of_issue : ""));
+    const corrected = event.step === "correct" && event.corrected_step
+        ? `${stepLabel(event.corrected_step).toLowerCase()} corrected to ` : "";
+    if (event.quantity || corrected) {
+        what.push(corrected + quantity(event.quantity || "0", line ? line.unit_of_issue : ""));
     }
     if (event.amount && compareDecimals(event.amount, "0") !== 0) {
         what.push(money(event.amount, event.currency || order.currency));
@@ -245,6 +246,7 @@ function eventItem(order, event, index) {
     if (event.invoice) {
         what.push(event.step === "invoice" ? `invoice ${event.invoice}` : `on ${event.invoice}`);
     }
+
     const changed = event.state_from !== event.state_to;
     const postings = event.postings || [];
     return h("li", { class: "event", test: `event-${index}` },
@@ -255,7 +257,8 @@ function eventItem(order, event, index) {
                 " by ", h("span", { test: "event-actor" }, event.actor || "—"),
                 h("span", { class: "event-states", test: "event-states" },
                     changed ? [stateBadge(event.state_from), " → ", stateBadge(event.state_to)]
-                        : stateBadge(event.state_to))),
+                        : stateBadge(event.state_to)),
+                backTag(event)),
             what.length ? h("p", { class: "event-what" }, what.join(" · ")) : null,
             event.detail ? h("p", { class: "event-detail", test: "event-detail" }, event.detail)
                 : null,
@@ -345,8 +348,9 @@ function controls(step, spec, order, ctx, errors) {
     if (spec.lines) {
         extraControls(step, spec, order, ctx, errors, nodes, values);
     }
+    let amend = null;
     if (spec.amend) {
-        amendControls(step, order, errors, nodes, values);
+        amend = amendFields(ctx, errors, nodes, values);
     }
     if (spec.fields.includes("reason")) {
         const optional = (spec.optional || []).includes("reason");
@@ -371,15 +375,7 @@ function controls(step, spec, order, ctx, errors) {
         values.currency = () => currency.value;
     }
     if (spec.fields.includes("with")) {
-        const list = h("datalist", { id: id("with-list") }, ctx.exchangeCandidates.map((o) =>
-            h("option", { value: o.number }, `${o.requester} → ${o.supplier}, `
-                + money(o.value, o.currency))));
-        const other = input({ id: id("with"), test: test("with"), list: list.id,
-            placeholder: "e.g. JP-IN-2024-000015, JP-IN-2024-000016" });
-        nodes.push(field("With orders", other, { key: "with", errors,
-            hint: "Delivered exchange orders from the other side, matched in this order." }),
-        list);
-        values.with = () => other.value.split(",").map((n) => n.trim()).filter(Boolean);
+        exchangeControls(ctx, errors, nodes, values);
     }
     if (spec.fields.includes("invoice-part")) {
         invoicePart(order, { id, test, nodes, values, errors });
@@ -407,7 +403,7 @@ function controls(step, spec, order, ctx, errors) {
     values.backdate_reason = () => backdate.value.trim() || undefined;
     const body = () => Object.fromEntries(Object.entries(values)
         .map(([k, read]) => [k, read()]).filter(([, v]) => v !== undefined));
-    return { nodes, body };
+    return { nodes, body, amend };
 }
 
 /* The line (and for a correction the step and new quantity) of close-line and correct. */
@@ -443,23 +439,6 @@ function extraControls(step, spec, order, ctx, errors, nodes, values) {
     values.qty = () => qty.value.trim();
 }
 
-/* The draft's units, place and need-by, each sent only when filled in. */
-function amendControls(step, order, errors, nodes, values) {
-    const make = (name, label, props, read) => {
-        const control = input({ id: `act-${step}-${name}`, test: `action-${step}-${name}`,
-            ...props });
-        nodes.push(field(label, control, { key: name, errors }));
-        values[name] = () => (control.value.trim() ? read(control.value.trim()) : undefined);
-    };
-    const unit = (u) => (u && u.id ? String(u.id) : "");
-    make("requester_unit", "Requesting unit (id)", { inputmode: "numeric",
-        value: unit(order.requester_unit) }, Number);
-    make("supplier_unit", "Supplying unit (id)", { inputmode: "numeric",
-        value: unit(order.supplier_unit) }, Number);
-    make("place", "Delivery place", { value: order.place || "" }, (v) => v);
-    make("need_by", "Needed by", { type: "date", value: order.need_by || "" }, (v) => v);
-}
-
 function actionForm(step, ctx) {
     const spec = ACTIONS[step];
     const order = ctx.order;
@@ -471,7 +450,8 @@ function actionForm(step, ctx) {
         return null;
     }
     const errors = new FormErrors();
-    const { nodes, body } = controls(step, spec, order, ctx, errors);
+    const { nodes, body, amend } = controls(step, spec, order, ctx, errors);
+    errors.resolve = stepFieldResolver(order, amend);
     const button = h("button", { type: "submit", test: `action-${step}-button`,
         class: ["reject", "cancel", "dispute", "reject-return"].includes(step) ? "danger"
             : "primary" },
@@ -538,8 +518,10 @@ export async function renderOrder(main, user, number) {
     const draw = async (text, kind = "ok") => {
         const order = ctx.order;
         document.title = `${order.number} · acsa`;
-        [ctx.agreement, ctx.exchangeCandidates] = await Promise.all([
-            loadAgreement(order.agreement_id).catch(() => null), exchangeCandidates(order)]);
+        [ctx.agreement, ctx.exchangeCandidates, ctx.units] = await Promise.all([
+            loadAgreement(order.agreement_id).catch(() => null), exchangeCandidates(order),
+            order.state === "draft" ? loadUnits().catch(() => []) : []]);
+        const late = backEnteredCount(order);
         replace(message, text || "");
         message.className = `message ${text ? kind : ""}`.trim();
         main.replaceChildren(h("div", { class: "order", test: "view-order" },
@@ -549,11 +531,16 @@ export async function renderOrder(main, user, number) {
                 h("h1", { tabindex: "-1", test: "order-number" }, order.number),
                 stateBadge(order.state, "order-state"),
                 order.overdue ? tag("Overdue", "warn", "order-overdue") : null,
-                order.converted ? tag("Converted to cash", "", "order-converted") : null),
+                order.converted ? tag("Converted to cash", "", "order-converted") : null,
+                late ? tag(`${late} back-entered step${late === 1 ? "" : "s"}`, "warn",
+                    "order-back-entered") : null),
             message,
+            disputeNote(order),
             header(order),
             h("section", { class: "panel", "aria-label": "Lines" }, linesTable(order)),
-            (order.invoices || []).length ? invoicesTable(order) : null,
+            (order.invoices || []).length ? invoicesPanel(order) : null,
+            paymentsPanel(order),
+            changesPanel(order),
             h("div", { class: "grid two" }, actionsPanel(ctx), dueDates(order, ctx.agreement)),
             timeline(order)));
         if (text) {

@@ -1532,6 +1532,8 @@ static void event_begin(struct acsa_event *event, const struct acsa_order *order
     if (cmd->step == ACSA_STEP_INVOICE || cmd->step == ACSA_STEP_PAY) {
         snprintf(event->invoice, sizeof(event->invoice), "%s", cmd->invoice);
     }
+    event->corrected_step = cmd->step == ACSA_STEP_CORRECT ? cmd->corrected_step
+                                                           : ACSA_STEP_CREATE;
 }
 
 static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const char *nation,

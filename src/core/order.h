@@ -232,6 +232,9 @@ struct acsa_event {
     char invoice[ACSA_NUMBER_SIZE];        /* invoice: the new invoice; pay: the one named. */
     int32_t recorded_day;                  /* Day the step was recorded; 0 if not known. */
     char backdate_reason[ACSA_TEXT_SIZE];  /* Back-entry reason; "" unless back-entered. */
+    /* correct: the step whose cumulative quantity it set (quantity_milli is the new total),
+     * so that views and reports can say what was corrected; ACSA_STEP_CREATE otherwise. */
+    enum acsa_step corrected_step;
 };
 
 /* The input of a new order, before it has a number. */

@@ -269,13 +269,18 @@ json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_curr
         "detail", acsa_json_text(e->detail), "postings", postings_json(e, cur),
         "invoice", e->invoice[0] != '\0' ? S(e->invoice) : json_null(),
         "payment", payment_json(e));
-    /* A back-entered step says so wherever its history is read (ARCHITECTURE.md "Dates"). */
+    /* A back-entered step says so wherever its history is read (ARCHITECTURE.md "Dates"); a
+     * correction names the step it corrected. */
+    const char *corrected = e->step == ACSA_STEP_CORRECT && e->corrected_step != ACSA_STEP_CREATE
+                                ? acsa_step_name(e->corrected_step)
+                                : NULL;
     int32_t recorded = e->recorded_day != 0 ? e->recorded_day : ACSA_DATE_NONE; /* 0: unknown. */
     if (event != NULL &&
         json_object_update_missing_new(
-            event, json_pack("{s:o, s:b, s:o}", "recorded_date", acsa_json_date(recorded),
+            event, json_pack("{s:o, s:b, s:o, s:o}", "recorded_date", acsa_json_date(recorded),
                              "back_entered", e->backdate_reason[0] != '\0', "backdate_reason",
-                             acsa_json_text(e->backdate_reason))) != 0) {
+                             acsa_json_text(e->backdate_reason), "corrected_step",
+                             corrected != NULL ? json_string(corrected) : json_null())) != 0) {
         json_decref(event);
         event = NULL;
     }
@@ -576,6 +581,12 @@ void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
     }
     ACSA_TEXT_LIT(t, ",\"backdate_reason\":");
     acsa_text_text(t, e->backdate_reason);
+    ACSA_TEXT_LIT(t, ",\"corrected_step\":");
+    if (e->step == ACSA_STEP_CORRECT && e->corrected_step != ACSA_STEP_CREATE) {
+        text_name(t, acsa_step_name(e->corrected_step));
+    } else {
+        ACSA_TEXT_LIT(t, "null");
+    }
     ACSA_TEXT_LIT(t, "}");
 }
 

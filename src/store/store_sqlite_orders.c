@@ -263,6 +263,9 @@ static void event_settlement_bind(struct acsa__sqlite_bind *b, const struct acsa
     acsa__sqlite_bind_day(b, 15, rated ? event->rate_day : ACSA_DATE_NONE);
     acsa__sqlite_bind_opt_text(b, 16, event->rate_source);
     acsa__sqlite_bind_opt_text(b, 17, event->invoice);
+    /* A correction's corrected step (migration of the order views); NULL on other steps. */
+    acsa__sqlite_bind_opt_text(b, 20, event->step == ACSA_STEP_CORRECT
+                                          ? acsa_step_name(event->corrected_step) : "");
 }
 
 /* Events get their id from SQLite: ids ascend with time across all orders, which is what
@@ -276,9 +279,9 @@ static enum acsa_rc event_row_insert(struct acsa_store_sqlite *s, const char *nu
         s, ACSA__SQLITE_EVENT_INSERT,
         "INSERT INTO events (order_number, step, day, actor, state_from, state_to, line_no, "
         "quantity_milli, amount_minor, detail, paid_currency, paid_minor, rate_units, "
-        "rate_scale, rate_on, rate_source, invoice, recorded_day, backdate_reason) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-        "?19)",
+        "rate_scale, rate_on, rate_source, invoice, recorded_day, backdate_reason, "
+        "corrected_step) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+        "?15, ?16, ?17, ?18, ?19, ?20)",
         &stmt, err);
     if (rc != ACSA_OK) {
         return rc;

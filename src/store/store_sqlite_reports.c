@@ -134,7 +134,7 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
     "e.quantity_milli, e.amount_minor, e.detail, p.leg, p.account, p.partner, p.currency, " \
     "p.amount_minor, p.quantity_milli, p.line_no, e.paid_currency, e.paid_minor, "          \
     "e.rate_units, e.rate_scale, e.rate_on, e.rate_source, e.invoice, e.recorded_day, "    \
-    "e.backdate_reason "                                                                   \
+    "e.backdate_reason, e.corrected_step "                                                 \
     "FROM events e LEFT JOIN postings p ON p.event_id = e.id "                              \
     "WHERE e.order_number = ?1 ORDER BY e.id, p.leg"
 
@@ -159,6 +159,14 @@ static void event_read(struct acsa__sqlite_row *row, struct acsa_event *event)
     acsa__sqlite_col_text(row, 23, event->invoice, sizeof(event->invoice));
     event->recorded_day = (int32_t)acsa__sqlite_col_int(row, 24);
     acsa__sqlite_col_text(row, 25, event->backdate_reason, sizeof(event->backdate_reason));
+    /* A correction's corrected step (NULL on other steps and on events stored before it was
+     * kept: those read as ACSA_STEP_CREATE, "not known"). */
+    char corrected[ACSA_CODE_SIZE];
+    acsa__sqlite_col_text(row, 26, corrected, sizeof(corrected));
+    event->corrected_step = ACSA_STEP_CREATE;
+    if (corrected[0] != '\0' && !acsa_step_parse(corrected, &event->corrected_step)) {
+        event->corrected_step = ACSA_STEP_CREATE;
+    }
 }
 
 static enum acsa_rc posting_read(struct acsa__sqlite_row *row, struct acsa_event_row *out,

@@ -437,14 +437,15 @@ static const char *const migration_quarantine[] = {
     "BEGIN SELECT RAISE(ABORT, 'quarantined input is kept for audit'); END",
 };
 
-/* Migration 5, the agreement's records: the party that entered each amendment (an amendment
+/* Migration 6, the agreement's records: the party that entered each amendment (an amendment
  * is agreed by both parties; the party whose node entered it signs its record). */
 static const char *const migration_agreement_records[] = {
     "ALTER TABLE agreement_versions ADD COLUMN entered_by TEXT NOT NULL DEFAULT ''",
 };
 
-/* Commitments of the orders accepted before the ledger posted them (see M4_COMMITTED_ORDERS
- * above): a migration of its own, so that it runs once on a database of any earlier version. */
+/* Migration 7: commitments of the orders accepted before the ledger posted them (see
+ * M4_COMMITTED_ORDERS above), a migration of its own, so that it runs once on a database of any
+ * earlier version. */
 static const char *const migration_commitments[] = {
     "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
     "amount_minor, quantity_milli, line_no, day) "
@@ -458,8 +459,8 @@ static const char *const migration_commitments[] = {
     "o.received_value_minor - o.value_minor, 0, NULL, e.day " M4_COMMITTED_ORDERS,
 };
 
-/* The latest signed snapshot each partner node sent with a bundle, kept whole as received
- * (its signature still checkable), for reconciliation without a network. */
+/* Migration 8: the latest signed snapshot each partner node sent with a bundle, kept whole as
+ * received (its signature still checkable), for reconciliation without a network. */
 static const char *const migration_offline[] = {
     "CREATE TABLE peer_snapshots (\n"
     "    party TEXT PRIMARY KEY REFERENCES peers (party),\n"
@@ -469,6 +470,12 @@ static const char *const migration_offline[] = {
     "    received_s INTEGER NOT NULL,\n"
     "    bytes BLOB NOT NULL\n"
     ")",
+};
+
+/* Migration 9 (the order views): a correction keeps the step whose quantity it set, so that
+ * the order's history says what was corrected. */
+static const char *const migration_order_views[] = {
+    "ALTER TABLE events ADD COLUMN corrected_step TEXT",
 };
 
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
@@ -482,6 +489,7 @@ static const struct migration migrations[] = {
      sizeof(migration_agreement_records) / sizeof(migration_agreement_records[0])},
     {migration_commitments, sizeof(migration_commitments) / sizeof(migration_commitments[0])},
     {migration_offline, sizeof(migration_offline) / sizeof(migration_offline[0])},
+    {migration_order_views, sizeof(migration_order_views) / sizeof(migration_order_views[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

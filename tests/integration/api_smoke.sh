@@ -374,6 +374,8 @@ http_json POST "/api/orders/$NUMBER/correct" '{"backdate_reason":"replayed from 
     "reason":"recounted","date":"2024-06-16"}' -H "If-Match: $ETAG"
 expect_status 200
 expect_json '(d["lines"][0]["issued"], d["events"][-1]["step"])' '["500","correct"]'
+expect_json '(d["events"][-1]["corrected_step"], d["events"][-1]["quantity"])' '["issue","500"]'
+expect_json 'd["events"][-2]["corrected_step"]' null
 ETAG=$(header ETag)
 http_json POST "/api/orders/$NUMBER/close-line" '{"backdate_reason":"replayed from exercise records","line":1,"date":"2024-06-16"}' \
     -H "If-Match: $ETAG"

@@ -418,7 +418,7 @@ static void test_migration_carries_limits_over(void **state)
         /* And the migrations after it (quarantine decisions, agreement records' party,
          * commitments), so that they run again after it. */
         "DROP TABLE quarantine_decisions; DROP TRIGGER quarantine_no_delete;"
-        "DROP TABLE peer_snapshots;"
+        "DROP TABLE peer_snapshots; ALTER TABLE events DROP COLUMN corrected_step;"
         "DROP TRIGGER postings_no_delete;"
         "DELETE FROM postings WHERE account LIKE 'committed%';"
         "CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings "

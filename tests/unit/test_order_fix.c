@@ -198,6 +198,9 @@ static void test_correct_receipt(void **state)
     assert_int_equal(posted(&f->event, ACSA_ACCOUNT_RECEIVED), -1000);
     assert_int_equal(posted(&f->event, ACSA_ACCOUNT_PAYABLE_CASH), 1000);
     assert_int_equal(f->event.line_no, 1);
+    /* The event keeps what it corrected, for the order's history. */
+    assert_int_equal(f->event.corrected_step, ACSA_STEP_RECEIVE);
+    assert_int_equal(f->event.quantity_milli, 9000);
     assert_int_equal(correct(f, o, ACSA_STEP_RECEIVE, 1, 10000, "CPO Das"), ACSA_OK);
     assert_int_equal(o->state, ACSA_STATE_DELIVERED);
     /* Illegal: above issued, no change, separation of duties, other steps, settled. */
