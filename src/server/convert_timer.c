@@ -8,23 +8,16 @@
 #include "server_int.h"
 #include "../util/alloc.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CONVERT_ACTOR "system:convert"
 
 struct convert_timer {
     struct writer *writer;
-    uint32_t every_s;
     int32_t (*today)(void);
     FILE *log;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool stop;
+    struct ticker *ticker;
 };
 
 /* What one run did, filled on the writer thread. */
@@ -69,8 +62,9 @@ static void log_run(struct convert_timer *t, const struct convert_run *run)
     json_decref(line);
 }
 
-static void tick(struct convert_timer *t)
+static void tick(void *ctx)
 {
+    struct convert_timer *t = ctx;
     struct request *req = acsa_calloc(1, sizeof(*req));
     struct convert_run *run = acsa_calloc(1, sizeof(*run));
     if (req == NULL || run == NULL) {
@@ -91,27 +85,6 @@ static void tick(struct convert_timer *t)
     acsa_free(req);
 }
 
-static void *run_timer(void *arg)
-{
-    struct convert_timer *t = arg;
-    pthread_mutex_lock(&t->lock);
-    while (!t->stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += t->every_s;
-        while (!t->stop && pthread_cond_timedwait(&t->wake, &t->lock, &until) != ETIMEDOUT) {
-        }
-        if (t->stop) {
-            break;
-        }
-        pthread_mutex_unlock(&t->lock);
-        tick(t);
-        pthread_mutex_lock(&t->lock);
-    }
-    pthread_mutex_unlock(&t->lock);
-    return NULL;
-}
-
 enum acsa_rc convert_timer_start(struct writer *writer, uint32_t every_s, int32_t (*today)(void),
                                  FILE *log, struct convert_timer **out, struct acsa_error *err)
 {
@@ -121,16 +94,12 @@ enum acsa_rc convert_timer_start(struct writer *writer, uint32_t every_s, int32_
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     t->writer = writer;
-    t->every_s = every_s;
     t->today = today;
     t->log = log;
-    pthread_mutex_init(&t->lock, NULL);
-    pthread_cond_init(&t->wake, NULL);
-    if (pthread_create(&t->thread, NULL, run_timer, t) != 0) {
-        pthread_mutex_destroy(&t->lock);
-        pthread_cond_destroy(&t->wake);
+    enum acsa_rc rc = ticker_start(every_s, tick, t, "conversion", &t->ticker, err);
+    if (rc != ACSA_OK) {
         acsa_free(t);
-        return acsa_error_set(err, ACSA_ESTORAGE, "", "cannot start the conversion thread");
+        return rc;
     }
     *out = t;
     return ACSA_OK;
@@ -141,12 +110,6 @@ void convert_timer_stop(struct convert_timer *t)
     if (t == NULL) {
         return;
     }
-    pthread_mutex_lock(&t->lock);
-    t->stop = true;
-    pthread_cond_signal(&t->wake);
-    pthread_mutex_unlock(&t->lock);
-    pthread_join(t->thread, NULL);
-    pthread_mutex_destroy(&t->lock);
-    pthread_cond_destroy(&t->wake);
+    ticker_stop(t->ticker);
     acsa_free(t);
 }

@@ -262,6 +262,14 @@ void sync_sign_reply(struct acsa_app *app, struct request *req);
 /* When a request ends: gives back its partner's batch slot. */
 void sync_request_done(struct request *req);
 
+/* ticker.c: a thread calling tick(ctx) every every_s seconds until ticker_stop (which joins
+ * it); what names the thread in an error. */
+struct ticker;
+ACSA_NODISCARD enum acsa_rc ticker_start(uint32_t every_s, void (*tick)(void *ctx), void *ctx,
+                                         const char *what, struct ticker **out,
+                                         struct acsa_error *err);
+void ticker_stop(struct ticker *ticker);
+
 /* sync_timer.c: --sync-every. */
 struct sync_timer;
 ACSA_NODISCARD enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,

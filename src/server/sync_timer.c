@@ -6,11 +6,8 @@
 #include "server_int.h"
 #include "../util/alloc.h"
 
-#include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../sync/sync.h"
 
@@ -18,12 +15,8 @@
 
 struct sync_timer {
     char *db_path;
-    uint32_t every_s;
     FILE *log;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t wake;
-    bool stop;
+    struct ticker *ticker;
 };
 
 struct peer_list {
@@ -63,8 +56,9 @@ static void log_exchange(struct sync_timer *t, const char *party, enum acsa_rc r
     json_decref(line);
 }
 
-static void tick(struct sync_timer *t)
+static void tick(void *ctx)
 {
+    struct sync_timer *t = ctx;
     struct acsa_app *app = NULL;
     struct acsa_error err;
     acsa_error_clear(&err);
@@ -85,27 +79,6 @@ static void tick(struct sync_timer *t)
     acsa_app_close(app);
 }
 
-static void *run(void *arg)
-{
-    struct sync_timer *t = arg;
-    pthread_mutex_lock(&t->lock);
-    while (!t->stop) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += t->every_s;
-        while (!t->stop && pthread_cond_timedwait(&t->wake, &t->lock, &until) != ETIMEDOUT) {
-        }
-        if (t->stop) {
-            break;
-        }
-        pthread_mutex_unlock(&t->lock);
-        tick(t);
-        pthread_mutex_lock(&t->lock);
-    }
-    pthread_mutex_unlock(&t->lock);
-    return NULL;
-}
-
 enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
                               struct sync_timer **out, struct acsa_error *err)
 {
@@ -118,14 +91,12 @@ enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     t->db_path = path;
-    t->every_s = every_s;
     t->log = log;
-    pthread_mutex_init(&t->lock, NULL);
-    pthread_cond_init(&t->wake, NULL);
-    if (pthread_create(&t->thread, NULL, run, t) != 0) {
+    enum acsa_rc rc = ticker_start(every_s, tick, t, "sync", &t->ticker, err);
+    if (rc != ACSA_OK) {
         acsa_free(t->db_path);
         acsa_free(t);
-        return acsa_error_set(err, ACSA_ESTORAGE, "", "cannot start the sync thread");
+        return rc;
     }
     *out = t;
     return ACSA_OK;
@@ -136,13 +107,7 @@ void sync_timer_stop(struct sync_timer *t)
     if (t == NULL) {
         return;
     }
-    pthread_mutex_lock(&t->lock);
-    t->stop = true;
-    pthread_cond_signal(&t->wake);
-    pthread_mutex_unlock(&t->lock);
-    pthread_join(t->thread, NULL);
-    pthread_mutex_destroy(&t->lock);
-    pthread_cond_destroy(&t->wake);
+    ticker_stop(t->ticker);
     acsa_free(t->db_path);
     acsa_free(t);
 }
