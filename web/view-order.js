@@ -262,9 +262,8 @@ function eventItem(order, event, index) {
             what.length ? h("p", { class: "event-what" }, what.join(" · ")) : null,
             event.detail ? h("p", { class: "event-detail", test: "event-detail" }, event.detail)
                 : null,
-            event.back_entered ? h("p", { class: "event-back-entered", test: "event-back-entered" },
-                h("span", { class: "badge" }, "Back-entered"),
-                ` on ${event.recorded_date || "—"}: ${event.backdate_reason || ""}`) : null,
+            event.back_entered ? h("p", { class: "event-back-entered", test: "event-back-entry" },
+                `Entered on ${event.recorded_date || "—"}: ${event.backdate_reason || ""}`) : null,
             postings.length ? h("details", { class: "postings", test: "event-postings" },
                 h("summary", {}, `Postings (${postings.length})`), postingsTable(postings))
                 : null));

@@ -16,7 +16,7 @@ const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().s
 
 /* One cash order of India to Japan, delivered: every refusal below comes before the state. */
 const ORDER = run(['order', 'create', '--agreement', 'IN-JP-2020', '--requester', 'IN',
-    '--supplier', 'JP', '--activity', '2', '--requester-unit', '2', '--supplier-unit', '5',
+    '--supplier', 'JP', '--activity', '4', '--requester-unit', '2', '--supplier-unit', '5',
     '--place', 'Yokosuka', '--need-by', day(10), '--method', 'cash', '--by', 'Lt Cdr M. Pillai',
     '--line', 'category=water,desc=Potable water,qty=100,unit=l,price=2,currency=JPY']);
 for (const args of [['submit', '--by', 'Lt Cdr M. Pillai'], ['approve', '--by', 'Cdr A. Rao'],

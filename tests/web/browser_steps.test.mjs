@@ -41,7 +41,7 @@ function accepted(requester, supplier, method, lines) {
     const other = NAMES[supplier];
     const mine = NAMES[requester];
     const number = run(['order', 'create', '--agreement', 'IN-JP-2020', '--requester', requester,
-        '--supplier', supplier, '--activity', '2', '--requester-unit', UNITS[requester],
+        '--supplier', supplier, '--activity', '4', '--requester-unit', UNITS[requester],
         '--supplier-unit', UNITS[supplier], '--place', 'Yokosuka', '--need-by', day(10),
         '--method', method, '--by', mine.raise, ...lines.flatMap((l) => ['--line', l])]);
     run(['order', 'submit', number, '--by', mine.raise]);
@@ -345,7 +345,7 @@ test('an exchange order is matched against two reverse orders ticked on its page
 test('defect 8: a draft is amended on its page: unit, place, a line added, one removed',
     async () => {
         const number = run(['order', 'create', '--agreement', 'IN-JP-2020', '--requester', 'IN',
-            '--supplier', 'JP', '--activity', '2', '--requester-unit', '2', '--method', 'cash',
+            '--supplier', 'JP', '--activity', '4', '--requester-unit', '2', '--method', 'cash',
             '--by', NAMES.IN.raise, '--line', water(100), '--line', diesel(10)]);
         const page = await as('in-requester');
         await openOrder(page, number);

@@ -75,7 +75,7 @@ test("Japan's activity and order under an agreement India lacks are quarantined 
         order = onJapan('order', 'create', '--agreement', 'IN-JP-2024', '--requester', 'JP',
             '--supplier', 'IN', '--activity', activity, '--requester-unit', unit, '--place',
             'Yokosuka', '--need-by', '2024-06-14', '--method', 'cash', '--by', '1Lt Mori',
-            '--date', '2024-06-11',
+            '--date', '2024-06-11', '--backdate-reason', 'replayed from exercise records',
             '--line', 'category=water,desc=Potable water,qty=500,unit=l,price=2,currency=JPY');
         const report = JSON.parse(onJapan('sync', '--peer', 'IN', '--json'));
         assert.equal(report.sent_quarantined, 2);
