@@ -122,6 +122,7 @@ static void create(struct fuzz_node *n, enum acsa_method method, const char *req
     d.need_by_day = day_of("2024-06-05");
     set_line(&d, 0, "pol", 10000, 1000);
     set_line(&d, 1, "food", 4000, 2500);
+    d.recorded_day = day_of("2024-06-01"); /* Recorded on its day: not back-entered. */
     struct acsa_error err;
     check(acsa_app_order_create(n->app, AGREEMENT, activity, &d, day_of("2024-06-01"), "Lt Iyer",
                                 number, &err), &err, "create");
@@ -133,7 +134,10 @@ static void take(struct fuzz_node *n, const char *number, enum acsa_step step,
     struct acsa_command cmd;
     memset(&cmd, 0, sizeof(cmd));
     cmd.step = step;
-    cmd.day = day_of(step == ACSA_STEP_INVOICE ? "2024-06-12" : "2024-06-10");
+    /* Settlement steps are dated on or after the invoice, the others before it. */
+    bool settling = step == ACSA_STEP_INVOICE || step == ACSA_STEP_PAY || step == ACSA_STEP_CLOSE;
+    cmd.day = day_of(settling ? "2024-06-12" : "2024-06-10");
+    cmd.recorded_day = cmd.day;
     snprintf(cmd.actor, sizeof(cmd.actor), "%s", actor);
     cmd.line_no = line;
     cmd.quantity_milli = qty;
