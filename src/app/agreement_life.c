@@ -48,7 +48,8 @@ static enum acsa_rc version_days(struct acsa_app *app, const struct acsa_agreeme
     *count = 1;
     while (*count < ACSA_AGREEMENT_VERSIONS_MAX) {
         enum acsa_rc rc = STORE(app)->agreement_version_get(app->store, first->id, *count - 1,
-                                                            scratch, &days[*count], err);
+                                                            scratch, &days[*count], NULL,
+                                                            err);
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
             return ACSA_OK;
@@ -80,7 +81,7 @@ enum acsa_rc acsa__app_agreement_on(struct acsa_app *app, const char *id, int32_
     if (rc == ACSA_OK && pick > 0) {
         int32_t effective = 0;
         rc = STORE(app)->agreement_version_get(app->store, id, pick - 1, scratch, &effective,
-                                               err);
+                                               NULL, err);
         if (rc == ACSA_OK) {
             *out = *scratch;
         }
@@ -271,16 +272,13 @@ static enum acsa_rc info_versions(struct acsa_app *app, const char *id,
     out->version_count = 1;
     while (rc == ACSA_OK && out->version_count < ACSA_AGREEMENT_VERSIONS_MAX) {
         rc = STORE(app)->agreement_version_get(app->store, id, out->version_count - 1, scratch,
-                                               &out->effective[out->version_count], err);
+                                               &out->effective[out->version_count],
+                                               out->entered_by[out->version_count], err);
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
             return ACSA_OK;
         }
         rc = rc == ACSA_OK ? version_hash(scratch, out->hash[out->version_count], err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->agreement_version_party(
-                                 app->store, id, out->version_count - 1,
-                                 out->entered_by[out->version_count], err)
-                           : rc;
         out->version_count += rc == ACSA_OK ? 1 : 0;
     }
     return rc;
@@ -424,7 +422,7 @@ static enum acsa_rc take_amend(struct acsa_app *app, const struct acsa_record *r
         }
         int32_t effective = 0;
         rc = STORE(app)->agreement_version_get(app->store, f->agreement_id, i - 1, next + 1,
-                                               &effective, err);
+                                               &effective, NULL, err);
         char a[65];
         char b[65];
         rc = rc == ACSA_OK ? version_hash(next, a, err) : rc;

@@ -486,9 +486,11 @@ struct acsa_store_vtbl {
                                           const struct acsa_agreement *agreement,
                                           int32_t effective_day, const char *source_json,
                                           struct acsa_error *err);
+    /* entered_by (ACSA_NATION_SIZE bytes, or NULL): the party whose node entered it. */
     enum acsa_rc (*agreement_version_get)(struct acsa_store *store, const char *id,
                                           uint32_t index, struct acsa_agreement *out,
-                                          int32_t *out_effective_day, struct acsa_error *err);
+                                          int32_t *out_effective_day, char *entered_by,
+                                          struct acsa_error *err);
     enum acsa_rc (*agreement_event_add)(struct acsa_store *store, const char *id,
                                         const char *kind, int32_t day, const char *party,
                                         const char *reason, struct acsa_error *err);
@@ -527,14 +529,11 @@ struct acsa_store_vtbl {
     enum acsa_rc (*batch_of_record)(struct acsa_store *store, const char *peer, int64_t seq,
                                     int64_t *out_batch_id, struct acsa_error *err);
     /* Version 5. An amendment with the party that entered it (agreement_version_add leaves
-     * it ""), and the party of the amendment at index (ACSA_NATION_SIZE bytes). */
+     * it ""); agreement_version_get reads the party back. */
     enum acsa_rc (*agreement_version_add_by)(struct acsa_store *store,
                                              const struct acsa_agreement *agreement,
                                              int32_t effective_day, const char *source_json,
                                              const char *party, struct acsa_error *err);
-    enum acsa_rc (*agreement_version_party)(struct acsa_store *store, const char *id,
-                                            uint32_t index, char *party,
-                                            struct acsa_error *err);
 
     /* ---- Version 5: the latest snapshot of each partner (offline reconciliation) ---------- */
     /* Keeps row as the partner's one snapshot, replacing the one before (the app decides

@@ -640,7 +640,6 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .quarantine_decide = acsa__sqlite_quarantine_decide,
     .batch_of_record = acsa__sqlite_batch_of_record,
     .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
-    .agreement_version_party = acsa__sqlite_agreement_version_party,
     .snapshot_put = acsa__sqlite_snapshot_put,
     .snapshot_get = acsa__sqlite_snapshot_get,
 };

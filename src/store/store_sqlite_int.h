@@ -112,7 +112,6 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_QUARANTINE_ALL,
     ACSA__SQLITE_QUARANTINE_DECIDE,
     ACSA__SQLITE_BATCH_OF_RECORD,
-    ACSA__SQLITE_AGREEMENT_VERSION_PARTY,
     ACSA__SQLITE_SNAPSHOT_PUT,
     ACSA__SQLITE_SNAPSHOT_GET,
     ACSA__SQLITE_SLOT_COUNT
@@ -509,7 +508,7 @@ enum acsa_rc acsa__sqlite_agreement_version_add(struct acsa_store *store,
                                                 struct acsa_error *err);
 enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const char *id,
                                                 uint32_t index, struct acsa_agreement *out,
-                                                int32_t *out_effective_day,
+                                                int32_t *out_effective_day, char *entered_by,
                                                 struct acsa_error *err);
 enum acsa_rc acsa__sqlite_agreement_event_add(struct acsa_store *store, const char *id,
                                               const char *kind, int32_t day, const char *party,
@@ -540,9 +539,6 @@ enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,
                                                    int32_t effective_day,
                                                    const char *source_json, const char *party,
                                                    struct acsa_error *err);
-enum acsa_rc acsa__sqlite_agreement_version_party(struct acsa_store *store, const char *id,
-                                                  uint32_t index, char *party,
-                                                  struct acsa_error *err);
 
 /* store_sqlite_snapshot.c: the partners' latest snapshots. */
 enum acsa_rc acsa__sqlite_snapshot_put(struct acsa_store *store,

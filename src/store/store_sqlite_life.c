@@ -54,14 +54,15 @@ enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,
 
 enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const char *id,
                                                 uint32_t index, struct acsa_agreement *out,
-                                                int32_t *out_effective_day,
+                                                int32_t *out_effective_day, char *entered_by,
                                                 struct acsa_error *err)
 {
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     sqlite3_stmt *stmt = NULL;
     enum acsa_rc rc = acsa__sqlite_acquire(
         s, ACSA__SQLITE_AGREEMENT_VERSION_GET,
-        "SELECT effective_day, canonical_json FROM agreement_versions WHERE agreement_id = ?1 "
+        "SELECT effective_day, canonical_json, entered_by FROM agreement_versions "
+        "WHERE agreement_id = ?1 "
         "ORDER BY effective_day, id LIMIT 1 OFFSET ?2",
         &stmt, err);
     if (rc != ACSA_OK) {
@@ -74,6 +75,12 @@ enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const 
     int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
     if (code == SQLITE_ROW) {
         *out_effective_day = (int32_t)sqlite3_column_int64(stmt, 0);
+        if (entered_by != NULL) {
+            struct acsa__sqlite_row row;
+            acsa__sqlite_row_init(&row, stmt);
+            acsa__sqlite_col_text(&row, 2, entered_by, ACSA_NATION_SIZE);
+            rc = acsa__sqlite_row_check(&row, err);
+        }
         const char *text = (const char *)sqlite3_column_text(stmt, 1);
         int length = sqlite3_column_bytes(stmt, 1);
         struct acsa_error parse_err;
@@ -228,37 +235,3 @@ enum acsa_rc acsa__sqlite_unit_service_get(struct acsa_store *store, int64_t id,
                       err);
 }
 
-enum acsa_rc acsa__sqlite_agreement_version_party(struct acsa_store *store, const char *id,
-                                                  uint32_t index, char *party,
-                                                  struct acsa_error *err)
-{
-    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
-    party[0] = '\0';
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(
-        s, ACSA__SQLITE_AGREEMENT_VERSION_PARTY,
-        "SELECT entered_by FROM agreement_versions WHERE agreement_id = ?1 "
-        "ORDER BY effective_day, id LIMIT 1 OFFSET ?2",
-        &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, id);
-    acsa__sqlite_bind_int(&b, 2, index);
-    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-    if (code == SQLITE_ROW) {
-        struct acsa__sqlite_row row;
-        acsa__sqlite_row_init(&row, stmt);
-        acsa__sqlite_col_text(&row, 0, party, ACSA_NATION_SIZE);
-        rc = acsa__sqlite_row_check(&row, err);
-    } else if (code == SQLITE_DONE) {
-        rc = acsa_error_set(err, ACSA_ENOTFOUND, "agreement", "agreement \"%s\" has no version "
-                            "%u", id, (unsigned)index + 2);
-    } else {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_VERSION_PARTY, stmt);
-    return rc;
-}
