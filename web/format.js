@@ -47,6 +47,7 @@ const STEP_LABELS = {
     correct: "Correct",
     amend: "Amend draft",
     "reject-return": "Reject return",
+    void: "Voided",
 };
 
 const ROLE_LABELS = {

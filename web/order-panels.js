@@ -163,7 +163,7 @@ export function disputeNote(order) {
 }
 
 const CHANGE_STEPS = new Set(["close-line", "correct", "reject-return", "amend", "dispute",
-    "resolve"]);
+    "resolve", "void"]);
 
 function changeWhat(order, event) {
     const line = (order.lines || []).find((l) => l.line === event.line);
@@ -181,6 +181,9 @@ function changeWhat(order, event) {
         return `line ${event.line}: ${quantity(event.quantity, unit)} of the return refused`;
     case "amend":
         return `draft changed; value ${money(event.amount, order.currency)}`;
+    case "void":
+        return `${event.corrected_step ? stepLabel(event.corrected_step).toLowerCase() : "step"} `
+            + "undone: the partner's concurrent step stands";
     default:
         return "";
     }

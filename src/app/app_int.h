@@ -26,6 +26,15 @@ struct acsa_app {
 
 /* Everything an order create or step works on. Orders are large, so it lives on the heap, in
  * one block per handle, allocated on first use and kept: a command costs no allocation. */
+/* What a partner's step does against this node's step taken from the same record of an order
+ * (ARCHITECTURE.md, "Concurrent steps"). */
+enum acsa__app_fork {
+    ACSA__APP_FORK_NONE,        /* Not concurrent, commuting, or decided by hand: apply it. */
+    ACSA__APP_FORK_SUPERSEDED,  /* Ours stands: the partner's is kept, not applied. */
+    ACSA__APP_FORK_VOID_HEAD,   /* The partner's stands: ours is voided first. */
+    ACSA__APP_FORK_BY_HAND,     /* Neither can be voided: held for a programme officer. */
+};
+
 struct acsa__app_work {
     struct acsa_agreement agreement;
     struct acsa_activity activity;
@@ -38,6 +47,9 @@ struct acsa__app_work {
     uint8_t record_buf[ACSA_RECORD_MAX];          /* Its canonical bytes. */
     struct acsa_grant grants[ACSA_OFFICIAL_GRANTS_MAX]; /* The acting official's grants. */
     struct acsa_order_draft draft;                /* A new order's draft with its recorded day. */
+    enum acsa__app_fork fork;                     /* A partner's step against this node's
+                                                     concurrent one (records.c). */
+    char fork_detail[ACSA_TEXT_SIZE];             /* How the two were decided. */
 };
 
 /* How many days a partner's record may be recorded after today here (time zones). */
@@ -256,8 +268,8 @@ ACSA_NODISCARD enum acsa_rc acsa__app_ref_of(struct acsa_app *app, enum acsa_ref
 ACSA_NODISCARD enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
                                                   const uint8_t *body, size_t len,
                                                   const uint8_t hash[ACSA_HASH_SIZE],
-                                                  int64_t batch_id, bool *duplicate,
-                                                  struct acsa_error *err);
+                                                  int64_t batch_id, bool decided,
+                                                  bool *duplicate, struct acsa_error *err);
 
 struct acsa_batch_result;
 

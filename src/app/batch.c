@@ -491,7 +491,7 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
              * (acsa__app_record_take), and a savepoint per record inside the server's writer
              * transaction costs more than the record itself. */
             rc = acsa__app_record_take(app, p->info.sender, p->bodies[i], p->lens[i],
-                                       p->hashes[i], batch_id, &duplicate, &why);
+                                       p->hashes[i], batch_id, false, &duplicate, &why);
             if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
                 *err = why;
                 return rc;

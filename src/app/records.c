@@ -483,6 +483,36 @@ static enum acsa_rc partner_official(struct acsa_app *app, struct acsa__app_work
     return rc;
 }
 
+/* The last event of an order: the step to void. */
+static enum acsa_rc keep_last(void *ctx, const struct acsa_event_row *row)
+{
+    struct acsa_event *last = ctx;
+    *last = row->event;
+    return ACSA_OK;
+}
+
+/* Our step at the head of the order's chain lost to the partner's concurrent one: the order
+ * returns to where it was before it (into work->order), and the void's event, with the order
+ * as it leaves it, waits in work->other_event and work->other to be written. */
+static enum acsa_rc void_head(struct acsa_app *app, struct acsa__app_work *work,
+                              struct acsa_error *err)
+{
+    struct acsa_event *last = acsa_calloc(1, sizeof(*last));
+    if (last == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = STORE(app)->event_list(app->store, work->order.number, keep_last, last,
+                                             err);
+    rc = rc == ACSA_OK ? acsa_order_void(&work->order, last, acsa__app_today(0), "acsa",
+                                         work->fork_detail, &work->other_event, err)
+                       : rc;
+    acsa_free(last);
+    if (rc == ACSA_OK) {
+        memcpy(&work->other, &work->order, sizeof(work->other));
+    }
+    return rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM ? rc : (rc == ACSA_OK ? rc : ACSA_EREFUSED);
+}
+
 static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                               struct acsa_error *err)
 {
@@ -510,7 +540,10 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                       party != NULL ? party : "a party of the order", r->origin);
     }
     rc = check_link(app, r->number, r->prev_hash, "prev_hash", err);
-    if (rc == ACSA_OK && cmd->step == ACSA_STEP_EXCHANGE) {
+    if (rc != ACSA_OK || work->fork == ACSA__APP_FORK_SUPERSEDED) {
+        return rc; /* Its signer may take it, and it follows a record known here: kept. */
+    }
+    if (cmd->step == ACSA_STEP_EXCHANGE) {
         rc = STORE(app)->order_get(app->store, r->other_number, &work->other, err);
         if (rc == ACSA_ENOTFOUND) {
             return REFUSE(err, "other_number", "other_number: order %s is not known here",
@@ -535,11 +568,18 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
                                             work->order.requester_unit_id, work->order.supplier,
                                             work->order.supplier_unit_id, err)
                  : rc;
+        rc = rc == ACSA_OK && work->fork == ACSA__APP_FORK_VOID_HEAD
+                 ? void_head(app, work, err) : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, cmd,
                                               &work->event, err) : rc;
         cmd->official = NULL;
         cmd->amend = NULL;
         cmd->activity = NULL;
+        /* Our voided step, then the partner's: nothing is written unless both hold. */
+        rc = rc == ACSA_OK && work->fork == ACSA__APP_FORK_VOID_HEAD
+                 ? written(STORE(app)->order_update(app->store, &work->other,
+                                                    &work->other_event, err), err)
+                 : rc;
     }
     return rc == ACSA_OK ? written(STORE(app)->order_update(app->store, &work->order,
                                                             &work->event, err), err)
@@ -548,11 +588,15 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
 
 /* ---- Concurrent steps --------------------------------------------------------------------- */
 
-/* Finds the key (day, signer, seq) of the record of an order's chain with a given hash. */
+/* Finds the record of an order's chain with a given hash: its key (day, signer, seq), its step
+ * and the record it follows. */
 struct head_find {
     const uint8_t *hash;
     struct acsa_record *scratch;
     struct acsa_step_key key;
+    enum acsa_step step;
+    uint8_t prev[ACSA_HASH_SIZE];
+    char actor[ACSA_NAME_SIZE];
     bool found;
 };
 
@@ -563,13 +607,34 @@ static enum acsa_rc find_head(void *ctx, const struct acsa_record_row *row)
         return ACSA_OK;
     }
     struct acsa_error ignored;
-    if (acsa_record_decode(row->body, row->body_len, h->scratch, &ignored) == ACSA_OK) {
+    if (acsa_record_decode(row->body, row->body_len, h->scratch, &ignored) == ACSA_OK &&
+        h->scratch->kind == ACSA_RECORD_STEP) {
         h->key.day = h->scratch->command.day;
         memcpy(h->key.nation, row->origin, sizeof(h->key.nation));
         h->key.seq = row->seq;
+        h->step = h->scratch->command.step;
+        memcpy(h->prev, h->scratch->prev_hash, ACSA_HASH_SIZE);
+        memcpy(h->actor, h->scratch->command.actor, sizeof(h->actor));
         h->found = true;
     }
     return ACSA_OK;
+}
+
+/* The record of number's chain with that hash, into h (h->found false if none). */
+static enum acsa_rc head_find(struct acsa_app *app, const char *number,
+                              const uint8_t hash[ACSA_HASH_SIZE], struct head_find *h,
+                              struct acsa_error *err)
+{
+    memset(h, 0, sizeof(*h));
+    h->hash = hash;
+    h->scratch = acsa_malloc(sizeof(*h->scratch));
+    if (h->scratch == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = STORE(app)->record_list(app->store, number, find_head, h, err);
+    acsa_free(h->scratch);
+    h->scratch = NULL;
+    return rc;
 }
 
 /* A step whose link is an older record than the head was taken concurrently with the steps
@@ -581,13 +646,8 @@ static enum acsa_rc settle_head(struct acsa_app *app, const struct acsa_record *
     if (sodium_memcmp(r->prev_hash, old_head, ACSA_HASH_SIZE) == 0) {
         return ACSA_OK; /* Not concurrent: the new record is the head. */
     }
-    struct head_find h = {.hash = old_head};
-    h.scratch = acsa_malloc(sizeof(*h.scratch));
-    if (h.scratch == NULL) {
-        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
-    }
-    enum acsa_rc rc = STORE(app)->record_list(app->store, r->number, find_head, &h, err);
-    acsa_free(h.scratch);
+    struct head_find h;
+    enum acsa_rc rc = head_find(app, r->number, old_head, &h, err);
     struct acsa_step_key incoming = {.day = r->command.day, .seq = r->seq};
     memcpy(incoming.nation, r->origin, sizeof(incoming.nation));
     if (rc == ACSA_OK && h.found && acsa_step_key_compare(&h.key, &incoming) > 0) {
@@ -596,10 +656,63 @@ static enum acsa_rc settle_head(struct acsa_app *app, const struct acsa_record *
     return rc;
 }
 
+/* Two steps taken from the same record of an order, ours the head of its chain here and the
+ * partner's r, that do not commute: both nodes decide them by acsa_conflict_decide, so each
+ * ends with the same step standing whichever arrived first (ARCHITECTURE.md, "Concurrent
+ * steps"). old_head is the chain's head here; officer is set when a programme officer retries
+ * the record, which is the decision a conflict decided by hand waits for. */
+static enum acsa_rc fork_decide(struct acsa_app *app, struct acsa__app_work *work,
+                                const uint8_t old_head[ACSA_HASH_SIZE], bool officer,
+                                enum acsa__app_fork *out, struct acsa_error *err)
+{
+    const struct acsa_record *r = &work->record;
+    *out = ACSA__APP_FORK_NONE;
+    if (sodium_memcmp(r->prev_hash, old_head, ACSA_HASH_SIZE) == 0) {
+        return ACSA_OK;
+    }
+    struct head_find h;
+    enum acsa_rc rc = head_find(app, r->number, old_head, &h, err);
+    if (rc != ACSA_OK || !h.found || strcmp(h.key.nation, app->nation) != 0 ||
+        memcmp(h.prev, r->prev_hash, ACSA_HASH_SIZE) != 0 ||
+        acsa_steps_commute(h.step, r->command.step)) {
+        return rc;
+    }
+    struct acsa_step_key incoming = {.day = r->command.day, .seq = r->seq};
+    memcpy(incoming.nation, r->origin, sizeof(incoming.nation));
+    enum acsa_conflict decided = acsa_conflict_decide(h.step, &h.key, r->command.step,
+                                                      &incoming);
+    char ours[ACSA_DATE_TEXT_SIZE];
+    char theirs[ACSA_DATE_TEXT_SIZE];
+    acsa_date_format(h.key.day, ours);
+    acsa_date_format(r->command.day, theirs);
+    if (decided == ACSA_CONFLICT_BY_HAND && !officer) {
+        *out = ACSA__APP_FORK_BY_HAND;
+        return REFUSE(err, "step", "step: %s's %s of %s on %s conflicts with %s's %s of %s, "
+                      "taken concurrently, and neither can be voided: held until a programme "
+                      "officer on each side decides (quarantine resolve)", r->origin,
+                      acsa_step_name(r->command.step), theirs, r->number, app->nation,
+                      acsa_step_name(h.step), ours);
+    }
+    if (decided == ACSA_CONFLICT_BY_HAND) {
+        return ACSA_OK; /* Applied on top of ours if the core accepts it, as decided. */
+    }
+    bool ours_stands = decided == ACSA_CONFLICT_FIRST_STANDS;
+    /* Names are cut to fit: the detail is a line of the history, the records hold the rest. */
+    int n = snprintf(work->fork_detail, sizeof(work->fork_detail), "%s's %s of %s by %.40s and "
+                     "%s's %s of %s by %.40s were concurrent: the %s stands, the %s is void",
+                     app->nation, acsa_step_name(h.step), ours, h.actor, r->origin,
+                     acsa_step_name(r->command.step), theirs, r->command.actor,
+                     acsa_step_name(ours_stands ? h.step : r->command.step),
+                     acsa_step_name(ours_stands ? r->command.step : h.step));
+    ACSA_ASSERT(n > 0);
+    *out = ours_stands ? ACSA__APP_FORK_SUPERSEDED : ACSA__APP_FORK_VOID_HEAD;
+    return ACSA_OK;
+}
+
 enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
                                    const uint8_t *body, size_t len,
                                    const uint8_t hash[ACSA_HASH_SIZE], int64_t batch_id,
-                                   bool *duplicate, struct acsa_error *err)
+                                   bool decided, bool *duplicate, struct acsa_error *err)
 {
     *duplicate = false;
     struct acsa__app_work *work = acsa__app_work(app, err);
@@ -655,9 +768,6 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
         partner = r->origin;
         break;
     case ACSA_RECORD_STEP:
-        rc = r->command.step == ACSA_STEP_CREATE ? take_create(app, work, err)
-                                                 : take_step(app, work, err);
-        partner = r->origin;
         break;
     }
     /* The head before this record: an exchange moves two chains and conflicts with any
@@ -665,12 +775,39 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
     uint8_t old_head[ACSA_HASH_SIZE];
     bool single = r->kind == ACSA_RECORD_STEP && r->command.step != ACSA_STEP_CREATE &&
                   r->command.step != ACSA_STEP_EXCHANGE;
-    if (rc == ACSA_OK && single) {
-        rc = written(STORE(app)->chain_head(app->store, r->number, old_head, err), err);
+    enum acsa__app_fork fork = ACSA__APP_FORK_NONE;
+    if (single) {
+        rc = STORE(app)->chain_head(app->store, r->number, old_head, err);
+        if (rc == ACSA_ENOTFOUND) {
+            return REFUSE(err, "number", "number: order %s is not known here (its create "
+                          "record has not arrived)", r->number);
+        }
+        rc = rc == ACSA_OK ? fork_decide(app, work, old_head, decided, &fork, err) : rc;
+        if (rc != ACSA_OK) {
+            return fork == ACSA__APP_FORK_BY_HAND ? rc : written(rc, err);
+        }
+    }
+    if (r->kind == ACSA_RECORD_STEP) {
+        work->fork = fork;
+        rc = r->command.step == ACSA_STEP_CREATE ? take_create(app, work, err)
+                                                 : take_step(app, work, err);
+        work->fork = ACSA__APP_FORK_NONE;
+        partner = r->origin;
     }
     /* A record from the partner is kept for the history; it is never sent back. */
     rc = rc == ACSA_OK ? written(store_record(app, work, partner, batch_id, body, len, hash, err),
                                  err)
                        : rc;
-    return rc == ACSA_OK && single ? written(settle_head(app, r, old_head, err), err) : rc;
+    /* A partner's step that lost is kept with the order's records (the history both nodes
+     * share) but not applied: our step stays the head of the chain. */
+    rc = rc == ACSA_OK && fork == ACSA__APP_FORK_SUPERSEDED
+             ? written(STORE(app)->chain_head_set(app->store, r->number, old_head, err), err)
+             : rc;
+    rc = rc == ACSA_OK && (fork == ACSA__APP_FORK_SUPERSEDED || fork == ACSA__APP_FORK_VOID_HEAD)
+             ? written(acsa__app_audit_append(app, "sync.concurrent", r->number, ACSA_OK,
+                                              work->fork_detail, err), err)
+             : rc;
+    return rc == ACSA_OK && single && fork == ACSA__APP_FORK_NONE
+               ? written(settle_head(app, r, old_head, err), err)
+               : rc;
 }

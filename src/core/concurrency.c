@@ -2,7 +2,11 @@
 /* The commute table of concurrent steps (docs/ARCHITECTURE.md, "Concurrent steps"). */
 #include "concurrency.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "acsa_assert.h"
+#include "date.h"
 
 /* Pairs that commute. Add a pair here once the core accepts each step in the state the other
  * leaves and the two orders of application give the same order and postings (the unit test
@@ -57,4 +61,73 @@ int acsa_step_key_compare(const struct acsa_step_key *a, const struct acsa_step_
 bool acsa_step_under_dispute(enum acsa_step step)
 {
     return step != ACSA_STEP_DISPUTE && acsa_steps_commute(ACSA_STEP_DISPUTE, step);
+}
+
+bool acsa_step_voidable(enum acsa_step step)
+{
+    return step == ACSA_STEP_CANCEL || step == ACSA_STEP_REJECT || step == ACSA_STEP_CLOSE;
+}
+
+enum acsa_conflict acsa_conflict_decide(enum acsa_step a, const struct acsa_step_key *key_a,
+                                        enum acsa_step b, const struct acsa_step_key *key_b)
+{
+    bool void_a = acsa_step_voidable(a);
+    bool void_b = acsa_step_voidable(b);
+    if (void_a != void_b) {
+        return void_a ? ACSA_CONFLICT_SECOND_STANDS : ACSA_CONFLICT_FIRST_STANDS;
+    }
+    if (!void_a) {
+        return ACSA_CONFLICT_BY_HAND;
+    }
+    return acsa_step_key_compare(key_a, key_b) <= 0 ? ACSA_CONFLICT_FIRST_STANDS
+                                                    : ACSA_CONFLICT_SECOND_STANDS;
+}
+
+void acsa_order_history_drop_last(struct acsa_order *order)
+{
+    if (order->history_count > 0) {
+        order->history_count--;
+    }
+    order->last_step_day = order->created_day;
+    for (uint32_t i = 0; i < order->history_count && i < ACSA_ORDER_HISTORY_MAX; i++) {
+        int32_t day = order->history[i].day;
+        order->last_step_day = day > order->last_step_day ? day : order->last_step_day;
+    }
+}
+
+enum acsa_rc acsa_order_void(struct acsa_order *order, const struct acsa_event *last,
+                             int32_t recorded_day, const char *actor, const char *detail,
+                             struct acsa_event *out, struct acsa_error *err)
+{
+    ACSA_ASSERT(order != NULL && last != NULL && out != NULL);
+    if ((unsigned)last->step >= ACSA_STEP_COUNT || !acsa_step_voidable(last->step)) {
+        return acsa_error_set(err, ACSA_EUSAGE, "step", "step: only a cancel, reject or close "
+                              "is voided, not %s", (unsigned)last->step < ACSA_STEP_COUNT
+                                                       ? acsa_step_name(last->step) : "?");
+    }
+    uint32_t n = order->history_count;
+    if (order->state != last->state_to || n == 0 || n > ACSA_ORDER_HISTORY_MAX ||
+        order->history[n - 1].step != (uint8_t)last->step) {
+        return acsa_error_set(err, ACSA_EUSAGE, "step", "step: the %s to void is not the last "
+                              "step of order %s", acsa_step_name(last->step), order->number);
+    }
+    memset(out, 0, sizeof(*out));
+    out->step = ACSA_STEP_VOID;
+    out->day = last->day;
+    out->recorded_day = recorded_day;
+    out->rate_day = ACSA_DATE_NONE;
+    out->corrected_step = last->step; /* The step it undoes, as a correction names its own. */
+    out->state_from = order->state;
+    out->state_to = last->state_from;
+    snprintf(out->actor, sizeof(out->actor), "%s", actor);
+    snprintf(out->detail, sizeof(out->detail), "%s", detail);
+    out->posting_count = last->posting_count;
+    for (uint32_t i = 0; i < last->posting_count && i < ACSA_EVENT_POSTINGS_MAX; i++) {
+        out->postings[i] = last->postings[i];
+        out->postings[i].amount_minor = -last->postings[i].amount_minor;
+        out->postings[i].quantity_milli = -last->postings[i].quantity_milli;
+    }
+    order->state = last->state_from;
+    acsa_order_history_drop_last(order);
+    return ACSA_OK;
 }

@@ -29,6 +29,39 @@ bool acsa_steps_commute(enum acsa_step a, enum acsa_step b);
  * number. In a conflict the step that goes first stands. */
 int acsa_step_key_compare(const struct acsa_step_key *a, const struct acsa_step_key *b);
 
+/** Whether a step may be voided when a concurrent step of the partner's stands instead: a
+ * cancel, a reject and a close change only the order's state (what a cancel releases follows
+ * from the state), so undoing one is exact. Every other step moves goods, money or a dispute
+ * and is never undone by a rule. */
+bool acsa_step_voidable(enum acsa_step step);
+
+/* Which of two conflicting concurrent steps stands on both nodes. */
+enum acsa_conflict {
+    ACSA_CONFLICT_FIRST_STANDS,            /* a stands; b is void on both nodes. */
+    ACSA_CONFLICT_SECOND_STANDS,           /* b stands; a is void on both nodes. */
+    ACSA_CONFLICT_BY_HAND,                 /* Neither can be voided: a programme officer on
+                                              each side decides (quarantine resolve). */
+};
+
+/** Decides two concurrent steps that do not commute, the same way on both nodes whichever
+ * arrived first: a step that cannot be voided stands over one that can (goods issued stand
+ * over a cancel; a dispute stands over a close); of two that can, the first in key order. */
+enum acsa_conflict acsa_conflict_decide(enum acsa_step a, const struct acsa_step_key *key_a,
+                                        enum acsa_step b, const struct acsa_step_key *key_b);
+
+/** Voids the order's last step, which lost to a concurrent step of the partner's: last is its
+ * event as stored. The order returns to the state the step found, the step leaves its history
+ * (and the date rules), and out posts the reverse of its postings: a void, dated as the step
+ * it undoes and recorded on recorded_day, by actor, detail saying why. EUSAGE unless the step
+ * is voidable and is the order's last. */
+enum acsa_rc acsa_order_void(struct acsa_order *order, const struct acsa_event *last,
+                             int32_t recorded_day, const char *actor, const char *detail,
+                             struct acsa_event *out, struct acsa_error *err);
+
+/** Drops the order's last history entry (the step a void undoes) and dates the order by the
+ * latest entry left: the one rule the core and a store reading the history back share. */
+void acsa_order_history_drop_last(struct acsa_order *order);
+
 /** Whether step, taken on a disputed order, applies to the state the order was in before the
  * dispute (the dispute stays raised): the steps that commute with a dispute. */
 bool acsa_step_under_dispute(enum acsa_step step);

@@ -20,7 +20,7 @@ static const char *const state_names[ACSA_STATE_COUNT] = {
 static const char *const step_names[ACSA_STEP_COUNT] = {
     "create", "submit", "approve", "accept",        "reject",   "cancel",  "dispute", "issue",
     "receive", "invoice", "pay",   "return", "accept-return", "exchange", "convert", "close",
-    "resolve", "close-line", "correct", "amend", "reject-return",
+    "resolve", "close-line", "correct", "amend", "reject-return", "void",
 };
 
 static const char *const account_names[ACSA_ACCOUNT_COUNT] = {
@@ -492,12 +492,13 @@ _Static_assert(offsetof(struct acsa_order, history_count) + sizeof(uint32_t) ==
                    offsetof(struct acsa_order, history),
                "the history (count and entries) ends the order struct");
 
-static void history_append(struct acsa_order *order, enum acsa_step step, const char *actor,
-                           const uint8_t *key)
+static void history_append(struct acsa_order *order, enum acsa_step step, int32_t day,
+                           const char *actor, const uint8_t *key)
 {
     ACSA_ASSERT(order->history_count < ACSA_ORDER_HISTORY_MAX);
     struct acsa_order_history_entry *entry = &order->history[order->history_count];
     entry->step = (uint8_t)step;
+    entry->day = day;
     snprintf(entry->actor, sizeof(entry->actor), "%s", actor);
     if (key != NULL) {
         memcpy(entry->actor_key, key, ACSA_NAME_KEY_SIZE);
@@ -571,7 +572,7 @@ enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
         memset(out_order, 0, sizeof(*out_order));
         return rc;
     }
-    history_append(out_order, ACSA_STEP_CREATE, actor, NULL);
+    history_append(out_order, ACSA_STEP_CREATE, day, actor, NULL);
     out_event->step = ACSA_STEP_CREATE;
     out_event->day = day;
     snprintf(out_event->actor, sizeof(out_event->actor), "%s", actor);
@@ -647,6 +648,7 @@ static uint32_t allowed_states(enum acsa_step step)
     case ACSA_STEP_AMEND: return S(DRAFT);
     case ACSA_STEP_REJECT_RETURN: return S(DELIVERED);
     case ACSA_STEP_CREATE: return 0;
+    case ACSA_STEP_VOID: return 0;
     case ACSA_STEP_COUNT: return 0;
     }
 #undef S
@@ -1495,6 +1497,7 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
         return acsa__order_fix_apply(agreement, nation, order, cmd, event, err);
     case ACSA_STEP_CREATE:
     case ACSA_STEP_EXCHANGE:
+    case ACSA_STEP_VOID:
     case ACSA_STEP_COUNT:
         return acsa_error_set(err, ACSA_EUSAGE, "step", "step: %s is not applied one order at "
                               "a time", (unsigned)cmd->step < ACSA_STEP_COUNT
@@ -1550,7 +1553,7 @@ enum acsa_rc acsa_order_apply(const struct acsa_agreement *agreement, const char
     acsa_error_clear(err);
     memset(out_event, 0, sizeof(*out_event));
     if ((unsigned)command->step >= ACSA_STEP_COUNT || command->step == ACSA_STEP_CREATE ||
-        command->step == ACSA_STEP_EXCHANGE) {
+        command->step == ACSA_STEP_EXCHANGE || command->step == ACSA_STEP_VOID) {
         return acsa_error_set(err, ACSA_EUSAGE, "step", "step: not a single-order step");
     }
     /* A step that commutes with a dispute is judged against the state the dispute was raised
@@ -1601,7 +1604,7 @@ static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const cha
     memcpy(order, &next, ORDER_HEAD_SIZE);
     memcpy((char *)order + ORDER_TAIL_OFFSET, (const char *)&next + ORDER_TAIL_OFFSET,
            ORDER_TAIL_SIZE);
-    history_append(order, command->step, command->actor, command->actor_key);
+    history_append(order, command->step, command->day, command->actor, command->actor_key);
     order->last_step_day = command->day > order->last_step_day ? command->day
                                                                 : order->last_step_day;
     *out_event = event;
@@ -1703,7 +1706,7 @@ static void exchange_side(const struct acsa_agreement *agreement, const char *na
     } else {
         order->state = ACSA_STATE_SETTLED;
     }
-    history_append(order, ACSA_STEP_EXCHANGE, cmd->actor, cmd->actor_key);
+    history_append(order, ACSA_STEP_EXCHANGE, cmd->day, cmd->actor, cmd->actor_key);
     event->state_to = order->state;
     ACSA_ASSERT(acsa_event_balanced(event));
 }

@@ -54,6 +54,8 @@ enum acsa_step {
     ACSA_STEP_CORRECT,        /* Sets a per-line step's cumulative quantity anew. */
     ACSA_STEP_AMEND,          /* Changes a draft: units, place, need-by, lines. */
     ACSA_STEP_REJECT_RETURN,  /* The supplier refuses part of a return; it is owed again. */
+    ACSA_STEP_VOID,           /* Derived, never taken nor signed: undoes this node's step that
+                                 lost to a concurrent step of the partner's (concurrency.h). */
     ACSA_STEP_COUNT
 };
 
@@ -157,6 +159,7 @@ struct acsa_invoice {
 /* One recorded step, as far as later rules need it (separation of duties). */
 struct acsa_order_history_entry {
     uint8_t step;                          /* enum acsa_step. */
+    int32_t day;                           /* Its date: the latest is the order's last_step_day. */
     char actor[ACSA_NAME_SIZE];            /* Who took it. */
     uint8_t actor_key[ACSA_NAME_KEY_SIZE]; /* The name's comparison key (all zero: none; the
                                               actors are then compared as written). */

@@ -34,6 +34,8 @@ enum acsa_signer acsa_step_signer(enum acsa_step step)
         return ACSA_SIGNER_DISPUTANT;
     case ACSA_STEP_CORRECT:
         return ACSA_SIGNER_CORRECTED;
+    case ACSA_STEP_VOID:
+        return ACSA_SIGNER_NONE;
     default:
         return ACSA_SIGNER_REQUESTER;
     }

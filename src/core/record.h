@@ -54,6 +54,7 @@ enum acsa_signer {
     ACSA_SIGNER_EITHER,
     ACSA_SIGNER_DISPUTANT,             /* resolve: the party that raised the dispute. */
     ACSA_SIGNER_CORRECTED,             /* correct: the party entitled to the corrected step. */
+    ACSA_SIGNER_NONE,                  /* void: derived on each node, never signed. */
 };
 
 /* A reference datum (activity, unit) named as its origin node numbered it; id 0: none. */

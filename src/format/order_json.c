@@ -271,7 +271,8 @@ json_t *acsa_event_json(const struct acsa_event_row *row, const struct acsa_curr
         "payment", payment_json(e));
     /* A back-entered step says so wherever its history is read (ARCHITECTURE.md "Dates"); a
      * correction names the step it corrected. */
-    const char *corrected = e->step == ACSA_STEP_CORRECT && e->corrected_step != ACSA_STEP_CREATE
+    bool names_step = e->step == ACSA_STEP_CORRECT || e->step == ACSA_STEP_VOID;
+    const char *corrected = names_step && e->corrected_step != ACSA_STEP_CREATE
                                 ? acsa_step_name(e->corrected_step)
                                 : NULL;
     int32_t recorded = e->recorded_day != 0 ? e->recorded_day : ACSA_DATE_NONE; /* 0: unknown. */
@@ -582,7 +583,8 @@ void acsa_event_text(struct acsa_text *t, const struct acsa_event_row *row,
     ACSA_TEXT_LIT(t, ",\"backdate_reason\":");
     acsa_text_text(t, e->backdate_reason);
     ACSA_TEXT_LIT(t, ",\"corrected_step\":");
-    if (e->step == ACSA_STEP_CORRECT && e->corrected_step != ACSA_STEP_CREATE) {
+    if ((e->step == ACSA_STEP_CORRECT || e->step == ACSA_STEP_VOID) &&
+        e->corrected_step != ACSA_STEP_CREATE) {
         text_name(t, acsa_step_name(e->corrected_step));
     } else {
         ACSA_TEXT_LIT(t, "null");

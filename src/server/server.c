@@ -240,6 +240,9 @@ static enum MHD_Result send_response(struct request *req)
     if (r->status == 0) {
         problem(req, 500, NULL, "the request produced no response");
     }
+    /* The partner's batch is taken in by now: its next one, sent as soon as this answer
+     * arrives, must not find the node still marked busy (on_completed runs after the send). */
+    sync_request_done(req);
     struct MHD_Response *response = NULL;
     if (r->body_static) {
         response = MHD_create_response_from_buffer(r->size, r->body, MHD_RESPMEM_PERSISTENT);

@@ -5,6 +5,7 @@
 
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
+#include "../core/concurrency.h"
 #include "store_sqlite_int.h"
 
 /* ---- Order numbers -------------------------------------------------------------------- */
@@ -263,9 +264,10 @@ static void event_settlement_bind(struct acsa__sqlite_bind *b, const struct acsa
     acsa__sqlite_bind_day(b, 15, rated ? event->rate_day : ACSA_DATE_NONE);
     acsa__sqlite_bind_opt_text(b, 16, event->rate_source);
     acsa__sqlite_bind_opt_text(b, 17, event->invoice);
-    /* A correction's corrected step (migration of the order views); NULL on other steps. */
-    acsa__sqlite_bind_opt_text(b, 20, event->step == ACSA_STEP_CORRECT
-                                          ? acsa_step_name(event->corrected_step) : "");
+    /* The step a correction corrects or a void undoes (migration of the order views); NULL
+     * on other steps. */
+    bool names_step = event->step == ACSA_STEP_CORRECT || event->step == ACSA_STEP_VOID;
+    acsa__sqlite_bind_opt_text(b, 20, names_step ? acsa_step_name(event->corrected_step) : "");
 }
 
 /* Events get their id from SQLite: ids ascend with time across all orders, which is what
@@ -527,10 +529,15 @@ static enum acsa_rc history_read(sqlite3_stmt *stmt, struct acsa_order *out,
     acsa__sqlite_row_init(&row, stmt);
     entry->step = (uint8_t)acsa__sqlite_col_step(&row, 0);
     acsa__sqlite_col_text(&row, 1, entry->actor, sizeof(entry->actor));
+    entry->day = acsa__sqlite_col_day(&row, 2);
+    if (entry->step == ACSA_STEP_VOID) {
+        /* A void takes the step it undoes out of the history, as the core did. */
+        acsa_order_history_drop_last(out);
+        return acsa__sqlite_row_check(&row, err);
+    }
     /* The latest step's date: the next step may not be dated before it. */
-    int32_t day = acsa__sqlite_col_day(&row, 2);
-    if (out->history_count == 0 || day > out->last_step_day) {
-        out->last_step_day = day;
+    if (out->history_count == 0 || entry->day > out->last_step_day) {
+        out->last_step_day = entry->day;
     }
     out->history_count++;
     return acsa__sqlite_row_check(&row, err);

@@ -264,6 +264,92 @@ static void test_defect15_pay_and_dispute(void **state)
     assert_int_equal(o->state, ACSA_STATE_DISPUTED);
 }
 
+/* Every conflicting pair is decided the same way on both nodes: on the node where the losing
+ * step was taken first, voiding it and applying the winner ends exactly where the other node
+ * ends by applying the winner alone (facts and ledger, on both nations' books). */
+static void test_conflicts_decided(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_step_key in = {.day = day_of("2024-06-10"), .nation = "IN", .seq = 7};
+    struct acsa_step_key jp = {.day = day_of("2024-06-10"), .nation = "JP", .seq = 7};
+    for (size_t i = 0; i < sizeof(CASES) / sizeof(CASES[0]); i++) {
+        const struct pair_case *c = &CASES[i];
+        if (acsa_steps_commute(c->a, c->b)) {
+            continue;
+        }
+        enum acsa_conflict decided = acsa_conflict_decide(c->a, &in, c->b, &jp);
+        /* Symmetric: the other node, with the two the other way round, decides alike. */
+        enum acsa_conflict mirrored = acsa_conflict_decide(c->b, &jp, c->a, &in);
+        print_message("# %s: %s\n", c->name,
+                      decided == ACSA_CONFLICT_BY_HAND ? "by hand"
+                      : decided == ACSA_CONFLICT_FIRST_STANDS ? acsa_step_name(c->a)
+                                                              : acsa_step_name(c->b));
+        if (decided == ACSA_CONFLICT_BY_HAND) {
+            assert_int_equal(mirrored, ACSA_CONFLICT_BY_HAND);
+            assert_false(acsa_step_voidable(c->a) || acsa_step_voidable(c->b));
+            continue;
+        }
+        assert_int_equal(mirrored, decided == ACSA_CONFLICT_FIRST_STANDS
+                                       ? ACSA_CONFLICT_SECOND_STANDS
+                                       : ACSA_CONFLICT_FIRST_STANDS);
+        bool a_stands = decided == ACSA_CONFLICT_FIRST_STANDS; /* India takes a, Japan b. */
+        enum acsa_step winner = a_stands ? c->a : c->b;
+        enum acsa_step loser = a_stands ? c->b : c->a;
+        assert_true(acsa_step_voidable(loser));
+        for (int n = 0; n < 2; n++) {
+            const char *nation = n == 0 ? "IN" : "JP";
+            walk(f, nation, c->walk);
+            f->order = f->base;
+            assert_int_equal(take(f, nation, &f->order, winner, "2024-06-10",
+                                  a_stands), ACSA_OK);
+            uint64_t alone = acsa_order_fingerprint(&f->order);
+            int64_t ledger[ACSA_ACCOUNT_COUNT];
+            memcpy(ledger, f->ledger, sizeof(ledger));
+            walk(f, nation, c->walk);
+            f->order = f->base;
+            assert_int_equal(take(f, nation, &f->order, loser, "2024-06-10",
+                                  !a_stands), ACSA_OK);
+            struct acsa_event lost = f->event;
+            struct acsa_event undone;
+            assert_int_equal(acsa_order_void(&f->order, &lost, day_of("2024-06-11"), "acsa",
+                                             "concurrent", &undone, &f->err), ACSA_OK);
+            assert_int_equal(undone.step, ACSA_STEP_VOID);
+            assert_int_equal(undone.corrected_step, loser);
+            assert_true(acsa_event_balanced(&undone));
+            for (uint32_t p = 0; p < undone.posting_count; p++) {
+                f->ledger[undone.postings[p].account] += undone.postings[p].amount_minor;
+            }
+            assert_int_equal(take(f, nation, &f->order, winner, "2024-06-10",
+                                  a_stands), ACSA_OK);
+            assert_true(acsa_order_fingerprint(&f->order) == alone);
+            assert_memory_equal(f->ledger, ledger, sizeof(ledger));
+        }
+    }
+}
+
+/* Only a voidable step, and only the order's last, is voided. */
+static void test_void_refused(void **state)
+{
+    struct fixture *f = *state;
+    walk(f, "IN", TO_APPROVED);
+    f->order = f->base;
+    assert_int_equal(take(f, "IN", &f->order, ACSA_STEP_ACCEPT, "2024-06-10", false), ACSA_OK);
+    struct acsa_event accepted = f->event;
+    struct acsa_event out;
+    assert_int_equal(acsa_order_void(&f->order, &accepted, day_of("2024-06-11"), "acsa", "x",
+                                     &out, &f->err), ACSA_EUSAGE);
+    assert_string_equal(f->err.field, "step");
+    assert_int_equal(take(f, "IN", &f->order, ACSA_STEP_CANCEL, "2024-06-10", true), ACSA_OK);
+    struct acsa_event cancelled = f->event;
+    assert_int_equal(acsa_order_void(&f->order, &cancelled, day_of("2024-06-11"), "acsa", "x",
+                                     &out, &f->err), ACSA_OK);
+    assert_int_equal(f->order.state, ACSA_STATE_ACCEPTED);
+    /* Voided once, the cancel is no longer the order's last step. */
+    assert_int_equal(acsa_order_void(&f->order, &cancelled, day_of("2024-06-11"), "acsa", "x",
+                                     &out, &f->err), ACSA_EUSAGE);
+    assert_int_equal(f->order.state, ACSA_STATE_ACCEPTED);
+}
+
 static void test_table(void **state)
 {
     (void)state;
@@ -295,6 +381,10 @@ int main(void)
          test_defect15_pay_and_dispute, setup, teardown, NULL},
         {"every pair of concurrent steps: commuting pairs end alike, conflicts are refused",
          test_pairs, setup, teardown, NULL},
+        {"every conflicting pair is decided alike on both nodes; the loser voided ends where "
+         "the winner alone does", test_conflicts_decided, setup, teardown, NULL},
+        {"only a cancel, reject or close, and only the last step, is voided", test_void_refused,
+         setup, teardown, NULL},
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests_name("concurrency", tests, NULL, NULL);

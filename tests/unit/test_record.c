@@ -1223,11 +1223,12 @@ static void test_signer_table(void **state)
         [ACSA_STEP_CORRECT] = ACSA_SIGNER_CORRECTED,
         [ACSA_STEP_AMEND] = ACSA_SIGNER_REQUESTER,
         [ACSA_STEP_REJECT_RETURN] = ACSA_SIGNER_SUPPLIER,
+        [ACSA_STEP_VOID] = ACSA_SIGNER_NONE,
     };
     memset(&f->order, 0, sizeof(f->order));
     snprintf(f->order.requester, sizeof(f->order.requester), "IN");
     snprintf(f->order.supplier, sizeof(f->order.supplier), "JP");
-    unsigned counts[5] = {0};
+    unsigned counts[6] = {0};
     for (int s = 0; s < ACSA_STEP_COUNT; s++) {
         enum acsa_signer signer = acsa_step_signer((enum acsa_step)s);
         if (signer != expected[s]) {
@@ -1242,6 +1243,7 @@ static void test_signer_table(void **state)
         case ACSA_SIGNER_EITHER: assert_null(party); break;
         case ACSA_SIGNER_DISPUTANT: assert_null(party); break; /* Not disputed: not known. */
         case ACSA_SIGNER_CORRECTED: assert_null(party); break; /* acsa_command_party. */
+        case ACSA_SIGNER_NONE: assert_null(party); break;
         }
     }
     assert_int_equal(counts[ACSA_SIGNER_REQUESTER], 8);
@@ -1249,6 +1251,7 @@ static void test_signer_table(void **state)
     assert_int_equal(counts[ACSA_SIGNER_EITHER], 4);
     assert_int_equal(counts[ACSA_SIGNER_DISPUTANT], 1);
     assert_int_equal(counts[ACSA_SIGNER_CORRECTED], 1);
+    assert_int_equal(counts[ACSA_SIGNER_NONE], 1);
     /* Resolve belongs to the party that raised the dispute; a correction to the party
      * entitled to the step it corrects. */
     snprintf(f->order.disputed_by, sizeof(f->order.disputed_by), "JP");

@@ -24,6 +24,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "node.h"
+#include "quarantine.h"
 #include "record.h"
 #include "store.h"
 #include "sync.h"
@@ -289,6 +290,9 @@ static void take(struct fixture *f, struct node *n, const char *number, enum acs
     if (step == ACSA_STEP_DISPUTE) {
         snprintf(cmd.reason, sizeof(cmd.reason), "short delivery");
     }
+    if (step == ACSA_STEP_REJECT || step == ACSA_STEP_CANCEL) {
+        snprintf(cmd.reason, sizeof(cmd.reason), "no longer needed");
+    }
     /* No step is dated before the order's previous one (a conversion is dated a year on). */
     struct acsa_order *now = calloc(1, sizeof(*now));
     assert_non_null(now);
@@ -350,8 +354,9 @@ static uint8_t *export_batch(struct fixture *f, struct node *from, struct node *
     return buf;
 }
 
-/* Moves everything from has for to that to has not taken in yet; nothing may be refused. */
-static struct acsa_batch_result sync_nodes(struct fixture *f, struct node *from, struct node *to)
+/* Moves everything from has for to that to has not taken in yet, refusals counted. */
+static struct acsa_batch_result sync_counted(struct fixture *f, struct node *from,
+                                             struct node *to)
 {
     int64_t after = peer_of(f, to, from->nation).received_through;
     size_t len = 0;
@@ -363,9 +368,16 @@ static struct acsa_batch_result sync_nodes(struct fixture *f, struct node *from,
     if (rc != ACSA_OK) {
         fail_msg("import %s -> %s: %s", from->nation, to->nation, f->err.message);
     }
-    assert_int_equal(result.quarantined, 0);
-    assert_int_equal(result.applied + result.duplicates, info.count);
+    assert_int_equal(result.applied + result.duplicates + result.quarantined, info.count);
     assert_int_equal(peer_of(f, to, from->nation).received_through, info.through);
+    return result;
+}
+
+/* As sync_counted; nothing may be refused. */
+static struct acsa_batch_result sync_nodes(struct fixture *f, struct node *from, struct node *to)
+{
+    struct acsa_batch_result result = sync_counted(f, from, to);
+    assert_int_equal(result.quarantined, 0);
     return result;
 }
 
@@ -953,6 +965,151 @@ static void run_defect15(struct fixture *f, bool india_first)
     assert_int_equal(q.count, 0);
     /* A later Indian step links to what India holds and is taken in by Japan. */
     step_and_sync(f, &f->in, ACSA_STEP_DISPUTE, "Lt Iyer", 0, 0, 0, ACSA_STATE_DISPUTED);
+}
+
+/* ---- Conflicting concurrent steps ------------------------------------------------------- */
+
+/* A pair of steps that do not commute, taken apart from the same state (India a, Japan b),
+ * and the state both nodes must end in whichever record arrives first. */
+struct conflict_case {
+    const char *name;
+    enum acsa_state from;
+    enum acsa_step a;
+    const char *a_actor;
+    enum acsa_step b;
+    const char *b_actor;
+    enum acsa_state ends;
+};
+
+static const struct conflict_case CONFLICTS[] = {
+    /* Goods or an acceptance stand over a cancel: the cancel is void on both nodes. */
+    {"cancel and accept", ACSA_STATE_APPROVED, ACSA_STEP_CANCEL, "Lt Iyer", ACSA_STEP_ACCEPT,
+     "Capt Sato", ACSA_STATE_ACCEPTED},
+    {"cancel and issue", ACSA_STATE_ACCEPTED, ACSA_STEP_CANCEL, "Lt Iyer", ACSA_STEP_ISSUE,
+     "PO Tanaka", ACSA_STATE_DELIVERING},
+    /* A dispute stands over a cancel or a close. */
+    {"cancel and dispute", ACSA_STATE_ACCEPTED, ACSA_STEP_CANCEL, "Lt Iyer", ACSA_STEP_DISPUTE,
+     "Capt Sato", ACSA_STATE_DISPUTED},
+    {"close and dispute", ACSA_STATE_SETTLED, ACSA_STEP_CLOSE, "Lt Iyer", ACSA_STEP_DISPUTE,
+     "Capt Sato", ACSA_STATE_DISPUTED},
+    /* Two that can both be voided: the first in (day, nation, seq) stands, India's here. */
+    {"cancel and reject", ACSA_STATE_APPROVED, ACSA_STEP_CANCEL, "Lt Iyer", ACSA_STEP_REJECT,
+     "Capt Sato", ACSA_STATE_CANCELLED},
+    {"close and close", ACSA_STATE_SETTLED, ACSA_STEP_CLOSE, "Lt Iyer", ACSA_STEP_CLOSE,
+     "Capt Sato", ACSA_STATE_CLOSED},
+    /* Japan's dispute against India's cancel on the same day, Japan's reject first in time. */
+};
+
+/* A new cash order walked on both nodes, in step, to state. */
+static void walk_both(struct fixture *f, enum acsa_state state)
+{
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    step_and_sync(f, &f->in, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, 0, ACSA_STATE_SUBMITTED);
+    step_and_sync(f, &f->in, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, 0, ACSA_STATE_APPROVED);
+    if (state == ACSA_STATE_APPROVED) {
+        return;
+    }
+    step_and_sync(f, &f->jp, ACSA_STEP_ACCEPT, "Capt Sato", 0, 0, 0, ACSA_STATE_ACCEPTED);
+    if (state == ACSA_STATE_ACCEPTED) {
+        return;
+    }
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 1, 10000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->jp, ACSA_STEP_ISSUE, "PO Tanaka", 2, 4000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 1, 10000, 0, ACSA_STATE_DELIVERING);
+    step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 2, 4000, 0, ACSA_STATE_DELIVERED);
+    step_and_sync(f, &f->jp, ACSA_STEP_INVOICE, "Capt Sato", 0, 0, 0, ACSA_STATE_INVOICED);
+    step_and_sync(f, &f->in, ACSA_STEP_PAY, "Lt Finance", 0, 0, 20000, ACSA_STATE_SETTLED);
+    assert_int_equal(state, ACSA_STATE_SETTLED);
+}
+
+static uint32_t open_quarantine(struct fixture *f, struct node *n)
+{
+    struct qlist q;
+    quarantine_of(f, n, &q);
+    return (uint32_t)q.count;
+}
+
+/* Every conflicting pair, both orders of arrival: both nodes end in the same state with the
+ * same facts, head and mirrored books, nothing left in quarantine, and the order goes on. */
+static void test_conflicts_converge(void **state)
+{
+    struct fixture *f = *state;
+    for (size_t i = 0; i < sizeof(CONFLICTS) / sizeof(CONFLICTS[0]); i++) {
+        const struct conflict_case *c = &CONFLICTS[i];
+        for (int india_first = 1; india_first >= 0; india_first--) {
+            print_message("# %s, %s first\n", c->name, india_first ? "India" : "Japan");
+            walk_both(f, c->from);
+            uint32_t line = c->b == ACSA_STEP_ISSUE ? 1 : 0;
+            take(f, &f->in, f->number, c->a, c->a_actor, 0, 0, 0);
+            take(f, &f->jp, f->number, c->b, c->b_actor, line, line != 0 ? 5000 : 0, 0);
+            struct node *first = india_first ? &f->in : &f->jp;
+            struct node *second = india_first ? &f->jp : &f->in;
+            assert_int_equal(sync_nodes(f, first, second).applied, 1);
+            assert_int_equal(sync_nodes(f, second, first).applied, 1);
+            expect_same_order(f, f->number, c->ends);
+            struct balances books;
+            expect_mirrored(f, &books);
+            assert_int_equal(open_quarantine(f, &f->in), 0);
+            assert_int_equal(open_quarantine(f, &f->jp), 0);
+            /* The void is said in the history of the node whose step lost. */
+            /* The order goes on from the step that stood, on either node. */
+            if (c->ends == ACSA_STATE_ACCEPTED) {
+                step_and_sync(f, &f->in, ACSA_STEP_CANCEL, "Lt Iyer", 0, 0, 0,
+                              ACSA_STATE_CANCELLED);
+            } else if (c->ends == ACSA_STATE_DELIVERING) {
+                step_and_sync(f, &f->in, ACSA_STEP_RECEIVE, "CPO Das", 1, 5000, 0,
+                              ACSA_STATE_DELIVERING);
+            } else if (c->ends == ACSA_STATE_DISPUTED) {
+                step_and_sync(f, &f->in, ACSA_STEP_DISPUTE, "Lt Iyer", 0, 0, 0,
+                              ACSA_STATE_DISPUTED);
+            }
+        }
+    }
+}
+
+/* Two concurrent steps neither of which can be voided (India closes line 1 short while Japan
+ * issues on it): neither node applies the other's, both hold the same conflict for a programme
+ * officer, and the officer's retry applies the partner's step where the core allows it on top
+ * of the node's own (Japan: the close-line after the issue) and keeps it held, saying why,
+ * where it does not (India: no issue on a closed line). */
+static void test_conflict_by_hand(void **state)
+{
+    struct fixture *f = *state;
+    walk_both(f, ACSA_STATE_ACCEPTED);
+    struct acsa_command close = command(ACSA_STEP_CLOSE_LINE, "Lt Iyer", "2024-06-10");
+    close.line_no = 1;
+    snprintf(close.reason, sizeof(close.reason), "no more fuel needed");
+    CHECK(f, acsa_app_order_step(f->in.app, f->number, &close, NULL, &f->err));
+    take(f, &f->jp, f->number, ACSA_STEP_ISSUE, "PO Tanaka", 1, 5000, 0);
+    assert_int_equal(sync_counted(f, &f->in, &f->jp).quarantined, 1);
+    assert_int_equal(sync_counted(f, &f->jp, &f->in).quarantined, 1);
+    struct qlist q_in;
+    struct qlist q_jp;
+    quarantine_of(f, &f->in, &q_in);
+    quarantine_of(f, &f->jp, &q_jp);
+    assert_int_equal(q_in.count, 1);
+    assert_int_equal(q_jp.count, 1);
+    assert_non_null(strstr(q_in.rows[0].reason, "JP's issue of 2024-06-10"));
+    assert_non_null(strstr(q_in.rows[0].reason, "neither can be voided"));
+    assert_non_null(strstr(q_jp.rows[0].reason, "IN's close-line of 2024-06-10"));
+    assert_non_null(strstr(q_jp.rows[0].reason, "neither can be voided"));
+    /* Each node kept its own step. */
+    get_order(f, &f->in, f->number, f->a);
+    get_order(f, &f->jp, f->number, f->b);
+    assert_true(f->a->lines[0].closed && f->a->lines[0].issued_milli == 0);
+    assert_true(!f->b->lines[0].closed && f->b->lines[0].issued_milli == 5000);
+    /* Japan's officer applies India's close-line on top of the issue. */
+    CHECK(f, acsa_app_quarantine_resolve(f->jp.app, q_jp.rows[0].id, "retry", "PO Sharma",
+                                         "India closed the line; the issue stands", 1, &f->err));
+    get_order(f, &f->jp, f->number, f->b);
+    assert_true(f->b->lines[0].closed && f->b->lines[0].issued_milli == 5000);
+    /* India's node refuses an issue on a line closed here: the entry stays, saying why. */
+    assert_int_equal(acsa_app_quarantine_resolve(f->in.app, q_in.rows[0].id, "retry",
+                                                 "Cdr Rao", "take the issue", 1, &f->err),
+                     ACSA_EREFUSED);
+    assert_non_null(strstr(f->err.message, "closed"));
 }
 
 /* Defect 9: before Japan had a node, India entered Japan's order by hand; Japan's node then
@@ -2874,6 +3031,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cash_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settlement_two_nodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rik_lifecycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conflicts_converge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conflict_by_hand, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exchange_two_nodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ways_out_two_nodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_largest_order, setup, teardown),
