@@ -6,6 +6,7 @@
  * truncation), the signature, then every field, so nothing unsigned is ever interpreted. */
 #include <inttypes.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,13 +109,17 @@ void acsa_snapshot_begin_balances(struct acsa_snapshot_writer *w)
 }
 
 void acsa_snapshot_add_balance(struct acsa_snapshot_writer *w, const char *currency,
-                               const char *account, int64_t amount_minor)
+                               const char *account, acsa_wide amount_minor)
 {
     w->over = w->over || w->count >= ACSA_SNAPSHOT_BALANCES_MAX;
     w->failed = w->failed || w->over;
     put_text(w, currency);
     put_text(w, account);
-    put_int(w, (uint64_t)amount_minor, 8);
+    /* A sum of many orders may pass 64 bits (ARCHITECTURE.md "No overflow"): two's
+     * complement in 128, high half first. */
+    acsa_uwide bits = (acsa_uwide)amount_minor;
+    put_int(w, (uint64_t)(bits >> 64), 8);
+    put_int(w, (uint64_t)bits, 8);
     w->count++;
 }
 
@@ -143,6 +148,7 @@ struct reader {
     struct acsa_error *value;    /* The first field refusal (reading goes on). */
     bool layout_bad;
     bool value_bad;
+    bool narrow;                 /* A layout 1 snapshot: balances as i64. */
 };
 
 #define LAYOUT(r, ...) \
@@ -150,13 +156,16 @@ struct reader {
                      : ((r)->layout_bad = true, \
                         acsa_error_set((r)->layout, ACSA_EREFUSED, "snapshot", __VA_ARGS__)))
 
-static void value_bad(struct reader *r, const char *field, const char *fmt, const char *a,
-                      const char *b)
+__attribute__((format(printf, 3, 4)))
+static void value_bad(struct reader *r, const char *field, const char *fmt, ...)
 {
     if (!r->value_bad) {
         r->value_bad = true;
         char message[ACSA_ERROR_MESSAGE_SIZE];
-        snprintf(message, sizeof(message), fmt, a, b);
+        va_list args;
+        va_start(args, fmt);
+        vsnprintf(message, sizeof(message), fmt, args);
+        va_end(args);
         acsa_error_set(r->value, ACSA_EREFUSED, field, "%s: %s", field, message);
     }
 }
@@ -334,9 +343,17 @@ static bool read_balances(struct reader *r, struct acsa_snapshot *out)
         if (!r->layout_bad && !acsa_account_parse(account, &parsed)) {
             value_bad(r, field, "\"%.40s\" is not an account%s", account, "");
         }
-        int64_t amount = (int64_t)get_int(r, 8, "snapshot.balances");
-        char line[TEXT_MAX * 2 + 32];
-        snprintf(line, sizeof(line), "%s\t%s\t%" PRId64 "\n", currency, account, amount);
+        acsa_wide amount = 0;
+        if (r->narrow) {
+            amount = (int64_t)get_int(r, 8, "snapshot.balances");
+        } else {
+            acsa_uwide high = get_int(r, 8, "snapshot.balances");
+            amount = (acsa_wide)((high << 64) | get_int(r, 8, "snapshot.balances"));
+        }
+        char figure[ACSA_WIDE_TEXT_SIZE];
+        char line[TEXT_MAX * 2 + ACSA_WIDE_TEXT_SIZE + 8];
+        snprintf(line, sizeof(line), "%s\t%s\t%s\n", currency, account,
+                 acsa_wide_format(amount, 0, figure));
         if (!r->layout_bad && !r->value_bad &&
             !text_add(&out->balance, &out->balance_len, &cap, line)) {
             return false;
@@ -354,7 +371,8 @@ enum acsa_rc acsa_snapshot_decode(const uint8_t *buf, size_t len, const uint8_t 
         return acsa_error_set(err, ACSA_EREFUSED, "snapshot", "snapshot: %zu bytes; at most "
                               "%u are accepted", len, ACSA_SNAPSHOT_BYTES_MAX);
     }
-    if (len < MAGIC_LEN || memcmp(buf, ACSA_SNAPSHOT_MAGIC, MAGIC_LEN) != 0) {
+    bool narrow = len >= MAGIC_LEN && memcmp(buf, ACSA_SNAPSHOT_MAGIC_V1, MAGIC_LEN) == 0;
+    if (len < MAGIC_LEN || (memcmp(buf, ACSA_SNAPSHOT_MAGIC, MAGIC_LEN) != 0 && !narrow)) {
         return acsa_error_set(err, ACSA_EREFUSED, "snapshot", "snapshot: the %zu bytes after "
                               "the batch are not an acsa snapshot (it starts with the 8 bytes "
                               "%s)", len, ACSA_SNAPSHOT_MAGIC);
@@ -366,7 +384,7 @@ enum acsa_rc acsa_snapshot_decode(const uint8_t *buf, size_t len, const uint8_t 
     struct acsa_error value;
     acsa_error_clear(&value);
     struct reader r = {buf, len - ACSA_SNAPSHOT_SIGNATURE_SIZE, MAGIC_LEN, err, &value, false,
-                       false};
+                       false, narrow};
     read_header(&r, sender, receiver, out);
     bool memory = read_orders(&r, out) && read_balances(&r, out);
     if (!memory) {

@@ -14,7 +14,9 @@
 #include "app.h"
 #include "node.h"
 
-#define ACSA_SNAPSHOT_MAGIC "ACSASNP1"         /* First 8 bytes: kind and layout version. */
+#define ACSA_SNAPSHOT_MAGIC "ACSASNP2"         /* First 8 bytes: kind and layout version
+                                                  (2: balances as i128; 1, still read: i64). */
+#define ACSA_SNAPSHOT_MAGIC_V1 "ACSASNP1"
 #define ACSA_SNAPSHOT_BYTES_MAX (16u << 20)    /* Largest snapshot accepted. */
 /* Orders one snapshot may list: each takes at most 2 + 31 + 8 bytes. */
 #define ACSA_SNAPSHOT_ORDERS_MAX 400000u
@@ -68,7 +70,7 @@ void acsa_snapshot_add_order(struct acsa_snapshot_writer *w, const char *number,
 /** Ends the list of orders, begins the balances. */
 void acsa_snapshot_begin_balances(struct acsa_snapshot_writer *w);
 void acsa_snapshot_add_balance(struct acsa_snapshot_writer *w, const char *currency,
-                               const char *account, int64_t amount_minor);
+                               const char *account, acsa_wide amount_minor);
 /** The SHA-256 the signature covers: every byte written so far. */
 void acsa_snapshot_end(struct acsa_snapshot_writer *w, uint8_t digest[32]);
 void acsa_snapshot_seal(struct acsa_snapshot_writer *w,

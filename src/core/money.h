@@ -20,6 +20,7 @@ struct acsa_currency {
  * ACSA_ORDER_VALUE_MAX (limits.h), so a sum of up to 2^63 of them fits: no report over the
  * orders a database can hold overflows. __extension__ keeps -Wpedantic quiet. */
 __extension__ typedef __int128 acsa_wide;
+__extension__ typedef unsigned __int128 acsa_uwide; /* Its bits, for byte layouts. */
 
 /* Longest formatted wide amount: sign, 39 digits, point, NUL. */
 #define ACSA_WIDE_TEXT_SIZE 48

@@ -301,7 +301,7 @@ static const int64_t edges[] = {
 
 static int64_t edge(unsigned *seed)
 {
-    unsigned r = rand_r(seed);
+    unsigned r = (unsigned)rand_r(seed);
     if (r % 4 == 0) {
         return (int64_t)(((uint64_t)rand_r(seed) << 33) ^ ((uint64_t)rand_r(seed) << 2) ^ r);
     }

@@ -857,7 +857,7 @@ static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
     if (i == l->count) {
         snprintf(l->currency[l->count++], ACSA_CURRENCY_SIZE, "%s", row->currency);
     }
-    l->amount[i][row->account] += row->amount_minor;
+    l->amount[i][row->account] += (int64_t)row->amount_minor; /* Fits: a few orders. */
     return ACSA_OK;
 }
 

@@ -46,7 +46,7 @@ struct order_in {
 struct balance_in {
     const char *currency;
     const char *account;
-    int64_t amount;
+    acsa_wide amount;
 };
 
 /* A snapshot by sender for receiver of orders and balances, signed with keys. */
@@ -95,9 +95,9 @@ static void test_round_trip(void **state)
     build(&w, "JP", "IN", ORDERS, 3, BALANCES, 2, &japan);
     /* magic, two nations, three i64, two counts, the orders, the balances, the signature. */
     size_t orders = 3 * (2 + 17 + 8);
-    size_t balances = (2 + 3 + 2 + 15 + 8) + (2 + 3 + 2 + 8 + 8);
+    size_t balances = (2 + 3 + 2 + 15 + 16) + (2 + 3 + 2 + 8 + 16);
     assert_int_equal(w.len, 8 + 2 * 4 + 3 * 8 + 4 + orders + 4 + balances + 64);
-    assert_memory_equal(w.data, "ACSASNP1\0\2JP\0\2IN", 16);
+    assert_memory_equal(w.data, "ACSASNP2\0\2JP\0\2IN", 16);
     struct acsa_snapshot s;
     struct acsa_error err;
     assert_int_equal(decode(&w, japan.pk, &s, &err), ACSA_OK);
@@ -114,6 +114,59 @@ static void test_round_trip(void **state)
     assert_int_equal(s.fingerprints_len, strlen(fingerprints));
     assert_memory_equal(s.fingerprints, fingerprints, s.fingerprints_len);
     const char *balance = "JPY\treceivable-cash\t2000000\nJPY\tsupplied\t-2000000\n";
+    assert_int_equal(s.balance_len, strlen(balance));
+    assert_memory_equal(s.balance, balance, s.balance_len);
+    acsa_snapshot_free(&s);
+    acsa_free(w.data);
+}
+
+/* A balance summed over more orders than 64 bits hold travels whole (ARCHITECTURE.md "No
+ * overflow"): a layout 1 snapshot cut it to its low 64 bits. */
+static void test_balance_past_64_bits(void **state)
+{
+    (void)state;
+    acsa_wide big = (acsa_wide)INT64_MAX * 3;
+    const struct balance_in wide[] = {{"JPY", "receivable-cash", big},
+                                      {"JPY", "supplied", -big}};
+    struct acsa_snapshot_writer w;
+    build(&w, "JP", "IN", NULL, 0, wide, 2, &japan);
+    struct acsa_snapshot s;
+    struct acsa_error err;
+    assert_int_equal(decode(&w, japan.pk, &s, &err), ACSA_OK);
+    const char *balance = "JPY\treceivable-cash\t27670116110564327421\n"
+                          "JPY\tsupplied\t-27670116110564327421\n";
+    assert_int_equal(s.balance_len, strlen(balance));
+    assert_memory_equal(s.balance, balance, s.balance_len);
+    acsa_snapshot_free(&s);
+    acsa_free(w.data);
+}
+
+/* A snapshot of layout 1 (balances as i64), as a node of the previous release signs it, is
+ * still read. */
+static void test_layout1_still_read(void **state)
+{
+    (void)state;
+    const struct balance_in one[] = {{"JPY", "cash", -5}};
+    struct acsa_snapshot_writer w;
+    build(&w, "JP", "IN", NULL, 0, one, 1, &japan);
+    /* The same snapshot in layout 1: the old magic, the amount's high half gone, signed anew. */
+    size_t high = w.len - ACSA_SNAPSHOT_SIGNATURE_SIZE - 16;
+    uint8_t old[512];
+    assert_true(w.len < sizeof(old));
+    memcpy(old, w.data, high);
+    memcpy(old, "ACSASNP1", 8);
+    memcpy(old + high, w.data + high + 8, 8);
+    size_t len = high + 8;
+    uint8_t digest[32];
+    crypto_hash_sha256(digest, old, len);
+    crypto_sign_detached(old + len, NULL, digest, sizeof(digest), japan.sk);
+    len += ACSA_SNAPSHOT_SIGNATURE_SIZE;
+    struct acsa_snapshot s;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    assert_int_equal(acsa_snapshot_decode(old, len, japan.pk, "JP", "IN", &s, &err), ACSA_OK);
+    assert_int_equal(s.balances, 1);
+    const char *balance = "JPY\tcash\t-5\n";
     assert_int_equal(s.balance_len, strlen(balance));
     assert_memory_equal(s.balance, balance, s.balance_len);
     acsa_snapshot_free(&s);
@@ -323,6 +376,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_empty_snapshot),
+        cmocka_unit_test(test_balance_past_64_bits),
+        cmocka_unit_test(test_layout1_still_read),
         cmocka_unit_test(test_another_key_is_refused),
         cmocka_unit_test(test_another_party_is_refused),
         cmocka_unit_test(test_any_byte_changed_is_refused),

@@ -1214,10 +1214,10 @@ static void test_balance(void **state)
     for (uint32_t i = 0; i < c->count; i++) {
         assert_string_equal(c->balances[i].currency, "JPY");
         if (c->balances[i].account == ACSA_ACCOUNT_RECEIVED) {
-            received = c->balances[i].amount_minor;
+            received = (int64_t)c->balances[i].amount_minor; /* Fits: one order. */
         }
         if (c->balances[i].account == ACSA_ACCOUNT_PAYABLE_KIND) {
-            kind_quantity = c->balances[i].quantity_milli;
+            kind_quantity = (int64_t)c->balances[i].quantity_milli;
         }
     }
     assert_int_equal(received, 40000);

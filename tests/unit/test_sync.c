@@ -613,8 +613,8 @@ static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
         snprintf(b->currency[c], ACSA_CURRENCY_SIZE, "%s", row->currency);
         b->currencies++;
     }
-    b->amount[c][row->account] += row->amount_minor;
-    b->quantity[c][row->account] += row->quantity_milli;
+    b->amount[c][row->account] += (int64_t)row->amount_minor; /* Fits: a few orders. */
+    b->quantity[c][row->account] += (int64_t)row->quantity_milli;
     return ACSA_OK;
 }
 
