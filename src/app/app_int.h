@@ -264,12 +264,15 @@ ACSA_NODISCARD enum acsa_rc acsa__app_ref_of(struct acsa_app *app, enum acsa_ref
  * stores it. ACSA_OK with *duplicate set when the very record is stored already. Refusals
  * (ACSA_EREFUSED and others) name the reason in err and come before any write, so the caller
  * quarantines and goes on; ACSA_ESTORAGE or ACSA_ENOMEM (possibly after writes) must end the
- * caller's transaction. hash is the SHA-256 of body (the batch computed it). */
+ * caller's transaction. hash is the SHA-256 of body (the batch computed it). *concurrent is set
+ * when the step was decided against a concurrent step of this node's by rule. decided: a
+ * programme officer's retry, which a conflict decided by hand waits for. */
 ACSA_NODISCARD enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
                                                   const uint8_t *body, size_t len,
                                                   const uint8_t hash[ACSA_HASH_SIZE],
                                                   int64_t batch_id, bool decided,
-                                                  bool *duplicate, struct acsa_error *err);
+                                                  bool *duplicate, bool *concurrent,
+                                                  struct acsa_error *err);
 
 struct acsa_batch_result;
 

@@ -477,6 +477,7 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
         acsa_error_clear(&why);
         enum acsa_rc rc = ACSA_OK;
         bool duplicate = false;
+        bool concurrent = false;
         if (seq <= prev_seq || seq > p->info.through) {
             /* prev_seq may be a refused record's number, INT64_MAX included. */
             int64_t next = prev_seq < INT64_MAX ? prev_seq + 1 : INT64_MAX;
@@ -491,7 +492,8 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
              * (acsa__app_record_take), and a savepoint per record inside the server's writer
              * transaction costs more than the record itself. */
             rc = acsa__app_record_take(app, p->info.sender, p->bodies[i], p->lens[i],
-                                       p->hashes[i], batch_id, false, &duplicate, &why);
+                                       p->hashes[i], batch_id, false, &duplicate, &concurrent,
+                                       &why);
             if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
                 *err = why;
                 return rc;
@@ -508,6 +510,7 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
             result->duplicates++;
         } else {
             result->applied++;
+            result->concurrent += concurrent ? 1 : 0;
         }
     }
     return ACSA_OK;

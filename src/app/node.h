@@ -146,6 +146,8 @@ struct acsa_batch_result {
     uint32_t applied;         /* Records taken in. */
     uint32_t duplicates;      /* Records already held (sent twice): not applied again. */
     uint32_t quarantined;     /* Records refused, kept in quarantine with the reason. */
+    uint32_t concurrent;      /* Of those applied: steps decided against a concurrent step of
+                                 this node's (one stands on both nodes; ARCHITECTURE.md). */
     bool replay;              /* The whole batch was taken in before. */
 };
 

@@ -171,9 +171,10 @@ static enum acsa_rc retry_record(struct acsa_app *app, const struct entry *e, bo
     uint8_t hash[ACSA_HASH_SIZE];
     acsa__app_sha256(e->body, q->body_len, hash);
     bool duplicate = false;
+    bool concurrent = false;
     /* The officer's retry is the decision a conflict decided by hand waits for. */
     enum acsa_rc took = acsa__app_record_take(app, q->peer, e->body, q->body_len, hash, batch_id,
-                                              true, &duplicate, why);
+                                              true, &duplicate, &concurrent, why);
     if (took == ACSA_ESTORAGE || took == ACSA_ENOMEM) {
         acsa_app_rollback(app);
         *err = *why;

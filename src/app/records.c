@@ -712,9 +712,11 @@ static enum acsa_rc fork_decide(struct acsa_app *app, struct acsa__app_work *wor
 enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
                                    const uint8_t *body, size_t len,
                                    const uint8_t hash[ACSA_HASH_SIZE], int64_t batch_id,
-                                   bool decided, bool *duplicate, struct acsa_error *err)
+                                   bool decided, bool *duplicate, bool *concurrent,
+                                   struct acsa_error *err)
 {
     *duplicate = false;
+    *concurrent = false;
     struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
@@ -803,7 +805,8 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
     rc = rc == ACSA_OK && fork == ACSA__APP_FORK_SUPERSEDED
              ? written(STORE(app)->chain_head_set(app->store, r->number, old_head, err), err)
              : rc;
-    rc = rc == ACSA_OK && (fork == ACSA__APP_FORK_SUPERSEDED || fork == ACSA__APP_FORK_VOID_HEAD)
+    *concurrent = fork == ACSA__APP_FORK_SUPERSEDED || fork == ACSA__APP_FORK_VOID_HEAD;
+    rc = rc == ACSA_OK && *concurrent
              ? written(acsa__app_audit_append(app, "sync.concurrent", r->number, ACSA_OK,
                                               work->fork_detail, err), err)
              : rc;

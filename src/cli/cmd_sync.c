@@ -372,6 +372,11 @@ static int bundle_import_in(struct cli *cli, struct acsa_app *app, void *ctx)
     printf("%s: %u records from %s: %u applied, %u held already, %u refused (quarantined)\n",
            path, result.info.count, result.info.sender, result.applied, result.duplicates,
            result.quarantined);
+    if (result.concurrent > 0) {
+        /* Say it where the operator looks: one step of each pair stands on both nodes. */
+        printf("%s: %u of them decided against a concurrent step here (acsa audit: "
+               "sync.concurrent)\n", path, result.concurrent);
+    }
     return CLI_EXIT_OK;
 }
 

@@ -99,10 +99,10 @@ json_t *acsa_sync_report_json(const struct acsa_sync_report *r)
 
 json_t *acsa_batch_result_json(const struct acsa_batch_result *r)
 {
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "sender", r->info.sender,
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "sender", r->info.sender,
                      "receiver", r->info.receiver, "after", (json_int_t)r->info.after, "through",
                      (json_int_t)r->info.through, "ack", (json_int_t)r->info.ack, "records",
                      (json_int_t)r->info.count, "applied", (json_int_t)r->applied,
                      "duplicates", (json_int_t)r->duplicates, "quarantined",
-                     (json_int_t)r->quarantined);
+                     (json_int_t)r->quarantined, "concurrent", (json_int_t)r->concurrent);
 }

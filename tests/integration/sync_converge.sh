@@ -72,6 +72,10 @@ expect_stderr_contains "(state accepted)"
 
 test_case "conflict: one sync each way, the acceptance stands on both nodes, nothing quarantined"
 sync_ok IN JP 1 1
+on_ok IN audit list --json
+expect_json '[a["object"] for a in d if a["action"] == "sync.concurrent"]' "[\"$SECOND\"]"
+on_ok JP audit list --json
+expect_json '[a["object"] for a in d if a["action"] == "sync.concurrent"]' "[\"$SECOND\"]"
 expect_quarantine_empty IN JP
 for node in IN JP; do
     on "$node" order show "$SECOND" --json

@@ -1046,8 +1046,13 @@ static void test_conflicts_converge(void **state)
             take(f, &f->jp, f->number, c->b, c->b_actor, line, line != 0 ? 5000 : 0, 0);
             struct node *first = india_first ? &f->in : &f->jp;
             struct node *second = india_first ? &f->jp : &f->in;
-            assert_int_equal(sync_nodes(f, first, second).applied, 1);
-            assert_int_equal(sync_nodes(f, second, first).applied, 1);
+            struct acsa_batch_result one = sync_nodes(f, first, second);
+            struct acsa_batch_result two = sync_nodes(f, second, first);
+            assert_int_equal(one.applied, 1);
+            assert_int_equal(two.applied, 1);
+            /* Each node decided the pair when the other's step arrived. */
+            assert_int_equal(one.concurrent, 1);
+            assert_int_equal(two.concurrent, 1);
             expect_same_order(f, f->number, c->ends);
             struct balances books;
             expect_mirrored(f, &books);
