@@ -227,7 +227,8 @@ ACSA_NODISCARD enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as
                                                 acsa_transit_cb cb, void *ctx,
                                                 struct acsa_error *err);
 
-/** Loads one order (lines and history) and its agreement. Either out pointer may be NULL. */
+/** Loads one order (lines, duties and invoices) and its agreement. Either out pointer may be
+ * NULL. */
 ACSA_NODISCARD enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char *number,
                                                struct acsa_order *out_order,
                                                struct acsa_agreement *out_agreement,
@@ -237,7 +238,7 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_get(struct acsa_app *app, const char 
  * case-folded (full folding), NFKC again, white space trimmed and collapsed (names.c). */
 void acsa_app_name_key(const char *name, uint8_t key[ACSA_NAME_KEY_SIZE]);
 
-/** Computes the comparison key of every history entry of order. */
+/** Computes the comparison key of every person separation of duties weighs on order. */
 void acsa_app_order_keys(struct acsa_order *order);
 
 /* What acsa_app_order_amend changes in a draft: each set_ field says whether its value is

@@ -84,7 +84,7 @@ void acsa_app_name_key(const char *name, uint8_t key[ACSA_NAME_KEY_SIZE])
 
 void acsa_app_order_keys(struct acsa_order *order)
 {
-    for (uint32_t i = 0; i < order->history_count && i < ACSA_ORDER_HISTORY_MAX; i++) {
-        acsa_app_name_key(order->history[i].actor, order->history[i].actor_key);
+    for (uint32_t i = 0; i < order->duty_count && i < ACSA_ORDER_DUTIES_MAX; i++) {
+        acsa_app_name_key(order->duties[i].actor, order->duties[i].actor_key);
     }
 }

@@ -483,11 +483,26 @@ static enum acsa_rc partner_official(struct acsa_app *app, struct acsa__app_work
     return rc;
 }
 
-/* The last event of an order: the step to void. */
+/* The last event of an order (the step to void) and the order's date before it: the latest
+ * date of the steps before, a voided step not counted. */
+struct last_event {
+    struct acsa_event last;
+    int32_t dated;              /* The order's date after the events read so far. */
+    int32_t dated_before;       /* ... and before the last of them. */
+    bool any;
+};
+
 static enum acsa_rc keep_last(void *ctx, const struct acsa_event_row *row)
 {
-    struct acsa_event *last = ctx;
-    *last = row->event;
+    struct last_event *l = ctx;
+    if (row->event.step == ACSA_STEP_VOID) {
+        l->dated = l->dated_before; /* The voided step no longer dates the order. */
+        return ACSA_OK;
+    }
+    l->dated_before = l->any ? l->dated : row->event.day;
+    l->dated = l->any && l->dated > row->event.day ? l->dated : row->event.day;
+    l->last = row->event;
+    l->any = true;
     return ACSA_OK;
 }
 
@@ -497,16 +512,16 @@ static enum acsa_rc keep_last(void *ctx, const struct acsa_event_row *row)
 static enum acsa_rc void_head(struct acsa_app *app, struct acsa__app_work *work,
                               struct acsa_error *err)
 {
-    struct acsa_event *last = acsa_calloc(1, sizeof(*last));
-    if (last == NULL) {
+    struct last_event *l = acsa_calloc(1, sizeof(*l));
+    if (l == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = STORE(app)->event_list(app->store, work->order.number, keep_last, last,
-                                             err);
-    rc = rc == ACSA_OK ? acsa_order_void(&work->order, last, acsa__app_today(0), "acsa",
-                                         work->fork_detail, &work->other_event, err)
+    enum acsa_rc rc = STORE(app)->event_list(app->store, work->order.number, keep_last, l, err);
+    rc = rc == ACSA_OK ? acsa_order_void(&work->order, &l->last, l->dated_before,
+                                         acsa__app_today(0), "acsa", work->fork_detail,
+                                         &work->other_event, err)
                        : rc;
-    acsa_free(last);
+    acsa_free(l);
     if (rc == ACSA_OK) {
         memcpy(&work->other, &work->order, sizeof(work->other));
     }

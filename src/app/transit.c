@@ -21,7 +21,7 @@ struct transit_scan {
     struct acsa_error *err;
     struct acsa_order order;
     struct acsa_agreement agreement;
-    struct acsa_transit_issue issues[ACSA_ORDER_HISTORY_MAX];
+    struct acsa_transit_issue issues[ACSA_ORDER_EVENTS_MAX];
     uint32_t issue_count;
 };
 
@@ -29,7 +29,7 @@ static enum acsa_rc take_issue(void *ctx, const struct acsa_event_row *row)
 {
     struct transit_scan *scan = ctx;
     const struct acsa_event *e = &row->event;
-    if (e->step == ACSA_STEP_ISSUE && scan->issue_count < ACSA_ORDER_HISTORY_MAX) {
+    if (e->step == ACSA_STEP_ISSUE && scan->issue_count < ACSA_ORDER_EVENTS_MAX) {
         struct acsa_transit_issue *issue = &scan->issues[scan->issue_count++];
         issue->line_no = e->line_no;
         issue->day = e->day;

@@ -83,21 +83,10 @@ enum acsa_conflict acsa_conflict_decide(enum acsa_step a, const struct acsa_step
                                                     : ACSA_CONFLICT_SECOND_STANDS;
 }
 
-void acsa_order_history_drop_last(struct acsa_order *order)
-{
-    if (order->history_count > 0) {
-        order->history_count--;
-    }
-    order->last_step_day = order->created_day;
-    for (uint32_t i = 0; i < order->history_count && i < ACSA_ORDER_HISTORY_MAX; i++) {
-        int32_t day = order->history[i].day;
-        order->last_step_day = day > order->last_step_day ? day : order->last_step_day;
-    }
-}
-
 enum acsa_rc acsa_order_void(struct acsa_order *order, const struct acsa_event *last,
-                             int32_t recorded_day, const char *actor, const char *detail,
-                             struct acsa_event *out, struct acsa_error *err)
+                             int32_t prev_day, int32_t recorded_day, const char *actor,
+                             const char *detail, struct acsa_event *out,
+                             struct acsa_error *err)
 {
     ACSA_ASSERT(order != NULL && last != NULL && out != NULL);
     if ((unsigned)last->step >= ACSA_STEP_COUNT || !acsa_step_voidable(last->step)) {
@@ -105,11 +94,10 @@ enum acsa_rc acsa_order_void(struct acsa_order *order, const struct acsa_event *
                               "is voided, not %s", (unsigned)last->step < ACSA_STEP_COUNT
                                                        ? acsa_step_name(last->step) : "?");
     }
-    uint32_t n = order->history_count;
-    if (order->state != last->state_to || n == 0 || n > ACSA_ORDER_HISTORY_MAX ||
-        order->history[n - 1].step != (uint8_t)last->step) {
-        return acsa_error_set(err, ACSA_EUSAGE, "step", "step: the %s to void is not the last "
-                              "step of order %s", acsa_step_name(last->step), order->number);
+    if (order->state != last->state_to) {
+        return acsa_error_set(err, ACSA_EUSAGE, "step", "step: order %s is %s, not %s as the %s "
+                              "to void left it", order->number, acsa_state_name(order->state),
+                              acsa_state_name(last->state_to), acsa_step_name(last->step));
     }
     memset(out, 0, sizeof(*out));
     out->step = ACSA_STEP_VOID;
@@ -128,6 +116,7 @@ enum acsa_rc acsa_order_void(struct acsa_order *order, const struct acsa_event *
         out->postings[i].quantity_milli = -last->postings[i].quantity_milli;
     }
     order->state = last->state_from;
-    acsa_order_history_drop_last(order);
+    order->last_step_day = prev_day;
+    order->event_count++;
     return ACSA_OK;
 }

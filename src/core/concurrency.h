@@ -50,17 +50,16 @@ enum acsa_conflict acsa_conflict_decide(enum acsa_step a, const struct acsa_step
                                         enum acsa_step b, const struct acsa_step_key *key_b);
 
 /** Voids the order's last step, which lost to a concurrent step of the partner's: last is its
- * event as stored. The order returns to the state the step found, the step leaves its history
- * (and the date rules), and out posts the reverse of its postings: a void, dated as the step
- * it undoes and recorded on recorded_day, by actor, detail saying why. EUSAGE unless the step
- * is voidable and is the order's last. */
+ * event as stored (the caller reads the order's last event), prev_day the latest date of the
+ * steps before it. The order returns to the state the step found and is dated prev_day again
+ * (the date rules), and out posts the reverse of the step's postings: a void, dated as the step
+ * it undoes and recorded on recorded_day, by actor, detail saying why. A cancel, reject or
+ * close weighs in no separation of duties, so the duties are left as they are. EUSAGE unless
+ * the step is voidable and the order is in the state it left. */
 enum acsa_rc acsa_order_void(struct acsa_order *order, const struct acsa_event *last,
-                             int32_t recorded_day, const char *actor, const char *detail,
-                             struct acsa_event *out, struct acsa_error *err);
-
-/** Drops the order's last history entry (the step a void undoes) and dates the order by the
- * latest entry left: the one rule the core and a store reading the history back share. */
-void acsa_order_history_drop_last(struct acsa_order *order);
+                             int32_t prev_day, int32_t recorded_day, const char *actor,
+                             const char *detail, struct acsa_event *out,
+                             struct acsa_error *err);
 
 /** Whether step, taken on a disputed order, applies to the state the order was in before the
  * dispute (the dispute stays raised): the steps that commute with a dispute. */

@@ -32,7 +32,9 @@
 #define ACSA_AGEING_BOUNDS 3            /* 0-30, 31-90, 91-365, over 365: three bounds. */
 
 #define ACSA_ORDER_LINES_MAX 64
-#define ACSA_ORDER_HISTORY_MAX 512      /* Events one order may carry. */
+#define ACSA_ORDER_EVENTS_MAX 512       /* Events one order may carry. */
+#define ACSA_ORDER_DUTIES_MAX 64        /* People one order may have raised, submitted, issued
+                                           or received by (separation of duties weighs them). */
 #define ACSA_EVENT_POSTINGS_MAX 8
 #define ACSA_OFFICIAL_LIMITS_MAX 8
 #define ACSA_ORDER_INVOICES_MAX 32     /* Partial invoices one order may carry. */
@@ -62,7 +64,9 @@
 #define ACSA_RECORD_SEQ_GAP_MAX (INT64_C(1) << 20)
 
 _Static_assert(ACSA_NUMBER_SIZE >= 19, "IN-JP-2024-000042 must fit");
-_Static_assert(ACSA_ORDER_HISTORY_MAX > ACSA_ORDER_LINES_MAX * 4,
+_Static_assert(ACSA_ORDER_DUTIES_MAX >= 4 * 4,
+               "four people at least for each weighed step (raise, submit, issue, receive)");
+_Static_assert(ACSA_ORDER_EVENTS_MAX > ACSA_ORDER_LINES_MAX * 4,
                "every line must be able to be issued, received, returned and accepted");
 _Static_assert(ACSA_RECORD_SEQ_GAP_MAX < ACSA_RECORD_SEQ_MAX,
                "a gap is a part of the counter's range");

@@ -482,30 +482,42 @@ static enum acsa_rc check_entry(const struct acsa_agreement *agreement,
     return ACSA_OK;
 }
 
-/* Everything of an order before its history; see acsa_order_apply. */
-#define ORDER_HEAD_SIZE offsetof(struct acsa_order, history_count)
-/* Fields appended after the history (invoices, ...) are copied as a second block. */
-#define ORDER_TAIL_OFFSET (offsetof(struct acsa_order, history) + \
-                           sizeof(((struct acsa_order *)0)->history))
-#define ORDER_TAIL_SIZE (sizeof(struct acsa_order) - ORDER_TAIL_OFFSET)
-_Static_assert(offsetof(struct acsa_order, history_count) + sizeof(uint32_t) ==
-                   offsetof(struct acsa_order, history),
-               "the history (count and entries) ends the order struct");
-
-static void history_append(struct acsa_order *order, enum acsa_step step, int32_t day,
-                           const char *actor, const uint8_t *key)
+/* Whether separation of duties weighs who took step (check_duties' conflicting steps). */
+static bool duty_step(enum acsa_step step)
 {
-    ACSA_ASSERT(order->history_count < ACSA_ORDER_HISTORY_MAX);
-    struct acsa_order_history_entry *entry = &order->history[order->history_count];
-    entry->step = (uint8_t)step;
-    entry->day = day;
-    snprintf(entry->actor, sizeof(entry->actor), "%s", actor);
-    if (key != NULL) {
-        memcpy(entry->actor_key, key, ACSA_NAME_KEY_SIZE);
-    } else {
-        memset(entry->actor_key, 0, ACSA_NAME_KEY_SIZE);
+    return step == ACSA_STEP_CREATE || step == ACSA_STEP_SUBMIT || step == ACSA_STEP_ISSUE ||
+           step == ACSA_STEP_RECEIVE;
+}
+
+/* The duty entry of (step, actor as written), or NULL. */
+static const struct acsa_order_duty *duty_find(const struct acsa_order *order,
+                                               enum acsa_step step, const char *actor)
+{
+    for (uint32_t i = 0; i < order->duty_count && i < ACSA_ORDER_DUTIES_MAX; i++) {
+        if (order->duties[i].step == step && strcmp(order->duties[i].actor, actor) == 0) {
+            return &order->duties[i];
+        }
     }
-    order->history_count++;
+    return NULL;
+}
+
+/* A step taken: one event more, and its taker kept if separation of duties weighs the step. */
+static void step_note(struct acsa_order *order, enum acsa_step step, const char *actor,
+                      const uint8_t *key)
+{
+    order->event_count++;
+    if (!duty_step(step) || duty_find(order, step, actor) != NULL) {
+        return;
+    }
+    ACSA_ASSERT(order->duty_count < ACSA_ORDER_DUTIES_MAX); /* check_common made room. */
+    struct acsa_order_duty *duty = &order->duties[order->duty_count++];
+    duty->step = (uint8_t)step;
+    snprintf(duty->actor, sizeof(duty->actor), "%s", actor);
+    if (key != NULL) {
+        memcpy(duty->actor_key, key, ACSA_NAME_KEY_SIZE);
+    } else {
+        memset(duty->actor_key, 0, ACSA_NAME_KEY_SIZE);
+    }
 }
 
 static enum acsa_rc fill_order(const struct acsa_agreement *agreement,
@@ -572,7 +584,7 @@ enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
         memset(out_order, 0, sizeof(*out_order));
         return rc;
     }
-    history_append(out_order, ACSA_STEP_CREATE, day, actor, NULL);
+    step_note(out_order, ACSA_STEP_CREATE, actor, NULL);
     out_event->step = ACSA_STEP_CREATE;
     out_event->day = day;
     snprintf(out_event->actor, sizeof(out_event->actor), "%s", actor);
@@ -738,8 +750,7 @@ static bool key_set(const uint8_t key[ACSA_NAME_KEY_SIZE])
 
 /* One person or two: by their comparison keys (case and spacing folded above the core) when
  * both have one, else by the names as written. */
-static bool same_person(const struct acsa_order_history_entry *entry,
-                        const struct acsa_command *cmd)
+static bool same_person(const struct acsa_order_duty *entry, const struct acsa_command *cmd)
 {
     if (key_set(entry->actor_key) && key_set(cmd->actor_key)) {
         return memcmp(entry->actor_key, cmd->actor_key, ACSA_NAME_KEY_SIZE) == 0;
@@ -747,11 +758,11 @@ static bool same_person(const struct acsa_order_history_entry *entry,
     return strcmp(entry->actor, cmd->actor) == 0;
 }
 
-static bool history_has(const struct acsa_order *order, enum acsa_step step,
+static bool duty_held(const struct acsa_order *order, enum acsa_step step,
                         const struct acsa_command *cmd)
 {
-    for (uint32_t i = 0; i < order->history_count; i++) {
-        if (order->history[i].step == step && same_person(&order->history[i], cmd)) {
+    for (uint32_t i = 0; i < order->duty_count && i < ACSA_ORDER_DUTIES_MAX; i++) {
+        if (order->duties[i].step == step && same_person(&order->duties[i], cmd)) {
             return true;
         }
     }
@@ -776,7 +787,7 @@ static enum acsa_rc check_duties(const struct acsa_order *order, const struct ac
     /* A correction is held to the rules of the step it corrects. */
     enum acsa_step step = cmd->step == ACSA_STEP_CORRECT ? cmd->corrected_step : cmd->step;
     for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
-        if (rules[i].step == step && history_has(order, rules[i].conflict, cmd)) {
+        if (rules[i].step == step && duty_held(order, rules[i].conflict, cmd)) {
             return acsa_error_set(err, ACSA_EREFUSED, "by",
                                   "by: \"%s\" %s order %s and may not also %s it (separation "
                                   "of duties)", cmd->actor, rules[i].did, order->number,
@@ -887,10 +898,18 @@ static enum acsa_rc check_common(const struct acsa_order *order, const struct ac
                               "date: cannot be before the order was raised (%s)",
                               acsa_date_format(order->created_day, text));
     }
-    if (order->history_count >= ACSA_ORDER_HISTORY_MAX) {
+    if (order->event_count >= ACSA_ORDER_EVENTS_MAX) {
         return acsa_error_set(err, ACSA_EREFUSED, "state",
                               "state: order %s has reached its limit of %d events",
-                              order->number, ACSA_ORDER_HISTORY_MAX);
+                              order->number, ACSA_ORDER_EVENTS_MAX);
+    }
+    if (duty_step(cmd->step) && order->duty_count >= ACSA_ORDER_DUTIES_MAX &&
+        duty_find(order, cmd->step, cmd->actor) == NULL) {
+        return acsa_error_set(err, ACSA_EREFUSED, "by",
+                              "by: order %s has been raised, submitted, issued and received by "
+                              "%d names already, as many as separation of duties keeps; \"%s\" "
+                              "would be one more", order->number, ACSA_ORDER_DUTIES_MAX,
+                              cmd->actor);
     }
     enum acsa_rc rc = check_method(order, cmd->step, err);
     if (rc == ACSA_OK) {
@@ -1581,12 +1600,7 @@ static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const cha
         return rc;
     }
     /* Work on a copy: the caller's order changes only when every rule held. */
-    /* The history is most of the struct and a step only appends to it, after every rule
-     * held: only the part before it is copied, changed and copied back. */
-    struct acsa_order next;
-    memcpy(&next, order, ORDER_HEAD_SIZE);
-    memcpy((char *)&next + ORDER_TAIL_OFFSET, (const char *)order + ORDER_TAIL_OFFSET,
-           ORDER_TAIL_SIZE);
+    struct acsa_order next = *order;
     struct acsa_event event;
     event_begin(&event, order, command);
     rc = dispatch(agreement, nation, &next, command, &event, err);
@@ -1601,10 +1615,8 @@ static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const cha
     event.state_to = next.state;
     ACSA_ASSERT(acsa_event_balanced(&event));
     ACSA_ASSERT(acsa_order_outstanding(&next) >= 0);
-    memcpy(order, &next, ORDER_HEAD_SIZE);
-    memcpy((char *)order + ORDER_TAIL_OFFSET, (const char *)&next + ORDER_TAIL_OFFSET,
-           ORDER_TAIL_SIZE);
-    history_append(order, command->step, command->day, command->actor, command->actor_key);
+    *order = next;
+    step_note(order, command->step, command->actor, command->actor_key);
     order->last_step_day = command->day > order->last_step_day ? command->day
                                                                 : order->last_step_day;
     *out_event = event;
@@ -1706,7 +1718,7 @@ static void exchange_side(const struct acsa_agreement *agreement, const char *na
     } else {
         order->state = ACSA_STATE_SETTLED;
     }
-    history_append(order, ACSA_STEP_EXCHANGE, cmd->day, cmd->actor, cmd->actor_key);
+    step_note(order, ACSA_STEP_EXCHANGE, cmd->actor, cmd->actor_key);
     event->state_to = order->state;
     ACSA_ASSERT(acsa_event_balanced(event));
 }

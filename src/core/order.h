@@ -157,10 +157,11 @@ struct acsa_invoice {
 };
 
 /* One recorded step, as far as later rules need it (separation of duties). */
-struct acsa_order_history_entry {
+/* One person who took a step separation of duties weighs (raise, submit, issue, receive):
+ * each (step, name as written) once. */
+struct acsa_order_duty {
     uint8_t step;                          /* enum acsa_step. */
-    int32_t day;                           /* Its date: the latest is the order's last_step_day. */
-    char actor[ACSA_NAME_SIZE];            /* Who took it. */
+    char actor[ACSA_NAME_SIZE];            /* Who took it, as written. */
     uint8_t actor_key[ACSA_NAME_KEY_SIZE]; /* The name's comparison key (all zero: none; the
                                               actors are then compared as written). */
 };
@@ -193,10 +194,11 @@ struct acsa_order {
     uint32_t line_count;                   /* Used lines. */
     struct acsa_order_line lines[ACSA_ORDER_LINES_MAX];                 /* Lines 1..count. */
     char disputed_by[ACSA_NATION_SIZE];    /* The party that raised the open (or last)
-                                              dispute; "" if never disputed or not known. The
-                                              history must stay last: new fields go here. */
-    uint32_t history_count;                                             /* Used entries. */
-    struct acsa_order_history_entry history[ACSA_ORDER_HISTORY_MAX];    /* Oldest first. */
+                                              dispute; "" if never disputed or not known. */
+    uint32_t event_count;                  /* Events recorded on the order, voids included:
+                                              its version, one more with every step. */
+    uint32_t duty_count;                                                /* Used entries. */
+    struct acsa_order_duty duties[ACSA_ORDER_DUTIES_MAX];               /* Oldest first. */
     uint32_t invoice_count;                                             /* Used entries. */
     struct acsa_invoice invoices[ACSA_ORDER_INVOICES_MAX];              /* Oldest first. */
     int32_t last_step_day;                 /* Date of the latest step; the next is not before. */

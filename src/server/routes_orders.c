@@ -47,12 +47,9 @@ struct acsa_order_scope summary_scope(const struct acsa_order_summary *o)
 }
 
 /* A new order as its create job stored it, for the answer, which then reads nothing back:
- * everything of the order but its history (the bytes of struct acsa_order up to its lines,
- * then the lines), its activity and its one event. */
+ * the order, its activity and its one event. */
 struct order_snapshot {
-    unsigned char head[offsetof(struct acsa_order, lines)];
-    struct acsa_order_line lines[ACSA_ORDER_LINES_MAX];
-    uint32_t history_count;
+    struct acsa_order order;
     struct acsa_activity activity;
     struct acsa_event_row event;
 };
@@ -123,7 +120,7 @@ static void view_answer(struct acsa_app *app, struct request *req,
     }
     const char *number = view->order.number;
     response_text(req, status, "application/json", body, size);
-    response_header(req, "ETag", "\"%s.%u\"", number, view->order.history_count);
+    response_header(req, "ETag", "\"%s.%u\"", number, view->order.event_count);
     if (status == 201) {
         response_header(req, "Location", "/api/orders/%s", number);
     }
@@ -205,17 +202,11 @@ static void order_created_render(struct acsa_app *app, struct request *req)
         return;
     }
     struct acsa_order *order = &view->order;
-    memcpy(order, created->head, sizeof(created->head));
-    ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
-    memcpy(order->lines, created->lines, order->line_count * sizeof(order->lines[0]));
-    order->history_count = created->history_count;
-    /* Fields after the history (invoices, ...) are those of a new order: none. */
-    size_t tail = offsetof(struct acsa_order, history) + sizeof(order->history);
-    memset((char *)order + tail, 0, sizeof(*order) - tail);
+    *order = created->order;
     view->activity = created->activity;
     unit_name(acsa_app_store(app), order->requester_unit_id, view->requester_unit);
     unit_name(acsa_app_store(app), order->supplier_unit_id, view->supplier_unit);
-    ACSA_ASSERT(order->history_count == 1);
+    ACSA_ASSERT(order->event_count == 1);
     view_answer(app, req, view, args->status, &created->event);
 }
 
@@ -309,10 +300,7 @@ static enum acsa_rc order_create_job(struct acsa_app *app, struct request *req)
     acsa_app_order_created(app, &stored);
     const struct acsa_order *order = stored.order;
     struct order_snapshot *created = &args->created;
-    ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
-    memcpy(created->head, order, sizeof(created->head));
-    memcpy(created->lines, order->lines, order->line_count * sizeof(order->lines[0]));
-    created->history_count = order->history_count;
+    created->order = *order;
     created->activity = *stored.activity;
     created->event.id = stored.event_id;
     memcpy(created->event.order_number, order->number, sizeof(order->number));
@@ -462,7 +450,7 @@ static enum acsa_rc step_admit(struct acsa_app *app, struct request *req,
         return job_refuse(app, req, 403, &err);
     }
     char etag[SERVER_HEADER_SIZE];
-    snprintf(etag, sizeof(etag), "\"%s.%u\"", order->number, order->history_count);
+    snprintf(etag, sizeof(etag), "\"%s.%u\"", order->number, order->event_count);
     if (strcmp(etag, args->if_match) != 0) {
         acsa_error_set(&err, ACSA_ECONFLICT, "If-Match", "If-Match: the order is now at %s, "
                        "not %.64s; reload it", etag, args->if_match);

@@ -5,7 +5,6 @@
 
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
-#include "../core/concurrency.h"
 #include "store_sqlite_int.h"
 
 /* ---- Order numbers -------------------------------------------------------------------- */
@@ -71,9 +70,9 @@ enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const ch
     "supplier_unit_id, activity_id, method, state, state_before_dispute, currency, "       \
     "exponent, place, need_by, created_on, delivered_on, invoiced_on, due_on, value_minor, " \
     "received_value_minor, kind_settled_minor, cash_due_minor, paid_minor, "               \
-    "outstanding_minor, converted, exchanged_with, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5, " \
-    "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, " \
-    "?24, ?25, ?26, ?27)"
+    "outstanding_minor, converted, exchanged_with, fingerprint, last_step_on) VALUES (?1, ?2, " \
+    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, " \
+    "?22, ?23, ?24, ?25, ?26, ?27, ?28)"
 
 /* Only what a step can change: the parties, units, activity, lines' terms and currency are
  * fixed at creation, and leaving them out spares every step the foreign-key look-ups and the
@@ -83,8 +82,8 @@ enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const ch
     "UPDATE orders SET state = ?9, state_before_dispute = ?10, delivered_on = ?16, "       \
     "invoiced_on = ?17, due_on = ?18, received_value_minor = ?20, "                         \
     "kind_settled_minor = ?21, cash_due_minor = ?22, paid_minor = ?23, "                    \
-    "outstanding_minor = ?24, converted = ?25, exchanged_with = ?26, fingerprint = ?27 "  \
-    "WHERE number = ?1"
+    "outstanding_minor = ?24, converted = ?25, exchanged_with = ?26, fingerprint = ?27, "  \
+    "last_step_on = ?28 WHERE number = ?1"
 
 static void order_bind(struct acsa__sqlite_bind *b, const struct acsa_order *order)
 {
@@ -118,6 +117,7 @@ static void order_bind(struct acsa__sqlite_bind *b, const struct acsa_order *ord
     acsa__sqlite_bind_int(b, 25, order->converted ? 1 : 0);
     acsa__sqlite_bind_opt_text(b, 26, order->exchanged_with);
     acsa__sqlite_bind_int(b, 27, (int64_t)acsa_order_fingerprint(order));
+    acsa__sqlite_bind_day(b, 28, order->last_step_day);
 }
 
 /* Maps the failure of a write to an order's rows. A foreign key names no column in SQLite's
@@ -425,7 +425,7 @@ enum acsa_rc acsa__sqlite_order_update(struct acsa_store *store, const struct ac
     "activity_id, method, state, state_before_dispute, currency, exponent, place, need_by, " \
     "created_on, delivered_on, invoiced_on, due_on, value_minor, received_value_minor, "   \
     "kind_settled_minor, cash_due_minor, paid_minor, converted, exchanged_with, "          \
-    "disputed_by FROM orders WHERE number = ?1"
+    "disputed_by, last_step_on FROM orders WHERE number = ?1"
 
 static void order_read(struct acsa__sqlite_row *row, struct acsa_order *out)
 {
@@ -455,6 +455,7 @@ static void order_read(struct acsa__sqlite_row *row, struct acsa_order *out)
     out->converted = acsa__sqlite_col_u32(row, 23, 1) != 0;
     acsa__sqlite_col_text(row, 24, out->exchanged_with, sizeof(out->exchanged_with));
     acsa__sqlite_col_text(row, 25, out->disputed_by, sizeof(out->disputed_by));
+    out->last_step_day = acsa__sqlite_col_day(row, 26);
 }
 
 static enum acsa_rc order_row_get(struct acsa_store_sqlite *s, const char *number,
@@ -515,32 +516,25 @@ static enum acsa_rc line_read(sqlite3_stmt *stmt, struct acsa_order *out,
     return acsa__sqlite_row_check(&row, err);
 }
 
-/* The history keeps only step and actor: all later rules need (separation of duties). The
- * full events are read with event_list. */
-static enum acsa_rc history_read(sqlite3_stmt *stmt, struct acsa_order *out,
-                                 struct acsa_error *err)
+/* Each event counts (the order's version); of the steps separation of duties weighs, each
+ * (step, name as written) is kept once. The full events are read with event_list. */
+static enum acsa_rc duty_read(sqlite3_stmt *stmt, struct acsa_order *out,
+                              struct acsa_error *err)
 {
-    if (out->history_count >= ACSA_ORDER_HISTORY_MAX) {
+    if (out->duty_count >= ACSA_ORDER_DUTIES_MAX) {
         return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" has more than %d "
-                              "events", out->number, ACSA_ORDER_HISTORY_MAX);
+                              "people separation of duties weighs", out->number,
+                              ACSA_ORDER_DUTIES_MAX);
     }
-    struct acsa_order_history_entry *entry = &out->history[out->history_count];
     struct acsa__sqlite_row row;
     acsa__sqlite_row_init(&row, stmt);
-    entry->step = (uint8_t)acsa__sqlite_col_step(&row, 0);
-    acsa__sqlite_col_text(&row, 1, entry->actor, sizeof(entry->actor));
-    entry->day = acsa__sqlite_col_day(&row, 2);
-    if (entry->step == ACSA_STEP_VOID) {
-        /* A void takes the step it undoes out of the history, as the core did. */
-        acsa_order_history_drop_last(out);
-        return acsa__sqlite_row_check(&row, err);
-    }
-    /* The latest step's date: the next step may not be dated before it. */
-    if (out->history_count == 0 || entry->day > out->last_step_day) {
-        out->last_step_day = entry->day;
-    }
-    out->history_count++;
-    return acsa__sqlite_row_check(&row, err);
+    out->event_count = acsa__sqlite_col_u32(&row, 0, UINT32_MAX);
+    struct acsa_order_duty *duty = &out->duties[out->duty_count];
+    duty->step = (uint8_t)acsa__sqlite_col_step(&row, 1);
+    acsa__sqlite_col_text(&row, 2, duty->actor, sizeof(duty->actor));
+    enum acsa_rc rc = acsa__sqlite_row_check(&row, err);
+    out->duty_count += rc == ACSA_OK ? 1 : 0;
+    return rc;
 }
 
 typedef enum acsa_rc (*row_reader)(sqlite3_stmt *stmt, struct acsa_order *out,
@@ -596,9 +590,12 @@ enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number
                         line_read, out, err);
     }
     if (rc == ACSA_OK) {
+        /* The event count on every row: an order has its create event, so one row at least. */
         rc = order_rows(s, ACSA__SQLITE_ORDER_HISTORY,
-                        "SELECT step, actor, day FROM events WHERE order_number = ?1 ORDER BY id",
-                        history_read, out, err);
+                        "SELECT (SELECT COUNT(*) FROM events WHERE order_number = ?1), step, "
+                        "actor FROM events WHERE order_number = ?1 AND step IN ('create', "
+                        "'submit', 'issue', 'receive') GROUP BY step, actor ORDER BY MIN(id)",
+                        duty_read, out, err);
     }
     if (rc == ACSA_OK) {
         rc = order_rows(s, ACSA__SQLITE_INVOICE_LIST, ACSA__SQLITE_INVOICE_LIST_SQL,

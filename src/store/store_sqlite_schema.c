@@ -478,6 +478,14 @@ static const char *const migration_order_views[] = {
     "ALTER TABLE events ADD COLUMN corrected_step TEXT",
 };
 
+/* Migration 10 (the order's date): the date of an order's latest step is kept with the order,
+ * so a step voided after a conflict no longer dates it (ARCHITECTURE.md "Concurrent steps"). */
+static const char *const migration_order_dated[] = {
+    "ALTER TABLE orders ADD COLUMN last_step_on TEXT",
+    "UPDATE orders SET last_step_on = (SELECT MAX(day) FROM events "
+    "WHERE events.order_number = orders.number)",
+};
+
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
@@ -490,6 +498,7 @@ static const struct migration migrations[] = {
     {migration_commitments, sizeof(migration_commitments) / sizeof(migration_commitments[0])},
     {migration_offline, sizeof(migration_offline) / sizeof(migration_offline[0])},
     {migration_order_views, sizeof(migration_order_views) / sizeof(migration_order_views[0])},
+    {migration_order_dated, sizeof(migration_order_dated) / sizeof(migration_order_dated[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

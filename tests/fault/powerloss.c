@@ -108,7 +108,7 @@ static unsigned long missing(struct power *p, struct acsa_app *app, struct acsa_
         number_of(o, number);
         struct acsa_error err;
         enum acsa_rc rc = acsa_app_order_get(app, number, order, NULL, &err);
-        uint32_t held = rc == ACSA_OK ? order->history_count : 0;
+        uint32_t held = rc == ACSA_OK ? order->event_count : 0;
         if (held < p->history[last]) {
             tap_diag("order %s: %u events after the reboot, %u acknowledged", number, held,
                      p->history[last]);
@@ -187,7 +187,7 @@ static void reference(struct power *p, unsigned long *writes, unsigned long *syn
             fprintf(stderr, "powerloss: reference: %s\n", err.message);
             abort();
         }
-        p->history[i] = order->history_count;
+        p->history[i] = order->event_count;
         acsa_app_close(app);
     }
     free(order);

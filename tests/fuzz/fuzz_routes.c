@@ -105,7 +105,7 @@ static void set_if_match(const struct route *route, const struct request *req, b
         return;
     }
     snprintf(if_match, sizeof(if_match), "\"%s.%u\"", order.number,
-             stale && order.history_count > 0 ? order.history_count - 1 : order.history_count);
+             stale && order.event_count > 0 ? order.event_count - 1 : order.event_count);
 }
 
 static void request_run(const struct route *route, struct request *req)

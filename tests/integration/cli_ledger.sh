@@ -297,12 +297,14 @@ run_ok order receive "$OLD" --line 1 --qty 4 --by "CPO Das" --date 2024-06-12
 run balance --partner JP --json
 BEFORE=$OUT
 # As the database was: no commitment posted by any event, before migration 7 (commitments)
-# and the two after it (snapshots, corrected steps), undone so that they run again.
+# and the three after it (snapshots, corrected steps, the order's date), undone so that they
+# run again; the order's date is given back by migration 10 from its events.
 sqlite3 "$DB" "DROP TRIGGER postings_no_delete;
     DELETE FROM postings WHERE account LIKE 'committed%';
     CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
     BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
     DROP TABLE peer_snapshots; ALTER TABLE events DROP COLUMN corrected_step;
+    ALTER TABLE orders DROP COLUMN last_step_on;
     DELETE FROM schema_migrations WHERE version >= 7;"
 run balance --partner JP --json
 expect_exit 0
@@ -312,6 +314,9 @@ fi
 run order show "$OLD" --json
 expect_json '[(p["account"], p["amount"]) for e in d["events"] if e["step"] == "accept" for p in e["postings"]]' \
     '[["committed","15000"],["committed-payable-cash","-15000"]]'
+
+expect_refused "an upgraded order is dated by its latest step: none is taken before it" 1 \
+    "date" order receive "$OLD" --line 1 --qty 1 --by "CPO Das" --date 2024-06-11
 
 test_case "every event's postings balance to zero"
 for number in "$RIK" "$CANCELLED" "$TRANSIT" "$FR_ORDER" "$OLD"; do

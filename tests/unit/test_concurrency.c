@@ -307,12 +307,16 @@ static void test_conflicts_decided(void **state)
             memcpy(ledger, f->ledger, sizeof(ledger));
             walk(f, nation, c->walk);
             f->order = f->base;
+            int32_t dated = f->order.last_step_day;
+            uint32_t events = f->order.event_count;
             assert_int_equal(take(f, nation, &f->order, loser, "2024-06-10",
                                   !a_stands), ACSA_OK);
             struct acsa_event lost = f->event;
             struct acsa_event undone;
-            assert_int_equal(acsa_order_void(&f->order, &lost, day_of("2024-06-11"), "acsa",
-                                             "concurrent", &undone, &f->err), ACSA_OK);
+            assert_int_equal(acsa_order_void(&f->order, &lost, dated, day_of("2024-06-11"),
+                                             "acsa", "concurrent", &undone, &f->err), ACSA_OK);
+            assert_int_equal(f->order.last_step_day, dated);
+            assert_int_equal(f->order.event_count, events + 2); /* The step and its void. */
             assert_int_equal(undone.step, ACSA_STEP_VOID);
             assert_int_equal(undone.corrected_step, loser);
             assert_true(acsa_event_balanced(&undone));
@@ -336,17 +340,18 @@ static void test_void_refused(void **state)
     assert_int_equal(take(f, "IN", &f->order, ACSA_STEP_ACCEPT, "2024-06-10", false), ACSA_OK);
     struct acsa_event accepted = f->event;
     struct acsa_event out;
-    assert_int_equal(acsa_order_void(&f->order, &accepted, day_of("2024-06-11"), "acsa", "x",
-                                     &out, &f->err), ACSA_EUSAGE);
+    int32_t dated = f->order.last_step_day;
+    assert_int_equal(acsa_order_void(&f->order, &accepted, dated, day_of("2024-06-11"), "acsa",
+                                     "x", &out, &f->err), ACSA_EUSAGE);
     assert_string_equal(f->err.field, "step");
     assert_int_equal(take(f, "IN", &f->order, ACSA_STEP_CANCEL, "2024-06-10", true), ACSA_OK);
     struct acsa_event cancelled = f->event;
-    assert_int_equal(acsa_order_void(&f->order, &cancelled, day_of("2024-06-11"), "acsa", "x",
-                                     &out, &f->err), ACSA_OK);
+    assert_int_equal(acsa_order_void(&f->order, &cancelled, dated, day_of("2024-06-11"), "acsa",
+                                     "x", &out, &f->err), ACSA_OK);
     assert_int_equal(f->order.state, ACSA_STATE_ACCEPTED);
-    /* Voided once, the cancel is no longer the order's last step. */
-    assert_int_equal(acsa_order_void(&f->order, &cancelled, day_of("2024-06-11"), "acsa", "x",
-                                     &out, &f->err), ACSA_EUSAGE);
+    /* Voided once, the order is no longer where the cancel left it. */
+    assert_int_equal(acsa_order_void(&f->order, &cancelled, dated, day_of("2024-06-11"), "acsa",
+                                     "x", &out, &f->err), ACSA_EUSAGE);
     assert_int_equal(f->order.state, ACSA_STATE_ACCEPTED);
 }
 
@@ -383,8 +388,8 @@ int main(void)
          test_pairs, setup, teardown, NULL},
         {"every conflicting pair is decided alike on both nodes; the loser voided ends where "
          "the winner alone does", test_conflicts_decided, setup, teardown, NULL},
-        {"only a cancel, reject or close, and only the last step, is voided", test_void_refused,
-         setup, teardown, NULL},
+        {"only a cancel, reject or close, and only where it left the order, is voided",
+         test_void_refused, setup, teardown, NULL},
     };
     cmocka_set_message_output(CM_OUTPUT_TAP);
     return cmocka_run_group_tests_name("concurrency", tests, NULL, NULL);

@@ -27,7 +27,7 @@ static void test_create_valid(void **state)
     assert_int_equal(f->order.state, ACSA_STATE_DRAFT);
     assert_int_equal(f->order.value_minor, 20000);
     assert_string_equal(f->order.currency.code, "JPY");
-    assert_int_equal(f->order.history_count, 1);
+    assert_int_equal(f->order.event_count, 1);
     assert_int_equal(f->event.step, ACSA_STEP_CREATE);
     assert_int_equal(f->event.posting_count, 0);
     char number[ACSA_NUMBER_SIZE];
@@ -321,6 +321,35 @@ static void test_cash_lifecycle(void **state)
     close.day = f->order.last_step_day; /* Not before the payment. */
     assert_int_equal(step(f, &f->order, close), ACSA_OK);
     assert_int_equal(f->order.state, ACSA_STATE_CLOSED);
+}
+
+/* An order keeps the people separation of duties weighs, each name once and at most
+ * ACSA_ORDER_DUTIES_MAX of them: a name beyond is refused naming by, never dropped (a dropped
+ * receiver could then issue), while every name it holds still takes steps. */
+static void test_duties_kept_and_bounded(void **state)
+{
+    struct fixture *f = *state;
+    to_accepted(f, ACSA_METHOD_CASH, &f->order);
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_ISSUE, 1, 10000, "PO Tanaka"), ACSA_OK);
+    /* Raised, submitted and issued by three names so far. */
+    uint32_t held = f->order.duty_count;
+    assert_int_equal(held, 3);
+    char name[ACSA_NAME_SIZE];
+    for (uint32_t i = held; i < ACSA_ORDER_DUTIES_MAX; i++) {
+        snprintf(name, sizeof(name), "Clerk %u", i);
+        assert_int_equal(line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 1, name), ACSA_OK);
+    }
+    assert_int_equal(f->order.duty_count, ACSA_ORDER_DUTIES_MAX);
+    /* The same name again is no new duty. */
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 1, name), ACSA_OK);
+    assert_int_equal(f->order.duty_count, ACSA_ORDER_DUTIES_MAX);
+    expect_refused(f, &f->order, line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 1, "Clerk new"),
+                   ACSA_EREFUSED, "by", NULL);
+    /* A receiver kept still may not issue. */
+    expect_refused(f, &f->order, line_step(f, &f->order, ACSA_STEP_ISSUE, 2, 1, "Clerk 40"),
+                   ACSA_EREFUSED, "by", NULL);
+    /* Every event counted: create, submit, approve, accept, issue, the receipts. */
+    assert_int_equal(f->order.event_count, 5 + (ACSA_ORDER_DUTIES_MAX - held) + 1);
 }
 
 static void test_rik_lifecycle(void **state)
@@ -625,7 +654,7 @@ static void test_transition_table(void **state)
                 assert_int_equal(rc, ACSA_EREFUSED);
                 assert_string_equal(f->err.field, "state");
                 assert_int_equal(f->order.state, s);
-                assert_int_equal(f->order.history_count, f->other.history_count);
+                assert_int_equal(f->order.event_count, f->other.event_count);
             } else {
                 /* Legal in this state: refused, if at all, by another rule. */
                 assert_true(rc == ACSA_OK || strcmp(f->err.field, "state") != 0);
@@ -739,6 +768,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_create_valid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_duties_kept_and_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_entry_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_submit_needs_complete_data, setup, teardown),

@@ -1439,7 +1439,7 @@ static void test_fingerprint_equal_orders(void **state)
     invoiced_order(f, &f->other, 70, "JP");
     assert_true(f->order.requester_unit_id != f->other.requester_unit_id);
     assert_true(f->order.activity_id != f->other.activity_id);
-    assert_string_not_equal(f->order.history[0].actor, f->other.history[0].actor);
+    assert_string_not_equal(f->order.duties[0].actor, f->other.duties[0].actor);
     uint64_t fp = acsa_order_fingerprint(&f->order);
     assert_true(fp == acsa_order_fingerprint(&f->other));
     assert_true(fp == acsa_order_fingerprint(&f->order));
@@ -1540,8 +1540,8 @@ static void test_fingerprint_local_data(void **state)
     EXPECT_SAME(f, base, fp, o->requester_unit_id = 77);
     EXPECT_SAME(f, base, fp, o->supplier_unit_id = 0);
     EXPECT_SAME(f, base, fp, o->activity_id = 123456);
-    EXPECT_SAME(f, base, fp, snprintf(o->history[0].actor, ACSA_NAME_SIZE, "someone else"));
-    EXPECT_SAME(f, base, fp, snprintf(o->history[3].actor, ACSA_NAME_SIZE, "Capt Sato"));
+    EXPECT_SAME(f, base, fp, snprintf(o->duties[0].actor, ACSA_NAME_SIZE, "someone else"));
+    EXPECT_SAME(f, base, fp, snprintf(o->duties[1].actor, ACSA_NAME_SIZE, "Capt Sato"));
     /* What lies past the used lines is not part of the order. */
     EXPECT_SAME(f, base, fp, o->lines[5].quantity_milli = 99);
 }

@@ -509,7 +509,7 @@ const SUCCESS = [
             const head = batchHead(batch);
             assert.deepEqual(r.json, { sender: 'FR', receiver: 'IN', after: head.after,
                 through: head.through, ack: head.ack, records: 1, applied: 1, duplicates: 0,
-                quarantined: 0 });
+                quarantined: 0, concurrent: 0 });
             const peer = (await call('GET', '/api/peers', 'in-auditor')).json.items
                 .find((p) => p.party === 'FR');
             assert.equal(peer.received_through, head.through);
