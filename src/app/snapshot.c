@@ -350,6 +350,10 @@ static bool read_balances(struct reader *r, struct acsa_snapshot *out)
             acsa_uwide high = get_int(r, 8, "snapshot.balances");
             amount = (acsa_wide)((high << 64) | get_int(r, 8, "snapshot.balances"));
         }
+        if (!r->layout_bad && !acsa_wide_in_range(amount)) {
+            snprintf(field, sizeof(field), "snapshot.balances[%u].amount", i);
+            value_bad(r, field, "more than %d digits%s", ACSA_WIDE_DIGITS_MAX, "");
+        }
         char figure[ACSA_WIDE_TEXT_SIZE];
         char line[TEXT_MAX * 2 + ACSA_WIDE_TEXT_SIZE + 8];
         snprintf(line, sizeof(line), "%s\t%s\t%s\n", currency, account,

@@ -346,6 +346,15 @@ char *acsa_wide_quantity_format(acsa_wide milli, char buf[ACSA_WIDE_TEXT_SIZE])
     return wide_text(milli, QUANTITY_EXPONENT, true, buf);
 }
 
+bool acsa_wide_in_range(acsa_wide v)
+{
+    acsa_wide limit = 1;
+    for (int i = 0; i < ACSA_WIDE_DIGITS_MAX; i++) {
+        limit *= 10;
+    }
+    return v > -limit && v < limit;
+}
+
 bool acsa_wide_parse(const char *text, acsa_wide *out)
 {
     *out = 0;
@@ -353,8 +362,8 @@ bool acsa_wide_parse(const char *text, acsa_wide *out)
     bool negative = *p == '-';
     p += negative ? 1 : 0;
     size_t n = count_digits(p);
-    /* 38 digits always fit 127 bits; longer texts are not sums acsa writes. */
-    if (n == 0 || n > 38 || p[n] != '\0') {
+    /* Longer texts are not sums acsa writes. */
+    if (n == 0 || n > ACSA_WIDE_DIGITS_MAX || p[n] != '\0') {
         return false;
     }
     acsa_wide value = 0;

@@ -24,6 +24,9 @@ __extension__ typedef unsigned __int128 acsa_uwide; /* Its bits, for byte layout
 
 /* Longest formatted wide amount: sign, 39 digits, point, NUL. */
 #define ACSA_WIDE_TEXT_SIZE 48
+/* The most digits of a wide sum acsa reads back (acsa_wide_parse, a partner's snapshot): 38
+ * always fit 127 bits, and no sum of the orders a database can hold comes near. */
+#define ACSA_WIDE_DIGITS_MAX 38
 
 /** Looks up an ISO 4217 code in the built-in table (JPY, INR, USD, EUR, AUD, GBP, CAD, KRW,
  * SGD, OMR, NZD, CHF). Returns NULL for an unknown code. Thread-safe (static data). */
@@ -45,6 +48,9 @@ char *acsa_wide_format(acsa_wide minor, uint8_t exponent, char buf[ACSA_WIDE_TEX
 
 /** Formats a wide sum of quantities in thousandths, as acsa_quantity_format. */
 char *acsa_wide_quantity_format(acsa_wide milli, char buf[ACSA_WIDE_TEXT_SIZE]);
+
+/** Whether v has at most ACSA_WIDE_DIGITS_MAX digits. */
+bool acsa_wide_in_range(acsa_wide v);
 
 /** Parses a decimal integer ("-123", as acsa_wide_format writes it with exponent 0) into
  * *out; false (and *out = 0) for anything else or a value outside 127 bits. */

@@ -141,6 +141,24 @@ static void test_balance_past_64_bits(void **state)
     acsa_free(w.data);
 }
 
+/* A balance no sum of orders comes near (39 digits) is refused, naming it. */
+static void test_balance_out_of_range_is_refused(void **state)
+{
+    (void)state;
+    acsa_wide huge = 1;
+    for (int i = 0; i < ACSA_WIDE_DIGITS_MAX; i++) {
+        huge *= 10;
+    }
+    const struct balance_in wide[] = {{"JPY", "receivable-cash", -huge}};
+    struct acsa_snapshot_writer w;
+    build(&w, "JP", "IN", NULL, 0, wide, 1, &japan);
+    struct acsa_snapshot s;
+    struct acsa_error err;
+    assert_int_equal(decode(&w, japan.pk, &s, &err), ACSA_EREFUSED);
+    assert_string_equal(err.field, "snapshot.balances[0].amount");
+    acsa_free(w.data);
+}
+
 /* A snapshot of layout 1 (balances as i64), as a node of the previous release signs it, is
  * still read. */
 static void test_layout1_still_read(void **state)
@@ -378,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_empty_snapshot),
         cmocka_unit_test(test_balance_past_64_bits),
         cmocka_unit_test(test_layout1_still_read),
+        cmocka_unit_test(test_balance_out_of_range_is_refused),
         cmocka_unit_test(test_another_key_is_refused),
         cmocka_unit_test(test_another_party_is_refused),
         cmocka_unit_test(test_any_byte_changed_is_refused),
