@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The SQLite store against a fresh database per test: opening and migrating, every kind of
- * record round-tripped, orders driven through the real state machine and read back, filters,
- * balances, transactions, and the query plan of the balance report. */
+/* The store against a fresh database per test: opening and migrating, every kind of record
+ * round-tripped, orders driven through the real state machine and read back, filters,
+ * balances, transactions, and the query plan of the balance report. SQLite by default; with
+ * ACSA_TEST_PG set (a postgresql:// URI, as tests/pg/cluster.sh exports it) the same tests run
+ * on PostgreSQL, each on an emptied database, and the SQLite-only ones (files, pragmas, query
+ * plans) are skipped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +23,11 @@
 #include "money.h"
 #include "order.h"
 #include "store.h"
+#include "store_open.h"
 #include "store_sqlite_int.h"
+#if defined(ACSA_HAVE_PG)
+#include <libpq-fe.h>
+#endif
 
 #ifndef ACSA_SOURCE_ROOT
 #define ACSA_SOURCE_ROOT "."
@@ -113,9 +120,51 @@ static void set_limit(struct fixture *f, const char *party, const char *name, co
     assert_true(id > 0);
 }
 
+/* The PostgreSQL database the tests run on, or NULL for SQLite. */
+static const char *pg_uri(void)
+{
+    const char *uri = getenv("ACSA_TEST_PG");
+    return uri != NULL && uri[0] != '\0' ? uri : NULL;
+}
+
+/* Skips a test of SQLite's own behaviour (files, pragmas, query plans) on PostgreSQL. */
+#define SQLITE_ONLY()                                                                      \
+    do {                                                                                   \
+        if (pg_uri() != NULL) {                                                            \
+            skip();                                                                        \
+        }                                                                                  \
+    } while (0)
+
+#if defined(ACSA_HAVE_PG)
+/* Runs SQL on a connection of its own; the result's status is PGRES_COMMAND_OK or
+ * PGRES_TUPLES_OK on success. */
+static PGresult *pg_raw(const char *sql)
+{
+    PGconn *conn = PQconnectdb(pg_uri());
+    assert_int_equal(PQstatus(conn), CONNECTION_OK);
+    PGresult *res = PQexec(conn, sql);
+    PQfinish(conn);
+    return res;
+}
+#endif
+
+/* Each test starts on an empty PostgreSQL database: the schema is dropped and made anew. */
+static void pg_reset(void)
+{
+#if defined(ACSA_HAVE_PG)
+    PGresult *res = pg_raw("SET client_min_messages = warning; "
+                           "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+#else
+    fail_msg("ACSA_TEST_PG is set but this acsa was built without libpq");
+#endif
+}
+
 static void open_store(struct fixture *f, unsigned flags)
 {
-    assert_int_equal(acsa_store_sqlite_open(f->path, flags, &f->store, &f->err), ACSA_OK);
+    const char *spec = pg_uri() != NULL ? pg_uri() : f->path;
+    assert_int_equal(acsa_store_open_spec(spec, flags, &f->store, &f->err), ACSA_OK);
     assert_non_null(f->store);
     assert_int_equal(f->store->vtbl->version, ACSA_STORE_VTBL_VERSION);
 }
@@ -127,6 +176,9 @@ static int setup(void **state)
     snprintf(f->dir, sizeof(f->dir), "/tmp/acsa-store-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof(f->path), "%s/acsa.db", f->dir);
+    if (pg_uri() != NULL) {
+        pg_reset();
+    }
     /* FAST keeps the suite quick; one test opens with the default FULL. */
     open_store(f, ACSA_STORE_CREATE | ACSA_STORE_FAST);
     load_agreement(f, "india-japan-2020.json", &f->agreement);
@@ -171,6 +223,18 @@ static int teardown(void **state)
  * ("" if none) in buf: how an operator with the sqlite3 shell would see the database. */
 static const char *raw_text(const char *path, const char *sql, char *buf, size_t size)
 {
+    buf[0] = '\0';
+#if defined(ACSA_HAVE_PG)
+    if (pg_uri() != NULL) {
+        PGresult *res = pg_raw(sql);
+        assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+        if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+            snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
+        }
+        PQclear(res);
+        return buf;
+    }
+#endif
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     sqlite3_stmt *stmt = NULL;
@@ -194,6 +258,14 @@ static int64_t raw_int(const char *path, const char *sql)
 /* Runs SQL that changes something; returns the SQLite result code. */
 static int raw_exec(const char *path, const char *sql)
 {
+#if defined(ACSA_HAVE_PG)
+    if (pg_uri() != NULL) {
+        PGresult *res = pg_raw(sql);
+        int code = PQresultStatus(res) == PGRES_COMMAND_OK ? SQLITE_OK : SQLITE_ERROR;
+        PQclear(res);
+        return code;
+    }
+#endif
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     int code = sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -499,6 +571,7 @@ static void check_balance(struct fixture *f, const char *partner, int32_t as_of)
 
 static void test_open_missing_file(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
     char path[160];
     snprintf(path, sizeof(path), "%s/missing.db", f->dir);
@@ -514,6 +587,7 @@ static void test_open_missing_file(void **state)
 
 static void test_open_not_a_database(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
     char path[160];
     snprintf(path, sizeof(path), "%s/junk.db", f->dir);
@@ -531,6 +605,7 @@ static void test_open_not_a_database(void **state)
 
 static void test_migrations_idempotent(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
     char text[64];
     assert_true(acsa_store_schema_version() >= 1);
@@ -557,6 +632,7 @@ static void test_migrations_idempotent(void **state)
 
 static void test_newer_schema_refused(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
     acsa_store_close(f->store);
     f->store = NULL;
@@ -611,8 +687,11 @@ static void test_agreement_round_trip(void **state)
                         "2020-09-09");
     size_t size = 0;
     free(read_source("agreements/india-japan-2020.json", &size));
-    assert_int_equal(raw_int(f->path, "SELECT length(CAST(loaded_json AS BLOB)) "
-                                      "FROM agreements WHERE id = 'IN-JP-2020'"),
+    assert_int_equal(raw_int(f->path, pg_uri() != NULL
+                                          ? "SELECT octet_length(loaded_json) "
+                                            "FROM agreements WHERE id = 'IN-JP-2020'"
+                                          : "SELECT length(CAST(loaded_json AS BLOB)) "
+                                            "FROM agreements WHERE id = 'IN-JP-2020'"),
                      size);
     free(got);
     free(expected);
@@ -1232,6 +1311,7 @@ static void test_balance(void **state)
 
 static void test_balance_plan_uses_covering_index(void **state)
 {
+    SQLITE_ONLY();
     struct fixture *f = *state;
     build_orders(f);
     sqlite3 *db = NULL;

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by the store_pg_*.c files (the PostgreSQL backend): the handle, the
+ * statement runner over prepared statements, and the column readers, so every file maps types
+ * and errors one way. Values travel as text (binary for blobs); results come back as text. */
+#ifndef ACSA_STORE_PG_INT_H
+#define ACSA_STORE_PG_INT_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "store_pg.h"
+
+/* One prepared statement per slot, named "acsa_<slot>" on the connection and prepared on first
+ * use. Each slot is used by exactly one call site, which passes the same SQL every time. */
+enum acsa__pg_slot {
+    ACSA__PG_META_GET,
+    ACSA__PG_META_SET,
+    ACSA__PG_AGREEMENT_PUT,
+    ACSA__PG_AGREEMENT_GET,
+    ACSA__PG_AGREEMENT_LIST,
+    ACSA__PG_UNIT_ADD,
+    ACSA__PG_UNIT_GET,
+    ACSA__PG_UNIT_LIST,
+    ACSA__PG_OFFICIAL_ADD,
+    ACSA__PG_OFFICIAL_ID,
+    ACSA__PG_LIMIT_SET,
+    ACSA__PG_OFFICIAL_GET,
+    ACSA__PG_OFFICIAL_LIST,
+    ACSA__PG_ACTIVITY_ADD,
+    ACSA__PG_ACTIVITY_GET,
+    ACSA__PG_ACTIVITY_LIST,
+    ACSA__PG_SEQUENCE_BUMP,
+    ACSA__PG_SLOT_COUNT
+};
+
+/* Most values one statement binds. */
+#define ACSA__PG_PARAMS_MAX 40
+/* Room for an int64 as decimal text, sign and NUL included. */
+#define ACSA__PG_INT_TEXT_SIZE 24
+/* The advisory lock every write transaction takes first: writers queue as SQLite's BEGIN
+ * IMMEDIATE makes them queue, across every process on the database, so numbering stays
+ * gap-free and the audit chain one chain. */
+#define ACSA__PG_WRITE_LOCK "1633907553" /* "acsa" as a number, in SQL text. */
+
+/* The handle. base comes first so a struct acsa_store pointer converts to this one. */
+struct acsa_store_pg {
+    struct acsa_store base;                   /* vtbl of the PostgreSQL backend. */
+    PGconn *conn;                             /* The one connection. */
+    bool prepared[ACSA__PG_SLOT_COUNT];       /* Slot prepared on this connection. */
+    unsigned depth;                           /* Open begin_write levels. */
+    unsigned write_savepoint;                 /* Private savepoints of run_write. */
+    int64_t last_event_id;                    /* Of the last event inserted. */
+    char last_state[6];                       /* SQLSTATE of the last failed statement. */
+};
+
+static inline struct acsa_store_pg *acsa__pg_of(struct acsa_store *store)
+{
+    return (struct acsa_store_pg *)store;
+}
+
+/* ESTORAGE "storage: <message>" from a result (NULL: the connection's message). */
+enum acsa_rc acsa__pg_fail(struct acsa_store_pg *s, const PGresult *res, struct acsa_error *err);
+/* Runs constant SQL without values (transactions, schema). */
+ACSA_NODISCARD enum acsa_rc acsa__pg_exec(struct acsa_store_pg *s, const char *sql,
+                                          struct acsa_error *err);
+/* The same where a failure is already being reported (undoing after an error). */
+void acsa__pg_exec_quiet(struct acsa_store_pg *s, const char *sql);
+/* A multi-statement write outside begin_write runs in a transaction of its own: begin opens it
+ * when none is open, finish commits it (rc ACSA_OK) or rolls it back and returns rc. */
+ACSA_NODISCARD enum acsa_rc acsa__pg_savepoint(struct acsa_store_pg *s, struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__pg_finish(struct acsa_store_pg *s, enum acsa_rc rc,
+                                            struct acsa_error *err);
+/* Whether the last failed statement broke a foreign key (a row it names is missing). */
+bool acsa__pg_foreign_key(const struct acsa_store_pg *s);
+/* Copies a lookup key before a get clears its output (the key may point into it). */
+bool acsa__pg_key_copy(char *dst, size_t size, const char *src);
+
+/* A value to bind to $1, $2, ...: text (NULL: SQL NULL), optional text ("" or NULL: NULL), an
+ * integer, an optional integer (0: NULL), a day ('YYYY-MM-DD', ACSA_DATE_NONE: NULL) or a
+ * blob. */
+struct acsa__pg_value {
+    const char *text;
+    int64_t number;
+    const void *blob;
+    size_t blob_len;
+    char kind; /* 't', 'o', 'i', 'z', 'd' or 'b'. */
+};
+
+#define PG_TEXT(v) {(v), 0, NULL, 0, 't'}
+#define PG_OPT_TEXT(v) {(v), 0, NULL, 0, 'o'}
+#define PG_INT(v) {NULL, (v), NULL, 0, 'i'}
+#define PG_OPT_INT(v) {NULL, (v), NULL, 0, 'z'}
+#define PG_DAY(v) {NULL, (v), NULL, 0, 'd'}
+#define PG_BLOB(p, n) {NULL, 0, (p), (n), 'b'}
+#define PG_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+struct acsa__pg_statement {
+    enum acsa__pg_slot slot;
+    const char *sql;
+    const struct acsa__pg_value *values;
+    size_t count;
+};
+
+#define PG_STATEMENT(slot, sql, values) {(slot), (sql), (values), PG_COUNT(values)}
+#define PG_STATEMENT0(slot, sql) {(slot), (sql), NULL, 0}
+
+/* Reading: each getter checks the stored value and remembers the first column that failed;
+ * row_check turns that into ESTORAGE naming the column. */
+struct acsa__pg_row {
+    const PGresult *res;
+    int row;
+    int bad_column; /* -1, or the first column that held an invalid value. */
+};
+
+bool acsa__pg_col_null(const struct acsa__pg_row *row, int column);
+/* NULL reads as "". */
+void acsa__pg_col_text(struct acsa__pg_row *row, int column, char *buf, size_t size);
+/* The text of a column as stored (NULL reads as ""), valid while the row is. */
+const char *acsa__pg_col_raw(const struct acsa__pg_row *row, int column, size_t *out_len);
+int64_t acsa__pg_col_int(struct acsa__pg_row *row, int column);
+/* NULL reads as 0. */
+int64_t acsa__pg_col_opt_int(struct acsa__pg_row *row, int column);
+uint32_t acsa__pg_col_u32(struct acsa__pg_row *row, int column, uint32_t max);
+/* NULL reads as ACSA_DATE_NONE. */
+int32_t acsa__pg_col_day(struct acsa__pg_row *row, int column);
+/* A numeric sum as 128 bits. */
+acsa_wide acsa__pg_col_wide(struct acsa__pg_row *row, int column);
+/* NULL reads as ACSA_STATE_DRAFT. */
+enum acsa_state acsa__pg_col_state(struct acsa__pg_row *row, int column);
+enum acsa_step acsa__pg_col_step(struct acsa__pg_row *row, int column);
+enum acsa_method acsa__pg_col_method(struct acsa__pg_row *row, int column);
+enum acsa_account acsa__pg_col_account(struct acsa__pg_row *row, int column);
+bool acsa__pg_col_flag(struct acsa__pg_row *row, int column);
+enum acsa_role acsa__pg_col_role(struct acsa__pg_row *row, int column);
+/* A bytea column decoded into buf of exactly size bytes (a fixed-size hash or key). */
+void acsa__pg_col_fixed(struct acsa__pg_row *row, int column, uint8_t *buf, size_t size);
+/* A bytea column decoded into a new acsa_malloc'd buffer (NULL and 0 for SQL NULL). */
+ACSA_NODISCARD enum acsa_rc acsa__pg_col_blob(struct acsa__pg_row *row, int column,
+                                              uint8_t **out, size_t *out_len,
+                                              struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__pg_row_check(const struct acsa__pg_row *row,
+                                               struct acsa_error *err);
+
+typedef enum acsa_rc (*acsa__pg_row_fn)(void *ctx, struct acsa__pg_row *row,
+                                        struct acsa_error *err);
+
+/* A statement that returns no rows (or a RETURNING row read into *out_id when not NULL). A
+ * taken unique key is ACSA_EEXISTS with the message left to the caller, and leaves the caller's
+ * transaction usable, as in SQLite. *out_changes (if not NULL): rows changed. */
+ACSA_NODISCARD enum acsa_rc acsa__pg_run_write(struct acsa_store_pg *s,
+                                               const struct acsa__pg_statement *st,
+                                               int64_t *out_changes, int64_t *out_id,
+                                               struct acsa_error *err);
+/* A query: each row to fn until fn returns something other than ACSA_OK. The result is read
+ * whole before the first callback, so a callback may call back into the store. */
+ACSA_NODISCARD enum acsa_rc acsa__pg_run_query(struct acsa_store_pg *s,
+                                               const struct acsa__pg_statement *st,
+                                               acsa__pg_row_fn fn, void *ctx,
+                                               int64_t *out_rows, struct acsa_error *err);
+/* run_query of at most one row: ACSA_ENOTFOUND "<what> not found" if none. */
+ACSA_NODISCARD enum acsa_rc acsa__pg_run_get(struct acsa_store_pg *s,
+                                             const struct acsa__pg_statement *st,
+                                             acsa__pg_row_fn fn, void *ctx, const char *what,
+                                             struct acsa_error *err);
+
+/* Schema (store_pg_schema.c). */
+ACSA_NODISCARD enum acsa_rc acsa__pg_check_created(struct acsa_store_pg *s,
+                                                   struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__pg_migrate(struct acsa_store_pg *s, struct acsa_error *err);
+
+/* store_pg_ref.c: agreements, units, officials, activities. */
+enum acsa_rc acsa__pg_agreement_put(struct acsa_store *store,
+                                    const struct acsa_agreement *agreement,
+                                    const char *source_json, struct acsa_error *err);
+enum acsa_rc acsa__pg_agreement_get(struct acsa_store *store, const char *id,
+                                    struct acsa_agreement *out, struct acsa_error *err);
+enum acsa_rc acsa__pg_agreement_list(struct acsa_store *store, acsa_agreement_cb cb, void *ctx,
+                                     struct acsa_error *err);
+enum acsa_rc acsa__pg_unit_add(struct acsa_store *store, const char *party, const char *name,
+                               int64_t *out_id, struct acsa_error *err);
+enum acsa_rc acsa__pg_unit_get(struct acsa_store *store, int64_t id, char *party, char *name,
+                               struct acsa_error *err);
+enum acsa_rc acsa__pg_unit_list(struct acsa_store *store, acsa_unit_cb cb, void *ctx,
+                                struct acsa_error *err);
+enum acsa_rc acsa__pg_official_set_limit(struct acsa_store *store, const char *party,
+                                         const char *name, const struct acsa_currency *currency,
+                                         int64_t limit_minor, int64_t *out_id,
+                                         struct acsa_error *err);
+enum acsa_rc acsa__pg_official_get(struct acsa_store *store, const char *party,
+                                   const char *name, struct acsa_official *out,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__pg_official_list(struct acsa_store *store, acsa_official_cb cb, void *ctx,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__pg_activity_add(struct acsa_store *store, const struct acsa_activity *activity,
+                                   int64_t *out_id, struct acsa_error *err);
+enum acsa_rc acsa__pg_activity_get(struct acsa_store *store, int64_t id,
+                                   struct acsa_activity *out, struct acsa_error *err);
+enum acsa_rc acsa__pg_activity_list(struct acsa_store *store, const char *agreement_id,
+                                    acsa_activity_cb cb, void *ctx, struct acsa_error *err);
+
+#endif
