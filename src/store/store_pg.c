@@ -77,6 +77,11 @@ static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *er
     if (transaction_lost(s)) {
         return lost(err);
     }
+    if (s->depth == 0) {
+        /* PostgreSQL only warns about this; it is a caller's mistake, reported as in SQLite. */
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: cannot commit - no transaction "
+                              "is active");
+    }
     if (s->depth <= 1) {
         enum acsa_rc rc = acsa__pg_exec(s, "COMMIT", err);
         if (rc == ACSA_OK) {
@@ -217,7 +222,15 @@ static const struct acsa_store_vtbl pg_vtbl = {
     .activity_add = acsa__pg_activity_add,
     .activity_get = acsa__pg_activity_get,
     .activity_list = acsa__pg_activity_list,
+    .order_next_sequence = acsa__pg_order_next_sequence,
+    .order_insert = acsa__pg_order_insert,
+    .order_get = acsa__pg_order_get,
+    .order_update = acsa__pg_order_update,
+    .order_list = acsa__pg_order_list,
+    .event_list = acsa__pg_event_list,
+    .balance = acsa__pg_balance,
     .last_event_id = store_last_event_id,
+    .invoice_next_sequence = acsa__pg_invoice_next_sequence,
 };
 
 /* Session settings the readers rely on: text in UTF-8, bytea as hex, and how long a commit

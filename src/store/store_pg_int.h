@@ -33,9 +33,30 @@ enum acsa__pg_slot {
     ACSA__PG_ACTIVITY_GET,
     ACSA__PG_ACTIVITY_LIST,
     ACSA__PG_SEQUENCE_BUMP,
+    ACSA__PG_INVOICE_SEQ,
+    ACSA__PG_ORDER_INSERT,
+    ACSA__PG_ORDER_UPDATE,
+    ACSA__PG_LINE_UPSERT,
+    ACSA__PG_LINE_TRIM,
+    ACSA__PG_EVENT_INSERT,
+    ACSA__PG_POSTING_INSERT,
+    ACSA__PG_FIX_DISPUTED,
+    ACSA__PG_FIX_CLOSED,
+    ACSA__PG_FIX_AMEND,
+    ACSA__PG_INVOICE_UPSERT,
+    ACSA__PG_ORDER_GET,
+    ACSA__PG_ORDER_LINES,
+    ACSA__PG_ORDER_HISTORY,
+    ACSA__PG_INVOICE_LIST,
+    ACSA__PG_ORDER_EXISTS,
+    ACSA__PG_ORDER_LIST,
+    ACSA__PG_EVENT_LIST,
+    ACSA__PG_BALANCE,
     ACSA__PG_SLOT_COUNT
 };
 
+/* Most decimals a stored currency exponent may have (as in the SQLite backend). */
+#define ACSA__PG_EXPONENT_MAX 18
 /* Most values one statement binds. */
 #define ACSA__PG_PARAMS_MAX 40
 /* Room for an int64 as decimal text, sign and NUL included. */
@@ -102,10 +123,13 @@ struct acsa__pg_statement {
     const char *sql;
     const struct acsa__pg_value *values;
     size_t count;
+    bool unique; /* A write whose failure (a key taken) is an answer: see run_write. */
 };
 
-#define PG_STATEMENT(slot, sql, values) {(slot), (sql), (values), PG_COUNT(values)}
-#define PG_STATEMENT0(slot, sql) {(slot), (sql), NULL, 0}
+#define PG_STATEMENT(slot, sql, values) {(slot), (sql), (values), PG_COUNT(values), false}
+#define PG_STATEMENT_UNIQUE(slot, sql, values)                                             \
+    {(slot), (sql), (values), PG_COUNT(values), true}
+#define PG_STATEMENT0(slot, sql) {(slot), (sql), NULL, 0, false}
 
 /* Reading: each getter checks the stored value and remembers the first column that failed;
  * row_check turns that into ESTORAGE naming the column. */
@@ -148,8 +172,11 @@ typedef enum acsa_rc (*acsa__pg_row_fn)(void *ctx, struct acsa__pg_row *row,
                                         struct acsa_error *err);
 
 /* A statement that returns no rows (or a RETURNING row read into *out_id when not NULL). A
- * taken unique key is ACSA_EEXISTS with the message left to the caller, and leaves the caller's
- * transaction usable, as in SQLite. *out_changes (if not NULL): rows changed. */
+ * taken unique key is ACSA_EEXISTS with the message left to the caller. A failed statement
+ * aborts a PostgreSQL transaction where SQLite's goes on, so a statement marked unique (whose
+ * failure callers take as an answer and go on) runs under a savepoint of its own inside a
+ * transaction; any other failure leaves the transaction to the caller's rollback.
+ * *out_changes (if not NULL): rows changed. */
 ACSA_NODISCARD enum acsa_rc acsa__pg_run_write(struct acsa_store_pg *s,
                                                const struct acsa__pg_statement *st,
                                                int64_t *out_changes, int64_t *out_id,
@@ -200,5 +227,30 @@ enum acsa_rc acsa__pg_activity_get(struct acsa_store *store, int64_t id,
                                    struct acsa_activity *out, struct acsa_error *err);
 enum acsa_rc acsa__pg_activity_list(struct acsa_store *store, const char *agreement_id,
                                     acsa_activity_cb cb, void *ctx, struct acsa_error *err);
+
+/* store_pg_orders.c: order and invoice numbers, orders with lines, events and postings. */
+enum acsa_rc acsa__pg_order_next_sequence(struct acsa_store *store, const char *requester,
+                                          const char *supplier, int32_t year,
+                                          int64_t *out_sequence, struct acsa_error *err);
+enum acsa_rc acsa__pg_invoice_next_sequence(struct acsa_store *store, const char *series,
+                                            int32_t year, int64_t *out_sequence,
+                                            struct acsa_error *err);
+enum acsa_rc acsa__pg_order_insert(struct acsa_store *store, const struct acsa_order *order,
+                                   const struct acsa_event *event, struct acsa_error *err);
+enum acsa_rc acsa__pg_order_update(struct acsa_store *store, const struct acsa_order *order,
+                                   const struct acsa_event *event, struct acsa_error *err);
+enum acsa_rc acsa__pg_order_get(struct acsa_store *store, const char *number,
+                                struct acsa_order *out, struct acsa_error *err);
+/* ACSA_OK if the order exists, ACSA_ENOTFOUND naming it, or a storage error. */
+ACSA_NODISCARD enum acsa_rc acsa__pg_order_exists(struct acsa_store_pg *s, const char *number,
+                                                  struct acsa_error *err);
+
+/* store_pg_reports.c: order lists, the events of an order, the balance. */
+enum acsa_rc acsa__pg_order_list(struct acsa_store *store, const struct acsa_order_filter *filter,
+                                 acsa_order_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_event_list(struct acsa_store *store, const char *order_number,
+                                 acsa_event_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_balance(struct acsa_store *store, const char *partner, int32_t as_of_day,
+                              acsa_balance_cb cb, void *ctx, struct acsa_error *err);
 
 #endif

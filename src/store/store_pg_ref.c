@@ -8,9 +8,6 @@
 #include "../util/alloc.h"
 #include "store_pg_int.h"
 
-/* Most decimals a stored currency exponent may have (as in the SQLite backend). */
-#define PG_EXPONENT_MAX 18
-
 /* ---- Agreements ----------------------------------------------------------------------- */
 
 enum acsa_rc acsa__pg_agreement_put(struct acsa_store *store,
@@ -127,7 +124,7 @@ enum acsa_rc acsa__pg_unit_add(struct acsa_store *store, const char *party, cons
     ACSA_ASSERT(name != NULL);
     int64_t id = 0;
     const struct acsa__pg_value values[] = {PG_TEXT(party), PG_TEXT(name)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_UNIT_ADD, "INSERT INTO units (party, name) VALUES ($1, $2) RETURNING id",
         values);
     enum acsa_rc rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, &id, err);
@@ -320,7 +317,7 @@ static enum acsa_rc official_each(void *ctx, struct acsa__pg_row *row, struct ac
         }
         acsa__pg_col_text(row, 3, official->limit_currency[i].code, ACSA_CURRENCY_SIZE);
         official->limit_currency[i].exponent =
-            (uint8_t)acsa__pg_col_u32(row, 4, PG_EXPONENT_MAX);
+            (uint8_t)acsa__pg_col_u32(row, 4, ACSA__PG_EXPONENT_MAX);
         official->limit_minor[i] = acsa__pg_col_int(row, 5);
         official->limit_count = i + 1;
     }
@@ -391,7 +388,7 @@ enum acsa_rc acsa__pg_activity_add(struct acsa_store *store, const struct acsa_a
         PG_TEXT(activity->agreement_id), PG_TEXT(activity->name), PG_TEXT(activity->type),
         PG_DAY(activity->from_day), PG_DAY(activity->to_day), PG_TEXT(activity->place),
         PG_TEXT(activity->reason)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_ACTIVITY_ADD,
         "INSERT INTO activities (agreement_id, name, type, from_day, to_day, place, reason) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

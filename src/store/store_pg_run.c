@@ -158,13 +158,10 @@ static enum acsa_rc execute(struct acsa_store_pg *s, const struct acsa__pg_state
     return rc;
 }
 
-/* A failed statement aborts a PostgreSQL transaction, where SQLite's goes on; callers that
- * take EEXISTS as an answer (a name taken) go on writing. So inside a transaction each write
- * runs under a savepoint of its own and a failure undoes that write alone. */
 enum acsa_rc acsa__pg_run_write(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
                                 int64_t *out_changes, int64_t *out_id, struct acsa_error *err)
 {
-    bool guarded = PQtransactionStatus(s->conn) == PQTRANS_INTRANS;
+    bool guarded = st->unique && PQtransactionStatus(s->conn) == PQTRANS_INTRANS;
     if (guarded) {
         enum acsa_rc rc = acsa__pg_exec(s, "SAVEPOINT acsa_stmt", err);
         if (rc != ACSA_OK) {
