@@ -52,6 +52,71 @@ enum acsa__pg_slot {
     ACSA__PG_ORDER_LIST,
     ACSA__PG_EVENT_LIST,
     ACSA__PG_BALANCE,
+    ACSA__PG_AGREEMENT_EVENT_ADD,
+    ACSA__PG_AGREEMENT_EVENT_GET,
+    ACSA__PG_AGREEMENT_VERSION_ADD,
+    ACSA__PG_AGREEMENT_VERSION_GET,
+    ACSA__PG_AUDIT_APPEND,
+    ACSA__PG_AUDIT_LAST,
+    ACSA__PG_AUDIT_LIST,
+    ACSA__PG_BATCH_ADD,
+    ACSA__PG_BATCH_OF_RECORD,
+    ACSA__PG_CHAIN_HEAD,
+    ACSA__PG_CHAIN_HEAD_SET,
+    ACSA__PG_FINGERPRINTS,
+    ACSA__PG_GRANT_FIND,
+    ACSA__PG_GRANT_INSERT,
+    ACSA__PG_GRANT_LIST,
+    ACSA__PG_GRANT_OFFICIAL,
+    ACSA__PG_GRANT_REVOKE,
+    ACSA__PG_IDEMPOTENCY_GET,
+    ACSA__PG_IDEMPOTENCY_PURGE,
+    ACSA__PG_IDEMPOTENCY_PUT,
+    ACSA__PG_PEER_ADVANCE,
+    ACSA__PG_PEER_GET,
+    ACSA__PG_PEER_LIST,
+    ACSA__PG_PEER_PUT,
+    ACSA__PG_QUARANTINE_ADD,
+    ACSA__PG_QUARANTINE_ALL,
+    ACSA__PG_QUARANTINE_DECIDE,
+    ACSA__PG_QUARANTINE_LIST,
+    ACSA__PG_QUARANTINE_ONE,
+    ACSA__PG_QUARANTINE_OPEN,
+    ACSA__PG_RECORD_APPEND,
+    ACSA__PG_RECORD_GET,
+    ACSA__PG_RECORD_HEAD,
+    ACSA__PG_RECORD_HEAD_OTHER,
+    ACSA__PG_RECORD_IN_CHAIN,
+    ACSA__PG_RECORD_LAST,
+    ACSA__PG_RECORD_LIST,
+    ACSA__PG_RECORD_SCAN,
+    ACSA__PG_REF_BIND_ACTIVITY,
+    ACSA__PG_REF_BIND_UNIT,
+    ACSA__PG_REF_FIND_ACTIVITY,
+    ACSA__PG_REF_FIND_UNIT,
+    ACSA__PG_REF_NAME_ACTIVITY,
+    ACSA__PG_REF_NAME_UNIT,
+    ACSA__PG_REF_ORIGIN_ACTIVITY,
+    ACSA__PG_REF_ORIGIN_UNIT,
+    ACSA__PG_SESSION_ADD,
+    ACSA__PG_SESSION_DELETE,
+    ACSA__PG_SESSION_GET,
+    ACSA__PG_SESSION_PURGE,
+    ACSA__PG_SNAPSHOT_GET,
+    ACSA__PG_SNAPSHOT_PUT,
+    ACSA__PG_TOKEN_ADD,
+    ACSA__PG_TOKEN_GET,
+    ACSA__PG_TOKEN_LIST,
+    ACSA__PG_TOKEN_REVOKE,
+    ACSA__PG_TOKEN_USER,
+    ACSA__PG_UNIT_SERVICE_GET,
+    ACSA__PG_UNIT_SERVICE_SET,
+    ACSA__PG_USER_ADD,
+    ACSA__PG_USER_DISABLE,
+    ACSA__PG_USER_END_SESSIONS,
+    ACSA__PG_USER_GET,
+    ACSA__PG_USER_LIST,
+    ACSA__PG_USER_REVOKE_TOKENS,
     ACSA__PG_SLOT_COUNT
 };
 
@@ -252,5 +317,155 @@ enum acsa_rc acsa__pg_event_list(struct acsa_store *store, const char *order_num
                                  acsa_event_cb cb, void *ctx, struct acsa_error *err);
 enum acsa_rc acsa__pg_balance(struct acsa_store *store, const char *partner, int32_t as_of_day,
                               acsa_balance_cb cb, void *ctx, struct acsa_error *err);
+
+/* store_pg_auth.c, store_pg_sync.c, store_pg_grants.c, store_pg_life.c,
+ * store_pg_quarantine.c, store_pg_snapshot.c: the rest of the vtable, as the SQLite files of
+ * the same names. */
+enum acsa_rc acsa__pg_user_add(struct acsa_store *store, const struct acsa_user *user,
+                               const char *password_hash, int64_t created_s,
+                               int64_t *out_id, struct acsa_error *err);
+enum acsa_rc acsa__pg_user_get(struct acsa_store *store, const char *username,
+                               struct acsa_user *out, char *password_hash,
+                               struct acsa_error *err);
+enum acsa_rc acsa__pg_user_list(struct acsa_store *store, acsa_user_cb cb, void *ctx,
+                                struct acsa_error *err);
+enum acsa_rc acsa__pg_user_disable(struct acsa_store *store, int64_t user_id,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__pg_session_add(struct acsa_store *store, const char *token_hash,
+                                  int64_t user_id, const char *csrf, int64_t created_s,
+                                  int64_t expires_s, struct acsa_error *err);
+enum acsa_rc acsa__pg_session_get(struct acsa_store *store, const char *token_hash,
+                                  int64_t now_s, struct acsa_user *out_user, char *out_csrf,
+                                  struct acsa_error *err);
+enum acsa_rc acsa__pg_session_delete(struct acsa_store *store, const char *token_hash,
+                                     struct acsa_error *err);
+enum acsa_rc acsa__pg_session_purge(struct acsa_store *store, int64_t now_s,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__pg_token_add(struct acsa_store *store, int64_t user_id, const char *name,
+                                const char *token_hash, int64_t created_s, int64_t *out_id,
+                                struct acsa_error *err);
+enum acsa_rc acsa__pg_token_user(struct acsa_store *store, const char *token_hash,
+                                 struct acsa_user *out, struct acsa_error *err);
+enum acsa_rc acsa__pg_token_get(struct acsa_store *store, int64_t id,
+                                struct acsa_token_info *out, struct acsa_error *err);
+enum acsa_rc acsa__pg_token_revoke(struct acsa_store *store, int64_t id,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__pg_token_list(struct acsa_store *store, const char *username,
+                                 acsa_token_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_idempotency_get(struct acsa_store *store, int64_t user_id,
+                                      const char *key, struct acsa_idempotency_row *out,
+                                      struct acsa_error *err);
+enum acsa_rc acsa__pg_idempotency_put(struct acsa_store *store, int64_t user_id,
+                                      const char *key, const char *request_hash, int status,
+                                      const char *body, int64_t created_s,
+                                      struct acsa_error *err);
+enum acsa_rc acsa__pg_idempotency_purge(struct acsa_store *store, int64_t before_s,
+                                        struct acsa_error *err);
+enum acsa_rc acsa__pg_audit_last(struct acsa_store *store, struct acsa_audit_record *out,
+                                 struct acsa_error *err);
+enum acsa_rc acsa__pg_audit_append(struct acsa_store *store,
+                                   const struct acsa_audit_record *record,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__pg_audit_list(struct acsa_store *store, int64_t after_id, uint32_t limit,
+                                 acsa_audit_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_peer_put(struct acsa_store *store, const struct acsa_peer *peer,
+                               struct acsa_error *err);
+enum acsa_rc acsa__pg_peer_get(struct acsa_store *store, const char *party,
+                               struct acsa_peer *out, struct acsa_error *err);
+enum acsa_rc acsa__pg_peer_list(struct acsa_store *store, acsa_peer_cb cb, void *ctx,
+                                struct acsa_error *err);
+enum acsa_rc acsa__pg_peer_advance(struct acsa_store *store, const char *party,
+                                   int64_t received_through, int64_t acked_through,
+                                   int64_t last_sync_s, struct acsa_error *err);
+enum acsa_rc acsa__pg_record_append(struct acsa_store *store, const struct acsa_record_row *row,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__pg_record_get(struct acsa_store *store, const char *origin, int64_t seq,
+                                 struct acsa_record_row *out, struct acsa_error *err);
+enum acsa_rc acsa__pg_record_last_seq(struct acsa_store *store, const char *origin,
+                                      int64_t *out_seq, struct acsa_error *err);
+enum acsa_rc acsa__pg_record_scan(struct acsa_store *store, const char *origin,
+                                  const char *partner, int64_t after_seq, uint32_t limit,
+                                  acsa_record_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_record_list(struct acsa_store *store, const char *number,
+                                  acsa_record_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_chain_head(struct acsa_store *store, const char *number,
+                                 uint8_t out_hash[ACSA_HASH_SIZE], struct acsa_error *err);
+enum acsa_rc acsa__pg_chain_head_set(struct acsa_store *store, const char *number,
+                                     const uint8_t hash[ACSA_HASH_SIZE],
+                                     struct acsa_error *err);
+enum acsa_rc acsa__pg_record_in_chain(struct acsa_store *store, const char *number,
+                                      const uint8_t hash[ACSA_HASH_SIZE], bool *out,
+                                      struct acsa_error *err);
+enum acsa_rc acsa__pg_batch_add(struct acsa_store *store, const char *peer, const char *via,
+                                int64_t first_seq, int64_t last_seq, uint32_t count,
+                                const uint8_t digest[ACSA_HASH_SIZE],
+                                const uint8_t signature[ACSA_SIGNATURE_SIZE], int64_t at_s,
+                                int64_t *out_id, struct acsa_error *err);
+enum acsa_rc acsa__pg_quarantine_add(struct acsa_store *store,
+                                     const struct acsa_quarantine_row *row,
+                                     struct acsa_error *err);
+enum acsa_rc acsa__pg_quarantine_list(struct acsa_store *store, uint32_t limit,
+                                      acsa_quarantine_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_ref_bind(struct acsa_store *store, enum acsa_ref_kind kind,
+                               int64_t local_id, const char *origin, int64_t origin_id,
+                               struct acsa_error *err);
+enum acsa_rc acsa__pg_ref_find(struct acsa_store *store, enum acsa_ref_kind kind,
+                               const char *origin, int64_t origin_id, int64_t *out_local_id,
+                               struct acsa_error *err);
+enum acsa_rc acsa__pg_ref_origin(struct acsa_store *store, enum acsa_ref_kind kind,
+                                 int64_t local_id, char out_origin[ACSA_NATION_SIZE],
+                                 int64_t *out_origin_id, struct acsa_error *err);
+enum acsa_rc acsa__pg_ref_by_name(struct acsa_store *store, enum acsa_ref_kind kind,
+                                  const char *scope, const char *name, int64_t *out_local_id,
+                                  struct acsa_error *err);
+enum acsa_rc acsa__pg_order_fingerprints(struct acsa_store *store, const char *partner,
+                                         acsa_fingerprint_cb cb, void *ctx,
+                                         struct acsa_error *err);
+enum acsa_rc acsa__pg_grant_add(struct acsa_store *store, const struct acsa_grant *grant,
+                                const char *origin, int64_t origin_id, int64_t *out_id,
+                                struct acsa_error *err);
+enum acsa_rc acsa__pg_grant_revoke(struct acsa_store *store, int64_t id, int32_t day,
+                                   const char *reason, struct acsa_error *err);
+enum acsa_rc acsa__pg_grant_list(struct acsa_store *store, const char *party, const char *name,
+                                 int32_t as_of_day, acsa_grant_cb cb, void *ctx,
+                                 struct acsa_error *err);
+enum acsa_rc acsa__pg_grant_find(struct acsa_store *store, const char *origin,
+                                 int64_t origin_id, int64_t *out_id, struct acsa_error *err);
+enum acsa_rc acsa__pg_agreement_version_add(struct acsa_store *store,
+                                            const struct acsa_agreement *agreement,
+                                            int32_t effective_day, const char *source_json,
+                                            struct acsa_error *err);
+enum acsa_rc acsa__pg_agreement_version_add_by(struct acsa_store *store,
+                                               const struct acsa_agreement *agreement,
+                                               int32_t effective_day, const char *source_json,
+                                               const char *party, struct acsa_error *err);
+enum acsa_rc acsa__pg_agreement_version_get(struct acsa_store *store, const char *id,
+                                            uint32_t index, struct acsa_agreement *out,
+                                            int32_t *out_effective_day, char *entered_by,
+                                            struct acsa_error *err);
+enum acsa_rc acsa__pg_agreement_event_add(struct acsa_store *store, const char *id,
+                                          const char *kind, int32_t day, const char *party,
+                                          const char *reason, struct acsa_error *err);
+enum acsa_rc acsa__pg_agreement_event_get(struct acsa_store *store, const char *id,
+                                          const char *kind, int32_t *out_day, char *party,
+                                          char *reason, struct acsa_error *err);
+enum acsa_rc acsa__pg_unit_service_set(struct acsa_store *store, int64_t id,
+                                       const char *service, struct acsa_error *err);
+enum acsa_rc acsa__pg_unit_service_get(struct acsa_store *store, int64_t id, char *service,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__pg_quarantine_select(struct acsa_store *store, int64_t id, bool all,
+                                        uint32_t limit, acsa_quarantine_cb cb, void *ctx,
+                                        struct acsa_error *err);
+enum acsa_rc acsa__pg_quarantine_decide(struct acsa_store *store,
+                                        const struct acsa_quarantine_decision *d,
+                                        struct acsa_error *err);
+enum acsa_rc acsa__pg_batch_of_record(struct acsa_store *store, const char *peer,
+                                      int64_t seq, int64_t *out_batch_id,
+                                      struct acsa_error *err);
+enum acsa_rc acsa__pg_snapshot_put(struct acsa_store *store,
+                                   const struct acsa_snapshot_row *row,
+                                   struct acsa_error *err);
+enum acsa_rc acsa__pg_snapshot_get(struct acsa_store *store, const char *party,
+                                   struct acsa_snapshot_row *out, struct acsa_error *err);
 
 #endif
