@@ -335,6 +335,18 @@ static void help_line(const char *name, const char *arg, const char *text, bool 
     printf("%s%s\n", text, required ? " (required)" : "");
 }
 
+/* Whether the verb has an option --key of its own (peer add: the partner's public key); there
+ * the node key file is named before the verb or by ACSA_KEY. */
+static bool has_own_key(const struct cli_command *cmd)
+{
+    for (size_t i = 0; i < cmd->option_count; i++) {
+        if (strcmp(cmd->options[i].name, "key") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void print_help(const struct cli *cli, const struct cli_command *cmd)
 {
     printf("Usage: acsa %s", cli->verb);
@@ -353,8 +365,10 @@ static void print_help(const struct cli *cli, const struct cli_command *cmd)
         help_line(opt->name, opt->arg, opt->help, opt->required);
     }
     help_line("db", "PATH", "node database (default: $ACSA_DB, else ./acsa.db)", false);
-    help_line("key", "PATH", "node key file (default: $ACSA_KEY, else beside the database)",
-              false);
+    if (!has_own_key(cmd)) {
+        help_line("key", "PATH", "node key file (default: $ACSA_KEY, else beside the database)",
+                  false);
+    }
     if (cmd->json) {
         help_line("json", NULL, "print JSON instead of a table (fields in docs/CLI.md)", false);
     }
@@ -440,7 +454,9 @@ int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
         longopts[n++] = (struct option){cmd->options[i].name, has_arg, NULL, OPT_FIRST + (int)i};
     }
     longopts[n++] = (struct option){"db", required_argument, NULL, OPT_DB};
-    longopts[n++] = (struct option){"key", required_argument, NULL, OPT_KEY};
+    if (!has_own_key(cmd)) {
+        longopts[n++] = (struct option){"key", required_argument, NULL, OPT_KEY};
+    }
     if (cmd->json) {
         longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
     }
