@@ -1380,6 +1380,72 @@ static void test_rollback_discards_writes(void **state)
     assert_memory_equal(f->err.message, "storage: ", 9);
 }
 
+/* ---- Records of an order's chain ------------------------------------------------------- */
+
+static enum acsa_rc count_chain(void *ctx, const struct acsa_record_row *row)
+{
+    int64_t *seqs = ctx;
+    seqs[0]++;
+    seqs[seqs[0]] = row->seq;
+    return row->body_len == 2 ? ACSA_OK : ACSA_ESTORAGE;
+}
+
+static void append_step_record(struct fixture *f, int64_t seq, const char *number,
+                               const char *other)
+{
+    struct acsa_record_row row;
+    memset(&row, 0, sizeof(row));
+    snprintf(row.origin, sizeof(row.origin), "IN");
+    row.seq = seq;
+    snprintf(row.order_number, sizeof(row.order_number), "%s", number);
+    snprintf(row.other_number, sizeof(row.other_number), "%s", other);
+    memset(row.hash, (int)seq, sizeof(row.hash));
+    const uint8_t body[] = {0, (uint8_t)seq};
+    row.body = body;
+    row.body_len = sizeof(body);
+    assert_int_equal(f->store->vtbl->record_append(f->store, &row, &f->err), ACSA_OK);
+}
+
+static void test_record_chain(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    create_order(f, &f->other, ACSA_METHOD_RIK, "IN", "JP", 2);
+    uint8_t head[ACSA_HASH_SIZE];
+    uint8_t expected[ACSA_HASH_SIZE];
+    memset(expected, 0, sizeof(expected));
+    assert_int_equal(v->chain_head(f->store, f->order.number, head, &f->err), ACSA_OK);
+    assert_memory_equal(head, expected, sizeof(head));
+    append_step_record(f, 1, f->order.number, "");
+    append_step_record(f, 2, f->order.number, f->other.number); /* An exchange: both chains. */
+    memset(expected, 2, sizeof(expected));
+    assert_int_equal(v->chain_head(f->store, f->other.number, head, &f->err), ACSA_OK);
+    assert_memory_equal(head, expected, sizeof(head));
+    bool in_chain = false;
+    memset(expected, 1, sizeof(expected));
+    assert_int_equal(v->record_in_chain(f->store, f->order.number, expected, &in_chain, &f->err),
+                     ACSA_OK);
+    assert_true(in_chain);
+    assert_int_equal(v->record_in_chain(f->store, f->other.number, expected, &in_chain, &f->err),
+                     ACSA_OK);
+    assert_false(in_chain);
+    int64_t seqs[4] = {0};
+    assert_int_equal(v->record_list(f->store, f->order.number, count_chain, seqs, &f->err),
+                     ACSA_OK);
+    assert_int_equal(seqs[0], 2);
+    assert_int_equal(seqs[1], 1);
+    assert_int_equal(seqs[2], 2);
+    /* Concurrent steps: the head is set to the later one in the shared order. */
+    assert_int_equal(v->chain_head_set(f->store, f->order.number, expected, &f->err), ACSA_OK);
+    assert_int_equal(v->chain_head(f->store, f->order.number, head, &f->err), ACSA_OK);
+    assert_memory_equal(head, expected, sizeof(head));
+    assert_int_equal(v->chain_head_set(f->store, "IN-JP-2024-000099", expected, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_int_equal(v->chain_head(f->store, "IN-JP-2024-000099", head, &f->err),
+                     ACSA_ENOTFOUND);
+}
+
 #define SQLITE_ONLY SIZE_MAX
 #define NEED(function) offsetof(struct acsa_store_vtbl, function)
 
@@ -1404,6 +1470,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_balance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_balance_plan_uses_covering_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_chain, setup, teardown),
     };
     /* What each test needs beyond setup: SQLITE_ONLY for SQLite's own behaviour (files,
      * pragmas, query plans), else the offset of a store function (0: none). */
@@ -1411,6 +1478,7 @@ int main(void)
         SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, 0, 0, 0, 0, 0,
         NEED(order_next_sequence), NEED(order_insert), NEED(event_list), NEED(order_list),
         NEED(order_list), NEED(order_list), NEED(balance), SQLITE_ONLY, NEED(order_insert),
+        NEED(chain_head_set),
     };
     _Static_assert(sizeof(needs) / sizeof(needs[0]) == sizeof(tests) / sizeof(tests[0]),
                    "one entry of needs per test");
