@@ -13,7 +13,9 @@
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "../format/agreement_json.h"
+#include "../store/store_open.h"
 #include "app_int.h"
+#include "app_key.h"
 #include "node.h"
 
 const char *acsa_app_nation(const struct acsa_app *app)
@@ -35,8 +37,11 @@ enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *nam
                               nation);
     }
     struct acsa_store *store = NULL;
-    enum acsa_rc rc = acsa__app_crypto_init(err);
-    rc = rc == ACSA_OK ? acsa_store_sqlite_open(path, ACSA_STORE_CREATE, &store, err) : rc;
+    /* The key file is named before anything is written: a PostgreSQL node needs --key. */
+    char key_path[sizeof(((struct acsa_app *)NULL)->key_path)];
+    enum acsa_rc rc = acsa__app_key_path(path, key_path, sizeof(key_path), err);
+    rc = rc == ACSA_OK ? acsa__app_crypto_init(err) : rc;
+    rc = rc == ACSA_OK ? acsa_store_open_spec(path, ACSA_STORE_CREATE, &store, err) : rc;
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -74,19 +79,20 @@ enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **o
     if (app == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    if (path == NULL || strlen(path) + 5 > sizeof(app->key_path)) {
+    /* A path or sqlite:PATH is a SQLite file, postgresql://... a PostgreSQL database. */
+    enum acsa_rc key_rc = acsa__app_key_path(path, app->key_path, sizeof(app->key_path), err);
+    if (key_rc != ACSA_OK) {
         acsa_free(app);
-        return acsa_error_set(err, ACSA_EUSAGE, "db", "db: the path is missing or too long");
+        return key_rc;
     }
-    snprintf(app->key_path, sizeof(app->key_path), "%s.key", path);
     const char *login = getenv("USER");
     bool known = login != NULL && login[0] != '\0' && strlen(login) + 4 < sizeof(app->actor);
     char actor[sizeof(app->actor)];
     snprintf(actor, sizeof(actor), "cli:%s", known ? login : "unknown");
     acsa_app_set_actor(app, actor);
     enum acsa_rc rc = acsa__app_crypto_init(err);
-    rc = rc == ACSA_OK ? acsa_store_sqlite_open(path, flags & ~ACSA_STORE_CREATE, &app->store,
-                                                err) : rc;
+    rc = rc == ACSA_OK ? acsa_store_open_spec(path, flags & ~ACSA_STORE_CREATE, &app->store,
+                                              err) : rc;
     /* The store refuses a file acsa never created as EUSAGE; one it created but never
      * initialised has no nation. */
     bool fresh = rc == ACSA_EUSAGE && path != NULL && path[0] != '\0';

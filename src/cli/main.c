@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../app/app_key.h"
 #include "../util/alloc.h"
 
 #ifndef ACSA_VERSION
@@ -56,7 +57,10 @@ static void print_usage(FILE *file)
           "reject, cancel, dispute, issue, receive, return, accept-return, invoice, pay,\n"
           "exchange, close. Every verb has --help; read commands take --json.\n\n"
           "Global options (before or after the verb):\n"
-          "  --db PATH        node database (default: $ACSA_DB, else ./acsa.db)\n"
+          "  --db PATH        node database (default: $ACSA_DB, else ./acsa.db); a path,\n"
+          "                   sqlite:PATH, or postgresql://... for a PostgreSQL database\n"
+          "  --key PATH       node key file (default: $ACSA_KEY, else beside a SQLite\n"
+          "                   database as PATH.key; required for PostgreSQL)\n"
           "  --help           show this help\n"
           "  --version        show the version\n\n"
           "Exit codes:\n"
@@ -144,20 +148,27 @@ static int global_options(struct cli *cli, int argc, char **argv, int *out_exit)
             return -1;
         }
         const char *value = NULL;
-        if (strncmp(arg, "--db=", 5) == 0) {
-            value = arg + 5;
-        } else if (strcmp(arg, "--db") == 0 && i + 1 < argc) {
+        bool key = strcmp(arg, "--key") == 0 || strncmp(arg, "--key=", 6) == 0;
+        if (strncmp(arg, "--db=", 5) == 0 || strncmp(arg, "--key=", 6) == 0) {
+            value = strchr(arg, '=') + 1;
+        } else if ((strcmp(arg, "--db") == 0 || key) && i + 1 < argc) {
             value = argv[++i];
         } else {
-            *out_exit = cli_usage(cli, strcmp(arg, "--db") == 0 ? "%s needs a value"
-                                                                : "unknown option '%.40s'", arg);
+            bool known = strcmp(arg, "--db") == 0 || key;
+            *out_exit = cli_usage(cli, known ? "%s needs a value" : "unknown option '%.40s'",
+                                  arg);
             return -1;
         }
         if (value[0] == '\0') {
-            *out_exit = cli_usage(cli, "--db: must not be empty");
+            *out_exit = cli_usage(cli, key ? "--key: must not be empty"
+                                           : "--db: must not be empty");
             return -1;
         }
-        cli->db_path = value;
+        if (key) {
+            acsa_app_set_key_path(value); /* The node key file (a PostgreSQL node needs it). */
+        } else {
+            cli->db_path = value;
+        }
     }
     return i;
 }

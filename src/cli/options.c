@@ -2,6 +2,7 @@
 /* The one option parser of acsa: each verb describes its options in a table, and this file
  * runs getopt_long over it, converts and checks every value, and prints the verb's --help. */
 #include "cli.h"
+#include "../app/app_key.h"
 #include "../core/text.h"
 #include "../util/alloc.h"
 
@@ -13,7 +14,7 @@
 
 /* getopt_long values of the options every verb has; a verb's own options are numbered from
  * OPT_FIRST by their index in its table. */
-enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_FIRST };
+enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_KEY, OPT_FIRST };
 
 /* Longest piece of user text quoted back in a message. */
 #define QUOTE_MAX 40
@@ -334,6 +335,18 @@ static void help_line(const char *name, const char *arg, const char *text, bool 
     printf("%s%s\n", text, required ? " (required)" : "");
 }
 
+/* Whether the verb has an option --key of its own (peer add: the partner's public key); there
+ * the node key file is named before the verb or by ACSA_KEY. */
+static bool has_own_key(const struct cli_command *cmd)
+{
+    for (size_t i = 0; i < cmd->option_count; i++) {
+        if (strcmp(cmd->options[i].name, "key") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void print_help(const struct cli *cli, const struct cli_command *cmd)
 {
     printf("Usage: acsa %s", cli->verb);
@@ -352,6 +365,10 @@ static void print_help(const struct cli *cli, const struct cli_command *cmd)
         help_line(opt->name, opt->arg, opt->help, opt->required);
     }
     help_line("db", "PATH", "node database (default: $ACSA_DB, else ./acsa.db)", false);
+    if (!has_own_key(cmd)) {
+        help_line("key", "PATH", "node key file (default: $ACSA_KEY, else beside the database)",
+                  false);
+    }
     if (cmd->json) {
         help_line("json", NULL, "print JSON instead of a table (fields in docs/CLI.md)", false);
     }
@@ -372,6 +389,12 @@ static int handle_option(struct cli *cli, struct cli_command *cmd, int code, cha
             return cli_usage(cli, "--db: must not be empty");
         }
         cli->db_path = optarg;
+        return CLI_CONTINUE;
+    case OPT_KEY:
+        if (optarg[0] == '\0') {
+            return cli_usage(cli, "--key: must not be empty");
+        }
+        acsa_app_set_key_path(optarg);
         return CLI_CONTINUE;
     case OPT_JSON:
         cli->json = true;
@@ -421,7 +444,7 @@ static int take_positional(struct cli *cli, struct cli_command *cmd, int argc, c
 
 int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
 {
-    struct option longopts[CLI_OPTIONS_MAX + 4];
+    struct option longopts[CLI_OPTIONS_MAX + 5];
     size_t n = 0;
     if (cmd->option_count > CLI_OPTIONS_MAX) {
         abort(); /* A verb table larger than the parser was built for. */
@@ -431,6 +454,9 @@ int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
         longopts[n++] = (struct option){cmd->options[i].name, has_arg, NULL, OPT_FIRST + (int)i};
     }
     longopts[n++] = (struct option){"db", required_argument, NULL, OPT_DB};
+    if (!has_own_key(cmd)) {
+        longopts[n++] = (struct option){"key", required_argument, NULL, OPT_KEY};
+    }
     if (cmd->json) {
         longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
     }

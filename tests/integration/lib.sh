@@ -24,6 +24,17 @@ TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/acsa-it.XXXXXX")
 trap 'rm -rf "$TEST_DIR"' EXIT
 DB="$TEST_DIR/node.db"
 unset ACSA_DB
+# With ACSA_TEST_PG (a postgresql:// URI, as tests/pg/cluster.sh exports it) the node lives in
+# that PostgreSQL database instead, emptied first, with its key file in the test's directory.
+if [ -n "${ACSA_TEST_PG:-}" ]; then
+    DB=$ACSA_TEST_PG
+    export ACSA_KEY="$TEST_DIR/node.key"
+    psql -q "$ACSA_TEST_PG" -c "SET client_min_messages = warning" \
+        -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public" >/dev/null || {
+        echo "Bail out! cannot empty $ACSA_TEST_PG"
+        exit 1
+    }
+fi
 
 # The script runs a copy of the binary, so a rebuild while it runs cannot change it midway.
 cp "$ACSA_BIN" "$TEST_DIR/acsa" || {

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* The SQLite store against a fresh database per test: opening and migrating, every kind of
- * record round-tripped, orders driven through the real state machine and read back, filters,
- * balances, transactions, and the query plan of the balance report. */
+/* The store against a fresh database per test: opening and migrating, every kind of record
+ * round-tripped, orders driven through the real state machine and read back, filters,
+ * balances, transactions, and the query plan of the balance report. SQLite by default; with
+ * ACSA_TEST_PG set (a postgresql:// URI, as tests/pg/cluster.sh exports it) the same tests run
+ * on PostgreSQL, each on an emptied database, and the SQLite-only ones (files, pragmas, query
+ * plans) are skipped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +23,11 @@
 #include "money.h"
 #include "order.h"
 #include "store.h"
+#include "store_open.h"
 #include "store_sqlite_int.h"
+#if defined(ACSA_HAVE_PG)
+#include <libpq-fe.h>
+#endif
 
 #ifndef ACSA_SOURCE_ROOT
 #define ACSA_SOURCE_ROOT "."
@@ -113,9 +120,43 @@ static void set_limit(struct fixture *f, const char *party, const char *name, co
     assert_true(id > 0);
 }
 
+/* The PostgreSQL database the tests run on, or NULL for SQLite. */
+static const char *pg_uri(void)
+{
+    const char *uri = getenv("ACSA_TEST_PG");
+    return uri != NULL && uri[0] != '\0' ? uri : NULL;
+}
+
+#if defined(ACSA_HAVE_PG)
+/* Runs SQL on a connection of its own; the result's status is PGRES_COMMAND_OK or
+ * PGRES_TUPLES_OK on success. */
+static PGresult *pg_raw(const char *sql)
+{
+    PGconn *conn = PQconnectdb(pg_uri());
+    assert_int_equal(PQstatus(conn), CONNECTION_OK);
+    PGresult *res = PQexec(conn, sql);
+    PQfinish(conn);
+    return res;
+}
+#endif
+
+/* Each test starts on an empty PostgreSQL database: the schema is dropped and made anew. */
+static void pg_reset(void)
+{
+#if defined(ACSA_HAVE_PG)
+    PGresult *res = pg_raw("SET client_min_messages = warning; "
+                           "DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+    PQclear(res);
+#else
+    fail_msg("ACSA_TEST_PG is set but this acsa was built without libpq");
+#endif
+}
+
 static void open_store(struct fixture *f, unsigned flags)
 {
-    assert_int_equal(acsa_store_sqlite_open(f->path, flags, &f->store, &f->err), ACSA_OK);
+    const char *spec = pg_uri() != NULL ? pg_uri() : f->path;
+    assert_int_equal(acsa_store_open_spec(spec, flags, &f->store, &f->err), ACSA_OK);
     assert_non_null(f->store);
     assert_int_equal(f->store->vtbl->version, ACSA_STORE_VTBL_VERSION);
 }
@@ -127,6 +168,9 @@ static int setup(void **state)
     snprintf(f->dir, sizeof(f->dir), "/tmp/acsa-store-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof(f->path), "%s/acsa.db", f->dir);
+    if (pg_uri() != NULL) {
+        pg_reset();
+    }
     /* FAST keeps the suite quick; one test opens with the default FULL. */
     open_store(f, ACSA_STORE_CREATE | ACSA_STORE_FAST);
     load_agreement(f, "india-japan-2020.json", &f->agreement);
@@ -171,6 +215,18 @@ static int teardown(void **state)
  * ("" if none) in buf: how an operator with the sqlite3 shell would see the database. */
 static const char *raw_text(const char *path, const char *sql, char *buf, size_t size)
 {
+    buf[0] = '\0';
+#if defined(ACSA_HAVE_PG)
+    if (pg_uri() != NULL) {
+        PGresult *res = pg_raw(sql);
+        assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+        if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+            snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
+        }
+        PQclear(res);
+        return buf;
+    }
+#endif
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     sqlite3_stmt *stmt = NULL;
@@ -194,6 +250,14 @@ static int64_t raw_int(const char *path, const char *sql)
 /* Runs SQL that changes something; returns the SQLite result code. */
 static int raw_exec(const char *path, const char *sql)
 {
+#if defined(ACSA_HAVE_PG)
+    if (pg_uri() != NULL) {
+        PGresult *res = pg_raw(sql);
+        int code = PQresultStatus(res) == PGRES_COMMAND_OK ? SQLITE_OK : SQLITE_ERROR;
+        PQclear(res);
+        return code;
+    }
+#endif
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
     int code = sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -613,8 +677,11 @@ static void test_agreement_round_trip(void **state)
                         "2020-09-09");
     size_t size = 0;
     free(read_source("agreements/india-japan-2020.json", &size));
-    assert_int_equal(raw_int(f->path, "SELECT length(CAST(loaded_json AS BLOB)) "
-                                      "FROM agreements WHERE id = 'IN-JP-2020'"),
+    assert_int_equal(raw_int(f->path, pg_uri() != NULL
+                                          ? "SELECT octet_length(loaded_json) "
+                                            "FROM agreements WHERE id = 'IN-JP-2020'"
+                                          : "SELECT length(CAST(loaded_json AS BLOB)) "
+                                            "FROM agreements WHERE id = 'IN-JP-2020'"),
                      size);
     free(got);
     free(expected);
@@ -1316,6 +1383,75 @@ static void test_rollback_discards_writes(void **state)
     assert_memory_equal(f->err.message, "storage: ", 9);
 }
 
+/* ---- Records of an order's chain ------------------------------------------------------- */
+
+static enum acsa_rc count_chain(void *ctx, const struct acsa_record_row *row)
+{
+    int64_t *seqs = ctx;
+    seqs[0]++;
+    seqs[seqs[0]] = row->seq;
+    return row->body_len == 2 ? ACSA_OK : ACSA_ESTORAGE;
+}
+
+static void append_step_record(struct fixture *f, int64_t seq, const char *number,
+                               const char *other)
+{
+    struct acsa_record_row row;
+    memset(&row, 0, sizeof(row));
+    snprintf(row.origin, sizeof(row.origin), "IN");
+    row.seq = seq;
+    snprintf(row.order_number, sizeof(row.order_number), "%s", number);
+    snprintf(row.other_number, sizeof(row.other_number), "%s", other);
+    memset(row.hash, (int)seq, sizeof(row.hash));
+    const uint8_t body[] = {0, (uint8_t)seq};
+    row.body = body;
+    row.body_len = sizeof(body);
+    assert_int_equal(f->store->vtbl->record_append(f->store, &row, &f->err), ACSA_OK);
+}
+
+static void test_record_chain(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    create_order(f, &f->other, ACSA_METHOD_RIK, "IN", "JP", 2);
+    uint8_t head[ACSA_HASH_SIZE];
+    uint8_t expected[ACSA_HASH_SIZE];
+    memset(expected, 0, sizeof(expected));
+    assert_int_equal(v->chain_head(f->store, f->order.number, head, &f->err), ACSA_OK);
+    assert_memory_equal(head, expected, sizeof(head));
+    append_step_record(f, 1, f->order.number, "");
+    append_step_record(f, 2, f->order.number, f->other.number); /* An exchange: both chains. */
+    memset(expected, 2, sizeof(expected));
+    assert_int_equal(v->chain_head(f->store, f->other.number, head, &f->err), ACSA_OK);
+    assert_memory_equal(head, expected, sizeof(head));
+    bool in_chain = false;
+    memset(expected, 1, sizeof(expected));
+    assert_int_equal(v->record_in_chain(f->store, f->order.number, expected, &in_chain, &f->err),
+                     ACSA_OK);
+    assert_true(in_chain);
+    assert_int_equal(v->record_in_chain(f->store, f->other.number, expected, &in_chain, &f->err),
+                     ACSA_OK);
+    assert_false(in_chain);
+    int64_t seqs[4] = {0};
+    assert_int_equal(v->record_list(f->store, f->order.number, count_chain, seqs, &f->err),
+                     ACSA_OK);
+    assert_int_equal(seqs[0], 2);
+    assert_int_equal(seqs[1], 1);
+    assert_int_equal(seqs[2], 2);
+    /* Concurrent steps: the head is set to the later one in the shared order. */
+    assert_int_equal(v->chain_head_set(f->store, f->order.number, expected, &f->err), ACSA_OK);
+    assert_int_equal(v->chain_head(f->store, f->order.number, head, &f->err), ACSA_OK);
+    assert_memory_equal(head, expected, sizeof(head));
+    assert_int_equal(v->chain_head_set(f->store, "IN-JP-2024-000099", expected, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_int_equal(v->chain_head(f->store, "IN-JP-2024-000099", head, &f->err),
+                     ACSA_ENOTFOUND);
+}
+
+#define SQLITE_ONLY SIZE_MAX
+#define NEED(function) offsetof(struct acsa_store_vtbl, function)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1337,6 +1473,41 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_balance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_balance_plan_uses_covering_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_chain, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* What each test needs beyond setup: SQLITE_ONLY for SQLite's own behaviour (files,
+     * pragmas, query plans), else the offset of a store function (0: none). */
+    const size_t needs[] = {
+        SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, 0, 0, 0, 0, 0,
+        NEED(order_next_sequence), NEED(order_insert), NEED(event_list), NEED(order_list),
+        NEED(order_list), NEED(order_list), NEED(balance), SQLITE_ONLY, NEED(order_insert),
+        NEED(chain_head_set),
+    };
+    _Static_assert(sizeof(needs) / sizeof(needs[0]) == sizeof(tests) / sizeof(tests[0]),
+                   "one entry of needs per test");
+    if (pg_uri() == NULL) {
+        return cmocka_run_group_tests(tests, NULL, NULL);
+    }
+    /* On PostgreSQL: the tests of functions the backend provides; the others are named. */
+    struct acsa_error err;
+    struct acsa_store *store = NULL;
+    pg_reset();
+    if (acsa_store_open_spec(pg_uri(), ACSA_STORE_CREATE, &store, &err) != ACSA_OK) {
+        fprintf(stderr, "cannot open %s: %s\n", pg_uri(), err.message);
+        return 1;
+    }
+    struct CMUnitTest run[sizeof(tests) / sizeof(tests[0])];
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+        void (*const *function)(void) =
+            (void (*const *)(void))(const void *)((const char *)store->vtbl + needs[i]);
+        if (needs[i] == SQLITE_ONLY || (needs[i] != 0 && *function == NULL)) {
+            printf("# %s: not run on PostgreSQL (%s)\n", tests[i].name,
+                   needs[i] == SQLITE_ONLY ? "SQLite only" : "not in this backend yet");
+            continue;
+        }
+        run[count++] = tests[i];
+    }
+    acsa_store_close(store);
+    return _cmocka_run_group_tests("tests", run, count, NULL, NULL);
 }

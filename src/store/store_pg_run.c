@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/* The statement runner of the PostgreSQL backend (prepared statements only: values are never
+ * written into SQL text) and the readers of result columns. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/acsa_assert.h"
+#include "../core/date.h"
+#include "../util/alloc.h"
+#include "store_pg_int.h"
+
+/* SQLSTATE of a unique or primary key violation. */
+#define PG_UNIQUE_VIOLATION "23505"
+#define PG_FOREIGN_KEY_VIOLATION "23503"
+
+enum acsa_rc acsa__pg_fail(struct acsa_store_pg *s, const PGresult *res, struct acsa_error *err)
+{
+    const char *message = res != NULL ? PQresultErrorMessage(res) : "";
+    if (message == NULL || message[0] == '\0') {
+        message = PQerrorMessage(s->conn);
+    }
+    /* libpq ends its messages with a newline; the error message is one line. */
+    size_t length = strcspn(message, "\n");
+    return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: %.*s", (int)length, message);
+}
+
+bool acsa__pg_foreign_key(const struct acsa_store_pg *s)
+{
+    return strcmp(s->last_state, PG_FOREIGN_KEY_VIOLATION) == 0;
+}
+
+bool acsa__pg_key_copy(char *dst, size_t size, const char *src)
+{
+    ACSA_ASSERT(size > 0);
+    size_t length = strlen(src);
+    if (length >= size) {
+        dst[0] = '\0';
+        return false;
+    }
+    memcpy(dst, src, length + 1);
+    return true;
+}
+
+enum acsa_rc acsa__pg_exec(struct acsa_store_pg *s, const char *sql, struct acsa_error *err)
+{
+    PGresult *res = PQexec(s->conn, sql);
+    ExecStatusType status = PQresultStatus(res);
+    enum acsa_rc rc = ACSA_OK;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        rc = acsa__pg_fail(s, res, err);
+    }
+    PQclear(res);
+    return rc;
+}
+
+void acsa__pg_exec_quiet(struct acsa_store_pg *s, const char *sql)
+{
+    PQclear(PQexec(s->conn, sql));
+}
+
+/* The values of one statement as libpq takes them. */
+struct params {
+    const char *values[ACSA__PG_PARAMS_MAX];
+    int lengths[ACSA__PG_PARAMS_MAX];
+    int formats[ACSA__PG_PARAMS_MAX];
+    char text[ACSA__PG_PARAMS_MAX][ACSA__PG_INT_TEXT_SIZE];
+};
+
+static void params_fill(struct params *p, const struct acsa__pg_statement *st)
+{
+    ACSA_ASSERT(st->count <= ACSA__PG_PARAMS_MAX);
+    _Static_assert(ACSA_DATE_TEXT_SIZE <= ACSA__PG_INT_TEXT_SIZE, "a day fits the buffer");
+    for (size_t i = 0; i < st->count; i++) {
+        const struct acsa__pg_value *v = &st->values[i];
+        p->lengths[i] = 0;
+        p->formats[i] = 0;
+        p->values[i] = NULL;
+        switch (v->kind) {
+        case 't':
+            p->values[i] = v->text;
+            break;
+        case 'o':
+            p->values[i] = v->text != NULL && v->text[0] != '\0' ? v->text : NULL;
+            break;
+        case 'z':
+        case 'i':
+            if (v->kind == 'i' || v->number != 0) {
+                snprintf(p->text[i], sizeof(p->text[i]), "%" PRId64, v->number);
+                p->values[i] = p->text[i];
+            }
+            break;
+        case 'd':
+            if ((int32_t)v->number != ACSA_DATE_NONE) {
+                p->values[i] = acsa_date_format((int32_t)v->number, p->text[i]);
+            }
+            break;
+        default:
+            ACSA_ASSERT(v->kind == 'b');
+            ACSA_ASSERT(v->blob_len <= INT32_MAX);
+            /* Binary format: the bytes as they are, no escaping. */
+            p->values[i] = v->blob != NULL ? v->blob : "";
+            p->lengths[i] = (int)v->blob_len;
+            p->formats[i] = 1;
+            break;
+        }
+    }
+}
+
+static enum acsa_rc prepare(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
+                            char name[32], struct acsa_error *err)
+{
+    ACSA_ASSERT((unsigned)st->slot < ACSA__PG_SLOT_COUNT);
+    snprintf(name, 32, "acsa_%u", (unsigned)st->slot);
+    if (s->prepared[st->slot]) {
+        return ACSA_OK;
+    }
+    PGresult *res = PQprepare(s->conn, name, st->sql, (int)st->count, NULL);
+    enum acsa_rc rc = ACSA_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = acsa__pg_fail(s, res, err);
+    } else {
+        s->prepared[st->slot] = true;
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Runs the statement; *out_res is the result on ACSA_OK, or NULL with EEXISTS/ESTORAGE. */
+static enum acsa_rc execute(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
+                            PGresult **out_res, struct acsa_error *err)
+{
+    *out_res = NULL;
+    char name[32];
+    enum acsa_rc rc = prepare(s, st, name, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    struct params p;
+    params_fill(&p, st);
+    PGresult *res = PQexecPrepared(s->conn, name, (int)st->count, p.values, p.lengths,
+                                   p.formats, 0);
+    ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+        *out_res = res;
+        return ACSA_OK;
+    }
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    snprintf(s->last_state, sizeof(s->last_state), "%s", state != NULL ? state : "");
+    if (state != NULL && strcmp(state, PG_UNIQUE_VIOLATION) == 0) {
+        rc = ACSA_EEXISTS;
+    } else {
+        rc = acsa__pg_fail(s, res, err);
+    }
+    PQclear(res);
+    return rc;
+}
+
+enum acsa_rc acsa__pg_run_write(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
+                                int64_t *out_changes, int64_t *out_id, struct acsa_error *err)
+{
+    bool guarded = st->unique && PQtransactionStatus(s->conn) == PQTRANS_INTRANS;
+    if (guarded) {
+        enum acsa_rc rc = acsa__pg_exec(s, "SAVEPOINT acsa_stmt", err);
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+    }
+    PGresult *res = NULL;
+    enum acsa_rc rc = execute(s, st, &res, err);
+    if (rc == ACSA_OK && out_changes != NULL) {
+        *out_changes = strtoll(PQcmdTuples(res), NULL, 10);
+    }
+    if (rc == ACSA_OK && out_id != NULL) {
+        struct acsa__pg_row row = {res, 0, -1};
+        *out_id = PQntuples(res) == 1 ? acsa__pg_col_int(&row, 0) : 0;
+        rc = acsa__pg_row_check(&row, err);
+    }
+    PQclear(res);
+    if (guarded) {
+        /* The failure of the statement is what the caller needs to hear. */
+        struct acsa_error ignored;
+        if (rc != ACSA_OK) {
+            acsa__pg_exec_quiet(s, "ROLLBACK TO SAVEPOINT acsa_stmt");
+        }
+        enum acsa_rc released = acsa__pg_exec(s, "RELEASE SAVEPOINT acsa_stmt",
+                                              rc == ACSA_OK ? err : &ignored);
+        rc = rc == ACSA_OK ? released : rc;
+    }
+    return rc;
+}
+
+enum acsa_rc acsa__pg_run_query(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
+                                acsa__pg_row_fn fn, void *ctx, int64_t *out_rows,
+                                struct acsa_error *err)
+{
+    if (out_rows != NULL) {
+        *out_rows = 0;
+    }
+    PGresult *res = NULL;
+    enum acsa_rc rc = execute(s, st, &res, err);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    int rows = PQntuples(res);
+    for (int i = 0; i < rows && rc == ACSA_OK; i++) {
+        struct acsa__pg_row row = {res, i, -1};
+        rc = fn(ctx, &row, err);
+    }
+    PQclear(res);
+    if (out_rows != NULL) {
+        *out_rows = rows;
+    }
+    return rc;
+}
+
+enum acsa_rc acsa__pg_run_get(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
+                              acsa__pg_row_fn fn, void *ctx, const char *what,
+                              struct acsa_error *err)
+{
+    int64_t rows = 0;
+    enum acsa_rc rc = acsa__pg_run_query(s, st, fn, ctx, &rows, err);
+    if (rc == ACSA_OK && rows == 0) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "", "%s not found", what);
+    }
+    return rc;
+}
+
+/* ---- Reading -------------------------------------------------------------------------- */
+
+static void row_bad(struct acsa__pg_row *row, int column)
+{
+    if (row->bad_column < 0) {
+        row->bad_column = column;
+    }
+}
+
+bool acsa__pg_col_null(const struct acsa__pg_row *row, int column)
+{
+    return PQgetisnull(row->res, row->row, column) != 0;
+}
+
+const char *acsa__pg_col_raw(const struct acsa__pg_row *row, int column, size_t *out_len)
+{
+    const char *text = PQgetvalue(row->res, row->row, column);
+    int length = PQgetlength(row->res, row->row, column);
+    if (out_len != NULL) {
+        *out_len = length > 0 ? (size_t)length : 0;
+    }
+    return text != NULL ? text : "";
+}
+
+void acsa__pg_col_text(struct acsa__pg_row *row, int column, char *buf, size_t size)
+{
+    ACSA_ASSERT(size > 0);
+    buf[0] = '\0';
+    size_t length = 0;
+    const char *text = acsa__pg_col_raw(row, column, &length);
+    /* A text that does not fit its field would be cut silently: report it instead. */
+    if (length >= size) {
+        row_bad(row, column);
+        return;
+    }
+    memcpy(buf, text, length);
+    buf[length] = '\0';
+}
+
+int64_t acsa__pg_col_int(struct acsa__pg_row *row, int column)
+{
+    if (acsa__pg_col_null(row, column)) {
+        row_bad(row, column);
+        return 0;
+    }
+    const char *text = acsa__pg_col_raw(row, column, NULL);
+    char *end = NULL;
+    errno = 0;
+    long long value = strtoll(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0') {
+        row_bad(row, column);
+        return 0;
+    }
+    return (int64_t)value;
+}
+
+int64_t acsa__pg_col_opt_int(struct acsa__pg_row *row, int column)
+{
+    return acsa__pg_col_null(row, column) ? 0 : acsa__pg_col_int(row, column);
+}
+
+uint32_t acsa__pg_col_u32(struct acsa__pg_row *row, int column, uint32_t max)
+{
+    int64_t value = acsa__pg_col_opt_int(row, column);
+    if (value < 0 || value > (int64_t)max) {
+        row_bad(row, column);
+        return 0;
+    }
+    return (uint32_t)value;
+}
+
+int32_t acsa__pg_col_day(struct acsa__pg_row *row, int column)
+{
+    if (acsa__pg_col_null(row, column)) {
+        return ACSA_DATE_NONE;
+    }
+    char text[ACSA_DATE_TEXT_SIZE];
+    acsa__pg_col_text(row, column, text, sizeof(text));
+    int32_t day = ACSA_DATE_NONE;
+    if (acsa_date_parse(text, "", &day, NULL) != ACSA_OK) {
+        row_bad(row, column);
+        return ACSA_DATE_NONE;
+    }
+    return day;
+}
+
+acsa_wide acsa__pg_col_wide(struct acsa__pg_row *row, int column)
+{
+    acsa_wide value = 0;
+    if (!acsa__pg_col_null(row, column) &&
+        !acsa_wide_parse(acsa__pg_col_raw(row, column, NULL), &value)) {
+        row_bad(row, column);
+    }
+    return value;
+}
+
+enum acsa_state acsa__pg_col_state(struct acsa__pg_row *row, int column)
+{
+    enum acsa_state state = ACSA_STATE_DRAFT;
+    if (acsa__pg_col_null(row, column)) {
+        return state;
+    }
+    if (!acsa_state_parse(acsa__pg_col_raw(row, column, NULL), &state)) {
+        row_bad(row, column);
+    }
+    return state;
+}
+
+enum acsa_step acsa__pg_col_step(struct acsa__pg_row *row, int column)
+{
+    enum acsa_step step = ACSA_STEP_CREATE;
+    if (!acsa_step_parse(acsa__pg_col_raw(row, column, NULL), &step)) {
+        row_bad(row, column);
+    }
+    return step;
+}
+
+enum acsa_method acsa__pg_col_method(struct acsa__pg_row *row, int column)
+{
+    enum acsa_method method = ACSA_METHOD_CASH;
+    if (!acsa_method_parse(acsa__pg_col_raw(row, column, NULL), &method)) {
+        row_bad(row, column);
+    }
+    return method;
+}
+
+enum acsa_account acsa__pg_col_account(struct acsa__pg_row *row, int column)
+{
+    enum acsa_account account = ACSA_ACCOUNT_RECEIVABLE_CASH;
+    if (!acsa_account_parse(acsa__pg_col_raw(row, column, NULL), &account)) {
+        row_bad(row, column);
+    }
+    return account;
+}
+
+bool acsa__pg_col_flag(struct acsa__pg_row *row, int column)
+{
+    int64_t value = acsa__pg_col_int(row, column);
+    if (value != 0 && value != 1) {
+        row_bad(row, column);
+    }
+    return value == 1;
+}
+
+enum acsa_role acsa__pg_col_role(struct acsa__pg_row *row, int column)
+{
+    enum acsa_role role = ACSA_ROLE_AUDITOR;
+    if (!acsa_role_parse(acsa__pg_col_raw(row, column, NULL), &role)) {
+        row_bad(row, column);
+    }
+    return role;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/* bytea in text results is "\x" and two hex digits a byte (bytea_output = hex, set at open). */
+static bool hex_decode(const char *text, size_t length, uint8_t *out, size_t out_len)
+{
+    if (length != 2 + 2 * out_len || text[0] != '\\' || text[1] != 'x') {
+        return false;
+    }
+    for (size_t i = 0; i < out_len; i++) {
+        int hi = hex_digit(text[2 + 2 * i]);
+        int lo = hex_digit(text[3 + 2 * i]);
+        if (hi < 0 || lo < 0) {
+            return false;
+        }
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return true;
+}
+
+void acsa__pg_col_fixed(struct acsa__pg_row *row, int column, uint8_t *buf, size_t size)
+{
+    memset(buf, 0, size);
+    size_t length = 0;
+    const char *text = acsa__pg_col_raw(row, column, &length);
+    if (!hex_decode(text, length, buf, size)) {
+        memset(buf, 0, size);
+        row_bad(row, column);
+    }
+}
+
+enum acsa_rc acsa__pg_col_blob(struct acsa__pg_row *row, int column, uint8_t **out,
+                               size_t *out_len, struct acsa_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (acsa__pg_col_null(row, column)) {
+        return ACSA_OK;
+    }
+    size_t length = 0;
+    const char *text = acsa__pg_col_raw(row, column, &length);
+    size_t bytes = length >= 2 ? (length - 2) / 2 : 0;
+    uint8_t *buf = acsa_malloc(bytes > 0 ? bytes : 1);
+    if (buf == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
+    }
+    if (!hex_decode(text, length, buf, bytes)) {
+        acsa_free(buf);
+        row_bad(row, column);
+        return acsa__pg_row_check(row, err);
+    }
+    *out = buf;
+    *out_len = bytes;
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa__pg_row_check(const struct acsa__pg_row *row, struct acsa_error *err)
+{
+    if (row->bad_column < 0) {
+        return ACSA_OK;
+    }
+    const char *column = PQfname(row->res, row->bad_column);
+    return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: stored column \"%s\" holds an "
+                          "invalid value", column != NULL ? column : "?");
+}
