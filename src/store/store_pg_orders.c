@@ -92,16 +92,17 @@ static enum acsa_rc order_row_insert(struct acsa_store_pg *s, const struct acsa_
         PG_INT(o->value_minor), PG_INT(o->received_value_minor),
         PG_INT(o->kind_settled_minor), PG_INT(o->cash_due_minor), PG_INT(o->paid_minor),
         PG_INT(acsa_order_outstanding(o)), PG_INT(o->converted ? 1 : 0),
-        PG_OPT_TEXT(o->exchanged_with), PG_INT((int64_t)acsa_order_fingerprint(o))};
+        PG_OPT_TEXT(o->exchanged_with), PG_INT((int64_t)acsa_order_fingerprint(o)),
+        PG_DAY(o->last_step_day)};
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_ORDER_INSERT,
         "INSERT INTO orders (number, agreement_id, requester, supplier, requester_unit_id, "
         "supplier_unit_id, activity_id, method, state, state_before_dispute, currency, "
         "exponent, place, need_by, created_on, delivered_on, invoiced_on, due_on, value_minor, "
         "received_value_minor, kind_settled_minor, cash_due_minor, paid_minor, "
-        "outstanding_minor, converted, exchanged_with, fingerprint) VALUES ($1, $2, $3, $4, "
-        "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "
-        "$23, $24, $25, $26, $27)",
+        "outstanding_minor, converted, exchanged_with, fingerprint, last_step_on) VALUES ($1, "
+        "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+        "$21, $22, $23, $24, $25, $26, $27, $28)",
         values);
     enum acsa_rc rc = acsa__pg_run_write(s, &st, NULL, NULL, err);
     return rc == ACSA_OK ? rc : order_write_fail(s, rc, o->number, err);
@@ -120,13 +121,13 @@ static enum acsa_rc order_row_update(struct acsa_store_pg *s, const struct acsa_
         PG_INT(o->received_value_minor), PG_INT(o->kind_settled_minor),
         PG_INT(o->cash_due_minor), PG_INT(o->paid_minor), PG_INT(acsa_order_outstanding(o)),
         PG_INT(o->converted ? 1 : 0), PG_OPT_TEXT(o->exchanged_with),
-        PG_INT((int64_t)acsa_order_fingerprint(o))};
+        PG_INT((int64_t)acsa_order_fingerprint(o)), PG_DAY(o->last_step_day)};
     const struct acsa__pg_statement st = PG_STATEMENT(
         ACSA__PG_ORDER_UPDATE,
         "UPDATE orders SET state = $2, state_before_dispute = $3, delivered_on = $4, "
         "invoiced_on = $5, due_on = $6, received_value_minor = $7, kind_settled_minor = $8, "
         "cash_due_minor = $9, paid_minor = $10, outstanding_minor = $11, converted = $12, "
-        "exchanged_with = $13, fingerprint = $14 WHERE number = $1",
+        "exchanged_with = $13, fingerprint = $14, last_step_on = $15 WHERE number = $1",
         values);
     int64_t changes = 0;
     enum acsa_rc rc = acsa__pg_run_write(s, &st, &changes, NULL, err);
@@ -236,7 +237,8 @@ static enum acsa_rc event_row_insert(struct acsa_store_pg *s, const char *number
         PG_INT(e->rate.units), PG_INT(e->rate.scale),
         PG_DAY(rated ? e->rate_day : ACSA_DATE_NONE), PG_OPT_TEXT(e->rate_source),
         PG_OPT_TEXT(e->invoice), PG_INT(e->recorded_day), PG_TEXT(e->backdate_reason),
-        PG_OPT_TEXT(e->step == ACSA_STEP_CORRECT ? acsa_step_name(e->corrected_step) : "")};
+        PG_OPT_TEXT(e->step == ACSA_STEP_CORRECT || e->step == ACSA_STEP_VOID
+                        ? acsa_step_name(e->corrected_step) : "")};
     /* A payment's amount and a rate are NULL where the step has none, as in SQLite. */
     values[11].kind = paid ? 'i' : 'z';
     values[11].number = paid ? e->paid_minor : 0;
@@ -408,6 +410,7 @@ static enum acsa_rc order_read(void *ctx, struct acsa__pg_row *row, struct acsa_
     out->converted = acsa__pg_col_u32(row, 23, 1) != 0;
     acsa__pg_col_text(row, 24, out->exchanged_with, sizeof(out->exchanged_with));
     acsa__pg_col_text(row, 25, out->disputed_by, sizeof(out->disputed_by));
+    out->last_step_day = acsa__pg_col_day(row, 26);
     return acsa__pg_row_check(row, err);
 }
 
@@ -439,23 +442,23 @@ static enum acsa_rc line_read(void *ctx, struct acsa__pg_row *row, struct acsa_e
     return acsa__pg_row_check(row, err);
 }
 
-/* The history keeps only step and actor (separation of duties) and the latest step's day. */
-static enum acsa_rc history_read(void *ctx, struct acsa__pg_row *row, struct acsa_error *err)
+/* Each event counts (the order's version); of the steps separation of duties weighs, each
+ * (step, name as written) is kept once. */
+static enum acsa_rc duty_read(void *ctx, struct acsa__pg_row *row, struct acsa_error *err)
 {
     struct acsa_order *out = ctx;
-    if (out->history_count >= ACSA_ORDER_HISTORY_MAX) {
+    if (out->duty_count >= ACSA_ORDER_DUTIES_MAX) {
         return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" has more than %d "
-                              "events", out->number, ACSA_ORDER_HISTORY_MAX);
+                              "people separation of duties weighs", out->number,
+                              ACSA_ORDER_DUTIES_MAX);
     }
-    struct acsa_order_history_entry *entry = &out->history[out->history_count];
-    entry->step = (uint8_t)acsa__pg_col_step(row, 0);
-    acsa__pg_col_text(row, 1, entry->actor, sizeof(entry->actor));
-    int32_t day = acsa__pg_col_day(row, 2);
-    if (out->history_count == 0 || day > out->last_step_day) {
-        out->last_step_day = day;
-    }
-    out->history_count++;
-    return acsa__pg_row_check(row, err);
+    out->event_count = acsa__pg_col_u32(row, 0, UINT32_MAX);
+    struct acsa_order_duty *duty = &out->duties[out->duty_count];
+    duty->step = (uint8_t)acsa__pg_col_step(row, 1);
+    acsa__pg_col_text(row, 2, duty->actor, sizeof(duty->actor));
+    enum acsa_rc rc = acsa__pg_row_check(row, err);
+    out->duty_count += rc == ACSA_OK ? 1 : 0;
+    return rc;
 }
 
 static enum acsa_rc invoice_read(void *ctx, struct acsa__pg_row *row, struct acsa_error *err)
@@ -475,7 +478,7 @@ static enum acsa_rc invoice_read(void *ctx, struct acsa__pg_row *row, struct acs
     return acsa__pg_row_check(row, err);
 }
 
-/* Lines, history and invoices of the order in out (its row read already). */
+/* Lines, duties and invoices of the order in out (its row read already). */
 static enum acsa_rc order_parts(struct acsa_store_pg *s, const char *number,
                                 struct acsa_order *out, struct acsa_error *err)
 {
@@ -487,16 +490,19 @@ static enum acsa_rc order_parts(struct acsa_store_pg *s, const char *number,
         "return_accepted_milli, closed, invoiced_milli FROM order_lines "
         "WHERE order_number = $1 ORDER BY line_no",
         values);
+    /* The event count on every row: an order has its create event, so one row at least. */
     const struct acsa__pg_statement history = PG_STATEMENT(
         ACSA__PG_ORDER_HISTORY,
-        "SELECT step, actor, day FROM events WHERE order_number = $1 ORDER BY id", values);
+        "SELECT (SELECT count(*) FROM events WHERE order_number = $1), step, actor FROM events "
+        "WHERE order_number = $1 AND step IN ('create', 'submit', 'issue', 'receive') "
+        "GROUP BY step, actor ORDER BY min(id)", values);
     const struct acsa__pg_statement invoices = PG_STATEMENT(
         ACSA__PG_INVOICE_LIST,
         "SELECT number, issued_on, due_on, amount_minor, paid_minor FROM invoices "
         "WHERE order_number = $1 ORDER BY position",
         values);
     enum acsa_rc rc = acsa__pg_run_query(s, &lines, line_read, out, NULL, err);
-    rc = rc == ACSA_OK ? acsa__pg_run_query(s, &history, history_read, out, NULL, err) : rc;
+    rc = rc == ACSA_OK ? acsa__pg_run_query(s, &history, duty_read, out, NULL, err) : rc;
     return rc == ACSA_OK ? acsa__pg_run_query(s, &invoices, invoice_read, out, NULL, err) : rc;
 }
 
@@ -520,7 +526,7 @@ enum acsa_rc acsa__pg_order_get(struct acsa_store *store, const char *number,
         "supplier_unit_id, activity_id, method, state, state_before_dispute, currency, "
         "exponent, place, need_by, created_on, delivered_on, invoiced_on, due_on, value_minor, "
         "received_value_minor, kind_settled_minor, cash_due_minor, paid_minor, converted, "
-        "exchanged_with, disputed_by FROM orders WHERE number = $1",
+        "exchanged_with, disputed_by, last_step_on FROM orders WHERE number = $1",
         values);
     int64_t rows = 0;
     enum acsa_rc rc = acsa__pg_run_query(s, &st, order_read, out, &rows, err);

@@ -65,7 +65,8 @@ static const char *const migration_1[] = {
     "    kind_settled_minor BIGINT NOT NULL, cash_due_minor BIGINT NOT NULL,\n"
     "    paid_minor BIGINT NOT NULL, outstanding_minor BIGINT NOT NULL,\n"
     "    converted BIGINT NOT NULL CHECK (converted IN (0, 1)), exchanged_with " TX ",\n"
-    "    fingerprint BIGINT NOT NULL DEFAULT 0, chain_head BYTEA, disputed_by " TX ")",
+    "    fingerprint BIGINT NOT NULL DEFAULT 0, chain_head BYTEA, disputed_by " TX ",\n"
+    "    last_step_on " TX ")",
     "CREATE INDEX orders_state_due ON orders (state, due_on)",
     "CREATE INDEX orders_agreement ON orders (agreement_id)",
     "CREATE INDEX orders_activity ON orders (activity_id)",
