@@ -149,8 +149,18 @@ void acsa_app_set_actor(struct acsa_app *app, const char *actor)
     acsa__app_text_copy(app->actor, sizeof(app->actor), actor != NULL ? actor : "");
 }
 
+void acsa_app_read_only(struct acsa_app *app)
+{
+    app->read_only = true;
+}
+
 enum acsa_rc acsa_app_begin(struct acsa_app *app, struct acsa_error *err)
 {
+    if (app->read_only) {
+        /* A write off the server's writer thread is a bug: refused, never silently raced. */
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "this connection only reads: a write "
+                              "goes through the node's writer");
+    }
     return STORE(app)->begin_write(app->store, err);
 }
 

@@ -27,6 +27,11 @@ ACSA_NODISCARD enum acsa_rc acsa_app_open(const char *path, unsigned flags,
                                           struct acsa_app **out_app, struct acsa_error *err);
 void acsa_app_close(struct acsa_app *app);
 
+/** A write run by whoever holds the node's write connection (the server's writer thread, or
+ * the caller itself): fn gets that connection, inside a transaction. */
+typedef enum acsa_rc (*acsa_app_write_fn)(struct acsa_app *app, void *arg,
+                                          struct acsa_error *err);
+
 /** The node's own nation ("IN"). */
 const char *acsa_app_nation(const struct acsa_app *app);
 /** The store, for read-only queries (lists and reports). */

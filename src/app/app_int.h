@@ -22,6 +22,7 @@ struct acsa_app {
     uint32_t agreement_count;           /* Used cache entries. */
     struct acsa__app_work *work;        /* Owned; scratch space of order commands. */
     char key_path[4096];                /* The node's secret key file: "<db>.key". */
+    bool read_only;                     /* acsa_app_read_only: begin refuses. */
 };
 
 /* Everything an order create or step works on. Orders are large, so it lives on the heap, in

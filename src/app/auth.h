@@ -36,6 +36,10 @@ ACSA_NODISCARD enum acsa_rc acsa_app_begin(struct acsa_app *app, struct acsa_err
 ACSA_NODISCARD enum acsa_rc acsa_app_commit(struct acsa_app *app, struct acsa_error *err);
 void acsa_app_rollback(struct acsa_app *app);
 
+/** Makes app a reader: from now on acsa_app_begin refuses (ESTORAGE), so that a write that
+ * should have gone through the server's one writer fails loudly instead of racing it. */
+void acsa_app_read_only(struct acsa_app *app);
+
 /** Adds a user. user->username (1-63 of [a-z0-9._-]), display_name, role, party and unit_id
  * are used (unit must exist and belong to party when not 0; requester and supplier-clerk need
  * a unit; approver needs an official of party with display_name). password: 12-256 bytes.

@@ -189,7 +189,7 @@ static int sync_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct sync_args *args = ctx;
     struct acsa_sync_report report;
-    enum acsa_rc rc = acsa_sync_peer(app, args->peer, (uint32_t)args->batch,
+    enum acsa_rc rc = acsa_sync_peer(app, NULL, args->peer, (uint32_t)args->batch,
                                      isatty(STDERR_FILENO) || !cli->json ? sync_progress : NULL,
                                      NULL, &report, &cli->err);
     if (rc != ACSA_OK) {

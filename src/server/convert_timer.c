@@ -28,19 +28,12 @@ struct convert_run {
     struct acsa_convert_result result;
 };
 
-static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
+static enum acsa_rc convert_write(struct acsa_app *app, void *arg, struct acsa_error *err)
 {
-    struct convert_run *run = req->job_args;
-    acsa_app_set_actor(app, CONVERT_ACTOR);
+    struct convert_run *run = arg;
     struct acsa_convert_options opts = {.as_of = run->today, .today = run->today, .by = "",
                                         .actor = CONVERT_ACTOR, .automatic_only = true};
-    run->rc = acsa_app_convert(app, &opts, NULL, NULL, &run->result, &run->err);
-    if (run->rc != ACSA_OK) {
-        problem_rc(req, run->rc, &run->err);
-        return run->rc;
-    }
-    response_empty(req, 204);
-    return ACSA_OK;
+    return acsa_app_convert(app, &opts, NULL, NULL, &run->result, err);
 }
 
 static void log_run(struct convert_timer *t, const struct convert_run *run)
@@ -65,24 +58,10 @@ static void log_run(struct convert_timer *t, const struct convert_run *run)
 static void tick(void *ctx)
 {
     struct convert_timer *t = ctx;
-    struct request *req = acsa_calloc(1, sizeof(*req));
-    struct convert_run *run = acsa_calloc(1, sizeof(*run));
-    if (req == NULL || run == NULL) {
-        acsa_free(req);
-        acsa_free(run);
-        return; /* Tried again at the next tick. */
-    }
-    run->today = t->today();
-    acsa_error_clear(&run->err);
-    req->job = convert_job;
-    req->job_args = run;
-    req->route_index = -1;
-    if (writer_run(t->writer, req)) {
-        log_run(t, run);
-    }
-    response_free(&req->response);
-    acsa_free(run);
-    acsa_free(req);
+    struct convert_run run = {.today = t->today(), .rc = ACSA_OK};
+    acsa_error_clear(&run.err);
+    run.rc = writer_call(t->writer, CONVERT_ACTOR, convert_write, &run, &run.err);
+    log_run(t, &run);
 }
 
 enum acsa_rc convert_timer_start(struct writer *writer, uint32_t every_s, int32_t (*today)(void),

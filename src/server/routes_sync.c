@@ -533,33 +533,55 @@ void route_reconcile(struct request *req)
     response_json(req, 200, body);
 }
 
+enum acsa_rc sync_through_run(void *ctx, acsa_app_write_fn fn, void *arg,
+                              struct acsa_error *err)
+{
+    const struct sync_through *t = ctx;
+    return writer_call(t->writer, t->actor, fn, arg, err);
+}
+
+struct sync_audit_args {
+    const char *object;
+    enum acsa_rc rc;
+    const char *message;
+};
+
+static enum acsa_rc sync_audit_write(struct acsa_app *app, void *arg, struct acsa_error *err)
+{
+    const struct sync_audit_args *a = arg;
+    return acsa_app_audit(app, "sync.run", a->object, a->rc, a->message, err);
+}
+
 void route_sync_run(struct request *req)
 {
     char party[ACSA_NATION_SIZE];
     if (!peer_param(req, party, NULL)) {
         return;
     }
-    /* A connection of its own: the exchange writes batch by batch, as `acsa sync` does. */
-    struct acsa_app *app = NULL;
+    /* The exchange reads and talks on this thread; its writes, batch by batch, and its audit
+     * record go through the writer like any other. */
+    struct acsa_app *app = server_reader(req);
+    if (app == NULL) {
+        problem(req, 503, NULL, "the node cannot read its database now; retry");
+        return;
+    }
+    struct sync_through through = {server_writer(req), req->user.username};
+    const struct acsa_sync_writer writer = {sync_through_run, &through};
     struct acsa_error err;
     acsa_error_clear(&err);
     struct acsa_sync_report report;
-    enum acsa_rc rc = acsa_app_open(server_db_path(req->server), 0, &app, &err);
-    if (rc == ACSA_OK) {
-        acsa_app_set_actor(app, req->user.username);
-        rc = acsa_sync_peer(app, party, 0, NULL, NULL, &report, &err);
-        char object[ACSA_NAME_SIZE];
-        snprintf(object, sizeof(object), "peer:%s", party);
-        struct acsa_error audit_err;
-        acsa_error_clear(&audit_err);
-        enum acsa_rc audited = acsa_app_audit(app, "sync.run", object, rc,
-                                              rc == ACSA_OK ? "" : err.message, &audit_err);
-        if (rc == ACSA_OK && audited != ACSA_OK) {
-            rc = audited;
-            err = audit_err;
-        }
+    enum acsa_rc rc = acsa_sync_peer(app, &writer, party, 0, NULL, NULL, &report, &err);
+    char object[ACSA_NAME_SIZE];
+    snprintf(object, sizeof(object), "peer:%s", party);
+    struct sync_audit_args audit = {object, rc, rc == ACSA_OK ? "" : err.message};
+    struct acsa_error audit_err;
+    acsa_error_clear(&audit_err);
+    enum acsa_rc audited = writer_call(through.writer, through.actor, sync_audit_write, &audit,
+                                       &audit_err);
+    if (rc == ACSA_OK && audited != ACSA_OK) {
+        rc = audited;
+        err = audit_err;
     }
-    acsa_app_close(app);
     if (rc != ACSA_OK) {
         problem_rc(req, rc, &err);
         return;

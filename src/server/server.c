@@ -105,6 +105,7 @@ struct acsa_app *server_reader(struct request *req)
     if (acsa_app_open(server->config->db_path, 0, &app, &err) != ACSA_OK) {
         return NULL;
     }
+    acsa_app_read_only(app); /* Every write goes through the writer thread. */
     pthread_mutex_lock(&server->readers_lock);
     if (server->reader_count == READERS_MAX) {
         pthread_mutex_unlock(&server->readers_lock);
@@ -792,8 +793,8 @@ static enum acsa_rc server_prepare(struct server *server, struct acsa_error *err
     rc = rc == ACSA_OK ? writer_start(config->db_path, config->queue, &server->writer, err) : rc;
     rc = rc == ACSA_OK ? conns_start(&server->conns, err) : rc;
     if (rc == ACSA_OK && config->sync_every_s > 0) {
-        rc = sync_timer_start(config->db_path, config->sync_every_s, server->log,
-                              &server->sync_timer, err);
+        rc = sync_timer_start(config->db_path, server->writer, config->sync_every_s,
+                              server->log, &server->sync_timer, err);
     }
     if (rc == ACSA_OK && config->convert_every_s > 0) {
         rc = convert_timer_start(server->writer, config->convert_every_s, local_today,

@@ -215,10 +215,13 @@ bool writer_submit(struct writer *writer, struct request *req);
  * password was checked by another thread); false if the queue is full or closed. */
 bool writer_enqueue_suspended(struct writer *writer, struct request *req);
 uint32_t writer_depth(struct writer *writer);
-/* Runs req->job (a job of the node itself: no connection, not signed in) on the writer thread
- * like any request and waits until its batch is committed; false if the queue is full or
- * closed (nothing ran). */
-bool writer_run(struct writer *writer, struct request *req);
+/* Runs fn as a job of the node itself (no connection), recorded in the audit log as actor,
+ * on the writer thread like any request, and waits until its batch is committed: fn's result,
+ * ESTORAGE if the queue is full or closed (nothing ran) or the batch did not commit. The
+ * sync exchanges and the timers write only through this. */
+ACSA_NODISCARD enum acsa_rc writer_call(struct writer *writer, const char *actor,
+                                        acsa_app_write_fn fn, void *arg,
+                                        struct acsa_error *err);
 /* Refuses further jobs and waits until every queued job is done. */
 void writer_close(struct writer *writer);
 void writer_stop(struct writer *writer);          /* After writer_close: joins and frees. */
@@ -250,6 +253,14 @@ void route_quarantine_list(struct request *req);
 void route_quarantine_resolve(struct request *req);
 void route_reconcile(struct request *req);
 void route_sync_run(struct request *req);
+/* An exchange's writes (sync.h's acsa_sync_writer) through the one writer, recorded as
+ * actor: {sync_through_run, &through}. */
+struct sync_through {
+    struct writer *writer;
+    const char *actor;
+};
+ACSA_NODISCARD enum acsa_rc sync_through_run(void *ctx, acsa_app_write_fn fn, void *arg,
+                                             struct acsa_error *err);
 /* On the first call for a /sync/ path, before any of the body is taken: checks the signed
  * headers of a partner node's request (sender, receiver, time, nonce, signature) and, for a
  * batch, takes the partner's one slot; false after answering (the connection then closes, the
@@ -272,7 +283,8 @@ void ticker_stop(struct ticker *ticker);
 
 /* sync_timer.c: --sync-every. */
 struct sync_timer;
-ACSA_NODISCARD enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
+ACSA_NODISCARD enum acsa_rc sync_timer_start(const char *db_path, struct writer *writer,
+                                             uint32_t every_s, FILE *log,
                                              struct sync_timer **out, struct acsa_error *err);
 void sync_timer_stop(struct sync_timer *timer);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `acsa serve --sync-every SECONDS`: a thread that exchanges records with every partner node
- * that has a URL, on a connection of its own, and logs one JSON line per exchange. A partner
+ * that has a URL, on a connection of its own, and logs one JSON line per exchange. What it takes in is written through the writer thread. A partner
  * that cannot be reached is tried again at the next tick; nothing is lost meanwhile, since
  * each side resumes from what the other confirmed. */
 #include "server_int.h"
@@ -12,9 +12,11 @@
 #include "../sync/sync.h"
 
 #define PEERS_MAX 16
+#define SYNC_ACTOR "sync-every"
 
 struct sync_timer {
     char *db_path;
+    struct writer *writer;
     FILE *log;
     struct ticker *ticker;
 };
@@ -63,24 +65,27 @@ static void tick(void *ctx)
     struct acsa_error err;
     acsa_error_clear(&err);
     struct peer_list peers = {.count = 0};
+    /* A connection of its own for reading and talking; every write goes through the writer. */
     enum acsa_rc rc = acsa_app_open(t->db_path, 0, &app, &err);
     if (rc == ACSA_OK) {
-        acsa_app_set_actor(app, "sync-every");
+        acsa_app_read_only(app);
         rc = acsa_app_peer_list(app, collect, &peers, &err);
     }
+    struct sync_through through = {t->writer, SYNC_ACTOR};
+    const struct acsa_sync_writer writer = {sync_through_run, &through};
     for (uint32_t i = 0; rc == ACSA_OK && i < peers.count; i++) {
         struct acsa_sync_report report;
         struct acsa_error peer_err;
         acsa_error_clear(&peer_err);
-        enum acsa_rc peer_rc = acsa_sync_peer(app, peers.party[i], 0, NULL, NULL, &report,
-                                              &peer_err);
+        enum acsa_rc peer_rc = acsa_sync_peer(app, &writer, peers.party[i], 0, NULL, NULL,
+                                              &report, &peer_err);
         log_exchange(t, peers.party[i], peer_rc, &report, &peer_err);
     }
     acsa_app_close(app);
 }
 
-enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
-                              struct sync_timer **out, struct acsa_error *err)
+enum acsa_rc sync_timer_start(const char *db_path, struct writer *writer, uint32_t every_s,
+                              FILE *log, struct sync_timer **out, struct acsa_error *err)
 {
     *out = NULL;
     struct sync_timer *t = acsa_calloc(1, sizeof(*t));
@@ -91,6 +96,7 @@ enum acsa_rc sync_timer_start(const char *db_path, uint32_t every_s, FILE *log,
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     t->db_path = path;
+    t->writer = writer;
     t->log = log;
     enum acsa_rc rc = ticker_start(every_s, tick, t, "sync", &t->ticker, err);
     if (rc != ACSA_OK) {

@@ -277,7 +277,7 @@ bool writer_enqueue_suspended(struct writer *w, struct request *req)
     return enqueue(w, req, false);
 }
 
-bool writer_run(struct writer *w, struct request *req)
+static bool writer_run(struct writer *w, struct request *req)
 {
     ACSA_ASSERT(req->connection == NULL && req->job != NULL && !req->signed_in);
     pthread_mutex_lock(&w->lock);
@@ -296,6 +296,61 @@ bool writer_run(struct writer *w, struct request *req)
     }
     pthread_mutex_unlock(&w->lock);
     return true;
+}
+
+/* What writer_call runs and what it answered, filled on the writer thread. */
+struct call {
+    const char *actor;
+    acsa_app_write_fn fn;
+    void *arg;
+    enum acsa_rc rc;
+    struct acsa_error err;
+};
+
+static enum acsa_rc call_job(struct acsa_app *app, struct request *req)
+{
+    struct call *c = req->job_args;
+    acsa_app_set_actor(app, c->actor);
+    c->rc = c->fn(app, c->arg, &c->err);
+    if (c->rc != ACSA_OK) {
+        problem_rc(req, c->rc, &c->err);
+        return c->rc;
+    }
+    response_empty(req, 204);
+    return ACSA_OK;
+}
+
+enum acsa_rc writer_call(struct writer *w, const char *actor, acsa_app_write_fn fn, void *arg,
+                         struct acsa_error *err)
+{
+    struct request *req = acsa_calloc(1, sizeof(*req));
+    struct call *c = acsa_calloc(1, sizeof(*c));
+    if (req == NULL || c == NULL) {
+        acsa_free(req);
+        acsa_free(c);
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    *c = (struct call){.actor = actor, .fn = fn, .arg = arg, .rc = ACSA_OK};
+    acsa_error_clear(&c->err);
+    req->job = call_job;
+    req->job_args = c;
+    req->route_index = -1;
+    enum acsa_rc rc = ACSA_OK;
+    if (!writer_run(w, req)) {
+        rc = acsa_error_set(err, ACSA_ESTORAGE, "", "the node's writer is busy or stopping; "
+                            "nothing was written");
+    } else if (c->rc != ACSA_OK) {
+        *err = c->err;
+        rc = c->rc;
+    } else if (req->response.status >= 400) {
+        /* The job did its part, but its savepoint or batch did not commit. */
+        rc = acsa_error_set(err, ACSA_ESTORAGE, "", "the write was not committed (HTTP %d)",
+                            req->response.status);
+    }
+    response_free(&req->response);
+    acsa_free(c);
+    acsa_free(req);
+    return rc;
 }
 
 uint32_t writer_depth(struct writer *w)

@@ -58,10 +58,56 @@ static enum acsa_rc partner_status(struct acsa_app *app, const struct acsa_peer 
     return rc;
 }
 
-static enum acsa_rc push(struct acsa_app *app, const struct acsa_peer *peer, uint32_t limit,
+/* One exchange: the app it reads and talks with, and where its writes go. */
+struct exchange {
+    struct acsa_app *app;
+    const struct acsa_sync_writer *writer;  /* NULL: app writes itself. */
+};
+
+static enum acsa_rc write_through(const struct exchange *x, acsa_app_write_fn fn, void *arg,
+                                  struct acsa_error *err)
+{
+    return x->writer != NULL ? x->writer->run(x->writer->ctx, fn, arg, err)
+                             : fn(x->app, arg, err);
+}
+
+struct advance_args {
+    const char *party;
+    int64_t acked_through;
+    int64_t synced_at_s;
+};
+
+static enum acsa_rc advance_write(struct acsa_app *app, void *arg, struct acsa_error *err)
+{
+    const struct advance_args *a = arg;
+    return acsa_app_peer_advance(app, a->party, 0, a->acked_through, a->synced_at_s, err);
+}
+
+/* Notes what the partner confirmed (acked_through, 0 to keep) and when it last answered. */
+static enum acsa_rc advance(const struct exchange *x, const char *party, int64_t acked_through,
+                            int64_t synced_at_s, struct acsa_error *err)
+{
+    struct advance_args a = {party, acked_through, synced_at_s};
+    return write_through(x, advance_write, &a, err);
+}
+
+struct import_args {
+    const struct acsa_sync_response *response;
+    struct acsa_batch_result *result;
+};
+
+static enum acsa_rc import_write(struct acsa_app *app, void *arg, struct acsa_error *err)
+{
+    const struct import_args *a = arg;
+    return acsa_app_batch_import(app, a->response->body, a->response->size, "sync",
+                                 (int64_t)time(NULL), a->result, err);
+}
+
+static enum acsa_rc push(const struct exchange *x, const struct acsa_peer *peer, uint32_t limit,
                          acsa_sync_progress_cb cb, void *ctx, struct acsa_sync_report *report,
                          struct acsa_error *err)
 {
+    struct acsa_app *app = x->app;
     int64_t after = 0;
     enum acsa_rc rc = partner_status(app, peer, &after, err);
     uint64_t done = 0;
@@ -94,7 +140,7 @@ static enum acsa_rc push(struct acsa_app *app, const struct acsa_peer *peer, uin
         }
         acsa_sync_response_free(&r);
         if (rc == ACSA_OK) {
-            rc = acsa_app_peer_advance(app, peer->party, 0, after, 0, err);
+            rc = advance(x, peer->party, after, 0, err);
             done += info.count;
             if (cb != NULL) {
                 cb(ctx, "push", done);
@@ -108,10 +154,11 @@ static enum acsa_rc push(struct acsa_app *app, const struct acsa_peer *peer, uin
     return rc;
 }
 
-static enum acsa_rc pull(struct acsa_app *app, const struct acsa_peer *peer, uint32_t limit,
+static enum acsa_rc pull(const struct exchange *x, const struct acsa_peer *peer, uint32_t limit,
                          acsa_sync_progress_cb cb, void *ctx, struct acsa_sync_report *report,
                          struct acsa_error *err)
 {
+    struct acsa_app *app = x->app;
     enum acsa_rc rc = ACSA_OK;
     uint64_t done = 0;
     for (;;) {
@@ -131,8 +178,8 @@ static enum acsa_rc pull(struct acsa_app *app, const struct acsa_peer *peer, uin
         struct acsa_batch_result result;
         memset(&result, 0, sizeof(result));
         if (rc == ACSA_OK) {
-            rc = acsa_app_batch_import(app, r.body, r.size, "sync", (int64_t)time(NULL), &result,
-                                       err);
+            struct import_args args = {&r, &result};
+            rc = write_through(x, import_write, &args, err);
         }
         acsa_sync_response_free(&r);
         if (rc == ACSA_ECONFLICT && result.replay) {
@@ -158,18 +205,19 @@ static enum acsa_rc pull(struct acsa_app *app, const struct acsa_peer *peer, uin
     return rc;
 }
 
-enum acsa_rc acsa_sync_peer(struct acsa_app *app, const char *party, uint32_t batch_records,
-                            acsa_sync_progress_cb cb, void *ctx, struct acsa_sync_report *out,
-                            struct acsa_error *err)
+enum acsa_rc acsa_sync_peer(struct acsa_app *app, const struct acsa_sync_writer *writer,
+                            const char *party, uint32_t batch_records, acsa_sync_progress_cb cb,
+                            void *ctx, struct acsa_sync_report *out, struct acsa_error *err)
 {
+    const struct exchange x = {app, writer};
     memset(out, 0, sizeof(*out));
     uint32_t limit = batch_records == 0 || batch_records > ACSA_BATCH_RECORDS_MAX
                          ? ACSA_BATCH_RECORDS_DEFAULT : batch_records;
     struct acsa_peer peer;
     enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
-    rc = rc == ACSA_OK ? push(app, &peer, limit, cb, ctx, out, err) : rc;
-    rc = rc == ACSA_OK ? pull(app, &peer, limit, cb, ctx, out, err) : rc;
-    rc = rc == ACSA_OK ? acsa_app_peer_advance(app, party, 0, 0, (int64_t)time(NULL), err) : rc;
+    rc = rc == ACSA_OK ? push(&x, &peer, limit, cb, ctx, out, err) : rc;
+    rc = rc == ACSA_OK ? pull(&x, &peer, limit, cb, ctx, out, err) : rc;
+    rc = rc == ACSA_OK ? advance(&x, party, 0, (int64_t)time(NULL), err) : rc;
     if (rc == ACSA_OK) {
         struct acsa_peer now;
         rc = acsa_app_peer_get(app, party, &now, err);

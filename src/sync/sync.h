@@ -69,12 +69,23 @@ struct acsa_sync_report {
 /* Called after each batch: phase "push" or "pull", records so far in that phase. */
 typedef void (*acsa_sync_progress_cb)(void *ctx, const char *phase, uint64_t records);
 
+/* Where an exchange's writes go. run(ctx, fn, arg, err) runs fn on the node's write
+ * connection and returns what it returned: the server hands it to its one writer thread. */
+struct acsa_sync_writer {
+    enum acsa_rc (*run)(void *ctx, acsa_app_write_fn fn, void *arg, struct acsa_error *err);
+    void *ctx;
+};
+
 /** One complete exchange with the partner of party: push our records it lacks, then pull its
  * records we lack, in batches of batch_records (0: the default), each batch resumable: an
- * interrupted exchange starts again from what the partner confirmed. */
-ACSA_NODISCARD enum acsa_rc acsa_sync_peer(struct acsa_app *app, const char *party,
-                                           uint32_t batch_records, acsa_sync_progress_cb cb,
-                                           void *ctx, struct acsa_sync_report *out,
+ * interrupted exchange starts again from what the partner confirmed. app reads, signs and
+ * talks to the partner; its writes (batches taken in, the partner's cursors) go to writer, or
+ * to app itself if writer is NULL. */
+ACSA_NODISCARD enum acsa_rc acsa_sync_peer(struct acsa_app *app,
+                                           const struct acsa_sync_writer *writer,
+                                           const char *party, uint32_t batch_records,
+                                           acsa_sync_progress_cb cb, void *ctx,
+                                           struct acsa_sync_report *out,
                                            struct acsa_error *err);
 
 /* ---- Reconciliation ------------------------------------------------------------------------ */

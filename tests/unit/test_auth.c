@@ -804,6 +804,23 @@ static void test_nested_transactions(void **state)
     assert_int_equal(raw_int(f->path, "SELECT count(*) FROM audit"), before + 2);
 }
 
+/* A server's reader connection refuses every write: a write that should have gone through
+ * the one writer thread fails instead of racing it; its reads still work. */
+static void test_read_only_refuses_writes(void **state)
+{
+    struct fixture *f = *state;
+    int64_t before = raw_int(f->path, "SELECT count(*) FROM units");
+    acsa_app_read_only(f->app);
+    int64_t id = 0;
+    assert_int_equal(acsa_app_begin(f->app, &f->err), ACSA_ESTORAGE);
+    assert_non_null(strstr(f->err.message, "only reads"));
+    assert_int_not_equal(acsa_app_unit_add(f->app, "IN", "Indian Navy", &id, &f->err), ACSA_OK);
+    assert_int_equal(raw_int(f->path, "SELECT count(*) FROM units"), before);
+    struct acsa_audit_verdict verdict;
+    assert_int_equal(acsa_app_audit_verify(f->app, &verdict, &f->err), ACSA_OK);
+    assert_true(verdict.ok);
+}
+
 /* ---- Idempotency ---------------------------------------------------------------------- */
 
 static void test_idempotency(void **state)
@@ -962,6 +979,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_audit_edited_record_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_removed_record_named, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nested_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_only_refuses_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
