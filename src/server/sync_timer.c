@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* `acsa serve --sync-every SECONDS`: a thread that exchanges records with every partner node
- * that has a URL, on a connection of its own, and logs one JSON line per exchange. What it takes in is written through the writer thread. A partner
- * that cannot be reached is tried again at the next tick; nothing is lost meanwhile, since
- * each side resumes from what the other confirmed. */
+ * that has a URL, reading on a connection of its own and writing what it takes in through the
+ * writer thread, and logs one JSON line per exchange. A partner that cannot be reached is
+ * tried again at the next tick; nothing is lost meanwhile, since each side resumes from what
+ * the other confirmed. */
 #include "server_int.h"
 #include "../util/alloc.h"
 

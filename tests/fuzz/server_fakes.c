@@ -80,6 +80,18 @@ bool writer_enqueue_suspended(struct writer *writer, struct request *req)
     return false;
 }
 
+/* The node's own writes (a sync exchange's, its audit record): run like a job, rolled back. */
+enum acsa_rc writer_call(struct writer *writer, const char *actor, acsa_app_write_fn fn,
+                         void *arg, struct acsa_error *err)
+{
+    (void)writer;
+    acsa_app_set_actor(app, actor);
+    FUZZ_CHECK(acsa_app_begin(app, err) == ACSA_OK, "begin: %s", err->message);
+    enum acsa_rc rc = fn(app, arg, err);
+    acsa_app_rollback(app);
+    return rc;
+}
+
 uint32_t writer_depth(struct writer *writer)
 {
     return 0;
