@@ -360,7 +360,7 @@ static enum acsa_rc acsa_open(const char *path, struct acsa_run **out_run,
     if (run == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = acsa_store_sqlite_open(path, 0, &run->store, err);
+    enum acsa_rc rc = acsa_store_open(path, 0, &run->store, err);
     return rc == ACSA_OK ? acsa_run_load(run, err) : rc;
 }
 

@@ -205,7 +205,7 @@ static int cmd_make(const char *path, uint64_t count)
         return fail(path, &err);
     }
     struct acsa_app *app = NULL;
-    if (acsa_app_open(path, ACSA_STORE_FAST, &app, &err) != ACSA_OK) {
+    if (acsa_app_open(path, ACSA_STORE_BULK_LOAD, &app, &err) != ACSA_OK) {
         return fail(path, &err);
     }
     struct refs refs;
@@ -301,7 +301,7 @@ static int cmd_diverge(const char *path, uint64_t every)
     struct acsa_error err;
     acsa_error_clear(&err);
     struct acsa_app *app = NULL;
-    if (acsa_app_open(path, ACSA_STORE_FAST, &app, &err) != ACSA_OK) {
+    if (acsa_app_open(path, ACSA_STORE_BULK_LOAD, &app, &err) != ACSA_OK) {
         free(numbers);
         return fail(path, &err);
     }

@@ -13,7 +13,7 @@
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "../format/agreement_json.h"
-#include "../store/store_open.h"
+#include "../store/store.h"
 #include "app_int.h"
 #include "app_key.h"
 #include "node.h"
@@ -41,7 +41,7 @@ enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *nam
     char key_path[sizeof(((struct acsa_app *)NULL)->key_path)];
     enum acsa_rc rc = acsa__app_key_path(path, key_path, sizeof(key_path), err);
     rc = rc == ACSA_OK ? acsa__app_crypto_init(err) : rc;
-    rc = rc == ACSA_OK ? acsa_store_open_spec(path, ACSA_STORE_CREATE, &store, err) : rc;
+    rc = rc == ACSA_OK ? acsa_store_open(path, ACSA_STORE_CREATE, &store, err) : rc;
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -91,7 +91,7 @@ enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **o
     snprintf(actor, sizeof(actor), "cli:%s", known ? login : "unknown");
     acsa_app_set_actor(app, actor);
     enum acsa_rc rc = acsa__app_crypto_init(err);
-    rc = rc == ACSA_OK ? acsa_store_open_spec(path, flags & ~ACSA_STORE_CREATE, &app->store,
+    rc = rc == ACSA_OK ? acsa_store_open(path, flags & ~ACSA_STORE_CREATE, &app->store,
                                               err) : rc;
     /* The store refuses a file acsa never created as EUSAGE; one it created but never
      * initialised has no nation. */

@@ -22,7 +22,7 @@ ACSA_NODISCARD enum acsa_rc acsa_app_init(const char *path, const char *nation,
                                           const char *name, struct acsa_error *err);
 
 /** Opens an initialised node database. ENOTFOUND if the file is missing, EUSAGE if it was
- * never initialised. flags as for acsa_store_sqlite_open (ACSA_STORE_FAST for bulk loads). */
+ * never initialised. flags as for acsa_store_open (ACSA_STORE_BULK_LOAD for bulk loads). */
 ACSA_NODISCARD enum acsa_rc acsa_app_open(const char *path, unsigned flags,
                                           struct acsa_app **out_app, struct acsa_error *err);
 void acsa_app_close(struct acsa_app *app);

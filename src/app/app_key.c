@@ -6,9 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../store/store_open.h"
+#include "../store/store.h"
 
-#define SQLITE_PREFIX "sqlite:"
 
 static const char *key_path_set; /* The CLI's --key; NULL if not given. */
 
@@ -28,14 +27,14 @@ enum acsa_rc acsa__app_key_path(const char *db, char *out, size_t size, struct a
     int written = 0;
     if (named != NULL) {
         written = snprintf(out, size, "%s", named);
-    } else if (acsa_store_spec_is_pg(db)) {
-        return acsa_error_set(err, ACSA_EUSAGE, "key", "key: a PostgreSQL database needs the "
-                              "node key file named (--key PATH, or ACSA_KEY)");
+    } else if (db == NULL || db[0] == '\0') {
+        written = -1;
+    } else if (acsa_store_uri_file(db) == NULL) {
+        return acsa_error_set(err, ACSA_EUSAGE, "key", "key: a node on a database server "
+                              "needs its key file named (--key PATH, or ACSA_KEY)");
     } else {
-        if (db != NULL && strncmp(db, SQLITE_PREFIX, strlen(SQLITE_PREFIX)) == 0) {
-            db += strlen(SQLITE_PREFIX);
-        }
-        written = db != NULL && db[0] != '\0' ? snprintf(out, size, "%s.key", db) : -1;
+        const char *file = acsa_store_uri_file(db);
+        written = file[0] != '\0' ? snprintf(out, size, "%s.key", file) : -1;
     }
     if (written < 0 || (size_t)written >= size) {
         out[0] = '\0';

@@ -842,7 +842,7 @@ enum acsa_rc acsa_demo_run(const char *path, FILE *progress, struct acsa_error *
     } else {
         d->err = err;
         d->seed = 20240225u;
-        rc = acsa_app_open(path, ACSA_STORE_FAST, &d->app, err);
+        rc = acsa_app_open(path, ACSA_STORE_BULK_LOAD, &d->app, err);
     }
     if (rc == ACSA_OK) {
         rc = demo_fill(d, progress);

@@ -216,13 +216,15 @@ enum acsa_ref_kind {
     ACSA_REF_UNIT,
 };
 
-#define ACSA_STORE_VTBL_VERSION 5
+/* The interface version a backend is built against: acsa_store_open refuses a backend whose
+ * vtable carries another. Raise it with every change to a table below. */
+#define ACSA_STORE_INTERFACE_VERSION 6
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
  * ACSA_ENOMEM. None is thread-safe on one handle. */
 struct acsa_store_vtbl {
-    uint32_t version; /* ACSA_STORE_VTBL_VERSION. */
+    uint32_t version; /* ACSA_STORE_INTERFACE_VERSION. */
     void (*close)(struct acsa_store *store);
     /* Transactions nest: the outermost begin_write starts the write transaction, an inner one
      * a savepoint. commit and rollback end the innermost level; rolling back an inner level
@@ -550,16 +552,24 @@ struct acsa_store {
     const struct acsa_store_vtbl *vtbl; /* The backend. */
 };
 
-/* Opening flags. */
-#define ACSA_STORE_CREATE 1u   /* Create the database file if missing. */
-#define ACSA_STORE_FAST 2u     /* synchronous=NORMAL instead of FULL (bulk loads, benchmarks). */
+/* Opening flags. Without ACSA_STORE_BULK_LOAD every commit is durable before it returns. */
+#define ACSA_STORE_CREATE 1u     /* Create the database (file) or give an empty one its schema. */
+#define ACSA_STORE_BULK_LOAD 2u  /* A commit may return before it is durable: a crash may lose
+                                    the last commits, never half of one (bulk loads, benchmarks). */
 
-/** Opens (and migrates to the current schema) the SQLite database at path. On success
- * *out_store owns the connection; close it with acsa_store_close. ENOTFOUND when the file is
- * missing and ACSA_STORE_CREATE is not set; ESTORAGE with the SQLite message otherwise. */
-ACSA_NODISCARD enum acsa_rc acsa_store_sqlite_open(const char *path, unsigned flags,
-                                                   struct acsa_store **out_store,
-                                                   struct acsa_error *err);
+/** Opens the store uri names and migrates it to the current schema: "postgresql://..." (or
+ * "postgres://...") a PostgreSQL database, "sqlite:PATH" or a plain PATH a SQLite file. On
+ * success *out_store owns the connection; close it with acsa_store_close. ENOTFOUND for a
+ * missing file without ACSA_STORE_CREATE; EUSAGE for a database acsa never created or an
+ * engine this acsa was built without; ESTORAGE with the engine's message, or for a backend
+ * built against another ACSA_STORE_INTERFACE_VERSION. */
+ACSA_NODISCARD enum acsa_rc acsa_store_open(const char *uri, unsigned flags,
+                                            struct acsa_store **out_store,
+                                            struct acsa_error *err);
+
+/** The file of a store kept in one file (the PATH of "sqlite:PATH" or a plain PATH), or NULL
+ * when uri names a database server. */
+const char *acsa_store_uri_file(const char *uri);
 
 /** The schema version the code migrates to. */
 int acsa_store_schema_version(void);

@@ -1,36 +1,63 @@
 /* SPDX-License-Identifier: MIT */
-/* Picks the backend from the text that names the database. */
+/* acsa_store_open: the engine is picked from the text that names the database, and the
+ * backend's interface version is checked before the store is handed out. */
 #include <string.h>
 
 #include "../core/acsa_assert.h"
-#include "store_open.h"
+#include "store.h"
+#include "store_sqlite.h"
 #if defined(ACSA_HAVE_PG)
 #include "store_pg.h"
 #endif
 
 #define SQLITE_PREFIX "sqlite:"
 
-bool acsa_store_spec_is_pg(const char *spec)
+static bool names_server(const char *uri)
 {
-    return spec != NULL &&
-           (strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0);
+    return uri != NULL &&
+           (strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0);
 }
 
-enum acsa_rc acsa_store_open_spec(const char *spec, unsigned flags,
-                                  struct acsa_store **out_store, struct acsa_error *err)
+const char *acsa_store_uri_file(const char *uri)
 {
-    ACSA_ASSERT(out_store != NULL);
-    *out_store = NULL;
-    if (acsa_store_spec_is_pg(spec)) {
+    if (uri == NULL || names_server(uri)) {
+        return NULL;
+    }
+    return strncmp(uri, SQLITE_PREFIX, strlen(SQLITE_PREFIX)) == 0 ? uri + strlen(SQLITE_PREFIX)
+                                                                   : uri;
+}
+
+static enum acsa_rc open_engine(const char *uri, unsigned flags, struct acsa_store **out_store,
+                                struct acsa_error *err)
+{
+    if (names_server(uri)) {
 #if defined(ACSA_HAVE_PG)
-        return acsa_store_pg_open(spec, flags, out_store, err);
+        return acsa_store_pg_open(uri, flags, out_store, err);
 #else
         return acsa_error_set(err, ACSA_EUSAGE, "database", "database: this acsa was built "
                               "without PostgreSQL (libpq not found)");
 #endif
     }
-    if (spec != NULL && strncmp(spec, SQLITE_PREFIX, strlen(SQLITE_PREFIX)) == 0) {
-        spec += strlen(SQLITE_PREFIX);
+    return acsa_store_sqlite_open(acsa_store_uri_file(uri), flags, out_store, err);
+}
+
+enum acsa_rc acsa_store_open(const char *uri, unsigned flags, struct acsa_store **out_store,
+                             struct acsa_error *err)
+{
+    ACSA_ASSERT(out_store != NULL);
+    *out_store = NULL;
+    struct acsa_store *store = NULL;
+    enum acsa_rc rc = open_engine(uri, flags, &store, err);
+    if (rc != ACSA_OK) {
+        return rc;
     }
-    return acsa_store_sqlite_open(spec, flags, out_store, err);
+    if (store->vtbl->version != ACSA_STORE_INTERFACE_VERSION) {
+        uint32_t version = store->vtbl->version;
+        acsa_store_close(store);
+        return acsa_error_set(err, ACSA_ESTORAGE, "database", "database: the backend was built "
+                              "for store interface %u, this acsa speaks %u", version,
+                              ACSA_STORE_INTERFACE_VERSION);
+    }
+    *out_store = store;
+    return ACSA_OK;
 }

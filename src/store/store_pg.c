@@ -203,7 +203,7 @@ static int64_t store_last_event_id(struct acsa_store *store)
 }
 
 static const struct acsa_store_vtbl pg_vtbl = {
-    .version = ACSA_STORE_VTBL_VERSION,
+    .version = ACSA_STORE_INTERFACE_VERSION,
     .close = store_close,
     .begin_write = store_begin_write,
     .commit = store_commit,
@@ -296,7 +296,7 @@ static enum acsa_rc configure(struct acsa_store_pg *s, unsigned flags, struct ac
         return acsa__pg_fail(s, NULL, err);
     }
     enum acsa_rc rc = acsa__pg_exec(s, "SET bytea_output = 'hex'", err);
-    if (rc == ACSA_OK && (flags & ACSA_STORE_FAST) != 0) {
+    if (rc == ACSA_OK && (flags & ACSA_STORE_BULK_LOAD) != 0) {
         rc = acsa__pg_exec(s, "SET synchronous_commit = off", err);
     }
     return rc;

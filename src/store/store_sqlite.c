@@ -559,7 +559,7 @@ static void store_close(struct acsa_store *store)
 }
 
 static const struct acsa_store_vtbl sqlite_vtbl = {
-    .version = ACSA_STORE_VTBL_VERSION,
+    .version = ACSA_STORE_INTERFACE_VERSION,
     .close = store_close,
     .begin_write = store_begin_write,
     .commit = store_commit,
@@ -658,7 +658,7 @@ static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,
         "PRAGMA journal_mode = WAL",
         "PRAGMA foreign_keys = ON",
         "PRAGMA temp_store = MEMORY",
-        (flags & ACSA_STORE_FAST) != 0 ? "PRAGMA synchronous = NORMAL"
+        (flags & ACSA_STORE_BULK_LOAD) != 0 ? "PRAGMA synchronous = NORMAL"
                                        : "PRAGMA synchronous = FULL",
     };
     for (size_t i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "store.h"
+#include "store_sqlite.h"
 
 /* One cache slot per SQL statement. Each slot is used by exactly one call site, which passes
  * the same SQL text every time, so the slot can be filled lazily on first use. */

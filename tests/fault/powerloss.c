@@ -31,7 +31,7 @@ struct power {
     char base[FX_PATH_SIZE];
     char work[FX_PATH_SIZE];
     struct fx_ids ids;
-    unsigned flags;                    /* Store flags: ACSA_STORE_FAST for the control run. */
+    unsigned flags;                    /* Store flags: ACSA_STORE_BULK_LOAD for the control run. */
     uint32_t history[COMMANDS];        /* Events of the order after command i (untouched). */
     size_t acked;                      /* Commands acknowledged in this run. */
     unsigned long lost;                /* Acknowledged orders or steps missing, over all. */
@@ -231,7 +231,7 @@ static void run(struct power *p, unsigned long points, unsigned long control)
     if (control > 0) {
         /* The same crashes without a sync at each commit must lose orders: proof that the
          * test sees a loss when there is one. */
-        p->flags = ACSA_STORE_FAST;
+        p->flags = ACSA_STORE_BULK_LOAD;
         p->lost = 0;
         (void)crashes(p, control, &all);
         tap_ok(p->lost > 0, "control: with synchronous = NORMAL, %lu power losses lose %lu "

@@ -129,6 +129,14 @@ run order pay IN-JP-2024-000001 --amount 10 --help
 expect_exit 0
 expect_stdout_contains "Usage: acsa order pay"
 
+test_case "a node on a database server is refused without its key file, before connecting"
+SAVED_KEY=${ACSA_KEY-}
+unset ACSA_KEY
+run_raw order list --db postgresql://nowhere.invalid/acsa
+expect_exit 2
+expect_stderr_contains "key: a node on a database server needs its key file named (--key PATH, or ACSA_KEY)"
+[ -z "$SAVED_KEY" ] || export ACSA_KEY=$SAVED_KEY
+
 test_case "no help created a database"
 if [ -e "$DB" ]; then
     fail "$DB was created"

@@ -604,7 +604,7 @@ static void test_defect10_many_orders_at_the_limit_sum_exactly(void **state)
     snprintf(path, sizeof(path), "%s/node.db", dir);
     assert_int_equal(acsa_app_init(path, "IN", "India", &f->err), ACSA_OK);
     struct acsa_app *app = NULL;
-    assert_int_equal(acsa_app_open(path, ACSA_STORE_FAST, &app, &f->err), ACSA_OK);
+    assert_int_equal(acsa_app_open(path, ACSA_STORE_BULK_LOAD, &app, &f->err), ACSA_OK);
     char id[ACSA_ID_SIZE];
     assert_int_equal(acsa_app_agreement_load(app, agreement_text, agreement_size, id, &f->err),
                      ACSA_OK);

@@ -23,7 +23,7 @@
 #include "money.h"
 #include "order.h"
 #include "store.h"
-#include "store_open.h"
+#include "store_sqlite.h"
 #include "store_sqlite_int.h"
 #if defined(ACSA_HAVE_PG)
 #include <libpq-fe.h>
@@ -156,9 +156,9 @@ static void pg_reset(void)
 static void open_store(struct fixture *f, unsigned flags)
 {
     const char *spec = pg_uri() != NULL ? pg_uri() : f->path;
-    assert_int_equal(acsa_store_open_spec(spec, flags, &f->store, &f->err), ACSA_OK);
+    assert_int_equal(acsa_store_open(spec, flags, &f->store, &f->err), ACSA_OK);
     assert_non_null(f->store);
-    assert_int_equal(f->store->vtbl->version, ACSA_STORE_VTBL_VERSION);
+    assert_int_equal(f->store->vtbl->version, ACSA_STORE_INTERFACE_VERSION);
 }
 
 static int setup(void **state)
@@ -172,7 +172,7 @@ static int setup(void **state)
         pg_reset();
     }
     /* FAST keeps the suite quick; one test opens with the default FULL. */
-    open_store(f, ACSA_STORE_CREATE | ACSA_STORE_FAST);
+    open_store(f, ACSA_STORE_CREATE | ACSA_STORE_BULK_LOAD);
     load_agreement(f, "india-japan-2020.json", &f->agreement);
     load_agreement(f, "india-france-2018.json", &f->france);
     add_activity(f, &f->activity, "IN-JP-2020", "JIMEX 2024", "2024-06-01", "2024-06-20");
@@ -1492,7 +1492,7 @@ int main(void)
     struct acsa_error err;
     struct acsa_store *store = NULL;
     pg_reset();
-    if (acsa_store_open_spec(pg_uri(), ACSA_STORE_CREATE, &store, &err) != ACSA_OK) {
+    if (acsa_store_open(pg_uri(), ACSA_STORE_CREATE, &store, &err) != ACSA_OK) {
         fprintf(stderr, "cannot open %s: %s\n", pg_uri(), err.message);
         return 1;
     }

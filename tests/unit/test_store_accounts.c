@@ -19,7 +19,7 @@
 #include "grant.h"
 #include "money.h"
 #include "store.h"
-#include "store_open.h"
+#include "store.h"
 #if defined(ACSA_HAVE_PG)
 #include <libpq-fe.h>
 #endif
@@ -63,7 +63,7 @@ static int setup(void **state)
         pg_reset();
     }
     const char *spec = pg_uri() != NULL ? pg_uri() : f->path;
-    assert_int_equal(acsa_store_open_spec(spec, ACSA_STORE_CREATE | ACSA_STORE_FAST, &f->store,
+    assert_int_equal(acsa_store_open(spec, ACSA_STORE_CREATE | ACSA_STORE_BULK_LOAD, &f->store,
                                           &f->err),
                      ACSA_OK);
     *state = f;

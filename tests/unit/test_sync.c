@@ -2429,7 +2429,7 @@ static void test_store_peer_advance(void **state)
     struct fixture *f = *state;
     struct acsa_store *s = store_of(&f->jp);
     const struct acsa_store_vtbl *v = s->vtbl;
-    assert_int_equal(v->version, ACSA_STORE_VTBL_VERSION);
+    assert_int_equal(v->version, ACSA_STORE_INTERFACE_VERSION);
     struct acsa_peer p = peer_of(f, &f->jp, "IN");
     /* The setup's first sync: IN's grant to its official. */
     assert_int_equal(p.received_through, 1);
