@@ -47,7 +47,7 @@ static enum acsa_rc build_draft(const struct acsa_order *order, const struct acs
         }
     }
     if (changes->add.line_count > ACSA_ORDER_LINES_MAX - d->line_count) {
-        return acsa_error_set(err, ACSA_EREFUSED, "add_line", "add_line: an order has at most "
+        return acsa_error_set(err, ACSA_ELIMIT, "add_line", "add_line: an order has at most "
                               "%d lines", ACSA_ORDER_LINES_MAX);
     }
     for (uint32_t i = 0; i < changes->add.line_count; i++) {

@@ -195,7 +195,7 @@ static enum acsa_rc broken(struct verify *v, int64_t id, const char *reason)
     v->out->ok = false;
     v->out->first_broken_id = id;
     acsa__app_text_copy(v->out->reason, sizeof(v->out->reason), reason);
-    return ACSA_EREFUSED; /* Stops the scan. */
+    return ACSA_ESTOP; /* The first break is the verdict: no need to read on. */
 }
 
 static bool is_hash_text(const char *text)
@@ -243,7 +243,7 @@ enum acsa_rc acsa_app_audit_verify(struct acsa_app *app, struct acsa_audit_verdi
     struct verify v = {out, 0, ""};
     memset(v.last_hash, '0', HASH_HEX_LENGTH);
     enum acsa_rc rc = STORE(app)->audit_list(app->store, 0, 0, verify_record, &v, err);
-    if (rc == ACSA_EREFUSED && !out->ok) {
+    if (rc == ACSA_ESTOP && !out->ok) {
         acsa_error_clear(err);
         return ACSA_OK;
     }

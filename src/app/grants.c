@@ -28,7 +28,7 @@ static enum acsa_rc collect_grant(void *ctx, const struct acsa_grant *grant, con
     (void)origin_id;
     struct grant_set *set = ctx;
     if (set->count >= ACSA_OFFICIAL_GRANTS_MAX) {
-        return ACSA_EREFUSED; /* Never stored: both adding paths refuse the grant past it. */
+        return ACSA_ESTOP; /* Never stored: both adding paths refuse the grant past it. */
     }
     int32_t last = acsa_grant_last_day(grant);
     /* A revocation ends what is still in force on its day or begins later; a grant that
@@ -57,8 +57,8 @@ static enum acsa_rc load_grants(struct acsa_app *app, struct acsa__app_work *wor
     set->grants = work->grants;
     enum acsa_rc rc = STORE(app)->grant_list(app->store, party, name, ACSA_DATE_NONE,
                                              collect_grant, set, err);
-    if (rc == ACSA_EREFUSED) {
-        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: official \"%s\" of %s has more "
+    if (rc == ACSA_ESTOP) {
+        return acsa_error_set(err, ACSA_ELIMIT, "", "official \"%s\" of %s has more "
                               "than %d grants", name, party, ACSA_OFFICIAL_GRANTS_MAX);
     }
     return rc;

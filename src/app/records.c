@@ -778,7 +778,8 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
         break;
     case ACSA_RECORD_GRANT:
         rc = acsa__app_take_grant(app, work, err);
-        rc = rc == ACSA_OK || rc == ACSA_EREFUSED || rc == ACSA_EUSAGE ? rc : written(rc, err);
+        rc = rc == ACSA_OK || rc == ACSA_EREFUSED || rc == ACSA_EUSAGE || rc == ACSA_ELIMIT
+                 ? rc : written(rc, err);
         break;
     case ACSA_RECORD_AGREEMENT:
         rc = acsa__app_take_agreement(app, work, err);

@@ -422,7 +422,7 @@ static enum acsa_rc add_order(void *ctx, const char *number, uint64_t fingerprin
 {
     struct acsa_snapshot_writer *w = ctx;
     acsa_snapshot_add_order(w, number, fingerprint);
-    return w->failed ? ACSA_ENOMEM : ACSA_OK;
+    return w->over ? ACSA_ESTOP : w->failed ? ACSA_ENOMEM : ACSA_OK;
 }
 
 static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
@@ -430,7 +430,7 @@ static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
     struct acsa_snapshot_writer *w = ctx;
     acsa_snapshot_add_balance(w, row->currency, acsa_account_name(row->account),
                               row->amount_minor);
-    return w->failed ? ACSA_ENOMEM : ACSA_OK;
+    return w->over ? ACSA_ESTOP : w->failed ? ACSA_ENOMEM : ACSA_OK;
 }
 
 enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, int64_t now_s,
@@ -459,8 +459,8 @@ enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, i
     uint8_t digest[32];
     acsa_snapshot_end(&w, digest);
     uint8_t sig[ACSA_SNAPSHOT_SIGNATURE_SIZE];
-    if (rc == ACSA_ENOMEM && w.over) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "snapshot", "snapshot: more than %u orders "
+    if (rc == ACSA_ESTOP && w.over) {
+        rc = acsa_error_set(err, ACSA_ELIMIT, "snapshot", "snapshot: more than %u orders "
                             "(ACSA_SNAPSHOT_ORDERS_MAX) or %u balance figures are shared with "
                             "%s; export with --no-snapshot", ACSA_SNAPSHOT_ORDERS_MAX,
                             ACSA_SNAPSHOT_BALANCES_MAX, party);

@@ -65,7 +65,7 @@ static void print_usage(FILE *file)
           "  --version        show the version\n\n"
           "Exit codes:\n"
           "  0  ok\n"
-          "  1  refused by a rule of the agreement or the order state\n"
+          "  1  refused by a rule of the agreement or the order state, or beyond a limit\n"
           "  2  usage: unknown option, missing or malformed argument\n"
           "  3  not found (database, agreement, order, file)\n"
           "  4  storage error\n"

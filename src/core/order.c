@@ -899,7 +899,7 @@ static enum acsa_rc check_common(const struct acsa_order *order, const struct ac
                               acsa_date_format(order->created_day, text));
     }
     if (order->event_count >= ACSA_ORDER_EVENTS_MAX) {
-        return acsa_error_set(err, ACSA_EREFUSED, "state",
+        return acsa_error_set(err, ACSA_ELIMIT, "state",
                               "state: order %s has reached its limit of %d events",
                               order->number, ACSA_ORDER_EVENTS_MAX);
     }
@@ -1209,7 +1209,7 @@ static enum acsa_rc step_invoice(const struct acsa_agreement *agreement,
                               order->number);
     }
     if (order->invoice_count >= ACSA_ORDER_INVOICES_MAX) {
-        return acsa_error_set(err, ACSA_EREFUSED, "invoice",
+        return acsa_error_set(err, ACSA_ELIMIT, "invoice",
                               "invoice: order %s has reached its limit of %d invoices",
                               order->number, ACSA_ORDER_INVOICES_MAX);
     }

@@ -20,7 +20,9 @@
     X(ACSA_ETHROTTLED, 7, 1, "too many attempts")                                   \
     X(ACSA_EFORBIDDEN, 8, 1, "not allowed for this user")                           \
     X(ACSA_ECONFLICT, 9, 1, "changed by someone else")                             \
-    X(ACSA_ENETWORK, 10, 5, "the partner node could not be reached")
+    X(ACSA_ENETWORK, 10, 5, "the partner node could not be reached")                \
+    X(ACSA_ELIMIT, 11, 1, "beyond a limit of acsa")                                 \
+    X(ACSA_ESTOP, 12, 4, "a scan was stopped by its reader")
 
 enum acsa_rc {
 #define ACSA_RC_ENUM(name, number, exit_code, text) name = number,
@@ -45,7 +47,11 @@ struct acsa_error {
 const char *acsa_rc_name(enum acsa_rc rc);
 /** A short description of rc. */
 const char *acsa_rc_text(enum acsa_rc rc);
-/** The process exit code for rc (0 ok, 1 refused, 2 usage, 3 not found, 4 storage). */
+/** The process exit code for rc (0 ok, 1 refused, 2 usage, 3 not found, 4 storage).
+ * ACSA_ELIMIT is what acsa itself cannot hold (an order's lines, events or invoices, a
+ * snapshot's orders, an official's grants): not a rule of the agreement, nor memory, nor
+ * storage. ACSA_ESTOP is returned by a row callback to end a scan early (a page is full);
+ * the caller that asked for it takes it as done, so it never reaches a user. */
 int acsa_rc_exit_code(enum acsa_rc rc);
 
 /** Clears err to ACSA_OK with empty texts. err may be NULL. */

@@ -29,6 +29,7 @@ static const struct status_entry {
     {413, ACSA_OK, "too-large", "The body is too large"},
     {415, ACSA_OK, "not-json", "The body is not JSON"},
     {422, ACSA_EREFUSED, "refused", "Refused by a rule of the agreement or the order's state"},
+    {422, ACSA_ELIMIT, "limit", "Beyond a limit of acsa"},
     {428, ACSA_OK, "if-match-required", "If-Match is required"},
     {429, ACSA_ETHROTTLED, "throttled", "Too many attempts"},
     {500, ACSA_ESTORAGE, "storage", "Storage error"},

@@ -340,7 +340,7 @@ static enum acsa_rc stats_row(void *ctx, const struct acsa_order_summary *o)
     const char *partner = strcmp(o->requester, scan->nation) == 0 ? o->supplier : o->requester;
     struct month_group *g = stats_group(scan, month_of(o->created_day), partner, o);
     if (g == NULL) {
-        return acsa_error_set(scan->err, ACSA_ENOMEM, NULL, "too many monthly groups");
+        return acsa_error_set(scan->err, ACSA_ELIMIT, NULL, "too many monthly groups");
     }
     g->orders++;
     g->value_minor += o->value_minor;

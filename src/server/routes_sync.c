@@ -457,7 +457,7 @@ static enum acsa_rc only_peer(void *ctx, const struct acsa_peer *peer)
     char *party = ctx;
     if (party[0] != '\0') {
         party[0] = '*'; /* More than one. */
-        return ACSA_ECONFLICT;
+        return ACSA_ESTOP;
     }
     memcpy(party, peer->party, ACSA_NATION_SIZE);
     return ACSA_OK;
@@ -482,7 +482,7 @@ static bool peer_param(struct request *req, char party[ACSA_NATION_SIZE], bool *
     struct acsa_error err;
     acsa_error_clear(&err);
     enum acsa_rc rc = acsa_app_peer_list(server_reader(req), only_peer, party, &err);
-    if (rc != ACSA_OK && rc != ACSA_ECONFLICT) {
+    if (rc != ACSA_OK && rc != ACSA_ESTOP) {
         problem_rc(req, rc, &err);
         return false;
     }

@@ -387,7 +387,7 @@ struct page {
 #define PAGE_QUERY(page)                                                 \
     JIN("cursor", JIN_TEXT, false, (page)->cursor, SERVER_CURSOR_SIZE), \
     {"limit", JIN_COUNT, false, &(page)->limit, 0, 1, SERVER_PAGE_MAX, false}
-#define PAGE_FULL ACSA_ECONFLICT   /* Returned by row callbacks to stop a scan: page full. */
+#define PAGE_FULL ACSA_ESTOP      /* Returned by row callbacks to stop a scan: page full. */
 enum page_verdict { PAGE_TAKE, PAGE_SKIP, PAGE_STOP };
 /* skip: the scan starts at the beginning, so items up to the cursor's key are skipped.
  * Call before query_parse (it sets the default limit). */

@@ -561,6 +561,25 @@ static void test_defect13_invoices_and_rate(void **state)
     assert_int_equal(t.account[ACSA_ACCOUNT_PAYABLE_CASH], 20000);
 }
 
+/* What acsa cannot hold is a limit of its own (ACSA_ELIMIT, HTTP 422 "limit"), not a rule of
+ * the agreement: an order at its limit of events or invoices. */
+static void test_limits_have_their_own_code(void **state)
+{
+    struct fixture *f = *state;
+    to_accepted(f, ACSA_METHOD_CASH, &f->order);
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_ISSUE, 1, 10000, "PO Tanaka"), ACSA_OK);
+    assert_int_equal(line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 6000, "CPO Das"), ACSA_OK);
+    f->order.invoice_count = ACSA_ORDER_INVOICES_MAX;
+    expect_refused(f, &f->order, invoice_part(f, 0, 0, "JP-INV-2024-000001", "2024-06-10"),
+                   ACSA_ELIMIT, "invoice", NULL);
+    f->order.invoice_count = 0;
+    f->order.event_count = ACSA_ORDER_EVENTS_MAX;
+    expect_refused(f, &f->order, line_step(f, &f->order, ACSA_STEP_RECEIVE, 1, 1000, "CPO Das"),
+                   ACSA_ELIMIT, "state", NULL);
+    assert_int_equal(acsa_rc_exit_code(ACSA_ELIMIT), 1);
+    assert_string_equal(acsa_rc_name(ACSA_ELIMIT), "ACSA_ELIMIT");
+}
+
 /* Two received JPY orders of 5,000,000,000,000 at 1,000,000 once overflowed every report; a
  * line or order worth more than the named limits is now refused at entry, at the limit taken. */
 /* An other-lawful activity needs a stated reason; other types do not. */
@@ -779,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rik_conversion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eve_exchange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect13_invoices_and_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limits_have_their_own_code, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect6_other_lawful_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect10_value_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispute, setup, teardown),

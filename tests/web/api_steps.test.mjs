@@ -179,4 +179,22 @@ test('POST /api/officials/revoke: an official with no grant is refused naming na
     assertProblem(r, r.status, 'name');
 });
 
+test('amend: a line past what an order can hold is 422 of type limit, naming add_line',
+    async () => {
+        const line = 'category=water,desc=Potable water,qty=1,unit=l,price=2,currency=JPY';
+        const lines = Array.from({ length: 64 }, () => ['--line', line]).flat();
+        const draft = run(['order', 'create', '--agreement', 'IN-JP-2020', '--requester', 'IN',
+            '--supplier', 'JP', '--activity', '4', '--requester-unit', '2', '--supplier-unit',
+            '5', '--place', 'Yokosuka', '--need-by', day(10), '--method', 'cash', '--by',
+            'Lt Cdr M. Pillai', ...lines]);
+        const s = STEPS.find((x) => x.step === 'amend');
+        const r = await step(s, { add_lines: [{ category: 'water', desc: 'More water',
+            qty: '1', unit: 'l', price: '2', currency: 'JPY' }] },
+        { number: draft, etag: (await http(node.base, 'GET', `/api/orders/${draft}`,
+            S['in-programme'])).headers.get('etag') });
+        assertProblem(r, 422, 'add_line');
+        assert.match(r.json.type, /\/limit$/);
+        assert.match(r.json.detail, /at most 64 lines/);
+    });
+
 test('SIGTERM stops the server with exit code 0', () => node.stop());
