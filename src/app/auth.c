@@ -17,7 +17,6 @@ _Static_assert(crypto_pwhash_STRBYTES <= ACSA_PASSWORD_HASH_SIZE,
 
 #define SECRET_BYTES 32
 #define SECRET_HEX_LENGTH (SECRET_BYTES * 2)
-#define QUOTE_MAX 40
 
 /* The one answer to a wrong user name or a wrong password, so neither tells which. */
 #define WRONG_LOGIN "username or password is wrong"
@@ -101,7 +100,7 @@ static enum acsa_rc check_username(const char *username, struct acsa_error *err)
     }
     if (!username_valid(username)) {
         return acsa_error_set(err, ACSA_EUSAGE, "username", "username: \"%.*s\" may contain "
-                              "only a-z, 0-9, '.', '_' and '-'", QUOTE_MAX, username);
+                              "only a-z, 0-9, '.', '_' and '-'", ACSA_QUOTE_MAX, username);
     }
     return ACSA_OK;
 }
@@ -231,7 +230,7 @@ enum acsa_rc acsa_app_user_get(struct acsa_app *app, const char *username,
     memset(out, 0, sizeof(*out));
     if (!username_valid(username)) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "username", "username: user \"%.*s\" not "
-                              "found", QUOTE_MAX, username != NULL ? username : "");
+                              "found", ACSA_QUOTE_MAX, username != NULL ? username : "");
     }
     enum acsa_rc rc = STORE(app)->user_get(app->store, username, out, NULL, err);
     if (rc == ACSA_ENOTFOUND) {

@@ -28,7 +28,6 @@ static const struct {
 };
 
 #define LINE_SPEC_MAX 1024
-#define QUOTE_MAX 40
 
 static int find_key(const char *name)
 {
@@ -78,13 +77,13 @@ static int split_line(struct cli *cli, uint32_t no, const char *spec, char *buf,
         char *equals = strchr(piece, '=');
         if (equals == NULL) {
             return cli_usage(cli, "--line %u: \"%.*s\" is not key=value (a value may not "
-                             "contain ',')", no, QUOTE_MAX, piece);
+                             "contain ',')", no, ACSA_QUOTE_MAX, piece);
         }
         *equals = '\0';
         int key = find_key(piece);
         if (key < 0) {
             return cli_usage(cli, "--line %u: unknown key \"%.*s\" (keys: category, desc, qty, "
-                             "unit, price, currency, nsn)", no, QUOTE_MAX, piece);
+                             "unit, price, currency, nsn)", no, ACSA_QUOTE_MAX, piece);
         }
         if (values[key] != NULL) {
             return cli_usage(cli, "--line %u: duplicate key \"%s\"", no, piece);

@@ -17,7 +17,6 @@
 enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_KEY, OPT_FIRST };
 
 /* Longest piece of user text quoted back in a message. */
-#define QUOTE_MAX 40
 
 /* Longest "--name ARG" shown in a help line before its text is pushed to the next line. */
 #define HELP_ARG_WIDTH 24
@@ -152,7 +151,7 @@ static int convert_nation(struct cli *cli, struct cli_option *opt, const char *f
 {
     if (!acsa_nation_valid(value)) {
         return cli_usage(cli, "%s: \"%.*s\" is not an ISO 3166 alpha-2 code (e.g. IN, JP)",
-                         flag, QUOTE_MAX, value);
+                         flag, ACSA_QUOTE_MAX, value);
     }
     memcpy(opt->target, value, ACSA_NATION_SIZE);
     return CLI_CONTINUE;
@@ -163,7 +162,7 @@ static int convert_currency(struct cli *cli, struct cli_option *opt, const char 
 {
     const struct acsa_currency *currency = acsa_currency_find(value);
     if (currency == NULL) {
-        return cli_usage(cli, "%s: \"%.*s\" is not a known ISO 4217 currency", flag, QUOTE_MAX,
+        return cli_usage(cli, "%s: \"%.*s\" is not a known ISO 4217 currency", flag, ACSA_QUOTE_MAX,
                          value);
     }
     *(const struct acsa_currency **)opt->target = currency;
@@ -184,7 +183,7 @@ static int parse_number(struct cli *cli, const char *what, const char *text, lon
                         long long *out)
 {
     if (!parse_positive(text, max, out)) {
-        return cli_usage(cli, "%s: \"%.*s\" is not a positive whole number", what, QUOTE_MAX,
+        return cli_usage(cli, "%s: \"%.*s\" is not a positive whole number", what, ACSA_QUOTE_MAX,
                          text);
     }
     return CLI_CONTINUE;
@@ -249,7 +248,7 @@ static int convert_name(struct cli *cli, struct cli_option *opt, const char *fla
     }
     char names[256];
     join_names(names, sizeof(names), states, states ? ACSA_STATE_COUNT : ACSA_METHOD_COUNT);
-    return cli_usage(cli, "%s: \"%.*s\" is not %s (%s)", flag, QUOTE_MAX, value,
+    return cli_usage(cli, "%s: \"%.*s\" is not %s (%s)", flag, ACSA_QUOTE_MAX, value,
                      states ? "an order state" : "a settlement method", names);
 }
 
@@ -416,7 +415,7 @@ static int take_positional(struct cli *cli, struct cli_command *cmd, int argc, c
     int first = optind;
     if (cmd->positional == NULL || first >= argc) {
         if (first < argc) {
-            return cli_usage(cli, "unexpected argument '%.*s'", QUOTE_MAX, argv[first]);
+            return cli_usage(cli, "unexpected argument '%.*s'", ACSA_QUOTE_MAX, argv[first]);
         }
         if (cmd->positional != NULL) {
             return cli_usage(cli, "%s is required", cmd->positional);
@@ -424,7 +423,7 @@ static int take_positional(struct cli *cli, struct cli_command *cmd, int argc, c
         return CLI_CONTINUE;
     }
     if (first + 1 < argc) {
-        return cli_usage(cli, "unexpected argument '%.*s'", QUOTE_MAX, argv[first + 1]);
+        return cli_usage(cli, "unexpected argument '%.*s'", ACSA_QUOTE_MAX, argv[first + 1]);
     }
     const char *value = argv[first];
     bool path = strcmp(cmd->positional, "FILE") == 0; /* A file name, as CLI_PATH. */

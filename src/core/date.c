@@ -14,7 +14,6 @@
 #define EPOCH_SHIFT 719468
 
 /* Longest piece of user text quoted in a message, so the rule after it always fits. */
-#define QUOTE_MAX 32
 
 static bool is_leap_year(int64_t year)
 {
@@ -109,12 +108,12 @@ static enum acsa_rc refuse(struct acsa_error *err, const char *field, const char
                            const char *rule)
 {
     size_t len = 0;
-    while (len <= QUOTE_MAX && text[len] != '\0') {
+    while (len <= ACSA_QUOTE_MAX && text[len] != '\0') {
         len++;
     }
     return acsa_error_set(err, ACSA_EUSAGE, field, "%s: \"%.*s%s\" %s", field,
-                          (int)(len > QUOTE_MAX ? QUOTE_MAX : len), text,
-                          len > QUOTE_MAX ? "..." : "", rule);
+                          (int)(len > ACSA_QUOTE_MAX ? ACSA_QUOTE_MAX : len), text,
+                          len > ACSA_QUOTE_MAX ? "..." : "", rule);
 }
 
 enum acsa_rc acsa_date_parse(const char *text, const char *field, int32_t *out_day,

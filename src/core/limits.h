@@ -53,6 +53,8 @@
 #define ACSA_QUANTITY_SCALE 1000        /* Quantities are kept in thousandths (milli-units). */
 #define ACSA_MONEY_TEXT_SIZE 32         /* Longest formatted amount: sign, 19 digits, point. */
 #define ACSA_DATE_TEXT_SIZE 11          /* YYYY-MM-DD plus NUL. */
+#define ACSA_QUOTE_MAX 40               /* Bytes of a refused input quoted back in a message
+                                           (every layer's messages: one bound). */
 
 /* Record counters: a node numbers its records 1, 2, 3, ... A partner's record or batch naming
  * a number above ACSA_RECORD_SEQ_MAX (2^48, a thousand records a second for nine thousand
@@ -77,6 +79,8 @@ _Static_assert(ACSA_LINE_VALUE_MAX <= INT64_MAX / ACSA_ORDER_LINES_MAX,
                "the lines of an order are summed before their total is checked");
 _Static_assert(ACSA_ORDER_VALUE_MAX <= INT64_MAX / 8,
                "sums of a few values of one order (value, received, settled, due) fit int64");
+_Static_assert(ACSA_QUOTE_MAX >= ACSA_MONEY_TEXT_SIZE && ACSA_QUOTE_MAX >= ACSA_NUMBER_SIZE,
+               "an amount or an order number is quoted whole");
 _Static_assert(ACSA_EVENT_POSTINGS_MAX >= 4, "an exchange with a difference posts four legs");
 
 #endif

@@ -11,7 +11,6 @@
 typedef acsa_wide i128;
 
 /* Longest piece of user text quoted in a message, so the rule after it always fits. */
-#define QUOTE_MAX 48
 
 /* Decimal places of a quantity (ACSA_QUANTITY_SCALE is 10^3). */
 #define QUANTITY_EXPONENT 3
@@ -117,11 +116,11 @@ static bool scaled_magnitude(const struct decimal_shape *shape, uint8_t exponent
     return true;
 }
 
-/* strlen capped at QUOTE_MAX + 1 (strnlen is POSIX, and the core needs only ISO C). */
+/* strlen capped at ACSA_QUOTE_MAX + 1 (strnlen is POSIX, and the core needs only ISO C). */
 static size_t bounded_len(const char *text)
 {
     size_t len = 0;
-    while (len <= QUOTE_MAX && text[len] != '\0') {
+    while (len <= ACSA_QUOTE_MAX && text[len] != '\0') {
         len++;
     }
     return len;
@@ -130,12 +129,12 @@ static size_t bounded_len(const char *text)
 static int quote_len(const char *text)
 {
     size_t len = bounded_len(text);
-    return (int)(len > QUOTE_MAX ? QUOTE_MAX : len);
+    return (int)(len > ACSA_QUOTE_MAX ? ACSA_QUOTE_MAX : len);
 }
 
 static const char *quote_tail(const char *text)
 {
-    return bounded_len(text) > QUOTE_MAX ? "..." : "";
+    return bounded_len(text) > ACSA_QUOTE_MAX ? "..." : "";
 }
 
 /* The refusal messages, in one place so every parser words its rules the same way. */

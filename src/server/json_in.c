@@ -14,12 +14,11 @@
 #include "../core/money.h"
 #include "../core/text.h"
 
-#define QUOTE_MAX 40
 
 static enum acsa_rc invalid(struct acsa_error *err, const char *field, const char *rule,
                             const char *text)
 {
-    return acsa_error_set(err, ACSA_EUSAGE, field, "%s: \"%.*s\" %s", field, QUOTE_MAX, text,
+    return acsa_error_set(err, ACSA_EUSAGE, field, "%s: \"%.*s\" %s", field, ACSA_QUOTE_MAX, text,
                           rule);
 }
 

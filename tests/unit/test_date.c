@@ -150,7 +150,7 @@ static void test_parse_names_field_and_shortens_text(void **state)
                         "agreement.effective_from: \"2023-02-29\" is not a valid date "
                         "(YYYY-MM-DD)");
     expect_date_refused("a very long text that is certainly not a date at all", "date",
-                        "date: \"a very long text that is certain...\" is not a valid date "
+                        "date: \"a very long text that is certainly not a...\" is not a valid date "
                         "(YYYY-MM-DD)");
     expect_date_refused(NULL, "date", "date: \"\" is not a valid date (YYYY-MM-DD)");
 }
