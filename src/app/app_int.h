@@ -11,7 +11,6 @@
 
 /* Parsed agreements kept by a handle. An agreement is never replaced once loaded, so a
  * cached copy stays true; it saves parsing the stored JSON on every order command. */
-#define ACSA__APP_AGREEMENT_CACHE 16
 
 /* The handle behind struct acsa_app. */
 struct acsa_app {

@@ -14,16 +14,12 @@
 #include "../core/authz.h"
 #include "../core/rc.h"
 #include "app.h"
+#include "app_limits.h"
 
 /* ACSA_SECRET_TEXT_SIZE (32 random bytes as hex, plus NUL), ACSA_AUDIT_TEXT_SIZE, struct
  * acsa_token_info, struct acsa_audit_record and the callback types acsa_user_cb,
  * acsa_token_cb and acsa_audit_cb are declared in ../store/store.h (included by app.h),
  * because the store keeps these records too. */
-#define ACSA_PASSWORD_MIN 12          /* Characters. */
-#define ACSA_PASSWORD_MAX 256         /* Bytes. */
-#define ACSA_SESSION_SECONDS 28800    /* Sessions last 8 hours. */
-#define ACSA_IDEMPOTENCY_KEY_SIZE 65  /* 1-64 characters [A-Za-z0-9_-], plus NUL. */
-#define ACSA_IDEMPOTENCY_SECONDS 86400 /* Stored responses are replayed for 24 hours. */
 
 /** Who the following commands are recorded as in the audit log: a username, or
  * "cli:<login>" for the command line. Copied. */

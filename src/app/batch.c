@@ -246,6 +246,7 @@ struct out_buf {
     uint32_t max;
     int64_t after;
     bool stopped;            /* A record lay beyond the gap a batch may skip: left for later. */
+    bool full;               /* The next record would pass ACSA_BATCH_BYTES_MAX: left for later. */
 };
 
 static enum acsa_rc append(struct out_buf *b, const void *data, size_t n)
@@ -272,6 +273,12 @@ static enum acsa_rc add_record(void *ctx, const struct acsa_record_row *row)
         b->stopped = true; /* The receiver refuses a longer jump: the next batch covers it. */
         return ACSA_OK;
     }
+    /* The receiver refuses a batch past ACSA_BATCH_BYTES_MAX: the signature follows. */
+    if (b->len + 4 + row->body_len + crypto_sign_BYTES > ACSA_BATCH_BYTES_MAX) {
+        b->stopped = true;
+        b->full = true;
+        return ACSA_OK;
+    }
     uint8_t len[4];
     be_put(len, row->body_len, 4);
     enum acsa_rc rc = append(b, len, sizeof(len));
@@ -289,7 +296,7 @@ static int64_t batch_through(const struct out_buf *b, int64_t own_last)
 {
     int64_t through = own_last > b->after ? own_last : b->after;
     through = b->last_seq > through ? b->last_seq : through;
-    through = b->count < b->max ? through : b->last_seq;
+    through = b->count < b->max && !b->full ? through : b->last_seq;
     int64_t reach = (b->count > 0 ? b->last_seq : b->after) + ACSA_RECORD_SEQ_GAP_MAX;
     return through < reach ? through : reach;
 }
@@ -387,7 +394,7 @@ void acsa__app_quarantine(struct acsa_app *app, const char *peer, const char *vi
     acsa_text_quote(why->message, strnlen(why->message, sizeof(why->message)), row.reason,
                     sizeof(row.reason));
     row.body = body;
-    row.body_len = len > 65536 ? 65536 : len; /* Enough to see what it was. */
+    row.body_len = len > ACSA_QUARANTINE_KEPT_BYTES_MAX ? ACSA_QUARANTINE_KEPT_BYTES_MAX : len;
     struct acsa_error ignored;
     acsa_error_clear(&ignored);
     if (acsa_app_begin(app, &ignored) == ACSA_OK) {

@@ -11,13 +11,7 @@
 
 #include "app.h"
 
-#define ACSA_KEY_TEXT_SIZE 65              /* A public key as hex, plus NUL. */
-#define ACSA_FINGERPRINT_TEXT_SIZE 48      /* "SHA256:" and 8 groups of 4 hex, plus NUL. */
-#define ACSA_BATCH_RECORDS_MAX 10000       /* Most records one batch may carry. */
-#define ACSA_BATCH_BYTES_MAX (32u << 20)   /* Largest batch or bundle accepted. */
-#define ACSA_BATCH_RECORDS_DEFAULT 2000    /* Records per batch sent. */
-#define ACSA_REQUEST_SKEW_S 900            /* Clock difference tolerated on signed requests. */
-#define ACSA_BATCH_TIME_MAX INT64_C(253402300799) /* A batch's time: 9999-12-31T23:59:59Z. */
+#include "app_limits.h"
 
 /** Makes the node's key pair: the secret key to key_path (created owner-only, refused if the
  * file exists), the public key to the node's settings. Called by acsa_app_init. */
@@ -68,12 +62,6 @@ ACSA_NODISCARD enum acsa_rc acsa_app_node_sign(struct acsa_app *app, const uint8
  * sender's key over the method and the exact target (path and query); every answer to an
  * admitted request is signed by the answering node over the request's nonce, the status, the
  * body's SHA-256 and both nodes. */
-#define ACSA_NONCE_BYTES 16                /* Random bytes of a request's nonce. */
-#define ACSA_NONCE_TEXT_SIZE (2 * ACSA_NONCE_BYTES + 1)   /* As hex, plus NUL. */
-#define ACSA_SHA256_TEXT_SIZE 65           /* A SHA-256 as hex, plus NUL. */
-#define ACSA_SIGNATURE_TEXT_SIZE 129       /* An Ed25519 signature as hex, plus NUL. */
-#define ACSA_WIRE_TARGET_MAX 1024          /* Longest path and query a signed request has. */
-#define ACSA_WIRE_MESSAGE_SIZE (ACSA_WIRE_TARGET_MAX + 256)  /* Room for a signed message. */
 #define ACSA_WIRE_REQUEST_TAG "ACSA-REQ-2" /* First line of a signed request's message. */
 #define ACSA_WIRE_REPLY_TAG "ACSA-REP-2"   /* First line of a signed answer's message. */
 

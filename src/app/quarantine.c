@@ -16,14 +16,10 @@
 #include "../util/alloc.h"
 
 #define ACTION_NAME "quarantine.resolve"
-/* The quarantine keeps at most this much of what it refused (batch.c): a batch of this size
- * or more may have been cut and cannot be taken in again from the copy. */
-#define KEPT_BYTES_MAX 65536u
 
 #define DETAIL_SIZE (ACSA_QUARANTINE_WORD_SIZE + ACSA_NAME_SIZE + ACSA_TEXT_SIZE + \
                      ACSA_AUDIT_TEXT_SIZE + 32)
 
-_Static_assert(ACSA_RECORD_MAX < KEPT_BYTES_MAX, "a quarantined record is always kept whole");
 
 /* ---- Lists ------------------------------------------------------------------------------ */
 
@@ -193,10 +189,11 @@ static enum acsa_rc retry_batch(struct acsa_app *app, const struct entry *e, int
                                 bool *refused, struct acsa_error *why, struct acsa_error *err)
 {
     const struct acsa_quarantine_row *q = &e->row;
-    if (q->body_len >= KEPT_BYTES_MAX) {
+    if (q->body_len >= ACSA_QUARANTINE_KEPT_BYTES_MAX) {
         *refused = true;
         acsa_error_set(why, ACSA_EREFUSED, "batch", "batch: only its first %u bytes were kept; "
-                       "import the bundle again (acsa bundle import) or sync", KEPT_BYTES_MAX);
+                       "import the bundle again (acsa bundle import) or sync",
+                       ACSA_QUARANTINE_KEPT_BYTES_MAX);
         return ACSA_OK;
     }
     struct acsa_batch_result result;

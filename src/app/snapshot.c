@@ -18,7 +18,6 @@
 #include "../util/alloc.h"
 
 #define MAGIC_LEN 8
-#define TEXT_MAX 255 /* Longest text of a snapshot: order numbers, codes, account names. */
 
 /* ---- Writing ------------------------------------------------------------------------------ */
 
@@ -53,7 +52,7 @@ static void put_int(struct acsa_snapshot_writer *w, uint64_t v, unsigned width)
 static void put_text(struct acsa_snapshot_writer *w, const char *text)
 {
     size_t n = strlen(text);
-    if (n > TEXT_MAX) {
+    if (n > ACSA_SNAPSHOT_TEXT_MAX) {
         w->failed = true;
         return;
     }
@@ -184,13 +183,13 @@ static uint64_t get_int(struct reader *r, unsigned width, const char *field)
     return v;
 }
 
-/* A text into out (TEXT_MAX + 1 bytes), checked by the one text rule. */
+/* A text into out (ACSA_SNAPSHOT_TEXT_MAX + 1 bytes), checked by the one text rule. */
 static void get_text(struct reader *r, char *out, const char *field)
 {
     out[0] = '\0';
     size_t n = (size_t)get_int(r, 2, field);
-    if (!r->layout_bad && (n > TEXT_MAX || r->end - r->pos < n)) {
-        LAYOUT(r, n > TEXT_MAX ? "snapshot: %s is %zu bytes long; at most 255"
+    if (!r->layout_bad && (n > ACSA_SNAPSHOT_TEXT_MAX || r->end - r->pos < n)) {
+        LAYOUT(r, n > ACSA_SNAPSHOT_TEXT_MAX ? "snapshot: %s is %zu bytes long; at most 255"
                                : "snapshot: truncated: %s ends past the end (%zu bytes)",
                field, n);
     }
@@ -254,7 +253,7 @@ static bool text_add(char **text, size_t *len, size_t *cap, const char *line)
 static void read_header(struct reader *r, const char *sender, const char *receiver,
                         struct acsa_snapshot *out)
 {
-    char text[TEXT_MAX + 1];
+    char text[ACSA_SNAPSHOT_TEXT_MAX + 1];
     get_text(r, text, "snapshot.sender");
     snprintf(out->sender, sizeof(out->sender), "%.2s", text);
     if (!r->layout_bad && (!acsa_nation_valid(text) || strcmp(text, sender) != 0)) {
@@ -289,12 +288,12 @@ static bool read_orders(struct reader *r, struct acsa_snapshot *out)
         LAYOUT(r, "snapshot.orders: %u orders; at most %u are accepted", out->orders,
                ACSA_SNAPSHOT_ORDERS_MAX);
     }
-    char prev[TEXT_MAX + 1] = "";
+    char prev[ACSA_SNAPSHOT_TEXT_MAX + 1] = "";
     size_t cap = 0;
     for (uint32_t i = 0; i < out->orders && !r->layout_bad; i++) {
         char field[48];
         snprintf(field, sizeof(field), "snapshot.orders[%u].number", i);
-        char number[TEXT_MAX + 1];
+        char number[ACSA_SNAPSHOT_TEXT_MAX + 1];
         get_text(r, number, field);
         uint64_t fingerprint = get_int(r, 8, "snapshot.orders");
         if (r->layout_bad || r->value_bad) {
@@ -307,7 +306,7 @@ static bool read_orders(struct reader *r, struct acsa_snapshot *out)
                       prev);
         }
         snprintf(prev, sizeof(prev), "%s", number);
-        char line[TEXT_MAX + 32];
+        char line[ACSA_SNAPSHOT_TEXT_MAX + 32];
         snprintf(line, sizeof(line), "%s %016" PRIx64 "\n", number, fingerprint);
         if (!text_add(&out->fingerprints, &out->fingerprints_len, &cap, line)) {
             return false;
@@ -327,8 +326,8 @@ static bool read_balances(struct reader *r, struct acsa_snapshot *out)
     size_t cap = 0;
     for (uint32_t i = 0; i < out->balances && !r->layout_bad; i++) {
         char field[48];
-        char currency[TEXT_MAX + 1];
-        char account[TEXT_MAX + 1];
+        char currency[ACSA_SNAPSHOT_TEXT_MAX + 1];
+        char account[ACSA_SNAPSHOT_TEXT_MAX + 1];
         snprintf(field, sizeof(field), "snapshot.balances[%u].currency", i);
         get_text(r, currency, field);
         bool currency_ok = strlen(currency) == 3 && currency[0] >= 'A' && currency[0] <= 'Z' &&
@@ -355,7 +354,7 @@ static bool read_balances(struct reader *r, struct acsa_snapshot *out)
             value_bad(r, field, "more than %d digits%s", ACSA_WIDE_DIGITS_MAX, "");
         }
         char figure[ACSA_WIDE_TEXT_SIZE];
-        char line[TEXT_MAX * 2 + ACSA_WIDE_TEXT_SIZE + 8];
+        char line[ACSA_SNAPSHOT_TEXT_MAX * 2 + ACSA_WIDE_TEXT_SIZE + 8];
         snprintf(line, sizeof(line), "%s\t%s\t%s\n", currency, account,
                  acsa_wide_format(amount, 0, figure));
         if (!r->layout_bad && !r->value_bad &&

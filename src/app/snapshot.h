@@ -17,14 +17,6 @@
 #define ACSA_SNAPSHOT_MAGIC "ACSASNP2"         /* First 8 bytes: kind and layout version
                                                   (2: balances as i128; 1, still read: i64). */
 #define ACSA_SNAPSHOT_MAGIC_V1 "ACSASNP1"
-#define ACSA_SNAPSHOT_BYTES_MAX (16u << 20)    /* Largest snapshot accepted. */
-/* Orders one snapshot may list: each takes at most 2 + 31 + 8 bytes. */
-#define ACSA_SNAPSHOT_ORDERS_MAX 400000u
-/* Balance figures: every account of up to 64 currencies. */
-#define ACSA_SNAPSHOT_BALANCES_MAX 1024u
-#define ACSA_SNAPSHOT_SIGNATURE_SIZE 64
-/* A bundle: the batch, then the snapshot. */
-#define ACSA_BUNDLE_BYTES_MAX (ACSA_BATCH_BYTES_MAX + ACSA_SNAPSHOT_BYTES_MAX)
 
 _Static_assert((uint64_t)ACSA_SNAPSHOT_ORDERS_MAX * (2 + ACSA_NUMBER_SIZE - 1 + 8) +
                    (uint64_t)ACSA_SNAPSHOT_BALANCES_MAX * (2 + 3 + 2 + 32 + 8) + 128

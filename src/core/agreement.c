@@ -253,10 +253,10 @@ static enum acsa_rc validate_settlement(const struct acsa_agreement *agreement,
             continue;
         }
         any = true;
-        if (agreement->due_days[m] < 1 || agreement->due_days[m] > 3650) {
+        if (agreement->due_days[m] < 1 || agreement->due_days[m] > ACSA_AGREEMENT_DAYS_MAX) {
             return acsa_error_set(err, ACSA_EUSAGE, "settlement",
-                                  "settlement.%s.due_days: must be from 1 to 3650 days",
-                                  method_names[m]);
+                                  "settlement.%s.due_days: must be from 1 to %d days",
+                                  method_names[m], ACSA_AGREEMENT_DAYS_MAX);
         }
     }
     if (!any) {
@@ -312,10 +312,11 @@ enum acsa_rc acsa_agreement_validate(const struct acsa_agreement *agreement,
         return acsa_error_set(err, ACSA_EUSAGE, "effective_from",
                               "effective_from: cannot be before the signature date");
     }
-    if (agreement->term_years < 1 || agreement->term_years > 99 || agreement->renewal_years < 0 ||
-        agreement->renewal_years > 99) {
+    if (agreement->term_years < 1 || agreement->term_years > ACSA_AGREEMENT_YEARS_MAX ||
+        agreement->renewal_years < 0 || agreement->renewal_years > ACSA_AGREEMENT_YEARS_MAX) {
         return acsa_error_set(err, ACSA_EUSAGE, "term_years",
-                              "term_years: term and renewal must be from 1 to 99 years");
+                              "term_years: term and renewal must be from 1 to %d years",
+                              ACSA_AGREEMENT_YEARS_MAX);
     }
     if (agreement->terminated_day != ACSA_DATE_NONE &&
         agreement->terminated_day < agreement->effective_from_day) {

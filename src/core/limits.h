@@ -29,6 +29,8 @@
 #define ACSA_AGREEMENT_DOC_MAX 16384  /* An agreement file as canonical JSON in an amendment
                                            record: the largest file the bounds above allow is
                                            under 8 KiB. */
+#define ACSA_AGREEMENT_YEARS_MAX 99     /* Longest term or renewal, in years. */
+#define ACSA_AGREEMENT_DAYS_MAX 3650    /* Longest deadline of an agreement: ten years. */
 #define ACSA_AGEING_BOUNDS 3            /* 0-30, 31-90, 91-365, over 365: three bounds. */
 
 #define ACSA_ORDER_LINES_MAX 64

@@ -17,14 +17,8 @@
 #include "../core/money.h"
 #include "../core/text.h"
 #include "../util/alloc.h"
+#include "format_limits.h"
 
-#define PATH_SIZE ACSA_ERROR_FIELD_SIZE
-/* Quoted values and keys are cut to this size so one hostile value cannot push the rest of
- * the message out of the fixed-size error record. */
-#define SHOW_SIZE 44
-#define YEARS_MAX 99
-/* Same ceiling as acsa_agreement_validate uses for deadlines: ten years. */
-#define DAYS_MAX 3650
 #define DEFAULT_INVOICE_WITHIN_DAYS 30
 /* Date rules (ARCHITECTURE.md "Dates"): an order may be raised while an activity is planned
  * and shortly after it ends; a step entered more than a month late must say why. */
@@ -61,9 +55,9 @@ static enum acsa_rc refuse(struct acsa_error *err, const char *path, const char 
 /* Copies text for a message: control characters, quotes and backslashes become '?' so a file
  * cannot garble a terminal or fake message structure, and long text is cut (never inside a
  * UTF-8 sequence) and marked with "...". */
-static void show_text(const char *text, char buf[SHOW_SIZE])
+static void show_text(const char *text, char buf[ACSA_JSON_SHOW_SIZE])
 {
-    size_t limit = SHOW_SIZE - 4;
+    size_t limit = ACSA_JSON_SHOW_SIZE - 4;
     size_t len = strlen(text);
     size_t n = len <= limit ? len : limit;
     if (n < len) {
@@ -89,28 +83,29 @@ static void show_text(const char *text, char buf[SHOW_SIZE])
 
 /* Paths cannot outgrow the field with the members and limits of this format; should one
  * ever do, it is cut visibly rather than silently. */
-static void mark_cut(char out[PATH_SIZE], int written)
+static void mark_cut(char out[ACSA_JSON_PATH_SIZE], int written)
 {
-    if (written < 0 || written >= PATH_SIZE) {
-        memcpy(out + PATH_SIZE - 4, "...", 4);
+    if (written < 0 || written >= ACSA_JSON_PATH_SIZE) {
+        memcpy(out + ACSA_JSON_PATH_SIZE - 4, "...", 4);
     }
 }
 
-static void path_key(char out[PATH_SIZE], const char *base, const char *key)
+static void path_key(char out[ACSA_JSON_PATH_SIZE], const char *base, const char *key)
 {
-    char shown[SHOW_SIZE];
+    char shown[ACSA_JSON_SHOW_SIZE];
     show_text(key, shown);
-    mark_cut(out, snprintf(out, PATH_SIZE, "%s.%s", base, shown));
+    mark_cut(out, snprintf(out, ACSA_JSON_PATH_SIZE, "%s.%s", base, shown));
 }
 
-static void path_index(char out[PATH_SIZE], const char *base, size_t index)
+static void path_index(char out[ACSA_JSON_PATH_SIZE], const char *base, size_t index)
 {
-    mark_cut(out, snprintf(out, PATH_SIZE, "%s[%zu]", base, index));
+    mark_cut(out, snprintf(out, ACSA_JSON_PATH_SIZE, "%s[%zu]", base, index));
 }
 
 /* Fetches object.key into *out_value (NULL when absent) and its path into path. */
 static enum acsa_rc member(json_t *object, const char *base, const char *key, bool required,
-                           json_t **out_value, char path[PATH_SIZE], struct acsa_error *err)
+                           json_t **out_value, char path[ACSA_JSON_PATH_SIZE],
+                           struct acsa_error *err)
 {
     path_key(path, base, key);
     *out_value = json_object_get(object, key);
@@ -133,7 +128,7 @@ static enum acsa_rc check_members(json_t *object, const char *path, const char *
             found = strcmp(key, known[i]) == 0;
         }
         if (!found) {
-            char member_path[PATH_SIZE];
+            char member_path[ACSA_JSON_PATH_SIZE];
             path_key(member_path, path, key);
             return refuse(err, member_path, "unknown member");
         }
@@ -192,7 +187,7 @@ static enum acsa_rc get_date(json_t *value, const char *path, int32_t *out_day,
     }
     struct acsa_error scratch;
     if (acsa_date_parse(json_string_value(value), path, out_day, &scratch) != ACSA_OK) {
-        char shown[SHOW_SIZE];
+        char shown[ACSA_JSON_SHOW_SIZE];
         show_text(json_string_value(value), shown);
         return refuse(err, path, "\"%s\" is not a valid date (YYYY-MM-DD, 1900 to 9999)",
                       shown);
@@ -257,7 +252,7 @@ static bool code_valid(const char *text)
 static enum acsa_rc parse_id(json_t *root, struct acsa_agreement *out, struct acsa_error *err)
 {
     json_t *value = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     const char *text = NULL;
     enum acsa_rc rc = member(root, "$", "id", true, &value, path, err);
     if (rc == ACSA_OK) {
@@ -267,7 +262,7 @@ static enum acsa_rc parse_id(json_t *root, struct acsa_agreement *out, struct ac
         return rc;
     }
     if (!id_valid(text)) {
-        char shown[SHOW_SIZE];
+        char shown[ACSA_JSON_SHOW_SIZE];
         show_text(text, shown);
         return refuse(err, path, "\"%s\" must be 1 to %d characters: letters, digits and '-'",
                       shown, ACSA_ID_SIZE - 1);
@@ -280,7 +275,7 @@ static enum acsa_rc parse_parties(json_t *root, struct acsa_agreement *out,
                                   struct acsa_error *err)
 {
     json_t *array = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "parties", true, &array, path, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -289,7 +284,7 @@ static enum acsa_rc parse_parties(json_t *root, struct acsa_agreement *out,
         return refuse(err, path, "must be an array of exactly two ISO 3166 alpha-2 codes");
     }
     for (size_t p = 0; p < 2; p++) {
-        char item_path[PATH_SIZE];
+        char item_path[ACSA_JSON_PATH_SIZE];
         const char *code = NULL;
         path_index(item_path, path, p);
         rc = get_string(json_array_get(array, p), item_path, &code, err);
@@ -297,7 +292,7 @@ static enum acsa_rc parse_parties(json_t *root, struct acsa_agreement *out,
             return rc;
         }
         if (!acsa_nation_valid(code)) {
-            char shown[SHOW_SIZE];
+            char shown[ACSA_JSON_SHOW_SIZE];
             show_text(code, shown);
             return refuse(err, item_path,
                           "\"%s\" is not an ISO 3166 alpha-2 code (two upper-case letters)",
@@ -319,7 +314,7 @@ static enum acsa_rc parse_int_member(json_t *root, const char *key, bool require
                                      struct acsa_error *err)
 {
     json_t *value = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", key, required, &value, path, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -335,7 +330,7 @@ static enum acsa_rc parse_date_member(json_t *root, const char *key, int32_t *ou
                                       struct acsa_error *err)
 {
     json_t *value = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", key, true, &value, path, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -347,7 +342,7 @@ static enum acsa_rc parse_terminated(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
     json_t *value = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "terminated", false, &value, path, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -368,7 +363,7 @@ static enum acsa_rc parse_header(json_t *root, struct acsa_agreement *out,
                                  struct acsa_error *err)
 {
     json_t *title = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = parse_id(root, out, err);
     if (rc == ACSA_OK) {
         rc = member(root, "$", "title", true, &title, path, err);
@@ -386,11 +381,11 @@ static enum acsa_rc parse_header(json_t *root, struct acsa_agreement *out,
         rc = parse_date_member(root, "effective_from", &out->effective_from_day, err);
     }
     if (rc == ACSA_OK) {
-        rc = parse_int_member(root, "term_years", true, 0, 1, YEARS_MAX, &out->term_years,
-                              err);
+        rc = parse_int_member(root, "term_years", true, 0, 1, ACSA_AGREEMENT_YEARS_MAX,
+                              &out->term_years, err);
     }
     if (rc == ACSA_OK) {
-        rc = parse_int_member(root, "renewal_years", false, 0, 0, YEARS_MAX,
+        rc = parse_int_member(root, "renewal_years", false, 0, 0, ACSA_AGREEMENT_YEARS_MAX,
                               &out->renewal_years, err);
     }
     if (rc == ACSA_OK) {
@@ -406,7 +401,7 @@ static enum acsa_rc parse_code_list_at(json_t *root, const char *base, const cha
                                        uint32_t *count, struct acsa_error *err)
 {
     json_t *array = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, base, key, true, &array, path, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -422,7 +417,7 @@ static enum acsa_rc parse_code_list_at(json_t *root, const char *base, const cha
         return refuse(err, path, "at least one entry is required");
     }
     for (size_t i = 0; i < n; i++) {
-        char item_path[PATH_SIZE];
+        char item_path[ACSA_JSON_PATH_SIZE];
         const char *code = NULL;
         path_index(item_path, path, i);
         rc = get_string(json_array_get(array, i), item_path, &code, err);
@@ -430,7 +425,7 @@ static enum acsa_rc parse_code_list_at(json_t *root, const char *base, const cha
             return rc;
         }
         if (!code_valid(code)) {
-            char shown[SHOW_SIZE];
+            char shown[ACSA_JSON_SHOW_SIZE];
             show_text(code, shown);
             return refuse(err, item_path,
                           "\"%s\" is not a valid code (1 to %d characters: a-z, 0-9, '-')",
@@ -461,7 +456,7 @@ static enum acsa_rc parse_services(json_t *root, struct acsa_agreement *out,
                                    struct acsa_error *err)
 {
     json_t *object = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "services", false, &object, path, err);
     if (rc != ACSA_OK || object == NULL) {
         return rc;
@@ -485,7 +480,7 @@ static enum acsa_rc check_exclusions(const struct acsa_agreement *out, struct ac
 {
     for (uint32_t i = 0; i < out->excluded_count; i++) {
         if (acsa_agreement_has_category(out, out->excluded[i])) {
-            char path[PATH_SIZE];
+            char path[ACSA_JSON_PATH_SIZE];
             path_index(path, "$.excluded", i);
             return refuse(err, path,
                           "\"%s\" is also listed in $.categories; a category cannot be both "
@@ -525,8 +520,8 @@ static enum acsa_rc parse_method(json_t *settlement, const char *base, enum acsa
 {
     json_t *object = NULL;
     json_t *due = NULL;
-    char path[PATH_SIZE];
-    char due_path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
+    char due_path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(settlement, base, acsa_method_name(method), false, &object, path,
                              err);
     if (rc != ACSA_OK || object == NULL) {
@@ -541,7 +536,7 @@ static enum acsa_rc parse_method(json_t *settlement, const char *base, enum acsa
         rc = member(object, path, "due_days", true, &due, due_path, err);
     }
     if (rc == ACSA_OK) {
-        rc = get_int(due, due_path, 1, DAYS_MAX, &out->due_days[method], err);
+        rc = get_int(due, due_path, 1, ACSA_AGREEMENT_DAYS_MAX, &out->due_days[method], err);
     }
     if (rc == ACSA_OK) {
         out->method_allowed[method] = true;
@@ -555,7 +550,7 @@ static enum acsa_rc parse_settlement(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
     json_t *settlement = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     const char *names[ACSA_METHOD_COUNT];
     enum acsa_rc rc = member(root, "$", "settlement", true, &settlement, path, err);
     if (rc != ACSA_OK) {
@@ -590,7 +585,7 @@ static enum acsa_rc parse_currency(json_t *value, const char *path, uint32_t ind
     }
     const struct acsa_currency *known = acsa_currency_find(code);
     if (known == NULL) {
-        char shown[SHOW_SIZE];
+        char shown[ACSA_JSON_SHOW_SIZE];
         show_text(code, shown);
         return refuse(err, path, "\"%s\" is not a known ISO 4217 currency", shown);
     }
@@ -609,7 +604,7 @@ static enum acsa_rc parse_currencies(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
     json_t *array = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "currencies", true, &array, path, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -626,7 +621,7 @@ static enum acsa_rc parse_currencies(json_t *root, struct acsa_agreement *out,
                       ACSA_AGREEMENT_CURRENCIES_MAX, n);
     }
     for (size_t i = 0; i < n && rc == ACSA_OK; i++) {
-        char item_path[PATH_SIZE];
+        char item_path[ACSA_JSON_PATH_SIZE];
         path_index(item_path, path, i);
         rc = parse_currency(json_array_get(array, i), item_path, (uint32_t)i, out, err);
     }
@@ -640,7 +635,7 @@ static enum acsa_rc parse_conversion(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
     json_t *value = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "conversion", false, &value, path, err);
     out->conversion = ACSA_CONVERSION_AUTOMATIC;
     if (rc != ACSA_OK || value == NULL) {
@@ -657,7 +652,7 @@ static enum acsa_rc parse_ageing(json_t *root, struct acsa_agreement *out,
                                  struct acsa_error *err)
 {
     json_t *array = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "ageing_buckets", false, &array, path, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -671,10 +666,10 @@ static enum acsa_rc parse_ageing(json_t *root, struct acsa_agreement *out,
                       ACSA_AGEING_BOUNDS);
     }
     for (size_t i = 0; i < ACSA_AGEING_BOUNDS; i++) {
-        char item_path[PATH_SIZE];
+        char item_path[ACSA_JSON_PATH_SIZE];
         path_index(item_path, path, i);
-        rc = get_int(json_array_get(array, i), item_path, 1, DAYS_MAX, &out->ageing_bounds[i],
-                     err);
+        rc = get_int(json_array_get(array, i), item_path, 1, ACSA_AGREEMENT_DAYS_MAX,
+                     &out->ageing_bounds[i], err);
         if (rc != ACSA_OK) {
             return rc;
         }
@@ -690,7 +685,7 @@ static enum acsa_rc parse_pricing_basis(json_t *root, struct acsa_agreement *out
                                         struct acsa_error *err)
 {
     json_t *value = NULL;
-    char path[PATH_SIZE];
+    char path[ACSA_JSON_PATH_SIZE];
     enum acsa_rc rc = member(root, "$", "pricing_basis", false, &value, path, err);
     if (rc != ACSA_OK || value == NULL) {
         return rc;
@@ -703,12 +698,14 @@ static enum acsa_rc parse_date_rules(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
     enum acsa_rc rc = parse_int_member(root, "planning_days_before", false,
-                                       DEFAULT_PLANNING_DAYS_BEFORE, 0, DAYS_MAX,
+                                       DEFAULT_PLANNING_DAYS_BEFORE, 0, ACSA_AGREEMENT_DAYS_MAX,
                                        &out->planning_days_before, err);
     rc = rc == ACSA_OK ? parse_int_member(root, "days_after", false, DEFAULT_DAYS_AFTER, 0,
-                                          DAYS_MAX, &out->days_after, err) : rc;
+                                          ACSA_AGREEMENT_DAYS_MAX, &out->days_after, err) : rc;
     return rc == ACSA_OK ? parse_int_member(root, "backdate_days", false, DEFAULT_BACKDATE_DAYS,
-                                            0, DAYS_MAX, &out->backdate_days, err) : rc;
+                                            0, ACSA_AGREEMENT_DAYS_MAX, &out->backdate_days,
+                                            err)
+                         : rc;
 }
 
 /* Money and deadlines: settlement, currencies, conversion, invoicing, ageing, pricing. */
@@ -724,7 +721,7 @@ static enum acsa_rc parse_money_terms(json_t *root, struct acsa_agreement *out,
     }
     if (rc == ACSA_OK) {
         rc = parse_int_member(root, "invoice_within_days", false, DEFAULT_INVOICE_WITHIN_DAYS,
-                              1, DAYS_MAX, &out->invoice_within_days, err);
+                              1, ACSA_AGREEMENT_DAYS_MAX, &out->invoice_within_days, err);
     }
     if (rc == ACSA_OK) {
         rc = parse_ageing(root, out, err);
@@ -735,7 +732,7 @@ static enum acsa_rc parse_money_terms(json_t *root, struct acsa_agreement *out,
     rc = rc == ACSA_OK ? parse_date_rules(root, out, err) : rc;
     if (rc == ACSA_OK) {
         rc = parse_int_member(root, "transit_days", false, ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT, 1,
-                              DAYS_MAX, &out->transit_days, err);
+                              ACSA_AGREEMENT_DAYS_MAX, &out->transit_days, err);
     }
     return rc;
 }
@@ -763,17 +760,18 @@ static enum acsa_rc validate_parsed(const struct acsa_agreement *agreement,
     if (acsa_agreement_validate(agreement, &inner) == ACSA_OK) {
         return ACSA_OK;
     }
-    char path[PATH_SIZE] = "$";
+    char path[ACSA_JSON_PATH_SIZE] = "$";
     const char *reason = inner.message;
     const char *colon = strstr(inner.message, ": ");
     size_t prefix_len = colon != NULL ? (size_t)(colon - inner.message) : 0;
-    if (colon != NULL && prefix_len + 3 <= PATH_SIZE && is_path_like(inner.message, prefix_len)) {
+    if (colon != NULL && prefix_len + 3 <= ACSA_JSON_PATH_SIZE &&
+        is_path_like(inner.message, prefix_len)) {
         snprintf(path, sizeof(path), "$.%.*s", (int)prefix_len, inner.message);
         reason = colon + 2;
     } else if (inner.field[0] == '$') {
         snprintf(path, sizeof(path), "%s", inner.field);
     } else if (inner.field[0] != '\0') {
-        snprintf(path, sizeof(path), "$.%.*s", PATH_SIZE - 3, inner.field);
+        snprintf(path, sizeof(path), "$.%.*s", ACSA_JSON_PATH_SIZE - 3, inner.field);
     }
     return refuse(err, path, "%s", reason);
 }

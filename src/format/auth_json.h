@@ -10,7 +10,7 @@
 #include "../core/authz.h"
 #include "../store/store.h"
 
-#define ACSA_TIME_TEXT_SIZE 32  /* "2024-06-10T12:00:00Z" plus NUL, with room for any year. */
+#include "format_limits.h"
 
 /* Every json_t function returns a new reference, or NULL when out of memory. */
 

@@ -11,8 +11,8 @@
 
 #include "../core/limits.h"
 #include "../core/text.h"
+#include "format_limits.h"
 
-#define DEPTH_MAX 2048  /* jansson's own limit on nesting. */
 
 void acsa_text_init(struct acsa_text *t, size_t capacity)
 {
@@ -197,7 +197,7 @@ void acsa_text_bool(struct acsa_text *t, bool value)
 
 static void value_text(struct acsa_text *t, json_t *value, unsigned depth)
 {
-    if (value == NULL || depth > DEPTH_MAX) {
+    if (value == NULL || depth > ACSA_JSON_DEPTH_MAX) {
         t->failed = true;
         return;
     }

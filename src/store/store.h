@@ -16,6 +16,7 @@
 #include "../core/order.h"
 #include "../core/rc.h"
 #include "../core/record.h"
+#include "store_limits.h"
 
 struct acsa_store;
 
@@ -84,10 +85,6 @@ typedef enum acsa_rc (*acsa_balance_cb)(void *ctx, const struct acsa_balance_row
 
 /* ---- Accounts and the audit log (vtable version 2) -------------------------------------- */
 
-#define ACSA_SECRET_TEXT_SIZE 65      /* 32 random bytes or a SHA-256 as hex, plus NUL. */
-#define ACSA_AUDIT_TEXT_SIZE 256      /* Detail of an audit record, plus NUL. */
-#define ACSA_PASSWORD_HASH_SIZE 128   /* An encoded Argon2id hash, plus NUL. */
-#define ACSA_REQUEST_HASH_SIZE 129    /* What identifies a request body, plus NUL. */
 
 /* An API token as listed (never the secret). */
 struct acsa_token_info {
@@ -128,9 +125,6 @@ typedef enum acsa_rc (*acsa_audit_cb)(void *ctx, const struct acsa_audit_record 
 /* ---- Node identity, partner nodes, records and quarantine (vtable version 3) ------------ */
 
 
-#define ACSA_URL_SIZE 256            /* A partner node's base URL, plus NUL. */
-#define ACSA_PUBLIC_KEY_SIZE 32      /* Ed25519. */
-#define ACSA_SIGNATURE_SIZE 64       /* Ed25519. */
 
 /* A partner node: the one key whose signature this node accepts for that party. */
 struct acsa_peer {
@@ -156,7 +150,6 @@ struct acsa_record_row {
     size_t body_len;
 };
 
-#define ACSA_QUARANTINE_WORD_SIZE 16  /* "retry", "drop"; "open", "applied", "dropped", ... */
 
 /* A programme officer's decision on a quarantine entry (vtable version 5): retry (outcome
  * "applied", or "refused" with the refusal, the entry staying open) or drop (outcome

@@ -88,7 +88,7 @@ static enum acsa_rc grant_row(void *ctx, struct acsa__pg_row *row, struct acsa_e
     acsa__pg_col_text(row, 3, g.title, sizeof(g.title));
     acsa__pg_col_text(row, 4, g.agreement_id, sizeof(g.agreement_id));
     acsa__pg_col_text(row, 5, g.currency.code, sizeof(g.currency.code));
-    g.currency.exponent = (uint8_t)acsa__pg_col_u32(row, 6, ACSA__PG_EXPONENT_MAX);
+    g.currency.exponent = (uint8_t)acsa__pg_col_u32(row, 6, ACSA_STORE_EXPONENT_MAX);
     g.limit_minor = acsa__pg_col_int(row, 7);
     g.from_day = acsa__pg_col_day(row, 8);
     g.to_day = acsa__pg_col_day(row, 9);

@@ -120,12 +120,6 @@ enum acsa__pg_slot {
     ACSA__PG_SLOT_COUNT
 };
 
-/* Most decimals a stored currency exponent may have (as in the SQLite backend). */
-#define ACSA__PG_EXPONENT_MAX 18
-/* Most values one statement binds. */
-#define ACSA__PG_PARAMS_MAX 40
-/* Room for an int64 as decimal text, sign and NUL included. */
-#define ACSA__PG_INT_TEXT_SIZE 24
 /* The advisory lock every write transaction takes first: writers queue as SQLite's BEGIN
  * IMMEDIATE makes them queue, across every process on the database, so numbering stays
  * gap-free and the audit chain one chain. */

@@ -395,7 +395,7 @@ static enum acsa_rc order_read(void *ctx, struct acsa__pg_row *row, struct acsa_
     out->state = acsa__pg_col_state(row, 8);
     out->state_before_dispute = acsa__pg_col_state(row, 9);
     acsa__pg_col_text(row, 10, out->currency.code, sizeof(out->currency.code));
-    out->currency.exponent = (uint8_t)acsa__pg_col_u32(row, 11, ACSA__PG_EXPONENT_MAX);
+    out->currency.exponent = (uint8_t)acsa__pg_col_u32(row, 11, ACSA_STORE_EXPONENT_MAX);
     acsa__pg_col_text(row, 12, out->place, sizeof(out->place));
     out->need_by_day = acsa__pg_col_day(row, 13);
     out->created_day = acsa__pg_col_day(row, 14);

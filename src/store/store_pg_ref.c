@@ -317,7 +317,7 @@ static enum acsa_rc official_each(void *ctx, struct acsa__pg_row *row, struct ac
         }
         acsa__pg_col_text(row, 3, official->limit_currency[i].code, ACSA_CURRENCY_SIZE);
         official->limit_currency[i].exponent =
-            (uint8_t)acsa__pg_col_u32(row, 4, ACSA__PG_EXPONENT_MAX);
+            (uint8_t)acsa__pg_col_u32(row, 4, ACSA_STORE_EXPONENT_MAX);
         official->limit_minor[i] = acsa__pg_col_int(row, 5);
         official->limit_count = i + 1;
     }

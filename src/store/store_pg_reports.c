@@ -49,7 +49,7 @@ static enum acsa_rc summary_each(void *ctx, struct acsa__pg_row *row, struct acs
     out.method = acsa__pg_col_method(row, 5);
     out.state = acsa__pg_col_state(row, 6);
     acsa__pg_col_text(row, 7, out.currency, sizeof(out.currency));
-    out.exponent = (uint8_t)acsa__pg_col_u32(row, 8, ACSA__PG_EXPONENT_MAX);
+    out.exponent = (uint8_t)acsa__pg_col_u32(row, 8, ACSA_STORE_EXPONENT_MAX);
     out.value_minor = acsa__pg_col_int(row, 9);
     out.outstanding_minor = acsa__pg_col_int(row, 10);
     out.created_day = acsa__pg_col_day(row, 11);

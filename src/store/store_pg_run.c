@@ -63,16 +63,16 @@ void acsa__pg_exec_quiet(struct acsa_store_pg *s, const char *sql)
 
 /* The values of one statement as libpq takes them. */
 struct params {
-    const char *values[ACSA__PG_PARAMS_MAX];
-    int lengths[ACSA__PG_PARAMS_MAX];
-    int formats[ACSA__PG_PARAMS_MAX];
-    char text[ACSA__PG_PARAMS_MAX][ACSA__PG_INT_TEXT_SIZE];
+    const char *values[ACSA_STORE_PG_PARAMS_MAX];
+    int lengths[ACSA_STORE_PG_PARAMS_MAX];
+    int formats[ACSA_STORE_PG_PARAMS_MAX];
+    char text[ACSA_STORE_PG_PARAMS_MAX][ACSA_STORE_INT_TEXT_SIZE];
 };
 
 static void params_fill(struct params *p, const struct acsa__pg_statement *st)
 {
-    ACSA_ASSERT(st->count <= ACSA__PG_PARAMS_MAX);
-    _Static_assert(ACSA_DATE_TEXT_SIZE <= ACSA__PG_INT_TEXT_SIZE, "a day fits the buffer");
+    ACSA_ASSERT(st->count <= ACSA_STORE_PG_PARAMS_MAX);
+    _Static_assert(ACSA_DATE_TEXT_SIZE <= ACSA_STORE_INT_TEXT_SIZE, "a day fits the buffer");
     for (size_t i = 0; i < st->count; i++) {
         const struct acsa__pg_value *v = &st->values[i];
         p->lengths[i] = 0;

@@ -276,7 +276,7 @@ enum acsa_rc acsa__pg_check_created(struct acsa_store_pg *s, struct acsa_error *
 static enum acsa_rc record_version(struct acsa_store_pg *s, int64_t version,
                                    struct acsa_error *err)
 {
-    char text[ACSA__PG_INT_TEXT_SIZE];
+    char text[ACSA_STORE_INT_TEXT_SIZE];
     snprintf(text, sizeof(text), "%lld", (long long)version);
     const char *values[1] = {text};
     PGresult *res = PQexecParams(s->conn, "INSERT INTO schema_migrations (version, applied_at) "

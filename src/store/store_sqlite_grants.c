@@ -125,7 +125,7 @@ static enum acsa_rc grant_row(sqlite3_stmt *stmt, struct acsa_grant *g, char *or
     acsa__sqlite_col_text(&row, 3, g->title, sizeof(g->title));
     acsa__sqlite_col_text(&row, 4, g->agreement_id, sizeof(g->agreement_id));
     acsa__sqlite_col_text(&row, 5, g->currency.code, sizeof(g->currency.code));
-    g->currency.exponent = (uint8_t)acsa__sqlite_col_u32(&row, 6, ACSA__SQLITE_EXPONENT_MAX);
+    g->currency.exponent = (uint8_t)acsa__sqlite_col_u32(&row, 6, ACSA_STORE_EXPONENT_MAX);
     g->limit_minor = acsa__sqlite_col_int(&row, 7);
     g->from_day = acsa__sqlite_col_day(&row, 8);
     g->to_day = acsa__sqlite_col_day(&row, 9);

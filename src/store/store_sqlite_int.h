@@ -118,9 +118,6 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_SLOT_COUNT
 };
 
-/* Most decimals a stored currency exponent may have: with more, one unit of the currency
- * would not fit an int64 of minor units. */
-#define ACSA__SQLITE_EXPONENT_MAX 18
 
 /* Savepoint statements of the nesting levels 2 .. ACSA__SQLITE_LEVELS_KEPT + 1, kept
  * prepared: a command inside a batch opens and ends a level or two, and parsing their SQL

@@ -440,7 +440,7 @@ static void order_read(struct acsa__sqlite_row *row, struct acsa_order *out)
     out->state = acsa__sqlite_col_state(row, 8);
     out->state_before_dispute = acsa__sqlite_col_state(row, 9);
     acsa__sqlite_col_text(row, 10, out->currency.code, sizeof(out->currency.code));
-    out->currency.exponent = (uint8_t)acsa__sqlite_col_u32(row, 11, ACSA__SQLITE_EXPONENT_MAX);
+    out->currency.exponent = (uint8_t)acsa__sqlite_col_u32(row, 11, ACSA_STORE_EXPONENT_MAX);
     acsa__sqlite_col_text(row, 12, out->place, sizeof(out->place));
     out->need_by_day = acsa__sqlite_col_day(row, 13);
     out->created_day = acsa__sqlite_col_day(row, 14);

@@ -447,7 +447,7 @@ static enum acsa_rc official_row(sqlite3_stmt *stmt, struct acsa_official *offic
         }
         acsa__sqlite_col_text(&row, 3, official->limit_currency[i].code, ACSA_CURRENCY_SIZE);
         official->limit_currency[i].exponent =
-            (uint8_t)acsa__sqlite_col_u32(&row, 4, ACSA__SQLITE_EXPONENT_MAX);
+            (uint8_t)acsa__sqlite_col_u32(&row, 4, ACSA_STORE_EXPONENT_MAX);
         official->limit_minor[i] = acsa__sqlite_col_int(&row, 5);
         official->limit_count = i + 1;
     }

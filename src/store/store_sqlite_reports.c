@@ -65,7 +65,7 @@ static enum acsa_rc summary_read(sqlite3_stmt *stmt, struct acsa_order_summary *
     out->method = acsa__sqlite_col_method(&row, 5);
     out->state = acsa__sqlite_col_state(&row, 6);
     acsa__sqlite_col_text(&row, 7, out->currency, sizeof(out->currency));
-    out->exponent = (uint8_t)acsa__sqlite_col_u32(&row, 8, ACSA__SQLITE_EXPONENT_MAX);
+    out->exponent = (uint8_t)acsa__sqlite_col_u32(&row, 8, ACSA_STORE_EXPONENT_MAX);
     out->value_minor = acsa__sqlite_col_int(&row, 9);
     out->outstanding_minor = acsa__sqlite_col_int(&row, 10);
     out->created_day = acsa__sqlite_col_day(&row, 11);

@@ -20,7 +20,6 @@
 #include "sync.h"
 #include "../util/alloc.h"
 
-#define RESPONSE_MAX (256u << 20) /* The fingerprints of some millions of orders. */
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_start(void)
@@ -64,7 +63,7 @@ static size_t on_data(char *data, size_t size, size_t count, void *ctx)
 {
     struct acsa_sync_buf *b = ctx;
     size_t n = size * count;
-    if (b->len + n > RESPONSE_MAX) {
+    if (b->len + n > ACSA_SYNC_RESPONSE_MAX) {
         return 0; /* Aborts the transfer. */
     }
     acsa_sync_buf_add(b, data, n);

@@ -28,8 +28,6 @@ struct acsa_nonce_cache {
     uint8_t key[crypto_shorthash_KEYBYTES];
 };
 
-_Static_assert(ACSA_NONCE_CACHE_MAX >= 1 && ACSA_NONCE_CACHE_MAX <= (1u << 24),
-               "the nonce cache holds a sensible number of entries");
 
 struct acsa_nonce_cache *acsa_nonce_cache_new(uint32_t max)
 {

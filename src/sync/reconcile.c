@@ -451,11 +451,11 @@ static enum acsa_rc compare_differing(struct acsa_app *app, const struct acsa_pe
 
 /* ---- Balances ------------------------------------------------------------------------------ */
 
-#define CURRENCIES_MAX 16
 
 struct ledger {
-    char currency[CURRENCIES_MAX][ACSA_CURRENCY_SIZE];
-    acsa_wide amount[CURRENCIES_MAX][ACSA_ACCOUNT_COUNT];   /* Wide sums: never overflow. */
+    char currency[ACSA_RECONCILE_CURRENCIES_MAX][ACSA_CURRENCY_SIZE];
+    /* Wide sums: never overflow. */
+    acsa_wide amount[ACSA_RECONCILE_CURRENCIES_MAX][ACSA_ACCOUNT_COUNT];
     uint32_t count;
 };
 
@@ -466,7 +466,7 @@ static acsa_wide *ledger_cell(struct ledger *l, const char *currency, enum acsa_
             return &l->amount[i][account];
         }
     }
-    if (l->count == CURRENCIES_MAX || (unsigned)account >= ACSA_ACCOUNT_COUNT) {
+    if (l->count == ACSA_RECONCILE_CURRENCIES_MAX || (unsigned)account >= ACSA_ACCOUNT_COUNT) {
         return NULL;
     }
     snprintf(l->currency[l->count], ACSA_CURRENCY_SIZE, "%s", currency);

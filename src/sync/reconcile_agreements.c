@@ -11,10 +11,9 @@
 #include "../util/alloc.h"
 #include "sync.h"
 
-#define AGREEMENTS_MAX 64 /* Agreements compared between two nodes; more are not expected. */
 
 struct agreement_ids {
-    char ids[AGREEMENTS_MAX][ACSA_ID_SIZE];
+    char ids[ACSA_RECONCILE_AGREEMENTS_MAX][ACSA_ID_SIZE];
     uint32_t count;
     const char *party;
 };
@@ -22,7 +21,8 @@ struct agreement_ids {
 static enum acsa_rc collect_id(void *ctx, const struct acsa_agreement *agreement)
 {
     struct agreement_ids *list = ctx;
-    if (acsa_agreement_has_party(agreement, list->party) && list->count < AGREEMENTS_MAX) {
+    if (acsa_agreement_has_party(agreement, list->party) &&
+        list->count < ACSA_RECONCILE_AGREEMENTS_MAX) {
         memcpy(list->ids[list->count++], agreement->id, ACSA_ID_SIZE);
     }
     return ACSA_OK;

@@ -11,6 +11,7 @@
 
 #include "../app/app.h"
 #include "../app/node.h"
+#include "sync_limits.h"
 
 /* The sync endpoints (docs/API.md, "Node to node"). */
 #define ACSA_SYNC_STATUS "/sync/v1/status"
@@ -90,7 +91,6 @@ ACSA_NODISCARD enum acsa_rc acsa_sync_peer(struct acsa_app *app,
 
 /* ---- Reconciliation ------------------------------------------------------------------------ */
 
-#define ACSA_RECONCILE_VALUE_SIZE 264
 
 /* One disagreement between the two nodes. */
 struct acsa_reconcile_row {
@@ -191,12 +191,6 @@ ACSA_NODISCARD enum acsa_rc acsa_sync_agreements(struct acsa_app *app, const cha
 
 /* ---- The nonces of signed requests (the server's sync routes) -------------------------------- */
 
-/* Nonces remembered at most: each request signed within the time window of
- * ACSA_REQUEST_SKEW_S either side (30 minutes) takes one entry for that long; when all are
- * taken by nonces still within their window, new requests are refused (503) rather than any
- * nonce forgotten early. 16,384 is 9 signed requests a second for 30 minutes; an exchange of a
- * million records in batches of 2,000 takes about 520. */
-#define ACSA_NONCE_CACHE_MAX 16384u
 
 struct acsa_nonce_cache;
 

@@ -1395,6 +1395,51 @@ static void test_largest_order(void **state)
     assert_int_equal(f->b->line_count, ACSA_ORDER_LINES_MAX);
 }
 
+/* A default batch of 2,000 large records once came to 64 MB, twice what the partner takes
+ * (ACSA_BATCH_BYTES_MAX): the partner refused every batch and the exchange stalled for good.
+ * Export now cuts a batch by bytes too, and the next batch goes on from where it stopped. */
+static void test_batch_cut_by_bytes(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_store *s = store_of(&f->in);
+    int64_t first = last_seq(f, &f->in, "IN") + 1;
+    enum { RECORDS = 1100, BODY = 32000 };
+    uint8_t *body = acsa_malloc(BODY);
+    assert_non_null(body);
+    CHECK(f, acsa_app_begin(f->in.app, &f->err));
+    for (int64_t i = 0; i < RECORDS; i++) {
+        memset(body, (int)('a' + i % 26), BODY);
+        memcpy(body, &i, sizeof(i));
+        struct acsa_record_row row = {.seq = first + i, .body = body, .body_len = BODY};
+        memcpy(row.origin, "IN", 3);
+        memcpy(row.partner, "JP", 3);
+        crypto_hash_sha256(row.hash, body, BODY);
+        CHECK(f, s->vtbl->record_append(s, &row, &f->err));
+    }
+    CHECK(f, acsa_app_commit(f->in.app, &f->err));
+    acsa_free(body);
+    int64_t after = first - 1;
+    uint32_t total = 0;
+    for (int part = 0; part < 2; part++) {
+        uint8_t *batch = NULL;
+        size_t len = 0;
+        struct acsa_batch_info info;
+        CHECK(f, acsa_app_batch_export(f->in.app, "JP", after, ACSA_BATCH_RECORDS_DEFAULT, 0,
+                                       &batch, &len, &info, &f->err));
+        assert_true(len <= ACSA_BATCH_BYTES_MAX);
+        assert_true(info.count > 0 && info.count < RECORDS);
+        assert_int_equal(info.through, after + info.count);
+        struct acsa_batch_info peeked;
+        CHECK(f, acsa_batch_peek(batch, len, &peeked, &f->err));
+        assert_int_equal(peeked.count, info.count);
+        acsa_free(batch);
+        total += info.count;
+        after = info.through;
+    }
+    assert_int_equal(total, RECORDS);
+    assert_int_equal(after, first - 1 + RECORDS);
+}
+
 /* ---- Steps that belong to the partner ----------------------------------------------------- */
 
 static void test_partner_step_forbidden(void **state)
@@ -3042,6 +3087,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_exchange_two_nodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ways_out_two_nodes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_largest_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_cut_by_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partner_step_forbidden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_bad_signatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_malformed, setup, teardown),
