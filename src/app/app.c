@@ -23,11 +23,6 @@ const char *acsa_app_nation(const struct acsa_app *app)
     return app->nation;
 }
 
-struct acsa_store *acsa_app_store(struct acsa_app *app)
-{
-    return app->store;
-}
-
 enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *name,
                            struct acsa_error *err)
 {

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "../core/authz.h"
-#include "../store/store.h"
+#include "../store/store_types.h"
 
 #define ACSA_TIME_TEXT_SIZE 32  /* "2024-06-10T12:00:00Z" plus NUL, with room for any year. */
 

@@ -77,7 +77,6 @@ static void view_answer(struct acsa_app *app, struct request *req,
 {
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(app);
     struct acsa_text text;
     acsa_text_init(&text, 4096);
     ACSA_TEXT_LIT(&text, "{");
@@ -85,8 +84,8 @@ static void view_answer(struct acsa_app *app, struct request *req,
     ACSA_TEXT_LIT(&text, ",\"events\":[");
     struct event_scan scan = {&text, &view->order.currency, 0};
     enum acsa_rc rc = only_event != NULL ? event_row(&scan, only_event)
-                                         : store->vtbl->event_list(store, view->order.number,
-                                                                   event_row, &scan, &err);
+                                         : acsa_app_order_events(app, view->order.number,
+                                                                 event_row, &scan, &err);
     ACSA_TEXT_LIT(&text, "]}");
     size_t size = 0;
     char *body = acsa_text_take(&text, &size);
@@ -124,7 +123,7 @@ static void order_answer(struct acsa_app *app, struct request *req, const char *
         problem_rc(req, rc, &err);
         return;
     }
-    rc = acsa_order_view_resolve(acsa_app_store(app), view);
+    rc = acsa_app_order_view(app, view);
     if (rc != ACSA_OK) {
         acsa_error_set(&err, rc, "", "cannot read the names order %s refers to", number);
         problem_rc(req, rc, &err);
@@ -148,7 +147,7 @@ static _Thread_local struct {
 static _Thread_local uint32_t unit_names_next;
 
 /* The name of unit id into name ("" for none, or if it cannot be read). */
-static void unit_name(struct acsa_store *store, int64_t id, char name[ACSA_NAME_SIZE])
+static void unit_name(struct acsa_app *app, int64_t id, char name[ACSA_NAME_SIZE])
 {
     name[0] = '\0';
     if (id == 0) {
@@ -162,7 +161,7 @@ static void unit_name(struct acsa_store *store, int64_t id, char name[ACSA_NAME_
     }
     char party[ACSA_NATION_SIZE];
     struct acsa_error ignored;
-    if (store->vtbl->unit_get(store, id, party, name, &ignored) != ACSA_OK) {
+    if (acsa_app_unit_get(app, id, party, name, &ignored) != ACSA_OK) {
         name[0] = '\0';
         return;
     }
@@ -184,8 +183,8 @@ static void order_created_render(struct acsa_app *app, struct request *req)
     struct acsa_order *order = &view->order;
     *order = created->order;
     view->activity = created->activity;
-    unit_name(acsa_app_store(app), order->requester_unit_id, view->requester_unit);
-    unit_name(acsa_app_store(app), order->supplier_unit_id, view->supplier_unit);
+    unit_name(app, order->requester_unit_id, view->requester_unit);
+    unit_name(app, order->supplier_unit_id, view->supplier_unit);
     ACSA_ASSERT(order->event_count == 1);
     view_answer(app, req, view, args->status, &created->event);
 }
@@ -256,8 +255,7 @@ void route_orders_list(struct request *req)
     f.overdue_as_of = overdue ? as_of : ACSA_DATE_NONE;
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(server_reader(req));
-    enum acsa_rc rc = store->vtbl->order_list(store, &f, order_row, &scan, &err);
+    enum acsa_rc rc = acsa_app_order_list(server_reader(req), &f, order_row, &scan, &err);
     page_respond(req, &scan.page, rc, &err, NULL);
 }
 

@@ -15,6 +15,7 @@
 #include "agreement.h"
 #include "agreement_json.h"
 #include "app.h"
+#include "app_int.h"
 #include "auth.h"
 #include "date.h"
 #include "demo.h"
@@ -103,7 +104,7 @@ static enum acsa_rc count_order(void *ctx, const struct acsa_order_summary *orde
 
 static struct tally list_orders(struct fixture *f, int32_t overdue_as_of)
 {
-    struct acsa_store *store = acsa_app_store(f->app);
+    struct acsa_store *store = acsa__app_store(f->app);
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
     filter.overdue_as_of = overdue_as_of;
@@ -173,7 +174,7 @@ static enum acsa_rc count_row(void *ctx, const struct acsa_balance_row *row)
 static void test_balance_with_japan(void **state)
 {
     struct fixture *f = *state;
-    struct acsa_store *store = acsa_app_store(f->app);
+    struct acsa_store *store = acsa__app_store(f->app);
     struct tally t;
     memset(&t, 0, sizeof(t));
     struct acsa_error err;
