@@ -784,8 +784,7 @@ static enum acsa_rc convert_in_transaction(struct acsa_app *app,
     struct number_list list = {0};
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = opts->as_of;
-    filter.convertible_only = true;
+    acsa_order_convertible_rule(opts->as_of, &filter.due);
     enum acsa_rc rc = STORE(app)->order_list(app->store, &filter, collect_number, &list, err);
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");

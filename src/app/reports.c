@@ -165,7 +165,7 @@ enum acsa_rc acsa_app_overdue(struct acsa_app *app, int32_t as_of,
     struct overdue_scan scan = {app, as_of, viewer, part, cb, ctx, totals, {NULL, 0, 0}, err};
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = as_of;
+    acsa_order_overdue_rule(as_of, &filter.due);
     enum acsa_rc rc = STORE(app)->order_list(app->store, &filter, overdue_row, &scan, err);
     met_free(&scan.met);
     if (rc == ACSA_OK && totals != NULL && totals->count > 1) {
@@ -218,7 +218,6 @@ enum acsa_rc acsa_app_invoice_late(struct acsa_app *app, int32_t as_of,
     struct late_scan scan = {app, as_of, cb, ctx, {NULL, 0, 0}, err};
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = ACSA_DATE_NONE;
     filter.state_set = true;
     filter.state = ACSA_STATE_DELIVERED;
     enum acsa_rc rc = STORE(app)->order_list(app->store, &filter, late_row, &scan, err);

@@ -48,8 +48,7 @@ static int order_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct acsa_order_filter *filter = ctx;
     struct cli_list list;
-    cli_list_begin(&list, cli, app, order_columns,
-                                              CLI_LEN(order_columns));
+    cli_list_begin(&list, cli, app, order_columns, CLI_LEN(order_columns));
     return cli_list_end(&list, acsa_app_order_list(app, filter, order_row, &list,
                                                     &cli->err));
 }
@@ -83,7 +82,9 @@ int cmd_order_list(struct cli *cli, int argc, char **argv)
         return cli_usage(cli, "--as-of needs --overdue");
     }
     filter.state_set = options[0].seen;
-    filter.overdue_as_of = overdue ? as_of : ACSA_DATE_NONE;
+    if (overdue) {
+        acsa_order_overdue_rule(as_of, &filter.due);
+    }
     return cli_with_app(cli, order_list_in, &filter);
 }
 

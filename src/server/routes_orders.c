@@ -252,7 +252,9 @@ void route_orders_list(struct request *req)
     }
     memcpy(f.after_number, scan.page.cursor, strlen(scan.page.cursor) + 1);
     f.state_set = query[2].seen;
-    f.overdue_as_of = overdue ? as_of : ACSA_DATE_NONE;
+    if (overdue) {
+        acsa_order_overdue_rule(as_of, &f.due);
+    }
     struct acsa_error err;
     acsa_error_clear(&err);
     enum acsa_rc rc = acsa_app_order_list(server_reader(req), &f, order_row, &scan, &err);

@@ -45,10 +45,9 @@ struct acsa_order_filter {
     char agreement_id[ACSA_ID_SIZE];
     int64_t activity_id;
     char partner[ACSA_NATION_SIZE];       /* Orders where this nation is either party. */
-    int32_t overdue_as_of;                /* ACSA_DATE_NONE, or only orders with
-                                             due_day < overdue_as_of and not settled. */
-    bool convertible_only;                /* With overdue_as_of: in-kind orders (rik, eve) in
-                                             state delivered, not converted. */
+    struct acsa_due_rule due;             /* Only orders past due by the core's rule
+                                             (acsa_order_overdue_rule, ..._convertible_rule),
+                                             passed as values; zeroed: any. */
     char after_number[ACSA_NUMBER_SIZE];  /* Only orders numbered after this (a page cursor). */
     char search[ACSA_NAME_SIZE];          /* Substring of the number or a line description. */
 };

@@ -107,7 +107,9 @@ static struct tally list_orders(struct fixture *f, int32_t overdue_as_of)
     struct acsa_store *store = acsa__app_store(f->app);
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = overdue_as_of;
+    if (overdue_as_of != ACSA_DATE_NONE) {
+        acsa_order_overdue_rule(overdue_as_of, &filter.due);
+    }
     struct tally t;
     memset(&t, 0, sizeof(t));
     struct acsa_error err;
