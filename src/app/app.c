@@ -23,11 +23,6 @@ const char *acsa_app_nation(const struct acsa_app *app)
     return app->nation;
 }
 
-struct acsa_store *acsa_app_store(struct acsa_app *app)
-{
-    return app->store;
-}
-
 enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *name,
                            struct acsa_error *err)
 {
@@ -799,8 +794,7 @@ static enum acsa_rc convert_in_transaction(struct acsa_app *app,
     struct number_list list = {0};
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = opts->as_of;
-    filter.convertible_only = true;
+    acsa_order_convertible_rule(opts->as_of, &filter.due);
     enum acsa_rc rc = STORE(app)->order_list(app->store, &filter, collect_number, &list, err);
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");

@@ -12,7 +12,7 @@
 #include "../core/agreement.h"
 #include "../core/order.h"
 #include "../core/rc.h"
-#include "../store/store.h"
+#include "../store/store_types.h"
 
 struct acsa_app;
 
@@ -34,8 +34,7 @@ typedef enum acsa_rc (*acsa_app_write_fn)(struct acsa_app *app, void *arg,
 
 /** The node's own nation ("IN"). */
 const char *acsa_app_nation(const struct acsa_app *app);
-/** The store, for read-only queries (lists and reports). */
-struct acsa_store *acsa_app_store(struct acsa_app *app);
+/* Lists, views and reports: app_reads.h. */
 
 /** Loads an agreement file's text. Refused if malformed (JSON path named), if the node's
  * nation is not a party, or if the id exists. The agreement id goes to out_id. */

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "auth.h"
 #include "node.h"
+#include "../store/store.h"
 #include "../core/record.h"
 
 /* Parsed agreements kept by a handle. An agreement is never replaced once loaded, so a
@@ -90,6 +91,10 @@ ACSA_NODISCARD enum acsa_rc acsa__app_check_services(struct acsa_app *app,
                                                      struct acsa_error *err);
 
 #define STORE(app) ((app)->store->vtbl)
+
+/* The handle's store, for tests that look at what a command stored (reads.c). Front ends use
+ * app_reads.h. */
+struct acsa_store *acsa__app_store(struct acsa_app *app);
 
 /* What a bundle carries after its batch (its snapshot): check runs once the batch as a whole
  * has passed its checks and before anything applies (a refusal refuses the whole, and bytes

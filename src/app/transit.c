@@ -80,7 +80,6 @@ enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as_of, const char
     for (size_t i = 0; rc == ACSA_OK && i < count; i++) {
         struct acsa_order_filter filter;
         memset(&filter, 0, sizeof(filter));
-        filter.overdue_as_of = ACSA_DATE_NONE;
         filter.state_set = true;
         filter.state = states[i];
         snprintf(filter.partner, sizeof(filter.partner), "%s", scan->partner);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "../app/app.h"
+#include "../app/app_reads.h"
 #include "../core/agreement.h"
 #include "../core/date.h"
 #include "../core/money.h"
@@ -148,8 +149,8 @@ void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_
 enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells);
 enum acsa_rc cli_out_json(struct cli_out *out, json_t *item);
 enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc);
-struct acsa_store *cli_list_begin(struct cli_list *list, struct cli *cli, struct acsa_app *app,
-                                  const struct cli_column *columns, size_t column_count);
+void cli_list_begin(struct cli_list *list, struct cli *cli, struct acsa_app *app,
+                    const struct cli_column *columns, size_t column_count);
 int cli_list_end(struct cli_list *list, enum acsa_rc rc);
 
 enum acsa_rc cli_json_print(FILE *file, json_t *doc);

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "../format/grant_json.h"
-#include "../store/store.h"
 #include "cli.h"
 
 struct grant_args {
@@ -148,10 +147,10 @@ static int list_in(struct cli *cli, struct acsa_app *app, void *ctx)
         {"TITLE", 0, false}, {"AGREEMENT", 0, false}, {"LIMIT", 0, true},
         {"FROM", 0, false}, {"TO", 0, false},    {"REVOKED", 0, false}};
     struct cli_list list;
-    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     int32_t as_of = args->all ? ACSA_DATE_NONE : args->as_of;
-    return cli_list_end(&list, store->vtbl->grant_list(store, NULL, NULL, as_of, grant_row,
-                                                        &list, &cli->err));
+    return cli_list_end(&list, acsa_app_grant_list(app, NULL, NULL, as_of, grant_row,
+                                                    &list, &cli->err));
 }
 
 static int official_list(struct cli *cli, int argc, char **argv)

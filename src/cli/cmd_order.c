@@ -4,6 +4,7 @@
  * cmd_order_show.c. */
 #include "cli.h"
 #include "../util/alloc.h"
+#include "../core/step_inputs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -217,46 +218,44 @@ static int order_create(struct cli *cli, int argc, char **argv)
 
 /* ---- steps ---------------------------------------------------------------------------- */
 
-/* Options a step takes besides NUMBER, --by and --date. */
-enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u,
-       NEEDS_LINE_NO = 16u, NEEDS_STEP = 32u, TAKES_LINE = 64u };
-
+/* How each step reads on the command line; the options it takes besides NUMBER, --by and
+ * --date are the core's table (acsa_step_inputs). */
 static const struct step_rule {
     enum acsa_step step;  /* The verb is acsa_step_name(step). */
-    unsigned needs;
     const char *done;     /* The confirmation: "IN-JP-2024-000001: approved ...". */
     const char *summary;
 } step_rules[] = {
-    {ACSA_STEP_SUBMIT, NEEDS_REASON, "submitted", "submit a complete draft for approval"},
-    {ACSA_STEP_APPROVE, NEEDS_REASON, "approved", "approve, as an official of the requester"},
-    {ACSA_STEP_ACCEPT, NEEDS_REASON, "accepted", "accept, as an official of the supplier"},
-    {ACSA_STEP_REJECT, NEEDS_REASON, "rejected", "refuse, as an official of the supplier"},
-    {ACSA_STEP_CANCEL, NEEDS_REASON, "cancelled", "cancel an order not yet delivering"},
-    {ACSA_STEP_DISPUTE, NEEDS_REASON, "disputed", "raise a dispute on the order"},
-    {ACSA_STEP_ISSUE, NEEDS_LINE, "issued", "record supplies issued on one line"},
-    {ACSA_STEP_RECEIVE, NEEDS_LINE, "received", "record a receipt on one line"},
-    {ACSA_STEP_RETURN, NEEDS_LINE, "returned", "record a return in kind on one line (rik)"},
-    {ACSA_STEP_ACCEPT_RETURN, NEEDS_LINE, "return accepted", "accept a return in kind (rik)"},
-    {ACSA_STEP_INVOICE, TAKES_LINE, "invoiced",
+    {ACSA_STEP_SUBMIT, "submitted", "submit a complete draft for approval"},
+    {ACSA_STEP_APPROVE, "approved", "approve, as an official of the requester"},
+    {ACSA_STEP_ACCEPT, "accepted", "accept, as an official of the supplier"},
+    {ACSA_STEP_REJECT, "rejected", "refuse, as an official of the supplier"},
+    {ACSA_STEP_CANCEL, "cancelled", "cancel an order not yet delivering"},
+    {ACSA_STEP_DISPUTE, "disputed", "raise a dispute on the order"},
+    {ACSA_STEP_ISSUE, "issued", "record supplies issued on one line"},
+    {ACSA_STEP_RECEIVE, "received", "record a receipt on one line"},
+    {ACSA_STEP_RETURN, "returned", "record a return in kind on one line (rik)"},
+    {ACSA_STEP_ACCEPT_RETURN, "return accepted", "accept a return in kind (rik)"},
+    {ACSA_STEP_INVOICE, "invoiced",
      "issue a numbered invoice for received, not yet invoiced quantities (cash)"},
-    {ACSA_STEP_PAY, NEEDS_AMOUNT, "paid",
+    {ACSA_STEP_PAY, "paid",
      "record a payment, in another currency at a stated rate; oldest invoice first"},
-    {ACSA_STEP_EXCHANGE, NEEDS_WITH, "exchanged",
+    {ACSA_STEP_EXCHANGE, "exchanged",
      "match a delivered eve order against one or more reverse ones, across currencies at a "
      "stated rate"},
-    {ACSA_STEP_CLOSE, 0, "closed", "close a settled order"},
-    {ACSA_STEP_RESOLVE, NEEDS_REASON, "resolved",
+    {ACSA_STEP_CLOSE, "closed", "close a settled order"},
+    {ACSA_STEP_RESOLVE, "resolved",
      "end a dispute, as an official of the party that raised it"},
-    {ACSA_STEP_CLOSE_LINE, NEEDS_REASON | NEEDS_LINE_NO, "line closed",
+    {ACSA_STEP_CLOSE_LINE, "line closed",
      "end a line short at the quantity received"},
-    {ACSA_STEP_CORRECT, NEEDS_REASON | NEEDS_LINE | NEEDS_STEP, "corrected",
+    {ACSA_STEP_CORRECT, "corrected",
      "set a line's issued, received, returned or accepted quantity anew"},
-    {ACSA_STEP_REJECT_RETURN, NEEDS_REASON | NEEDS_LINE, "return rejected",
+    {ACSA_STEP_REJECT_RETURN, "return rejected",
      "refuse part of a return in kind; it is owed again (rik)"},
 };
 
 struct step_args {
     const struct step_rule *rule;
+    unsigned needs;         /* acsa_step_inputs of the step. */
     const char *number;
     struct acsa_command command;
     const char *amount;
@@ -273,19 +272,19 @@ static void step_detail(const struct step_args *args, const struct acsa_order *o
     const struct acsa_command *cmd = &args->command;
     char amount[ACSA_MONEY_TEXT_SIZE];
     buf[0] = '\0';
-    if ((args->rule->needs & NEEDS_LINE_NO) != 0) {
+    if ((args->needs & ACSA_INPUT_LINE_NO) != 0) {
         snprintf(buf, size, " line %u", cmd->line_no);
-    } else if ((args->rule->needs & NEEDS_STEP) != 0) {
+    } else if ((args->needs & ACSA_INPUT_STEP) != 0) {
         snprintf(buf, size, " line %u %s to %s", cmd->line_no,
                  acsa_step_name(cmd->corrected_step),
                  acsa_quantity_format(cmd->quantity_milli, amount));
-    } else if ((args->rule->needs & NEEDS_LINE) != 0) {
+    } else if ((args->needs & ACSA_INPUT_LINE) != 0) {
         const char *unit = order != NULL && cmd->line_no <= order->line_count
                                ? order->lines[cmd->line_no - 1].unit_of_issue
                                : "";
         snprintf(buf, size, " line %u, %s %s", cmd->line_no,
                  acsa_quantity_format(cmd->quantity_milli, amount), unit);
-    } else if ((args->rule->needs & NEEDS_WITH) != 0) {
+    } else if ((args->needs & ACSA_INPUT_WITH) != 0) {
         size_t used = 0;
         for (uint32_t i = 0; i < args->with.count && used < size; i++) {
             int n = snprintf(buf + used, size - used, "%s%s", i == 0 ? " with " : ", ",
@@ -356,7 +355,7 @@ static int order_step_in(struct cli *cli, struct acsa_app *app, void *ctx)
 static size_t step_options(struct step_args *args, struct cli_option *options)
 {
     struct acsa_command *c = &args->command;
-    unsigned needs = args->rule->needs;
+    unsigned needs = args->needs;
     size_t n = 0;
     options[n++] = (struct cli_option)CLI_OPT("by", CLI_TEXT, true, c->actor, ACSA_NAME_SIZE,
                                               "NAME", "who takes the step");
@@ -366,39 +365,39 @@ static size_t step_options(struct step_args *args, struct cli_option *options)
                                               c->backdate_reason, ACSA_TEXT_SIZE, "TEXT",
                                               "why a date more than backdate_days ago is "
                                               "entered only now");
-    if ((needs & NEEDS_REASON) != 0) {
+    if ((needs & ACSA_INPUT_REASON) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("reason", CLI_TEXT, false, c->reason,
                                                   ACSA_TEXT_SIZE, "TEXT", "reason or note");
     }
-    if ((needs & (NEEDS_LINE | NEEDS_LINE_NO)) != 0) {
+    if ((needs & (ACSA_INPUT_LINE | ACSA_INPUT_LINE_NO)) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("line", CLI_LINE_NO, true, &c->line_no, 0,
                                                   "N", "line number (1 is the first line)");
     }
-    if ((needs & NEEDS_STEP) != 0) {
+    if ((needs & ACSA_INPUT_STEP) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("step", CLI_TEXT, true, args->corrected,
                                                   ACSA_CODE_SIZE, "STEP",
                                                   "issue, receive, return or accept-return");
     }
-    if ((needs & NEEDS_LINE) != 0) {
+    if ((needs & ACSA_INPUT_LINE) != 0) {
         options[n++] = (struct cli_option)CLI_OPT(
             "qty", CLI_QUANTITY, true, &c->quantity_milli, 0, "Q",
-            (needs & NEEDS_STEP) != 0 ? "the step's quantity on the line, in all (may be 0)"
+            (needs & ACSA_INPUT_STEP) != 0 ? "the step's quantity on the line, in all (may be 0)"
                                       : "quantity, in the line's unit");
     }
-    if ((needs & NEEDS_AMOUNT) != 0) {
+    if ((needs & ACSA_INPUT_AMOUNT) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("amount", CLI_RAW, true, &args->amount, 0,
                                                   "AMOUNT", "amount paid, in --currency");
         options[n++] = (struct cli_option)CLI_OPT("currency", CLI_CURRENCY, true,
                                                   &args->currency, 0, "CUR",
                                                   "currency of the payment (ISO 4217)");
     }
-    if ((needs & TAKES_LINE) != 0) {
+    if ((needs & ACSA_INPUT_LINE_OPTIONAL) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("line", CLI_LINE_NO, false, &c->line_no, 0,
                                                   "N", "invoice only this line (with --qty)");
         options[n++] = (struct cli_option)CLI_OPT("qty", CLI_QUANTITY, false, &c->quantity_milli,
                                                   0, "Q", "quantity of the line to invoice");
     }
-    if ((needs & (NEEDS_AMOUNT | NEEDS_WITH)) != 0) {
+    if ((needs & (ACSA_INPUT_AMOUNT | ACSA_INPUT_WITH)) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("rate", CLI_RAW, false, &args->rate, 0, "R",
                                                   "1 unit of the other currency = R of the "
                                                   "order's (exact decimal); when they differ");
@@ -408,12 +407,12 @@ static size_t step_options(struct step_args *args, struct cli_option *options)
                                                   c->rate_source, ACSA_TEXT_SIZE, "TEXT",
                                                   "where the rate comes from");
     }
-    if ((needs & NEEDS_AMOUNT) != 0) {
+    if ((needs & ACSA_INPUT_AMOUNT) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("invoice", CLI_TEXT, false, c->invoice,
                                                   ACSA_NUMBER_SIZE, "ID",
                                                   "the invoice paid (default: oldest first)");
     }
-    if ((needs & NEEDS_WITH) != 0) {
+    if ((needs & ACSA_INPUT_WITH) != 0) {
         options[n++] = (struct cli_option)CLI_OPT("with", CLI_MULTI, true, &args->with, 0,
                                                   "NUMBER", "a reverse eve order; repeatable "
                                                   "(matched in the order given)");
@@ -433,10 +432,11 @@ static int step_settlement(struct cli *cli, struct step_args *args)
     } else if (c->rate_day != ACSA_DATE_NONE || c->rate_source[0] != '\0') {
         return cli_usage(cli, "--rate-date and --rate-source go with --rate");
     }
-    if ((args->rule->needs & TAKES_LINE) != 0 && (c->line_no == 0) != (c->quantity_milli == 0)) {
+    if ((args->needs & ACSA_INPUT_LINE_OPTIONAL) != 0 &&
+        (c->line_no == 0) != (c->quantity_milli == 0)) {
         return cli_usage(cli, "--line and --qty go together");
     }
-    if ((args->rule->needs & NEEDS_WITH) != 0 && args->with.count > ACSA_EXCHANGE_WITH_MAX) {
+    if ((args->needs & ACSA_INPUT_WITH) != 0 && args->with.count > ACSA_EXCHANGE_WITH_MAX) {
         return cli_usage(cli, "--with: at most %d reverse orders", ACSA_EXCHANGE_WITH_MAX);
     }
     for (uint32_t i = 0; i < args->with.count; i++) {
@@ -457,7 +457,7 @@ static int order_step(struct cli *cli, int argc, char **argv)
     for (size_t i = 0; known && i < CLI_LEN(step_rules); i++) {
         args.rule = step_rules[i].step == step ? &step_rules[i] : args.rule;
     }
-    if (args.rule == NULL) {
+    if (args.rule == NULL || !acsa_step_inputs(step, &args.needs)) {
         return cli_usage(cli, "not an order step");
     }
     struct cli_option options[14];

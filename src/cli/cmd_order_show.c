@@ -48,10 +48,9 @@ static int order_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct acsa_order_filter *filter = ctx;
     struct cli_list list;
-    struct acsa_store *store = cli_list_begin(&list, cli, app, order_columns,
-                                              CLI_LEN(order_columns));
-    return cli_list_end(&list, store->vtbl->order_list(store, filter, order_row, &list,
-                                                        &cli->err));
+    cli_list_begin(&list, cli, app, order_columns, CLI_LEN(order_columns));
+    return cli_list_end(&list, acsa_app_order_list(app, filter, order_row, &list,
+                                                    &cli->err));
 }
 
 int cmd_order_list(struct cli *cli, int argc, char **argv)
@@ -83,7 +82,9 @@ int cmd_order_list(struct cli *cli, int argc, char **argv)
         return cli_usage(cli, "--as-of needs --overdue");
     }
     filter.state_set = options[0].seen;
-    filter.overdue_as_of = overdue ? as_of : ACSA_DATE_NONE;
+    if (overdue) {
+        acsa_order_overdue_rule(as_of, &filter.due);
+    }
     return cli_with_app(cli, order_list_in, &filter);
 }
 
@@ -358,8 +359,7 @@ static json_t *officials_json(const struct shown_order *s)
     return list;
 }
 
-static enum acsa_rc show_text(struct acsa_app *app, struct acsa_store *store,
-                              struct shown_order *s, struct cli *cli)
+static enum acsa_rc show_text(struct acsa_app *app, struct shown_order *s, struct cli *cli)
 {
     header_text(s, cli->today);
     fputs("\nLines\n", stdout);
@@ -373,7 +373,7 @@ static enum acsa_rc show_text(struct acsa_app *app, struct acsa_store *store,
     }
     fputs("\nEvents\n", stdout);
     cli_out_begin(&s->out, stdout, false, event_columns, CLI_LEN(event_columns));
-    rc = store->vtbl->event_list(store, s->view.order.number, event_row, s, &cli->err);
+    rc = acsa_app_order_events(app, s->view.order.number, event_row, s, &cli->err);
     rc = cli_out_end(&s->out, rc);
     rc = rc == ACSA_OK ? officials_titles(app, s, cli) : rc;
     if (rc == ACSA_OK && s->official_count > 0) {
@@ -392,8 +392,7 @@ static enum acsa_rc show_text(struct acsa_app *app, struct acsa_store *store,
     return rc;
 }
 
-static enum acsa_rc show_json(struct acsa_app *app, struct acsa_store *store,
-                              struct shown_order *s, struct cli *cli)
+static enum acsa_rc show_json(struct acsa_app *app, struct shown_order *s, struct cli *cli)
 {
     json_t *doc = acsa_order_json(&s->view, cli->today);
     s->events = json_array();
@@ -402,7 +401,7 @@ static enum acsa_rc show_json(struct acsa_app *app, struct acsa_store *store,
         json_decref(s->events);
         return ACSA_ENOMEM;
     }
-    enum acsa_rc rc = store->vtbl->event_list(store, s->view.order.number, event_row, s, &cli->err);
+    enum acsa_rc rc = acsa_app_order_events(app, s->view.order.number, event_row, s, &cli->err);
     if (rc == ACSA_OK && json_object_set(doc, "events", s->events) != 0) {
         rc = ACSA_ENOMEM;
     }
@@ -424,17 +423,16 @@ static int order_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
     if (s == NULL) {
         return cli_fail(cli, ACSA_ENOMEM);
     }
-    struct acsa_store *store = acsa_app_store(app);
     enum acsa_rc rc = acsa_app_order_get(app, ctx, &s->view.order, &s->agreement, &cli->err);
     if (rc == ACSA_OK) {
-        rc = acsa_order_view_resolve(store, &s->view);
+        rc = acsa_app_order_view(app, &s->view);
         acsa_error_clear(&cli->err);
         if (rc != ACSA_OK) {
             acsa_error_set(&cli->err, rc, "", "cannot read the names order %s refers to",
                            (const char *)ctx);
         }
-        rc = rc == ACSA_OK ? (cli->json ? show_json(app, store, s, cli)
-                                       : show_text(app, store, s, cli))
+        rc = rc == ACSA_OK ? (cli->json ? show_json(app, s, cli)
+                                       : show_text(app, s, cli))
                            : rc;
     }
     acsa_free(s);

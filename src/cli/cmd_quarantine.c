@@ -64,7 +64,7 @@ static int list_in(struct cli *cli, struct acsa_app *app, void *ctx)
     };
     const struct list_args *args = ctx;
     struct cli_list list;
-    (void)cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, acsa_app_quarantine_select(app, args->all, args->limit, list_row,
                                                           &list, &cli->err));
 }

@@ -55,11 +55,10 @@ static int balance_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct balance_args *args = ctx;
     struct cli_list list;
-    struct acsa_store *store = cli_list_begin(&list, cli, app, balance_columns,
-                                              CLI_LEN(balance_columns));
+    cli_list_begin(&list, cli, app, balance_columns, CLI_LEN(balance_columns));
     struct acsa_balance_grouper grouper = {.emit = balance_print, .ctx = &list, .err = &cli->err};
-    enum acsa_rc rc = store->vtbl->balance(store, args->partner, args->as_of,
-                                           acsa_balance_grouper_row, &grouper, &cli->err);
+    enum acsa_rc rc = acsa_app_balance(app, args->partner, args->as_of,
+                                       acsa_balance_grouper_row, &grouper, &cli->err);
     rc = rc == ACSA_OK ? acsa_balance_grouper_finish(&grouper) : rc;
     return cli_list_end(&list, rc);
 }
@@ -83,94 +82,14 @@ int cmd_balance(struct cli *cli, int argc, char **argv)
 
 /* ---- overdue -------------------------------------------------------------------------- */
 
-struct ageing_total {
-    uint32_t bucket;
-    char label[24];
-    char currency[ACSA_CURRENCY_SIZE];
-    uint8_t exponent;
-    uint64_t orders;
-    acsa_wide outstanding;   /* 128 bits: no number of overdue orders overflows it. */
-};
-
+/* The report is the application's (acsa_app_overdue, the API's too); the CLI prints it in
+ * three sections: overdue orders with their totals, invoices late, disputed orders past due. */
 struct overdue_report {
     struct cli_list list;
     int32_t as_of;
-    struct acsa_agreement *agreements;    /* Each agreement met so far, loaded once. */
-    size_t agreement_count;
-    size_t agreement_capacity;
-    struct ageing_total *totals;          /* Per bucket and currency. */
-    size_t total_count;
-    size_t total_capacity;
+    struct acsa_overdue_totals totals;    /* Per bucket and currency. */
     uint32_t late_count;
-    bool disputed_section;                /* overdue_row lists disputed orders only. */
 };
-
-/* Returns array with room for count + 1 items of size bytes, or NULL (array kept). */
-static void *reserve(void *array, size_t *capacity, size_t count, size_t size)
-{
-    if (count < *capacity) {
-        return array;
-    }
-    size_t next = *capacity == 0 ? 8 : *capacity * 2;
-    void *grown = acsa_realloc(array, next * size);
-    if (grown != NULL) {
-        *capacity = next;
-    }
-    return grown;
-}
-
-static enum acsa_rc report_agreement(struct overdue_report *r, const char *id,
-                                     const struct acsa_agreement **out)
-{
-    for (size_t i = 0; i < r->agreement_count; i++) {
-        if (strcmp(r->agreements[i].id, id) == 0) {
-            *out = &r->agreements[i];
-            return ACSA_OK;
-        }
-    }
-    struct acsa_agreement *agreements = reserve(r->agreements, &r->agreement_capacity,
-                                                r->agreement_count, sizeof(*agreements));
-    if (agreements == NULL) {
-        return ACSA_ENOMEM;
-    }
-    r->agreements = agreements;
-    struct acsa_store *store = acsa_app_store(r->list.app);
-    struct acsa_agreement *slot = &r->agreements[r->agreement_count];
-    enum acsa_rc rc = store->vtbl->agreement_get(store, id, slot, &r->list.cli->err);
-    if (rc == ACSA_OK) {
-        r->agreement_count++;
-        *out = slot;
-    }
-    return rc;
-}
-
-static enum acsa_rc add_total(struct overdue_report *r, uint32_t bucket, const char *label,
-                              const struct acsa_order_summary *o)
-{
-    struct ageing_total *t = NULL;
-    for (size_t i = 0; i < r->total_count && t == NULL; i++) {
-        struct ageing_total *c = &r->totals[i];
-        bool same = c->bucket == bucket && strcmp(c->label, label) == 0;
-        t = same && strcmp(c->currency, o->currency) == 0 ? c : NULL;
-    }
-    if (t == NULL) {
-        struct ageing_total *totals = reserve(r->totals, &r->total_capacity, r->total_count,
-                                              sizeof(*totals));
-        if (totals == NULL) {
-            return ACSA_ENOMEM;
-        }
-        r->totals = totals;
-        t = &r->totals[r->total_count++];
-        memset(t, 0, sizeof(*t));
-        t->bucket = bucket;
-        snprintf(t->label, sizeof(t->label), "%s", label);
-        memcpy(t->currency, o->currency, sizeof(t->currency));
-        t->exponent = o->exponent;
-    }
-    t->orders++;
-    t->outstanding += o->outstanding_minor;
-    return ACSA_OK;
-}
 
 static const struct cli_column overdue_columns[] = {
     {"NUMBER", 18, false}, {"AGREEMENT", 12, false}, {"REQ", 3, false},   {"SUP", 3, false},
@@ -178,68 +97,37 @@ static const struct cli_column overdue_columns[] = {
     {"BUCKET", 7, false},  {"CUR", 3, false},        {"OUTSTANDING", 16, true},
 };
 
-static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
+static enum acsa_rc overdue_row(void *ctx, const struct acsa_overdue_item *item)
 {
     struct overdue_report *r = ctx;
-    /* A disputed order is past due but not plainly overdue: it has a section of its own. */
-    bool disputed = o->state == ACSA_STATE_DISPUTED;
-    if (disputed != r->disputed_section) {
-        return ACSA_OK;
-    }
-    const struct acsa_agreement *agreement = NULL;
-    enum acsa_rc rc = report_agreement(r, o->agreement_id, &agreement);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    int32_t days = r->as_of - o->due_day;
-    uint32_t bucket = acsa_agreement_ageing_bucket(agreement, days);
-    char label[24];
-    acsa_agreement_ageing_label(agreement, bucket, label, sizeof(label));
-    rc = disputed ? ACSA_OK : add_total(r, bucket, label, o);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    const struct acsa_order_summary *o = item->order;
     if (r->list.out.json) {
-        return cli_out_json(&r->list.out, acsa_overdue_json(o, days, label));
+        return cli_out_json(&r->list.out, acsa_overdue_json(o, item->days, item->label));
     }
     char due[ACSA_DATE_TEXT_SIZE];
     char day_text[16];
     char amount[ACSA_MONEY_TEXT_SIZE];
-    snprintf(day_text, sizeof(day_text), "%d", (int)days);
+    snprintf(day_text, sizeof(day_text), "%d", (int)item->days);
     const char *cells[] = {o->number, o->agreement_id, o->requester, o->supplier,
                            acsa_method_name(o->method), acsa_state_name(o->state),
-                           cli_date_text(o->due_day, due), day_text, label, o->currency,
+                           cli_date_text(o->due_day, due), day_text, item->label, o->currency,
                            acsa_money_format(o->outstanding_minor, o->exponent, amount)};
     return cli_out_cells(&r->list.out, cells);
-}
-
-static int compare_totals(const void *a, const void *b)
-{
-    const struct ageing_total *x = a;
-    const struct ageing_total *y = b;
-    if (x->bucket != y->bucket) {
-        return x->bucket < y->bucket ? -1 : 1;
-    }
-    int by_label = strcmp(x->label, y->label);
-    return by_label != 0 ? by_label : strcmp(x->currency, y->currency);
 }
 
 static enum acsa_rc print_totals(struct overdue_report *r)
 {
     static const struct cli_column columns[] = {
         {"BUCKET", 0, false}, {"CUR", 0, false}, {"ORDERS", 0, true}, {"OUTSTANDING", 0, true}};
-    if (r->total_count > 0) {
-        qsort(r->totals, r->total_count, sizeof(*r->totals), compare_totals);
-    }
     struct cli_out out;
     cli_out_begin(&out, stdout, r->list.out.json, columns, CLI_LEN(columns));
     out.nested = true;
     enum acsa_rc rc = ACSA_OK;
-    for (size_t i = 0; rc == ACSA_OK && i < r->total_count; i++) {
-        const struct ageing_total *t = &r->totals[i];
+    for (size_t i = 0; rc == ACSA_OK && i < r->totals.count; i++) {
+        const struct acsa_overdue_total *t = &r->totals.items[i];
         char orders[24];
         char amount[ACSA_WIDE_TEXT_SIZE];
-        acsa_wide_format(t->outstanding, t->exponent, amount);
+        acsa_wide_format(t->outstanding_minor, t->exponent, amount);
         snprintf(orders, sizeof(orders), "%llu", (unsigned long long)t->orders);
         const char *cells[] = {t->label, t->currency, orders, amount};
         rc = out.json ? cli_out_json(&out, json_pack("{s:s, s:o, s:I, s:s}", "bucket", t->label,
@@ -258,20 +146,12 @@ static const struct cli_column late_columns[] = {
     {"VALUE", 16, true},
 };
 
-static enum acsa_rc late_row(void *ctx, const struct acsa_order_summary *o)
+static enum acsa_rc late_row(void *ctx, const struct acsa_invoice_late *item)
 {
     struct overdue_report *r = ctx;
-    const struct acsa_agreement *agreement = NULL;
-    if (o->method != ACSA_METHOD_CASH || o->delivered_day == ACSA_DATE_NONE) {
-        return ACSA_OK;
-    }
-    enum acsa_rc rc = report_agreement(r, o->agreement_id, &agreement);
-    int32_t invoice_by = rc == ACSA_OK ? acsa_agreement_invoice_by(agreement, o->delivered_day) : 0;
-    if (rc != ACSA_OK || invoice_by >= r->as_of) {
-        return rc;
-    }
+    const struct acsa_order_summary *o = item->order;
     r->late_count++;
-    int days = (int)(r->as_of - invoice_by);
+    int days = (int)item->days_late;
     char delivered[ACSA_DATE_TEXT_SIZE];
     char by[ACSA_DATE_TEXT_SIZE];
     char value[ACSA_MONEY_TEXT_SIZE];
@@ -281,23 +161,21 @@ static enum acsa_rc late_row(void *ctx, const struct acsa_order_summary *o)
                                       acsa_json_string(o->number), "agreement_id",
                                       acsa_json_string(o->agreement_id), "delivered",
                                       acsa_json_date(o->delivered_day), "invoice_by",
-                                      acsa_json_date(invoice_by), "days_late", days, "currency",
-                                      acsa_json_string(o->currency), "value",
+                                      acsa_json_date(item->invoice_by), "days_late", days,
+                                      "currency", acsa_json_string(o->currency), "value",
                                       acsa_json_money(o->value_minor, o->exponent)));
     }
     char day_text[16];
     snprintf(day_text, sizeof(day_text), "%d", days);
     const char *cells[] = {o->number, o->agreement_id, cli_date_text(o->delivered_day, delivered),
-                           cli_date_text(invoice_by, by), day_text, o->currency,
+                           cli_date_text(item->invoice_by, by), day_text, o->currency,
                            acsa_money_format(o->value_minor, o->exponent, value)};
     return cli_out_cells(&r->list.out, cells);
 }
 
-/* One section: a heading (or JSON member name) and a list filled by a store scan. */
-static enum acsa_rc overdue_section(struct overdue_report *r, const char *title,
-                                    const char *member, const struct cli_column *columns,
-                                    size_t column_count, const struct acsa_order_filter *filter,
-                                    acsa_order_cb cb)
+/* One section: a heading (or JSON member name) and a list. */
+static void section_begin(struct overdue_report *r, const char *title, const char *member,
+                          const struct cli_column *columns, size_t column_count)
 {
     bool json = r->list.cli->json;
     if (json) {
@@ -307,45 +185,41 @@ static enum acsa_rc overdue_section(struct overdue_report *r, const char *title,
     }
     cli_out_begin(&r->list.out, stdout, json, columns, column_count);
     r->list.out.nested = true;
-    struct acsa_store *store = acsa_app_store(r->list.app);
-    enum acsa_rc rc = store->vtbl->order_list(store, filter, cb, r, &r->list.cli->err);
-    return cli_out_end(&r->list.out, rc);
 }
 
 static enum acsa_rc overdue_sections(struct overdue_report *r)
 {
     bool json = r->list.cli->json;
+    struct acsa_app *app = r->list.app;
+    struct acsa_error *err = &r->list.cli->err;
     char date[ACSA_DATE_TEXT_SIZE];
     acsa_date_format(r->as_of, date);
-    struct acsa_order_filter filter;
-    memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = r->as_of;
     if (json) {
         printf("{\n\"as_of\": \"%s\"", date);
     }
     char title[64];
     snprintf(title, sizeof(title), "Overdue as of %s", date);
-    enum acsa_rc rc = overdue_section(r, title, "orders", overdue_columns,
-                                      CLI_LEN(overdue_columns), &filter, overdue_row);
+    section_begin(r, title, "orders", overdue_columns, CLI_LEN(overdue_columns));
+    enum acsa_rc rc = cli_out_end(&r->list.out,
+                                  acsa_app_overdue(app, r->as_of, NULL, ACSA_OVERDUE_OPEN,
+                                                   overdue_row, r, &r->totals, err));
     if (rc == ACSA_OK) {
         fputs(json ? ",\n\"totals\": " : "\nTotals by ageing bucket (days overdue)\n", stdout);
         rc = print_totals(r);
     }
-    filter.overdue_as_of = ACSA_DATE_NONE;
-    filter.state_set = true;
-    filter.state = ACSA_STATE_DELIVERED;
-    rc = rc == ACSA_OK ? overdue_section(r, "\nInvoice late (cash orders delivered and not "
-                                         "invoiced within the agreement's days)",
-                                         "invoice_late", late_columns, CLI_LEN(late_columns),
-                                         &filter, late_row)
-                       : rc;
-    memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = r->as_of;
-    r->disputed_section = true;
-    rc = rc == ACSA_OK ? overdue_section(r, "\nDisputed (past due; settled once resolved)",
-                                         "disputed", overdue_columns, CLI_LEN(overdue_columns),
-                                         &filter, overdue_row)
-                       : rc;
+    if (rc == ACSA_OK) {
+        section_begin(r, "\nInvoice late (cash orders delivered and not invoiced within the "
+                         "agreement's days)",
+                      "invoice_late", late_columns, CLI_LEN(late_columns));
+        rc = cli_out_end(&r->list.out, acsa_app_invoice_late(app, r->as_of, late_row, r, err));
+    }
+    if (rc == ACSA_OK) {
+        section_begin(r, "\nDisputed (past due; settled once resolved)", "disputed",
+                      overdue_columns, CLI_LEN(overdue_columns));
+        rc = cli_out_end(&r->list.out,
+                         acsa_app_overdue(app, r->as_of, NULL, ACSA_OVERDUE_DISPUTED,
+                                          overdue_row, r, NULL, err));
+    }
     if (rc == ACSA_OK && json) {
         fputs("\n}\n", stdout);
     }
@@ -361,8 +235,7 @@ static int overdue_in(struct cli *cli, struct acsa_app *app, void *ctx)
     r.as_of = *(const int32_t *)ctx;
     acsa_error_clear(&cli->err);
     enum acsa_rc rc = overdue_sections(&r);
-    acsa_free(r.agreements);
-    acsa_free(r.totals);
+    acsa_app_overdue_totals_free(&r.totals);
     if (rc != ACSA_OK) {
         return cli_fail(cli, rc);
     }

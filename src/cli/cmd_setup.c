@@ -116,9 +116,9 @@ static int agreement_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
         {"TITLE", 0, false},
     };
     struct cli_list list;
-    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
-    return cli_list_end(&list, store->vtbl->agreement_list(store, agreement_row, &list,
-                                                            &cli->err));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    return cli_list_end(&list, acsa_app_agreement_list(app, agreement_row, &list,
+                                                        &cli->err));
 }
 
 /* A read verb whose only options are --db, --json and --help. */
@@ -273,12 +273,10 @@ static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
     if (agreement == NULL) {
         return cli_fail(cli, ACSA_ENOMEM);
     }
-    struct acsa_store *store = acsa_app_store(app);
     struct acsa_agreement_info *info = acsa_malloc(sizeof(*info));
     enum acsa_rc rc = info == NULL ? ACSA_ENOMEM
                                    : acsa_app_agreement_info(app, ctx, cli->today, info,
                                                              &cli->err);
-    (void)store;
     rc = rc == ACSA_OK ? acsa_app_agreement_on(app, ctx, cli->today, agreement, &cli->err) : rc;
     if (rc == ACSA_OK && cli->json) {
         json_t *detail = acsa_agreement_detail_json(agreement, cli->today);
@@ -464,8 +462,8 @@ static int unit_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
     static const struct cli_column columns[] = {
         {"ID", 0, true}, {"PARTY", 0, false}, {"NAME", 0, false}};
     struct cli_list list;
-    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
-    return cli_list_end(&list, store->vtbl->unit_list(store, unit_row, &list, &cli->err));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    return cli_list_end(&list, acsa_app_unit_list(app, unit_row, &list, &cli->err));
 }
 
 static int unit_list(struct cli *cli, int argc, char **argv)
@@ -539,9 +537,9 @@ static int activity_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
     };
     const char *agreement_id = ctx;
     struct cli_list list;
-    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
-    return cli_list_end(&list, store->vtbl->activity_list(store, agreement_id, activity_row,
-                                                           &list, &cli->err));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    return cli_list_end(&list, acsa_app_activity_list(app, agreement_id, activity_row,
+                                                       &list, &cli->err));
 }
 
 static int activity_list(struct cli *cli, int argc, char **argv)

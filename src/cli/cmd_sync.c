@@ -150,7 +150,7 @@ static int peer_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
         {"RECEIVED", 0, true},  {"ACKED", 0, true},     {"LAST SYNC", 0, false},
     };
     struct cli_list list;
-    (void)cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, acsa_app_peer_list(app, peer_row, &list, &cli->err));
 }
 
@@ -478,7 +478,7 @@ static int reconcile_in(struct cli *cli, struct acsa_app *app, void *ctx)
     if (r.csv) {
         fputs("kind,order,field,ours,theirs\n", stdout);
     } else {
-        (void)cli_list_begin(&r.list, cli, app, columns, CLI_LEN(columns));
+        cli_list_begin(&r.list, cli, app, columns, CLI_LEN(columns));
     }
     struct acsa_reconcile_summary summary;
     struct acsa_reconcile_snapshot seen;
@@ -583,9 +583,9 @@ static int order_chain_in(struct cli *cli, struct acsa_app *app, void *ctx)
     };
     const char *number = ctx;
     struct cli_list list;
-    struct acsa_store *store = cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     enum acsa_rc rc = acsa_app_order_get(app, number, NULL, NULL, &cli->err);
-    rc = rc == ACSA_OK ? store->vtbl->record_list(store, number, chain_row, &list, &cli->err)
+    rc = rc == ACSA_OK ? acsa_app_order_records(app, number, chain_row, &list, &cli->err)
                        : rc;
     return cli_list_end(&list, rc);
 }

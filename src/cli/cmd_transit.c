@@ -44,7 +44,7 @@ static int transit_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct transit_args *args = ctx;
     struct cli_list list;
-    (void)cli_list_begin(&list, cli, app, transit_columns, CLI_LEN(transit_columns));
+    cli_list_begin(&list, cli, app, transit_columns, CLI_LEN(transit_columns));
     enum acsa_rc rc = acsa_app_in_transit(app, args->as_of, args->partner, true, transit_row,
                                           &list, &cli->err);
     return cli_list_end(&list, rc);

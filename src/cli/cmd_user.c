@@ -171,7 +171,7 @@ static int user_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
         {"PARTY", 0, false}, {"UNIT", 0, true},     {"STATUS", 0, false},
     };
     struct cli_list list;
-    (void)cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, acsa_app_user_list(app, user_row, &list, &cli->err));
 }
 
@@ -303,7 +303,7 @@ static int token_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
         {"CREATED", 0, false},  {"STATUS", 0, false},
     };
     struct cli_list list;
-    (void)cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, acsa_app_token_list(app, ctx, token_row, &list, &cli->err));
 }
 
@@ -361,7 +361,7 @@ static int audit_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
     };
     const struct audit_args *args = ctx;
     struct cli_list list;
-    (void)cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
+    cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
     return cli_list_end(&list, acsa_app_audit_list(app, args->after, args->limit, audit_row,
                                                    &list, &cli->err));
 }

@@ -235,15 +235,14 @@ enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc)
     return rc;
 }
 
-struct acsa_store *cli_list_begin(struct cli_list *list, struct cli *cli, struct acsa_app *app,
-                                  const struct cli_column *columns, size_t column_count)
+void cli_list_begin(struct cli_list *list, struct cli *cli, struct acsa_app *app,
+                    const struct cli_column *columns, size_t column_count)
 {
     memset(list, 0, sizeof(*list));
     list->cli = cli;
     list->app = app;
     cli_out_begin(&list->out, stdout, cli->json, columns, column_count);
     acsa_error_clear(&cli->err);
-    return acsa_app_store(app);
 }
 
 int cli_list_end(struct cli_list *list, enum acsa_rc rc)

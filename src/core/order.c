@@ -1790,3 +1790,26 @@ bool acsa_order_convertible(const struct acsa_order *order, int32_t day)
     return order->method != ACSA_METHOD_CASH && order->state == ACSA_STATE_DELIVERED &&
            !order->converted && acsa_order_overdue(order, day);
 }
+
+void acsa_order_overdue_rule(int32_t day, struct acsa_due_rule *out)
+{
+    /* The open states of acsa_order_overdue; delivering counts once invoiced (its due day). */
+    static const enum acsa_state open[] = {ACSA_STATE_DELIVERED, ACSA_STATE_INVOICED,
+                                           ACSA_STATE_DISPUTED, ACSA_STATE_DELIVERING};
+    _Static_assert(sizeof(open) / sizeof(open[0]) <= ACSA_DUE_RULE_STATES,
+                   "the overdue states fit a due rule");
+    memset(out, 0, sizeof(*out));
+    out->due_before = day;
+    out->state_count = (uint32_t)(sizeof(open) / sizeof(open[0]));
+    memcpy(out->states, open, sizeof(open));
+    out->outstanding = true;
+}
+
+void acsa_order_convertible_rule(int32_t day, struct acsa_due_rule *out)
+{
+    acsa_order_overdue_rule(day, out);
+    out->state_count = 1;
+    out->states[0] = ACSA_STATE_DELIVERED;
+    out->in_kind = true;
+    out->unconverted = true;
+}

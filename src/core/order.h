@@ -465,6 +465,27 @@ bool acsa_order_overdue(const struct acsa_order *order, int32_t day);
 /** Whether an in-kind obligation of the order is past due as of day and may be converted. */
 bool acsa_order_convertible(const struct acsa_order *order, int32_t day);
 
+/* acsa_order_overdue and acsa_order_convertible as values that a query of stored orders
+ * takes, so that a store selects the same orders without restating the rule: orders whose
+ * due day is before due_before, in one of states, with something outstanding (outstanding),
+ * in kind (in_kind) and not converted (unconverted). A delivering order has a due day only
+ * once part of it is invoiced, so its due day alone says whether it is open. No rule applies
+ * while state_count is 0 (a zeroed struct). */
+#define ACSA_DUE_RULE_STATES 4
+struct acsa_due_rule {
+    int32_t due_before;
+    uint32_t state_count;
+    enum acsa_state states[ACSA_DUE_RULE_STATES];
+    bool outstanding;
+    bool in_kind;
+    bool unconverted;
+};
+
+/** The orders acsa_order_overdue(order, day) holds for. */
+void acsa_order_overdue_rule(int32_t day, struct acsa_due_rule *out);
+/** The orders acsa_order_convertible(order, day) holds for. */
+void acsa_order_convertible_rule(int32_t day, struct acsa_due_rule *out);
+
 /** The outstanding obligation of the order: cash still unpaid plus in-kind value still
  * unsettled, in minor units of the order currency. */
 int64_t acsa_order_outstanding(const struct acsa_order *order);

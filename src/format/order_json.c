@@ -169,42 +169,6 @@ static json_t *amounts_json(const struct acsa_order *o, int32_t today)
                      acsa_json_text(o->exchanged_with));
 }
 
-/* A name lookup's result: found, or not found (left empty), or a failure to report. */
-static enum acsa_rc looked_up(enum acsa_rc rc, char *name)
-{
-    if (rc != ACSA_OK) {
-        name[0] = '\0';
-    }
-    return rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
-}
-
-enum acsa_rc acsa_order_view_resolve(struct acsa_store *store, struct acsa_order_view *view)
-{
-    struct acsa_error ignored;
-    char party[ACSA_NATION_SIZE];
-    const struct acsa_order *o = &view->order;
-    enum acsa_rc rc = ACSA_OK;
-    view->requester_unit[0] = '\0';
-    view->supplier_unit[0] = '\0';
-    if (o->requester_unit_id != 0) {
-        rc = looked_up(store->vtbl->unit_get(store, o->requester_unit_id, party,
-                                             view->requester_unit, &ignored),
-                       view->requester_unit);
-    }
-    if (rc == ACSA_OK && o->supplier_unit_id != 0) {
-        rc = looked_up(store->vtbl->unit_get(store, o->supplier_unit_id, party,
-                                             view->supplier_unit, &ignored),
-                       view->supplier_unit);
-    }
-    enum acsa_rc found = rc == ACSA_OK ? store->vtbl->activity_get(store, o->activity_id,
-                                                                   &view->activity, &ignored)
-                                       : rc;
-    if (found != ACSA_OK) {
-        memset(&view->activity, 0, sizeof(view->activity));
-    }
-    return rc == ACSA_OK && found != ACSA_ENOTFOUND ? found : rc;
-}
-
 json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today)
 {
     const struct acsa_order *o = &view->order;

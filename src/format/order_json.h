@@ -11,7 +11,7 @@
 
 #include "../core/agreement.h"
 #include "../core/order.h"
-#include "../store/store.h"
+#include "../store/store_types.h"
 #include "json_text.h"
 
 /* Every function returns a new reference, or NULL when out of memory. */
@@ -34,7 +34,7 @@ json_t *acsa_json_id(int64_t id);
 /** One order of a list. */
 json_t *acsa_order_summary_json(const struct acsa_order_summary *order);
 
-/* An order with the names it refers to, resolved by the caller. */
+/* An order with the names it refers to, resolved by the caller (acsa_app_order_view). */
 struct acsa_order_view {
     struct acsa_order order;                 /* With lines and history. */
     struct acsa_activity activity;           /* activity.id is 0 if it could not be read. */
@@ -42,10 +42,6 @@ struct acsa_order_view {
     char supplier_unit[ACSA_NAME_SIZE];      /* "" if none. */
 };
 
-/** Fills the activity and unit names of view->order from store; what is not found is left
- * empty (activity.id 0, names ""). Reads only. ACSA_ENOMEM or ACSA_ESTORAGE if a read failed
- * (a name left empty then would be shown as if there were none). */
-enum acsa_rc acsa_order_view_resolve(struct acsa_store *store, struct acsa_order_view *view);
 /** An order's header, amounts (overdue judged on today) and lines, without events. */
 json_t *acsa_order_json(const struct acsa_order_view *view, int32_t today);
 /** One event with its postings; amounts in the order's currency cur. */

@@ -119,18 +119,10 @@ static void print_durations(FILE *out)
     }
 }
 
-static enum acsa_rc count_state(void *ctx, const struct acsa_order_summary *order)
-{
-    uint64_t *counts = ctx;
-    counts[order->state]++;
-    return ACSA_OK;
-}
-
 static enum acsa_rc print_orders(FILE *out, struct request *req, struct acsa_error *err)
 {
     uint64_t counts[ACSA_STATE_COUNT] = {0};
-    struct acsa_store *store = acsa_app_store(server_reader(req));
-    enum acsa_rc rc = store->vtbl->order_list(store, NULL, count_state, counts, err);
+    enum acsa_rc rc = acsa_app_order_state_counts(server_reader(req), counts, err);
     if (rc != ACSA_OK) {
         return rc;
     }

@@ -4,6 +4,7 @@
  * officials acting on the same version exactly one wins. */
 #include "server_int.h"
 #include "../util/alloc.h"
+#include "../core/step_inputs.h"
 #include "../core/text.h"
 
 #include <stddef.h>
@@ -12,27 +13,6 @@
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 
-/* Members a step takes besides date. */
-enum { NEEDS_REASON = 1u, NEEDS_LINE = 2u, NEEDS_AMOUNT = 4u, NEEDS_WITH = 8u,
-       NEEDS_LINE_NO = 16u, NEEDS_STEP = 32u, NEEDS_AMEND = 64u, TAKES_LINE = 128u };
-
-static const struct step_needs {
-    enum acsa_step step;
-    unsigned needs;
-} step_table[] = {
-    {ACSA_STEP_SUBMIT, NEEDS_REASON},  {ACSA_STEP_APPROVE, NEEDS_REASON},
-    {ACSA_STEP_ACCEPT, NEEDS_REASON},  {ACSA_STEP_REJECT, NEEDS_REASON},
-    {ACSA_STEP_CANCEL, NEEDS_REASON},  {ACSA_STEP_DISPUTE, NEEDS_REASON},
-    {ACSA_STEP_ISSUE, NEEDS_LINE},     {ACSA_STEP_RECEIVE, NEEDS_LINE},
-    {ACSA_STEP_RETURN, NEEDS_LINE},    {ACSA_STEP_ACCEPT_RETURN, NEEDS_LINE},
-    {ACSA_STEP_INVOICE, TAKES_LINE},   {ACSA_STEP_PAY, NEEDS_AMOUNT},
-    {ACSA_STEP_EXCHANGE, NEEDS_WITH},  {ACSA_STEP_CLOSE, 0},
-    {ACSA_STEP_RESOLVE, NEEDS_REASON},
-    {ACSA_STEP_CLOSE_LINE, NEEDS_REASON | NEEDS_LINE_NO},
-    {ACSA_STEP_CORRECT, NEEDS_REASON | NEEDS_LINE | NEEDS_STEP},
-    {ACSA_STEP_REJECT_RETURN, NEEDS_REASON | NEEDS_LINE},
-    {ACSA_STEP_AMEND, NEEDS_AMEND},
-};
 
 struct acsa_order_scope order_scope(const struct acsa_order *o)
 {
@@ -97,7 +77,6 @@ static void view_answer(struct acsa_app *app, struct request *req,
 {
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(app);
     struct acsa_text text;
     acsa_text_init(&text, 4096);
     ACSA_TEXT_LIT(&text, "{");
@@ -105,8 +84,8 @@ static void view_answer(struct acsa_app *app, struct request *req,
     ACSA_TEXT_LIT(&text, ",\"events\":[");
     struct event_scan scan = {&text, &view->order.currency, 0};
     enum acsa_rc rc = only_event != NULL ? event_row(&scan, only_event)
-                                         : store->vtbl->event_list(store, view->order.number,
-                                                                   event_row, &scan, &err);
+                                         : acsa_app_order_events(app, view->order.number,
+                                                                 event_row, &scan, &err);
     ACSA_TEXT_LIT(&text, "]}");
     size_t size = 0;
     char *body = acsa_text_take(&text, &size);
@@ -144,7 +123,7 @@ static void order_answer(struct acsa_app *app, struct request *req, const char *
         problem_rc(req, rc, &err);
         return;
     }
-    rc = acsa_order_view_resolve(acsa_app_store(app), view);
+    rc = acsa_app_order_view(app, view);
     if (rc != ACSA_OK) {
         acsa_error_set(&err, rc, "", "cannot read the names order %s refers to", number);
         problem_rc(req, rc, &err);
@@ -168,7 +147,7 @@ static _Thread_local struct {
 static _Thread_local uint32_t unit_names_next;
 
 /* The name of unit id into name ("" for none, or if it cannot be read). */
-static void unit_name(struct acsa_store *store, int64_t id, char name[ACSA_NAME_SIZE])
+static void unit_name(struct acsa_app *app, int64_t id, char name[ACSA_NAME_SIZE])
 {
     name[0] = '\0';
     if (id == 0) {
@@ -182,7 +161,7 @@ static void unit_name(struct acsa_store *store, int64_t id, char name[ACSA_NAME_
     }
     char party[ACSA_NATION_SIZE];
     struct acsa_error ignored;
-    if (store->vtbl->unit_get(store, id, party, name, &ignored) != ACSA_OK) {
+    if (acsa_app_unit_get(app, id, party, name, &ignored) != ACSA_OK) {
         name[0] = '\0';
         return;
     }
@@ -204,8 +183,8 @@ static void order_created_render(struct acsa_app *app, struct request *req)
     struct acsa_order *order = &view->order;
     *order = created->order;
     view->activity = created->activity;
-    unit_name(acsa_app_store(app), order->requester_unit_id, view->requester_unit);
-    unit_name(acsa_app_store(app), order->supplier_unit_id, view->supplier_unit);
+    unit_name(app, order->requester_unit_id, view->requester_unit);
+    unit_name(app, order->supplier_unit_id, view->supplier_unit);
     ACSA_ASSERT(order->event_count == 1);
     view_answer(app, req, view, args->status, &created->event);
 }
@@ -273,11 +252,12 @@ void route_orders_list(struct request *req)
     }
     memcpy(f.after_number, scan.page.cursor, strlen(scan.page.cursor) + 1);
     f.state_set = query[2].seen;
-    f.overdue_as_of = overdue ? as_of : ACSA_DATE_NONE;
+    if (overdue) {
+        acsa_order_overdue_rule(as_of, &f.due);
+    }
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(server_reader(req));
-    enum acsa_rc rc = store->vtbl->order_list(store, &f, order_row, &scan, &err);
+    enum acsa_rc rc = acsa_app_order_list(server_reader(req), &f, order_row, &scan, &err);
     page_respond(req, &scan.page, rc, &err, NULL);
 }
 
@@ -561,7 +541,7 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     const char *amount = NULL;
     const struct acsa_currency *currency = NULL;
     json_t *doc = NULL;
-    if ((needs & NEEDS_AMEND) != 0) {
+    if ((needs & ACSA_INPUT_AMEND) != 0) {
         return route_amend_parse(req, &args->amend, c);
     }
     const char *rate = NULL;
@@ -571,33 +551,33 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
             sizeof(c->backdate_reason)),
     };
     size_t n = 2;
-    if ((needs & NEEDS_LINE_NO) != 0) {
+    if ((needs & ACSA_INPUT_LINE_NO) != 0) {
         fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, true, &c->line_no, 0);
     }
-    if ((needs & NEEDS_STEP) != 0) {
+    if ((needs & ACSA_INPUT_STEP) != 0) {
         fields[n++] = (struct json_in_field)JIN("corrected_step", JIN_TEXT, true,
                                                 args->corrected, sizeof(args->corrected));
     }
-    if ((needs & NEEDS_REASON) != 0) {
+    if ((needs & ACSA_INPUT_REASON) != 0) {
         fields[n++] = (struct json_in_field)JIN("reason", JIN_TEXT_EMPTY, false, c->reason,
                                                 sizeof(c->reason));
     }
-    if ((needs & NEEDS_LINE) != 0) {
+    if ((needs & ACSA_INPUT_LINE) != 0) {
         fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, true, &c->line_no, 0);
         fields[n++] = (struct json_in_field)JIN("qty", JIN_QUANTITY, true, &c->quantity_milli, 0);
     }
-    if ((needs & NEEDS_AMOUNT) != 0) {
+    if ((needs & ACSA_INPUT_AMOUNT) != 0) {
         fields[n++] = (struct json_in_field)JIN("amount", JIN_AMOUNT, true, &amount, 0);
         fields[n++] = (struct json_in_field)JIN("currency", JIN_CURRENCY, true, &currency, 0);
         n += settlement_fields(fields + n, c, &rate);
     }
-    if ((needs & TAKES_LINE) != 0) {
+    if ((needs & ACSA_INPUT_LINE_OPTIONAL) != 0) {
         fields[n++] = (struct json_in_field)JIN("line", JIN_LINE_NO, false, &c->line_no, 0);
         fields[n++] = (struct json_in_field)JIN("qty", JIN_QUANTITY, false, &c->quantity_milli,
                                                 0);
     }
     json_t *with = NULL;
-    if ((needs & NEEDS_WITH) != 0) {
+    if ((needs & ACSA_INPUT_WITH) != 0) {
         fields[n++] = (struct json_in_field)JIN("with", JIN_ARRAY, true, &with, 0);
         n += settlement_fields(fields + n, c, &rate) - 1; /* An exchange names no invoice. */
     }
@@ -625,18 +605,15 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
 
 void route_orders_step(struct request *req)
 {
-    const struct step_needs *needs = NULL;
+    unsigned needs = 0;
     enum acsa_step step = ACSA_STEP_CREATE;
-    bool known = acsa_step_parse(req->params[1], &step);
-    for (size_t i = 0; known && i < LEN(step_table); i++) {
-        needs = step_table[i].step == step ? &step_table[i] : needs;
-    }
+    bool known = acsa_step_parse(req->params[1], &step) && acsa_step_inputs(step, &needs);
     snprintf(req->audit_object, sizeof(req->audit_object), "%.40s", req->params[0]);
     if (strlen(req->params[0]) >= ACSA_NUMBER_SIZE) {
         refusef(req, 404, ACSA_ENOTFOUND, "number", "order %.40s not found", req->params[0]);
         return;
     }
-    if (needs == NULL) {
+    if (!known) {
         refusef(req, 404, ACSA_ENOTFOUND, "step", "step: \"%.40s\" is not an order step",
                 req->params[1]);
         return;
@@ -652,7 +629,7 @@ void route_orders_step(struct request *req)
     args->command.recorded_day = req->today;
     snprintf(args->command.actor, sizeof(args->command.actor), "%s", req->user.display_name);
     memcpy(args->number, req->params[0], strlen(req->params[0]) + 1); /* Length checked. */
-    if (!step_parse(req, args, needs->needs)) {
+    if (!step_parse(req, args, needs)) {
         acsa_free(args);
         return;
     }

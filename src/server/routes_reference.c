@@ -59,8 +59,7 @@ void route_agreements_list(struct request *req)
     scan.today = req->today;
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(server_reader(req));
-    enum acsa_rc rc = store->vtbl->agreement_list(store, agreement_row, &scan, &err);
+    enum acsa_rc rc = acsa_app_agreement_list(server_reader(req), agreement_row, &scan, &err);
     page_respond(req, &scan.page, rc, &err, NULL);
 }
 
@@ -72,9 +71,8 @@ static enum acsa_rc agreement_answer(struct acsa_app *app, struct request *req, 
     struct acsa_error err;
     acsa_error_clear(&err);
     char *text = NULL;
-    struct acsa_store *store = acsa_app_store(app);
     enum acsa_rc rc = agreement == NULL ? ACSA_ENOMEM : ACSA_OK;
-    rc = rc == ACSA_OK ? store->vtbl->agreement_get(store, id, agreement, &err) : rc;
+    rc = rc == ACSA_OK ? acsa_app_agreement_get(app, id, agreement, &err) : rc;
     rc = rc == ACSA_OK ? acsa_agreement_to_json(agreement, &text, &err) : rc;
     acsa_free(agreement);
     if (rc != ACSA_OK) {
@@ -139,8 +137,8 @@ void route_units_list(struct request *req)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(server_reader(req));
-    page_respond(req, &page, store->vtbl->unit_list(store, unit_row, &page, &err), &err, NULL);
+    enum acsa_rc rc = acsa_app_unit_list(server_reader(req), unit_row, &page, &err);
+    page_respond(req, &page, rc, &err, NULL);
 }
 
 struct unit_args {
@@ -218,9 +216,8 @@ void route_officials_list(struct request *req)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(server_reader(req));
-    enum acsa_rc rc = store->vtbl->grant_list(store, NULL, NULL, all ? ACSA_DATE_NONE : as_of,
-                                              grant_row, &page, &err);
+    enum acsa_rc rc = acsa_app_grant_list(server_reader(req), NULL, NULL,
+                                          all ? ACSA_DATE_NONE : as_of, grant_row, &page, &err);
     page_respond(req, &page, rc, &err, NULL);
 }
 
@@ -354,9 +351,9 @@ void route_activities_list(struct request *req)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(server_reader(req));
-    enum acsa_rc rc = store->vtbl->activity_list(store, query[2].seen ? agreement : NULL,
-                                                 activity_row, &page, &err);
+    enum acsa_rc rc = acsa_app_activity_list(server_reader(req),
+                                             query[2].seen ? agreement : NULL, activity_row,
+                                             &page, &err);
     page_respond(req, &page, rc, &err, NULL);
 }
 
@@ -365,9 +362,8 @@ static enum acsa_rc activity_add_job(struct acsa_app *app, struct request *req)
     struct acsa_activity *activity = req->job_args;
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_store *store = acsa_app_store(app);
     enum acsa_rc rc = acsa_app_activity_add(app, activity, &activity->id, &err);
-    rc = rc == ACSA_OK ? store->vtbl->activity_get(store, activity->id, activity, &err) : rc;
+    rc = rc == ACSA_OK ? acsa_app_activity_get(app, activity->id, activity, &err) : rc;
     if (rc != ACSA_OK) {
         problem_rc(req, rc, &err);
         return rc;

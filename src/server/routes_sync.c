@@ -301,9 +301,7 @@ static void status_reply(struct request *req)
     acsa_error_clear(&err);
     int64_t last = 0;
     enum acsa_rc rc = acsa_app_peer_get(app, req->peer, &peer, &err);
-    struct acsa_store *store = acsa_app_store(app);
-    rc = rc == ACSA_OK ? store->vtbl->record_last_seq(store, acsa_app_nation(app), &last, &err)
-                       : rc;
+    rc = rc == ACSA_OK ? acsa_app_own_last_seq(app, &last, &err) : rc;
     if (rc != ACSA_OK) {
         problem_rc(req, rc, &err);
         return;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../app/app.h"
+#include "../app/app_reads.h"
 #include "../app/auth.h"
 #include "../app/node.h"
 #include "../core/acsa_assert.h"

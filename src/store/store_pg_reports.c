@@ -12,7 +12,8 @@
 /* ---- Order list ----------------------------------------------------------------------- */
 
 /* One statement serves every filter: an unset filter binds NULL and its condition is true.
- * The conditions are those of ORDER_LIST_SQL in store_sqlite_reports.c. */
+ * The conditions are those of ORDER_LIST_SQL in store_sqlite_reports.c: which orders are
+ * overdue or convertible is the core's rule, bound as values (struct acsa_due_rule). */
 #define ORDER_LIST_SQL                                                                      \
     "SELECT number, agreement_id, requester, supplier, activity_id, method, state, "       \
     "currency, exponent, value_minor, outstanding_minor, created_on, delivered_on, due_on, " \
@@ -23,13 +24,16 @@
     "AND ($3::bigint IS NULL OR activity_id = $3) "                                         \
     "AND ($4::text IS NULL OR requester = $4 OR supplier = $4) "                            \
     "AND ($5::text IS NULL OR (due_on < $5 AND state IN ($6, $7, $8, $13) "                \
-    "AND outstanding_minor > 0)) "                                                          \
-    "AND ($9::bigint IS NULL OR (method <> $10 AND state = $6 AND converted = 0)) "         \
+    "AND ($14::bigint IS NULL OR outstanding_minor > 0) "                                   \
+    "AND ($9::bigint IS NULL OR method <> $10) "                                            \
+    "AND ($15::bigint IS NULL OR converted = 0))) "                                         \
     "AND ($11::text IS NULL OR number > $11) "                                              \
     "AND ($12::text IS NULL OR strpos(number, $12) > 0 OR EXISTS (SELECT 1 FROM "           \
     "order_lines l WHERE l.order_number = orders.number AND "                               \
     "strpos(lower(l.description), lower($12)) > 0)) "                                       \
     "ORDER BY number"
+
+_Static_assert(ACSA_DUE_RULE_STATES == 4, "ORDER_LIST_SQL has four state slots");
 
 struct order_scan {
     acsa_order_cb cb;
@@ -68,20 +72,26 @@ enum acsa_rc acsa__pg_order_list(struct acsa_store *store, const struct acsa_ord
     struct acsa_order_filter any;
     if (filter == NULL) {
         memset(&any, 0, sizeof(any));
-        any.overdue_as_of = ACSA_DATE_NONE;
         filter = &any;
     }
     ACSA_ASSERT(!filter->state_set || (unsigned)filter->state < ACSA_STATE_COUNT);
     const struct acsa_order_filter *f = filter;
-    /* The names come from the core, so renaming a state cannot silently empty a report. */
+    /* The due rule's values, from the core (names too, so renaming a state cannot silently
+     * empty a report); an unused state slot binds NULL, which matches nothing. */
+    const struct acsa_due_rule *due = &f->due;
+    ACSA_ASSERT(due->state_count <= ACSA_DUE_RULE_STATES);
+    const char *states[ACSA_DUE_RULE_STATES] = {NULL, NULL, NULL, NULL};
+    for (uint32_t i = 0; i < due->state_count; i++) {
+        states[i] = acsa_state_name(due->states[i]);
+    }
     const struct acsa__pg_value values[] = {
         PG_TEXT(f->state_set ? acsa_state_name(f->state) : NULL), PG_OPT_TEXT(f->agreement_id),
-        PG_OPT_INT(f->activity_id), PG_OPT_TEXT(f->partner), PG_DAY(f->overdue_as_of),
-        PG_TEXT(acsa_state_name(ACSA_STATE_DELIVERED)),
-        PG_TEXT(acsa_state_name(ACSA_STATE_INVOICED)),
-        PG_TEXT(acsa_state_name(ACSA_STATE_DISPUTED)), PG_OPT_INT(f->convertible_only ? 1 : 0),
+        PG_OPT_INT(f->activity_id), PG_OPT_TEXT(f->partner),
+        PG_DAY(due->state_count > 0 ? due->due_before : ACSA_DATE_NONE), PG_TEXT(states[0]),
+        PG_TEXT(states[1]), PG_TEXT(states[2]), PG_OPT_INT(due->in_kind ? 1 : 0),
         PG_TEXT(acsa_method_name(ACSA_METHOD_CASH)), PG_OPT_TEXT(f->after_number),
-        PG_OPT_TEXT(f->search), PG_TEXT(acsa_state_name(ACSA_STATE_DELIVERING))};
+        PG_OPT_TEXT(f->search), PG_TEXT(states[3]), PG_OPT_INT(due->outstanding ? 1 : 0),
+        PG_OPT_INT(due->unconverted ? 1 : 0)};
     const struct acsa__pg_statement st = PG_STATEMENT(ACSA__PG_ORDER_LIST, ORDER_LIST_SQL,
                                                       values);
     struct order_scan scan = {cb, ctx};

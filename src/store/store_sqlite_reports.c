@@ -11,8 +11,9 @@
 /* ---- Order list ----------------------------------------------------------------------- */
 
 /* One static statement serves every filter: an unset filter binds NULL and its condition is
- * true. The overdue condition mirrors acsa_order_overdue and the convertible one
- * acsa_order_convertible, so a list and the core agree on which orders qualify. */
+ * true. Which orders are overdue or convertible is the core's rule, bound as values
+ * (struct acsa_due_rule: a cut-off day, the open states, outstanding, in kind, not
+ * converted), so the SQL restates no rule and a list and the core agree. */
 #define ORDER_LIST_SQL                                                                      \
     "SELECT number, agreement_id, requester, supplier, activity_id, method, state, "       \
     "currency, exponent, value_minor, outstanding_minor, created_on, delivered_on, due_on, " \
@@ -23,12 +24,14 @@
     "AND (?3 IS NULL OR activity_id = ?3) "                                                 \
     "AND (?4 IS NULL OR requester = ?4 OR supplier = ?4) "                                  \
     "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8, ?13) "                      \
-    "AND outstanding_minor > 0)) "                                                          \
-    "AND (?9 IS NULL OR (method <> ?10 AND state = ?6 AND converted = 0)) "                 \
+    "AND (?14 IS NULL OR outstanding_minor > 0) AND (?9 IS NULL OR method <> ?10) "         \
+    "AND (?15 IS NULL OR converted = 0))) "                                                 \
     "AND (?11 IS NULL OR number > ?11) "                                                    \
     "AND (?12 IS NULL OR instr(number, ?12) > 0 OR EXISTS (SELECT 1 FROM order_lines l "    \
     "WHERE l.order_number = orders.number AND instr(lower(l.description), lower(?12)) > 0)) " \
     "ORDER BY number"
+
+_Static_assert(ACSA_DUE_RULE_STATES == 4, "ORDER_LIST_SQL has four state slots");
 
 static void order_filter_bind(struct acsa__sqlite_bind *b, const struct acsa_order_filter *f)
 {
@@ -36,18 +39,23 @@ static void order_filter_bind(struct acsa__sqlite_bind *b, const struct acsa_ord
     acsa__sqlite_bind_opt_text(b, 2, f->agreement_id);
     acsa__sqlite_bind_opt_int(b, 3, f->activity_id);
     acsa__sqlite_bind_opt_text(b, 4, f->partner);
-    acsa__sqlite_bind_day(b, 5, f->overdue_as_of);
-    /* The names come from the core rather than the SQL text, so renaming a state cannot
-     * silently empty a report. */
-    acsa__sqlite_bind_text(b, 6, acsa_state_name(ACSA_STATE_DELIVERED));
-    acsa__sqlite_bind_text(b, 7, acsa_state_name(ACSA_STATE_INVOICED));
-    acsa__sqlite_bind_text(b, 8, acsa_state_name(ACSA_STATE_DISPUTED));
-    acsa__sqlite_bind_opt_int(b, 9, f->convertible_only ? 1 : 0);
+    /* The due rule's values, from the core (names too: renaming a state cannot silently
+     * empty a report); an unused state slot binds NULL, which matches nothing. */
+    const struct acsa_due_rule *due = &f->due;
+    ACSA_ASSERT(due->state_count <= ACSA_DUE_RULE_STATES);
+    bool ruled = due->state_count > 0;
+    static const int state_slots[ACSA_DUE_RULE_STATES] = {6, 7, 8, 13};
+    acsa__sqlite_bind_day(b, 5, ruled ? due->due_before : ACSA_DATE_NONE);
+    for (uint32_t i = 0; i < ACSA_DUE_RULE_STATES; i++) {
+        acsa__sqlite_bind_text(b, state_slots[i],
+                               i < due->state_count ? acsa_state_name(due->states[i]) : NULL);
+    }
+    acsa__sqlite_bind_opt_int(b, 9, due->in_kind ? 1 : 0);
     acsa__sqlite_bind_text(b, 10, acsa_method_name(ACSA_METHOD_CASH));
     acsa__sqlite_bind_opt_text(b, 11, f->after_number);
     acsa__sqlite_bind_opt_text(b, 12, f->search);
-    /* A delivering order has a due date only once part of it is invoiced. */
-    acsa__sqlite_bind_text(b, 13, acsa_state_name(ACSA_STATE_DELIVERING));
+    acsa__sqlite_bind_opt_int(b, 14, due->outstanding ? 1 : 0);
+    acsa__sqlite_bind_opt_int(b, 15, due->unconverted ? 1 : 0);
 }
 
 /* The summary comes from the orders row alone, so a list never reads lines or events. */
@@ -107,7 +115,6 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
     struct acsa_order_filter any;
     if (filter == NULL) {
         memset(&any, 0, sizeof(any));
-        any.overdue_as_of = ACSA_DATE_NONE;
         filter = &any;
     }
     ACSA_ASSERT(!filter->state_set || (unsigned)filter->state < ACSA_STATE_COUNT);

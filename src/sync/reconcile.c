@@ -15,7 +15,7 @@
 #include "../util/alloc.h"
 #include "../core/money.h"
 #include "../core/transit.h"
-#include "../store/store.h"
+#include "../app/app_reads.h"
 #include "sync.h"
 #include "../app/snapshot.h"
 
@@ -31,8 +31,7 @@ static enum acsa_rc add_fingerprint(void *ctx, const char *number, uint64_t fing
 enum acsa_rc acsa_sync_fingerprints(struct acsa_app *app, const char *party,
                                     struct acsa_sync_buf *out, struct acsa_error *err)
 {
-    struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = store->vtbl->order_fingerprints(store, party, add_fingerprint, out, err);
+    enum acsa_rc rc = acsa_app_order_fingerprints(app, party, add_fingerprint, out, err);
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -125,8 +124,7 @@ static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
 enum acsa_rc acsa_sync_balance(struct acsa_app *app, const char *party,
                                struct acsa_sync_buf *out, struct acsa_error *err)
 {
-    struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = store->vtbl->balance(store, party, ACSA_DATE_NONE, add_balance, out, err);
+    enum acsa_rc rc = acsa_app_balance(app, party, ACSA_DATE_NONE, add_balance, out, err);
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -525,8 +523,7 @@ static enum acsa_rc compare_ledgers(struct acsa_app *app, const char *party, str
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     struct ledger *theirs = ours + 1;
-    struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = store->vtbl->balance(store, party, ACSA_DATE_NONE, ours_row, ours, err);
+    enum acsa_rc rc = acsa_app_balance(app, party, ACSA_DATE_NONE, ours_row, ours, err);
     if (rc == ACSA_OK && theirs_text != NULL) {
         parse_theirs(theirs, theirs_text, theirs_len);
         for (uint32_t i = 0; i < theirs->count; i++) {
@@ -722,14 +719,13 @@ enum acsa_rc acsa_reconcile_offline(struct acsa_app *app, const char *party,
         acsa_snapshot_free(&snap);
         return rc;
     }
-    struct acsa_store *store = acsa_app_store(app);
     seen->created_s = snap.created_s;
     seen->received_s = row.received_s;
     seen->sender_through = snap.sender_through;
     seen->seen_through = snap.seen_through;
     seen->theirs_held = peer.received_through;
     seen->orders = snap.orders;
-    rc = store->vtbl->record_last_seq(store, acsa_app_nation(app), &seen->ours_through, err);
+    rc = acsa_app_own_last_seq(app, &seen->ours_through, err);
     struct acsa_sync_buf mine = {0};
     rc = rc == ACSA_OK ? acsa_sync_fingerprints(app, party, &mine, err) : rc;
     struct merge m;

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../core/date.h"
-#include "../store/store.h"
+#include "../app/app_reads.h"
 #include "../util/alloc.h"
 #include "sync.h"
 
@@ -65,8 +65,7 @@ enum acsa_rc acsa_sync_agreements(struct acsa_app *app, const char *party,
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     list->party = party;
-    struct acsa_store *store = acsa_app_store(app);
-    enum acsa_rc rc = store->vtbl->agreement_list(store, collect_id, list, err);
+    enum acsa_rc rc = acsa_app_agreement_list(app, collect_id, list, err);
     for (uint32_t i = 0; rc == ACSA_OK && i < list->count; i++) {
         rc = acsa_app_agreement_info(app, list->ids[i], ACSA_DATE_NONE, info, err);
         if (rc == ACSA_OK) {

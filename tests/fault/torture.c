@@ -19,6 +19,7 @@
 
 #include "agreement_json.h"
 #include "alloc.h"
+#include "app_reads.h"
 #include "auth.h"
 #include "date.h"
 #include "fault_alloc.h"
@@ -193,18 +194,18 @@ static enum acsa_rc run_reports(struct torture *t, struct acsa_error *err)
     if (rc != ACSA_OK) {
         return rc;
     }
-    struct acsa_store *store = acsa_app_store(app);
     struct render_ctx ctx = {t, err};
-    rc = store->vtbl->order_list(store, NULL, summary_row, &ctx, err);
+    rc = acsa_app_order_list(app, NULL, summary_row, &ctx, err);
     struct acsa_balance_grouper grouper = {.emit = balance_line, .ctx = &ctx, .err = err};
-    rc = rc == ACSA_OK ? store->vtbl->balance(store, "", ACSA_DATE_NONE,
-                                              acsa_balance_grouper_row, &grouper, err) : rc;
+    rc = rc == ACSA_OK ? acsa_app_balance(app, "", ACSA_DATE_NONE, acsa_balance_grouper_row,
+                                          &grouper, err)
+                       : rc;
     rc = rc == ACSA_OK ? acsa_balance_grouper_finish(&grouper) : rc;
     struct acsa_order_view *view = calloc(1, sizeof(*view));
     rc = rc == ACSA_OK ? acsa_app_order_get(app, "IN-JP-2024-000001", &view->order, NULL, err)
                        : rc;
     if (rc == ACSA_OK) {
-        rc = acsa_order_view_resolve(store, view);
+        rc = acsa_app_order_view(app, view);
         rc = rc == ACSA_OK ? render(t, acsa_order_json(view, fx_day("2024-09-01")), err) : rc;
     }
     free(view);

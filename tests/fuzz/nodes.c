@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app_int.h"
 #include "auth.h"
 #include "date.h"
 
@@ -181,7 +182,7 @@ static int64_t ref_of(struct fuzz_node *n, enum acsa_ref_kind kind, int64_t orig
 {
     int64_t id = 0;
     struct acsa_error err;
-    struct acsa_store *s = acsa_app_store(n->app);
+    struct acsa_store *s = acsa__app_store(n->app);
     check(s->vtbl->ref_find(s, kind, "IN", origin_id, &id, &err), &err, "ref");
     return id;
 }

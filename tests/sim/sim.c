@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "app_int.h"
 #include "auth.h"
 #include "date.h"
 #include "node.h"
@@ -150,7 +151,7 @@ __attribute__((format(printf, 1, 2))) static void say(const char *format, ...)
 
 static struct acsa_store *store_of(struct node *n)
 {
-    return acsa_app_store(n->app);
+    return acsa__app_store(n->app);
 }
 
 static int32_t day_of(const char *text)

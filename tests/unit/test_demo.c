@@ -15,6 +15,8 @@
 #include "agreement.h"
 #include "agreement_json.h"
 #include "app.h"
+#include "app_int.h"
+#include "app_reads.h"
 #include "auth.h"
 #include "date.h"
 #include "demo.h"
@@ -103,10 +105,12 @@ static enum acsa_rc count_order(void *ctx, const struct acsa_order_summary *orde
 
 static struct tally list_orders(struct fixture *f, int32_t overdue_as_of)
 {
-    struct acsa_store *store = acsa_app_store(f->app);
+    struct acsa_store *store = acsa__app_store(f->app);
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = overdue_as_of;
+    if (overdue_as_of != ACSA_DATE_NONE) {
+        acsa_order_overdue_rule(overdue_as_of, &filter.due);
+    }
     struct tally t;
     memset(&t, 0, sizeof(t));
     struct acsa_error err;
@@ -141,6 +145,94 @@ static void test_overdue(void **state)
     assert_int_equal(t.orders, 0);
 }
 
+/* What the overdue report's scan handed out. */
+struct overdue_seen {
+    unsigned open;
+    unsigned disputed;
+    unsigned late;
+    uint64_t open_orders_in_totals;
+};
+
+static enum acsa_rc overdue_seen_row(void *ctx, const struct acsa_overdue_item *item)
+{
+    struct overdue_seen *seen = ctx;
+    assert_true(item->days >= 1);
+    assert_true(item->label[0] != '\0');
+    assert_int_equal(item->disputed, item->order->state == ACSA_STATE_DISPUTED);
+    if (item->disputed) {
+        seen->disputed++;
+    } else {
+        seen->open++;
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc late_seen_row(void *ctx, const struct acsa_invoice_late *item)
+{
+    struct overdue_seen *seen = ctx;
+    assert_true(item->days_late >= 1);
+    assert_int_equal(item->order->method, ACSA_METHOD_CASH);
+    seen->late++;
+    return ACSA_OK;
+}
+
+/* The one overdue report (the CLI's and the API's): every order past due once, the open ones
+ * in the totals, sorted, the disputed ones apart; each part alone lists its own. */
+static void test_overdue_report(void **state)
+{
+    struct fixture *f = *state;
+    int32_t as_of = day_of("2026-11-23");
+    struct acsa_error err;
+    struct overdue_seen all = {0};
+    struct acsa_overdue_totals totals = {0};
+    assert_int_equal(acsa_app_overdue(f->app, as_of, NULL, ACSA_OVERDUE_ALL, overdue_seen_row,
+                                      &all, &totals, &err),
+                     ACSA_OK);
+    assert_int_equal(all.open + all.disputed, list_orders(f, as_of).orders);
+    assert_true(all.open >= 1);
+    for (size_t i = 0; i < totals.count; i++) {
+        all.open_orders_in_totals += totals.items[i].orders;
+        assert_true(totals.items[i].outstanding_minor > 0);
+        if (i > 0) {
+            assert_true(totals.items[i - 1].bucket <= totals.items[i].bucket);
+        }
+    }
+    assert_int_equal(all.open_orders_in_totals, all.open);
+    acsa_app_overdue_totals_free(&totals);
+    struct overdue_seen open = {0};
+    struct overdue_seen disputed = {0};
+    assert_int_equal(acsa_app_overdue(f->app, as_of, NULL, ACSA_OVERDUE_OPEN, overdue_seen_row,
+                                      &open, NULL, &err),
+                     ACSA_OK);
+    assert_int_equal(acsa_app_overdue(f->app, as_of, NULL, ACSA_OVERDUE_DISPUTED,
+                                      overdue_seen_row, &disputed, NULL, &err),
+                     ACSA_OK);
+    assert_int_equal(open.open, all.open);
+    assert_int_equal(open.disputed, 0);
+    assert_int_equal(disputed.disputed, all.disputed);
+    assert_int_equal(disputed.open, 0);
+    assert_int_equal(acsa_app_invoice_late(f->app, as_of, late_seen_row, &all, &err), ACSA_OK);
+
+    /* The monthly figures count every order once, in month order. */
+    struct acsa_monthly monthly;
+    assert_int_equal(acsa_app_monthly(f->app, day_of("1900-01-01"), NULL, &monthly, &err),
+                     ACSA_OK);
+    uint64_t orders = 0;
+    for (size_t i = 0; i < monthly.count; i++) {
+        orders += monthly.items[i].orders;
+        assert_true(i == 0 || monthly.items[i - 1].month <= monthly.items[i].month);
+    }
+    assert_int_equal(orders, list_orders(f, ACSA_DATE_NONE).orders);
+    acsa_app_monthly_free(&monthly);
+    uint64_t counts[ACSA_STATE_COUNT];
+    assert_int_equal(acsa_app_order_state_counts(f->app, counts, &err), ACSA_OK);
+    uint64_t counted = 0;
+    for (unsigned i = 0; i < ACSA_STATE_COUNT; i++) {
+        counted += counts[i];
+    }
+    assert_int_equal(counted, orders);
+}
+
 static void test_one_exchange_and_one_conversion(void **state)
 {
     struct fixture *f = *state;
@@ -173,7 +265,7 @@ static enum acsa_rc count_row(void *ctx, const struct acsa_balance_row *row)
 static void test_balance_with_japan(void **state)
 {
     struct fixture *f = *state;
-    struct acsa_store *store = acsa_app_store(f->app);
+    struct acsa_store *store = acsa__app_store(f->app);
     struct tally t;
     memset(&t, 0, sizeof(t));
     struct acsa_error err;
@@ -266,6 +358,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_state_and_method),
         cmocka_unit_test(test_overdue),
+        cmocka_unit_test(test_overdue_report),
         cmocka_unit_test(test_one_exchange_and_one_conversion),
         cmocka_unit_test(test_balance_with_japan),
         cmocka_unit_test(test_existing_path_refused),

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "app_int.h"
 #include "date.h"
 #include "auth.h"
 #include "demo.h"
@@ -293,7 +294,7 @@ static enum acsa_rc collect(void *ctx, const struct acsa_grant *grant, const cha
 static void list_grants(struct fixture *f, int32_t as_of, struct grant_rows *out)
 {
     memset(out, 0, sizeof(*out));
-    struct acsa_store *store = acsa_app_store(f->app);
+    struct acsa_store *store = acsa__app_store(f->app);
     MUST(f, store->vtbl->grant_list(store, "IN", "Cdr A. Rao", as_of, collect, out, &f->err));
 }
 
@@ -435,7 +436,7 @@ static void test_migration_carries_limits_over(void **state)
     MUST(f, acsa_app_open(f->path, 0, &f->app, &f->err));
     struct grant_rows list;
     memset(&list, 0, sizeof(list));
-    struct acsa_store *store = acsa_app_store(f->app);
+    struct acsa_store *store = acsa__app_store(f->app);
     MUST(f, store->vtbl->grant_list(store, "IN", "Cdr Old", ACSA_DATE_NONE, collect, &list,
                                     &f->err));
     assert_int_equal(list.count, 2);

@@ -17,6 +17,7 @@
 #include "agreement.h"
 #include "agreement_json.h"
 #include "app.h"
+#include "app_int.h"
 #include "auth.h"
 #include "date.h"
 #include "money.h"
@@ -535,7 +536,7 @@ static void stored_step(struct fixture *f, struct acsa_store *store, enum acsa_s
  * the events that post are stored; the order rows hold every step. */
 static void build_many(struct fixture *f, struct acsa_app *app)
 {
-    struct acsa_store *store = acsa_app_store(app);
+    struct acsa_store *store = acsa__app_store(app);
     struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH);
     d.line_count = 1;
     set_line(&d, 0, 1000, ACSA_ORDER_VALUE_MAX);
@@ -620,7 +621,7 @@ static void test_defect10_many_orders_at_the_limit_sum_exactly(void **state)
     struct acsa_balance_line line;
     memset(&line, 0, sizeof(line));
     struct acsa_balance_grouper grouper = {.emit = keep_line, .ctx = &line, .err = &f->err};
-    struct acsa_store *store = acsa_app_store(app);
+    struct acsa_store *store = acsa__app_store(app);
     assert_int_equal(store->vtbl->balance(store, "", ACSA_DATE_NONE, acsa_balance_grouper_row,
                                           &grouper, &f->err),
                      ACSA_OK);

@@ -16,6 +16,7 @@
 #include "date.h"
 #include "money.h"
 #include "order.h"
+#include "step_inputs.h"
 
 #include "order_fixture.h"
 
@@ -417,6 +418,75 @@ static void test_rik_conversion(void **state)
     assert_int_equal(f->order.state, ACSA_STATE_SETTLED);
 }
 
+/* What a store selects with rule (as its ORDER_LIST_SQL does with the bound values). */
+static bool rule_selects(const struct acsa_due_rule *rule, const struct acsa_order *o)
+{
+    bool in_state = false;
+    for (uint32_t i = 0; i < rule->state_count; i++) {
+        in_state = in_state || o->state == rule->states[i];
+    }
+    return rule->state_count > 0 && o->due_day != ACSA_DATE_NONE &&
+           o->due_day < rule->due_before && in_state &&
+           (!rule->outstanding || acsa_order_outstanding(o) > 0) &&
+           (!rule->in_kind || o->method != ACSA_METHOD_CASH) &&
+           (!rule->unconverted || !o->converted);
+}
+
+static void expect_rules_agree(const struct acsa_order *o)
+{
+    int32_t base = o->due_day != ACSA_DATE_NONE ? o->due_day : day_of("2024-07-01");
+    for (int32_t day = base - 2; day <= base + 2; day++) {
+        struct acsa_due_rule rule;
+        acsa_order_overdue_rule(day, &rule);
+        assert_int_equal(rule_selects(&rule, o), acsa_order_overdue(o, day));
+        acsa_order_convertible_rule(day, &rule);
+        assert_int_equal(rule_selects(&rule, o), acsa_order_convertible(o, day));
+    }
+}
+
+/* The values a store is given for overdue and convertible orders select exactly the orders
+ * the core's predicates hold for, at each point of an order's life. */
+static void test_due_rules_agree(void **state)
+{
+    struct fixture *f = *state;
+    to_accepted(f, ACSA_METHOD_RIK, &f->order);
+    expect_rules_agree(&f->order);
+    to_delivered(f, &f->order);
+    expect_rules_agree(&f->order);
+    struct acsa_command cmd = command(ACSA_STEP_CONVERT, "system");
+    cmd.day = f->order.due_day + 1;
+    assert_int_equal(step(f, &f->order, cmd), ACSA_OK);
+    expect_rules_agree(&f->order);
+    assert_int_equal(pay(f, &f->order, 20000, "JPY", "Lt Finance"), ACSA_OK);
+    expect_rules_agree(&f->order);
+
+    memset(&f->order, 0, sizeof(f->order));
+    to_accepted(f, ACSA_METHOD_CASH, &f->order);
+    to_delivered(f, &f->order);
+    expect_rules_agree(&f->order);
+}
+
+/* Every step taken by name on an order has its inputs in the core's one table. */
+static void test_step_inputs(void **state)
+{
+    (void)state;
+    unsigned inputs = 0;
+    for (int s = 0; s < ACSA_STEP_COUNT; s++) {
+        enum acsa_step step = (enum acsa_step)s;
+        bool named = step != ACSA_STEP_CREATE && step != ACSA_STEP_CONVERT &&
+                     step != ACSA_STEP_VOID;
+        assert_int_equal(acsa_step_inputs(step, &inputs), named);
+    }
+    assert_true(acsa_step_inputs(ACSA_STEP_APPROVE, &inputs));
+    assert_int_equal(inputs, ACSA_INPUT_REASON);
+    assert_true(acsa_step_inputs(ACSA_STEP_CORRECT, &inputs));
+    assert_int_equal(inputs, ACSA_INPUT_REASON | ACSA_INPUT_LINE | ACSA_INPUT_STEP);
+    assert_true(acsa_step_inputs(ACSA_STEP_INVOICE, &inputs));
+    assert_int_equal(inputs, ACSA_INPUT_LINE_OPTIONAL);
+    assert_true(acsa_step_inputs(ACSA_STEP_CLOSE, &inputs));
+    assert_int_equal(inputs, 0);
+}
+
 static void test_eve_exchange(void **state)
 {
     struct fixture *f = *state;
@@ -796,6 +866,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cash_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rik_lifecycle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rik_conversion, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_due_rules_agree, setup, teardown),
+        cmocka_unit_test(test_step_inputs),
         cmocka_unit_test_setup_teardown(test_eve_exchange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect13_invoices_and_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits_have_their_own_code, setup, teardown),

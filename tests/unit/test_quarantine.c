@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "app_int.h"
 #include "auth.h"
 #include "quarantine.h"
 #include "store.h"
@@ -41,7 +42,7 @@ struct fixture {
 
 static void add_entry(struct fixture *f, const char *what, int64_t seq, const char *reason)
 {
-    struct acsa_store *s = acsa_app_store(f->app);
+    struct acsa_store *s = acsa__app_store(f->app);
     static const uint8_t junk[] = {0x00, 0x02, 0x01, 'J', 'P', 0, 0, 0, 0, 0, 0, 0, 2};
     struct acsa_quarantine_row row;
     memset(&row, 0, sizeof(row));
@@ -206,7 +207,7 @@ static void test_drop_is_kept_and_final(void **state)
     refused(f, f->batch, "retry", "PO Sharma", "again", ACSA_EEXISTS, "id");
     assert_non_null(strstr(f->err.message, "resolved already (dropped by PO Sharma)"));
     /* The store itself allows one resolving decision per entry. */
-    struct acsa_store *s = acsa_app_store(f->app);
+    struct acsa_store *s = acsa__app_store(f->app);
     struct acsa_quarantine_decision d;
     memset(&d, 0, sizeof(d));
     d.quarantine_id = f->batch;

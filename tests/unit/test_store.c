@@ -555,7 +555,6 @@ static struct acsa_order_filter no_filter(void)
 {
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
-    filter.overdue_as_of = ACSA_DATE_NONE;
     return filter;
 }
 
@@ -1092,21 +1091,21 @@ static void test_order_list_overdue(void **state)
     struct collected *c = collected_new(f);
     struct acsa_order_filter filter = no_filter();
     /* The cash order is due 2024-07-20: overdue from the day after. */
-    filter.overdue_as_of = day_of("2024-07-20");
+    acsa_order_overdue_rule(day_of("2024-07-20"), &filter.due);
     list_orders(f, &filter, c);
     assert_int_equal(c->count, 0);
-    filter.overdue_as_of = day_of("2024-07-21");
+    acsa_order_overdue_rule(day_of("2024-07-21"), &filter.due);
     list_orders(f, &filter, c);
     expect_numbers(c, 1, (const char *[]){"IN-JP-2024-000001"});
-    filter.overdue_as_of = day_of("2025-06-13");
+    acsa_order_overdue_rule(day_of("2025-06-13"), &filter.due);
     list_orders(f, &filter, c);
     expect_numbers(c, 2, (const char *[]){"IN-JP-2024-000001", "IN-JP-2024-000002"});
 
     /* Only the in-kind order is convertible, and only once it is overdue. */
-    filter.convertible_only = true;
+    acsa_order_convertible_rule(day_of("2025-06-13"), &filter.due);
     list_orders(f, &filter, c);
     expect_numbers(c, 1, (const char *[]){"IN-JP-2024-000002"});
-    filter.overdue_as_of = day_of("2024-07-21");
+    acsa_order_convertible_rule(day_of("2024-07-21"), &filter.due);
     list_orders(f, &filter, c);
     assert_int_equal(c->count, 0);
 
@@ -1118,7 +1117,7 @@ static void test_order_list_overdue(void **state)
     assert_false(acsa_order_convertible(&f->loaded, day_of("2024-07-21")));
 
     /* Writing to the orders a scan is reading visits each order once. */
-    filter.overdue_as_of = day_of("2025-06-13");
+    acsa_order_convertible_rule(day_of("2025-06-13"), &filter.due);
     c->count = 0;
     assert_int_equal(f->store->vtbl->order_list(f->store, &filter, convert_listed, c, &f->err),
                      ACSA_OK);

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "app_int.h"
 #include "auth.h"
 #include "agreement_json.h"
 #include "alloc.h"
@@ -79,7 +80,7 @@ static int32_t day_of(const char *text)
 
 static struct acsa_store *store_of(struct node *n)
 {
-    return acsa_app_store(n->app);
+    return acsa__app_store(n->app);
 }
 
 #define CHECK(f, call)                                                                         \
