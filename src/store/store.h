@@ -18,6 +18,7 @@
 #include "../core/record.h"
 
 struct acsa_store;
+struct acsa_store_copy_vtbl; /* store_copy.h */
 
 /* A compact view of an order for lists and reports. */
 struct acsa_order_summary {
@@ -218,7 +219,7 @@ enum acsa_ref_kind {
 
 /* The interface version a backend is built against: acsa_store_open refuses a backend whose
  * vtable carries another. Raise it with every change to a table below. */
-#define ACSA_STORE_INTERFACE_VERSION 6
+#define ACSA_STORE_INTERFACE_VERSION 7
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -546,6 +547,9 @@ struct acsa_store_vtbl {
      * release it with acsa_free. */
     enum acsa_rc (*snapshot_get)(struct acsa_store *store, const char *party,
                                  struct acsa_snapshot_row *out, struct acsa_error *err);
+
+    /* Copying a whole node, table by table (acsa migrate): store_copy.h. */
+    const struct acsa_store_copy_vtbl *copy;
 };
 
 struct acsa_store {
@@ -556,6 +560,9 @@ struct acsa_store {
 #define ACSA_STORE_CREATE 1u     /* Create the database (file) or give an empty one its schema. */
 #define ACSA_STORE_BULK_LOAD 2u  /* A commit may return before it is durable: a crash may lose
                                     the last commits, never half of one (bulk loads, benchmarks). */
+#define ACSA_STORE_EMPTY 4u      /* A database server's: open only a database holding no table
+                                    but acsa's and no row in those, checked before the schema is
+                                    given (EEXISTS naming it otherwise): a copy's target. */
 
 /** Opens the store uri names and migrates it to the current schema: "postgresql://..." (or
  * "postgres://...") a PostgreSQL database, "sqlite:PATH" or a plain PATH a SQLite file. On
