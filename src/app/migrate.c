@@ -329,7 +329,8 @@ enum acsa_rc acsa_app_migrate(const char *from, const char *to,
                               struct acsa_migrate_report *out, struct acsa_error *err)
 {
     memset(out, 0, sizeof(*out));
-    if (from == NULL || from[0] == '\0' || acsa_store_uri_file(from) == NULL) {
+    if (from == NULL || from[0] == '\0' || acsa_store_uri_file(from) == NULL ||
+        strstr(from, "://") != NULL) {
         return acsa_error_set(err, ACSA_EUSAGE, "from", "from: must name the node's SQLite "
                               "file (PATH or sqlite:PATH)");
     }
