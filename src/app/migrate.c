@@ -58,7 +58,8 @@ static enum acsa_rc table_listed(void *ctx, const char *table)
 /* Every table of both ends is one the copy knows, and every table it knows is at both ends
  * with the same columns. */
 static enum acsa_rc schemas_match(const struct side *src, const struct side *dst,
-                                  struct acsa_copy_table *src_tables, struct acsa_error *err)
+                                  struct acsa_copy_table *src_tables,
+                                  struct acsa_copy_table *scratch, struct acsa_error *err)
 {
     const struct side *sides[2] = {src, dst};
     for (size_t i = 0; i < 2; i++) {
@@ -70,10 +71,9 @@ static enum acsa_rc schemas_match(const struct side *src, const struct side *dst
     }
     size_t count = 0;
     const char *const *known = acsa_store_copy_tables(&count);
-    static struct acsa_copy_table theirs; /* Large; one migrate runs at a time. */
     for (size_t t = 0; t < count; t++) {
         enum acsa_rc rc = src->copy->describe(src->store, known[t], &src_tables[t], err);
-        rc = rc == ACSA_OK ? dst->copy->describe(dst->store, known[t], &theirs, err) : rc;
+        rc = rc == ACSA_OK ? dst->copy->describe(dst->store, known[t], scratch, err) : rc;
         if (rc == ACSA_ENOTFOUND) {
             return acsa_error_set(err, ACSA_EREFUSED, "from", "from: table %s is missing from "
                                   "the source or the target; their schemas differ", known[t]);
@@ -82,11 +82,12 @@ static enum acsa_rc schemas_match(const struct side *src, const struct side *dst
             return rc;
         }
         const struct acsa_copy_table *ours = &src_tables[t];
-        bool same = ours->column_count == theirs.column_count;
+        const struct acsa_copy_table *theirs = scratch;
+        bool same = ours->column_count == theirs->column_count;
         for (uint32_t c = 0; same && c < ours->column_count; c++) {
             bool found = false;
-            for (uint32_t d = 0; !found && d < theirs.column_count; d++) {
-                found = strcmp(ours->columns[c], theirs.columns[d]) == 0;
+            for (uint32_t d = 0; !found && d < theirs->column_count; d++) {
+                found = strcmp(ours->columns[c], theirs->columns[d]) == 0;
             }
             if (!found) {
                 return acsa_error_set(err, ACSA_EREFUSED, "to", "to: column %s.%s of the "
@@ -97,7 +98,7 @@ static enum acsa_rc schemas_match(const struct side *src, const struct side *dst
         if (!same) {
             return acsa_error_set(err, ACSA_EREFUSED, "to", "to: table %s has %u columns in "
                                   "the source and %u in the target; their schemas differ",
-                                  ours->name, ours->column_count, theirs.column_count);
+                                  ours->name, ours->column_count, theirs->column_count);
         }
     }
     return ACSA_OK;
@@ -173,6 +174,8 @@ struct pump {
     void *cb_ctx;
     acsa_migrate_progress_fn progress;
     void *progress_ctx;
+    bool target_failed; /* The target refused a row. */
+    bool source_failed; /* The failure was reading the source, not writing the target. */
 };
 
 static enum acsa_rc pump_row(void *ctx, const struct acsa_copy_value *values, uint32_t count,
@@ -184,7 +187,9 @@ static enum acsa_rc pump_row(void *ctx, const struct acsa_copy_value *values, ui
         p->digest.rows < p->total) {
         p->progress(p->progress_ctx, p->table->name, p->digest.rows, p->total);
     }
-    return p->cb(p->cb_ctx, values, count, err);
+    enum acsa_rc rc = p->cb(p->cb_ctx, values, count, err);
+    p->target_failed = rc != ACSA_OK;
+    return rc;
 }
 
 static enum acsa_rc pump_rows(void *ctx, acsa_copy_row_cb cb, void *cb_ctx,
@@ -193,7 +198,10 @@ static enum acsa_rc pump_rows(void *ctx, acsa_copy_row_cb cb, void *cb_ctx,
     struct pump *p = ctx;
     p->cb = cb;
     p->cb_ctx = cb_ctx;
-    return on_side(p->src->copy->read(p->src->store, p->table, pump_row, p, err), "from", err);
+    enum acsa_rc rc = p->src->copy->read(p->src->store, p->table, pump_row, p, err);
+    /* A failure the target's callback returned is the target's; the read's own is ours. */
+    p->source_failed = rc != ACSA_OK && !p->target_failed;
+    return p->source_failed ? on_side(rc, "from", err) : rc;
 }
 
 static enum acsa_rc copy_table(const struct side *src, const struct side *dst,
@@ -214,8 +222,7 @@ static enum acsa_rc copy_table(const struct side *src, const struct side *dst,
     int64_t written = 0;
     rc = rc == ACSA_OK ? dst->copy->write(dst->store, table, pump_rows, &p, &written, err) : rc;
     if (rc != ACSA_OK) {
-        return err != NULL && strncmp(err->message, "from: ", 6) == 0 ? rc
-                                                                       : on_side(rc, "to", err);
+        return p.source_failed ? rc : on_side(rc, "to", err);
     }
     out->source_rows = p.digest.rows;
     digest_hex(&p.digest, out->hash);
@@ -300,11 +307,12 @@ static enum acsa_rc copy_all(const struct side *src, const struct side *dst,
         return acsa_error_set(err, ACSA_ESTORAGE, "", "migrate: more tables than a report "
                               "holds");
     }
-    struct acsa_copy_table *tables = acsa_calloc(count, sizeof(*tables));
+    /* The source's tables, and one more for the target's description of each in turn. */
+    struct acsa_copy_table *tables = acsa_calloc(count + 1, sizeof(*tables));
     if (tables == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = schemas_match(src, dst, tables, err);
+    enum acsa_rc rc = schemas_match(src, dst, tables, &tables[count], err);
     for (size_t t = 0; rc == ACSA_OK && t < count; t++) {
         rc = copy_table(src, dst, &tables[t], progress, ctx, &out->tables[t], err);
         out->table_count = (uint32_t)t + 1;
