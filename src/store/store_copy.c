@@ -131,24 +131,13 @@ void acsa__copy_sql_count(struct acsa__copy_sql *sql, const char *table)
     acsa__copy_sql_name(sql, table);
 }
 
-void acsa__copy_sql_insert(struct acsa__copy_sql *sql, const struct acsa_copy_table *table,
-                           uint32_t rows)
+void acsa__copy_sql_copy_in(struct acsa__copy_sql *sql, const struct acsa_copy_table *table)
 {
-    acsa__copy_sql_add(sql, "INSERT INTO ");
+    acsa__copy_sql_add(sql, "COPY ");
     acsa__copy_sql_name(sql, table->name);
     acsa__copy_sql_add(sql, " (");
     add_columns(sql, table);
-    acsa__copy_sql_add(sql, ") VALUES ");
-    uint32_t param = 1;
-    for (uint32_t r = 0; r < rows; r++) {
-        acsa__copy_sql_add(sql, r > 0 ? ", (" : "(");
-        for (uint32_t c = 0; c < table->column_count; c++) {
-            char text[16];
-            snprintf(text, sizeof(text), "%s$%u", c > 0 ? ", " : "", param++);
-            acsa__copy_sql_add(sql, text);
-        }
-        acsa__copy_sql_add(sql, ")");
-    }
+    acsa__copy_sql_add(sql, ") FROM STDIN");
 }
 
 /* ---- Describing a table ------------------------------------------------------------------ */

@@ -28,10 +28,8 @@ ACSA_NODISCARD enum acsa_rc acsa__copy_sql_check(const struct acsa__copy_sql *sq
 void acsa__copy_sql_select(struct acsa__copy_sql *sql, const struct acsa_copy_table *table);
 /* SELECT count(*) FROM the table. */
 void acsa__copy_sql_count(struct acsa__copy_sql *sql, const char *table);
-/* INSERT INTO the table (its columns) VALUES ($1, ..), (..): rows rows, numbered from $1. */
-void acsa__copy_sql_insert(struct acsa__copy_sql *sql, const struct acsa_copy_table *table,
-                           uint32_t rows);
-
+/* COPY the table (its columns) FROM STDIN. */
+void acsa__copy_sql_copy_in(struct acsa__copy_sql *sql, const struct acsa_copy_table *table);
 /* Whether name is a plain identifier: [a-z_][a-z0-9_]*, shorter than ACSA_COPY_NAME_SIZE. */
 bool acsa__copy_name_ok(const char *name);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The PostgreSQL end of the whole-node copy (store_copy.h): its tables, columns and keys from
  * PostgreSQL's catalog, its rows read in binary in single-row mode (memory stays flat on a
- * large node), and the bulk write: multi-row INSERTs through prepared statements, then the
- * table's identity moved past the ids written. Also the check that a database is empty before
+ * large node), and the bulk write: COPY FROM STDIN in text format, then the table's
+ * identity moved past the ids written. Also the check that a database is empty before
  * a copy gives it the schema. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +20,6 @@
 #define OID_INT4 23u
 #define OID_TEXT 25u
 #define OID_VARCHAR 1043u
-
-/* Most values one INSERT binds (PostgreSQL's limit is 65535) and most rows it carries. */
-#define BATCH_PARAMS_MAX 30000u
-#define BATCH_ROWS_MAX 1000u
 
 /* The table named, in the schema acsa's tables live in. */
 #define TABLE_OID "(SELECT c.oid FROM pg_class c WHERE c.relname = $1 " \
@@ -223,145 +219,136 @@ static enum acsa_rc copy_read(struct acsa_store *store, const struct acsa_copy_t
 
 /* ---- Writing ------------------------------------------------------------------------------ */
 
-/* The rows of one INSERT: each value's text or bytes at an offset of data (offsets, not
- * pointers, as data grows). */
-struct batch {
+/* Rows go to the server with COPY FROM STDIN in text format, in chunks of about this size. */
+#define CHUNK_SIZE 65536u
+#define CHUNK_ROOM (CHUNK_SIZE * 2u)
+
+/* The rows of a COPY under way: the chunk not sent yet. */
+struct stream {
     struct acsa_store_pg *s;
     const struct acsa_copy_table *table;
-    uint32_t rows_max;      /* Rows of a full batch. */
-    uint32_t rows;          /* Rows held. */
-    bool full_prepared;     /* The statement of a full batch is prepared. */
-    int64_t written;
-    size_t *offsets;        /* Per value; SIZE_MAX for NULL. */
-    int *lengths;
-    int *formats;
-    const char **values;
+    int64_t rows;
     char *data;
     size_t used;
     size_t cap;
 };
-
-#define FULL_NAME "acsa_copy_full"
-#define TAIL_NAME "acsa_copy_tail"
 
 static enum acsa_rc nomem(struct acsa_error *err)
 {
     return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
 }
 
-static bool batch_reserve(struct batch *b, size_t more)
+static bool stream_reserve(struct stream *st, size_t more)
 {
-    if (b->used + more <= b->cap) {
+    if (st->used + more <= st->cap) {
         return true;
     }
-    size_t cap = b->cap > 0 ? b->cap : 65536;
-    while (cap < b->used + more) {
+    size_t cap = st->cap > 0 ? st->cap : CHUNK_ROOM;
+    while (cap < st->used + more) {
         cap *= 2;
     }
-    char *grown = acsa_realloc(b->data, cap);
+    char *grown = acsa_realloc(st->data, cap);
     if (grown == NULL) {
         return false;
     }
-    b->data = grown;
-    b->cap = cap;
+    st->data = grown;
+    st->cap = cap;
     return true;
 }
 
-static enum acsa_rc prepare(struct batch *b, const char *name, uint32_t rows,
-                            struct acsa_error *err)
+static enum acsa_rc stream_send(struct stream *st, struct acsa_error *err)
 {
-    struct acsa__copy_sql sql;
-    acsa__copy_sql_init(&sql);
-    acsa__copy_sql_insert(&sql, b->table, rows);
-    enum acsa_rc rc = acsa__copy_sql_check(&sql, err);
-    if (rc == ACSA_OK) {
-        PGresult *res = PQprepare(b->s->conn, name, sql.text, 0, NULL);
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            rc = acsa__pg_fail(b->s, res, err);
+    if (st->used == 0) {
+        return ACSA_OK;
+    }
+    ACSA_ASSERT(st->used <= INT32_MAX);
+    if (PQputCopyData(st->s->conn, st->data, (int)st->used) != 1) {
+        return acsa__pg_fail(st->s, NULL, err);
+    }
+    st->used = 0;
+    return ACSA_OK;
+}
+
+/* One value in COPY's text format: \N for NULL; in text a backslash, tab, newline and carriage
+ * return escaped; a blob as bytea's hex input, its backslash escaped. */
+static void put_value(struct stream *st, const struct acsa_copy_value *v)
+{
+    char *at = st->data + st->used;
+    static const char hex[] = "0123456789abcdef";
+    switch (v->type) {
+    case ACSA_COPY_NULL:
+        memcpy(at, "\\N", 2);
+        st->used += 2;
+        return;
+    case ACSA_COPY_INT:
+        st->used += (size_t)snprintf(at, ACSA__PG_INT_TEXT_SIZE, "%lld", (long long)v->number);
+        return;
+    case ACSA_COPY_BLOB:
+        memcpy(at, "\\\\x", 3);
+        at += 3;
+        for (size_t i = 0; i < v->len; i++) {
+            *at++ = hex[v->bytes[i] >> 4];
+            *at++ = hex[v->bytes[i] & 15];
+        }
+        st->used += 3 + 2 * v->len;
+        return;
+    case ACSA_COPY_TEXT:
+        break;
+    }
+    for (size_t i = 0; i < v->len; i++) {
+        char c = (char)v->bytes[i];
+        const char *escape = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n"
+                             : c == '\r' ? "\\r" : NULL;
+        if (escape != NULL) {
+            *at++ = escape[0];
+            *at++ = escape[1];
+        } else {
+            *at++ = c;
+        }
+    }
+    st->used = (size_t)(at - st->data);
+}
+
+static enum acsa_rc stream_row(void *ctx, const struct acsa_copy_value *values, uint32_t count,
+                               struct acsa_error *err)
+{
+    struct stream *st = ctx;
+    ACSA_ASSERT(count == st->table->column_count);
+    for (uint32_t c = 0; c < count; c++) {
+        const struct acsa_copy_value *v = &values[c];
+        if (v->type == ACSA_COPY_TEXT && v->len > 0 && memchr(v->bytes, '\0', v->len) != NULL) {
+            return acsa_error_set(err, ACSA_ESTORAGE, "column", "storage: %s.%s holds a text "
+                                  "with a NUL byte, which PostgreSQL does not store",
+                                  st->table->name, st->table->columns[c]);
+        }
+        /* At most two bytes out for one in, a separator, and room for a number. */
+        size_t room = 2 * v->len + 4 + ACSA__PG_INT_TEXT_SIZE;
+        if (v->len > SIZE_MAX / 4 || !stream_reserve(st, room)) {
+            return nomem(err);
+        }
+        put_value(st, v);
+        st->data[st->used++] = c + 1 < count ? '\t' : '\n';
+    }
+    st->rows++;
+    return st->used >= CHUNK_SIZE ? stream_send(st, err) : ACSA_OK;
+}
+
+/* Ends the COPY: sent whole (rc ACSA_OK) or abandoned, and its result taken either way. */
+static enum acsa_rc stream_end(struct stream *st, enum acsa_rc rc, struct acsa_error *err)
+{
+    PGconn *conn = st->s->conn;
+    int ended = PQputCopyEnd(conn, rc == ACSA_OK ? NULL : "acsa migrate stopped");
+    if (rc == ACSA_OK && ended != 1) {
+        rc = acsa__pg_fail(st->s, NULL, err);
+    }
+    PGresult *res = NULL;
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (rc == ACSA_OK && PQresultStatus(res) != PGRES_COMMAND_OK) {
+            rc = acsa__pg_fail(st->s, res, err);
         }
         PQclear(res);
     }
-    acsa__copy_sql_free(&sql);
     return rc;
-}
-
-static enum acsa_rc batch_flush(struct batch *b, struct acsa_error *err)
-{
-    if (b->rows == 0) {
-        return ACSA_OK;
-    }
-    bool full = b->rows == b->rows_max;
-    enum acsa_rc rc = ACSA_OK;
-    if (full && !b->full_prepared) {
-        rc = prepare(b, FULL_NAME, b->rows, err);
-        b->full_prepared = rc == ACSA_OK;
-    } else if (!full) {
-        rc = prepare(b, TAIL_NAME, b->rows, err);
-    }
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    size_t count = (size_t)b->rows * b->table->column_count;
-    for (size_t i = 0; i < count; i++) {
-        b->values[i] = b->offsets[i] == SIZE_MAX ? NULL : b->data + b->offsets[i];
-    }
-    PGresult *res = PQexecPrepared(b->s->conn, full ? FULL_NAME : TAIL_NAME, (int)count,
-                                   b->values, b->lengths, b->formats, 0);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-        rc = acsa__pg_fail(b->s, res, err);
-    }
-    PQclear(res);
-    if (!full) {
-        acsa__pg_exec_quiet(b->s, "DEALLOCATE " TAIL_NAME);
-    }
-    b->written += b->rows;
-    b->rows = 0;
-    b->used = 0;
-    return rc;
-}
-
-static enum acsa_rc batch_row(void *ctx, const struct acsa_copy_value *values, uint32_t count,
-                              struct acsa_error *err)
-{
-    struct batch *b = ctx;
-    ACSA_ASSERT(count == b->table->column_count);
-    size_t base = (size_t)b->rows * count;
-    for (uint32_t c = 0; c < count; c++) {
-        const struct acsa_copy_value *v = &values[c];
-        size_t i = base + c;
-        b->formats[i] = 0;
-        b->lengths[i] = 0;
-        b->offsets[i] = SIZE_MAX;
-        if (v->type == ACSA_COPY_NULL) {
-            continue;
-        }
-        if (v->len > INT32_MAX - 1 || !batch_reserve(b, v->len + ACSA__PG_INT_TEXT_SIZE)) {
-            return nomem(err);
-        }
-        char *at = b->data + b->used;
-        b->offsets[i] = b->used;
-        if (v->type == ACSA_COPY_INT) {
-            int written = snprintf(at, ACSA__PG_INT_TEXT_SIZE, "%lld", (long long)v->number);
-            b->used += (size_t)written + 1;
-        } else {
-            /* Text as text (PostgreSQL checks it is UTF-8), blobs as binary. */
-            if (v->len > 0) {
-                memcpy(at, v->bytes, v->len);
-            }
-            at[v->len] = '\0';
-            b->used += v->len + 1;
-            if (v->type == ACSA_COPY_BLOB) {
-                b->formats[i] = 1;
-                b->lengths[i] = (int)v->len;
-            } else if (memchr(at, '\0', v->len) != NULL) {
-                return acsa_error_set(err, ACSA_ESTORAGE, "column", "storage: %s.%s holds a "
-                                      "text with a NUL byte, which PostgreSQL does not store",
-                                      b->table->name, b->table->columns[c]);
-            }
-        }
-    }
-    b->rows++;
-    return b->rows == b->rows_max ? batch_flush(b, err) : ACSA_OK;
 }
 
 /* Moves each identity column's generator past the largest id written. */
@@ -412,35 +399,31 @@ static enum acsa_rc copy_write(struct acsa_store *store, const struct acsa_copy_
         return acsa_error_set(err, ACSA_EEXISTS, "to", "database \"%s\" is not empty: table %s "
                               "has rows", PQdb(s->conn), table->name);
     }
+    struct acsa__copy_sql sql;
+    acsa__copy_sql_init(&sql);
+    acsa__copy_sql_copy_in(&sql, table);
+    rc = rc == ACSA_OK ? acsa__copy_sql_check(&sql, err) : rc;
+    if (rc == ACSA_OK) {
+        PGresult *res = PQexec(s->conn, sql.text);
+        if (PQresultStatus(res) != PGRES_COPY_IN) {
+            rc = acsa__pg_fail(s, res, err);
+        }
+        PQclear(res);
+    }
+    acsa__copy_sql_free(&sql);
     if (rc != ACSA_OK) {
         return rc;
     }
-    struct batch b;
-    memset(&b, 0, sizeof(b));
-    b.s = s;
-    b.table = table;
-    b.rows_max = BATCH_PARAMS_MAX / table->column_count;
-    b.rows_max = b.rows_max > BATCH_ROWS_MAX ? BATCH_ROWS_MAX : b.rows_max;
-    size_t count = (size_t)b.rows_max * table->column_count;
-    b.offsets = acsa_calloc(count, sizeof(*b.offsets));
-    b.lengths = acsa_calloc(count, sizeof(*b.lengths));
-    b.formats = acsa_calloc(count, sizeof(*b.formats));
-    b.values = acsa_calloc(count, sizeof(*b.values));
-    if (b.offsets == NULL || b.lengths == NULL || b.formats == NULL || b.values == NULL) {
-        rc = nomem(err);
-    }
-    rc = rc == ACSA_OK ? source(source_ctx, batch_row, &b, err) : rc;
-    rc = rc == ACSA_OK ? batch_flush(&b, err) : rc;
-    if (b.full_prepared) {
-        acsa__pg_exec_quiet(s, "DEALLOCATE " FULL_NAME);
-    }
+    struct stream st;
+    memset(&st, 0, sizeof(st));
+    st.s = s;
+    st.table = table;
+    rc = source(source_ctx, stream_row, &st, err);
+    rc = rc == ACSA_OK ? stream_send(&st, err) : rc;
+    rc = stream_end(&st, rc, err);
+    acsa_free(st.data);
     rc = rc == ACSA_OK ? identities_reset(s, table->name, err) : rc;
-    *out_rows = b.written;
-    acsa_free(b.offsets);
-    acsa_free(b.lengths);
-    acsa_free(b.formats);
-    acsa_free(b.values);
-    acsa_free(b.data);
+    *out_rows = st.rows;
     return rc;
 }
 

@@ -45,8 +45,10 @@ counts_pg() {
 
 # ---- The demo node ---------------------------------------------------------------------------
 
-test_case "the demo node is made on SQLite"
+test_case "the demo node is made on SQLite, with a unit whose name COPY's text format escapes"
 run_raw --db "$DEMO" demo
+expect_exit 0
+run_raw --db "$DEMO" unit add --party IN --name 'Depot C:\new\N "north"' --service navy
 expect_exit 0
 
 test_case "migrate refuses a missing --from or --to, naming the flag"
