@@ -55,6 +55,22 @@ static enum acsa_rc table_listed(void *ctx, const char *table)
                           l->side->what, table);
 }
 
+/* The first column of a that b does not have, or NULL. */
+static const char *missing_column(const struct acsa_copy_table *a,
+                                  const struct acsa_copy_table *b)
+{
+    for (uint32_t c = 0; c < a->column_count; c++) {
+        bool found = false;
+        for (uint32_t d = 0; !found && d < b->column_count; d++) {
+            found = strcmp(a->columns[c], b->columns[d]) == 0;
+        }
+        if (!found) {
+            return a->columns[c];
+        }
+    }
+    return NULL;
+}
+
 /* Every table of both ends is one the copy knows, and every table it knows is at both ends
  * with the same columns. */
 static enum acsa_rc schemas_match(const struct side *src, const struct side *dst,
@@ -72,33 +88,29 @@ static enum acsa_rc schemas_match(const struct side *src, const struct side *dst
     size_t count = 0;
     const char *const *known = acsa_store_copy_tables(&count);
     for (size_t t = 0; t < count; t++) {
-        enum acsa_rc rc = src->copy->describe(src->store, known[t], &src_tables[t], err);
-        rc = rc == ACSA_OK ? dst->copy->describe(dst->store, known[t], scratch, err) : rc;
-        if (rc == ACSA_ENOTFOUND) {
-            return acsa_error_set(err, ACSA_EREFUSED, "from", "from: table %s is missing from "
-                                  "the source or the target; their schemas differ", known[t]);
-        }
-        if (rc != ACSA_OK) {
-            return rc;
+        for (size_t i = 0; i < 2; i++) {
+            struct acsa_copy_table *into = i == 0 ? &src_tables[t] : scratch;
+            enum acsa_rc rc = sides[i]->copy->describe(sides[i]->store, known[t], into, err);
+            if (rc == ACSA_ENOTFOUND) {
+                return acsa_error_set(err, ACSA_EREFUSED, sides[i]->flag, "%s: table %s is "
+                                      "missing from the %s; the schemas differ",
+                                      sides[i]->flag, known[t], sides[i]->what);
+            }
+            if (rc != ACSA_OK) {
+                return on_side(rc, sides[i]->flag, err);
+            }
         }
         const struct acsa_copy_table *ours = &src_tables[t];
         const struct acsa_copy_table *theirs = scratch;
-        bool same = ours->column_count == theirs->column_count;
-        for (uint32_t c = 0; same && c < ours->column_count; c++) {
-            bool found = false;
-            for (uint32_t d = 0; !found && d < theirs->column_count; d++) {
-                found = strcmp(ours->columns[c], theirs->columns[d]) == 0;
+        const struct acsa_copy_table *pair[2] = {ours, theirs};
+        for (size_t side = 0; side < 2; side++) {
+            const char *missing = missing_column(pair[side], pair[1 - side]);
+            if (missing != NULL) {
+                return acsa_error_set(err, ACSA_EREFUSED, "to", "to: column %s.%s of the %s is "
+                                      "not in the %s; their schemas differ", ours->name,
+                                      missing, side == 0 ? "source" : "target",
+                                      side == 0 ? "target" : "source");
             }
-            if (!found) {
-                return acsa_error_set(err, ACSA_EREFUSED, "to", "to: column %s.%s of the "
-                                      "source is not in the target; their schemas differ",
-                                      ours->name, ours->columns[c]);
-            }
-        }
-        if (!same) {
-            return acsa_error_set(err, ACSA_EREFUSED, "to", "to: table %s has %u columns in "
-                                  "the source and %u in the target; their schemas differ",
-                                  ours->name, ours->column_count, theirs->column_count);
         }
     }
     return ACSA_OK;

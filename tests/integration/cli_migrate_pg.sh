@@ -179,6 +179,19 @@ if [ "$(psql_value "$EXTRA_TARGET" "SELECT count(*) FROM orders")" != 0 ]; then
     fail "the refused migrate copied rows"
 fi
 
+test_case "a column the target lacks is refused, naming it; the emptied target takes a retry"
+cp "$DEMO" "$TEST_DIR/column.db"
+sqlite3 "$TEST_DIR/column.db" "ALTER TABLE units ADD COLUMN badge TEXT"
+run_raw migrate --from "$TEST_DIR/column.db" --to "$EXTRA_TARGET"
+expect_exit 1
+expect_stderr_contains "to: column units.badge of the source is not in the target"
+if [ "$(psql_value "$EXTRA_TARGET" "SELECT count(*) FROM units")" != 0 ]; then
+    fail "the refused migrate copied rows"
+fi
+run_raw migrate --from "$DEMO" --to "$EXTRA_TARGET"
+expect_exit 0
+expect_stdout_contains "chain verified on the target"
+
 # ---- Two nodes that synced: India's moves to PostgreSQL -----------------------------------------
 
 two_nodes_with_reference "India and Japan sync their reference data over HTTP"
