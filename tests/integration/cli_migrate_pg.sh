@@ -214,6 +214,7 @@ on_ok IN peer list --json
 PEERS_BEFORE=$OUT
 
 test_case "India's node stops and is migrated to PostgreSQL"
+IN_OLD_URL=${NODE_URL[IN]}
 server_stop IN
 IN_PG=$(pg_database acsa_two)
 IN_KEY_FILE="${NODE_DB[IN]}.key"
@@ -271,5 +272,19 @@ expect_json 'sorted(o["number"] for o in d)' \
 on_ok IN audit verify
 on_ok JP quarantine list --json
 expect_json 'len(d)' 0
+
+test_case "India's node serves from PostgreSQL at its old address; Japan's syncs take nothing twice"
+NODE_LISTEN[IN]="127.0.0.1:${IN_OLD_URL##*:}"
+server_start IN --key "$IN_KEY_FILE"
+sync_ok JP IN 0 0
+on_ok JP order create --agreement IN-JP-2020 --requester JP --supplier IN --activity "$JIMEX_JP" \
+    --method cash --by "Capt K. Sato" --date 2024-06-09 \
+    --line "category=water,desc=Water,qty=300,unit=l,price=2,currency=JPY"
+JP_ORDER_3=$OUT
+sync_ok JP IN 1 0
+sync_ok JP IN 0 0
+on_ok IN order show "$JP_ORDER_3" --json
+expect_json 'd["number"]' "$JP_ORDER_3"
+on_ok IN audit verify
 
 finish
