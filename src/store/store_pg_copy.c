@@ -193,13 +193,12 @@ static enum acsa_rc copy_read(struct acsa_store *store, const struct acsa_copy_t
         return rc;
     }
     /* Binary results: integers as 8 bytes, text and bytea as they are. */
-    if (PQsendQueryParams(s->conn, sql.text, 0, NULL, NULL, NULL, NULL, 1) == 0 ||
-        PQsetSingleRowMode(s->conn) == 0) {
+    bool sent = PQsendQueryParams(s->conn, sql.text, 0, NULL, NULL, NULL, NULL, 1) != 0;
+    if (!sent || PQsetSingleRowMode(s->conn) == 0) {
         rc = acsa__pg_fail(s, NULL, err);
     }
     acsa__copy_sql_free(&sql);
     struct acsa_copy_value values[ACSA_COPY_COLUMNS_MAX];
-    bool sent = rc == ACSA_OK;
     PGresult *res = NULL;
     /* Every result is taken, after a failure too, so the connection is ready again. */
     while (sent && (res = PQgetResult(s->conn)) != NULL) {
