@@ -17,7 +17,6 @@
 
 #include "store.h"
 #include "store_copy.h"
-#include "store_open.h"
 #if defined(ACSA_HAVE_PG)
 #include <libpq-fe.h>
 #endif
@@ -38,7 +37,7 @@ static int setup(void **state)
     snprintf(f->dir, sizeof(f->dir), "/tmp/acsa-copy-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
     snprintf(f->path, sizeof(f->path), "%s/acsa.db", f->dir);
-    assert_int_equal(acsa_store_open_spec(f->path, ACSA_STORE_CREATE | ACSA_STORE_FAST,
+    assert_int_equal(acsa_store_open(f->path, ACSA_STORE_CREATE | ACSA_STORE_BULK_LOAD,
                                           &f->store, &f->err),
                      ACSA_OK);
     const struct acsa_store_vtbl *v = f->store->vtbl;
@@ -190,7 +189,7 @@ static void test_pg_takes_a_copy(void **state)
     struct fixture *f = *state;
     pg_reset();
     struct acsa_store *pg = NULL;
-    assert_int_equal(acsa_store_open_spec(pg_uri(), ACSA_STORE_CREATE | ACSA_STORE_EMPTY, &pg,
+    assert_int_equal(acsa_store_open(pg_uri(), ACSA_STORE_CREATE | ACSA_STORE_EMPTY, &pg,
                                           &f->err),
                      ACSA_OK);
     assert_int_equal(pg->vtbl->begin_write(pg, &f->err), ACSA_OK);
@@ -225,7 +224,7 @@ static void test_pg_takes_a_copy(void **state)
     acsa_store_close(pg);
     pg = NULL;
     /* Holding rows now, it is no copy's target. */
-    assert_int_equal(acsa_store_open_spec(pg_uri(), ACSA_STORE_CREATE | ACSA_STORE_EMPTY, &pg,
+    assert_int_equal(acsa_store_open(pg_uri(), ACSA_STORE_CREATE | ACSA_STORE_EMPTY, &pg,
                                           &f->err),
                      ACSA_EEXISTS);
     assert_null(pg);
