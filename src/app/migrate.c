@@ -229,10 +229,12 @@ static enum acsa_rc copy_table(const struct side *src, const struct side *dst,
     p.progress = progress;
     p.progress_ctx = progress_ctx;
     digest_init(&p.digest);
-    enum acsa_rc rc = on_side(src->copy->count(src->store, table->name, &p.total, err), "from",
-                              err);
+    enum acsa_rc rc = src->copy->count(src->store, table->name, &p.total, err);
+    if (rc != ACSA_OK) {
+        return on_side(rc, "from", err);
+    }
     int64_t written = 0;
-    rc = rc == ACSA_OK ? dst->copy->write(dst->store, table, pump_rows, &p, &written, err) : rc;
+    rc = dst->copy->write(dst->store, table, pump_rows, &p, &written, err);
     if (rc != ACSA_OK) {
         return p.source_failed ? rc : on_side(rc, "to", err);
     }
@@ -256,9 +258,12 @@ static enum acsa_rc check_table(const struct side *dst, const struct acsa_copy_t
                                 struct acsa_migrate_table *row, struct acsa_error *err)
 {
     enum acsa_rc rc = dst->copy->count(dst->store, table->name, &row->target_rows, err);
+    if (rc != ACSA_OK) {
+        return on_side(rc, "to", err);
+    }
     struct digest d;
     digest_init(&d);
-    rc = rc == ACSA_OK ? dst->copy->read(dst->store, table, digest_cb, &d, err) : rc;
+    rc = dst->copy->read(dst->store, table, digest_cb, &d, err);
     if (rc != ACSA_OK) {
         return on_side(rc, "to", err);
     }
@@ -339,7 +344,9 @@ static enum acsa_rc copy_all(const struct side *src, const struct side *dst,
             audit_rows = out->tables[t].target_rows;
         }
     }
-    rc = rc == ACSA_OK ? check_audit(dst->store, audit_rows, &out->audit_records, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = check_audit(dst->store, audit_rows, &out->audit_records, err);
+    }
     acsa_free(tables);
     return rc;
 }
@@ -386,7 +393,9 @@ enum acsa_rc acsa_app_migrate(const char *from, const char *to,
         rc = on_side(target->vtbl->begin_write(target, err), "to", err);
         dst_open = rc == ACSA_OK;
     }
-    rc = rc == ACSA_OK ? copy_all(&src, &dst, progress, ctx, out, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = copy_all(&src, &dst, progress, ctx, out, err);
+    }
     if (rc == ACSA_OK) {
         rc = on_side(target->vtbl->commit(target, err), "to", err);
         dst_open = false;

@@ -81,10 +81,13 @@ static enum acsa_rc copy_describe(struct acsa_store *store, const char *table,
                                         err);
     }
     PQclear(res);
-    if (rc == ACSA_OK && rows == 0) {
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (rows == 0) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "table", "table %s not found", table);
     }
-    return rc == ACSA_OK ? acsa__copy_describe_done(out, err) : rc;
+    return acsa__copy_describe_done(out, err);
 }
 
 /* Runs built SQL that returns one value (a count, a flag) into *out_text's first bytes. */
@@ -418,12 +421,16 @@ static enum acsa_rc copy_write(struct acsa_store *store, const struct acsa_copy_
     st.s = s;
     st.table = table;
     rc = source(source_ctx, stream_row, &st, err);
-    rc = rc == ACSA_OK ? stream_send(&st, err) : rc;
-    rc = stream_end(&st, rc, err);
+    if (rc == ACSA_OK) {
+        rc = stream_send(&st, err);
+    }
+    rc = stream_end(&st, rc, err); /* Ends the COPY whatever happened. */
     acsa_free(st.data);
-    rc = rc == ACSA_OK ? identities_reset(s, table->name, err) : rc;
     *out_rows = st.rows;
-    return rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    return identities_reset(s, table->name, err);
 }
 
 const struct acsa_store_copy_vtbl acsa__pg_copy_vtbl = {

@@ -84,10 +84,13 @@ static enum acsa_rc copy_describe(struct acsa_store *store, const char *table,
     }
     rc = run(acsa__sqlite_of(store), "SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid",
              table, column_row, out, err);
-    if (rc == ACSA_OK && out->column_count == 0) {
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    if (out->column_count == 0) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "table", "table %s not found", table);
     }
-    return rc == ACSA_OK ? acsa__copy_describe_done(out, err) : rc;
+    return acsa__copy_describe_done(out, err);
 }
 
 static enum acsa_rc count_row(void *ctx, sqlite3_stmt *stmt, struct acsa_error *err)
