@@ -38,6 +38,7 @@ static const struct cli_verb verbs[] = {
     {"quarantine", cmd_quarantine, "list | resolve: records and batches refused, with the "
                                    "reason; a programme officer's retry or drop"},
     {"demo", cmd_demo, "create a demo node database (--db FILE)"},
+    {"migrate", cmd_migrate, "copy a SQLite node to an empty PostgreSQL database"},
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
     {"routes", cmd_routes, NULL},
 };

@@ -18,9 +18,11 @@
 #include "../core/record.h"
 #include "store_types.h"
 
+struct acsa_store_copy_vtbl; /* store_copy.h */
+
 /* The interface version a backend is built against: acsa_store_open refuses a backend whose
  * vtable carries another. Raise it with every change to a table below. */
-#define ACSA_STORE_INTERFACE_VERSION 6
+#define ACSA_STORE_INTERFACE_VERSION 7
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -348,6 +350,9 @@ struct acsa_store_vtbl {
      * release it with acsa_free. */
     enum acsa_rc (*snapshot_get)(struct acsa_store *store, const char *party,
                                  struct acsa_snapshot_row *out, struct acsa_error *err);
+
+    /* Copying a whole node, table by table (acsa migrate): store_copy.h. */
+    const struct acsa_store_copy_vtbl *copy;
 };
 
 struct acsa_store {

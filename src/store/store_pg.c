@@ -6,6 +6,7 @@
 
 #include "../core/acsa_assert.h"
 #include "../util/alloc.h"
+#include "store_copy_int.h"
 #include "store_pg_int.h"
 
 bool acsa_store_pg_uri(const char *text)
@@ -286,6 +287,7 @@ static const struct acsa_store_vtbl pg_vtbl = {
     .agreement_version_add_by = acsa__pg_agreement_version_add_by,
     .snapshot_put = acsa__pg_snapshot_put,
     .snapshot_get = acsa__pg_snapshot_get,
+    .copy = &acsa__pg_copy_vtbl,
 };
 
 /* Session settings the readers rely on: text in UTF-8, bytea as hex, and how long a commit
@@ -327,6 +329,9 @@ enum acsa_rc acsa_store_pg_open(const char *uri, unsigned flags, struct acsa_sto
                             (int)strcspn(message, "\n"), message);
     }
     rc = rc == ACSA_OK ? configure(s, flags, err) : rc;
+    if (rc == ACSA_OK && (flags & ACSA_STORE_EMPTY) != 0) {
+        rc = acsa__pg_copy_check_empty(&s->base, err);
+    }
     if (rc == ACSA_OK && (flags & ACSA_STORE_CREATE) == 0) {
         rc = acsa__pg_check_created(s, err);
     }

@@ -14,6 +14,7 @@
 #include "../core/acsa_assert.h"
 #include "../util/alloc.h"
 #include "../core/date.h"
+#include "store_copy_int.h"
 #include "store_sqlite_int.h"
 
 /* ---- Errors --------------------------------------------------------------------------- */
@@ -642,6 +643,7 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
     .snapshot_put = acsa__sqlite_snapshot_put,
     .snapshot_get = acsa__sqlite_snapshot_get,
+    .copy = &acsa__sqlite_copy_vtbl,
 };
 
 static enum acsa_rc configure(struct acsa_store_sqlite *s, unsigned flags,

@@ -212,5 +212,8 @@ enum acsa_ref_kind {
 #define ACSA_STORE_CREATE 1u     /* Create the database (file) or give an empty one its schema. */
 #define ACSA_STORE_BULK_LOAD 2u  /* A commit may return before it is durable: a crash may lose
                                     the last commits, never half of one (bulk loads, benchmarks). */
+#define ACSA_STORE_EMPTY 4u      /* A database server's: open only a database holding no table
+                                    but acsa's and no row in those, checked before the schema is
+                                    given (EEXISTS naming it otherwise): a copy's target. */
 
 #endif
