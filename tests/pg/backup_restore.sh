@@ -18,9 +18,11 @@ as_pg mkdir "$ARCHIVE"
 pg_conf main "wal_level = replica" "archive_mode = on" \
     "archive_command = 'test ! -f $ARCHIVE/%f && cp %p $ARCHIVE/%f'"
 pg_start main 5434 || finish
-as_pg createdb -h "$PG_DIR" -p 5434 -U acsa acsa || fail "createdb acsa failed"
+# The node's role owns its database and is no superuser (docs/OPERATIONS.md, "Roles").
+pg_sql main "CREATE ROLE acsa_node LOGIN" >/dev/null || fail "CREATE ROLE failed"
+as_pg createdb -h "$PG_DIR" -p 5434 -U acsa -O acsa_node acsa || fail "createdb acsa failed"
 
-pg_node_init IN IN "$(pg_uri main)"
+pg_node_init IN IN "$(pg_uri main acsa acsa_node)"
 
 test_case "a unit, an exercise and two orders"
 on_ok IN unit add --party IN --name "Indian Navy" --service navy
@@ -45,15 +47,15 @@ orders_of() {
 # ---- pg_dump and pg_restore ---------------------------------------------------------------------
 
 test_case "pg_dump -Fc of the node's database"
-pg_dump -Fc -f "$TEST_DIR/acsa.dump" "$(pg_uri main)" 2>"$TEST_DIR/dump.err" ||
+pg_dump -Fc -f "$TEST_DIR/acsa.dump" "$(pg_uri main acsa acsa_node)" 2>"$TEST_DIR/dump.err" ||
     fail "pg_dump failed: $(cat "$TEST_DIR/dump.err")"
 BEFORE=$(orders_of IN)
 
 test_case "pg_restore into a fresh database: the node holds the same orders"
-as_pg createdb -h "$PG_DIR" -p 5434 -U acsa acsa_restored || fail "createdb failed"
-pg_restore --no-owner -d "$(pg_uri main acsa_restored)" "$TEST_DIR/acsa.dump" \
+as_pg createdb -h "$PG_DIR" -p 5434 -U acsa -O acsa_node acsa_restored || fail "createdb failed"
+pg_restore --no-owner -d "$(pg_uri main acsa_restored acsa_node)" "$TEST_DIR/acsa.dump" \
     2>"$TEST_DIR/restore.err" || fail "pg_restore failed: $(cat "$TEST_DIR/restore.err")"
-NODE_DB[R]=$(pg_uri main acsa_restored)
+NODE_DB[R]=$(pg_uri main acsa_restored acsa_node)
 NODE_NATION[R]=IN
 NODE_KEYFILE[R]=${NODE_KEYFILE[IN]}
 AFTER=$(orders_of R)
@@ -105,7 +107,7 @@ if ! grep -q "recovery stopping before commit" "$PG_DIR/pitr.log"; then
 fi
 
 test_case "the recovered node holds order 3 but not order 4"
-NODE_DB[P]=$(pg_uri pitr)
+NODE_DB[P]=$(pg_uri pitr acsa acsa_node)
 NODE_NATION[P]=IN
 NODE_KEYFILE[P]=${NODE_KEYFILE[IN]}
 on P order list --json

@@ -9,7 +9,7 @@
 #   pg_init NAME                    initdb of cluster NAME (database user "acsa", trust)
 #   pg_conf NAME SETTING...         lines appended to its postgresql.conf
 #   pg_start NAME PORT              starts it, waiting until it accepts connections
-#   pg_uri NAME [DATABASE]          its libpq URI (database "acsa" by default)
+#   pg_uri NAME [DATABASE [USER]]   its libpq URI (database and user "acsa" by default)
 #   pg_sql NAME SQL [DATABASE]      one statement through psql, unaligned output
 #   pg_kill NAME                    SIGKILL to its postmaster and every child of it
 #   pg_stop NAME                    a fast shutdown
@@ -80,7 +80,8 @@ pg_start() {
 }
 
 pg_uri() {
-    printf 'postgresql:///%s?host=%s&port=%s&user=acsa\n' "${2:-acsa}" "$PG_DIR" "${PG_PORT[$1]}"
+    printf 'postgresql:///%s?host=%s&port=%s&user=%s\n' "${2:-acsa}" "$PG_DIR" "${PG_PORT[$1]}" \
+        "${3:-acsa}"
 }
 
 pg_sql() {
