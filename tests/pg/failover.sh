@@ -128,6 +128,8 @@ for t in threads:
     BACKGROUND_PIDS+=("$LOAD_PID")
 }
 
+declare -A BOTH=() # server -> pid of the client posting orders through it.
+
 acked_count() {
     if [ -f "$TEST_DIR/acked" ]; then wc -l <"$TEST_DIR/acked"; else echo 0; fi
 }
@@ -163,6 +165,8 @@ fi
 if grep -v -e '^50[0-9] ' "$TEST_DIR/answers" 2>/dev/null | grep -q .; then
     fail "answers other than 5xx: $(grep -v '^50[0-9] ' "$TEST_DIR/answers" | head -n 5)"
 fi
+printf '# answers while the database was down: %s\n' \
+    "$(cut -c1-3 "$TEST_DIR/answers" | sort | uniq -c | tr -s ' \n' ' ')"
 HEALTH=$(curl -s -o /dev/null -w '%{http_code}' "${NODE_URL[IN]}/healthz")
 if [ "$HEALTH" != 503 ]; then
     fail "GET /healthz answered $HEALTH with the database down, not 503"
@@ -171,9 +175,7 @@ fi
 # ---- Failover -----------------------------------------------------------------------------------
 
 test_case "the standby is promoted and stops waiting for a synchronous standby of its own"
-kill -KILL "${NODE_PID[IN]}" 2>/dev/null
-wait "${NODE_PID[IN]}" 2>/dev/null
-NODE_PID[IN]=""
+server_stop IN # SIGTERM: it stops, and exits 0, with its database gone.
 as_pg pg_ctl -D "$PG_DIR/standby" -w promote >/dev/null || fail "pg_ctl promote failed"
 pg_wait standby "SELECT pg_is_in_recovery()" f || finish
 pg_sql standby "ALTER SYSTEM SET synchronous_standby_names = ''" >/dev/null
@@ -223,10 +225,33 @@ fi
 curl -s -o /dev/null -w '%{http_code}' "${NODE_URL[IN]}/healthz" | grep -qx 200 ||
     fail "GET /healthz is not 200 on the promoted standby"
 
+test_case "a second acsa serve on the same database; orders through both at once have no gap"
+NODE_DB[IN2]=${NODE_DB[IN]}
+NODE_NATION[IN2]=IN
+NODE_KEYFILE[IN2]=${NODE_KEYFILE[IN]}
+server_start IN2 || finish
+for name in IN IN2; do
+    (
+        TEST_DIR="$TEST_DIR/$name.both"
+        mkdir "$TEST_DIR"
+        api_create_orders "$name" "$TOKEN_IN" 10 "$ORDER"
+        [ "$RC" = 0 ] || cat "$TEST_DIR/stderr" >&2
+        exit "$RC"
+    ) &
+    BOTH[$name]=$!
+done
+for name in IN IN2; do
+    wait "${BOTH[$name]}" || fail "orders through $name's server failed"
+done
+on IN order list --json
+expect_json 'sorted(int(o["number"].rsplit("-", 1)[1]) for o in d) == list(range(1, len(d) + 1))' true
+expect_json 'len(d)' "$((HELD + 25))"
+server_stop IN2
+
 test_case "India syncs on with Japan: everything since the last sync arrives, nothing twice"
-sync_ok IN JP "$((HELD + 5 - 10))" 0
+sync_ok IN JP "$((HELD + 25 - 10))" 0
 on JP order list --json
-expect_json 'len(d)' "$((HELD + 5))"
+expect_json 'len(d)' "$((HELD + 25))"
 
 test_case "Japan syncs with India's server after the failover"
 on JP activity list --json
