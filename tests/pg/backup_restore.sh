@@ -65,6 +65,13 @@ fi
 on R node show --json
 expect_json 'd["key"]' "${NODE_KEY[IN]}"
 
+test_case "the restored database is at the same schema version of acsa's migrations"
+VERSION=$(pg_sql main "SELECT max(version) FROM schema_migrations" acsa)
+if [ -z "$VERSION" ] || [ "$(pg_sql main "SELECT max(version) FROM schema_migrations" \
+    acsa_restored)" != "$VERSION" ]; then
+    fail "schema versions differ, or none: $VERSION"
+fi
+
 test_case "the restored node's audit chain verifies"
 on R audit verify
 expect_exit 0

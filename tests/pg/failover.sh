@@ -178,8 +178,13 @@ test_case "the standby is promoted and stops waiting for a synchronous standby o
 server_stop IN # SIGTERM: it stops, and exits 0, with its database gone.
 as_pg pg_ctl -D "$PG_DIR/standby" -w promote >/dev/null || fail "pg_ctl promote failed"
 pg_wait standby "SELECT pg_is_in_recovery()" f || finish
+WAITS_FOR=$(pg_sql standby "SHOW synchronous_standby_names")
+if [ "$WAITS_FOR" != standby ]; then
+    fail "the promoted standby names '$WAITS_FOR' as its synchronous standby, not 'standby'"
+fi
 pg_sql standby "ALTER SYSTEM SET synchronous_standby_names = ''" >/dev/null
 pg_sql standby "SELECT pg_reload_conf()" >/dev/null
+pg_wait standby "SHOW synchronous_standby_names" "" || finish
 
 test_case "acsa serve starts on the promoted standby, on the same port"
 NODE_DB[IN]=$(pg_uri standby)
