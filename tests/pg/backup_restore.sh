@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# shellcheck disable=SC2034 # the NODE_* tables are read by sync_lib.sh
 # Backup and restore of a node on PostgreSQL, as docs/OPERATIONS.md gives them: pg_dump of the
 # node's database restored with pg_restore into a fresh database, where the node holds the same
 # orders, its audit chain verifies and it numbers its next order on; and point-in-time recovery

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
+# shellcheck disable=SC2034 # the NODE_* tables are read by sync_lib.sh
 # High availability, proven: India's node keeps its ledger on a PostgreSQL primary with one
 # synchronous streaming standby (synchronous_commit = on); Japan's node is a SQLite file. Orders
 # go in through India's `acsa serve` from several clients at once; the primary is killed with
@@ -37,7 +38,8 @@ if ! grep -q "application_name=standby" "$PG_DIR/standby/postgresql.auto.conf"; 
     fail "pg_basebackup -R wrote no application_name: $(cat "$PG_DIR/standby/postgresql.auto.conf")"
 fi
 pg_start standby 5433 || finish
-pg_wait primary "SELECT application_name || ' ' || state || ' ' || sync_state FROM pg_stat_replication" \
+pg_wait primary \
+    "SELECT application_name || ' ' || state || ' ' || sync_state FROM pg_stat_replication" \
     "standby streaming sync" || finish
 pg_sql standby "SELECT pg_is_in_recovery()" | grep -qx t || fail "the standby is not in recovery"
 
@@ -143,7 +145,8 @@ done
 pg_kill primary
 KILLED_AT=$(acked_count)
 if [ "$KILLED_AT" -lt 60 ]; then
-    fail "only $KILLED_AT orders acknowledged before the kill: $(head -c 500 "$TEST_DIR/answers" 2>/dev/null)"
+    ANSWERS=$(head -c 500 "$TEST_DIR/answers" 2>/dev/null)
+    fail "only $KILLED_AT orders acknowledged before the kill: $ANSWERS"
 fi
 if kill -0 "$(head -n 1 "$PG_DIR/primary/postmaster.pid")" 2>/dev/null; then
     fail "the primary's postmaster is still alive"
@@ -249,7 +252,8 @@ for name in IN IN2; do
     wait "${BOTH[$name]}" || fail "orders through $name's server failed"
 done
 on IN order list --json
-expect_json 'sorted(int(o["number"].rsplit("-", 1)[1]) for o in d) == list(range(1, len(d) + 1))' true
+expect_json 'sorted(int(o["number"].rsplit("-", 1)[1]) for o in d) == list(range(1, len(d) + 1))' \
+    true
 expect_json 'len(d)' "$((HELD + 25))"
 server_stop IN2
 

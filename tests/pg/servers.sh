@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2034 # the NODE_* tables are sync_lib.sh's
 # Sourced by the PostgreSQL operation tests (failover.sh, backup_restore.sh), after lib.sh and
 # sync_lib.sh: PostgreSQL servers of the test's own, each an initdb cluster in a subdirectory of
 # one temporary directory, listening only on a Unix socket there (a port of its own names the
@@ -92,7 +93,9 @@ pg_sql() {
 pg_kill() {
     local pid
     pid=$(head -n 1 "$PG_DIR/$1/postmaster.pid")
-    kill -KILL "$pid" $(ps -o pid= --ppid "$pid") 2>/dev/null
+    local children=()
+    mapfile -t children < <(ps -o pid= --ppid "$pid" | tr -d ' ')
+    kill -KILL "$pid" ${children[@]+"${children[@]}"} 2>/dev/null
     for _ in $(seq 1 100); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.05
