@@ -45,7 +45,11 @@ pg_sql standby "SELECT pg_is_in_recovery()" | grep -qx t || fail "the standby is
 
 # ---- The nodes ----------------------------------------------------------------------------------
 
-pg_node_init IN IN "$(pg_uri primary)"
+# India's node names both servers and asks for the one that takes writes (libpq's
+# target_session_attrs): the same --db finds the standby once it is promoted.
+IN_DB="postgresql:///acsa?host=$PG_DIR,$PG_DIR&port=5432,5433&user=acsa"
+IN_DB+="&target_session_attrs=read-write"
+pg_node_init IN IN "$IN_DB"
 node_init JP JP
 
 test_case "both nodes serve; India's on a port it keeps across the failover"
@@ -189,8 +193,7 @@ pg_sql standby "ALTER SYSTEM SET synchronous_standby_names = ''" >/dev/null
 pg_sql standby "SELECT pg_reload_conf()" >/dev/null
 pg_wait standby "SHOW synchronous_standby_names" "" || finish
 
-test_case "acsa serve starts on the promoted standby, on the same port"
-NODE_DB[IN]=$(pg_uri standby)
+test_case "acsa serve starts again with the same --db, on the promoted standby and the same port"
 server_start IN || finish
 if [ "${NODE_URL[IN]##*:}" != "$IN_PORT" ]; then
     fail "India's server came back on ${NODE_URL[IN]}, not port $IN_PORT"
