@@ -153,6 +153,8 @@ pg_node_init() {
     expect_stderr_contains "for nation $nation"
     if [ ! -f "${NODE_KEYFILE[$name]}" ]; then
         fail "no secret key file ${NODE_KEYFILE[$name]}"
+    elif [ "$(stat -c %a "${NODE_KEYFILE[$name]}")" != 600 ]; then
+        fail "the secret key file is mode $(stat -c %a "${NODE_KEYFILE[$name]}"), not 600"
     fi
     on "$name" node show --json
     expect_exit 0
