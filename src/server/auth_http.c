@@ -49,7 +49,9 @@ static bool token_user(struct request *req, const char *token, struct acsa_user 
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    if (acsa_app_token_user(server_reader(req), token, user, &err) != ACSA_OK) {
+    enum acsa_rc rc = acsa_app_token_user(server_reader(req), token, user, &err);
+    if (rc != ACSA_OK) {
+        req->auth_unavailable = rc != ACSA_ENOTFOUND;
         return false;
     }
     struct kept_token *k = &kept_tokens[kept_next++ % TOKENS_KEPT];
@@ -73,6 +75,7 @@ bool http_authenticate(struct request *req)
     struct acsa_app *app = server_reader(req);
     const char *authorization = server_header(req, "Authorization");
     req->signed_in = false;
+    req->auth_unavailable = false;
     req->by_cookie = false;
     if (authorization != NULL && strncmp(authorization, BEARER, strlen(BEARER)) == 0) {
         const char *token = authorization + strlen(BEARER);
@@ -86,6 +89,7 @@ bool http_authenticate(struct request *req)
     enum acsa_rc rc = acsa_app_session_user(app, session, (int64_t)time(NULL), &req->user,
                                             req->csrf, &err);
     if (rc != ACSA_OK) {
+        req->auth_unavailable = rc != ACSA_ENOTFOUND;
         return false;
     }
     snprintf(req->session, sizeof(req->session), "%s", session);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* What the server answers without the database: /healthz, the OpenAPI document and the web
- * UI's files, all embedded in the binary at build time. */
+/* What the server answers without the database: the OpenAPI document and the web UI's files,
+ * all embedded in the binary at build time; and /healthz, which asks the database. */
 #include "server_int.h"
 
 #include <string.h>
@@ -46,9 +46,20 @@ static const struct embedded_file *find_file(const struct embedded_file *files, 
     return NULL;
 }
 
+/* Ok when the database answers a read (the node's public key), on the thread's read
+ * connection: a load balancer or a failover manager takes 503 as the node being down. */
 void route_healthz(struct request *req)
 {
-    response_json(req, 200, json_pack("{s:s}", "status", "ok"));
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    uint8_t key[32];
+    enum acsa_rc rc = acsa_app_node_public_key(server_reader(req), key, &err);
+    if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
+        response_json(req, 503, json_pack("{s:s}", "status", "the database does not answer"));
+        response_header(req, "Retry-After", "1");
+    } else {
+        response_json(req, 200, json_pack("{s:s}", "status", "ok"));
+    }
     response_header(req, "Cache-Control", "no-store");
 }
 

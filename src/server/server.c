@@ -456,7 +456,13 @@ static bool admit_early(struct request *req, struct framing *framing)
         if (!sync_admit_early(req)) {
             return false;
         }
-    } else if (!http_authenticate(req) && route->access != ROUTE_PUBLIC) {
+    } else if (!http_authenticate(req) && req->auth_unavailable) {
+        /* Not "not signed in": the credentials could not be looked up (the database does not
+         * answer), and asking again may succeed. */
+        problem(req, 503, NULL, "the database does not answer; try again");
+        response_header(req, "Retry-After", "1");
+        return false;
+    } else if (!req->signed_in && route->access != ROUTE_PUBLIC) {
         problem(req, 401, NULL, "not signed in: sign in at POST /api/session or send "
                                 "Authorization: Bearer <token>");
         return false;

@@ -142,6 +142,7 @@ struct request {
     char sync_nonce[ACSA_NONCE_TEXT_SIZE];    /* /sync/: the request's nonce. */
     char sync_body_sha256[ACSA_SHA256_TEXT_SIZE];  /* /sync/: the body's hash as signed. */
     bool signed_in;
+    bool auth_unavailable;                    /* Who asks could not be looked up (storage). */
     bool by_cookie;                           /* Authenticated by the session cookie. */
     struct acsa_user user;                    /* When signed_in. */
     char session[ACSA_SECRET_TEXT_SIZE];      /* The session token when by_cookie. */
