@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "agreement_json.h"
 #include "app.h"
 #include "date.h"
 #include "order.h"
@@ -245,11 +246,20 @@ static enum acsa_rc find_activity(void *ctx, const struct acsa_activity *activit
     return ACSA_OK;
 }
 
+/* The store hands an agreement back as its canonical JSON. */
+static enum acsa_rc parse_stored(void *ctx, const char *id, const char *json, size_t len,
+                                 struct acsa_error *err)
+{
+    (void)id;
+    return acsa_agreement_from_json(json, len, ctx, err);
+}
+
 /* Loads what the orders refer to back from the store, as the application would. */
 static enum acsa_rc acsa_run_load(struct acsa_run *run, struct acsa_error *err)
 {
     const struct acsa_store_vtbl *v = run->store->vtbl;
-    enum acsa_rc rc = v->agreement_get(run->store, "IN-JP-2020", &run->agreement, err);
+    enum acsa_rc rc = v->agreement_get(run->store, "IN-JP-2020", parse_stored, &run->agreement,
+                                       err);
     rc = rc == ACSA_OK ? v->unit_list(run->store, find_unit, run, err) : rc;
     rc = rc == ACSA_OK ? v->activity_list(run->store, "IN-JP-2020", find_activity, run, err)
                        : rc;

@@ -47,7 +47,7 @@ static enum acsa_rc version_days(struct acsa_app *app, const struct acsa_agreeme
     days[0] = first->effective_from_day;
     *count = 1;
     while (*count < ACSA_AGREEMENT_VERSIONS_MAX) {
-        enum acsa_rc rc = STORE(app)->agreement_version_get(app->store, first->id, *count - 1,
+        enum acsa_rc rc = acsa__app_agreement_version_read(app, first->id, *count - 1,
                                                             scratch, &days[*count], NULL,
                                                             err);
         if (rc == ACSA_ENOTFOUND) {
@@ -80,7 +80,7 @@ enum acsa_rc acsa__app_agreement_on(struct acsa_app *app, const char *id, int32_
                                           : acsa_agreement_version_pick(days, count, day);
     if (rc == ACSA_OK && pick > 0) {
         int32_t effective = 0;
-        rc = STORE(app)->agreement_version_get(app->store, id, pick - 1, scratch, &effective,
+        rc = acsa__app_agreement_version_read(app, id, pick - 1, scratch, &effective,
                                                NULL, err);
         if (rc == ACSA_OK) {
             *out = *scratch;
@@ -176,7 +176,7 @@ enum acsa_rc acsa_app_agreement_amend(struct acsa_app *app, const char *text, si
         acsa__app_text_copy(object, sizeof(object), pair[0].id);
         rc = amend_checks(app, &pair[0], effective_day, &pair[1], err);
     }
-    rc = rc == ACSA_OK ? STORE(app)->agreement_version_add_by(app->store, &pair[0],
+    rc = rc == ACSA_OK ? acsa__app_agreement_version_write(app, &pair[0],
                                                               effective_day, text, app->nation,
                                                               err) : rc;
     rc = rc == ACSA_OK ? send_fact(app, &pair[1], ACSA_AGREEMENT_AMEND, effective_day, NULL,
@@ -271,7 +271,7 @@ static enum acsa_rc info_versions(struct acsa_app *app, const char *id,
     rc = version_hash(scratch, out->hash[0], err);
     out->version_count = 1;
     while (rc == ACSA_OK && out->version_count < ACSA_AGREEMENT_VERSIONS_MAX) {
-        rc = STORE(app)->agreement_version_get(app->store, id, out->version_count - 1, scratch,
+        rc = acsa__app_agreement_version_read(app, id, out->version_count - 1, scratch,
                                                &out->effective[out->version_count],
                                                out->entered_by[out->version_count], err);
         if (rc == ACSA_ENOTFOUND) {
@@ -421,7 +421,7 @@ static enum acsa_rc take_amend(struct acsa_app *app, const struct acsa_record *r
             continue;
         }
         int32_t effective = 0;
-        rc = STORE(app)->agreement_version_get(app->store, f->agreement_id, i - 1, next + 1,
+        rc = acsa__app_agreement_version_read(app, f->agreement_id, i - 1, next + 1,
                                                &effective, NULL, err);
         char a[65];
         char b[65];
@@ -441,10 +441,12 @@ static enum acsa_rc take_amend(struct acsa_app *app, const struct acsa_record *r
         err->rc = ACSA_EREFUSED; /* The record's fault, not its sender's usage. */
         rc = ACSA_EREFUSED;
     }
-    return rc == ACSA_OK ? stored(STORE(app)->agreement_version_add_by(
-                                      app->store, next, f->day, f->document, r->origin, err),
-                                  err)
-                         : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    return stored(acsa__app_agreement_version_write(app, next, f->day, f->document, r->origin,
+                                                    err),
+                  err);
 }
 
 /* A notice or a termination the partner gave: judged by the same rule, unless this node holds

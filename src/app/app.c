@@ -128,7 +128,7 @@ enum acsa_rc acsa__app_agreement(struct acsa_app *app, const char *id,
             return ACSA_OK;
         }
     }
-    enum acsa_rc rc = STORE(app)->agreement_get(app->store, id, out, err);
+    enum acsa_rc rc = acsa__app_agreement_read(app, id, out, err);
     if (rc == ACSA_OK && app->agreement_count < ACSA__APP_AGREEMENT_CACHE) {
         struct acsa_agreement *copy = acsa_malloc(sizeof(*copy));
         if (copy != NULL) {
@@ -193,7 +193,7 @@ static enum acsa_rc load_new_agreement(struct acsa_app *app, const struct acsa_a
     if (existing == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = STORE(app)->agreement_get(app->store, agreement->id, existing, err);
+    enum acsa_rc rc = acsa__app_agreement_read(app, agreement->id, existing, err);
     acsa_free(existing);
     if (rc == ACSA_OK) {
         return acsa_error_set(err, ACSA_EEXISTS, "$.id", "$.id: agreement %s is already loaded",
@@ -203,7 +203,7 @@ static enum acsa_rc load_new_agreement(struct acsa_app *app, const struct acsa_a
         return rc;
     }
     acsa_error_clear(err);
-    return STORE(app)->agreement_put(app->store, agreement, text, err);
+    return acsa__app_agreement_write(app, agreement, text, err);
 }
 
 enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, size_t size,

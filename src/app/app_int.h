@@ -129,6 +129,27 @@ void acsa__app_quarantine(struct acsa_app *app, const char *peer, const char *vi
 /* Audit texts: the object of a record ("unit:12", an order number), and the action. */
 #define ACSA__APP_OBJECT_SIZE ACSA_NAME_SIZE
 
+/* agreement_store.c: agreements to and from the store, which keeps them as canonical JSON;
+ * a stored text that no longer parses is ESTORAGE naming the agreement. */
+ACSA_NODISCARD enum acsa_rc acsa__app_agreement_read(struct acsa_app *app, const char *id,
+                                                     struct acsa_agreement *out,
+                                                     struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__app_agreement_each(struct acsa_app *app, acsa_agreement_cb cb,
+                                                     void *ctx, struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__app_agreement_version_read(struct acsa_app *app,
+                                                             const char *id, uint32_t index,
+                                                             struct acsa_agreement *out,
+                                                             int32_t *out_effective_day,
+                                                             char *entered_by,
+                                                             struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__app_agreement_write(struct acsa_app *app,
+                                                      const struct acsa_agreement *agreement,
+                                                      const char *source_json,
+                                                      struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__app_agreement_version_write(
+    struct acsa_app *app, const struct acsa_agreement *agreement, int32_t effective_day,
+    const char *source_json, const char *party, struct acsa_error *err);
+
 /* Ends a command begun with acsa_app_begin. rc ACSA_OK: appends the command's "ok" record and
  * commits, both or neither. Otherwise: rolls the command back, then records the refusal in a
  * level of its own. Returns the command's final rc; err keeps the refusal's message. */

@@ -179,7 +179,7 @@ enum acsa_rc acsa_app_peer_add(struct acsa_app *app, const char *party, const ch
         return rc;
     }
     struct party_search search = {party, app->nation, false};
-    rc = STORE(app)->agreement_list(app->store, find_party, &search, err);
+    rc = acsa__app_agreement_each(app, find_party, &search, err);
     if (rc == ACSA_OK && !search.found) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "party", "party: no loaded agreement is between "
                             "%s and %s (load the agreement first)", app->nation, party);

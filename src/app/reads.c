@@ -93,13 +93,13 @@ enum acsa_rc acsa_app_own_last_seq(struct acsa_app *app, int64_t *out_seq,
 enum acsa_rc acsa_app_agreement_get(struct acsa_app *app, const char *id,
                                     struct acsa_agreement *out, struct acsa_error *err)
 {
-    return STORE(app)->agreement_get(app->store, id, out, err);
+    return acsa__app_agreement_read(app, id, out, err);
 }
 
 enum acsa_rc acsa_app_agreement_list(struct acsa_app *app, acsa_agreement_cb cb, void *ctx,
                                      struct acsa_error *err)
 {
-    return STORE(app)->agreement_list(app->store, cb, ctx, err);
+    return acsa__app_agreement_each(app, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_unit_list(struct acsa_app *app, acsa_unit_cb cb, void *ctx,

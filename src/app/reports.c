@@ -56,7 +56,7 @@ static enum acsa_rc met_agreement(struct acsa_app *app, struct met_agreements *m
     if (slot == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
     }
-    enum acsa_rc rc = STORE(app)->agreement_get(app->store, id, slot, err);
+    enum acsa_rc rc = acsa__app_agreement_read(app, id, slot, err);
     if (rc != ACSA_OK) {
         acsa_free(slot);
         return rc;

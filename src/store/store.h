@@ -22,7 +22,7 @@ struct acsa_store_copy_vtbl; /* store_copy.h */
 
 /* The interface version a backend is built against: acsa_store_open refuses a backend whose
  * vtable carries another. Raise it with every change to a table below. */
-#define ACSA_STORE_INTERFACE_VERSION 7
+#define ACSA_STORE_INTERFACE_VERSION 8
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -43,13 +43,16 @@ struct acsa_store_vtbl {
     enum acsa_rc (*meta_set)(struct acsa_store *store, const char *key, const char *value,
                              struct acsa_error *err);
 
-    /* Agreements are kept with the JSON text they were loaded from. */
+    /* Agreements are kept as the canonical JSON the application made of them (what is read
+     * back), with the JSON text they were loaded from as a record; the store never parses
+     * either. agreement_get hands the canonical text of id to cb (ENOTFOUND if none). */
     enum acsa_rc (*agreement_put)(struct acsa_store *store, const struct acsa_agreement *agreement,
-                                  const char *source_json, struct acsa_error *err);
+                                  const char *canonical_json, const char *source_json,
+                                  struct acsa_error *err);
     enum acsa_rc (*agreement_get)(struct acsa_store *store, const char *id,
-                                  struct acsa_agreement *out, struct acsa_error *err);
-    enum acsa_rc (*agreement_list)(struct acsa_store *store, acsa_agreement_cb cb, void *ctx,
-                                   struct acsa_error *err);
+                                  acsa_agreement_json_cb cb, void *ctx, struct acsa_error *err);
+    enum acsa_rc (*agreement_list)(struct acsa_store *store, acsa_agreement_json_cb cb,
+                                   void *ctx, struct acsa_error *err);
 
     enum acsa_rc (*unit_add)(struct acsa_store *store, const char *party, const char *name,
                              int64_t *out_id, struct acsa_error *err);
@@ -288,13 +291,10 @@ struct acsa_store_vtbl {
      * append-only, listed by effective day (index 0 is the first amendment; ENOTFOUND past
      * the last). Notice and termination are one each per agreement (kind "notice" or
      * "terminate"; a second: EEXISTS; none: ENOTFOUND, err untouched). */
-    enum acsa_rc (*agreement_version_add)(struct acsa_store *store,
-                                          const struct acsa_agreement *agreement,
-                                          int32_t effective_day, const char *source_json,
-                                          struct acsa_error *err);
-    /* entered_by (ACSA_NATION_SIZE bytes, or NULL): the party whose node entered it. */
+    /* entered_by (ACSA_NATION_SIZE bytes, or NULL): the party whose node entered it; the
+     * version's canonical text goes to cb. */
     enum acsa_rc (*agreement_version_get)(struct acsa_store *store, const char *id,
-                                          uint32_t index, struct acsa_agreement *out,
+                                          uint32_t index, acsa_agreement_json_cb cb, void *ctx,
                                           int32_t *out_effective_day, char *entered_by,
                                           struct acsa_error *err);
     enum acsa_rc (*agreement_event_add)(struct acsa_store *store, const char *id,
@@ -334,12 +334,13 @@ struct acsa_store_vtbl {
      * in more than once); ENOTFOUND if none. */
     enum acsa_rc (*batch_of_record)(struct acsa_store *store, const char *peer, int64_t seq,
                                     int64_t *out_batch_id, struct acsa_error *err);
-    /* Version 5. An amendment with the party that entered it (agreement_version_add leaves
-     * it ""); agreement_version_get reads the party back. */
+    /* An amendment, as canonical JSON, with the party that entered it ("" for none);
+     * agreement_version_get reads the party back. */
     enum acsa_rc (*agreement_version_add_by)(struct acsa_store *store,
                                              const struct acsa_agreement *agreement,
-                                             int32_t effective_day, const char *source_json,
-                                             const char *party, struct acsa_error *err);
+                                             int32_t effective_day, const char *canonical_json,
+                                             const char *source_json, const char *party,
+                                             struct acsa_error *err);
 
     /* ---- Version 5: the latest snapshot of each partner (offline reconciliation) ---------- */
     /* Keeps row as the partner's one snapshot, replacing the one before (the app decides

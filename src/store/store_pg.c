@@ -274,7 +274,6 @@ static const struct acsa_store_vtbl pg_vtbl = {
     .grant_revoke = acsa__pg_grant_revoke,
     .grant_list = acsa__pg_grant_list,
     .grant_find = acsa__pg_grant_find,
-    .agreement_version_add = acsa__pg_agreement_version_add,
     .agreement_version_get = acsa__pg_agreement_version_get,
     .agreement_event_add = acsa__pg_agreement_event_add,
     .agreement_event_get = acsa__pg_agreement_event_get,

@@ -259,12 +259,13 @@ ACSA_NODISCARD enum acsa_rc acsa__pg_migrate(struct acsa_store_pg *s, struct acs
 
 /* store_pg_ref.c: agreements, units, officials, activities. */
 enum acsa_rc acsa__pg_agreement_put(struct acsa_store *store,
-                                    const struct acsa_agreement *agreement,
-                                    const char *source_json, struct acsa_error *err);
+                         const struct acsa_agreement *agreement,
+                         const char *canonical_json, const char *source_json,
+                         struct acsa_error *err);
 enum acsa_rc acsa__pg_agreement_get(struct acsa_store *store, const char *id,
-                                    struct acsa_agreement *out, struct acsa_error *err);
-enum acsa_rc acsa__pg_agreement_list(struct acsa_store *store, acsa_agreement_cb cb, void *ctx,
-                                     struct acsa_error *err);
+                         acsa_agreement_json_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_agreement_list(struct acsa_store *store, acsa_agreement_json_cb cb,
+                          void *ctx, struct acsa_error *err);
 enum acsa_rc acsa__pg_unit_add(struct acsa_store *store, const char *party, const char *name,
                                int64_t *out_id, struct acsa_error *err);
 enum acsa_rc acsa__pg_unit_get(struct acsa_store *store, int64_t id, char *party, char *name,
@@ -425,18 +426,15 @@ enum acsa_rc acsa__pg_grant_list(struct acsa_store *store, const char *party, co
                                  struct acsa_error *err);
 enum acsa_rc acsa__pg_grant_find(struct acsa_store *store, const char *origin,
                                  int64_t origin_id, int64_t *out_id, struct acsa_error *err);
-enum acsa_rc acsa__pg_agreement_version_add(struct acsa_store *store,
-                                            const struct acsa_agreement *agreement,
-                                            int32_t effective_day, const char *source_json,
-                                            struct acsa_error *err);
 enum acsa_rc acsa__pg_agreement_version_add_by(struct acsa_store *store,
-                                               const struct acsa_agreement *agreement,
-                                               int32_t effective_day, const char *source_json,
-                                               const char *party, struct acsa_error *err);
+                                    const struct acsa_agreement *agreement,
+                                    int32_t effective_day, const char *canonical_json,
+                                    const char *source_json, const char *party,
+                                    struct acsa_error *err);
 enum acsa_rc acsa__pg_agreement_version_get(struct acsa_store *store, const char *id,
-                                            uint32_t index, struct acsa_agreement *out,
-                                            int32_t *out_effective_day, char *entered_by,
-                                            struct acsa_error *err);
+                                 uint32_t index, acsa_agreement_json_cb cb, void *ctx,
+                                 int32_t *out_effective_day, char *entered_by,
+                                 struct acsa_error *err);
 enum acsa_rc acsa__pg_agreement_event_add(struct acsa_store *store, const char *id,
                                           const char *kind, int32_t day, const char *party,
                                           const char *reason, struct acsa_error *err);

@@ -5,50 +5,36 @@
 
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
-#include "../format/agreement_json.h"
 #include "../util/alloc.h"
 #include "store_pg_int.h"
 
-enum acsa_rc acsa__pg_agreement_version_add(struct acsa_store *store,
-                                            const struct acsa_agreement *agreement,
-                                            int32_t effective_day, const char *source_json,
-                                            struct acsa_error *err)
-{
-    return acsa__pg_agreement_version_add_by(store, agreement, effective_day, source_json, "",
-                                             err);
-}
-
 enum acsa_rc acsa__pg_agreement_version_add_by(struct acsa_store *store,
                                                const struct acsa_agreement *agreement,
-                                               int32_t effective_day, const char *source_json,
-                                               const char *party, struct acsa_error *err)
+                                               int32_t effective_day, const char *canonical_json,
+                                               const char *source_json, const char *party,
+                                               struct acsa_error *err)
 {
-    char *canonical = NULL;
-    enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
     const struct acsa__pg_value values[] = {PG_TEXT(agreement->id), PG_INT(effective_day),
-                                            PG_TEXT(canonical), PG_TEXT(source_json),
+                                            PG_TEXT(canonical_json), PG_TEXT(source_json),
                                             PG_TEXT(party)};
     const struct acsa__pg_statement st = PG_STATEMENT(
         ACSA__PG_AGREEMENT_VERSION_ADD,
         "INSERT INTO agreement_versions (agreement_id, effective_day, canonical_json, "
         "source_json, entered_by) VALUES ($1, $2, $3, $4, $5)",
         values);
-    rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
+    enum acsa_rc rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
     if (rc == ACSA_EEXISTS) {
         /* As in SQLite, a second version on one day is a storage failure, not an answer. */
         rc = acsa_error_set(err, ACSA_ESTORAGE, "", "storage: agreement \"%s\" already has a "
                             "version from that day", agreement->id);
     }
-    acsa_free(canonical);
     return rc;
 }
 
 struct version_out {
     const char *id;
-    struct acsa_agreement *agreement;
+    acsa_agreement_json_cb cb;
+    void *ctx;
     int32_t *effective_day;
     char *entered_by;
 };
@@ -63,20 +49,13 @@ static enum acsa_rc version_row(void *ctx, struct acsa__pg_row *row, struct acsa
     enum acsa_rc rc = acsa__pg_row_check(row, err);
     size_t length = 0;
     const char *text = acsa__pg_col_raw(row, 1, &length);
-    struct acsa_error parse_err;
-    acsa_error_clear(&parse_err);
-    if (rc == ACSA_OK &&
-        acsa_agreement_from_json(text, length, out->agreement, &parse_err) != ACSA_OK) {
-        rc = acsa_error_set(err, ACSA_ESTORAGE, "", "storage: stored version of agreement "
-                            "\"%s\" is unreadable: %s", out->id, parse_err.message);
-    }
-    return rc;
+    return rc == ACSA_OK ? out->cb(out->ctx, out->id, text, length, err) : rc;
 }
 
 enum acsa_rc acsa__pg_agreement_version_get(struct acsa_store *store, const char *id,
-                                            uint32_t index, struct acsa_agreement *out,
-                                            int32_t *out_effective_day, char *entered_by,
-                                            struct acsa_error *err)
+                                            uint32_t index, acsa_agreement_json_cb cb,
+                                            void *ctx, int32_t *out_effective_day,
+                                            char *entered_by, struct acsa_error *err)
 {
     const struct acsa__pg_value values[] = {PG_TEXT(id), PG_INT(index)};
     const struct acsa__pg_statement st = PG_STATEMENT(
@@ -84,7 +63,7 @@ enum acsa_rc acsa__pg_agreement_version_get(struct acsa_store *store, const char
         "SELECT effective_day, canonical_json, entered_by FROM agreement_versions "
         "WHERE agreement_id = $1 ORDER BY effective_day, id LIMIT 1 OFFSET $2",
         values);
-    struct version_out result = {id, out, out_effective_day, entered_by};
+    struct version_out result = {id, cb, ctx, out_effective_day, entered_by};
     int64_t rows = 0;
     enum acsa_rc rc = acsa__pg_run_query(acsa__pg_of(store), &st, version_row, &result, &rows,
                                          err);

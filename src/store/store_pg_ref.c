@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "../core/acsa_assert.h"
-#include "../format/agreement_json.h"
 #include "../util/alloc.h"
 #include "store_pg_int.h"
 
@@ -12,20 +11,16 @@
 
 enum acsa_rc acsa__pg_agreement_put(struct acsa_store *store,
                                     const struct acsa_agreement *agreement,
-                                    const char *source_json, struct acsa_error *err)
+                                    const char *canonical_json, const char *source_json,
+                                    struct acsa_error *err)
 {
     ACSA_ASSERT(agreement != NULL);
     ACSA_ASSERT(agreement->id[0] != '\0');
-    /* The canonical JSON of the struct is what was validated, so it is what is read back. */
-    char *canonical = NULL;
-    enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_ASSERT(canonical_json != NULL);
     const struct acsa__pg_value values[] = {
         PG_TEXT(agreement->id), PG_TEXT(agreement->parties[0]), PG_TEXT(agreement->parties[1]),
-        PG_TEXT(agreement->title), PG_DAY(agreement->effective_from_day), PG_TEXT(canonical),
-        PG_TEXT(source_json)};
+        PG_TEXT(agreement->title), PG_DAY(agreement->effective_from_day),
+        PG_TEXT(canonical_json), PG_TEXT(source_json)};
     const struct acsa__pg_statement st = PG_STATEMENT(
         ACSA__PG_AGREEMENT_PUT,
         "INSERT INTO agreements (id, party_a, party_b, title, effective_from, source_json, "
@@ -35,84 +30,54 @@ enum acsa_rc acsa__pg_agreement_put(struct acsa_store *store,
         "effective_from = excluded.effective_from, source_json = excluded.source_json, "
         "loaded_json = excluded.loaded_json",
         values);
-    rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
-    acsa_free(canonical);
-    return rc;
+    return acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
 }
 
-/* Parses the stored canonical JSON in column 1 (the id in column 0). */
-static enum acsa_rc agreement_parse(struct acsa__pg_row *row, struct acsa_agreement *out,
-                                    struct acsa_error *err)
+struct agreement_scan {
+    acsa_agreement_json_cb cb;
+    void *ctx;
+};
+
+/* Hands the canonical JSON in column 1 (the id in column 0) to the caller. */
+static enum acsa_rc agreement_each(void *ctx, struct acsa__pg_row *row, struct acsa_error *err)
 {
+    const struct agreement_scan *scan = ctx;
     size_t length = 0;
     const char *text = acsa__pg_col_raw(row, 1, &length);
-    struct acsa_error parse_err;
-    acsa_error_clear(&parse_err);
-    if (acsa_agreement_from_json(text, length, out, &parse_err) != ACSA_OK) {
-        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: stored agreement \"%s\" is "
-                              "unreadable: %s", acsa__pg_col_raw(row, 0, NULL),
-                              parse_err.message);
-    }
-    return ACSA_OK;
-}
-
-static enum acsa_rc agreement_one(void *ctx, struct acsa__pg_row *row, struct acsa_error *err)
-{
-    return agreement_parse(row, ctx, err);
+    return scan->cb(scan->ctx, acsa__pg_col_raw(row, 0, NULL), text, length, err);
 }
 
 enum acsa_rc acsa__pg_agreement_get(struct acsa_store *store, const char *id,
-                                    struct acsa_agreement *out, struct acsa_error *err)
+                                    acsa_agreement_json_cb cb, void *ctx,
+                                    struct acsa_error *err)
 {
     ACSA_ASSERT(id != NULL);
-    ACSA_ASSERT(out != NULL);
+    ACSA_ASSERT(cb != NULL);
     char key[ACSA_ID_SIZE];
     bool fits = acsa__pg_key_copy(key, sizeof(key), id);
-    memset(out, 0, sizeof(*out));
     const struct acsa__pg_value values[] = {PG_TEXT(key)};
     const struct acsa__pg_statement st = PG_STATEMENT(
         ACSA__PG_AGREEMENT_GET, "SELECT id, source_json FROM agreements WHERE id = $1", values);
+    struct agreement_scan scan = {cb, ctx};
     int64_t rows = 0;
-    enum acsa_rc rc = fits ? acsa__pg_run_query(acsa__pg_of(store), &st, agreement_one, out,
+    enum acsa_rc rc = fits ? acsa__pg_run_query(acsa__pg_of(store), &st, agreement_each, &scan,
                                                 &rows, err)
                            : ACSA_OK;
     if (rc == ACSA_OK && rows == 0) {
-        memset(out, 0, sizeof(*out));
         return acsa_error_set(err, ACSA_ENOTFOUND, "agreement", "agreement \"%s\" not found",
                               fits ? key : id);
     }
     return rc;
 }
 
-struct agreement_scan {
-    acsa_agreement_cb cb;
-    void *ctx;
-    struct acsa_agreement agreement;
-};
-
-static enum acsa_rc agreement_each(void *ctx, struct acsa__pg_row *row, struct acsa_error *err)
-{
-    struct agreement_scan *scan = ctx;
-    enum acsa_rc rc = agreement_parse(row, &scan->agreement, err);
-    return rc == ACSA_OK ? scan->cb(scan->ctx, &scan->agreement) : rc;
-}
-
-enum acsa_rc acsa__pg_agreement_list(struct acsa_store *store, acsa_agreement_cb cb, void *ctx,
-                                     struct acsa_error *err)
+enum acsa_rc acsa__pg_agreement_list(struct acsa_store *store, acsa_agreement_json_cb cb,
+                                     void *ctx, struct acsa_error *err)
 {
     ACSA_ASSERT(cb != NULL);
-    struct agreement_scan *scan = acsa_malloc(sizeof(*scan));
-    if (scan == NULL) {
-        return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
-    }
-    scan->cb = cb;
-    scan->ctx = ctx;
+    struct agreement_scan scan = {cb, ctx};
     const struct acsa__pg_statement st = PG_STATEMENT0(
         ACSA__PG_AGREEMENT_LIST, "SELECT id, source_json FROM agreements ORDER BY id");
-    enum acsa_rc rc = acsa__pg_run_query(acsa__pg_of(store), &st, agreement_each, scan, NULL,
-                                         err);
-    acsa_free(scan);
-    return rc;
+    return acsa__pg_run_query(acsa__pg_of(store), &st, agreement_each, &scan, NULL, err);
 }
 
 /* ---- Units ---------------------------------------------------------------------------- */

@@ -630,7 +630,6 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .grant_revoke = acsa__sqlite_grant_revoke,
     .grant_list = acsa__sqlite_grant_list,
     .grant_find = acsa__sqlite_grant_find,
-    .agreement_version_add = acsa__sqlite_agreement_version_add,
     .agreement_version_get = acsa__sqlite_agreement_version_get,
     .agreement_event_add = acsa__sqlite_agreement_event_add,
     .agreement_event_get = acsa__sqlite_agreement_event_get,

@@ -284,12 +284,13 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_migrate(struct acsa_store_sqlite *s,
 
 /* The vtable entries, by file. store_sqlite_ref.c: agreements, units, officials, activities. */
 enum acsa_rc acsa__sqlite_agreement_put(struct acsa_store *store,
-                                        const struct acsa_agreement *agreement,
-                                        const char *source_json, struct acsa_error *err);
+                         const struct acsa_agreement *agreement,
+                         const char *canonical_json, const char *source_json,
+                         struct acsa_error *err);
 enum acsa_rc acsa__sqlite_agreement_get(struct acsa_store *store, const char *id,
-                                        struct acsa_agreement *out, struct acsa_error *err);
-enum acsa_rc acsa__sqlite_agreement_list(struct acsa_store *store, acsa_agreement_cb cb,
-                                         void *ctx, struct acsa_error *err);
+                         acsa_agreement_json_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_agreement_list(struct acsa_store *store, acsa_agreement_json_cb cb,
+                          void *ctx, struct acsa_error *err);
 enum acsa_rc acsa__sqlite_unit_add(struct acsa_store *store, const char *party, const char *name,
                                    int64_t *out_id, struct acsa_error *err);
 enum acsa_rc acsa__sqlite_unit_get(struct acsa_store *store, int64_t id, char *party, char *name,
@@ -500,14 +501,10 @@ enum acsa_rc acsa__sqlite_invoice_next_sequence(struct acsa_store *store, const 
 
 
 /* Agreement lifecycle (store_sqlite_life.c). */
-enum acsa_rc acsa__sqlite_agreement_version_add(struct acsa_store *store,
-                                                const struct acsa_agreement *agreement,
-                                                int32_t effective_day, const char *source_json,
-                                                struct acsa_error *err);
 enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const char *id,
-                                                uint32_t index, struct acsa_agreement *out,
-                                                int32_t *out_effective_day, char *entered_by,
-                                                struct acsa_error *err);
+                                 uint32_t index, acsa_agreement_json_cb cb, void *ctx,
+                                 int32_t *out_effective_day, char *entered_by,
+                                 struct acsa_error *err);
 enum acsa_rc acsa__sqlite_agreement_event_add(struct acsa_store *store, const char *id,
                                               const char *kind, int32_t day, const char *party,
                                               const char *reason, struct acsa_error *err);
@@ -533,10 +530,10 @@ enum acsa_rc acsa__sqlite_batch_of_record(struct acsa_store *store, const char *
                                           int64_t seq, int64_t *out_batch_id,
                                           struct acsa_error *err);
 enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,
-                                                   const struct acsa_agreement *agreement,
-                                                   int32_t effective_day,
-                                                   const char *source_json, const char *party,
-                                                   struct acsa_error *err);
+                                    const struct acsa_agreement *agreement,
+                                    int32_t effective_day, const char *canonical_json,
+                                    const char *source_json, const char *party,
+                                    struct acsa_error *err);
 
 /* store_sqlite_snapshot.c: the partners' latest snapshots. */
 enum acsa_rc acsa__sqlite_snapshot_put(struct acsa_store *store,

@@ -6,56 +6,43 @@
 #include "../core/acsa_assert.h"
 #include "../core/date.h"
 #include "../util/alloc.h"
-#include "../format/agreement_json.h"
 #include "store_sqlite_int.h"
-
-enum acsa_rc acsa__sqlite_agreement_version_add(struct acsa_store *store,
-                                                const struct acsa_agreement *agreement,
-                                                int32_t effective_day, const char *source_json,
-                                                struct acsa_error *err)
-{
-    return acsa__sqlite_agreement_version_add_by(store, agreement, effective_day, source_json,
-                                                 "", err);
-}
 
 enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,
                                                    const struct acsa_agreement *agreement,
                                                    int32_t effective_day,
+                                                   const char *canonical_json,
                                                    const char *source_json, const char *party,
                                                    struct acsa_error *err)
 {
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
-    char *canonical = NULL;
-    enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
     sqlite3_stmt *stmt = NULL;
-    rc = rc == ACSA_OK ? acsa__sqlite_acquire(
-                             s, ACSA__SQLITE_AGREEMENT_VERSION_ADD,
-                             "INSERT INTO agreement_versions (agreement_id, effective_day, "
-                             "canonical_json, source_json, entered_by) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5)",
-                             &stmt, err)
-                       : rc;
-    if (rc == ACSA_OK) {
-        struct acsa__sqlite_bind b;
-        acsa__sqlite_bind_init(&b, stmt);
-        acsa__sqlite_bind_text(&b, 1, agreement->id);
-        acsa__sqlite_bind_int(&b, 2, effective_day);
-        acsa__sqlite_bind_text(&b, 3, canonical);
-        acsa__sqlite_bind_text(&b, 4, source_json);
-        acsa__sqlite_bind_text(&b, 5, party);
-        if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
-            rc = acsa__sqlite_fail(s, err);
-        }
-        acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_VERSION_ADD, stmt);
+    enum acsa_rc rc = acsa__sqlite_acquire(
+        s, ACSA__SQLITE_AGREEMENT_VERSION_ADD,
+        "INSERT INTO agreement_versions (agreement_id, effective_day, canonical_json, "
+        "source_json, entered_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+        &stmt, err);
+    if (rc != ACSA_OK) {
+        return rc;
     }
-    acsa_free(canonical);
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, agreement->id);
+    acsa__sqlite_bind_int(&b, 2, effective_day);
+    acsa__sqlite_bind_text(&b, 3, canonical_json);
+    acsa__sqlite_bind_text(&b, 4, source_json);
+    acsa__sqlite_bind_text(&b, 5, party);
+    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_VERSION_ADD, stmt);
     return rc;
 }
 
 enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const char *id,
-                                                uint32_t index, struct acsa_agreement *out,
-                                                int32_t *out_effective_day, char *entered_by,
-                                                struct acsa_error *err)
+                                                uint32_t index, acsa_agreement_json_cb cb,
+                                                void *ctx, int32_t *out_effective_day,
+                                                char *entered_by, struct acsa_error *err)
 {
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     sqlite3_stmt *stmt = NULL;
@@ -83,13 +70,11 @@ enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const 
         }
         const char *text = (const char *)sqlite3_column_text(stmt, 1);
         int length = sqlite3_column_bytes(stmt, 1);
-        struct acsa_error parse_err;
-        acsa_error_clear(&parse_err);
-        if (text == NULL || length < 0 ||
-            acsa_agreement_from_json(text, (size_t)length, out, &parse_err) != ACSA_OK) {
-            rc = acsa_error_set(err, ACSA_ESTORAGE, "", "storage: stored version of agreement "
-                                "\"%s\" is unreadable: %s", id, parse_err.message);
+        if (rc == ACSA_OK && (text == NULL || length < 0)) {
+            rc = acsa_error_set(err, ACSA_ESTORAGE, "", "storage: a stored version of agreement "
+                                "\"%s\" has no text", id);
         }
+        rc = rc == ACSA_OK ? cb(ctx, id, text, (size_t)length, err) : rc;
     } else if (code == SQLITE_DONE) {
         rc = acsa_error_set(err, ACSA_ENOTFOUND, "agreement", "agreement \"%s\" has no version "
                             "%u", id, (unsigned)index + 2);

@@ -6,27 +6,21 @@
 
 #include "../core/acsa_assert.h"
 #include "../util/alloc.h"
-#include "../format/agreement_json.h"
 #include "store_sqlite_int.h"
 
 /* ---- Agreements ----------------------------------------------------------------------- */
 
 enum acsa_rc acsa__sqlite_agreement_put(struct acsa_store *store,
                                         const struct acsa_agreement *agreement,
-                                        const char *source_json, struct acsa_error *err)
+                                        const char *canonical_json, const char *source_json,
+                                        struct acsa_error *err)
 {
     ACSA_ASSERT(agreement != NULL);
     ACSA_ASSERT(agreement->id[0] != '\0');
+    ACSA_ASSERT(canonical_json != NULL);
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
-    /* The canonical JSON of the struct is what was validated, so it is what is read back;
-     * the loaded text is kept beside it only as a record. */
-    char *canonical = NULL;
-    enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
     sqlite3_stmt *stmt = NULL;
-    rc = acsa__sqlite_acquire(
+    enum acsa_rc rc = acsa__sqlite_acquire(
         s, ACSA__SQLITE_AGREEMENT_PUT,
         "INSERT INTO agreements (id, party_a, party_b, title, effective_from, source_json, "
         "loaded_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
@@ -35,57 +29,51 @@ enum acsa_rc acsa__sqlite_agreement_put(struct acsa_store *store,
         "effective_from = excluded.effective_from, source_json = excluded.source_json, "
         "loaded_json = excluded.loaded_json",
         &stmt, err);
-    if (rc == ACSA_OK) {
-        struct acsa__sqlite_bind b;
-        acsa__sqlite_bind_init(&b, stmt);
-        acsa__sqlite_bind_text(&b, 1, agreement->id);
-        acsa__sqlite_bind_text(&b, 2, agreement->parties[0]);
-        acsa__sqlite_bind_text(&b, 3, agreement->parties[1]);
-        acsa__sqlite_bind_text(&b, 4, agreement->title);
-        acsa__sqlite_bind_day(&b, 5, agreement->effective_from_day);
-        acsa__sqlite_bind_text(&b, 6, canonical);
-        acsa__sqlite_bind_text(&b, 7, source_json);
-        if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
-            rc = acsa__sqlite_fail(s, err);
-        }
-        acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_PUT, stmt);
+    if (rc != ACSA_OK) {
+        return rc;
     }
-    acsa_free(canonical);
+    struct acsa__sqlite_bind b;
+    acsa__sqlite_bind_init(&b, stmt);
+    acsa__sqlite_bind_text(&b, 1, agreement->id);
+    acsa__sqlite_bind_text(&b, 2, agreement->parties[0]);
+    acsa__sqlite_bind_text(&b, 3, agreement->parties[1]);
+    acsa__sqlite_bind_text(&b, 4, agreement->title);
+    acsa__sqlite_bind_day(&b, 5, agreement->effective_from_day);
+    acsa__sqlite_bind_text(&b, 6, canonical_json);
+    acsa__sqlite_bind_text(&b, 7, source_json);
+    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
+        rc = acsa__sqlite_fail(s, err);
+    }
+    acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_PUT, stmt);
     return rc;
 }
 
-/* Parses the stored canonical JSON in column of the current row. */
-static enum acsa_rc agreement_parse(sqlite3_stmt *stmt, int column, const char *id,
-                                    struct acsa_agreement *out, struct acsa_error *err)
+/* Hands the canonical JSON in column of the current row to cb. */
+static enum acsa_rc agreement_hand(sqlite3_stmt *stmt, int column, const char *id,
+                                   acsa_agreement_json_cb cb, void *ctx, struct acsa_error *err)
 {
     const char *text = (const char *)sqlite3_column_text(stmt, column);
     int length = sqlite3_column_bytes(stmt, column);
-    struct acsa_error parse_err;
-    acsa_error_clear(&parse_err);
-    if (text == NULL || length < 0 ||
-        acsa_agreement_from_json(text, (size_t)length, out, &parse_err) != ACSA_OK) {
-        /* Only this code wrote the column, so a refusal means the database was damaged or
-         * written by an incompatible version: a storage problem, not bad user input. */
-        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: stored agreement \"%s\" is "
-                              "unreadable: %s", id, parse_err.message);
+    if (text == NULL || length < 0) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: stored agreement \"%s\" has no "
+                              "text", id);
     }
-    return ACSA_OK;
+    return cb(ctx, id, text, (size_t)length, err);
 }
 
 enum acsa_rc acsa__sqlite_agreement_get(struct acsa_store *store, const char *id,
-                                        struct acsa_agreement *out, struct acsa_error *err)
+                                        acsa_agreement_json_cb cb, void *ctx,
+                                        struct acsa_error *err)
 {
     ACSA_ASSERT(id != NULL);
-    ACSA_ASSERT(out != NULL);
+    ACSA_ASSERT(cb != NULL);
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     char key[ACSA_ID_SIZE];
     if (!acsa__sqlite_key_copy(key, sizeof(key), id)) {
-        acsa_error_set(err, ACSA_ENOTFOUND, "agreement", "agreement \"%s\" not found", id);
-        memset(out, 0, sizeof(*out));
-        return ACSA_ENOTFOUND;
+        return acsa_error_set(err, ACSA_ENOTFOUND, "agreement", "agreement \"%s\" not found",
+                              id);
     }
     id = key;
-    memset(out, 0, sizeof(*out));
     sqlite3_stmt *stmt = NULL;
     enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_AGREEMENT_GET,
                                            "SELECT source_json FROM agreements WHERE id = ?1",
@@ -98,7 +86,7 @@ enum acsa_rc acsa__sqlite_agreement_get(struct acsa_store *store, const char *id
     acsa__sqlite_bind_text(&b, 1, id);
     int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
     if (code == SQLITE_ROW) {
-        rc = agreement_parse(stmt, 0, id, out, err);
+        rc = agreement_hand(stmt, 0, id, cb, ctx, err);
     } else if (code == SQLITE_DONE) {
         rc = acsa_error_set(err, ACSA_ENOTFOUND, "agreement", "agreement \"%s\" not found", id);
     } else {
@@ -108,9 +96,9 @@ enum acsa_rc acsa__sqlite_agreement_get(struct acsa_store *store, const char *id
     return rc;
 }
 
-/* Each agreement is parsed from its canonical JSON, the only complete record of it; the
- * other columns exist for people querying the database. */
-enum acsa_rc acsa__sqlite_agreement_list(struct acsa_store *store, acsa_agreement_cb cb,
+/* The canonical JSON is the only complete record of an agreement; the other columns exist
+ * for people querying the database. */
+enum acsa_rc acsa__sqlite_agreement_list(struct acsa_store *store, acsa_agreement_json_cb cb,
                                          void *ctx, struct acsa_error *err)
 {
     ACSA_ASSERT(cb != NULL);
@@ -119,11 +107,7 @@ enum acsa_rc acsa__sqlite_agreement_list(struct acsa_store *store, acsa_agreemen
     enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_AGREEMENT_LIST,
                                            "SELECT id, source_json FROM agreements ORDER BY id",
                                            &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa_agreement agreement;
-    for (;;) {
+    while (rc == ACSA_OK) {
         int code = sqlite3_step(stmt);
         if (code == SQLITE_DONE) {
             break;
@@ -133,15 +117,11 @@ enum acsa_rc acsa__sqlite_agreement_list(struct acsa_store *store, acsa_agreemen
             break;
         }
         const char *id = (const char *)sqlite3_column_text(stmt, 0);
-        rc = agreement_parse(stmt, 1, id != NULL ? id : "?", &agreement, err);
-        if (rc == ACSA_OK) {
-            rc = cb(ctx, &agreement);
-        }
-        if (rc != ACSA_OK) {
-            break;
-        }
+        rc = agreement_hand(stmt, 1, id != NULL ? id : "?", cb, ctx, err);
     }
-    acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_LIST, stmt);
+    if (stmt != NULL) {
+        acsa__sqlite_release(s, ACSA__SQLITE_AGREEMENT_LIST, stmt);
+    }
     return rc;
 }
 

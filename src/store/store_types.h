@@ -71,6 +71,9 @@ struct acsa_balance_row {
 
 /* Callbacks return ACSA_OK to continue; any other code stops the scan and is returned. */
 typedef enum acsa_rc (*acsa_agreement_cb)(void *ctx, const struct acsa_agreement *agreement);
+/* An agreement as the store keeps it: its canonical JSON (not NUL-terminated). */
+typedef enum acsa_rc (*acsa_agreement_json_cb)(void *ctx, const char *id, const char *json,
+                                               size_t len, struct acsa_error *err);
 typedef enum acsa_rc (*acsa_activity_cb)(void *ctx, const struct acsa_activity *activity);
 typedef enum acsa_rc (*acsa_unit_cb)(void *ctx, int64_t id, const char *party, const char *name);
 typedef enum acsa_rc (*acsa_official_cb)(void *ctx, const struct acsa_official *official);
