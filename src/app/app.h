@@ -12,7 +12,7 @@
 #include "../core/agreement.h"
 #include "../core/order.h"
 #include "../core/rc.h"
-#include "../store/store_types.h"
+#include "../core/rows.h"
 
 struct acsa_app;
 

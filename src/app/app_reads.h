@@ -15,7 +15,7 @@
 #include "app.h"
 #include "../core/authz.h"
 #include "../format/order_json.h"
-#include "../store/store_types.h"
+#include "../core/rows.h"
 
 /* ---- Lists and views ---------------------------------------------------------------------- */
 

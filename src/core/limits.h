@@ -67,7 +67,21 @@
 
 #define ACSA_RECORD_SEQ_GAP_MAX (INT64_C(1) << 20)
 
+/* Sizes of the rows the store keeps for accounts, partner nodes and the quarantine (rows.h). */
+#define ACSA_SECRET_TEXT_SIZE 65      /* 32 random bytes or a SHA-256 as hex, plus NUL. */
+#define ACSA_AUDIT_TEXT_SIZE 256      /* Detail of an audit record, plus NUL. */
+#define ACSA_PASSWORD_HASH_SIZE 128   /* An encoded Argon2id hash, plus NUL. */
+#define ACSA_REQUEST_HASH_SIZE 129    /* What identifies a request body, plus NUL. */
+#define ACSA_URL_SIZE 256             /* A partner node's base URL, plus NUL. */
+#define ACSA_PUBLIC_KEY_SIZE 32       /* Ed25519. */
+#define ACSA_SIGNATURE_SIZE 64        /* Ed25519. */
+#define ACSA_QUARANTINE_WORD_SIZE 16  /* "retry", "drop"; "open", "applied", "dropped", ... */
+
 _Static_assert(ACSA_NUMBER_SIZE >= 19, "IN-JP-2024-000042 must fit");
+_Static_assert(ACSA_SECRET_TEXT_SIZE == 2 * 32 + 1, "a SHA-256 or 32 random bytes as hex");
+_Static_assert(ACSA_AUDIT_TEXT_SIZE >= ACSA_TEXT_SIZE, "an audit detail holds a reason whole");
+_Static_assert(ACSA_REQUEST_HASH_SIZE >= ACSA_SECRET_TEXT_SIZE, "a request hash holds a SHA-256");
+_Static_assert(ACSA_QUARANTINE_WORD_SIZE > sizeof("applied"), "every status word fits");
 _Static_assert(ACSA_ORDER_DUTIES_MAX >= 4 * 4,
                "four people at least for each weighed step (raise, submit, issue, receive)");
 _Static_assert(ACSA_ORDER_EVENTS_MAX > ACSA_ORDER_LINES_MAX * 4,

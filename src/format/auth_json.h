@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "../core/authz.h"
-#include "../store/store_types.h"
+#include "../core/rows.h"
 
 #include "format_limits.h"
 

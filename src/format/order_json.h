@@ -11,7 +11,7 @@
 
 #include "../core/agreement.h"
 #include "../core/order.h"
-#include "../store/store_types.h"
+#include "../core/rows.h"
 #include "json_text.h"
 
 /* Every function returns a new reference, or NULL when out of memory. */

@@ -16,7 +16,8 @@
 #include "../core/order.h"
 #include "../core/rc.h"
 #include "../core/record.h"
-#include "store_types.h"
+#include "../core/rows.h"
+#include "store_limits.h"
 
 struct acsa_store_copy_vtbl; /* store_copy.h */
 

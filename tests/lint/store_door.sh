@@ -53,7 +53,7 @@ static int f(void) { return acsa_store_schema_version(); }
 C
 case_ "the row types are plain data any layer may include" pass src/cli/ok.c "" <<'C'
 /* SPDX-License-Identifier: MIT */
-#include "../store/store_types.h"
+#include "../core/rows.h"
 #include "../app/app_reads.h"
 C
 case_ "the application layer holds the store" pass src/app/ok.c "" <<'C'

@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: MIT */
-/* The plain data that crosses the storage interface: the rows a scan streams and the
- * callbacks that receive them. Front ends see these through the application layer
- * (src/app/app.h, src/app/app_reads.h); only src/app and src/store include store.h, the
- * interface itself. */
-#ifndef ACSA_STORE_TYPES_H
-#define ACSA_STORE_TYPES_H
+/* Rows: the plain data lists and reports carry, from the store through the application to
+ * the front ends and the format layer (the rows a scan streams and the callbacks that receive
+ * them). Types of core types only, so that every layer may name them while only src/app and
+ * src/store include store.h, the storage interface itself. */
+#ifndef ACSA_ROWS_H
+#define ACSA_ROWS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/agreement.h"
-#include "../core/authz.h"
-#include "../core/order.h"
-#include "../core/rc.h"
-#include "../core/record.h"
-#include "store_limits.h"
+#include "agreement.h"
+#include "authz.h"
+#include "order.h"
+#include "rc.h"
+#include "record.h"
+#include "limits.h"
 
 struct acsa_store;
 
@@ -210,7 +210,7 @@ enum acsa_ref_kind {
     ACSA_REF_UNIT,
 };
 
-/* Opening flags (acsa_app_open takes them too). */
+/* Opening flags of a store (acsa_app_open takes them too). */
 /* Without ACSA_STORE_BULK_LOAD every commit is durable before it returns. */
 #define ACSA_STORE_CREATE 1u     /* Create the database (file) or give an empty one its schema. */
 #define ACSA_STORE_BULK_LOAD 2u  /* A commit may return before it is durable: a crash may lose
