@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: MIT
 -- wrk script of bench/api: POST /api/orders (IN-JP-2020, in-requester's unit, two JPY lines)
--- with the API token $ACSA_TOKEN; counts 201s and other statuses into an "api: created=N ..."
+-- with the API token $ACSA_TOKEN, dated within the activity (a back-entry with its reason); counts 201s and other statuses into an "api: created=N ..."
 -- line. ACSA_KEYED=1 gives every request an Idempotency-Key of its own.
 
 local token = os.getenv("ACSA_TOKEN") or ""
@@ -10,7 +10,8 @@ local thread_no = 0
 
 local body = '{"agreement":"IN-JP-2020","requester":"IN","supplier":"JP","activity":2,'
     .. '"method":"cash","requester_unit":2,"supplier_unit":5,"place":"Yokosuka berth 4",'
-    .. '"need_by":"2024-06-18","date":"2024-06-12","lines":['
+    .. '"need_by":"2024-06-18","date":"2024-06-12",'
+    .. '"backdate_reason":"Benchmark: orders of JIMEX 2024 entered late","lines":['
     .. '{"category":"pol","desc":"Diesel fuel marine","qty":"1000","unit":"l",'
     .. '"price":"150","currency":"JPY"},'
     .. '{"category":"water","desc":"Potable water","qty":"20000","unit":"l",'

@@ -221,6 +221,7 @@ struct acsa_run {
     struct acsa_agreement agreement;
     struct acsa_activity activity;
     struct acsa_official official[2];    /* By party index. */
+    struct acsa_grant grants[2][ACSA_OFFICIAL_GRANTS_MAX]; /* Each official's, by party. */
     int64_t unit_id[2];                  /* By party index. */
     struct acsa_order_draft draft;
     struct acsa_order order;
@@ -254,6 +255,26 @@ static enum acsa_rc parse_stored(void *ctx, const char *id, const char *json, si
     return acsa_agreement_from_json(json, len, ctx, err);
 }
 
+/* Collects one official's grants into its party's slots (filled through official[p]). */
+struct grant_sink {
+    struct acsa_run *run;
+    unsigned party;
+};
+
+static enum acsa_rc collect_grant(void *ctx, const struct acsa_grant *grant, const char *origin,
+                                  int64_t origin_id)
+{
+    (void)origin;
+    (void)origin_id;
+    struct grant_sink *sink = ctx;
+    struct acsa_official *o = &sink->run->official[sink->party];
+    if (o->grant_count >= ACSA_OFFICIAL_GRANTS_MAX) {
+        return ACSA_ELIMIT;
+    }
+    sink->run->grants[sink->party][o->grant_count++] = *grant;
+    return ACSA_OK;
+}
+
 /* Loads what the orders refer to back from the store, as the application would. */
 static enum acsa_rc acsa_run_load(struct acsa_run *run, struct acsa_error *err)
 {
@@ -266,6 +287,14 @@ static enum acsa_rc acsa_run_load(struct acsa_run *run, struct acsa_error *err)
     for (unsigned p = 0; rc == ACSA_OK && p < 2; p++) {
         rc = v->official_get(run->store, parties[p].code, parties[p].official,
                              &run->official[p], err);
+        /* The core judges approvals by the official's dated grants, as the app fills them. */
+        struct grant_sink sink = {run, p};
+        run->official[p].grant_count = 0;
+        rc = rc == ACSA_OK ? v->grant_list(run->store, parties[p].code, parties[p].official,
+                                           ACSA_DATE_NONE, collect_grant, &sink, err)
+                           : rc;
+        run->official[p].grants = run->grants[p];
+        run->official[p].by_grants = true;
     }
     if (rc == ACSA_OK && (run->unit_id[0] == 0 || run->unit_id[1] == 0 || run->activity.id == 0)) {
         rc = acsa_error_set(err, ACSA_ESTORAGE, "", "units or activity missing after setup");
