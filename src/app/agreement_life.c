@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/date.h"
-#include "../core/text.h"
-#include "../format/agreement_json.h"
-#include "../util/alloc.h"
+#include "date.h"
+#include "text.h"
+#include "agreement_json.h"
+#include "alloc.h"
 #include "app.h"
 #include "app_int.h"
 

@@ -4,8 +4,8 @@
  * longer parses is damage to the database, not bad input. */
 #include <string.h>
 
-#include "../format/agreement_json.h"
-#include "../util/alloc.h"
+#include "agreement_json.h"
+#include "alloc.h"
 #include "app_int.h"
 
 struct parse_into {

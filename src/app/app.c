@@ -3,17 +3,17 @@
  * and an audit record for every command, accepted or refused. Orders are large fixed-size
  * structs, so they live on the heap, not on the stack. */
 #include "app.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
-#include "../format/agreement_json.h"
-#include "../store/store.h"
+#include "acsa_assert.h"
+#include "date.h"
+#include "agreement_json.h"
+#include "store.h"
 #include "app_int.h"
 #include "app_key.h"
 #include "node.h"

@@ -9,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/agreement.h"
-#include "../core/order.h"
-#include "../core/rc.h"
-#include "../core/rows.h"
+#include "agreement.h"
+#include "order.h"
+#include "rc.h"
+#include "rows.h"
 
 struct acsa_app;
 

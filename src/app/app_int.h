@@ -7,8 +7,8 @@
 #include "app.h"
 #include "auth.h"
 #include "node.h"
-#include "../store/store.h"
-#include "../core/record.h"
+#include "store.h"
+#include "record.h"
 
 /* Parsed agreements kept by a handle. An agreement is never replaced once loaded, so a
  * cached copy stays true; it saves parsing the stored JSON on every order command. */

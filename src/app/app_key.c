@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../store/store.h"
+#include "store.h"
 
 
 static const char *key_path_set; /* The CLI's --key; NULL if not given. */

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "../core/rc.h"
+#include "rc.h"
 
 /** Names the key file for every acsa_app_open and acsa_app_init of this process (the CLI's
  * --key); NULL forgets it. The text is not copied: it must outlive the opens. */

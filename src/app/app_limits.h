@@ -6,8 +6,8 @@
 
 #include <stdint.h>
 
-#include "../core/record.h"
-#include "../store/store_limits.h"
+#include "record.h"
+#include "limits.h"
 
 /* Node identity and the sync wire. */
 #define ACSA_KEY_TEXT_SIZE 65              /* A public key as hex, plus NUL. */

@@ -13,9 +13,9 @@
 #include <stdint.h>
 
 #include "app.h"
-#include "../core/authz.h"
-#include "../format/order_json.h"
-#include "../core/rows.h"
+#include "authz.h"
+#include "order_json.h"
+#include "rows.h"
 
 /* ---- Lists and views ---------------------------------------------------------------------- */
 

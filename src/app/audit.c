@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "date.h"
 #include "app_int.h"
 
 #define HASH_HEX_LENGTH 64

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/acsa_assert.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "alloc.h"
 #include "app_int.h"
 
 _Static_assert(crypto_pwhash_STRBYTES <= ACSA_PASSWORD_HASH_SIZE,

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/authz.h"
-#include "../core/rc.h"
+#include "authz.h"
+#include "rc.h"
 #include "app.h"
 #include "app_limits.h"
 

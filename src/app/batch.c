@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "app_int.h"
-#include "../core/text_quote.h"
-#include "../util/alloc.h"
+#include "text_quote.h"
+#include "alloc.h"
 #include "node.h"
 
 static const uint8_t MAGIC[8] = {'A', 'C', 'S', 'A', 'B', 'A', 'T', '1'};

@@ -4,7 +4,7 @@
  * write goes through the application commands, so the demo obeys the rules a user does; its
  * data is fully deterministic (the audit log records when it ran). */
 #include "demo.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "date.h"
 #include "app_int.h"
 #include "app.h"
 #include "auth.h"

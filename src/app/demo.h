@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "../core/rc.h"
+#include "rc.h"
 
 /** Creates a demo node database at path (India's node, the India-Japan agreement, units,
  * officials, three exercises, about 60 orders in every state and method, some overdue).

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/date.h"
-#include "../core/text.h"
+#include "date.h"
+#include "text.h"
 #include "app_int.h"
 
 #define REFUSE(err, field, ...) acsa_error_set((err), ACSA_EREFUSED, (field), __VA_ARGS__)

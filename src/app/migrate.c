@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../store/store_copy.h"
-#include "../util/alloc.h"
+#include "store_copy.h"
+#include "alloc.h"
 #include "app_int.h"
 #include "auth.h"
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../core/rc.h"
+#include "rc.h"
 
 #define ACSA_MIGRATE_TABLES_MAX 64
 #define ACSA_MIGRATE_NAME_SIZE 64

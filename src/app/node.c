@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "app_int.h"
-#include "../core/text_quote.h"
+#include "text_quote.h"
 
 const char *acsa_app_node_key_path(const struct acsa_app *app)
 {

@@ -11,9 +11,9 @@
 
 #include "app_int.h"
 #include "node.h"
-#include "../core/text.h"
-#include "../core/text_quote.h"
-#include "../util/alloc.h"
+#include "text.h"
+#include "text_quote.h"
+#include "alloc.h"
 
 #define ACTION_NAME "quarantine.resolve"
 

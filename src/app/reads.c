@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "../core/date.h"
+#include "date.h"
 
 enum acsa_rc acsa_app_order_list(struct acsa_app *app, const struct acsa_order_filter *filter,
                                  acsa_order_cb cb, void *ctx, struct acsa_error *err)

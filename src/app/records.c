@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/concurrency.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "concurrency.h"
+#include "date.h"
 #include "app_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 void acsa__app_sha256(const void *data, size_t len, uint8_t out[ACSA_HASH_SIZE])
 {

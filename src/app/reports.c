@@ -5,13 +5,13 @@
  * grows with what it meets, without a cap that would cut a report short. */
 #include "app_int.h"
 #include "app_reads.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/date.h"
+#include "date.h"
 
 /* Returns array with room for count + 1 items of size bytes, or NULL (array kept). */
 static void *reserve(void *array, size_t *capacity, size_t count, size_t size)

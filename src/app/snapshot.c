@@ -12,10 +12,10 @@
 
 #include "app_int.h"
 #include "snapshot.h"
-#include "../core/date.h"
-#include "../core/text.h"
-#include "../format/auth_json.h"
-#include "../util/alloc.h"
+#include "date.h"
+#include "text.h"
+#include "auth_json.h"
+#include "alloc.h"
 
 #define MAGIC_LEN 8
 

@@ -6,7 +6,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "../core/acsa_assert.h"
+#include "acsa_assert.h"
 
 #define SETS (ACSA_THROTTLE_ENTRIES / ACSA_THROTTLE_WAYS)
 #define SHIFT_MAX 20 /* 2^20 times the base is past every cap. */

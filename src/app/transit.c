@@ -3,13 +3,13 @@
  * transit_days, found by reading the issues of each order that can have such a line (state
  * delivering, or disputed while delivering). Read only; the core judges each line. */
 #include "app_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/date.h"
-#include "../core/transit.h"
+#include "date.h"
+#include "transit.h"
 
 /* What one scan holds: the order read in full, its agreement and its issues. */
 struct transit_scan {

@@ -10,13 +10,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../app/app.h"
-#include "../app/app_reads.h"
-#include "../core/agreement.h"
-#include "../core/date.h"
-#include "../core/money.h"
-#include "../core/order.h"
-#include "../format/order_json.h"
+#include "app.h"
+#include "app_reads.h"
+#include "agreement.h"
+#include "date.h"
+#include "money.h"
+#include "order.h"
+#include "order_json.h"
 
 /* Returned by the parser and the functions below when the command goes on; any other value
  * is the exit code to end with. */

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../app/migrate.h"
-#include "../util/alloc.h"
+#include "migrate.h"
+#include "alloc.h"
 #include "cli.h"
 
 /* The URI as shown: a password in it is replaced by "***". */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../format/grant_json.h"
+#include "grant_json.h"
 #include "cli.h"
 
 struct grant_args {

@@ -3,8 +3,8 @@
  * (which options a step needs, how its confirmation reads). Reading verbs are in
  * cmd_order_show.c. */
 #include "cli.h"
-#include "../util/alloc.h"
-#include "../core/step_inputs.h"
+#include "alloc.h"
+#include "step_inputs.h"
 
 #include <stdlib.h>
 #include <string.h>

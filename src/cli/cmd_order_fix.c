@@ -3,7 +3,7 @@
  * changed draft is checked by every rule of entry again. The other ways out of an order
  * (resolve, close-line, correct, reject-return) are steps of cmd_order.c's table. */
 #include "cli.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

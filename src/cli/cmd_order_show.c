@@ -2,8 +2,8 @@
 /* The order verbs that read: order list (streamed from the store, fixed-width columns or a
  * streamed JSON array) and order show (header, lines, events with their postings). */
 #include "cli.h"
-#include "../util/alloc.h"
-#include "../format/json_text.h"
+#include "alloc.h"
+#include "json_text.h"
 
 #include <stdlib.h>
 #include <string.h>

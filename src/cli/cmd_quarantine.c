@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../app/quarantine.h"
-#include "../format/auth_json.h"
-#include "../sync/sync.h"
+#include "quarantine.h"
+#include "auth_json.h"
+#include "sync.h"
 #include "cli.h"
 
 struct list_args {

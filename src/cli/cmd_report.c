@@ -3,7 +3,7 @@
  * group at a time), overdue (ageing by the agreements' buckets, totals, invoices late) and
  * convert-overdue, the one report that writes. */
 #include "cli.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

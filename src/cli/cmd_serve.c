@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../server/server.h"
+#include "server.h"
 
 #define LISTEN_SIZE (ACSA_SERVER_ADDRESS_SIZE + 8)
 

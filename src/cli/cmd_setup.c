@@ -2,14 +2,14 @@
 /* The setup verbs: init, agreement (load, list, show), unit, official and activity (add and
  * list), and demo. Each parses its arguments, calls the application layer once and prints. */
 #include "cli.h"
-#include "../core/transit.h"
-#include "../util/alloc.h"
+#include "transit.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../app/demo.h"
+#include "demo.h"
 
 #define AGREEMENT_FILE_MAX (4u * 1024u * 1024u)
 #define JOINED_SIZE 1200      /* Room for every code of an agreement list, joined. */

@@ -9,10 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../format/auth_json.h"
-#include "../app/snapshot.h"
-#include "../util/alloc.h"
-#include "../sync/sync.h"
+#include "auth_json.h"
+#include "snapshot.h"
+#include "alloc.h"
+#include "sync.h"
 #include "cli.h"
 
 /* ---- node --------------------------------------------------------------------------------- */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "../core/transit.h"
+#include "transit.h"
 
 static const struct cli_column transit_columns[] = {
     {"NUMBER", 17, false}, {"LINE", 4, true},       {"ISSUED", 14, true},

@@ -3,16 +3,16 @@
  * verify). A password is read from a file or standard input, never from the command line,
  * where other users of the machine could see it. */
 #include "cli.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "../app/auth.h"
-#include "../core/text.h"
-#include "../format/auth_json.h"
+#include "auth.h"
+#include "text.h"
+#include "auth_json.h"
 
 /* Room for the longest password, a line ending, and one byte more to notice a longer one. */
 #define PASSWORD_BUFFER (ACSA_PASSWORD_MAX + 4)

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../app/app_key.h"
-#include "../util/alloc.h"
+#include "app_key.h"
+#include "alloc.h"
 
 #ifndef ACSA_VERSION
 #define ACSA_VERSION "unknown"

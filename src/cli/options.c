@@ -2,9 +2,9 @@
 /* The one option parser of acsa: each verb describes its options in a table, and this file
  * runs getopt_long over it, converts and checks every value, and prints the verb's --help. */
 #include "cli.h"
-#include "../app/app_key.h"
-#include "../core/text.h"
-#include "../util/alloc.h"
+#include "app_key.h"
+#include "text.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <getopt.h>

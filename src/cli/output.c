@@ -3,8 +3,8 @@
  * rows stream) or streamed as JSON arrays one object at a time; the JSON renderings
  * themselves are shared with the server (src/format/order_json.h). */
 #include "cli.h"
-#include "../core/text.h"
-#include "../util/alloc.h"
+#include "text.h"
+#include "alloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
-#include "../core/money.h"
-#include "../core/text.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "date.h"
+#include "money.h"
+#include "text.h"
+#include "alloc.h"
 #include "format_limits.h"
 
 #define DEFAULT_INVOICE_WITHIN_DAYS 30

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "../core/agreement.h"
-#include "../core/rc.h"
+#include "agreement.h"
+#include "rc.h"
 
 /** Parses and validates an agreement from JSON text of length size. On success fills *out
  * (fully, every field) and returns ACSA_OK. Otherwise returns ACSA_EREFUSED with err->field

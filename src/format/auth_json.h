@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "../core/authz.h"
-#include "../core/rows.h"
+#include "authz.h"
+#include "rows.h"
 
 #include "format_limits.h"
 

@@ -4,8 +4,8 @@
 #ifndef ACSA_FORMAT_LIMITS_H
 #define ACSA_FORMAT_LIMITS_H
 
-#include "../core/limits.h"
-#include "../core/rc.h"
+#include "limits.h"
+#include "rc.h"
 
 #define ACSA_JSON_DEPTH_MAX 2048       /* jansson's own limit on nesting. */
 #define ACSA_JSON_PATH_SIZE ACSA_ERROR_FIELD_SIZE  /* A JSON path named in an error. */

@@ -2,7 +2,7 @@
 /* The JSON form of a dated grant of an official. */
 #include "grant_json.h"
 
-#include "../core/date.h"
+#include "date.h"
 #include "json_text.h"
 #include "order_json.h"
 

@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "../core/grant.h"
+#include "grant.h"
 
 /** {"id", "party", "name", "title", "agreement" (null: every agreement of the party),
  * "currency", "limit" (decimal text), "from", "to" (null: open-ended), "revoked" (null or

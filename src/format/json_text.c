@@ -3,14 +3,14 @@
  * jansson escapes them, and bytes that are not UTF-8 are replaced as acsa_json_string replaces
  * them, so that writing never fails on stored text. */
 #include "json_text.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/limits.h"
-#include "../core/text.h"
+#include "limits.h"
+#include "text.h"
 #include "format_limits.h"
 
 

@@ -3,13 +3,13 @@
  * Amounts and quantities are decimal strings, dates "YYYY-MM-DD", absent values null. */
 #include "order_json.h"
 
-#include "../core/transit.h"
+#include "transit.h"
 
 #include <string.h>
 
-#include "../util/alloc.h"
-#include "../core/date.h"
-#include "../core/money.h"
+#include "alloc.h"
+#include "date.h"
+#include "money.h"
 
 json_t *acsa_json_money(int64_t minor, uint8_t exponent)
 {

@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../core/agreement.h"
-#include "../core/order.h"
-#include "../core/rows.h"
+#include "agreement.h"
+#include "order.h"
+#include "rows.h"
 #include "json_text.h"
 
 /* Every function returns a new reference, or NULL when out of memory. */

@@ -7,7 +7,7 @@
  * went away. Bodies larger than SERVER_BODY_MAX (partner batches) draw on a fixed number of
  * slots, so that what the server holds for bodies is bounded whatever arrives. */
 #include "connections.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

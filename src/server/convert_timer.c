@@ -6,7 +6,7 @@
  * logs one JSON line per run. Obligations under the approval rule wait for an official
  * (convert-overdue --by). */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

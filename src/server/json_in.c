@@ -3,16 +3,16 @@
  * unknown, missing and mistyped members, and the values themselves, each refusal naming its
  * field ("lines[1].qty"). Query strings are checked against the same kind of table. */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/date.h"
-#include "../core/money.h"
-#include "../core/text.h"
+#include "date.h"
+#include "money.h"
+#include "text.h"
 
 
 static enum acsa_rc invalid(struct acsa_error *err, const char *field, const char *rule,

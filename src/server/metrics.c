@@ -3,7 +3,7 @@
  * histogram, orders per state (counted when scraped) and the depth of the write queue. The
  * counters are a fixed table of atomics, so recording a request takes no lock. */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdatomic.h>
 #include <stdio.h>

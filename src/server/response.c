@@ -3,7 +3,7 @@
  * statuses to problem types, added headers, idempotent replays, and refusals of writes that
  * are recorded in the audit log before they are answered. */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "../core/text.h"
+#include "text.h"
 
 #define PARAM_NAME_SIZE 32  /* The name of a {param} of a pattern, for messages. */
 

@@ -3,12 +3,12 @@
  * notice ({"date"}) and terminate ({"date", "reason"}); each answers the agreement's
  * lifecycle (status, last day, versions). */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/date.h"
+#include "date.h"
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 

@@ -3,9 +3,9 @@
  * its ETag), and the steps, each compared with If-Match inside its writer job so that of two
  * officials acting on the same version exactly one wins. */
 #include "server_int.h"
-#include "../util/alloc.h"
-#include "../core/step_inputs.h"
-#include "../core/text.h"
+#include "alloc.h"
+#include "step_inputs.h"
+#include "text.h"
 
 #include <stddef.h>
 #include <stdlib.h>

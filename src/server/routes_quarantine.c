@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../app/quarantine.h"
-#include "../sync/sync.h"
-#include "../util/alloc.h"
+#include "quarantine.h"
+#include "sync.h"
+#include "alloc.h"
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Reference data: agreements (listed, shown in their file format, loaded), units, officials
  * with their limits, and activities; every list paged, every addition a writer job. */
-#include "../format/grant_json.h"
+#include "grant_json.h"
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../format/agreement_json.h"
+#include "agreement_json.h"
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 

@@ -3,12 +3,12 @@
  * totals, the conversion of overdue in-kind obligations (a write), and the order value per
  * month, partner and currency, each computed by streaming the store's rows. */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/date.h"
+#include "date.h"
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 #define MONTHS_MAX 120

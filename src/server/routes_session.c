@@ -2,7 +2,7 @@
 /* Sessions, users and API tokens: who is signed in, sign out (signing in is signin.c); the
  * users of the node; a user's tokens. Writes are writer jobs. */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <sodium.h>
 #include <stdlib.h>

@@ -3,8 +3,8 @@
  * answered; batches it sends are taken in through the writer like any other write. And the
  * API pages of sync for people: partner nodes, the quarantine, reconciliation, a sync now. */
 #include "server_int.h"
-#include "../app/quarantine.h"
-#include "../util/alloc.h"
+#include "quarantine.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <microhttpd.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../sync/sync.h"
+#include "sync.h"
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 

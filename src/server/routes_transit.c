@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "../core/transit.h"
+#include "transit.h"
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 

@@ -6,8 +6,8 @@
  * request, and the graceful shutdown on SIGTERM and SIGINT. */
 #include "connections.h"
 #include "server_int.h"
-#include "../util/alloc.h"
-#include "../app/node.h"
+#include "alloc.h"
+#include "node.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/date.h"
+#include "date.h"
 
 #define READERS_MAX (ACSA_SERVER_THREADS_MAX + 8)
 #define TLS_FILE_MAX (1024 * 1024)

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../core/rc.h"
+#include "rc.h"
 
 #define ACSA_SERVER_ADDRESS_SIZE 64
 #define ACSA_SERVER_THREADS_MAX 256

@@ -9,16 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../app/app.h"
-#include "../app/app_reads.h"
-#include "../app/auth.h"
-#include "../app/node.h"
-#include "../core/acsa_assert.h"
-#include "../core/authz.h"
-#include "../core/date.h"
-#include "../core/money.h"
-#include "../format/auth_json.h"
-#include "../format/order_json.h"
+#include "app.h"
+#include "app_reads.h"
+#include "auth.h"
+#include "node.h"
+#include "acsa_assert.h"
+#include "authz.h"
+#include "date.h"
+#include "money.h"
+#include "auth_json.h"
+#include "order_json.h"
 #include "server.h"
 
 /* What a client can make the server hold, and for how long (docs/ARCHITECTURE.md, "What a

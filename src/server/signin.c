@@ -9,8 +9,8 @@
  * interval (ACSA_THROTTLE_SUMMARY_MS), written by the writer with the failure that finds it
  * due. */
 #include "server_int.h"
-#include "../app/throttle.h"
-#include "../util/alloc.h"
+#include "throttle.h"
+#include "alloc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

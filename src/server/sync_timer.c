@@ -5,12 +5,12 @@
  * tried again at the next tick; nothing is lost meanwhile, since each side resumes from what
  * the other confirmed. */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sync/sync.h"
+#include "sync.h"
 
 #define PEERS_MAX 16
 #define SYNC_ACTOR "sync-every"

@@ -3,7 +3,7 @@
  * `acsa serve --sync-every` and `--convert-every`. Stopping wakes it at once, so a server
  * never waits out an interval to shut down. */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <errno.h>
 #include <pthread.h>

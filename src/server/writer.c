@@ -4,7 +4,7 @@
  * write transaction, commits the batch once (one fsync for all) and only then resumes the
  * waiting connections. A full ring answers 503 with Retry-After. */
 #include "server_int.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 #include <microhttpd.h>
 #include <pthread.h>

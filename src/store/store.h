@@ -11,12 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/agreement.h"
-#include "../core/authz.h"
-#include "../core/order.h"
-#include "../core/rc.h"
-#include "../core/record.h"
-#include "../core/rows.h"
+#include "agreement.h"
+#include "authz.h"
+#include "order.h"
+#include "rc.h"
+#include "record.h"
+#include "rows.h"
 #include "store_limits.h"
 
 struct acsa_store_copy_vtbl; /* store_copy.h */

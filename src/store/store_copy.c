@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "alloc.h"
 #include "store_copy_int.h"
 
 /* Every table of a node, in the order the copy writes them: a table comes after every table

@@ -4,7 +4,7 @@
 #ifndef ACSA_STORE_LIMITS_H
 #define ACSA_STORE_LIMITS_H
 
-#include "../core/limits.h"
+#include "limits.h"
 
 /* Most decimals a stored currency exponent may have: with more, one unit of the currency
  * would not fit an int64 of minor units. Both backends refuse a row past it as damaged. */

@@ -3,7 +3,7 @@
  * backend's interface version is checked before the store is handed out. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
+#include "acsa_assert.h"
 #include "store.h"
 #include "store_sqlite.h"
 #if defined(ACSA_HAVE_PG)

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "alloc.h"
 #include "store_copy_int.h"
 #include "store_pg_int.h"
 

@@ -3,8 +3,8 @@
  * written once; only its revocation is recorded on it later. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "date.h"
 #include "store_pg_int.h"
 
 static enum acsa_rc insert_grant(struct acsa_store_pg *s, const struct acsa_grant *g,

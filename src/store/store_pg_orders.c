@@ -4,8 +4,8 @@
  * store_sqlite_orders.c, store_sqlite_fix.c and store_sqlite_invoices.c. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "date.h"
 #include "store_pg_int.h"
 
 /* ---- Numbers -------------------------------------------------------------------------- */

@@ -4,7 +4,7 @@
  * it or it is dropped. Lists show each entry with its status and its last decision. */
 #include <string.h>
 
-#include "../util/alloc.h"
+#include "alloc.h"
 #include "store_pg_int.h"
 
 /* Every entry with its latest decision (the resolving one, when there is one: nothing is

@@ -3,8 +3,8 @@
  * with their approval limits, and activities; the same answers as store_sqlite_ref.c. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "alloc.h"
 #include "store_pg_int.h"
 
 /* ---- Agreements ----------------------------------------------------------------------- */

@@ -4,9 +4,9 @@
  * store_sqlite_reports.c. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "date.h"
+#include "alloc.h"
 #include "store_pg_int.h"
 
 /* ---- Order list ----------------------------------------------------------------------- */

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "date.h"
+#include "alloc.h"
 #include "store_pg_int.h"
 
 /* SQLSTATE of a unique or primary key violation. */

@@ -8,7 +8,7 @@
  * change is a new entry at the end. */
 #include <stdio.h>
 
-#include "../core/acsa_assert.h"
+#include "acsa_assert.h"
 #include "store_pg_int.h"
 
 /* Text compared byte by byte. */

@@ -5,8 +5,8 @@
  * fingerprints reconciliation compares. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "alloc.h"
 #include "store_pg_int.h"
 
 /* A bytea column of exactly size bytes into out; false (and the row marked bad) otherwise. */

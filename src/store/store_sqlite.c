@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../core/acsa_assert.h"
-#include "../util/alloc.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "alloc.h"
+#include "date.h"
 #include "store_copy_int.h"
 #include "store_sqlite_int.h"
 

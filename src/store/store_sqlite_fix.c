@@ -4,7 +4,7 @@
  * amended draft (its lines are rewritten by the order write itself). */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
+#include "acsa_assert.h"
 #include "store_sqlite_int.h"
 
 /* Runs one prepared statement of a slot, bound by bind, expecting no rows. */

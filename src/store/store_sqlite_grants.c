@@ -4,8 +4,8 @@
  * Statements are prepared per call: grants change and are read a few times per command. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "date.h"
 #include "store_sqlite_int.h"
 
 static enum acsa_rc prepare(struct acsa_store_sqlite *s, const char *sql, sqlite3_stmt **out,

@@ -3,7 +3,7 @@
  * pays them and read with the order, and the per-node invoice series. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
+#include "acsa_assert.h"
 #include "store_sqlite_int.h"
 
 /* Writes every invoice of the order: an invoice step adds one, a payment changes what is paid

@@ -3,9 +3,9 @@
  * and termination, and the service of a unit (migration 4). */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
-#include "../util/alloc.h"
+#include "acsa_assert.h"
+#include "date.h"
+#include "alloc.h"
 #include "store_sqlite_int.h"
 
 enum acsa_rc acsa__sqlite_agreement_version_add_by(struct acsa_store *store,

@@ -3,8 +3,8 @@
  * events with their ledger postings that every step writes together with the new order state. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "date.h"
 #include "store_sqlite_int.h"
 
 /* ---- Order numbers -------------------------------------------------------------------- */

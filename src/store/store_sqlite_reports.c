@@ -4,8 +4,8 @@
  * a statement of its own, so a callback may call back into the store. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
-#include "../core/date.h"
+#include "acsa_assert.h"
+#include "date.h"
 #include "store_sqlite_int.h"
 
 /* ---- Order list ----------------------------------------------------------------------- */

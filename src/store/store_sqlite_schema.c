@@ -2,7 +2,7 @@
 /* The database schema as numbered migrations, and the code that brings a database up to the
  * latest one. A shipped migration is never edited: a change to the schema is a new entry at the
  * end of the list, so every database reaches the same schema by the same steps. */
-#include "../core/acsa_assert.h"
+#include "acsa_assert.h"
 #include "store_sqlite_int.h"
 
 /* Dates are ISO 'YYYY-MM-DD' text (NULL for none), so they read well in the sqlite3 shell and

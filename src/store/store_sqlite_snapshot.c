@@ -3,7 +3,7 @@
  * bytes kept as received so that the signature can be checked again whenever it is used. */
 #include <string.h>
 
-#include "../util/alloc.h"
+#include "alloc.h"
 #include "store_sqlite_int.h"
 
 enum acsa_rc acsa__sqlite_snapshot_put(struct acsa_store *store,

@@ -5,7 +5,7 @@
  * fingerprints reconciliation compares. */
 #include <string.h>
 
-#include "../core/acsa_assert.h"
+#include "acsa_assert.h"
 #include "store_sqlite_int.h"
 
 /* A blob column of exactly size bytes into out; false (and the row marked bad)

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "sync.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;

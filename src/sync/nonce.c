@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "sync.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 struct nonce_entry {
     uint8_t nonce[ACSA_NONCE_BYTES];

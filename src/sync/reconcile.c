@@ -11,13 +11,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/date.h"
-#include "../util/alloc.h"
-#include "../core/money.h"
-#include "../core/transit.h"
-#include "../app/app_reads.h"
+#include "date.h"
+#include "alloc.h"
+#include "money.h"
+#include "transit.h"
+#include "app_reads.h"
 #include "sync.h"
-#include "../app/snapshot.h"
+#include "snapshot.h"
 
 /* ---- Serving our side ---------------------------------------------------------------------- */
 

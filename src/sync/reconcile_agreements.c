@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/date.h"
-#include "../app/app_reads.h"
-#include "../util/alloc.h"
+#include "date.h"
+#include "app_reads.h"
+#include "alloc.h"
 #include "sync.h"
 
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "sync.h"
-#include "../util/alloc.h"
+#include "alloc.h"
 
 
 /* The problem the partner answered, as our error. */

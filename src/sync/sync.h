@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../app/app.h"
-#include "../app/node.h"
+#include "app.h"
+#include "node.h"
 #include "sync_limits.h"
 
 /* The sync endpoints (docs/API.md, "Node to node"). */

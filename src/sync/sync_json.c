@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The JSON renderings of partner nodes, quarantined input, reconciliation rows and sync
  * reports, one for the CLI's --json and the API alike. */
-#include "../format/auth_json.h"
+#include "auth_json.h"
 #include "sync.h"
 
 static json_t *text_or_null(const char *text)

@@ -4,7 +4,7 @@
 #ifndef ACSA_SYNC_LIMITS_H
 #define ACSA_SYNC_LIMITS_H
 
-#include "../app/app_limits.h"
+#include "app_limits.h"
 
 /* Largest answer taken from a partner node: the fingerprints of some millions of orders. */
 #define ACSA_SYNC_RESPONSE_MAX (256u << 20)

@@ -30,12 +30,12 @@ case_() { # name, expect (pass|fail), path, pattern expected in the output (or "
 
 case_ "the CLI may not include store.h" fail src/cli/bad.c "include the storage interface" <<'C'
 /* SPDX-License-Identifier: MIT */
-#include "../store/store.h"
+#include "store.h"
 C
 case_ "the server may not include a backend's header" fail src/server/bad.c \
     "include the storage interface" <<'C'
 /* SPDX-License-Identifier: MIT */
-#include "../store/store_sqlite_int.h"
+#include "store_sqlite_int.h"
 C
 case_ "the sync layer may not call the vtable" fail src/sync/bad.c "call the storage" <<'C'
 /* SPDX-License-Identifier: MIT */
@@ -53,12 +53,12 @@ static int f(void) { return acsa_store_schema_version(); }
 C
 case_ "the row types are plain data any layer may include" pass src/cli/ok.c "" <<'C'
 /* SPDX-License-Identifier: MIT */
-#include "../core/rows.h"
-#include "../app/app_reads.h"
+#include "rows.h"
+#include "app_reads.h"
 C
 case_ "the application layer holds the store" pass src/app/ok.c "" <<'C'
 /* SPDX-License-Identifier: MIT */
-#include "../store/store.h"
+#include "store.h"
 static int f(struct acsa_store *store) { return store->vtbl->version != 0; }
 C
 case_ "the store includes its own headers" pass src/store/ok.c "" <<'C'
