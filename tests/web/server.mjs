@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Shared by the web tests: a demo node (or a fresh node of any nation) served by `acsa serve` in a
 // directory of its own, partner nodes paired by key, an HTTP client that signs in by cookie (with
-// CSRF) or API token or signs as a node, and database dumps.
+// CSRF) or API token or signs as a node, and database dumps. With ACSA_TEST_PG (a postgresql://
+// URI, as tests/pg/cluster.sh exports it, with ACSA_TEST_PG_DIR its socket directory) every node
+// lives in a PostgreSQL database of its own in that cluster, with its key file in its directory.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -36,9 +38,19 @@ export function test(name, fn) {
     });
 }
 
+/** The PostgreSQL cluster the nodes live in (ACSA_TEST_PG_DIR), or null for SQLite files. */
+const PG_DIR = process.env.ACSA_TEST_PG ? process.env.ACSA_TEST_PG_DIR : null;
+export const ON_PG = Boolean(PG_DIR);
+const pgUri = (database) => `postgresql:///${database}?host=${PG_DIR}&user=acsa`;
+
+/** The environment acsa runs in for a node: its key file in ACSA_KEY on PostgreSQL (several
+ * nodes, one key each; on SQLite the key is beside the database). */
+const nodeEnv = (node) => ({ ...process.env, TZ: 'UTC',
+    ...(node.keyFile && ON_PG ? { ACSA_KEY: node.keyFile } : {}) });
+
 /** Runs acsa with args (and input on its stdin, when given); its stdout, or throws. */
 export function acsa(node, args, input) {
-    return execFileSync(node.bin, args, { encoding: 'utf8', input,
+    return execFileSync(node.bin, args, { encoding: 'utf8', input, env: nodeEnv(node),
         stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
 }
 
@@ -73,17 +85,25 @@ export function freshNode(nation, { agreements = ['agreements/india-japan-2020.j
 export async function startServer({ serveArgs = [], scheme = 'http', create = demoNode } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'acsa-web.'));
     const bin = join(dir, 'acsa'); // A copy: a rebuild while the tests run cannot change it.
-    const node = { dir, bin, db: join(dir, 'node.db') };
+    const node = { dir, bin, db: join(dir, 'node.db'), keyFile: join(dir, 'node.db.key') };
     try {
         copyFileSync(SOURCE_BIN, bin);
+        if (ON_PG) {
+            // A database of its own, named after the directory (unique), emptied by dropping.
+            const database = `web_${dir.split('.').at(-1).toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+            execFileSync('psql', ['-X', '-q', pgUri('postgres'), '-c',
+                `CREATE DATABASE ${database}`], { stdio: 'ignore' });
+            node.db = pgUri(database);
+            node.keyFile = join(dir, 'node.key');
+        }
         create(node);
     } catch (e) {
         rmSync(dir, { recursive: true, force: true });
         throw e;
     }
-    node.sqlite = openDatabase(node.db);
+    node.sqlite = ON_PG ? openPgDatabase(node.db) : openDatabase(node.db);
     const child = spawn(bin, ['--db', node.db, 'serve', '--listen', '127.0.0.1:0', ...serveArgs],
-        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+        { stdio: ['ignore', 'ignore', 'pipe'], env: nodeEnv(node) });
     let stderr = '';
     const exited = new Promise((done) => child.on('exit',
         (code, signal) => done({ code, signal })));
@@ -195,6 +215,51 @@ export function openDatabase(path) {
         snapshot,
         dump: async () => (await snapshot()).data,
         close: () => shell.stdin.end(),
+    };
+}
+
+/**
+ * The same as openDatabase for a PostgreSQL database (a URI): psql for each call. The dump is
+ * every table of the schema but the audit log, each row as text in sorted order (a heap's order
+ * is not the data's), so that it reads the same while the data is the same.
+ */
+export function openPgDatabase(uri) {
+    const psql = (input) => new Promise((done, fail) => {
+        const child = spawn('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', uri],
+            { stdio: ['pipe', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.setEncoding('utf8');
+        child.stderr.setEncoding('utf8');
+        child.stdout.on('data', (chunk) => { out += chunk; });
+        child.stderr.on('data', (chunk) => { err += chunk; });
+        child.on('exit', (code) => (code === 0 && err === '' ? done(out)
+            : fail(new Error(`psql: ${err}`))));
+        child.stdin.end(`SET client_min_messages = warning;\n${input}\n`);
+    });
+    const snapshot = async () => {
+        const text = await psql("SELECT format('SELECT %L || '': '' || t::text FROM public.%I t "
+            + "ORDER BY t::text', tablename, tablename) FROM pg_tables WHERE schemaname = 'public' "
+            + "AND tablename <> 'audit' ORDER BY tablename\n\\gexec\n"
+            + "SELECT 'audit', id, action, outcome FROM audit WHERE id > (SELECT max(id) - 100 "
+            + 'FROM audit) ORDER BY id;');
+        const data = [];
+        const audit = [];
+        for (const line of text.split('\n')) {
+            const [tag, id, action, outcome] = line.split('|');
+            if (tag === 'audit' && outcome !== undefined) {
+                audit.push({ id: Number(id), action, outcome });
+            } else {
+                data.push(line);
+            }
+        }
+        return { data: data.join('\n'), audit };
+    };
+    return {
+        query: async (sql) => (await psql(`${sql.replace(/;?\s*$/, ';')}`)).trim(),
+        snapshot,
+        dump: async () => (await snapshot()).data,
+        close: () => {},
     };
 }
 
@@ -325,7 +390,7 @@ export function pairNodes(a, b) {
 /** What a node signs a request with: {nation, key (a KeyObject)}, from its secret key file
  * (libsodium's 64 bytes: the Ed25519 seed, then the public key). */
 export function nodeSigner(node) {
-    const secret = readFileSync(`${node.db}.key`);
+    const secret = readFileSync(node.keyFile ?? `${node.db}.key`);
     const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'),
         secret.subarray(0, 32)]);
     return { nation: identity(node).nation,
