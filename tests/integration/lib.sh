@@ -264,6 +264,39 @@ db_sql() {
     fi
 }
 
+# db_drop_trigger DB TABLE TRIGGER: drops a trigger, as someone editing the database behind
+# acsa's back would.
+db_drop_trigger() {
+    if db_is_pg "$1"; then
+        db_sql "$1" "DROP TRIGGER $3 ON $2"
+    else
+        db_sql "$1" "DROP TRIGGER $3"
+    fi
+}
+
+# db_new NAME: another database for a script that needs more than $DB, on $DB's backend: the
+# file NAME.db in the test directory, or under ACSA_TEST_PG the database NAME in the test's
+# cluster (made here, empty). Prints what --db takes.
+db_new() {
+    if [ -z "${ACSA_TEST_PG:-}" ]; then
+        echo "$TEST_DIR/$1.db"
+        return 0
+    fi
+    psql -X -q "postgresql:///postgres?host=$ACSA_TEST_PG_DIR&user=acsa" \
+        -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null || return 1
+    echo "postgresql:///$1?host=$ACSA_TEST_PG_DIR&user=acsa"
+}
+
+# db_holds_node DB: true if DB holds a node: a file that is not empty, or a PostgreSQL database
+# with the node's settings.
+db_holds_node() {
+    if db_is_pg "$1"; then
+        [ "$(db_sql "$1" "SELECT count(*) FROM meta" 2>/dev/null)" -gt 0 ] 2>/dev/null
+    else
+        [ -s "$1" ]
+    fi
+}
+
 # Dumps a database, less its audit log (and, with more names, those tables too), as text that
 # reads the same while the data is the same: sqlite3's .dump for a file; for PostgreSQL every
 # table of the schema, each row as text, sorted (a heap's order is not the data's).

@@ -101,7 +101,7 @@ export async function startServer({ serveArgs = [], scheme = 'http', create = de
         rmSync(dir, { recursive: true, force: true });
         throw e;
     }
-    node.sqlite = ON_PG ? openPgDatabase(node.db) : openDatabase(node.db);
+    node.sqlite = openDatabase(node.db);
     const child = spawn(bin, ['--db', node.db, 'serve', '--listen', '127.0.0.1:0', ...serveArgs],
         { stdio: ['ignore', 'ignore', 'pipe'], env: nodeEnv(node) });
     let stderr = '';
@@ -155,12 +155,18 @@ const END = '-- end of output --';
 
 /**
  * A sqlite3 shell kept open on a database (a shell per comparison would cost more than the
- * request it checks). query(sql) resolves its output; snapshot() the SQL dump of every table
- * but the audit log (every request, refused or not, is audited) as {data}, and the last
- * audit records as {audit: [{id, action, outcome}]}; dump() just the data.
+ * request it checks), or psql on a PostgreSQL one (a postgresql:// URI). query(sql) resolves
+ * its output (columns joined by "|"); snapshot() a dump of every table but the audit log
+ * (every request, refused or not, is audited) as {data}, and the last audit records as
+ * {audit: [{id, action, outcome}]}; dump() just the data. sqlite3's dump is .dump; psql's is
+ * each table's rows as text in sorted order (a heap's order is not the data's), so that it
+ * reads the same while the data is the same.
  */
 export function openDatabase(path) {
-    const shell = spawn('sqlite3', ['-batch', path], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const pg = /^postgres(ql)?:/.test(path);
+    const shell = pg
+        ? spawn('psql', ['-X', '-q', '-A', '-t', path], { stdio: ['pipe', 'pipe', 'pipe'] })
+        : spawn('sqlite3', ['-batch', path], { stdio: ['pipe', 'pipe', 'pipe'] });
     const streams = [shell.stdin, shell.stdout, shell.stderr];
     const hold = (on) => streams.forEach((s) => (on ? s.ref() : s.unref()));
     hold(false);
@@ -186,16 +192,26 @@ export function openDatabase(path) {
         const result = queue.then(() => new Promise((done) => {
             waiting = done;
             hold(true);
-            shell.stdin.write(`${commands}\n.print '${END}'\n`);
+            shell.stdin.write(`${commands}\n${pg ? '\\echo' : '.print'} '${END}'\n`);
         }));
         queue = result.catch(() => {});
         return result;
     };
+    if (pg) run('SET client_min_messages = warning;');
     let tables = null;
-    const snapshot = async () => {
+    const dumpTables = async () => {
+        if (pg) {
+            return "SELECT format('SELECT %L || '': '' || t::text FROM public.%I t "
+                + "ORDER BY t::text', tablename, tablename) FROM pg_tables "
+                + "WHERE schemaname = 'public' AND tablename <> 'audit' ORDER BY tablename\n"
+                + '\\gexec\n';
+        }
         tables ??= (await run("SELECT name FROM sqlite_master WHERE type = 'table' "
             + "AND name <> 'audit' ORDER BY name;")).trim().split('\n').join(' ');
-        const text = await run(`.dump ${tables}\n.mode list\n.separator '|'\n`
+        return `.dump ${tables}\n.mode list\n.separator '|'\n`;
+    };
+    const snapshot = async () => {
+        const text = await run(`${await dumpTables()}`
             + "SELECT 'audit', id, action, outcome FROM audit WHERE id > (SELECT max(id) - 100 "
             + 'FROM audit) ORDER BY id;');
         const data = [];
@@ -215,51 +231,6 @@ export function openDatabase(path) {
         snapshot,
         dump: async () => (await snapshot()).data,
         close: () => shell.stdin.end(),
-    };
-}
-
-/**
- * The same as openDatabase for a PostgreSQL database (a URI): psql for each call. The dump is
- * every table of the schema but the audit log, each row as text in sorted order (a heap's order
- * is not the data's), so that it reads the same while the data is the same.
- */
-export function openPgDatabase(uri) {
-    const psql = (input) => new Promise((done, fail) => {
-        const child = spawn('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', uri],
-            { stdio: ['pipe', 'pipe', 'pipe'] });
-        let out = '';
-        let err = '';
-        child.stdout.setEncoding('utf8');
-        child.stderr.setEncoding('utf8');
-        child.stdout.on('data', (chunk) => { out += chunk; });
-        child.stderr.on('data', (chunk) => { err += chunk; });
-        child.on('exit', (code) => (code === 0 && err === '' ? done(out)
-            : fail(new Error(`psql: ${err}`))));
-        child.stdin.end(`SET client_min_messages = warning;\n${input}\n`);
-    });
-    const snapshot = async () => {
-        const text = await psql("SELECT format('SELECT %L || '': '' || t::text FROM public.%I t "
-            + "ORDER BY t::text', tablename, tablename) FROM pg_tables WHERE schemaname = 'public' "
-            + "AND tablename <> 'audit' ORDER BY tablename\n\\gexec\n"
-            + "SELECT 'audit', id, action, outcome FROM audit WHERE id > (SELECT max(id) - 100 "
-            + 'FROM audit) ORDER BY id;');
-        const data = [];
-        const audit = [];
-        for (const line of text.split('\n')) {
-            const [tag, id, action, outcome] = line.split('|');
-            if (tag === 'audit' && outcome !== undefined) {
-                audit.push({ id: Number(id), action, outcome });
-            } else {
-                data.push(line);
-            }
-        }
-        return { data: data.join('\n'), audit };
-    };
-    return {
-        query: async (sql) => (await psql(`${sql.replace(/;?\s*$/, ';')}`)).trim(),
-        snapshot,
-        dump: async () => (await snapshot()).data,
-        close: () => {},
     };
 }
 
