@@ -110,7 +110,12 @@ test_case "running the demo again on the same file fails and changes nothing"
 db_snapshot "$DEMO"
 run_raw demo --db "$DEMO"
 expect_exit 1
-expect_stderr_contains "already exists"
+# A file that exists; a PostgreSQL database that holds a node already.
+if db_is_pg "$DEMO"; then
+    expect_stderr_contains "is already initialised for nation IN"
+else
+    expect_stderr_contains "already exists"
+fi
 expect_db_unchanged
 
 test_case "the demo does not overwrite a file that is not a database"
