@@ -282,7 +282,8 @@ db_new() {
         echo "$TEST_DIR/$1.db"
         return 0
     fi
-    psql -X -q "postgresql:///postgres?host=$ACSA_TEST_PG_DIR&user=acsa" \
+    PGOPTIONS="-c client_min_messages=warning" \
+        psql -X -q "postgresql:///postgres?host=$ACSA_TEST_PG_DIR&user=acsa" \
         -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null || return 1
     echo "postgresql:///$1?host=$ACSA_TEST_PG_DIR&user=acsa"
 }

@@ -60,7 +60,8 @@ node_db_new() {
     fi
     local database
     database="node_$(printf '%s' "$name" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9' '_')"
-    psql -X -q "postgresql:///postgres?host=$ACSA_TEST_PG_DIR&user=acsa" \
+    PGOPTIONS="-c client_min_messages=warning" \
+        psql -X -q "postgresql:///postgres?host=$ACSA_TEST_PG_DIR&user=acsa" \
         -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database" >/dev/null || {
         echo "Bail out! cannot create the database $database of node $name"
         exit 1
