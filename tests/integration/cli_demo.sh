@@ -4,14 +4,15 @@
 
 . "$(dirname "$0")/lib.sh"
 
-DEMO="$TEST_DIR/demo.db"
+DEMO=$(db_new demo)
+ENV_DB=$(db_new from_env)
 STATES="accepted approved cancelled closed delivered delivering disputed draft invoiced rejected settled submitted"
 
 test_case "acsa demo creates the demo database"
 run_raw demo --db "$DEMO"
 expect_exit 0
 expect_stderr_contains "demo: node IN created"
-if [ ! -s "$DEMO" ]; then
+if ! db_holds_node "$DEMO"; then
     fail "no database at $DEMO"
 fi
 
@@ -109,7 +110,12 @@ test_case "running the demo again on the same file fails and changes nothing"
 db_snapshot "$DEMO"
 run_raw demo --db "$DEMO"
 expect_exit 1
-expect_stderr_contains "already exists"
+# A file that exists; a PostgreSQL database that holds a node already.
+if db_is_pg "$DEMO"; then
+    expect_stderr_contains "is already initialised for nation IN"
+else
+    expect_stderr_contains "already exists"
+fi
 expect_db_unchanged
 
 test_case "the demo does not overwrite a file that is not a database"
@@ -122,21 +128,29 @@ if [ "$(cat "$TEST_DIR/notes.txt")" != "not a database" ]; then
 fi
 
 test_case "the demo takes its database from ACSA_DB without --db"
-ACSA_DB="$TEST_DIR/from-env.db" run_raw demo
+# On PostgreSQL each node has its own key file (ACSA_KEY; a SQLite node's is beside its file).
+if [ -n "${ACSA_TEST_PG:-}" ]; then
+    DEMO_KEY=$ACSA_KEY
+    ACSA_KEY="$TEST_DIR/from-env.key"
+fi
+ACSA_DB="$ENV_DB" run_raw demo
 expect_exit 0
-if [ ! -s "$TEST_DIR/from-env.db" ]; then
+if ! db_holds_node "$ENV_DB"; then
     fail "no database at \$ACSA_DB"
 fi
-DB="$TEST_DIR/from-env.db"
+DB=$ENV_DB
 run order list --json
 expect_json 'len(d) >= 50' true
 
 test_case "two demo databases hold the same orders"
+DB=$ENV_DB
+run order list --json
+SECOND=$OUT
 DB=$DEMO
+ACSA_KEY=${DEMO_KEY:-}
 run order list --json
 FIRST=$OUT
-DB="$TEST_DIR/from-env.db"
-run order list --json
+OUT=$SECOND
 if [ "$OUT" != "$FIRST" ]; then
     fail "the two demo databases list different orders"
 fi

@@ -4,6 +4,12 @@
 # still renders: `acsa order show` exits 0 and prints no raw control byte, its --json is valid
 # JSON (each bad byte shown as U+FFFD), and GET /api/orders/N answers 200 with valid JSON.
 
+# SQLite only: the finding is about bytes that are not UTF-8 in a SQLite file, which a
+# PostgreSQL database (UTF8) refuses to store at all, before acsa could read them.
+if [ -n "${ACSA_TEST_PG:-}" ]; then
+    echo "1..0 # SKIP SQLite only: PostgreSQL cannot hold text that is not UTF-8"
+    exit 0
+fi
 . "$(dirname "$0")/lib.sh"
 
 SERVER_LOG="$TEST_DIR/server.log"

@@ -97,11 +97,11 @@ expect_refused "a username is unique" 1 'acsa: username: user "iyer" already exi
     --password-file "$TEST_DIR/password"
 
 test_case "passwords are stored only as Argon2id hashes"
-stored=$(sqlite3 "$DB" "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")
+stored=$(db_sql "$DB" "SELECT count(*) FROM users WHERE password_hash LIKE '\$argon2id\$%'")
 if [ "$stored" != 3 ]; then
     fail "expected 3 Argon2id hashes, got $stored"
 fi
-if sqlite3 "$DB" .dump | grep -q "correct horse"; then
+if db_dump "$DB" | grep -q "correct horse"; then
     fail "the clear password is in the database"
 fi
 
@@ -135,7 +135,7 @@ expect_stderr_contains "shown only this once"
 TOKEN=$OUT
 
 test_case "the node keeps only the token's hash"
-if sqlite3 "$DB" .dump | grep -q "$TOKEN"; then
+if db_dump "$DB" | grep -q "$TOKEN"; then
     fail "the clear token is in the database"
 fi
 
@@ -234,12 +234,13 @@ expect_exit 0
 expect_json 'd' "{\"ok\":true,\"records\":$RECORDS,\"first_broken\":null,\"reason\":null}"
 
 test_case "the audit log cannot be changed through SQL while its triggers stand"
-if sqlite3 "$DB" "UPDATE audit SET detail = 'x' WHERE id = 3" 2>/dev/null; then
+if db_sql "$DB" "UPDATE audit SET detail = 'x' WHERE id = 3" >/dev/null 2>&1; then
     fail "an audit record was updated"
 fi
 
 test_case "audit verify names a record edited behind acsa's back"
-sqlite3 "$DB" "DROP TRIGGER audit_no_update; UPDATE audit SET detail = 'forged' WHERE id = 8"
+db_drop_trigger "$DB" audit audit_no_update
+db_sql "$DB" "UPDATE audit SET detail = 'forged' WHERE id = 8"
 run audit verify
 expect_exit 1
 expect_stdout ""
@@ -249,8 +250,9 @@ expect_exit 1
 expect_json '[d["ok"], d["records"], d["first_broken"]]' '[false,7,8]'
 
 test_case "audit verify names the record after a removed one"
-sqlite3 "$DB" "UPDATE audit SET detail = '' WHERE id = 8; \
-DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 10"
+db_sql "$DB" "UPDATE audit SET detail = '' WHERE id = 8"
+db_drop_trigger "$DB" audit audit_no_delete
+db_sql "$DB" "DELETE FROM audit WHERE id = 10"
 run audit verify
 expect_exit 1
 expect_stderr_contains "acsa: audit record 11 is broken: expected record 10 after record 9"

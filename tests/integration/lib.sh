@@ -245,14 +245,87 @@ expect_json() {
 SNAPSHOT_DB=""
 SNAPSHOT_AUDIT=0  # The last audit record's id at the snapshot.
 
-# Dumps a database, less its audit log, to a file in the test directory.
+# True if a database names a PostgreSQL one (a postgresql:// URI) rather than a SQLite file.
+db_is_pg() {
+    case "$1" in
+        postgresql:* | postgres:*) return 0 ;;
+    esac
+    return 1
+}
+
+# Runs SQL on a node's database, whichever its backend: sqlite3 on a file, psql on a
+# postgresql:// URI; rows one a line, columns joined by "|", nothing else on stdout.
+#   db_sql DB SQL
+db_sql() {
+    if db_is_pg "$1"; then
+        psql -X -q -A -t -v ON_ERROR_STOP=1 "$1" -c "SET client_min_messages = warning" -c "$2"
+    else
+        sqlite3 "$1" "$2"
+    fi
+}
+
+# db_drop_trigger DB TABLE TRIGGER: drops a trigger, as someone editing the database behind
+# acsa's back would.
+db_drop_trigger() {
+    if db_is_pg "$1"; then
+        db_sql "$1" "DROP TRIGGER $3 ON $2"
+    else
+        db_sql "$1" "DROP TRIGGER $3"
+    fi
+}
+
+# db_new NAME: another database for a script that needs more than $DB, on $DB's backend: the
+# file NAME.db in the test directory, or under ACSA_TEST_PG the database NAME in the test's
+# cluster (made here, empty). Prints what --db takes.
+db_new() {
+    if [ -z "${ACSA_TEST_PG:-}" ]; then
+        echo "$TEST_DIR/$1.db"
+        return 0
+    fi
+    PGOPTIONS="-c client_min_messages=warning" \
+        psql -X -q "postgresql:///postgres?host=$ACSA_TEST_PG_DIR&user=acsa" \
+        -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null || return 1
+    echo "postgresql:///$1?host=$ACSA_TEST_PG_DIR&user=acsa"
+}
+
+# db_holds_node DB: true if DB holds a node: a file that is not empty, or a PostgreSQL database
+# with the node's settings.
+db_holds_node() {
+    if db_is_pg "$1"; then
+        [ "$(db_sql "$1" "SELECT count(*) FROM meta" 2>/dev/null)" -gt 0 ] 2>/dev/null
+    else
+        [ -s "$1" ]
+    fi
+}
+
+# Dumps a database, less its audit log (and, with more names, those tables too), as text that
+# reads the same while the data is the same: sqlite3's .dump for a file; for PostgreSQL every
+# table of the schema, each row as text, sorted (a heap's order is not the data's).
+#   db_dump DB [TABLE...]
 db_dump() {
-    sqlite3 "$1" .dump 2>&1 | grep -v '^INSERT INTO audit VALUES('
+    local db=$1
+    shift
+    local t
+    if db_is_pg "$db"; then
+        local skip="'audit'"
+        for t in "$@"; do
+            skip+=", '$t'"
+        done
+        printf '%s\n' "SELECT format('SELECT %L || '': '' || t::text FROM public.%I t ORDER BY t::text', \
+tablename, tablename) FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ($skip) \
+ORDER BY tablename" '\gexec' | psql -X -q -A -t -v ON_ERROR_STOP=1 "$db" 2>&1
+    else
+        local pattern=()
+        for t in audit "$@"; do
+            pattern+=(-e "^INSERT INTO $t VALUES(")
+        done
+        sqlite3 "$db" .dump 2>&1 | grep -v "${pattern[@]}"
+    fi
 }
 
 # The id of the last audit record of a database (0 if none).
 db_audit_last() {
-    sqlite3 "$1" 'SELECT coalesce(max(id), 0) FROM audit' 2>/dev/null || echo 0
+    db_sql "$1" 'SELECT coalesce(max(id), 0) FROM audit' 2>/dev/null || echo 0
 }
 
 # Dumps a database to a file in the test directory, to compare after a refused command.
@@ -277,7 +350,7 @@ $(diff "$TEST_DIR/snapshot.before" "$TEST_DIR/snapshot.after" | head -n 20)"
 expect_db_unchanged() {
     expect_db_data_unchanged
     local accepted
-    accepted=$(sqlite3 "$SNAPSHOT_DB" "SELECT count(*) FROM audit WHERE id > $SNAPSHOT_AUDIT \
+    accepted=$(db_sql "$SNAPSHOT_DB" "SELECT count(*) FROM audit WHERE id > $SNAPSHOT_AUDIT \
 AND outcome = 'ok'" 2>/dev/null || echo 0)
     if [ "$accepted" != 0 ]; then
         fail "expected no accepted command in the audit log after the snapshot"

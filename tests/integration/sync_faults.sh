@@ -361,7 +361,9 @@ sync_killed() {
     local name=$1 other=$2 pattern=$3
     local err="$TEST_DIR/killed.err"
     : >"$err"
-    ip netns exec "${NODE_NETNS[$name]}" "$ACSA_BIN" --db "${NODE_DB[$name]}" sync \
+    local db=()
+    mapfile -t db < <(node_args "$name")
+    ip netns exec "${NODE_NETNS[$name]}" "$ACSA_BIN" "${db[@]}" sync \
         --peer "${NODE_NATION[$other]}" --batch 100 >/dev/null 2>"$err" </dev/null &
     local pid=$!
     BACKGROUND_PIDS+=("$pid")

@@ -307,11 +307,11 @@ expect_json 'd["state"]' cancelled
 # refuse (an activity starting near INT32_MIN, or a unit named in invalid UTF-8 with an escape
 # sequence), so that Japan's node signs it in its next batch or bundle like any other record.
 hostile_record() {
-    "$PYTHON" - "${NODE_DB[JP]}" "$1" <<'EOF'
-import hashlib, sqlite3, struct, sys
-path, kind = sys.argv[1], sys.argv[2]
-db = sqlite3.connect(path)
-seq = (db.execute("SELECT max(seq) FROM records WHERE origin = 'JP'").fetchone()[0] or 0) + 1
+    local seq row
+    seq=$(($(db_count JP "SELECT coalesce(max(seq), 0) FROM records WHERE origin = 'JP'") + 1))
+    row=$("$PYTHON" - "$seq" "$1" <<'EOF'
+import hashlib, struct, sys
+seq, kind = int(sys.argv[1]), sys.argv[2]
 def text(b):
     return struct.pack(">H", len(b)) + b
 head = lambda k: struct.pack(">BB", 2, k) + text(b"JP") + struct.pack(">qB", seq, 0)
@@ -323,11 +323,20 @@ if kind == "activity":
 else:
     body = (head(3) + struct.pack(">q", 900000 + seq) + text(b"JP") + text(b"JS \xff\xfe \x1b[2J")
             + text(b"jmsdf"))
-db.execute("INSERT INTO records (origin, seq, partner, hash, body) VALUES ('JP', ?, 'IN', ?, ?)",
-           (seq, hashlib.sha256(body).digest(), body))
-db.commit()
-print(seq)
+print(hashlib.sha256(body).hexdigest(), body.hex())
 EOF
+)
+    # A blob literal of either backend: X'..' for SQLite, '\x..'::bytea for PostgreSQL.
+    local hash=${row% *} body=${row#* } sql
+    if db_is_pg "${NODE_DB[JP]}"; then
+        sql="INSERT INTO records (origin, seq, partner, hash, body) VALUES ('JP', $seq, 'IN', \
+'\\x$hash'::bytea, '\\x$body'::bytea)"
+    else
+        sql="INSERT INTO records (origin, seq, partner, hash, body) VALUES ('JP', $seq, 'IN', \
+X'$hash', X'$body')"
+    fi
+    db_sql "${NODE_DB[JP]}" "$sql" >/dev/null || return 1
+    echo "$seq"
 }
 
 test_case "finding 2: an activity record from near INT32_MIN, POSTed to /sync/v1/batches, is quarantined; the server lives"

@@ -10,7 +10,8 @@
 # Every server, proxy and background process a script starts is recorded and killed on exit,
 # even when the script fails or is interrupted (meson's timeout sends SIGTERM).
 
-declare -A NODE_DB=()     # name -> database file.
+declare -A NODE_DB=()     # name -> database: a file, or under ACSA_TEST_PG a database URI.
+declare -A NODE_KEYFILE=() # name -> secret key file (beside a SQLite file: PATH.key).
 declare -A NODE_NATION=() # name -> nation (several nodes may claim the same one).
 declare -A NODE_KEY=()    # name -> public key, 64 hex digits.
 declare -A NODE_NETNS=()  # name -> network namespace acsa runs in (none: the test's own).
@@ -46,6 +47,38 @@ trap 'exit 130' INT
 
 # ---- Running acsa on a node ------------------------------------------------------------------
 
+# node_db_new NAME: the node's database and key file. A SQLite file in the test directory, its
+# key beside it; under ACSA_TEST_PG (tests/pg/cluster.sh) a database of its own in the test's
+# cluster, made here, with its key file in the test directory, given to acsa with --key (one
+# ACSA_KEY cannot serve several nodes).
+node_db_new() {
+    local name=$1
+    if [ -z "${ACSA_TEST_PG:-}" ]; then
+        NODE_DB[$name]="$TEST_DIR/$name.db"
+        NODE_KEYFILE[$name]="${NODE_DB[$name]}.key"
+        return 0
+    fi
+    local database
+    database="node_$(printf '%s' "$name" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9' '_')"
+    PGOPTIONS="-c client_min_messages=warning" \
+        psql -X -q "postgresql:///postgres?host=$ACSA_TEST_PG_DIR&user=acsa" \
+        -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database" >/dev/null || {
+        echo "Bail out! cannot create the database $database of node $name"
+        exit 1
+    }
+    NODE_DB[$name]="postgresql:///$database?host=$ACSA_TEST_PG_DIR&user=acsa"
+    NODE_KEYFILE[$name]="$TEST_DIR/$name.key"
+}
+
+# node_args NAME: the arguments that point acsa at the node's database (and key), one a line,
+# for mapfile.
+node_args() {
+    printf '%s\n' --db "${NODE_DB[$1]}"
+    if [ -n "${ACSA_TEST_PG:-}" ] && [ -n "${NODE_KEYFILE[$1]:-}" ]; then
+        printf '%s\n' --key "${NODE_KEYFILE[$1]}"
+    fi
+}
+
 # The command prefix that puts a process into the node's namespace, if it has one.
 node_prefix() {
     local ns=${NODE_NETNS[$1]:-}
@@ -63,11 +96,12 @@ on() {
     if [ -n "$(backdate_args "$@")" ]; then
         set -- "$@" --backdate-reason "$BACKDATE_REASON"
     fi
-    local prefix=()
+    local prefix=() db=()
     mapfile -t prefix < <(node_prefix "$name")
+    mapfile -t db < <(node_args "$name")
     RUN_COUNT=$((RUN_COUNT + 1))
-    LAST_CMD="[$name]${prefix[*]:+ ${prefix[*]}} acsa$(printf ' %q' --db "${NODE_DB[$name]}" "$@")"
-    ${prefix[@]+"${prefix[@]}"} "$ACSA_BIN" --db "${NODE_DB[$name]}" "$@" \
+    LAST_CMD="[$name]${prefix[*]:+ ${prefix[*]}} acsa$(printf ' %q' "${db[@]}" "$@")"
+    ${prefix[@]+"${prefix[@]}"} "$ACSA_BIN" "${db[@]}" "$@" \
         >"$TEST_DIR/stdout" 2>"$TEST_DIR/stderr" </dev/null
     RC=$?
     OUT=$(cat "$TEST_DIR/stdout")
@@ -93,14 +127,14 @@ partner_of() {
 # one case each. Sets NODE_DB, NODE_NATION and NODE_KEY.
 node_init() {
     local name=$1 nation=$2
-    NODE_DB[$name]="$TEST_DIR/$name.db"
+    node_db_new "$name"
     NODE_NATION[$name]=$nation
 
     test_case "$name: init makes the node database and its key pair for $nation"
     on "$name" init --nation "$nation" --name "Node $name"
     expect_exit 0
     expect_stderr_contains "for nation $nation"
-    local key_file="${NODE_DB[$name]}.key"
+    local key_file="${NODE_KEYFILE[$name]}"
     if [ ! -f "$key_file" ]; then
         fail "no secret key file $key_file"
     elif [ "$(stat -c %a "$key_file")" != 600 ]; then
@@ -127,10 +161,11 @@ server_start() {
     shift
     local listen=${NODE_LISTEN[$name]:-127.0.0.1:0}
     local log="$TEST_DIR/$name.server.log"
-    local prefix=()
+    local prefix=() db=()
     mapfile -t prefix < <(node_prefix "$name")
+    mapfile -t db < <(node_args "$name")
     : >"$log"
-    ${prefix[@]+"${prefix[@]}"} "$ACSA_BIN" serve --db "${NODE_DB[$name]}" --listen "$listen" \
+    ${prefix[@]+"${prefix[@]}"} "$ACSA_BIN" "${db[@]}" serve --listen "$listen" \
         --threads 2 "$@" 2>>"$log" </dev/null >/dev/null &
     NODE_PID[$name]=$!
     NODE_URL[$name]=""
@@ -367,9 +402,10 @@ print("\n".join(out))
     fi
 }
 
-# A count from a node's database (sqlite3), e.g. db_count IN 'SELECT count(*) FROM events'.
+# A value from a node's database (sqlite3 or psql, lib.sh's db_sql), e.g.
+# db_count IN 'SELECT count(*) FROM events'.
 db_count() {
-    sqlite3 "${NODE_DB[$1]}" "$2" 2>&1
+    db_sql "${NODE_DB[$1]}" "$2" 2>&1
 }
 
 # expect_counts_equal A B: the same numbers of orders, order lines and events on both nodes,
@@ -399,8 +435,7 @@ expect_counts_equal() {
 
 # A dump of a node's data less its audit log and its quarantine, which record refusals.
 node_dump() {
-    sqlite3 "${NODE_DB[$1]}" .dump 2>&1 | grep -v -e '^INSERT INTO audit VALUES(' \
-        -e '^INSERT INTO quarantine VALUES('
+    db_dump "${NODE_DB[$1]}" quarantine
 }
 
 node_snapshot() {

@@ -209,7 +209,8 @@ WRITERS+=("$!")
 for round in 1 2 3; do
     syncs=()
     for pair in IN:JP JP:IN IN:JP; do
-        "$ACSA_BIN" --db "${NODE_DB[${pair%:*}]}" sync --peer "${pair#*:}" --batch 50 --json \
+        mapfile -t db < <(node_args "${pair%:*}")
+        "$ACSA_BIN" "${db[@]}" sync --peer "${pair#*:}" --batch 50 --json \
             >"$TEST_DIR/concurrent.$round.$pair.out" 2>&1 </dev/null &
         syncs+=("$!")
     done

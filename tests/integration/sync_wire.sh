@@ -227,7 +227,7 @@ node_init IN IN
 node_init JP JP
 
 test_case "FR: France's node, with the India-France agreement"
-NODE_DB[FR]="$TEST_DIR/FR.db"
+node_db_new FR
 NODE_NATION[FR]=FR
 on_ok FR init --nation FR --name "Node FR"
 on_ok FR agreement load "$AGREEMENTS/india-france-2018.json"

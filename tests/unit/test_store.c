@@ -29,6 +29,13 @@
 #if defined(ACSA_HAVE_PG)
 #include <libpq-fe.h>
 #endif
+#if defined(ACSA_TEST_STORE_FAULT)
+/* test_store_fault.c includes this file: every store is opened through the fault-injecting
+ * wrapper (with no fault armed), and its own tests run after these. */
+#include "store_fault.h"
+static void test_fault_forwarding(void **state);
+static void test_fault_each_call(void **state);
+#endif
 
 #ifndef ACSA_SOURCE_ROOT
 #define ACSA_SOURCE_ROOT "."
@@ -183,6 +190,10 @@ static void open_store(struct fixture *f, unsigned flags)
     const char *spec = pg_uri() != NULL ? pg_uri() : f->path;
     assert_int_equal(acsa_store_open(spec, flags, &f->store, &f->err), ACSA_OK);
     assert_non_null(f->store);
+#if defined(ACSA_TEST_STORE_FAULT)
+    f->store = acsa_store_fault_wrap(f->store);
+    assert_non_null(f->store);
+#endif
     assert_int_equal(f->store->vtbl->version, ACSA_STORE_INTERFACE_VERSION);
 }
 
@@ -1480,7 +1491,7 @@ static void test_record_chain(void **state)
 #define SQLITE_ONLY SIZE_MAX
 #define NEED(function) offsetof(struct acsa_store_vtbl, function)
 
-int main(void)
+static int run_store_tests(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_missing_file, setup, teardown),
@@ -1502,6 +1513,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_balance_plan_uses_covering_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_chain, setup, teardown),
+#if defined(ACSA_TEST_STORE_FAULT)
+        cmocka_unit_test_setup_teardown(test_fault_forwarding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fault_each_call, setup, teardown),
+#endif
     };
     /* What each test needs beyond setup: SQLITE_ONLY for SQLite's own behaviour (files,
      * pragmas, query plans), else the offset of a store function (0: none). */
@@ -1510,6 +1525,9 @@ int main(void)
         NEED(order_next_sequence), NEED(order_insert), NEED(event_list), NEED(order_list),
         NEED(order_list), NEED(order_list), NEED(balance), SQLITE_ONLY, NEED(order_insert),
         NEED(chain_head_set),
+#if defined(ACSA_TEST_STORE_FAULT)
+        0, NEED(order_update),
+#endif
     };
     _Static_assert(sizeof(needs) / sizeof(needs[0]) == sizeof(tests) / sizeof(tests[0]),
                    "one entry of needs per test");
@@ -1539,3 +1557,10 @@ int main(void)
     acsa_store_close(store);
     return _cmocka_run_group_tests("tests", run, count, NULL, NULL);
 }
+
+#if !defined(ACSA_TEST_STORE_FAULT)
+int main(void)
+{
+    return run_store_tests();
+}
+#endif

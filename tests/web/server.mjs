@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Shared by the web tests: a demo node (or a fresh node of any nation) served by `acsa serve` in a
 // directory of its own, partner nodes paired by key, an HTTP client that signs in by cookie (with
-// CSRF) or API token or signs as a node, and database dumps.
+// CSRF) or API token or signs as a node, and database dumps. With ACSA_TEST_PG (a postgresql://
+// URI, as tests/pg/cluster.sh exports it, with ACSA_TEST_PG_DIR its socket directory) every node
+// lives in a PostgreSQL database of its own in that cluster, with its key file in its directory.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -36,9 +38,19 @@ export function test(name, fn) {
     });
 }
 
+/** The PostgreSQL cluster the nodes live in (ACSA_TEST_PG_DIR), or null for SQLite files. */
+const PG_DIR = process.env.ACSA_TEST_PG ? process.env.ACSA_TEST_PG_DIR : null;
+export const ON_PG = Boolean(PG_DIR);
+const pgUri = (database) => `postgresql:///${database}?host=${PG_DIR}&user=acsa`;
+
+/** The environment acsa runs in for a node: its key file in ACSA_KEY on PostgreSQL (several
+ * nodes, one key each; on SQLite the key is beside the database). */
+const nodeEnv = (node) => ({ ...process.env, TZ: 'UTC',
+    ...(node.keyFile && ON_PG ? { ACSA_KEY: node.keyFile } : {}) });
+
 /** Runs acsa with args (and input on its stdin, when given); its stdout, or throws. */
 export function acsa(node, args, input) {
-    return execFileSync(node.bin, args, { encoding: 'utf8', input,
+    return execFileSync(node.bin, args, { encoding: 'utf8', input, env: nodeEnv(node),
         stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
 }
 
@@ -73,9 +85,17 @@ export function freshNode(nation, { agreements = ['agreements/india-japan-2020.j
 export async function startServer({ serveArgs = [], scheme = 'http', create = demoNode } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'acsa-web.'));
     const bin = join(dir, 'acsa'); // A copy: a rebuild while the tests run cannot change it.
-    const node = { dir, bin, db: join(dir, 'node.db') };
+    const node = { dir, bin, db: join(dir, 'node.db'), keyFile: join(dir, 'node.db.key') };
     try {
         copyFileSync(SOURCE_BIN, bin);
+        if (ON_PG) {
+            // A database of its own, named after the directory (unique), emptied by dropping.
+            const database = `web_${dir.split('.').at(-1).toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
+            execFileSync('psql', ['-X', '-q', pgUri('postgres'), '-c',
+                `CREATE DATABASE ${database}`], { stdio: 'ignore' });
+            node.db = pgUri(database);
+            node.keyFile = join(dir, 'node.key');
+        }
         create(node);
     } catch (e) {
         rmSync(dir, { recursive: true, force: true });
@@ -83,7 +103,7 @@ export async function startServer({ serveArgs = [], scheme = 'http', create = de
     }
     node.sqlite = openDatabase(node.db);
     const child = spawn(bin, ['--db', node.db, 'serve', '--listen', '127.0.0.1:0', ...serveArgs],
-        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+        { stdio: ['ignore', 'ignore', 'pipe'], env: nodeEnv(node) });
     let stderr = '';
     const exited = new Promise((done) => child.on('exit',
         (code, signal) => done({ code, signal })));
@@ -135,12 +155,18 @@ const END = '-- end of output --';
 
 /**
  * A sqlite3 shell kept open on a database (a shell per comparison would cost more than the
- * request it checks). query(sql) resolves its output; snapshot() the SQL dump of every table
- * but the audit log (every request, refused or not, is audited) as {data}, and the last
- * audit records as {audit: [{id, action, outcome}]}; dump() just the data.
+ * request it checks), or psql on a PostgreSQL one (a postgresql:// URI). query(sql) resolves
+ * its output (columns joined by "|"); snapshot() a dump of every table but the audit log
+ * (every request, refused or not, is audited) as {data}, and the last audit records as
+ * {audit: [{id, action, outcome}]}; dump() just the data. sqlite3's dump is .dump; psql's is
+ * each table's rows as text in sorted order (a heap's order is not the data's), so that it
+ * reads the same while the data is the same.
  */
 export function openDatabase(path) {
-    const shell = spawn('sqlite3', ['-batch', path], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const pg = /^postgres(ql)?:/.test(path);
+    const shell = pg
+        ? spawn('psql', ['-X', '-q', '-A', '-t', path], { stdio: ['pipe', 'pipe', 'pipe'] })
+        : spawn('sqlite3', ['-batch', path], { stdio: ['pipe', 'pipe', 'pipe'] });
     const streams = [shell.stdin, shell.stdout, shell.stderr];
     const hold = (on) => streams.forEach((s) => (on ? s.ref() : s.unref()));
     hold(false);
@@ -166,16 +192,26 @@ export function openDatabase(path) {
         const result = queue.then(() => new Promise((done) => {
             waiting = done;
             hold(true);
-            shell.stdin.write(`${commands}\n.print '${END}'\n`);
+            shell.stdin.write(`${commands}\n${pg ? '\\echo' : '.print'} '${END}'\n`);
         }));
         queue = result.catch(() => {});
         return result;
     };
+    if (pg) run('SET client_min_messages = warning;');
     let tables = null;
-    const snapshot = async () => {
+    const dumpTables = async () => {
+        if (pg) {
+            return "SELECT format('SELECT %L || '': '' || t::text FROM public.%I t "
+                + "ORDER BY t::text', tablename, tablename) FROM pg_tables "
+                + "WHERE schemaname = 'public' AND tablename <> 'audit' ORDER BY tablename\n"
+                + '\\gexec\n';
+        }
         tables ??= (await run("SELECT name FROM sqlite_master WHERE type = 'table' "
             + "AND name <> 'audit' ORDER BY name;")).trim().split('\n').join(' ');
-        const text = await run(`.dump ${tables}\n.mode list\n.separator '|'\n`
+        return `.dump ${tables}\n.mode list\n.separator '|'\n`;
+    };
+    const snapshot = async () => {
+        const text = await run(`${await dumpTables()}`
             + "SELECT 'audit', id, action, outcome FROM audit WHERE id > (SELECT max(id) - 100 "
             + 'FROM audit) ORDER BY id;');
         const data = [];
@@ -325,7 +361,7 @@ export function pairNodes(a, b) {
 /** What a node signs a request with: {nation, key (a KeyObject)}, from its secret key file
  * (libsodium's 64 bytes: the Ed25519 seed, then the public key). */
 export function nodeSigner(node) {
-    const secret = readFileSync(`${node.db}.key`);
+    const secret = readFileSync(node.keyFile ?? `${node.db}.key`);
     const pkcs8 = Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'),
         secret.subarray(0, 32)]);
     return { nation: identity(node).nation,
