@@ -15,8 +15,8 @@
 
 /* Every entry of struct acsa_store_vtbl, in its order: one forwarder each. The version and
  * the count of function pointers must match the interface (raise them with it). */
-#define FAULT_ENTRIES 82
-_Static_assert(ACSA_STORE_INTERFACE_VERSION == 6,
+#define FAULT_ENTRIES 82 /* 81 functions, and the copy table (not forwarded: NULL). */
+_Static_assert(ACSA_STORE_INTERFACE_VERSION == 8,
                "the store interface changed: forward its new entries in store_fault.c");
 _Static_assert((sizeof(struct acsa_store_vtbl) - offsetof(struct acsa_store_vtbl, close)) /
                        sizeof(void (*)(void)) ==
@@ -111,27 +111,29 @@ static enum acsa_rc fault_meta_set(struct acsa_store *store, const char *key, co
 
 static enum acsa_rc fault_agreement_put(struct acsa_store *store,
                                         const struct acsa_agreement *agreement,
-                                        const char *source_json, struct acsa_error *err)
+                                        const char *canonical_json, const char *source_json,
+                                        struct acsa_error *err)
 {
     struct acsa_store_fault *f = fault_of(store);
     if (fault_hit(f, "agreement_put", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_put(f->inner, agreement, source_json, err);
+    return f->inner->vtbl->agreement_put(f->inner, agreement, canonical_json, source_json, err);
 }
 
 static enum acsa_rc fault_agreement_get(struct acsa_store *store, const char *id,
-                                        struct acsa_agreement *out, struct acsa_error *err)
+                                        acsa_agreement_json_cb cb, void *ctx,
+                                        struct acsa_error *err)
 {
     struct acsa_store_fault *f = fault_of(store);
     if (fault_hit(f, "agreement_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_get(f->inner, id, out, err);
+    return f->inner->vtbl->agreement_get(f->inner, id, cb, ctx, err);
 }
 
-static enum acsa_rc fault_agreement_list(struct acsa_store *store, acsa_agreement_cb cb, void *ctx,
-                                         struct acsa_error *err)
+static enum acsa_rc fault_agreement_list(struct acsa_store *store, acsa_agreement_json_cb cb,
+                                         void *ctx, struct acsa_error *err)
 {
     struct acsa_store_fault *f = fault_of(store);
     if (fault_hit(f, "agreement_list", err)) {
@@ -772,30 +774,17 @@ static enum acsa_rc fault_grant_find(struct acsa_store *store, const char *origi
     return f->inner->vtbl->grant_find(f->inner, origin, origin_id, out_id, err);
 }
 
-static enum acsa_rc fault_agreement_version_add(struct acsa_store *store,
-                                                const struct acsa_agreement *agreement,
-                                                int32_t effective_day, const char *source_json,
-                                                struct acsa_error *err)
-{
-    struct acsa_store_fault *f = fault_of(store);
-    if (fault_hit(f, "agreement_version_add", err)) {
-        return ACSA_ESTORAGE;
-    }
-    return f->inner->vtbl->agreement_version_add(f->inner, agreement, effective_day, source_json,
-                                                 err);
-}
-
 static enum acsa_rc fault_agreement_version_get(struct acsa_store *store, const char *id,
-                                                uint32_t index, struct acsa_agreement *out,
-                                                int32_t *out_effective_day, char *entered_by,
-                                                struct acsa_error *err)
+                                                uint32_t index, acsa_agreement_json_cb cb,
+                                                void *ctx, int32_t *out_effective_day,
+                                                char *entered_by, struct acsa_error *err)
 {
     struct acsa_store_fault *f = fault_of(store);
     if (fault_hit(f, "agreement_version_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_version_get(f->inner, id, index, out, out_effective_day,
-                                                 entered_by, err);
+    return f->inner->vtbl->agreement_version_get(f->inner, id, index, cb, ctx,
+                                                 out_effective_day, entered_by, err);
 }
 
 static enum acsa_rc fault_agreement_event_add(struct acsa_store *store, const char *id,
@@ -884,15 +873,17 @@ static enum acsa_rc fault_batch_of_record(struct acsa_store *store, const char *
 
 static enum acsa_rc fault_agreement_version_add_by(struct acsa_store *store,
                                                    const struct acsa_agreement *agreement,
-                                                   int32_t effective_day, const char *source_json,
-                                                   const char *party, struct acsa_error *err)
+                                                   int32_t effective_day,
+                                                   const char *canonical_json,
+                                                   const char *source_json, const char *party,
+                                                   struct acsa_error *err)
 {
     struct acsa_store_fault *f = fault_of(store);
     if (fault_hit(f, "agreement_version_add_by", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_version_add_by(f->inner, agreement, effective_day, source_json,
-                                                    party, err);
+    return f->inner->vtbl->agreement_version_add_by(f->inner, agreement, effective_day,
+                                                    canonical_json, source_json, party, err);
 }
 
 static enum acsa_rc fault_snapshot_put(struct acsa_store *store,
@@ -985,7 +976,6 @@ static const struct acsa_store_vtbl fault_vtbl = {
     .grant_revoke = fault_grant_revoke,
     .grant_list = fault_grant_list,
     .grant_find = fault_grant_find,
-    .agreement_version_add = fault_agreement_version_add,
     .agreement_version_get = fault_agreement_version_get,
     .agreement_event_add = fault_agreement_event_add,
     .agreement_event_get = fault_agreement_event_get,
@@ -1213,9 +1203,6 @@ struct acsa_store *acsa_store_fault_wrap(struct acsa_store *inner)
     }
     if (inner->vtbl->grant_find == NULL) {
         f->vtbl.grant_find = NULL;
-    }
-    if (inner->vtbl->agreement_version_add == NULL) {
-        f->vtbl.agreement_version_add = NULL;
     }
     if (inner->vtbl->agreement_version_get == NULL) {
         f->vtbl.agreement_version_get = NULL;
