@@ -29,7 +29,7 @@
 
 /* The state of one run of acsa. */
 struct cli {
-    const char *db_path;           /* --db; NULL until given (then ACSA_DB, then ./acsa.db). */
+    const char *db_uri;           /* --db; NULL until given (then ACSA_DB, then ./acsa.db). */
     char verb[CLI_VERB_SIZE];      /* The verb path for messages: "order pay". */
     bool json;                     /* --json was given. */
     int32_t today;                 /* The local date when acsa started. */

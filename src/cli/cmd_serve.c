@@ -88,7 +88,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     if (code != CLI_CONTINUE) {
         return code;
     }
-    config.db_path = cli_db_path(cli);
+    config.db_uri = cli_db_path(cli);
     config.threads = (uint32_t)threads;
     config.queue = (uint32_t)queue;
     if (sync_every > 7 * 86400) {

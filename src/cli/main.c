@@ -168,7 +168,7 @@ static int global_options(struct cli *cli, int argc, char **argv, int *out_exit)
         if (key) {
             acsa_app_set_key_path(value); /* The node key file (a PostgreSQL node needs it). */
         } else {
-            cli->db_path = value;
+            cli->db_uri = value;
         }
     }
     return i;

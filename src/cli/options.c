@@ -80,11 +80,11 @@ int cli_read_file(struct cli *cli, const char *path, size_t cap, char **out, siz
 
 const char *cli_db_path(struct cli *cli)
 {
-    if (cli->db_path == NULL) {
+    if (cli->db_uri == NULL) {
         const char *env = getenv("ACSA_DB");
-        cli->db_path = env != NULL && env[0] != '\0' ? env : "acsa.db";
+        cli->db_uri = env != NULL && env[0] != '\0' ? env : "acsa.db";
     }
-    return cli->db_path;
+    return cli->db_uri;
 }
 
 const char *cli_default_actor(void)
@@ -387,7 +387,7 @@ static int handle_option(struct cli *cli, struct cli_command *cmd, int code, cha
         if (optarg[0] == '\0') {
             return cli_usage(cli, "--db: must not be empty");
         }
-        cli->db_path = optarg;
+        cli->db_uri = optarg;
         return CLI_CONTINUE;
     case OPT_KEY:
         if (optarg[0] == '\0') {

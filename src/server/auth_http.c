@@ -28,7 +28,7 @@ static _Thread_local struct kept_token kept_tokens[TOKENS_KEPT];
 static _Thread_local unsigned kept_next;
 static atomic_uint auth_generation;
 
-void http_auth_changed(void)
+void acsa__server_http_auth_changed(void)
 {
     atomic_fetch_add(&auth_generation, 1u);
 }
@@ -49,7 +49,7 @@ static bool token_user(struct request *req, const char *token, struct acsa_user 
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_token_user(server_reader(req), token, user, &err);
+    enum acsa_rc rc = acsa_app_token_user(acsa__server_reader(req), token, user, &err);
     if (rc != ACSA_OK) {
         req->auth_unavailable = rc != ACSA_ENOTFOUND;
         return false;
@@ -68,12 +68,12 @@ static bool secret_shape(const char *text)
     return length > 0 && length < ACSA_SECRET_TEXT_SIZE;
 }
 
-bool http_authenticate(struct request *req)
+bool acsa__server_http_authenticate(struct request *req)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_app *app = server_reader(req);
-    const char *authorization = server_header(req, "Authorization");
+    struct acsa_app *app = acsa__server_reader(req);
+    const char *authorization = acsa__server_header(req, "Authorization");
     req->signed_in = false;
     req->auth_unavailable = false;
     req->by_cookie = false;
@@ -82,7 +82,7 @@ bool http_authenticate(struct request *req)
         req->signed_in = secret_shape(token) && token_user(req, token, &req->user);
         return req->signed_in;
     }
-    const char *session = server_cookie(req, "acsa_session");
+    const char *session = acsa__server_cookie(req, "acsa_session");
     if (session == NULL || !secret_shape(session)) {
         return false;
     }
@@ -98,9 +98,9 @@ bool http_authenticate(struct request *req)
     return true;
 }
 
-bool http_csrf_ok(struct request *req, const char *expected)
+bool acsa__server_http_csrf_ok(struct request *req, const char *expected)
 {
-    const char *given = server_header(req, "X-CSRF-Token");
+    const char *given = acsa__server_header(req, "X-CSRF-Token");
     size_t length = strlen(expected);
     if (given == NULL || length == 0 || strlen(given) != length) {
         return false;

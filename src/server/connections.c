@@ -36,7 +36,7 @@ static int64_t now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-enum acsa_rc conns_start(struct conns **out, struct acsa_error *err)
+enum acsa_rc acsa__server_conns_start(struct conns **out, struct acsa_error *err)
 {
     struct conns *conns = acsa_calloc(1, sizeof(*conns));
     if (conns == NULL) {
@@ -48,7 +48,7 @@ enum acsa_rc conns_start(struct conns **out, struct acsa_error *err)
     return ACSA_OK;
 }
 
-void conns_stop(struct conns *conns)
+void acsa__server_conns_stop(struct conns *conns)
 {
     if (conns == NULL) {
         return;
@@ -63,7 +63,7 @@ void conns_stop(struct conns *conns)
     acsa_free(conns);
 }
 
-void conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
+void acsa__server_conns_notify(void *cls, struct MHD_Connection *connection, void **socket_context,
                   enum MHD_ConnectionNotificationCode code)
 {
     struct conns *conns = cls;
@@ -112,14 +112,14 @@ void conns_notify(void *cls, struct MHD_Connection *connection, void **socket_co
     acsa_free(conn);
 }
 
-struct conn *conn_of(struct MHD_Connection *connection)
+struct conn *acsa__server_conn_of(struct MHD_Connection *connection)
 {
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     return info != NULL ? info->socket_context : NULL;
 }
 
-void conn_phase(struct conn *conn, enum conn_phase phase)
+void acsa__server_conn_phase(struct conn *conn, enum acsa__server_conn_phase phase)
 {
     if (conn == NULL) {
         return;
@@ -142,7 +142,7 @@ void conn_phase(struct conn *conn, enum conn_phase phase)
     atomic_store(&conn->deadline_us, deadline);
 }
 
-bool conn_expired(struct conn *conn)
+bool acsa__server_conn_expired(struct conn *conn)
 {
     if (conn == NULL) {
         return false;
@@ -151,7 +151,7 @@ bool conn_expired(struct conn *conn)
     return deadline != 0 && now_us() > deadline;
 }
 
-void conns_sweep(struct conns *conns)
+void acsa__server_conns_sweep(struct conns *conns)
 {
     int64_t now = now_us();
     pthread_mutex_lock(&conns->lock);
@@ -165,7 +165,7 @@ void conns_sweep(struct conns *conns)
     pthread_mutex_unlock(&conns->lock);
 }
 
-bool conns_large_body_take(struct conns *conns)
+bool acsa__server_conns_large_body_take(struct conns *conns)
 {
     unsigned taken = atomic_load(&conns->large_bodies);
     do {
@@ -176,13 +176,13 @@ bool conns_large_body_take(struct conns *conns)
     return true;
 }
 
-void conns_large_body_give(struct conns *conns)
+void acsa__server_conns_large_body_give(struct conns *conns)
 {
     unsigned before = atomic_fetch_sub(&conns->large_bodies, 1u);
     ACSA_ASSERT(before > 0);
 }
 
-unsigned conns_limit(uint32_t threads, FILE *log)
+unsigned acsa__server_conns_limit(uint32_t threads, FILE *log)
 {
     struct rlimit files;
     if (getrlimit(RLIMIT_NOFILE, &files) != 0) {

@@ -60,12 +60,13 @@ static void tick(void *ctx)
     struct convert_timer *t = ctx;
     struct convert_run run = {.today = t->today(), .rc = ACSA_OK};
     acsa_error_clear(&run.err);
-    run.rc = writer_call(t->writer, CONVERT_ACTOR, convert_write, &run, &run.err);
+    run.rc = acsa__server_writer_call(t->writer, CONVERT_ACTOR, convert_write, &run, &run.err);
     log_run(t, &run);
 }
 
-enum acsa_rc convert_timer_start(struct writer *writer, uint32_t every_s, int32_t (*today)(void),
-                                 FILE *log, struct convert_timer **out, struct acsa_error *err)
+enum acsa_rc acsa__server_convert_timer_start(struct writer *writer, uint32_t every_s,
+                                              int32_t (*today)(void), FILE *log,
+                                              struct convert_timer **out, struct acsa_error *err)
 {
     *out = NULL;
     struct convert_timer *t = acsa_calloc(1, sizeof(*t));
@@ -75,7 +76,7 @@ enum acsa_rc convert_timer_start(struct writer *writer, uint32_t every_s, int32_
     t->writer = writer;
     t->today = today;
     t->log = log;
-    enum acsa_rc rc = ticker_start(every_s, tick, t, "conversion", &t->ticker, err);
+    enum acsa_rc rc = acsa__server_ticker_start(every_s, tick, t, "conversion", &t->ticker, err);
     if (rc != ACSA_OK) {
         acsa_free(t);
         return rc;
@@ -84,11 +85,11 @@ enum acsa_rc convert_timer_start(struct writer *writer, uint32_t every_s, int32_
     return ACSA_OK;
 }
 
-void convert_timer_stop(struct convert_timer *t)
+void acsa__server_convert_timer_stop(struct convert_timer *t)
 {
     if (t == NULL) {
         return;
     }
-    ticker_stop(t->ticker);
+    acsa__server_ticker_stop(t->ticker);
     acsa_free(t);
 }

@@ -12,9 +12,9 @@ struct embedded_file {
     size_t size;
 };
 
-extern const struct embedded_file web_files[];
-extern const size_t web_file_count;
-extern const struct embedded_file openapi_files[];
-extern const size_t openapi_file_count;
+extern const struct embedded_file acsa__server_web_files[];
+extern const size_t acsa__server_web_file_count;
+extern const struct embedded_file acsa__server_openapi_files[];
+extern const size_t acsa__server_openapi_file_count;
 
 #endif

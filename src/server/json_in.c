@@ -182,8 +182,9 @@ static struct json_in_field *find_field(struct json_in_field *fields, size_t cou
     return NULL;
 }
 
-enum acsa_rc json_in_object(json_t *object, const char *path, struct json_in_field *fields,
-                            size_t count, struct acsa_error *err)
+enum acsa_rc acsa__server_json_in_object(json_t *object, const char *path,
+                                         struct json_in_field *fields, size_t count,
+                                         struct acsa_error *err)
 {
     char field[ACSA_ERROR_FIELD_SIZE];
     if (!json_is_object(object)) {
@@ -229,15 +230,15 @@ static bool json_content_type(const char *type)
            (type[length] == '\0' || type[length] == ';' || type[length] == ' ');
 }
 
-bool json_in_body(struct request *req, json_t **out)
+bool acsa__server_json_in_body(struct request *req, json_t **out)
 {
     *out = NULL;
     if (req->body_size == 0) {
         *out = json_object();
         return *out != NULL;
     }
-    if (!json_content_type(server_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-        refusef(req, 415, ACSA_EUSAGE, "Content-Type",
+    if (!json_content_type(acsa__server_header(req, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+        acsa__server_refusef(req, 415, ACSA_EUSAGE, "Content-Type",
                 "Content-Type: the body must be application/json");
         return false;
     }
@@ -247,34 +248,34 @@ bool json_in_body(struct request *req, json_t **out)
     if (acsa_alloc_failures() != failures) {
         /* jansson drops what it cannot allocate for, or calls it a syntax error. */
         json_decref(doc);
-        problem_rc(req, ACSA_ENOMEM, NULL);
+        acsa__server_problem_rc(req, ACSA_ENOMEM, NULL);
         return false;
     }
     if (doc == NULL) {
-        refusef(req, 400, ACSA_EUSAGE, "body", "body: line %d, column %d: %s", error.line,
-                error.column, error.text);
+        acsa__server_refusef(req, 400, ACSA_EUSAGE, "body", "body: line %d, column %d: %s",
+                             error.line, error.column, error.text);
         return false;
     }
     *out = doc;
     return true;
 }
 
-bool json_in_request(struct request *req, struct json_in_field *fields, size_t count,
+bool acsa__server_json_in_request(struct request *req, struct json_in_field *fields, size_t count,
                      json_t **out)
 {
     json_t *doc = NULL;
     if (out != NULL) {
         *out = NULL;
     }
-    if (!json_in_body(req, &doc)) {
+    if (!acsa__server_json_in_body(req, &doc)) {
         return false;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = json_in_object(doc, "", fields, count, &err);
+    enum acsa_rc rc = acsa__server_json_in_object(doc, "", fields, count, &err);
     if (rc != ACSA_OK) {
         json_decref(doc);
-        refuse(req, 400, &err);
+        acsa__server_refuse(req, 400, &err);
         return false;
     }
     if (out != NULL) {
@@ -285,12 +286,13 @@ bool json_in_request(struct request *req, struct json_in_field *fields, size_t c
     return true;
 }
 
-enum acsa_rc json_in_value(struct json_in_field *f, const char *text, struct acsa_error *err)
+enum acsa_rc acsa__server_json_in_value(struct json_in_field *f, const char *text,
+                                        struct acsa_error *err)
 {
     return convert_text(f, f->name, text, err);
 }
 
-enum acsa_rc json_in_amount(const char *text, const struct acsa_currency *currency,
+enum acsa_rc acsa__server_json_in_amount(const char *text, const struct acsa_currency *currency,
                             const char *field, int64_t *out_minor, struct acsa_error *err)
 {
     return acsa_money_parse(text, currency->exponent, field, out_minor, err);
@@ -325,7 +327,7 @@ static enum MHD_Result query_one(void *cls, enum MHD_ValueKind kind, const char 
     return rc == ACSA_OK ? MHD_YES : MHD_NO;
 }
 
-bool query_parse(struct request *req, struct json_in_field *params, size_t count)
+bool acsa__server_query_parse(struct request *req, struct json_in_field *params, size_t count)
 {
     struct query_scan scan = {params, count, {ACSA_OK, "", ""}};
     MHD_get_connection_values(req->connection, MHD_GET_ARGUMENT_KIND, query_one, &scan);
@@ -336,7 +338,7 @@ bool query_parse(struct request *req, struct json_in_field *params, size_t count
         }
     }
     if (scan.err.rc != ACSA_OK) {
-        problem_rc(req, scan.err.rc, &scan.err);
+        acsa__server_problem_rc(req, scan.err.rc, &scan.err);
         return false;
     }
     return true;

@@ -5,14 +5,14 @@
 
 #include <string.h>
 
-void page_init(struct page *page, bool skip)
+void acsa__server_page_init(struct page *page, bool skip)
 {
     memset(page, 0, sizeof(*page));
     page->limit = SERVER_PAGE_DEFAULT;
     page->skipping = skip;
 }
 
-enum page_verdict page_next(struct page *page, const char *key)
+enum page_verdict acsa__server_page_next(struct page *page, const char *key)
 {
     if (page->skipping && page->cursor[0] != '\0') {
         page->skipping = strcmp(key, page->cursor) != 0;
@@ -26,7 +26,7 @@ enum page_verdict page_next(struct page *page, const char *key)
     return PAGE_TAKE;
 }
 
-enum acsa_rc page_add(struct page *page, json_t *item)
+enum acsa_rc acsa__server_page_add(struct page *page, json_t *item)
 {
     ACSA_ASSERT(page->limit >= 1 && page->limit <= SERVER_PAGE_MAX);
     if (page->items == NULL) {
@@ -38,11 +38,11 @@ enum acsa_rc page_add(struct page *page, json_t *item)
     return ACSA_OK;
 }
 
-enum acsa_rc page_offer(struct page *page, const char *key, json_t *item)
+enum acsa_rc acsa__server_page_offer(struct page *page, const char *key, json_t *item)
 {
-    switch (page_next(page, key)) {
+    switch (acsa__server_page_next(page, key)) {
     case PAGE_TAKE:
-        return page_add(page, item);
+        return acsa__server_page_add(page, item);
     case PAGE_SKIP:
         json_decref(item);
         return ACSA_OK;
@@ -53,7 +53,7 @@ enum acsa_rc page_offer(struct page *page, const char *key, json_t *item)
     return PAGE_FULL;
 }
 
-void page_respond(struct request *req, struct page *page, enum acsa_rc rc,
+void acsa__server_page_respond(struct request *req, struct page *page, enum acsa_rc rc,
                   const struct acsa_error *err, json_t *extra)
 {
     json_t *items = page->items != NULL ? page->items : json_array();
@@ -61,7 +61,7 @@ void page_respond(struct request *req, struct page *page, enum acsa_rc rc,
     if (rc != ACSA_OK && rc != PAGE_FULL) {
         json_decref(items);
         json_decref(extra);
-        problem_rc(req, rc, err);
+        acsa__server_problem_rc(req, rc, err);
         return;
     }
     json_t *doc = json_pack("{s:o, s:o}", "items", items, "next_cursor",
@@ -72,8 +72,8 @@ void page_respond(struct request *req, struct page *page, enum acsa_rc rc,
     }
     json_decref(extra);
     if (doc == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
-    response_json(req, 200, doc);
+    acsa__server_response_json(req, 200, doc);
 }

@@ -41,7 +41,7 @@ static size_t status_slot(int status)
     return STATUS_SLOTS - 1;
 }
 
-void metrics_record(int route_index, int status, int64_t duration_us)
+void acsa__server_metrics_record(int route_index, int status, int64_t duration_us)
 {
     size_t route = route_index >= 0 && route_index + 1 < ROUTES_MAX ? (size_t)route_index + 1
                                                                     : 0;
@@ -56,13 +56,13 @@ void metrics_record(int route_index, int status, int64_t duration_us)
 
 static const char *route_label(size_t slot)
 {
-    return slot == 0 ? "none" : server_routes[slot - 1].pattern;
+    return slot == 0 ? "none" : acsa__server_routes[slot - 1].pattern;
 }
 
 /* Routes share patterns across methods, so a series is named by both. */
 static const char *method_label(size_t slot)
 {
-    return slot == 0 ? "none" : server_routes[slot - 1].method;
+    return slot == 0 ? "none" : acsa__server_routes[slot - 1].method;
 }
 
 static void print_requests(FILE *out)
@@ -122,7 +122,7 @@ static void print_durations(FILE *out)
 static enum acsa_rc print_orders(FILE *out, struct request *req, struct acsa_error *err)
 {
     uint64_t counts[ACSA_STATE_COUNT] = {0};
-    enum acsa_rc rc = acsa_app_order_state_counts(server_reader(req), counts, err);
+    enum acsa_rc rc = acsa_app_order_state_counts(acsa__server_reader(req), counts, err);
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -135,13 +135,13 @@ static enum acsa_rc print_orders(FILE *out, struct request *req, struct acsa_err
     return ACSA_OK;
 }
 
-void metrics_respond(struct request *req)
+void acsa__server_metrics_respond(struct request *req)
 {
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);
     if (out == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     struct acsa_error err;
@@ -151,20 +151,20 @@ void metrics_respond(struct request *req)
     enum acsa_rc rc = print_orders(out, req, &err);
     fprintf(out, "# HELP acsa_write_queue_depth Write jobs waiting for the writer.\n"
                  "# TYPE acsa_write_queue_depth gauge\nacsa_write_queue_depth %u\n",
-            writer_depth(server_writer(req)));
+            acsa__server_writer_depth(acsa__server_writer(req)));
     bool closed = fclose(out) == 0;
     /* open_memstream's buffer is the C library's: the response takes a copy of acsa's. */
     char *body = closed && rc == ACSA_OK ? acsa_strndup(text != NULL ? text : "", size) : NULL;
     free(text); /* libc-owned */
     if (body == NULL) {
-        problem_rc(req, rc != ACSA_OK ? rc : ACSA_ENOMEM, &err);
+        acsa__server_problem_rc(req, rc != ACSA_OK ? rc : ACSA_ENOMEM, &err);
         return;
     }
-    response_text(req, 200, "text/plain; version=0.0.4; charset=utf-8", body, size);
-    response_header(req, "Cache-Control", "no-store");
+    acsa__server_response_text(req, 200, "text/plain; version=0.0.4; charset=utf-8", body, size);
+    acsa__server_response_header(req, "Cache-Control", "no-store");
 }
 
-void route_metrics(struct request *req)
+void acsa__server_route_metrics(struct request *req)
 {
-    metrics_respond(req);
+    acsa__server_metrics_respond(req);
 }

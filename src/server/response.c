@@ -60,12 +60,12 @@ static const struct status_entry *entry_of_rc(enum acsa_rc rc)
     return &status_table[STATUS_COUNT - 4]; /* 500: a code with no status of its own. */
 }
 
-int status_of_rc(enum acsa_rc rc)
+int acsa__server_status_of_rc(enum acsa_rc rc)
 {
     return entry_of_rc(rc)->status;
 }
 
-void response_free(struct response *response)
+void acsa__server_response_free(struct response *response)
 {
     if (!response->body_static) {
         acsa_free(response->body);
@@ -73,7 +73,7 @@ void response_free(struct response *response)
     memset(response, 0, sizeof(*response));
 }
 
-char *json_text(json_t *doc, size_t *out_size)
+char *acsa__server_json_text(json_t *doc, size_t *out_size)
 {
     struct acsa_text t;
     acsa_text_init(&t, 2048);
@@ -95,26 +95,26 @@ static void set_body(struct request *req, int status, const char *content_type, 
     r->content_type = content_type;
 }
 
-void response_text(struct request *req, int status, const char *content_type, char *text,
-                   size_t size)
+void acsa__server_response_text(struct request *req, int status, const char *content_type,
+                                char *text, size_t size)
 {
     set_body(req, status, content_type, text, size);
 }
 
-void response_json(struct request *req, int status, json_t *doc)
+void acsa__server_response_json(struct request *req, int status, json_t *doc)
 {
     size_t size = 0;
-    char *text = json_text(doc, &size);
+    char *text = acsa__server_json_text(doc, &size);
     json_decref(doc);
     if (text == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     set_body(req, status, "application/json", text, size);
 }
 
-void response_static(struct request *req, const char *content_type, const unsigned char *data,
-                     size_t size)
+void acsa__server_response_static(struct request *req, const char *content_type,
+                                  const unsigned char *data, size_t size)
 {
     set_body(req, 200, content_type, NULL, 0);
     req->response.body = (char *)data;
@@ -122,12 +122,12 @@ void response_static(struct request *req, const char *content_type, const unsign
     req->response.body_static = true;
 }
 
-void response_empty(struct request *req, int status)
+void acsa__server_response_empty(struct request *req, int status)
 {
     set_body(req, status, NULL, NULL, 0);
 }
 
-void response_header(struct request *req, const char *name, const char *format, ...)
+void acsa__server_response_header(struct request *req, const char *name, const char *format, ...)
 {
     struct response *r = &req->response;
     ACSA_ASSERT(r->header_count < SERVER_HEADERS_MAX); /* A handler adds too many headers. */
@@ -139,12 +139,12 @@ void response_header(struct request *req, const char *name, const char *format, 
     r->header_names[r->header_count++] = name;
 }
 
-void response_replay(struct request *req, int status, char *body)
+void acsa__server_response_replay(struct request *req, int status, char *body)
 {
     size_t size = body != NULL ? strlen(body) : 0;
     const char *type = status >= 400 ? "application/problem+json" : "application/json";
     set_body(req, status, size > 0 ? type : NULL, body, size);
-    response_header(req, "Idempotency-Replayed", "true");
+    acsa__server_response_header(req, "Idempotency-Replayed", "true");
 }
 
 static void problem_entry(struct request *req, const struct status_entry *entry, int status,
@@ -161,12 +161,13 @@ static void problem_entry(struct request *req, const struct status_entry *entry,
                             field != NULL && field[0] != '\0' ? acsa_json_string(field)
                                                                : json_null());
     size_t size = 0;
-    char *text = json_text(doc, &size);
+    char *text = acsa__server_json_text(doc, &size);
     json_decref(doc);
     set_body(req, status, "application/problem+json", text, size);
 }
 
-void problem(struct request *req, int status, const char *field, const char *format, ...)
+void acsa__server_problem(struct request *req, int status, const char *field, const char *format,
+                          ...)
 {
     char detail[ACSA_ERROR_MESSAGE_SIZE];
     va_list args;
@@ -176,7 +177,7 @@ void problem(struct request *req, int status, const char *field, const char *for
     problem_entry(req, entry_of_status(status), status, field, detail);
 }
 
-void problem_rc(struct request *req, enum acsa_rc rc, const struct acsa_error *err)
+void acsa__server_problem_rc(struct request *req, enum acsa_rc rc, const struct acsa_error *err)
 {
     const struct status_entry *entry = entry_of_rc(rc);
     const char *detail = err != NULL && err->message[0] != '\0' ? err->message
@@ -184,16 +185,16 @@ void problem_rc(struct request *req, enum acsa_rc rc, const struct acsa_error *e
     problem_entry(req, entry, entry->status, err != NULL ? err->field : NULL, detail);
 }
 
-enum acsa_rc job_refused(struct acsa_app *app, struct request *req)
+enum acsa_rc acsa__server_job_refused(struct acsa_app *app, struct request *req)
 {
     char action[ACSA_NAME_SIZE];
     struct acsa_error err;
     acsa_error_clear(&err);
-    request_audit_action(req, action, sizeof(action));
+    acsa__server_request_audit_action(req, action, sizeof(action));
     enum acsa_rc rc = acsa_app_audit(app, action, req->audit_object, req->audit_err.rc,
                                      req->audit_err.message, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     const struct status_entry *entry = entry_of_status(req->refused_status);
@@ -202,31 +203,31 @@ enum acsa_rc job_refused(struct acsa_app *app, struct request *req)
     return req->audit_err.rc;
 }
 
-enum acsa_rc job_refuse(struct acsa_app *app, struct request *req, int status,
+enum acsa_rc acsa__server_job_refuse(struct acsa_app *app, struct request *req, int status,
                         const struct acsa_error *err)
 {
     req->audit_err = *err;
-    req->refused_status = status != 0 ? status : status_of_rc(err->rc);
-    enum acsa_rc rc = job_refused(app, req);
+    req->refused_status = status != 0 ? status : acsa__server_status_of_rc(err->rc);
+    enum acsa_rc rc = acsa__server_job_refused(app, req);
     return rc == ACSA_OK ? err->rc : rc;
 }
 
-void refuse(struct request *req, int status, const struct acsa_error *err)
+void acsa__server_refuse(struct request *req, int status, const struct acsa_error *err)
 {
     ACSA_ASSERT(err->rc != ACSA_OK);
     ACSA_ASSERT(status == 0 || status >= 400);
     req->audit_err = *err;
-    req->refused_status = status != 0 ? status : status_of_rc(err->rc);
+    req->refused_status = status != 0 ? status : acsa__server_status_of_rc(err->rc);
     bool write = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
     if (write && req->signed_in && req->route != NULL) {
-        submit(req, job_refused, NULL, NULL);
+        acsa__server_submit(req, acsa__server_job_refused, NULL, NULL);
         return;
     }
     const struct status_entry *entry = entry_of_status(req->refused_status);
     problem_entry(req, entry, req->refused_status, err->field, err->message);
 }
 
-void refusef(struct request *req, int status, enum acsa_rc rc, const char *field,
+void acsa__server_refusef(struct request *req, int status, enum acsa_rc rc, const char *field,
              const char *format, ...)
 {
     struct acsa_error err;
@@ -237,5 +238,5 @@ void refusef(struct request *req, int status, enum acsa_rc rc, const char *field
     va_start(args, format);
     vsnprintf(err.message, sizeof(err.message), format, args);
     va_end(args);
-    refuse(req, status, &err);
+    acsa__server_refuse(req, status, &err);
 }

@@ -15,69 +15,75 @@
 #define ACTION(name) ROUTE_ACTION, ACSA_ACTION_##name
 #define PEER ROUTE_PEER, ACSA_ACTION_COUNT
 
-const struct route server_routes[] = {
-    {"GET", "/healthz", route_healthz, PUBLIC, NULL},
-    {"GET", "/metrics", route_metrics, ACTION(READ_AUDIT), NULL},
-    {"GET", "/api/openapi.json", route_openapi, PUBLIC, NULL},
-    {"POST", "/api/session", route_session_create, PUBLIC, "session.create"},
-    {"GET", "/api/session", route_session_get, SIGNED_IN, NULL},
-    {"DELETE", "/api/session", route_session_delete, SIGNED_IN, "session.delete"},
-    {"GET", "/api/users", route_users_list, ACTION(MANAGE_USERS), NULL},
-    {"POST", "/api/users", route_users_create, ACTION(MANAGE_USERS), "user.add"},
-    {"POST", "/api/users/{username}/disable", route_users_disable, ACTION(MANAGE_USERS),
-     "user.disable"},
-    {"GET", "/api/tokens", route_tokens_list, SIGNED_IN, NULL},
-    {"POST", "/api/tokens", route_tokens_create, SIGNED_IN, "token.create"},
-    {"DELETE", "/api/tokens/{id}", route_tokens_delete, SIGNED_IN, "token.revoke"},
-    {"GET", "/api/agreements", route_agreements_list, ACTION(READ_REFERENCE), NULL},
-    {"GET", "/api/agreements/{id}", route_agreements_get, ACTION(READ_REFERENCE), NULL},
-    {"POST", "/api/agreements", route_agreements_create, ACTION(MANAGE_NODE), "agreement.load"},
-    {"GET", "/api/agreements/{id}/lifecycle", route_agreement_lifecycle, ACTION(READ_REFERENCE),
+const struct route acsa__server_routes[] = {
+    {"GET", "/healthz", acsa__server_route_healthz, PUBLIC, NULL},
+    {"GET", "/metrics", acsa__server_route_metrics, ACTION(READ_AUDIT), NULL},
+    {"GET", "/api/openapi.json", acsa__server_route_openapi, PUBLIC, NULL},
+    {"POST", "/api/session", acsa__server_route_session_create, PUBLIC, "session.create"},
+    {"GET", "/api/session", acsa__server_route_session_get, SIGNED_IN, NULL},
+    {"DELETE", "/api/session", acsa__server_route_session_delete, SIGNED_IN, "session.delete"},
+    {"GET", "/api/users", acsa__server_route_users_list, ACTION(MANAGE_USERS), NULL},
+    {"POST", "/api/users", acsa__server_route_users_create, ACTION(MANAGE_USERS), "user.add"},
+    {"POST", "/api/users/{username}/disable", acsa__server_route_users_disable,
+     ACTION(MANAGE_USERS), "user.disable"},
+    {"GET", "/api/tokens", acsa__server_route_tokens_list, SIGNED_IN, NULL},
+    {"POST", "/api/tokens", acsa__server_route_tokens_create, SIGNED_IN, "token.create"},
+    {"DELETE", "/api/tokens/{id}", acsa__server_route_tokens_delete, SIGNED_IN, "token.revoke"},
+    {"GET", "/api/agreements", acsa__server_route_agreements_list, ACTION(READ_REFERENCE), NULL},
+    {"GET", "/api/agreements/{id}", acsa__server_route_agreements_get, ACTION(READ_REFERENCE),
      NULL},
-    {"POST", "/api/agreements/{id}/amend", route_agreement_amend, ACTION(MANAGE_NODE),
+    {"POST", "/api/agreements", acsa__server_route_agreements_create, ACTION(MANAGE_NODE),
+     "agreement.load"},
+    {"GET", "/api/agreements/{id}/lifecycle", acsa__server_route_agreement_lifecycle,
+     ACTION(READ_REFERENCE), NULL},
+    {"POST", "/api/agreements/{id}/amend", acsa__server_route_agreement_amend, ACTION(MANAGE_NODE),
      "agreement.amend"},
-    {"POST", "/api/agreements/{id}/notice", route_agreement_notice, ACTION(MANAGE_NODE),
-     "agreement.notice"},
-    {"POST", "/api/agreements/{id}/terminate", route_agreement_terminate, ACTION(MANAGE_NODE),
-     "agreement.terminate"},
-    {"GET", "/api/units", route_units_list, ACTION(READ_REFERENCE), NULL},
-    {"POST", "/api/units", route_units_create, ACTION(MANAGE_NODE), "unit.add"},
-    {"GET", "/api/officials", route_officials_list, ACTION(READ_REFERENCE), NULL},
-    {"POST", "/api/officials", route_officials_create, ACTION(MANAGE_NODE), "official.add"},
-    {"POST", "/api/officials/revoke", route_officials_revoke, ACTION(MANAGE_NODE),
+    {"POST", "/api/agreements/{id}/notice", acsa__server_route_agreement_notice,
+     ACTION(MANAGE_NODE), "agreement.notice"},
+    {"POST", "/api/agreements/{id}/terminate", acsa__server_route_agreement_terminate,
+     ACTION(MANAGE_NODE), "agreement.terminate"},
+    {"GET", "/api/units", acsa__server_route_units_list, ACTION(READ_REFERENCE), NULL},
+    {"POST", "/api/units", acsa__server_route_units_create, ACTION(MANAGE_NODE), "unit.add"},
+    {"GET", "/api/officials", acsa__server_route_officials_list, ACTION(READ_REFERENCE), NULL},
+    {"POST", "/api/officials", acsa__server_route_officials_create, ACTION(MANAGE_NODE),
+     "official.add"},
+    {"POST", "/api/officials/revoke", acsa__server_route_officials_revoke, ACTION(MANAGE_NODE),
      "official.revoke"},
-    {"GET", "/api/activities", route_activities_list, ACTION(READ_REFERENCE), NULL},
-    {"POST", "/api/activities", route_activities_create, ACTION(MANAGE_NODE), "activity.add"},
-    {"GET", "/api/orders", route_orders_list, SIGNED_IN, NULL},
-    {"POST", "/api/orders", route_orders_create, ACTION(CREATE_ORDER), "order.create"},
-    {"GET", "/api/orders/{number}", route_orders_get, SIGNED_IN, NULL},
-    {"POST", "/api/orders/{number}/{step}", route_orders_step, SIGNED_IN, "order.step"},
-    {"GET", "/api/balance", route_balance, ACTION(READ_FINANCE), NULL},
-    {"GET", "/api/overdue", route_overdue, ACTION(READ_OVERDUE), NULL},
-    {"POST", "/api/convert-overdue", route_convert_overdue, ACTION(CONVERT_OVERDUE),
+    {"GET", "/api/activities", acsa__server_route_activities_list, ACTION(READ_REFERENCE), NULL},
+    {"POST", "/api/activities", acsa__server_route_activities_create, ACTION(MANAGE_NODE),
+     "activity.add"},
+    {"GET", "/api/orders", acsa__server_route_orders_list, SIGNED_IN, NULL},
+    {"POST", "/api/orders", acsa__server_route_orders_create, ACTION(CREATE_ORDER), "order.create"},
+    {"GET", "/api/orders/{number}", acsa__server_route_orders_get, SIGNED_IN, NULL},
+    {"POST", "/api/orders/{number}/{step}", acsa__server_route_orders_step, SIGNED_IN,
+     "order.step"},
+    {"GET", "/api/balance", acsa__server_route_balance, ACTION(READ_FINANCE), NULL},
+    {"GET", "/api/overdue", acsa__server_route_overdue, ACTION(READ_OVERDUE), NULL},
+    {"POST", "/api/convert-overdue", acsa__server_route_convert_overdue, ACTION(CONVERT_OVERDUE),
      "order.convert-overdue"},
-    {"GET", "/api/stats/monthly", route_stats_monthly, SIGNED_IN, NULL},
-    {"GET", "/api/reports/in-transit", route_in_transit, SIGNED_IN, NULL},
-    {"GET", "/api/audit", route_audit_list, ACTION(READ_AUDIT), NULL},
-    {"GET", "/api/audit/verify", route_audit_verify, ACTION(READ_AUDIT), NULL},
-    {"GET", "/api/peers", route_peers_list, ACTION(READ_AUDIT), NULL},
-    {"GET", "/api/quarantine", route_quarantine_list, ACTION(READ_AUDIT), NULL},
-    {"POST", "/api/quarantine/{id}/resolve", route_quarantine_resolve, ACTION(MANAGE_NODE),
-     "quarantine.resolve"},
-    {"GET", "/api/reconcile", route_reconcile, ACTION(READ_AUDIT), NULL},
-    {"POST", "/api/sync", route_sync_run, ACTION(MANAGE_NODE), "sync.run"},
-    {"GET", "/sync/v1/status", route_sync_status, PEER, NULL},
-    {"GET", "/sync/v1/batches", route_sync_batches_get, PEER, NULL},
-    {"POST", "/sync/v1/batches", route_sync_batches_post, PEER, NULL},
-    {"GET", "/sync/v1/fingerprints", route_sync_fingerprints, PEER, NULL},
-    {"POST", "/sync/v1/facts", route_sync_facts, PEER, NULL},
-    {"GET", "/sync/v1/balance", route_sync_balance, PEER, NULL},
-    {"GET", "/sync/v1/agreements", route_sync_agreements, PEER, NULL},
-    {"GET", "/", route_asset, PUBLIC, NULL},
-    {"GET", "/{asset*}", route_asset, PUBLIC, NULL},
+    {"GET", "/api/stats/monthly", acsa__server_route_stats_monthly, SIGNED_IN, NULL},
+    {"GET", "/api/reports/in-transit", acsa__server_route_in_transit, SIGNED_IN, NULL},
+    {"GET", "/api/audit", acsa__server_route_audit_list, ACTION(READ_AUDIT), NULL},
+    {"GET", "/api/audit/verify", acsa__server_route_audit_verify, ACTION(READ_AUDIT), NULL},
+    {"GET", "/api/peers", acsa__server_route_peers_list, ACTION(READ_AUDIT), NULL},
+    {"GET", "/api/quarantine", acsa__server_route_quarantine_list, ACTION(READ_AUDIT), NULL},
+    {"POST", "/api/quarantine/{id}/resolve", acsa__server_route_quarantine_resolve,
+     ACTION(MANAGE_NODE), "quarantine.resolve"},
+    {"GET", "/api/reconcile", acsa__server_route_reconcile, ACTION(READ_AUDIT), NULL},
+    {"POST", "/api/sync", acsa__server_route_sync_run, ACTION(MANAGE_NODE), "sync.run"},
+    {"GET", "/sync/v1/status", acsa__server_route_sync_status, PEER, NULL},
+    {"GET", "/sync/v1/batches", acsa__server_route_sync_batches_get, PEER, NULL},
+    {"POST", "/sync/v1/batches", acsa__server_route_sync_batches_post, PEER, NULL},
+    {"GET", "/sync/v1/fingerprints", acsa__server_route_sync_fingerprints, PEER, NULL},
+    {"POST", "/sync/v1/facts", acsa__server_route_sync_facts, PEER, NULL},
+    {"GET", "/sync/v1/balance", acsa__server_route_sync_balance, PEER, NULL},
+    {"GET", "/sync/v1/agreements", acsa__server_route_sync_agreements, PEER, NULL},
+    {"GET", "/", acsa__server_route_asset, PUBLIC, NULL},
+    {"GET", "/{asset*}", acsa__server_route_asset, PUBLIC, NULL},
 };
 
-const size_t server_route_count = sizeof(server_routes) / sizeof(server_routes[0]);
+const size_t acsa__server_route_count =
+    sizeof(acsa__server_routes) / sizeof(acsa__server_routes[0]);
 
 /* Copies one path segment (up to '/' or the end) into out; false if it is empty or long. */
 static bool take_segment(const char **path, char *out, size_t size, bool rest)
@@ -118,13 +124,13 @@ static bool path_matches(const char *pattern, const char *path,
     return *path == '\0';
 }
 
-const struct route *route_match(struct request *req, const char *method, const char *path,
-                                bool *out_allowed)
+const struct route *acsa__server_route_match(struct request *req, const char *method,
+                                             const char *path, bool *out_allowed)
 {
     *out_allowed = false;
     bool head = strcmp(method, "HEAD") == 0;
-    for (size_t i = 0; i < server_route_count; i++) {
-        const struct route *route = &server_routes[i];
+    for (size_t i = 0; i < acsa__server_route_count; i++) {
+        const struct route *route = &acsa__server_routes[i];
         if (!path_matches(route->pattern, path, req->params)) {
             continue;
         }
@@ -140,7 +146,7 @@ const struct route *route_match(struct request *req, const char *method, const c
     return NULL;
 }
 
-enum acsa_rc route_params_check(const struct request *req, struct acsa_error *err)
+enum acsa_rc acsa__server_route_params_check(const struct request *req, struct acsa_error *err)
 {
     const char *open = req->route->pattern;
     for (int index = 0; (open = strchr(open, '{')) != NULL; index++) {
@@ -158,13 +164,13 @@ enum acsa_rc route_params_check(const struct request *req, struct acsa_error *er
     return ACSA_OK;
 }
 
-void route_allowed(const char *path, char *buf, size_t size)
+void acsa__server_route_allowed(const char *path, char *buf, size_t size)
 {
     char params[SERVER_PARAMS_MAX][SERVER_PARAM_SIZE];
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < server_route_count; i++) {
-        const struct route *route = &server_routes[i];
+    for (size_t i = 0; i < acsa__server_route_count; i++) {
+        const struct route *route = &acsa__server_routes[i];
         bool wildcard = strchr(route->pattern, '*') != NULL;
         if (!wildcard && used < size && path_matches(route->pattern, path, params)) {
             int n = snprintf(buf + used, size - used, "%s%s", used > 0 ? ", " : "",
@@ -176,12 +182,12 @@ void route_allowed(const char *path, char *buf, size_t size)
 
 void acsa_server_routes_print(FILE *file)
 {
-    for (size_t i = 0; i < server_route_count; i++) {
+    for (size_t i = 0; i < acsa__server_route_count; i++) {
         /* As OpenAPI writes paths: "{asset*}" is "{asset}" there. */
-        const char *pattern = server_routes[i].pattern;
+        const char *pattern = acsa__server_routes[i].pattern;
         const char *star = strchr(pattern, '*');
         int length = star != NULL ? (int)(star - pattern) : (int)strlen(pattern);
-        fprintf(file, "%s %.*s%s\n", server_routes[i].method, length, pattern,
+        fprintf(file, "%s %.*s%s\n", acsa__server_routes[i].method, length, pattern,
                 star != NULL ? star + 1 : "");
     }
 }

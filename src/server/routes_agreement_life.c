@@ -34,7 +34,7 @@ static enum acsa_rc life_answer(struct acsa_app *app, struct request *req, const
                                    : acsa_app_agreement_info(app, id, req->today, info, &err);
     if (rc != ACSA_OK) {
         acsa_free(info);
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     char date[ACSA_DATE_TEXT_SIZE];
@@ -62,7 +62,7 @@ static enum acsa_rc life_answer(struct acsa_app *app, struct request *req, const
                                         info->terminated_by, "reason", info->reason));
     }
     acsa_free(info);
-    response_json(req, 200, doc);
+    acsa__server_response_json(req, 200, doc);
     return ACSA_OK;
 }
 
@@ -81,7 +81,7 @@ static enum acsa_rc life_job(struct acsa_app *app, struct request *req)
         rc = acsa_app_agreement_notice(app, args->id, args->date, &err);
     }
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     return life_answer(app, req, args->id);
@@ -91,25 +91,25 @@ static struct life_args *life_new(struct request *req)
 {
     struct life_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return NULL;
     }
     snprintf(args->id, sizeof(args->id), "%.*s", (int)sizeof(args->id) - 1, req->params[0]);
     return args;
 }
 
-void route_agreement_notice(struct request *req)
+void acsa__server_route_agreement_notice(struct request *req)
 {
     struct life_args *args = life_new(req);
     struct json_in_field fields[] = {JIN("date", JIN_DATE, true, args ? &args->date : NULL, 0)};
-    if (args == NULL || !json_in_request(req, fields, LEN(fields), NULL)) {
+    if (args == NULL || !acsa__server_json_in_request(req, fields, LEN(fields), NULL)) {
         life_free(args);
         return;
     }
-    submit(req, life_job, NULL, args);
+    acsa__server_submit(req, life_job, NULL, args);
 }
 
-void route_agreement_terminate(struct request *req)
+void acsa__server_route_agreement_terminate(struct request *req)
 {
     struct life_args *args = life_new(req);
     if (args == NULL) {
@@ -119,18 +119,18 @@ void route_agreement_terminate(struct request *req)
         JIN("date", JIN_DATE, true, &args->date, 0),
         JIN("reason", JIN_TEXT, true, args->reason, sizeof(args->reason)),
     };
-    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), NULL)) {
         life_free(args);
         return;
     }
-    submit(req, life_job, NULL, args);
+    acsa__server_submit(req, life_job, NULL, args);
 }
 
-void route_agreement_amend(struct request *req)
+void acsa__server_route_agreement_amend(struct request *req)
 {
     struct life_args *args = life_new(req);
     json_t *doc = NULL;
-    if (args == NULL || !json_in_body(req, &doc)) {
+    if (args == NULL || !acsa__server_json_in_body(req, &doc)) {
         life_free(args);
         return;
     }
@@ -140,10 +140,13 @@ void route_agreement_amend(struct request *req)
     struct acsa_error err;
     acsa_error_clear(&err);
     if (effective == NULL || acsa_date_parse(effective, "effective", &args->date, &err) != 0) {
-        refusef(req, 400, ACSA_EUSAGE, "effective", "effective: a date YYYY-MM-DD is required");
+        acsa__server_refusef(req, 400, ACSA_EUSAGE, "effective",
+                             "effective: a date YYYY-MM-DD is required");
     } else if (!json_is_object(agreement) || id == NULL || strcmp(id, args->id) != 0) {
-        refusef(req, 400, ACSA_EUSAGE, "agreement", "agreement: the agreement document, with "
-                "the id %s of the path, is required", args->id);
+        acsa__server_refusef(req, 400, ACSA_EUSAGE, "agreement",
+                             "agreement: the agreement document, with "
+                             "the id %s of the path, is required",
+                             args->id);
     } else {
         /* The document travels inside the job's arguments, which the writer frees whole. */
         char *text = json_dumps(agreement, JSON_COMPACT);
@@ -154,7 +157,7 @@ void route_agreement_amend(struct request *req)
             memcpy(args->text, text, size);
             args->amend = true;
         } else {
-            problem(req, 500, NULL, "out of memory");
+            acsa__server_problem(req, 500, NULL, "out of memory");
         }
         acsa_free(text);
     }
@@ -163,12 +166,12 @@ void route_agreement_amend(struct request *req)
         life_free(args);
         return;
     }
-    submit(req, life_job, NULL, args);
+    acsa__server_submit(req, life_job, NULL, args);
 }
 
-void route_agreement_lifecycle(struct request *req)
+void acsa__server_route_agreement_lifecycle(struct request *req)
 {
-    if (query_parse(req, NULL, 0)) {
-        (void)life_answer(server_reader(req), req, req->params[0]);
+    if (acsa__server_query_parse(req, NULL, 0)) {
+        (void)life_answer(acsa__server_reader(req), req, req->params[0]);
     }
 }

@@ -14,13 +14,13 @@
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 
 
-struct acsa_order_scope order_scope(const struct acsa_order *o)
+struct acsa_order_scope acsa__server_order_scope(const struct acsa_order *o)
 {
     return (struct acsa_order_scope){o->requester, o->supplier, o->requester_unit_id,
                                      o->supplier_unit_id};
 }
 
-struct acsa_order_scope summary_scope(const struct acsa_order_summary *o)
+struct acsa_order_scope acsa__server_summary_scope(const struct acsa_order_summary *o)
 {
     return (struct acsa_order_scope){o->requester, o->supplier, o->requester_unit_id,
                                      o->supplier_unit_id};
@@ -94,39 +94,39 @@ static void view_answer(struct acsa_app *app, struct request *req,
     }
     if (rc != ACSA_OK) {
         acsa_free(body);
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
     const char *number = view->order.number;
-    response_text(req, status, "application/json", body, size);
-    response_header(req, "ETag", "\"%s.%u\"", number, view->order.event_count);
+    acsa__server_response_text(req, status, "application/json", body, size);
+    acsa__server_response_header(req, "ETag", "\"%s.%u\"", number, view->order.event_count);
     if (status == 201) {
-        response_header(req, "Location", "/api/orders/%s", number);
+        acsa__server_response_header(req, "Location", "/api/orders/%s", number);
     }
 }
 
 static void order_answer(struct acsa_app *app, struct request *req, const char *number,
                          int status, bool visible_only)
 {
-    struct acsa_order_view *view = server_order_view(req);
+    struct acsa_order_view *view = acsa__server_order_view(req);
     struct acsa_error err;
     acsa_error_clear(&err);
     enum acsa_rc rc = view != NULL ? acsa_app_order_get(app, number, &view->order, NULL, &err)
                                    : acsa_error_set(&err, ACSA_ENOMEM, NULL, "out of memory");
     if (rc == ACSA_OK && visible_only) {
-        struct acsa_order_scope scope = order_scope(&view->order);
+        struct acsa_order_scope scope = acsa__server_order_scope(&view->order);
         if (!acsa_authz_order_visible(&req->user, &scope)) {
             rc = acsa_error_set(&err, ACSA_ENOTFOUND, "number", "order %s not found", number);
         }
     }
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
     rc = acsa_app_order_view(app, view);
     if (rc != ACSA_OK) {
         acsa_error_set(&err, rc, "", "cannot read the names order %s refers to", number);
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
     view_answer(app, req, view, status, NULL);
@@ -175,9 +175,9 @@ static void order_created_render(struct acsa_app *app, struct request *req)
 {
     const struct order_args *args = req->job_args;
     const struct order_snapshot *created = &args->created;
-    struct acsa_order_view *view = server_order_view(req);
+    struct acsa_order_view *view = acsa__server_order_view(req);
     if (view == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     struct acsa_order *order = &view->order;
@@ -189,10 +189,10 @@ static void order_created_render(struct acsa_app *app, struct request *req)
     view_answer(app, req, view, args->status, &created->event);
 }
 
-void route_orders_get(struct request *req)
+void acsa__server_route_orders_get(struct request *req)
 {
-    if (query_parse(req, NULL, 0)) {
-        order_answer(server_reader(req), req, req->params[0], 200, true);
+    if (acsa__server_query_parse(req, NULL, 0)) {
+        order_answer(acsa__server_reader(req), req, req->params[0], 200, true);
     }
 }
 
@@ -206,13 +206,13 @@ struct order_scan {
 static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *summary)
 {
     struct order_scan *scan = ctx;
-    struct acsa_order_scope scope = summary_scope(summary);
+    struct acsa_order_scope scope = acsa__server_summary_scope(summary);
     if (!acsa_authz_order_visible(scan->user, &scope)) {
         return ACSA_OK;
     }
-    switch (page_next(&scan->page, summary->number)) {
+    switch (acsa__server_page_next(&scan->page, summary->number)) {
     case PAGE_TAKE:
-        return page_add(&scan->page, acsa_order_summary_json(summary));
+        return acsa__server_page_add(&scan->page, acsa_order_summary_json(summary));
     case PAGE_SKIP:
         return ACSA_OK;
     case PAGE_STOP:
@@ -221,14 +221,14 @@ static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *summar
     return PAGE_FULL;
 }
 
-void route_orders_list(struct request *req)
+void acsa__server_route_orders_list(struct request *req)
 {
     struct order_scan scan = {.user = &req->user};
     struct acsa_order_filter f;
     memset(&f, 0, sizeof(f));
     bool overdue = false;
     int32_t as_of = req->today;
-    page_init(&scan.page, false);
+    acsa__server_page_init(&scan.page, false);
     struct json_in_field query[] = {
         PAGE_QUERY(&scan.page),
         JIN("state", JIN_STATE, false, &f.state, 0),
@@ -239,15 +239,15 @@ void route_orders_list(struct request *req)
         JIN("as_of", JIN_DATE, false, &as_of, 0),
         JIN("q", JIN_TEXT, false, f.search, sizeof(f.search)),
     };
-    if (!query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
     if (strlen(scan.page.cursor) >= sizeof(f.after_number)) {
-        problem(req, 400, "cursor", "cursor: not an order number");
+        acsa__server_problem(req, 400, "cursor", "cursor: not an order number");
         return;
     }
     if (query[7].seen && !overdue) {
-        problem(req, 400, "as_of", "as_of: needs overdue=true");
+        acsa__server_problem(req, 400, "as_of", "as_of: needs overdue=true");
         return;
     }
     memcpy(f.after_number, scan.page.cursor, strlen(scan.page.cursor) + 1);
@@ -257,8 +257,9 @@ void route_orders_list(struct request *req)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_order_list(server_reader(req), &f, order_row, &scan, &err);
-    page_respond(req, &scan.page, rc, &err, NULL);
+    enum acsa_rc rc =
+        acsa_app_order_list(acsa__server_reader(req), &f, order_row, &scan, &err);
+    acsa__server_page_respond(req, &scan.page, rc, &err, NULL);
 }
 
 /* ---- Raising an order ----------------------------------------------------------------- */
@@ -272,7 +273,7 @@ static enum acsa_rc order_create_job(struct acsa_app *app, struct request *req)
                                             &args->draft, args->command.day,
                                             req->user.display_name, args->number, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     /* The draft has served; the snapshot takes its place for the answer. */
@@ -286,7 +287,7 @@ static enum acsa_rc order_create_job(struct acsa_app *app, struct request *req)
     memcpy(created->event.order_number, order->number, sizeof(order->number));
     created->event.event = *stored.event;
     args->status = 201;
-    response_empty(req, 201); /* The body is rendered by order_created_render. */
+    acsa__server_response_empty(req, 201); /* The body is rendered by order_created_render. */
     return ACSA_OK;
 }
 
@@ -309,19 +310,20 @@ static enum acsa_rc order_line(struct acsa_order_draft *d, uint32_t index, json_
     char path[32];
     char field[48];
     snprintf(path, sizeof(path), "lines[%u]", index);
-    enum acsa_rc rc = json_in_object(object, path, fields, LEN(fields), err);
+    enum acsa_rc rc = acsa__server_json_in_object(object, path, fields, LEN(fields), err);
     if (rc != ACSA_OK) {
         return rc;
     }
     snprintf(field, sizeof(field), "%s.price", path);
     snprintf(d->line_currency[index], ACSA_CURRENCY_SIZE, "%s", currency->code);
-    return json_in_amount(price, currency, field, &line->price_minor, err);
+    return acsa__server_json_in_amount(price, currency, field, &line->price_minor, err);
 }
 
 static enum acsa_rc order_lines(struct acsa_order_draft *d, json_t *lines,
                                 struct acsa_error *err);
 
-enum acsa_rc route_order_lines(struct acsa_order_draft *d, json_t *lines, struct acsa_error *err)
+enum acsa_rc acsa__server_route_order_lines(struct acsa_order_draft *d, json_t *lines,
+                                            struct acsa_error *err)
 {
     return order_lines(d, lines, err);
 }
@@ -366,7 +368,7 @@ static bool order_create_parse(struct request *req, struct order_args *args)
         JIN("backdate_reason", JIN_TEXT_EMPTY, false, d->backdate_reason,
             sizeof(d->backdate_reason)),
     };
-    if (!json_in_request(req, fields, LEN(fields), &doc)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), &doc)) {
         return false;
     }
     struct acsa_error err;
@@ -374,17 +376,17 @@ static bool order_create_parse(struct request *req, struct order_args *args)
     enum acsa_rc rc = order_lines(d, lines, &err);
     json_decref(doc);
     if (rc != ACSA_OK) {
-        refuse(req, 400, &err);
+        acsa__server_refuse(req, 400, &err);
         return false;
     }
     return true;
 }
 
-void route_orders_create(struct request *req)
+void acsa__server_route_orders_create(struct request *req)
 {
     struct order_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     if (!order_create_parse(req, args)) {
@@ -399,10 +401,10 @@ void route_orders_create(struct request *req)
     if (acsa_authz_create(&req->user, &scope, &err) != ACSA_OK) {
         acsa_free(args);
         err.rc = ACSA_EFORBIDDEN;
-        refuse(req, 403, &err);
+        acsa__server_refuse(req, 403, &err);
         return;
     }
-    submit(req, order_create_job, order_created_render, args);
+    acsa__server_submit(req, order_create_job, order_created_render, args);
 }
 
 /* ---- Steps ---------------------------------------------------------------------------- */
@@ -416,25 +418,25 @@ static enum acsa_rc step_admit(struct acsa_app *app, struct request *req,
     struct acsa_error err;
     acsa_error_clear(&err);
     enum acsa_rc rc = acsa_app_order_get(app, args->number, order, NULL, &err);
-    struct acsa_order_scope scope = order_scope(order);
+    struct acsa_order_scope scope = acsa__server_order_scope(order);
     if (rc == ACSA_ENOTFOUND || (rc == ACSA_OK && !acsa_authz_order_visible(&req->user, &scope))) {
         acsa_error_set(&err, ACSA_ENOTFOUND, "number", "order %s not found", args->number);
-        return job_refuse(app, req, 404, &err);
+        return acsa__server_job_refuse(app, req, 404, &err);
     }
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     if (acsa_authz_step(&req->user, &scope, args->command.step, &err) != ACSA_OK) {
         err.rc = ACSA_EFORBIDDEN;
-        return job_refuse(app, req, 403, &err);
+        return acsa__server_job_refuse(app, req, 403, &err);
     }
     char etag[SERVER_HEADER_SIZE];
     snprintf(etag, sizeof(etag), "\"%s.%u\"", order->number, order->event_count);
     if (strcmp(etag, args->if_match) != 0) {
         acsa_error_set(&err, ACSA_ECONFLICT, "If-Match", "If-Match: the order is now at %s, "
                        "not %.64s; reload it", etag, args->if_match);
-        return job_refuse(app, req, 412, &err);
+        return acsa__server_job_refuse(app, req, 412, &err);
     }
     return ACSA_OK;
 }
@@ -444,7 +446,7 @@ static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
     struct order_args *args = req->job_args;
     struct acsa_order *order = acsa_malloc(sizeof(*order));
     if (order == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return ACSA_ENOMEM;
     }
     enum acsa_rc rc = step_admit(app, req, order);
@@ -467,11 +469,11 @@ static enum acsa_rc order_step_job(struct acsa_app *app, struct request *req)
         rc = acsa_app_order_step(app, args->number, &args->command, NULL, &err);
     }
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     args->status = 200;
-    response_empty(req, 200); /* The body is rendered by order_render. */
+    acsa__server_response_empty(req, 200); /* The body is rendered by order_render. */
     return ACSA_OK;
 }
 
@@ -542,7 +544,7 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     const struct acsa_currency *currency = NULL;
     json_t *doc = NULL;
     if ((needs & ACSA_INPUT_AMEND) != 0) {
-        return route_amend_parse(req, &args->amend, c);
+        return acsa__server_route_amend_parse(req, &args->amend, c);
     }
     const char *rate = NULL;
     struct json_in_field fields[13] = {
@@ -581,46 +583,47 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
         fields[n++] = (struct json_in_field)JIN("with", JIN_ARRAY, true, &with, 0);
         n += settlement_fields(fields + n, c, &rate) - 1; /* An exchange names no invoice. */
     }
-    if (!json_in_request(req, fields, n, &doc)) {
+    if (!acsa__server_json_in_request(req, fields, n, &doc)) {
         return false;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
     enum acsa_rc rc = ACSA_OK;
     if (currency != NULL) {
-        rc = json_in_amount(amount, currency, "amount", &c->amount_minor, &err);
+        rc = acsa__server_json_in_amount(amount, currency, "amount", &c->amount_minor, &err);
         snprintf(c->currency, sizeof(c->currency), "%s", currency->code);
     }
     if (rc == ACSA_OK && args->corrected[0] != '\0') {
-        rc = route_corrected_step(args->corrected, &c->corrected_step, &err);
+        rc = acsa__server_route_corrected_step(args->corrected, &c->corrected_step, &err);
     }
     rc = rc == ACSA_OK ? settlement_check(c, rate, &err) : rc;
     rc = rc == ACSA_OK && with != NULL ? with_parse(args, with, &err) : rc;
     json_decref(doc);
     if (rc != ACSA_OK) {
-        refuse(req, 400, &err);
+        acsa__server_refuse(req, 400, &err);
     }
     return rc == ACSA_OK;
 }
 
-void route_orders_step(struct request *req)
+void acsa__server_route_orders_step(struct request *req)
 {
     unsigned needs = 0;
     enum acsa_step step = ACSA_STEP_CREATE;
     bool known = acsa_step_parse(req->params[1], &step) && acsa_step_inputs(step, &needs);
     snprintf(req->audit_object, sizeof(req->audit_object), "%.40s", req->params[0]);
     if (strlen(req->params[0]) >= ACSA_NUMBER_SIZE) {
-        refusef(req, 404, ACSA_ENOTFOUND, "number", "order %.40s not found", req->params[0]);
+        acsa__server_refusef(req, 404, ACSA_ENOTFOUND, "number", "order %.40s not found",
+                             req->params[0]);
         return;
     }
     if (!known) {
-        refusef(req, 404, ACSA_ENOTFOUND, "step", "step: \"%.40s\" is not an order step",
-                req->params[1]);
+        acsa__server_refusef(req, 404, ACSA_ENOTFOUND, "step",
+                             "step: \"%.40s\" is not an order step", req->params[1]);
         return;
     }
     struct order_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     args->command.step = step;
@@ -633,13 +636,13 @@ void route_orders_step(struct request *req)
         acsa_free(args);
         return;
     }
-    const char *if_match = server_header(req, "If-Match");
+    const char *if_match = acsa__server_header(req, "If-Match");
     if (if_match == NULL) {
         acsa_free(args);
-        refusef(req, 428, ACSA_EUSAGE, "If-Match",
+        acsa__server_refusef(req, 428, ACSA_EUSAGE, "If-Match",
                 "If-Match: required on order steps (send the order's ETag)");
         return;
     }
     snprintf(args->if_match, sizeof(args->if_match), "%s", if_match);
-    submit(req, order_step_job, order_render, args);
+    acsa__server_submit(req, order_step_job, order_render, args);
 }

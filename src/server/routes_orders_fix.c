@@ -8,7 +8,8 @@
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 
-enum acsa_rc route_corrected_step(const char *text, enum acsa_step *out, struct acsa_error *err)
+enum acsa_rc acsa__server_route_corrected_step(const char *text, enum acsa_step *out,
+                                               struct acsa_error *err)
 {
     enum acsa_step step = ACSA_STEP_CREATE;
     bool known = acsa_step_parse(text, &step);
@@ -43,7 +44,7 @@ static enum acsa_rc remove_lines(json_t *array, struct acsa_amend *changes,
     return ACSA_OK;
 }
 
-bool route_amend_parse(struct request *req, struct acsa_amend *changes,
+bool acsa__server_route_amend_parse(struct request *req, struct acsa_amend *changes,
                        struct acsa_command *cmd)
 {
     json_t *doc = NULL;
@@ -60,7 +61,7 @@ bool route_amend_parse(struct request *req, struct acsa_amend *changes,
         JIN("backdate_reason", JIN_TEXT_EMPTY, false, cmd->backdate_reason,
             sizeof(cmd->backdate_reason)),
     };
-    if (!json_in_request(req, fields, LEN(fields), &doc)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), &doc)) {
         return false;
     }
     changes->set_requester_unit = fields[1].seen;
@@ -69,11 +70,12 @@ bool route_amend_parse(struct request *req, struct acsa_amend *changes,
     changes->set_need_by = fields[4].seen;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = add != NULL ? route_order_lines(&changes->add, add, &err) : ACSA_OK;
+    enum acsa_rc rc =
+        add != NULL ? acsa__server_route_order_lines(&changes->add, add, &err) : ACSA_OK;
     rc = rc == ACSA_OK && remove != NULL ? remove_lines(remove, changes, &err) : rc;
     json_decref(doc);
     if (rc != ACSA_OK) {
-        refuse(req, 400, &err);
+        acsa__server_refuse(req, 400, &err);
     }
     return rc == ACSA_OK;
 }

@@ -40,19 +40,19 @@ static enum acsa_rc resolve_job(struct acsa_app *app, struct request *req)
     if (rc != ACSA_OK) {
         json_decref(entry);
         /* The app recorded the refusal (and a retry still refused) in the audit log. */
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 200, entry);
+    acsa__server_response_json(req, 200, entry);
     return ACSA_OK;
 }
 
 /* POST /api/quarantine/{id}/resolve {action: "retry"|"drop", by, reason}. */
-void route_quarantine_resolve(struct request *req)
+void acsa__server_route_quarantine_resolve(struct request *req)
 {
     struct resolve_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     snprintf(req->audit_object, sizeof(req->audit_object), "quarantine:%.40s", req->params[0]);
@@ -64,14 +64,14 @@ void route_quarantine_resolve(struct request *req)
     };
     struct acsa_error err;
     acsa_error_clear(&err);
-    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(args);
         return;
     }
-    if (json_in_value(&id, req->params[0], &err) != ACSA_OK) {
+    if (acsa__server_json_in_value(&id, req->params[0], &err) != ACSA_OK) {
         acsa_free(args);
-        refuse(req, 404, &err);
+        acsa__server_refuse(req, 404, &err);
         return;
     }
-    submit(req, resolve_job, NULL, args);
+    acsa__server_submit(req, resolve_job, NULL, args);
 }

@@ -15,15 +15,15 @@
 /* Answers a new object: 201, Location, and the body. */
 static void created(struct request *req, json_t *doc, const char *kind, const char *id)
 {
-    response_json(req, 201, doc);
-    response_header(req, "Location", "/api/%s/%s", kind, id);
+    acsa__server_response_json(req, 201, doc);
+    acsa__server_response_header(req, "Location", "/api/%s/%s", kind, id);
 }
 
 static void *args_new(struct request *req, size_t size)
 {
     void *args = acsa_calloc(1, size);
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
     }
     return args;
 }
@@ -31,9 +31,9 @@ static void *args_new(struct request *req, size_t size)
 /* A list with only ?cursor= and ?limit=: the query checked, the page ready. */
 static bool list_begin(struct request *req, struct page *page)
 {
-    page_init(page, true);
+    acsa__server_page_init(page, true);
     struct json_in_field query[] = {PAGE_QUERY(page)};
-    return query_parse(req, query, LEN(query));
+    return acsa__server_query_parse(req, query, LEN(query));
 }
 
 /* ---- Agreements ----------------------------------------------------------------------- */
@@ -46,11 +46,11 @@ struct agreement_scan {
 static enum acsa_rc agreement_row(void *ctx, const struct acsa_agreement *agreement)
 {
     struct agreement_scan *scan = ctx;
-    return page_offer(&scan->page, agreement->id,
+    return acsa__server_page_offer(&scan->page, agreement->id,
                       acsa_agreement_summary_json(agreement, scan->today));
 }
 
-void route_agreements_list(struct request *req)
+void acsa__server_route_agreements_list(struct request *req)
 {
     struct agreement_scan scan;
     if (!list_begin(req, &scan.page)) {
@@ -59,8 +59,9 @@ void route_agreements_list(struct request *req)
     scan.today = req->today;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_agreement_list(server_reader(req), agreement_row, &scan, &err);
-    page_respond(req, &scan.page, rc, &err, NULL);
+    enum acsa_rc rc =
+        acsa_app_agreement_list(acsa__server_reader(req), agreement_row, &scan, &err);
+    acsa__server_page_respond(req, &scan.page, rc, &err, NULL);
 }
 
 /* Answers the agreement id in its file format (status 200 or 201). */
@@ -76,20 +77,20 @@ static enum acsa_rc agreement_answer(struct acsa_app *app, struct request *req, 
     rc = rc == ACSA_OK ? acsa_agreement_to_json(agreement, &text, &err) : rc;
     acsa_free(agreement);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_text(req, status, "application/json", text, strlen(text));
+    acsa__server_response_text(req, status, "application/json", text, strlen(text));
     if (status == 201) {
-        response_header(req, "Location", "/api/agreements/%s", id);
+        acsa__server_response_header(req, "Location", "/api/agreements/%s", id);
     }
     return ACSA_OK;
 }
 
-void route_agreements_get(struct request *req)
+void acsa__server_route_agreements_get(struct request *req)
 {
-    if (query_parse(req, NULL, 0)) {
-        (void)agreement_answer(server_reader(req), req, req->params[0], 200);
+    if (acsa__server_query_parse(req, NULL, 0)) {
+        (void)agreement_answer(acsa__server_reader(req), req, req->params[0], 200);
     }
 }
 
@@ -100,24 +101,25 @@ static enum acsa_rc agreement_load_job(struct acsa_app *app, struct request *req
     acsa_error_clear(&err);
     enum acsa_rc rc = acsa_app_agreement_load(app, req->body, req->body_size, id, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     return agreement_answer(app, req, id, 201);
 }
 
-void route_agreements_create(struct request *req)
+void acsa__server_route_agreements_create(struct request *req)
 {
     json_t *doc = NULL;
     if (req->body_size == 0) {
-        refusef(req, 400, ACSA_EUSAGE, "body", "body: an agreement document is required");
+        acsa__server_refusef(req, 400, ACSA_EUSAGE, "body",
+                             "body: an agreement document is required");
         return;
     }
-    if (!json_in_body(req, &doc)) {
+    if (!acsa__server_json_in_body(req, &doc)) {
         return; /* Not JSON: 415 or 400 with line and column; the rules are the loader's. */
     }
     json_decref(doc);
-    submit(req, agreement_load_job, NULL, NULL);
+    acsa__server_submit(req, agreement_load_job, NULL, NULL);
 }
 
 /* ---- Units ---------------------------------------------------------------------------- */
@@ -126,10 +128,10 @@ static enum acsa_rc unit_row(void *ctx, int64_t id, const char *party, const cha
 {
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)id);
-    return page_offer(ctx, key, acsa_unit_json(id, party, name));
+    return acsa__server_page_offer(ctx, key, acsa_unit_json(id, party, name));
 }
 
-void route_units_list(struct request *req)
+void acsa__server_route_units_list(struct request *req)
 {
     struct page page;
     if (!list_begin(req, &page)) {
@@ -137,8 +139,8 @@ void route_units_list(struct request *req)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_unit_list(server_reader(req), unit_row, &page, &err);
-    page_respond(req, &page, rc, &err, NULL);
+    enum acsa_rc rc = acsa_app_unit_list(acsa__server_reader(req), unit_row, &page, &err);
+    acsa__server_page_respond(req, &page, rc, &err, NULL);
 }
 
 struct unit_args {
@@ -160,7 +162,7 @@ static enum acsa_rc unit_add_job(struct acsa_app *app, struct request *req)
                                                 args->service[0] != '\0' ? args->service : NULL,
                                                 &id, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     char key[24];
@@ -169,7 +171,7 @@ static enum acsa_rc unit_add_job(struct acsa_app *app, struct request *req)
     return ACSA_OK;
 }
 
-void route_units_create(struct request *req)
+void acsa__server_route_units_create(struct request *req)
 {
     struct unit_args *args = args_new(req, sizeof(*args));
     if (args == NULL) {
@@ -180,11 +182,11 @@ void route_units_create(struct request *req)
         JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
         JIN("service", JIN_TEXT, false, args->service, sizeof(args->service)),
     };
-    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(args);
         return;
     }
-    submit(req, unit_add_job, NULL, args);
+    acsa__server_submit(req, unit_add_job, NULL, args);
 }
 
 /* ---- Officials: dated grants of authority ------------------------------------------------ */
@@ -195,15 +197,15 @@ static enum acsa_rc grant_row(void *ctx, const struct acsa_grant *grant, const c
     (void)origin_id;
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)grant->id);
-    return page_offer(ctx, key, acsa_grant_json(grant, origin));
+    return acsa__server_page_offer(ctx, key, acsa_grant_json(grant, origin));
 }
 
 /* GET /api/officials[?as_of=DATE][&all=true]: the grants in force on as_of (default today);
  * all=true lists every grant ever made, ended and revoked ones included. */
-void route_officials_list(struct request *req)
+void acsa__server_route_officials_list(struct request *req)
 {
     struct page page;
-    page_init(&page, true);
+    acsa__server_page_init(&page, true);
     int32_t as_of = req->today;
     bool all = false;
     struct json_in_field query[] = {
@@ -211,14 +213,14 @@ void route_officials_list(struct request *req)
         JIN("as_of", JIN_DATE, false, &as_of, 0),
         JIN("all", JIN_BOOL, false, &all, 0),
     };
-    if (!query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_grant_list(server_reader(req), NULL, NULL,
+    enum acsa_rc rc = acsa_app_grant_list(acsa__server_reader(req), NULL, NULL,
                                           all ? ACSA_DATE_NONE : as_of, grant_row, &page, &err);
-    page_respond(req, &page, rc, &err, NULL);
+    acsa__server_page_respond(req, &page, rc, &err, NULL);
 }
 
 struct grant_args {
@@ -236,7 +238,7 @@ static enum acsa_rc official_add_job(struct acsa_app *app, struct request *req)
     acsa_error_clear(&err);
     enum acsa_rc rc = acsa_app_grant_add(app, &args->grant, &id, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     args->grant.id = id;
@@ -248,7 +250,7 @@ static enum acsa_rc official_add_job(struct acsa_app *app, struct request *req)
 
 /* POST /api/officials {party, name, title, limit, currency, from, to?, agreement?}: a new
  * dated grant; earlier grants stay. */
-void route_officials_create(struct request *req)
+void acsa__server_route_officials_create(struct request *req)
 {
     struct grant_args *args = args_new(req, sizeof(*args));
     if (args == NULL) {
@@ -268,22 +270,22 @@ void route_officials_create(struct request *req)
         JIN("agreement", JIN_TEXT_EMPTY, false, g->agreement_id, sizeof(g->agreement_id)),
     };
     json_t *doc = NULL;
-    if (!json_in_request(req, fields, LEN(fields), &doc)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), &doc)) {
         acsa_free(args);
         return;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
     g->currency = *args->currency;
-    enum acsa_rc rc = json_in_amount(args->limit, args->currency, "limit", &g->limit_minor,
-                                     &err);
+    enum acsa_rc rc =
+        acsa__server_json_in_amount(args->limit, args->currency, "limit", &g->limit_minor, &err);
     json_decref(doc);
     if (rc != ACSA_OK) {
         acsa_free(args);
-        refuse(req, 400, &err);
+        acsa__server_refuse(req, 400, &err);
         return;
     }
-    submit(req, official_add_job, NULL, args);
+    acsa__server_submit(req, official_add_job, NULL, args);
 }
 
 static enum acsa_rc official_revoke_job(struct acsa_app *app, struct request *req)
@@ -296,19 +298,20 @@ static enum acsa_rc official_revoke_job(struct acsa_app *app, struct request *re
     enum acsa_rc rc = acsa_app_official_revoke(app, g->party, g->name, g->revoked_day,
                                                args->reason, &count, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 200, json_pack("{s:o, s:o, s:o, s:I}", "party", acsa_json_text(g->party),
-                                     "name", acsa_json_text(g->name), "date",
-                                     acsa_json_date(g->revoked_day), "revoked",
-                                     (json_int_t)count));
+    acsa__server_response_json(req, 200,
+                               json_pack("{s:o, s:o, s:o, s:I}", "party", acsa_json_text(g->party),
+                                         "name", acsa_json_text(g->name), "date",
+                                         acsa_json_date(g->revoked_day), "revoked",
+                                         (json_int_t)count));
     return ACSA_OK;
 }
 
 /* POST /api/officials/revoke {party, name, date, reason}: ends every grant of the official
  * from date on; the grants stay, with the revocation. */
-void route_officials_revoke(struct request *req)
+void acsa__server_route_officials_revoke(struct request *req)
 {
     struct grant_args *args = args_new(req, sizeof(*args));
     if (args == NULL) {
@@ -321,11 +324,11 @@ void route_officials_revoke(struct request *req)
         JIN("date", JIN_DATE, true, &g->revoked_day, 0),
         JIN("reason", JIN_TEXT, true, args->reason, sizeof(args->reason)),
     };
-    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(args);
         return;
     }
-    submit(req, official_revoke_job, NULL, args);
+    acsa__server_submit(req, official_revoke_job, NULL, args);
 }
 
 /* ---- Activities ----------------------------------------------------------------------- */
@@ -334,27 +337,27 @@ static enum acsa_rc activity_row(void *ctx, const struct acsa_activity *activity
 {
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)activity->id);
-    return page_offer(ctx, key, acsa_activity_json(activity));
+    return acsa__server_page_offer(ctx, key, acsa_activity_json(activity));
 }
 
-void route_activities_list(struct request *req)
+void acsa__server_route_activities_list(struct request *req)
 {
     struct page page;
     char agreement[ACSA_ID_SIZE] = "";
-    page_init(&page, true);
+    acsa__server_page_init(&page, true);
     struct json_in_field query[] = {
         PAGE_QUERY(&page),
         JIN("agreement", JIN_TEXT, false, agreement, sizeof(agreement)),
     };
-    if (!query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_activity_list(server_reader(req),
+    enum acsa_rc rc = acsa_app_activity_list(acsa__server_reader(req),
                                              query[2].seen ? agreement : NULL, activity_row,
                                              &page, &err);
-    page_respond(req, &page, rc, &err, NULL);
+    acsa__server_page_respond(req, &page, rc, &err, NULL);
 }
 
 static enum acsa_rc activity_add_job(struct acsa_app *app, struct request *req)
@@ -365,7 +368,7 @@ static enum acsa_rc activity_add_job(struct acsa_app *app, struct request *req)
     enum acsa_rc rc = acsa_app_activity_add(app, activity, &activity->id, &err);
     rc = rc == ACSA_OK ? acsa_app_activity_get(app, activity->id, activity, &err) : rc;
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
     char key[24];
@@ -374,7 +377,7 @@ static enum acsa_rc activity_add_job(struct acsa_app *app, struct request *req)
     return ACSA_OK;
 }
 
-void route_activities_create(struct request *req)
+void acsa__server_route_activities_create(struct request *req)
 {
     struct acsa_activity *a = args_new(req, sizeof(*a));
     if (a == NULL) {
@@ -389,9 +392,9 @@ void route_activities_create(struct request *req)
         JIN("place", JIN_TEXT_EMPTY, false, a->place, sizeof(a->place)),
         JIN("reason", JIN_TEXT_EMPTY, false, a->reason, sizeof(a->reason)),
     };
-    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(a);
         return;
     }
-    submit(req, activity_add_job, NULL, a);
+    acsa__server_submit(req, activity_add_job, NULL, a);
 }

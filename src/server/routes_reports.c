@@ -20,10 +20,10 @@ static enum acsa_rc balance_offer(void *ctx, const struct acsa_balance_line *l, 
 {
     char key[16];
     snprintf(key, sizeof(key), "%s-%s", l->partner, l->currency);
-    return page_offer(ctx, key, acsa_balance_line_json(l, net));
+    return acsa__server_page_offer(ctx, key, acsa_balance_line_json(l, net));
 }
 
-void route_balance(struct request *req)
+void acsa__server_route_balance(struct request *req)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
@@ -31,19 +31,19 @@ void route_balance(struct request *req)
     struct acsa_balance_grouper grouper = {.emit = balance_offer, .ctx = &page, .err = &err};
     char partner[ACSA_NATION_SIZE] = "";
     int32_t as_of = ACSA_DATE_NONE;
-    page_init(&page, true);
+    acsa__server_page_init(&page, true);
     struct json_in_field query[] = {
         PAGE_QUERY(&page),
         JIN("partner", JIN_NATION, false, partner, 0),
         JIN("as_of", JIN_DATE, false, &as_of, 0),
     };
-    if (!query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
-    enum acsa_rc rc = acsa_app_balance(server_reader(req), partner, as_of,
+    enum acsa_rc rc = acsa_app_balance(acsa__server_reader(req), partner, as_of,
                                        acsa_balance_grouper_row, &grouper, &err);
     rc = rc == ACSA_OK ? acsa_balance_grouper_finish(&grouper) : rc;
-    page_respond(req, &page, rc, &err, NULL);
+    acsa__server_page_respond(req, &page, rc, &err, NULL);
 }
 
 /* ---- Overdue -------------------------------------------------------------------------- */
@@ -69,8 +69,8 @@ static enum acsa_rc overdue_row(void *ctx, const struct acsa_overdue_item *item)
                    : acsa_error_set(scan->err, ACSA_ENOMEM, NULL, "out of memory");
     }
     /* Past the page: the scan goes on, so that the totals count every order. */
-    return page_next(&scan->page, o->number) == PAGE_TAKE
-               ? page_add(&scan->page, acsa_overdue_json(o, item->days, item->label))
+    return acsa__server_page_next(&scan->page, o->number) == PAGE_TAKE
+               ? acsa__server_page_add(&scan->page, acsa_overdue_json(o, item->days, item->label))
                : ACSA_OK;
 }
 
@@ -93,32 +93,33 @@ static json_t *totals_json(struct overdue_scan *scan, int32_t as_of)
                      "disputed", disputed);
 }
 
-void route_overdue(struct request *req)
+void acsa__server_route_overdue(struct request *req)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
     struct overdue_scan *scan = acsa_calloc(1, sizeof(*scan));
     if (scan == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     int32_t as_of = req->today;
     scan->err = &err;
     scan->disputed = json_array();
-    page_init(&scan->page, true);
+    acsa__server_page_init(&scan->page, true);
     struct json_in_field query[] = {
         PAGE_QUERY(&scan->page),
         JIN("as_of", JIN_DATE, false, &as_of, 0),
     };
-    if (query_parse(req, query, LEN(query))) {
+    if (acsa__server_query_parse(req, query, LEN(query))) {
         enum acsa_rc rc = scan->disputed != NULL ? ACSA_OK
                                                  : acsa_error_set(&err, ACSA_ENOMEM, NULL,
                                                                   "out of memory");
-        rc = rc == ACSA_OK ? acsa_app_overdue(server_reader(req), as_of, &req->user,
+        rc = rc == ACSA_OK ? acsa_app_overdue(acsa__server_reader(req), as_of, &req->user,
                                               ACSA_OVERDUE_ALL, overdue_row, scan,
                                               &scan->totals, &err)
                            : rc;
-        page_respond(req, &scan->page, rc, &err, rc == ACSA_OK ? totals_json(scan, as_of) : NULL);
+        acsa__server_page_respond(req, &scan->page, rc, &err,
+                                  rc == ACSA_OK ? totals_json(scan, as_of) : NULL);
     }
     acsa_app_overdue_totals_free(&scan->totals);
     json_decref(scan->disputed);
@@ -158,20 +159,21 @@ static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
     rc = rc == ACSA_OK ? acsa_app_convert(app, &opts, converted_one, args, &result, &err) : rc;
     if (rc != ACSA_OK) {
         json_decref(args->converted);
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 200, json_pack("{s:o, s:o, s:I}", "as_of", acsa_json_date(args->as_of),
-                                      "converted", args->converted, "awaiting_approval",
-                                      (json_int_t)result.awaiting_approval));
+    acsa__server_response_json(req, 200,
+                               json_pack("{s:o, s:o, s:I}", "as_of", acsa_json_date(args->as_of),
+                                         "converted", args->converted, "awaiting_approval",
+                                         (json_int_t)result.awaiting_approval));
     return ACSA_OK;
 }
 
-void route_convert_overdue(struct request *req)
+void acsa__server_route_convert_overdue(struct request *req)
 {
     struct convert_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     args->as_of = req->today;
@@ -179,11 +181,11 @@ void route_convert_overdue(struct request *req)
         JIN("as_of", JIN_DATE, false, &args->as_of, 0),
         JIN("approve", JIN_BOOL, false, &args->approve, 0),
     };
-    if (!json_in_request(req, fields, LEN(fields), NULL)) {
+    if (!acsa__server_json_in_request(req, fields, LEN(fields), NULL)) {
         acsa_free(args);
         return;
     }
-    submit(req, convert_job, NULL, args);
+    acsa__server_submit(req, convert_job, NULL, args);
 }
 
 /* ---- Monthly statistics --------------------------------------------------------------- */
@@ -197,7 +199,7 @@ static enum acsa_rc stats_page(const struct acsa_monthly *monthly, struct page *
         char key[32];
         snprintf(month, sizeof(month), "%04d-%02d", (int)(g->month / 12), (int)(g->month % 12 + 1));
         snprintf(key, sizeof(key), "%s/%s/%s", month, g->partner, g->currency);
-        rc = page_offer(page, key,
+        rc = acsa__server_page_offer(page, key,
                         json_pack("{s:s, s:o, s:o, s:I, s:o}", "month", month, "partner",
                                   acsa_json_string(g->partner), "currency",
                                   acsa_json_string(g->currency), "orders",
@@ -207,27 +209,28 @@ static enum acsa_rc stats_page(const struct acsa_monthly *monthly, struct page *
     return rc;
 }
 
-void route_stats_monthly(struct request *req)
+void acsa__server_route_stats_monthly(struct request *req)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
     struct page page;
     uint32_t months = 12;
-    page_init(&page, true);
+    acsa__server_page_init(&page, true);
     struct json_in_field query[] = {
         PAGE_QUERY(&page),
         {"months", JIN_COUNT, false, &months, 0, 1, MONTHS_MAX, false},
     };
-    if (!query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
     int32_t first = acsa_app_month_of(req->today) - (int32_t)months + 1;
     int32_t from_day = acsa_date_from_ymd(first / 12, first % 12 + 1, 1);
     struct acsa_monthly monthly;
-    enum acsa_rc rc = acsa_app_monthly(server_reader(req), from_day, &req->user, &monthly, &err);
+    enum acsa_rc rc =
+        acsa_app_monthly(acsa__server_reader(req), from_day, &req->user, &monthly, &err);
     rc = rc == ACSA_OK ? stats_page(&monthly, &page) : rc;
     acsa_app_monthly_free(&monthly);
-    page_respond(req, &page, rc, &err,
+    acsa__server_page_respond(req, &page, rc, &err,
                  json_pack("{s:i, s:o}", "months", (int)months, "from",
                            acsa_json_date(from_day)));
 }

@@ -19,9 +19,9 @@ static json_t *session_json(const struct acsa_user *user, const char *csrf)
                      csrf[0] != '\0' ? json_string(csrf) : json_null());
 }
 
-void route_session_get(struct request *req)
+void acsa__server_route_session_get(struct request *req)
 {
-    response_json(req, 200, session_json(&req->user, req->by_cookie ? req->csrf : ""));
+    acsa__server_response_json(req, 200, session_json(&req->user, req->by_cookie ? req->csrf : ""));
 }
 
 static enum acsa_rc logout_job(struct acsa_app *app, struct request *req)
@@ -30,43 +30,44 @@ static enum acsa_rc logout_job(struct acsa_app *app, struct request *req)
     acsa_error_clear(&err);
     enum acsa_rc rc = acsa_app_logout(app, req->session, &err);
     if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_empty(req, 204);
-    response_header(req, "Set-Cookie", "acsa_session=; " COOKIE_ATTRIBUTES "; Max-Age=0%s",
-                    server_tls(req->server) ? "; Secure" : "");
+    acsa__server_response_empty(req, 204);
+    acsa__server_response_header(req, "Set-Cookie",
+                                 "acsa_session=; " COOKIE_ATTRIBUTES "; Max-Age=0%s",
+                                 acsa__server_tls(req->server) ? "; Secure" : "");
     return ACSA_OK;
 }
 
-void route_session_delete(struct request *req)
+void acsa__server_route_session_delete(struct request *req)
 {
     if (!req->by_cookie) {
-        response_empty(req, 204); /* A token is revoked at DELETE /api/tokens/{id}. */
+        acsa__server_response_empty(req, 204); /* A token is revoked at DELETE /api/tokens/{id}. */
         return;
     }
-    submit(req, logout_job, NULL, NULL);
+    acsa__server_submit(req, logout_job, NULL, NULL);
 }
 
 /* ---- Users ---------------------------------------------------------------------------- */
 
 static enum acsa_rc user_row(void *ctx, const struct acsa_user *user)
 {
-    return page_offer(ctx, user->username, acsa_user_json(user));
+    return acsa__server_page_offer(ctx, user->username, acsa_user_json(user));
 }
 
-void route_users_list(struct request *req)
+void acsa__server_route_users_list(struct request *req)
 {
     struct page page;
-    page_init(&page, true);
+    acsa__server_page_init(&page, true);
     struct json_in_field query[] = {PAGE_QUERY(&page)};
-    if (!query_parse(req, query, sizeof(query) / sizeof(query[0]))) {
+    if (!acsa__server_query_parse(req, query, sizeof(query) / sizeof(query[0]))) {
         return;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_user_list(server_reader(req), user_row, &page, &err);
-    page_respond(req, &page, rc, &err, NULL);
+    enum acsa_rc rc = acsa_app_user_list(acsa__server_reader(req), user_row, &page, &err);
+    acsa__server_page_respond(req, &page, rc, &err, NULL);
 }
 
 struct user_args {
@@ -82,19 +83,19 @@ static enum acsa_rc user_add_job(struct acsa_app *app, struct request *req)
     enum acsa_rc rc = acsa_app_user_add(app, &args->user, args->password, &args->user.id, &err);
     sodium_memzero(args->password, sizeof(args->password));
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 201, acsa_user_json(&args->user));
-    response_header(req, "Location", "/api/users/%s", args->user.username);
+    acsa__server_response_json(req, 201, acsa_user_json(&args->user));
+    acsa__server_response_header(req, "Location", "/api/users/%s", args->user.username);
     return ACSA_OK;
 }
 
-void route_users_create(struct request *req)
+void acsa__server_route_users_create(struct request *req)
 {
     struct user_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     struct acsa_user *u = &args->user;
@@ -106,12 +107,12 @@ void route_users_create(struct request *req)
         JIN("party", JIN_NATION, true, u->party, 0),
         JIN("unit_id", JIN_ID, false, &u->unit_id, 0),
     };
-    if (!json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
+    if (!acsa__server_json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
         acsa_free(args);
         return;
     }
     snprintf(req->audit_object, sizeof(req->audit_object), "user:%s", u->username);
-    submit(req, user_add_job, NULL, args);
+    acsa__server_submit(req, user_add_job, NULL, args);
 }
 
 static enum acsa_rc user_disable_job(struct acsa_app *app, struct request *req)
@@ -122,21 +123,21 @@ static enum acsa_rc user_disable_job(struct acsa_app *app, struct request *req)
     enum acsa_rc rc = acsa_app_user_disable(app, req->params[0], &err);
     rc = rc == ACSA_OK ? acsa_app_user_get(app, req->params[0], &user, &err) : rc;
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 200, acsa_user_json(&user));
+    acsa__server_response_json(req, 200, acsa_user_json(&user));
     return ACSA_OK;
 }
 
-void route_users_disable(struct request *req)
+void acsa__server_route_users_disable(struct request *req)
 {
-    if (!json_in_request(req, NULL, 0, NULL)) {
+    if (!acsa__server_json_in_request(req, NULL, 0, NULL)) {
         return;
     }
     snprintf(req->audit_object, sizeof(req->audit_object), "user:%.80s", req->params[0]);
     req->changes_auth = true;
-    submit(req, user_disable_job, NULL, NULL);
+    acsa__server_submit(req, user_disable_job, NULL, NULL);
 }
 
 /* ---- Tokens --------------------------------------------------------------------------- */
@@ -145,22 +146,22 @@ static enum acsa_rc token_row(void *ctx, const struct acsa_token_info *token)
 {
     char key[24];
     snprintf(key, sizeof(key), "%lld", (long long)token->id);
-    return page_offer(ctx, key, acsa_token_json(token));
+    return acsa__server_page_offer(ctx, key, acsa_token_json(token));
 }
 
-void route_tokens_list(struct request *req)
+void acsa__server_route_tokens_list(struct request *req)
 {
     struct page page;
-    page_init(&page, true);
+    acsa__server_page_init(&page, true);
     struct json_in_field query[] = {PAGE_QUERY(&page)};
-    if (!query_parse(req, query, sizeof(query) / sizeof(query[0]))) {
+    if (!acsa__server_query_parse(req, query, sizeof(query) / sizeof(query[0]))) {
         return;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_token_list(server_reader(req), req->user.username, token_row,
-                                          &page, &err);
-    page_respond(req, &page, rc, &err, NULL);
+    enum acsa_rc rc = acsa_app_token_list(acsa__server_reader(req), req->user.username,
+                                          token_row, &page, &err);
+    acsa__server_page_respond(req, &page, rc, &err, NULL);
 }
 
 struct token_args {
@@ -185,7 +186,7 @@ static enum acsa_rc token_replay_put(struct acsa_app *app, struct request *req, 
                             "title", "Already exists", "status", 409, "detail", detail,
                             "field", "Idempotency-Key", "id", (json_int_t)id);
     size_t size = 0;
-    char *body = doc != NULL ? json_text(doc, &size) : NULL;
+    char *body = doc != NULL ? acsa__server_json_text(doc, &size) : NULL;
     json_decref(doc);
     struct acsa_error err;
     acsa_error_clear(&err);
@@ -196,7 +197,7 @@ static enum acsa_rc token_replay_put(struct acsa_app *app, struct request *req, 
                                                               &err);
     acsa_free(body);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
     }
     return rc;
 }
@@ -210,31 +211,32 @@ static enum acsa_rc token_create_job(struct acsa_app *app, struct request *req)
     enum acsa_rc rc = acsa_app_token_create(app, req->user.username, args->name,
                                             (int64_t)time(NULL), token, &args->id, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 201, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)args->id, "name",
-                                      args->name, "token", token));
-    response_header(req, "Cache-Control", "no-store");
+    acsa__server_response_json(req, 201,
+                               json_pack("{s:I, s:s, s:s}", "id", (json_int_t)args->id, "name",
+                                         args->name, "token", token));
+    acsa__server_response_header(req, "Cache-Control", "no-store");
     sodium_memzero(token, sizeof(token));
     return token_replay_put(app, req, args->id);
 }
 
-void route_tokens_create(struct request *req)
+void acsa__server_route_tokens_create(struct request *req)
 {
     struct token_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     struct json_in_field fields[] = {
         JIN("name", JIN_TEXT, true, args->name, sizeof(args->name)),
     };
-    if (!json_in_request(req, fields, 1, NULL)) {
+    if (!acsa__server_json_in_request(req, fields, 1, NULL)) {
         acsa_free(args);
         return;
     }
-    submit(req, token_create_job, NULL, args);
+    acsa__server_submit(req, token_create_job, NULL, args);
 }
 
 static enum acsa_rc token_find(void *ctx, const struct acsa_token_info *token)
@@ -255,38 +257,38 @@ static enum acsa_rc token_revoke_job(struct acsa_app *app, struct request *req)
     if (rc == ACSA_OK && !args->found) {
         acsa_error_set(&err, ACSA_ENOTFOUND, "id", "id: no token %lld of yours",
                        (long long)args->id);
-        return job_refuse(app, req, 404, &err);
+        return acsa__server_job_refuse(app, req, 404, &err);
     }
     rc = rc == ACSA_OK ? acsa_app_token_revoke(app, args->id, &err) : rc;
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_empty(req, 204);
+    acsa__server_response_empty(req, 204);
     return ACSA_OK;
 }
 
-void route_tokens_delete(struct request *req)
+void acsa__server_route_tokens_delete(struct request *req)
 {
     struct token_args *args = acsa_calloc(1, sizeof(*args));
     struct json_in_field id = JIN("id", JIN_ID, true, NULL, 0);
     struct acsa_error err;
     acsa_error_clear(&err);
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     id.target = &args->id;
     snprintf(req->audit_object, sizeof(req->audit_object), "token:%.40s", req->params[0]);
-    if (!json_in_request(req, NULL, 0, NULL)) {
+    if (!acsa__server_json_in_request(req, NULL, 0, NULL)) {
         acsa_free(args);
         return;
     }
-    if (json_in_value(&id, req->params[0], &err) != ACSA_OK) {
+    if (acsa__server_json_in_value(&id, req->params[0], &err) != ACSA_OK) {
         acsa_free(args);
-        refuse(req, 404, &err);
+        acsa__server_refuse(req, 404, &err);
         return;
     }
     req->changes_auth = true;
-    submit(req, token_revoke_job, NULL, args);
+    acsa__server_submit(req, token_revoke_job, NULL, args);
 }

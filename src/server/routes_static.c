@@ -48,41 +48,43 @@ static const struct embedded_file *find_file(const struct embedded_file *files, 
 
 /* Ok when the database answers a read (the node's public key), on the thread's read
  * connection: a load balancer or a failover manager takes 503 as the node being down. */
-void route_healthz(struct request *req)
+void acsa__server_route_healthz(struct request *req)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
     uint8_t key[32];
-    enum acsa_rc rc = acsa_app_node_public_key(server_reader(req), key, &err);
+    enum acsa_rc rc = acsa_app_node_public_key(acsa__server_reader(req), key, &err);
     if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
-        response_json(req, 503, json_pack("{s:s}", "status", "the database does not answer"));
-        response_header(req, "Retry-After", "1");
+        acsa__server_response_json(req, 503,
+                                   json_pack("{s:s}", "status", "the database does not answer"));
+        acsa__server_response_header(req, "Retry-After", "1");
     } else {
-        response_json(req, 200, json_pack("{s:s}", "status", "ok"));
+        acsa__server_response_json(req, 200, json_pack("{s:s}", "status", "ok"));
     }
-    response_header(req, "Cache-Control", "no-store");
+    acsa__server_response_header(req, "Cache-Control", "no-store");
 }
 
-void route_openapi(struct request *req)
+void acsa__server_route_openapi(struct request *req)
 {
-    const struct embedded_file *file = find_file(openapi_files, openapi_file_count,
-                                                 "openapi.json");
+    const struct embedded_file *file =
+        find_file(acsa__server_openapi_files, acsa__server_openapi_file_count, "openapi.json");
     if (file == NULL) {
-        problem(req, 404, NULL, "this build carries no OpenAPI document");
+        acsa__server_problem(req, 404, NULL, "this build carries no OpenAPI document");
         return;
     }
-    response_static(req, "application/json", file->data, file->size);
-    response_header(req, "Cache-Control", "no-cache");
+    acsa__server_response_static(req, "application/json", file->data, file->size);
+    acsa__server_response_header(req, "Cache-Control", "no-cache");
 }
 
-void route_asset(struct request *req)
+void acsa__server_route_asset(struct request *req)
 {
     const char *path = req->route->pattern[1] == '\0' ? "index.html" : req->params[0];
-    const struct embedded_file *file = find_file(web_files, web_file_count, path);
+    const struct embedded_file *file =
+        find_file(acsa__server_web_files, acsa__server_web_file_count, path);
     if (file == NULL) {
-        problem(req, 404, NULL, "no such resource: /%.200s", path);
+        acsa__server_problem(req, 404, NULL, "no such resource: /%.200s", path);
         return;
     }
-    response_static(req, content_type_of(file->path), file->data, file->size);
-    response_header(req, "Cache-Control", "no-cache");
+    acsa__server_response_static(req, content_type_of(file->path), file->data, file->size);
+    acsa__server_response_header(req, "Cache-Control", "no-cache");
 }

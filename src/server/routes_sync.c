@@ -60,7 +60,7 @@ static bool inflight_take(const char *peer)
     return taken;
 }
 
-void sync_request_done(struct request *req)
+void acsa__server_sync_request_done(struct request *req)
 {
     if (!req->sync_inflight) {
         return;
@@ -81,14 +81,14 @@ static bool refuse_early(struct request *req, int status, const char *field, con
                          const struct acsa_error *err)
 {
     if (err != NULL) {
-        problem_rc(req, err->rc, err);
+        acsa__server_problem_rc(req, err->rc, err);
     } else if (status != 0) {
-        problem(req, status, field, "%s", detail);
+        acsa__server_problem(req, status, field, "%s", detail);
     }
     if (req->response.status == 503) {
-        response_header(req, "Retry-After", "1");
+        acsa__server_response_header(req, "Retry-After", "1");
     }
-    response_header(req, "Connection", "close");
+    acsa__server_response_header(req, "Connection", "close");
     return false;
 }
 
@@ -157,9 +157,10 @@ static bool wire_admit(struct request *req, struct acsa_app *app, struct acsa_wi
         return refuse_early(req, 0, NULL, NULL, &err);
     }
     if (w->at_s < process_started_s) {
-        problem(req, 403, "X-Acsa-Time", "X-Acsa-Time: %lld is before this node started "
-                "(%lld): such a request cannot be told from a replay; sign it again",
-                (long long)w->at_s, (long long)process_started_s);
+        acsa__server_problem(req, 403, "X-Acsa-Time",
+                             "X-Acsa-Time: %lld is before this node started "
+                             "(%lld): such a request cannot be told from a replay; sign it again",
+                             (long long)w->at_s, (long long)process_started_s);
         return refuse_early(req, 0, NULL, NULL, NULL);
     }
     if (acsa_nonce_seen(nonces, w->from, w->nonce, now)) {
@@ -190,20 +191,20 @@ static bool wire_admit(struct request *req, struct acsa_app *app, struct acsa_wi
     return true;
 }
 
-bool sync_admit_early(struct request *req)
+bool acsa__server_sync_admit_early(struct request *req)
 {
     pthread_once(&wire_once, wire_start);
-    struct acsa_app *app = server_reader(req);
+    struct acsa_app *app = acsa__server_reader(req);
     if (app == NULL || nonces == NULL) {
         return refuse_early(req, 503, NULL, "the node cannot check signed requests now; retry",
                             NULL);
     }
-    const char *at_text = server_header(req, "X-Acsa-Time");
-    const char *sig = server_header(req, "X-Acsa-Signature");
-    struct acsa_wire_request w = {req->method, NULL, server_header(req, "X-Acsa-Node"),
-                                  server_header(req, "X-Acsa-To"), 0,
-                                  server_header(req, "X-Acsa-Nonce"),
-                                  server_header(req, "X-Acsa-Body-SHA256")};
+    const char *at_text = acsa__server_header(req, "X-Acsa-Time");
+    const char *sig = acsa__server_header(req, "X-Acsa-Signature");
+    struct acsa_wire_request w = {req->method, NULL, acsa__server_header(req, "X-Acsa-Node"),
+                                  acsa__server_header(req, "X-Acsa-To"), 0,
+                                  acsa__server_header(req, "X-Acsa-Nonce"),
+                                  acsa__server_header(req, "X-Acsa-Body-SHA256")};
     if (w.from == NULL || sig == NULL) {
         return refuse_early(req, 403, "X-Acsa-Signature", "X-Acsa-Node, X-Acsa-To, "
                             "X-Acsa-Time, X-Acsa-Nonce, X-Acsa-Body-SHA256 and "
@@ -231,33 +232,36 @@ bool sync_admit_early(struct request *req)
     }
     snprintf(req->sync_nonce, sizeof(req->sync_nonce), "%s", w.nonce);
     snprintf(req->sync_body_sha256, sizeof(req->sync_body_sha256), "%s", w.body_sha256);
-    req->sync_admitted = true;
+    req->acsa__server_sync_admitted = true;
     req->body_max = ACSA_BATCH_BYTES_MAX; /* Batches are far larger than any API body. */
     return true;
 }
 
-bool sync_admitted(struct request *req)
+bool acsa__server_sync_admitted(struct request *req)
 {
-    if (!req->sync_admitted) {
-        problem(req, 403, "X-Acsa-Signature", "X-Acsa-Signature: a partner node signs every "
-                "request to /sync/");
+    if (!req->acsa__server_sync_admitted) {
+        acsa__server_problem(req, 403, "X-Acsa-Signature",
+                             "X-Acsa-Signature: a partner node signs every "
+                             "request to /sync/");
         return false;
     }
     char hash[ACSA_SHA256_TEXT_SIZE];
     acsa_sha256_text((const uint8_t *)req->body, req->body_size, hash);
     if (strcmp(hash, req->sync_body_sha256) != 0) {
-        problem(req, 403, "X-Acsa-Body-SHA256", "X-Acsa-Body-SHA256: the body's SHA-256 is %s, "
-                "not the one signed", hash);
-        sync_sign_reply(server_reader(req), req);
+        acsa__server_problem(req, 403, "X-Acsa-Body-SHA256",
+                             "X-Acsa-Body-SHA256: the body's SHA-256 is %s, "
+                             "not the one signed",
+                             hash);
+        acsa__server_sync_sign_reply(acsa__server_reader(req), req);
         return false;
     }
     return true;
 }
 
-void sync_sign_reply(struct acsa_app *app, struct request *req)
+void acsa__server_sync_sign_reply(struct acsa_app *app, struct request *req)
 {
     struct response *r = &req->response;
-    if (!req->sync_admitted || r->status == 0 || app == NULL ||
+    if (!req->acsa__server_sync_admitted || r->status == 0 || app == NULL ||
         r->header_count + 2 > SERVER_HEADERS_MAX) {
         return; /* Unsigned: the asker refuses it. */
     }
@@ -274,8 +278,8 @@ void sync_sign_reply(struct acsa_app *app, struct request *req)
     }
     char sig_hex[ACSA_SIGNATURE_TEXT_SIZE];
     sodium_bin2hex(sig_hex, sizeof(sig_hex), sig, sizeof(sig));
-    response_header(req, "X-Acsa-Node", "%s", acsa_app_nation(app));
-    response_header(req, "X-Acsa-Signature", "%s", sig_hex);
+    acsa__server_response_header(req, "X-Acsa-Node", "%s", acsa_app_nation(app));
+    acsa__server_response_header(req, "X-Acsa-Signature", "%s", sig_hex);
 }
 
 /* Answers a text or byte buffer built by the sync layer, or the problem of rc. */
@@ -284,18 +288,18 @@ static void respond_buf(struct request *req, enum acsa_rc rc, struct acsa_sync_b
 {
     if (rc != ACSA_OK) {
         acsa_free(buf->data);
-        problem_rc(req, rc, err);
+        acsa__server_problem_rc(req, rc, err);
         return;
     }
     if (buf->data == NULL) {
         acsa_sync_buf_add(buf, "", 0);
     }
-    response_text(req, 200, content_type, buf->data, buf->len);
+    acsa__server_response_text(req, 200, content_type, buf->data, buf->len);
 }
 
 static void status_reply(struct request *req)
 {
-    struct acsa_app *app = server_reader(req);
+    struct acsa_app *app = acsa__server_reader(req);
     struct acsa_peer peer;
     struct acsa_error err;
     acsa_error_clear(&err);
@@ -303,12 +307,13 @@ static void status_reply(struct request *req)
     enum acsa_rc rc = acsa_app_peer_get(app, req->peer, &peer, &err);
     rc = rc == ACSA_OK ? acsa_app_own_last_seq(app, &last, &err) : rc;
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    response_json(req, 200, json_pack("{s:s, s:I, s:I}", "nation", acsa_app_nation(app),
-                                      "received_through", (json_int_t)peer.received_through,
-                                      "last_seq", (json_int_t)last));
+    acsa__server_response_json(req, 200,
+                               json_pack("{s:s, s:I, s:I}", "nation", acsa_app_nation(app),
+                                         "received_through", (json_int_t)peer.received_through,
+                                         "last_seq", (json_int_t)last));
 }
 
 static enum acsa_rc job_batch_import(struct acsa_app *app, struct request *req)
@@ -325,19 +330,19 @@ static enum acsa_rc job_batch_import(struct acsa_app *app, struct request *req)
     rc = rc == ACSA_OK ? acsa_app_batch_import(app, (const uint8_t *)req->body, req->body_size,
                                                "sync", (int64_t)time(NULL), &result, &err) : rc;
     if (rc == ACSA_OK) {
-        response_json(req, 200, acsa_batch_result_json(&result));
+        acsa__server_response_json(req, 200, acsa_batch_result_json(&result));
     } else if (rc == ACSA_ECONFLICT) {
-        problem(req, 409, err.field, "%s", err.message);
+        acsa__server_problem(req, 409, err.field, "%s", err.message);
     } else {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
     }
-    sync_sign_reply(app, req);
+    acsa__server_sync_sign_reply(app, req);
     return rc;
 }
 
-void route_sync_batches_post(struct request *req)
+void acsa__server_route_sync_batches_post(struct request *req)
 {
-    submit(req, job_batch_import, NULL, NULL);
+    acsa__server_submit(req, job_batch_import, NULL, NULL);
 }
 
 static void batches_get_reply(struct request *req)
@@ -348,7 +353,7 @@ static void batches_get_reply(struct request *req)
         {"after", JIN_COUNT, true, &after, 0, 0, UINT32_MAX - 1, false},
         {"limit", JIN_COUNT, false, &limit, 0, 1, ACSA_BATCH_RECORDS_MAX, false},
     };
-    if (!query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
     uint8_t *batch = NULL;
@@ -356,13 +361,13 @@ static void batches_get_reply(struct request *req)
     struct acsa_batch_info info;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_batch_export(server_reader(req), req->peer, after, limit,
-                                            (int64_t)time(NULL), &batch, &len, &info, &err);
+    enum acsa_rc rc = acsa_app_batch_export(acsa__server_reader(req), req->peer, after,
+                                            limit, (int64_t)time(NULL), &batch, &len, &info, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    response_text(req, 200, "application/octet-stream", (char *)batch, len);
+    acsa__server_response_text(req, 200, "application/octet-stream", (char *)batch, len);
 }
 
 static void fingerprints_reply(struct request *req)
@@ -370,7 +375,8 @@ static void fingerprints_reply(struct request *req)
     struct acsa_sync_buf buf = {0};
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_sync_fingerprints(server_reader(req), req->peer, &buf, &err);
+    enum acsa_rc rc =
+        acsa_sync_fingerprints(acsa__server_reader(req), req->peer, &buf, &err);
     respond_buf(req, rc, &buf, "text/plain; charset=utf-8", &err);
 }
 
@@ -379,7 +385,7 @@ static void facts_reply(struct request *req)
     struct acsa_sync_buf buf = {0};
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_sync_facts(server_reader(req), req->peer,
+    enum acsa_rc rc = acsa_sync_facts(acsa__server_reader(req), req->peer,
                                       req->body != NULL ? req->body : "", req->body_size, &buf,
                                       &err);
     respond_buf(req, rc, &buf, "text/plain; charset=utf-8", &err);
@@ -390,7 +396,7 @@ static void balance_reply(struct request *req)
     struct acsa_sync_buf buf = {0};
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_sync_balance(server_reader(req), req->peer, &buf, &err);
+    enum acsa_rc rc = acsa_sync_balance(acsa__server_reader(req), req->peer, &buf, &err);
     respond_buf(req, rc, &buf, "text/plain; charset=utf-8", &err);
 }
 
@@ -401,22 +407,23 @@ static enum acsa_rc peer_item(void *ctx, const struct acsa_peer *peer)
     return json_array_append_new(ctx, acsa_peer_json(peer)) == 0 ? ACSA_OK : ACSA_ENOMEM;
 }
 
-void route_peers_list(struct request *req)
+void acsa__server_route_peers_list(struct request *req)
 {
-    if (!query_parse(req, NULL, 0)) {
+    if (!acsa__server_query_parse(req, NULL, 0)) {
         return;
     }
     json_t *items = json_array();
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_peer_list(server_reader(req), peer_item, items, &err);
+    enum acsa_rc rc = acsa_app_peer_list(acsa__server_reader(req), peer_item, items, &err);
     if (rc != ACSA_OK) {
         json_decref(items);
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    response_json(req, 200, json_pack("{s:s, s:o}", "nation", server_nation(req->server),
-                                      "items", items));
+    acsa__server_response_json(
+        req, 200,
+        json_pack("{s:s, s:o}", "nation", acsa__server_nation(req->server), "items", items));
 }
 
 static enum acsa_rc quarantine_item(void *ctx, const struct acsa_quarantine_row *row)
@@ -424,7 +431,7 @@ static enum acsa_rc quarantine_item(void *ctx, const struct acsa_quarantine_row 
     return json_array_append_new(ctx, acsa_quarantine_json(row)) == 0 ? ACSA_OK : ACSA_ENOMEM;
 }
 
-void route_quarantine_list(struct request *req)
+void acsa__server_route_quarantine_list(struct request *req)
 {
     uint32_t limit = SERVER_PAGE_DEFAULT;
     bool all = false;
@@ -432,21 +439,21 @@ void route_quarantine_list(struct request *req)
         {"limit", JIN_COUNT, false, &limit, 0, 1, SERVER_PAGE_MAX, false},
         JIN("all", JIN_BOOL, false, &all, 0),
     };
-    if (!query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
     json_t *items = json_array();
     struct acsa_error err;
     acsa_error_clear(&err);
     /* Open entries, or with ?all=true the resolved ones too, each with its decision. */
-    enum acsa_rc rc = acsa_app_quarantine_select(server_reader(req), all, limit, quarantine_item,
-                                                 items, &err);
+    enum acsa_rc rc = acsa_app_quarantine_select(acsa__server_reader(req), all, limit,
+                                                 quarantine_item, items, &err);
     if (rc != ACSA_OK) {
         json_decref(items);
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    response_json(req, 200, json_pack("{s:o}", "items", items));
+    acsa__server_response_json(req, 200, json_pack("{s:o}", "items", items));
 }
 
 /* The one partner node when ?peer= is not given. */
@@ -471,7 +478,7 @@ static bool peer_param(struct request *req, char party[ACSA_NATION_SIZE], bool *
         JIN("peer", JIN_NATION, false, party, ACSA_NATION_SIZE),
         JIN("offline", JIN_BOOL, false, offline != NULL ? offline : &ignored, 0),
     };
-    if (!query_parse(req, query, offline != NULL ? LEN(query) : 1)) {
+    if (!acsa__server_query_parse(req, query, offline != NULL ? LEN(query) : 1)) {
         return false;
     }
     if (query[0].seen) {
@@ -479,13 +486,13 @@ static bool peer_param(struct request *req, char party[ACSA_NATION_SIZE], bool *
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_peer_list(server_reader(req), only_peer, party, &err);
+    enum acsa_rc rc = acsa_app_peer_list(acsa__server_reader(req), only_peer, party, &err);
     if (rc != ACSA_OK && rc != ACSA_ESTOP) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return false;
     }
     if (party[0] == '\0' || party[0] == '*') {
-        problem(req, 400, "peer", "peer: %s", party[0] == '\0'
+        acsa__server_problem(req, 400, "peer", "peer: %s", party[0] == '\0'
                 ? "this node has no partner node (acsa peer add)"
                 : "this node has several partner nodes: name one with ?peer=CC");
         return false;
@@ -499,7 +506,7 @@ static enum acsa_rc reconcile_item(void *ctx, const struct acsa_reconcile_row *r
                                                                          : ACSA_ENOMEM;
 }
 
-void route_reconcile(struct request *req)
+void acsa__server_route_reconcile(struct request *req)
 {
     char party[ACSA_NATION_SIZE];
     bool offline = false;
@@ -512,30 +519,29 @@ void route_reconcile(struct request *req)
     struct acsa_error err;
     acsa_error_clear(&err);
     /* Offline: against the partner's latest snapshot, from its last bundle (no network). */
-    enum acsa_rc rc = offline ? acsa_reconcile_offline(server_reader(req), party,
-                                                       reconcile_item, items, &summary, &seen,
-                                                       &err)
-                              : acsa_reconcile(server_reader(req), party, reconcile_item, items,
-                                               &summary, &err);
+    enum acsa_rc rc = offline ? acsa_reconcile_offline(acsa__server_reader(req), party,
+                                                       reconcile_item, items, &summary, &seen, &err)
+                              : acsa_reconcile(acsa__server_reader(req), party,
+                                               reconcile_item, items, &summary, &err);
     if (rc != ACSA_OK) {
         json_decref(items);
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    json_t *body = json_pack("{s:s, s:s, s:o, s:o}", "nation", server_nation(req->server),
-                             "peer", party, "summary", acsa_reconcile_summary_json(&summary),
-                             "items", items);
+    json_t *body =
+        json_pack("{s:s, s:s, s:o, s:o}", "nation", acsa__server_nation(req->server), "peer",
+                  party, "summary", acsa_reconcile_summary_json(&summary), "items", items);
     if (body != NULL && offline) {
         json_object_set_new(body, "snapshot", acsa_reconcile_snapshot_json(&seen));
     }
-    response_json(req, 200, body);
+    acsa__server_response_json(req, 200, body);
 }
 
-enum acsa_rc sync_through_run(void *ctx, acsa_app_write_fn fn, void *arg,
+enum acsa_rc acsa__server_sync_through_run(void *ctx, acsa_app_write_fn fn, void *arg,
                               struct acsa_error *err)
 {
     const struct sync_through *t = ctx;
-    return writer_call(t->writer, t->actor, fn, arg, err);
+    return acsa__server_writer_call(t->writer, t->actor, fn, arg, err);
 }
 
 struct sync_audit_args {
@@ -550,7 +556,7 @@ static enum acsa_rc sync_audit_write(struct acsa_app *app, void *arg, struct acs
     return acsa_app_audit(app, "sync.run", a->object, a->rc, a->message, err);
 }
 
-void route_sync_run(struct request *req)
+void acsa__server_route_sync_run(struct request *req)
 {
     char party[ACSA_NATION_SIZE];
     if (!peer_param(req, party, NULL)) {
@@ -558,13 +564,13 @@ void route_sync_run(struct request *req)
     }
     /* The exchange reads and talks on this thread; its writes, batch by batch, and its audit
      * record go through the writer like any other. */
-    struct acsa_app *app = server_reader(req);
+    struct acsa_app *app = acsa__server_reader(req);
     if (app == NULL) {
-        problem(req, 503, NULL, "the node cannot read its database now; retry");
+        acsa__server_problem(req, 503, NULL, "the node cannot read its database now; retry");
         return;
     }
-    struct sync_through through = {server_writer(req), req->user.username};
-    const struct acsa_sync_writer writer = {sync_through_run, &through};
+    struct sync_through through = {acsa__server_writer(req), req->user.username};
+    const struct acsa_sync_writer writer = {acsa__server_sync_through_run, &through};
     struct acsa_error err;
     acsa_error_clear(&err);
     struct acsa_sync_report report;
@@ -574,47 +580,47 @@ void route_sync_run(struct request *req)
     struct sync_audit_args audit = {object, rc, rc == ACSA_OK ? "" : err.message};
     struct acsa_error audit_err;
     acsa_error_clear(&audit_err);
-    enum acsa_rc audited = writer_call(through.writer, through.actor, sync_audit_write, &audit,
-                                       &audit_err);
+    enum acsa_rc audited = acsa__server_writer_call(through.writer, through.actor, sync_audit_write,
+                                                    &audit, &audit_err);
     if (rc == ACSA_OK && audited != ACSA_OK) {
         rc = audited;
         err = audit_err;
     }
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    response_json(req, 200, acsa_sync_report_json(&report));
+    acsa__server_response_json(req, 200, acsa_sync_report_json(&report));
 }
 
-void route_sync_status(struct request *req)
+void acsa__server_route_sync_status(struct request *req)
 {
     status_reply(req);
-    sync_sign_reply(server_reader(req), req);
+    acsa__server_sync_sign_reply(acsa__server_reader(req), req);
 }
 
-void route_sync_batches_get(struct request *req)
+void acsa__server_route_sync_batches_get(struct request *req)
 {
     batches_get_reply(req);
-    sync_sign_reply(server_reader(req), req);
+    acsa__server_sync_sign_reply(acsa__server_reader(req), req);
 }
 
-void route_sync_fingerprints(struct request *req)
+void acsa__server_route_sync_fingerprints(struct request *req)
 {
     fingerprints_reply(req);
-    sync_sign_reply(server_reader(req), req);
+    acsa__server_sync_sign_reply(acsa__server_reader(req), req);
 }
 
-void route_sync_facts(struct request *req)
+void acsa__server_route_sync_facts(struct request *req)
 {
     facts_reply(req);
-    sync_sign_reply(server_reader(req), req);
+    acsa__server_sync_sign_reply(acsa__server_reader(req), req);
 }
 
-void route_sync_balance(struct request *req)
+void acsa__server_route_sync_balance(struct request *req)
 {
     balance_reply(req);
-    sync_sign_reply(server_reader(req), req);
+    acsa__server_sync_sign_reply(acsa__server_reader(req), req);
 }
 
 static void agreements_reply(struct request *req)
@@ -622,12 +628,12 @@ static void agreements_reply(struct request *req)
     struct acsa_sync_buf buf = {0};
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_sync_agreements(server_reader(req), req->peer, &buf, &err);
+    enum acsa_rc rc = acsa_sync_agreements(acsa__server_reader(req), req->peer, &buf, &err);
     respond_buf(req, rc, &buf, "text/plain; charset=utf-8", &err);
 }
 
-void route_sync_agreements(struct request *req)
+void acsa__server_route_sync_agreements(struct request *req)
 {
     agreements_reply(req);
-    sync_sign_reply(server_reader(req), req);
+    acsa__server_sync_sign_reply(acsa__server_reader(req), req);
 }

@@ -19,23 +19,23 @@ static enum acsa_rc transit_offer(void *ctx, const struct acsa_order *order,
                                   const struct acsa_transit_line *line)
 {
     struct transit_page *t = ctx;
-    struct acsa_order_scope scope = order_scope(order);
+    struct acsa_order_scope scope = acsa__server_order_scope(order);
     if (!acsa_authz_order_visible(t->user, &scope)) {
         return ACSA_OK;
     }
     char key[ACSA_NUMBER_SIZE + 16];
     snprintf(key, sizeof(key), "%s/%u", order->number, line->line_no);
-    return page_offer(&t->page, key, acsa_transit_json(order, line));
+    return acsa__server_page_offer(&t->page, key, acsa_transit_json(order, line));
 }
 
-void route_in_transit(struct request *req)
+void acsa__server_route_in_transit(struct request *req)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
     struct transit_page t;
     memset(&t, 0, sizeof(t));
     t.user = &req->user;
-    page_init(&t.page, true);
+    acsa__server_page_init(&t.page, true);
     int32_t as_of = req->today;
     char partner[ACSA_NATION_SIZE] = "";
     struct json_in_field query[] = {
@@ -43,11 +43,11 @@ void route_in_transit(struct request *req)
         JIN("as_of", JIN_DATE, false, &as_of, 0),
         JIN("partner", JIN_NATION, false, partner, 0),
     };
-    if (!query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
-    enum acsa_rc rc = acsa_app_in_transit(server_reader(req), as_of, partner, true,
+    enum acsa_rc rc = acsa_app_in_transit(acsa__server_reader(req), as_of, partner, true,
                                           transit_offer, &t, &err);
-    page_respond(req, &t.page, rc, &err,
+    acsa__server_page_respond(req, &t.page, rc, &err,
                  json_pack("{s:o}", "as_of", acsa_json_date(as_of)));
 }

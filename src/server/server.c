@@ -74,27 +74,27 @@ static int32_t local_today(void)
     return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-bool server_tls(const struct server *server)
+bool acsa__server_tls(const struct server *server)
 {
     return server->tls_cert != NULL;
 }
 
-const char *server_db_path(const struct server *server)
+const char *acsa__server_db_uri(const struct server *server)
 {
-    return server->config->db_path;
+    return server->config->db_uri;
 }
 
-const char *server_nation(const struct server *server)
+const char *acsa__server_nation(const struct server *server)
 {
     return server->nation;
 }
 
-struct writer *server_writer(struct request *req)
+struct writer *acsa__server_writer(struct request *req)
 {
     return req->server->writer;
 }
 
-struct acsa_app *server_reader(struct request *req)
+struct acsa_app *acsa__server_reader(struct request *req)
 {
     if (thread_reader != NULL) {
         return thread_reader;
@@ -102,7 +102,7 @@ struct acsa_app *server_reader(struct request *req)
     struct server *server = req->server;
     struct acsa_error err;
     struct acsa_app *app = NULL;
-    if (acsa_app_open(server->config->db_path, 0, &app, &err) != ACSA_OK) {
+    if (acsa_app_open(server->config->db_uri, 0, &app, &err) != ACSA_OK) {
         return NULL;
     }
     acsa_app_read_only(app); /* Every write goes through the writer thread. */
@@ -118,7 +118,7 @@ struct acsa_app *server_reader(struct request *req)
     return app;
 }
 
-struct acsa_order_view *server_order_view(struct request *req)
+struct acsa_order_view *acsa__server_order_view(struct request *req)
 {
     if (thread_view != NULL) {
         return thread_view;
@@ -140,17 +140,17 @@ struct acsa_order_view *server_order_view(struct request *req)
     return view;
 }
 
-const char *server_header(struct request *req, const char *name)
+const char *acsa__server_header(struct request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->connection, MHD_HEADER_KIND, name);
 }
 
-const char *server_cookie(struct request *req, const char *name)
+const char *acsa__server_cookie(struct request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->connection, MHD_COOKIE_KIND, name);
 }
 
-const char *server_query(struct request *req, const char *name)
+const char *acsa__server_query(struct request *req, const char *name)
 {
     return MHD_lookup_connection_value(req->connection, MHD_GET_ARGUMENT_KIND, name);
 }
@@ -174,7 +174,7 @@ static struct request *request_new(struct server *server, struct MHD_Connection 
     sodium_bin2hex(req->request_id, sizeof(req->request_id), id, sizeof(id));
     req->server = server;
     req->connection = connection;
-    req->conn = conn_of(connection);
+    req->conn = acsa__server_conn_of(connection);
     req->url = url;
     req->body_max = 0; /* Until the request is admitted (admit_early). */
     req->method = method;
@@ -201,12 +201,12 @@ static void body_append(struct request *req, const char *data, size_t size)
     }
     size_t need = req->body_size + size;
     if (need > SERVER_BODY_MAX && !req->large_body) {
-        if (!conns_large_body_take(req->server->conns)) {
+        if (!acsa__server_conns_large_body_take(req->server->conns)) {
             req->body_no_slot = true;
             return;
         }
         req->large_body = true;
-        conn_phase(req->conn, CONN_LARGE_BODY);
+        acsa__server_conn_phase(req->conn, CONN_LARGE_BODY);
     }
     if (need > req->body_capacity) {
         size_t capacity = req->body_capacity < SERVER_BODY_CHUNK ? SERVER_BODY_CHUNK
@@ -239,11 +239,11 @@ static enum MHD_Result send_response(struct request *req)
 {
     struct response *r = &req->response;
     if (r->status == 0) {
-        problem(req, 500, NULL, "the request produced no response");
+        acsa__server_problem(req, 500, NULL, "the request produced no response");
     }
     /* The partner's batch is taken in by now: its next one, sent as soon as this answer
      * arrives, must not find the node still marked busy (on_completed runs after the send). */
-    sync_request_done(req);
+    acsa__server_sync_request_done(req);
     struct MHD_Response *response = NULL;
     if (r->body_static) {
         response = MHD_create_response_from_buffer(r->size, r->body, MHD_RESPMEM_PERSISTENT);
@@ -293,12 +293,12 @@ static bool idempotency_key_valid(const char *key)
  * true when the request has been answered. */
 static bool idempotent_replay(struct request *req)
 {
-    const char *key = server_header(req, "Idempotency-Key");
+    const char *key = acsa__server_header(req, "Idempotency-Key");
     if (key == NULL || strcmp(req->method, "POST") != 0 || !req->signed_in) {
         return false;
     }
     if (!idempotency_key_valid(key)) {
-        refusef(req, 400, ACSA_EUSAGE, "Idempotency-Key",
+        acsa__server_refusef(req, 400, ACSA_EUSAGE, "Idempotency-Key",
                 "Idempotency-Key: 1 to 64 characters of A-Z a-z 0-9 _ -");
         return true;
     }
@@ -316,18 +316,18 @@ static bool idempotent_replay(struct request *req)
     char *body = NULL;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_idempotency_get(server_reader(req), req->user.id, key,
+    enum acsa_rc rc = acsa_app_idempotency_get(acsa__server_reader(req), req->user.id, key,
                                                req->request_hash, &status, &body, &err);
     if (rc == ACSA_ENOTFOUND) {
         return false;
     }
     if (rc == ACSA_OK) {
-        response_replay(req, status, body);
+        acsa__server_response_replay(req, status, body);
     } else if (rc == ACSA_EREFUSED) {
-        refusef(req, 422, ACSA_EREFUSED, "Idempotency-Key",
+        acsa__server_refusef(req, 422, ACSA_EREFUSED, "Idempotency-Key",
                 "Idempotency-Key: %s was used with another request", key);
     } else {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
     }
     return true;
 }
@@ -380,7 +380,7 @@ static bool framing_valid(struct request *req, struct framing *f)
     }
     f->refused = why != NULL;
     if (why != NULL) {
-        problem(req, 400, f->lengths > 1 || !f->length_valid ? "Content-Length"
+        acsa__server_problem(req, 400, f->lengths > 1 || !f->length_valid ? "Content-Length"
                                                               : "Transfer-Encoding", "%s", why);
         return false;
     }
@@ -397,18 +397,18 @@ static bool body_admitted(struct request *req, const struct framing *f)
         req->body_max = req->signed_in ? SERVER_BODY_MAX : SERVER_ANON_BODY_MAX;
     }
     if (f->lengths == 1 && f->length > req->body_max) {
-        problem(req, 413, NULL, "the body is larger than %zu bytes", req->body_max);
+        acsa__server_problem(req, 413, NULL, "the body is larger than %zu bytes", req->body_max);
         return false;
     }
     if (f->lengths == 1 && f->length > SERVER_BODY_MAX) {
-        if (!conns_large_body_take(req->server->conns)) {
-            problem(req, 503, NULL, "the server holds as many large bodies as it may; "
+        if (!acsa__server_conns_large_body_take(req->server->conns)) {
+            acsa__server_problem(req, 503, NULL, "the server holds as many large bodies as it may; "
                     "try again");
-            response_header(req, "Retry-After", "5");
+            acsa__server_response_header(req, "Retry-After", "5");
             return false;
         }
         req->large_body = true;
-        conn_phase(req->conn, CONN_LARGE_BODY);
+        acsa__server_conn_phase(req->conn, CONN_LARGE_BODY);
     }
     return true;
 }
@@ -417,11 +417,12 @@ static void not_found(struct request *req, bool other_method)
 {
     if (other_method) {
         char allowed[64];
-        route_allowed(req->url, allowed, sizeof(allowed));
-        problem(req, 405, NULL, "method %.16s is not allowed on %.200s", req->method, req->url);
-        response_header(req, "Allow", "%s", allowed);
+        acsa__server_route_allowed(req->url, allowed, sizeof(allowed));
+        acsa__server_problem(req, 405, NULL, "method %.16s is not allowed on %.200s", req->method,
+                             req->url);
+        acsa__server_response_header(req, "Allow", "%s", allowed);
     } else {
-        problem(req, 404, NULL, "no such resource: %.200s", req->url);
+        acsa__server_problem(req, 404, NULL, "no such resource: %.200s", req->url);
     }
 }
 
@@ -434,7 +435,7 @@ static bool admit_early(struct request *req, struct framing *framing)
         return false;
     }
     bool other_method = false;
-    const struct route *route = route_match(req, req->method, req->url, &other_method);
+    const struct route *route = acsa__server_route_match(req, req->method, req->url, &other_method);
     if (route == NULL) {
         not_found(req, other_method);
         return false;
@@ -443,27 +444,28 @@ static bool admit_early(struct request *req, struct framing *framing)
     req->today = local_today();
     struct acsa_error err;
     acsa_error_clear(&err);
-    if (route_params_check(req, &err) != ACSA_OK) {
-        problem(req, 400, err.field, "%s", err.message); /* Before anything quotes them. */
+    if (acsa__server_route_params_check(req, &err) != ACSA_OK) {
+        acsa__server_problem(req, 400, err.field, "%s",
+                             err.message); /* Before anything quotes them. */
         return false;
     }
-    if (server_reader(req) == NULL) {
-        problem(req, 503, NULL, "the database cannot be opened; try again");
-        response_header(req, "Retry-After", "1");
+    if (acsa__server_reader(req) == NULL) {
+        acsa__server_problem(req, 503, NULL, "the database cannot be opened; try again");
+        acsa__server_response_header(req, "Retry-After", "1");
         return false;
     }
     if (route->access == ROUTE_PEER) {
-        if (!sync_admit_early(req)) {
+        if (!acsa__server_sync_admit_early(req)) {
             return false;
         }
-    } else if (!http_authenticate(req) && req->auth_unavailable) {
+    } else if (!acsa__server_http_authenticate(req) && req->auth_unavailable) {
         /* Not "not signed in": the credentials could not be looked up (the database does not
          * answer), and asking again may succeed. */
-        problem(req, 503, NULL, "the database does not answer; try again");
-        response_header(req, "Retry-After", "1");
+        acsa__server_problem(req, 503, NULL, "the database does not answer; try again");
+        acsa__server_response_header(req, "Retry-After", "1");
         return false;
     } else if (!req->signed_in && route->access != ROUTE_PUBLIC) {
-        problem(req, 401, NULL, "not signed in: sign in at POST /api/session or send "
+        acsa__server_problem(req, 401, NULL, "not signed in: sign in at POST /api/session or send "
                                 "Authorization: Bearer <token>");
         return false;
     }
@@ -477,18 +479,19 @@ static bool admitted(struct request *req)
 {
     const struct route *route = req->route;
     if (route->access == ROUTE_PEER) {
-        return sync_admitted(req);
+        return acsa__server_sync_admitted(req);
     }
     if (route->access == ROUTE_PUBLIC) {
         return true;
     }
-    if (strcmp(req->method, "GET") != 0 && req->by_cookie && !http_csrf_ok(req, req->csrf)) {
-        refusef(req, 403, ACSA_EFORBIDDEN, "X-CSRF-Token",
+    if (strcmp(req->method, "GET") != 0 && req->by_cookie &&
+        !acsa__server_http_csrf_ok(req, req->csrf)) {
+        acsa__server_refusef(req, 403, ACSA_EFORBIDDEN, "X-CSRF-Token",
                 "X-CSRF-Token: missing or wrong (send the csrf_token of the session)");
         return false;
     }
     if (route->access == ROUTE_ACTION && !acsa_authz_action(&req->user, route->action)) {
-        refusef(req, 403, ACSA_EFORBIDDEN, "role", "role: a %s may not %s %s",
+        acsa__server_refusef(req, 403, ACSA_EFORBIDDEN, "role", "role: a %s may not %s %s",
                 acsa_role_name(req->user.role), route->method, route->pattern);
         return false;
     }
@@ -498,12 +501,14 @@ static bool admitted(struct request *req)
 static void dispatch(struct request *req)
 {
     if (req->body_too_large) {
-        refusef(req, 413, ACSA_EUSAGE, NULL, "the body is larger than %zu bytes", req->body_max);
+        acsa__server_refusef(req, 413, ACSA_EUSAGE, NULL, "the body is larger than %zu bytes",
+                             req->body_max);
         return;
     }
     if (req->body_no_slot) {
-        problem(req, 503, NULL, "the server holds as many large bodies as it may; try again");
-        response_header(req, "Retry-After", "5");
+        acsa__server_problem(req, 503, NULL,
+                             "the server holds as many large bodies as it may; try again");
+        acsa__server_response_header(req, "Retry-After", "5");
         return;
     }
     if (!admitted(req) || idempotent_replay(req)) {
@@ -521,7 +526,7 @@ static enum MHD_Result request_begin(struct server *server, struct MHD_Connectio
         return MHD_NO;
     }
     *con_cls = req;
-    conn_phase(req->conn, CONN_BODY);
+    acsa__server_conn_phase(req->conn, CONN_BODY);
     struct framing framing;
     if (admit_early(req, &framing)) {
         return MHD_YES;
@@ -545,7 +550,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
         return request_begin(cls, connection, url, method, con_cls);
     }
     if (*upload_data_size != 0) {
-        if (conn_expired(req->conn)) {
+        if (acsa__server_conn_expired(req->conn)) {
             return MHD_NO; /* Past the body's deadline: the connection is closed. */
         }
         body_append(req, upload_data, *upload_data_size);
@@ -555,7 +560,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     if (req->suspended) {
         req->suspended = false; /* Resumed: the writer has committed the job. */
         if (req->render != NULL) {
-            req->render(server_reader(req), req);
+            req->render(acsa__server_reader(req), req);
             req->render = NULL;
         }
         return send_response(req);
@@ -566,7 +571,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     if (req->response.status != 0) {
         return send_response(req); /* Refused on the first call. */
     }
-    conn_phase(req->conn, CONN_HANDLING);
+    acsa__server_conn_phase(req->conn, CONN_HANDLING);
     dispatch(req);
     if (req->suspended) {
         return MHD_YES; /* Suspended until the writer has committed the job. */
@@ -600,7 +605,7 @@ static void log_request(struct request *req)
             ts, now.tv_nsec / 1000000, req->request_id, user, method,
             req->route != NULL ? req->route->pattern : "", req->response.status,
             (long long)(duration_us / 1000), (long long)(duration_us % 1000));
-    metrics_record(req->route_index, req->response.status, duration_us);
+    acsa__server_metrics_record(req->route_index, req->response.status, duration_us);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
@@ -612,14 +617,14 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
     }
     *con_cls = NULL;
     if (req->large_body) {
-        conns_large_body_give(req->server->conns);
+        acsa__server_conns_large_body_give(req->server->conns);
     }
     /* A kept-alive connection has the header deadline again for its next request. */
-    conn_phase(req->conn, CONN_HEADERS);
-    sync_request_done(req);
+    acsa__server_conn_phase(req->conn, CONN_HEADERS);
+    acsa__server_sync_request_done(req);
     log_request(req);
     atomic_fetch_sub(&req->server->in_flight, 1);
-    response_free(&req->response);
+    acsa__server_response_free(&req->response);
     acsa_free(req->body);
     acsa_free(req->job_args);
     acsa_free(req);
@@ -695,16 +700,15 @@ static enum acsa_rc daemon_start(struct server *server, struct acsa_error *err)
         {MHD_OPTION_HTTPS_MEM_KEY, 0, server->tls_key},
         {MHD_OPTION_END, 0, NULL},
     };
-    unsigned connections = conns_limit(server->config->threads, server->log);
+    unsigned connections = acsa__server_conns_limit(server->config->threads, server->log);
     server->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, &address,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->config->threads,
-        MHD_OPTION_CONNECTION_LIMIT, connections,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVER_PER_ADDRESS_MAX,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->config->threads, MHD_OPTION_CONNECTION_LIMIT,
+        connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVER_PER_ADDRESS_MAX,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_CONNECTION_MEMORY,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVER_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, server, MHD_OPTION_NOTIFY_CONNECTION, conns_notify, server->conns,
-        MHD_OPTION_ARRAY, server->tls_cert != NULL ? tls : tls + 2, MHD_OPTION_END);
+        on_completed, server, MHD_OPTION_NOTIFY_CONNECTION, acsa__server_conns_notify,
+        server->conns, MHD_OPTION_ARRAY, server->tls_cert != NULL ? tls : tls + 2, MHD_OPTION_END);
     if (server->daemon == NULL) {
         return acsa_error_set(err, ACSA_ESTORAGE, "listen",
                               "--listen: cannot serve on %s port %u (in use, or TLS files "
@@ -721,8 +725,8 @@ static void print_listening(struct server *server)
     unsigned port = info != NULL ? info->port : server->config->port;
     bool ipv6 = strchr(server->config->address, ':') != NULL;
     fprintf(server->log, "acsa: listening on %s://%s%s%s:%u\n",
-            server_tls(server) ? "https" : "http", ipv6 ? "[" : "", server->config->address,
-            ipv6 ? "]" : "", port);
+            acsa__server_tls(server) ? "https" : "http", ipv6 ? "[" : "",
+            server->config->address, ipv6 ? "]" : "", port);
     fflush(server->log);
 }
 
@@ -742,7 +746,7 @@ static void wait_for_signal(struct server *server)
                 return;
             }
         }
-        conns_sweep(server->conns);
+        acsa__server_conns_sweep(server->conns);
     }
 }
 
@@ -758,8 +762,8 @@ static void drain_connections(struct server *server)
         }
         poll(NULL, 0, 10);
     }
-    signin_close();
-    writer_close(server->writer);
+    acsa__server_signin_close();
+    acsa__server_writer_close(server->writer);
 }
 
 static enum acsa_rc signals_install(struct acsa_error *err)
@@ -791,19 +795,21 @@ static enum acsa_rc server_prepare(struct server *server, struct acsa_error *err
         rc = rc == ACSA_OK ? read_pem(config->tls_key_path, &server->tls_key, err) : rc;
     }
     struct acsa_app *app = NULL;
-    rc = rc == ACSA_OK ? acsa_app_open(config->db_path, 0, &app, err) : rc;
+    rc = rc == ACSA_OK ? acsa_app_open(config->db_uri, 0, &app, err) : rc;
     if (rc == ACSA_OK) {
         snprintf(server->nation, sizeof(server->nation), "%s", acsa_app_nation(app));
         acsa_app_close(app);
     }
-    rc = rc == ACSA_OK ? writer_start(config->db_path, config->queue, &server->writer, err) : rc;
-    rc = rc == ACSA_OK ? conns_start(&server->conns, err) : rc;
+    rc = rc == ACSA_OK
+             ? acsa__server_writer_start(config->db_uri, config->queue, &server->writer, err)
+             : rc;
+    rc = rc == ACSA_OK ? acsa__server_conns_start(&server->conns, err) : rc;
     if (rc == ACSA_OK && config->sync_every_s > 0) {
-        rc = sync_timer_start(config->db_path, server->writer, config->sync_every_s,
+        rc = acsa__server_sync_timer_start(config->db_uri, server->writer, config->sync_every_s,
                               server->log, &server->sync_timer, err);
     }
     if (rc == ACSA_OK && config->convert_every_s > 0) {
-        rc = convert_timer_start(server->writer, config->convert_every_s, local_today,
+        rc = acsa__server_convert_timer_start(server->writer, config->convert_every_s, local_today,
                                  server->log, &server->convert_timer, err);
     }
     return rc == ACSA_OK ? signals_install(err) : rc;
@@ -826,12 +832,12 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
         drain_connections(&server);
         MHD_stop_daemon(server.daemon);
     }
-    conns_stop(server.conns);
-    sync_timer_stop(server.sync_timer);
-    convert_timer_stop(server.convert_timer); /* Its jobs go through the writer. */
+    acsa__server_conns_stop(server.conns);
+    acsa__server_sync_timer_stop(server.sync_timer);
+    acsa__server_convert_timer_stop(server.convert_timer); /* Its jobs go through the writer. */
     if (server.writer != NULL) {
-        writer_close(server.writer);
-        writer_stop(server.writer);
+        acsa__server_writer_close(server.writer);
+        acsa__server_writer_stop(server.writer);
     }
     for (size_t i = 0; i < server.reader_count; i++) {
         acsa_app_close(server.readers[i]);

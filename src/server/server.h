@@ -16,7 +16,8 @@
 
 /* What `acsa serve` was asked for. */
 struct acsa_server_config {
-    const char *db_path;                     /* The node database (opened per thread). */
+    const char *db_uri;                     /* The node database: a path, sqlite:PATH or
+                                               postgresql://... (opened per thread). */
     char address[ACSA_SERVER_ADDRESS_SIZE];  /* IPv4 or IPv6 literal, without brackets. */
     uint16_t port;                           /* 0: any free port (printed when listening). */
     const char *tls_cert_path;               /* PEM certificate, or NULL for plain HTTP. */

@@ -137,7 +137,7 @@ struct request {
     size_t body_max;                          /* Largest body this request may send. */
     struct conn *conn;                        /* Its connection's deadline (connections.c). */
     char peer[ACSA_NATION_SIZE];              /* ROUTE_PEER: the partner node that asks. */
-    bool sync_admitted;                       /* /sync/: its signed headers checked. */
+    bool acsa__server_sync_admitted;                       /* /sync/: its signed headers checked. */
     bool sync_inflight;                       /* Holds its partner's one batch slot. */
     char sync_nonce[ACSA_NONCE_TEXT_SIZE];    /* /sync/: the request's nonce. */
     char sync_body_sha256[ACSA_SHA256_TEXT_SIZE];  /* /sync/: the body's hash as signed. */
@@ -168,146 +168,147 @@ _Static_assert(sizeof(struct request) <= SERVER_CONNECTION_OVERHEAD / 2,
                "a request's state fits SERVER_CONNECTION_OVERHEAD");
 
 /* server.c */
-struct acsa_app *server_reader(struct request *req);  /* This thread's read connection. */
+struct acsa_app *
+acsa__server_reader(struct request *req); /* This thread's read connection. */
 /* This thread's scratch space for rendering one order at a time, or NULL. */
-struct acsa_order_view *server_order_view(struct request *req);
-const char *server_header(struct request *req, const char *name);
-const char *server_cookie(struct request *req, const char *name);
-const char *server_query(struct request *req, const char *name);
-bool server_tls(const struct server *server);
-const char *server_db_path(const struct server *server);
-const char *server_nation(const struct server *server);
+struct acsa_order_view *acsa__server_order_view(struct request *req);
+const char *acsa__server_header(struct request *req, const char *name);
+const char *acsa__server_cookie(struct request *req, const char *name);
+const char *acsa__server_query(struct request *req, const char *name);
+bool acsa__server_tls(const struct server *server);
+const char *acsa__server_db_uri(const struct server *server);
+const char *acsa__server_nation(const struct server *server);
 
 /* response.c: statuses, problems and bodies. */
-void response_json(struct request *req, int status, json_t *doc);   /* Takes doc. */
-void response_text(struct request *req, int status, const char *content_type, char *text,
-                   size_t size);                                     /* Takes text. */
-void response_static(struct request *req, const char *content_type, const unsigned char *data,
-                     size_t size);
-void response_empty(struct request *req, int status);
-void response_header(struct request *req, const char *name, const char *format, ...)
+void acsa__server_response_json(struct request *req, int status, json_t *doc);   /* Takes doc. */
+void acsa__server_response_text(struct request *req, int status, const char *content_type,
+                                char *text, size_t size); /* Takes text. */
+void acsa__server_response_static(struct request *req, const char *content_type,
+                                  const unsigned char *data, size_t size);
+void acsa__server_response_empty(struct request *req, int status);
+void acsa__server_response_header(struct request *req, const char *name, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
-void response_free(struct response *response);
+void acsa__server_response_free(struct response *response);
 /* A problem+json of status with the field and a printf-style detail. */
-void problem(struct request *req, int status, const char *field, const char *format, ...)
-    __attribute__((format(printf, 4, 5)));
+void acsa__server_problem(struct request *req, int status, const char *field, const char *format,
+                          ...) __attribute__((format(printf, 4, 5)));
 /* The problem for rc (the one table of statuses), with err's field and message. */
-void problem_rc(struct request *req, enum acsa_rc rc, const struct acsa_error *err);
-int status_of_rc(enum acsa_rc rc);
+void acsa__server_problem_rc(struct request *req, enum acsa_rc rc, const struct acsa_error *err);
+int acsa__server_status_of_rc(enum acsa_rc rc);
 /* A refusal of a write by a signed-in user: recorded in the audit log (outcome err->rc)
  * through the writer, then answered with the problem of status (0: the status of err->rc);
  * other requests get the problem at once. */
-void refuse(struct request *req, int status, const struct acsa_error *err);
+void acsa__server_refuse(struct request *req, int status, const struct acsa_error *err);
 /* refuse() with an error made from rc, field and a printf-style message. */
-void refusef(struct request *req, int status, enum acsa_rc rc, const char *field,
+void acsa__server_refusef(struct request *req, int status, enum acsa_rc rc, const char *field,
              const char *format, ...) __attribute__((format(printf, 5, 6)));
 /* Answers a stored response again, with Idempotency-Replayed: true. Takes body. */
-void response_replay(struct request *req, int status, char *body);
+void acsa__server_response_replay(struct request *req, int status, char *body);
 /* A JSON body as text (compact, keys in insertion order), or NULL. */
-char *json_text(json_t *doc, size_t *out_size);
+char *acsa__server_json_text(json_t *doc, size_t *out_size);
 
 /* writer.c: the write queue and its one thread. */
 struct writer;
-ACSA_NODISCARD enum acsa_rc writer_start(const char *db_path, uint32_t capacity,
+ACSA_NODISCARD enum acsa_rc acsa__server_writer_start(const char *db_uri, uint32_t capacity,
                                          struct writer **out, struct acsa_error *err);
 /* Queues req's job and suspends its connection; false (nothing queued) if the queue is full
  * or closed. The writer resumes the connection when the job's batch is committed. */
-bool writer_submit(struct writer *writer, struct request *req);
+bool acsa__server_writer_submit(struct writer *writer, struct request *req);
 /* writer_submit for a request whose connection is suspended already (a sign-in whose
  * password was checked by another thread); false if the queue is full or closed. */
-bool writer_enqueue_suspended(struct writer *writer, struct request *req);
-uint32_t writer_depth(struct writer *writer);
+bool acsa__server_writer_enqueue_suspended(struct writer *writer, struct request *req);
+uint32_t acsa__server_writer_depth(struct writer *writer);
 /* Runs fn as a job of the node itself (no connection), recorded in the audit log as actor,
  * on the writer thread like any request, and waits until its batch is committed: fn's result,
  * ESTORAGE if the queue is full or closed (nothing ran) or the batch did not commit. The
  * sync exchanges and the timers write only through this. */
-ACSA_NODISCARD enum acsa_rc writer_call(struct writer *writer, const char *actor,
+ACSA_NODISCARD enum acsa_rc acsa__server_writer_call(struct writer *writer, const char *actor,
                                         acsa_app_write_fn fn, void *arg,
                                         struct acsa_error *err);
 /* Refuses further jobs and waits until every queued job is done. */
-void writer_close(struct writer *writer);
-void writer_stop(struct writer *writer);          /* After writer_close: joins and frees. */
-struct writer *server_writer(struct request *req);
+void acsa__server_writer_close(struct writer *writer);
+void acsa__server_writer_stop(struct writer *writer); /* After writer_close: joins and frees. */
+struct writer *acsa__server_writer(struct request *req);
 /* Queues req's job (the handler returns at once); answers 503 when the queue is full. */
-void submit(struct request *req, job_fn job, render_fn render, void *args);
+void acsa__server_submit(struct request *req, job_fn job, render_fn render, void *args);
 /* signin.c: stops taking sign-ins, answers the queued ones 503 and waits for the checks
  * running (which may queue write jobs), for good: before the writer closes. */
-void signin_close(void);
+void acsa__server_signin_close(void);
 /* The job of refuse(): records the refusal in req->audit_err and answers its problem. */
-enum acsa_rc job_refused(struct acsa_app *app, struct request *req);
+enum acsa_rc acsa__server_job_refused(struct acsa_app *app, struct request *req);
 /* A refusal a job finds itself (not found, forbidden, stale): recorded in the audit log and
  * answered with the problem of status (0: the status of err->rc). Returns err->rc. */
-enum acsa_rc job_refuse(struct acsa_app *app, struct request *req, int status,
+enum acsa_rc acsa__server_job_refuse(struct acsa_app *app, struct request *req, int status,
                         const struct acsa_error *err);
 /* The audit action of req: the route's, or "order.<step>" for order steps. */
-const char *request_audit_action(const struct request *req, char *buf, size_t size);
+const char *acsa__server_request_audit_action(const struct request *req, char *buf, size_t size);
 
 /* routes_sync.c: node to node, and the sync pages of the API. */
-void route_sync_status(struct request *req);
-void route_sync_batches_post(struct request *req);
-void route_sync_batches_get(struct request *req);
-void route_sync_fingerprints(struct request *req);
-void route_sync_facts(struct request *req);
-void route_sync_balance(struct request *req);
-void route_sync_agreements(struct request *req);
-void route_peers_list(struct request *req);
-void route_quarantine_list(struct request *req);
-void route_quarantine_resolve(struct request *req);
-void route_reconcile(struct request *req);
-void route_sync_run(struct request *req);
+void acsa__server_route_sync_status(struct request *req);
+void acsa__server_route_sync_batches_post(struct request *req);
+void acsa__server_route_sync_batches_get(struct request *req);
+void acsa__server_route_sync_fingerprints(struct request *req);
+void acsa__server_route_sync_facts(struct request *req);
+void acsa__server_route_sync_balance(struct request *req);
+void acsa__server_route_sync_agreements(struct request *req);
+void acsa__server_route_peers_list(struct request *req);
+void acsa__server_route_quarantine_list(struct request *req);
+void acsa__server_route_quarantine_resolve(struct request *req);
+void acsa__server_route_reconcile(struct request *req);
+void acsa__server_route_sync_run(struct request *req);
 /* An exchange's writes (sync.h's acsa_sync_writer) through the one writer, recorded as
  * actor: {sync_through_run, &through}. */
 struct sync_through {
     struct writer *writer;
     const char *actor;
 };
-ACSA_NODISCARD enum acsa_rc sync_through_run(void *ctx, acsa_app_write_fn fn, void *arg,
-                                             struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__server_sync_through_run(void *ctx, acsa_app_write_fn fn,
+                                                          void *arg, struct acsa_error *err);
 /* On the first call for a /sync/ path, before any of the body is taken: checks the signed
  * headers of a partner node's request (sender, receiver, time, nonce, signature) and, for a
  * batch, takes the partner's one slot; false after answering (the connection then closes, the
  * body unread). Only an admitted request may have a body larger than SERVER_BODY_MAX. */
-bool sync_admit_early(struct request *req);
+bool acsa__server_sync_admit_early(struct request *req);
 /* After the body: it must have the signed hash; false after answering 403. */
-bool sync_admitted(struct request *req);
+bool acsa__server_sync_admitted(struct request *req);
 /* Signs the answer to an admitted sync request (its nonce, status, body, both nodes). */
-void sync_sign_reply(struct acsa_app *app, struct request *req);
+void acsa__server_sync_sign_reply(struct acsa_app *app, struct request *req);
 /* When a request ends: gives back its partner's batch slot. */
-void sync_request_done(struct request *req);
+void acsa__server_sync_request_done(struct request *req);
 
 /* ticker.c: a thread calling tick(ctx) every every_s seconds until ticker_stop (which joins
  * it); what names the thread in an error. */
 struct ticker;
-ACSA_NODISCARD enum acsa_rc ticker_start(uint32_t every_s, void (*tick)(void *ctx), void *ctx,
-                                         const char *what, struct ticker **out,
-                                         struct acsa_error *err);
-void ticker_stop(struct ticker *ticker);
+ACSA_NODISCARD enum acsa_rc acsa__server_ticker_start(uint32_t every_s, void (*tick)(void *ctx),
+                                                      void *ctx, const char *what,
+                                                      struct ticker **out, struct acsa_error *err);
+void acsa__server_ticker_stop(struct ticker *ticker);
 
 /* sync_timer.c: --sync-every. */
 struct sync_timer;
-ACSA_NODISCARD enum acsa_rc sync_timer_start(const char *db_path, struct writer *writer,
-                                             uint32_t every_s, FILE *log,
-                                             struct sync_timer **out, struct acsa_error *err);
-void sync_timer_stop(struct sync_timer *timer);
+ACSA_NODISCARD enum acsa_rc acsa__server_sync_timer_start(const char *db_uri,
+                                                          struct writer *writer, uint32_t every_s,
+                                                          FILE *log, struct sync_timer **out,
+                                                          struct acsa_error *err);
+void acsa__server_sync_timer_stop(struct sync_timer *timer);
 
 /* convert_timer.c: --convert-every (automatic conversion of overdue in-kind obligations). */
 struct convert_timer;
-ACSA_NODISCARD enum acsa_rc convert_timer_start(struct writer *writer, uint32_t every_s,
-                                                int32_t (*today)(void), FILE *log,
-                                                struct convert_timer **out,
-                                                struct acsa_error *err);
-void convert_timer_stop(struct convert_timer *timer);
+ACSA_NODISCARD enum acsa_rc
+acsa__server_convert_timer_start(struct writer *writer, uint32_t every_s, int32_t (*today)(void),
+                                 FILE *log, struct convert_timer **out, struct acsa_error *err);
+void acsa__server_convert_timer_stop(struct convert_timer *timer);
 
 /* routes.c */
-extern const struct route server_routes[];
-extern const size_t server_route_count;
+extern const struct route acsa__server_routes[];
+extern const size_t acsa__server_route_count;
 /* The route of method and path, with its parameters into req. *out_allowed is set when the
  * path matches but with another method (405). */
-const struct route *route_match(struct request *req, const char *method, const char *path,
-                                bool *out_allowed);
+const struct route *acsa__server_route_match(struct request *req, const char *method,
+                                             const char *path, bool *out_allowed);
 /* Holds the {params} of req's route to the text rule (core/text.h): ACSA_EUSAGE with err
  * naming the parameter ("number: control character U+001B at byte 6 is not allowed"). */
-ACSA_NODISCARD enum acsa_rc route_params_check(const struct request *req,
+ACSA_NODISCARD enum acsa_rc acsa__server_route_params_check(const struct request *req,
                                                struct acsa_error *err);
 
 /* json_in.c: request bodies and query strings, checked against one kind of table. */
@@ -341,41 +342,42 @@ struct json_in_field {
     {(name), (kind), (required), (target), (size), 0, 0, false}
 /* The request body as a JSON object (an empty body is {}); false after answering 415 or 400
  * (line and column of a syntax error). *out is a new reference on success. */
-bool json_in_body(struct request *req, json_t **out);
+bool acsa__server_json_in_body(struct request *req, json_t **out);
 /* Checks object against fields (unknown and missing members, types, values) and converts
  * into the targets. path prefixes the field names ("lines[1]"). ACSA_EUSAGE with err naming
  * the field ("lines[1].qty"). */
-ACSA_NODISCARD enum acsa_rc json_in_object(json_t *object, const char *path,
+ACSA_NODISCARD enum acsa_rc acsa__server_json_in_object(json_t *object, const char *path,
                                            struct json_in_field *fields, size_t count,
                                            struct acsa_error *err);
 /* routes_orders_fix.c: the ways out of an order. The body of POST .../amend into changes and
  * cmd (date); false after answering 400 naming the field. */
-bool route_amend_parse(struct request *req, struct acsa_amend *changes,
+bool acsa__server_route_amend_parse(struct request *req, struct acsa_amend *changes,
                        struct acsa_command *cmd);
 /* The "corrected_step" of a correction: issue, receive, return or accept-return. */
-ACSA_NODISCARD enum acsa_rc route_corrected_step(const char *text, enum acsa_step *out,
+ACSA_NODISCARD enum acsa_rc acsa__server_route_corrected_step(const char *text, enum acsa_step *out,
                                                  struct acsa_error *err);
 /* routes_orders.c: the "lines" of POST /api/orders (also "add_lines" of an amend). */
-ACSA_NODISCARD enum acsa_rc route_order_lines(struct acsa_order_draft *d, json_t *lines,
-                                              struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__server_route_order_lines(struct acsa_order_draft *d,
+                                                           json_t *lines, struct acsa_error *err);
 
 /* json_in_body and json_in_object together; false after answering the problem. *out (may
  * be NULL) keeps the object for arrays inside it; the caller releases it. */
-bool json_in_request(struct request *req, struct json_in_field *fields, size_t count,
+bool acsa__server_json_in_request(struct request *req, struct json_in_field *fields, size_t count,
                      json_t **out);
 /* Converts text (a path parameter, say) into f's target, naming f->name. */
-ACSA_NODISCARD enum acsa_rc json_in_value(struct json_in_field *f, const char *text,
+ACSA_NODISCARD enum acsa_rc acsa__server_json_in_value(struct json_in_field *f, const char *text,
                                           struct acsa_error *err);
 /* Converts an amount kept by JIN_AMOUNT, naming field. */
-ACSA_NODISCARD enum acsa_rc json_in_amount(const char *text, const struct acsa_currency *currency,
-                                           const char *field, int64_t *out_minor,
-                                           struct acsa_error *err);
+ACSA_NODISCARD enum acsa_rc acsa__server_json_in_amount(const char *text,
+                                                        const struct acsa_currency *currency,
+                                                        const char *field, int64_t *out_minor,
+                                                        struct acsa_error *err);
 /* Parses the query string into params (unknown parameters refused); false after answering
  * 400 naming the parameter. */
-bool query_parse(struct request *req, struct json_in_field *params, size_t count);
+bool acsa__server_query_parse(struct request *req, struct json_in_field *params, size_t count);
 
 /* The methods served on path, for Allow ("GET, POST"). */
-void route_allowed(const char *path, char *buf, size_t size);
+void acsa__server_route_allowed(const char *path, char *buf, size_t size);
 
 /* list.c: pages of {items, next_cursor}. */
 struct page {
@@ -393,74 +395,74 @@ struct page {
 enum page_verdict { PAGE_TAKE, PAGE_SKIP, PAGE_STOP };
 /* skip: the scan starts at the beginning, so items up to the cursor's key are skipped.
  * Call before query_parse (it sets the default limit). */
-void page_init(struct page *page, bool skip);
+void acsa__server_page_init(struct page *page, bool skip);
 /* What to do with the next item, of key: take it (then page_add), skip it, or stop the
  * scan (return PAGE_FULL) because the page is full. */
-enum page_verdict page_next(struct page *page, const char *key);
+enum page_verdict acsa__server_page_next(struct page *page, const char *key);
 /* Adds an item (taken); ACSA_ENOMEM if it is NULL or cannot be added. */
-enum acsa_rc page_add(struct page *page, json_t *item);
+enum acsa_rc acsa__server_page_add(struct page *page, json_t *item);
 /* The row callback's answer for an item of key made by make(row) when taken. */
-enum acsa_rc page_offer(struct page *page, const char *key, json_t *item);
+enum acsa_rc acsa__server_page_offer(struct page *page, const char *key, json_t *item);
 /* Answers 200 {items, next_cursor} plus extra's members (taken; may be NULL); or the problem
  * of rc (PAGE_FULL counts as done). Frees the items. */
-void page_respond(struct request *req, struct page *page, enum acsa_rc rc,
+void acsa__server_page_respond(struct request *req, struct page *page, enum acsa_rc rc,
                   const struct acsa_error *err, json_t *extra);
 
 /* auth_http.c */
 /* Resolves the session cookie or bearer token; false if nobody is signed in. */
-bool http_authenticate(struct request *req);
+bool acsa__server_http_authenticate(struct request *req);
 /* Called by the writer once a job that revokes tokens or disables a user is committed, before
  * any answer: no thread trusts a token it resolved earlier. */
-void http_auth_changed(void);
+void acsa__server_http_auth_changed(void);
 /* Whether a mutating request by cookie carries the session's CSRF token. */
-bool http_csrf_ok(struct request *req, const char *expected);
+bool acsa__server_http_csrf_ok(struct request *req, const char *expected);
 
 /* metrics.c */
-void metrics_record(int route_index, int status, int64_t duration_us);
-void metrics_respond(struct request *req);
+void acsa__server_metrics_record(int route_index, int status, int64_t duration_us);
+void acsa__server_metrics_respond(struct request *req);
 
 /* Handlers, one per route (routes_*.c). */
-void route_healthz(struct request *req);
-void route_metrics(struct request *req);
-void route_openapi(struct request *req);
-void route_asset(struct request *req);
-void route_session_create(struct request *req);
-void route_session_get(struct request *req);
-void route_session_delete(struct request *req);
-void route_users_list(struct request *req);
-void route_users_create(struct request *req);
-void route_users_disable(struct request *req);
-void route_tokens_list(struct request *req);
-void route_tokens_create(struct request *req);
-void route_tokens_delete(struct request *req);
-void route_agreements_list(struct request *req);
-void route_agreements_get(struct request *req);
-void route_agreements_create(struct request *req);
-void route_agreement_lifecycle(struct request *req);
-void route_agreement_amend(struct request *req);
-void route_agreement_notice(struct request *req);
-void route_agreement_terminate(struct request *req);
-void route_units_list(struct request *req);
-void route_units_create(struct request *req);
-void route_officials_list(struct request *req);
-void route_officials_create(struct request *req);
-void route_officials_revoke(struct request *req);
-void route_activities_list(struct request *req);
-void route_activities_create(struct request *req);
-void route_orders_list(struct request *req);
-void route_orders_create(struct request *req);
-void route_orders_get(struct request *req);
-void route_orders_step(struct request *req);
-void route_balance(struct request *req);
-void route_overdue(struct request *req);
-void route_convert_overdue(struct request *req);
-void route_stats_monthly(struct request *req);
-void route_in_transit(struct request *req);
-void route_audit_list(struct request *req);
-void route_audit_verify(struct request *req);
+void acsa__server_route_healthz(struct request *req);
+void acsa__server_route_metrics(struct request *req);
+void acsa__server_route_openapi(struct request *req);
+void acsa__server_route_asset(struct request *req);
+void acsa__server_route_session_create(struct request *req);
+void acsa__server_route_session_get(struct request *req);
+void acsa__server_route_session_delete(struct request *req);
+void acsa__server_route_users_list(struct request *req);
+void acsa__server_route_users_create(struct request *req);
+void acsa__server_route_users_disable(struct request *req);
+void acsa__server_route_tokens_list(struct request *req);
+void acsa__server_route_tokens_create(struct request *req);
+void acsa__server_route_tokens_delete(struct request *req);
+void acsa__server_route_agreements_list(struct request *req);
+void acsa__server_route_agreements_get(struct request *req);
+void acsa__server_route_agreements_create(struct request *req);
+void acsa__server_route_agreement_lifecycle(struct request *req);
+void acsa__server_route_agreement_amend(struct request *req);
+void acsa__server_route_agreement_notice(struct request *req);
+void acsa__server_route_agreement_terminate(struct request *req);
+void acsa__server_route_units_list(struct request *req);
+void acsa__server_route_units_create(struct request *req);
+void acsa__server_route_officials_list(struct request *req);
+void acsa__server_route_officials_create(struct request *req);
+void acsa__server_route_officials_revoke(struct request *req);
+void acsa__server_route_activities_list(struct request *req);
+void acsa__server_route_activities_create(struct request *req);
+void acsa__server_route_orders_list(struct request *req);
+void acsa__server_route_orders_create(struct request *req);
+void acsa__server_route_orders_get(struct request *req);
+void acsa__server_route_orders_step(struct request *req);
+void acsa__server_route_balance(struct request *req);
+void acsa__server_route_overdue(struct request *req);
+void acsa__server_route_convert_overdue(struct request *req);
+void acsa__server_route_stats_monthly(struct request *req);
+void acsa__server_route_in_transit(struct request *req);
+void acsa__server_route_audit_list(struct request *req);
+void acsa__server_route_audit_verify(struct request *req);
 
 /* Shared by the order routes and reports: the scope of an order for authz.h. */
-struct acsa_order_scope order_scope(const struct acsa_order *order);
-struct acsa_order_scope summary_scope(const struct acsa_order_summary *summary);
+struct acsa_order_scope acsa__server_order_scope(const struct acsa_order *order);
+struct acsa_order_scope acsa__server_summary_scope(const struct acsa_order_summary *summary);
 
 #endif

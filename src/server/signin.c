@@ -74,13 +74,13 @@ static int64_t now_ms(void)
 
 static void answer_wrong(struct request *req)
 {
-    problem(req, 401, "password", WRONG_LOGIN);
+    acsa__server_problem(req, 401, "password", WRONG_LOGIN);
 }
 
 static void answer_busy(struct request *req)
 {
-    problem(req, 503, NULL, "too many sign-ins at once; retry shortly");
-    response_header(req, "Retry-After", "1");
+    acsa__server_problem(req, 503, NULL, "too many sign-ins at once; retry shortly");
+    acsa__server_response_header(req, "Retry-After", "1");
 }
 
 /* The writer's job for a right password: the session. */
@@ -94,14 +94,15 @@ static enum acsa_rc session_job(struct acsa_app *app, struct request *req)
     enum acsa_rc rc = acsa_app_session_open(app, &args->user, (int64_t)time(NULL), session,
                                             csrf, &err);
     if (rc != ACSA_OK) {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
         return rc;
     }
-    response_json(req, 200, json_pack("{s:o, s:s}", "user", acsa_user_json(&args->user),
-                                      "csrf_token", csrf));
-    response_header(req, "Set-Cookie", "acsa_session=%s; " COOKIE_ATTRIBUTES "; Max-Age=%d%s",
-                    session, ACSA_SESSION_SECONDS, server_tls(req->server) ? "; Secure" : "");
-    response_header(req, "Cache-Control", "no-store");
+    acsa__server_response_json(
+        req, 200, json_pack("{s:o, s:s}", "user", acsa_user_json(&args->user), "csrf_token", csrf));
+    acsa__server_response_header(
+        req, "Set-Cookie", "acsa_session=%s; " COOKIE_ATTRIBUTES "; Max-Age=%d%s", session,
+        ACSA_SESSION_SECONDS, acsa__server_tls(req->server) ? "; Secure" : "");
+    acsa__server_response_header(req, "Cache-Control", "no-store");
     sodium_memzero(session, sizeof(session));
     req->user = args->user; /* For the request log. */
     req->signed_in = true;
@@ -143,7 +144,7 @@ static void check_one(struct request *req)
         MHD_resume_connection(req->connection);
         return;
     }
-    if (!writer_enqueue_suspended(server_writer(req), req)) {
+    if (!acsa__server_writer_enqueue_suspended(acsa__server_writer(req), req)) {
         if (ok) {
             answer_busy(req);
         } else {
@@ -217,7 +218,7 @@ static bool pool_queue(struct request *req)
     return true;
 }
 
-void signin_close(void)
+void acsa__server_signin_close(void)
 {
     pthread_mutex_lock(&pool.lock);
     pool.closed = true;
@@ -267,19 +268,19 @@ static void client_address(struct request *req, char out[SIGNIN_ADDRESS_SIZE])
     }
 }
 
-void route_session_create(struct request *req)
+void acsa__server_route_session_create(struct request *req)
 {
     (void)pthread_once(&pool.once, pool_start);
     struct signin_args *args = acsa_calloc(1, sizeof(*args));
     if (args == NULL) {
-        problem(req, 500, NULL, "out of memory");
+        acsa__server_problem(req, 500, NULL, "out of memory");
         return;
     }
     struct json_in_field fields[] = {
         JIN("username", JIN_TEXT, true, args->username, sizeof(args->username)),
         JIN("password", JIN_TEXT, true, args->password, sizeof(args->password)),
     };
-    if (!json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
+    if (!acsa__server_json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), NULL)) {
         sodium_memzero(args, sizeof(*args));
         acsa_free(args);
         return;
@@ -292,21 +293,23 @@ void route_session_create(struct request *req)
     if (!acsa_throttle_admit(&pool.throttle, args->address, args->username, now_ms(),
                              &retry_s)) {
         sodium_memzero(args->password, sizeof(args->password));
-        problem(req, 429, "username", "too many failed sign-ins from this address or for "
-                "this user name; retry in %u seconds", retry_s);
-        response_header(req, "Retry-After", "%u", retry_s);
+        acsa__server_problem(req, 429, "username",
+                             "too many failed sign-ins from this address or for "
+                             "this user name; retry in %u seconds",
+                             retry_s);
+        acsa__server_response_header(req, "Retry-After", "%u", retry_s);
         return;
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_login_lookup(server_reader(req), args->username, &args->user,
-                                            args->hash, &err);
+    enum acsa_rc rc = acsa_app_login_lookup(acsa__server_reader(req), args->username,
+                                            &args->user, args->hash, &err);
     if (rc != ACSA_OK || !pool_queue(req)) {
         sodium_memzero(args->password, sizeof(args->password));
         acsa_throttle_result(&pool.throttle, args->address, args->username,
                              ACSA_THROTTLE_UNTRIED, now_ms());
         if (rc != ACSA_OK) {
-            problem_rc(req, rc, &err);
+            acsa__server_problem_rc(req, rc, &err);
         } else {
             answer_busy(req);
         }

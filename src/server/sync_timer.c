@@ -16,7 +16,7 @@
 #define SYNC_ACTOR "sync-every"
 
 struct sync_timer {
-    char *db_path;
+    char *db_uri;
     struct writer *writer;
     FILE *log;
     struct ticker *ticker;
@@ -67,13 +67,13 @@ static void tick(void *ctx)
     acsa_error_clear(&err);
     struct peer_list peers = {.count = 0};
     /* A connection of its own for reading and talking; every write goes through the writer. */
-    enum acsa_rc rc = acsa_app_open(t->db_path, 0, &app, &err);
+    enum acsa_rc rc = acsa_app_open(t->db_uri, 0, &app, &err);
     if (rc == ACSA_OK) {
         acsa_app_read_only(app);
         rc = acsa_app_peer_list(app, collect, &peers, &err);
     }
     struct sync_through through = {t->writer, SYNC_ACTOR};
-    const struct acsa_sync_writer writer = {sync_through_run, &through};
+    const struct acsa_sync_writer writer = {acsa__server_sync_through_run, &through};
     for (uint32_t i = 0; rc == ACSA_OK && i < peers.count; i++) {
         struct acsa_sync_report report;
         struct acsa_error peer_err;
@@ -85,23 +85,24 @@ static void tick(void *ctx)
     acsa_app_close(app);
 }
 
-enum acsa_rc sync_timer_start(const char *db_path, struct writer *writer, uint32_t every_s,
-                              FILE *log, struct sync_timer **out, struct acsa_error *err)
+enum acsa_rc acsa__server_sync_timer_start(const char *db_uri, struct writer *writer,
+                                           uint32_t every_s, FILE *log, struct sync_timer **out,
+                                           struct acsa_error *err)
 {
     *out = NULL;
     struct sync_timer *t = acsa_calloc(1, sizeof(*t));
-    char *path = db_path != NULL ? acsa_strdup(db_path) : NULL;
+    char *path = db_uri != NULL ? acsa_strdup(db_uri) : NULL;
     if (t == NULL || path == NULL) {
         acsa_free(t);
         acsa_free(path);
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    t->db_path = path;
+    t->db_uri = path;
     t->writer = writer;
     t->log = log;
-    enum acsa_rc rc = ticker_start(every_s, tick, t, "sync", &t->ticker, err);
+    enum acsa_rc rc = acsa__server_ticker_start(every_s, tick, t, "sync", &t->ticker, err);
     if (rc != ACSA_OK) {
-        acsa_free(t->db_path);
+        acsa_free(t->db_uri);
         acsa_free(t);
         return rc;
     }
@@ -109,12 +110,12 @@ enum acsa_rc sync_timer_start(const char *db_path, struct writer *writer, uint32
     return ACSA_OK;
 }
 
-void sync_timer_stop(struct sync_timer *t)
+void acsa__server_sync_timer_stop(struct sync_timer *t)
 {
     if (t == NULL) {
         return;
     }
-    ticker_stop(t->ticker);
-    acsa_free(t->db_path);
+    acsa__server_ticker_stop(t->ticker);
+    acsa_free(t->db_uri);
     acsa_free(t);
 }

@@ -40,8 +40,9 @@ static void *run(void *arg)
     return NULL;
 }
 
-enum acsa_rc ticker_start(uint32_t every_s, void (*tick)(void *ctx), void *ctx, const char *what,
-                          struct ticker **out, struct acsa_error *err)
+enum acsa_rc acsa__server_ticker_start(uint32_t every_s, void (*tick)(void *ctx), void *ctx,
+                                       const char *what, struct ticker **out,
+                                       struct acsa_error *err)
 {
     *out = NULL;
     struct ticker *t = acsa_calloc(1, sizeof(*t));
@@ -63,7 +64,7 @@ enum acsa_rc ticker_start(uint32_t every_s, void (*tick)(void *ctx), void *ctx, 
     return ACSA_OK;
 }
 
-void ticker_stop(struct ticker *t)
+void acsa__server_ticker_stop(struct ticker *t)
 {
     if (t == NULL) {
         return;

@@ -26,7 +26,7 @@ struct writer {
     struct acsa_app *app;         /* The write connection, used by the thread only. */
 };
 
-const char *request_audit_action(const struct request *req, char *buf, size_t size)
+const char *acsa__server_request_audit_action(const struct request *req, char *buf, size_t size)
 {
     const char *action = req->route != NULL && req->route->audit != NULL ? req->route->audit
                                                                           : "request";
@@ -41,9 +41,9 @@ const char *request_audit_action(const struct request *req, char *buf, size_t si
 /* Replaces whatever the job answered with a 500 (its batch or savepoint failed). */
 static void job_failed(struct request *req, enum acsa_rc rc, const struct acsa_error *err)
 {
-    response_free(&req->response);
+    acsa__server_response_free(&req->response);
     req->render = NULL;
-    problem_rc(req, rc, err);
+    acsa__server_problem_rc(req, rc, err);
 }
 
 /* Looks for a response stored under the request's key by an earlier job. True if the
@@ -61,12 +61,13 @@ static bool job_replayed(struct acsa_app *app, struct request *req)
     }
     req->render = NULL; /* The job does not run: nothing of it is rendered. */
     if (rc == ACSA_OK) {
-        response_replay(req, status, body);
+        acsa__server_response_replay(req, status, body);
     } else if (rc == ACSA_EREFUSED) {
-        problem(req, 422, "Idempotency-Key", "Idempotency-Key: %s was used with another request",
-                req->idempotency_key);
+        acsa__server_problem(req, 422, "Idempotency-Key",
+                             "Idempotency-Key: %s was used with another request",
+                             req->idempotency_key);
     } else {
-        problem_rc(req, rc, &err);
+        acsa__server_problem_rc(req, rc, &err);
     }
     return true;
 }
@@ -183,7 +184,8 @@ static void *writer_main(void *arg)
         batch_run(w, batch, n);
         for (uint32_t i = 0; i < n; i++) {
             if (batch[i]->changes_auth) {
-                http_auth_changed(); /* Committed (or not): either way before any answer. */
+                /* Committed (or not): either way before any answer. */
+                acsa__server_http_auth_changed();
                 break;
             }
         }
@@ -210,7 +212,7 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-enum acsa_rc writer_start(const char *db_path, uint32_t capacity, struct writer **out,
+enum acsa_rc acsa__server_writer_start(const char *db_uri, uint32_t capacity, struct writer **out,
                           struct acsa_error *err)
 {
     *out = NULL;
@@ -223,7 +225,7 @@ enum acsa_rc writer_start(const char *db_path, uint32_t capacity, struct writer 
     }
     w->ring = ring;
     w->capacity = capacity;
-    enum acsa_rc rc = acsa_app_open(db_path, 0, &w->app, err);
+    enum acsa_rc rc = acsa_app_open(db_uri, 0, &w->app, err);
     if (rc != ACSA_OK) {
         acsa_free(ring);
         acsa_free(w);
@@ -267,12 +269,12 @@ static bool enqueue(struct writer *w, struct request *req, bool suspend)
     return true;
 }
 
-bool writer_submit(struct writer *w, struct request *req)
+bool acsa__server_writer_submit(struct writer *w, struct request *req)
 {
     return enqueue(w, req, true);
 }
 
-bool writer_enqueue_suspended(struct writer *w, struct request *req)
+bool acsa__server_writer_enqueue_suspended(struct writer *w, struct request *req)
 {
     return enqueue(w, req, false);
 }
@@ -313,15 +315,15 @@ static enum acsa_rc call_job(struct acsa_app *app, struct request *req)
     acsa_app_set_actor(app, c->actor);
     c->rc = c->fn(app, c->arg, &c->err);
     if (c->rc != ACSA_OK) {
-        problem_rc(req, c->rc, &c->err);
+        acsa__server_problem_rc(req, c->rc, &c->err);
         return c->rc;
     }
-    response_empty(req, 204);
+    acsa__server_response_empty(req, 204);
     return ACSA_OK;
 }
 
-enum acsa_rc writer_call(struct writer *w, const char *actor, acsa_app_write_fn fn, void *arg,
-                         struct acsa_error *err)
+enum acsa_rc acsa__server_writer_call(struct writer *w, const char *actor, acsa_app_write_fn fn,
+                                      void *arg, struct acsa_error *err)
 {
     struct request *req = acsa_calloc(1, sizeof(*req));
     struct call *c = acsa_calloc(1, sizeof(*c));
@@ -347,13 +349,13 @@ enum acsa_rc writer_call(struct writer *w, const char *actor, acsa_app_write_fn 
         rc = acsa_error_set(err, ACSA_ESTORAGE, "", "the write was not committed (HTTP %d)",
                             req->response.status);
     }
-    response_free(&req->response);
+    acsa__server_response_free(&req->response);
     acsa_free(c);
     acsa_free(req);
     return rc;
 }
 
-uint32_t writer_depth(struct writer *w)
+uint32_t acsa__server_writer_depth(struct writer *w)
 {
     pthread_mutex_lock(&w->lock);
     uint32_t depth = w->count;
@@ -361,7 +363,7 @@ uint32_t writer_depth(struct writer *w)
     return depth;
 }
 
-void writer_close(struct writer *w)
+void acsa__server_writer_close(struct writer *w)
 {
     pthread_mutex_lock(&w->lock);
     w->closed = true;
@@ -371,7 +373,7 @@ void writer_close(struct writer *w)
     pthread_mutex_unlock(&w->lock);
 }
 
-void writer_stop(struct writer *w)
+void acsa__server_writer_stop(struct writer *w)
 {
     pthread_mutex_lock(&w->lock);
     ACSA_ASSERT(w->closed);
@@ -388,15 +390,15 @@ void writer_stop(struct writer *w)
     acsa_free(w);
 }
 
-void submit(struct request *req, job_fn job, render_fn render, void *args)
+void acsa__server_submit(struct request *req, job_fn job, render_fn render, void *args)
 {
     req->job = job;
     req->render = render;
     acsa_free(req->job_args);
     req->job_args = args;
-    if (writer_submit(server_writer(req), req)) {
+    if (acsa__server_writer_submit(acsa__server_writer(req), req)) {
         return;
     }
-    problem(req, 503, NULL, "the write queue is full; retry shortly");
-    response_header(req, "Retry-After", "1");
+    acsa__server_problem(req, 503, NULL, "the write queue is full; retry shortly");
+    acsa__server_response_header(req, "Retry-After", "1");
 }

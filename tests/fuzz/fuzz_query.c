@@ -30,10 +30,10 @@ static int list_page(struct request *req, struct page *page, int *first)
     *first = -1;
     int i = 0;
     for (; i < KEYS && rc == ACSA_OK; i++) {
-        enum page_verdict v = page_next(page, keys[i]);
+        enum page_verdict v = acsa__server_page_next(page, keys[i]);
         if (v == PAGE_TAKE) {
             *first = *first < 0 ? i : *first;
-            rc = page_add(page, json_string(keys[i]));
+            rc = acsa__server_page_add(page, json_string(keys[i]));
             taken++;
         } else if (v == PAGE_STOP) {
             rc = PAGE_FULL;
@@ -43,7 +43,7 @@ static int list_page(struct request *req, struct page *page, int *first)
     FUZZ_CHECK(!page->more || (uint32_t)taken == page->limit, "more after a partial page");
     struct acsa_error err;
     acsa_error_clear(&err);
-    page_respond(req, page, rc, &err, NULL);
+    acsa__server_page_respond(req, page, rc, &err, NULL);
     FUZZ_CHECK(req->response.status == 200, "a page answered %d", req->response.status);
     return *first < 0 ? KEYS : *first + taken;
 }
@@ -64,9 +64,9 @@ static void check_pages(struct request *req, struct page *page)
         char cursor[SERVER_CURSOR_SIZE];
         snprintf(cursor, sizeof(cursor), "%s", page->last_key);
         uint32_t limit = page->limit;
-        response_free(&req->response);
+        acsa__server_response_free(&req->response);
         memset(&req->response, 0, sizeof(req->response));
-        page_init(page, true);
+        acsa__server_page_init(page, true);
         page->limit = limit;
         snprintf(page->cursor, sizeof(page->cursor), "%s", cursor);
         int next = list_page(req, page, &first);
@@ -109,7 +109,7 @@ static void check_body(struct request *req, char *body)
     req->body = body;
     req->body_size = strlen(body);
     json_t *doc = NULL;
-    if (json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), &doc)) {
+    if (acsa__server_json_in_request(req, fields, sizeof(fields) / sizeof(fields[0]), &doc)) {
         FUZZ_CHECK(req->response.status == 0, "an accepted body was answered");
         FUZZ_CHECK(strlen(text) > 0 && strlen(text) < sizeof(text), "text");
         FUZZ_CHECK(count == 0 || (count >= 1 && count <= 500), "count %u", count);
@@ -117,7 +117,7 @@ static void check_body(struct request *req, char *body)
         if (amount != NULL && currency != NULL) {
             struct acsa_error err;
             int64_t minor = 0;
-            (void)json_in_amount(amount, currency, "amount", &minor, &err);
+            (void)acsa__server_json_in_amount(amount, currency, "amount", &minor, &err);
         }
         json_decref(doc);
     } else {
@@ -141,27 +141,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.route_index = -1;
     query_split(text);
     struct page page;
-    page_init(&page, true);
+    acsa__server_page_init(&page, true);
     char state[16] = "";
     struct json_in_field query[] = {
         PAGE_QUERY(&page),
         JIN("state", JIN_TEXT, false, state, sizeof(state)),
     };
-    if (query_parse(&req, query, sizeof(query) / sizeof(query[0]))) {
+    if (acsa__server_query_parse(&req, query, sizeof(query) / sizeof(query[0]))) {
         FUZZ_CHECK(page.limit >= 1 && page.limit <= SERVER_PAGE_MAX, "limit %u", page.limit);
         check_pages(&req, &page);
     } else {
         FUZZ_CHECK(req.response.status == 400, "a refused query answered %d",
                    req.response.status);
     }
-    response_free(&req.response);
+    acsa__server_response_free(&req.response);
     if (body != NULL) {
         memset(&req, 0, sizeof(req));
         req.method = "POST";
         req.url = "/api/orders";
         req.route_index = -1;
         check_body(&req, body);
-        response_free(&req.response);
+        acsa__server_response_free(&req.response);
     }
     free(text);
     return 0;

@@ -71,7 +71,7 @@ static void teardown(void)
     static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", ".key"};
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         char path[200];
-        snprintf(path, sizeof(path), "%s%s", db_path, suffixes[i]);
+        snprintf(path, sizeof(path), "%s%s", db_uri, suffixes[i]);
         unlink(path);
     }
     rmdir(dir);
@@ -84,10 +84,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     const char *base = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : "/tmp";
     snprintf(dir, sizeof(dir), "%s/acsa-fuzz-XXXXXX", base);
     FUZZ_CHECK(mkdtemp(dir) != NULL, "mkdtemp %s", dir);
-    snprintf(db_path, sizeof(db_path), "%s/demo.db", dir);
+    snprintf(db_uri, sizeof(db_uri), "%s/demo.db", dir);
     struct acsa_error err;
-    FUZZ_CHECK(acsa_demo_run(db_path, NULL, &err) == ACSA_OK, "demo: %s", err.message);
-    FUZZ_CHECK(acsa_app_open(db_path, 0, &app, &err) == ACSA_OK, "open: %s", err.message);
+    FUZZ_CHECK(acsa_demo_run(db_uri, NULL, &err) == ACSA_OK, "demo: %s", err.message);
+    FUZZ_CHECK(acsa_app_open(db_uri, 0, &app, &err) == ACSA_OK, "open: %s", err.message);
     FUZZ_CHECK(acsa_app_user_list(app, collect_user, NULL, &err) == ACSA_OK, "users");
     view = acsa_malloc(sizeof(*view));
     FUZZ_CHECK(view != NULL, "out of memory");
@@ -100,7 +100,7 @@ static void set_if_match(const struct route *route, const struct request *req, b
 {
     if_match[0] = '\0';
     struct acsa_error err;
-    if (route->handler != route_orders_step ||
+    if (route->handler != acsa__server_route_orders_step ||
         acsa_app_order_get(app, req->params[0], &order, NULL, &err) != ACSA_OK) {
         return;
     }
@@ -127,12 +127,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2 || size > SERVER_BODY_MAX) {
         return 0;
     }
-    const struct route *route = &server_routes[data[0] % server_route_count];
+    const struct route *route =
+        &acsa__server_routes[data[0] % acsa__server_route_count];
     enum acsa_role role = (enum acsa_role)((data[1] & 0x7f) % ACSA_ROLE_COUNT);
-    if (route->handler == route_asset || route->handler == route_openapi) {
+    if (route->handler == acsa__server_route_asset ||
+        route->handler == acsa__server_route_openapi) {
         return 0; /* Embedded files: no input to validate. */
     }
-    if (route->handler == route_session_create) {
+    if (route->handler == acsa__server_route_session_create) {
         return 0; /* Suspends its connection for the hashing pool: there is none here. */
     }
     char *text = fuzz_text(data + 2, size - 2);
@@ -156,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     req.route_index = -1;
     req.today = TODAY;
     bool other_method = false;
-    const struct route *matched = route_match(&req, route->method, url, &other_method);
+    const struct route *matched = acsa__server_route_match(&req, route->method, url, &other_method);
     if (matched == route) {
         req.route = route;
         req.signed_in = have_user[role];
@@ -167,7 +169,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         set_if_match(route, &req, (data[1] & 0x80) != 0);
         request_run(route, &req);
     }
-    response_free(&req.response);
+    acsa__server_response_free(&req.response);
     acsa_free(req.job_args);
     free(text);
     return 0;

@@ -9,7 +9,7 @@
 #include "auth.h"
 #include "fuzz.h"
 
-char db_path[128];
+char db_uri[128];
 struct acsa_app *app;
 struct acsa_order_view *view;
 char if_match[SERVER_HEADER_SIZE];
@@ -19,17 +19,17 @@ static char *query_keys[QUERY_PAIRS_MAX];
 static char *query_values[QUERY_PAIRS_MAX];
 static size_t query_count;
 
-struct acsa_app *server_reader(struct request *req)
+struct acsa_app *acsa__server_reader(struct request *req)
 {
     return app;
 }
 
-struct acsa_order_view *server_order_view(struct request *req)
+struct acsa_order_view *acsa__server_order_view(struct request *req)
 {
     return view;
 }
 
-const char *server_header(struct request *req, const char *name)
+const char *acsa__server_header(struct request *req, const char *name)
 {
     if (strcasecmp(name, "If-Match") == 0) {
         return if_match[0] != '\0' ? if_match : NULL;
@@ -37,12 +37,12 @@ const char *server_header(struct request *req, const char *name)
     return strcasecmp(name, MHD_HTTP_HEADER_CONTENT_TYPE) == 0 ? "application/json" : NULL;
 }
 
-const char *server_cookie(struct request *req, const char *name)
+const char *acsa__server_cookie(struct request *req, const char *name)
 {
     return NULL;
 }
 
-const char *server_query(struct request *req, const char *name)
+const char *acsa__server_query(struct request *req, const char *name)
 {
     for (size_t i = 0; i < query_count; i++) {
         if (strcmp(query_keys[i], name) == 0) {
@@ -52,28 +52,28 @@ const char *server_query(struct request *req, const char *name)
     return NULL;
 }
 
-bool server_tls(const struct server *server)
+bool acsa__server_tls(const struct server *server)
 {
     return false;
 }
 
-const char *server_db_path(const struct server *server)
+const char *acsa__server_db_uri(const struct server *server)
 {
-    return db_path;
+    return db_uri;
 }
 
-const char *server_nation(const struct server *server)
+const char *acsa__server_nation(const struct server *server)
 {
     return acsa_app_nation(app);
 }
 
-struct writer *server_writer(struct request *req)
+struct writer *acsa__server_writer(struct request *req)
 {
     return NULL;
 }
 
 /* Sign-in's hand-over after its password check: never reached (the harness skips sign-in). */
-bool writer_enqueue_suspended(struct writer *writer, struct request *req)
+bool acsa__server_writer_enqueue_suspended(struct writer *writer, struct request *req)
 {
     (void)writer;
     (void)req;
@@ -81,8 +81,8 @@ bool writer_enqueue_suspended(struct writer *writer, struct request *req)
 }
 
 /* The node's own writes (a sync exchange's, its audit record): run like a job, rolled back. */
-enum acsa_rc writer_call(struct writer *writer, const char *actor, acsa_app_write_fn fn,
-                         void *arg, struct acsa_error *err)
+enum acsa_rc acsa__server_writer_call(struct writer *writer, const char *actor,
+                                      acsa_app_write_fn fn, void *arg, struct acsa_error *err)
 {
     (void)writer;
     acsa_app_set_actor(app, actor);
@@ -92,12 +92,12 @@ enum acsa_rc writer_call(struct writer *writer, const char *actor, acsa_app_writ
     return rc;
 }
 
-uint32_t writer_depth(struct writer *writer)
+uint32_t acsa__server_writer_depth(struct writer *writer)
 {
     return 0;
 }
 
-const char *request_audit_action(const struct request *req, char *buf, size_t size)
+const char *acsa__server_request_audit_action(const struct request *req, char *buf, size_t size)
 {
     const char *action = req->route != NULL && req->route->audit != NULL ? req->route->audit
                                                                           : "request";
@@ -114,18 +114,19 @@ const char *request_audit_action(const struct request *req, char *buf, size_t si
 static bool job_skipped(const struct request *req)
 {
     route_fn h = req->route != NULL ? req->route->handler : NULL;
-    return h == route_session_create || h == route_users_create || h == route_sync_run;
+    return h == acsa__server_route_session_create || h == acsa__server_route_users_create ||
+           h == acsa__server_route_sync_run;
 }
 
 /* The writer's job_run, without idempotency keys, and rolled back. */
-void submit(struct request *req, job_fn job, render_fn render, void *args)
+void acsa__server_submit(struct request *req, job_fn job, render_fn render, void *args)
 {
     acsa_free(req->job_args);
     req->job_args = args;
     req->job = job;
     req->render = render;
-    if (job_skipped(req) && job != job_refused) {
-        response_empty(req, 202);
+    if (job_skipped(req) && job != acsa__server_job_refused) {
+        acsa__server_response_empty(req, 202);
         return;
     }
     struct acsa_error err;

@@ -12,7 +12,7 @@
 
 #define QUERY_PAIRS_MAX 16
 
-extern char db_path[128];
+extern char db_uri[128];
 extern struct acsa_app *app;            /* The node every request reads and writes. */
 extern struct acsa_order_view *view;
 extern char if_match[SERVER_HEADER_SIZE];   /* The If-Match header, "" for none. */

@@ -62,7 +62,7 @@ static enum acsa_rc check(const char *text, const char *path, struct sample *s,
     json_t *doc = json_loads(text, 0, &error);
     assert_non_null(doc);
     acsa_error_clear(err);
-    enum acsa_rc rc = json_in_object(doc, path, fields, count, err);
+    enum acsa_rc rc = acsa__server_json_in_object(doc, path, fields, count, err);
     json_decref(doc);
     return rc;
 }
@@ -166,11 +166,12 @@ static void amounts_convert_in_their_currency(void **state)
     struct acsa_error err;
     int64_t minor = 0;
     acsa_error_clear(&err);
-    assert_int_equal(json_in_amount("12.50", acsa_currency_find("USD"), "price", &minor, &err),
-                     ACSA_OK);
+    assert_int_equal(
+        acsa__server_json_in_amount("12.50", acsa_currency_find("USD"), "price", &minor, &err),
+        ACSA_OK);
     assert_int_equal(minor, 1250);
-    assert_int_equal(json_in_amount("12.5", acsa_currency_find("JPY"), "lines[0].price", &minor,
-                                    &err),
+    assert_int_equal(acsa__server_json_in_amount("12.5", acsa_currency_find("JPY"),
+                                                 "lines[0].price", &minor, &err),
                      ACSA_EUSAGE);
     assert_string_equal(err.field, "lines[0].price");
 }
@@ -180,7 +181,7 @@ static void expect_same_text(json_t *doc)
 {
     char *expected = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
     size_t size = 0;
-    char *text = json_text(doc, &size);
+    char *text = acsa__server_json_text(doc, &size);
     assert_non_null(expected);
     assert_non_null(text);
     assert_int_equal(size, strlen(expected));
