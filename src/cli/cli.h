@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "cli_limits.h"
 #include "app_reads.h"
 #include "agreement.h"
 #include "date.h"
@@ -24,8 +25,6 @@
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_USAGE 2
 
-#define CLI_VERB_SIZE 40       /* "acsa" plus the longest verb path, e.g. "order accept-return". */
-#define CLI_OPTIONS_MAX 24     /* Options of one verb, besides --db, --json and --help. */
 
 /* The state of one run of acsa. */
 struct cli {

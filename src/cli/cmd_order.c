@@ -28,7 +28,6 @@ static const struct {
     [KEY_NSN] = {"nsn", false, ACSA_NSN_SIZE},
 };
 
-#define LINE_SPEC_MAX 1024
 
 static int find_key(const char *name)
 {
@@ -65,8 +64,8 @@ static int split_line(struct cli *cli, uint32_t no, const char *spec, char *buf,
                       const char *values[KEY_COUNT])
 {
     size_t length = strlen(spec);
-    if (length >= LINE_SPEC_MAX) {
-        return cli_usage(cli, "--line %u: longer than %d characters", no, LINE_SPEC_MAX - 1);
+    if (length >= CLI_LINE_SPEC_MAX) {
+        return cli_usage(cli, "--line %u: longer than %d characters", no, CLI_LINE_SPEC_MAX - 1);
     }
     memcpy(buf, spec, length + 1);
     char *piece = buf;
@@ -109,7 +108,7 @@ static int parse_line(struct cli *cli, struct acsa_order_draft *draft, uint32_t 
                       const char *spec)
 {
     uint32_t no = index + 1;
-    char buf[LINE_SPEC_MAX];
+    char buf[CLI_LINE_SPEC_MAX];
     const char *values[KEY_COUNT] = {NULL};
     int code = split_line(cli, no, spec, buf, values);
     if (code != CLI_CONTINUE) {

@@ -90,11 +90,7 @@ int cmd_order_list(struct cli *cli, int argc, char **argv)
 
 /* ---- order show ----------------------------------------------------------------------- */
 
-#define POSTING_LINE_MAX 160  /* One ledger posting under its event. */
 
-/* The officials who approved, accepted or rejected an order, with the titles of their
- * grants on the day (DOMAIN requirement 4: name and title of the approving officials). */
-#define SHOWN_OFFICIALS_MAX 8
 struct shown_official {
     enum acsa_step step;
     int32_t day;
@@ -109,7 +105,8 @@ struct shown_order {
     struct acsa_agreement agreement;
     json_t *events;                    /* JSON output: the events array being filled. */
     struct cli_out out;                /* Text output: the events table. */
-    struct shown_official officials[SHOWN_OFFICIALS_MAX]; /* Who approved, accepted, rejected. */
+    /* Who approved, accepted, rejected. */
+    struct shown_official officials[CLI_SHOWN_OFFICIALS_MAX];
     uint32_t official_count;
 };
 
@@ -123,7 +120,7 @@ static const struct cli_column event_columns[] = {
 static void settlement_text(const struct acsa_event *e)
 {
     const struct acsa_currency *cur = acsa_currency_find(e->paid_currency);
-    char text[POSTING_LINE_MAX];
+    char text[CLI_POSTING_LINE_MAX];
     char amount[ACSA_MONEY_TEXT_SIZE];
     char rate[ACSA_RATE_TEXT_SIZE];
     char date[ACSA_DATE_TEXT_SIZE];
@@ -181,7 +178,7 @@ static enum acsa_rc event_text(struct shown_order *s, const struct acsa_event_ro
         const struct acsa_posting *p = &e->postings[i];
         const struct acsa_currency *pc = acsa_currency_find(p->currency);
         acsa_money_format(p->amount_minor, pc != NULL ? pc->exponent : exponent, amount);
-        char text[POSTING_LINE_MAX];
+        char text[CLI_POSTING_LINE_MAX];
         size_t used = 0;
         cli_append(text, sizeof(text), &used, "    %-25s %-2s %-3s %16s",
                    acsa_account_name(p->account), p->partner, p->currency, amount);
@@ -202,7 +199,7 @@ static void note_official(struct shown_order *s, const struct acsa_event *e)
 {
     bool approve = e->step == ACSA_STEP_APPROVE;
     if ((!approve && e->step != ACSA_STEP_ACCEPT && e->step != ACSA_STEP_REJECT) ||
-        s->official_count >= SHOWN_OFFICIALS_MAX) {
+        s->official_count >= CLI_SHOWN_OFFICIALS_MAX) {
         return;
     }
     struct shown_official *o = &s->officials[s->official_count++];

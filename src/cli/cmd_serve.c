@@ -9,7 +9,6 @@
 
 #include "server.h"
 
-#define LISTEN_SIZE (ACSA_SERVER_ADDRESS_SIZE + 8)
 
 /* "ADDR:PORT" or "[IPv6]:PORT" into config. */
 static int parse_listen(struct cli *cli, const char *text, struct acsa_server_config *config)
@@ -57,7 +56,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 {
     struct acsa_server_config config;
     memset(&config, 0, sizeof(config));
-    char listen[LISTEN_SIZE] = "127.0.0.1:8080";
+    char listen[CLI_LISTEN_SIZE] = "127.0.0.1:8080";
     int64_t threads = 4;
     int64_t queue = 4096;
     int64_t sync_every = 0;

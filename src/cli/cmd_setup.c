@@ -11,8 +11,6 @@
 
 #include "demo.h"
 
-#define AGREEMENT_FILE_MAX (4u * 1024u * 1024u)
-#define JOINED_SIZE 1200      /* Room for every code of an agreement list, joined. */
 
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
@@ -48,13 +46,13 @@ static int read_file(struct cli *cli, const char *path, struct loaded_file *file
 {
     char *text = NULL;
     size_t size = 0;
-    int code = cli_read_file(cli, path, AGREEMENT_FILE_MAX, &text, &size);
+    int code = cli_read_file(cli, path, CLI_AGREEMENT_FILE_MAX, &text, &size);
     if (code != CLI_CONTINUE) {
         return code;
     }
-    if (size > AGREEMENT_FILE_MAX) {
+    if (size > CLI_AGREEMENT_FILE_MAX) {
         acsa_free(text);
-        return cli_usage(cli, "FILE: %s is larger than %u bytes", path, AGREEMENT_FILE_MAX);
+        return cli_usage(cli, "FILE: %s is larger than %u bytes", path, CLI_AGREEMENT_FILE_MAX);
     }
     file->text = text;
     file->size = size;
@@ -151,7 +149,7 @@ static void join_codes(char *buf, size_t size, const char (*codes)[ACSA_CODE_SIZ
 
 static void agreement_terms_text(const struct acsa_agreement *a)
 {
-    char text[JOINED_SIZE];
+    char text[CLI_JOINED_SIZE];
     size_t used = 0;
     text[0] = '\0';
     for (unsigned m = 0; m < ACSA_METHOD_COUNT; m++) {
@@ -186,7 +184,7 @@ static void agreement_terms_text(const struct acsa_agreement *a)
 static void agreement_text(const struct acsa_agreement *a, int32_t today)
 {
     char date[ACSA_DATE_TEXT_SIZE];
-    char codes[JOINED_SIZE];
+    char codes[CLI_JOINED_SIZE];
     cli_field(stdout, "Id", "%s", a->id);
     cli_field(stdout, "Title", "%s", a->title);
     cli_field(stdout, "Parties", "%s, %s", a->parties[0], a->parties[1]);

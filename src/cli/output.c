@@ -11,13 +11,8 @@
 #include <string.h>
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
-#define COLUMNS_MAX 16
 #define LABEL_WIDTH 18
 
-/* Longest line of cli_field once formatted (a label and a few stored names). */
-#define FIELD_LINE_MAX 1024
-/* Room for the longest escape terminal_piece shows, "\u009b", and its NUL. */
-#define ESCAPE_SIZE 8
 
 /* ---- Text on a terminal ----------------------------------------------------------------- */
 
@@ -27,7 +22,7 @@
  * (text.h), or written by another program, cannot move the cursor, clear the screen or set
  * the window title. *out_size is the length of the piece of text consumed; the result is the
  * escape to show (in escape) or NULL to show the piece as it is. */
-static const char *terminal_piece(const char *text, size_t size, char escape[ESCAPE_SIZE],
+static const char *terminal_piece(const char *text, size_t size, char escape[CLI_ESCAPE_SIZE],
                                   size_t *out_size)
 {
     uint32_t code = 0;
@@ -38,9 +33,9 @@ static const char *terminal_piece(const char *text, size_t size, char escape[ESC
     }
     if (length == 0 || code < 0x80) {
         unsigned byte = length == 0 ? (unsigned char)text[0] : (unsigned)code;
-        snprintf(escape, ESCAPE_SIZE, "\\x%02x", byte);
+        snprintf(escape, CLI_ESCAPE_SIZE, "\\x%02x", byte);
     } else {
-        snprintf(escape, ESCAPE_SIZE, "\\u%04x", (unsigned)(code & 0xffffu));
+        snprintf(escape, CLI_ESCAPE_SIZE, "\\u%04x", (unsigned)(code & 0xffffu));
     }
     return escape;
 }
@@ -51,7 +46,7 @@ void cli_put_text(FILE *file, const char *text)
     size_t start = 0;
     size_t at = 0;
     while (at < size) {
-        char escape[ESCAPE_SIZE];
+        char escape[CLI_ESCAPE_SIZE];
         size_t length = 0;
         const char *shown = terminal_piece(text + at, size - at, escape, &length);
         if (shown != NULL) {
@@ -70,7 +65,7 @@ static int display_width(const char *text)
     size_t size = strlen(text);
     int width = 0;
     for (size_t at = 0; at < size;) {
-        char escape[ESCAPE_SIZE];
+        char escape[CLI_ESCAPE_SIZE];
         size_t length = 0;
         const char *shown = terminal_piece(text + at, size - at, escape, &length);
         width += shown != NULL ? (int)strlen(shown) : 1;
@@ -107,7 +102,7 @@ static void print_row(const struct cli_out *out, const char *const *cells, const
 
 static void print_header(const struct cli_out *out, const int *widths)
 {
-    const char *headers[COLUMNS_MAX];
+    const char *headers[CLI_COLUMNS_MAX];
     for (size_t i = 0; i < out->column_count; i++) {
         headers[i] = out->columns[i].header;
     }
@@ -118,7 +113,7 @@ void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_
                    size_t column_count)
 {
     memset(out, 0, sizeof(*out));
-    if (column_count > COLUMNS_MAX) {
+    if (column_count > CLI_COLUMNS_MAX) {
         abort(); /* A table wider than this file was built for. */
     }
     out->file = file;
@@ -126,7 +121,7 @@ void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_
     out->columns = columns;
     out->column_count = column_count;
     out->streaming = true;
-    int widths[COLUMNS_MAX];
+    int widths[CLI_COLUMNS_MAX];
     for (size_t i = 0; i < column_count; i++) {
         widths[i] = columns[i].width;
         out->streaming = out->streaming && columns[i].width > 0;
@@ -141,7 +136,7 @@ void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_
 enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
 {
     if (out->streaming) {
-        int widths[COLUMNS_MAX];
+        int widths[CLI_COLUMNS_MAX];
         for (size_t i = 0; i < out->column_count; i++) {
             widths[i] = out->columns[i].width;
         }
@@ -200,7 +195,7 @@ enum acsa_rc cli_out_json(struct cli_out *out, json_t *item)
 
 static void print_buffered(const struct cli_out *out)
 {
-    int widths[COLUMNS_MAX];
+    int widths[CLI_COLUMNS_MAX];
     for (size_t i = 0; i < out->column_count; i++) {
         widths[i] = display_width(out->columns[i].header);
         for (size_t r = 0; r < out->rows; r++) {
@@ -281,7 +276,7 @@ void cli_append(char *buf, size_t size, size_t *used, const char *format, ...)
 
 void cli_field(FILE *file, const char *label, const char *format, ...)
 {
-    char line[FIELD_LINE_MAX];
+    char line[CLI_FIELD_LINE_MAX];
     va_list args;
     va_start(args, format);
     vsnprintf(line, sizeof(line), format, args);

@@ -9,9 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define ROUTES_MAX 48     /* Slot 0 counts requests that matched no route. */
 
-_Static_assert(ROUTES_MAX >= 40, "room for every route of the table");
+_Static_assert(SERVER_ROUTES_MAX >= 40, "room for every route of the table");
 
 static const int statuses[] = {200, 201, 204, 400, 401, 403, 404, 405, 409,
                                412, 413, 415, 422, 428, 429, 500, 503};
@@ -27,9 +26,9 @@ static const struct bucket {
 };
 #define BUCKETS (sizeof(buckets) / sizeof(buckets[0]))
 
-static atomic_uint_least64_t requests[ROUTES_MAX][STATUS_SLOTS];
-static atomic_uint_least64_t durations[ROUTES_MAX][BUCKETS + 1]; /* Cumulative at print. */
-static atomic_uint_least64_t duration_sum_us[ROUTES_MAX];
+static atomic_uint_least64_t requests[SERVER_ROUTES_MAX][STATUS_SLOTS];
+static atomic_uint_least64_t durations[SERVER_ROUTES_MAX][BUCKETS + 1]; /* Cumulative at print. */
+static atomic_uint_least64_t duration_sum_us[SERVER_ROUTES_MAX];
 
 static size_t status_slot(int status)
 {
@@ -43,7 +42,7 @@ static size_t status_slot(int status)
 
 void acsa__server_metrics_record(int route_index, int status, int64_t duration_us)
 {
-    size_t route = route_index >= 0 && route_index + 1 < ROUTES_MAX ? (size_t)route_index + 1
+    size_t route = route_index >= 0 && route_index + 1 < SERVER_ROUTES_MAX ? (size_t)route_index + 1
                                                                     : 0;
     size_t bucket = 0;
     while (bucket < BUCKETS && duration_us > buckets[bucket].le_us) {
@@ -69,7 +68,7 @@ static void print_requests(FILE *out)
 {
     fputs("# HELP acsa_http_requests_total HTTP requests answered, by route and status.\n"
           "# TYPE acsa_http_requests_total counter\n", out);
-    for (size_t r = 0; r < ROUTES_MAX; r++) {
+    for (size_t r = 0; r < SERVER_ROUTES_MAX; r++) {
         for (size_t s = 0; s < STATUS_SLOTS; s++) {
             uint64_t n = atomic_load(&requests[r][s]);
             char status[16] = "other";
@@ -90,7 +89,7 @@ static void print_durations(FILE *out)
 {
     fputs("# HELP acsa_http_request_duration_seconds Time from request to response.\n"
           "# TYPE acsa_http_request_duration_seconds histogram\n", out);
-    for (size_t r = 0; r < ROUTES_MAX; r++) {
+    for (size_t r = 0; r < SERVER_ROUTES_MAX; r++) {
         uint64_t count = 0;
         for (size_t b = 0; b <= BUCKETS; b++) {
             count += atomic_load(&durations[r][b]);

@@ -8,7 +8,6 @@
 
 #include "text.h"
 
-#define PARAM_NAME_SIZE 32  /* The name of a {param} of a pattern, for messages. */
 
 #define SIGNED_IN ROUTE_SIGNED_IN, ACSA_ACTION_COUNT
 #define PUBLIC ROUTE_PUBLIC, ACSA_ACTION_COUNT
@@ -152,7 +151,7 @@ enum acsa_rc acsa__server_route_params_check(const struct request *req, struct a
     for (int index = 0; (open = strchr(open, '{')) != NULL; index++) {
         const char *close = strchr(open, '}');
         ACSA_ASSERT(close != NULL && index < SERVER_PARAMS_MAX); /* Patterns are ours. */
-        char name[PARAM_NAME_SIZE];
+        char name[SERVER_PARAM_NAME_SIZE];
         int length = (int)(close - open - 1) - (close[-1] == '*' ? 1 : 0);
         snprintf(name, sizeof(name), "%.*s", length, open + 1);
         enum acsa_rc rc = acsa_text_check(req->params[index], ACSA_TEXT_LINE, name, err);

@@ -11,7 +11,6 @@
 #include "date.h"
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
-#define MONTHS_MAX 120
 
 /* ---- Balance -------------------------------------------------------------------------- */
 
@@ -218,7 +217,7 @@ void acsa__server_route_stats_monthly(struct request *req)
     acsa__server_page_init(&page, true);
     struct json_in_field query[] = {
         PAGE_QUERY(&page),
-        {"months", JIN_COUNT, false, &months, 0, 1, MONTHS_MAX, false},
+        {"months", JIN_COUNT, false, &months, 0, 1, SERVER_MONTHS_MAX, false},
     };
     if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;

@@ -21,12 +21,11 @@
 /* ---- The sync wire: admission before the body, signed answers ----------------------------- */
 
 /* Partner nodes with a batch POST in flight, at most (one batch per partner at a time). */
-#define SYNC_INFLIGHT_PEERS_MAX 64
 
 static pthread_once_t wire_once = PTHREAD_ONCE_INIT;
 static struct acsa_nonce_cache *nonces;                  /* NULL if it could not be made. */
 static pthread_mutex_t inflight_lock = PTHREAD_MUTEX_INITIALIZER;
-static char inflight[SYNC_INFLIGHT_PEERS_MAX][ACSA_NATION_SIZE];  /* "" for a free slot. */
+static char inflight[SERVER_SYNC_INFLIGHT_MAX][ACSA_NATION_SIZE];  /* "" for a free slot. */
 
 /* When this process started. Nonces live in memory: a request signed before then may have
  * been taken by an earlier run of the node, so it is refused rather than perhaps taken twice. */
@@ -48,7 +47,7 @@ static bool inflight_take(const char *peer)
     pthread_mutex_lock(&inflight_lock);
     int free_slot = -1;
     bool busy = false;
-    for (int i = 0; i < SYNC_INFLIGHT_PEERS_MAX && !busy; i++) {
+    for (int i = 0; i < SERVER_SYNC_INFLIGHT_MAX && !busy; i++) {
         busy = strcmp(inflight[i], peer) == 0;
         free_slot = free_slot < 0 && inflight[i][0] == '\0' ? i : free_slot;
     }
@@ -66,7 +65,7 @@ void acsa__server_sync_request_done(struct request *req)
         return;
     }
     pthread_mutex_lock(&inflight_lock);
-    for (int i = 0; i < SYNC_INFLIGHT_PEERS_MAX; i++) {
+    for (int i = 0; i < SERVER_SYNC_INFLIGHT_MAX; i++) {
         if (strcmp(inflight[i], req->peer) == 0) {
             inflight[i][0] = '\0';
         }

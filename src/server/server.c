@@ -28,8 +28,6 @@
 
 #include "date.h"
 
-#define READERS_MAX (ACSA_SERVER_THREADS_MAX + 8)
-#define TLS_FILE_MAX (1024 * 1024)
 
 struct server {
     const struct acsa_server_config *config;
@@ -41,9 +39,9 @@ struct server {
     FILE *log;
     char nation[ACSA_NATION_SIZE];
     pthread_mutex_t readers_lock;
-    struct acsa_app *readers[READERS_MAX];   /* Every thread's read connection. */
+    struct acsa_app *readers[SERVER_READERS_MAX];   /* Every thread's read connection. */
     size_t reader_count;
-    struct acsa_order_view *views[READERS_MAX];  /* Every thread's order scratch space. */
+    struct acsa_order_view *views[SERVER_READERS_MAX];  /* Every thread's order scratch space. */
     size_t view_count;
     atomic_int in_flight;                     /* Requests begun and not yet completed. */
     char *tls_cert;                           /* PEM text, or NULL. */
@@ -107,7 +105,7 @@ struct acsa_app *acsa__server_reader(struct request *req)
     }
     acsa_app_read_only(app); /* Every write goes through the writer thread. */
     pthread_mutex_lock(&server->readers_lock);
-    if (server->reader_count == READERS_MAX) {
+    if (server->reader_count == SERVER_READERS_MAX) {
         pthread_mutex_unlock(&server->readers_lock);
         acsa_app_close(app);
         return NULL;
@@ -129,7 +127,7 @@ struct acsa_order_view *acsa__server_order_view(struct request *req)
         return NULL;
     }
     pthread_mutex_lock(&server->readers_lock);
-    if (server->view_count == READERS_MAX) {
+    if (server->view_count == SERVER_READERS_MAX) {
         pthread_mutex_unlock(&server->readers_lock);
         acsa_free(view);
         return NULL;
@@ -647,13 +645,13 @@ static enum acsa_rc read_pem(const char *path, char **out, struct acsa_error *er
         return acsa_error_set(err, ACSA_EUSAGE, "tls", "--tls-cert/--tls-key: cannot read %s: %s",
                               path, strerror(errno));
     }
-    char *text = acsa_malloc(TLS_FILE_MAX + 1);
-    size_t size = text != NULL ? fread(text, 1, TLS_FILE_MAX + 1, file) : 0;
+    char *text = acsa_malloc(SERVER_TLS_FILE_MAX + 1);
+    size_t size = text != NULL ? fread(text, 1, SERVER_TLS_FILE_MAX + 1, file) : 0;
     fclose(file);
-    if (text == NULL || size == 0 || size > TLS_FILE_MAX) {
+    if (text == NULL || size == 0 || size > SERVER_TLS_FILE_MAX) {
         acsa_free(text);
         return acsa_error_set(err, ACSA_EUSAGE, "tls", "--tls-cert/--tls-key: %s is empty or "
-                              "larger than %d bytes", path, TLS_FILE_MAX);
+                              "larger than %d bytes", path, SERVER_TLS_FILE_MAX);
     }
     text[size] = '\0';
     *out = text;

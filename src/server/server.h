@@ -9,10 +9,8 @@
 #include <stdio.h>
 
 #include "rc.h"
+#include "server_limits.h"
 
-#define ACSA_SERVER_ADDRESS_SIZE 64
-#define ACSA_SERVER_THREADS_MAX 256
-#define ACSA_SERVER_QUEUE_MAX 1000000
 
 /* What `acsa serve` was asked for. */
 struct acsa_server_config {

@@ -30,9 +30,6 @@
 
 /* Password checks running at once, at most (one per two cores, at least one), and sign-ins
  * waiting for one: past that, 503 at once. */
-#define SIGNIN_HASHERS_MAX 4u
-#define SIGNIN_QUEUE_MAX 64u
-#define SIGNIN_ADDRESS_SIZE 64
 /* The hashing threads run this much nicer than the server, so that on a busy machine the
  * threads that answer requests and write (the writer's commits) come first. */
 #define SIGNIN_HASHER_NICE 10
@@ -40,7 +37,7 @@
 struct signin_args {
     char username[ACSA_USERNAME_SIZE];
     char password[ACSA_PASSWORD_MAX + 1];
-    char address[SIGNIN_ADDRESS_SIZE];     /* The client's address (IPv6: its /64). */
+    char address[SERVER_SIGNIN_ADDRESS_SIZE];     /* The client's address (IPv6: its /64). */
     char hash[ACSA_PASSWORD_HASH_SIZE];    /* The user's, or "" for no such user. */
     struct acsa_user user;
     struct acsa_throttle_summary summary;  /* For the summary's audit record. */
@@ -52,7 +49,7 @@ static struct {
     pthread_once_t once;
     pthread_mutex_t lock;
     pthread_cond_t work;
-    struct request *ring[SIGNIN_QUEUE_MAX];
+    struct request *ring[SERVER_SIGNIN_QUEUE_MAX];
     pthread_cond_t idle;          /* Signalled when a check ends. */
     uint32_t head;
     uint32_t count;
@@ -170,7 +167,7 @@ static void *hasher_main(void *arg)
             pthread_cond_wait(&pool.work, &pool.lock);
         }
         struct request *req = pool.ring[pool.head];
-        pool.head = (pool.head + 1) % SIGNIN_QUEUE_MAX;
+        pool.head = (pool.head + 1) % SERVER_SIGNIN_QUEUE_MAX;
         pool.count--;
         pool.busy++;
         pthread_mutex_unlock(&pool.lock);
@@ -187,7 +184,7 @@ static void pool_start(void)
     acsa_throttle_init(&pool.throttle, now_ms());
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     uint32_t threads = cores > 1 ? (uint32_t)(cores / 2) : 1u;
-    threads = threads > SIGNIN_HASHERS_MAX ? SIGNIN_HASHERS_MAX : threads;
+    threads = threads > SERVER_SIGNIN_HASHERS_MAX ? SERVER_SIGNIN_HASHERS_MAX : threads;
     uint32_t started = 0;
     for (uint32_t i = 0; i < threads; i++) {
         pthread_t thread;
@@ -204,14 +201,14 @@ static void pool_start(void)
 static bool pool_queue(struct request *req)
 {
     pthread_mutex_lock(&pool.lock);
-    if (!pool.started || pool.closed || pool.count == SIGNIN_QUEUE_MAX) {
+    if (!pool.started || pool.closed || pool.count == SERVER_SIGNIN_QUEUE_MAX) {
         pthread_mutex_unlock(&pool.lock);
         return false;
     }
     /* Suspended before it is queued, so that no thread can resume it first. */
     MHD_suspend_connection(req->connection);
     req->suspended = true;
-    pool.ring[(pool.head + pool.count) % SIGNIN_QUEUE_MAX] = req;
+    pool.ring[(pool.head + pool.count) % SERVER_SIGNIN_QUEUE_MAX] = req;
     pool.count++;
     pthread_cond_signal(&pool.work);
     pthread_mutex_unlock(&pool.lock);
@@ -224,7 +221,7 @@ void acsa__server_signin_close(void)
     pool.closed = true;
     while (pool.count > 0) {
         struct request *req = pool.ring[pool.head];
-        pool.head = (pool.head + 1) % SIGNIN_QUEUE_MAX;
+        pool.head = (pool.head + 1) % SERVER_SIGNIN_QUEUE_MAX;
         pool.count--;
         struct signin_args *args = req->job_args;
         sodium_memzero(args->password, sizeof(args->password));
@@ -243,9 +240,9 @@ void acsa__server_signin_close(void)
 
 /* The client's address as the throttle keys it: IPv4 as is, IPv6 by its /64 (one host
  * commonly holds a whole /64). */
-static void client_address(struct request *req, char out[SIGNIN_ADDRESS_SIZE])
+static void client_address(struct request *req, char out[SERVER_SIGNIN_ADDRESS_SIZE])
 {
-    snprintf(out, SIGNIN_ADDRESS_SIZE, "unknown");
+    snprintf(out, SERVER_SIGNIN_ADDRESS_SIZE, "unknown");
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(
         req->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (info == NULL || info->client_addr == NULL) {
@@ -254,17 +251,17 @@ static void client_address(struct request *req, char out[SIGNIN_ADDRESS_SIZE])
     const struct sockaddr *sa = info->client_addr;
     if (sa->sa_family == AF_INET) {
         const struct sockaddr_in *v4 = (const struct sockaddr_in *)(const void *)sa;
-        inet_ntop(AF_INET, &v4->sin_addr, out, SIGNIN_ADDRESS_SIZE);
+        inet_ntop(AF_INET, &v4->sin_addr, out, SERVER_SIGNIN_ADDRESS_SIZE);
     } else if (sa->sa_family == AF_INET6) {
         struct in6_addr a = ((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
         if (IN6_IS_ADDR_V4MAPPED(&a)) {
-            inet_ntop(AF_INET, &a.s6_addr[12], out, SIGNIN_ADDRESS_SIZE);
+            inet_ntop(AF_INET, &a.s6_addr[12], out, SERVER_SIGNIN_ADDRESS_SIZE);
             return;
         }
         memset(&a.s6_addr[8], 0, 8);
         char text[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &a, text, sizeof(text));
-        snprintf(out, SIGNIN_ADDRESS_SIZE, "%s/64", text);
+        snprintf(out, SERVER_SIGNIN_ADDRESS_SIZE, "%s/64", text);
     }
 }
 

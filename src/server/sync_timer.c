@@ -12,7 +12,6 @@
 
 #include "sync.h"
 
-#define PEERS_MAX 16
 #define SYNC_ACTOR "sync-every"
 
 struct sync_timer {
@@ -23,16 +22,22 @@ struct sync_timer {
 };
 
 struct peer_list {
-    char party[PEERS_MAX][ACSA_NATION_SIZE];
+    char party[SERVER_SYNC_PEERS_MAX][ACSA_NATION_SIZE];
     uint32_t count;
+    uint32_t left_out;            /* Partners past SERVER_SYNC_PEERS_MAX, not exchanged with. */
 };
 
 static enum acsa_rc collect(void *ctx, const struct acsa_peer *peer)
 {
     struct peer_list *list = ctx;
-    if (peer->url[0] != '\0' && list->count < PEERS_MAX) {
-        memcpy(list->party[list->count++], peer->party, ACSA_NATION_SIZE);
+    if (peer->url[0] == '\0') {
+        return ACSA_OK;
     }
+    if (list->count == SERVER_SYNC_PEERS_MAX) {
+        list->left_out++; /* Said in the log: never dropped silently. */
+        return ACSA_OK;
+    }
+    memcpy(list->party[list->count++], peer->party, ACSA_NATION_SIZE);
     return ACSA_OK;
 }
 
@@ -71,6 +76,12 @@ static void tick(void *ctx)
     if (rc == ACSA_OK) {
         acsa_app_read_only(app);
         rc = acsa_app_peer_list(app, collect, &peers, &err);
+    }
+    if (rc == ACSA_OK && peers.left_out > 0) {
+        fprintf(t->log, "{\"event\":\"sync\",\"ok\":false,\"error\":\"%u partner nodes past "
+                "the first %u are not exchanged with; sync them with acsa sync\"}\n",
+                peers.left_out, SERVER_SYNC_PEERS_MAX);
+        fflush(t->log);
     }
     struct sync_through through = {t->writer, SYNC_ACTOR};
     const struct acsa_sync_writer writer = {acsa__server_sync_through_run, &through};
