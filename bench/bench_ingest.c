@@ -279,18 +279,18 @@ static enum acsa_rc collect_grant(void *ctx, const struct acsa_grant *grant, con
 static enum acsa_rc acsa_run_load(struct acsa_run *run, struct acsa_error *err)
 {
     const struct acsa_store_vtbl *v = run->store->vtbl;
-    enum acsa_rc rc = v->agreement_get(run->store, "IN-JP-2020", parse_stored, &run->agreement,
-                                       err);
-    rc = rc == ACSA_OK ? v->unit_list(run->store, find_unit, run, err) : rc;
-    rc = rc == ACSA_OK ? v->activity_list(run->store, "IN-JP-2020", find_activity, run, err)
+    enum acsa_rc rc =
+        v->ledger->agreement_get(run->store, "IN-JP-2020", parse_stored, &run->agreement, err);
+    rc = rc == ACSA_OK ? v->ledger->unit_list(run->store, find_unit, run, err) : rc;
+    rc = rc == ACSA_OK ? v->ledger->activity_list(run->store, "IN-JP-2020", find_activity, run, err)
                        : rc;
     for (unsigned p = 0; rc == ACSA_OK && p < 2; p++) {
-        rc = v->official_get(run->store, parties[p].code, parties[p].official,
+        rc = v->ledger->official_get(run->store, parties[p].code, parties[p].official,
                              &run->official[p], err);
         /* The core judges approvals by the official's dated grants, as the app fills them. */
         struct grant_sink sink = {run, p};
         run->official[p].grant_count = 0;
-        rc = rc == ACSA_OK ? v->grant_list(run->store, parties[p].code, parties[p].official,
+        rc = rc == ACSA_OK ? v->ledger->grant_list(run->store, parties[p].code, parties[p].official,
                                            ACSA_DATE_NONE, collect_grant, &sink, err)
                            : rc;
         run->official[p].grants = run->grants[p];
@@ -367,7 +367,7 @@ static enum acsa_rc acsa_one(struct acsa_run *run, uint64_t i, int32_t first_day
     struct spec s;
     spec_of(i, first_day, &s);
     int64_t sequence = 0;
-    enum acsa_rc rc = v->order_next_sequence(run->store, s.req->code, s.sup->code, YEAR,
+    enum acsa_rc rc = v->ledger->order_next_sequence(run->store, s.req->code, s.sup->code, YEAR,
                                              &sequence, err);
     if (rc != ACSA_OK) {
         return rc;
@@ -381,12 +381,13 @@ static enum acsa_rc acsa_one(struct acsa_run *run, uint64_t i, int32_t first_day
     draft_of(run, &s, &run->draft);
     rc = acsa_order_create(&run->agreement, &run->activity, &run->draft, number, s.day,
                            s.req->raiser, &run->order, &run->event, err);
-    rc = rc == ACSA_OK ? v->order_insert(run->store, &run->order, &run->event, err) : rc;
+    rc = rc == ACSA_OK ? v->ledger->order_insert(run->store, &run->order, &run->event, err) : rc;
     for (unsigned k = 0; rc == ACSA_OK && k < STEPS; k++) {
         command_of(run, &s, k, &run->command);
         rc = acsa_order_apply(&run->agreement, NATION, &run->order, &run->command, &run->event,
                               err);
-        rc = rc == ACSA_OK ? v->order_update(run->store, &run->order, &run->event, err) : rc;
+        rc =
+            rc == ACSA_OK ? v->ledger->order_update(run->store, &run->order, &run->event, err) : rc;
     }
     return rc;
 }

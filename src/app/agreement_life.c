@@ -23,13 +23,13 @@ static enum acsa_rc apply_events(struct acsa_app *app, const char *id,
     char party[ACSA_NATION_SIZE];
     char reason[ACSA_TEXT_SIZE];
     int32_t day = ACSA_DATE_NONE;
-    enum acsa_rc rc = STORE(app)->agreement_event_get(app->store, id, KIND_NOTICE, &day, party,
+    enum acsa_rc rc = LEDGER(app)->agreement_event_get(app->store, id, KIND_NOTICE, &day, party,
                                                       reason, err);
     if (rc == ACSA_OK) {
         out->notice_day = day;
     }
     if (rc == ACSA_OK || rc == ACSA_ENOTFOUND) {
-        rc = STORE(app)->agreement_event_get(app->store, id, KIND_TERMINATE, &day, party, reason,
+        rc = LEDGER(app)->agreement_event_get(app->store, id, KIND_TERMINATE, &day, party, reason,
                                              err);
     }
     if (rc == ACSA_OK && (out->terminated_day == ACSA_DATE_NONE || day < out->terminated_day)) {
@@ -213,7 +213,7 @@ static enum acsa_rc agreement_event(struct acsa_app *app, const char *id, const 
         rc = notice ? acsa_agreement_notice_check(agreement, day, err)
                     : acsa_agreement_terminate_check(agreement, day, reason, err);
     }
-    rc = rc == ACSA_OK ? STORE(app)->agreement_event_add(app->store, id, kind, day, app->nation,
+    rc = rc == ACSA_OK ? LEDGER(app)->agreement_event_add(app->store, id, kind, day, app->nation,
                                                          notice ? "" : reason, err) : rc;
     rc = rc == ACSA_OK ? send_fact(app, agreement, notice ? ACSA_AGREEMENT_NOTICE
                                                           : ACSA_AGREEMENT_TERMINATE,
@@ -299,14 +299,14 @@ enum acsa_rc acsa_app_agreement_info(struct acsa_app *app, const char *id, int32
         out->terminated_day = a->terminated_day;
         out->last_day = acsa_agreement_last_day(a);
         int32_t day = ACSA_DATE_NONE;
-        rc = STORE(app)->agreement_event_get(app->store, id, KIND_TERMINATE, &day,
+        rc = LEDGER(app)->agreement_event_get(app->store, id, KIND_TERMINATE, &day,
                                              out->terminated_by, out->reason, err);
         rc = rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
     }
     if (rc == ACSA_OK) {
         int32_t day = ACSA_DATE_NONE;
         char reason[ACSA_TEXT_SIZE];
-        rc = STORE(app)->agreement_event_get(app->store, id, KIND_NOTICE, &day,
+        rc = LEDGER(app)->agreement_event_get(app->store, id, KIND_NOTICE, &day,
                                              out->notice_by, reason, err);
         rc = rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
     }
@@ -355,8 +355,8 @@ enum acsa_rc acsa__app_check_unit_service(struct acsa_app *app,
     char service[ACSA_CODE_SIZE];
     char unit_party[ACSA_NATION_SIZE];
     char name[ACSA_NAME_SIZE];
-    enum acsa_rc rc = STORE(app)->unit_service_get(app->store, id, service, err);
-    rc = rc == ACSA_OK ? STORE(app)->unit_get(app->store, id, unit_party, name, err) : rc;
+    enum acsa_rc rc = LEDGER(app)->unit_service_get(app->store, id, service, err);
+    rc = rc == ACSA_OK ? LEDGER(app)->unit_get(app->store, id, unit_party, name, err) : rc;
     if (rc != ACSA_OK || service[0] == '\0') {
         /* A unit made before services were kept, or taken in from a partner's record, which
          * does not carry it: its service is not known here, and is not refused. */
@@ -460,7 +460,7 @@ static enum acsa_rc take_event(struct acsa_app *app, const struct acsa_record *r
     char party[ACSA_NATION_SIZE];
     char reason[ACSA_TEXT_SIZE];
     int32_t day = ACSA_DATE_NONE;
-    enum acsa_rc rc = STORE(app)->agreement_event_get(app->store, f->agreement_id, kind, &day,
+    enum acsa_rc rc = LEDGER(app)->agreement_event_get(app->store, f->agreement_id, kind, &day,
                                                       party, reason, err);
     if (rc == ACSA_OK && day == f->day) {
         return ACSA_OK;
@@ -474,7 +474,7 @@ static enum acsa_rc take_event(struct acsa_app *app, const struct acsa_record *r
         err->rc = ACSA_EREFUSED;
         rc = ACSA_EREFUSED;
     }
-    return rc == ACSA_OK ? stored(STORE(app)->agreement_event_add(app->store, f->agreement_id,
+    return rc == ACSA_OK ? stored(LEDGER(app)->agreement_event_add(app->store, f->agreement_id,
                                                                   kind, f->day, r->origin,
                                                                   notice ? "" : f->reason, err),
                                   err)

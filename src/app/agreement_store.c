@@ -31,7 +31,7 @@ enum acsa_rc acsa__app_agreement_read(struct acsa_app *app, const char *id,
 {
     memset(out, 0, sizeof(*out));
     struct parse_into p = {out, "agreement"};
-    return STORE(app)->agreement_get(app->store, id, parse_one, &p, err);
+    return LEDGER(app)->agreement_get(app->store, id, parse_one, &p, err);
 }
 
 struct each {
@@ -56,7 +56,7 @@ enum acsa_rc acsa__app_agreement_each(struct acsa_app *app, acsa_agreement_cb cb
     if (e.scratch == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = STORE(app)->agreement_list(app->store, each_one, &e, err);
+    enum acsa_rc rc = LEDGER(app)->agreement_list(app->store, each_one, &e, err);
     acsa_free(e.scratch);
     return rc;
 }
@@ -67,7 +67,7 @@ enum acsa_rc acsa__app_agreement_version_read(struct acsa_app *app, const char *
                                               struct acsa_error *err)
 {
     struct parse_into p = {out, "version of agreement"};
-    return STORE(app)->agreement_version_get(app->store, id, index, parse_one, &p,
+    return LEDGER(app)->agreement_version_get(app->store, id, index, parse_one, &p,
                                              out_effective_day, entered_by, err);
 }
 
@@ -79,7 +79,7 @@ enum acsa_rc acsa__app_agreement_write(struct acsa_app *app,
      * the loaded text is kept beside it only as a record. */
     char *canonical = NULL;
     enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
-    rc = rc == ACSA_OK ? STORE(app)->agreement_put(app->store, agreement, canonical,
+    rc = rc == ACSA_OK ? LEDGER(app)->agreement_put(app->store, agreement, canonical,
                                                    source_json, err)
                        : rc;
     acsa_free(canonical);
@@ -93,7 +93,7 @@ enum acsa_rc acsa__app_agreement_version_write(struct acsa_app *app,
 {
     char *canonical = NULL;
     enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
-    rc = rc == ACSA_OK ? STORE(app)->agreement_version_add_by(app->store, agreement,
+    rc = rc == ACSA_OK ? LEDGER(app)->agreement_version_add_by(app->store, agreement,
                                                               effective_day, canonical,
                                                               source_json, party, err)
                        : rc;

@@ -279,9 +279,9 @@ enum acsa_rc acsa_app_unit_add_service(struct acsa_app *app, const char *party,
     rc = acsa__app_check_party(party, err);
     rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
     rc = rc == ACSA_OK && service != NULL ? acsa__app_check_service(service, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->unit_add(app->store, party, name, out_id, err) : rc;
+    rc = rc == ACSA_OK ? LEDGER(app)->unit_add(app->store, party, name, out_id, err) : rc;
     rc = rc == ACSA_OK && service != NULL
-             ? STORE(app)->unit_service_set(app->store, *out_id, service, err)
+             ? LEDGER(app)->unit_service_set(app->store, *out_id, service, err)
              : rc;
     rc = rc == ACSA_OK ? acsa__app_record_ref(app, ACSA_REF_UNIT, *out_id, err) : rc;
     char object[ACSA__APP_OBJECT_SIZE];
@@ -305,7 +305,7 @@ enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activ
     if (rc == ACSA_OK) {
         rc = acsa__app_agreement(app, activity->agreement_id, agreement, err);
         rc = rc == ACSA_OK ? acsa_activity_validate(agreement, activity, err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->activity_add(app->store, activity, out_id, err) : rc;
+        rc = rc == ACSA_OK ? LEDGER(app)->activity_add(app->store, activity, out_id, err) : rc;
         rc = rc == ACSA_OK ? acsa__app_record_ref(app, ACSA_REF_ACTIVITY, *out_id, err) : rc;
         char object[ACSA__APP_OBJECT_SIZE];
         object_of(object, "activity", rc == ACSA_OK ? *out_id : 0, activity->agreement_id,
@@ -328,7 +328,7 @@ enum acsa_rc acsa__app_check_unit(struct acsa_app *app, const char *field, int64
     }
     char unit_party[ACSA_NATION_SIZE];
     char unit_name[ACSA_NAME_SIZE];
-    enum acsa_rc rc = STORE(app)->unit_get(app->store, id, unit_party, unit_name, err);
+    enum acsa_rc rc = LEDGER(app)->unit_get(app->store, id, unit_party, unit_name, err);
     if (rc == ACSA_ENOTFOUND) {
         return acsa_error_set(err, ACSA_ENOTFOUND, field, "%s: unit %lld not found", field,
                               (long long)id);
@@ -423,7 +423,7 @@ static enum acsa_rc entered_by_hand(struct acsa_app *app, const char *requester,
         return ACSA_OK;
     }
     struct acsa_peer peer;
-    enum acsa_rc rc = STORE(app)->peer_get(app->store, requester, &peer, err);
+    enum acsa_rc rc = SYNC_STORE(app)->peer_get(app->store, requester, &peer, err);
     if (rc == ACSA_ENOTFOUND) {
         acsa_error_clear(err);
         *out = true;
@@ -455,7 +455,7 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
 {
     enum acsa_rc rc = acsa__app_agreement_on(app, agreement_id, day, &work->agreement, err);
     if (rc == ACSA_OK) {
-        rc = STORE(app)->activity_get(app->store, activity_id, &work->activity, err);
+        rc = LEDGER(app)->activity_get(app->store, activity_id, &work->activity, err);
     }
     rc = rc == ACSA_OK ? acsa__app_check_unit(app, "requester_unit", draft->requester_unit_id,
                                               draft->requester, err) : rc;
@@ -474,7 +474,7 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
         /* The series entered by hand is keyed apart: supplier "IN" becomes "IN:M". */
         char supplier[ACSA_NATION_SIZE + 2];
         snprintf(supplier, sizeof(supplier), "%s%s", draft->supplier, by_hand ? ":M" : "");
-        rc = rc == ACSA_OK ? STORE(app)->order_next_sequence(app->store, draft->requester,
+        rc = rc == ACSA_OK ? LEDGER(app)->order_next_sequence(app->store, draft->requester,
                                                              supplier, year, &sequence, err)
                            : rc;
     }
@@ -497,7 +497,7 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
     rc = rc == ACSA_OK ? acsa__app_local_step_allowed(app, &work->order, ACSA_STEP_CREATE,
                                                       &manual, err) : rc;
     if (rc == ACSA_OK) {
-        rc = STORE(app)->order_insert(app->store, &work->order, &work->event, err);
+        rc = LEDGER(app)->order_insert(app->store, &work->order, &work->event, err);
     }
     return rc == ACSA_OK ? record_create(app, work, agreement_id, activity_id, draft, day, actor,
                                          number, manual, err) : rc;
@@ -534,7 +534,7 @@ void acsa_app_order_created(const struct acsa_app *app, struct acsa_app_created 
     out->order = &app->work->order;
     out->activity = &app->work->activity;
     out->event = &app->work->event;
-    out->event_id = STORE(app)->last_event_id(app->store);
+    out->event_id = LEDGER(app)->last_event_id(app->store);
 }
 
 /* Loads an order and the agreement it falls under. */
@@ -542,7 +542,7 @@ static enum acsa_rc load_order(struct acsa_app *app, const char *number, int32_t
                                struct acsa_order *order, struct acsa_agreement *agreement,
                                struct acsa_error *err)
 {
-    enum acsa_rc rc = STORE(app)->order_get(app->store, number, order, err);
+    enum acsa_rc rc = LEDGER(app)->order_get(app->store, number, order, err);
     if (rc == ACSA_OK) {
         acsa_app_order_keys(order);
         rc = acsa__app_agreement_on(app, order->agreement_id, day, agreement, err);
@@ -589,7 +589,7 @@ static enum acsa_rc invoice_number(struct acsa_app *app, const struct acsa_order
     int32_t year = 0;
     acsa_date_to_ymd(cmd->day, &year, NULL, NULL);
     int64_t sequence = 0;
-    enum acsa_rc rc = STORE(app)->invoice_next_sequence(app->store, series, year, &sequence,
+    enum acsa_rc rc = LEDGER(app)->invoice_next_sequence(app->store, series, year, &sequence,
                                                         err);
     if (rc == ACSA_OK) {
         snprintf(cmd->invoice, sizeof(cmd->invoice), "%.12s-%04d-%06lld", series, (int)year,
@@ -629,7 +629,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
         rc = rc == ACSA_OK ? invoice_number(app, &work->order, &cmd, err) : rc;
         rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                               &work->event, err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+        rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->order, &work->event,
                                                       err) : rc;
         rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
         rc = acsa__app_finish_step(app, rc, action, object, &work->event, err);
@@ -653,13 +653,13 @@ static enum acsa_rc exchange_pair(struct acsa_app *app, struct acsa__app_work *w
                                   const char *other_number, struct acsa_command *cmd,
                                   struct acsa_error *err)
 {
-    enum acsa_rc rc = STORE(app)->order_get(app->store, other_number, &work->other, err);
+    enum acsa_rc rc = LEDGER(app)->order_get(app->store, other_number, &work->other, err);
     rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
                                              &work->other, cmd, &work->event,
                                              &work->other_event, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+    rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->order, &work->event,
                                                   err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->other, &work->other_event,
+    rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->other, &work->other_event,
                                                   err) : rc;
     return rc == ACSA_OK ? record_step(app, work, cmd, other_number, false, err) : rc;
 }
@@ -761,7 +761,7 @@ static enum acsa_rc convert_one(struct acsa_app *app, struct acsa__app_work *wor
     rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
     rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
                                           &work->event, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event,
+    rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->order, &work->event,
                                                   err) : rc;
     rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
     if (rc == ACSA_OK) {
@@ -795,7 +795,7 @@ static enum acsa_rc convert_in_transaction(struct acsa_app *app,
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
     acsa_order_convertible_rule(opts->as_of, &filter.due);
-    enum acsa_rc rc = STORE(app)->order_list(app->store, &filter, collect_number, &list, err);
+    enum acsa_rc rc = LEDGER(app)->order_list(app->store, &filter, collect_number, &list, err);
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }

@@ -92,7 +92,7 @@ static enum acsa_rc amend_in_transaction(struct acsa_app *app, struct acsa__app_
                                          struct acsa_order_draft *draft, struct acsa_error *err)
 {
     bool manual = false;
-    enum acsa_rc rc = STORE(app)->order_get(app->store, number, &work->order, err);
+    enum acsa_rc rc = LEDGER(app)->order_get(app->store, number, &work->order, err);
     if (rc == ACSA_OK) {
         acsa_app_order_keys(&work->order);
         rc = acsa__app_agreement(app, work->order.agreement_id, &work->agreement, err);
@@ -104,13 +104,13 @@ static enum acsa_rc amend_in_transaction(struct acsa_app *app, struct acsa__app_
                                               draft->requester, err) : rc;
     rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", draft->supplier_unit_id,
                                               draft->supplier, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->activity_get(app->store, work->order.activity_id,
+    rc = rc == ACSA_OK ? LEDGER(app)->activity_get(app->store, work->order.activity_id,
                                                   &work->activity, err) : rc;
     cmd->amend = draft;
     cmd->activity = &work->activity;
     rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, cmd,
                                           &work->event, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->order_update(app->store, &work->order, &work->event, err)
+    rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->order, &work->event, err)
                        : rc;
     return rc == ACSA_OK ? record_amend(app, work, cmd, draft, manual, err) : rc;
 }

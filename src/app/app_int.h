@@ -90,7 +90,10 @@ ACSA_NODISCARD enum acsa_rc acsa__app_check_services(struct acsa_app *app,
                                                      const char *supplier, int64_t supplier_unit,
                                                      struct acsa_error *err);
 
-#define STORE(app) ((app)->store->vtbl)
+#define STORE(app) ((app)->store->vtbl)  /* Transactions, settings. */
+#define LEDGER(app) ((app)->store->vtbl->ledger)
+#define ACCOUNTS(app) ((app)->store->vtbl->accounts)
+#define SYNC_STORE(app) ((app)->store->vtbl->sync)
 
 /* The handle's store, for tests that look at what a command stored (reads.c). Front ends use
  * app_reads.h. */

@@ -76,7 +76,7 @@ enum acsa_rc acsa__app_audit_append(struct acsa_app *app, const char *action,
                                     const char *detail, struct acsa_error *err)
 {
     struct acsa_audit_record record;
-    enum acsa_rc rc = STORE(app)->audit_last(app->store, &record, err);
+    enum acsa_rc rc = ACCOUNTS(app)->audit_last(app->store, &record, err);
     if (rc == ACSA_ENOTFOUND) {
         acsa_error_clear(err);
         memset(&record, 0, sizeof(record));
@@ -97,7 +97,7 @@ enum acsa_rc acsa__app_audit_append(struct acsa_app *app, const char *action,
                         outcome == ACSA_OK ? "ok" : acsa_rc_name(outcome));
     acsa__app_text_copy(record.detail, sizeof(record.detail), detail != NULL ? detail : "");
     audit_hash(&record, record.hash);
-    return STORE(app)->audit_append(app->store, &record, err);
+    return ACCOUNTS(app)->audit_append(app->store, &record, err);
 }
 
 enum acsa_rc acsa__app_refused(struct acsa_app *app, enum acsa_rc rc, const char *action,
@@ -178,7 +178,7 @@ enum acsa_rc acsa_app_audit(struct acsa_app *app, const char *action, const char
 enum acsa_rc acsa_app_audit_list(struct acsa_app *app, int64_t after_id, uint32_t limit,
                                  acsa_audit_cb cb, void *ctx, struct acsa_error *err)
 {
-    return STORE(app)->audit_list(app->store, after_id < 0 ? 0 : after_id, limit, cb, ctx, err);
+    return ACCOUNTS(app)->audit_list(app->store, after_id < 0 ? 0 : after_id, limit, cb, ctx, err);
 }
 
 /* ---- Verification --------------------------------------------------------------------- */
@@ -242,7 +242,7 @@ enum acsa_rc acsa_app_audit_verify(struct acsa_app *app, struct acsa_audit_verdi
     out->ok = true;
     struct verify v = {out, 0, ""};
     memset(v.last_hash, '0', HASH_HEX_LENGTH);
-    enum acsa_rc rc = STORE(app)->audit_list(app->store, 0, 0, verify_record, &v, err);
+    enum acsa_rc rc = ACCOUNTS(app)->audit_list(app->store, 0, 0, verify_record, &v, err);
     if (rc == ACSA_ESTOP && !out->ok) {
         acsa_error_clear(err);
         return ACSA_OK;

@@ -170,7 +170,7 @@ static enum acsa_rc check_user_references(struct acsa_app *app, const struct acs
         return rc;
     }
     struct acsa_official official;
-    rc = STORE(app)->official_get(app->store, user->party, user->display_name, &official, err);
+    rc = LEDGER(app)->official_get(app->store, user->party, user->display_name, &official, err);
     if (rc == ACSA_ENOTFOUND) {
         return acsa_error_set(err, ACSA_EREFUSED, "display_name",
                               "display_name: an approver needs an official of %s named \"%s\", "
@@ -209,7 +209,7 @@ enum acsa_rc acsa_app_user_add(struct acsa_app *app, const struct acsa_user *use
     }
     rc = check_user_references(app, user, err);
     if (rc == ACSA_OK) {
-        rc = STORE(app)->user_add(app->store, user, hash, (int64_t)time(NULL), out_id, err);
+        rc = ACCOUNTS(app)->user_add(app->store, user, hash, (int64_t)time(NULL), out_id, err);
     }
     rc = acsa__app_finish(app, rc, "user.add", object, err);
     if (rc != ACSA_OK) {
@@ -221,7 +221,7 @@ enum acsa_rc acsa_app_user_add(struct acsa_app *app, const struct acsa_user *use
 enum acsa_rc acsa_app_user_list(struct acsa_app *app, acsa_user_cb cb, void *ctx,
                                 struct acsa_error *err)
 {
-    return STORE(app)->user_list(app->store, cb, ctx, err);
+    return ACCOUNTS(app)->user_list(app->store, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_user_get(struct acsa_app *app, const char *username,
@@ -232,7 +232,7 @@ enum acsa_rc acsa_app_user_get(struct acsa_app *app, const char *username,
         return acsa_error_set(err, ACSA_ENOTFOUND, "username", "username: user \"%.*s\" not "
                               "found", ACSA_QUOTE_MAX, username != NULL ? username : "");
     }
-    enum acsa_rc rc = STORE(app)->user_get(app->store, username, out, NULL, err);
+    enum acsa_rc rc = ACCOUNTS(app)->user_get(app->store, username, out, NULL, err);
     if (rc == ACSA_ENOTFOUND) {
         return acsa_error_set(err, rc, "username", "username: user \"%s\" not found", username);
     }
@@ -258,7 +258,7 @@ static enum acsa_rc check_not_last_officer(struct acsa_app *app, const struct ac
         return ACSA_OK;
     }
     struct officers o = {0};
-    enum acsa_rc rc = STORE(app)->user_list(app->store, count_officer, &o, err);
+    enum acsa_rc rc = ACCOUNTS(app)->user_list(app->store, count_officer, &o, err);
     if (rc == ACSA_OK && o.enabled <= 1) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "username", "username: \"%s\" is the last "
                             "enabled programme officer; add another before disabling this one",
@@ -279,7 +279,7 @@ enum acsa_rc acsa_app_user_disable(struct acsa_app *app, const char *username,
     struct acsa_user user;
     rc = acsa_app_user_get(app, username, &user, err);
     rc = rc == ACSA_OK ? check_not_last_officer(app, &user, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->user_disable(app->store, user.id, err) : rc;
+    rc = rc == ACSA_OK ? ACCOUNTS(app)->user_disable(app->store, user.id, err) : rc;
     return acsa__app_finish(app, rc, "user.disable", object, err);
 }
 
@@ -294,7 +294,7 @@ enum acsa_rc acsa_app_login_lookup(struct acsa_app *app, const char *username,
     if (!username_valid(username)) {
         return ACSA_OK; /* No user can have this name. */
     }
-    enum acsa_rc rc = STORE(app)->user_get(app->store, username, out_user, out_hash, err);
+    enum acsa_rc rc = ACCOUNTS(app)->user_get(app->store, username, out_user, out_hash, err);
     if (rc == ACSA_ENOTFOUND) {
         acsa_error_clear(err);
         memset(out_user, 0, sizeof(*out_user));
@@ -353,10 +353,10 @@ enum acsa_rc acsa_app_session_open(struct acsa_app *app, const struct acsa_user 
     char hash[ACSA_SECRET_TEXT_SIZE];
     new_secret(session);
     secret_hash(session, hash);
-    rc = STORE(app)->session_purge(app->store, now_s, err);
+    rc = ACCOUNTS(app)->session_purge(app->store, now_s, err);
     if (rc == ACSA_OK) {
         /* The CSRF column keeps "": the token is derived (acsa_session_csrf). */
-        rc = STORE(app)->session_add(app->store, hash, user->id, "", now_s,
+        rc = ACCOUNTS(app)->session_add(app->store, hash, user->id, "", now_s,
                                      now_s + ACSA_SESSION_SECONDS, err);
     }
     rc = acsa__app_finish(app, rc, "session.create", object, err);
@@ -425,7 +425,7 @@ enum acsa_rc acsa_app_session_user(struct acsa_app *app, const char *session, in
     char hash[ACSA_SECRET_TEXT_SIZE];
     enum acsa_rc rc = ACSA_ENOTFOUND;
     if (secret_key(session, hash)) {
-        rc = STORE(app)->session_get(app->store, hash, now_s, out_user, out_csrf, err);
+        rc = ACCOUNTS(app)->session_get(app->store, hash, now_s, out_user, out_csrf, err);
     }
     rc = enabled_user(rc, out_user, "session",
                       "session: not signed in, or the session has expired", err);
@@ -449,10 +449,10 @@ enum acsa_rc acsa_app_logout(struct acsa_app *app, const char *session, struct a
     struct acsa_user user;
     char csrf[ACSA_SECRET_TEXT_SIZE];
     /* Found even when expired, so that the record names whose session ended. */
-    rc = STORE(app)->session_get(app->store, hash, INT64_MIN, &user, csrf, err);
+    rc = ACCOUNTS(app)->session_get(app->store, hash, INT64_MIN, &user, csrf, err);
     if (rc == ACSA_OK) {
         user_object(object, user.username);
-        rc = STORE(app)->session_delete(app->store, hash, err);
+        rc = ACCOUNTS(app)->session_delete(app->store, hash, err);
     }
     if (rc == ACSA_ENOTFOUND) {
         rc = acsa_error_set(err, rc, "session", "session: not signed in");
@@ -493,7 +493,7 @@ enum acsa_rc acsa_app_token_create(struct acsa_app *app, const char *username, c
     if (rc == ACSA_OK) {
         new_secret(token);
         secret_hash(token, hash);
-        rc = STORE(app)->token_add(app->store, user.id, name, hash, now_s, out_id, err);
+        rc = ACCOUNTS(app)->token_add(app->store, user.id, name, hash, now_s, out_id, err);
     }
     if (rc == ACSA_OK) {
         size_t used = strlen(object);
@@ -516,7 +516,7 @@ enum acsa_rc acsa_app_token_user(struct acsa_app *app, const char *token,
     char hash[ACSA_SECRET_TEXT_SIZE];
     enum acsa_rc rc = ACSA_ENOTFOUND;
     if (secret_key(token, hash)) {
-        rc = STORE(app)->token_user(app->store, hash, out_user, err);
+        rc = ACCOUNTS(app)->token_user(app->store, hash, out_user, err);
     }
     return enabled_user(rc, out_user, "token",
                         "token: unknown or revoked, or its user is disabled", err);
@@ -526,7 +526,7 @@ enum acsa_rc acsa_app_token_get(struct acsa_app *app, int64_t id, struct acsa_to
                                 struct acsa_error *err)
 {
     memset(out, 0, sizeof(*out));
-    enum acsa_rc rc = STORE(app)->token_get(app->store, id, out, err);
+    enum acsa_rc rc = ACCOUNTS(app)->token_get(app->store, id, out, err);
     if (rc == ACSA_ENOTFOUND) {
         return acsa_error_set(err, rc, "id", "id: token %lld not found", (long long)id);
     }
@@ -541,7 +541,7 @@ enum acsa_rc acsa_app_token_revoke(struct acsa_app *app, int64_t id, struct acsa
     if (rc != ACSA_OK) {
         return rc;
     }
-    rc = STORE(app)->token_revoke(app->store, id, err);
+    rc = ACCOUNTS(app)->token_revoke(app->store, id, err);
     if (rc == ACSA_ENOTFOUND) {
         rc = acsa_error_set(err, rc, "id", "id: token %lld not found", (long long)id);
     }
@@ -558,7 +558,7 @@ enum acsa_rc acsa_app_token_list(struct acsa_app *app, const char *username, acs
             return rc;
         }
     }
-    return STORE(app)->token_list(app->store, username, cb, ctx, err);
+    return ACCOUNTS(app)->token_list(app->store, username, cb, ctx, err);
 }
 
 /* ---- Idempotency ---------------------------------------------------------------------- */
@@ -592,7 +592,7 @@ enum acsa_rc acsa_app_idempotency_get(struct acsa_app *app, int64_t user_id, con
     *out_body = NULL;
     enum acsa_rc rc = check_idempotency(key, request_hash, err);
     struct acsa_idempotency_row row;
-    rc = rc == ACSA_OK ? STORE(app)->idempotency_get(app->store, user_id, key, &row, err) : rc;
+    rc = rc == ACSA_OK ? ACCOUNTS(app)->idempotency_get(app->store, user_id, key, &row, err) : rc;
     if (rc == ACSA_OK && (int64_t)time(NULL) - row.created_s >= ACSA_IDEMPOTENCY_SECONDS) {
         acsa_free(row.body); /* Expired: deleted by the next write (acsa_app_idempotency_put). */
         rc = ACSA_ENOTFOUND;
@@ -624,8 +624,8 @@ enum acsa_rc acsa_app_idempotency_put(struct acsa_app *app, int64_t user_id, con
         return rc;
     }
     int64_t now_s = (int64_t)time(NULL);
-    rc = STORE(app)->idempotency_purge(app->store, now_s - ACSA_IDEMPOTENCY_SECONDS + 1, err);
-    rc = rc == ACSA_OK ? STORE(app)->idempotency_put(app->store, user_id, key, request_hash,
+    rc = ACCOUNTS(app)->idempotency_purge(app->store, now_s - ACSA_IDEMPOTENCY_SECONDS + 1, err);
+    rc = rc == ACSA_OK ? ACCOUNTS(app)->idempotency_put(app->store, user_id, key, request_hash,
                                                      status, body != NULL ? body : "", now_s,
                                                      err)
                        : rc;

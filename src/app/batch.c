@@ -312,7 +312,7 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
     uint32_t max = max_records == 0 || max_records > ACSA_BATCH_RECORDS_MAX
                        ? ACSA_BATCH_RECORDS_DEFAULT : max_records;
     struct acsa_peer peer;
-    enum acsa_rc rc = STORE(app)->peer_get(app->store, party, &peer, err);
+    enum acsa_rc rc = SYNC_STORE(app)->peer_get(app->store, party, &peer, err);
     if (rc != ACSA_OK) {
         return rc;
     }
@@ -331,9 +331,9 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
      * whatever the scan then finds for the partner covers every one up to it. No write
      * transaction is taken, so that a server's read connections can export. */
     int64_t own_last = 0;
-    rc = rc == ACSA_OK ? STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
+    rc = rc == ACSA_OK ? SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
                        : rc;
-    rc = rc == ACSA_OK ? STORE(app)->record_scan(app->store, app->nation, party, after, max,
+    rc = rc == ACSA_OK ? SYNC_STORE(app)->record_scan(app->store, app->nation, party, after, max,
                                                  add_record, &b, err) : rc;
     if (rc == ACSA_OK) {
         memcpy(info->sender, app->nation, 2);
@@ -398,7 +398,7 @@ void acsa__app_quarantine(struct acsa_app *app, const char *peer, const char *vi
     struct acsa_error ignored;
     acsa_error_clear(&ignored);
     if (acsa_app_begin(app, &ignored) == ACSA_OK) {
-        enum acsa_rc rc = STORE(app)->quarantine_add(app->store, &row, &ignored);
+        enum acsa_rc rc = SYNC_STORE(app)->quarantine_add(app->store, &row, &ignored);
         if (acsa__app_end(app, rc, &ignored) != ACSA_OK) {
             return; /* Losing the quarantine entry must not lose the batch verdict. */
         }
@@ -435,7 +435,7 @@ static enum acsa_rc already_judged(struct acsa_app *app, const char *sender, int
                                    const uint8_t hash[ACSA_HASH_SIZE], struct acsa_error *why)
 {
     struct acsa_record_row stored;
-    enum acsa_rc rc = STORE(app)->record_get(app->store, sender, seq, &stored, why);
+    enum acsa_rc rc = SYNC_STORE(app)->record_get(app->store, sender, seq, &stored, why);
     if (rc == ACSA_ENOTFOUND) {
         acsa_error_clear(why);
         return ACSA_OK;
@@ -577,7 +577,7 @@ enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size
     enum acsa_rc rc = parse(buf, len, &p, true, err);
     result->info = p.info;
     if (rc == ACSA_OK) {
-        rc = STORE(app)->peer_get(app->store, p.info.sender, &peer, err);
+        rc = SYNC_STORE(app)->peer_get(app->store, p.info.sender, &peer, err);
         if (rc == ACSA_ENOTFOUND) {
             rc = acsa_error_set(err, ACSA_EFORBIDDEN, "sender", "sender: %s is not a partner "
                                 "node of %s (add it with \"acsa peer add\")", p.info.sender,
@@ -613,7 +613,7 @@ enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size
     }
     if (rc == ACSA_OK) {
         int64_t batch_id = 0;
-        rc = STORE(app)->batch_add(app->store, p.info.sender, via, p.info.after + 1,
+        rc = SYNC_STORE(app)->batch_add(app->store, p.info.sender, via, p.info.after + 1,
                                    p.info.through, p.info.count, digest, p.signature, now_s,
                                    &batch_id, err);
         rc = rc == ACSA_OK ? take_all(app, &p, via, batch_id, peer.received_through, now_s,
@@ -622,11 +622,13 @@ enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size
         /* The sender cannot hold more of our records than we wrote: its ack is taken up to our
          * last number (more would skip our next records in bundles made for it). */
         int64_t own_last = 0;
-        rc = rc == ACSA_OK ? STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
-                           : rc;
+        rc = rc == ACSA_OK
+                 ? SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
+                 : rc;
         int64_t ack = p.info.ack < own_last ? p.info.ack : own_last;
-        rc = rc == ACSA_OK ? STORE(app)->peer_advance(app->store, p.info.sender, p.info.through,
-                                                      ack, 0, err) : rc;
+        rc = rc == ACSA_OK ? SYNC_STORE(app)->peer_advance(app->store, p.info.sender,
+                                                           p.info.through, ack, 0, err)
+                           : rc;
         rc = acsa__app_finish(app, rc, "sync.import", object, err);
     }
     parsed_free(&p);

@@ -55,7 +55,7 @@ static enum acsa_rc load_grants(struct acsa_app *app, struct acsa__app_work *wor
     memset(set, 0, sizeof(*set));
     set->revoke_from = revoke_from;
     set->grants = work->grants;
-    enum acsa_rc rc = STORE(app)->grant_list(app->store, party, name, ACSA_DATE_NONE,
+    enum acsa_rc rc = LEDGER(app)->grant_list(app->store, party, name, ACSA_DATE_NONE,
                                              collect_grant, set, err);
     if (rc == ACSA_ESTOP) {
         return acsa_error_set(err, ACSA_ELIMIT, "", "official \"%s\" of %s has more "
@@ -139,7 +139,7 @@ enum acsa_rc acsa_app_grant_add(struct acsa_app *app, const struct acsa_grant *g
         return rc;
     }
     rc = check_new_grant(app, work, &g, err);
-    rc = rc == ACSA_OK ? STORE(app)->grant_add(app->store, &g, NULL, 0, out_id, err) : rc;
+    rc = rc == ACSA_OK ? LEDGER(app)->grant_add(app->store, &g, NULL, 0, out_id, err) : rc;
     g.id = *out_id;
     /* Our own officials' grants go to the partners, who check our approvals by them; a grant
      * entered for a partner without a node stays here, as the steps entered for it do. */
@@ -192,7 +192,7 @@ static enum acsa_rc revoke_all(struct acsa_app *app, const struct grant_set *set
 {
     enum acsa_rc rc = ACSA_OK;
     for (uint32_t i = 0; rc == ACSA_OK && i < set->revoke_count; i++) {
-        rc = STORE(app)->grant_revoke(app->store, set->revoke_ids[i], day, reason, err);
+        rc = LEDGER(app)->grant_revoke(app->store, set->revoke_ids[i], day, reason, err);
         if (rc != ACSA_OK || !set->revoke_local[i] || strcmp(party, app->nation) != 0) {
             continue;
         }
@@ -254,12 +254,12 @@ enum acsa_rc acsa__app_take_grant(struct acsa_app *app, struct acsa__app_work *w
                       "sign, not %s's", g.party, g.party, r->origin);
     }
     int64_t id = 0;
-    enum acsa_rc rc = STORE(app)->grant_find(app->store, r->origin, r->ref_id, &id, err);
+    enum acsa_rc rc = LEDGER(app)->grant_find(app->store, r->origin, r->ref_id, &id, err);
     if (rc == ACSA_OK) {
         if (g.revoked_day == ACSA_DATE_NONE) {
             return ACSA_OK; /* Known already: a record can only repeat what it said. */
         }
-        rc = STORE(app)->grant_revoke(app->store, id, g.revoked_day, g.revoke_reason, err);
+        rc = LEDGER(app)->grant_revoke(app->store, id, g.revoked_day, g.revoke_reason, err);
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err); /* Revoked before: the first revocation stands. */
             rc = ACSA_OK;
@@ -279,7 +279,7 @@ enum acsa_rc acsa__app_take_grant(struct acsa_app *app, struct acsa__app_work *w
                       "one official may hold over time", g.name, g.party,
                       ACSA_OFFICIAL_GRANTS_MAX);
     }
-    return rc == ACSA_OK ? STORE(app)->grant_add(app->store, &g, r->origin, r->ref_id, &id, err)
+    return rc == ACSA_OK ? LEDGER(app)->grant_add(app->store, &g, r->origin, r->ref_id, &id, err)
                          : rc;
 }
 
@@ -312,5 +312,5 @@ enum acsa_rc acsa_app_official_title(struct acsa_app *app, const char *party, co
 {
     title[0] = '\0';
     struct title_find find = {title, size, day, false};
-    return STORE(app)->grant_list(app->store, party, name, ACSA_DATE_NONE, title_of, &find, err);
+    return LEDGER(app)->grant_list(app->store, party, name, ACSA_DATE_NONE, title_of, &find, err);
 }

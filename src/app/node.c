@@ -184,7 +184,7 @@ enum acsa_rc acsa_app_peer_add(struct acsa_app *app, const char *party, const ch
         rc = acsa_error_set(err, ACSA_EREFUSED, "party", "party: no loaded agreement is between "
                             "%s and %s (load the agreement first)", app->nation, party);
     }
-    rc = rc == ACSA_OK ? STORE(app)->peer_put(app->store, &peer, err) : rc;
+    rc = rc == ACSA_OK ? SYNC_STORE(app)->peer_put(app->store, &peer, err) : rc;
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "peer:%s", party);
     return acsa__app_finish(app, rc, "peer.add", object, err);
@@ -240,7 +240,8 @@ enum acsa_rc acsa_app_request_check(struct acsa_app *app, const struct acsa_wire
     struct acsa_peer peer;
     const char *from = w->from != NULL ? w->from : "";
     enum acsa_rc rc = acsa__app_check_party(from, err) == ACSA_OK
-                          ? STORE(app)->peer_get(app->store, from, &peer, err) : ACSA_ENOTFOUND;
+                          ? SYNC_STORE(app)->peer_get(app->store, from, &peer, err)
+                          : ACSA_ENOTFOUND;
     if (rc == ACSA_ENOTFOUND) {
         return acsa_error_set(err, ACSA_EFORBIDDEN, "X-Acsa-Node",
                               "X-Acsa-Node: \"%.8s\" is not a partner node of %s", from,
@@ -298,13 +299,13 @@ enum acsa_rc acsa_request_verify_signature(const struct acsa_wire_request *w,
 enum acsa_rc acsa_app_peer_get(struct acsa_app *app, const char *party, struct acsa_peer *out,
                                struct acsa_error *err)
 {
-    return STORE(app)->peer_get(app->store, party, out, err);
+    return SYNC_STORE(app)->peer_get(app->store, party, out, err);
 }
 
 enum acsa_rc acsa_app_peer_list(struct acsa_app *app, acsa_peer_cb cb, void *ctx,
                                 struct acsa_error *err)
 {
-    return STORE(app)->peer_list(app->store, cb, ctx, err);
+    return SYNC_STORE(app)->peer_list(app->store, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_peer_advance(struct acsa_app *app, const char *party,
@@ -313,7 +314,7 @@ enum acsa_rc acsa_app_peer_advance(struct acsa_app *app, const char *party,
 {
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
-        rc = STORE(app)->peer_advance(app->store, party, received_through, acked_through,
+        rc = SYNC_STORE(app)->peer_advance(app->store, party, received_through, acked_through,
                                       last_sync_s, err);
         rc = acsa__app_end(app, rc, err);
     }
@@ -351,5 +352,5 @@ enum acsa_rc acsa_app_quarantine_list(struct acsa_app *app, uint32_t limit,
                                       acsa_quarantine_cb cb, void *ctx, struct acsa_error *err)
 {
     struct safe_rows rows = {cb, ctx};
-    return STORE(app)->quarantine_list(app->store, limit, safe_row, &rows, err);
+    return SYNC_STORE(app)->quarantine_list(app->store, limit, safe_row, &rows, err);
 }

@@ -55,7 +55,7 @@ enum acsa_rc acsa_app_quarantine_select(struct acsa_app *app, bool all, uint32_t
                                         acsa_quarantine_cb cb, void *ctx, struct acsa_error *err)
 {
     struct safe_rows rows = {cb, ctx, false};
-    return STORE(app)->quarantine_select(app->store, 0, all, limit, safe_row, &rows, err);
+    return SYNC_STORE(app)->quarantine_select(app->store, 0, all, limit, safe_row, &rows, err);
 }
 
 static enum acsa_rc no_entry(int64_t id, struct acsa_error *err)
@@ -68,7 +68,7 @@ enum acsa_rc acsa_app_quarantine_get(struct acsa_app *app, int64_t id, acsa_quar
                                      void *ctx, struct acsa_error *err)
 {
     struct safe_rows rows = {cb, ctx, false};
-    enum acsa_rc rc = id > 0 ? STORE(app)->quarantine_select(app->store, id, true, 1, safe_row,
+    enum acsa_rc rc = id > 0 ? SYNC_STORE(app)->quarantine_select(app->store, id, true, 1, safe_row,
                                                              &rows, err)
                              : ACSA_OK;
     return rc == ACSA_OK && !rows.found ? no_entry(id, err) : rc;
@@ -127,7 +127,8 @@ static enum acsa_rc check_input(int64_t id, const char *action, const char *by,
 static enum acsa_rc load_open(struct acsa_app *app, int64_t id, struct entry *e,
                               struct acsa_error *err)
 {
-    enum acsa_rc rc = STORE(app)->quarantine_select(app->store, id, true, 1, entry_keep, e, err);
+    enum acsa_rc rc =
+        SYNC_STORE(app)->quarantine_select(app->store, id, true, 1, entry_keep, e, err);
     if (rc == ACSA_ENOMEM) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
@@ -151,7 +152,7 @@ static enum acsa_rc retry_record(struct acsa_app *app, const struct entry *e, bo
 {
     const struct acsa_quarantine_row *q = &e->row;
     int64_t batch_id = 0;
-    enum acsa_rc rc = STORE(app)->batch_of_record(app->store, q->peer, q->seq, &batch_id, err);
+    enum acsa_rc rc = SYNC_STORE(app)->batch_of_record(app->store, q->peer, q->seq, &batch_id, err);
     if (rc == ACSA_ENOTFOUND) {
         acsa_error_clear(err);
         *refused = true;
@@ -216,7 +217,7 @@ static enum acsa_rc record_decision(struct acsa_app *app, struct acsa_quarantine
         acsa_text_quote(why->message, strnlen(why->message, sizeof(why->message)), d->refusal,
                         sizeof(d->refusal));
     }
-    enum acsa_rc rc = STORE(app)->quarantine_decide(app->store, d, err);
+    enum acsa_rc rc = SYNC_STORE(app)->quarantine_decide(app->store, d, err);
     if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, ACSA_EEXISTS, "id", "id: quarantine entry %lld was "
                               "resolved already; a decision is final",

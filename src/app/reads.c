@@ -11,13 +11,13 @@
 enum acsa_rc acsa_app_order_list(struct acsa_app *app, const struct acsa_order_filter *filter,
                                  acsa_order_cb cb, void *ctx, struct acsa_error *err)
 {
-    return STORE(app)->order_list(app->store, filter, cb, ctx, err);
+    return LEDGER(app)->order_list(app->store, filter, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_order_events(struct acsa_app *app, const char *number, acsa_event_cb cb,
                                    void *ctx, struct acsa_error *err)
 {
-    return STORE(app)->event_list(app->store, number, cb, ctx, err);
+    return LEDGER(app)->event_list(app->store, number, cb, ctx, err);
 }
 
 /* A name lookup's result: found, or not found (left empty), or a failure to report. */
@@ -38,16 +38,16 @@ enum acsa_rc acsa_app_order_view(struct acsa_app *app, struct acsa_order_view *v
     view->requester_unit[0] = '\0';
     view->supplier_unit[0] = '\0';
     if (o->requester_unit_id != 0) {
-        rc = looked_up(STORE(app)->unit_get(app->store, o->requester_unit_id, party,
+        rc = looked_up(LEDGER(app)->unit_get(app->store, o->requester_unit_id, party,
                                             view->requester_unit, &ignored),
                        view->requester_unit);
     }
     if (rc == ACSA_OK && o->supplier_unit_id != 0) {
-        rc = looked_up(STORE(app)->unit_get(app->store, o->supplier_unit_id, party,
+        rc = looked_up(LEDGER(app)->unit_get(app->store, o->supplier_unit_id, party,
                                             view->supplier_unit, &ignored),
                        view->supplier_unit);
     }
-    enum acsa_rc found = rc == ACSA_OK ? STORE(app)->activity_get(app->store, o->activity_id,
+    enum acsa_rc found = rc == ACSA_OK ? LEDGER(app)->activity_get(app->store, o->activity_id,
                                                                   &view->activity, &ignored)
                                        : rc;
     if (found != ACSA_OK) {
@@ -68,26 +68,26 @@ enum acsa_rc acsa_app_order_state_counts(struct acsa_app *app,
                                          struct acsa_error *err)
 {
     memset(counts, 0, sizeof(uint64_t) * ACSA_STATE_COUNT);
-    return STORE(app)->order_list(app->store, NULL, count_state, counts, err);
+    return LEDGER(app)->order_list(app->store, NULL, count_state, counts, err);
 }
 
 enum acsa_rc acsa_app_order_records(struct acsa_app *app, const char *number, acsa_record_cb cb,
                                     void *ctx, struct acsa_error *err)
 {
-    return STORE(app)->record_list(app->store, number, cb, ctx, err);
+    return SYNC_STORE(app)->record_list(app->store, number, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_order_fingerprints(struct acsa_app *app, const char *partner,
                                          acsa_fingerprint_cb cb, void *ctx,
                                          struct acsa_error *err)
 {
-    return STORE(app)->order_fingerprints(app->store, partner, cb, ctx, err);
+    return SYNC_STORE(app)->order_fingerprints(app->store, partner, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_own_last_seq(struct acsa_app *app, int64_t *out_seq,
                                    struct acsa_error *err)
 {
-    return STORE(app)->record_last_seq(app->store, app->nation, out_seq, err);
+    return SYNC_STORE(app)->record_last_seq(app->store, app->nation, out_seq, err);
 }
 
 enum acsa_rc acsa_app_agreement_get(struct acsa_app *app, const char *id,
@@ -105,38 +105,38 @@ enum acsa_rc acsa_app_agreement_list(struct acsa_app *app, acsa_agreement_cb cb,
 enum acsa_rc acsa_app_unit_list(struct acsa_app *app, acsa_unit_cb cb, void *ctx,
                                 struct acsa_error *err)
 {
-    return STORE(app)->unit_list(app->store, cb, ctx, err);
+    return LEDGER(app)->unit_list(app->store, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_unit_get(struct acsa_app *app, int64_t id, char *party, char *name,
                                struct acsa_error *err)
 {
-    return STORE(app)->unit_get(app->store, id, party, name, err);
+    return LEDGER(app)->unit_get(app->store, id, party, name, err);
 }
 
 enum acsa_rc acsa_app_activity_list(struct acsa_app *app, const char *agreement_id,
                                     acsa_activity_cb cb, void *ctx, struct acsa_error *err)
 {
-    return STORE(app)->activity_list(app->store, agreement_id, cb, ctx, err);
+    return LEDGER(app)->activity_list(app->store, agreement_id, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_activity_get(struct acsa_app *app, int64_t id, struct acsa_activity *out,
                                    struct acsa_error *err)
 {
-    return STORE(app)->activity_get(app->store, id, out, err);
+    return LEDGER(app)->activity_get(app->store, id, out, err);
 }
 
 enum acsa_rc acsa_app_grant_list(struct acsa_app *app, const char *party, const char *name,
                                  int32_t as_of_day, acsa_grant_cb cb, void *ctx,
                                  struct acsa_error *err)
 {
-    return STORE(app)->grant_list(app->store, party, name, as_of_day, cb, ctx, err);
+    return LEDGER(app)->grant_list(app->store, party, name, as_of_day, cb, ctx, err);
 }
 
 enum acsa_rc acsa_app_balance(struct acsa_app *app, const char *partner, int32_t as_of,
                               acsa_balance_cb cb, void *ctx, struct acsa_error *err)
 {
-    return STORE(app)->balance(app->store, partner != NULL ? partner : "", as_of, cb, ctx, err);
+    return LEDGER(app)->balance(app->store, partner != NULL ? partner : "", as_of, cb, ctx, err);
 }
 
 bool acsa_app_summary_visible(const struct acsa_user *viewer,

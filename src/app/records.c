@@ -63,7 +63,7 @@ static enum acsa_rc local_party_allowed(struct acsa_app *app, const struct acsa_
         return ACSA_OK;
     }
     struct acsa_peer peer;
-    enum acsa_rc rc = STORE(app)->peer_get(app->store, party, &peer, err);
+    enum acsa_rc rc = SYNC_STORE(app)->peer_get(app->store, party, &peer, err);
     if (rc == ACSA_ENOTFOUND) {
         acsa_error_clear(err);
         *manual = true; /* The partner keeps no node: its step is entered here, unsigned. */
@@ -85,7 +85,7 @@ enum acsa_rc acsa__app_ref_of(struct acsa_app *app, enum acsa_ref_kind kind, int
     if (local_id == 0) {
         return ACSA_OK;
     }
-    enum acsa_rc rc = STORE(app)->ref_origin(app->store, kind, local_id, out->origin, &out->id,
+    enum acsa_rc rc = SYNC_STORE(app)->ref_origin(app->store, kind, local_id, out->origin, &out->id,
                                              err);
     if (rc == ACSA_OK && out->origin[0] == '\0') {
         memcpy(out->origin, app->nation, sizeof(out->origin));
@@ -128,7 +128,7 @@ static enum acsa_rc store_record(struct acsa_app *app, struct acsa__app_work *wo
         memcpy(row.hash, hash, ACSA_HASH_SIZE);
     }
     if (rc == ACSA_OK) {
-        rc = STORE(app)->record_append(app->store, &row, err);
+        rc = SYNC_STORE(app)->record_append(app->store, &row, err);
     }
     return rc;
 }
@@ -137,7 +137,7 @@ static enum acsa_rc store_record(struct acsa_app *app, struct acsa__app_work *wo
 static enum acsa_rc next_seq(struct acsa_app *app, int64_t *out, struct acsa_error *err)
 {
     int64_t last = 0;
-    enum acsa_rc rc = STORE(app)->record_last_seq(app->store, app->nation, &last, err);
+    enum acsa_rc rc = SYNC_STORE(app)->record_last_seq(app->store, app->nation, &last, err);
     if (rc == ACSA_OK && last >= ACSA_RECORD_SEQ_MAX) {
         return acsa_error_set(err, ACSA_EREFUSED, "seq", "seq: this node has written record "
                               "%lld, the last number a record may have", (long long)last);
@@ -159,10 +159,10 @@ enum acsa_rc acsa__app_record_local(struct acsa_app *app, struct acsa__app_work 
     /* The chain head was read before this step's own write changed nothing in it: the order
      * row keeps the head until record_append moves it. */
     if (rc == ACSA_OK && r->command.step != ACSA_STEP_CREATE) {
-        rc = STORE(app)->chain_head(app->store, r->number, r->prev_hash, err);
+        rc = SYNC_STORE(app)->chain_head(app->store, r->number, r->prev_hash, err);
     }
     if (rc == ACSA_OK && r->command.step == ACSA_STEP_EXCHANGE) {
-        rc = STORE(app)->chain_head(app->store, r->other_number, r->other_prev_hash, err);
+        rc = SYNC_STORE(app)->chain_head(app->store, r->other_number, r->other_prev_hash, err);
     }
     return rc == ACSA_OK ? store_record(app, work, partner_of(app, &work->order), 0, NULL, 0, NULL,
                                         err)
@@ -184,12 +184,12 @@ enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind,
     enum acsa_rc rc = next_seq(app, &r->seq, err);
     if (rc == ACSA_OK && kind == ACSA_REF_UNIT) {
         r->kind = ACSA_RECORD_UNIT;
-        rc = STORE(app)->unit_get(app->store, id, r->unit_party, r->unit_name, err);
-        rc = rc == ACSA_OK ? STORE(app)->unit_service_get(app->store, id, r->unit_service, err)
+        rc = LEDGER(app)->unit_get(app->store, id, r->unit_party, r->unit_name, err);
+        rc = rc == ACSA_OK ? LEDGER(app)->unit_service_get(app->store, id, r->unit_service, err)
                            : rc;
     } else if (rc == ACSA_OK) {
         r->kind = ACSA_RECORD_ACTIVITY;
-        rc = STORE(app)->activity_get(app->store, id, &r->ref_activity, err);
+        rc = LEDGER(app)->activity_get(app->store, id, &r->ref_activity, err);
         rc = rc == ACSA_OK ? acsa__app_agreement(app, r->ref_activity.agreement_id,
                                                  &work->agreement, err) : rc;
         if (rc == ACSA_OK) {
@@ -267,9 +267,9 @@ static enum acsa_rc take_unit_service(struct acsa_app *app, int64_t id, const ch
         return ACSA_EREFUSED;
     }
     char held[ACSA_CODE_SIZE];
-    rc = STORE(app)->unit_service_get(app->store, id, held, err);
+    rc = LEDGER(app)->unit_service_get(app->store, id, held, err);
     if (rc == ACSA_OK && held[0] == '\0') {
-        rc = written(STORE(app)->unit_service_set(app->store, id, service, err), err);
+        rc = written(LEDGER(app)->unit_service_set(app->store, id, service, err), err);
     }
     return rc;
 }
@@ -281,7 +281,7 @@ static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
     const struct acsa_record *r = &work->record;
     enum acsa_ref_kind kind = r->kind == ACSA_RECORD_UNIT ? ACSA_REF_UNIT : ACSA_REF_ACTIVITY;
     int64_t id = 0;
-    enum acsa_rc rc = STORE(app)->ref_find(app->store, kind, r->origin, r->ref_id, &id, err);
+    enum acsa_rc rc = SYNC_STORE(app)->ref_find(app->store, kind, r->origin, r->ref_id, &id, err);
     if (rc != ACSA_ENOTFOUND) {
         return rc; /* Bound already (a record can only repeat what it said). */
     }
@@ -289,11 +289,11 @@ static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
     if (kind == ACSA_REF_UNIT) {
         rc = acsa__app_check_party(r->unit_party, err);
         rc = rc == ACSA_OK ? acsa__app_check_name("name", r->unit_name, ACSA_NAME_SIZE, err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->ref_by_name(app->store, kind, r->unit_party,
+        rc = rc == ACSA_OK ? SYNC_STORE(app)->ref_by_name(app->store, kind, r->unit_party,
                                                      r->unit_name, &id, err) : rc;
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
-            rc = written(STORE(app)->unit_add(app->store, r->unit_party, r->unit_name, &id, err),
+            rc = written(LEDGER(app)->unit_add(app->store, r->unit_party, r->unit_name, &id, err),
                          err);
         }
         rc = rc == ACSA_OK ? take_unit_service(app, id, r->unit_service, err) : rc;
@@ -305,14 +305,15 @@ static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
                           a->name, a->agreement_id);
         }
         rc = rc == ACSA_OK ? acsa_activity_validate(&work->agreement, a, err) : rc;
-        rc = rc == ACSA_OK ? STORE(app)->ref_by_name(app->store, kind, a->agreement_id, a->name,
-                                                     &id, err) : rc;
+        rc = rc == ACSA_OK ? SYNC_STORE(app)->ref_by_name(app->store, kind, a->agreement_id,
+                                                          a->name, &id, err)
+                           : rc;
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
-            rc = written(STORE(app)->activity_add(app->store, a, &id, err), err);
+            rc = written(LEDGER(app)->activity_add(app->store, a, &id, err), err);
         }
     }
-    return rc == ACSA_OK ? written(STORE(app)->ref_bind(app->store, kind, id, r->origin,
+    return rc == ACSA_OK ? written(SYNC_STORE(app)->ref_bind(app->store, kind, id, r->origin,
                                                         r->ref_id, err), err)
                          : rc;
 }
@@ -330,7 +331,7 @@ static enum acsa_rc resolve_ref(struct acsa_app *app, enum acsa_ref_kind kind,
         *out = ref->id;
         return ACSA_OK;
     }
-    enum acsa_rc rc = STORE(app)->ref_find(app->store, kind, ref->origin, ref->id, out, err);
+    enum acsa_rc rc = SYNC_STORE(app)->ref_find(app->store, kind, ref->origin, ref->id, out, err);
     if (rc == ACSA_ENOTFOUND) {
         return REFUSE(err, field, "%s: %s %s/%lld is not known here (its record has not "
                       "arrived)", field, kind == ACSA_REF_UNIT ? "unit" : "activity",
@@ -358,7 +359,7 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
                       r->number);
     }
     uint8_t head[ACSA_HASH_SIZE];
-    enum acsa_rc rc = STORE(app)->chain_head(app->store, r->number, head, err);
+    enum acsa_rc rc = SYNC_STORE(app)->chain_head(app->store, r->number, head, err);
     if (rc == ACSA_OK) {
         return REFUSE(err, "number", "number: order %s already exists here", r->number);
     }
@@ -388,7 +389,7 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
     rc = rc == ACSA_OK ? acsa__app_check_services(app, &work->agreement, d->requester,
                                                   d->requester_unit_id, d->supplier,
                                                   d->supplier_unit_id, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->activity_get(app->store, activity_id, &work->activity, err)
+    rc = rc == ACSA_OK ? LEDGER(app)->activity_get(app->store, activity_id, &work->activity, err)
                        : rc;
     /* The number must be the one the requester's node would give: requester-supplier-year. */
     char expected[ACSA_NUMBER_SIZE];
@@ -407,7 +408,7 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
     rc = rc == ACSA_OK ? acsa_order_create(&work->agreement, &work->activity, d, r->number,
                                            r->command.day, r->command.actor, &work->order,
                                            &work->event, err) : rc;
-    return rc == ACSA_OK ? written(STORE(app)->order_insert(app->store, &work->order,
+    return rc == ACSA_OK ? written(LEDGER(app)->order_insert(app->store, &work->order,
                                                             &work->event, err), err)
                          : rc;
 }
@@ -428,7 +429,7 @@ enum acsa_rc acsa__app_amend_take(struct acsa_app *app, struct acsa__app_work *w
                                               d->requester, err) : rc;
     rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id,
                                               d->supplier, err) : rc;
-    rc = rc == ACSA_OK ? STORE(app)->activity_get(app->store, work->order.activity_id,
+    rc = rc == ACSA_OK ? LEDGER(app)->activity_get(app->store, work->order.activity_id,
                                                   &work->activity, err) : rc;
     r->command.amend = d;
     r->command.activity = &work->activity;
@@ -441,7 +442,7 @@ static enum acsa_rc check_link(struct acsa_app *app, const char *number,
                                struct acsa_error *err)
 {
     bool known = false;
-    enum acsa_rc rc = STORE(app)->record_in_chain(app->store, number, prev, &known, err);
+    enum acsa_rc rc = SYNC_STORE(app)->record_in_chain(app->store, number, prev, &known, err);
     if (rc == ACSA_OK && !known) {
         return REFUSE(err, field, "%s: the record it follows on %s is not known here (missing, "
                       "refused, or out of order)", field, number);
@@ -516,7 +517,7 @@ static enum acsa_rc void_head(struct acsa_app *app, struct acsa__app_work *work,
     if (l == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = STORE(app)->event_list(app->store, work->order.number, keep_last, l, err);
+    enum acsa_rc rc = LEDGER(app)->event_list(app->store, work->order.number, keep_last, l, err);
     rc = rc == ACSA_OK ? acsa_order_void(&work->order, &l->last, l->dated_before,
                                          acsa__app_today(0), "acsa", work->fork_detail,
                                          &work->other_event, err)
@@ -533,7 +534,7 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
 {
     struct acsa_record *r = &work->record;
     struct acsa_command *cmd = &r->command;
-    enum acsa_rc rc = STORE(app)->order_get(app->store, r->number, &work->order, err);
+    enum acsa_rc rc = LEDGER(app)->order_get(app->store, r->number, &work->order, err);
     if (rc == ACSA_ENOTFOUND) {
         return REFUSE(err, "number", "number: order %s is not known here (its create record "
                       "has not arrived)", r->number);
@@ -559,7 +560,7 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
         return rc; /* Its signer may take it, and it follows a record known here: kept. */
     }
     if (cmd->step == ACSA_STEP_EXCHANGE) {
-        rc = STORE(app)->order_get(app->store, r->other_number, &work->other, err);
+        rc = LEDGER(app)->order_get(app->store, r->other_number, &work->other, err);
         if (rc == ACSA_ENOTFOUND) {
             return REFUSE(err, "other_number", "other_number: order %s is not known here",
                           r->other_number);
@@ -569,7 +570,7 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
         rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
                                                  &work->other, cmd, &work->event,
                                                  &work->other_event, err) : rc;
-        rc = rc == ACSA_OK ? written(STORE(app)->order_update(app->store, &work->other,
+        rc = rc == ACSA_OK ? written(LEDGER(app)->order_update(app->store, &work->other,
                                                               &work->other_event, err), err)
                            : rc;
     } else if (rc == ACSA_OK) {
@@ -592,11 +593,11 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
         cmd->activity = NULL;
         /* Our voided step, then the partner's: nothing is written unless both hold. */
         rc = rc == ACSA_OK && work->fork == ACSA__APP_FORK_VOID_HEAD
-                 ? written(STORE(app)->order_update(app->store, &work->other,
+                 ? written(LEDGER(app)->order_update(app->store, &work->other,
                                                     &work->other_event, err), err)
                  : rc;
     }
-    return rc == ACSA_OK ? written(STORE(app)->order_update(app->store, &work->order,
+    return rc == ACSA_OK ? written(LEDGER(app)->order_update(app->store, &work->order,
                                                             &work->event, err), err)
                          : rc;
 }
@@ -646,7 +647,7 @@ static enum acsa_rc head_find(struct acsa_app *app, const char *number,
     if (h->scratch == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = STORE(app)->record_list(app->store, number, find_head, h, err);
+    enum acsa_rc rc = SYNC_STORE(app)->record_list(app->store, number, find_head, h, err);
     acsa_free(h->scratch);
     h->scratch = NULL;
     return rc;
@@ -666,7 +667,7 @@ static enum acsa_rc settle_head(struct acsa_app *app, const struct acsa_record *
     struct acsa_step_key incoming = {.day = r->command.day, .seq = r->seq};
     memcpy(incoming.nation, r->origin, sizeof(incoming.nation));
     if (rc == ACSA_OK && h.found && acsa_step_key_compare(&h.key, &incoming) > 0) {
-        rc = STORE(app)->chain_head_set(app->store, r->number, old_head, err);
+        rc = SYNC_STORE(app)->chain_head_set(app->store, r->number, old_head, err);
     }
     return rc;
 }
@@ -757,7 +758,7 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
                       acsa_date_format(today, here), ACSA_RECORDED_DAY_SLACK);
     }
     struct acsa_record_row stored;
-    rc = STORE(app)->record_get(app->store, r->origin, r->seq, &stored, err);
+    rc = SYNC_STORE(app)->record_get(app->store, r->origin, r->seq, &stored, err);
     if (rc == ACSA_OK) {
         if (sodium_memcmp(hash, stored.hash, ACSA_HASH_SIZE) == 0) {
             *duplicate = true;
@@ -795,7 +796,7 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
                   r->command.step != ACSA_STEP_EXCHANGE;
     enum acsa__app_fork fork = ACSA__APP_FORK_NONE;
     if (single) {
-        rc = STORE(app)->chain_head(app->store, r->number, old_head, err);
+        rc = SYNC_STORE(app)->chain_head(app->store, r->number, old_head, err);
         if (rc == ACSA_ENOTFOUND) {
             return REFUSE(err, "number", "number: order %s is not known here (its create "
                           "record has not arrived)", r->number);
@@ -819,7 +820,7 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
     /* A partner's step that lost is kept with the order's records (the history both nodes
      * share) but not applied: our step stays the head of the chain. */
     rc = rc == ACSA_OK && fork == ACSA__APP_FORK_SUPERSEDED
-             ? written(STORE(app)->chain_head_set(app->store, r->number, old_head, err), err)
+             ? written(SYNC_STORE(app)->chain_head_set(app->store, r->number, old_head, err), err)
              : rc;
     *concurrent = fork == ACSA__APP_FORK_SUPERSEDED || fork == ACSA__APP_FORK_VOID_HEAD;
     rc = rc == ACSA_OK && *concurrent

@@ -166,7 +166,7 @@ enum acsa_rc acsa_app_overdue(struct acsa_app *app, int32_t as_of,
     struct acsa_order_filter filter;
     memset(&filter, 0, sizeof(filter));
     acsa_order_overdue_rule(as_of, &filter.due);
-    enum acsa_rc rc = STORE(app)->order_list(app->store, &filter, overdue_row, &scan, err);
+    enum acsa_rc rc = LEDGER(app)->order_list(app->store, &filter, overdue_row, &scan, err);
     met_free(&scan.met);
     if (rc == ACSA_OK && totals != NULL && totals->count > 1) {
         qsort(totals->items, totals->count, sizeof(totals->items[0]), compare_totals);
@@ -220,7 +220,7 @@ enum acsa_rc acsa_app_invoice_late(struct acsa_app *app, int32_t as_of,
     memset(&filter, 0, sizeof(filter));
     filter.state_set = true;
     filter.state = ACSA_STATE_DELIVERED;
-    enum acsa_rc rc = STORE(app)->order_list(app->store, &filter, late_row, &scan, err);
+    enum acsa_rc rc = LEDGER(app)->order_list(app->store, &filter, late_row, &scan, err);
     met_free(&scan.met);
     return rc;
 }
@@ -294,7 +294,7 @@ enum acsa_rc acsa_app_monthly(struct acsa_app *app, int32_t from_day,
 {
     memset(out, 0, sizeof(*out));
     struct monthly_scan scan = {app->nation, from_day, viewer, out, err};
-    enum acsa_rc rc = STORE(app)->order_list(app->store, NULL, monthly_row, &scan, err);
+    enum acsa_rc rc = LEDGER(app)->order_list(app->store, NULL, monthly_row, &scan, err);
     if (rc == ACSA_OK && out->count > 1) {
         qsort(out->items, out->count, sizeof(out->items[0]), compare_months);
     }

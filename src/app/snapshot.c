@@ -438,9 +438,9 @@ enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, i
     *out = NULL;
     *out_len = 0;
     struct acsa_peer peer;
-    enum acsa_rc rc = STORE(app)->peer_get(app->store, party, &peer, err);
+    enum acsa_rc rc = SYNC_STORE(app)->peer_get(app->store, party, &peer, err);
     int64_t own_last = 0;
-    rc = rc == ACSA_OK ? STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
+    rc = rc == ACSA_OK ? SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
                        : rc;
     if (rc != ACSA_OK) {
         return rc;
@@ -451,9 +451,9 @@ enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, i
      * reflect more than sender_through says, never less. */
     struct acsa_snapshot_writer w;
     acsa_snapshot_begin(&w, app->nation, party, now_s, own_last, peer.received_through);
-    rc = STORE(app)->order_fingerprints(app->store, party, add_order, &w, err);
+    rc = SYNC_STORE(app)->order_fingerprints(app->store, party, add_order, &w, err);
     acsa_snapshot_begin_balances(&w);
-    rc = rc == ACSA_OK ? STORE(app)->balance(app->store, party, ACSA_DATE_NONE, add_balance, &w,
+    rc = rc == ACSA_OK ? LEDGER(app)->balance(app->store, party, ACSA_DATE_NONE, add_balance, &w,
                                              err) : rc;
     uint8_t digest[32];
     acsa_snapshot_end(&w, digest);
@@ -560,8 +560,9 @@ static enum acsa_rc incoming_check(void *ctx, const struct acsa_batch_info *info
     enum acsa_rc rc = acsa_snapshot_decode(in->bytes, in->len, peer->key, info->sender,
                                            app->nation, &in->snapshot, err);
     struct acsa_snapshot_row held;
-    enum acsa_rc got = rc == ACSA_OK ? STORE(app)->snapshot_get(app->store, info->sender, &held,
-                                                                err) : ACSA_ENOTFOUND;
+    enum acsa_rc got = rc == ACSA_OK
+                           ? SYNC_STORE(app)->snapshot_get(app->store, info->sender, &held, err)
+                           : ACSA_ENOTFOUND;
     if (got == ACSA_OK) {
         acsa_free(held.bytes);
         rc = check_newer(&in->snapshot, &held, err);
@@ -586,7 +587,7 @@ static enum acsa_rc incoming_keep(void *ctx, struct acsa_error *err)
     row.received_s = in->now_s;
     row.bytes = (uint8_t *)in->bytes;
     row.len = in->len;
-    enum acsa_rc rc = STORE(in->app)->snapshot_put(in->app->store, &row, err);
+    enum acsa_rc rc = SYNC_STORE(in->app)->snapshot_put(in->app->store, &row, err);
     in->kept = rc == ACSA_OK;
     return rc;
 }
@@ -620,11 +621,11 @@ enum acsa_rc acsa_app_snapshot_latest(struct acsa_app *app, const char *party,
 {
     memset(out, 0, sizeof(*out));
     struct acsa_peer peer;
-    enum acsa_rc rc = STORE(app)->peer_get(app->store, party, &peer, err);
+    enum acsa_rc rc = SYNC_STORE(app)->peer_get(app->store, party, &peer, err);
     if (rc != ACSA_OK) {
         return rc;
     }
-    rc = STORE(app)->snapshot_get(app->store, party, row, err);
+    rc = SYNC_STORE(app)->snapshot_get(app->store, party, row, err);
     if (rc == ACSA_ENOTFOUND) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "snapshot", "snapshot: no snapshot of %s's "
                               "node has been received: offline reconciliation compares with "

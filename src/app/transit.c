@@ -42,11 +42,12 @@ static enum acsa_rc scan_order(void *ctx, const struct acsa_order_summary *summa
 {
     struct transit_scan *scan = ctx;
     struct acsa_store *store = scan->app->store;
-    enum acsa_rc rc = store->vtbl->order_get(store, summary->number, &scan->order, scan->err);
+    enum acsa_rc rc =
+        store->vtbl->ledger->order_get(store, summary->number, &scan->order, scan->err);
     rc = rc == ACSA_OK ? acsa__app_agreement(scan->app, scan->order.agreement_id,
                                              &scan->agreement, scan->err) : rc;
     scan->issue_count = 0;
-    rc = rc == ACSA_OK ? store->vtbl->event_list(store, summary->number, take_issue, scan,
+    rc = rc == ACSA_OK ? store->vtbl->ledger->event_list(store, summary->number, take_issue, scan,
                                                  scan->err) : rc;
     for (uint32_t no = 1; rc == ACSA_OK && no <= scan->order.line_count; no++) {
         struct acsa_transit_line line;
@@ -83,7 +84,7 @@ enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as_of, const char
         filter.state_set = true;
         filter.state = states[i];
         snprintf(filter.partner, sizeof(filter.partner), "%s", scan->partner);
-        rc = app->store->vtbl->order_list(app->store, &filter, scan_order, scan, err);
+        rc = app->store->vtbl->ledger->order_list(app->store, &filter, scan_order, scan, err);
     }
     acsa_free(scan);
     if (rc == ACSA_ENOMEM) {

@@ -23,27 +23,14 @@ struct acsa_store_copy_vtbl; /* store_copy.h */
 
 /* The interface version a backend is built against: acsa_store_open refuses a backend whose
  * vtable carries another. Raise it with every change to a table below. */
-#define ACSA_STORE_INTERFACE_VERSION 8
+#define ACSA_STORE_INTERFACE_VERSION 9
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
  * ACSA_ENOMEM. None is thread-safe on one handle. */
-struct acsa_store_vtbl {
-    uint32_t version; /* ACSA_STORE_INTERFACE_VERSION. */
-    void (*close)(struct acsa_store *store);
-    /* Transactions nest: the outermost begin_write starts the write transaction, an inner one
-     * a savepoint. commit and rollback end the innermost level; rolling back an inner level
-     * keeps what the outer levels wrote. */
-    enum acsa_rc (*begin_write)(struct acsa_store *store, struct acsa_error *err);
-    enum acsa_rc (*commit)(struct acsa_store *store, struct acsa_error *err);
-    void (*rollback)(struct acsa_store *store);
-
-    /* Node settings: "nation", "name". value_size includes the NUL. */
-    enum acsa_rc (*meta_get)(struct acsa_store *store, const char *key, char *value,
-                             size_t value_size, struct acsa_error *err);
-    enum acsa_rc (*meta_set)(struct acsa_store *store, const char *key, const char *value,
-                             struct acsa_error *err);
-
+/* Orders and what they refer to: agreements, units, officials and their grants, activities,
+ * orders, events, numbering, and the reports read from them. */
+struct acsa_store_ledger {
     /* Agreements are kept as the canonical JSON the application made of them (what is read
      * back), with the JSON text they were loaded from as a record; the store never parses
      * either. agreement_get hands the canonical text of id to cb (ENOTFOUND if none). */
@@ -109,6 +96,66 @@ struct acsa_store_vtbl {
     enum acsa_rc (*balance)(struct acsa_store *store, const char *partner, int32_t as_of_day,
                             acsa_balance_cb cb, void *ctx, struct acsa_error *err);
 
+    /* The id of the event the last order_insert or order_update on this handle stored (so
+     * that an answer can show the event without reading it back); 0 before any. */
+    int64_t (*last_event_id)(struct acsa_store *store);
+
+    /* The next number of an invoice series ("IN-INV") in year: 1, 2, ... never reused, bumped
+     * inside the caller's transaction (ARCHITECTURE.md "Invoices"). */
+    enum acsa_rc (*invoice_next_sequence)(struct acsa_store *store, const char *series,
+                                          int32_t year, int64_t *out_sequence,
+                                          struct acsa_error *err);
+    /* Version 4: dated grants of officials. */
+    /* Adds a grant (and its official, if new, so users can name it); origin NULL for one
+     * made here, else the partner node and its id of the grant. */
+    enum acsa_rc (*grant_add)(struct acsa_store *store, const struct acsa_grant *grant,
+                              const char *origin, int64_t origin_id, int64_t *out_id,
+                              struct acsa_error *err);
+    /* Records the revocation of a grant from day on; a grant revoked already keeps its
+     * first revocation (ENOTFOUND: no such grant). */
+    enum acsa_rc (*grant_revoke)(struct acsa_store *store, int64_t id, int32_t day,
+                                 const char *reason, struct acsa_error *err);
+    /* Grants by party and exact name (either NULL: all), oldest first; as_of_day not
+     * ACSA_DATE_NONE keeps those in force on that day. */
+    enum acsa_rc (*grant_list)(struct acsa_store *store, const char *party, const char *name,
+                               int32_t as_of_day, acsa_grant_cb cb, void *ctx,
+                               struct acsa_error *err);
+    /* The local id of the grant a partner numbered origin_id; ENOTFOUND if none. */
+    enum acsa_rc (*grant_find)(struct acsa_store *store, const char *origin, int64_t origin_id,
+                               int64_t *out_id, struct acsa_error *err);
+    /* Version 4. Agreement lifecycle: amendments are versions after the one loaded first,
+     * append-only, listed by effective day (index 0 is the first amendment; ENOTFOUND past
+     * the last). Notice and termination are one each per agreement (kind "notice" or
+     * "terminate"; a second: EEXISTS; none: ENOTFOUND, err untouched). */
+    /* entered_by (ACSA_NATION_SIZE bytes, or NULL): the party whose node entered it; the
+     * version's canonical text goes to cb. */
+    enum acsa_rc (*agreement_version_get)(struct acsa_store *store, const char *id,
+                                          uint32_t index, acsa_agreement_json_cb cb, void *ctx,
+                                          int32_t *out_effective_day, char *entered_by,
+                                          struct acsa_error *err);
+    enum acsa_rc (*agreement_event_add)(struct acsa_store *store, const char *id,
+                                        const char *kind, int32_t day, const char *party,
+                                        const char *reason, struct acsa_error *err);
+    /* party holds ACSA_NATION_SIZE bytes, reason ACSA_TEXT_SIZE. */
+    enum acsa_rc (*agreement_event_get)(struct acsa_store *store, const char *id,
+                                        const char *kind, int32_t *out_day, char *party,
+                                        char *reason, struct acsa_error *err);
+    /* The participating service of a unit (ACSA_CODE_SIZE bytes; "" if never given). */
+    enum acsa_rc (*unit_service_set)(struct acsa_store *store, int64_t id, const char *service,
+                                     struct acsa_error *err);
+    enum acsa_rc (*unit_service_get)(struct acsa_store *store, int64_t id, char *service,
+                                     struct acsa_error *err);
+    /* An amendment, as canonical JSON, with the party that entered it ("" for none);
+     * agreement_version_get reads the party back. */
+    enum acsa_rc (*agreement_version_add_by)(struct acsa_store *store,
+                                             const struct acsa_agreement *agreement,
+                                             int32_t effective_day, const char *canonical_json,
+                                             const char *source_json, const char *party,
+                                             struct acsa_error *err);
+};
+
+/* Accounts: users, sessions, API tokens, idempotency records and the audit log. */
+struct acsa_store_accounts {
     /* ---- Version 2: accounts, sessions, API tokens, sign-in throttling, idempotency and the
      * audit log. Times are Unix seconds; secrets arrive here only as hashes. */
 
@@ -179,11 +226,11 @@ struct acsa_store_vtbl {
     /* Records with id > after_id, oldest first, at most limit (0: all). */
     enum acsa_rc (*audit_list)(struct acsa_store *store, int64_t after_id, uint32_t limit,
                                acsa_audit_cb cb, void *ctx, struct acsa_error *err);
+};
 
-    /* The id of the event the last order_insert or order_update on this handle stored (so
-     * that an answer can show the event without reading it back); 0 before any. */
-    int64_t (*last_event_id)(struct acsa_store *store);
-
+/* Node to node: partner nodes, signed records and their chains, batches, the quarantine, the
+ * origins of reference data, fingerprints and partners' snapshots. */
+struct acsa_store_sync {
     /* ---- Version 3: partner nodes, records, signed batches, quarantine, reference origins,
      * fingerprints. */
 
@@ -263,62 +310,11 @@ struct acsa_store_vtbl {
                                        acsa_fingerprint_cb cb, void *ctx,
                                        struct acsa_error *err);
 
-    /* ---- Version 4 -------------------------------------------------------------------- */
-
-    /* The next number of an invoice series ("IN-INV") in year: 1, 2, ... never reused, bumped
-     * inside the caller's transaction (ARCHITECTURE.md "Invoices"). */
-    enum acsa_rc (*invoice_next_sequence)(struct acsa_store *store, const char *series,
-                                          int32_t year, int64_t *out_sequence,
-                                          struct acsa_error *err);
-    /* Version 4: dated grants of officials. */
-    /* Adds a grant (and its official, if new, so users can name it); origin NULL for one
-     * made here, else the partner node and its id of the grant. */
-    enum acsa_rc (*grant_add)(struct acsa_store *store, const struct acsa_grant *grant,
-                              const char *origin, int64_t origin_id, int64_t *out_id,
-                              struct acsa_error *err);
-    /* Records the revocation of a grant from day on; a grant revoked already keeps its
-     * first revocation (ENOTFOUND: no such grant). */
-    enum acsa_rc (*grant_revoke)(struct acsa_store *store, int64_t id, int32_t day,
-                                 const char *reason, struct acsa_error *err);
-    /* Grants by party and exact name (either NULL: all), oldest first; as_of_day not
-     * ACSA_DATE_NONE keeps those in force on that day. */
-    enum acsa_rc (*grant_list)(struct acsa_store *store, const char *party, const char *name,
-                               int32_t as_of_day, acsa_grant_cb cb, void *ctx,
-                               struct acsa_error *err);
-    /* The local id of the grant a partner numbered origin_id; ENOTFOUND if none. */
-    enum acsa_rc (*grant_find)(struct acsa_store *store, const char *origin, int64_t origin_id,
-                               int64_t *out_id, struct acsa_error *err);
-    /* Version 4. Agreement lifecycle: amendments are versions after the one loaded first,
-     * append-only, listed by effective day (index 0 is the first amendment; ENOTFOUND past
-     * the last). Notice and termination are one each per agreement (kind "notice" or
-     * "terminate"; a second: EEXISTS; none: ENOTFOUND, err untouched). */
-    /* entered_by (ACSA_NATION_SIZE bytes, or NULL): the party whose node entered it; the
-     * version's canonical text goes to cb. */
-    enum acsa_rc (*agreement_version_get)(struct acsa_store *store, const char *id,
-                                          uint32_t index, acsa_agreement_json_cb cb, void *ctx,
-                                          int32_t *out_effective_day, char *entered_by,
-                                          struct acsa_error *err);
-    enum acsa_rc (*agreement_event_add)(struct acsa_store *store, const char *id,
-                                        const char *kind, int32_t day, const char *party,
-                                        const char *reason, struct acsa_error *err);
-    /* party holds ACSA_NATION_SIZE bytes, reason ACSA_TEXT_SIZE. */
-    enum acsa_rc (*agreement_event_get)(struct acsa_store *store, const char *id,
-                                        const char *kind, int32_t *out_day, char *party,
-                                        char *reason, struct acsa_error *err);
-    /* The participating service of a unit (ACSA_CODE_SIZE bytes; "" if never given). */
-    enum acsa_rc (*unit_service_set)(struct acsa_store *store, int64_t id, const char *service,
-                                     struct acsa_error *err);
-    enum acsa_rc (*unit_service_get)(struct acsa_store *store, int64_t id, char *service,
-                                     struct acsa_error *err);
-    /* ---- Version 4: concurrent steps. */
-
     /* Makes hash (a stored record of the order) the head of the order's chain: after
      * concurrent steps the head is the later of them in the order both nodes use, whichever
      * arrived last. ENOTFOUND if there is no such order. */
     enum acsa_rc (*chain_head_set)(struct acsa_store *store, const char *number,
                                    const uint8_t hash[ACSA_HASH_SIZE], struct acsa_error *err);
-
-    /* ---- Version 5: decisions on the quarantine ----------------------------------------- */
 
     /* Quarantine entries, newest first, at most limit (0: all), with their status and last
      * decision: id > 0 that entry alone (none: no call); otherwise the open ones, or every one
@@ -335,15 +331,7 @@ struct acsa_store_vtbl {
      * in more than once); ENOTFOUND if none. */
     enum acsa_rc (*batch_of_record)(struct acsa_store *store, const char *peer, int64_t seq,
                                     int64_t *out_batch_id, struct acsa_error *err);
-    /* An amendment, as canonical JSON, with the party that entered it ("" for none);
-     * agreement_version_get reads the party back. */
-    enum acsa_rc (*agreement_version_add_by)(struct acsa_store *store,
-                                             const struct acsa_agreement *agreement,
-                                             int32_t effective_day, const char *canonical_json,
-                                             const char *source_json, const char *party,
-                                             struct acsa_error *err);
 
-    /* ---- Version 5: the latest snapshot of each partner (offline reconciliation) ---------- */
     /* Keeps row as the partner's one snapshot, replacing the one before (the app decides
      * that it is newer). */
     enum acsa_rc (*snapshot_put)(struct acsa_store *store, const struct acsa_snapshot_row *row,
@@ -352,7 +340,27 @@ struct acsa_store_vtbl {
      * release it with acsa_free. */
     enum acsa_rc (*snapshot_get)(struct acsa_store *store, const char *party,
                                  struct acsa_snapshot_row *out, struct acsa_error *err);
+};
 
+struct acsa_store_vtbl {
+    uint32_t version; /* ACSA_STORE_INTERFACE_VERSION. */
+    void (*close)(struct acsa_store *store);
+    /* Transactions nest: the outermost begin_write starts the write transaction, an inner one
+     * a savepoint. commit and rollback end the innermost level; rolling back an inner level
+     * keeps what the outer levels wrote. */
+    enum acsa_rc (*begin_write)(struct acsa_store *store, struct acsa_error *err);
+    enum acsa_rc (*commit)(struct acsa_store *store, struct acsa_error *err);
+    void (*rollback)(struct acsa_store *store);
+
+    /* Node settings: "nation", "name". value_size includes the NUL. */
+    enum acsa_rc (*meta_get)(struct acsa_store *store, const char *key, char *value,
+                             size_t value_size, struct acsa_error *err);
+    enum acsa_rc (*meta_set)(struct acsa_store *store, const char *key, const char *value,
+                             struct acsa_error *err);
+    /* The three tables of the interface. */
+    const struct acsa_store_ledger *ledger;
+    const struct acsa_store_accounts *accounts;
+    const struct acsa_store_sync *sync;
     /* Copying a whole node, table by table (acsa migrate): store_copy.h. */
     const struct acsa_store_copy_vtbl *copy;
 };

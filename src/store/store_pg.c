@@ -203,14 +203,7 @@ static int64_t store_last_event_id(struct acsa_store *store)
     return acsa__pg_of(store)->last_event_id;
 }
 
-static const struct acsa_store_vtbl pg_vtbl = {
-    .version = ACSA_STORE_INTERFACE_VERSION,
-    .close = store_close,
-    .begin_write = store_begin_write,
-    .commit = store_commit,
-    .rollback = store_rollback,
-    .meta_get = store_meta_get,
-    .meta_set = store_meta_set,
+static const struct acsa_store_ledger pg_ledger = {
     .agreement_put = acsa__pg_agreement_put,
     .agreement_get = acsa__pg_agreement_get,
     .agreement_list = acsa__pg_agreement_list,
@@ -230,6 +223,21 @@ static const struct acsa_store_vtbl pg_vtbl = {
     .order_list = acsa__pg_order_list,
     .event_list = acsa__pg_event_list,
     .balance = acsa__pg_balance,
+    .last_event_id = store_last_event_id,
+    .invoice_next_sequence = acsa__pg_invoice_next_sequence,
+    .grant_add = acsa__pg_grant_add,
+    .grant_revoke = acsa__pg_grant_revoke,
+    .grant_list = acsa__pg_grant_list,
+    .grant_find = acsa__pg_grant_find,
+    .agreement_version_get = acsa__pg_agreement_version_get,
+    .agreement_event_add = acsa__pg_agreement_event_add,
+    .agreement_event_get = acsa__pg_agreement_event_get,
+    .unit_service_set = acsa__pg_unit_service_set,
+    .unit_service_get = acsa__pg_unit_service_get,
+    .agreement_version_add_by = acsa__pg_agreement_version_add_by,
+};
+
+static const struct acsa_store_accounts pg_accounts = {
     .user_add = acsa__pg_user_add,
     .user_get = acsa__pg_user_get,
     .user_list = acsa__pg_user_list,
@@ -249,7 +257,9 @@ static const struct acsa_store_vtbl pg_vtbl = {
     .audit_last = acsa__pg_audit_last,
     .audit_append = acsa__pg_audit_append,
     .audit_list = acsa__pg_audit_list,
-    .last_event_id = store_last_event_id,
+};
+
+static const struct acsa_store_sync pg_sync = {
     .peer_put = acsa__pg_peer_put,
     .peer_get = acsa__pg_peer_get,
     .peer_list = acsa__pg_peer_list,
@@ -269,23 +279,25 @@ static const struct acsa_store_vtbl pg_vtbl = {
     .ref_origin = acsa__pg_ref_origin,
     .ref_by_name = acsa__pg_ref_by_name,
     .order_fingerprints = acsa__pg_order_fingerprints,
-    .invoice_next_sequence = acsa__pg_invoice_next_sequence,
-    .grant_add = acsa__pg_grant_add,
-    .grant_revoke = acsa__pg_grant_revoke,
-    .grant_list = acsa__pg_grant_list,
-    .grant_find = acsa__pg_grant_find,
-    .agreement_version_get = acsa__pg_agreement_version_get,
-    .agreement_event_add = acsa__pg_agreement_event_add,
-    .agreement_event_get = acsa__pg_agreement_event_get,
-    .unit_service_set = acsa__pg_unit_service_set,
-    .unit_service_get = acsa__pg_unit_service_get,
     .chain_head_set = acsa__pg_chain_head_set,
     .quarantine_select = acsa__pg_quarantine_select,
     .quarantine_decide = acsa__pg_quarantine_decide,
     .batch_of_record = acsa__pg_batch_of_record,
-    .agreement_version_add_by = acsa__pg_agreement_version_add_by,
     .snapshot_put = acsa__pg_snapshot_put,
     .snapshot_get = acsa__pg_snapshot_get,
+};
+
+static const struct acsa_store_vtbl pg_vtbl = {
+    .version = ACSA_STORE_INTERFACE_VERSION,
+    .close = store_close,
+    .begin_write = store_begin_write,
+    .commit = store_commit,
+    .rollback = store_rollback,
+    .meta_get = store_meta_get,
+    .meta_set = store_meta_set,
+    .ledger = &pg_ledger,
+    .accounts = &pg_accounts,
+    .sync = &pg_sync,
     .copy = &acsa__pg_copy_vtbl,
 };
 

@@ -559,14 +559,7 @@ static void store_close(struct acsa_store *store)
     acsa_free(s);
 }
 
-static const struct acsa_store_vtbl sqlite_vtbl = {
-    .version = ACSA_STORE_INTERFACE_VERSION,
-    .close = store_close,
-    .begin_write = store_begin_write,
-    .commit = store_commit,
-    .rollback = store_rollback,
-    .meta_get = store_meta_get,
-    .meta_set = store_meta_set,
+static const struct acsa_store_ledger sqlite_ledger = {
     .agreement_put = acsa__sqlite_agreement_put,
     .agreement_get = acsa__sqlite_agreement_get,
     .agreement_list = acsa__sqlite_agreement_list,
@@ -586,6 +579,21 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .order_list = acsa__sqlite_order_list,
     .event_list = acsa__sqlite_event_list,
     .balance = acsa__sqlite_balance,
+    .last_event_id = acsa__sqlite_last_event_id,
+    .invoice_next_sequence = acsa__sqlite_invoice_next_sequence,
+    .grant_add = acsa__sqlite_grant_add,
+    .grant_revoke = acsa__sqlite_grant_revoke,
+    .grant_list = acsa__sqlite_grant_list,
+    .grant_find = acsa__sqlite_grant_find,
+    .agreement_version_get = acsa__sqlite_agreement_version_get,
+    .agreement_event_add = acsa__sqlite_agreement_event_add,
+    .agreement_event_get = acsa__sqlite_agreement_event_get,
+    .unit_service_set = acsa__sqlite_unit_service_set,
+    .unit_service_get = acsa__sqlite_unit_service_get,
+    .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
+};
+
+static const struct acsa_store_accounts sqlite_accounts = {
     .user_add = acsa__sqlite_user_add,
     .user_get = acsa__sqlite_user_get,
     .user_list = acsa__sqlite_user_list,
@@ -605,7 +613,9 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .audit_last = acsa__sqlite_audit_last,
     .audit_append = acsa__sqlite_audit_append,
     .audit_list = acsa__sqlite_audit_list,
-    .last_event_id = acsa__sqlite_last_event_id,
+};
+
+static const struct acsa_store_sync sqlite_sync = {
     .peer_put = acsa__sqlite_peer_put,
     .peer_get = acsa__sqlite_peer_get,
     .peer_list = acsa__sqlite_peer_list,
@@ -625,23 +635,25 @@ static const struct acsa_store_vtbl sqlite_vtbl = {
     .ref_origin = acsa__sqlite_ref_origin,
     .ref_by_name = acsa__sqlite_ref_by_name,
     .order_fingerprints = acsa__sqlite_order_fingerprints,
-    .invoice_next_sequence = acsa__sqlite_invoice_next_sequence,
-    .grant_add = acsa__sqlite_grant_add,
-    .grant_revoke = acsa__sqlite_grant_revoke,
-    .grant_list = acsa__sqlite_grant_list,
-    .grant_find = acsa__sqlite_grant_find,
-    .agreement_version_get = acsa__sqlite_agreement_version_get,
-    .agreement_event_add = acsa__sqlite_agreement_event_add,
-    .agreement_event_get = acsa__sqlite_agreement_event_get,
-    .unit_service_set = acsa__sqlite_unit_service_set,
-    .unit_service_get = acsa__sqlite_unit_service_get,
     .chain_head_set = acsa__sqlite_chain_head_set,
     .quarantine_select = acsa__sqlite_quarantine_select,
     .quarantine_decide = acsa__sqlite_quarantine_decide,
     .batch_of_record = acsa__sqlite_batch_of_record,
-    .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
     .snapshot_put = acsa__sqlite_snapshot_put,
     .snapshot_get = acsa__sqlite_snapshot_get,
+};
+
+static const struct acsa_store_vtbl sqlite_vtbl = {
+    .version = ACSA_STORE_INTERFACE_VERSION,
+    .close = store_close,
+    .begin_write = store_begin_write,
+    .commit = store_commit,
+    .rollback = store_rollback,
+    .meta_get = store_meta_get,
+    .meta_set = store_meta_set,
+    .ledger = &sqlite_ledger,
+    .accounts = &sqlite_accounts,
+    .sync = &sqlite_sync,
     .copy = &acsa__sqlite_copy_vtbl,
 };
 

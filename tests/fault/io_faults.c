@@ -230,7 +230,7 @@ static void lost_transaction_refused(struct io *io)
     if (begun == ACSA_OK) {
         (void)sqlite3_exec(acsa__sqlite_of(store)->db, "ROLLBACK", NULL, NULL, NULL);
         nested = store->vtbl->begin_write(store, &err);
-        written = store->vtbl->unit_add(store, "JP", "JGSDF", &id, &err);
+        written = store->vtbl->ledger->unit_add(store, "JP", "JGSDF", &id, &err);
         store->vtbl->rollback(store);
     }
     acsa_store_close(store);

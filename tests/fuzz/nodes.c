@@ -183,7 +183,7 @@ static int64_t ref_of(struct fuzz_node *n, enum acsa_ref_kind kind, int64_t orig
     int64_t id = 0;
     struct acsa_error err;
     struct acsa_store *s = acsa__app_store(n->app);
-    check(s->vtbl->ref_find(s, kind, "IN", origin_id, &id, &err), &err, "ref");
+    check(s->vtbl->sync->ref_find(s, kind, "IN", origin_id, &id, &err), &err, "ref");
     return id;
 }
 

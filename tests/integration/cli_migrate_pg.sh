@@ -16,6 +16,9 @@ fi
 # lib.sh points DB at PostgreSQL; here the nodes start on SQLite and PG is the target.
 PG=$ACSA_TEST_PG
 unset ACSA_KEY
+# The two-node case starts its nodes on SQLite (sync_lib.sh makes them on PostgreSQL when
+# ACSA_TEST_PG is set): the PostgreSQL database is only the target.
+unset ACSA_TEST_PG
 DEMO="$TEST_DIR/demo.db"
 
 # Another database of the test cluster: its URI, created empty.

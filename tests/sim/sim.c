@@ -222,7 +222,7 @@ static int64_t last_seq(struct node *n, const char *origin)
 {
     int64_t seq = 0;
     struct acsa_error err;
-    CHECK(store_of(n)->vtbl->record_last_seq(store_of(n), origin, &seq, &err), &err);
+    CHECK(store_of(n)->vtbl->sync->record_last_seq(store_of(n), origin, &seq, &err), &err);
     return seq;
 }
 
@@ -654,8 +654,9 @@ static void check_records(int x, int y)
         struct acsa_record_row mine;
         struct acsa_record_row got;
         struct acsa_error err;
-        CHECK(store_of(b)->vtbl->record_get(store_of(b), b->nation, seq, &mine, &err), &err);
-        enum acsa_rc rc = store_of(a)->vtbl->record_get(store_of(a), b->nation, seq, &got, &err);
+        CHECK(store_of(b)->vtbl->sync->record_get(store_of(b), b->nation, seq, &mine, &err), &err);
+        enum acsa_rc rc =
+            store_of(a)->vtbl->sync->record_get(store_of(a), b->nation, seq, &got, &err);
         bool refused = was_refused(x, b->nation, seq);
         if (rc == ACSA_OK && memcmp(mine.hash, got.hash, sizeof(mine.hash)) != 0) {
             fail("%s/%" PRId64 " differs on %s", b->nation, seq, a->nation);
@@ -745,12 +746,13 @@ static bool load_chain(int index, const char *number, struct chain *c)
     }
     CHECK(rc, &err);
     c->count = 0;
-    CHECK(store_of(n)->vtbl->record_list(store_of(n), number, add_link, c, &err), &err);
+    CHECK(store_of(n)->vtbl->sync->record_list(store_of(n), number, add_link, c, &err), &err);
     /* A conflict decided here is a partner's record kept unapplied, or a step of ours voided:
      * its event and the void's both count among the events. */
     uint32_t decided = concurrent_of(n, number);
     uint32_t voids = 0;
-    CHECK(store_of(n)->vtbl->event_list(store_of(n), number, count_voids, &voids, &err), &err);
+    CHECK(store_of(n)->vtbl->ledger->event_list(store_of(n), number, count_voids, &voids, &err),
+          &err);
     if (c->count + 2 * voids != sim.order->event_count + decided) {
         fail("%s on %s: %u events (%u voids) and %u conflicts decided, but %u records in its "
              "chain", number, n->nation, sim.order->event_count, voids, decided, c->count);
@@ -825,7 +827,7 @@ static void check_fingerprints(void)
         struct node *n = &sim.nodes[k];
         struct acsa_error err;
         prints[k].count = 0;
-        CHECK(store_of(n)->vtbl->order_fingerprints(store_of(n), sim.nodes[1 - k].nation,
+        CHECK(store_of(n)->vtbl->sync->order_fingerprints(store_of(n), sim.nodes[1 - k].nation,
                                                     add_fingerprint, &prints[k], &err), &err);
     }
     uint32_t i = 0;
@@ -881,7 +883,7 @@ static void check_balances(void)
         struct acsa_store *s = store_of(&sim.nodes[k]);
         struct acsa_error err;
         memset(&ledgers[k], 0, sizeof(ledgers[k]));
-        CHECK(s->vtbl->balance(s, sim.nodes[1 - k].nation, ACSA_DATE_NONE, add_balance,
+        CHECK(s->vtbl->ledger->balance(s, sim.nodes[1 - k].nation, ACSA_DATE_NONE, add_balance,
                                &ledgers[k], &err), &err);
     }
     for (uint32_t i = 0; i < ledgers[0].count; i++) {
@@ -907,7 +909,7 @@ static int64_t local_ref(struct node *n, enum acsa_ref_kind kind, int64_t origin
 {
     int64_t id = 0;
     struct acsa_error err;
-    CHECK(store_of(n)->vtbl->ref_find(store_of(n), kind, "IN", origin_id, &id, &err), &err);
+    CHECK(store_of(n)->vtbl->sync->ref_find(store_of(n), kind, "IN", origin_id, &id, &err), &err);
     return id;
 }
 

@@ -15,13 +15,16 @@
 
 /* Every entry of struct acsa_store_vtbl, in its order: one forwarder each. The version and
  * the count of function pointers must match the interface (raise them with it). */
-#define FAULT_ENTRIES 82 /* 81 functions, and the copy table (not forwarded: NULL). */
-_Static_assert(ACSA_STORE_INTERFACE_VERSION == 8,
+#define FAULT_ENTRIES 81
+#define FUNCTIONS(type) (sizeof(type) / sizeof(void (*)(void)))
+_Static_assert(ACSA_STORE_INTERFACE_VERSION == 9,
                "the store interface changed: forward its new entries in store_fault.c");
-_Static_assert((sizeof(struct acsa_store_vtbl) - offsetof(struct acsa_store_vtbl, close)) /
-                       sizeof(void (*)(void)) ==
+_Static_assert(FUNCTIONS(struct acsa_store_ledger) + FUNCTIONS(struct acsa_store_accounts) +
+                       FUNCTIONS(struct acsa_store_sync) +
+                       (offsetof(struct acsa_store_vtbl, ledger) -
+                        offsetof(struct acsa_store_vtbl, close)) / sizeof(void (*)(void)) ==
                    FAULT_ENTRIES,
-               "struct acsa_store_vtbl has an entry store_fault.c does not forward");
+               "the store interface has an entry store_fault.c does not forward");
 
 const unsigned acsa_store_fault_forwarded = FAULT_ENTRIES;
 
@@ -118,7 +121,8 @@ static enum acsa_rc fault_agreement_put(struct acsa_store *store,
     if (fault_hit(f, "agreement_put", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_put(f->inner, agreement, canonical_json, source_json, err);
+    return f->inner->vtbl->ledger->agreement_put(f->inner, agreement, canonical_json, source_json,
+                                                 err);
 }
 
 static enum acsa_rc fault_agreement_get(struct acsa_store *store, const char *id,
@@ -129,7 +133,7 @@ static enum acsa_rc fault_agreement_get(struct acsa_store *store, const char *id
     if (fault_hit(f, "agreement_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_get(f->inner, id, cb, ctx, err);
+    return f->inner->vtbl->ledger->agreement_get(f->inner, id, cb, ctx, err);
 }
 
 static enum acsa_rc fault_agreement_list(struct acsa_store *store, acsa_agreement_json_cb cb,
@@ -139,7 +143,7 @@ static enum acsa_rc fault_agreement_list(struct acsa_store *store, acsa_agreemen
     if (fault_hit(f, "agreement_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_list(f->inner, cb, ctx, err);
+    return f->inner->vtbl->ledger->agreement_list(f->inner, cb, ctx, err);
 }
 
 static enum acsa_rc fault_unit_add(struct acsa_store *store, const char *party, const char *name,
@@ -149,7 +153,7 @@ static enum acsa_rc fault_unit_add(struct acsa_store *store, const char *party, 
     if (fault_hit(f, "unit_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->unit_add(f->inner, party, name, out_id, err);
+    return f->inner->vtbl->ledger->unit_add(f->inner, party, name, out_id, err);
 }
 
 static enum acsa_rc fault_unit_get(struct acsa_store *store, int64_t id, char *party, char *name,
@@ -159,7 +163,7 @@ static enum acsa_rc fault_unit_get(struct acsa_store *store, int64_t id, char *p
     if (fault_hit(f, "unit_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->unit_get(f->inner, id, party, name, err);
+    return f->inner->vtbl->ledger->unit_get(f->inner, id, party, name, err);
 }
 
 static enum acsa_rc fault_unit_list(struct acsa_store *store, acsa_unit_cb cb, void *ctx,
@@ -169,7 +173,7 @@ static enum acsa_rc fault_unit_list(struct acsa_store *store, acsa_unit_cb cb, v
     if (fault_hit(f, "unit_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->unit_list(f->inner, cb, ctx, err);
+    return f->inner->vtbl->ledger->unit_list(f->inner, cb, ctx, err);
 }
 
 static enum acsa_rc fault_official_set_limit(struct acsa_store *store, const char *party,
@@ -181,8 +185,8 @@ static enum acsa_rc fault_official_set_limit(struct acsa_store *store, const cha
     if (fault_hit(f, "official_set_limit", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->official_set_limit(f->inner, party, name, currency, limit_minor, out_id,
-                                              err);
+    return f->inner->vtbl->ledger->official_set_limit(f->inner, party, name, currency, limit_minor,
+                                                      out_id, err);
 }
 
 static enum acsa_rc fault_official_get(struct acsa_store *store, const char *party,
@@ -193,7 +197,7 @@ static enum acsa_rc fault_official_get(struct acsa_store *store, const char *par
     if (fault_hit(f, "official_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->official_get(f->inner, party, name, out, err);
+    return f->inner->vtbl->ledger->official_get(f->inner, party, name, out, err);
 }
 
 static enum acsa_rc fault_official_list(struct acsa_store *store, acsa_official_cb cb, void *ctx,
@@ -203,7 +207,7 @@ static enum acsa_rc fault_official_list(struct acsa_store *store, acsa_official_
     if (fault_hit(f, "official_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->official_list(f->inner, cb, ctx, err);
+    return f->inner->vtbl->ledger->official_list(f->inner, cb, ctx, err);
 }
 
 static enum acsa_rc fault_activity_add(struct acsa_store *store,
@@ -214,7 +218,7 @@ static enum acsa_rc fault_activity_add(struct acsa_store *store,
     if (fault_hit(f, "activity_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->activity_add(f->inner, activity, out_id, err);
+    return f->inner->vtbl->ledger->activity_add(f->inner, activity, out_id, err);
 }
 
 static enum acsa_rc fault_activity_get(struct acsa_store *store, int64_t id,
@@ -224,7 +228,7 @@ static enum acsa_rc fault_activity_get(struct acsa_store *store, int64_t id,
     if (fault_hit(f, "activity_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->activity_get(f->inner, id, out, err);
+    return f->inner->vtbl->ledger->activity_get(f->inner, id, out, err);
 }
 
 static enum acsa_rc fault_activity_list(struct acsa_store *store, const char *agreement_id,
@@ -234,7 +238,7 @@ static enum acsa_rc fault_activity_list(struct acsa_store *store, const char *ag
     if (fault_hit(f, "activity_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->activity_list(f->inner, agreement_id, cb, ctx, err);
+    return f->inner->vtbl->ledger->activity_list(f->inner, agreement_id, cb, ctx, err);
 }
 
 static enum acsa_rc fault_order_next_sequence(struct acsa_store *store, const char *requester,
@@ -245,8 +249,8 @@ static enum acsa_rc fault_order_next_sequence(struct acsa_store *store, const ch
     if (fault_hit(f, "order_next_sequence", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->order_next_sequence(f->inner, requester, supplier, year, out_sequence,
-                                               err);
+    return f->inner->vtbl->ledger->order_next_sequence(f->inner, requester, supplier, year,
+                                                       out_sequence, err);
 }
 
 static enum acsa_rc fault_order_insert(struct acsa_store *store, const struct acsa_order *order,
@@ -256,7 +260,7 @@ static enum acsa_rc fault_order_insert(struct acsa_store *store, const struct ac
     if (fault_hit(f, "order_insert", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->order_insert(f->inner, order, event, err);
+    return f->inner->vtbl->ledger->order_insert(f->inner, order, event, err);
 }
 
 static enum acsa_rc fault_order_get(struct acsa_store *store, const char *number,
@@ -266,7 +270,7 @@ static enum acsa_rc fault_order_get(struct acsa_store *store, const char *number
     if (fault_hit(f, "order_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->order_get(f->inner, number, out, err);
+    return f->inner->vtbl->ledger->order_get(f->inner, number, out, err);
 }
 
 static enum acsa_rc fault_order_update(struct acsa_store *store, const struct acsa_order *order,
@@ -276,7 +280,7 @@ static enum acsa_rc fault_order_update(struct acsa_store *store, const struct ac
     if (fault_hit(f, "order_update", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->order_update(f->inner, order, event, err);
+    return f->inner->vtbl->ledger->order_update(f->inner, order, event, err);
 }
 
 static enum acsa_rc fault_order_list(struct acsa_store *store,
@@ -287,7 +291,7 @@ static enum acsa_rc fault_order_list(struct acsa_store *store,
     if (fault_hit(f, "order_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->order_list(f->inner, filter, cb, ctx, err);
+    return f->inner->vtbl->ledger->order_list(f->inner, filter, cb, ctx, err);
 }
 
 static enum acsa_rc fault_event_list(struct acsa_store *store, const char *order_number,
@@ -297,7 +301,7 @@ static enum acsa_rc fault_event_list(struct acsa_store *store, const char *order
     if (fault_hit(f, "event_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->event_list(f->inner, order_number, cb, ctx, err);
+    return f->inner->vtbl->ledger->event_list(f->inner, order_number, cb, ctx, err);
 }
 
 static enum acsa_rc fault_balance(struct acsa_store *store, const char *partner, int32_t as_of_day,
@@ -307,7 +311,7 @@ static enum acsa_rc fault_balance(struct acsa_store *store, const char *partner,
     if (fault_hit(f, "balance", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->balance(f->inner, partner, as_of_day, cb, ctx, err);
+    return f->inner->vtbl->ledger->balance(f->inner, partner, as_of_day, cb, ctx, err);
 }
 
 static enum acsa_rc fault_user_add(struct acsa_store *store, const struct acsa_user *user,
@@ -318,7 +322,8 @@ static enum acsa_rc fault_user_add(struct acsa_store *store, const struct acsa_u
     if (fault_hit(f, "user_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->user_add(f->inner, user, password_hash, created_s, out_id, err);
+    return f->inner->vtbl->accounts->user_add(f->inner, user, password_hash, created_s, out_id,
+                                              err);
 }
 
 static enum acsa_rc fault_user_get(struct acsa_store *store, const char *username,
@@ -329,7 +334,7 @@ static enum acsa_rc fault_user_get(struct acsa_store *store, const char *usernam
     if (fault_hit(f, "user_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->user_get(f->inner, username, out, password_hash, err);
+    return f->inner->vtbl->accounts->user_get(f->inner, username, out, password_hash, err);
 }
 
 static enum acsa_rc fault_user_list(struct acsa_store *store, acsa_user_cb cb, void *ctx,
@@ -339,7 +344,7 @@ static enum acsa_rc fault_user_list(struct acsa_store *store, acsa_user_cb cb, v
     if (fault_hit(f, "user_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->user_list(f->inner, cb, ctx, err);
+    return f->inner->vtbl->accounts->user_list(f->inner, cb, ctx, err);
 }
 
 static enum acsa_rc fault_user_disable(struct acsa_store *store, int64_t user_id,
@@ -349,7 +354,7 @@ static enum acsa_rc fault_user_disable(struct acsa_store *store, int64_t user_id
     if (fault_hit(f, "user_disable", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->user_disable(f->inner, user_id, err);
+    return f->inner->vtbl->accounts->user_disable(f->inner, user_id, err);
 }
 
 static enum acsa_rc fault_session_add(struct acsa_store *store, const char *token_hash,
@@ -360,8 +365,8 @@ static enum acsa_rc fault_session_add(struct acsa_store *store, const char *toke
     if (fault_hit(f, "session_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->session_add(f->inner, token_hash, user_id, csrf, created_s, expires_s,
-                                       err);
+    return f->inner->vtbl->accounts->session_add(f->inner, token_hash, user_id, csrf, created_s,
+                                                 expires_s, err);
 }
 
 static enum acsa_rc fault_session_get(struct acsa_store *store, const char *token_hash,
@@ -372,7 +377,8 @@ static enum acsa_rc fault_session_get(struct acsa_store *store, const char *toke
     if (fault_hit(f, "session_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->session_get(f->inner, token_hash, now_s, out_user, out_csrf, err);
+    return f->inner->vtbl->accounts->session_get(f->inner, token_hash, now_s, out_user, out_csrf,
+                                                 err);
 }
 
 static enum acsa_rc fault_session_delete(struct acsa_store *store, const char *token_hash,
@@ -382,7 +388,7 @@ static enum acsa_rc fault_session_delete(struct acsa_store *store, const char *t
     if (fault_hit(f, "session_delete", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->session_delete(f->inner, token_hash, err);
+    return f->inner->vtbl->accounts->session_delete(f->inner, token_hash, err);
 }
 
 static enum acsa_rc fault_session_purge(struct acsa_store *store, int64_t now_s,
@@ -392,7 +398,7 @@ static enum acsa_rc fault_session_purge(struct acsa_store *store, int64_t now_s,
     if (fault_hit(f, "session_purge", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->session_purge(f->inner, now_s, err);
+    return f->inner->vtbl->accounts->session_purge(f->inner, now_s, err);
 }
 
 static enum acsa_rc fault_token_add(struct acsa_store *store, int64_t user_id, const char *name,
@@ -403,7 +409,8 @@ static enum acsa_rc fault_token_add(struct acsa_store *store, int64_t user_id, c
     if (fault_hit(f, "token_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->token_add(f->inner, user_id, name, token_hash, created_s, out_id, err);
+    return f->inner->vtbl->accounts->token_add(f->inner, user_id, name, token_hash, created_s,
+                                               out_id, err);
 }
 
 static enum acsa_rc fault_token_user(struct acsa_store *store, const char *token_hash,
@@ -413,7 +420,7 @@ static enum acsa_rc fault_token_user(struct acsa_store *store, const char *token
     if (fault_hit(f, "token_user", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->token_user(f->inner, token_hash, out, err);
+    return f->inner->vtbl->accounts->token_user(f->inner, token_hash, out, err);
 }
 
 static enum acsa_rc fault_token_get(struct acsa_store *store, int64_t id,
@@ -423,7 +430,7 @@ static enum acsa_rc fault_token_get(struct acsa_store *store, int64_t id,
     if (fault_hit(f, "token_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->token_get(f->inner, id, out, err);
+    return f->inner->vtbl->accounts->token_get(f->inner, id, out, err);
 }
 
 static enum acsa_rc fault_token_revoke(struct acsa_store *store, int64_t id, struct acsa_error *err)
@@ -432,7 +439,7 @@ static enum acsa_rc fault_token_revoke(struct acsa_store *store, int64_t id, str
     if (fault_hit(f, "token_revoke", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->token_revoke(f->inner, id, err);
+    return f->inner->vtbl->accounts->token_revoke(f->inner, id, err);
 }
 
 static enum acsa_rc fault_token_list(struct acsa_store *store, const char *username,
@@ -442,7 +449,7 @@ static enum acsa_rc fault_token_list(struct acsa_store *store, const char *usern
     if (fault_hit(f, "token_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->token_list(f->inner, username, cb, ctx, err);
+    return f->inner->vtbl->accounts->token_list(f->inner, username, cb, ctx, err);
 }
 
 static enum acsa_rc fault_idempotency_get(struct acsa_store *store, int64_t user_id,
@@ -453,7 +460,7 @@ static enum acsa_rc fault_idempotency_get(struct acsa_store *store, int64_t user
     if (fault_hit(f, "idempotency_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->idempotency_get(f->inner, user_id, key, out, err);
+    return f->inner->vtbl->accounts->idempotency_get(f->inner, user_id, key, out, err);
 }
 
 static enum acsa_rc fault_idempotency_put(struct acsa_store *store, int64_t user_id,
@@ -465,8 +472,8 @@ static enum acsa_rc fault_idempotency_put(struct acsa_store *store, int64_t user
     if (fault_hit(f, "idempotency_put", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->idempotency_put(f->inner, user_id, key, request_hash, status, body,
-                                           created_s, err);
+    return f->inner->vtbl->accounts->idempotency_put(f->inner, user_id, key, request_hash, status,
+                                                     body, created_s, err);
 }
 
 static enum acsa_rc fault_idempotency_purge(struct acsa_store *store, int64_t before_s,
@@ -476,7 +483,7 @@ static enum acsa_rc fault_idempotency_purge(struct acsa_store *store, int64_t be
     if (fault_hit(f, "idempotency_purge", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->idempotency_purge(f->inner, before_s, err);
+    return f->inner->vtbl->accounts->idempotency_purge(f->inner, before_s, err);
 }
 
 static enum acsa_rc fault_audit_last(struct acsa_store *store, struct acsa_audit_record *out,
@@ -486,7 +493,7 @@ static enum acsa_rc fault_audit_last(struct acsa_store *store, struct acsa_audit
     if (fault_hit(f, "audit_last", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->audit_last(f->inner, out, err);
+    return f->inner->vtbl->accounts->audit_last(f->inner, out, err);
 }
 
 static enum acsa_rc fault_audit_append(struct acsa_store *store,
@@ -497,7 +504,7 @@ static enum acsa_rc fault_audit_append(struct acsa_store *store,
     if (fault_hit(f, "audit_append", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->audit_append(f->inner, record, err);
+    return f->inner->vtbl->accounts->audit_append(f->inner, record, err);
 }
 
 static enum acsa_rc fault_audit_list(struct acsa_store *store, int64_t after_id, uint32_t limit,
@@ -507,14 +514,14 @@ static enum acsa_rc fault_audit_list(struct acsa_store *store, int64_t after_id,
     if (fault_hit(f, "audit_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->audit_list(f->inner, after_id, limit, cb, ctx, err);
+    return f->inner->vtbl->accounts->audit_list(f->inner, after_id, limit, cb, ctx, err);
 }
 
 static int64_t fault_last_event_id(struct acsa_store *store)
 {
     struct acsa_store_fault *f = fault_of(store);
     f->calls++;
-    return f->inner->vtbl->last_event_id(f->inner);
+    return f->inner->vtbl->ledger->last_event_id(f->inner);
 }
 
 static enum acsa_rc fault_peer_put(struct acsa_store *store, const struct acsa_peer *peer,
@@ -524,7 +531,7 @@ static enum acsa_rc fault_peer_put(struct acsa_store *store, const struct acsa_p
     if (fault_hit(f, "peer_put", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->peer_put(f->inner, peer, err);
+    return f->inner->vtbl->sync->peer_put(f->inner, peer, err);
 }
 
 static enum acsa_rc fault_peer_get(struct acsa_store *store, const char *party,
@@ -534,7 +541,7 @@ static enum acsa_rc fault_peer_get(struct acsa_store *store, const char *party,
     if (fault_hit(f, "peer_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->peer_get(f->inner, party, out, err);
+    return f->inner->vtbl->sync->peer_get(f->inner, party, out, err);
 }
 
 static enum acsa_rc fault_peer_list(struct acsa_store *store, acsa_peer_cb cb, void *ctx,
@@ -544,7 +551,7 @@ static enum acsa_rc fault_peer_list(struct acsa_store *store, acsa_peer_cb cb, v
     if (fault_hit(f, "peer_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->peer_list(f->inner, cb, ctx, err);
+    return f->inner->vtbl->sync->peer_list(f->inner, cb, ctx, err);
 }
 
 static enum acsa_rc fault_peer_advance(struct acsa_store *store, const char *party,
@@ -555,7 +562,7 @@ static enum acsa_rc fault_peer_advance(struct acsa_store *store, const char *par
     if (fault_hit(f, "peer_advance", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->peer_advance(f->inner, party, received_through, acked_through,
+    return f->inner->vtbl->sync->peer_advance(f->inner, party, received_through, acked_through,
                                         last_sync_s, err);
 }
 
@@ -566,7 +573,7 @@ static enum acsa_rc fault_record_append(struct acsa_store *store, const struct a
     if (fault_hit(f, "record_append", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->record_append(f->inner, row, err);
+    return f->inner->vtbl->sync->record_append(f->inner, row, err);
 }
 
 static enum acsa_rc fault_record_get(struct acsa_store *store, const char *origin, int64_t seq,
@@ -576,7 +583,7 @@ static enum acsa_rc fault_record_get(struct acsa_store *store, const char *origi
     if (fault_hit(f, "record_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->record_get(f->inner, origin, seq, out, err);
+    return f->inner->vtbl->sync->record_get(f->inner, origin, seq, out, err);
 }
 
 static enum acsa_rc fault_record_last_seq(struct acsa_store *store, const char *origin,
@@ -586,7 +593,7 @@ static enum acsa_rc fault_record_last_seq(struct acsa_store *store, const char *
     if (fault_hit(f, "record_last_seq", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->record_last_seq(f->inner, origin, out_seq, err);
+    return f->inner->vtbl->sync->record_last_seq(f->inner, origin, out_seq, err);
 }
 
 static enum acsa_rc fault_record_scan(struct acsa_store *store, const char *origin,
@@ -597,7 +604,8 @@ static enum acsa_rc fault_record_scan(struct acsa_store *store, const char *orig
     if (fault_hit(f, "record_scan", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->record_scan(f->inner, origin, partner, after_seq, limit, cb, ctx, err);
+    return f->inner->vtbl->sync->record_scan(f->inner, origin, partner, after_seq, limit, cb, ctx,
+                                             err);
 }
 
 static enum acsa_rc fault_chain_head(struct acsa_store *store, const char *number,
@@ -607,7 +615,7 @@ static enum acsa_rc fault_chain_head(struct acsa_store *store, const char *numbe
     if (fault_hit(f, "chain_head", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->chain_head(f->inner, number, out_hash, err);
+    return f->inner->vtbl->sync->chain_head(f->inner, number, out_hash, err);
 }
 
 static enum acsa_rc fault_record_in_chain(struct acsa_store *store, const char *number,
@@ -618,7 +626,7 @@ static enum acsa_rc fault_record_in_chain(struct acsa_store *store, const char *
     if (fault_hit(f, "record_in_chain", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->record_in_chain(f->inner, number, hash, out, err);
+    return f->inner->vtbl->sync->record_in_chain(f->inner, number, hash, out, err);
 }
 
 static enum acsa_rc fault_record_list(struct acsa_store *store, const char *number,
@@ -628,7 +636,7 @@ static enum acsa_rc fault_record_list(struct acsa_store *store, const char *numb
     if (fault_hit(f, "record_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->record_list(f->inner, number, cb, ctx, err);
+    return f->inner->vtbl->sync->record_list(f->inner, number, cb, ctx, err);
 }
 
 static enum acsa_rc fault_batch_add(struct acsa_store *store, const char *peer, const char *via,
@@ -641,7 +649,7 @@ static enum acsa_rc fault_batch_add(struct acsa_store *store, const char *peer, 
     if (fault_hit(f, "batch_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->batch_add(f->inner, peer, via, first_seq, last_seq, count, digest,
+    return f->inner->vtbl->sync->batch_add(f->inner, peer, via, first_seq, last_seq, count, digest,
                                      signature, at_s, out_id, err);
 }
 
@@ -653,7 +661,7 @@ static enum acsa_rc fault_quarantine_add(struct acsa_store *store,
     if (fault_hit(f, "quarantine_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->quarantine_add(f->inner, row, err);
+    return f->inner->vtbl->sync->quarantine_add(f->inner, row, err);
 }
 
 static enum acsa_rc fault_quarantine_list(struct acsa_store *store, uint32_t limit,
@@ -663,7 +671,7 @@ static enum acsa_rc fault_quarantine_list(struct acsa_store *store, uint32_t lim
     if (fault_hit(f, "quarantine_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->quarantine_list(f->inner, limit, cb, ctx, err);
+    return f->inner->vtbl->sync->quarantine_list(f->inner, limit, cb, ctx, err);
 }
 
 static enum acsa_rc fault_ref_bind(struct acsa_store *store, enum acsa_ref_kind kind,
@@ -674,7 +682,7 @@ static enum acsa_rc fault_ref_bind(struct acsa_store *store, enum acsa_ref_kind 
     if (fault_hit(f, "ref_bind", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->ref_bind(f->inner, kind, local_id, origin, origin_id, err);
+    return f->inner->vtbl->sync->ref_bind(f->inner, kind, local_id, origin, origin_id, err);
 }
 
 static enum acsa_rc fault_ref_find(struct acsa_store *store, enum acsa_ref_kind kind,
@@ -685,7 +693,7 @@ static enum acsa_rc fault_ref_find(struct acsa_store *store, enum acsa_ref_kind 
     if (fault_hit(f, "ref_find", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->ref_find(f->inner, kind, origin, origin_id, out_local_id, err);
+    return f->inner->vtbl->sync->ref_find(f->inner, kind, origin, origin_id, out_local_id, err);
 }
 
 static enum acsa_rc fault_ref_origin(struct acsa_store *store, enum acsa_ref_kind kind,
@@ -696,7 +704,8 @@ static enum acsa_rc fault_ref_origin(struct acsa_store *store, enum acsa_ref_kin
     if (fault_hit(f, "ref_origin", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->ref_origin(f->inner, kind, local_id, out_origin, out_origin_id, err);
+    return f->inner->vtbl->sync->ref_origin(f->inner, kind, local_id, out_origin, out_origin_id,
+                                            err);
 }
 
 static enum acsa_rc fault_ref_by_name(struct acsa_store *store, enum acsa_ref_kind kind,
@@ -707,7 +716,7 @@ static enum acsa_rc fault_ref_by_name(struct acsa_store *store, enum acsa_ref_ki
     if (fault_hit(f, "ref_by_name", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->ref_by_name(f->inner, kind, scope, name, out_local_id, err);
+    return f->inner->vtbl->sync->ref_by_name(f->inner, kind, scope, name, out_local_id, err);
 }
 
 static enum acsa_rc fault_order_fingerprints(struct acsa_store *store, const char *partner,
@@ -718,7 +727,7 @@ static enum acsa_rc fault_order_fingerprints(struct acsa_store *store, const cha
     if (fault_hit(f, "order_fingerprints", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->order_fingerprints(f->inner, partner, cb, ctx, err);
+    return f->inner->vtbl->sync->order_fingerprints(f->inner, partner, cb, ctx, err);
 }
 
 static enum acsa_rc fault_invoice_next_sequence(struct acsa_store *store, const char *series,
@@ -729,7 +738,7 @@ static enum acsa_rc fault_invoice_next_sequence(struct acsa_store *store, const 
     if (fault_hit(f, "invoice_next_sequence", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->invoice_next_sequence(f->inner, series, year, out_sequence, err);
+    return f->inner->vtbl->ledger->invoice_next_sequence(f->inner, series, year, out_sequence, err);
 }
 
 static enum acsa_rc fault_grant_add(struct acsa_store *store, const struct acsa_grant *grant,
@@ -740,7 +749,7 @@ static enum acsa_rc fault_grant_add(struct acsa_store *store, const struct acsa_
     if (fault_hit(f, "grant_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->grant_add(f->inner, grant, origin, origin_id, out_id, err);
+    return f->inner->vtbl->ledger->grant_add(f->inner, grant, origin, origin_id, out_id, err);
 }
 
 static enum acsa_rc fault_grant_revoke(struct acsa_store *store, int64_t id, int32_t day,
@@ -750,7 +759,7 @@ static enum acsa_rc fault_grant_revoke(struct acsa_store *store, int64_t id, int
     if (fault_hit(f, "grant_revoke", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->grant_revoke(f->inner, id, day, reason, err);
+    return f->inner->vtbl->ledger->grant_revoke(f->inner, id, day, reason, err);
 }
 
 static enum acsa_rc fault_grant_list(struct acsa_store *store, const char *party, const char *name,
@@ -761,7 +770,7 @@ static enum acsa_rc fault_grant_list(struct acsa_store *store, const char *party
     if (fault_hit(f, "grant_list", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->grant_list(f->inner, party, name, as_of_day, cb, ctx, err);
+    return f->inner->vtbl->ledger->grant_list(f->inner, party, name, as_of_day, cb, ctx, err);
 }
 
 static enum acsa_rc fault_grant_find(struct acsa_store *store, const char *origin,
@@ -771,7 +780,7 @@ static enum acsa_rc fault_grant_find(struct acsa_store *store, const char *origi
     if (fault_hit(f, "grant_find", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->grant_find(f->inner, origin, origin_id, out_id, err);
+    return f->inner->vtbl->ledger->grant_find(f->inner, origin, origin_id, out_id, err);
 }
 
 static enum acsa_rc fault_agreement_version_get(struct acsa_store *store, const char *id,
@@ -783,7 +792,7 @@ static enum acsa_rc fault_agreement_version_get(struct acsa_store *store, const 
     if (fault_hit(f, "agreement_version_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_version_get(f->inner, id, index, cb, ctx,
+    return f->inner->vtbl->ledger->agreement_version_get(f->inner, id, index, cb, ctx,
                                                  out_effective_day, entered_by, err);
 }
 
@@ -795,7 +804,7 @@ static enum acsa_rc fault_agreement_event_add(struct acsa_store *store, const ch
     if (fault_hit(f, "agreement_event_add", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_event_add(f->inner, id, kind, day, party, reason, err);
+    return f->inner->vtbl->ledger->agreement_event_add(f->inner, id, kind, day, party, reason, err);
 }
 
 static enum acsa_rc fault_agreement_event_get(struct acsa_store *store, const char *id,
@@ -806,7 +815,8 @@ static enum acsa_rc fault_agreement_event_get(struct acsa_store *store, const ch
     if (fault_hit(f, "agreement_event_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_event_get(f->inner, id, kind, out_day, party, reason, err);
+    return f->inner->vtbl->ledger->agreement_event_get(f->inner, id, kind, out_day, party, reason,
+                                                       err);
 }
 
 static enum acsa_rc fault_unit_service_set(struct acsa_store *store, int64_t id,
@@ -816,7 +826,7 @@ static enum acsa_rc fault_unit_service_set(struct acsa_store *store, int64_t id,
     if (fault_hit(f, "unit_service_set", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->unit_service_set(f->inner, id, service, err);
+    return f->inner->vtbl->ledger->unit_service_set(f->inner, id, service, err);
 }
 
 static enum acsa_rc fault_unit_service_get(struct acsa_store *store, int64_t id, char *service,
@@ -826,7 +836,7 @@ static enum acsa_rc fault_unit_service_get(struct acsa_store *store, int64_t id,
     if (fault_hit(f, "unit_service_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->unit_service_get(f->inner, id, service, err);
+    return f->inner->vtbl->ledger->unit_service_get(f->inner, id, service, err);
 }
 
 static enum acsa_rc fault_chain_head_set(struct acsa_store *store, const char *number,
@@ -836,7 +846,7 @@ static enum acsa_rc fault_chain_head_set(struct acsa_store *store, const char *n
     if (fault_hit(f, "chain_head_set", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->chain_head_set(f->inner, number, hash, err);
+    return f->inner->vtbl->sync->chain_head_set(f->inner, number, hash, err);
 }
 
 static enum acsa_rc fault_quarantine_select(struct acsa_store *store, int64_t id, bool all,
@@ -847,7 +857,7 @@ static enum acsa_rc fault_quarantine_select(struct acsa_store *store, int64_t id
     if (fault_hit(f, "quarantine_select", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->quarantine_select(f->inner, id, all, limit, cb, ctx, err);
+    return f->inner->vtbl->sync->quarantine_select(f->inner, id, all, limit, cb, ctx, err);
 }
 
 static enum acsa_rc fault_quarantine_decide(struct acsa_store *store,
@@ -858,7 +868,7 @@ static enum acsa_rc fault_quarantine_decide(struct acsa_store *store,
     if (fault_hit(f, "quarantine_decide", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->quarantine_decide(f->inner, decision, err);
+    return f->inner->vtbl->sync->quarantine_decide(f->inner, decision, err);
 }
 
 static enum acsa_rc fault_batch_of_record(struct acsa_store *store, const char *peer, int64_t seq,
@@ -868,7 +878,7 @@ static enum acsa_rc fault_batch_of_record(struct acsa_store *store, const char *
     if (fault_hit(f, "batch_of_record", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->batch_of_record(f->inner, peer, seq, out_batch_id, err);
+    return f->inner->vtbl->sync->batch_of_record(f->inner, peer, seq, out_batch_id, err);
 }
 
 static enum acsa_rc fault_agreement_version_add_by(struct acsa_store *store,
@@ -882,7 +892,7 @@ static enum acsa_rc fault_agreement_version_add_by(struct acsa_store *store,
     if (fault_hit(f, "agreement_version_add_by", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->agreement_version_add_by(f->inner, agreement, effective_day,
+    return f->inner->vtbl->ledger->agreement_version_add_by(f->inner, agreement, effective_day,
                                                     canonical_json, source_json, party, err);
 }
 
@@ -893,7 +903,7 @@ static enum acsa_rc fault_snapshot_put(struct acsa_store *store,
     if (fault_hit(f, "snapshot_put", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->snapshot_put(f->inner, row, err);
+    return f->inner->vtbl->sync->snapshot_put(f->inner, row, err);
 }
 
 static enum acsa_rc fault_snapshot_get(struct acsa_store *store, const char *party,
@@ -903,16 +913,9 @@ static enum acsa_rc fault_snapshot_get(struct acsa_store *store, const char *par
     if (fault_hit(f, "snapshot_get", err)) {
         return ACSA_ESTORAGE;
     }
-    return f->inner->vtbl->snapshot_get(f->inner, party, out, err);
+    return f->inner->vtbl->sync->snapshot_get(f->inner, party, out, err);
 }
-static const struct acsa_store_vtbl fault_vtbl = {
-    .version = ACSA_STORE_INTERFACE_VERSION,
-    .close = fault_close,
-    .begin_write = fault_begin_write,
-    .commit = fault_commit,
-    .rollback = fault_rollback,
-    .meta_get = fault_meta_get,
-    .meta_set = fault_meta_set,
+static const struct acsa_store_ledger fault_ledger = {
     .agreement_put = fault_agreement_put,
     .agreement_get = fault_agreement_get,
     .agreement_list = fault_agreement_list,
@@ -932,6 +935,21 @@ static const struct acsa_store_vtbl fault_vtbl = {
     .order_list = fault_order_list,
     .event_list = fault_event_list,
     .balance = fault_balance,
+    .last_event_id = fault_last_event_id,
+    .invoice_next_sequence = fault_invoice_next_sequence,
+    .grant_add = fault_grant_add,
+    .grant_revoke = fault_grant_revoke,
+    .grant_list = fault_grant_list,
+    .grant_find = fault_grant_find,
+    .agreement_version_get = fault_agreement_version_get,
+    .agreement_event_add = fault_agreement_event_add,
+    .agreement_event_get = fault_agreement_event_get,
+    .unit_service_set = fault_unit_service_set,
+    .unit_service_get = fault_unit_service_get,
+    .agreement_version_add_by = fault_agreement_version_add_by,
+};
+
+static const struct acsa_store_accounts fault_accounts = {
     .user_add = fault_user_add,
     .user_get = fault_user_get,
     .user_list = fault_user_list,
@@ -951,7 +969,9 @@ static const struct acsa_store_vtbl fault_vtbl = {
     .audit_last = fault_audit_last,
     .audit_append = fault_audit_append,
     .audit_list = fault_audit_list,
-    .last_event_id = fault_last_event_id,
+};
+
+static const struct acsa_store_sync fault_sync = {
     .peer_put = fault_peer_put,
     .peer_get = fault_peer_get,
     .peer_list = fault_peer_list,
@@ -971,23 +991,22 @@ static const struct acsa_store_vtbl fault_vtbl = {
     .ref_origin = fault_ref_origin,
     .ref_by_name = fault_ref_by_name,
     .order_fingerprints = fault_order_fingerprints,
-    .invoice_next_sequence = fault_invoice_next_sequence,
-    .grant_add = fault_grant_add,
-    .grant_revoke = fault_grant_revoke,
-    .grant_list = fault_grant_list,
-    .grant_find = fault_grant_find,
-    .agreement_version_get = fault_agreement_version_get,
-    .agreement_event_add = fault_agreement_event_add,
-    .agreement_event_get = fault_agreement_event_get,
-    .unit_service_set = fault_unit_service_set,
-    .unit_service_get = fault_unit_service_get,
     .chain_head_set = fault_chain_head_set,
     .quarantine_select = fault_quarantine_select,
     .quarantine_decide = fault_quarantine_decide,
     .batch_of_record = fault_batch_of_record,
-    .agreement_version_add_by = fault_agreement_version_add_by,
     .snapshot_put = fault_snapshot_put,
     .snapshot_get = fault_snapshot_get,
+};
+
+static const struct acsa_store_vtbl fault_vtbl = {
+    .version = ACSA_STORE_INTERFACE_VERSION,
+    .close = fault_close,
+    .begin_write = fault_begin_write,
+    .commit = fault_commit,
+    .rollback = fault_rollback,
+    .meta_get = fault_meta_get,
+    .meta_set = fault_meta_set,
 };
 
 struct acsa_store *acsa_store_fault_wrap(struct acsa_store *inner)
@@ -999,6 +1018,13 @@ struct acsa_store *acsa_store_fault_wrap(struct acsa_store *inner)
     }
     f->inner = inner;
     f->vtbl = fault_vtbl;
+    f->ledger = fault_ledger;
+    f->accounts = fault_accounts;
+    f->sync = fault_sync;
+    f->vtbl.ledger = &f->ledger;
+    f->vtbl.accounts = &f->accounts;
+    f->vtbl.sync = &f->sync;
+    f->vtbl.copy = NULL; /* A copy works on a backend's own handle, never through a wrapper. */
     /* A function the inner backend lacks stays missing, so callers see what it offers. */
     if (inner->vtbl->begin_write == NULL) {
         f->vtbl.begin_write = NULL;
@@ -1015,230 +1041,230 @@ struct acsa_store *acsa_store_fault_wrap(struct acsa_store *inner)
     if (inner->vtbl->meta_set == NULL) {
         f->vtbl.meta_set = NULL;
     }
-    if (inner->vtbl->agreement_put == NULL) {
-        f->vtbl.agreement_put = NULL;
+    if (inner->vtbl->ledger->agreement_put == NULL) {
+        f->ledger.agreement_put = NULL;
     }
-    if (inner->vtbl->agreement_get == NULL) {
-        f->vtbl.agreement_get = NULL;
+    if (inner->vtbl->ledger->agreement_get == NULL) {
+        f->ledger.agreement_get = NULL;
     }
-    if (inner->vtbl->agreement_list == NULL) {
-        f->vtbl.agreement_list = NULL;
+    if (inner->vtbl->ledger->agreement_list == NULL) {
+        f->ledger.agreement_list = NULL;
     }
-    if (inner->vtbl->unit_add == NULL) {
-        f->vtbl.unit_add = NULL;
+    if (inner->vtbl->ledger->unit_add == NULL) {
+        f->ledger.unit_add = NULL;
     }
-    if (inner->vtbl->unit_get == NULL) {
-        f->vtbl.unit_get = NULL;
+    if (inner->vtbl->ledger->unit_get == NULL) {
+        f->ledger.unit_get = NULL;
     }
-    if (inner->vtbl->unit_list == NULL) {
-        f->vtbl.unit_list = NULL;
+    if (inner->vtbl->ledger->unit_list == NULL) {
+        f->ledger.unit_list = NULL;
     }
-    if (inner->vtbl->official_set_limit == NULL) {
-        f->vtbl.official_set_limit = NULL;
+    if (inner->vtbl->ledger->official_set_limit == NULL) {
+        f->ledger.official_set_limit = NULL;
     }
-    if (inner->vtbl->official_get == NULL) {
-        f->vtbl.official_get = NULL;
+    if (inner->vtbl->ledger->official_get == NULL) {
+        f->ledger.official_get = NULL;
     }
-    if (inner->vtbl->official_list == NULL) {
-        f->vtbl.official_list = NULL;
+    if (inner->vtbl->ledger->official_list == NULL) {
+        f->ledger.official_list = NULL;
     }
-    if (inner->vtbl->activity_add == NULL) {
-        f->vtbl.activity_add = NULL;
+    if (inner->vtbl->ledger->activity_add == NULL) {
+        f->ledger.activity_add = NULL;
     }
-    if (inner->vtbl->activity_get == NULL) {
-        f->vtbl.activity_get = NULL;
+    if (inner->vtbl->ledger->activity_get == NULL) {
+        f->ledger.activity_get = NULL;
     }
-    if (inner->vtbl->activity_list == NULL) {
-        f->vtbl.activity_list = NULL;
+    if (inner->vtbl->ledger->activity_list == NULL) {
+        f->ledger.activity_list = NULL;
     }
-    if (inner->vtbl->order_next_sequence == NULL) {
-        f->vtbl.order_next_sequence = NULL;
+    if (inner->vtbl->ledger->order_next_sequence == NULL) {
+        f->ledger.order_next_sequence = NULL;
     }
-    if (inner->vtbl->order_insert == NULL) {
-        f->vtbl.order_insert = NULL;
+    if (inner->vtbl->ledger->order_insert == NULL) {
+        f->ledger.order_insert = NULL;
     }
-    if (inner->vtbl->order_get == NULL) {
-        f->vtbl.order_get = NULL;
+    if (inner->vtbl->ledger->order_get == NULL) {
+        f->ledger.order_get = NULL;
     }
-    if (inner->vtbl->order_update == NULL) {
-        f->vtbl.order_update = NULL;
+    if (inner->vtbl->ledger->order_update == NULL) {
+        f->ledger.order_update = NULL;
     }
-    if (inner->vtbl->order_list == NULL) {
-        f->vtbl.order_list = NULL;
+    if (inner->vtbl->ledger->order_list == NULL) {
+        f->ledger.order_list = NULL;
     }
-    if (inner->vtbl->event_list == NULL) {
-        f->vtbl.event_list = NULL;
+    if (inner->vtbl->ledger->event_list == NULL) {
+        f->ledger.event_list = NULL;
     }
-    if (inner->vtbl->balance == NULL) {
-        f->vtbl.balance = NULL;
+    if (inner->vtbl->ledger->balance == NULL) {
+        f->ledger.balance = NULL;
     }
-    if (inner->vtbl->user_add == NULL) {
-        f->vtbl.user_add = NULL;
+    if (inner->vtbl->accounts->user_add == NULL) {
+        f->accounts.user_add = NULL;
     }
-    if (inner->vtbl->user_get == NULL) {
-        f->vtbl.user_get = NULL;
+    if (inner->vtbl->accounts->user_get == NULL) {
+        f->accounts.user_get = NULL;
     }
-    if (inner->vtbl->user_list == NULL) {
-        f->vtbl.user_list = NULL;
+    if (inner->vtbl->accounts->user_list == NULL) {
+        f->accounts.user_list = NULL;
     }
-    if (inner->vtbl->user_disable == NULL) {
-        f->vtbl.user_disable = NULL;
+    if (inner->vtbl->accounts->user_disable == NULL) {
+        f->accounts.user_disable = NULL;
     }
-    if (inner->vtbl->session_add == NULL) {
-        f->vtbl.session_add = NULL;
+    if (inner->vtbl->accounts->session_add == NULL) {
+        f->accounts.session_add = NULL;
     }
-    if (inner->vtbl->session_get == NULL) {
-        f->vtbl.session_get = NULL;
+    if (inner->vtbl->accounts->session_get == NULL) {
+        f->accounts.session_get = NULL;
     }
-    if (inner->vtbl->session_delete == NULL) {
-        f->vtbl.session_delete = NULL;
+    if (inner->vtbl->accounts->session_delete == NULL) {
+        f->accounts.session_delete = NULL;
     }
-    if (inner->vtbl->session_purge == NULL) {
-        f->vtbl.session_purge = NULL;
+    if (inner->vtbl->accounts->session_purge == NULL) {
+        f->accounts.session_purge = NULL;
     }
-    if (inner->vtbl->token_add == NULL) {
-        f->vtbl.token_add = NULL;
+    if (inner->vtbl->accounts->token_add == NULL) {
+        f->accounts.token_add = NULL;
     }
-    if (inner->vtbl->token_user == NULL) {
-        f->vtbl.token_user = NULL;
+    if (inner->vtbl->accounts->token_user == NULL) {
+        f->accounts.token_user = NULL;
     }
-    if (inner->vtbl->token_get == NULL) {
-        f->vtbl.token_get = NULL;
+    if (inner->vtbl->accounts->token_get == NULL) {
+        f->accounts.token_get = NULL;
     }
-    if (inner->vtbl->token_revoke == NULL) {
-        f->vtbl.token_revoke = NULL;
+    if (inner->vtbl->accounts->token_revoke == NULL) {
+        f->accounts.token_revoke = NULL;
     }
-    if (inner->vtbl->token_list == NULL) {
-        f->vtbl.token_list = NULL;
+    if (inner->vtbl->accounts->token_list == NULL) {
+        f->accounts.token_list = NULL;
     }
-    if (inner->vtbl->idempotency_get == NULL) {
-        f->vtbl.idempotency_get = NULL;
+    if (inner->vtbl->accounts->idempotency_get == NULL) {
+        f->accounts.idempotency_get = NULL;
     }
-    if (inner->vtbl->idempotency_put == NULL) {
-        f->vtbl.idempotency_put = NULL;
+    if (inner->vtbl->accounts->idempotency_put == NULL) {
+        f->accounts.idempotency_put = NULL;
     }
-    if (inner->vtbl->idempotency_purge == NULL) {
-        f->vtbl.idempotency_purge = NULL;
+    if (inner->vtbl->accounts->idempotency_purge == NULL) {
+        f->accounts.idempotency_purge = NULL;
     }
-    if (inner->vtbl->audit_last == NULL) {
-        f->vtbl.audit_last = NULL;
+    if (inner->vtbl->accounts->audit_last == NULL) {
+        f->accounts.audit_last = NULL;
     }
-    if (inner->vtbl->audit_append == NULL) {
-        f->vtbl.audit_append = NULL;
+    if (inner->vtbl->accounts->audit_append == NULL) {
+        f->accounts.audit_append = NULL;
     }
-    if (inner->vtbl->audit_list == NULL) {
-        f->vtbl.audit_list = NULL;
+    if (inner->vtbl->accounts->audit_list == NULL) {
+        f->accounts.audit_list = NULL;
     }
-    if (inner->vtbl->last_event_id == NULL) {
-        f->vtbl.last_event_id = NULL;
+    if (inner->vtbl->ledger->last_event_id == NULL) {
+        f->ledger.last_event_id = NULL;
     }
-    if (inner->vtbl->peer_put == NULL) {
-        f->vtbl.peer_put = NULL;
+    if (inner->vtbl->sync->peer_put == NULL) {
+        f->sync.peer_put = NULL;
     }
-    if (inner->vtbl->peer_get == NULL) {
-        f->vtbl.peer_get = NULL;
+    if (inner->vtbl->sync->peer_get == NULL) {
+        f->sync.peer_get = NULL;
     }
-    if (inner->vtbl->peer_list == NULL) {
-        f->vtbl.peer_list = NULL;
+    if (inner->vtbl->sync->peer_list == NULL) {
+        f->sync.peer_list = NULL;
     }
-    if (inner->vtbl->peer_advance == NULL) {
-        f->vtbl.peer_advance = NULL;
+    if (inner->vtbl->sync->peer_advance == NULL) {
+        f->sync.peer_advance = NULL;
     }
-    if (inner->vtbl->record_append == NULL) {
-        f->vtbl.record_append = NULL;
+    if (inner->vtbl->sync->record_append == NULL) {
+        f->sync.record_append = NULL;
     }
-    if (inner->vtbl->record_get == NULL) {
-        f->vtbl.record_get = NULL;
+    if (inner->vtbl->sync->record_get == NULL) {
+        f->sync.record_get = NULL;
     }
-    if (inner->vtbl->record_last_seq == NULL) {
-        f->vtbl.record_last_seq = NULL;
+    if (inner->vtbl->sync->record_last_seq == NULL) {
+        f->sync.record_last_seq = NULL;
     }
-    if (inner->vtbl->record_scan == NULL) {
-        f->vtbl.record_scan = NULL;
+    if (inner->vtbl->sync->record_scan == NULL) {
+        f->sync.record_scan = NULL;
     }
-    if (inner->vtbl->chain_head == NULL) {
-        f->vtbl.chain_head = NULL;
+    if (inner->vtbl->sync->chain_head == NULL) {
+        f->sync.chain_head = NULL;
     }
-    if (inner->vtbl->record_in_chain == NULL) {
-        f->vtbl.record_in_chain = NULL;
+    if (inner->vtbl->sync->record_in_chain == NULL) {
+        f->sync.record_in_chain = NULL;
     }
-    if (inner->vtbl->record_list == NULL) {
-        f->vtbl.record_list = NULL;
+    if (inner->vtbl->sync->record_list == NULL) {
+        f->sync.record_list = NULL;
     }
-    if (inner->vtbl->batch_add == NULL) {
-        f->vtbl.batch_add = NULL;
+    if (inner->vtbl->sync->batch_add == NULL) {
+        f->sync.batch_add = NULL;
     }
-    if (inner->vtbl->quarantine_add == NULL) {
-        f->vtbl.quarantine_add = NULL;
+    if (inner->vtbl->sync->quarantine_add == NULL) {
+        f->sync.quarantine_add = NULL;
     }
-    if (inner->vtbl->quarantine_list == NULL) {
-        f->vtbl.quarantine_list = NULL;
+    if (inner->vtbl->sync->quarantine_list == NULL) {
+        f->sync.quarantine_list = NULL;
     }
-    if (inner->vtbl->ref_bind == NULL) {
-        f->vtbl.ref_bind = NULL;
+    if (inner->vtbl->sync->ref_bind == NULL) {
+        f->sync.ref_bind = NULL;
     }
-    if (inner->vtbl->ref_find == NULL) {
-        f->vtbl.ref_find = NULL;
+    if (inner->vtbl->sync->ref_find == NULL) {
+        f->sync.ref_find = NULL;
     }
-    if (inner->vtbl->ref_origin == NULL) {
-        f->vtbl.ref_origin = NULL;
+    if (inner->vtbl->sync->ref_origin == NULL) {
+        f->sync.ref_origin = NULL;
     }
-    if (inner->vtbl->ref_by_name == NULL) {
-        f->vtbl.ref_by_name = NULL;
+    if (inner->vtbl->sync->ref_by_name == NULL) {
+        f->sync.ref_by_name = NULL;
     }
-    if (inner->vtbl->order_fingerprints == NULL) {
-        f->vtbl.order_fingerprints = NULL;
+    if (inner->vtbl->sync->order_fingerprints == NULL) {
+        f->sync.order_fingerprints = NULL;
     }
-    if (inner->vtbl->invoice_next_sequence == NULL) {
-        f->vtbl.invoice_next_sequence = NULL;
+    if (inner->vtbl->ledger->invoice_next_sequence == NULL) {
+        f->ledger.invoice_next_sequence = NULL;
     }
-    if (inner->vtbl->grant_add == NULL) {
-        f->vtbl.grant_add = NULL;
+    if (inner->vtbl->ledger->grant_add == NULL) {
+        f->ledger.grant_add = NULL;
     }
-    if (inner->vtbl->grant_revoke == NULL) {
-        f->vtbl.grant_revoke = NULL;
+    if (inner->vtbl->ledger->grant_revoke == NULL) {
+        f->ledger.grant_revoke = NULL;
     }
-    if (inner->vtbl->grant_list == NULL) {
-        f->vtbl.grant_list = NULL;
+    if (inner->vtbl->ledger->grant_list == NULL) {
+        f->ledger.grant_list = NULL;
     }
-    if (inner->vtbl->grant_find == NULL) {
-        f->vtbl.grant_find = NULL;
+    if (inner->vtbl->ledger->grant_find == NULL) {
+        f->ledger.grant_find = NULL;
     }
-    if (inner->vtbl->agreement_version_get == NULL) {
-        f->vtbl.agreement_version_get = NULL;
+    if (inner->vtbl->ledger->agreement_version_get == NULL) {
+        f->ledger.agreement_version_get = NULL;
     }
-    if (inner->vtbl->agreement_event_add == NULL) {
-        f->vtbl.agreement_event_add = NULL;
+    if (inner->vtbl->ledger->agreement_event_add == NULL) {
+        f->ledger.agreement_event_add = NULL;
     }
-    if (inner->vtbl->agreement_event_get == NULL) {
-        f->vtbl.agreement_event_get = NULL;
+    if (inner->vtbl->ledger->agreement_event_get == NULL) {
+        f->ledger.agreement_event_get = NULL;
     }
-    if (inner->vtbl->unit_service_set == NULL) {
-        f->vtbl.unit_service_set = NULL;
+    if (inner->vtbl->ledger->unit_service_set == NULL) {
+        f->ledger.unit_service_set = NULL;
     }
-    if (inner->vtbl->unit_service_get == NULL) {
-        f->vtbl.unit_service_get = NULL;
+    if (inner->vtbl->ledger->unit_service_get == NULL) {
+        f->ledger.unit_service_get = NULL;
     }
-    if (inner->vtbl->chain_head_set == NULL) {
-        f->vtbl.chain_head_set = NULL;
+    if (inner->vtbl->sync->chain_head_set == NULL) {
+        f->sync.chain_head_set = NULL;
     }
-    if (inner->vtbl->quarantine_select == NULL) {
-        f->vtbl.quarantine_select = NULL;
+    if (inner->vtbl->sync->quarantine_select == NULL) {
+        f->sync.quarantine_select = NULL;
     }
-    if (inner->vtbl->quarantine_decide == NULL) {
-        f->vtbl.quarantine_decide = NULL;
+    if (inner->vtbl->sync->quarantine_decide == NULL) {
+        f->sync.quarantine_decide = NULL;
     }
-    if (inner->vtbl->batch_of_record == NULL) {
-        f->vtbl.batch_of_record = NULL;
+    if (inner->vtbl->sync->batch_of_record == NULL) {
+        f->sync.batch_of_record = NULL;
     }
-    if (inner->vtbl->agreement_version_add_by == NULL) {
-        f->vtbl.agreement_version_add_by = NULL;
+    if (inner->vtbl->ledger->agreement_version_add_by == NULL) {
+        f->ledger.agreement_version_add_by = NULL;
     }
-    if (inner->vtbl->snapshot_put == NULL) {
-        f->vtbl.snapshot_put = NULL;
+    if (inner->vtbl->sync->snapshot_put == NULL) {
+        f->sync.snapshot_put = NULL;
     }
-    if (inner->vtbl->snapshot_get == NULL) {
-        f->vtbl.snapshot_get = NULL;
+    if (inner->vtbl->sync->snapshot_get == NULL) {
+        f->sync.snapshot_get = NULL;
     }
     f->base.vtbl = &f->vtbl;
     return &f->base;

@@ -14,6 +14,9 @@
 struct acsa_store_fault {
     struct acsa_store base;        /* base.vtbl is vtbl below. */
     struct acsa_store_vtbl vtbl;   /* The forwarders; NULL where the inner store has none. */
+    struct acsa_store_ledger ledger;     /* vtbl's tables. */
+    struct acsa_store_accounts accounts;
+    struct acsa_store_sync sync;
     struct acsa_store *inner;      /* The store every call goes to. */
     uint64_t calls;                /* Calls since the wrapper was armed (or made). */
     uint64_t fail_at;              /* The call to fail, from 1; 0: none. */

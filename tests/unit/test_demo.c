@@ -114,7 +114,8 @@ static struct tally list_orders(struct fixture *f, int32_t overdue_as_of)
     struct tally t;
     memset(&t, 0, sizeof(t));
     struct acsa_error err;
-    assert_int_equal(store->vtbl->order_list(store, &filter, count_order, &t, &err), ACSA_OK);
+    assert_int_equal(store->vtbl->ledger->order_list(store, &filter, count_order, &t, &err),
+                     ACSA_OK);
     return t;
 }
 
@@ -269,7 +270,7 @@ static void test_balance_with_japan(void **state)
     struct tally t;
     memset(&t, 0, sizeof(t));
     struct acsa_error err;
-    assert_int_equal(store->vtbl->balance(store, "JP", ACSA_DATE_NONE, count_row, &t, &err),
+    assert_int_equal(store->vtbl->ledger->balance(store, "JP", ACSA_DATE_NONE, count_row, &t, &err),
                      ACSA_OK);
     assert_true(t.rows > 0);
 }

@@ -295,7 +295,8 @@ static void list_grants(struct fixture *f, int32_t as_of, struct grant_rows *out
 {
     memset(out, 0, sizeof(*out));
     struct acsa_store *store = acsa__app_store(f->app);
-    MUST(f, store->vtbl->grant_list(store, "IN", "Cdr A. Rao", as_of, collect, out, &f->err));
+    MUST(f,
+         store->vtbl->ledger->grant_list(store, "IN", "Cdr A. Rao", as_of, collect, out, &f->err));
 }
 
 static void test_defect12_second_add_keeps_history(void **state)
@@ -437,7 +438,7 @@ static void test_migration_carries_limits_over(void **state)
     struct grant_rows list;
     memset(&list, 0, sizeof(list));
     struct acsa_store *store = acsa__app_store(f->app);
-    MUST(f, store->vtbl->grant_list(store, "IN", "Cdr Old", ACSA_DATE_NONE, collect, &list,
+    MUST(f, store->vtbl->ledger->grant_list(store, "IN", "Cdr Old", ACSA_DATE_NONE, collect, &list,
                                     &f->err));
     assert_int_equal(list.count, 2);
     assert_string_equal(list.rows[0].currency.code, "JPY");

@@ -525,7 +525,7 @@ static void stored_step(struct fixture *f, struct acsa_store *store, enum acsa_s
     assert_int_equal(acsa_order_apply(&f->agreement, "IN", &f->order, &cmd, &f->event, &f->err),
                      ACSA_OK);
     if (s == ACSA_STEP_ACCEPT || s == ACSA_STEP_RECEIVE || s == ACSA_STEP_INVOICE) {
-        if (store->vtbl->order_update(store, &f->order, &f->event, &f->err) != ACSA_OK) {
+        if (store->vtbl->ledger->order_update(store, &f->order, &f->event, &f->err) != ACSA_OK) {
             fail_msg("%s: %s", acsa_step_name(s), f->err.message);
         }
     }
@@ -551,7 +551,7 @@ static void build_many(struct fixture *f, struct acsa_app *app)
         if (created != ACSA_OK) {
             fail_msg("create %s: %s", number, f->err.message);
         }
-        assert_int_equal(store->vtbl->order_insert(store, &f->order, &f->event, &f->err),
+        assert_int_equal(store->vtbl->ledger->order_insert(store, &f->order, &f->event, &f->err),
                          ACSA_OK);
         stored_step(f, store, ACSA_STEP_SUBMIT, "Lt Iyer", 0, 0, day);
         stored_step(f, store, ACSA_STEP_APPROVE, "Cdr Rao", 0, 0, day);
@@ -622,8 +622,8 @@ static void test_defect10_many_orders_at_the_limit_sum_exactly(void **state)
     memset(&line, 0, sizeof(line));
     struct acsa_balance_grouper grouper = {.emit = keep_line, .ctx = &line, .err = &f->err};
     struct acsa_store *store = acsa__app_store(app);
-    assert_int_equal(store->vtbl->balance(store, "", ACSA_DATE_NONE, acsa_balance_grouper_row,
-                                          &grouper, &f->err),
+    assert_int_equal(store->vtbl->ledger->balance(store, "", ACSA_DATE_NONE,
+                                                  acsa_balance_grouper_row, &grouper, &f->err),
                      ACSA_OK);
     assert_int_equal(acsa_balance_grouper_finish(&grouper), ACSA_OK);
     acsa_wide total = (acsa_wide)ACSA_ORDER_VALUE_MAX * MANY_ORDERS;

@@ -55,7 +55,7 @@ static void add_entry(struct fixture *f, const char *what, int64_t seq, const ch
     row.body = junk;
     row.body_len = sizeof(junk);
     MUST(f, s->vtbl->begin_write(s, &f->err));
-    MUST(f, s->vtbl->quarantine_add(s, &row, &f->err));
+    MUST(f, s->vtbl->sync->quarantine_add(s, &row, &f->err));
     MUST(f, s->vtbl->commit(s, &f->err));
 }
 
@@ -217,7 +217,7 @@ static void test_drop_is_kept_and_final(void **state)
     snprintf(d.by, sizeof(d.by), "X");
     snprintf(d.reason, sizeof(d.reason), "Y");
     MUST(f, s->vtbl->begin_write(s, &f->err));
-    assert_int_equal(s->vtbl->quarantine_decide(s, &d, &f->err), ACSA_EEXISTS);
+    assert_int_equal(s->vtbl->sync->quarantine_decide(s, &d, &f->err), ACSA_EEXISTS);
     s->vtbl->rollback(s);
 }
 

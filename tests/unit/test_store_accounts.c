@@ -94,7 +94,7 @@ static int64_t add_user(struct fixture *f, const char *username, enum acsa_role 
     snprintf(user.party, sizeof(user.party), "IN");
     user.role = role;
     int64_t id = 0;
-    assert_int_equal(f->store->vtbl->user_add(f->store, &user, "$argon2id$hash", 100, &id,
+    assert_int_equal(f->store->vtbl->accounts->user_add(f->store, &user, "$argon2id$hash", 100, &id,
                                               &f->err),
                      ACSA_OK);
     assert_true(id > 0);
@@ -118,37 +118,45 @@ static void test_users_and_sessions(void **state)
     memset(&again, 0, sizeof(again));
     snprintf(again.username, sizeof(again.username), "iyer");
     int64_t id = 0;
-    assert_int_equal(v->user_add(f->store, &again, "x", 1, &id, &f->err), ACSA_EEXISTS);
+    assert_int_equal(v->accounts->user_add(f->store, &again, "x", 1, &id, &f->err), ACSA_EEXISTS);
     struct acsa_user user;
     char hash[ACSA_PASSWORD_HASH_SIZE];
-    assert_int_equal(v->user_get(f->store, "iyer", &user, hash, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->user_get(f->store, "iyer", &user, hash, &f->err), ACSA_OK);
     assert_int_equal(user.id, iyer);
     assert_int_equal(user.role, ACSA_ROLE_REQUESTER);
     assert_string_equal(hash, "$argon2id$hash");
-    assert_int_equal(v->user_get(f->store, "nobody", &user, NULL, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->user_get(f->store, "nobody", &user, NULL, &f->err),
+                     ACSA_ENOTFOUND);
     int users = 0;
-    assert_int_equal(v->user_list(f->store, count_user, &users, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->user_list(f->store, count_user, &users, &f->err), ACSA_OK);
     assert_int_equal(users, 2);
 
     char csrf[ACSA_SECRET_TEXT_SIZE];
-    assert_int_equal(v->session_add(f->store, "s1", iyer, "csrf1", 100, 200, &f->err), ACSA_OK);
-    assert_int_equal(v->session_add(f->store, "s2", iyer, "csrf2", 100, 150, &f->err), ACSA_OK);
-    assert_int_equal(v->session_get(f->store, "s1", 199, &user, csrf, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->session_add(f->store, "s1", iyer, "csrf1", 100, 200, &f->err),
+                     ACSA_OK);
+    assert_int_equal(v->accounts->session_add(f->store, "s2", iyer, "csrf2", 100, 150, &f->err),
+                     ACSA_OK);
+    assert_int_equal(v->accounts->session_get(f->store, "s1", 199, &user, csrf, &f->err), ACSA_OK);
     assert_string_equal(csrf, "csrf1");
-    assert_int_equal(v->session_get(f->store, "s1", 200, &user, csrf, &f->err), ACSA_ENOTFOUND);
-    assert_int_equal(v->session_purge(f->store, 150, &f->err), ACSA_OK);
-    assert_int_equal(v->session_get(f->store, "s2", 100, &user, csrf, &f->err), ACSA_ENOTFOUND);
-    assert_int_equal(v->session_delete(f->store, "s1", &f->err), ACSA_OK);
-    assert_int_equal(v->session_delete(f->store, "s1", &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->session_get(f->store, "s1", 200, &user, csrf, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->session_purge(f->store, 150, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->session_get(f->store, "s2", 100, &user, csrf, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->session_delete(f->store, "s1", &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->session_delete(f->store, "s1", &f->err), ACSA_ENOTFOUND);
 
     /* Disabling ends the user's sessions and revokes the tokens. */
-    assert_int_equal(v->session_add(f->store, "s3", iyer, "csrf3", 100, 900, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->session_add(f->store, "s3", iyer, "csrf3", 100, 900, &f->err),
+                     ACSA_OK);
     int64_t token = 0;
-    assert_int_equal(v->token_add(f->store, iyer, "ci", "t1", 100, &token, &f->err), ACSA_OK);
-    assert_int_equal(v->user_disable(f->store, iyer, &f->err), ACSA_OK);
-    assert_int_equal(v->session_get(f->store, "s3", 100, &user, csrf, &f->err), ACSA_ENOTFOUND);
-    assert_int_equal(v->token_user(f->store, "t1", &user, &f->err), ACSA_ENOTFOUND);
-    assert_int_equal(v->user_disable(f->store, 9999, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->token_add(f->store, iyer, "ci", "t1", 100, &token, &f->err),
+                     ACSA_OK);
+    assert_int_equal(v->accounts->user_disable(f->store, iyer, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->session_get(f->store, "s3", 100, &user, csrf, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->token_user(f->store, "t1", &user, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->user_disable(f->store, 9999, &f->err), ACSA_ENOTFOUND);
 }
 
 static enum acsa_rc collect_token(void *ctx, const struct acsa_token_info *token)
@@ -167,42 +175,48 @@ static void test_tokens_and_idempotency(void **state)
     int64_t rao = add_user(f, "rao", ACSA_ROLE_APPROVER);
     int64_t t1 = 0;
     int64_t t2 = 0;
-    assert_int_equal(v->token_add(f->store, iyer, "ci", "h1", 100, &t1, &f->err), ACSA_OK);
-    assert_int_equal(v->token_add(f->store, rao, "ci", "h2", 101, &t2, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->token_add(f->store, iyer, "ci", "h1", 100, &t1, &f->err),
+                     ACSA_OK);
+    assert_int_equal(v->accounts->token_add(f->store, rao, "ci", "h2", 101, &t2, &f->err), ACSA_OK);
     int64_t t3 = 0;
-    assert_int_equal(v->token_add(f->store, rao, "dup", "h2", 102, &t3, &f->err), ACSA_EEXISTS);
+    assert_int_equal(v->accounts->token_add(f->store, rao, "dup", "h2", 102, &t3, &f->err),
+                     ACSA_EEXISTS);
     struct acsa_user user;
-    assert_int_equal(v->token_user(f->store, "h2", &user, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->token_user(f->store, "h2", &user, &f->err), ACSA_OK);
     assert_string_equal(user.username, "rao");
     struct acsa_token_info info;
-    assert_int_equal(v->token_get(f->store, t1, &info, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->token_get(f->store, t1, &info, &f->err), ACSA_OK);
     assert_string_equal(info.username, "iyer");
     assert_false(info.revoked);
     int64_t ids[4] = {0};
-    assert_int_equal(v->token_list(f->store, "", collect_token, ids, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->token_list(f->store, "", collect_token, ids, &f->err), ACSA_OK);
     assert_int_equal(ids[0], 2);
     assert_int_equal(ids[1], t1);
     ids[0] = 0;
-    assert_int_equal(v->token_list(f->store, "rao", collect_token, ids, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->token_list(f->store, "rao", collect_token, ids, &f->err),
+                     ACSA_OK);
     assert_int_equal(ids[0], 1);
-    assert_int_equal(v->token_revoke(f->store, t1, &f->err), ACSA_OK);
-    assert_int_equal(v->token_revoke(f->store, t1, &f->err), ACSA_OK);
-    assert_int_equal(v->token_revoke(f->store, 9999, &f->err), ACSA_ENOTFOUND);
-    assert_int_equal(v->token_user(f->store, "h1", &user, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->token_revoke(f->store, t1, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->token_revoke(f->store, t1, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->token_revoke(f->store, 9999, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->token_user(f->store, "h1", &user, &f->err), ACSA_ENOTFOUND);
 
     struct acsa_idempotency_row row;
-    assert_int_equal(v->idempotency_put(f->store, iyer, "k1", "req", 201, "{\"ok\":1}", 100,
-                                        &f->err),
-                     ACSA_OK);
-    assert_int_equal(v->idempotency_put(f->store, iyer, "k1", "req", 201, "{}", 100, &f->err),
-                     ACSA_EEXISTS);
-    assert_int_equal(v->idempotency_get(f->store, iyer, "k1", &row, &f->err), ACSA_OK);
+    assert_int_equal(
+        v->accounts->idempotency_put(f->store, iyer, "k1", "req", 201, "{\"ok\":1}", 100, &f->err),
+        ACSA_OK);
+    assert_int_equal(
+        v->accounts->idempotency_put(f->store, iyer, "k1", "req", 201, "{}", 100, &f->err),
+        ACSA_EEXISTS);
+    assert_int_equal(v->accounts->idempotency_get(f->store, iyer, "k1", &row, &f->err), ACSA_OK);
     assert_int_equal(row.status, 201);
     assert_string_equal(row.body, "{\"ok\":1}");
     free(row.body);
-    assert_int_equal(v->idempotency_get(f->store, rao, "k1", &row, &f->err), ACSA_ENOTFOUND);
-    assert_int_equal(v->idempotency_purge(f->store, 101, &f->err), ACSA_OK);
-    assert_int_equal(v->idempotency_get(f->store, iyer, "k1", &row, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->idempotency_get(f->store, rao, "k1", &row, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_int_equal(v->accounts->idempotency_purge(f->store, 101, &f->err), ACSA_OK);
+    assert_int_equal(v->accounts->idempotency_get(f->store, iyer, "k1", &row, &f->err),
+                     ACSA_ENOTFOUND);
 }
 
 struct quarantine_seen {
@@ -233,13 +247,13 @@ static void test_quarantine_and_batches(void **state)
     memset(digest, 0xab, sizeof(digest));
     memset(signature, 0x00, sizeof(signature));
     int64_t batch = 0;
-    assert_int_equal(v->batch_add(f->store, "JP", "bundle", 1, 5, 5, digest, signature, 100,
+    assert_int_equal(v->sync->batch_add(f->store, "JP", "bundle", 1, 5, 5, digest, signature, 100,
                                   &batch, &f->err),
                      ACSA_OK);
     int64_t found = 0;
-    assert_int_equal(v->batch_of_record(f->store, "JP", 3, &found, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->batch_of_record(f->store, "JP", 3, &found, &f->err), ACSA_OK);
     assert_int_equal(found, batch);
-    assert_int_equal(v->batch_of_record(f->store, "JP", 6, &found, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->sync->batch_of_record(f->store, "JP", 6, &found, &f->err), ACSA_ENOTFOUND);
 
     /* Bytes with a NUL and high bytes survive the round trip. */
     const uint8_t body[] = {0xff, 0x00, 0x27, 0x5c, 0x80};
@@ -253,9 +267,10 @@ static void test_quarantine_and_batches(void **state)
     snprintf(q.reason, sizeof(q.reason), "sender: not a partner");
     q.body = body;
     q.body_len = sizeof(body);
-    assert_int_equal(v->quarantine_add(f->store, &q, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->quarantine_add(f->store, &q, &f->err), ACSA_OK);
     struct quarantine_seen seen = {0};
-    assert_int_equal(v->quarantine_list(f->store, 0, see_quarantine, &seen, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->quarantine_list(f->store, 0, see_quarantine, &seen, &f->err),
+                     ACSA_OK);
     assert_int_equal(seen.count, 1);
     assert_int_equal(seen.body_len, sizeof(body));
     assert_int_equal(seen.first_byte, 0xff);
@@ -268,23 +283,23 @@ static void test_quarantine_and_batches(void **state)
     snprintf(d.outcome, sizeof(d.outcome), "refused");
     snprintf(d.by, sizeof(d.by), "PO Sharma");
     snprintf(d.reason, sizeof(d.reason), "try again");
-    assert_int_equal(v->quarantine_decide(f->store, &d, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->quarantine_decide(f->store, &d, &f->err), ACSA_OK);
     memset(&seen, 0, sizeof(seen));
-    assert_int_equal(v->quarantine_select(f->store, 0, false, 0, see_quarantine, &seen, &f->err),
-                     ACSA_OK);
+    assert_int_equal(
+        v->sync->quarantine_select(f->store, 0, false, 0, see_quarantine, &seen, &f->err), ACSA_OK);
     assert_int_equal(seen.count, 1);
     assert_string_equal(seen.status, "open");
     assert_int_equal(seen.tries, 1);
     snprintf(d.action, sizeof(d.action), "drop");
     snprintf(d.outcome, sizeof(d.outcome), "dropped");
-    assert_int_equal(v->quarantine_decide(f->store, &d, &f->err), ACSA_OK);
-    assert_int_equal(v->quarantine_decide(f->store, &d, &f->err), ACSA_EEXISTS);
+    assert_int_equal(v->sync->quarantine_decide(f->store, &d, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->quarantine_decide(f->store, &d, &f->err), ACSA_EEXISTS);
     memset(&seen, 0, sizeof(seen));
-    assert_int_equal(v->quarantine_select(f->store, 0, false, 0, see_quarantine, &seen, &f->err),
-                     ACSA_OK);
+    assert_int_equal(
+        v->sync->quarantine_select(f->store, 0, false, 0, see_quarantine, &seen, &f->err), ACSA_OK);
     assert_int_equal(seen.count, 0);
-    assert_int_equal(v->quarantine_select(f->store, 1, false, 0, see_quarantine, &seen, &f->err),
-                     ACSA_OK);
+    assert_int_equal(
+        v->sync->quarantine_select(f->store, 1, false, 0, see_quarantine, &seen, &f->err), ACSA_OK);
     assert_int_equal(seen.count, 1);
     assert_string_equal(seen.status, "dropped");
     assert_int_equal(seen.tries, 2);
@@ -311,7 +326,7 @@ static void add_record(struct fixture *f, const char *origin, int64_t seq, const
     const uint8_t body[] = {1, 0, 2};
     row.body = body;
     row.body_len = sizeof(body);
-    assert_int_equal(f->store->vtbl->record_append(f->store, &row, &f->err), expected);
+    assert_int_equal(f->store->vtbl->sync->record_append(f->store, &row, &f->err), expected);
 }
 
 static void test_peers_and_records(void **state)
@@ -322,50 +337,50 @@ static void test_peers_and_records(void **state)
     memset(&peer, 0, sizeof(peer));
     snprintf(peer.party, sizeof(peer.party), "JP");
     memset(peer.key, 7, sizeof(peer.key));
-    assert_int_equal(v->peer_put(f->store, &peer, &f->err), ACSA_OK);
-    assert_int_equal(v->peer_advance(f->store, "JP", 5, 3, 1000, &f->err), ACSA_OK);
-    assert_int_equal(v->peer_advance(f->store, "JP", 4, 2, 0, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->peer_put(f->store, &peer, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->peer_advance(f->store, "JP", 5, 3, 1000, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->peer_advance(f->store, "JP", 4, 2, 0, &f->err), ACSA_OK);
     struct acsa_peer got;
-    assert_int_equal(v->peer_get(f->store, "JP", &got, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->peer_get(f->store, "JP", &got, &f->err), ACSA_OK);
     assert_int_equal(got.received_through, 5); /* Cursors never move back. */
     assert_int_equal(got.acked_through, 3);
     assert_int_equal(got.last_sync_s, 1000);
     assert_memory_equal(got.key, peer.key, sizeof(peer.key));
     /* The same key keeps the cursors; a new key starts afresh. */
-    assert_int_equal(v->peer_put(f->store, &peer, &f->err), ACSA_OK);
-    assert_int_equal(v->peer_get(f->store, "JP", &got, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->peer_put(f->store, &peer, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->peer_get(f->store, "JP", &got, &f->err), ACSA_OK);
     assert_int_equal(got.received_through, 5);
     memset(peer.key, 8, sizeof(peer.key));
-    assert_int_equal(v->peer_put(f->store, &peer, &f->err), ACSA_OK);
-    assert_int_equal(v->peer_get(f->store, "JP", &got, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->peer_put(f->store, &peer, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->peer_get(f->store, "JP", &got, &f->err), ACSA_OK);
     assert_int_equal(got.received_through, 0);
-    assert_int_equal(v->peer_advance(f->store, "FR", 1, 1, 1, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->sync->peer_advance(f->store, "FR", 1, 1, 1, &f->err), ACSA_ENOTFOUND);
 
     add_record(f, "IN", 1, "JP", ACSA_OK);
     add_record(f, "IN", 2, "", ACSA_OK);
     add_record(f, "IN", 3, "FR", ACSA_OK);
     add_record(f, "IN", 2, "JP", ACSA_EEXISTS);
     int64_t last = 0;
-    assert_int_equal(v->record_last_seq(f->store, "IN", &last, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->record_last_seq(f->store, "IN", &last, &f->err), ACSA_OK);
     assert_int_equal(last, 3);
-    assert_int_equal(v->record_last_seq(f->store, "JP", &last, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->record_last_seq(f->store, "JP", &last, &f->err), ACSA_OK);
     assert_int_equal(last, 0);
     int64_t sum[3] = {0, 0, 0};
-    assert_int_equal(v->record_scan(f->store, "IN", "JP", 0, 0, count_records, sum, &f->err),
+    assert_int_equal(v->sync->record_scan(f->store, "IN", "JP", 0, 0, count_records, sum, &f->err),
                      ACSA_OK);
     assert_int_equal(sum[0], 2); /* Seq 1 (for JP) and 2 (for any). */
     assert_int_equal(sum[1], 3);
     assert_int_equal(sum[2], 6);
     memset(sum, 0, sizeof(sum));
-    assert_int_equal(v->record_scan(f->store, "IN", "JP", 0, 1, count_records, sum, &f->err),
+    assert_int_equal(v->sync->record_scan(f->store, "IN", "JP", 0, 1, count_records, sum, &f->err),
                      ACSA_OK);
     assert_int_equal(sum[0], 1);
     struct acsa_record_row row;
-    assert_int_equal(v->record_get(f->store, "IN", 3, &row, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->record_get(f->store, "IN", 3, &row, &f->err), ACSA_OK);
     assert_string_equal(row.partner, "FR");
     assert_int_equal(row.hash[0], 3);
     assert_null(row.body);
-    assert_int_equal(v->record_get(f->store, "IN", 4, &row, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->sync->record_get(f->store, "IN", 4, &row, &f->err), ACSA_ENOTFOUND);
 }
 
 struct grant_seen {
@@ -400,47 +415,47 @@ static void test_grants_and_origins(void **state)
     g.revoked_day = ACSA_DATE_NONE;
     int64_t local = 0;
     int64_t theirs = 0;
-    assert_int_equal(v->grant_add(f->store, &g, "JP", 41, &theirs, &f->err), ACSA_OK);
-    assert_int_equal(v->grant_add(f->store, &g, NULL, 0, &local, &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->grant_add(f->store, &g, "JP", 41, &theirs, &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->grant_add(f->store, &g, NULL, 0, &local, &f->err), ACSA_OK);
     /* A partner's grant taken in twice is refused. store.h calls a unique key taken EEXISTS,
      * which PostgreSQL answers; SQLite answers ESTORAGE here: both refuse, nothing is added. */
-    assert_int_not_equal(v->grant_add(f->store, &g, "JP", 41, &local, &f->err), ACSA_OK);
+    assert_int_not_equal(v->ledger->grant_add(f->store, &g, "JP", 41, &local, &f->err), ACSA_OK);
     int64_t found = 0;
-    assert_int_equal(v->grant_find(f->store, "JP", 41, &found, &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->grant_find(f->store, "JP", 41, &found, &f->err), ACSA_OK);
     assert_int_equal(found, theirs);
-    assert_int_equal(v->grant_find(f->store, "JP", 42, &found, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->ledger->grant_find(f->store, "JP", 42, &found, &f->err), ACSA_ENOTFOUND);
     struct grant_seen seen = {0};
-    assert_int_equal(v->grant_list(f->store, "JP", "Capt Sato", ACSA_DATE_NONE, see_grant, &seen,
-                                   &f->err),
+    assert_int_equal(v->ledger->grant_list(f->store, "JP", "Capt Sato", ACSA_DATE_NONE, see_grant,
+                                           &seen, &f->err),
                      ACSA_OK);
     assert_int_equal(seen.count, 2);
     assert_string_equal(seen.origin, ""); /* The second, made here. */
-    assert_int_equal(v->grant_revoke(f->store, theirs, acsa_date_from_ymd(2024, 6, 1), "left",
-                                     &f->err),
-                     ACSA_OK);
-    assert_int_equal(v->grant_revoke(f->store, theirs, acsa_date_from_ymd(2024, 7, 1), "again",
-                                     &f->err),
-                     ACSA_ENOTFOUND);
+    assert_int_equal(
+        v->ledger->grant_revoke(f->store, theirs, acsa_date_from_ymd(2024, 6, 1), "left", &f->err),
+        ACSA_OK);
+    assert_int_equal(
+        v->ledger->grant_revoke(f->store, theirs, acsa_date_from_ymd(2024, 7, 1), "again", &f->err),
+        ACSA_ENOTFOUND);
     memset(&seen, 0, sizeof(seen));
-    assert_int_equal(v->grant_list(f->store, NULL, NULL, acsa_date_from_ymd(2024, 6, 1),
+    assert_int_equal(v->ledger->grant_list(f->store, NULL, NULL, acsa_date_from_ymd(2024, 6, 1),
                                    see_grant, &seen, &f->err),
                      ACSA_OK);
     assert_int_equal(seen.count, 1);
 
     int64_t unit = 0;
-    assert_int_equal(v->unit_add(f->store, "JP", "JMSDF", &unit, &f->err), ACSA_OK);
-    assert_int_equal(v->ref_bind(f->store, ACSA_REF_UNIT, unit, "JP", 7, &f->err), ACSA_OK);
-    assert_int_equal(v->ref_find(f->store, ACSA_REF_UNIT, "JP", 7, &found, &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->unit_add(f->store, "JP", "JMSDF", &unit, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->ref_bind(f->store, ACSA_REF_UNIT, unit, "JP", 7, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->ref_find(f->store, ACSA_REF_UNIT, "JP", 7, &found, &f->err), ACSA_OK);
     assert_int_equal(found, unit);
-    assert_int_equal(v->ref_find(f->store, ACSA_REF_UNIT, "JP", 8, &found, &f->err),
+    assert_int_equal(v->sync->ref_find(f->store, ACSA_REF_UNIT, "JP", 8, &found, &f->err),
                      ACSA_ENOTFOUND);
     char origin[ACSA_NATION_SIZE];
     int64_t origin_id = 0;
-    assert_int_equal(v->ref_origin(f->store, ACSA_REF_UNIT, unit, origin, &origin_id, &f->err),
-                     ACSA_OK);
+    assert_int_equal(
+        v->sync->ref_origin(f->store, ACSA_REF_UNIT, unit, origin, &origin_id, &f->err), ACSA_OK);
     assert_string_equal(origin, "JP");
     assert_int_equal(origin_id, 7);
-    assert_int_equal(v->ref_by_name(f->store, ACSA_REF_UNIT, "JP", "JMSDF", &found, &f->err),
+    assert_int_equal(v->sync->ref_by_name(f->store, ACSA_REF_UNIT, "JP", "JMSDF", &found, &f->err),
                      ACSA_OK);
     assert_int_equal(found, unit);
 }

@@ -45,7 +45,7 @@ static int setup(void **state)
     const char *names[] = {"Indian Navy", UNIT_NAME, "Army"};
     for (size_t i = 0; i < 3; i++) {
         int64_t id = 0;
-        assert_int_equal(v->unit_add(f->store, "IN", names[i], &id, &f->err), ACSA_OK);
+        assert_int_equal(v->ledger->unit_add(f->store, "IN", names[i], &id, &f->err), ACSA_OK);
         assert_int_equal(id, (int64_t)i + 1);
     }
     struct acsa_record_row row;
@@ -57,7 +57,7 @@ static int setup(void **state)
     const uint8_t body[] = {1, 0, 2, '\\', '\n'};
     row.body = body;
     row.body_len = sizeof(body);
-    assert_int_equal(v->record_append(f->store, &row, &f->err), ACSA_OK);
+    assert_int_equal(v->sync->record_append(f->store, &row, &f->err), ACSA_OK);
     *state = f;
     return 0;
 }
@@ -215,11 +215,11 @@ static void test_pg_takes_a_copy(void **state)
     read_units(pg, &theirs, &f->err);
     assert_string_equal(ours.text, theirs.text);
     struct acsa_record_row record;
-    assert_int_equal(pg->vtbl->record_get(pg, "IN", 1, &record, &f->err), ACSA_OK);
+    assert_int_equal(pg->vtbl->sync->record_get(pg, "IN", 1, &record, &f->err), ACSA_OK);
     assert_int_equal(record.hash[0], 0xab);
     /* The identity moved past the copied ids. */
     int64_t id = 0;
-    assert_int_equal(pg->vtbl->unit_add(pg, "IN", "Air Force", &id, &f->err), ACSA_OK);
+    assert_int_equal(pg->vtbl->ledger->unit_add(pg, "IN", "Air Force", &id, &f->err), ACSA_OK);
     assert_int_equal(id, 4);
     acsa_store_close(pg);
     pg = NULL;

@@ -331,7 +331,7 @@ static void get_order(struct fixture *f, struct node *n, const char *number,
 static int64_t last_seq(struct fixture *f, struct node *n, const char *origin)
 {
     int64_t seq = -1;
-    CHECK(f, store_of(n)->vtbl->record_last_seq(store_of(n), origin, &seq, &f->err));
+    CHECK(f, store_of(n)->vtbl->sync->record_last_seq(store_of(n), origin, &seq, &f->err));
     return seq;
 }
 
@@ -576,10 +576,10 @@ static void expect_same_order(struct fixture *f, const char *number, enum acsa_s
     /* What reconciliation compares: every shared order's stored fingerprint. */
     ta.len = tb.len = 0;
     f->facts_a[0] = f->facts_b[0] = '\0';
-    CHECK(f, store_of(&f->in)->vtbl->order_fingerprints(store_of(&f->in), "JP", add_fingerprint,
-                                                         &ta, &f->err));
-    CHECK(f, store_of(&f->jp)->vtbl->order_fingerprints(store_of(&f->jp), "IN", add_fingerprint,
-                                                         &tb, &f->err));
+    CHECK(f, store_of(&f->in)->vtbl->sync->order_fingerprints(store_of(&f->in), "JP",
+                                                              add_fingerprint, &ta, &f->err));
+    CHECK(f, store_of(&f->jp)->vtbl->sync->order_fingerprints(store_of(&f->jp), "IN",
+                                                              add_fingerprint, &tb, &f->err));
     expect_same_text(f->facts_a, f->facts_b, "stored fingerprints");
     char mine[64];
     snprintf(mine, sizeof(mine), "%s %016llx\n", number,
@@ -588,8 +588,8 @@ static void expect_same_order(struct fixture *f, const char *number, enum acsa_s
     /* Both hold the same records of the order, so the same head. */
     uint8_t head_in[ACSA_HASH_SIZE];
     uint8_t head_jp[ACSA_HASH_SIZE];
-    CHECK(f, store_of(&f->in)->vtbl->chain_head(store_of(&f->in), number, head_in, &f->err));
-    CHECK(f, store_of(&f->jp)->vtbl->chain_head(store_of(&f->jp), number, head_jp, &f->err));
+    CHECK(f, store_of(&f->in)->vtbl->sync->chain_head(store_of(&f->in), number, head_in, &f->err));
+    CHECK(f, store_of(&f->jp)->vtbl->sync->chain_head(store_of(&f->jp), number, head_jp, &f->err));
     assert_memory_equal(head_in, head_jp, ACSA_HASH_SIZE);
     static const uint8_t zeros[ACSA_HASH_SIZE];
     assert_memory_not_equal(head_in, zeros, ACSA_HASH_SIZE);
@@ -624,8 +624,8 @@ static void balances_of(struct fixture *f, struct node *n, const char *partner,
                         struct balances *out)
 {
     memset(out, 0, sizeof(*out));
-    CHECK(f, store_of(n)->vtbl->balance(store_of(n), partner, ACSA_DATE_NONE, add_balance, out,
-                                        &f->err));
+    CHECK(f, store_of(n)->vtbl->ledger->balance(store_of(n), partner, ACSA_DATE_NONE, add_balance,
+                                                out, &f->err));
 }
 
 static enum acsa_account mirror_of(enum acsa_account account)
@@ -774,7 +774,7 @@ static void test_batch_layout(void **state)
     uint8_t hash[32];
     uint8_t head[32];
     crypto_hash_sha256(hash, bodies[4], lens[4]);
-    CHECK(f, store_of(&f->in)->vtbl->chain_head(store_of(&f->in), f->number, head, &f->err));
+    CHECK(f, store_of(&f->in)->vtbl->sync->chain_head(store_of(&f->in), f->number, head, &f->err));
     assert_memory_equal(head, hash, 32);
     free(r);
     free(buf);
@@ -1332,9 +1332,9 @@ static void test_exchange_two_nodes(void **state)
     int64_t jp_jmsdf = 0;
     int64_t jp_jimex = 0;
     struct acsa_store *s = store_of(&f->jp);
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_UNIT, "IN", f->navy, &jp_navy, &f->err));
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_UNIT, "IN", f->jmsdf, &jp_jmsdf, &f->err));
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_ACTIVITY, "IN", f->jimex, &jp_jimex, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_UNIT, "IN", f->navy, &jp_navy, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_UNIT, "IN", f->jmsdf, &jp_jmsdf, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_ACTIVITY, "IN", f->jimex, &jp_jimex, &f->err));
     struct acsa_order_draft e = draft_of(ACSA_METHOD_EVE, "JP", "IN", jp_jmsdf, jp_navy);
     e.line_count = 1;
     set_line(&e, 0, "water", 30000, 500);
@@ -1415,7 +1415,7 @@ static void test_batch_cut_by_bytes(void **state)
         memcpy(row.origin, "IN", 3);
         memcpy(row.partner, "JP", 3);
         crypto_hash_sha256(row.hash, body, BODY);
-        CHECK(f, s->vtbl->record_append(s, &row, &f->err));
+        CHECK(f, s->vtbl->sync->record_append(s, &row, &f->err));
     }
     CHECK(f, acsa_app_commit(f->in.app, &f->err));
     acsa_free(body);
@@ -1464,9 +1464,9 @@ static void test_partner_step_forbidden(void **state)
     int64_t jp_jmsdf = 0;
     int64_t jp_jimex = 0;
     struct acsa_store *s = store_of(&f->jp);
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_UNIT, "IN", f->navy, &jp_navy, &f->err));
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_UNIT, "IN", f->jmsdf, &jp_jmsdf, &f->err));
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_ACTIVITY, "IN", f->jimex, &jp_jimex, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_UNIT, "IN", f->navy, &jp_navy, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_UNIT, "IN", f->jmsdf, &jp_jmsdf, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_ACTIVITY, "IN", f->jimex, &jp_jimex, &f->err));
     struct acsa_order_draft e = draft_of(ACSA_METHOD_CASH, "IN", "JP", jp_navy, jp_jmsdf);
     char number[ACSA_NUMBER_SIZE];
     assert_int_equal(acsa_app_order_create(f->jp.app, "IN-JP-2020", jp_jimex, &e,
@@ -2002,7 +2002,7 @@ static void next_record(struct fixture *f, struct acsa_record *r, enum acsa_step
     memcpy(r->origin, "IN", 3);
     r->seq = peer_of(f, &f->jp, "IN").received_through + 1;
     snprintf(r->number, sizeof(r->number), "%s", f->number);
-    CHECK(f, store_of(&f->jp)->vtbl->chain_head(store_of(&f->jp), f->number, r->prev_hash,
+    CHECK(f, store_of(&f->jp)->vtbl->sync->chain_head(store_of(&f->jp), f->number, r->prev_hash,
                                                  &f->err));
     r->command = command(step, actor, "2024-06-10");
 }
@@ -2354,20 +2354,20 @@ static void test_reference_data(void **state)
     int64_t navy = 0;
     int64_t jmsdf = 0;
     int64_t jimex = 0;
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_UNIT, "IN", f->navy, &navy, &f->err));
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_UNIT, "IN", f->jmsdf, &jmsdf, &f->err));
-    CHECK(f, s->vtbl->ref_find(s, ACSA_REF_ACTIVITY, "IN", f->jimex, &jimex, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_UNIT, "IN", f->navy, &navy, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_UNIT, "IN", f->jmsdf, &jmsdf, &f->err));
+    CHECK(f, s->vtbl->sync->ref_find(s, ACSA_REF_ACTIVITY, "IN", f->jimex, &jimex, &f->err));
     assert_int_equal(jmsdf, jp_jmsdf);
     char party[ACSA_NATION_SIZE];
     char name[ACSA_NAME_SIZE];
-    CHECK(f, s->vtbl->unit_get(s, navy, party, name, &f->err));
+    CHECK(f, s->vtbl->ledger->unit_get(s, navy, party, name, &f->err));
     assert_string_equal(party, "IN");
     assert_string_equal(name, "Indian Navy");
     struct unit_list units = {0};
-    CHECK(f, s->vtbl->unit_list(s, collect_unit, &units, &f->err));
+    CHECK(f, s->vtbl->ledger->unit_list(s, collect_unit, &units, &f->err));
     assert_int_equal(units.count, 2);
     struct acsa_activity activity;
-    CHECK(f, s->vtbl->activity_get(s, jimex, &activity, &f->err));
+    CHECK(f, s->vtbl->ledger->activity_get(s, jimex, &activity, &f->err));
     assert_string_equal(activity.name, "JIMEX 2024");
     assert_string_equal(activity.type, "bilateral-training");
     assert_string_equal(activity.place, "Arabian Sea");
@@ -2375,10 +2375,10 @@ static void test_reference_data(void **state)
     assert_int_equal(activity.to_day, day_of("2024-06-20"));
     char origin[ACSA_NATION_SIZE];
     int64_t origin_id = 0;
-    CHECK(f, s->vtbl->ref_origin(s, ACSA_REF_ACTIVITY, jimex, origin, &origin_id, &f->err));
+    CHECK(f, s->vtbl->sync->ref_origin(s, ACSA_REF_ACTIVITY, jimex, origin, &origin_id, &f->err));
     assert_string_equal(origin, "IN");
     assert_int_equal(origin_id, f->jimex);
-    CHECK(f, s->vtbl->ref_origin(s, ACSA_REF_UNIT, navy, origin, &origin_id, &f->err));
+    CHECK(f, s->vtbl->sync->ref_origin(s, ACSA_REF_UNIT, navy, origin, &origin_id, &f->err));
     assert_string_equal(origin, "IN");
     /* The order cites them by JP's own ids. */
     get_order(f, &f->jp, f->number, f->b);
@@ -2399,10 +2399,10 @@ static void test_reference_data(void **state)
     sync_nodes(f, &f->jp, &f->in);
     int64_t in_relief = 0;
     struct acsa_store *t = store_of(&f->in);
-    CHECK(f, t->vtbl->ref_find(t, ACSA_REF_ACTIVITY, "JP", jp_relief, &in_relief, &f->err));
+    CHECK(f, t->vtbl->sync->ref_find(t, ACSA_REF_ACTIVITY, "JP", jp_relief, &in_relief, &f->err));
     /* JP's unit JMSDF reached IN too, and is bound to IN's unit of that name. */
     int64_t in_jmsdf = 0;
-    CHECK(f, t->vtbl->ref_find(t, ACSA_REF_UNIT, "JP", jp_jmsdf, &in_jmsdf, &f->err));
+    CHECK(f, t->vtbl->sync->ref_find(t, ACSA_REF_UNIT, "JP", jp_jmsdf, &in_jmsdf, &f->err));
     assert_int_equal(in_jmsdf, f->jmsdf);
     char second[ACSA_NUMBER_SIZE];
     struct acsa_order_draft e = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
@@ -2420,10 +2420,10 @@ static void test_reference_data(void **state)
     expect_same_order(f, second, ACSA_STATE_DRAFT);
     /* Nothing was added twice on either side. */
     memset(&units, 0, sizeof(units));
-    CHECK(f, s->vtbl->unit_list(s, collect_unit, &units, &f->err));
+    CHECK(f, s->vtbl->ledger->unit_list(s, collect_unit, &units, &f->err));
     assert_int_equal(units.count, 2);
     memset(&units, 0, sizeof(units));
-    CHECK(f, t->vtbl->unit_list(t, collect_unit, &units, &f->err));
+    CHECK(f, t->vtbl->ledger->unit_list(t, collect_unit, &units, &f->err));
     assert_int_equal(units.count, 2);
 }
 
@@ -2458,9 +2458,9 @@ static void test_back_entered_step_syncs_with_its_mark(void **state)
     memset(&in_last, 0, sizeof(in_last));
     memset(&jp_last, 0, sizeof(jp_last));
     struct acsa_store *s = store_of(&f->in);
-    CHECK(f, s->vtbl->event_list(s, f->number, keep_last_event, &in_last, &f->err));
+    CHECK(f, s->vtbl->ledger->event_list(s, f->number, keep_last_event, &in_last, &f->err));
     struct acsa_store *t = store_of(&f->jp);
-    CHECK(f, t->vtbl->event_list(t, f->number, keep_last_event, &jp_last, &f->err));
+    CHECK(f, t->vtbl->ledger->event_list(t, f->number, keep_last_event, &jp_last, &f->err));
     assert_int_equal(jp_last.event.step, ACSA_STEP_SUBMIT);
     assert_string_equal(jp_last.event.backdate_reason, "found in the ship's log");
     assert_string_equal(in_last.event.backdate_reason, "found in the ship's log");
@@ -2481,7 +2481,7 @@ static void test_store_peer_advance(void **state)
     assert_int_equal(p.received_through, 1);
     assert_int_equal(p.acked_through, 0);
     CHECK(f, v->begin_write(s, &f->err));
-    CHECK(f, v->peer_advance(s, "IN", 5, 3, 100, &f->err));
+    CHECK(f, v->sync->peer_advance(s, "IN", 5, 3, 100, &f->err));
     CHECK(f, v->commit(s, &f->err));
     p = peer_of(f, &f->jp, "IN");
     assert_int_equal(p.received_through, 5);
@@ -2570,8 +2570,8 @@ static void test_store_records(void **state)
     const struct acsa_store_vtbl *v = s->vtbl;
     uint8_t head[ACSA_HASH_SIZE];
     uint8_t create_head[ACSA_HASH_SIZE];
-    CHECK(f, v->chain_head(s, f->number, create_head, &f->err));
-    assert_int_equal(v->chain_head(s, "IN-JP-2024-000404", head, &f->err), ACSA_ENOTFOUND);
+    CHECK(f, v->sync->chain_head(s, f->number, create_head, &f->err));
+    assert_int_equal(v->sync->chain_head(s, "IN-JP-2024-000404", head, &f->err), ACSA_ENOTFOUND);
     assert_true(f->err.field[0] != '\0');
     assert_int_equal(last_seq(f, &f->in, "IN"), 6);
     assert_int_equal(last_seq(f, &f->in, "KR"), 0);
@@ -2582,48 +2582,48 @@ static void test_store_records(void **state)
     uint8_t b4[43];
     CHECK(f, v->begin_write(s, &f->err));
     struct acsa_record_row r1 = row_of("IN", 7, "JP", f->number, "", b1, sizeof(b1));
-    CHECK(f, v->record_append(s, &r1, &f->err));
+    CHECK(f, v->sync->record_append(s, &r1, &f->err));
     struct acsa_record_row again = row_of("IN", 7, "JP", second, "", b2, sizeof(b2));
-    assert_int_equal(v->record_append(s, &again, &f->err), ACSA_EEXISTS);
+    assert_int_equal(v->sync->record_append(s, &again, &f->err), ACSA_EEXISTS);
     assert_string_equal(f->err.field, "seq");
     struct acsa_record_row r2 = row_of("JP", 6, "", "", "", b2, sizeof(b2));
-    CHECK(f, v->record_append(s, &r2, &f->err));
+    CHECK(f, v->sync->record_append(s, &r2, &f->err));
     /* An exchange moves the heads of both of its orders. */
     struct acsa_record_row r3 = row_of("IN", 8, "FR", f->number, second, b3, sizeof(b3));
-    CHECK(f, v->record_append(s, &r3, &f->err));
+    CHECK(f, v->sync->record_append(s, &r3, &f->err));
     struct acsa_record_row r4 = row_of("IN", 10, "", "", "", b4, sizeof(b4));
-    CHECK(f, v->record_append(s, &r4, &f->err));
+    CHECK(f, v->sync->record_append(s, &r4, &f->err));
     CHECK(f, v->commit(s, &f->err));
-    CHECK(f, v->chain_head(s, f->number, head, &f->err));
+    CHECK(f, v->sync->chain_head(s, f->number, head, &f->err));
     assert_memory_equal(head, r3.hash, ACSA_HASH_SIZE);
-    CHECK(f, v->chain_head(s, second, head, &f->err));
+    CHECK(f, v->sync->chain_head(s, second, head, &f->err));
     assert_memory_equal(head, r3.hash, ACSA_HASH_SIZE);
     /* Every record of an order stays in its chain. */
     bool known = false;
-    CHECK(f, v->record_in_chain(s, f->number, create_head, &known, &f->err));
+    CHECK(f, v->sync->record_in_chain(s, f->number, create_head, &known, &f->err));
     assert_true(known);
-    CHECK(f, v->record_in_chain(s, f->number, r1.hash, &known, &f->err));
+    CHECK(f, v->sync->record_in_chain(s, f->number, r1.hash, &known, &f->err));
     assert_true(known);
-    CHECK(f, v->record_in_chain(s, second, r3.hash, &known, &f->err));
+    CHECK(f, v->sync->record_in_chain(s, second, r3.hash, &known, &f->err));
     assert_true(known);
-    CHECK(f, v->record_in_chain(s, second, r1.hash, &known, &f->err));
+    CHECK(f, v->sync->record_in_chain(s, second, r1.hash, &known, &f->err));
     assert_false(known);
-    CHECK(f, v->record_in_chain(s, f->number, r2.hash, &known, &f->err));
+    CHECK(f, v->sync->record_in_chain(s, f->number, r2.hash, &known, &f->err));
     assert_false(known);
     /* Read back without the body. */
     struct acsa_record_row got;
-    CHECK(f, v->record_get(s, "IN", 7, &got, &f->err));
+    CHECK(f, v->sync->record_get(s, "IN", 7, &got, &f->err));
     assert_memory_equal(got.hash, r1.hash, ACSA_HASH_SIZE);
     assert_string_equal(got.order_number, f->number);
     assert_string_equal(got.partner, "JP");
     assert_int_equal(got.batch_id, 0);
     assert_null(got.body);
-    assert_int_equal(v->record_get(s, "IN", 9, &got, &f->err), ACSA_ENOTFOUND);
+    assert_int_equal(v->sync->record_get(s, "IN", 9, &got, &f->err), ACSA_ENOTFOUND);
     assert_int_equal(last_seq(f, &f->in, "IN"), 10);
     assert_int_equal(last_seq(f, &f->in, "JP"), 6);
     /* A scan for JP: IN's records for JP or for anyone, after a seq, by seq, within a limit. */
     struct row_list rows = {0};
-    CHECK(f, v->record_scan(s, "IN", "JP", 0, 0, collect_row, &rows, &f->err));
+    CHECK(f, v->sync->record_scan(s, "IN", "JP", 0, 0, collect_row, &rows, &f->err));
     assert_int_equal(rows.count, 8);
     static const int64_t expected[] = {1, 2, 3, 4, 5, 6, 7, 10};
     for (size_t i = 0; i < rows.count; i++) {
@@ -2635,12 +2635,12 @@ static void test_store_records(void **state)
     assert_string_equal(rows.partners[7], "");
     assert_int_equal(rows.lens[7], sizeof(b4));
     memset(&rows, 0, sizeof(rows));
-    CHECK(f, v->record_scan(s, "IN", "JP", 4, 2, collect_row, &rows, &f->err));
+    CHECK(f, v->sync->record_scan(s, "IN", "JP", 4, 2, collect_row, &rows, &f->err));
     assert_int_equal(rows.count, 2);
     assert_int_equal(rows.seqs[0], 5);
     assert_int_equal(rows.seqs[1], 6);
     memset(&rows, 0, sizeof(rows));
-    CHECK(f, v->record_scan(s, "IN", "FR", 6, 0, collect_row, &rows, &f->err));
+    CHECK(f, v->sync->record_scan(s, "IN", "FR", 6, 0, collect_row, &rows, &f->err));
     assert_int_equal(rows.count, 2);
     assert_int_equal(rows.seqs[0], 8);
     assert_int_equal(rows.seqs[1], 10);
@@ -2670,7 +2670,7 @@ static void test_store_quarantine_order(void **state)
         snprintf(row.reason, sizeof(row.reason), "%s", reasons[i]);
         row.body = i == 2 ? NULL : body;
         row.body_len = i == 2 ? 0 : (size_t)(i + 1);
-        CHECK(f, v->quarantine_add(s, &row, &f->err));
+        CHECK(f, v->sync->quarantine_add(s, &row, &f->err));
     }
     CHECK(f, v->commit(s, &f->err));
     quarantine_of(f, &f->jp, &q);
@@ -2748,9 +2748,9 @@ static void test_defect6_unit_service_synced_and_judged(void **state)
     sync_nodes(f, &f->in, &f->jp);
     int64_t bound = 0;
     struct acsa_store *jp = store_of(&f->jp);
-    CHECK(f, jp->vtbl->ref_find(jp, ACSA_REF_UNIT, "IN", guard, &bound, &f->err));
+    CHECK(f, jp->vtbl->sync->ref_find(jp, ACSA_REF_UNIT, "IN", guard, &bound, &f->err));
     char service[ACSA_CODE_SIZE];
-    CHECK(f, jp->vtbl->unit_service_get(jp, bound, service, &f->err));
+    CHECK(f, jp->vtbl->ledger->unit_service_get(jp, bound, service, &f->err));
     assert_string_equal(service, "coast-guard");
     struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
     create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
@@ -2824,7 +2824,7 @@ static void test_finding2_hostile_records_quarantined(void **state)
     expect_quarantine_renders(f, &f->jp);
     /* Nothing of them was applied. */
     int64_t id = 0;
-    assert_int_equal(store_of(&f->jp)->vtbl->ref_find(store_of(&f->jp), ACSA_REF_UNIT, "IN",
+    assert_int_equal(store_of(&f->jp)->vtbl->sync->ref_find(store_of(&f->jp), ACSA_REF_UNIT, "IN",
                                                       777, &id, &f->err), ACSA_ENOTFOUND);
     assert_int_equal(acsa_app_order_get(f->jp.app, "IN-JP-2024-000002", NULL, NULL, &f->err),
                      ACSA_ENOTFOUND);
@@ -3060,7 +3060,7 @@ static void test_finding5_quarantine_texts_render(void **state)
     snprintf(row.reason, sizeof(row.reason), "bad \xff\xfe \x1b[31mred");
     row.body = (const uint8_t *)"x";
     row.body_len = 1;
-    CHECK(f, store_of(&f->jp)->vtbl->quarantine_add(store_of(&f->jp), &row, &f->err));
+    CHECK(f, store_of(&f->jp)->vtbl->sync->quarantine_add(store_of(&f->jp), &row, &f->err));
     expect_quarantine_renders(f, &f->jp);
     struct qlist *q = calloc(1, sizeof(*q));
     assert_non_null(q);
