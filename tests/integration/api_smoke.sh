@@ -10,7 +10,7 @@ if ! command -v curl >/dev/null 2>&1; then
     exit 0
 fi
 
-DB="$TEST_DIR/demo.db"
+# The node is lib.sh's DB: a file, or under ACSA_TEST_PG a PostgreSQL database.
 SERVER_LOG="$TEST_DIR/server.log"
 SERVER_PID=""
 BASE=""
@@ -22,79 +22,7 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
 
-# ---- HTTP ------------------------------------------------------------------------------------
-
-STATUS=""    # Status of the last request.
-HEADERS=""   # Its response headers.
-
-# http METHOD PATH [curl arguments...]: the body goes to OUT (for expect_json), the status to
-# STATUS. Signed in by the cookie jar, when there is one, with the CSRF token on writes.
-http() {
-    local method=$1 path=$2
-    shift 2
-    RUN_COUNT=$((RUN_COUNT + 1))
-    LAST_CMD="curl -X $method $path $*"
-    local jar=()
-    if [ -n "${JAR:-}" ]; then
-        jar=(-b "$JAR" -c "$JAR")
-        if [ "$method" != GET ] && [ -n "${CSRF:-}" ]; then
-            jar+=(-H "X-CSRF-Token: $CSRF")
-        fi
-    fi
-    STATUS=$(curl -s -o "$TEST_DIR/body" -D "$TEST_DIR/headers" -w '%{http_code}' \
-        -X "$method" "${jar[@]}" "$@" "$BASE$path")
-    RC=$?
-    OUT=$(cat "$TEST_DIR/body")
-    HEADERS=$(tr -d '\r' <"$TEST_DIR/headers")
-    ERR=""
-}
-
-# http with a JSON body.
-http_json() {
-    local method=$1 path=$2 body=$3
-    shift 3
-    http "$method" "$path" -H 'Content-Type: application/json' --data-binary "$body" "$@"
-}
-
-expect_status() {
-    if [ "$STATUS" != "$1" ]; then
-        fail "expected HTTP status $1, got $STATUS"
-    fi
-}
-
-# The value of a response header (case-insensitive name).
-header() {
-    printf '%s\n' "$HEADERS" | awk -v name="$1" 'BEGIN { IGNORECASE = 1 }
-        tolower($0) ~ "^" tolower(name) ":" { sub(/^[^:]*: */, ""); print; exit }'
-}
-
-expect_header() {
-    local got
-    got=$(header "$1")
-    if [ "$got" != "$2" ]; then
-        fail "expected header $1: $2, got: $got"
-    fi
-}
-
-# A problem+json of status naming field (the field member, "null" for none).
-expect_problem() {
-    expect_status "$1"
-    expect_header Content-Type application/problem+json
-    expect_json 'd["status"]' "$1"
-    expect_json 'd["type"].startswith("https://acsa.invalid/problems/")' true
-    if [ $# -ge 2 ]; then
-        expect_json 'd["field"]' "$2"
-    fi
-}
-
-# Signs in as user (password of the demo); the session goes to a cookie jar of its own.
-sign_in() {
-    JAR="$TEST_DIR/jar.$1"
-    CSRF=""
-    rm -f "$JAR"
-    http_json POST /api/session "{\"username\":\"$1\",\"password\":\"demo-password-1\"}"
-    CSRF=$(json_value 'd["csrf_token"]')
-}
+. "$(dirname "$0")/http_lib.sh"
 
 # ---- The server ------------------------------------------------------------------------------
 
