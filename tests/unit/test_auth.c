@@ -139,7 +139,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
     acsa_app_close(f->app);
     char other[160];
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal", ".key"};
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         snprintf(other, sizeof(other), "%s%s", f->path, suffixes[i]);
         unlink(other);
