@@ -235,12 +235,13 @@ struct acsa__sqlite_value {
     int64_t number;
     const void *blob;
     size_t blob_len;
-    char kind; /* 't', 'i' or 'b'. */
+    char kind; /* 't' text, 'i' integer, 'd' day (as 'YYYY-MM-DD'; NULL for none), 'b' blob. */
 };
 
 #define TEXT(v) {(v), 0, NULL, 0, 't'}
 #define INT(v) {NULL, (v), NULL, 0, 'i'}
 #define BLOB(p, n) {NULL, 0, (p), (n), 'b'}
+#define DAY(v) {NULL, (v), NULL, 0, 'd'}
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 struct acsa__sqlite_statement {

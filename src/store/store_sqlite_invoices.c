@@ -15,35 +15,23 @@ enum acsa_rc acsa__sqlite_invoices_write(struct acsa_store_sqlite *s,
     enum acsa_rc rc = ACSA_OK;
     for (uint32_t i = 0; rc == ACSA_OK && i < order->invoice_count; i++) {
         const struct acsa_invoice *inv = &order->invoices[i];
-        sqlite3_stmt *stmt = NULL;
-        rc = acsa__sqlite_acquire(
-            s, ACSA__SQLITE_INVOICE_UPSERT,
+        const struct acsa__sqlite_value values[] = {
+            TEXT(inv->number), TEXT(order->number), INT(i + 1), DAY(inv->day),
+            DAY(inv->due_day), INT(inv->amount_minor), INT(inv->paid_minor)};
+        const struct acsa__sqlite_statement st = STATEMENT(
+            ACSA__SQLITE_INVOICE_UPSERT,
             "INSERT INTO invoices (number, order_number, position, issued_on, due_on, "
             "amount_minor, paid_minor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
             "ON CONFLICT (number) DO UPDATE SET paid_minor = excluded.paid_minor "
             "WHERE order_number = excluded.order_number",
-            &stmt, err);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
-        struct acsa__sqlite_bind b;
-        acsa__sqlite_bind_init(&b, stmt);
-        acsa__sqlite_bind_text(&b, 1, inv->number);
-        acsa__sqlite_bind_text(&b, 2, order->number);
-        acsa__sqlite_bind_int(&b, 3, i + 1);
-        acsa__sqlite_bind_day(&b, 4, inv->day);
-        acsa__sqlite_bind_day(&b, 5, inv->due_day);
-        acsa__sqlite_bind_int(&b, 6, inv->amount_minor);
-        acsa__sqlite_bind_int(&b, 7, inv->paid_minor);
-        int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-        if (code != SQLITE_DONE) {
-            rc = acsa__sqlite_fail(s, err);
-        } else if (sqlite3_changes(s->db) == 0) {
+            values);
+        int64_t changed = 0;
+        rc = acsa__sqlite_run_write(s, &st, &changed, err);
+        if (rc == ACSA_OK && changed == 0) {
             /* The number names an invoice of another order: numbers are never reused. */
             rc = acsa_error_set(err, ACSA_EEXISTS, "invoice", "invoice \"%s\" already exists "
                                 "on another order", inv->number);
         }
-        acsa__sqlite_release(s, ACSA__SQLITE_INVOICE_UPSERT, stmt);
     }
     return rc;
 }
@@ -67,6 +55,13 @@ enum acsa_rc acsa__sqlite_invoice_read(sqlite3_stmt *stmt, struct acsa_order *ou
     return acsa__sqlite_row_check(&row, err);
 }
 
+static enum acsa_rc sequence_row(void *ctx, struct acsa__sqlite_row *row,
+                                 struct acsa_error *err)
+{
+    *(int64_t *)ctx = acsa__sqlite_col_int(row, 0);
+    return acsa__sqlite_row_check(row, err);
+}
+
 enum acsa_rc acsa__sqlite_invoice_next_sequence(struct acsa_store *store, const char *series,
                                                 int32_t year, int64_t *out_sequence,
                                                 struct acsa_error *err)
@@ -76,27 +71,16 @@ enum acsa_rc acsa__sqlite_invoice_next_sequence(struct acsa_store *store, const 
     *out_sequence = 0;
     /* Counted inside the caller's transaction, like order numbers: a refused invoice rolls
      * the increment back, an issued one keeps its number for ever. */
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(
-        s, ACSA__SQLITE_INVOICE_SEQ,
+    const struct acsa__sqlite_value values[] = {TEXT(series), INT(year)};
+    const struct acsa__sqlite_statement st = STATEMENT(
+        ACSA__SQLITE_INVOICE_SEQ,
         "INSERT INTO invoice_sequences (series, year, last) VALUES (?1, ?2, 1) "
         "ON CONFLICT (series, year) DO UPDATE SET last = last + 1 RETURNING last",
-        &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
+        values);
+    enum acsa_rc rc = acsa__sqlite_run_query(s, &st, sequence_row, out_sequence, NULL, err);
+    if (rc == ACSA_OK && *out_sequence < 1) {
+        rc = acsa_error_set(err, ACSA_ESTORAGE, "", "storage: invoice series %s gave no "
+                            "number", series);
     }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, series);
-    acsa__sqlite_bind_int(&b, 2, year);
-    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-    if (code == SQLITE_ROW) {
-        *out_sequence = sqlite3_column_int64(stmt, 0);
-        code = sqlite3_step(stmt);
-    }
-    if (code != SQLITE_DONE || *out_sequence < 1) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_INVOICE_SEQ, stmt);
     return rc;
 }

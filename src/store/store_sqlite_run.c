@@ -18,6 +18,8 @@ static enum acsa_rc prepare(struct acsa_store_sqlite *s, const struct acsa__sqli
             acsa__sqlite_bind_text(&b, (int)i + 1, v->text);
         } else if (v->kind == 'i') {
             acsa__sqlite_bind_int(&b, (int)i + 1, v->number);
+        } else if (v->kind == 'd') {
+            acsa__sqlite_bind_day(&b, (int)i + 1, (int32_t)v->number);
         } else if (b.rc == SQLITE_OK) {
             b.rc = sqlite3_bind_blob64(*out, (int)i + 1, v->blob, (sqlite3_uint64)v->blob_len,
                                        SQLITE_TRANSIENT);
