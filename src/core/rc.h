@@ -8,6 +8,17 @@
 
 #define ACSA_NODISCARD __attribute__((warn_unused_result))
 
+/* Returns expr's code from the calling function unless it is ACSA_OK. One call per statement,
+ * so the line that failed is the line a debugger and a reader see; a function that must undo
+ * something on failure uses one exit label instead. */
+#define ACSA_TRY(expr)                        \
+    do {                                      \
+        enum acsa_rc acsa_try_rc_ = (expr);   \
+        if (acsa_try_rc_ != ACSA_OK) {        \
+            return acsa_try_rc_;              \
+        }                                     \
+    } while (0)
+
 /* X(name, number, exit_code, text). exit_code is what the CLI exits with. */
 #define ACSA_RC_MAP(X)                                                              \
     X(ACSA_OK, 0, 0, "ok")                                                          \

@@ -4,29 +4,7 @@
 # includes the storage interface or calls it, and passes the same text inside src/app. TAP.
 set -u
 checksrc="$1"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0
-failed=0
-case_() { # name, expect (pass|fail), path, pattern expected in the output (or "")
-    n=$((n + 1))
-    rm -rf "$dir/src"
-    mkdir -p "$(dirname "$dir/$3")"
-    cat > "$dir/$3"
-    out=$("$checksrc" "$dir" 2>&1)
-    rc=$?
-    ok=1
-    if [ "$2" = pass ] && [ $rc -ne 0 ]; then ok=0; fi
-    if [ "$2" = fail ] && [ $rc -eq 0 ]; then ok=0; fi
-    if [ -n "$4" ] && ! printf '%s\n' "$out" | grep -q "$4"; then ok=0; fi
-    if [ $ok -eq 1 ]; then
-        echo "ok $n - $1"
-    else
-        echo "not ok $n - $1"
-        printf '%s\n' "$out" | sed 's/^/# /'
-        failed=1
-    fi
-}
+. "$(dirname "$0")/case_lib.sh"
 
 case_ "the CLI may not include store.h" fail src/cli/bad.c "include the storage interface" <<'C'
 /* SPDX-License-Identifier: MIT */
@@ -66,5 +44,4 @@ case_ "the store includes its own headers" pass src/store/ok.c "" <<'C'
 #include "store.h"
 #include "store_sqlite_int.h"
 C
-echo "1..$n"
-exit $failed
+finish
