@@ -34,6 +34,7 @@ static bool transaction_lost(const struct acsa_store_pg *s)
  * its first write, and every process on the database writes one after the other. */
 static enum acsa_rc begin_locked(struct acsa_store_pg *s, struct acsa_error *err)
 {
+    acsa__pg_cache_clear(s);
     enum acsa_rc rc = acsa__pg_exec(
         s, "BEGIN; SELECT pg_advisory_xact_lock(" ACSA__PG_WRITE_LOCK ")", err);
     if (rc != ACSA_OK && PQtransactionStatus(s->conn) != PQTRANS_IDLE) {
@@ -84,6 +85,7 @@ static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *er
                               "is active");
     }
     if (s->depth <= 1) {
+        acsa__pg_cache_clear(s);
         enum acsa_rc rc = acsa__pg_exec(s, "COMMIT", err);
         if (rc == ACSA_OK) {
             s->depth = 0;
@@ -100,6 +102,8 @@ static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *er
 static void store_rollback(struct acsa_store *store)
 {
     struct acsa_store_pg *s = acsa__pg_of(store);
+    /* What the undone writes had put in the cache goes with them. */
+    acsa__pg_cache_clear(s);
     PGTransactionStatusType status = PQtransactionStatus(s->conn);
     bool open = status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
     if (s->depth > 1 && open) {
@@ -192,6 +196,7 @@ static enum acsa_rc store_meta_set(struct acsa_store *store, const char *key, co
 static void store_close(struct acsa_store *store)
 {
     struct acsa_store_pg *s = acsa__pg_of(store);
+    acsa__pg_cache_clear(s);
     if (s->conn != NULL) {
         PQfinish(s->conn);
     }
@@ -315,6 +320,30 @@ static enum acsa_rc configure(struct acsa_store_pg *s, unsigned flags, struct ac
     return rc;
 }
 
+/* Connects s to uri, then configures, checks and migrates the database as flags ask. */
+static enum acsa_rc store_ready(struct acsa_store_pg *s, const char *uri, unsigned flags,
+                                struct acsa_error *err)
+{
+    s->conn = PQconnectdb(uri);
+    if (s->conn == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
+    }
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        /* The URI may carry a password: the message names the server's answer only. */
+        const char *message = PQerrorMessage(s->conn);
+        return acsa_error_set(err, ACSA_ESTORAGE, "database", "storage: cannot connect: %.*s",
+                              (int)strcspn(message, "\n"), message);
+    }
+    ACSA_TRY(configure(s, flags, err));
+    if ((flags & ACSA_STORE_EMPTY) != 0) {
+        ACSA_TRY(acsa__pg_copy_check_empty(&s->base, err));
+    }
+    if ((flags & ACSA_STORE_CREATE) == 0) {
+        ACSA_TRY(acsa__pg_check_created(s, err));
+    }
+    return acsa__pg_migrate(s, err);
+}
+
 enum acsa_rc acsa_store_pg_open(const char *uri, unsigned flags, struct acsa_store **out_store,
                                 struct acsa_error *err)
 {
@@ -329,24 +358,7 @@ enum acsa_rc acsa_store_pg_open(const char *uri, unsigned flags, struct acsa_sto
         return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
     }
     s->base.vtbl = &pg_vtbl;
-    s->conn = PQconnectdb(uri);
-    enum acsa_rc rc = ACSA_OK;
-    if (s->conn == NULL) {
-        rc = acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
-    } else if (PQstatus(s->conn) != CONNECTION_OK) {
-        /* The URI may carry a password: the message names the server's answer only. */
-        const char *message = PQerrorMessage(s->conn);
-        rc = acsa_error_set(err, ACSA_ESTORAGE, "database", "storage: cannot connect: %.*s",
-                            (int)strcspn(message, "\n"), message);
-    }
-    rc = rc == ACSA_OK ? configure(s, flags, err) : rc;
-    if (rc == ACSA_OK && (flags & ACSA_STORE_EMPTY) != 0) {
-        rc = acsa__pg_copy_check_empty(&s->base, err);
-    }
-    if (rc == ACSA_OK && (flags & ACSA_STORE_CREATE) == 0) {
-        rc = acsa__pg_check_created(s, err);
-    }
-    rc = rc == ACSA_OK ? acsa__pg_migrate(s, err) : rc;
+    enum acsa_rc rc = store_ready(s, uri, flags, err);
     if (rc != ACSA_OK) {
         store_close(&s->base);
         return rc;

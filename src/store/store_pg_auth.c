@@ -41,8 +41,8 @@ static enum acsa_rc user_row(void *ctx, struct acsa__pg_row *row, struct acsa_er
     if (out->extra != NULL) {
         acsa__pg_col_text(row, USER_COLUMN_COUNT, out->extra, out->extra_size);
     }
-    enum acsa_rc rc = acsa__pg_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, u) : rc;
+    ACSA_TRY(acsa__pg_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, u) : ACSA_OK;
 }
 
 enum acsa_rc acsa__pg_user_add(struct acsa_store *store, const struct acsa_user *user,
@@ -60,7 +60,8 @@ enum acsa_rc acsa__pg_user_add(struct acsa_store *store, const struct acsa_user 
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_USER_ADD,
         "INSERT INTO users (username, display_name, role, party, unit_id, password_hash, "
-        "created_s) VALUES ($1, $2, $3, $4, nullif($5::bigint, 0), $6, $7) RETURNING id",
+        "created_s) VALUES ($1, $2, $3, $4, nullif($5::bigint, 0), $6, $7) "
+        "ON CONFLICT DO NOTHING RETURNING id",
         values);
     enum acsa_rc rc = acsa__pg_run_write(s, &st, NULL, out_id, err);
     if (rc == ACSA_EEXISTS) {
@@ -145,7 +146,7 @@ enum acsa_rc acsa__pg_session_add(struct acsa_store *store, const char *token_ha
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_SESSION_ADD,
         "INSERT INTO sessions (token_hash, user_id, csrf, created_s, expires_s) "
-        "VALUES ($1, $2, $3, $4, $5)",
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         values);
     enum acsa_rc rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
     if (rc == ACSA_EEXISTS) {
@@ -204,7 +205,7 @@ enum acsa_rc acsa__pg_token_add(struct acsa_store *store, int64_t user_id, const
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_TOKEN_ADD,
         "INSERT INTO api_tokens (user_id, name, token_hash, created_s) VALUES ($1, $2, $3, $4) "
-        "RETURNING id",
+        "ON CONFLICT DO NOTHING RETURNING id",
         values);
     enum acsa_rc rc = acsa__pg_run_write(s, &st, NULL, out_id, err);
     if (rc == ACSA_EEXISTS) {
@@ -251,8 +252,8 @@ static enum acsa_rc token_row(void *ctx, struct acsa__pg_row *row, struct acsa_e
     acsa__pg_col_text(row, 3, t->name, sizeof(t->name));
     t->created_s = acsa__pg_col_int(row, 4);
     t->revoked = acsa__pg_col_flag(row, 5);
-    enum acsa_rc rc = acsa__pg_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, t) : rc;
+    ACSA_TRY(acsa__pg_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, t) : ACSA_OK;
 }
 
 enum acsa_rc acsa__pg_token_get(struct acsa_store *store, int64_t id,
@@ -350,7 +351,7 @@ enum acsa_rc acsa__pg_idempotency_put(struct acsa_store *store, int64_t user_id,
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_IDEMPOTENCY_PUT,
         "INSERT INTO idempotency (user_id, key, request_hash, status, body, created_s) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         values);
     enum acsa_rc rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
     if (rc == ACSA_EEXISTS) {
@@ -408,11 +409,21 @@ static enum acsa_rc audit_row(void *ctx, struct acsa__pg_row *row, struct acsa_e
 enum acsa_rc acsa__pg_audit_last(struct acsa_store *store, struct acsa_audit_record *out,
                                  struct acsa_error *err)
 {
+    struct acsa_store_pg *s = acsa__pg_of(store);
+    struct acsa__pg_cache *c = &s->cache;
+    if (s->depth > 0 && c->audit_known) {
+        *out = c->audit_last;
+        return ACSA_OK;
+    }
     const struct acsa__pg_statement st = PG_STATEMENT0(
         ACSA__PG_AUDIT_LAST, AUDIT_SELECT "ORDER BY id DESC LIMIT 1");
     struct audit_out result = {out, NULL, NULL};
-    return acsa__pg_run_get(acsa__pg_of(store), &st,
-                            audit_row, &result, "audit record", err);
+    ACSA_TRY(acsa__pg_run_get(s, &st, audit_row, &result, "audit record", err));
+    if (s->depth > 0) {
+        c->audit_last = *out;
+        c->audit_known = true;
+    }
+    return ACSA_OK;
 }
 
 enum acsa_rc acsa__pg_audit_append(struct acsa_store *store,
@@ -427,12 +438,17 @@ enum acsa_rc acsa__pg_audit_append(struct acsa_store *store,
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_AUDIT_APPEND,
         "INSERT INTO audit (id, at_s, actor, action, object, outcome, detail, prev_hash, hash) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
         values);
-    enum acsa_rc rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
+    struct acsa_store_pg *s = acsa__pg_of(store);
+    enum acsa_rc rc = acsa__pg_run_write(s, &st, NULL, NULL, err);
     if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, rc, "audit", "audit record %lld already exists",
                               (long long)record->id);
+    }
+    if (rc == ACSA_OK && s->depth > 0) {
+        s->cache.audit_last = *record;
+        s->cache.audit_known = true;
     }
     return rc;
 }

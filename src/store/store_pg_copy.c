@@ -97,7 +97,9 @@ static enum acsa_rc one_value(struct acsa_store_pg *s, struct acsa__copy_sql *sq
     out[0] = '\0';
     enum acsa_rc rc = acsa__copy_sql_check(sql, err);
     PGresult *res = NULL;
-    rc = rc == ACSA_OK ? query(s, sql->text, 0, NULL, &res, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = query(s, sql->text, 0, NULL, &res, err);
+    }
     if (rc == ACSA_OK && PQntuples(res) == 1) {
         snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
     }
@@ -210,7 +212,9 @@ static enum acsa_rc copy_read(struct acsa_store *store, const struct acsa_copy_t
             for (int c = 0; rc == ACSA_OK && c < (int)table->column_count; c++) {
                 rc = read_value(res, table, c, &values[c], err);
             }
-            rc = rc == ACSA_OK ? cb(ctx, values, table->column_count, err) : rc;
+            if (rc == ACSA_OK) {
+                rc = cb(ctx, values, table->column_count, err);
+            }
         } else if (rc == ACSA_OK && status != PGRES_TUPLES_OK) {
             rc = acsa__pg_fail(s, res, err);
         }
@@ -380,7 +384,9 @@ static enum acsa_rc identities_reset(struct acsa_store_pg *s, const char *table,
         rc = acsa__copy_sql_check(&sql, err);
         const char *params[2] = {table, column};
         PGresult *set = NULL;
-        rc = rc == ACSA_OK ? query(s, sql.text, 2, params, &set, err) : rc;
+        if (rc == ACSA_OK) {
+            rc = query(s, sql.text, 2, params, &set, err);
+        }
         PQclear(set);
         acsa__copy_sql_free(&sql);
     }
@@ -404,7 +410,9 @@ static enum acsa_rc copy_write(struct acsa_store *store, const struct acsa_copy_
     struct acsa__copy_sql sql;
     acsa__copy_sql_init(&sql);
     acsa__copy_sql_copy_in(&sql, table);
-    rc = rc == ACSA_OK ? acsa__copy_sql_check(&sql, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = acsa__copy_sql_check(&sql, err);
+    }
     if (rc == ACSA_OK) {
         PGresult *res = PQexec(s->conn, sql.text);
         if (PQresultStatus(res) != PGRES_COPY_IN) {

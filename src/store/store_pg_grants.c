@@ -24,7 +24,8 @@ static enum acsa_rc insert_grant(struct acsa_store_pg *s, const struct acsa_gran
         ACSA__PG_GRANT_INSERT,
         "INSERT INTO grants (party, name, title, agreement_id, currency, exponent, limit_minor, "
         "from_day, to_day, revoked_day, revoke_reason, origin, origin_id) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::bigint) RETURNING id",
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::bigint) "
+        "ON CONFLICT DO NOTHING RETURNING id",
         values);
     return acsa__pg_run_write(s, &st, NULL, out_id, err);
 }
@@ -48,7 +49,9 @@ enum acsa_rc acsa__pg_grant_add(struct acsa_store *store, const struct acsa_gran
         "ON CONFLICT (party, name) DO NOTHING", names);
     rc = acsa__pg_run_write(s, &official, NULL, NULL, err);
     int64_t id = 0;
-    rc = rc == ACSA_OK ? insert_grant(s, grant, origin, origin_id, &id, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = insert_grant(s, grant, origin, origin_id, &id, err);
+    }
     rc = acsa__pg_finish(s, rc, err);
     *out_id = rc == ACSA_OK ? id : 0;
     return rc;
@@ -97,8 +100,8 @@ static enum acsa_rc grant_row(void *ctx, struct acsa__pg_row *row, struct acsa_e
     char origin[ACSA_NATION_SIZE];
     acsa__pg_col_text(row, 12, origin, sizeof(origin));
     int64_t origin_id = acsa__pg_col_opt_int(row, 13);
-    enum acsa_rc rc = acsa__pg_row_check(row, err);
-    return rc == ACSA_OK ? scan->cb(scan->ctx, &g, origin, origin_id) : rc;
+    ACSA_TRY(acsa__pg_row_check(row, err));
+    return scan->cb(scan->ctx, &g, origin, origin_id);
 }
 
 enum acsa_rc acsa__pg_grant_list(struct acsa_store *store, const char *party, const char *name,

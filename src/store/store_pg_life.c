@@ -46,10 +46,10 @@ static enum acsa_rc version_row(void *ctx, struct acsa__pg_row *row, struct acsa
     if (out->entered_by != NULL) {
         acsa__pg_col_text(row, 2, out->entered_by, ACSA_NATION_SIZE);
     }
-    enum acsa_rc rc = acsa__pg_row_check(row, err);
+    ACSA_TRY(acsa__pg_row_check(row, err));
     size_t length = 0;
     const char *text = acsa__pg_col_raw(row, 1, &length);
-    return rc == ACSA_OK ? out->cb(out->ctx, out->id, text, length, err) : rc;
+    return out->cb(out->ctx, out->id, text, length, err);
 }
 
 enum acsa_rc acsa__pg_agreement_version_get(struct acsa_store *store, const char *id,
@@ -58,7 +58,7 @@ enum acsa_rc acsa__pg_agreement_version_get(struct acsa_store *store, const char
                                             char *entered_by, struct acsa_error *err)
 {
     const struct acsa__pg_value values[] = {PG_TEXT(id), PG_INT(index)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement st = PG_STATEMENT_CACHED(
         ACSA__PG_AGREEMENT_VERSION_GET,
         "SELECT effective_day, canonical_json, entered_by FROM agreement_versions "
         "WHERE agreement_id = $1 ORDER BY effective_day, id LIMIT 1 OFFSET $2",
@@ -83,7 +83,7 @@ enum acsa_rc acsa__pg_agreement_event_add(struct acsa_store *store, const char *
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_AGREEMENT_EVENT_ADD,
         "INSERT INTO agreement_events (agreement_id, kind, day, party, reason) "
-        "VALUES ($1, $2, $3, $4, $5)",
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         values);
     enum acsa_rc rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
     if (rc == ACSA_EEXISTS) {
@@ -117,15 +117,14 @@ enum acsa_rc acsa__pg_agreement_event_get(struct acsa_store *store, const char *
     party[0] = '\0';
     reason[0] = '\0';
     const struct acsa__pg_value values[] = {PG_TEXT(id), PG_TEXT(kind)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement st = PG_STATEMENT_CACHED(
         ACSA__PG_AGREEMENT_EVENT_GET,
         "SELECT day, party, reason FROM agreement_events WHERE agreement_id = $1 AND kind = $2",
         values);
     struct event_out result = {out_day, party, reason};
     int64_t rows = 0;
-    enum acsa_rc rc = acsa__pg_run_query(acsa__pg_of(store), &st, event_row, &result, &rows,
-                                         err);
-    return rc == ACSA_OK && rows == 0 ? ACSA_ENOTFOUND : rc;
+    ACSA_TRY(acsa__pg_run_query(acsa__pg_of(store), &st, event_row, &result, &rows, err));
+    return rows == 0 ? ACSA_ENOTFOUND : ACSA_OK;
 }
 
 enum acsa_rc acsa__pg_unit_service_set(struct acsa_store *store, int64_t id,
@@ -154,7 +153,7 @@ enum acsa_rc acsa__pg_unit_service_get(struct acsa_store *store, int64_t id, cha
 {
     service[0] = '\0';
     const struct acsa__pg_value values[] = {PG_INT(id)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement st = PG_STATEMENT_CACHED(
         ACSA__PG_UNIT_SERVICE_GET, "SELECT service FROM units WHERE id = $1", values);
     struct text_out result = {service, ACSA_CODE_SIZE};
     int64_t rows = 0;

@@ -102,7 +102,7 @@ static enum acsa_rc order_row_insert(struct acsa_store_pg *s, const struct acsa_
         "received_value_minor, kind_settled_minor, cash_due_minor, paid_minor, "
         "outstanding_minor, converted, exchanged_with, fingerprint, last_step_on) VALUES ($1, "
         "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
-        "$21, $22, $23, $24, $25, $26, $27, $28)",
+        "$21, $22, $23, $24, $25, $26, $27, $28) ON CONFLICT DO NOTHING",
         values);
     enum acsa_rc rc = acsa__pg_run_write(s, &st, NULL, NULL, err);
     return rc == ACSA_OK ? rc : order_write_fail(s, rc, o->number, err);
@@ -203,16 +203,16 @@ static enum acsa_rc line_upsert(struct acsa_store_pg *s, const char *number, uin
 }
 
 /* Every line, and no stored line beyond line_count: the stored order is exactly the one
- * given. */
+ * given. A new order has no stored lines to trim. */
 static enum acsa_rc lines_write(struct acsa_store_pg *s, const struct acsa_order *order,
-                                struct acsa_error *err)
+                                bool fresh, struct acsa_error *err)
 {
     ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
     for (uint32_t i = 0; i < order->line_count; i++) {
-        enum acsa_rc rc = line_upsert(s, order->number, i + 1, &order->lines[i], err);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
+        ACSA_TRY(line_upsert(s, order->number, i + 1, &order->lines[i], err));
+    }
+    if (fresh) {
+        return ACSA_OK;
     }
     const struct acsa__pg_value values[] = {PG_TEXT(order->number), PG_INT(order->line_count)};
     const struct acsa__pg_statement st = PG_STATEMENT(
@@ -293,7 +293,9 @@ static enum acsa_rc event_insert(struct acsa_store_pg *s, const char *number,
     ACSA_ASSERT(acsa_event_balanced(event));
     int64_t event_id = 0;
     enum acsa_rc rc = event_row_insert(s, number, event, &event_id, err);
-    rc = rc == ACSA_OK ? postings_insert(s, event_id, number, event, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = postings_insert(s, event_id, number, event, err);
+    }
     s->last_event_id = rc == ACSA_OK ? event_id : 0;
     return rc;
 }
@@ -331,25 +333,27 @@ static enum acsa_rc order_write_rows(struct acsa_store_pg *s, const struct acsa_
                                      const struct acsa_event *event, bool insert,
                                      struct acsa_error *err)
 {
-    enum acsa_rc rc = insert ? order_row_insert(s, order, err) : order_row_update(s, order, err);
-    if (rc == ACSA_OK && !insert) {
-        rc = fix_write(s, order, event, err);
+    if (insert) {
+        ACSA_TRY(order_row_insert(s, order, err));
+    } else {
+        ACSA_TRY(order_row_update(s, order, err));
+        ACSA_TRY(fix_write(s, order, event, err));
     }
-    if (rc == ACSA_OK && (insert || event->step == ACSA_STEP_AMEND ||
-                          (event->step == ACSA_STEP_INVOICE && event->line_no == 0))) {
+    if (insert || event->step == ACSA_STEP_AMEND ||
+        (event->step == ACSA_STEP_INVOICE && event->line_no == 0)) {
         /* A new order, an amended draft, or an invoice of everything receipted. */
-        rc = lines_write(s, order, err);
-    } else if (rc == ACSA_OK && event->line_no > 0) {
+        ACSA_TRY(lines_write(s, order, insert, err));
+    } else if (event->line_no > 0) {
         /* After creation a line changes only through a step that names it. */
         ACSA_ASSERT(event->line_no <= order->line_count);
-        rc = line_upsert(s, order->number, event->line_no, &order->lines[event->line_no - 1],
-                         err);
+        ACSA_TRY(line_upsert(s, order->number, event->line_no,
+                             &order->lines[event->line_no - 1], err));
     }
-    rc = rc == ACSA_OK ? event_insert(s, order->number, event, err) : rc;
-    if (rc == ACSA_OK && (event->step == ACSA_STEP_INVOICE || event->step == ACSA_STEP_PAY)) {
-        rc = invoices_write(s, order, err);
+    ACSA_TRY(event_insert(s, order->number, event, err));
+    if (event->step == ACSA_STEP_INVOICE || event->step == ACSA_STEP_PAY) {
+        return invoices_write(s, order, err);
     }
-    return rc;
+    return ACSA_OK;
 }
 
 static enum acsa_rc order_write(struct acsa_store_pg *s, const struct acsa_order *order,
@@ -501,9 +505,9 @@ static enum acsa_rc order_parts(struct acsa_store_pg *s, const char *number,
         "SELECT number, issued_on, due_on, amount_minor, paid_minor FROM invoices "
         "WHERE order_number = $1 ORDER BY position",
         values);
-    enum acsa_rc rc = acsa__pg_run_query(s, &lines, line_read, out, NULL, err);
-    rc = rc == ACSA_OK ? acsa__pg_run_query(s, &history, duty_read, out, NULL, err) : rc;
-    return rc == ACSA_OK ? acsa__pg_run_query(s, &invoices, invoice_read, out, NULL, err) : rc;
+    ACSA_TRY(acsa__pg_run_query(s, &lines, line_read, out, NULL, err));
+    ACSA_TRY(acsa__pg_run_query(s, &history, duty_read, out, NULL, err));
+    return acsa__pg_run_query(s, &invoices, invoice_read, out, NULL, err);
 }
 
 enum acsa_rc acsa__pg_order_get(struct acsa_store *store, const char *number,
@@ -533,7 +537,9 @@ enum acsa_rc acsa__pg_order_get(struct acsa_store *store, const char *number,
     if (rc == ACSA_OK && rows == 0) {
         rc = acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found", key);
     }
-    rc = rc == ACSA_OK ? order_parts(s, key, out, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = order_parts(s, key, out, err);
+    }
     if (rc != ACSA_OK) {
         memset(out, 0, sizeof(*out));
     }

@@ -65,9 +65,13 @@ static enum acsa_rc entry_row(void *ctx, struct acsa__pg_row *row, struct acsa_e
     enum acsa_rc rc = acsa__pg_row_check(row, err);
     /* The body is decoded for the callback alone and released after it. */
     uint8_t *body = NULL;
-    rc = rc == ACSA_OK ? acsa__pg_col_blob(row, 8, &body, &q.body_len, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = acsa__pg_col_blob(row, 8, &body, &q.body_len, err);
+    }
     q.body = body;
-    rc = rc == ACSA_OK ? out->cb(out->ctx, &q) : rc;
+    if (rc == ACSA_OK) {
+        rc = out->cb(out->ctx, &q);
+    }
     acsa_free(body);
     return rc;
 }
@@ -104,7 +108,8 @@ enum acsa_rc acsa__pg_quarantine_decide(struct acsa_store *store,
     const struct acsa__pg_statement st =
         PG_STATEMENT_UNIQUE(ACSA__PG_QUARANTINE_DECIDE,
                   "INSERT INTO quarantine_decisions (quarantine_id, at_s, action, outcome, "
-                  "by_name, reason, refusal) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                  "by_name, reason, refusal) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                  "ON CONFLICT DO NOTHING",
                   values);
     return acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
 }

@@ -56,7 +56,7 @@ enum acsa_rc acsa__pg_agreement_get(struct acsa_store *store, const char *id,
     char key[ACSA_ID_SIZE];
     bool fits = acsa__pg_key_copy(key, sizeof(key), id);
     const struct acsa__pg_value values[] = {PG_TEXT(key)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement st = PG_STATEMENT_CACHED(
         ACSA__PG_AGREEMENT_GET, "SELECT id, source_json FROM agreements WHERE id = $1", values);
     struct agreement_scan scan = {cb, ctx};
     int64_t rows = 0;
@@ -90,7 +90,8 @@ enum acsa_rc acsa__pg_unit_add(struct acsa_store *store, const char *party, cons
     int64_t id = 0;
     const struct acsa__pg_value values[] = {PG_TEXT(party), PG_TEXT(name)};
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
-        ACSA__PG_UNIT_ADD, "INSERT INTO units (party, name) VALUES ($1, $2) RETURNING id",
+        ACSA__PG_UNIT_ADD,
+        "INSERT INTO units (party, name) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id",
         values);
     enum acsa_rc rc = acsa__pg_run_write(acsa__pg_of(store), &st, NULL, &id, err);
     if (rc == ACSA_EEXISTS) {
@@ -125,7 +126,7 @@ enum acsa_rc acsa__pg_unit_get(struct acsa_store *store, int64_t id, char *party
     name[0] = '\0';
     struct unit_out out = {party, name};
     const struct acsa__pg_value values[] = {PG_INT(id)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement st = PG_STATEMENT_CACHED(
         ACSA__PG_UNIT_GET, "SELECT party, name FROM units WHERE id = $1", values);
     int64_t rows = 0;
     enum acsa_rc rc = acsa__pg_run_query(acsa__pg_of(store), &st, unit_one, &out, &rows, err);
@@ -148,8 +149,8 @@ static enum acsa_rc unit_each(void *ctx, struct acsa__pg_row *row, struct acsa_e
     int64_t id = acsa__pg_col_int(row, 0);
     acsa__pg_col_text(row, 1, party, sizeof(party));
     acsa__pg_col_text(row, 2, name, sizeof(name));
-    enum acsa_rc rc = acsa__pg_row_check(row, err);
-    return rc == ACSA_OK ? scan->cb(scan->ctx, id, party, name) : rc;
+    ACSA_TRY(acsa__pg_row_check(row, err));
+    return scan->cb(scan->ctx, id, party, name);
 }
 
 enum acsa_rc acsa__pg_unit_list(struct acsa_store *store, acsa_unit_cb cb, void *ctx,
@@ -188,12 +189,13 @@ static enum acsa_rc official_set_limit(struct acsa_store_pg *s, const char *part
                                        int64_t limit_minor, int64_t *out_id,
                                        struct acsa_error *err)
 {
+    *out_id = 0;
     const struct acsa__pg_value names[] = {PG_TEXT(party), PG_TEXT(name)};
     const struct acsa__pg_statement add = PG_STATEMENT(
         ACSA__PG_OFFICIAL_ADD,
         "INSERT INTO officials (party, name) VALUES ($1, $2) ON CONFLICT (party, name) "
         "DO NOTHING", names);
-    enum acsa_rc rc = acsa__pg_run_write(s, &add, NULL, NULL, err);
+    ACSA_TRY(acsa__pg_run_write(s, &add, NULL, NULL, err));
     const struct acsa__pg_value keys[] = {PG_TEXT(party), PG_TEXT(name), PG_TEXT(currency->code)};
     const struct acsa__pg_statement find = PG_STATEMENT(
         ACSA__PG_OFFICIAL_ID,
@@ -202,9 +204,10 @@ static enum acsa_rc official_set_limit(struct acsa_store_pg *s, const char *part
         "WHERE o.party = $1 AND o.name = $2 GROUP BY o.id",
         keys);
     struct official_room room = {0, 0, 0};
-    rc = rc == ACSA_OK ? acsa__pg_run_get(s, &find, room_row, &room, "official", err) : rc;
+    enum acsa_rc rc = acsa__pg_run_get(s, &find, room_row, &room, "official", err);
     *out_id = room.id;
-    if (rc == ACSA_OK && room.has_currency == 0 && room.count >= ACSA_OFFICIAL_LIMITS_MAX) {
+    ACSA_TRY(rc);
+    if (room.has_currency == 0 && room.count >= ACSA_OFFICIAL_LIMITS_MAX) {
         return acsa_error_set(err, ACSA_EUSAGE, "currency",
                               "currency: official \"%s\" of %s already has limits in %d "
                               "currencies, the most one official can hold",
@@ -218,7 +221,7 @@ static enum acsa_rc official_set_limit(struct acsa_store_pg *s, const char *part
         "VALUES ($1, $2, $3, $4) ON CONFLICT (official_id, currency) DO UPDATE SET "
         "exponent = excluded.exponent, limit_minor = excluded.limit_minor",
         limit);
-    return rc == ACSA_OK ? acsa__pg_run_write(s, &set, NULL, NULL, err) : rc;
+    return acsa__pg_run_write(s, &set, NULL, NULL, err);
 }
 
 enum acsa_rc acsa__pg_official_set_limit(struct acsa_store *store, const char *party,
@@ -356,7 +359,7 @@ enum acsa_rc acsa__pg_activity_add(struct acsa_store *store, const struct acsa_a
     const struct acsa__pg_statement st = PG_STATEMENT_UNIQUE(
         ACSA__PG_ACTIVITY_ADD,
         "INSERT INTO activities (agreement_id, name, type, from_day, to_day, place, reason) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id",
         values);
     struct acsa_error failed;
     acsa_error_clear(&failed);
@@ -406,7 +409,7 @@ enum acsa_rc acsa__pg_activity_get(struct acsa_store *store, int64_t id,
     ACSA_ASSERT(out != NULL);
     memset(out, 0, sizeof(*out));
     const struct acsa__pg_value values[] = {PG_INT(id)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement st = PG_STATEMENT_CACHED(
         ACSA__PG_ACTIVITY_GET, ACTIVITY_COLUMNS "FROM activities WHERE id = $1", values);
     int64_t rows = 0;
     enum acsa_rc rc = acsa__pg_run_query(acsa__pg_of(store), &st, activity_one, out, &rows, err);
@@ -426,8 +429,8 @@ static enum acsa_rc activity_each(void *ctx, struct acsa__pg_row *row, struct ac
 {
     struct activity_scan *scan = ctx;
     struct acsa_activity activity;
-    enum acsa_rc rc = activity_read(row, &activity, err);
-    return rc == ACSA_OK ? scan->cb(scan->ctx, &activity) : rc;
+    ACSA_TRY(activity_read(row, &activity, err));
+    return scan->cb(scan->ctx, &activity);
 }
 
 enum acsa_rc acsa__pg_activity_list(struct acsa_store *store, const char *agreement_id,

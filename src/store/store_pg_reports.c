@@ -61,8 +61,8 @@ static enum acsa_rc summary_each(void *ctx, struct acsa__pg_row *row, struct acs
     out.due_day = acsa__pg_col_day(row, 13);
     out.requester_unit_id = acsa__pg_col_opt_int(row, 14);
     out.supplier_unit_id = acsa__pg_col_opt_int(row, 15);
-    enum acsa_rc rc = acsa__pg_row_check(row, err);
-    return rc == ACSA_OK ? scan->cb(scan->ctx, &out) : rc;
+    ACSA_TRY(acsa__pg_row_check(row, err));
+    return scan->cb(scan->ctx, &out);
 }
 
 enum acsa_rc acsa__pg_order_list(struct acsa_store *store, const struct acsa_order_filter *filter,
@@ -202,7 +202,9 @@ enum acsa_rc acsa__pg_event_list(struct acsa_store *store, const char *order_num
     const struct acsa__pg_value values[] = {PG_TEXT(order_number)};
     const struct acsa__pg_statement st = PG_STATEMENT(ACSA__PG_EVENT_LIST, EVENT_LIST_SQL,
                                                       values);
-    rc = rc == ACSA_OK ? acsa__pg_run_query(s, &st, event_each, scan, NULL, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = acsa__pg_run_query(s, &st, event_each, scan, NULL, err);
+    }
     if (rc == ACSA_OK && scan->current.id != 0) {
         rc = cb(ctx, &scan->current);
     } else if (rc == ACSA_OK) {
@@ -291,7 +293,9 @@ enum acsa_rc acsa__pg_balance(struct acsa_store *store, const char *partner, int
         values);
     enum acsa_rc rc = acsa__pg_run_query(acsa__pg_of(store), &st, balance_each, group, NULL,
                                          err);
-    rc = rc == ACSA_OK ? group_flush(group) : rc;
+    if (rc == ACSA_OK) {
+        rc = group_flush(group);
+    }
     acsa_free(group);
     return rc;
 }

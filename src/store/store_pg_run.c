@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The statement runner of the PostgreSQL backend (prepared statements only: values are never
  * written into SQL text) and the readers of result columns. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -109,6 +110,95 @@ static void params_fill(struct params *p, const struct acsa__pg_statement *st)
     }
 }
 
+/* Whether sql names a table whose rows a write transaction keeps (struct acsa__pg_cache): a
+ * whole word, so "agreement_id" of another table does not count. */
+static bool names_reference_table(const char *sql)
+{
+    static const char *const tables[] = {"agreements", "agreement_versions",
+                                         "agreement_events", "activities", "units"};
+    for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+        size_t length = strlen(tables[t]);
+        for (const char *at = strstr(sql, tables[t]); at != NULL;
+             at = strstr(at + length, tables[t])) {
+            bool starts = at == sql || !(isalnum((unsigned char)at[-1]) || at[-1] == '_');
+            bool ends = !(isalnum((unsigned char)at[length]) || at[length] == '_');
+            if (starts && ends) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+void acsa__pg_cache_clear(struct acsa_store_pg *s)
+{
+    struct acsa__pg_cache *c = &s->cache;
+    for (size_t i = 0; i < c->count; i++) {
+        PQclear(c->results[i].res);
+    }
+    c->count = 0;
+    c->next = 0;
+    c->seq_known = false;
+    c->audit_known = false;
+}
+
+/* The bound values of st as one key: each value's length, then its bytes. False if they do
+ * not fit (the read then simply goes to the server). */
+static bool cache_key(const struct params *p, const struct acsa__pg_statement *st, char *key,
+                      size_t *out_len)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < st->count; i++) {
+        size_t length = p->values[i] == NULL ? 0
+                        : p->formats[i] == 1  ? (size_t)p->lengths[i]
+                                              : strlen(p->values[i]);
+        int written = snprintf(key + at, ACSA_STORE_PG_CACHE_KEY_SIZE - at, "%c%zu:",
+                               p->values[i] == NULL ? 'n' : 'v', length);
+        if (written < 0 || (size_t)written + length >= ACSA_STORE_PG_CACHE_KEY_SIZE - at) {
+            return false;
+        }
+        at += (size_t)written;
+        if (length > 0) {
+            memcpy(key + at, p->values[i], length);
+            at += length;
+        }
+    }
+    *out_len = at;
+    return true;
+}
+
+static struct acsa__pg_cached_result *cache_find(struct acsa_store_pg *s, enum acsa__pg_slot slot,
+                                                 const char *key, size_t key_len)
+{
+    struct acsa__pg_cache *c = &s->cache;
+    for (size_t i = 0; i < c->count; i++) {
+        struct acsa__pg_cached_result *r = &c->results[i];
+        if (r->slot == slot && r->key_len == key_len && memcmp(r->key, key, key_len) == 0) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* Keeps res (the cache owns it from here). */
+static void cache_put(struct acsa_store_pg *s, enum acsa__pg_slot slot, const char *key,
+                      size_t key_len, PGresult *res)
+{
+    struct acsa__pg_cache *c = &s->cache;
+    struct acsa__pg_cached_result *r = NULL;
+    if (c->count < ACSA_STORE_PG_CACHE_RESULTS) {
+        r = &c->results[c->count++];
+    } else {
+        r = &c->results[c->next];
+        c->next = (c->next + 1) % ACSA_STORE_PG_CACHE_RESULTS;
+        PQclear(r->res);
+    }
+    r->slot = slot;
+    r->key_len = key_len;
+    memcpy(r->key, key, key_len);
+    r->res = res;
+}
+
 static enum acsa_rc prepare(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
                             char name[32], struct acsa_error *err)
 {
@@ -123,6 +213,11 @@ static enum acsa_rc prepare(struct acsa_store_pg *s, const struct acsa__pg_state
         rc = acsa__pg_fail(s, res, err);
     } else {
         s->prepared[st->slot] = true;
+        s->writes_reference[st->slot] = !st->cached && names_reference_table(st->sql);
+        /* The runner's own SQL: a kept read that wrote, or a unique insert that could abort
+         * the transaction, is a mistake in this file, never input. */
+        ACSA_ASSERT(!st->cached || strncmp(st->sql, "SELECT ", 7) == 0);
+        ACSA_ASSERT(!st->unique || strstr(st->sql, "ON CONFLICT DO NOTHING") != NULL);
     }
     PQclear(res);
     return rc;
@@ -140,10 +235,30 @@ static enum acsa_rc execute(struct acsa_store_pg *s, const struct acsa__pg_state
     }
     struct params p;
     params_fill(&p, st);
+    /* Inside a write transaction a kept read answers from the cache: a copy of the kept
+     * result, since a row callback may write and so clear the cache under its caller. */
+    char key[ACSA_STORE_PG_CACHE_KEY_SIZE];
+    size_t key_len = 0;
+    bool keep = st->cached && s->depth > 0 && cache_key(&p, st, key, &key_len);
+    struct acsa__pg_cached_result *kept = keep ? cache_find(s, st->slot, key, key_len) : NULL;
+    if (kept != NULL) {
+        *out_res = PQcopyResult(kept->res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+        return *out_res != NULL ? ACSA_OK
+                                : acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    if (s->writes_reference[st->slot]) {
+        acsa__pg_cache_clear(s);
+    }
     PGresult *res = PQexecPrepared(s->conn, name, (int)st->count, p.values, p.lengths,
                                    p.formats, 0);
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+        if (keep) {
+            PGresult *copy = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+            if (copy != NULL) {
+                cache_put(s, st->slot, key, key_len, copy);
+            }
+        }
         *out_res = res;
         return ACSA_OK;
     }
@@ -161,33 +276,23 @@ static enum acsa_rc execute(struct acsa_store_pg *s, const struct acsa__pg_state
 enum acsa_rc acsa__pg_run_write(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
                                 int64_t *out_changes, int64_t *out_id, struct acsa_error *err)
 {
-    bool guarded = st->unique && PQtransactionStatus(s->conn) == PQTRANS_INTRANS;
-    if (guarded) {
-        enum acsa_rc rc = acsa__pg_exec(s, "SAVEPOINT acsa_stmt", err);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
-    }
     PGresult *res = NULL;
-    enum acsa_rc rc = execute(s, st, &res, err);
-    if (rc == ACSA_OK && out_changes != NULL) {
-        *out_changes = strtoll(PQcmdTuples(res), NULL, 10);
+    ACSA_TRY(execute(s, st, &res, err));
+    int64_t changes = strtoll(PQcmdTuples(res), NULL, 10);
+    if (out_changes != NULL) {
+        *out_changes = changes;
     }
-    if (rc == ACSA_OK && out_id != NULL) {
+    enum acsa_rc rc = ACSA_OK;
+    if (out_id != NULL) {
         struct acsa__pg_row row = {res, 0, -1};
         *out_id = PQntuples(res) == 1 ? acsa__pg_col_int(&row, 0) : 0;
         rc = acsa__pg_row_check(&row, err);
     }
     PQclear(res);
-    if (guarded) {
-        /* The failure of the statement is what the caller needs to hear. */
-        struct acsa_error ignored;
-        if (rc != ACSA_OK) {
-            acsa__pg_exec_quiet(s, "ROLLBACK TO SAVEPOINT acsa_stmt");
-        }
-        enum acsa_rc released = acsa__pg_exec(s, "RELEASE SAVEPOINT acsa_stmt",
-                                              rc == ACSA_OK ? err : &ignored);
-        rc = rc == ACSA_OK ? released : rc;
+    /* ON CONFLICT DO NOTHING: a key taken inserts nothing and leaves the transaction as it
+     * was, where a failed statement would abort it. */
+    if (rc == ACSA_OK && st->unique && changes == 0) {
+        rc = ACSA_EEXISTS;
     }
     return rc;
 }

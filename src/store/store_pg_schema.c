@@ -312,7 +312,9 @@ static enum acsa_rc migrate_step(struct acsa_store_pg *s, bool *out_done, struct
         for (size_t i = 0; rc == ACSA_OK && i < migration->count; i++) {
             rc = acsa__pg_exec(s, migration->statements[i], err);
         }
-        rc = rc == ACSA_OK ? record_version(s, version + 1, err) : rc;
+        if (rc == ACSA_OK) {
+            rc = record_version(s, version + 1, err);
+        }
     }
     return acsa__pg_finish(s, rc, err);
 }

@@ -36,7 +36,9 @@ static enum acsa_rc snapshot_row(void *ctx, struct acsa__pg_row *row, struct acs
     acsa_free(out->bytes); /* A second row cannot come (party is the key); never leak one. */
     out->bytes = NULL;
     out->len = 0;
-    rc = rc == ACSA_OK ? acsa__pg_col_blob(row, 5, &out->bytes, &out->len, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = acsa__pg_col_blob(row, 5, &out->bytes, &out->len, err);
+    }
     if (rc == ACSA_OK && out->len == 0) {
         rc = acsa_error_set(err, ACSA_ESTORAGE, "", "storage: the stored snapshot of %s is "
                             "unreadable", out->party);

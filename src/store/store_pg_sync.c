@@ -36,8 +36,8 @@ static enum acsa_rc peer_row(void *ctx, struct acsa__pg_row *row, struct acsa_er
     p->received_through = acsa__pg_col_int(row, 3);
     p->acked_through = acsa__pg_col_int(row, 4);
     p->last_sync_s = acsa__pg_col_int(row, 5);
-    enum acsa_rc rc = acsa__pg_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, p) : rc;
+    ACSA_TRY(acsa__pg_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, p) : ACSA_OK;
 }
 
 enum acsa_rc acsa__pg_peer_put(struct acsa_store *store, const struct acsa_peer *peer,
@@ -48,7 +48,7 @@ enum acsa_rc acsa__pg_peer_put(struct acsa_store *store, const struct acsa_peer 
     const struct acsa__pg_value values[] = {PG_TEXT(peer->party), PG_TEXT(peer->url),
                                                 PG_BLOB(peer->key, sizeof(peer->key))};
     const struct acsa__pg_statement st =
-        PG_STATEMENT_UNIQUE(ACSA__PG_PEER_PUT,
+        PG_STATEMENT(ACSA__PG_PEER_PUT,
                   "INSERT INTO peers (party, url, public_key) VALUES ($1, $2, $3) ON "
                   "CONFLICT (party) "
                   "DO UPDATE SET url = excluded.url, public_key = excluded.public_key, "
@@ -148,13 +148,18 @@ enum acsa_rc acsa__pg_record_append(struct acsa_store *store, const struct acsa_
     const struct acsa__pg_statement st =
         PG_STATEMENT_UNIQUE(ACSA__PG_RECORD_APPEND,
                   "INSERT INTO records (origin, seq, partner, order_number, other_number, "
-                  "hash, "
-                  "batch_id, body) VALUES ($1, $2, $3, $4, $5, $6, nullif($7::bigint, 0), $8)",
+                  "hash, batch_id, body) VALUES ($1, $2, $3, $4, $5, $6, nullif($7::bigint, 0), "
+                  "$8) ON CONFLICT DO NOTHING",
                   values);
     enum acsa_rc rc = acsa__pg_run_write(s, &st, NULL, NULL, err);
     if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, ACSA_EEXISTS, "seq", "record %s/%lld is already stored",
                               row->origin, (long long)row->seq);
+    }
+    struct acsa__pg_cache *c = &s->cache;
+    if (rc == ACSA_OK && c->seq_known && strcmp(c->seq_origin, row->origin) == 0 &&
+        row->seq > c->seq) {
+        c->seq = row->seq;
     }
     if (rc == ACSA_OK && row->order_number[0] != '\0') {
         rc = set_head(s, ACSA__PG_RECORD_HEAD, row->order_number, row->hash, err);
@@ -201,7 +206,9 @@ static enum acsa_rc record_row(void *ctx, struct acsa__pg_row *row, struct acsa_
                             (long long)r->id);
     }
     r->body = body;
-    rc = rc == ACSA_OK ? out->cb(out->ctx, r) : rc;
+    if (rc == ACSA_OK) {
+        rc = out->cb(out->ctx, r);
+    }
     r->body = NULL;
     acsa_free(body);
     return rc;
@@ -229,10 +236,21 @@ enum acsa_rc acsa__pg_record_last_seq(struct acsa_store *store, const char *orig
                                       int64_t *out_seq, struct acsa_error *err)
 {
     *out_seq = 0;
+    struct acsa_store_pg *s = acsa__pg_of(store);
+    struct acsa__pg_cache *c = &s->cache;
+    if (s->depth > 0 && c->seq_known && strcmp(c->seq_origin, origin) == 0) {
+        *out_seq = c->seq;
+        return ACSA_OK;
+    }
     const struct acsa__pg_value values[] = {PG_TEXT(origin)};
     const struct acsa__pg_statement st = PG_STATEMENT(
         ACSA__PG_RECORD_LAST, "SELECT max(seq) FROM records WHERE origin = $1", values);
-    return acsa__pg_run_query(acsa__pg_of(store), &st, int_row, out_seq, NULL, err);
+    ACSA_TRY(acsa__pg_run_query(s, &st, int_row, out_seq, NULL, err));
+    if (s->depth > 0 && acsa__pg_key_copy(c->seq_origin, sizeof(c->seq_origin), origin)) {
+        c->seq_known = true;
+        c->seq = *out_seq;
+    }
+    return ACSA_OK;
 }
 
 enum acsa_rc acsa__pg_record_scan(struct acsa_store *store, const char *origin,
@@ -341,7 +359,7 @@ enum acsa_rc acsa__pg_batch_add(struct acsa_store *store, const char *peer, cons
         PG_STATEMENT_UNIQUE(ACSA__PG_BATCH_ADD,
                   "INSERT INTO batches (peer, via, first_seq, last_seq, count, "
                   "digest, signature, at_s) "
-                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id",
                   values);
     enum acsa_rc rc = acsa__pg_run_write(s, &st, NULL, out_id, err);
     *out_id = rc == ACSA_OK ? *out_id : 0;
@@ -363,7 +381,7 @@ enum acsa_rc acsa__pg_quarantine_add(struct acsa_store *store,
         PG_STATEMENT_UNIQUE(ACSA__PG_QUARANTINE_ADD,
                   "INSERT INTO quarantine (at_s, peer, via, what, seq, "
                   "order_number, reason, body) "
-                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
                   values);
     return acsa__pg_run_write(acsa__pg_of(store), &st, NULL, NULL, err);
 }
@@ -388,9 +406,13 @@ static enum acsa_rc quarantine_row(void *ctx, struct acsa__pg_row *row, struct a
     acsa__pg_col_text(row, 7, q.reason, sizeof(q.reason));
     enum acsa_rc rc = acsa__pg_row_check(row, err);
     uint8_t *body = NULL;
-    rc = rc == ACSA_OK ? acsa__pg_col_blob(row, 8, &body, &q.body_len, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = acsa__pg_col_blob(row, 8, &body, &q.body_len, err);
+    }
     q.body = body;
-    rc = rc == ACSA_OK ? out->cb(out->ctx, &q) : rc;
+    if (rc == ACSA_OK) {
+        rc = out->cb(out->ctx, &q);
+    }
     acsa_free(body);
     return rc;
 }
@@ -463,7 +485,7 @@ enum acsa_rc acsa__pg_ref_origin(struct acsa_store *store, enum acsa_ref_kind ki
     *out_origin_id = 0;
     const struct acsa__pg_value values[] = {PG_INT(local_id)};
     const struct acsa__pg_statement st =
-        PG_STATEMENT(unit ? ACSA__PG_REF_ORIGIN_UNIT : ACSA__PG_REF_ORIGIN_ACTIVITY,
+        PG_STATEMENT_CACHED(unit ? ACSA__PG_REF_ORIGIN_UNIT : ACSA__PG_REF_ORIGIN_ACTIVITY,
                   unit ? "SELECT origin, origin_id FROM units WHERE id = $1"
                        : "SELECT origin, origin_id FROM activities WHERE id = $1",
                   values);
@@ -501,8 +523,8 @@ static enum acsa_rc fingerprint_row(void *ctx, struct acsa__pg_row *row, struct 
     char number[ACSA_NUMBER_SIZE];
     acsa__pg_col_text(row, 0, number, sizeof(number));
     uint64_t fingerprint = (uint64_t)acsa__pg_col_int(row, 1);
-    enum acsa_rc rc = acsa__pg_row_check(row, err);
-    return rc == ACSA_OK ? out->cb(out->ctx, number, fingerprint) : rc;
+    ACSA_TRY(acsa__pg_row_check(row, err));
+    return out->cb(out->ctx, number, fingerprint);
 }
 
 enum acsa_rc acsa__pg_order_fingerprints(struct acsa_store *store, const char *partner,
