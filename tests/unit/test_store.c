@@ -1505,6 +1505,49 @@ static void test_record_chain(void **state)
                      ACSA_ENOTFOUND);
 }
 
+/* A write transaction reads what it wrote, and after an inner level is rolled back, what was
+ * there before: whatever a backend keeps of the rows it read goes with the writes undone. */
+static void test_transaction_reads_its_writes(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    char service[ACSA_NAME_SIZE];
+    char party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    int64_t seq = -1;
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    assert_int_equal(v->ledger->unit_service_get(f->store, f->unit_jp, service, &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->unit_service_set(f->store, f->unit_jp, "navy", &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->unit_service_get(f->store, f->unit_jp, service, &f->err), ACSA_OK);
+    assert_string_equal(service, "navy");
+    append_step_record(f, 1, f->order.number, "");
+    assert_int_equal(v->sync->record_last_seq(f->store, "IN", &seq, &f->err), ACSA_OK);
+    assert_int_equal(seq, 1);
+
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->unit_service_set(f->store, f->unit_jp, "army", &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->unit_service_get(f->store, f->unit_jp, service, &f->err), ACSA_OK);
+    assert_string_equal(service, "army");
+    int64_t dropped = 0;
+    assert_int_equal(v->ledger->unit_add(f->store, "JP", "JGSDF", &dropped, &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->unit_get(f->store, dropped, party, name, &f->err), ACSA_OK);
+    append_step_record(f, 2, f->order.number, "");
+    assert_int_equal(v->sync->record_last_seq(f->store, "IN", &seq, &f->err), ACSA_OK);
+    assert_int_equal(seq, 2);
+    v->rollback(f->store);
+
+    assert_int_equal(v->ledger->unit_service_get(f->store, f->unit_jp, service, &f->err), ACSA_OK);
+    assert_string_equal(service, "navy");
+    assert_int_equal(v->ledger->unit_get(f->store, dropped, party, name, &f->err),
+                     ACSA_ENOTFOUND);
+    assert_int_equal(v->sync->record_last_seq(f->store, "IN", &seq, &f->err), ACSA_OK);
+    assert_int_equal(seq, 1);
+    assert_int_equal(v->commit(f->store, &f->err), ACSA_OK);
+    assert_int_equal(v->ledger->unit_service_get(f->store, f->unit_jp, service, &f->err), ACSA_OK);
+    assert_string_equal(service, "navy");
+}
+
 #define SQLITE_ONLY SIZE_MAX
 /* A function a test needs: its offset in its table, plus 1 for the ledger, plus NEED_SYNC for
  * the sync table (0: none). */
@@ -1535,6 +1578,7 @@ static int run_store_tests(void)
         cmocka_unit_test_setup_teardown(test_balance_plan_uses_covering_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_transaction_reads_its_writes, setup, teardown),
 #if defined(ACSA_TEST_STORE_FAULT)
         cmocka_unit_test_setup_teardown(test_fault_forwarding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_each_call, setup, teardown),
@@ -1547,7 +1591,7 @@ static int run_store_tests(void)
         NEED(ledger, order_next_sequence), NEED(ledger, order_insert),
         NEED(ledger, event_list), NEED(ledger, order_list), NEED(ledger, order_list),
         NEED(ledger, order_list), NEED(ledger, balance), SQLITE_ONLY, NEED(ledger, order_insert),
-        NEED(sync, chain_head_set),
+        NEED(sync, chain_head_set), NEED(sync, record_last_seq),
 #if defined(ACSA_TEST_STORE_FAULT)
         0, NEED(ledger, order_update),
 #endif
