@@ -23,6 +23,25 @@ const char *acsa_app_nation(const struct acsa_app *app)
     return app->nation;
 }
 
+/* A new node's nation and name, written into a store that has none, and committed. */
+static enum acsa_rc write_identity(struct acsa_store *store, const char *path,
+                                   const char *nation, const char *name, struct acsa_error *err)
+{
+    char existing[ACSA_NATION_SIZE] = "";
+    enum acsa_rc rc = store->vtbl->meta_get(store, "nation", existing, sizeof(existing), err);
+    if (rc == ACSA_OK) {
+        return acsa_error_set(err, ACSA_EEXISTS, "db",
+                              "db: %s is already initialised for nation %s", path, existing);
+    }
+    if (rc != ACSA_ENOTFOUND) {
+        return rc;
+    }
+    acsa_error_clear(err);
+    ACSA_TRY(store->vtbl->meta_set(store, "nation", nation, err));
+    ACSA_TRY(store->vtbl->meta_set(store, "name", name, err));
+    return store->vtbl->commit(store, err);
+}
+
 enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *name,
                            struct acsa_error *err)
 {
@@ -34,34 +53,24 @@ enum acsa_rc acsa_app_init(const char *path, const char *nation, const char *nam
     struct acsa_store *store = NULL;
     /* The key file is named before anything is written: a PostgreSQL node needs --key. */
     char key_path[sizeof(((struct acsa_app *)NULL)->key_path)];
-    enum acsa_rc rc = acsa__app_key_path(path, key_path, sizeof(key_path), err);
-    rc = rc == ACSA_OK ? acsa__app_crypto_init(err) : rc;
-    rc = rc == ACSA_OK ? acsa_store_open(path, ACSA_STORE_CREATE, &store, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    char existing[ACSA_NATION_SIZE] = "";
-    rc = store->vtbl->begin_write(store, err);
+    ACSA_TRY(acsa__app_key_path(path, key_path, sizeof(key_path), err));
+    ACSA_TRY(acsa__app_crypto_init(err));
+    ACSA_TRY(acsa_store_open(path, ACSA_STORE_CREATE, &store, err));
+    enum acsa_rc rc = store->vtbl->begin_write(store, err);
     if (rc == ACSA_OK) {
-        rc = store->vtbl->meta_get(store, "nation", existing, sizeof(existing), err);
-        if (rc == ACSA_OK) {
-            rc = acsa_error_set(err, ACSA_EEXISTS, "db",
-                                "db: %s is already initialised for nation %s", path, existing);
-        } else if (rc == ACSA_ENOTFOUND) {
-            acsa_error_clear(err);
-            rc = store->vtbl->meta_set(store, "nation", nation, err);
-            rc = rc == ACSA_OK ? store->vtbl->meta_set(store, "name", name, err) : rc;
-        }
-        rc = rc == ACSA_OK ? store->vtbl->commit(store, err) : rc;
+        rc = write_identity(store, path, nation, name, err);
         if (rc != ACSA_OK) {
             store->vtbl->rollback(store);
         }
     }
     acsa_store_close(store);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
     /* Every node signs what it sends: its key pair is made with it. */
     struct acsa_app *app = NULL;
-    rc = rc == ACSA_OK ? acsa_app_open(path, 0, &app, err) : rc;
-    rc = rc == ACSA_OK ? acsa_app_node_keygen(app, err) : rc;
+    ACSA_TRY(acsa_app_open(path, 0, &app, err)); /* A failed open leaves nothing to close. */
+    rc = acsa_app_node_keygen(app, err);
     acsa_app_close(app);
     return rc;
 }
@@ -86,8 +95,9 @@ enum acsa_rc acsa_app_open(const char *path, unsigned flags, struct acsa_app **o
     snprintf(actor, sizeof(actor), "cli:%s", known ? login : "unknown");
     acsa_app_set_actor(app, actor);
     enum acsa_rc rc = acsa__app_crypto_init(err);
-    rc = rc == ACSA_OK ? acsa_store_open(path, flags & ~ACSA_STORE_CREATE, &app->store,
-                                              err) : rc;
+    if (rc == ACSA_OK) {
+        rc = acsa_store_open(path, flags & ~ACSA_STORE_CREATE, &app->store, err);
+    }
     /* The store refuses a file acsa never created as EUSAGE; one it created but never
      * initialised has no nation. */
     bool fresh = rc == ACSA_EUSAGE && path != NULL && path[0] != '\0';
@@ -206,6 +216,23 @@ static enum acsa_rc load_new_agreement(struct acsa_app *app, const struct acsa_a
     return acsa__app_agreement_write(app, agreement, text, err);
 }
 
+/* Parses an agreement's text and loads it, if this node is a party to it; object names it
+ * for the audit once it is parsed. */
+static enum acsa_rc parse_and_load_agreement(struct acsa_app *app, const char *text,
+                                             size_t size, struct acsa_agreement *agreement,
+                                             char object[ACSA__APP_OBJECT_SIZE],
+                                             struct acsa_error *err)
+{
+    ACSA_TRY(acsa_agreement_from_json(text, size, agreement, err));
+    acsa__app_text_copy(object, ACSA__APP_OBJECT_SIZE, agreement->id);
+    if (!acsa_agreement_has_party(agreement, app->nation)) {
+        return acsa_error_set(err, ACSA_EREFUSED, "$.parties",
+                              "$.parties: this node is %s, which is not a party to %s",
+                              app->nation, agreement->id);
+    }
+    return load_new_agreement(app, agreement, text, err);
+}
+
 enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, size_t size,
                                      char out_id[ACSA_ID_SIZE], struct acsa_error *err)
 {
@@ -219,17 +246,8 @@ enum acsa_rc acsa_app_agreement_load(struct acsa_app *app, const char *text, siz
         acsa_free(agreement);
         return rc;
     }
-    rc = acsa_agreement_from_json(text, size, agreement, err);
     char object[ACSA__APP_OBJECT_SIZE] = "";
-    if (rc == ACSA_OK) {
-        acsa__app_text_copy(object, sizeof(object), agreement->id);
-    }
-    if (rc == ACSA_OK && !acsa_agreement_has_party(agreement, app->nation)) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "$.parties",
-                            "$.parties: this node is %s, which is not a party to %s",
-                            app->nation, agreement->id);
-    }
-    rc = rc == ACSA_OK ? load_new_agreement(app, agreement, text, err) : rc;
+    rc = parse_and_load_agreement(app, text, size, agreement, object, err);
     rc = acsa__app_finish(app, rc, "agreement.load", object, err);
     if (rc == ACSA_OK) {
         memcpy(out_id, agreement->id, ACSA_ID_SIZE);
@@ -267,6 +285,23 @@ enum acsa_rc acsa_app_unit_add(struct acsa_app *app, const char *party, const ch
     return acsa_app_unit_add_service(app, party, name, NULL, out_id, err);
 }
 
+/* Checks and adds a unit (with its service, if given) and records it for the partners. */
+static enum acsa_rc unit_add_in_transaction(struct acsa_app *app, const char *party,
+                                            const char *name, const char *service,
+                                            int64_t *out_id, struct acsa_error *err)
+{
+    ACSA_TRY(acsa__app_check_party(party, err));
+    ACSA_TRY(acsa__app_check_name("name", name, ACSA_NAME_SIZE, err));
+    if (service != NULL) {
+        ACSA_TRY(acsa__app_check_service(service, err));
+    }
+    ACSA_TRY(LEDGER(app)->unit_add(app->store, party, name, out_id, err));
+    if (service != NULL) {
+        ACSA_TRY(LEDGER(app)->unit_service_set(app->store, *out_id, service, err));
+    }
+    return acsa__app_record_ref(app, ACSA_REF_UNIT, *out_id, err);
+}
+
 enum acsa_rc acsa_app_unit_add_service(struct acsa_app *app, const char *party,
                                        const char *name, const char *service, int64_t *out_id,
                                        struct acsa_error *err)
@@ -276,14 +311,7 @@ enum acsa_rc acsa_app_unit_add_service(struct acsa_app *app, const char *party,
     if (rc != ACSA_OK) {
         return rc;
     }
-    rc = acsa__app_check_party(party, err);
-    rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
-    rc = rc == ACSA_OK && service != NULL ? acsa__app_check_service(service, err) : rc;
-    rc = rc == ACSA_OK ? LEDGER(app)->unit_add(app->store, party, name, out_id, err) : rc;
-    rc = rc == ACSA_OK && service != NULL
-             ? LEDGER(app)->unit_service_set(app->store, *out_id, service, err)
-             : rc;
-    rc = rc == ACSA_OK ? acsa__app_record_ref(app, ACSA_REF_UNIT, *out_id, err) : rc;
+    rc = unit_add_in_transaction(app, party, name, service, out_id, err);
     char object[ACSA__APP_OBJECT_SIZE];
     object_of(object, "unit", rc == ACSA_OK ? *out_id : 0, party, name);
     rc = acsa__app_finish(app, rc, "unit.add", object, err);
@@ -291,6 +319,19 @@ enum acsa_rc acsa_app_unit_add_service(struct acsa_app *app, const char *party,
         *out_id = 0;
     }
     return rc;
+}
+
+/* Checks an activity against its agreement (read into agreement), adds it and records it for
+ * the partners. */
+static enum acsa_rc activity_add_in_transaction(struct acsa_app *app,
+                                                const struct acsa_activity *activity,
+                                                struct acsa_agreement *agreement,
+                                                int64_t *out_id, struct acsa_error *err)
+{
+    ACSA_TRY(acsa__app_agreement(app, activity->agreement_id, agreement, err));
+    ACSA_TRY(acsa_activity_validate(agreement, activity, err));
+    ACSA_TRY(LEDGER(app)->activity_add(app->store, activity, out_id, err));
+    return acsa__app_record_ref(app, ACSA_REF_ACTIVITY, *out_id, err);
 }
 
 enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activity *activity,
@@ -303,10 +344,7 @@ enum acsa_rc acsa_app_activity_add(struct acsa_app *app, const struct acsa_activ
     }
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
-        rc = acsa__app_agreement(app, activity->agreement_id, agreement, err);
-        rc = rc == ACSA_OK ? acsa_activity_validate(agreement, activity, err) : rc;
-        rc = rc == ACSA_OK ? LEDGER(app)->activity_add(app->store, activity, out_id, err) : rc;
-        rc = rc == ACSA_OK ? acsa__app_record_ref(app, ACSA_REF_ACTIVITY, *out_id, err) : rc;
+        rc = activity_add_in_transaction(app, activity, agreement, out_id, err);
         char object[ACSA__APP_OBJECT_SIZE];
         object_of(object, "activity", rc == ACSA_OK ? *out_id : 0, activity->agreement_id,
                   activity->name);
@@ -372,12 +410,12 @@ static enum acsa_rc record_create(struct acsa_app *app, struct acsa__app_work *w
     r->draft = *draft;
     r->draft.requester_unit_id = 0;
     r->draft.supplier_unit_id = 0;
-    enum acsa_rc rc = acsa__app_ref_of(app, ACSA_REF_ACTIVITY, activity_id, &r->activity, err);
-    rc = rc == ACSA_OK ? acsa__app_ref_of(app, ACSA_REF_UNIT, draft->requester_unit_id,
-                                          &r->requester_unit, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_ref_of(app, ACSA_REF_UNIT, draft->supplier_unit_id,
-                                          &r->supplier_unit, err) : rc;
-    return rc == ACSA_OK ? acsa__app_record_local(app, work, manual, err) : rc;
+    ACSA_TRY(acsa__app_ref_of(app, ACSA_REF_ACTIVITY, activity_id, &r->activity, err));
+    ACSA_TRY(acsa__app_ref_of(app, ACSA_REF_UNIT, draft->requester_unit_id, &r->requester_unit,
+                              err));
+    ACSA_TRY(acsa__app_ref_of(app, ACSA_REF_UNIT, draft->supplier_unit_id, &r->supplier_unit,
+                              err));
+    return acsa__app_record_local(app, work, manual, err);
 }
 
 /* The record of a step on work->order (and work->other for an exchange). */
@@ -453,54 +491,45 @@ static enum acsa_rc create_in_transaction(struct acsa_app *app, struct acsa__app
                                           const char *actor, char *number,
                                           struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__app_agreement_on(app, agreement_id, day, &work->agreement, err);
-    if (rc == ACSA_OK) {
-        rc = LEDGER(app)->activity_get(app->store, activity_id, &work->activity, err);
-    }
-    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "requester_unit", draft->requester_unit_id,
-                                              draft->requester, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", draft->supplier_unit_id,
-                                              draft->supplier, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_check_services(app, &work->agreement, draft->requester,
-                                                  draft->requester_unit_id, draft->supplier,
-                                                  draft->supplier_unit_id, err) : rc;
+    ACSA_TRY(acsa__app_agreement_on(app, agreement_id, day, &work->agreement, err));
+    ACSA_TRY(LEDGER(app)->activity_get(app->store, activity_id, &work->activity, err));
+    ACSA_TRY(acsa__app_check_unit(app, "requester_unit", draft->requester_unit_id,
+                                  draft->requester, err));
+    ACSA_TRY(acsa__app_check_unit(app, "supplier_unit", draft->supplier_unit_id,
+                                  draft->supplier, err));
+    ACSA_TRY(acsa__app_check_services(app, &work->agreement, draft->requester,
+                                      draft->requester_unit_id, draft->supplier,
+                                      draft->supplier_unit_id, err));
     int32_t year = 0;
     acsa_date_to_ymd(day, &year, NULL, NULL);
     int64_t sequence = 0;
     bool by_hand = false;
-    if (rc == ACSA_OK && acsa_nation_valid(draft->requester) &&
-        acsa_nation_valid(draft->supplier)) {
-        rc = entered_by_hand(app, draft->requester, &by_hand, err);
+    if (acsa_nation_valid(draft->requester) && acsa_nation_valid(draft->supplier)) {
+        ACSA_TRY(entered_by_hand(app, draft->requester, &by_hand, err));
         /* The series entered by hand is keyed apart: supplier "IN" becomes "IN:M". */
         char supplier[ACSA_NATION_SIZE + 2];
         snprintf(supplier, sizeof(supplier), "%s%s", draft->supplier, by_hand ? ":M" : "");
-        rc = rc == ACSA_OK ? LEDGER(app)->order_next_sequence(app->store, draft->requester,
-                                                             supplier, year, &sequence, err)
-                           : rc;
+        ACSA_TRY(LEDGER(app)->order_next_sequence(app->store, draft->requester, supplier, year,
+                                                  &sequence, err));
     }
     /* The record carries the day the order was recorded on. */
     struct acsa_order_draft *dated = &work->draft;
     *dated = *draft;
     dated->recorded_day = acsa__app_today(draft->recorded_day);
-    if (rc == ACSA_OK) {
-        if (by_hand) {
-            acsa_order_number_format_manual(draft->requester, draft->supplier, year, sequence,
-                                            number);
-        } else {
-            acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
-        }
-        rc = acsa_order_create(&work->agreement, &work->activity, dated, number, day, actor,
-                               &work->order, &work->event, err);
+    if (by_hand) {
+        acsa_order_number_format_manual(draft->requester, draft->supplier, year, sequence,
+                                        number);
+    } else {
+        acsa_order_number_format(draft->requester, draft->supplier, year, sequence, number);
     }
+    ACSA_TRY(acsa_order_create(&work->agreement, &work->activity, dated, number, day, actor,
+                               &work->order, &work->event, err));
     draft = dated;
     bool manual = false;
-    rc = rc == ACSA_OK ? acsa__app_local_step_allowed(app, &work->order, ACSA_STEP_CREATE,
-                                                      &manual, err) : rc;
-    if (rc == ACSA_OK) {
-        rc = LEDGER(app)->order_insert(app->store, &work->order, &work->event, err);
-    }
-    return rc == ACSA_OK ? record_create(app, work, agreement_id, activity_id, draft, day, actor,
-                                         number, manual, err) : rc;
+    ACSA_TRY(acsa__app_local_step_allowed(app, &work->order, ACSA_STEP_CREATE, &manual, err));
+    ACSA_TRY(LEDGER(app)->order_insert(app->store, &work->order, &work->event, err));
+    return record_create(app, work, agreement_id, activity_id, draft, day, actor, number, manual,
+                         err);
 }
 
 enum acsa_rc acsa_app_order_create(struct acsa_app *app, const char *agreement_id,
@@ -598,6 +627,32 @@ static enum acsa_rc invoice_number(struct acsa_app *app, const struct acsa_order
     return rc;
 }
 
+/* A step on an order of this node, in its transaction: checked, applied by the core, written
+ * and recorded for the partner. known: the step is one acsa knows (else the core refuses it). */
+static enum acsa_rc step_in_transaction(struct acsa_app *app, struct acsa__app_work *work,
+                                        const char *number, const struct acsa_command *command,
+                                        bool known, struct acsa_error *err)
+{
+    struct acsa_command cmd = *command;
+    acsa__app_command_prepare(app, &cmd);
+    bool manual = false;
+    ACSA_TRY(load_order(app, number, cmd.day, &work->order, &work->agreement, err));
+    if (cmd.step == ACSA_STEP_SUBMIT) {
+        ACSA_TRY(acsa__app_check_services(app, &work->agreement, work->order.requester,
+                                          work->order.requester_unit_id, work->order.supplier,
+                                          work->order.supplier_unit_id, err));
+    }
+    if (known) {
+        ACSA_TRY(acsa__app_local_command_allowed(app, &work->order, &cmd, &manual, err));
+    }
+    ACSA_TRY(find_official(app, work, &cmd, &cmd.official, err));
+    ACSA_TRY(invoice_number(app, &work->order, &cmd, err));
+    ACSA_TRY(acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd, &work->event,
+                              err));
+    ACSA_TRY(LEDGER(app)->order_update(app->store, &work->order, &work->event, err));
+    return record_step(app, work, &cmd, NULL, manual, err);
+}
+
 enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
                                  const struct acsa_command *command,
                                  struct acsa_event *out_event, struct acsa_error *err)
@@ -614,24 +669,7 @@ enum acsa_rc acsa_app_order_step(struct acsa_app *app, const char *number,
     acsa__app_text_copy(object, sizeof(object), number);
     enum acsa_rc rc = acsa_app_begin(app, err);
     if (rc == ACSA_OK) {
-        struct acsa_command cmd = *command;
-        acsa__app_command_prepare(app, &cmd);
-        bool manual = false;
-        rc = load_order(app, number, cmd.day, &work->order, &work->agreement, err);
-        rc = rc == ACSA_OK && cmd.step == ACSA_STEP_SUBMIT
-                 ? acsa__app_check_services(app, &work->agreement, work->order.requester,
-                                            work->order.requester_unit_id, work->order.supplier,
-                                            work->order.supplier_unit_id, err)
-                 : rc;
-        rc = rc == ACSA_OK && known ? acsa__app_local_command_allowed(app, &work->order, &cmd,
-                                                                      &manual, err) : rc;
-        rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
-        rc = rc == ACSA_OK ? invoice_number(app, &work->order, &cmd, err) : rc;
-        rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
-                                              &work->event, err) : rc;
-        rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->order, &work->event,
-                                                      err) : rc;
-        rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
+        rc = step_in_transaction(app, work, number, command, known, err);
         rc = acsa__app_finish_step(app, rc, action, object, &work->event, err);
     }
     if (rc == ACSA_OK && out_event != NULL) {
@@ -653,15 +691,12 @@ static enum acsa_rc exchange_pair(struct acsa_app *app, struct acsa__app_work *w
                                   const char *other_number, struct acsa_command *cmd,
                                   struct acsa_error *err)
 {
-    enum acsa_rc rc = LEDGER(app)->order_get(app->store, other_number, &work->other, err);
-    rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
-                                             &work->other, cmd, &work->event,
-                                             &work->other_event, err) : rc;
-    rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->order, &work->event,
-                                                  err) : rc;
-    rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->other, &work->other_event,
-                                                  err) : rc;
-    return rc == ACSA_OK ? record_step(app, work, cmd, other_number, false, err) : rc;
+    ACSA_TRY(LEDGER(app)->order_get(app->store, other_number, &work->other, err));
+    ACSA_TRY(acsa_order_exchange(&work->agreement, app->nation, &work->order, &work->other, cmd,
+                                 &work->event, &work->other_event, err));
+    ACSA_TRY(LEDGER(app)->order_update(app->store, &work->order, &work->event, err));
+    ACSA_TRY(LEDGER(app)->order_update(app->store, &work->other, &work->other_event, err));
+    return record_step(app, work, cmd, other_number, false, err);
 }
 
 enum acsa_rc acsa_app_order_exchange_many(struct acsa_app *app, const char *number,
@@ -758,19 +793,19 @@ static enum acsa_rc convert_one(struct acsa_app *app, struct acsa__app_work *wor
         acsa_error_clear(err); /* The partner's node converts what is owed to it. */
         return ACSA_OK;
     }
-    rc = rc == ACSA_OK ? find_official(app, work, &cmd, &cmd.official, err) : rc;
-    rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd,
-                                          &work->event, err) : rc;
-    rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->order, &work->event,
-                                                  err) : rc;
-    rc = rc == ACSA_OK ? record_step(app, work, &cmd, NULL, manual, err) : rc;
-    if (rc == ACSA_OK) {
-        out->converted++;
-        if (cb != NULL) {
-            cb(ctx, &work->order, &work->event);
-        }
+    if (rc != ACSA_OK) {
+        return rc;
     }
-    return rc;
+    ACSA_TRY(find_official(app, work, &cmd, &cmd.official, err));
+    ACSA_TRY(acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd, &work->event,
+                              err));
+    ACSA_TRY(LEDGER(app)->order_update(app->store, &work->order, &work->event, err));
+    ACSA_TRY(record_step(app, work, &cmd, NULL, manual, err));
+    out->converted++;
+    if (cb != NULL) {
+        cb(ctx, &work->order, &work->event);
+    }
+    return ACSA_OK;
 }
 
 static enum acsa_rc convert_in_transaction(struct acsa_app *app,

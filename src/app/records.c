@@ -113,13 +113,12 @@ static enum acsa_rc store_record(struct acsa_app *app, struct acsa__app_work *wo
         }
     }
     row.batch_id = batch_id;
-    enum acsa_rc rc = ACSA_OK;
     if (body == NULL) {
         /* Our own record must be one the partner can take in: a value out of its range would
          * be refused there, and every later step of the order with it. */
-        rc = acsa_record_check(r, err);
-        rc = rc == ACSA_OK ? acsa_record_encode(r, work->record_buf, sizeof(work->record_buf),
-                                                &row.body_len, err) : rc;
+        ACSA_TRY(acsa_record_check(r, err));
+        ACSA_TRY(acsa_record_encode(r, work->record_buf, sizeof(work->record_buf), &row.body_len,
+                                    err));
         row.body = work->record_buf;
         acsa__app_sha256(row.body, row.body_len, row.hash);
     } else {
@@ -127,10 +126,7 @@ static enum acsa_rc store_record(struct acsa_app *app, struct acsa__app_work *wo
         row.body_len = body_len;
         memcpy(row.hash, hash, ACSA_HASH_SIZE);
     }
-    if (rc == ACSA_OK) {
-        rc = SYNC_STORE(app)->record_append(app->store, &row, err);
-    }
-    return rc;
+    return SYNC_STORE(app)->record_append(app->store, &row, err);
 }
 
 /* Our next record number. */
@@ -155,18 +151,17 @@ enum acsa_rc acsa__app_record_local(struct acsa_app *app, struct acsa__app_work 
     r->manual = manual ? 1 : 0;
     r->command.official = NULL;
     acsa_record_normalize(r);
-    enum acsa_rc rc = next_seq(app, &r->seq, err);
+    ACSA_TRY(next_seq(app, &r->seq, err));
     /* The chain head was read before this step's own write changed nothing in it: the order
      * row keeps the head until record_append moves it. */
-    if (rc == ACSA_OK && r->command.step != ACSA_STEP_CREATE) {
-        rc = SYNC_STORE(app)->chain_head(app->store, r->number, r->prev_hash, err);
+    if (r->command.step != ACSA_STEP_CREATE) {
+        ACSA_TRY(SYNC_STORE(app)->chain_head(app->store, r->number, r->prev_hash, err));
     }
-    if (rc == ACSA_OK && r->command.step == ACSA_STEP_EXCHANGE) {
-        rc = SYNC_STORE(app)->chain_head(app->store, r->other_number, r->other_prev_hash, err);
+    if (r->command.step == ACSA_STEP_EXCHANGE) {
+        ACSA_TRY(SYNC_STORE(app)->chain_head(app->store, r->other_number, r->other_prev_hash,
+                                             err));
     }
-    return rc == ACSA_OK ? store_record(app, work, partner_of(app, &work->order), 0, NULL, 0, NULL,
-                                        err)
-                         : rc;
+    return store_record(app, work, partner_of(app, &work->order), 0, NULL, 0, NULL, err);
 }
 
 enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind, int64_t id,
@@ -181,23 +176,19 @@ enum acsa_rc acsa__app_record_ref(struct acsa_app *app, enum acsa_ref_kind kind,
     memcpy(r->origin, app->nation, sizeof(r->origin));
     r->ref_id = id;
     const char *partner = "";
-    enum acsa_rc rc = next_seq(app, &r->seq, err);
-    if (rc == ACSA_OK && kind == ACSA_REF_UNIT) {
+    ACSA_TRY(next_seq(app, &r->seq, err));
+    if (kind == ACSA_REF_UNIT) {
         r->kind = ACSA_RECORD_UNIT;
-        rc = LEDGER(app)->unit_get(app->store, id, r->unit_party, r->unit_name, err);
-        rc = rc == ACSA_OK ? LEDGER(app)->unit_service_get(app->store, id, r->unit_service, err)
-                           : rc;
-    } else if (rc == ACSA_OK) {
+        ACSA_TRY(LEDGER(app)->unit_get(app->store, id, r->unit_party, r->unit_name, err));
+        ACSA_TRY(LEDGER(app)->unit_service_get(app->store, id, r->unit_service, err));
+    } else {
         r->kind = ACSA_RECORD_ACTIVITY;
-        rc = LEDGER(app)->activity_get(app->store, id, &r->ref_activity, err);
-        rc = rc == ACSA_OK ? acsa__app_agreement(app, r->ref_activity.agreement_id,
-                                                 &work->agreement, err) : rc;
-        if (rc == ACSA_OK) {
-            const char *first = work->agreement.parties[0];
-            partner = strcmp(first, app->nation) == 0 ? work->agreement.parties[1] : first;
-        }
+        ACSA_TRY(LEDGER(app)->activity_get(app->store, id, &r->ref_activity, err));
+        ACSA_TRY(acsa__app_agreement(app, r->ref_activity.agreement_id, &work->agreement, err));
+        const char *first = work->agreement.parties[0];
+        partner = strcmp(first, app->nation) == 0 ? work->agreement.parties[1] : first;
     }
-    return rc == ACSA_OK ? store_record(app, work, partner, 0, NULL, 0, NULL, err) : rc;
+    return store_record(app, work, partner, 0, NULL, 0, NULL, err);
 }
 
 enum acsa_rc acsa__app_record_grant(struct acsa_app *app, const struct acsa_grant *grant,
@@ -214,8 +205,8 @@ enum acsa_rc acsa__app_record_grant(struct acsa_app *app, const struct acsa_gran
     r->ref_id = grant->id;
     r->grant = *grant;
     r->grant.id = 0;
-    enum acsa_rc rc = next_seq(app, &r->seq, err);
-    return rc == ACSA_OK ? store_record(app, work, "", 0, NULL, 0, NULL, err) : rc;
+    ACSA_TRY(next_seq(app, &r->seq, err));
+    return store_record(app, work, "", 0, NULL, 0, NULL, err);
 }
 
 enum acsa_rc acsa__app_record_agreement(struct acsa_app *app,
@@ -231,8 +222,8 @@ enum acsa_rc acsa__app_record_agreement(struct acsa_app *app,
     r->kind = ACSA_RECORD_AGREEMENT;
     memcpy(r->origin, app->nation, sizeof(r->origin));
     r->life = *fact;
-    enum acsa_rc rc = next_seq(app, &r->seq, err);
-    return rc == ACSA_OK ? store_record(app, work, partner, 0, NULL, 0, NULL, err) : rc;
+    ACSA_TRY(next_seq(app, &r->seq, err));
+    return store_record(app, work, partner, 0, NULL, 0, NULL, err);
 }
 
 /* ---- Taking in a partner's record ---------------------------------------------------------- */
@@ -287,16 +278,19 @@ static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
     }
     acsa_error_clear(err);
     if (kind == ACSA_REF_UNIT) {
-        rc = acsa__app_check_party(r->unit_party, err);
-        rc = rc == ACSA_OK ? acsa__app_check_name("name", r->unit_name, ACSA_NAME_SIZE, err) : rc;
-        rc = rc == ACSA_OK ? SYNC_STORE(app)->ref_by_name(app->store, kind, r->unit_party,
-                                                     r->unit_name, &id, err) : rc;
+        ACSA_TRY(acsa__app_check_party(r->unit_party, err));
+        ACSA_TRY(acsa__app_check_name("name", r->unit_name, ACSA_NAME_SIZE, err));
+        rc = SYNC_STORE(app)->ref_by_name(app->store, kind, r->unit_party, r->unit_name, &id,
+                                          err);
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
             rc = written(LEDGER(app)->unit_add(app->store, r->unit_party, r->unit_name, &id, err),
                          err);
         }
-        rc = rc == ACSA_OK ? take_unit_service(app, id, r->unit_service, err) : rc;
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        ACSA_TRY(take_unit_service(app, id, r->unit_service, err));
     } else {
         const struct acsa_activity *a = &r->ref_activity;
         rc = acsa__app_agreement(app, a->agreement_id, &work->agreement, err);
@@ -304,18 +298,21 @@ static enum acsa_rc take_ref(struct acsa_app *app, struct acsa__app_work *work,
             return REFUSE(err, "agreement_id", "activity %s: agreement %s is not loaded here",
                           a->name, a->agreement_id);
         }
-        rc = rc == ACSA_OK ? acsa_activity_validate(&work->agreement, a, err) : rc;
-        rc = rc == ACSA_OK ? SYNC_STORE(app)->ref_by_name(app->store, kind, a->agreement_id,
-                                                          a->name, &id, err)
-                           : rc;
+        if (rc != ACSA_OK) {
+            return rc;
+        }
+        ACSA_TRY(acsa_activity_validate(&work->agreement, a, err));
+        rc = SYNC_STORE(app)->ref_by_name(app->store, kind, a->agreement_id, a->name, &id, err);
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
             rc = written(LEDGER(app)->activity_add(app->store, a, &id, err), err);
         }
+        if (rc != ACSA_OK) {
+            return rc;
+        }
     }
-    return rc == ACSA_OK ? written(SYNC_STORE(app)->ref_bind(app->store, kind, id, r->origin,
-                                                        r->ref_id, err), err)
-                         : rc;
+    return written(SYNC_STORE(app)->ref_bind(app->store, kind, id, r->origin, r->ref_id, err),
+                   err);
 }
 
 /* The local id a partner's reference stands for (0 for none). */
@@ -372,25 +369,25 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
     if (rc == ACSA_ENOTFOUND) {
         return REFUSE(err, "agreement_id", "agreement_id: %s is not loaded here", r->agreement_id);
     }
-    rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_ACTIVITY, &r->activity, "activity",
-                                     &activity_id, err) : rc;
-    rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
-                                     &d->requester_unit_id, err) : rc;
-    rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
-                                     &d->supplier_unit_id, err) : rc;
+    if (rc != ACSA_OK) {
+        return rc;
+    }
+    ACSA_TRY(resolve_ref(app, ACSA_REF_ACTIVITY, &r->activity, "activity", &activity_id, err));
+    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
+                         &d->requester_unit_id, err));
+    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
+                         &d->supplier_unit_id, err));
     /* A unit the record names by this node's own numbering must exist and belong to its
      * party, as for an order entered here: the store's keys are not the check. */
-    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "requester_unit", d->requester_unit_id,
-                                              d->requester, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id,
-                                              d->supplier, err) : rc;
+    ACSA_TRY(acsa__app_check_unit(app, "requester_unit", d->requester_unit_id, d->requester,
+                                  err));
+    ACSA_TRY(acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id, d->supplier, err));
     /* The units' services, as their records carried them: an order for a unit outside the
      * agreement's participating services is refused here as on the node that raised it. */
-    rc = rc == ACSA_OK ? acsa__app_check_services(app, &work->agreement, d->requester,
-                                                  d->requester_unit_id, d->supplier,
-                                                  d->supplier_unit_id, err) : rc;
-    rc = rc == ACSA_OK ? LEDGER(app)->activity_get(app->store, activity_id, &work->activity, err)
-                       : rc;
+    ACSA_TRY(acsa__app_check_services(app, &work->agreement, d->requester,
+                                      d->requester_unit_id, d->supplier, d->supplier_unit_id,
+                                      err));
+    ACSA_TRY(LEDGER(app)->activity_get(app->store, activity_id, &work->activity, err));
     /* The number must be the one the requester's node would give: requester-supplier-year. */
     char expected[ACSA_NUMBER_SIZE];
     int32_t year = 0;
@@ -401,16 +398,30 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
     size_t digits = strlen(r->number) - (strlen(r->number) >= prefix ? prefix : 0);
     bool sequence = strlen(r->number) >= prefix + 6 &&
                     strspn(r->number + prefix, "0123456789") == digits;
-    if (rc == ACSA_OK && (strncmp(r->number, expected, prefix) != 0 || !sequence)) {
+    if (strncmp(r->number, expected, prefix) != 0 || !sequence) {
         return REFUSE(err, "number", "number: %s is not a number %s gives to an order of %d",
                       r->number, d->requester, (int)year);
     }
-    rc = rc == ACSA_OK ? acsa_order_create(&work->agreement, &work->activity, d, r->number,
-                                           r->command.day, r->command.actor, &work->order,
-                                           &work->event, err) : rc;
-    return rc == ACSA_OK ? written(LEDGER(app)->order_insert(app->store, &work->order,
-                                                            &work->event, err), err)
-                         : rc;
+    ACSA_TRY(acsa_order_create(&work->agreement, &work->activity, d, r->number, r->command.day,
+                               r->command.actor, &work->order, &work->event, err));
+    return written(LEDGER(app)->order_insert(app->store, &work->order, &work->event, err), err);
+}
+
+/* The units an amendment names, as this node numbers them and checked as for an order entered
+ * here, and the order's activity, into work->activity. */
+static enum acsa_rc amend_units(struct acsa_app *app, struct acsa__app_work *work,
+                                struct acsa_error *err)
+{
+    struct acsa_record *r = &work->record;
+    struct acsa_order_draft *d = &r->draft;
+    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
+                         &d->requester_unit_id, err));
+    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
+                         &d->supplier_unit_id, err));
+    ACSA_TRY(acsa__app_check_unit(app, "requester_unit", d->requester_unit_id, d->requester,
+                                  err));
+    ACSA_TRY(acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id, d->supplier, err));
+    return LEDGER(app)->activity_get(app->store, work->order.activity_id, &work->activity, err);
 }
 
 enum acsa_rc acsa__app_amend_take(struct acsa_app *app, struct acsa__app_work *work,
@@ -421,16 +432,7 @@ enum acsa_rc acsa__app_amend_take(struct acsa_app *app, struct acsa__app_work *w
     memcpy(d->requester, work->order.requester, sizeof(d->requester));
     memcpy(d->supplier, work->order.supplier, sizeof(d->supplier));
     d->method = work->order.method;
-    enum acsa_rc rc = resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
-                                  &d->requester_unit_id, err);
-    rc = rc == ACSA_OK ? resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
-                                     &d->supplier_unit_id, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "requester_unit", d->requester_unit_id,
-                                              d->requester, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id,
-                                              d->supplier, err) : rc;
-    rc = rc == ACSA_OK ? LEDGER(app)->activity_get(app->store, work->order.activity_id,
-                                                  &work->activity, err) : rc;
+    enum acsa_rc rc = amend_units(app, work, err);
     r->command.amend = d;
     r->command.activity = &work->activity;
     return rc;
@@ -507,6 +509,15 @@ static enum acsa_rc keep_last(void *ctx, const struct acsa_event_row *row)
     return ACSA_OK;
 }
 
+/* Reads the order's events into l and voids the last of them on work->order. */
+static enum acsa_rc void_last_event(struct acsa_app *app, struct acsa__app_work *work,
+                                    struct last_event *l, struct acsa_error *err)
+{
+    ACSA_TRY(LEDGER(app)->event_list(app->store, work->order.number, keep_last, l, err));
+    return acsa_order_void(&work->order, &l->last, l->dated_before, acsa__app_today(0), "acsa",
+                           work->fork_detail, &work->other_event, err);
+}
+
 /* Our step at the head of the order's chain lost to the partner's concurrent one: the order
  * returns to where it was before it (into work->order), and the void's event, with the order
  * as it leaves it, waits in work->other_event and work->other to be written. */
@@ -517,16 +528,33 @@ static enum acsa_rc void_head(struct acsa_app *app, struct acsa__app_work *work,
     if (l == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = LEDGER(app)->event_list(app->store, work->order.number, keep_last, l, err);
-    rc = rc == ACSA_OK ? acsa_order_void(&work->order, &l->last, l->dated_before,
-                                         acsa__app_today(0), "acsa", work->fork_detail,
-                                         &work->other_event, err)
-                       : rc;
+    enum acsa_rc rc = void_last_event(app, work, l, err);
     acsa_free(l);
     if (rc == ACSA_OK) {
         memcpy(&work->other, &work->order, sizeof(work->other));
     }
     return rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM ? rc : (rc == ACSA_OK ? rc : ACSA_EREFUSED);
+}
+
+/* The partner's step on work->order, judged by the core: an amendment's units and a
+ * submission's services first, and our voided step under it when a conflict voids ours.
+ * Nothing is written. */
+static enum acsa_rc apply_partner_step(struct acsa_app *app, struct acsa__app_work *work,
+                                       struct acsa_error *err)
+{
+    struct acsa_command *cmd = &work->record.command;
+    if (cmd->step == ACSA_STEP_AMEND) {
+        ACSA_TRY(acsa__app_amend_take(app, work, err));
+    }
+    if (cmd->step == ACSA_STEP_SUBMIT) {
+        ACSA_TRY(acsa__app_check_services(app, &work->agreement, work->order.requester,
+                                          work->order.requester_unit_id, work->order.supplier,
+                                          work->order.supplier_unit_id, err));
+    }
+    if (work->fork == ACSA__APP_FORK_VOID_HEAD) {
+        ACSA_TRY(void_head(app, work, err));
+    }
+    return acsa_order_apply(&work->agreement, app->nation, &work->order, cmd, &work->event, err);
 }
 
 static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
@@ -539,11 +567,11 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
         return REFUSE(err, "number", "number: order %s is not known here (its create record "
                       "has not arrived)", r->number);
     }
-    rc = rc == ACSA_OK ? acsa__app_agreement_on(app, work->order.agreement_id, cmd->day,
-                                                &work->agreement, err) : rc;
     if (rc != ACSA_OK) {
         return rc;
     }
+    ACSA_TRY(acsa__app_agreement_on(app, work->order.agreement_id, cmd->day, &work->agreement,
+                                    err));
     acsa_app_order_keys(&work->order);
     acsa_app_name_key(cmd->actor, cmd->actor_key);
     memcpy(cmd->party, r->origin, sizeof(cmd->party)); /* Who signed it takes it. */
@@ -565,41 +593,30 @@ static enum acsa_rc take_step(struct acsa_app *app, struct acsa__app_work *work,
             return REFUSE(err, "other_number", "other_number: order %s is not known here",
                           r->other_number);
         }
-        rc = rc == ACSA_OK ? check_link(app, r->other_number, r->other_prev_hash,
-                                        "other_prev_hash", err) : rc;
-        rc = rc == ACSA_OK ? acsa_order_exchange(&work->agreement, app->nation, &work->order,
-                                                 &work->other, cmd, &work->event,
-                                                 &work->other_event, err) : rc;
-        rc = rc == ACSA_OK ? written(LEDGER(app)->order_update(app->store, &work->other,
-                                                              &work->other_event, err), err)
-                           : rc;
-    } else if (rc == ACSA_OK) {
-        rc = partner_official(app, work, party, err);
         if (rc != ACSA_OK) {
             return rc;
         }
-        rc = cmd->step == ACSA_STEP_AMEND ? acsa__app_amend_take(app, work, err) : ACSA_OK;
-        rc = rc == ACSA_OK && cmd->step == ACSA_STEP_SUBMIT
-                 ? acsa__app_check_services(app, &work->agreement, work->order.requester,
-                                            work->order.requester_unit_id, work->order.supplier,
-                                            work->order.supplier_unit_id, err)
-                 : rc;
-        rc = rc == ACSA_OK && work->fork == ACSA__APP_FORK_VOID_HEAD
-                 ? void_head(app, work, err) : rc;
-        rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, cmd,
-                                              &work->event, err) : rc;
+        ACSA_TRY(check_link(app, r->other_number, r->other_prev_hash, "other_prev_hash", err));
+        ACSA_TRY(acsa_order_exchange(&work->agreement, app->nation, &work->order, &work->other,
+                                     cmd, &work->event, &work->other_event, err));
+        ACSA_TRY(written(LEDGER(app)->order_update(app->store, &work->other, &work->other_event,
+                                                   err), err));
+    } else {
+        ACSA_TRY(partner_official(app, work, party, err));
+        rc = apply_partner_step(app, work, err);
         cmd->official = NULL;
         cmd->amend = NULL;
         cmd->activity = NULL;
+        if (rc != ACSA_OK) {
+            return rc;
+        }
         /* Our voided step, then the partner's: nothing is written unless both hold. */
-        rc = rc == ACSA_OK && work->fork == ACSA__APP_FORK_VOID_HEAD
-                 ? written(LEDGER(app)->order_update(app->store, &work->other,
-                                                    &work->other_event, err), err)
-                 : rc;
+        if (work->fork == ACSA__APP_FORK_VOID_HEAD) {
+            ACSA_TRY(written(LEDGER(app)->order_update(app->store, &work->other,
+                                                       &work->other_event, err), err));
+        }
     }
-    return rc == ACSA_OK ? written(LEDGER(app)->order_update(app->store, &work->order,
-                                                            &work->event, err), err)
-                         : rc;
+    return written(LEDGER(app)->order_update(app->store, &work->order, &work->event, err), err);
 }
 
 /* ---- Concurrent steps --------------------------------------------------------------------- */
@@ -775,15 +792,17 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
     switch (r->kind) {
     case ACSA_RECORD_UNIT:
     case ACSA_RECORD_ACTIVITY:
-        rc = take_ref(app, work, err);
+        ACSA_TRY(take_ref(app, work, err));
         break;
     case ACSA_RECORD_GRANT:
         rc = acsa__app_take_grant(app, work, err);
-        rc = rc == ACSA_OK || rc == ACSA_EREFUSED || rc == ACSA_EUSAGE || rc == ACSA_ELIMIT
-                 ? rc : written(rc, err);
+        if (rc != ACSA_OK) {
+            return rc == ACSA_EREFUSED || rc == ACSA_EUSAGE || rc == ACSA_ELIMIT
+                       ? rc : written(rc, err);
+        }
         break;
     case ACSA_RECORD_AGREEMENT:
-        rc = acsa__app_take_agreement(app, work, err);
+        ACSA_TRY(acsa__app_take_agreement(app, work, err));
         partner = r->origin;
         break;
     case ACSA_RECORD_STEP:
@@ -801,33 +820,40 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
             return REFUSE(err, "number", "number: order %s is not known here (its create "
                           "record has not arrived)", r->number);
         }
-        rc = rc == ACSA_OK ? fork_decide(app, work, old_head, decided, &fork, err) : rc;
+        if (rc != ACSA_OK) {
+            return written(rc, err);
+        }
+        rc = fork_decide(app, work, old_head, decided, &fork, err);
         if (rc != ACSA_OK) {
             return fork == ACSA__APP_FORK_BY_HAND ? rc : written(rc, err);
         }
     }
+    /* Whether the record is a step concurrent with ours: told even if taking it in fails. */
+    *concurrent = fork == ACSA__APP_FORK_SUPERSEDED || fork == ACSA__APP_FORK_VOID_HEAD;
     if (r->kind == ACSA_RECORD_STEP) {
         work->fork = fork;
         rc = r->command.step == ACSA_STEP_CREATE ? take_create(app, work, err)
                                                  : take_step(app, work, err);
         work->fork = ACSA__APP_FORK_NONE;
         partner = r->origin;
+        if (rc != ACSA_OK) {
+            return rc;
+        }
     }
     /* A record from the partner is kept for the history; it is never sent back. */
-    rc = rc == ACSA_OK ? written(store_record(app, work, partner, batch_id, body, len, hash, err),
-                                 err)
-                       : rc;
+    ACSA_TRY(written(store_record(app, work, partner, batch_id, body, len, hash, err), err));
     /* A partner's step that lost is kept with the order's records (the history both nodes
      * share) but not applied: our step stays the head of the chain. */
-    rc = rc == ACSA_OK && fork == ACSA__APP_FORK_SUPERSEDED
-             ? written(SYNC_STORE(app)->chain_head_set(app->store, r->number, old_head, err), err)
-             : rc;
-    *concurrent = fork == ACSA__APP_FORK_SUPERSEDED || fork == ACSA__APP_FORK_VOID_HEAD;
-    rc = rc == ACSA_OK && *concurrent
-             ? written(acsa__app_audit_append(app, "sync.concurrent", r->number, ACSA_OK,
-                                              work->fork_detail, err), err)
-             : rc;
-    return rc == ACSA_OK && single && fork == ACSA__APP_FORK_NONE
-               ? written(settle_head(app, r, old_head, err), err)
-               : rc;
+    if (fork == ACSA__APP_FORK_SUPERSEDED) {
+        ACSA_TRY(written(SYNC_STORE(app)->chain_head_set(app->store, r->number, old_head, err),
+                         err));
+    }
+    if (*concurrent) {
+        ACSA_TRY(written(acsa__app_audit_append(app, "sync.concurrent", r->number, ACSA_OK,
+                                                work->fork_detail, err), err));
+    }
+    if (single && fork == ACSA__APP_FORK_NONE) {
+        return written(settle_head(app, r, old_head, err), err);
+    }
+    return ACSA_OK;
 }
