@@ -33,7 +33,8 @@
     X(ACSA_ECONFLICT, 9, 1, "changed by someone else")                             \
     X(ACSA_ENETWORK, 10, 5, "the partner node could not be reached")                \
     X(ACSA_ELIMIT, 11, 1, "beyond a limit of acsa")                                 \
-    X(ACSA_ESTOP, 12, 4, "a scan was stopped by its reader")
+    X(ACSA_ESTOP, 12, 4, "a scan was stopped by its reader")                        \
+    X(ACSA_EUNAVAILABLE, 13, 4, "the database cannot be reached")
 
 enum acsa_rc {
 #define ACSA_RC_ENUM(name, number, exit_code, text) name = number,
@@ -62,7 +63,9 @@ const char *acsa_rc_text(enum acsa_rc rc);
  * ACSA_ELIMIT is what acsa itself cannot hold (an order's lines, events or invoices, a
  * snapshot's orders, an official's grants): not a rule of the agreement, nor memory, nor
  * storage. ACSA_ESTOP is returned by a row callback to end a scan early (a page is full);
- * the caller that asked for it takes it as done, so it never reaches a user. */
+ * the caller that asked for it takes it as done, so it never reaches a user.
+ * ACSA_EUNAVAILABLE is a database server that does not answer (down, restarting, failing
+ * over): nothing was written, and the same command may be tried again. */
 int acsa_rc_exit_code(enum acsa_rc rc);
 
 /** Clears err to ACSA_OK with empty texts. err may be NULL. */

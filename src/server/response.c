@@ -36,6 +36,7 @@ static const struct status_entry {
     {500, ACSA_ENOMEM, "out-of-memory", "Out of memory"},
     {502, ACSA_ENETWORK, "partner-unreachable", "The partner node could not be reached"},
     {503, ACSA_OK, "busy", "The server is busy; retry"},
+    {503, ACSA_EUNAVAILABLE, "unavailable", "The database cannot be reached; retry"},
 };
 
 #define STATUS_COUNT (sizeof(status_table) / sizeof(status_table[0]))
@@ -183,6 +184,9 @@ void acsa__server_problem_rc(struct request *req, enum acsa_rc rc, const struct 
     const char *detail = err != NULL && err->message[0] != '\0' ? err->message
                                                                  : acsa_rc_text(rc);
     problem_entry(req, entry, entry->status, err != NULL ? err->field : NULL, detail);
+    if (rc == ACSA_EUNAVAILABLE) {
+        acsa__server_response_header(req, "Retry-After", "1");
+    }
 }
 
 enum acsa_rc acsa__server_job_refused(struct acsa_app *app, struct request *req)

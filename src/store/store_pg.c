@@ -35,8 +35,14 @@ static bool transaction_lost(const struct acsa_store_pg *s)
 static enum acsa_rc begin_locked(struct acsa_store_pg *s, struct acsa_error *err)
 {
     acsa__pg_cache_clear(s);
-    enum acsa_rc rc = acsa__pg_exec(
-        s, "BEGIN; SELECT pg_advisory_xact_lock(" ACSA__PG_WRITE_LOCK ")", err);
+    static const char begin[] = "BEGIN; SELECT pg_advisory_xact_lock(" ACSA__PG_WRITE_LOCK ")";
+    ACSA_TRY(acsa__pg_connected(s, err));
+    enum acsa_rc rc = acsa__pg_exec(s, begin, err);
+    if (rc != ACSA_OK && PQstatus(s->conn) == CONNECTION_BAD) {
+        ACSA_TRY(acsa__pg_reconnect(s, err));
+        rc = acsa__pg_exec(s, begin, err);
+    }
+    s->in_transaction = rc == ACSA_OK;
     if (rc != ACSA_OK && PQtransactionStatus(s->conn) != PQTRANS_IDLE) {
         acsa__pg_exec_quiet(s, "ROLLBACK");
     }
@@ -86,6 +92,7 @@ static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *er
     }
     if (s->depth <= 1) {
         acsa__pg_cache_clear(s);
+        s->in_transaction = false;
         enum acsa_rc rc = acsa__pg_exec(s, "COMMIT", err);
         if (rc == ACSA_OK) {
             s->depth = 0;
@@ -119,6 +126,7 @@ static void store_rollback(struct acsa_store *store)
     if (!open) {
         s->depth = 0;
     }
+    s->in_transaction = s->depth > 0;
 }
 
 enum acsa_rc acsa__pg_savepoint(struct acsa_store_pg *s, struct acsa_error *err)
@@ -131,6 +139,7 @@ enum acsa_rc acsa__pg_finish(struct acsa_store_pg *s, enum acsa_rc rc, struct ac
     if (s->depth > 0) {
         return rc;
     }
+    s->in_transaction = false;
     if (rc != ACSA_OK) {
         acsa__pg_exec_quiet(s, "ROLLBACK");
         return rc;
@@ -320,6 +329,31 @@ static enum acsa_rc configure(struct acsa_store_pg *s, unsigned flags, struct ac
     return rc;
 }
 
+enum acsa_rc acsa__pg_connected(struct acsa_store_pg *s, struct acsa_error *err)
+{
+    if (PQstatus(s->conn) != CONNECTION_BAD || s->in_transaction || s->depth > 0) {
+        return ACSA_OK; /* A lost transaction is the caller's failure to report. */
+    }
+    return acsa__pg_reconnect(s, err);
+}
+
+enum acsa_rc acsa__pg_reconnect(struct acsa_store_pg *s, struct acsa_error *err)
+{
+    acsa__pg_cache_clear(s);
+    s->depth = 0;
+    s->in_transaction = false;
+    PQreset(s->conn);
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        const char *message = PQerrorMessage(s->conn);
+        return acsa_error_set(err, ACSA_EUNAVAILABLE, "database",
+                              "storage: the database cannot be reached: %.*s",
+                              (int)strcspn(message, "\n"), message);
+    }
+    /* A new session: nothing is prepared on it yet. */
+    memset(s->prepared, 0, sizeof(s->prepared));
+    return configure(s, s->flags, err);
+}
+
 /* Connects s to uri, then configures, checks and migrates the database as flags ask. */
 static enum acsa_rc store_ready(struct acsa_store_pg *s, const char *uri, unsigned flags,
                                 struct acsa_error *err)
@@ -331,8 +365,9 @@ static enum acsa_rc store_ready(struct acsa_store_pg *s, const char *uri, unsign
     if (PQstatus(s->conn) != CONNECTION_OK) {
         /* The URI may carry a password: the message names the server's answer only. */
         const char *message = PQerrorMessage(s->conn);
-        return acsa_error_set(err, ACSA_ESTORAGE, "database", "storage: cannot connect: %.*s",
-                              (int)strcspn(message, "\n"), message);
+        return acsa_error_set(err, ACSA_EUNAVAILABLE, "database",
+                              "storage: cannot connect: %.*s", (int)strcspn(message, "\n"),
+                              message);
     }
     ACSA_TRY(configure(s, flags, err));
     if ((flags & ACSA_STORE_EMPTY) != 0) {
@@ -358,6 +393,7 @@ enum acsa_rc acsa_store_pg_open(const char *uri, unsigned flags, struct acsa_sto
         return acsa_error_set(err, ACSA_ENOMEM, "", "storage: out of memory");
     }
     s->base.vtbl = &pg_vtbl;
+    s->flags = flags & ACSA_STORE_BULK_LOAD;
     enum acsa_rc rc = store_ready(s, uri, flags, err);
     if (rc != ACSA_OK) {
         store_close(&s->base);

@@ -156,6 +156,8 @@ struct acsa_store_pg {
     bool prepared[ACSA__PG_SLOT_COUNT];       /* Slot prepared on this connection. */
     bool writes_reference[ACSA__PG_SLOT_COUNT]; /* Slot's SQL writes a cached table. */
     unsigned depth;                           /* Open begin_write levels. */
+    unsigned flags;                           /* The open flags a new session needs. */
+    bool in_transaction;                      /* BEGIN sent, COMMIT or ROLLBACK not yet. */
     int64_t last_event_id;                    /* Of the last event inserted. */
     char last_state[6];                       /* SQLSTATE of the last failed statement. */
     struct acsa__pg_cache cache;              /* Of the open write transaction. */
@@ -165,6 +167,13 @@ static inline struct acsa_store_pg *acsa__pg_of(struct acsa_store *store)
 {
     return (struct acsa_store_pg *)store;
 }
+
+/* Makes the connection again after the database dropped it (a restart, a standby promoted),
+ * as it was opened, when no transaction was open on it: nothing is lost by it. */
+ACSA_NODISCARD enum acsa_rc acsa__pg_connected(struct acsa_store_pg *s, struct acsa_error *err);
+/* Makes the connection again, as it was opened; any open transaction is gone with the old
+ * one. */
+ACSA_NODISCARD enum acsa_rc acsa__pg_reconnect(struct acsa_store_pg *s, struct acsa_error *err);
 
 /* Forgets what the write transaction had read and appended (see struct acsa__pg_cache). */
 void acsa__pg_cache_clear(struct acsa_store_pg *s);

@@ -25,6 +25,11 @@ enum acsa_rc acsa__pg_fail(struct acsa_store_pg *s, const PGresult *res, struct 
     }
     /* libpq ends its messages with a newline; the error message is one line. */
     size_t length = strcspn(message, "\n");
+    if (PQstatus(s->conn) == CONNECTION_BAD) {
+        return acsa_error_set(err, ACSA_EUNAVAILABLE, "database",
+                              "storage: the database cannot be reached: %.*s", (int)length,
+                              message);
+    }
     return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: %.*s", (int)length, message);
 }
 
@@ -223,16 +228,26 @@ static enum acsa_rc prepare(struct acsa_store_pg *s, const struct acsa__pg_state
     return rc;
 }
 
-/* Runs the statement; *out_res is the result on ACSA_OK, or NULL with EEXISTS/ESTORAGE. */
+/* Prepares the statement where the connection has not yet, and runs it: *out_res is its
+ * result, failed or not, unless preparing failed. */
+static enum acsa_rc send_prepared(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
+                                  const struct params *p, PGresult **out_res,
+                                  struct acsa_error *err)
+{
+    char name[32];
+    ACSA_TRY(prepare(s, st, name, err));
+    *out_res = PQexecPrepared(s->conn, name, (int)st->count, p->values, p->lengths, p->formats,
+                              0);
+    return ACSA_OK;
+}
+
+/* Runs the statement; *out_res is the result on ACSA_OK, or NULL with EEXISTS/ESTORAGE. A
+ * read outside any transaction whose connection the database dropped runs again on a new
+ * one; a write never does (it may have been done before the connection went). */
 static enum acsa_rc execute(struct acsa_store_pg *s, const struct acsa__pg_statement *st,
-                            PGresult **out_res, struct acsa_error *err)
+                            bool read, PGresult **out_res, struct acsa_error *err)
 {
     *out_res = NULL;
-    char name[32];
-    enum acsa_rc rc = prepare(s, st, name, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
     struct params p;
     params_fill(&p, st);
     /* Inside a write transaction a kept read answers from the cache: a copy of the kept
@@ -246,11 +261,23 @@ static enum acsa_rc execute(struct acsa_store_pg *s, const struct acsa__pg_state
         return *out_res != NULL ? ACSA_OK
                                 : acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
+    ACSA_TRY(acsa__pg_connected(s, err));
+    bool idle = !s->in_transaction && s->depth == 0;
+    PGresult *res = NULL;
+    enum acsa_rc rc = send_prepared(s, st, &p, &res, err);
+    if (read && idle && PQstatus(s->conn) == CONNECTION_BAD) {
+        PQclear(res);
+        res = NULL;
+        ACSA_TRY(acsa__pg_reconnect(s, err));
+        rc = send_prepared(s, st, &p, &res, err);
+    }
+    /* Known once the statement is prepared: what it changed is read again from here on. */
     if (s->writes_reference[st->slot]) {
         acsa__pg_cache_clear(s);
     }
-    PGresult *res = PQexecPrepared(s->conn, name, (int)st->count, p.values, p.lengths,
-                                   p.formats, 0);
+    if (rc != ACSA_OK) {
+        return rc;
+    }
     ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
         if (keep) {
@@ -277,7 +304,7 @@ enum acsa_rc acsa__pg_run_write(struct acsa_store_pg *s, const struct acsa__pg_s
                                 int64_t *out_changes, int64_t *out_id, struct acsa_error *err)
 {
     PGresult *res = NULL;
-    ACSA_TRY(execute(s, st, &res, err));
+    ACSA_TRY(execute(s, st, false, &res, err));
     int64_t changes = strtoll(PQcmdTuples(res), NULL, 10);
     if (out_changes != NULL) {
         *out_changes = changes;
@@ -305,7 +332,7 @@ enum acsa_rc acsa__pg_run_query(struct acsa_store_pg *s, const struct acsa__pg_s
         *out_rows = 0;
     }
     PGresult *res = NULL;
-    enum acsa_rc rc = execute(s, st, &res, err);
+    enum acsa_rc rc = execute(s, st, true, &res, err);
     if (rc != ACSA_OK) {
         return rc;
     }
