@@ -65,18 +65,36 @@ static void level_quiet(struct acsa_store_pg *s, const char *verb, unsigned leve
     }
 }
 
+/* Opens level depth + 1 inside the transaction: on the savepoint of the level below when
+ * nothing was written since it was made (struct acsa__pg_level), else on one of its own. */
+static enum acsa_rc level_open(struct acsa_store_pg *s, struct acsa_error *err)
+{
+    unsigned level = s->depth + 1;
+    if (level > ACSA_STORE_PG_LEVELS_MAX) {
+        return acsa_error_set(err, ACSA_ELIMIT, "", "storage: transactions nest at most %d "
+                              "deep", ACSA_STORE_PG_LEVELS_MAX);
+    }
+    struct acsa__pg_level *next = &s->levels[level];
+    unsigned below = s->depth >= 2 ? s->levels[s->depth].mark : 0;
+    if (below >= 2 && s->levels[below].writes == s->writes) {
+        next->mark = below;
+        return ACSA_OK;
+    }
+    ACSA_TRY(level_sql(s, "SAVEPOINT", level, err));
+    next->mark = level;
+    next->writes = s->writes;
+    return ACSA_OK;
+}
+
 static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_error *err)
 {
     struct acsa_store_pg *s = acsa__pg_of(store);
     if (transaction_lost(s)) {
         return lost(err);
     }
-    enum acsa_rc rc = s->depth == 0 ? begin_locked(s, err)
-                                    : level_sql(s, "SAVEPOINT", s->depth + 1, err);
-    if (rc == ACSA_OK) {
-        s->depth++;
-    }
-    return rc;
+    ACSA_TRY(s->depth == 0 ? begin_locked(s, err) : level_open(s, err));
+    s->depth++;
+    return ACSA_OK;
 }
 
 static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *err)
@@ -99,11 +117,12 @@ static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *er
         }
         return rc;
     }
-    enum acsa_rc rc = level_sql(s, "RELEASE SAVEPOINT", s->depth, err);
-    if (rc == ACSA_OK) {
-        s->depth--;
+    /* A level on the savepoint of the one below leaves it to that one. */
+    if (s->levels[s->depth].mark == s->depth) {
+        ACSA_TRY(level_sql(s, "RELEASE SAVEPOINT", s->depth, err));
     }
-    return rc;
+    s->depth--;
+    return ACSA_OK;
 }
 
 static void store_rollback(struct acsa_store *store)
@@ -114,9 +133,15 @@ static void store_rollback(struct acsa_store *store)
     PGTransactionStatusType status = PQtransactionStatus(s->conn);
     bool open = status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
     if (s->depth > 1 && open) {
-        /* Undo the level's writes, then end it: ROLLBACK TO keeps the savepoint open. */
-        level_quiet(s, "ROLLBACK TO SAVEPOINT", s->depth);
-        level_quiet(s, "RELEASE SAVEPOINT", s->depth);
+        /* Undo the level's writes, then end it: ROLLBACK TO keeps the savepoint open, for
+         * the level below when it is that level's. */
+        unsigned mark = s->levels[s->depth].mark;
+        level_quiet(s, "ROLLBACK TO SAVEPOINT", mark);
+        if (mark == s->depth) {
+            level_quiet(s, "RELEASE SAVEPOINT", mark);
+        } else {
+            s->levels[mark].writes = s->writes; /* Back where it was made: nothing written. */
+        }
     } else if (open) {
         acsa__pg_exec_quiet(s, "ROLLBACK");
     }

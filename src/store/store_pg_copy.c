@@ -29,6 +29,7 @@
 static enum acsa_rc query(struct acsa_store_pg *s, const char *sql, int count,
                           const char *const *values, PGresult **out_res, struct acsa_error *err)
 {
+    s->writes++; /* Some of these write (the identity columns set after a copy). */
     PGresult *res = PQexecParams(s->conn, sql, count, NULL, values, NULL, NULL, 0);
     ExecStatusType status = PQresultStatus(res);
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
@@ -414,6 +415,7 @@ static enum acsa_rc copy_write(struct acsa_store *store, const struct acsa_copy_
         rc = acsa__copy_sql_check(&sql, err);
     }
     if (rc == ACSA_OK) {
+        s->writes++;
         PGresult *res = PQexec(s->conn, sql.text);
         if (PQresultStatus(res) != PGRES_COPY_IN) {
             rc = acsa__pg_fail(s, res, err);

@@ -149,6 +149,15 @@ struct acsa__pg_cache {
     struct acsa_audit_record audit_last;
 };
 
+/* A begin_write level inside the transaction. A level begun before anything was written since
+ * the savepoint below it shares that savepoint, since undoing either goes back to the same
+ * state: the writer's level for one request and the application's level inside it cost one
+ * SAVEPOINT and one RELEASE, not two of each. */
+struct acsa__pg_level {
+    unsigned mark;   /* The level whose savepoint this one returns to (itself: its own). */
+    uint64_t writes; /* The handle's writes when that savepoint was made or returned to. */
+};
+
 /* The handle. base comes first so a struct acsa_store pointer converts to this one. */
 struct acsa_store_pg {
     struct acsa_store base;                   /* vtbl of the PostgreSQL backend. */
@@ -158,6 +167,8 @@ struct acsa_store_pg {
     unsigned depth;                           /* Open begin_write levels. */
     unsigned flags;                           /* The open flags a new session needs. */
     bool in_transaction;                      /* BEGIN sent, COMMIT or ROLLBACK not yet. */
+    uint64_t writes;                          /* Statements run that may have written. */
+    struct acsa__pg_level levels[ACSA_STORE_PG_LEVELS_MAX + 1]; /* By depth, from 2. */
     int64_t last_event_id;                    /* Of the last event inserted. */
     char last_state[6];                       /* SQLSTATE of the last failed statement. */
     struct acsa__pg_cache cache;              /* Of the open write transaction. */

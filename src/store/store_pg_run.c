@@ -52,6 +52,7 @@ bool acsa__pg_key_copy(char *dst, size_t size, const char *src)
 
 enum acsa_rc acsa__pg_exec(struct acsa_store_pg *s, const char *sql, struct acsa_error *err)
 {
+    s->writes++;
     PGresult *res = PQexec(s->conn, sql);
     ExecStatusType status = PQresultStatus(res);
     enum acsa_rc rc = ACSA_OK;
@@ -64,6 +65,7 @@ enum acsa_rc acsa__pg_exec(struct acsa_store_pg *s, const char *sql, struct acsa
 
 void acsa__pg_exec_quiet(struct acsa_store_pg *s, const char *sql)
 {
+    s->writes++;
     PQclear(PQexec(s->conn, sql));
 }
 
@@ -262,6 +264,9 @@ static enum acsa_rc execute(struct acsa_store_pg *s, const struct acsa__pg_state
                                 : acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     ACSA_TRY(acsa__pg_connected(s, err));
+    if (!read) {
+        s->writes++;
+    }
     bool idle = !s->in_transaction && s->depth == 0;
     PGresult *res = NULL;
     enum acsa_rc rc = send_prepared(s, st, &p, &res, err);

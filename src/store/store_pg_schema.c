@@ -279,6 +279,7 @@ static enum acsa_rc record_version(struct acsa_store_pg *s, int64_t version,
     char text[ACSA_STORE_INT_TEXT_SIZE];
     snprintf(text, sizeof(text), "%lld", (long long)version);
     const char *values[1] = {text};
+    s->writes++;
     PGresult *res = PQexecParams(s->conn, "INSERT INTO schema_migrations (version, applied_at) "
                                  "VALUES ($1, to_char(now() AT TIME ZONE 'UTC', "
                                  "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))",
