@@ -87,7 +87,8 @@ enum acsa_rc acsa__app_agreement_on(struct acsa_app *app, const char *id, int32_
         }
     }
     acsa_free(scratch);
-    return rc == ACSA_OK ? apply_events(app, id, out, err) : rc;
+    ACSA_TRY(rc);
+    return apply_events(app, id, out, err);
 }
 
 /* The effective days of every version of the agreement as it now stands (current). */
@@ -100,17 +101,17 @@ static enum acsa_rc amend_checks(struct acsa_app *app, const struct acsa_agreeme
         return acsa_error_set(err, ACSA_ENOTFOUND, "$.id", "$.id: agreement %s is not loaded: "
                               "load it first, then amend it", next->id);
     }
+    ACSA_TRY(rc);
     int32_t days[ACSA_AGREEMENT_VERSIONS_MAX];
     uint32_t count = 0;
-    struct acsa_agreement *scratch = rc == ACSA_OK ? acsa_malloc(sizeof(*scratch)) : NULL;
-    if (rc == ACSA_OK && scratch == NULL) {
+    struct acsa_agreement *scratch = acsa_malloc(sizeof(*scratch));
+    if (scratch == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    rc = rc == ACSA_OK ? version_days(app, current, scratch, days, &count, err) : rc;
+    rc = version_days(app, current, scratch, days, &count, err);
     acsa_free(scratch);
-    return rc == ACSA_OK ? acsa_agreement_amend_check(current, next, days, count, effective_day,
-                                                      err)
-                         : rc;
+    ACSA_TRY(rc);
+    return acsa_agreement_amend_check(current, next, days, count, effective_day, err);
 }
 
 /* The other party of an agreement, to whom its records go. */
@@ -150,10 +151,27 @@ static enum acsa_rc send_fact(struct acsa_app *app, const struct acsa_agreement 
         }
         acsa_free(text);
     }
-    rc = rc == ACSA_OK ? acsa__app_record_agreement(app, fact, other_party(app, agreement), err)
-                       : rc;
+    if (rc != ACSA_OK) {
+        acsa_free(fact);
+        return rc;
+    }
+    rc = acsa__app_record_agreement(app, fact, other_party(app, agreement), err);
     acsa_free(fact);
     return rc;
+}
+
+/* The amendment's checks, its version and the fact sent to the other party; object names the
+ * agreement once its file reads. */
+static enum acsa_rc amend_write(struct acsa_app *app, const char *text, size_t size,
+                                int32_t effective_day, struct acsa_agreement pair[2],
+                                char object[ACSA__APP_OBJECT_SIZE], struct acsa_error *err)
+{
+    ACSA_TRY(acsa_agreement_from_json(text, size, &pair[0], err));
+    acsa__app_text_copy(object, ACSA__APP_OBJECT_SIZE, pair[0].id);
+    ACSA_TRY(amend_checks(app, &pair[0], effective_day, &pair[1], err));
+    ACSA_TRY(acsa__app_agreement_version_write(app, &pair[0], effective_day, text, app->nation,
+                                               err));
+    return send_fact(app, &pair[1], ACSA_AGREEMENT_AMEND, effective_day, NULL, &pair[0], err);
 }
 
 enum acsa_rc acsa_app_agreement_amend(struct acsa_app *app, const char *text, size_t size,
@@ -171,22 +189,32 @@ enum acsa_rc acsa_app_agreement_amend(struct acsa_app *app, const char *text, si
         return rc;
     }
     char object[ACSA__APP_OBJECT_SIZE] = "agreement:new";
-    rc = acsa_agreement_from_json(text, size, &pair[0], err);
-    if (rc == ACSA_OK) {
-        acsa__app_text_copy(object, sizeof(object), pair[0].id);
-        rc = amend_checks(app, &pair[0], effective_day, &pair[1], err);
-    }
-    rc = rc == ACSA_OK ? acsa__app_agreement_version_write(app, &pair[0],
-                                                              effective_day, text, app->nation,
-                                                              err) : rc;
-    rc = rc == ACSA_OK ? send_fact(app, &pair[1], ACSA_AGREEMENT_AMEND, effective_day, NULL,
-                                   &pair[0], err) : rc;
+    rc = amend_write(app, text, size, effective_day, pair, object, err);
     rc = acsa__app_finish(app, rc, "agreement.amend", object, err);
     if (rc == ACSA_OK) {
         memcpy(out_id, pair[0].id, ACSA_ID_SIZE);
     }
     acsa_free(pair);
     return rc;
+}
+
+/* The checks of a notice or a termination, the event kept and the fact sent. */
+static enum acsa_rc event_write(struct acsa_app *app, const char *id, const char *kind,
+                                int32_t day, const char *reason,
+                                struct acsa_agreement *agreement, struct acsa_error *err)
+{
+    ACSA_TRY(acsa__app_agreement_on(app, id, ACSA_DATE_NONE, agreement, err));
+    bool notice = strcmp(kind, KIND_NOTICE) == 0;
+    if (!notice) {
+        ACSA_TRY(acsa__app_check_name("reason", reason, ACSA_TEXT_SIZE, err));
+        ACSA_TRY(acsa_text_check(reason, 0, "reason", err));
+    }
+    ACSA_TRY(notice ? acsa_agreement_notice_check(agreement, day, err)
+                    : acsa_agreement_terminate_check(agreement, day, reason, err));
+    ACSA_TRY(LEDGER(app)->agreement_event_add(app->store, id, kind, day, app->nation,
+                                              notice ? "" : reason, err));
+    return send_fact(app, agreement, notice ? ACSA_AGREEMENT_NOTICE : ACSA_AGREEMENT_TERMINATE,
+                     day, notice ? NULL : reason, NULL, err);
 }
 
 /* Notice or termination: a fact of the agreement, one of each, given by this node's party and
@@ -203,21 +231,7 @@ static enum acsa_rc agreement_event(struct acsa_app *app, const char *id, const 
         acsa_free(agreement);
         return rc;
     }
-    rc = acsa__app_agreement_on(app, id, ACSA_DATE_NONE, agreement, err);
-    bool notice = strcmp(kind, KIND_NOTICE) == 0;
-    if (rc == ACSA_OK && !notice) {
-        rc = acsa__app_check_name("reason", reason, ACSA_TEXT_SIZE, err);
-        rc = rc == ACSA_OK ? acsa_text_check(reason, 0, "reason", err) : rc;
-    }
-    if (rc == ACSA_OK) {
-        rc = notice ? acsa_agreement_notice_check(agreement, day, err)
-                    : acsa_agreement_terminate_check(agreement, day, reason, err);
-    }
-    rc = rc == ACSA_OK ? LEDGER(app)->agreement_event_add(app->store, id, kind, day, app->nation,
-                                                         notice ? "" : reason, err) : rc;
-    rc = rc == ACSA_OK ? send_fact(app, agreement, notice ? ACSA_AGREEMENT_NOTICE
-                                                          : ACSA_AGREEMENT_TERMINATE,
-                                   day, notice ? NULL : reason, NULL, err) : rc;
+    rc = event_write(app, id, kind, day, reason, agreement, err);
     char action[ACSA__APP_OBJECT_SIZE];
     snprintf(action, sizeof(action), "agreement.%s", kind);
     char object[ACSA__APP_OBJECT_SIZE];
@@ -262,26 +276,64 @@ static enum acsa_rc info_versions(struct acsa_app *app, const char *id,
                                   struct acsa_agreement *scratch,
                                   struct acsa_agreement_info *out, struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__app_agreement(app, id, scratch, err);
-    rc = rc == ACSA_OK ? acsa__app_crypto_init(err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(acsa__app_agreement(app, id, scratch, err));
+    ACSA_TRY(acsa__app_crypto_init(err));
     out->effective[0] = scratch->effective_from_day;
-    rc = version_hash(scratch, out->hash[0], err);
     out->version_count = 1;
-    while (rc == ACSA_OK && out->version_count < ACSA_AGREEMENT_VERSIONS_MAX) {
-        rc = acsa__app_agreement_version_read(app, id, out->version_count - 1, scratch,
-                                               &out->effective[out->version_count],
-                                               out->entered_by[out->version_count], err);
+    ACSA_TRY(version_hash(scratch, out->hash[0], err));
+    while (out->version_count < ACSA_AGREEMENT_VERSIONS_MAX) {
+        enum acsa_rc rc = acsa__app_agreement_version_read(app, id, out->version_count - 1,
+                                                            scratch,
+                                                            &out->effective[out->version_count],
+                                                            out->entered_by[out->version_count],
+                                                            err);
         if (rc == ACSA_ENOTFOUND) {
             acsa_error_clear(err);
             return ACSA_OK;
         }
-        rc = rc == ACSA_OK ? version_hash(scratch, out->hash[out->version_count], err) : rc;
-        out->version_count += rc == ACSA_OK ? 1 : 0;
+        ACSA_TRY(rc);
+        ACSA_TRY(version_hash(scratch, out->hash[out->version_count], err));
+        out->version_count++;
     }
-    return rc;
+    return ACSA_OK;
+}
+
+/* The versions, the days, who terminated or gave notice, and the status on today. */
+static enum acsa_rc info_fill(struct acsa_app *app, const char *id, int32_t today,
+                              struct acsa_agreement *a, struct acsa_agreement_info *out,
+                              struct acsa_error *err)
+{
+    ACSA_TRY(info_versions(app, id, a, out, err));
+    ACSA_TRY(acsa__app_agreement_on(app, id, today, a, err));
+    out->notice_day = a->notice_day;
+    out->terminated_day = a->terminated_day;
+    out->last_day = acsa_agreement_last_day(a);
+    int32_t terminated = ACSA_DATE_NONE;
+    enum acsa_rc rc = LEDGER(app)->agreement_event_get(app->store, id, KIND_TERMINATE,
+                                                      &terminated, out->terminated_by,
+                                                      out->reason, err);
+    if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
+        return rc;
+    }
+    int32_t noticed = ACSA_DATE_NONE;
+    char reason[ACSA_TEXT_SIZE];
+    rc = LEDGER(app)->agreement_event_get(app->store, id, KIND_NOTICE, &noticed,
+                                         out->notice_by, reason, err);
+    if (rc != ACSA_OK && rc != ACSA_ENOTFOUND) {
+        return rc;
+    }
+    const char *status = "in force";
+    if (out->terminated_day != ACSA_DATE_NONE) {
+        status = "terminated";
+    } else if (out->last_day != ACSA_DATE_NONE && today > out->last_day) {
+        status = "expired";
+    } else if (out->notice_day != ACSA_DATE_NONE) {
+        status = "notice given";
+    } else if (today < a->effective_from_day) {
+        status = "not yet in force";
+    }
+    snprintf(out->status, sizeof(out->status), "%s", status);
+    return ACSA_OK;
 }
 
 enum acsa_rc acsa_app_agreement_info(struct acsa_app *app, const char *id, int32_t today,
@@ -292,37 +344,7 @@ enum acsa_rc acsa_app_agreement_info(struct acsa_app *app, const char *id, int32
     if (a == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    enum acsa_rc rc = info_versions(app, id, a, out, err);
-    rc = rc == ACSA_OK ? acsa__app_agreement_on(app, id, today, a, err) : rc;
-    if (rc == ACSA_OK) {
-        out->notice_day = a->notice_day;
-        out->terminated_day = a->terminated_day;
-        out->last_day = acsa_agreement_last_day(a);
-        int32_t day = ACSA_DATE_NONE;
-        rc = LEDGER(app)->agreement_event_get(app->store, id, KIND_TERMINATE, &day,
-                                             out->terminated_by, out->reason, err);
-        rc = rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
-    }
-    if (rc == ACSA_OK) {
-        int32_t day = ACSA_DATE_NONE;
-        char reason[ACSA_TEXT_SIZE];
-        rc = LEDGER(app)->agreement_event_get(app->store, id, KIND_NOTICE, &day,
-                                             out->notice_by, reason, err);
-        rc = rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
-    }
-    if (rc == ACSA_OK) {
-        const char *status = "in force";
-        if (out->terminated_day != ACSA_DATE_NONE) {
-            status = "terminated";
-        } else if (out->last_day != ACSA_DATE_NONE && today > out->last_day) {
-            status = "expired";
-        } else if (out->notice_day != ACSA_DATE_NONE) {
-            status = "notice given";
-        } else if (today < a->effective_from_day) {
-            status = "not yet in force";
-        }
-        snprintf(out->status, sizeof(out->status), "%s", status);
-    }
+    enum acsa_rc rc = info_fill(app, id, today, a, out, err);
     acsa_free(a);
     return rc;
 }
@@ -355,12 +377,12 @@ enum acsa_rc acsa__app_check_unit_service(struct acsa_app *app,
     char service[ACSA_CODE_SIZE];
     char unit_party[ACSA_NATION_SIZE];
     char name[ACSA_NAME_SIZE];
-    enum acsa_rc rc = LEDGER(app)->unit_service_get(app->store, id, service, err);
-    rc = rc == ACSA_OK ? LEDGER(app)->unit_get(app->store, id, unit_party, name, err) : rc;
-    if (rc != ACSA_OK || service[0] == '\0') {
+    ACSA_TRY(LEDGER(app)->unit_service_get(app->store, id, service, err));
+    ACSA_TRY(LEDGER(app)->unit_get(app->store, id, unit_party, name, err));
+    if (service[0] == '\0') {
         /* A unit made before services were kept, or taken in from a partner's record, which
          * does not carry it: its service is not known here, and is not refused. */
-        return rc;
+        return ACSA_OK;
     }
     return acsa_agreement_check_service(agreement, field, party, name, service, err);
 }
@@ -371,11 +393,10 @@ enum acsa_rc acsa__app_check_services(struct acsa_app *app,
                                       const char *supplier, int64_t supplier_unit,
                                       struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__app_check_unit_service(app, agreement, "requester_unit",
-                                                   requester_unit, requester, err);
-    return rc == ACSA_OK ? acsa__app_check_unit_service(app, agreement, "supplier_unit",
-                                                        supplier_unit, supplier, err)
-                         : rc;
+    ACSA_TRY(acsa__app_check_unit_service(app, agreement, "requester_unit", requester_unit,
+                                          requester, err));
+    return acsa__app_check_unit_service(app, agreement, "supplier_unit", supplier_unit, supplier,
+                                        err);
 }
 
 enum acsa_rc acsa_app_agreement_on(struct acsa_app *app, const char *id, int32_t day,
@@ -414,29 +435,28 @@ static enum acsa_rc take_amend(struct acsa_app *app, const struct acsa_record *r
     }
     int32_t days[ACSA_AGREEMENT_VERSIONS_MAX];
     uint32_t count = 0;
-    rc = acsa__app_crypto_init(err);
-    rc = rc == ACSA_OK ? version_days(app, current, next + 1, days, &count, err) : rc;
-    for (uint32_t i = 1; rc == ACSA_OK && i < count; i++) {
+    ACSA_TRY(acsa__app_crypto_init(err));
+    ACSA_TRY(version_days(app, current, next + 1, days, &count, err));
+    for (uint32_t i = 1; i < count; i++) {
         if (days[i] != f->day) {
             continue;
         }
         int32_t effective = 0;
-        rc = acsa__app_agreement_version_read(app, f->agreement_id, i - 1, next + 1,
-                                               &effective, NULL, err);
+        ACSA_TRY(acsa__app_agreement_version_read(app, f->agreement_id, i - 1, next + 1,
+                                                  &effective, NULL, err));
         char a[65];
         char b[65];
-        rc = rc == ACSA_OK ? version_hash(next, a, err) : rc;
-        rc = rc == ACSA_OK ? version_hash(next + 1, b, err) : rc;
-        if (rc == ACSA_OK && strcmp(a, b) != 0) {
+        ACSA_TRY(version_hash(next, a, err));
+        ACSA_TRY(version_hash(next + 1, b, err));
+        if (strcmp(a, b) != 0) {
             char when[ACSA_DATE_TEXT_SIZE];
             return REFUSE(err, "document", "document: agreement %s already has a different "
                           "version in force from %s here", f->agreement_id,
                           acsa_date_format(f->day, when));
         }
-        return rc;
+        return ACSA_OK;
     }
-    rc = rc == ACSA_OK ? acsa_agreement_amend_check(current, next, days, count, f->day, err)
-                       : rc;
+    rc = acsa_agreement_amend_check(current, next, days, count, f->day, err);
     if (rc == ACSA_EUSAGE) {
         err->rc = ACSA_EREFUSED; /* The record's fault, not its sender's usage. */
         rc = ACSA_EREFUSED;
@@ -474,11 +494,10 @@ static enum acsa_rc take_event(struct acsa_app *app, const struct acsa_record *r
         err->rc = ACSA_EREFUSED;
         rc = ACSA_EREFUSED;
     }
-    return rc == ACSA_OK ? stored(LEDGER(app)->agreement_event_add(app->store, f->agreement_id,
-                                                                  kind, f->day, r->origin,
-                                                                  notice ? "" : f->reason, err),
-                                  err)
-                         : rc;
+    ACSA_TRY(rc);
+    return stored(LEDGER(app)->agreement_event_add(app->store, f->agreement_id, kind, f->day,
+                                                   r->origin, notice ? "" : f->reason, err),
+                  err);
 }
 
 enum acsa_rc acsa__app_take_agreement(struct acsa_app *app, struct acsa__app_work *work,

@@ -45,8 +45,8 @@ static enum acsa_rc each_one(void *ctx, const char *id, const char *json, size_t
 {
     struct each *e = ctx;
     struct parse_into p = {e->scratch, "agreement"};
-    enum acsa_rc rc = parse_one(&p, id, json, len, err);
-    return rc == ACSA_OK ? e->cb(e->ctx, e->scratch) : rc;
+    ACSA_TRY(parse_one(&p, id, json, len, err));
+    return e->cb(e->ctx, e->scratch);
 }
 
 enum acsa_rc acsa__app_agreement_each(struct acsa_app *app, acsa_agreement_cb cb, void *ctx,
@@ -77,11 +77,10 @@ enum acsa_rc acsa__app_agreement_write(struct acsa_app *app,
 {
     /* The canonical JSON of the struct is what was validated, so it is what is read back;
      * the loaded text is kept beside it only as a record. */
-    char *canonical = NULL;
-    enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
-    rc = rc == ACSA_OK ? LEDGER(app)->agreement_put(app->store, agreement, canonical,
-                                                   source_json, err)
-                       : rc;
+    char *canonical = NULL; /* Left NULL when the serialising fails. */
+    ACSA_TRY(acsa_agreement_to_json(agreement, &canonical, err));
+    enum acsa_rc rc = LEDGER(app)->agreement_put(app->store, agreement, canonical, source_json,
+                                                 err);
     acsa_free(canonical);
     return rc;
 }
@@ -91,12 +90,11 @@ enum acsa_rc acsa__app_agreement_version_write(struct acsa_app *app,
                                                int32_t effective_day, const char *source_json,
                                                const char *party, struct acsa_error *err)
 {
-    char *canonical = NULL;
-    enum acsa_rc rc = acsa_agreement_to_json(agreement, &canonical, err);
-    rc = rc == ACSA_OK ? LEDGER(app)->agreement_version_add_by(app->store, agreement,
-                                                              effective_day, canonical,
-                                                              source_json, party, err)
-                       : rc;
+    char *canonical = NULL; /* Left NULL when the serialising fails. */
+    ACSA_TRY(acsa_agreement_to_json(agreement, &canonical, err));
+    enum acsa_rc rc = LEDGER(app)->agreement_version_add_by(app->store, agreement,
+                                                            effective_day, canonical,
+                                                            source_json, party, err);
     acsa_free(canonical);
     return rc;
 }

@@ -79,11 +79,11 @@ static enum acsa_rc record_amend(struct acsa_app *app, struct acsa__app_work *wo
     r->draft = *draft;
     r->draft.requester_unit_id = 0;
     r->draft.supplier_unit_id = 0;
-    enum acsa_rc rc = acsa__app_ref_of(app, ACSA_REF_UNIT, draft->requester_unit_id,
-                                       &r->requester_unit, err);
-    rc = rc == ACSA_OK ? acsa__app_ref_of(app, ACSA_REF_UNIT, draft->supplier_unit_id,
-                                          &r->supplier_unit, err) : rc;
-    return rc == ACSA_OK ? acsa__app_record_local(app, work, manual, err) : rc;
+    ACSA_TRY(acsa__app_ref_of(app, ACSA_REF_UNIT, draft->requester_unit_id, &r->requester_unit,
+                              err));
+    ACSA_TRY(acsa__app_ref_of(app, ACSA_REF_UNIT, draft->supplier_unit_id, &r->supplier_unit,
+                              err));
+    return acsa__app_record_local(app, work, manual, err);
 }
 
 static enum acsa_rc amend_in_transaction(struct acsa_app *app, struct acsa__app_work *work,
@@ -92,27 +92,23 @@ static enum acsa_rc amend_in_transaction(struct acsa_app *app, struct acsa__app_
                                          struct acsa_order_draft *draft, struct acsa_error *err)
 {
     bool manual = false;
-    enum acsa_rc rc = LEDGER(app)->order_get(app->store, number, &work->order, err);
-    if (rc == ACSA_OK) {
-        acsa_app_order_keys(&work->order);
-        rc = acsa__app_agreement(app, work->order.agreement_id, &work->agreement, err);
-    }
-    rc = rc == ACSA_OK ? acsa__app_local_command_allowed(app, &work->order, cmd, &manual, err)
-                       : rc;
-    rc = rc == ACSA_OK ? build_draft(&work->order, changes, draft, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "requester_unit", draft->requester_unit_id,
-                                              draft->requester, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_check_unit(app, "supplier_unit", draft->supplier_unit_id,
-                                              draft->supplier, err) : rc;
-    rc = rc == ACSA_OK ? LEDGER(app)->activity_get(app->store, work->order.activity_id,
-                                                  &work->activity, err) : rc;
+    ACSA_TRY(LEDGER(app)->order_get(app->store, number, &work->order, err));
+    acsa_app_order_keys(&work->order);
+    ACSA_TRY(acsa__app_agreement(app, work->order.agreement_id, &work->agreement, err));
+    ACSA_TRY(acsa__app_local_command_allowed(app, &work->order, cmd, &manual, err));
+    ACSA_TRY(build_draft(&work->order, changes, draft, err));
+    ACSA_TRY(acsa__app_check_unit(app, "requester_unit", draft->requester_unit_id,
+                                  draft->requester, err));
+    ACSA_TRY(acsa__app_check_unit(app, "supplier_unit", draft->supplier_unit_id,
+                                  draft->supplier, err));
+    ACSA_TRY(LEDGER(app)->activity_get(app->store, work->order.activity_id, &work->activity,
+                                       err));
     cmd->amend = draft;
     cmd->activity = &work->activity;
-    rc = rc == ACSA_OK ? acsa_order_apply(&work->agreement, app->nation, &work->order, cmd,
-                                          &work->event, err) : rc;
-    rc = rc == ACSA_OK ? LEDGER(app)->order_update(app->store, &work->order, &work->event, err)
-                       : rc;
-    return rc == ACSA_OK ? record_amend(app, work, cmd, draft, manual, err) : rc;
+    ACSA_TRY(acsa_order_apply(&work->agreement, app->nation, &work->order, cmd, &work->event,
+                              err));
+    ACSA_TRY(LEDGER(app)->order_update(app->store, &work->order, &work->event, err));
+    return record_amend(app, work, cmd, draft, manual, err);
 }
 
 enum acsa_rc acsa_app_order_amend(struct acsa_app *app, const char *number,

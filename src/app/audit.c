@@ -127,7 +127,9 @@ enum acsa_rc acsa__app_refused(struct acsa_app *app, enum acsa_rc rc, const char
 
 enum acsa_rc acsa__app_end(struct acsa_app *app, enum acsa_rc rc, struct acsa_error *err)
 {
-    rc = rc == ACSA_OK ? acsa_app_commit(app, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = acsa_app_commit(app, err);
+    }
     if (rc != ACSA_OK) {
         acsa_app_rollback(app);
     }
@@ -166,12 +168,9 @@ enum acsa_rc acsa__app_finish_step(struct acsa_app *app, enum acsa_rc rc, const 
 enum acsa_rc acsa_app_audit(struct acsa_app *app, const char *action, const char *object,
                             enum acsa_rc outcome, const char *detail, struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__app_check_name("action", action, ACSA_NAME_SIZE, err);
-    rc = rc == ACSA_OK ? acsa_app_begin(app, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    rc = acsa__app_audit_append(app, action, object, outcome, detail, err);
+    ACSA_TRY(acsa__app_check_name("action", action, ACSA_NAME_SIZE, err));
+    ACSA_TRY(acsa_app_begin(app, err));
+    enum acsa_rc rc = acsa__app_audit_append(app, action, object, outcome, detail, err);
     return acsa__app_end(app, rc, err);
 }
 

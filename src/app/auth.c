@@ -142,23 +142,31 @@ static enum acsa_rc check_password(const char *password, struct acsa_error *err)
 static enum acsa_rc check_user_fields(const struct acsa_user *user, const char *password,
                                       struct acsa_error *err)
 {
-    enum acsa_rc rc = check_username(user->username, err);
-    rc = rc == ACSA_OK ? check_line("display_name", user->display_name, ACSA_NAME_SIZE, err)
-                       : rc;
-    if (rc == ACSA_OK && (unsigned)user->role >= ACSA_ROLE_COUNT) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "role", "role: %d is not a role", user->role);
+    ACSA_TRY(check_username(user->username, err));
+    ACSA_TRY(check_line("display_name", user->display_name, ACSA_NAME_SIZE, err));
+    if ((unsigned)user->role >= ACSA_ROLE_COUNT) {
+        return acsa_error_set(err, ACSA_EUSAGE, "role", "role: %d is not a role", user->role);
     }
-    rc = rc == ACSA_OK ? acsa__app_check_party(user->party, err) : rc;
-    if (rc == ACSA_OK && user->unit_id < 0) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "unit_id", "unit_id: must not be negative");
+    ACSA_TRY(acsa__app_check_party(user->party, err));
+    if (user->unit_id < 0) {
+        return acsa_error_set(err, ACSA_EUSAGE, "unit_id", "unit_id: must not be negative");
     }
     bool needs_unit = user->role == ACSA_ROLE_REQUESTER ||
                       user->role == ACSA_ROLE_SUPPLIER_CLERK;
-    if (rc == ACSA_OK && needs_unit && user->unit_id == 0) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "unit_id", "unit_id: a %s needs a unit of %s",
-                            acsa_role_name(user->role), user->party);
+    if (needs_unit && user->unit_id == 0) {
+        return acsa_error_set(err, ACSA_EUSAGE, "unit_id", "unit_id: a %s needs a unit of %s",
+                              acsa_role_name(user->role), user->party);
     }
-    return rc == ACSA_OK ? check_password(password, err) : rc;
+    return check_password(password, err);
+}
+
+/* A new user's fields checked and the password hashed: the slow hash runs before the write
+ * lock is taken. */
+static enum acsa_rc prepare_user(const struct acsa_user *user, const char *password,
+                                 char hash[ACSA_PASSWORD_HASH_SIZE], struct acsa_error *err)
+{
+    ACSA_TRY(check_user_fields(user, password, err));
+    return hash_password(password, hash, err);
 }
 
 /* What the store must confirm: the unit, and the official an approver acts as. */
@@ -197,9 +205,7 @@ enum acsa_rc acsa_app_user_add(struct acsa_app *app, const struct acsa_user *use
     char object[ACSA__APP_OBJECT_SIZE];
     user_object(object, user->username);
     char hash[ACSA_PASSWORD_HASH_SIZE];
-    /* The slow hash runs before the write lock is taken. */
-    enum acsa_rc rc = check_user_fields(user, password, err);
-    rc = rc == ACSA_OK ? hash_password(password, hash, err) : rc;
+    enum acsa_rc rc = prepare_user(user, password, hash, err);
     if (rc != ACSA_OK) {
         return acsa__app_refused(app, rc, "user.add", object, err);
     }
@@ -267,6 +273,16 @@ static enum acsa_rc check_not_last_officer(struct acsa_app *app, const struct ac
     return rc;
 }
 
+/* The user found, not the last officer, and disabled. */
+static enum acsa_rc disable_user(struct acsa_app *app, const char *username,
+                                 struct acsa_error *err)
+{
+    struct acsa_user user;
+    ACSA_TRY(acsa_app_user_get(app, username, &user, err));
+    ACSA_TRY(check_not_last_officer(app, &user, err));
+    return ACCOUNTS(app)->user_disable(app->store, user.id, err);
+}
+
 enum acsa_rc acsa_app_user_disable(struct acsa_app *app, const char *username,
                                    struct acsa_error *err)
 {
@@ -276,10 +292,7 @@ enum acsa_rc acsa_app_user_disable(struct acsa_app *app, const char *username,
     if (rc != ACSA_OK) {
         return rc;
     }
-    struct acsa_user user;
-    rc = acsa_app_user_get(app, username, &user, err);
-    rc = rc == ACSA_OK ? check_not_last_officer(app, &user, err) : rc;
-    rc = rc == ACSA_OK ? ACCOUNTS(app)->user_disable(app->store, user.id, err) : rc;
+    rc = disable_user(app, username, err);
     return acsa__app_finish(app, rc, "user.disable", object, err);
 }
 
@@ -379,6 +392,24 @@ enum acsa_rc acsa_app_audit_signin_failures(struct acsa_app *app, uint64_t failu
     return acsa_app_audit(app, "session.failures", "session", ACSA_EREFUSED, detail, err);
 }
 
+/* The password checked against the user's hash, then a session opened. */
+static enum acsa_rc login_session(struct acsa_app *app, const char *username,
+                                  const char *password, int64_t now_s,
+                                  char out_session[ACSA_SECRET_TEXT_SIZE],
+                                  char out_csrf[ACSA_SECRET_TEXT_SIZE],
+                                  struct acsa_user *out_user, struct acsa_error *err)
+{
+    char hash[ACSA_PASSWORD_HASH_SIZE];
+    enum acsa_rc rc = acsa_app_login_lookup(app, username, out_user, hash, err);
+    bool ok = rc == ACSA_OK && acsa_login_allowed(out_user, acsa_password_check(hash, password));
+    sodium_memzero(hash, sizeof(hash));
+    ACSA_TRY(rc);
+    if (!ok) {
+        return acsa_error_set(err, ACSA_EREFUSED, "password", WRONG_LOGIN);
+    }
+    return acsa_app_session_open(app, out_user, now_s, out_session, out_csrf, err);
+}
+
 enum acsa_rc acsa_app_login(struct acsa_app *app, const char *username, const char *password,
                             int64_t now_s, char out_session[ACSA_SECRET_TEXT_SIZE],
                             char out_csrf[ACSA_SECRET_TEXT_SIZE], struct acsa_user *out_user,
@@ -386,15 +417,8 @@ enum acsa_rc acsa_app_login(struct acsa_app *app, const char *username, const ch
 {
     out_session[0] = '\0';
     out_csrf[0] = '\0';
-    char hash[ACSA_PASSWORD_HASH_SIZE];
-    enum acsa_rc rc = acsa_app_login_lookup(app, username, out_user, hash, err);
-    bool ok = rc == ACSA_OK && acsa_login_allowed(out_user, acsa_password_check(hash, password));
-    sodium_memzero(hash, sizeof(hash));
-    if (rc == ACSA_OK && !ok) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "password", WRONG_LOGIN);
-    }
-    rc = rc == ACSA_OK ? acsa_app_session_open(app, out_user, now_s, out_session, out_csrf, err)
-                       : rc;
+    enum acsa_rc rc = login_session(app, username, password, now_s, out_session, out_csrf,
+                                    out_user, err);
     if (rc != ACSA_OK) {
         memset(out_user, 0, sizeof(*out_user));
     }
@@ -466,12 +490,12 @@ enum acsa_rc acsa_app_logout(struct acsa_app *app, const char *session, struct a
 static enum acsa_rc token_owner(struct acsa_app *app, const char *username, const char *name,
                                 struct acsa_user *out, struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa_app_user_get(app, username, out, err);
-    if (rc == ACSA_OK && out->disabled) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "username", "username: user \"%s\" is disabled",
-                            username);
+    ACSA_TRY(acsa_app_user_get(app, username, out, err));
+    if (out->disabled) {
+        return acsa_error_set(err, ACSA_EREFUSED, "username", "username: user \"%s\" is "
+                              "disabled", username);
     }
-    return rc == ACSA_OK ? check_line("name", name, ACSA_NAME_SIZE, err) : rc;
+    return check_line("name", name, ACSA_NAME_SIZE, err);
 }
 
 enum acsa_rc acsa_app_token_create(struct acsa_app *app, const char *username, const char *name,
@@ -590,15 +614,12 @@ enum acsa_rc acsa_app_idempotency_get(struct acsa_app *app, int64_t user_id, con
 {
     *out_status = 0;
     *out_body = NULL;
-    enum acsa_rc rc = check_idempotency(key, request_hash, err);
+    ACSA_TRY(check_idempotency(key, request_hash, err));
     struct acsa_idempotency_row row;
-    rc = rc == ACSA_OK ? ACCOUNTS(app)->idempotency_get(app->store, user_id, key, &row, err) : rc;
-    if (rc == ACSA_OK && (int64_t)time(NULL) - row.created_s >= ACSA_IDEMPOTENCY_SECONDS) {
+    ACSA_TRY(ACCOUNTS(app)->idempotency_get(app->store, user_id, key, &row, err));
+    if ((int64_t)time(NULL) - row.created_s >= ACSA_IDEMPOTENCY_SECONDS) {
         acsa_free(row.body); /* Expired: deleted by the next write (acsa_app_idempotency_put). */
-        rc = ACSA_ENOTFOUND;
-    }
-    if (rc != ACSA_OK) {
-        return rc;
+        return ACSA_ENOTFOUND;
     }
     if (strcmp(row.request_hash, request_hash) != 0) {
         acsa_free(row.body);
@@ -610,24 +631,28 @@ enum acsa_rc acsa_app_idempotency_get(struct acsa_app *app, int64_t user_id, con
     return ACSA_OK;
 }
 
+/* Expired responses deleted, then this one kept. */
+static enum acsa_rc idempotency_write(struct acsa_app *app, int64_t user_id, const char *key,
+                                      const char *request_hash, int status, const char *body,
+                                      struct acsa_error *err)
+{
+    int64_t now_s = (int64_t)time(NULL);
+    ACSA_TRY(ACCOUNTS(app)->idempotency_purge(app->store, now_s - ACSA_IDEMPOTENCY_SECONDS + 1,
+                                              err));
+    return ACCOUNTS(app)->idempotency_put(app->store, user_id, key, request_hash, status,
+                                          body != NULL ? body : "", now_s, err);
+}
+
 enum acsa_rc acsa_app_idempotency_put(struct acsa_app *app, int64_t user_id, const char *key,
                                       const char *request_hash, int status, const char *body,
                                       struct acsa_error *err)
 {
-    enum acsa_rc rc = check_idempotency(key, request_hash, err);
-    if (rc == ACSA_OK && (status < 100 || status > 599)) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "status", "status: %d is not an HTTP status",
-                            status);
+    ACSA_TRY(check_idempotency(key, request_hash, err));
+    if (status < 100 || status > 599) {
+        return acsa_error_set(err, ACSA_EUSAGE, "status", "status: %d is not an HTTP status",
+                              status);
     }
-    rc = rc == ACSA_OK ? acsa_app_begin(app, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    int64_t now_s = (int64_t)time(NULL);
-    rc = ACCOUNTS(app)->idempotency_purge(app->store, now_s - ACSA_IDEMPOTENCY_SECONDS + 1, err);
-    rc = rc == ACSA_OK ? ACCOUNTS(app)->idempotency_put(app->store, user_id, key, request_hash,
-                                                     status, body != NULL ? body : "", now_s,
-                                                     err)
-                       : rc;
+    ACSA_TRY(acsa_app_begin(app, err));
+    enum acsa_rc rc = idempotency_write(app, user_id, key, request_hash, status, body, err);
     return acsa__app_end(app, rc, err);
 }

@@ -281,13 +281,13 @@ static enum acsa_rc add_record(void *ctx, const struct acsa_record_row *row)
     }
     uint8_t len[4];
     be_put(len, row->body_len, 4);
-    enum acsa_rc rc = append(b, len, sizeof(len));
+    ACSA_TRY(append(b, len, sizeof(len)));
     b->offsets[b->count] = b->len;
     b->lens[b->count] = row->body_len;
-    rc = rc == ACSA_OK ? append(b, row->body, row->body_len) : rc;
+    ACSA_TRY(append(b, row->body, row->body_len));
     b->count++;
     b->last_seq = row->seq;
-    return rc;
+    return ACSA_OK;
 }
 
 /* How far a batch reaches: one that is not full holds every record for the partner up to
@@ -299,6 +299,49 @@ static int64_t batch_through(const struct out_buf *b, int64_t own_last)
     through = b->count < b->max && !b->full ? through : b->last_seq;
     int64_t reach = (b->count > 0 ? b->last_seq : b->after) + ACSA_RECORD_SEQ_GAP_MAX;
     return through < reach ? through : reach;
+}
+
+/* The signature over the header and the records, appended to the batch. */
+static enum acsa_rc sign_batch(struct acsa_app *app, struct out_buf *b, struct acsa_error *err)
+{
+    uint8_t digest[32];
+    uint8_t sig[crypto_sign_BYTES];
+    uint8_t (*hashes)[ACSA_HASH_SIZE] = acsa_calloc(b->count + 1, sizeof(*hashes));
+    if (hashes == NULL) {
+        return ACSA_ENOMEM;
+    }
+    digest_of(b->data, HEADER_FIXED, b->bodies, b->lens, b->count, hashes, digest);
+    acsa_free(hashes);
+    ACSA_TRY(acsa_app_node_sign(app, digest, sizeof(digest), sig, err));
+    return append(b, sig, sizeof(sig));
+}
+
+/* The header, the partner's records after after, and the signature, into b. */
+static enum acsa_rc export_into(struct acsa_app *app, const char *party, int64_t after,
+                                int64_t now_s, const struct acsa_peer *peer, struct out_buf *b,
+                                struct acsa_batch_info *info, struct acsa_error *err)
+{
+    uint8_t header[HEADER_FIXED];
+    ACSA_TRY(append(b, header, sizeof(header)));
+    /* Our last number is read first: records are numbered in the order they are stored, so
+     * whatever the scan then finds for the partner covers every one up to it. No write
+     * transaction is taken, so that a server's read connections can export. */
+    int64_t own_last = 0;
+    ACSA_TRY(SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err));
+    ACSA_TRY(SYNC_STORE(app)->record_scan(app->store, app->nation, party, after, b->max,
+                                          add_record, b, err));
+    memcpy(info->sender, app->nation, 2);
+    memcpy(info->receiver, party, 2);
+    info->after = after;
+    info->through = batch_through(b, own_last);
+    info->ack = peer->received_through;
+    info->created_s = now_s;
+    info->count = b->count;
+    put_header(b->data, info);
+    for (uint32_t i = 0; i < b->count; i++) {
+        b->bodies[i] = b->data + b->offsets[i];
+    }
+    return sign_batch(app, b, err);
 }
 
 enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int64_t after,
@@ -324,39 +367,9 @@ enum acsa_rc acsa_app_batch_export(struct acsa_app *app, const char *party, int6
     b.offsets = acsa_calloc(max + 1, sizeof(*b.offsets));
     b.lens = acsa_calloc(max + 1, sizeof(*b.lens));
     b.bodies = acsa_calloc(max + 1, sizeof(*b.bodies));
-    rc = b.offsets != NULL && b.lens != NULL && b.bodies != NULL ? ACSA_OK : ACSA_ENOMEM;
-    uint8_t header[HEADER_FIXED];
-    rc = rc == ACSA_OK ? append(&b, header, sizeof(header)) : rc;
-    /* Our last number is read first: records are numbered in the order they are stored, so
-     * whatever the scan then finds for the partner covers every one up to it. No write
-     * transaction is taken, so that a server's read connections can export. */
-    int64_t own_last = 0;
-    rc = rc == ACSA_OK ? SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
-                       : rc;
-    rc = rc == ACSA_OK ? SYNC_STORE(app)->record_scan(app->store, app->nation, party, after, max,
-                                                 add_record, &b, err) : rc;
-    if (rc == ACSA_OK) {
-        memcpy(info->sender, app->nation, 2);
-        memcpy(info->receiver, party, 2);
-        info->after = after;
-        info->through = batch_through(&b, own_last);
-        info->ack = peer.received_through;
-        info->created_s = now_s;
-        info->count = b.count;
-        put_header(b.data, info);
-        for (uint32_t i = 0; i < b.count; i++) {
-            b.bodies[i] = b.data + b.offsets[i];
-        }
-        uint8_t digest[32];
-        uint8_t sig[crypto_sign_BYTES];
-        uint8_t (*hashes)[ACSA_HASH_SIZE] = acsa_calloc(b.count + 1, sizeof(*hashes));
-        rc = hashes != NULL ? ACSA_OK : ACSA_ENOMEM;
-        if (rc == ACSA_OK) {
-            digest_of(b.data, HEADER_FIXED, b.bodies, b.lens, b.count, hashes, digest);
-        }
-        acsa_free(hashes);
-        rc = rc == ACSA_OK ? acsa_app_node_sign(app, digest, sizeof(digest), sig, err) : rc;
-        rc = rc == ACSA_OK ? append(&b, sig, sizeof(sig)) : rc;
+    rc = ACSA_ENOMEM;
+    if (b.offsets != NULL && b.lens != NULL && b.bodies != NULL) {
+        rc = export_into(app, party, after, now_s, &peer, &b, info, err);
     }
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
@@ -558,6 +571,50 @@ static enum acsa_rc check_batch(struct acsa_app *app, const struct parsed *p,
     return ACSA_OK;
 }
 
+/* The batch read (its header into result even when refused), its sender a partner, and its
+ * digest, signature and numbers checked; digest is the batch's. */
+static enum acsa_rc check_incoming(struct acsa_app *app, const uint8_t *buf, size_t len,
+                                   struct parsed *p, struct acsa_peer *peer, uint8_t digest[32],
+                                   struct acsa_batch_result *result, struct acsa_error *err)
+{
+    enum acsa_rc rc = parse(buf, len, p, true, err);
+    result->info = p->info;
+    ACSA_TRY(rc);
+    rc = SYNC_STORE(app)->peer_get(app->store, p->info.sender, peer, err);
+    if (rc == ACSA_ENOTFOUND) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "sender", "sender: %s is not a partner "
+                              "node of %s (add it with \"acsa peer add\")", p->info.sender,
+                              app->nation);
+    }
+    ACSA_TRY(rc);
+    digest_of(buf, p->header_len, p->bodies, p->lens, p->info.count, p->hashes, digest);
+    return check_batch(app, p, digest, peer, err);
+}
+
+/* In the import's transaction: the batch kept, its records taken in, what follows it kept,
+ * and the partner's cursors moved on. */
+static enum acsa_rc take_batch(struct acsa_app *app, const struct parsed *p, const char *via,
+                               int64_t now_s, const uint8_t digest[32],
+                               int64_t received_through, const struct acsa__batch_hook *hook,
+                               struct acsa_batch_result *result, struct acsa_error *err)
+{
+    int64_t batch_id = 0;
+    ACSA_TRY(SYNC_STORE(app)->batch_add(app->store, p->info.sender, via, p->info.after + 1,
+                                        p->info.through, p->info.count, digest, p->signature,
+                                        now_s, &batch_id, err));
+    ACSA_TRY(take_all(app, p, via, batch_id, received_through, now_s, result, err));
+    if (hook != NULL) {
+        ACSA_TRY(hook->keep(hook->ctx, err));
+    }
+    /* The sender cannot hold more of our records than we wrote: its ack is taken up to our
+     * last number (more would skip our next records in bundles made for it). */
+    int64_t own_last = 0;
+    ACSA_TRY(SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err));
+    int64_t ack = p->info.ack < own_last ? p->info.ack : own_last;
+    return SYNC_STORE(app)->peer_advance(app->store, p->info.sender, p->info.through, ack, 0,
+                                         err);
+}
+
 enum acsa_rc acsa_app_batch_import(struct acsa_app *app, const uint8_t *buf, size_t len,
                                    const char *via, int64_t now_s,
                                    struct acsa_batch_result *result, struct acsa_error *err)
@@ -574,24 +631,13 @@ enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size
     struct parsed p;
     struct acsa_peer peer;
     memset(&peer, 0, sizeof(peer));
-    enum acsa_rc rc = parse(buf, len, &p, true, err);
-    result->info = p.info;
-    if (rc == ACSA_OK) {
-        rc = SYNC_STORE(app)->peer_get(app->store, p.info.sender, &peer, err);
-        if (rc == ACSA_ENOTFOUND) {
-            rc = acsa_error_set(err, ACSA_EFORBIDDEN, "sender", "sender: %s is not a partner "
-                                "node of %s (add it with \"acsa peer add\")", p.info.sender,
-                                app->nation);
-        }
-    }
     uint8_t digest[32];
-    if (rc == ACSA_OK) {
-        digest_of(buf, p.header_len, p.bodies, p.lens, p.info.count, p.hashes, digest);
-    }
-    rc = rc == ACSA_OK ? check_batch(app, &p, digest, &peer, err) : rc;
+    enum acsa_rc rc = check_incoming(app, buf, len, &p, &peer, digest, result, err);
     result->replay = rc == ACSA_ECONFLICT;
     bool hooked = rc == ACSA_OK && hook != NULL;
-    rc = hooked ? hook->check(hook->ctx, &p.info, &peer, err) : rc;
+    if (hooked) {
+        rc = hook->check(hook->ctx, &p.info, &peer, err);
+    }
     /* A refused header may hold any number: no arithmetic may overflow on it. */
     int64_t first = p.info.after < INT64_MAX ? p.info.after + 1 : p.info.after;
     char object[ACSA__APP_OBJECT_SIZE];
@@ -612,23 +658,7 @@ enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size
         rc = acsa_app_begin(app, err);
     }
     if (rc == ACSA_OK) {
-        int64_t batch_id = 0;
-        rc = SYNC_STORE(app)->batch_add(app->store, p.info.sender, via, p.info.after + 1,
-                                   p.info.through, p.info.count, digest, p.signature, now_s,
-                                   &batch_id, err);
-        rc = rc == ACSA_OK ? take_all(app, &p, via, batch_id, peer.received_through, now_s,
-                                      result, err) : rc;
-        rc = rc == ACSA_OK && hook != NULL ? hook->keep(hook->ctx, err) : rc;
-        /* The sender cannot hold more of our records than we wrote: its ack is taken up to our
-         * last number (more would skip our next records in bundles made for it). */
-        int64_t own_last = 0;
-        rc = rc == ACSA_OK
-                 ? SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
-                 : rc;
-        int64_t ack = p.info.ack < own_last ? p.info.ack : own_last;
-        rc = rc == ACSA_OK ? SYNC_STORE(app)->peer_advance(app->store, p.info.sender,
-                                                           p.info.through, ack, 0, err)
-                           : rc;
+        rc = take_batch(app, &p, via, now_s, digest, peer.received_through, hook, result, err);
         rc = acsa__app_finish(app, rc, "sync.import", object, err);
     }
     parsed_free(&p);

@@ -400,16 +400,15 @@ static enum acsa_rc demo_current_exercise(struct demo *d)
 
 static enum acsa_rc demo_reference_data(struct demo *d)
 {
-    enum acsa_rc rc = ACSA_OK;
-    for (size_t i = 0; rc == ACSA_OK && i < DEMO_UNITS; i++) {
-        rc = acsa_app_unit_add(d->app, demo_parties[demo_units[i].party], demo_units[i].name,
-                               &d->unit_ids[i], d->err);
+    for (size_t i = 0; i < DEMO_UNITS; i++) {
+        ACSA_TRY(acsa_app_unit_add(d->app, demo_parties[demo_units[i].party],
+                                   demo_units[i].name, &d->unit_ids[i], d->err));
     }
     static const char *const currencies[3] = {"INR", "JPY", "USD"};
-    for (size_t i = 0; rc == ACSA_OK && i < DEMO_OFFICIALS; i++) {
+    for (size_t i = 0; i < DEMO_OFFICIALS; i++) {
         const int64_t limits[3] = {demo_officials[i].inr, demo_officials[i].jpy,
                                    demo_officials[i].usd};
-        for (size_t c = 0; rc == ACSA_OK && c < 3; c++) {
+        for (size_t c = 0; c < 3; c++) {
             /* One grant per currency, for every agreement, since the agreement began. */
             struct acsa_grant g;
             memset(&g, 0, sizeof(g));
@@ -422,10 +421,10 @@ static enum acsa_rc demo_reference_data(struct demo *d)
             g.to_day = ACSA_DATE_NONE;
             g.revoked_day = ACSA_DATE_NONE;
             int64_t id = 0;
-            rc = acsa_app_grant_add(d->app, &g, &id, d->err);
+            ACSA_TRY(acsa_app_grant_add(d->app, &g, &id, d->err));
         }
     }
-    for (size_t x = 0; rc == ACSA_OK && x < DEMO_EXERCISES; x++) {
+    for (size_t x = 0; x < DEMO_EXERCISES; x++) {
         const struct demo_exercise *e = &demo_exercises[x];
         struct acsa_activity activity;
         memset(&activity, 0, sizeof(activity));
@@ -435,9 +434,9 @@ static enum acsa_rc demo_reference_data(struct demo *d)
         activity.from_day = demo_day(e->from_ymd);
         activity.to_day = demo_day(e->to_ymd);
         snprintf(activity.place, sizeof(activity.place), "%s", e->place);
-        rc = acsa_app_activity_add(d->app, &activity, &d->activity_ids[x], d->err);
+        ACSA_TRY(acsa_app_activity_add(d->app, &activity, &d->activity_ids[x], d->err));
     }
-    return rc == ACSA_OK ? demo_current_exercise(d) : rc;
+    return demo_current_exercise(d);
 }
 
 static enum acsa_rc demo_accounts(struct demo *d)
@@ -681,8 +680,8 @@ static enum acsa_rc demo_walk_settlement(struct demo *d, size_t i)
         return demo_return(d, i, day, s->part);
     }
     if (s->method == ACSA_METHOD_RIK && demo_rank(s->target) >= demo_rank(ACSA_STATE_SETTLED)) {
-        rc = demo_return(d, i, day, 100);
-        return rc == ACSA_OK ? demo_finish(d, i, day + 17) : rc;
+        ACSA_TRY(demo_return(d, i, day, 100));
+        return demo_finish(d, i, day + 17);
     }
     if (rc == ACSA_OK && dispute) {
         rc = demo_step(d, i, ACSA_STEP_DISPUTE, day, req->finance, s->reason);
@@ -697,19 +696,18 @@ static enum acsa_rc demo_raise(struct demo *d, size_t i)
     d->last[i] = d->created[i];
     snprintf(d->draft.backdate_reason, sizeof(d->draft.backdate_reason), "%s",
              demo_backdate(d->created[i]));
-    enum acsa_rc rc = acsa_app_order_create(d->app, d->agreement_id,
-                                            d->activity_ids[s->exercise], &d->draft,
-                                            d->created[i], demo_cast_of(i, true)->raiser,
-                                            d->numbers[i], d->err);
+    ACSA_TRY(acsa_app_order_create(d->app, d->agreement_id, d->activity_ids[s->exercise],
+                                   &d->draft, d->created[i], demo_cast_of(i, true)->raiser,
+                                   d->numbers[i], d->err));
     int rank = demo_rank(s->target);
-    rc = rc == ACSA_OK ? demo_walk_signatures(d, i) : rc;
-    if (rc == ACSA_OK && rank >= demo_rank(ACSA_STATE_DELIVERING)) {
-        rc = demo_walk_delivery(d, i);
+    ACSA_TRY(demo_walk_signatures(d, i));
+    if (rank >= demo_rank(ACSA_STATE_DELIVERING)) {
+        ACSA_TRY(demo_walk_delivery(d, i));
     }
-    if (rc == ACSA_OK && rank >= demo_rank(ACSA_STATE_DELIVERED)) {
-        rc = demo_walk_settlement(d, i);
+    if (rank >= demo_rank(ACSA_STATE_DELIVERED)) {
+        ACSA_TRY(demo_walk_settlement(d, i));
     }
-    return rc;
+    return ACSA_OK;
 }
 
 /* Raises every order in the order of its creation date, so numbers follow the calendar. */
@@ -752,7 +750,10 @@ static enum acsa_rc demo_exchanges(struct demo *d, uint32_t *out_count)
                                                    NULL);
             enum acsa_rc rc = acsa_app_order_exchange(d->app, d->numbers[i], d->numbers[j],
                                                       &cmd, d->err);
-            rc = rc == ACSA_OK ? demo_finish(d, i, day + 25) : rc;
+            if (rc != ACSA_OK) {
+                return demo_failed(d, i, rc);
+            }
+            rc = demo_finish(d, i, day + 25);
             if (rc != ACSA_OK) {
                 return demo_failed(d, i, rc);
             }

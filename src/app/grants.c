@@ -94,32 +94,50 @@ static enum acsa_rc check_new_grant(struct acsa_app *app, struct acsa__app_work 
 {
     const struct acsa_currency *known = acsa_currency_find(g->currency.code);
     g->currency.exponent = known != NULL ? known->exponent : 0;
-    enum acsa_rc rc = acsa__app_check_party(g->party, err);
-    rc = rc == ACSA_OK ? acsa__app_check_name("name", g->name, ACSA_NAME_SIZE, err) : rc;
-    rc = rc == ACSA_OK ? acsa_text_check(g->name, ACSA_TEXT_LINE, "name", err) : rc;
-    rc = rc == ACSA_OK ? acsa_text_check(g->title, ACSA_TEXT_LINE, "title", err) : rc;
-    rc = rc == ACSA_OK ? acsa_text_check(g->revoke_reason, ACSA_TEXT_LINE, "reason", err) : rc;
-    rc = rc == ACSA_OK ? acsa_grant_validate(g, err) : rc;
-    if (rc == ACSA_OK && g->agreement_id[0] != '\0') {
-        rc = acsa__app_agreement(app, g->agreement_id, &work->agreement, err);
-        bool party = rc == ACSA_OK && (strcmp(work->agreement.parties[0], g->party) == 0 ||
-                                       strcmp(work->agreement.parties[1], g->party) == 0);
-        if (rc == ACSA_OK && !party) {
-            rc = REFUSE(err, "agreement", "agreement: %s is not a party of %s", g->party,
-                        g->agreement_id);
-        } else if (rc == ACSA_ENOTFOUND) {
-            rc = acsa_error_set(err, ACSA_ENOTFOUND, "agreement",
-                                "agreement: %s is not loaded here", g->agreement_id);
+    ACSA_TRY(acsa__app_check_party(g->party, err));
+    ACSA_TRY(acsa__app_check_name("name", g->name, ACSA_NAME_SIZE, err));
+    ACSA_TRY(acsa_text_check(g->name, ACSA_TEXT_LINE, "name", err));
+    ACSA_TRY(acsa_text_check(g->title, ACSA_TEXT_LINE, "title", err));
+    ACSA_TRY(acsa_text_check(g->revoke_reason, ACSA_TEXT_LINE, "reason", err));
+    ACSA_TRY(acsa_grant_validate(g, err));
+    if (g->agreement_id[0] != '\0') {
+        enum acsa_rc rc = acsa__app_agreement(app, g->agreement_id, &work->agreement, err);
+        if (rc == ACSA_ENOTFOUND) {
+            return acsa_error_set(err, ACSA_ENOTFOUND, "agreement",
+                                  "agreement: %s is not loaded here", g->agreement_id);
+        }
+        ACSA_TRY(rc);
+        bool party = strcmp(work->agreement.parties[0], g->party) == 0 ||
+                     strcmp(work->agreement.parties[1], g->party) == 0;
+        if (!party) {
+            return REFUSE(err, "agreement", "agreement: %s is not a party of %s", g->party,
+                          g->agreement_id);
         }
     }
     struct grant_set set;
     set.revoke_from = ACSA_DATE_NONE;
-    rc = rc == ACSA_OK ? load_grants(app, work, g->party, g->name, &set, err) : rc;
-    if (rc == ACSA_OK && set.count >= ACSA_OFFICIAL_GRANTS_MAX) {
-        rc = REFUSE(err, "name", "name: official \"%s\" of %s holds %d grants, the most one "
-                    "official may hold over time", g->name, g->party, ACSA_OFFICIAL_GRANTS_MAX);
+    ACSA_TRY(load_grants(app, work, g->party, g->name, &set, err));
+    if (set.count >= ACSA_OFFICIAL_GRANTS_MAX) {
+        return REFUSE(err, "name", "name: official \"%s\" of %s holds %d grants, the most one "
+                      "official may hold over time", g->name, g->party,
+                      ACSA_OFFICIAL_GRANTS_MAX);
     }
-    return rc;
+    return ACSA_OK;
+}
+
+/* The grant checked, stored (its id into out_id) and, if it is ours, sent to the partners:
+ * they check our approvals by it. A grant entered for a partner without a node stays here,
+ * as the steps entered for it do. */
+static enum acsa_rc add_grant(struct acsa_app *app, struct acsa__app_work *work,
+                              struct acsa_grant *g, int64_t *out_id, struct acsa_error *err)
+{
+    ACSA_TRY(check_new_grant(app, work, g, err));
+    ACSA_TRY(LEDGER(app)->grant_add(app->store, g, NULL, 0, out_id, err));
+    g->id = *out_id;
+    if (strcmp(g->party, app->nation) != 0) {
+        return ACSA_OK;
+    }
+    return acsa__app_record_grant(app, g, err);
 }
 
 enum acsa_rc acsa_app_grant_add(struct acsa_app *app, const struct acsa_grant *grant,
@@ -138,14 +156,7 @@ enum acsa_rc acsa_app_grant_add(struct acsa_app *app, const struct acsa_grant *g
     if (rc != ACSA_OK) {
         return rc;
     }
-    rc = check_new_grant(app, work, &g, err);
-    rc = rc == ACSA_OK ? LEDGER(app)->grant_add(app->store, &g, NULL, 0, out_id, err) : rc;
-    g.id = *out_id;
-    /* Our own officials' grants go to the partners, who check our approvals by them; a grant
-     * entered for a partner without a node stays here, as the steps entered for it do. */
-    if (rc == ACSA_OK && strcmp(g.party, app->nation) == 0) {
-        rc = acsa__app_record_grant(app, &g, err);
-    }
+    rc = add_grant(app, work, &g, out_id, err);
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "grant:%lld", (long long)(rc == ACSA_OK ? *out_id : 0));
     rc = acsa__app_finish(app, rc, "official.add", object, err);
@@ -155,6 +166,21 @@ enum acsa_rc acsa_app_grant_add(struct acsa_app *app, const struct acsa_grant *g
     return rc;
 }
 
+/* An official's party, name and currency; nothing is cut to fit: a value too long for the
+ * grant is refused, never shortened. */
+static enum acsa_rc check_official(const char *party, const char *name, const char *currency,
+                                   struct acsa_error *err)
+{
+    ACSA_TRY(acsa__app_check_party(party, err));
+    ACSA_TRY(acsa__app_check_name("name", name, ACSA_NAME_SIZE, err));
+    if (currency == NULL || acsa_currency_find(currency) == NULL) {
+        return acsa_error_set(err, ACSA_EUSAGE, "currency",
+                              "currency: \"%.8s\" is not a known ISO 4217 currency",
+                              currency != NULL ? currency : "");
+    }
+    return ACSA_OK;
+}
+
 enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party, const char *name,
                                    int64_t limit_minor, const char *currency, int64_t *out_id,
                                    struct acsa_error *err)
@@ -162,14 +188,7 @@ enum acsa_rc acsa_app_official_add(struct acsa_app *app, const char *party, cons
     *out_id = 0;
     struct acsa_grant g;
     memset(&g, 0, sizeof(g));
-    /* Nothing is cut to fit: a value too long for the grant is refused, never shortened. */
-    enum acsa_rc rc = acsa__app_check_party(party, err);
-    rc = rc == ACSA_OK ? acsa__app_check_name("name", name, sizeof(g.name), err) : rc;
-    if (rc == ACSA_OK && (currency == NULL || acsa_currency_find(currency) == NULL)) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "currency",
-                            "currency: \"%.8s\" is not a known ISO 4217 currency",
-                            currency != NULL ? currency : "");
-    }
+    enum acsa_rc rc = check_official(party, name, currency, err);
     if (rc != ACSA_OK) {
         char object[ACSA__APP_OBJECT_SIZE];
         snprintf(object, sizeof(object), "official:%.2s/%.80s", party != NULL ? party : "",
@@ -208,6 +227,29 @@ static enum acsa_rc revoke_all(struct acsa_app *app, const struct grant_set *set
     return rc;
 }
 
+/* The revocation checked, the official's grants still in force on day collected into set,
+ * and revoked. */
+static enum acsa_rc revoke_checked(struct acsa_app *app, struct acsa__app_work *work,
+                                   const char *party, const char *name, int32_t day,
+                                   const char *reason, struct grant_set *set,
+                                   struct acsa_error *err)
+{
+    ACSA_TRY(acsa__app_check_party(party, err));
+    ACSA_TRY(acsa__app_check_name("name", name, ACSA_NAME_SIZE, err));
+    ACSA_TRY(acsa__app_check_name("reason", reason, ACSA_TEXT_SIZE, err));
+    ACSA_TRY(acsa_text_check(reason, ACSA_TEXT_LINE, "reason", err));
+    if (day < ACSA_DATE_FIRST || day > ACSA_DATE_LAST) {
+        return acsa_error_set(err, ACSA_EUSAGE, "date", "date: the day of revocation is "
+                              "required");
+    }
+    ACSA_TRY(load_grants(app, work, party, name, set, err));
+    if (set->revoke_count == 0) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "name", "name: official \"%s\" of %s holds "
+                              "no grant still to revoke", name, party);
+    }
+    return revoke_all(app, set, party, day, reason, err);
+}
+
 enum acsa_rc acsa_app_official_revoke(struct acsa_app *app, const char *party,
                                       const char *name, int32_t day, const char *reason,
                                       uint32_t *out_count, struct acsa_error *err)
@@ -221,21 +263,9 @@ enum acsa_rc acsa_app_official_revoke(struct acsa_app *app, const char *party,
     if (rc != ACSA_OK) {
         return rc;
     }
-    rc = acsa__app_check_party(party, err);
-    rc = rc == ACSA_OK ? acsa__app_check_name("name", name, ACSA_NAME_SIZE, err) : rc;
-    rc = rc == ACSA_OK ? acsa__app_check_name("reason", reason, ACSA_TEXT_SIZE, err) : rc;
-    rc = rc == ACSA_OK ? acsa_text_check(reason, ACSA_TEXT_LINE, "reason", err) : rc;
-    if (rc == ACSA_OK && (day < ACSA_DATE_FIRST || day > ACSA_DATE_LAST)) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "date", "date: the day of revocation is required");
-    }
     struct grant_set set;
     set.revoke_from = day;
-    rc = rc == ACSA_OK ? load_grants(app, work, party, name, &set, err) : rc;
-    if (rc == ACSA_OK && set.revoke_count == 0) {
-        rc = acsa_error_set(err, ACSA_ENOTFOUND, "name", "name: official \"%s\" of %s holds "
-                            "no grant still to revoke", name, party);
-    }
-    rc = rc == ACSA_OK ? revoke_all(app, &set, party, day, reason, err) : rc;
+    rc = revoke_checked(app, work, party, name, day, reason, &set, err);
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "official:%.2s/%.80s", party != NULL ? party : "",
              name != NULL ? name : "");
@@ -272,15 +302,14 @@ enum acsa_rc acsa__app_take_grant(struct acsa_app *app, struct acsa__app_work *w
     acsa_error_clear(err);
     struct grant_set set;
     set.revoke_from = ACSA_DATE_NONE;
-    rc = acsa_grant_validate(&g, err);
-    rc = rc == ACSA_OK ? load_grants(app, work, g.party, g.name, &set, err) : rc;
-    if (rc == ACSA_OK && set.count >= ACSA_OFFICIAL_GRANTS_MAX) {
+    ACSA_TRY(acsa_grant_validate(&g, err));
+    ACSA_TRY(load_grants(app, work, g.party, g.name, &set, err));
+    if (set.count >= ACSA_OFFICIAL_GRANTS_MAX) {
         return REFUSE(err, "name", "name: official \"%s\" of %s holds %d grants here, the most "
                       "one official may hold over time", g.name, g.party,
                       ACSA_OFFICIAL_GRANTS_MAX);
     }
-    return rc == ACSA_OK ? LEDGER(app)->grant_add(app->store, &g, r->origin, r->ref_id, &id, err)
-                         : rc;
+    return LEDGER(app)->grant_add(app->store, &g, r->origin, r->ref_id, &id, err);
 }
 
 /* The title of the grant in force on the day, else of the latest grant. */

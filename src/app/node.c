@@ -89,7 +89,9 @@ enum acsa_rc acsa_app_node_keygen(struct acsa_app *app, struct acsa_error *err)
     char text[ACSA_KEY_TEXT_SIZE];
     acsa_node_key_text(pk, text);
     rc = acsa_app_begin(app, err);
-    rc = rc == ACSA_OK ? STORE(app)->meta_set(app->store, "public_key", text, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = STORE(app)->meta_set(app->store, "public_key", text, err);
+    }
     rc = acsa__app_finish(app, rc, "node.keygen", "node:key", err);
     if (rc != ACSA_OK) {
         unlink(app->key_path);
@@ -149,6 +151,20 @@ static enum acsa_rc find_party(void *ctx, const struct acsa_agreement *agreement
     return ACSA_OK;
 }
 
+/* The partner kept, once a loaded agreement is between this node's party and its. */
+static enum acsa_rc put_peer(struct acsa_app *app, const char *party,
+                             const struct acsa_peer *peer, struct acsa_error *err)
+{
+    struct party_search search = {party, app->nation, false};
+    ACSA_TRY(acsa__app_agreement_each(app, find_party, &search, err));
+    if (!search.found) {
+        return acsa_error_set(err, ACSA_EREFUSED, "party", "party: no loaded agreement is "
+                              "between %s and %s (load the agreement first)", app->nation,
+                              party);
+    }
+    return SYNC_STORE(app)->peer_put(app->store, peer, err);
+}
+
 enum acsa_rc acsa_app_peer_add(struct acsa_app *app, const char *party, const char *url,
                                const char *key_text, struct acsa_error *err)
 {
@@ -178,13 +194,7 @@ enum acsa_rc acsa_app_peer_add(struct acsa_app *app, const char *party, const ch
     if (rc != ACSA_OK) {
         return rc;
     }
-    struct party_search search = {party, app->nation, false};
-    rc = acsa__app_agreement_each(app, find_party, &search, err);
-    if (rc == ACSA_OK && !search.found) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "party", "party: no loaded agreement is between "
-                            "%s and %s (load the agreement first)", app->nation, party);
-    }
-    rc = rc == ACSA_OK ? SYNC_STORE(app)->peer_put(app->store, &peer, err) : rc;
+    rc = put_peer(app, party, &peer, err);
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "peer:%s", party);
     return acsa__app_finish(app, rc, "peer.add", object, err);

@@ -68,10 +68,14 @@ enum acsa_rc acsa_app_quarantine_get(struct acsa_app *app, int64_t id, acsa_quar
                                      void *ctx, struct acsa_error *err)
 {
     struct safe_rows rows = {cb, ctx, false};
-    enum acsa_rc rc = id > 0 ? SYNC_STORE(app)->quarantine_select(app->store, id, true, 1, safe_row,
-                                                             &rows, err)
-                             : ACSA_OK;
-    return rc == ACSA_OK && !rows.found ? no_entry(id, err) : rc;
+    if (id > 0) {
+        ACSA_TRY(SYNC_STORE(app)->quarantine_select(app->store, id, true, 1, safe_row, &rows,
+                                                    err));
+    }
+    if (!rows.found) {
+        return no_entry(id, err);
+    }
+    return ACSA_OK;
 }
 
 /* ---- Resolving -------------------------------------------------------------------------- */
@@ -100,8 +104,8 @@ static enum acsa_rc entry_keep(void *ctx, const struct acsa_quarantine_row *row)
 static enum acsa_rc check_text(const char *field, const char *text, size_t size,
                                struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__app_check_name(field, text, size, err);
-    return rc == ACSA_OK ? acsa_text_check(text, ACSA_TEXT_LINE, field, err) : rc;
+    ACSA_TRY(acsa__app_check_name(field, text, size, err));
+    return acsa_text_check(text, ACSA_TEXT_LINE, field, err);
 }
 
 /* What a front end gives, before anything is read. */
@@ -112,15 +116,14 @@ static enum acsa_rc check_input(int64_t id, const char *action, const char *by,
         return acsa_error_set(err, ACSA_EUSAGE, "id", "id: a quarantine entry's id is a "
                               "positive whole number");
     }
-    enum acsa_rc rc = action == NULL || action[0] == '\0'
-                          ? acsa_error_set(err, ACSA_EUSAGE, "action", "action: is required "
-                                           "(retry or drop)")
-                          : ACSA_OK;
-    if (rc == ACSA_OK && strcmp(action, "retry") != 0 && strcmp(action, "drop") != 0) {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "action", "action: must be retry or drop");
+    if (action == NULL || action[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "action", "action: is required (retry or drop)");
     }
-    rc = rc == ACSA_OK ? check_text("by", by, ACSA_NAME_SIZE, err) : rc;
-    return rc == ACSA_OK ? check_text("reason", reason, ACSA_TEXT_SIZE, err) : rc;
+    if (strcmp(action, "retry") != 0 && strcmp(action, "drop") != 0) {
+        return acsa_error_set(err, ACSA_EUSAGE, "action", "action: must be retry or drop");
+    }
+    ACSA_TRY(check_text("by", by, ACSA_NAME_SIZE, err));
+    return check_text("reason", reason, ACSA_TEXT_SIZE, err);
 }
 
 /* The open entry id, into e; ENOTFOUND or EEXISTS (resolved already) otherwise. */
@@ -161,10 +164,8 @@ static enum acsa_rc retry_record(struct acsa_app *app, const struct entry *e, bo
                        "batch can be retried", q->peer, (long long)q->seq);
         return ACSA_OK;
     }
-    rc = rc == ACSA_OK ? acsa_app_begin(app, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(rc);
+    ACSA_TRY(acsa_app_begin(app, err));
     uint8_t hash[ACSA_HASH_SIZE];
     acsa__app_sha256(e->body, q->body_len, hash);
     bool duplicate = false;
@@ -223,14 +224,31 @@ static enum acsa_rc record_decision(struct acsa_app *app, struct acsa_quarantine
                               "resolved already; a decision is final",
                               (long long)d->quarantine_id);
     }
+    ACSA_TRY(rc);
     /* Room for every part; the audit log keeps what fits its detail. */
     char detail[DETAIL_SIZE];
     snprintf(detail, sizeof(detail), "%s by %s: %s%s%s", d->action, d->by, d->reason,
              d->refusal[0] != '\0' ? "; refused: " : "", d->refusal);
-    return rc == ACSA_OK ? acsa__app_audit_append(app, ACTION_NAME, object,
-                                                  d->refusal[0] != '\0' ? ACSA_EREFUSED : ACSA_OK,
-                                                  detail, err)
-                         : rc;
+    return acsa__app_audit_append(app, ACTION_NAME, object,
+                                  d->refusal[0] != '\0' ? ACSA_EREFUSED : ACSA_OK, detail, err);
+}
+
+/* In the open level: the entry loaded into e, retried if d says so (*refused, why: the retry
+ * was refused again), and the decision recorded. */
+static enum acsa_rc decide(struct acsa_app *app, struct entry *e,
+                           struct acsa_quarantine_decision *d, const char *object,
+                           bool *refused, struct acsa_error *why, struct acsa_error *err)
+{
+    ACSA_TRY(load_open(app, d->quarantine_id, e, err));
+    bool retry = strcmp(d->action, "retry") == 0;
+    if (retry) {
+        ACSA_TRY(strcmp(e->row.what, "batch") == 0
+                     ? retry_batch(app, e, d->at_s, refused, why, err)
+                     : retry_record(app, e, refused, why, err));
+    }
+    snprintf(d->outcome, sizeof(d->outcome), "%s", !retry ? "dropped" : *refused ? "refused"
+                                                                                  : "applied");
+    return record_decision(app, d, why, object, err);
 }
 
 /* The retry still refused: the entry stays open, and the caller hears the rule. */
@@ -249,17 +267,18 @@ enum acsa_rc acsa_app_quarantine_resolve(struct acsa_app *app, int64_t id, const
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "quarantine:%lld", (long long)id);
     enum acsa_rc rc = check_input(id, action, by, reason, err);
-    struct entry *e = rc == ACSA_OK ? acsa_calloc(1, sizeof(*e)) : NULL;
-    if (rc == ACSA_OK && e == NULL) {
+    if (rc != ACSA_OK) {
+        return acsa__app_refused(app, rc, ACTION_NAME, object, err);
+    }
+    struct entry *e = acsa_calloc(1, sizeof(*e));
+    if (e == NULL) {
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    rc = rc == ACSA_OK ? acsa_app_begin(app, err) : acsa__app_refused(app, rc, ACTION_NAME,
-                                                                      object, err);
+    rc = acsa_app_begin(app, err);
     if (rc != ACSA_OK) {
         acsa_free(e);
         return rc;
     }
-    rc = load_open(app, id, e, err);
     struct acsa_quarantine_decision d;
     memset(&d, 0, sizeof(d));
     d.quarantine_id = id;
@@ -270,15 +289,7 @@ enum acsa_rc acsa_app_quarantine_resolve(struct acsa_app *app, int64_t id, const
     struct acsa_error why;
     acsa_error_clear(&why);
     bool refused = false;
-    bool retry = strcmp(action, "retry") == 0;
-    if (rc == ACSA_OK && retry) {
-        rc = strcmp(e->row.what, "batch") == 0
-                 ? retry_batch(app, e, now_s, &refused, &why, err)
-                 : retry_record(app, e, &refused, &why, err);
-    }
-    snprintf(d.outcome, sizeof(d.outcome), "%s", !retry ? "dropped" : refused ? "refused"
-                                                                                : "applied");
-    rc = rc == ACSA_OK ? record_decision(app, &d, &why, object, err) : rc;
+    rc = decide(app, e, &d, object, &refused, &why, err);
     rc = acsa__app_end(app, rc, err);
     if (e->body != NULL) {
         acsa_free(e->body);

@@ -29,31 +29,41 @@ static enum acsa_rc looked_up(enum acsa_rc rc, char *name)
     return rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
 }
 
-enum acsa_rc acsa_app_order_view(struct acsa_app *app, struct acsa_order_view *view)
+/* The names of the order's units; a unit not found is left empty. */
+static enum acsa_rc view_units(struct acsa_app *app, struct acsa_order_view *view)
 {
     struct acsa_error ignored;
     char party[ACSA_NATION_SIZE];
     const struct acsa_order *o = &view->order;
-    enum acsa_rc rc = ACSA_OK;
     view->requester_unit[0] = '\0';
     view->supplier_unit[0] = '\0';
     if (o->requester_unit_id != 0) {
-        rc = looked_up(LEDGER(app)->unit_get(app->store, o->requester_unit_id, party,
-                                            view->requester_unit, &ignored),
-                       view->requester_unit);
+        ACSA_TRY(looked_up(LEDGER(app)->unit_get(app->store, o->requester_unit_id, party,
+                                                 view->requester_unit, &ignored),
+                           view->requester_unit));
     }
-    if (rc == ACSA_OK && o->supplier_unit_id != 0) {
-        rc = looked_up(LEDGER(app)->unit_get(app->store, o->supplier_unit_id, party,
-                                            view->supplier_unit, &ignored),
-                       view->supplier_unit);
+    if (o->supplier_unit_id != 0) {
+        ACSA_TRY(looked_up(LEDGER(app)->unit_get(app->store, o->supplier_unit_id, party,
+                                                 view->supplier_unit, &ignored),
+                           view->supplier_unit));
     }
-    enum acsa_rc found = rc == ACSA_OK ? LEDGER(app)->activity_get(app->store, o->activity_id,
-                                                                  &view->activity, &ignored)
-                                       : rc;
-    if (found != ACSA_OK) {
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_order_view(struct acsa_app *app, struct acsa_order_view *view)
+{
+    enum acsa_rc rc = view_units(app, view);
+    if (rc != ACSA_OK) {
         memset(&view->activity, 0, sizeof(view->activity));
+        return rc;
     }
-    return rc == ACSA_OK && found != ACSA_ENOTFOUND ? found : rc;
+    struct acsa_error ignored;
+    rc = LEDGER(app)->activity_get(app->store, view->order.activity_id, &view->activity,
+                                  &ignored);
+    if (rc != ACSA_OK) {
+        memset(&view->activity, 0, sizeof(view->activity)); /* Not found or not read: empty. */
+    }
+    return rc == ACSA_ENOTFOUND ? ACSA_OK : rc;
 }
 
 static enum acsa_rc count_state(void *ctx, const struct acsa_order_summary *order)

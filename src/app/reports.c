@@ -134,16 +134,17 @@ static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
         return ACSA_OK;
     }
     const struct acsa_agreement *agreement = NULL;
-    enum acsa_rc rc = met_agreement(scan->app, &scan->met, o->agreement_id, &agreement,
-                                    scan->err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(met_agreement(scan->app, &scan->met, o->agreement_id, &agreement, scan->err));
     item.days = scan->as_of - o->due_day;
     item.bucket = acsa_agreement_ageing_bucket(agreement, item.days);
     acsa_agreement_ageing_label(agreement, item.bucket, item.label, sizeof(item.label));
-    rc = counted ? add_total(scan->totals, &item, scan->err) : ACSA_OK;
-    return rc == ACSA_OK && listed ? scan->cb(scan->ctx, &item) : rc;
+    if (counted) {
+        ACSA_TRY(add_total(scan->totals, &item, scan->err));
+    }
+    if (!listed) {
+        return ACSA_OK;
+    }
+    return scan->cb(scan->ctx, &item);
 }
 
 static int compare_totals(const void *a, const void *b)

@@ -432,29 +432,33 @@ static enum acsa_rc add_balance(void *ctx, const struct acsa_balance_row *row)
     return w->over ? ACSA_ESTOP : w->failed ? ACSA_ENOMEM : ACSA_OK;
 }
 
+/* The orders and the balances shared with party, into w; the balance list is opened (and the
+ * order list closed) whatever the orders' scan returned. */
+static enum acsa_rc snapshot_lists(struct acsa_app *app, const char *party,
+                                   struct acsa_snapshot_writer *w, struct acsa_error *err)
+{
+    enum acsa_rc rc = SYNC_STORE(app)->order_fingerprints(app->store, party, add_order, w, err);
+    acsa_snapshot_begin_balances(w);
+    ACSA_TRY(rc);
+    return LEDGER(app)->balance(app->store, party, ACSA_DATE_NONE, add_balance, w, err);
+}
+
 enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, int64_t now_s,
                                       uint8_t **out, size_t *out_len, struct acsa_error *err)
 {
     *out = NULL;
     *out_len = 0;
     struct acsa_peer peer;
-    enum acsa_rc rc = SYNC_STORE(app)->peer_get(app->store, party, &peer, err);
+    ACSA_TRY(SYNC_STORE(app)->peer_get(app->store, party, &peer, err));
     int64_t own_last = 0;
-    rc = rc == ACSA_OK ? SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err)
-                       : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(SYNC_STORE(app)->record_last_seq(app->store, app->nation, &own_last, err));
     /* The lists the sync routes serve a reconciling partner (acsa_sync_fingerprints,
      * acsa_sync_balance), read from the store the same way. A step stored meanwhile (by a
      * running server) has a record numbered above own_last, read first: the snapshot may
      * reflect more than sender_through says, never less. */
     struct acsa_snapshot_writer w;
     acsa_snapshot_begin(&w, app->nation, party, now_s, own_last, peer.received_through);
-    rc = SYNC_STORE(app)->order_fingerprints(app->store, party, add_order, &w, err);
-    acsa_snapshot_begin_balances(&w);
-    rc = rc == ACSA_OK ? LEDGER(app)->balance(app->store, party, ACSA_DATE_NONE, add_balance, &w,
-                                             err) : rc;
+    enum acsa_rc rc = snapshot_lists(app, party, &w, err);
     uint8_t digest[32];
     acsa_snapshot_end(&w, digest);
     uint8_t sig[ACSA_SNAPSHOT_SIGNATURE_SIZE];
@@ -466,7 +470,9 @@ enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, i
     } else if (rc == ACSA_OK && w.failed) {
         rc = acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
-    rc = rc == ACSA_OK ? acsa_app_node_sign(app, digest, sizeof(digest), sig, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = acsa_app_node_sign(app, digest, sizeof(digest), sig, err);
+    }
     acsa_snapshot_seal(&w, sig);
     if (rc == ACSA_OK && w.failed) {
         rc = acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
@@ -480,6 +486,25 @@ enum acsa_rc acsa_app_snapshot_export(struct acsa_app *app, const char *party, i
     return ACSA_OK;
 }
 
+/* The batch for party, made after the snapshot, with the snapshot appended: *out, *out_len.
+ * On a failure *out may hold the batch, for the caller to free. */
+static enum acsa_rc bundle_join(struct acsa_app *app, const char *party, int64_t after,
+                                int64_t now_s, const uint8_t *snap, size_t snap_len,
+                                uint8_t **out, size_t *out_len, struct acsa_batch_info *info,
+                                struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_batch_export(app, party, after, ACSA_BATCH_RECORDS_MAX, now_s, out,
+                                   out_len, info, err));
+    uint8_t *whole = acsa_realloc(*out, *out_len + snap_len);
+    if (whole == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    memcpy(whole + *out_len, snap, snap_len);
+    *out = whole;
+    *out_len += snap_len;
+    return ACSA_OK;
+}
+
 enum acsa_rc acsa_app_bundle_export(struct acsa_app *app, const char *party, int64_t after,
                                     int64_t now_s, uint8_t **out, size_t *out_len,
                                     size_t *snapshot_len, struct acsa_batch_info *info,
@@ -490,23 +515,16 @@ enum acsa_rc acsa_app_bundle_export(struct acsa_app *app, const char *party, int
     uint8_t *snap = NULL;
     size_t snap_len = 0;
     enum acsa_rc rc = acsa_app_snapshot_export(app, party, now_s, &snap, &snap_len, err);
-    rc = rc == ACSA_OK ? acsa_app_batch_export(app, party, after, ACSA_BATCH_RECORDS_MAX, now_s,
-                                               out, out_len, info, err) : rc;
-    uint8_t *whole = rc == ACSA_OK ? acsa_realloc(*out, *out_len + snap_len) : NULL;
-    if (rc == ACSA_OK && whole == NULL) {
-        rc = acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    if (rc == ACSA_OK) {
+        rc = bundle_join(app, party, after, now_s, snap, snap_len, out, out_len, info, err);
     }
+    acsa_free(snap);
     if (rc != ACSA_OK) {
-        acsa_free(snap);
         acsa_free(*out);
         *out = NULL;
         *out_len = 0;
         return rc;
     }
-    memcpy(whole + *out_len, snap, snap_len);
-    acsa_free(snap);
-    *out = whole;
-    *out_len += snap_len;
     *snapshot_len = snap_len;
     return ACSA_OK;
 }

@@ -42,21 +42,20 @@ static enum acsa_rc scan_order(void *ctx, const struct acsa_order_summary *summa
 {
     struct transit_scan *scan = ctx;
     struct acsa_store *store = scan->app->store;
-    enum acsa_rc rc =
-        store->vtbl->ledger->order_get(store, summary->number, &scan->order, scan->err);
-    rc = rc == ACSA_OK ? acsa__app_agreement(scan->app, scan->order.agreement_id,
-                                             &scan->agreement, scan->err) : rc;
+    ACSA_TRY(store->vtbl->ledger->order_get(store, summary->number, &scan->order, scan->err));
+    ACSA_TRY(acsa__app_agreement(scan->app, scan->order.agreement_id, &scan->agreement,
+                                 scan->err));
     scan->issue_count = 0;
-    rc = rc == ACSA_OK ? store->vtbl->ledger->event_list(store, summary->number, take_issue, scan,
-                                                 scan->err) : rc;
-    for (uint32_t no = 1; rc == ACSA_OK && no <= scan->order.line_count; no++) {
+    ACSA_TRY(store->vtbl->ledger->event_list(store, summary->number, take_issue, scan,
+                                             scan->err));
+    for (uint32_t no = 1; no <= scan->order.line_count; no++) {
         struct acsa_transit_line line;
         if (acsa_transit_late(&scan->agreement, &scan->order, no, scan->issues,
                               scan->issue_count, scan->as_of, &line)) {
-            rc = scan->cb(scan->ctx, &scan->order, &line);
+            ACSA_TRY(scan->cb(scan->ctx, &scan->order, &line));
         }
     }
-    return rc;
+    return ACSA_OK;
 }
 
 enum acsa_rc acsa_app_in_transit(struct acsa_app *app, int32_t as_of, const char *partner,
