@@ -412,7 +412,7 @@ enum acsa_rc acsa_app_agreement_on(struct acsa_app *app, const char *id, int32_t
 /* A write after every check has passed fails only for storage. */
 static enum acsa_rc stored(enum acsa_rc rc, struct acsa_error *err)
 {
-    if (rc == ACSA_OK || rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+    if (rc == ACSA_OK || acsa_rc_fatal(rc)) {
         return rc;
     }
     char message[ACSA_ERROR_MESSAGE_SIZE];

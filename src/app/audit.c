@@ -104,7 +104,7 @@ enum acsa_rc acsa__app_refused(struct acsa_app *app, enum acsa_rc rc, const char
                                const char *object, struct acsa_error *err)
 {
     ACSA_ASSERT(rc != ACSA_OK);
-    if (rc == ACSA_ENOMEM || rc == ACSA_ESTORAGE) {
+    if (acsa_rc_fatal(rc)) {
         /* Not a refusal but a failure of the machine: the command is reported to its caller
          * and the database stays exactly as it was (a disk that failed a write, or is full, is
          * not written to again). */

@@ -514,7 +514,7 @@ static enum acsa_rc take_all(struct acsa_app *app, const struct parsed *p, const
             rc = acsa__app_record_take(app, p->info.sender, p->bodies[i], p->lens[i],
                                        p->hashes[i], batch_id, false, &duplicate, &concurrent,
                                        &why);
-            if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+            if (acsa_rc_fatal(rc)) {
                 *err = why;
                 return rc;
             }
@@ -643,7 +643,7 @@ enum acsa_rc acsa__app_batch_take(struct acsa_app *app, const uint8_t *buf, size
     char object[ACSA__APP_OBJECT_SIZE];
     snprintf(object, sizeof(object), "%s:%s:%lld..%lld", via, p.info.sender[0] ? p.info.sender
              : "?", (long long)first, (long long)p.info.through);
-    if (rc != ACSA_OK && rc != ACSA_ENOMEM && rc != ACSA_ESTORAGE) {
+    if (rc != ACSA_OK && !acsa_rc_fatal(rc)) {
         if (hooked) { /* What follows the batch was refused: kept rather than the batch. */
             acsa__app_quarantine(app, p.info.sender, via, hook->what, first, "", err,
                                  hook->bytes, hook->len, now_s);

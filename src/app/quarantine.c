@@ -173,7 +173,7 @@ static enum acsa_rc retry_record(struct acsa_app *app, const struct entry *e, bo
     /* The officer's retry is the decision a conflict decided by hand waits for. */
     enum acsa_rc took = acsa__app_record_take(app, q->peer, e->body, q->body_len, hash, batch_id,
                                               true, &duplicate, &concurrent, why);
-    if (took == ACSA_ESTORAGE || took == ACSA_ENOMEM) {
+    if (acsa_rc_fatal(took)) {
         acsa_app_rollback(app);
         *err = *why;
         return took;
@@ -201,7 +201,7 @@ static enum acsa_rc retry_batch(struct acsa_app *app, const struct entry *e, int
     struct acsa_batch_result result;
     enum acsa_rc rc = acsa__app_batch_take(app, e->body, q->body_len, q->via, now_s, false,
                                            NULL, &result, why);
-    if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+    if (acsa_rc_fatal(rc)) {
         *err = *why;
         return rc;
     }

@@ -233,7 +233,7 @@ enum acsa_rc acsa__app_record_agreement(struct acsa_app *app,
  * whole batch. */
 static enum acsa_rc written(enum acsa_rc rc, struct acsa_error *err)
 {
-    if (rc == ACSA_OK || rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+    if (rc == ACSA_OK || acsa_rc_fatal(rc)) {
         return rc;
     }
     char message[ACSA_ERROR_MESSAGE_SIZE];
@@ -533,7 +533,7 @@ static enum acsa_rc void_head(struct acsa_app *app, struct acsa__app_work *work,
     if (rc == ACSA_OK) {
         memcpy(&work->other, &work->order, sizeof(work->other));
     }
-    return rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM ? rc : (rc == ACSA_OK ? rc : ACSA_EREFUSED);
+    return rc == ACSA_OK || acsa_rc_fatal(rc) ? rc : ACSA_EREFUSED;
 }
 
 /* The partner's step on work->order, judged by the core: an amendment's units and a

@@ -30,6 +30,11 @@ const char *acsa_rc_text(enum acsa_rc rc)
     return "unknown error";
 }
 
+bool acsa_rc_fatal(enum acsa_rc rc)
+{
+    return rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM || rc == ACSA_EUNAVAILABLE;
+}
+
 int acsa_rc_exit_code(enum acsa_rc rc)
 {
     switch (rc) {

@@ -4,6 +4,7 @@
 #ifndef ACSA_RC_H
 #define ACSA_RC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define ACSA_NODISCARD __attribute__((warn_unused_result))
@@ -67,6 +68,11 @@ const char *acsa_rc_text(enum acsa_rc rc);
  * ACSA_EUNAVAILABLE is a database server that does not answer (down, restarting, failing
  * over): nothing was written, and the same command may be tried again. */
 int acsa_rc_exit_code(enum acsa_rc rc);
+
+/** Whether rc ends a command whatever it was doing: storage failed (ACSA_ESTORAGE), memory ran
+ * out (ACSA_ENOMEM) or the database does not answer (ACSA_EUNAVAILABLE). Every other code is
+ * an answer about the input, which a sync may quarantine and a batch may go on after. */
+bool acsa_rc_fatal(enum acsa_rc rc);
 
 /** Clears err to ACSA_OK with empty texts. err may be NULL. */
 void acsa_error_clear(struct acsa_error *err);

@@ -650,6 +650,21 @@ static void test_limits_have_their_own_code(void **state)
     assert_string_equal(acsa_rc_name(ACSA_ELIMIT), "ACSA_ELIMIT");
 }
 
+/* A database that does not answer ends a command as storage does (exit 4), never as a refusal
+ * a sync would quarantine or a batch would go on after. */
+static void test_rc_unavailable_is_fatal(void **state)
+{
+    (void)state;
+    assert_int_equal(acsa_rc_exit_code(ACSA_EUNAVAILABLE), 4);
+    assert_string_equal(acsa_rc_name(ACSA_EUNAVAILABLE), "ACSA_EUNAVAILABLE");
+    assert_true(acsa_rc_fatal(ACSA_EUNAVAILABLE));
+    assert_true(acsa_rc_fatal(ACSA_ESTORAGE));
+    assert_true(acsa_rc_fatal(ACSA_ENOMEM));
+    assert_false(acsa_rc_fatal(ACSA_EREFUSED));
+    assert_false(acsa_rc_fatal(ACSA_ELIMIT));
+    assert_false(acsa_rc_fatal(ACSA_OK));
+}
+
 /* Two received JPY orders of 5,000,000,000,000 at 1,000,000 once overflowed every report; a
  * line or order worth more than the named limits is now refused at entry, at the limit taken. */
 /* An other-lawful activity needs a stated reason; other types do not. */
@@ -871,6 +886,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eve_exchange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect13_invoices_and_rate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits_have_their_own_code, setup, teardown),
+        cmocka_unit_test(test_rc_unavailable_is_fatal),
         cmocka_unit_test_setup_teardown(test_defect6_other_lawful_reason, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect10_value_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dispute, setup, teardown),
