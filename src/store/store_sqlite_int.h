@@ -229,29 +229,45 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_row_check(const struct acsa__sqlite_row
                                                    struct acsa_error *err);
 
 /* Runners (store_sqlite_run.c): a statement of one slot and the values to bind to ?1, ?2, ...
- * A value is text (NULL binds SQL NULL), an integer, or a blob. */
+ * A value is text (NULL binds SQL NULL), an integer, a day, a blob or SQL NULL; the optional
+ * forms bind SQL NULL for "none" (NULL or "" text, integer 0). */
 struct acsa__sqlite_value {
     const char *text;
     int64_t number;
     const void *blob;
     size_t blob_len;
-    char kind; /* 't' text, 'i' integer, 'd' day (as 'YYYY-MM-DD'; NULL for none), 'b' blob. */
+    char kind; /* 't' text, 'o' optional text, 'i' integer, 'n' optional integer, 'd' day (as
+                * 'YYYY-MM-DD'; ACSA_DATE_NONE for none), 'b' blob, '-' SQL NULL. */
 };
 
 #define TEXT(v) {(v), 0, NULL, 0, 't'}
+#define OPT_TEXT(v) {(v), 0, NULL, 0, 'o'}
 #define INT(v) {NULL, (v), NULL, 0, 'i'}
+#define OPT_INT(v) {NULL, (v), NULL, 0, 'n'}
+/* An integer whose 0 is a value too when present, SQL NULL when not. */
+#define INT_IF(present, v) {NULL, (v), NULL, 0, (present) ? 'i' : '-'}
 #define BLOB(p, n) {NULL, 0, (p), (n), 'b'}
 #define DAY(v) {NULL, (v), NULL, 0, 'd'}
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
+/* The slot of a statement prepared for one run and finalized after it: SQL built at run time
+ * (the copy's per-table queries) or run once per open (the schema's). */
+#define ACSA__SQLITE_ONCE ACSA__SQLITE_SLOT_COUNT
+
 struct acsa__sqlite_statement {
-    enum acsa__sqlite_slot slot;
+    enum acsa__sqlite_slot slot; /* A cache slot, or ACSA__SQLITE_ONCE. */
     const char *sql;
     const struct acsa__sqlite_value *values;
     size_t count;
+    bool refs_answer; /* run_write: a violated FOREIGN KEY is ACSA_ENOTFOUND with the message
+                       * left to the caller, rather than a storage failure. */
 };
 
-#define STATEMENT(slot, sql, values) {(slot), (sql), (values), COUNT(values)}
+#define STATEMENT(slot, sql, values) {(slot), (sql), (values), COUNT(values), false}
+/* A statement whose missing references are the caller's to report (refs_answer). */
+#define STATEMENT_REFS(slot, sql, values) {(slot), (sql), (values), COUNT(values), true}
+/* A statement without values. */
+#define STATEMENT_BARE(slot, sql) {(slot), (sql), NULL, 0, false}
 
 /* Reads the current row; returns ACSA_OK to go on. */
 typedef enum acsa_rc (*acsa__sqlite_row_fn)(void *ctx, struct acsa__sqlite_row *row,
@@ -269,6 +285,10 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_query(struct acsa_store_sqlite *s,
                                                    const struct acsa__sqlite_statement *st,
                                                    acsa__sqlite_row_fn fn, void *ctx,
                                                    int64_t *out_rows, struct acsa_error *err);
+/* Runs a statement without values that is kept prepared by its caller (the savepoint levels),
+ * to its end, and resets it. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_kept(struct acsa_store_sqlite *s, sqlite3_stmt *stmt,
+                                                  struct acsa_error *err);
 /* run_query for a query of at most one row: ACSA_ENOTFOUND, with what, if there was none. */
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_get(struct acsa_store_sqlite *s,
                                                  const struct acsa__sqlite_statement *st,
