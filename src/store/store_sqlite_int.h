@@ -514,7 +514,8 @@ enum acsa_rc acsa__sqlite_grant_find(struct acsa_store *store, const char *origi
     "WHERE order_number = ?1 ORDER BY position"
 enum acsa_rc acsa__sqlite_invoices_write(struct acsa_store_sqlite *s,
                                          const struct acsa_order *order, struct acsa_error *err);
-enum acsa_rc acsa__sqlite_invoice_read(sqlite3_stmt *stmt, struct acsa_order *out,
+/* A row of ACSA__SQLITE_INVOICE_LIST_SQL into the order ctx, for run_query. */
+enum acsa_rc acsa__sqlite_invoice_read(void *ctx, struct acsa__sqlite_row *row,
                                        struct acsa_error *err);
 enum acsa_rc acsa__sqlite_invoice_next_sequence(struct acsa_store *store, const char *series,
                                                 int32_t year, int64_t *out_sequence,
