@@ -509,7 +509,7 @@ static enum acsa_rc store_meta_set(struct acsa_store *store, const char *key, co
     ACSA_ASSERT(key != NULL);
     ACSA_ASSERT(value != NULL);
     const struct acsa__sqlite_value values[] = {TEXT(key), TEXT(value)};
-    const struct acsa__sqlite_statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
         ACSA__SQLITE_META_SET,
         "INSERT INTO meta (key, value) VALUES (?1, ?2) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -251,30 +251,43 @@ struct acsa__sqlite_value {
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 /* The slot of a statement prepared for one run and finalized after it: SQL built at run time
- * (the copy's per-table queries) or run once per open (the schema's). */
+ * (the copy's per-table queries), run once per open (the schema's), or rare enough not to
+ * keep (the grants'). */
 #define ACSA__SQLITE_ONCE ACSA__SQLITE_SLOT_COUNT
+
+/* What run_write makes of a violated constraint; the answers leave the message to the
+ * caller, a failure is ESTORAGE with SQLite's message. */
+enum acsa__sqlite_keys {
+    ACSA__SQLITE_KEYS_UNIQUE, /* A taken unique key is ACSA_EEXISTS; others are failures. */
+    ACSA__SQLITE_KEYS_REFS,   /* As UNIQUE, and a missing reference (FOREIGN KEY) is
+                               * ACSA_ENOTFOUND. */
+    ACSA__SQLITE_KEYS_FAIL    /* Every violation is a failure. */
+};
 
 struct acsa__sqlite_statement {
     enum acsa__sqlite_slot slot; /* A cache slot, or ACSA__SQLITE_ONCE. */
     const char *sql;
     const struct acsa__sqlite_value *values;
     size_t count;
-    bool refs_answer; /* run_write: a violated FOREIGN KEY is ACSA_ENOTFOUND with the message
-                       * left to the caller, rather than a storage failure. */
+    enum acsa__sqlite_keys keys;
 };
 
-#define STATEMENT(slot, sql, values) {(slot), (sql), (values), COUNT(values), false}
-/* A statement whose missing references are the caller's to report (refs_answer). */
-#define STATEMENT_REFS(slot, sql, values) {(slot), (sql), (values), COUNT(values), true}
+#define STATEMENT_KEYS(slot, sql, values, keys) {(slot), (sql), (values), COUNT(values), (keys)}
+#define STATEMENT(slot, sql, values) STATEMENT_KEYS(slot, sql, values, ACSA__SQLITE_KEYS_UNIQUE)
+/* A statement whose every violated constraint is a storage failure. */
+#define STATEMENT_PLAIN(slot, sql, values) STATEMENT_KEYS(slot, sql, values, ACSA__SQLITE_KEYS_FAIL)
+/* A statement whose missing references are the caller's to report. */
+#define STATEMENT_REFS(slot, sql, values) STATEMENT_KEYS(slot, sql, values, ACSA__SQLITE_KEYS_REFS)
 /* A statement without values. */
-#define STATEMENT_BARE(slot, sql) {(slot), (sql), NULL, 0, false}
+#define STATEMENT_BARE(slot, sql) {(slot), (sql), NULL, 0, ACSA__SQLITE_KEYS_UNIQUE}
 
 /* Reads the current row; returns ACSA_OK to go on. */
 typedef enum acsa_rc (*acsa__sqlite_row_fn)(void *ctx, struct acsa__sqlite_row *row,
                                             struct acsa_error *err);
 
-/* Runs a statement that returns no rows. A taken unique key is ACSA_EEXISTS with the message
- * left to the caller. *out_changes (if not NULL) is the number of rows changed. */
+/* Runs a statement that returns no rows. A violated constraint is an answer or a failure as
+ * st->keys says (by default a taken unique key is ACSA_EEXISTS with the message left to the
+ * caller). *out_changes (if not NULL) is the number of rows changed. */
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_write(struct acsa_store_sqlite *s,
                                                    const struct acsa__sqlite_statement *st,
                                                    int64_t *out_changes,

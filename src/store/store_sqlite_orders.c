@@ -27,7 +27,7 @@ enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const ch
     /* Counting in the database, inside the caller's transaction, is what makes a number never
      * reused: a refused command rolls the increment back with everything else. */
     const struct acsa__sqlite_value values[] = {TEXT(requester), TEXT(supplier), INT(year)};
-    const struct acsa__sqlite_statement bump = STATEMENT(
+    const struct acsa__sqlite_statement bump = STATEMENT_PLAIN(
         ACSA__SQLITE_SEQUENCE_BUMP,
         "INSERT INTO order_sequences (requester, supplier, year, last) VALUES (?1, ?2, ?3, 1) "
         "ON CONFLICT (requester, supplier, year) DO UPDATE SET last = last + 1",
@@ -155,7 +155,7 @@ static enum acsa_rc line_upsert(struct acsa_store_sqlite *s, const char *number,
         INT(line->return_accepted_milli),
         INT(line->invoiced_milli),
     };
-    const struct acsa__sqlite_statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
         ACSA__SQLITE_LINE_UPSERT,
         "INSERT INTO order_lines (order_number, line_no, category, description, nsn, "
         "unit_of_issue, quantity_milli, price_minor, value_minor, issued_milli, received_milli, "
@@ -183,7 +183,7 @@ static enum acsa_rc lines_write(struct acsa_store_sqlite *s, const struct acsa_o
         ACSA_TRY(line_upsert(s, order->number, i + 1, &order->lines[i], err));
     }
     const struct acsa__sqlite_value values[] = {TEXT(order->number), INT(order->line_count)};
-    const struct acsa__sqlite_statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
         ACSA__SQLITE_LINE_TRIM,
         "DELETE FROM order_lines WHERE order_number = ?1 AND line_no > ?2", values);
     return acsa__sqlite_run_write(s, &st, NULL, err);
@@ -257,7 +257,7 @@ static enum acsa_rc posting_insert(struct acsa_store_sqlite *s, int64_t event_id
         /* A posting is dated by its event: the balance report's as-of filter reads this. */
         DAY(day),
     };
-    const struct acsa__sqlite_statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
         ACSA__SQLITE_POSTING_INSERT,
         "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
         "amount_minor, quantity_milli, line_no, day) "
@@ -453,7 +453,7 @@ static enum acsa_rc order_rows(struct acsa_store_sqlite *s, enum acsa__sqlite_sl
                                struct acsa_order *out, struct acsa_error *err)
 {
     const struct acsa__sqlite_value values[] = {TEXT(out->number)};
-    const struct acsa__sqlite_statement st = {slot, sql, values, COUNT(values), false};
+    const struct acsa__sqlite_statement st = STATEMENT(slot, sql, values);
     return acsa__sqlite_run_query(s, &st, read, out, NULL, err);
 }
 

@@ -22,7 +22,7 @@ enum acsa_rc acsa__sqlite_agreement_put(struct acsa_store *store,
         TEXT(agreement->id),    TEXT(agreement->parties[0]),     TEXT(agreement->parties[1]),
         TEXT(agreement->title), DAY(agreement->effective_from_day), TEXT(canonical_json),
         TEXT(source_json)};
-    const struct acsa__sqlite_statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
         ACSA__SQLITE_AGREEMENT_PUT,
         "INSERT INTO agreements (id, party_a, party_b, title, effective_from, source_json, "
         "loaded_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
@@ -259,7 +259,7 @@ static enum acsa_rc limit_set(struct acsa_store_sqlite *s, int64_t id,
 {
     const struct acsa__sqlite_value values[] = {INT(id), TEXT(currency->code),
                                                 INT(currency->exponent), INT(limit_minor)};
-    const struct acsa__sqlite_statement st = STATEMENT(
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
         ACSA__SQLITE_LIMIT_SET,
         "INSERT INTO official_limits (official_id, currency, exponent, limit_minor) "
         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (official_id, currency) DO UPDATE SET "
@@ -276,7 +276,7 @@ static enum acsa_rc official_set_limit(struct acsa_store_sqlite *s, const char *
                                        struct acsa_error *err)
 {
     const struct acsa__sqlite_value values[] = {TEXT(party), TEXT(name)};
-    const struct acsa__sqlite_statement add = STATEMENT(
+    const struct acsa__sqlite_statement add = STATEMENT_PLAIN(
         ACSA__SQLITE_OFFICIAL_ADD,
         "INSERT INTO officials (party, name) VALUES (?1, ?2) ON CONFLICT (party, name) DO NOTHING",
         values);

@@ -339,7 +339,8 @@ enum acsa_rc acsa__sqlite_balance(struct acsa_store *store, const char *partner,
     /* The whole ledger's statement has no parameters. */
     const struct acsa__sqlite_value values[] = {OPT_TEXT(partner), DAY(as_of_day)};
     const struct acsa__sqlite_statement st = {
-        slot, sql, values, slot != ACSA__SQLITE_BALANCE_ALL ? COUNT(values) : 0, false};
+        slot, sql, values, slot != ACSA__SQLITE_BALANCE_ALL ? COUNT(values) : 0,
+        ACSA__SQLITE_KEYS_UNIQUE};
     struct balance_scan scan;
     memset(&scan, 0, sizeof(scan));
     scan.cb = cb;

@@ -92,9 +92,9 @@ enum acsa_rc acsa__sqlite_run_write(struct acsa_store_sqlite *s,
     int code = sqlite3_step(stmt);
     if (code == SQLITE_DONE && out_changes != NULL) {
         *out_changes = sqlite3_changes64(s->db);
-    } else if (acsa__sqlite_is_unique(code)) {
+    } else if (st->keys != ACSA__SQLITE_KEYS_FAIL && acsa__sqlite_is_unique(code)) {
         rc = ACSA_EEXISTS;
-    } else if (st->refs_answer && acsa__sqlite_is_foreign_key(code)) {
+    } else if (st->keys == ACSA__SQLITE_KEYS_REFS && acsa__sqlite_is_foreign_key(code)) {
         rc = ACSA_ENOTFOUND;
     } else if (code != SQLITE_DONE) {
         rc = acsa__sqlite_fail(s, err);
