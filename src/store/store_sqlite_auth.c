@@ -41,8 +41,8 @@ static enum acsa_rc user_row(void *ctx, struct acsa__sqlite_row *row, struct acs
     if (out->extra != NULL) {
         acsa__sqlite_col_text(row, USER_COLUMN_COUNT, out->extra, out->extra_size);
     }
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, u) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, u) : ACSA_OK;
 }
 
 enum acsa_rc acsa__sqlite_user_add(struct acsa_store *store, const struct acsa_user *user,
@@ -250,8 +250,8 @@ static enum acsa_rc token_row(void *ctx, struct acsa__sqlite_row *row, struct ac
     acsa__sqlite_col_text(row, 3, t->name, sizeof(t->name));
     t->created_s = acsa__sqlite_col_int(row, 4);
     t->revoked = acsa__sqlite_col_flag(row, 5);
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, t) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, t) : ACSA_OK;
 }
 
 enum acsa_rc acsa__sqlite_token_get(struct acsa_store *store, int64_t id,
