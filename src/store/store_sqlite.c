@@ -403,9 +403,7 @@ static enum acsa_rc exec_level(struct acsa_store_sqlite *s, enum acsa__sqlite_le
             return acsa__sqlite_fail(s, err);
         }
     }
-    int code = sqlite3_step(*stmt);
-    (void)sqlite3_reset(*stmt); /* Its code repeats the step's. */
-    return code == SQLITE_DONE ? ACSA_OK : acsa__sqlite_fail(s, err);
+    return acsa__sqlite_run_kept(s, *stmt, err);
 }
 
 static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_error *err)
@@ -466,48 +464,42 @@ static void store_rollback(struct acsa_store *store)
 
 /* ---- Node settings -------------------------------------------------------------------- */
 
-/* A setting that was never set is ENOTFOUND, not "": the caller tells "not initialised" from
- * an empty value (acsa init sets nation before anything else runs). */
-static enum acsa_rc meta_read(struct acsa_store_sqlite *s, sqlite3_stmt *stmt, const char *key,
-                              char *value, size_t value_size, struct acsa_error *err)
+struct meta_out {
+    const char *key;
+    char *value;
+    size_t value_size;
+};
+
+static enum acsa_rc meta_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
-    int code = sqlite3_step(stmt);
-    if (code == SQLITE_DONE) {
-        return acsa_error_set(err, ACSA_ENOTFOUND, "key", "setting \"%s\" not found", key);
-    }
-    if (code != SQLITE_ROW) {
-        return acsa__sqlite_fail(s, err);
-    }
-    struct acsa__sqlite_row row;
-    acsa__sqlite_row_init(&row, stmt);
-    acsa__sqlite_col_text(&row, 0, value, value_size);
-    if (row.bad_column >= 0) {
+    struct meta_out *out = ctx;
+    acsa__sqlite_col_text(row, 0, out->value, out->value_size);
+    if (row->bad_column >= 0) {
         return acsa_error_set(err, ACSA_ESTORAGE, "key",
-                              "storage: setting \"%s\" is longer than %zu bytes", key,
-                              value_size - 1);
+                              "storage: setting \"%s\" is longer than %zu bytes", out->key,
+                              out->value_size - 1);
     }
     return ACSA_OK;
 }
 
+/* A setting that was never set is ENOTFOUND, not "": the caller tells "not initialised" from
+ * an empty value (acsa init sets nation before anything else runs). */
 static enum acsa_rc store_meta_get(struct acsa_store *store, const char *key, char *value,
                                    size_t value_size, struct acsa_error *err)
 {
     ACSA_ASSERT(key != NULL);
     ACSA_ASSERT(value != NULL && value_size > 0);
-    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     value[0] = '\0';
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_META_GET,
-                                           "SELECT value FROM meta WHERE key = ?1", &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
+    const struct acsa__sqlite_value values[] = {TEXT(key)};
+    const struct acsa__sqlite_statement st = STATEMENT(
+        ACSA__SQLITE_META_GET, "SELECT value FROM meta WHERE key = ?1", values);
+    struct meta_out out = {key, value, value_size};
+    int64_t rows = 0;
+    enum acsa_rc rc = acsa__sqlite_run_query(acsa__sqlite_of(store), &st, meta_row, &out, &rows,
+                                             err);
+    if (rc == ACSA_OK && rows == 0) {
+        rc = acsa_error_set(err, ACSA_ENOTFOUND, "key", "setting \"%s\" not found", key);
     }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, key);
-    rc = b.rc == SQLITE_OK ? meta_read(s, stmt, key, value, value_size, err)
-                           : acsa__sqlite_fail(s, err);
-    acsa__sqlite_release(s, ACSA__SQLITE_META_GET, stmt);
     return rc;
 }
 
@@ -516,25 +508,13 @@ static enum acsa_rc store_meta_set(struct acsa_store *store, const char *key, co
 {
     ACSA_ASSERT(key != NULL);
     ACSA_ASSERT(value != NULL);
-    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(
-        s, ACSA__SQLITE_META_SET,
+    const struct acsa__sqlite_value values[] = {TEXT(key), TEXT(value)};
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
+        ACSA__SQLITE_META_SET,
         "INSERT INTO meta (key, value) VALUES (?1, ?2) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, key);
-    acsa__sqlite_bind_text(&b, 2, value);
-    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_META_SET, stmt);
-    return rc;
+        values);
+    return acsa__sqlite_run_write(acsa__sqlite_of(store), &st, NULL, err);
 }
 
 /* ---- Open and close ------------------------------------------------------------------- */
@@ -736,12 +716,12 @@ static enum acsa_rc open_database(struct acsa_store_sqlite *s, const char *path,
      * another CLI command, and past that a user would rather see the error. A database that
      * must exist is checked before anything writes to it: a file acsa did not create (empty,
      * or another program's) is left exactly as it was. */
-    enum acsa_rc rc = exec_sql(s, "PRAGMA busy_timeout = 5000", err);
-    if (rc == ACSA_OK && (flags & ACSA_STORE_CREATE) == 0) {
-        rc = acsa__sqlite_check_created(s, path, err);
+    ACSA_TRY(exec_sql(s, "PRAGMA busy_timeout = 5000", err));
+    if ((flags & ACSA_STORE_CREATE) == 0) {
+        ACSA_TRY(acsa__sqlite_check_created(s, path, err));
     }
-    rc = rc == ACSA_OK ? configure(s, flags, err) : rc;
-    return rc == ACSA_OK ? acsa__sqlite_migrate(s, err) : rc;
+    ACSA_TRY(configure(s, flags, err));
+    return acsa__sqlite_migrate(s, err);
 }
 
 /* Before SQLite initialises, once per process: no memory statistics (acsa reads none), so

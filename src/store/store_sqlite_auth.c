@@ -41,8 +41,8 @@ static enum acsa_rc user_row(void *ctx, struct acsa__sqlite_row *row, struct acs
     if (out->extra != NULL) {
         acsa__sqlite_col_text(row, USER_COLUMN_COUNT, out->extra, out->extra_size);
     }
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, u) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, u) : ACSA_OK;
 }
 
 enum acsa_rc acsa__sqlite_user_add(struct acsa_store *store, const struct acsa_user *user,
@@ -91,9 +91,8 @@ enum acsa_rc acsa__sqlite_user_list(struct acsa_store *store, acsa_user_cb cb, v
                                     struct acsa_error *err)
 {
     ACSA_ASSERT(cb != NULL);
-    const struct acsa__sqlite_statement st = {ACSA__SQLITE_USER_LIST,
-                                 "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username",
-                                 NULL, 0};
+    const struct acsa__sqlite_statement st = STATEMENT_BARE(
+        ACSA__SQLITE_USER_LIST, "SELECT " USER_COLUMNS " FROM users u ORDER BY u.username");
     struct acsa_user user;
     struct user_out result = {&user, NULL, 0, cb, ctx};
     return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, user_row, &result, NULL, err);
@@ -251,8 +250,8 @@ static enum acsa_rc token_row(void *ctx, struct acsa__sqlite_row *row, struct ac
     acsa__sqlite_col_text(row, 3, t->name, sizeof(t->name));
     t->created_s = acsa__sqlite_col_int(row, 4);
     t->revoked = acsa__sqlite_col_flag(row, 5);
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, t) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, t) : ACSA_OK;
 }
 
 enum acsa_rc acsa__sqlite_token_get(struct acsa_store *store, int64_t id,
@@ -409,9 +408,8 @@ static enum acsa_rc audit_row(void *ctx, struct acsa__sqlite_row *row, struct ac
 enum acsa_rc acsa__sqlite_audit_last(struct acsa_store *store, struct acsa_audit_record *out,
                                      struct acsa_error *err)
 {
-    const struct acsa__sqlite_statement st = {ACSA__SQLITE_AUDIT_LAST,
-        AUDIT_SELECT "ORDER BY id DESC LIMIT 1",
-                                 NULL, 0};
+    const struct acsa__sqlite_statement st =
+        STATEMENT_BARE(ACSA__SQLITE_AUDIT_LAST, AUDIT_SELECT "ORDER BY id DESC LIMIT 1");
     struct audit_out result = {out, NULL, NULL};
     return acsa__sqlite_run_get(acsa__sqlite_of(store), &st,
                                 audit_row, &result, "audit record", err);

@@ -6,33 +6,16 @@
 #include "store_copy_int.h"
 #include "store_sqlite_int.h"
 
-/* Runs a built statement: each row to fn until it returns something other than ACSA_OK. */
-typedef enum acsa_rc (*step_fn)(void *ctx, sqlite3_stmt *stmt, struct acsa_error *err);
-
+/* Runs a statement of built or catalog SQL, prepared for this run alone, with param (if not
+ * NULL) bound to ?1: each row to fn until it returns something other than ACSA_OK. */
 static enum acsa_rc run(struct acsa_store_sqlite *s, const char *sql, const char *param,
-                        step_fn fn, void *ctx, struct acsa_error *err)
+                        acsa__sqlite_row_fn fn, void *ctx, struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        return acsa__sqlite_fail(s, err);
-    }
-    enum acsa_rc rc = ACSA_OK;
-    if (param != NULL && sqlite3_bind_text(stmt, 1, param, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    while (rc == ACSA_OK) {
-        int code = sqlite3_step(stmt);
-        if (code == SQLITE_DONE) {
-            break;
-        }
-        if (code != SQLITE_ROW) {
-            rc = acsa__sqlite_fail(s, err);
-            break;
-        }
-        rc = fn(ctx, stmt, err);
-    }
-    sqlite3_finalize(stmt);
-    return rc;
+    const struct acsa__sqlite_value values[] = {TEXT(param)};
+    const struct acsa__sqlite_statement st = {ACSA__SQLITE_ONCE, sql, values,
+                                              param != NULL ? COUNT(values) : 0,
+                                              ACSA__SQLITE_KEYS_UNIQUE};
+    return acsa__sqlite_run_query(s, &st, fn, ctx, NULL, err);
 }
 
 static const char *column_text(sqlite3_stmt *stmt, int column)
@@ -46,11 +29,11 @@ struct names_ctx {
     void *ctx;
 };
 
-static enum acsa_rc name_row(void *ctx, sqlite3_stmt *stmt, struct acsa_error *err)
+static enum acsa_rc name_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
     (void)err;
     struct names_ctx *n = ctx;
-    return n->cb(n->ctx, column_text(stmt, 0));
+    return n->cb(n->ctx, column_text(row->stmt, 0));
 }
 
 static enum acsa_rc copy_tables(struct acsa_store *store, acsa_copy_name_cb cb, void *ctx,
@@ -66,8 +49,10 @@ static enum acsa_rc copy_tables(struct acsa_store *store, acsa_copy_name_cb cb, 
                NULL, name_row, &n, err);
 }
 
-static enum acsa_rc column_row(void *ctx, sqlite3_stmt *stmt, struct acsa_error *err)
+static enum acsa_rc column_row(void *ctx, struct acsa__sqlite_row *row,
+                               struct acsa_error *err)
 {
+    sqlite3_stmt *stmt = row->stmt;
     int64_t position = sqlite3_column_int64(stmt, 1);
     return acsa__copy_describe_column(ctx, column_text(stmt, 0),
                                       position > 0 && position <= ACSA_COPY_COLUMNS_MAX + 1
@@ -93,10 +78,10 @@ static enum acsa_rc copy_describe(struct acsa_store *store, const char *table,
     return acsa__copy_describe_done(out, err);
 }
 
-static enum acsa_rc count_row(void *ctx, sqlite3_stmt *stmt, struct acsa_error *err)
+static enum acsa_rc count_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
     (void)err;
-    *(int64_t *)ctx = sqlite3_column_int64(stmt, 0);
+    *(int64_t *)ctx = sqlite3_column_int64(row->stmt, 0);
     return ACSA_OK;
 }
 
@@ -111,8 +96,9 @@ static enum acsa_rc copy_count(struct acsa_store *store, const char *table, int6
     acsa__copy_sql_init(&sql);
     acsa__copy_sql_count(&sql, table);
     enum acsa_rc rc = acsa__copy_sql_check(&sql, err);
-    rc = rc == ACSA_OK ? run(acsa__sqlite_of(store), sql.text, NULL, count_row, out_rows, err)
-                       : rc;
+    if (rc == ACSA_OK) {
+        rc = run(acsa__sqlite_of(store), sql.text, NULL, count_row, out_rows, err);
+    }
     acsa__copy_sql_free(&sql);
     return rc;
 }
@@ -124,9 +110,10 @@ struct read_ctx {
     struct acsa_copy_value values[ACSA_COPY_COLUMNS_MAX];
 };
 
-static enum acsa_rc read_row(void *ctx, sqlite3_stmt *stmt, struct acsa_error *err)
+static enum acsa_rc read_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
     struct read_ctx *r = ctx;
+    sqlite3_stmt *stmt = row->stmt;
     for (uint32_t i = 0; i < r->table->column_count; i++) {
         struct acsa_copy_value *v = &r->values[i];
         memset(v, 0, sizeof(*v));
@@ -167,7 +154,9 @@ static enum acsa_rc copy_read(struct acsa_store *store, const struct acsa_copy_t
     acsa__copy_sql_select(&sql, table);
     enum acsa_rc rc = acsa__copy_sql_check(&sql, err);
     struct read_ctx r = {table, cb, ctx, {{0}}};
-    rc = rc == ACSA_OK ? run(acsa__sqlite_of(store), sql.text, NULL, read_row, &r, err) : rc;
+    if (rc == ACSA_OK) {
+        rc = run(acsa__sqlite_of(store), sql.text, NULL, read_row, &r, err);
+    }
     acsa__copy_sql_free(&sql);
     return rc;
 }

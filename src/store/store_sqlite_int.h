@@ -229,36 +229,65 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_row_check(const struct acsa__sqlite_row
                                                    struct acsa_error *err);
 
 /* Runners (store_sqlite_run.c): a statement of one slot and the values to bind to ?1, ?2, ...
- * A value is text (NULL binds SQL NULL), an integer, or a blob. */
+ * A value is text (NULL binds SQL NULL), an integer, a day, a blob or SQL NULL; the optional
+ * forms bind SQL NULL for "none" (NULL or "" text, integer 0). */
 struct acsa__sqlite_value {
     const char *text;
     int64_t number;
     const void *blob;
     size_t blob_len;
-    char kind; /* 't' text, 'i' integer, 'd' day (as 'YYYY-MM-DD'; NULL for none), 'b' blob. */
+    char kind; /* 't' text, 'o' optional text, 'i' integer, 'n' optional integer, 'd' day (as
+                * 'YYYY-MM-DD'; ACSA_DATE_NONE for none), 'b' blob, '-' SQL NULL. */
 };
 
 #define TEXT(v) {(v), 0, NULL, 0, 't'}
+#define OPT_TEXT(v) {(v), 0, NULL, 0, 'o'}
 #define INT(v) {NULL, (v), NULL, 0, 'i'}
+#define OPT_INT(v) {NULL, (v), NULL, 0, 'n'}
+/* An integer whose 0 is a value too when present, SQL NULL when not. */
+#define INT_IF(present, v) {NULL, (v), NULL, 0, (present) ? 'i' : '-'}
 #define BLOB(p, n) {NULL, 0, (p), (n), 'b'}
 #define DAY(v) {NULL, (v), NULL, 0, 'd'}
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
+/* The slot of a statement prepared for one run and finalized after it: SQL built at run time
+ * (the copy's per-table queries), run once per open (the schema's), or rare enough not to
+ * keep (the grants'). */
+#define ACSA__SQLITE_ONCE ACSA__SQLITE_SLOT_COUNT
+
+/* What run_write makes of a violated constraint; the answers leave the message to the
+ * caller, a failure is ESTORAGE with SQLite's message. */
+enum acsa__sqlite_keys {
+    ACSA__SQLITE_KEYS_UNIQUE, /* A taken unique key is ACSA_EEXISTS; others are failures. */
+    ACSA__SQLITE_KEYS_REFS,   /* As UNIQUE, and a missing reference (FOREIGN KEY) is
+                               * ACSA_ENOTFOUND. */
+    ACSA__SQLITE_KEYS_FAIL    /* Every violation is a failure. */
+};
+
 struct acsa__sqlite_statement {
-    enum acsa__sqlite_slot slot;
+    enum acsa__sqlite_slot slot; /* A cache slot, or ACSA__SQLITE_ONCE. */
     const char *sql;
     const struct acsa__sqlite_value *values;
     size_t count;
+    enum acsa__sqlite_keys keys;
 };
 
-#define STATEMENT(slot, sql, values) {(slot), (sql), (values), COUNT(values)}
+#define STATEMENT_KEYS(slot, sql, values, keys) {(slot), (sql), (values), COUNT(values), (keys)}
+#define STATEMENT(slot, sql, values) STATEMENT_KEYS(slot, sql, values, ACSA__SQLITE_KEYS_UNIQUE)
+/* A statement whose every violated constraint is a storage failure. */
+#define STATEMENT_PLAIN(slot, sql, values) STATEMENT_KEYS(slot, sql, values, ACSA__SQLITE_KEYS_FAIL)
+/* A statement whose missing references are the caller's to report. */
+#define STATEMENT_REFS(slot, sql, values) STATEMENT_KEYS(slot, sql, values, ACSA__SQLITE_KEYS_REFS)
+/* A statement without values. */
+#define STATEMENT_BARE(slot, sql) {(slot), (sql), NULL, 0, ACSA__SQLITE_KEYS_UNIQUE}
 
 /* Reads the current row; returns ACSA_OK to go on. */
 typedef enum acsa_rc (*acsa__sqlite_row_fn)(void *ctx, struct acsa__sqlite_row *row,
                                             struct acsa_error *err);
 
-/* Runs a statement that returns no rows. A taken unique key is ACSA_EEXISTS with the message
- * left to the caller. *out_changes (if not NULL) is the number of rows changed. */
+/* Runs a statement that returns no rows. A violated constraint is an answer or a failure as
+ * st->keys says (by default a taken unique key is ACSA_EEXISTS with the message left to the
+ * caller). *out_changes (if not NULL) is the number of rows changed. */
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_write(struct acsa_store_sqlite *s,
                                                    const struct acsa__sqlite_statement *st,
                                                    int64_t *out_changes,
@@ -269,6 +298,10 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_query(struct acsa_store_sqlite *s,
                                                    const struct acsa__sqlite_statement *st,
                                                    acsa__sqlite_row_fn fn, void *ctx,
                                                    int64_t *out_rows, struct acsa_error *err);
+/* Runs a statement without values that is kept prepared by its caller (the savepoint levels),
+ * to its end, and resets it. */
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_kept(struct acsa_store_sqlite *s, sqlite3_stmt *stmt,
+                                                  struct acsa_error *err);
 /* run_query for a query of at most one row: ACSA_ENOTFOUND, with what, if there was none. */
 ACSA_NODISCARD enum acsa_rc acsa__sqlite_run_get(struct acsa_store_sqlite *s,
                                                  const struct acsa__sqlite_statement *st,
@@ -494,7 +527,8 @@ enum acsa_rc acsa__sqlite_grant_find(struct acsa_store *store, const char *origi
     "WHERE order_number = ?1 ORDER BY position"
 enum acsa_rc acsa__sqlite_invoices_write(struct acsa_store_sqlite *s,
                                          const struct acsa_order *order, struct acsa_error *err);
-enum acsa_rc acsa__sqlite_invoice_read(sqlite3_stmt *stmt, struct acsa_order *out,
+/* A row of ACSA__SQLITE_INVOICE_LIST_SQL into the order ctx, for run_query. */
+enum acsa_rc acsa__sqlite_invoice_read(void *ctx, struct acsa__sqlite_row *row,
                                        struct acsa_error *err);
 enum acsa_rc acsa__sqlite_invoice_next_sequence(struct acsa_store *store, const char *series,
                                                 int32_t year, int64_t *out_sequence,

@@ -36,23 +36,22 @@ enum acsa_rc acsa__sqlite_invoices_write(struct acsa_store_sqlite *s,
     return rc;
 }
 
-enum acsa_rc acsa__sqlite_invoice_read(sqlite3_stmt *stmt, struct acsa_order *out,
+enum acsa_rc acsa__sqlite_invoice_read(void *ctx, struct acsa__sqlite_row *row,
                                        struct acsa_error *err)
 {
+    struct acsa_order *out = ctx;
     if (out->invoice_count >= ACSA_ORDER_INVOICES_MAX) {
         return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" has more than %d "
                               "invoices", out->number, ACSA_ORDER_INVOICES_MAX);
     }
     struct acsa_invoice *inv = &out->invoices[out->invoice_count];
-    struct acsa__sqlite_row row;
-    acsa__sqlite_row_init(&row, stmt);
-    acsa__sqlite_col_text(&row, 0, inv->number, sizeof(inv->number));
-    inv->day = acsa__sqlite_col_day(&row, 1);
-    inv->due_day = acsa__sqlite_col_day(&row, 2);
-    inv->amount_minor = acsa__sqlite_col_int(&row, 3);
-    inv->paid_minor = acsa__sqlite_col_int(&row, 4);
+    acsa__sqlite_col_text(row, 0, inv->number, sizeof(inv->number));
+    inv->day = acsa__sqlite_col_day(row, 1);
+    inv->due_day = acsa__sqlite_col_day(row, 2);
+    inv->amount_minor = acsa__sqlite_col_int(row, 3);
+    inv->paid_minor = acsa__sqlite_col_int(row, 4);
     out->invoice_count++;
-    return acsa__sqlite_row_check(&row, err);
+    return acsa__sqlite_row_check(row, err);
 }
 
 static enum acsa_rc sequence_row(void *ctx, struct acsa__sqlite_row *row,

@@ -47,14 +47,14 @@ static enum acsa_rc version_row(void *ctx, struct acsa__sqlite_row *row, struct 
     if (out->entered_by != NULL) {
         acsa__sqlite_col_text(row, 2, out->entered_by, ACSA_NATION_SIZE);
     }
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
     const char *text = (const char *)sqlite3_column_text(row->stmt, 1);
     int length = sqlite3_column_bytes(row->stmt, 1);
-    if (rc == ACSA_OK && (text == NULL || length < 0)) {
-        rc = acsa_error_set(err, ACSA_ESTORAGE, "", "storage: a stored version of agreement "
-                            "\"%s\" has no text", out->id);
+    if (text == NULL || length < 0) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: a stored version of agreement "
+                              "\"%s\" has no text", out->id);
     }
-    return rc == ACSA_OK ? out->cb(out->ctx, out->id, text, (size_t)length, err) : rc;
+    return out->cb(out->ctx, out->id, text, (size_t)length, err);
 }
 
 enum acsa_rc acsa__sqlite_agreement_version_get(struct acsa_store *store, const char *id,
@@ -127,9 +127,8 @@ enum acsa_rc acsa__sqlite_agreement_event_get(struct acsa_store *store, const ch
         values);
     struct event_out out = {out_day, party, reason};
     int64_t rows = 0;
-    enum acsa_rc rc = acsa__sqlite_run_query(acsa__sqlite_of(store), &st, event_row, &out,
-                                             &rows, err);
-    return rc == ACSA_OK && rows == 0 ? ACSA_ENOTFOUND : rc; /* err untouched, as promised. */
+    ACSA_TRY(acsa__sqlite_run_query(acsa__sqlite_of(store), &st, event_row, &out, &rows, err));
+    return rows == 0 ? ACSA_ENOTFOUND : ACSA_OK; /* err untouched, as promised. */
 }
 
 static enum acsa_rc service_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)

@@ -9,30 +9,11 @@
 
 /* ---- Order numbers -------------------------------------------------------------------- */
 
-/* Runs one of the two order_sequences statements on (requester, supplier, year); *out_last
- * receives the first column of a returned row when it is not NULL. */
-static enum acsa_rc sequence_run(struct acsa_store_sqlite *s, enum acsa__sqlite_slot slot,
-                                 const char *sql, const char *requester, const char *supplier,
-                                 int32_t year, int64_t *out_last, struct acsa_error *err)
+static enum acsa_rc last_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, slot, sql, &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, requester);
-    acsa__sqlite_bind_text(&b, 2, supplier);
-    acsa__sqlite_bind_int(&b, 3, year);
-    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-    if (code == SQLITE_ROW && out_last != NULL) {
-        *out_last = sqlite3_column_int64(stmt, 0);
-    } else if (code != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, slot, stmt);
-    return rc;
+    (void)err;
+    *(int64_t *)ctx = sqlite3_column_int64(row->stmt, 0);
+    return ACSA_OK;
 }
 
 enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const char *requester,
@@ -45,18 +26,18 @@ enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const ch
     *out_sequence = 0;
     /* Counting in the database, inside the caller's transaction, is what makes a number never
      * reused: a refused command rolls the increment back with everything else. */
-    enum acsa_rc rc = sequence_run(
-        s, ACSA__SQLITE_SEQUENCE_BUMP,
+    const struct acsa__sqlite_value values[] = {TEXT(requester), TEXT(supplier), INT(year)};
+    const struct acsa__sqlite_statement bump = STATEMENT_PLAIN(
+        ACSA__SQLITE_SEQUENCE_BUMP,
         "INSERT INTO order_sequences (requester, supplier, year, last) VALUES (?1, ?2, ?3, 1) "
         "ON CONFLICT (requester, supplier, year) DO UPDATE SET last = last + 1",
-        requester, supplier, year, NULL, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    rc = sequence_run(s, ACSA__SQLITE_SEQUENCE_GET,
-                      "SELECT last FROM order_sequences "
-                      "WHERE requester = ?1 AND supplier = ?2 AND year = ?3",
-                      requester, supplier, year, out_sequence, err);
+        values);
+    const struct acsa__sqlite_statement get = STATEMENT(
+        ACSA__SQLITE_SEQUENCE_GET,
+        "SELECT last FROM order_sequences WHERE requester = ?1 AND supplier = ?2 AND year = ?3",
+        values);
+    ACSA_TRY(acsa__sqlite_run_write(s, &bump, NULL, err));
+    enum acsa_rc rc = acsa__sqlite_run_query(s, &get, last_row, out_sequence, NULL, err);
     ACSA_ASSERT(rc != ACSA_OK || *out_sequence >= 1);
     return rc;
 }
@@ -85,108 +66,97 @@ enum acsa_rc acsa__sqlite_order_next_sequence(struct acsa_store *store, const ch
     "outstanding_minor = ?24, converted = ?25, exchanged_with = ?26, fingerprint = ?27, "  \
     "last_step_on = ?28 WHERE number = ?1"
 
-static void order_bind(struct acsa__sqlite_bind *b, const struct acsa_order *order)
+/* Maps the answers of a write to an order's rows (run_write with refs_answer). A foreign key
+ * names no column in SQLite's message, so the message lists what the order refers to. */
+static enum acsa_rc order_write_answer(enum acsa_rc rc, const char *number,
+                                       struct acsa_error *err)
 {
-    acsa__sqlite_bind_text(b, 1, order->number);
-    acsa__sqlite_bind_text(b, 2, order->agreement_id);
-    acsa__sqlite_bind_text(b, 3, order->requester);
-    acsa__sqlite_bind_text(b, 4, order->supplier);
-    acsa__sqlite_bind_opt_int(b, 5, order->requester_unit_id);
-    acsa__sqlite_bind_opt_int(b, 6, order->supplier_unit_id);
-    acsa__sqlite_bind_opt_int(b, 7, order->activity_id);
-    acsa__sqlite_bind_text(b, 8, acsa_method_name(order->method));
-    acsa__sqlite_bind_text(b, 9, acsa_state_name(order->state));
-    /* Draft is the value of an order never disputed; NULL shows that in the shell. */
-    acsa__sqlite_bind_text(b, 10, order->state_before_dispute == ACSA_STATE_DRAFT
-                                      ? NULL
-                                      : acsa_state_name(order->state_before_dispute));
-    acsa__sqlite_bind_text(b, 11, order->currency.code);
-    acsa__sqlite_bind_int(b, 12, order->currency.exponent);
-    acsa__sqlite_bind_text(b, 13, order->place);
-    acsa__sqlite_bind_day(b, 14, order->need_by_day);
-    acsa__sqlite_bind_day(b, 15, order->created_day);
-    acsa__sqlite_bind_day(b, 16, order->delivered_day);
-    acsa__sqlite_bind_day(b, 17, order->invoiced_day);
-    acsa__sqlite_bind_day(b, 18, order->due_day);
-    acsa__sqlite_bind_int(b, 19, order->value_minor);
-    acsa__sqlite_bind_int(b, 20, order->received_value_minor);
-    acsa__sqlite_bind_int(b, 21, order->kind_settled_minor);
-    acsa__sqlite_bind_int(b, 22, order->cash_due_minor);
-    acsa__sqlite_bind_int(b, 23, order->paid_minor);
-    acsa__sqlite_bind_int(b, 24, acsa_order_outstanding(order));
-    acsa__sqlite_bind_int(b, 25, order->converted ? 1 : 0);
-    acsa__sqlite_bind_opt_text(b, 26, order->exchanged_with);
-    acsa__sqlite_bind_int(b, 27, (int64_t)acsa_order_fingerprint(order));
-    acsa__sqlite_bind_day(b, 28, order->last_step_day);
-}
-
-/* Maps the failure of a write to an order's rows. A foreign key names no column in SQLite's
- * message, so the message lists what the order refers to. */
-static enum acsa_rc order_write_fail(struct acsa_store_sqlite *s, int code, const char *number,
-                                     struct acsa_error *err)
-{
-    if (acsa__sqlite_is_unique(code)) {
+    if (rc == ACSA_EEXISTS) {
         return acsa_error_set(err, ACSA_EEXISTS, "number", "order \"%s\" already exists",
                               number);
     }
-    if (acsa__sqlite_is_foreign_key(code)) {
+    if (rc == ACSA_ENOTFOUND) {
         return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" refers to an "
                               "agreement, activity or unit that is not stored", number);
     }
-    return acsa__sqlite_fail(s, err);
+    return rc;
 }
 
 /* Inserts (insert true) or updates the orders row; an update of a missing order is ENOTFOUND. */
 static enum acsa_rc order_row_write(struct acsa_store_sqlite *s, const struct acsa_order *order,
                                     bool insert, struct acsa_error *err)
 {
-    enum acsa__sqlite_slot slot = insert ? ACSA__SQLITE_ORDER_INSERT : ACSA__SQLITE_ORDER_UPDATE;
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, slot, insert ? ORDER_INSERT_SQL : ORDER_UPDATE_SQL,
-                                           &stmt, err);
+    const struct acsa__sqlite_value values[] = {
+        TEXT(order->number),
+        TEXT(order->agreement_id),
+        TEXT(order->requester),
+        TEXT(order->supplier),
+        OPT_INT(order->requester_unit_id),
+        OPT_INT(order->supplier_unit_id),
+        OPT_INT(order->activity_id),
+        TEXT(acsa_method_name(order->method)),
+        TEXT(acsa_state_name(order->state)),
+        /* Draft is the value of an order never disputed; NULL shows that in the shell. */
+        TEXT(order->state_before_dispute == ACSA_STATE_DRAFT
+                 ? NULL
+                 : acsa_state_name(order->state_before_dispute)),
+        TEXT(order->currency.code),
+        INT(order->currency.exponent),
+        TEXT(order->place),
+        DAY(order->need_by_day),
+        DAY(order->created_day),
+        DAY(order->delivered_day),
+        DAY(order->invoiced_day),
+        DAY(order->due_day),
+        INT(order->value_minor),
+        INT(order->received_value_minor),
+        INT(order->kind_settled_minor),
+        INT(order->cash_due_minor),
+        INT(order->paid_minor),
+        INT(acsa_order_outstanding(order)),
+        INT(order->converted ? 1 : 0),
+        OPT_TEXT(order->exchanged_with),
+        INT((int64_t)acsa_order_fingerprint(order)),
+        DAY(order->last_step_day),
+    };
+    const struct acsa__sqlite_statement inserted =
+        STATEMENT_REFS(ACSA__SQLITE_ORDER_INSERT, ORDER_INSERT_SQL, values);
+    const struct acsa__sqlite_statement updated =
+        STATEMENT_REFS(ACSA__SQLITE_ORDER_UPDATE, ORDER_UPDATE_SQL, values);
+    int64_t changed = 0;
+    enum acsa_rc rc = acsa__sqlite_run_write(s, insert ? &inserted : &updated, &changed, err);
     if (rc != ACSA_OK) {
-        return rc;
+        return order_write_answer(rc, order->number, err);
     }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    order_bind(&b, order);
-    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-    if (code != SQLITE_DONE) {
-        rc = order_write_fail(s, code, order->number, err);
-    } else if (!insert && sqlite3_changes(s->db) == 0) {
-        rc = acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found",
-                            order->number);
+    if (!insert && changed == 0) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found",
+                              order->number);
     }
-    acsa__sqlite_release(s, slot, stmt);
-    return rc;
-}
-
-static void line_bind(struct acsa__sqlite_bind *b, const char *number, uint32_t line_no,
-                      const struct acsa_order_line *line)
-{
-    acsa__sqlite_bind_text(b, 1, number);
-    acsa__sqlite_bind_int(b, 2, line_no);
-    acsa__sqlite_bind_text(b, 3, line->category);
-    acsa__sqlite_bind_text(b, 4, line->description);
-    acsa__sqlite_bind_text(b, 5, line->nsn);
-    acsa__sqlite_bind_text(b, 6, line->unit_of_issue);
-    acsa__sqlite_bind_int(b, 7, line->quantity_milli);
-    acsa__sqlite_bind_int(b, 8, line->price_minor);
-    acsa__sqlite_bind_int(b, 9, line->value_minor);
-    acsa__sqlite_bind_int(b, 10, line->issued_milli);
-    acsa__sqlite_bind_int(b, 11, line->received_milli);
-    acsa__sqlite_bind_int(b, 12, line->returned_milli);
-    acsa__sqlite_bind_int(b, 13, line->return_accepted_milli);
-    acsa__sqlite_bind_int(b, 14, line->invoiced_milli);
+    return ACSA_OK;
 }
 
 static enum acsa_rc line_upsert(struct acsa_store_sqlite *s, const char *number,
                                 uint32_t line_no, const struct acsa_order_line *line,
                                 struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(
-        s, ACSA__SQLITE_LINE_UPSERT,
+    const struct acsa__sqlite_value values[] = {
+        TEXT(number),
+        INT(line_no),
+        TEXT(line->category),
+        TEXT(line->description),
+        TEXT(line->nsn),
+        TEXT(line->unit_of_issue),
+        INT(line->quantity_milli),
+        INT(line->price_minor),
+        INT(line->value_minor),
+        INT(line->issued_milli),
+        INT(line->received_milli),
+        INT(line->returned_milli),
+        INT(line->return_accepted_milli),
+        INT(line->invoiced_milli),
+    };
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
+        ACSA__SQLITE_LINE_UPSERT,
         "INSERT INTO order_lines (order_number, line_no, category, description, nsn, "
         "unit_of_issue, quantity_milli, price_minor, value_minor, issued_milli, received_milli, "
         "returned_milli, return_accepted_milli, invoiced_milli) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -199,18 +169,8 @@ static enum acsa_rc line_upsert(struct acsa_store_sqlite *s, const char *number,
         "received_milli = excluded.received_milli, returned_milli = excluded.returned_milli, "
         "return_accepted_milli = excluded.return_accepted_milli, "
         "invoiced_milli = excluded.invoiced_milli",
-        &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    line_bind(&b, number, line_no, line);
-    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_LINE_UPSERT, stmt);
-    return rc;
+        values);
+    return acsa__sqlite_run_write(s, &st, NULL, err);
 }
 
 /* Writes every line, and removes stored lines beyond line_count so the stored order is
@@ -220,97 +180,62 @@ static enum acsa_rc lines_write(struct acsa_store_sqlite *s, const struct acsa_o
 {
     ACSA_ASSERT(order->line_count <= ACSA_ORDER_LINES_MAX);
     for (uint32_t i = 0; i < order->line_count; i++) {
-        enum acsa_rc rc = line_upsert(s, order->number, i + 1, &order->lines[i], err);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
+        ACSA_TRY(line_upsert(s, order->number, i + 1, &order->lines[i], err));
     }
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(
-        s, ACSA__SQLITE_LINE_TRIM,
-        "DELETE FROM order_lines WHERE order_number = ?1 AND line_no > ?2", &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, order->number);
-    acsa__sqlite_bind_int(&b, 2, order->line_count);
-    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_LINE_TRIM, stmt);
-    return rc;
-}
-
-/* A payment's own currency and amount and its rate; an invoice's or payment's invoice. NULL
- * where the step has none. */
-static void event_settlement_bind(struct acsa__sqlite_bind *b, const struct acsa_event *event)
-{
-    bool paid = event->paid_currency[0] != '\0';
-    bool rated = event->rate.units > 0;
-    acsa__sqlite_bind_opt_text(b, 11, event->paid_currency);
-    if (paid) {
-        acsa__sqlite_bind_int(b, 12, event->paid_minor);
-    } else {
-        acsa__sqlite_bind_opt_int(b, 12, 0);
-    }
-    acsa__sqlite_bind_opt_int(b, 13, rated ? event->rate.units : 0);
-    if (rated) {
-        acsa__sqlite_bind_int(b, 14, event->rate.scale);
-    } else {
-        acsa__sqlite_bind_opt_int(b, 14, 0);
-    }
-    acsa__sqlite_bind_day(b, 15, rated ? event->rate_day : ACSA_DATE_NONE);
-    acsa__sqlite_bind_opt_text(b, 16, event->rate_source);
-    acsa__sqlite_bind_opt_text(b, 17, event->invoice);
-    /* The step a correction corrects or a void undoes (migration of the order views); NULL
-     * on other steps. */
-    bool names_step = event->step == ACSA_STEP_CORRECT || event->step == ACSA_STEP_VOID;
-    acsa__sqlite_bind_opt_text(b, 20, names_step ? acsa_step_name(event->corrected_step) : "");
+    const struct acsa__sqlite_value values[] = {TEXT(order->number), INT(order->line_count)};
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
+        ACSA__SQLITE_LINE_TRIM,
+        "DELETE FROM order_lines WHERE order_number = ?1 AND line_no > ?2", values);
+    return acsa__sqlite_run_write(s, &st, NULL, err);
 }
 
 /* Events get their id from SQLite: ids ascend with time across all orders, which is what
- * event_list's "oldest first" and sync both rely on. */
+ * event_list's "oldest first" and sync both rely on. A payment's own currency and amount and
+ * its rate, an invoice's or payment's invoice, and the step a correction corrects or a void
+ * undoes (migration of the order views) are NULL where the step has none. */
 static enum acsa_rc event_row_insert(struct acsa_store_sqlite *s, const char *number,
                                      const struct acsa_event *event, int64_t *out_id,
                                      struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(
-        s, ACSA__SQLITE_EVENT_INSERT,
+    bool paid = event->paid_currency[0] != '\0';
+    bool rated = event->rate.units > 0;
+    bool names_step = event->step == ACSA_STEP_CORRECT || event->step == ACSA_STEP_VOID;
+    const struct acsa__sqlite_value values[] = {
+        TEXT(number),
+        TEXT(acsa_step_name(event->step)),
+        DAY(event->day),
+        TEXT(event->actor),
+        TEXT(acsa_state_name(event->state_from)),
+        TEXT(acsa_state_name(event->state_to)),
+        OPT_INT(event->line_no),
+        INT(event->quantity_milli),
+        INT(event->amount_minor),
+        TEXT(event->detail),
+        OPT_TEXT(event->paid_currency),
+        INT_IF(paid, event->paid_minor),
+        OPT_INT(rated ? event->rate.units : 0),
+        INT_IF(rated, event->rate.scale),
+        DAY(rated ? event->rate_day : ACSA_DATE_NONE),
+        OPT_TEXT(event->rate_source),
+        OPT_TEXT(event->invoice),
+        INT(event->recorded_day),
+        TEXT(event->backdate_reason),
+        OPT_TEXT(names_step ? acsa_step_name(event->corrected_step) : ""),
+    };
+    const struct acsa__sqlite_statement st = STATEMENT_REFS(
+        ACSA__SQLITE_EVENT_INSERT,
         "INSERT INTO events (order_number, step, day, actor, state_from, state_to, line_no, "
         "quantity_milli, amount_minor, detail, paid_currency, paid_minor, rate_units, "
         "rate_scale, rate_on, rate_source, invoice, recorded_day, backdate_reason, "
         "corrected_step) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
         "?15, ?16, ?17, ?18, ?19, ?20)",
-        &stmt, err);
+        values);
+    enum acsa_rc rc = acsa__sqlite_run_write(s, &st, NULL, err);
     if (rc != ACSA_OK) {
-        return rc;
+        return order_write_answer(rc, number, err);
     }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, number);
-    acsa__sqlite_bind_text(&b, 2, acsa_step_name(event->step));
-    acsa__sqlite_bind_day(&b, 3, event->day);
-    acsa__sqlite_bind_text(&b, 4, event->actor);
-    acsa__sqlite_bind_text(&b, 5, acsa_state_name(event->state_from));
-    acsa__sqlite_bind_text(&b, 6, acsa_state_name(event->state_to));
-    acsa__sqlite_bind_opt_int(&b, 7, event->line_no);
-    acsa__sqlite_bind_int(&b, 8, event->quantity_milli);
-    acsa__sqlite_bind_int(&b, 9, event->amount_minor);
-    acsa__sqlite_bind_text(&b, 10, event->detail);
-    event_settlement_bind(&b, event);
-    acsa__sqlite_bind_int(&b, 18, event->recorded_day);
-    acsa__sqlite_bind_text(&b, 19, event->backdate_reason);
-    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-    if (code == SQLITE_DONE) {
-        *out_id = sqlite3_last_insert_rowid(s->db);
-    } else {
-        rc = order_write_fail(s, code, number, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_EVENT_INSERT, stmt);
-    return rc;
+    *out_id = sqlite3_last_insert_rowid(s->db);
+    return ACSA_OK;
 }
 
 /* leg is the posting's 1-based place in its event; it keeps the legs in the order the core
@@ -319,34 +244,26 @@ static enum acsa_rc posting_insert(struct acsa_store_sqlite *s, int64_t event_id
                                    const char *number, int32_t day,
                                    const struct acsa_posting *posting, struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(
-        s, ACSA__SQLITE_POSTING_INSERT,
+    const struct acsa__sqlite_value values[] = {
+        INT(event_id),
+        INT(leg),
+        TEXT(number),
+        TEXT(posting->partner),
+        TEXT(acsa_account_name(posting->account)),
+        TEXT(posting->currency),
+        INT(posting->amount_minor),
+        INT(posting->quantity_milli),
+        OPT_INT(posting->line_no),
+        /* A posting is dated by its event: the balance report's as-of filter reads this. */
+        DAY(day),
+    };
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
+        ACSA__SQLITE_POSTING_INSERT,
         "INSERT INTO postings (event_id, leg, order_number, partner, account, currency, "
         "amount_minor, quantity_milli, line_no, day) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_int(&b, 1, event_id);
-    acsa__sqlite_bind_int(&b, 2, leg);
-    acsa__sqlite_bind_text(&b, 3, number);
-    acsa__sqlite_bind_text(&b, 4, posting->partner);
-    acsa__sqlite_bind_text(&b, 5, acsa_account_name(posting->account));
-    acsa__sqlite_bind_text(&b, 6, posting->currency);
-    acsa__sqlite_bind_int(&b, 7, posting->amount_minor);
-    acsa__sqlite_bind_int(&b, 8, posting->quantity_milli);
-    acsa__sqlite_bind_opt_int(&b, 9, posting->line_no);
-    /* A posting is dated by its event: the balance report's as-of filter reads this column. */
-    acsa__sqlite_bind_day(&b, 10, day);
-    if (b.rc != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_POSTING_INSERT, stmt);
-    return rc;
+        values);
+    return acsa__sqlite_run_write(s, &st, NULL, err);
 }
 
 static enum acsa_rc event_insert(struct acsa_store_sqlite *s, const char *number,
@@ -369,6 +286,34 @@ int64_t acsa__sqlite_last_event_id(struct acsa_store *store)
     return acsa__sqlite_of(store)->last_event_id;
 }
 
+/* The rows of one order write, inside order_write's savepoint. */
+static enum acsa_rc order_rows_write(struct acsa_store_sqlite *s, const struct acsa_order *order,
+                                     const struct acsa_event *event, bool insert,
+                                     struct acsa_error *err)
+{
+    ACSA_TRY(order_row_write(s, order, insert, err));
+    if (!insert) {
+        ACSA_TRY(acsa__sqlite_order_fix_write(s, order, event, err));
+    }
+    if (insert || event->step == ACSA_STEP_AMEND) {
+        ACSA_TRY(lines_write(s, order, err)); /* An amended draft may add and remove lines. */
+    } else if (event->step == ACSA_STEP_INVOICE && event->line_no == 0) {
+        /* An invoice of everything receipted moves every line's invoiced quantity. */
+        ACSA_TRY(lines_write(s, order, err));
+    } else if (event->line_no > 0) {
+        /* After creation a line changes only through a per-line step, and that step's event
+         * names the line: writing just that one keeps a step to a handful of row writes. */
+        ACSA_ASSERT(event->line_no <= order->line_count);
+        ACSA_TRY(line_upsert(s, order->number, event->line_no,
+                             &order->lines[event->line_no - 1], err));
+    }
+    ACSA_TRY(event_insert(s, order->number, event, err));
+    if (event->step == ACSA_STEP_INVOICE || event->step == ACSA_STEP_PAY) {
+        ACSA_TRY(acsa__sqlite_invoices_write(s, order, err));
+    }
+    return ACSA_OK;
+}
+
 static enum acsa_rc order_write(struct acsa_store_sqlite *s, const struct acsa_order *order,
                                 const struct acsa_event *event, bool insert,
                                 struct acsa_error *err)
@@ -377,32 +322,8 @@ static enum acsa_rc order_write(struct acsa_store_sqlite *s, const struct acsa_o
     ACSA_ASSERT(order->number[0] != '\0');
     /* Order, lines and event are one write: the savepoint keeps them together even when the
      * caller runs outside begin_write. */
-    enum acsa_rc rc = acsa__sqlite_savepoint(s, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    rc = order_row_write(s, order, insert, err);
-    if (rc == ACSA_OK && !insert) {
-        rc = acsa__sqlite_order_fix_write(s, order, event, err);
-    }
-    if (rc == ACSA_OK && (insert || event->step == ACSA_STEP_AMEND)) {
-        rc = lines_write(s, order, err); /* An amended draft may add and remove lines. */
-    } else if (rc == ACSA_OK && event->step == ACSA_STEP_INVOICE && event->line_no == 0) {
-        /* An invoice of everything receipted moves every line's invoiced quantity. */
-        rc = lines_write(s, order, err);
-    } else if (rc == ACSA_OK && event->line_no > 0) {
-        /* After creation a line changes only through a per-line step, and that step's event
-         * names the line: writing just that one keeps a step to a handful of row writes. */
-        ACSA_ASSERT(event->line_no <= order->line_count);
-        rc = line_upsert(s, order->number, event->line_no, &order->lines[event->line_no - 1],
-                         err);
-    }
-    if (rc == ACSA_OK) {
-        rc = event_insert(s, order->number, event, err);
-    }
-    if (rc == ACSA_OK && (event->step == ACSA_STEP_INVOICE || event->step == ACSA_STEP_PAY)) {
-        rc = acsa__sqlite_invoices_write(s, order, err);
-    }
+    ACSA_TRY(acsa__sqlite_savepoint(s, err));
+    enum acsa_rc rc = order_rows_write(s, order, event, insert, err);
     return acsa__sqlite_finish(s, rc, err);
 }
 
@@ -458,115 +379,107 @@ static void order_read(struct acsa__sqlite_row *row, struct acsa_order *out)
     out->last_step_day = acsa__sqlite_col_day(row, 26);
 }
 
+static enum acsa_rc order_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
+{
+    order_read(row, ctx);
+    return acsa__sqlite_row_check(row, err);
+}
+
 static enum acsa_rc order_row_get(struct acsa_store_sqlite *s, const char *number,
                                   struct acsa_order *out, struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_ORDER_GET, ORDER_SELECT_SQL, &stmt,
-                                           err);
-    if (rc != ACSA_OK) {
-        return rc;
+    const struct acsa__sqlite_value values[] = {TEXT(number)};
+    const struct acsa__sqlite_statement st =
+        STATEMENT(ACSA__SQLITE_ORDER_GET, ORDER_SELECT_SQL, values);
+    int64_t rows = 0;
+    ACSA_TRY(acsa__sqlite_run_query(s, &st, order_row, out, &rows, err));
+    if (rows == 0) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found", number);
     }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, number);
-    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-    if (code == SQLITE_ROW) {
-        struct acsa__sqlite_row row;
-        acsa__sqlite_row_init(&row, stmt);
-        order_read(&row, out);
-        rc = acsa__sqlite_row_check(&row, err);
-    } else if (code == SQLITE_DONE) {
-        rc = acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found", number);
-    } else {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_ORDER_GET, stmt);
-    return rc;
+    return ACSA_OK;
 }
 
 /* Reads the line of the current row into out->lines; lines are numbered 1..count without
  * gaps, so line_no must be the next index. */
-static enum acsa_rc line_read(sqlite3_stmt *stmt, struct acsa_order *out,
-                              struct acsa_error *err)
+static enum acsa_rc line_read(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
-    struct acsa__sqlite_row row;
-    acsa__sqlite_row_init(&row, stmt);
-    uint32_t line_no = acsa__sqlite_col_u32(&row, 0, UINT32_MAX);
+    struct acsa_order *out = ctx;
+    uint32_t line_no = acsa__sqlite_col_u32(row, 0, UINT32_MAX);
     if (out->line_count >= ACSA_ORDER_LINES_MAX || line_no != out->line_count + 1) {
         return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" has line %u "
                               "where line %u was expected (at most %d lines)", out->number,
                               line_no, out->line_count + 1, ACSA_ORDER_LINES_MAX);
     }
     struct acsa_order_line *line = &out->lines[out->line_count];
-    acsa__sqlite_col_text(&row, 1, line->category, sizeof(line->category));
-    acsa__sqlite_col_text(&row, 2, line->description, sizeof(line->description));
-    acsa__sqlite_col_text(&row, 3, line->nsn, sizeof(line->nsn));
-    acsa__sqlite_col_text(&row, 4, line->unit_of_issue, sizeof(line->unit_of_issue));
-    line->quantity_milli = acsa__sqlite_col_int(&row, 5);
-    line->price_minor = acsa__sqlite_col_int(&row, 6);
-    line->value_minor = acsa__sqlite_col_int(&row, 7);
-    line->issued_milli = acsa__sqlite_col_int(&row, 8);
-    line->received_milli = acsa__sqlite_col_int(&row, 9);
-    line->returned_milli = acsa__sqlite_col_int(&row, 10);
-    line->return_accepted_milli = acsa__sqlite_col_int(&row, 11);
-    line->closed = acsa__sqlite_col_u32(&row, 12, 1) != 0;
-    line->invoiced_milli = acsa__sqlite_col_int(&row, 13);
+    acsa__sqlite_col_text(row, 1, line->category, sizeof(line->category));
+    acsa__sqlite_col_text(row, 2, line->description, sizeof(line->description));
+    acsa__sqlite_col_text(row, 3, line->nsn, sizeof(line->nsn));
+    acsa__sqlite_col_text(row, 4, line->unit_of_issue, sizeof(line->unit_of_issue));
+    line->quantity_milli = acsa__sqlite_col_int(row, 5);
+    line->price_minor = acsa__sqlite_col_int(row, 6);
+    line->value_minor = acsa__sqlite_col_int(row, 7);
+    line->issued_milli = acsa__sqlite_col_int(row, 8);
+    line->received_milli = acsa__sqlite_col_int(row, 9);
+    line->returned_milli = acsa__sqlite_col_int(row, 10);
+    line->return_accepted_milli = acsa__sqlite_col_int(row, 11);
+    line->closed = acsa__sqlite_col_u32(row, 12, 1) != 0;
+    line->invoiced_milli = acsa__sqlite_col_int(row, 13);
     out->line_count++;
-    return acsa__sqlite_row_check(&row, err);
+    return acsa__sqlite_row_check(row, err);
 }
 
 /* Each event counts (the order's version); of the steps separation of duties weighs, each
  * (step, name as written) is kept once. The full events are read with event_list. */
-static enum acsa_rc duty_read(sqlite3_stmt *stmt, struct acsa_order *out,
-                              struct acsa_error *err)
+static enum acsa_rc duty_read(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
+    struct acsa_order *out = ctx;
     if (out->duty_count >= ACSA_ORDER_DUTIES_MAX) {
         return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: order \"%s\" has more than %d "
                               "people separation of duties weighs", out->number,
                               ACSA_ORDER_DUTIES_MAX);
     }
-    struct acsa__sqlite_row row;
-    acsa__sqlite_row_init(&row, stmt);
-    out->event_count = acsa__sqlite_col_u32(&row, 0, UINT32_MAX);
+    out->event_count = acsa__sqlite_col_u32(row, 0, UINT32_MAX);
     struct acsa_order_duty *duty = &out->duties[out->duty_count];
-    duty->step = (uint8_t)acsa__sqlite_col_step(&row, 1);
-    acsa__sqlite_col_text(&row, 2, duty->actor, sizeof(duty->actor));
-    enum acsa_rc rc = acsa__sqlite_row_check(&row, err);
+    duty->step = (uint8_t)acsa__sqlite_col_step(row, 1);
+    acsa__sqlite_col_text(row, 2, duty->actor, sizeof(duty->actor));
+    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
     out->duty_count += rc == ACSA_OK ? 1 : 0;
     return rc;
 }
 
-typedef enum acsa_rc (*row_reader)(sqlite3_stmt *stmt, struct acsa_order *out,
-                                   struct acsa_error *err);
-
 /* Runs a query on the order's number and hands each row to read. */
 static enum acsa_rc order_rows(struct acsa_store_sqlite *s, enum acsa__sqlite_slot slot,
-                               const char *sql, row_reader read, struct acsa_order *out,
-                               struct acsa_error *err)
+                               const char *sql, acsa__sqlite_row_fn read,
+                               struct acsa_order *out, struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, slot, sql, &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, out->number);
-    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-    while (code == SQLITE_ROW && rc == ACSA_OK) {
-        rc = read(stmt, out, err);
-        code = sqlite3_step(stmt);
-    }
-    if (rc == ACSA_OK && code != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, slot, stmt);
-    return rc;
+    const struct acsa__sqlite_value values[] = {TEXT(out->number)};
+    const struct acsa__sqlite_statement st = STATEMENT(slot, sql, values);
+    return acsa__sqlite_run_query(s, &st, read, out, NULL, err);
 }
 
-/* Three queries rather than one join: lines and events are independent lists, and a join
+/* The order row, then its lines, the actors separation of duties weighs, and its invoices.
+ * Separate queries rather than one join: lines and events are independent lists, and a join
  * would return every line once per event. */
+static enum acsa_rc order_parts_get(struct acsa_store_sqlite *s, const char *number,
+                                    struct acsa_order *out, struct acsa_error *err)
+{
+    ACSA_TRY(order_row_get(s, number, out, err));
+    ACSA_TRY(order_rows(s, ACSA__SQLITE_ORDER_LINES,
+                        "SELECT line_no, category, description, nsn, unit_of_issue, "
+                        "quantity_milli, price_minor, value_minor, issued_milli, "
+                        "received_milli, returned_milli, return_accepted_milli, closed, "
+                        "invoiced_milli FROM order_lines WHERE order_number = ?1 ORDER BY line_no",
+                        line_read, out, err));
+    /* The event count on every row: an order has its create event, so one row at least. */
+    ACSA_TRY(order_rows(s, ACSA__SQLITE_ORDER_HISTORY,
+                        "SELECT (SELECT COUNT(*) FROM events WHERE order_number = ?1), step, "
+                        "actor FROM events WHERE order_number = ?1 AND step IN ('create', "
+                        "'submit', 'issue', 'receive') GROUP BY step, actor ORDER BY MIN(id)",
+                        duty_read, out, err));
+    return order_rows(s, ACSA__SQLITE_INVOICE_LIST, ACSA__SQLITE_INVOICE_LIST_SQL,
+                      acsa__sqlite_invoice_read, out, err);
+}
+
 enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number,
                                     struct acsa_order *out, struct acsa_error *err)
 {
@@ -580,51 +493,31 @@ enum acsa_rc acsa__sqlite_order_get(struct acsa_store *store, const char *number
         return ACSA_ENOTFOUND;
     }
     memset(out, 0, sizeof(*out));
-    enum acsa_rc rc = order_row_get(s, key, out, err);
-    if (rc == ACSA_OK) {
-        rc = order_rows(s, ACSA__SQLITE_ORDER_LINES,
-                        "SELECT line_no, category, description, nsn, unit_of_issue, "
-                        "quantity_milli, price_minor, value_minor, issued_milli, "
-                        "received_milli, returned_milli, return_accepted_milli, closed, "
-                        "invoiced_milli FROM order_lines WHERE order_number = ?1 ORDER BY line_no",
-                        line_read, out, err);
-    }
-    if (rc == ACSA_OK) {
-        /* The event count on every row: an order has its create event, so one row at least. */
-        rc = order_rows(s, ACSA__SQLITE_ORDER_HISTORY,
-                        "SELECT (SELECT COUNT(*) FROM events WHERE order_number = ?1), step, "
-                        "actor FROM events WHERE order_number = ?1 AND step IN ('create', "
-                        "'submit', 'issue', 'receive') GROUP BY step, actor ORDER BY MIN(id)",
-                        duty_read, out, err);
-    }
-    if (rc == ACSA_OK) {
-        rc = order_rows(s, ACSA__SQLITE_INVOICE_LIST, ACSA__SQLITE_INVOICE_LIST_SQL,
-                        acsa__sqlite_invoice_read, out, err);
-    }
+    enum acsa_rc rc = order_parts_get(s, key, out, err);
     if (rc != ACSA_OK) {
         memset(out, 0, sizeof(*out));
     }
     return rc;
 }
 
+static enum acsa_rc exists_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
+{
+    (void)ctx;
+    (void)row;
+    (void)err;
+    return ACSA_OK;
+}
+
 enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *s, const char *number,
                                        struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_ORDER_EXISTS,
-                                           "SELECT 1 FROM orders WHERE number = ?1", &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
+    const struct acsa__sqlite_value values[] = {TEXT(number)};
+    const struct acsa__sqlite_statement st =
+        STATEMENT(ACSA__SQLITE_ORDER_EXISTS, "SELECT 1 FROM orders WHERE number = ?1", values);
+    int64_t rows = 0;
+    ACSA_TRY(acsa__sqlite_run_query(s, &st, exists_row, NULL, &rows, err));
+    if (rows == 0) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found", number);
     }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, number);
-    int code = b.rc == SQLITE_OK ? sqlite3_step(stmt) : b.rc;
-    if (code == SQLITE_DONE) {
-        rc = acsa_error_set(err, ACSA_ENOTFOUND, "order", "order \"%s\" not found", number);
-    } else if (code != SQLITE_ROW) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    acsa__sqlite_release(s, ACSA__SQLITE_ORDER_EXISTS, stmt);
-    return rc;
+    return ACSA_OK;
 }

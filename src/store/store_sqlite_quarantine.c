@@ -64,8 +64,8 @@ static enum acsa_rc entry_row(void *ctx, struct acsa__sqlite_row *row, struct ac
     int64_t tries = acsa__sqlite_col_int(row, 15);
     q.tries = tries > 0 && tries < UINT32_MAX ? (uint32_t)tries : 0;
     status_of(&q);
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK ? out->cb(out->ctx, &q) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb(out->ctx, &q);
 }
 
 enum acsa_rc acsa__sqlite_quarantine_select(struct acsa_store *store, int64_t id, bool all,

@@ -31,79 +31,51 @@
     "WHERE l.order_number = orders.number AND instr(lower(l.description), lower(?12)) > 0)) " \
     "ORDER BY number"
 
-_Static_assert(ACSA_DUE_RULE_STATES == 4, "ORDER_LIST_SQL has four state slots");
+_Static_assert(ACSA_DUE_RULE_STATES == 4, "ORDER_LIST_SQL has four state slots (?6, ?7, ?8, "
+               "?13)");
 
-static void order_filter_bind(struct acsa__sqlite_bind *b, const struct acsa_order_filter *f)
+/* The state bound to a slot of the due rule; an unused slot binds NULL, which matches
+ * nothing. */
+static const char *due_state(const struct acsa_due_rule *due, uint32_t i)
 {
-    acsa__sqlite_bind_text(b, 1, f->state_set ? acsa_state_name(f->state) : NULL);
-    acsa__sqlite_bind_opt_text(b, 2, f->agreement_id);
-    acsa__sqlite_bind_opt_int(b, 3, f->activity_id);
-    acsa__sqlite_bind_opt_text(b, 4, f->partner);
-    /* The due rule's values, from the core (names too: renaming a state cannot silently
-     * empty a report); an unused state slot binds NULL, which matches nothing. */
-    const struct acsa_due_rule *due = &f->due;
-    ACSA_ASSERT(due->state_count <= ACSA_DUE_RULE_STATES);
-    bool ruled = due->state_count > 0;
-    static const int state_slots[ACSA_DUE_RULE_STATES] = {6, 7, 8, 13};
-    acsa__sqlite_bind_day(b, 5, ruled ? due->due_before : ACSA_DATE_NONE);
-    for (uint32_t i = 0; i < ACSA_DUE_RULE_STATES; i++) {
-        acsa__sqlite_bind_text(b, state_slots[i],
-                               i < due->state_count ? acsa_state_name(due->states[i]) : NULL);
-    }
-    acsa__sqlite_bind_opt_int(b, 9, due->in_kind ? 1 : 0);
-    acsa__sqlite_bind_text(b, 10, acsa_method_name(ACSA_METHOD_CASH));
-    acsa__sqlite_bind_opt_text(b, 11, f->after_number);
-    acsa__sqlite_bind_opt_text(b, 12, f->search);
-    acsa__sqlite_bind_opt_int(b, 14, due->outstanding ? 1 : 0);
-    acsa__sqlite_bind_opt_int(b, 15, due->unconverted ? 1 : 0);
+    return i < due->state_count ? acsa_state_name(due->states[i]) : NULL;
 }
 
 /* The summary comes from the orders row alone, so a list never reads lines or events. */
-static enum acsa_rc summary_read(sqlite3_stmt *stmt, struct acsa_order_summary *out,
+static enum acsa_rc summary_read(struct acsa__sqlite_row *row, struct acsa_order_summary *out,
                                  struct acsa_error *err)
 {
-    struct acsa__sqlite_row row;
-    acsa__sqlite_row_init(&row, stmt);
     memset(out, 0, sizeof(*out));
-    acsa__sqlite_col_text(&row, 0, out->number, sizeof(out->number));
-    acsa__sqlite_col_text(&row, 1, out->agreement_id, sizeof(out->agreement_id));
-    acsa__sqlite_col_text(&row, 2, out->requester, sizeof(out->requester));
-    acsa__sqlite_col_text(&row, 3, out->supplier, sizeof(out->supplier));
-    out->activity_id = acsa__sqlite_col_opt_int(&row, 4);
-    out->method = acsa__sqlite_col_method(&row, 5);
-    out->state = acsa__sqlite_col_state(&row, 6);
-    acsa__sqlite_col_text(&row, 7, out->currency, sizeof(out->currency));
-    out->exponent = (uint8_t)acsa__sqlite_col_u32(&row, 8, ACSA_STORE_EXPONENT_MAX);
-    out->value_minor = acsa__sqlite_col_int(&row, 9);
-    out->outstanding_minor = acsa__sqlite_col_int(&row, 10);
-    out->created_day = acsa__sqlite_col_day(&row, 11);
-    out->delivered_day = acsa__sqlite_col_day(&row, 12);
-    out->due_day = acsa__sqlite_col_day(&row, 13);
-    out->requester_unit_id = acsa__sqlite_col_opt_int(&row, 14);
-    out->supplier_unit_id = acsa__sqlite_col_opt_int(&row, 15);
-    return acsa__sqlite_row_check(&row, err);
+    acsa__sqlite_col_text(row, 0, out->number, sizeof(out->number));
+    acsa__sqlite_col_text(row, 1, out->agreement_id, sizeof(out->agreement_id));
+    acsa__sqlite_col_text(row, 2, out->requester, sizeof(out->requester));
+    acsa__sqlite_col_text(row, 3, out->supplier, sizeof(out->supplier));
+    out->activity_id = acsa__sqlite_col_opt_int(row, 4);
+    out->method = acsa__sqlite_col_method(row, 5);
+    out->state = acsa__sqlite_col_state(row, 6);
+    acsa__sqlite_col_text(row, 7, out->currency, sizeof(out->currency));
+    out->exponent = (uint8_t)acsa__sqlite_col_u32(row, 8, ACSA_STORE_EXPONENT_MAX);
+    out->value_minor = acsa__sqlite_col_int(row, 9);
+    out->outstanding_minor = acsa__sqlite_col_int(row, 10);
+    out->created_day = acsa__sqlite_col_day(row, 11);
+    out->delivered_day = acsa__sqlite_col_day(row, 12);
+    out->due_day = acsa__sqlite_col_day(row, 13);
+    out->requester_unit_id = acsa__sqlite_col_opt_int(row, 14);
+    out->supplier_unit_id = acsa__sqlite_col_opt_int(row, 15);
+    return acsa__sqlite_row_check(row, err);
 }
 
-static enum acsa_rc order_scan(struct acsa_store_sqlite *s, sqlite3_stmt *stmt, acsa_order_cb cb,
-                               void *ctx, struct acsa_error *err)
+struct order_scan {
+    acsa_order_cb cb;
+    void *ctx;
+};
+
+static enum acsa_rc order_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
+    const struct order_scan *scan = ctx;
     struct acsa_order_summary summary;
-    for (;;) {
-        int code = sqlite3_step(stmt);
-        if (code == SQLITE_DONE) {
-            return ACSA_OK;
-        }
-        if (code != SQLITE_ROW) {
-            return acsa__sqlite_fail(s, err);
-        }
-        enum acsa_rc rc = summary_read(stmt, &summary, err);
-        if (rc == ACSA_OK) {
-            rc = cb(ctx, &summary);
-        }
-        if (rc != ACSA_OK) {
-            return rc;
-        }
-    }
+    ACSA_TRY(summary_read(row, &summary, err));
+    return scan->cb(scan->ctx, &summary);
 }
 
 enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
@@ -111,25 +83,38 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
                                      void *ctx, struct acsa_error *err)
 {
     ACSA_ASSERT(cb != NULL);
-    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     struct acsa_order_filter any;
     if (filter == NULL) {
         memset(&any, 0, sizeof(any));
         filter = &any;
     }
     ACSA_ASSERT(!filter->state_set || (unsigned)filter->state < ACSA_STATE_COUNT);
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_ORDER_LIST, ORDER_LIST_SQL, &stmt,
-                                           err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    order_filter_bind(&b, filter);
-    rc = b.rc == SQLITE_OK ? order_scan(s, stmt, cb, ctx, err) : acsa__sqlite_fail(s, err);
-    acsa__sqlite_release(s, ACSA__SQLITE_ORDER_LIST, stmt);
-    return rc;
+    /* The due rule's values, from the core (names too: renaming a state cannot silently
+     * empty a report). */
+    const struct acsa_due_rule *due = &filter->due;
+    ACSA_ASSERT(due->state_count <= ACSA_DUE_RULE_STATES);
+    bool ruled = due->state_count > 0;
+    const struct acsa__sqlite_value values[] = {
+        TEXT(filter->state_set ? acsa_state_name(filter->state) : NULL),
+        OPT_TEXT(filter->agreement_id),
+        OPT_INT(filter->activity_id),
+        OPT_TEXT(filter->partner),
+        DAY(ruled ? due->due_before : ACSA_DATE_NONE),
+        TEXT(due_state(due, 0)),
+        TEXT(due_state(due, 1)),
+        TEXT(due_state(due, 2)),
+        OPT_INT(due->in_kind ? 1 : 0),
+        TEXT(acsa_method_name(ACSA_METHOD_CASH)),
+        OPT_TEXT(filter->after_number),
+        OPT_TEXT(filter->search),
+        TEXT(due_state(due, 3)),
+        OPT_INT(due->outstanding ? 1 : 0),
+        OPT_INT(due->unconverted ? 1 : 0),
+    };
+    const struct acsa__sqlite_statement st =
+        STATEMENT(ACSA__SQLITE_ORDER_LIST, ORDER_LIST_SQL, values);
+    struct order_scan scan = {cb, ctx};
+    return acsa__sqlite_run_query(acsa__sqlite_of(store), &st, order_row, &scan, NULL, err);
 }
 
 /* ---- Events --------------------------------------------------------------------------- */
@@ -197,54 +182,58 @@ static enum acsa_rc posting_read(struct acsa__sqlite_row *row, struct acsa_event
 
 /* Adds the current row to *current, first moving a finished event to *previous; *out_new
  * says that happened, so the scan emits *previous. */
-static enum acsa_rc event_row(sqlite3_stmt *stmt, struct acsa_event_row *current,
+static enum acsa_rc event_row(struct acsa__sqlite_row *row, struct acsa_event_row *current,
                               struct acsa_event_row *previous, bool *out_new,
                               struct acsa_error *err)
 {
-    struct acsa__sqlite_row row;
-    acsa__sqlite_row_init(&row, stmt);
-    int64_t id = acsa__sqlite_col_int(&row, 0);
+    int64_t id = acsa__sqlite_col_int(row, 0);
     *out_new = id != current->id;
     if (*out_new) {
         *previous = *current;
         memset(&current->event, 0, sizeof(current->event));
         current->id = id;
-        event_read(&row, &current->event);
+        event_read(row, &current->event);
     }
-    enum acsa_rc rc = ACSA_OK;
-    if (sqlite3_column_type(stmt, 10) != SQLITE_NULL) {
-        rc = posting_read(&row, current, err);
+    if (sqlite3_column_type(row->stmt, 10) != SQLITE_NULL) {
+        ACSA_TRY(posting_read(row, current, err));
     }
-    if (rc == ACSA_OK) {
-        rc = acsa__sqlite_row_check(&row, err);
-    }
-    return rc;
+    return acsa__sqlite_row_check(row, err);
 }
 
-/* Streams events: one is complete when the next one's first row arrives, or at the end. */
-static enum acsa_rc event_scan(struct acsa_store_sqlite *s, sqlite3_stmt *stmt,
-                               struct acsa_event_row *current, acsa_event_cb cb, void *ctx,
-                               struct acsa_error *err)
-{
+/* Events as they are read: one is complete when the next one's first row arrives, or at the
+ * end. */
+struct event_scan {
+    struct acsa_event_row *current;
     struct acsa_event_row previous;
-    for (;;) {
-        int code = sqlite3_step(stmt);
-        if (code == SQLITE_DONE) {
-            break;
-        }
-        if (code != SQLITE_ROW) {
-            return acsa__sqlite_fail(s, err);
-        }
-        bool is_new = false;
-        enum acsa_rc rc = event_row(stmt, current, &previous, &is_new, err);
-        if (rc == ACSA_OK && is_new && previous.id != 0) {
-            rc = cb(ctx, &previous);
-        }
-        if (rc != ACSA_OK) {
-            return rc;
-        }
+    acsa_event_cb cb;
+    void *ctx;
+};
+
+static enum acsa_rc event_scan_row(void *ctx, struct acsa__sqlite_row *row,
+                                   struct acsa_error *err)
+{
+    struct event_scan *scan = ctx;
+    bool is_new = false;
+    ACSA_TRY(event_row(row, scan->current, &scan->previous, &is_new, err));
+    if (is_new && scan->previous.id != 0) {
+        return scan->cb(scan->ctx, &scan->previous);
     }
-    return current->id != 0 ? cb(ctx, current) : ACSA_OK;
+    return ACSA_OK;
+}
+
+/* Streams the events, then says whether the order exists when it has none. */
+static enum acsa_rc event_stream(struct acsa_store_sqlite *s, const char *order_number,
+                                 struct event_scan *scan, struct acsa_error *err)
+{
+    const struct acsa__sqlite_value values[] = {TEXT(order_number)};
+    const struct acsa__sqlite_statement st =
+        STATEMENT(ACSA__SQLITE_EVENT_LIST, EVENT_LIST_SQL, values);
+    ACSA_TRY(acsa__sqlite_run_query(s, &st, event_scan_row, scan, NULL, err));
+    if (scan->current->id != 0) {
+        return scan->cb(scan->ctx, scan->current);
+    }
+    /* Every stored order has its create event, so no event means no such order. */
+    return acsa__sqlite_order_exists(s, order_number, err);
 }
 
 enum acsa_rc acsa__sqlite_event_list(struct acsa_store *store, const char *order_number,
@@ -252,7 +241,6 @@ enum acsa_rc acsa__sqlite_event_list(struct acsa_store *store, const char *order
 {
     ACSA_ASSERT(order_number != NULL);
     ACSA_ASSERT(cb != NULL);
-    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     struct acsa_event_row current;
     memset(&current, 0, sizeof(current));
     size_t length = strlen(order_number);
@@ -261,23 +249,12 @@ enum acsa_rc acsa__sqlite_event_list(struct acsa_store *store, const char *order
                               order_number);
     }
     memcpy(current.order_number, order_number, length + 1);
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, ACSA__SQLITE_EVENT_LIST, EVENT_LIST_SQL, &stmt,
-                                           err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    acsa__sqlite_bind_text(&b, 1, order_number);
-    rc = b.rc == SQLITE_OK ? event_scan(s, stmt, &current, cb, ctx, err)
-                           : acsa__sqlite_fail(s, err);
-    acsa__sqlite_release(s, ACSA__SQLITE_EVENT_LIST, stmt);
-    /* Every stored order has its create event, so no event means no such order. */
-    if (rc == ACSA_OK && current.id == 0) {
-        rc = acsa__sqlite_order_exists(s, order_number, err);
-    }
-    return rc;
+    struct event_scan scan;
+    memset(&scan, 0, sizeof(scan));
+    scan.current = &current;
+    scan.cb = cb;
+    scan.ctx = ctx;
+    return event_stream(acsa__sqlite_of(store), order_number, &scan, err);
 }
 
 /* ---- Balance -------------------------------------------------------------------------- */
@@ -314,28 +291,28 @@ static acsa_wide wide_column(struct acsa__sqlite_row *row, int first)
     return hi * ((acsa_wide)1 << 42) + mid * ((acsa_wide)1 << 21) + lo;
 }
 
-static enum acsa_rc balance_row(sqlite3_stmt *stmt, struct balance_group *group,
-                                acsa_balance_cb cb, void *ctx, struct acsa_error *err)
+/* The group held and where a finished group goes. */
+struct balance_scan {
+    struct balance_group group;
+    acsa_balance_cb cb;
+    void *ctx;
+};
+
+static enum acsa_rc balance_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
 {
+    struct balance_scan *scan = ctx;
+    struct balance_group *group = &scan->group;
     struct acsa_balance_row line;
     memset(&line, 0, sizeof(line));
-    struct acsa__sqlite_row row;
-    acsa__sqlite_row_init(&row, stmt);
-    acsa__sqlite_col_text(&row, 0, line.partner, sizeof(line.partner));
-    acsa__sqlite_col_text(&row, 1, line.currency, sizeof(line.currency));
-    line.account = acsa__sqlite_col_account(&row, 2);
-    line.amount_minor = wide_column(&row, 3);
-    line.quantity_milli = wide_column(&row, 6);
-    enum acsa_rc rc = acsa__sqlite_row_check(&row, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    acsa__sqlite_col_text(row, 0, line.partner, sizeof(line.partner));
+    acsa__sqlite_col_text(row, 1, line.currency, sizeof(line.currency));
+    line.account = acsa__sqlite_col_account(row, 2);
+    line.amount_minor = wide_column(row, 3);
+    line.quantity_milli = wide_column(row, 6);
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
     if (group->started && (strcmp(group->partner, line.partner) != 0 ||
                            strcmp(group->currency, line.currency) != 0)) {
-        rc = group_flush(group, cb, ctx);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
+        ACSA_TRY(group_flush(group, scan->cb, scan->ctx));
     }
     /* GROUP BY yields each account once per partner and currency. */
     ACSA_ASSERT(!group->present[line.account]);
@@ -347,32 +324,11 @@ static enum acsa_rc balance_row(sqlite3_stmt *stmt, struct balance_group *group,
     return ACSA_OK;
 }
 
-static enum acsa_rc balance_scan(struct acsa_store_sqlite *s, sqlite3_stmt *stmt,
-                                 acsa_balance_cb cb, void *ctx, struct acsa_error *err)
-{
-    struct balance_group group;
-    memset(&group, 0, sizeof(group));
-    for (;;) {
-        int code = sqlite3_step(stmt);
-        if (code == SQLITE_DONE) {
-            return group_flush(&group, cb, ctx);
-        }
-        if (code != SQLITE_ROW) {
-            return acsa__sqlite_fail(s, err);
-        }
-        enum acsa_rc rc = balance_row(stmt, &group, cb, ctx, err);
-        if (rc != ACSA_OK) {
-            return rc;
-        }
-    }
-}
-
 enum acsa_rc acsa__sqlite_balance(struct acsa_store *store, const char *partner,
                                   int32_t as_of_day, acsa_balance_cb cb, void *ctx,
                                   struct acsa_error *err)
 {
     ACSA_ASSERT(cb != NULL);
-    struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     bool by_partner = partner != NULL && partner[0] != '\0';
     enum acsa__sqlite_slot slot = by_partner ? ACSA__SQLITE_BALANCE_PARTNER
                                   : as_of_day != ACSA_DATE_NONE ? ACSA__SQLITE_BALANCE
@@ -380,18 +336,15 @@ enum acsa_rc acsa__sqlite_balance(struct acsa_store *store, const char *partner,
     const char *sql = by_partner ? ACSA__SQLITE_BALANCE_PARTNER_SQL
                       : as_of_day != ACSA_DATE_NONE ? ACSA__SQLITE_BALANCE_SQL
                                                     : ACSA__SQLITE_BALANCE_ALL_SQL;
-    sqlite3_stmt *stmt = NULL;
-    enum acsa_rc rc = acsa__sqlite_acquire(s, slot, sql, &stmt, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
-    struct acsa__sqlite_bind b;
-    acsa__sqlite_bind_init(&b, stmt);
-    if (slot != ACSA__SQLITE_BALANCE_ALL) {
-        acsa__sqlite_bind_opt_text(&b, 1, partner);
-        acsa__sqlite_bind_day(&b, 2, as_of_day);
-    }
-    rc = b.rc == SQLITE_OK ? balance_scan(s, stmt, cb, ctx, err) : acsa__sqlite_fail(s, err);
-    acsa__sqlite_release(s, slot, stmt);
-    return rc;
+    /* The whole ledger's statement has no parameters. */
+    const struct acsa__sqlite_value values[] = {OPT_TEXT(partner), DAY(as_of_day)};
+    const struct acsa__sqlite_statement st = {
+        slot, sql, values, slot != ACSA__SQLITE_BALANCE_ALL ? COUNT(values) : 0,
+        ACSA__SQLITE_KEYS_UNIQUE};
+    struct balance_scan scan;
+    memset(&scan, 0, sizeof(scan));
+    scan.cb = cb;
+    scan.ctx = ctx;
+    ACSA_TRY(acsa__sqlite_run_query(acsa__sqlite_of(store), &st, balance_row, &scan, NULL, err));
+    return group_flush(&scan.group, cb, ctx);
 }

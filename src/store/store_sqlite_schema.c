@@ -508,24 +508,20 @@ int acsa_store_schema_version(void)
     return MIGRATION_COUNT;
 }
 
+static enum acsa_rc int_row(void *ctx, struct acsa__sqlite_row *row, struct acsa_error *err)
+{
+    (void)err;
+    *(int64_t *)ctx = sqlite3_column_int64(row->stmt, 0);
+    return ACSA_OK;
+}
+
 /* Reads one integer from a query of constant text. */
 static enum acsa_rc query_int(struct acsa_store_sqlite *s, const char *sql, int64_t *out,
                               struct acsa_error *err)
 {
     *out = 0;
-    sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        return acsa__sqlite_fail(s, err);
-    }
-    enum acsa_rc rc = ACSA_OK;
-    int code = sqlite3_step(stmt);
-    if (code == SQLITE_ROW) {
-        *out = sqlite3_column_int64(stmt, 0);
-    } else if (code != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    sqlite3_finalize(stmt);
-    return rc;
+    const struct acsa__sqlite_statement st = STATEMENT_BARE(ACSA__SQLITE_ONCE, sql);
+    return acsa__sqlite_run_query(s, &st, int_row, out, NULL, err);
 }
 
 /* The version the database is at: 0 for a new file. */
@@ -566,18 +562,13 @@ enum acsa_rc acsa__sqlite_check_created(struct acsa_store_sqlite *s, const char 
 static enum acsa_rc record_version(struct acsa_store_sqlite *s, int64_t version,
                                    struct acsa_error *err)
 {
-    sqlite3_stmt *stmt = NULL;
-    const char *sql = "INSERT INTO schema_migrations (version, applied_at) "
-                      "VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        return acsa__sqlite_fail(s, err);
-    }
-    enum acsa_rc rc = ACSA_OK;
-    if (sqlite3_bind_int64(stmt, 1, version) != SQLITE_OK || sqlite3_step(stmt) != SQLITE_DONE) {
-        rc = acsa__sqlite_fail(s, err);
-    }
-    sqlite3_finalize(stmt);
-    return rc;
+    const struct acsa__sqlite_value values[] = {INT(version)};
+    const struct acsa__sqlite_statement st = STATEMENT_PLAIN(
+        ACSA__SQLITE_ONCE,
+        "INSERT INTO schema_migrations (version, applied_at) "
+        "VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        values);
+    return acsa__sqlite_run_write(s, &st, NULL, err);
 }
 
 /* Applies the next pending migration, if any, in a transaction of its own. The version is

@@ -44,8 +44,8 @@ static enum acsa_rc peer_row(void *ctx, struct acsa__sqlite_row *row, struct acs
     p->received_through = acsa__sqlite_col_int(row, 3);
     p->acked_through = acsa__sqlite_col_int(row, 4);
     p->last_sync_s = acsa__sqlite_col_int(row, 5);
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, p) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, p) : ACSA_OK;
 }
 
 enum acsa_rc acsa__sqlite_peer_put(struct acsa_store *store, const struct acsa_peer *peer,
@@ -206,8 +206,8 @@ static enum acsa_rc record_row(void *ctx, struct acsa__sqlite_row *row, struct a
             row->bad_column = 8;
         }
     }
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK && out->cb != NULL ? out->cb(out->ctx, r) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb != NULL ? out->cb(out->ctx, r) : ACSA_OK;
 }
 
 enum acsa_rc acsa__sqlite_record_get(struct acsa_store *store, const char *origin, int64_t seq,
@@ -391,8 +391,8 @@ static enum acsa_rc quarantine_row(void *ctx, struct acsa__sqlite_row *row, stru
     q.body = sqlite3_column_blob(row->stmt, 8);
     int n = sqlite3_column_bytes(row->stmt, 8);
     q.body_len = n > 0 ? (size_t)n : 0;
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK ? out->cb(out->ctx, &q) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb(out->ctx, &q);
 }
 
 enum acsa_rc acsa__sqlite_quarantine_list(struct acsa_store *store, uint32_t limit,
@@ -501,8 +501,8 @@ static enum acsa_rc fingerprint_row(void *ctx, struct acsa__sqlite_row *row, str
     char number[ACSA_NUMBER_SIZE];
     acsa__sqlite_col_text(row, 0, number, sizeof(number));
     uint64_t fingerprint = (uint64_t)sqlite3_column_int64(row->stmt, 1);
-    enum acsa_rc rc = acsa__sqlite_row_check(row, err);
-    return rc == ACSA_OK ? out->cb(out->ctx, number, fingerprint) : rc;
+    ACSA_TRY(acsa__sqlite_row_check(row, err));
+    return out->cb(out->ctx, number, fingerprint);
 }
 
 enum acsa_rc acsa__sqlite_order_fingerprints(struct acsa_store *store, const char *partner,
