@@ -193,11 +193,8 @@ static enum acsa_rc step_correct(const struct acsa_agreement *agreement, const c
         return err->rc;
     }
     struct bounds b = {0, 0, "", "", NULL};
-    rc = correct_bounds(order, line, cmd, &b, err);
-    rc = rc == ACSA_OK ? check_correction(order, cmd, &b, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(correct_bounds(order, line, cmd, &b, err));
+    ACSA_TRY(check_correction(order, cmd, &b, err));
     int64_t from = *b.field;
     int64_t to = cmd->quantity_milli;
     int64_t value = value_change(line, from, to);
