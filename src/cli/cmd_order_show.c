@@ -360,23 +360,20 @@ static enum acsa_rc show_text(struct acsa_app *app, struct shown_order *s, struc
 {
     header_text(s, cli->today);
     fputs("\nLines\n", stdout);
-    enum acsa_rc rc = lines_text(&s->view.order);
-    if (rc == ACSA_OK && s->view.order.invoice_count > 0) {
+    ACSA_TRY(lines_text(&s->view.order));
+    if (s->view.order.invoice_count > 0) {
         fputs("\nInvoices\n", stdout);
-        rc = invoices_text(&s->view.order);
-    }
-    if (rc != ACSA_OK) {
-        return rc;
+        ACSA_TRY(invoices_text(&s->view.order));
     }
     fputs("\nEvents\n", stdout);
     cli_out_begin(&s->out, stdout, false, event_columns, CLI_LEN(event_columns));
-    rc = acsa_app_order_events(app, s->view.order.number, event_row, s, &cli->err);
-    rc = cli_out_end(&s->out, rc);
-    rc = rc == ACSA_OK ? officials_titles(app, s, cli) : rc;
-    if (rc == ACSA_OK && s->official_count > 0) {
+    enum acsa_rc rc = acsa_app_order_events(app, s->view.order.number, event_row, s, &cli->err);
+    ACSA_TRY(cli_out_end(&s->out, rc));
+    ACSA_TRY(officials_titles(app, s, cli));
+    if (s->official_count > 0) {
         fputs("\nOfficials\n", stdout);
     }
-    for (uint32_t i = 0; rc == ACSA_OK && i < s->official_count; i++) {
+    for (uint32_t i = 0; i < s->official_count; i++) {
         const struct shown_official *o = &s->officials[i];
         char day[ACSA_DATE_TEXT_SIZE];
         static const char *const labels[] = {"Approved by", "Accepted by", "Rejected by"};
@@ -386,7 +383,22 @@ static enum acsa_rc show_text(struct acsa_app *app, struct shown_order *s, struc
         cli_field(stdout, label, "%s%s%s (%s, %s)", o->name, o->title[0] != '\0' ? ", " : "",
                   o->title, o->party, cli_date_text(o->day, day));
     }
-    return rc;
+    return ACSA_OK;
+}
+
+/* Adds the order's events (s->events, which the caller releases) and officials to doc. */
+static enum acsa_rc json_events_officials(struct acsa_app *app, struct shown_order *s,
+                                          struct cli *cli, json_t *doc)
+{
+    ACSA_TRY(acsa_app_order_events(app, s->view.order.number, event_row, s, &cli->err));
+    if (json_object_set(doc, "events", s->events) != 0) {
+        return ACSA_ENOMEM;
+    }
+    ACSA_TRY(officials_titles(app, s, cli));
+    if (json_object_set_new(doc, "officials", officials_json(s)) != 0) {
+        return ACSA_ENOMEM;
+    }
+    return ACSA_OK;
 }
 
 static enum acsa_rc show_json(struct acsa_app *app, struct shown_order *s, struct cli *cli)
@@ -398,14 +410,7 @@ static enum acsa_rc show_json(struct acsa_app *app, struct shown_order *s, struc
         json_decref(s->events);
         return ACSA_ENOMEM;
     }
-    enum acsa_rc rc = acsa_app_order_events(app, s->view.order.number, event_row, s, &cli->err);
-    if (rc == ACSA_OK && json_object_set(doc, "events", s->events) != 0) {
-        rc = ACSA_ENOMEM;
-    }
-    rc = rc == ACSA_OK ? officials_titles(app, s, cli) : rc;
-    if (rc == ACSA_OK && json_object_set_new(doc, "officials", officials_json(s)) != 0) {
-        rc = ACSA_ENOMEM;
-    }
+    enum acsa_rc rc = json_events_officials(app, s, cli, doc);
     json_decref(s->events);
     if (rc != ACSA_OK) {
         json_decref(doc);
@@ -414,24 +419,27 @@ static enum acsa_rc show_json(struct acsa_app *app, struct shown_order *s, struc
     return cli_json_print(stdout, doc);
 }
 
+/* Reads order number with the names it refers to into s, and shows it. */
+static enum acsa_rc show_order(struct cli *cli, struct acsa_app *app, const char *number,
+                               struct shown_order *s)
+{
+    ACSA_TRY(acsa_app_order_get(app, number, &s->view.order, &s->agreement, &cli->err));
+    enum acsa_rc rc = acsa_app_order_view(app, &s->view);
+    acsa_error_clear(&cli->err);
+    if (rc != ACSA_OK) {
+        return acsa_error_set(&cli->err, rc, "", "cannot read the names order %s refers to",
+                              number);
+    }
+    return cli->json ? show_json(app, s, cli) : show_text(app, s, cli);
+}
+
 static int order_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     struct shown_order *s = acsa_calloc(1, sizeof(*s));
     if (s == NULL) {
         return cli_fail(cli, ACSA_ENOMEM);
     }
-    enum acsa_rc rc = acsa_app_order_get(app, ctx, &s->view.order, &s->agreement, &cli->err);
-    if (rc == ACSA_OK) {
-        rc = acsa_app_order_view(app, &s->view);
-        acsa_error_clear(&cli->err);
-        if (rc != ACSA_OK) {
-            acsa_error_set(&cli->err, rc, "", "cannot read the names order %s refers to",
-                           (const char *)ctx);
-        }
-        rc = rc == ACSA_OK ? (cli->json ? show_json(app, s, cli)
-                                       : show_text(app, s, cli))
-                           : rc;
-    }
+    enum acsa_rc rc = show_order(cli, app, ctx, s);
     acsa_free(s);
     return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
 }

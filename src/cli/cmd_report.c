@@ -51,15 +51,23 @@ struct balance_args {
     int32_t as_of;
 };
 
+/* The balance rows grouped into lines, printed by the grouper. */
+static enum acsa_rc balance_grouped(struct acsa_app *app, const struct balance_args *args,
+                                    struct acsa_balance_grouper *grouper,
+                                    struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_balance(app, args->partner, args->as_of, acsa_balance_grouper_row, grouper,
+                              err));
+    return acsa_balance_grouper_finish(grouper);
+}
+
 static int balance_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct balance_args *args = ctx;
     struct cli_list list;
     cli_list_begin(&list, cli, app, balance_columns, CLI_LEN(balance_columns));
     struct acsa_balance_grouper grouper = {.emit = balance_print, .ctx = &list, .err = &cli->err};
-    enum acsa_rc rc = acsa_app_balance(app, args->partner, args->as_of,
-                                       acsa_balance_grouper_row, &grouper, &cli->err);
-    rc = rc == ACSA_OK ? acsa_balance_grouper_finish(&grouper) : rc;
+    enum acsa_rc rc = balance_grouped(app, args, &grouper, &cli->err);
     return cli_list_end(&list, rc);
 }
 

@@ -265,6 +265,29 @@ static json_t *agreement_life_json(const struct acsa_agreement_info *info)
     return life;
 }
 
+/* Reads agreement id as it stands today (its lifecycle into info, its terms into agreement,
+ * both work areas; info NULL when it could not be allocated) and shows it. */
+static enum acsa_rc agreement_show_read(struct cli *cli, struct acsa_app *app, const char *id,
+                                        struct acsa_agreement *agreement,
+                                        struct acsa_agreement_info *info)
+{
+    if (info == NULL) {
+        return ACSA_ENOMEM;
+    }
+    ACSA_TRY(acsa_app_agreement_info(app, id, cli->today, info, &cli->err));
+    ACSA_TRY(acsa_app_agreement_on(app, id, cli->today, agreement, &cli->err));
+    if (cli->json) {
+        json_t *detail = acsa_agreement_detail_json(agreement, cli->today);
+        if (detail != NULL) {
+            json_object_set_new(detail, "lifecycle", agreement_life_json(info));
+        }
+        return cli_json_print(stdout, detail);
+    }
+    agreement_text(agreement, cli->today);
+    agreement_life_text(info);
+    return ACSA_OK;
+}
+
 static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     struct acsa_agreement *agreement = acsa_malloc(sizeof(*agreement));
@@ -272,20 +295,7 @@ static int agreement_show_in(struct cli *cli, struct acsa_app *app, void *ctx)
         return cli_fail(cli, ACSA_ENOMEM);
     }
     struct acsa_agreement_info *info = acsa_malloc(sizeof(*info));
-    enum acsa_rc rc = info == NULL ? ACSA_ENOMEM
-                                   : acsa_app_agreement_info(app, ctx, cli->today, info,
-                                                             &cli->err);
-    rc = rc == ACSA_OK ? acsa_app_agreement_on(app, ctx, cli->today, agreement, &cli->err) : rc;
-    if (rc == ACSA_OK && cli->json) {
-        json_t *detail = acsa_agreement_detail_json(agreement, cli->today);
-        if (detail != NULL) {
-            json_object_set_new(detail, "lifecycle", agreement_life_json(info));
-        }
-        rc = cli_json_print(stdout, detail);
-    } else if (rc == ACSA_OK) {
-        agreement_text(agreement, cli->today);
-        agreement_life_text(info);
-    }
+    enum acsa_rc rc = agreement_show_read(cli, app, ctx, agreement, info);
     acsa_free(info);
     acsa_free(agreement);
     return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);

@@ -575,6 +575,14 @@ static enum acsa_rc chain_row(void *ctx, const struct acsa_record_row *row)
     return rc;
 }
 
+/* The records of order number, once the order is known to exist. */
+static enum acsa_rc order_chain_list(struct acsa_app *app, const char *number,
+                                     struct cli_list *list, struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_order_get(app, number, NULL, NULL, err));
+    return acsa_app_order_records(app, number, chain_row, list, err);
+}
+
 static int order_chain_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     static const struct cli_column columns[] = {
@@ -584,9 +592,7 @@ static int order_chain_in(struct cli *cli, struct acsa_app *app, void *ctx)
     const char *number = ctx;
     struct cli_list list;
     cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));
-    enum acsa_rc rc = acsa_app_order_get(app, number, NULL, NULL, &cli->err);
-    rc = rc == ACSA_OK ? acsa_app_order_records(app, number, chain_row, &list, &cli->err)
-                       : rc;
+    enum acsa_rc rc = order_chain_list(app, number, &list, &cli->err);
     return cli_list_end(&list, rc);
 }
 

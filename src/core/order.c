@@ -568,18 +568,17 @@ enum acsa_rc acsa_order_create(const struct acsa_agreement *agreement,
     acsa_error_clear(err);
     memset(out_order, 0, sizeof(*out_order));
     memset(out_event, 0, sizeof(*out_event));
-    enum acsa_rc rc = check_entry(agreement, activity, draft, day, err);
-    rc = rc == ACSA_OK ? acsa_order_create_dates(agreement, activity, draft, day, err) : rc;
+    /* Every check before fill_order leaves out_order as cleared above. */
+    ACSA_TRY(check_entry(agreement, activity, draft, day, err));
+    ACSA_TRY(acsa_order_create_dates(agreement, activity, draft, day, err));
     struct acsa_order_draft checked = *draft;
-    for (uint32_t i = 0; rc == ACSA_OK && i < draft->line_count; i++) {
-        rc = check_line(agreement, draft, i, &checked.lines[i], err);
+    for (uint32_t i = 0; i < draft->line_count; i++) {
+        ACSA_TRY(check_line(agreement, draft, i, &checked.lines[i], err));
     }
-    if (rc == ACSA_OK && actor[0] == '\0') {
-        rc = acsa_error_set(err, ACSA_EUSAGE, "by", "by: who raises the order is required");
+    if (actor[0] == '\0') {
+        return acsa_error_set(err, ACSA_EUSAGE, "by", "by: who raises the order is required");
     }
-    if (rc == ACSA_OK) {
-        rc = fill_order(agreement, activity, &checked, number, day, out_order, err);
-    }
+    enum acsa_rc rc = fill_order(agreement, activity, &checked, number, day, out_order, err);
     if (rc != ACSA_OK) {
         memset(out_order, 0, sizeof(*out_order));
         return rc;
@@ -1423,6 +1422,15 @@ static enum acsa_rc check_complete(const struct acsa_order *order, struct acsa_e
     return ACSA_OK;
 }
 
+/* A rejection gives its reason and is made by an official the agreement names. */
+static enum acsa_rc check_reject(const struct acsa_agreement *agreement,
+                                 const struct acsa_order *order,
+                                 const struct acsa_command *cmd, struct acsa_error *err)
+{
+    ACSA_TRY(acsa__order_need_reason(cmd, err));
+    return check_official(agreement, order, cmd, err);
+}
+
 static enum acsa_rc step_simple(const struct acsa_agreement *agreement,
                                 struct acsa_order *order, const struct acsa_command *cmd,
                                 struct acsa_error *err)
@@ -1442,8 +1450,7 @@ static enum acsa_rc step_simple(const struct acsa_agreement *agreement,
         order->state = ACSA_STATE_ACCEPTED;
         break;
     case ACSA_STEP_REJECT:
-        rc = acsa__order_need_reason(cmd, err);
-        rc = rc == ACSA_OK ? check_official(agreement, order, cmd, err) : rc;
+        rc = check_reject(agreement, order, cmd, err);
         order->state = ACSA_STATE_REJECTED;
         break;
     case ACSA_STEP_CANCEL:
@@ -1489,7 +1496,6 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
                              struct acsa_order *order, const struct acsa_command *cmd,
                              struct acsa_event *event, struct acsa_error *err)
 {
-    enum acsa_rc rc = ACSA_OK;
     switch (cmd->step) {
     case ACSA_STEP_ISSUE:
         return step_issue(order, cmd, err);
@@ -1506,9 +1512,8 @@ static enum acsa_rc dispatch(const struct acsa_agreement *agreement, const char 
     case ACSA_STEP_CONVERT:
         return step_convert(agreement, nation, order, cmd, event, err);
     case ACSA_STEP_RESOLVE:
-        rc = check_official(agreement, order, cmd, err);
-        return rc == ACSA_OK ? acsa__order_fix_apply(agreement, nation, order, cmd, event, err)
-                             : rc;
+        ACSA_TRY(check_official(agreement, order, cmd, err));
+        return acsa__order_fix_apply(agreement, nation, order, cmd, event, err);
     case ACSA_STEP_CLOSE_LINE:
     case ACSA_STEP_CORRECT:
     case ACSA_STEP_AMEND:
@@ -1594,19 +1599,13 @@ static enum acsa_rc apply_step(const struct acsa_agreement *agreement, const cha
                                bool overlay, struct acsa_event *out_event,
                                struct acsa_error *err)
 {
-    enum acsa_rc rc = check_common(order, command, err);
-    rc = rc == ACSA_OK ? acsa_order_step_dates(agreement, order, command, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(check_common(order, command, err));
+    ACSA_TRY(acsa_order_step_dates(agreement, order, command, err));
     /* Work on a copy: the caller's order changes only when every rule held. */
     struct acsa_order next = *order;
     struct acsa_event event;
     event_begin(&event, order, command);
-    rc = dispatch(agreement, nation, &next, command, &event, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(dispatch(agreement, nation, &next, command, &event, err));
     if (overlay) {
         next.state_before_dispute = next.state;
         next.state = ACSA_STATE_DISPUTED;
@@ -1734,21 +1733,15 @@ enum acsa_rc acsa_order_exchange(const struct acsa_agreement *agreement, const c
     acsa_error_clear(err);
     memset(out_event, 0, sizeof(*out_event));
     memset(out_other_event, 0, sizeof(*out_other_event));
-    enum acsa_rc rc = check_common(order, command, err);
-    rc = rc == ACSA_OK ? check_common(other, command, err) : rc;
-    rc = rc == ACSA_OK ? acsa_order_step_dates(agreement, order, command, err) : rc;
-    rc = rc == ACSA_OK ? acsa_order_step_dates(agreement, other, command, err) : rc;
-    rc = rc == ACSA_OK ? check_exchange_pair(order, other, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(check_common(order, command, err));
+    ACSA_TRY(check_common(other, command, err));
+    ACSA_TRY(acsa_order_step_dates(agreement, order, command, err));
+    ACSA_TRY(acsa_order_step_dates(agreement, other, command, err));
+    ACSA_TRY(check_exchange_pair(order, other, err));
     int64_t open_a = order->received_value_minor - order->kind_settled_minor;
     int64_t open_b = other->received_value_minor - other->kind_settled_minor;
     int64_t open_b_in_a = 0;
-    rc = exchange_rate(order, other, command, open_b, &open_b_in_a, err);
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(exchange_rate(order, other, command, open_b, &open_b_in_a, err));
     int64_t matched = open_a < open_b_in_a ? open_a : open_b_in_a;
     if (matched == 0 && command->exchange_more > 0) {
         return acsa_error_set(err, ACSA_EREFUSED, "with", "with: order %s has nothing left to "

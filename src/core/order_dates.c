@@ -117,9 +117,9 @@ enum acsa_rc acsa_order_create_dates(const struct acsa_agreement *agreement,
                               "need_by: %s is before the order date (%s)",
                               acsa_date_format(draft->need_by_day, n), acsa_date_format(day, d));
     }
-    enum acsa_rc rc = check_activity_window(agreement, activity, day, err);
-    return rc == ACSA_OK ? check_back_entry(agreement, day, draft->recorded_day,
-                                            draft->backdate_reason, true, err) : rc;
+    ACSA_TRY(check_activity_window(agreement, activity, day, err));
+    return check_back_entry(agreement, day, draft->recorded_day, draft->backdate_reason, true,
+                            err);
 }
 
 /* A step of an order not yet accepted: it may not be taken under an agreement that ended. */
@@ -156,13 +156,13 @@ enum acsa_rc acsa_order_step_dates(const struct acsa_agreement *agreement,
     if (today != RECORDED_UNKNOWN && day_known(today) && day > today) {
         return after_today(day, today, err);
     }
-    enum acsa_rc rc = not_before(day, order->last_step_day, "the order's previous step", err);
-    if (rc == ACSA_OK && command->step == ACSA_STEP_INVOICE) {
-        rc = not_before(day, order->delivered_day, "the last receipt", err);
+    ACSA_TRY(not_before(day, order->last_step_day, "the order's previous step", err));
+    if (command->step == ACSA_STEP_INVOICE) {
+        ACSA_TRY(not_before(day, order->delivered_day, "the last receipt", err));
     }
-    if (rc == ACSA_OK && command->step == ACSA_STEP_PAY) {
-        rc = not_before(day, order->invoiced_day, "the invoice", err);
+    if (command->step == ACSA_STEP_PAY) {
+        ACSA_TRY(not_before(day, order->invoiced_day, "the invoice", err));
     }
-    return rc == ACSA_OK ? check_back_entry(agreement, day, today, command->backdate_reason,
-                                            new_order_step(order, command->step), err) : rc;
+    return check_back_entry(agreement, day, today, command->backdate_reason,
+                            new_order_step(order, command->step), err);
 }

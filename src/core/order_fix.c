@@ -74,8 +74,8 @@ static enum acsa_rc step_close_line(const struct acsa_agreement *agreement, cons
                                     struct acsa_order *order, const struct acsa_command *cmd,
                                     struct acsa_event *event, struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__order_need_reason(cmd, err);
-    struct acsa_order_line *line = rc == ACSA_OK ? acsa__order_line(order, cmd, err) : NULL;
+    ACSA_TRY(acsa__order_need_reason(cmd, err));
+    struct acsa_order_line *line = acsa__order_line(order, cmd, err);
     if (line == NULL) {
         return err->rc;
     }
@@ -187,17 +187,14 @@ static enum acsa_rc step_correct(const struct acsa_agreement *agreement, const c
                                  struct acsa_order *order, const struct acsa_command *cmd,
                                  struct acsa_event *event, struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__order_need_reason(cmd, err);
-    struct acsa_order_line *line = rc == ACSA_OK ? acsa__order_line(order, cmd, err) : NULL;
+    ACSA_TRY(acsa__order_need_reason(cmd, err));
+    struct acsa_order_line *line = acsa__order_line(order, cmd, err);
     if (line == NULL) {
         return err->rc;
     }
     struct bounds b = {0, 0, "", "", NULL};
-    rc = correct_bounds(order, line, cmd, &b, err);
-    rc = rc == ACSA_OK ? check_correction(order, cmd, &b, err) : rc;
-    if (rc != ACSA_OK) {
-        return rc;
-    }
+    ACSA_TRY(correct_bounds(order, line, cmd, &b, err));
+    ACSA_TRY(check_correction(order, cmd, &b, err));
     int64_t from = *b.field;
     int64_t to = cmd->quantity_milli;
     int64_t value = value_change(line, from, to);
@@ -230,8 +227,8 @@ static enum acsa_rc step_correct(const struct acsa_agreement *agreement, const c
 static enum acsa_rc step_reject_return(struct acsa_order *order, const struct acsa_command *cmd,
                                        struct acsa_error *err)
 {
-    enum acsa_rc rc = acsa__order_need_reason(cmd, err);
-    struct acsa_order_line *line = rc == ACSA_OK ? acsa__order_line(order, cmd, err) : NULL;
+    ACSA_TRY(acsa__order_need_reason(cmd, err));
+    struct acsa_order_line *line = acsa__order_line(order, cmd, err);
     if (line == NULL) {
         return err->rc;
     }

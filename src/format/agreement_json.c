@@ -697,44 +697,28 @@ static enum acsa_rc parse_pricing_basis(json_t *root, struct acsa_agreement *out
 static enum acsa_rc parse_date_rules(json_t *root, struct acsa_agreement *out,
                                      struct acsa_error *err)
 {
-    enum acsa_rc rc = parse_int_member(root, "planning_days_before", false,
-                                       DEFAULT_PLANNING_DAYS_BEFORE, 0, ACSA_AGREEMENT_DAYS_MAX,
-                                       &out->planning_days_before, err);
-    rc = rc == ACSA_OK ? parse_int_member(root, "days_after", false, DEFAULT_DAYS_AFTER, 0,
-                                          ACSA_AGREEMENT_DAYS_MAX, &out->days_after, err) : rc;
-    return rc == ACSA_OK ? parse_int_member(root, "backdate_days", false, DEFAULT_BACKDATE_DAYS,
-                                            0, ACSA_AGREEMENT_DAYS_MAX, &out->backdate_days,
-                                            err)
-                         : rc;
+    ACSA_TRY(parse_int_member(root, "planning_days_before", false, DEFAULT_PLANNING_DAYS_BEFORE,
+                              0, ACSA_AGREEMENT_DAYS_MAX, &out->planning_days_before, err));
+    ACSA_TRY(parse_int_member(root, "days_after", false, DEFAULT_DAYS_AFTER, 0,
+                              ACSA_AGREEMENT_DAYS_MAX, &out->days_after, err));
+    return parse_int_member(root, "backdate_days", false, DEFAULT_BACKDATE_DAYS, 0,
+                            ACSA_AGREEMENT_DAYS_MAX, &out->backdate_days, err);
 }
 
 /* Money and deadlines: settlement, currencies, conversion, invoicing, ageing, pricing. */
 static enum acsa_rc parse_money_terms(json_t *root, struct acsa_agreement *out,
                                       struct acsa_error *err)
 {
-    enum acsa_rc rc = parse_settlement(root, out, err);
-    if (rc == ACSA_OK) {
-        rc = parse_currencies(root, out, err);
-    }
-    if (rc == ACSA_OK) {
-        rc = parse_conversion(root, out, err);
-    }
-    if (rc == ACSA_OK) {
-        rc = parse_int_member(root, "invoice_within_days", false, DEFAULT_INVOICE_WITHIN_DAYS,
-                              1, ACSA_AGREEMENT_DAYS_MAX, &out->invoice_within_days, err);
-    }
-    if (rc == ACSA_OK) {
-        rc = parse_ageing(root, out, err);
-    }
-    if (rc == ACSA_OK) {
-        rc = parse_pricing_basis(root, out, err);
-    }
-    rc = rc == ACSA_OK ? parse_date_rules(root, out, err) : rc;
-    if (rc == ACSA_OK) {
-        rc = parse_int_member(root, "transit_days", false, ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT, 1,
-                              ACSA_AGREEMENT_DAYS_MAX, &out->transit_days, err);
-    }
-    return rc;
+    ACSA_TRY(parse_settlement(root, out, err));
+    ACSA_TRY(parse_currencies(root, out, err));
+    ACSA_TRY(parse_conversion(root, out, err));
+    ACSA_TRY(parse_int_member(root, "invoice_within_days", false, DEFAULT_INVOICE_WITHIN_DAYS, 1,
+                              ACSA_AGREEMENT_DAYS_MAX, &out->invoice_within_days, err));
+    ACSA_TRY(parse_ageing(root, out, err));
+    ACSA_TRY(parse_pricing_basis(root, out, err));
+    ACSA_TRY(parse_date_rules(root, out, err));
+    return parse_int_member(root, "transit_days", false, ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT, 1,
+                            ACSA_AGREEMENT_DAYS_MAX, &out->transit_days, err);
 }
 
 static bool is_path_like(const char *text, size_t len)

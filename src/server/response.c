@@ -212,8 +212,8 @@ enum acsa_rc acsa__server_job_refuse(struct acsa_app *app, struct request *req, 
 {
     req->audit_err = *err;
     req->refused_status = status != 0 ? status : acsa__server_status_of_rc(err->rc);
-    enum acsa_rc rc = acsa__server_job_refused(app, req);
-    return rc == ACSA_OK ? err->rc : rc;
+    ACSA_TRY(acsa__server_job_refused(app, req));
+    return err->rc;
 }
 
 void acsa__server_refuse(struct request *req, int status, const struct acsa_error *err)

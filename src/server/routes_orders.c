@@ -536,6 +536,27 @@ static enum acsa_rc with_parse(struct order_args *args, json_t *with, struct acs
     return ACSA_OK;
 }
 
+/* The step's fields that need more than their JSON type checked, while doc still holds them:
+ * the amount in its currency, the corrected step, the settlement and the orders exchanged with. */
+static enum acsa_rc step_check(struct order_args *args, const char *amount,
+                               const struct acsa_currency *currency, const char *rate,
+                               json_t *with, struct acsa_error *err)
+{
+    struct acsa_command *c = &args->command;
+    if (currency != NULL) {
+        snprintf(c->currency, sizeof(c->currency), "%s", currency->code);
+        ACSA_TRY(acsa__server_json_in_amount(amount, currency, "amount", &c->amount_minor, err));
+    }
+    if (args->corrected[0] != '\0') {
+        ACSA_TRY(acsa__server_route_corrected_step(args->corrected, &c->corrected_step, err));
+    }
+    ACSA_TRY(settlement_check(c, rate, err));
+    if (with != NULL) {
+        ACSA_TRY(with_parse(args, with, err));
+    }
+    return ACSA_OK;
+}
+
 /* The body of a step into args; false after answering. */
 static bool step_parse(struct request *req, struct order_args *args, unsigned needs)
 {
@@ -588,16 +609,7 @@ static bool step_parse(struct request *req, struct order_args *args, unsigned ne
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = ACSA_OK;
-    if (currency != NULL) {
-        rc = acsa__server_json_in_amount(amount, currency, "amount", &c->amount_minor, &err);
-        snprintf(c->currency, sizeof(c->currency), "%s", currency->code);
-    }
-    if (rc == ACSA_OK && args->corrected[0] != '\0') {
-        rc = acsa__server_route_corrected_step(args->corrected, &c->corrected_step, &err);
-    }
-    rc = rc == ACSA_OK ? settlement_check(c, rate, &err) : rc;
-    rc = rc == ACSA_OK && with != NULL ? with_parse(args, with, &err) : rc;
+    enum acsa_rc rc = step_check(args, amount, currency, rate, with, &err);
     json_decref(doc);
     if (rc != ACSA_OK) {
         acsa__server_refuse(req, 400, &err);

@@ -44,6 +44,19 @@ static enum acsa_rc remove_lines(json_t *array, struct acsa_amend *changes,
     return ACSA_OK;
 }
 
+/* The lines an amend adds and removes, each list when the body gives it. */
+static enum acsa_rc amend_lines_parse(json_t *add, json_t *remove, struct acsa_amend *changes,
+                                      struct acsa_error *err)
+{
+    if (add != NULL) {
+        ACSA_TRY(acsa__server_route_order_lines(&changes->add, add, err));
+    }
+    if (remove != NULL) {
+        ACSA_TRY(remove_lines(remove, changes, err));
+    }
+    return ACSA_OK;
+}
+
 bool acsa__server_route_amend_parse(struct request *req, struct acsa_amend *changes,
                        struct acsa_command *cmd)
 {
@@ -70,9 +83,7 @@ bool acsa__server_route_amend_parse(struct request *req, struct acsa_amend *chan
     changes->set_need_by = fields[4].seen;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc =
-        add != NULL ? acsa__server_route_order_lines(&changes->add, add, &err) : ACSA_OK;
-    rc = rc == ACSA_OK && remove != NULL ? remove_lines(remove, changes, &err) : rc;
+    enum acsa_rc rc = amend_lines_parse(add, remove, changes, &err);
     json_decref(doc);
     if (rc != ACSA_OK) {
         acsa__server_refuse(req, 400, &err);

@@ -28,15 +28,22 @@ static enum acsa_rc entry_json(void *ctx, const struct acsa_quarantine_row *row)
     return *out != NULL ? ACSA_OK : ACSA_ENOMEM;
 }
 
+/* Resolves the entry, then reads it back as JSON into *entry. */
+static enum acsa_rc resolve_and_read(struct acsa_app *app, const struct resolve_args *args,
+                                     json_t **entry, struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_quarantine_resolve(app, args->id, args->action, args->by, args->reason,
+                                         (int64_t)time(NULL), err));
+    return acsa_app_quarantine_get(app, args->id, entry_json, entry, err);
+}
+
 static enum acsa_rc resolve_job(struct acsa_app *app, struct request *req)
 {
     const struct resolve_args *args = req->job_args;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_quarantine_resolve(app, args->id, args->action, args->by,
-                                                  args->reason, (int64_t)time(NULL), &err);
     json_t *entry = NULL;
-    rc = rc == ACSA_OK ? acsa_app_quarantine_get(app, args->id, entry_json, &entry, &err) : rc;
+    enum acsa_rc rc = resolve_and_read(app, args, &entry, &err);
     if (rc != ACSA_OK) {
         json_decref(entry);
         /* The app recorded the refusal (and a retry still refused) in the audit log. */

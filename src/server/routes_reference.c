@@ -64,6 +64,19 @@ void acsa__server_route_agreements_list(struct request *req)
     acsa__server_page_respond(req, &scan.page, rc, &err, NULL);
 }
 
+/* The agreement id in its file format into *text; agreement is the work area (NULL when it
+ * could not be allocated). */
+static enum acsa_rc agreement_text(struct acsa_app *app, const char *id,
+                                   struct acsa_agreement *agreement, char **text,
+                                   struct acsa_error *err)
+{
+    if (agreement == NULL) {
+        return ACSA_ENOMEM;
+    }
+    ACSA_TRY(acsa_app_agreement_get(app, id, agreement, err));
+    return acsa_agreement_to_json(agreement, text, err);
+}
+
 /* Answers the agreement id in its file format (status 200 or 201). */
 static enum acsa_rc agreement_answer(struct acsa_app *app, struct request *req, const char *id,
                                      int status)
@@ -72,9 +85,7 @@ static enum acsa_rc agreement_answer(struct acsa_app *app, struct request *req, 
     struct acsa_error err;
     acsa_error_clear(&err);
     char *text = NULL;
-    enum acsa_rc rc = agreement == NULL ? ACSA_ENOMEM : ACSA_OK;
-    rc = rc == ACSA_OK ? acsa_app_agreement_get(app, id, agreement, &err) : rc;
-    rc = rc == ACSA_OK ? acsa_agreement_to_json(agreement, &text, &err) : rc;
+    enum acsa_rc rc = agreement_text(app, id, agreement, &text, &err);
     acsa_free(agreement);
     if (rc != ACSA_OK) {
         acsa__server_problem_rc(req, rc, &err);
@@ -360,13 +371,20 @@ void acsa__server_route_activities_list(struct request *req)
     acsa__server_page_respond(req, &page, rc, &err, NULL);
 }
 
+/* Adds the activity, then reads it back as stored. */
+static enum acsa_rc activity_add_and_read(struct acsa_app *app, struct acsa_activity *activity,
+                                          struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_activity_add(app, activity, &activity->id, err));
+    return acsa_app_activity_get(app, activity->id, activity, err);
+}
+
 static enum acsa_rc activity_add_job(struct acsa_app *app, struct request *req)
 {
     struct acsa_activity *activity = req->job_args;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_activity_add(app, activity, &activity->id, &err);
-    rc = rc == ACSA_OK ? acsa_app_activity_get(app, activity->id, activity, &err) : rc;
+    enum acsa_rc rc = activity_add_and_read(app, activity, &err);
     if (rc != ACSA_OK) {
         acsa__server_problem_rc(req, rc, &err);
         return rc;

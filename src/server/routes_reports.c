@@ -22,6 +22,15 @@ static enum acsa_rc balance_offer(void *ctx, const struct acsa_balance_line *l, 
     return acsa__server_page_offer(ctx, key, acsa_balance_line_json(l, net));
 }
 
+/* The balance rows grouped into lines, offered to the grouper's page. */
+static enum acsa_rc balance_grouped(struct acsa_app *reader, const char *partner, int32_t as_of,
+                                    struct acsa_balance_grouper *grouper,
+                                    struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_balance(reader, partner, as_of, acsa_balance_grouper_row, grouper, err));
+    return acsa_balance_grouper_finish(grouper);
+}
+
 void acsa__server_route_balance(struct request *req)
 {
     struct acsa_error err;
@@ -39,9 +48,7 @@ void acsa__server_route_balance(struct request *req)
     if (!acsa__server_query_parse(req, query, LEN(query))) {
         return;
     }
-    enum acsa_rc rc = acsa_app_balance(acsa__server_reader(req), partner, as_of,
-                                       acsa_balance_grouper_row, &grouper, &err);
-    rc = rc == ACSA_OK ? acsa_balance_grouper_finish(&grouper) : rc;
+    enum acsa_rc rc = balance_grouped(acsa__server_reader(req), partner, as_of, &grouper, &err);
     acsa__server_page_respond(req, &page, rc, &err, NULL);
 }
 
@@ -92,6 +99,17 @@ static json_t *totals_json(struct overdue_scan *scan, int32_t as_of)
                      "disputed", disputed);
 }
 
+/* The overdue report into scan, once its section of disputed orders could be allocated. */
+static enum acsa_rc overdue_report(struct request *req, struct overdue_scan *scan,
+                                   int32_t as_of, struct acsa_error *err)
+{
+    if (scan->disputed == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
+    }
+    return acsa_app_overdue(acsa__server_reader(req), as_of, &req->user, ACSA_OVERDUE_ALL,
+                            overdue_row, scan, &scan->totals, err);
+}
+
 void acsa__server_route_overdue(struct request *req)
 {
     struct acsa_error err;
@@ -110,13 +128,7 @@ void acsa__server_route_overdue(struct request *req)
         JIN("as_of", JIN_DATE, false, &as_of, 0),
     };
     if (acsa__server_query_parse(req, query, LEN(query))) {
-        enum acsa_rc rc = scan->disputed != NULL ? ACSA_OK
-                                                 : acsa_error_set(&err, ACSA_ENOMEM, NULL,
-                                                                  "out of memory");
-        rc = rc == ACSA_OK ? acsa_app_overdue(acsa__server_reader(req), as_of, &req->user,
-                                              ACSA_OVERDUE_ALL, overdue_row, scan,
-                                              &scan->totals, &err)
-                           : rc;
+        enum acsa_rc rc = overdue_report(req, scan, as_of, &err);
         acsa__server_page_respond(req, &scan->page, rc, &err,
                                   rc == ACSA_OK ? totals_json(scan, as_of) : NULL);
     }
@@ -146,7 +158,6 @@ static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
     struct acsa_error err;
     acsa_error_clear(&err);
     args->converted = json_array();
-    enum acsa_rc rc = args->converted != NULL ? ACSA_OK : ACSA_ENOMEM;
     /* An approver is the signed-in user, never a name in the body: the API acts as the
      * person who signed in, as for every order step. */
     struct acsa_convert_options opts = {.as_of = args->as_of, .today = req->today,
@@ -155,7 +166,10 @@ static enum acsa_rc convert_job(struct acsa_app *app, struct request *req)
                                         .automatic_only = false};
     struct acsa_convert_result result;
     memset(&result, 0, sizeof(result));
-    rc = rc == ACSA_OK ? acsa_app_convert(app, &opts, converted_one, args, &result, &err) : rc;
+    enum acsa_rc rc = ACSA_ENOMEM;
+    if (args->converted != NULL) {
+        rc = acsa_app_convert(app, &opts, converted_one, args, &result, &err);
+    }
     if (rc != ACSA_OK) {
         json_decref(args->converted);
         acsa__server_problem_rc(req, rc, &err);
@@ -208,6 +222,15 @@ static enum acsa_rc stats_page(const struct acsa_monthly *monthly, struct page *
     return rc;
 }
 
+/* The monthly figures from from_day, as the viewer may see them, offered to page. */
+static enum acsa_rc monthly_page(struct acsa_app *reader, int32_t from_day,
+                                 const struct acsa_user *viewer, struct acsa_monthly *monthly,
+                                 struct page *page, struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_monthly(reader, from_day, viewer, monthly, err));
+    return stats_page(monthly, page);
+}
+
 void acsa__server_route_stats_monthly(struct request *req)
 {
     struct acsa_error err;
@@ -226,8 +249,7 @@ void acsa__server_route_stats_monthly(struct request *req)
     int32_t from_day = acsa_date_from_ymd(first / 12, first % 12 + 1, 1);
     struct acsa_monthly monthly;
     enum acsa_rc rc =
-        acsa_app_monthly(acsa__server_reader(req), from_day, &req->user, &monthly, &err);
-    rc = rc == ACSA_OK ? stats_page(&monthly, &page) : rc;
+        monthly_page(acsa__server_reader(req), from_day, &req->user, &monthly, &page, &err);
     acsa_app_monthly_free(&monthly);
     acsa__server_page_respond(req, &page, rc, &err,
                  json_pack("{s:i, s:o}", "months", (int)months, "from",

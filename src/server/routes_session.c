@@ -115,13 +115,20 @@ void acsa__server_route_users_create(struct request *req)
     acsa__server_submit(req, user_add_job, NULL, args);
 }
 
+/* Disables the user, then reads the account back as stored. */
+static enum acsa_rc user_disable_and_read(struct acsa_app *app, const char *username,
+                                          struct acsa_user *user, struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_user_disable(app, username, err));
+    return acsa_app_user_get(app, username, user, err);
+}
+
 static enum acsa_rc user_disable_job(struct acsa_app *app, struct request *req)
 {
     struct acsa_user user;
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_user_disable(app, req->params[0], &err);
-    rc = rc == ACSA_OK ? acsa_app_user_get(app, req->params[0], &user, &err) : rc;
+    enum acsa_rc rc = user_disable_and_read(app, req->params[0], &user, &err);
     if (rc != ACSA_OK) {
         acsa__server_problem_rc(req, rc, &err);
         return rc;
@@ -246,23 +253,33 @@ static enum acsa_rc token_find(void *ctx, const struct acsa_token_info *token)
     return ACSA_OK;
 }
 
+/* Revokes token args->id when it is among those the user may see (a manager sees every
+ * token); args->found says whether it was. */
+static enum acsa_rc token_revoke_seen(struct acsa_app *app, const struct acsa_user *user,
+                                      struct token_args *args, struct acsa_error *err)
+{
+    bool manager = acsa_authz_action(user, ACSA_ACTION_MANAGE_USERS);
+    ACSA_TRY(acsa_app_token_list(app, manager ? "" : user->username, token_find, args, err));
+    if (!args->found) {
+        return ACSA_OK;
+    }
+    return acsa_app_token_revoke(app, args->id, err);
+}
+
 static enum acsa_rc token_revoke_job(struct acsa_app *app, struct request *req)
 {
     struct token_args *args = req->job_args;
-    bool manager = acsa_authz_action(&req->user, ACSA_ACTION_MANAGE_USERS);
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_token_list(app, manager ? "" : req->user.username, token_find,
-                                          args, &err);
-    if (rc == ACSA_OK && !args->found) {
-        acsa_error_set(&err, ACSA_ENOTFOUND, "id", "id: no token %lld of yours",
-                       (long long)args->id);
-        return acsa__server_job_refuse(app, req, 404, &err);
-    }
-    rc = rc == ACSA_OK ? acsa_app_token_revoke(app, args->id, &err) : rc;
+    enum acsa_rc rc = token_revoke_seen(app, &req->user, args, &err);
     if (rc != ACSA_OK) {
         acsa__server_problem_rc(req, rc, &err);
         return rc;
+    }
+    if (!args->found) {
+        acsa_error_set(&err, ACSA_ENOTFOUND, "id", "id: no token %lld of yours",
+                       (long long)args->id);
+        return acsa__server_job_refuse(app, req, 404, &err);
     }
     acsa__server_response_empty(req, 204);
     return ACSA_OK;

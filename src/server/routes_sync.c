@@ -296,6 +296,14 @@ static void respond_buf(struct request *req, enum acsa_rc rc, struct acsa_sync_b
     acsa__server_response_text(req, 200, content_type, buf->data, buf->len);
 }
 
+/* What this node holds of the partner's records and of its own. */
+static enum acsa_rc sync_status(struct acsa_app *app, const char *party, struct acsa_peer *peer,
+                                int64_t *last, struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_peer_get(app, party, peer, err));
+    return acsa_app_own_last_seq(app, last, err);
+}
+
 static void status_reply(struct request *req)
 {
     struct acsa_app *app = acsa__server_reader(req);
@@ -303,8 +311,7 @@ static void status_reply(struct request *req)
     struct acsa_error err;
     acsa_error_clear(&err);
     int64_t last = 0;
-    enum acsa_rc rc = acsa_app_peer_get(app, req->peer, &peer, &err);
-    rc = rc == ACSA_OK ? acsa_app_own_last_seq(app, &last, &err) : rc;
+    enum acsa_rc rc = sync_status(app, req->peer, &peer, &last, &err);
     if (rc != ACSA_OK) {
         acsa__server_problem_rc(req, rc, &err);
         return;
@@ -315,19 +322,27 @@ static void status_reply(struct request *req)
                                          "last_seq", (json_int_t)last));
 }
 
+/* Imports the request's batch when the partner that signed the request sent it. */
+static enum acsa_rc batch_import_from_peer(struct acsa_app *app, struct request *req,
+                                           struct acsa_batch_result *result,
+                                           struct acsa_error *err)
+{
+    struct acsa_batch_info info;
+    ACSA_TRY(acsa_batch_peek((const uint8_t *)req->body, req->body_size, &info, err));
+    if (strcmp(info.sender, req->peer) != 0) {
+        return acsa_error_set(err, ACSA_EFORBIDDEN, "sender", "sender: a batch of %s sent by "
+                              "the node of %s", info.sender, req->peer);
+    }
+    return acsa_app_batch_import(app, (const uint8_t *)req->body, req->body_size, "sync",
+                                 (int64_t)time(NULL), result, err);
+}
+
 static enum acsa_rc job_batch_import(struct acsa_app *app, struct request *req)
 {
     struct acsa_batch_result result;
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct acsa_batch_info info;
-    enum acsa_rc rc = acsa_batch_peek((const uint8_t *)req->body, req->body_size, &info, &err);
-    if (rc == ACSA_OK && strcmp(info.sender, req->peer) != 0) {
-        rc = acsa_error_set(&err, ACSA_EFORBIDDEN, "sender", "sender: a batch of %s sent by the "
-                            "node of %s", info.sender, req->peer);
-    }
-    rc = rc == ACSA_OK ? acsa_app_batch_import(app, (const uint8_t *)req->body, req->body_size,
-                                               "sync", (int64_t)time(NULL), &result, &err) : rc;
+    enum acsa_rc rc = batch_import_from_peer(app, req, &result, &err);
     if (rc == ACSA_OK) {
         acsa__server_response_json(req, 200, acsa_batch_result_json(&result));
     } else if (rc == ACSA_ECONFLICT) {

@@ -787,30 +787,40 @@ static enum acsa_rc server_prepare(struct server *server, struct acsa_error *err
         return acsa_error_set(err, ACSA_ESTORAGE, NULL, "libsodium cannot be initialised");
     }
     const struct acsa_server_config *config = server->config;
-    enum acsa_rc rc = ACSA_OK;
     if (config->tls_cert_path != NULL) {
-        rc = read_pem(config->tls_cert_path, &server->tls_cert, err);
-        rc = rc == ACSA_OK ? read_pem(config->tls_key_path, &server->tls_key, err) : rc;
+        ACSA_TRY(read_pem(config->tls_cert_path, &server->tls_cert, err));
+        ACSA_TRY(read_pem(config->tls_key_path, &server->tls_key, err));
     }
     struct acsa_app *app = NULL;
-    rc = rc == ACSA_OK ? acsa_app_open(config->db_uri, 0, &app, err) : rc;
-    if (rc == ACSA_OK) {
-        snprintf(server->nation, sizeof(server->nation), "%s", acsa_app_nation(app));
-        acsa_app_close(app);
+    ACSA_TRY(acsa_app_open(config->db_uri, 0, &app, err));
+    snprintf(server->nation, sizeof(server->nation), "%s", acsa_app_nation(app));
+    acsa_app_close(app);
+    ACSA_TRY(acsa__server_writer_start(config->db_uri, config->queue, &server->writer, err));
+    ACSA_TRY(acsa__server_conns_start(&server->conns, err));
+    if (config->sync_every_s > 0) {
+        ACSA_TRY(acsa__server_sync_timer_start(config->db_uri, server->writer,
+                                               config->sync_every_s, server->log,
+                                               &server->sync_timer, err));
     }
-    rc = rc == ACSA_OK
-             ? acsa__server_writer_start(config->db_uri, config->queue, &server->writer, err)
-             : rc;
-    rc = rc == ACSA_OK ? acsa__server_conns_start(&server->conns, err) : rc;
-    if (rc == ACSA_OK && config->sync_every_s > 0) {
-        rc = acsa__server_sync_timer_start(config->db_uri, server->writer, config->sync_every_s,
-                              server->log, &server->sync_timer, err);
+    if (config->convert_every_s > 0) {
+        ACSA_TRY(acsa__server_convert_timer_start(server->writer, config->convert_every_s,
+                                                  local_today, server->log,
+                                                  &server->convert_timer, err));
     }
-    if (rc == ACSA_OK && config->convert_every_s > 0) {
-        rc = acsa__server_convert_timer_start(server->writer, config->convert_every_s, local_today,
-                                 server->log, &server->convert_timer, err);
-    }
-    return rc == ACSA_OK ? signals_install(err) : rc;
+    return signals_install(err);
+}
+
+/* Prepares the server, serves until SIGTERM or SIGINT, then lets the connections finish.
+ * What was started is stopped by the caller, whichever step failed. */
+static enum acsa_rc serve(struct server *server, struct acsa_error *err)
+{
+    ACSA_TRY(server_prepare(server, err));
+    ACSA_TRY(daemon_start(server, err));
+    print_listening(server);
+    wait_for_signal(server);
+    drain_connections(server);
+    MHD_stop_daemon(server->daemon);
+    return ACSA_OK;
 }
 
 enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
@@ -822,14 +832,7 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
     server.log = log;
     atomic_init(&server.in_flight, 0);
     pthread_mutex_init(&server.readers_lock, NULL);
-    enum acsa_rc rc = server_prepare(&server, err);
-    rc = rc == ACSA_OK ? daemon_start(&server, err) : rc;
-    if (rc == ACSA_OK) {
-        print_listening(&server);
-        wait_for_signal(&server);
-        drain_connections(&server);
-        MHD_stop_daemon(server.daemon);
-    }
+    enum acsa_rc rc = serve(&server, err);
     acsa__server_conns_stop(server.conns);
     acsa__server_sync_timer_stop(server.sync_timer);
     acsa__server_convert_timer_stop(server.convert_timer); /* Its jobs go through the writer. */

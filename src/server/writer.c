@@ -108,6 +108,16 @@ static enum acsa_rc job_remember(struct acsa_app *app, struct request *req,
     return rc;
 }
 
+/* Keeps a job's work: remembers a keyed request's answer, then commits the job's level. */
+static enum acsa_rc job_keep(struct acsa_app *app, struct request *req, bool keyed,
+                             struct acsa_error *err)
+{
+    if (keyed) {
+        ACSA_TRY(job_remember(app, req, err));
+    }
+    return acsa_app_commit(app, err);
+}
+
 static void job_run(struct acsa_app *app, struct request *req)
 {
     struct acsa_error err;
@@ -130,23 +140,29 @@ static void job_run(struct acsa_app *app, struct request *req)
         acsa_app_rollback(app); /* The job answered with its problem already. */
         return;
     }
-    rc = keyed ? job_remember(app, req, &err) : ACSA_OK;
-    rc = rc == ACSA_OK ? acsa_app_commit(app, &err) : rc;
+    rc = job_keep(app, req, keyed, &err);
     if (rc != ACSA_OK) {
         acsa_app_rollback(app);
         job_failed(req, rc, &err);
     }
 }
 
+/* Runs the batch's jobs in one transaction and commits it; each job answers its request. */
+static enum acsa_rc batch_commit(struct writer *w, struct request **batch, uint32_t count,
+                                 struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_begin(w->app, err));
+    for (uint32_t i = 0; i < count; i++) {
+        job_run(w->app, batch[i]);
+    }
+    return acsa_app_commit(w->app, err);
+}
+
 static void batch_run(struct writer *w, struct request **batch, uint32_t count)
 {
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = acsa_app_begin(w->app, &err);
-    for (uint32_t i = 0; rc == ACSA_OK && i < count; i++) {
-        job_run(w->app, batch[i]);
-    }
-    rc = rc == ACSA_OK ? acsa_app_commit(w->app, &err) : rc;
+    enum acsa_rc rc = batch_commit(w, batch, count, &err);
     if (rc != ACSA_OK) {
         acsa_app_rollback(w->app);
         for (uint32_t i = 0; i < count; i++) {

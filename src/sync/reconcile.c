@@ -593,18 +593,26 @@ static int32_t local_today(void)
     return acsa_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+/* Asks the partner for its balances (into r, which the caller frees) and compares them. */
+static enum acsa_rc fetch_and_compare_balances(struct acsa_app *app,
+                                               const struct acsa_peer *peer, struct merge *m,
+                                               struct acsa_sync_response *r,
+                                               struct acsa_error *err)
+{
+    ACSA_TRY(acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, r, err));
+    if (r->status != 200) {
+        return acsa_error_set(err, ACSA_EREFUSED, "peer",
+                              "peer: balance: the partner answered %ld", r->status);
+    }
+    return compare_ledgers(app, peer->party, m, (char *)r->body, r->size, err);
+}
+
 static enum acsa_rc compare_balances(struct acsa_app *app, const struct acsa_peer *peer,
                                      struct merge *m, struct acsa_error *err)
 {
     struct acsa_sync_response r;
     memset(&r, 0, sizeof(r));
-    enum acsa_rc rc = acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_BALANCE, NULL, 0, &r,
-                                              err);
-    if (rc == ACSA_OK && r.status != 200) {
-        rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: balance: the partner answered %ld",
-                            r.status);
-    }
-    rc = rc == ACSA_OK ? compare_ledgers(app, peer->party, m, (char *)r.body, r.size, err) : rc;
+    enum acsa_rc rc = fetch_and_compare_balances(app, peer, m, &r, err);
     acsa_sync_response_free(&r);
     return rc;
 }
@@ -646,59 +654,105 @@ static void *fetch_run(void *arg)
     return NULL;
 }
 
-enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconcile_cb cb,
-                            void *ctx, struct acsa_reconcile_summary *out,
-                            struct acsa_error *err)
+/* Merges the partner's fetched fingerprints with ours (mine), unless the fetch failed. */
+static enum acsa_rc merge_fetched(struct merge *m, const struct acsa_sync_buf *mine,
+                                  const struct fetch *f, struct acsa_error *err)
 {
-    memset(out, 0, sizeof(*out));
-    struct acsa_peer peer;
-    enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
-    if (rc != ACSA_OK) {
-        return rc;
+    if (f->rc != ACSA_OK) {
+        *err = f->err;
+        return f->rc;
     }
+    if (f->response.status != 200) {
+        return acsa_error_set(err, f->response.status == 403 ? ACSA_EFORBIDDEN : ACSA_EREFUSED,
+                              "peer", "peer: fingerprints: the partner answered %ld: %.200s",
+                              f->response.status, (const char *)f->response.body);
+    }
+    return merge_fingerprints(m, mine, (char *)f->response.body, f->response.size);
+}
+
+/* Lists our fingerprints while the partner's are fetched, then merges the two lists into m. */
+static enum acsa_rc merge_with_partner(struct acsa_app *app, const char *party,
+                                       const struct acsa_peer *peer, struct merge *m,
+                                       struct acsa_error *err)
+{
     struct fetch f;
     memset(&f, 0, sizeof(f));
     f.app = app;
-    f.peer = &peer;
+    f.peer = peer;
     pthread_t thread;
     bool threaded = pthread_create(&thread, NULL, fetch_run, &f) == 0;
     if (!threaded) {
         fetch_run(&f);
     }
     struct acsa_sync_buf mine = {0};
-    rc = acsa_sync_fingerprints(app, party, &mine, err);
+    enum acsa_rc rc = acsa_sync_fingerprints(app, party, &mine, err);
     if (threaded) {
         pthread_join(thread, NULL);
     }
-    if (rc == ACSA_OK && f.rc != ACSA_OK) {
-        rc = f.rc;
-        *err = f.err;
+    if (rc == ACSA_OK) {
+        rc = merge_fetched(m, &mine, &f, err);
     }
-    if (rc == ACSA_OK && f.response.status != 200) {
-        rc = acsa_error_set(err, f.response.status == 403 ? ACSA_EFORBIDDEN : ACSA_EREFUSED,
-                            "peer", "peer: fingerprints: the partner answered %ld: %.200s",
-                            f.response.status, (const char *)f.response.body);
-    }
+    acsa_free(mine.data);
+    acsa_sync_response_free(&f.response);
+    return rc;
+}
+
+/* Every comparison with a reachable partner, in order; the first failure ends it. */
+static enum acsa_rc compare_with_partner(struct acsa_app *app, const char *party,
+                                         const struct acsa_peer *peer, struct merge *m,
+                                         struct acsa_error *err)
+{
+    ACSA_TRY(merge_with_partner(app, party, peer, m, err));
+    ACSA_TRY(compare_differing(app, peer, m, err));
+    ACSA_TRY(compare_balances(app, peer, m, err));
+    ACSA_TRY(acsa_app_in_transit(app, local_today(), peer->party, false, transit_row, m, err));
+    return acsa_reconcile_agreements(app, peer, m->cb, m->ctx, m->summary, err);
+}
+
+enum acsa_rc acsa_reconcile(struct acsa_app *app, const char *party, acsa_reconcile_cb cb,
+                            void *ctx, struct acsa_reconcile_summary *out,
+                            struct acsa_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct acsa_peer peer;
+    ACSA_TRY(acsa_app_peer_get(app, party, &peer, err));
     struct merge m;
     memset(&m, 0, sizeof(m));
     m.cb = cb;
     m.ctx = ctx;
     m.summary = out;
-    rc = rc == ACSA_OK ? merge_fingerprints(&m, &mine, (char *)f.response.body, f.response.size)
-                       : rc;
-    acsa_free(mine.data);
-    acsa_sync_response_free(&f.response);
-    rc = rc == ACSA_OK ? compare_differing(app, &peer, &m, err) : rc;
-    rc = rc == ACSA_OK ? compare_balances(app, &peer, &m, err) : rc;
-    rc = rc == ACSA_OK ? acsa_app_in_transit(app, local_today(), peer.party, false, transit_row,
-                                             &m, err)
-                       : rc;
-    rc = rc == ACSA_OK ? acsa_reconcile_agreements(app, &peer, cb, ctx, out, err) : rc;
+    enum acsa_rc rc = compare_with_partner(app, party, &peer, &m, err);
     if (rc == ACSA_ENOMEM) {
         acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
     }
     acsa_free(m.differing.items);
     return rc;
+}
+
+/* Merges our fingerprints with those of the partner's snapshot into m. */
+static enum acsa_rc merge_with_snapshot(struct acsa_app *app, const char *party,
+                                        const struct acsa_snapshot *snap, struct merge *m,
+                                        struct acsa_error *err)
+{
+    struct acsa_sync_buf mine = {0};
+    enum acsa_rc rc = acsa_sync_fingerprints(app, party, &mine, err);
+    if (rc == ACSA_OK) {
+        rc = merge_fingerprints(m, &mine, snap->fingerprints, snap->fingerprints_len);
+    }
+    acsa_free(mine.data);
+    return rc;
+}
+
+/* Every comparison with the partner's latest snapshot, in order; the first failure ends it.
+ * ours_through is set to our own last sequence number first. */
+static enum acsa_rc compare_with_snapshot(struct acsa_app *app, const char *party,
+                                          const struct acsa_snapshot *snap, struct merge *m,
+                                          int64_t *ours_through, struct acsa_error *err)
+{
+    ACSA_TRY(acsa_app_own_last_seq(app, ours_through, err));
+    ACSA_TRY(merge_with_snapshot(app, party, snap, m, err));
+    ACSA_TRY(report_fingerprints(m));
+    return compare_ledgers(app, party, m, snap->balance, snap->balance_len, err);
 }
 
 enum acsa_rc acsa_reconcile_offline(struct acsa_app *app, const char *party,
@@ -710,11 +764,11 @@ enum acsa_rc acsa_reconcile_offline(struct acsa_app *app, const char *party,
     memset(out, 0, sizeof(*out));
     memset(seen, 0, sizeof(*seen));
     struct acsa_peer peer;
+    ACSA_TRY(acsa_app_peer_get(app, party, &peer, err));
     struct acsa_snapshot snap;
     struct acsa_snapshot_row row;
     memset(&snap, 0, sizeof(snap));
-    enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
-    rc = rc == ACSA_OK ? acsa_app_snapshot_latest(app, party, &snap, &row, err) : rc;
+    enum acsa_rc rc = acsa_app_snapshot_latest(app, party, &snap, &row, err);
     if (rc != ACSA_OK) {
         acsa_snapshot_free(&snap);
         return rc;
@@ -725,21 +779,13 @@ enum acsa_rc acsa_reconcile_offline(struct acsa_app *app, const char *party,
     seen->seen_through = snap.seen_through;
     seen->theirs_held = peer.received_through;
     seen->orders = snap.orders;
-    rc = acsa_app_own_last_seq(app, &seen->ours_through, err);
-    struct acsa_sync_buf mine = {0};
-    rc = rc == ACSA_OK ? acsa_sync_fingerprints(app, party, &mine, err) : rc;
     struct merge m;
     memset(&m, 0, sizeof(m));
     m.cb = cb;
     m.ctx = ctx;
     m.summary = out;
     m.offline = true;
-    rc = rc == ACSA_OK ? merge_fingerprints(&m, &mine, snap.fingerprints, snap.fingerprints_len)
-                       : rc;
-    acsa_free(mine.data);
-    rc = rc == ACSA_OK ? report_fingerprints(&m) : rc;
-    rc = rc == ACSA_OK ? compare_ledgers(app, party, &m, snap.balance, snap.balance_len, err)
-                       : rc;
+    rc = compare_with_snapshot(app, party, &snap, &m, &seen->ours_through, err);
     acsa_free(m.differing.items);
     acsa_free(m.fingerprints);
     if (rc == ACSA_ENOMEM) {

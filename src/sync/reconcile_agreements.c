@@ -180,18 +180,24 @@ static enum acsa_rc compare_facts(char *ours, size_t ours_len, char *theirs, siz
     return rc;
 }
 
+/* Our agreement facts, and the partner's answer to the same question (r, whatever its status). */
+static enum acsa_rc fetch_agreement_facts(struct acsa_app *app, const struct acsa_peer *peer,
+                                          struct acsa_sync_buf *mine,
+                                          struct acsa_sync_response *r, struct acsa_error *err)
+{
+    ACSA_TRY(acsa_sync_agreements(app, peer->party, mine, err));
+    return acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_AGREEMENTS, NULL, 0, r, err);
+}
+
 enum acsa_rc acsa_reconcile_agreements(struct acsa_app *app, const struct acsa_peer *peer,
                                        acsa_reconcile_cb cb, void *ctx,
                                        struct acsa_reconcile_summary *summary,
                                        struct acsa_error *err)
 {
     struct acsa_sync_buf mine = {0};
-    enum acsa_rc rc = acsa_sync_agreements(app, peer->party, &mine, err);
     struct acsa_sync_response r;
     memset(&r, 0, sizeof(r));
-    rc = rc == ACSA_OK ? acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_AGREEMENTS, NULL, 0,
-                                                 &r, err)
-                       : rc;
+    enum acsa_rc rc = fetch_agreement_facts(app, peer, &mine, &r, err);
     /* A partner of an earlier version has no such route: its agreements are not compared. */
     if (rc == ACSA_OK && r.status != 200 && r.status != 404) {
         rc = acsa_error_set(err, ACSA_EREFUSED, "peer", "peer: agreements: the partner "

@@ -214,14 +214,12 @@ enum acsa_rc acsa_sync_peer(struct acsa_app *app, const struct acsa_sync_writer 
     uint32_t limit = batch_records == 0 || batch_records > ACSA_BATCH_RECORDS_MAX
                          ? ACSA_BATCH_RECORDS_DEFAULT : batch_records;
     struct acsa_peer peer;
-    enum acsa_rc rc = acsa_app_peer_get(app, party, &peer, err);
-    rc = rc == ACSA_OK ? push(&x, &peer, limit, cb, ctx, out, err) : rc;
-    rc = rc == ACSA_OK ? pull(&x, &peer, limit, cb, ctx, out, err) : rc;
-    rc = rc == ACSA_OK ? advance(&x, party, 0, (int64_t)time(NULL), err) : rc;
-    if (rc == ACSA_OK) {
-        struct acsa_peer now;
-        rc = acsa_app_peer_get(app, party, &now, err);
-        out->received_through = now.received_through;
-    }
+    ACSA_TRY(acsa_app_peer_get(app, party, &peer, err));
+    ACSA_TRY(push(&x, &peer, limit, cb, ctx, out, err));
+    ACSA_TRY(pull(&x, &peer, limit, cb, ctx, out, err));
+    ACSA_TRY(advance(&x, party, 0, (int64_t)time(NULL), err));
+    struct acsa_peer now;
+    enum acsa_rc rc = acsa_app_peer_get(app, party, &now, err);
+    out->received_through = now.received_through;
     return rc;
 }
