@@ -67,7 +67,7 @@ struct route {
 };
 
 /* Called on the writer thread inside the job's savepoint; fills req->response. Returns
- * ACSA_OK, a refusal (its audit record is kept) or ACSA_ESTORAGE/ENOMEM (rolled back). */
+ * ACSA_OK, a refusal (its audit record is kept) or a fatal code (acsa_rc_fatal: rolled back). */
 typedef enum acsa_rc (*job_fn)(struct acsa_app *app, struct request *req);
 /* Renders the body of a job's result on a connection that sees the job's writes. */
 typedef void (*render_fn)(struct acsa_app *app, struct request *req);

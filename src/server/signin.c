@@ -117,7 +117,7 @@ static enum acsa_rc summary_job(struct acsa_app *app, struct request *req)
                                                      args->summary.throttled,
                                                      args->summary.addresses, &err);
     answer_wrong(req);
-    return rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM ? rc : ACSA_OK;
+    return acsa_rc_fatal(rc) ? rc : ACSA_OK;
 }
 
 /* ---- The hashing threads -------------------------------------------------------------- */

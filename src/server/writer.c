@@ -136,7 +136,7 @@ static void job_run(struct acsa_app *app, struct request *req)
     if (rc != ACSA_OK) {
         req->render = NULL; /* The job answered with its problem. */
     }
-    if (rc == ACSA_ESTORAGE || rc == ACSA_ENOMEM) {
+    if (acsa_rc_fatal(rc)) {
         acsa_app_rollback(app); /* The job answered with its problem already. */
         return;
     }
