@@ -337,6 +337,21 @@ static enum acsa_rc resolve_ref(struct acsa_app *app, enum acsa_ref_kind kind,
     return rc;
 }
 
+/* The units a record's order names, as this node numbers them; each must exist and belong to
+ * its party, as for an order entered here: the store's keys are not the check. */
+static enum acsa_rc take_units(struct acsa_app *app, struct acsa_record *r,
+                               struct acsa_error *err)
+{
+    struct acsa_order_draft *d = &r->draft;
+    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
+                         &d->requester_unit_id, err));
+    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
+                         &d->supplier_unit_id, err));
+    ACSA_TRY(acsa__app_check_unit(app, "requester_unit", d->requester_unit_id, d->requester,
+                                  err));
+    return acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id, d->supplier, err);
+}
+
 static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *work,
                                 struct acsa_error *err)
 {
@@ -373,15 +388,7 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
         return rc;
     }
     ACSA_TRY(resolve_ref(app, ACSA_REF_ACTIVITY, &r->activity, "activity", &activity_id, err));
-    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
-                         &d->requester_unit_id, err));
-    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
-                         &d->supplier_unit_id, err));
-    /* A unit the record names by this node's own numbering must exist and belong to its
-     * party, as for an order entered here: the store's keys are not the check. */
-    ACSA_TRY(acsa__app_check_unit(app, "requester_unit", d->requester_unit_id, d->requester,
-                                  err));
-    ACSA_TRY(acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id, d->supplier, err));
+    ACSA_TRY(take_units(app, r, err));
     /* The units' services, as their records carried them: an order for a unit outside the
      * agreement's participating services is refused here as on the node that raised it. */
     ACSA_TRY(acsa__app_check_services(app, &work->agreement, d->requester,
@@ -412,15 +419,7 @@ static enum acsa_rc take_create(struct acsa_app *app, struct acsa__app_work *wor
 static enum acsa_rc amend_units(struct acsa_app *app, struct acsa__app_work *work,
                                 struct acsa_error *err)
 {
-    struct acsa_record *r = &work->record;
-    struct acsa_order_draft *d = &r->draft;
-    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->requester_unit, "requester_unit",
-                         &d->requester_unit_id, err));
-    ACSA_TRY(resolve_ref(app, ACSA_REF_UNIT, &r->supplier_unit, "supplier_unit",
-                         &d->supplier_unit_id, err));
-    ACSA_TRY(acsa__app_check_unit(app, "requester_unit", d->requester_unit_id, d->requester,
-                                  err));
-    ACSA_TRY(acsa__app_check_unit(app, "supplier_unit", d->supplier_unit_id, d->supplier, err));
+    ACSA_TRY(take_units(app, &work->record, err));
     return LEDGER(app)->activity_get(app->store, work->order.activity_id, &work->activity, err);
 }
 

@@ -9,32 +9,7 @@ set -u
 checksrc="$1"
 build="$2"
 root="$3"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-n=0
-failed=0
-report() { # ok (1|0), name, output
-    n=$((n + 1))
-    if [ "$1" -eq 1 ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        printf '%s\n' "$3" | sed 's/^/# /'
-        failed=1
-    fi
-}
-case_() { # name, expect (pass|fail), path, pattern expected in the output (or "")
-    rm -rf "$dir/src"
-    mkdir -p "$(dirname "$dir/$3")"
-    cat > "$dir/$3"
-    out=$("$checksrc" "$dir" 2>&1)
-    rc=$?
-    ok=1
-    if [ "$2" = pass ] && [ $rc -ne 0 ]; then ok=0; fi
-    if [ "$2" = fail ] && [ $rc -eq 0 ]; then ok=0; fi
-    if [ -n "$4" ] && ! printf '%s\n' "$out" | grep -q "$4"; then ok=0; fi
-    report $ok "$1" "$out"
-}
+. "$(dirname "$0")/case_lib.sh"
 
 case_ "an include by path is refused" fail src/app/bad.c "by its bare name" <<'C'
 /* SPDX-License-Identifier: MIT */
@@ -118,5 +93,4 @@ if [ -f "$commands" ]; then
 else
     report 0 "compile_commands.json in $build" "missing"
 fi
-echo "1..$n"
-exit $failed
+finish
