@@ -321,7 +321,7 @@ static enum acsa_rc export_into(struct acsa_app *app, const char *party, int64_t
                                 int64_t now_s, const struct acsa_peer *peer, struct out_buf *b,
                                 struct acsa_batch_info *info, struct acsa_error *err)
 {
-    uint8_t header[HEADER_FIXED];
+    uint8_t header[HEADER_FIXED] = {0}; /* Room, filled in once the records are counted. */
     ACSA_TRY(append(b, header, sizeof(header)));
     /* Our last number is read first: records are numbered in the order they are stored, so
      * whatever the scan then finds for the partner covers every one up to it. No write

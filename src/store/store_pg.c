@@ -17,8 +17,12 @@ bool acsa_store_pg_uri(const char *text)
 
 /* ---- Transactions --------------------------------------------------------------------- */
 
-static enum acsa_rc lost(struct acsa_error *err)
+static enum acsa_rc lost(const struct acsa_store_pg *s, struct acsa_error *err)
 {
+    if (PQstatus(s->conn) == CONNECTION_BAD) {
+        return acsa_error_set(err, ACSA_EUNAVAILABLE, "database", "storage: the database "
+                              "cannot be reached: the transaction is lost");
+    }
     return acsa_error_set(err, ACSA_ESTORAGE, "", "storage: the transaction was rolled back "
                           "after an earlier failure");
 }
@@ -90,7 +94,7 @@ static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_erro
 {
     struct acsa_store_pg *s = acsa__pg_of(store);
     if (transaction_lost(s)) {
-        return lost(err);
+        return lost(s, err);
     }
     ACSA_TRY(s->depth == 0 ? begin_locked(s, err) : level_open(s, err));
     s->depth++;
@@ -101,7 +105,7 @@ static enum acsa_rc store_commit(struct acsa_store *store, struct acsa_error *er
 {
     struct acsa_store_pg *s = acsa__pg_of(store);
     if (transaction_lost(s)) {
-        return lost(err);
+        return lost(s, err);
     }
     if (s->depth == 0) {
         /* PostgreSQL only warns about this; it is a caller's mistake, reported as in SQLite. */
