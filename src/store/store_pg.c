@@ -149,13 +149,13 @@ static void store_rollback(struct acsa_store *store)
     } else if (open) {
         acsa__pg_exec_quiet(s, "ROLLBACK");
     }
+    /* A transaction lost with its connection still unwinds level by level: the levels
+     * below answer their commit with the loss (transaction_lost), never as if none were
+     * open. */
     if (s->depth > 0) {
         s->depth--;
     }
-    if (!open) {
-        s->depth = 0;
-    }
-    s->in_transaction = s->depth > 0;
+    s->in_transaction = s->depth > 0 && open;
 }
 
 enum acsa_rc acsa__pg_savepoint(struct acsa_store_pg *s, struct acsa_error *err)
