@@ -81,6 +81,29 @@ enum acsa_rc acsa_app_order_state_counts(struct acsa_app *app,
     return LEDGER(app)->order_list(app->store, NULL, count_state, counts, err);
 }
 
+struct visible_counts {
+    const struct acsa_user *viewer;
+    uint64_t *counts;
+};
+
+static enum acsa_rc count_visible_state(void *ctx, const struct acsa_order_summary *order)
+{
+    struct visible_counts *scan = ctx;
+    if (acsa_app_summary_visible(scan->viewer, order)) {
+        scan->counts[order->state]++;
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_visible_state_counts(struct acsa_app *app, const struct acsa_user *viewer,
+                                           uint64_t counts[ACSA_STATE_COUNT],
+                                           struct acsa_error *err)
+{
+    memset(counts, 0, sizeof(uint64_t) * ACSA_STATE_COUNT);
+    struct visible_counts scan = {viewer, counts};
+    return LEDGER(app)->order_list(app->store, NULL, count_visible_state, &scan, err);
+}
+
 enum acsa_rc acsa_app_order_records(struct acsa_app *app, const char *number, acsa_record_cb cb,
                                     void *ctx, struct acsa_error *err)
 {
