@@ -5,7 +5,7 @@
 // every month of the chosen period on its axis. Panels load independently.
 
 import { get, getPages, itemsOf } from "./api.js";
-import { barChart } from "./chart.js";
+import { barChart, swatch } from "./chart.js";
 import { dataTable, h, note, orderLink, panel, replace, select, stateBadge, tag } from "./dom.js";
 import { compareDecimals, groupDigits, methodLabel, money, monthLabel, stateLabel,
     sumDecimals } from "./format.js";
@@ -311,10 +311,10 @@ function currencyChart(currency, rows, months, fit) {
     const period = `${monthLabel(months[0])} to ${monthLabel(months[months.length - 1])}`;
     const title = `Monthly order value in ${currency}, received and supplied by partner, `
         + `${period}`;
-    const totals = keys.map((k) => h("span", { class: "chart-total",
+    const key = keys.map((k, i) => h("span", { class: "chart-total nowrap",
         test: `chart-total-${currency}-${k.direction}-${k.partner}` },
-    `${seriesName(k.partner, k.direction)}: `,
-    money(sumDecimals(mine(k).map((r) => r.value)), currency)));
+    swatch(i), " ", h("span", { test: "chart-series" }, seriesName(k.partner, k.direction)),
+    ": ", money(sumDecimals(mine(k).map((r) => r.value)), currency)));
     const table = dataTable({
         caption: `${title} (table)`,
         columns: [{ label: "Month", cell: (m) => monthLabel(m) },
@@ -323,12 +323,25 @@ function currencyChart(currency, rows, months, fit) {
         rows: months,
         rowTest: () => "chart-month-row",
     });
+    const scroll = h("div", { class: "chart-scroll" }, barChart({ months, series,
+        unit: currency, title, fit }));
+    requestAnimationFrame(() => showLastBar(scroll));
     return h("figure", { class: "chart-figure", test: `chart-${currency}` },
-        h("figcaption", {}, h("strong", {}, currency), ` — ${period}, total `,
-            ...totals.flatMap((t, i) => (i === 0 ? [t] : [" · ", t]))),
-        h("div", { class: "chart-scroll" }, barChart({ months, series, unit: currency, title,
-            fit })),
+        h("figcaption", {}, h("strong", {}, currency), ` · ${period}`, h("br"),
+            ...key.flatMap((t, i) => (i === 0 ? [t] : [" · ", t]))),
+        scroll,
         h("details", { class: "chart-data" }, h("summary", {}, "Show the figures"), table));
+}
+
+/** A chart wider than its box scrolls to its latest bar (the months before it are a scroll
+ * away, to the left). */
+function showLastBar(scroll) {
+    const bars = [...scroll.querySelectorAll("rect.bar")];
+    const right = Math.max(0, ...bars.map((b) => Number(b.getAttribute("x"))
+        + Number(b.getAttribute("width"))));
+    if (scroll.scrollWidth > scroll.clientWidth && right > scroll.clientWidth - 24) {
+        scroll.scrollLeft = right + 24 - scroll.clientWidth;
+    }
 }
 
 function renderChart(data, count, fit) {

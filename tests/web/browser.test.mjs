@@ -146,6 +146,9 @@ test('the dashboard chart: received and supplied apart, every month of the perio
             }
             await page.getByTestId('queue-delivered').filter({ hasText: /\d|None/ }).waitFor();
             await page.screenshot({ path: join(SHOTS, `screenshot-${name}.png`), fullPage: true });
+            await page.getByTestId('dashboard-queues').screenshot({ path: join(SHOTS,
+                `screenshot-${name}-queues.png`) });
+            await chart.screenshot({ path: join(SHOTS, `screenshot-${name}-chart.png`) });
             await page.context().close();
         }
     });
