@@ -24,25 +24,31 @@ const QUEUES = {
     auditor: ["disputed", "invoiced", "closed"],
 };
 
-/* What a count of orders in a state reads as ("3 awaiting your approval"): by role where the
- * state waits on that role, else the "" entry. */
+/* What a count of orders in a state reads as ("3 awaiting your approval"), by role where the
+ * state waits on that role, else the "" entry: [phrase, side], side "requested" or "supplied"
+ * counting only the orders the user's party asked for or supplies (GET /api/stats/states). */
 const QUEUE_PHRASES = {
-    draft: { requester: "drafts to submit", "": "in draft" },
-    submitted: { approver: "awaiting your approval", "": "awaiting approval" },
-    approved: { approver: "approved, awaiting the supplier's acceptance", "": "approved" },
-    accepted: { "supplier-clerk": "accepted, to issue", "": "accepted, awaiting delivery" },
-    delivering: { requester: "being delivered, to receive", "": "being delivered" },
-    delivered: { "finance-officer": "delivered, to invoice or settle", "": "delivered" },
-    invoiced: { "finance-officer": "invoiced, awaiting payment", "": "invoiced" },
-    settled: { "": "settled, to close" },
-    disputed: { "": "disputed" },
-    closed: { "": "closed" },
+    draft: { requester: ["drafts to submit"], "": ["in draft"] },
+    submitted: { approver: ["awaiting your approval", "requested"], "": ["awaiting approval"] },
+    approved: { approver: ["awaiting your acceptance", "supplied"],
+        "": ["approved, awaiting acceptance"] },
+    accepted: { "supplier-clerk": ["accepted, to issue"], "": ["accepted, awaiting delivery"] },
+    delivering: { requester: ["being delivered, to receive"], "": ["being delivered"] },
+    delivered: { "finance-officer": ["delivered by us, to invoice or settle", "supplied"],
+        "": ["delivered"] },
+    invoiced: { "finance-officer": ["invoiced to us, to pay", "requested"], "": ["invoiced"] },
+    settled: { "": ["settled, to close"] },
+    disputed: { "": ["disputed"] },
+    closed: { "": ["closed"] },
 };
 
-/** "3 awaiting your approval", "None disputed". */
-export function queueSentence(state, count, role) {
-    const phrases = QUEUE_PHRASES[state] || { "": stateLabel(state).toLowerCase() };
-    return `${count === 0 ? "None" : String(count)} ${phrases[role] || phrases[""]}`;
+/** "3 awaiting your approval", "None disputed": the sentence for state of the counts (the
+ * answer of GET /api/stats/states) for role. */
+export function queueSentence(state, counts, role) {
+    const phrases = QUEUE_PHRASES[state] || { "": [stateLabel(state).toLowerCase()] };
+    const [phrase, side] = phrases[role] || phrases[""];
+    const count = Number(((counts && counts[side || "states"]) || {})[state] || 0);
+    return { count, text: `${count === 0 ? "None" : String(count)} ${phrase}` };
 }
 
 /** A panel whose body shows render(await load(), body), or the error; reloaded when the
@@ -371,13 +377,11 @@ function chartPanel() {
 /* ---- Screen --------------------------------------------------------------------------- */
 
 function renderQueues(user, data) {
-    const counts = (data && data.states) || {};
     return h("ul", { class: "queues" },
         (QUEUES[user.role] || []).map((state) => {
-            const count = Number(counts[state] || 0);
+            const { count, text } = queueSentence(state, data, user.role);
             return h("li", {}, h("a", { href: `#/orders?state=${state}`, test: `queue-${state}`,
-                class: count === 0 ? "queue-none" : null },
-            queueSentence(state, count, user.role)));
+                class: count === 0 ? "queue-none" : null }, text));
         }),
         h("li", {}, h("a", { href: "#/orders?overdue=true", test: "queue-overdue" },
             "Overdue")));

@@ -37,11 +37,20 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_view(struct acsa_app *app,
 ACSA_NODISCARD enum acsa_rc acsa_app_order_state_counts(struct acsa_app *app,
                                                         uint64_t counts[ACSA_STATE_COUNT],
                                                         struct acsa_error *err);
-/** The orders viewer may see (NULL: every order) counted by state: what the order list
- * filtered by that state shows them. */
+/* Orders counted by state: all, and those of them where a party is the requester or the
+ * supplier. */
+struct acsa_state_counts {
+    uint64_t all[ACSA_STATE_COUNT];
+    uint64_t requested[ACSA_STATE_COUNT];  /* The party asked for them. */
+    uint64_t supplied[ACSA_STATE_COUNT];   /* The party supplies them. */
+};
+
+/** The orders viewer may see (NULL: every order) counted by state (all: what the order list
+ * filtered by that state shows them), and by the side of the viewer's party (NULL: this
+ * node's). */
 ACSA_NODISCARD enum acsa_rc acsa_app_visible_state_counts(struct acsa_app *app,
                                                           const struct acsa_user *viewer,
-                                                          uint64_t counts[ACSA_STATE_COUNT],
+                                                          struct acsa_state_counts *counts,
                                                           struct acsa_error *err);
 /** The signed records of an order's chain, oldest first, with their bodies. */
 ACSA_NODISCARD enum acsa_rc acsa_app_order_records(struct acsa_app *app, const char *number,

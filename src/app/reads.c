@@ -83,24 +83,27 @@ enum acsa_rc acsa_app_order_state_counts(struct acsa_app *app,
 
 struct visible_counts {
     const struct acsa_user *viewer;
-    uint64_t *counts;
+    const char *party;
+    struct acsa_state_counts *counts;
 };
 
 static enum acsa_rc count_visible_state(void *ctx, const struct acsa_order_summary *order)
 {
     struct visible_counts *scan = ctx;
     if (acsa_app_summary_visible(scan->viewer, order)) {
-        scan->counts[order->state]++;
+        scan->counts->all[order->state]++;
+        scan->counts->requested[order->state] += strcmp(order->requester, scan->party) == 0;
+        scan->counts->supplied[order->state] += strcmp(order->supplier, scan->party) == 0;
     }
     return ACSA_OK;
 }
 
 enum acsa_rc acsa_app_visible_state_counts(struct acsa_app *app, const struct acsa_user *viewer,
-                                           uint64_t counts[ACSA_STATE_COUNT],
+                                           struct acsa_state_counts *counts,
                                            struct acsa_error *err)
 {
-    memset(counts, 0, sizeof(uint64_t) * ACSA_STATE_COUNT);
-    struct visible_counts scan = {viewer, counts};
+    memset(counts, 0, sizeof(*counts));
+    struct visible_counts scan = {viewer, viewer != NULL ? viewer->party : app->nation, counts};
     return LEDGER(app)->order_list(app->store, NULL, count_visible_state, &scan, err);
 }
 

@@ -263,8 +263,8 @@ void acsa__server_route_stats_monthly(struct request *req)
 
 /* ---- Orders by state ------------------------------------------------------------------ */
 
-/* {"states": {name: count}} of every state, 0 included. NULL when memory runs out. */
-static json_t *states_doc(const uint64_t counts[ACSA_STATE_COUNT])
+/* {name: count} of every state, 0 included; NULL when memory runs out. */
+static json_t *state_object(const uint64_t counts[ACSA_STATE_COUNT])
 {
     json_t *states = json_object();
     for (unsigned s = 0; states != NULL && s < ACSA_STATE_COUNT; s++) {
@@ -274,7 +274,23 @@ static json_t *states_doc(const uint64_t counts[ACSA_STATE_COUNT])
             states = NULL;
         }
     }
-    return states == NULL ? NULL : json_pack("{s:o}", "states", states);
+    return states;
+}
+
+/* {states, requested, supplied}; NULL when memory runs out. */
+static json_t *states_doc(const struct acsa_state_counts *counts)
+{
+    json_t *all = state_object(counts->all);
+    json_t *requested = state_object(counts->requested);
+    json_t *supplied = state_object(counts->supplied);
+    if (all == NULL || requested == NULL || supplied == NULL) {
+        json_decref(all);
+        json_decref(requested);
+        json_decref(supplied);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o, s:o}", "states", all, "requested", requested, "supplied",
+                     supplied);
 }
 
 void acsa__server_route_stats_states(struct request *req)
@@ -284,12 +300,12 @@ void acsa__server_route_stats_states(struct request *req)
     if (!acsa__server_query_parse(req, NULL, 0)) {
         return;
     }
-    uint64_t counts[ACSA_STATE_COUNT];
+    struct acsa_state_counts counts;
     enum acsa_rc rc = acsa_app_visible_state_counts(acsa__server_reader(req), &req->user,
-                                                    counts, &err);
+                                                    &counts, &err);
     if (rc != ACSA_OK) {
         acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    acsa__server_response_json(req, 200, states_doc(counts)); /* NULL: answered 500. */
+    acsa__server_response_json(req, 200, states_doc(&counts)); /* NULL: answered 500. */
 }

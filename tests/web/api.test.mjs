@@ -432,6 +432,22 @@ const SUCCESS = [
         const all = await count('orders');
         const mine = Object.values(r.json.states).reduce((a, b) => a + b, 0);
         assert.ok(mine > 0 && mine < all, `${mine} of ${all}`);
+        /* A requester's unit asks for every order they see: none of them is supplied. */
+        assert.deepEqual(r.json.requested, r.json.states);
+        assert.ok(Object.values(r.json.supplied).every((n) => n === 0), r.text);
+    } },
+    { route: 'GET /api/stats/states', as: 'jp-approver', status: 200, check: async (r) => {
+        /* Japan's approver sees both sides: what Japan asked for and what it supplies. */
+        for (const [side, party] of [['requested', 'requester'], ['supplied', 'supplier']]) {
+            const rows = await column(`SELECT state || ':' || count(*) FROM orders WHERE ${party} `
+                + "= 'JP' GROUP BY state");
+            const expected = Object.fromEntries(Object.keys(r.json.states).map((s) => [s, 0]));
+            for (const row of rows.filter(Boolean)) {
+                const [state, n] = row.split(':');
+                expected[state] = Number(n);
+            }
+            assert.deepEqual(r.json[side], expected, side);
+        }
     } },
     { route: 'GET /api/audit', as: 'in-auditor', path: '/api/audit?limit=5', status: 200,
         check: (r) => {
