@@ -303,6 +303,12 @@ static void test_monthly_directions_apart(void **state)
     assert_int_equal(charted.supplied, listed.supplied);
     assert_true(charted.received_usd == listed.received_usd);
     assert_true(charted.supplied_usd == listed.supplied_usd);
+    /* The figures measured on the demo: US$ 30,220.16 charted as one total with Japan was
+     * 15,508.13 India asked for, 13,392.00 Japan asked for and 1,320.03 rejected or
+     * cancelled. */
+    assert_true(charted.received_usd == 1550813);
+    assert_true(charted.supplied_usd == 1339200);
+    assert_true(listed.void_usd == 132003);
     assert_string_equal(acsa_month_direction_name(ACSA_MONTH_RECEIVED), "received");
     assert_string_equal(acsa_month_direction_name(ACSA_MONTH_SUPPLIED), "supplied");
 }
