@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
-// A grouped SVG bar chart drawn by hand: a group per month, a bar per partner, axes, ticks,
-// axis titles and a legend. Numbers only place pixels; tooltips show the exact amounts.
+// A grouped SVG bar chart drawn by hand: a group per month (every month given, those without
+// figures left empty), a bar per series, axes, ticks and axis titles; swatch() draws a series'
+// colour for the key beside it. Numbers only place pixels; tooltips show the exact amounts.
 
 import { groupDigits, monthLabel } from "./format.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const PLOT_HEIGHT = 200;
-const MARGIN = { top: 44, right: 16, bottom: 58, left: 84 };
-const GROUP_MIN_WIDTH = 36;
+const MARGIN = { top: 16, right: 16, bottom: 58, left: 84 };
+const GROUP_MIN_WIDTH = 16;
+const LABEL_WIDTH = 30;     /* Room a month's name needs. */
 const WIDTH_MIN = 640;
 const TICKS = 5;
 
@@ -52,12 +54,20 @@ function drawAxes(root, { width, top, bottom, left, step, max, scale, unit }) {
         y: bottom + 50, "text-anchor": "middle" }, "Month the order was raised"));
 }
 
+/* A tick for every month; its name under every month when there is room, else under every
+ * few (always under January, with the year). */
 function drawMonths(root, months, { left, bottom, groupWidth }) {
+    const every = Math.ceil(LABEL_WIDTH / groupWidth);
     months.forEach((month, i) => {
         const x = left + groupWidth * (i + 0.5);
         const [name, year] = monthLabel(month).split(" ");
-        root.appendChild(svg("text", { class: "tick", x, y: bottom + 16, "text-anchor": "middle" },
-            name || month));
+        root.appendChild(svg("line", { class: "axis", x1: x, x2: x, y1: bottom, y2: bottom + 4,
+            "data-test": "chart-month", "data-month": month }));
+        const number = Number(month.slice(5, 7));
+        if (every === 1 || (number - 1) % every === 0) {
+            root.appendChild(svg("text", { class: "tick", x, y: bottom + 16,
+                "text-anchor": "middle" }, name || month));
+        }
         if (i === 0 || name === "Jan") {
             root.appendChild(svg("text", { class: "tick year", x, y: bottom + 30,
                 "text-anchor": "middle" }, year || ""));
@@ -65,22 +75,18 @@ function drawMonths(root, months, { left, bottom, groupWidth }) {
     });
 }
 
-function drawLegend(root, series, left) {
-    const legend = svg("g", { class: "legend", "data-test": "chart-legend" });
-    let x = left;
-    series.forEach((s, i) => {
-        legend.appendChild(svg("rect", { class: `swatch series-${i % 8}`, x, y: 12, width: 14,
-            height: 14, rx: 2 }));
-        const text = svg("text", { class: "legend-label", x: x + 20, y: 24 }, s.name);
-        legend.appendChild(text);
-        x += 36 + s.name.length * 8;
-    });
-    root.appendChild(legend);
+/** A square of series i's colour, for a key beside the chart. */
+export function swatch(i) {
+    const root = svg("svg", { class: "swatch", width: 12, height: 12, viewBox: "0 0 12 12",
+        "aria-hidden": "true" });
+    root.appendChild(svg("rect", { class: `series-${i % 8}`, width: 12, height: 12, rx: 2 }));
+    return root;
 }
 
 /** The chart as an <svg>. months: ["2024-06", ...]; series: [{name, values: [{number,
- * text}|null per month]}]; unit: the currency; title: accessible name; fit: the width
- * available (the chart is wider, and scrolls, when the months need more). */
+ * text}|null per month]}], the i-th coloured as swatch(i); unit: the currency; title:
+ * accessible name; fit: the width available (the chart is wider, and scrolls, when the months
+ * need more). */
 export function barChart({ months, series, unit, title, fit = WIDTH_MIN }) {
     const groupWidth = Math.max(GROUP_MIN_WIDTH, (Math.max(fit, WIDTH_MIN) - MARGIN.left
         - MARGIN.right) / Math.max(months.length, 1));
@@ -116,6 +122,5 @@ export function barChart({ months, series, unit, title, fit = WIDTH_MIN }) {
             root.appendChild(bar);
         });
     });
-    drawLegend(root, series, MARGIN.left);
     return root;
 }

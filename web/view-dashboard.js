@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Dashboard: balance per partner and currency (committed, delivered, settled), overdue orders
-// with ageing totals, lines in transit too long, and the monthly order value per partner as one
-// bar chart per currency. Panels load independently.
+// Dashboard: the orders of the user's queues counted by state, balance per partner and currency
+// (committed, delivered, settled), overdue orders with ageing totals, lines in transit too long,
+// and the monthly order value received and supplied per partner as one bar chart per currency,
+// every month of the chosen period on its axis. Panels load independently.
 
-import { getPages, itemsOf } from "./api.js";
-import { barChart } from "./chart.js";
+import { get, getPages, itemsOf } from "./api.js";
+import { barChart, swatch } from "./chart.js";
 import { dataTable, h, note, orderLink, panel, replace, select, stateBadge, tag } from "./dom.js";
 import { compareDecimals, groupDigits, methodLabel, money, monthLabel, stateLabel,
     sumDecimals } from "./format.js";
@@ -13,7 +14,7 @@ import { canSeeBalance, canSeeOverdue } from "./roles.js";
 const CHART_MONTHS = [12, 24, 36, 60];
 const CHART_MONTHS_DEFAULT = 36;
 
-/* States worth a look for each role, offered as quick links to the order list. */
+/* States worth a look for each role, counted and offered as links to the order list. */
 const QUEUES = {
     requester: ["draft", "delivering", "delivered", "disputed"],
     approver: ["submitted", "approved", "disputed"],
@@ -22,6 +23,33 @@ const QUEUES = {
     "programme-officer": ["settled", "disputed", "delivered"],
     auditor: ["disputed", "invoiced", "closed"],
 };
+
+/* What a count of orders in a state reads as ("3 awaiting your approval"), by role where the
+ * state waits on that role, else the "" entry: [phrase, side], side "requested" or "supplied"
+ * counting only the orders the user's party asked for or supplies (GET /api/stats/states). */
+const QUEUE_PHRASES = {
+    draft: { requester: ["drafts to submit"], "": ["in draft"] },
+    submitted: { approver: ["awaiting your approval", "requested"], "": ["awaiting approval"] },
+    approved: { approver: ["awaiting your acceptance", "supplied"],
+        "": ["approved, awaiting acceptance"] },
+    accepted: { "supplier-clerk": ["accepted, to issue"], "": ["accepted, awaiting delivery"] },
+    delivering: { requester: ["being delivered, to receive"], "": ["being delivered"] },
+    delivered: { "finance-officer": ["delivered by us, to invoice or settle", "supplied"],
+        "": ["delivered"] },
+    invoiced: { "finance-officer": ["invoiced to us, to pay", "requested"], "": ["invoiced"] },
+    settled: { "": ["settled, to close"] },
+    disputed: { "": ["disputed"] },
+    closed: { "": ["closed"] },
+};
+
+/** "3 awaiting your approval", "None disputed": the sentence for state of the counts (the
+ * answer of GET /api/stats/states) for role. */
+export function queueSentence(state, counts, role) {
+    const phrases = QUEUE_PHRASES[state] || { "": [stateLabel(state).toLowerCase()] };
+    const [phrase, side] = phrases[role] || phrases[""];
+    const count = Number(((counts && counts[side || "states"]) || {})[state] || 0);
+    return { count, text: `${count === 0 ? "None" : String(count)} ${phrase}` };
+}
 
 /** A panel whose body shows render(await load(), body), or the error; reloaded when the
  * optional [control, label] of its toolbar changes. */
@@ -218,13 +246,16 @@ function overduePanel(user) {
 
 /* ---- Monthly chart -------------------------------------------------------------------- */
 
-/** Rows of the stats response as {month, partner, currency, value}. */
+const DIRECTIONS = ["received", "supplied"];
+
+/** Rows of the stats response as {month, partner, direction, currency, value}. */
 function statsRows(data) {
     return itemsOf(data).map((r) => ({
-        month: String(r.month || r.period || "").slice(0, 7),
+        month: String(r.month || "").slice(0, 7),
         partner: r.partner || "—",
+        direction: r.direction === "supplied" ? "supplied" : "received",
         currency: r.currency,
-        value: String(r.value ?? r.amount ?? r.total ?? "0"),
+        value: String(r.value ?? "0"),
     })).filter((r) => r.month && r.currency);
 }
 
@@ -244,65 +275,121 @@ function monthRange(first, last) {
     return months;
 }
 
-function currencyChart(currency, rows, fit) {
-    const months = monthRange(rows.reduce((a, r) => (r.month < a ? r.month : a), rows[0].month),
-        rows.reduce((a, r) => (r.month > a ? r.month : a), rows[0].month));
-    const partners = [...new Set(rows.map((r) => r.partner))].sort();
-    const cell = (partner, month) => {
-        const values = rows.filter((r) => r.partner === partner && r.month === month)
-            .map((r) => r.value);
+/** Every month of the period asked for, from the answer's from and to (or its months). */
+function periodMonths(data, count) {
+    const first = String(data.from || "").slice(0, 7);
+    if (!/^\d{4}-\d{2}$/.test(first)) {
+        return [];
+    }
+    let last = String(data.to || "");
+    if (!/^\d{4}-\d{2}$/.test(last)) {
+        const [year, month] = first.split("-").map(Number);
+        const end = year * 12 + month - 1 + Number(data.months || count) - 1;
+        last = `${Math.floor(end / 12)}-${String((end % 12) + 1).padStart(2, "0")}`;
+    }
+    return monthRange(first, last);
+}
+
+/** "Received from JP", "Supplied to JP". */
+const seriesName = (partner, direction) => (direction === "received"
+    ? `Received from ${partner}` : `Supplied to ${partner}`);
+
+function currencyChart(currency, rows, months, fit) {
+    const keys = [];
+    for (const partner of [...new Set(rows.map((r) => r.partner))].sort()) {
+        for (const direction of DIRECTIONS) {
+            if (rows.some((r) => r.partner === partner && r.direction === direction)) {
+                keys.push({ partner, direction });
+            }
+        }
+    }
+    const mine = (k) => rows.filter((r) => r.partner === k.partner && r.direction === k.direction);
+    const cell = (k, month) => {
+        const values = mine(k).filter((r) => r.month === month).map((r) => r.value);
         if (values.length === 0) {
             return null;
         }
         const text = sumDecimals(values);
         return { text, number: Number(text) };
     };
-    const series = partners.map((name) => ({ name,
-        values: months.map((month) => cell(name, month)) }));
-    const title = `Monthly order value in ${currency} by partner, ${monthLabel(months[0])} to `
-        + `${monthLabel(months[months.length - 1])}`;
-    const totals = partners.map((p) => `${p}: ${money(sumDecimals(rows.filter((r) => r.partner
-        === p).map((r) => r.value)), currency)}`).join(" · ");
+    const series = keys.map((k) => ({ name: seriesName(k.partner, k.direction),
+        values: months.map((month) => cell(k, month)) }));
+    const period = `${monthLabel(months[0])} to ${monthLabel(months[months.length - 1])}`;
+    const title = `Monthly order value in ${currency}, received and supplied by partner, `
+        + `${period}`;
+    const key = keys.map((k, i) => h("span", { class: "chart-total nowrap",
+        test: `chart-total-${currency}-${k.direction}-${k.partner}` },
+    swatch(i), " ", h("span", { test: "chart-series" }, seriesName(k.partner, k.direction)),
+    ": ", money(sumDecimals(mine(k).map((r) => r.value)), currency)));
     const table = dataTable({
         caption: `${title} (table)`,
         columns: [{ label: "Month", cell: (m) => monthLabel(m) },
             ...series.map((s) => ({ label: s.name, numeric: true,
                 cell: (m, i) => (s.values[i] ? groupDigits(s.values[i].text) : "") }))],
         rows: months,
+        rowTest: () => "chart-month-row",
     });
+    const scroll = h("div", { class: "chart-scroll" }, barChart({ months, series,
+        unit: currency, title, fit }));
+    requestAnimationFrame(() => showLastBar(scroll));
     return h("figure", { class: "chart-figure", test: `chart-${currency}` },
-        h("figcaption", {}, h("strong", {}, currency), ` — total ${totals}`),
-        h("div", { class: "chart-scroll" }, barChart({ months, series, unit: currency, title,
-            fit })),
+        h("figcaption", {}, h("strong", {}, currency), ` · ${period}`, h("br"),
+            ...key.flatMap((t, i) => (i === 0 ? [t] : [" · ", t]))),
+        scroll,
         h("details", { class: "chart-data" }, h("summary", {}, "Show the figures"), table));
 }
 
-function renderChart(data, fit) {
+/** A chart wider than its box scrolls to its latest bar (the months before it are a scroll
+ * away, to the left). */
+function showLastBar(scroll) {
+    const bars = [...scroll.querySelectorAll("rect.bar")];
+    const right = Math.max(0, ...bars.map((b) => Number(b.getAttribute("x"))
+        + Number(b.getAttribute("width"))));
+    if (scroll.scrollWidth > scroll.clientWidth && right > scroll.clientWidth - 24) {
+        scroll.scrollLeft = right + 24 - scroll.clientWidth;
+    }
+}
+
+function renderChart(data, count, fit) {
     const rows = statsRows(data);
-    if (rows.length === 0) {
-        return note("No orders in this period.", "chart-empty");
+    const months = periodMonths(data, count);
+    const hint = h("p", { class: "hint" }, "Orders raised in each month, by the month they were "
+        + "raised; received: this node's party asked for them, supplied: it supplied them. "
+        + "Rejected and cancelled orders are left out.");
+    if (rows.length === 0 || months.length === 0) {
+        return [hint, note(months.length === 0 ? "No orders in this period."
+            : `No orders from ${monthLabel(months[0])} to ${monthLabel(months.at(-1))}.`,
+        "chart-empty")];
     }
     const currencies = [...new Set(rows.map((r) => r.currency))].sort();
-    return currencies.map((c) => currencyChart(c, rows.filter((r) => r.currency === c), fit));
+    return [hint, ...currencies.map((c) => currencyChart(c, rows.filter((r) => r.currency === c),
+        months, fit))];
 }
 
 function chartPanel() {
     const months = select(CHART_MONTHS.map((m) => ({ value: m, label: `Last ${m} months` })),
         { value: CHART_MONTHS_DEFAULT, id: "chart-months", test: "chart-months" });
-    return livePanel("Monthly order value by partner", "dashboard-chart", [months, "Period"],
-        () => getPages("/api/stats/monthly", { months: months.value }),
-        (data, body) => renderChart(data, body.clientWidth - 2));
+    return livePanel("Monthly order value, received and supplied", "dashboard-chart",
+        [months, "Period"], () => getPages("/api/stats/monthly", { months: months.value }),
+        (data, body) => renderChart(data, Number(months.value), body.clientWidth - 2));
 }
 
 /* ---- Screen --------------------------------------------------------------------------- */
 
-function queuesPanel(user) {
-    const states = QUEUES[user.role] || [];
-    return panel("Orders by state", "dashboard-queues", h("ul", { class: "queues" },
-        states.map((state) => h("li", {}, h("a", { href: `#/orders?state=${state}`,
-            test: `queue-${state}` }, stateLabel(state)))),
+function renderQueues(user, data) {
+    return h("ul", { class: "queues" },
+        (QUEUES[user.role] || []).map((state) => {
+            const { count, text } = queueSentence(state, data, user.role);
+            return h("li", {}, h("a", { href: `#/orders?state=${state}`, test: `queue-${state}`,
+                class: count === 0 ? "queue-none" : null }, text));
+        }),
         h("li", {}, h("a", { href: "#/orders?overdue=true", test: "queue-overdue" },
-            "Overdue"))));
+            "Overdue")));
+}
+
+function queuesPanel(user) {
+    return livePanel("Your orders by state", "dashboard-queues", [],
+        () => get("/api/stats/states"), (data) => renderQueues(user, data));
 }
 
 export function renderDashboard(main, user) {

@@ -37,6 +37,21 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_view(struct acsa_app *app,
 ACSA_NODISCARD enum acsa_rc acsa_app_order_state_counts(struct acsa_app *app,
                                                         uint64_t counts[ACSA_STATE_COUNT],
                                                         struct acsa_error *err);
+/* Orders counted by state: all, and those of them where a party is the requester or the
+ * supplier. */
+struct acsa_state_counts {
+    uint64_t all[ACSA_STATE_COUNT];
+    uint64_t requested[ACSA_STATE_COUNT];  /* The party asked for them. */
+    uint64_t supplied[ACSA_STATE_COUNT];   /* The party supplies them. */
+};
+
+/** The orders viewer may see (NULL: every order) counted by state (all: what the order list
+ * filtered by that state shows them), and by the side of the viewer's party (NULL: this
+ * node's). */
+ACSA_NODISCARD enum acsa_rc acsa_app_visible_state_counts(struct acsa_app *app,
+                                                          const struct acsa_user *viewer,
+                                                          struct acsa_state_counts *counts,
+                                                          struct acsa_error *err);
 /** The signed records of an order's chain, oldest first, with their bodies. */
 ACSA_NODISCARD enum acsa_rc acsa_app_order_records(struct acsa_app *app, const char *number,
                                                    acsa_record_cb cb, void *ctx,
@@ -145,10 +160,20 @@ ACSA_NODISCARD enum acsa_rc acsa_app_invoice_late(struct acsa_app *app, int32_t 
                                                   acsa_invoice_late_cb cb, void *ctx,
                                                   struct acsa_error *err);
 
-/* The value of the orders raised in one month with one partner in one currency. */
+/* Which way an order goes, seen from this node's party. */
+enum acsa_month_direction {
+    ACSA_MONTH_RECEIVED,                 /* This node's party is the requester. */
+    ACSA_MONTH_SUPPLIED,                 /* This node's party is the supplier. */
+};
+
+/** "received" or "supplied". */
+const char *acsa_month_direction_name(enum acsa_month_direction direction);
+
+/* The value of the orders raised in one month with one partner, one way, in one currency. */
 struct acsa_month_figure {
     int32_t month;                       /* year * 12 + month - 1. */
     char partner[ACSA_NATION_SIZE];
+    enum acsa_month_direction direction;
     char currency[ACSA_CURRENCY_SIZE];
     uint8_t exponent;
     uint64_t orders;
@@ -161,8 +186,9 @@ struct acsa_monthly {
     size_t capacity;
 };
 
-/** The order value per month, partner and currency of the orders raised from from_day on
- * that viewer may see (NULL: every order), ordered by month, partner and currency. As many
+/** The order value per month, partner, direction and currency of the orders raised from
+ * from_day on that viewer may see (NULL: every order), rejected and cancelled ones left out,
+ * ordered by month, partner, direction (received first) and currency. As many
  * figures as there are (the array grows); ACSA_ENOMEM only when memory runs out. */
 ACSA_NODISCARD enum acsa_rc acsa_app_monthly(struct acsa_app *app, int32_t from_day,
                                              const struct acsa_user *viewer,

@@ -81,6 +81,32 @@ enum acsa_rc acsa_app_order_state_counts(struct acsa_app *app,
     return LEDGER(app)->order_list(app->store, NULL, count_state, counts, err);
 }
 
+struct visible_counts {
+    const struct acsa_user *viewer;
+    const char *party;
+    struct acsa_state_counts *counts;
+};
+
+static enum acsa_rc count_visible_state(void *ctx, const struct acsa_order_summary *order)
+{
+    struct visible_counts *scan = ctx;
+    if (acsa_app_summary_visible(scan->viewer, order)) {
+        scan->counts->all[order->state]++;
+        scan->counts->requested[order->state] += strcmp(order->requester, scan->party) == 0;
+        scan->counts->supplied[order->state] += strcmp(order->supplier, scan->party) == 0;
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_visible_state_counts(struct acsa_app *app, const struct acsa_user *viewer,
+                                           struct acsa_state_counts *counts,
+                                           struct acsa_error *err)
+{
+    memset(counts, 0, sizeof(*counts));
+    struct visible_counts scan = {viewer, viewer != NULL ? viewer->party : app->nation, counts};
+    return LEDGER(app)->order_list(app->store, NULL, count_visible_state, &scan, err);
+}
+
 enum acsa_rc acsa_app_order_records(struct acsa_app *app, const char *number, acsa_record_cb cb,
                                     void *ctx, struct acsa_error *err)
 {

@@ -236,6 +236,11 @@ int32_t acsa_app_month_of(int32_t day)
     return year * 12 + month - 1;
 }
 
+const char *acsa_month_direction_name(enum acsa_month_direction direction)
+{
+    return direction == ACSA_MONTH_RECEIVED ? "received" : "supplied";
+}
+
 struct monthly_scan {
     const char *nation;
     int32_t from_day;
@@ -247,16 +252,21 @@ struct monthly_scan {
 static enum acsa_rc monthly_row(void *ctx, const struct acsa_order_summary *o)
 {
     struct monthly_scan *scan = ctx;
-    if (o->created_day < scan->from_day || !acsa_app_summary_visible(scan->viewer, o)) {
+    bool void_order = o->state == ACSA_STATE_REJECTED || o->state == ACSA_STATE_CANCELLED;
+    if (void_order || o->created_day < scan->from_day ||
+        !acsa_app_summary_visible(scan->viewer, o)) {
         return ACSA_OK;
     }
     struct acsa_monthly *out = scan->out;
     int32_t month = acsa_app_month_of(o->created_day);
-    const char *partner = strcmp(o->requester, scan->nation) == 0 ? o->supplier : o->requester;
+    bool received = strcmp(o->requester, scan->nation) == 0;
+    enum acsa_month_direction direction = received ? ACSA_MONTH_RECEIVED : ACSA_MONTH_SUPPLIED;
+    const char *partner = received ? o->supplier : o->requester;
     struct acsa_month_figure *g = NULL;
     for (size_t i = 0; i < out->count && g == NULL; i++) {
         struct acsa_month_figure *c = &out->items[i];
-        bool same = c->month == month && strcmp(c->partner, partner) == 0;
+        bool same = c->month == month && c->direction == direction &&
+                    strcmp(c->partner, partner) == 0;
         g = same && strcmp(c->currency, o->currency) == 0 ? c : NULL;
     }
     if (g == NULL) {
@@ -270,6 +280,7 @@ static enum acsa_rc monthly_row(void *ctx, const struct acsa_order_summary *o)
         memset(g, 0, sizeof(*g));
         g->month = month;
         snprintf(g->partner, sizeof(g->partner), "%s", partner);
+        g->direction = direction;
         memcpy(g->currency, o->currency, sizeof(g->currency));
         g->exponent = o->exponent;
     }
@@ -286,7 +297,13 @@ static int compare_months(const void *a, const void *b)
         return x->month < y->month ? -1 : 1;
     }
     int by_partner = strcmp(x->partner, y->partner);
-    return by_partner != 0 ? by_partner : strcmp(x->currency, y->currency);
+    if (by_partner != 0) {
+        return by_partner;
+    }
+    if (x->direction != y->direction) {
+        return x->direction < y->direction ? -1 : 1;
+    }
+    return strcmp(x->currency, y->currency);
 }
 
 enum acsa_rc acsa_app_monthly(struct acsa_app *app, int32_t from_day,

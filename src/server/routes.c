@@ -61,6 +61,7 @@ const struct route acsa__server_routes[] = {
     {"POST", "/api/convert-overdue", acsa__server_route_convert_overdue, ACTION(CONVERT_OVERDUE),
      "order.convert-overdue"},
     {"GET", "/api/stats/monthly", acsa__server_route_stats_monthly, SIGNED_IN, NULL},
+    {"GET", "/api/stats/states", acsa__server_route_stats_states, SIGNED_IN, NULL},
     {"GET", "/api/reports/in-transit", acsa__server_route_in_transit, SIGNED_IN, NULL},
     {"GET", "/api/audit", acsa__server_route_audit_list, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/audit/verify", acsa__server_route_audit_verify, ACTION(READ_AUDIT), NULL},

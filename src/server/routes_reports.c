@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Reports: the balance per partner and currency, overdue orders with their ageing and
  * totals, the conversion of overdue in-kind obligations (a write), and the order value per
- * month, partner and currency, each computed by streaming the store's rows. */
+ * month, partner, direction and currency, and the orders counted by state, each computed by
+ * streaming the store's rows. */
 #include "server_int.h"
 #include "alloc.h"
 
@@ -211,11 +212,12 @@ static enum acsa_rc stats_page(const struct acsa_monthly *monthly, struct page *
         char month[16];
         char key[32];
         snprintf(month, sizeof(month), "%04d-%02d", (int)(g->month / 12), (int)(g->month % 12 + 1));
-        snprintf(key, sizeof(key), "%s/%s/%s", month, g->partner, g->currency);
+        const char *direction = acsa_month_direction_name(g->direction);
+        snprintf(key, sizeof(key), "%s/%s/%s/%s", month, g->partner, direction, g->currency);
         rc = acsa__server_page_offer(page, key,
-                        json_pack("{s:s, s:o, s:o, s:I, s:o}", "month", month, "partner",
-                                  acsa_json_string(g->partner), "currency",
-                                  acsa_json_string(g->currency), "orders",
+                        json_pack("{s:s, s:o, s:s, s:o, s:I, s:o}", "month", month, "partner",
+                                  acsa_json_string(g->partner), "direction", direction,
+                                  "currency", acsa_json_string(g->currency), "orders",
                                   (json_int_t)g->orders, "value",
                                   acsa_json_wide(g->value_minor, g->exponent)));
     }
@@ -251,7 +253,59 @@ void acsa__server_route_stats_monthly(struct request *req)
     enum acsa_rc rc =
         monthly_page(acsa__server_reader(req), from_day, &req->user, &monthly, &page, &err);
     acsa_app_monthly_free(&monthly);
+    int32_t last = acsa_app_month_of(req->today);
+    char to[16];
+    snprintf(to, sizeof(to), "%04d-%02d", (int)(last / 12), (int)(last % 12 + 1));
     acsa__server_page_respond(req, &page, rc, &err,
-                 json_pack("{s:i, s:o}", "months", (int)months, "from",
-                           acsa_json_date(from_day)));
+                 json_pack("{s:i, s:o, s:s}", "months", (int)months, "from",
+                           acsa_json_date(from_day), "to", to));
+}
+
+/* ---- Orders by state ------------------------------------------------------------------ */
+
+/* {name: count} of every state, 0 included; NULL when memory runs out. */
+static json_t *state_object(const uint64_t counts[ACSA_STATE_COUNT])
+{
+    json_t *states = json_object();
+    for (unsigned s = 0; states != NULL && s < ACSA_STATE_COUNT; s++) {
+        if (json_object_set_new(states, acsa_state_name((enum acsa_state)s),
+                                json_integer((json_int_t)counts[s])) != 0) {
+            json_decref(states);
+            states = NULL;
+        }
+    }
+    return states;
+}
+
+/* {states, requested, supplied}; NULL when memory runs out. */
+static json_t *states_doc(const struct acsa_state_counts *counts)
+{
+    json_t *all = state_object(counts->all);
+    json_t *requested = state_object(counts->requested);
+    json_t *supplied = state_object(counts->supplied);
+    if (all == NULL || requested == NULL || supplied == NULL) {
+        json_decref(all);
+        json_decref(requested);
+        json_decref(supplied);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o, s:o}", "states", all, "requested", requested, "supplied",
+                     supplied);
+}
+
+void acsa__server_route_stats_states(struct request *req)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    if (!acsa__server_query_parse(req, NULL, 0)) {
+        return;
+    }
+    struct acsa_state_counts counts;
+    enum acsa_rc rc = acsa_app_visible_state_counts(acsa__server_reader(req), &req->user,
+                                                    &counts, &err);
+    if (rc != ACSA_OK) {
+        acsa__server_problem_rc(req, rc, &err);
+        return;
+    }
+    acsa__server_response_json(req, 200, states_doc(&counts)); /* NULL: answered 500. */
 }

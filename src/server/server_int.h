@@ -415,6 +415,7 @@ void acsa__server_route_balance(struct request *req);
 void acsa__server_route_overdue(struct request *req);
 void acsa__server_route_convert_overdue(struct request *req);
 void acsa__server_route_stats_monthly(struct request *req);
+void acsa__server_route_stats_states(struct request *req);
 void acsa__server_route_in_transit(struct request *req);
 void acsa__server_route_audit_list(struct request *req);
 void acsa__server_route_audit_verify(struct request *req);

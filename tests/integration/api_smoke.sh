@@ -358,7 +358,14 @@ test_case "GET /api/stats/monthly answers items per month"
 http GET '/api/stats/monthly?months=36'
 expect_status 200
 expect_json 'd["months"]' 36
-expect_json 'all(set(i) == {"month","partner","currency","orders","value"} for i in d["items"])' true
+expect_json 'all(set(i) == {"month","partner","direction","currency","orders","value"} for i in d["items"])' true
+expect_json 'all(i["direction"] in ("received", "supplied") for i in d["items"])' true
+expect_json 'len(d["to"]) == 7 and d["from"].endswith("-01")' true
+
+test_case "GET /api/stats/states counts every state"
+http GET /api/stats/states
+expect_status 200
+expect_json 'len(d["states"]) == 12 and all(isinstance(n, int) for n in d["states"].values())' true
 
 test_case "GET /metrics counts requests and orders (for a programme officer)"
 http GET /metrics

@@ -214,7 +214,8 @@ static void test_overdue_report(void **state)
     assert_int_equal(disputed.open, 0);
     assert_int_equal(acsa_app_invoice_late(f->app, as_of, late_seen_row, &all, &err), ACSA_OK);
 
-    /* The monthly figures count every order once, in month order. */
+    /* The monthly figures count every order once, in month order, but the rejected and
+     * cancelled ones. */
     struct acsa_monthly monthly;
     assert_int_equal(acsa_app_monthly(f->app, day_of("1900-01-01"), NULL, &monthly, &err),
                      ACSA_OK);
@@ -223,7 +224,9 @@ static void test_overdue_report(void **state)
         orders += monthly.items[i].orders;
         assert_true(i == 0 || monthly.items[i - 1].month <= monthly.items[i].month);
     }
-    assert_int_equal(orders, list_orders(f, ACSA_DATE_NONE).orders);
+    struct tally t = list_orders(f, ACSA_DATE_NONE);
+    assert_int_equal(orders, t.orders - t.state[ACSA_STATE_REJECTED] -
+                                 t.state[ACSA_STATE_CANCELLED]);
     acsa_app_monthly_free(&monthly);
     uint64_t counts[ACSA_STATE_COUNT];
     assert_int_equal(acsa_app_order_state_counts(f->app, counts, &err), ACSA_OK);
@@ -231,7 +234,119 @@ static void test_overdue_report(void **state)
     for (unsigned i = 0; i < ACSA_STATE_COUNT; i++) {
         counted += counts[i];
     }
-    assert_int_equal(counted, orders);
+    assert_int_equal(counted, t.orders);
+}
+
+/* The value per direction and currency of the demo's orders with Japan, as listed. */
+struct direction_sums {
+    const char *nation;
+    acsa_wide received_usd;
+    acsa_wide supplied_usd;
+    acsa_wide void_usd;
+    uint64_t received;
+    uint64_t supplied;
+};
+
+static enum acsa_rc sum_direction(void *ctx, const struct acsa_order_summary *o)
+{
+    struct direction_sums *sums = ctx;
+    bool received = strcmp(o->requester, sums->nation) == 0;
+    bool usd = strcmp(o->currency, "USD") == 0;
+    if (o->state == ACSA_STATE_REJECTED || o->state == ACSA_STATE_CANCELLED) {
+        sums->void_usd += usd ? o->value_minor : 0;
+        return ACSA_OK;
+    }
+    *(received ? &sums->received : &sums->supplied) += 1;
+    if (usd) {
+        *(received ? &sums->received_usd : &sums->supplied_usd) += o->value_minor;
+    }
+    return ACSA_OK;
+}
+
+static void test_monthly_directions_apart(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_error err;
+    struct direction_sums listed = {acsa_app_nation(f->app), 0, 0, 0, 0, 0};
+    struct acsa_store *store = acsa__app_store(f->app);
+    assert_int_equal(store->vtbl->ledger->order_list(store, NULL, sum_direction, &listed, &err),
+                     ACSA_OK);
+    /* The demo has orders both ways and rejected or cancelled ones in US dollars. */
+    assert_true(listed.received > 0 && listed.supplied > 0);
+    assert_true(listed.received_usd > 0 && listed.supplied_usd > 0 && listed.void_usd > 0);
+
+    struct acsa_monthly monthly;
+    assert_int_equal(acsa_app_monthly(f->app, day_of("1900-01-01"), NULL, &monthly, &err),
+                     ACSA_OK);
+    struct direction_sums charted = {NULL, 0, 0, 0, 0, 0};
+    for (size_t i = 0; i < monthly.count; i++) {
+        const struct acsa_month_figure *g = &monthly.items[i];
+        assert_string_equal(g->partner, "JP");
+        bool received = g->direction == ACSA_MONTH_RECEIVED;
+        assert_true(received || g->direction == ACSA_MONTH_SUPPLIED);
+        *(received ? &charted.received : &charted.supplied) += g->orders;
+        if (strcmp(g->currency, "USD") == 0) {
+            *(received ? &charted.received_usd : &charted.supplied_usd) += g->value_minor;
+        }
+        if (i > 0) { /* Month, partner, direction, currency: each figure once, in order. */
+            const struct acsa_month_figure *p = &monthly.items[i - 1];
+            bool before = p->month < g->month ||
+                          (p->month == g->month && (p->direction < g->direction ||
+                                                    (p->direction == g->direction &&
+                                                     strcmp(p->currency, g->currency) < 0)));
+            assert_true(before);
+        }
+    }
+    acsa_app_monthly_free(&monthly);
+    /* Each direction alone, rejected and cancelled left out: not their sum. */
+    assert_int_equal(charted.received, listed.received);
+    assert_int_equal(charted.supplied, listed.supplied);
+    assert_true(charted.received_usd == listed.received_usd);
+    assert_true(charted.supplied_usd == listed.supplied_usd);
+    /* The figures measured on the demo: US$ 30,220.16 charted as one total with Japan was
+     * 15,508.13 India asked for, 13,392.00 Japan asked for and 1,320.03 rejected or
+     * cancelled. */
+    assert_true(charted.received_usd == 1550813);
+    assert_true(charted.supplied_usd == 1339200);
+    assert_true(listed.void_usd == 132003);
+    assert_string_equal(acsa_month_direction_name(ACSA_MONTH_RECEIVED), "received");
+    assert_string_equal(acsa_month_direction_name(ACSA_MONTH_SUPPLIED), "supplied");
+}
+
+static void test_state_counts_as_seen(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_error err;
+    uint64_t all[ACSA_STATE_COUNT];
+    struct acsa_state_counts seen;
+    assert_int_equal(acsa_app_order_state_counts(f->app, all, &err), ACSA_OK);
+    assert_int_equal(acsa_app_visible_state_counts(f->app, NULL, &seen, &err), ACSA_OK);
+    assert_memory_equal(all, seen.all, sizeof(all));
+    /* Every demo order is this node's, one way or the other. */
+    for (unsigned s = 0; s < ACSA_STATE_COUNT; s++) {
+        assert_int_equal(seen.requested[s] + seen.supplied[s], all[s]);
+    }
+    assert_true(seen.requested[ACSA_STATE_SUBMITTED] > 0);
+    assert_true(seen.supplied[ACSA_STATE_SUBMITTED] > 0);
+    /* An approver of the other nation sees none; of this one, every order (both parties). */
+    struct acsa_user user;
+    memset(&user, 0, sizeof(user));
+    user.role = ACSA_ROLE_APPROVER;
+    snprintf(user.party, sizeof(user.party), "FR");
+    assert_int_equal(acsa_app_visible_state_counts(f->app, &user, &seen, &err), ACSA_OK);
+    for (unsigned s = 0; s < ACSA_STATE_COUNT; s++) {
+        assert_int_equal(seen.all[s], 0);
+    }
+    snprintf(user.party, sizeof(user.party), "JP");
+    struct acsa_state_counts japan;
+    assert_int_equal(acsa_app_visible_state_counts(f->app, &user, &japan, &err), ACSA_OK);
+    assert_memory_equal(all, japan.all, sizeof(all));
+    assert_int_equal(acsa_app_visible_state_counts(f->app, NULL, &seen, &err), ACSA_OK);
+    assert_memory_equal(japan.requested, seen.supplied, sizeof(all));
+    assert_memory_equal(japan.supplied, seen.requested, sizeof(all));
+    user.disabled = true;
+    assert_int_equal(acsa_app_visible_state_counts(f->app, &user, &seen, &err), ACSA_OK);
+    assert_int_equal(seen.all[ACSA_STATE_SUBMITTED], 0);
 }
 
 static void test_one_exchange_and_one_conversion(void **state)
@@ -360,6 +475,8 @@ int main(void)
         cmocka_unit_test(test_every_state_and_method),
         cmocka_unit_test(test_overdue),
         cmocka_unit_test(test_overdue_report),
+        cmocka_unit_test(test_monthly_directions_apart),
+        cmocka_unit_test(test_state_counts_as_seen),
         cmocka_unit_test(test_one_exchange_and_one_conversion),
         cmocka_unit_test(test_balance_with_japan),
         cmocka_unit_test(test_existing_path_refused),

@@ -395,10 +395,60 @@ const SUCCESS = [
         status: 200, check: (r) => {
             assert.ok(r.json.items.length > 0);
             for (const i of r.json.items) {
-                assert.deepEqual(Object.keys(i).sort(), ['currency', 'month', 'orders', 'partner',
-                    'value']);
+                assert.deepEqual(Object.keys(i).sort(), ['currency', 'direction', 'month',
+                    'orders', 'partner', 'value']);
+                assert.ok(['received', 'supplied'].includes(i.direction), i.direction);
             }
+            assert.equal(r.json.months, 60);
+            assert.match(r.json.from, /^\d{4}-\d{2}-01$/);
+            assert.equal(r.json.to, new Date().toISOString().slice(0, 7));
         } },
+    { route: 'GET /api/stats/monthly', as: 'in-programme',
+        path: '/api/stats/monthly?months=120&limit=500', status: 200, check: async (r) => {
+            assert.equal(r.json.next_cursor, null);
+            /* Each way apart, rejected and cancelled orders left out, as the orders table has
+             * them. */
+            const orders = (direction) => r.json.items.filter((i) => i.direction === direction)
+                .reduce((n, i) => n + i.orders, 0);
+            const counted = async (requester) => Number(await sql('SELECT count(*) FROM orders '
+                + "WHERE state NOT IN ('rejected', 'cancelled') "
+                + `AND created_on >= '${r.json.from}' AND requester ${requester}`));
+            assert.equal(orders('received'), await counted("= 'IN'"));
+            assert.equal(orders('supplied'), await counted("<> 'IN'"));
+            assert.ok(orders('received') > 0 && orders('supplied') > 0, r.text);
+            assert.ok(Number(await sql("SELECT count(*) FROM orders WHERE state IN "
+                + "('rejected', 'cancelled')")) > 0, 'no rejected or cancelled order to leave out');
+        } },
+    { route: 'GET /api/stats/states', as: 'in-requester', status: 200, check: async (r) => {
+        assert.deepEqual(Object.keys(r.json.states).sort(), ['accepted', 'approved',
+            'cancelled', 'closed', 'delivered', 'delivering', 'disputed', 'draft', 'invoiced',
+            'rejected', 'settled', 'submitted']);
+        /* The counts of the orders the user sees: the order list's, state by state. */
+        const list = (await call('GET', '/api/orders?limit=500', 'in-requester')).json;
+        assert.equal(list.next_cursor, null);
+        const seen = Object.fromEntries(Object.keys(r.json.states).map((s) => [s, 0]));
+        for (const o of list.items) seen[o.state] += 1;
+        assert.deepEqual(r.json.states, seen);
+        const all = await count('orders');
+        const mine = Object.values(r.json.states).reduce((a, b) => a + b, 0);
+        assert.ok(mine > 0 && mine < all, `${mine} of ${all}`);
+        /* A requester's unit asks for every order they see: none of them is supplied. */
+        assert.deepEqual(r.json.requested, r.json.states);
+        assert.ok(Object.values(r.json.supplied).every((n) => n === 0), r.text);
+    } },
+    { route: 'GET /api/stats/states', as: 'jp-approver', status: 200, check: async (r) => {
+        /* Japan's approver sees both sides: what Japan asked for and what it supplies. */
+        for (const [side, party] of [['requested', 'requester'], ['supplied', 'supplier']]) {
+            const rows = await column(`SELECT state || ':' || count(*) FROM orders WHERE ${party} `
+                + "= 'JP' GROUP BY state");
+            const expected = Object.fromEntries(Object.keys(r.json.states).map((s) => [s, 0]));
+            for (const row of rows.filter(Boolean)) {
+                const [state, n] = row.split(':');
+                expected[state] = Number(n);
+            }
+            assert.deepEqual(r.json[side], expected, side);
+        }
+    } },
     { route: 'GET /api/audit', as: 'in-auditor', path: '/api/audit?limit=5', status: 200,
         check: (r) => {
             assert.equal(r.json.items.length, 5);
@@ -838,6 +888,7 @@ const READS = [
         bad: [['as_of=2024-13-01', 'as_of']] },
     { route: 'GET /api/stats/monthly', list: true, bad: [['months=0', 'months'],
         ['months=121', 'months'], ['months=twelve', 'months']] },
+    { route: 'GET /api/stats/states' },
     { route: 'GET /api/audit', as: 'in-auditor', list: true, bad: [['cursor=abc', 'cursor']] },
     { route: 'GET /api/audit/verify', as: 'in-auditor' },
     { route: 'GET /api/peers', as: 'in-auditor' },

@@ -141,6 +141,7 @@ const NODE_ROUTES = [
     { route: 'POST /api/convert-overdue', who: ['programme-officer'],
         body: { as_of: '2024-01-01' } },
     { route: 'GET /api/stats/monthly', who: SIGNED_IN },
+    { route: 'GET /api/stats/states', who: SIGNED_IN },
     { route: 'GET /api/reports/in-transit', who: SIGNED_IN },
     { route: 'GET /api/audit', who: AUDIT },
     { route: 'GET /api/audit/verify', who: AUDIT },

@@ -82,6 +82,81 @@ async function overdueAsOf(page, date) {
     return panel.getByTestId('overdue-row').locator('a').allInnerTexts();
 }
 
+// ---- The dashboard's counts and chart ---------------------------------------------------------
+
+/** "YYYY-MM" of the month n months before this one (UTC). */
+const monthsAgo = (n) => {
+    const now = new Date();
+    const m = now.getUTCFullYear() * 12 + now.getUTCMonth() - n;
+    return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+};
+
+test('the approver reads "N awaiting your approval" on the dashboard, linking to those orders',
+    async () => {
+        const page = await signedIn('in-approver');
+        await open(page, '#/');
+        const counts = await page.evaluate(async () =>
+            (await (await fetch('/api/stats/states')).json()));
+        /* Only the orders India asked for await India's approval; Japan's await Japan's. */
+        assert.ok(counts.requested.submitted > 0, JSON.stringify(counts));
+        assert.ok(counts.requested.submitted < counts.states.submitted, JSON.stringify(counts));
+        const queue = page.getByTestId('queue-submitted');
+        await queue.filter({ hasText: /awaiting/ }).waitFor();
+        assert.equal(await queue.innerText(),
+            `${counts.requested.submitted} awaiting your approval`);
+        assert.equal(await queue.getAttribute('href'), '#/orders?state=submitted');
+        assert.equal(await page.getByTestId('queue-approved').innerText(),
+            `${counts.supplied.approved || 'None'} awaiting your acceptance`);
+        assert.match(await page.getByTestId('queue-disputed').innerText(),
+            new RegExp(`^(${counts.states.disputed}|None) disputed$`));
+        await page.context().close();
+    });
+
+test('the dashboard chart: received and supplied apart, every month of the period on the axis',
+    async () => {
+        for (const [width, height, name] of [[1280, 900, 'dashboard-1280'],
+            [390, 844, 'dashboard-390']]) {
+            const page = await signedIn('in-finance', { width, height });
+            await open(page, '#/');
+            const figures = await page.evaluate(async () =>
+                (await (await fetch('/api/stats/monthly?months=60&limit=500')).json()).items);
+            const chart = page.getByTestId('dashboard-chart');
+            await chart.getByTestId('chart-months').selectOption('60');
+            const usd = chart.getByTestId('chart-USD');
+            await usd.locator('[data-test=chart-bar]').first().waitFor();
+            /* Two series: what Japan supplied to India and what India supplied to Japan. */
+            assert.deepEqual(await usd.getByTestId('chart-series').allTextContents(),
+                ['Received from JP', 'Supplied to JP']);
+            /* Every month of the 60 on the axis, from 59 months ago to this one. */
+            const months = await usd.locator('[data-test=chart-month]').evaluateAll((ticks) =>
+                ticks.map((t) => t.getAttribute('data-month')));
+            assert.equal(months.length, 60);
+            assert.equal(months[0], monthsAgo(59));
+            assert.equal(months.at(-1), monthsAgo(0));
+            /* A month without USD orders is on the axis, its row of figures empty. */
+            const used = new Set(figures.filter((f) => f.currency === 'USD').map((f) => f.month));
+            const empty = months.find((m) => !used.has(m));
+            assert.ok(empty, 'every month has orders in USD');
+            const rows = usd.getByTestId('chart-month-row');
+            assert.equal(await rows.count(), 60);
+            const cells = await rows.nth(months.indexOf(empty)).locator('td').allInnerTexts();
+            assert.deepEqual(cells.slice(1).filter((c) => c !== ''), []);
+            /* The totals each way are the API's, rejected and cancelled orders left out. */
+            for (const direction of ['received', 'supplied']) {
+                const sum = figures.filter((f) => f.currency === 'USD' && f.direction === direction)
+                    .reduce((a, f) => a + Math.round(Number(f.value) * 100), 0);
+                const total = await usd.getByTestId(`chart-total-USD-${direction}-JP`).innerText();
+                assert.equal(Math.round(Number(total.replace(/[^\d.]/g, '')) * 100), sum, total);
+            }
+            await page.getByTestId('queue-delivered').filter({ hasText: /\d|None/ }).waitFor();
+            await page.screenshot({ path: join(SHOTS, `screenshot-${name}.png`), fullPage: true });
+            await page.getByTestId('dashboard-queues').screenshot({ path: join(SHOTS,
+                `screenshot-${name}-queues.png`) });
+            await chart.screenshot({ path: join(SHOTS, `screenshot-${name}-chart.png`) });
+            await page.context().close();
+        }
+    });
+
 // ---- The walk --------------------------------------------------------------------------------
 
 const order = { number: null };
