@@ -373,10 +373,7 @@ enum acsa_rc acsa__pg_reconnect(struct acsa_store_pg *s, struct acsa_error *err)
     s->in_transaction = false;
     PQreset(s->conn);
     if (PQstatus(s->conn) != CONNECTION_OK) {
-        const char *message = PQerrorMessage(s->conn);
-        return acsa_error_set(err, ACSA_EUNAVAILABLE, "database",
-                              "storage: the database cannot be reached: %.*s",
-                              (int)strcspn(message, "\n"), message);
+        return acsa__pg_fail(s, NULL, err); /* ACSA_EUNAVAILABLE with libpq's reason. */
     }
     /* A new session: nothing is prepared on it yet. */
     memset(s->prepared, 0, sizeof(s->prepared));
