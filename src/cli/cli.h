@@ -31,6 +31,8 @@ struct cli {
     const char *db_uri;           /* --db; NULL until given (then ACSA_DB, then ./acsa.db). */
     char verb[CLI_VERB_SIZE];      /* The verb path for messages: "order pay". */
     bool json;                     /* --json was given. */
+    bool csv;                      /* --csv was given. */
+    bool excel;                    /* --excel: CSV begins with a byte order mark. */
     int32_t today;                 /* The local date when acsa started. */
     struct acsa_error err;         /* The last error of the app, store or core. */
 };
@@ -83,13 +85,17 @@ struct cli_option {
     {(name), (kind), (required), (target), (size), (arg), (help), false}
 #define CLI_LEN(array) (sizeof(array) / sizeof((array)[0]))
 
+#define CLI_JSON 1u
+#define CLI_CSV 2u
+
 /* What one verb accepts. */
 struct cli_command {
     const char *summary;          /* One sentence for --help. */
     const char *positional;       /* Placeholder of the one positional argument, or NULL. */
     size_t positional_size;       /* Buffer size it must fit (0: any length). */
     const char *value;            /* The positional argument, set by the parser. */
-    bool json;                    /* The verb accepts --json. */
+    unsigned outputs;             /* What the verb prints besides text: CLI_JSON (--json; true
+                                   * means it), CLI_CSV (its one table as CSV: --csv, --excel). */
     struct cli_option *options;
     size_t option_count;
 };
@@ -126,6 +132,7 @@ struct cli_column {
 struct cli_out {
     FILE *file;
     bool json;
+    bool csv;              /* Rows written as CSV as they come (csv.h), the header first. */
     const struct cli_column *columns;
     size_t column_count;
     bool streaming;        /* Every column has a fixed width. */
@@ -145,6 +152,10 @@ struct cli_list {
 
 void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_column *columns,
                    size_t column_count);
+/* Begins a list written as CSV: the header row (after a byte order mark if excel), then each
+ * row as it comes. cli_list_begin begins this way when --csv was given. */
+void cli_out_begin_csv(struct cli_out *out, FILE *file, const struct cli_column *columns,
+                       size_t column_count, bool excel);
 enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells);
 enum acsa_rc cli_out_json(struct cli_out *out, json_t *item);
 enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc);

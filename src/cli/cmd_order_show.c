@@ -74,6 +74,7 @@ int cmd_order_list(struct cli *cli, int argc, char **argv)
     };
     struct cli_command cmd = {"Lists orders, ordered by number.", NULL, 0, NULL, true, options,
                               CLI_LEN(options)};
+    cmd.outputs |= CLI_CSV;
     int code = cli_parse(cli, &cmd, argc, argv);
     if (code != CLI_CONTINUE) {
         return code;

@@ -84,6 +84,7 @@ int cmd_balance(struct cli *cli, int argc, char **argv)
                               "delivered), delivered and not yet settled, settled, and the net "
                               "owed now.",
                               NULL, 0, NULL, true, options, CLI_LEN(options)};
+    cmd.outputs |= CLI_CSV;
     int code = cli_parse(cli, &cmd, argc, argv);
     return code != CLI_CONTINUE ? code : cli_with_app(cli, balance_in, &args);
 }

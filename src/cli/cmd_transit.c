@@ -65,6 +65,7 @@ static int report_in_transit(struct cli *cli, int argc, char **argv)
                               "received, when the oldest part still in transit was issued, and "
                               "the days since.",
                               NULL, 0, NULL, true, options, CLI_LEN(options)};
+    cmd.outputs |= CLI_CSV;
     int code = cli_parse(cli, &cmd, argc, argv);
     return code != CLI_CONTINUE ? code : cli_with_app(cli, transit_in, &args);
 }

@@ -14,7 +14,7 @@
 
 /* getopt_long values of the options every verb has; a verb's own options are numbered from
  * OPT_FIRST by their index in its table. */
-enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_KEY, OPT_FIRST };
+enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_KEY, OPT_CSV, OPT_EXCEL, OPT_FIRST };
 
 /* Longest piece of user text quoted back in a message. */
 
@@ -368,8 +368,12 @@ static void print_help(const struct cli *cli, const struct cli_command *cmd)
         help_line("key", "PATH", "node key file (default: $ACSA_KEY, else beside the database)",
                   false);
     }
-    if (cmd->json) {
+    if ((cmd->outputs & CLI_JSON)) {
         help_line("json", NULL, "print JSON instead of a table (fields in docs/CLI.md)", false);
+    }
+    if ((cmd->outputs & CLI_CSV)) {
+        help_line("csv", NULL, "print CSV (RFC 4180, UTF-8) instead of a table", false);
+        help_line("excel", NULL, "with --csv: begin with a byte order mark for Excel", false);
     }
     help_line("help", NULL, "show this help and exit", false);
 }
@@ -397,6 +401,12 @@ static int handle_option(struct cli *cli, struct cli_command *cmd, int code, cha
         return CLI_CONTINUE;
     case OPT_JSON:
         cli->json = true;
+        return CLI_CONTINUE;
+    case OPT_CSV:
+        cli->csv = true;
+        return CLI_CONTINUE;
+    case OPT_EXCEL:
+        cli->excel = true;
         return CLI_CONTINUE;
     case ':':
         return cli_usage(cli, "%s needs a value", current);
@@ -443,7 +453,7 @@ static int take_positional(struct cli *cli, struct cli_command *cmd, int argc, c
 
 int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
 {
-    struct option longopts[CLI_OPTIONS_MAX + 5];
+    struct option longopts[CLI_OPTIONS_MAX + 7];
     size_t n = 0;
     if (cmd->option_count > CLI_OPTIONS_MAX) {
         abort(); /* A verb table larger than the parser was built for. */
@@ -456,8 +466,12 @@ int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
     if (!has_own_key(cmd)) {
         longopts[n++] = (struct option){"key", required_argument, NULL, OPT_KEY};
     }
-    if (cmd->json) {
+    if ((cmd->outputs & CLI_JSON)) {
         longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
+    }
+    if ((cmd->outputs & CLI_CSV)) {
+        longopts[n++] = (struct option){"csv", no_argument, NULL, OPT_CSV};
+        longopts[n++] = (struct option){"excel", no_argument, NULL, OPT_EXCEL};
     }
     longopts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
     longopts[n] = (struct option){NULL, 0, NULL, 0};
@@ -474,6 +488,12 @@ int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
         }
     }
     int rc = take_positional(cli, cmd, argc, argv);
+    if (rc == CLI_CONTINUE && cli->csv && cli->json) {
+        rc = cli_usage(cli, "--csv and --json: choose one");
+    }
+    if (rc == CLI_CONTINUE && cli->excel && !cli->csv) {
+        rc = cli_usage(cli, "--excel: only with --csv");
+    }
     for (size_t i = 0; rc == CLI_CONTINUE && i < cmd->option_count; i++) {
         if (cmd->options[i].required && !cmd->options[i].seen) {
             rc = cli_usage(cli, "--%s is required", cmd->options[i].name);

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "text.h"
 #include "alloc.h"
+#include "csv.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -109,22 +110,30 @@ static void print_header(const struct cli_out *out, const int *widths)
     print_row(out, headers, widths);
 }
 
-void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_column *columns,
-                   size_t column_count)
+static void out_init(struct cli_out *out, FILE *file, const struct cli_column *columns,
+                     size_t column_count)
 {
     memset(out, 0, sizeof(*out));
     if (column_count > CLI_COLUMNS_MAX) {
         abort(); /* A table wider than this file was built for. */
     }
     out->file = file;
-    out->json = json;
     out->columns = columns;
     out->column_count = column_count;
     out->streaming = true;
+    for (size_t i = 0; i < column_count; i++) {
+        out->streaming = out->streaming && columns[i].width > 0;
+    }
+}
+
+void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_column *columns,
+                   size_t column_count)
+{
+    out_init(out, file, columns, column_count);
+    out->json = json;
     int widths[CLI_COLUMNS_MAX];
     for (size_t i = 0; i < column_count; i++) {
         widths[i] = columns[i].width;
-        out->streaming = out->streaming && columns[i].width > 0;
     }
     if (json) {
         fputs("[", file);
@@ -133,8 +142,48 @@ void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_
     }
 }
 
+/* One CSV row, written at once (a spreadsheet export streams whatever its size). A table's
+ * "-" (no value: no due date yet) is an empty field. */
+static enum acsa_rc write_csv_row(struct cli_out *out, const char *const *cells)
+{
+    const char *fields[CLI_COLUMNS_MAX];
+    for (size_t i = 0; i < out->column_count; i++) {
+        fields[i] = strcmp(cells[i], "-") == 0 ? "" : cells[i];
+    }
+    struct acsa_text row;
+    acsa_text_init(&row, 256);
+    acsa_csv_row(&row, fields, out->column_count);
+    size_t size = 0;
+    char *text = acsa_text_take(&row, &size);
+    if (text == NULL) {
+        return ACSA_ENOMEM;
+    }
+    size_t written = fwrite(text, 1, size, out->file);
+    acsa_free(text);
+    return written == size ? ACSA_OK : ACSA_ESTORAGE;
+}
+
+void cli_out_begin_csv(struct cli_out *out, FILE *file, const struct cli_column *columns,
+                       size_t column_count, bool excel)
+{
+    out_init(out, file, columns, column_count);
+    out->csv = true;
+    const char *headers[CLI_COLUMNS_MAX];
+    for (size_t i = 0; i < column_count; i++) {
+        headers[i] = columns[i].header;
+    }
+    if (excel) {
+        fputs(ACSA_CSV_BOM, out->file);
+    }
+    (void)write_csv_row(out, headers); /* A failed write shows again at the first row. */
+}
+
 enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
 {
+    if (out->csv) {
+        out->items++;
+        return write_csv_row(out, cells);
+    }
     if (out->streaming) {
         int widths[CLI_COLUMNS_MAX];
         for (size_t i = 0; i < out->column_count; i++) {
@@ -217,7 +266,7 @@ enum acsa_rc cli_out_end(struct cli_out *out, enum acsa_rc rc)
     } else if (rc == ACSA_OK && !out->streaming) {
         print_buffered(out);
     }
-    if (rc == ACSA_OK && !out->json && out->items == 0 && out->rows == 0) {
+    if (rc == ACSA_OK && !out->json && !out->csv && out->items == 0 && out->rows == 0) {
         fputs("(none)\n", out->file);
     }
     for (size_t i = 0; i < out->rows * out->column_count; i++) {
@@ -236,7 +285,11 @@ void cli_list_begin(struct cli_list *list, struct cli *cli, struct acsa_app *app
     memset(list, 0, sizeof(*list));
     list->cli = cli;
     list->app = app;
-    cli_out_begin(&list->out, stdout, cli->json, columns, column_count);
+    if (cli->csv) {
+        cli_out_begin_csv(&list->out, stdout, columns, column_count, cli->excel);
+    } else {
+        cli_out_begin(&list->out, stdout, cli->json, columns, column_count);
+    }
     acsa_error_clear(&cli->err);
 }
 

@@ -189,6 +189,38 @@ expect_exit 0
 expect_stdout_contains "ISSUED ON"
 expect_stdout_contains "$TRANSIT"
 
+test_case "report in-transit --csv prints RFC 4180 rows ending in CRLF, the header first"
+run report in-transit --as-of 2024-06-27 --csv
+expect_exit 0
+if [ "$(head -n 1 "$TEST_DIR/stdout")" != $'NUMBER,LINE,ISSUED,RECEIVED,UNIT,ISSUED ON,DAYS\r' ]; then
+    fail "expected a CSV header ended by CRLF"
+fi
+expect_stdout_contains "$TRANSIT,1,100,60,"
+
+test_case "report in-transit --csv --excel begins with a UTF-8 byte order mark"
+run report in-transit --as-of 2024-06-27 --csv --excel
+expect_exit 0
+if [ "$(head -c 3 "$TEST_DIR/stdout" | od -An -tx1 | tr -d ' ')" != "efbbbf" ]; then
+    fail "expected the bytes ef bb bf first"
+fi
+
+test_case "--csv with --json, and --excel without --csv, are refused"
+run report in-transit --csv --json
+expect_exit 2
+expect_stderr_contains "--csv and --json: choose one"
+run order list --excel
+expect_exit 2
+expect_stderr_contains "--excel: only with --csv"
+run overdue --csv
+expect_exit 2
+expect_stderr_contains "unknown option '--csv'"
+
+test_case "order list --csv leaves a missing due date empty"
+run order list --csv
+expect_exit 0
+expect_stdout_contains "NUMBER,AGREEMENT,REQ,SUP,ACTIVITY,METHOD,STATE,CREATED,DUE,CUR,VALUE,OUTSTANDING"
+expect_stdout_lacks ",'-,"
+
 test_case "GET /api/reports/in-transit lists the same line"
 api "/api/reports/in-transit?as_of=2024-06-27"
 if [ "$STATUS" != 200 ]; then
