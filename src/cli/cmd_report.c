@@ -249,6 +249,7 @@ static int overdue_in(struct cli *cli, struct acsa_app *app, void *ctx)
         return cli_fail(cli, rc);
     }
     if (r.late_count > 0) {
+        fflush(stdout); /* After the tables, also when both go to one file or pipe. */
         fprintf(stderr, "acsa: warning: %u delivered cash order%s not invoiced in time\n",
                 r.late_count, r.late_count == 1 ? "" : "s");
     }
