@@ -360,7 +360,7 @@ static enum acsa_rc configure(struct acsa_store_pg *s, unsigned flags, struct ac
 
 enum acsa_rc acsa__pg_connected(struct acsa_store_pg *s, struct acsa_error *err)
 {
-    if (PQstatus(s->conn) != CONNECTION_BAD || s->in_transaction || s->depth > 0) {
+    if (PQstatus(s->conn) != CONNECTION_BAD || !acsa__pg_idle(s)) {
         return ACSA_OK; /* A lost transaction is the caller's failure to report. */
     }
     return acsa__pg_reconnect(s, err);

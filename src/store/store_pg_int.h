@@ -179,8 +179,14 @@ static inline struct acsa_store_pg *acsa__pg_of(struct acsa_store *store)
     return (struct acsa_store_pg *)store;
 }
 
+/* No transaction is open on the connection: making it again loses nothing. */
+static inline bool acsa__pg_idle(const struct acsa_store_pg *s)
+{
+    return !s->in_transaction && s->depth == 0;
+}
+
 /* Makes the connection again after the database dropped it (a restart, a standby promoted),
- * as it was opened, when no transaction was open on it: nothing is lost by it. */
+ * as it was opened, when no transaction was open on it (acsa__pg_idle). */
 ACSA_NODISCARD enum acsa_rc acsa__pg_connected(struct acsa_store_pg *s, struct acsa_error *err);
 /* Makes the connection again, as it was opened; any open transaction is gone with the old
  * one. */

@@ -267,7 +267,7 @@ static enum acsa_rc execute(struct acsa_store_pg *s, const struct acsa__pg_state
     if (!read) {
         s->writes++;
     }
-    bool idle = !s->in_transaction && s->depth == 0;
+    bool idle = acsa__pg_idle(s);
     PGresult *res = NULL;
     enum acsa_rc rc = send_prepared(s, st, &p, &res, err);
     if (read && idle && PQstatus(s->conn) == CONNECTION_BAD) {
