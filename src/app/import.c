@@ -640,7 +640,8 @@ static void keep_created(struct import *im, struct acsa_app *app, const uint32_t
 /* Raises every order whose rows are all well, inside the caller's transaction; a refusal is
  * kept as a problem and the next order tried, so that one import reports them all. */
 static enum acsa_rc create_orders(struct import *im, struct acsa_app *app, const char *actor,
-                                  int32_t today, struct acsa_error *err)
+                                  int32_t today, const struct acsa_user *user,
+                                  struct acsa_error *err)
 {
     for (uint32_t g = 0; g < im->group_count; g++) {
         uint32_t from = 0;
@@ -659,6 +660,12 @@ static enum acsa_rc create_orders(struct import *im, struct acsa_app *app, const
         char number[ACSA_NUMBER_SIZE];
         struct acsa_error e;
         acsa_error_clear(&e);
+        struct acsa_order_scope scope = {first->requester, first->supplier,
+                                         first->requester_unit, first->supplier_unit};
+        if (user != NULL && acsa_authz_create(user, &scope, &e) != ACSA_OK) {
+            problem(im, first->row, "requester_unit", ACSA_EFORBIDDEN, "%s", e.message);
+            continue;
+        }
         enum acsa_rc rc = acsa_app_order_create(app, first->agreement, first->activity,
                                                 im->draft, first->date != 0 ? first->date
                                                 : today, actor, number, &e);
@@ -677,7 +684,7 @@ static enum acsa_rc create_orders(struct import *im, struct acsa_app *app, const
 
 static enum acsa_rc import_body(struct import *im, struct acsa_app *app, const char *data,
                                 size_t size, const char *actor, int32_t today,
-                                struct acsa_error *err)
+                                const struct acsa_user *user, struct acsa_error *err)
 {
     struct acsa_import_result *out = im->out;
     if (size > ACSA_IMPORT_BYTES_MAX) {
@@ -709,7 +716,7 @@ static enum acsa_rc import_body(struct import *im, struct acsa_app *app, const c
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory reading the import");
     }
     ACSA_TRY(acsa_app_begin(app, err));
-    enum acsa_rc rc = create_orders(im, app, actor, today, err);
+    enum acsa_rc rc = create_orders(im, app, actor, today, user, err);
     if (rc != ACSA_OK || out->problem_count > 0 || out->dry_run) {
         acsa_app_rollback(app);
         return rc;
@@ -739,6 +746,7 @@ static void sort_problems(struct acsa_import_result *out)
 
 enum acsa_rc acsa_app_import_orders(struct acsa_app *app, const char *data, size_t size,
                                     bool dry_run, const char *actor, int32_t today,
+                                    const struct acsa_user *user,
                                     struct acsa_import_result *out, struct acsa_error *err)
 {
     memset(out, 0, sizeof(*out));
@@ -747,7 +755,8 @@ enum acsa_rc acsa_app_import_orders(struct acsa_app *app, const char *data, size
     struct import im;
     memset(&im, 0, sizeof(im));
     im.out = out;
-    enum acsa_rc rc = import_body(&im, app, data, size, actor, acsa__app_today(today), err);
+    enum acsa_rc rc = import_body(&im, app, data, size, actor, acsa__app_today(today), user,
+                                  err);
     acsa_free(im.rows);
     acsa_free(im.index);
     acsa_free(im.group_start);

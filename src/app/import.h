@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "app_limits.h"
+#include "authz.h"
 
 /* A column of the import file. */
 struct acsa_import_column {
@@ -75,10 +76,13 @@ struct acsa_import_result {
  * back, so out lists the numbers they would get and nothing is kept). On errors out->problems
  * lists them and nothing is created: ACSA_EUSAGE (or ACSA_EREFUSED when a rule of an order
  * refused, ACSA_ELIMIT for a file beyond the limits), err saying how many. Fatal codes as
- * every command. Free out with acsa_import_result_free whatever the result. */
+ * every command. user (NULL: the node's operator) must be allowed to raise each order
+ * (acsa_authz_create), else that order is an error of its first row. Free out with
+ * acsa_import_result_free whatever the result. */
 ACSA_NODISCARD enum acsa_rc acsa_app_import_orders(struct acsa_app *app, const char *data,
                                                    size_t size, bool dry_run,
                                                    const char *actor, int32_t today,
+                                                   const struct acsa_user *user,
                                                    struct acsa_import_result *out,
                                                    struct acsa_error *err);
 void acsa_import_result_free(struct acsa_import_result *result);

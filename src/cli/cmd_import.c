@@ -94,7 +94,8 @@ static int import_in(struct cli *cli, struct acsa_app *app, void *ctx)
         return cli_fail(cli, ACSA_ENOMEM);
     }
     enum acsa_rc rc = acsa_app_import_orders(app, args->data, args->size, args->dry_run,
-                                             args->actor, cli->today, r, &cli->err);
+                                             args->actor, cli->today, NULL, r,
+                                             &cli->err);
     int code = CLI_EXIT_OK;
     if (cli->json && !acsa_rc_fatal(rc)) {
         struct acsa_text t;
