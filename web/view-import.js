@@ -47,7 +47,8 @@ function errorsTable(errors, count) {
 
 export function renderImport(el, user) {
     if (!canCreateOrder(user)) {
-        replace(el, note("Only requesters import orders.", "import-not-allowed"));
+        replace(el, h("h1", { tabindex: "-1" }, "Import orders"),
+            note("Only requesters import orders.", "import-not-allowed"));
         return;
     }
     const file = h("input", { type: "file", accept: ".csv,text/csv", test: "import-file",
@@ -76,7 +77,7 @@ export function renderImport(el, user) {
             }
         }
     };
-    replace(el, panel("Import orders from CSV", "import",
+    replace(el, h("h1", { tabindex: "-1" }, "Import orders"), panel("From a CSV file", "import",
         note("One row per order line; rows with the same order_ref are one order. The columns "
             + "are those of `acsa import template` (docs/CLI.md, Imports). Check the file first: "
             + "nothing is created until you import, and then every order or none."),
