@@ -122,6 +122,7 @@ struct import {
     uint32_t *group_start;                     /* Groups: positions in index, */
     uint32_t group_count;                      /* in the order of their first rows. */
     struct acsa_order_draft *draft;
+    bool beyond;                               /* Past a limit of the file: create nothing. */
 };
 
 static void problem(struct import *im, uint32_t row, const char *column, enum acsa_rc rc,
@@ -407,6 +408,7 @@ static enum acsa_rc read_file(struct import *im, const char *data, size_t size,
         if (im->row_count == ACSA_IMPORT_ROWS_MAX) {
             problem(im, reader.row, "", ACSA_ELIMIT, "more than %u rows of order lines "
                     "(ACSA_IMPORT_ROWS_MAX); split the file", ACSA_IMPORT_ROWS_MAX);
+            im->beyond = true;
             break;
         }
         read_row(im, reader.row, fields, count);
@@ -705,7 +707,7 @@ static enum acsa_rc import_body(struct import *im, struct acsa_app *app, const c
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory reading the import");
     }
     ACSA_TRY(read_file(im, data, size, err));
-    if (im->row_count == 0 || im->map[C_REF] < 0) {
+    if (im->row_count == 0 || im->map[C_REF] < 0 || im->beyond) {
         return ACSA_OK;
     }
     out->rows = im->row_count;

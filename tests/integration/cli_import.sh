@@ -97,6 +97,13 @@ expect_refused "a stray quote is refused naming row and column" \
 expect_refused "a file over ACSA_IMPORT_BYTES_MAX is refused naming the limit" \
     1 "larger than 4194304 bytes (ACSA_IMPORT_BYTES_MAX)" import orders "$TEST_DIR/large.csv"
 
+test_case "more than ACSA_IMPORT_ROWS_MAX rows are refused naming the limit; nothing created"
+{ echo "$HEADER"; r=$(row R pol "Diesel" 1 l 150); for i in $(seq 1 10001); do echo "$r"; done; } \
+    >"$TEST_DIR/rows.csv"
+run import orders "$TEST_DIR/rows.csv"
+expect_exit 1
+expect_stderr_contains "row 10002: more than 10000 rows of order lines (ACSA_IMPORT_ROWS_MAX)"
+
 test_case "more than 50 errors: 50 are shown, and how many more"
 { echo "$HEADER"; for i in $(seq 1 60); do row "R$i" pol "Diesel" 0 l 150; done; } \
     >"$TEST_DIR/sixty.csv"
