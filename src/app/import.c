@@ -425,20 +425,31 @@ static enum acsa_rc read_file(struct import *im, const char *data, size_t size,
 
 /* ---- Orders from rows ------------------------------------------------------------------- */
 
-static const struct row *sort_rows;
+/* A row by its order_ref, for sorting: the rows of one order together, in file order. */
+struct keyed {
+    const char *ref;
+    uint32_t at;                               /* Index into rows (file order). */
+};
 
 static int by_ref(const void *a, const void *b)
 {
-    const struct row *x = &sort_rows[*(const uint32_t *)a];
-    const struct row *y = &sort_rows[*(const uint32_t *)b];
+    const struct keyed *x = a;
+    const struct keyed *y = b;
     int c = strcmp(x->ref, y->ref);
-    return c != 0 ? c : (x->row > y->row) - (x->row < y->row);
+    return c != 0 ? c : (x->at > y->at) - (x->at < y->at);
 }
+
+/* A group of rows: where it starts in the sorted rows and its first row. */
+struct group {
+    uint32_t first_at;
+    uint32_t start;
+};
 
 static int by_first_row(const void *a, const void *b)
 {
-    return (*(const uint32_t *)a > *(const uint32_t *)b) -
-           (*(const uint32_t *)a < *(const uint32_t *)b);
+    const struct group *x = a;
+    const struct group *y = b;
+    return (x->first_at > y->first_at) - (x->first_at < y->first_at);
 }
 
 /* Whether two rows of one order hold the same value in order-level column c. */
@@ -468,40 +479,37 @@ static enum acsa_rc group_rows(struct import *im, struct acsa_error *err)
 {
     im->index = acsa_calloc(im->row_count + 1u, sizeof(*im->index));
     im->group_start = acsa_calloc(im->row_count + 1u, sizeof(*im->group_start));
-    if (im->index == NULL || im->group_start == NULL) {
+    struct keyed *keyed = acsa_calloc(im->row_count + 1u, sizeof(*keyed));
+    struct group *groups = acsa_calloc(im->row_count + 1u, sizeof(*groups));
+    if (im->index == NULL || im->group_start == NULL || keyed == NULL || groups == NULL) {
+        acsa_free(keyed);
+        acsa_free(groups);
         return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory grouping the rows");
     }
     uint32_t n = 0;
     for (uint32_t i = 0; i < im->row_count; i++) {
         if ((im->rows[i].bad & (1u << C_REF)) == 0) {
-            im->index[n++] = i;
+            keyed[n++] = (struct keyed){im->rows[i].ref, i};
         }
     }
-    sort_rows = im->rows;
-    im->indexed = n;
-    qsort(im->index, n, sizeof(*im->index), by_ref);
-    uint32_t *firsts = im->group_start; /* First: each group's first row index, sorted. */
+    qsort(keyed, n, sizeof(*keyed), by_ref);
     for (uint32_t i = 0; i < n; i++) {
-        const struct row *r = &im->rows[im->index[i]];
-        if (i == 0 || strcmp(r->ref, im->rows[im->index[i - 1]].ref) != 0) {
-            firsts[im->group_count++] = im->index[i];
+        im->index[i] = keyed[i].at;
+        if (i == 0 || strcmp(keyed[i].ref, keyed[i - 1].ref) != 0) {
+            groups[im->group_count++] = (struct group){keyed[i].at, i};
         }
     }
-    qsort(firsts, im->group_count, sizeof(*firsts), by_first_row);
-    /* Each group's start in index: found by its first row's ref. */
+    im->indexed = n;
+    acsa_free(keyed);
+    /* The orders in the order of their first rows. */
+    qsort(groups, im->group_count, sizeof(*groups), by_first_row);
     for (uint32_t g = 0; g < im->group_count; g++) {
-        const struct row *first = &im->rows[firsts[g]];
-        uint32_t lo = 0;
-        uint32_t hi = n;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (by_ref(&im->index[mid], &firsts[g]) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        firsts[g] = lo;
+        im->group_start[g] = groups[g].start;
+    }
+    acsa_free(groups);
+    for (uint32_t g = 0; g < im->group_count; g++) {
+        uint32_t lo = im->group_start[g];
+        const struct row *first = &im->rows[im->index[lo]];
         uint32_t lines = 0;
         for (uint32_t i = lo; i < n && strcmp(im->rows[im->index[i]].ref, first->ref) == 0;
              i++) {

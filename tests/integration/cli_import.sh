@@ -161,6 +161,14 @@ if [ "$(count_orders)" != "$N_BEFORE" ]; then
     fail "a dry run created orders"
 fi
 
+test_case "rows of one order_ref need not be next to each other"
+{ echo "$HEADER"; row I1 pol "Diesel" 1 l 150; row I2 water "Water" 1 l 2
+  row I1 food "Rations" 2 kg 900; } >"$TEST_DIR/interleaved.csv"
+run import orders "$TEST_DIR/interleaved.csv" --dry-run --json
+expect_exit 0
+expect_json '[(o["order_ref"], o["row"], [l["row"] for l in o["lines"]], o["value"]) for o in d["orders"]]' \
+    '[["I1",2,[2,4],"1950"],["I2",3,[3],"2"]]'
+
 test_case "a good file of three orders with several lines is imported, numbers printed"
 run import orders "$TEST_DIR/good.csv" --by "Lt Iyer"
 expect_exit 0
