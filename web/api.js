@@ -45,8 +45,13 @@ async function problem(response) {
     const status = response.status;
     const fallback = status === 429 ? "Too many attempts: try again later."
         : `${response.statusText || "Request failed"} (HTTP ${status})`;
-    return new ApiError(status, (body && (body.detail || body.title)) || fallback,
+    const error = new ApiError(status, (body && (body.detail || body.title)) || fallback,
         (body && body.field) || null, (body && body.title) || "");
+    if (body && Array.isArray(body.errors)) { // An import's errors, by row and column.
+        error.errors = body.errors;
+        error.errorCount = body.error_count;
+    }
+    return error;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,8 +60,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * write is never applied twice. Resolves {data, etag, status}; rejects with ApiError. */
 export async function request(method, path, { query, body, etag } = {}) {
     const headers = { Accept: "application/json" };
+    const raw = body instanceof Blob; // A file sent as it is (an import's CSV).
     if (body !== undefined) {
-        headers["Content-Type"] = "application/json";
+        headers["Content-Type"] = raw ? body.type : "application/json";
     }
     if (MUTATING.has(method) && session && session.csrf_token) {
         headers["X-CSRF-Token"] = session.csrf_token;
@@ -69,7 +75,7 @@ export async function request(method, path, { query, body, etag } = {}) {
     }
     const init = {
         method, headers, credentials: "same-origin", cache: "no-store",
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined || raw ? body : JSON.stringify(body),
     };
     let response = null;
     for (let attempt = 0; ; attempt++) {

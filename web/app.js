@@ -16,6 +16,7 @@ import { renderPartners } from "./view-sync.js";
 import { renderOfficials } from "./view-officials.js";
 import { renderQuarantine } from "./view-quarantine.js";
 import { renderAgreement, renderAgreements } from "./view-agreements.js";
+import { renderImport } from "./view-import.js";
 
 const main = document.getElementById("main");
 const q = (test) => document.querySelector(`[data-test="${test}"]`);
@@ -30,6 +31,8 @@ const ROUTES = [
         view: (el, user) => renderOrderForm(el, user) },
     { path: /^\/orders\/([^/?]+)$/, nav: "nav-orders", title: "Order",
         view: (el, user, query, match) => renderOrder(el, user, decodeURIComponent(match[1])) },
+    { path: /^\/import\/?$/, nav: "nav-import", title: "Import orders",
+        view: (el, user) => renderImport(el, user) },
     { path: /^\/partners\/?$/, nav: "nav-partners", title: "Partners",
         view: (el, user) => renderPartners(el, user) },
     { path: /^\/officials\/?$/, nav: "nav-officials", title: "Officials",
@@ -62,6 +65,7 @@ async function fillHeader(user) {
         return;
     }
     q("nav-new-order").hidden = !canCreateOrder(user);
+    q("nav-import").hidden = !canCreateOrder(user);
     q("nav-partners").hidden = !canSeePartners(user);
     q("nav-quarantine").hidden = !canSeePartners(user);
     q("user-name").textContent = user.display_name || user.username;

@@ -62,4 +62,11 @@ _Static_assert(ACSA_SNAPSHOT_TEXT_MAX >= ACSA_NUMBER_SIZE - 1, "an order number 
 _Static_assert(ACSA_IDEMPOTENCY_SECONDS > ACSA_SESSION_SECONDS,
                "a retry within a session is always recognised");
 
+/* CSV imports of orders (import.h): the largest file, its data rows, the errors one import
+ * reports in full (the rest are counted), and an order_ref. */
+#define ACSA_IMPORT_BYTES_MAX (4u << 20)
+#define ACSA_IMPORT_ROWS_MAX 10000u
+#define ACSA_IMPORT_ERRORS_MAX 50u
+#define ACSA_IMPORT_REF_SIZE 64
+
 #endif

@@ -37,6 +37,7 @@ static const struct cli_verb verbs[] = {
     {"reconcile", cmd_reconcile, "compare this node's orders and balances with a partner's"},
     {"quarantine", cmd_quarantine, "list | resolve: records and batches refused, with the "
                                    "reason; a programme officer's retry or drop"},
+    {"import", cmd_import, "orders FILE.csv | template: orders raised from a CSV file"},
     {"demo", cmd_demo, "create a demo node database (--db FILE)"},
     {"migrate", cmd_migrate, "copy a SQLite node to an empty PostgreSQL database"},
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},

@@ -63,6 +63,8 @@ const struct route acsa__server_routes[] = {
     {"GET", "/api/stats/monthly", acsa__server_route_stats_monthly, SIGNED_IN, NULL},
     {"GET", "/api/stats/states", acsa__server_route_stats_states, SIGNED_IN, NULL},
     {"GET", "/api/reports/in-transit", acsa__server_route_in_transit, SIGNED_IN, NULL},
+    {"POST", "/api/import/orders", acsa__server_route_import_orders, ACTION(CREATE_ORDER),
+     "order.import"},
     {"GET", "/api/audit", acsa__server_route_audit_list, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/audit/verify", acsa__server_route_audit_verify, ACTION(READ_AUDIT), NULL},
     {"GET", "/api/peers", acsa__server_route_peers_list, ACTION(READ_AUDIT), NULL},

@@ -394,6 +394,9 @@ static bool body_admitted(struct request *req, const struct framing *f)
     } else {
         req->body_max = req->signed_in ? SERVER_BODY_MAX : SERVER_ANON_BODY_MAX;
     }
+    if (req->signed_in && req->route->handler == acsa__server_route_import_orders) {
+        req->body_max = SERVER_IMPORT_BODY_MAX;
+    }
     if (f->lengths == 1 && f->length > req->body_max) {
         acsa__server_problem(req, 413, NULL, "the body is larger than %zu bytes", req->body_max);
         return false;

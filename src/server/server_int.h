@@ -417,6 +417,7 @@ void acsa__server_route_convert_overdue(struct request *req);
 void acsa__server_route_stats_monthly(struct request *req);
 void acsa__server_route_stats_states(struct request *req);
 void acsa__server_route_in_transit(struct request *req);
+void acsa__server_route_import_orders(struct request *req);
 void acsa__server_route_audit_list(struct request *req);
 void acsa__server_route_audit_verify(struct request *req);
 

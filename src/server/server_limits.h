@@ -20,6 +20,8 @@
  * SERVER_ANON_HOLD_MAX. */
 #define SERVER_BODY_MAX (64u * 1024u)     /* Bodies of a signed-in user; larger ones get 413. */
 #define SERVER_ANON_BODY_MAX (8u * 1024u) /* Bodies of a client not signed in (sign-in). */
+#define SERVER_IMPORT_BODY_MAX (4u << 20)  /* A CSV of POST /api/import/orders (a large body
+                                              over SERVER_BODY_MAX: it takes a slot). */
 #define SERVER_LARGE_BODIES_MAX 2u        /* Partner batches over SERVER_BODY_MAX held at
                                              once, all connections together; more get 503. */
 #define SERVER_CONNECTION_MEMORY (32u * 1024u)  /* libmicrohttpd's buffer of one connection:

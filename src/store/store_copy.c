@@ -35,6 +35,11 @@ bool acsa_store_copy_known(const char *table)
     return false;
 }
 
+bool acsa_store_copy_derived(const char *table)
+{
+    return strcmp(table, "balances") == 0;
+}
+
 bool acsa__copy_name_ok(const char *name)
 {
     size_t length = strlen(name);

@@ -83,4 +83,9 @@ const char *const *acsa_store_copy_tables(size_t *out_count);
 /** Whether table is one of them. */
 bool acsa_store_copy_known(const char *table);
 
+/** Whether table is derived from others by the database itself (the balances its trigger keeps
+ * from the postings): not listed by a backend's tables, never copied, made again on the target
+ * as the copied rows arrive. */
+bool acsa_store_copy_derived(const char *table);
+
 #endif

@@ -48,7 +48,8 @@ static enum acsa_rc copy_tables(struct acsa_store *store, acsa_copy_name_cb cb, 
     PGresult *res = NULL;
     enum acsa_rc rc = query(acsa__pg_of(store),
                             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                            "AND tablename <> 'schema_migrations' ORDER BY tablename",
+                            "AND tablename <> 'schema_migrations' AND tablename <> 'balances' "
+                            "ORDER BY tablename",
                             0, NULL, &res, err);
     for (int i = 0; rc == ACSA_OK && i < PQntuples(res); i++) {
         rc = cb(ctx, PQgetvalue(res, i, 0));
@@ -469,7 +470,8 @@ enum acsa_rc acsa__pg_copy_check_empty(struct acsa_store *store, struct acsa_err
         const char *schema = PQgetvalue(res, i, 0);
         const char *name = PQgetvalue(res, i, 1);
         bool ours = PQgetvalue(res, i, 2)[0] == 't' &&
-                    (acsa_store_copy_known(name) || strcmp(name, "schema_migrations") == 0);
+                    (acsa_store_copy_known(name) || acsa_store_copy_derived(name) ||
+                     strcmp(name, "schema_migrations") == 0);
         if (!ours) {
             rc = acsa_error_set(err, ACSA_EEXISTS, "to", "database \"%s\" is not empty: it has "
                                 "table %s.%s; acsa migrate copies into an empty database only",

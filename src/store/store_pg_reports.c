@@ -284,15 +284,23 @@ enum acsa_rc acsa__pg_balance(struct acsa_store *store, const char *partner, int
     group->cb = cb;
     group->ctx = ctx;
     const struct acsa__pg_value values[] = {PG_OPT_TEXT(partner), PG_DAY(as_of_day)};
-    const struct acsa__pg_statement st = PG_STATEMENT(
+    const struct acsa__pg_statement as_of = PG_STATEMENT(
         ACSA__PG_BALANCE,
         "SELECT partner, currency, account, sum(amount_minor), sum(quantity_milli) "
         "FROM postings WHERE ($1::text IS NULL OR partner = $1) "
         "AND ($2::text IS NULL OR day <= $2) "
         "GROUP BY partner, currency, account ORDER BY partner, currency, account",
         values);
-    enum acsa_rc rc = acsa__pg_run_query(acsa__pg_of(store), &st, balance_each, group, NULL,
-                                         err);
+    /* The current balance reads the sums kept with every posting (migration 2). */
+    const struct acsa__pg_value partner_only[] = {PG_OPT_TEXT(partner)};
+    const struct acsa__pg_statement current = PG_STATEMENT(
+        ACSA__PG_BALANCE_KEPT,
+        "SELECT partner, currency, account, amount_minor, quantity_milli FROM balances "
+        "WHERE ($1::text IS NULL OR partner = $1) ORDER BY partner, currency, account",
+        partner_only);
+    enum acsa_rc rc = acsa__pg_run_query(acsa__pg_of(store),
+                                         as_of_day == ACSA_DATE_NONE ? &current : &as_of,
+                                         balance_each, group, NULL, err);
     if (rc == ACSA_OK) {
         rc = group_flush(group);
     }

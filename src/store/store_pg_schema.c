@@ -210,6 +210,33 @@ static const char *const migration_1[] = {
     "    received_s BIGINT NOT NULL, bytes BYTEA NOT NULL)",
 };
 
+/* Migration 2 (maintained balances, SQLite's migration 11): the sums of the postings per
+ * partner, currency and account, kept up to date by a trigger on every posting inserted, in
+ * the posting's own statement and so its transaction, whatever path inserts it (a step, a
+ * partner's record taken in, the COPY of acsa migrate); filled from the postings already
+ * there. numeric sums are exact at any size. The current balance reads this table. */
+static const char *const migration_balances[] = {
+    "CREATE TABLE balances (\n"
+    "    partner " TX " NOT NULL, currency " TX " NOT NULL, account " TX " NOT NULL,\n"
+    "    amount_minor NUMERIC NOT NULL, quantity_milli NUMERIC NOT NULL,\n"
+    "    PRIMARY KEY (partner, currency, account))",
+    "INSERT INTO balances (partner, currency, account, amount_minor, quantity_milli) "
+    "SELECT partner, currency, account, sum(amount_minor), sum(quantity_milli) FROM postings "
+    "GROUP BY partner, currency, account",
+    "CREATE FUNCTION acsa_balance_post() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+    "BEGIN\n"
+    "    INSERT INTO balances AS b (partner, currency, account, amount_minor, quantity_milli)\n"
+    "    VALUES (NEW.partner, NEW.currency, NEW.account, NEW.amount_minor, NEW.quantity_milli)\n"
+    "    ON CONFLICT (partner, currency, account) DO UPDATE SET\n"
+    "        amount_minor = b.amount_minor + EXCLUDED.amount_minor,\n"
+    "        quantity_milli = b.quantity_milli + EXCLUDED.quantity_milli;\n"
+    "    RETURN NULL;\n"
+    "END $$",
+    "CREATE TRIGGER postings_balance AFTER INSERT ON postings\n"
+    "    FOR EACH ROW EXECUTE FUNCTION acsa_balance_post()",
+    APPEND_ONLY("balances", "delete", "balances follow the postings, which are append-only"),
+};
+
 struct migration {
     const char *const *statements; /* Applied in order, in one transaction. */
     size_t count;
@@ -218,6 +245,7 @@ struct migration {
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
+    {migration_balances, sizeof(migration_balances) / sizeof(migration_balances[0])},
 };
 
 #define MIGRATION_COUNT ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))

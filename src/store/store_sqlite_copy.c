@@ -40,11 +40,12 @@ static enum acsa_rc copy_tables(struct acsa_store *store, acsa_copy_name_cb cb, 
                                 struct acsa_error *err)
 {
     /* SQLite's own tables (sqlite_sequence, sqlite_stat1) and the migration ledger are the
-     * engine's, not the node's. */
+     * engine's, not the node's; the balances are derived (acsa_store_copy_derived). */
     struct names_ctx n = {cb, ctx};
     return run(acsa__sqlite_of(store),
                "SELECT name FROM sqlite_master WHERE type = 'table' "
                "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'schema_migrations' "
+               "AND name <> 'balances' "
                "ORDER BY name",
                NULL, name_row, &n, err);
 }

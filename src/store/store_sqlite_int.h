@@ -47,8 +47,9 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_ORDER_LIST,
     ACSA__SQLITE_EVENT_LIST,
     ACSA__SQLITE_BALANCE,
-    ACSA__SQLITE_BALANCE_ALL,
     ACSA__SQLITE_BALANCE_PARTNER,
+    ACSA__SQLITE_BALANCE_KEPT,
+    ACSA__SQLITE_BALANCE_KEPT_PARTNER,
     ACSA__SQLITE_USER_ADD,
     ACSA__SQLITE_USER_GET,
     ACSA__SQLITE_USER_LIST,
@@ -390,10 +391,17 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *
     "SELECT partner, currency, account, " ACSA__SQLITE_WIDE_SUM("amount_minor") ", "          \
     ACSA__SQLITE_WIDE_SUM("quantity_milli") " FROM postings "
 #define ACSA__SQLITE_BALANCE_GROUP " GROUP BY partner, currency, account"
-#define ACSA__SQLITE_BALANCE_ALL_SQL ACSA__SQLITE_BALANCE_COLUMNS ACSA__SQLITE_BALANCE_GROUP
 #define ACSA__SQLITE_BALANCE_PARTNER_SQL                                                   \
     ACSA__SQLITE_BALANCE_COLUMNS "WHERE partner = ?1 AND (?2 IS NULL OR day <= ?2)"         \
     ACSA__SQLITE_BALANCE_GROUP
+/* The current balance: the sums the trigger of migration 11 keeps, in the same columns. */
+#define ACSA__SQLITE_BALANCE_KEPT_COLUMNS                                                  \
+    "SELECT partner, currency, account, amount_hi, amount_mid, amount_lo, quantity_hi, "   \
+    "quantity_mid, quantity_lo FROM balances "
+#define ACSA__SQLITE_BALANCE_KEPT_SQL                                                      \
+    ACSA__SQLITE_BALANCE_KEPT_COLUMNS "ORDER BY partner, currency, account"
+#define ACSA__SQLITE_BALANCE_KEPT_PARTNER_SQL                                              \
+    ACSA__SQLITE_BALANCE_KEPT_COLUMNS "WHERE partner = ?1 ORDER BY partner, currency, account"
 #define ACSA__SQLITE_BALANCE_SQL                                                           \
     ACSA__SQLITE_BALANCE_COLUMNS "WHERE ?1 IS NULL AND day <= ?2" ACSA__SQLITE_BALANCE_GROUP
 

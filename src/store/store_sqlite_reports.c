@@ -330,17 +330,22 @@ enum acsa_rc acsa__sqlite_balance(struct acsa_store *store, const char *partner,
 {
     ACSA_ASSERT(cb != NULL);
     bool by_partner = partner != NULL && partner[0] != '\0';
-    enum acsa__sqlite_slot slot = by_partner ? ACSA__SQLITE_BALANCE_PARTNER
-                                  : as_of_day != ACSA_DATE_NONE ? ACSA__SQLITE_BALANCE
-                                                                : ACSA__SQLITE_BALANCE_ALL;
-    const char *sql = by_partner ? ACSA__SQLITE_BALANCE_PARTNER_SQL
-                      : as_of_day != ACSA_DATE_NONE ? ACSA__SQLITE_BALANCE_SQL
-                                                    : ACSA__SQLITE_BALANCE_ALL_SQL;
-    /* The whole ledger's statement has no parameters. */
+    bool current = as_of_day == ACSA_DATE_NONE;
+    /* The current balance reads the sums kept with every posting (migration 11); a balance
+     * as of a day sums the postings up to it, streaming through the covering index. */
+    enum acsa__sqlite_slot slot = current ? (by_partner ? ACSA__SQLITE_BALANCE_KEPT_PARTNER
+                                                        : ACSA__SQLITE_BALANCE_KEPT)
+                                  : by_partner ? ACSA__SQLITE_BALANCE_PARTNER
+                                               : ACSA__SQLITE_BALANCE;
+    const char *sql = current ? (by_partner ? ACSA__SQLITE_BALANCE_KEPT_PARTNER_SQL
+                                            : ACSA__SQLITE_BALANCE_KEPT_SQL)
+                      : by_partner ? ACSA__SQLITE_BALANCE_PARTNER_SQL
+                                   : ACSA__SQLITE_BALANCE_SQL;
     const struct acsa__sqlite_value values[] = {OPT_TEXT(partner), DAY(as_of_day)};
-    const struct acsa__sqlite_statement st = {
-        slot, sql, values, slot != ACSA__SQLITE_BALANCE_ALL ? COUNT(values) : 0,
-        ACSA__SQLITE_KEYS_UNIQUE};
+    size_t count = slot == ACSA__SQLITE_BALANCE_KEPT ? 0
+                   : slot == ACSA__SQLITE_BALANCE_KEPT_PARTNER ? 1 : COUNT(values);
+    const struct acsa__sqlite_statement st = {slot, sql, values, count,
+                                              ACSA__SQLITE_KEYS_UNIQUE};
     struct balance_scan scan;
     memset(&scan, 0, sizeof(scan));
     scan.cb = cb;

@@ -486,6 +486,55 @@ static const char *const migration_order_dated[] = {
     "WHERE events.order_number = orders.number)",
 };
 
+/* Migration 11 (maintained balances): the sums of the postings per partner, currency and
+ * account, kept up to date by a trigger on every posting inserted, in the posting's own
+ * statement and so its transaction, whatever path inserts it (a step, a partner's record taken
+ * in, a bulk load); filled from the postings already there. Each sum is kept in the three
+ * 21-bit parts of ACSA__SQLITE_WIDE_SUM, so that it never overflows an integer (ARCHITECTURE.md
+ * "No overflow anywhere"). The current balance reads this table, not every posting. */
+#define PART_HI(x) "(" x ") >> 42"
+#define PART_MID(x) "((" x ") >> 21) & 2097151"
+#define PART_LO(x) "(" x ") & 2097151"
+#define PARTS(x) PART_HI(x) ", " PART_MID(x) ", " PART_LO(x)
+static const char *const migration_balances[] = {
+    "CREATE TABLE balances (\n"
+    "    partner TEXT NOT NULL,\n"
+    "    currency TEXT NOT NULL,\n"
+    "    account TEXT NOT NULL,\n"
+    "    amount_hi INTEGER NOT NULL,\n"
+    "    amount_mid INTEGER NOT NULL,\n"
+    "    amount_lo INTEGER NOT NULL,\n"
+    "    quantity_hi INTEGER NOT NULL,\n"
+    "    quantity_mid INTEGER NOT NULL,\n"
+    "    quantity_lo INTEGER NOT NULL,\n"
+    "    PRIMARY KEY (partner, currency, account)\n"
+    ") WITHOUT ROWID",
+    "INSERT INTO balances (partner, currency, account, amount_hi, amount_mid, amount_lo, "
+    "quantity_hi, quantity_mid, quantity_lo) "
+    "SELECT partner, currency, account, " ACSA__SQLITE_WIDE_SUM("amount_minor") ", "
+    ACSA__SQLITE_WIDE_SUM("quantity_milli") " FROM postings GROUP BY partner, currency, account",
+    "CREATE TRIGGER postings_balance AFTER INSERT ON postings\n"
+    "BEGIN\n"
+    "    INSERT INTO balances (partner, currency, account, amount_hi, amount_mid, amount_lo,\n"
+    "        quantity_hi, quantity_mid, quantity_lo)\n"
+    "    VALUES (NEW.partner, NEW.currency, NEW.account, " PARTS("NEW.amount_minor") ",\n"
+    "        " PARTS("NEW.quantity_milli") ")\n"
+    "    ON CONFLICT (partner, currency, account) DO UPDATE SET\n"
+    "        amount_hi = amount_hi + excluded.amount_hi,\n"
+    "        amount_mid = amount_mid + excluded.amount_mid,\n"
+    "        amount_lo = amount_lo + excluded.amount_lo,\n"
+    "        quantity_hi = quantity_hi + excluded.quantity_hi,\n"
+    "        quantity_mid = quantity_mid + excluded.quantity_mid,\n"
+    "        quantity_lo = quantity_lo + excluded.quantity_lo;\n"
+    "END",
+    "CREATE TRIGGER balances_no_delete BEFORE DELETE ON balances\n"
+    "BEGIN SELECT RAISE(ABORT, 'balances follow the postings, which are append-only'); END",
+};
+#undef PARTS
+#undef PART_LO
+#undef PART_MID
+#undef PART_HI
+
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
@@ -499,6 +548,7 @@ static const struct migration migrations[] = {
     {migration_offline, sizeof(migration_offline) / sizeof(migration_offline[0])},
     {migration_order_views, sizeof(migration_order_views) / sizeof(migration_order_views[0])},
     {migration_order_dated, sizeof(migration_order_dated) / sizeof(migration_order_dated[0])},
+    {migration_balances, sizeof(migration_balances) / sizeof(migration_balances[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

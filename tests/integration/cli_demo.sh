@@ -155,4 +155,27 @@ if [ "$OUT" != "$FIRST" ]; then
     fail "the two demo databases list different orders"
 fi
 
+test_case "the balances kept with every posting equal the sums of the postings"
+if db_is_pg "$DB"; then
+    kept="SELECT partner, currency, account, amount_minor, quantity_milli FROM balances"
+else
+    kept="SELECT partner, currency, account, amount_hi * 4398046511104 + amount_mid * 2097152 \
++ amount_lo, quantity_hi * 4398046511104 + quantity_mid * 2097152 + quantity_lo FROM balances"
+fi
+summed="SELECT partner, currency, account, sum(amount_minor), sum(quantity_milli) FROM postings \
+GROUP BY partner, currency, account"
+differ=$(db_sql "$DB" "SELECT count(*) FROM ($kept EXCEPT $summed) a")$(db_sql "$DB" \
+    "SELECT count(*) FROM ($summed EXCEPT $kept) b")
+rows=$(db_sql "$DB" "SELECT count(*) FROM balances")
+if [ "$differ" != "00" ] || [ "$rows" -lt 10 ]; then
+    fail "kept and summed balances differ ($differ rows differ; $rows kept)"
+fi
+run balance --json
+KEPT=$OUT
+run balance --as-of 9999-12-31 --json
+expect_exit 0
+if [ "$OUT" != "$KEPT" ]; then
+    fail "acsa balance differs from acsa balance --as-of 9999-12-31"
+fi
+
 finish

@@ -329,12 +329,14 @@ run_ok order receive "$OLD" --line 1 --qty 4 --by "CPO Das" --date 2024-06-12
 run balance --partner JP --json
 BEFORE=$OUT
 # As the database was: no commitment posted by any event, before migration 7 (commitments)
-# and the three after it (snapshots, corrected steps, the order's date), undone so that they
-# run again; the order's date is given back by migration 10 from its events.
+# and the four after it (snapshots, corrected steps, the order's date, the kept balances),
+# undone so that they run again; the order's date is given back by migration 10 from its
+# events, the kept balances by migration 11 from the postings.
 # SQLite only: PostgreSQL's schema starts where SQLite's tenth migration ends, so it has no
 # database from before commitments to upgrade; there the order keeps the postings it was
 # booked with, and the checks below still hold.
-db_is_pg "$DB" || sqlite3 "$DB" "DROP TRIGGER postings_no_delete;
+db_is_pg "$DB" || sqlite3 "$DB" "DROP TRIGGER postings_balance; DROP TABLE balances;
+    DROP TRIGGER postings_no_delete;
     DELETE FROM postings WHERE account LIKE 'committed%';
     CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
     BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;

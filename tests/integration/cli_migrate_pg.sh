@@ -103,8 +103,9 @@ counts_pg "$PG" >"$TEST_DIR/counts.pg"
 if ! diff -u "$TEST_DIR/counts.sqlite" "$TEST_DIR/counts.pg" >"$TEST_DIR/counts.diff"; then
     fail "row counts differ: $(cat "$TEST_DIR/counts.diff")"
 fi
-if [ "$(wc -l <"$TEST_DIR/counts.pg")" -ne 28 ]; then
-    fail "expected 28 tables on PostgreSQL, found $(wc -l <"$TEST_DIR/counts.pg")"
+# 28 tables copied, and the balances the target's trigger made again from the postings.
+if [ "$(wc -l <"$TEST_DIR/counts.pg")" -ne 29 ]; then
+    fail "expected 29 tables on PostgreSQL, found $(wc -l <"$TEST_DIR/counts.pg")"
 fi
 for table in records audit; do
     a=$(sqlite3 "$DEMO" "SELECT group_concat(lower(hex(hash)), ',') FROM (SELECT hash FROM $table ORDER BY id)")

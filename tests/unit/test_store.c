@@ -1354,6 +1354,96 @@ static void test_balance(void **state)
     free(c);
 }
 
+/* Whether two scans of the balance gave the same rows in the same order. */
+static void assert_balances_equal(const struct collected *a, const struct collected *b)
+{
+    assert_int_equal(a->count, b->count);
+    for (uint32_t i = 0; i < a->count; i++) {
+        const struct acsa_balance_row *x = &a->balances[i];
+        const struct acsa_balance_row *y = &b->balances[i];
+        assert_string_equal(x->partner, y->partner);
+        assert_string_equal(x->currency, y->currency);
+        assert_int_equal(x->account, y->account);
+        assert_true(x->amount_minor == y->amount_minor);
+        assert_true(x->quantity_milli == y->quantity_milli);
+    }
+}
+
+/* The current balance (the sums kept with every posting) against the sum of every posting
+ * (a balance as of the last day there is: the GROUP BY over the postings), all partners and
+ * each. */
+static void check_kept_equals_postings(struct fixture *f)
+{
+    const char *partners[] = {"", "JP", "FR", "US"};
+    struct collected *kept = collected_new(f);
+    struct collected *summed = collected_new(f);
+    for (size_t p = 0; p < sizeof(partners) / sizeof(partners[0]); p++) {
+        kept->count = 0;
+        summed->count = 0;
+        assert_int_equal(f->store->vtbl->ledger->balance(f->store, partners[p], ACSA_DATE_NONE,
+                                                         collect_balance, kept, &f->err),
+                         ACSA_OK);
+        assert_int_equal(f->store->vtbl->ledger->balance(f->store, partners[p], ACSA_DATE_LAST,
+                                                         collect_balance, summed, &f->err),
+                         ACSA_OK);
+        assert_balances_equal(kept, summed);
+        check_balance(f, partners[p], ACSA_DATE_NONE);
+    }
+    free(kept);
+    free(summed);
+}
+
+/* A mixed history (cash and in-kind orders each way, several partners, invoices, a level
+ * rolled back and a whole transaction rolled back): the balance kept with every posting
+ * equals the GROUP BY over the postings at every point, on every backend. */
+static void test_balance_kept_equals_postings(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    check_kept_equals_postings(f); /* No posting yet: both empty. */
+    build_orders(f);
+    check_kept_equals_postings(f);
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "FR", 2);
+    to_accepted(f, &f->order);
+    to_delivered(f, &f->order);
+    create_order(f, &f->order, ACSA_METHOD_RIK, "JP", "IN", 2);
+    to_accepted(f, &f->order);
+    check_kept_equals_postings(f);
+
+    /* Postings written and rolled back leave the kept balance as it was: whole transaction. */
+    struct collected *before = collected_new(f);
+    struct collected *after = collected_new(f);
+    assert_int_equal(v->ledger->balance(f->store, "", ACSA_DATE_NONE, collect_balance, before,
+                                        &f->err),
+                     ACSA_OK);
+    uint32_t events = f->event_count;
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 3);
+    to_accepted(f, &f->order);
+    to_delivered(f, &f->order);
+    v->rollback(f->store);
+    f->event_count = events;
+    assert_int_equal(v->ledger->balance(f->store, "", ACSA_DATE_NONE, collect_balance, after,
+                                        &f->err),
+                     ACSA_OK);
+    assert_balances_equal(before, after);
+    check_kept_equals_postings(f);
+
+    /* An inner level rolled back takes its postings' sums with it; the outer keeps its own. */
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 3);
+    to_accepted(f, &f->order);
+    events = f->event_count;
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    to_delivered(f, &f->order);
+    v->rollback(f->store);
+    f->event_count = events;
+    assert_int_equal(v->commit(f->store, &f->err), ACSA_OK);
+    check_kept_equals_postings(f);
+    free(before);
+    free(after);
+}
+
 static void test_balance_plan_uses_covering_index(void **state)
 {
     struct fixture *f = *state;
@@ -1576,6 +1666,7 @@ static int run_store_tests(void)
         cmocka_unit_test_setup_teardown(test_order_list_summary_and_nesting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_balance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_balance_plan_uses_covering_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_balance_kept_equals_postings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction_reads_its_writes, setup, teardown),
@@ -1590,7 +1681,8 @@ static int run_store_tests(void)
         SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, 0, 0, 0, 0, 0,
         NEED(ledger, order_next_sequence), NEED(ledger, order_insert),
         NEED(ledger, event_list), NEED(ledger, order_list), NEED(ledger, order_list),
-        NEED(ledger, order_list), NEED(ledger, balance), SQLITE_ONLY, NEED(ledger, order_insert),
+        NEED(ledger, order_list), NEED(ledger, balance), SQLITE_ONLY, NEED(ledger, balance),
+        NEED(ledger, order_insert),
         NEED(sync, chain_head_set), NEED(sync, record_last_seq),
 #if defined(ACSA_TEST_STORE_FAULT)
         0, NEED(ledger, order_update),

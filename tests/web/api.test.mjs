@@ -391,6 +391,19 @@ const SUCCESS = [
                 assert.ok(i.days > 14 && Number(i.issued) > Number(i.received), JSON.stringify(i));
             }
         } },
+    { route: 'POST /api/import/orders', as: 'in-requester', path: '/api/import/orders?dry_run=true',
+        type: 'text/csv', body: 'order_ref,agreement,requester,supplier,activity,method,'
+            + 'requester_unit,supplier_unit,date,backdate_reason,currency,category,description,'
+            + 'quantity,unit,price\r\nA,IN-JP-2020,IN,JP,2,cash,2,5,2024-06-12,from the records,'
+            + 'JPY,pol,Diesel,2,l,150\r\nA,IN-JP-2020,IN,JP,2,cash,2,5,2024-06-12,'
+            + 'from the records,JPY,water,Water,3,l,10\r\n', status: 200, check: (r) => {
+            assert.deepEqual(Object.keys(r.json).sort(), ['created', 'dry_run', 'error_count',
+                'errors', 'orders']);
+            assert.equal(r.json.dry_run, true);
+            assert.equal(r.json.created, false);
+            assert.deepEqual(r.json.orders.map((o) => [o.order_ref, o.value, o.lines.length]),
+                [['A', '330', 2]]);
+        } },
     { route: 'GET /api/stats/monthly', as: 'jp-finance', path: '/api/stats/monthly?months=60',
         status: 200, check: (r) => {
             assert.ok(r.json.items.length > 0);
@@ -616,7 +629,8 @@ for (const c of SUCCESS) {
         const path = value(c.path ?? pattern, ctx);
         const r = c.signed ? await fromPartner(method, path, { body: value(c.body, ctx) })
             : await call(method, path, value(c.as, ctx) ?? null,
-                { body: value(c.body, ctx), headers: await value(c.headers, ctx) });
+                { body: value(c.body, ctx), headers: await value(c.headers, ctx),
+                    type: c.type });
         assert.equal(r.status, c.status, r.text);
         await c.check(r, ctx);
     });
