@@ -211,4 +211,12 @@ int cli_order_line_parse(struct cli *cli, struct acsa_order_draft *draft, uint32
                          const char *spec);
 int cmd_report(struct cli *cli, int argc, char **argv);
 
+/* cmd_statement.c: the reports of requirement 15 (acsa report NAME). */
+int cli_report_statement(struct cli *cli, int argc, char **argv);
+int cli_report_open(struct cli *cli, int argc, char **argv);
+int cli_report_unliquidated(struct cli *cli, int argc, char **argv);
+int cli_report_by_method(struct cli *cli, int argc, char **argv);
+int cli_report_yearly(struct cli *cli, int argc, char **argv);
+int cli_report_missing(struct cli *cli, int argc, char **argv);
+
 #endif
