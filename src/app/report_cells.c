@@ -18,12 +18,12 @@
 static const struct acsa_report_column statement_columns[] = {
     {"currency", "CURRENCY", 8, false, false}, {"section", "SECTION", 7, false, false},
     {"line", "LINE", 7, false, false},         {"date", "DATE", 10, false, false},
-    {"order", "ORDER", 17, false, false},      {"invoice", "INVOICE", 18, false, false},
+    {"order", "ORDER", 18, false, false},      {"invoice", "INVOICE", 18, false, false},
     {"step", "STEP", 13, false, false},        {"account", "ACCOUNT", 15, false, false},
     {"amount", "AMOUNT", 16, true, false},     {"balance", "BALANCE", 18, true, false},
 };
 static const struct acsa_report_column open_columns[] = {
-    {"number", "NUMBER", 17, false, false},    {"state", "STATE", 10, false, false},
+    {"number", "NUMBER", 18, false, false},    {"state", "STATE", 10, false, false},
     {"method", "METHOD", 6, false, false},     {"partner", "PARTNER", 7, false, false},
     {"currency", "CURRENCY", 8, false, false}, {"value", "VALUE", 16, true, false},
     {"outstanding", "OUTSTANDING", 16, true, false},
@@ -55,7 +55,7 @@ static const struct acsa_report_column yearly_columns[] = {
     {"orders", "ORDERS", 8, true, true},          {"value", "VALUE", 18, true, false},
 };
 static const struct acsa_report_column missing_columns[] = {
-    {"number", "NUMBER", 17, false, false}, {"state", "STATE", 10, false, false},
+    {"number", "NUMBER", 18, false, false}, {"state", "STATE", 10, false, false},
     {"check", "CHECK", 11, false, false},   {"detail", "DETAIL", 60, false, false},
 };
 

@@ -87,14 +87,14 @@ db_sql "$DB" "UPDATE grants SET title = '' WHERE name = 'Capt Y. Ito'"
 test_case "statement: opening, each posting with its running balance, closing, cash and kind"
 run report statement --partner JP --from 2024-06-13 --to 2024-06-30
 expect_exit 0
-expect_stdout "CURRENCY  SECTION  LINE     DATE        ORDER              INVOICE             STEP           ACCOUNT                    AMOUNT             BALANCE
-JPY       cash     opening  2024-06-12  -                  -                   -              -                               -             -150000
-JPY       cash     posting  2024-06-16  $F  -                   receive        payable-cash                -3000             -153000
-JPY       cash     posting  2024-06-20  $A  -                   pay            payable-cash                80000              -73000
-JPY       cash     closing  2024-06-30  -                  -                   -              -                               -              -73000
-JPY       kind     opening  2024-06-12  -                  -                   -              -                               -                   0
-JPY       kind     posting  2024-06-14  $B  -                   receive        payable-kind               -25000              -25000
-JPY       kind     closing  2024-06-30  -                  -                   -              -                               -              -25000"
+expect_stdout "CURRENCY  SECTION  LINE     DATE        ORDER               INVOICE             STEP           ACCOUNT                    AMOUNT             BALANCE
+JPY       cash     opening  2024-06-12  -                   -                   -              -                               -             -150000
+JPY       cash     posting  2024-06-16  $F   -                   receive        payable-cash                -3000             -153000
+JPY       cash     posting  2024-06-20  $A   -                   pay            payable-cash                80000              -73000
+JPY       cash     closing  2024-06-30  -                   -                   -              -                               -              -73000
+JPY       kind     opening  2024-06-12  -                   -                   -              -                               -                   0
+JPY       kind     posting  2024-06-14  $B   -                   receive        payable-kind               -25000              -25000
+JPY       kind     closing  2024-06-30  -                   -                   -              -                               -              -25000"
 
 test_case "statement --json: the same lines under the columns' keys"
 run report statement --partner JP --from 2024-06-13 --to 2024-06-30 --json
@@ -174,12 +174,12 @@ test_case "open: every order not closed, cancelled or rejected, by state, aged, 
 run report open --as-of 2024-07-10
 expect_exit 0
 expect_stdout "Open orders as of 2024-07-10 (age: days since raised)
-NUMBER             STATE       METHOD  PARTNER  CURRENCY             VALUE       OUTSTANDING  CREATED       AGE  BUCKET
-$C  submitted   cash    JP       JPY                    200                 0  2024-06-12     28  0-30
-$E  accepted    cash    JP       JPY                   2000                 0  2024-06-15     25  0-30
-$B  delivered   rik     JP       JPY                  25000             25000  2024-06-10     30  0-30
-$F  delivered   cash    JP       JPY                   3000              3000  2024-06-15     25  0-30
-$A  settled     cash    JP       JPY                 150000                 0  2024-06-10     30  0-30
+NUMBER              STATE       METHOD  PARTNER  CURRENCY             VALUE       OUTSTANDING  CREATED       AGE  BUCKET
+$C   submitted   cash    JP       JPY                    200                 0  2024-06-12     28  0-30
+$E   accepted    cash    JP       JPY                   2000                 0  2024-06-15     25  0-30
+$B   delivered   rik     JP       JPY                  25000             25000  2024-06-10     30  0-30
+$F   delivered   cash    JP       JPY                   3000              3000  2024-06-15     25  0-30
+$A   settled     cash    JP       JPY                 150000                 0  2024-06-10     30  0-30
 
 Totals by state
 STATE       CURRENCY    ORDERS               VALUE         OUTSTANDING
@@ -264,8 +264,8 @@ expect_stderr_contains "--year"
 test_case "missing: an order not invoiced in time, a step by an official without a title"
 run report missing --as-of 2024-07-20
 expect_exit 0
-expect_stdout_contains "$F  delivered   no-invoice   delivered, not invoiced by 2024-07-16 (4 days late)"
-expect_stdout_contains "$F  delivered   no-title     accept by Capt Y. Ito (JP) on 2024-06-15: no title of the official"
+expect_stdout_contains "$F   delivered   no-invoice   delivered, not invoiced by 2024-07-16 (4 days late)"
+expect_stdout_contains "$F   delivered   no-title     accept by Capt Y. Ito (JP) on 2024-06-15: no title of the official"
 run report missing --as-of 2024-07-20 --json
 expect_json '[(x["number"], x["check"]) for x in d]' "[[\"$F\",\"no-invoice\"],[\"$F\",\"no-title\"]]"
 run report missing --as-of 2024-07-10 --csv

@@ -178,6 +178,7 @@ test('open orders with their totals by state', async () => {
 
 test('a refused period is shown, not a table', async () => {
     await officer.getByTestId('report-choice').selectOption('statement');
+    await officer.getByTestId('report-param-partner').selectOption('JP');
     await officer.getByTestId('report-param-from').fill('2024-07-01');
     await officer.getByTestId('report-param-to').fill('2024-06-01');
     await officer.getByTestId('report-show').click();
