@@ -21,6 +21,7 @@ struct report_answer {
     bool csv;
     struct acsa_text text;                /* The CSV, when asked for. */
     uint64_t rows;                        /* Rows offered: the page keys. */
+    bool scan_all;                        /* Read past a full page (the totals count all). */
     const struct acsa_user *user;
     const char *nation;
 };
@@ -39,7 +40,9 @@ static enum acsa_rc answer_row(struct report_answer *a, const struct acsa_report
     }
     char key[24];
     snprintf(key, sizeof(key), "%012llu", (unsigned long long)++a->rows);
-    return acsa__server_page_offer(&a->page, key, acsa_report_row_json(a->table, cells));
+    enum acsa_rc rc = acsa__server_page_offer(&a->page, key,
+                                              acsa_report_row_json(a->table, cells));
+    return rc == PAGE_FULL && a->scan_all ? ACSA_OK : rc;
 }
 
 /* Reads ?format= (json or csv) besides the report's own parameters; false after a 400. */
@@ -192,6 +195,7 @@ void acsa__server_route_report_open(struct request *req)
     if (answer_begin(req, a, ACSA_REPORT_OPEN, params, LEN(params))) {
         struct acsa_app *reader = acsa__server_reader(req);
         a->nation = acsa_app_nation(reader);
+        a->scan_all = true;
         struct acsa_open_totals totals;
         memset(&totals, 0, sizeof(totals));
         enum acsa_rc rc = acsa_app_open_orders(reader, as_of, &req->user, open_offer, a,

@@ -346,6 +346,8 @@ api "$FO" "/api/reports/open?as_of=2024-07-10"
 expect_status 200
 expect_json '[(t["state"], t["orders"]) for t in d["totals"]]' '[["submitted",1],["accepted",1],["delivered",2],["settled",1]]'
 expect_json 'len(d["items"])' 5
+api "$FO" "/api/reports/open?as_of=2024-07-10&limit=2"
+expect_json '[len(d["items"]), sum(t["orders"] for t in d["totals"]), d["next_cursor"]]' '[2,5,"000000000002"]'
 api "$FO" "/api/reports/unliquidated"
 expect_json '[(x["method"], x["outstanding"]) for x in d["items"]]' '[["cash","3000"],["rik","25000"]]'
 api "$FO" "/api/reports/by-method"
