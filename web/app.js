@@ -6,7 +6,7 @@ import { currentUser, loadSession, signOut } from "./api.js";
 import { h } from "./dom.js";
 import { roleLabel } from "./format.js";
 import { units, unitLabel } from "./reference.js";
-import { canCreateOrder, canSeePartners } from "./roles.js";
+import { canCreateOrder, canSeeBalance, canSeePartners } from "./roles.js";
 import { renderDashboard } from "./view-dashboard.js";
 import { renderLogin } from "./view-login.js";
 import { renderOrder } from "./view-order.js";
@@ -17,6 +17,7 @@ import { renderOfficials } from "./view-officials.js";
 import { renderQuarantine } from "./view-quarantine.js";
 import { renderAgreement, renderAgreements } from "./view-agreements.js";
 import { renderImport } from "./view-import.js";
+import { renderReports } from "./view-reports.js";
 
 const main = document.getElementById("main");
 const q = (test) => document.querySelector(`[data-test="${test}"]`);
@@ -39,6 +40,8 @@ const ROUTES = [
         view: (el, user) => renderOfficials(el, user) },
     { path: /^\/quarantine\/?$/, nav: "nav-quarantine", title: "Quarantine",
         view: (el, user) => renderQuarantine(el, user) },
+    { path: /^\/reports\/?$/, nav: "nav-reports", title: "Reports",
+        view: (el, user, query) => renderReports(el, user, query) },
     { path: /^\/agreements\/?$/, nav: "nav-agreements", title: "Agreements",
         view: (el) => renderAgreements(el) },
     { path: /^\/agreements\/([^/?]+)$/, nav: "nav-agreements", title: "Agreement",
@@ -68,6 +71,7 @@ async function fillHeader(user) {
     q("nav-import").hidden = !canCreateOrder(user);
     q("nav-partners").hidden = !canSeePartners(user);
     q("nav-quarantine").hidden = !canSeePartners(user);
+    q("nav-reports").hidden = !canSeeBalance(user);
     q("user-name").textContent = user.display_name || user.username;
     q("user-role").textContent = roleLabel(user.role);
     q("user-party").textContent = user.party || "";

@@ -201,4 +201,180 @@ int32_t acsa_app_month_of(int32_t day);
 bool acsa_app_summary_visible(const struct acsa_user *viewer,
                               const struct acsa_order_summary *order);
 
+/* ---- The reports of requirement 15 (statement, open, unliquidated, by method, yearly,
+ * missing) ---------------------------------------------------------------------------------- */
+
+/* What a line of the statement of account is. */
+enum acsa_statement_line_kind {
+    ACSA_STATEMENT_OPENING,   /* The balance before from (postings dated before it). */
+    ACSA_STATEMENT_POSTING,   /* One posting in the period. */
+    ACSA_STATEMENT_CLOSING,   /* The balance at the end of to. */
+};
+
+/* One line of a statement: per currency, the cash section then the kind section, each
+ * opening, its postings by day, closing. The balance is the partner's debt to us (receivable
+ * less payable): positive, the partner owes us; negative, we owe the partner. */
+struct acsa_statement_line {
+    enum acsa_statement_line_kind kind;
+    char currency[ACSA_CURRENCY_SIZE];
+    uint8_t exponent;
+    bool in_kind;                               /* The kind section (rik, eve), else cash. */
+    int32_t day;                                /* Opening: from - 1; closing: to. */
+    const struct acsa_statement_row *posting;   /* ACSA_STATEMENT_POSTING only, else NULL. */
+    acsa_wide balance_minor;                    /* After this line. */
+};
+typedef enum acsa_rc (*acsa_statement_cb)(void *ctx, const struct acsa_statement_line *line);
+
+/** The statement of account with partner from from_day to to_day (both included) in
+ * currency ("" or NULL: every currency), streamed: the opening and closing balances equal the
+ * balance report as of from_day - 1 and to_day. A section with no balance and no posting is
+ * left out. from after to: ACSA_EUSAGE naming both. */
+ACSA_NODISCARD enum acsa_rc acsa_app_statement(struct acsa_app *app, const char *partner,
+                                               const char *currency, int32_t from_day,
+                                               int32_t to_day, acsa_statement_cb cb, void *ctx,
+                                               struct acsa_error *err);
+/** "cash" or "kind". */
+const char *acsa_statement_section_name(bool in_kind);
+/** "opening", "posting" or "closing". */
+const char *acsa_statement_line_kind_name(enum acsa_statement_line_kind kind);
+
+/* One open order: its age in days since it was raised, and its agreement's ageing bucket. */
+struct acsa_open_item {
+    const struct acsa_order_summary *order;
+    int32_t age_days;
+    char label[ACSA_AGEING_LABEL_SIZE];
+};
+typedef enum acsa_rc (*acsa_open_cb)(void *ctx, const struct acsa_open_item *item);
+
+/* The totals of the open orders per state and currency. */
+struct acsa_open_total {
+    enum acsa_state state;
+    char currency[ACSA_CURRENCY_SIZE];
+    uint8_t exponent;
+    uint64_t orders;
+    acsa_wide value_minor;
+    acsa_wide outstanding_minor;
+};
+struct acsa_open_totals {
+    struct acsa_open_total *items;       /* acsa_malloc'd; acsa_app_open_totals_free. */
+    size_t count;
+    size_t capacity;
+};
+
+/** Every open order (acsa_report_state_open) viewer may see (NULL: all), by state (in the
+ * order of enum acsa_state) and number, aged on as_of; totals (may be NULL) per state and
+ * currency, ordered so. */
+ACSA_NODISCARD enum acsa_rc acsa_app_open_orders(struct acsa_app *app, int32_t as_of,
+                                                 const struct acsa_user *viewer,
+                                                 acsa_open_cb cb, void *ctx,
+                                                 struct acsa_open_totals *totals,
+                                                 struct acsa_error *err);
+void acsa_app_open_totals_free(struct acsa_open_totals *totals);
+
+/* One group of unliquidated obligations: with partner, one way, in one currency, by one
+ * method: receivable (we supplied) or payable (we received). */
+struct acsa_unliquidated_row {
+    char partner[ACSA_NATION_SIZE];
+    bool receivable;
+    char currency[ACSA_CURRENCY_SIZE];
+    uint8_t exponent;
+    enum acsa_method method;
+    uint64_t orders;
+    acsa_wide outstanding_minor;
+};
+typedef enum acsa_rc (*acsa_unliquidated_cb)(void *ctx, const struct acsa_unliquidated_row *row);
+/** Obligations not settled (orders with something outstanding), per partner, way, currency
+ * and method; partner ""/NULL: every partner. */
+ACSA_NODISCARD enum acsa_rc acsa_app_unliquidated(struct acsa_app *app, const char *partner,
+                                                  acsa_unliquidated_cb cb, void *ctx,
+                                                  struct acsa_error *err);
+
+/* Settlement by method, per currency: orders past draft and not void. */
+struct acsa_method_row {
+    enum acsa_method method;
+    char currency[ACSA_CURRENCY_SIZE];
+    uint8_t exponent;
+    uint64_t orders;
+    acsa_wide value_minor;
+    uint64_t settled_orders;
+    acsa_wide settled_minor;
+    int64_t settled_permille;     /* Settled value / value, in tenths of a percent. */
+    uint64_t timed_orders;        /* Settled orders with both days known. */
+    int64_t average_days;         /* Days from delivery to settlement, mean, rounded. */
+};
+typedef enum acsa_rc (*acsa_method_cb)(void *ctx, const struct acsa_method_row *row);
+ACSA_NODISCARD enum acsa_rc acsa_app_by_method(struct acsa_app *app, acsa_method_cb cb,
+                                               void *ctx, struct acsa_error *err);
+
+/* The yearly summary: per agreement, activity, category, way and partner, currency. */
+struct acsa_yearly_row {
+    const struct acsa_totals_row *totals;       /* Keys and sums. */
+    const char *partner;
+    bool supplied;                              /* This node's party supplied them. */
+};
+typedef enum acsa_rc (*acsa_yearly_cb)(void *ctx, const struct acsa_yearly_row *row);
+/** The orders raised in year (not void, past draft), their lines grouped so. */
+ACSA_NODISCARD enum acsa_rc acsa_app_yearly(struct acsa_app *app, int32_t year,
+                                            acsa_yearly_cb cb, void *ctx,
+                                            struct acsa_error *err);
+
+/* One finding of the missing report: an order lacking required data or documents. */
+struct acsa_missing_item {
+    const struct acsa_order_summary *order;
+    const char *check;                          /* "no-invoice", "no-due-date", ... */
+    char detail[ACSA_TEXT_SIZE];
+};
+typedef enum acsa_rc (*acsa_missing_cb)(void *ctx, const struct acsa_missing_item *item);
+/** The findings (docs/CLI.md, "acsa report missing") of every order viewer may see, by
+ * number, as of as_of. */
+ACSA_NODISCARD enum acsa_rc acsa_app_missing(struct acsa_app *app, int32_t as_of,
+                                             const struct acsa_user *viewer, acsa_missing_cb cb,
+                                             void *ctx, struct acsa_error *err);
+
+/* The columns and cells of these reports, one definition for every front end: the CLI's
+ * table and CSV, the API's JSON (members named by key) and CSV. */
+enum acsa_report_table {
+    ACSA_REPORT_STATEMENT,
+    ACSA_REPORT_OPEN,
+    ACSA_REPORT_OPEN_TOTALS,
+    ACSA_REPORT_UNLIQUIDATED,
+    ACSA_REPORT_BY_METHOD,
+    ACSA_REPORT_YEARLY,
+    ACSA_REPORT_MISSING,
+};
+
+#define ACSA_REPORT_COLUMNS_MAX 12
+#define ACSA_REPORT_CELL_SIZE ACSA_TEXT_SIZE
+
+struct acsa_report_column {
+    const char *key;        /* JSON member. */
+    const char *header;     /* Table and CSV header. */
+    int width;              /* Table width (every column fixed: tables stream). */
+    bool right;             /* Right-aligned. */
+    bool integer;           /* A JSON integer (else a string; "-" is null). */
+};
+
+struct acsa_report_cells {
+    char text[ACSA_REPORT_COLUMNS_MAX][ACSA_REPORT_CELL_SIZE];
+    const char *cells[ACSA_REPORT_COLUMNS_MAX];
+};
+
+/** The columns of table; *count is set. */
+const struct acsa_report_column *acsa_report_columns(enum acsa_report_table table,
+                                                     size_t *count);
+void acsa_report_statement_cells(const struct acsa_statement_line *line,
+                                 struct acsa_report_cells *out);
+void acsa_report_open_cells(const char *nation, const struct acsa_open_item *item,
+                            struct acsa_report_cells *out);
+void acsa_report_open_total_cells(const struct acsa_open_total *total,
+                                  struct acsa_report_cells *out);
+void acsa_report_unliquidated_cells(const struct acsa_unliquidated_row *row,
+                                    struct acsa_report_cells *out);
+void acsa_report_method_cells(const struct acsa_method_row *row, struct acsa_report_cells *out);
+void acsa_report_yearly_cells(const struct acsa_yearly_row *row, struct acsa_report_cells *out);
+void acsa_report_missing_cells(const struct acsa_missing_item *item,
+                               struct acsa_report_cells *out);
+/** One row as a JSON object of the columns' keys; NULL when out of memory. */
+json_t *acsa_report_row_json(enum acsa_report_table table, const struct acsa_report_cells *cells);
+
 #endif

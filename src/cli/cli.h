@@ -213,4 +213,12 @@ int cmd_report(struct cli *cli, int argc, char **argv);
 /* cmd_import.c */
 int cmd_import(struct cli *cli, int argc, char **argv);
 
+/* cmd_statement.c: the reports of requirement 15 (acsa report NAME). */
+int cli_report_statement(struct cli *cli, int argc, char **argv);
+int cli_report_open(struct cli *cli, int argc, char **argv);
+int cli_report_unliquidated(struct cli *cli, int argc, char **argv);
+int cli_report_by_method(struct cli *cli, int argc, char **argv);
+int cli_report_yearly(struct cli *cli, int argc, char **argv);
+int cli_report_missing(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -74,6 +74,12 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 {
     static const struct cli_verb verbs[] = {
         {"in-transit", report_in_transit, "lines issued and not received after transit_days"},
+        {"statement", cli_report_statement, "statement of account with a partner for a period"},
+        {"open", cli_report_open, "orders not closed, cancelled or rejected, by state and age"},
+        {"unliquidated", cli_report_unliquidated, "obligations not settled, per partner"},
+        {"by-method", cli_report_by_method, "settlement by method: shares and days"},
+        {"yearly", cli_report_yearly, "a year by agreement, activity and category"},
+        {"missing", cli_report_missing, "orders lacking required data or documents"},
     };
     return cli_dispatch(cli, verbs, CLI_LEN(verbs), argc, argv);
 }

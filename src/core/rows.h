@@ -219,4 +219,61 @@ enum acsa_ref_kind {
                                     but acsa's and no row in those, checked before the schema is
                                     given (EEXISTS naming it otherwise): a copy's target. */
 
+/* ---- The reports of requirement 15 (vtable version 10) ---------------------------------- */
+
+/* One posting of a statement of account: a leg on a receivable or payable account of one
+ * partner and currency, with its event's day, order, step and invoice. */
+struct acsa_statement_row {
+    int64_t event_id;
+    uint32_t leg;
+    int32_t day;
+    char order_number[ACSA_NUMBER_SIZE];
+    char invoice[ACSA_NUMBER_SIZE];           /* The event's invoice ("" if none). */
+    enum acsa_step step;
+    enum acsa_account account;
+    char currency[ACSA_CURRENCY_SIZE];
+    int64_t amount_minor;                     /* Debit positive, credit negative. */
+    int64_t quantity_milli;
+};
+typedef enum acsa_rc (*acsa_statement_row_cb)(void *ctx, const struct acsa_statement_row *row);
+
+/* What an order_totals query groups and sums (orders in the states of the mask only). */
+enum acsa_totals_kind {
+    ACSA_TOTALS_UNLIQUIDATED, /* Orders with something outstanding, per requester, supplier,
+                                 currency and method: count and outstanding. */
+    ACSA_TOTALS_BY_METHOD,    /* Per method and currency: count, value, settled count and
+                                 value, days from delivery to settlement. */
+    ACSA_TOTALS_YEARLY,       /* Lines of orders created from from_day to to_day, per
+                                 agreement, activity, category, requester, supplier and
+                                 currency: orders and line values. */
+};
+
+struct acsa_totals_query {
+    enum acsa_totals_kind kind;
+    uint32_t states;          /* Orders in these states (bit 1u << state) are counted. */
+    uint32_t settled;         /* By method: the states that count as settled. */
+    enum acsa_state settled_state; /* By method: the first event into it dates settlement. */
+    int32_t from_day;         /* Yearly: created on or after. */
+    int32_t to_day;           /* Yearly: created on or before. */
+};
+
+struct acsa_totals_row {
+    char requester[ACSA_NATION_SIZE];
+    char supplier[ACSA_NATION_SIZE];
+    char agreement_id[ACSA_ID_SIZE];
+    int64_t activity_id;
+    char activity[ACSA_NAME_SIZE];
+    char category[ACSA_CODE_SIZE];
+    enum acsa_method method;
+    char currency[ACSA_CURRENCY_SIZE];
+    uint8_t exponent;
+    uint64_t orders;
+    acsa_wide value_minor;     /* Unliquidated: outstanding; else ordered value (lines). */
+    uint64_t settled_orders;   /* By method. */
+    acsa_wide settled_minor;
+    uint64_t timed_orders;     /* Settled orders with a delivery day and a settlement day. */
+    int64_t settle_days;       /* Their days from delivery to settlement, summed. */
+};
+typedef enum acsa_rc (*acsa_totals_cb)(void *ctx, const struct acsa_totals_row *row);
+
 #endif

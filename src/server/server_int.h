@@ -418,6 +418,13 @@ void acsa__server_route_stats_monthly(struct request *req);
 void acsa__server_route_stats_states(struct request *req);
 void acsa__server_route_in_transit(struct request *req);
 void acsa__server_route_import_orders(struct request *req);
+/* routes_summaries.c: the reports of requirement 15. */
+void acsa__server_route_report_statement(struct request *req);
+void acsa__server_route_report_open(struct request *req);
+void acsa__server_route_report_unliquidated(struct request *req);
+void acsa__server_route_report_by_method(struct request *req);
+void acsa__server_route_report_yearly(struct request *req);
+void acsa__server_route_report_missing(struct request *req);
 void acsa__server_route_audit_list(struct request *req);
 void acsa__server_route_audit_verify(struct request *req);
 

@@ -23,7 +23,7 @@ struct acsa_store_copy_vtbl; /* store_copy.h */
 
 /* The interface version a backend is built against: acsa_store_open refuses a backend whose
  * vtable carries another. Raise it with every change to a table below. */
-#define ACSA_STORE_INTERFACE_VERSION 9
+#define ACSA_STORE_INTERFACE_VERSION 10
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -152,6 +152,18 @@ struct acsa_store_ledger {
                                              int32_t effective_day, const char *canonical_json,
                                              const char *source_json, const char *party,
                                              struct acsa_error *err);
+    /* Version 10: the reports of requirement 15. */
+    /* The postings with partner in currency on account_a or account_b dated from from_day to
+     * to_day, by day, event and leg, with their event's step and invoice: one row at a
+     * time. */
+    enum acsa_rc (*statement)(struct acsa_store *store, const char *partner,
+                              const char *currency, enum acsa_account account_a,
+                              enum acsa_account account_b, int32_t from_day, int32_t to_day,
+                              acsa_statement_row_cb cb, void *ctx, struct acsa_error *err);
+    /* The groups of query->kind (rows.h), summed in the database, in the order of their
+     * keys. */
+    enum acsa_rc (*order_totals)(struct acsa_store *store, const struct acsa_totals_query *query,
+                                 acsa_totals_cb cb, void *ctx, struct acsa_error *err);
 };
 
 /* Accounts: users, sessions, API tokens, idempotency records and the audit log. */

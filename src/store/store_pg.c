@@ -278,6 +278,8 @@ static const struct acsa_store_ledger pg_ledger = {
     .unit_service_set = acsa__pg_unit_service_set,
     .unit_service_get = acsa__pg_unit_service_get,
     .agreement_version_add_by = acsa__pg_agreement_version_add_by,
+    .statement = acsa__pg_statement,
+    .order_totals = acsa__pg_order_totals,
 };
 
 static const struct acsa_store_accounts pg_accounts = {

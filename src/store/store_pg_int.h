@@ -105,11 +105,15 @@ enum acsa__pg_slot {
     ACSA__PG_SESSION_PURGE,
     ACSA__PG_SNAPSHOT_GET,
     ACSA__PG_SNAPSHOT_PUT,
+    ACSA__PG_STATEMENT,
     ACSA__PG_TOKEN_ADD,
     ACSA__PG_TOKEN_GET,
     ACSA__PG_TOKEN_LIST,
     ACSA__PG_TOKEN_REVOKE,
     ACSA__PG_TOKEN_USER,
+    ACSA__PG_TOTALS_BY_METHOD,
+    ACSA__PG_TOTALS_UNLIQUIDATED,
+    ACSA__PG_TOTALS_YEARLY,
     ACSA__PG_UNIT_SERVICE_GET,
     ACSA__PG_UNIT_SERVICE_SET,
     ACSA__PG_USER_ADD,
@@ -370,6 +374,13 @@ enum acsa_rc acsa__pg_event_list(struct acsa_store *store, const char *order_num
                                  acsa_event_cb cb, void *ctx, struct acsa_error *err);
 enum acsa_rc acsa__pg_balance(struct acsa_store *store, const char *partner, int32_t as_of_day,
                               acsa_balance_cb cb, void *ctx, struct acsa_error *err);
+/* store_pg_totals.c: the reports of requirement 15. */
+enum acsa_rc acsa__pg_statement(struct acsa_store *store, const char *partner,
+                                const char *currency, enum acsa_account account_a,
+                                enum acsa_account account_b, int32_t from_day, int32_t to_day,
+                                acsa_statement_row_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_order_totals(struct acsa_store *store, const struct acsa_totals_query *query,
+                                   acsa_totals_cb cb, void *ctx, struct acsa_error *err);
 
 /* store_pg_auth.c, store_pg_sync.c, store_pg_grants.c, store_pg_life.c,
  * store_pg_quarantine.c, store_pg_snapshot.c: the rest of the vtable, as the SQLite files of

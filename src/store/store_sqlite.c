@@ -571,6 +571,8 @@ static const struct acsa_store_ledger sqlite_ledger = {
     .unit_service_set = acsa__sqlite_unit_service_set,
     .unit_service_get = acsa__sqlite_unit_service_get,
     .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
+    .statement = acsa__sqlite_statement,
+    .order_totals = acsa__sqlite_order_totals,
 };
 
 static const struct acsa_store_accounts sqlite_accounts = {

@@ -116,6 +116,10 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_BATCH_OF_RECORD,
     ACSA__SQLITE_SNAPSHOT_PUT,
     ACSA__SQLITE_SNAPSHOT_GET,
+    ACSA__SQLITE_STATEMENT,
+    ACSA__SQLITE_TOTALS_UNLIQUIDATED,
+    ACSA__SQLITE_TOTALS_BY_METHOD,
+    ACSA__SQLITE_TOTALS_YEARLY,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -584,5 +588,15 @@ enum acsa_rc acsa__sqlite_snapshot_put(struct acsa_store *store,
                                        struct acsa_error *err);
 enum acsa_rc acsa__sqlite_snapshot_get(struct acsa_store *store, const char *party,
                                        struct acsa_snapshot_row *out, struct acsa_error *err);
+
+/* store_sqlite_totals.c: the reports of requirement 15. */
+enum acsa_rc acsa__sqlite_statement(struct acsa_store *store, const char *partner,
+                                    const char *currency, enum acsa_account account_a,
+                                    enum acsa_account account_b, int32_t from_day,
+                                    int32_t to_day, acsa_statement_row_cb cb, void *ctx,
+                                    struct acsa_error *err);
+enum acsa_rc acsa__sqlite_order_totals(struct acsa_store *store,
+                                       const struct acsa_totals_query *query, acsa_totals_cb cb,
+                                       void *ctx, struct acsa_error *err);
 
 #endif

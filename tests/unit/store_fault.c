@@ -15,9 +15,9 @@
 
 /* Every entry of struct acsa_store_vtbl, in its order: one forwarder each. The version and
  * the count of function pointers must match the interface (raise them with it). */
-#define FAULT_ENTRIES 81
+#define FAULT_ENTRIES 83
 #define FUNCTIONS(type) (sizeof(type) / sizeof(void (*)(void)))
-_Static_assert(ACSA_STORE_INTERFACE_VERSION == 9,
+_Static_assert(ACSA_STORE_INTERFACE_VERSION == 10,
                "the store interface changed: forward its new entries in store_fault.c");
 _Static_assert(FUNCTIONS(struct acsa_store_ledger) + FUNCTIONS(struct acsa_store_accounts) +
                        FUNCTIONS(struct acsa_store_sync) +
@@ -896,6 +896,31 @@ static enum acsa_rc fault_agreement_version_add_by(struct acsa_store *store,
                                                     canonical_json, source_json, party, err);
 }
 
+static enum acsa_rc fault_statement(struct acsa_store *store, const char *partner,
+                                    const char *currency, enum acsa_account account_a,
+                                    enum acsa_account account_b, int32_t from_day,
+                                    int32_t to_day, acsa_statement_row_cb cb, void *ctx,
+                                    struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "statement", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->ledger->statement(f->inner, partner, currency, account_a, account_b,
+                                             from_day, to_day, cb, ctx, err);
+}
+
+static enum acsa_rc fault_order_totals(struct acsa_store *store,
+                                       const struct acsa_totals_query *query, acsa_totals_cb cb,
+                                       void *ctx, struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "order_totals", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->ledger->order_totals(f->inner, query, cb, ctx, err);
+}
+
 static enum acsa_rc fault_snapshot_put(struct acsa_store *store,
                                        const struct acsa_snapshot_row *row, struct acsa_error *err)
 {
@@ -947,6 +972,8 @@ static const struct acsa_store_ledger fault_ledger = {
     .unit_service_set = fault_unit_service_set,
     .unit_service_get = fault_unit_service_get,
     .agreement_version_add_by = fault_agreement_version_add_by,
+    .statement = fault_statement,
+    .order_totals = fault_order_totals,
 };
 
 static const struct acsa_store_accounts fault_accounts = {
@@ -1259,6 +1286,12 @@ struct acsa_store *acsa_store_fault_wrap(struct acsa_store *inner)
     }
     if (inner->vtbl->ledger->agreement_version_add_by == NULL) {
         f->ledger.agreement_version_add_by = NULL;
+    }
+    if (inner->vtbl->ledger->statement == NULL) {
+        f->ledger.statement = NULL;
+    }
+    if (inner->vtbl->ledger->order_totals == NULL) {
+        f->ledger.order_totals = NULL;
     }
     if (inner->vtbl->sync->snapshot_put == NULL) {
         f->sync.snapshot_put = NULL;

@@ -390,6 +390,255 @@ static void test_balance_with_japan(void **state)
     assert_true(t.rows > 0);
 }
 
+/* ---- The reports of requirement 15 on the demo --------------------------------------------- */
+
+/* Settlement by method: the measured figures of the demo. */
+struct method_seen {
+    char text[8][160];
+    size_t count;
+};
+
+static enum acsa_rc method_seen_row(void *ctx, const struct acsa_method_row *row)
+{
+    struct method_seen *seen = ctx;
+    assert_true(seen->count < 8);
+    struct acsa_report_cells cells;
+    acsa_report_method_cells(row, &cells);
+    snprintf(seen->text[seen->count++], sizeof(seen->text[0]), "%s %s %s %s %s %s %s %s",
+             cells.cells[0], cells.cells[1], cells.cells[2], cells.cells[3], cells.cells[4],
+             cells.cells[5], cells.cells[6], cells.cells[7]);
+    return ACSA_OK;
+}
+
+static void test_report_by_method(void **state)
+{
+    struct fixture *f = *state;
+    struct method_seen seen = {0};
+    struct acsa_error err;
+    assert_int_equal(acsa_app_by_method(f->app, method_seen_row, &seen, &err), ACSA_OK);
+    static const char *const expected[] = {
+        "cash INR 9 7423570.00 3 1733985.00 23.4 38",
+        "cash JPY 18 47922250 6 12741650 26.6 40",
+        "cash USD 5 28900.13 1 1994.49 6.9 40",
+        "eve JPY 6 20402200 3 15214000 74.6 37",
+        "rik INR 5 2979900.00 2 682440.00 22.9 182",
+        "rik JPY 8 36859000 2 15219000 41.3 142",
+    };
+    assert_int_equal(seen.count, sizeof(expected) / sizeof(expected[0]));
+    for (size_t i = 0; i < seen.count; i++) {
+        assert_string_equal(seen.text[i], expected[i]);
+    }
+}
+
+/* The statement with Japan over the demo's whole history: each section's lines add up, and
+ * its opening and closing are the balance as of the days around the period. */
+struct statement_check {
+    struct acsa_app *app;
+    acsa_wide running;
+    uint64_t postings;
+    uint64_t sections;
+    char closing[8][64];
+    size_t closings;
+};
+
+static acsa_wide section_balance(struct acsa_app *app, const char *currency, bool in_kind,
+                                 int32_t as_of);
+
+static enum acsa_rc statement_check_row(void *ctx, const struct acsa_statement_line *line)
+{
+    struct statement_check *c = ctx;
+    if (line->kind == ACSA_STATEMENT_OPENING) {
+        c->running = line->balance_minor;
+        c->sections++;
+        assert_true(line->balance_minor ==
+                    section_balance(c->app, line->currency, line->in_kind, line->day));
+    } else if (line->kind == ACSA_STATEMENT_POSTING) {
+        c->running += line->posting->amount_minor;
+        c->postings++;
+        assert_true(line->balance_minor == c->running);
+    } else {
+        assert_true(line->balance_minor == c->running);
+        assert_true(line->balance_minor ==
+                    section_balance(c->app, line->currency, line->in_kind, line->day));
+        char amount[ACSA_WIDE_TEXT_SIZE];
+        assert_true(c->closings < 8);
+        snprintf(c->closing[c->closings++], sizeof(c->closing[0]), "%s %s %s", line->currency,
+                 acsa_statement_section_name(line->in_kind),
+                 acsa_wide_format(line->balance_minor, line->exponent, amount));
+    }
+    return ACSA_OK;
+}
+
+struct section_sum {
+    const char *currency;
+    bool in_kind;
+    acsa_wide sum;
+};
+
+static enum acsa_rc section_sum_row(void *ctx, const struct acsa_balance_row *row)
+{
+    struct section_sum *s = ctx;
+    bool cash = row->account == ACSA_ACCOUNT_RECEIVABLE_CASH ||
+                row->account == ACSA_ACCOUNT_PAYABLE_CASH;
+    bool kind = row->account == ACSA_ACCOUNT_RECEIVABLE_KIND ||
+                row->account == ACSA_ACCOUNT_PAYABLE_KIND;
+    if (strcmp(row->currency, s->currency) == 0 && (s->in_kind ? kind : cash)) {
+        s->sum += row->amount_minor;
+    }
+    return ACSA_OK;
+}
+
+static acsa_wide section_balance(struct acsa_app *app, const char *currency, bool in_kind,
+                                 int32_t as_of)
+{
+    struct section_sum s = {currency, in_kind, 0};
+    struct acsa_error err;
+    assert_int_equal(acsa_app_balance(app, "JP", as_of, section_sum_row, &s, &err), ACSA_OK);
+    return s.sum;
+}
+
+static void test_report_statement(void **state)
+{
+    struct fixture *f = *state;
+    struct statement_check c;
+    memset(&c, 0, sizeof(c));
+    c.app = f->app;
+    struct acsa_error err;
+    assert_int_equal(acsa_app_statement(f->app, "JP", "", day_of("2024-01-01"),
+                                        day_of("2025-12-31"), statement_check_row, &c, &err),
+                     ACSA_OK);
+    assert_int_equal(c.sections, 5);
+    assert_true(c.postings > 50);
+    static const char *const closing[] = {"INR cash 5199700.00", "INR kind 1306932.00",
+                                          "JPY cash -21195300", "JPY kind -10772500",
+                                          "USD cash 2617.36"};
+    assert_int_equal(c.closings, 5);
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(c.closing[i], closing[i]);
+    }
+    /* A period inside the history: openings are not zero, and still the balance's. */
+    memset(&c, 0, sizeof(c));
+    c.app = f->app;
+    assert_int_equal(acsa_app_statement(f->app, "JP", "JPY", day_of("2024-07-01"),
+                                        day_of("2024-12-31"), statement_check_row, &c, &err),
+                     ACSA_OK);
+    assert_int_equal(c.sections, 2);
+    /* from after to is refused naming both. */
+    assert_int_equal(acsa_app_statement(f->app, "JP", "", day_of("2024-07-01"),
+                                        day_of("2024-06-30"), statement_check_row, &c, &err),
+                     ACSA_EUSAGE);
+    assert_string_equal(err.message, "from (2024-07-01) is after to (2024-06-30)");
+}
+
+/* The yearly summary adds up to the value of the orders raised in the year (past draft, not
+ * rejected or cancelled); the open report lists each open order once. */
+struct yearly_sum {
+    acsa_wide value[4];
+    const char *currency[4];
+};
+
+static enum acsa_rc yearly_sum_row(void *ctx, const struct acsa_yearly_row *row)
+{
+    struct yearly_sum *y = ctx;
+    for (size_t i = 0; i < 4; i++) {
+        if (y->currency[i] != NULL && strcmp(y->currency[i], row->totals->currency) == 0) {
+            y->value[i] += row->totals->value_minor;
+        }
+    }
+    return ACSA_OK;
+}
+
+struct order_sum {
+    struct yearly_sum sum;
+    int32_t from;
+    int32_t to;
+    uint64_t open;
+};
+
+static enum acsa_rc order_sum_row(void *ctx, const struct acsa_order_summary *o)
+{
+    struct order_sum *s = ctx;
+    bool counted = o->state != ACSA_STATE_DRAFT && o->state != ACSA_STATE_REJECTED &&
+                   o->state != ACSA_STATE_CANCELLED;
+    if (o->state != ACSA_STATE_CLOSED && o->state != ACSA_STATE_REJECTED &&
+        o->state != ACSA_STATE_CANCELLED) {
+        s->open++;
+    }
+    for (size_t i = 0; counted && o->created_day >= s->from && o->created_day <= s->to && i < 4;
+         i++) {
+        if (strcmp(s->sum.currency[i], o->currency) == 0) {
+            s->sum.value[i] += o->value_minor;
+        }
+    }
+    return ACSA_OK;
+}
+
+static enum acsa_rc open_count_row(void *ctx, const struct acsa_open_item *item)
+{
+    uint64_t *count = ctx;
+    assert_true(item->age_days >= 0);
+    (*count)++;
+    return ACSA_OK;
+}
+
+static void test_report_yearly_and_open(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_error err;
+    for (int32_t year = 2024; year <= 2025; year++) {
+        struct yearly_sum got = {{0}, {"INR", "JPY", "USD", "EUR"}};
+        assert_int_equal(acsa_app_yearly(f->app, year, yearly_sum_row, &got, &err), ACSA_OK);
+        struct order_sum want;
+        memset(&want, 0, sizeof(want));
+        memcpy(want.sum.currency, got.currency, sizeof(got.currency));
+        char from[16];
+        char to[16];
+        snprintf(from, sizeof(from), "%d-01-01", (int)year);
+        snprintf(to, sizeof(to), "%d-12-31", (int)year);
+        want.from = day_of(from);
+        want.to = day_of(to);
+        assert_int_equal(acsa_app_order_list(f->app, NULL, order_sum_row, &want, &err), ACSA_OK);
+        for (size_t i = 0; i < 4; i++) {
+            assert_true(got.value[i] == want.sum.value[i]);
+        }
+        if (year == 2025) {
+            uint64_t listed = 0;
+            struct acsa_open_totals totals = {0};
+            assert_int_equal(acsa_app_open_orders(f->app, day_of("2025-12-31"), NULL,
+                                                  open_count_row, &listed, &totals, &err),
+                             ACSA_OK);
+            assert_int_equal(listed, want.open);
+            uint64_t counted = 0;
+            for (size_t i = 0; i < totals.count; i++) {
+                counted += totals.items[i].orders;
+            }
+            assert_int_equal(counted, want.open);
+            acsa_app_open_totals_free(&totals);
+        }
+    }
+    assert_int_equal(acsa_app_yearly(f->app, 1800, yearly_sum_row, NULL, &err), ACSA_EUSAGE);
+}
+
+static enum acsa_rc missing_count_row(void *ctx, const struct acsa_missing_item *item)
+{
+    uint64_t *count = ctx;
+    assert_true(item->check[0] != '\0');
+    assert_true(item->order->state != ACSA_STATE_DRAFT);
+    (*count)++;
+    return ACSA_OK;
+}
+
+static void test_report_missing(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_error err;
+    uint64_t findings = 0;
+    assert_int_equal(acsa_app_missing(f->app, day_of("2025-12-31"), NULL, missing_count_row,
+                                      &findings, &err),
+                     ACSA_OK);
+    printf("# missing on the demo: %llu findings\n", (unsigned long long)findings);
+}
+
 static void test_existing_path_refused(void **state)
 {
     struct fixture *f = *state;
@@ -479,6 +728,10 @@ int main(void)
         cmocka_unit_test(test_state_counts_as_seen),
         cmocka_unit_test(test_one_exchange_and_one_conversion),
         cmocka_unit_test(test_balance_with_japan),
+        cmocka_unit_test(test_report_by_method),
+        cmocka_unit_test(test_report_statement),
+        cmocka_unit_test(test_report_yearly_and_open),
+        cmocka_unit_test(test_report_missing),
         cmocka_unit_test(test_existing_path_refused),
         cmocka_unit_test(test_embedded_agreement_matches_file),
         cmocka_unit_test(test_users_and_audit),

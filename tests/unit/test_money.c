@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "money.h"
+#include "report.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -488,6 +489,41 @@ static void test_line_value_overflow(void **state)
     expect_line_value(127500, INT64_C(72340172838076672), INT64_MAX - 127);
 }
 
+/* The reports' integer arithmetic (report.h): shares in tenths of a per cent and averages,
+ * rounded half away from zero, and the state rules. */
+static void test_report_rules(void **state)
+{
+    (void)state;
+    char buf[24];
+    assert_int_equal(acsa_report_permille(150000, 155200), 966);       /* 96.649 */
+    assert_int_equal(acsa_report_permille(1, 8), 125);                 /* 12.5 exactly */
+    assert_int_equal(acsa_report_permille(1, 2000), 1);                /* 0.05 rounds up */
+    assert_int_equal(acsa_report_permille(1, 2001), 0);
+    assert_int_equal(acsa_report_permille(7, 7), 1000);
+    assert_int_equal(acsa_report_permille(5, 0), 0);
+    assert_int_equal(acsa_report_permille(-1, 8), -125);
+    acsa_wide huge = (acsa_wide)INT64_MAX * 1000;
+    assert_int_equal(acsa_report_permille(huge, huge), 1000);
+    assert_string_equal(acsa_report_permille_text(966, buf), "96.6");
+    assert_string_equal(acsa_report_permille_text(5, buf), "0.5");
+    assert_string_equal(acsa_report_permille_text(0, buf), "0.0");
+    assert_string_equal(acsa_report_permille_text(-5, buf), "-0.5");
+    assert_string_equal(acsa_report_permille_text(1000, buf), "100.0");
+    assert_int_equal(acsa_report_average(41, 2), 21);                  /* 20.5 rounds up */
+    assert_int_equal(acsa_report_average(40, 3), 13);
+    assert_int_equal(acsa_report_average(-41, 2), -21);
+    assert_int_equal(acsa_report_average(5, 0), 0);
+    assert_true(acsa_report_state_open(ACSA_STATE_SETTLED));
+    assert_false(acsa_report_state_open(ACSA_STATE_CLOSED));
+    assert_false(acsa_report_state_open(ACSA_STATE_REJECTED));
+    assert_true(acsa_report_state_void(ACSA_STATE_CANCELLED));
+    assert_true(acsa_report_state_settled(ACSA_STATE_CLOSED));
+    assert_false(acsa_report_state_counted(ACSA_STATE_DRAFT));
+    assert_true(acsa_report_state_counted(ACSA_STATE_DISPUTED));
+    assert_int_equal(acsa_report_state_mask(acsa_report_state_settled),
+                     (1u << ACSA_STATE_SETTLED) | (1u << ACSA_STATE_CLOSED));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_line_value_half_even),
         cmocka_unit_test(test_line_value_matches_reference),
         cmocka_unit_test(test_line_value_overflow),
+        cmocka_unit_test(test_report_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

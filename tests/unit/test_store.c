@@ -1444,6 +1444,262 @@ static void test_balance_kept_equals_postings(void **state)
     free(after);
 }
 
+/* ---- The reports of requirement 15 (version 10) ----------------------------------------- */
+
+struct statement_rows {
+    struct acsa_statement_row rows[ROWS_MAX];
+    uint32_t count;
+};
+
+static enum acsa_rc collect_statement(void *ctx, const struct acsa_statement_row *row)
+{
+    struct statement_rows *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    c->rows[c->count++] = *row;
+    return ACSA_OK;
+}
+
+/* The statement's postings are the fixture's legs of the accounts in the period, by day and
+ * then as written, each with its event's step. */
+static void check_statement(struct fixture *f, const char *partner, const char *currency,
+                            enum acsa_account a, enum acsa_account b, const char *from,
+                            const char *to)
+{
+    struct statement_rows *got = calloc(1, sizeof(*got));
+    struct statement_rows *want = calloc(1, sizeof(*want));
+    assert_non_null(got);
+    assert_non_null(want);
+    int32_t from_day = day_of(from);
+    int32_t to_day = day_of(to);
+    for (int32_t day = from_day; day <= to_day; day++) {
+        for (uint32_t e = 0; e < f->event_count; e++) {
+            const struct acsa_event *event = &f->events[e];
+            for (uint32_t p = 0; event->day == day && p < event->posting_count; p++) {
+                const struct acsa_posting *leg = &event->postings[p];
+                if (strcmp(leg->partner, partner) == 0 && strcmp(leg->currency, currency) == 0 &&
+                    (leg->account == a || leg->account == b)) {
+                    struct acsa_statement_row *row = &want->rows[want->count++];
+                    row->day = day;
+                    row->step = event->step;
+                    row->account = leg->account;
+                    row->amount_minor = leg->amount_minor;
+                    row->quantity_milli = leg->quantity_milli;
+                }
+            }
+        }
+    }
+    assert_int_equal(f->store->vtbl->ledger->statement(f->store, partner, currency, a, b,
+                                                       from_day, to_day, collect_statement,
+                                                       got, &f->err),
+                     ACSA_OK);
+    assert_int_equal(got->count, want->count);
+    for (uint32_t i = 0; i < got->count; i++) {
+        const struct acsa_statement_row *g = &got->rows[i];
+        assert_int_equal(g->day, want->rows[i].day);
+        assert_int_equal(g->step, want->rows[i].step);
+        assert_int_equal(g->account, want->rows[i].account);
+        assert_int_equal(g->amount_minor, want->rows[i].amount_minor);
+        assert_int_equal(g->quantity_milli, want->rows[i].quantity_milli);
+        assert_string_equal(g->currency, currency);
+        assert_true(g->order_number[0] != '\0');
+        if (i > 0) {
+            const struct acsa_statement_row *prev = &got->rows[i - 1];
+            assert_true(prev->day < g->day || (prev->day == g->day &&
+                                               (prev->event_id < g->event_id ||
+                                                (prev->event_id == g->event_id &&
+                                                 prev->leg < g->leg))));
+        }
+    }
+    free(got);
+    free(want);
+}
+
+static void test_statement(void **state)
+{
+    struct fixture *f = *state;
+    build_orders(f);
+    check_statement(f, "JP", "JPY", ACSA_ACCOUNT_RECEIVABLE_CASH, ACSA_ACCOUNT_PAYABLE_CASH,
+                    "2024-01-01", "2024-12-31");
+    check_statement(f, "JP", "JPY", ACSA_ACCOUNT_RECEIVABLE_KIND, ACSA_ACCOUNT_PAYABLE_KIND,
+                    "2024-01-01", "2024-12-31");
+    check_statement(f, "JP", "JPY", ACSA_ACCOUNT_COMMITTED, ACSA_ACCOUNT_PAYABLE_CASH,
+                    "2024-06-11", "2024-06-11");
+    check_statement(f, "JP", "JPY", ACSA_ACCOUNT_RECEIVABLE_CASH, ACSA_ACCOUNT_PAYABLE_CASH,
+                    "2024-06-13", "2024-12-31");
+    check_statement(f, "JP", "USD", ACSA_ACCOUNT_RECEIVABLE_CASH, ACSA_ACCOUNT_PAYABLE_CASH,
+                    "2024-01-01", "2024-12-31");
+    check_statement(f, "US", "JPY", ACSA_ACCOUNT_RECEIVABLE_CASH, ACSA_ACCOUNT_PAYABLE_CASH,
+                    "2024-01-01", "2024-12-31");
+    /* The receipt of each order is there, with its order. */
+    struct statement_rows *got = calloc(1, sizeof(*got));
+    assert_non_null(got);
+    assert_int_equal(f->store->vtbl->ledger->statement(
+                         f->store, "JP", "JPY", ACSA_ACCOUNT_PAYABLE_CASH,
+                         ACSA_ACCOUNT_PAYABLE_KIND, day_of("2024-06-12"), day_of("2024-06-12"),
+                         collect_statement, got, &f->err),
+                     ACSA_OK);
+    assert_true(got->count >= 2);
+    assert_string_equal(got->rows[0].order_number, "IN-JP-2024-000001");
+    assert_int_equal(got->rows[0].step, ACSA_STEP_RECEIVE);
+    assert_int_equal(got->rows[0].account, ACSA_ACCOUNT_PAYABLE_CASH);
+    for (uint32_t i = 1; i < got->count; i++) {
+        bool cash = got->rows[i].account == ACSA_ACCOUNT_PAYABLE_CASH;
+        assert_string_equal(got->rows[i].order_number,
+                            cash ? "IN-JP-2024-000001" : "IN-JP-2024-000002");
+        /* The cash order's receipts were written first. */
+        assert_true(!cash || got->rows[i - 1].account == ACSA_ACCOUNT_PAYABLE_CASH);
+    }
+    assert_int_equal(got->rows[got->count - 1].account, ACSA_ACCOUNT_PAYABLE_KIND);
+    free(got);
+}
+
+struct totals_rows {
+    struct acsa_totals_row rows[ROWS_MAX];
+    uint32_t count;
+};
+
+static enum acsa_rc collect_totals(void *ctx, const struct acsa_totals_row *row)
+{
+    struct totals_rows *c = ctx;
+    assert_true(c->count < ROWS_MAX);
+    c->rows[c->count++] = *row;
+    return ACSA_OK;
+}
+
+/* Every state but draft, rejected and cancelled. */
+static uint32_t counted_states(void)
+{
+    uint32_t mask = 0;
+    for (unsigned s = 0; s < ACSA_STATE_COUNT; s++) {
+        if (s != ACSA_STATE_DRAFT && s != ACSA_STATE_REJECTED && s != ACSA_STATE_CANCELLED) {
+            mask |= 1u << s;
+        }
+    }
+    return mask;
+}
+
+static struct totals_rows *totals_of(struct fixture *f, const struct acsa_totals_query *query)
+{
+    struct totals_rows *c = calloc(1, sizeof(*c));
+    assert_non_null(c);
+    assert_int_equal(f->store->vtbl->ledger->order_totals(f->store, query, collect_totals, c,
+                                                          &f->err),
+                     ACSA_OK);
+    return c;
+}
+
+static void test_order_totals(void **state)
+{
+    struct fixture *f = *state;
+    build_orders(f);
+    struct acsa_order *o = &f->loaded;
+    /* Unliquidated: IN-JP-1 (cash, invoiced) and IN-JP-2 (rik, delivered) owe their value. */
+    struct acsa_totals_query query;
+    memset(&query, 0, sizeof(query));
+    query.kind = ACSA_TOTALS_UNLIQUIDATED;
+    query.states = counted_states();
+    struct totals_rows *c = totals_of(f, &query);
+    assert_int_equal(c->count, 2);
+    assert_int_equal(f->store->vtbl->ledger->order_get(f->store, "IN-JP-2024-000001", o,
+                                                       &f->err),
+                     ACSA_OK);
+    int64_t cash_value = o->value_minor;
+    assert_string_equal(c->rows[0].requester, "IN");
+    assert_string_equal(c->rows[0].supplier, "JP");
+    assert_string_equal(c->rows[0].currency, "JPY");
+    assert_int_equal(c->rows[0].method, ACSA_METHOD_CASH);
+    assert_int_equal(c->rows[0].orders, 1);
+    assert_true(c->rows[0].value_minor == cash_value);
+    assert_int_equal(f->store->vtbl->ledger->order_get(f->store, "IN-JP-2024-000002", o,
+                                                       &f->err),
+                     ACSA_OK);
+    int64_t rik_value = o->value_minor;
+    assert_int_equal(c->rows[1].method, ACSA_METHOD_RIK);
+    assert_true(c->rows[1].value_minor == rik_value);
+    free(c);
+    /* No state counted: nothing. */
+    query.states = 0;
+    c = totals_of(f, &query);
+    assert_int_equal(c->count, 0);
+    free(c);
+
+    /* By method: the draft is left out; nothing settled yet. */
+    assert_int_equal(f->store->vtbl->ledger->order_get(f->store, "IN-FR-2024-000001", o,
+                                                       &f->err),
+                     ACSA_OK);
+    int64_t france_value = o->value_minor;
+    char france_currency[ACSA_CURRENCY_SIZE];
+    memcpy(france_currency, o->currency.code, sizeof(france_currency));
+    memset(&query, 0, sizeof(query));
+    query.kind = ACSA_TOTALS_BY_METHOD;
+    query.states = counted_states();
+    query.settled = (1u << ACSA_STATE_SETTLED) | (1u << ACSA_STATE_CLOSED);
+    query.settled_state = ACSA_STATE_SETTLED;
+    c = totals_of(f, &query);
+    acsa_wide cash_total = 0;
+    uint64_t cash_orders = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        assert_int_equal(c->rows[i].settled_orders, 0);
+        assert_true(c->rows[i].settled_minor == 0);
+        assert_int_equal(c->rows[i].timed_orders, 0);
+        if (c->rows[i].method == ACSA_METHOD_CASH) {
+            cash_total += c->rows[i].value_minor;
+            cash_orders += c->rows[i].orders;
+        }
+        if (i > 0) {
+            int order = strcmp(acsa_method_name(c->rows[i - 1].method),
+                               acsa_method_name(c->rows[i].method));
+            assert_true(order < 0 ||
+                        (order == 0 && strcmp(c->rows[i - 1].currency, c->rows[i].currency) < 0));
+        }
+    }
+    assert_int_equal(cash_orders, 2);
+    assert_true(cash_total == (acsa_wide)cash_value + france_value);
+    free(c);
+    /* Counting accepted as settled: the French order, dated by no settled event. */
+    query.settled = 1u << ACSA_STATE_ACCEPTED;
+    c = totals_of(f, &query);
+    uint64_t settled = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        settled += c->rows[i].settled_orders;
+        assert_int_equal(c->rows[i].timed_orders, 0);
+        if (c->rows[i].settled_orders > 0) {
+            assert_string_equal(c->rows[i].currency, france_currency);
+            assert_true(c->rows[i].settled_minor == france_value);
+        }
+    }
+    assert_int_equal(settled, 1);
+    free(c);
+
+    /* Yearly: lines of the orders raised in 2024, by agreement, activity, category. */
+    memset(&query, 0, sizeof(query));
+    query.kind = ACSA_TOTALS_YEARLY;
+    query.states = counted_states();
+    query.from_day = day_of("2024-01-01");
+    query.to_day = day_of("2024-12-31");
+    c = totals_of(f, &query);
+    acsa_wide total = 0;
+    for (uint32_t i = 0; i < c->count; i++) {
+        total += c->rows[i].value_minor;
+        assert_true(c->rows[i].orders >= 1);
+        assert_true(c->rows[i].category[0] != '\0');
+        if (c->rows[i].activity_id == f->activity.id) {
+            assert_string_equal(c->rows[i].activity, f->activity.name);
+        }
+        if (i > 0) {
+            int order = strcmp(c->rows[i - 1].agreement_id, c->rows[i].agreement_id);
+            assert_true(order <= 0);
+        }
+    }
+    assert_true(total == (acsa_wide)cash_value + rik_value + france_value);
+    free(c);
+    query.from_day = day_of("2023-01-01");
+    query.to_day = day_of("2023-12-31");
+    c = totals_of(f, &query);
+    assert_int_equal(c->count, 0);
+    free(c);
+}
+
 static void test_balance_plan_uses_covering_index(void **state)
 {
     struct fixture *f = *state;
@@ -1667,6 +1923,8 @@ static int run_store_tests(void)
         cmocka_unit_test_setup_teardown(test_balance, setup, teardown),
         cmocka_unit_test_setup_teardown(test_balance_plan_uses_covering_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_balance_kept_equals_postings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_statement, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction_reads_its_writes, setup, teardown),
@@ -1682,7 +1940,7 @@ static int run_store_tests(void)
         NEED(ledger, order_next_sequence), NEED(ledger, order_insert),
         NEED(ledger, event_list), NEED(ledger, order_list), NEED(ledger, order_list),
         NEED(ledger, order_list), NEED(ledger, balance), SQLITE_ONLY, NEED(ledger, balance),
-        NEED(ledger, order_insert),
+        NEED(ledger, statement), NEED(ledger, order_totals), NEED(ledger, order_insert),
         NEED(sync, chain_head_set), NEED(sync, record_last_seq),
 #if defined(ACSA_TEST_STORE_FAULT)
         0, NEED(ledger, order_update),

@@ -404,6 +404,51 @@ const SUCCESS = [
             assert.deepEqual(r.json.orders.map((o) => [o.order_ref, o.value, o.lines.length]),
                 [['A', '330', 2]]);
         } },
+    { route: 'GET /api/reports/statement', as: 'in-finance',
+        path: '/api/reports/statement?partner=JP&from=2024-01-01&to=2025-12-31&limit=500',
+        status: 200, check: (r) => {
+            assert.deepEqual([r.json.partner, r.json.from, r.json.to],
+                ['JP', '2024-01-01', '2025-12-31']);
+            assert.deepEqual(Object.keys(r.json.items[0]).sort(), ['account', 'amount',
+                'balance', 'currency', 'date', 'invoice', 'line', 'order', 'section', 'step']);
+            let balance = null;
+            for (const i of r.json.items) {
+                const minor = (text) => BigInt(text.replace('.', ''));
+                if (i.line === 'opening') balance = minor(i.balance);
+                if (i.line === 'posting') balance += minor(i.amount);
+                assert.equal(minor(i.balance), balance, JSON.stringify(i));
+            }
+            assert.ok(r.json.items.some((i) => i.line === 'closing'));
+        } },
+    { route: 'GET /api/reports/open', as: 'in-auditor', path: '/api/reports/open?as_of=2025-12-31',
+        status: 200, check: (r) => {
+            assert.equal(r.json.as_of, '2025-12-31');
+            assert.ok(r.json.items.length > 0);
+            assert.ok(r.json.items.every((i) => !['closed', 'cancelled', 'rejected']
+                .includes(i.state)), 'open orders only');
+            assert.equal(r.json.totals.reduce((n, t) => n + t.orders, 0), r.json.items.length);
+        } },
+    { route: 'GET /api/reports/unliquidated', as: 'in-finance', status: 200, check: (r) => {
+        assert.deepEqual(Object.keys(r.json.items[0]).sort(), ['currency', 'method', 'orders',
+            'outstanding', 'partner', 'way']);
+    } },
+    { route: 'GET /api/reports/by-method', as: 'in-programme', status: 200, check: (r) => {
+        assert.deepEqual([...new Set(r.json.items.map((i) => i.method))], ['cash', 'eve', 'rik']);
+        for (const i of r.json.items) {
+            assert.match(i.settled_percent, /^\d{1,3}\.\d$/);
+            assert.ok(i.settled_orders <= i.orders, JSON.stringify(i));
+        }
+    } },
+    { route: 'GET /api/reports/yearly', as: 'in-finance', path: '/api/reports/yearly?year=2025',
+        status: 200, check: (r) => {
+            assert.equal(r.json.year, 2025);
+            assert.ok(r.json.items.some((i) => i.way === 'supplied'));
+            assert.ok(r.json.items.some((i) => i.way === 'requested'));
+        } },
+    { route: 'GET /api/reports/missing', as: 'in-finance',
+        path: '/api/reports/missing?as_of=2025-12-31', status: 200, check: (r) => {
+            assert.ok(r.json.items.every((i) => i.check && i.number), JSON.stringify(r.json));
+        } },
     { route: 'GET /api/stats/monthly', as: 'jp-finance', path: '/api/stats/monthly?months=60',
         status: 200, check: (r) => {
             assert.ok(r.json.items.length > 0);
