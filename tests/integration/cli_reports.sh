@@ -110,6 +110,16 @@ expected=$(printf 'CURRENCY,SECTION,LINE,DATE,ORDER,INVOICE,STEP,ACCOUNT,AMOUNT,
 expect_stdout "$expected"
 cp "$TEST_DIR/stdout" "$TEST_DIR/statement.csv"
 
+test_case "statement --excel: the same CSV after a byte order mark"
+run report statement --partner JP --from 2024-06-13 --to 2024-06-30 --csv --excel
+expect_exit 0
+if [ "$(head -c 3 "$TEST_DIR/stdout" | od -An -tx1 | tr -d ' ')" != efbbbf ]; then
+    fail "no byte order mark"
+fi
+if ! tail -c +4 "$TEST_DIR/stdout" | cmp -s - "$TEST_DIR/statement.csv"; then
+    fail "--excel differs from --csv past the byte order mark"
+fi
+
 test_case "statement: opening and closing equal the balance as of the day before and the last day"
 run balance --partner JP --as-of 2024-06-12 --json
 expect_json 'str(int(d[0]["receivable_cash"]) - int(d[0]["payable_cash"])) + " " + str(int(d[0]["receivable_kind"]) - int(d[0]["payable_kind"]))' "-150000 0"
