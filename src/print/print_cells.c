@@ -9,22 +9,22 @@
 #include "money.h"
 
 static const struct print_column order_columns[] = {
-    {"Line", 0.05, true},        {"NSN / part no.", 0.14, false},
-    {"Description", 0.33, false}, {"Unit", 0.07, false},
-    {"Qty ordered", 0.11, true}, {"Unit price", 0.14, true},
+    {"Line", 0.05, true},        {"NSN / part no.", 0.17, false},
+    {"Description", 0.32, false}, {"Unit", 0.06, false},
+    {"Qty ordered", 0.11, true}, {"Unit price", 0.13, true},
     {"Value", 0.16, true},
 };
 static const struct print_column receipt_columns[] = {
-    {"Line", 0.05, true},       {"NSN / part no.", 0.13, false},
-    {"Description", 0.25, false}, {"Unit", 0.06, false},
+    {"Line", 0.05, true},       {"NSN / part no.", 0.16, false},
+    {"Description", 0.22, false}, {"Unit", 0.05, false},
     {"Ordered", 0.09, true},    {"Issued", 0.09, true},
     {"Received", 0.09, true},   {"Unit price", 0.11, true},
-    {"Value received", 0.13, true},
+    {"Value received", 0.14, true},
 };
 static const struct print_column invoice_columns[] = {
-    {"Line", 0.05, true},         {"NSN / part no.", 0.14, false},
-    {"Description", 0.33, false},  {"Unit", 0.07, false},
-    {"Qty invoiced", 0.11, true}, {"Unit price", 0.14, true},
+    {"Line", 0.05, true},         {"NSN / part no.", 0.17, false},
+    {"Description", 0.32, false},  {"Unit", 0.06, false},
+    {"Qty invoiced", 0.11, true}, {"Unit price", 0.13, true},
     {"Value", 0.16, true},
 };
 static const struct print_column step_columns[PRINT_STEP_COLUMNS] = {
