@@ -102,8 +102,9 @@ void acsa__print_step_cells(const struct acsa_form *f, const struct acsa_form_st
     char q[ACSA_MONEY_TEXT_SIZE];
     char m[ACSA_MONEY_TEXT_SIZE];
     if (s->line > 0) {
-        snprintf(cells[5], PRINT_CELL_SIZE, "line %u, qty %s", s->line,
-                 acsa_quantity_format(s->quantity_milli, q));
+        snprintf(cells[5], PRINT_CELL_SIZE, "line %u, qty %s%s%s", s->line,
+                 acsa_quantity_format(s->quantity_milli, q), s->invoice[0] != '\0' ? ", " : "",
+                 s->invoice);
     } else if (s->invoice[0] != '\0') {
         snprintf(cells[5], PRINT_CELL_SIZE, "%s %s, %s", f->currency,
                  acsa_money_format(s->amount_minor, f->exponent, m), s->invoice);

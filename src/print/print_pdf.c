@@ -180,7 +180,7 @@ static void footer(struct pdf *p)
     text_at(p, LEFT, y + 10, WIDTH, hash, 6.5, MONO, PANGO_ALIGN_LEFT);
 }
 
-static double table_header(struct pdf *p);
+static void table_header(struct pdf *p);
 
 static void page_begin(struct pdf *p)
 {
@@ -196,7 +196,7 @@ static void page_begin(struct pdf *p)
                  acsa_form_kind_title(p->form->kind), p->form->number);
         p->y += text_at(p, LEFT, p->y, WIDTH, head, 9, BOLD, PANGO_ALIGN_LEFT) + 6;
         if (p->table != NULL) {
-            p->y += table_header(p);
+            table_header(p);
         }
     }
 }
@@ -307,16 +307,14 @@ static void row_draw(struct pdf *p, const struct print_column *cols, uint32_t n,
     p->y += height;
 }
 
-static double table_header(struct pdf *p)
+static void table_header(struct pdf *p)
 {
     char cells[PRINT_COLUMNS_MAX][PRINT_CELL_SIZE];
     for (uint32_t i = 0; i < p->table_columns; i++) {
         snprintf(cells[i], PRINT_CELL_SIZE, "%s", p->table[i].title);
     }
-    double before = p->y;
     double h = row_height(p, p->table, p->table_columns, cells, 7, BOLD);
     row_draw(p, p->table, p->table_columns, cells, h, 7, BOLD, true);
-    return p->y - before + 0 * h;
 }
 
 /* Begins a table: its title and header on the page where its first row fits. */
@@ -328,9 +326,7 @@ static void table_begin(struct pdf *p, const char *title, const struct print_col
     p->table = cols;
     p->table_columns = n;
     p->table_title = title;
-    double y = p->y;
     table_header(p);
-    (void)y;
 }
 
 static void table_row(struct pdf *p, char cells[][PRINT_CELL_SIZE], double size)
