@@ -37,6 +37,7 @@ struct sink {
 
 struct pdf {
     cairo_t *cr;
+    PangoContext *pango;   /* Of a font map of this rendering's own, released with it. */
     const struct acsa_form *form;
     double y;
     int page;          /* 1-based once the first page is begun. */
@@ -72,10 +73,11 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
 
 /* A layout of text (made valid UTF-8: stored text from before the text rule may not be) in
  * width points, wrapped at words or, for a long word, anywhere. Plain text, never markup. */
-static PangoLayout *layout_of(cairo_t *cr, const char *text, double width, double size,
+static PangoLayout *layout_of(struct pdf *p, const char *text, double width, double size,
                               enum style style, PangoAlignment align)
 {
-    PangoLayout *layout = pango_cairo_create_layout(cr);
+    pango_cairo_update_context(p->cr, p->pango);
+    PangoLayout *layout = pango_layout_new(p->pango);
     PangoFontDescription *font = pango_font_description_from_string(
         style == MONO ? FONT_MONO : FONT_SANS);
     pango_font_description_set_absolute_size(font, size * PANGO_SCALE);
@@ -95,7 +97,7 @@ static PangoLayout *layout_of(cairo_t *cr, const char *text, double width, doubl
 static double text_height(struct pdf *p, const char *text, double width, double size,
                           enum style style)
 {
-    PangoLayout *layout = layout_of(p->cr, text, width, size, style, PANGO_ALIGN_LEFT);
+    PangoLayout *layout = layout_of(p, text, width, size, style, PANGO_ALIGN_LEFT);
     int w = 0;
     int h = 0;
     pango_layout_get_size(layout, &w, &h);
@@ -107,7 +109,7 @@ static double text_height(struct pdf *p, const char *text, double width, double 
 static double text_at(struct pdf *p, double x, double y, double width, const char *text,
                       double size, enum style style, PangoAlignment align)
 {
-    PangoLayout *layout = layout_of(p->cr, text, width, size, style, align);
+    PangoLayout *layout = layout_of(p, text, width, size, style, align);
     cairo_move_to(p->cr, x, y);
     pango_cairo_show_layout(p->cr, layout);
     int w = 0;
@@ -465,6 +467,10 @@ static int render(cairo_surface_t *surface, const struct acsa_form *form, int pa
     struct pdf p;
     memset(&p, 0, sizeof(p));
     p.cr = cairo_create(surface);
+    /* A font map of its own, not the thread's default one: everything it caches (fontconfig
+     * patterns, font faces) is released with it, in the server's threads as in the CLI. */
+    PangoFontMap *fonts = pango_cairo_font_map_new();
+    p.pango = pango_font_map_create_context(fonts);
     p.form = form;
     p.pages = pages;
     page_begin(&p);
@@ -479,6 +485,8 @@ static int render(cairo_surface_t *surface, const struct acsa_form *form, int pa
     footer(&p);
     cairo_show_page(p.cr);
     cairo_destroy(p.cr);
+    g_object_unref(p.pango);
+    g_object_unref(fonts);
     return p.page;
 }
 

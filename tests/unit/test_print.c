@@ -217,6 +217,16 @@ static void test_allocation_failures(void **state)
     free(f);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+/* As src/cli/cmd_order_print.c: the caches fontconfig and cairo keep for the process. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig.so\nleak:libcairo.so\nleak:libpango-1.0.so\n"
+           "leak:libpangocairo-1.0.so\nleak:libpangoft2-1.0.so\nleak:libharfbuzz.so\n";
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
