@@ -23,10 +23,17 @@ ACSA_NODISCARD enum acsa_rc acsa_print_pdf(const struct acsa_form *form, uint8_t
 ACSA_NODISCARD enum acsa_rc acsa_print_html(const struct acsa_form *form, char **out,
                                             size_t *out_size, struct acsa_error *err);
 
-/** The Content-Security-Policy the HTML page is served with: no script, nothing loaded, the
- * page's one style element and its inline SVG only. */
-#define ACSA_PRINT_HTML_CSP                                                               \
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "    \
-    "form-action 'none'; frame-ancestors 'none'"
+/** The HTML page's one style element, and its SHA-256 in base64, which the page's policy
+ * names (tests/unit/test_print.c checks that the two agree). */
+extern const char acsa_print_html_style[];
+#define ACSA_PRINT_HTML_STYLE_SHA256 "/JkdU+3V2yMboaJ77J0GHqdSaIou84vMLvG4WjSgxHk="
+
+/** The policy of the HTML page, in the page (a meta element: also for a file opened from
+ * disk) and, with frame-ancestors, as the server's header: no script, nothing loaded, no
+ * inline style but the page's one style element (by its hash), the QR code as inline SVG. */
+#define ACSA_PRINT_HTML_META_CSP                                                          \
+    "default-src 'none'; style-src 'sha256-" ACSA_PRINT_HTML_STYLE_SHA256 "'; "           \
+    "img-src data:; base-uri 'none'; form-action 'none'"
+#define ACSA_PRINT_HTML_CSP ACSA_PRINT_HTML_META_CSP "; frame-ancestors 'none'"
 
 #endif

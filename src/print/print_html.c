@@ -103,7 +103,7 @@ static void tag_text(struct html *h, const char *open, const char *text, const c
     lit(h, close);
 }
 
-static const char style[] =
+const char acsa_print_html_style[] =
     "body{font-family:'Noto Sans','Noto Sans CJK JP','Noto Sans Devanagari',sans-serif;"
     "font-size:10pt;color:#000;margin:0 auto;max-width:190mm;padding:8mm}"
     "header{display:flex;justify-content:space-between;gap:12px}"
@@ -152,9 +152,9 @@ static void head(struct html *h, const struct acsa_form *f)
     esc(h, f->agreement_id);
     lit(h, "</p>");
     tag_text(h, "<h1>", acsa_form_kind_title(f->kind), "</h1>");
-    tag_text(h, "<h2 data-testid=\"form-number\">Order No. ", f->number, "</h2>");
+    tag_text(h, "<h2 data-test=\"form-number\">Order No. ", f->number, "</h2>");
     if (f->invoice[0] != '\0') {
-        tag_text(h, "<h2 data-testid=\"form-invoice\">Invoice No. ", f->invoice, "</h2>");
+        tag_text(h, "<h2 data-test=\"form-invoice\">Invoice No. ", f->invoice, "</h2>");
     }
     lit(h, "<p>Parties: ");
     esc(h, f->parties[0]);
@@ -195,12 +195,17 @@ static void fields(struct html *h, const struct acsa_form *f)
     lit(h, "</table>");
 }
 
+/* The columns' widths go in <col width>, not in style attributes: the page's policy allows
+ * its one style element and nothing inline. */
 static void table_head(struct html *h, const struct print_column *cols, uint32_t n)
 {
-    lit(h, "<table><thead><tr>");
+    lit(h, "<table><colgroup>");
     for (uint32_t i = 0; i < n; i++) {
-        fmt(h, "<th%s style=\"width:%d%%\">", cols[i].right ? " class=\"n\"" : "",
-            (int)(cols[i].share * 100 + 0.5));
+        fmt(h, "<col width=\"%d%%\">", (int)(cols[i].share * 100 + 0.5));
+    }
+    lit(h, "</colgroup><thead><tr>");
+    for (uint32_t i = 0; i < n; i++) {
+        lit(h, cols[i].right ? "<th class=\"n\">" : "<th>");
         esc(h, cols[i].title);
         lit(h, "</th>");
     }
@@ -230,7 +235,7 @@ static void body(struct html *h, const struct acsa_form *f)
         acsa__print_line_cells(f, &f->lines[i], cells);
         table_row(h, cols, n, cells);
     }
-    lit(h, "</tbody></table><table class=\"totals\" data-testid=\"form-totals\">");
+    lit(h, "</tbody></table><table class=\"totals\" data-test=\"form-totals\">");
     for (uint32_t i = 0; i < f->total_count; i++) {
         char amount[PRINT_CELL_SIZE];
         acsa__print_total(&f->totals[i], amount);
@@ -262,7 +267,7 @@ static void body(struct html *h, const struct acsa_form *f)
     fmt(h, "<h3>VERIFICATION</h3><p>This form renders the order as held by node ");
     esc(h, f->node);
     fmt(h, " after %u records. SHA-256 of the last record: <span class=\"hash\" "
-           "data-testid=\"form-hash\">", f->record_count);
+           "data-test=\"form-hash\">", f->record_count);
     esc(h, f->hash[0] != '\0' ? f->hash : "none");
     lit(h, "</span></p><footer>");
     char footer[PRINT_CELL_SIZE];
@@ -279,12 +284,14 @@ enum acsa_rc acsa_print_html(const struct acsa_form *form, char **out, size_t *o
     struct html h;
     memset(&h, 0, sizeof(h));
     lit(&h, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+            "<meta name=\"viewport\" content=\"width=device-width\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"" ACSA_PRINT_HTML_META_CSP
+            "\"><title>");
     esc(&h, form->number);
     lit(&h, " ");
     esc(&h, acsa_form_kind_name(form->kind));
     lit(&h, "</title><style>");
-    lit(&h, style);
+    lit(&h, acsa_print_html_style);
     lit(&h, "</style></head><body>");
     body(&h, form);
     lit(&h, "</body></html>\n");

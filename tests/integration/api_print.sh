@@ -79,7 +79,7 @@ esac
 case "$OUT" in
 *"<script"*) fail "the HTML form holds a script" ;;
 esac
-HASH=$(printf '%s' "$OUT" | sed -n 's/.*data-testid="form-hash">\([0-9a-f]\{64\}\)<.*/\1/p')
+HASH=$(printf '%s' "$OUT" | sed -n 's/.*data-test="form-hash">\([0-9a-f]\{64\}\)<.*/\1/p')
 
 test_case "GET .../forms/invoice.pdf?invoice=: the invoice named"
 http GET "/api/orders/$ORDER/forms/invoice.pdf?invoice=$INVOICE"

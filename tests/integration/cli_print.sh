@@ -289,7 +289,7 @@ expect_stdout_contains "$HASH"
 expect_stdout_contains "out of date"
 run order print "$ORDER" --form invoice --format html --out "$OUTDIR/after.html"
 expect_exit 0
-NEW_HASH=$(sed -n 's/.*data-testid="form-hash">\([0-9a-f]\{64\}\)<.*/\1/p' "$OUTDIR/after.html")
+NEW_HASH=$(sed -n 's/.*data-test="form-hash">\([0-9a-f]\{64\}\)<.*/\1/p' "$OUTDIR/after.html")
 if [ ${#NEW_HASH} -ne 64 ] || [ "$NEW_HASH" = "$HASH" ]; then
     fail "the new form does not carry the new hash: '$NEW_HASH'"
 fi

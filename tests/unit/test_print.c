@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "alloc.h"
 #include "date.h"
@@ -101,6 +102,32 @@ static struct acsa_form *sample(uint32_t count)
     memset(f->hash, 'c', 64);
     f->record_count = 3;
     return f;
+}
+
+/* The policy names the hash of the page's style element: edit one, edit the other. */
+static void test_style_hash_in_policy(void **state)
+{
+    (void)state;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)acsa_print_html_style,
+                       strlen(acsa_print_html_style));
+    char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES,
+                                       sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(b64, sizeof(b64), digest, sizeof(digest), sodium_base64_VARIANT_ORIGINAL);
+    assert_string_equal(b64, ACSA_PRINT_HTML_STYLE_SHA256);
+    struct acsa_form *f = sample(1);
+    char *html = NULL;
+    size_t size = 0;
+    struct acsa_error err;
+    assert_int_equal(acsa_print_html(f, &html, &size, &err), ACSA_OK);
+    assert_non_null(strstr(html, "<meta http-equiv=\"Content-Security-Policy\" content=\""
+                                 ACSA_PRINT_HTML_META_CSP "\">"));
+    char element[2048];
+    snprintf(element, sizeof(element), "<style>%s</style>", acsa_print_html_style);
+    assert_non_null(strstr(html, element));
+    assert_null(strstr(html, " style="));
+    acsa_free(html);
+    free(f);
 }
 
 static void test_html_escapes_stored_text(void **state)
@@ -231,6 +258,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kinds_and_hashes),
+        cmocka_unit_test(test_style_hash_in_policy),
         cmocka_unit_test(test_html_escapes_stored_text),
         cmocka_unit_test(test_pdf_whole_and_paged),
         cmocka_unit_test(test_allocation_failures),

@@ -3,7 +3,8 @@
 // receipt, invoice as PDF, made by the node), and each link answers a PDF to the signed-in
 // browser; printed (print media), the page drops the navigation, the buttons and the step
 // forms and shows the whole lines table, unit price and value included, nothing cut off at
-// A4 width. Writes build/order-print.pdf (the page as Chromium prints it).
+// A4 width; the HTML form is styled under its own policy. Writes build/order-print.pdf (the
+// page as Chromium prints it).
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -88,6 +89,27 @@ test('printed, the whole lines table shows, unit price and value, nothing cut of
     assert.ok(await value.isVisible(), 'the value of line 1 is printed');
     await page.pdf({ path: join(SHOTS, 'order-print.pdf'), format: 'A4' });
     assert.deepEqual(pageErrors, []);
+});
+
+test('the HTML form shows styled under its own policy, with no violation and no script', async () => {
+    const errors = [];
+    const listen = (m) => { if (m.type() === 'error') errors.push(m.text()); };
+    page.on('console', listen);
+    await page.emulateMedia({ media: 'screen' });
+    const r = await page.goto(`${node.base}/api/orders/${ORDER}/forms/invoice.html`);
+    assert.equal(r.status(), 200);
+    assert.match(r.headers()['content-security-policy'], /^default-src 'none'; style-src 'sha256-/);
+    await page.getByTestId('form-number').waitFor();
+    const look = await page.evaluate(() => ({
+        font: getComputedStyle(document.body).fontFamily,
+        border: getComputedStyle(document.querySelector('td')).borderTopStyle,
+        scripts: document.scripts.length,
+    }));
+    assert.match(look.font, /Noto Sans/);
+    assert.equal(look.border, 'solid');
+    assert.equal(look.scripts, 0);
+    page.off('console', listen);
+    assert.deepEqual(errors, []);
 });
 
 test('done', async () => {
