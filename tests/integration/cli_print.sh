@@ -319,4 +319,24 @@ expect_exit 2
 run order verify IN-JP-2024-999999 --hash "$HASH"
 expect_exit 3
 
+# Text stored before the text rule, or written behind acsa's back (SQLite only: PostgreSQL
+# cannot hold bytes that are not UTF-8): ESC, BEL and a byte that is not UTF-8 in a unit name.
+if ! db_is_pg "$DB"; then
+    test_case "stored bad bytes print as U+FFFD: valid UTF-8, no raw control byte"
+    sqlite3 "$DB" "UPDATE units SET name = CAST(X'4E6176791B5B324A07FF21' AS TEXT)
+        WHERE id = $HOSTILE_UNIT" || fail "sqlite3 failed"
+    run order print "$HOSTILE_ORDER" --form order --format html --out "$OUTDIR/bad.html"
+    expect_exit 0
+    if ! "$PYTHON" -c 'import sys; sys.stdin.buffer.read().decode("utf-8")' <"$OUTDIR/bad.html"; then
+        fail "the HTML form is not valid UTF-8"
+    fi
+    if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$OUTDIR/bad.html"; then
+        fail "a raw control byte in the HTML form"
+    fi
+    grep -qF "Navy"$'\xef\xbf\xbd'"[2J" "$OUTDIR/bad.html" || fail "the bad bytes are not shown as U+FFFD"
+    run order print "$HOSTILE_ORDER" --form order --out "$OUTDIR/bad.pdf"
+    expect_exit 0
+    expect_pdf_contains "$OUTDIR/bad.pdf" "Navy"
+fi
+
 finish
