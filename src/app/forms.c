@@ -14,6 +14,11 @@
 #include "date.h"
 #include "money.h"
 
+/* Signature blocks on every form: who asked or received, who approved or issued or invoiced,
+ * who accepted or received or certified the payment. */
+#define FORM_SIGNATURE_BLOCKS 3
+_Static_assert(FORM_SIGNATURE_BLOCKS <= ACSA_FORM_SIGNATURES_MAX, "the blocks fit the form");
+
 /* What a form is read from, on the heap (orders and agreements are large). */
 struct form_read {
     struct acsa_order order;
@@ -400,16 +405,16 @@ static enum acsa_rc form_fill(struct acsa_app *app, const char *number,
     if (rc != ACSA_OK) {
         return acsa_error_set(err, rc, "", "cannot read the names order %s refers to", number);
     }
-    f->signature_count = f->kind == ACSA_FORM_KIND_COUNT ? 0 : 3;
+    f->signature_count = FORM_SIGNATURE_BLOCKS;
     for (uint32_t i = 0; i < f->signature_count; i++) {
         f->signatures[i].day = ACSA_DATE_NONE;
     }
-    static const char *const blank[ACSA_FORM_KIND_COUNT][3] = {
+    static const char *const blank[ACSA_FORM_KIND_COUNT][FORM_SIGNATURE_BLOCKS] = {
         {"Requested by", "Approved by", "Accepted by"},
         {"Accepted by", "Issued by", "Received by"},
         {"Received by", "Invoiced by", "Payment certified by"},
     };
-    const char *parties[ACSA_FORM_KIND_COUNT][3] = {
+    const char *parties[ACSA_FORM_KIND_COUNT][FORM_SIGNATURE_BLOCKS] = {
         {r->order.requester, r->order.requester, r->order.supplier},
         {r->order.supplier, r->order.supplier, r->order.requester},
         {r->order.requester, r->order.supplier, r->order.requester},

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* What to print. */
@@ -31,7 +32,10 @@ static int write_whole(struct cli *cli, const char *path, const void *data, size
     }
     snprintf(tmp, n, "%s.XXXXXX", path);
     int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    /* mkstemp makes the file 0600; the form is as readable as any file the user writes. */
+    mode_t mask = umask(0);
+    umask(mask);
+    FILE *f = fd >= 0 && fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "wb") : NULL;
     bool ok = f != NULL && fwrite(data, 1, size, f) == size;
     ok = f != NULL && fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
     int error = errno;
