@@ -461,15 +461,13 @@ static void verification(struct pdf *p)
     p->y += h + 4;
 }
 
-/* Lays out and draws the whole form on surface; returns the number of pages. */
-static int render(cairo_surface_t *surface, const struct acsa_form *form, int pages)
+/* Lays out and draws the whole form on surface with fonts; returns the number of pages. */
+static int render(cairo_surface_t *surface, PangoFontMap *fonts, const struct acsa_form *form,
+                  int pages)
 {
     struct pdf p;
     memset(&p, 0, sizeof(p));
     p.cr = cairo_create(surface);
-    /* A font map of its own, not the thread's default one: everything it caches (fontconfig
-     * patterns, font faces) is released with it, in the server's threads as in the CLI. */
-    PangoFontMap *fonts = pango_cairo_font_map_new();
     p.pango = pango_font_map_create_context(fonts);
     p.form = form;
     p.pages = pages;
@@ -486,12 +484,11 @@ static int render(cairo_surface_t *surface, const struct acsa_form *form, int pa
     cairo_show_page(p.cr);
     cairo_destroy(p.cr);
     g_object_unref(p.pango);
-    g_object_unref(fonts);
     return p.page;
 }
 
-static enum acsa_rc pass(const struct acsa_form *form, struct sink *sink, int *pages,
-                         struct acsa_error *err)
+static enum acsa_rc pass(const struct acsa_form *form, PangoFontMap *fonts, struct sink *sink,
+                         int *pages, struct acsa_error *err)
 {
     cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(
         sink_write, sink, PRINT_PAGE_WIDTH, PRINT_PAGE_HEIGHT);
@@ -499,7 +496,7 @@ static enum acsa_rc pass(const struct acsa_form *form, struct sink *sink, int *p
     snprintf(title, sizeof(title), "%s %s", form->number, acsa_form_kind_name(form->kind));
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "acsa");
-    *pages = render(surface, form, *pages);
+    *pages = render(surface, fonts, form, *pages);
     cairo_surface_finish(surface);
     cairo_status_t status = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
@@ -522,9 +519,16 @@ enum acsa_rc acsa_print_pdf(const struct acsa_form *form, uint8_t **out, size_t 
     memset(&sink, 0, sizeof(sink));
     sink.discard = true;
     int pages = 0;
-    ACSA_TRY(pass(form, &sink, &pages, err));
+    /* A font map of its own, not the thread's default one: everything it caches (fontconfig
+     * patterns, font faces) serves both passes and is released with it, in the server's
+     * threads as in the CLI. */
+    PangoFontMap *fonts = pango_cairo_font_map_new();
+    enum acsa_rc rc = pass(form, fonts, &sink, &pages, err);
     sink.discard = false;
-    enum acsa_rc rc = pass(form, &sink, &pages, err);
+    if (rc == ACSA_OK) {
+        rc = pass(form, fonts, &sink, &pages, err);
+    }
+    g_object_unref(fonts);
     if (rc != ACSA_OK) {
         acsa_free(sink.data);
         return rc;
