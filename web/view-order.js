@@ -93,6 +93,26 @@ function exchangedWith(order) {
     return numbers.flatMap((n, i) => (i ? [", ", orderLink(n)] : [orderLink(n)]));
 }
 
+/* ---- Printed forms -------------------------------------------------------------------- */
+
+/** Links to the order's printed forms (PDF, made by the node): the order, the receipt once
+ * something is received, each invoice's form. */
+function printLinks(order) {
+    const base = `/api/orders/${encodeURIComponent(order.number)}/forms`;
+    const link = (href, text, test) => h("a", { href, target: "_blank", rel: "noopener",
+        class: "button", test }, text);
+    const received = (order.lines || []).some((l) => compareDecimals(l.received, "0") > 0);
+    const invoices = order.invoices || [];
+    return h("p", { class: "print-links", test: "order-print" },
+        link(`${base}/order.pdf`, "Print order (PDF)", "print-order"),
+        received ? link(`${base}/receipt.pdf`, "Print receipt (PDF)", "print-receipt") : null,
+        invoices.length === 1
+            ? link(`${base}/invoice.pdf`, "Print invoice (PDF)", "print-invoice") : null,
+        ...(invoices.length > 1 ? invoices.map((inv, i) => link(
+            `${base}/invoice.pdf?invoice=${encodeURIComponent(inv.number)}`,
+            `Print invoice ${inv.number} (PDF)`, `print-invoice-${i + 1}`)) : []));
+}
+
 /* ---- Header, lines, due dates --------------------------------------------------------- */
 
 function header(order) {
@@ -533,6 +553,7 @@ export async function renderOrder(main, user, number) {
                 order.converted ? tag("Converted to cash", "", "order-converted") : null,
                 late ? tag(`${late} back-entered step${late === 1 ? "" : "s"}`, "warn",
                     "order-back-entered") : null),
+            printLinks(order),
             message,
             disputeNote(order),
             header(order),

@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "authz.h"
+#include "form.h"
 #include "order_json.h"
 #include "rows.h"
 
@@ -376,5 +377,32 @@ void acsa_report_missing_cells(const struct acsa_missing_item *item,
                                struct acsa_report_cells *out);
 /** One row as a JSON object of the columns' keys; NULL when out of memory. */
 json_t *acsa_report_row_json(enum acsa_report_table table, const struct acsa_report_cells *cells);
+
+/* ---- Printed forms (requirement 16) -------------------------------------------------------- */
+
+/** The canonical record of a printed form of order number (core/form.h): kind, and for the
+ * invoice form the invoice named (NULL or "": the latest; refused when the order has none, or
+ * not found when it is not one of its invoices). viewer NULL: the node's operator; an order
+ * viewer may not see is not found. out is the caller's (it is large). */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_form(struct acsa_app *app, const char *number,
+                                                enum acsa_form_kind kind, const char *invoice,
+                                                const struct acsa_user *viewer,
+                                                struct acsa_form *out, struct acsa_error *err);
+
+/* A printed hash checked against the order's record chain on this node. */
+struct acsa_order_hash_check {
+    char last[ACSA_FORM_HASH_TEXT_SIZE];  /* The hash of its last record, "" if none. */
+    uint32_t records;                     /* Records in its chain. */
+    uint32_t match;                       /* 0: no record has the hash; else its position
+                                             (1 = the first); == records: the last. */
+};
+
+/** Checks hash (64 hex digits, else ACSA_EUSAGE naming "hash") against every record of order
+ * number, as acsa_app_order_form finds the order. */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_verify(struct acsa_app *app, const char *number,
+                                                  const char *hash,
+                                                  const struct acsa_user *viewer,
+                                                  struct acsa_order_hash_check *out,
+                                                  struct acsa_error *err);
 
 #endif

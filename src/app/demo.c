@@ -72,7 +72,7 @@ static const struct {
     {PARTY_IN, "Indian Army"},
     {PARTY_IN, "Indian Navy"},
     {PARTY_IN, "Indian Air Force"},
-    {PARTY_JP, "Japan Ground Self-Defense Force"},
+    {PARTY_JP, "Japan Ground Self-Defense Force 陸上自衛隊"},
     {PARTY_JP, "Japan Maritime Self-Defense Force"},
     {PARTY_JP, "Japan Air Self-Defense Force"},
 };

@@ -220,5 +220,8 @@ int cli_report_unliquidated(struct cli *cli, int argc, char **argv);
 int cli_report_by_method(struct cli *cli, int argc, char **argv);
 int cli_report_yearly(struct cli *cli, int argc, char **argv);
 int cli_report_missing(struct cli *cli, int argc, char **argv);
+/* cmd_order_print.c */
+int cmd_order_print(struct cli *cli, int argc, char **argv);
+int cmd_order_verify(struct cli *cli, int argc, char **argv);
 
 #endif

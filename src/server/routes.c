@@ -54,6 +54,8 @@ const struct route acsa__server_routes[] = {
     {"GET", "/api/orders", acsa__server_route_orders_list, SIGNED_IN, NULL},
     {"POST", "/api/orders", acsa__server_route_orders_create, ACTION(CREATE_ORDER), "order.create"},
     {"GET", "/api/orders/{number}", acsa__server_route_orders_get, SIGNED_IN, NULL},
+    {"GET", "/api/orders/{number}/forms/{form}", acsa__server_route_order_form, SIGNED_IN, NULL},
+    {"GET", "/api/orders/{number}/verify", acsa__server_route_order_verify, SIGNED_IN, NULL},
     {"POST", "/api/orders/{number}/{step}", acsa__server_route_orders_step, SIGNED_IN,
      "order.step"},
     {"GET", "/api/balance", acsa__server_route_balance, ACTION(READ_FINANCE), NULL},

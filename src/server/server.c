@@ -265,7 +265,14 @@ static enum MHD_Result send_response(struct request *req)
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
     }
     for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++) {
-        MHD_add_response_header(response, security_headers[i][0], security_headers[i][1]);
+        /* A handler may set a stricter one of its own (a printed form's policy). */
+        bool own = false;
+        for (uint32_t j = 0; j < r->header_count && !own; j++) {
+            own = strcasecmp(r->header_names[j], security_headers[i][0]) == 0;
+        }
+        if (!own) {
+            MHD_add_response_header(response, security_headers[i][0], security_headers[i][1]);
+        }
     }
     for (uint32_t i = 0; i < r->header_count; i++) {
         MHD_add_response_header(response, r->header_names[i], r->header_values[i]);

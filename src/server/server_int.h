@@ -410,6 +410,9 @@ void acsa__server_route_activities_create(struct request *req);
 void acsa__server_route_orders_list(struct request *req);
 void acsa__server_route_orders_create(struct request *req);
 void acsa__server_route_orders_get(struct request *req);
+/* routes_forms.c: the printed forms and the check of a printed hash. */
+void acsa__server_route_order_form(struct request *req);
+void acsa__server_route_order_verify(struct request *req);
 void acsa__server_route_orders_step(struct request *req);
 void acsa__server_route_balance(struct request *req);
 void acsa__server_route_overdue(struct request *req);

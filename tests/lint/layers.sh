@@ -40,9 +40,30 @@ case_ "the util layer may not include the core" fail src/util/bad.c \
 /* SPDX-License-Identifier: MIT */
 #include "money.h"
 C
+case_ "the print layer may not include the application layer" fail src/print/bad.c \
+    "src/print may not include app_reads.h of src/app" <<'C'
+/* SPDX-License-Identifier: MIT */
+#include "app_reads.h"
+C
+case_ "the application layer may not include the print layer" fail src/app/bad.c \
+    "src/app may not include print.h of src/print" <<'C'
+/* SPDX-License-Identifier: MIT */
+#include "print.h"
+C
+case_ "the sync layer may not include the print layer" fail src/sync/bad.c \
+    "src/sync may not include print.h of src/print" <<'C'
+/* SPDX-License-Identifier: MIT */
+#include "print.h"
+C
+case_ "the print layer may use the core and util" pass src/print/ok.c "" <<'C'
+/* SPDX-License-Identifier: MIT */
+#include "form.h"
+#include "alloc.h"
+C
 case_ "every layer below is allowed" pass src/cli/ok.c "" <<'C'
 /* SPDX-License-Identifier: MIT */
 #include "server.h"
+#include "print.h"
 #include "sync.h"
 #include "app.h"
 #include "agreement_json.h"
@@ -90,6 +111,14 @@ if [ -f "$commands" ]; then
     probe store rows.h found
     probe app store.h found
     probe cli server.h found
+    probe print app.h missing
+    probe print order_json.h missing
+    probe app print.h missing
+    probe sync print.h missing
+    probe format print.h missing
+    probe print form.h found
+    probe cli print.h found
+    probe server print.h found
 else
     report 0 "compile_commands.json in $build" "missing"
 fi

@@ -355,6 +355,22 @@ const SUCCESS = [
             assert.equal(r.headers.get('etag'), `"IN-JP-2024-000001.${r.json.events.length}"`);
             assert.ok(r.json.events.some((e) => e.postings.length > 0));
         } },
+    { route: 'GET /api/orders/{number}/forms/{form}', as: 'jp-approver',
+        path: '/api/orders/IN-JP-2024-000001/forms/order.pdf', status: 200, check: (r) => {
+            assert.equal(r.headers.get('content-type'), 'application/pdf');
+            assert.equal(r.headers.get('content-disposition'),
+                'inline; filename="IN-JP-2024-000001-order.pdf"');
+            assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+            assert.ok(r.text.startsWith('%PDF-'));
+        } },
+    { route: 'GET /api/orders/{number}/verify', as: 'jp-approver',
+        path: `/api/orders/IN-JP-2024-000001/verify?hash=${'0'.repeat(64)}`, status: 200,
+        check: (r) => {
+            assert.equal(r.json.number, 'IN-JP-2024-000001');
+            assert.equal(r.json.matches, false);
+            assert.match(r.json.last, /^[0-9a-f]{64}$/);
+            assert.ok(r.json.records >= 1);
+        } },
     { route: 'POST /api/orders/{number}/{step}', as: 'in-requester', prepare: () => createOrder(),
         path: (n) => `/api/orders/${n}/submit`, body: {}, headers: async (n) =>
             ({ 'If-Match': await etagOf(n) }), status: 200, check: (r, n) => {
@@ -941,6 +957,11 @@ const READS = [
         ['overdue=yes', 'overdue'], ['overdue=true&as_of=2024-02-30', 'as_of'],
         ['as_of=2024-01-01', 'as_of']] },
     { route: 'GET /api/orders/{number}', path: '/api/orders/IN-JP-2024-000001' },
+    { route: 'GET /api/orders/{number}/forms/{form}',
+        path: '/api/orders/IN-JP-2024-000001/forms/order.html',
+        bad: [['invoice=IN-INV-2024-000001', 'invoice']] },
+    { route: 'GET /api/orders/{number}/verify', path: '/api/orders/IN-JP-2024-000001/verify',
+        bad: [['hash=abc', 'hash'], [`hash=${'g'.repeat(64)}`, 'hash']] },
     { route: 'GET /api/balance', as: 'in-finance', list: true,
         bad: [['partner=J', 'partner'], ['as_of=yesterday', 'as_of']] },
     { route: 'GET /api/overdue', as: 'in-finance', list: true,
