@@ -23,7 +23,7 @@ struct acsa_store_copy_vtbl; /* store_copy.h */
 
 /* The interface version a backend is built against: acsa_store_open refuses a backend whose
  * vtable carries another. Raise it with every change to a table below. */
-#define ACSA_STORE_INTERFACE_VERSION 9
+#define ACSA_STORE_INTERFACE_VERSION 10
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -152,6 +152,15 @@ struct acsa_store_ledger {
                                              int32_t effective_day, const char *canonical_json,
                                              const char *source_json, const char *party,
                                              struct acsa_error *err);
+    /* Version 10: the exports (ARCHITECTURE.md "Exports"). The lines of the orders matching
+     * filter (NULL: all), by order number and line; the postings of their events dated from
+     * from_day to to_day (ACSA_DATE_NONE: open), by day, event id and leg. Streamed. */
+    enum acsa_rc (*order_line_list)(struct acsa_store *store,
+                                    const struct acsa_order_filter *filter,
+                                    acsa_order_line_cb cb, void *ctx, struct acsa_error *err);
+    enum acsa_rc (*posting_list)(struct acsa_store *store, const struct acsa_order_filter *filter,
+                                 int32_t from_day, int32_t to_day, acsa_posting_row_cb cb,
+                                 void *ctx, struct acsa_error *err);
 };
 
 /* Accounts: users, sessions, API tokens, idempotency records and the audit log. */

@@ -278,6 +278,8 @@ static const struct acsa_store_ledger pg_ledger = {
     .unit_service_set = acsa__pg_unit_service_set,
     .unit_service_get = acsa__pg_unit_service_get,
     .agreement_version_add_by = acsa__pg_agreement_version_add_by,
+    .order_line_list = acsa__pg_order_line_list,
+    .posting_list = acsa__pg_posting_list,
 };
 
 static const struct acsa_store_accounts pg_accounts = {

@@ -571,6 +571,8 @@ static const struct acsa_store_ledger sqlite_ledger = {
     .unit_service_set = acsa__sqlite_unit_service_set,
     .unit_service_get = acsa__sqlite_unit_service_get,
     .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
+    .order_line_list = acsa__sqlite_order_line_list,
+    .posting_list = acsa__sqlite_posting_list,
 };
 
 static const struct acsa_store_accounts sqlite_accounts = {

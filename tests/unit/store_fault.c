@@ -15,9 +15,9 @@
 
 /* Every entry of struct acsa_store_vtbl, in its order: one forwarder each. The version and
  * the count of function pointers must match the interface (raise them with it). */
-#define FAULT_ENTRIES 81
+#define FAULT_ENTRIES 83
 #define FUNCTIONS(type) (sizeof(type) / sizeof(void (*)(void)))
-_Static_assert(ACSA_STORE_INTERFACE_VERSION == 9,
+_Static_assert(ACSA_STORE_INTERFACE_VERSION == 10,
                "the store interface changed: forward its new entries in store_fault.c");
 _Static_assert(FUNCTIONS(struct acsa_store_ledger) + FUNCTIONS(struct acsa_store_accounts) +
                        FUNCTIONS(struct acsa_store_sync) +
@@ -896,6 +896,31 @@ static enum acsa_rc fault_agreement_version_add_by(struct acsa_store *store,
                                                     canonical_json, source_json, party, err);
 }
 
+static enum acsa_rc fault_order_line_list(struct acsa_store *store,
+                                          const struct acsa_order_filter *filter,
+                                          acsa_order_line_cb cb, void *ctx,
+                                          struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "order_line_list", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->ledger->order_line_list(f->inner, filter, cb, ctx, err);
+}
+
+static enum acsa_rc fault_posting_list(struct acsa_store *store,
+                                       const struct acsa_order_filter *filter, int32_t from_day,
+                                       int32_t to_day, acsa_posting_row_cb cb, void *ctx,
+                                       struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "posting_list", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->ledger->posting_list(f->inner, filter, from_day, to_day, cb, ctx,
+                                                err);
+}
+
 static enum acsa_rc fault_snapshot_put(struct acsa_store *store,
                                        const struct acsa_snapshot_row *row, struct acsa_error *err)
 {
@@ -947,6 +972,8 @@ static const struct acsa_store_ledger fault_ledger = {
     .unit_service_set = fault_unit_service_set,
     .unit_service_get = fault_unit_service_get,
     .agreement_version_add_by = fault_agreement_version_add_by,
+    .order_line_list = fault_order_line_list,
+    .posting_list = fault_posting_list,
 };
 
 static const struct acsa_store_accounts fault_accounts = {
@@ -1259,6 +1286,12 @@ struct acsa_store *acsa_store_fault_wrap(struct acsa_store *inner)
     }
     if (inner->vtbl->ledger->agreement_version_add_by == NULL) {
         f->ledger.agreement_version_add_by = NULL;
+    }
+    if (inner->vtbl->ledger->order_line_list == NULL) {
+        f->ledger.order_line_list = NULL;
+    }
+    if (inner->vtbl->ledger->posting_list == NULL) {
+        f->ledger.posting_list = NULL;
     }
     if (inner->vtbl->sync->snapshot_put == NULL) {
         f->sync.snapshot_put = NULL;
