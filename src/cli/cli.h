@@ -210,5 +210,6 @@ int cmd_order_amend(struct cli *cli, int argc, char **argv);
 int cli_order_line_parse(struct cli *cli, struct acsa_order_draft *draft, uint32_t index,
                          const char *spec);
 int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 
 #endif
