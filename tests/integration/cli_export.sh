@@ -265,4 +265,77 @@ grep -q '^    quantity: "' "$TEST_DIR/all.beancount" || fail "no quantity metada
 grep -q '^[0-9-]* open Assets:Receivable:Kind:JP$' "$TEST_DIR/all.beancount" ||
     fail "no open directive for Assets:Receivable:Kind:JP"
 
+# ---- The API ---------------------------------------------------------------------------------
+
+if command -v curl >/dev/null 2>&1; then
+    . "$(dirname "$0")/http_lib.sh"
+    SERVER_LOG="$TEST_DIR/server.log"
+    SERVER_PID=""
+    trap 'if [ -n "$SERVER_PID" ]; then kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi; rm -rf "$TEST_DIR"' EXIT
+    ACSA_KEY="$DEMO_KEY" serve_start "$DEMO" --threads 2
+
+    test_case "GET /api/export/orders?format=csv: an attachment with the orders the user sees"
+    sign_in in-finance
+    http GET "/api/export/orders?format=csv&state=closed"
+    expect_status 200
+    expect_header Content-Type "text/csv; charset=utf-8"
+    case $(header Content-Disposition) in
+    'attachment; filename="acsa-orders-'*'.csv"') ;;
+    *) fail "Content-Disposition: $(header Content-Disposition)" ;;
+    esac
+    expect_header X-Content-Type-Options nosniff
+    cp "$TEST_DIR/body" "$TEST_DIR/api-closed.csv"
+    demo export orders --format csv --state closed --force --out "$TEST_DIR/closed.csv"
+    cmp -s "$TEST_DIR/api-closed.csv" "$TEST_DIR/closed.csv" ||
+        fail "the API's CSV differs from acsa export's"
+
+    test_case "GET /api/export/lines?format=xlsx is a workbook; json parses"
+    http GET "/api/export/lines?format=xlsx"
+    cp "$TEST_DIR/body" "$TEST_DIR/api-lines.xlsx"
+    expect_status 200
+    expect_header Content-Type "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    if command -v unzip >/dev/null 2>&1; then
+        unzip -p "$TEST_DIR/api-lines.xlsx" xl/worksheets/sheet1.xml | grep -q 'ySplit="1"' ||
+            fail "no frozen header in the API's workbook"
+    fi
+    http GET "/api/export/postings?format=json&from=2024-03-01&to=2024-03-31"
+    expect_status 200
+    expect_json 'len(d) > 0 and all("2024-03-01" <= p["date"] <= "2024-03-31" for p in d)' true
+
+    test_case "a requester's export holds only the orders of their unit"
+    sign_in jp-requester
+    http GET "/api/export/orders?format=json"
+    expect_status 200
+    expect_json 'len(d) > 0 and all(o["requester"] == "JP" or o["supplier"] == "JP" for o in d)' true
+    SEEN=$(json_value 'len(d)')
+    sign_in in-finance
+    http GET "/api/export/orders?format=json"
+    [ "$(json_value 'len(d)')" -gt "$SEEN" ] || fail "the finance officer sees no more than a requester"
+
+    test_case "GET /api/export/journal: for the roles that read the balance, and it balances"
+    http GET "/api/export/journal?format=beancount&from=2024-03-01&to=2024-12-31"
+    cp "$TEST_DIR/body" "$TEST_DIR/api.beancount"
+    expect_status 200
+    expect_header Content-Type "text/plain; charset=utf-8"
+    check_journal beancount "$TEST_DIR/api.beancount" "$TEST_DIR/balance-2024.json"
+    sign_in jp-requester
+    http GET "/api/export/journal?format=ledger"
+    expect_problem 403
+
+    test_case "bad exports are refused naming the field"
+    sign_in in-finance
+    http GET "/api/export/orders?format=pdf"
+    expect_problem 400 format
+    http GET "/api/export/documents?format=csv"
+    expect_problem 404 kind
+    http GET "/api/export/orders?format=csv&from=2024-01-01"
+    expect_problem 400 from
+    http GET "/api/export/journal?format=xlsx"
+    expect_problem 400 format
+    http GET "/api/export/orders?format=json&excel=true"
+    expect_problem 400 excel
+    http GET "/api/export/orders"
+    expect_problem 400 format
+fi
+
 finish
