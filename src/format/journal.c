@@ -134,16 +134,15 @@ enum acsa_rc acsa_journal_begin(struct acsa_journal *j, FILE *file, const char *
     j->format = format;
     char from[ACSA_DATE_TEXT_SIZE];
     char to[ACSA_DATE_TEXT_SIZE];
-    const char *comment = format == ACSA_JOURNAL_BEANCOUNT ? ";" : ";";
-    fprintf(file, "%s The ledger of the acsa node of ", comment);
+    /* ";" begins a comment in all three formats. */
+    fputs("; The ledger of the acsa node of ", file);
     put_code(file, nation);
     fprintf(file, ", from %s to %s (%s).\n", from_day != ACSA_DATE_NONE
                                                  ? acsa_date_format(from_day, from)
                                                  : "the first posting",
             to_day != ACSA_DATE_NONE ? acsa_date_format(to_day, to) : "the last",
             format_names[format]);
-    fprintf(file, "%s Debit positive, credit negative; one transaction per order event.\n",
-            comment);
+    fputs("; Debit positive, credit negative; one transaction per order event.\n", file);
     if (format == ACSA_JOURNAL_BEANCOUNT) {
         fputs("option \"title\" \"acsa ", file);
         put_code(file, nation);
