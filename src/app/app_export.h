@@ -28,8 +28,8 @@ ACSA_NODISCARD enum acsa_rc acsa_app_export_lines(struct acsa_app *app,
                                                   const struct acsa_user *viewer,
                                                   acsa_order_line_cb cb, void *ctx,
                                                   struct acsa_error *err);
-/** The postings of their events dated from_day to to_day (ACSA_DATE_NONE: open), by day,
- * event and leg. */
+/** The postings of their events dated from_day to to_day (ACSA_DATE_NONE: open), by event
+ * (as recorded) and leg. */
 ACSA_NODISCARD enum acsa_rc acsa_app_export_postings(struct acsa_app *app,
                                                      const struct acsa_order_filter *filter,
                                                      const struct acsa_user *viewer,

@@ -154,7 +154,8 @@ struct acsa_store_ledger {
                                              struct acsa_error *err);
     /* Version 10: the exports (ARCHITECTURE.md "Exports"). The lines of the orders matching
      * filter (NULL: all), by order number and line; the postings of their events dated from
-     * from_day to to_day (ACSA_DATE_NONE: open), by day, event id and leg. Streamed. */
+     * from_day to to_day (ACSA_DATE_NONE: open), by event id (the order they were recorded
+     * in) and leg: the scan follows the events' key, never sorts. Streamed. */
     enum acsa_rc (*order_line_list)(struct acsa_store *store,
                                     const struct acsa_order_filter *filter,
                                     acsa_order_line_cb cb, void *ctx, struct acsa_error *err);

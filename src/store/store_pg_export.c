@@ -23,7 +23,7 @@
     "FROM orders JOIN events e ON e.order_number = orders.number "                          \
     "JOIN postings p ON p.event_id = e.id "                                                 \
     "WHERE " ACSA__PG_ORDER_FILTER "AND ($16::text IS NULL OR e.day >= $16) "                 \
-    "AND ($17::text IS NULL OR e.day <= $17) ORDER BY e.day, e.id, p.leg"
+    "AND ($17::text IS NULL OR e.day <= $17) ORDER BY e.id, p.leg"
 
 struct line_scan {
     acsa_order_line_cb cb;

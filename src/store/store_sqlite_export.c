@@ -15,14 +15,16 @@
     "FROM orders JOIN order_lines ol ON ol.order_number = orders.number "                   \
     "WHERE " ACSA__SQLITE_ORDER_FILTER "ORDER BY orders.number, ol.line_no"
 
-/* The postings of the selected orders' events within the dates (?16, ?17: NULL for open). */
+/* The postings of the selected orders' events within the dates (?16, ?17: NULL for open), in
+ * the events' key order: the plan scans events by id and seeks each order and posting, so
+ * nothing is sorted and memory stays flat. */
 #define POSTING_LIST_SQL                                                                    \
     "SELECT " ACSA__SQLITE_SUMMARY_COLUMNS ", e.id, e.step, e.day, e.invoice, p.leg, "      \
     "p.account, p.partner, p.currency, p.amount_minor, p.quantity_milli, p.line_no "        \
     "FROM orders JOIN events e ON e.order_number = orders.number "                          \
     "JOIN postings p ON p.event_id = e.id "                                                 \
     "WHERE " ACSA__SQLITE_ORDER_FILTER "AND (?16 IS NULL OR e.day >= ?16) "                 \
-    "AND (?17 IS NULL OR e.day <= ?17) ORDER BY e.day, e.id, p.leg"
+    "AND (?17 IS NULL OR e.day <= ?17) ORDER BY e.id, p.leg"
 
 struct line_scan {
     acsa_order_line_cb cb;

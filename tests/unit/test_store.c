@@ -1586,14 +1586,12 @@ static enum acsa_rc export_line(void *ctx, const struct acsa_order_line_row *row
     return ACSA_OK;
 }
 
-/* Postings by day, event and leg, within the dates asked for. */
+/* Postings by event and leg, within the dates asked for. */
 static enum acsa_rc export_posting(void *ctx, const struct acsa_posting_row *row)
 {
     struct export_scan *scan = ctx;
-    assert_true(row->day > scan->last_day ||
-                (row->day == scan->last_day &&
-                 (row->event_id > scan->last_event ||
-                  (row->event_id == scan->last_event && row->leg == scan->last_leg + 1))));
+    assert_true(row->event_id > scan->last_event ||
+                (row->event_id == scan->last_event && row->leg == scan->last_leg + 1));
     assert_true(scan->from_day == ACSA_DATE_NONE || row->day >= scan->from_day);
     assert_true(scan->to_day == ACSA_DATE_NONE || row->day <= scan->to_day);
     scan->last_day = row->day;
