@@ -265,6 +265,20 @@ grep -q '^    quantity: "' "$TEST_DIR/all.beancount" || fail "no quantity metada
 grep -q '^[0-9-]* open Assets:Receivable:Kind:JP$' "$TEST_DIR/all.beancount" ||
     fail "no open directive for Assets:Receivable:Kind:JP"
 
+test_case "an amount of more than 15 digits goes to XLSX as text with every digit"
+run order create --agreement IN-JP-2020 --requester IN --supplier JP --activity "$JIMEX" \
+    --requester-unit "$NAVY" --supplier-unit "$JMSDF" --method cash --by "Lt Iyer" \
+    --date 2024-06-10 --line "category=pol,desc=Bulk fuel,qty=1000000,unit=l,price=1000000000,currency=JPY"
+expect_exit 0
+BIG=$OUT
+run export orders --format xlsx --search "$BIG" --out "$OUTDIR/big.xlsx"
+expect_exit 0
+if command -v unzip >/dev/null 2>&1; then
+    sheet=$(unzip -p "$OUTDIR/big.xlsx" xl/worksheets/sheet1.xml)
+    printf '%s' "$sheet" | grep -q '<c r="L2" [^>]*t="inlineStr"><is><t>1000000000000000</t>' ||
+        fail "the 16-digit value is not text: $(printf '%s' "$sheet" | grep -o '<c r="L2".\{0,80\}')"
+fi
+
 # ---- The API ---------------------------------------------------------------------------------
 
 if command -v curl >/dev/null 2>&1; then
