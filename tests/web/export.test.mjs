@@ -76,6 +76,15 @@ test('the dashboard offers the journal of the ledger beside the balance', async 
     assert.match(ledger.bytes.toString('utf8'), /^\d{4}-\d{2}-\d{2} \* [A-Z]{2}-[A-Z]{2}-/m);
 });
 
+test("an order's page offers its postings", async () => {
+    const number = 'IN-JP-2024-000001';
+    await finance.goto(`${node.base}/#/orders/${number}`);
+    await finance.getByTestId('order-events').waitFor();
+    const csv = await download(finance, 'export-order-postings-csv');
+    const rows = csv.bytes.toString('utf8').trimEnd().split('\r\n').slice(1);
+    assert.ok(rows.length > 0 && rows.every((r) => r.split(',')[1] === number), rows.join('\n'));
+});
+
 test('a requester has no journal button, and their order export holds their orders only',
     async () => {
         const requester = await signedIn('jp-requester');
