@@ -10,6 +10,7 @@ import { dataTable, h, note, orderLink, panel, replace, select, stateBadge, tag 
 import { compareDecimals, groupDigits, methodLabel, money, monthLabel, stateLabel,
     sumDecimals } from "./format.js";
 import { canSeeBalance, canSeeOverdue } from "./roles.js";
+import { exportLinks } from "./export-links.js";
 
 const CHART_MONTHS = [12, 24, 36, 60];
 const CHART_MONTHS_DEFAULT = 36;
@@ -397,7 +398,11 @@ export function renderDashboard(main, user) {
         h("h1", { tabindex: "-1" }, "Dashboard"),
         queuesPanel(user),
         canSeeBalance(user) ? livePanel("Balance with partners", "dashboard-balance", [],
-            () => getPages("/api/balance"), renderBalance) : null,
+            () => getPages("/api/balance"), (data) => h("div", {}, renderBalance(data),
+                exportLinks("Journal of the ledger:", "journal",
+                    [["ledger", "ledger"], ["hledger", "hledger"], ["beancount", "beancount"]]),
+                exportLinks("Postings:", "postings", [["csv", "CSV"], ["xlsx", "XLSX"]])))
+            : null,
         canSeeOverdue(user) ? overduePanel(user) : null,
         transitPanel(),
         chartPanel()));

@@ -14,6 +14,7 @@ import { backEnteredCount, backTag, changesPanel, disputeNote, invoicesPanel,
     paymentsPanel } from "./order-panels.js";
 import { agreement as loadAgreement, units as loadUnits } from "./reference.js";
 import { availableSteps } from "./roles.js";
+import { exportLinks } from "./export-links.js";
 
 /* What each step's form asks for, the line quantity it works on (remaining = a - b), and
  * what the page says once it is recorded. */
@@ -294,7 +295,11 @@ function timeline(order) {
     return h("section", { class: "panel", test: "order-events", "aria-labelledby": "ev-h" },
         h("h2", { id: "ev-h" }, "History"),
         events.length ? h("ol", { class: "timeline" }, events.map((e, i) => eventItem(order, e, i)))
-            : note("No events."));
+            : note("No events."),
+        // The order's number is unique and of fixed width: the search selects this order.
+        events.some((e) => (e.postings || []).length) ? exportLinks("Export postings:",
+            "postings", [["csv", "CSV"], ["xlsx", "XLSX"]], { q: order.number },
+            "export-order-postings") : null);
 }
 
 /* ---- Action forms --------------------------------------------------------------------- */

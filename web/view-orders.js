@@ -8,6 +8,7 @@ import { busy, field, input } from "./forms.js";
 import { compareDecimals, methodLabel, money, STATES, stateLabel, today } from "./format.js";
 import { activities, agreements, nations } from "./reference.js";
 import { canCreateOrder } from "./roles.js";
+import { exportLinks } from "./export-links.js";
 
 const PAGE_SIZE = 50;
 const FILTERS = ["state", "agreement", "activity", "partner", "overdue", "q"];
@@ -105,6 +106,12 @@ export async function renderOrders(main, user, query) {
             filter[name] = query[name];
         }
     });
+    // The exports hold every order the filters select, not only the pages shown.
+    count.after(h("div", { class: "export-row" },
+        exportLinks("Export orders:", "orders",
+            [["csv", "CSV"], ["xlsx", "XLSX"], ["json", "JSON"]], filter),
+        exportLinks("Lines:", "lines", [["csv", "CSV"], ["xlsx", "XLSX"]], filter),
+        exportLinks("Postings:", "postings", [["csv", "CSV"], ["xlsx", "XLSX"]], filter)));
     const rows = [];
     const more = h("button", { type: "button", class: "more", test: "orders-more" }, "More");
     let cursor = null;

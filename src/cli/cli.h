@@ -223,5 +223,6 @@ int cli_report_missing(struct cli *cli, int argc, char **argv);
 /* cmd_order_print.c */
 int cmd_order_print(struct cli *cli, int argc, char **argv);
 int cmd_order_verify(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 
 #endif

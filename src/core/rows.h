@@ -69,6 +69,24 @@ struct acsa_balance_row {
     acsa_wide quantity_milli;   /* Sum of in-kind quantities (for kind accounts). */
 };
 
+/* One line of an order with its order (the export of lines, ARCHITECTURE.md "Exports"). */
+struct acsa_order_line_row {
+    struct acsa_order_summary order;
+    uint32_t line_no;                      /* 1-based. */
+    struct acsa_order_line line;
+};
+
+/* One ledger posting with its event and order (the export of postings and the journal). */
+struct acsa_posting_row {
+    struct acsa_order_summary order;       /* The order the event is of. */
+    int64_t event_id;                      /* Global, ascending. */
+    enum acsa_step step;
+    int32_t day;                           /* The event's (and posting's) date. */
+    char invoice[ACSA_NUMBER_SIZE];        /* The event's invoice, or "". */
+    uint32_t leg;                          /* Its place among the event's legs, from 0. */
+    struct acsa_posting posting;
+};
+
 /* Callbacks return ACSA_OK to continue; any other code stops the scan and is returned. */
 typedef enum acsa_rc (*acsa_agreement_cb)(void *ctx, const struct acsa_agreement *agreement);
 /* An agreement as the store keeps it: its canonical JSON (not NUL-terminated). */
@@ -83,6 +101,8 @@ typedef enum acsa_rc (*acsa_grant_cb)(void *ctx, const struct acsa_grant *grant,
 typedef enum acsa_rc (*acsa_order_cb)(void *ctx, const struct acsa_order_summary *order);
 typedef enum acsa_rc (*acsa_event_cb)(void *ctx, const struct acsa_event_row *row);
 typedef enum acsa_rc (*acsa_balance_cb)(void *ctx, const struct acsa_balance_row *row);
+typedef enum acsa_rc (*acsa_order_line_cb)(void *ctx, const struct acsa_order_line_row *row);
+typedef enum acsa_rc (*acsa_posting_row_cb)(void *ctx, const struct acsa_posting_row *row);
 
 /* ---- Accounts and the audit log (vtable version 2) -------------------------------------- */
 

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROBLEM_BASE "https://acsa.invalid/problems/"
 
@@ -71,6 +72,9 @@ void acsa__server_response_free(struct response *response)
     if (!response->body_static) {
         acsa_free(response->body);
     }
+    if (response->body_file) {
+        close(response->file);
+    }
     memset(response, 0, sizeof(*response));
 }
 
@@ -89,11 +93,24 @@ static void set_body(struct request *req, int status, const char *content_type, 
     if (!r->body_static) {
         acsa_free(r->body);
     }
+    if (r->body_file) {
+        close(r->file);
+        r->body_file = false;
+    }
     r->status = status;
     r->body = text;
     r->size = size;
     r->body_static = false;
     r->content_type = content_type;
+}
+
+void acsa__server_response_file(struct request *req, int status, const char *content_type,
+                                int fd, uint64_t size)
+{
+    set_body(req, status, content_type, NULL, 0);
+    req->response.file = fd;
+    req->response.body_file = true;
+    req->response.size = (size_t)size;
 }
 
 void acsa__server_response_text(struct request *req, int status, const char *content_type,

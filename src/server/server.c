@@ -243,7 +243,11 @@ static enum MHD_Result send_response(struct request *req)
      * arrives, must not find the node still marked busy (on_completed runs after the send). */
     acsa__server_sync_request_done(req);
     struct MHD_Response *response = NULL;
-    if (r->body_static) {
+    if (r->body_file) {
+        /* The file is handed over: MHD sends it (sendfile where it can) and closes it. */
+        response = MHD_create_response_from_fd64(r->size, r->file);
+        r->body_file = response == NULL;
+    } else if (r->body_static) {
         response = MHD_create_response_from_buffer(r->size, r->body, MHD_RESPMEM_PERSISTENT);
     } else if (r->body != NULL) {
         /* The body (from acsa_malloc) is handed over: MHD frees it once it is sent. */

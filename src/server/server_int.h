@@ -41,6 +41,10 @@ struct response {
     size_t size;
     bool body_static;                              /* body is embedded data, not freed. */
     const char *content_type;                      /* Static text. */
+    int file;                                      /* body_file: an open file sent as the
+                                                      body (its size in size), closed once
+                                                      sent (the exports). */
+    bool body_file;
     uint32_t header_count;
     const char *header_names[SERVER_HEADERS_MAX];  /* Static text. */
     char header_values[SERVER_HEADERS_MAX][SERVER_HEADER_SIZE];
@@ -144,6 +148,9 @@ void acsa__server_response_text(struct request *req, int status, const char *con
 void acsa__server_response_static(struct request *req, const char *content_type,
                                   const unsigned char *data, size_t size);
 void acsa__server_response_empty(struct request *req, int status);
+/* The open file fd of size bytes as the body (taken: closed once sent or dropped). */
+void acsa__server_response_file(struct request *req, int status, const char *content_type,
+                                int fd, uint64_t size);
 void acsa__server_response_header(struct request *req, const char *name, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 void acsa__server_response_free(struct response *response);
@@ -428,6 +435,8 @@ void acsa__server_route_report_unliquidated(struct request *req);
 void acsa__server_route_report_by_method(struct request *req);
 void acsa__server_route_report_yearly(struct request *req);
 void acsa__server_route_report_missing(struct request *req);
+void acsa__server_route_export(struct request *req);
+void acsa__server_route_export_journal(struct request *req);
 void acsa__server_route_audit_list(struct request *req);
 void acsa__server_route_audit_verify(struct request *req);
 

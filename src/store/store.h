@@ -23,7 +23,7 @@ struct acsa_store_copy_vtbl; /* store_copy.h */
 
 /* The interface version a backend is built against: acsa_store_open refuses a backend whose
  * vtable carries another. Raise it with every change to a table below. */
-#define ACSA_STORE_INTERFACE_VERSION 10
+#define ACSA_STORE_INTERFACE_VERSION 11
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -164,6 +164,16 @@ struct acsa_store_ledger {
      * keys. */
     enum acsa_rc (*order_totals)(struct acsa_store *store, const struct acsa_totals_query *query,
                                  acsa_totals_cb cb, void *ctx, struct acsa_error *err);
+    /* Version 11: the exports (ARCHITECTURE.md "Exports"). The lines of the orders matching
+     * filter (NULL: all), by order number and line; the postings of their events dated from
+     * from_day to to_day (ACSA_DATE_NONE: open), by event id (the order they were recorded
+     * in) and leg: the scan follows the events' key, never sorts. Streamed. */
+    enum acsa_rc (*order_line_list)(struct acsa_store *store,
+                                    const struct acsa_order_filter *filter,
+                                    acsa_order_line_cb cb, void *ctx, struct acsa_error *err);
+    enum acsa_rc (*posting_list)(struct acsa_store *store, const struct acsa_order_filter *filter,
+                                 int32_t from_day, int32_t to_day, acsa_posting_row_cb cb,
+                                 void *ctx, struct acsa_error *err);
 };
 
 /* Accounts: users, sessions, API tokens, idempotency records and the audit log. */

@@ -280,6 +280,8 @@ static const struct acsa_store_ledger pg_ledger = {
     .agreement_version_add_by = acsa__pg_agreement_version_add_by,
     .statement = acsa__pg_statement,
     .order_totals = acsa__pg_order_totals,
+    .order_line_list = acsa__pg_order_line_list,
+    .posting_list = acsa__pg_posting_list,
 };
 
 static const struct acsa_store_accounts pg_accounts = {

@@ -50,6 +50,8 @@ enum acsa__pg_slot {
     ACSA__PG_INVOICE_LIST,
     ACSA__PG_ORDER_EXISTS,
     ACSA__PG_ORDER_LIST,
+    ACSA__PG_ORDER_LINE_LIST,
+    ACSA__PG_POSTING_LIST,
     ACSA__PG_EVENT_LIST,
     ACSA__PG_BALANCE,
     ACSA__PG_BALANCE_KEPT,
@@ -368,6 +370,41 @@ ACSA_NODISCARD enum acsa_rc acsa__pg_order_exists(struct acsa_store_pg *s, const
                                                   struct acsa_error *err);
 
 /* store_pg_reports.c: order lists, the events of an order, the balance. */
+/* The order list's filter (struct acsa_order_filter) over the table orders, not aliased: its
+ * values bind $1 .. $15 (acsa__pg_order_filter_values), as ACSA__SQLITE_ORDER_FILTER. */
+#define ACSA__PG_ORDER_FILTER                                                                \
+    "($1::text IS NULL OR state = $1) "                                                     \
+    "AND ($2::text IS NULL OR agreement_id = $2) "                                          \
+    "AND ($3::bigint IS NULL OR activity_id = $3) "                                         \
+    "AND ($4::text IS NULL OR requester = $4 OR supplier = $4) "                            \
+    "AND ($5::text IS NULL OR (due_on < $5 AND state IN ($6, $7, $8, $13) "                \
+    "AND ($14::bigint IS NULL OR outstanding_minor > 0) "                                   \
+    "AND ($9::bigint IS NULL OR method <> $10) "                                            \
+    "AND ($15::bigint IS NULL OR converted = 0))) "                                         \
+    "AND ($11::text IS NULL OR number > $11) "                                              \
+    "AND ($12::text IS NULL OR strpos(number, $12) > 0 OR EXISTS (SELECT 1 FROM "           \
+    "order_lines l WHERE l.order_number = orders.number AND "                               \
+    "strpos(lower(l.description), lower($12)) > 0)) "
+#define ACSA__PG_ORDER_FILTER_VALUES 15
+/* The columns of an order summary (acsa__pg_summary_read reads them from column 0). */
+#define ACSA__PG_SUMMARY_COLUMNS                                                             \
+    "orders.number, orders.agreement_id, orders.requester, orders.supplier, "               \
+    "orders.activity_id, orders.method, orders.state, orders.currency, orders.exponent, "   \
+    "orders.value_minor, orders.outstanding_minor, orders.created_on, orders.delivered_on, " \
+    "orders.due_on, orders.requester_unit_id, orders.supplier_unit_id"
+void acsa__pg_order_filter_values(const struct acsa_order_filter *filter,
+                                  struct acsa__pg_value *values);
+ACSA_NODISCARD enum acsa_rc acsa__pg_summary_read(struct acsa__pg_row *row,
+                                                  struct acsa_order_summary *out_summary,
+                                                  struct acsa_error *err);
+/* store_pg_export.c: the lines and postings of the orders a filter selects. */
+enum acsa_rc acsa__pg_order_line_list(struct acsa_store *store,
+                                      const struct acsa_order_filter *filter,
+                                      acsa_order_line_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_posting_list(struct acsa_store *store,
+                                   const struct acsa_order_filter *filter, int32_t from_day,
+                                   int32_t to_day, acsa_posting_row_cb cb, void *ctx,
+                                   struct acsa_error *err);
 enum acsa_rc acsa__pg_order_list(struct acsa_store *store, const struct acsa_order_filter *filter,
                                  acsa_order_cb cb, void *ctx, struct acsa_error *err);
 enum acsa_rc acsa__pg_event_list(struct acsa_store *store, const char *order_number,

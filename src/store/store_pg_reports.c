@@ -15,22 +15,7 @@
  * The conditions are those of ORDER_LIST_SQL in store_sqlite_reports.c: which orders are
  * overdue or convertible is the core's rule, bound as values (struct acsa_due_rule). */
 #define ORDER_LIST_SQL                                                                      \
-    "SELECT number, agreement_id, requester, supplier, activity_id, method, state, "       \
-    "currency, exponent, value_minor, outstanding_minor, created_on, delivered_on, due_on, " \
-    "requester_unit_id, supplier_unit_id "                                                  \
-    "FROM orders "                                                                          \
-    "WHERE ($1::text IS NULL OR state = $1) "                                               \
-    "AND ($2::text IS NULL OR agreement_id = $2) "                                          \
-    "AND ($3::bigint IS NULL OR activity_id = $3) "                                         \
-    "AND ($4::text IS NULL OR requester = $4 OR supplier = $4) "                            \
-    "AND ($5::text IS NULL OR (due_on < $5 AND state IN ($6, $7, $8, $13) "                \
-    "AND ($14::bigint IS NULL OR outstanding_minor > 0) "                                   \
-    "AND ($9::bigint IS NULL OR method <> $10) "                                            \
-    "AND ($15::bigint IS NULL OR converted = 0))) "                                         \
-    "AND ($11::text IS NULL OR number > $11) "                                              \
-    "AND ($12::text IS NULL OR strpos(number, $12) > 0 OR EXISTS (SELECT 1 FROM "           \
-    "order_lines l WHERE l.order_number = orders.number AND "                               \
-    "strpos(lower(l.description), lower($12)) > 0)) "                                       \
+    "SELECT " ACSA__PG_SUMMARY_COLUMNS " FROM orders WHERE " ACSA__PG_ORDER_FILTER          \
     "ORDER BY number"
 
 _Static_assert(ACSA_DUE_RULE_STATES == 4, "ORDER_LIST_SQL has four state slots");
@@ -40,9 +25,9 @@ struct order_scan {
     void *ctx;
 };
 
-static enum acsa_rc summary_each(void *ctx, struct acsa__pg_row *row, struct acsa_error *err)
+enum acsa_rc acsa__pg_summary_read(struct acsa__pg_row *row, struct acsa_order_summary *out_summary,
+                                   struct acsa_error *err)
 {
-    struct order_scan *scan = ctx;
     struct acsa_order_summary out;
     memset(&out, 0, sizeof(out));
     acsa__pg_col_text(row, 0, out.number, sizeof(out.number));
@@ -61,17 +46,24 @@ static enum acsa_rc summary_each(void *ctx, struct acsa__pg_row *row, struct acs
     out.due_day = acsa__pg_col_day(row, 13);
     out.requester_unit_id = acsa__pg_col_opt_int(row, 14);
     out.supplier_unit_id = acsa__pg_col_opt_int(row, 15);
-    ACSA_TRY(acsa__pg_row_check(row, err));
+    *out_summary = out;
+    return acsa__pg_row_check(row, err);
+}
+
+static enum acsa_rc summary_each(void *ctx, struct acsa__pg_row *row, struct acsa_error *err)
+{
+    struct order_scan *scan = ctx;
+    struct acsa_order_summary out;
+    ACSA_TRY(acsa__pg_summary_read(row, &out, err));
     return scan->cb(scan->ctx, &out);
 }
 
-enum acsa_rc acsa__pg_order_list(struct acsa_store *store, const struct acsa_order_filter *filter,
-                                 acsa_order_cb cb, void *ctx, struct acsa_error *err)
+void acsa__pg_order_filter_values(const struct acsa_order_filter *filter,
+                                  struct acsa__pg_value *values)
 {
-    ACSA_ASSERT(cb != NULL);
-    struct acsa_order_filter any;
+    /* The values point into the filter: "any" outlives them. */
+    static const struct acsa_order_filter any;
     if (filter == NULL) {
-        memset(&any, 0, sizeof(any));
         filter = &any;
     }
     ACSA_ASSERT(!filter->state_set || (unsigned)filter->state < ACSA_STATE_COUNT);
@@ -84,7 +76,7 @@ enum acsa_rc acsa__pg_order_list(struct acsa_store *store, const struct acsa_ord
     for (uint32_t i = 0; i < due->state_count; i++) {
         states[i] = acsa_state_name(due->states[i]);
     }
-    const struct acsa__pg_value values[] = {
+    const struct acsa__pg_value filled[ACSA__PG_ORDER_FILTER_VALUES] = {
         PG_TEXT(f->state_set ? acsa_state_name(f->state) : NULL), PG_OPT_TEXT(f->agreement_id),
         PG_OPT_INT(f->activity_id), PG_OPT_TEXT(f->partner),
         PG_DAY(due->state_count > 0 ? due->due_before : ACSA_DATE_NONE), PG_TEXT(states[0]),
@@ -92,6 +84,15 @@ enum acsa_rc acsa__pg_order_list(struct acsa_store *store, const struct acsa_ord
         PG_TEXT(acsa_method_name(ACSA_METHOD_CASH)), PG_OPT_TEXT(f->after_number),
         PG_OPT_TEXT(f->search), PG_TEXT(states[3]), PG_OPT_INT(due->outstanding ? 1 : 0),
         PG_OPT_INT(due->unconverted ? 1 : 0)};
+    memcpy(values, filled, sizeof(filled));
+}
+
+enum acsa_rc acsa__pg_order_list(struct acsa_store *store, const struct acsa_order_filter *filter,
+                                 acsa_order_cb cb, void *ctx, struct acsa_error *err)
+{
+    ACSA_ASSERT(cb != NULL);
+    struct acsa__pg_value values[ACSA__PG_ORDER_FILTER_VALUES];
+    acsa__pg_order_filter_values(filter, values);
     const struct acsa__pg_statement st = PG_STATEMENT(ACSA__PG_ORDER_LIST, ORDER_LIST_SQL,
                                                       values);
     struct order_scan scan = {cb, ctx};

@@ -573,6 +573,8 @@ static const struct acsa_store_ledger sqlite_ledger = {
     .agreement_version_add_by = acsa__sqlite_agreement_version_add_by,
     .statement = acsa__sqlite_statement,
     .order_totals = acsa__sqlite_order_totals,
+    .order_line_list = acsa__sqlite_order_line_list,
+    .posting_list = acsa__sqlite_posting_list,
 };
 
 static const struct acsa_store_accounts sqlite_accounts = {

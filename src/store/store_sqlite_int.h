@@ -45,6 +45,8 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_ORDER_HISTORY,
     ACSA__SQLITE_ORDER_EXISTS,
     ACSA__SQLITE_ORDER_LIST,
+    ACSA__SQLITE_ORDER_LINE_LIST,
+    ACSA__SQLITE_POSTING_LIST,
     ACSA__SQLITE_EVENT_LIST,
     ACSA__SQLITE_BALANCE,
     ACSA__SQLITE_BALANCE_PARTNER,
@@ -409,6 +411,42 @@ ACSA_NODISCARD enum acsa_rc acsa__sqlite_order_exists(struct acsa_store_sqlite *
 #define ACSA__SQLITE_BALANCE_SQL                                                           \
     ACSA__SQLITE_BALANCE_COLUMNS "WHERE ?1 IS NULL AND day <= ?2" ACSA__SQLITE_BALANCE_GROUP
 
+/* The order list's filter (struct acsa_order_filter) over the table orders, not aliased: its
+ * values bind ?1 .. ?15 (acsa__sqlite_order_filter_values); an unset filter binds NULL and its
+ * condition is true. Which orders are overdue or convertible is the core's rule, bound as
+ * values (struct acsa_due_rule), so the SQL restates no rule. */
+#define ACSA__SQLITE_ORDER_FILTER                                                            \
+    "(?1 IS NULL OR state = ?1) "                                                           \
+    "AND (?2 IS NULL OR agreement_id = ?2) "                                                \
+    "AND (?3 IS NULL OR activity_id = ?3) "                                                 \
+    "AND (?4 IS NULL OR requester = ?4 OR supplier = ?4) "                                  \
+    "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8, ?13) "                      \
+    "AND (?14 IS NULL OR outstanding_minor > 0) AND (?9 IS NULL OR method <> ?10) "         \
+    "AND (?15 IS NULL OR converted = 0))) "                                                 \
+    "AND (?11 IS NULL OR number > ?11) "                                                    \
+    "AND (?12 IS NULL OR instr(number, ?12) > 0 OR EXISTS (SELECT 1 FROM order_lines l "    \
+    "WHERE l.order_number = orders.number AND instr(lower(l.description), lower(?12)) > 0)) "
+#define ACSA__SQLITE_ORDER_FILTER_VALUES 15
+/* The columns of an order summary (acsa__sqlite_summary_read reads them from column 0). */
+#define ACSA__SQLITE_SUMMARY_COLUMNS                                                         \
+    "orders.number, orders.agreement_id, orders.requester, orders.supplier, "               \
+    "orders.activity_id, orders.method, orders.state, orders.currency, orders.exponent, "   \
+    "orders.value_minor, orders.outstanding_minor, orders.created_on, orders.delivered_on, " \
+    "orders.due_on, orders.requester_unit_id, orders.supplier_unit_id"
+void acsa__sqlite_order_filter_values(const struct acsa_order_filter *filter,
+                                      struct acsa__sqlite_value *values);
+ACSA_NODISCARD enum acsa_rc acsa__sqlite_summary_read(struct acsa__sqlite_row *row,
+                                                      struct acsa_order_summary *out,
+                                                      struct acsa_error *err);
+/* store_sqlite_export.c: the lines and postings of the orders a filter selects. */
+enum acsa_rc acsa__sqlite_order_line_list(struct acsa_store *store,
+                                          const struct acsa_order_filter *filter,
+                                          acsa_order_line_cb cb, void *ctx,
+                                          struct acsa_error *err);
+enum acsa_rc acsa__sqlite_posting_list(struct acsa_store *store,
+                                       const struct acsa_order_filter *filter, int32_t from_day,
+                                       int32_t to_day, acsa_posting_row_cb cb, void *ctx,
+                                       struct acsa_error *err);
 enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
                                      const struct acsa_order_filter *filter, acsa_order_cb cb,
                                      void *ctx, struct acsa_error *err);

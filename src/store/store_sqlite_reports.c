@@ -15,24 +15,11 @@
  * (struct acsa_due_rule: a cut-off day, the open states, outstanding, in kind, not
  * converted), so the SQL restates no rule and a list and the core agree. */
 #define ORDER_LIST_SQL                                                                      \
-    "SELECT number, agreement_id, requester, supplier, activity_id, method, state, "       \
-    "currency, exponent, value_minor, outstanding_minor, created_on, delivered_on, due_on, " \
-    "requester_unit_id, supplier_unit_id "                                                  \
-    "FROM orders "                                                                          \
-    "WHERE (?1 IS NULL OR state = ?1) "                                                     \
-    "AND (?2 IS NULL OR agreement_id = ?2) "                                                \
-    "AND (?3 IS NULL OR activity_id = ?3) "                                                 \
-    "AND (?4 IS NULL OR requester = ?4 OR supplier = ?4) "                                  \
-    "AND (?5 IS NULL OR (due_on < ?5 AND state IN (?6, ?7, ?8, ?13) "                      \
-    "AND (?14 IS NULL OR outstanding_minor > 0) AND (?9 IS NULL OR method <> ?10) "         \
-    "AND (?15 IS NULL OR converted = 0))) "                                                 \
-    "AND (?11 IS NULL OR number > ?11) "                                                    \
-    "AND (?12 IS NULL OR instr(number, ?12) > 0 OR EXISTS (SELECT 1 FROM order_lines l "    \
-    "WHERE l.order_number = orders.number AND instr(lower(l.description), lower(?12)) > 0)) " \
-    "ORDER BY number"
+    "SELECT " ACSA__SQLITE_SUMMARY_COLUMNS " FROM orders WHERE " ACSA__SQLITE_ORDER_FILTER   \
+    " ORDER BY number"
 
-_Static_assert(ACSA_DUE_RULE_STATES == 4, "ORDER_LIST_SQL has four state slots (?6, ?7, ?8, "
-               "?13)");
+_Static_assert(ACSA_DUE_RULE_STATES == 4, "ACSA__SQLITE_ORDER_FILTER has four state slots (?6, "
+               "?7, ?8, ?13)");
 
 /* The state bound to a slot of the due rule; an unused slot binds NULL, which matches
  * nothing. */
@@ -42,8 +29,8 @@ static const char *due_state(const struct acsa_due_rule *due, uint32_t i)
 }
 
 /* The summary comes from the orders row alone, so a list never reads lines or events. */
-static enum acsa_rc summary_read(struct acsa__sqlite_row *row, struct acsa_order_summary *out,
-                                 struct acsa_error *err)
+enum acsa_rc acsa__sqlite_summary_read(struct acsa__sqlite_row *row,
+                                       struct acsa_order_summary *out, struct acsa_error *err)
 {
     memset(out, 0, sizeof(*out));
     acsa__sqlite_col_text(row, 0, out->number, sizeof(out->number));
@@ -74,18 +61,16 @@ static enum acsa_rc order_row(void *ctx, struct acsa__sqlite_row *row, struct ac
 {
     const struct order_scan *scan = ctx;
     struct acsa_order_summary summary;
-    ACSA_TRY(summary_read(row, &summary, err));
+    ACSA_TRY(acsa__sqlite_summary_read(row, &summary, err));
     return scan->cb(scan->ctx, &summary);
 }
 
-enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
-                                     const struct acsa_order_filter *filter, acsa_order_cb cb,
-                                     void *ctx, struct acsa_error *err)
+void acsa__sqlite_order_filter_values(const struct acsa_order_filter *filter,
+                                      struct acsa__sqlite_value *values)
 {
-    ACSA_ASSERT(cb != NULL);
-    struct acsa_order_filter any;
+    /* The values point into the filter: "any" outlives them. */
+    static const struct acsa_order_filter any;
     if (filter == NULL) {
-        memset(&any, 0, sizeof(any));
         filter = &any;
     }
     ACSA_ASSERT(!filter->state_set || (unsigned)filter->state < ACSA_STATE_COUNT);
@@ -94,7 +79,7 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
     const struct acsa_due_rule *due = &filter->due;
     ACSA_ASSERT(due->state_count <= ACSA_DUE_RULE_STATES);
     bool ruled = due->state_count > 0;
-    const struct acsa__sqlite_value values[] = {
+    const struct acsa__sqlite_value filled[ACSA__SQLITE_ORDER_FILTER_VALUES] = {
         TEXT(filter->state_set ? acsa_state_name(filter->state) : NULL),
         OPT_TEXT(filter->agreement_id),
         OPT_INT(filter->activity_id),
@@ -111,6 +96,16 @@ enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
         OPT_INT(due->outstanding ? 1 : 0),
         OPT_INT(due->unconverted ? 1 : 0),
     };
+    memcpy(values, filled, sizeof(filled));
+}
+
+enum acsa_rc acsa__sqlite_order_list(struct acsa_store *store,
+                                     const struct acsa_order_filter *filter, acsa_order_cb cb,
+                                     void *ctx, struct acsa_error *err)
+{
+    ACSA_ASSERT(cb != NULL);
+    struct acsa__sqlite_value values[ACSA__SQLITE_ORDER_FILTER_VALUES];
+    acsa__sqlite_order_filter_values(filter, values);
     const struct acsa__sqlite_statement st =
         STATEMENT(ACSA__SQLITE_ORDER_LIST, ORDER_LIST_SQL, values);
     struct order_scan scan = {cb, ctx};

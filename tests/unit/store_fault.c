@@ -921,6 +921,31 @@ static enum acsa_rc fault_order_totals(struct acsa_store *store,
     return f->inner->vtbl->ledger->order_totals(f->inner, query, cb, ctx, err);
 }
 
+static enum acsa_rc fault_order_line_list(struct acsa_store *store,
+                                          const struct acsa_order_filter *filter,
+                                          acsa_order_line_cb cb, void *ctx,
+                                          struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "order_line_list", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->ledger->order_line_list(f->inner, filter, cb, ctx, err);
+}
+
+static enum acsa_rc fault_posting_list(struct acsa_store *store,
+                                       const struct acsa_order_filter *filter, int32_t from_day,
+                                       int32_t to_day, acsa_posting_row_cb cb, void *ctx,
+                                       struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "posting_list", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->ledger->posting_list(f->inner, filter, from_day, to_day, cb, ctx,
+                                                err);
+}
+
 static enum acsa_rc fault_snapshot_put(struct acsa_store *store,
                                        const struct acsa_snapshot_row *row, struct acsa_error *err)
 {
@@ -974,6 +999,8 @@ static const struct acsa_store_ledger fault_ledger = {
     .agreement_version_add_by = fault_agreement_version_add_by,
     .statement = fault_statement,
     .order_totals = fault_order_totals,
+    .order_line_list = fault_order_line_list,
+    .posting_list = fault_posting_list,
 };
 
 static const struct acsa_store_accounts fault_accounts = {
@@ -1292,6 +1319,12 @@ struct acsa_store *acsa_store_fault_wrap(struct acsa_store *inner)
     }
     if (inner->vtbl->ledger->order_totals == NULL) {
         f->ledger.order_totals = NULL;
+    }
+    if (inner->vtbl->ledger->order_line_list == NULL) {
+        f->ledger.order_line_list = NULL;
+    }
+    if (inner->vtbl->ledger->posting_list == NULL) {
+        f->ledger.posting_list = NULL;
     }
     if (inner->vtbl->sync->snapshot_put == NULL) {
         f->sync.snapshot_put = NULL;

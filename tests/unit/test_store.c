@@ -1894,6 +1894,142 @@ static void test_transaction_reads_its_writes(void **state)
     assert_string_equal(service, "navy");
 }
 
+/* ---- The exports' scans (version 10) ----------------------------------------------------- */
+
+struct export_scan {
+    struct fixture *f;
+    uint32_t rows;
+    char last_number[ACSA_NUMBER_SIZE];
+    uint32_t last_line;
+    int32_t last_day;
+    int64_t last_event;
+    uint32_t last_leg;
+    int64_t jpy_sum;
+    int32_t from_day;
+    int32_t to_day;
+};
+
+/* Each line comes once, by order and line, with what order_get reads for it (a store call
+ * inside the scan: scans nest). */
+static enum acsa_rc export_line(void *ctx, const struct acsa_order_line_row *row)
+{
+    struct export_scan *scan = ctx;
+    struct fixture *f = scan->f;
+    int order = strcmp(row->order.number, scan->last_number);
+    assert_true(order > 0 || (order == 0 && row->line_no == scan->last_line + 1));
+    if (order > 0) {
+        assert_int_equal(row->line_no, 1);
+    }
+    snprintf(scan->last_number, sizeof(scan->last_number), "%s", row->order.number);
+    scan->last_line = row->line_no;
+    assert_int_equal(f->store->vtbl->ledger->order_get(f->store, row->order.number, &f->loaded,
+                                                       &f->err),
+                     ACSA_OK);
+    assert_true(row->line_no >= 1 && row->line_no <= f->loaded.line_count);
+    assert_lines_equal(&row->line, &f->loaded.lines[row->line_no - 1]);
+    assert_int_equal(row->order.value_minor, f->loaded.value_minor);
+    scan->rows++;
+    return ACSA_OK;
+}
+
+/* Postings by event and leg, within the dates asked for. */
+static enum acsa_rc export_posting(void *ctx, const struct acsa_posting_row *row)
+{
+    struct export_scan *scan = ctx;
+    assert_true(row->event_id > scan->last_event ||
+                (row->event_id == scan->last_event && row->leg == scan->last_leg + 1));
+    assert_true(scan->from_day == ACSA_DATE_NONE || row->day >= scan->from_day);
+    assert_true(scan->to_day == ACSA_DATE_NONE || row->day <= scan->to_day);
+    scan->last_day = row->day;
+    scan->last_event = row->event_id;
+    scan->last_leg = row->leg;
+    assert_true(row->order.number[0] != '\0');
+    if (strcmp(row->posting.currency, "JPY") == 0) {
+        scan->jpy_sum += row->posting.amount_minor;
+    }
+    scan->rows++;
+    return ACSA_OK;
+}
+
+static uint32_t postings_between(const struct fixture *f, int32_t from_day, int32_t to_day)
+{
+    uint32_t count = 0;
+    for (uint32_t e = 0; e < f->event_count; e++) {
+        const struct acsa_event *event = &f->events[e];
+        bool in = (from_day == ACSA_DATE_NONE || event->day >= from_day) &&
+                  (to_day == ACSA_DATE_NONE || event->day <= to_day);
+        count += in ? event->posting_count : 0;
+    }
+    return count;
+}
+
+static struct export_scan export_scan_new(struct fixture *f, int32_t from_day, int32_t to_day)
+{
+    struct export_scan scan;
+    memset(&scan, 0, sizeof(scan));
+    scan.f = f;
+    scan.last_day = INT32_MIN;
+    scan.last_leg = UINT32_MAX;
+    scan.from_day = from_day;
+    scan.to_day = to_day;
+    return scan;
+}
+
+static void test_export_scans(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_ledger *l = f->store->vtbl->ledger;
+    build_orders(f);
+    /* Lines: IN-FR 1, IN-JP 2 + 2, JP-IN 2. */
+    struct export_scan scan = export_scan_new(f, ACSA_DATE_NONE, ACSA_DATE_NONE);
+    assert_int_equal(l->order_line_list(f->store, NULL, export_line, &scan, &f->err), ACSA_OK);
+    assert_int_equal(scan.rows, 7);
+    struct acsa_order_filter filter = no_filter();
+    snprintf(filter.partner, sizeof(filter.partner), "FR");
+    scan = export_scan_new(f, ACSA_DATE_NONE, ACSA_DATE_NONE);
+    assert_int_equal(l->order_line_list(f->store, &filter, export_line, &scan, &f->err), ACSA_OK);
+    assert_int_equal(scan.rows, 1);
+    assert_string_equal(scan.last_number, "IN-FR-2024-000001");
+    filter = no_filter();
+    filter.state_set = true;
+    filter.state = ACSA_STATE_DRAFT;
+    scan = export_scan_new(f, ACSA_DATE_NONE, ACSA_DATE_NONE);
+    assert_int_equal(l->order_line_list(f->store, &filter, export_line, &scan, &f->err), ACSA_OK);
+    assert_int_equal(scan.rows, 2);
+    assert_string_equal(scan.last_number, "JP-IN-2024-000001");
+
+    /* Postings: every one, balanced per currency; then a range of dates; then one order. */
+    scan = export_scan_new(f, ACSA_DATE_NONE, ACSA_DATE_NONE);
+    assert_int_equal(l->posting_list(f->store, NULL, ACSA_DATE_NONE, ACSA_DATE_NONE,
+                                     export_posting, &scan, &f->err),
+                     ACSA_OK);
+    assert_true(scan.rows > 0);
+    assert_int_equal(scan.rows, postings_between(f, ACSA_DATE_NONE, ACSA_DATE_NONE));
+    assert_int_equal(scan.jpy_sum, 0);
+    int32_t from = day_of("2024-06-12");
+    int32_t to = day_of("2024-06-12");
+    scan = export_scan_new(f, from, to);
+    assert_int_equal(l->posting_list(f->store, NULL, from, to, export_posting, &scan, &f->err),
+                     ACSA_OK);
+    assert_true(scan.rows > 0);
+    assert_int_equal(scan.rows, postings_between(f, from, to));
+    filter = no_filter();
+    snprintf(filter.partner, sizeof(filter.partner), "FR");
+    scan = export_scan_new(f, ACSA_DATE_NONE, ACSA_DATE_NONE);
+    assert_int_equal(l->posting_list(f->store, &filter, ACSA_DATE_NONE, ACSA_DATE_NONE,
+                                     export_posting, &scan, &f->err),
+                     ACSA_OK);
+    assert_true(scan.rows > 0);
+    assert_int_equal(scan.jpy_sum, 0);
+    filter.state_set = true;
+    filter.state = ACSA_STATE_DRAFT;
+    scan = export_scan_new(f, ACSA_DATE_NONE, ACSA_DATE_NONE);
+    assert_int_equal(l->posting_list(f->store, &filter, ACSA_DATE_NONE, ACSA_DATE_NONE,
+                                     export_posting, &scan, &f->err),
+                     ACSA_OK);
+    assert_int_equal(scan.rows, 0);
+}
+
 #define SQLITE_ONLY SIZE_MAX
 /* A function a test needs: its offset in its table, plus 1 for the ledger, plus NEED_SYNC for
  * the sync table (0: none). */
@@ -1928,6 +2064,7 @@ static int run_store_tests(void)
         cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction_reads_its_writes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_scans, setup, teardown),
 #if defined(ACSA_TEST_STORE_FAULT)
         cmocka_unit_test_setup_teardown(test_fault_forwarding, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fault_each_call, setup, teardown),
@@ -1941,7 +2078,7 @@ static int run_store_tests(void)
         NEED(ledger, event_list), NEED(ledger, order_list), NEED(ledger, order_list),
         NEED(ledger, order_list), NEED(ledger, balance), SQLITE_ONLY, NEED(ledger, balance),
         NEED(ledger, statement), NEED(ledger, order_totals), NEED(ledger, order_insert),
-        NEED(sync, chain_head_set), NEED(sync, record_last_seq),
+        NEED(sync, chain_head_set), NEED(sync, record_last_seq), NEED(ledger, posting_list),
 #if defined(ACSA_TEST_STORE_FAULT)
         0, NEED(ledger, order_update),
 #endif

@@ -465,6 +465,21 @@ const SUCCESS = [
         path: '/api/reports/missing?as_of=2025-12-31', status: 200, check: (r) => {
             assert.ok(r.json.items.every((i) => i.check && i.number), JSON.stringify(r.json));
         } },
+    { route: 'GET /api/export/{kind}', as: 'in-finance',
+        path: '/api/export/orders?format=csv&state=closed', status: 200, check: (r) => {
+            assert.match(r.headers.get('content-type'), /^text\/csv; charset=utf-8$/);
+            assert.match(r.headers.get('content-disposition') ?? '',
+                /^attachment; filename="acsa-orders-\d{4}-\d{2}-\d{2}\.csv"$/);
+            const rows = r.text.trimEnd().split('\r\n');
+            assert.ok(rows[0].startsWith('number,agreement_id,requester,supplier,'), rows[0]);
+            assert.ok(rows.length > 1 && rows.slice(1).every((l) => l.includes(',closed,')), r.text);
+        } },
+    { route: 'GET /api/export/journal', as: 'in-auditor',
+        path: '/api/export/journal?format=ledger', status: 200, check: (r) => {
+            assert.match(r.headers.get('content-type'), /^text\/plain/);
+            assert.match(r.headers.get('content-disposition') ?? '', /filename="acsa-journal-/);
+            assert.match(r.text, /^\d{4}-\d{2}-\d{2} \* [A-Z]{2}-[A-Z]{2}-/m);
+        } },
     { route: 'GET /api/stats/monthly', as: 'jp-finance', path: '/api/stats/monthly?months=60',
         status: 200, check: (r) => {
             assert.ok(r.json.items.length > 0);
