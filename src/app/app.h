@@ -270,4 +270,40 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_amend(struct acsa_app *app, const cha
                                                 struct acsa_event *out_event,
                                                 struct acsa_error *err);
 
+/* ---- Supporting documents (documents.c) ---------------------------------------------------- */
+
+/** Checks a document's bytes as they would be attached: not empty (EREFUSED), at most
+ * ACSA_DOCUMENT_BYTES_MAX (ELIMIT: "--file: 21.3 MiB is over the 20 MiB limit for a
+ * document"), a PDF, JPEG or PNG by its first bytes (EREFUSED). field names the input in the
+ * refusal ("--file", "body"). *out_type is the sniffed content type. */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_content_check(const uint8_t *bytes, size_t len,
+                                                            const char *field,
+                                                            const char **out_type,
+                                                            struct acsa_error *err);
+
+/** Attaches bytes to line of order number, of kind, attached by `by`: checked as
+ * acsa_app_document_content_check says (field names the input), the order must be this node's
+ * party's, the line one of its lines, the order neither cancelled nor rejected. Keeps the
+ * bytes once per SHA-256, adds the reference under a new id of this node's series
+ * ("IN-DOC-2024-000001") and records it (record kind 6) for the partner, in one transaction
+ * with its audit record (document.attach). */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_attach(struct acsa_app *app, const char *number,
+                                                     uint32_t line,
+                                                     enum acsa_document_kind kind,
+                                                     const uint8_t *bytes, size_t len,
+                                                     const char *field, const char *by,
+                                                     char out_id[ACSA_DOCUMENT_ID_SIZE],
+                                                     struct acsa_error *err);
+
+/** Takes in bytes a partner node (from) sent for one of its document records whose bytes are
+ * not here yet: refused (EREFUSED, audited as sync.document) when they hash to other than
+ * expect (if not NULL), when no pending record of from names their SHA-256 (bytes without a
+ * record), or when the size or content type differ from the record's. Bytes held already are
+ * ACSA_OK with *out_new false. One transaction. */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_bytes_take(struct acsa_app *app,
+                                                         const char *from,
+                                                         const uint8_t *bytes, size_t len,
+                                                         const uint8_t *expect, bool *out_new,
+                                                         struct acsa_error *err);
+
 #endif

@@ -210,5 +210,9 @@ int cmd_order_amend(struct cli *cli, int argc, char **argv);
 int cli_order_line_parse(struct cli *cli, struct acsa_order_draft *draft, uint32_t index,
                          const char *spec);
 int cmd_report(struct cli *cli, int argc, char **argv);
+/* cmd_document.c */
+int cmd_document(struct cli *cli, int argc, char **argv);
+int cmd_order_attach(struct cli *cli, int argc, char **argv);
+int cmd_order_documents(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -492,13 +492,15 @@ static int order_step(struct cli *cli, int argc, char **argv)
 
 int cmd_order(struct cli *cli, int argc, char **argv)
 {
-    enum { FIXED = 5 };
+    enum { FIXED = 7 };
     struct cli_verb verbs[FIXED + CLI_LEN(step_rules)] = {
         {"create", order_create, "raise an order (prints its number)"},
         {"list", cmd_order_list, "list orders, with filters"},
         {"show", cmd_order_show, "NUMBER: show an order, its lines, events and postings"},
         {"chain", cmd_order_chain, "NUMBER: the signed records of an order, as a hash chain"},
         {"amend", cmd_order_amend, "NUMBER: change a draft's units, place, need-by or lines"},
+        {"attach", cmd_order_attach, "NUMBER: attach a supporting document to a line"},
+        {"documents", cmd_order_documents, "NUMBER: the supporting documents of an order"},
     };
     for (size_t i = 0; i < CLI_LEN(step_rules); i++) {
         verbs[FIXED + i] = (struct cli_verb){acsa_step_name(step_rules[i].step), order_step,

@@ -26,6 +26,7 @@ static const struct cli_verb verbs[] = {
     {"balance", cmd_balance, "committed, owed and settled per partner and currency; net"},
     {"overdue", cmd_overdue, "orders past due with ageing; cash orders not invoiced in time"},
     {"convert-overdue", cmd_convert_overdue, "convert overdue in-kind obligations to cash"},
+    {"document", cmd_document, "get ID --out FILE: the bytes of a supporting document"},
     {"report", cmd_report, "in-transit: lines issued and not received after transit_days"},
     {"user", cmd_user, "add | list | disable: the people who sign in to the server"},
     {"token", cmd_token, "create | revoke | list: API tokens for scripts"},

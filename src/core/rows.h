@@ -219,4 +219,13 @@ enum acsa_ref_kind {
                                     but acsa's and no row in those, checked before the schema is
                                     given (EEXISTS naming it otherwise): a copy's target. */
 
+/* A supporting document as a node holds it (vtable version 10): its signed reference and
+ * whether its bytes are here yet (a partner's arrive after the record). */
+struct acsa_document_row {
+    struct acsa_document_ref ref;
+    char origin[ACSA_NATION_SIZE];           /* The node that attached it. */
+    bool have_bytes;                         /* The bytes of ref.sha256 are stored here. */
+};
+typedef enum acsa_rc (*acsa_document_cb)(void *ctx, const struct acsa_document_row *row);
+
 #endif
