@@ -306,4 +306,38 @@ ACSA_NODISCARD enum acsa_rc acsa_app_document_bytes_take(struct acsa_app *app,
                                                          const uint8_t *expect, bool *out_new,
                                                          struct acsa_error *err);
 
+/** The documents section of a bundle for partner: the bytes of the documents that this
+ * node's records after..through for partner name and that it holds, "ACSADOC1" | u32 count |
+ * count x (SHA-256, u32 length, bytes) | u64 length of all before | "ACSADOC1". Appended to the
+ * bundle file; each file is checked on arrival against the hash its signed record names. None
+ * (*out NULL, *out_count 0) when the records name no document; *out_left counts files left
+ * out by ACSA_BUNDLE_DOCUMENTS_BYTES_MAX or ACSA_BUNDLE_DOCUMENTS_MAX. */
+ACSA_NODISCARD enum acsa_rc acsa_app_bundle_documents(struct acsa_app *app,
+                                                      const char *partner, int64_t after,
+                                                      int64_t through, uint8_t **out,
+                                                      size_t *out_len, uint32_t *out_count,
+                                                      uint32_t *out_left,
+                                                      struct acsa_error *err);
+/** Where a bundle's documents section begins: len when it has none. */
+size_t acsa_app_bundle_documents_offset(const uint8_t *buf, size_t len);
+/** Checks a documents section's layout (EREFUSED naming "documents"). */
+ACSA_NODISCARD enum acsa_rc acsa_app_bundle_documents_check(const uint8_t *buf, size_t len,
+                                                            struct acsa_error *err);
+/** Takes in each file of a documents section from the partner from (after its batch): each
+ * by acsa_app_document_bytes_take against the SHA-256 it is listed under; refusals are
+ * counted (and audited), never an abort. */
+ACSA_NODISCARD enum acsa_rc acsa_app_bundle_documents_import(struct acsa_app *app,
+                                                             const char *from,
+                                                             const uint8_t *buf, size_t len,
+                                                             uint32_t *taken,
+                                                             uint32_t *refused,
+                                                             struct acsa_error *err);
+/** The bytes of sha256 for partner: only when a document held here with those bytes belongs
+ * to an order between this node and partner (else ENOTFOUND). *out is the caller's. */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_bytes_for(struct acsa_app *app,
+                                                        const char *partner,
+                                                        const uint8_t sha256[32],
+                                                        uint8_t **out, size_t *out_len,
+                                                        struct acsa_error *err);
+
 #endif

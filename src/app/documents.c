@@ -339,3 +339,299 @@ enum acsa_rc acsa_app_document_bytes_take(struct acsa_app *app, const char *from
     }
     return acsa__app_end(app, rc, err);
 }
+
+/* ---- The documents section of a bundle ----------------------------------------------------- */
+
+#define SECTION_MAGIC "ACSADOC1"
+#define SECTION_MAGIC_LEN 8u
+#define SECTION_TRAILER (8u + SECTION_MAGIC_LEN)
+
+struct section_build {
+    struct acsa_app *app;
+    int64_t through;
+    struct acsa_record *record;         /* Scratch for decoding. */
+    uint8_t (*hashes)[ACSA_HASH_SIZE];  /* Distinct SHA-256s named by our document records. */
+    size_t count;
+    size_t capacity;
+};
+
+static enum acsa_rc section_note(void *ctx, const struct acsa_record_row *row)
+{
+    struct section_build *b = ctx;
+    if (row->seq > b->through) {
+        return ACSA_OK;
+    }
+    struct acsa_error ignored;
+    if (acsa_record_decode(row->body, row->body_len, b->record, &ignored) != ACSA_OK ||
+        b->record->kind != ACSA_RECORD_DOCUMENT) {
+        return ACSA_OK;
+    }
+    for (size_t i = 0; i < b->count; i++) {
+        if (memcmp(b->hashes[i], b->record->document.sha256, ACSA_HASH_SIZE) == 0) {
+            return ACSA_OK;
+        }
+    }
+    if (b->count == b->capacity) {
+        size_t capacity = b->capacity == 0 ? 16 : 2 * b->capacity;
+        void *grown = acsa_realloc(b->hashes, capacity * ACSA_HASH_SIZE);
+        if (grown == NULL) {
+            return ACSA_ENOMEM;
+        }
+        b->hashes = grown;
+        b->capacity = capacity;
+    }
+    memcpy(b->hashes[b->count++], b->record->document.sha256, ACSA_HASH_SIZE);
+    return ACSA_OK;
+}
+
+static void put_be(uint8_t *p, uint64_t v, unsigned width)
+{
+    for (unsigned i = 0; i < width; i++) {
+        p[i] = (uint8_t)(v >> (8 * (width - 1 - i)));
+    }
+}
+
+static uint64_t get_be(const uint8_t *p, unsigned width)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < width; i++) {
+        v = (v << 8) | p[i];
+    }
+    return v;
+}
+
+/* Appends n bytes to *out (grown as needed). */
+static bool section_add(uint8_t **out, size_t *len, size_t *cap, const void *data, size_t n)
+{
+    if (*len + n > *cap) {
+        size_t want = *cap == 0 ? 4096 : *cap;
+        while (want < *len + n) {
+            want *= 2;
+        }
+        uint8_t *grown = acsa_realloc(*out, want);
+        if (grown == NULL) {
+            return false;
+        }
+        *out = grown;
+        *cap = want;
+    }
+    memcpy(*out + *len, data, n);
+    *len += n;
+    return true;
+}
+
+static enum acsa_rc section_write(struct acsa_app *app, const struct section_build *b,
+                                  uint8_t **out, size_t *out_len, uint32_t *out_count,
+                                  uint32_t *out_left, struct acsa_error *err)
+{
+    size_t len = 0;
+    size_t cap = 0;
+    uint8_t head[SECTION_MAGIC_LEN + 4];
+    memcpy(head, SECTION_MAGIC, SECTION_MAGIC_LEN);
+    bool ok = section_add(out, &len, &cap, head, sizeof(head));
+    uint32_t count = 0;
+    for (size_t i = 0; ok && i < b->count; i++) {
+        uint8_t *bytes = NULL;
+        size_t n = 0;
+        enum acsa_rc rc = SYNC_STORE(app)->blob_get(app->store, b->hashes[i], &bytes, &n, err);
+        if (rc == ACSA_ENOTFOUND) {
+            acsa_error_clear(err);
+            continue;
+        }
+        if (rc != ACSA_OK) {
+            *out_len = len;
+            return rc;
+        }
+        if (len + n + ACSA_HASH_SIZE + 4 + SECTION_TRAILER > ACSA_BUNDLE_DOCUMENTS_BYTES_MAX ||
+            count == ACSA_BUNDLE_DOCUMENTS_MAX) {
+            acsa_free(bytes);
+            (*out_left)++;
+            continue;
+        }
+        uint8_t entry[ACSA_HASH_SIZE + 4];
+        memcpy(entry, b->hashes[i], ACSA_HASH_SIZE);
+        put_be(entry + ACSA_HASH_SIZE, n, 4);
+        ok = section_add(out, &len, &cap, entry, sizeof(entry)) &&
+             section_add(out, &len, &cap, bytes, n);
+        acsa_free(bytes);
+        count++;
+    }
+    uint8_t trailer[SECTION_TRAILER];
+    put_be(trailer, len, 8);
+    memcpy(trailer + 8, SECTION_MAGIC, SECTION_MAGIC_LEN);
+    ok = ok && section_add(out, &len, &cap, trailer, sizeof(trailer));
+    *out_len = len;
+    if (!ok) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    put_be(*out + SECTION_MAGIC_LEN, count, 4);
+    *out_count = count;
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_bundle_documents(struct acsa_app *app, const char *partner, int64_t after,
+                                       int64_t through, uint8_t **out, size_t *out_len,
+                                       uint32_t *out_count, uint32_t *out_left,
+                                       struct acsa_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    *out_count = 0;
+    *out_left = 0;
+    struct section_build b;
+    memset(&b, 0, sizeof(b));
+    b.app = app;
+    b.through = through;
+    b.record = acsa_malloc(sizeof(*b.record));
+    if (b.record == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, "", "out of memory");
+    }
+    enum acsa_rc rc = SYNC_STORE(app)->record_scan(app->store, app->nation, partner, after,
+                                                   ACSA_BATCH_RECORDS_MAX, section_note, &b,
+                                                   err);
+    if (rc == ACSA_ENOMEM) {
+        acsa_error_set(err, rc, "", "out of memory");
+    }
+    if (rc == ACSA_OK && b.count > 0) {
+        rc = section_write(app, &b, out, out_len, out_count, out_left, err);
+    }
+    acsa_free(b.record);
+    acsa_free(b.hashes);
+    if (rc != ACSA_OK || *out_count == 0) {
+        acsa_free(*out);
+        *out = NULL;
+        *out_len = 0;
+    }
+    return rc;
+}
+
+size_t acsa_app_bundle_documents_offset(const uint8_t *buf, size_t len)
+{
+    if (len < SECTION_TRAILER ||
+        memcmp(buf + len - SECTION_MAGIC_LEN, SECTION_MAGIC, SECTION_MAGIC_LEN) != 0) {
+        return len;
+    }
+    uint64_t body = get_be(buf + len - SECTION_TRAILER, 8);
+    if (body > len - SECTION_TRAILER) {
+        return len; /* Not a section: the batch's own checks name what is wrong. */
+    }
+    size_t start = len - SECTION_TRAILER - (size_t)body;
+    if (body < SECTION_MAGIC_LEN + 4 ||
+        memcmp(buf + start, SECTION_MAGIC, SECTION_MAGIC_LEN) != 0) {
+        return len;
+    }
+    return start;
+}
+
+/* Walks the section's entries: at most ACSA_BUNDLE_DOCUMENTS_MAX, each a SHA-256, a length of
+ * 1 .. ACSA_DOCUMENT_BYTES_MAX and that many bytes, nothing after the last. take NULL: only
+ * the layout is checked. */
+static enum acsa_rc section_walk(struct acsa_app *app, const char *from, const uint8_t *buf,
+                                 size_t len, uint32_t *taken, uint32_t *refused,
+                                 struct acsa_error *err)
+{
+    size_t end = len - SECTION_TRAILER;
+    size_t pos = SECTION_MAGIC_LEN;
+    if (len < SECTION_MAGIC_LEN + 4 + SECTION_TRAILER) {
+        return REFUSE(err, "documents", "documents: the section is truncated");
+    }
+    uint64_t count = get_be(buf + pos, 4);
+    pos += 4;
+    if (count > ACSA_BUNDLE_DOCUMENTS_MAX) {
+        return REFUSE(err, "documents", "documents: %llu files, more than a bundle carries (%u)",
+                      (unsigned long long)count, ACSA_BUNDLE_DOCUMENTS_MAX);
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        if (end - pos < ACSA_HASH_SIZE + 4) {
+            return REFUSE(err, "documents", "documents[%llu]: truncated",
+                          (unsigned long long)i);
+        }
+        const uint8_t *hash = buf + pos;
+        uint64_t n = get_be(buf + pos + ACSA_HASH_SIZE, 4);
+        pos += ACSA_HASH_SIZE + 4;
+        if (n == 0 || n > ACSA_DOCUMENT_BYTES_MAX || n > end - pos) {
+            return REFUSE(err, "documents", "documents[%llu]: a length of %llu bytes is not one "
+                          "of a document here", (unsigned long long)i, (unsigned long long)n);
+        }
+        if (app != NULL) {
+            bool fresh = false;
+            struct acsa_error one;
+            acsa_error_clear(&one);
+            enum acsa_rc rc = acsa_app_document_bytes_take(app, from, buf + pos, (size_t)n,
+                                                           hash, &fresh, &one);
+            if (acsa_rc_fatal(rc)) {
+                *err = one;
+                return rc;
+            }
+            *taken += rc == ACSA_OK && fresh ? 1 : 0;
+            *refused += rc != ACSA_OK ? 1 : 0;
+        }
+        pos += (size_t)n;
+    }
+    if (pos != end) {
+        return REFUSE(err, "documents", "documents: %zu bytes after the last file",
+                      end - pos);
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_bundle_documents_check(const uint8_t *buf, size_t len,
+                                             struct acsa_error *err)
+{
+    return section_walk(NULL, NULL, buf, len, NULL, NULL, err);
+}
+
+enum acsa_rc acsa_app_bundle_documents_import(struct acsa_app *app, const char *from,
+                                              const uint8_t *buf, size_t len, uint32_t *taken,
+                                              uint32_t *refused, struct acsa_error *err)
+{
+    *taken = 0;
+    *refused = 0;
+    ACSA_TRY(section_walk(NULL, NULL, buf, len, NULL, NULL, err));
+    return section_walk(app, from, buf, len, taken, refused, err);
+}
+
+/* ---- Bytes a partner asks for, and the partner's pending list ----------------------------- */
+
+struct shared_find {
+    const uint8_t *sha256;
+    char number[ACSA_NUMBER_SIZE];
+    bool any;
+};
+
+static enum acsa_rc find_sha(void *ctx, const struct acsa_document_row *row)
+{
+    struct shared_find *s = ctx;
+    if (!s->any && memcmp(row->ref.sha256, s->sha256, ACSA_HASH_SIZE) == 0 && row->have_bytes) {
+        memcpy(s->number, row->ref.number, sizeof(s->number));
+        s->any = true;
+    }
+    return ACSA_OK;
+}
+
+enum acsa_rc acsa_app_document_bytes_for(struct acsa_app *app, const char *partner,
+                                         const uint8_t sha256[ACSA_HASH_SIZE], uint8_t **out,
+                                         size_t *out_len, struct acsa_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    struct shared_find s;
+    memset(&s, 0, sizeof(s));
+    s.sha256 = sha256;
+    ACSA_TRY(SYNC_STORE(app)->document_list(app->store, "", false, find_sha, &s, err));
+    struct acsa__app_work *work = acsa__app_work(app, err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    bool shared = false;
+    if (s.any) {
+        ACSA_TRY(LEDGER(app)->order_get(app->store, s.number, &work->order, err));
+        shared = strcmp(work->order.requester, partner) == 0 ||
+                 strcmp(work->order.supplier, partner) == 0;
+    }
+    if (!shared) {
+        return acsa_error_set(err, ACSA_ENOTFOUND, "sha256", "sha256: no document shared with "
+                              "%s has these bytes here", partner);
+    }
+    return SYNC_STORE(app)->blob_get(app->store, sha256, out, out_len, err);
+}

@@ -78,6 +78,9 @@ const struct route acsa__server_routes[] = {
     {"POST", "/sync/v1/facts", acsa__server_route_sync_facts, PEER, NULL},
     {"GET", "/sync/v1/balance", acsa__server_route_sync_balance, PEER, NULL},
     {"GET", "/sync/v1/agreements", acsa__server_route_sync_agreements, PEER, NULL},
+    {"GET", "/sync/v1/documents/pending", acsa__server_route_sync_documents_pending, PEER, NULL},
+    {"GET", "/sync/v1/documents/{sha256}", acsa__server_route_sync_document_get, PEER, NULL},
+    {"POST", "/sync/v1/documents", acsa__server_route_sync_documents_post, PEER, NULL},
     {"GET", "/", acsa__server_route_asset, PUBLIC, NULL},
     {"GET", "/{asset*}", acsa__server_route_asset, PUBLIC, NULL},
 };
