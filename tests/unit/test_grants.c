@@ -422,6 +422,7 @@ static void test_migration_carries_limits_over(void **state)
         "DROP TABLE quarantine_decisions; DROP TRIGGER quarantine_no_delete;"
         "DROP TABLE peer_snapshots; ALTER TABLE events DROP COLUMN corrected_step;"
         "ALTER TABLE orders DROP COLUMN last_step_on;"
+        "DROP TABLE documents; DROP TABLE document_blobs;"
         "DROP TRIGGER postings_no_delete;"
         "DELETE FROM postings WHERE account LIKE 'committed%';"
         "CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings "
