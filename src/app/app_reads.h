@@ -203,7 +203,8 @@ bool acsa_app_summary_visible(const struct acsa_user *viewer,
 
 /* ---- Supporting documents (documents.c) ---------------------------------------------------- */
 
-/** The documents of order number by line and id (ENOTFOUND if there is no such order). */
+/** The documents of order number by line and id (ENOTFOUND if there is no such order);
+ * number NULL or "": every document of the node, by id (an export of documents). */
 ACSA_NODISCARD enum acsa_rc acsa_app_documents(struct acsa_app *app, const char *number,
                                                acsa_document_cb cb, void *ctx,
                                                struct acsa_error *err);

@@ -166,6 +166,9 @@ enum acsa_rc acsa_app_document_attach(struct acsa_app *app, const char *number, 
 enum acsa_rc acsa_app_documents(struct acsa_app *app, const char *number, acsa_document_cb cb,
                                 void *ctx, struct acsa_error *err)
 {
+    if (number == NULL || number[0] == '\0') {
+        return SYNC_STORE(app)->document_list(app->store, "", false, cb, ctx, err);
+    }
     struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
