@@ -597,18 +597,31 @@ enum acsa_rc acsa_app_bundle_documents_import(struct acsa_app *app, const char *
 /* ---- Bytes a partner asks for, and the partner's pending list ----------------------------- */
 
 struct shared_find {
+    struct acsa_app *app;
+    const char *partner;
     const uint8_t *sha256;
-    char number[ACSA_NUMBER_SIZE];
-    bool any;
+    struct acsa_order *order;     /* Scratch. */
+    bool shared;
+    enum acsa_rc failed;
+    struct acsa_error *err;
 };
 
-static enum acsa_rc find_sha(void *ctx, const struct acsa_document_row *row)
+/* Whether a document with these bytes belongs to an order between this node and partner. */
+static enum acsa_rc find_shared(void *ctx, const struct acsa_document_row *row)
 {
     struct shared_find *s = ctx;
-    if (!s->any && memcmp(row->ref.sha256, s->sha256, ACSA_HASH_SIZE) == 0 && row->have_bytes) {
-        memcpy(s->number, row->ref.number, sizeof(s->number));
-        s->any = true;
+    if (s->shared || !row->have_bytes ||
+        memcmp(row->ref.sha256, s->sha256, ACSA_HASH_SIZE) != 0) {
+        return ACSA_OK;
     }
+    enum acsa_rc rc = LEDGER(s->app)->order_get(s->app->store, row->ref.number, s->order,
+                                                s->err);
+    if (rc != ACSA_OK) {
+        s->failed = rc;
+        return rc;
+    }
+    s->shared = strcmp(s->order->requester, s->partner) == 0 ||
+                strcmp(s->order->supplier, s->partner) == 0;
     return ACSA_OK;
 }
 
@@ -618,21 +631,13 @@ enum acsa_rc acsa_app_document_bytes_for(struct acsa_app *app, const char *partn
 {
     *out = NULL;
     *out_len = 0;
-    struct shared_find s;
-    memset(&s, 0, sizeof(s));
-    s.sha256 = sha256;
-    ACSA_TRY(SYNC_STORE(app)->document_list(app->store, "", false, find_sha, &s, err));
     struct acsa__app_work *work = acsa__app_work(app, err);
     if (work == NULL) {
         return ACSA_ENOMEM;
     }
-    bool shared = false;
-    if (s.any) {
-        ACSA_TRY(LEDGER(app)->order_get(app->store, s.number, &work->order, err));
-        shared = strcmp(work->order.requester, partner) == 0 ||
-                 strcmp(work->order.supplier, partner) == 0;
-    }
-    if (!shared) {
+    struct shared_find s = {app, partner, sha256, &work->order, false, ACSA_OK, err};
+    ACSA_TRY(SYNC_STORE(app)->document_list(app->store, "", false, find_shared, &s, err));
+    if (!s.shared) {
         return acsa_error_set(err, ACSA_ENOTFOUND, "sha256", "sha256: no document shared with "
                               "%s has these bytes here", partner);
     }
