@@ -144,6 +144,48 @@ export function cached(key, load) {
     return referenceCache.get(key);
 }
 
+/** Sends file as the raw body of a POST (a supporting document), reporting upload progress
+ * (0..1) to onProgress; resolves the JSON answer, rejects with ApiError. XMLHttpRequest,
+ * since fetch tells nothing of an upload's progress. */
+export function upload(path, query, file, onProgress = () => {}) {
+    return new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open("POST", url(path, query));
+        xhr.setRequestHeader("Accept", "application/json");
+        xhr.setRequestHeader("Content-Type", "application/octet-stream");
+        if (session && session.csrf_token) {
+            xhr.setRequestHeader("X-CSRF-Token", session.csrf_token);
+        }
+        xhr.upload.addEventListener("progress", (e) => {
+            if (e.lengthComputable && e.total > 0) {
+                onProgress(e.loaded / e.total);
+            }
+        });
+        xhr.addEventListener("error", () => reject(new ApiError(0,
+            "The server cannot be reached, or it closed the upload.")));
+        xhr.addEventListener("load", () => {
+            let body = null;
+            try {
+                body = JSON.parse(xhr.responseText);
+            } catch {
+                body = null;
+            }
+            if (xhr.status >= 200 && xhr.status < 300) {
+                resolve(body);
+                return;
+            }
+            if (xhr.status === 401) {
+                forget();
+                window.dispatchEvent(new CustomEvent("acsa:signed-out"));
+            }
+            reject(new ApiError(xhr.status, (body && (body.detail || body.title))
+                || `Upload failed (HTTP ${xhr.status})`, (body && body.field) || null,
+                (body && body.title) || ""));
+        });
+        xhr.send(file);
+    });
+}
+
 /* ---- Session -------------------------------------------------------------------------- */
 
 function forget() {

@@ -12,6 +12,7 @@ import { amendControls as amendFields, exchangeControls,
     stepFieldResolver } from "./order-forms.js";
 import { backEnteredCount, backTag, changesPanel, disputeNote, invoicesPanel,
     paymentsPanel } from "./order-panels.js";
+import { documentsPanel } from "./order-documents.js";
 import { agreement as loadAgreement, units as loadUnits } from "./reference.js";
 import { availableSteps } from "./roles.js";
 import { exportLinks } from "./export-links.js";
@@ -563,6 +564,7 @@ export async function renderOrder(main, user, number) {
             disputeNote(order),
             header(order),
             h("section", { class: "panel", "aria-label": "Lines" }, linesTable(order)),
+            documentsPanel(order, ctx.user),
             (order.invoices || []).length ? invoicesPanel(order) : null,
             paymentsPanel(order),
             changesPanel(order),

@@ -649,6 +649,13 @@ static enum acsa_rc step_in_transaction(struct acsa_app *app, struct acsa__app_w
     ACSA_TRY(invoice_number(app, &work->order, &cmd, err));
     ACSA_TRY(acsa_order_apply(&work->agreement, app->nation, &work->order, &cmd, &work->event,
                               err));
+    if (cmd.step == ACSA_STEP_CLOSE) {
+        /* close_requires_documents: judged by the node that closes, on the documents it holds
+         * (a partner's close record was judged by its node). */
+        uint64_t with = 0;
+        ACSA_TRY(acsa__app_lines_with_documents(app, number, &with, err));
+        ACSA_TRY(acsa_document_close_check(&work->agreement, &work->order, with, err));
+    }
     ACSA_TRY(LEDGER(app)->order_update(app->store, &work->order, &work->event, err));
     return record_step(app, work, &cmd, NULL, manual, err);
 }

@@ -270,4 +270,74 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_amend(struct acsa_app *app, const cha
                                                 struct acsa_event *out_event,
                                                 struct acsa_error *err);
 
+/* ---- Supporting documents (documents.c) ---------------------------------------------------- */
+
+/** Checks a document's bytes as they would be attached: not empty (EREFUSED), at most
+ * ACSA_DOCUMENT_BYTES_MAX (ELIMIT: "--file: 21.3 MiB is over the 20 MiB limit for a
+ * document"), a PDF, JPEG or PNG by its first bytes (EREFUSED). field names the input in the
+ * refusal ("--file", "body"). *out_type is the sniffed content type. */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_content_check(const uint8_t *bytes, size_t len,
+                                                            const char *field,
+                                                            const char **out_type,
+                                                            struct acsa_error *err);
+
+/** Attaches bytes to line of order number, of kind, attached by `by`: checked as
+ * acsa_app_document_content_check says (field names the input), the order must be this node's
+ * party's, the line one of its lines, the order neither cancelled nor rejected. Keeps the
+ * bytes once per SHA-256, adds the reference under a new id of this node's series
+ * ("IN-DOC-2024-000001") and records it (record kind 6) for the partner, in one transaction
+ * with its audit record (document.attach). */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_attach(struct acsa_app *app, const char *number,
+                                                     uint32_t line,
+                                                     enum acsa_document_kind kind,
+                                                     const uint8_t *bytes, size_t len,
+                                                     const char *field, const char *by,
+                                                     char out_id[ACSA_DOCUMENT_ID_SIZE],
+                                                     struct acsa_error *err);
+
+/** Takes in bytes a partner node (from) sent for one of its document records whose bytes are
+ * not here yet: refused (EREFUSED, audited as sync.document) when they hash to other than
+ * expect (if not NULL), when no pending record of from names their SHA-256 (bytes without a
+ * record), or when the size or content type differ from the record's. Bytes held already are
+ * ACSA_OK with *out_new false. One transaction. */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_bytes_take(struct acsa_app *app,
+                                                         const char *from,
+                                                         const uint8_t *bytes, size_t len,
+                                                         const uint8_t *expect, bool *out_new,
+                                                         struct acsa_error *err);
+
+/** The documents section of a bundle for partner: the bytes of the documents that this
+ * node's records after..through for partner name and that it holds, "ACSADOC1" | u32 count |
+ * count x (SHA-256, u32 length, bytes) | u64 length of all before | "ACSADOC1". Appended to the
+ * bundle file; each file is checked on arrival against the hash its signed record names. None
+ * (*out NULL, *out_count 0) when the records name no document; *out_left counts files left
+ * out by ACSA_BUNDLE_DOCUMENTS_BYTES_MAX or ACSA_BUNDLE_DOCUMENTS_MAX. */
+ACSA_NODISCARD enum acsa_rc acsa_app_bundle_documents(struct acsa_app *app,
+                                                      const char *partner, int64_t after,
+                                                      int64_t through, uint8_t **out,
+                                                      size_t *out_len, uint32_t *out_count,
+                                                      uint32_t *out_left,
+                                                      struct acsa_error *err);
+/** Where a bundle's documents section begins: len when it has none. */
+size_t acsa_app_bundle_documents_offset(const uint8_t *buf, size_t len);
+/** Checks a documents section's layout (EREFUSED naming "documents"). */
+ACSA_NODISCARD enum acsa_rc acsa_app_bundle_documents_check(const uint8_t *buf, size_t len,
+                                                            struct acsa_error *err);
+/** Takes in each file of a documents section from the partner from (after its batch): each
+ * by acsa_app_document_bytes_take against the SHA-256 it is listed under; refusals are
+ * counted (and audited), never an abort. */
+ACSA_NODISCARD enum acsa_rc acsa_app_bundle_documents_import(struct acsa_app *app,
+                                                             const char *from,
+                                                             const uint8_t *buf, size_t len,
+                                                             uint32_t *taken,
+                                                             uint32_t *refused,
+                                                             struct acsa_error *err);
+/** The bytes of sha256 for partner: only when a document held here with those bytes belongs
+ * to an order between this node and partner (else ENOTFOUND). *out is the caller's. */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_bytes_for(struct acsa_app *app,
+                                                        const char *partner,
+                                                        const uint8_t sha256[32],
+                                                        uint8_t **out, size_t *out_len,
+                                                        struct acsa_error *err);
+
 #endif

@@ -309,4 +309,26 @@ struct acsa_batch_result;
 /* SHA-256 of data. */
 void acsa__app_sha256(const void *data, size_t len, uint8_t out[ACSA_HASH_SIZE]);
 
+/* documents.c: supporting documents. */
+/* The order's lines with at least one document: bit i-1 for line i. */
+ACSA_NODISCARD enum acsa_rc acsa__app_lines_with_documents(struct acsa_app *app,
+                                                           const char *number, uint64_t *out,
+                                                           struct acsa_error *err);
+/* Records a document reference of this node for partner (records.c). */
+ACSA_NODISCARD enum acsa_rc acsa__app_record_document(struct acsa_app *app,
+                                                      const struct acsa_document_ref *ref,
+                                                      const char *partner,
+                                                      struct acsa_error *err);
+/* Takes in the partner's document record in work->record: the order and line must be held
+ * here and between the signer and this node, the id new. Every check before the write. */
+ACSA_NODISCARD enum acsa_rc acsa__app_take_document(struct acsa_app *app,
+                                                    struct acsa__app_work *work,
+                                                    struct acsa_error *err);
+/* acsa_app_document_bytes_take inside the caller's open level. */
+ACSA_NODISCARD enum acsa_rc acsa__app_document_bytes_take(struct acsa_app *app,
+                                                          const char *from,
+                                                          const uint8_t *bytes, size_t len,
+                                                          const uint8_t *expect, bool *out_new,
+                                                          struct acsa_error *err);
+
 #endif

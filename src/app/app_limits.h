@@ -38,6 +38,14 @@
  * or more may have been cut and cannot be taken in again from the copy. */
 #define ACSA_QUARANTINE_KEPT_BYTES_MAX 65536u
 
+/* Supporting documents: the largest file attached (a scan or photograph of a ticket or note),
+ * named in the refusal ("--file: 21.3 MiB is over the 20 MiB limit for a document"). */
+#define ACSA_DOCUMENT_BYTES_MAX (20u << 20)
+/* A bundle carries the bytes of the documents its records name after its snapshot, in a
+ * section of at most this many bytes and files (more: left for a later bundle, and said). */
+#define ACSA_BUNDLE_DOCUMENTS_BYTES_MAX (128u << 20)
+#define ACSA_BUNDLE_DOCUMENTS_MAX 1024u
+
 /* Accounts. */
 #define ACSA_PASSWORD_MIN 12          /* Characters. */
 #define ACSA_PASSWORD_MAX 256         /* Bytes. */

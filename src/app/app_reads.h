@@ -404,5 +404,29 @@ ACSA_NODISCARD enum acsa_rc acsa_app_order_verify(struct acsa_app *app, const ch
                                                   const struct acsa_user *viewer,
                                                   struct acsa_order_hash_check *out,
                                                   struct acsa_error *err);
+/* ---- Supporting documents (documents.c) ---------------------------------------------------- */
+
+/** The documents of order number by line and id (ENOTFOUND if there is no such order);
+ * number NULL or "": every document of the node, by id (an export of documents). */
+ACSA_NODISCARD enum acsa_rc acsa_app_documents(struct acsa_app *app, const char *number,
+                                               acsa_document_cb cb, void *ctx,
+                                               struct acsa_error *err);
+/** One document by id, and (out_bytes not NULL) its bytes, the caller's to acsa_free.
+ * ENOTFOUND for an unknown id, or for a partner's document whose bytes have not arrived. */
+ACSA_NODISCARD enum acsa_rc acsa_app_document_get(struct acsa_app *app, const char *id,
+                                                  struct acsa_document_row *out,
+                                                  uint8_t **out_bytes, size_t *out_len,
+                                                  struct acsa_error *err);
+/** Every document whose bytes are not here yet (a partner's, before its bytes came), by id. */
+ACSA_NODISCARD enum acsa_rc acsa_app_documents_pending(struct acsa_app *app,
+                                                       acsa_document_cb cb, void *ctx,
+                                                       struct acsa_error *err);
+/** The receipt lines of order number (received quantity above zero) that have no supporting
+ * document: bit i-1 of *out_missing is line i (acsa_document_lines_missing). The rule that
+ * close_requires_documents applies; the "missing" report's documents column. */
+ACSA_NODISCARD enum acsa_rc acsa_app_order_lines_without_documents(struct acsa_app *app,
+                                                                   const char *number,
+                                                                   uint64_t *out_missing,
+                                                                   struct acsa_error *err);
 
 #endif

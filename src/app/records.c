@@ -226,6 +226,22 @@ enum acsa_rc acsa__app_record_agreement(struct acsa_app *app,
     return store_record(app, work, partner, 0, NULL, 0, NULL, err);
 }
 
+enum acsa_rc acsa__app_record_document(struct acsa_app *app, const struct acsa_document_ref *ref,
+                                       const char *partner, struct acsa_error *err)
+{
+    struct acsa__app_work *work = acsa__app_work(app, err);
+    if (work == NULL) {
+        return ACSA_ENOMEM;
+    }
+    struct acsa_record *r = &work->record;
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_DOCUMENT;
+    memcpy(r->origin, app->nation, sizeof(r->origin));
+    r->document = *ref;
+    ACSA_TRY(next_seq(app, &r->seq, err));
+    return store_record(app, work, partner, 0, NULL, 0, NULL, err);
+}
+
 /* ---- Taking in a partner's record ---------------------------------------------------------- */
 
 /* Every check of a record comes before its first write, so a refusal leaves nothing behind
@@ -802,6 +818,13 @@ enum acsa_rc acsa__app_record_take(struct acsa_app *app, const char *signer,
         break;
     case ACSA_RECORD_AGREEMENT:
         ACSA_TRY(acsa__app_take_agreement(app, work, err));
+        partner = r->origin;
+        break;
+    case ACSA_RECORD_DOCUMENT:
+        rc = acsa__app_take_document(app, work, err);
+        if (rc != ACSA_OK) {
+            return rc == ACSA_EREFUSED ? rc : written(rc, err);
+        }
         partner = r->origin;
         break;
     case ACSA_RECORD_STEP:

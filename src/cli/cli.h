@@ -224,5 +224,9 @@ int cli_report_missing(struct cli *cli, int argc, char **argv);
 int cmd_order_print(struct cli *cli, int argc, char **argv);
 int cmd_order_verify(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
+/* cmd_document.c */
+int cmd_document(struct cli *cli, int argc, char **argv);
+int cmd_order_attach(struct cli *cli, int argc, char **argv);
+int cmd_order_documents(struct cli *cli, int argc, char **argv);
 
 #endif

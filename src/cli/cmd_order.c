@@ -502,6 +502,8 @@ int cmd_order(struct cli *cli, int argc, char **argv)
         {"print", cmd_order_print, "NUMBER --form order|receipt|invoice --out FILE: a printed "
                                    "form, PDF or HTML"},
         {"verify", cmd_order_verify, "NUMBER --hash HEX: check a printed form's hash"},
+        {"attach", cmd_order_attach, "NUMBER: attach a supporting document to a line"},
+        {"documents", cmd_order_documents, "NUMBER: the supporting documents of an order"},
     };
     for (size_t i = 0; i < CLI_LEN(step_rules); i++) {
         verbs[FIXED + i] = (struct cli_verb){acsa_step_name(step_rules[i].step), order_step,

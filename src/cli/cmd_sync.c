@@ -207,6 +207,10 @@ static int sync_in(struct cli *cli, struct acsa_app *app, void *ctx)
            (unsigned long long)report.received, args->peer, report.batches_received,
            (unsigned long long)report.received_duplicates,
            (unsigned long long)report.received_quarantined);
+    if (report.documents_sent + report.documents_received + report.documents_refused > 0) {
+        printf("documents: %u files sent, %u received, %u refused\n", report.documents_sent,
+               report.documents_received, report.documents_refused);
+    }
     if (report.received_quarantined > 0 || report.sent_quarantined > 0) {
         fprintf(stderr, "acsa: refused records are in the quarantine (acsa quarantine list, on "
                 "the node that refused them)\n");
@@ -294,12 +298,37 @@ static int bundle_export_in(struct cli *cli, struct acsa_app *app, void *ctx)
                             "make %zu bytes, more than a bundle may hold; export in parts with "
                             "--since", (long long)since, len);
     }
+    /* The bytes of the documents the records name, in a section after the snapshot. */
+    uint8_t *docs = NULL;
+    size_t docs_len = 0;
+    uint32_t docs_count = 0;
+    uint32_t docs_left = 0;
+    if (rc == ACSA_OK) {
+        rc = acsa_app_bundle_documents(app, args->peer, info.after, info.through, &docs,
+                                       &docs_len, &docs_count, &docs_left, &cli->err);
+    }
+    if (rc == ACSA_OK && docs_count > 0) {
+        uint8_t *joined = acsa_realloc(data, len + docs_len);
+        if (joined == NULL) {
+            rc = acsa_error_set(&cli->err, ACSA_ENOMEM, "", "out of memory");
+        } else {
+            data = joined;
+            memcpy(data + len, docs, docs_len);
+            len += docs_len;
+        }
+    }
+    acsa_free(docs);
     if (rc != ACSA_OK) {
         acsa_free(data);
         return cli_fail(cli, rc);
     }
     int code = write_whole(cli, args->out, data, len);
     acsa_free(data);
+    if (code == CLI_EXIT_OK && docs_count + docs_left > 0) {
+        fprintf(stderr, "acsa: the bundle carries the bytes of %u documents%s\n", docs_count,
+                docs_left > 0 ? "; some were left out by the size limit: export again with "
+                                "--since after these records" : "");
+    }
     if (code == CLI_EXIT_OK) {
         fprintf(stderr, "acsa: wrote %s: %u records for %s (%lld..%lld), %zu bytes (%zu of "
                 "them our signed snapshot)%s\n",
@@ -348,18 +377,42 @@ static int bundle_import_in(struct cli *cli, struct acsa_app *app, void *ctx)
     char *text = NULL;
     size_t len = 0;
     /* A file over the limit is read one byte past it: the import refuses it and says so. */
-    int code = cli_read_file(cli, path, ACSA_BUNDLE_BYTES_MAX, &text, &len);
+    int code = cli_read_file(cli, path, ACSA_BUNDLE_BYTES_MAX + ACSA_BUNDLE_DOCUMENTS_BYTES_MAX,
+                             &text, &len);
     if (code != CLI_CONTINUE) {
         return code;
     }
     uint8_t *data = (uint8_t *)text;
     struct acsa_batch_result result;
     bool snapshot = false;
-    enum acsa_rc rc = acsa_app_bundle_import(app, data, len, (int64_t)time(NULL), &result,
-                                             &snapshot, &cli->err);
+    /* The documents section, if any, is checked first and taken in after the records that
+     * name its files. */
+    size_t docs_at = acsa_app_bundle_documents_offset(data, len);
+    enum acsa_rc rc = docs_at < len ? acsa_app_bundle_documents_check(data + docs_at,
+                                                                      len - docs_at, &cli->err)
+                                    : ACSA_OK;
+    if (rc == ACSA_OK && docs_at > ACSA_BUNDLE_BYTES_MAX) {
+        rc = acsa_error_set(&cli->err, ACSA_ELIMIT, "bundle", "bundle: %zu bytes of records "
+                            "and snapshot, more than a bundle may hold", docs_at);
+    }
+    if (rc == ACSA_OK) {
+        rc = acsa_app_bundle_import(app, data, docs_at, (int64_t)time(NULL), &result,
+                                    &snapshot, &cli->err);
+    }
+    uint32_t docs_taken = 0;
+    uint32_t docs_refused = 0;
+    if (rc == ACSA_OK && docs_at < len) {
+        rc = acsa_app_bundle_documents_import(app, result.info.sender, data + docs_at,
+                                              len - docs_at, &docs_taken, &docs_refused,
+                                              &cli->err);
+    }
     acsa_free(data);
     if (rc != ACSA_OK) {
         return cli_fail(cli, rc);
+    }
+    if (docs_at < len) {
+        fprintf(stderr, "acsa: documents: %u files taken in, %u refused (acsa audit: "
+                "sync.document)\n", docs_taken, docs_refused);
     }
     if (snapshot) {
         fprintf(stderr, "acsa: kept %s's snapshot for offline reconciliation "

@@ -28,6 +28,7 @@ static const struct cli_verb verbs[] = {
     {"convert-overdue", cmd_convert_overdue, "convert overdue in-kind obligations to cash"},
     {"export", cmd_export, "orders | lines | postings | journal: files for spreadsheets and "
                            "accounting tools"},
+    {"document", cmd_document, "get ID --out FILE: the bytes of a supporting document"},
     {"report", cmd_report, "in-transit: lines issued and not received after transit_days"},
     {"user", cmd_user, "add | list | disable: the people who sign in to the server"},
     {"token", cmd_token, "create | revoke | list: API tokens for scripts"},

@@ -76,6 +76,9 @@ struct acsa_agreement {
                                                   (default 30). */
     int32_t transit_days;                      /* A line issued and not received after this
                                                   many days is a discrepancy (in transit). */
+    bool close_requires_documents;             /* An order whose receipt lines lack a
+                                                  supporting document may not close
+                                                  (document.h; default false). */
 };
 
 /* Days a line may be in transit (issued, not received) before it is reported. */

@@ -152,3 +152,15 @@ enum acsa_rc acsa_authz_step(const struct acsa_user *user, const struct acsa_ord
                           "role: %s (%s of %s) may not %s this order", user->username,
                           acsa_role_name(user->role), user->party, acsa_step_name(step));
 }
+
+enum acsa_rc acsa_authz_attach(const struct acsa_user *user, const struct acsa_order_scope *order,
+                               struct acsa_error *err)
+{
+    if (user->role != ACSA_ROLE_AUDITOR && either_party(user, order) &&
+        acsa_authz_order_visible(user, order)) {
+        return ACSA_OK;
+    }
+    return acsa_error_set(err, ACSA_EREFUSED, "role", "role: %s (%s of %s) may not attach "
+                          "documents to this order", user->username, acsa_role_name(user->role),
+                          user->party);
+}

@@ -80,4 +80,11 @@ ACSA_NODISCARD enum acsa_rc acsa_authz_step(const struct acsa_user *user,
                                             const struct acsa_order_scope *order,
                                             enum acsa_step step, struct acsa_error *err);
 
+/** Whether user may attach a supporting document to order: anyone who may see the order and
+ * belongs to one of its parties, but an auditor (who reads only). ACSA_EREFUSED naming "role"
+ * otherwise. */
+ACSA_NODISCARD enum acsa_rc acsa_authz_attach(const struct acsa_user *user,
+                                              const struct acsa_order_scope *order,
+                                              struct acsa_error *err);
+
 #endif

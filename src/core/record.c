@@ -289,6 +289,25 @@ static void put_agreement(struct writer *w, const struct acsa_record *r)
     PUT_TEXT(w, f->document, "document");
 }
 
+static void put_document(struct writer *w, const struct acsa_record *r)
+{
+    const struct acsa_document_ref *d = &r->document;
+    PUT_TEXT(w, d->id, "id");
+    PUT_TEXT(w, d->number, "number");
+    put_u64(w, d->line, 4, "line");
+    const char *kind = acsa_document_kind_name(d->kind);
+    if (kind[0] == '\0') {
+        w->field = w->field != NULL ? w->field : "document_kind";
+        return;
+    }
+    put_text(w, kind, ACSA_DOCUMENT_KIND_SIZE, "document_kind");
+    put_bytes(w, d->sha256, sizeof(d->sha256), "sha256");
+    put_i64(w, d->size, "size");
+    PUT_TEXT(w, d->content_type, "content_type");
+    PUT_TEXT(w, d->actor, "actor");
+    put_i64(w, d->at_s, "at");
+}
+
 enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, size_t cap,
                                 size_t *out_len, struct acsa_error *err)
 {
@@ -330,6 +349,9 @@ enum acsa_rc acsa_record_encode(const struct acsa_record *record, uint8_t *buf, 
         break;
     case ACSA_RECORD_AGREEMENT:
         put_agreement(&w, record);
+        break;
+    case ACSA_RECORD_DOCUMENT:
+        put_document(&w, record);
         break;
     default:
         w.field = "kind";
@@ -559,6 +581,25 @@ static void get_agreement(struct reader *r, struct acsa_record *out)
     GET_TEXT(r, f->document, "document");
 }
 
+static void get_document(struct reader *r, struct acsa_record *out)
+{
+    struct acsa_document_ref *d = &out->document;
+    GET_TEXT(r, d->id, "id");
+    GET_TEXT(r, d->number, "number");
+    d->line = (uint32_t)get_u64(r, 4, "line");
+    char kind[ACSA_DOCUMENT_KIND_SIZE];
+    GET_TEXT(r, kind, "document_kind");
+    d->kind = acsa_document_kind_parse(kind);
+    if (r->field == NULL && d->kind == 0) {
+        r->field = "document_kind";
+    }
+    (void)get_bytes(r, d->sha256, sizeof(d->sha256), "sha256");
+    d->size = get_i64(r, "size");
+    GET_TEXT(r, d->content_type, "content_type");
+    GET_TEXT(r, d->actor, "actor");
+    d->at_s = get_i64(r, "at");
+}
+
 enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_record *out,
                                 struct acsa_error *err)
 {
@@ -608,6 +649,9 @@ enum acsa_rc acsa_record_decode(const uint8_t *buf, size_t len, struct acsa_reco
             break;
         case ACSA_RECORD_AGREEMENT:
             get_agreement(&r, out);
+            break;
+        case ACSA_RECORD_DOCUMENT:
+            get_document(&r, out);
             break;
         default:
             r.field = "kind";
@@ -1010,6 +1054,34 @@ static void check_agreement(struct checker *c, const struct acsa_record *r)
     }
 }
 
+/* A document reference: an id of the signer's series ("IN-DOC-..."), an order number, a line,
+ * a known kind and content type, a size within the bound, who and when. */
+static void check_document(struct checker *c, const struct acsa_record *r)
+{
+    const struct acsa_document_ref *d = &r->document;
+    check_number(c, "id", d->id);
+    char prefix[ACSA_NATION_SIZE + 8];
+    snprintf(prefix, sizeof(prefix), "%s-DOC-", r->origin);
+    if (c->field == NULL && strncmp(d->id, prefix, strlen(prefix)) != 0) {
+        refuse(c, "id", "\"%s\" is not of the series %s... of the signing node", d->id,
+               prefix);
+    }
+    check_number(c, "number", d->number);
+    check_range(c, "line", d->line, 1, ACSA_ORDER_LINES_MAX);
+    if (c->field == NULL && acsa_document_kind_name(d->kind)[0] == '\0') {
+        refuse(c, "document_kind", "not a kind of document");
+    }
+    check_range(c, "size", d->size, 1, ACSA_RECORD_DOCUMENT_BYTES_MAX);
+    if (c->field == NULL && !acsa_document_content_type_valid(d->content_type)) {
+        char quote[QUOTE_SIZE];
+        refuse(c, "content_type", "\"%s\" is not application/pdf, image/jpeg or image/png",
+               acsa_text_quote(d->content_type, strlen(d->content_type), quote,
+                               sizeof(quote)));
+    }
+    check_text(c, "actor", d->actor, true);
+    check_range(c, "at", d->at_s, 0, ACSA_DOCUMENT_TIME_MAX);
+}
+
 void acsa_record_normalize(struct acsa_record *record)
 {
     struct acsa_command *cmd = &record->command;
@@ -1072,6 +1144,9 @@ enum acsa_rc acsa_record_check(const struct acsa_record *record, struct acsa_err
         break;
     case ACSA_RECORD_AGREEMENT:
         check_agreement(&c, record);
+        break;
+    case ACSA_RECORD_DOCUMENT:
+        check_document(&c, record);
         break;
     default:
         refuse(&c, "kind", "%d is not a kind of record", (int)record->kind);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "document.h"
 #include "order.h"
 
 #define ACSA_HASH_SIZE 32              /* SHA-256. */
@@ -24,6 +25,8 @@ enum acsa_record_kind {
                                           revocation (the same grant, revoked_day set). */
     ACSA_RECORD_AGREEMENT = 5,         /* A fact of an agreement's lifecycle: an amendment,
                                           a notice of non-renewal or a termination. */
+    ACSA_RECORD_DOCUMENT = 6,          /* A supporting document of an order line: its
+                                          reference and hash; the bytes travel apart. */
 };
 
 /* What an agreement record says. */
@@ -95,6 +98,8 @@ struct acsa_record {
     char unit_service[ACSA_CODE_SIZE];
     /* ACSA_RECORD_AGREEMENT */
     struct acsa_agreement_fact life;
+    /* ACSA_RECORD_DOCUMENT */
+    struct acsa_document_ref document;
 };
 
 /** The name of an agreement action ("amend", "notice", "terminate"), "" if not one. */

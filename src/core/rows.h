@@ -295,5 +295,13 @@ struct acsa_totals_row {
     int64_t settle_days;       /* Their days from delivery to settlement, summed. */
 };
 typedef enum acsa_rc (*acsa_totals_cb)(void *ctx, const struct acsa_totals_row *row);
+/* A supporting document as a node holds it (vtable version 12): its signed reference and
+ * whether its bytes are here yet (a partner's arrive after the record). */
+struct acsa_document_row {
+    struct acsa_document_ref ref;
+    char origin[ACSA_NATION_SIZE];           /* The node that attached it. */
+    bool have_bytes;                         /* The bytes of ref.sha256 are stored here. */
+};
+typedef enum acsa_rc (*acsa_document_cb)(void *ctx, const struct acsa_document_row *row);
 
 #endif

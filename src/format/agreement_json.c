@@ -33,7 +33,7 @@ static const char *const top_members[] = {
     "terminated", "activity_types", "categories", "excluded", "settlement", "currencies",
     "conversion", "invoice_within_days", "ageing_buckets", "pricing_basis", "services",
     "planning_days_before", "days_after", "backdate_days",
-    "transit_days",
+    "transit_days", "close_requires_documents",
 };
 
 static const char *const method_members[] = {"due_days"};
@@ -717,8 +717,14 @@ static enum acsa_rc parse_money_terms(json_t *root, struct acsa_agreement *out,
     ACSA_TRY(parse_ageing(root, out, err));
     ACSA_TRY(parse_pricing_basis(root, out, err));
     ACSA_TRY(parse_date_rules(root, out, err));
-    return parse_int_member(root, "transit_days", false, ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT, 1,
-                            ACSA_AGREEMENT_DAYS_MAX, &out->transit_days, err);
+    ACSA_TRY(parse_int_member(root, "transit_days", false, ACSA_AGREEMENT_TRANSIT_DAYS_DEFAULT,
+                              1, ACSA_AGREEMENT_DAYS_MAX, &out->transit_days, err));
+    json_t *docs = json_object_get(root, "close_requires_documents");
+    if (docs != NULL && !json_is_boolean(docs)) {
+        return refuse(err, "$.close_requires_documents", "must be true or false");
+    }
+    out->close_requires_documents = docs != NULL && json_is_true(docs);
+    return ACSA_OK;
 }
 
 static bool is_path_like(const char *text, size_t len)
@@ -955,6 +961,11 @@ static bool put_rules(json_t *root, const struct acsa_agreement *a)
     ok = ok && put(root, "ageing_buckets", ageing_array(a));
     ok = ok && put(root, "pricing_basis", text_value(a->pricing_basis, sizeof(a->pricing_basis)));
     ok = ok && put(root, "transit_days", json_integer(a->transit_days));
+    /* Written only when set, so that the canonical text of every agreement without it (and
+     * the hashes of its versions) stays what it was. */
+    if (ok && a->close_requires_documents) {
+        ok = put(root, "close_requires_documents", json_true());
+    }
     if (ok && (a->service_count[0] > 0 || a->service_count[1] > 0)) {
         json_t *services = json_object();
         ok = services != NULL;

@@ -783,6 +783,8 @@ json_t *acsa_agreement_detail_json(const struct acsa_agreement *a, int32_t today
                                    json_integer(a->invoice_within_days)) == 0;
     ok = ok && json_object_set_new(doc, "pricing_basis", acsa_json_text(a->pricing_basis)) == 0;
     ok = ok && json_object_set_new(doc, "transit_days", json_integer(a->transit_days)) == 0;
+    ok = ok && json_object_set_new(doc, "close_requires_documents",
+                                   json_boolean(a->close_requires_documents)) == 0;
     json_decref(terms);
     if (!ok) {
         json_decref(doc);

@@ -180,7 +180,8 @@ static bool wire_admit(struct request *req, struct acsa_app *app, struct acsa_wi
                                   NULL);
     }
     snprintf(req->peer, sizeof(req->peer), "%s", w->from);
-    if (strcmp(req->method, "POST") == 0 && strcmp(req->url, ACSA_SYNC_BATCHES) == 0) {
+    if (strcmp(req->method, "POST") == 0 && (strcmp(req->url, ACSA_SYNC_BATCHES) == 0 ||
+                                              strcmp(req->url, ACSA_SYNC_DOCUMENTS) == 0)) {
         if (!inflight_take(w->from)) {
             return refuse_early(req, 503, "X-Acsa-Node", "X-Acsa-Node: a batch of this node "
                                 "is being taken in; one at a time", NULL);
@@ -650,4 +651,73 @@ void acsa__server_route_sync_agreements(struct request *req)
 {
     agreements_reply(req);
     acsa__server_sync_sign_reply(acsa__server_reader(req), req);
+}
+
+/* ---- Document bytes ------------------------------------------------------------------------ */
+
+static void documents_pending_reply(struct request *req)
+{
+    struct acsa_sync_buf buf = {0};
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_sync_documents_pending(acsa__server_reader(req), req->peer, &buf,
+                                                  &err);
+    respond_buf(req, rc, &buf, "text/plain; charset=utf-8", &err);
+}
+
+void acsa__server_route_sync_documents_pending(struct request *req)
+{
+    documents_pending_reply(req);
+    acsa__server_sync_sign_reply(acsa__server_reader(req), req);
+}
+
+static void document_bytes_reply(struct request *req)
+{
+    uint8_t hash[32];
+    const char *hex = req->params[0];
+    const char *end = NULL;
+    size_t n = 0;
+    if (strlen(hex) != 64 ||
+        sodium_hex2bin(hash, sizeof(hash), hex, 64, NULL, &n, &end) != 0 || n != 32) {
+        acsa__server_problem(req, 400, "sha256", "sha256: expected 64 hex digits");
+        return;
+    }
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_document_bytes_for(acsa__server_reader(req), req->peer, hash,
+                                                  &bytes, &len, &err);
+    if (rc != ACSA_OK) {
+        acsa__server_problem_rc(req, rc, &err);
+        return;
+    }
+    acsa__server_response_text(req, 200, "application/octet-stream", (char *)bytes, len);
+}
+
+void acsa__server_route_sync_document_get(struct request *req)
+{
+    document_bytes_reply(req);
+    acsa__server_sync_sign_reply(acsa__server_reader(req), req);
+}
+
+static enum acsa_rc job_document_bytes(struct acsa_app *app, struct request *req)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    bool fresh = false;
+    enum acsa_rc rc = acsa_app_document_bytes_take(app, req->peer, (const uint8_t *)req->body,
+                                                   req->body_size, NULL, &fresh, &err);
+    if (rc == ACSA_OK) {
+        acsa__server_response_json(req, 200, json_pack("{s:b}", "taken", fresh ? 1 : 0));
+    } else {
+        acsa__server_problem_rc(req, rc, &err);
+    }
+    acsa__server_sync_sign_reply(app, req);
+    return rc;
+}
+
+void acsa__server_route_sync_documents_post(struct request *req)
+{
+    acsa__server_submit(req, job_document_bytes, NULL, NULL);
 }

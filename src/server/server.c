@@ -402,6 +402,11 @@ static bool body_admitted(struct request *req, const struct framing *f)
 {
     if (req->route->access == ROUTE_PEER) {
         req->body_max = ACSA_BATCH_BYTES_MAX;  /* A record batch from a partner node. */
+    } else if (req->route->handler == acsa__server_route_documents_upload && req->signed_in) {
+        /* A document: up to ACSA_DOCUMENT_BYTES_MAX, once the headers showed who may send it. */
+        if (!acsa__server_documents_upload_admit(req)) {
+            return false;
+        }
     } else {
         req->body_max = req->signed_in ? SERVER_BODY_MAX : SERVER_ANON_BODY_MAX;
     }

@@ -216,6 +216,16 @@ void acsa__server_route_sync_fingerprints(struct request *req);
 void acsa__server_route_sync_facts(struct request *req);
 void acsa__server_route_sync_balance(struct request *req);
 void acsa__server_route_sync_agreements(struct request *req);
+void acsa__server_route_sync_documents_pending(struct request *req);
+/* routes_documents.c: supporting documents. upload_admit runs on the headers of an upload
+ * (CSRF, the order, the user's right to attach, the query) and raises its body limit; false
+ * after answering. */
+bool acsa__server_documents_upload_admit(struct request *req);
+void acsa__server_route_documents_upload(struct request *req);
+void acsa__server_route_documents_list(struct request *req);
+void acsa__server_route_document_get(struct request *req);
+void acsa__server_route_sync_document_get(struct request *req);
+void acsa__server_route_sync_documents_post(struct request *req);
 void acsa__server_route_peers_list(struct request *req);
 void acsa__server_route_quarantine_list(struct request *req);
 void acsa__server_route_quarantine_resolve(struct request *req);

@@ -23,7 +23,7 @@ struct acsa_store_copy_vtbl; /* store_copy.h */
 
 /* The interface version a backend is built against: acsa_store_open refuses a backend whose
  * vtable carries another. Raise it with every change to a table below. */
-#define ACSA_STORE_INTERFACE_VERSION 11
+#define ACSA_STORE_INTERFACE_VERSION 12
 
 /* Every function returns ACSA_OK, ACSA_ENOTFOUND (a get that found nothing), ACSA_EEXISTS
  * (a unique key taken), ACSA_ESTORAGE (the backend failed: the message is in err) or
@@ -362,6 +362,26 @@ struct acsa_store_sync {
      * release it with acsa_free. */
     enum acsa_rc (*snapshot_get)(struct acsa_store *store, const char *party,
                                  struct acsa_snapshot_row *out, struct acsa_error *err);
+
+    /* ---- Version 12: supporting documents. References are append-only; the bytes are kept
+     * once per SHA-256, and may arrive after the reference (a partner's). */
+    /* Adds a reference from origin (EEXISTS if its id is taken). */
+    enum acsa_rc (*document_add)(struct acsa_store *store, const struct acsa_document_ref *ref,
+                                 const char *origin, struct acsa_error *err);
+    /* One reference by id (ENOTFOUND if none), with whether its bytes are here. */
+    enum acsa_rc (*document_get)(struct acsa_store *store, const char *id,
+                                 struct acsa_document_row *out, struct acsa_error *err);
+    /* The references of an order by line and id; number "" every reference, by id; with
+     * pending set, only those whose bytes are not here. */
+    enum acsa_rc (*document_list)(struct acsa_store *store, const char *number, bool pending,
+                                  acsa_document_cb cb, void *ctx, struct acsa_error *err);
+    /* Keeps bytes under their SHA-256 (the caller computed it); bytes held already are kept
+     * as they are (ACSA_OK). */
+    enum acsa_rc (*blob_put)(struct acsa_store *store, const uint8_t sha256[ACSA_HASH_SIZE],
+                             const uint8_t *bytes, size_t len, struct acsa_error *err);
+    /* The bytes of sha256 (ENOTFOUND if not here); *out is the caller's: acsa_free it. */
+    enum acsa_rc (*blob_get)(struct acsa_store *store, const uint8_t sha256[ACSA_HASH_SIZE],
+                             uint8_t **out, size_t *out_len, struct acsa_error *err);
 };
 
 struct acsa_store_vtbl {

@@ -17,6 +17,7 @@ static const char *const known_tables[] = {
     "api_tokens", "login_failures", "idempotency", "audit", "peers", "batches", "records",
     "quarantine", "invoices", "invoice_sequences", "grants", "agreement_versions",
     "agreement_events", "quarantine_decisions", "peer_snapshots",
+    "document_blobs", "documents",
 };
 
 const char *const *acsa_store_copy_tables(size_t *out_count)

@@ -332,6 +332,11 @@ static const struct acsa_store_sync pg_sync = {
     .batch_of_record = acsa__pg_batch_of_record,
     .snapshot_put = acsa__pg_snapshot_put,
     .snapshot_get = acsa__pg_snapshot_get,
+    .document_add = acsa__pg_document_add,
+    .document_get = acsa__pg_document_get,
+    .document_list = acsa__pg_document_list,
+    .blob_put = acsa__pg_blob_put,
+    .blob_get = acsa__pg_blob_get,
 };
 
 static const struct acsa_store_vtbl pg_vtbl = {

@@ -124,6 +124,11 @@ enum acsa__pg_slot {
     ACSA__PG_USER_GET,
     ACSA__PG_USER_LIST,
     ACSA__PG_USER_REVOKE_TOKENS,
+    ACSA__PG_DOCUMENT_ADD,
+    ACSA__PG_DOCUMENT_GET,
+    ACSA__PG_DOCUMENT_LIST,
+    ACSA__PG_BLOB_PUT,
+    ACSA__PG_BLOB_GET,
     ACSA__PG_SLOT_COUNT
 };
 
@@ -565,5 +570,17 @@ enum acsa_rc acsa__pg_snapshot_put(struct acsa_store *store,
                                    struct acsa_error *err);
 enum acsa_rc acsa__pg_snapshot_get(struct acsa_store *store, const char *party,
                                    struct acsa_snapshot_row *out, struct acsa_error *err);
+
+/* store_pg_documents.c: supporting documents and their bytes. */
+enum acsa_rc acsa__pg_document_add(struct acsa_store *store, const struct acsa_document_ref *ref,
+                                   const char *origin, struct acsa_error *err);
+enum acsa_rc acsa__pg_document_get(struct acsa_store *store, const char *id,
+                                   struct acsa_document_row *out, struct acsa_error *err);
+enum acsa_rc acsa__pg_document_list(struct acsa_store *store, const char *number, bool pending,
+                                    acsa_document_cb cb, void *ctx, struct acsa_error *err);
+enum acsa_rc acsa__pg_blob_put(struct acsa_store *store, const uint8_t sha256[ACSA_HASH_SIZE],
+                               const uint8_t *bytes, size_t len, struct acsa_error *err);
+enum acsa_rc acsa__pg_blob_get(struct acsa_store *store, const uint8_t sha256[ACSA_HASH_SIZE],
+                               uint8_t **out, size_t *out_len, struct acsa_error *err);
 
 #endif

@@ -235,6 +235,22 @@ static const char *const migration_balances[] = {
     "CREATE TRIGGER postings_balance AFTER INSERT ON postings\n"
     "    FOR EACH ROW EXECUTE FUNCTION acsa_balance_post()",
     APPEND_ONLY("balances", "delete", "balances follow the postings, which are append-only"),
+/* Migration 3 (supporting documents, SQLite's migration 12): references, append-only, and their bytes kept once per
+ * SHA-256; a partner's reference may arrive before its bytes. */
+static const char *const migration_documents[] = {
+    "CREATE TABLE document_blobs (\n"
+    "    sha256 BYTEA PRIMARY KEY, size BIGINT NOT NULL CHECK (size > 0),\n"
+    "    bytes BYTEA NOT NULL)",
+    "CREATE TABLE documents (\n"
+    "    id " TX " PRIMARY KEY, order_number " TX " NOT NULL REFERENCES orders (number),\n"
+    "    line BIGINT NOT NULL, kind " TX " NOT NULL, sha256 BYTEA NOT NULL,\n"
+    "    size BIGINT NOT NULL, content_type " TX " NOT NULL, actor " TX " NOT NULL,\n"
+    "    at_s BIGINT NOT NULL, origin " TX " NOT NULL)",
+    "CREATE INDEX documents_order ON documents (order_number, line, id)",
+    "CREATE INDEX documents_sha256 ON documents (sha256)",
+    APPEND_ONLY("documents", "update", "documents are append-only"),
+    APPEND_ONLY("documents", "delete", "documents are append-only"),
+    APPEND_ONLY("document_blobs", "update", "document bytes are append-only"),
 };
 
 struct migration {
@@ -246,6 +262,7 @@ struct migration {
 static const struct migration migrations[] = {
     {migration_1, sizeof(migration_1) / sizeof(migration_1[0])},
     {migration_balances, sizeof(migration_balances) / sizeof(migration_balances[0])},
+    {migration_documents, sizeof(migration_documents) / sizeof(migration_documents[0])},
 };
 
 #define MIGRATION_COUNT ((int64_t)(sizeof(migrations) / sizeof(migrations[0])))

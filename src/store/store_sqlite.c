@@ -625,6 +625,11 @@ static const struct acsa_store_sync sqlite_sync = {
     .batch_of_record = acsa__sqlite_batch_of_record,
     .snapshot_put = acsa__sqlite_snapshot_put,
     .snapshot_get = acsa__sqlite_snapshot_get,
+    .document_add = acsa__sqlite_document_add,
+    .document_get = acsa__sqlite_document_get,
+    .document_list = acsa__sqlite_document_list,
+    .blob_put = acsa__sqlite_blob_put,
+    .blob_get = acsa__sqlite_blob_get,
 };
 
 static const struct acsa_store_vtbl sqlite_vtbl = {

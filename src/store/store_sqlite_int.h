@@ -122,6 +122,11 @@ enum acsa__sqlite_slot {
     ACSA__SQLITE_TOTALS_UNLIQUIDATED,
     ACSA__SQLITE_TOTALS_BY_METHOD,
     ACSA__SQLITE_TOTALS_YEARLY,
+    ACSA__SQLITE_DOCUMENT_ADD,
+    ACSA__SQLITE_DOCUMENT_GET,
+    ACSA__SQLITE_DOCUMENT_LIST,
+    ACSA__SQLITE_BLOB_PUT,
+    ACSA__SQLITE_BLOB_GET,
     ACSA__SQLITE_SLOT_COUNT
 };
 
@@ -636,5 +641,20 @@ enum acsa_rc acsa__sqlite_statement(struct acsa_store *store, const char *partne
 enum acsa_rc acsa__sqlite_order_totals(struct acsa_store *store,
                                        const struct acsa_totals_query *query, acsa_totals_cb cb,
                                        void *ctx, struct acsa_error *err);
+/* store_sqlite_documents.c: supporting documents and their bytes. */
+enum acsa_rc acsa__sqlite_document_add(struct acsa_store *store,
+                                       const struct acsa_document_ref *ref, const char *origin,
+                                       struct acsa_error *err);
+enum acsa_rc acsa__sqlite_document_get(struct acsa_store *store, const char *id,
+                                       struct acsa_document_row *out, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_document_list(struct acsa_store *store, const char *number,
+                                        bool pending, acsa_document_cb cb, void *ctx,
+                                        struct acsa_error *err);
+enum acsa_rc acsa__sqlite_blob_put(struct acsa_store *store,
+                                   const uint8_t sha256[ACSA_HASH_SIZE], const uint8_t *bytes,
+                                   size_t len, struct acsa_error *err);
+enum acsa_rc acsa__sqlite_blob_get(struct acsa_store *store,
+                                   const uint8_t sha256[ACSA_HASH_SIZE], uint8_t **out,
+                                   size_t *out_len, struct acsa_error *err);
 
 #endif

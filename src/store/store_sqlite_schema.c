@@ -534,6 +534,36 @@ static const char *const migration_balances[] = {
 #undef PART_LO
 #undef PART_MID
 #undef PART_HI
+/* Migration 12 (supporting documents): the references of documents, append-only, and their
+ * bytes kept once per SHA-256. A partner's reference may arrive before its bytes, so a
+ * reference does not require them (no foreign key to document_blobs). */
+static const char *const migration_documents[] = {
+    "CREATE TABLE document_blobs (\n"
+    "    sha256 BLOB PRIMARY KEY,\n"
+    "    size INTEGER NOT NULL CHECK (size > 0),\n"
+    "    bytes BLOB NOT NULL\n"
+    ")",
+    "CREATE TABLE documents (\n"
+    "    id TEXT PRIMARY KEY,\n"
+    "    order_number TEXT NOT NULL REFERENCES orders (number),\n"
+    "    line INTEGER NOT NULL,\n"
+    "    kind TEXT NOT NULL,\n"
+    "    sha256 BLOB NOT NULL,\n"
+    "    size INTEGER NOT NULL,\n"
+    "    content_type TEXT NOT NULL,\n"
+    "    actor TEXT NOT NULL,\n"
+    "    at_s INTEGER NOT NULL,\n"
+    "    origin TEXT NOT NULL\n"
+    ")",
+    "CREATE INDEX documents_order ON documents (order_number, line, id)",
+    "CREATE INDEX documents_sha256 ON documents (sha256)",
+    "CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents\n"
+    "BEGIN SELECT RAISE(ABORT, 'documents are append-only'); END",
+    "CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents\n"
+    "BEGIN SELECT RAISE(ABORT, 'documents are append-only'); END",
+    "CREATE TRIGGER document_blobs_no_update BEFORE UPDATE ON document_blobs\n"
+    "BEGIN SELECT RAISE(ABORT, 'document bytes are append-only'); END",
+};
 
 /* Numbered from 1 by position. Append only: never edit or reorder a shipped entry. */
 static const struct migration migrations[] = {
@@ -549,6 +579,7 @@ static const struct migration migrations[] = {
     {migration_order_views, sizeof(migration_order_views) / sizeof(migration_order_views[0])},
     {migration_order_dated, sizeof(migration_order_dated) / sizeof(migration_order_dated[0])},
     {migration_balances, sizeof(migration_balances) / sizeof(migration_balances[0])},
+    {migration_documents, sizeof(migration_documents) / sizeof(migration_documents[0])},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -20,6 +20,8 @@
 #define ACSA_SYNC_FACTS "/sync/v1/facts"
 #define ACSA_SYNC_BALANCE "/sync/v1/balance"
 #define ACSA_SYNC_AGREEMENTS "/sync/v1/agreements"
+#define ACSA_SYNC_DOCUMENTS "/sync/v1/documents"                 /* POST: bytes; GET /{sha256} */
+#define ACSA_SYNC_DOCUMENTS_PENDING "/sync/v1/documents/pending" /* Hashes the node lacks. */
 
 /* A response of the partner node. */
 struct acsa_sync_response {
@@ -65,6 +67,9 @@ struct acsa_sync_report {
     uint64_t received_quarantined;
     int64_t acked_through;       /* Our records it holds, after the exchange. */
     int64_t received_through;    /* Its records we hold, after the exchange. */
+    uint32_t documents_sent;     /* Files of our documents it took in. */
+    uint32_t documents_received; /* Files of its documents taken in here. */
+    uint32_t documents_refused;  /* Files refused, here or there (hash, size, no record). */
 };
 
 /* Called after each batch: phase "push" or "pull", records so far in that phase. */
@@ -234,5 +239,12 @@ json_t *acsa_reconcile_snapshot_json(const struct acsa_reconcile_snapshot *seen)
 json_t *acsa_sync_report_json(const struct acsa_sync_report *report);
 /** {sender, receiver, after, through, ack, records, applied, duplicates, quarantined}. */
 json_t *acsa_batch_result_json(const struct acsa_batch_result *result);
+
+/** The partner's documents whose bytes this node lacks, as the answer to GET
+ * /sync/v1/documents/pending: one SHA-256 as hex a line, of documents whose record party
+ * signed. */
+ACSA_NODISCARD enum acsa_rc acsa_sync_documents_pending(struct acsa_app *app, const char *party,
+                                                        struct acsa_sync_buf *out,
+                                                        struct acsa_error *err);
 
 #endif

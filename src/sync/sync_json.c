@@ -86,7 +86,8 @@ json_t *acsa_reconcile_snapshot_json(const struct acsa_reconcile_snapshot *seen)
 
 json_t *acsa_sync_report_json(const struct acsa_sync_report *r)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "batches_sent",
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                     "batches_sent",
                      (json_int_t)r->batches_sent, "sent", (json_int_t)r->sent,
                      "sent_duplicates", (json_int_t)r->sent_duplicates, "sent_quarantined",
                      (json_int_t)r->sent_quarantined, "batches_received",
@@ -94,7 +95,10 @@ json_t *acsa_sync_report_json(const struct acsa_sync_report *r)
                      "received_duplicates", (json_int_t)r->received_duplicates,
                      "received_quarantined", (json_int_t)r->received_quarantined,
                      "acked_through", (json_int_t)r->acked_through, "received_through",
-                     (json_int_t)r->received_through);
+                     (json_int_t)r->received_through, "documents_sent",
+                     (json_int_t)r->documents_sent, "documents_received",
+                     (json_int_t)r->documents_received, "documents_refused",
+                     (json_int_t)r->documents_refused);
 }
 
 json_t *acsa_batch_result_json(const struct acsa_batch_result *r)

@@ -342,6 +342,7 @@ db_is_pg "$DB" || sqlite3 "$DB" "DROP TRIGGER postings_balance; DROP TABLE balan
     BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
     DROP TABLE peer_snapshots; ALTER TABLE events DROP COLUMN corrected_step;
     ALTER TABLE orders DROP COLUMN last_step_on;
+    DROP TABLE documents; DROP TABLE document_blobs;
     DELETE FROM schema_migrations WHERE version >= 7;"
 run balance --partner JP --json
 expect_exit 0

@@ -15,9 +15,9 @@
 
 /* Every entry of struct acsa_store_vtbl, in its order: one forwarder each. The version and
  * the count of function pointers must match the interface (raise them with it). */
-#define FAULT_ENTRIES 85
+#define FAULT_ENTRIES 90
 #define FUNCTIONS(type) (sizeof(type) / sizeof(void (*)(void)))
-_Static_assert(ACSA_STORE_INTERFACE_VERSION == 11,
+_Static_assert(ACSA_STORE_INTERFACE_VERSION == 12,
                "the store interface changed: forward its new entries in store_fault.c");
 _Static_assert(FUNCTIONS(struct acsa_store_ledger) + FUNCTIONS(struct acsa_store_accounts) +
                        FUNCTIONS(struct acsa_store_sync) +
@@ -965,6 +965,58 @@ static enum acsa_rc fault_snapshot_get(struct acsa_store *store, const char *par
     }
     return f->inner->vtbl->sync->snapshot_get(f->inner, party, out, err);
 }
+static enum acsa_rc fault_document_add(struct acsa_store *store,
+                                       const struct acsa_document_ref *ref, const char *origin,
+                                       struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "document_add", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->sync->document_add(f->inner, ref, origin, err);
+}
+
+static enum acsa_rc fault_document_get(struct acsa_store *store, const char *id,
+                                       struct acsa_document_row *out, struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "document_get", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->sync->document_get(f->inner, id, out, err);
+}
+
+static enum acsa_rc fault_document_list(struct acsa_store *store, const char *number,
+                                        bool pending, acsa_document_cb cb, void *ctx,
+                                        struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "document_list", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->sync->document_list(f->inner, number, pending, cb, ctx, err);
+}
+
+static enum acsa_rc fault_blob_put(struct acsa_store *store, const uint8_t sha256[32],
+                                   const uint8_t *bytes, size_t len, struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "blob_put", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->sync->blob_put(f->inner, sha256, bytes, len, err);
+}
+
+static enum acsa_rc fault_blob_get(struct acsa_store *store, const uint8_t sha256[32],
+                                   uint8_t **out, size_t *out_len, struct acsa_error *err)
+{
+    struct acsa_store_fault *f = fault_of(store);
+    if (fault_hit(f, "blob_get", err)) {
+        return ACSA_ESTORAGE;
+    }
+    return f->inner->vtbl->sync->blob_get(f->inner, sha256, out, out_len, err);
+}
+
 static const struct acsa_store_ledger fault_ledger = {
     .agreement_put = fault_agreement_put,
     .agreement_get = fault_agreement_get,
@@ -1051,6 +1103,11 @@ static const struct acsa_store_sync fault_sync = {
     .batch_of_record = fault_batch_of_record,
     .snapshot_put = fault_snapshot_put,
     .snapshot_get = fault_snapshot_get,
+    .document_add = fault_document_add,
+    .document_get = fault_document_get,
+    .document_list = fault_document_list,
+    .blob_put = fault_blob_put,
+    .blob_get = fault_blob_get,
 };
 
 static const struct acsa_store_vtbl fault_vtbl = {

@@ -423,6 +423,7 @@ static void test_migration_carries_limits_over(void **state)
         "DROP TABLE peer_snapshots; ALTER TABLE events DROP COLUMN corrected_step;"
         "ALTER TABLE orders DROP COLUMN last_step_on;"
         "DROP TRIGGER postings_balance; DROP TABLE balances;"
+        "DROP TABLE documents; DROP TABLE document_blobs;"
         "DROP TRIGGER postings_no_delete;"
         "DELETE FROM postings WHERE account LIKE 'committed%';"
         "CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings "

@@ -256,6 +256,17 @@ static void spec_write(struct spec *s, const struct acsa_record *r)
         s_text(s, "reason", r->life.reason);
         s_text(s, "document", r->life.document);
         break;
+    case ACSA_RECORD_DOCUMENT:
+        s_text(s, "id", r->document.id);
+        s_text(s, "number", r->document.number);
+        s_uint(s, "line", r->document.line, 4);
+        s_text(s, "document_kind", acsa_document_kind_name(r->document.kind));
+        s_bytes(s, "sha256", r->document.sha256, 32);
+        s_uint(s, "size", (uint64_t)r->document.size, 8);
+        s_text(s, "content_type", r->document.content_type);
+        s_text(s, "actor", r->document.actor);
+        s_uint(s, "at", (uint64_t)r->document.at_s, 8);
+        break;
     }
 }
 
@@ -428,6 +439,25 @@ static void make_agreement(struct acsa_record *r, enum acsa_agreement_action act
     if (action == ACSA_AGREEMENT_AMEND) {
         snprintf(f->document, sizeof(f->document), "{\n  \"id\": \"IN-JP-2020\"\n}");
     }
+}
+
+/* A document record: JP's fuel ticket for line 2 of an order. */
+static void make_document(struct acsa_record *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_DOCUMENT;
+    snprintf(r->origin, sizeof(r->origin), "JP");
+    r->seq = 12;
+    struct acsa_document_ref *d = &r->document;
+    snprintf(d->id, sizeof(d->id), "JP-DOC-2024-000001");
+    snprintf(d->number, sizeof(d->number), "IN-JP-2024-000001");
+    d->line = 2;
+    d->kind = ACSA_DOCUMENT_FUEL_TICKET;
+    memset(d->sha256, 0xAB, sizeof(d->sha256));
+    d->size = 1234;
+    snprintf(d->content_type, sizeof(d->content_type), "image/png");
+    snprintf(d->actor, sizeof(d->actor), "Lt K. Sato");
+    d->at_s = 1718000000;
 }
 
 /* What one test works on; on the heap because records and orders are large. */
@@ -792,6 +822,48 @@ static void test_agreement_record_ranges(void **state)
     assert_string_equal(acsa_agreement_action_name((enum acsa_agreement_action)0), "");
 }
 
+/* Record kind 6: the layout is the spec's, and every value out of range is refused, a size
+ * over the bound above all (a partner naming a huge file is refused before any byte). */
+static void test_document_record(void **state)
+{
+    struct fixture *f = *state;
+    make_document(&f->record);
+    round_trip(f, &f->record);
+    assert_string_equal(f->decoded.document.id, "JP-DOC-2024-000001");
+    assert_int_equal(f->decoded.document.size, 1234);
+    make_document(&f->record);
+    f->record.document.size = (int64_t)ACSA_RECORD_DOCUMENT_BYTES_MAX + 1;
+    expect_range_refused(f, "size", "a size over the bound");
+    make_document(&f->record);
+    f->record.document.size = 0;
+    expect_range_refused(f, "size", "an empty document");
+    make_document(&f->record);
+    snprintf(f->record.document.id, sizeof(f->record.document.id), "IN-DOC-2024-000001");
+    expect_range_refused(f, "id", "an id of the other node's series");
+    make_document(&f->record);
+    f->record.document.line = 0;
+    expect_range_refused(f, "line", "line 0");
+    make_document(&f->record);
+    f->record.document.line = 65;
+    expect_range_refused(f, "line", "line 65");
+    make_document(&f->record);
+    snprintf(f->record.document.content_type, sizeof(f->record.document.content_type),
+             "text/html");
+    expect_range_refused(f, "content_type", "an HTML document");
+    make_document(&f->record);
+    f->record.document.at_s = -1;
+    expect_range_refused(f, "at", "a time before 1970");
+    make_document(&f->record);
+    f->record.document.actor[0] = '\0';
+    expect_range_refused(f, "actor", "no actor");
+    make_document(&f->record);
+    f->record.document.kind = (enum acsa_document_kind)9;
+    size_t len = 0;
+    assert_int_equal(acsa_record_encode(&f->record, f->buf, sizeof(f->buf), &len, &f->err),
+                     ACSA_EUSAGE);
+    assert_string_equal(f->err.field, "document_kind");
+}
+
 /* The longest record there is: a create of 64 lines with every text at its longest.
  * record.h promises that ACSA_RECORD_MAX always suffices. */
 static void test_longest_create_fits(void **state)
@@ -875,7 +947,7 @@ static void test_encode_refusals(void **state)
     make_unit(&f->record);
     f->record.kind = (enum acsa_record_kind)0;
     expect_encode_usage(f, &f->record, "kind");
-    f->record.kind = (enum acsa_record_kind)6;
+    f->record.kind = (enum acsa_record_kind)7;
     expect_encode_usage(f, &f->record, "kind");
 }
 
@@ -961,7 +1033,7 @@ static const uint8_t LONG_32[] = {0, 32, 'I', 'N', '-', 'J', 'P', '-', '2', '0',
 static const struct bad_case BAD_CASES[] = {
     /* The header. */
     {BASE_SUBMIT, "kind", B(0), "kind", "kind 0"},
-    {BASE_SUBMIT, "kind", B(6), "kind", "kind 6"},
+    {BASE_SUBMIT, "kind", B(7), "kind", "kind 7"},
     {BASE_UNIT, "kind", B(0xFF), "kind", "kind 255"},
     {BASE_SUBMIT, "origin", B(0, 2, 'i', 'n'), "origin", "lower-case origin"},
     {BASE_SUBMIT, "origin", B(0, 0), "origin", "empty origin"},
@@ -1769,6 +1841,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip_reference_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_agreement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_agreement_record_ranges, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_document_record, setup, teardown),
         cmocka_unit_test_setup_teardown(test_longest_create_fits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_step_out_of_range, setup, teardown),

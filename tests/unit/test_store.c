@@ -1851,6 +1851,72 @@ static void test_record_chain(void **state)
                      ACSA_ENOTFOUND);
 }
 
+static enum acsa_rc collect_document(void *ctx, const struct acsa_document_row *row)
+{
+    char *ids = ctx;
+    size_t used = strlen(ids);
+    snprintf(ids + used, 256 - used, "%s%s:%u:%d", used > 0 ? " " : "", row->ref.id,
+             row->ref.line, row->have_bytes ? 1 : 0);
+    return ACSA_OK;
+}
+
+/* Supporting documents: references by order and line, their bytes once per SHA-256 (a
+ * reference may come before its bytes), ids unique, references append-only. */
+static void test_documents(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_sync *s = f->store->vtbl->sync;
+    create_order(f, &f->order, ACSA_METHOD_CASH, "IN", "JP", 1);
+    struct acsa_document_ref d;
+    memset(&d, 0, sizeof(d));
+    snprintf(d.id, sizeof(d.id), "IN-DOC-2024-000002");
+    snprintf(d.number, sizeof(d.number), "%s", f->order.number);
+    d.line = 2;
+    d.kind = ACSA_DOCUMENT_RECEIPT;
+    memset(d.sha256, 7, sizeof(d.sha256));
+    d.size = 5;
+    snprintf(d.content_type, sizeof(d.content_type), "application/pdf");
+    snprintf(d.actor, sizeof(d.actor), "PO Tanaka");
+    d.at_s = 1718000000;
+    assert_int_equal(s->document_add(f->store, &d, "IN", &f->err), ACSA_OK);
+    assert_int_equal(s->document_add(f->store, &d, "IN", &f->err), ACSA_EEXISTS);
+    snprintf(d.id, sizeof(d.id), "JP-DOC-2024-000001");
+    d.line = 1;
+    memset(d.sha256, 8, sizeof(d.sha256));
+    assert_int_equal(s->document_add(f->store, &d, "JP", &f->err), ACSA_OK);
+    char ids[256] = "";
+    assert_int_equal(s->document_list(f->store, f->order.number, false, collect_document, ids,
+                                      &f->err), ACSA_OK);
+    assert_string_equal(ids, "JP-DOC-2024-000001:1:0 IN-DOC-2024-000002:2:0");
+    uint8_t hash[ACSA_HASH_SIZE];
+    memset(hash, 7, sizeof(hash));
+    const uint8_t bytes[] = "%PDF-";
+    assert_int_equal(s->blob_put(f->store, hash, bytes, 5, &f->err), ACSA_OK);
+    assert_int_equal(s->blob_put(f->store, hash, bytes, 5, &f->err), ACSA_OK); /* Kept once. */
+    ids[0] = '\0';
+    assert_int_equal(s->document_list(f->store, "", true, collect_document, ids, &f->err),
+                     ACSA_OK);
+    assert_string_equal(ids, "JP-DOC-2024-000001:1:0");
+    struct acsa_document_row row;
+    assert_int_equal(s->document_get(f->store, "IN-DOC-2024-000002", &row, &f->err), ACSA_OK);
+    assert_true(row.have_bytes);
+    assert_string_equal(row.origin, "IN");
+    assert_string_equal(row.ref.actor, "PO Tanaka");
+    assert_int_equal(row.ref.kind, ACSA_DOCUMENT_RECEIPT);
+    assert_int_equal(row.ref.at_s, 1718000000);
+    assert_int_equal(s->document_get(f->store, "IN-DOC-2024-000009", &row, &f->err),
+                     ACSA_ENOTFOUND);
+    uint8_t *out = NULL;
+    size_t len = 0;
+    assert_int_equal(s->blob_get(f->store, hash, &out, &len, &f->err), ACSA_OK);
+    assert_int_equal(len, 5);
+    assert_memory_equal(out, bytes, 5);
+    acsa_free(out);
+    memset(hash, 8, sizeof(hash));
+    assert_int_equal(s->blob_get(f->store, hash, &out, &len, &f->err), ACSA_ENOTFOUND);
+    assert_null(out);
+}
+
 /* A write transaction reads what it wrote, and after an inner level is rolled back, what was
  * there before: whatever a backend keeps of the rows it read goes with the writes undone. */
 static void test_transaction_reads_its_writes(void **state)
@@ -2063,6 +2129,7 @@ static int run_store_tests(void)
         cmocka_unit_test_setup_teardown(test_order_totals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_discards_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_record_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
         cmocka_unit_test_setup_teardown(test_transaction_reads_its_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_scans, setup, teardown),
 #if defined(ACSA_TEST_STORE_FAULT)
@@ -2078,7 +2145,8 @@ static int run_store_tests(void)
         NEED(ledger, event_list), NEED(ledger, order_list), NEED(ledger, order_list),
         NEED(ledger, order_list), NEED(ledger, balance), SQLITE_ONLY, NEED(ledger, balance),
         NEED(ledger, statement), NEED(ledger, order_totals), NEED(ledger, order_insert),
-        NEED(sync, chain_head_set), NEED(sync, record_last_seq), NEED(ledger, posting_list),
+        NEED(sync, chain_head_set), NEED(sync, document_add), NEED(sync, record_last_seq),
+        NEED(ledger, posting_list),
 #if defined(ACSA_TEST_STORE_FAULT)
         0, NEED(ledger, order_update),
 #endif

@@ -19,6 +19,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "app_reads.h"
 #include "app_int.h"
 #include "auth.h"
 #include "agreement_json.h"
@@ -2849,6 +2850,121 @@ static void test_finding2_hostile_records_quarantined(void **state)
     free(r);
 }
 
+/* A document record of IN's on order number, line 1, naming bytes of sha256 and size. */
+static void document_record(struct fixture *f, struct acsa_record *r, const char *id,
+                            const char *number, const uint8_t *bytes, size_t len)
+{
+    memset(r, 0, sizeof(*r));
+    r->kind = ACSA_RECORD_DOCUMENT;
+    memcpy(r->origin, "IN", 3);
+    r->seq = peer_of(f, &f->jp, "IN").received_through + 1;
+    struct acsa_document_ref *d = &r->document;
+    snprintf(d->id, sizeof(d->id), "%s", id);
+    snprintf(d->number, sizeof(d->number), "%s", number);
+    d->line = 1;
+    d->kind = ACSA_DOCUMENT_FUEL_TICKET;
+    crypto_hash_sha256(d->sha256, bytes, len);
+    d->size = (int64_t)len;
+    snprintf(d->content_type, sizeof(d->content_type), "image/png");
+    snprintf(d->actor, sizeof(d->actor), "CPO Das");
+    d->at_s = NOW;
+}
+
+/* Takes r in on JP as IN signed it; returns how many records applied. */
+static uint32_t take_signed(struct fixture *f, const struct acsa_record *r)
+{
+    uint8_t body[ACSA_RECORD_MAX];
+    size_t body_len = 0;
+    CHECK(f, acsa_record_encode(r, body, sizeof(body), &body_len, &f->err));
+    const uint8_t *bodies[1] = {body};
+    uint8_t *buf = NULL;
+    size_t len = make_batch("IN", "JP", r->seq - 1, r->seq, bodies, &body_len, 1, f->in.sk,
+                            &buf);
+    struct acsa_batch_result result;
+    CHECK(f, acsa_app_batch_import(f->jp.app, buf, len, "sync", NOW, &result, &f->err));
+    free(buf);
+    return result.applied;
+}
+
+/* Supporting documents as an attacker would send them: a record for an order or a line JP
+ * does not hold, a size over the bound, an id of another node's series, a replay of an id
+ * under a new number; bytes that do not hash to the record's SHA-256, bytes no record names,
+ * bytes of another size than the record says. Each is refused with its reason, none aborts,
+ * and the right bytes are then taken in once. */
+static void test_documents_hostile(void **state)
+{
+    struct fixture *f = *state;
+    struct acsa_order_draft d = draft_of(ACSA_METHOD_CASH, "IN", "JP", f->navy, f->jmsdf);
+    create_order(f, &f->in, &d, f->jimex, "Lt Iyer", f->number);
+    sync_nodes(f, &f->in, &f->jp);
+    struct acsa_record *r = calloc(1, sizeof(*r));
+    assert_non_null(r);
+    const uint8_t png[] = "\x89PNG\r\n\x1a\n a fuel ticket";
+    size_t png_len = sizeof(png) - 1;
+    document_record(f, r, "IN-DOC-2024-000001", "IN-JP-2024-000077", png, png_len);
+    expect_record_refused(f, r, "number: order IN-JP-2024-000077 of document "
+                          "IN-DOC-2024-000001 is not known here", "");
+    document_record(f, r, "IN-DOC-2024-000001", f->number, png, png_len);
+    r->document.line = 9;
+    expect_record_refused(f, r, "line: order", "");
+    document_record(f, r, "IN-DOC-2024-000001", f->number, png, png_len);
+    r->document.size = (int64_t)ACSA_RECORD_DOCUMENT_BYTES_MAX + 1;
+    expect_record_refused(f, r, "record.size: 20971521 is outside 1..20971520", "");
+    document_record(f, r, "JP-DOC-2024-000001", f->number, png, png_len);
+    expect_record_refused(f, r, "record.id: \"JP-DOC-2024-000001\" is not of the series IN-DOC-",
+                          "");
+    /* A proper one applies; its bytes are pending. */
+    document_record(f, r, "IN-DOC-2024-000001", f->number, png, png_len);
+    assert_int_equal(take_signed(f, r), 1);
+    struct acsa_document_row row;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    assert_int_equal(acsa_app_document_get(f->jp.app, "IN-DOC-2024-000001", &row, &bytes, &len,
+                                           &f->err), ACSA_ENOTFOUND);
+    assert_non_null(strstr(f->err.message, "have not arrived from IN"));
+    /* The same id again under a new record number: a replay. */
+    document_record(f, r, "IN-DOC-2024-000001", f->number, png, png_len);
+    expect_record_refused(f, r, "id: document IN-DOC-2024-000001 is held already", "");
+    /* Bytes that do not hash to what was named. */
+    bool fresh = false;
+    uint8_t forged[sizeof(png)];
+    memcpy(forged, png, sizeof(png));
+    forged[10] ^= 1;
+    assert_int_equal(acsa_app_document_bytes_take(f->jp.app, "IN", forged, png_len,
+                                                  row.ref.sha256, &fresh, &f->err),
+                     ACSA_EREFUSED);
+    assert_string_equal(f->err.field, "sha256");
+    /* Bytes that no record names. */
+    assert_int_equal(acsa_app_document_bytes_take(f->jp.app, "IN", forged, png_len, NULL,
+                                                  &fresh, &f->err), ACSA_EREFUSED);
+    assert_non_null(strstr(f->err.message, "no document record of IN names"));
+    /* Bytes the record names, from a node that did not sign it. */
+    assert_int_equal(acsa_app_document_bytes_take(f->jp.app, "FR", png, png_len, NULL, &fresh,
+                                                  &f->err), ACSA_EREFUSED);
+    /* A record naming the right hash with another size: its bytes are refused. */
+    const uint8_t pdf[] = "%PDF-1.7 a receipt";
+    document_record(f, r, "IN-DOC-2024-000002", f->number, pdf, sizeof(pdf) - 1);
+    r->document.size = 5;
+    snprintf(r->document.content_type, sizeof(r->document.content_type), "application/pdf");
+    assert_int_equal(take_signed(f, r), 1);
+    assert_int_equal(acsa_app_document_bytes_take(f->jp.app, "IN", pdf, sizeof(pdf) - 1, NULL,
+                                                  &fresh, &f->err), ACSA_EREFUSED);
+    assert_string_equal(f->err.field, "size");
+    /* The right bytes are taken in once; again they are a repeat. */
+    CHECK(f, acsa_app_document_bytes_take(f->jp.app, "IN", png, png_len, row.ref.sha256,
+                                          &fresh, &f->err));
+    assert_true(fresh);
+    CHECK(f, acsa_app_document_bytes_take(f->jp.app, "IN", png, png_len, NULL, &fresh,
+                                          &f->err));
+    assert_false(fresh);
+    CHECK(f, acsa_app_document_get(f->jp.app, "IN-DOC-2024-000001", &row, &bytes, &len,
+                                   &f->err));
+    assert_int_equal(len, png_len);
+    assert_memory_equal(bytes, png, png_len);
+    acsa_free(bytes);
+    free(r);
+}
+
 /* Finding 2, the node's own side: a line number given with a step that takes none (through the
  * application interface) is not the event's line, so the store's assert cannot see it, and the
  * record leaves without it: the partner takes it in. */
@@ -3107,6 +3223,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_quarantine_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finding2_hostile_records_quarantined, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_documents_hostile, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defect5_agreement_records_quarantined, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_defect6_unit_service_synced_and_judged, setup,

@@ -99,6 +99,19 @@ async function partner() {
     return france;
 }
 
+/* A supporting document (a PDF, told by its content) on line 1 of the order shared with
+ * France, attached once by the requester. */
+const PDF = '%PDF-1.7\n a receipt for the French order\n%%EOF\n';
+const DOCUMENT_KEYS = ['at', 'available', 'by', 'content_type', 'id', 'kind', 'line', 'order',
+    'origin', 'sha256', 'size'];
+let frenchDocument = null;
+async function frenchDoc() {
+    await partner();
+    frenchDocument ??= (await call('POST', `/api/orders/${france.order}/documents?line=1`
+        + '&kind=receipt', 'in-requester', { body: PDF })).json;
+    return frenchDocument;
+}
+
 let nation = null;
 /** This node's nation, as partner nodes name it in X-Acsa-To. */
 function nodeNation() {
@@ -154,9 +167,9 @@ const PEER_KEYS = ['acked_through', 'fingerprint', 'key', 'last_sync', 'party', 
     'url'];
 const QUARANTINE_KEYS = ['at', 'bytes', 'decision', 'id', 'order', 'peer', 'reason', 'seq',
     'status', 'tries', 'via', 'what'];
-const REPORT_KEYS = ['acked_through', 'batches_received', 'batches_sent', 'received',
-    'received_duplicates', 'received_quarantined', 'received_through', 'sent', 'sent_duplicates',
-    'sent_quarantined'];
+const REPORT_KEYS = ['acked_through', 'batches_received', 'batches_sent', 'documents_received',
+    'documents_refused', 'documents_sent', 'received', 'received_duplicates',
+    'received_quarantined', 'received_through', 'sent', 'sent_duplicates', 'sent_quarantined'];
 const SUMMARY_KEYS = ['agreement_rows', 'balance_rows', 'differing', 'missing_here',
     'missing_there', 'orders_here', 'orders_there'];
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -673,6 +686,40 @@ const SUCCESS = [
             'no facts of an order the partner does not share');
         assert.ok(rows.some(([, field, v]) => field === 'state' && v === 'draft'), r.text);
     } },
+    { route: 'POST /api/orders/{number}/documents', as: 'in-requester', prepare: partner,
+        path: () => `/api/orders/${france.order}/documents?line=1&kind=delivery-note`,
+        body: '%PDF-1.4 a delivery note', status: 201, check: (r) => {
+            assert.deepEqual(Object.keys(r.json).sort(), DOCUMENT_KEYS);
+            assert.deepEqual([r.json.order, r.json.line, r.json.kind, r.json.content_type,
+                r.json.available], [france.order, 1, 'delivery-note', 'application/pdf', true]);
+            assert.match(r.json.id, /^IN-DOC-\d{4}-\d{6}$/);
+        } },
+    { route: 'GET /api/orders/{number}/documents', as: 'in-requester', prepare: frenchDoc,
+        path: () => `/api/orders/${france.order}/documents`, status: 200, check: (r, d) => {
+            assert.equal(r.json.next_cursor, null);
+            assert.ok(r.json.items.some((i) => i.id === d.id), r.text);
+            assert.deepEqual(Object.keys(r.json.items[0]).sort(), DOCUMENT_KEYS);
+        } },
+    { route: 'GET /api/documents/{id}', as: 'in-requester', prepare: frenchDoc,
+        path: (d) => `/api/documents/${d.id}`, status: 200, check: (r, d) => {
+            assert.equal(r.headers.get('content-type'), 'application/pdf');
+            assert.equal(r.headers.get('content-disposition'),
+                `attachment; filename="${d.id}.pdf"`);
+            assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+            assert.equal(r.text, PDF);
+        } },
+    { route: 'GET /sync/v1/documents/pending', signed: true, status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/plain/);
+        assert.ok(lines(r.text).every((l) => /^[0-9a-f]{64}$/.test(l)), r.text);
+    } },
+    { route: 'GET /sync/v1/documents/{sha256}', signed: true, prepare: frenchDoc,
+        path: (d) => `/sync/v1/documents/${d.sha256}`, status: 200, check: (r) => {
+            assert.equal(r.text, PDF);
+        } },
+    { route: 'POST /sync/v1/documents', signed: true, prepare: frenchDoc, body: PDF,
+        status: 200, check: (r) => {
+            assert.deepEqual(r.json, { taken: false }); /* Held already: a repeat. */
+        } },
     { route: 'GET /sync/v1/balance', signed: true, status: 200, check: (r) => {
         assert.match(r.headers.get('content-type'), /^text\/plain/);
         assert.ok(lines(r.text).every((l) => /^[A-Z]{3}\t[a-z-]+\t-?\d+$/.test(l)), r.text);
