@@ -492,8 +492,8 @@ static int order_step(struct cli *cli, int argc, char **argv)
 
 int cmd_order(struct cli *cli, int argc, char **argv)
 {
-    enum { FIXED = 7 };
-    struct cli_verb verbs[FIXED + CLI_LEN(step_rules)] = {
+    /* The verbs that are not steps, then one per step (their summaries from step_rules). */
+    static const struct cli_verb fixed[] = {
         {"create", order_create, "raise an order (prints its number)"},
         {"list", cmd_order_list, "list orders, with filters"},
         {"show", cmd_order_show, "NUMBER: show an order, its lines, events and postings"},
@@ -505,6 +505,9 @@ int cmd_order(struct cli *cli, int argc, char **argv)
         {"attach", cmd_order_attach, "NUMBER: attach a supporting document to a line"},
         {"documents", cmd_order_documents, "NUMBER: the supporting documents of an order"},
     };
+    enum { FIXED = CLI_LEN(fixed) };
+    struct cli_verb verbs[FIXED + CLI_LEN(step_rules)];
+    memcpy(verbs, fixed, sizeof(fixed));
     for (size_t i = 0; i < CLI_LEN(step_rules); i++) {
         verbs[FIXED + i] = (struct cli_verb){acsa_step_name(step_rules[i].step), order_step,
                                              step_rules[i].summary};

@@ -235,8 +235,10 @@ static const char *const migration_balances[] = {
     "CREATE TRIGGER postings_balance AFTER INSERT ON postings\n"
     "    FOR EACH ROW EXECUTE FUNCTION acsa_balance_post()",
     APPEND_ONLY("balances", "delete", "balances follow the postings, which are append-only"),
-/* Migration 3 (supporting documents, SQLite's migration 12): references, append-only, and their bytes kept once per
- * SHA-256; a partner's reference may arrive before its bytes. */
+};
+
+/* Migration 3 (supporting documents, SQLite's migration 12): references, append-only, and
+ * their bytes kept once per SHA-256; a partner's reference may arrive before its bytes. */
 static const char *const migration_documents[] = {
     "CREATE TABLE document_blobs (\n"
     "    sha256 BYTEA PRIMARY KEY, size BIGINT NOT NULL CHECK (size > 0),\n"
