@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "document.h"
 #include "report.h"
 
 /* ---- Agreements met ------------------------------------------------------------------- */
@@ -318,15 +319,21 @@ static enum acsa_rc finding(struct missing_scan *scan, const struct acsa_order_s
     return scan->cb(scan->ctx, &item);
 }
 
-/* The place where the check of requirement 11 plugs in: each receipt line of the order
- * without a supporting document is a finding "no-document" naming the line. Supporting
- * documents are not stored by this version, so there is nothing to check yet; the
- * documents' store wires its lookup here. */
+/* Requirement 11: each receipt line of the order (a quantity received) without a supporting
+ * document is a finding "no-document" naming the line (acsa_document_lines_missing, the rule
+ * close_requires_documents applies at close). */
 static enum acsa_rc missing_documents(struct missing_scan *scan,
                                       const struct acsa_order_summary *o)
 {
-    (void)scan;
-    (void)o;
+    uint64_t with = 0;
+    ACSA_TRY(acsa__app_lines_with_documents(scan->app, o->number, &with, scan->err));
+    uint64_t missing = acsa_document_lines_missing(&scan->order, with);
+    for (uint32_t line = 1; line <= scan->order.line_count && line <= 64; line++) {
+        if ((missing >> (line - 1)) & 1u) {
+            ACSA_TRY(finding(scan, o, "no-document",
+                             "line %u received, no supporting document", (unsigned)line));
+        }
+    }
     return ACSA_OK;
 }
 

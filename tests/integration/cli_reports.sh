@@ -271,6 +271,19 @@ expect_stderr_contains "--year"
 
 # ---- missing ---------------------------------------------------------------------------------
 
+test_case "missing: every receipt line without a supporting document (requirement 11)"
+run report missing --as-of 2024-07-20 --json
+expect_json '[(x["check"], x["detail"]) for x in d if x["check"] == "no-document"]' \
+    '[["no-document","line 1 received, no supporting document"],["no-document","line 1 received, no supporting document"],["no-document","line 1 received, no supporting document"]]'
+UNDOCUMENTED=$(json_value '" ".join(x["number"] for x in d if x["check"] == "no-document")')
+printf '%%PDF-1.7\n delivery note\n%%%%EOF\n' >"$TEST_DIR/note.pdf"
+for number in $UNDOCUMENTED; do
+    run_ok order attach "$number" --line 1 --file "$TEST_DIR/note.pdf" --kind delivery-note \
+        --by "CPO Das"
+done
+run report missing --as-of 2024-07-20 --json
+expect_json '[x for x in d if x["check"] == "no-document"]' '[]'
+
 test_case "missing: an order not invoiced in time, a step by an official without a title"
 run report missing --as-of 2024-07-20
 expect_exit 0
