@@ -4,8 +4,8 @@
 
 import { h } from "./dom.js";
 
-/** A row of download links for kind ("orders", "lines", "postings" or "journal"), each of
- * formats [format, label], with the query's non-empty members. */
+/** A row of download links for kind ("orders", "lines", "postings", "documents" or
+ * "journal"), each of formats [format, label], with the query's non-empty members. */
 export function exportLinks(label, kind, formats, query = {}, test = `export-${kind}`) {
     const params = (format) => {
         const p = new URLSearchParams({ format });

@@ -111,7 +111,8 @@ export async function renderOrders(main, user, query) {
         exportLinks("Export orders:", "orders",
             [["csv", "CSV"], ["xlsx", "XLSX"], ["json", "JSON"]], filter),
         exportLinks("Lines:", "lines", [["csv", "CSV"], ["xlsx", "XLSX"]], filter),
-        exportLinks("Postings:", "postings", [["csv", "CSV"], ["xlsx", "XLSX"]], filter)));
+        exportLinks("Postings:", "postings", [["csv", "CSV"], ["xlsx", "XLSX"]], filter),
+        exportLinks("Documents:", "documents", [["csv", "CSV"], ["xlsx", "XLSX"]], filter)));
     const rows = [];
     const more = h("button", { type: "button", class: "more", test: "orders-more" }, "More");
     let cursor = null;

@@ -167,6 +167,108 @@ enum acsa_rc acsa_app_export_postings(struct acsa_app *app,
                                      to_day, posting_exported, &e, err);
 }
 
+/* ---- Documents -------------------------------------------------------------------------- */
+
+struct document_export {
+    struct acsa_app *app;
+    const struct acsa_user *viewer;
+    acsa_document_cb cb;
+    void *ctx;
+    struct acsa_error *err;
+};
+
+static enum acsa_rc documents_of_order(void *ctx, const struct acsa_order_summary *order)
+{
+    struct document_export *e = ctx;
+    if (!acsa_app_summary_visible(e->viewer, order)) {
+        return ACSA_OK;
+    }
+    return SYNC_STORE(e->app)->document_list(e->app->store, order->number, false, e->cb, e->ctx,
+                                             e->err);
+}
+
+enum acsa_rc acsa_app_export_documents(struct acsa_app *app,
+                                       const struct acsa_order_filter *filter,
+                                       const struct acsa_user *viewer, acsa_document_cb cb,
+                                       void *ctx, struct acsa_error *err)
+{
+    struct document_export e = {app, viewer, cb, ctx, err};
+    return LEDGER(app)->order_list(app->store, filter, documents_of_order, &e, err);
+}
+
+/* ---- Any table, as rows ------------------------------------------------------------------ */
+
+struct table_export {
+    struct acsa_export_row row;
+    acsa_export_row_cb cb;
+    void *ctx;
+};
+
+static enum acsa_rc order_row(void *ctx, const struct acsa_export_order *order)
+{
+    struct table_export *t = ctx;
+    acsa_export_order_row(order, &t->row);
+    return t->cb(t->ctx, &t->row);
+}
+
+static enum acsa_rc line_row(void *ctx, const struct acsa_order_line_row *line)
+{
+    struct table_export *t = ctx;
+    acsa_export_line_row(line, &t->row);
+    return t->cb(t->ctx, &t->row);
+}
+
+static enum acsa_rc posting_row(void *ctx, const struct acsa_posting_row *posting)
+{
+    struct table_export *t = ctx;
+    acsa_export_posting_row(posting, &t->row);
+    return t->cb(t->ctx, &t->row);
+}
+
+static enum acsa_rc document_row(void *ctx, const struct acsa_document_row *document)
+{
+    struct table_export *t = ctx;
+    struct acsa_export_document d = {.document = document};
+    acsa_export_document_row(&d, &t->row);
+    return t->cb(t->ctx, &t->row);
+}
+
+static enum acsa_rc table_rows(struct acsa_app *app, enum acsa_export_kind kind,
+                               const struct acsa_order_filter *filter,
+                               const struct acsa_user *viewer, int32_t from_day, int32_t to_day,
+                               struct table_export *t, struct acsa_error *err)
+{
+    switch (kind) {
+    case ACSA_EXPORT_ORDERS:
+        return acsa_app_export_orders(app, filter, viewer, order_row, t, err);
+    case ACSA_EXPORT_LINES:
+        return acsa_app_export_lines(app, filter, viewer, line_row, t, err);
+    case ACSA_EXPORT_DOCUMENTS:
+        return acsa_app_export_documents(app, filter, viewer, document_row, t, err);
+    case ACSA_EXPORT_POSTINGS:
+    case ACSA_EXPORT_KIND_COUNT:
+        break;
+    }
+    return acsa_app_export_postings(app, filter, viewer, from_day, to_day, posting_row, t, err);
+}
+
+enum acsa_rc acsa_app_export_table(struct acsa_app *app, enum acsa_export_kind kind,
+                                   const struct acsa_order_filter *filter,
+                                   const struct acsa_user *viewer, int32_t from_day,
+                                   int32_t to_day, acsa_export_row_cb cb, void *ctx,
+                                   struct acsa_error *err)
+{
+    struct table_export *t = acsa_calloc(1, sizeof(*t));
+    if (t == NULL) {
+        return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
+    }
+    t->cb = cb;
+    t->ctx = ctx;
+    enum acsa_rc rc = table_rows(app, kind, filter, viewer, from_day, to_day, t, err);
+    acsa_free(t);
+    return rc;
+}
+
 /* ---- The journal ------------------------------------------------------------------------ */
 
 struct journal_export {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* acsa export: orders, lines or postings as CSV, JSON or XLSX, and the journal of the ledger
+/* acsa export: orders, lines, postings or documents as CSV, JSON or XLSX, and the journal of the ledger
  * for ledger, hledger or beancount (ARCHITECTURE.md "Exports"). Rows stream from the
  * application's scans into a temporary file beside --out, which takes the name of --out only
  * once it is complete: an export that fails leaves nothing half-written. An existing --out is
@@ -31,14 +31,14 @@ struct export_job {
     const char *out;
     char *temp;                        /* The file being written, beside out. */
     struct acsa_export_writer *writer;
-    struct acsa_export_row row;
     uint64_t rows;
     struct acsa_error *err;
 };
 
-static enum acsa_rc row_done(struct export_job *job)
+static enum acsa_rc row_out(void *ctx, const struct acsa_export_row *row)
 {
-    ACSA_TRY(acsa_export_writer_row(job->writer, &job->row, job->err));
+    struct export_job *job = ctx;
+    ACSA_TRY(acsa_export_writer_row(job->writer, row, job->err));
     job->rows++;
     if (job->progress && job->rows % EXPORT_PROGRESS_EVERY == 0) {
         fprintf(stderr, "acsa: export: %llu rows\n", (unsigned long long)job->rows);
@@ -46,47 +46,12 @@ static enum acsa_rc row_done(struct export_job *job)
     return ACSA_OK;
 }
 
-static enum acsa_rc order_out(void *ctx, const struct acsa_export_order *order)
-{
-    struct export_job *job = ctx;
-    acsa_export_order_row(order, &job->row);
-    return row_done(job);
-}
-
-static enum acsa_rc line_out(void *ctx, const struct acsa_order_line_row *line)
-{
-    struct export_job *job = ctx;
-    acsa_export_line_row(line, &job->row);
-    return row_done(job);
-}
-
-static enum acsa_rc posting_out(void *ctx, const struct acsa_posting_row *posting)
-{
-    struct export_job *job = ctx;
-    acsa_export_posting_row(posting, &job->row);
-    return row_done(job);
-}
-
-static enum acsa_rc table_rows(struct acsa_app *app, struct export_job *job)
-{
-    switch (job->kind) {
-    case ACSA_EXPORT_ORDERS:
-        return acsa_app_export_orders(app, &job->filter, NULL, order_out, job, job->err);
-    case ACSA_EXPORT_LINES:
-        return acsa_app_export_lines(app, &job->filter, NULL, line_out, job, job->err);
-    case ACSA_EXPORT_POSTINGS:
-    case ACSA_EXPORT_KIND_COUNT:
-        break;
-    }
-    return acsa_app_export_postings(app, &job->filter, NULL, job->from_day, job->to_day,
-                                    posting_out, job, job->err);
-}
-
 static enum acsa_rc table_export(struct acsa_app *app, struct export_job *job)
 {
     ACSA_TRY(acsa_export_writer_open(job->format, job->kind, job->temp, job->excel,
                                      &job->writer, job->err));
-    enum acsa_rc rc = table_rows(app, job);
+    enum acsa_rc rc = acsa_app_export_table(app, job->kind, &job->filter, NULL, job->from_day,
+                                            job->to_day, row_out, job, job->err);
     struct acsa_export_writer *writer = job->writer;
     job->writer = NULL;
     if (rc != ACSA_OK) {
@@ -187,7 +152,7 @@ static int export_check(struct cli *cli, struct export_job *job, const char *kin
 {
     job->journal = strcmp(kind, "journal") == 0;
     if (!job->journal && !acsa_export_kind_parse(kind, &job->kind)) {
-        return cli_usage(cli, "KIND: one of orders, lines, postings, journal (not '%.40s')",
+        return cli_usage(cli, "KIND: one of orders, lines, postings, documents, journal (not '%.40s')",
                          kind);
     }
     if (job->journal ? !acsa_journal_format_parse(format, &job->journal_format)
@@ -258,7 +223,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
                 "only orders whose number or a line's description holds TEXT"),
     };
     struct cli_command cmd = {
-        "Exports orders, lines or postings (the order list's filters) as csv, json or xlsx, "
+        "Exports orders, lines, postings or documents (the order list's filters) as csv, json or xlsx, "
         "or the journal of the ledger for ledger, hledger or beancount, into FILE (written "
         "beside it, then renamed).",
         "KIND", 16, NULL, 0, options, CLI_LEN(options)};

@@ -26,10 +26,11 @@ static const struct cli_verb verbs[] = {
     {"balance", cmd_balance, "committed, owed and settled per partner and currency; net"},
     {"overdue", cmd_overdue, "orders past due with ageing; cash orders not invoiced in time"},
     {"convert-overdue", cmd_convert_overdue, "convert overdue in-kind obligations to cash"},
-    {"export", cmd_export, "orders | lines | postings | journal: files for spreadsheets and "
-                           "accounting tools"},
+    {"export", cmd_export, "orders | lines | postings | documents | journal: files for "
+                           "spreadsheets and accounting tools"},
     {"document", cmd_document, "get ID --out FILE: the bytes of a supporting document"},
-    {"report", cmd_report, "in-transit: lines issued and not received after transit_days"},
+    {"report", cmd_report, "statement | open | unliquidated | by-method | missing | yearly | "
+                           "in-transit: the reports of requirement 15"},
     {"user", cmd_user, "add | list | disable: the people who sign in to the server"},
     {"token", cmd_token, "create | revoke | list: API tokens for scripts"},
     {"audit", cmd_audit, "list | verify: the tamper-evident log of every command"},

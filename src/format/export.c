@@ -8,13 +8,16 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "auth_json.h"
+#include "document.h"
 #include "csv.h"
 #include "date.h"
 #include "json_text.h"
 #include "money.h"
 #include "xlsx.h"
 
-static const char *const kind_names[ACSA_EXPORT_KIND_COUNT] = {"orders", "lines", "postings"};
+static const char *const kind_names[ACSA_EXPORT_KIND_COUNT] = {"orders", "lines", "postings",
+                                                                 "documents"};
 static const char *const format_names[ACSA_EXPORT_FORMAT_COUNT] = {"csv", "json", "xlsx"};
 
 const char *acsa_export_kind_name(enum acsa_export_kind kind)
@@ -96,6 +99,13 @@ static const struct acsa_export_column posting_columns[] = {
     {"quantity", Q, 12},    {"line", ACSA_CELL_INT, 6},
 };
 
+static const struct acsa_export_column document_columns[] = {
+    {"id", T, 22},           {"order", T, 20},        {"line", ACSA_CELL_INT, 6},
+    {"kind", T, 14},         {"sha256", T, 66},       {"size", ACSA_CELL_INT, 10},
+    {"content_type", T, 16}, {"by", T, 22},           {"at", T, 21},
+    {"origin", T, 7},        {"available", ACSA_CELL_BOOL, 9},
+};
+
 #undef T
 #undef M
 #undef Q
@@ -115,6 +125,9 @@ const struct acsa_export_column *acsa_export_columns(enum acsa_export_kind kind,
     case ACSA_EXPORT_LINES:
         *out_count = sizeof(line_columns) / sizeof(line_columns[0]);
         return line_columns;
+    case ACSA_EXPORT_DOCUMENTS:
+        *out_count = sizeof(document_columns) / sizeof(document_columns[0]);
+        return document_columns;
     case ACSA_EXPORT_POSTINGS:
     case ACSA_EXPORT_KIND_COUNT:
         break;
@@ -202,6 +215,28 @@ void acsa_export_posting_row(const struct acsa_posting_row *r, struct acsa_expor
     put_money(row, p->amount_minor, cur != NULL ? cur->exponent : r->order.exponent);
     put_number(row, p->quantity_milli);
     put_number(row, p->line_no);
+}
+
+void acsa_export_document_row(struct acsa_export_document *d, struct acsa_export_row *row)
+{
+    const struct acsa_document_ref *ref = &d->document->ref;
+    for (size_t i = 0; i < sizeof(ref->sha256); i++) {
+        snprintf(d->sha256 + 2 * i, 3, "%02x", ref->sha256[i]);
+    }
+    _Static_assert(sizeof(d->at) >= ACSA_TIME_TEXT_SIZE, "room for a time");
+    acsa_time_format(ref->at_s, d->at);
+    row->count = 0;
+    put_text(row, ref->id);
+    put_text(row, ref->number);
+    put_number(row, ref->line);
+    put_text(row, acsa_document_kind_name(ref->kind));
+    put_text(row, d->sha256);
+    put_number(row, ref->size);
+    put_text(row, ref->content_type);
+    put_text(row, ref->actor);
+    put_text(row, d->at);
+    put_text(row, d->document->origin);
+    put_number(row, d->document->have_bytes ? 1 : 0);
 }
 
 /* ---- Writers --------------------------------------------------------------------------- */

@@ -19,6 +19,7 @@ enum acsa_export_kind {
     ACSA_EXPORT_ORDERS,    /* One row per order. */
     ACSA_EXPORT_LINES,     /* One row per order line. */
     ACSA_EXPORT_POSTINGS,  /* One row per ledger posting. */
+    ACSA_EXPORT_DOCUMENTS, /* One row per supporting document (its reference, not its bytes). */
     ACSA_EXPORT_KIND_COUNT
 };
 
@@ -29,7 +30,7 @@ enum acsa_export_format {
     ACSA_EXPORT_FORMAT_COUNT
 };
 
-/** "orders", "lines", "postings". */
+/** "orders", "lines", "postings", "documents". */
 const char *acsa_export_kind_name(enum acsa_export_kind kind);
 bool acsa_export_kind_parse(const char *text, enum acsa_export_kind *out);
 /** "csv", "json", "xlsx" (also the file extension). */
@@ -86,6 +87,16 @@ void acsa_export_order_row(const struct acsa_export_order *order, struct acsa_ex
 void acsa_export_line_row(const struct acsa_order_line_row *line, struct acsa_export_row *row);
 void acsa_export_posting_row(const struct acsa_posting_row *posting,
                              struct acsa_export_row *row);
+
+/* A supporting document with the texts its row points into (its SHA-256 in hex, its time). */
+struct acsa_export_document {
+    const struct acsa_document_row *document;
+    char sha256[2 * 32 + 1];
+    char at[32];
+};
+/** Fills d's texts and row from d->document (members named as GET /api/orders/{number}/documents
+ * names them). */
+void acsa_export_document_row(struct acsa_export_document *d, struct acsa_export_row *row);
 
 /* An amount written as a number in XLSX only when no digit can be lost: Excel keeps 15
  * significant digits (a double holds integers up to 2^53 exactly, more than that), so a

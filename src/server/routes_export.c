@@ -66,29 +66,13 @@ static void temp_answer(struct request *req, struct export_file *t, const char *
 
 struct table_export {
     struct acsa_export_writer *writer;
-    struct acsa_export_row row;
     struct acsa_error *err;
 };
 
-static enum acsa_rc order_out(void *ctx, const struct acsa_export_order *order)
+static enum acsa_rc row_out(void *ctx, const struct acsa_export_row *row)
 {
     struct table_export *e = ctx;
-    acsa_export_order_row(order, &e->row);
-    return acsa_export_writer_row(e->writer, &e->row, e->err);
-}
-
-static enum acsa_rc line_out(void *ctx, const struct acsa_order_line_row *line)
-{
-    struct table_export *e = ctx;
-    acsa_export_line_row(line, &e->row);
-    return acsa_export_writer_row(e->writer, &e->row, e->err);
-}
-
-static enum acsa_rc posting_out(void *ctx, const struct acsa_posting_row *posting)
-{
-    struct table_export *e = ctx;
-    acsa_export_posting_row(posting, &e->row);
-    return acsa_export_writer_row(e->writer, &e->row, e->err);
+    return acsa_export_writer_row(e->writer, row, e->err);
 }
 
 struct table_args {
@@ -100,42 +84,19 @@ struct table_args {
     bool excel;
 };
 
-static enum acsa_rc table_rows(struct request *req, const struct table_args *a,
-                               struct table_export *e)
-{
-    struct acsa_app *app = acsa__server_reader(req);
-    switch (a->kind) {
-    case ACSA_EXPORT_ORDERS:
-        return acsa_app_export_orders(app, &a->filter, &req->user, order_out, e, e->err);
-    case ACSA_EXPORT_LINES:
-        return acsa_app_export_lines(app, &a->filter, &req->user, line_out, e, e->err);
-    case ACSA_EXPORT_POSTINGS:
-    case ACSA_EXPORT_KIND_COUNT:
-        break;
-    }
-    return acsa_app_export_postings(app, &a->filter, &req->user, a->from_day, a->to_day,
-                                    posting_out, e, e->err);
-}
-
 static enum acsa_rc table_write(struct request *req, const struct table_args *a,
                                 const char *path, struct acsa_error *err)
 {
-    struct table_export *e = acsa_calloc(1, sizeof(*e));
-    if (e == NULL) {
-        return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
+    struct table_export e = {NULL, err};
+    ACSA_TRY(acsa_export_writer_open(a->format, a->kind, path, a->excel, &e.writer, err));
+    enum acsa_rc rc = acsa_app_export_table(acsa__server_reader(req), a->kind, &a->filter,
+                                            &req->user, a->from_day, a->to_day, row_out, &e,
+                                            err);
+    if (rc != ACSA_OK) {
+        acsa_export_writer_abort(e.writer);
+        return rc;
     }
-    e->err = err;
-    enum acsa_rc rc = acsa_export_writer_open(a->format, a->kind, path, a->excel, &e->writer, err);
-    if (rc == ACSA_OK) {
-        rc = table_rows(req, a, e);
-        if (rc == ACSA_OK) {
-            rc = acsa_export_writer_close(e->writer, err);
-        } else {
-            acsa_export_writer_abort(e->writer);
-        }
-    }
-    acsa_free(e);
-    return rc;
+    return acsa_export_writer_close(e.writer, err);
 }
 
 /* The query: format, the order list's filters, and for postings from and to. */
@@ -192,8 +153,8 @@ void acsa__server_route_export(struct request *req)
     a.from_day = ACSA_DATE_NONE;
     a.to_day = ACSA_DATE_NONE;
     if (!acsa_export_kind_parse(req->params[0], &a.kind)) {
-        acsa__server_problem(req, 404, "kind", "no export \"%s\": orders, lines, postings or "
-                             "journal", req->params[0]);
+        acsa__server_problem(req, 404, "kind", "no export \"%s\": orders, lines, postings, "
+                             "documents or journal", req->params[0]);
         return;
     }
     if (!table_query(req, &a)) {

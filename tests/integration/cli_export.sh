@@ -110,6 +110,31 @@ OUT=$(cat "$OUTDIR/orders.json")
 expect_json '[d[0]["value"], d[0]["created"], d[0]["delivered"], d[0]["activity"], d[1]["state"]]' \
     '["175000","2024-06-10",null,"JIMEX 2024","draft"]'
 
+test_case "export documents: one row per supporting document, named as the API's, bytes left out"
+run export documents --format csv --out "$OUTDIR/docs-none.csv"
+expect_exit 0
+if [ "$(cat "$OUTDIR/docs-none.csv")" != $'id,order,line,kind,sha256,size,content_type,by,at,origin,available\r' ]; then
+    fail "expected only the header before any document is attached"
+fi
+printf '%%PDF-1.7\n fuel ticket =SUM(A1)\n%%%%EOF\n' >"$OUTDIR/ticket.pdf"
+run_ok order attach "$ORDER" --line 1 --file "$OUTDIR/ticket.pdf" --kind fuel-ticket --by "CPO Das"
+DOC=$OUT
+run export documents --format json --out "$OUTDIR/docs.json"
+expect_exit 0
+OUT=$(cat "$OUTDIR/docs.json")
+expect_json '[len(d), d[0]["id"] == "'"$DOC"'", d[0]["order"] == "'"$ORDER"'", d[0]["line"], d[0]["kind"], d[0]["sha256"] == "'"$(sha256sum "$OUTDIR/ticket.pdf" | cut -d' ' -f1)"'", d[0]["content_type"], d[0]["by"], d[0]["available"]]' \
+    '[1,true,true,1,"fuel-ticket",true,"application/pdf","CPO Das",true]'
+run export documents --format csv --state draft --out "$OUTDIR/docs-draft.csv"
+expect_exit 0
+if [ "$(wc -l <"$OUTDIR/docs-draft.csv")" -ne 1 ]; then
+    fail "expected the order list's filters to select the documents' orders (a draft has none)"
+fi
+run export documents --format xlsx --out "$OUTDIR/docs.xlsx"
+expect_exit 0
+if ! unzip -p "$OUTDIR/docs.xlsx" xl/worksheets/sheet1.xml | grep -q '<pane '; then
+    fail "expected a sheet with a frozen header"
+fi
+
 # ---- XLSX --------------------------------------------------------------------------------------
 
 test_case "export orders as XLSX: frozen bold header, autofilter, numbers and dates as such"
@@ -159,10 +184,10 @@ run export journal --format csv --out "$OUTDIR/x.csv"
 expect_exit 2
 expect_stderr_contains "ledger, hledger, beancount"
 
-test_case "a kind that is not orders, lines, postings or journal is refused"
+test_case "a kind that is not orders, lines, postings, documents or journal is refused"
 run export invoices --format csv --out "$OUTDIR/x.csv"
 expect_exit 2
-expect_stderr_contains "KIND: one of orders, lines, postings, journal"
+expect_stderr_contains "KIND: one of orders, lines, postings, documents, journal"
 
 test_case "an existing --out is refused and left as it was; --force replaces it"
 printf 'keep\n' >"$OUTDIR/exists.csv"
@@ -336,11 +361,18 @@ if command -v curl >/dev/null 2>&1; then
     http GET "/api/export/journal?format=ledger"
     expect_problem 403
 
+    test_case "GET /api/export/documents answers the documents of the orders the user may see"
+    sign_in in-finance
+    http GET "/api/export/documents?format=csv"
+    if [ "$STATUS" != 200 ] || [[ "$OUT" != *"id,order,line,kind,sha256"* ]]; then
+        fail "expected 200 with the documents' CSV, got $STATUS"
+    fi
+
     test_case "bad exports are refused naming the field"
     sign_in in-finance
     http GET "/api/export/orders?format=pdf"
     expect_problem 400 format
-    http GET "/api/export/documents?format=csv"
+    http GET "/api/export/invoices?format=csv"
     expect_problem 404 kind
     http GET "/api/export/orders?format=csv&from=2024-01-01"
     expect_problem 400 from

@@ -64,6 +64,9 @@ test('the order list offers CSV, XLSX and JSON exports of what its filters selec
     assert.equal(xlsx.bytes.subarray(0, 2).toString('latin1'), 'PK');
     const json = await download(finance, 'export-orders-json');
     assert.equal(JSON.parse(json.bytes.toString('utf8')).length, shown);
+    const documents = await download(finance, 'export-documents-csv');
+    assert.match(documents.name, /^acsa-documents-\d{4}-\d{2}-\d{2}\.csv$/);
+    assert.ok(documents.bytes.toString('utf8').startsWith('id,order,line,kind,sha256,'));
 });
 
 test('the dashboard offers the journal of the ledger beside the balance', async () => {
