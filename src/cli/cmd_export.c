@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* acsa export: orders, lines, postings or documents as CSV, JSON or XLSX, and the journal of the ledger
- * for ledger, hledger or beancount (ARCHITECTURE.md "Exports"). Rows stream from the
+/* acsa export: orders, lines, postings or documents as CSV, JSON or XLSX, and the journal of
+ * the ledger for ledger, hledger or beancount (ARCHITECTURE.md "Exports"). Rows stream from the
  * application's scans into a temporary file beside --out, which takes the name of --out only
  * once it is complete: an export that fails leaves nothing half-written. An existing --out is
  * refused unless --force. */
@@ -152,7 +152,8 @@ static int export_check(struct cli *cli, struct export_job *job, const char *kin
 {
     job->journal = strcmp(kind, "journal") == 0;
     if (!job->journal && !acsa_export_kind_parse(kind, &job->kind)) {
-        return cli_usage(cli, "KIND: one of orders, lines, postings, documents, journal (not '%.40s')",
+        return cli_usage(cli,
+                         "KIND: one of orders, lines, postings, documents, journal (not '%.40s')",
                          kind);
     }
     if (job->journal ? !acsa_journal_format_parse(format, &job->journal_format)
@@ -223,8 +224,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
                 "only orders whose number or a line's description holds TEXT"),
     };
     struct cli_command cmd = {
-        "Exports orders, lines, postings or documents (the order list's filters) as csv, json or xlsx, "
-        "or the journal of the ledger for ledger, hledger or beancount, into FILE (written "
+        "Exports orders, lines, postings or documents (the order list's filters) as csv, json "
+        "or xlsx, or the journal of the ledger for ledger, hledger or beancount, into FILE (written "
         "beside it, then renamed).",
         "KIND", 16, NULL, 0, options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
