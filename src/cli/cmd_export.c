@@ -225,8 +225,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
     };
     struct cli_command cmd = {
         "Exports orders, lines, postings or documents (the order list's filters) as csv, json "
-        "or xlsx, or the journal of the ledger for ledger, hledger or beancount, into FILE (written "
-        "beside it, then renamed).",
+        "or xlsx, or the journal of the ledger for ledger, hledger or beancount, into FILE "
+        "(written beside it, then renamed).",
         "KIND", 16, NULL, 0, options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     if (code == CLI_CONTINUE && options[12].seen && !overdue) {
