@@ -527,8 +527,8 @@ static const char *const migration_balances[] = {
     "        quantity_mid = quantity_mid + excluded.quantity_mid,\n"
     "        quantity_lo = quantity_lo + excluded.quantity_lo;\n"
     "END",
-    "CREATE TRIGGER balances_no_delete BEFORE DELETE ON balances\n"
-    "BEGIN SELECT RAISE(ABORT, 'balances follow the postings, which are append-only'); END",
+    ("CREATE TRIGGER balances_no_delete BEFORE DELETE ON balances\n"
+     "BEGIN SELECT RAISE(ABORT, 'balances follow the postings, which are append-only'); END"),
 };
 #undef PARTS
 #undef PART_LO
