@@ -331,4 +331,18 @@ ACSA_NODISCARD enum acsa_rc acsa__app_document_bytes_take(struct acsa_app *app,
                                                           const uint8_t *expect, bool *out_new,
                                                           struct acsa_error *err);
 
+/* reports.c: the agreements a report has met, each read once (reports scan many orders of
+ * few agreements). */
+struct acsa__app_met {
+    struct acsa_agreement **items;
+    size_t count;
+    size_t capacity;
+};
+/** The agreement id, read on first meeting and kept in met. */
+ACSA_NODISCARD enum acsa_rc acsa__app_met_agreement(struct acsa_app *app,
+                                                    struct acsa__app_met *met, const char *id,
+                                                    const struct acsa_agreement **out,
+                                                    struct acsa_error *err);
+void acsa__app_met_free(struct acsa__app_met *met);
+
 #endif

@@ -30,16 +30,9 @@ static void *reserve(void *array, size_t *capacity, size_t count, size_t size)
     return grown;
 }
 
-/* The agreements a report has met, each read once. */
-struct met_agreements {
-    struct acsa_agreement **items;
-    size_t count;
-    size_t capacity;
-};
-
-static enum acsa_rc met_agreement(struct acsa_app *app, struct met_agreements *met,
-                                  const char *id, const struct acsa_agreement **out,
-                                  struct acsa_error *err)
+enum acsa_rc acsa__app_met_agreement(struct acsa_app *app, struct acsa__app_met *met,
+                                     const char *id, const struct acsa_agreement **out,
+                                     struct acsa_error *err)
 {
     for (size_t i = 0; i < met->count; i++) {
         if (strcmp(met->items[i]->id, id) == 0) {
@@ -66,7 +59,7 @@ static enum acsa_rc met_agreement(struct acsa_app *app, struct met_agreements *m
     return ACSA_OK;
 }
 
-static void met_free(struct met_agreements *met)
+void acsa__app_met_free(struct acsa__app_met *met)
 {
     for (size_t i = 0; i < met->count; i++) {
         acsa_free(met->items[i]);
@@ -84,7 +77,7 @@ struct overdue_scan {
     acsa_overdue_cb cb;
     void *ctx;
     struct acsa_overdue_totals *totals;
-    struct met_agreements met;
+    struct acsa__app_met met;
     struct acsa_error *err;
 };
 
@@ -134,7 +127,8 @@ static enum acsa_rc overdue_row(void *ctx, const struct acsa_order_summary *o)
         return ACSA_OK;
     }
     const struct acsa_agreement *agreement = NULL;
-    ACSA_TRY(met_agreement(scan->app, &scan->met, o->agreement_id, &agreement, scan->err));
+    ACSA_TRY(acsa__app_met_agreement(scan->app, &scan->met, o->agreement_id, &agreement,
+                                     scan->err));
     item.days = scan->as_of - o->due_day;
     item.bucket = acsa_agreement_ageing_bucket(agreement, item.days);
     acsa_agreement_ageing_label(agreement, item.bucket, item.label, sizeof(item.label));
@@ -168,7 +162,7 @@ enum acsa_rc acsa_app_overdue(struct acsa_app *app, int32_t as_of,
     memset(&filter, 0, sizeof(filter));
     acsa_order_overdue_rule(as_of, &filter.due);
     enum acsa_rc rc = LEDGER(app)->order_list(app->store, &filter, overdue_row, &scan, err);
-    met_free(&scan.met);
+    acsa__app_met_free(&scan.met);
     if (rc == ACSA_OK && totals != NULL && totals->count > 1) {
         qsort(totals->items, totals->count, sizeof(totals->items[0]), compare_totals);
     }
@@ -188,7 +182,7 @@ struct late_scan {
     int32_t as_of;
     acsa_invoice_late_cb cb;
     void *ctx;
-    struct met_agreements met;
+    struct acsa__app_met met;
     struct acsa_error *err;
 };
 
@@ -199,7 +193,7 @@ static enum acsa_rc late_row(void *ctx, const struct acsa_order_summary *o)
         return ACSA_OK;
     }
     const struct acsa_agreement *agreement = NULL;
-    enum acsa_rc rc = met_agreement(scan->app, &scan->met, o->agreement_id, &agreement,
+    enum acsa_rc rc = acsa__app_met_agreement(scan->app, &scan->met, o->agreement_id, &agreement,
                                     scan->err);
     if (rc != ACSA_OK) {
         return rc;
@@ -222,7 +216,7 @@ enum acsa_rc acsa_app_invoice_late(struct acsa_app *app, int32_t as_of,
     filter.state_set = true;
     filter.state = ACSA_STATE_DELIVERED;
     enum acsa_rc rc = LEDGER(app)->order_list(app->store, &filter, late_row, &scan, err);
-    met_free(&scan.met);
+    acsa__app_met_free(&scan.met);
     return rc;
 }
 

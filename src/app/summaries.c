@@ -17,55 +17,6 @@
 #include "document.h"
 #include "report.h"
 
-/* ---- Agreements met ------------------------------------------------------------------- */
-
-struct met {
-    struct acsa_agreement **items;
-    size_t count;
-    size_t capacity;
-};
-
-static enum acsa_rc met_get(struct acsa_app *app, struct met *met, const char *id,
-                            const struct acsa_agreement **out, struct acsa_error *err)
-{
-    for (size_t i = 0; i < met->count; i++) {
-        if (strcmp(met->items[i]->id, id) == 0) {
-            *out = met->items[i];
-            return ACSA_OK;
-        }
-    }
-    if (met->count == met->capacity) {
-        size_t next = met->capacity == 0 ? 4 : met->capacity * 2;
-        struct acsa_agreement **grown = acsa_realloc(met->items, next * sizeof(*grown));
-        if (grown == NULL) {
-            return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
-        }
-        met->items = grown;
-        met->capacity = next;
-    }
-    struct acsa_agreement *slot = acsa_malloc(sizeof(*slot));
-    if (slot == NULL) {
-        return acsa_error_set(err, ACSA_ENOMEM, NULL, "out of memory");
-    }
-    enum acsa_rc rc = acsa__app_agreement_read(app, id, slot, err);
-    if (rc != ACSA_OK) {
-        acsa_free(slot);
-        return rc;
-    }
-    met->items[met->count++] = slot;
-    *out = slot;
-    return ACSA_OK;
-}
-
-static void met_free(struct met *met)
-{
-    for (size_t i = 0; i < met->count; i++) {
-        acsa_free(met->items[i]);
-    }
-    acsa_free(met->items);
-    memset(met, 0, sizeof(*met));
-}
-
 /* ---- Open orders ---------------------------------------------------------------------- */
 
 struct open_scan {
@@ -75,7 +26,7 @@ struct open_scan {
     acsa_open_cb cb;
     void *ctx;
     struct acsa_open_totals *totals;
-    struct met met;
+    struct acsa__app_met met;
     struct acsa_error *err;
 };
 
@@ -116,7 +67,8 @@ static enum acsa_rc open_row(void *ctx, const struct acsa_order_summary *o)
         return ACSA_OK;
     }
     const struct acsa_agreement *agreement = NULL;
-    ACSA_TRY(met_get(scan->app, &scan->met, o->agreement_id, &agreement, scan->err));
+    ACSA_TRY(acsa__app_met_agreement(scan->app, &scan->met, o->agreement_id, &agreement,
+                                     scan->err));
     struct acsa_open_item item;
     memset(&item, 0, sizeof(item));
     item.order = o;
@@ -155,7 +107,7 @@ enum acsa_rc acsa_app_open_orders(struct acsa_app *app, int32_t as_of,
         filter.state = (enum acsa_state)s;
         rc = LEDGER(app)->order_list(app->store, &filter, open_row, &scan, err);
     }
-    met_free(&scan.met);
+    acsa__app_met_free(&scan.met);
     if (rc == ACSA_OK && totals != NULL && totals->count > 1) {
         qsort(totals->items, totals->count, sizeof(totals->items[0]), compare_open);
     }
@@ -288,7 +240,7 @@ struct missing_scan {
     const struct acsa_user *viewer;
     acsa_missing_cb cb;
     void *ctx;
-    struct met met;
+    struct acsa__app_met met;
     struct acsa_order order;
     struct acsa_error *err;
     /* The steps by an official (approve, accept, reject): who, which party, which day. */
@@ -422,7 +374,8 @@ static enum acsa_rc missing_row(void *ctx, const struct acsa_order_summary *o)
         return ACSA_OK;
     }
     const struct acsa_agreement *agreement = NULL;
-    ACSA_TRY(met_get(scan->app, &scan->met, o->agreement_id, &agreement, scan->err));
+    ACSA_TRY(acsa__app_met_agreement(scan->app, &scan->met, o->agreement_id, &agreement,
+                                     scan->err));
     ACSA_TRY(missing_summary(scan, o, agreement));
     struct acsa_app *app = scan->app;
     ACSA_TRY(LEDGER(app)->order_get(app->store, o->number, &scan->order, scan->err));
@@ -451,7 +404,7 @@ enum acsa_rc acsa_app_missing(struct acsa_app *app, int32_t as_of,
     scan->ctx = ctx;
     scan->err = err;
     enum acsa_rc rc = LEDGER(app)->order_list(app->store, NULL, missing_row, scan, err);
-    met_free(&scan->met);
+    acsa__app_met_free(&scan->met);
     acsa_free(scan);
     return rc;
 }
