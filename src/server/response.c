@@ -28,7 +28,7 @@ static const struct status_entry {
     {409, ACSA_EEXISTS, "exists", "Already exists"},
     {412, ACSA_ECONFLICT, "changed", "Changed by someone else"},
     {413, ACSA_OK, "too-large", "The body is too large"},
-    {415, ACSA_OK, "not-json", "The body is not JSON"},
+    {415, ACSA_OK, "unsupported-media-type", "The body is not of a type this route takes"},
     {422, ACSA_EREFUSED, "refused", "Refused by a rule of the agreement or the order's state"},
     {422, ACSA_ELIMIT, "limit", "Beyond a limit of acsa"},
     {428, ACSA_OK, "if-match-required", "If-Match is required"},

@@ -97,6 +97,9 @@ http POST "/api/orders/$ORDER/documents?line=1&kind=receipt" -H 'Content-Type: i
     --data-binary "@$F/fake.png"
 expect_problem 415 body
 expect_json 'd["detail"]' "body: not a PDF, JPEG or PNG file (told by its content, not its name)"
+expect_json '[d["type"].rsplit("/", 1)[1], d["title"]]' \
+    '["unsupported-media-type","The body is not of a type this route takes"]'
+
 
 test_case "refused: an empty body (422)"
 http POST "/api/orders/$ORDER/documents?line=1&kind=receipt" --data-binary ''
