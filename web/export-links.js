@@ -23,3 +23,17 @@ export function exportLinks(label, kind, formats, query = {}, test = `export-${k
             test: `${test}-${format}`, title: `Download ${kind} as ${text}`,
         }, text)));
 }
+
+/** A download link of a list's GET path as CSV (?format=csv), with the query's non-empty
+ * members as the list was asked with: every row, not only the page shown. */
+export function csvLink(path, query = {}, test = "csv-link") {
+    const p = new URLSearchParams({ format: "csv" });
+    for (const [name, value] of Object.entries(query)) {
+        if (value !== undefined && value !== null && value !== "") {
+            p.set(name, value);
+        }
+    }
+    return h("div", { class: "export-links", test },
+        h("a", { href: `${path}?${p}`, download: "", class: "button", test: `${test}-csv`,
+            title: "Download every row as CSV" }, "CSV"));
+}

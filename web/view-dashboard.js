@@ -10,7 +10,7 @@ import { dataTable, h, note, orderLink, panel, replace, select, stateBadge, tag 
 import { compareDecimals, groupDigits, methodLabel, money, monthLabel, stateLabel,
     sumDecimals } from "./format.js";
 import { canSeeBalance, canSeeOverdue } from "./roles.js";
-import { exportLinks } from "./export-links.js";
+import { csvLink, exportLinks } from "./export-links.js";
 
 const CHART_MONTHS = [12, 24, 36, 60];
 const CHART_MONTHS_DEFAULT = 36;
@@ -152,7 +152,9 @@ function renderTransit(data) {
 function transitPanel() {
     const asOf = h("input", { type: "date", id: "transit-as-of", test: "transit-as-of" });
     return livePanel("Lines in transit", "dashboard-transit", [asOf, "As of"],
-        () => getPages("/api/reports/in-transit", { as_of: asOf.value }), renderTransit);
+        () => getPages("/api/reports/in-transit", { as_of: asOf.value }),
+        (data) => [csvLink("/api/reports/in-transit", { as_of: asOf.value }, "transit-export"),
+            ...renderTransit(data)]);
 }
 
 /* ---- Overdue -------------------------------------------------------------------------- */
@@ -242,7 +244,9 @@ function renderOverdue(user, data) {
 function overduePanel(user) {
     const asOf = h("input", { type: "date", id: "overdue-as-of", test: "overdue-as-of" });
     return livePanel("Overdue settlements", "dashboard-overdue", [asOf, "As of"],
-        () => getPages("/api/overdue", { as_of: asOf.value }), (data) => renderOverdue(user, data));
+        () => getPages("/api/overdue", { as_of: asOf.value }),
+        (data) => [csvLink("/api/overdue", { as_of: asOf.value }, "overdue-export"),
+            ...renderOverdue(user, data)]);
 }
 
 /* ---- Monthly chart -------------------------------------------------------------------- */

@@ -8,6 +8,7 @@
 import { getAll, post } from "./api.js";
 import { dataTable, h, note, panel, replace, select, stacked, tag } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
+import { csvLink } from "./export-links.js";
 import { money } from "./format.js";
 import { agreement, agreements, nations } from "./reference.js";
 import { canGrantOfficials, canRevokeOfficials } from "./roles.js";
@@ -33,12 +34,13 @@ function grantColumns() {
 async function loadGrants(target, asOf) {
     replace(target, note("Loading grants…", "officials-loading"));
     try {
-        const grants = await getAll("/api/officials", asOf ? { as_of: asOf } : { all: "true" });
+        const query = asOf ? { as_of: asOf } : { all: "true" };
+        const grants = await getAll("/api/officials", query);
         replace(target, grants.length === 0 ? note("No grant.", "officials-empty")
             : stacked(dataTable({ columns: grantColumns(), rows: grants, test: "officials-table",
                 rowTest: (g) => `official-${g.id}`,
                 caption: asOf ? `Grants in force on ${asOf}` : "Every grant, ended and revoked "
-                    + "ones included" })));
+                    + "ones included" })), csvLink("/api/officials", query, "officials-export"));
     } catch (error) {
         replace(target, h("p", { class: "form-error", role: "alert" }, error.detail || String(error)));
     }

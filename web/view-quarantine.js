@@ -7,6 +7,7 @@
 import { get, itemsOf, post } from "./api.js";
 import { dataTable, h, note, panel, replace, select, tag } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
+import { csvLink } from "./export-links.js";
 import { groupDigits } from "./format.js";
 import { canResolveQuarantine, canSeePartners } from "./roles.js";
 
@@ -145,7 +146,8 @@ export async function renderQuarantine(main, user) {
             const data = await get("/api/quarantine", { limit: LIMIT,
                 ...(all.checked ? { all: "true" } : {}) });
             const items = itemsOf(data);
-            replace(list, entriesTable(items, all.checked));
+            replace(list, entriesTable(items, all.checked), csvLink("/api/quarantine",
+                all.checked ? { all: "true" } : {}, "quarantine-export"));
             if (decide) {
                 decide.offer(items);
             }

@@ -2,18 +2,13 @@
 /* The export routes (docs/API.md "Exports"): GET /api/export/{orders,lines,postings} with the
  * order list's filters as CSV, JSON or XLSX, the orders the user may see; GET
  * /api/export/journal as a ledger, hledger or beancount journal, for the roles that read the
- * balance. The export is written by the same writers as `acsa export` into an unlinked
- * temporary file, which libmicrohttpd then sends as the body (sendfile) and closes: the
- * server's memory does not grow with the rows, only the temporary directory's disk. */
+ * balance. The export is written by the same writers as `acsa export` into a download
+ * (download.c): the server's memory does not grow with the rows. */
 #include "server_int.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "alloc.h"
 #include "app_export.h"
@@ -21,45 +16,15 @@
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 
-/* A temporary file for one export: its path, which the writer opens by name. */
-struct export_file {
-    char path[256];
-};
-
-static enum acsa_rc temp_make(struct export_file *t, struct acsa_error *err)
+/* Answers with the finished export, named acsa-NAME-TODAY.EXTENSION. */
+static void export_answer(struct request *req, struct download *d, const char *content_type,
+                          const char *name, const char *extension)
 {
-    const char *dir = getenv("TMPDIR");
-    snprintf(t->path, sizeof(t->path), "%s/acsa-export-XXXXXX",
-             dir != NULL && dir[0] != '\0' && strlen(dir) < 200 ? dir : "/tmp");
-    int fd = mkstemp(t->path);
-    if (fd < 0) {
-        return acsa_error_set(err, ACSA_ESTORAGE, NULL, "cannot make a temporary file: %s",
-                              strerror(errno));
-    }
-    close(fd);
-    return ACSA_OK;
-}
-
-/* Answers with the finished file, named for the download, and removes its name. */
-static void temp_answer(struct request *req, struct export_file *t, const char *content_type,
-                        const char *name, const char *extension)
-{
-    int fd = open(t->path, O_RDONLY | O_CLOEXEC);
-    unlink(t->path);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        acsa__server_problem(req, 500, NULL, "cannot read the export back");
-        return;
-    }
     char today[ACSA_DATE_TEXT_SIZE];
-    acsa__server_response_file(req, 200, content_type, fd, (uint64_t)st.st_size);
-    acsa__server_response_header(req, "Content-Disposition",
-                                 "attachment; filename=\"acsa-%s-%s.%s\"", name,
-                                 acsa_date_format(req->today, today), extension);
-    acsa__server_response_header(req, "Cache-Control", "no-store");
+    char filename[96];
+    snprintf(filename, sizeof(filename), "acsa-%s-%s.%s", name,
+             acsa_date_format(req->today, today), extension);
+    acsa__server_download_answer(req, d, content_type, filename);
 }
 
 /* ---- Orders, lines, postings ------------------------------------------------------------- */
@@ -162,20 +127,17 @@ void acsa__server_route_export(struct request *req)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct export_file t;
-    memset(&t, 0, sizeof(t));
-    enum acsa_rc rc = temp_make(&t, &err);
+    struct download d;
+    enum acsa_rc rc = acsa__server_download_make(&d, &err);
     if (rc == ACSA_OK) {
-        rc = table_write(req, &a, t.path, &err);
+        rc = table_write(req, &a, d.path, &err);
     }
     if (rc != ACSA_OK) {
-        if (t.path[0] != '\0') {
-            unlink(t.path);
-        }
+        acsa__server_download_drop(&d);
         acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    temp_answer(req, &t, acsa_export_content_type(a.format), acsa_export_kind_name(a.kind),
+    export_answer(req, &d, acsa_export_content_type(a.format), acsa_export_kind_name(a.kind),
                 acsa_export_format_name(a.format));
 }
 
@@ -223,19 +185,16 @@ void acsa__server_route_export_journal(struct request *req)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    struct export_file t;
-    memset(&t, 0, sizeof(t));
-    enum acsa_rc rc = temp_make(&t, &err);
+    struct download d;
+    enum acsa_rc rc = acsa__server_download_make(&d, &err);
     if (rc == ACSA_OK) {
-        rc = journal_write(req, format, from_day, to_day, t.path, &err);
+        rc = journal_write(req, format, from_day, to_day, d.path, &err);
     }
     if (rc != ACSA_OK) {
-        if (t.path[0] != '\0') {
-            unlink(t.path);
-        }
+        acsa__server_download_drop(&d);
         acsa__server_problem_rc(req, rc, &err);
         return;
     }
-    temp_answer(req, &t, "text/plain; charset=utf-8", "journal",
+    export_answer(req, &d, "text/plain; charset=utf-8", "journal",
                 acsa_journal_extension(format));
 }

@@ -211,8 +211,13 @@ static enum acsa_rc grant_row(void *ctx, const struct acsa_grant *grant, const c
     return acsa__server_page_offer(ctx, key, acsa_grant_json(grant, origin));
 }
 
-/* GET /api/officials[?as_of=DATE][&all=true]: the grants in force on as_of (default today);
- * all=true lists every grant ever made, ended and revoked ones included. */
+/* GET /api/officials[?as_of=DATE][&all=true][&format=csv]: the grants in force on as_of
+ * (default today); all=true lists every grant ever made, ended and revoked ones included. */
+static const char *const official_columns[] = {
+    "id", "party", "name", "title", "agreement", "currency", "limit", "from", "to", "revoked",
+    "revoke_reason", "last_day", "origin",
+};
+
 void acsa__server_route_officials_list(struct request *req)
 {
     struct page page;
@@ -221,10 +226,13 @@ void acsa__server_route_officials_list(struct request *req)
     bool all = false;
     struct json_in_field query[] = {
         PAGE_QUERY(&page),
+        PAGE_FORMAT(&page),
         JIN("as_of", JIN_DATE, false, &as_of, 0),
         JIN("all", JIN_BOOL, false, &all, 0),
     };
-    if (!acsa__server_query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query)) ||
+        !acsa__server_page_format(req, &page, official_columns, LEN(official_columns),
+                                  "officials")) {
         return;
     }
     struct acsa_error err;

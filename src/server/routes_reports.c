@@ -63,12 +63,13 @@ struct overdue_scan {
     json_t *disputed;      /* Disputed orders past due: their own section, not paged. */
 };
 
-/* Every visible overdue order counts in the totals; the page takes those after the cursor. */
+/* Every visible overdue order counts in the totals; the page takes those after the cursor. As
+ * CSV, the disputed orders are rows too (their state says so). */
 static enum acsa_rc overdue_row(void *ctx, const struct acsa_overdue_item *item)
 {
     struct overdue_scan *scan = ctx;
     const struct acsa_order_summary *o = item->order;
-    if (item->disputed) {
+    if (item->disputed && scan->page.csv == NULL) {
         /* Past due but disputed: listed apart, and not in the ageing totals. */
         json_t *entry = acsa_overdue_json(o, item->days, item->label);
         return entry != NULL && json_array_append_new(scan->disputed, entry) == 0
@@ -111,6 +112,11 @@ static enum acsa_rc overdue_report(struct request *req, struct overdue_scan *sca
                             overdue_row, scan, &scan->totals, err);
 }
 
+static const char *const overdue_columns[] = {
+    "number", "agreement_id", "requester", "supplier", "method", "state", "due",
+    "days_overdue", "bucket", "currency", "outstanding",
+};
+
 void acsa__server_route_overdue(struct request *req)
 {
     struct acsa_error err;
@@ -126,9 +132,12 @@ void acsa__server_route_overdue(struct request *req)
     acsa__server_page_init(&scan->page, true);
     struct json_in_field query[] = {
         PAGE_QUERY(&scan->page),
+        PAGE_FORMAT(&scan->page),
         JIN("as_of", JIN_DATE, false, &as_of, 0),
     };
-    if (acsa__server_query_parse(req, query, LEN(query))) {
+    if (acsa__server_query_parse(req, query, LEN(query)) &&
+        acsa__server_page_format(req, &scan->page, overdue_columns, LEN(overdue_columns),
+                                 "overdue")) {
         enum acsa_rc rc = overdue_report(req, scan, as_of, &err);
         acsa__server_page_respond(req, &scan->page, rc, &err,
                                   rc == ACSA_OK ? totals_json(scan, as_of) : NULL);

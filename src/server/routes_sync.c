@@ -446,15 +446,44 @@ static enum acsa_rc quarantine_item(void *ctx, const struct acsa_quarantine_row 
     return json_array_append_new(ctx, acsa_quarantine_json(row)) == 0 ? ACSA_OK : ACSA_ENOMEM;
 }
 
+static const char *const quarantine_columns[] = {
+    "id", "at", "peer", "via", "what", "seq", "order", "reason", "bytes", "status", "tries",
+    "decision",
+};
+
+static enum acsa_rc quarantine_row(void *ctx, const struct acsa_quarantine_row *row)
+{
+    return acsa__server_page_add(ctx, acsa_quarantine_json(row));
+}
+
+/* ?format=csv: every entry the list would show, without its limit, as a CSV download. */
+static void quarantine_csv(struct request *req, struct page *page, bool all)
+{
+    struct acsa_error err;
+    acsa_error_clear(&err);
+    enum acsa_rc rc = acsa_app_quarantine_select(acsa__server_reader(req), all, 0,
+                                                 quarantine_row, page, &err);
+    acsa__server_page_respond(req, page, rc, &err, NULL);
+}
+
 void acsa__server_route_quarantine_list(struct request *req)
 {
     uint32_t limit = SERVER_PAGE_DEFAULT;
     bool all = false;
+    struct page page;
+    acsa__server_page_init(&page, false);
     struct json_in_field query[] = {
         {"limit", JIN_COUNT, false, &limit, 0, 1, SERVER_PAGE_MAX, false},
         JIN("all", JIN_BOOL, false, &all, 0),
+        PAGE_FORMAT(&page),
     };
-    if (!acsa__server_query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query)) ||
+        !acsa__server_page_format(req, &page, quarantine_columns, LEN(quarantine_columns),
+                                  "quarantine")) {
+        return;
+    }
+    if (page.csv != NULL) {
+        quarantine_csv(req, &page, all);
         return;
     }
     json_t *items = json_array();

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /api/reports/in-transit: lines issued and not received for more than their agreement's
  * transit_days as of a date (default today), of the orders the user may see, in pages like
- * every list. */
+ * every list, or all of them with ?format=csv. */
 #include "server_int.h"
 
 #include <string.h>
@@ -28,6 +28,11 @@ static enum acsa_rc transit_offer(void *ctx, const struct acsa_order *order,
     return acsa__server_page_offer(&t->page, key, acsa_transit_json(order, line));
 }
 
+static const char *const transit_columns[] = {
+    "number", "requester", "supplier", "state", "line", "description", "unit", "issued",
+    "received", "in_transit", "issued_on", "days",
+};
+
 void acsa__server_route_in_transit(struct request *req)
 {
     struct acsa_error err;
@@ -40,10 +45,13 @@ void acsa__server_route_in_transit(struct request *req)
     char partner[ACSA_NATION_SIZE] = "";
     struct json_in_field query[] = {
         PAGE_QUERY(&t.page),
+        PAGE_FORMAT(&t.page),
         JIN("as_of", JIN_DATE, false, &as_of, 0),
         JIN("partner", JIN_NATION, false, partner, 0),
     };
-    if (!acsa__server_query_parse(req, query, LEN(query))) {
+    if (!acsa__server_query_parse(req, query, LEN(query)) ||
+        !acsa__server_page_format(req, &t.page, transit_columns, LEN(transit_columns),
+                                  "in-transit")) {
         return;
     }
     enum acsa_rc rc = acsa_app_in_transit(acsa__server_reader(req), as_of, partner, true,

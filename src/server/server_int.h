@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "app.h"
 #include "app_reads.h"
@@ -354,7 +355,28 @@ bool acsa__server_query_parse(struct request *req, struct json_in_field *params,
 /* The methods served on path, for Allow ("GET, POST"). */
 void acsa__server_route_allowed(const char *path, char *buf, size_t size);
 
-/* list.c: pages of {items, next_cursor}. */
+/* download.c: an answer written into a temporary file, sent, and removed. */
+struct download {
+    char path[256];
+    FILE *file;                        /* Open while CSV rows are written. */
+    struct acsa_text row;              /* The CSV row being written. */
+};
+/* Makes the empty temporary file d->path (a writer opens it by name). ACSA_ESTORAGE. */
+enum acsa_rc acsa__server_download_make(struct download *d, struct acsa_error *err);
+/* Makes the file and writes the CSV header row (csv.h); on failure nothing is left. */
+enum acsa_rc acsa__server_download_csv(struct download *d, const char *const *headers,
+                                       size_t count, struct acsa_error *err);
+/* Appends one CSV row of count cells (a NULL cell is empty). */
+enum acsa_rc acsa__server_download_row(struct download *d, const char *const *cells,
+                                       size_t count, struct acsa_error *err);
+/* Sends the file as an attachment named filename (no-store), removing its name. */
+void acsa__server_download_answer(struct request *req, struct download *d,
+                                  const char *content_type, const char *filename);
+/* Abandons the download: the file closed and removed. Safe on a zeroed download. */
+void acsa__server_download_drop(struct download *d);
+
+/* list.c: pages of {items, next_cursor}; or, for the lists that take ?format=csv, the whole
+ * list as one CSV attachment, a row per item. */
 struct page {
     char cursor[SERVER_CURSOR_SIZE];   /* ?cursor=, "" for the first page. */
     uint32_t limit;                    /* ?limit=. */
@@ -362,10 +384,23 @@ struct page {
     json_t *items;
     char last_key[SERVER_CURSOR_SIZE]; /* Key of the last item taken. */
     bool more;                         /* An item after the page exists. */
+    char format[8];                    /* ?format=: "json" (the default) or "csv". */
+    struct download *csv;              /* The CSV being written, when format=csv. */
+    const char *const *columns;        /* The items' members that are the CSV's columns. */
+    size_t column_count;
+    char csv_name[48];                 /* The attachment is acsa-NAME-TODAY.csv. */
 };
 #define PAGE_QUERY(page)                                                 \
     JIN("cursor", JIN_TEXT, false, (page)->cursor, SERVER_CURSOR_SIZE), \
     {"limit", JIN_COUNT, false, &(page)->limit, 0, 1, SERVER_PAGE_MAX, false}
+/* ?format=json|csv, for the lists that call acsa__server_page_format. */
+#define PAGE_FORMAT(page) JIN("format", JIN_TEXT, false, (page)->format, sizeof((page)->format))
+/* After the query is parsed: with format=csv the page writes every item (cursor and limit
+ * ignored) as a CSV row of its members named by columns (text as is, numbers as JSON writes
+ * them, null empty, arrays and objects as JSON), and page_respond sends the file as
+ * acsa-NAME-TODAY.csv. False after answering the problem (a bad format, no temporary file). */
+bool acsa__server_page_format(struct request *req, struct page *page,
+                              const char *const *columns, size_t count, const char *name);
 #define PAGE_FULL ACSA_ESTOP      /* Returned by row callbacks to stop a scan: page full. */
 enum page_verdict { PAGE_TAKE, PAGE_SKIP, PAGE_STOP };
 /* skip: the scan starts at the beginning, so items up to the cursor's key are skipped.

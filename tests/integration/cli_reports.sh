@@ -296,7 +296,9 @@ expect_stdout "$(printf 'NUMBER,STATE,CHECK,DETAIL\r\n%s,delivered,no-title,acce
 
 # ---- The API ---------------------------------------------------------------------------------
 
-serve_start "$DB"
+# Downloads are written into the server's TMPDIR and their names removed at once.
+mkdir -p "$TEST_DIR/downloads"
+TMPDIR="$TEST_DIR/downloads" serve_start "$DB"
 printf 'correct horse battery\n' >"$TEST_DIR/password"
 run_ok user add --username fo --name "Lt Finance" --role finance-officer --party IN \
     --password-file "$TEST_DIR/password"
@@ -390,6 +392,56 @@ for r in "open?as_of=2024-07-10" unliquidated by-method "yearly?year=2024" "miss
         fail "$r: no attachment"
     fi
 done
+
+# csv_rows: the rows of the CSV body after its header.
+csv_rows() {
+    python3 -c 'import csv,sys; print(len(list(csv.reader(open(sys.argv[1], newline="")))) - 1)' \
+        "$TEST_DIR/body"
+}
+
+test_case "API: the overdue, in-transit, officials and quarantine lists as CSV, every row"
+api "$FO" "/api/overdue?as_of=2026-06-01&limit=500"
+expect_status 200
+want=$(json_value 'len(d["items"]) + len(d["disputed"])')
+api "$FO" "/api/overdue?as_of=2026-06-01&format=csv&limit=1"
+expect_status 200
+if ! grep -qi '^content-disposition: attachment; filename="acsa-overdue-[0-9-]*.csv"' "$TEST_DIR/headers"; then
+    fail "no attachment: $(cat "$TEST_DIR/headers")"
+fi
+if [ "$(head -n 1 "$TEST_DIR/body")" != "$(printf 'number,agreement_id,requester,supplier,method,state,due,days_overdue,bucket,currency,outstanding\r')" ]; then
+    fail "overdue header: $(head -n 1 "$TEST_DIR/body")"
+fi
+[ "$want" -ge 1 ] || fail "no overdue order to list"
+[ "$(csv_rows)" = "$want" ] || fail "overdue: $(csv_rows) rows, want $want (limit is not for CSV)"
+for list in "reports/in-transit?as_of=2024-08-01" "officials?all=true"; do
+    api "$FO" "/api/$list&limit=500"
+    expect_status 200
+    want=$(json_value 'len(d["items"])')
+    api "$FO" "/api/$list&format=csv"
+    expect_status 200
+    if ! grep -qi '^content-type: text/csv; charset=utf-8' "$TEST_DIR/headers"; then
+        fail "$list: no text/csv: $(cat "$TEST_DIR/headers")"
+    fi
+    [ "$(csv_rows)" = "$want" ] || fail "$list: $(csv_rows) rows, want $want"
+done
+api "$FO" "/api/officials?all=true&format=csv"
+if ! grep -q '"Capt Y. Ito"\|,Capt Y. Ito,' "$TEST_DIR/body"; then
+    fail "officials CSV lacks Capt Y. Ito: $(head -c 400 "$TEST_DIR/body")"
+fi
+for list in overdue reports/in-transit officials quarantine; do
+    api "$FO" "/api/$list?format=xlsx"
+    [ "$STATUS" = 400 ] || [ "$STATUS" = 403 ] || fail "$list?format=xlsx: HTTP $STATUS"
+    [ "$STATUS" = 403 ] || expect_json 'd["field"]' format
+done
+leftover=$(ls "$TEST_DIR/downloads")
+[ -z "$leftover" ] || fail "downloads left in TMPDIR: $leftover"
+
+test_case "API: a report as CSV is written to a file, not held: nothing is left behind"
+api "$FO" "/api/reports/yearly?year=2024&format=csv"
+expect_status 200
+[ "$(csv_rows)" = 5 ] || fail "yearly CSV: $(csv_rows) rows"
+leftover=$(ls "$TEST_DIR/downloads")
+[ -z "$leftover" ] || fail "downloads left in TMPDIR: $leftover"
 
 test_case "API: a requester may not read the reports (as the balance)"
 for r in "statement?partner=JP&from=2024-06-01&to=2024-06-30" open unliquidated by-method "yearly?year=2024" missing; do

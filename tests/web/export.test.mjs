@@ -79,6 +79,38 @@ test('the dashboard offers the journal of the ledger beside the balance', async 
     assert.match(ledger.bytes.toString('utf8'), /^\d{4}-\d{2}-\d{2} \* [A-Z]{2}-[A-Z]{2}-/m);
 });
 
+test('the overdue, in-transit, officials and quarantine lists each offer every row as CSV',
+    async () => {
+        const programme = await signedIn('in-programme');
+        await programme.goto(`${node.base}/#/`);
+        for (const [name, prefix, header] of [
+            ['overdue-export-csv', 'overdue', 'number,agreement_id,requester,supplier,'],
+            ['transit-export-csv', 'in-transit', 'number,requester,supplier,state,line,'],
+        ]) {
+            await programme.getByTestId(name).waitFor();
+            const csv = await download(programme, name);
+            assert.match(csv.name, new RegExp(`^acsa-${prefix}-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
+            assert.ok(csv.bytes.toString('utf8').startsWith(header), csv.bytes.toString('utf8'));
+        }
+        const asOf = '2024-01-31';
+        await programme.getByTestId('overdue-as-of').fill(asOf);
+        await programme.getByTestId('overdue-as-of').dispatchEvent('change');
+        await programme.waitForFunction((d) => document.querySelector(
+            '[data-test="overdue-export-csv"]')?.getAttribute('href')?.includes(d), asOf);
+        await programme.goto(`${node.base}/#/officials`);
+        await programme.getByTestId('officials-table').waitFor();
+        const officials = await download(programme, 'officials-export-csv');
+        const rows = officials.bytes.toString('utf8').trimEnd().split('\r\n');
+        assert.ok(rows[0].startsWith('id,party,name,title,'), rows[0]);
+        const shown = await programme.getByTestId('officials-table').locator('tbody tr').count();
+        assert.equal(rows.length - 1, shown);
+        await programme.goto(`${node.base}/#/quarantine`);
+        await programme.getByTestId('quarantine-export-csv').waitFor();
+        const quarantine = await download(programme, 'quarantine-export-csv');
+        assert.match(quarantine.name, /^acsa-quarantine-\d{4}-\d{2}-\d{2}\.csv$/);
+        assert.ok(quarantine.bytes.toString('utf8').startsWith('id,at,peer,via,what,'));
+    });
+
 test("an order's page offers its postings", async () => {
     const number = 'IN-JP-2024-000001';
     await finance.goto(`${node.base}/#/orders/${number}`);
