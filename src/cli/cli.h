@@ -103,6 +103,18 @@ struct cli_command {
 /* options.c */
 int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv);
 int cli_usage(struct cli *cli, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* suggest.c: "did you mean" for a mistyped verb or option. Offer each known word, then ask. */
+struct cli_suggest {
+    const char *word;
+    const char *best;
+    size_t best_distance;
+};
+void cli_suggest_begin(struct cli_suggest *s, const char *word);
+void cli_suggest_offer(struct cli_suggest *s, const char *candidate);
+/* "; did you mean 'PREFIXWORD'?" in buf, or "" when no known word is near. */
+const char *cli_suggest_hint(const struct cli_suggest *s, const char *prefix, char *buf,
+                             size_t size);
 int cli_fail(struct cli *cli, enum acsa_rc rc);
 int cli_amount(struct cli *cli, const char *option, const char *text,
                const struct acsa_currency *currency, int64_t *out_minor);
@@ -126,13 +138,16 @@ int cli_with_app(struct cli *cli, cli_app_fn fn, void *ctx);
 struct cli_column {
     const char *header;
     int width;             /* Fixed width (rows printed at once), or 0 (widths computed). */
-    bool right;            /* Right-aligned (amounts, quantities, ids). */
+    int right;             /* Right-aligned (ids, counts): true; CLI_AMOUNT for an amount or
+                            * quantity, also grouped by thousands unless --raw. */
 };
+#define CLI_AMOUNT 2
 
 struct cli_out {
     FILE *file;
     bool json;
     bool csv;              /* Rows written as CSV as they come (csv.h), the header first. */
+    bool group;            /* Amount cells grouped by thousands (a table, not --raw). */
     const struct cli_column *columns;
     size_t column_count;
     bool streaming;        /* Every column has a fixed width. */
@@ -150,6 +165,8 @@ struct cli_list {
     struct acsa_app *app;
 };
 
+/* --raw: amounts in tables as plain decimals, not grouped by thousands (1,234,567.50). */
+void cli_out_set_raw(void);
 void cli_out_begin(struct cli_out *out, FILE *file, bool json, const struct cli_column *columns,
                    size_t column_count);
 /* Begins a list written as CSV: the header row (after a byte order mark if excel), then each

@@ -13,6 +13,7 @@
 #define CLI_AGREEMENT_FILE_MAX (4u * 1024u * 1024u)  /* An agreement file. */
 #define CLI_JOINED_SIZE 1200   /* Room for every code of an agreement list, joined. */
 #define CLI_COLUMNS_MAX 16     /* Columns of a table. */
+#define CLI_GROUPED_SIZE 64    /* An amount grouped by thousands, with its NUL. */
 /* Longest line of cli_field once formatted (a label and a few stored names). */
 #define CLI_FIELD_LINE_MAX 1024
 /* Room for the longest escape terminal_piece shows, "\u009b", and its NUL. */

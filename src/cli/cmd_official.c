@@ -144,7 +144,7 @@ static int list_in(struct cli *cli, struct acsa_app *app, void *ctx)
     const struct list_args *args = ctx;
     static const struct cli_column columns[] = {
         {"ID", 0, true},    {"PARTY", 0, false}, {"NAME", 0, false},
-        {"TITLE", 0, false}, {"AGREEMENT", 0, false}, {"LIMIT", 0, true},
+        {"TITLE", 0, false}, {"AGREEMENT", 0, false}, {"LIMIT", 0, CLI_AMOUNT},
         {"FROM", 0, false}, {"TO", 0, false},    {"REVOKED", 0, false}};
     struct cli_list list;
     cli_list_begin(&list, cli, app, columns, CLI_LEN(columns));

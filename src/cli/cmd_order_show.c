@@ -12,14 +12,59 @@
 
 static const struct cli_column order_columns[] = {
     {"NUMBER", 18, false},  {"AGREEMENT", 12, false}, {"REQ", 3, false},
-    {"SUP", 3, false},      {"ACTIVITY", 8, true},    {"METHOD", 6, false},
+    {"SUP", 3, false},      {"ACTIVITY", 20, false},  {"METHOD", 6, false},
     {"STATE", 10, false},   {"CREATED", 10, false},   {"DUE", 10, false},
-    {"CUR", 3, false},      {"VALUE", 16, true},      {"OUTSTANDING", 16, true},
+    {"CUR", 3, false},      {"VALUE", 16, CLI_AMOUNT},      {"OUTSTANDING", 16, CLI_AMOUNT},
 };
+
+/* The names of the node's activities, read once before the orders: a table shows the name an
+ * order cites, not its id. */
+struct activity_name {
+    int64_t id;
+    char name[ACSA_NAME_SIZE];
+};
+
+struct order_list {
+    struct cli_list list;
+    struct activity_name *activities;  /* acsa_malloc'd. */
+    size_t count;
+    size_t capacity;
+};
+
+static enum acsa_rc activity_keep(void *ctx, const struct acsa_activity *activity)
+{
+    struct order_list *l = ctx;
+    if (l->count == l->capacity) {
+        size_t capacity = l->capacity > 0 ? l->capacity * 2 : 16;
+        struct activity_name *grown = acsa_realloc(l->activities, capacity * sizeof(*grown));
+        if (grown == NULL) {
+            return ACSA_ENOMEM;
+        }
+        l->activities = grown;
+        l->capacity = capacity;
+    }
+    l->activities[l->count].id = activity->id;
+    snprintf(l->activities[l->count].name, ACSA_NAME_SIZE, "%s", activity->name);
+    l->count++;
+    return ACSA_OK;
+}
+
+/* The activity's name, or its id when the node has no such activity. */
+static const char *activity_name(const struct order_list *l, int64_t id, char buf[24])
+{
+    for (size_t i = 0; i < l->count; i++) {
+        if (l->activities[i].id == id) {
+            return l->activities[i].name;
+        }
+    }
+    snprintf(buf, 24, "%lld", (long long)id);
+    return buf;
+}
 
 static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *o)
 {
-    struct cli_list *list = ctx;
+    struct order_list *l = ctx;
+    struct cli_list *list = &l->list;
     if (list->out.json) {
         return cli_out_json(&list->out, acsa_order_summary_json(o));
     }
@@ -28,12 +73,11 @@ static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *o)
     char due[ACSA_DATE_TEXT_SIZE];
     char value[ACSA_MONEY_TEXT_SIZE];
     char outstanding[ACSA_MONEY_TEXT_SIZE];
-    snprintf(activity, sizeof(activity), "%lld", (long long)o->activity_id);
     const char *cells[] = {o->number,
                            o->agreement_id,
                            o->requester,
                            o->supplier,
-                           activity,
+                           activity_name(l, o->activity_id, activity),
                            acsa_method_name(o->method),
                            acsa_state_name(o->state),
                            cli_date_text(o->created_day, created),
@@ -47,10 +91,19 @@ static enum acsa_rc order_row(void *ctx, const struct acsa_order_summary *o)
 static int order_list_in(struct cli *cli, struct acsa_app *app, void *ctx)
 {
     const struct acsa_order_filter *filter = ctx;
-    struct cli_list list;
-    cli_list_begin(&list, cli, app, order_columns, CLI_LEN(order_columns));
-    return cli_list_end(&list, acsa_app_order_list(app, filter, order_row, &list,
-                                                    &cli->err));
+    struct order_list l;
+    memset(&l, 0, sizeof(l));
+    enum acsa_rc rc = cli->json ? ACSA_OK
+                                : acsa_app_activity_list(app, NULL, activity_keep, &l, &cli->err);
+    if (rc != ACSA_OK) {
+        acsa_free(l.activities);
+        return cli_fail(cli, rc);
+    }
+    cli_list_begin(&l.list, cli, app, order_columns, CLI_LEN(order_columns));
+    int code = cli_list_end(&l.list, acsa_app_order_list(app, filter, order_row, &l,
+                                                         &cli->err));
+    acsa_free(l.activities);
+    return code;
 }
 
 int cmd_order_list(struct cli *cli, int argc, char **argv)
@@ -113,7 +166,8 @@ struct shown_order {
 
 static const struct cli_column event_columns[] = {
     {"DATE", 10, false},   {"STEP", 13, false},  {"BY", 20, false},  {"STATE", 24, false},
-    {"LINE", 4, true},     {"QTY", 10, true},    {"AMOUNT", 16, true}, {"DETAIL", 6, false},
+    {"LINE", 4, true},     {"QTY", 10, CLI_AMOUNT},    {"AMOUNT", 16, CLI_AMOUNT},
+    {"DETAIL", 6, false},
 };
 
 /* Under a payment: what was paid in its own currency, at which rate, on which invoice; under
@@ -277,9 +331,9 @@ static enum acsa_rc lines_text(const struct acsa_order *o)
 {
     static const struct cli_column columns[] = {
         {"LINE", 0, true},    {"CATEGORY", 0, false}, {"DESCRIPTION", 0, false},
-        {"NSN", 0, false},    {"UNIT", 0, false},     {"PRICE", 0, true},
-        {"ORDERED", 0, true}, {"ISSUED", 0, true},    {"RECEIVED", 0, true},
-        {"RETURNED", 0, true}, {"ACCEPTED", 0, true}, {"VALUE", 0, true},
+        {"NSN", 0, false},    {"UNIT", 0, false},     {"PRICE", 0, CLI_AMOUNT},
+        {"ORDERED", 0, CLI_AMOUNT}, {"ISSUED", 0, CLI_AMOUNT},    {"RECEIVED", 0, CLI_AMOUNT},
+        {"RETURNED", 0, CLI_AMOUNT}, {"ACCEPTED", 0, true}, {"VALUE", 0, CLI_AMOUNT},
     };
     struct cli_out out;
     cli_out_begin(&out, stdout, false, columns, CLI_LEN(columns));
@@ -307,7 +361,7 @@ static enum acsa_rc invoices_text(const struct acsa_order *o)
 {
     static const struct cli_column columns[] = {
         {"INVOICE", 0, false}, {"DATE", 0, false}, {"DUE", 0, false},
-        {"AMOUNT", 0, true},   {"PAID", 0, true},  {"OPEN", 0, true},
+        {"AMOUNT", 0, CLI_AMOUNT},   {"PAID", 0, CLI_AMOUNT},  {"OPEN", 0, true},
     };
     struct cli_out out;
     cli_out_begin(&out, stdout, false, columns, CLI_LEN(columns));

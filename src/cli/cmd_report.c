@@ -12,12 +12,12 @@
 
 static const struct cli_column balance_columns[] = {
     {"PARTNER", 7, false},          {"CUR", 3, false},
-    {"COMMITTED RECV CASH", 19, true}, {"COMMITTED RECV KIND", 19, true},
-    {"COMMITTED PAY CASH", 18, true},  {"COMMITTED PAY KIND", 18, true},
-    {"RECEIVABLE CASH", 18, true},  {"RECEIVABLE KIND", 18, true},
-    {"PAYABLE CASH", 18, true},     {"PAYABLE KIND", 18, true},
-    {"SETTLED RECV", 18, true},     {"SETTLED PAY", 18, true},
-    {"NET", 18, true},
+    {"COMMITTED RECV CASH", 19, CLI_AMOUNT}, {"COMMITTED RECV KIND", 19, CLI_AMOUNT},
+    {"COMMITTED PAY CASH", 18, CLI_AMOUNT},  {"COMMITTED PAY KIND", 18, CLI_AMOUNT},
+    {"RECEIVABLE CASH", 18, CLI_AMOUNT},  {"RECEIVABLE KIND", 18, CLI_AMOUNT},
+    {"PAYABLE CASH", 18, CLI_AMOUNT},     {"PAYABLE KIND", 18, CLI_AMOUNT},
+    {"SETTLED RECV", 18, CLI_AMOUNT},     {"SETTLED PAY", 18, CLI_AMOUNT},
+    {"NET", 18, CLI_AMOUNT},
 };
 
 /* Prints one partner and currency of the balance (acsa_balance_line_cb): committed (accepted,
@@ -103,7 +103,7 @@ struct overdue_report {
 static const struct cli_column overdue_columns[] = {
     {"NUMBER", 18, false}, {"AGREEMENT", 12, false}, {"REQ", 3, false},   {"SUP", 3, false},
     {"METHOD", 6, false},  {"STATE", 10, false},     {"DUE", 10, false},  {"DAYS", 5, true},
-    {"BUCKET", 7, false},  {"CUR", 3, false},        {"OUTSTANDING", 16, true},
+    {"BUCKET", 7, false},  {"CUR", 3, false},        {"OUTSTANDING", 16, CLI_AMOUNT},
 };
 
 static enum acsa_rc overdue_row(void *ctx, const struct acsa_overdue_item *item)
@@ -127,7 +127,8 @@ static enum acsa_rc overdue_row(void *ctx, const struct acsa_overdue_item *item)
 static enum acsa_rc print_totals(struct overdue_report *r)
 {
     static const struct cli_column columns[] = {
-        {"BUCKET", 0, false}, {"CUR", 0, false}, {"ORDERS", 0, true}, {"OUTSTANDING", 0, true}};
+        {"BUCKET", 0, false}, {"CUR", 0, false}, {"ORDERS", 0, true},
+        {"OUTSTANDING", 0, CLI_AMOUNT}};
     struct cli_out out;
     cli_out_begin(&out, stdout, r->list.out.json, columns, CLI_LEN(columns));
     out.nested = true;
@@ -152,7 +153,7 @@ static enum acsa_rc print_totals(struct overdue_report *r)
 static const struct cli_column late_columns[] = {
     {"NUMBER", 18, false},    {"AGREEMENT", 12, false}, {"DELIVERED", 10, false},
     {"INVOICE BY", 10, false}, {"DAYS LATE", 9, true},  {"CUR", 3, false},
-    {"VALUE", 16, true},
+    {"VALUE", 16, CLI_AMOUNT},
 };
 
 static enum acsa_rc late_row(void *ctx, const struct acsa_invoice_late *item)

@@ -23,7 +23,8 @@ static void columns_of(struct report_out *r, enum acsa_report_table table)
     for (size_t i = 0; i < r->column_count; i++) {
         r->columns[i].header = c[i].header;
         r->columns[i].width = c[i].width;
-        r->columns[i].right = c[i].right;
+        /* Amounts are the right-aligned decimal strings; counts and days are integers. */
+        r->columns[i].right = c[i].right && !c[i].integer ? CLI_AMOUNT : c[i].right;
     }
 }
 

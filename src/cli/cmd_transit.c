@@ -9,8 +9,8 @@
 #include "transit.h"
 
 static const struct cli_column transit_columns[] = {
-    {"NUMBER", 17, false}, {"LINE", 4, true},       {"ISSUED", 14, true},
-    {"RECEIVED", 14, true}, {"UNIT", 6, false},     {"ISSUED ON", 10, false},
+    {"NUMBER", 17, false}, {"LINE", 4, true},       {"ISSUED", 14, CLI_AMOUNT},
+    {"RECEIVED", 14, CLI_AMOUNT}, {"UNIT", 6, false},     {"ISSUED ON", 10, false},
     {"DAYS", 5, true},
 };
 

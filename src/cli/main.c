@@ -12,9 +12,13 @@
 #include "app_key.h"
 #include "alloc.h"
 
+#define CLI_HELP_WORDS_MAX 3
+
 #ifndef ACSA_VERSION
 #define ACSA_VERSION "unknown"
 #endif
+
+static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct cli_verb verbs[] = {
     {"init", cmd_init, "create the node database (--nation CC [--name NAME])"},
@@ -45,6 +49,7 @@ static const struct cli_verb verbs[] = {
     {"demo", cmd_demo, "create a demo node database (--db FILE)"},
     {"migrate", cmd_migrate, "copy a SQLite node to an empty PostgreSQL database"},
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
+    {"help", cmd_help, "VERB [SUBVERB]: the help of a verb, as VERB [SUBVERB] --help"},
     {"routes", cmd_routes, NULL},
 };
 
@@ -102,6 +107,22 @@ static const struct cli_verb *find_verb(const struct cli_verb *table, size_t cou
     return NULL;
 }
 
+/* The usage error for a word that is no verb of table, with the nearest verb if one is. */
+static int unknown_verb(struct cli *cli, const struct cli_verb *table, size_t count,
+                        const char *word)
+{
+    struct cli_suggest suggest;
+    cli_suggest_begin(&suggest, word);
+    for (size_t i = 0; i < count; i++) {
+        if (table[i].summary != NULL) {
+            cli_suggest_offer(&suggest, table[i].name);
+        }
+    }
+    char hint[64];
+    return cli_usage(cli, "unknown verb '%.40s'%s", word,
+                     cli_suggest_hint(&suggest, "", hint, sizeof(hint)));
+}
+
 /* Appends a word to the verb path used in messages. */
 static void verb_push(struct cli *cli, const char *word)
 {
@@ -131,10 +152,34 @@ int cli_dispatch(struct cli *cli, const struct cli_verb *table, size_t count, in
     }
     const struct cli_verb *verb = find_verb(table, count, word);
     if (verb == NULL) {
-        return cli_usage(cli, "unknown verb '%.40s'", word);
+        return unknown_verb(cli, table, count, word);
     }
     verb_push(cli, verb->name);
     return verb->run(cli, argc - 1, argv + 1);
+}
+
+/* acsa help [VERB [SUBVERB...]]: the verb's own --help, or the list of verbs. */
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc > CLI_HELP_WORDS_MAX + 1) {
+        return cli_usage(cli, "at most %d words after help", CLI_HELP_WORDS_MAX);
+    }
+    char *words[CLI_HELP_WORDS_MAX + 3];
+    words[0] = argv[0];
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-') {
+            return cli_usage(cli, "unexpected option '%.40s': help takes verbs only", argv[i]);
+        }
+        words[i] = argv[i];
+    }
+    words[argc] = "--help";
+    words[argc + 1] = NULL;
+    cli->verb[0] = '\0'; /* Messages name the verb asked about, not help. */
+    return cli_dispatch(cli, verbs, sizeof(verbs) / sizeof(verbs[0]), argc + 1, words);
 }
 
 /* Global options before the verb. Returns the index of the verb, or -1 with *out_exit set. */
@@ -208,7 +253,7 @@ int main(int argc, char **argv)
     }
     const struct cli_verb *verb = find_verb(verbs, sizeof(verbs) / sizeof(verbs[0]), argv[first]);
     if (verb == NULL) {
-        return cli_usage(&cli, "unknown verb '%.40s'", argv[first]);
+        return unknown_verb(&cli, verbs, sizeof(verbs) / sizeof(verbs[0]), argv[first]);
     }
     verb_push(&cli, verb->name);
     code = verb->run(&cli, argc - first, argv + first);

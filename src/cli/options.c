@@ -14,7 +14,7 @@
 
 /* getopt_long values of the options every verb has; a verb's own options are numbered from
  * OPT_FIRST by their index in its table. */
-enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_KEY, OPT_CSV, OPT_EXCEL, OPT_FIRST };
+enum { OPT_HELP = 'h', OPT_DB = 1000, OPT_JSON, OPT_KEY, OPT_CSV, OPT_EXCEL, OPT_RAW, OPT_FIRST };
 
 /* Longest piece of user text quoted back in a message. */
 
@@ -370,6 +370,8 @@ static void print_help(const struct cli *cli, const struct cli_command *cmd)
     }
     if ((cmd->outputs & CLI_JSON)) {
         help_line("json", NULL, "print JSON instead of a table (fields in docs/CLI.md)", false);
+        help_line("raw", NULL, "amounts in tables as plain decimals (1234567.50), for scripts",
+                  false);
     }
     if ((cmd->outputs & CLI_CSV)) {
         help_line("csv", NULL, "print CSV (RFC 4180, UTF-8) instead of a table", false);
@@ -379,6 +381,33 @@ static void print_help(const struct cli *cli, const struct cli_command *cmd)
 }
 
 /* ---- Parsing -------------------------------------------------------------------------- */
+
+/* The usage error for an option the verb does not take, with the nearest it does take. */
+static int unknown_option(struct cli *cli, const struct cli_command *cmd, const char *given)
+{
+    char name[48] = "";
+    if (strncmp(given, "--", 2) == 0) {
+        snprintf(name, sizeof(name), "%.*s", (int)strcspn(given + 2, "="), given + 2);
+    }
+    struct cli_suggest suggest;
+    cli_suggest_begin(&suggest, name);
+    for (size_t i = 0; i < cmd->option_count; i++) {
+        cli_suggest_offer(&suggest, cmd->options[i].name);
+    }
+    cli_suggest_offer(&suggest, "db");
+    cli_suggest_offer(&suggest, "help");
+    if ((cmd->outputs & CLI_JSON)) {
+        cli_suggest_offer(&suggest, "json");
+        cli_suggest_offer(&suggest, "raw");
+    }
+    if ((cmd->outputs & CLI_CSV)) {
+        cli_suggest_offer(&suggest, "csv");
+        cli_suggest_offer(&suggest, "excel");
+    }
+    char hint[72];
+    return cli_usage(cli, "unknown option '%.*s'%s", ACSA_QUOTE_MAX, given,
+                     cli_suggest_hint(&suggest, "--", hint, sizeof(hint)));
+}
 
 static int handle_option(struct cli *cli, struct cli_command *cmd, int code, char **argv)
 {
@@ -408,13 +437,16 @@ static int handle_option(struct cli *cli, struct cli_command *cmd, int code, cha
     case OPT_EXCEL:
         cli->excel = true;
         return CLI_CONTINUE;
+    case OPT_RAW:
+        cli_out_set_raw();
+        return CLI_CONTINUE;
     case ':':
         return cli_usage(cli, "%s needs a value", current);
     case '?':
         if (optopt > 0 && optopt < OPT_DB) {
             return cli_usage(cli, "unknown option '-%c'", optopt);
         }
-        return cli_usage(cli, "unknown option '%s'", current);
+        return unknown_option(cli, cmd, current);
     default:
         return set_option(cli, &cmd->options[code - OPT_FIRST], optarg);
     }
@@ -453,7 +485,7 @@ static int take_positional(struct cli *cli, struct cli_command *cmd, int argc, c
 
 int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
 {
-    struct option longopts[CLI_OPTIONS_MAX + 7];
+    struct option longopts[CLI_OPTIONS_MAX + 8];
     size_t n = 0;
     if (cmd->option_count > CLI_OPTIONS_MAX) {
         abort(); /* A verb table larger than the parser was built for. */
@@ -468,6 +500,7 @@ int cli_parse(struct cli *cli, struct cli_command *cmd, int argc, char **argv)
     }
     if ((cmd->outputs & CLI_JSON)) {
         longopts[n++] = (struct option){"json", no_argument, NULL, OPT_JSON};
+        longopts[n++] = (struct option){"raw", no_argument, NULL, OPT_RAW};
     }
     if ((cmd->outputs & CLI_CSV)) {
         longopts[n++] = (struct option){"csv", no_argument, NULL, OPT_CSV};

@@ -82,6 +82,42 @@ static void spaces(FILE *file, int count)
     }
 }
 
+/* ---- Amounts grouped by thousands ------------------------------------------------------ */
+
+static bool raw_amounts; /* --raw: one command per process, so one setting. */
+
+void cli_out_set_raw(void)
+{
+    raw_amounts = true;
+}
+
+/* A plain decimal ("-1234567.50", "326700") with its whole part grouped by thousands into buf
+ * ("-1,234,567.50"); any other text (a date, "-", a name) as it is. */
+static const char *grouped(const char *text, char buf[CLI_GROUPED_SIZE])
+{
+    size_t sign = text[0] == '-' ? 1 : 0;
+    size_t digits = strspn(text + sign, "0123456789");
+    const char *rest = text + sign + digits;
+    bool decimal = digits > 0 && (rest[0] == '\0' ||
+                                  (rest[0] == '.' && rest[1] != '\0' &&
+                                   strspn(rest + 1, "0123456789") == strlen(rest + 1)));
+    if (!decimal || digits <= 3 || strlen(text) + digits / 3 >= CLI_GROUPED_SIZE) {
+        return text;
+    }
+    size_t at = 0;
+    if (sign) {
+        buf[at++] = '-';
+    }
+    for (size_t i = 0; i < digits; i++) {
+        if (i > 0 && (digits - i) % 3 == 0) {
+            buf[at++] = ',';
+        }
+        buf[at++] = text[sign + i];
+    }
+    snprintf(buf + at, CLI_GROUPED_SIZE - at, "%s", rest);
+    return buf;
+}
+
 static void print_row(const struct cli_out *out, const char *const *cells, const int *widths)
 {
     for (size_t i = 0; i < out->column_count; i++) {
@@ -121,6 +157,7 @@ static void out_init(struct cli_out *out, FILE *file, const struct cli_column *c
     out->columns = columns;
     out->column_count = column_count;
     out->streaming = true;
+    out->group = !raw_amounts;
     for (size_t i = 0; i < column_count; i++) {
         out->streaming = out->streaming && columns[i].width > 0;
     }
@@ -178,11 +215,17 @@ void cli_out_begin_csv(struct cli_out *out, FILE *file, const struct cli_column 
     (void)write_csv_row(out, headers); /* A failed write shows again at the first row. */
 }
 
-enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *cells)
+enum acsa_rc cli_out_cells(struct cli_out *out, const char *const *given)
 {
     if (out->csv) {
         out->items++;
-        return write_csv_row(out, cells);
+        return write_csv_row(out, given);
+    }
+    const char *cells[CLI_COLUMNS_MAX];
+    char buf[CLI_COLUMNS_MAX][CLI_GROUPED_SIZE];
+    for (size_t i = 0; i < out->column_count; i++) {
+        bool amount = out->group && out->columns[i].right == CLI_AMOUNT;
+        cells[i] = amount ? grouped(given[i], buf[i]) : given[i];
     }
     if (out->streaming) {
         int widths[CLI_COLUMNS_MAX];

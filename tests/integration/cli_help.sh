@@ -137,6 +137,66 @@ expect_exit 2
 expect_stderr_contains "key: a node on a database server needs its key file named (--key PATH, or ACSA_KEY)"
 [ -z "$SAVED_KEY" ] || export ACSA_KEY=$SAVED_KEY
 
+test_case "a mistyped verb or option names the nearest one (did you mean)"
+run_raw ordr list
+expect_exit 2
+expect_stderr_contains "acsa: unknown verb 'ordr'; did you mean 'order'?"
+run order lsit
+expect_exit 2
+expect_stderr_contains "acsa order: unknown verb 'lsit'; did you mean 'list'?"
+run balance --partnr JP
+expect_exit 2
+expect_stderr_contains "acsa balance: unknown option '--partnr'; did you mean '--partner'?"
+run order create --agreemnt=IN-JP-2020
+expect_exit 2
+expect_stderr_contains "unknown option '--agreemnt=IN-JP-2020'; did you mean '--agreement'?"
+run balance --jsno
+expect_exit 2
+expect_stderr_contains "did you mean '--json'?"
+
+test_case "a word far from every verb or option gets no guess"
+run_raw xyzzy
+expect_exit 2
+expect_stderr_contains "acsa: unknown verb 'xyzzy'"
+case $ERR in *"did you mean"*) fail "a guess for a far word: $ERR" ;; esac
+run balance --quux
+expect_exit 2
+case $ERR in *"did you mean"*) fail "a guess for a far word: $ERR" ;; esac
+
+test_case "acsa help VERB [SUBVERB] is VERB [SUBVERB] --help"
+run order create --help
+WANT=$OUT
+run_raw help order create
+expect_exit 0
+expect_stdout "$WANT"
+run balance --help
+WANT=$OUT
+run_raw help balance
+expect_exit 0
+expect_stdout "$WANT"
+run_raw help order
+expect_exit 0
+expect_stdout_contains "Usage: acsa order VERB"
+run_raw help
+expect_exit 0
+expect_stdout_contains "Usage: acsa [--db PATH] VERB"
+expect_stdout_contains "  help "
+
+test_case "acsa help refuses what is not a verb, with a guess"
+run_raw help ordr
+expect_exit 2
+expect_stderr_contains "unknown verb 'ordr'; did you mean 'order'?"
+run_raw help order --json
+expect_exit 2
+expect_stderr_contains "unexpected option '--json': help takes verbs only"
+run_raw help a b c d
+expect_exit 2
+expect_stderr_contains "at most 3 words after help"
+
+test_case "read commands document --raw"
+run balance --help
+expect_stdout_contains "--raw"
+
 test_case "no help created a database"
 if [ -e "$DB" ]; then
     fail "$DB was created"
