@@ -46,6 +46,7 @@ static const struct cli_verb verbs[] = {
     {"migrate", cmd_migrate, "copy a SQLite node to an empty PostgreSQL database"},
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
     {"routes", cmd_routes, NULL},
+    {"doc", cmd_doc, NULL}, /* Manual pages and completion from these tables (doc.c). */
 };
 
 static void print_usage(FILE *file)
@@ -77,6 +78,12 @@ static void print_usage(FILE *file)
           "  4  storage error\n"
           "  5  the partner node could not be reached\n",
           file);
+}
+
+/* acsa doc --out DIR (hidden): the manual pages and the bash completion, from the tables. */
+int cmd_doc(struct cli *cli, int argc, char **argv)
+{
+    return cli_doc_main(cli, argc, argv, verbs, CLI_LEN(verbs), print_usage);
 }
 
 int cli_with_app(struct cli *cli, cli_app_fn fn, void *ctx)
@@ -126,6 +133,9 @@ int cli_dispatch(struct cli *cli, const struct cli_verb *table, size_t count, in
     }
     const char *word = argv[1];
     if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
+        if (cli->doc != NULL) {
+            return cli_doc_group(cli, table, count);
+        }
         print_group_help(cli, table, count);
         return CLI_EXIT_OK;
     }
@@ -172,6 +182,7 @@ static int global_options(struct cli *cli, int argc, char **argv, int *out_exit)
         }
         if (key) {
             acsa_app_set_key_path(value); /* The node key file (a PostgreSQL node needs it). */
+            cli->key_given = true;
         } else {
             cli->db_uri = value;
         }
