@@ -390,11 +390,12 @@ static void print_help(struct cli *cli, const struct cli_command *cmd)
     }
     help_line(cli, "db", "PATH", "node database (default: $ACSA_DB, else ./acsa.db)", false);
     if (!has_own_key(cmd)) {
-        help_line(cli, "key", "PATH", "node key file (default: $ACSA_KEY, else beside the database)",
-                  false);
+        help_line(cli, "key", "PATH",
+                  "node key file (default: $ACSA_KEY, else beside the database)", false);
     }
     if ((cmd->outputs & CLI_JSON)) {
-        help_line(cli, "json", NULL, "print JSON instead of a table (fields in docs/CLI.md)", false);
+        help_line(cli, "json", NULL, "print JSON instead of a table (fields in docs/CLI.md)",
+                  false);
     }
     if ((cmd->outputs & CLI_CSV)) {
         help_line(cli, "csv", NULL, "print CSV (RFC 4180, UTF-8) instead of a table", false);
