@@ -96,7 +96,8 @@ static int apply_line(struct cli *cli, struct cli_command *cmd, struct cli_confi
     }
     size_t index = 0;
     struct cli_option *opt = find_option(cmd, text, &index);
-    if (opt == NULL || opt->kind == CLI_FLAG || index >= CLI_OPTIONS_MAX) {
+    if (opt == NULL || opt->kind == CLI_FLAG || index >= CLI_OPTIONS_MAX ||
+        strcmp(text, "config") == 0) {
         return refuse(cli, config, line, opt == NULL ? "unknown key" : "not allowed in the file",
                       text);
     }
@@ -120,6 +121,26 @@ static int apply_line(struct cli *cli, struct cli_command *cmd, struct cli_confi
     int code = cli_option_convert(cli, opt, where, scratch, value);
     acsa_free(scratch);
     return code;
+}
+
+/* How a refusal of a line's bytes names it: "FILE:LINE: key" when the key before '=' is
+ * readable text, else "FILE:LINE". */
+static void line_where(const struct cli_config *config, uint32_t line, const char *text,
+                       char *where, size_t size)
+{
+    const char *equals = strchr(text, '=');
+    size_t start = strspn(text, " ");
+    size_t end = equals != NULL ? (size_t)(equals - text) : start;
+    while (end > start && text[end - 1] == ' ') {
+        end--;
+    }
+    if (equals == NULL || end == start || end - start > 60 ||
+        !acsa_text_valid(text + start, end - start, ACSA_TEXT_LINE, NULL)) {
+        snprintf(where, size, "%.400s:%u", config->path, line);
+        return;
+    }
+    snprintf(where, size, "%.400s:%u: %.*s", config->path, line, (int)(end - start),
+             text + start);
 }
 
 /* Every line: its bytes checked (UTF-8, no control character but a tab), comments and blank
@@ -148,7 +169,7 @@ static int apply_text(struct cli *cli, struct cli_command *cmd, struct cli_confi
             *p = *p == '\t' ? ' ' : *p;
         }
         char where[CONFIG_WHERE_SIZE];
-        snprintf(where, sizeof(where), "%.400s:%u", config->path, line);
+        line_where(config, line, start, where, sizeof(where));
         struct acsa_error err;
         acsa_error_clear(&err);
         if (acsa_text_check(start, ACSA_TEXT_LINE, where, &err) != ACSA_OK) {
