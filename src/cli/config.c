@@ -4,8 +4,10 @@
  * refusal names the file, the line and the key; options given on the command line win. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "app_key.h"
@@ -195,12 +197,9 @@ int cli_config_load(struct cli *cli, struct cli_command *cmd, const char *path, 
     memset(config, 0, sizeof(*config));
     config->path = path;
     size_t size = 0;
-    if (!required) {
-        FILE *probe = fopen(path, "rb");
-        if (probe == NULL) {
-            return CLI_CONTINUE; /* The default file is read only when it is there. */
-        }
-        fclose(probe);
+    struct stat info;
+    if (!required && stat(path, &info) != 0 && errno == ENOENT) {
+        return CLI_CONTINUE; /* The default file is read only when it is there. */
     }
     int code = cli_read_file(cli, path, CLI_CONFIG_MAX, &config->text, &size);
     if (code != CLI_CONTINUE) {
