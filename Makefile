@@ -2,7 +2,7 @@
 # Thin wrapper over Meson: `make demo` installs, builds and runs the demo; `make test` runs
 # the whole suite (also under AddressSanitizer and UndefinedBehaviorSanitizer).
 
-.PHONY: all build demo test bench clean fuzz
+.PHONY: all build demo test bench clean fuzz deb
 
 all: build
 
@@ -21,6 +21,11 @@ test:
 
 bench: build
 	@bench/run
+
+# The Debian package, build-deb/acsa_VERSION_ARCH.deb, checked by lintian (tools/build-deb).
+deb:
+	@tools/install-deps
+	@tools/build-deb
 
 # Every fuzz target for FUZZ_SECONDS (default 60) on its seed corpus; new inputs and crashes go
 # to build-fuzz/fuzz-out/<target>, never to tests/fuzz/corpus.
@@ -45,7 +50,7 @@ fuzz:
 	test -z "$$failed" || { echo "fuzz: crashed:$$failed"; exit 1; }
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz build-deb
 
 # Kill -9 under load, KILLS times (the suite runs 50), then the power-loss crash points.
 KILLS ?= 1000

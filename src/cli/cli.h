@@ -35,6 +35,9 @@ struct cli {
     bool excel;                    /* --excel: CSV begins with a byte order mark. */
     int32_t today;                 /* The local date when acsa started. */
     struct acsa_error err;         /* The last error of the app, store or core. */
+    struct cli_doc *doc;           /* Set while acsa doc walks the tables (doc.c): --help
+                                    * writes manual pages and completion instead. */
+    bool key_given;                /* --key was given (acsa serve's --config gives way). */
 };
 
 /* A verb: its word, its handler and one line for --help. Handlers get argv[0] = the word. */
@@ -227,6 +230,40 @@ int cmd_order_amend(struct cli *cli, int argc, char **argv);
 int cli_order_line_parse(struct cli *cli, struct acsa_order_draft *draft, uint32_t index,
                          const char *spec);
 int cmd_report(struct cli *cli, int argc, char **argv);
+/* doc.c: the hidden verb acsa doc, and the calls by which --help feeds it. */
+int cmd_doc(struct cli *cli, int argc, char **argv);
+int cli_doc_main(struct cli *cli, int argc, char **argv, const struct cli_verb *verbs,
+                 size_t count, void (*usage)(FILE *));
+int cli_doc_group(struct cli *cli, const struct cli_verb *table, size_t count);
+void cli_doc_command(struct cli *cli, const struct cli_command *cmd);
+void cli_doc_option(struct cli *cli, const char *name, const char *arg, const char *text,
+                    bool required);
+void cli_doc_command_end(struct cli *cli);
+/* config.c: acsa serve's configuration file ("KEY = VALUE" lines, keys the verb's options). */
+#define CLI_CONFIG_DEFAULT "/etc/acsa/acsa.conf"
+struct cli_config {
+    const char *path;                        /* The file. */
+    char *text;                              /* Its bytes; values point into them. */
+    bool loaded;                             /* The file was read. */
+    uint32_t lines[CLI_OPTIONS_MAX];         /* The line that set option i, or 0. */
+    uint32_t lines_overridden[CLI_OPTIONS_MAX]; /* The line of option i given on the command
+                                              * line too (which wins), or 0. */
+    uint32_t db_line;                        /* The line of db, or 0. */
+    uint32_t key_line;                       /* The line of key, or 0. */
+};
+/* Reads path (when required is false, only if it exists) after cli_parse, and sets each option
+ * the command line did not give; every value is checked either way. CLI_CONTINUE or the exit
+ * code. cli_config_free releases it (the values of options point into it). */
+int cli_config_load(struct cli *cli, struct cli_command *cmd, const char *path, bool required,
+                    struct cli_config *config);
+void cli_config_free(struct cli_config *config);
+/* How a message names option index: "--threads", or "FILE:LINE: threads" if the file set it. */
+const char *cli_config_name(const struct cli_config *config, const struct cli_command *cmd,
+                            size_t index, char *buf, size_t size);
+/* options.c: value converted as option opt's (the text rule, then its converter) into target,
+ * messages naming it name. CLI_CONTINUE or the exit code. */
+int cli_option_convert(struct cli *cli, struct cli_option *opt, const char *name, void *target,
+                       const char *value);
 /* cmd_import.c */
 int cmd_import(struct cli *cli, int argc, char **argv);
 

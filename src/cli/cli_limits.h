@@ -22,6 +22,7 @@
 /* The officials who approved, accepted or rejected an order, with the titles of their
  * grants on the day (DOMAIN requirement 4: name and title of the approving officials). */
 #define CLI_SHOWN_OFFICIALS_MAX 8
+#define CLI_CONFIG_MAX (64u * 1024u)  /* acsa serve's configuration file. */
 #define CLI_LISTEN_SIZE (ACSA_SERVER_ADDRESS_SIZE + 8)  /* --listen ADDRESS:PORT. */
 
 _Static_assert(CLI_LINE_SPEC_MAX > ACSA_TEXT_SIZE + ACSA_NSN_SIZE + ACSA_CODE_SIZE + 64,

@@ -51,6 +51,7 @@ static const struct cli_verb verbs[] = {
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
     {"help", cmd_help, "VERB [SUBVERB]: the help of a verb, as VERB [SUBVERB] --help"},
     {"routes", cmd_routes, NULL},
+    {"doc", cmd_doc, NULL}, /* Manual pages and completion from these tables (doc.c). */
 };
 
 static void print_usage(FILE *file)
@@ -82,6 +83,12 @@ static void print_usage(FILE *file)
           "  4  storage error\n"
           "  5  the partner node could not be reached\n",
           file);
+}
+
+/* acsa doc --out DIR (hidden): the manual pages and the bash completion, from the tables. */
+int cmd_doc(struct cli *cli, int argc, char **argv)
+{
+    return cli_doc_main(cli, argc, argv, verbs, CLI_LEN(verbs), print_usage);
 }
 
 int cli_with_app(struct cli *cli, cli_app_fn fn, void *ctx)
@@ -147,6 +154,9 @@ int cli_dispatch(struct cli *cli, const struct cli_verb *table, size_t count, in
     }
     const char *word = argv[1];
     if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
+        if (cli->doc != NULL) {
+            return cli_doc_group(cli, table, count);
+        }
         print_group_help(cli, table, count);
         return CLI_EXIT_OK;
     }
@@ -164,6 +174,12 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
     if (argc < 2) {
         print_usage(stdout);
         return CLI_EXIT_OK;
+    }
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        struct cli_command cmd = {"Shows the help of a verb: 'acsa help order create' is 'acsa "
+                                  "order create --help'; without a verb, the list of verbs.",
+                                  "[VERB [SUBVERB]]", 0, NULL, 0, NULL, 0};
+        return cli_parse(cli, &cmd, argc, argv);
     }
     if (argc > CLI_HELP_WORDS_MAX + 1) {
         return cli_usage(cli, "at most %d words after help", CLI_HELP_WORDS_MAX);
@@ -217,6 +233,7 @@ static int global_options(struct cli *cli, int argc, char **argv, int *out_exit)
         }
         if (key) {
             acsa_app_set_key_path(value); /* The node key file (a PostgreSQL node needs it). */
+            cli->key_given = true;
         } else {
             cli->db_uri = value;
         }

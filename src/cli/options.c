@@ -319,10 +319,26 @@ static int set_option(struct cli *cli, struct cli_option *opt, const char *value
     return converters[opt->kind](cli, opt, flag, value);
 }
 
+int cli_option_convert(struct cli *cli, struct cli_option *opt, const char *name, void *target,
+                       const char *value)
+{
+    struct cli_option copy = *opt;
+    copy.target = target;
+    if (opt->kind != CLI_PATH && check_argument(cli, name, value) != CLI_CONTINUE) {
+        return CLI_EXIT_USAGE;
+    }
+    return converters[opt->kind](cli, &copy, name, value);
+}
+
 /* ---- Help ----------------------------------------------------------------------------- */
 
-static void help_line(const char *name, const char *arg, const char *text, bool required)
+static void help_line(struct cli *cli, const char *name, const char *arg, const char *text,
+                      bool required)
 {
+    if (cli->doc != NULL) { /* acsa doc: the same line, for the manual and the completion. */
+        cli_doc_option(cli, name, arg, text, required);
+        return;
+    }
     char left[64];
     snprintf(left, sizeof(left), "--%s%s%s", name, arg != NULL ? " " : "",
              arg != NULL ? arg : "");
@@ -346,7 +362,7 @@ static bool has_own_key(const struct cli_command *cmd)
     return false;
 }
 
-static void print_help(const struct cli *cli, const struct cli_command *cmd)
+static void print_usage_line(const struct cli *cli, const struct cli_command *cmd)
 {
     printf("Usage: acsa %s", cli->verb);
     if (cmd->positional != NULL) {
@@ -359,25 +375,38 @@ static void print_help(const struct cli *cli, const struct cli_command *cmd)
         }
     }
     printf(" [options]\n\n%s\n\nOptions:\n", cmd->summary);
+}
+
+static void print_help(struct cli *cli, const struct cli_command *cmd)
+{
+    if (cli->doc != NULL) {
+        cli_doc_command(cli, cmd);
+    } else {
+        print_usage_line(cli, cmd);
+    }
     for (size_t i = 0; i < cmd->option_count; i++) {
         const struct cli_option *opt = &cmd->options[i];
-        help_line(opt->name, opt->arg, opt->help, opt->required);
+        help_line(cli, opt->name, opt->arg, opt->help, opt->required);
     }
-    help_line("db", "PATH", "node database (default: $ACSA_DB, else ./acsa.db)", false);
+    help_line(cli, "db", "PATH", "node database (default: $ACSA_DB, else ./acsa.db)", false);
     if (!has_own_key(cmd)) {
-        help_line("key", "PATH", "node key file (default: $ACSA_KEY, else beside the database)",
-                  false);
+        help_line(cli, "key", "PATH",
+                  "node key file (default: $ACSA_KEY, else beside the database)", false);
     }
     if ((cmd->outputs & CLI_JSON)) {
-        help_line("json", NULL, "print JSON instead of a table (fields in docs/CLI.md)", false);
-        help_line("raw", NULL, "amounts in tables as plain decimals (1234567.50), for scripts",
+        help_line(cli, "json", NULL, "print JSON instead of a table (fields in docs/CLI.md)",
                   false);
+        help_line(cli, "raw", NULL,
+                  "amounts in tables as plain decimals (1234567.50), for scripts", false);
     }
     if ((cmd->outputs & CLI_CSV)) {
-        help_line("csv", NULL, "print CSV (RFC 4180, UTF-8) instead of a table", false);
-        help_line("excel", NULL, "with --csv: begin with a byte order mark for Excel", false);
+        help_line(cli, "csv", NULL, "print CSV (RFC 4180, UTF-8) instead of a table", false);
+        help_line(cli, "excel", NULL, "with --csv: begin with a byte order mark for Excel", false);
     }
-    help_line("help", NULL, "show this help and exit", false);
+    help_line(cli, "help", NULL, "show this help and exit", false);
+    if (cli->doc != NULL) {
+        cli_doc_command_end(cli);
+    }
 }
 
 /* ---- Parsing -------------------------------------------------------------------------- */
@@ -427,6 +456,7 @@ static int handle_option(struct cli *cli, struct cli_command *cmd, int code, cha
             return cli_usage(cli, "--key: must not be empty");
         }
         acsa_app_set_key_path(optarg);
+        cli->key_given = true;
         return CLI_CONTINUE;
     case OPT_JSON:
         cli->json = true;
