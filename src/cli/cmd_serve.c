@@ -78,8 +78,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
                 "(default a day, 86400)"),
     };
     struct cli_command cmd = {"Serves the HTTP API (docs/API.md) and the web UI on the node "
-                              "database until SIGTERM or SIGINT; one JSON log line per request "
-                              "on stderr.",
+                              "database until SIGTERM or SIGINT; its log on stderr, one JSON "
+                              "object per line (the start-up line, each request, each timer run, "
+                              "the stop).",
                               NULL, 0, NULL, false, options, CLI_LEN(options)};
     int code = cli_parse(cli, &cmd, argc, argv);
     code = code == CLI_CONTINUE ? parse_listen(cli, listen, &config) : code;
@@ -98,8 +99,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         return cli_usage(cli, "--convert-every: at most a week (604800 seconds)");
     }
     config.convert_every_s = (uint32_t)convert_every;
+    /* The log says why it stopped, as its last JSON line: nothing else is written. */
     enum acsa_rc rc = acsa_server_run(&config, stderr, &cli->err);
-    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+    return rc == ACSA_OK ? CLI_EXIT_OK : acsa_rc_exit_code(rc);
 }
 
 int cmd_routes(struct cli *cli, int argc, char **argv)

@@ -108,11 +108,11 @@ export async function startServer({ serveArgs = [], scheme = 'http', create = de
     const exited = new Promise((done) => child.on('exit',
         (code, signal) => done({ code, signal })));
     const base = await new Promise((done, fail) => {
-        const timer = setTimeout(() => fail(new Error(`no "listening on" line: ${stderr}`)), 10000);
+        const timer = setTimeout(() => fail(new Error(`no "event":"listening" line: ${stderr}`)), 10000);
         child.stderr.setEncoding('utf8');
         child.stderr.on('data', (chunk) => {
             stderr += chunk;
-            const m = /^acsa: listening on (https?:\/\/127\.0\.0\.1:\d+)$/m.exec(stderr);
+            const m = /^\{.*"event":"listening","url":"(https?:\/\/127\.0\.0\.1:\d+)".*\}$/m.exec(stderr);
             if (m) {
                 clearTimeout(timer);
                 done(m[1]);
