@@ -731,7 +731,8 @@ static enum acsa_rc daemon_start(struct server *server, struct acsa_error *err)
     server->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, server,
         /* First, so that every message of libmicrohttpd is a JSON line of the log. */
-        MHD_OPTION_EXTERNAL_LOGGER, acsa__server_log_mhd, server->log, MHD_OPTION_SOCK_ADDR, &address,
+        MHD_OPTION_EXTERNAL_LOGGER, acsa__server_log_mhd, server->log,
+        MHD_OPTION_SOCK_ADDR, &address,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->config->threads, MHD_OPTION_CONNECTION_LIMIT,
         connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVER_PER_ADDRESS_MAX,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_CONNECTION_MEMORY,
