@@ -1424,9 +1424,11 @@ test('every request is logged as one JSON line with the documented members', asy
     const r = await call('GET', '/healthz', null);
     const id = r.headers.get('x-request-id');
     await new Promise((done) => setTimeout(done, 200));
-    const lines = node.log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const all = node.log().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+    const lines = all.filter((l) => l.event === 'request');
     assert.ok(lines.length > 100);
-    const keys = ['duration_ms', 'method', 'request_id', 'route', 'status', 'ts', 'user'];
+    const keys = ['duration_ms', 'event', 'level', 'method', 'request_id', 'route', 'status',
+        'ts', 'user'];
     assert.deepEqual(lines.filter((l) => Object.keys(l).sort().join() !== keys.join()), []);
     const mine = lines.find((l) => l.request_id === id);
     assert.deepEqual([mine.method, mine.route, mine.status, mine.user],
