@@ -192,6 +192,17 @@ const SUCCESS = [
         assert.match(r.headers.get('content-type'), /^text\/plain/);
         assert.match(r.text, /^# HELP /m);
     } },
+    { route: 'GET /readyz', status: 200, check: (r) => {
+        assert.deepEqual([r.json.status, r.json.database, r.json.writer],
+            ['ready', 'ok', 'ok']);
+    } },
+    { route: 'GET /problems', status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/html/);
+        assert.match(r.text, /<section id="not-signed-in">/);
+    } },
+    { route: 'GET /problems/{type}', path: '/problems/refused', status: 200, check: (r) => {
+        assert.match(r.text, /<section id="refused">/);
+    } },
     { route: 'GET /api/openapi.json', status: 200, check: (r) => {
         assert.match(r.json.openapi, /^3\.1\./);
         assert.ok(Object.keys(r.json.paths).length > 20);
