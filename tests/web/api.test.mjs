@@ -1411,7 +1411,7 @@ test('/api/openapi.json documents exactly the routes the server serves', async (
 
 test('the routes table of docs/API.md is the served API', () => {
     const served = acsa(node, ['routes']).trim().split('\n')
-        .filter((r) => / \/(api|healthz|metrics|sync)\b/.test(r)).sort();
+        .filter((r) => / \/(api|healthz|readyz|metrics|problems|sync)\b/.test(r)).sort();
     assert.deepEqual(documentedRoutes().sort(), served);
 });
 
