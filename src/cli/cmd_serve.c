@@ -154,8 +154,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     };
     _Static_assert(CLI_LEN(options) == OPT_COUNT, "one entry per option");
     struct cli_command cmd = {"Serves the HTTP API (docs/API.md) and the web UI on the node "
-                              "database until SIGTERM or SIGINT; one JSON log line per request "
-                              "on stderr.",
+                              "database until SIGTERM or SIGINT; its log on stderr, one JSON "
+                              "object per line (the start-up line, each request, each timer run, "
+                              "the stop).",
                               NULL, 0, NULL, false, options, CLI_LEN(options)};
     struct cli_config file;
     memset(&file, 0, sizeof(file));
@@ -169,9 +170,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
         return code == CLI_CONTINUE ? CLI_EXIT_OK : code;
     }
     config.db_uri = cli_db_path(cli);
+    /* The log says why it stopped, as its last JSON line: nothing else is written. */
     enum acsa_rc rc = acsa_server_run(&config, stderr, &cli->err);
     cli_config_free(&file);
-    return rc == ACSA_OK ? CLI_EXIT_OK : cli_fail(cli, rc);
+    return rc == ACSA_OK ? CLI_EXIT_OK : acsa_rc_exit_code(rc);
 }
 
 int cmd_routes(struct cli *cli, int argc, char **argv)

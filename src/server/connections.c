@@ -201,7 +201,10 @@ unsigned acsa__server_conns_limit(uint32_t threads, FILE *log)
         return SERVER_CONNECTIONS_MAX;
     }
     unsigned limit = room > SERVER_CONNECTIONS_MIN ? (unsigned)room : SERVER_CONNECTIONS_MIN;
-    fprintf(log, "acsa: at most %u connections: open files are limited to %llu (ulimit -n)\n",
-            limit, (unsigned long long)files.rlim_cur);
+    acsa__server_log(log, "warning", "limits",
+                     json_pack("{s:I, s:I, s:s}", "connections_max", (json_int_t)limit,
+                               "open_files_max", (json_int_t)files.rlim_cur, "message",
+                               "open files are limited (ulimit -n): fewer connections are "
+                               "taken"));
     return limit;
 }

@@ -39,20 +39,14 @@ static enum acsa_rc convert_write(struct acsa_app *app, void *arg, struct acsa_e
 static void log_run(struct convert_timer *t, const struct convert_run *run)
 {
     char date[ACSA_DATE_TEXT_SIZE];
-    json_t *line = json_pack("{s:s, s:s, s:b, s:I, s:I}", "event", "convert", "as_of",
+    json_t *line = json_pack("{s:s, s:b, s:I, s:I}", "as_of",
                              acsa_date_format(run->today, date), "ok", run->rc == ACSA_OK,
                              "converted", (json_int_t)run->result.converted,
                              "awaiting_approval", (json_int_t)run->result.awaiting_approval);
     if (line != NULL && run->rc != ACSA_OK) {
         json_object_set_new(line, "error", acsa_json_string(run->err.message));
     }
-    char *text = line != NULL ? json_dumps(line, JSON_COMPACT) : NULL;
-    if (text != NULL) {
-        fprintf(t->log, "%s\n", text);
-        fflush(t->log);
-        acsa_free(text);
-    }
-    json_decref(line);
+    acsa__server_log(t->log, run->rc == ACSA_OK ? "info" : "warning", "convert", line);
 }
 
 static void tick(void *ctx)

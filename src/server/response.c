@@ -10,37 +10,69 @@
 #include <string.h>
 #include <unistd.h>
 
-#define PROBLEM_BASE "https://acsa.invalid/problems/"
-
 /* The statuses the API answers with: the result code that maps to each (ACSA_OK for those
- * no code maps to), its problem type and title. */
+ * no code maps to), its problem type, title and what it means. The page of problem types
+ * (GET /problems, readyz.c) is made from this table, so it lists every type that is sent. */
 static const struct status_entry {
     int status;
     enum acsa_rc rc;
     const char *code;
     const char *title;
+    const char *description;
 } status_table[] = {
-    {400, ACSA_EUSAGE, "invalid-input", "The request is not valid"},
-    {401, ACSA_OK, "not-signed-in", "Not signed in"},
-    {403, ACSA_EFORBIDDEN, "forbidden", "Not allowed for this user"},
-    {404, ACSA_ENOTFOUND, "not-found", "Not found"},
-    {405, ACSA_OK, "method-not-allowed", "Method not allowed"},
-    {409, ACSA_EEXISTS, "exists", "Already exists"},
-    {412, ACSA_ECONFLICT, "changed", "Changed by someone else"},
-    {413, ACSA_OK, "too-large", "The body is too large"},
-    {415, ACSA_OK, "unsupported-media-type", "The body is not of a type this route takes"},
-    {422, ACSA_EREFUSED, "refused", "Refused by a rule of the agreement or the order's state"},
-    {422, ACSA_ELIMIT, "limit", "Beyond a limit of acsa"},
-    {428, ACSA_OK, "if-match-required", "If-Match is required"},
-    {429, ACSA_ETHROTTLED, "throttled", "Too many attempts"},
-    {500, ACSA_ESTORAGE, "storage", "Storage error"},
-    {500, ACSA_ENOMEM, "out-of-memory", "Out of memory"},
-    {502, ACSA_ENETWORK, "partner-unreachable", "The partner node could not be reached"},
-    {503, ACSA_OK, "busy", "The server is busy; retry"},
-    {503, ACSA_EUNAVAILABLE, "unavailable", "The database cannot be reached; retry"},
+    {400, ACSA_EUSAGE, "invalid-input", "The request is not valid",
+     "A field, parameter or header is missing, of the wrong type, out of range or not valid "
+     "UTF-8; field names it. Correct the request; sending it again unchanged fails again."},
+    {401, ACSA_OK, "not-signed-in", "Not signed in",
+     "The route needs a signed-in user: sign in at POST /api/session (the session cookie) or "
+     "send Authorization: Bearer with an API token (WWW-Authenticate says so)."},
+    {403, ACSA_EFORBIDDEN, "forbidden", "Not allowed for this user",
+     "Signed in, but the user's role or party may not do this, or the X-CSRF-Token of a "
+     "cookie-authenticated write is missing or wrong."},
+    {404, ACSA_ENOTFOUND, "not-found", "Not found",
+     "No such route, or no such order, unit, user, document or other object (or one the user "
+     "may not see)."},
+    {405, ACSA_OK, "method-not-allowed", "Method not allowed",
+     "The path exists but not with this method; Allow lists the methods it takes."},
+    {409, ACSA_EEXISTS, "exists", "Already exists",
+     "An object with this name, number or key exists already."},
+    {412, ACSA_ECONFLICT, "changed", "Changed by someone else",
+     "The If-Match ETag is no longer the object's: read it again and retry the change on what "
+     "it is now."},
+    {413, ACSA_OK, "too-large", "The body is too large",
+     "The request body is larger than this route takes."},
+    {415, ACSA_OK, "unsupported-media-type", "The body is not of a type this route takes",
+     "Send the Content-Type the route documents (JSON, or a PDF, JPEG or PNG document)."},
+    {422, ACSA_EREFUSED, "refused", "Refused by a rule of the agreement or the order's state",
+     "Well formed, but a rule forbids it: the order's state, an agreement's term or limit, a "
+     "date, or an Idempotency-Key used with another request. The refusal is in the audit log."},
+    {422, ACSA_ELIMIT, "limit", "Beyond a limit of acsa",
+     "A count or size beyond one of acsa's fixed limits (lines of an order, rows of an import)."},
+    {428, ACSA_OK, "if-match-required", "If-Match is required",
+     "Changing this object needs If-Match with the ETag last read, so that no change is lost."},
+    {429, ACSA_ETHROTTLED, "throttled", "Too many attempts",
+     "Too many sign-in attempts or requests from this address or for this user; Retry-After "
+     "says when to try again."},
+    {500, ACSA_ESTORAGE, "storage", "Storage error",
+     "The database failed the request; nothing of it was written. The server log has the "
+     "request's X-Request-Id."},
+    {500, ACSA_ENOMEM, "out-of-memory", "Out of memory",
+     "The server could not allocate memory for the request; nothing of it was written."},
+    {502, ACSA_ENETWORK, "partner-unreachable", "The partner node could not be reached",
+     "An exchange with a partner node failed: it did not answer, or answered wrongly."},
+    {503, ACSA_OK, "busy", "The server is busy; retry",
+     "The write queue is full, or the server holds as many large bodies as it may; retry "
+     "after Retry-After seconds."},
+    {503, ACSA_EUNAVAILABLE, "unavailable", "The database cannot be reached; retry",
+     "The database did not answer (a failover, a restart); retry after Retry-After seconds."},
+    {503, ACSA_OK, "not-ready", "The node is not ready",
+     "GET /readyz: the database does not answer a read, or the writer does not commit a "
+     "transaction in time (stopping, or the database is locked); detail says which."},
 };
 
 #define STATUS_COUNT (sizeof(status_table) / sizeof(status_table[0]))
+#define STATUS_500 13 /* The entry of 500 "storage": for any status or code not in the table. */
+_Static_assert(STATUS_500 < STATUS_COUNT, "the table has its 500");
 
 static const struct status_entry *entry_of_status(int status)
 {
@@ -49,7 +81,7 @@ static const struct status_entry *entry_of_status(int status)
             return &status_table[i];
         }
     }
-    return &status_table[STATUS_COUNT - 4]; /* 500. */
+    return &status_table[STATUS_500];
 }
 
 static const struct status_entry *entry_of_rc(enum acsa_rc rc)
@@ -59,7 +91,23 @@ static const struct status_entry *entry_of_rc(enum acsa_rc rc)
             return &status_table[i];
         }
     }
-    return &status_table[STATUS_COUNT - 4]; /* 500: a code with no status of its own. */
+    return &status_table[STATUS_500]; /* A code with no status of its own. */
+}
+
+size_t acsa__server_problem_type_count(void)
+{
+    return STATUS_COUNT;
+}
+
+void acsa__server_problem_type(size_t index, const char **code, int *status, const char **title,
+                               const char **description)
+{
+    ACSA_ASSERT(index < STATUS_COUNT);
+    const struct status_entry *e = &status_table[index];
+    *code = e->code;
+    *status = e->status;
+    *title = e->title;
+    *description = e->description;
 }
 
 int acsa__server_status_of_rc(enum acsa_rc rc)
@@ -172,7 +220,7 @@ static void problem_entry(struct request *req, const struct status_entry *entry,
      * them, but keeps Retry-After and Allow, added after it. */
     req->response.header_count = 0;
     char type[96];
-    snprintf(type, sizeof(type), PROBLEM_BASE "%s", entry->code);
+    snprintf(type, sizeof(type), SERVER_PROBLEM_BASE "%s", entry->code);
     /* The detail may quote what was sent or stored: repaired, so a problem always renders. */
     json_t *doc = json_pack("{s:s, s:s, s:i, s:o, s:o}", "type", type, "title", entry->title,
                             "status", status, "detail", acsa_json_string(detail), "field",
@@ -193,6 +241,24 @@ void acsa__server_problem(struct request *req, int status, const char *field, co
     vsnprintf(detail, sizeof(detail), format, args);
     va_end(args);
     problem_entry(req, entry_of_status(status), status, field, detail);
+}
+
+void acsa__server_problem_code(struct request *req, int status, const char *code,
+                               const char *format, ...)
+{
+    const struct status_entry *entry = entry_of_status(status);
+    for (size_t i = 0; i < STATUS_COUNT; i++) {
+        if (strcmp(status_table[i].code, code) == 0) {
+            entry = &status_table[i];
+        }
+    }
+    ACSA_ASSERT(entry->status == status); /* A code of the table, with its own status. */
+    char detail[ACSA_ERROR_MESSAGE_SIZE];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(detail, sizeof(detail), format, args);
+    va_end(args);
+    problem_entry(req, entry, status, NULL, detail);
 }
 
 void acsa__server_problem_rc(struct request *req, enum acsa_rc rc, const struct acsa_error *err)

@@ -17,6 +17,9 @@
 const struct route acsa__server_routes[] = {
     {"GET", "/healthz", acsa__server_route_healthz, PUBLIC, NULL},
     {"GET", "/metrics", acsa__server_route_metrics, ACTION(READ_AUDIT), NULL},
+    {"GET", "/readyz", acsa__server_route_readyz, PUBLIC, NULL},
+    {"GET", "/problems", acsa__server_route_problems, PUBLIC, NULL},
+    {"GET", "/problems/{type}", acsa__server_route_problem, PUBLIC, NULL},
     {"GET", "/api/openapi.json", acsa__server_route_openapi, PUBLIC, NULL},
     {"POST", "/api/session", acsa__server_route_session_create, PUBLIC, "session.create"},
     {"GET", "/api/session", acsa__server_route_session_get, SIGNED_IN, NULL},

@@ -189,7 +189,7 @@ static enum acsa_rc token_replay_put(struct acsa_app *app, struct request *req, 
              "%lld; its secret is shown only once (revoke it with DELETE /api/tokens/%lld and "
              "create another)", (long long)id, (long long)id);
     json_t *doc = json_pack("{s:s, s:s, s:i, s:s, s:s, s:I}",
-                            "type", "https://acsa.invalid/problems/exists",
+                            "type", SERVER_PROBLEM_BASE "exists",
                             "title", "Already exists", "status", 409, "detail", detail,
                             "field", "Idempotency-Key", "id", (json_int_t)id);
     size_t size = 0;

@@ -619,6 +619,7 @@ void acsa__server_route_sync_run(struct request *req)
     acsa_error_clear(&err);
     struct acsa_sync_report report;
     enum acsa_rc rc = acsa_sync_peer(app, &writer, party, 0, NULL, NULL, &report, &err);
+    acsa__server_metrics_sync(party, rc == ACSA_OK, report.partner_last_seq);
     char object[ACSA_NAME_SIZE];
     snprintf(object, sizeof(object), "peer:%s", party);
     struct sync_audit_args audit = {object, rc, rc == ACSA_OK ? "" : err.message};

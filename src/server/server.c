@@ -28,6 +28,10 @@
 
 #include "date.h"
 
+#ifndef ACSA_VERSION
+#define ACSA_VERSION "unknown"
+#endif
+
 
 struct server {
     const struct acsa_server_config *config;
@@ -280,6 +284,15 @@ static enum MHD_Result send_response(struct request *req)
     }
     for (uint32_t i = 0; i < r->header_count; i++) {
         MHD_add_response_header(response, r->header_names[i], r->header_values[i]);
+    }
+    if (acsa__server_tls(req->server)) {
+        /* Browsers keep to HTTPS for this host for a year (RFC 6797). */
+        MHD_add_response_header(response, "Strict-Transport-Security", "max-age=31536000");
+    }
+    if (r->status == 401) {
+        /* RFC 9110: a 401 names how to authenticate. An API token goes as a bearer token
+         * (RFC 6750); the web UI's session cookie comes from POST /api/session. */
+        MHD_add_response_header(response, "WWW-Authenticate", "Bearer realm=\"acsa\"");
     }
     enum MHD_Result result = MHD_queue_response(req->connection, (unsigned)r->status, response);
     MHD_destroy_response(response);
@@ -598,12 +611,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 
 static void log_request(struct request *req)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    struct tm tm;
-    gmtime_r(&now.tv_sec, &tm);
-    char ts[32];
-    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+    char ts[40];
+    acsa__server_log_time(ts, sizeof(ts));
     int64_t duration_us = monotonic_us() - req->started_us;
     char method[16];
     size_t n = 0;
@@ -617,9 +626,10 @@ static void log_request(struct request *req)
         snprintf(user, sizeof(user), "\"%s\"", req->user.username);
     }
     fprintf(req->server->log,
-            "{\"ts\":\"%s.%03ldZ\",\"request_id\":\"%s\",\"user\":%s,\"method\":\"%s\","
-            "\"route\":\"%s\",\"status\":%d,\"duration_ms\":%lld.%03lld}\n",
-            ts, now.tv_nsec / 1000000, req->request_id, user, method,
+            "{\"ts\":\"%s\",\"level\":\"info\",\"event\":\"request\",\"request_id\":\"%s\","
+            "\"user\":%s,\"method\":\"%s\",\"route\":\"%s\",\"status\":%d,"
+            "\"duration_ms\":%lld.%03lld}\n",
+            ts, req->request_id, user, method,
             req->route != NULL ? req->route->pattern : "", req->response.status,
             (long long)(duration_us / 1000), (long long)(duration_us % 1000));
     acsa__server_metrics_record(req->route_index, req->response.status, duration_us);
@@ -719,7 +729,10 @@ static enum acsa_rc daemon_start(struct server *server, struct acsa_error *err)
     };
     unsigned connections = acsa__server_conns_limit(server->config->threads, server->log);
     server->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, server, MHD_OPTION_SOCK_ADDR, &address,
+        flags, 0, NULL, NULL, on_request, server,
+        /* First, so that every message of libmicrohttpd is a JSON line of the log. */
+        MHD_OPTION_EXTERNAL_LOGGER, acsa__server_log_mhd, server->log,
+        MHD_OPTION_SOCK_ADDR, &address,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)server->config->threads, MHD_OPTION_CONNECTION_LIMIT,
         connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SERVER_PER_ADDRESS_MAX,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVER_CONNECTION_MEMORY,
@@ -741,10 +754,13 @@ static void print_listening(struct server *server)
         MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info != NULL ? info->port : server->config->port;
     bool ipv6 = strchr(server->config->address, ':') != NULL;
-    fprintf(server->log, "acsa: listening on %s://%s%s%s:%u\n",
-            acsa__server_tls(server) ? "https" : "http", ipv6 ? "[" : "",
-            server->config->address, ipv6 ? "]" : "", port);
-    fflush(server->log);
+    char url[ACSA_SERVER_ADDRESS_SIZE + 32];
+    snprintf(url, sizeof(url), "%s://%s%s%s:%u", acsa__server_tls(server) ? "https" : "http",
+             ipv6 ? "[" : "", server->config->address, ipv6 ? "]" : "", port);
+    acsa__server_log(server->log, "info", "listening",
+                     json_pack("{s:s, s:s, s:s, s:i}", "url", url, "version", ACSA_VERSION,
+                               "nation", server->nation, "threads",
+                               (int)server->config->threads));
 }
 
 /* Waits for SIGTERM or SIGINT, sweeping the connections past their deadlines meanwhile. */
@@ -837,6 +853,8 @@ static enum acsa_rc serve(struct server *server, struct acsa_error *err)
     ACSA_TRY(daemon_start(server, err));
     print_listening(server);
     wait_for_signal(server);
+    acsa__server_log(server->log, "info", "stopping",
+                     json_pack("{s:i}", "in_flight", atomic_load(&server->in_flight)));
     drain_connections(server);
     MHD_stop_daemon(server->daemon);
     return ACSA_OK;
@@ -868,5 +886,11 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
     pthread_mutex_destroy(&server.readers_lock);
     acsa_free(server.tls_cert);
     acsa_free(server.tls_key);
+    json_t *line = json_pack("{s:b}", "ok", rc == ACSA_OK);
+    if (line != NULL && rc != ACSA_OK) {
+        json_object_set_new(line, "error", acsa_json_string(err->message));
+        json_object_set_new(line, "field", acsa_json_string(err->field));
+    }
+    acsa__server_log(log, rc == ACSA_OK ? "info" : "error", "stopped", line);
     return rc;
 }

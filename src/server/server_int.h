@@ -5,6 +5,7 @@
 #define ACSA_SERVER_INT_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -125,6 +126,8 @@ struct request {
     int refused_status;                       /* Its status. */
     struct response response;
     bool logged;
+    bool ping_abandoned;                      /* A readiness ping given up on: the writer
+                                                 frees it (writer_ping). */
 };
 /* Half the overhead, the rest for libmicrohttpd's own state of the connection. */
 _Static_assert(sizeof(struct request) <= SERVER_CONNECTION_OVERHEAD / 2,
@@ -430,6 +433,36 @@ bool acsa__server_http_csrf_ok(struct request *req, const char *expected);
 /* metrics.c */
 void acsa__server_metrics_record(int route_index, int status, int64_t duration_us);
 void acsa__server_metrics_respond(struct request *req);
+/* A batch of count jobs committed (or not) by the writer. */
+void acsa__server_metrics_batch(uint32_t count);
+/* An exchange with party ended; partner_last_seq is the partner's last record then (0:
+ * unknown). */
+void acsa__server_metrics_sync(const char *party, bool ok, int64_t partner_last_seq);
+/* Readiness, observability: readyz.c (/readyz and the page of problem types), log.c. */
+void acsa__server_route_readyz(struct request *req);
+void acsa__server_route_problems(struct request *req);
+void acsa__server_route_problem(struct request *req);
+/* Queues a job that does nothing through the writer and waits up to timeout_ms for its batch
+ * to commit: false if the writer is closed, full, stuck or its transaction fails. */
+bool acsa__server_writer_ping(struct writer *writer, uint32_t timeout_ms);
+/* The problem types of response.c's table: count, and each one's code, status, title and
+ * description. */
+size_t acsa__server_problem_type_count(void);
+void acsa__server_problem_type(size_t index, const char **code, int *status, const char **title,
+                               const char **description);
+/* The problem type code with its own title (one not chosen by status or result code). */
+void acsa__server_problem_code(struct request *req, int status, const char *code,
+                               const char *format, ...) __attribute__((format(printf, 4, 5)));
+/* The base of problem type URIs: relative, resolved against the server's own URL. */
+#define SERVER_PROBLEM_BASE "/problems/"
+void acsa__server_log_time(char *buf, size_t size);
+/* One JSON line {ts, level, event, fields...} on log; takes fields (may be NULL). */
+void acsa__server_log(FILE *log, const char *level, const char *event, json_t *fields);
+void acsa__server_log_text(FILE *log, const char *level, const char *event, const char *format,
+                           ...) __attribute__((format(printf, 4, 5)));
+/* libmicrohttpd's logger (MHD_OPTION_EXTERNAL_LOGGER), cls the log stream. */
+void acsa__server_log_mhd(void *cls, const char *format, va_list args)
+    __attribute__((format(printf, 2, 0)));
 
 /* Handlers, one per route (routes_*.c). */
 void acsa__server_route_healthz(struct request *req);

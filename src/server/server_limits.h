@@ -65,7 +65,7 @@ _Static_assert(SERVER_CONNECTION_MEMORY + SERVER_CONNECTION_OVERHEAD + SERVER_AN
 #define SERVER_SIGNIN_HASHERS_MAX 4u       /* Threads checking passwords. */
 #define SERVER_SIGNIN_QUEUE_MAX 64u        /* Sign-ins waiting for a check; more get 503. */
 #define SERVER_SIGNIN_ADDRESS_SIZE 64      /* A client's address as text, plus NUL. */
-#define SERVER_ROUTES_MAX 48               /* Metrics slots; slot 0 counts the unmatched. */
+#define SERVER_ROUTES_MAX 96               /* Metrics slots; slot 0 counts the unmatched. */
 #define SERVER_SYNC_PEERS_MAX 16           /* Partner nodes --sync-every exchanges with. */
 #define SERVER_SYNC_INFLIGHT_MAX 64        /* Partners with a batch POST in flight at once. */
 #define SERVER_PARAM_NAME_SIZE 32          /* The name of a {param} of a pattern. */

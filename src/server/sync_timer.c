@@ -44,24 +44,18 @@ static enum acsa_rc collect(void *ctx, const struct acsa_peer *peer)
 static void log_exchange(struct sync_timer *t, const char *party, enum acsa_rc rc,
                          const struct acsa_sync_report *report, const struct acsa_error *err)
 {
-    json_t *line = rc == ACSA_OK ? acsa_sync_report_json(report) : json_object();
-    if (line == NULL) {
-        return;
+    acsa__server_metrics_sync(party, rc == ACSA_OK, rc == ACSA_OK ? report->partner_last_seq : 0);
+    json_t *line = json_pack("{s:s, s:b}", "peer", party, "ok", rc == ACSA_OK);
+    json_t *counts = rc == ACSA_OK ? acsa_sync_report_json(report) : NULL;
+    if (line != NULL && counts != NULL) {
+        json_object_update(line, counts);
     }
-    json_object_set_new(line, "event", json_string("sync"));
-    json_object_set_new(line, "peer", json_string(party));
-    json_object_set_new(line, "ok", json_boolean(rc == ACSA_OK));
-    if (rc != ACSA_OK) {
+    json_decref(counts);
+    if (line != NULL && rc != ACSA_OK) {
         /* The message may quote a partner's text: repaired, so the line is always written. */
         json_object_set_new(line, "error", acsa_json_string(err->message));
     }
-    char *text = json_dumps(line, JSON_COMPACT);
-    if (text != NULL) {
-        fprintf(t->log, "%s\n", text);
-        fflush(t->log);
-        acsa_free(text);
-    }
-    json_decref(line);
+    acsa__server_log(t->log, rc == ACSA_OK ? "info" : "warning", "sync", line);
 }
 
 static void tick(void *ctx)
@@ -78,10 +72,11 @@ static void tick(void *ctx)
         rc = acsa_app_peer_list(app, collect, &peers, &err);
     }
     if (rc == ACSA_OK && peers.left_out > 0) {
-        fprintf(t->log, "{\"event\":\"sync\",\"ok\":false,\"error\":\"%u partner nodes past "
-                "the first %u are not exchanged with; sync them with acsa sync\"}\n",
-                peers.left_out, SERVER_SYNC_PEERS_MAX);
-        fflush(t->log);
+        char error[160];
+        snprintf(error, sizeof(error), "%u partner nodes past the first %u are not exchanged "
+                 "with; sync them with acsa sync", peers.left_out, SERVER_SYNC_PEERS_MAX);
+        acsa__server_log(t->log, "warning", "sync", json_pack("{s:b, s:s}", "ok", false,
+                                                              "error", error));
     }
     struct sync_through through = {t->writer, SYNC_ACTOR};
     const struct acsa_sync_writer writer = {acsa__server_sync_through_run, &through};

@@ -7,8 +7,10 @@
 #include "alloc.h"
 
 #include <microhttpd.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 struct writer {
@@ -197,6 +199,7 @@ static void *writer_main(void *arg)
         w->count -= n;
         w->busy = true;
         pthread_mutex_unlock(&w->lock);
+        acsa__server_metrics_batch(n);
         batch_run(w, batch, n);
         for (uint32_t i = 0; i < n; i++) {
             if (batch[i]->changes_auth) {
@@ -211,6 +214,12 @@ static void *writer_main(void *arg)
             ACSA_ASSERT(batch[i]->response.status != 0); /* Every job answers. */
             connections[i] = batch[i]->connection;
             batch[i]->job_state = JOB_DONE;
+            if (batch[i]->ping_abandoned) {
+                /* Its waiter gave up (writer_ping): nobody else holds it. */
+                acsa__server_response_free(&batch[i]->response);
+                acsa_free(batch[i]);
+                batch[i] = NULL;
+            }
         }
         w->busy = false;
         pthread_cond_broadcast(&w->idle);
@@ -369,6 +378,55 @@ enum acsa_rc acsa__server_writer_call(struct writer *w, const char *actor, acsa_
     acsa_free(c);
     acsa_free(req);
     return rc;
+}
+
+static enum acsa_rc ping_job(struct acsa_app *app, struct request *req)
+{
+    (void)app;
+    acsa__server_response_empty(req, 204);
+    return ACSA_OK;
+}
+
+bool acsa__server_writer_ping(struct writer *w, uint32_t timeout_ms)
+{
+    struct request *req = acsa_calloc(1, sizeof(*req));
+    if (req == NULL) {
+        return false;
+    }
+    req->job = ping_job;
+    req->route_index = -1;
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline); /* The clock of pthread_cond_timedwait. */
+    deadline.tv_sec += (time_t)(timeout_ms / 1000u);
+    deadline.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->lock);
+    if (w->closed || w->count == w->capacity) {
+        pthread_mutex_unlock(&w->lock);
+        acsa_free(req);
+        return false;
+    }
+    w->ring[(w->head + w->count) % w->capacity] = req;
+    w->count++;
+    req->job_state = JOB_QUEUED;
+    pthread_cond_signal(&w->work);
+    int waited = 0;
+    while (req->job_state != JOB_DONE && waited != ETIMEDOUT) {
+        waited = pthread_cond_timedwait(&w->idle, &w->lock, &deadline);
+    }
+    bool done = req->job_state == JOB_DONE;
+    req->ping_abandoned = !done; /* Then the writer frees it when its batch ends. */
+    pthread_mutex_unlock(&w->lock);
+    if (!done) {
+        return false;
+    }
+    bool ok = req->response.status == 204;
+    acsa__server_response_free(&req->response);
+    acsa_free(req);
+    return ok;
 }
 
 uint32_t acsa__server_writer_depth(struct writer *w)

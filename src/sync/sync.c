@@ -38,7 +38,8 @@ static int64_t json_int(json_t *doc, const char *key)
 
 /* What the partner holds of our records. */
 static enum acsa_rc partner_status(struct acsa_app *app, const struct acsa_peer *peer,
-                                   int64_t *out_received, struct acsa_error *err)
+                                   int64_t *out_received, int64_t *out_last,
+                                   struct acsa_error *err)
 {
     struct acsa_sync_response r;
     enum acsa_rc rc = acsa_sync_request_retry(app, peer, "GET", ACSA_SYNC_STATUS, NULL, 0, &r, err);
@@ -53,6 +54,7 @@ static enum acsa_rc partner_status(struct acsa_app *app, const struct acsa_peer 
                                 peer->url, nation != NULL ? nation : "nothing", peer->party);
         }
         *out_received = json_int(doc, "received_through");
+        *out_last = json_int(doc, "last_seq");
         json_decref(doc);
     }
     acsa_sync_response_free(&r);
@@ -110,7 +112,7 @@ static enum acsa_rc push(const struct exchange *x, const struct acsa_peer *peer,
 {
     struct acsa_app *app = x->app;
     int64_t after = 0;
-    enum acsa_rc rc = partner_status(app, peer, &after, err);
+    enum acsa_rc rc = partner_status(app, peer, &after, &report->partner_last_seq, err);
     uint64_t done = 0;
     while (rc == ACSA_OK) {
         uint8_t *batch = NULL;
@@ -135,7 +137,7 @@ static enum acsa_rc push(const struct exchange *x, const struct acsa_peer *peer,
             after = info.through;
         } else if (rc == ACSA_OK && r.status == 409) {
             /* Taken in before (an answer lost on the way back): ask where the partner is. */
-            rc = partner_status(app, peer, &after, err);
+            rc = partner_status(app, peer, &after, &report->partner_last_seq, err);
         } else if (rc == ACSA_OK) {
             rc = partner_refused(&r, "batch", err);
         }

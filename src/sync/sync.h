@@ -70,6 +70,7 @@ struct acsa_sync_report {
     uint32_t documents_sent;     /* Files of our documents it took in. */
     uint32_t documents_received; /* Files of its documents taken in here. */
     uint32_t documents_refused;  /* Files refused, here or there (hash, size, no record). */
+    int64_t partner_last_seq;    /* The partner's last record as its status said (0: none). */
 };
 
 /* Called after each batch: phase "push" or "pull", records so far in that phase. */

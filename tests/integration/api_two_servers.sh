@@ -23,7 +23,7 @@ start_server() {
     PIDS+=($!)
     local base=""
     for _ in $(seq 1 150); do
-        base=$(sed -n 's/^acsa: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$log")
+        base=$(sed -n 's/^{.*"event":"listening","url":"\(http:\/\/127\.0\.0\.1:[0-9]*\)".*}$/\1/p' "$log")
         [ -n "$base" ] && break
         sleep 0.1
     done

@@ -167,10 +167,10 @@ SERVER_LOG="$TEST_DIR/server.log"
 "$ACSA_BIN" serve --config "$CONF" 2>"$SERVER_LOG" </dev/null &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
-    grep -q "listening on" "$SERVER_LOG" 2>/dev/null && break
+    grep -q '"event":"listening"' "$SERVER_LOG" 2>/dev/null && break
     sleep 0.1
 done
-BASE=$(sed -n 's/^acsa: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$SERVER_LOG")
+BASE=$(sed -n 's/^{.*"event":"listening","url":"\(http:\/\/127\.0\.0\.1:[0-9]*\)".*}$/\1/p' "$SERVER_LOG")
 if [ -z "$BASE" ]; then
     fail "no listening line: $(head -c 500 "$SERVER_LOG")"
 else

@@ -54,7 +54,7 @@ start_server() {
             return 0
         fi
         for _ in $(seq 1 200); do
-            if grep -q "listening on" "$TEST_DIR/server.log"; then
+            if grep -q '"event":"listening"' "$TEST_DIR/server.log"; then
                 return 0
             fi
             if ! kill -0 "$SERVER_PID" 2>/dev/null; then

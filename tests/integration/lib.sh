@@ -431,7 +431,7 @@ setup_india_japan() {
 }
 
 # Starts `acsa serve --db DB --listen 127.0.0.1:0 ARGS...` in the background with its log in
-# $SERVER_LOG, waits for its "listening on" line and sets SERVER_PID, BASE (http://127.0.0.1:N)
+# $SERVER_LOG, waits for its "event":"listening" line and sets SERVER_PID, BASE (http://127.0.0.1:N)
 # and PORT; fails the case and finishes the script if it never listens.
 serve_start() {
     db=$1
@@ -439,15 +439,15 @@ serve_start() {
     "$ACSA_BIN" serve --db "$db" --listen 127.0.0.1:0 "$@" 2>"$SERVER_LOG" </dev/null &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
-        if grep -q "listening on" "$SERVER_LOG" 2>/dev/null; then
+        if grep -q '"event":"listening"' "$SERVER_LOG" 2>/dev/null; then
             break
         fi
         sleep 0.1
     done
-    BASE=$(sed -n 's/^acsa: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$SERVER_LOG")
+    BASE=$(sed -n 's/^{.*"event":"listening","url":"\(http:\/\/127\.0\.0\.1:[0-9]*\)".*}$/\1/p' "$SERVER_LOG")
     PORT=${BASE##*:}
     if [ -z "$BASE" ]; then
-        fail "no 'acsa: listening on' line: $(head -c 500 "$SERVER_LOG")"
+        fail "no \"event\":\"listening\" line: $(head -c 500 "$SERVER_LOG")"
         finish
     fi
 }

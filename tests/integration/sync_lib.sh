@@ -154,7 +154,7 @@ node_init() {
 }
 
 # server_start NAME [ARGS...]: starts `acsa serve` on the node (in its namespace, if any) and
-# waits for its "listening on" line; sets NODE_PID and NODE_URL. Listens on NODE_LISTEN (default
+# waits for its "event":"listening" line; sets NODE_PID and NODE_URL. Listens on NODE_LISTEN (default
 # 127.0.0.1:0, a free port). A failure of the open case if it does not come up.
 server_start() {
     local name=$1
@@ -170,7 +170,7 @@ server_start() {
     NODE_PID[$name]=$!
     NODE_URL[$name]=""
     for _ in $(seq 1 300); do
-        if grep -q "^acsa: listening on " "$log" 2>/dev/null; then
+        if grep -q '"event":"listening"' "$log" 2>/dev/null; then
             break
         fi
         if ! kill -0 "${NODE_PID[$name]}" 2>/dev/null; then
@@ -178,7 +178,7 @@ server_start() {
         fi
         sleep 0.1
     done
-    NODE_URL[$name]=$(sed -n 's/^acsa: listening on \(https\{0,1\}:\/\/[^ ]*\)$/\1/p' "$log" | head -n 1)
+    NODE_URL[$name]=$(sed -n 's/^{.*"event":"listening","url":"\(https\{0,1\}:\/\/[^"]*\)".*}$/\1/p' "$log" | head -n 1)
     if [ -z "${NODE_URL[$name]}" ]; then
         fail "the server of $name did not come up: $(head -c 1000 "$log")"
         return 1

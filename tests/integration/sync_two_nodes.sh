@@ -486,6 +486,35 @@ if grep -q '"event":"sync".*"ok":false' "$TEST_DIR/IN.server.log"; then
 fi
 expect_reconciled IN JP
 
+test_case "India's /metrics: the exchange with Japan, nothing behind either way, no quarantine"
+printf 'a-password-for-scraper\n' >"$TEST_DIR/password.scraper"
+on IN user add --username scraper --name "Metrics scraper" --role auditor --party IN \
+    --password-file "$TEST_DIR/password.scraper"
+expect_exit 0
+on IN token create --username scraper --name metrics
+expect_exit 0
+SCRAPE_TOKEN=$OUT
+# The timer exchanges every second: what the node wrote meanwhile is behind until the next one.
+for _ in $(seq 1 100); do
+    curl -s -H "Authorization: Bearer $SCRAPE_TOKEN" "${NODE_URL[IN]}/metrics" \
+        >"$TEST_DIR/IN.metrics"
+    if grep -q '^acsa_sync_records_behind{peer="JP",direction="outbound"} 0$' "$TEST_DIR/IN.metrics" &&
+        grep -q '^acsa_sync_records_behind{peer="JP",direction="inbound"} 0$' "$TEST_DIR/IN.metrics"; then
+        break
+    fi
+    sleep 0.2
+done
+WHY=$(python3 "$ACSA_SOURCE_ROOT/tests/integration/prom_text.py" "$TEST_DIR/IN.metrics") ||
+    fail "exposition: $WHY"
+for want in '^acsa_sync_last_success_timestamp_seconds\{peer="JP"\} [1-9][0-9]*$' \
+    '^acsa_sync_records_behind\{peer="JP",direction="outbound"\} 0$' \
+    '^acsa_sync_records_behind\{peer="JP",direction="inbound"\} 0$' \
+    '^acsa_sync_exchanges_total\{peer="JP",result="ok"\} [1-9][0-9]*$' \
+    '^acsa_quarantine_open\{peer="JP"\} 0$'; do
+    grep -Eq "$want" "$TEST_DIR/IN.metrics" ||
+        fail "no line $want in: $(grep -E 'sync|quarantine' "$TEST_DIR/IN.metrics" | grep -v '^#')"
+done
+
 test_case "both servers stop cleanly"
 server_stop IN
 server_stop JP

@@ -192,6 +192,17 @@ const SUCCESS = [
         assert.match(r.headers.get('content-type'), /^text\/plain/);
         assert.match(r.text, /^# HELP /m);
     } },
+    { route: 'GET /readyz', status: 200, check: (r) => {
+        assert.deepEqual([r.json.status, r.json.database, r.json.writer],
+            ['ready', 'ok', 'ok']);
+    } },
+    { route: 'GET /problems', status: 200, check: (r) => {
+        assert.match(r.headers.get('content-type'), /^text\/html/);
+        assert.match(r.text, /<section id="not-signed-in">/);
+    } },
+    { route: 'GET /problems/{type}', path: '/problems/refused', status: 200, check: (r) => {
+        assert.match(r.text, /<section id="refused">/);
+    } },
     { route: 'GET /api/openapi.json', status: 200, check: (r) => {
         assert.match(r.json.openapi, /^3\.1\./);
         assert.ok(Object.keys(r.json.paths).length > 20);
@@ -991,7 +1002,7 @@ test('a domain refusal is 422 naming the field, with the message the CLI prints'
     assertProblem(r, 422, 'line.category');
     assert.equal(r.json.detail,
         'line 1: category "ammunition" is excluded by agreement IN-JP-2020');
-    assert.equal(r.json.type, 'https://acsa.invalid/problems/refused');
+    assert.equal(r.json.type, '/problems/refused');
 });
 
 test('a bearer token writes without X-CSRF-Token', async () => {
@@ -1358,7 +1369,7 @@ test('a partner node that cannot be reached: 502 naming url, nothing written; a 
                 ['POST', '/api/sync?peer=FR', 'in-programme']]) {
                 const r = await http(node.base, method, path, S[as]); // call() refuses a 5xx.
                 assertProblem(r, 502, 'url');
-                assert.equal(r.json.type, 'https://acsa.invalid/problems/partner-unreachable');
+                assert.equal(r.json.type, '/problems/partner-unreachable');
                 assert.ok(r.json.detail.includes(dead), r.json.detail);
             }
         });
@@ -1400,7 +1411,7 @@ test('/api/openapi.json documents exactly the routes the server serves', async (
 
 test('the routes table of docs/API.md is the served API', () => {
     const served = acsa(node, ['routes']).trim().split('\n')
-        .filter((r) => / \/(api|healthz|metrics|sync)\b/.test(r)).sort();
+        .filter((r) => / \/(api|healthz|readyz|metrics|problems|sync)\b/.test(r)).sort();
     assert.deepEqual(documentedRoutes().sort(), served);
 });
 
@@ -1424,9 +1435,11 @@ test('every request is logged as one JSON line with the documented members', asy
     const r = await call('GET', '/healthz', null);
     const id = r.headers.get('x-request-id');
     await new Promise((done) => setTimeout(done, 200));
-    const lines = node.log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const all = node.log().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l));
+    const lines = all.filter((l) => l.event === 'request');
     assert.ok(lines.length > 100);
-    const keys = ['duration_ms', 'method', 'request_id', 'route', 'status', 'ts', 'user'];
+    const keys = ['duration_ms', 'event', 'level', 'method', 'request_id', 'route', 'status',
+        'ts', 'user'];
     assert.deepEqual(lines.filter((l) => Object.keys(l).sort().join() !== keys.join()), []);
     const mine = lines.find((l) => l.request_id === id);
     assert.deepEqual([mine.method, mine.route, mine.status, mine.user],
@@ -1445,7 +1458,7 @@ test('finding 8: wrong passwords slow a name down from their address (429), neve
                 { body: { username: name, password: `wrong-password-${i}` } });
             statuses.push(r.status);
             if (r.status === 429) {
-                assert.equal(r.json.type, 'https://acsa.invalid/problems/throttled');
+                assert.equal(r.json.type, '/problems/throttled');
                 assert.ok(Number(r.headers.get('retry-after')) >= 1, 'Retry-After');
             } else {
                 assertProblem(r, 401);
