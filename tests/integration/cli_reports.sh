@@ -88,6 +88,18 @@ test_case "statement: opening, each posting with its running balance, closing, c
 run report statement --partner JP --from 2024-06-13 --to 2024-06-30
 expect_exit 0
 expect_stdout "CURRENCY  SECTION  LINE     DATE        ORDER               INVOICE             STEP           ACCOUNT                    AMOUNT             BALANCE
+JPY       cash     opening  2024-06-12  -                   -                   -              -                               -            -150,000
+JPY       cash     posting  2024-06-16  $F   -                   receive        payable-cash               -3,000            -153,000
+JPY       cash     posting  2024-06-20  $A   -                   pay            payable-cash               80,000             -73,000
+JPY       cash     closing  2024-06-30  -                   -                   -              -                               -             -73,000
+JPY       kind     opening  2024-06-12  -                   -                   -              -                               -                   0
+JPY       kind     posting  2024-06-14  $B   -                   receive        payable-kind              -25,000             -25,000
+JPY       kind     closing  2024-06-30  -                   -                   -              -                               -             -25,000"
+
+test_case "statement --raw: amounts as plain decimals, for scripts"
+run report statement --partner JP --from 2024-06-13 --to 2024-06-30 --raw
+expect_exit 0
+expect_stdout "CURRENCY  SECTION  LINE     DATE        ORDER               INVOICE             STEP           ACCOUNT                    AMOUNT             BALANCE
 JPY       cash     opening  2024-06-12  -                   -                   -              -                               -             -150000
 JPY       cash     posting  2024-06-16  $F   -                   receive        payable-cash                -3000             -153000
 JPY       cash     posting  2024-06-20  $A   -                   pay            payable-cash                80000              -73000
@@ -95,6 +107,17 @@ JPY       cash     closing  2024-06-30  -                   -                   
 JPY       kind     opening  2024-06-12  -                   -                   -              -                               -                   0
 JPY       kind     posting  2024-06-14  $B   -                   receive        payable-kind               -25000              -25000
 JPY       kind     closing  2024-06-30  -                   -                   -              -                               -              -25000"
+
+test_case "order list: the activity's name, amounts grouped; --raw and --csv plain"
+run order list --state settled
+expect_exit 0
+expect_stdout_contains "$A   IN-JP-2020    IN   JP   JIMEX 2024            cash    settled"
+expect_stdout_contains "JPY           150,000                 0"
+run order list --state settled --raw
+expect_stdout_contains "JPY            150000                 0"
+run order list --state settled --csv
+expect_stdout_contains ",JIMEX 2024,cash,settled,"
+expect_stdout_contains ",JPY,150000,0"
 
 test_case "statement --json: the same lines under the columns' keys"
 run report statement --partner JP --from 2024-06-13 --to 2024-06-30 --json
@@ -186,17 +209,17 @@ expect_exit 0
 expect_stdout "Open orders as of 2024-07-10 (age: days since raised)
 NUMBER              STATE       METHOD  PARTNER  CURRENCY             VALUE       OUTSTANDING  CREATED       AGE  BUCKET
 $C   submitted   cash    JP       JPY                    200                 0  2024-06-12     28  0-30
-$E   accepted    cash    JP       JPY                   2000                 0  2024-06-15     25  0-30
-$B   delivered   rik     JP       JPY                  25000             25000  2024-06-10     30  0-30
-$F   delivered   cash    JP       JPY                   3000              3000  2024-06-15     25  0-30
-$A   settled     cash    JP       JPY                 150000                 0  2024-06-10     30  0-30
+$E   accepted    cash    JP       JPY                  2,000                 0  2024-06-15     25  0-30
+$B   delivered   rik     JP       JPY                 25,000            25,000  2024-06-10     30  0-30
+$F   delivered   cash    JP       JPY                  3,000             3,000  2024-06-15     25  0-30
+$A   settled     cash    JP       JPY                150,000                 0  2024-06-10     30  0-30
 
 Totals by state
 STATE       CURRENCY    ORDERS               VALUE         OUTSTANDING
 submitted   JPY              1                 200                   0
-accepted    JPY              1                2000                   0
-delivered   JPY              2               28000               28000
-settled     JPY              1              150000                   0"
+accepted    JPY              1               2,000                   0
+delivered   JPY              2              28,000              28,000
+settled     JPY              1             150,000                   0"
 
 test_case "open --json: orders and totals; the cancelled order is not listed"
 run report open --as-of 2024-10-01 --json
@@ -218,8 +241,8 @@ test_case "unliquidated: obligations not settled per partner, way, currency and 
 run report unliquidated
 expect_exit 0
 expect_stdout "PARTNER  WAY         CURRENCY  METHOD    ORDERS         OUTSTANDING
-JP       payable     JPY       cash           1                3000
-JP       payable     JPY       rik            1               25000"
+JP       payable     JPY       cash           1               3,000
+JP       payable     JPY       rik            1              25,000"
 run report unliquidated --json
 expect_json '[(x["partner"], x["way"], x["method"], x["orders"], x["outstanding"]) for x in d]' '[["JP","payable","cash",1,"3000"],["JP","payable","rik",1,"25000"]]'
 run report unliquidated --csv
@@ -233,8 +256,8 @@ test_case "by-method: counts, values, share settled and average days to settle"
 run report by-method
 expect_exit 0
 expect_stdout "METHOD  CURRENCY    ORDERS               VALUE   SETTLED       SETTLED VALUE  SETTLED %  AVG DAYS
-cash    JPY              4              155200         1              150000       96.6        20
-rik     JPY              1               25000         0                   0        0.0         -"
+cash    JPY              4             155,200         1             150,000       96.6        20
+rik     JPY              1              25,000         0                   0        0.0         -"
 run report by-method --json
 expect_json '[(x["method"], x["orders"], x["value"], x["settled_orders"], x["settled_value"], x["settled_percent"], x["average_days"]) for x in d]' '[["cash",4,"155200",1,"150000","96.6",20],["rik",1,"25000",0,"0","0.0",null]]'
 run report by-method --csv
@@ -246,10 +269,10 @@ test_case "yearly: by agreement, activity and category, each way, per currency"
 run report yearly --year 2024
 expect_exit 0
 expect_stdout "AGREEMENT     ACTIVITY                  CATEGORY            WAY        PARTNER  CURRENCY    ORDERS               VALUE
-IN-JP-2020    JIMEX 2024                food                requested  JP       JPY              1               25000
-IN-JP-2020    JIMEX 2024                medical             requested  JP       JPY              1                3000
-IN-JP-2020    JIMEX 2024                pol                 requested  JP       JPY              1              150000
-IN-JP-2020    JIMEX 2024                spare-parts         requested  JP       JPY              1                2000
+IN-JP-2020    JIMEX 2024                food                requested  JP       JPY              1              25,000
+IN-JP-2020    JIMEX 2024                medical             requested  JP       JPY              1               3,000
+IN-JP-2020    JIMEX 2024                pol                 requested  JP       JPY              1             150,000
+IN-JP-2020    JIMEX 2024                spare-parts         requested  JP       JPY              1               2,000
 IN-JP-2020    JIMEX 2024                water               requested  JP       JPY              1                 200"
 run report yearly --year 2024 --json
 expect_json '[(x["category"], x["way"], x["orders"], x["value"]) for x in d]' '[["food","requested",1,"25000"],["medical","requested",1,"3000"],["pol","requested",1,"150000"],["spare-parts","requested",1,"2000"],["water","requested",1,"200"]]'
