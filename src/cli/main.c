@@ -44,6 +44,9 @@ static const struct cli_verb verbs[] = {
     {"import", cmd_import, "orders FILE.csv | template: orders raised from a CSV file"},
     {"demo", cmd_demo, "create a demo node database (--db FILE)"},
     {"migrate", cmd_migrate, "copy a SQLite node to an empty PostgreSQL database"},
+    {"backup", cmd_backup, "--out FILE --passphrase-file PATH: a sealed, verified copy of the "
+                           "running node and its key"},
+    {"restore", cmd_restore, "FILE --db PATH --passphrase-file PATH: a backup put back"},
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
     {"routes", cmd_routes, NULL},
 };
