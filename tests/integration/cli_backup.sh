@@ -268,4 +268,35 @@ else
     expect_json 'd["state"]' submitted
 fi
 
+# ---- A backup before a migration ---------------------------------------------------------------
+
+if ! db_is_pg "$DB"; then
+    # A database one migration behind: the last migration's tables dropped and its row removed.
+    OLD="$TEST_DIR/old.db"
+    cp "$DB" "$OLD"
+    cp "$DB.key" "$OLD.key"
+    LAST=$(sqlite3 "$OLD" 'SELECT max(version) FROM schema_migrations')
+    sqlite3 "$OLD" "DROP TABLE documents; DROP TABLE document_blobs; \
+        DELETE FROM schema_migrations WHERE version = $LAST"
+    FROM=$((LAST - 1))
+    test_case "opening a database a migration behind saves it first, and says where"
+    run_raw --db "$OLD" order list --json
+    expect_exit 0
+    expect_stderr_contains "database schema version $FROM, this acsa migrates it to $LAST; the database as it was is saved in"
+    expect_stderr_contains "old.db.pre-migration-$FROM.bak"
+    [ "$(sqlite3 "$OLD" 'SELECT max(version) FROM schema_migrations')" = "$LAST" ] ||
+        fail "not migrated"
+    SAVED="$OLD.pre-migration-$FROM.bak"
+    [ "$(sqlite3 "$SAVED" 'SELECT max(version) FROM schema_migrations')" = "$FROM" ] ||
+        fail "the saved copy is not at version $FROM"
+    [ "$(sqlite3 "$SAVED" 'PRAGMA integrity_check')" = ok ] || fail "the saved copy is damaged"
+    [ "$(stat -c %a "$SAVED")" = 600 ] || fail "the saved copy is not private"
+
+    test_case "an up-to-date database is opened without a copy"
+    run_raw --db "$OLD" order list --json
+    expect_exit 0
+    expect_stderr_empty
+    [ "$(find "$TEST_DIR" -name 'old.db.pre-migration-*' | wc -l)" = 1 ] || fail "another copy"
+fi
+
 finish
