@@ -945,6 +945,13 @@ enum acsa_rc acsa_app_restore(const char *file, const char *db, const char *pass
         rc = restore_body(j, err);
         remove_db_files(j->payload);
         unlink(j->key_tmp);
+        /* A backup of an older schema is migrated as it is checked: the copy the store saved
+         * first is the backup itself again. */
+        for (int v = 1; v < acsa_store_schema_version(); v++) {
+            char saved[PATH_SIZE + 40];
+            snprintf(saved, sizeof(saved), "%s.pre-migration-%d.bak", j->payload, v);
+            unlink(saved);
+        }
     }
     if (j != NULL) {
         sodium_memzero(&j->opened, sizeof(j->opened));
