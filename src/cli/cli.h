@@ -206,6 +206,8 @@ int cmd_official(struct cli *cli, int argc, char **argv);
 int cmd_activity(struct cli *cli, int argc, char **argv);
 int cmd_demo(struct cli *cli, int argc, char **argv);
 int cmd_migrate(struct cli *cli, int argc, char **argv);
+int cmd_backup(struct cli *cli, int argc, char **argv);
+int cmd_restore(struct cli *cli, int argc, char **argv);
 int cmd_order(struct cli *cli, int argc, char **argv);
 int cmd_order_list(struct cli *cli, int argc, char **argv);
 int cmd_order_show(struct cli *cli, int argc, char **argv);

@@ -48,6 +48,9 @@ static const struct cli_verb verbs[] = {
     {"import", cmd_import, "orders FILE.csv | template: orders raised from a CSV file"},
     {"demo", cmd_demo, "create a demo node database (--db FILE)"},
     {"migrate", cmd_migrate, "copy a SQLite node to an empty PostgreSQL database"},
+    {"backup", cmd_backup, "--out FILE --passphrase-file PATH: a sealed, verified copy of the "
+                           "running node and its key"},
+    {"restore", cmd_restore, "FILE --db PATH --passphrase-file PATH: a backup put back"},
     {"serve", cmd_serve, "serve the HTTP API and web UI ([--listen ADDR:PORT])"},
     {"help", cmd_help, "VERB [SUBVERB]: the help of a verb, as VERB [SUBVERB] --help"},
     {"routes", cmd_routes, NULL},

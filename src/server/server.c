@@ -6,6 +6,7 @@
  * request, and the graceful shutdown on SIGTERM and SIGINT. */
 #include "connections.h"
 #include "server_int.h"
+#include "tls_creds.h"
 #include "alloc.h"
 #include "node.h"
 
@@ -722,9 +723,10 @@ static enum acsa_rc daemon_start(struct server *server, struct acsa_error *err)
                      MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_TURBO;
     flags |= ipv6 ? MHD_USE_IPv6 : 0u;
     flags |= server->tls_cert != NULL ? MHD_USE_TLS : 0u;
+    /* The certificate comes from a callback at each handshake, so SIGHUP can replace it. */
     struct MHD_OptionItem tls[] = {
-        {MHD_OPTION_HTTPS_MEM_CERT, 0, server->tls_cert},
-        {MHD_OPTION_HTTPS_MEM_KEY, 0, server->tls_key},
+        {MHD_OPTION_HTTPS_CERT_CALLBACK, 0, acsa__tls_creds_callback()},
+        {MHD_OPTION_END, 0, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
     unsigned connections = acsa__server_conns_limit(server->config->threads, server->log);
@@ -763,7 +765,42 @@ static void print_listening(struct server *server)
                                (int)server->config->threads));
 }
 
-/* Waits for SIGTERM or SIGINT, sweeping the connections past their deadlines meanwhile. */
+/* SIGHUP: the TLS certificate and key read again from their files; new connections get the
+ * new pair, open ones keep theirs. A pair that cannot be read or does not match keeps the old
+ * one. One JSON line tells which. */
+static void tls_reload(struct server *server)
+{
+    const struct acsa_server_config *config = server->config;
+    char why[ACSA_ERROR_MESSAGE_SIZE] = "";
+    bool ok = false;
+    if (!acsa__server_tls(server)) {
+        snprintf(why, sizeof(why), "not serving TLS: nothing to reload");
+    } else {
+        struct acsa_error err;
+        acsa_error_clear(&err);
+        char *cert = NULL;
+        char *key = NULL;
+        if (read_pem(config->tls_cert_path, &cert, &err) != ACSA_OK ||
+            read_pem(config->tls_key_path, &key, &err) != ACSA_OK) {
+            snprintf(why, sizeof(why), "%s", err.message);
+        } else {
+            ok = acsa__tls_creds_set(cert, key, why, sizeof(why));
+        }
+        acsa_free(cert);
+        acsa_free(key);
+    }
+    json_t *line = json_pack("{s:b}", "ok", ok);
+    if (line != NULL && ok) {
+        json_object_set_new(line, "cert", acsa_json_string(config->tls_cert_path));
+    } else if (line != NULL) {
+        json_object_set_new(line, "error", acsa_json_string(why));
+        json_object_set_new(line, "kept", json_string("the certificate already in use"));
+    }
+    acsa__server_log(server->log, ok ? "info" : "error", "tls.reload", line);
+}
+
+/* Waits for SIGTERM or SIGINT, sweeping the connections past their deadlines meanwhile;
+ * SIGHUP reloads the TLS certificate. */
 static void wait_for_signal(struct server *server)
 {
     struct pollfd signals = {signal_pipe[0], POLLIN, 0};
@@ -775,7 +812,9 @@ static void wait_for_signal(struct server *server)
         if (ready > 0) {
             char byte = 0;
             ssize_t n = read(signal_pipe[0], &byte, 1);
-            if (n == 1 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+            if (n == 1 && byte == (char)SIGHUP) {
+                tls_reload(server);
+            } else if (n == 1 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
                 return;
             }
         }
@@ -812,6 +851,7 @@ static enum acsa_rc signals_install(struct acsa_error *err)
     sigemptyset(&action.sa_mask);
     sigaction(SIGTERM, &action, NULL);
     sigaction(SIGINT, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
     signal(SIGPIPE, SIG_IGN);
     return ACSA_OK;
 }
@@ -825,6 +865,10 @@ static enum acsa_rc server_prepare(struct server *server, struct acsa_error *err
     if (config->tls_cert_path != NULL) {
         ACSA_TRY(read_pem(config->tls_cert_path, &server->tls_cert, err));
         ACSA_TRY(read_pem(config->tls_key_path, &server->tls_key, err));
+        char why[ACSA_ERROR_MESSAGE_SIZE];
+        if (!acsa__tls_creds_set(server->tls_cert, server->tls_key, why, sizeof(why))) {
+            return acsa_error_set(err, ACSA_EUSAGE, "tls", "%s", why);
+        }
     }
     struct acsa_app *app = NULL;
     ACSA_TRY(acsa_app_open(config->db_uri, 0, &app, err));
@@ -886,6 +930,7 @@ enum acsa_rc acsa_server_run(const struct acsa_server_config *config, FILE *log,
     pthread_mutex_destroy(&server.readers_lock);
     acsa_free(server.tls_cert);
     acsa_free(server.tls_key);
+    acsa__tls_creds_free(); /* The daemon is stopped: no handshake can ask any more. */
     json_t *line = json_pack("{s:b}", "ok", rc == ACSA_OK);
     if (line != NULL && rc != ACSA_OK) {
         json_object_set_new(line, "error", acsa_json_string(err->message));

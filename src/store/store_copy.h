@@ -74,7 +74,27 @@ struct acsa_store_copy_vtbl {
     enum acsa_rc (*write)(struct acsa_store *store, const struct acsa_copy_table *table,
                           acsa_copy_source_fn source, void *source_ctx, int64_t *out_rows,
                           struct acsa_error *err);
+    /* Backups (acsa backup). A consistent copy of the whole database as it is at one moment,
+     * taken while others write, into the new file path (created 0600; EEXISTS if it exists):
+     * SQLite a database file through its online backup API, PostgreSQL a pg_dump archive in
+     * its custom format (pg_dump run as a child process). */
+    enum acsa_rc (*backup)(struct acsa_store *store, const char *path, struct acsa_error *err);
+    /* The engine's own check of what it holds: SQLite's integrity_check ("ok" when sound,
+     * else its first complaint, in out), PostgreSQL a round trip (out "connected"). */
+    enum acsa_rc (*check)(struct acsa_store *store, char *out, size_t size,
+                          struct acsa_error *err);
 };
+
+/** Puts what a backup wrote (path) back as the database uri names: a SQLite file is renamed
+ * onto uri's file (with its stale -wal and -shm removed first); a pg_dump archive is restored
+ * with pg_restore, as one transaction, into the PostgreSQL database uri, which must hold no
+ * table of acsa (EEXISTS). kind is the backend the backup came from ("sqlite" or
+ * "postgresql"); EUSAGE naming "db" if it is not uri's. */
+ACSA_NODISCARD enum acsa_rc acsa_store_restore(const char *kind, const char *path,
+                                               const char *uri, struct acsa_error *err);
+
+/** The backend uri names: "sqlite" or "postgresql". */
+const char *acsa_store_kind(const char *uri);
 
 /** The tables the copy knows, in the order they are written (every table after those it
  * refers to); *out_count of them. */

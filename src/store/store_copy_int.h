@@ -49,6 +49,16 @@ ACSA_NODISCARD enum acsa_rc acsa__copy_describe_done(struct acsa_copy_table *out
 extern const struct acsa_store_copy_vtbl acsa__sqlite_copy_vtbl;
 extern const struct acsa_store_copy_vtbl acsa__pg_copy_vtbl;
 
+/* Backups of each backend (store_sqlite_backup.c, store_pg_backup.c). */
+enum acsa_rc acsa__sqlite_backup(struct acsa_store *store, const char *path,
+                                 struct acsa_error *err);
+enum acsa_rc acsa__sqlite_check(struct acsa_store *store, char *out, size_t size,
+                                struct acsa_error *err);
+enum acsa_rc acsa__pg_backup(struct acsa_store *store, const char *path, struct acsa_error *err);
+enum acsa_rc acsa__pg_check(struct acsa_store *store, char *out, size_t size,
+                            struct acsa_error *err);
+enum acsa_rc acsa__pg_restore(const char *path, const char *uri, struct acsa_error *err);
+
 /* Refuses (EEXISTS naming the database and a table) a PostgreSQL database that holds any table
  * but acsa's, or any row in acsa's: run before the schema is given, so nothing is written. */
 ACSA_NODISCARD enum acsa_rc acsa__pg_copy_check_empty(struct acsa_store *store,

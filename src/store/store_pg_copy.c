@@ -450,6 +450,8 @@ const struct acsa_store_copy_vtbl acsa__pg_copy_vtbl = {
     .count = copy_count,
     .read = copy_read,
     .write = copy_write,
+    .backup = acsa__pg_backup,
+    .check = acsa__pg_check,
 };
 
 /* ---- An empty database -------------------------------------------------------------------- */

@@ -168,4 +168,6 @@ const struct acsa_store_copy_vtbl acsa__sqlite_copy_vtbl = {
     .count = copy_count,
     .read = copy_read,
     .write = NULL, /* A copy's target is a PostgreSQL database. */
+    .backup = acsa__sqlite_backup,
+    .check = acsa__sqlite_check,
 };

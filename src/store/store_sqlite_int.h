@@ -162,6 +162,9 @@ static inline struct acsa_store_sqlite *acsa__sqlite_of(struct acsa_store *store
 /* Errors. fail reports the connection's last error as ESTORAGE "storage: <message>" (ENOMEM
  * for SQLITE_NOMEM); call it before resetting the failed statement, which may clear it. */
 enum acsa_rc acsa__sqlite_fail(struct acsa_store_sqlite *s, struct acsa_error *err);
+/* Copies every page of from into the new file path (SQLite's online backup API; EEXISTS if
+ * path exists; nothing left behind on failure). */
+enum acsa_rc acsa__sqlite_backup_pages(sqlite3 *from, const char *path, struct acsa_error *err);
 /* Copies a lookup key (order number, agreement id, name) into a local buffer before a get
  * clears its output: the key may point into that output, as when an order is reloaded in
  * place. False when the key is longer than any stored key can be. */

@@ -2,6 +2,8 @@
 /* The database schema as numbered migrations, and the code that brings a database up to the
  * latest one. A shipped migration is never edited: a change to the schema is a new entry at the
  * end of the list, so every database reaches the same schema by the same steps. */
+#include <stdio.h>
+
 #include "acsa_assert.h"
 #include "store_sqlite_int.h"
 
@@ -686,6 +688,41 @@ static enum acsa_rc migrate_step(struct acsa_store_sqlite *s, bool *out_done,
     return rc;
 }
 
+/* Before a migration changes the schema of a database that has one: a copy of the whole file
+ * as it is (SQLite's backup API) at "<db>.pre-migration-<version>.bak" (or .2.bak, .3.bak, ...
+ * if taken), told on stderr: the one way back if the new acsa must be given up. */
+static enum acsa_rc pre_migration_backup(struct acsa_store_sqlite *s, int64_t version,
+                                         struct acsa_error *err)
+{
+    const char *file = sqlite3_db_filename(s->db, "main");
+    if (file == NULL || file[0] == '\0') {
+        return ACSA_OK; /* In memory: nothing to keep. */
+    }
+    char path[4200];
+    enum acsa_rc rc = ACSA_EEXISTS;
+    for (int n = 1; rc == ACSA_EEXISTS && n <= 100; n++) {
+        char again[16] = "";
+        if (n > 1) {
+            snprintf(again, sizeof(again), ".%d", n);
+        }
+        int len = snprintf(path, sizeof(path), "%s.pre-migration-%lld%s.bak", file,
+                           (long long)version, again);
+        if (len < 0 || (size_t)len >= sizeof(path)) {
+            return acsa_error_set(err, ACSA_ESTORAGE, "database", "storage: the path of the "
+                                  "backup before migrating is too long");
+        }
+        rc = acsa__sqlite_backup_pages(s->db, path, err);
+    }
+    if (rc != ACSA_OK) {
+        return acsa_error_set(err, rc == ACSA_ENOMEM ? ACSA_ENOMEM : ACSA_ESTORAGE, "database",
+                              "storage: the database was not migrated: the backup before "
+                              "migrating failed: %s", err != NULL ? err->message : "");
+    }
+    fprintf(stderr, "acsa: database schema version %lld, this acsa migrates it to %d; the "
+            "database as it was is saved in %s\n", (long long)version, MIGRATION_COUNT, path);
+    return ACSA_OK;
+}
+
 enum acsa_rc acsa__sqlite_migrate(struct acsa_store_sqlite *s, struct acsa_error *err)
 {
     ACSA_ASSERT(s->db != NULL);
@@ -694,6 +731,9 @@ enum acsa_rc acsa__sqlite_migrate(struct acsa_store_sqlite *s, struct acsa_error
     enum acsa_rc rc = schema_version(s, &version, err);
     if (rc != ACSA_OK || version == MIGRATION_COUNT) {
         return rc;
+    }
+    if (version > 0) {
+        ACSA_TRY(pre_migration_backup(s, version, err));
     }
     for (int i = 0; i <= MIGRATION_COUNT; i++) {
         bool done = false;

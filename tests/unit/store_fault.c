@@ -17,7 +17,7 @@
  * the count of function pointers must match the interface (raise them with it). */
 #define FAULT_ENTRIES 90
 #define FUNCTIONS(type) (sizeof(type) / sizeof(void (*)(void)))
-_Static_assert(ACSA_STORE_INTERFACE_VERSION == 12,
+_Static_assert(ACSA_STORE_INTERFACE_VERSION == 13,
                "the store interface changed: forward its new entries in store_fault.c");
 _Static_assert(FUNCTIONS(struct acsa_store_ledger) + FUNCTIONS(struct acsa_store_accounts) +
                        FUNCTIONS(struct acsa_store_sync) +
