@@ -66,8 +66,7 @@ function showError(text) {
 /** The language this user chose last on this browser: the page is drawn again in it. */
 function rememberUser(user) {
     if (user && userSignedIn(user.username)) {
-        translatePage();
-        q("lang-switch").value = lang();
+        location.reload(); // Drawn again in the language this user chose.
     }
 }
 

@@ -132,6 +132,9 @@ export function dataTable({ columns, rows, test, rowTest, caption, foot, groups,
         table.classList.add("stack");
         body.querySelectorAll("tr").forEach((tr) => [...tr.children].forEach((td, i) => {
             td.dataset.label = `${labels[i] || ""}${columns[i] ? columns[i].label : ""}`;
+            if (td.childNodes.length > 1) { // One value beside the label on a card.
+                td.append(h("span", { class: "cell" }, [...td.childNodes]));
+            }
         }));
     }
     return wrap;

@@ -3,6 +3,7 @@
 // a download of what the list beside it shows, with the list's filters.
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** A row of download links for kind ("orders", "lines", "postings", "documents" or
  * "journal"), each of formats [format, label], with the query's non-empty members. */

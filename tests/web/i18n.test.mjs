@@ -114,7 +114,7 @@ const PAGES = [
     { name: 'officials', hash: '#/officials', user: 'in-programme' },
     { name: 'quarantine', hash: '#/quarantine', user: 'in-programme' },
     { name: 'agreements', hash: '#/agreements', user: 'in-programme' },
-    { name: 'agreement', hash: '#/agreements/india-japan-2020', user: 'in-programme' },
+    { name: 'agreement', hash: '#/agreements/IN-JP-2020', user: 'in-programme' },
     { name: 'reports', hash: '#/reports', user: 'in-programme' },
     { name: 'new-order', hash: '#/orders/new', user: 'in-requester' },
     { name: 'import', hash: '#/import', user: 'in-requester' },
@@ -158,6 +158,8 @@ for (const lang of LANGS) {
                 }
                 await page.screenshot({ path: join(SHOTS,
                     `${lang}-${viewport.width}-${p.name}.png`), fullPage: true });
+                await page.screenshot({ path: join(SHOTS,
+                    `${lang}-${viewport.width}-${p.name}-top.png`) });
             }
             await page.context().close();
             assert.deepEqual(problems, []);
