@@ -62,6 +62,8 @@ function drawAxes(root, { width, top, bottom, left, step, max, scale, unit }) {
  * few (always under January, with the year). */
 function drawMonths(root, months, { left, bottom, groupWidth }) {
     const every = Math.ceil(LABEL_WIDTH / groupWidth);
+    const room = lang() === "ja" ? LABEL_WIDTH + 8 : LABEL_WIDTH;
+    let lastLabel = -Infinity;
     months.forEach((month, i) => {
         const x = left + groupWidth * (i + 0.5);
         const number = Number(month.slice(5, 7));
@@ -69,7 +71,8 @@ function drawMonths(root, months, { left, bottom, groupWidth }) {
             : monthLabel(month).split(" ");
         root.appendChild(svg("line", { class: "axis", x1: x, x2: x, y1: bottom, y2: bottom + 4,
             "data-test": "chart-month", "data-month": month }));
-        if (every === 1 || (number - 1) % every === 0) {
+        if ((every === 1 || (number - 1) % every === 0) && x - lastLabel >= room) {
+            lastLabel = x;
             root.appendChild(svg("text", { class: "tick", x, y: bottom + 16,
                 "text-anchor": "middle" }, name || month));
         }

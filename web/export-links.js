@@ -21,6 +21,6 @@ export function exportLinks(label, kind, formats, query = {}, test = `export-${k
         h("span", { class: "hint" }, label),
         ...formats.map(([format, text]) => h("a", {
             href: `/api/export/${kind}?${params(format)}`, download: "", class: "button",
-            test: `${test}-${format}`, title: `Download ${kind} as ${text}`,
+            test: `${test}-${format}`, title: t("export.title", { kind, format: text }),
         }, text)));
 }

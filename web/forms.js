@@ -63,7 +63,10 @@ export class FormErrors {
             return;
         }
         let detail = problemText(error);
-        if (slot.label && error.detail) {
+        // A path of the API (lines[0].price, line.qty with "line 1: ...") is put in the form's
+        // words; a plain field's message already names it.
+        if (slot.label && error.detail && (/[.[]/.test(error.field)
+            || /^line \d+:/.test(error.detail))) {
             // "lines[0].price: at most 2 decimals" or "line 1: ..." -> the form's words.
             const rest = String(error.detail)
                 .replace(/^(?:lines?(?:\[\d+\]|\.\d+)?\.?\w*|[\w.[\]-]+)\s*:\s*/, "")

@@ -553,7 +553,7 @@ export async function renderOrder(main, user, number) {
                 stateBadge(order.state, "order-state"),
                 order.overdue ? tag(t("order.overdue"), "warn", "order-overdue") : null,
                 order.converted ? tag(t("order.convertedToCash"), "", "order-converted") : null,
-                late ? tag(`${late} back-entered step${late === 1 ? "" : "s"}`, "warn",
+                late ? tag(t("order.backEnteredSteps", { n: late }), "warn",
                     "order-back-entered") : null),
             printLinks(order),
             message,
