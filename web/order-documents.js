@@ -44,7 +44,7 @@ function lineList(order, docs) {
                 h("strong", {}, t("orderdocuments.lineDesc", { n: line.line, desc: line.description })),
                 mine.length ? h("ul", { class: "doc-list" }, mine.map(documentItem))
                     : h("span", { class: "doc-none" }, Number(line.received) > 0
-                        ? " — received, no document yet" : " — no document"));
+                        ? t("orderdocuments.receivedNoDoc") : t("orderdocuments.noDoc")));
         }));
 }
 

@@ -36,7 +36,7 @@ export async function renderAgreements(el) {
 function lifecycleFacts(life) {
     return facts([
         [t("agreements.status"), statusTag(life.status, "agreement-status")],
-        [t("agreements.lastDay"), life.last_day || "none set (renews itself)", "agreement-last-day"],
+        [t("agreements.lastDay"), life.last_day || t("agreements.noLastDay"), "agreement-last-day"],
         [t("agreements.noticeOfNonRenewal"), life.notice ? `given by ${life.notice.by} on ${life.notice.date}`
             : "none", "agreement-notice"],
         [t("agreements.termination"), life.termination ? `by ${life.termination.by} from `
@@ -106,7 +106,7 @@ function amendForm(id, onDone) {
         fields: [[t("agreements.inForceFrom"), effective, { key: "effective",
             hint: t("agreements.hintAfter") }],
         [t("agreements.agreementFileOfTheNew"), text, { key: "agreement", wide: true,
-            hint: "both parties agreed it; the partner's node takes it in by the next sync" }]],
+            hint: t("agreements.hintAmend") }]],
         call: () => {
             let agreement = null;
             try {

@@ -106,10 +106,10 @@ async function grantForm(onDone) {
             f(t("officials.party"), "party"),
             f(t("officials.official"), "name", { hint: t("officials.hintAsApprovals") }),
             f(t("officials.title"), "title"),
-            f(t("officials.limit"), "limit", { hint: "per order, in the currency" }),
+            f(t("officials.limit"), "limit", { hint: t("officials.hintLimit") }),
             f(t("officials.currency"), "currency"),
             f(t("officials.from"), "from"),
-            f(t("officials.toOptional"), "to", { hint: "the last day; empty: open-ended" }),
+            f(t("officials.toOptional"), "to", { hint: t("officials.hintTo") }),
             f(t("officials.agreement"), "agreement")),
         h("div", { class: "form-actions" }, button), result);
     form.addEventListener("submit", async (event) => {

@@ -161,11 +161,11 @@ function linesTable(order) {
                 test: cellTest("received") },
             { label: t("order.returned"), numeric: true, cell: qty("returned"),
                 test: cellTest("returned") },
-            { label: t("order.returnAccepted"), numeric: true, cell: qty("return_accepted"),
+            { label: t("order.colReturnAccepted"), numeric: true, cell: qty("return_accepted"),
                 test: cellTest("accepted") },
-            ...(order.method === "cash" ? [{ label: t("order.invoiced"), numeric: true,
+            ...(order.method === "cash" ? [{ label: t("order.colInvoiced"), numeric: true,
                 cell: qty("invoiced"), test: cellTest("invoiced") }] : []),
-            { label: t("order.closed"), cell: (line) => (line.closed ? t("order.closedShort") : ""),
+            { label: t("order.colClosed"), cell: (line) => (line.closed ? t("order.closedShort") : ""),
                 test: cellTest("closed") },
             { label: t("order.unitPrice"), numeric: true,
                 cell: (line) => money(line.unit_price, order.currency) },
@@ -180,10 +180,9 @@ function linesTable(order) {
 function relative(day) {
     const days = daysBetween(today(), day);
     if (days === 0) {
-        return "today";
+        return t("order.relToday");
     }
-    return days > 0 ? `in ${days} day${days === 1 ? "" : "s"}`
-        : `${-days} day${days === -1 ? "" : "s"} ago`;
+    return days > 0 ? t("order.relIn", { n: days }) : t("order.relAgo", { n: -days });
 }
 
 function dueDates(order, agreement) {
@@ -197,7 +196,7 @@ function dueDates(order, agreement) {
         && Number.isInteger(agreement.invoice_within_days)) {
         rows.push([t("order.invoiceBy"), addDays(order.delivered, agreement.invoice_within_days)]);
     }
-    rows.push([t("order.invoiced"), order.invoiced]);
+    rows.push([t("order.dateInvoiced"), order.invoiced]);
     rows.push([t("order.settlementDue"), order.due]);
     const extra = order.due_dates;
     if (extra && typeof extra === "object") {
