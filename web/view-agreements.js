@@ -9,12 +9,13 @@ import { get, getAll, post } from "./api.js";
 import { dataTable, facts, h, note, panel, replace, tag } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
 import { canManageAgreements } from "./roles.js";
-import { t } from "./i18n.js";
+import { has, t } from "./i18n.js";
 
 const STATUS_KIND = { "in force": "", "not yet in force": "", "notice given": "warn",
     terminated: "bad", expired: "bad" };
 
-const statusTag = (status, test) => tag(status, STATUS_KIND[status] ?? "", test);
+const statusTag = (status, test) => tag(has(`agreementStatus.${status}`)
+    ? t(`agreementStatus.${status}`) : status, STATUS_KIND[status] ?? "", test);
 const agreementHref = (id) => `#/agreements/${encodeURIComponent(id)}`;
 
 export async function renderAgreements(el) {
