@@ -27,8 +27,7 @@ function close(focusInput = false) {
 
 function choose(input, iso) {
     input.value = iso;
-    input.dispatchEvent(new Event("input", { bubbles: true }));
-    input.dispatchEvent(new Event("change", { bubbles: true }));
+    input.dispatchEvent(new Event("input", { bubbles: true })); // Sends the change too.
     close(true);
 }
 
@@ -140,6 +139,21 @@ function enhance(input) {
         if (event.altKey && event.key === "ArrowDown") {
             event.preventDefault();
             toggle(input, button);
+        }
+    });
+    // A whole date typed applies at once (as a date input's change does); the change of the
+    // same value when the input is left is not sent again.
+    let committed = input.value;
+    input.addEventListener("change", (event) => {
+        if (event.isTrusted && input.value === committed) {
+            event.stopImmediatePropagation();
+        }
+        committed = input.value;
+    }, { capture: true });
+    input.addEventListener("input", () => {
+        if (input.value !== committed && (ISO.test(input.value) || input.value === "")) {
+            committed = input.value;
+            input.dispatchEvent(new Event("change", { bubbles: true }));
         }
     });
     input.replaceWith(wrap);

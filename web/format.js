@@ -29,6 +29,9 @@ export function codeLabel(code) {
     return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 const formats = new Map();
 
 /** Intl.NumberFormat of a locale with exactly decimals fraction digits, kept. */

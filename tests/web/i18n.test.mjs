@@ -153,6 +153,9 @@ for (const lang of LANGS) {
                 }
                 await open(page, hash);
                 problems.push(...(await axeViolations(page)).map((v) => `${p.name}: ${v}`));
+                problems.push(...(await page.locator('[data-test=panel-error], '
+                    + '[data-test=global-error]:visible, [data-test=orders-error]')
+                    .allInnerTexts()).map((text) => `${p.name} error: ${text}`));
                 if (size === 'phone') {
                     problems.push(...(await overflow(page)).map((v) => `${p.name} wider: ${v}`));
                 }
