@@ -51,6 +51,7 @@ export const en = {
     "common.yes": "Yes",
     "common.no": "No",
     "common.download": "Download",
+    "common.eg": "e.g. {text}",
     // Dates
     "date.placeholder": "YYYY-MM-DD",
     "date.pick": "Choose a date",
@@ -825,6 +826,7 @@ export const ja = {
     "common.yes": "はい",
     "common.no": "いいえ",
     "common.download": "ダウンロード",
+    "common.eg": "例：{text}",
     "date.placeholder": "YYYY-MM-DD",
     "date.pick": "日付を選択",
     "date.prev": "前の月",

@@ -35,7 +35,7 @@ function addLineRow(i, ctx, errors, onRemove) {
         desc: input({ id: id("desc"), test: test("desc"), maxlength: 255 }),
         qty: input({ id: id("qty"), test: test("qty"), inputmode: "decimal" }),
         unit: input({ id: id("unit"), test: test("unit"), maxlength: 15,
-            placeholder: "l, kg, ea" }),
+            placeholder: t("form.unitHint") }),
         price: input({ id: id("price"), test: test("price"), inputmode: "decimal" }),
         currency: select([ctx.order.currency], { value: ctx.order.currency, id: id("currency"),
             test: test("currency") }),
@@ -160,7 +160,7 @@ export function exchangeControls(ctx, errors, nodes, values) {
             `${o.number}: ${o.requester} → ${o.supplier}, ${money(o.value, o.currency)}`);
     });
     const other = input({ id: "act-exchange-with", test: "action-exchange-with",
-        placeholder: "e.g. JP-IN-2024-000015, JP-IN-2024-000016" });
+        placeholder: t("common.eg", { text: "JP-IN-2024-000015, JP-IN-2024-000016" }) });
     if (boxes.length) {
         nodes.push(h("fieldset", { class: "field wide check-list",
             test: "action-exchange-candidates" },

@@ -331,7 +331,7 @@ function invoicePart(order, { id, test, nodes, values, errors }) {
 /** Rate, its date and source: sent only when a rate is given. */
 function rateFields({ id, test, nodes, values, errors }) {
     const rate = input({ id: id("rate"), test: test("rate"), inputmode: "decimal",
-        placeholder: "e.g. 1.7750" });
+        placeholder: t("common.eg", { text: "1.7750" }) });
     const rateDate = h("input", { type: "date", id: id("rate-date"), test: test("rate-date") });
     const source = h("input", { type: "text", id: id("rate-source"), test: test("rate-source"),
         maxlength: 255 });
