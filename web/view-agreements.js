@@ -38,10 +38,13 @@ function lifecycleFacts(life) {
     return facts([
         [t("agreements.status"), statusTag(life.status, "agreement-status")],
         [t("agreements.lastDay"), life.last_day || t("agreements.noLastDay"), "agreement-last-day"],
-        [t("agreements.noticeOfNonRenewal"), life.notice ? `given by ${life.notice.by} on ${life.notice.date}`
-            : "none", "agreement-notice"],
-        [t("agreements.termination"), life.termination ? `by ${life.termination.by} from `
-            + `${life.termination.date}: ${life.termination.reason}` : "none",
+        [t("agreements.noticeOfNonRenewal"), life.notice
+            ? t("agreements.noticeGiven", { by: life.notice.by, date: life.notice.date })
+            : t("agreements.none"), "agreement-notice"],
+        [t("agreements.termination"), life.termination
+            ? t("agreements.terminatedBy", { by: life.termination.by,
+                date: life.termination.date, reason: life.termination.reason })
+            : t("agreements.none"),
         "agreement-termination"],
     ], "agreement-facts");
 }
@@ -51,7 +54,7 @@ function versionsTable(life) {
         rowTest: (v) => `agreement-version-${v.version}`, rows: life.versions, columns: [
             { label: t("agreements.version"), numeric: true, cell: (v) => String(v.version) },
             { label: t("agreements.inForceFrom"), nowrap: true, cell: (v) => v.effective },
-            { label: t("agreements.enteredBy"), cell: (v) => v.entered_by || (v.version === 1 ? "loaded"
+            { label: t("agreements.enteredBy"), cell: (v) => v.entered_by || (v.version === 1 ? t("agreements.loaded")
                 : "—") },
             { label: "SHA-256", cell: (v) => h("code", { title: v.sha256 },
                 `${v.sha256.slice(0, 16)}…`) },

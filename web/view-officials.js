@@ -23,7 +23,7 @@ function grantColumns() {
         { label: t("officials.agreement"), cell: (g) => g.agreement || t("officials.everyAgreementLower") },
         { label: t("officials.limit"), numeric: true, cell: (g) => money(g.limit, g.currency) },
         { label: t("officials.from"), nowrap: true, cell: (g) => g.from },
-        { label: t("officials.to"), nowrap: true, cell: (g) => g.to || "open-ended" },
+        { label: t("officials.to"), nowrap: true, cell: (g) => g.to || t("officials.openEnded") },
         { label: t("officials.revoked"), test: (g) => `official-revoked-${g.id}`,
             cell: (g) => (g.revoked ? tag(`from ${g.revoked}: ${g.revoke_reason || ""}`, "warn")
                 : "—") },
@@ -148,7 +148,7 @@ export async function renderOfficials(el, user) {
     asOf.addEventListener("change", show);
     replace(el, h("h1", {}, t("officials.officials")),
         panel(t("officials.grantsOfAuthority"), "officials", h("div", { class: "form" },
-            field(t("officials.inForceOn"), asOf, { hint: "empty: every grant, ended and revoked ones included" })), table),
+            field(t("officials.inForceOn"), asOf, { hint: t("officials.hintAsOf") })), table),
         canGrantOfficials(user) ? panel(t("officials.grantAuthority"), "officials-grant",
             await grantForm(show)) : null,
         canRevokeOfficials(user) ? panel(t("officials.revokeAnOfficial"), "officials-revoke",
