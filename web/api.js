@@ -2,6 +2,8 @@
 // The one way the UI talks to the server: JSON over fetch with the session cookie, the CSRF
 // token on writes, an Idempotency-Key on every POST, If-Match on order steps; errors as ApiError.
 
+import { t } from "./i18n.js";
+
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /* Set while this browser holds a session: without it the first load does not ask the server
  * (whose answer would be a 401 logged in the console) and shows the sign-in form at once. */
@@ -43,10 +45,11 @@ async function problem(response) {
         body = null;
     }
     const status = response.status;
-    const fallback = status === 429 ? "Too many attempts: try again later."
-        : `${response.statusText || "Request failed"} (HTTP ${status})`;
+    const fallback = status === 429 ? t("problem.throttled-later")
+        : t("problem.http", { text: response.statusText || t("problem.failed"), status });
     const error = new ApiError(status, (body && (body.detail || body.title)) || fallback,
         (body && body.field) || null, (body && body.title) || "");
+    error.type = (body && body.type) || "";
     if (body && Array.isArray(body.errors)) { // An import's errors, by row and column.
         error.errors = body.errors;
         error.errorCount = body.error_count;
@@ -82,7 +85,7 @@ export async function request(method, path, { query, body, etag } = {}) {
         try {
             response = await fetch(url(path, query), init);
         } catch (e) {
-            throw new ApiError(0, `The server cannot be reached (${e.message}).`);
+            throw new ApiError(0, t("problem.unreachable", { reason: e.message }));
         }
         if (response.status !== 503 || attempt >= RETRY_DELAYS_MS.length) {
             break;
@@ -162,7 +165,7 @@ export function upload(path, query, file, onProgress = () => {}) {
             }
         });
         xhr.addEventListener("error", () => reject(new ApiError(0,
-            "The server cannot be reached, or it closed the upload.")));
+            t("problem.upload-closed"))));
         xhr.addEventListener("load", () => {
             let body = null;
             try {

@@ -4,6 +4,8 @@
 
 import { currentUser, loadSession, signOut } from "./api.js";
 import { h } from "./dom.js";
+import { installDatePicker } from "./datepicker.js";
+import { lang, setLang, t, translatePage, userSignedIn } from "./i18n.js";
 import { roleLabel } from "./format.js";
 import { units, unitLabel } from "./reference.js";
 import { canCreateOrder, canSeeBalance, canSeePartners } from "./roles.js";
@@ -24,27 +26,27 @@ const q = (test) => document.querySelector(`[data-test="${test}"]`);
 
 /* Routes: pattern on the path after "#", the nav item to mark, the view, the page title. */
 const ROUTES = [
-    { path: /^\/?$/, nav: "nav-dashboard", title: "Dashboard",
+    { path: /^\/?$/, nav: "nav-dashboard", title: "title.dashboard",
         view: (el, user) => renderDashboard(el, user) },
-    { path: /^\/orders\/?$/, nav: "nav-orders", title: "Orders",
+    { path: /^\/orders\/?$/, nav: "nav-orders", title: "title.orders",
         view: (el, user, query) => renderOrders(el, user, query) },
-    { path: /^\/orders\/new$/, nav: "nav-new-order", title: "New order",
+    { path: /^\/orders\/new$/, nav: "nav-new-order", title: "title.newOrder",
         view: (el, user) => renderOrderForm(el, user) },
-    { path: /^\/orders\/([^/?]+)$/, nav: "nav-orders", title: "Order",
+    { path: /^\/orders\/([^/?]+)$/, nav: "nav-orders", title: "title.order",
         view: (el, user, query, match) => renderOrder(el, user, decodeURIComponent(match[1])) },
-    { path: /^\/import\/?$/, nav: "nav-import", title: "Import orders",
+    { path: /^\/import\/?$/, nav: "nav-import", title: "title.import",
         view: (el, user) => renderImport(el, user) },
-    { path: /^\/partners\/?$/, nav: "nav-partners", title: "Partners",
+    { path: /^\/partners\/?$/, nav: "nav-partners", title: "title.partners",
         view: (el, user) => renderPartners(el, user) },
-    { path: /^\/officials\/?$/, nav: "nav-officials", title: "Officials",
+    { path: /^\/officials\/?$/, nav: "nav-officials", title: "title.officials",
         view: (el, user) => renderOfficials(el, user) },
-    { path: /^\/quarantine\/?$/, nav: "nav-quarantine", title: "Quarantine",
+    { path: /^\/quarantine\/?$/, nav: "nav-quarantine", title: "title.quarantine",
         view: (el, user) => renderQuarantine(el, user) },
-    { path: /^\/reports\/?$/, nav: "nav-reports", title: "Reports",
+    { path: /^\/reports\/?$/, nav: "nav-reports", title: "title.reports",
         view: (el, user, query) => renderReports(el, user, query) },
-    { path: /^\/agreements\/?$/, nav: "nav-agreements", title: "Agreements",
+    { path: /^\/agreements\/?$/, nav: "nav-agreements", title: "title.agreements",
         view: (el) => renderAgreements(el) },
-    { path: /^\/agreements\/([^/?]+)$/, nav: "nav-agreements", title: "Agreement",
+    { path: /^\/agreements\/([^/?]+)$/, nav: "nav-agreements", title: "title.agreement",
         view: (el, user, query, match) => renderAgreement(el, user,
             decodeURIComponent(match[1])) },
 ];
@@ -61,7 +63,15 @@ function showError(text) {
     bar.hidden = !text;
 }
 
+/** The language this user chose last on this browser: the page is drawn again in it. */
+function rememberUser(user) {
+    if (user && userSignedIn(user.username)) {
+        location.reload(); // Drawn again in the language this user chose.
+    }
+}
+
 async function fillHeader(user) {
+    rememberUser(user);
     q("nav").hidden = !user;
     q("user-box").hidden = !user;
     if (!user) {
@@ -96,7 +106,7 @@ function markNav(test) {
 
 function showLogin(reason = "") {
     fillHeader(null);
-    document.title = "Sign in · acsa";
+    document.title = `${t("title.signIn")} · acsa`;
     const view = h("div");
     main.replaceChildren(view);
     renderLogin(view, async (user) => {
@@ -124,12 +134,12 @@ async function route(focus = false) {
     const view = h("div");
     main.replaceChildren(view);
     if (!found) {
-        document.title = "Not found · acsa";
-        view.append(h("h1", { tabindex: "-1", test: "not-found" }, "Not found"));
+        document.title = `${t("app.notFound")} · acsa`;
+        view.append(h("h1", { tabindex: "-1", test: "not-found" }, t("app.notFound")));
         return;
     }
     markNav(found.r.nav);
-    document.title = `${found.r.title} · acsa`;
+    document.title = `${t(found.r.title)} · acsa`;
     try {
         await found.r.view(view, user, query, found.match);
     } catch (error) {
@@ -144,6 +154,14 @@ async function route(focus = false) {
 }
 
 async function start() {
+    translatePage();
+    installDatePicker();
+    const switcher = q("lang-switch");
+    switcher.value = lang();
+    switcher.addEventListener("change", () => {
+        setLang(switcher.value);
+        location.reload();
+    });
     q("sign-out").addEventListener("click", async () => {
         try {
             await signOut();
@@ -160,7 +178,7 @@ async function start() {
     window.addEventListener("hashchange", () => route(true));
     window.addEventListener("acsa:signed-out", () => {
         if (!main.querySelector("[data-test=view-login]")) {
-            showLogin("Your session has ended. Please sign in again.");
+            showLogin(t("app.sessionEnded"));
         }
     });
     window.addEventListener("unhandledrejection", (event) => {

@@ -4,6 +4,7 @@
 // colour for the key beside it. Numbers only place pixels; tooltips show the exact amounts.
 
 import { groupDigits, monthLabel } from "./format.js";
+import { lang, numberLocale, t } from "./i18n.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const PLOT_HEIGHT = 200;
@@ -34,9 +35,12 @@ function tickStep(max) {
     return step || power * 10;
 }
 
-const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+/** Tick values in the user's locale, short (1.5M, 150万; lakh and crore for INR in English). */
+const compactFormat = (unit) => new Intl.NumberFormat(numberLocale(unit),
+    { notation: "compact", maximumFractionDigits: 1 });
 
 function drawAxes(root, { width, top, bottom, left, step, max, scale, unit }) {
+    const compact = compactFormat(unit);
     for (let value = 0; value <= max + step / 1e6; value += step) {
         const y = bottom - value * scale;
         root.appendChild(svg("line", { class: "gridline", x1: left, x2: width - MARGIN.right,
@@ -49,26 +53,30 @@ function drawAxes(root, { width, top, bottom, left, step, max, scale, unit }) {
     root.appendChild(svg("line", { class: "axis", x1: left, x2: left, y1: top, y2: bottom }));
     const middle = (top + bottom) / 2;
     root.appendChild(svg("text", { class: "axis-title", x: 16, y: middle, "text-anchor": "middle",
-        transform: `rotate(-90 16 ${middle})` }, `Order value (${unit})`));
+        transform: `rotate(-90 16 ${middle})` }, t("chart.valueAxis", { unit })));
     root.appendChild(svg("text", { class: "axis-title", x: (left + width) / 2,
-        y: bottom + 50, "text-anchor": "middle" }, "Month the order was raised"));
+        y: bottom + 50, "text-anchor": "middle" }, t("chart.monthAxis")));
 }
 
 /* A tick for every month; its name under every month when there is room, else under every
  * few (always under January, with the year). */
 function drawMonths(root, months, { left, bottom, groupWidth }) {
     const every = Math.ceil(LABEL_WIDTH / groupWidth);
+    const room = lang() === "ja" ? LABEL_WIDTH + 8 : LABEL_WIDTH;
+    let lastLabel = -Infinity;
     months.forEach((month, i) => {
         const x = left + groupWidth * (i + 0.5);
-        const [name, year] = monthLabel(month).split(" ");
+        const number = Number(month.slice(5, 7));
+        const [name, year] = lang() === "ja" ? [`${number}月`, `${month.slice(0, 4)}年`]
+            : monthLabel(month).split(" ");
         root.appendChild(svg("line", { class: "axis", x1: x, x2: x, y1: bottom, y2: bottom + 4,
             "data-test": "chart-month", "data-month": month }));
-        const number = Number(month.slice(5, 7));
-        if (every === 1 || (number - 1) % every === 0) {
+        if ((every === 1 || (number - 1) % every === 0) && x - lastLabel >= room) {
+            lastLabel = x;
             root.appendChild(svg("text", { class: "tick", x, y: bottom + 16,
                 "text-anchor": "middle" }, name || month));
         }
-        if (i === 0 || name === "Jan") {
+        if (i === 0 || number === 1) {
             root.appendChild(svg("text", { class: "tick year", x, y: bottom + 30,
                 "text-anchor": "middle" }, year || ""));
         }
@@ -88,8 +96,10 @@ export function swatch(i) {
  * accessible name; fit: the width available (the chart is wider, and scrolls, when the months
  * need more). */
 export function barChart({ months, series, unit, title, fit = WIDTH_MIN }) {
-    const groupWidth = Math.max(GROUP_MIN_WIDTH, (Math.max(fit, WIDTH_MIN) - MARGIN.left
-        - MARGIN.right) / Math.max(months.length, 1));
+    // On a phone the chart takes the width there is (thinner bars, fewer month names).
+    const narrow = fit > 0 && fit < WIDTH_MIN;
+    const groupWidth = Math.max(narrow ? 3 : GROUP_MIN_WIDTH, ((narrow ? fit : Math.max(fit,
+        WIDTH_MIN)) - MARGIN.left - MARGIN.right) / Math.max(months.length, 1));
     const width = MARGIN.left + MARGIN.right + groupWidth * months.length;
     const height = MARGIN.top + PLOT_HEIGHT + MARGIN.bottom;
     const top = MARGIN.top;
@@ -118,7 +128,7 @@ export function barChart({ months, series, unit, title, fit = WIDTH_MIN }) {
                 y: bottom - barHeight, width: Math.max(1, barWidth - 2), height: barHeight,
                 "data-test": "chart-bar" });
             bar.appendChild(svg("title", {},
-                `${s.name}, ${monthLabel(months[mi])}: ${groupDigits(v.text)} ${unit}`));
+                `${s.name}, ${monthLabel(months[mi])}: ${groupDigits(v.text, unit)} ${unit}`));
             root.appendChild(bar);
         });
     });

@@ -3,6 +3,7 @@
 // every text goes through textContent.
 
 import { stateLabel } from "./format.js";
+import { t } from "./i18n.js";
 
 const PROPERTIES = new Set(["value", "checked", "disabled", "selected", "hidden", "open"]);
 
@@ -19,11 +20,22 @@ function append(parent, child) {
     }
 }
 
+/** A date input typed and shown as ISO whatever the browser's locale: a text input with a
+ * pattern, given a calendar button by datepicker.js. */
+function isoDateProps(props) {
+    return { ...props, type: "text", inputmode: "numeric", maxlength: 10,
+        pattern: "\\d{4}-\\d{2}-\\d{2}", placeholder: t("date.placeholder"),
+        autocomplete: "off", "data-iso-date": "", class: `${props.class || ""} iso-date`.trim() };
+}
+
 /** h("a", {href: "#/", class: "x", test: "nav-orders", on: {click: f}}, "text", child...).
  * `test` sets data-test; value, checked, disabled, selected, hidden and open are set as
  * properties; other keys as attributes (null and false leave them out). */
 export function h(tag, props = {}, ...children) {
     const el = document.createElement(tag);
+    if (tag === "input" && props && props.type === "date") {
+        props = isoDateProps(props);
+    }
     for (const [key, value] of Object.entries(props || {})) {
         if (value === null || value === undefined || value === false) {
             continue;
@@ -91,7 +103,8 @@ export function orderLink(number, test = null) {
 /** A horizontally scrolling table. columns: [{label, cell(row, index) -> node|text,
  * numeric, nowrap, test(row, index) -> data-test of the cell}]; rowTest(row, index) names rows;
  * groups: an optional first header row [{label, span}]. */
-export function dataTable({ columns, rows, test, rowTest, caption, foot, groups }) {
+export function dataTable({ columns, rows, test, rowTest, caption, foot, groups,
+    stack = true }) {
     const groupRow = groups ? h("tr", { class: "groups" }, groups.map((g) => h("th", {
         scope: g.label ? "colgroup" : null, colspan: g.span || 1,
     }, g.label || ""))) : null;
@@ -106,8 +119,25 @@ export function dataTable({ columns, rows, test, rowTest, caption, foot, groups 
     }, c.cell(row, i))))));
     const table = h("table", { test }, caption ? h("caption", {}, caption) : null, head, body,
         foot || null);
-    return h("div", { class: "table-wrap", tabindex: "0", role: "region",
-        "aria-label": caption || "table" }, table);
+    const wrap = h("div", { class: "table-wrap", tabindex: "0", role: "region",
+        "aria-label": caption || t("common.table") }, table);
+    if (stack) {
+        // On phones each row is a card, each cell labelled by its group and column.
+        const labels = [];
+        (groups || [{ span: columns.length }]).forEach((g) => {
+            for (let i = 0; i < (g.span || 1); i++) {
+                labels.push(g.label ? `${g.label} · ` : "");
+            }
+        });
+        table.classList.add("stack");
+        body.querySelectorAll("tr").forEach((tr) => [...tr.children].forEach((td, i) => {
+            td.dataset.label = `${labels[i] || ""}${columns[i] ? columns[i].label : ""}`;
+            if (td.childNodes.length > 1) { // One value beside the label on a card.
+                td.append(h("span", { class: "cell" }, [...td.childNodes]));
+            }
+        }));
+    }
+    return wrap;
 }
 
 /** A titled panel (section with a heading). */

@@ -3,6 +3,7 @@
 // a download of what the list beside it shows, with the list's filters.
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 
 /** A row of download links for kind ("orders", "lines", "postings", "documents" or
  * "journal"), each of formats [format, label], with the query's non-empty members. */
@@ -20,7 +21,7 @@ export function exportLinks(label, kind, formats, query = {}, test = `export-${k
         h("span", { class: "hint" }, label),
         ...formats.map(([format, text]) => h("a", {
             href: `/api/export/${kind}?${params(format)}`, download: "", class: "button",
-            test: `${test}-${format}`, title: `Download ${kind} as ${text}`,
+            test: `${test}-${format}`, title: t("export.title", { kind, format: text }),
         }, text)));
 }
 
@@ -35,5 +36,5 @@ export function csvLink(path, query = {}, test = "csv-link") {
     }
     return h("div", { class: "export-links", test },
         h("a", { href: `${path}?${p}`, download: "", class: "button", test: `${test}-csv`,
-            title: "Download every row as CSV" }, "CSV"));
+            title: t("export.everyRowCsv") }, "CSV"));
 }

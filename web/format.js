@@ -2,121 +2,73 @@
 // Display of amounts, quantities, dates and codes, and exact decimal arithmetic on the API's
 // decimal strings (BigInt, never floating point for money).
 
-const STATE_LABELS = {
-    draft: "Draft",
-    submitted: "Submitted",
-    approved: "Approved",
-    accepted: "Accepted",
-    rejected: "Rejected",
-    delivering: "Delivering",
-    delivered: "Delivered",
-    invoiced: "Invoiced",
-    settled: "Settled",
-    closed: "Closed",
-    cancelled: "Cancelled",
-    disputed: "Disputed",
-};
+import { lang, numberLocale, t, has } from "./i18n.js";
 
-export const STATES = Object.keys(STATE_LABELS);
+export const STATES = ["draft", "submitted", "approved", "accepted", "rejected", "delivering",
+    "delivered", "invoiced", "settled", "closed", "cancelled", "disputed"];
 
-const METHOD_LABELS = {
-    cash: "Cash",
-    rik: "Replacement in kind",
-    eve: "Equal-value exchange",
-};
-
-const STEP_LABELS = {
-    create: "Raised",
-    submit: "Submit",
-    approve: "Approve",
-    accept: "Accept",
-    reject: "Reject",
-    cancel: "Cancel",
-    dispute: "Dispute",
-    issue: "Issue",
-    receive: "Receive",
-    return: "Return in kind",
-    "accept-return": "Accept return",
-    invoice: "Invoice",
-    pay: "Pay",
-    exchange: "Exchange",
-    convert: "Converted to cash",
-    close: "Close",
-    resolve: "Resolve dispute",
-    "close-line": "Close line short",
-    correct: "Correct",
-    amend: "Amend draft",
-    "reject-return": "Reject return",
-    void: "Voided",
-};
-
-const ROLE_LABELS = {
-    requester: "Requester",
-    approver: "Approving official",
-    "supplier-clerk": "Supply clerk",
-    "finance-officer": "Finance officer",
-    "programme-officer": "Programme officer",
-    auditor: "Auditor",
-};
-
-const CODE_LABELS = {
-    pol: "POL (fuel, oils, lubricants)",
-    "un-pko": "UN peacekeeping",
-    "airport-seaport": "Airport and seaport services",
-    "repair-maintenance": "Repair and maintenance",
-    "base-support": "Base support",
-    "other-lawful": "Other lawful activity",
-    "receivable-cash": "Receivable, cash",
-    "receivable-kind": "Receivable, in kind",
-    "payable-cash": "Payable, cash",
-    "payable-kind": "Payable, in kind",
-    "kind-settled": "Settled in kind",
-};
-
-const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
-    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/** A code's label from a table, or the code itself. */
-function label(table, code) {
-    return table[code] || code || "";
+/** A code's label from the catalogue (prefix.code), or the code itself. */
+function label(prefix, code) {
+    return code && has(`${prefix}.${code}`) ? t(`${prefix}.${code}`) : (code || "");
 }
 
-export const stateLabel = (code) => label(STATE_LABELS, code);
-export const methodLabel = (code) => label(METHOD_LABELS, code);
-export const stepLabel = (code) => label(STEP_LABELS, code);
-export const roleLabel = (code) => label(ROLE_LABELS, code);
+export const stateLabel = (code) => label("state", code);
+export const methodLabel = (code) => label("method", code);
+export const stepLabel = (code) => label("step", code);
+export const roleLabel = (code) => label("role", code);
 
 /** "bilateral-training" -> "Bilateral training"; known codes get their full names. */
 export function codeLabel(code) {
     if (!code) {
         return "";
     }
-    if (CODE_LABELS[code]) {
-        return CODE_LABELS[code];
+    if (has(`code.${code}`)) {
+        return t(`code.${code}`);
     }
     const words = String(code).replace(/-/g, " ");
     return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Groups the integer digits of a decimal string: "-31967800.5" -> "-31,967,800.5". */
-export function groupDigits(text) {
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+const formats = new Map();
+
+/** Intl.NumberFormat of a locale with exactly decimals fraction digits, kept. */
+function numberFormat(locale, decimals) {
+    const key = `${locale}/${decimals}`;
+    if (!formats.has(key)) {
+        formats.set(key, new Intl.NumberFormat(locale, { minimumFractionDigits: decimals,
+            maximumFractionDigits: decimals, useGrouping: true }));
+    }
+    return formats.get(key);
+}
+
+/** Groups the digits of a decimal string in the user's locale, exactly (the string is
+ * formatted as it is, never through a float): "-31967800.5" -> "-31,967,800.5"; with
+ * currency INR in English, the Indian way: "5199700.00" -> "51,99,700.00". */
+export function groupDigits(text, currency = "") {
     if (text === null || text === undefined || text === "") {
         return "";
     }
-    const match = /^(-?)(\d+)(\.\d+)?$/.exec(String(text));
+    const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(String(text));
     if (!match) {
         return String(text);
     }
-    const grouped = match[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return match[1] + grouped + (match[3] || "");
+    const decimals = match[3] ? match[3].length : 0;
+    try {
+        return numberFormat(numberLocale(currency), decimals).format(String(text));
+    } catch {
+        return String(text);
+    }
 }
 
-/** An amount with its currency: "1,880,000 JPY". */
+/** An amount with its currency: "1,880,000 JPY", "51,99,700.00 INR". */
 export function money(amount, currency) {
     if (amount === null || amount === undefined) {
         return "—";
     }
-    return currency ? `${groupDigits(amount)} ${currency}` : groupDigits(amount);
+    return currency ? `${groupDigits(amount, currency)} ${currency}` : groupDigits(amount);
 }
 
 /** A quantity ("12000" -> "12,000"), with its unit of issue when given. */
@@ -137,6 +89,9 @@ export function monthLabel(month) {
     const match = /^(\d{4})-(\d{2})/.exec(month || "");
     if (!match) {
         return month || "";
+    }
+    if (lang() === "ja") {
+        return `${match[1]}年${Number(match[2])}月`;
     }
     return `${MONTH_NAMES[Number(match[2]) - 1]} ${match[1]}`;
 }

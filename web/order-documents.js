@@ -7,13 +7,14 @@
 import { get, itemsOf, upload } from "./api.js";
 import { h, note, replace, select } from "./dom.js";
 import { busy, field } from "./forms.js";
+import { t } from "./i18n.js";
 
 const KINDS = [
-    { value: "fuel-ticket", label: "Fuel ticket" },
-    { value: "delivery-note", label: "Delivery note" },
-    { value: "receipt", label: "Receipt" },
-    { value: "invoice", label: "Invoice" },
-    { value: "other", label: "Other" },
+    { value: "fuel-ticket", label: t("orderdocuments.fuelTicket") },
+    { value: "delivery-note", label: t("orderdocuments.deliveryNote") },
+    { value: "receipt", label: t("orderdocuments.receipt") },
+    { value: "invoice", label: t("orderdocuments.invoice") },
+    { value: "other", label: t("orderdocuments.other") },
 ];
 const LIMIT = 20 * 1024 * 1024;
 
@@ -31,8 +32,7 @@ function documentItem(doc) {
         doc.available
             ? h("a", { href: `/api/documents/${encodeURIComponent(doc.id)}`, download: "",
                 test: "document-link" }, title)
-            : h("span", { test: "document-pending", title: "The file comes with the next "
-                + "sync with the partner node." }, `${title} (file not yet received)`),
+            : h("span", { test: "document-pending", title: t("orderdocuments.theFileComesWithThe") }, `${title} (file not yet received)`),
         h("span", { class: "doc-detail" }, ` — ${detail}`));
 }
 
@@ -41,10 +41,10 @@ function lineList(order, docs) {
         (order.lines || []).map((line) => {
             const mine = docs.filter((d) => d.line === line.line);
             return h("li", { test: `documents-line-${line.line}` },
-                h("strong", {}, `Line ${line.line}: ${line.description}`),
+                h("strong", {}, t("orderdocuments.lineDesc", { n: line.line, desc: line.description })),
                 mine.length ? h("ul", { class: "doc-list" }, mine.map(documentItem))
                     : h("span", { class: "doc-none" }, Number(line.received) > 0
-                        ? " — received, no document yet" : " — no document"));
+                        ? t("orderdocuments.receivedNoDoc") : t("orderdocuments.noDoc")));
         }));
 }
 
@@ -56,19 +56,19 @@ function attachForm(order, reload, status) {
         capture: "environment", test: "document-file" });
     const progress = h("progress", { max: "1", value: "0", hidden: true,
         test: "document-progress" });
-    const button = h("button", { type: "submit", test: "document-attach" }, "Attach");
+    const button = h("button", { type: "submit", test: "document-attach" }, t("orderdocuments.attach"));
     const form = h("form", { class: "doc-form", test: "document-form", novalidate: true },
         h("div", { class: "fields" },
-            field("Line", lineSelect),
-            field("Kind", kindSelect),
-            field("File (PDF, JPEG or PNG, at most 20 MiB)", file, { wide: true,
-                hint: "On a phone this opens the camera." })),
+            field(t("orderdocuments.line"), lineSelect),
+            field(t("orderdocuments.kind"), kindSelect),
+            field(t("orderdocuments.filePdfJpegOrPng"), file, { wide: true,
+                hint: t("orderdocuments.onAPhoneThisOpens") })),
         h("div", { class: "actions" }, button, progress));
     form.addEventListener("submit", async (e) => {
         e.preventDefault();
         const chosen = file.files && file.files[0];
         if (!chosen) {
-            status("Choose a file, or take a photograph.", "warn");
+            status(t("orderdocuments.chooseAFileOrTake"), "warn");
             return;
         }
         if (chosen.size > LIMIT) {
@@ -79,13 +79,13 @@ function attachForm(order, reload, status) {
         await busy(button, async () => {
             progress.hidden = false;
             progress.value = 0;
-            status(`Sending ${chosen.name}…`, "");
+            status(t("orderdocuments.sending", { name: chosen.name }), "");
             try {
                 const doc = await upload(`/api/orders/${encodeURIComponent(order.number)}`
                     + "/documents", { line: lineSelect.value, kind: kindSelect.value }, chosen,
                 (p) => { progress.value = p; });
                 file.value = "";
-                await reload(`Attached ${doc.id} to line ${doc.line}.`, "ok");
+                await reload(t("orderdocuments.attached", { id: doc.id, n: doc.line }), "ok");
             } catch (error) {
                 status(error.detail || String(error), "warn");
             } finally {
@@ -115,11 +115,11 @@ export function documentsPanel(order, user) {
             docs = itemsOf(await get(`/api/orders/${encodeURIComponent(order.number)}`
                 + "/documents"));
         } catch (error) {
-            replace(panel, h("h2", { id: "docs-h" }, "Supporting documents"),
-                note(error.detail || "The documents cannot be read now.", "documents-error"));
+            replace(panel, h("h2", { id: "docs-h" }, t("orderdocuments.supportingDocuments")),
+                note(error.detail || t("orderdocuments.theDocumentsCannotBeRead"), "documents-error"));
             return;
         }
-        replace(panel, h("h2", { id: "docs-h" }, "Supporting documents"), message,
+        replace(panel, h("h2", { id: "docs-h" }, t("orderdocuments.supportingDocuments")), message,
             lineList(order, docs), mayAttach ? attachForm(order, draw, status) : null);
         status(text, kind);
     };

@@ -7,10 +7,11 @@
 import { h, select } from "./dom.js";
 import { field, input } from "./forms.js";
 import { codeLabel, money, quantity, trimZeros } from "./format.js";
+import { t } from "./i18n.js";
 
 const ADD_KEYS = ["category", "desc", "qty", "unit", "price", "currency"];
-const ADD_LABELS = { category: "Category", desc: "Description", qty: "Quantity",
-    unit: "Unit of issue", price: "Unit price", currency: "Currency" };
+const ADD_LABELS = { category: t("orderforms.category"), desc: t("orderforms.description"), qty: t("orderforms.quantity"),
+    unit: t("orderforms.unitOfIssue"), price: t("orderforms.unitPrice"), currency: t("orderforms.currency") };
 /* As many lines as an order may hold (ACSA_ORDER_LINES_MAX). */
 const LINES_MAX = 64;
 
@@ -19,7 +20,7 @@ function unitSelect(unitList, party, current, props) {
     const options = unitList.filter((u) => u.party === party)
         .map((u) => ({ value: u.id, label: u.name }));
     const id = current && current.id ? String(current.id) : "";
-    return select(options, { placeholder: id ? null : "Not chosen yet", value: id, ...props });
+    return select(options, { placeholder: id ? null : t("orderforms.notChosenYet"), value: id, ...props });
 }
 
 /** One added line: its controls, the error slots add-<key>-<i>. */
@@ -29,21 +30,21 @@ function addLineRow(i, ctx, errors, onRemove) {
     const test = (k) => `action-amend-add-${k}-${i}`;
     const c = {
         category: select((doc ? doc.categories : []).map((k) => ({ value: k,
-            label: codeLabel(k) })), { placeholder: "Choose…", id: id("category"),
+            label: codeLabel(k) })), { placeholder: t("orderforms.choose"), id: id("category"),
             test: test("category") }),
         desc: input({ id: id("desc"), test: test("desc"), maxlength: 255 }),
         qty: input({ id: id("qty"), test: test("qty"), inputmode: "decimal" }),
         unit: input({ id: id("unit"), test: test("unit"), maxlength: 15,
-            placeholder: "l, kg, ea" }),
+            placeholder: t("form.unitHint") }),
         price: input({ id: id("price"), test: test("price"), inputmode: "decimal" }),
         currency: select([ctx.order.currency], { value: ctx.order.currency, id: id("currency"),
             test: test("currency") }),
     };
     const remove = h("button", { type: "button", class: "remove", test: test("remove"),
-        "aria-label": `Do not add new line ${i + 1}` }, "Remove");
+        "aria-label": t("orderforms.dropNewLine", { n: i + 1 }) }, t("orderforms.remove"));
     remove.addEventListener("click", onRemove);
     const el = h("fieldset", { class: "add-line", test: `action-amend-add-${i}` },
-        h("legend", {}, `New line ${i + 1}`),
+        h("legend", {}, t("orderforms.newLine", { n: i + 1 })),
         ADD_KEYS.map((k) => field(ADD_LABELS[k], c[k], { key: `add-${k}-${i}`, errors,
             wide: k === "desc" })),
         h("div", { class: "line-end" }, remove));
@@ -67,11 +68,11 @@ export function amendControls(ctx, errors, nodes, values) {
         value: order.place || "" });
     const needBy = h("input", { type: "date", id: "act-amend-need_by",
         test: "action-amend-need_by", value: order.need_by || "" });
-    nodes.push(field(`Requesting unit (${order.requester})`, requester,
+    nodes.push(field(t("orderforms.requestingUnit", { party: order.requester }), requester,
         { key: "requester_unit", errors }),
-    field(`Supplying unit (${order.supplier})`, supplier, { key: "supplier_unit", errors }),
-    field("Delivery place", place, { key: "place", errors }),
-    field("Needed by", needBy, { key: "need_by", errors }));
+    field(t("orderforms.supplyingUnit", { party: order.supplier }), supplier, { key: "supplier_unit", errors }),
+    field(t("orderforms.deliveryPlace"), place, { key: "place", errors }),
+    field(t("orderforms.neededBy"), needBy, { key: "need_by", errors }));
     const unitId = (u) => (u && u.id ? String(u.id) : "");
     values.requester_unit = () => (requester.value && requester.value
         !== unitId(order.requester_unit) ? Number(requester.value) : undefined);
@@ -90,7 +91,7 @@ export function amendControls(ctx, errors, nodes, values) {
                 line.unit_of_issue)})`) };
     });
     const removeSet = h("fieldset", { class: "field wide check-list",
-        test: "action-amend-remove" }, h("legend", {}, "Remove lines"),
+        test: "action-amend-remove" }, h("legend", {}, t("orderforms.removeLines")),
     boxes.map((b) => b.el), errors.slot("remove_lines", boxes[0] ? boxes[0].box : null));
     values.remove_lines = () => {
         const chosen = boxes.filter((b) => b.box.checked).map((b) => Number(b.box.value));
@@ -100,7 +101,7 @@ export function amendControls(ctx, errors, nodes, values) {
     const rows = [];
     const list = h("div", { class: "add-lines field wide" });
     const addButton = h("button", { type: "button", test: "action-amend-add-line" },
-        "Add a line");
+        t("orderforms.addALine"));
     const redraw = () => {
         const kept = rows.map((r) => r.body());
         errors.drop((key) => key.startsWith("add-"));
@@ -159,15 +160,15 @@ export function exchangeControls(ctx, errors, nodes, values) {
             `${o.number}: ${o.requester} → ${o.supplier}, ${money(o.value, o.currency)}`);
     });
     const other = input({ id: "act-exchange-with", test: "action-exchange-with",
-        placeholder: "e.g. JP-IN-2024-000015, JP-IN-2024-000016" });
+        placeholder: t("common.eg", { text: "JP-IN-2024-000015, JP-IN-2024-000016" }) });
     if (boxes.length) {
         nodes.push(h("fieldset", { class: "field wide check-list",
             test: "action-exchange-candidates" },
-        h("legend", {}, "Against orders (delivered, other side)"), boxes));
+        h("legend", {}, t("orderforms.againstOrdersDeliveredOtherSide")), boxes));
     }
-    nodes.push(field(boxes.length ? "Other order numbers" : "With orders", other,
+    nodes.push(field(boxes.length ? "Other order numbers" : t("orderforms.withOrders"), other,
         { key: "with", errors, wide: true,
-            hint: "Delivered exchange orders from the other side, matched in the order given." }));
+            hint: t("orderforms.deliveredExchangeOrdersFromThe") }));
     values.with = () => [...ticked, ...other.value.split(",").map((n) => n.trim())
         .filter((n) => n && !ticked.includes(n))];
 }

@@ -6,6 +6,7 @@
 
 import { dataTable, h, stacked, tag } from "./dom.js";
 import { compareDecimals, money, quantity, stepLabel, today, trimZeros } from "./format.js";
+import { t } from "./i18n.js";
 
 /* Exact decimal arithmetic on the API's quantity strings (at most 3 decimals). */
 const MILLI = 1000n;
@@ -37,7 +38,7 @@ export function backTag(event, test = "event-back-entered") {
         return null;
     }
     const reason = backReason(event);
-    const el = tag(reason ? `Back-entered: ${reason}` : "Back-entered", "warn", test);
+    const el = tag(reason ? t("orderpanels.backEnteredReason", { reason }) : t("orderpanels.backEntered"), "warn", test);
     return el;
 }
 
@@ -80,36 +81,36 @@ function claimText(order, claim) {
 
 function invoiceStatus(inv) {
     if (compareDecimals(inv.open, "0") <= 0) {
-        return tag("Paid", "", "invoice-status");
+        return tag(t("orderpanels.paid"), "", "invoice-status");
     }
     if (inv.due && inv.due < today()) {
-        return tag("Overdue", "warn", "invoice-status");
+        return tag(t("orderpanels.overdue"), "warn", "invoice-status");
     }
-    return compareDecimals(inv.paid, "0") > 0 ? tag("Part paid", "", "invoice-status")
-        : tag("Open", "", "invoice-status");
+    return compareDecimals(inv.paid, "0") > 0 ? tag(t("orderpanels.partPaid"), "", "invoice-status")
+        : tag(t("orderpanels.open"), "", "invoice-status");
 }
 
 /** Invoices: number, date, the quantities claimed, due date, amount, paid, open. */
 export function invoicesPanel(order) {
     const claims = invoiceQuantities(order);
     const amount = (key) => (inv) => money(inv[key], order.currency);
-    return h("section", { class: "panel", test: "order-invoices", "aria-label": "Invoices" },
+    return h("section", { class: "panel", test: "order-invoices", "aria-label": t("orderpanels.invoices") },
         stacked(dataTable({
             test: "order-invoices-table",
-            caption: "Invoices",
+            caption: t("orderpanels.invoices"),
             rowTest: (inv) => `invoice-row-${inv.number}`,
             columns: [
-                { label: "Invoice", nowrap: true, cell: (inv) => inv.number,
+                { label: t("orderpanels.invoice"), nowrap: true, cell: (inv) => inv.number,
                     test: () => "invoice-number" },
-                { label: "Date", nowrap: true, cell: (inv) => inv.date },
-                { label: "Quantity", cell: (inv) => claimText(order, claims.get(inv.number)),
+                { label: t("orderpanels.date"), nowrap: true, cell: (inv) => inv.date },
+                { label: t("orderpanels.quantity"), cell: (inv) => claimText(order, claims.get(inv.number)),
                     test: () => "invoice-qty" },
-                { label: "Due", nowrap: true, cell: (inv) => inv.due, test: () => "invoice-due" },
-                { label: "Amount", numeric: true, cell: amount("amount"),
+                { label: t("orderpanels.due"), nowrap: true, cell: (inv) => inv.due, test: () => "invoice-due" },
+                { label: t("orderpanels.amount"), numeric: true, cell: amount("amount"),
                     test: () => "invoice-amount" },
-                { label: "Paid", numeric: true, cell: amount("paid"), test: () => "invoice-paid" },
-                { label: "Open", numeric: true, cell: amount("open"), test: () => "invoice-open" },
-                { label: "Status", cell: invoiceStatus },
+                { label: t("orderpanels.paid"), numeric: true, cell: amount("paid"), test: () => "invoice-paid" },
+                { label: t("orderpanels.open"), numeric: true, cell: amount("open"), test: () => "invoice-open" },
+                { label: t("orderpanels.status"), cell: invoiceStatus },
             ],
             rows: order.invoices,
         })));
@@ -126,19 +127,19 @@ export function paymentsPanel(order) {
     const rate = (e) => (e.payment && e.payment.rate
         ? `1 ${e.payment.currency} = ${e.payment.rate} ${order.currency} (${e.payment.rate_date}, `
             + `${e.payment.rate_source})` : "—");
-    return h("section", { class: "panel", test: "order-payments", "aria-label": "Payments" },
+    return h("section", { class: "panel", test: "order-payments", "aria-label": t("orderpanels.payments") },
         stacked(dataTable({
             test: "order-payments-table",
-            caption: "Payments",
+            caption: t("orderpanels.payments"),
             rowTest: (e, i) => `payment-row-${i}`,
             columns: [
-                { label: "Date", nowrap: true, cell: (e) => e.date },
-                { label: "By", cell: (e) => e.actor },
-                { label: "Invoice", nowrap: true, cell: (e) => e.invoice || "oldest first",
+                { label: t("orderpanels.date"), nowrap: true, cell: (e) => e.date },
+                { label: t("orderpanels.by"), cell: (e) => e.actor },
+                { label: t("orderpanels.invoice"), nowrap: true, cell: (e) => e.invoice || t("orderpanels.oldestFirst"),
                     test: () => "payment-invoice" },
-                { label: "Paid", numeric: true, cell: paidAs, test: () => "payment-paid" },
-                { label: "Rate", cell: rate, test: () => "payment-rate" },
-                { label: `Credited (${order.currency})`, numeric: true,
+                { label: t("orderpanels.paid"), numeric: true, cell: paidAs, test: () => "payment-paid" },
+                { label: t("orderpanels.rate"), cell: rate, test: () => "payment-rate" },
+                { label: t("orderpanels.credited", { currency: order.currency }), numeric: true,
                     cell: (e) => money(e.amount, order.currency), test: () => "payment-credited" },
                 { label: "", cell: (e) => backTag(e, "payment-back-entered") },
             ],
@@ -153,7 +154,7 @@ export function disputeNote(order) {
     }
     const raised = [...(order.events || [])].reverse().find((e) => e.step === "dispute");
     return h("div", { class: "message warn dispute-note", role: "note", test: "order-dispute" },
-        h("strong", {}, "Disputed"),
+        h("strong", {}, t("orderpanels.disputed")),
         ` by ${order.disputed_by || "?"}`,
         raised ? [" (", h("span", { test: "order-dispute-actor" }, raised.actor),
             `, ${raised.date})`] : null,
@@ -195,17 +196,17 @@ export function changesPanel(order) {
     if (changes.length === 0) {
         return null;
     }
-    return h("section", { class: "panel", test: "order-changes", "aria-label": "Corrections" },
+    return h("section", { class: "panel", test: "order-changes", "aria-label": t("orderpanels.corrections") },
         stacked(dataTable({
             test: "order-changes-table",
-            caption: "Corrections and ways out",
+            caption: t("orderpanels.correctionsAndWaysOut"),
             rowTest: (e, i) => `change-row-${i}`,
             columns: [
-                { label: "Date", nowrap: true, cell: (e) => e.date },
-                { label: "Step", cell: (e) => stepLabel(e.step), test: () => "change-step" },
-                { label: "By", cell: (e) => e.actor },
-                { label: "What", cell: (e) => changeWhat(order, e), test: () => "change-what" },
-                { label: "Reason", cell: (e) => e.detail || "—", test: () => "change-reason" },
+                { label: t("orderpanels.date"), nowrap: true, cell: (e) => e.date },
+                { label: t("orderpanels.step"), cell: (e) => stepLabel(e.step), test: () => "change-step" },
+                { label: t("orderpanels.by"), cell: (e) => e.actor },
+                { label: t("orderpanels.what"), cell: (e) => changeWhat(order, e), test: () => "change-what" },
+                { label: t("orderpanels.reason"), cell: (e) => e.detail || "—", test: () => "change-reason" },
                 { label: "", cell: (e) => backTag(e, "change-back-entered") },
             ],
             rows: changes,

@@ -3,6 +3,7 @@
 // agreements normalised to one shape whichever rendering the server sends.
 
 import { cached, get, getAll } from "./api.js";
+import { t } from "./i18n.js";
 
 /* ISO 4217 minor units of the currencies that do not have two decimals. */
 const EXPONENTS = { JPY: 0, KRW: 0, OMR: 3, BHD: 3, KWD: 3, JOD: 3, TND: 3, CLP: 0, ISK: 0 };
@@ -54,5 +55,5 @@ export async function nations() {
 /** "Indian Navy (IN)" for a unit id, from the units list. */
 export function unitLabel(unitList, id) {
     const unit = unitList.find((u) => Number(u.id) === Number(id));
-    return unit ? `${unit.name} (${unit.party})` : (id ? `Unit ${id}` : "—");
+    return unit ? `${unit.name} (${unit.party})` : (id ? t("reference.unit", { id }) : "—");
 }

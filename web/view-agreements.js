@@ -9,47 +9,52 @@ import { get, getAll, post } from "./api.js";
 import { dataTable, facts, h, note, panel, replace, tag } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
 import { canManageAgreements } from "./roles.js";
+import { has, t } from "./i18n.js";
 
 const STATUS_KIND = { "in force": "", "not yet in force": "", "notice given": "warn",
     terminated: "bad", expired: "bad" };
 
-const statusTag = (status, test) => tag(status, STATUS_KIND[status] ?? "", test);
+const statusTag = (status, test) => tag(has(`agreementStatus.${status}`)
+    ? t(`agreementStatus.${status}`) : status, STATUS_KIND[status] ?? "", test);
 const agreementHref = (id) => `#/agreements/${encodeURIComponent(id)}`;
 
 export async function renderAgreements(el) {
-    replace(el, h("h1", {}, "Agreements"), note("Loading agreements…", "agreements-loading"));
+    replace(el, h("h1", {}, t("agreements.agreements")), note(t("agreements.loadingAgreements"), "agreements-loading"));
     const agreements = await getAll("/api/agreements");
-    replace(el, h("h1", {}, "Agreements"), agreements.length === 0
-        ? note("No agreement is loaded.", "agreements-empty")
-        : dataTable({ test: "agreements-table", caption: "Agreements loaded on this node",
+    replace(el, h("h1", {}, t("agreements.agreements")), agreements.length === 0
+        ? note(t("agreements.noAgreementIsLoaded"), "agreements-empty")
+        : dataTable({ test: "agreements-table", caption: t("agreements.agreementsLoadedOnThisNode"),
             rowTest: (a) => `agreement-${a.id}`, rows: agreements, columns: [
-                { label: "Agreement", cell: (a) => h("a", { href: agreementHref(a.id),
+                { label: t("agreements.agreement"), cell: (a) => h("a", { href: agreementHref(a.id),
                     test: `agreement-link-${a.id}` }, a.id) },
-                { label: "Title", cell: (a) => a.title },
-                { label: "Parties", cell: (a) => a.parties.join(" – ") },
-                { label: "In force from", nowrap: true, cell: (a) => a.effective_from },
-                { label: "In force", cell: (a) => (a.in_force ? "yes" : tag("no", "warn")) },
+                { label: t("agreements.title"), cell: (a) => a.title },
+                { label: t("agreements.parties"), cell: (a) => a.parties.join(" – ") },
+                { label: t("agreements.inForceFrom"), nowrap: true, cell: (a) => a.effective_from },
+                { label: t("agreements.inForce"), cell: (a) => (a.in_force ? "yes" : tag("no", "warn")) },
             ] }));
 }
 
 function lifecycleFacts(life) {
     return facts([
-        ["Status", statusTag(life.status, "agreement-status")],
-        ["Last day", life.last_day || "none set (renews itself)", "agreement-last-day"],
-        ["Notice of non-renewal", life.notice ? `given by ${life.notice.by} on ${life.notice.date}`
-            : "none", "agreement-notice"],
-        ["Termination", life.termination ? `by ${life.termination.by} from `
-            + `${life.termination.date}: ${life.termination.reason}` : "none",
+        [t("agreements.status"), statusTag(life.status, "agreement-status")],
+        [t("agreements.lastDay"), life.last_day || t("agreements.noLastDay"), "agreement-last-day"],
+        [t("agreements.noticeOfNonRenewal"), life.notice
+            ? t("agreements.noticeGiven", { by: life.notice.by, date: life.notice.date })
+            : t("agreements.none"), "agreement-notice"],
+        [t("agreements.termination"), life.termination
+            ? t("agreements.terminatedBy", { by: life.termination.by,
+                date: life.termination.date, reason: life.termination.reason })
+            : t("agreements.none"),
         "agreement-termination"],
     ], "agreement-facts");
 }
 
 function versionsTable(life) {
-    return dataTable({ test: "agreement-versions", caption: "Versions, each in force from its day",
+    return dataTable({ test: "agreement-versions", caption: t("agreements.versionsEachInForceFrom"),
         rowTest: (v) => `agreement-version-${v.version}`, rows: life.versions, columns: [
-            { label: "Version", numeric: true, cell: (v) => String(v.version) },
-            { label: "In force from", nowrap: true, cell: (v) => v.effective },
-            { label: "Entered by", cell: (v) => v.entered_by || (v.version === 1 ? "loaded"
+            { label: t("agreements.version"), numeric: true, cell: (v) => String(v.version) },
+            { label: t("agreements.inForceFrom"), nowrap: true, cell: (v) => v.effective },
+            { label: t("agreements.enteredBy"), cell: (v) => v.entered_by || (v.version === 1 ? t("agreements.loaded")
                 : "—") },
             { label: "SHA-256", cell: (v) => h("code", { title: v.sha256 },
                 `${v.sha256.slice(0, 16)}…`) },
@@ -80,9 +85,9 @@ function lifeForm({ test, label, fields, call, onDone }) {
 
 function noticeForm(id, onDone) {
     const date = input({ name: "date", type: "date", test: "notice-date" });
-    return lifeForm({ test: "notice", label: "Give notice", onDone,
-        fields: [["Given on", date, { key: "date",
-            hint: "the term running on that day is the last" }]],
+    return lifeForm({ test: "notice", label: t("agreements.giveNotice"), onDone,
+        fields: [[t("agreements.givenOn"), date, { key: "date",
+            hint: t("agreements.hintLastTerm") }]],
         call: () => post(`/api/agreements/${encodeURIComponent(id)}/notice`,
             { date: date.value }) });
 }
@@ -90,9 +95,9 @@ function noticeForm(id, onDone) {
 function terminateForm(id, onDone) {
     const date = input({ name: "date", type: "date", test: "terminate-date" });
     const reason = input({ name: "reason", test: "terminate-reason" });
-    return lifeForm({ test: "terminate", label: "Terminate", onDone,
-        fields: [["From", date, { key: "date", hint: "the first day no longer in force" }],
-            ["Reason", reason, { key: "reason", wide: true }]],
+    return lifeForm({ test: "terminate", label: t("agreements.terminate"), onDone,
+        fields: [[t("agreements.from"), date, { key: "date", hint: t("agreements.hintFirstDay") }],
+            [t("agreements.reason"), reason, { key: "reason", wide: true }]],
         call: () => post(`/api/agreements/${encodeURIComponent(id)}/terminate`,
             { date: date.value, reason: reason.value }) });
 }
@@ -101,11 +106,11 @@ function amendForm(id, onDone) {
     const effective = input({ name: "effective", type: "date", test: "amend-effective" });
     const text = h("textarea", { name: "agreement", rows: 8, spellcheck: "false",
         test: "amend-agreement" });
-    const form = lifeForm({ test: "amend", label: "Amend", onDone,
-        fields: [["In force from", effective, { key: "effective",
-            hint: "after the day the latest version took effect" }],
-        ["Agreement file of the new version (JSON)", text, { key: "agreement", wide: true,
-            hint: "both parties agreed it; the partner's node takes it in by the next sync" }]],
+    const form = lifeForm({ test: "amend", label: t("agreements.amend"), onDone,
+        fields: [[t("agreements.inForceFrom"), effective, { key: "effective",
+            hint: t("agreements.hintAfter") }],
+        [t("agreements.agreementFileOfTheNew"), text, { key: "agreement", wide: true,
+            hint: t("agreements.hintAmend") }]],
         call: () => {
             let agreement = null;
             try {
@@ -127,17 +132,17 @@ export async function renderAgreement(el, user, id) {
         const ended = life.status === "terminated" || life.status === "expired";
         replace(el, h("div", { class: "title-row" }, h("h1", { tabindex: "-1" }, id),
             statusTag(life.status, "agreement-title-status")),
-        h("p", {}, h("a", { href: "#/agreements" }, "All agreements")),
+        h("p", {}, h("a", { href: "#/agreements" }, t("agreements.allAgreements"))),
         message ? h("p", { class: "message ok", role: "status", test: "agreement-done" },
             message) : null,
-        panel("Status", "agreement-lifecycle", lifecycleFacts(life)),
-        panel("Versions", "agreement-versions-panel", versionsTable(life)),
-        manage && !ended && !life.notice ? panel("Notice of non-renewal", "agreement-notice-panel",
-            noticeForm(id, () => show("Notice of non-renewal recorded."))) : null,
-        manage && !ended ? panel("Terminate", "agreement-terminate-panel",
-            terminateForm(id, () => show("Termination recorded."))) : null,
-        manage && !ended ? panel("Amend", "agreement-amend-panel",
-            amendForm(id, () => show("Amendment recorded."))) : null);
+        panel(t("agreements.status"), "agreement-lifecycle", lifecycleFacts(life)),
+        panel(t("agreements.versions"), "agreement-versions-panel", versionsTable(life)),
+        manage && !ended && !life.notice ? panel(t("agreements.noticeOfNonRenewal"), "agreement-notice-panel",
+            noticeForm(id, () => show(t("agreements.noticeOfNonRenewalRecorded")))) : null,
+        manage && !ended ? panel(t("agreements.terminate"), "agreement-terminate-panel",
+            terminateForm(id, () => show(t("agreements.terminationRecorded")))) : null,
+        manage && !ended ? panel(t("agreements.amend"), "agreement-amend-panel",
+            amendForm(id, () => show(t("agreements.amendmentRecorded")))) : null);
     };
     await show();
 }

@@ -11,6 +11,7 @@ import { compareDecimals, groupDigits, methodLabel, money, monthLabel, stateLabe
     sumDecimals } from "./format.js";
 import { canSeeBalance, canSeeOverdue } from "./roles.js";
 import { csvLink, exportLinks } from "./export-links.js";
+import { has, problemText, t } from "./i18n.js";
 
 const CHART_MONTHS = [12, 24, 36, 60];
 const CHART_MONTHS_DEFAULT = 36;
@@ -26,30 +27,26 @@ const QUEUES = {
 };
 
 /* What a count of orders in a state reads as ("3 awaiting your approval"), by role where the
- * state waits on that role, else the "" entry: [phrase, side], side "requested" or "supplied"
- * counting only the orders the user's party asked for or supplies (GET /api/stats/states). */
-const QUEUE_PHRASES = {
-    draft: { requester: ["drafts to submit"], "": ["in draft"] },
-    submitted: { approver: ["awaiting your approval", "requested"], "": ["awaiting approval"] },
-    approved: { approver: ["awaiting your acceptance", "supplied"],
-        "": ["approved, awaiting acceptance"] },
-    accepted: { "supplier-clerk": ["accepted, to issue"], "": ["accepted, awaiting delivery"] },
-    delivering: { requester: ["being delivered, to receive"], "": ["being delivered"] },
-    delivered: { "finance-officer": ["delivered by us, to invoice or settle", "supplied"],
-        "": ["delivered"] },
-    invoiced: { "finance-officer": ["invoiced to us, to pay", "requested"], "": ["invoiced"] },
-    settled: { "": ["settled, to close"] },
-    disputed: { "": ["disputed"] },
-    closed: { "": ["closed"] },
+ * state waits on that role (catalogue queue.STATE.ROLE), else queue.STATE; side "requested" or
+ * "supplied" counts only the orders the user's party asked for or supplies
+ * (GET /api/stats/states). */
+const QUEUE_SIDES = {
+    "submitted.approver": "requested",
+    "approved.approver": "supplied",
+    "delivered.finance-officer": "supplied",
+    "invoiced.finance-officer": "requested",
 };
 
 /** "3 awaiting your approval", "None disputed": the sentence for state of the counts (the
  * answer of GET /api/stats/states) for role. */
 export function queueSentence(state, counts, role) {
-    const phrases = QUEUE_PHRASES[state] || { "": [stateLabel(state).toLowerCase()] };
-    const [phrase, side] = phrases[role] || phrases[""];
+    const own = `queue.${state}.${role}`;
+    const key = has(own) ? own : (has(`queue.${state}`) ? `queue.${state}` : null);
+    const phrase = key ? t(key) : stateLabel(state).toLowerCase();
+    const side = has(own) ? QUEUE_SIDES[`${state}.${role}`] : undefined;
     const count = Number(((counts && counts[side || "states"]) || {})[state] || 0);
-    return { count, text: `${count === 0 ? "None" : String(count)} ${phrase}` };
+    return { count, text: count === 0 ? t("queue.none", { phrase })
+        : t("queue.count", { n: count, phrase }) };
 }
 
 /** A panel whose body shows render(await load(), body), or the error; reloaded when the
@@ -57,13 +54,13 @@ export function queueSentence(state, counts, role) {
 function livePanel(title, test, [control, label] = [], load, render) {
     const body = h("div", { class: "panel-body" });
     const refresh = async () => {
-        replace(body, note("Loading…", "loading"));
+        replace(body, note(t("common.loading"), "loading"));
         try {
             replace(body, render(await load(), body));
         } catch (error) {
             if (error.status !== 401) {
                 replace(body, h("p", { class: "form-error", role: "alert", test: "panel-error" },
-                    error.detail || String(error)));
+                    problemText(error)));
             }
         }
     };
@@ -80,7 +77,7 @@ function livePanel(title, test, [control, label] = [], load, render) {
 
 function netCell(row) {
     const sign = compareDecimals(row.net, "0");
-    const words = sign > 0 ? "owed to us" : (sign < 0 ? "we owe" : "even");
+    const words = t(sign > 0 ? "dash.netOwedToUs" : (sign < 0 ? "dash.netWeOwe" : "dash.netEven"));
     return h("span", { class: sign > 0 ? "net positive" : (sign < 0 ? "net negative" : "net") },
         money(row.net, row.currency), h("span", { class: "net-words" }, ` ${words}`));
 }
@@ -88,7 +85,7 @@ function netCell(row) {
 function renderBalance(data) {
     const rows = itemsOf(data);
     if (rows.length === 0) {
-        return note("No commitments, receivables or payables recorded.", "balance-empty");
+        return note(t("dash.balanceEmpty"), "balance-empty");
     }
     const amount = (key) => (row) => money(row[key], row.currency);
     const figure = (label, key) => ({ label, numeric: true, cell: amount(key),
@@ -96,26 +93,26 @@ function renderBalance(data) {
     return dataTable({
         test: "balance-table",
         rows,
-        caption: "Balance per partner and currency: committed (accepted, not yet delivered), "
-            + "delivered and not yet settled, settled",
+        caption: t("dash.balanceCaption"),
         rowTest: (row) => `balance-row-${row.partner}-${row.currency}`,
-        groups: [{ span: 2 }, { label: "Committed to us", span: 2 },
-            { label: "Committed by us", span: 2 }, { label: "Owed to us (receivable)", span: 2 },
-            { label: "We owe (payable)", span: 2 }, { label: "Settled", span: 2 }, { span: 1 }],
+        groups: [{ span: 2 }, { label: t("dash.committedToUs"), span: 2 },
+            { label: t("dash.committedByUs"), span: 2 }, { label: t("dash.owedToUs"), span: 2 },
+            { label: t("dash.weOwe"), span: 2 }, { label: t("dash.settled"), span: 2 },
+            { span: 1 }],
         columns: [
-            { label: "Partner", cell: (row) => row.partner },
-            { label: "Currency", cell: (row) => row.currency },
-            figure("Cash", "committed_receivable_cash"),
-            figure("In kind", "committed_receivable_kind"),
-            figure("Cash", "committed_payable_cash"),
-            figure("In kind", "committed_payable_kind"),
-            { label: "Cash", numeric: true, cell: amount("receivable_cash") },
-            { label: "In kind", numeric: true, cell: amount("receivable_kind") },
-            { label: "Cash", numeric: true, cell: amount("payable_cash") },
-            { label: "In kind", numeric: true, cell: amount("payable_kind") },
-            figure("To us", "settled_receivable"),
-            figure("By us", "settled_payable"),
-            { label: "Net", numeric: true, cell: netCell,
+            { label: t("dash.partner"), cell: (row) => row.partner },
+            { label: t("dash.currency"), cell: (row) => row.currency },
+            figure(t("dash.cash"), "committed_receivable_cash"),
+            figure(t("dash.inKind"), "committed_receivable_kind"),
+            figure(t("dash.cash"), "committed_payable_cash"),
+            figure(t("dash.inKind"), "committed_payable_kind"),
+            { label: t("dash.cash"), numeric: true, cell: amount("receivable_cash") },
+            { label: t("dash.inKind"), numeric: true, cell: amount("receivable_kind") },
+            { label: t("dash.cash"), numeric: true, cell: amount("payable_cash") },
+            { label: t("dash.inKind"), numeric: true, cell: amount("payable_kind") },
+            figure(t("dash.toUs"), "settled_receivable"),
+            figure(t("dash.byUs"), "settled_payable"),
+            { label: t("dash.net"), numeric: true, cell: netCell,
                 test: (row) => `balance-net-${row.partner}-${row.currency}` },
         ],
     });
@@ -125,25 +122,26 @@ function renderBalance(data) {
 
 function renderTransit(data) {
     const rows = itemsOf(data);
-    const parts = [h("p", { class: "hint" }, `As of ${data.as_of || "today"}: lines issued and `
-        + "not received after the agreement's transit days (14 unless it says otherwise).")];
+    const parts = [h("p", { class: "hint" }, t("dash.transitHint",
+        { date: data.as_of || t("common.today") }))];
     parts.push(rows.length === 0
-        ? note("No line is in transit too long.", "transit-empty")
+        ? note(t("dash.transitEmpty"), "transit-empty")
         : dataTable({
             test: "transit-table",
             rows,
-            caption: "Lines issued and not received after the agreement's transit days",
+            caption: t("dash.transitCaption"),
             rowTest: (row) => `transit-row-${row.number}-${row.line}`,
             columns: [
-                { label: "Order", nowrap: true, cell: (row) => orderLink(row.number) },
-                { label: "Line", numeric: true, cell: (row) => String(row.line) },
-                { label: "Description", cell: (row) => row.description },
-                { label: "Issued", numeric: true, cell: (row) => `${row.issued} ${row.unit}` },
-                { label: "Received", numeric: true,
+                { label: t("dash.col.order"), nowrap: true, cell: (row) => orderLink(row.number) },
+                { label: t("dash.col.line"), numeric: true, cell: (row) => String(row.line) },
+                { label: t("dash.col.desc"), cell: (row) => row.description },
+                { label: t("dash.col.issued"), numeric: true,
+                    cell: (row) => `${row.issued} ${row.unit}` },
+                { label: t("dash.col.received"), numeric: true,
                     cell: (row) => `${row.received} ${row.unit}` },
-                { label: "Issued on", nowrap: true, cell: (row) => row.issued_on },
-                { label: "Days", numeric: true, cell: (row) => String(row.days) },
-                { label: "State", cell: (row) => stateBadge(row.state) },
+                { label: t("dash.col.issuedOn"), nowrap: true, cell: (row) => row.issued_on },
+                { label: t("dash.col.days"), numeric: true, cell: (row) => String(row.days) },
+                { label: t("dash.col.state"), cell: (row) => stateBadge(row.state) },
             ],
         }));
     return parts;
@@ -151,7 +149,7 @@ function renderTransit(data) {
 
 function transitPanel() {
     const asOf = h("input", { type: "date", id: "transit-as-of", test: "transit-as-of" });
-    return livePanel("Lines in transit", "dashboard-transit", [asOf, "As of"],
+    return livePanel(t("dash.transit"), "dashboard-transit", [asOf, t("dash.asOf")],
         () => getPages("/api/reports/in-transit", { as_of: asOf.value }),
         (data) => [csvLink("/api/reports/in-transit", { as_of: asOf.value }, "transit-export"),
             ...renderTransit(data)]);
@@ -161,80 +159,83 @@ function transitPanel() {
 
 function direction(user, row) {
     if (user.party === row.requester) {
-        return "We owe";
+        return t("dash.weOweDir");
     }
-    return user.party === row.supplier ? "Owed to us" : "";
+    return user.party === row.supplier ? t("dash.owedToUsDir") : "";
 }
 
 function renderOverdue(user, data) {
     const orders = itemsOf(data.orders || data).sort((a, b) => b.days_overdue - a.days_overdue);
     const totals = data.totals || [];
     const late = data.invoice_late || [];
-    const parts = [h("p", { class: "hint" }, `As of ${data.as_of || "today"}.`)];
+    const parts = [h("p", { class: "hint" }, t("dash.asOfDate",
+        { date: data.as_of || t("common.today") }))];
     if (totals.length > 0) {
-        parts.push(h("h3", {}, "Ageing totals"), dataTable({
+        parts.push(h("h3", {}, t("dash.ageing")), dataTable({
             test: "overdue-totals",
             rows: totals,
-            caption: "Overdue totals per ageing bucket and currency",
+            caption: t("dash.ageingCaption"),
             rowTest: (row) => `overdue-total-${row.bucket}-${row.currency}`,
             columns: [
-                { label: "Days overdue", cell: (row) => row.bucket },
-                { label: "Currency", cell: (row) => row.currency },
-                { label: "Orders", numeric: true, cell: (row) => String(row.orders) },
-                { label: "Outstanding", numeric: true,
+                { label: t("dash.col.daysOverdue"), cell: (row) => row.bucket },
+                { label: t("dash.currency"), cell: (row) => row.currency },
+                { label: t("dash.col.orders"), numeric: true, cell: (row) => String(row.orders) },
+                { label: t("dash.col.outstanding"), numeric: true,
                     cell: (row) => money(row.outstanding, row.currency) },
             ],
         }));
     }
-    parts.push(h("h3", {}, "Overdue orders"), orders.length === 0
-        ? note("No order is overdue.", "overdue-empty")
+    parts.push(h("h3", {}, t("dash.overdueOrders")), orders.length === 0
+        ? note(t("dash.overdueEmpty"), "overdue-empty")
         : dataTable({
             test: "overdue-table",
             rows: orders,
-            caption: "Orders past their settlement date",
+            caption: t("dash.overdueCaption"),
             rowTest: () => "overdue-row",
             columns: [
-                { label: "Order", nowrap: true, cell: (row) => orderLink(row.number) },
-                { label: "Parties", cell: (row) => `${row.requester} → ${row.supplier}` },
-                { label: "Direction", cell: (row) => direction(user, row) },
-                { label: "Method", cell: (row) => methodLabel(row.method) },
-                { label: "State", cell: (row) => stateBadge(row.state) },
-                { label: "Due", nowrap: true, cell: (row) => row.due },
-                { label: "Days", numeric: true, cell: (row) => String(row.days_overdue) },
-                { label: "Bucket", cell: (row) => tag(row.bucket, "warn") },
-                { label: "Outstanding", numeric: true,
+                { label: t("dash.col.order"), nowrap: true, cell: (row) => orderLink(row.number) },
+                { label: t("dash.col.parties"), cell: (row) => `${row.requester} → ${row.supplier}` },
+                { label: t("dash.col.direction"), cell: (row) => direction(user, row) },
+                { label: t("dash.col.method"), cell: (row) => methodLabel(row.method) },
+                { label: t("dash.col.state"), cell: (row) => stateBadge(row.state) },
+                { label: t("dash.col.due"), nowrap: true, cell: (row) => row.due },
+                { label: t("dash.col.days"), numeric: true, cell: (row) => String(row.days_overdue) },
+                { label: t("dash.col.bucket"), cell: (row) => tag(row.bucket, "warn") },
+                { label: t("dash.col.outstanding"), numeric: true,
                     cell: (row) => money(row.outstanding, row.currency) },
             ],
         }));
     const disputed = data.disputed || [];
     if (disputed.length > 0) {
-        parts.push(h("h3", {}, "Disputed, past due"), dataTable({
+        parts.push(h("h3", {}, t("dash.disputedPast")), dataTable({
             test: "overdue-disputed",
             rows: disputed,
-            caption: "Disputed orders past their settlement date; settled once resolved",
+            caption: t("dash.disputedCaption"),
             rowTest: () => "overdue-disputed-row",
             columns: [
-                { label: "Order", nowrap: true, cell: (row) => orderLink(row.number) },
-                { label: "Parties", cell: (row) => `${row.requester} → ${row.supplier}` },
-                { label: "Due", nowrap: true, cell: (row) => row.due },
-                { label: "Days", numeric: true, cell: (row) => String(row.days_overdue) },
-                { label: "Outstanding", numeric: true,
+                { label: t("dash.col.order"), nowrap: true, cell: (row) => orderLink(row.number) },
+                { label: t("dash.col.parties"), cell: (row) => `${row.requester} → ${row.supplier}` },
+                { label: t("dash.col.due"), nowrap: true, cell: (row) => row.due },
+                { label: t("dash.col.days"), numeric: true, cell: (row) => String(row.days_overdue) },
+                { label: t("dash.col.outstanding"), numeric: true,
                     cell: (row) => money(row.outstanding, row.currency) },
             ],
         }));
     }
     if (late.length > 0) {
-        parts.push(h("h3", {}, "Delivered, not invoiced in time"), dataTable({
+        parts.push(h("h3", {}, t("dash.invoiceLate")), dataTable({
             test: "invoice-late",
             rows: late,
-            caption: "Cash orders delivered but not invoiced within the agreement's days",
+            caption: t("dash.invoiceLateCaption"),
             rowTest: () => "invoice-late-row",
             columns: [
-                { label: "Order", nowrap: true, cell: (row) => orderLink(row.number) },
-                { label: "Delivered", nowrap: true, cell: (row) => row.delivered },
-                { label: "Invoice by", nowrap: true, cell: (row) => row.invoice_by },
-                { label: "Days late", numeric: true, cell: (row) => String(row.days_late) },
-                { label: "Value", numeric: true, cell: (row) => money(row.value, row.currency) },
+                { label: t("dash.col.order"), nowrap: true, cell: (row) => orderLink(row.number) },
+                { label: t("dash.col.delivered"), nowrap: true, cell: (row) => row.delivered },
+                { label: t("dash.col.invoiceBy"), nowrap: true, cell: (row) => row.invoice_by },
+                { label: t("dash.col.daysLate"), numeric: true,
+                    cell: (row) => String(row.days_late) },
+                { label: t("dash.col.value"), numeric: true,
+                    cell: (row) => money(row.value, row.currency) },
             ],
         }));
     }
@@ -243,7 +244,7 @@ function renderOverdue(user, data) {
 
 function overduePanel(user) {
     const asOf = h("input", { type: "date", id: "overdue-as-of", test: "overdue-as-of" });
-    return livePanel("Overdue settlements", "dashboard-overdue", [asOf, "As of"],
+    return livePanel(t("dash.overdue"), "dashboard-overdue", [asOf, t("dash.asOf")],
         () => getPages("/api/overdue", { as_of: asOf.value }),
         (data) => [csvLink("/api/overdue", { as_of: asOf.value }, "overdue-export"),
             ...renderOverdue(user, data)]);
@@ -296,8 +297,8 @@ function periodMonths(data, count) {
 }
 
 /** "Received from JP", "Supplied to JP". */
-const seriesName = (partner, direction) => (direction === "received"
-    ? `Received from ${partner}` : `Supplied to ${partner}`);
+const seriesName = (partner, direction) => t(direction === "received"
+    ? "dash.receivedFrom" : "dash.suppliedTo", { partner });
 
 function currencyChart(currency, rows, months, fit) {
     const keys = [];
@@ -319,18 +320,18 @@ function currencyChart(currency, rows, months, fit) {
     };
     const series = keys.map((k) => ({ name: seriesName(k.partner, k.direction),
         values: months.map((month) => cell(k, month)) }));
-    const period = `${monthLabel(months[0])} to ${monthLabel(months[months.length - 1])}`;
-    const title = `Monthly order value in ${currency}, received and supplied by partner, `
-        + `${period}`;
+    const period = t("dash.periodRange", { from: monthLabel(months[0]),
+        to: monthLabel(months[months.length - 1]) });
+    const title = t("dash.chartTitle", { currency, period });
     const key = keys.map((k, i) => h("span", { class: "chart-total nowrap",
         test: `chart-total-${currency}-${k.direction}-${k.partner}` },
     swatch(i), " ", h("span", { test: "chart-series" }, seriesName(k.partner, k.direction)),
     ": ", money(sumDecimals(mine(k).map((r) => r.value)), currency)));
     const table = dataTable({
-        caption: `${title} (table)`,
-        columns: [{ label: "Month", cell: (m) => monthLabel(m) },
+        caption: t("dash.chartTable", { title }),
+        columns: [{ label: t("dash.col.month"), cell: (m) => monthLabel(m) },
             ...series.map((s) => ({ label: s.name, numeric: true,
-                cell: (m, i) => (s.values[i] ? groupDigits(s.values[i].text) : "") }))],
+                cell: (m, i) => (s.values[i] ? groupDigits(s.values[i].text, currency) : "") }))],
         rows: months,
         rowTest: () => "chart-month-row",
     });
@@ -341,7 +342,7 @@ function currencyChart(currency, rows, months, fit) {
         h("figcaption", {}, h("strong", {}, currency), ` · ${period}`, h("br"),
             ...key.flatMap((t, i) => (i === 0 ? [t] : [" · ", t]))),
         scroll,
-        h("details", { class: "chart-data" }, h("summary", {}, "Show the figures"), table));
+        h("details", { class: "chart-data" }, h("summary", {}, t("dash.showFigures")), table));
 }
 
 /** A chart wider than its box scrolls to its latest bar (the months before it are a scroll
@@ -358,12 +359,11 @@ function showLastBar(scroll) {
 function renderChart(data, count, fit) {
     const rows = statsRows(data);
     const months = periodMonths(data, count);
-    const hint = h("p", { class: "hint" }, "Orders raised in each month, by the month they were "
-        + "raised; received: this node's party asked for them, supplied: it supplied them. "
-        + "Rejected and cancelled orders are left out.");
+    const hint = h("p", { class: "hint" }, t("dash.chartHint"));
     if (rows.length === 0 || months.length === 0) {
-        return [hint, note(months.length === 0 ? "No orders in this period."
-            : `No orders from ${monthLabel(months[0])} to ${monthLabel(months.at(-1))}.`,
+        return [hint, note(months.length === 0 ? t("dash.chartNone")
+            : t("dash.chartNoneRange", { from: monthLabel(months[0]),
+                to: monthLabel(months.at(-1)) }),
         "chart-empty")];
     }
     const currencies = [...new Set(rows.map((r) => r.currency))].sort();
@@ -372,10 +372,10 @@ function renderChart(data, count, fit) {
 }
 
 function chartPanel() {
-    const months = select(CHART_MONTHS.map((m) => ({ value: m, label: `Last ${m} months` })),
+    const months = select(CHART_MONTHS.map((m) => ({ value: m, label: t("dash.lastMonths", { n: m }) })),
         { value: CHART_MONTHS_DEFAULT, id: "chart-months", test: "chart-months" });
-    return livePanel("Monthly order value, received and supplied", "dashboard-chart",
-        [months, "Period"], () => getPages("/api/stats/monthly", { months: months.value }),
+    return livePanel(t("dash.chart"), "dashboard-chart",
+        [months, t("dash.period")], () => getPages("/api/stats/monthly", { months: months.value }),
         (data, body) => renderChart(data, Number(months.value), body.clientWidth - 2));
 }
 
@@ -389,23 +389,23 @@ function renderQueues(user, data) {
                 class: count === 0 ? "queue-none" : null }, text));
         }),
         h("li", {}, h("a", { href: "#/orders?overdue=true", test: "queue-overdue" },
-            "Overdue")));
+            t("dash.overdueLink"))));
 }
 
 function queuesPanel(user) {
-    return livePanel("Your orders by state", "dashboard-queues", [],
+    return livePanel(t("dash.queues"), "dashboard-queues", [],
         () => get("/api/stats/states"), (data) => renderQueues(user, data));
 }
 
 export function renderDashboard(main, user) {
     main.replaceChildren(h("div", { class: "dashboard", test: "view-dashboard" },
-        h("h1", { tabindex: "-1" }, "Dashboard"),
+        h("h1", { tabindex: "-1" }, t("dash.title")),
         queuesPanel(user),
-        canSeeBalance(user) ? livePanel("Balance with partners", "dashboard-balance", [],
+        canSeeBalance(user) ? livePanel(t("dash.balance"), "dashboard-balance", [],
             () => getPages("/api/balance"), (data) => h("div", {}, renderBalance(data),
-                exportLinks("Journal of the ledger:", "journal",
+                exportLinks(t("dash.journal"), "journal",
                     [["ledger", "ledger"], ["hledger", "hledger"], ["beancount", "beancount"]]),
-                exportLinks("Postings:", "postings", [["csv", "CSV"], ["xlsx", "XLSX"]])))
+                exportLinks(t("dash.postings"), "postings", [["csv", "CSV"], ["xlsx", "XLSX"]])))
             : null,
         canSeeOverdue(user) ? overduePanel(user) : null,
         transitPanel(),

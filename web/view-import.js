@@ -8,38 +8,39 @@ import { ApiError, request } from "./api.js";
 import { dataTable, h, note, orderLink, panel, replace } from "./dom.js";
 import { money, quantity } from "./format.js";
 import { canCreateOrder } from "./roles.js";
+import { t } from "./i18n.js";
 
 function ordersTable(data, created) {
     const rows = data.orders.flatMap((o) => o.lines.map((l, i) => ({ o, l, first: i === 0 })));
     return dataTable({
         columns: [
-            { label: "Ref", cell: (r) => (r.first ? r.o.order_ref : "") },
-            { label: created ? "Order" : "Would be", nowrap: true,
+            { label: t("import.ref"), cell: (r) => (r.first ? r.o.order_ref : "") },
+            { label: created ? "Order" : t("import.wouldBe"), nowrap: true,
                 cell: (r) => (r.first ? (created ? orderLink(r.o.number) : r.o.number) : "") },
-            { label: "Row", numeric: true, cell: (r) => r.l.row },
-            { label: "Category", cell: (r) => r.l.category },
-            { label: "Description", cell: (r) => r.l.description },
-            { label: "Quantity", numeric: true, cell: (r) => quantity(r.l.quantity, r.l.unit) },
-            { label: "Price", numeric: true, cell: (r) => money(r.l.price, r.o.currency) },
-            { label: "Value", numeric: true, cell: (r) => money(r.l.value, r.o.currency) },
-            { label: "Order value", numeric: true,
+            { label: t("import.row"), numeric: true, cell: (r) => r.l.row },
+            { label: t("import.category"), cell: (r) => r.l.category },
+            { label: t("import.description"), cell: (r) => r.l.description },
+            { label: t("import.quantity"), numeric: true, cell: (r) => quantity(r.l.quantity, r.l.unit) },
+            { label: t("import.price"), numeric: true, cell: (r) => money(r.l.price, r.o.currency) },
+            { label: t("import.value"), numeric: true, cell: (r) => money(r.l.value, r.o.currency) },
+            { label: t("import.orderValue"), numeric: true,
                 cell: (r) => (r.first ? money(r.o.value, r.o.currency) : "") },
         ],
         rows, test: "import-orders", rowTest: (r) => `import-row-${r.l.row}`,
-        caption: created ? "Orders created" : "Orders the file would create (nothing created yet)",
+        caption: created ? "Orders created" : t("import.ordersTheFileWouldCreate"),
     });
 }
 
 function errorsTable(errors, count) {
     const table = dataTable({
         columns: [
-            { label: "Row", numeric: true, cell: (e) => (e.row === null ? "—" : e.row) },
-            { label: "Column", cell: (e) => e.column || "—" },
-            { label: "Error", cell: (e) => e.message },
+            { label: t("import.row"), numeric: true, cell: (e) => (e.row === null ? "—" : e.row) },
+            { label: t("import.column"), cell: (e) => e.column || "—" },
+            { label: t("import.error"), cell: (e) => e.message },
         ],
         rows: errors.map((e, i) => ({ ...e, i })), test: "import-errors",
         rowTest: (e) => `import-error-${e.i}`,
-        caption: "Errors by row and column: nothing was created",
+        caption: t("import.errorsByRowAndColumn"),
     });
     const more = count > errors.length ? note(`and ${count - errors.length} more`) : null;
     return h("div", {}, table, more);
@@ -47,8 +48,8 @@ function errorsTable(errors, count) {
 
 export function renderImport(el, user) {
     if (!canCreateOrder(user)) {
-        replace(el, h("h1", { tabindex: "-1" }, "Import orders"),
-            note("Only requesters import orders.", "import-not-allowed"));
+        replace(el, h("h1", { tabindex: "-1" }, t("import.importOrders")),
+            note(t("import.onlyRequestersImportOrders"), "import-not-allowed"));
         return;
     }
     const file = h("input", { type: "file", accept: ".csv,text/csv", test: "import-file",
@@ -57,10 +58,10 @@ export function renderImport(el, user) {
     const send = async (dryRun) => {
         const chosen = file.files && file.files[0];
         if (!chosen) {
-            replace(result, note("Choose a CSV file first.", "import-none"));
+            replace(result, note(t("import.chooseACsvFileFirst"), "import-none"));
             return;
         }
-        replace(result, note(dryRun ? "Checking…" : "Importing…"));
+        replace(result, note(dryRun ? "Checking…" : t("import.importing")));
         try {
             const blob = new Blob([await chosen.arrayBuffer()], { type: "text/csv" });
             const r = await request("POST", "/api/import/orders",
@@ -77,15 +78,13 @@ export function renderImport(el, user) {
             }
         }
     };
-    replace(el, h("h1", { tabindex: "-1" }, "Import orders"), panel("From a CSV file", "import",
-        note("One row per order line; rows with the same order_ref are one order. The columns "
-            + "are those of `acsa import template` (docs/CLI.md, Imports). Check the file first: "
-            + "nothing is created until you import, and then every order or none."),
-        h("p", {}, h("label", { for: "import-file" }, "CSV file "), file),
+    replace(el, h("h1", { tabindex: "-1" }, t("import.importOrders")), panel(t("import.fromACsvFile"), "import",
+        note(t("import.oneRowPerOrderLine")),
+        h("p", {}, h("label", { for: "import-file" }, t("import.csvFile")), file),
         h("p", {},
             h("button", { type: "button", test: "import-check", on: { click: () => send(true) } },
-                "Check (dry run)"), " ",
+                t("import.checkDryRun")), " ",
             h("button", { type: "button", test: "import-submit", on: { click: () => send(false) } },
-                "Import")),
+                t("import.import"))),
         result));
 }

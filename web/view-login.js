@@ -5,6 +5,7 @@
 import { signIn } from "./api.js";
 import { h } from "./dom.js";
 import { busy, field, FormErrors, input } from "./forms.js";
+import { t } from "./i18n.js";
 
 /** Renders the sign-in form into main; onSignedIn(user) runs after a successful sign-in. */
 export function renderLogin(main, onSignedIn) {
@@ -15,11 +16,11 @@ export function renderLogin(main, onSignedIn) {
     const password = input({ name: "password", type: "password", test: "login-password",
         autocomplete: "current-password" });
     const submit = h("button", { type: "submit", class: "primary", test: "login-submit" },
-        "Sign in");
+        t("login.submit"));
     const form = h("form", { class: "login-form", test: "login-form", novalidate: true },
         errors.top,
-        field("User name", username),
-        field("Password", password),
+        field(t("login.username"), username),
+        field(t("login.password"), password),
         h("div", { class: "form-actions" }, submit));
 
     form.addEventListener("submit", async (event) => {
@@ -30,7 +31,7 @@ export function renderLogin(main, onSignedIn) {
             onSignedIn(user);
         } catch (error) {
             if (error.status === 429 && !/too many attempts/i.test(error.detail)) {
-                errors.show({ detail: `Too many attempts — ${error.detail}` });
+                errors.show({ detail: t("login.tooMany", { detail: error.detail }) });
             } else {
                 errors.show(error);
             }
@@ -40,9 +41,9 @@ export function renderLogin(main, onSignedIn) {
     });
 
     main.replaceChildren(h("div", { class: "login", test: "view-login" },
-        h("h1", { tabindex: "-1" }, "Sign in"),
+        h("h1", { tabindex: "-1" }, t("login.title")),
         h("p", { class: "lead" },
-            "Acquisition and cross-servicing ledger. Sign in with your node account."),
+            t("login.lead")),
         form));
     username.focus();
 }

@@ -12,19 +12,20 @@ import { csvLink } from "./export-links.js";
 import { money } from "./format.js";
 import { agreement, agreements, nations } from "./reference.js";
 import { canGrantOfficials, canRevokeOfficials } from "./roles.js";
+import { t } from "./i18n.js";
 
 const dash = (text) => text || "—";
 
 function grantColumns() {
     return [
-        { label: "Name", cell: (g) => h("strong", {}, g.name) },
-        { label: "Title", test: (g) => `official-title-${g.id}`, cell: (g) => dash(g.title) },
-        { label: "Party", cell: (g) => g.party },
-        { label: "Agreement", cell: (g) => g.agreement || "every agreement" },
-        { label: "Limit", numeric: true, cell: (g) => money(g.limit, g.currency) },
-        { label: "From", nowrap: true, cell: (g) => g.from },
-        { label: "To", nowrap: true, cell: (g) => g.to || "open-ended" },
-        { label: "Revoked", test: (g) => `official-revoked-${g.id}`,
+        { label: t("officials.name"), cell: (g) => h("strong", {}, g.name) },
+        { label: t("officials.title"), test: (g) => `official-title-${g.id}`, cell: (g) => dash(g.title) },
+        { label: t("officials.party"), cell: (g) => g.party },
+        { label: t("officials.agreement"), cell: (g) => g.agreement || t("officials.everyAgreementLower") },
+        { label: t("officials.limit"), numeric: true, cell: (g) => money(g.limit, g.currency) },
+        { label: t("officials.from"), nowrap: true, cell: (g) => g.from },
+        { label: t("officials.to"), nowrap: true, cell: (g) => g.to || t("officials.openEnded") },
+        { label: t("officials.revoked"), test: (g) => `official-revoked-${g.id}`,
             cell: (g) => (g.revoked ? tag(`from ${g.revoked}: ${g.revoke_reason || ""}`, "warn")
                 : "—") },
     ];
@@ -32,15 +33,16 @@ function grantColumns() {
 
 /** The grants table, as of a day ("" for the whole history). */
 async function loadGrants(target, asOf) {
-    replace(target, note("Loading grants…", "officials-loading"));
+    replace(target, note(t("officials.loadingGrants"), "officials-loading"));
     try {
         const query = asOf ? { as_of: asOf } : { all: "true" };
         const grants = await getAll("/api/officials", query);
-        replace(target, grants.length === 0 ? note("No grant.", "officials-empty")
+        replace(target, grants.length === 0 ? note(t("officials.noGrant"), "officials-empty")
             : stacked(dataTable({ columns: grantColumns(), rows: grants, test: "officials-table",
                 rowTest: (g) => `official-${g.id}`,
-                caption: asOf ? `Grants in force on ${asOf}` : "Every grant, ended and revoked "
-                    + "ones included" })), csvLink("/api/officials", query, "officials-export"));
+                caption: asOf ? t("officials.grantsOn", { date: asOf })
+                    : t("officials.everyGrantEndedAndRevoked") })),
+        csvLink("/api/officials", query, "officials-export"));
     } catch (error) {
         replace(target, h("p", { class: "form-error", role: "alert" }, error.detail || String(error)));
     }
@@ -53,14 +55,14 @@ function revokeForm(onDone) {
     const date = input({ name: "date", type: "date", test: "revoke-date" });
     const reason = input({ name: "reason", test: "revoke-reason" });
     const button = h("button", { type: "submit", class: "primary", test: "revoke-submit" },
-        "Revoke");
+        t("officials.revoke"));
     const result = h("p", { class: "note", test: "revoke-result", hidden: true });
     const form = h("form", { class: "form", test: "revoke-form" }, errors.top,
-        field("Party", party, { key: "party", errors, hint: "IN, JP, ..." }),
-        field("Official", name, { key: "name", errors, hint: "exactly as in approvals" }),
-        field("From", date, { key: "date", errors,
-            hint: "the first day the official holds no authority" }),
-        field("Reason", reason, { key: "reason", errors, wide: true }), button, result);
+        field(t("officials.party"), party, { key: "party", errors, hint: "IN, JP, ..." }),
+        field(t("officials.official"), name, { key: "name", errors, hint: t("officials.hintExact") }),
+        field(t("officials.from"), date, { key: "date", errors,
+            hint: t("officials.hintFirstDay") }),
+        field(t("officials.reason"), reason, { key: "reason", errors, wide: true }), button, result);
     form.addEventListener("submit", async (event) => {
         event.preventDefault();
         errors.clear();
@@ -88,31 +90,31 @@ async function grantForm(onDone) {
         .map((c) => c.code)))].sort();
     const errors = new FormErrors();
     const c = {
-        party: select(parties, { placeholder: "Choose…", test: "grant-party" }),
+        party: select(parties, { placeholder: t("officials.choose"), test: "grant-party" }),
         name: input({ test: "grant-name", maxlength: 95 }),
         title: input({ test: "grant-title", maxlength: 95 }),
         limit: input({ test: "grant-limit", inputmode: "decimal" }),
-        currency: select(currencies, { placeholder: "Choose…", test: "grant-currency" }),
+        currency: select(currencies, { placeholder: t("officials.choose"), test: "grant-currency" }),
         from: input({ type: "date", test: "grant-from" }),
         to: input({ type: "date", test: "grant-to" }),
         agreement: select(agreementList.map((a) => ({ value: a.id, label: a.id })),
-            { placeholder: "Every agreement", test: "grant-agreement" }),
+            { placeholder: t("officials.everyAgreement"), test: "grant-agreement" }),
     };
     const button = h("button", { type: "submit", class: "primary", test: "grant-submit" },
-        "Grant");
+        t("officials.grant"));
     const result = h("p", { class: "note", test: "grant-result", hidden: true });
     const f = (label, key, opts = {}) => field(label, c[key], { key, errors, ...opts });
     const form = h("form", { class: "form grant-form", test: "grant-form", novalidate: true },
         errors.top,
         h("div", { class: "action-fields" },
-            f("Party", "party"),
-            f("Official", "name", { hint: "as the approvals will name them" }),
-            f("Title", "title"),
-            f("Limit", "limit", { hint: "per order, in the currency" }),
-            f("Currency", "currency"),
-            f("From", "from"),
-            f("To (optional)", "to", { hint: "the last day; empty: open-ended" }),
-            f("Agreement", "agreement")),
+            f(t("officials.party"), "party"),
+            f(t("officials.official"), "name", { hint: t("officials.hintAsApprovals") }),
+            f(t("officials.title"), "title"),
+            f(t("officials.limit"), "limit", { hint: t("officials.hintLimit") }),
+            f(t("officials.currency"), "currency"),
+            f(t("officials.from"), "from"),
+            f(t("officials.toOptional"), "to", { hint: t("officials.hintTo") }),
+            f(t("officials.agreement"), "agreement")),
         h("div", { class: "form-actions" }, button), result);
     form.addEventListener("submit", async (event) => {
         event.preventDefault();
@@ -148,13 +150,12 @@ export async function renderOfficials(el, user) {
     const asOf = input({ name: "as_of", type: "date", test: "officials-as-of" });
     const show = () => loadGrants(table, asOf.value);
     asOf.addEventListener("change", show);
-    replace(el, h("h1", {}, "Officials"),
-        panel("Grants of authority", "officials", h("div", { class: "form" },
-            field("In force on", asOf, { hint: "empty: every grant, ended and revoked ones "
-                + "included" })), table),
-        canGrantOfficials(user) ? panel("Grant authority", "officials-grant",
+    replace(el, h("h1", {}, t("officials.officials")),
+        panel(t("officials.grantsOfAuthority"), "officials", h("div", { class: "form" },
+            field(t("officials.inForceOn"), asOf, { hint: t("officials.hintAsOf") })), table),
+        canGrantOfficials(user) ? panel(t("officials.grantAuthority"), "officials-grant",
             await grantForm(show)) : null,
-        canRevokeOfficials(user) ? panel("Revoke an official", "officials-revoke",
+        canRevokeOfficials(user) ? panel(t("officials.revokeAnOfficial"), "officials-revoke",
             revokeForm(show)) : null);
     await show();
 }

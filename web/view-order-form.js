@@ -4,7 +4,8 @@
 
 import { post } from "./api.js";
 import { h, note, replace, select, setOptions } from "./dom.js";
-import { busy, field, FormErrors, input } from "./forms.js";
+import { busy, Checks, field, FormErrors, input } from "./forms.js";
+import { t } from "./i18n.js";
 import { codeLabel, lineValue, methodLabel, money, sumDecimals } from "./format.js";
 import { activities, agreement as loadAgreement, agreements, units } from "./reference.js";
 import { canCreateOrder } from "./roles.js";
@@ -30,7 +31,8 @@ function resolveField(fieldName, detail) {
 /** Options of an agreement's methods: "Cash, due in 30 days". */
 function methodOptions(doc) {
     return doc.methods.map((m) => ({ value: m.method, label: Number.isInteger(m.due_days)
-        ? `${methodLabel(m.method)}, due in ${m.due_days} days` : methodLabel(m.method) }));
+        ? t("form.methodDue", { method: methodLabel(m.method), days: m.due_days })
+        : methodLabel(m.method) }));
 }
 
 /** The lines editor: rows of controls kept in order, redrawn on add and remove. */
@@ -42,7 +44,7 @@ class LinesEditor {
         this.rows = [];
         this.body = h("div", { class: "lines", test: "new-lines" });
         this.total = h("p", { class: "total", test: "new-total", "aria-live": "polite" });
-        this.add = h("button", { type: "button", test: "line-add" }, "Add line");
+        this.add = h("button", { type: "button", test: "line-add" }, t("form.addLine"));
         this.add.addEventListener("click", () => this.insert());
         this.listError = errors.slot("lines", this.add);
     }
@@ -81,29 +83,32 @@ class LinesEditor {
         const codes = doc ? doc.currencies.map((c) => c.code) : [];
         const c = {
             category: select((doc ? doc.categories : []).map((k) => ({ value: k,
-                label: codeLabel(k) })), { value: value.category, placeholder: "Choose…",
+                label: codeLabel(k) })), { value: value.category, placeholder: t("common.choose"),
                 test: `line-category-${i}` }),
             desc: input({ test: `line-desc-${i}`, maxlength: 255, value: value.desc || "" }),
             nsn: input({ test: `line-nsn-${i}`, maxlength: 31, value: value.nsn || "",
-                placeholder: "optional" }),
+                placeholder: t("common.optional") }),
             qty: input({ test: `line-qty-${i}`, inputmode: "decimal", value: value.qty || "" }),
             unit: input({ test: `line-unit-${i}`, maxlength: 15, value: value.unit || "",
-                placeholder: "l, kg, ea" }),
+                placeholder: t("form.unitHint") }),
             price: input({ test: `line-price-${i}`, inputmode: "decimal",
                 value: value.price || "" }),
             currency: select(codes, { value: value.currency || codes[0] || "",
                 test: `line-currency-${i}` }),
         };
-        const labels = { category: "Category", desc: "Description", nsn: "NSN / part no.",
-            qty: "Quantity", unit: "Unit of issue", price: "Unit price", currency: "Currency" };
+        const labels = { category: t("form.category"), desc: t("form.desc"), nsn: t("form.nsn"),
+            qty: t("form.qty"), unit: t("form.unit"), price: t("form.price"),
+            currency: t("form.currency") };
         const remove = h("button", { type: "button", class: "remove", test: `line-remove-${i}`,
-            "aria-label": `Remove line ${i + 1}`, disabled: this.values.length <= 1 }, "Remove");
+            "aria-label": t("form.removeLine", { n: i + 1 }), disabled: this.values.length <= 1 },
+        t("common.remove"));
         remove.addEventListener("click", () => this.remove(i));
         const valueOut = h("output", { class: "line-value", test: `line-value-${i}` });
         const row = h("fieldset", { class: "line-row", test: `line-${i}` },
-            h("legend", {}, `Line ${i + 1}`),
+            h("legend", {}, t("form.line", { n: i + 1 })),
             LINE_KEYS.map((k) => field(labels[k], c[k], { key: `line-${k}-${i}`,
-                errors: this.errors })),
+                errors: this.errors, errorLabel: t("check.line", { n: i + 1,
+                    label: labels[k].toLowerCase() }) })),
             h("div", { class: "line-end" }, valueOut, remove));
         row.addEventListener("input", () => this.recompute());
         row.addEventListener("change", () => this.recompute());
@@ -128,13 +133,33 @@ class LinesEditor {
         for (const row of this.rows) {
             const code = row.currency.value;
             const value = lineValue(row.qty.value, row.price.value, exponent(code));
-            row.valueOut.textContent = value === null ? "" : `Value ${money(value, code)}`;
+            row.valueOut.textContent = value === null ? ""
+                : t("form.lineValue", { value: money(value, code) });
             if (value !== null) {
                 totals.set(code, [...(totals.get(code) || []), value]);
             }
         }
-        this.total.textContent = totals.size === 0 ? "" : `Order value: ${[...totals]
-            .map(([code, values]) => money(sumDecimals(values), code)).join(" + ")}`;
+        this.total.textContent = totals.size === 0 ? "" : t("form.total", { value: [...totals]
+            .map(([code, values]) => money(sumDecimals(values), code)).join(" + ") });
+    }
+
+    /** The lines' checks before sending: every field of every line. */
+    check(checks) {
+        this.read();
+        const exponent = (code) => {
+            const found = this.doc && this.doc.currencies.find((x) => x.code === code);
+            return found ? found.exponent : 2;
+        };
+        this.values.forEach((v, i) => {
+            checks.required(`line-category-${i}`, v.category);
+            checks.required(`line-desc-${i}`, v.desc);
+            checks.decimal(`line-qty-${i}`, v.qty, { decimals: 3 });
+            checks.required(`line-unit-${i}`, v.unit);
+            if (checks.required(`line-currency-${i}`, v.currency)) {
+                checks.decimal(`line-price-${i}`, v.price, { decimals: exponent(v.currency),
+                    currency: v.currency, positive: false });
+            }
+        });
     }
 
     toBody() {
@@ -152,8 +177,8 @@ class LinesEditor {
 
 export async function renderOrderForm(main, user) {
     if (!canCreateOrder(user)) {
-        main.replaceChildren(h("h1", { tabindex: "-1" }, "New order"),
-            note("Orders are raised by requesters of a requesting unit.", "order-form-denied"));
+        main.replaceChildren(h("h1", { tabindex: "-1" }, t("form.title")),
+            note(t("form.denied"), "order-form-denied"));
         return;
     }
     const [agreementList, unitList] = await Promise.all([agreements(), units()]);
@@ -164,9 +189,9 @@ export async function renderOrderForm(main, user) {
 
     const c = {
         agreement: select(usable.map((a) => ({ value: a.id, label: `${a.id} — ${a.title}` })),
-            { value: usable.length === 1 ? usable[0].id : "", placeholder: "Choose…",
+            { value: usable.length === 1 ? usable[0].id : "", placeholder: t("common.choose"),
                 test: "new-agreement" }),
-        activity: select([], { placeholder: "Choose…", test: "new-activity" }),
+        activity: select([], { placeholder: t("common.choose"), test: "new-activity" }),
         requester: select([], { test: "new-requester" }),
         supplier: select([], { test: "new-supplier" }),
         requester_unit: select([], { test: "new-requester-unit" }),
@@ -181,7 +206,8 @@ export async function renderOrderForm(main, user) {
         const options = unitList.filter((u) => u.party === party)
             .map((u) => ({ value: u.id, label: u.name }));
         const known = options.some((o) => String(o.value) === String(keep));
-        setOptions(c[which], options, { placeholder: "Choose…", value: known ? keep : "" });
+        setOptions(c[which], options, { placeholder: t("common.choose"),
+            value: known ? keep : "" });
     };
     const fillParties = (doc) => {
         const parties = doc ? doc.parties : [];
@@ -196,7 +222,7 @@ export async function renderOrderForm(main, user) {
         const doc = id ? await loadAgreement(id) : null;
         activityList = id ? await activities(id) : [];
         setOptions(c.activity, activityList.map((a) => ({ value: a.id, label: a.name })),
-            { placeholder: "Choose…" });
+            { placeholder: t("common.choose") });
         setOptions(c.method, doc ? methodOptions(doc) : []);
         fillParties(doc);
         lines.setAgreement(doc);
@@ -214,31 +240,41 @@ export async function renderOrderForm(main, user) {
     });
 
     const submit = h("button", { type: "submit", class: "primary", test: "order-create" },
-        "Create draft order");
+        t("form.create"));
     const f = (label, key, opts = {}) => field(label, c[key], { key, errors, ...opts });
     const form = h("form", { class: "order-form", test: "order-form", novalidate: true },
         errors.top,
-        h("fieldset", { class: "grid form-grid" }, h("legend", {}, "Order"),
-            f("Agreement", "agreement", { wide: true }),
-            f("Activity", "activity"),
-            f("Settlement method", "method",
-                { hint: "Days from the invoice (cash) or from delivery (in kind)." }),
-            f("Delivery place", "place"),
-            f("Needed by", "need_by"),
-            f("Requesting party", "requester"),
-            f("Requesting unit", "requester_unit"),
-            f("Supplying party", "supplier"),
-            f("Supplying unit", "supplier_unit")),
-        h("fieldset", { class: "lines-set" }, h("legend", {}, "Lines"), lines.body,
+        h("fieldset", { class: "grid form-grid" }, h("legend", {}, t("form.order")),
+            f(t("form.agreement"), "agreement", { wide: true }),
+            f(t("form.activity"), "activity"),
+            f(t("form.method"), "method", { hint: t("form.methodHint") }),
+            f(t("form.place"), "place"),
+            f(t("form.needBy"), "need_by"),
+            f(t("form.requester"), "requester"),
+            f(t("form.requesterUnit"), "requester_unit"),
+            f(t("form.supplier"), "supplier"),
+            f(t("form.supplierUnit"), "supplier_unit")),
+        h("fieldset", { class: "lines-set" }, h("legend", {}, t("form.lines")), lines.body,
             h("div", { class: "lines-foot" }, lines.add, lines.total), lines.listError),
         h("div", { class: "form-actions" }, submit,
-            h("a", { href: "#/orders", class: "button", test: "new-cancel" }, "Cancel")));
+            h("a", { href: "#/orders", class: "button", test: "new-cancel" }, t("form.cancel"))));
 
     const optionalNumber = (el) => (el.value ? Number(el.value) : undefined);
     const optionalText = (el) => el.value.trim() || undefined;
     form.addEventListener("submit", async (event) => {
         event.preventDefault();
         errors.clear();
+        const checks = new Checks(errors);
+        checks.required("agreement", c.agreement.value);
+        checks.required("activity", c.activity.value);
+        checks.required("method", c.method.value);
+        checks.required("requester_unit", c.requester_unit.value);
+        checks.required("supplier_unit", c.supplier_unit.value);
+        checks.date("need_by", c.need_by.value);
+        lines.check(checks);
+        if (!checks.ok()) {
+            return;
+        }
         const body = {
             agreement: c.agreement.value || undefined,
             requester: c.requester.value || undefined,
@@ -262,9 +298,9 @@ export async function renderOrderForm(main, user) {
     });
 
     main.replaceChildren(h("div", { class: "order-new", test: "view-order-form" },
-        h("p", { class: "crumbs" }, h("a", { href: "#/orders" }, "← Orders")),
-        h("h1", { tabindex: "-1" }, "New order"),
-        h("p", { class: "lead" }, "The order is saved as a draft; submit it from its page."),
+        h("p", { class: "crumbs" }, h("a", { href: "#/orders" }, t("form.back"))),
+        h("h1", { tabindex: "-1" }, t("form.title")),
+        h("p", { class: "lead" }, t("form.lead")),
         form));
     await chooseAgreement();
 }

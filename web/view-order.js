@@ -16,57 +16,53 @@ import { documentsPanel } from "./order-documents.js";
 import { agreement as loadAgreement, units as loadUnits } from "./reference.js";
 import { availableSteps } from "./roles.js";
 import { exportLinks } from "./export-links.js";
+import { t } from "./i18n.js";
+import { roleLabel } from "./format.js";
 
 /* What each step's form asks for, the line quantity it works on (remaining = a - b), and
  * what the page says once it is recorded. */
 const ACTIONS = {
-    submit: { title: "Submit for approval", done: "Submitted for approval", fields: [],
-        help: "The draft is complete and goes to the approving official." },
-    approve: { title: "Approve", done: "Approved", fields: [],
-        help: "Approval for the requesting party, within your approval limit." },
-    accept: { title: "Accept", done: "Accepted", fields: [],
-        help: "Acceptance for the supplying party." },
-    reject: { title: "Reject", done: "Rejected", fields: ["reason"],
-        help: "Refuse the request; state why." },
-    cancel: { title: "Cancel", done: "Cancelled", fields: ["reason"], optional: ["reason"],
-        help: "Withdraw the order before delivery starts." },
-    issue: { title: "Issue", done: "Issue recorded", fields: ["line", "qty"],
-        remaining: ["quantity", "issued"], help: "Quantity issued to the requesting force." },
-    receive: { title: "Receive", done: "Receipt recorded", fields: ["line", "qty"],
+    submit: { title: t("order.submitForApproval"), done: t("order.submittedForApproval"), fields: [],
+        help: t("order.theDraftIsCompleteAnd") },
+    approve: { title: t("order.approve"), done: t("order.approved"), fields: [],
+        help: t("order.approvalForTheRequestingParty") },
+    accept: { title: t("order.accept"), done: t("order.accepted"), fields: [],
+        help: t("order.acceptanceForTheSupplyingParty") },
+    reject: { title: t("order.reject"), done: t("order.rejected"), fields: ["reason"],
+        help: t("order.refuseTheRequestStateWhy") },
+    cancel: { title: t("order.cancel"), done: t("order.cancelled"), fields: ["reason"], optional: ["reason"],
+        help: t("order.withdrawTheOrderBeforeDelivery") },
+    issue: { title: t("order.issue"), done: t("order.issueRecorded"), fields: ["line", "qty"],
+        remaining: ["quantity", "issued"], help: t("order.quantityIssuedToTheRequesting") },
+    receive: { title: t("order.receive"), done: t("order.receiptRecorded"), fields: ["line", "qty"],
         remaining: ["issued", "received"],
-        help: "Quantity received (not more than issued); records the obligation." },
-    return: { title: "Return in kind", done: "Return recorded", fields: ["line", "qty"],
-        remaining: ["received", "returned"], help: "Quantity returned to the supplier." },
-    "accept-return": { title: "Accept return", done: "Return accepted", fields: ["line", "qty"],
-        remaining: ["returned", "return_accepted"], help: "Returned quantity accepted." },
-    invoice: { title: "Invoice", done: "Invoiced", fields: ["invoice-part"],
-        help: "Issue a numbered invoice for received, not yet invoiced quantities (all, or part "
-            + "of one line); it is due after the agreement's cash days." },
-    pay: { title: "Record payment", done: "Payment recorded",
+        help: t("order.quantityReceivedNotMoreThan") },
+    return: { title: t("order.returnInKind"), done: t("order.returnRecorded"), fields: ["line", "qty"],
+        remaining: ["received", "returned"], help: t("order.quantityReturnedToTheSupplier") },
+    "accept-return": { title: t("order.acceptReturn"), done: t("order.returnAccepted"), fields: ["line", "qty"],
+        remaining: ["returned", "return_accepted"], help: t("order.returnedQuantityAccepted") },
+    invoice: { title: t("order.invoice"), done: t("order.invoiced"), fields: ["invoice-part"],
+        help: t("order.issueANumberedInvoiceFor") },
+    pay: { title: t("order.recordPayment"), done: t("order.paymentRecorded"),
         fields: ["amount", "currency", "rate", "invoice"],
-        help: "A payment, applied to the oldest unpaid invoice unless one is chosen. In another "
-            + "currency, give the rate (1 unit of it = rate units of the order currency), its "
-            + "date and source." },
-    exchange: { title: "Equal-value exchange", done: "Exchange recorded", fields: ["with", "rate"],
-        help: "Match with one or more delivered exchange orders running the other way; "
-            + "across currencies, give the rate (1 unit of theirs = rate units of this "
-            + "order's currency)." },
-    dispute: { title: "Dispute", done: "Dispute recorded", fields: ["reason"],
-        help: "Put the order in dispute." },
-    close: { title: "Close", done: "Closed", fields: [], help: "Close the settled order." },
-    resolve: { title: "Resolve dispute", done: "Dispute resolved", fields: ["reason"],
-        help: "End the dispute your party raised; the order returns to where it was." },
-    "close-line": { title: "Close line short", done: "Line closed", fields: ["reason"],
-        lines: "open", help: "End a line at the quantity received; nothing more is expected." },
-    correct: { title: "Correct a quantity", done: "Correction recorded",
+        help: t("order.aPaymentAppliedToThe") },
+    exchange: { title: t("order.equalValueExchange"), done: t("order.exchangeRecorded"), fields: ["with", "rate"],
+        help: t("order.matchWithOneOrMore") },
+    dispute: { title: t("order.dispute"), done: t("order.disputeRecorded"), fields: ["reason"],
+        help: t("order.putTheOrderInDispute") },
+    close: { title: t("order.close"), done: t("order.closed"), fields: [], help: t("order.closeTheSettledOrder") },
+    resolve: { title: t("order.resolveDispute"), done: t("order.disputeResolved"), fields: ["reason"],
+        help: t("order.endTheDisputeYourParty") },
+    "close-line": { title: t("order.closeLineShort"), done: t("order.lineClosed"), fields: ["reason"],
+        lines: "open", help: t("order.endALineAtThe") },
+    correct: { title: t("order.correctAQuantity"), done: t("order.correctionRecorded"),
         fields: ["reason"], lines: "all", correct: true,
-        help: "Set a line's issued, received, returned or accepted quantity anew." },
-    "reject-return": { title: "Reject return", done: "Return rejected",
+        help: t("order.setALineSIssued") },
+    "reject-return": { title: t("order.rejectReturn"), done: t("order.returnRejected"),
         fields: ["line", "qty", "reason"], remaining: ["returned", "return_accepted"],
-        help: "Refuse part of a return; that quantity is owed again." },
-    amend: { title: "Amend draft", done: "Draft amended", fields: [], amend: true,
-        help: "Complete or change the draft: units, place, need-by date, lines added or "
-            + "removed. Only what you change is sent." },
+        help: t("order.refusePartOfAReturn") },
+    amend: { title: t("order.amendDraft"), done: t("order.draftAmended"), fields: [], amend: true,
+        help: t("order.completeOrChangeTheDraft") },
 };
 
 /* Which steps a correction may name, by the side that corrects. */
@@ -106,13 +102,13 @@ function printLinks(order) {
     const received = (order.lines || []).some((l) => compareDecimals(l.received, "0") > 0);
     const invoices = order.invoices || [];
     return h("p", { class: "print-links", test: "order-print" },
-        link(`${base}/order.pdf`, "Print order (PDF)", "print-order"),
-        received ? link(`${base}/receipt.pdf`, "Print receipt (PDF)", "print-receipt") : null,
+        link(`${base}/order.pdf`, t("order.printOrderPdf"), "print-order"),
+        received ? link(`${base}/receipt.pdf`, t("order.printReceiptPdf"), "print-receipt") : null,
         invoices.length === 1
-            ? link(`${base}/invoice.pdf`, "Print invoice (PDF)", "print-invoice") : null,
+            ? link(`${base}/invoice.pdf`, t("order.printInvoicePdf"), "print-invoice") : null,
         ...(invoices.length > 1 ? invoices.map((inv, i) => link(
             `${base}/invoice.pdf?invoice=${encodeURIComponent(inv.number)}`,
-            `Print invoice ${inv.number} (PDF)`, `print-invoice-${i + 1}`)) : []));
+            t("order.printInvoiceN", { number: inv.number }), `print-invoice-${i + 1}`)) : []));
 }
 
 /* ---- Header, lines, due dates --------------------------------------------------------- */
@@ -120,29 +116,29 @@ function printLinks(order) {
 function header(order) {
     const amount = (value) => money(value, order.currency);
     return h("div", { class: "order-header grid" },
-        h("section", { class: "panel", "aria-label": "Order" }, facts([
-            ["Agreement", order.agreement_id, "order-agreement"],
-            ["Requester", unitText(order.requester, order.requester_unit), "order-requester"],
-            ["Supplier", unitText(order.supplier, order.supplier_unit), "order-supplier"],
-            ["Activity", order.activity
+        h("section", { class: "panel", "aria-label": t("order.order") }, facts([
+            [t("order.agreement"), order.agreement_id, "order-agreement"],
+            [t("order.requester"), unitText(order.requester, order.requester_unit), "order-requester"],
+            [t("order.supplier"), unitText(order.supplier, order.supplier_unit), "order-supplier"],
+            [t("order.activity"), order.activity
                 ? `${order.activity.name} (${codeLabel(order.activity.type)})` : "",
             "order-activity"],
-            ["Settlement", methodLabel(order.method), "order-method"],
-            ["Place", order.place || "—", "order-place"],
-            ["Raised", order.created, "order-created"],
-            ["Needed by", order.need_by || "—", "order-need-by"],
-            ["Exchanged with", exchangedWith(order), "order-exchanged-with"],
-            ["Disputed by", order.state === "disputed" && order.disputed_by
+            [t("order.settlement"), methodLabel(order.method), "order-method"],
+            [t("order.place"), order.place || "—", "order-place"],
+            [t("order.raised"), order.created, "order-created"],
+            [t("order.neededBy"), order.need_by || "—", "order-need-by"],
+            [t("order.exchangedWith"), exchangedWith(order), "order-exchanged-with"],
+            [t("order.disputedBy"), order.state === "disputed" && order.disputed_by
                 ? order.disputed_by : null, "order-disputed-by"],
         ], "order-header")),
-        h("section", { class: "panel", "aria-label": "Amounts" }, facts([
-            ["Value", amount(order.value), "order-value"],
-            ["Received value", amount(order.received_value), "order-received-value"],
-            ["Settled in kind", amount(order.kind_settled), "order-kind-settled"],
-            ["Cash due", amount(order.cash_due), "order-cash-due"],
-            ["Paid", amount(order.paid), "order-paid"],
-            ["Outstanding", h("strong", {}, amount(order.outstanding)), "order-outstanding"],
-            ["Settlement due", order.due || "—", "order-due"],
+        h("section", { class: "panel", "aria-label": t("order.amounts") }, facts([
+            [t("order.value"), amount(order.value), "order-value"],
+            [t("order.receivedValue"), amount(order.received_value), "order-received-value"],
+            [t("order.settledInKind"), amount(order.kind_settled), "order-kind-settled"],
+            [t("order.cashDue"), amount(order.cash_due), "order-cash-due"],
+            [t("order.paid"), amount(order.paid), "order-paid"],
+            [t("order.outstanding"), h("strong", {}, amount(order.outstanding)), "order-outstanding"],
+            [t("order.settlementDue"), order.due || "—", "order-due"],
         ], "order-amounts")));
 }
 
@@ -151,29 +147,29 @@ function linesTable(order) {
     const cellTest = (name) => (line) => `line-${line.line}-${name}`;
     return stacked(dataTable({
         test: "order-lines",
-        caption: "Lines",
+        caption: t("order.lines"),
         rowTest: (line) => `line-row-${line.line}`,
         columns: [
             { label: "#", cell: (line) => String(line.line) },
-            { label: "Category", cell: (line) => codeLabel(line.category) },
-            { label: "Description", cell: (line) => line.description },
-            { label: "NSN / part", cell: (line) => line.nsn || "—" },
-            { label: "Unit", cell: (line) => line.unit_of_issue },
-            { label: "Ordered", numeric: true, cell: qty("quantity"), test: cellTest("ordered") },
-            { label: "Issued", numeric: true, cell: qty("issued"), test: cellTest("issued") },
-            { label: "Received", numeric: true, cell: qty("received"),
+            { label: t("order.category"), cell: (line) => codeLabel(line.category) },
+            { label: t("order.description"), cell: (line) => line.description },
+            { label: t("order.nsnPart"), cell: (line) => line.nsn || "—" },
+            { label: t("order.unit"), cell: (line) => line.unit_of_issue },
+            { label: t("order.ordered"), numeric: true, cell: qty("quantity"), test: cellTest("ordered") },
+            { label: t("order.issued"), numeric: true, cell: qty("issued"), test: cellTest("issued") },
+            { label: t("order.received"), numeric: true, cell: qty("received"),
                 test: cellTest("received") },
-            { label: "Returned", numeric: true, cell: qty("returned"),
+            { label: t("order.returned"), numeric: true, cell: qty("returned"),
                 test: cellTest("returned") },
-            { label: "Return accepted", numeric: true, cell: qty("return_accepted"),
+            { label: t("order.colReturnAccepted"), numeric: true, cell: qty("return_accepted"),
                 test: cellTest("accepted") },
-            ...(order.method === "cash" ? [{ label: "Invoiced", numeric: true,
+            ...(order.method === "cash" ? [{ label: t("order.colInvoiced"), numeric: true,
                 cell: qty("invoiced"), test: cellTest("invoiced") }] : []),
-            { label: "Closed", cell: (line) => (line.closed ? "closed short" : ""),
+            { label: t("order.colClosed"), cell: (line) => (line.closed ? t("order.closedShort") : ""),
                 test: cellTest("closed") },
-            { label: "Unit price", numeric: true,
+            { label: t("order.unitPrice"), numeric: true,
                 cell: (line) => money(line.unit_price, order.currency) },
-            { label: "Value", numeric: true, cell: (line) => money(line.value, order.currency),
+            { label: t("order.value"), numeric: true, cell: (line) => money(line.value, order.currency),
                 test: cellTest("value") },
         ],
         rows: order.lines || [],
@@ -184,25 +180,24 @@ function linesTable(order) {
 function relative(day) {
     const days = daysBetween(today(), day);
     if (days === 0) {
-        return "today";
+        return t("order.relToday");
     }
-    return days > 0 ? `in ${days} day${days === 1 ? "" : "s"}`
-        : `${-days} day${days === -1 ? "" : "s"} ago`;
+    return days > 0 ? t("order.relIn", { n: days }) : t("order.relAgo", { n: -days });
 }
 
 function dueDates(order, agreement) {
     const open = !CLOSED_STATES.has(order.state);
     const rows = [
-        ["Raised", order.created],
-        ["Needed by", order.need_by],
-        ["Delivered", order.delivered],
+        [t("order.raised"), order.created],
+        [t("order.neededBy"), order.need_by],
+        [t("order.delivered"), order.delivered],
     ];
     if (order.method === "cash" && order.delivered && !order.invoiced && agreement
         && Number.isInteger(agreement.invoice_within_days)) {
-        rows.push(["Invoice by", addDays(order.delivered, agreement.invoice_within_days)]);
+        rows.push([t("order.invoiceBy"), addDays(order.delivered, agreement.invoice_within_days)]);
     }
-    rows.push(["Invoiced", order.invoiced]);
-    rows.push(["Settlement due", order.due]);
+    rows.push([t("order.dateInvoiced"), order.invoiced]);
+    rows.push([t("order.settlementDue"), order.due]);
     const extra = order.due_dates;
     if (extra && typeof extra === "object") {
         const entries = Array.isArray(extra)
@@ -223,24 +218,24 @@ function dueDates(order, agreement) {
         open ? h("span", { class: "due-rel" }, relative(day)) : null);
     });
     return h("section", { class: "panel", test: "order-due-dates", "aria-labelledby": "dd-h" },
-        h("h2", { id: "dd-h" }, "Dates and deadlines"),
-        order.overdue ? h("p", { class: "warn-text" }, "Settlement is overdue.") : null,
-        items.length ? h("ul", { class: "due-list" }, items) : note("No dates yet."));
+        h("h2", { id: "dd-h" }, t("order.datesAndDeadlines")),
+        order.overdue ? h("p", { class: "warn-text" }, t("order.settlementIsOverdue")) : null,
+        items.length ? h("ul", { class: "due-list" }, items) : note(t("order.noDatesYet")));
 }
 
 /* ---- Timeline ------------------------------------------------------------------------- */
 
 function postingsTable(postings) {
     return dataTable({
-        caption: "Ledger postings (debit positive, credit negative)",
+        caption: t("order.ledgerPostingsDebitPositiveCredit"),
         columns: [
-            { label: "Account", cell: (p) => codeLabel(p.account) },
-            { label: "Partner", cell: (p) => p.partner || "" },
-            { label: "Line", cell: (p) => (p.line === null || p.line === undefined ? ""
+            { label: t("order.account"), cell: (p) => codeLabel(p.account) },
+            { label: t("order.partner"), cell: (p) => p.partner || "" },
+            { label: t("order.line"), cell: (p) => (p.line === null || p.line === undefined ? ""
                 : String(p.line)) },
-            { label: "Quantity", numeric: true, cell: (p) => (p.quantity ? quantity(p.quantity)
+            { label: t("order.quantity"), numeric: true, cell: (p) => (p.quantity ? quantity(p.quantity)
                 : "") },
-            { label: "Amount", numeric: true, cell: (p) => money(p.amount, p.currency) },
+            { label: t("order.amount"), numeric: true, cell: (p) => money(p.amount, p.currency) },
         ],
         rows: postings,
     });
@@ -285,20 +280,21 @@ function eventItem(order, event, index) {
             event.detail ? h("p", { class: "event-detail", test: "event-detail" }, event.detail)
                 : null,
             event.back_entered ? h("p", { class: "event-back-entered", test: "event-back-entry" },
-                `Entered on ${event.recorded_date || "—"}: ${event.backdate_reason || ""}`) : null,
+                t("order.enteredOn", { date: event.recorded_date || "—",
+                    reason: event.backdate_reason || "" })) : null,
             postings.length ? h("details", { class: "postings", test: "event-postings" },
-                h("summary", {}, `Postings (${postings.length})`), postingsTable(postings))
+                h("summary", {}, t("order.postingsN", { n: postings.length })), postingsTable(postings))
                 : null));
 }
 
 function timeline(order) {
     const events = order.events || [];
     return h("section", { class: "panel", test: "order-events", "aria-labelledby": "ev-h" },
-        h("h2", { id: "ev-h" }, "History"),
+        h("h2", { id: "ev-h" }, t("order.history")),
         events.length ? h("ol", { class: "timeline" }, events.map((e, i) => eventItem(order, e, i)))
-            : note("No events."),
+            : note(t("order.noEvents")),
         // The order's number is unique and of fixed width: the search selects this order.
-        events.some((e) => (e.postings || []).length) ? exportLinks("Export postings:",
+        events.some((e) => (e.postings || []).length) ? exportLinks(t("order.exportPostings"),
             "postings", [["csv", "CSV"], ["xlsx", "XLSX"]], { q: order.number },
             "export-order-postings") : null);
 }
@@ -314,7 +310,7 @@ function remainingLines(order, [from, to]) {
 /** The invoice form: all received, not yet invoiced quantities, or part of one line. */
 function invoicePart(order, { id, test, nodes, values, errors }) {
     const lines = remainingLines(order, ["received", "invoiced"]);
-    const lineSelect = select([{ value: "", label: "Everything received, not yet invoiced" },
+    const lineSelect = select([{ value: "", label: t("order.everythingReceivedNotYetInvoiced") },
         ...lines.map(({ line, left }) => ({ value: line.line,
             label: `${line.line}: ${line.description} (${quantity(trimZeros(left),
                 line.unit_of_issue)} to invoice)` }))], { id: id("line"), test: test("line") });
@@ -326,8 +322,8 @@ function invoicePart(order, { id, test, nodes, values, errors }) {
     };
     lineSelect.addEventListener("change", fillQty);
     fillQty();
-    nodes.push(field("Line", lineSelect, { key: "line", errors }),
-        field("Quantity", qty, { key: "qty", errors }));
+    nodes.push(field(t("order.line"), lineSelect, { key: "line", errors }),
+        field(t("order.quantity"), qty, { key: "qty", errors }));
     values.line = () => (lineSelect.value ? Number(lineSelect.value) : undefined);
     values.qty = () => (lineSelect.value ? qty.value.trim() : undefined);
 }
@@ -335,13 +331,13 @@ function invoicePart(order, { id, test, nodes, values, errors }) {
 /** Rate, its date and source: sent only when a rate is given. */
 function rateFields({ id, test, nodes, values, errors }) {
     const rate = input({ id: id("rate"), test: test("rate"), inputmode: "decimal",
-        placeholder: "e.g. 1.7750" });
+        placeholder: t("common.eg", { text: "1.7750" }) });
     const rateDate = h("input", { type: "date", id: id("rate-date"), test: test("rate-date") });
     const source = h("input", { type: "text", id: id("rate-source"), test: test("rate-source"),
         maxlength: 255 });
-    nodes.push(field("Rate (other currency only)", rate, { key: "rate", errors }),
-        field("Rate date", rateDate, { key: "rate_date", errors }),
-        field("Rate source", source, { key: "rate_source", errors }));
+    nodes.push(field(t("order.rateOtherCurrencyOnly"), rate, { key: "rate", errors }),
+        field(t("order.rateDate"), rateDate, { key: "rate_date", errors }),
+        field(t("order.rateSource"), source, { key: "rate_source", errors }));
     values.rate = () => rate.value.trim() || undefined;
     values.rate_date = () => (rate.value.trim() ? rateDate.value || "" : undefined);
     values.rate_source = () => (rate.value.trim() ? source.value.trim() : undefined);
@@ -365,8 +361,8 @@ function controls(step, spec, order, ctx, errors) {
         };
         lineSelect.addEventListener("change", fillQty);
         fillQty();
-        nodes.push(field("Line", lineSelect, { key: "line", errors }),
-            field("Quantity", qty, { key: "qty", errors }));
+        nodes.push(field(t("order.line"), lineSelect, { key: "line", errors }),
+            field(t("order.quantity"), qty, { key: "qty", errors }));
         values.line = () => Number(lineSelect.value);
         values.qty = () => qty.value.trim();
     }
@@ -382,7 +378,7 @@ function controls(step, spec, order, ctx, errors) {
         // One line, as the API and the records hold every text (no field is multi-line).
         const reason = h("input", { id: id("reason"), test: test("reason"), type: "text",
             maxlength: 255 });
-        nodes.push(field(optional ? "Reason (optional)" : "Reason", reason,
+        nodes.push(field(optional ? "Reason (optional)" : t("order.reason"), reason,
             { key: "reason", errors, wide: true }));
         values.reason = () => reason.value.trim() || (optional ? undefined : "");
     }
@@ -394,8 +390,8 @@ function controls(step, spec, order, ctx, errors) {
             ...(ctx.agreement ? ctx.agreement.currencies.map((c) => c.code) : [])])];
         const currency = select(codes, { value: order.currency, id: id("currency"),
             test: test("currency") });
-        nodes.push(field("Amount", amount, { key: "amount", errors }),
-            field("Currency", currency, { key: "currency", errors }));
+        nodes.push(field(t("order.amount"), amount, { key: "amount", errors }),
+            field(t("order.currency"), currency, { key: "currency", errors }));
         values.amount = () => amount.value.trim();
         values.currency = () => currency.value;
     }
@@ -407,24 +403,24 @@ function controls(step, spec, order, ctx, errors) {
     }
     if (spec.fields.includes("invoice") && (order.invoices || []).length) {
         const unpaid = order.invoices.filter((inv) => compareDecimals(inv.open, "0") > 0);
-        const which = select([{ value: "", label: "Oldest unpaid first" },
+        const which = select([{ value: "", label: t("order.oldestUnpaidFirst") },
             ...unpaid.map((inv) => ({ value: inv.number,
                 label: `${inv.number} (${money(inv.open, order.currency)} open, due ${inv.due})` }))],
         { id: id("invoice"), test: test("invoice") });
-        nodes.push(field("Invoice", which, { key: "invoice", errors }));
+        nodes.push(field(t("order.invoice"), which, { key: "invoice", errors }));
         values.invoice = () => which.value || undefined;
     }
     if (spec.fields.includes("rate")) {
         rateFields({ id, test, nodes, values, errors });
     }
     const day = h("input", { type: "date", id: id("date"), test: test("date") });
-    nodes.push(field("Date (default today)", day, { key: "date", errors }));
+    nodes.push(field(t("order.dateDefaultToday"), day, { key: "date", errors }));
     values.date = () => day.value || undefined;
     // A step dated more than the agreement's backdate_days ago needs a reason (API.md "Dates").
     const backdate = h("input", { type: "text", id: id("backdate-reason"), maxlength: 255,
         test: test("backdate-reason") });
-    nodes.push(field("Back-entry reason (optional)", backdate, { key: "backdate_reason", errors,
-        hint: "Needed when the date is more than the agreement's back-entry days ago." }));
+    nodes.push(field(t("order.backEntryReasonOptional"), backdate, { key: "backdate_reason", errors,
+        hint: t("order.neededWhenTheDateIs") }));
     values.backdate_reason = () => backdate.value.trim() || undefined;
     const body = () => Object.fromEntries(Object.entries(values)
         .map(([k, read]) => [k, read()]).filter(([, v]) => v !== undefined));
@@ -440,7 +436,7 @@ function extraControls(step, spec, order, ctx, errors, nodes, values) {
     const lineSelect = select(lines.map((line) => ({ value: line.line,
         label: `${line.line}: ${line.description} (${quantity(line.received || "0",
             line.unit_of_issue)} received)` })), { id: id("line"), test: test("line") });
-    nodes.push(field("Line", lineSelect, { key: "line", errors }));
+    nodes.push(field(t("order.line"), lineSelect, { key: "line", errors }));
     values.line = () => Number(lineSelect.value);
     if (!spec.correct) {
         return;
@@ -457,9 +453,9 @@ function extraControls(step, spec, order, ctx, errors, nodes, values) {
     lineSelect.addEventListener("change", fill);
     which.addEventListener("change", fill);
     fill();
-    nodes.push(field("Step corrected", which, { key: "corrected_step", errors }),
-        field("Quantity in all", qty, { key: "qty", errors,
-            hint: "The step's whole quantity on the line, as it should read." }));
+    nodes.push(field(t("order.stepCorrected"), which, { key: "corrected_step", errors }),
+        field(t("order.quantityInAll"), qty, { key: "qty", errors,
+            hint: t("order.theStepSWholeQuantity") }));
     values.corrected_step = () => which.value;
     values.qty = () => qty.value.trim();
 }
@@ -498,8 +494,7 @@ function actionForm(step, ctx) {
                 + `${stateLabel(result.data.state).toLowerCase()}.`);
         } catch (error) {
             if (error.status === 412 || error.status === 428) {
-                ctx.reload("The order changed since this page was loaded; it has been "
-                    + "reloaded. Check it and try again.");
+                ctx.reload(t("order.theOrderChangedSinceThis"));
             } else if (error.status !== 401) {
                 errors.show(error);
             }
@@ -512,10 +507,10 @@ function actionsPanel(ctx) {
     const steps = availableSteps(ctx.user, ctx.order);
     const forms = steps.map((step) => actionForm(step, ctx)).filter(Boolean);
     return h("section", { class: "panel", test: "order-actions", "aria-labelledby": "ac-h" },
-        h("h2", { id: "ac-h" }, "Actions"),
+        h("h2", { id: "ac-h" }, t("order.actions")),
         forms.length ? h("div", { class: "actions" }, forms)
-            : note(`No step is open to you (${ctx.user.role}) on this order in state `
-                + `${stateLabel(ctx.order.state).toLowerCase()}.`, "actions-none"));
+            : note(t("order.noStep", { role: roleLabel(ctx.user.role),
+                state: stateLabel(ctx.order.state).toLowerCase() }), "actions-none"));
 }
 
 /* ---- Screen --------------------------------------------------------------------------- */
@@ -551,19 +546,19 @@ export async function renderOrder(main, user, number) {
         message.className = `message ${text ? kind : ""}`.trim();
         main.replaceChildren(h("div", { class: "order", test: "view-order" },
             h("p", { class: "crumbs" }, h("a", { href: "#/orders", test: "back-orders" },
-                "← Orders")),
+                t("order.orders"))),
             h("div", { class: "title-row" },
                 h("h1", { tabindex: "-1", test: "order-number" }, order.number),
                 stateBadge(order.state, "order-state"),
-                order.overdue ? tag("Overdue", "warn", "order-overdue") : null,
-                order.converted ? tag("Converted to cash", "", "order-converted") : null,
-                late ? tag(`${late} back-entered step${late === 1 ? "" : "s"}`, "warn",
+                order.overdue ? tag(t("order.overdue"), "warn", "order-overdue") : null,
+                order.converted ? tag(t("order.convertedToCash"), "", "order-converted") : null,
+                late ? tag(t("order.backEnteredSteps", { n: late }), "warn",
                     "order-back-entered") : null),
             printLinks(order),
             message,
             disputeNote(order),
             header(order),
-            h("section", { class: "panel", "aria-label": "Lines" }, linesTable(order)),
+            h("section", { class: "panel", "aria-label": t("order.lines") }, linesTable(order)),
             documentsPanel(order, ctx.user),
             (order.invoices || []).length ? invoicesPanel(order) : null,
             paymentsPanel(order),
@@ -586,14 +581,14 @@ export async function renderOrder(main, user, number) {
         await draw(text);
     };
 
-    main.replaceChildren(note("Loading order…", "loading"));
+    main.replaceChildren(note(t("order.loadingOrder"), "loading"));
     try {
         await ctx.reload("");
     } catch (error) {
         if (error.status !== 401) {
             main.replaceChildren(h("h1", { tabindex: "-1" }, number),
                 h("p", { class: "form-error", role: "alert", test: "order-error" },
-                    error.status === 404 ? "This order does not exist or is not visible to you."
+                    error.status === 404 ? t("order.thisOrderDoesNotExist")
                         : error.detail));
         }
     }

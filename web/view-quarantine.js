@@ -10,13 +10,14 @@ import { busy, field, FormErrors, input } from "./forms.js";
 import { csvLink } from "./export-links.js";
 import { groupDigits } from "./format.js";
 import { canResolveQuarantine, canSeePartners } from "./roles.js";
+import { t } from "./i18n.js";
 
 const LIMIT = 500; // The most GET /api/quarantine answers.
 
 const STATUS = {
-    open: { label: "Open", kind: "warn" },
-    applied: { label: "Applied", kind: "" },
-    dropped: { label: "Dropped", kind: "" },
+    open: { label: t("quarantine.open"), kind: "warn" },
+    applied: { label: t("quarantine.applied"), kind: "" },
+    dropped: { label: t("quarantine.dropped"), kind: "" },
 };
 
 /** "2026-11-23T09:08:33Z" -> "2026-11-23 09:08 UTC". */
@@ -27,8 +28,8 @@ function moment(text) {
 
 /** What was refused, in words: "Record no. 3 of JP" or "Batch from no. 1 of JP". */
 function what(q) {
-    return `${q.what === "batch" ? "Batch from" : "Record"} no. ${groupDigits(String(q.seq))}`
-        + ` of ${q.peer || "an unknown sender"}`;
+    return t(q.what === "batch" ? "quarantine.batchOf" : "quarantine.recordOf",
+        { n: groupDigits(String(q.seq)), peer: q.peer || t("quarantine.unknownSender") });
 }
 
 /** The last decision: "Dropped by PO Sharma: a replay" or "Retry refused by ...". */
@@ -37,36 +38,36 @@ function decision(q) {
     if (!d) {
         return "—";
     }
-    const verb = { applied: "Applied", dropped: "Dropped", refused: "Retry refused" }[d.outcome]
+    const verb = { applied: t("quarantine.applied"), dropped: t("quarantine.dropped"), refused: t("quarantine.retryRefused") }[d.outcome]
         || d.outcome;
     return `${verb} by ${d.by} (${moment(d.at)}): ${d.reason}`;
 }
 
 function columns() {
     return [
-        { label: "No.", numeric: true, test: (q) => `quarantine-id-${q.id}`, cell: (q) => q.id },
-        { label: "When", nowrap: true, cell: (q) => moment(q.at) },
-        { label: "What", cell: (q) => [what(q), q.via === "bundle" ? " (bundle file)" : ""] },
-        { label: "Order", nowrap: true, cell: (q) => q.order || "—" },
-        { label: "Status", test: (q) => `quarantine-status-${q.id}`,
+        { label: t("quarantine.no"), numeric: true, test: (q) => `quarantine-id-${q.id}`, cell: (q) => q.id },
+        { label: t("quarantine.when"), nowrap: true, cell: (q) => moment(q.at) },
+        { label: t("quarantine.what"), cell: (q) => [what(q), q.via === "bundle" ? " (bundle file)" : ""] },
+        { label: t("quarantine.order"), nowrap: true, cell: (q) => q.order || "—" },
+        { label: t("quarantine.status"), test: (q) => `quarantine-status-${q.id}`,
             cell: (q) => tag((STATUS[q.status] || { label: q.status }).label,
                 (STATUS[q.status] || {}).kind || "") },
-        { label: "Reason", test: (q) => `quarantine-reason-${q.id}`, cell: (q) => q.reason },
-        { label: "Decision", test: (q) => `quarantine-decision-${q.id}`, cell: decision },
+        { label: t("quarantine.reason"), test: (q) => `quarantine-reason-${q.id}`, cell: (q) => q.reason },
+        { label: t("quarantine.decision"), test: (q) => `quarantine-decision-${q.id}`, cell: decision },
     ];
 }
 
 function entriesTable(items, all) {
     if (items.length === 0) {
-        return note(all ? "Nothing was ever refused from partner nodes."
-            : "Nothing open: every refused record and batch has been decided on.",
+        return note(all ? t("quarantine.nothingWasEverRefusedFrom")
+            : t("quarantine.nothingOpenEveryRefusedRecord"),
         "quarantine-empty");
     }
     const cols = columns();
     const table = dataTable({ columns: cols, rows: items, test: "quarantine-table",
         rowTest: (q) => `quarantine-entry-${q.id}`,
-        caption: all ? "Every refused record and batch, newest first"
-            : "Refused records and batches still open, newest first" });
+        caption: all ? t("quarantine.everyRefusedRecordAndBatch")
+            : t("quarantine.refusedRecordsAndBatchesStill") });
     table.classList.add("tall");
     // Each cell names its column, for the cards a phone shows (style.css).
     table.querySelectorAll("tbody tr").forEach((row) => [...row.children].forEach((cell, i) => {
@@ -80,21 +81,21 @@ function resolveForm(user, onDone) {
     const errors = new FormErrors();
     const entry = select([], { test: "resolve-entry", name: "id" });
     const action = select([
-        { value: "retry", label: "Retry: take it in again through the checks of sync" },
-        { value: "drop", label: "Drop: close it unapplied (kept for audit)" },
+        { value: "retry", label: t("quarantine.retryTakeItInAgain") },
+        { value: "drop", label: t("quarantine.dropCloseItUnappliedKept") },
     ], { test: "resolve-action", name: "action" });
     const by = input({ name: "by", test: "resolve-by", maxlength: 95,
         value: user.display_name || "" });
     const reason = input({ name: "reason", test: "resolve-reason", maxlength: 255 });
     const button = h("button", { type: "submit", class: "primary", test: "resolve-submit" },
-        "Decide");
+        t("quarantine.decide"));
     const result = h("p", { class: "message ok", test: "resolve-result", role: "status",
         hidden: true });
     const form = h("form", { class: "form", test: "resolve-form" }, errors.top,
-        field("Entry", entry, { key: "id", errors }),
-        field("Decision", action, { key: "action", errors }),
-        field("Programme officer", by, { key: "by", errors, hint: "who decides" }),
-        field("Reason", reason, { key: "reason", errors, wide: true,
+        field(t("quarantine.entry"), entry, { key: "id", errors }),
+        field(t("quarantine.decision"), action, { key: "action", errors }),
+        field(t("quarantine.programmeOfficer"), by, { key: "by", errors, hint: t("quarantine.whoDecides") }),
+        field(t("quarantine.reason"), reason, { key: "reason", errors, wide: true,
             hint: "why: for the audit log" }),
         button);
     form.addEventListener("submit", async (event) => {
@@ -105,7 +106,7 @@ function resolveForm(user, onDone) {
             try {
                 const { data } = await post(`/api/quarantine/${encodeURIComponent(entry.value)}`
                     + "/resolve", { action: action.value, by: by.value, reason: reason.value });
-                result.textContent = `Entry no. ${data.id}: ${data.status}.`;
+                result.textContent = t("quarantine.entryResult", { id: data.id, status: data.status });
                 result.hidden = false;
                 reason.value = "";
             } catch (error) {
@@ -122,7 +123,8 @@ function resolveForm(user, onDone) {
             const open = items.filter((q) => q.status === "open");
             const chosen = entry.value;
             replace(entry, ...open.map((q) => h("option", { value: String(q.id) },
-                `No. ${q.id}: ${what(q)}${q.order ? `, order ${q.order}` : ""}`)));
+                t("quarantine.entryOption", { id: q.id, what: what(q) })
+                + (q.order ? t("quarantine.entryOrder", { order: q.order }) : ""))));
             if (open.some((q) => String(q.id) === chosen)) {
                 entry.value = chosen;
             }
@@ -134,12 +136,11 @@ function resolveForm(user, onDone) {
 export async function renderQuarantine(main, user) {
     if (!canSeePartners(user)) {
         replace(main, h("div", { test: "view-quarantine" }, h("h1", { tabindex: "-1" },
-            "Quarantine"), note("The quarantine is shown to programme officers and auditors "
-            + "only.", "quarantine-denied")));
+            t("quarantine.quarantine")), note(t("quarantine.theQuarantineIsShownTo"), "quarantine-denied")));
         return;
     }
     const all = h("input", { type: "checkbox", test: "quarantine-all", id: "quarantine-all" });
-    const list = h("div", { test: "quarantine-list" }, note("Loading…", "loading"));
+    const list = h("div", { test: "quarantine-list" }, note(t("quarantine.loading"), "loading"));
     const decide = canResolveQuarantine(user) ? resolveForm(user, () => load()) : null;
     const load = async () => {
         try {
@@ -160,16 +161,12 @@ export async function renderQuarantine(main, user) {
     };
     all.addEventListener("change", load);
     replace(main, h("div", { class: "quarantine", test: "view-quarantine" },
-        h("h1", { tabindex: "-1" }, "Quarantine"),
-        h("p", { class: "lead" }, "Records and batches from partner nodes that this node "
-            + "refused, with the reason. Nothing in them was applied unless a retry took it in."),
-        panel("Refused input", "quarantine-entries",
+        h("h1", { tabindex: "-1" }, t("quarantine.quarantine")),
+        h("p", { class: "lead" }, t("quarantine.recordsAndBatchesFromPartner")),
+        panel(t("quarantine.refusedInput"), "quarantine-entries",
             h("div", { class: "form" }, h("div", { class: "field check" }, all,
-                h("label", { for: "quarantine-all" }, "Show decided ones too"))), list),
-        decide ? panel("Decide on an entry", "quarantine-resolve",
-            h("p", { class: "hint" }, "Retry once the cause is fixed (the agreement, unit or "
-                + "grant it named has arrived); an order's records oldest first. A retry "
-                + "still refused stays open with the new reason. This node's decision alone: "
-                + "it is audited and not sent to the partner."), decide.element) : null));
+                h("label", { for: "quarantine-all" }, t("quarantine.showDecidedOnesToo")))), list),
+        decide ? panel(t("quarantine.decideOnAnEntry"), "quarantine-resolve",
+            h("p", { class: "hint" }, t("quarantine.retryOnceTheCauseIs")), decide.element) : null));
     await load();
 }

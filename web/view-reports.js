@@ -10,6 +10,7 @@ import { dataTable, h, note, panel, replace, select, stacked } from "./dom.js";
 import { busy, field, input } from "./forms.js";
 import { nations } from "./reference.js";
 import { canSeeBalance } from "./roles.js";
+import { t } from "./i18n.js";
 
 const today = () => new Date().toISOString().slice(0, 10);
 const dash = (value) => (value === null || value === undefined || value === "" ? "—"
@@ -19,51 +20,51 @@ const dash = (value) => (value === null || value === undefined || value === "" ?
  * label, numeric). */
 const REPORTS = {
     statement: {
-        label: "Statement of account",
-        params: [["partner", "Partner", "partner"], ["from", "From", "date", () => `${today()
-            .slice(0, 4)}-01-01`], ["to", "To", "date", today], ["currency", "Currency (optional)",
+        label: t("reports.statementOfAccount"),
+        params: [["partner", t("reports.partner"), "partner"], ["from", t("reports.from"), "date", () => `${today()
+            .slice(0, 4)}-01-01`], ["to", t("reports.to"), "date", today], ["currency", t("reports.currencyOptional"),
             "text"]],
-        columns: [["currency", "Currency"], ["section", "Cash or kind"], ["line", "Line"],
-            ["date", "Date"], ["order", "Order"], ["invoice", "Invoice"], ["step", "Step"],
-            ["account", "Account"], ["amount", "Amount", true], ["balance", "Balance", true]],
+        columns: [["currency", t("reports.currency")], ["section", t("reports.cashOrKind")], ["line", t("reports.line")],
+            ["date", t("reports.date")], ["order", t("reports.order")], ["invoice", t("reports.invoice")], ["step", t("reports.step")],
+            ["account", t("reports.account")], ["amount", t("reports.amount"), true], ["balance", t("reports.balance"), true]],
     },
     open: {
-        label: "Open orders",
-        params: [["as_of", "As of", "date", today]],
-        columns: [["number", "Order"], ["state", "State"], ["method", "Method"],
-            ["partner", "Partner"], ["currency", "Currency"], ["value", "Value", true],
-            ["outstanding", "Outstanding", true], ["created", "Raised"],
-            ["age_days", "Age (days)", true], ["bucket", "Bucket"]],
-        totals: [["state", "State"], ["currency", "Currency"], ["orders", "Orders", true],
-            ["value", "Value", true], ["outstanding", "Outstanding", true]],
+        label: t("reports.openOrders"),
+        params: [["as_of", t("reports.asOf"), "date", today]],
+        columns: [["number", t("reports.order")], ["state", t("reports.state")], ["method", t("reports.method")],
+            ["partner", t("reports.partner")], ["currency", t("reports.currency")], ["value", t("reports.value"), true],
+            ["outstanding", t("reports.outstanding"), true], ["created", t("reports.raised")],
+            ["age_days", t("reports.ageDays"), true], ["bucket", t("reports.bucket")]],
+        totals: [["state", t("reports.state")], ["currency", t("reports.currency")], ["orders", t("reports.orders"), true],
+            ["value", t("reports.value"), true], ["outstanding", t("reports.outstanding"), true]],
     },
     unliquidated: {
-        label: "Unliquidated obligations",
-        params: [["partner", "Partner (optional)", "partner", null, "Any"]],
-        columns: [["partner", "Partner"], ["way", "Way"], ["currency", "Currency"],
-            ["method", "Method"], ["orders", "Orders", true],
-            ["outstanding", "Outstanding", true]],
+        label: t("reports.unliquidatedObligations"),
+        params: [["partner", t("reports.partnerOptional"), "partner", null, t("reports.any")]],
+        columns: [["partner", t("reports.partner")], ["way", t("reports.way")], ["currency", t("reports.currency")],
+            ["method", t("reports.method")], ["orders", t("reports.orders"), true],
+            ["outstanding", t("reports.outstanding"), true]],
     },
     "by-method": {
-        label: "Settlement by method",
+        label: t("reports.settlementByMethod"),
         params: [],
-        columns: [["method", "Method"], ["currency", "Currency"], ["orders", "Orders", true],
-            ["value", "Value", true], ["settled_orders", "Settled", true],
-            ["settled_value", "Settled value", true], ["settled_percent", "Settled %", true],
-            ["average_days", "Average days to settle", true]],
+        columns: [["method", t("reports.method")], ["currency", t("reports.currency")], ["orders", t("reports.orders"), true],
+            ["value", t("reports.value"), true], ["settled_orders", t("reports.settled"), true],
+            ["settled_value", t("reports.settledValue"), true], ["settled_percent", t("reports.settled2"), true],
+            ["average_days", t("reports.averageDaysToSettle"), true]],
     },
     yearly: {
-        label: "Yearly summary",
-        params: [["year", "Year", "year", () => today().slice(0, 4)]],
-        columns: [["agreement", "Agreement"], ["activity", "Activity"], ["category", "Category"],
-            ["way", "Way"], ["partner", "Partner"], ["currency", "Currency"],
-            ["orders", "Orders", true], ["value", "Value", true]],
+        label: t("reports.yearlySummary"),
+        params: [["year", t("reports.year"), "year", () => today().slice(0, 4)]],
+        columns: [["agreement", t("reports.agreement")], ["activity", t("reports.activity")], ["category", t("reports.category")],
+            ["way", t("reports.way")], ["partner", t("reports.partner")], ["currency", t("reports.currency")],
+            ["orders", t("reports.orders"), true], ["value", t("reports.value"), true]],
     },
     missing: {
-        label: "Orders missing data or documents",
-        params: [["as_of", "As of", "date", today]],
-        columns: [["number", "Order"], ["state", "State"], ["check", "Check"],
-            ["detail", "Detail"]],
+        label: t("reports.ordersMissingDataOrDocuments"),
+        params: [["as_of", t("reports.asOf"), "date", today]],
+        columns: [["number", t("reports.order")], ["state", t("reports.state")], ["check", t("reports.check")],
+            ["detail", t("reports.detail")]],
     },
 };
 
@@ -77,7 +78,7 @@ function paramControl([name, , type, initial, placeholder], parties) {
     const value = initial ? initial() : "";
     const test = `report-param-${name}`;
     if (type === "partner") {
-        return select(parties, { placeholder: placeholder || "Choose…", value, test, name });
+        return select(parties, { placeholder: placeholder || t("reports.choose"), value, test, name });
     }
     if (type === "date") {
         return input({ type: "date", value, test, name });
@@ -105,16 +106,16 @@ async function show(target, link, name, controls) {
     const query = queryOf(controls);
     link.href = `/api/reports/${name}?${new URLSearchParams({ ...query, format: "csv" })}`;
     link.hidden = false;
-    replace(target, note("Loading…", "report-loading"));
+    replace(target, note(t("reports.loading"), "report-loading"));
     try {
         const data = await getPages(`/api/reports/${name}`, query);
-        const parts = [data.items.length === 0 ? note("Nothing to report.", "report-empty")
+        const parts = [data.items.length === 0 ? note(t("reports.nothingToReport"), "report-empty")
             : stacked(dataTable({ columns: columnsOf(report.columns), rows: data.items,
                 test: "report-table", rowTest: (row, i) => `report-row-${i}`,
                 caption: report.label }))];
         if (report.totals && Array.isArray(data.totals)) {
             parts.push(stacked(dataTable({ columns: columnsOf(report.totals), rows: data.totals,
-                test: "report-totals", caption: "Totals by state" })));
+                test: "report-totals", caption: t("reports.totalsByState") })));
         }
         replace(target, ...parts);
     } catch (error) {
@@ -125,7 +126,7 @@ async function show(target, link, name, controls) {
 
 export async function renderReports(el, user, query = {}) {
     if (!canSeeBalance(user)) {
-        replace(el, h("h1", {}, "Reports"), note("Your role does not see the reports.",
+        replace(el, h("h1", {}, t("reports.reports")), note(t("reports.yourRoleDoesNotSee"),
             "reports-forbidden"));
         return;
     }
@@ -137,9 +138,9 @@ export async function renderReports(el, user, query = {}) {
     const paramBox = h("div", { class: "action-fields", test: "report-params" });
     const table = h("div", { test: "report-result" });
     const link = h("a", { class: "button", test: "report-csv", hidden: true, download: "" },
-        "Download CSV");
+        t("reports.downloadCsv"));
     const button = h("button", { type: "submit", class: "primary", test: "report-show" },
-        "Show");
+        t("reports.show"));
     let controls = {};
     const fill = () => {
         const report = REPORTS[choice.value];
@@ -155,13 +156,13 @@ export async function renderReports(el, user, query = {}) {
     choice.addEventListener("change", fill);
     fill();
     const form = h("form", { class: "form", test: "report-form", novalidate: true },
-        field("Report", choice, { key: "report" }), paramBox,
+        field(t("reports.report"), choice, { key: "report" }), paramBox,
         h("div", { class: "form-actions" }, button, link));
     form.addEventListener("submit", async (event) => {
         event.preventDefault();
         await busy(button, () => show(table, link, choice.value, controls));
     });
-    replace(el, h("h1", {}, "Reports"), panel("Report", "reports", form, table));
+    replace(el, h("h1", {}, t("reports.reports")), panel(t("reports.report"), "reports", form, table));
     if (query.report) {
         await show(table, link, choice.value, controls);
     }

@@ -8,15 +8,16 @@ import { dataTable, facts, h, note, orderLink, replace, tag } from "./dom.js";
 import { busy } from "./forms.js";
 import { groupDigits, stateLabel, trimZeros } from "./format.js";
 import { canSeePartners, canSync } from "./roles.js";
+import { t } from "./i18n.js";
 
 const QUARANTINE_LIMITS = [100, 500]; // Shown first; the most the API answers.
 
 const KINDS = {
-    missing_here: { label: "Missing here", kind: "warn" },
-    missing_there: { label: "Missing there", kind: "warn" },
-    differs: { label: "Differs", kind: "bad" },
-    balance: { label: "Balance", kind: "bad" },
-    in_transit: { label: "In transit", kind: "warn" },
+    missing_here: { label: t("sync.missingHere"), kind: "warn" },
+    missing_there: { label: t("sync.missingThere"), kind: "warn" },
+    differs: { label: t("sync.differs"), kind: "bad" },
+    balance: { label: t("sync.balance"), kind: "bad" },
+    in_transit: { label: t("sync.inTransit"), kind: "warn" },
 };
 
 /** "2026-11-23T09:08:33Z" -> "2026-11-23 09:08:33 UTC"; null -> "never". */
@@ -30,7 +31,8 @@ function moment(text) {
 
 /** How far one side holds the other's records: "through no. 413" or "none yet". */
 function cursor(seq) {
-    return Number(seq) > 0 ? `through no. ${groupDigits(String(seq))}` : "none yet";
+    return Number(seq) > 0 ? t("sync.through", { n: groupDigits(String(seq)) })
+        : t("sync.noneYet");
 }
 
 /** "SHA256:13c1 30cd ... 9aae" on two lines of four groups, each kept whole. */
@@ -45,7 +47,7 @@ const plural = (n, one, many = `${one}s`) => `${groupDigits(String(n))} ${n === 
 /** A problem of a call to the partner, in words. */
 function partnerError(party, error) {
     if (error.status === 502) {
-        return `The node of ${party} could not be reached: ${error.detail}`;
+        return t("sync.unreachable", { party, detail: error.detail });
     }
     return error.detail || String(error);
 }
@@ -54,42 +56,41 @@ function partnerError(party, error) {
 
 function peerColumns(user, actions) {
     return [
-        { label: "Partner", cell: (p) => h("strong", {}, p.party) },
-        { label: "Address", test: (p) => `peer-url-${p.party}`,
+        { label: t("sync.partner"), cell: (p) => h("strong", {}, p.party) },
+        { label: t("sync.address"), test: (p) => `peer-url-${p.party}`,
             cell: (p) => p.url || h("span", { class: "muted" }, "none (bundle files only)") },
-        { label: "Key fingerprint", test: (p) => `peer-fingerprint-${p.party}`,
+        { label: t("sync.keyFingerprint"), test: (p) => `peer-fingerprint-${p.party}`,
             cell: (p) => fingerprint(p.fingerprint) },
-        { label: "Its records held here", nowrap: true, test: (p) => `peer-received-${p.party}`,
+        { label: t("sync.itsRecordsHeldHere"), nowrap: true, test: (p) => `peer-received-${p.party}`,
             cell: (p) => cursor(p.received_through) },
-        { label: "Our records held there", nowrap: true, test: (p) => `peer-acked-${p.party}`,
+        { label: t("sync.ourRecordsHeldThere"), nowrap: true, test: (p) => `peer-acked-${p.party}`,
             cell: (p) => cursor(p.acked_through) },
-        { label: "Last sync", nowrap: true, test: (p) => `peer-last-sync-${p.party}`,
+        { label: t("sync.lastSync"), nowrap: true, test: (p) => `peer-last-sync-${p.party}`,
             cell: (p) => moment(p.last_sync) },
-        { label: "Actions", cell: (p) => h("div", { class: "row-actions" },
+        { label: t("sync.actions"), cell: (p) => h("div", { class: "row-actions" },
             h("button", { type: "button", test: `reconcile-${p.party}`,
-                "aria-label": `Reconcile with ${p.party}`,
+                "aria-label": t("sync.reconcileWith", { party: p.party }),
                 on: { click: (event) => actions.reconcile(p.party, event.currentTarget) } },
-            "Reconcile"),
+            t("sync.reconcile")),
             h("button", { type: "button", test: `reconcile-offline-${p.party}`,
-                "aria-label": `Reconcile offline with ${p.party}, against its last bundle`,
+                "aria-label": t("sync.reconcileOfflineWith", { party: p.party }),
                 on: { click: (event) => actions.reconcile(p.party, event.currentTarget, true) } },
-            "Reconcile offline"),
+            t("sync.reconcileOffline")),
             canSync(user) ? h("button", { type: "button", class: "primary", test: `sync-${p.party}`,
-                "aria-label": `Sync now with ${p.party}`, disabled: !p.url,
+                "aria-label": t("sync.syncWith", { party: p.party }), disabled: !p.url,
                 on: { click: (event) => actions.sync(p.party, event.currentTarget) } },
-            "Sync now") : null) },
+            t("sync.syncNow")) : null) },
     ];
 }
 
 function peersTable(data, user, actions) {
-    const nation = data.nation ? ` of ${data.nation}` : "";
+    const nation = data.nation ? t("sync.ofNation", { nation: data.nation }) : "";
     const peers = itemsOf(data);
     if (peers.length === 0) {
-        return note("This node has no partner node yet. On the node's machine the programme "
-            + "officer adds one with: acsa peer add --party CC --url URL --key HEX", "peers-empty");
+        return note(t("sync.thisNodeHasNoPartner"), "peers-empty");
     }
     return dataTable({ columns: peerColumns(user, actions), rows: peers, test: "peers-table",
-        caption: `Partner nodes${nation}`, rowTest: (p) => `peer-row-${p.party}` });
+        caption: t("sync.partnerNodesOf", { nation }), rowTest: (p) => `peer-row-${p.party}` });
 }
 
 /* ---- Sync report --------------------------------------------------------------------------- */
@@ -122,9 +123,9 @@ function syncReport(party, r) {
                 "sync-sent-quarantined"],
             [`Received from ${party}`, `${plural(r.received, "record")} in `
                 + `${plural(r.batches_received, "batch", "batches")}`, "sync-received"],
-            ["Already held here", groupDigits(String(r.received_duplicates)),
+            [t("sync.alreadyHeldHere"), groupDigits(String(r.received_duplicates)),
                 "sync-received-duplicates"],
-            ["Refused here", groupDigits(String(r.received_quarantined)),
+            [t("sync.refusedHere"), groupDigits(String(r.received_quarantined)),
                 "sync-received-quarantined"],
             [`${party} holds our records`, cursor(r.acked_through), "sync-acked-through"],
             [`We hold ${party}'s records`, cursor(r.received_through), "sync-received-through"],
@@ -216,12 +217,12 @@ function reconcileReport(data) {
         caption: `Disagreements with ${data.peer}: ${plural(items.length, "row")}`,
         rowTest: () => "reconcile-row",
         columns: [
-            { label: "Kind", test: () => "reconcile-kind", cell: (r) => tag(
+            { label: t("sync.kind"), test: () => "reconcile-kind", cell: (r) => tag(
                 (KINDS[r.kind] || { label: r.kind }).label, (KINDS[r.kind] || {}).kind || "") },
-            { label: "Order", nowrap: true, test: () => "reconcile-order",
+            { label: t("sync.order"), nowrap: true, test: () => "reconcile-order",
                 cell: (r) => (!r.order ? "—"
                     : r.kind === "missing_here" ? r.order : orderLink(r.order)) },
-            { label: "Field", test: () => "reconcile-field", cell: (r) => fieldLabel(r.field) },
+            { label: t("sync.field"), test: () => "reconcile-field", cell: (r) => fieldLabel(r.field) },
             { label: `Here (${data.nation})`, test: () => "reconcile-ours",
                 cell: (r) => fieldValue(r.field, r.ours) },
             { label: `There (${data.peer})`, test: () => "reconcile-theirs",
@@ -241,24 +242,24 @@ function reconcileReport(data) {
 function quarantineTable(data, limit, more) {
     const items = itemsOf(data);
     if (items.length === 0) {
-        return note("Nothing refused: every record and batch from partners was taken in.",
+        return note(t("sync.nothingRefusedEveryRecordAnd"),
             "quarantine-empty");
     }
     const longest = QUARANTINE_LIMITS.at(-1);
     const table = dataTable({
         test: "quarantine-table",
-        caption: "Refused records and batches, newest first",
+        caption: t("sync.refusedRecordsAndBatchesNewest"),
         rowTest: () => "quarantine-row",
         columns: [
-            { label: "When", nowrap: true, cell: (q) => moment(q.at) },
-            { label: "From", cell: (q) => q.peer },
-            { label: "Via", cell: (q) => (q.via === "bundle" ? "Bundle file" : "Sync") },
-            { label: "What", nowrap: true, test: () => "quarantine-what",
-                cell: (q) => (q.what === "snapshot" ? "Snapshot of a bundle"
-                    : `${q.what === "batch" ? "Batch" : "Record"} no. ${q.seq}`) },
-            { label: "Order", nowrap: true, cell: (q) => q.order || "—" },
-            { label: "Reason", test: () => "quarantine-reason", cell: (q) => q.reason },
-            { label: "Size", numeric: true, cell: (q) => `${groupDigits(String(q.bytes))} B` },
+            { label: t("sync.when"), nowrap: true, cell: (q) => moment(q.at) },
+            { label: t("sync.from"), cell: (q) => q.peer },
+            { label: t("sync.via"), cell: (q) => (q.via === "bundle" ? "Bundle file" : t("sync.sync")) },
+            { label: t("sync.what"), nowrap: true, test: () => "quarantine-what",
+                cell: (q) => (q.what === "snapshot" ? t("sync.snapshotOfABundle")
+                    : `${q.what === "batch" ? "Batch" : t("sync.record")} no. ${q.seq}`) },
+            { label: t("sync.order"), nowrap: true, cell: (q) => q.order || "—" },
+            { label: t("sync.reason"), test: () => "quarantine-reason", cell: (q) => q.reason },
+            { label: t("sync.size"), numeric: true, cell: (q) => `${groupDigits(String(q.bytes))} B` },
         ],
         rows: items,
     });
@@ -266,10 +267,10 @@ function quarantineTable(data, limit, more) {
     const full = items.length >= limit;
     return [
         h("p", { class: "hint", test: "quarantine-count" }, full
-            ? `The latest ${plural(limit, "entry", "entries")} shown.`
-            : `${plural(items.length, "entry", "entries")}.`,
+            ? t("sync.latestShown", { n: limit })
+            : t("sync.entries", { n: items.length }),
         full && limit < longest ? [" ", h("button", { type: "button", test: "quarantine-more",
-            on: { click: more } }, `Show the latest ${longest}`)] : null),
+            on: { click: more } }, t("sync.showLatest", { n: longest }))] : null),
         table,
     ];
 }
@@ -299,7 +300,7 @@ function resultPanel(test) {
 
 /** A panel loaded by load() and drawn by render(); reload() draws it again. */
 function loadedPanel(title, test, lead, load, render) {
-    const body = h("div", { class: "panel-body" }, note("Loading…", "loading"));
+    const body = h("div", { class: "panel-body" }, note(t("sync.loading"), "loading"));
     const reload = async () => {
         try {
             replace(body, render(await load()));
@@ -318,8 +319,8 @@ function loadedPanel(title, test, lead, load, render) {
 export async function renderPartners(main, user) {
     if (!canSeePartners(user)) {
         main.replaceChildren(h("div", { class: "partners", test: "view-partners" },
-            h("h1", { tabindex: "-1" }, "Partners"),
-            note("Partner nodes are shown to programme officers and auditors only.",
+            h("h1", { tabindex: "-1" }, t("sync.partners")),
+            note(t("sync.partnerNodesAreShownTo"),
                 "partners-denied")));
         return;
     }
@@ -358,8 +359,7 @@ export async function renderPartners(main, user) {
                 } catch (error) {
                     syncPanel.show(`Sync with ${party}`, h("p", { class: "form-error",
                         role: "alert", test: "sync-error" }, partnerError(party, error),
-                    error.status === 502 ? " Nothing was lost: the next sync starts again where "
-                        + "the partner's last confirmed batch ended." : ""));
+                    error.status === 502 ? " Nothing was lost: the next sync starts again where the partner's last confirmed batch ended." : ""));
                 }
             });
             await Promise.all([peers.reload(), quarantine.reload()]);
@@ -367,21 +367,19 @@ export async function renderPartners(main, user) {
         },
     };
 
-    const peers = loadedPanel("Partner nodes", "partners-peers",
-        h("p", { class: "hint" }, "Each side numbers its own records; a partner holds ours "
-            + "once it has taken them in. Read a new partner's fingerprint aloud with its "
-            + "officer before trusting its key."),
+    const peers = loadedPanel(t("sync.partnerNodes"), "partners-peers",
+        h("p", { class: "hint" }, t("sync.eachSideNumbersItsOwn")),
         () => get("/api/peers"),
         (data) => {
-            nation.textContent = data.nation ? `this node (${data.nation})` : "this node";
+            nation.textContent = data.nation ? t("sync.thisNodeOf", { nation: data.nation })
+                : t("sync.thisNode");
             return peersTable(data, user, actions);
         });
     let limit = QUARANTINE_LIMITS[0];
-    const quarantine = loadedPanel("Quarantine", "partners-quarantine",
-        h("p", { class: "hint" }, "Records and batches from partners that this node refused, "
-            + "with the reason, still open. Nothing in them was applied. ",
+    const quarantine = loadedPanel(t("sync.quarantine"), "partners-quarantine",
+        h("p", { class: "hint" }, t("sync.recordsAndBatchesFromPartners"),
         h("a", { href: "#/quarantine", test: "partners-quarantine-link" },
-            "Retry or drop them on the Quarantine page.")),
+            t("sync.retryOrDropThemOn"))),
         () => get("/api/quarantine", { limit }),
         (data) => quarantineTable(data, limit, () => {
             limit = QUARANTINE_LIMITS.at(-1);
@@ -389,9 +387,9 @@ export async function renderPartners(main, user) {
         }));
 
     main.replaceChildren(h("div", { class: "partners", test: "view-partners" },
-        h("h1", { tabindex: "-1" }, "Partners"),
-        h("p", { class: "lead" }, "The nodes of partner nations that ", nation,
-            " exchanges signed records with."),
+        h("h1", { tabindex: "-1" }, t("sync.partners")),
+        h("p", { class: "lead" }, t("sync.theNodesOfPartnerNations"), nation,
+            t("sync.leadAfter")),
         peers.section, syncPanel.section, reconcilePanel.section, quarantine.section));
     await Promise.all([peers.reload(), quarantine.reload()]);
 }
