@@ -166,16 +166,8 @@ conf "db = $DB" "listen = 127.0.0.1:0" "threads = 2"
 SERVER_LOG="$TEST_DIR/server.log"
 "$ACSA_BIN" serve --config "$CONF" 2>"$SERVER_LOG" </dev/null &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-    grep -q '"event":"listening"' "$SERVER_LOG" 2>/dev/null && break
-    sleep 0.1
-done
-BASE=$(sed -n 's/^{.*"event":"listening","url":"\(http:\/\/127\.0\.0\.1:[0-9]*\)".*}$/\1/p' "$SERVER_LOG")
-if [ -z "$BASE" ]; then
-    fail "no listening line: $(head -c 500 "$SERVER_LOG")"
-else
-    curl -sf "$BASE/healthz" >/dev/null || fail "GET /healthz failed"
-fi
+serve_wait
+curl -sf "$BASE/healthz" >/dev/null || fail "GET /healthz failed"
 kill "$SERVER_PID" 2>/dev/null
 wait "$SERVER_PID" 2>/dev/null
 

@@ -438,13 +438,19 @@ serve_start() {
     shift
     "$ACSA_BIN" serve --db "$db" --listen 127.0.0.1:0 "$@" 2>"$SERVER_LOG" </dev/null &
     SERVER_PID=$!
+    serve_wait
+}
+
+# Waits for the "listening" line of the server logging to $SERVER_LOG and sets BASE
+# (http[s]://127.0.0.1:N) and PORT; fails the case and finishes the script if it never comes.
+serve_wait() {
     for _ in $(seq 1 100); do
         if grep -q '"event":"listening"' "$SERVER_LOG" 2>/dev/null; then
             break
         fi
         sleep 0.1
     done
-    BASE=$(sed -n 's/^{.*"event":"listening","url":"\(http:\/\/127\.0\.0\.1:[0-9]*\)".*}$/\1/p' "$SERVER_LOG")
+    BASE=$(sed -n 's/^{.*"event":"listening","url":"\(https\{0,1\}:\/\/127\.0\.0\.1:[0-9]*\)".*}$/\1/p' "$SERVER_LOG")
     PORT=${BASE##*:}
     if [ -z "$BASE" ]; then
         fail "no \"event\":\"listening\" line: $(head -c 500 "$SERVER_LOG")"

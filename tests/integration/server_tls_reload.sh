@@ -57,15 +57,11 @@ cp "$TEST_DIR/acsa-cert-a.key" "$KEY"
     2>"$SERVER_LOG" </dev/null &
 SERVER_PID=$!
 trap 'kill -KILL $SERVER_PID 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
-for _ in $(seq 1 100); do
-    grep -q '"event":"listening"' "$SERVER_LOG" 2>/dev/null && break
-    sleep 0.1
-done
-PORT=$(sed -n 's/^{.*"event":"listening","url":"https:\/\/127\.0\.0\.1:\([0-9]*\)".*}$/\1/p' "$SERVER_LOG")
-if [ -z "$PORT" ]; then
-    fail "no 'listening on https://' line: $(head -c 500 "$SERVER_LOG")"
-    finish
-fi
+serve_wait
+case $BASE in
+https://*) ;;
+*) fail "not listening on https: $BASE"; finish ;;
+esac
 [ "$(subject_seen)" = "CN=acsa-cert-a" ] || fail "a new connection sees '$(subject_seen)'"
 
 test_case "a connection opened on certificate A is kept open across the reload"
