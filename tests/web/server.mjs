@@ -268,7 +268,7 @@ export async function http(base, method, path, auth = null, opts = {}) {
 // Every response of http() and nodeHttp() is checked against docs/openapi.json (contract.mjs);
 // how many, in the test's log.
 process.on('exit', () => {
-    if (checked.responses > 0) process.stderr.write(`# ${summary()}\n`);
+    if (checked.responses > 0) process.stderr.write(`${summary()}\n`);
 });
 
 /** Signs in; returns the session {cookie, csrf, user, setCookie}. */
