@@ -2,7 +2,7 @@
 # Thin wrapper over Meson: `make demo` installs, builds and runs the demo; `make test` runs
 # the whole suite (also under AddressSanitizer and UndefinedBehaviorSanitizer).
 
-.PHONY: all build demo test bench clean fuzz deb
+.PHONY: all build demo test test-node18 bench clean fuzz deb
 
 all: build
 
@@ -18,6 +18,10 @@ demo: build
 test:
 	@tools/install-deps
 	@tools/run-tests
+
+# The web tests under Debian 12's own Node.js 18 (tools/test-node18), whatever node is installed.
+test-node18: build
+	@tools/test-node18
 
 bench: build
 	@bench/run

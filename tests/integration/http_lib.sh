@@ -26,6 +26,44 @@ http() {
     OUT=$(cat "$TEST_DIR/body")
     HEADERS=$(tr -d '\r' <"$TEST_DIR/headers")
     ERR=""
+    contract_record "$method" "$path"
+}
+
+# ---- The API contract --------------------------------------------------------------------------
+# Every response of http goes to $TEST_DIR/contract (N.meta: "METHOD PATH STATUS CONTENT-TYPE",
+# N.body); finish then checks them all against docs/openapi.json (tests/web/contract.mjs) as
+# one last case. A failed connection (status 000) has no response to check.
+CONTRACT_DIR="$TEST_DIR/contract"
+CONTRACT_COUNT=0
+contract_record() {
+    if [ "$STATUS" = 000 ]; then
+        return 0
+    fi
+    mkdir -p "$CONTRACT_DIR"
+    CONTRACT_COUNT=$((CONTRACT_COUNT + 1))
+    local n
+    n=$(printf '%05d' "$CONTRACT_COUNT")
+    printf '%s %s %s %s\n' "$1" "${2%%#*}" "$STATUS" "$(header Content-Type)" \
+        >"$CONTRACT_DIR/$n.meta"
+    cp "$TEST_DIR/body" "$CONTRACT_DIR/$n.body"
+}
+
+# The last case of a script that used http (lib.sh's finish calls it).
+before_finish() {
+    if [ "$CONTRACT_COUNT" -eq 0 ]; then
+        return 0
+    fi
+    test_case "every response ($CONTRACT_COUNT) matches docs/openapi.json"
+    local root
+    root=${ACSA_SOURCE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+    LAST_CMD="node tests/web/contract.mjs check $CONTRACT_DIR"
+    OUT=$(ACSA_SOURCE_ROOT=$root node "$root/tests/web/contract.mjs" check "$CONTRACT_DIR" 2>&1)
+    RC=$?
+    ERR=""
+    if [ "$RC" -ne 0 ]; then
+        fail "responses that docs/openapi.json does not document"
+    fi
+    printf '%s\n' "$OUT" | tail -n 1 | sed 's/^/# /'
 }
 
 # http with a JSON body.

@@ -98,6 +98,9 @@ fail() {
 
 # Ends the last case, prints the plan and exits non-zero if any case failed.
 finish() {
+    if [ "$(type -t before_finish)" = function ]; then
+        before_finish
+    fi
     case_end
     echo "1..$TAP_COUNT"
     if [ "$TAP_FAILED" -ne 0 ]; then

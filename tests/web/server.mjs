@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { checked, checkResponse, summary } from './contract.mjs';
 
 export const ROOT = process.env.ACSA_SOURCE_ROOT ??
     resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -255,12 +256,20 @@ export async function http(base, method, path, auth = null, opts = {}) {
     }
     const response = await fetch(base + path, { method, headers, body, redirect: 'manual' });
     const text = await response.text();
+    checkResponse({ method, path, status: response.status,
+        type: response.headers.get('content-type'), body: method === 'HEAD' ? undefined : text });
     let json = null;
     if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') {
         json = JSON.parse(text);
     }
     return { status: response.status, headers: response.headers, text, json };
 }
+
+// Every response of http() and nodeHttp() is checked against docs/openapi.json (contract.mjs);
+// how many, in the test's log.
+process.on('exit', () => {
+    if (checked.responses > 0) process.stderr.write(`${summary()}\n`);
+});
 
 /** Signs in; returns the session {cookie, csrf, user, setCookie}. */
 export async function signIn(base, username, password = PASSWORD) {
@@ -402,6 +411,8 @@ export async function nodeHttp(base, signer, method, path, opts = {}) {
     const response = await fetch(base + path, { method, headers,
         body: method === 'GET' ? undefined : body, redirect: 'manual' });
     const bytes = Buffer.from(await response.arrayBuffer());
+    checkResponse({ method, path, status: response.status,
+        type: response.headers.get('content-type'), body: bytes });
     const text = bytes.toString('utf8');
     let json = null;
     if (/json/.test(response.headers.get('content-type') ?? '') && text !== '') {
