@@ -42,7 +42,9 @@ function fingerprint(text) {
     return h("code", { class: "fingerprint" }, lines.map((line) => h("span", {}, line.join(" "))));
 }
 
-const plural = (n, one, many = `${one}s`) => `${groupDigits(String(n))} ${n === 1 ? one : many}`;
+/** A count in the catalogue's words: key's entry given the grouped number and the count. */
+const counted = (key, n, vars = {}) => t(key, { ...vars, n: groupDigits(String(n)),
+    count: Number(n) });
 
 /** A problem of a call to the partner, in words. */
 function partnerError(party, error) {
@@ -98,37 +100,37 @@ function peersTable(data, user, actions) {
 function syncReport(party, r) {
     const refusedThere = Number(r.sent_quarantined) || 0;
     const refusedHere = Number(r.received_quarantined) || 0;
-    const words = [`Sent ${plural(r.sent, "record")} to ${party}, received `
-        + `${plural(r.received, "record")} from it.`];
+    const records = (n) => counted("sync.r.records", n);
+    const inBatches = (n, batches) => t("sync.r.inBatches", { records: records(n),
+        batches: counted("sync.r.batches", batches) });
+    const words = [t("sync.r.sentReceived", { party, sent: records(r.sent),
+        received: records(r.received) })];
     if (refusedThere > 0) {
-        words.push(`${party}'s node refused ${plural(refusedThere, "record")}: its officer `
-            + "sees why in its quarantine.");
+        words.push(t("sync.r.refusedThere", { party, records: records(refusedThere) }));
     }
     if (refusedHere > 0) {
-        words.push(`This node refused ${plural(refusedHere, "record")}: see the quarantine `
-            + "below.");
+        words.push(t("sync.r.refusedHere", { records: records(refusedHere) }));
     }
     if (Number(r.sent) + Number(r.received) + refusedThere + refusedHere === 0) {
-        words.splice(0, 1, `Nothing new: each node already held the other's records.`);
+        words.splice(0, 1, t("sync.r.nothingNew"));
     }
     const ok = refusedThere === 0 && refusedHere === 0;
     return [
         h("p", { class: `message ${ok ? "ok" : "warn"}`, test: "sync-summary" }, words.join(" ")),
         facts([
-            [`Sent to ${party}`, `${plural(r.sent, "record")} in ${plural(r.batches_sent, "batch",
-                "batches")}`, "sync-sent"],
-            [`Already held by ${party}`, groupDigits(String(r.sent_duplicates)),
+            [t("sync.r.sentTo", { party }), inBatches(r.sent, r.batches_sent), "sync-sent"],
+            [t("sync.r.heldThere", { party }), groupDigits(String(r.sent_duplicates)),
                 "sync-sent-duplicates"],
-            [`Refused by ${party}`, groupDigits(String(r.sent_quarantined)),
+            [t("sync.r.refusedBy", { party }), groupDigits(String(r.sent_quarantined)),
                 "sync-sent-quarantined"],
-            [`Received from ${party}`, `${plural(r.received, "record")} in `
-                + `${plural(r.batches_received, "batch", "batches")}`, "sync-received"],
+            [t("sync.r.receivedFrom", { party }), inBatches(r.received, r.batches_received),
+                "sync-received"],
             [t("sync.alreadyHeldHere"), groupDigits(String(r.received_duplicates)),
                 "sync-received-duplicates"],
             [t("sync.refusedHere"), groupDigits(String(r.received_quarantined)),
                 "sync-received-quarantined"],
-            [`${party} holds our records`, cursor(r.acked_through), "sync-acked-through"],
-            [`We hold ${party}'s records`, cursor(r.received_through), "sync-received-through"],
+            [t("sync.r.holdsOurs", { party }), cursor(r.acked_through), "sync-acked-through"],
+            [t("sync.r.weHold", { party }), cursor(r.received_through), "sync-received-through"],
         ], "sync-facts"),
     ];
 }
@@ -161,32 +163,29 @@ function fieldValue(field, value) {
 
 function reconcileSummary(data) {
     const s = data.summary || {};
-    const parts = [`Orders shared with ${data.peer}: ${groupDigits(String(s.orders_here))} here, `
-        + `${groupDigits(String(s.orders_there))} on its node.`];
+    const parts = [t("rec.shared", { peer: data.peer, here: groupDigits(String(s.orders_here)),
+        there: groupDigits(String(s.orders_there)) })];
     const counts = [];
     if (s.missing_here) {
-        counts.push(`${groupDigits(String(s.missing_here))} missing here`);
+        counts.push(counted("rec.missingHere", s.missing_here));
     }
     if (s.missing_there) {
-        counts.push(`${groupDigits(String(s.missing_there))} missing there`);
+        counts.push(counted("rec.missingThere", s.missing_there));
     }
     if (s.differing) {
-        counts.push(`${plural(s.differing, "order")} differ${s.differing === 1 ? "s" : ""}`);
+        counts.push(counted("rec.ordersDiffer", s.differing));
     }
     if (counts.length) {
-        parts.push(`${counts.join(", ")}.`);
+        parts.push(`${counts.join(t("rec.sep"))}.`);
     }
     if (s.balance_rows) {
-        parts.push(`${plural(s.balance_rows, "balance figure")} do${s.balance_rows === 1 ? "es"
-            : ""} not mirror.`);
+        parts.push(counted("rec.balanceRows", s.balance_rows));
     }
     if (s.in_transit) {
-        parts.push(`${plural(s.in_transit, "line")} issued and not received after the `
-            + "agreement's transit days.");
+        parts.push(counted("rec.inTransit", s.in_transit));
     }
     if (s.agreement_rows) {
-        parts.push(`${plural(s.agreement_rows, "agreement fact")} differ${s.agreement_rows === 1
-            ? "s" : ""} (versions, notice or termination).`);
+        parts.push(counted("rec.agreementRows", s.agreement_rows));
     }
     return parts.join(" ");
 }
@@ -196,11 +195,9 @@ function snapshotLine(data) {
     const s = data.snapshot;
     const unseen = Math.max(0, Number(s.our_records_now) - Number(s.our_records_seen_through));
     return h("p", { test: "reconcile-snapshot" },
-        `Compared without a network with ${data.peer}'s snapshot made ${s.made} (received `
-        + `${s.received}): it had ${data.peer}'s records through ${s.partner_records_through} `
-        + `and ${data.nation}'s through ${s.our_records_seen_through}; `
-        + `${plural(unseen, "record")} of ${data.nation} written since ${unseen === 1 ? "was"
-            : "were"} not seen by it.`);
+        counted("rec.snapshot", unseen, { peer: data.peer, made: s.made, received: s.received,
+            theirs: s.partner_records_through, nation: data.nation,
+            ours: s.our_records_seen_through, unseen: groupDigits(String(unseen)) }));
 }
 
 function reconcileReport(data) {
@@ -209,12 +206,11 @@ function reconcileReport(data) {
     const seen = data.snapshot ? [snapshotLine(data)] : [];
     if (items.length === 0) {
         return [h("p", { class: "message ok", test: "reconcile-agree" },
-            `The two nodes agree: every order shared with ${data.peer} and the balance with it `
-            + "are the same on both."), ...seen, summary];
+            t("rec.agree", { peer: data.peer })), ...seen, summary];
     }
     const table = dataTable({
         test: "reconcile-table",
-        caption: `Disagreements with ${data.peer}: ${plural(items.length, "row")}`,
+        caption: counted("rec.disagreements", items.length, { peer: data.peer }),
         rowTest: () => "reconcile-row",
         columns: [
             { label: t("sync.kind"), test: () => "reconcile-kind", cell: (r) => tag(
@@ -223,17 +219,16 @@ function reconcileReport(data) {
                 cell: (r) => (!r.order ? "—"
                     : r.kind === "missing_here" ? r.order : orderLink(r.order)) },
             { label: t("sync.field"), test: () => "reconcile-field", cell: (r) => fieldLabel(r.field) },
-            { label: `Here (${data.nation})`, test: () => "reconcile-ours",
+            { label: t("rec.here", { nation: data.nation }), test: () => "reconcile-ours",
                 cell: (r) => fieldValue(r.field, r.ours) },
-            { label: `There (${data.peer})`, test: () => "reconcile-theirs",
+            { label: t("rec.there", { peer: data.peer }), test: () => "reconcile-theirs",
                 cell: (r) => fieldValue(r.field, r.theirs) },
         ],
         rows: items,
     });
     table.classList.add("tall");
     return [h("p", { class: "message warn", test: "reconcile-disagree" },
-        `The two nodes disagree. A sync usually settles what is missing; a difference that stays `
-        + "after one needs the officers of both nodes."), ...seen, summary, table];
+        t("rec.disagree")), ...seen, summary, table];
 }
 
 /* ---- Quarantine ---------------------------------------------------------------------------- */
@@ -324,25 +319,23 @@ export async function renderPartners(main, user) {
                 "partners-denied")));
         return;
     }
-    const nation = h("span", { test: "partners-nation" }, "this node");
+    const nation = h("span", { test: "partners-nation" }, t("sync.r.thisNode"));
     const syncPanel = resultPanel("sync-report");
     const reconcilePanel = resultPanel("reconcile-report");
 
     const actions = {
         async reconcile(party, button, offline = false) {
-            reconcilePanel.show(`Reconciliation with ${party}`,
-                note(offline ? `Comparing this node's orders and balance with the snapshot of `
-                    + `${party}'s last bundle…`
-                    : `Comparing this node's orders and balance with ${party}'s node…`,
+            reconcilePanel.show(t("rec.title", { party }),
+                note(t(offline ? "rec.runningOffline" : "rec.running", { party }),
                 "reconcile-running"));
             await busy(button, async () => {
                 try {
                     const query = offline ? { peer: party, offline: "true" } : { peer: party };
                     const data = await get("/api/reconcile", query);
-                    reconcilePanel.show(`Reconciliation with ${party}`,
+                    reconcilePanel.show(t("rec.title", { party }),
                         reconcileReport(data));
                 } catch (error) {
-                    reconcilePanel.show(`Reconciliation with ${party}`, h("p", {
+                    reconcilePanel.show(t("rec.title", { party }), h("p", {
                         class: "form-error", role: "alert", test: "reconcile-error" },
                     partnerError(party, error)));
                 }
@@ -350,14 +343,14 @@ export async function renderPartners(main, user) {
             reconcilePanel.focus();
         },
         async sync(party, button) {
-            syncPanel.show(`Sync with ${party}`,
-                note(`Exchanging records with ${party}'s node…`, "sync-running"));
+            syncPanel.show(t("sync.r.title", { party }),
+                note(t("sync.r.running", { party }), "sync-running"));
             await busy(button, async () => {
                 try {
                     const { data } = await request("POST", "/api/sync", { query: { peer: party } });
-                    syncPanel.show(`Sync with ${party}`, syncReport(party, data));
+                    syncPanel.show(t("sync.r.title", { party }), syncReport(party, data));
                 } catch (error) {
-                    syncPanel.show(`Sync with ${party}`, h("p", { class: "form-error",
+                    syncPanel.show(t("sync.r.title", { party }), h("p", { class: "form-error",
                         role: "alert", test: "sync-error" }, partnerError(party, error),
                     error.status === 502 ? " Nothing was lost: the next sync starts again where the partner's last confirmed batch ended." : ""));
                 }
