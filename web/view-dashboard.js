@@ -95,13 +95,16 @@ function renderBalance(data) {
         rows,
         caption: t("dash.balanceCaption"),
         rowTest: (row) => `balance-row-${row.partner}-${row.currency}`,
-        groups: [{ span: 2 }, { label: t("dash.committedToUs"), span: 2 },
+        // Net first after the partner and currency: it is what is owed now, and a wide table
+        // would otherwise push it off a laptop's screen.
+        groups: [{ span: 3 }, { label: t("dash.committedToUs"), span: 2 },
             { label: t("dash.committedByUs"), span: 2 }, { label: t("dash.owedToUs"), span: 2 },
-            { label: t("dash.weOwe"), span: 2 }, { label: t("dash.settled"), span: 2 },
-            { span: 1 }],
+            { label: t("dash.weOwe"), span: 2 }, { label: t("dash.settled"), span: 2 }],
         columns: [
             { label: t("dash.partner"), cell: (row) => row.partner },
             { label: t("dash.currency"), cell: (row) => row.currency },
+            { label: t("dash.net"), numeric: true, cell: netCell,
+                test: (row) => `balance-net-${row.partner}-${row.currency}` },
             figure(t("dash.cash"), "committed_receivable_cash"),
             figure(t("dash.inKind"), "committed_receivable_kind"),
             figure(t("dash.cash"), "committed_payable_cash"),
@@ -112,8 +115,6 @@ function renderBalance(data) {
             { label: t("dash.inKind"), numeric: true, cell: amount("payable_kind") },
             figure(t("dash.toUs"), "settled_receivable"),
             figure(t("dash.byUs"), "settled_payable"),
-            { label: t("dash.net"), numeric: true, cell: netCell,
-                test: (row) => `balance-net-${row.partner}-${row.currency}` },
         ],
     });
 }
