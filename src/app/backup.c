@@ -718,7 +718,8 @@ static enum acsa_rc backup_body(struct backup_job *j, struct acsa_error *err)
     }
     bool sqlite = strcmp(r->kind, "sqlite") == 0;
     if (rc == ACSA_OK && !sqlite) {
-        /* A dump cannot be opened as a store: the live database is checked instead. */
+        /* A dump cannot be opened as a store: the database is checked in the snapshot the
+         * dump was taken from, which the store's connection stays in until it is closed. */
         rc = check_node(app, j->key_len > 0 ? j->key : NULL, j->key_len, false, r, err);
         r->checked_live = true;
     }

@@ -23,7 +23,7 @@ static void print_checks(const struct acsa_backup_report *r)
         printf("  integrity_check: %s\n", r->check);
     }
     printf("  audit chain:     %lld records, verified%s\n", (long long)r->audit_records,
-           r->checked_live ? " (on the live database: a pg_dump archive is not opened)" : "");
+           r->checked_live ? " (in the snapshot the pg_dump archive was taken from)" : "");
     printf("  orders:          %lld\n", (long long)r->orders);
     printf("  signed records:  %lld\n", (long long)r->records);
     printf("  node key:        %s\n",

@@ -77,7 +77,9 @@ struct acsa_store_copy_vtbl {
     /* Backups (acsa backup). A consistent copy of the whole database as it is at one moment,
      * taken while others write, into the new file path (created 0600; EEXISTS if it exists):
      * SQLite a database file through its online backup API, PostgreSQL a pg_dump archive in
-     * its custom format (pg_dump run as a child process). */
+     * its custom format (pg_dump run as a child process, on a snapshot this store's
+     * connection exports and then stays in, read-only, until the store is closed: the reads
+     * that follow see exactly what the dump holds). */
     enum acsa_rc (*backup)(struct acsa_store *store, const char *path, struct acsa_error *err);
     /* The engine's own check of what it holds: SQLite's integrity_check ("ok" when sound,
      * else its first complaint, in out), PostgreSQL a round trip (out "connected"). */

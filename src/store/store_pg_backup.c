@@ -54,19 +54,49 @@ static enum acsa_rc run_tool(PGconn *conn, char *const argv[], struct acsa_error
     return ACSA_OK;
 }
 
+/* Opens a read-only repeatable-read transaction on the store's connection and exports its
+ * snapshot (its id into snapshot) for pg_dump --snapshot. */
+static enum acsa_rc snapshot_begin(struct acsa_store_pg *s, char *snapshot, size_t size,
+                                   struct acsa_error *err)
+{
+    PGresult *res = PQexec(s->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    enum acsa_rc rc = PQresultStatus(res) == PGRES_COMMAND_OK ? ACSA_OK
+                                                              : acsa__pg_fail(s, res, err);
+    PQclear(res);
+    ACSA_TRY(rc);
+    res = PQexec(s->conn, "SELECT pg_export_snapshot()");
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        rc = acsa__pg_fail(s, res, err);
+    } else {
+        snprintf(snapshot, size, "--snapshot=%s", PQgetvalue(res, 0, 0));
+    }
+    PQclear(res);
+    return rc;
+}
+
 enum acsa_rc acsa__pg_backup(struct acsa_store *store, const char *path, struct acsa_error *err)
 {
+    struct acsa_store_pg *s = acsa__pg_of(store);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
     if (fd < 0) {
         return acsa_error_set(err, errno == EEXIST ? ACSA_EEXISTS : ACSA_ESTORAGE, "out",
                               "out: cannot create %s: %s", path, strerror(errno));
     }
     close(fd);
-    char file[4200];
-    snprintf(file, sizeof(file), "--file=%s", path);
-    char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", file, NULL};
-    enum acsa_rc rc = run_tool(acsa__pg_of(store)->conn, argv, err);
+    /* pg_dump reads the snapshot this connection exported, and the connection stays in it
+     * (until the store is closed): what the caller counts and verifies next is exactly what
+     * the dump holds, however many orders the node writes meanwhile. */
+    char snapshot[128];
+    enum acsa_rc rc = snapshot_begin(s, snapshot, sizeof(snapshot), err);
+    if (rc == ACSA_OK) {
+        char file[4200];
+        snprintf(file, sizeof(file), "--file=%s", path);
+        char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+                        snapshot, file, NULL};
+        rc = run_tool(s->conn, argv, err);
+    }
     if (rc != ACSA_OK) {
+        PQclear(PQexec(s->conn, "ROLLBACK"));
         unlink(path);
     }
     return rc;
