@@ -7,40 +7,12 @@
 
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-    echo "1..0 # SKIP curl is not installed"
-    exit 0
-fi
+require_curl
 
-SERVER_LOG="$TEST_DIR/server.log"
-SERVER_PID=""
-BASE=""
-HOLDER_PID=""
 PROM_TEXT="$ACSA_SOURCE_ROOT/tests/integration/prom_text.py"
 PROMTOOL=${ACSA_PROMTOOL:-$(command -v promtool || true)}
 
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-    if [ -n "$HOLDER_PID" ] && kill -0 "$HOLDER_PID" 2>/dev/null; then
-        kill -KILL "$HOLDER_PID" 2>/dev/null
-    fi
-}
-trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
-
 . "$(dirname "$0")/http_lib.sh"
-
-# Stops the server with SIGTERM and waits for it to exit.
-serve_stop() {
-    kill -TERM "$SERVER_PID"
-    for _ in $(seq 1 100); do
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    wait "$SERVER_PID" 2>/dev/null
-    SERVER_PID=""
-}
 
 # Every line of the log file $1 is one JSON object with ts, level and event; the first event is
 # "listening" (after any "limits" warning) and the last "stopped".
@@ -218,7 +190,7 @@ for _ in range(600):
     time.sleep(0.05)
 db.execute('ROLLBACK')
 PY
-    HOLDER_PID=$!
+    BACKGROUND_PIDS=$!
     for _ in $(seq 1 100); do
         [ -e "$READY" ] && break
         sleep 0.05
@@ -233,8 +205,8 @@ PY
     http GET /healthz
     expect_status 200
     touch "$RELEASE"
-    wait "$HOLDER_PID"
-    HOLDER_PID=""
+    wait $BACKGROUND_PIDS
+    BACKGROUND_PIDS=""
 
     test_case "ready again once the lock is released"
     for _ in $(seq 1 100); do

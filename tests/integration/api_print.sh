@@ -6,20 +6,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-    echo "1..0 # SKIP curl is not installed"
-    exit 0
-fi
-
-SERVER_LOG="$TEST_DIR/server.log"
-SERVER_PID=""
-BASE=""
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-}
-trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
+require_curl
 
 . "$(dirname "$0")/http_lib.sh"
 

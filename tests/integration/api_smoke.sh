@@ -5,22 +5,9 @@
 
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-    echo "1..0 # SKIP curl is not installed"
-    exit 0
-fi
+require_curl
 
 # The node is lib.sh's DB: a file, or under ACSA_TEST_PG a PostgreSQL database.
-SERVER_LOG="$TEST_DIR/server.log"
-SERVER_PID=""
-BASE=""
-
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-}
-trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
 
 . "$(dirname "$0")/http_lib.sh"
 
@@ -409,12 +396,6 @@ if [ "$(cat "$TEST_DIR/logcheck")" != ok ]; then
 fi
 
 test_case "SIGTERM stops the server cleanly (exit 0)"
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID"
-CODE=$?
-SERVER_PID=""
-if [ "$CODE" -ne 0 ]; then
-    fail "exit code $CODE: $(tail -n 5 "$SERVER_LOG")"
-fi
+serve_stop
 
 finish

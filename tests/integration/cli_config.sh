@@ -163,13 +163,11 @@ expect_stderr_contains "$CONF:1: threads: \"many\" is not a positive whole numbe
 test_case "a server starts from the file alone: db and listen"
 run_ok init --nation IN
 conf "db = $DB" "listen = 127.0.0.1:0" "threads = 2"
-SERVER_LOG="$TEST_DIR/server.log"
 "$ACSA_BIN" serve --config "$CONF" 2>"$SERVER_LOG" </dev/null &
 SERVER_PID=$!
 serve_wait
 curl -sf "$BASE/healthz" >/dev/null || fail "GET /healthz failed"
-kill "$SERVER_PID" 2>/dev/null
-wait "$SERVER_PID" 2>/dev/null
+serve_stop
 
 test_case "--db on the command line wins over the file's db"
 conf "db = $TEST_DIR/not-this.db" "listen = 127.0.0.1:0"

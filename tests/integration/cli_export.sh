@@ -308,9 +308,6 @@ fi
 
 if command -v curl >/dev/null 2>&1; then
     . "$(dirname "$0")/http_lib.sh"
-    SERVER_LOG="$TEST_DIR/server.log"
-    SERVER_PID=""
-    trap 'if [ -n "$SERVER_PID" ]; then kill -TERM "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi; rm -rf "$TEST_DIR"' EXIT
     ACSA_KEY="$DEMO_KEY" serve_start "$DEMO" --threads 2
 
     test_case "GET /api/export/orders?format=csv: an attachment with the orders the user sees"

@@ -8,22 +8,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-    echo "1..0 # SKIP curl is not installed"
-    exit 0
-fi
-
-SERVER_LOG="$TEST_DIR/server.log"
-SERVER_PID=""
-BASE=""
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    SERVER_PID=""
-}
-trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
+require_curl
 
 setup_india_japan
 
@@ -310,7 +295,7 @@ fi
 expect_json 'd["field"]' by
 expect_json '"conversion rule is approval" in d["detail"]' true
 
-stop_server
+serve_stop
 
 test_case "an official of the creditor approves the conversion"
 run convert-overdue --as-of 2025-01-01 --by "Cdr A. Rao"

@@ -7,22 +7,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-if ! command -v curl >/dev/null 2>&1; then
-    echo "1..0 # SKIP curl is not installed"
-    exit 0
-fi
-
-SERVER_LOG="$TEST_DIR/server.log"
-SERVER_PID=""
-BASE=""
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
-    SERVER_PID=""
-}
-trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
+require_curl
 
 setup_india_japan
 
@@ -478,5 +463,5 @@ test_case "API: nobody signed in gets 401"
 api "" "/api/reports/by-method"
 expect_status 401
 
-stop_server
+serve_stop
 finish

@@ -12,15 +12,6 @@ if [ -n "${ACSA_TEST_PG:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 
-SERVER_LOG="$TEST_DIR/server.log"
-SERVER_PID=""
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-}
-trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
-
 # expect_no_raw_control: neither stdout nor stderr of the last run holds a raw control byte
 # other than newline (ESC, BEL, CR and the rest of C0, DEL).
 expect_no_raw_control() {
@@ -120,5 +111,5 @@ if [ "$STATUS" != 200 ]; then
 fi
 expect_valid_utf8
 
-stop_server
+serve_stop
 finish

@@ -21,7 +21,20 @@ AGREEMENTS="$ACSA_SOURCE_ROOT/agreements"
 # Every script works in its own directory, removed on exit. The node database is $DB unless a
 # script points DB elsewhere; ACSA_DB from the caller's environment is never used.
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/acsa-it.XXXXXX")
-trap 'rm -rf "$TEST_DIR"' EXIT
+# A server a script starts (serve_start) logs to $SERVER_LOG; on exit it is killed, with any
+# other background process the script lists in BACKGROUND_PIDS, before the directory goes.
+SERVER_LOG="$TEST_DIR/server.log"
+SERVER_PID=""
+BASE=""
+BACKGROUND_PIDS=""
+stop_server() {
+    for pid in $SERVER_PID $BACKGROUND_PIDS; do
+        kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    SERVER_PID=""
+    BACKGROUND_PIDS=""
+}
+trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
 DB="$TEST_DIR/node.db"
 unset ACSA_DB
 # With ACSA_TEST_PG (a postgresql:// URI, as tests/pg/cluster.sh exports it) the node lives in
@@ -442,6 +455,25 @@ serve_start() {
     "$ACSA_BIN" serve --db "$db" --listen 127.0.0.1:0 "$@" 2>"$SERVER_LOG" </dev/null &
     SERVER_PID=$!
     serve_wait
+}
+
+# Stops the server as an operator would (SIGTERM) and fails the case unless it exits 0.
+serve_stop() {
+    kill -TERM "$SERVER_PID"
+    wait "$SERVER_PID"
+    RC=$?
+    SERVER_PID=""
+    if [ "$RC" -ne 0 ]; then
+        fail "the server exited $RC: $(tail -n 5 "$SERVER_LOG")"
+    fi
+}
+
+# Scripts that speak HTTP with curl call this first: without curl the script is skipped.
+require_curl() {
+    if ! command -v curl >/dev/null 2>&1; then
+        echo "1..0 # SKIP curl is not installed"
+        exit 0
+    fi
 }
 
 # Waits for the "listening" line of the server logging to $SERVER_LOG and sets BASE

@@ -9,8 +9,6 @@
 
 HELPER="$(dirname "$0")/server_limits.py"
 DB="$TEST_DIR/demo.db"
-SERVER_LOG="$TEST_DIR/server.log"
-SERVER_PID=""
 PORT=""
 
 # The limits of src/server/server_int.h and src/app/node.h that the checks below rely on.
@@ -18,13 +16,6 @@ BATCH_BYTES_MAX=$((32 << 20))      # ACSA_BATCH_BYTES_MAX
 LARGE_BODIES_MAX=2                 # SERVER_LARGE_BODIES_MAX
 ANON_HOLD_MAX=$((64 << 10))        # SERVER_ANON_HOLD_MAX
 PER_ADDRESS_MAX=64                 # SERVER_PER_ADDRESS_MAX
-
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -KILL "$SERVER_PID" 2>/dev/null
-    fi
-}
-trap 'stop_server; rm -rf "$TEST_DIR"' EXIT
 
 # raw REQUEST: sends the request (printf format) as it is on one connection; the answer, head
 # and body, goes to OUT (CRs removed) and its status to STATUS.
@@ -179,10 +170,6 @@ expect_status 200
 test_case "the server is still serving, and stops cleanly"
 http GET /healthz
 expect_status 200
-kill -TERM "$SERVER_PID"
-wait "$SERVER_PID"
-RC=$?
-SERVER_PID=""
-expect_exit 0
+serve_stop
 
 finish
