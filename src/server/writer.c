@@ -304,13 +304,20 @@ bool acsa__server_writer_enqueue_suspended(struct writer *w, struct request *req
     return enqueue(w, req, false);
 }
 
-static bool writer_run(struct writer *w, struct request *req)
+/* What writer_run saw: the job done, refused (the queue closed or full), or given up on at
+ * the deadline (the writer frees the request when its batch ends: ping_abandoned). */
+enum run_result { RUN_DONE, RUN_REFUSED, RUN_GAVE_UP };
+
+/* Queues a job of the node itself (no connection) and waits for its batch to end, until
+ * deadline if one is given (CLOCK_REALTIME, pthread_cond_timedwait's clock). */
+static enum run_result writer_run(struct writer *w, struct request *req,
+                                  const struct timespec *deadline)
 {
     ACSA_ASSERT(req->connection == NULL && req->job != NULL && !req->signed_in);
     pthread_mutex_lock(&w->lock);
     if (w->closed || w->count == w->capacity) {
         pthread_mutex_unlock(&w->lock);
-        return false;
+        return RUN_REFUSED;
     }
     ACSA_ASSERT(req->job_state == JOB_NONE);
     w->ring[(w->head + w->count) % w->capacity] = req;
@@ -318,11 +325,15 @@ static bool writer_run(struct writer *w, struct request *req)
     req->job_state = JOB_QUEUED;
     pthread_cond_signal(&w->work);
     /* The writer broadcasts idle after each batch, once its jobs are done. */
-    while (req->job_state != JOB_DONE) {
-        pthread_cond_wait(&w->idle, &w->lock);
+    int waited = 0;
+    while (req->job_state != JOB_DONE && waited != ETIMEDOUT) {
+        waited = deadline != NULL ? pthread_cond_timedwait(&w->idle, &w->lock, deadline)
+                                  : pthread_cond_wait(&w->idle, &w->lock);
     }
+    bool done = req->job_state == JOB_DONE;
+    req->ping_abandoned = !done;
     pthread_mutex_unlock(&w->lock);
-    return true;
+    return done ? RUN_DONE : RUN_GAVE_UP;
 }
 
 /* What writer_call runs and what it answered, filled on the writer thread. */
@@ -363,7 +374,7 @@ enum acsa_rc acsa__server_writer_call(struct writer *w, const char *actor, acsa_
     req->job_args = c;
     req->route_index = -1;
     enum acsa_rc rc = ACSA_OK;
-    if (!writer_run(w, req)) {
+    if (writer_run(w, req, NULL) != RUN_DONE) {
         rc = acsa_error_set(err, ACSA_ESTORAGE, "", "the node's writer is busy or stopping; "
                             "nothing was written");
     } else if (c->rc != ACSA_OK) {
@@ -403,27 +414,11 @@ bool acsa__server_writer_ping(struct writer *w, uint32_t timeout_ms)
         deadline.tv_sec++;
         deadline.tv_nsec -= 1000000000L;
     }
-    pthread_mutex_lock(&w->lock);
-    if (w->closed || w->count == w->capacity) {
-        pthread_mutex_unlock(&w->lock);
-        acsa_free(req);
-        return false;
+    enum run_result run = writer_run(w, req, &deadline);
+    if (run == RUN_GAVE_UP) {
+        return false; /* The writer frees it when its batch ends. */
     }
-    w->ring[(w->head + w->count) % w->capacity] = req;
-    w->count++;
-    req->job_state = JOB_QUEUED;
-    pthread_cond_signal(&w->work);
-    int waited = 0;
-    while (req->job_state != JOB_DONE && waited != ETIMEDOUT) {
-        waited = pthread_cond_timedwait(&w->idle, &w->lock, &deadline);
-    }
-    bool done = req->job_state == JOB_DONE;
-    req->ping_abandoned = !done; /* Then the writer frees it when its batch ends. */
-    pthread_mutex_unlock(&w->lock);
-    if (!done) {
-        return false;
-    }
-    bool ok = req->response.status == 204;
+    bool ok = run == RUN_DONE && req->response.status == 204;
     acsa__server_response_free(&req->response);
     acsa_free(req);
     return ok;
