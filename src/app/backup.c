@@ -890,12 +890,14 @@ static enum acsa_rc restore_body(struct restore_job *j, struct acsa_error *err)
     }
     if (key != NULL) {
         ACSA_TRY(write_private(j->key_tmp, key, j->opened.key_len, err));
-        if (rename(j->key_tmp, r->key_path) != 0) {
-            return acsa_error_set(err, ACSA_ESTORAGE, "key", "key: cannot rename %s to %s: %s",
-                                  j->key_tmp, r->key_path, strerror(errno));
-        }
     }
+    /* The key takes its place only once the database has: a restore the database refuses (a
+     * PostgreSQL database that holds a node) leaves the key file there as it was. */
     ACSA_TRY(acsa_store_restore(kind, j->payload, j->db, err));
+    if (key != NULL && rename(j->key_tmp, r->key_path) != 0) {
+        return acsa_error_set(err, ACSA_ESTORAGE, "key", "key: cannot rename %s to %s: %s",
+                              j->key_tmp, r->key_path, strerror(errno));
+    }
     sync_dir_of(sqlite ? acsa_store_uri_file(j->db) : r->key_path);
     if (!sqlite) {
         ACSA_TRY(check_db(j->db, key, j->opened.key_len, false, r, err));

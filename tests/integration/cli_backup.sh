@@ -256,10 +256,14 @@ on_target order approve "$ORDER" --by "Cdr A. Rao" --date 2024-06-11 \
 expect_exit 0
 
 if db_is_pg "$TARGET"; then
-    test_case "restore into a database that holds a node is refused"
+    test_case "restore into a database that holds a node is refused, its key file untouched"
+    printf 'the key of the node in the database\n' >"$RKEY"
     restore "$BAK" --passphrase-file "$PASS" --force
     expect_exit 1
     expect_stderr_contains "holds an acsa node already"
+    [ "$(cat "$RKEY")" = "the key of the node in the database" ] ||
+        fail "the refused restore replaced the key file"
+    expect_no_leftovers
 else
     test_case "restore --force replaces the database and its key"
     restore "$TEST_DIR/first.bak" --passphrase-file "$PASS" --force
