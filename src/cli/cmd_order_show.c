@@ -333,7 +333,7 @@ static enum acsa_rc lines_text(const struct acsa_order *o)
         {"LINE", 0, true},    {"CATEGORY", 0, false}, {"DESCRIPTION", 0, false},
         {"NSN", 0, false},    {"UNIT", 0, false},     {"PRICE", 0, CLI_AMOUNT},
         {"ORDERED", 0, CLI_AMOUNT}, {"ISSUED", 0, CLI_AMOUNT},    {"RECEIVED", 0, CLI_AMOUNT},
-        {"RETURNED", 0, CLI_AMOUNT}, {"ACCEPTED", 0, true}, {"VALUE", 0, CLI_AMOUNT},
+        {"RETURNED", 0, CLI_AMOUNT}, {"ACCEPTED", 0, CLI_AMOUNT}, {"VALUE", 0, CLI_AMOUNT},
     };
     struct cli_out out;
     cli_out_begin(&out, stdout, false, columns, CLI_LEN(columns));
@@ -361,7 +361,7 @@ static enum acsa_rc invoices_text(const struct acsa_order *o)
 {
     static const struct cli_column columns[] = {
         {"INVOICE", 0, false}, {"DATE", 0, false}, {"DUE", 0, false},
-        {"AMOUNT", 0, CLI_AMOUNT},   {"PAID", 0, CLI_AMOUNT},  {"OPEN", 0, true},
+        {"AMOUNT", 0, CLI_AMOUNT},   {"PAID", 0, CLI_AMOUNT},  {"OPEN", 0, CLI_AMOUNT},
     };
     struct cli_out out;
     cli_out_begin(&out, stdout, false, columns, CLI_LEN(columns));

@@ -464,4 +464,18 @@ api "" "/api/reports/by-method"
 expect_status 401
 
 serve_stop
+
+test_case "order show: every amount and quantity of the lines and invoices grouped, --raw plain"
+new_order cash 2024-06-15 --line "category=pol,desc=Diesel,qty=1000,unit=l,price=150,currency=JPY"
+G=$ORDER
+accept_order "$G" 2024-06-15
+run_ok order issue "$G" --line 1 --qty 1000 --by "PO Tanaka" --date 2024-06-16
+run_ok order receive "$G" --line 1 --qty 1000 --by "CPO Das" --date 2024-06-16
+run_ok order invoice "$G" --by "Lt Cdr Mori" --date 2024-06-17
+run order show "$G"
+expect_exit 0
+expect_stdout_matches '150 +1,000 +1,000 +1,000 +0 +0 +150,000'
+expect_stdout_matches ' 150,000 +0 +150,000'
+run order show "$G" --raw
+expect_stdout_matches ' 150000 +0 +150000'
 finish
