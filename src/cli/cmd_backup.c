@@ -112,9 +112,9 @@ int cmd_restore(struct cli *cli, int argc, char **argv)
         printf("Restored node %s (%s) from ", r->nation, r->kind);
         cli_put_text(stdout, cmd.value);
         printf(" into ");
-        const char *db = cli_db_path(cli);
-        bool server = strncmp(db, "postgres", 8) == 0; /* Its URI may hold a password. */
-        cli_put_text(stdout, server ? "the PostgreSQL database --db names" : db);
+        /* A PostgreSQL URI may hold a password: not printed. */
+        bool server = strcmp(r->kind, "postgresql") == 0;
+        cli_put_text(stdout, server ? "the PostgreSQL database --db names" : cli_db_path(cli));
         printf("\n  database:        %llu bytes, SHA-256 %.16s...\n",
                (unsigned long long)r->db_bytes, r->db_sha256);
         if (r->key_sealed) {
