@@ -249,6 +249,26 @@ static int write_completion(struct cli *cli, const char *dir, struct cli_doc *do
     return fclose(out) == 0 ? CLI_EXIT_OK : acsa_rc_exit_code(ACSA_ESTORAGE);
 }
 
+/* The usage text as --help prints it, escaped for roff: written to a scratch file, read back,
+ * then escaped. */
+#define DOC_USAGE_MAX 16384
+static void usage_roff(FILE *out, void (*usage)(FILE *))
+{
+    FILE *scratch = tmpfile();
+    char *text = acsa_malloc(DOC_USAGE_MAX + 1);
+    if (scratch != NULL && text != NULL) {
+        usage(scratch);
+        rewind(scratch);
+        size_t size = fread(text, 1, DOC_USAGE_MAX, scratch);
+        text[size] = '\0';
+        roff_text(out, text);
+    }
+    if (scratch != NULL) {
+        fclose(scratch);
+    }
+    acsa_free(text);
+}
+
 /* acsa(1): the global usage as --help prints it, and the pages of the verbs. */
 static int write_main_page(struct cli *cli, const char *dir, const struct cli_verb *verbs,
                            size_t count, void (*usage)(FILE *))
@@ -260,7 +280,7 @@ static int write_main_page(struct cli *cli, const char *dir, const struct cli_ve
     page_header(out, "acsa", "the accounts of acquisition and cross-servicing agreements");
     fputs(".SH SYNOPSIS\n.B acsa\n[\\-\\-db \\fIPATH\\fR] \\fIVERB\\fR [\\fIARGUMENTS\\fR] "
           "[\\fIOPTIONS\\fR]\n.SH DESCRIPTION\n.nf\n", out);
-    usage(out); /* Written through a roff escape: the text --help prints, byte for byte. */
+    usage_roff(out, usage); /* The text --help prints, byte for byte. */
     fputs(".fi\n.SH FILES\n.TP\n.B /etc/acsa/acsa.conf\nthe configuration of \\fBacsa "
           "serve\\fR (see \\fBacsa\\-serve\\fR(1))\n.SH \"SEE ALSO\"\n", out);
     bool first = true;
@@ -274,26 +294,6 @@ static int write_main_page(struct cli *cli, const char *dir, const struct cli_ve
     }
     fputs("\n", out);
     return fclose(out) == 0 ? CLI_EXIT_OK : acsa_rc_exit_code(ACSA_ESTORAGE);
-}
-
-/* The usage text, escaped for roff: written to a scratch file, read back, then escaped. */
-#define DOC_USAGE_MAX 16384
-static void (*usage_source)(FILE *);
-static void escaped_usage(FILE *out)
-{
-    FILE *scratch = tmpfile();
-    char *text = acsa_malloc(DOC_USAGE_MAX + 1);
-    if (scratch != NULL && text != NULL) {
-        usage_source(scratch);
-        rewind(scratch);
-        size_t size = fread(text, 1, DOC_USAGE_MAX, scratch);
-        text[size] = '\0';
-        roff_text(out, text);
-    }
-    if (scratch != NULL) {
-        fclose(scratch);
-    }
-    acsa_free(text);
 }
 
 /* One page per listed top-level verb: its summary, then what --help says of it (and of
@@ -346,8 +346,7 @@ static int run_doc(struct cli *cli, const char *dir, const struct cli_verb *verb
         }
     }
     fputs("\" ;;\n", doc->words);
-    usage_source = usage;
-    int code = write_main_page(cli, dir, verbs, count, escaped_usage);
+    int code = write_main_page(cli, dir, verbs, count, usage);
     code = code == CLI_EXIT_OK ? write_verb_pages(cli, dir, verbs, count) : code;
     return code == CLI_EXIT_OK ? write_completion(cli, dir, doc) : code;
 }
