@@ -76,18 +76,19 @@ static int check_values(struct cli *cli, const struct cli_command *cmd,
         size_t option;
         int64_t value;
         int64_t max;
-        const char *text;
+        const char *what;    /* Before the number: "a week (" for a week in seconds. */
     } ranges[] = {
-        {OPT_THREADS, values->threads, ACSA_SERVER_THREADS_MAX, "256"},
-        {OPT_QUEUE, values->queue, ACSA_SERVER_QUEUE_MAX, "1000000"},
-        {OPT_SYNC_EVERY, values->sync_every, 7 * 86400, "a week (604800 seconds)"},
-        {OPT_CONVERT_EVERY, values->convert_every, 7 * 86400, "a week (604800 seconds)"},
+        {OPT_THREADS, values->threads, ACSA_SERVER_THREADS_MAX, ""},
+        {OPT_QUEUE, values->queue, ACSA_SERVER_QUEUE_MAX, ""},
+        {OPT_SYNC_EVERY, values->sync_every, 7 * 86400, "a week ("},
+        {OPT_CONVERT_EVERY, values->convert_every, 7 * 86400, "a week ("},
     };
     for (size_t i = 0; i < CLI_LEN(ranges); i++) {
         if (ranges[i].value > ranges[i].max) {
-            return cli_usage(cli, "%s: at most %s",
+            bool week = ranges[i].what[0] != '\0';
+            return cli_usage(cli, "%s: at most %s%lld%s",
                              cli_config_name(file, cmd, ranges[i].option, name, sizeof(name)),
-                             ranges[i].text);
+                             ranges[i].what, (long long)ranges[i].max, week ? " seconds)" : "");
         }
     }
     config->threads = (uint32_t)values->threads;
