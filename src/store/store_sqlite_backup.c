@@ -24,6 +24,8 @@ static enum acsa_rc create_new(const char *path, struct acsa_error *err)
     return ACSA_OK;
 }
 
+enum { BUSY_STEP_MS = 20, BUSY_WAIT_MS = 30000 };
+
 /* Copies every page of from into the database file path in one step (one read snapshot). */
 static enum acsa_rc pages_copy(sqlite3 *from, const char *path, struct acsa_error *err)
 {
@@ -34,10 +36,17 @@ static enum acsa_rc pages_copy(sqlite3 *from, const char *path, struct acsa_erro
         if (copy == NULL) {
             code = sqlite3_errcode(to);
         } else {
+            /* A lock held elsewhere is waited out, but not for ever: after BUSY_WAIT_MS the
+             * backup fails with SQLite's "database is locked" rather than hang. */
+            int waited_ms = 0;
             do {
                 code = sqlite3_backup_step(copy, -1);
-                if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-                    sqlite3_sleep(20);
+                if ((code == SQLITE_BUSY || code == SQLITE_LOCKED) &&
+                    waited_ms < BUSY_WAIT_MS) {
+                    sqlite3_sleep(BUSY_STEP_MS);
+                    waited_ms += BUSY_STEP_MS;
+                } else if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+                    break;
                 }
             } while (code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED);
             int finished = sqlite3_backup_finish(copy);
