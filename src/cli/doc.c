@@ -10,10 +10,6 @@
 
 #include "alloc.h"
 
-#ifndef ACSA_VERSION
-#define ACSA_VERSION "unknown"
-#endif
-
 #define DOC_PATH_MAX 1024
 #define DOC_WORDS_MAX 4096 /* The option or verb words of one command, joined. */
 

@@ -14,10 +14,6 @@
 
 #define CLI_HELP_WORDS_MAX 3
 
-#ifndef ACSA_VERSION
-#define ACSA_VERSION "unknown"
-#endif
-
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct cli_verb verbs[] = {

@@ -16,10 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef ACSA_VERSION
-#define ACSA_VERSION "unknown"
-#endif
-
 
 _Static_assert(SERVER_ROUTES_MAX >= 40, "room for every route of the table");
 

@@ -29,10 +29,6 @@
 
 #include "date.h"
 
-#ifndef ACSA_VERSION
-#define ACSA_VERSION "unknown"
-#endif
-
 
 struct server {
     const struct acsa_server_config *config;
