@@ -112,7 +112,7 @@ export class FormErrors {
     }
 
     /** Shows every error of a check before sending at once, each beside its field: list of
-     * {key, text}; the top says how many, the first field takes the focus. */
+     * {key, text}; the top says how many, the first field in error takes the focus. */
     showAll(list) {
         this.clear();
         let first = null;
@@ -123,7 +123,11 @@ export class FormErrors {
                 continue;
             }
             this.mark(slot, text);
-            first = first || slot.control;
+            // The focus goes to the first field in error as the form shows them.
+            if (slot.control && (!first || (first.compareDocumentPosition(slot.control)
+                & Node.DOCUMENT_POSITION_PRECEDING))) {
+                first = slot.control;
+            }
         }
         if (list.length > 0) {
             this.top.textContent = `${t("check.summary", { n: list.length })} `

@@ -50,7 +50,7 @@ function addLineRow(i, ctx, errors, onRemove) {
         h("legend", {}, t("orderforms.newLine", { n: i + 1 })),
         ADD_KEYS.map((k) => field(ADD_LABELS[k], c[k], { key: `add-${k}-${i}`, errors,
             wide: k === "desc", errorLabel: t("check.newLine", { n: i + 1,
-                label: ADD_LABELS[k] }) })),
+                label: ADD_LABELS[k].toLowerCase() }) })),
         h("div", { class: "line-end" }, remove));
     const body = () => Object.fromEntries(ADD_KEYS.map((k) => [k, c[k].value.trim()]));
     /* The checks of the new-order form's lines, the same rules (server: lines[i]). */

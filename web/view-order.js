@@ -357,7 +357,8 @@ function rateFields({ id, test, nodes, values, errors, checks, order }, step) {
     const rateDate = h("input", { type: "date", id: id("rate-date"), test: test("rate-date") });
     const source = h("input", { type: "text", id: id("rate-source"), test: test("rate-source"),
         maxlength: 255 });
-    nodes.push(field(t("order.rateOtherCurrencyOnly"), rate, { key: "rate", errors }),
+    nodes.push(field(t("order.rateOtherCurrencyOnly"), rate, { key: "rate", errors,
+        errorLabel: t("order.rate") }),
         field(t("order.rateDate"), rateDate, { key: "rate_date", errors }),
         field(t("order.rateSource"), source, { key: "rate_source", errors }));
     values.rate = () => rate.value.trim() || undefined;
@@ -489,13 +490,14 @@ function controls(step, spec, order, ctx, errors) {
         rateFields({ id, test, nodes, values, errors, checks, order }, step);
     }
     const day = h("input", { type: "date", id: id("date"), test: test("date") });
-    nodes.push(field(t("order.dateDefaultToday"), day, { key: "date", errors }));
+    nodes.push(field(t("order.dateDefaultToday"), day, { key: "date", errors,
+        errorLabel: t("order.date") }));
     values.date = () => day.value || undefined;
     // A step dated more than the agreement's backdate_days ago needs a reason (API.md "Dates").
     const backdate = h("input", { type: "text", id: id("backdate-reason"), maxlength: 255,
         test: test("backdate-reason") });
     nodes.push(field(t("order.backEntryReasonOptional"), backdate, { key: "backdate_reason", errors,
-        hint: t("order.neededWhenTheDateIs") }));
+        hint: t("order.neededWhenTheDateIs"), errorLabel: t("order.backEntryReason") }));
     values.backdate_reason = () => backdate.value.trim() || undefined;
     const body = () => Object.fromEntries(Object.entries(values)
         .map(([k, read]) => [k, read()]).filter(([, v]) => v !== undefined));

@@ -142,13 +142,13 @@ const CASES = [
         'backdate-reason': '遅'.repeat(100) },
         want: (lang) => (lang === 'en' ? {
             qty: 'Quantity: at most 100 l open on line 1',
-            date: `Date (default today): not after today (${day(0)})`,
-            backdate_reason: 'Back-entry reason (optional): at most 255 bytes (a Japanese '
+            date: `Date: not after today (${day(0)})`,
+            backdate_reason: 'Back-entry reason: at most 255 bytes (a Japanese '
                 + 'character takes 3)',
         } : {
             qty: `${ja['order.quantity']}：明細 1 の残り 100 l 以下`,
-            date: `${ja['order.dateDefaultToday']}：今日（${day(0)}）より後の日付は指定できません`,
-            backdate_reason: `${ja['order.backEntryReasonOptional']}：255 バイト以内（日本語は 1 文字 3 バイト）`,
+            date: `${ja['order.date']}：今日（${day(0)}）より後の日付は指定できません`,
+            backdate_reason: `${ja['order.backEntryReason']}：255 バイト以内（日本語は 1 文字 3 バイト）`,
         }),
     },
     {
@@ -156,12 +156,12 @@ const CASES = [
         values: { amount: '12.5', rate: '2', date: '2026-02-30' },
         want: (lang) => (lang === 'en' ? {
             amount: 'Amount: at most 0 decimals in JPY',
-            rate: 'Rate (other currency only): none for a payment in the order\'s currency (JPY)',
-            date: 'Date (default today): a date as YYYY-MM-DD',
+            rate: 'Rate: none for a payment in the order\'s currency (JPY)',
+            date: 'Date: a date as YYYY-MM-DD',
         } : {
             amount: `${ja['order.amount']}：JPY では小数点以下 0 桁まで`,
-            rate: `${ja['order.rateOtherCurrencyOnly']}：注文の通貨（JPY）での支払いには指定しません`,
-            date: `${ja['order.dateDefaultToday']}：YYYY-MM-DD 形式の日付を入力してください`,
+            rate: `${ja['order.rate']}：注文の通貨（JPY）での支払いには指定しません`,
+            date: `${ja['order.date']}：YYYY-MM-DD 形式の日付を入力してください`,
         }),
     },
     {
@@ -169,10 +169,10 @@ const CASES = [
         values: { reason: '', date: day(5) },
         want: (lang) => (lang === 'en' ? {
             reason: 'Reason: required',
-            date: `Date (default today): not after today (${day(0)})`,
+            date: `Date: not after today (${day(0)})`,
         } : {
             reason: `${ja['order.reason']}：必須です`,
-            date: `${ja['order.dateDefaultToday']}：今日（${day(0)}）より後の日付は指定できません`,
+            date: `${ja['order.date']}：今日（${day(0)}）より後の日付は指定できません`,
         }),
     },
 ];
