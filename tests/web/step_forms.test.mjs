@@ -4,7 +4,8 @@
 // leaves the browser; a refusal of the server reads in Japanese (the title of its problem type
 // after the field's label, the server's detail below); the catalogue translates every problem
 // type the server can send (its table in src/server/response.c, and GET /problems). Screenshots
-// of the forms with their errors at 1280 and 390 px in both languages go to build/screens/.
+// of the forms with their errors at 1280 and 390 px in both languages go to build/screens/, and
+// axe-core finds no serious or critical violation on the pages showing them.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const browser = await chromium.launch({
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const SHOTS = join(ROOT, 'build', 'screens');
+const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOTS, { recursive: true });
 
 const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
@@ -50,7 +52,7 @@ const pageErrors = [];
 
 /** A page signed in as username in lang at viewport; posts collects the step requests sent. */
 async function signedIn(username, lang, viewport) {
-    const ctx = await browser.newContext({ viewport, timezoneId: 'UTC',
+    const ctx = await browser.newContext({ viewport, timezoneId: 'UTC', bypassCSP: true,
         locale: lang === 'ja' ? 'ja-JP' : 'en-US' });
     ctx.setDefaultTimeout(15000);
     await ctx.addInitScript((code) => {
@@ -103,6 +105,16 @@ async function fieldErrors(form) {
     return Object.fromEntries(await form.locator('[data-test^=field-error-]:visible')
         .evaluateAll((els) => els.map((el) => [el.dataset.test.replace('field-error-', ''),
             el.innerText.trim()])));
+}
+
+/** axe-core's serious and critical violations of the page, as lines. */
+async function axeViolations(page) {
+    await page.addScriptTag({ content: AXE });
+    const result = await page.evaluate(async () => window.axe.run(document, {
+        resultTypes: ['violations'] }));
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' '))
+            .join(' | ')}`);
 }
 
 /** Both widths' screenshots of the step form (and at 390 px the whole page). */
@@ -195,6 +207,7 @@ for (const lang of ['en', 'ja']) {
                 assert.equal(await form.locator('[aria-invalid=true]').count(), count,
                     'each field in error marked invalid');
                 assert.deepEqual(page.posts, [], 'no request sent');
+                assert.deepEqual(await axeViolations(page), [], 'axe on the form in error');
                 await shoot(page, form, `${lang}-step-errors-${c.step}`);
                 await page.context().close();
             }
@@ -224,6 +237,7 @@ test('a refusal of the server in Japanese: the type\'s title after the field\'s 
                 assert.match(await message.innerText(), /^amount: payment of .* exceeds/);
                 assert.equal(await detail.count(), 0);
             }
+            assert.deepEqual(await axeViolations(page), [], 'axe on the refusal');
             await shoot(page, form, `${lang}-step-refused-pay`);
             await page.context().close();
         }
