@@ -73,6 +73,7 @@ export const en = {
     "login.password": "Password",
     "login.submit": "Sign in",
     "login.tooMany": "Too many attempts — {detail}",
+    "login.wrong": "The user name or password is wrong.",
     "login.required": "Enter your user name and password.",
     // Problems (the server's problem types)
     "problem.failed": "The request failed.",
@@ -932,6 +933,7 @@ export const ja = {
     "login.password": "パスワード",
     "login.submit": "サインイン",
     "login.tooMany": "試行回数が多すぎます — {detail}",
+    "login.wrong": "ユーザー名またはパスワードが正しくありません。",
     "login.required": "ユーザー名とパスワードを入力してください。",
     "problem.failed": "要求を処理できませんでした。",
     "problem.network": "サーバーに接続できません。",

@@ -244,6 +244,20 @@ test('a refusal of the server in Japanese: the type\'s title after the field\'s 
     }
 });
 
+test('a sign-in refused reads in Japanese in the form\'s words', async () => {
+    const ctx = await browser.newContext({ viewport: WIDTHS.phone, locale: 'ja-JP' });
+    await ctx.addInitScript(() => localStorage.setItem('acsa.lang', 'ja'));
+    const page = await ctx.newPage();
+    await page.goto(`${node.base}/`);
+    await page.locator('[data-test=login-username]').fill('in-finance');
+    await page.locator('[data-test=login-password]').fill('not-the-password-1');
+    await page.locator('[data-test=login-submit]').click();
+    const message = page.locator('[data-test=login-error]');
+    await message.filter({ hasText: /\S/ }).waitFor();
+    assert.equal(await message.innerText(), ja['login.wrong']);
+    await ctx.close();
+});
+
 /** The problem codes of the server's table and of every literal /problems/CODE in its source. */
 function sourceProblemCodes() {
     const dir = join(ROOT, 'src', 'server');
