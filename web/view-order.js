@@ -245,10 +245,10 @@ function eventItem(order, event, index) {
     const line = (order.lines || []).find((l) => l.line === event.line);
     const what = [];
     if (event.line !== null && event.line !== undefined) {
-        what.push(`line ${event.line}`);
+        what.push(t("order.evLine", { n: event.line }));
     }
     const corrected = event.step === "correct" && event.corrected_step
-        ? `${stepLabel(event.corrected_step).toLowerCase()} corrected to ` : "";
+        ? t("order.evCorrected", { step: stepLabel(event.corrected_step).toLowerCase() }) : "";
     if (event.quantity || corrected) {
         what.push(corrected + quantity(event.quantity || "0", line ? line.unit_of_issue : ""));
     }
@@ -257,11 +257,12 @@ function eventItem(order, event, index) {
     }
     const paid = event.payment;
     if (paid && paid.rate) {
-        what.push(`paid ${money(paid.amount, paid.currency)} at ${paid.rate} `
-            + `(rate of ${paid.rate_date}, ${paid.rate_source})`);
+        what.push(t("order.evPaid", { amount: money(paid.amount, paid.currency),
+            rate: paid.rate, date: paid.rate_date, source: paid.rate_source }));
     }
     if (event.invoice) {
-        what.push(event.step === "invoice" ? `invoice ${event.invoice}` : `on ${event.invoice}`);
+        what.push(t(event.step === "invoice" ? "order.evInvoice" : "order.evOnInvoice",
+            { number: event.invoice }));
     }
 
     const changed = event.state_from !== event.state_to;
@@ -271,7 +272,7 @@ function eventItem(order, event, index) {
         h("div", { class: "event-body" },
             h("p", { class: "event-title" },
                 h("strong", { test: "event-step" }, stepLabel(event.step)),
-                " by ", h("span", { test: "event-actor" }, event.actor || "—"),
+                t("order.evBy"), h("span", { test: "event-actor" }, event.actor || "—"),
                 h("span", { class: "event-states", test: "event-states" },
                     changed ? [stateBadge(event.state_from), " → ", stateBadge(event.state_to)]
                         : stateBadge(event.state_to)),
