@@ -182,8 +182,8 @@ export function upload(path, query, file, onProgress = () => {}) {
                 window.dispatchEvent(new CustomEvent("acsa:signed-out"));
             }
             reject(new ApiError(xhr.status, (body && (body.detail || body.title))
-                || `Upload failed (HTTP ${xhr.status})`, (body && body.field) || null,
-                (body && body.title) || ""));
+                || t("problem.http", { text: t("problem.failed"), status: xhr.status }),
+            (body && body.field) || null, (body && body.title) || ""));
         });
         xhr.send(file);
     });

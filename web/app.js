@@ -5,7 +5,7 @@
 import { currentUser, loadSession, signOut } from "./api.js";
 import { h } from "./dom.js";
 import { installDatePicker } from "./datepicker.js";
-import { lang, setLang, t, translatePage, userSignedIn } from "./i18n.js";
+import { lang, problemText, setLang, t, translatePage, userSignedIn } from "./i18n.js";
 import { roleLabel } from "./format.js";
 import { units, unitLabel } from "./reference.js";
 import { canCreateOrder, canSeeBalance, canSeePartners } from "./roles.js";
@@ -144,7 +144,7 @@ async function route(focus = false) {
         await found.r.view(view, user, query, found.match);
     } catch (error) {
         if (error.status !== 401 && view.isConnected) {
-            showError(error.detail || String(error));
+            showError(problemText(error));
         }
     }
     const heading = view.querySelector("h1");
@@ -184,14 +184,14 @@ async function start() {
     window.addEventListener("unhandledrejection", (event) => {
         const reason = event.reason || {};
         if (reason.status !== 401) {
-            showError(reason.detail || reason.message || String(reason));
+            showError(problemText(reason) || String(reason));
         }
     });
     try {
         const user = await loadSession();
         await fillHeader(user);
     } catch (error) {
-        showError(error.detail || String(error));
+        showError(problemText(error));
     }
     route();
 }

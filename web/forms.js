@@ -3,9 +3,25 @@
 // input the problem's `field` names, or at the top of the form when no input matches.
 
 import { h } from "./dom.js";
-import { problemText, t } from "./i18n.js";
+import { lang, problemParts, problemText, t } from "./i18n.js";
 
 let nextId = 0;
+
+/** Fills el with a server problem in the user's language: the message, then (in Japanese)
+ * the server's own detail as a secondary technical line, marked as English. label: the
+ * field's name in the form's words. */
+export function fillProblem(el, error, label = "") {
+    const { text, detail } = problemParts(error, label);
+    el.replaceChildren(text, detail ? h("span", { class: "problem-detail", lang: "en",
+        test: "problem-detail" }, detail) : "");
+}
+
+/** The same as an element: a paragraph of class cls (and test name) for a panel. */
+export function problemNote(error, { cls = "form-error", test = "", label = "" } = {}) {
+    const el = h("p", { class: cls, role: "alert", test: test || null });
+    fillProblem(el, error, label);
+    return el;
+}
 
 /** The errors of one form: a top message area and one message slot per field key. */
 export class FormErrors {
@@ -58,8 +74,16 @@ export class FormErrors {
         const key = error && error.field ? this.resolve(error.field, error.detail || "") : null;
         const slot = key !== null ? this.slots.get(key) : undefined;
         if (!slot) {
-            this.top.textContent = problemText(error);
+            fillProblem(this.top, error);
             this.top.hidden = false;
+            return;
+        }
+        if (lang() !== "en") {
+            // The type's title after the field's name in the form's words; the server's own
+            // detail (English, naming the API's field) as a second line.
+            fillProblem(slot.message, error, slot.label);
+            this.mark(slot, null);
+            slot.control?.focus();
             return;
         }
         let detail = problemText(error);
@@ -78,7 +102,9 @@ export class FormErrors {
     }
 
     mark(slot, text) {
-        slot.message.textContent = text;
+        if (text !== null) {
+            slot.message.textContent = text;
+        }
         slot.message.hidden = false;
         if (slot.control) {
             slot.control.setAttribute("aria-invalid", "true");
@@ -86,7 +112,7 @@ export class FormErrors {
     }
 
     /** Shows every error of a check before sending at once, each beside its field: list of
-     * {key, text}; the top says how many, the first field takes the focus. */
+     * {key, text}; the top says how many, the first field in error takes the focus. */
     showAll(list) {
         this.clear();
         let first = null;
@@ -97,7 +123,11 @@ export class FormErrors {
                 continue;
             }
             this.mark(slot, text);
-            first = first || slot.control;
+            // The focus goes to the first field in error as the form shows them.
+            if (slot.control && (!first || (first.compareDocumentPosition(slot.control)
+                & Node.DOCUMENT_POSITION_PRECEDING))) {
+                first = slot.control;
+            }
         }
         if (list.length > 0) {
             this.top.textContent = `${t("check.summary", { n: list.length })} `
@@ -145,8 +175,33 @@ export function input(props) {
 /* ---- Checks before sending ------------------------------------------------------------ */
 
 const DECIMAL = /^\d+(?:\.(\d+))?$/;
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/* Control characters the server refuses in every text (no field of the API is multi-line). */
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
-/** The checks of a form, gathered: each add(key, text) is one error for the field of key. */
+/** Compares two plain decimal strings exactly (no float): -1, 0 or 1. */
+function compareDecimal(a, b) {
+    const [ai, af = ""] = String(a).split(".");
+    const [bi, bf = ""] = String(b).split(".");
+    const width = Math.max(af.length, bf.length);
+    const x = BigInt(ai + af.padEnd(width, "0"));
+    const y = BigInt(bi + bf.padEnd(width, "0"));
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/** Whether text is a day of the calendar as YYYY-MM-DD, within the server's range. */
+function isoDay(text) {
+    const m = ISO_DAY.exec(text);
+    if (!m) {
+        return false;
+    }
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1
+        && d.getUTCDate() === Number(m[3]) && text >= "1900-01-01" && text <= "9899-12-31";
+}
+
+/** The checks of a form, gathered: each add(key, text) is one error for the field of key.
+ * One error per field: a field already in error takes no second message. */
 export class Checks {
     constructor(errors) {
         this.errors = errors;
@@ -154,7 +209,15 @@ export class Checks {
     }
 
     add(key, messageKey, vars = {}) {
+        if (this.failed(key)) {
+            return;
+        }
         this.list.push({ key, text: t(messageKey, { label: this.errors.label(key), ...vars }) });
+    }
+
+    /** Whether the field of key has an error already. */
+    failed(key) {
+        return this.list.some((e) => e.key === key);
     }
 
     required(key, value) {
@@ -166,11 +229,13 @@ export class Checks {
     }
 
     /** A decimal number with at most decimals decimals (currency names them in the message),
-     * more than zero when positive. */
-    decimal(key, value, { decimals = 3, currency = "", positive = true } = {}) {
+     * more than zero when positive, at most max (a decimal string; unit and line name it in
+     * the message) when given. Returns whether it passed. */
+    decimal(key, value, { decimals = 3, currency = "", positive = true, max = null,
+        maxText = "" } = {}) {
         const text = String(value ?? "").trim();
         if (!this.required(key, text)) {
-            return;
+            return false;
         }
         const match = DECIMAL.exec(text);
         if (!match) {
@@ -180,16 +245,74 @@ export class Checks {
                 { d: decimals, currency });
         } else if (positive && !/[1-9]/.test(text)) {
             this.add(key, "check.positive");
+        } else if (max !== null && compareDecimal(text, max) > 0) {
+            this.add(key, "check.atMost", { max: maxText || max });
+        } else {
+            return true;
         }
+        return false;
     }
 
-    /** An optional ISO date. */
-    date(key, value) {
+    /** An exchange rate as the server reads it: a plain positive decimal of at most 15
+     * digits, 10 of them decimals. */
+    rate(key, value) {
         const text = String(value ?? "").trim();
-        if (text && !(/^\d{4}-\d{2}-\d{2}$/.test(text)
-            && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)))) {
-            this.add(key, "check.date");
+        if (!this.required(key, text)) {
+            return false;
         }
+        const match = DECIMAL.exec(text);
+        const digits = match ? text.replace(".", "").replace(/^0+/, "").length : 0;
+        if (!match) {
+            this.add(key, "check.rate");
+        } else if ((match[1] || "").length > 10 || digits > 15) {
+            this.add(key, "check.rateDigits");
+        } else if (!/[1-9]/.test(text)) {
+            this.add(key, "check.positive");
+        } else {
+            return true;
+        }
+        return false;
+    }
+
+    /** An optional ISO date (required when required), not after notAfter and not before
+     * notBefore (ISO days; notBeforeText names the earlier event in the message). Returns the
+     * day when it is a valid one, else "". */
+    date(key, value, { required = false, notAfter = "", notBefore = "",
+        notBeforeText = "" } = {}) {
+        const text = String(value ?? "").trim();
+        if (!text) {
+            if (required) {
+                this.add(key, "check.required");
+            }
+            return "";
+        }
+        if (!isoDay(text)) {
+            this.add(key, "check.date");
+        } else if (notAfter && text > notAfter) {
+            this.add(key, "check.future", { date: notAfter });
+        } else if (notBefore && text < notBefore) {
+            this.add(key, "check.notBefore", { date: notBefore, what: notBeforeText });
+        } else {
+            return text;
+        }
+        return "";
+    }
+
+    /** A text the server holds in max bytes of UTF-8 (255 for reasons, places and
+     * descriptions), on one line; required when required. */
+    text(key, value, { max = 255, required = false } = {}) {
+        const text = String(value ?? "").trim();
+        if (required && !this.required(key, text)) {
+            return false;
+        }
+        if (CONTROL.test(text)) {
+            this.add(key, "check.control");
+        } else if (new TextEncoder().encode(text).length > max) {
+            this.add(key, "check.tooLong", { max });
+        } else {
+            return true;
+        }
+        return false;
     }
 
     /** Shows the errors found; true when there were none. */

@@ -90,17 +90,49 @@ export function numberLocale(currency) {
     return currency === "INR" ? "en-IN" : "en-US";
 }
 
-/** A server problem in the user's language: the translated title of its type, then the
- * server's detail (which names the field and value), unchanged in English. */
-export function problemText(error) {
-    const detail = (error && (error.detail || error.message)) || "";
+/* The problem type of each status, for an answer without a problem body (an upload's, a
+ * proxy's): the first type of src/server/response.c's table with that status. */
+const STATUS_TYPES = { 400: "invalid-input", 401: "not-signed-in", 403: "forbidden",
+    404: "not-found", 405: "method-not-allowed", 409: "exists", 412: "changed",
+    413: "too-large", 415: "unsupported-media-type", 422: "refused", 428: "if-match-required",
+    429: "throttled", 500: "storage", 502: "partner-unreachable", 503: "busy" };
+
+/** The code of a problem (`/problems/refused` -> "refused"), from its type or its status. */
+export function problemCode(error) {
+    const type = error && error.type ? String(error.type).replace(/^.*\//, "") : "";
+    return type || (error && STATUS_TYPES[error.status]) || "";
+}
+
+/**
+ * A server problem in the user's language, as {text, detail}. In English text is the server's
+ * detail (which names the field and value) and detail is "". In Japanese text is the
+ * translated title of the problem's type (of its status when the answer had no problem body),
+ * after label, the field's name in the form's words, when given; detail is the server's own
+ * message, kept as a secondary technical line when it says more than the title. A message
+ * made by the UI itself (no status, or 0 for a network failure) is already in the user's
+ * language and is kept.
+ */
+export function problemParts(error, label = "") {
+    const detail = String((error && (error.detail || error.message)) || "");
     if (current === "en") {
-        return detail || t("problem.failed");
+        return { text: detail || t("problem.failed"), detail: "" };
     }
-    const code = error && error.type ? String(error.type).replace(/^.*\//, "") : "";
-    const key = code && has(`problem.${code}`) ? `problem.${code}`
-        : (error && error.status === 0 ? "problem.network" : "problem.failed");
-    return detail ? `${t(key)}（${detail}）` : t(key);
+    const status = error ? error.status : undefined;
+    if (!(error && error.type) && !status) {
+        return { text: detail || t(status === 0 ? "problem.network" : "problem.failed"),
+            detail: "" };
+    }
+    const code = problemCode(error);
+    const title = t(code && has(`problem.${code}`) ? `problem.${code}` : "problem.failed");
+    const same = !detail || detail === error.title || detail === title;
+    return { text: label ? `${label}：${title}` : title, detail: same ? "" : detail };
+}
+
+/** A server problem in the user's language as one text: in Japanese the translated title of
+ * its type (after label when given), then the server's detail in brackets. */
+export function problemText(error, label = "") {
+    const { text, detail } = problemParts(error, label);
+    return detail ? `${text}（${detail}）` : text;
 }
 
 /** Fills the elements of root marked data-i18n (text), data-i18n-label (aria-label). */

@@ -7,7 +7,7 @@
 import { get, itemsOf, upload } from "./api.js";
 import { h, note, replace, select } from "./dom.js";
 import { busy, field } from "./forms.js";
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 
 const KINDS = [
     { value: "fuel-ticket", label: t("orderdocuments.fuelTicket") },
@@ -87,7 +87,7 @@ function attachForm(order, reload, status) {
                 file.value = "";
                 await reload(t("orderdocuments.attached", { id: doc.id, n: doc.line }), "ok");
             } catch (error) {
-                status(error.detail || String(error), "warn");
+                status(problemText(error), "warn");
             } finally {
                 progress.hidden = true;
             }
@@ -116,7 +116,7 @@ export function documentsPanel(order, user) {
                 + "/documents"));
         } catch (error) {
             replace(panel, h("h2", { id: "docs-h" }, t("orderdocuments.supportingDocuments")),
-                note(error.detail || t("orderdocuments.theDocumentsCannotBeRead"), "documents-error"));
+                note(problemText(error) || t("orderdocuments.theDocumentsCannotBeRead"), "documents-error"));
             return;
         }
         replace(panel, h("h2", { id: "docs-h" }, t("orderdocuments.supportingDocuments")), message,

@@ -6,6 +6,7 @@
 
 import { h, select } from "./dom.js";
 import { field, input } from "./forms.js";
+import { exponentOf } from "./reference.js";
 import { codeLabel, money, quantity, trimZeros } from "./format.js";
 import { t } from "./i18n.js";
 
@@ -14,6 +15,8 @@ const ADD_LABELS = { category: t("orderforms.category"), desc: t("orderforms.des
     unit: t("orderforms.unitOfIssue"), price: t("orderforms.unitPrice"), currency: t("orderforms.currency") };
 /* As many lines as an order may hold (ACSA_ORDER_LINES_MAX). */
 const LINES_MAX = 64;
+/* As many reverse orders as one exchange may match (ACSA_EXCHANGE_WITH_MAX). */
+const WITH_MAX = 8;
 
 /** The units of party as select options, the order's own first chosen. */
 function unitSelect(unitList, party, current, props) {
@@ -46,10 +49,23 @@ function addLineRow(i, ctx, errors, onRemove) {
     const el = h("fieldset", { class: "add-line", test: `action-amend-add-${i}` },
         h("legend", {}, t("orderforms.newLine", { n: i + 1 })),
         ADD_KEYS.map((k) => field(ADD_LABELS[k], c[k], { key: `add-${k}-${i}`, errors,
-            wide: k === "desc" })),
+            wide: k === "desc", errorLabel: t("check.newLine", { n: i + 1,
+                label: ADD_LABELS[k].toLowerCase() }) })),
         h("div", { class: "line-end" }, remove));
     const body = () => Object.fromEntries(ADD_KEYS.map((k) => [k, c[k].value.trim()]));
-    return { el, body };
+    /* The checks of the new-order form's lines, the same rules (server: lines[i]). */
+    const check = (checks) => {
+        const key = (k) => `add-${k}-${i}`;
+        checks.required(key("category"), c.category.value);
+        checks.text(key("desc"), c.desc.value, { required: true });
+        checks.decimal(key("qty"), c.qty.value, { decimals: 3 });
+        checks.text(key("unit"), c.unit.value, { required: true, max: 15 });
+        if (checks.required(key("currency"), c.currency.value)) {
+            checks.decimal(key("price"), c.price.value, { positive: false,
+                decimals: exponentOf(c.currency.value, doc), currency: c.currency.value });
+        }
+    };
+    return { el, body, check };
 }
 
 /**
@@ -57,7 +73,7 @@ function addLineRow(i, ctx, errors, onRemove) {
  * (ticked) and lines to add. Fills nodes and values (read at submit); only what changed is
  * sent.
  */
-export function amendControls(ctx, errors, nodes, values) {
+export function amendControls(ctx, errors, nodes, values, checks) {
     const order = ctx.order;
     const unitList = ctx.units || [];
     const requester = unitSelect(unitList, order.requester, order.requester_unit,
@@ -135,6 +151,18 @@ export function amendControls(ctx, errors, nodes, values) {
     redraw();
     nodes.push(removeSet, list);
     values.add_lines = () => (rows.length ? rows.map((r) => r.body()) : undefined);
+    checks.push((c) => {
+        c.text("place", place.value);
+        c.date("need_by", needBy.value, { notBefore: order.created || "",
+            notBeforeText: t("check.orderDate") });
+        const kept = boxes.length - boxes.filter((b) => b.box.checked).length;
+        if (kept + rows.length < 1) {
+            c.add("remove_lines", "check.keepOneLine");
+        } else if (kept + rows.length > LINES_MAX) {
+            c.add("add_lines", "check.linesMax", { max: LINES_MAX });
+        }
+        rows.forEach((r) => r.check(c));
+    });
     return { addedCount: () => rows.length,
         removedCount: () => boxes.filter((b) => b.box.checked).length };
 }
@@ -143,7 +171,7 @@ export function amendControls(ctx, errors, nodes, values) {
  * The exchange form's reverse orders: one box per delivered exchange order of the other side,
  * and a text input for any other number (commas between). Sent in the order ticked, then typed.
  */
-export function exchangeControls(ctx, errors, nodes, values) {
+export function exchangeControls(ctx, errors, nodes, values, checks) {
     const ticked = [];
     const boxes = ctx.exchangeCandidates.map((o) => {
         const box = h("input", { type: "checkbox", id: `act-exchange-with-${o.number}`,
@@ -166,11 +194,25 @@ export function exchangeControls(ctx, errors, nodes, values) {
             test: "action-exchange-candidates" },
         h("legend", {}, t("orderforms.againstOrdersDeliveredOtherSide")), boxes));
     }
-    nodes.push(field(boxes.length ? "Other order numbers" : t("orderforms.withOrders"), other,
+    nodes.push(field(boxes.length ? t("order.otherOrderNumbers") : t("orderforms.withOrders"), other,
         { key: "with", errors, wide: true,
             hint: t("orderforms.deliveredExchangeOrdersFromThe") }));
     values.with = () => [...ticked, ...other.value.split(",").map((n) => n.trim())
         .filter((n) => n && !ticked.includes(n))];
+    checks.push((c) => {
+        const numbers = values.with();
+        const bad = numbers.find((n) => new TextEncoder().encode(n).length > 31
+            || /[\u0000-\u001f\u007f]/.test(n));
+        if (numbers.length === 0) {
+            c.add("with", "check.required");
+        } else if (numbers.length > WITH_MAX) {
+            c.add("with", "check.withCount", { max: WITH_MAX });
+        } else if (bad !== undefined) {
+            c.add("with", "check.withNumber", { number: bad });
+        } else if (numbers.includes(ctx.order.number)) {
+            c.add("with", "check.withSelf");
+        }
+    });
 }
 
 /**

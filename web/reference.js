@@ -8,7 +8,12 @@ import { t } from "./i18n.js";
 /* ISO 4217 minor units of the currencies that do not have two decimals. */
 const EXPONENTS = { JPY: 0, KRW: 0, OMR: 3, BHD: 3, KWD: 3, JOD: 3, TND: 3, CLP: 0, ISK: 0 };
 
-function exponentOf(code) {
+/** The decimals of currency code: the agreement's when it names them, else ISO 4217's. */
+export function exponentOf(code, agreement = null) {
+    const named = agreement && (agreement.currencies || []).find((c) => c.code === code);
+    if (named && Number.isInteger(named.exponent)) {
+        return named.exponent;
+    }
     return code in EXPONENTS ? EXPONENTS[code] : 2;
 }
 

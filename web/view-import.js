@@ -8,7 +8,7 @@ import { ApiError, request } from "./api.js";
 import { dataTable, h, note, orderLink, panel, replace } from "./dom.js";
 import { money, quantity } from "./format.js";
 import { canCreateOrder } from "./roles.js";
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 
 function ordersTable(data, created) {
     const rows = data.orders.flatMap((o) => o.lines.map((l, i) => ({ o, l, first: i === 0 })));
@@ -71,10 +71,10 @@ export function renderImport(el, user) {
                     : `${r.data.orders.length} orders created.`, "import-summary"));
         } catch (e) {
             if (e instanceof ApiError && e.errors) {
-                replace(result, note(e.detail, "import-summary"),
+                replace(result, note(problemText(e), "import-summary"),
                     errorsTable(e.errors, e.errorCount ?? e.errors.length));
             } else {
-                replace(result, note(e.message, "import-summary"));
+                replace(result, note(problemText(e), "import-summary"));
             }
         }
     };

@@ -32,6 +32,9 @@ export function renderLogin(main, onSignedIn) {
         } catch (error) {
             if (error.status === 429 && !/too many attempts/i.test(error.detail)) {
                 errors.show({ detail: t("login.tooMany", { detail: error.detail }) });
+            } else if (error.status === 401) {
+                // A sign-in refused is not "not signed in": the form's own words.
+                errors.show({ detail: t("login.wrong") });
             } else {
                 errors.show(error);
             }

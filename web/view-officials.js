@@ -12,7 +12,7 @@ import { csvLink } from "./export-links.js";
 import { money } from "./format.js";
 import { agreement, agreements, nations } from "./reference.js";
 import { canGrantOfficials, canRevokeOfficials } from "./roles.js";
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 
 const dash = (text) => text || "—";
 
@@ -44,7 +44,7 @@ async function loadGrants(target, asOf) {
                     : t("officials.everyGrantEndedAndRevoked") })),
         csvLink("/api/officials", query, "officials-export"));
     } catch (error) {
-        replace(target, h("p", { class: "form-error", role: "alert" }, error.detail || String(error)));
+        replace(target, h("p", { class: "form-error", role: "alert" }, problemText(error)));
     }
 }
 

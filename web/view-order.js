@@ -5,7 +5,7 @@
 import { get, itemsOf, post, request } from "./api.js";
 import { dataTable, facts, h, note, orderLink, replace, select, stacked, stateBadge,
     tag } from "./dom.js";
-import { busy, field, FormErrors, input } from "./forms.js";
+import { busy, Checks, field, FormErrors, input } from "./forms.js";
 import { addDays, codeLabel, compareDecimals, daysBetween, methodLabel, money, quantity,
     stateLabel, stepLabel, subtractDecimals, today, trimZeros } from "./format.js";
 import { amendControls as amendFields, exchangeControls,
@@ -13,10 +13,10 @@ import { amendControls as amendFields, exchangeControls,
 import { backEnteredCount, backTag, changesPanel, disputeNote, invoicesPanel,
     paymentsPanel } from "./order-panels.js";
 import { documentsPanel } from "./order-documents.js";
-import { agreement as loadAgreement, units as loadUnits } from "./reference.js";
+import { exponentOf, agreement as loadAgreement, units as loadUnits } from "./reference.js";
 import { availableSteps } from "./roles.js";
 import { exportLinks } from "./export-links.js";
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 import { roleLabel } from "./format.js";
 
 /* What each step's form asks for, the line quantity it works on (remaining = a - b), and
@@ -74,7 +74,7 @@ const CORRECTED_FIELD = { issue: "issued", receive: "received", return: "returne
 const CLOSED_STATES = new Set(["settled", "closed", "cancelled", "rejected"]);
 
 function unitText(party, unit) {
-    return unit && unit.name ? `${party} · ${unit.name}` : `${party} · (no unit yet)`;
+    return unit && unit.name ? `${party} · ${unit.name}` : `${party} · ${t("order.noUnitYet")}`;
 }
 
 /** The orders this one was exchanged against: every one its exchange events name (one order
@@ -245,10 +245,10 @@ function eventItem(order, event, index) {
     const line = (order.lines || []).find((l) => l.line === event.line);
     const what = [];
     if (event.line !== null && event.line !== undefined) {
-        what.push(`line ${event.line}`);
+        what.push(t("order.evLine", { n: event.line }));
     }
     const corrected = event.step === "correct" && event.corrected_step
-        ? `${stepLabel(event.corrected_step).toLowerCase()} corrected to ` : "";
+        ? t("order.evCorrected", { step: stepLabel(event.corrected_step).toLowerCase() }) : "";
     if (event.quantity || corrected) {
         what.push(corrected + quantity(event.quantity || "0", line ? line.unit_of_issue : ""));
     }
@@ -257,11 +257,12 @@ function eventItem(order, event, index) {
     }
     const paid = event.payment;
     if (paid && paid.rate) {
-        what.push(`paid ${money(paid.amount, paid.currency)} at ${paid.rate} `
-            + `(rate of ${paid.rate_date}, ${paid.rate_source})`);
+        what.push(t("order.evPaid", { amount: money(paid.amount, paid.currency),
+            rate: paid.rate, date: paid.rate_date, source: paid.rate_source }));
     }
     if (event.invoice) {
-        what.push(event.step === "invoice" ? `invoice ${event.invoice}` : `on ${event.invoice}`);
+        what.push(t(event.step === "invoice" ? "order.evInvoice" : "order.evOnInvoice",
+            { number: event.invoice }));
     }
 
     const changed = event.state_from !== event.state_to;
@@ -271,7 +272,7 @@ function eventItem(order, event, index) {
         h("div", { class: "event-body" },
             h("p", { class: "event-title" },
                 h("strong", { test: "event-step" }, stepLabel(event.step)),
-                " by ", h("span", { test: "event-actor" }, event.actor || "—"),
+                t("order.evBy"), h("span", { test: "event-actor" }, event.actor || "—"),
                 h("span", { class: "event-states", test: "event-states" },
                     changed ? [stateBadge(event.state_from), " → ", stateBadge(event.state_to)]
                         : stateBadge(event.state_to)),
@@ -307,13 +308,30 @@ function remainingLines(order, [from, to]) {
         .filter((item) => compareDecimals(item.left, "0") > 0);
 }
 
+/** The day of the order's latest step: no step may be dated before it. */
+function lastStepDay(order) {
+    return (order.events || []).map((e) => e.date || "").filter(Boolean).sort().pop() || "";
+}
+
+/** Checks of a line and its quantity, at most what is left (item.left) on the line. */
+function checkLineQty(c, lineSelect, qty, lines, leftKey) {
+    const item = lines.find(({ line }) => String(line.line) === lineSelect.value);
+    if (!c.required("line", lineSelect.value) || !item) {
+        return;
+    }
+    const left = trimZeros(item.left);
+    c.decimal("qty", qty.value, { max: left, maxText: t(leftKey, { n: item.line.line,
+        qty: quantity(left, item.line.unit_of_issue) }) });
+}
+
 /** The invoice form: all received, not yet invoiced quantities, or part of one line. */
-function invoicePart(order, { id, test, nodes, values, errors }) {
+function invoicePart(order, { id, test, nodes, values, errors, checks }) {
     const lines = remainingLines(order, ["received", "invoiced"]);
     const lineSelect = select([{ value: "", label: t("order.everythingReceivedNotYetInvoiced") },
         ...lines.map(({ line, left }) => ({ value: line.line,
             label: `${line.line}: ${line.description} (${quantity(trimZeros(left),
-                line.unit_of_issue)} to invoice)` }))], { id: id("line"), test: test("line") });
+                line.unit_of_issue)} ${t("order.toInvoice")})` }))],
+    { id: id("line"), test: test("line") });
     const qty = input({ id: id("qty"), test: test("qty"), inputmode: "decimal" });
     const fillQty = () => {
         const item = lines.find(({ line }) => String(line.line) === lineSelect.value);
@@ -326,34 +344,70 @@ function invoicePart(order, { id, test, nodes, values, errors }) {
         field(t("order.quantity"), qty, { key: "qty", errors }));
     values.line = () => (lineSelect.value ? Number(lineSelect.value) : undefined);
     values.qty = () => (lineSelect.value ? qty.value.trim() : undefined);
+    checks.push((c) => {
+        if (lineSelect.value) {
+            checkLineQty(c, lineSelect, qty, lines, "check.toInvoice");
+        }
+    });
 }
 
 /** Rate, its date and source: sent only when a rate is given. */
-function rateFields({ id, test, nodes, values, errors }) {
+function rateFields({ id, test, nodes, values, errors, checks, order }, step) {
     const rate = input({ id: id("rate"), test: test("rate"), inputmode: "decimal",
         placeholder: t("common.eg", { text: "1.7750" }) });
     const rateDate = h("input", { type: "date", id: id("rate-date"), test: test("rate-date") });
     const source = h("input", { type: "text", id: id("rate-source"), test: test("rate-source"),
         maxlength: 255 });
-    nodes.push(field(t("order.rateOtherCurrencyOnly"), rate, { key: "rate", errors }),
+    nodes.push(field(t("order.rateOtherCurrencyOnly"), rate, { key: "rate", errors,
+        errorLabel: t("order.rate") }),
         field(t("order.rateDate"), rateDate, { key: "rate_date", errors }),
         field(t("order.rateSource"), source, { key: "rate_source", errors }));
     values.rate = () => rate.value.trim() || undefined;
     values.rate_date = () => (rate.value.trim() ? rateDate.value || "" : undefined);
     values.rate_source = () => (rate.value.trim() ? source.value.trim() : undefined);
+    checks.push((c, day) => {
+        const given = rate.value.trim();
+        // A payment in another currency needs the rate, its date and source; in the order's
+        // own, none. An exchange's rate is optional (the server asks for one across
+        // currencies), but its date and source go with it.
+        const paid = step === "pay" ? values.currency() : "";
+        if (step === "pay" && paid === order.currency) {
+            if (given) {
+                c.add("rate", "check.noRate", { currency: paid });
+            }
+            return;
+        }
+        if (!given) {
+            if (step === "pay") {
+                c.add("rate", "check.rateNeeded", { currency: paid, order: order.currency });
+            } else if (rateDate.value.trim() || source.value.trim()) {
+                c.add("rate", "check.rateAlone");
+            }
+            if (step === "pay" || !(rateDate.value.trim() || source.value.trim())) {
+                return;
+            }
+        }
+        c.rate("rate", given);
+        const dated = c.date("rate_date", rateDate.value, { required: true });
+        if (dated && dated > day) {
+            c.add("rate_date", "check.rateAfter", { date: day });
+        }
+        c.text("rate_source", source.value, { required: true });
+    });
 }
 
 /** Builds the controls of one step form; returns {nodes, body()}. */
 function controls(step, spec, order, ctx, errors) {
     const nodes = [];
     const values = {};
+    const checks = []; // Each (c: Checks, day) checks fields before sending.
     const id = (name) => `act-${step}-${name}`;
     const test = (name) => `action-${step}-${name}`;
     if (spec.remaining) {
         const lines = remainingLines(order, spec.remaining);
         const lineSelect = select(lines.map(({ line, left }) => ({ value: line.line,
             label: `${line.line}: ${line.description} (${quantity(trimZeros(left),
-                line.unit_of_issue)} open)` })), { id: id("line"), test: test("line") });
+                line.unit_of_issue)} ${t("order.open")})` })), { id: id("line"), test: test("line") });
         const qty = input({ id: id("qty"), test: test("qty"), inputmode: "decimal" });
         const fillQty = () => {
             const item = lines.find(({ line }) => String(line.line) === lineSelect.value);
@@ -365,22 +419,24 @@ function controls(step, spec, order, ctx, errors) {
             field(t("order.quantity"), qty, { key: "qty", errors }));
         values.line = () => Number(lineSelect.value);
         values.qty = () => qty.value.trim();
+        checks.push((c) => checkLineQty(c, lineSelect, qty, lines, "check.open"));
     }
     if (spec.lines) {
-        extraControls(step, spec, order, ctx, errors, nodes, values);
+        extraControls(step, spec, order, ctx, errors, nodes, values, checks);
     }
     let amend = null;
     if (spec.amend) {
-        amend = amendFields(ctx, errors, nodes, values);
+        amend = amendFields(ctx, errors, nodes, values, checks);
     }
     if (spec.fields.includes("reason")) {
         const optional = (spec.optional || []).includes("reason");
         // One line, as the API and the records hold every text (no field is multi-line).
         const reason = h("input", { id: id("reason"), test: test("reason"), type: "text",
             maxlength: 255 });
-        nodes.push(field(optional ? "Reason (optional)" : t("order.reason"), reason,
-            { key: "reason", errors, wide: true }));
+        nodes.push(field(optional ? t("order.reasonOptional") : t("order.reason"), reason,
+            { key: "reason", errors, wide: true, errorLabel: t("order.reason") }));
         values.reason = () => reason.value.trim() || (optional ? undefined : "");
+        checks.push((c) => c.text("reason", reason.value, { required: !optional }));
     }
     if (spec.fields.includes("amount")) {
         const open = subtractDecimals(order.cash_due || "0", order.paid || "0");
@@ -394,41 +450,81 @@ function controls(step, spec, order, ctx, errors) {
             field(t("order.currency"), currency, { key: "currency", errors }));
         values.amount = () => amount.value.trim();
         values.currency = () => currency.value;
+        checks.push((c) => {
+            const code = currency.value;
+            let max = null;
+            let maxText = "";
+            // In the order's currency a payment is at most what is outstanding, and at most
+            // what is open on the invoice it names; another currency is converted there.
+            if (code === order.currency) {
+                max = compareDecimals(open, "0") > 0 ? open : "0";
+                maxText = t("check.cashOpen", { amount: money(max, code) });
+                const inv = (order.invoices || []).find((i) => values.invoice
+                    && i.number === values.invoice());
+                if (inv && compareDecimals(inv.open, max) < 0) {
+                    max = inv.open;
+                    maxText = t("check.invoiceOpen", { amount: money(inv.open, code),
+                        number: inv.number });
+                }
+            }
+            c.decimal("amount", amount.value, { decimals: exponentOf(code, ctx.agreement),
+                currency: code, max, maxText });
+        });
     }
     if (spec.fields.includes("with")) {
-        exchangeControls(ctx, errors, nodes, values);
+        exchangeControls(ctx, errors, nodes, values, checks);
     }
     if (spec.fields.includes("invoice-part")) {
-        invoicePart(order, { id, test, nodes, values, errors });
+        invoicePart(order, { id, test, nodes, values, errors, checks });
     }
     if (spec.fields.includes("invoice") && (order.invoices || []).length) {
         const unpaid = order.invoices.filter((inv) => compareDecimals(inv.open, "0") > 0);
         const which = select([{ value: "", label: t("order.oldestUnpaidFirst") },
             ...unpaid.map((inv) => ({ value: inv.number,
-                label: `${inv.number} (${money(inv.open, order.currency)} open, due ${inv.due})` }))],
+                label: t("order.invoiceChoice", { number: inv.number,
+                    amount: money(inv.open, order.currency), due: inv.due }) }))],
         { id: id("invoice"), test: test("invoice") });
         nodes.push(field(t("order.invoice"), which, { key: "invoice", errors }));
         values.invoice = () => which.value || undefined;
     }
     if (spec.fields.includes("rate")) {
-        rateFields({ id, test, nodes, values, errors });
+        rateFields({ id, test, nodes, values, errors, checks, order }, step);
     }
     const day = h("input", { type: "date", id: id("date"), test: test("date") });
-    nodes.push(field(t("order.dateDefaultToday"), day, { key: "date", errors }));
+    nodes.push(field(t("order.dateDefaultToday"), day, { key: "date", errors,
+        errorLabel: t("order.date") }));
     values.date = () => day.value || undefined;
     // A step dated more than the agreement's backdate_days ago needs a reason (API.md "Dates").
     const backdate = h("input", { type: "text", id: id("backdate-reason"), maxlength: 255,
         test: test("backdate-reason") });
     nodes.push(field(t("order.backEntryReasonOptional"), backdate, { key: "backdate_reason", errors,
-        hint: t("order.neededWhenTheDateIs") }));
+        hint: t("order.neededWhenTheDateIs"), errorLabel: t("order.backEntryReason") }));
     values.backdate_reason = () => backdate.value.trim() || undefined;
     const body = () => Object.fromEntries(Object.entries(values)
         .map(([k, read]) => [k, read()]).filter(([, v]) => v !== undefined));
-    return { nodes, body, amend };
+    /* The checks before sending, every one run so that every error shows at once: the date
+     * (ISO, not after today, not before the order's previous step; one more than the
+     * agreement's backdate_days ago needs a back-entry reason), then each part's. */
+    const check = () => {
+        const c = new Checks(errors);
+        const now = today();
+        const last = lastStepDay(order);
+        const dated = c.date("date", day.value, { notAfter: now, notBefore: last,
+            notBeforeText: t("check.previousStep") });
+        const backdays = ctx.agreement && Number.isInteger(ctx.agreement.backdate_days)
+            ? ctx.agreement.backdate_days : null;
+        if (c.text("backdate_reason", backdate.value) && dated && backdays !== null
+            && daysBetween(dated, now) > backdays && !backdate.value.trim()) {
+            c.add("backdate_reason", "check.backdate", { n: backdays });
+        }
+        checks.forEach((run) => run(c, dated || now));
+        return c.ok();
+    };
+    return { nodes, body, amend, check };
 }
 
 /* The line (and for a correction the step and new quantity) of close-line and correct. */
-function extraControls(step, spec, order, ctx, errors, nodes, values) {
+function extraControls(step, spec, order, ctx, errors, nodes, values, checks) {
     const id = (name) => `act-${step}-${name}`;
     const test = (name) => `action-${step}-${name}`;
     const lines = (order.lines || []).filter((line) => spec.lines === "all"
@@ -438,6 +534,7 @@ function extraControls(step, spec, order, ctx, errors, nodes, values) {
             line.unit_of_issue)} received)` })), { id: id("line"), test: test("line") });
     nodes.push(field(t("order.line"), lineSelect, { key: "line", errors }));
     values.line = () => Number(lineSelect.value);
+    checks.push((c) => c.required("line", lineSelect.value));
     if (!spec.correct) {
         return;
     }
@@ -458,6 +555,18 @@ function extraControls(step, spec, order, ctx, errors, nodes, values) {
             hint: t("order.theStepSWholeQuantity") }));
     values.corrected_step = () => which.value;
     values.qty = () => qty.value.trim();
+    checks.push((c) => {
+        const line = lines.find((l) => String(l.line) === lineSelect.value);
+        if (!c.required("corrected_step", which.value)
+            || !c.decimal("qty", qty.value, { positive: false }) || !line) {
+            return;
+        }
+        const now = line[CORRECTED_FIELD[which.value]] || "0";
+        if (compareDecimals(qty.value.trim(), now) === 0) {
+            c.add("qty", "check.sameAsNow", { qty: quantity(trimZeros(now),
+                line.unit_of_issue) });
+        }
+    });
 }
 
 function actionForm(step, ctx) {
@@ -471,7 +580,7 @@ function actionForm(step, ctx) {
         return null;
     }
     const errors = new FormErrors();
-    const { nodes, body, amend } = controls(step, spec, order, ctx, errors);
+    const { nodes, body, amend, check } = controls(step, spec, order, ctx, errors);
     errors.resolve = stepFieldResolver(order, amend);
     const button = h("button", { type: "submit", test: `action-${step}-button`,
         class: ["reject", "cancel", "dispute", "reject-return"].includes(step) ? "danger"
@@ -487,11 +596,14 @@ function actionForm(step, ctx) {
     form.addEventListener("submit", async (event) => {
         event.preventDefault();
         errors.clear();
+        if (!check()) {
+            return;
+        }
         try {
             const result = await busy(button, () => post(
                 `/api/orders/${encodeURIComponent(order.number)}/${step}`, body(), ctx.etag));
-            ctx.done(result, `${spec.done}; the order is now `
-                + `${stateLabel(result.data.state).toLowerCase()}.`);
+            ctx.done(result, t("order.stepDone", { done: spec.done,
+                state: stateLabel(result.data.state).toLowerCase() }));
         } catch (error) {
             if (error.status === 412 || error.status === 428) {
                 ctx.reload(t("order.theOrderChangedSinceThis"));
@@ -589,7 +701,7 @@ export async function renderOrder(main, user, number) {
             main.replaceChildren(h("h1", { tabindex: "-1" }, number),
                 h("p", { class: "form-error", role: "alert", test: "order-error" },
                     error.status === 404 ? t("order.thisOrderDoesNotExist")
-                        : error.detail));
+                        : problemText(error)));
         }
     }
 }

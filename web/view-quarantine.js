@@ -10,7 +10,7 @@ import { busy, field, FormErrors, input } from "./forms.js";
 import { csvLink } from "./export-links.js";
 import { groupDigits } from "./format.js";
 import { canResolveQuarantine, canSeePartners } from "./roles.js";
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 
 const LIMIT = 500; // The most GET /api/quarantine answers.
 
@@ -155,7 +155,7 @@ export async function renderQuarantine(main, user) {
         } catch (error) {
             if (error.status !== 401) {
                 replace(list, h("p", { class: "form-error", role: "alert", test: "panel-error" },
-                    error.detail || String(error)));
+                    problemText(error)));
             }
         }
     };

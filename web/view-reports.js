@@ -10,7 +10,7 @@ import { dataTable, h, note, panel, replace, select, stacked } from "./dom.js";
 import { busy, field, input } from "./forms.js";
 import { nations } from "./reference.js";
 import { canSeeBalance } from "./roles.js";
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 
 const today = () => new Date().toISOString().slice(0, 10);
 const dash = (value) => (value === null || value === undefined || value === "" ? "—"
@@ -120,7 +120,7 @@ async function show(target, link, name, controls) {
         replace(target, ...parts);
     } catch (error) {
         replace(target, h("p", { class: "form-error", role: "alert", test: "report-error" },
-            error.detail || String(error)));
+            problemText(error)));
     }
 }
 

@@ -8,7 +8,7 @@ import { dataTable, facts, h, note, orderLink, replace, tag } from "./dom.js";
 import { busy } from "./forms.js";
 import { groupDigits, stateLabel, trimZeros } from "./format.js";
 import { canSeePartners, canSync } from "./roles.js";
-import { t } from "./i18n.js";
+import { problemText, t } from "./i18n.js";
 
 const QUARANTINE_LIMITS = [100, 500]; // Shown first; the most the API answers.
 
@@ -51,7 +51,7 @@ function partnerError(party, error) {
     if (error.status === 502) {
         return t("sync.unreachable", { party, detail: error.detail });
     }
-    return error.detail || String(error);
+    return problemText(error);
 }
 
 /* ---- Partner nodes ------------------------------------------------------------------------- */
@@ -302,7 +302,7 @@ function loadedPanel(title, test, lead, load, render) {
         } catch (error) {
             if (error.status !== 401) {
                 replace(body, h("p", { class: "form-error", role: "alert", test: "panel-error" },
-                    error.detail || String(error)));
+                    problemText(error)));
             }
         }
     };
