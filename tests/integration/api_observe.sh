@@ -217,11 +217,70 @@ PY
     expect_status 200
 fi
 
+# The database stops answering: on PostgreSQL its server is stopped (pg_ctl stop -m fast, the
+# cluster of tests/pg/cluster.sh) and started again; the node is not ready meanwhile, alive all
+# the same, and ready again without a restart.
+pg_ctl_as_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u "${ACSA_PG_USER:-nobody}" -- "$ACSA_TEST_PG_BIN/pg_ctl" "$@"
+    else
+        "$ACSA_TEST_PG_BIN/pg_ctl" "$@"
+    fi
+}
+# GET /readyz N times (both serving threads see it): each answer 503 not-ready naming the
+# database, with Retry-After.
+expect_not_ready_database() {
+    for _ in 1 2 3 4; do
+        http GET /readyz
+        expect_problem 503
+        expect_json 'd["type"]' /problems/not-ready
+        expect_json 'd["detail"].startswith("database: the database does not answer a read")' true
+        expect_header Retry-After 1
+    done
+}
+if db_is_pg "$DB" && [ -n "${ACSA_TEST_PG_DIR:-}" ] && [ -n "${ACSA_TEST_PG_BIN:-}" ]; then
+    test_case "PostgreSQL stopped: /readyz is 503 naming the database, /healthz 200, the server runs on"
+    pg_ctl_as_owner -D "$ACSA_TEST_PG_DIR/data" -m fast -w stop >/dev/null ||
+        fail "pg_ctl stop failed"
+    expect_not_ready_database
+    grep -q 'cannot be reached\|cannot be opened' "$TEST_DIR/body" ||
+        fail "the detail does not say why: $(head -c 300 "$TEST_DIR/body")"
+    http GET /healthz
+    expect_status 200
+    expect_json 'd["status"]' ok
+    # A route that needs the database says it does not answer, and nothing is acknowledged.
+    http GET /api/orders -H "Authorization: Bearer $TOKEN"
+    expect_status 503
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "the server died with its database stopped"
+
+    test_case "PostgreSQL started again: /readyz is 200 again, the same server, no restart"
+    pg_ctl_as_owner -D "$ACSA_TEST_PG_DIR/data" -l "$ACSA_TEST_PG_DIR/server.log" -w \
+        -o "-c listen_addresses='' -c unix_socket_directories='$ACSA_TEST_PG_DIR' -c max_connections=40" \
+        start >/dev/null || fail "pg_ctl start failed"
+    for _ in $(seq 1 50); do
+        http GET /readyz
+        [ "$STATUS" = 200 ] && break
+        sleep 0.2
+    done
+    # Every serving thread's connection is made again: four in a row answer.
+    for _ in 1 2 3 4; do
+        http GET /readyz
+        expect_status 200
+        expect_json 'd["database"]' ok
+        expect_json 'd["writer"]' ok
+        http GET /api/orders -H "Authorization: Bearer $TOKEN"
+        expect_status 200
+    done
+    # A sign-in writes its session: the writer's connection is back too.
+    http_json POST /api/session '{"username":"in-requester","password":"demo-password-1"}'
+    expect_status 200
+fi
+
 test_case "SIGTERM; every line of the log is a JSON object, from listening to stopped"
 serve_stop
 expect_log_json "$SERVER_LOG"
-grep -q '"event":"request".*"route":"/readyz","status":503' "$SERVER_LOG" || db_is_pg "$DB" ||
-    fail "the 503 of /readyz is not in the log"
+grep -q '"event":"request".*"route":"/readyz","status":503' "$SERVER_LOG" ||
+    { db_is_pg "$DB" && [ -z "${ACSA_TEST_PG_DIR:-}" ]; } || fail "the 503 of /readyz is not in the log"
 
 if command -v openssl >/dev/null 2>&1; then
     test_case "over HTTPS every response carries Strict-Transport-Security"
@@ -245,6 +304,27 @@ if command -v openssl >/dev/null 2>&1; then
     expect_header WWW-Authenticate 'Bearer realm="acsa"'
     serve_stop
     expect_log_json "$SERVER_LOG"
+fi
+
+
+# On SQLite the database stops answering when its file is cut to nothing under the running
+# server (a shell's "> node.db", a copy that failed half-way): every read fails as malformed.
+# (A file removed or replaced by another keeps answering from the one the server holds open,
+# and garbage written over pages already read is answered from SQLite's page cache, so neither
+# is a database that does not answer.) Last, as it leaves the database useless.
+if ! db_is_pg "$DB"; then
+    test_case "SQLite: the database file cut to nothing under the server: /readyz 503 naming the database, /healthz 200"
+    serve_start "$DB" --threads 2
+    http GET /readyz
+    expect_status 200
+    : >"$DB"
+    expect_not_ready_database
+    grep -q 'malformed' "$TEST_DIR/body" ||
+        fail "the detail does not say why: $(head -c 300 "$TEST_DIR/body")"
+    http GET /healthz
+    expect_status 200
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "the server died with its database gone"
+    serve_stop
 fi
 
 finish
