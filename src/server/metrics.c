@@ -46,7 +46,8 @@ static atomic_uint_least64_t batches[BATCH_BUCKETS];
 static atomic_uint_least64_t batch_jobs;
 
 /* What an exchange this server started learnt of each partner node (the database keeps the
- * rest): its last record's seq then, and the exchanges that ended well or not. */
+ * rest): its last record's seq as its status said (whether the exchange then completed or not),
+ * and the exchanges that ended well or not. */
 static struct sync_seen {
     char party[ACSA_NATION_SIZE];
     int64_t partner_last_seq;
@@ -188,7 +189,9 @@ void acsa__server_metrics_sync(const char *party, bool ok, int64_t partner_last_
     if (i < sync_seen_count) {
         sync_seen[i].ok += ok ? 1 : 0;
         sync_seen[i].failed += ok ? 0 : 1;
-        if (ok && partner_last_seq > 0) {
+        /* Kept from a failed exchange too: the partner's status answered before it failed,
+         * and a failing exchange is when records fall behind. */
+        if (partner_last_seq > 0) {
             sync_seen[i].partner_last_seq = partner_last_seq;
         }
     }
