@@ -359,7 +359,7 @@ static enum acsa_rc print_peers(FILE *out, struct acsa_app *app, struct acsa_err
     }
     if (rc == ACSA_OK) {
         fputs("# HELP acsa_sync_last_success_timestamp_seconds When the last complete exchange "
-              "with the partner node ended (0: never).\n"
+              "this node started with the partner node ended (0: never).\n"
               "# TYPE acsa_sync_last_success_timestamp_seconds gauge\n", out);
         for (size_t i = 0; i < rows->count; i++) {
             fprintf(out, "acsa_sync_last_success_timestamp_seconds{peer=\"%s\"} %lld\n",
@@ -367,7 +367,8 @@ static enum acsa_rc print_peers(FILE *out, struct acsa_app *app, struct acsa_err
         }
         fputs("# HELP acsa_sync_records_behind Records one node has that the other has not "
               "confirmed: outbound, this node's that the partner has not acknowledged; inbound, "
-              "the partner's (as of the last exchange this node started) not taken in here.\n"
+              "the partner's (up to its last as its status said at the last exchange this "
+              "server started, completed or not) not taken in here.\n"
               "# TYPE acsa_sync_records_behind gauge\n", out);
         for (size_t i = 0; i < rows->count; i++) {
             const struct acsa_peer *p = &rows->peers[i];

@@ -440,8 +440,8 @@ void acsa__server_metrics_record(int route_index, int status, int64_t duration_u
 void acsa__server_metrics_respond(struct request *req);
 /* A batch of count jobs committed (or not) by the writer. */
 void acsa__server_metrics_batch(uint32_t count);
-/* An exchange with party ended; partner_last_seq is the partner's last record then (0:
- * unknown). */
+/* An exchange with party ended, well or not; partner_last_seq is the partner's last record as
+ * its status said (0: unknown, the status did not answer). */
 void acsa__server_metrics_sync(const char *party, bool ok, int64_t partner_last_seq);
 /* Readiness, observability: readyz.c (/readyz and the page of problem types), log.c. */
 void acsa__server_route_readyz(struct request *req);
