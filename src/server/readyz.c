@@ -37,7 +37,8 @@ void acsa__server_route_readyz(struct request *req)
     } else if (!writer) {
         acsa__server_problem_code(req, 503, "not-ready",
                                   "writer: the writer did not commit within %u ms (stopping, "
-                                  "busy, or the database is locked)", SERVER_READY_WRITER_MS);
+                                  "busy, the database locked, or its file removed or replaced)",
+                                  SERVER_READY_WRITER_MS);
     } else {
         acsa__server_response_json(
             req, 200,
