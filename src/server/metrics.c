@@ -42,7 +42,8 @@ static atomic_uint_least64_t batches[BATCH_BUCKETS];
 static atomic_uint_least64_t batch_jobs;
 
 /* What an exchange this server started learnt of each partner node (the database keeps the
- * rest): its last record's seq then, and the exchanges that ended well or not. */
+ * rest): its last record's seq as its status said (whether the exchange then completed or not),
+ * and the exchanges that ended well or not. */
 static struct sync_seen {
     char party[ACSA_NATION_SIZE];
     int64_t partner_last_seq;
@@ -184,7 +185,9 @@ void acsa__server_metrics_sync(const char *party, bool ok, int64_t partner_last_
     if (i < sync_seen_count) {
         sync_seen[i].ok += ok ? 1 : 0;
         sync_seen[i].failed += ok ? 0 : 1;
-        if (ok && partner_last_seq > 0) {
+        /* Kept from a failed exchange too: the partner's status answered before it failed,
+         * and a failing exchange is when records fall behind. */
+        if (partner_last_seq > 0) {
             sync_seen[i].partner_last_seq = partner_last_seq;
         }
     }
@@ -352,7 +355,7 @@ static enum acsa_rc print_peers(FILE *out, struct acsa_app *app, struct acsa_err
     }
     if (rc == ACSA_OK) {
         fputs("# HELP acsa_sync_last_success_timestamp_seconds When the last complete exchange "
-              "with the partner node ended (0: never).\n"
+              "this node started with the partner node ended (0: never).\n"
               "# TYPE acsa_sync_last_success_timestamp_seconds gauge\n", out);
         for (size_t i = 0; i < rows->count; i++) {
             fprintf(out, "acsa_sync_last_success_timestamp_seconds{peer=\"%s\"} %lld\n",
@@ -360,7 +363,8 @@ static enum acsa_rc print_peers(FILE *out, struct acsa_app *app, struct acsa_err
         }
         fputs("# HELP acsa_sync_records_behind Records one node has that the other has not "
               "confirmed: outbound, this node's that the partner has not acknowledged; inbound, "
-              "the partner's (as of the last exchange this node started) not taken in here.\n"
+              "the partner's (up to its last as its status said at the last exchange this "
+              "server started, completed or not) not taken in here.\n"
               "# TYPE acsa_sync_records_behind gauge\n", out);
         for (size_t i = 0; i < rows->count; i++) {
             const struct acsa_peer *p = &rows->peers[i];

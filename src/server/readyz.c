@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* GET /readyz: whether the node can serve, for a load balancer or an orchestrator: the
- * database answers a read on the thread's read connection, and the writer commits a
+ * database answers a read on the thread's read connection (made again when it was lost, so the
+ * node is ready again once the database is back, without a restart), and the writer commits a
  * transaction that does nothing within SERVER_READY_WRITER_MS (so a stopped, stuck or locked-out
  * writer makes the node not ready). And the page of problem types that every problem's "type"
  * (a URI relative to the server, "/problems/CODE") resolves to, made from response.c's table. */
@@ -18,7 +19,14 @@ void acsa__server_route_readyz(struct request *req)
     struct acsa_error err;
     acsa_error_clear(&err);
     uint8_t key[32];
-    enum acsa_rc rc = acsa_app_node_public_key(acsa__server_reader(req), key, &err);
+    /* The thread's read connection is opened here, not before the route (ROUTE_PROBE): a
+     * database that cannot be reached at all is reported as one that does not answer. */
+    struct acsa_app *reader = acsa__server_reader(req);
+    enum acsa_rc rc = reader == NULL
+                          ? acsa_error_set(&err, ACSA_EUNAVAILABLE, "database",
+                                           "it cannot be opened: %s",
+                                           acsa__server_reader_failure())
+                          : acsa_app_node_public_key(reader, key, &err);
     bool database = rc == ACSA_OK || rc == ACSA_ENOTFOUND;
     bool writer = database && acsa__server_writer_ping(acsa__server_writer(req),
                                                        SERVER_READY_WRITER_MS);
@@ -29,7 +37,8 @@ void acsa__server_route_readyz(struct request *req)
     } else if (!writer) {
         acsa__server_problem_code(req, 503, "not-ready",
                                   "writer: the writer did not commit within %u ms (stopping, "
-                                  "busy, or the database is locked)", SERVER_READY_WRITER_MS);
+                                  "busy, the database locked, or its file removed or replaced)",
+                                  SERVER_READY_WRITER_MS);
     } else {
         acsa__server_response_json(
             req, 200,

@@ -13,11 +13,12 @@
 #define PUBLIC ROUTE_PUBLIC, ACSA_ACTION_COUNT
 #define ACTION(name) ROUTE_ACTION, ACSA_ACTION_##name
 #define PEER ROUTE_PEER, ACSA_ACTION_COUNT
+#define PROBE ROUTE_PROBE, ACSA_ACTION_COUNT
 
 const struct route acsa__server_routes[] = {
-    {"GET", "/healthz", acsa__server_route_healthz, PUBLIC, NULL},
+    {"GET", "/healthz", acsa__server_route_healthz, PROBE, NULL},
     {"GET", "/metrics", acsa__server_route_metrics, ACTION(READ_AUDIT), NULL},
-    {"GET", "/readyz", acsa__server_route_readyz, PUBLIC, NULL},
+    {"GET", "/readyz", acsa__server_route_readyz, PROBE, NULL},
     {"GET", "/problems", acsa__server_route_problems, PUBLIC, NULL},
     {"GET", "/problems/{type}", acsa__server_route_problem, PUBLIC, NULL},
     {"GET", "/api/openapi.json", acsa__server_route_openapi, PUBLIC, NULL},

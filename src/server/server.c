@@ -51,6 +51,7 @@ struct server {
 
 static _Thread_local struct acsa_app *thread_reader;
 static _Thread_local struct acsa_order_view *thread_view;
+static _Thread_local char thread_reader_failure[ACSA_ERROR_MESSAGE_SIZE]; /* Why it failed. */
 /* Request ids: a keyed hash of a per-thread counter, so an id costs no system call. */
 static _Thread_local unsigned char thread_id_key[crypto_generichash_KEYBYTES];
 static _Thread_local uint64_t thread_id_count;
@@ -102,6 +103,7 @@ struct acsa_app *acsa__server_reader(struct request *req)
     struct acsa_error err;
     struct acsa_app *app = NULL;
     if (acsa_app_open(server->config->db_uri, 0, &app, &err) != ACSA_OK) {
+        snprintf(thread_reader_failure, sizeof(thread_reader_failure), "%s", err.message);
         return NULL;
     }
     acsa_app_read_only(app); /* Every write goes through the writer thread. */
@@ -109,12 +111,19 @@ struct acsa_app *acsa__server_reader(struct request *req)
     if (server->reader_count == SERVER_READERS_MAX) {
         pthread_mutex_unlock(&server->readers_lock);
         acsa_app_close(app);
+        snprintf(thread_reader_failure, sizeof(thread_reader_failure),
+                 "as many read connections are open as the server keeps");
         return NULL;
     }
     server->readers[server->reader_count++] = app;
     pthread_mutex_unlock(&server->readers_lock);
     thread_reader = app;
     return app;
+}
+
+const char *acsa__server_reader_failure(void)
+{
+    return thread_reader_failure;
 }
 
 struct acsa_order_view *acsa__server_order_view(struct request *req)
@@ -476,6 +485,9 @@ static bool admit_early(struct request *req, struct framing *framing)
                              err.message); /* Before anything quotes them. */
         return false;
     }
+    if (route->access == ROUTE_PROBE) {
+        return body_admitted(req, framing);
+    }
     if (acsa__server_reader(req) == NULL) {
         acsa__server_problem(req, 503, NULL, "the database cannot be opened; try again");
         acsa__server_response_header(req, "Retry-After", "1");
@@ -508,7 +520,7 @@ static bool admitted(struct request *req)
     if (route->access == ROUTE_PEER) {
         return acsa__server_sync_admitted(req);
     }
-    if (route->access == ROUTE_PUBLIC) {
+    if (route->access == ROUTE_PUBLIC || route->access == ROUTE_PROBE) {
         return true;
     }
     if (strcmp(req->method, "GET") != 0 && req->by_cookie &&

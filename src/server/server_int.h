@@ -58,6 +58,9 @@ enum route_access {
     ROUTE_SIGNED_IN,     /* Any signed-in user; the handler scopes what is shown. */
     ROUTE_ACTION,        /* A signed-in user whose role allows route->action. */
     ROUTE_PEER,          /* A partner node: a request signed by its registered key. */
+    ROUTE_PROBE,         /* Anyone, never authenticated, answered without this thread's read
+                          * connection being opened first (/healthz, /readyz): a database
+                          * that does not answer is the probe's to report. */
 };
 
 typedef void (*route_fn)(struct request *req);
@@ -136,6 +139,8 @@ _Static_assert(sizeof(struct request) <= SERVER_CONNECTION_OVERHEAD / 2,
 /* server.c */
 struct acsa_app *
 acsa__server_reader(struct request *req); /* This thread's read connection. */
+/* Why this thread's read connection could not be opened, when acsa__server_reader was NULL. */
+const char *acsa__server_reader_failure(void);
 /* This thread's scratch space for rendering one order at a time, or NULL. */
 struct acsa_order_view *acsa__server_order_view(struct request *req);
 const char *acsa__server_header(struct request *req, const char *name);
@@ -435,8 +440,8 @@ void acsa__server_metrics_record(int route_index, int status, int64_t duration_u
 void acsa__server_metrics_respond(struct request *req);
 /* A batch of count jobs committed (or not) by the writer. */
 void acsa__server_metrics_batch(uint32_t count);
-/* An exchange with party ended; partner_last_seq is the partner's last record then (0:
- * unknown). */
+/* An exchange with party ended, well or not; partner_last_seq is the partner's last record as
+ * its status said (0: unknown, the status did not answer). */
 void acsa__server_metrics_sync(const char *party, bool ok, int64_t partner_last_seq);
 /* Readiness, observability: readyz.c (/readyz and the page of problem types), log.c. */
 void acsa__server_route_readyz(struct request *req);

@@ -44,7 +44,7 @@ static enum acsa_rc collect(void *ctx, const struct acsa_peer *peer)
 static void log_exchange(struct sync_timer *t, const char *party, enum acsa_rc rc,
                          const struct acsa_sync_report *report, const struct acsa_error *err)
 {
-    acsa__server_metrics_sync(party, rc == ACSA_OK, rc == ACSA_OK ? report->partner_last_seq : 0);
+    acsa__server_metrics_sync(party, rc == ACSA_OK, report->partner_last_seq);
     json_t *line = json_pack("{s:s, s:b}", "peer", party, "ok", rc == ACSA_OK);
     json_t *counts = rc == ACSA_OK ? acsa_sync_report_json(report) : NULL;
     if (line != NULL && counts != NULL) {

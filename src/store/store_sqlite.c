@@ -406,11 +406,25 @@ static enum acsa_rc exec_level(struct acsa_store_sqlite *s, enum acsa__sqlite_le
     return acsa__sqlite_run_kept(s, *stmt, err);
 }
 
+/* Whether the database file was removed or renamed since it was opened: the connection then
+ * writes to a file its path no longer names, and everything written is lost when it closes. */
+static bool file_moved(struct acsa_store_sqlite *s)
+{
+    int moved = 0;
+    return sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK &&
+           moved != 0;
+}
+
 static enum acsa_rc store_begin_write(struct acsa_store *store, struct acsa_error *err)
 {
     struct acsa_store_sqlite *s = acsa__sqlite_of(store);
     if (acsa__sqlite_transaction_lost(s)) {
         return lost(err); /* A savepoint now would open a transaction of its own. */
+    }
+    if (s->depth == 0 && file_moved(s)) {
+        return acsa_error_set(err, ACSA_EUNAVAILABLE, "database", "storage: the database file "
+                              "was removed or replaced since it was opened: nothing is written "
+                              "to it (put it back, or restart on the right file)");
     }
     /* IMMEDIATE takes the write lock now, so a command never fails half-way through because
      * another writer got in between its reads and its first write. */

@@ -97,20 +97,31 @@ expect_stdout_matches_file '^acsa_overdue_orders\{currency="INR"\} [1-9][0-9]*$'
 expect_stdout_matches_file '^acsa_overdue_outstanding\{currency="INR"\} [0-9]+\.[0-9]{2}$'
 expect_stdout_matches_file '^acsa_overdue_outstanding\{currency="JPY"\} [0-9]+$'
 
-test_case "the overdue series agree with acsa overdue, summed per currency"
+test_case "the overdue series agree with acsa overdue, order by order and in its totals, disputed apart"
 "$ACSA_BIN" --db "$DB" overdue --json >"$TEST_DIR/overdue.json" 2>/dev/null
 WHY=$(python3 - "$TEST_DIR/overdue.json" "$TEST_DIR/metrics.txt" <<'PY'
 import json, re, sys
 from decimal import Decimal
-want = {}
-for t in json.load(open(sys.argv[1]))['totals']:
-    n, v = want.get(t['currency'], (0, Decimal(0)))
-    want[t['currency']] = (n + t['orders'], v + Decimal(t['outstanding']))
+report = json.load(open(sys.argv[1]))
+def per_currency(rows, count):
+    out = {}
+    for r in rows:
+        n, v = out.get(r['currency'], (0, Decimal(0)))
+        out[r['currency']] = (n + count(r), v + Decimal(r['outstanding']))
+    return out
+want = per_currency(report['totals'], lambda t: t['orders'])
+listed = per_currency(report['orders'], lambda o: 1)
+with_disputed = per_currency(report['orders'] + report['disputed'], lambda o: 1)
 text = open(sys.argv[2]).read()
 got = {}
 for c, n in re.findall(r'^acsa_overdue_orders\{currency="(\w+)"\} (\d+)$', text, re.M):
     got[c] = (int(n), Decimal(re.search(r'^acsa_overdue_outstanding\{currency="%s"\} (\S+)$' % c, text, re.M).group(1)))
-print('ok' if got == want and want else 'metrics %s, acsa overdue %s' % (got, want))
+if not want or not report['disputed'] or with_disputed == want:
+    print('the demo no longer has overdue orders, disputed ones among them: %s' % report['disputed'])
+elif listed != want:
+    print('acsa overdue: its orders %s, its totals %s' % (listed, want))
+else:
+    print('ok' if got == want else 'metrics %s, acsa overdue %s' % (got, want))
 PY
 )
 [ "$WHY" = ok ] || fail "overdue: $WHY"
@@ -217,11 +228,72 @@ PY
     expect_status 200
 fi
 
+# The database stops answering: on PostgreSQL its server is stopped (pg_ctl stop -m fast, the
+# cluster of tests/pg/cluster.sh) and started again; the node is not ready meanwhile, alive all
+# the same, and ready again without a restart.
+pg_ctl_as_owner() {
+    if [ "$(id -u)" = 0 ]; then
+        runuser -u "${ACSA_PG_USER:-nobody}" -- "$ACSA_TEST_PG_BIN/pg_ctl" "$@"
+    else
+        "$ACSA_TEST_PG_BIN/pg_ctl" "$@"
+    fi
+}
+# GET /readyz N times (both serving threads see it): each answer 503 not-ready naming the
+# database, with Retry-After.
+expect_not_ready_database() {
+    for _ in 1 2 3 4; do
+        http GET /readyz
+        expect_problem 503
+        expect_json 'd["type"]' /problems/not-ready
+        expect_json 'd["detail"].startswith("database: the database does not answer a read")' true
+        expect_header Retry-After 1
+    done
+}
+if db_is_pg "$DB" && [ -n "${ACSA_TEST_PG_DIR:-}" ] && [ -n "${ACSA_TEST_PG_BIN:-}" ]; then
+    test_case "PostgreSQL stopped: /readyz is 503 naming the database, /healthz 200, the server runs on"
+    pg_ctl_as_owner -D "$ACSA_TEST_PG_DIR/data" -m fast -w stop >/dev/null ||
+        fail "pg_ctl stop failed"
+    expect_not_ready_database
+    grep -q 'cannot be reached\|cannot be opened' "$TEST_DIR/body" ||
+        fail "the detail does not say why: $(head -c 300 "$TEST_DIR/body")"
+    http GET /healthz
+    expect_status 200
+    expect_json 'd["status"]' ok
+    # A route that needs the database says it does not answer (503, which docs/openapi.json
+    # does not list route by route: asked with curl alone, out of the contract's record).
+    ORDERS_STATUS=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+        "$BASE/api/orders")
+    [ "$ORDERS_STATUS" = 503 ] || fail "GET /api/orders answered $ORDERS_STATUS with the database stopped"
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "the server died with its database stopped"
+
+    test_case "PostgreSQL started again: /readyz is 200 again, the same server, no restart"
+    pg_ctl_as_owner -D "$ACSA_TEST_PG_DIR/data" -l "$ACSA_TEST_PG_DIR/server.log" -w \
+        -o "-c listen_addresses='' -c unix_socket_directories='$ACSA_TEST_PG_DIR' -c max_connections=40" \
+        start >/dev/null || fail "pg_ctl start failed"
+    for _ in $(seq 1 50); do
+        http GET /readyz
+        [ "$STATUS" = 200 ] && break
+        sleep 0.2
+    done
+    # Every serving thread's connection is made again: four in a row answer.
+    for _ in 1 2 3 4; do
+        http GET /readyz
+        expect_status 200
+        expect_json 'd["database"]' ok
+        expect_json 'd["writer"]' ok
+        http GET /api/orders -H "Authorization: Bearer $TOKEN"
+        expect_status 200
+    done
+    # A sign-in writes its session: the writer's connection is back too.
+    http_json POST /api/session '{"username":"in-requester","password":"demo-password-1"}'
+    expect_status 200
+fi
+
 test_case "SIGTERM; every line of the log is a JSON object, from listening to stopped"
 serve_stop
 expect_log_json "$SERVER_LOG"
-grep -q '"event":"request".*"route":"/readyz","status":503' "$SERVER_LOG" || db_is_pg "$DB" ||
-    fail "the 503 of /readyz is not in the log"
+grep -q '"event":"request".*"route":"/readyz","status":503' "$SERVER_LOG" ||
+    { db_is_pg "$DB" && [ -z "${ACSA_TEST_PG_DIR:-}" ]; } || fail "the 503 of /readyz is not in the log"
 
 if command -v openssl >/dev/null 2>&1; then
     test_case "over HTTPS every response carries Strict-Transport-Security"
@@ -245,6 +317,51 @@ if command -v openssl >/dev/null 2>&1; then
     expect_header WWW-Authenticate 'Bearer realm="acsa"'
     serve_stop
     expect_log_json "$SERVER_LOG"
+fi
+
+
+# On SQLite a database file removed or renamed under the running server still answers reads
+# from the file the server holds open, but whatever it wrote there would be lost with it: no
+# write is taken, and the node is not ready, until the file is back.
+if ! db_is_pg "$DB"; then
+    test_case "SQLite: the database file renamed under the server: not ready, no write taken; back, ready"
+    # One serving thread, whose read connection /readyz opens before the file goes.
+    serve_start "$DB" --threads 1
+    http GET /readyz
+    expect_status 200
+    mv "$DB" "$TEST_DIR/away.db"
+    http GET /readyz
+    expect_problem 503
+    expect_json 'd["detail"].startswith("writer:")' true
+    http_json POST /api/session '{"username":"in-requester","password":"demo-password-1"}'
+    expect_problem 503 database
+    expect_json '"removed or replaced" in d["detail"]' true
+    mv "$TEST_DIR/away.db" "$DB"
+    http GET /readyz
+    expect_status 200
+    http_json POST /api/session '{"username":"in-requester","password":"demo-password-1"}'
+    expect_status 200
+    serve_stop
+fi
+
+# On SQLite the database stops answering when its file is cut to nothing under the running
+# server (a shell's "> node.db", a copy that failed half-way): every read fails as malformed.
+# (Garbage written over pages already read is answered from SQLite's page cache, so it is not a
+# database that does not answer.) Last, as it leaves the database useless.
+if ! db_is_pg "$DB"; then
+    test_case "SQLite: the database file cut to nothing under the server: /readyz 503 naming the database, /healthz 200"
+    serve_start "$DB" --threads 2
+    http GET /readyz
+    expect_status 200
+    : >"$DB"
+    expect_not_ready_database
+    # Malformed on a thread whose connection was open; not initialised on one that opens now.
+    grep -q 'malformed\|not initialised' "$TEST_DIR/body" ||
+        fail "the detail does not say why: $(head -c 300 "$TEST_DIR/body")"
+    http GET /healthz
+    expect_status 200
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "the server died with its database gone"
+    serve_stop
 fi
 
 finish

@@ -157,7 +157,7 @@ if kill -0 "$(head -n 1 "$PG_DIR/primary/postmaster.pid")" 2>/dev/null; then
     fail "the primary's postmaster is still alive"
 fi
 
-test_case "with its database gone, acsa serve acknowledges no order, answers 503, and /healthz says so"
+test_case "with its database gone, acsa serve acknowledges no order, answers 503, and /readyz says so"
 sleep 1
 BEFORE=$(acked_count)
 sleep 1
@@ -176,9 +176,14 @@ if grep -v -e '^503 ' "$TEST_DIR/answers" 2>/dev/null | grep -q .; then
 fi
 printf '# answers while the database was down: %s\n' \
     "$(cut -c1-3 "$TEST_DIR/answers" | sort | uniq -c | tr -s ' \n' ' ')"
+READY=$(curl -s -o /dev/null -w '%{http_code}' "${NODE_URL[IN]}/readyz")
+if [ "$READY" != 503 ]; then
+    fail "GET /readyz answered $READY with the database down, not 503"
+fi
+# Alive all the same: restarting the server would not bring its database back.
 HEALTH=$(curl -s -o /dev/null -w '%{http_code}' "${NODE_URL[IN]}/healthz")
-if [ "$HEALTH" != 503 ]; then
-    fail "GET /healthz answered $HEALTH with the database down, not 503"
+if [ "$HEALTH" != 200 ]; then
+    fail "GET /healthz answered $HEALTH with the database down, not 200"
 fi
 
 # ---- Failover -----------------------------------------------------------------------------------
@@ -197,8 +202,8 @@ pg_wait standby "SHOW synchronous_standby_names" "" || finish
 test_case "the running acsa serve finds the promoted standby by itself, without a restart"
 # Its --db names both servers: the dropped connection is made again, to the one that now
 # takes writes, before the next read and the next write transaction.
-HEALTH=$(curl -s -o /dev/null -w '%{http_code}' "${NODE_URL[IN]}/healthz")
-[ "$HEALTH" = 200 ] || fail "GET /healthz answered $HEALTH after the promotion, not 200: $(grep -v "\"status\":2" "$TEST_DIR/IN.server.log" | tail -n 5)"
+READY=$(curl -s -o /dev/null -w '%{http_code}' "${NODE_URL[IN]}/readyz")
+[ "$READY" = 200 ] || fail "GET /readyz answered $READY after the promotion, not 200: $(grep -v "\"status\":2" "$TEST_DIR/IN.server.log" | tail -n 5)"
 api_create_orders IN "$TOKEN_IN" 1 "$ORDER"
 expect_exit 0
 

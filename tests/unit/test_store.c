@@ -639,6 +639,27 @@ static void test_open_not_a_database(void **state)
     assert_memory_equal(f->err.message, "storage: ", 9);
 }
 
+/* SQLite: a database file renamed (or removed) under an open store takes no write: the
+ * connection would write to a file its path no longer names, lost when it closes. Reads go on;
+ * once the file is back, writes too. */
+static void test_moved_file_refuses_writes(void **state)
+{
+    struct fixture *f = *state;
+    const struct acsa_store_vtbl *v = f->store->vtbl;
+    char moved[200];
+    snprintf(moved, sizeof(moved), "%s.moved", f->path);
+    assert_int_equal(rename(f->path, moved), 0);
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_EUNAVAILABLE);
+    assert_string_equal(f->err.field, "database");
+    assert_non_null(strstr(f->err.message, "removed or replaced since it was opened"));
+    char party[ACSA_NATION_SIZE];
+    char name[ACSA_NAME_SIZE];
+    assert_int_equal(v->ledger->unit_get(f->store, f->unit_in, party, name, &f->err), ACSA_OK);
+    assert_int_equal(rename(moved, f->path), 0);
+    assert_int_equal(v->begin_write(f->store, &f->err), ACSA_OK);
+    assert_int_equal(v->commit(f->store, &f->err), ACSA_OK);
+}
+
 static void test_migrations_idempotent(void **state)
 {
     struct fixture *f = *state;
@@ -2109,6 +2130,7 @@ static int run_store_tests(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_open_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_not_a_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_moved_file_refuses_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
@@ -2140,7 +2162,7 @@ static int run_store_tests(void)
     /* What each test needs beyond setup: SQLITE_ONLY for SQLite's own behaviour (files,
      * pragmas, query plans), else the function it needs (NEED; 0: none). */
     const size_t needs[] = {
-        SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, 0, 0, 0, 0, 0,
+        SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, SQLITE_ONLY, 0, 0, 0, 0, 0,
         NEED(ledger, order_next_sequence), NEED(ledger, order_insert),
         NEED(ledger, event_list), NEED(ledger, order_list), NEED(ledger, order_list),
         NEED(ledger, order_list), NEED(ledger, balance), SQLITE_ONLY, NEED(ledger, balance),
