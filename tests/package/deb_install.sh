@@ -135,6 +135,11 @@ snapshot() {
         LC_ALL=C sort)
 }
 snapshot >"$WORK/before.list"
+installed() { # the packages installed in the tree
+    dpkg-query --admindir="$T/var/lib/dpkg" -W -f='${db:Status-Abbrev} ${Package}\n' |
+        awk '$1 == "ii" { print $2 }' | LC_ALL=C sort
+}
+installed >"$WORK/packages.before"
 
 # apt-get install ./acsa_*.deb, as the operator guide says.
 cp "$DEB" "$T/tmp/"
@@ -351,10 +356,14 @@ fi
 # recommend): the ledger /var/lib/acsa (the node database and key) and the user acsa, as
 # docs/OPERATIONS.md says; nothing else the package or the service made.
 snapshot >"$WORK/after.list"
+installed | LC_ALL=C comm -13 "$WORK/packages.before" - | tr '\n' ' ' |
+    sed 's/^./# installed with acsa, kept by autoremove (another package recommends it): &/;/./s/$/\n/'
 cat "$T"/var/lib/dpkg/info/*.list | sed 's#^#.#' | LC_ALL=C sort -u >"$WORK/owned.list"
 LC_ALL=C comm -13 "$WORK/before.list" "$WORK/after.list" |
     LC_ALL=C comm -23 - "$WORK/owned.list" >"$WORK/left.list"
+# ca-certificates, when it stays, leaves the links its postinst makes.
 grep -v -e '^\./var/lib/acsa$' -e '^\./var/lib/acsa/' -e '^\./etc/\(passwd\|group\|shadow\|gshadow\)-$' \
+    -e '^\./etc/ssl/certs/' -e '^\./usr/local/share/ca-certificates$' \
     "$WORK/left.list" >"$WORK/unexpected.list"
 check "after purge and autoremove nothing is left but /var/lib/acsa and the user acsa" \
     sh -c "! test -s '$WORK/unexpected.list' || { cat '$WORK/unexpected.list'; false; }"
