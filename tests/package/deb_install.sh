@@ -266,7 +266,7 @@ if boot; then
     check "systemctl stop acsa: SIGTERM, and the node exits 0 (code=exited, status=0/SUCCESS)" \
         sh -c "nsenter -t $LEADER -a systemctl stop acsa &&
                nsenter -t $LEADER -a journalctl -u acsa -o cat --no-pager |
-               grep -q '^acsa.service: Main process exited, code=exited, status=0/SUCCESS\$'"
+               grep -q '^acsa.service: Main process exited, code=exited, status=0/SUCCESS'"
     in_box systemctl log-level info
     # Removal with the service running: prerm stops it.
     in_box systemctl start acsa
@@ -361,9 +361,9 @@ installed | LC_ALL=C comm -13 "$WORK/packages.before" - | tr '\n' ' ' |
 cat "$T"/var/lib/dpkg/info/*.list | sed 's#^#.#' | LC_ALL=C sort -u >"$WORK/owned.list"
 LC_ALL=C comm -13 "$WORK/before.list" "$WORK/after.list" |
     LC_ALL=C comm -23 - "$WORK/owned.list" >"$WORK/left.list"
-# ca-certificates, when it stays, leaves the links its postinst makes.
+# ca-certificates, when it stays, leaves what its postinst makes: its .conf and the links.
 grep -v -e '^\./var/lib/acsa$' -e '^\./var/lib/acsa/' -e '^\./etc/\(passwd\|group\|shadow\|gshadow\)-$' \
-    -e '^\./etc/ssl/certs/' -e '^\./usr/local/share/ca-certificates$' \
+    -e '^\./etc/ssl/certs/' -e '^\./usr/local/share/ca-certificates$' -e '^\./etc/ca-certificates.conf$' \
     "$WORK/left.list" >"$WORK/unexpected.list"
 check "after purge and autoremove nothing is left but /var/lib/acsa and the user acsa" \
     sh -c "! test -s '$WORK/unexpected.list' || { cat '$WORK/unexpected.list'; false; }"
