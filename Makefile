@@ -2,7 +2,7 @@
 # Thin wrapper over Meson: `make demo` installs, builds and runs the demo; `make test` runs
 # the whole suite (also under AddressSanitizer and UndefinedBehaviorSanitizer).
 
-.PHONY: all build demo test test-node18 bench clean fuzz deb
+.PHONY: all build demo test test-node18 bench clean fuzz deb test-install
 
 all: build
 
@@ -30,6 +30,16 @@ bench: build
 deb:
 	@tools/install-deps
 	@tools/build-deb
+
+# The package installed for real in a Debian 12 tree (debootstrap, cached in build/deb-install)
+# and its service started under systemd booted there (tests/package/deb_install.sh; root).
+test-install:
+	@tools/install-deps
+	@if [ "$$(id -u)" = 0 ] && ! { command -v debootstrap && command -v systemd-nspawn; } \
+	    >/dev/null; then apt-get install -y -qq --no-install-recommends debootstrap \
+	    systemd-container; fi
+	@test -d build || meson setup build --buildtype=debugoptimized
+	@meson test -C build deb_install --print-errorlogs --verbose
 
 # Every fuzz target for FUZZ_SECONDS (default 60) on its seed corpus; new inputs and crashes go
 # to build-fuzz/fuzz-out/<target>, never to tests/fuzz/corpus.
