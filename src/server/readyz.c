@@ -11,8 +11,9 @@
 
 #include "json_text.h"
 
-
-#define SERVER_READY_WRITER_MS 1000u
+/* Long enough for a commit behind a busy disk's fsync, so a loaded node is not taken for a
+ * stuck one; a probe's own timeout should be longer. */
+#define SERVER_READY_WRITER_MS 5000u
 
 void acsa__server_route_readyz(struct request *req)
 {
