@@ -422,13 +422,9 @@ static enum acsa_rc print_overdue(FILE *out, struct request *req, struct acsa_er
                                        ACSA_OVERDUE_OPEN, overdue_counted, NULL, &totals,
                                        err);
     if (rc == ACSA_OK) {
-        /* Totals come per bucket and currency: summed per currency here. */
-        struct currency_sum {
-            char currency[ACSA_CURRENCY_SIZE];
-            uint8_t exponent;
-            uint64_t orders;
-            acsa_wide outstanding;
-        } sums[16];
+        /* Totals come per bucket and currency: summed per currency into the first entries
+         * of the same array, so any number of currencies is counted. */
+        struct acsa_overdue_total *sums = totals.items;
         size_t count = 0;
         for (size_t i = 0; i < totals.count; i++) {
             const struct acsa_overdue_total *t = &totals.items[i];
@@ -436,18 +432,15 @@ static enum acsa_rc print_overdue(FILE *out, struct request *req, struct acsa_er
             while (c < count && strcmp(sums[c].currency, t->currency) != 0) {
                 c++;
             }
-            if (c == count && count == sizeof(sums) / sizeof(sums[0])) {
-                continue; /* More currencies than an agreement uses. */
-            }
-            if (c == count) {
-                memcpy(sums[c].currency, t->currency, ACSA_CURRENCY_SIZE);
-                sums[c].exponent = t->exponent;
-                sums[c].orders = 0;
-                sums[c].outstanding = 0;
+            if (c < count) {
+                sums[c].orders += t->orders;
+                sums[c].outstanding_minor += t->outstanding_minor;
+            } else {
+                if (count != i) {
+                    sums[count] = *t;
+                }
                 count++;
             }
-            sums[c].orders += t->orders;
-            sums[c].outstanding += t->outstanding_minor;
         }
         fputs("# HELP acsa_overdue_orders Orders past due and not disputed, per currency.\n"
               "# TYPE acsa_overdue_orders gauge\n", out);
@@ -460,7 +453,7 @@ static enum acsa_rc print_overdue(FILE *out, struct request *req, struct acsa_er
         for (size_t c = 0; c < count; c++) {
             char amount[ACSA_WIDE_TEXT_SIZE];
             fprintf(out, "acsa_overdue_outstanding{currency=\"%s\"} %s\n", sums[c].currency,
-                    acsa_wide_format(sums[c].outstanding, sums[c].exponent, amount));
+                    acsa_wide_format(sums[c].outstanding_minor, sums[c].exponent, amount));
         }
     }
     acsa_app_overdue_totals_free(&totals);
