@@ -236,3 +236,5 @@ test('every documented JSON request body: wrong types, missing and unknown membe
     }
     assert.deepEqual(wrong, [], 'request validation and docs/openapi.json disagree');
 });
+
+test('SIGTERM stops the server with exit code 0', () => node.stop());
