@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "text.h"
 
 #define LEN(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -126,6 +127,26 @@ void acsa__server_route_agreement_terminate(struct request *req)
     acsa__server_submit(req, life_job, NULL, args);
 }
 
+/* The first member of an amend's body other than effective and agreement, or NULL (also for a
+ * body that is not an object, refused below as missing its members). Its name has passed no
+ * text rule yet: NULL for one that does not pass it, refused then as missing members too. */
+static const char *unknown_member(json_t *doc)
+{
+    const char *key = NULL;
+    json_t *value = NULL;
+    json_object_foreach(doc, key, value) {
+        (void)value;
+        if (strcmp(key, "effective") != 0 && strcmp(key, "agreement") != 0) {
+            struct acsa_error err;
+            acsa_error_clear(&err);
+            bool printable = strlen(key) < 64 &&
+                             acsa_text_check(key, ACSA_TEXT_LINE, "member name", &err) == ACSA_OK;
+            return printable ? key : "member name";
+        }
+    }
+    return NULL;
+}
+
 void acsa__server_route_agreement_amend(struct request *req)
 {
     struct life_args *args = life_new(req);
@@ -137,9 +158,13 @@ void acsa__server_route_agreement_amend(struct request *req)
     json_t *agreement = json_object_get(doc, "agreement");
     const char *effective = json_string_value(json_object_get(doc, "effective"));
     const char *id = json_string_value(json_object_get(agreement, "id"));
+    const char *unknown = unknown_member(doc);
     struct acsa_error err;
     acsa_error_clear(&err);
-    if (effective == NULL || acsa_date_parse(effective, "effective", &args->date, &err) != 0) {
+    if (unknown != NULL) {
+        acsa__server_refusef(req, 400, ACSA_EUSAGE, unknown, "%s: unknown member", unknown);
+    } else if (effective == NULL ||
+               acsa_date_parse(effective, "effective", &args->date, &err) != 0) {
         acsa__server_refusef(req, 400, ACSA_EUSAGE, "effective",
                              "effective: a date YYYY-MM-DD is required");
     } else if (!json_is_object(agreement) || id == NULL || strcmp(id, args->id) != 0) {

@@ -292,8 +292,8 @@ static enum acsa_rc order_create_job(struct acsa_app *app, struct request *req)
 }
 
 /* Line index of the draft from one member of lines. */
-static enum acsa_rc order_line(struct acsa_order_draft *d, uint32_t index, json_t *object,
-                               struct acsa_error *err)
+static enum acsa_rc order_line(struct acsa_order_draft *d, const char *name, uint32_t index,
+                               json_t *object, struct acsa_error *err)
 {
     struct acsa_order_line *line = &d->lines[index];
     const char *price = NULL;
@@ -309,7 +309,7 @@ static enum acsa_rc order_line(struct acsa_order_draft *d, uint32_t index, json_
     };
     char path[32];
     char field[48];
-    snprintf(path, sizeof(path), "lines[%u]", index);
+    snprintf(path, sizeof(path), "%s[%u]", name, index);
     enum acsa_rc rc = acsa__server_json_in_object(object, path, fields, LEN(fields), err);
     if (rc != ACSA_OK) {
         return rc;
@@ -319,26 +319,28 @@ static enum acsa_rc order_line(struct acsa_order_draft *d, uint32_t index, json_
     return acsa__server_json_in_amount(price, currency, field, &line->price_minor, err);
 }
 
-static enum acsa_rc order_lines(struct acsa_order_draft *d, json_t *lines,
+static enum acsa_rc order_lines(struct acsa_order_draft *d, const char *name, json_t *lines,
                                 struct acsa_error *err);
 
-enum acsa_rc acsa__server_route_order_lines(struct acsa_order_draft *d, json_t *lines,
-                                            struct acsa_error *err)
+enum acsa_rc acsa__server_route_order_lines(struct acsa_order_draft *d, const char *name,
+                                            json_t *lines, struct acsa_error *err)
 {
-    return order_lines(d, lines, err);
+    return order_lines(d, name, lines, err);
 }
 
-static enum acsa_rc order_lines(struct acsa_order_draft *d, json_t *lines,
+/* The lines of member name ("lines", or an amend's "add_lines"), each refusal naming
+ * name[i].member. */
+static enum acsa_rc order_lines(struct acsa_order_draft *d, const char *name, json_t *lines,
                                 struct acsa_error *err)
 {
     size_t count = json_array_size(lines);
     if (count > ACSA_ORDER_LINES_MAX) {
-        return acsa_error_set(err, ACSA_EUSAGE, "lines", "lines: at most %d lines",
+        return acsa_error_set(err, ACSA_EUSAGE, name, "%s: at most %d lines", name,
                               ACSA_ORDER_LINES_MAX);
     }
     enum acsa_rc rc = ACSA_OK;
     for (uint32_t i = 0; rc == ACSA_OK && i < count; i++) {
-        rc = order_line(d, i, json_array_get(lines, i), err);
+        rc = order_line(d, name, i, json_array_get(lines, i), err);
     }
     d->line_count = (uint32_t)count;
     return rc;
@@ -373,7 +375,7 @@ static bool order_create_parse(struct request *req, struct order_args *args)
     }
     struct acsa_error err;
     acsa_error_clear(&err);
-    enum acsa_rc rc = order_lines(d, lines, &err);
+    enum acsa_rc rc = order_lines(d, "lines", lines, &err);
     json_decref(doc);
     if (rc != ACSA_OK) {
         acsa__server_refuse(req, 400, &err);

@@ -49,7 +49,7 @@ static enum acsa_rc amend_lines_parse(json_t *add, json_t *remove, struct acsa_a
                                       struct acsa_error *err)
 {
     if (add != NULL) {
-        ACSA_TRY(acsa__server_route_order_lines(&changes->add, add, err));
+        ACSA_TRY(acsa__server_route_order_lines(&changes->add, "add_lines", add, err));
     }
     if (remove != NULL) {
         ACSA_TRY(remove_lines(remove, changes, err));

@@ -340,9 +340,10 @@ bool acsa__server_route_amend_parse(struct request *req, struct acsa_amend *chan
 /* The "corrected_step" of a correction: issue, receive, return or accept-return. */
 ACSA_NODISCARD enum acsa_rc acsa__server_route_corrected_step(const char *text, enum acsa_step *out,
                                                  struct acsa_error *err);
-/* routes_orders.c: the "lines" of POST /api/orders (also "add_lines" of an amend). */
+/* routes_orders.c: the "lines" of POST /api/orders (also "add_lines" of an amend: name). */
 ACSA_NODISCARD enum acsa_rc acsa__server_route_order_lines(struct acsa_order_draft *d,
-                                                           json_t *lines, struct acsa_error *err);
+                                                           const char *name, json_t *lines,
+                                                           struct acsa_error *err);
 
 /* json_in_body and json_in_object together; false after answering the problem. *out (may
  * be NULL) keeps the object for arrays inside it; the caller releases it. */

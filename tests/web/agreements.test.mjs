@@ -8,9 +8,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, selectors } from 'playwright-core';
+import { selectors } from 'playwright-core';
 
-import { assertProblem, http, PASSWORD, ROOT, signIn, startServer, test } from './server.mjs';
+import {
+    assertProblem, http, launchBrowser, PASSWORD, ROOT, signIn, startServer, test,
+} from './server.mjs';
 
 const node = await startServer();
 selectors.setTestIdAttribute('data-test');
@@ -109,12 +111,7 @@ test('an unknown agreement is 404, for reading and for notice', async () => {
 
 // ---- The browser ------------------------------------------------------------------------------
 
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const pageErrors = [];
 
 async function signedIn(username, width) {

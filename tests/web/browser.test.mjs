@@ -6,20 +6,16 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, selectors } from 'playwright-core';
+import { selectors } from 'playwright-core';
 
 import {
-    acsa, freshNode, http, identity, pairNodes, PASSWORD, ROOT, signIn, startServer, test,
+    acsa, freshNode, http, identity, launchBrowser, pairNodes, PASSWORD, ROOT, signIn, startServer,
+    test,
 } from './server.mjs';
 
 const node = await startServer();
 selectors.setTestIdAttribute('data-test');
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 
 const DESKTOP = { width: 1366, height: 768 };
 const TABLET = { width: 768, height: 1024 };

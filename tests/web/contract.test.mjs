@@ -69,9 +69,10 @@ test('a literal path outranks a template; the query is not part of the path', ()
  * Every member the server reads from a request (its field tables in src/server: JIN(...)
  * entries, PAGE_QUERY, and the few members read by hand with json_object_get) is a member of a
  * documented request body or a documented parameter, and every member of a documented request
- * body is one the server reads. The server refuses an unknown member naming it (json_in.c), so
- * a documented member it does not read would be refused, and one it reads but the document
- * lacks is a hidden input.
+ * body is one the server reads (an agreement document's top-level members are its loader's).
+ * The server refuses an unknown member naming it (json_in.c), so a documented member it does
+ * not read would be refused, and one it reads but the document lacks is a hidden input.
+ * contract_requests.test.mjs checks the same per route and type, on a live node.
  */
 test('the request members of docs/openapi.json are the ones the server reads', () => {
     const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8'));
@@ -84,6 +85,11 @@ test('the request members of docs/openapi.json are the ones the server reads', (
         }
     }
     assert.ok(server.size > 50, `field tables found in src/server: ${server.size}`);
+    // An agreement document's top-level members: the loader's (src/format/agreement_json.c).
+    const loader = readFileSync(join(ROOT, 'src/format/agreement_json.c'), 'utf8');
+    const top = /top_members\[\] = \{([^}]*)\}/.exec(loader);
+    assert.ok(top, 'top_members of src/format/agreement_json.c');
+    for (const m of top[1].matchAll(/"([a-z_0-9]+)"/g)) server.set(m[1], 'agreement_json.c');
     const bodies = new Set();
     const params = new Set();
     const seen = new Set();

@@ -4,18 +4,13 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { chromium, selectors } from 'playwright-core';
+import { selectors } from 'playwright-core';
 
-import { PASSWORD, startServer, test } from './server.mjs';
+import { launchBrowser, PASSWORD, startServer, test } from './server.mjs';
 
 const node = await startServer();
 selectors.setTestIdAttribute('data-test');
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const pageErrors = [];
 
 async function signedIn(username) {

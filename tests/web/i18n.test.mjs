@@ -9,18 +9,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { PASSWORD, ROOT, startServer, test } from './server.mjs';
+import { launchBrowser, PASSWORD, ROOT, startServer, test } from './server.mjs';
 import { en, ja } from '../../web/i18n-catalogue.js';
 
 const node = await startServer();
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const SHOTS = join(ROOT, 'build', 'screens');
 mkdirSync(SHOTS, { recursive: true });

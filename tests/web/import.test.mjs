@@ -7,20 +7,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, selectors } from 'playwright-core';
+import { selectors } from 'playwright-core';
 
-import { http, PASSWORD, ROOT, signIn, startServer, test } from './server.mjs';
+import { http, launchBrowser, PASSWORD, ROOT, signIn, startServer, test } from './server.mjs';
 
 const node = await startServer();
 selectors.setTestIdAttribute('data-test');
 const SHOTS = join(ROOT, 'build');
 mkdirSync(SHOTS, { recursive: true });
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const pageErrors = [];
 
 async function signedIn(username) {

@@ -9,18 +9,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, selectors } from 'playwright-core';
+import { selectors } from 'playwright-core';
 
-import { acsa, PASSWORD, ROOT, startServer, test } from './server.mjs';
+import { acsa, launchBrowser, PASSWORD, ROOT, startServer, test } from './server.mjs';
 
 const node = await startServer();
 selectors.setTestIdAttribute('data-test');
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const SHOTS = join(ROOT, 'build');
 mkdirSync(SHOTS, { recursive: true });
 

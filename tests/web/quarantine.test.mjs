@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync, readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, selectors } from 'playwright-core';
+import { selectors } from 'playwright-core';
 
-import { acsa, freshNode, pairNodes, PASSWORD, ROOT, startServer, test } from './server.mjs';
+import {
+    acsa, freshNode, launchBrowser, pairNodes, PASSWORD, ROOT, startServer, test,
+} from './server.mjs';
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -35,12 +37,7 @@ pairNodes(india, japan);
 const onJapan = (...args) => acsa(japan, ['--db', japan.db, ...args]).trim();
 
 selectors.setTestIdAttribute('data-test');
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const pageErrors = [];
 
 async function signedIn(username, viewport = DESKTOP) {

@@ -7,9 +7,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, selectors } from 'playwright-core';
+import { selectors } from 'playwright-core';
 
-import { assertProblem, http, PASSWORD, ROOT, signIn, startServer, test } from './server.mjs';
+import {
+    assertProblem, http, launchBrowser, PASSWORD, ROOT, signIn, startServer, test,
+} from './server.mjs';
 
 const node = await startServer();
 selectors.setTestIdAttribute('data-test');
@@ -99,12 +101,7 @@ test('?format=csv answers an attachment of text/csv', async () => {
 
 // ---- The page --------------------------------------------------------------------------------
 
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const pageErrors = [];
 
 async function signedIn(username, width) {

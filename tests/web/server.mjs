@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test as nodeTest } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { checked, checkResponse, summary } from './contract.mjs';
+import { checked, checkResponse, responseProblems, summary } from './contract.mjs';
 
 export const ROOT = process.env.ACSA_SOURCE_ROOT ??
     resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,6 +28,7 @@ export function test(name, fn) {
     return nodeTest(name, async (t) => {
         try {
             await fn(t);
+            await browserContract.verify();
         } catch (e) {
             const lines = String(e?.message ?? e).split('\n').filter((l) => l.trim() !== '')
                 .map((l) => l.replace(/^(\s*)(\.\.\.|---)\s*$/, '$1(...)'));
@@ -37,6 +38,110 @@ export function test(name, fn) {
             throw error;
         }
     });
+}
+
+// ---- The browser ------------------------------------------------------------------------------
+
+/**
+ * What the web UI's own requests received: every response to an /api/ or /sync/ URL in a page of
+ * a context of launchBrowser() is checked against docs/openapi.json like http()'s (contract.mjs).
+ * Bodies are read as they arrive; verify() waits for the reads and throws naming every response
+ * that does not conform (test() calls it when each test ends; responses that arrive between
+ * tests are reported by the next test, or at exit).
+ */
+const browserContract = {
+    pending: new Set(),
+    failures: [],
+    responses: 0,
+    unread: 0,
+    watch(context) {
+        context.on('response', (response) => {
+            const url = new URL(response.url());
+            if (!/^\/(api|sync)\//.test(url.pathname)) return;
+            const task = this.check(response, url)
+                .catch((e) => this.failures.push(`${response.request().method()} ${url.pathname}`
+                    + `${url.search}: ${e.message}`))
+                .finally(() => this.pending.delete(task));
+            this.pending.add(task);
+        });
+        // A context's bodies are read before it goes.
+        const close = context.close.bind(context);
+        context.close = async (...args) => {
+            await Promise.allSettled([...this.pending]);
+            return close(...args);
+        };
+    },
+    async check(response, url) {
+        const method = response.request().method();
+        const status = response.status();
+        // A redirect's body is not kept by the browser, and a 204 has none: each is documented
+        // empty or not at all.
+        let body = method === 'HEAD' ? undefined
+            : status === 204 || (status >= 300 && status < 400) ? '' : null;
+        if (body === null) {
+            try {
+                body = await response.body();
+            } catch (e) {
+                // Chromium no longer holds it (evicted from the inspector's cache when the page
+                // moved on): its status and media type are checked, as a HEAD's are.
+                if (!/evicted|No (resource|data found)|closed/.test(e.message)) throw e;
+                body = undefined;
+                this.unread += 1;
+            }
+        }
+        const problems = responseProblems({ method, path: url.pathname + url.search, status,
+            type: response.headers()['content-type'], body });
+        this.responses += 1;
+        if (problems) this.failures.push(`in the browser: ${problems}`);
+    },
+    async verify() {
+        while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+        const failures = this.failures.splice(0);
+        if (failures.length > 0) {
+            throw new Error(`API contract (docs/openapi.json): ${failures.length} response(s) `
+                + `the web UI received do not conform:\n${failures.join('\n')}`);
+        }
+    },
+};
+
+process.on('exit', () => {
+    if (browserContract.responses > 0) {
+        process.stderr.write(`contract: ${browserContract.responses} responses the web UI `
+            + `received checked against docs/openapi.json (${browserContract.unread} of them `
+            + 'without their body, which the browser no longer held)\n');
+    }
+    if (browserContract.failures.length > 0) {
+        process.stderr.write(`API contract (docs/openapi.json), in the browser after the last `
+            + `test:\n${browserContract.failures.join('\n')}\n`);
+        process.exitCode = 1;
+    }
+});
+
+/**
+ * Debian's Chromium, headless, as every browser test drives it (playwright-core); each context
+ * it makes has its API responses checked against the document (browserContract).
+ */
+export async function launchBrowser() {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const newContext = browser.newContext.bind(browser);
+    browser.newContext = async (...args) => {
+        const context = await newContext(...args);
+        browserContract.watch(context);
+        return context;
+    };
+    browser.newPage = async (...args) => (await browser.newContext(...args)).newPage();
+    const close = browser.close.bind(browser);
+    browser.close = async (...args) => {
+        await Promise.allSettled([...browserContract.pending]);
+        return close(...args);
+    };
+    return browser;
 }
 
 /** The PostgreSQL cluster the nodes live in (ACSA_TEST_PG_DIR), or null for SQLite files. */

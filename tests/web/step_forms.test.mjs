@@ -10,18 +10,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 
-import { acsa, PASSWORD, ROOT, startServer, test } from './server.mjs';
+import { acsa, launchBrowser, PASSWORD, ROOT, startServer, test } from './server.mjs';
 import { en, ja } from '../../web/i18n-catalogue.js';
 
 const node = await startServer();
-const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 const SHOTS = join(ROOT, 'build', 'screens');
 const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOTS, { recursive: true });
