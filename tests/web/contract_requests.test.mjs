@@ -6,6 +6,9 @@
 //       `field` naming it as the server spells it (lines[0].price; "$.title" in an agreement);
 //   (2) each required member left out is refused naming it;
 //   (3) an undocumented member is refused naming it (where the schema forbids extras);
+//   (3b) each optional member sent as null is answered as the body without it (null is
+//       absent), or, in an agreement document where the schema does not allow null, refused
+//       naming it;
 //   (4) the example itself is accepted, or refused only for a reason of the domain (never a 400
 //       or 415, which would refuse a body the schema calls valid).
 // The step route takes different members per step; the operation's x-step-members says which
@@ -117,6 +120,15 @@ function cases(example, schema, fieldOf) {
                 walk(value[name], inner, at);
             }
         }
+        // An optional member sent as null is taken as absent (docs/API.md, Conventions); in an
+        // agreement document (its loader spells fields "$.name") null is a wrong type, as in
+        // an agreement file.
+        for (const name of Object.keys(props).filter((n) => !(s.required ?? []).includes(n))) {
+            const at = path ? `${path}.${name}` : name;
+            const nullable = [resolve(props[name]).type].flat().includes('null');
+            out.push({ kind: fieldOf(at).startsWith('$.') && !nullable ? 'null refused' : 'null',
+                member: at, field: fieldOf(at), mutate: (body) => set(body, at, null) });
+        }
         for (const name of s.required ?? []) {
             const at = path ? `${path}.${name}` : name;
             out.push({ kind: 'required', member: at, field: fieldOf(at),
@@ -171,6 +183,20 @@ async function check(label, op, call, path, example, schema) {
         c.mutate(body);
         const r = await send(body);
         const field = r.json?.field;
+        if (c.kind === 'null') {
+            // Answered as the same body without the member: same status, same field.
+            const without = clone(example);
+            drop(without, c.member);
+            const a = await send(without);
+            const same = a.status === r.status && (a.json?.field ?? null) === (field ?? null);
+            // A null taken (2xx) has done its write: the body without it may then meet the
+            // state that write left (a duplicate, a version already in effect).
+            if (!same && r.status >= 300) {
+                wrong.push(`${key}: null answered ${r.status} ${field ?? ''}, the member left `
+                    + `out ${a.status} ${a.json?.field ?? ''}`);
+            }
+            continue;
+        }
         // The parser's refusal (400) or the agreement loader's (422), documented for the route.
         if (!REFUSALS.has(r.status) || !documented(op, r.status) || field !== c.field) {
             wrong.push(`${key}: expected a 400 or 422 naming ${c.field}, got ${r.status} `
@@ -185,7 +211,8 @@ async function check(label, op, call, path, example, schema) {
     if (label.startsWith('POST /api/orders (') && r.status === 201) draft = r.json.number;
     const kinds = (k) => list.filter((c) => c.kind === k).length;
     process.stderr.write(`${label}: ${kinds('type')} wrong types, ${kinds('required')} missing, `
-        + `${kinds('extra')} unknown; the example: ${r.status}`
+        + `${kinds('extra')} unknown, ${kinds('null') + kinds('null refused')} optional as null; `
+        + `the example: ${r.status}`
         + `${r.status >= 400 ? ` (${r.json?.field}: ${r.json?.detail})` : ''}\n`);
     return wrong;
 }
