@@ -71,9 +71,22 @@ static const struct status_entry {
 };
 
 #define STATUS_COUNT (sizeof(status_table) / sizeof(status_table[0]))
-#define STATUS_500 13 /* The entry of 500 "storage": for any status or code not in the table. */
-_Static_assert(STATUS_500 < STATUS_COUNT, "the table has its 500");
+/* The entry of code rc, or of 500 "storage" (ACSA_ESTORAGE) for a code with none of its own. */
+static const struct status_entry *entry_of_rc(enum acsa_rc rc)
+{
+    const struct status_entry *storage = NULL;
+    for (size_t i = 0; i < STATUS_COUNT; i++) {
+        if (status_table[i].rc == rc && rc != ACSA_OK) {
+            return &status_table[i];
+        }
+        if (status_table[i].rc == ACSA_ESTORAGE) {
+            storage = &status_table[i];
+        }
+    }
+    return storage;
+}
 
+/* The first entry of status, or that of 500 "storage" for a status not in the table. */
 static const struct status_entry *entry_of_status(int status)
 {
     for (size_t i = 0; i < STATUS_COUNT; i++) {
@@ -81,17 +94,7 @@ static const struct status_entry *entry_of_status(int status)
             return &status_table[i];
         }
     }
-    return &status_table[STATUS_500];
-}
-
-static const struct status_entry *entry_of_rc(enum acsa_rc rc)
-{
-    for (size_t i = 0; i < STATUS_COUNT; i++) {
-        if (status_table[i].rc == rc && rc != ACSA_OK) {
-            return &status_table[i];
-        }
-    }
-    return &status_table[STATUS_500]; /* A code with no status of its own. */
+    return entry_of_rc(ACSA_ESTORAGE);
 }
 
 size_t acsa__server_problem_type_count(void)
