@@ -13,14 +13,7 @@ node_init IN IN
 node_init JP JP
 
 # A second agreement between the same parties that only Japan's node has loaded.
-NEW_AGREEMENT="$TEST_DIR/india-japan-2024.json"
-"$PYTHON" - "$AGREEMENTS/india-japan-2020.json" "$NEW_AGREEMENT" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["id"] = "IN-JP-2024"
-d["title"] = d["title"] + " (second)"
-json.dump(d, open(sys.argv[2], "w"), indent=2)
-PY
+second_agreement
 
 test_case "JP registers IN; IN does not yet register JP"
 peer_add JP IN

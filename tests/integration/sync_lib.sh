@@ -624,3 +624,16 @@ two_nodes_with_reference() {
     on IN unit list --json
     JMSDF_IN=$(json_value '[u["id"] for u in d if u["name"] == "JMSDF"][0]')
 }
+
+# Writes $NEW_AGREEMENT: a second agreement between India and Japan (IN-JP-2024), for a node to
+# load that its partner has not, so that the partner's records under it are quarantined.
+second_agreement() {
+    NEW_AGREEMENT="$TEST_DIR/india-japan-2024.json"
+    "$PYTHON" - "$AGREEMENTS/india-japan-2020.json" "$NEW_AGREEMENT" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["id"] = "IN-JP-2024"
+d["title"] = d["title"] + " (second)"
+json.dump(d, open(sys.argv[2], "w"), indent=2)
+PY
+}

@@ -213,14 +213,7 @@ expect_metric "$INBOUND" 0
 expect_metric "$OUTBOUND" 0
 
 test_case "a record of Japan's quarantined on India's node: the gauge is 1; dropped, it is 0"
-NEW_AGREEMENT="$TEST_DIR/india-japan-2024.json"
-"$PYTHON" - "$AGREEMENTS/india-japan-2020.json" "$NEW_AGREEMENT" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["id"] = "IN-JP-2024"
-d["title"] = d["title"] + " (second)"
-json.dump(d, open(sys.argv[2], "w"), indent=2)
-PY
+second_agreement
 on_ok JP agreement load "$NEW_AGREEMENT"
 on_ok JP activity add --agreement IN-JP-2024 --name "JIMEX 2025" --type bilateral-training \
     --from 2025-06-01 --to 2025-06-20 --place Yokosuka

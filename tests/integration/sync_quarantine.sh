@@ -12,14 +12,7 @@
 node_init IN IN
 node_init JP JP
 
-NEW_AGREEMENT="$TEST_DIR/india-japan-2024.json"
-"$PYTHON" - "$AGREEMENTS/india-japan-2020.json" "$NEW_AGREEMENT" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-d["id"] = "IN-JP-2024"
-d["title"] = d["title"] + " (second)"
-json.dump(d, open(sys.argv[2], "w"), indent=2)
-PY
+second_agreement
 
 test_case "both nodes serve on free loopback ports"
 server_start IN
