@@ -7,15 +7,14 @@
 // error at once beside its field in the form's words.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { launchBrowser, PASSWORD, ROOT, startServer, test } from './server.mjs';
+import { axeViolations, launchBrowser, PASSWORD, ROOT, startServer, test } from './server.mjs';
 import { en, ja } from '../../web/i18n-catalogue.js';
 
 const node = await startServer();
 const browser = await launchBrowser();
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const SHOTS = join(ROOT, 'build', 'screens');
 mkdirSync(SHOTS, { recursive: true });
 
@@ -60,16 +59,6 @@ async function open(page, hash) {
     await page.waitForLoadState('networkidle');
     await page.waitForFunction(() => !document.querySelector('[data-test=loading]'),
         null, { timeout: 15000 }).catch(() => {});
-}
-
-/** axe-core's serious and critical violations of the page, as lines. */
-async function axeViolations(page) {
-    await page.addScriptTag({ content: AXE });
-    const result = await page.evaluate(async () => window.axe.run(document, {
-        resultTypes: ['violations'] }));
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' '))
-            .join(' | ')}`);
 }
 
 /** Elements wider than the phone's screen (sideways scrolling), as lines. */

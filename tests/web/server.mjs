@@ -144,6 +144,16 @@ export async function launchBrowser() {
     return browser;
 }
 
+/** axe-core's serious and critical violations of the page, as lines. */
+export async function axeViolations(page) {
+    await page.addScriptTag({ content: readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8') });
+    const result = await page.evaluate(async () => window.axe.run(document, {
+        resultTypes: ['violations'] }));
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' '))
+            .join(' | ')}`);
+}
+
 /** The PostgreSQL cluster the nodes live in (ACSA_TEST_PG_DIR), or null for SQLite files. */
 const PG_DIR = process.env.ACSA_TEST_PG ? process.env.ACSA_TEST_PG_DIR : null;
 export const ON_PG = Boolean(PG_DIR);

@@ -11,13 +11,12 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { acsa, launchBrowser, PASSWORD, ROOT, startServer, test } from './server.mjs';
+import { acsa, axeViolations, launchBrowser, PASSWORD, ROOT, startServer, test } from './server.mjs';
 import { en, ja } from '../../web/i18n-catalogue.js';
 
 const node = await startServer();
 const browser = await launchBrowser();
 const SHOTS = join(ROOT, 'build', 'screens');
-const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
 mkdirSync(SHOTS, { recursive: true });
 
 const WIDTHS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
@@ -99,16 +98,6 @@ async function fieldErrors(form) {
     return Object.fromEntries(await form.locator('[data-test^=field-error-]:visible')
         .evaluateAll((els) => els.map((el) => [el.dataset.test.replace('field-error-', ''),
             el.innerText.trim()])));
-}
-
-/** axe-core's serious and critical violations of the page, as lines. */
-async function axeViolations(page) {
-    await page.addScriptTag({ content: AXE });
-    const result = await page.evaluate(async () => window.axe.run(document, {
-        resultTypes: ['violations'] }));
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' '))
-            .join(' | ')}`);
 }
 
 /** Both widths' screenshots of the step form (and at 390 px the whole page). */
