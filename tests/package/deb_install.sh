@@ -54,24 +54,7 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-n=0
-failed=0
-check() { # check NAME COMMAND...: a TAP line for the command's success
-    name=$1
-    shift
-    n=$((n + 1))
-    if out=$("$@" 2>&1); then
-        echo "ok $n - $name"
-    else
-        echo "not ok $n - $name"
-        printf '%s\n' "$out" | tail -n 30 | sed 's/^/# /'
-        failed=1
-    fi
-}
-bail() {
-    echo "Bail out! $1"
-    exit 1
-}
+. "$(dirname "$0")/tap_lib.sh"
 # in_tree COMMAND...: runs COMMAND chrooted in the tree, /proc, /dev and /sys mounted in a
 # mount namespace of its own (so they go when it ends, whatever happens).
 in_tree() {

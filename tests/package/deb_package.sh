@@ -8,24 +8,7 @@ set -u
 ROOT_SRC=${ACSA_SOURCE_ROOT:?}
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/acsa-deb.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
-n=0
-failed=0
-check() { # check NAME COMMAND...: a TAP line for the command's success
-    name=$1
-    shift
-    n=$((n + 1))
-    if out=$("$@" 2>&1); then
-        echo "ok $n - $name"
-    else
-        echo "not ok $n - $name"
-        printf '%s\n' "$out" | tail -n 30 | sed 's/^/# /'
-        failed=1
-    fi
-}
-bail() {
-    echo "Bail out! $1"
-    exit 1
-}
+. "$(dirname "$0")/tap_lib.sh"
 for tool in dpkg-buildpackage dpkg-deb lintian; do
     command -v "$tool" >/dev/null 2>&1 || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
 done
